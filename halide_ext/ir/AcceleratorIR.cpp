@@ -1,0 +1,122 @@
+#include "AcceleratorIR.h"
+
+#include <stdexcept>
+
+namespace tessera::ir {
+
+int64_t LayerSpec::reduction_size() const { return (C / groups) * R * S; }
+
+int LayerSpec::effective_shift() const {
+    if (requant_shift >= 0) return requant_shift;
+    // Keep a random int8 x int8 sum of `reduction_size` terms mostly inside int8 after the shift:
+    // its standard deviation grows like sqrt(n) * 2^12.
+    int bits = 0;
+    while ((int64_t(1) << bits) < reduction_size()) ++bits;
+    return 7 + (bits + 1) / 2;
+}
+
+int64_t LayerSpec::macs() const { return N * K * out_h() * out_w() * R * S * (C / groups); }
+
+bool LayerSpec::operator==(const LayerSpec &o) const {
+    return name == o.name && type == o.type && N == o.N && C == o.C && K == o.K && H == o.H &&
+           W == o.W && R == o.R && S == o.S && stride == o.stride && pad == o.pad &&
+           groups == o.groups && bias == o.bias && relu == o.relu && requant_shift == o.requant_shift;
+}
+
+bool Dim::operator==(const Dim &o) const {
+    return name == o.name && extent == o.extent && reduction == o.reduction;
+}
+
+int64_t AffineExpr::coeff(const std::string &dim) const {
+    for (const auto &[name, c] : terms)
+        if (name == dim) return c;
+    return 0;
+}
+
+bool AffineExpr::operator==(const AffineExpr &o) const {
+    return terms == o.terms && offset == o.offset;
+}
+
+bool Tensor::operator==(const Tensor &o) const {
+    return name == o.name && role == o.role && elem_bits == o.elem_bits && shape == o.shape &&
+           index == o.index;
+}
+
+bool PostOp::operator==(const PostOp &o) const {
+    return bias == o.bias && relu == o.relu && shift == o.shift && out_bits == o.out_bits;
+}
+
+const Dim &Problem::dim(const std::string &name) const {
+    for (const auto &d : dims)
+        if (d.name == name) return d;
+    throw std::runtime_error("no dimension '" + name + "' in layer " + layer.name);
+}
+
+const Tensor &Problem::tensor(TensorRole role) const {
+    for (const auto &t : tensors)
+        if (t.role == role) return t;
+    throw std::runtime_error(std::string("no ") + to_string(role) + " tensor in layer " + layer.name);
+}
+
+int64_t Problem::macs() const {
+    int64_t m = 1;
+    for (const auto &d : dims) m *= d.extent;
+    return m;
+}
+
+bool Problem::operator==(const Problem &o) const {
+    return layer == o.layer && dims == o.dims && tensors == o.tensors && post == o.post &&
+           acc_bits == o.acc_bits;
+}
+
+bool Loop::operator==(const Loop &o) const {
+    return dim == o.dim && extent == o.extent && stride == o.stride && kind == o.kind &&
+           name == o.name;
+}
+
+int64_t Buffer::words() const {
+    int64_t w = 1;
+    for (int64_t e : box) w *= e;
+    return w;
+}
+
+bool Buffer::operator==(const Buffer &o) const {
+    return tensor == o.tensor && level == o.level && at == o.at && box == o.box;
+}
+
+static int64_t spatial_extent(const Mapping &m, LoopKind kind) {
+    for (const auto &l : m.loops)
+        if (l.kind == kind) return l.extent;
+    return 1;
+}
+
+int64_t Mapping::array_rows() const { return spatial_extent(*this, LoopKind::SpatialRow); }
+int64_t Mapping::array_cols() const { return spatial_extent(*this, LoopKind::SpatialCol); }
+
+bool Mapping::operator==(const Mapping &o) const {
+    return loops == o.loops && buffers == o.buffers && schedule == o.schedule;
+}
+
+bool AcceleratorIR::operator==(const AcceleratorIR &o) const {
+    return problem == o.problem && mapping == o.mapping;
+}
+
+const char *to_string(TensorRole r) {
+    switch (r) {
+    case TensorRole::Input: return "input";
+    case TensorRole::Weight: return "weight";
+    case TensorRole::Output: return "output";
+    }
+    return "?";
+}
+
+const char *to_string(LoopKind k) {
+    switch (k) {
+    case LoopKind::Temporal: return "temporal";
+    case LoopKind::SpatialRow: return "spatial_row";
+    case LoopKind::SpatialCol: return "spatial_col";
+    }
+    return "?";
+}
+
+}  // namespace tessera::ir

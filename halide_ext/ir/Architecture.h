@@ -1,0 +1,41 @@
+// The architecture half of the accelerator IR: array shape, memory levels, energies, clock.
+// Loaded from JSON (examples/arch/*.json) or taken from the built-in defaults.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tessera::ir {
+
+struct MemoryLevel {
+    std::string name;                 // e.g. DRAM, GLB, RF
+    int64_t size_bytes = 0;           // 0 = unbounded (DRAM)
+    int word_bits = 8;
+    int banks = 1;
+    double read_pj = 0;               // energy per word read
+    double write_pj = 0;              // energy per word written
+    double words_per_cycle = 1;       // bandwidth
+    bool double_buffered = false;
+    // Optional size-dependent energy: (capacity bytes, pJ per word) points, interpolated by size.
+    std::vector<std::pair<int64_t, double>> energy_by_size;
+};
+
+struct Architecture {
+    std::string name = "default";
+    int64_t rows = 16, cols = 16;       // PE array
+    std::vector<MemoryLevel> levels;    // outermost (DRAM) first, innermost (per-PE RF) last
+    double mac_pj = 0;
+    double hop_pj = 0;                  // per word per PE-to-PE hop on the array
+    double leakage_pj_per_cycle = 0;
+    double clock_mhz = 1000;
+    int dram_latency_cycles = 4;        // fixed request-to-response latency of the DRAM port
+
+    const MemoryLevel *level(const std::string &name) const;
+};
+
+// Interstellar's 3-level baseline: RF 512 B 0.96 pJ, GLB 128 KB 20 pJ, DRAM 200 pJ, hop 0.035 pJ.
+Architecture default_architecture();
+
+}  // namespace tessera::ir

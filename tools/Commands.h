@@ -1,0 +1,16 @@
+// The tessera subcommands. Each takes the arguments after its name and returns the exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tessera::cli {
+
+using Args = std::vector<std::string>;
+
+int run_lower(const Args &);
+int run_estimate(const Args &);
+int run_compile(const Args &);
+int run_simulate(const Args &);
+
+}  // namespace tessera::cli

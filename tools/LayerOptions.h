@@ -1,0 +1,31 @@
+// The layer and schedule flags shared by lower, estimate and compile.
+#pragma once
+
+#include "Lower.h"
+#include "ir/AcceleratorIR.h"
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+namespace tessera::cli {
+
+struct LayerSelection {
+    std::string network, layer, generator, plugin, schedule_file, spatial, dataflow, array;
+    std::vector<std::string> params;  // -p key=value for --generator
+};
+
+// Adds --network --layer --generator -p --plugin --schedule --spatial --dataflow --array.
+void add_layer_options(boost::program_options::options_description &, LayerSelection &);
+
+struct SelectedLayer {
+    ir::LayerSpec layer;
+    ir::AcceleratorIR ir;
+};
+
+// The layers the flags name (every layer of --network when --layer is absent), lowered to IR.
+// Throws UserError on bad flags.
+std::vector<SelectedLayer> lower_selection(const LayerSelection &);
+ScheduleRequest schedule_request(const LayerSelection &);
+
+}  // namespace tessera::cli
