@@ -1,0 +1,37 @@
+// Does a mapping fit an architecture? The array must hold the spatial loops and every memory level
+// the tiles placed on it (twice, if the level is double buffered). Failures are one line naming
+// the level (or array side), what it holds and by how much it overflows.
+#pragma once
+
+#include "AcceleratorIR.h"
+#include "Architecture.h"
+
+#include <cstdint>
+#include <string>
+
+namespace tessera::ir {
+
+// Index in arch.levels of the on-chip level that holds `buffer`: named by Buffer::level, neither
+// the outermost (DRAM) nor the innermost (per-PE registers). Throws tessera::UserError otherwise.
+int buffer_level(const Architecture &arch, const Buffer &buffer);
+
+// What one tensor keeps at one level: `bytes` of one tile (before double buffering).
+struct Footprint {
+    const char *what = "";
+    int level = 0;
+    int64_t bytes = 0;
+};
+
+// Empty if everything fits, else the message. No allocation when it fits (schedule searches call
+// this per candidate).
+std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
+                      const Footprint *footprints, int count);
+
+// Bytes of one element of `tensor` as held on chip (outputs are held as accumulator words).
+int64_t onchip_element_bytes(const Problem &problem, const Tensor &tensor);
+
+// The footprints of an IR (one per buffer, plus each PE's operand registers and accumulator) and
+// the array shape, checked with fit_error. Throws tessera::UserError with its message.
+void validate_fit(const AcceleratorIR &ir, const Architecture &arch);
+
+}  // namespace tessera::ir

@@ -1,0 +1,98 @@
+// The analytical energy / latency model over the accelerator IR. It counts exactly the events of
+// docs/hardware.md ("Counting rules") in closed form, then prices them with an architecture.
+//
+// A Model is built once per IR skeleton (loop structure, buffer positions, tensors, architecture)
+// and then evaluated cheaply, allocation-free, for the IR itself or for other loop extents and
+// strides with the same structure, which is what a schedule search varies.
+#pragma once
+
+#include "Estimate.h"
+#include "ir/AcceleratorIR.h"
+#include "ir/Architecture.h"
+
+#include <string>
+#include <vector>
+
+namespace tessera::model {
+
+// Extents and strides of the mapping's loops (outermost first): a blocking of the same loop nest.
+struct Blocking {
+    std::vector<int64_t> extent, stride;
+    static Blocking of(const ir::Mapping &mapping);
+};
+
+class Model {
+public:
+    // Throws (std::runtime_error / tessera::UserError, one line) if the IR is not executable or
+    // names a buffer level the architecture lacks. Capacity is not checked here: see fit_error().
+    Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch);
+
+    // The IR as given: its loops and its buffers' boxes (Halide's bounds).
+    const Estimate &evaluate();
+    // Other extents and strides for the same loops; each buffer's box follows from the loops
+    // inside it (affine extent, halo included). Throws if the loops do not cover every dim.
+    const Estimate &evaluate(const Blocking &blocking);
+
+    // Empty if the last evaluated mapping fits the architecture (array and level capacities),
+    // else the one-line reason (ir::fit_error).
+    std::string fit_error() const;
+
+    const ir::Architecture &architecture() const { return arch_; }
+    const ir::Problem &problem() const { return problem_; }
+
+private:
+    struct TensorPlan {
+        Operand operand = Operand::I;
+        std::string name;
+        int at = 0;
+        int coords = 0;
+        std::vector<int64_t> coeff;    // [loop * coords + coord]: coefficient of the loop's dim
+        std::vector<int64_t> offset, shape, ir_box;
+        std::vector<int> outer;        // loops before the buffer (all temporal)
+        std::vector<int> inner;        // loops inside the buffer (the box spans them)
+        std::vector<int> reuse_breaking;  // temporal loops before stationary_from it ignores
+        std::vector<int> spatial_deps;    // spatial loops it depends on
+        // DRAM reads factorize per coordinate when no outer loop moves two coordinates.
+        bool factorizes = true;
+        std::vector<std::vector<int>> outer_of_coord;  // outer loops moving each coordinate
+        std::vector<int> outer_moving_none;
+        std::vector<int> outer_moving_any;
+        int64_t valid_words = 1;       // |X|: product of the extents of the dims it depends on
+        int64_t onchip_bytes = 1;
+        int levels[kPlaces] = {0, 0, 0};
+        double read_pj[kPlaces] = {0, 0, 0};   // per element, element width applied
+        double write_pj[kPlaces] = {0, 0, 0};
+        double dram_words_per_element = 1;
+        bool double_buffered = false;
+        std::vector<int64_t> box;      // the box of the current evaluation
+    };
+
+    const Estimate &run(const int64_t *extent, const int64_t *stride, bool derive_boxes);
+    void count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *stride,
+                      bool derive_boxes, TensorEstimate &out);
+    int64_t in_shape_box_positions(const TensorPlan &t, const int64_t *extent,
+                                   const int64_t *stride);
+    int64_t coordinate_coverage(const TensorPlan &t, int coord, const int64_t *extent,
+                                const int64_t *stride);
+    void count_cycles(const int64_t *extent);
+    void price();
+
+    ir::Problem problem_;
+    ir::Architecture arch_;
+    Blocking ir_blocking_;
+    std::vector<ir::LoopKind> kinds_;
+    std::vector<int> loop_dim_;        // index into problem_.dims
+    std::vector<int64_t> covered_;     // scratch: per dim, the largest index the loops reach
+    std::vector<int64_t> odometer_;    // scratch: loop indices while enumerating tiles
+    std::vector<int64_t> base_;        // scratch: per coordinate tile base
+    int row_loop_ = -1, col_loop_ = -1;
+    int64_t rows_ = 1, cols_ = 1;      // array shape of the current evaluation
+    int last_buffer_at_ = 0;           // max over tensors of Buffer::at
+    TensorPlan plans_[3];              // I, W, O
+    int64_t bias_words_ = 0;
+    double bias_read_pj_ = 0, bias_dram_words_ = 0;
+    std::vector<double> level_words_;  // scratch: words through each level this evaluation
+    Estimate est_;
+};
+
+}  // namespace tessera::model

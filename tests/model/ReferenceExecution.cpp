@@ -1,0 +1,155 @@
+#include "ReferenceExecution.h"
+
+#include "ir/Analysis.h"
+
+#include <functional>
+#include <vector>
+
+namespace tessera::model::test {
+
+namespace {
+
+using Index = std::vector<int64_t>;  // one index per mapping loop
+
+struct Walker {
+    const ir::AcceleratorIR &ir;
+    const ir::NestAnalysis nest;
+    const std::vector<ir::Loop> &loops;
+
+    explicit Walker(const ir::AcceleratorIR &i)
+        : ir(i), nest(ir::analyze(i)), loops(i.mapping.loops) {}
+
+    int64_t dim_index(const Index &idx, const std::string &dim) const {
+        int64_t v = 0;
+        for (size_t l = 0; l < loops.size(); ++l)
+            if (loops[l].dim == dim) v += idx[l] * loops[l].stride;
+        return v;
+    }
+    // Every dim of `t`'s index (or every dim, for a MAC) is inside its extent.
+    bool valid(const Index &idx, const ir::Tensor *t) const {
+        for (const auto &d : ir.problem.dims) {
+            if (t) {
+                bool used = false;
+                for (const auto &c : t->index) used |= c.coeff(d.name) != 0;
+                if (!used) continue;
+            }
+            if (dim_index(idx, d.name) >= d.extent) return false;
+        }
+        return true;
+    }
+    bool temporal_at(const Index &idx, int from, bool last) const {
+        for (int l : nest.temporal)
+            if (l >= from && idx[l] != (last ? loops[l].extent - 1 : 0)) return false;
+        return true;
+    }
+    // Calls f for every combination of the spatial loops in `which` (others stay as in idx).
+    void lanes(Index idx, const std::vector<int> &which, const std::function<void(const Index &)> &f,
+               size_t i = 0) const {
+        if (i == which.size()) return f(idx);
+        for (int64_t v = 0; v < loops[which[i]].extent; ++v) {
+            idx[which[i]] = v;
+            lanes(idx, which, f, i + 1);
+        }
+    }
+    std::vector<int> spatial(const ir::TensorAccess *a, bool dependent) const {
+        std::vector<int> out;
+        for (int l : {nest.row_loop, nest.col_loop})
+            if (l >= 0 && (!a || a->depends[l] == dependent)) out.push_back(l);
+        return out;
+    }
+    // In-shape box positions of the tile that starts at this iteration.
+    int64_t box_in_shape(const ir::TensorAccess &a, const Index &idx) const {
+        const ir::Tensor &t = *a.tensor;
+        std::vector<int64_t> base(t.index.size());
+        for (size_t c = 0; c < base.size(); ++c) {
+            base[c] = t.index[c].offset;
+            for (int l = 0; l < a.buffer_at; ++l) base[c] += a.coord_step[l][c] * idx[l];
+        }
+        int64_t inside = 0;
+        std::vector<int64_t> pos(base.size(), 0);
+        for (;;) {
+            bool in = true;
+            for (size_t c = 0; c < base.size(); ++c)
+                in &= base[c] + pos[c] >= 0 && base[c] + pos[c] < t.shape[c];
+            inside += in;
+            size_t c = 0;
+            while (c < pos.size() && ++pos[c] == a.box[c]) pos[c++] = 0;
+            if (c == pos.size()) break;
+        }
+        return inside;
+    }
+};
+
+}  // namespace
+
+Events execute(const ir::AcceleratorIR &ir) {
+    Walker w(ir);
+    Events ev;
+    const auto &loops = ir.mapping.loops;
+    const int64_t pes = w.nest.rows * w.nest.cols;
+    const ir::TensorAccess &out = w.nest.access(ir::TensorRole::Output);
+    Index idx(loops.size(), 0);
+    int max_at = 0;
+    for (const auto &a : w.nest.tensors) max_at = std::max(max_at, a.buffer_at);
+    for (;;) {
+        if (w.temporal_at(idx, max_at, false)) ++ev.fill_points;
+        for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight}) {
+            const ir::TensorAccess &a = w.nest.access(role);
+            OperandEvents &e = role == ir::TensorRole::Input ? ev.I : ev.W;
+            if (w.temporal_at(idx, a.buffer_at, false)) {
+                e.dram_reads += w.box_in_shape(a, idx);
+                e.glb_writes += a.buffer->words();
+            }
+            if (w.temporal_at(idx, a.stationary_from, false)) {
+                int64_t fanout = pes / a.groups;
+                w.lanes(idx, w.spatial(&a, true), [&](const Index &lane) {
+                    if (!w.valid(lane, a.tensor)) return;
+                    ++e.glb_reads;
+                    e.rf_writes += fanout;
+                    e.hops += fanout - 1;
+                });
+            }
+        }
+        const int64_t out_fanout = pes / out.groups;
+        if (w.temporal_at(idx, out.stationary_from, false)) {
+            bool first = true;
+            for (int l : w.nest.temporal)
+                if (l >= out.buffer_at && l < out.stationary_from && !out.depends[l])
+                    first &= idx[l] == 0;
+            w.lanes(idx, w.spatial(&out, true), [&](const Index &lane) {
+                if (w.valid(lane, out.tensor) && !first) ++ev.O.psum_reads;
+            });
+        }
+        w.lanes(idx, w.spatial(nullptr, true), [&](const Index &pe) {
+            if (!w.valid(pe, nullptr)) return;
+            ++ev.macs;
+            ++ev.I.rf_reads;
+            ++ev.W.rf_reads;
+            ++ev.O.rf_reads;
+            ++ev.O.rf_writes;
+        });
+        if (w.temporal_at(idx, out.stationary_from, true)) {
+            w.lanes(idx, w.spatial(&out, true), [&](const Index &lane) {
+                if (!w.valid(lane, out.tensor)) return;
+                ++ev.O.glb_writes;
+                ev.O.reductions += out_fanout - 1;
+            });
+        }
+        if (w.temporal_at(idx, out.buffer_at, true)) {
+            int64_t drained = w.box_in_shape(out, idx);
+            ev.O.drain_reads += drained;
+            ev.O.dram_writes += drained;
+        }
+        // Next temporal iteration, innermost fastest.
+        int i = int(w.nest.temporal.size()) - 1;
+        for (; i >= 0; --i) {
+            int l = w.nest.temporal[i];
+            if (++idx[l] < loops[l].extent) break;
+            idx[l] = 0;
+        }
+        if (i < 0) break;
+    }
+    return ev;
+}
+
+}  // namespace tessera::model::test
