@@ -1,23 +1,41 @@
-// The front end's one entry point: a layer plus a hardware schedule, through Halide's scheduling
-// and partial lowering, into the accelerator IR. Lower.cpp reads as the ordered list of steps.
+// The front end's entry points: a layer (or a generator) plus a hardware schedule, through Halide's
+// scheduling and partial lowering, into the accelerator IR. Lower.cpp reads as the ordered steps.
 #pragma once
 
 #include "ir/AcceleratorIR.h"
 
+#include <map>
 #include <string>
+
+namespace Halide {
+class Func;
+}
 
 namespace tessera {
 
-// How the user gave the schedule; exactly one of the three ways.
+// How the user gave the schedule: a text schedule, or a preset (spatial and/or dataflow).
 struct ScheduleRequest {
-    std::string spatial;        // preset in Interstellar notation: "C|K", "X|Y", "FY|Y", "K" ...
-    std::string dataflow;       // shorthand: os | ws | is | rs
+    std::string spatial;        // preset in Interstellar notation: "C|K", "Y|X", "FY|Y", "K" ...
+    std::string dataflow;       // shorthand: os | ws | is | rs (default os)
     int64_t rows = 16, cols = 16;
-    std::string text;           // schedule in Halide syntax (docs/schedules.md)
-    std::string text_origin;    // file name for error messages
+    std::string text;           // schedule in Halide syntax (docs/schedules.md); wins if set
+    std::string text_origin = "schedule";  // file name for error messages
 };
 
-// Throws tessera::UserError (one line, names the cause and the fix) on bad input.
+// A built-in layer (conv, dwconv, fc) through its generator. Throws UserError on bad input.
 ir::AcceleratorIR lower_to_ir(const ir::LayerSpec &layer, const ScheduleRequest &schedule);
+
+// Any registered generator (built-in, or loaded from a plugin) with params key=value. A generator
+// whose own schedule() sets the hardware schedule needs no ScheduleRequest text or preset.
+ir::AcceleratorIR lower_generator(const std::string &name,
+                                  const std::map<std::string, std::string> &params,
+                                  const ScheduleRequest &schedule, bool has_schedule);
+
+// An already scheduled pipeline (e.g. a generator's C++ schedule()) into IR.
+ir::AcceleratorIR lower_scheduled(const Halide::Func &output, const ir::LayerSpec &layer,
+                                  const std::string &schedule_text);
+
+// Loads a shared library of Halide generators (they register themselves).
+void load_generator_plugin(const std::string &path);
 
 }  // namespace tessera

@@ -1,0 +1,147 @@
+#include "LayerGenerators.h"
+
+#include "UserError.h"
+
+#include <map>
+
+namespace tessera::gen {
+
+using namespace Halide;
+
+namespace {
+
+// Parameters common to both layer generators; defaults are ResNet-50 CB2a_2.
+template <typename Self>
+class LayerGenerator : public Generator<Self> {
+public:
+    template <typename T>
+    using GP = GeneratorParam<T>;
+    GP<int> N{"N", 1}, C{"C", 64}, K{"K", 64}, H{"H", 56}, W{"W", 56}, R{"R", 3}, S{"S", 3};
+    GP<int> stride{"stride", 1}, pad{"pad", 1}, groups{"groups", 1};
+    GP<bool> has_bias{"has_bias", true}, relu{"relu", true};
+    GP<int> shift{"shift", -1};
+    // "cpu": a plain CPU schedule (AOT / JIT reference); "none": leave the Funcs unscheduled so
+    // that tessera applies a hardware schedule (text or preset) to the built pipeline.
+    GP<std::string> schedule_kind{"schedule", "cpu"};
+
+protected:
+    ir::LayerSpec spec(const char *type) const {
+        ir::LayerSpec s;
+        s.name = type;
+        s.type = type;
+        s.N = N;
+        s.C = C;
+        s.K = K;
+        s.H = H;
+        s.W = W;
+        s.R = R;
+        s.S = S;
+        s.stride = stride;
+        s.pad = pad;
+        s.groups = groups;
+        if (s.type == "conv" && s.groups > 1) s.type = "dwconv";
+        s.bias = has_bias;
+        s.relu = relu;
+        s.requant_shift = shift;
+        return s;
+    }
+
+    // Fixed sizes make every loop extent a constant.
+    template <typename In>
+    static void fix_bounds(In &buffer, const std::vector<int> &shape) {
+        for (size_t i = 0; i < shape.size(); ++i) buffer.dim(int(i)).set_bounds(0, shape[i]);
+    }
+};
+
+class Conv2dGenerator : public LayerGenerator<Conv2dGenerator> {
+public:
+    Input<Buffer<int8_t>> input{"input", 4};
+    Input<Buffer<int8_t>> weights{"weights", 4};
+    Input<Buffer<int32_t>> bias_in{"bias", 1};
+    Output<Buffer<int8_t>> output{"output", 4};
+
+    void generate() {
+        ir::LayerSpec s = spec("conv");
+        fix_bounds(input, input_shape(s));
+        fix_bounds(weights, weight_shape(s));
+        fix_bounds(bias_in, {int(s.K)});
+        f.output = output;
+        define_layer(s, f, input, weights, bias_in);
+    }
+
+    void schedule() {
+        if (std::string(schedule_kind) == "cpu") f.acc.compute_at(f.output, f.y);
+    }
+
+    LayerFuncs f;
+};
+
+class FcGenerator : public LayerGenerator<FcGenerator> {
+public:
+    Input<Buffer<int8_t>> input{"input", 2};
+    Input<Buffer<int8_t>> weights{"weights", 2};
+    Input<Buffer<int32_t>> bias_in{"bias", 1};
+    Output<Buffer<int8_t>> output{"output", 2};
+
+    void generate() {
+        ir::LayerSpec s = spec("fc");
+        s.H = s.W = s.R = s.S = 1;
+        s.pad = 0;
+        fix_bounds(input, input_shape(s));
+        fix_bounds(weights, weight_shape(s));
+        fix_bounds(bias_in, {int(s.K)});
+        f.output = output;
+        define_layer(s, f, input, weights, bias_in);
+    }
+
+    void schedule() {
+        if (std::string(schedule_kind) == "cpu") f.acc.compute_at(f.output, f.n);
+    }
+
+    LayerFuncs f;
+};
+
+}  // namespace
+
+ir::LayerSpec spec_from_params(const std::string &generator,
+                               const std::map<std::string, std::string> &params) {
+    ir::LayerSpec s;
+    s.type = generator == "tessera_fc" ? "fc" : "conv";
+    s.name = generator;
+    if (s.type == "conv") s.C = s.K = 64, s.H = s.W = 56, s.R = s.S = 3, s.pad = 1;
+    for (const auto &[key, value] : params) {
+        int64_t v;
+        try {
+            size_t used = 0;
+            v = std::stoll(value, &used);
+            if (used != value.size()) throw std::invalid_argument(value);
+        } catch (const std::exception &) {
+            if (key == "has_bias" || key == "relu") {
+                if (value != "true" && value != "false")
+                    throw UserError("generator param " + key + "=" + value + ": use true or false");
+                (key == "has_bias" ? s.bias : s.relu) = value == "true";
+                continue;
+            }
+            throw UserError("generator param " + key + "=" + value + ": not an integer");
+        }
+        int64_t *field = key == "N" ? &s.N : key == "C" ? &s.C : key == "K" ? &s.K
+                       : key == "H" ? &s.H : key == "W" ? &s.W : key == "R" ? &s.R
+                       : key == "S" ? &s.S : key == "stride" ? &s.stride
+                       : key == "pad" ? &s.pad : key == "groups" ? &s.groups : nullptr;
+        if (field) *field = v;
+        else if (key == "shift") s.requant_shift = int(v);
+        else if (key == "has_bias" || key == "relu") (key == "has_bias" ? s.bias : s.relu) = v != 0;
+        else if (key == "schedule") continue;
+        else
+            throw UserError("generator " + generator + " has no param '" + key +
+                            "' (N C K H W R S stride pad groups has_bias relu shift)");
+    }
+    if (s.type == "conv" && s.groups > 1) s.type = "dwconv";
+    validate(s);
+    return s;
+}
+
+}  // namespace tessera::gen
+
+HALIDE_REGISTER_GENERATOR(tessera::gen::Conv2dGenerator, tessera_conv2d)
+HALIDE_REGISTER_GENERATOR(tessera::gen::FcGenerator, tessera_fc)

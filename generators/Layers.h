@@ -1,0 +1,41 @@
+// The algorithms of Tessera's built-in layers, shared by the Halide generators (conv2d, fc) and
+// the JIT reference. Hardware schedules name these Funcs and Vars (docs/schedules.md).
+#pragma once
+
+#include "ir/AcceleratorIR.h"
+
+#include <Halide.h>
+
+namespace tessera::gen {
+
+// Names a schedule can use. Conv: output(x, y, k, n) from acc(x, y, k, n) += ifmap(x*stride + s -
+// pad, y*stride + r - pad, c, n) * filter(s, r, c, k); depthwise drops c (ifmap's channel is k);
+// fc: acc(k, n) += ifmap(c, n) * filter(c, k).
+struct LayerFuncs {
+    Halide::Func ifmap{"ifmap"};    // the input, zero outside its bounds (padding)
+    Halide::Func filter{"filter"};  // the weights
+    Halide::Func acc{"acc"};        // int32 accumulation: the multiply-accumulate stage
+    Halide::Func output;            // post-op (bias, ReLU, requantize) into int8
+    Halide::Var x{"x"}, y{"y"}, k{"k"}, n{"n"};
+    Halide::RVar c{"c"}, r{"r"}, s{"s"};
+};
+
+// Dimension order of the tensors as Halide buffers (innermost first).
+// conv input (x, y, c, n), weights (s, r, c, k) (c extent 1 for depthwise), bias (k),
+// output (x, y, k, n); fc input (c, n), weights (c, k), bias (k), output (k, n).
+int input_dims(const ir::LayerSpec &);
+int output_dims(const ir::LayerSpec &);
+
+// Checks the spec (one-line UserError otherwise) and defines the algorithm into `f`. `output` must
+// already name the Func to define (a generator's Output, or a plain Func).
+void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Halide::Func &input,
+                  const Halide::Func &weights, const Halide::Func &bias);
+
+// Input / output buffer extents (innermost first) for `spec`.
+std::vector<int> input_shape(const ir::LayerSpec &);
+std::vector<int> weight_shape(const ir::LayerSpec &);
+std::vector<int> output_shape(const ir::LayerSpec &);
+
+void validate(const ir::LayerSpec &spec);
+
+}  // namespace tessera::gen

@@ -1,0 +1,311 @@
+#include "ExtractLoopNest.h"
+
+#include "Affine.h"
+#include "ExtractProblem.h"
+#include "HardwareSchedule.h"
+#include "UserError.h"
+
+#include <sstream>
+
+namespace tessera {
+
+using namespace Halide;
+using namespace Halide::Internal;
+
+namespace {
+
+struct LoopFrame {
+    const For *loop;
+    Interval range;      // constant bounds of the loop variable
+    int64_t max_extent;  // constant upper bound of the trip count
+};
+
+struct RealizeFrame {
+    const Realize *realize;
+    int depth;  // number of enclosing loops
+};
+
+std::string text(const Expr &e) {
+    std::ostringstream s;
+    s << e;
+    return s.str();
+}
+
+// Splits "acc.s1.c.ci" into ("acc", 1, "c.ci"); false if the name is not a stage loop.
+bool parse_loop_name(const std::string &name, std::string &func, int &stage, std::string &path) {
+    for (size_t pos = name.find(".s"); pos != std::string::npos; pos = name.find(".s", pos + 1)) {
+        size_t end = pos + 2;
+        while (end < name.size() && isdigit(name[end])) ++end;
+        if (end == pos + 2 || end >= name.size() || name[end] != '.') continue;
+        func = name.substr(0, pos);
+        stage = std::stoi(name.substr(pos + 2, end - pos - 2));
+        path = name.substr(end + 1);
+        return true;
+    }
+    return false;
+}
+
+// Walks the Stmt to the update Provide of the accumulator, remembering what encloses it.
+class FindUpdate : public IRVisitor {
+public:
+    explicit FindUpdate(const std::string &acc) : acc(acc) {}
+    std::vector<LoopFrame> loops, found_loops;
+    std::vector<RealizeFrame> realizes, found_realizes;
+    std::vector<std::pair<std::string, Expr>> lets, found_lets;
+    const Provide *provide = nullptr;
+    Scope<Interval> scope;
+
+private:
+    std::string acc;
+    using IRVisitor::visit;
+
+    Interval bounds(const Expr &e) { return bounds_of_expr_in_scope(e, scope); }
+
+    void visit(const For *op) override {
+        Expr max_extent = find_constant_bound(op->extent, Direction::Upper, scope);
+        if (!max_extent.defined() || !as_const_int(max_extent))
+            throw UserError("non-constant extent: loop " + op->name + " runs " + text(op->extent) +
+                            " times; give the output fixed bounds and the inputs fixed sizes");
+        Interval min = bounds(op->min);
+        Interval range(min.min, simplify(min.max + max_extent - 1));
+        loops.push_back({op, range, *as_const_int(max_extent)});
+        ScopedBinding<Interval> bind(scope, op->name, range);
+        IRVisitor::visit(op);
+        loops.pop_back();
+    }
+
+    void visit(const LetStmt *op) override {
+        lets.emplace_back(op->name, op->value);
+        ScopedBinding<Interval> bind(scope, op->name, bounds(op->value));
+        IRVisitor::visit(op);
+        lets.pop_back();
+    }
+
+    void visit(const Realize *op) override {
+        realizes.push_back({op, int(loops.size())});
+        IRVisitor::visit(op);
+        realizes.pop_back();
+    }
+
+    void visit(const Provide *op) override {
+        if (op->name != acc || op->values.size() != 1) return;
+        Expr a, b;
+        if (!match_mac(op->values[0], acc, a, b)) return;  // the initialization
+        if (provide)
+            throw UserError("the multiply-accumulate of " + acc +
+                            " appears twice in the loop nest (a specialization or rfactor?); "
+                            "give it one schedule");
+        provide = op;
+        found_loops = loops;
+        found_lets = lets;
+        found_realizes = realizes;
+    }
+};
+
+// Stride of each loop variable of a stage within its dim, from the stage's split list.
+std::map<std::string, int64_t> split_strides(const Definition &def) {
+    std::map<std::string, int64_t> stride;
+    for (const Dim &d : def.schedule().dims()) stride[d.var] = 1;
+    auto get = [&](const std::string &v) { return stride.count(v) ? stride[v] : int64_t(1); };
+    for (const Split &s : def.schedule().splits()) {
+        if (s.is_split()) {
+            const int64_t *factor = as_const_int(s.factor);
+            if (!factor) throw UserError("split of " + s.old_var + " by a non-constant factor");
+            stride[s.inner] = get(s.old_var);
+            stride[s.outer] = get(s.old_var) * *factor;
+        } else if (s.is_rename()) {
+            stride[s.outer] = get(s.old_var);
+        } else if (s.is_fuse()) {
+            stride[s.old_var] = -1;  // marks a fused loop
+        }
+    }
+    return stride;
+}
+
+std::string last_component(const std::string &path) {
+    const auto dot = path.rfind('.');
+    return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+
+// Names of the Funcs an operand call reaches through wrappers (f_in_g(v...) = f(v...)).
+std::vector<std::string> wrapper_chain(const std::string &name,
+                                       const std::map<std::string, Function> &env) {
+    std::vector<std::string> chain{name};
+    for (auto it = env.find(name); it != env.end();) {
+        const Function &f = it->second;
+        if (f.has_update_definition() || f.values().size() != 1) break;
+        Expr v = f.values()[0];
+        while (const auto *c = v.as<Cast>()) v = c->value;
+        const auto *call = v.as<Call>();
+        if (!call || call->call_type != Call::Halide || call->args.size() != f.args().size()) break;
+        bool same_args = true;
+        for (size_t i = 0; i < call->args.size(); ++i) {
+            const auto *var = call->args[i].as<Variable>();
+            same_args &= var && var->name == f.args()[i];
+        }
+        if (!same_args) break;
+        chain.push_back(call->name);
+        it = env.find(call->name);
+    }
+    return chain;
+}
+
+// Checks that an access of the lowered update addresses `tensor` exactly as the IR says: its
+// coordinates, in terms of each loop's 0-based index, are the tensor's affine index composed with
+// the loops' strides. Anything else (shifted tail tiles, skewed loops) is not a plain blocking.
+void check_access(const std::vector<Expr> &args, const ir::Tensor &tensor,
+                  const std::vector<LoopFrame> &loops, const ir::Mapping &m,
+                  const std::vector<std::pair<std::string, Expr>> &lets) {
+    for (size_t t = 0; t < args.size(); ++t) {
+        Expr e = args[t];
+        for (auto it = lets.rbegin(); it != lets.rend(); ++it) e = substitute(it->first, it->second, e);
+        for (int l = int(loops.size()) - 1; l >= 0; --l)
+            e = substitute(loops[l].loop->name,
+                           loops[l].loop->min + Variable::make(Int(32), "local." + std::to_string(l)),
+                           e);
+        e = simplify(remove_likelies(e));
+        auto terms = linear_terms(e);
+        std::map<std::string, int64_t> expected;
+        if (tensor.index[t].offset) expected[""] = tensor.index[t].offset;
+        for (size_t l = 0; l < m.loops.size(); ++l) {
+            int64_t c = tensor.index[t].coeff(m.loops[l].dim) * m.loops[l].stride;
+            if (c) expected["local." + std::to_string(l)] = c;
+        }
+        if (!terms || *terms != expected) {
+            std::ostringstream msg;
+            msg << "the schedule does not block tensor " << tensor.name << " plainly: coordinate "
+                << t << " is " << e << " in terms of the loop indices; use split/tile/reorder "
+                << "with the default tails (no skew, no shifted tiles)";
+            throw UserError(msg.str());
+        }
+    }
+}
+
+}  // namespace
+
+ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem &problem) {
+    const auto acc_it = std::find_if(lowered.env.begin(), lowered.env.end(), [](const auto &e) {
+        Expr a, b;
+        return e.second.updates().size() == 1 && e.second.updates()[0].values().size() == 1 &&
+               match_mac(e.second.updates()[0].values()[0], e.first, a, b);
+    });
+    if (acc_it == lowered.env.end()) throw UserError("no multiply-accumulate stage after lowering");
+    const Function &acc = acc_it->second;
+
+    FindUpdate finder(acc.name());
+    lowered.stmt.accept(&finder);
+    if (!finder.provide)
+        throw UserError("the multiply-accumulate of " + acc.name() +
+                        " was not found in the lowered loop nest");
+
+    ir::Mapping m;
+    const auto tag = hw::array_tag(acc);
+    int unrolled = 0;
+    for (const LoopFrame &frame : finder.found_loops) {
+        const For *loop = frame.loop;
+        std::string func, path;
+        int stage = 0;
+        if (!parse_loop_name(loop->name, func, stage, path) || !lowered.env.count(func))
+            throw UserError("loop " + loop->name + " does not belong to a Func of the pipeline");
+        const Function &f = lowered.env.at(func);
+        const Definition &def = stage == 0 ? f.definition() : f.update(stage - 1);
+        const std::string dim = path.substr(0, path.find('.'));
+        const auto strides = split_strides(def);
+        const auto stride = strides.find(path);
+        if (stride != strides.end() && stride->second < 0)
+            throw UserError("loop " + path + " of " + func +
+                            " fuses dimensions; a fused loop has no single hardware counter "
+                            "stride: fuse only the loops of in() wrappers");
+        bool known_dim = false;
+        for (const auto &d : problem.dims) known_dim |= d.name == dim;
+        if (!known_dim)
+            throw UserError("loop " + path + " of " + func + " is not a dimension of the "
+                            "multiply-accumulate; a buffer's consumer must iterate the layer's "
+                            "dims (x, y, k, n, c, r, s)");
+        ir::Loop l;
+        l.dim = dim;
+        l.extent = frame.max_extent;
+        l.stride = stride == strides.end() ? 1 : stride->second;
+        l.name = path;
+        switch (loop->for_type) {
+        case ForType::Serial: l.kind = ir::LoopKind::Temporal; break;
+        case ForType::Unrolled: l.kind = ir::LoopKind::SpatialCol; ++unrolled; break;
+        default:
+            throw UserError("loop " + path + " is " +
+                            (loop->for_type == ForType::Vectorized ? "vectorized" : "parallel") +
+                            ": it has no hardware meaning here; use unroll() for the PE array");
+        }
+        m.loops.push_back(l);
+    }
+    // Which unrolled loops are rows and columns: hw::array says; without it the outer of two
+    // unrolled loops is the rows.
+    if (unrolled > 2)
+        throw UserError(std::to_string(unrolled) +
+                        " loops are unrolled but the PE array has two dimensions; unroll at most "
+                        "two loops of the multiply-accumulate");
+    if (tag) {
+        int matched = 0;
+        for (ir::Loop &l : m.loops) {
+            if (l.kind == ir::LoopKind::Temporal) continue;
+            const std::string v = last_component(l.name);
+            if (v == tag->row) l.kind = ir::LoopKind::SpatialRow, ++matched;
+            else if (v == tag->col) l.kind = ir::LoopKind::SpatialCol, ++matched;
+            else
+                throw UserError("loop " + l.name + " is unrolled but hw::array names " +
+                                (tag->row.empty() ? "" : tag->row + " and ") + tag->col);
+        }
+        if (matched != (tag->row.empty() ? 1 : 2))
+            throw UserError("hw::array names loops that are not unrolled loops of " + acc.name() +
+                            ": unroll(" + (tag->row.empty() ? tag->col : tag->row + ") and unroll(" + tag->col) + ") them");
+    } else if (unrolled == 2) {
+        for (ir::Loop &l : m.loops)
+            if (l.kind == ir::LoopKind::SpatialCol) {
+                l.kind = ir::LoopKind::SpatialRow;
+                break;
+            }
+    }
+
+    // Every access of the update must be the IR's affine index over these loops.
+    Expr in_call, w_call;
+    match_mac(finder.provide->values[0], acc.name(), in_call, w_call);
+    check_access(finder.provide->args, problem.tensor(ir::TensorRole::Output), finder.found_loops,
+                 m, finder.found_lets);
+    check_access(in_call.as<Call>()->args, problem.tensor(ir::TensorRole::Input),
+                 finder.found_loops, m, finder.found_lets);
+    check_access(w_call.as<Call>()->args, problem.tensor(ir::TensorRole::Weight),
+                 finder.found_loops, m, finder.found_lets);
+
+    // Buffers: the Realize nodes around the update, of the accumulator or of an operand (through
+    // its in() wrappers).
+    const auto in_chain = wrapper_chain(in_call.as<Call>()->name, lowered.env);
+    const auto w_chain = wrapper_chain(w_call.as<Call>()->name, lowered.env);
+    auto in = [](const std::vector<std::string> &chain, const std::string &name) {
+        return std::find(chain.begin(), chain.end(), name) != chain.end();
+    };
+    for (const RealizeFrame &r : finder.found_realizes) {
+        const std::string &name = r.realize->name;
+        const char *tensor = name == acc.name() ? "O" : in(in_chain, name) ? "I"
+                           : in(w_chain, name)  ? "W" : nullptr;
+        if (!tensor) continue;
+        Scope<Interval> scope;
+        for (int l = 0; l < r.depth; ++l)
+            scope.push(finder.found_loops[l].loop->name, finder.found_loops[l].range);
+        ir::Buffer b;
+        b.tensor = tensor;
+        b.at = r.depth;
+        for (const Range &range : r.realize->bounds) {
+            Expr extent = find_constant_bound(range.extent, Direction::Upper, scope);
+            if (!extent.defined() || !as_const_int(extent))
+                throw UserError("non-constant extent: the buffer of " + name + " has extent " +
+                                text(range.extent) + "; give the output fixed bounds");
+            b.box.push_back(*as_const_int(extent));
+        }
+        const auto level = lowered.env.count(name) ? hw::level_tag(lowered.env.at(name)) : std::nullopt;
+        b.level = level ? *level : "GLB";
+        m.buffers.push_back(b);
+    }
+    return m;
+}
+
+}  // namespace tessera

@@ -1,0 +1,193 @@
+#include "ExtractProblem.h"
+
+#include "Affine.h"
+#include "UserError.h"
+
+#include <set>
+#include <sstream>
+
+namespace tessera {
+
+using namespace Halide;
+using namespace Halide::Internal;
+
+namespace {
+
+Expr strip_casts(Expr e) {
+    while (const auto *c = e.as<Cast>()) e = c->value;
+    return e;
+}
+
+std::string text(const Expr &e) {
+    std::ostringstream s;
+    s << e;
+    return s.str();
+}
+
+int64_t constant(const Expr &e, const std::string &what) {
+    Expr simple = e.defined() ? simplify(e) : e;
+    if (const int64_t *v = simple.defined() ? as_const_int(simple) : nullptr) return *v;
+    throw UserError("non-constant extent: " + what +
+                    " is not a constant; give the output fixed bounds (Func::bound) and the "
+                    "inputs fixed sizes (dim().set_bounds())");
+}
+
+// Finds the first image of a given dimensionality read by an expression, through the Funcs it
+// calls (boundary conditions wrap the image in Funcs of the same dimensionality).
+class FindImage : public IRGraphVisitor {
+public:
+    explicit FindImage(size_t dims) : dims(dims) {}
+    const Call *image = nullptr;
+
+private:
+    size_t dims;
+    std::set<std::string> seen;
+    using IRGraphVisitor::visit;
+    void visit(const Call *c) override {
+        if (image) return;
+        if (c->call_type == Call::Image && c->args.size() == dims) {
+            image = c;
+            return;
+        }
+        IRGraphVisitor::visit(c);
+        if (c->call_type == Call::Halide && c->func.defined() && seen.insert(c->name).second)
+            for (const Expr &v : Function(c->func).values()) v.accept(this);
+    }
+};
+
+// Shape of the buffer an operand reads: the extents of that image, or empty if there is none.
+std::vector<int64_t> image_shape(const Call *operand) {
+    FindImage finder(operand->args.size());
+    Expr(operand).accept(&finder);
+    std::vector<int64_t> shape;
+    if (const Call *c = finder.image) {
+        for (size_t i = 0; i < c->args.size(); ++i) {
+            Expr ext = c->param.defined() ? c->param.extent_constraint(int(i))
+                                          : Expr(c->image.dim(int(i)).extent());
+            shape.push_back(constant(ext, "extent of " + c->name + " dim " + std::to_string(i)));
+        }
+    }
+    return shape;
+}
+
+}  // namespace
+
+bool match_mac(const Expr &update, const std::string &acc_name, Expr &a, Expr &b) {
+    const auto *add = update.as<Add>();
+    if (!add) return false;
+    for (int side = 0; side < 2; ++side) {
+        const Expr self = side ? add->b : add->a, term = side ? add->a : add->b;
+        const auto *self_call = self.as<Call>();
+        const auto *mul = strip_casts(term).as<Mul>();
+        if (!self_call || self_call->name != acc_name || !mul) continue;
+        a = strip_casts(mul->a);
+        b = strip_casts(mul->b);
+        return a.as<Call>() && b.as<Call>();
+    }
+    return false;
+}
+
+MacStage find_mac_stage(const Function &output) {
+    std::map<std::string, Function> env = find_transitive_calls(output);
+    env[output.name()] = output;
+    std::vector<MacStage> found;
+    for (const auto &[name, f] : env) {
+        if (f.updates().size() != 1 || f.updates()[0].values().size() != 1) continue;
+        MacStage m;
+        m.acc = f;
+        if (match_mac(f.updates()[0].values()[0], f.name(), m.input_call, m.weight_call))
+            found.push_back(m);
+    }
+    if (found.size() != 1)
+        throw UserError(found.empty()
+                            ? "no multiply-accumulate stage: the pipeline needs one Func defined "
+                              "as acc(...) = 0; acc(...) += A(...) * B(...)"
+                            : "more than one multiply-accumulate stage: fuse layers in a later "
+                              "version; lower one layer at a time");
+    return found[0];
+}
+
+ir::Problem extract_problem(const Func &output, const ir::LayerSpec &layer) {
+    const MacStage mac = find_mac_stage(output.function());
+    ir::Problem p;
+    p.layer = layer;
+    p.acc_bits = mac.acc.output_types()[0].bits();
+
+    // Dims: the accumulator's pure variables (extents from the output's bounds), then its RDom.
+    const auto &bounds = output.function().schedule().bounds();
+    const std::vector<std::string> pure = mac.acc.args();
+    for (auto it = pure.rbegin(); it != pure.rend(); ++it) {
+        ir::Dim d{*it, 0, false};
+        for (const Bound &b : bounds)
+            if (b.var == *it) d.extent = constant(b.extent, "the extent of output dimension " + *it);
+        if (d.extent == 0)
+            throw UserError("non-constant extent: output dimension " + *it +
+                            " has no fixed bound; call output.bound(" + *it + ", 0, extent)");
+        p.dims.push_back(d);
+    }
+    const Definition &update = mac.acc.updates()[0];
+    for (size_t i = 0; i < update.args().size(); ++i) {
+        const auto *v = update.args()[i].as<Variable>();
+        if (!v || v->name != pure[i])
+            throw UserError("the accumulation must update " + mac.acc.name() +
+                            " at its own pure variables (found " + text(update.args()[i]) + ")");
+    }
+    const auto &rvars = update.schedule().rvars();
+    for (auto it = rvars.rbegin(); it != rvars.rend(); ++it) {
+        if (constant(it->min, "the minimum of reduction variable " + it->var) != 0)
+            throw UserError("reduction variable " + it->var + " must start at 0");
+        p.dims.push_back({it->var, constant(it->extent, "the extent of reduction variable " + it->var),
+                          true});
+    }
+    std::set<std::string> dim_names;
+    for (const auto &d : p.dims) dim_names.insert(d.name);
+
+    auto tensor = [&](const Expr &call_expr, const char *name, ir::TensorRole role) {
+        const auto *call = call_expr.as<Call>();
+        ir::Tensor t;
+        t.name = name;
+        t.role = role;
+        t.elem_bits = call->type.bits();
+        for (size_t i = 0; i < call->args.size(); ++i) {
+            auto terms = linear_terms(call->args[i]);
+            bool only_dims = terms.has_value();
+            if (terms)
+                for (const auto &[v, c] : *terms) only_dims &= v.empty() || dim_names.count(v);
+            if (!only_dims)
+                throw UserError("non-affine access: index " + std::to_string(i) + " of " +
+                                call->name + " is " + text(call->args[i]) +
+                                "; only affine functions of the loop variables become address "
+                                "generators");
+            t.index.push_back(to_affine(*terms));
+        }
+        t.shape = image_shape(call);
+        if (t.shape.size() != t.index.size()) {  // no image behind it: its shape is its index range
+            t.shape.clear();
+            for (const auto &e : t.index) {
+                int64_t hi = e.offset;
+                for (const auto &[d, c] : e.terms) hi += c * (p.dim(d).extent - 1);
+                t.shape.push_back(hi + 1);
+            }
+        }
+        return t;
+    };
+    p.tensors.push_back(tensor(mac.input_call, "I", ir::TensorRole::Input));
+    p.tensors.push_back(tensor(mac.weight_call, "W", ir::TensorRole::Weight));
+    ir::Tensor out;
+    out.name = "O";
+    out.role = ir::TensorRole::Output;
+    out.elem_bits = p.acc_bits;
+    for (const std::string &v : pure) {
+        out.index.push_back(to_affine({{v, 1}}));
+        out.shape.push_back(p.dim(v).extent);
+    }
+    p.tensors.push_back(out);
+
+    p.post.bias = layer.bias;
+    p.post.relu = layer.relu;
+    p.post.shift = layer.effective_shift();
+    p.post.out_bits = output.output_types()[0].bits();
+    return p;
+}
+
+}  // namespace tessera

@@ -1,0 +1,27 @@
+// The problem half of the IR (dims, tensors and their affine indices) read from the Halide
+// Functions: the one update of the form acc(v...) += A(...) * B(...) is the multiply-accumulate,
+// A is the input tensor, B the weight tensor.
+#pragma once
+
+#include "ir/AcceleratorIR.h"
+
+#include <Halide.h>
+
+namespace tessera {
+
+struct MacStage {
+    Halide::Internal::Function acc;
+    Halide::Expr input_call, weight_call;  // the Calls A(...) and B(...) of the update
+};
+
+// Finds the multiply-accumulate stage among the Functions `output` calls; UserError if none.
+MacStage find_mac_stage(const Halide::Internal::Function &output);
+
+// Dims, tensors and post-op. Extents must be constants: the output's bounds and the RDom's.
+ir::Problem extract_problem(const Halide::Func &output, const ir::LayerSpec &layer);
+
+// Splits `update` = acc(...) + A(...) * B(...) into its two operand Calls; false if not of that form.
+bool match_mac(const Halide::Expr &update, const std::string &acc_name, Halide::Expr &a,
+               Halide::Expr &b);
+
+}  // namespace tessera

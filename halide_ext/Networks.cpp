@@ -1,0 +1,157 @@
+#include "Networks.h"
+
+#include "UserError.h"
+
+#include <fstream>
+#include <sstream>
+
+#ifndef TESSERA_SOURCE_DIR
+#define TESSERA_SOURCE_DIR "."
+#endif
+
+namespace tessera {
+
+namespace {
+
+const char *kNetworks[] = {"resnet18", "resnet50", "mobilenetv2", "vgg16", "alexnet", "mlp", "lstm"};
+
+std::vector<std::string> split_csv_line(const std::string &line) {
+    std::vector<std::string> cells;
+    std::string cell;
+    bool quoted = false;
+    for (char ch : line) {
+        if (ch == '"') quoted = !quoted;
+        else if (ch == ',' && !quoted) cells.push_back(cell), cell.clear();
+        else if (ch != '\r') cell += ch;
+    }
+    cells.push_back(cell);
+    return cells;
+}
+
+int64_t to_int(const std::string &text, const std::string &what, int64_t if_empty) {
+    if (text.empty()) return if_empty;
+    try {
+        size_t used = 0;
+        int64_t v = std::stoll(text, &used);
+        if (used == text.size()) return v;
+    } catch (const std::exception &) {
+    }
+    throw UserError(what + ": '" + text + "' is not an integer");
+}
+
+std::string network_path(const std::string &name_or_path) {
+    for (const char *n : kNetworks)
+        if (name_or_path == n) return std::string(TESSERA_SOURCE_DIR) + "/examples/networks/" + n + ".csv";
+    return name_or_path;
+}
+
+}  // namespace
+
+std::vector<std::string> bundled_networks() { return {std::begin(kNetworks), std::end(kNetworks)}; }
+
+std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
+    const std::string path = network_path(name_or_path);
+    std::ifstream in(path);
+    if (!in) {
+        std::string names;
+        for (const char *n : kNetworks) names += std::string(names.empty() ? "" : ", ") + n;
+        throw UserError("unknown network '" + name_or_path + "': use one of " + names +
+                        " or a path to a CSV file");
+    }
+    std::string line;
+    std::getline(in, line);
+    const std::vector<std::string> header = split_csv_line(line);
+    auto column = [&](const char *name) -> size_t {
+        for (size_t i = 0; i < header.size(); ++i)
+            if (header[i] == name) return i;
+        throw UserError(path + ": missing column '" + name + "' (columns as in ../shared/workloads)");
+    };
+    const size_t c_layer = column("layer"), c_type = column("type"), c_n = column("N"),
+                 c_c = column("C"), c_k = column("K"), c_h = column("H_in"), c_w = column("W_in"),
+                 c_r = column("R"), c_s = column("S"), c_stride = column("stride_h"),
+                 c_pad = column("pad_h"), c_groups = column("groups"), c_macs = column("MACs");
+    std::vector<ir::LayerSpec> layers;
+    int row = 1;
+    while (std::getline(in, line)) {
+        ++row;
+        if (line.empty()) continue;
+        const auto cells = split_csv_line(line);
+        if (cells.size() < header.size())
+            throw UserError(path + ":" + std::to_string(row) + ": expected " +
+                            std::to_string(header.size()) + " columns, found " +
+                            std::to_string(cells.size()));
+        const std::string where = path + ":" + std::to_string(row);
+        ir::LayerSpec l;
+        l.name = cells[c_layer];
+        l.type = cells[c_type];
+        l.N = to_int(cells[c_n], where + " N", 1);
+        l.C = to_int(cells[c_c], where + " C", 1);
+        l.K = to_int(cells[c_k], where + " K", 1);
+        l.H = to_int(cells[c_h], where + " H_in", 1);
+        l.W = to_int(cells[c_w], where + " W_in", 1);
+        l.R = to_int(cells[c_r], where + " R", 1);
+        l.S = to_int(cells[c_s], where + " S", 1);
+        l.stride = to_int(cells[c_stride], where + " stride_h", 1);
+        l.pad = to_int(cells[c_pad], where + " pad_h", 0);
+        l.groups = to_int(cells[c_groups], where + " groups", 1);
+        if (l.type == "fc") l.H = l.W = l.R = l.S = 1, l.pad = 0;
+        const int64_t macs = to_int(cells[c_macs], where + " MACs", 0);
+        if (macs && macs != l.macs())
+            throw UserError(where + ": MACs column says " + std::to_string(macs) +
+                            " but the shape gives " + std::to_string(l.macs()));
+        layers.push_back(l);
+    }
+    if (layers.empty()) throw UserError(path + ": no layers");
+    return layers;
+}
+
+ir::LayerSpec find_layer(const std::vector<ir::LayerSpec> &network, const std::string &layer,
+                         const std::string &network_name) {
+    for (const auto &l : network)
+        if (l.name == layer) return l;
+    std::string names;
+    for (size_t i = 0; i < network.size() && i < 6; ++i) names += (i ? ", " : "") + network[i].name;
+    throw UserError("no layer '" + layer + "' in network " + network_name + " (layers: " + names +
+                    (network.size() > 6 ? ", ..." : "") + ")");
+}
+
+ir::LayerSpec parse_inline_layer(const std::string &spec) {
+    const auto colon = spec.find(':');
+    if (colon == std::string::npos)
+        throw UserError("malformed layer spec '" + spec +
+                        "': expected TYPE:KEY=VALUE,... e.g. conv:C=64,K=64,H=56,W=56,R=3,S=3");
+    ir::LayerSpec l;
+    l.type = spec.substr(0, colon);
+    if (l.type != "conv" && l.type != "dwconv" && l.type != "fc")
+        throw UserError("malformed layer spec '" + spec + "': type must be conv, dwconv or fc");
+    l.name = spec;
+    std::stringstream rest(spec.substr(colon + 1));
+    std::string item;
+    bool groups_given = false;
+    while (std::getline(rest, item, ',')) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw UserError("malformed layer spec '" + spec + "': '" + item + "' is not KEY=VALUE");
+        const std::string key = item.substr(0, eq);
+        const int64_t v = to_int(item.substr(eq + 1), "layer spec key " + key, -1);
+        int64_t *field = key == "N" ? &l.N : key == "C" ? &l.C : key == "K" ? &l.K
+                       : key == "H" ? &l.H : key == "W" ? &l.W : key == "R" ? &l.R
+                       : key == "S" ? &l.S : key == "stride" ? &l.stride
+                       : key == "pad" ? &l.pad : key == "groups" ? &l.groups : nullptr;
+        if (key == "shift") l.requant_shift = int(v);
+        else if (key == "bias" || key == "relu") (key == "bias" ? l.bias : l.relu) = v != 0;
+        else if (!field)
+            throw UserError("malformed layer spec '" + spec + "': unknown key '" + key +
+                            "' (keys: N C K H W R S stride pad groups bias relu shift)");
+        else *field = v;
+        groups_given |= key == "groups";
+    }
+    if (l.type == "dwconv") {
+        if (!groups_given) l.groups = l.C;
+        if (l.K == 1 && l.C > 1) l.K = l.C;
+    }
+    if (l.type == "fc") l.H = l.W = l.R = l.S = 1, l.pad = 0;
+    return l;
+}
+
+}  // namespace tessera

@@ -1,0 +1,257 @@
+#include "Presets.h"
+
+#include "UserError.h"
+#include "ir/Architecture.h"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <vector>
+
+namespace tessera {
+
+namespace {
+
+// Interstellar's dim letters -> the layer's Halide variable names.
+std::string dim_of_letter(const std::string &letter) {
+    static const std::map<std::string, std::string> m = {
+        {"N", "n"}, {"K", "k"}, {"C", "c"}, {"Y", "y"}, {"X", "x"}, {"FY", "r"}, {"FX", "s"}};
+    auto it = m.find(letter);
+    if (it == m.end())
+        throw UserError("unknown dimension '" + letter + "' in --spatial (use N, K, C, Y, X, FY, FX)");
+    return it->second;
+}
+
+std::vector<std::string> layer_dims(const ir::LayerSpec &l) {
+    if (l.type == "fc") return {"n", "k", "c"};
+    if (l.type == "dwconv") return {"n", "k", "y", "x", "r", "s"};
+    return {"n", "k", "c", "y", "x", "r", "s"};
+}
+
+int64_t extent_of(const ir::LayerSpec &l, const std::string &d) {
+    if (d == "n") return l.N;
+    if (d == "k") return l.K;
+    if (d == "c") return l.C / l.groups;
+    if (d == "y") return l.out_h();
+    if (d == "x") return l.out_w();
+    if (d == "r") return l.R;
+    return l.S;
+}
+
+struct Dataflow {
+    std::string spatial;              // default spatial mapping
+    std::vector<std::string> order;   // temporal order inside a tile, outer to inner
+};
+
+Dataflow dataflow_for(const ir::LayerSpec &l, const std::string &name) {
+    const bool fc = l.type == "fc", dw = l.type == "dwconv";
+    // Output stationary: reductions innermost. Weight stationary: the dims W does not depend on
+    // innermost. Input stationary: k innermost (for depthwise every dim moves the input, so the
+    // input-stationary preset keeps the filter taps innermost: the closest to it). Row
+    // stationary: Eyeriss's filter row x output row array.
+    if (name == "os" || name.empty())
+        return fc ? Dataflow{"N|K", {"n", "k", "c"}}
+             : dw ? Dataflow{"Y|X", {"k", "y", "x", "r", "s"}}
+                  : Dataflow{"Y|X", {"k", "y", "x", "c", "r", "s"}};
+    if (name == "ws")
+        return fc ? Dataflow{"C|K", {"c", "k", "n"}}
+             : dw ? Dataflow{"K|X", {"r", "s", "k", "y", "x"}}
+                  : Dataflow{"C|K", {"c", "r", "s", "k", "y", "x"}};
+    if (name == "is")
+        return fc ? Dataflow{"C|N", {"c", "n", "k"}}
+             : dw ? Dataflow{"K|X", {"k", "y", "x", "r", "s"}}
+                  : Dataflow{"C|X", {"c", "y", "x", "r", "s", "k"}};
+    if (name == "rs") {
+        if (fc) throw UserError("row stationary (rs) needs a convolution; fc has no filter rows");
+        return dw ? Dataflow{"FY|Y", {"k", "s", "x"}} : Dataflow{"FY|Y", {"k", "c", "s", "x"}};
+    }
+    throw UserError("unknown dataflow '" + name + "' (use os, ws, is or rs)");
+}
+
+struct Spatial {
+    std::string row, col;  // dims; row empty for a 1-D array
+};
+
+Spatial parse_spatial(const ir::LayerSpec &l, const std::string &text) {
+    Spatial s;
+    const auto bar = text.find('|');
+    if (bar == std::string::npos) {
+        s.col = dim_of_letter(text);
+    } else {
+        s.row = dim_of_letter(text.substr(0, bar));
+        s.col = dim_of_letter(text.substr(bar + 1));
+        if (s.row == s.col) throw UserError("--spatial '" + text + "' maps one dimension twice");
+    }
+    const auto dims = layer_dims(l);
+    for (const std::string &d : {s.row, s.col})
+        if (!d.empty() && std::find(dims.begin(), dims.end(), d) == dims.end())
+            throw UserError("--spatial '" + text + "': a " + l.type + " layer has no dimension " +
+                            d + " (it has " + [&] {
+                                std::string all;
+                                for (const auto &x : dims) all += x + " ";
+                                return all;
+                            }() + ")");
+    return s;
+}
+
+// Tile sizes for the dims the output depends on (and the reduction block of c): the blocking
+// with the least DRAM traffic whose I, W and O tiles fit the global buffer together.
+struct Blocking {
+    std::map<std::string, int64_t> tile;  // per dim; dims absent are untiled (whole extent)
+};
+
+std::vector<int64_t> tile_candidates(int64_t extent, int64_t lanes) {
+    std::vector<int64_t> c;
+    for (int64_t t = lanes; t < extent; t *= 2) c.push_back(t);
+    c.push_back(extent);
+    return c;
+}
+
+Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int64_t> &lanes) {
+    const ir::Architecture arch = ir::default_architecture();
+    const int64_t glb = arch.level("GLB") ? arch.level("GLB")->size_bytes : 128 * 1024;
+    auto lanes_of = [&](const std::string &d) { return lanes.count(d) ? lanes.at(d) : int64_t(1); };
+    const bool fc = l.type == "fc", dw = l.type == "dwconv";
+    const std::vector<std::string> tiled = fc ? std::vector<std::string>{"n", "k", "c"}
+                                         : dw ? std::vector<std::string>{"k", "y", "x"}
+                                              : std::vector<std::string>{"k", "y", "x", "c"};
+    std::vector<std::vector<int64_t>> cands;
+    for (const auto &d : tiled) cands.push_back(tile_candidates(extent_of(l, d), lanes_of(d)));
+
+    Blocking best;
+    double best_cost = -1;
+    std::vector<size_t> pick(tiled.size(), 0);
+    while (true) {
+        std::map<std::string, int64_t> t;
+        for (size_t i = 0; i < tiled.size(); ++i) t[tiled[i]] = cands[i][pick[i]];
+        auto T = [&](const char *d) { return t.count(d) ? t[d] : extent_of(l, d); };
+        const int64_t tc = dw ? T("k") : T("c");
+        const int64_t in_box = fc ? tc * T("n")
+                                  : ((T("x") - 1) * l.stride + l.S) * ((T("y") - 1) * l.stride + l.R) * tc;
+        const int64_t w_box = fc ? tc * T("k") : l.S * l.R * (dw ? T("k") : tc * T("k"));
+        const int64_t o_box = (fc ? T("n") : T("x") * T("y")) * T("k");
+        const int64_t bytes = in_box + w_box + 4 * o_box;
+        if (bytes <= glb) {
+            auto tiles = [&](const char *d) {
+                return (extent_of(l, d) + T(d) - 1) / T(d);
+            };
+            const double out_tiles =
+                fc ? double(tiles("n") * tiles("k")) : double(tiles("k") * tiles("y") * tiles("x") * l.N);
+            const double c_tiles = dw ? 1.0 : double(tiles("c"));
+            const double cost = out_tiles * c_tiles * double(in_box + w_box);
+            if (best_cost < 0 || cost < best_cost) best_cost = cost, best.tile = t;
+        }
+        size_t i = 0;
+        while (i < pick.size() && ++pick[i] == cands[i].size()) pick[i++] = 0;
+        if (i == pick.size()) break;
+    }
+    if (best_cost < 0)
+        throw UserError("layer " + l.name + " does not fit the global buffer (" +
+                        std::to_string(glb) + " bytes) even with the smallest tiles");
+    return best;
+}
+
+std::string join(const std::vector<std::string> &v) {
+    std::string s;
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    return s;
+}
+
+}  // namespace
+
+std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) {
+    if (req.rows < 1 || req.cols < 1 || req.rows > 256 || req.cols > 256)
+        throw UserError("array " + std::to_string(req.rows) + "x" + std::to_string(req.cols) +
+                        " is out of range: rows and columns must be 1..256");
+    const Dataflow df = dataflow_for(l, req.dataflow);
+    const Spatial sp = parse_spatial(l, req.spatial.empty() ? df.spatial : req.spatial);
+    std::map<std::string, int64_t> lanes;
+    if (!sp.row.empty()) lanes[sp.row] = req.rows;
+    lanes[sp.col] = req.cols;
+    const Blocking b = choose_blocking(l, lanes);
+    const bool fc = l.type == "fc";
+    const std::vector<std::string> out_dims = fc ? std::vector<std::string>{"n", "k"}
+                                                 : std::vector<std::string>{"n", "k", "y", "x"};
+    auto is_reduction = [](const std::string &d) { return d == "c" || d == "r" || d == "s"; };
+
+    std::ostringstream s;
+    s << "// " << (req.spatial.empty() ? df.spatial : req.spatial) << " on a " << req.rows << "x"
+      << req.cols << " array, dataflow " << (req.dataflow.empty() ? "os" : req.dataflow)
+      << "; tiles:";
+    for (const auto &[d, t] : b.tile) s << " " << d << "=" << t;
+    s << "\n";
+
+    // 1. Output tiles: the accumulator is computed per tile of the output. Untiled dims stay
+    // inside the tile.
+    std::vector<std::string> decl, tile_loops, in_tile;
+    std::ostringstream splits;
+    for (const auto &d : out_dims) {
+        if (b.tile.count(d) && b.tile.at(d) < extent_of(l, d)) {
+            decl.push_back(d + "o(\"" + d + "o\")");
+            decl.push_back(d + "i(\"" + d + "i\")");
+            splits << ".split(" << d << ", " << d << "o, " << d << "i, " << b.tile.at(d) << ")";
+            tile_loops.push_back(d + "o");
+            in_tile.push_back(d + "i");
+        } else {
+            in_tile.push_back(d);
+        }
+    }
+    const std::string tile_level = tile_loops.empty() ? "" : "output, " + tile_loops.back();
+    if (!decl.empty()) {
+        s << "Var " << join(decl) << ";\n";
+        std::vector<std::string> reorder(in_tile.rbegin(), in_tile.rend());
+        reorder.insert(reorder.end(), tile_loops.rbegin(), tile_loops.rend());
+        s << "output" << splits.str() << ".reorder(" << join(reorder) << ");\n";
+        s << "acc.compute_at(" << tile_level << ");\n";
+    } else {
+        s << "acc.compute_root();\n";
+    }
+
+    // 2. Inside a tile: block the reduction over c, split the spatial dims into lanes.
+    const bool dw = l.type == "dwconv";
+    const bool block_c = !dw && b.tile.count("c") && b.tile.at("c") < extent_of(l, "c");
+    std::vector<std::string> rdecl, vdecl;
+    std::ostringstream usplits;
+    std::map<std::string, std::string> temporal_name;  // dim -> its temporal loop inside the tile
+    std::map<std::string, std::string> lane_name;
+    for (const auto &d : layer_dims(l)) temporal_name[d] = d;
+    if (block_c) {
+        rdecl.push_back("co(\"co\")");
+        rdecl.push_back("ci(\"ci\")");
+        usplits << ".split(c, co, ci, " << b.tile.at("c") << ")";
+        temporal_name["c"] = "ci";
+    }
+    for (const auto &[d, n] : lanes) {
+        const std::string src = temporal_name[d];
+        auto &list = is_reduction(d) ? rdecl : vdecl;
+        list.push_back(d + "t(\"" + d + "t\")");
+        list.push_back(d + "l(\"" + d + "l\")");
+        usplits << ".split(" << src << ", " << d << "t, " << d << "l, " << n << ")";
+        temporal_name[d] = d + "t";
+        lane_name[d] = d + "l";
+    }
+    if (!vdecl.empty()) s << "Var " << join(vdecl) << ";\n";
+    if (!rdecl.empty()) s << "RVar " << join(rdecl) << ";\n";
+    std::vector<std::string> reorder;
+    if (!sp.row.empty()) reorder.push_back(lane_name[sp.row]);
+    reorder.push_back(lane_name[sp.col]);
+    for (auto it = df.order.rbegin(); it != df.order.rend(); ++it) reorder.push_back(temporal_name[*it]);
+    for (const auto &d : layer_dims(l))  // dims the order template leaves out go outermost
+        if (std::find(df.order.begin(), df.order.end(), d) == df.order.end())
+            reorder.push_back(temporal_name[d]);
+    if (block_c) reorder.push_back("co");
+    s << "acc.update()" << usplits.str() << "\n    .reorder(" << join(reorder) << ")";
+    if (!sp.row.empty()) s << ".unroll(" << lane_name[sp.row] << ")";
+    s << ".unroll(" << lane_name[sp.col] << ");\n";
+    if (!sp.row.empty()) s << "hw::array(acc, " << lane_name[sp.row] << ", " << lane_name[sp.col] << ");\n";
+    else s << "hw::array(acc, " << lane_name[sp.col] << ");\n";
+
+    // 3. Buffers: input and weight tiles per reduction block (or per output tile).
+    const std::string place = block_c ? "compute_at(acc, co)"
+                            : tile_level.empty() ? "compute_root()" : "compute_at(" + tile_level + ")";
+    s << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb." << place << ";\nhw::level(ifmap_glb, \"GLB\");\n";
+    s << "Func filter_glb = filter.in(acc);\nfilter_glb." << place << ";\nhw::level(filter_glb, \"GLB\");\n";
+    return s.str();
+}
+
+}  // namespace tessera

@@ -1,0 +1,16 @@
+// Schedule presets: Interstellar's dataflow notation (`C|K` = rows C, columns K; `K` = a 1-D array
+// of K) and the shorthands os / ws / is / rs, written out as schedule text in Halide syntax, with a
+// temporal blocking chosen so that the buffers fit the default architecture's global buffer.
+#pragma once
+
+#include "Lower.h"
+#include "ir/AcceleratorIR.h"
+
+#include <string>
+
+namespace tessera {
+
+// The schedule text for `layer` under the preset in `request` (spatial and/or dataflow, array).
+std::string preset_schedule(const ir::LayerSpec &layer, const ScheduleRequest &request);
+
+}  // namespace tessera

@@ -1,0 +1,76 @@
+#include "Print.h"
+
+#include <iomanip>
+#include <sstream>
+
+namespace tessera::ir {
+
+namespace {
+
+std::string with_commas(int64_t v) {
+    std::string s = std::to_string(v), out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (i && (s.size() - i) % 3 == 0) out += ',';
+        out += s[i];
+    }
+    return out;
+}
+
+std::string box_text(const Buffer &b) {
+    std::string s;
+    for (size_t i = b.box.size(); i-- > 0;) s += std::to_string(b.box[i]) + (i ? "x" : "");
+    return s;
+}
+
+}  // namespace
+
+std::string print_nest(const AcceleratorIR &ir) {
+    const Problem &p = ir.problem;
+    const Mapping &m = ir.mapping;
+    const LayerSpec &l = p.layer;
+    std::ostringstream s;
+    s << "layer " << l.name << " (" << l.type;
+    if (l.type == "fc") s << " N=" << l.N << " C=" << l.C << " K=" << l.K;
+    else if (l.type != "generator")
+        s << " N=" << l.N << " C=" << l.C << " K=" << l.K << " H=" << l.H << " W=" << l.W
+          << " R=" << l.R << " S=" << l.S << " stride=" << l.stride << " pad=" << l.pad
+          << (l.groups > 1 ? " groups=" + std::to_string(l.groups) : "");
+    s << "): " << with_commas(p.macs()) << " MACs\n";
+    s << "dims:";
+    for (const Dim &d : p.dims) s << " " << d.name << "=" << d.extent << (d.reduction ? "(red)" : "");
+    s << "\n";
+
+    // Guarded iterations: a dim whose loops cover more than its extent has a tail.
+    int64_t slots = 1;
+    for (const Loop &loop : m.loops) slots *= loop.extent;
+    s << "array " << m.array_rows() << "x" << m.array_cols() << ", MAC slots "
+      << with_commas(slots) << ", utilization " << std::fixed << std::setprecision(1)
+      << 100.0 * double(p.macs()) / double(slots) << "%";
+    for (const Dim &d : p.dims) {
+        int64_t covered = 1;
+        for (const Loop &loop : m.loops)
+            if (loop.dim == d.name) covered *= loop.extent;
+        if (covered > d.extent) s << "; tail " << d.name << ": " << covered << " covers " << d.extent;
+    }
+    s << "\n\nDRAM: I, W, O\n";
+    std::string indent;
+    for (size_t i = 0; i <= m.loops.size(); ++i) {
+        for (const Buffer &b : m.buffers)
+            if (b.at == int(i))
+                s << indent << "[" << b.level << "] " << b.tensor << " tile " << box_text(b) << " = "
+                  << with_commas(b.words()) << " words\n";
+        if (i == m.loops.size()) break;
+        const Loop &loop = m.loops[i];
+        const char *kind = loop.kind == LoopKind::Temporal     ? "for         "
+                           : loop.kind == LoopKind::SpatialRow ? "spatial_row "
+                                                               : "spatial_col ";
+        s << indent << kind << loop.dim << " in [0:" << loop.extent << ")";
+        if (loop.stride != 1) s << " *" << loop.stride;
+        s << "   (" << loop.name << ")\n";
+        indent += "  ";
+    }
+    s << indent << "O += I * W   [RF: one register per operand per PE]\n";
+    return s.str();
+}
+
+}  // namespace tessera::ir

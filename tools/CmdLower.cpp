@@ -1,0 +1,50 @@
+// tessera lower: the scheduled loop nest of a layer, as the hardware will run it.
+#include "Commands.h"
+#include "LayerOptions.h"
+#include "ir/Print.h"
+#include "UserError.h"
+#include "ir/Json.h"
+
+#include <iostream>
+
+namespace tessera::cli {
+
+namespace po = boost::program_options;
+
+int run_lower(const Args &args) {
+    LayerSelection sel;
+    bool json = false;
+    po::options_description desc(
+        "tessera lower: print the scheduled loop nest (accelerator IR) of a layer\n\n"
+        "  tessera lower --network resnet50 --layer CB2a_2 --dataflow ws --array 16x16\n"
+        "  tessera lower --layer conv:C=3,K=64,H=224,W=224,R=7,S=7,stride=2,pad=3 --spatial 'C|K'\n"
+        "  tessera lower --layer fc:N=1,C=1024,K=1000 --schedule my.sched --json\n\noptions");
+    add_layer_options(desc, sel);
+    desc.add_options()("json", po::bool_switch(&json), "print the IR as JSON")("help,h", "this help");
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(desc).run(), vm);
+        po::notify(vm);
+    } catch (const po::error &e) {
+        throw UserError(std::string(e.what()) + " (see tessera lower --help)");
+    }
+    if (vm.count("help")) {
+        std::cout << desc << "\n";
+        return 0;
+    }
+    const auto layers = lower_selection(sel);
+    if (json) {
+        if (layers.size() == 1) {
+            std::cout << ir::to_json(layers[0].ir).dump(2) << "\n";
+        } else {
+            nlohmann::json all = nlohmann::json::array();
+            for (const auto &l : layers) all.push_back(ir::to_json(l.ir));
+            std::cout << all.dump(2) << "\n";
+        }
+        return 0;
+    }
+    for (const auto &l : layers) std::cout << ir::print_nest(l.ir) << "\n";
+    return 0;
+}
+
+}  // namespace tessera::cli

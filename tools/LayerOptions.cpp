@@ -1,0 +1,95 @@
+#include "LayerOptions.h"
+
+#include "Networks.h"
+#include "UserError.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace tessera::cli {
+
+namespace po = boost::program_options;
+
+void add_layer_options(po::options_description &desc, LayerSelection &sel) {
+    desc.add_options()
+        ("network", po::value(&sel.network),
+         "bundled network (resnet18 resnet50 mobilenetv2 vgg16 alexnet mlp lstm) or a CSV path")
+        ("layer", po::value(&sel.layer),
+         "layer name in --network, or inline: conv:C=64,K=64,H=56,W=56,R=3,S=3,stride=1,pad=1 "
+         "(keys N C K H W R S stride pad groups bias relu shift; also fc:N=..,C=..,K=.. and dwconv:...)")
+        ("generator", po::value(&sel.generator), "a registered Halide generator (tessera_conv2d, "
+         "tessera_fc, or one from --plugin)")
+        ("param,p", po::value(&sel.params)->composing(), "generator param key=value (repeatable)")
+        ("plugin", po::value(&sel.plugin), "shared library of Halide generators to load")
+        ("schedule", po::value(&sel.schedule_file), "schedule file in Halide syntax (docs/schedules.md)")
+        ("spatial", po::value(&sel.spatial), "preset: loops on the PE array, rows|cols, e.g. 'C|K', "
+         "'Y|X', 'FY|Y', or one dim for a 1-D array")
+        ("dataflow", po::value(&sel.dataflow), "preset shorthand: os | ws | is | rs")
+        ("array", po::value(&sel.array)->default_value("16x16"), "PE array ROWSxCOLS for presets");
+}
+
+ScheduleRequest schedule_request(const LayerSelection &sel) {
+    ScheduleRequest req;
+    req.spatial = sel.spatial;
+    req.dataflow = sel.dataflow;
+    const auto x = sel.array.find('x');
+    try {
+        if (x == std::string::npos) throw std::invalid_argument(sel.array);
+        size_t used_r = 0, used_c = 0;
+        req.rows = std::stoll(sel.array.substr(0, x), &used_r);
+        req.cols = std::stoll(sel.array.substr(x + 1), &used_c);
+        if (used_r != x || used_c != sel.array.size() - x - 1) throw std::invalid_argument(sel.array);
+    } catch (const std::exception &) {
+        throw UserError("--array '" + sel.array + "' is not ROWSxCOLS (e.g. 16x16)");
+    }
+    if (req.rows < 1 || req.cols < 1 || req.rows > 256 || req.cols > 256)
+        throw UserError("--array " + sel.array + " is out of range: rows and columns must be 1..256");
+    if (!sel.schedule_file.empty()) {
+        if (!sel.spatial.empty() || !sel.dataflow.empty())
+            throw UserError("give either --schedule or a preset (--spatial/--dataflow), not both");
+        std::ifstream in(sel.schedule_file);
+        if (!in) throw UserError("cannot read schedule file " + sel.schedule_file);
+        std::stringstream text;
+        text << in.rdbuf();
+        req.text = text.str();
+        req.text_origin = sel.schedule_file;
+    }
+    return req;
+}
+
+std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
+    const ScheduleRequest req = schedule_request(sel);
+    std::vector<SelectedLayer> out;
+    auto lower = [&](const ir::LayerSpec &l) { out.push_back({l, lower_to_ir(l, req)}); };
+    if (!sel.plugin.empty()) load_generator_plugin(sel.plugin);
+    if (!sel.generator.empty()) {
+        if (!sel.network.empty() || !sel.layer.empty())
+            throw UserError("give either --generator or --network/--layer, not both");
+        std::map<std::string, std::string> params;
+        for (const auto &p : sel.params) {
+            const auto eq = p.find('=');
+            if (eq == std::string::npos || eq == 0)
+                throw UserError("generator param '" + p + "' is not key=value");
+            params[p.substr(0, eq)] = p.substr(eq + 1);
+        }
+        const bool has_schedule = !req.text.empty() || !sel.spatial.empty() || !sel.dataflow.empty();
+        ir::AcceleratorIR ir = lower_generator(sel.generator, params, req, has_schedule);
+        out.push_back({ir.problem.layer, ir});
+        return out;
+    }
+    if (!sel.params.empty()) throw UserError("-p/--param goes with --generator");
+    if (sel.network.empty()) {
+        if (sel.layer.empty())
+            throw UserError("name a layer: --network NAME [--layer L], --layer TYPE:KEY=VALUE,... "
+                            "or --generator NAME");
+        lower(parse_inline_layer(sel.layer));
+        return out;
+    }
+    const auto network = load_network(sel.network);
+    if (!sel.layer.empty()) lower(find_layer(network, sel.layer, sel.network));
+    else
+        for (const auto &l : network) lower(l);
+    return out;
+}
+
+}  // namespace tessera::cli
