@@ -22,7 +22,9 @@ struct LoopFrame {
 
 struct RealizeFrame {
     const Realize *realize;
-    int depth;  // number of enclosing loops
+    int depth;                 // number of enclosing loops
+    std::vector<int64_t> box;  // constant upper bound of each extent; -1 if none
+    std::vector<std::pair<std::string, Expr>> lets;  // lets in scope at the Realize
 };
 
 std::string text(const Expr &e) {
@@ -62,13 +64,14 @@ private:
     Interval bounds(const Expr &e) { return bounds_of_expr_in_scope(e, scope); }
 
     void visit(const For *op) override {
+        // Only the loops around the update must have constant extents (checked there); the
+        // loops of wrappers' own production may not.
         Expr max_extent = find_constant_bound(op->extent, Direction::Upper, scope);
-        if (!max_extent.defined() || !as_const_int(max_extent))
-            throw UserError("non-constant extent: loop " + op->name + " runs " + text(op->extent) +
-                            " times; give the output fixed bounds and the inputs fixed sizes");
+        const int64_t *extent = max_extent.defined() ? as_const_int(max_extent) : nullptr;
         Interval min = bounds(op->min);
-        Interval range(min.min, simplify(min.max + max_extent - 1));
-        loops.push_back({op, range, *as_const_int(max_extent)});
+        Interval range = extent ? Interval(min.min, simplify(min.max + int(*extent) - 1))
+                                : Interval::everything();
+        loops.push_back({op, range, extent ? *extent : -1});
         ScopedBinding<Interval> bind(scope, op->name, range);
         IRVisitor::visit(op);
         loops.pop_back();
@@ -82,7 +85,13 @@ private:
     }
 
     void visit(const Realize *op) override {
-        realizes.push_back({op, int(loops.size())});
+        RealizeFrame frame{op, int(loops.size()), {}, lets};
+        for (const Range &range : op->bounds) {
+            Expr extent = find_constant_bound(range.extent, Direction::Upper, scope);
+            const int64_t *v = extent.defined() ? as_const_int(extent) : nullptr;
+            frame.box.push_back(v ? *v : -1);
+        }
+        realizes.push_back(frame);
         IRVisitor::visit(op);
         realizes.pop_back();
     }
@@ -96,6 +105,11 @@ private:
                             " appears twice in the loop nest (a specialization or rfactor?); "
                             "give it one schedule");
         provide = op;
+        for (const LoopFrame &l : loops)
+            if (l.max_extent < 0)
+                throw UserError("non-constant extent: loop " + l.loop->name + " runs " +
+                                text(l.loop->extent) +
+                                " times; give the output fixed bounds and the inputs fixed sizes");
         found_loops = loops;
         found_lets = lets;
         found_realizes = realizes;
@@ -128,6 +142,36 @@ std::string last_component(const std::string &path) {
 }
 
 
+// The largest value `e` takes over every iteration of `loops` (outermost first), evaluated
+// exactly, for bounds Halide leaves symbolic (tails make them piecewise). -1 if not constant.
+int64_t max_over_loops(Expr e, const std::vector<std::pair<std::string, Expr>> &lets,
+                       const std::vector<LoopFrame> &loops, int depth) {
+    for (auto it = lets.rbegin(); it != lets.rend(); ++it) e = substitute(it->first, it->second, e);
+    int64_t best = -1, budget = 200000;
+    std::map<std::string, Expr> bound;
+    std::function<bool(int)> walk = [&](int l) {
+        if (--budget < 0) return false;
+        if (l == depth) {
+            const Expr v = simplify(substitute(bound, e));
+            const int64_t *c = as_const_int(v);
+            if (!c) return false;
+            best = std::max(best, *c);
+            return true;
+        }
+        const For *f = loops[l].loop;
+        const int64_t *min = as_const_int(simplify(substitute(bound, f->min)));
+        const int64_t *extent = as_const_int(simplify(substitute(bound, f->extent)));
+        if (!min || !extent) return false;
+        for (int64_t i = 0; i < *extent; ++i) {
+            bound[f->name] = make_const(f->min.type(), *min + i);
+            if (!walk(l + 1)) return false;
+        }
+        bound.erase(f->name);
+        return true;
+    };
+    return walk(0) ? best : -1;
+}
+
 // Names of the Funcs an operand call reaches through wrappers (f_in_g(v...) = f(v...)).
 std::vector<std::string> wrapper_chain(const std::string &name,
                                        const std::map<std::string, Function> &env) {
@@ -155,6 +199,7 @@ std::vector<std::string> wrapper_chain(const std::string &name,
 // coordinates, in terms of each loop's 0-based index, are the tensor's affine index composed with
 // the loops' strides. Anything else (shifted tail tiles, skewed loops) is not a plain blocking.
 void check_access(const std::vector<Expr> &args, const ir::Tensor &tensor,
+                  const std::vector<ir::Dim> &problem_dims,
                   const std::vector<LoopFrame> &loops, const ir::Mapping &m,
                   const std::vector<std::pair<std::string, Expr>> &lets) {
     for (size_t t = 0; t < args.size(); ++t) {
@@ -169,8 +214,17 @@ void check_access(const std::vector<Expr> &args, const ir::Tensor &tensor,
         std::map<std::string, int64_t> expected;
         if (tensor.index[t].offset) expected[""] = tensor.index[t].offset;
         for (size_t l = 0; l < m.loops.size(); ++l) {
+            const std::string local = "local." + std::to_string(l);
+            // A loop whose only valid index is 0 (its stride reaches the dim's extent) may
+            // have been simplified out of the index: ignore it on both sides.
+            int64_t dim_extent = 1;
+            for (const auto &d : problem_dims) if (d.name == m.loops[l].dim) dim_extent = d.extent;
+            if (m.loops[l].stride >= dim_extent) {
+                if (terms) terms->erase(local);
+                continue;
+            }
             int64_t c = tensor.index[t].coeff(m.loops[l].dim) * m.loops[l].stride;
-            if (c) expected["local." + std::to_string(l)] = c;
+            if (c) expected[local] = c;
         }
         if (!terms || *terms != expected) {
             std::ostringstream msg;
@@ -269,11 +323,11 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
     // Every access of the update must be the IR's affine index over these loops.
     Expr in_call, w_call;
     match_mac(finder.provide->values[0], acc.name(), in_call, w_call);
-    check_access(finder.provide->args, problem.tensor(ir::TensorRole::Output), finder.found_loops,
+    check_access(finder.provide->args, problem.tensor(ir::TensorRole::Output), problem.dims, finder.found_loops,
                  m, finder.found_lets);
-    check_access(in_call.as<Call>()->args, problem.tensor(ir::TensorRole::Input),
+    check_access(in_call.as<Call>()->args, problem.tensor(ir::TensorRole::Input), problem.dims,
                  finder.found_loops, m, finder.found_lets);
-    check_access(w_call.as<Call>()->args, problem.tensor(ir::TensorRole::Weight),
+    check_access(w_call.as<Call>()->args, problem.tensor(ir::TensorRole::Weight), problem.dims,
                  finder.found_loops, m, finder.found_lets);
 
     // Buffers: the Realize nodes around the update, of the accumulator or of an operand (through
@@ -283,23 +337,21 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
     auto in = [](const std::vector<std::string> &chain, const std::string &name) {
         return std::find(chain.begin(), chain.end(), name) != chain.end();
     };
-    for (const RealizeFrame &r : finder.found_realizes) {
+    for (RealizeFrame &r : finder.found_realizes) {
         const std::string &name = r.realize->name;
         const char *tensor = name == acc.name() ? "O" : in(in_chain, name) ? "I"
                            : in(w_chain, name)  ? "W" : nullptr;
         if (!tensor) continue;
-        Scope<Interval> scope;
-        for (int l = 0; l < r.depth; ++l)
-            scope.push(finder.found_loops[l].loop->name, finder.found_loops[l].range);
         ir::Buffer b;
         b.tensor = tensor;
         b.at = r.depth;
-        for (const Range &range : r.realize->bounds) {
-            Expr extent = find_constant_bound(range.extent, Direction::Upper, scope);
-            if (!extent.defined() || !as_const_int(extent))
+        for (size_t i = 0; i < r.box.size(); ++i) {
+            if (r.box[i] < 0)
+                r.box[i] = max_over_loops(r.realize->bounds[i].extent, r.lets, finder.found_loops, r.depth);
+            if (r.box[i] < 0)
                 throw UserError("non-constant extent: the buffer of " + name + " has extent " +
-                                text(range.extent) + "; give the output fixed bounds");
-            b.box.push_back(*as_const_int(extent));
+                                text(r.realize->bounds[i].extent) + "; give the output fixed bounds");
+            b.box.push_back(r.box[i]);
         }
         const auto level = lowered.env.count(name) ? hw::level_tag(lowered.env.at(name)) : std::nullopt;
         b.level = level ? *level : "GLB";

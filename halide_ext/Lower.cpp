@@ -11,6 +11,7 @@
 
 #include <Halide.h>
 #include <dlfcn.h>
+#include <iostream>
 
 namespace tessera {
 
@@ -68,7 +69,8 @@ ScheduleSymbols layer_symbols(const Func &output) {
     ScheduleSymbols sym;
     auto env = find_transitive_calls(output.function());
     env[output.name()] = output.function();
-    for (const auto &[name, f] : env) sym.funcs.emplace(name, Func(f));
+    // Halide suffixes names reused in one process (acc$1); schedules use the names as written.
+    for (const auto &[name, f] : env) sym.funcs.emplace(name.substr(0, name.find('$')), Func(f));
     sym.funcs.emplace("output", output);
     const MacStage mac = find_mac_stage(output.function());
     for (const std::string &v : mac.acc.args()) sym.vars.emplace(v, VarOrRVar(Var(v)));
@@ -104,6 +106,9 @@ ir::AcceleratorIR lower_scheduled(const Func &output, const ir::LayerSpec &layer
     } catch (const CompileError &e) {
         throw UserError("Halide rejects the schedule: " + first_line_of(e.what()));
     }
+    // TESSERA_DUMP_STMT=1 shows the partially lowered loop nest the extraction reads.
+    if (const char *dump = getenv("TESSERA_DUMP_STMT"); dump && *dump == '1')
+        std::cerr << lowered.stmt << "\n";
     ir::AcceleratorIR ir;
     ir.problem = extract_problem(output, layer);
     ir.mapping = extract_loop_nest(lowered, ir.problem);

@@ -60,7 +60,13 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
 std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
     const ScheduleRequest req = schedule_request(sel);
     std::vector<SelectedLayer> out;
-    auto lower = [&](const ir::LayerSpec &l) { out.push_back({l, lower_to_ir(l, req)}); };
+    auto lower = [&](const ir::LayerSpec &l) {
+        try {
+            out.push_back({l, lower_to_ir(l, req)});
+        } catch (const UserError &e) {
+            throw UserError(sel.network.empty() ? e.what() : "layer " + l.name + ": " + e.what());
+        }
+    };
     if (!sel.plugin.empty()) load_generator_plugin(sel.plugin);
     if (!sel.generator.empty()) {
         if (!sel.network.empty() || !sel.layer.empty())
