@@ -1,0 +1,123 @@
+// Architecture files, size-dependent energy, and the rejection of mappings that do not fit.
+#include "IrBuilder.h"
+#include "UserError.h"
+#include "ir/ArchitectureJson.h"
+#include "ir/Validate.h"
+#include "model/LevelEnergy.h"
+#include "model/Model.h"
+
+#include <catch2/catch.hpp>
+
+using namespace tessera;
+using namespace tessera::model;
+using namespace tessera::model::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+ir::AcceleratorIR gemm_whole(int64_t M, int64_t N, int64_t K) {
+    return gemm_ir(M, N, K, {{"m", 1}, row("m", M), col("n", N), {"k", K}}, {0, 0, 0});
+}
+
+}  // namespace
+
+TEST_CASE("bundled architectures load with the published figures", "[model][arch]") {
+    auto names = ir::bundled_architectures();
+    CHECK(names == std::vector<std::string>{"eyeriss_like", "interstellar_baseline", "tpu_like"});
+    auto inter = ir::load_architecture("interstellar_baseline");
+    CHECK(inter.rows == 16);
+    CHECK(read_pj(*inter.level("RF")) == Approx(0.96));
+    CHECK(read_pj(*inter.level("GLB")) == Approx(20));
+    CHECK(inter.level("GLB")->size_bytes == 128 * 1024);
+    CHECK(read_pj(*inter.level("DRAM")) == Approx(200));
+    CHECK(inter.hop_pj == Approx(0.035));
+    auto eyeriss = ir::load_architecture("eyeriss_like");
+    CHECK(eyeriss.mac_pj == 1);
+    CHECK(eyeriss.hop_pj == 2);
+    CHECK(read_pj(*eyeriss.level("GLB")) == 6);
+    CHECK(read_pj(*eyeriss.level("DRAM")) == 200);
+    auto tpu = ir::load_architecture("tpu_like");
+    CHECK(tpu.rows * tpu.cols == 16384);
+    CHECK(read_pj(*tpu.level("RF")) == Approx(0.015));
+    CHECK(tpu.level("GLB")->double_buffered);
+    CHECK(ir::load_architecture("default").name == ir::default_architecture().name);
+    // A file round-trips through JSON.
+    CHECK(ir::to_json(ir::architecture_from_json(ir::to_json(inter), "x")) == ir::to_json(inter));
+}
+
+TEST_CASE("architecture files: errors name the file and key", "[model][arch]") {
+    auto j = ir::to_json(ir::default_architecture());
+    j["levels"][1]["bandwith"] = 3;
+    CHECK_THROWS_WITH(ir::architecture_from_json(j, "a.json"),
+                      Contains("a.json") && Contains("unknown key 'bandwith'") && Contains("GLB"));
+    j = ir::to_json(ir::default_architecture());
+    j["levels"].erase(1);
+    CHECK_THROWS_WITH(ir::architecture_from_json(j, "a.json"), Contains("at least 3 levels"));
+    CHECK_THROWS_WITH(ir::load_architecture("no_such_arch"), Contains("tpu_like"));
+}
+
+TEST_CASE("size-dependent SRAM energy interpolates the capacity table", "[model][arch]") {
+    ir::MemoryLevel glb = *ir::load_architecture("interstellar_baseline").level("GLB");
+    CHECK(energy_at_size(glb, 32768) == Approx(9));
+    CHECK(energy_at_size(glb, 262144) == Approx(30.375));
+    double e96k = energy_at_size(glb, 98304);
+    CHECK(e96k > 13.5);
+    CHECK(e96k < 20);
+    CHECK(energy_at_size(glb, 1 << 20) > 45.56);  // extrapolated from the last segment
+    // Changing the buffer's size changes what the model charges for it.
+    auto small = ir::load_architecture("interstellar_baseline"), large = small;
+    small.levels[1].size_bytes = 64 * 1024;
+    large.levels[1].size_bytes = 256 * 1024;
+    auto ir = gemm_whole(8, 8, 16);
+    Model a(ir, small), b(ir, large);
+    const auto glb_pj = [](const Estimate &e) {
+        return e.tensor(Operand::I).at[int(Place::Buffer)].energy_pj();
+    };
+    CHECK(glb_pj(b.evaluate()) / glb_pj(a.evaluate()) == Approx(30.375 / 13.5));
+}
+
+TEST_CASE("a tile larger than its level is rejected naming the level and the overflow",
+          "[model][validate]") {
+    auto arch = round_architecture();
+    arch.levels[1].size_bytes = 1000;
+    // I 8x64 (512 B) + W 64x8 (512 B) + O 8x8 int32 (256 B) = 1280 B.
+    auto ir = gemm_whole(8, 8, 64);
+    CHECK_THROWS_AS(ir::validate_fit(ir, arch), UserError);
+    CHECK_THROWS_WITH(ir::validate_fit(ir, arch),
+                      Contains("level GLB") && Contains("overflows by 280 B") &&
+                          Contains("I 512 B + W 512 B + O 256 B"));
+    arch.levels[1].double_buffered = true;
+    arch.levels[1].size_bytes = 2000;
+    CHECK_THROWS_WITH(ir::validate_fit(ir, arch),
+                      Contains("overflows by 560 B") && Contains("double buffered"));
+    arch.levels[1].size_bytes = 2560;
+    CHECK_NOTHROW(ir::validate_fit(ir, arch));
+    // The model gives the same answer for a blocking it evaluates.
+    Model model(ir, arch);
+    model.evaluate();
+    CHECK(model.fit_error().empty());
+    arch.levels[2].size_bytes = 4;  // per-PE registers: 1 + 1 + 4 bytes
+    CHECK_THROWS_WITH(ir::validate_fit(ir, arch), Contains("level RF") && Contains("by 2 B"));
+}
+
+TEST_CASE("a spatial extent larger than the array is rejected", "[model][validate]") {
+    auto arch = round_architecture();  // 8x8
+    auto ir = gemm_whole(12, 8, 4);
+    CHECK_THROWS_WITH(ir::validate_fit(ir, arch),
+                      Contains("array rows has extent 12") && Contains("8 rows") &&
+                          Contains("4 too many"));
+    auto wide = gemm_whole(8, 9, 4);
+    CHECK_THROWS_WITH(ir::validate_fit(wide, arch), Contains("columns") && Contains("1 too many"));
+    Model model(wide, arch);
+    model.evaluate();
+    CHECK_THAT(model.fit_error(), Contains("1 too many"));
+}
+
+TEST_CASE("a buffer on a level the architecture lacks is rejected", "[model][validate]") {
+    auto ir = gemm_whole(4, 4, 4);
+    ir.mapping.buffers[0].level = "SRAM";
+    CHECK_THROWS_WITH(Model(ir, round_architecture()),
+                      Contains("level SRAM") && Contains("DRAM, GLB, RF"));
+    ir.mapping.buffers[0].level = "RF";
+    CHECK_THROWS_WITH(ir::validate_fit(ir, round_architecture()), Contains("innermost"));
+}
