@@ -94,6 +94,7 @@ Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
         loop_dim_.push_back(d);
     }
     covered_.resize(problem_.dims.size());
+    dim_span_.resize(problem_.dims.size());
     odometer_.resize(n);
     level_words_.resize(arch_.levels.size());
     const int dram = 0, rf = int(arch_.levels.size()) - 1;
@@ -111,7 +112,10 @@ Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
         for (int l = 0; l < n; ++l)
             for (int c = 0; c < t.coords; ++c)
                 t.coeff[l * t.coords + c] = a.tensor->index[c].coeff(loops[l].dim);
-        for (int c = 0; c < t.coords; ++c) t.offset.push_back(a.tensor->index[c].offset);
+        for (int c = 0; c < t.coords; ++c) {
+            t.offset.push_back(a.tensor->index[c].offset);
+            for (const auto &d : problem_.dims) t.dim_coeff.push_back(a.tensor->index[c].coeff(d.name));
+        }
         t.shape = a.tensor->shape;
         t.ir_box = a.box;
         t.box.resize(t.coords);
@@ -238,14 +242,21 @@ int64_t Model::in_shape_box_positions(const TensorPlan &t, const int64_t *extent
 
 void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *stride,
                          bool derive_boxes, TensorEstimate &out) {
-    for (int c = 0; c < t.coords; ++c) {
-        if (!derive_boxes) {
-            t.box[c] = t.ir_box[c];
-            continue;
+    if (derive_boxes) {
+        // As Halide's bounds inference: each dim spans its loops inside the buffer, clamped to
+        // its extent (tail lanes are guarded off); a coordinate spans its dims' affine sum.
+        std::fill(dim_span_.begin(), dim_span_.end(), 1);
+        for (int l : t.inner) dim_span_[loop_dim_[l]] += stride[l] * (extent[l] - 1);
+        const size_t dims = dim_span_.size();
+        for (int c = 0; c < t.coords; ++c) {
+            int64_t span = 1;
+            for (size_t d = 0; d < dims; ++d)
+                span += t.dim_coeff[c * dims + d] *
+                        (std::min(dim_span_[d], problem_.dims[d].extent) - 1);
+            t.box[c] = span;
         }
-        int64_t span = 1;
-        for (int l : t.inner) span += t.coeff[l * t.coords + c] * stride[l] * (extent[l] - 1);
-        t.box[c] = span;
+    } else {
+        for (int c = 0; c < t.coords; ++c) t.box[c] = t.ir_box[c];
     }
     int64_t box_words = 1;
     for (int c = 0; c < t.coords; ++c) box_words *= t.box[c];

@@ -30,7 +30,8 @@ public:
     // The IR as given: its loops and its buffers' boxes (Halide's bounds).
     const Estimate &evaluate();
     // Other extents and strides for the same loops; each buffer's box follows from the loops
-    // inside it (affine extent, halo included). Throws if the loops do not cover every dim.
+    // inside it as Halide's bounds inference gives it (each dim's span clamped to its extent,
+    // halo included). Throws if the loops do not cover every dim.
     const Estimate &evaluate(const Blocking &blocking);
 
     // Empty if the last evaluated mapping fits the architecture (array and level capacities),
@@ -47,6 +48,7 @@ private:
         int at = 0;
         int coords = 0;
         std::vector<int64_t> coeff;    // [loop * coords + coord]: coefficient of the loop's dim
+        std::vector<int64_t> dim_coeff;  // [coord * dims + dim]: coefficient of each problem dim
         std::vector<int64_t> offset, shape, ir_box;
         std::vector<int> outer;        // loops before the buffer (all temporal)
         std::vector<int> inner;        // loops inside the buffer (the box spans them)
@@ -83,6 +85,7 @@ private:
     std::vector<ir::LoopKind> kinds_;
     std::vector<int> loop_dim_;        // index into problem_.dims
     std::vector<int64_t> covered_;     // scratch: per dim, the largest index the loops reach
+    std::vector<int64_t> dim_span_;    // scratch: per dim, its span inside a buffer
     std::vector<int64_t> odometer_;    // scratch: loop indices while enumerating tiles
     std::vector<int64_t> base_;        // scratch: per coordinate tile base
     int row_loop_ = -1, col_loop_ = -1;

@@ -1,5 +1,6 @@
 #include "IrBuilder.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -25,10 +26,14 @@ void place(ir::AcceleratorIR &ir, const std::vector<L> &loops, At at) {
     for (const auto &t : ir.problem.tensors) {
         int a = t.role == ir::TensorRole::Input ? at.I : t.role == ir::TensorRole::Weight ? at.W : at.O;
         ir::Buffer b{t.name, "GLB", a, {}};
+        std::map<std::string, int64_t> dim_span;  // clamped to the dim's extent, as Halide does
+        for (const auto &d : ir.problem.dims) dim_span[d.name] = 1;
+        for (size_t l = size_t(a); l < out.size(); ++l)
+            dim_span[out[l].dim] += out[l].stride * (out[l].extent - 1);
         for (const auto &coord : t.index) {
             int64_t span = 1;
-            for (size_t l = size_t(a); l < out.size(); ++l)
-                span += coord.coeff(out[l].dim) * out[l].stride * (out[l].extent - 1);
+            for (const auto &d : ir.problem.dims)
+                span += coord.coeff(d.name) * (std::min(dim_span[d.name], d.extent) - 1);
             b.box.push_back(span);
         }
         ir.mapping.buffers.push_back(b);

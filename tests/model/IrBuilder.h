@@ -1,6 +1,7 @@
 // Hand-built accelerator IRs for the model's tests: a conv or GEMM layer with a loop nest given
 // outermost first. Strides follow the split order (per dim, the innermost loop is fastest); each
-// buffer's box is the affine extent of the loops inside it, as Halide's bounds inference gives.
+// buffer's box is the affine extent of the loops inside it, each dim's span clamped to the dim's
+// extent, as Halide's bounds inference gives it.
 #pragma once
 
 #include "ir/AcceleratorIR.h"
