@@ -55,6 +55,7 @@ public:
     std::vector<RealizeFrame> realizes, found_realizes;
     std::vector<std::pair<std::string, Expr>> lets, found_lets;
     const Provide *provide = nullptr;
+    bool inlined_operands = false;
     Scope<Interval> scope;
 
 private:
@@ -99,7 +100,11 @@ private:
     void visit(const Provide *op) override {
         if (op->name != acc || op->values.size() != 1) return;
         Expr a, b;
-        if (!match_mac(op->values[0], acc, a, b)) return;  // the initialization
+        if (!match_mac(op->values[0], acc, a, b)) {
+            // The update reads acc itself but its operands are no longer Calls: they were inlined.
+            if (expr_uses_var(op->values[0], acc) || op->values[0].as<Add>()) inlined_operands = true;
+            return;  // (or the initialization)
+        }
         if (provide)
             throw UserError("the multiply-accumulate of " + acc +
                             " appears twice in the loop nest (a specialization or rfactor?); "
@@ -249,6 +254,10 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
 
     FindUpdate finder(acc.name());
     lowered.stmt.accept(&finder);
+    if (!finder.provide && finder.inlined_operands)
+        throw UserError("the operands of the multiply-accumulate were inlined: give each a buffer, "
+                        "e.g. Func ifmap_glb = ifmap.in(acc); ifmap_glb.compute_at(output, xo); "
+                        "and the same for filter");
     if (!finder.provide)
         throw UserError("the multiply-accumulate of " + acc.name() +
                         " was not found in the lowered loop nest");

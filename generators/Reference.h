@@ -1,0 +1,25 @@
+// The CPU reference for a layer: the same algorithm (define_layer) JIT-compiled by Halide for the
+// host. Simulations compare the accelerator's outputs with this bit for bit.
+#pragma once
+
+#include "ir/AcceleratorIR.h"
+
+#include <HalideBuffer.h>
+
+#include <cstdint>
+
+namespace tessera::gen {
+
+struct LayerTensors {
+    Halide::Runtime::Buffer<int8_t> input;    // input_shape(spec)
+    Halide::Runtime::Buffer<int8_t> weights;  // weight_shape(spec)
+    Halide::Runtime::Buffer<int32_t> bias;    // K
+};
+
+// Random int8 inputs and weights, random bias in [-2^15, 2^15), from a seed (deterministic).
+LayerTensors random_tensors(const ir::LayerSpec &spec, uint64_t seed);
+
+// Runs the layer with Halide's JIT; returns the int8 output (output_shape(spec)).
+Halide::Runtime::Buffer<int8_t> run_reference(const ir::LayerSpec &spec, const LayerTensors &t);
+
+}  // namespace tessera::gen
