@@ -1,0 +1,191 @@
+#include "DesignSpec.h"
+
+#include "AddressMath.h"
+#include "UserError.h"
+#include "ir/Analysis.h"
+#include "ir/Timing.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace tessera::rtl {
+
+int bits_for(int64_t values) {
+    int bits = 1;
+    while ((int64_t(1) << bits) < values) ++bits;
+    return bits;
+}
+
+int DesignSpec::loop_bits() const { return bits_for(loops + 1); }
+int DesignSpec::dim_bits() const { return bits_for(dims); }
+
+TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) {
+    const ir::NestAnalysis nest = ir::analyze(layer);
+    const ir::TensorAccess &a = nest.access(role);
+    TensorPorts p;
+    p.depends_on_rows = nest.row_loop >= 0 && a.depends[nest.row_loop];
+    p.depends_on_cols = nest.col_loop >= 0 && a.depends[nest.col_loop];
+    return p;
+}
+
+namespace {
+
+std::string kinds(const TensorPorts &p) {
+    return std::string(p.depends_on_rows ? "per-row" : "shared-rows") + "/" +
+           (p.depends_on_cols ? "per-col" : "shared-cols");
+}
+
+std::string loop_dim(const ir::AcceleratorIR &ir, ir::LoopKind kind) {
+    for (const auto &l : ir.mapping.loops)
+        if (l.kind == kind) return l.dim;
+    return "";
+}
+
+// An array dimension a layer leaves at extent 1 accepts either connection kind.
+bool compatible(bool design_dep, bool layer_dep, bool layer_uses_dim) {
+    return !layer_uses_dim || design_dep == layer_dep;
+}
+
+int64_t output_channels(const ir::AcceleratorIR &ir) {
+    for (const auto &d : ir.problem.dims)
+        if (d.name == "k") return d.extent;
+    return 1;
+}
+
+}  // namespace
+
+std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
+    ir::NestAnalysis nest;
+    try {
+        nest = ir::analyze(ir);
+    } catch (const std::exception &e) {
+        return e.what();
+    }
+    std::ostringstream why;
+    if (nest.rows > d.rows || nest.cols > d.cols) {
+        why << "needs a " << nest.rows << "x" << nest.cols << " array, the design has " << d.rows
+            << "x" << d.cols;
+        return why.str();
+    }
+    if (nest.rows > 1 && nest.cols > 1 && nest.row_loop >= 0 && nest.col_loop >= 0 &&
+        ir.mapping.loops[nest.row_loop].dim == ir.mapping.loops[nest.col_loop].dim)
+        return "maps dim " + ir.mapping.loops[nest.row_loop].dim + " to both rows and columns";
+    const std::pair<const char *, const TensorPorts *> tensors[] = {
+        {"input", &d.input}, {"weight", &d.weight}, {"output", &d.output}};
+    const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight,
+                                    ir::TensorRole::Output};
+    for (int i = 0; i < 3; ++i) {
+        TensorPorts p = ports_of(ir, roles[i]);
+        if (!compatible(tensors[i].second->depends_on_rows, p.depends_on_rows, nest.rows > 1) ||
+            !compatible(tensors[i].second->depends_on_cols, p.depends_on_cols, nest.cols > 1)) {
+            why << "its " << tensors[i].first << " meets the array as " << kinds(p)
+                << ", the design wires it " << kinds(*tensors[i].second)
+                << " (different spatial mapping)";
+            return why.str();
+        }
+    }
+    if (int(nest.temporal.size()) > d.loops) {
+        why << "has " << nest.temporal.size() << " temporal loops, the controller has " << d.loops;
+        return why.str();
+    }
+    if (int(ir.problem.dims.size()) > d.dims) {
+        why << "has " << ir.problem.dims.size() << " dims, the design has " << d.dims;
+        return why.str();
+    }
+    const std::pair<const char *, int64_t> depth[] = {
+        {"input", d.input_depth}, {"weight", d.weight_depth}, {"output", d.output_depth}};
+    for (int i = 0; i < 3; ++i) {
+        const ir::TensorAccess &a = nest.access(roles[i]);
+        if (int(a.box.size()) > d.coords) {
+            why << "its " << depth[i].first << " has " << a.box.size() << " coordinates, the DMA walks "
+                << d.coords;
+            return why.str();
+        }
+        int64_t words = a.buffer->words();
+        if (words > depth[i].second) {
+            why << "its " << depth[i].first << " tile needs " << words << " words, the "
+                << depth[i].first << " buffer holds " << depth[i].second << " (short by "
+                << words - depth[i].second << ")";
+            return why.str();
+        }
+    }
+    if (ir.problem.post.bias && output_channels(ir) > d.bias_depth) {
+        why << "has " << output_channels(ir) << " output channels, the bias table holds " << d.bias_depth;
+        return why.str();
+    }
+    int64_t largest = 1;
+    for (const auto &dim : ir.problem.dims) largest = std::max(largest, dim.extent);
+    for (const auto &loop : ir.mapping.loops) largest = std::max(largest, loop.extent * loop.stride);
+    for (const auto &t : ir.problem.tensors)
+        for (int64_t e : t.shape) largest = std::max(largest, e);
+    for (const auto &b : ir.mapping.buffers)
+        for (int64_t e : b.box) largest = std::max(largest, e);
+    if (largest >= (int64_t(1) << (d.index_bits - 2))) {
+        why << "an extent of " << largest << " needs more than the design's " << d.index_bits
+            << "-bit index registers";
+        return why.str();
+    }
+    if (back_to_back_psum(nest))
+        return "two consecutive iterations accumulate into the same output word (partial-sum "
+               "read-after-write in the pipeline); put an output-independent loop innermost";
+    const ir::Tensor &in = ir.problem.tensor(ir::TensorRole::Input);
+    const ir::Tensor &wt = ir.problem.tensor(ir::TensorRole::Weight);
+    const ir::Tensor &out = ir.problem.tensor(ir::TensorRole::Output);
+    if (in.elem_bits != d.input_bits || wt.elem_bits != d.weight_bits ||
+        ir.problem.acc_bits != d.acc_bits || ir.problem.post.out_bits != d.out_bits ||
+        out.elem_bits != d.out_bits)
+        return "element widths differ from the design's";
+    return "";
+}
+
+DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
+                      const std::string &name) {
+    if (layers.empty()) throw UserError("no layers to generate a design for");
+    DesignSpec d;
+    d.name = name;
+    d.architecture = arch.name;
+    d.dram_latency = arch.dram_latency_cycles;
+    // The first layer that uses both array dimensions fixes the interconnect; the others must match.
+    const ir::AcceleratorIR *shape_from = &layers.front();
+    for (const auto &l : layers) {
+        if (l.mapping.array_rows() * l.mapping.array_cols() >
+            shape_from->mapping.array_rows() * shape_from->mapping.array_cols())
+            shape_from = &l;
+    }
+    d.row_dim = loop_dim(*shape_from, ir::LoopKind::SpatialRow);
+    d.col_dim = loop_dim(*shape_from, ir::LoopKind::SpatialCol);
+    d.input = ports_of(*shape_from, ir::TensorRole::Input);
+    d.weight = ports_of(*shape_from, ir::TensorRole::Weight);
+    d.output = ports_of(*shape_from, ir::TensorRole::Output);
+    const auto &first = layers.front().problem;
+    d.input_bits = first.tensor(ir::TensorRole::Input).elem_bits;
+    d.weight_bits = first.tensor(ir::TensorRole::Weight).elem_bits;
+    d.acc_bits = first.acc_bits;
+    d.out_bits = first.post.out_bits;
+    d.schedule = layers.front().mapping.schedule;
+    int64_t max_dim = 1;
+    for (const auto &l : layers) {
+        const ir::NestAnalysis nest = ir::analyze(l);
+        d.rows = std::max(d.rows, nest.rows);
+        d.cols = std::max(d.cols, nest.cols);
+        d.loops = std::max(d.loops, int(nest.temporal.size()));
+        d.dims = std::max(d.dims, int(l.problem.dims.size()));
+        d.input_depth = std::max(d.input_depth, nest.access(ir::TensorRole::Input).buffer->words());
+        d.weight_depth = std::max(d.weight_depth, nest.access(ir::TensorRole::Weight).buffer->words());
+        d.output_depth = std::max(d.output_depth, nest.access(ir::TensorRole::Output).buffer->words());
+        if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, output_channels(l));
+        // Every value held in an index-width register: dim and loop extents, tensor shapes, boxes.
+        for (const auto &dim : l.problem.dims) max_dim = std::max(max_dim, dim.extent);
+        for (const auto &loop : l.mapping.loops) max_dim = std::max(max_dim, loop.extent * loop.stride);
+        for (const auto &t : l.problem.tensors)
+            for (int64_t e : t.shape) max_dim = std::max(max_dim, e);
+        for (const auto &b : l.mapping.buffers)
+            for (int64_t e : b.box) max_dim = std::max(max_dim, e);
+        d.layers.push_back(l.problem.layer.name);
+    }
+    // Dim indices run past the extent by at most one tile in a tail; two bits of headroom.
+    d.index_bits = std::max(8, bits_for(max_dim + 1) + 2);
+    return d;
+}
+
+}  // namespace tessera::rtl

@@ -1,0 +1,62 @@
+// What is fixed when an accelerator is generated (docs/hardware.md, "Hardware that is reused" in
+// DESIGN.md): array shape, the connection kind of each tensor along each array dimension, how many
+// loops / dims / tensor coordinates the controller handles, buffer depths and element widths.
+// Everything else (loop extents, strides, tile counts, base addresses) is runtime configuration,
+// written per layer through the config port (see RegisterMap.h, LayerConfig.h).
+#pragma once
+
+#include "ir/AcceleratorIR.h"
+#include "ir/Architecture.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessera::rtl {
+
+// How one tensor meets the array. A tensor that does not depend on the row loop is shared along
+// the rows (one word broadcast to every row of a column group); one that depends on both is
+// unicast (a word per PE). For the output, a dimension it does not depend on is reduced.
+struct TensorPorts {
+    bool depends_on_rows = false;
+    bool depends_on_cols = false;
+    int64_t groups(int64_t rows, int64_t cols) const {
+        return (depends_on_rows ? rows : 1) * (depends_on_cols ? cols : 1);
+    }
+};
+
+struct DesignSpec {
+    std::string name = "tessera_accel";   // top module name
+    std::string schedule;                  // which schedule(s) produced it (header comment)
+    std::string architecture;              // architecture name (header comment)
+    int64_t rows = 1, cols = 1;
+    std::string row_dim, col_dim;          // problem dims on the array (informational)
+    TensorPorts input, weight, output;
+    int loops = 1;                         // temporal loop slots of the controller
+    int dims = 1;                          // problem dim slots (predication)
+    int coords = 4;                        // tensor coordinates the DMA walks
+    int64_t input_depth = 1, weight_depth = 1, output_depth = 1, bias_depth = 1;  // words
+    int input_bits = 8, weight_bits = 8, acc_bits = 32, out_bits = 8;
+    int index_bits = 16;                   // loop indices, extents, strides, dim indices
+    int dram_latency = 4;                  // the DRAM model's latency the DMA is sized for
+    std::vector<std::string> layers;       // layers it was sized for (header comment)
+
+    int loop_bits() const;   // bits of a loop slot number 0..loops
+    int dim_bits() const;    // bits of a dim slot number
+    int64_t pe_count() const { return rows * cols; }
+};
+
+int bits_for(int64_t values);  // bits to hold 0 .. values-1 (at least 1)
+
+// The design that runs every given layer (array shape from the mappings; buffers sized for the
+// largest tile). Throws UserError if the layers need different interconnects.
+DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
+                      const std::string &name = "tessera_accel");
+
+// Empty if `layer` runs on `design`; otherwise a one-line reason (which resource, by how much).
+std::string why_not_fits(const DesignSpec &design, const ir::AcceleratorIR &layer);
+
+// The connection kinds a layer's mapping implies (from ir::analyze).
+TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role);
+
+}  // namespace tessera::rtl

@@ -1,0 +1,72 @@
+// Address generators from the affine index functions, one per tensor. Each keeps running values
+// that move by a per-loop delta (configured per layer) when that loop increments:
+//   glb_addr  = sum over loops inside the buffer of index * glb_step   (GLB address of lane 0)
+//   tile_base = offset + sum over loops outside the buffer of index * coord_step (per coordinate)
+//   tile_addr = DRAM address of tile_base in the dense tensor layout
+// The delta of a loop already subtracts what the loops inside it added before wrapping to 0.
+#include "Emitters.h"
+#include "SvText.h"
+
+#include <sstream>
+
+namespace tessera::rtl {
+
+namespace {
+
+std::string generator(const DesignSpec &d, const std::string &tensor, int ab) {
+    const int T = d.loops, C = d.coords;
+    std::ostringstream o;
+    o << "// Address generator of the " << tensor << " tensor.\n"
+      << "module tessera_" << tensor << "_address_generator (\n"
+      << "  input  logic clk,\n"
+      << "  input  logic restart,\n"
+      << "  input  logic advance,\n"
+      << "  input  logic [" << T << "-1:0] increments,\n"
+      << "  input  logic [" << T * ab << "-1:0] glb_delta,\n"
+      << "  input  logic [" << T * C * 32 << "-1:0] base_delta,\n"
+      << "  input  logic [" << T * 32 << "-1:0] addr_delta,\n"
+      << "  input  logic [" << C * 32 << "-1:0] init_base,\n"
+      << "  input  logic [31:0] init_addr,\n"
+      << "  output logic [" << ab << "-1:0] glb_addr,\n"
+      << "  output logic [" << C * 32 << "-1:0] tile_base,\n"
+      << "  output logic [31:0] tile_addr\n"
+      << ");\n"
+      << "  logic [" << ab << "-1:0] glb_step;\n"
+      << "  logic [" << C * 32 << "-1:0] base_step;\n"
+      << "  logic [31:0] addr_step;\n"
+      << "  always_comb begin\n"
+      << "    glb_step = '0;\n"
+      << "    base_step = '0;\n"
+      << "    addr_step = '0;\n"
+      << "    for (int l = 0; l < " << T << "; l++)\n"
+      << "      if (increments[l]) begin\n"
+      << "        glb_step = glb_delta[l*" << ab << " +: " << ab << "];\n"
+      << "        base_step = base_delta[l*" << C * 32 << " +: " << C * 32 << "];\n"
+      << "        addr_step = addr_delta[l*32 +: 32];\n"
+      << "      end\n"
+      << "  end\n"
+      << "  always_ff @(posedge clk)\n"
+      << "    if (restart || (advance && increments == '0)) begin\n"
+      << "      glb_addr <= '0;\n"
+      << "      tile_base <= init_base;\n"
+      << "      tile_addr <= init_addr;\n"
+      << "    end else if (advance) begin\n"
+      << "      glb_addr <= glb_addr + glb_step;\n";
+    for (int c = 0; c < C; ++c)
+        o << "      tile_base[" << c * 32 << " +: 32] <= tile_base[" << c * 32 << " +: 32] + base_step["
+          << c * 32 << " +: 32];\n";
+    o << "      tile_addr <= tile_addr + addr_step;\n"
+      << "    end\n"
+      << "endmodule\n";
+    return o.str();
+}
+
+}  // namespace
+
+std::string emit_address_generators(const DesignSpec &d) {
+    return generator(d, "input", input_addr_bits(d)) + "\n" +
+           generator(d, "weight", weight_addr_bits(d)) + "\n" +
+           generator(d, "output", output_addr_bits(d));
+}
+
+}  // namespace tessera::rtl

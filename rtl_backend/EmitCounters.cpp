@@ -1,0 +1,127 @@
+// Performance counters, one per line of docs/hardware.md's counting table, readable through the
+// config port (64 bits each, low word first). They are cleared when a layer starts.
+// Compute events are counted at the issue stage from the same enables that drive the PEs, operand
+// loads and output writes: the number of enabled lanes is the product of the enabled rows and
+// columns (validity factors that way), so no per-PE population count is needed.
+#include "Emitters.h"
+#include "SvText.h"
+
+#include <sstream>
+
+namespace tessera::rtl {
+
+namespace {
+
+std::string popcount(const std::string &out, const std::string &in, int64_t n, int bits) {
+    std::ostringstream o;
+    o << "  logic [" << bits << "-1:0] " << out << ";\n"
+      << "  always_comb begin\n"
+      << "    " << out << " = '0;\n"
+      << "    for (int i = 0; i < " << n << "; i++) " << out << " = " << out << " + {"
+      << bits - 1 << "'d0, " << in << "[i]};\n"
+      << "  end\n";
+    return o.str();
+}
+
+// Enabled lane groups of a tensor this iteration.
+std::string groups(const TensorPorts &p, const std::string &valid, int bits) {
+    std::string rows = p.depends_on_rows ? "valid_rows" : std::to_string(bits) + "'d1";
+    std::string cols = p.depends_on_cols ? "valid_cols" : std::to_string(bits) + "'d1";
+    return "(" + valid + " ? " + rows + " * " + cols + " : '0)";
+}
+
+// PE registers written per loaded group: the PEs along the array dimensions it is shared on.
+std::string fanout(const TensorPorts &p, int bits) {
+    std::string rows = p.depends_on_rows ? std::to_string(bits) + "'d1" : "active_rows";
+    std::string cols = p.depends_on_cols ? std::to_string(bits) + "'d1" : "active_cols";
+    return rows + " * " + cols;
+}
+
+}  // namespace
+
+std::string emit_counters(const DesignSpec &d) {
+    const auto &names = counter_names();
+    const int n = int(names.size());
+    const int lane_bits = bits_for(d.rows * d.cols + 1) + 1;
+    std::ostringstream o;
+    o << "// Performance counters (index: name):\n";
+    for (int i = 0; i < n; ++i) o << "//   " << i << ": " << names[i] << "\n";
+    o << "module tessera_counters (\n"
+      << "  input  logic clk,\n"
+      << "  input  logic clear,\n"
+      << "  input  logic busy,\n"
+      << "  input  logic done,\n"
+      << "  // issue stage\n"
+      << "  input  logic issue, load_input, load_weight, block_end, block_first,\n"
+      << "  input  logic mac_other_valid, input_other_valid, weight_other_valid, output_other_valid,\n"
+      << "  input  logic [" << d.rows << "-1:0] row_valid, row_active,\n"
+      << "  input  logic [" << d.cols << "-1:0] col_valid, col_active,\n"
+      << "  // DMA\n"
+      << "  input  logic [1:0] dma_channel,\n"
+      << "  input  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write,\n"
+      << "  // config port read side\n"
+      << "  input  logic [" << kRegAddressBits << "-1:0] read_addr,\n"
+      << "  output logic [31:0] read_data\n"
+      << ");\n";
+    const int rb = bits_for(d.rows + 1), cb = bits_for(d.cols + 1);
+    o << popcount("valid_rows_narrow", "row_valid", d.rows, rb)
+      << popcount("valid_cols_narrow", "col_valid", d.cols, cb)
+      << popcount("active_rows_narrow", "row_active", d.rows, rb)
+      << popcount("active_cols_narrow", "col_active", d.cols, cb);
+    o << "  logic [" << lane_bits << "-1:0] valid_rows, valid_cols, active_rows, active_cols;\n"
+      << "  assign valid_rows = {" << lane_bits - rb << "'d0, valid_rows_narrow};\n"
+      << "  assign valid_cols = {" << lane_bits - cb << "'d0, valid_cols_narrow};\n"
+      << "  assign active_rows = {" << lane_bits - rb << "'d0, active_rows_narrow};\n"
+      << "  assign active_cols = {" << lane_bits - cb << "'d0, active_cols_narrow};\n";
+    const int lb = lane_bits;
+    o << "  logic [" << lb << "-1:0] macs, input_groups, weight_groups, output_groups;\n"
+      << "  assign macs = issue ? " << groups({true, true}, "mac_other_valid", lb) << " : '0;\n"
+      << "  assign input_groups = issue && load_input ? " << groups(d.input, "input_other_valid", lb)
+      << " : '0;\n"
+      << "  assign weight_groups = issue && load_weight ? "
+      << groups(d.weight, "weight_other_valid", lb) << " : '0;\n"
+      << "  assign output_groups = issue && block_end ? " << groups(d.output, "output_other_valid", lb)
+      << " : '0;\n";
+    // Increment of each counter, in counter_names() order.
+    const std::string one = std::string("{") + std::to_string(lb - 1) + "'d0, ";
+    const std::vector<std::string> increments = {
+        one + "busy}",
+        "macs",
+        one + "dma_dram_read && dma_channel == 2'd0}",
+        one + "dma_buffer_fill && dma_channel == 2'd0}",
+        "input_groups",
+        "input_groups * " + fanout(d.input, lb),
+        "macs",
+        one + "dma_dram_read && dma_channel == 2'd1}",
+        one + "dma_buffer_fill && dma_channel == 2'd1}",
+        "weight_groups",
+        "weight_groups * " + fanout(d.weight, lb),
+        "macs",
+        "output_groups",
+        "(block_first ? '0 : output_groups) + " + one + "dma_drain_read}",
+        "macs",
+        "macs",
+        one + "dma_dram_write}",
+        one + "dma_dram_read && dma_channel == 2'd3}"};
+    // One named register per counter (not an array, so synthesis keeps them as flops).
+    for (int i = 0; i < n; ++i) {
+        const std::string c = "counter_" + std::to_string(i);
+        o << "  logic [63:0] " << c << ";  // " << names[i] << "\n"
+          << "  always_ff @(posedge clk) " << c << " <= clear ? '0 : " << c << " + {" << 64 - lb
+          << "'d0, " << increments[i] << "};\n";
+    }
+    o << "  always_comb\n"
+      << "    case (read_addr)\n"
+      << "      " << lit(kRegAddressBits, kRegControl) << ": read_data = {30'd0, done, busy};\n";
+    for (int i = 0; i < n; ++i)
+        o << "      " << lit(kRegAddressBits, kRegCounterBase + 2 * i) << ": read_data = counter_" << i
+          << "[31:0];\n"
+          << "      " << lit(kRegAddressBits, kRegCounterBase + 2 * i + 1) << ": read_data = counter_"
+          << i << "[63:32];\n";
+    o << "      default: read_data = '0;\n"
+      << "    endcase\n"
+      << "endmodule\n";
+    return o.str();
+}
+
+}  // namespace tessera::rtl

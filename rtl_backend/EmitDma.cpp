@@ -1,0 +1,305 @@
+// The DMA: moves one tile per job between DRAM and a buffer, walking the tile's box with
+// coordinate 0 fastest (docs/hardware.md, Fill and Drain). One walk step per cycle.
+//   fill (input, weight, bias): an in-shape position is a DRAM read whose response is written to
+//     the buffer; an out-of-shape position (padding) writes 0 without a DRAM read. Writes land in
+//     walk order (a tag FIFO remembers each position's buffer address and whether it is padding).
+//   drain (output): an in-shape position reads the output buffer, passes the post-op and is written
+//     to DRAM; other positions are skipped.
+// The DRAM port is valid/ready request, response with fixed order; writes are acknowledged too.
+// A job ends when every response is in and at least SETTLE cycles passed since the last step, which
+// makes a job take exactly box_words + dram_latency + 3 cycles when the DRAM answers in
+// dram_latency cycles (Timing.h: fill_overhead, drain_overhead).
+#include "Emitters.h"
+#include "SvText.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace tessera::rtl {
+
+namespace {
+
+std::string fifo(const std::string &name, int width, int depth_bits, bool with_full) {
+    return fill(R"(// First-in first-out queue, ${DEPTH} entries of ${W} bits, head readable without a cycle of delay.
+module ${NAME} (
+  input  logic clk,
+  input  logic rst,
+  input  logic push,
+  input  logic [${W}-1:0] push_data,
+  input  logic pop,
+  output logic [${W}-1:0] head,
+  output logic empty${FULL_PORT}
+);
+  logic [${W}-1:0] slots [0:${DEPTH}-1];
+  logic [${DB}-1:0] read_ptr, write_ptr;
+  logic [${DB}:0] count;
+  assign empty = count == '0;
+${FULL_ASSIGN}  assign head = slots[read_ptr];
+  always_ff @(posedge clk) begin
+    if (push) slots[write_ptr] <= push_data;
+    if (rst) begin
+      read_ptr <= '0;
+      write_ptr <= '0;
+      count <= '0;
+    end else begin
+      if (push) write_ptr <= write_ptr + 1'b1;
+      if (pop) read_ptr <= read_ptr + 1'b1;
+      if (push && !pop) count <= count + 1'b1;
+      else if (pop && !push) count <= count - 1'b1;
+    end
+  end
+endmodule
+)",
+                {{"NAME", name},
+                 {"W", std::to_string(width)},
+                 {"DEPTH", std::to_string(1 << depth_bits)},
+                 {"DB", std::to_string(depth_bits)},
+                 {"FULL_PORT", with_full ? ",\n  output logic full" : ""},
+                 {"FULL_ASSIGN", with_full ? "  assign full = count == " +
+                                                 lit(depth_bits + 1, int64_t(1) << depth_bits) + ";\n"
+                                           : ""}});
+}
+
+}  // namespace
+
+// Width of the buffer address the fill path writes: the widest of input, weight and bias table.
+int dma_fill_bits(const DesignSpec &d) {
+    return std::max({input_addr_bits(d), weight_addr_bits(d), bias_addr_bits(d)});
+}
+
+// Width of the walk's linear position counter: every buffer address it produces.
+int dma_position_bits(const DesignSpec &d) { return std::max(dma_fill_bits(d), output_addr_bits(d)); }
+
+std::string emit_dma(const DesignSpec &d) {
+    const int C = d.coords, ib = d.index_bits, pb = dma_position_bits(d);
+    const int fifo_bits = bits_for(d.dram_latency + 3);
+    std::ostringstream o;
+    // The response queue cannot overflow: a read is only issued when the tag queue (same depth) has room.
+    o << fifo("tessera_dma_tag_fifo", dma_fill_bits(d) + 1, fifo_bits, true) << "\n"
+      << fifo("tessera_dma_data_fifo", 32, fifo_bits, false) << "\n";
+    std::ostringstream coords;  // per-coordinate walk logic
+    for (int c = 0; c < C; ++c) {
+        const std::string n = std::to_string(c), s32 = "[" + std::to_string(c * 32) + " +: 32]",
+                          sib = "[" + std::to_string(c * ib) + " +: " + std::to_string(ib) + "]";
+        coords << "  logic [" << ib << "-1:0] walk_" << n << ";\n"
+               << "  logic [31:0] coord_" << n << ";\n"
+               << "  assign coord_" << n << " = job_base" << s32 << " + {" << 32 - ib << "'d0, walk_"
+               << n << "};\n"
+               << "  assign in_shape_" << n << " = !coord_" << n << "[31] && coord_" << n << " < {"
+               << 32 - ib << "'d0, job_shape" << sib << "};\n"
+               << "  assign at_end[" << n << "] = walk_" << n << " == job_box" << sib << " - 1'b1;\n";
+    }
+    std::ostringstream steps;  // walk counters and DRAM address update
+    for (int c = 0; c < C; ++c) {
+        const std::string n = std::to_string(c);
+        std::string inner = c == 0 ? "1'b1" : "&at_end[" + std::to_string(c - 1) + ":0]";
+        steps << "        if (" << inner << ") walk_" << n << " <= at_end[" << n << "] ? '0 : walk_" << n
+              << " + 1'b1;\n";
+    }
+    std::string in_shape_all;
+    for (int c = 0; c < C; ++c) in_shape_all += (c ? " && in_shape_" : "in_shape_") + std::to_string(c);
+    std::string in_shape_decl;
+    for (int c = 0; c < C; ++c) in_shape_decl += (c ? ", in_shape_" : "in_shape_") + std::to_string(c);
+
+    o << fill(R"(// Tile mover between DRAM and the buffers (see the file header for the protocol).
+module tessera_dma (
+  input  logic clk,
+  input  logic rst,
+  input  logic start,
+  input  logic [1:0] channel,          // 0 input fill, 1 weight fill, 2 output drain, 3 bias load
+  output logic done,                   // one-cycle pulse when the job is complete
+  // per-channel tile description (config registers)
+  input  logic [4*${CIB}-1:0] box,       // channel-major: channel * ${CIB} + coordinate * ${IB}
+  input  logic [4*${CIB}-1:0] shape,
+  input  logic [4*${C32}-1:0] walk_delta,
+  // tile bases: input and weight from their address generators, output latched at tile end
+  input  logic [${C32}-1:0] input_base, weight_base, output_base, bias_base,
+  input  logic [31:0] input_addr, weight_addr, output_addr, bias_addr,
+  input  logic latch_output_tile,
+  // post-op settings
+  input  logic [1:0] bias_coord,
+  input  logic bias_enable,
+  input  logic relu_enable,
+  input  logic [5:0] shift,
+  // buffer write port (fills) and drain read ports
+  output logic input_write, weight_write, bias_write,
+  output logic [${FB}-1:0] buffer_write_addr,
+  output logic [31:0] buffer_write_data,
+  output logic output_read,
+  output logic [${OAB}-1:0] output_read_addr,
+  input  logic [${AB}-1:0] output_read_data,
+  output logic bias_read,
+  output logic [${BAB}-1:0] bias_read_addr,
+  input  logic [${AB}-1:0] bias_read_data,
+  // DRAM port
+  output logic mem_req_valid,
+  input  logic mem_req_ready,
+  output logic mem_req_write,
+  output logic [31:0] mem_req_addr,
+  output logic [31:0] mem_req_wdata,
+  input  logic mem_rsp_valid,
+  input  logic [31:0] mem_rsp_data,
+  // counter events
+  output logic event_dram_read,        // a fill read left DRAM (channel tells whose)
+  output logic event_buffer_fill,      // a fill position was written to its buffer
+  output logic event_drain_read,       // an output word left the output buffer
+  output logic event_dram_write,       // an output word was accepted by DRAM
+  output logic [1:0] job_channel
+);
+  localparam logic [${SB}-1:0] SETTLE = ${SETTLE};  // DRAM latency + 1
+
+  logic running, walking, draining;
+  logic [1:0] job;
+  logic [${CIB}-1:0] job_box, job_shape;
+  logic [${C32}-1:0] job_delta, job_base, drain_base;
+  logic [31:0] drain_addr, dram_addr;
+  logic [${PB}-1:0] position;
+  logic [${SB}-1:0] settle;
+  logic [${C}-1:0] at_end;
+  logic ${IN_SHAPE_DECL};
+  logic in_shape, last_step, step;
+  logic [${OUTB}:0] writes_outstanding;
+
+  assign job_channel = job;
+  assign draining = job == 2'd2;
+  assign job_box = box[job*${CIB} +: ${CIB}];
+  assign job_shape = shape[job*${CIB} +: ${CIB}];
+  assign job_delta = walk_delta[job*${C32} +: ${C32}];
+  always_comb
+    case (job)
+      2'd0: job_base = input_base;
+      2'd1: job_base = weight_base;
+      2'd2: job_base = drain_base;
+      default: job_base = bias_base;
+    endcase
+
+${COORDS}  assign in_shape = ${IN_SHAPE_ALL};
+  assign last_step = &at_end;
+
+  // DRAM address step: the delta of the innermost coordinate that does not wrap.
+  logic [31:0] addr_step;
+  always_comb begin
+    addr_step = '0;
+    for (int c = ${C} - 1; c >= 0; c--)
+      if (!at_end[c]) addr_step = job_delta[c*32 +: 32];
+  end
+
+  // ---- fill path ------------------------------------------------------------------------------
+  logic tag_push, tag_pop, tag_empty, tag_full, data_empty, head_is_padding;
+  logic [${FB}:0] tag_head;
+  logic [31:0] data_head;
+  logic fill_request;
+  assign fill_request = walking && !draining && in_shape && !tag_full;
+  assign tag_push = walking && !draining && !tag_full && (!in_shape || mem_req_ready);
+  assign head_is_padding = tag_head[${FB}];
+  assign tag_pop = !tag_empty && (head_is_padding || !data_empty);
+  tessera_dma_tag_fifo tags (.clk(clk), .rst(rst || start), .push(tag_push),
+                             .push_data({!in_shape, position[${FB}-1:0]}), .pop(tag_pop), .head(tag_head),
+                             .empty(tag_empty), .full(tag_full));
+  tessera_dma_data_fifo responses (.clk(clk), .rst(rst || start),
+                                   .push(mem_rsp_valid && !draining),
+                                   .push_data(mem_rsp_data), .pop(tag_pop && !head_is_padding),
+                                   .head(data_head), .empty(data_empty));
+  assign buffer_write_addr = tag_head[${FB}-1:0];
+  assign buffer_write_data = head_is_padding ? '0 : data_head;
+  assign input_write = tag_pop && job == 2'd0;
+  assign weight_write = tag_pop && job == 2'd1;
+  assign bias_write = tag_pop && job == 2'd3;
+
+  // ---- drain path -----------------------------------------------------------------------------
+  // Stage 1 holds the position read from the output buffer last cycle; its DRAM write request
+  // carries the post-op of the buffer's (and bias table's) read data.
+  logic request_valid;          // stage 1 holds a word to write
+  logic [31:0] request_addr;
+  logic stall;
+  logic signed [${OB}-1:0] post_op_result;
+  assign stall = request_valid && !mem_req_ready;
+  assign output_read = walking && draining && !stall && in_shape;
+  assign output_read_addr = position[${OAB}-1:0];
+  assign bias_read = output_read;
+  always_comb
+    case (bias_coord)
+      2'd0: bias_read_addr = coord_0[${BAB}-1:0];
+      2'd1: bias_read_addr = coord_1[${BAB}-1:0];
+      2'd2: bias_read_addr = coord_2[${BAB}-1:0];
+      default: bias_read_addr = coord_3[${BAB}-1:0];
+    endcase
+  tessera_post_op post_op (.acc(output_read_data), .bias(bias_read_data), .bias_enable(bias_enable),
+                           .relu_enable(relu_enable), .shift(shift), .result(post_op_result));
+
+  // ---- DRAM port ------------------------------------------------------------------------------
+  assign mem_req_valid = fill_request || request_valid;
+  assign mem_req_write = request_valid;
+  assign mem_req_addr = request_valid ? request_addr : dram_addr;
+  assign mem_req_wdata = {{(32-${OB}){post_op_result[${OB}-1]}}, post_op_result};
+
+  assign step = walking && (draining ? !stall : (!tag_full && (!in_shape || mem_req_ready)));
+  assign event_dram_read = fill_request && mem_req_ready;
+  assign event_buffer_fill = tag_pop;
+  assign event_drain_read = output_read;
+  assign event_dram_write = request_valid && mem_req_ready;
+  assign done = running && !walking && tag_empty && data_empty && !request_valid &&
+                writes_outstanding == '0 && settle >= SETTLE;
+
+  always_ff @(posedge clk) begin
+    if (latch_output_tile) begin
+      drain_base <= output_base;
+      drain_addr <= output_addr;
+    end
+    if (rst) begin
+      running <= 1'b0;
+      walking <= 1'b0;
+      request_valid <= 1'b0;
+      writes_outstanding <= '0;
+    end else if (start) begin
+      running <= 1'b1;
+      walking <= 1'b1;
+      job <= channel;
+      position <= '0;
+      settle <= '0;
+      dram_addr <= channel == 2'd0 ? input_addr : channel == 2'd1 ? weight_addr
+                 : channel == 2'd2 ? drain_addr : bias_addr;
+${RESET_WALK}    end else begin
+      if (done) running <= 1'b0;
+      if (running && !walking && settle < SETTLE) settle <= settle + 1'b1;
+      if (step) begin
+        position <= position + 1'b1;
+        dram_addr <= dram_addr + addr_step;
+        if (last_step) walking <= 1'b0;
+${STEPS}      end
+      if (!stall) begin
+        request_valid <= output_read;
+        request_addr <= dram_addr;
+      end
+      if (event_dram_write && !(mem_rsp_valid && draining)) writes_outstanding <= writes_outstanding + 1'b1;
+      else if (!event_dram_write && mem_rsp_valid && draining) writes_outstanding <= writes_outstanding - 1'b1;
+    end
+  end
+endmodule
+)",
+              {{"C", std::to_string(C)},
+               {"IB", std::to_string(ib)},
+               {"CIB", std::to_string(C * ib)},
+               {"C32", std::to_string(C * 32)},
+               {"PB", std::to_string(pb)},
+               {"FB", std::to_string(dma_fill_bits(d))},
+               {"OAB", std::to_string(output_addr_bits(d))},
+               {"BAB", std::to_string(bias_addr_bits(d))},
+               {"AB", std::to_string(d.acc_bits)},
+               {"OB", std::to_string(d.out_bits)},
+               {"OUTB", std::to_string(fifo_bits + 1)},
+               {"SB", std::to_string(bits_for(d.dram_latency + 2))},
+               {"SETTLE", lit(bits_for(d.dram_latency + 2), d.dram_latency + 1)},
+               {"COORDS", coords.str()},
+               {"IN_SHAPE_ALL", in_shape_all},
+               {"IN_SHAPE_DECL", in_shape_decl},
+               {"STEPS", steps.str()},
+               {"RESET_WALK", [&] {
+                    std::string s;
+                    for (int c = 0; c < C; ++c) s += "      walk_" + std::to_string(c) + " <= '0;\n";
+                    return s;
+                }()}});
+    return o.str();
+}
+
+}  // namespace tessera::rtl

@@ -1,0 +1,79 @@
+// Predication for tails: a lane is valid in dim d when d's index (temporal part from the loop
+// nest, plus lane * stride for the array dims) is below d's extent. Validity factors into a row
+// vector, a column vector and a per-tensor flag for the dims not on the array, which is what the
+// PEs, the operand loads and the counters are enabled by.
+#include "Emitters.h"
+#include "SvText.h"
+
+#include <sstream>
+
+namespace tessera::rtl {
+
+namespace {
+
+// Lane validity along one array dimension ("row" or "col").
+std::string lanes(const std::string &side, int64_t count, int ib, int db) {
+    std::ostringstream o;
+    o << "\n  // " << side << " lanes: lane * " << side << "_stride added to the " << side
+      << " dim's index.\n"
+      << "  logic [" << ib << "-1:0] " << side << "_dim_index, " << side << "_dim_extent;\n"
+      << "  assign " << side << "_dim_index = dim_index[" << side << "_dim*" << ib << " +: " << ib
+      << "];\n"
+      << "  assign " << side << "_dim_extent = dim_extent[" << side << "_dim*" << ib << " +: " << ib
+      << "];\n";
+    for (int64_t lane = 0; lane < count; ++lane) {
+        const std::string n = side + "_lane_" + std::to_string(lane);
+        o << "  logic [" << ib << "-1:0] " << n << "_offset;\n";
+        if (lane == 0)
+            o << "  assign " << n << "_offset = '0;\n";
+        else
+            o << "  assign " << n << "_offset = " << side << "_lane_" << lane - 1 << "_offset + "
+              << side << "_stride;\n";
+        o << "  assign " << side << "_active[" << lane << "] = " << side << "_extent > "
+          << lit(ib, lane) << ";\n"
+          << "  assign " << side << "_valid[" << lane << "] = " << side << "_active[" << lane
+          << "] & (~" << side << "_check | ({1'b0, " << side << "_dim_index} + {1'b0, " << n
+          << "_offset} < {1'b0, " << side << "_dim_extent}));\n";
+    }
+    (void)db;
+    return o.str();
+}
+
+}  // namespace
+
+std::string emit_predication(const DesignSpec &d) {
+    const int D = d.dims, ib = d.index_bits, db = d.dim_bits();
+    std::ostringstream o;
+    o << "// Lane and dim validity of the current iteration (tails by predication).\n"
+      << "module tessera_predication (\n"
+      << "  input  logic [" << D * ib << "-1:0] dim_index,\n"
+      << "  input  logic [" << D * ib << "-1:0] dim_extent,\n"
+      << "  input  logic [" << ib << "-1:0] row_extent, row_stride,\n"
+      << "  input  logic [" << db << "-1:0] row_dim,\n"
+      << "  input  logic row_check,\n"
+      << "  input  logic [" << ib << "-1:0] col_extent, col_stride,\n"
+      << "  input  logic [" << db << "-1:0] col_dim,\n"
+      << "  input  logic col_check,\n"
+      << "  input  logic [" << D << "-1:0] mac_dims, input_dims, weight_dims, output_dims,\n"
+      << "  output logic [" << d.rows << "-1:0] row_active,  // lane in use by this layer\n"
+      << "  output logic [" << d.rows << "-1:0] row_valid,   // ... and its row dim index is valid\n"
+      << "  output logic [" << d.cols << "-1:0] col_active,\n"
+      << "  output logic [" << d.cols << "-1:0] col_valid,\n"
+      << "  output logic mac_other_valid,     // every dim not on the array is valid\n"
+      << "  output logic input_other_valid,   // the input's dims not on the array are valid\n"
+      << "  output logic weight_other_valid,\n"
+      << "  output logic output_other_valid\n"
+      << ");\n"
+      << "  logic [" << D << "-1:0] dim_valid;\n";
+    for (int dim = 0; dim < D; ++dim)
+        o << "  assign dim_valid[" << dim << "] = dim_index[" << dim * ib << " +: " << ib
+          << "] < dim_extent[" << dim * ib << " +: " << ib << "];\n";
+    o << "  assign mac_other_valid = &(dim_valid | ~mac_dims);\n"
+      << "  assign input_other_valid = &(dim_valid | ~input_dims);\n"
+      << "  assign weight_other_valid = &(dim_valid | ~weight_dims);\n"
+      << "  assign output_other_valid = &(dim_valid | ~output_dims);\n";
+    o << lanes("row", d.rows, ib, db) << lanes("col", d.cols, ib, db) << "endmodule\n";
+    return o.str();
+}
+
+}  // namespace tessera::rtl

@@ -1,0 +1,289 @@
+// The top module: config port, controller, loop nest, address generators, predication, buffers,
+// PE array, DMA with post-op, counters, and the compute pipeline registers between them:
+//   issue (C0): the controller's iteration; operand buffer reads for the lane groups that load
+//   C1: operands reach the PEs (registers + bypass), MAC; partial-sum reads for blocks that end
+//   C2: accumulators summed per output lane group (+ partial sum) and written to the output buffer
+#include "Emitters.h"
+#include "SvText.h"
+
+#include <sstream>
+
+namespace tessera::rtl {
+
+namespace {
+
+// Output buffer read ports: partial sums per group, port 0 shared with the drain.
+std::string output_read_ports(int64_t go, int oab) {
+    std::ostringstream o;
+    if (go == 1) {
+        o << "  assign output_read = psum_read | dma_output_read;\n"
+          << "  assign output_read_addr = dma_output_read ? dma_output_read_addr : c1_output_addr;\n";
+    } else {
+        o << "  assign output_read = {psum_read[" << go - 1 << ":1], psum_read[0] | dma_output_read};\n"
+          << "  assign output_read_addr = {c1_output_addr[" << go * oab - 1 << ":" << oab << "],\n"
+          << "      dma_output_read ? dma_output_read_addr : c1_output_addr[" << oab - 1 << ":0]};\n";
+    }
+    return o.str();
+}
+
+}  // namespace
+
+std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
+    const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
+                  go = d.output.groups(d.rows, d.cols);
+    const int iab = input_addr_bits(d), wab = weight_addr_bits(d), oab = output_addr_bits(d),
+              bab = bias_addr_bits(d), fb = dma_fill_bits(d);
+    const int ab = kRegAddressBits, acc = d.acc_bits;
+    const bool row_active_used = !d.input.depends_on_rows || !d.weight.depends_on_rows;
+    const bool col_active_used = !d.input.depends_on_cols || !d.weight.depends_on_cols;
+    std::ostringstream o;
+    o << "// Accelerator top. Ports: config (write registers, read status and counters) and DRAM\n"
+      << "// (valid/ready requests, in-order responses; reads return data, writes an acknowledge).\n"
+      << "module " << d.name << " (\n"
+      << "  input  logic clk,\n"
+      << "  input  logic rst,\n"
+      << "  input  logic cfg_write,\n"
+      << "  input  logic [" << ab << "-1:0] cfg_addr,\n"
+      << "  input  logic [31:0] cfg_wdata,\n"
+      << "  output logic [31:0] cfg_rdata,\n"
+      << "  output logic mem_req_valid,\n"
+      << "  input  logic mem_req_ready,\n"
+      << "  output logic mem_req_write,\n"
+      << "  output logic [31:0] mem_req_addr,\n"
+      << "  output logic [31:0] mem_req_wdata,\n"
+      << "  input  logic mem_rsp_valid,\n"
+      << "  input  logic [31:0] mem_rsp_data,\n"
+      << "  output logic busy,\n"
+      << "  output logic done\n"
+      << ");\n";
+    // Config registers.
+    o << "\n  // ---- configuration registers ----\n  logic start;\n";
+    for (const auto &f : map.fields)
+        o << "  logic [" << f.count * f.bits << "-1:0] cfg_" << f.name << ";\n";
+    o << "  tessera_config_regs config_regs (\n"
+      << "    .clk(clk), .cfg_write(cfg_write), .cfg_addr(cfg_addr), .cfg_wdata(cfg_wdata), .start(start)";
+    for (const auto &f : map.fields) o << ",\n    .cfg_" << f.name << "(cfg_" << f.name << ")";
+    o << "\n  );\n";
+
+    o << fill(R"(
+  // ---- loop nest and controller ----
+  logic restart, advance, issue, load_input, load_weight, block_start, block_first, block_end;
+  logic [${T}-1:0] at_zero, increments;
+  logic [${T}:0] zero_from, last_from;
+  logic [${DIB}-1:0] dim_index;
+  logic dma_start, dma_done, output_tile_done;
+  logic [1:0] dma_channel;
+  tessera_loop_nest loop_nest (
+    .clk(clk), .restart(restart), .advance(advance), .loop_extent(cfg_loop_extent),
+    .loop_stride(cfg_loop_stride), .loop_dim(cfg_loop_dim), .at_zero(at_zero),
+    .zero_from(zero_from), .last_from(last_from), .increments(increments), .dim_index(dim_index));
+  tessera_controller controller (
+    .clk(clk), .rst(rst), .start(start), .bias_enable(cfg_bias_enable), .run_from(cfg_run_from),
+    .input_tile_from(cfg_input_tile_from), .weight_tile_from(cfg_weight_tile_from),
+    .output_tile_from(cfg_output_tile_from), .input_stationary_from(cfg_input_stationary_from),
+    .weight_stationary_from(cfg_weight_stationary_from),
+    .output_stationary_from(cfg_output_stationary_from), .loop_psum_window(cfg_loop_psum_window),
+    .at_zero(at_zero), .zero_from(zero_from), .last_from(last_from), .restart(restart),
+    .advance(advance), .dma_start(dma_start), .dma_channel(dma_channel), .dma_done(dma_done),
+    .output_tile_done(output_tile_done), .issue(issue), .load_input(load_input),
+    .load_weight(load_weight), .block_start(block_start), .block_first(block_first),
+    .block_end(block_end), .busy(busy), .done(done));
+
+  // ---- address generators ----
+  logic [${IAB}-1:0] input_glb_addr;
+  logic [${WAB}-1:0] weight_glb_addr;
+  logic [${OAB}-1:0] output_glb_addr;
+  logic [${C32}-1:0] input_tile_base, weight_tile_base, output_tile_base;
+  logic [31:0] input_tile_addr, weight_tile_addr, output_tile_addr;
+)",
+              {{"T", std::to_string(d.loops)},
+               {"DIB", std::to_string(d.dims * d.index_bits)},
+               {"IAB", std::to_string(iab)},
+               {"WAB", std::to_string(wab)},
+               {"OAB", std::to_string(oab)},
+               {"C32", std::to_string(d.coords * 32)}});
+    for (const char *t : {"input", "weight", "output"})
+        o << fill(R"(  tessera_${T}_address_generator ${T}_address_generator (
+    .clk(clk), .restart(restart), .advance(advance), .increments(increments),
+    .glb_delta(cfg_${T}_glb_delta), .base_delta(cfg_${T}_base_delta),
+    .addr_delta(cfg_${T}_addr_delta), .init_base(cfg_${T}_init_base),
+    .init_addr(cfg_${T}_init_addr), .glb_addr(${T}_glb_addr), .tile_base(${T}_tile_base),
+    .tile_addr(${T}_tile_addr));
+)",
+                  {{"T", t}});
+
+    o << fill(R"(
+  // ---- predication ----
+  logic [${ROWS}-1:0] row_active, row_valid;
+  logic [${COLS}-1:0] col_active, col_valid;
+  logic mac_other_valid, input_other_valid, weight_other_valid, output_other_valid;
+  tessera_predication predication (
+    .dim_index(dim_index), .dim_extent(cfg_dim_extent), .row_extent(cfg_row_extent),
+    .row_stride(cfg_row_stride), .row_dim(cfg_row_dim), .row_check(cfg_row_check),
+    .col_extent(cfg_col_extent), .col_stride(cfg_col_stride), .col_dim(cfg_col_dim),
+    .col_check(cfg_col_check), .mac_dims(cfg_mac_dims), .input_dims(cfg_input_dims),
+    .weight_dims(cfg_weight_dims), .output_dims(cfg_output_dims), .row_active(row_active),
+    .row_valid(row_valid), .col_active(col_active), .col_valid(col_valid),
+    .mac_other_valid(mac_other_valid), .input_other_valid(input_other_valid),
+    .weight_other_valid(weight_other_valid), .output_other_valid(output_other_valid));
+)",
+              {{"ROWS", std::to_string(d.rows)}, {"COLS", std::to_string(d.cols)}});
+
+    auto lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits) {
+        std::ostringstream s;
+        s << "  logic [" << g * bits << "-1:0] " << t << "_group_addr;\n"
+          << "  logic [" << g << "-1:0] " << t << "_group_valid;\n"
+          << "  tessera_" << t << "_lanes " << t << "_lanes (\n"
+          << "    .glb_addr(" << t << "_glb_addr),\n";
+        if (p.depends_on_rows)
+            s << "    .row_step(cfg_" << t << "_row_step), .row_valid(row_valid),\n";
+        if (p.depends_on_cols)
+            s << "    .col_step(cfg_" << t << "_col_step), .col_valid(col_valid),\n";
+        s << "    .other_valid(" << t << "_other_valid), .group_addr(" << t << "_group_addr),\n"
+          << "    .group_valid(" << t << "_group_valid));\n";
+        return s.str();
+    };
+    o << "\n  // ---- lane groups (one GLB word per group) ----\n"
+      << lanes("input", d.input, gi, iab) << lanes("weight", d.weight, gw, wab)
+      << lanes("output", d.output, go, oab);
+
+    o << fill(R"(
+  // ---- DMA (fills, drain with post-op, bias load) ----
+  logic dma_input_write, dma_weight_write, dma_bias_write, dma_output_read, dma_bias_read;
+  logic [${FB}-1:0] dma_write_addr;
+  logic [31:0] dma_write_data;
+  logic [${OAB}-1:0] dma_output_read_addr;
+  logic [${BAB}-1:0] dma_bias_read_addr;
+  logic [${ACC}-1:0] bias_read_data;
+  logic [${GO}*${ACC}-1:0] output_read_data;
+  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write;
+  logic [1:0] dma_job;
+  tessera_dma dma (
+    .clk(clk), .rst(rst), .start(dma_start), .channel(dma_channel), .done(dma_done),
+    .box({cfg_bias_box, cfg_output_box, cfg_weight_box, cfg_input_box}),
+    .shape({cfg_bias_shape, cfg_output_shape, cfg_weight_shape, cfg_input_shape}),
+    .walk_delta({cfg_bias_walk_delta, cfg_output_walk_delta, cfg_weight_walk_delta,
+                 cfg_input_walk_delta}),
+    .input_base(input_tile_base), .weight_base(weight_tile_base), .output_base(output_tile_base),
+    .bias_base(cfg_bias_init_base), .input_addr(input_tile_addr), .weight_addr(weight_tile_addr),
+    .output_addr(output_tile_addr), .bias_addr(cfg_bias_init_addr),
+    .latch_output_tile(output_tile_done), .bias_coord(cfg_bias_coord),
+    .bias_enable(cfg_bias_enable), .relu_enable(cfg_relu_enable), .shift(cfg_shift),
+    .input_write(dma_input_write), .weight_write(dma_weight_write), .bias_write(dma_bias_write),
+    .buffer_write_addr(dma_write_addr), .buffer_write_data(dma_write_data),
+    .output_read(dma_output_read), .output_read_addr(dma_output_read_addr),
+    .output_read_data(output_read_data[${ACC}-1:0]), .bias_read(dma_bias_read),
+    .bias_read_addr(dma_bias_read_addr), .bias_read_data(bias_read_data),
+    .mem_req_valid(mem_req_valid), .mem_req_ready(mem_req_ready), .mem_req_write(mem_req_write),
+    .mem_req_addr(mem_req_addr), .mem_req_wdata(mem_req_wdata), .mem_rsp_valid(mem_rsp_valid),
+    .mem_rsp_data(mem_rsp_data), .event_dram_read(dma_dram_read),
+    .event_buffer_fill(dma_buffer_fill), .event_drain_read(dma_drain_read),
+    .event_dram_write(dma_dram_write), .job_channel(dma_job));
+
+  // ---- operand buffers: read at issue for the lane groups whose register reloads ----
+  logic [${GI}*${IBITS}-1:0] input_words;
+  logic [${GW}*${WBITS}-1:0] weight_words;
+  logic [${GI}-1:0] input_read;
+  logic [${GW}-1:0] weight_read;
+  assign input_read = {${GI}{issue && load_input}} & input_group_valid;
+  assign weight_read = {${GW}{issue && load_weight}} & weight_group_valid;
+  tessera_input_glb input_glb (
+    .clk(clk), .write_enable(dma_input_write), .write_addr(dma_write_addr[${IAB}-1:0]),
+    .write_data(dma_write_data[${IBITS}-1:0]), .read_enable(input_read),
+    .read_addr(input_group_addr), .read_data(input_words));
+  tessera_weight_glb weight_glb (
+    .clk(clk), .write_enable(dma_weight_write), .write_addr(dma_write_addr[${WAB}-1:0]),
+    .write_data(dma_write_data[${WBITS}-1:0]), .read_enable(weight_read),
+    .read_addr(weight_group_addr), .read_data(weight_words));
+  tessera_bias_table bias_table (
+    .clk(clk), .write_enable(dma_bias_write), .write_addr(dma_write_addr[${BAB}-1:0]),
+    .write_data(dma_write_data), .read_enable(dma_bias_read), .read_addr(dma_bias_read_addr),
+    .read_data(bias_read_data));
+
+  // ---- C1: MAC; partial-sum reads of the blocks that end ----
+  logic c1_issue, c1_block_start, c1_block_end, c1_block_first, c1_mac_other_valid;
+  logic [${GI}-1:0] c1_input_load;
+  logic [${GW}-1:0] c1_weight_load;
+  logic [${ROWS}-1:0] c1_row_valid;
+  logic [${COLS}-1:0] c1_col_valid;
+  logic [${GO}-1:0] c1_output_valid;
+  logic [${GO}*${OAB}-1:0] c1_output_addr;
+  always_ff @(posedge clk) begin
+    c1_issue <= !rst && issue;
+    c1_input_load <= input_read;
+    c1_weight_load <= weight_read;
+    c1_block_start <= block_start;
+    c1_block_end <= block_end;
+    c1_block_first <= block_first;
+    c1_mac_other_valid <= mac_other_valid;
+    c1_row_valid <= row_valid;
+    c1_col_valid <= col_valid;
+    c1_output_valid <= output_group_valid;
+    c1_output_addr <= output_group_addr;
+  end
+  logic [${GO}*${ACC}-1:0] output_sums;
+  tessera_array array (
+    .clk(clk), .input_load(c1_input_load), .input_words(input_words),
+    .weight_load(c1_weight_load), .weight_words(weight_words),${ROW_ACTIVE}${COL_ACTIVE}
+    .block_start(c1_issue && c1_block_start), .mac_other_valid(c1_issue && c1_mac_other_valid),
+    .mac_row_valid(c1_row_valid), .mac_col_valid(c1_col_valid), .output_sums(output_sums));
+
+  logic [${GO}-1:0] psum_read, output_read;
+  logic [${GO}*${OAB}-1:0] output_read_addr;
+  assign psum_read = {${GO}{c1_issue && c1_block_end && !c1_block_first}} & c1_output_valid;
+  // Read port 0 also serves the drain (never at the same time: the drain follows a flush).
+${OUTPUT_READ_PORTS}
+  // ---- C2: reduce, add the partial sum, write the output buffer ----
+  logic c2_block_end, c2_block_first;
+  logic [${GO}-1:0] c2_output_valid;
+  logic [${GO}*${OAB}-1:0] c2_output_addr;
+  always_ff @(posedge clk) begin
+    c2_block_end <= !rst && c1_issue && c1_block_end;
+    c2_block_first <= c1_block_first;
+    c2_output_valid <= c1_output_valid;
+    c2_output_addr <= c1_output_addr;
+  end
+  logic [${GO}-1:0] output_write;
+  logic [${GO}*${ACC}-1:0] output_write_data;
+  assign output_write = {${GO}{c2_block_end}} & c2_output_valid;
+  for (genvar g = 0; g < ${GO}; g++) begin : output_group
+    assign output_write_data[g*${ACC} +: ${ACC}] = output_sums[g*${ACC} +: ${ACC}]
+        + (c2_block_first ? '0 : output_read_data[g*${ACC} +: ${ACC}]);
+  end
+  tessera_output_glb output_glb (
+    .clk(clk), .write_enable(output_write), .write_addr(c2_output_addr),
+    .write_data(output_write_data), .read_enable(output_read), .read_addr(output_read_addr),
+    .read_data(output_read_data));
+
+  // ---- performance counters and config read port ----
+  tessera_counters counters (
+    .clk(clk), .clear(start), .busy(busy), .done(done), .issue(issue), .load_input(load_input),
+    .load_weight(load_weight), .block_end(block_end), .block_first(block_first),
+    .mac_other_valid(mac_other_valid), .input_other_valid(input_other_valid),
+    .weight_other_valid(weight_other_valid), .output_other_valid(output_other_valid),
+    .row_valid(row_valid), .row_active(row_active), .col_valid(col_valid),
+    .col_active(col_active), .dma_channel(dma_job), .dma_dram_read(dma_dram_read),
+    .dma_buffer_fill(dma_buffer_fill), .dma_drain_read(dma_drain_read),
+    .dma_dram_write(dma_dram_write), .read_addr(cfg_addr), .read_data(cfg_rdata));
+endmodule
+)",
+              {{"GI", std::to_string(gi)},
+               {"GW", std::to_string(gw)},
+               {"GO", std::to_string(go)},
+               {"IAB", std::to_string(iab)},
+               {"WAB", std::to_string(wab)},
+               {"OAB", std::to_string(oab)},
+               {"BAB", std::to_string(bab)},
+               {"FB", std::to_string(fb)},
+               {"ACC", std::to_string(acc)},
+               {"IBITS", std::to_string(d.input_bits)},
+               {"WBITS", std::to_string(d.weight_bits)},
+               {"ROWS", std::to_string(d.rows)},
+               {"COLS", std::to_string(d.cols)},
+               {"ROW_ACTIVE", row_active_used ? "\n    .row_active(row_active)," : ""},
+               {"COL_ACTIVE", col_active_used ? "\n    .col_active(col_active)," : ""},
+               {"OUTPUT_READ_PORTS", output_read_ports(go, oab)}});
+    return o.str();
+}
+
+}  // namespace tessera::rtl

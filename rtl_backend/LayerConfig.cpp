@@ -1,0 +1,251 @@
+#include "LayerConfig.h"
+
+#include "AddressMath.h"
+#include "UserError.h"
+#include "ir/Analysis.h"
+
+#include <algorithm>
+#include <map>
+
+namespace tessera::rtl {
+
+int64_t DramTensor::words() const {
+    int64_t w = 1;
+    for (int64_t e : shape) w *= e;
+    return w;
+}
+
+namespace {
+
+int64_t channel_count(const ir::Problem &p) {
+    for (const auto &d : p.dims)
+        if (d.name == "k") return d.extent;
+    return 1;
+}
+
+int dim_slot(const ir::Problem &p, const std::string &name) {
+    for (size_t i = 0; i < p.dims.size(); ++i)
+        if (p.dims[i].name == name) return int(i);
+    throw std::runtime_error("no dim " + name);
+}
+
+bool tensor_uses_dim(const ir::Tensor &t, const std::string &dim) {
+    for (const auto &e : t.index)
+        if (e.coeff(dim) != 0) return true;
+    return false;
+}
+
+// Values of every register of the map, filled field by field.
+class Values {
+public:
+    explicit Values(const RegisterMap &map) : map_(map) {
+        for (const auto &f : map.fields) values_[f.name].assign(size_t(f.count), 0);
+    }
+    void set(const std::string &field, int64_t value, int element = 0) {
+        auto it = values_.find(field);
+        if (it == values_.end()) throw std::logic_error("no config register " + field);
+        it->second.at(size_t(element)) = value;
+    }
+    bool has(const std::string &field) const { return values_.count(field) != 0; }
+    LayerConfig finish(LayerConfig cfg) const {
+        for (const auto &f : map_.fields) {
+            const auto &v = values_.at(f.name);
+            cfg.values.emplace_back(f.name, v);
+            for (int i = 0; i < f.count; ++i) {
+                uint64_t word = uint64_t(v[size_t(i)]);
+                if (f.bits < 64) word &= (uint64_t(1) << f.bits) - 1;
+                cfg.writes.emplace_back(f.address + i, uint32_t(word));
+            }
+        }
+        return cfg;
+    }
+
+private:
+    const RegisterMap &map_;
+    std::map<std::string, std::vector<int64_t>> values_;
+};
+
+}  // namespace
+
+DramLayout default_dram_layout(const ir::AcceleratorIR &ir) {
+    DramLayout l;
+    const auto &p = ir.problem;
+    l.input = {"I", 0, p.tensor(ir::TensorRole::Input).shape};
+    l.weight = {"W", l.input.words(), p.tensor(ir::TensorRole::Weight).shape};
+    l.bias = {"B", l.weight.base + l.weight.words(), {p.post.bias ? channel_count(p) : 0}};
+    l.output = {"O", l.bias.base + l.bias.words(), p.tensor(ir::TensorRole::Output).shape};
+    l.total_words = l.output.base + l.output.words();
+    return l;
+}
+
+LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const ir::AcceleratorIR &ir,
+                            const DramLayout &dram) {
+    const std::string why = why_not_fits(d, ir);
+    if (!why.empty()) throw UserError("layer " + ir.problem.layer.name + " does not fit design " + d.name + ": " + why);
+    const ir::NestAnalysis nest = ir::analyze(ir);
+    const auto &loops = ir.mapping.loops;
+    const auto &prob = ir.problem;
+    const int pad = d.loops - int(nest.temporal.size());  // unused slots are the outermost
+    auto slot_of = [&](int pos) { return pad + temporal_rank(nest, pos); };
+    Values v(map);
+
+    // Array dimensions.
+    int64_t lane_dims = 0;
+    for (const auto &[side, loop] : {std::pair<std::string, int>{"row", nest.row_loop},
+                                     std::pair<std::string, int>{"col", nest.col_loop}}) {
+        if (loop < 0) {
+            v.set(side + "_extent", 1);
+            continue;
+        }
+        v.set(side + "_extent", loops[loop].extent);
+        v.set(side + "_dim", dim_slot(prob, loops[loop].dim));
+        v.set(side + "_stride", loops[loop].stride);
+        v.set(side + "_check", 1);
+        lane_dims |= int64_t(1) << dim_slot(prob, loops[loop].dim);
+    }
+    const int64_t all_dims = (int64_t(1) << prob.dims.size()) - 1;
+    v.set("mac_dims", all_dims & ~lane_dims);
+    const std::pair<const char *, ir::TensorRole> tensors[] = {
+        {"input", ir::TensorRole::Input}, {"weight", ir::TensorRole::Weight},
+        {"output", ir::TensorRole::Output}};
+    const DramTensor *dram_of[] = {&dram.input, &dram.weight, &dram.output};
+    for (const auto &[name, role] : tensors) {
+        int64_t mask = 0;
+        for (size_t i = 0; i < prob.dims.size(); ++i)
+            if (tensor_uses_dim(prob.tensor(role), prob.dims[i].name)) mask |= int64_t(1) << i;
+        v.set(std::string(name) + "_dims", mask & ~lane_dims);
+    }
+
+    // Phase positions, as loop slots.
+    int run_from = d.loops;
+    for (const auto &[name, role] : tensors) {
+        const ir::TensorAccess &a = nest.access(role);
+        v.set(std::string(name) + "_tile_from", slot_of(a.buffer_at));
+        v.set(std::string(name) + "_stationary_from", slot_of(a.stationary_from));
+        run_from = std::min(run_from, slot_of(a.buffer_at));
+    }
+    v.set("run_from", run_from);
+
+    // Post-op.
+    v.set("bias_enable", prob.post.bias ? 1 : 0);
+    v.set("relu_enable", prob.post.relu ? 1 : 0);
+    v.set("shift", prob.post.shift);
+    const ir::Tensor &out = prob.tensor(ir::TensorRole::Output);
+    for (size_t t = 0; t < out.index.size(); ++t)
+        if (out.index[t].coeff("k") != 0) v.set("bias_coord", int64_t(t));
+
+    for (size_t i = 0; i < prob.dims.size(); ++i) v.set("dim_extent", prob.dims[i].extent, int(i));
+
+    // Loop slots.
+    for (int s = 0; s < d.loops; ++s) v.set("loop_extent", 1, s);
+    const ir::TensorAccess &oacc = nest.access(ir::TensorRole::Output);
+    for (int l : nest.temporal) {
+        const int s = slot_of(l);
+        v.set("loop_extent", loops[l].extent, s);
+        v.set("loop_dim", dim_slot(prob, loops[l].dim), s);
+        v.set("loop_stride", loops[l].stride, s);
+        // A block revisits its output words when a loop between the output buffer and the block
+        // that the output does not depend on has moved on from 0.
+        v.set("loop_psum_window",
+              l >= oacc.buffer_at && l < oacc.stationary_from && !oacc.depends[size_t(l)] ? 1 : 0, s);
+    }
+
+    // Per tensor: address generator deltas, lane steps, DMA tile description.
+    for (int x = 0; x < 3; ++x) {
+        const std::string name = tensors[x].first;
+        const ir::TensorAccess &a = nest.access(tensors[x].second);
+        const DramTensor &t = *dram_of[x];
+        const auto glb = glb_steps(nest, a);
+        const auto tile = tile_steps(nest, a);
+        const auto dstride = dense_strides(t.shape);
+        const size_t coords = a.box.size();
+        for (int l : nest.temporal) {
+            const int s = slot_of(l);
+            v.set(name + "_glb_delta", wrap_delta(nest, glb, l), s);
+            int64_t addr_delta = 0;
+            for (size_t c = 0; c < coords; ++c) {
+                std::vector<int64_t> step(loops.size());
+                for (size_t j = 0; j < loops.size(); ++j) step[j] = tile[j][c];
+                const int64_t delta = wrap_delta(nest, step, l);
+                v.set(name + "_base_delta", delta, s * d.coords + int(c));
+                addr_delta += delta * dstride[c];
+            }
+            v.set(name + "_addr_delta", addr_delta, s);
+        }
+        if (v.has(name + "_row_step") && nest.row_loop >= 0) v.set(name + "_row_step", glb[nest.row_loop]);
+        if (v.has(name + "_col_step") && nest.col_loop >= 0) v.set(name + "_col_step", glb[nest.col_loop]);
+        int64_t init_addr = t.base;
+        for (int c = 0; c < d.coords; ++c) {
+            const bool used = size_t(c) < coords;
+            const int64_t box = used ? a.box[c] : 1;
+            v.set(name + "_box", box, c);
+            v.set(name + "_shape", used ? t.shape[c] : 1, c);
+            int64_t walk = used ? dstride[c] : 0;
+            for (int u = 0; u < c && size_t(u) < coords; ++u) walk -= (a.box[u] - 1) * dstride[u];
+            v.set(name + "_walk_delta", walk, c);
+            const int64_t offset = used ? a.tensor->index[c].offset : 0;
+            v.set(name + "_init_base", offset, c);
+            if (used) init_addr += offset * dstride[c];
+        }
+        v.set(name + "_init_addr", init_addr);
+    }
+    // Bias table: a one-dimensional tile of K words.
+    const int64_t k = std::max<int64_t>(1, dram.bias.words());
+    for (int c = 0; c < d.coords; ++c) {
+        v.set("bias_box", c == 0 ? k : 1, c);
+        v.set("bias_shape", c == 0 ? k : 1, c);
+        v.set("bias_walk_delta", c == 0 ? 1 : 0, c);
+    }
+    v.set("bias_init_addr", dram.bias.base);
+
+    LayerConfig cfg;
+    cfg.layer = prob.layer.name;
+    cfg.dram = dram;
+    return v.finish(std::move(cfg));
+}
+
+nlohmann::json to_json(const LayerConfig &cfg) {
+    using nlohmann::json;
+    auto tensor = [](const DramTensor &t) { return json{{"base", t.base}, {"shape", t.shape}}; };
+    json registers = json::object();
+    for (const auto &[name, values] : cfg.values)
+        registers[name] = values.size() == 1 ? json(values[0]) : json(values);
+    json writes = json::array();
+    for (const auto &[addr, word] : cfg.writes) writes.push_back({addr, word});
+    return {{"layer", cfg.layer},
+            {"dram",
+             {{"word_bits", 32},
+              {"I", tensor(cfg.dram.input)},
+              {"W", tensor(cfg.dram.weight)},
+              {"B", tensor(cfg.dram.bias)},
+              {"O", tensor(cfg.dram.output)},
+              {"total_words", cfg.dram.total_words}}},
+            {"registers", registers},
+            {"writes", writes},
+            {"start", {{"address", kRegControl}, {"value", 1}}}};
+}
+
+LayerConfig layer_config_from_json(const nlohmann::json &j) {
+    try {
+        LayerConfig cfg;
+        cfg.layer = j.at("layer").get<std::string>();
+        auto tensor = [&](const char *name) {
+            const auto &t = j.at("dram").at(name);
+            return DramTensor{name, t.at("base").get<int64_t>(), t.at("shape").get<std::vector<int64_t>>()};
+        };
+        cfg.dram.input = tensor("I");
+        cfg.dram.weight = tensor("W");
+        cfg.dram.bias = tensor("B");
+        cfg.dram.output = tensor("O");
+        cfg.dram.total_words = j.at("dram").at("total_words").get<int64_t>();
+        for (const auto &[name, value] : j.at("registers").items())
+            cfg.values.emplace_back(name, value.is_array() ? value.get<std::vector<int64_t>>()
+                                                           : std::vector<int64_t>{value.get<int64_t>()});
+        for (const auto &w : j.at("writes")) cfg.writes.emplace_back(w.at(0).get<int>(), w.at(1).get<uint32_t>());
+        return cfg;
+    } catch (const nlohmann::json::exception &e) {
+        throw std::runtime_error(std::string("layer config JSON: ") + e.what());
+    }
+}
+
+}  // namespace tessera::rtl

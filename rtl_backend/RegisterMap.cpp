@@ -1,0 +1,96 @@
+#include "RegisterMap.h"
+
+#include <stdexcept>
+
+namespace tessera::rtl {
+
+const std::vector<std::string> &counter_names() {
+    static const std::vector<std::string> names = {
+        "cycles",          "macs",
+        "I.dram_reads",    "I.glb_writes",  "I.glb_reads",  "I.rf_writes", "I.rf_reads",
+        "W.dram_reads",    "W.glb_writes",  "W.glb_reads",  "W.rf_writes", "W.rf_reads",
+        "O.glb_writes",    "O.glb_reads",   "O.rf_reads",   "O.rf_writes", "O.dram_writes",
+        "B.dram_reads"};
+    return names;
+}
+
+const RegisterField *RegisterMap::find(const std::string &name) const {
+    for (const auto &f : fields)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+const RegisterField &RegisterMap::field(const std::string &name) const {
+    if (const RegisterField *f = find(name)) return *f;
+    throw std::runtime_error("no config register '" + name + "'");
+}
+
+int input_addr_bits(const DesignSpec &d) { return bits_for(d.input_depth); }
+int weight_addr_bits(const DesignSpec &d) { return bits_for(d.weight_depth); }
+int output_addr_bits(const DesignSpec &d) { return bits_for(d.output_depth); }
+int bias_addr_bits(const DesignSpec &d) { return bits_for(d.bias_depth); }
+
+RegisterMap register_map(const DesignSpec &d) {
+    RegisterMap map;
+    int next = 1;  // 0 is the control register
+    auto add = [&](const std::string &name, int count, int bits, const std::string &doc) {
+        map.fields.push_back({name, count, bits, next, doc});
+        next += count;
+    };
+    const int ib = d.index_bits, db = d.dim_bits(), lb = d.loop_bits();
+    const int T = d.loops, D = d.dims, C = d.coords;
+
+    add("row_extent", 1, ib, "array rows this layer uses (lanes beyond are off)");
+    add("row_dim", 1, db, "dim slot of the row loop");
+    add("row_stride", 1, ib, "dim index step per row lane");
+    add("row_check", 1, 1, "1: row lanes are predicated on the row dim (0 if no row loop)");
+    add("col_extent", 1, ib, "array columns this layer uses");
+    add("col_dim", 1, db, "dim slot of the column loop");
+    add("col_stride", 1, ib, "dim index step per column lane");
+    add("col_check", 1, 1, "1: column lanes are predicated on the column dim");
+    add("mac_dims", 1, D, "dims checked on the temporal index alone (all but the lane dims)");
+    add("input_dims", 1, D, "the input's dims, lane dims excluded (operand-load predication)");
+    add("weight_dims", 1, D, "the weight's dims, lane dims excluded");
+    add("output_dims", 1, D, "the output's dims, lane dims excluded");
+    add("run_from", 1, lb, "first loop slot of the innermost tile (compute runs end there)");
+    add("input_tile_from", 1, lb, "loop slot of the input buffer (refill when slots >= it are 0)");
+    add("weight_tile_from", 1, lb, "loop slot of the weight buffer");
+    add("output_tile_from", 1, lb, "loop slot of the output buffer (drain when slots >= it are last)");
+    add("input_stationary_from", 1, lb, "input register reload when slots >= it are 0");
+    add("weight_stationary_from", 1, lb, "weight register reload when slots >= it are 0");
+    add("output_stationary_from", 1, lb, "accumulation block: slots >= it");
+    add("bias_enable", 1, 1, "post-op adds bias[k]");
+    add("relu_enable", 1, 1, "post-op clamps at 0");
+    add("shift", 1, 6, "requantize: arithmetic right shift with round-half-up");
+    add("bias_coord", 1, 2, "output coordinate that is the channel k (bias index)");
+    add("dim_extent", D, ib, "extent of each dim slot");
+    add("loop_extent", T, ib, "extent of each temporal loop slot (outermost first; unused: 1)");
+    add("loop_dim", T, db, "dim slot of each loop");
+    add("loop_stride", T, ib, "dim index step of each loop");
+    add("loop_psum_window", T, 1, "1: the loop is between the output buffer and its stationary "
+                                  "block (a block is a first visit when these are all 0)");
+    const char *tensors[] = {"input", "weight", "output"};
+    const int abits[] = {input_addr_bits(d), weight_addr_bits(d), output_addr_bits(d)};
+    const TensorPorts *ports[] = {&d.input, &d.weight, &d.output};
+    for (int x = 0; x < 3; ++x) {
+        std::string t = tensors[x];
+        add(t + "_glb_delta", T, abits[x], "GLB address change when the loop increments");
+        add(t + "_base_delta", T * C, 32, "tile base coordinate change per loop (loop-major)");
+        add(t + "_addr_delta", T, 32, "tile DRAM address change per loop");
+        if (ports[x]->depends_on_rows) add(t + "_row_step", 1, abits[x], "GLB address step per row lane");
+        if (ports[x]->depends_on_cols) add(t + "_col_step", 1, abits[x], "GLB address step per column lane");
+    }
+    const char *channels[] = {"input", "weight", "output", "bias"};
+    for (const char *ch : channels) {
+        std::string c = ch;
+        add(c + "_box", C, ib, "DMA box extent per coordinate (unused: 1)");
+        add(c + "_shape", C, ib, "tensor shape per coordinate (unused: 1)");
+        add(c + "_walk_delta", C, 32, "DRAM address change when the box coordinate increments");
+        add(c + "_init_base", C, 32, "tile base coordinate of the first iteration (signed)");
+        add(c + "_init_addr", 1, 32, "DRAM address of that base (may point outside the tensor)");
+    }
+    if (next >= kRegCounterBase) throw std::runtime_error("register map overflows the config space");
+    return map;
+}
+
+}  // namespace tessera::rtl

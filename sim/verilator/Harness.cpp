@@ -1,0 +1,233 @@
+#include "Harness.h"
+
+#include "TestbenchSource.h"
+#include "rtl_backend/RegisterMap.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace tessera::vsim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// FNV-1a, 64 bit: stable across runs and platforms (std::hash is not).
+struct Fnv {
+    uint64_t h = 1469598103934665603ull;
+    void add(const std::string &s) {
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ull;
+        }
+        h ^= 0xff;  // separator, so ("ab","c") != ("a","bc")
+        h *= 1099511628211ull;
+    }
+    std::string hex() const {
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+        return buf;
+    }
+};
+
+std::string run_capture(const std::string &cmd) {
+    std::string out;
+    FILE *p = popen(cmd.c_str(), "r");
+    if (!p) return out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+    return out;
+}
+
+std::string tail(const std::string &path, size_t lines) {
+    std::ifstream in(path);
+    std::vector<std::string> all;
+    std::string line;
+    while (std::getline(in, line)) all.push_back(line);
+    std::ostringstream o;
+    for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) o << all[i] << "\n";
+    return o.str();
+}
+
+std::string quote(const std::string &s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+const char *kVerilatorFlags =
+    "--cc --exe --build -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal "
+    "--prefix Vdut -MAKEFLAGS OPT_FAST=-O2 -MAKEFLAGS OPT_SLOW=-O1";
+
+class JobWriter {
+public:
+    void word(uint32_t w) { words_.push_back(w); }
+    void write_reg(int addr, uint32_t value) {
+        word(1);
+        word(uint32_t(addr));
+        word(value);
+    }
+    void read_reg(int addr) {
+        word(4);
+        word(uint32_t(addr));
+    }
+    template <typename T>
+    void load(int64_t base, const std::vector<T> &values) {
+        word(2);
+        word(uint32_t(base));
+        word(uint32_t(values.size()));
+        for (T v : values) word(uint32_t(int32_t(v)));
+    }
+    void save(const std::string &path) const {
+        std::ofstream out(path, std::ios::binary);
+        out.write(reinterpret_cast<const char *>(words_.data()), std::streamsize(words_.size() * 4));
+        if (!out) throw std::runtime_error("cannot write " + path);
+    }
+
+private:
+    std::vector<uint32_t> words_{0x314A5354u};
+};
+
+}  // namespace
+
+std::string cache_root(const BuildOptions &o) {
+    if (!o.cache_dir.empty()) return o.cache_dir;
+    if (const char *env = std::getenv("TESSERA_CACHE"); env && *env) return env;
+    if (const char *home = std::getenv("HOME"); home && *home)
+        return (fs::path(home) / ".cache" / "tessera").string();
+    return (fs::temp_directory_path() / "tessera-cache").string();
+}
+
+VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const BuildOptions &options) {
+    static const std::string version = run_capture(quote(options.verilator) + " --version 2>&1");
+    if (version.find("Verilator") == std::string::npos)
+        throw std::runtime_error("cannot run '" + options.verilator + "' (is Verilator installed?)");
+    Fnv hash;
+    hash.add(version);
+    hash.add(kVerilatorFlags);
+    hash.add(kTestbenchSource);
+    hash.add(design.top);
+    for (const auto &[name, text] : design.files) {
+        hash.add(name);
+        hash.add(text);
+    }
+    VerilatedDesign v;
+    v.dram_latency_ = design.spec.dram_latency;
+    const fs::path dir = fs::path(cache_root(options)) / "vsim" / hash.hex();
+    v.binary_ = (dir / "tb").string();
+    if (fs::exists(v.binary_)) {
+        v.from_cache_ = true;
+        return v;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const fs::path work = dir.string() + ".tmp." + std::to_string(getpid());
+    fs::remove_all(work);
+    fs::create_directories(work);
+    std::vector<std::string> sources;
+    for (const auto &[name, text] : design.files) {
+        std::ofstream(work / name, std::ios::binary) << text;
+        sources.push_back(name);
+    }
+    std::ofstream(work / "tb_main.cpp", std::ios::binary) << kTestbenchSource;
+    std::ostringstream cmd;
+    cmd << "cd " << quote(work.string()) << " && " << quote(options.verilator) << " " << kVerilatorFlags
+        << " -j " << options.jobs << " --top-module " << design.top << " -Mdir obj -o tb tb_main.cpp";
+    for (const auto &s : sources) cmd << " " << s;
+    cmd << " > build.log 2>&1";
+    if (std::system(cmd.str().c_str()) != 0 || !fs::exists(work / "obj" / "tb")) {
+        std::string log = tail((work / "build.log").string(), 30);
+        throw std::runtime_error("Verilator build of " + design.top + " failed (" + work.string() +
+                                 "/build.log):\n" + log);
+    }
+    fs::create_directories(dir);
+    fs::rename(work / "obj" / "tb", dir / "tb.tmp");
+    fs::rename(dir / "tb.tmp", v.binary_);
+    fs::rename(work / "build.log", dir / "build.log");
+    fs::remove_all(work);
+    v.build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return v;
+}
+
+std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig> &configs,
+                                              const std::vector<LayerTensors> &tensors,
+                                              uint64_t max_cycles) const {
+    if (configs.size() != tensors.size()) throw std::invalid_argument("one tensor set per layer config");
+    const auto &names = rtl::counter_names();
+    JobWriter job;
+    for (size_t i = 0; i < configs.size(); ++i) {
+        const rtl::LayerConfig &c = configs[i];
+        const LayerTensors &t = tensors[i];
+        if (int64_t(t.input.size()) != c.dram.input.words() ||
+            int64_t(t.weight.size()) != c.dram.weight.words() ||
+            int64_t(t.bias.size()) != c.dram.bias.words())
+            throw std::invalid_argument("layer " + c.layer + ": tensor sizes differ from its DRAM layout");
+        job.load(c.dram.input.base, t.input);
+        job.load(c.dram.weight.base, t.weight);
+        job.load(c.dram.bias.base, t.bias);
+        job.load(c.dram.output.base, std::vector<int32_t>(size_t(c.dram.output.words()), 0));
+        for (const auto &[addr, value] : c.writes) job.write_reg(addr, value);
+        job.write_reg(rtl::kRegControl, 1);
+        job.word(3);
+        job.word(uint32_t(std::min<uint64_t>(max_cycles, 0xffffffffu)));
+        for (size_t k = 0; k < names.size(); ++k) {
+            job.read_reg(rtl::kRegCounterBase + int(2 * k));
+            job.read_reg(rtl::kRegCounterBase + int(2 * k + 1));
+        }
+        job.word(5);
+        job.word(uint32_t(c.dram.output.base));
+        job.word(uint32_t(c.dram.output.words()));
+    }
+    job.word(0);
+
+    const fs::path tmp = fs::temp_directory_path() /
+                         ("tessera-vsim-" + std::to_string(getpid()) + "-" +
+                          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    fs::create_directories(tmp);
+    const std::string job_path = (tmp / "job.bin").string(), result_path = (tmp / "result.bin").string(),
+                      log_path = (tmp / "tb.log").string();
+    job.save(job_path);
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string cmd = quote(binary_) + " " + std::to_string(dram_latency_) + " " + quote(job_path) +
+                            " " + quote(result_path) + " > " + quote(log_path) + " 2>&1";
+    const int status = std::system(cmd.c_str());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::ifstream in(result_path, std::ios::binary);
+    std::vector<uint32_t> words;
+    uint32_t w;
+    while (in.read(reinterpret_cast<char *>(&w), 4)) words.push_back(w);
+    const std::string log = tail(log_path, 10);
+    fs::remove_all(tmp);
+    if (status != 0) throw std::runtime_error("simulator failed: " + log);
+
+    std::vector<LayerResult> results;
+    size_t pos = 0;
+    auto take = [&]() {
+        if (pos >= words.size()) throw std::runtime_error("simulator result truncated: " + log);
+        return words[pos++];
+    };
+    for (const auto &c : configs) {
+        LayerResult r;
+        r.completed = take() == 1;
+        r.testbench_cycles = take();
+        r.testbench_cycles |= uint64_t(take()) << 32;
+        for (const auto &name : names) {
+            uint64_t lo = take(), hi = take();
+            r.counters[name] = lo | (hi << 32);
+        }
+        r.output.resize(size_t(c.dram.output.words()));
+        for (auto &o : r.output) o = int8_t(int32_t(take()));
+        r.seconds = seconds / double(configs.size());
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
+}  // namespace tessera::vsim

@@ -1,0 +1,67 @@
+// Verilator harness for generated accelerators: builds a design once (cached by a content hash of
+// the RTL, the testbench and the Verilator flags), then runs any number of layers on it the way a
+// driver would: write the layer's config registers, load tensors into the DRAM model, start, wait
+// for done, read the outputs and the performance counters.
+#pragma once
+
+#include "rtl_backend/LayerConfig.h"
+#include "rtl_backend/RtlGenerator.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tessera::vsim {
+
+struct BuildOptions {
+    std::string verilator = "verilator";  // binary
+    int jobs = 2;                         // parallel C++ compiles
+    std::string cache_dir;                // default: $TESSERA_CACHE, else ~/.cache/tessera
+};
+
+// The layer's tensors as the DRAM model holds them (one element per word).
+struct LayerTensors {
+    std::vector<int8_t> input;    // Halide order of the input tensor's shape
+    std::vector<int8_t> weight;
+    std::vector<int32_t> bias;    // K words (empty if the post-op has no bias)
+};
+
+struct LayerResult {
+    bool completed = false;                   // done within the cycle limit, no DRAM fault
+    std::vector<int8_t> output;               // Halide order of the output shape
+    std::map<std::string, uint64_t> counters; // counter_names() -> value
+    uint64_t testbench_cycles = 0;            // start write to done, as the testbench saw it
+    double seconds = 0;                       // wall time of the simulation process
+};
+
+class VerilatedDesign {
+public:
+    // Builds (or finds in the cache) the simulator of `design`. Throws std::runtime_error with the
+    // tail of Verilator's log if the build fails.
+    static VerilatedDesign build(const rtl::RtlDesign &design, const BuildOptions & = {});
+
+    const std::string &binary() const { return binary_; }
+    bool from_cache() const { return from_cache_; }
+    double build_seconds() const { return build_seconds_; }
+    int dram_latency() const { return dram_latency_; }
+
+    // Runs each layer in turn in one simulator process (one DRAM model, reset once).
+    std::vector<LayerResult> run(const std::vector<rtl::LayerConfig> &configs,
+                                 const std::vector<LayerTensors> &tensors,
+                                 uint64_t max_cycles_per_layer = 2000000000ull) const;
+    LayerResult run(const rtl::LayerConfig &config, const LayerTensors &tensors) const {
+        return run(std::vector<rtl::LayerConfig>{config}, std::vector<LayerTensors>{tensors}).at(0);
+    }
+
+private:
+    std::string binary_;
+    bool from_cache_ = false;
+    double build_seconds_ = 0;
+    int dram_latency_ = 4;
+};
+
+// Where built simulators are kept.
+std::string cache_root(const BuildOptions &);
+
+}  // namespace tessera::vsim

@@ -1,0 +1,40 @@
+#include "SimSupport.h"
+
+#include "ir/Architecture.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace tessera::rtl::test {
+
+DesignUnderTest build_design(const std::vector<ir::AcceleratorIR> &layers, const std::string &name) {
+    DesignSpec spec = design_for(layers, ir::default_architecture(), name);
+    RtlDesign rtl = generate_rtl(spec);
+    vsim::VerilatedDesign sim = vsim::VerilatedDesign::build(rtl);
+    return {std::move(rtl), std::move(sim)};
+}
+
+vsim::LayerTensors to_tensors(const LayerData &d) { return {d.input, d.weight, d.bias}; }
+
+std::string lint(const RtlDesign &design) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("tessera-lint-" + std::to_string(getpid()) + "-" + design.top);
+    write_rtl(design, dir.string());
+    std::string cmd = "cd '" + dir.string() + "' && verilator --lint-only -Wall --top-module " + design.top;
+    for (const auto &f : design.files) cmd += " " + f.first;
+    cmd += " 2>&1";
+    std::string out;
+    if (FILE *p = popen(cmd.c_str(), "r")) {
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        pclose(p);
+    }
+    fs::remove_all(dir);
+    return out;
+}
+
+}  // namespace tessera::rtl::test

@@ -1,0 +1,29 @@
+// Shared by the RTL simulation tests: generate a design for some layers, build it once with
+// Verilator, run a layer on it and compare with a reference.
+#pragma once
+
+#include "HandMappings.h"
+#include "LoopReference.h"
+#include "rtl_backend/LayerConfig.h"
+#include "rtl_backend/RtlGenerator.h"
+#include "sim/verilator/Harness.h"
+
+#include <string>
+#include <vector>
+
+namespace tessera::rtl::test {
+
+struct DesignUnderTest {
+    RtlDesign rtl;
+    vsim::VerilatedDesign sim;
+};
+
+// Generates and builds (cached) the design sized for `layers`.
+DesignUnderTest build_design(const std::vector<ir::AcceleratorIR> &layers, const std::string &name);
+
+vsim::LayerTensors to_tensors(const LayerData &);
+
+// `verilator --lint-only -Wall` on the design's files; returns the warnings ("" if clean).
+std::string lint(const RtlDesign &);
+
+}  // namespace tessera::rtl::test
