@@ -32,16 +32,7 @@ int run_estimate(const Args &args) {
         ("svg", po::value(&svg_file), "write the energy breakdown per layer and level as SVG")
         ("help,h", "this help");
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(desc).run(), vm);
-        po::notify(vm);
-    } catch (const po::error &e) {
-        throw UserError(std::string(e.what()) + " (see tessera estimate --help)");
-    }
-    if (vm.count("help")) {
-        std::cout << desc << "\n";
-        return 0;
-    }
+    if (!parse_command_line(args, desc, vm, "estimate")) return 0;
     const ir::Architecture arch = ir::load_architecture(arch_name);
     // Presets fill the architecture's array unless the user sized it.
     if (vm["array"].defaulted())

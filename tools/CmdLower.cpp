@@ -22,16 +22,7 @@ int run_lower(const Args &args) {
     add_layer_options(desc, sel);
     desc.add_options()("json", po::bool_switch(&json), "print the IR as JSON")("help,h", "this help");
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(desc).run(), vm);
-        po::notify(vm);
-    } catch (const po::error &e) {
-        throw UserError(std::string(e.what()) + " (see tessera lower --help)");
-    }
-    if (vm.count("help")) {
-        std::cout << desc << "\n";
-        return 0;
-    }
+    if (!parse_command_line(args, desc, vm, "lower")) return 0;
     const auto layers = lower_selection(sel);
     if (json) {
         if (layers.size() == 1) {

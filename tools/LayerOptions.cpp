@@ -4,6 +4,7 @@
 #include "UserError.h"
 
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 namespace tessera::cli {
@@ -26,6 +27,21 @@ void add_layer_options(po::options_description &desc, LayerSelection &sel) {
          "'Y|X', 'FY|Y', or one dim for a 1-D array")
         ("dataflow", po::value(&sel.dataflow), "preset shorthand: os | ws | is | rs")
         ("array", po::value(&sel.array)->default_value("16x16"), "PE array ROWSxCOLS for presets");
+}
+
+bool parse_command_line(const std::vector<std::string> &args, const po::options_description &desc,
+                        po::variables_map &vm, const std::string &command) {
+    try {
+        po::store(po::command_line_parser(args).options(desc).run(), vm);
+        po::notify(vm);
+    } catch (const po::error &e) {
+        throw UserError(std::string(e.what()) + " (see tessera " + command + " --help)");
+    }
+    if (vm.count("help")) {
+        std::cout << desc << "\n";
+        return false;
+    }
+    return true;
 }
 
 ScheduleRequest schedule_request(const LayerSelection &sel) {

@@ -23,6 +23,12 @@ struct SelectedLayer {
     ir::AcceleratorIR ir;
 };
 
+// Parses `args` against `desc` (which should include --help); prints the help and returns false
+// when asked for it. A malformed command line is a UserError naming `command`'s --help.
+bool parse_command_line(const std::vector<std::string> &args,
+                        const boost::program_options::options_description &desc,
+                        boost::program_options::variables_map &vm, const std::string &command);
+
 // The layers the flags name (every layer of --network when --layer is absent), lowered to IR.
 // Throws UserError on bad flags.
 std::vector<SelectedLayer> lower_selection(const LayerSelection &);
