@@ -18,6 +18,7 @@ struct ScheduleRequest {
     std::string spatial;        // preset in Interstellar notation: "C|K", "Y|X", "FY|Y", "K" ...
     std::string dataflow;       // shorthand: os | ws | is | rs (default os)
     int64_t rows = 16, cols = 16;
+    int64_t buffer_bytes = 0;   // presets fit their tiles in this; 0: the default architecture's GLB
     std::string text;           // schedule in Halide syntax (docs/schedules.md); wins if set
     std::string text_origin = "schedule";  // file name for error messages
 };

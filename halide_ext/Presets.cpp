@@ -107,9 +107,8 @@ std::vector<int64_t> tile_candidates(int64_t extent, int64_t lanes) {
     return c;
 }
 
-Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int64_t> &lanes) {
-    const ir::Architecture arch = ir::default_architecture();
-    const int64_t glb = arch.level("GLB") ? arch.level("GLB")->size_bytes : 128 * 1024;
+Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int64_t> &lanes,
+                         int64_t glb) {
     auto lanes_of = [&](const std::string &d) { return lanes.count(d) ? lanes.at(d) : int64_t(1); };
     const bool fc = l.type == "fc", dw = l.type == "dwconv";
     const std::vector<std::string> tiled = fc ? std::vector<std::string>{"n", "k", "c"}
@@ -168,7 +167,9 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     std::map<std::string, int64_t> lanes;
     if (!sp.row.empty()) lanes[sp.row] = req.rows;
     lanes[sp.col] = req.cols;
-    const Blocking b = choose_blocking(l, lanes);
+    const ir::Architecture arch = ir::default_architecture();
+    const int64_t glb = req.buffer_bytes > 0 ? req.buffer_bytes : arch.level("GLB")->size_bytes;
+    const Blocking b = choose_blocking(l, lanes, glb);
     const bool fc = l.type == "fc";
     const std::vector<std::string> out_dims = fc ? std::vector<std::string>{"n", "k"}
                                                  : std::vector<std::string>{"n", "k", "y", "x"};

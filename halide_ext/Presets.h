@@ -1,6 +1,6 @@
 // Schedule presets: Interstellar's dataflow notation (`C|K` = rows C, columns K; `K` = a 1-D array
 // of K) and the shorthands os / ws / is / rs, written out as schedule text in Halide syntax, with a
-// temporal blocking chosen so that the buffers fit the default architecture's global buffer.
+// temporal blocking chosen so that the buffers fit the architecture's global buffer.
 #pragma once
 
 #include "Lower.h"

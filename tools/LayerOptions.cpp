@@ -48,6 +48,7 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
     ScheduleRequest req;
     req.spatial = sel.spatial;
     req.dataflow = sel.dataflow;
+    req.buffer_bytes = sel.buffer_bytes;
     const auto x = sel.array.find('x');
     try {
         if (x == std::string::npos) throw std::invalid_argument(sel.array);
