@@ -52,7 +52,7 @@ RegisterMap register_map(const DesignSpec &d) {
     add("input_dims", 1, D, "the input's dims, lane dims excluded (operand-load predication)");
     add("weight_dims", 1, D, "the weight's dims, lane dims excluded");
     add("output_dims", 1, D, "the output's dims, lane dims excluded");
-    add("run_from", 1, lb, "first loop slot of the innermost tile (compute runs end there)");
+    add("run_from", 1, lb, "innermost buffer slot: a compute run ends when slots >= it are last");
     add("input_tile_from", 1, lb, "loop slot of the input buffer (refill when slots >= it are 0)");
     add("weight_tile_from", 1, lb, "loop slot of the weight buffer");
     add("output_tile_from", 1, lb, "loop slot of the output buffer (drain when slots >= it are last)");

@@ -1,7 +1,9 @@
 // Verilated generated designs running small layers bit-exactly against a reference, with their
-// performance counters checked against docs/hardware.md's counting rules.
+// performance counters checked against docs/hardware.md's counting rules. One Verilator build per
+// design (cached); every layer of the design runs on that one build.
 #include "CountingRules.h"
 #include "SimSupport.h"
+#include "TestDesigns.h"
 
 #include <catch2/catch.hpp>
 
@@ -12,33 +14,52 @@ using namespace tessera::rtl::test;
 
 namespace {
 
-void check_layer(const DesignUnderTest &dut, const ir::AcceleratorIR &ir, uint32_t seed) {
-    INFO("layer " << ir.problem.layer.name << ", schedule " << ir.mapping.schedule);
-    const rtl::LayerConfig cfg = rtl::configure_layer(dut.rtl.spec, dut.rtl.registers, ir);
-    const LayerData data = random_layer_data(ir.problem, seed);
-    const vsim::LayerResult r = dut.sim.run(cfg, to_tensors(data));
-    REQUIRE(r.completed);
-    const std::vector<int8_t> expected = loop_reference(ir.problem, data);
-    REQUIRE(r.output.size() == expected.size());
-    size_t mismatches = 0, first = 0;
-    for (size_t i = 0; i < expected.size(); ++i)
-        if (r.output[i] != expected[i] && mismatches++ == 0) first = i;
-    INFO("first mismatch at " << first << ": rtl " << int(r.output[first]) << " expected "
-                              << int(expected[first]));
-    CHECK(mismatches == 0);
-    for (const auto &[name, value] : expected_counters(ir)) {
-        INFO("counter " << name);
-        CHECK(r.counters.at(name) == value);
+void check_design(const std::string &name) {
+    const TestDesign &td = test_design(name);
+    DesignUnderTest dut = build_design(td.layers, td.name);
+    std::vector<rtl::LayerConfig> configs;
+    std::vector<vsim::LayerTensors> tensors;
+    std::vector<LayerData> data;
+    for (size_t i = 0; i < td.layers.size(); ++i) {
+        configs.push_back(rtl::configure_layer(dut.rtl.spec, dut.rtl.registers, td.layers[i]));
+        data.push_back(random_layer_data(td.layers[i].problem, uint32_t(i + 1)));
+        tensors.push_back(to_tensors(data.back()));
+    }
+    const auto results = dut.sim.run(configs, tensors);
+    for (size_t i = 0; i < td.layers.size(); ++i) {
+        const ir::AcceleratorIR &ir = td.layers[i];
+        const vsim::LayerResult &r = results[i];
+        INFO("design " << name << ", layer " << ir.problem.layer.name << ", " << ir.mapping.schedule);
+        REQUIRE(r.completed);
+        const std::vector<int8_t> expected = loop_reference(ir.problem, data[i]);
+        REQUIRE(r.output.size() == expected.size());
+        size_t mismatches = 0, first = 0;
+        for (size_t j = 0; j < expected.size(); ++j)
+            if (r.output[j] != expected[j] && mismatches++ == 0) first = j;
+        INFO("first mismatch at " << first << ": rtl " << int(r.output[first]) << " expected "
+                                  << int(expected[first]));
+        CHECK(mismatches == 0);
+        for (const auto &[counter, value] : expected_counters(ir)) {
+            INFO("counter " << counter);
+            CHECK(r.counters.at(counter) == value);
+        }
     }
 }
 
 }  // namespace
 
-TEST_CASE("weight-stationary C|K 1x1 conv on a 4x4 array", "[rtl][sim]") {
-    Tiling t;
-    t.row_dim = "c", t.rows = 4, t.col_dim = "k", t.cols = 4;
-    t.order = {"n", "ko", "co", "y", "x", "r", "s"};
-    ir::AcceleratorIR ir = tiled_ir(conv("conv1x1", 8, 8, 5, 5, 1), t);
-    DesignUnderTest dut = build_design({ir}, "ws_ck_4x4");
-    check_layer(dut, ir, 1);
+TEST_CASE("weight stationary, C|K: conv 3x3 with tails, 1x1 stride 2, fc", "[rtl][sim]") {
+    check_design("ws_ck_4x4");
+}
+
+TEST_CASE("output stationary, Y|X: conv 3x3 with tails, stride 2, depthwise", "[rtl][sim]") {
+    check_design("os_xy_4x4");
+}
+
+TEST_CASE("input stationary, C|X: conv 3x3 with tails, 1x1 stride 2", "[rtl][sim]") {
+    check_design("is_cx_4x4");
+}
+
+TEST_CASE("K|X, accumulators per PE: conv 3x3 with tails, 1x1 stride 2", "[rtl][sim]") {
+    check_design("os_kx_4x4");
 }

@@ -1,0 +1,90 @@
+#include "TestDesigns.h"
+
+#include <stdexcept>
+
+namespace tessera::rtl::test {
+
+namespace {
+
+// Weight stationary, TPU-like: rows = c (input channels), cols = k; the weights stay in the PEs
+// across the output pixels (y, x innermost); partial sums reduced down the columns.
+ir::AcceleratorIR ws_ck(const ir::LayerSpec &l, int64_t rows, int64_t cols) {
+    Tiling t;
+    t.row_dim = "c", t.rows = rows, t.col_dim = "k", t.cols = cols;
+    if (l.type == "fc") {
+        t.order = {"n", "ko", "co"};
+        t.input_at = "co", t.weight_at = "co", t.output_at = "ko";
+    } else {
+        t.order = {"n", "ko", "co", "y", "x", "r", "s"};
+        t.input_at = "co", t.weight_at = "co", t.output_at = "ko";
+    }
+    return tiled_ir(l, t);
+}
+
+// Output stationary, ShiDianNao-like: rows = y, cols = x; every PE owns an output pixel and
+// accumulates it over c, r, s; weights broadcast.
+ir::AcceleratorIR os_xy(const ir::LayerSpec &l, int64_t rows, int64_t cols) {
+    Tiling t;
+    t.row_dim = "y", t.rows = rows, t.col_dim = "x", t.cols = cols;
+    if (l.type == "dwconv")
+        t.order = {"n", "yo", "xo", "k", "r", "s"};
+    else
+        t.order = {"n", "yo", "xo", "k", "c", "r", "s"};
+    t.input_at = "xo", t.weight_at = "n", t.output_at = "xo";
+    return tiled_ir(l, t);
+}
+
+// Input stationary: rows = c, cols = x; each PE keeps an input pixel while k runs innermost;
+// weights shared along the columns, partial sums reduced down the columns.
+ir::AcceleratorIR is_cx(const ir::LayerSpec &l, int64_t rows, int64_t cols) {
+    Tiling t;
+    t.row_dim = "c", t.rows = rows, t.col_dim = "x", t.cols = cols;
+    t.order = {"n", "co", "y", "xo", "r", "s", "k"};
+    t.input_at = "co", t.weight_at = "co", t.output_at = "n";
+    return tiled_ir(l, t);
+}
+
+// rows = k, cols = x: inputs shared along the rows, weights along the columns, an accumulator
+// per PE (output stationary over c, r, s) with a different array mapping than X|Y.
+ir::AcceleratorIR os_kx(const ir::LayerSpec &l, int64_t rows, int64_t cols) {
+    Tiling t;
+    t.row_dim = "k", t.rows = rows, t.col_dim = "x", t.cols = cols;
+    t.order = {"n", "ko", "y", "xo", "c", "r", "s"};
+    t.input_at = "y", t.weight_at = "ko", t.output_at = "xo";
+    return tiled_ir(l, t);
+}
+
+}  // namespace
+
+const std::vector<TestDesign> &test_designs() {
+    static const std::vector<TestDesign> designs = {
+        {"ws_ck_4x4",
+         {ws_ck(conv("conv3x3_tails", 6, 7, 6, 6, 3, 1, 1), 4, 4),
+          ws_ck(conv("conv1x1_stride2", 8, 8, 9, 9, 1, 2, 0), 4, 4),
+          ws_ck(fc("fc_tails", 10, 9), 4, 4)}},
+        {"os_xy_4x4",
+         {os_xy(conv("conv3x3_tails", 3, 4, 7, 7, 3, 1, 1), 4, 4),
+          os_xy(conv("conv3x3_stride2", 3, 5, 9, 9, 3, 2, 1), 4, 4),
+          os_xy(dwconv("dwconv3x3", 5, 6, 6, 3, 1, 1), 4, 4)}},
+        {"is_cx_4x4",
+         {is_cx(conv("conv3x3_tails", 6, 5, 6, 6, 3, 1, 1), 4, 4),
+          is_cx(conv("conv1x1_stride2", 5, 3, 9, 9, 1, 2, 0), 4, 4)}},
+        {"os_kx_4x4",
+         {os_kx(conv("conv3x3_tails", 4, 6, 7, 7, 3, 1, 1), 4, 4),
+          os_kx(conv("conv1x1_stride2", 6, 5, 8, 8, 1, 2, 0), 4, 4)}},
+    };
+    return designs;
+}
+
+const TestDesign &test_design(const std::string &name) {
+    for (const auto &d : test_designs())
+        if (d.name == name) return d;
+    throw std::invalid_argument("no test design " + name);
+}
+
+std::vector<TestDesign> golden_designs() {
+    return {{"golden_ws_ck_2x2", {ws_ck(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}},
+            {"golden_os_xy_2x2", {os_xy(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}}};
+}
+
+}  // namespace tessera::rtl::test
