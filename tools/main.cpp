@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
     }
     auto it = commands.find(argv[1]);
     if (it == commands.end()) {
-        std::cerr << "tessera: unknown command '" << argv[1] << "'; run 'tessera --help'\n";
+        std::cerr << "tessera: error: unknown command '" << argv[1] << "'; run 'tessera --help'\n";
         return 2;
     }
     try {
