@@ -63,10 +63,10 @@ std::string generator(const DesignSpec &d, const std::string &tensor, int ab) {
 
 }  // namespace
 
-std::string emit_address_generators(const DesignSpec &d) {
-    return generator(d, "input", input_addr_bits(d)) + "\n" +
-           generator(d, "weight", weight_addr_bits(d)) + "\n" +
-           generator(d, "output", output_addr_bits(d));
+Modules emit_address_generators(const DesignSpec &d) {
+    return {{"tessera_input_address_generator", generator(d, "input", input_addr_bits(d))},
+            {"tessera_weight_address_generator", generator(d, "weight", weight_addr_bits(d))},
+            {"tessera_output_address_generator", generator(d, "output", output_addr_bits(d))}};
 }
 
 }  // namespace tessera::rtl

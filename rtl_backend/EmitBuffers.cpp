@@ -50,20 +50,22 @@ std::string single_write_buffer(const std::string &name, const std::string &doc,
 
 }  // namespace
 
-std::string emit_buffers(const DesignSpec &d) {
+Modules emit_buffers(const DesignSpec &d) {
     const int64_t go = d.output.groups(d.rows, d.cols);
     const int ob = output_addr_bits(d);
+    Modules modules;
+    modules.emplace_back("tessera_input_glb",
+                         single_write_buffer("tessera_input_glb", "Input global buffer (tile of I, halo included)",
+                                             d.input_depth, input_addr_bits(d), d.input_bits,
+                                             d.input.groups(d.rows, d.cols)));
+    modules.emplace_back("tessera_weight_glb",
+                         single_write_buffer("tessera_weight_glb", "Weight global buffer (tile of W)",
+                                             d.weight_depth, weight_addr_bits(d), d.weight_bits,
+                                             d.weight.groups(d.rows, d.cols)));
+    modules.emplace_back("tessera_bias_table",
+                         single_write_buffer("tessera_bias_table", "Bias table (int32 per output channel)",
+                                             d.bias_depth, bias_addr_bits(d), d.acc_bits, 1));
     std::ostringstream o;
-    o << single_write_buffer("tessera_input_glb", "Input global buffer (tile of I, halo included)",
-                             d.input_depth, input_addr_bits(d), d.input_bits,
-                             d.input.groups(d.rows, d.cols))
-      << "\n"
-      << single_write_buffer("tessera_weight_glb", "Weight global buffer (tile of W)", d.weight_depth,
-                             weight_addr_bits(d), d.weight_bits, d.weight.groups(d.rows, d.cols))
-      << "\n"
-      << single_write_buffer("tessera_bias_table", "Bias table (int32 per output channel)",
-                             d.bias_depth, bias_addr_bits(d), d.acc_bits, 1)
-      << "\n";
     o << "// Output global buffer (partial sums of the O tile): " << d.output_depth << " words x "
       << d.acc_bits << " bits, " << go << " write port" << (go > 1 ? "s" : "") << " and " << go
       << " read port" << (go > 1 ? "s" : "") << "\n"
@@ -83,7 +85,8 @@ std::string emit_buffers(const DesignSpec &d) {
       << "      if (write_enable[p]) mem[write_addr[p*" << ob << " +: " << ob << "]] <= write_data[p*"
       << d.acc_bits << " +: " << d.acc_bits << "];\n"
       << read_ports(go, ob, d.acc_bits) << "endmodule\n";
-    return o.str();
+    modules.emplace_back("tessera_output_glb", o.str());
+    return modules;
 }
 
 }  // namespace tessera::rtl

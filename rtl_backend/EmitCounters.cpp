@@ -43,6 +43,9 @@ std::string emit_counters(const DesignSpec &d) {
     const auto &names = counter_names();
     const int n = int(names.size());
     const int lane_bits = bits_for(d.rows * d.cols + 1) + 1;
+    // The number of lanes in use matters for the operand register writes of a shared operand.
+    const bool rows_shared = !d.input.depends_on_rows || !d.weight.depends_on_rows;
+    const bool cols_shared = !d.input.depends_on_cols || !d.weight.depends_on_cols;
     std::ostringstream o;
     o << "// Performance counters (index: name):\n";
     for (int i = 0; i < n; ++i) o << "//   " << i << ": " << names[i] << "\n";
@@ -54,8 +57,10 @@ std::string emit_counters(const DesignSpec &d) {
       << "  // issue stage\n"
       << "  input  logic issue, load_input, load_weight, block_end, block_first,\n"
       << "  input  logic mac_other_valid, input_other_valid, weight_other_valid, output_other_valid,\n"
-      << "  input  logic [" << d.rows << "-1:0] row_valid, row_active,\n"
-      << "  input  logic [" << d.cols << "-1:0] col_valid, col_active,\n"
+      << "  input  logic [" << d.rows << "-1:0] row_valid,\n"
+      << (rows_shared ? "  input  logic [" + std::to_string(d.rows) + "-1:0] row_active,\n" : "")
+      << "  input  logic [" << d.cols << "-1:0] col_valid,\n"
+      << (cols_shared ? "  input  logic [" + std::to_string(d.cols) + "-1:0] col_active,\n" : "")
       << "  // DMA\n"
       << "  input  logic [1:0] dma_channel,\n"
       << "  input  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write,\n"
@@ -66,13 +71,18 @@ std::string emit_counters(const DesignSpec &d) {
     const int rb = bits_for(d.rows + 1), cb = bits_for(d.cols + 1);
     o << popcount("valid_rows_narrow", "row_valid", d.rows, rb)
       << popcount("valid_cols_narrow", "col_valid", d.cols, cb)
-      << popcount("active_rows_narrow", "row_active", d.rows, rb)
-      << popcount("active_cols_narrow", "col_active", d.cols, cb);
-    o << "  logic [" << lane_bits << "-1:0] valid_rows, valid_cols, active_rows, active_cols;\n"
+;
+    if (rows_shared) o << popcount("active_rows_narrow", "row_active", d.rows, rb);
+    if (cols_shared) o << popcount("active_cols_narrow", "col_active", d.cols, cb);
+    o << "  logic [" << lane_bits << "-1:0] valid_rows, valid_cols;\n"
       << "  assign valid_rows = {" << lane_bits - rb << "'d0, valid_rows_narrow};\n"
-      << "  assign valid_cols = {" << lane_bits - cb << "'d0, valid_cols_narrow};\n"
-      << "  assign active_rows = {" << lane_bits - rb << "'d0, active_rows_narrow};\n"
-      << "  assign active_cols = {" << lane_bits - cb << "'d0, active_cols_narrow};\n";
+      << "  assign valid_cols = {" << lane_bits - cb << "'d0, valid_cols_narrow};\n";
+    if (rows_shared)
+        o << "  logic [" << lane_bits << "-1:0] active_rows;\n"
+          << "  assign active_rows = {" << lane_bits - rb << "'d0, active_rows_narrow};\n";
+    if (cols_shared)
+        o << "  logic [" << lane_bits << "-1:0] active_cols;\n"
+          << "  assign active_cols = {" << lane_bits - cb << "'d0, active_cols_narrow};\n";
     const int lb = lane_bits;
     o << "  logic [" << lb << "-1:0] macs, input_groups, weight_groups, output_groups;\n"
       << "  assign macs = issue ? " << groups({true, true}, "mac_other_valid", lb) << " : '0;\n"

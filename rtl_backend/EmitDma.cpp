@@ -70,13 +70,14 @@ int dma_fill_bits(const DesignSpec &d) {
 // Width of the walk's linear position counter: every buffer address it produces.
 int dma_position_bits(const DesignSpec &d) { return std::max(dma_fill_bits(d), output_addr_bits(d)); }
 
-std::string emit_dma(const DesignSpec &d) {
+Modules emit_dma(const DesignSpec &d) {
     const int C = d.coords, ib = d.index_bits, pb = dma_position_bits(d);
     const int fifo_bits = bits_for(d.dram_latency + 3);
-    std::ostringstream o;
+    Modules modules;
     // The response queue cannot overflow: a read is only issued when the tag queue (same depth) has room.
-    o << fifo("tessera_dma_tag_fifo", dma_fill_bits(d) + 1, fifo_bits, true) << "\n"
-      << fifo("tessera_dma_data_fifo", 32, fifo_bits, false) << "\n";
+    modules.emplace_back("tessera_dma_tag_fifo", fifo("tessera_dma_tag_fifo", dma_fill_bits(d) + 1, fifo_bits, true));
+    modules.emplace_back("tessera_dma_data_fifo", fifo("tessera_dma_data_fifo", 32, fifo_bits, false));
+    std::ostringstream o;
     std::ostringstream coords;  // per-coordinate walk logic
     for (int c = 0; c < C; ++c) {
         const std::string n = std::to_string(c), s32 = "[" + std::to_string(c * 32) + " +: 32]",
@@ -299,7 +300,8 @@ endmodule
                     for (int c = 0; c < C; ++c) s += "      walk_" + std::to_string(c) + " <= '0;\n";
                     return s;
                 }()}});
-    return o.str();
+    modules.emplace_back("tessera_dma", o.str());
+    return modules;
 }
 
 }  // namespace tessera::rtl

@@ -53,10 +53,10 @@ std::string lane_groups(const DesignSpec &d, const std::string &tensor, const Te
 
 }  // namespace
 
-std::string emit_lane_groups(const DesignSpec &d) {
-    return lane_groups(d, "input", d.input, input_addr_bits(d)) + "\n" +
-           lane_groups(d, "weight", d.weight, weight_addr_bits(d)) + "\n" +
-           lane_groups(d, "output", d.output, output_addr_bits(d));
+Modules emit_lane_groups(const DesignSpec &d) {
+    return {{"tessera_input_lanes", lane_groups(d, "input", d.input, input_addr_bits(d))},
+            {"tessera_weight_lanes", lane_groups(d, "weight", d.weight, weight_addr_bits(d))},
+            {"tessera_output_lanes", lane_groups(d, "output", d.output, output_addr_bits(d))}};
 }
 
 }  // namespace tessera::rtl

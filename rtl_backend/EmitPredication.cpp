@@ -43,6 +43,9 @@ std::string lanes(const std::string &side, int64_t count, int ib, int db) {
 
 std::string emit_predication(const DesignSpec &d) {
     const int D = d.dims, ib = d.index_bits, db = d.dim_bits();
+    // Lanes in use are an output only where an operand is broadcast along that dimension.
+    const bool rows_shared = !d.input.depends_on_rows || !d.weight.depends_on_rows;
+    const bool cols_shared = !d.input.depends_on_cols || !d.weight.depends_on_cols;
     std::ostringstream o;
     o << "// Lane and dim validity of the current iteration (tails by predication).\n"
       << "module tessera_predication (\n"
@@ -55,9 +58,9 @@ std::string emit_predication(const DesignSpec &d) {
       << "  input  logic [" << db << "-1:0] col_dim,\n"
       << "  input  logic col_check,\n"
       << "  input  logic [" << D << "-1:0] mac_dims, input_dims, weight_dims, output_dims,\n"
-      << "  output logic [" << d.rows << "-1:0] row_active,  // lane in use by this layer\n"
-      << "  output logic [" << d.rows << "-1:0] row_valid,   // ... and its row dim index is valid\n"
-      << "  output logic [" << d.cols << "-1:0] col_active,\n"
+      << (rows_shared ? "  output logic [" + std::to_string(d.rows) + "-1:0] row_active,  // lane in use by this layer\n" : "")
+      << "  output logic [" << d.rows << "-1:0] row_valid,   // lane in use and its row dim index valid\n"
+      << (cols_shared ? "  output logic [" + std::to_string(d.cols) + "-1:0] col_active,\n" : "")
       << "  output logic [" << d.cols << "-1:0] col_valid,\n"
       << "  output logic mac_other_valid,     // every dim not on the array is valid\n"
       << "  output logic input_other_valid,   // the input's dims not on the array are valid\n"
@@ -65,6 +68,8 @@ std::string emit_predication(const DesignSpec &d) {
       << "  output logic output_other_valid\n"
       << ");\n"
       << "  logic [" << D << "-1:0] dim_valid;\n";
+    if (!rows_shared) o << "  logic [" << d.rows << "-1:0] row_active;\n";
+    if (!cols_shared) o << "  logic [" << d.cols << "-1:0] col_active;\n";
     for (int dim = 0; dim < D; ++dim)
         o << "  assign dim_valid[" << dim << "] = dim_index[" << dim * ib << " +: " << ib
           << "] < dim_extent[" << dim * ib << " +: " << ib << "];\n";

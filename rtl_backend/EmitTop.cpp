@@ -114,20 +114,25 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
 
     o << fill(R"(
   // ---- predication ----
-  logic [${ROWS}-1:0] row_active, row_valid;
-  logic [${COLS}-1:0] col_active, col_valid;
+${ROW_ACTIVE_DECL}  logic [${ROWS}-1:0] row_valid;
+${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   logic mac_other_valid, input_other_valid, weight_other_valid, output_other_valid;
   tessera_predication predication (
     .dim_index(dim_index), .dim_extent(cfg_dim_extent), .row_extent(cfg_row_extent),
     .row_stride(cfg_row_stride), .row_dim(cfg_row_dim), .row_check(cfg_row_check),
     .col_extent(cfg_col_extent), .col_stride(cfg_col_stride), .col_dim(cfg_col_dim),
     .col_check(cfg_col_check), .mac_dims(cfg_mac_dims), .input_dims(cfg_input_dims),
-    .weight_dims(cfg_weight_dims), .output_dims(cfg_output_dims), .row_active(row_active),
-    .row_valid(row_valid), .col_active(col_active), .col_valid(col_valid),
+    .weight_dims(cfg_weight_dims), .output_dims(cfg_output_dims),${PRED_ROW_ACTIVE}
+    .row_valid(row_valid),${PRED_COL_ACTIVE} .col_valid(col_valid),
     .mac_other_valid(mac_other_valid), .input_other_valid(input_other_valid),
     .weight_other_valid(weight_other_valid), .output_other_valid(output_other_valid));
 )",
-              {{"ROWS", std::to_string(d.rows)}, {"COLS", std::to_string(d.cols)}});
+              {{"ROWS", std::to_string(d.rows)},
+               {"COLS", std::to_string(d.cols)},
+               {"ROW_ACTIVE_DECL", row_active_used ? "  logic [" + std::to_string(d.rows) + "-1:0] row_active;\n" : ""},
+               {"COL_ACTIVE_DECL", col_active_used ? "  logic [" + std::to_string(d.cols) + "-1:0] col_active;\n" : ""},
+               {"PRED_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
+               {"PRED_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}});
 
     auto lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits) {
         std::ostringstream s;
@@ -261,8 +266,8 @@ ${OUTPUT_READ_PORTS}
     .load_weight(load_weight), .block_end(block_end), .block_first(block_first),
     .mac_other_valid(mac_other_valid), .input_other_valid(input_other_valid),
     .weight_other_valid(weight_other_valid), .output_other_valid(output_other_valid),
-    .row_valid(row_valid), .row_active(row_active), .col_valid(col_valid),
-    .col_active(col_active), .dma_channel(dma_job), .dma_dram_read(dma_dram_read),
+    .row_valid(row_valid),${COUNTER_ROW_ACTIVE} .col_valid(col_valid),${COUNTER_COL_ACTIVE}
+    .dma_channel(dma_job), .dma_dram_read(dma_dram_read),
     .dma_buffer_fill(dma_buffer_fill), .dma_drain_read(dma_drain_read),
     .dma_dram_write(dma_dram_write), .read_addr(cfg_addr), .read_data(cfg_rdata));
 endmodule
@@ -282,7 +287,9 @@ endmodule
                {"COLS", std::to_string(d.cols)},
                {"ROW_ACTIVE", row_active_used ? "\n    .row_active(row_active)," : ""},
                {"COL_ACTIVE", col_active_used ? "\n    .col_active(col_active)," : ""},
-               {"OUTPUT_READ_PORTS", output_read_ports(go, oab)}});
+               {"OUTPUT_READ_PORTS", output_read_ports(go, oab)},
+               {"COUNTER_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
+               {"COUNTER_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}});
     return o.str();
 }
 

@@ -1,24 +1,28 @@
-// One function per generated module; each returns the module's SystemVerilog text (no header).
-// RtlGenerator.cpp puts them into files. Module names are fixed ("tessera_pe", ...) except the top.
+// One function per generated part; each returns SystemVerilog text (no header). Parts made of
+// several modules return (module name, text) pairs. RtlGenerator.cpp puts every module in a file
+// of its own name. Module names are fixed ("tessera_pe", ...) except the top.
 #pragma once
 
 #include "DesignSpec.h"
 #include "RegisterMap.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tessera::rtl {
 
 std::string emit_pe(const DesignSpec &);                 // EmitPE.cpp
 std::string emit_array(const DesignSpec &);              // EmitArray.cpp
-std::string emit_buffers(const DesignSpec &);            // EmitBuffers.cpp
+using Modules = std::vector<std::pair<std::string, std::string>>;
+Modules emit_buffers(const DesignSpec &);            // EmitBuffers.cpp
 std::string emit_config_regs(const DesignSpec &, const RegisterMap &);  // EmitConfigRegs.cpp
 std::string emit_loop_nest(const DesignSpec &);          // EmitLoopNest.cpp
-std::string emit_address_generators(const DesignSpec &); // EmitAddressGen.cpp
+Modules emit_address_generators(const DesignSpec &); // EmitAddressGen.cpp
 std::string emit_predication(const DesignSpec &);        // EmitPredication.cpp
-std::string emit_lane_groups(const DesignSpec &);        // EmitLaneGroups.cpp
+Modules emit_lane_groups(const DesignSpec &);        // EmitLaneGroups.cpp
 std::string emit_controller(const DesignSpec &);         // EmitController.cpp
-std::string emit_dma(const DesignSpec &);                // EmitDma.cpp
+Modules emit_dma(const DesignSpec &);                // EmitDma.cpp
 std::string emit_post_op(const DesignSpec &);            // EmitPostOp.cpp
 std::string emit_counters(const DesignSpec &);           // EmitCounters.cpp
 std::string emit_top(const DesignSpec &, const RegisterMap &);  // EmitTop.cpp

@@ -17,17 +17,20 @@ RtlDesign generate_rtl(const DesignSpec &spec) {
     auto add = [&](const std::string &file, const std::string &what, const std::string &text) {
         design.files.emplace_back(file, header_comment(spec, what) + "\n" + text);
     };
+    auto add_all = [&](const std::string &what, const Modules &modules) {
+        for (const auto &[module, text] : modules) add(module + ".sv", what, text);
+    };
     add("tessera_pe.sv", "Processing element.", emit_pe(spec));
     add("tessera_array.sv", "PE array and its interconnect.", emit_array(spec));
-    add("tessera_buffers.sv", "On-chip buffers.", emit_buffers(spec));
+    add_all("On-chip buffer.", emit_buffers(spec));
     add("tessera_config_regs.sv", "Config register file.", emit_config_regs(spec, design.registers));
     add("tessera_loop_nest.sv", "Temporal loop odometer.", emit_loop_nest(spec));
-    add("tessera_address_generators.sv", "Address generators.", emit_address_generators(spec));
+    add_all("Address generator.", emit_address_generators(spec));
     add("tessera_predication.sv", "Tail predication.", emit_predication(spec));
-    add("tessera_lanes.sv", "Lane-group addresses and validity.", emit_lane_groups(spec));
+    add_all("Lane-group addresses and validity.", emit_lane_groups(spec));
     add("tessera_controller.sv", "Phase sequencer.", emit_controller(spec));
     add("tessera_post_op.sv", "Post-op unit.", emit_post_op(spec));
-    add("tessera_dma.sv", "DMA between DRAM and the buffers.", emit_dma(spec));
+    add_all("DMA between DRAM and the buffers.", emit_dma(spec));
     add("tessera_counters.sv", "Performance counters.", emit_counters(spec));
     add(spec.name + ".sv", "Top module " + spec.name + ".", emit_top(spec, design.registers));
     return design;
