@@ -4,10 +4,14 @@
 // flush, and has the DMA drain a finished output tile through the post-op to DRAM.
 #include "Emitters.h"
 #include "SvText.h"
+#include "ir/Timing.h"
 
 #include <sstream>
 
 namespace tessera::rtl {
+
+static_assert(kComputePipelineDepth == ir::kTiming.compute_overhead,
+              "Timing.h compute_overhead must be the pipeline flush the controller waits for");
 
 std::string emit_controller(const DesignSpec &d) {
     const int T = d.loops, lb = d.loop_bits();

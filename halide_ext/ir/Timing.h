@@ -6,10 +6,13 @@ namespace tessera::ir {
 
 struct Timing {
     int dram_latency = 4;       // request accepted -> response valid, in the testbench DRAM model
-    int fill_overhead = 2;      // per DMA fill, beyond one cycle per box word and the DRAM latency
-    int drain_overhead = 2;     // per drain, beyond one cycle per box word and the DRAM latency
-    int compute_overhead = 2;   // per uninterrupted run of compute cycles (pipeline fill/flush)
-    int start_overhead = 2;     // once per layer (start handshake, done)
+    int fill_overhead = 3;      // per DMA fill, beyond one cycle per box word and the DRAM latency:
+                                // start pulse, response-queue write, completion check
+    int drain_overhead = 3;     // per drain, beyond one cycle per box word and the DRAM latency:
+                                // start pulse, buffer read stage, completion check
+    int compute_overhead = 2;   // per uninterrupted run of compute cycles: the pipeline flush
+                                // (rtl_backend kComputePipelineDepth)
+    int start_overhead = 2;     // once per layer: setup and finish states of the controller
 };
 
 inline constexpr Timing kTiming{};

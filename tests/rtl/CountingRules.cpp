@@ -3,6 +3,7 @@
 #include "ir/Analysis.h"
 #include "ir/Timing.h"
 
+#include <algorithm>
 #include <set>
 
 namespace tessera::rtl::test {
@@ -97,6 +98,27 @@ std::map<std::string, uint64_t> expected_counters(const ir::AcceleratorIR &ir) {
     c["B.dram_reads"] = p.post.bias ? uint64_t(k) : 0;
     (void)n;
     return c;
+}
+
+uint64_t expected_cycles(const ir::AcceleratorIR &ir, int dram_latency) {
+    const ir::NestAnalysis nest = ir::analyze(ir);
+    const ir::Timing &t = ir::kTiming;
+    int64_t cycles = t.start_overhead + nest.temporal_iterations;
+    int last_buffer = 0;
+    for (const auto &a : nest.tensors) {
+        const int64_t tiles = ir::temporal_product(nest, 0, a.buffer_at);
+        const int overhead = a.role == ir::TensorRole::Output ? t.drain_overhead : t.fill_overhead;
+        cycles += tiles * (a.buffer->words() + dram_latency + overhead);
+        last_buffer = std::max(last_buffer, a.buffer_at);
+    }
+    cycles += ir::temporal_product(nest, 0, last_buffer) * t.compute_overhead;  // runs
+    if (ir.problem.post.bias) {
+        int64_t k = 0;
+        for (const auto &d : ir.problem.dims)
+            if (d.name == "k") k = d.extent;
+        cycles += k + dram_latency + t.fill_overhead;
+    }
+    return uint64_t(cycles);
 }
 
 }  // namespace tessera::rtl::test

@@ -12,4 +12,7 @@ namespace tessera::rtl::test {
 
 std::map<std::string, uint64_t> expected_counters(const ir::AcceleratorIR &);
 
+// docs/hardware.md's cycle formula with the constants of ir::kTiming and a DRAM latency.
+uint64_t expected_cycles(const ir::AcceleratorIR &, int dram_latency);
+
 }  // namespace tessera::rtl::test
