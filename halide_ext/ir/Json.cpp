@@ -41,7 +41,11 @@ json affine_to_json(const AffineExpr &e) {
 
 AffineExpr affine_from_json(const json &j) {
     AffineExpr e;
-    for (const auto &[d, c] : get<json>(j, "terms").items()) e.terms.emplace_back(d, c.get<int64_t>());
+    const json terms = get<json>(j, "terms");  // items() must not outlive what it iterates
+    for (const auto &[d, c] : terms.items()) {
+        if (!c.is_number_integer()) throw std::runtime_error("IR JSON: coefficient of " + d + " is not an integer");
+        e.terms.emplace_back(d, c.get<int64_t>());
+    }
     e.offset = get<int64_t>(j, "offset");
     return e;  // nlohmann objects iterate sorted by key, as AffineExpr terms are
 }
