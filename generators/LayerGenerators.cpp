@@ -10,9 +10,9 @@ using namespace Halide;
 
 namespace {
 
-// Parameters common to both layer generators; defaults are ResNet-50 CB2a_2.
-template <typename Self>
-class LayerGenerator : public Generator<Self> {
+// Both built-in layers: a conv (groups = C: depthwise) and an fc; defaults are ResNet-50 CB2a_2.
+template <bool FC>
+class LayerGenerator : public Generator<LayerGenerator<FC>> {
 public:
     template <typename T>
     using GP = GeneratorParam<T>;
@@ -24,82 +24,50 @@ public:
     // that tessera applies a hardware schedule (text or preset) to the built pipeline.
     GP<std::string> schedule_kind{"schedule", "cpu"};
 
-protected:
-    ir::LayerSpec spec(const char *type) const {
+    static constexpr int kDims = FC ? 2 : 4;
+    GeneratorInput<Buffer<int8_t>> input{"input", kDims};
+    GeneratorInput<Buffer<int8_t>> weights{"weights", kDims};
+    GeneratorInput<Buffer<int32_t>> bias_in{"bias", 1};
+    GeneratorOutput<Buffer<int8_t>> output{"output", kDims};
+
+    void generate() {
+        const ir::LayerSpec s = spec();
+        // Fixed sizes make every loop extent a constant.
+        fix_bounds(input, input_shape(s));
+        fix_bounds(weights, weight_shape(s));
+        fix_bounds(bias_in, {int(s.K)});
+        f.output = output;
+        define_layer(s, f, input, weights, bias_in);
+    }
+
+    void schedule() {
+        if (std::string(schedule_kind) == "cpu") f.acc.compute_at(f.output, FC ? f.n : f.y);
+    }
+
+    LayerFuncs f;
+
+private:
+    ir::LayerSpec spec() const {
         ir::LayerSpec s;
-        s.name = type;
-        s.type = type;
-        s.N = N;
-        s.C = C;
-        s.K = K;
-        s.H = H;
-        s.W = W;
-        s.R = R;
-        s.S = S;
-        s.stride = stride;
-        s.pad = pad;
-        s.groups = groups;
-        if (s.type == "conv" && s.groups > 1) s.type = "dwconv";
+        s.type = FC ? "fc" : groups > 1 ? "dwconv" : "conv";
+        s.name = s.type;
+        s.N = N, s.C = C, s.K = K;
+        if (!FC) s.H = H, s.W = W, s.R = R, s.S = S, s.stride = stride, s.pad = pad, s.groups = groups;
+        else s.H = s.W = s.R = s.S = 1, s.pad = 0;
         s.bias = has_bias;
         s.relu = relu;
         s.requant_shift = shift;
         return s;
     }
 
-    // Fixed sizes make every loop extent a constant.
     template <typename In>
     static void fix_bounds(In &buffer, const std::vector<int> &shape) {
         for (size_t i = 0; i < shape.size(); ++i) buffer.dim(int(i)).set_bounds(0, shape[i]);
     }
 };
 
-class Conv2dGenerator : public LayerGenerator<Conv2dGenerator> {
-public:
-    Input<Buffer<int8_t>> input{"input", 4};
-    Input<Buffer<int8_t>> weights{"weights", 4};
-    Input<Buffer<int32_t>> bias_in{"bias", 1};
-    Output<Buffer<int8_t>> output{"output", 4};
-
-    void generate() {
-        ir::LayerSpec s = spec("conv");
-        fix_bounds(input, input_shape(s));
-        fix_bounds(weights, weight_shape(s));
-        fix_bounds(bias_in, {int(s.K)});
-        f.output = output;
-        define_layer(s, f, input, weights, bias_in);
-    }
-
-    void schedule() {
-        if (std::string(schedule_kind) == "cpu") f.acc.compute_at(f.output, f.y);
-    }
-
-    LayerFuncs f;
-};
-
-class FcGenerator : public LayerGenerator<FcGenerator> {
-public:
-    Input<Buffer<int8_t>> input{"input", 2};
-    Input<Buffer<int8_t>> weights{"weights", 2};
-    Input<Buffer<int32_t>> bias_in{"bias", 1};
-    Output<Buffer<int8_t>> output{"output", 2};
-
-    void generate() {
-        ir::LayerSpec s = spec("fc");
-        s.H = s.W = s.R = s.S = 1;
-        s.pad = 0;
-        fix_bounds(input, input_shape(s));
-        fix_bounds(weights, weight_shape(s));
-        fix_bounds(bias_in, {int(s.K)});
-        f.output = output;
-        define_layer(s, f, input, weights, bias_in);
-    }
-
-    void schedule() {
-        if (std::string(schedule_kind) == "cpu") f.acc.compute_at(f.output, f.n);
-    }
-
-    LayerFuncs f;
-};
+using Conv2dGenerator = LayerGenerator<false>;
+using FcGenerator = LayerGenerator<true>;
 
 }  // namespace
 
