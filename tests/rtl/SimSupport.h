@@ -3,7 +3,7 @@
 #pragma once
 
 #include "HandMappings.h"
-#include "LoopReference.h"
+#include "HalideReference.h"
 #include "rtl_backend/LayerConfig.h"
 #include "rtl_backend/RtlGenerator.h"
 #include "sim/verilator/Harness.h"

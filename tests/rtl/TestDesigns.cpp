@@ -1,5 +1,7 @@
 #include "TestDesigns.h"
 
+#include "Lower.h"
+
 #include <stdexcept>
 
 namespace tessera::rtl::test {
@@ -54,6 +56,14 @@ ir::AcceleratorIR os_kx(const ir::LayerSpec &l, int64_t rows, int64_t cols) {
     return tiled_ir(l, t);
 }
 
+// The front end's presets (tessera lower --dataflow D --array RxC), lowered through Halide.
+ir::AcceleratorIR preset(const ir::LayerSpec &l, const std::string &dataflow, int64_t rows, int64_t cols) {
+    ScheduleRequest request;
+    request.dataflow = dataflow;
+    request.rows = rows, request.cols = cols;
+    return lower_to_ir(l, request);
+}
+
 }  // namespace
 
 const std::vector<TestDesign> &test_designs() {
@@ -72,6 +82,20 @@ const std::vector<TestDesign> &test_designs() {
         {"os_kx_4x4",
          {os_kx(conv("conv3x3_tails", 4, 6, 7, 7, 3, 1, 1), 4, 4),
           os_kx(conv("conv1x1_stride2", 6, 5, 8, 8, 1, 2, 0), 4, 4)}},
+        // Front-end presets (C|K, Y|X, C|X for conv; K|X for depthwise; N|K for fc under os).
+        {"preset_ws_4x4",
+         {preset(conv("conv3x3_tails", 6, 7, 6, 6, 3, 1, 1), "ws", 4, 4),
+          preset(conv("conv1x1_stride2", 8, 5, 9, 9, 1, 2, 0), "ws", 4, 4),
+          preset(fc("fc_tails", 10, 9, 3), "ws", 4, 4)}},
+        {"preset_os_4x4",
+         {preset(conv("conv3x3_tails", 6, 7, 6, 6, 3, 1, 1), "os", 4, 4),
+          preset(conv("conv3x3_stride2", 3, 5, 9, 9, 3, 2, 1), "os", 4, 4),
+          preset(dwconv("dwconv3x3", 5, 7, 7, 3, 1, 1), "os", 4, 4)}},
+        {"preset_is_4x4",
+         {preset(conv("conv3x3_tails", 6, 7, 6, 6, 3, 1, 1), "is", 4, 4),
+          preset(conv("conv1x1_stride2", 8, 5, 9, 9, 1, 2, 0), "is", 4, 4)}},
+        {"preset_ws_dwconv_4x4", {preset(dwconv("dwconv3x3_stride2", 6, 9, 9, 3, 2, 1), "ws", 4, 4)}},
+        {"preset_os_fc_4x4", {preset(fc("fc_batch3", 10, 9, 3), "os", 4, 4)}},
     };
     return designs;
 }
