@@ -1,0 +1,103 @@
+#include "LayerData.h"
+
+#include "Npy.h"
+#include "UserError.h"
+#include "Layers.h"
+
+#include <cctype>
+#include <filesystem>
+#include <limits>
+#include <iostream>
+
+namespace tessera::vsim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string shape_text(const std::vector<int64_t> &shape) {
+    std::string s = "(";
+    for (size_t i = 0; i < shape.size(); ++i) s += std::to_string(shape[i]) + (i + 1 < shape.size() ? ", " : "");
+    return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+template <typename T>
+std::vector<int64_t> halide_shape(const Halide::Runtime::Buffer<T> &b) {
+    std::vector<int64_t> s;
+    for (int d = 0; d < b.dimensions(); ++d) s.push_back(b.dim(d).extent());
+    return s;
+}
+
+// Fills `buffer` (dense, Halide order) from `path`, checking shape and value range.
+template <typename T>
+void load_into(Halide::Runtime::Buffer<T> &buffer, const std::string &path, const char *dtype) {
+    const NpyArray a = read_npy(path);
+    const std::vector<int64_t> expected = numpy_shape(halide_shape(buffer));
+    if (a.shape != expected)
+        throw UserError(path + " has shape " + shape_text(a.shape) + ", the layer needs " +
+                        shape_text(expected) + " (" + dtype + ")");
+    const int64_t lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
+    T *data = buffer.data();
+    for (size_t i = 0; i < a.values.size(); ++i) {
+        if (a.values[i] < lo || a.values[i] > hi)
+            throw UserError(path + ": element " + std::to_string(i) + " is " + std::to_string(a.values[i]) +
+                            ", outside " + dtype);
+        data[i] = T(a.values[i]);
+    }
+}
+
+template <typename T>
+std::vector<T> values(const Halide::Runtime::Buffer<T> &b) {
+    return std::vector<T>(b.data(), b.data() + b.number_of_elements());
+}
+
+}  // namespace
+
+std::string layer_file_stem(const std::string &layer) {
+    std::string s;
+    for (char c : layer)
+        s += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') ? c : '_';
+    const size_t first = s.find_first_not_of('_');
+    s = first == std::string::npos ? "" : s.substr(first);
+    return s.empty() ? "layer" : s;
+}
+
+gen::LayerTensors layer_tensors(const TensorSource &source, const ir::LayerSpec &spec, size_t index) {
+    // splitmix64 of (seed, index): neighbouring seeds and layers get unrelated data.
+    uint64_t z = source.seed + 0x9E3779B97F4A7C15ull * (index + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    gen::LayerTensors t = gen::random_tensors(spec, z ^ (z >> 31));
+    if (source.npy_dir.empty()) return t;
+    const fs::path dir = fs::path(source.npy_dir) / layer_file_stem(spec.name);
+    if (!fs::exists(dir / "input.npy"))
+        throw UserError("no input for layer " + spec.name + ": expected " + (dir / "input.npy").string() +
+                        ", int8 of shape " + shape_text(numpy_shape(halide_shape(t.input))));
+    load_into(t.input, (dir / "input.npy").string(), "int8");
+    if (fs::exists(dir / "weights.npy")) load_into(t.weights, (dir / "weights.npy").string(), "int8");
+    else std::cerr << "note: layer " << spec.name << ": no weights.npy, weights drawn from the seed\n";
+    if (fs::exists(dir / "bias.npy")) load_into(t.bias, (dir / "bias.npy").string(), "int32");
+    else if (spec.bias) std::cerr << "note: layer " << spec.name << ": no bias.npy, bias drawn from the seed\n";
+    return t;
+}
+
+LayerTensors dram_tensors(const gen::LayerTensors &t, const ir::LayerSpec &spec) {
+    return {values(t.input), values(t.weights), spec.bias ? values(t.bias) : std::vector<int32_t>{}};
+}
+
+void save_layer_npy(const std::string &dir, const ir::LayerSpec &spec, const gen::LayerTensors &t,
+                    const std::vector<int8_t> &output, const std::vector<int8_t> &reference) {
+    const fs::path d = fs::path(dir) / layer_file_stem(spec.name);
+    std::error_code ec;
+    fs::create_directories(d, ec);
+    if (ec) throw UserError("cannot create " + d.string() + ": " + ec.message());
+    std::vector<int64_t> out_shape;
+    for (int e : gen::output_shape(spec)) out_shape.push_back(e);
+    write_npy((d / "input.npy").string(), numpy_shape(halide_shape(t.input)), values(t.input));
+    write_npy((d / "weights.npy").string(), numpy_shape(halide_shape(t.weights)), values(t.weights));
+    write_npy((d / "bias.npy").string(), numpy_shape(halide_shape(t.bias)), values(t.bias));
+    write_npy((d / "output.npy").string(), numpy_shape(out_shape), output);
+    write_npy((d / "reference.npy").string(), numpy_shape(out_shape), reference);
+}
+
+}  // namespace tessera::vsim

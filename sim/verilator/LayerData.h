@@ -1,0 +1,39 @@
+// The tensors a simulated layer runs on: random int8 inputs and weights from a seed (the default),
+// or the user's own .npy files; and the .npy files a run leaves behind (docs/simulate.md,
+// "Bringing your own tensors").
+#pragma once
+
+#include "Harness.h"
+#include "Reference.h"
+#include "ir/AcceleratorIR.h"
+
+#include <cstdint>
+#include <string>
+
+namespace tessera::vsim {
+
+struct TensorSource {
+    uint64_t seed = 1;
+    std::string npy_dir;  // if set: <npy_dir>/<layer_file_stem>/input.npy (required), weights.npy
+                          // and bias.npy (each drawn from the seed when absent)
+};
+
+// A layer name as a directory name: characters other than [A-Za-z0-9._-] become '_'
+// ("/layer1/layer1.0/conv1/Conv" -> "layer1_layer1.0_conv1_Conv").
+std::string layer_file_stem(const std::string &layer);
+
+// The tensors of the layer at position `index` of its design (the position varies the seed, so
+// every layer of a network gets its own data and `--layer` reproduces the full run's data).
+// Throws UserError naming the file and the expected NumPy shape and dtype on a bad .npy.
+gen::LayerTensors layer_tensors(const TensorSource &, const ir::LayerSpec &, size_t index);
+
+// The same tensors as the DRAM model holds them (Halide order, one element per word; no bias
+// words when the layer has no bias).
+LayerTensors dram_tensors(const gen::LayerTensors &, const ir::LayerSpec &);
+
+// Writes <dir>/<layer_file_stem>/{input,weights,bias,output,reference}.npy: the tensors the
+// layer ran on, the accelerator's output and Halide's.
+void save_layer_npy(const std::string &dir, const ir::LayerSpec &, const gen::LayerTensors &,
+                    const std::vector<int8_t> &output, const std::vector<int8_t> &reference);
+
+}  // namespace tessera::vsim

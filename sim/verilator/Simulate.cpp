@@ -1,0 +1,114 @@
+#include "Simulate.h"
+
+#include "ModelCounters.h"
+#include "TracedBuild.h"
+#include "Reference.h"
+#include "model/Model.h"
+#include "rtl_backend/RegisterMap.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <iomanip>
+
+namespace tessera::vsim {
+
+namespace {
+
+std::vector<int8_t> values(const Halide::Runtime::Buffer<int8_t> &b) {
+    return std::vector<int8_t>(b.data(), b.data() + b.number_of_elements());
+}
+
+// Sets an environment variable for the lifetime of the scope (the simulator process inherits it).
+class ScopedEnv {
+public:
+    ScopedEnv(const char *name, const std::string &value) : name_(name), active_(!value.empty()) {
+        if (active_) setenv(name_, value.c_str(), 1);
+    }
+    ~ScopedEnv() {
+        if (active_) unsetenv(name_);
+    }
+    ScopedEnv(const ScopedEnv &) = delete;
+    ScopedEnv &operator=(const ScopedEnv &) = delete;
+
+private:
+    const char *name_;
+    bool active_;
+};
+
+}  // namespace
+
+bool LayerOutcome::counters_match_model() const {
+    if (!completed) return false;
+    for (const auto &c : counters)
+        if (!c.equal()) return false;
+    return true;
+}
+
+double LayerOutcome::cycle_error() const {
+    return cycles_model > 0 ? (double(cycles_measured) - double(cycles_model)) / double(cycles_model) : 0.0;
+}
+
+bool LayerOutcome::cycles_within_tolerance() const {
+    return completed && std::abs(cycle_error()) <= cycle_tolerance;
+}
+
+std::string trace_file_for(const std::string &trace_file, const std::string &layer, size_t layers) {
+    if (trace_file.empty() || layers <= 1) return trace_file;
+    std::filesystem::path p(trace_file);
+    return (p.parent_path() / (p.stem().string() + "." + layer_file_stem(layer) + ".fst")).string();
+}
+
+std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &design, const std::vector<SimLayer> &layers,
+                                          const ir::Architecture &arch, const SimOptions &options) {
+    std::vector<LayerOutcome> outcomes;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const SimLayer &layer = layers[i];
+        const ir::LayerSpec &spec = layer.ir.problem.layer;
+        LayerOutcome out;
+        out.layer = spec.name;
+        out.cycle_tolerance = options.cycle_tolerance;
+        out.trace_file = trace_file_for(options.trace_file, spec.name, layers.size());
+        if (options.progress)
+            *options.progress << "[" << i + 1 << "/" << layers.size() << "] " << spec.name << ": "
+                              << layer.ir.problem.macs() << " MACs, simulating..." << std::endl;
+
+        const gen::LayerTensors tensors = layer_tensors(options.tensors, spec, layer.index);
+        // The simulator runs in its own process; meanwhile this thread computes the reference
+        // and the model (two cores: both finish in about the time of the slower).
+        LayerResult result;
+        {
+            ScopedEnv trace(kTraceFileVariable, out.trace_file);
+            auto simulated = std::async(std::launch::async, [&] {
+                return design.run(layer.config, dram_tensors(tensors, spec));
+            });
+            const std::vector<int8_t> reference = values(gen::run_reference(spec, tensors));
+            model::Model m(layer.ir, arch);
+            out.model = m.evaluate();
+            result = simulated.get();
+            out.output = compare_outputs(result.output, reference, layer.ir.problem.tensor(ir::TensorRole::Output));
+            if (!options.save_npy_dir.empty())
+                save_layer_npy(options.save_npy_dir, spec, tensors, result.output, reference);
+        }
+        out.completed = result.completed;
+        out.sim_seconds = result.seconds;
+        const auto predicted = model_counters(out.model);
+        for (const auto &name : rtl::counter_names()) {
+            if (name == "cycles") continue;
+            out.counters.push_back({name, result.counters.at(name), predicted.at(name)});
+        }
+        out.cycles_measured = result.counters.at("cycles");
+        out.cycles_model = predicted.at("cycles");
+        out.measured = measured_estimate(out.model, result.counters, arch);
+        if (options.progress)
+            *options.progress << "[" << i + 1 << "/" << layers.size() << "] " << spec.name << ": "
+                              << (out.pass() ? "PASS" : "FAIL") << ", " << out.cycles_measured << " cycles in "
+                              << std::fixed << std::setprecision(2) << out.sim_seconds << " s"
+                              << std::defaultfloat << std::endl;
+        outcomes.push_back(std::move(out));
+    }
+    return outcomes;
+}
+
+}  // namespace tessera::vsim

@@ -1,0 +1,75 @@
+// One simulated run of layers on a built accelerator, checked three ways at once: outputs
+// bit-exactly against Halide's JIT result of the same layer, every access counter exactly against
+// sim/model, cycles against the model within a tolerance. What `tessera simulate`, the
+// differential test and the benchmark all call.
+#pragma once
+
+#include "Harness.h"
+#include "LayerData.h"
+#include "OutputCheck.h"
+#include "ir/AcceleratorIR.h"
+#include "ir/Architecture.h"
+#include "model/Estimate.h"
+#include "rtl_backend/LayerConfig.h"
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace tessera::vsim {
+
+// A layer as the design runs it: its IR (what the model and the reference read) and its register
+// configuration (what the driver writes).
+struct SimLayer {
+    ir::AcceleratorIR ir;
+    rtl::LayerConfig config;
+    size_t index = 0;  // position among the design's layers (seeds its random tensors)
+};
+
+struct SimOptions {
+    TensorSource tensors;
+    double cycle_tolerance = 0.02;  // allowed |measured - model| / model
+    std::string save_npy_dir;       // if set: every layer's tensors and outputs as .npy
+    std::string trace_file;         // if set (with a traced build): FST waveform of the run
+    std::ostream *progress = nullptr;  // one line per layer started and finished
+};
+
+struct CounterCheck {
+    std::string counter;
+    uint64_t measured = 0;
+    int64_t model = 0;
+    bool equal() const { return model >= 0 && measured == uint64_t(model); }
+};
+
+struct LayerOutcome {
+    std::string layer;
+    bool completed = false;             // reached done in time, no DRAM fault
+    OutputCheck output;
+    std::vector<CounterCheck> counters;  // macs and every access counter (cycles apart)
+    uint64_t cycles_measured = 0;
+    int64_t cycles_model = 0;
+    double cycle_tolerance = 0.02;
+    model::Estimate model;               // the analytical model's estimate
+    model::Estimate measured;            // the RTL's counts, priced as the model prices them
+    double sim_seconds = 0;              // wall time of the simulator process
+    std::string trace_file;              // the FST written for this layer, if any
+
+    bool bit_exact() const { return completed && output.bit_exact(); }
+    bool counters_match_model() const;
+    double cycle_error() const;          // (measured - model) / model
+    bool cycles_within_tolerance() const;
+    bool pass() const { return bit_exact() && counters_match_model() && cycles_within_tolerance(); }
+};
+
+// Runs each layer in its own simulator process on the one build (so a long run reports progress
+// layer by layer); the Halide reference and the model are computed while the simulator runs.
+// Throws UserError for bad tensors, std::runtime_error if the simulator itself fails.
+std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &, const std::vector<SimLayer> &,
+                                          const ir::Architecture &, const SimOptions &);
+
+// The FST file of layer `layer` when `trace_file` is given and `layers` layers run: the file
+// itself for one layer, else <stem>.<layer_file_stem>.fst beside it.
+std::string trace_file_for(const std::string &trace_file, const std::string &layer, size_t layers);
+
+}  // namespace tessera::vsim

@@ -1,0 +1,192 @@
+#include "DifferentialCases.h"
+
+#include "UserError.h"
+#include "ir/Architecture.h"
+#include "rtl_backend/DesignSpec.h"
+#include "rtl_backend/RtlGenerator.h"
+#include "sim/verilator/Simulate.h"
+
+#include <chrono>
+#include <map>
+#include <random>
+#include <sstream>
+
+namespace tessera::vsim::test {
+
+namespace {
+
+using Rng = std::mt19937_64;
+
+int64_t pick(Rng &rng, int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); }
+bool chance(Rng &rng, double p) { return std::bernoulli_distribution(p)(rng); }
+template <typename T>
+const T &one_of(Rng &rng, const std::vector<T> &v) { return v[size_t(pick(rng, 0, int64_t(v.size()) - 1))]; }
+
+ir::LayerSpec random_layer(Rng &rng, const std::string &name) {
+    ir::LayerSpec l;
+    l.name = name;
+    const int64_t kind = pick(rng, 0, 9);
+    l.type = kind < 6 ? "conv" : kind < 8 ? "dwconv" : "fc";
+    l.N = chance(rng, 0.15) ? 2 : 1;
+    l.bias = chance(rng, 0.8);
+    l.relu = chance(rng, 0.7);
+    l.requant_shift = chance(rng, 0.5) ? -1 : int(pick(rng, 0, 12));
+    if (l.type == "fc") {
+        l.N = pick(rng, 1, 4);
+        l.C = pick(rng, 1, 40);
+        l.K = pick(rng, 1, 20);
+        return l;
+    }
+    l.R = one_of<int64_t>(rng, {1, 1, 3, 3, 3, 5});
+    l.S = chance(rng, 0.85) ? l.R : one_of<int64_t>(rng, {1, 3});
+    l.stride = chance(rng, 0.7) ? 1 : 2;
+    l.pad = pick(rng, 0, std::min(l.R, l.S) / 2);
+    l.H = pick(rng, std::max(l.R, int64_t(2)), 12);
+    l.W = pick(rng, std::max(l.S, int64_t(2)), 12);
+    if (l.type == "dwconv") {
+        l.C = l.K = l.groups = pick(rng, 1, 12);
+    } else {
+        l.C = pick(rng, 1, 12);
+        l.K = pick(rng, 1, 12);
+    }
+    return l;
+}
+
+ScheduleRequest random_schedule(Rng &rng, const ir::LayerSpec &l) {
+    ScheduleRequest s;
+    if (chance(rng, 0.25)) {
+        // 1-D array: one dim along the columns.
+        s.rows = 1;
+        s.cols = one_of<int64_t>(rng, {4, 8});
+        s.spatial = l.type == "fc" ? one_of<std::string>(rng, {"K", "C", "N"})
+                    : l.type == "dwconv" ? one_of<std::string>(rng, {"K", "X", "Y"})
+                                         : one_of<std::string>(rng, {"K", "C", "X", "Y"});
+        s.dataflow = one_of<std::string>(rng, {"", "os", "ws", "is"});
+    } else {
+        s.rows = one_of<int64_t>(rng, {2, 4, 4});
+        s.cols = 4;
+        if (chance(rng, 0.3) && l.type == "conv") s.spatial = one_of<std::string>(rng, {"K|X", "X|K", "K|C", "C|K", "Y|X"});
+        s.dataflow = one_of<std::string>(rng, {"os", "ws", "is", "rs"});
+    }
+    // A small global buffer now and then: the preset then tiles the layer (several fills, tails).
+    if (chance(rng, 0.3)) s.buffer_bytes = one_of<int64_t>(rng, {256, 512, 1024, 4096});
+    return s;
+}
+
+// Which array dims each tensor depends on, for the dims the mapping uses: layers with the same
+// signature can share one generated design.
+std::string interconnect(const ir::AcceleratorIR &ir) {
+    const bool rows = ir.mapping.array_rows() > 1, cols = ir.mapping.array_cols() > 1;
+    std::string key = std::string(rows ? "R" : "-") + (cols ? "C" : "-");
+    for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output}) {
+        const rtl::TensorPorts p = rtl::ports_of(ir, role);
+        key += std::string(" ") + (rows ? (p.depends_on_rows ? "r" : "_") : ".") +
+               (cols ? (p.depends_on_cols ? "c" : "_") : ".");
+    }
+    return key;
+}
+
+}  // namespace
+
+std::string RandomCase::describe() const {
+    const ir::LayerSpec &l = layer;
+    std::ostringstream o;
+    o << "--layer " << l.type << ":N=" << l.N << ",C=" << l.C;
+    if (l.type != "dwconv") o << ",K=" << l.K;
+    if (l.type != "fc")
+        o << ",H=" << l.H << ",W=" << l.W << ",R=" << l.R << ",S=" << l.S << ",stride=" << l.stride
+          << ",pad=" << l.pad;
+    o << ",bias=" << l.bias << ",relu=" << l.relu;
+    if (l.requant_shift >= 0) o << ",shift=" << l.requant_shift;
+    if (!schedule.spatial.empty()) o << " --spatial '" << schedule.spatial << "'";
+    if (!schedule.dataflow.empty()) o << " --dataflow " << schedule.dataflow;
+    o << " --array " << schedule.rows << "x" << schedule.cols;
+    if (schedule.buffer_bytes) o << " (GLB " << schedule.buffer_bytes << " B)";
+    return o.str();
+}
+
+std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected) {
+    Rng rng(seed);
+    std::vector<RandomCase> cases;
+    size_t redrawn = 0;
+    while (cases.size() < count) {
+        RandomCase c;
+        c.layer = random_layer(rng, "case" + std::to_string(cases.size()));
+        c.schedule = random_schedule(rng, c.layer);
+        try {
+            c.ir = lower_to_ir(c.layer, c.schedule);
+        } catch (const UserError &) {
+            ++redrawn;  // e.g. rs on fc, a buffer too small for any tile
+            continue;
+        }
+        cases.push_back(std::move(c));
+    }
+    if (rejected) *rejected = redrawn;
+    return cases;
+}
+
+DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t seed, std::ostream *progress) {
+    const auto t0 = std::chrono::steady_clock::now();
+    DifferentialSummary sum;
+    sum.cases = cases.size();
+    std::map<std::string, std::vector<size_t>> groups;
+    for (size_t i = 0; i < cases.size(); ++i) groups[interconnect(cases[i].ir)].push_back(i);
+    const ir::Architecture arch = ir::default_architecture();
+    size_t done = 0;
+    for (const auto &[key, members] : groups) {
+        ++sum.designs;
+        auto fail_all = [&](const std::string &what) {
+            for (size_t i : members) sum.failures.push_back({cases[i].describe(), what});
+        };
+        std::vector<ir::AcceleratorIR> irs;
+        for (size_t i : members) irs.push_back(cases[i].ir);
+        try {
+            const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for(irs, arch, "tessera_accel"));
+            const VerilatedDesign design = VerilatedDesign::build(rtl);
+            if (!design.from_cache()) {
+                ++sum.builds;
+                sum.build_seconds += design.build_seconds();
+            }
+            std::vector<SimLayer> layers;
+            std::vector<size_t> runnable;
+            for (size_t i : members) {
+                try {
+                    layers.push_back({cases[i].ir, rtl::configure_layer(rtl.spec, rtl.registers, cases[i].ir), i});
+                    runnable.push_back(i);
+                } catch (const std::exception &e) {
+                    sum.failures.push_back({cases[i].describe(), std::string("does not run on its design: ") + e.what()});
+                }
+            }
+            SimOptions options;
+            options.tensors.seed = seed;
+            const auto outcomes = simulate_layers(design, layers, arch, options);
+            for (size_t j = 0; j < outcomes.size(); ++j) {
+                const LayerOutcome &o = outcomes[j];
+                sum.sim_seconds += o.sim_seconds;
+                if (o.pass()) {
+                    ++sum.passed;
+                    continue;
+                }
+                std::ostringstream why;
+                if (!o.completed) why << "did not complete; ";
+                if (!o.output.bit_exact()) why << "output: " << o.output.describe() << "; ";
+                for (const auto &c : o.counters)
+                    if (!c.equal()) why << c.counter << " rtl " << c.measured << " model " << c.model << "; ";
+                if (!o.cycles_within_tolerance())
+                    why << "cycles rtl " << o.cycles_measured << " model " << o.cycles_model << "; ";
+                sum.failures.push_back({cases[runnable[j]].describe(), why.str()});
+            }
+        } catch (const std::exception &e) {
+            fail_all(std::string("design ") + key + ": " + e.what());
+        }
+        done += members.size();
+        if (progress)
+            *progress << "design " << sum.designs << "/" << groups.size() << " [" << key << "]: "
+                      << members.size() << " cases; " << done << "/" << cases.size() << " done, "
+                      << sum.failures.size() << " failed" << std::endl;
+    }
+    sum.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return sum;
+}
+
+}  // namespace tessera::vsim::test

@@ -1,0 +1,46 @@
+// Random valid (layer, schedule, array) combinations from a seed, grouped into as few generated
+// designs as their interconnects allow, simulated and checked: the differential test (a bounded
+// number in CI) and its driver (thousands) share this.
+#pragma once
+
+#include "Lower.h"
+#include "ir/AcceleratorIR.h"
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace tessera::vsim::test {
+
+struct RandomCase {
+    ir::LayerSpec layer;
+    ScheduleRequest schedule;
+    ir::AcceleratorIR ir;
+    std::string describe() const;  // the equivalent `tessera lower` flags
+};
+
+// `count` cases drawn from `seed`: small conv (1x1 to 5x5, strides 1-2, padding, tails), depthwise
+// and fc layers, N up to 2, with or without bias / ReLU / a requantize shift; presets (os ws is rs,
+// or an explicit spatial mapping) on 2-D arrays up to 4x4 and 1-D arrays up to 8, with a small
+// global buffer now and then so that the layer is tiled. Combinations the front end rejects are
+// redrawn; `rejected` (if given) counts them.
+std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected = nullptr);
+
+struct CaseFailure {
+    std::string description;  // the case
+    std::string what;         // why it failed
+};
+
+struct DifferentialSummary {
+    size_t cases = 0, passed = 0, designs = 0, builds = 0;
+    double build_seconds = 0, sim_seconds = 0, wall_seconds = 0;
+    std::vector<CaseFailure> failures;
+};
+
+// Groups the cases by interconnect (one generated design each, sized for all its cases, built
+// once), runs every case with data from `seed`, and requires bit-exact outputs and every counter
+// equal to the model's. `progress`: one line per design.
+DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t seed, std::ostream *progress);
+
+}  // namespace tessera::vsim::test
