@@ -164,6 +164,17 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     d.schedule = layers.front().mapping.schedule;
     int64_t max_dim = 1;
     for (const auto &l : layers) {
+        // Layers that need another interconnect do not size this design (they do not run on it).
+        bool same_interconnect = true;
+        const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output};
+        const TensorPorts *ports[] = {&d.input, &d.weight, &d.output};
+        for (int i = 0; i < 3; ++i) {
+            const TensorPorts p = ports_of(l, roles[i]);
+            same_interconnect = same_interconnect &&
+                                compatible(ports[i]->depends_on_rows, p.depends_on_rows, l.mapping.array_rows() > 1) &&
+                                compatible(ports[i]->depends_on_cols, p.depends_on_cols, l.mapping.array_cols() > 1);
+        }
+        if (!same_interconnect) continue;
         const ir::NestAnalysis nest = ir::analyze(l);
         d.rows = std::max(d.rows, nest.rows);
         d.cols = std::max(d.cols, nest.cols);
@@ -185,6 +196,32 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     // Dim indices run past the extent by at most one tile in a tail; two bits of headroom.
     d.index_bits = std::max(8, bits_for(max_dim + 1) + 2);
     return d;
+}
+
+nlohmann::json to_json(const DesignSpec &d) {
+    auto ports = [&](const TensorPorts &p, bool output) {
+        auto kind = [&](bool depends) { return depends ? "per-lane" : output ? "reduced" : "shared"; };
+        return nlohmann::json{{"rows", kind(p.depends_on_rows)},
+                              {"cols", kind(p.depends_on_cols)},
+                              {"groups", p.groups(d.rows, d.cols)}};
+    };
+    return {{"top", d.name},
+            {"architecture", d.architecture},
+            {"rows", d.rows},
+            {"cols", d.cols},
+            {"row_dim", d.row_dim},
+            {"col_dim", d.col_dim},
+            {"interconnect", {{"I", ports(d.input, false)}, {"W", ports(d.weight, false)}, {"O", ports(d.output, true)}}},
+            {"loop_slots", d.loops},
+            {"dim_slots", d.dims},
+            {"index_bits", d.index_bits},
+            {"buffers",
+             {{"I", {{"words", d.input_depth}, {"bits", d.input_bits}}},
+              {"W", {{"words", d.weight_depth}, {"bits", d.weight_bits}}},
+              {"O", {{"words", d.output_depth}, {"bits", d.acc_bits}}},
+              {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
+            {"dram_latency", d.dram_latency},
+            {"sized_for", d.layers}};
 }
 
 }  // namespace tessera::rtl

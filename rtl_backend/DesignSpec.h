@@ -9,6 +9,7 @@
 #include "ir/Architecture.h"
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -48,13 +49,16 @@ struct DesignSpec {
 
 int bits_for(int64_t values);  // bits to hold 0 .. values-1 (at least 1)
 
-// The design that runs every given layer (array shape from the mappings; buffers sized for the
-// largest tile). Throws UserError if the layers need different interconnects.
+// The design for a set of layers: the interconnect of the layer that uses the most PEs (the first
+// such), array and buffers sized for every layer with that interconnect. Layers needing another
+// interconnect do not size it; why_not_fits says so for them.
 DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
                       const std::string &name = "tessera_accel");
 
 // Empty if `layer` runs on `design`; otherwise a one-line reason (which resource, by how much).
 std::string why_not_fits(const DesignSpec &design, const ir::AcceleratorIR &layer);
+
+nlohmann::json to_json(const DesignSpec &);
 
 // The connection kinds a layer's mapping implies (from ir::analyze).
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role);

@@ -1,0 +1,160 @@
+// tessera compile: generate an accelerator (SystemVerilog) for a layer or a whole network, the
+// register values of every layer, a report (IR, model estimate, optional Yosys synthesis) and a
+// README. One design runs every layer that fits it (docs/rtl.md).
+#include "Commands.h"
+#include "LayerOptions.h"
+#include "UserError.h"
+#include "ir/ArchitectureJson.h"
+#include "ir/Json.h"
+#include "model/Model.h"
+#include "model/Report.h"
+#include "rtl_backend/DesignReadme.h"
+#include "rtl_backend/LayerConfig.h"
+#include "rtl_backend/RtlGenerator.h"
+#include "rtl_backend/Synth.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+namespace tessera::cli {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_file(const fs::path &path, const std::string &text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out) throw UserError("cannot write " + path.string());
+}
+
+// How the user chose the schedule, for the generated files' header comment.
+std::string schedule_description(const LayerSelection &sel, const std::vector<SelectedLayer> &layers) {
+    std::string s;
+    if (!sel.network.empty()) s += "network " + sel.network + (sel.layer.empty() ? "" : ", layer " + sel.layer) + "; ";
+    else if (!sel.layer.empty()) s += "layer " + sel.layer + "; ";
+    if (!sel.dataflow.empty()) s += "--dataflow " + sel.dataflow + " ";
+    if (!sel.spatial.empty()) s += "--spatial '" + sel.spatial + "' ";
+    if (!sel.schedule_file.empty()) s += "--schedule " + sel.schedule_file + " ";
+    s += "--array " + sel.array;
+    if (!layers.front().ir.mapping.schedule.empty())
+        s += "\nfirst layer's schedule:\n" + layers.front().ir.mapping.schedule;
+    return s;
+}
+
+void print_synth(std::ostream &out, const rtl::SynthReport &r) {
+    out << "yosys (" << std::fixed << std::setprecision(1) << r.seconds << " s): per module (own cells; "
+        << "with submodules: total)\n";
+    out << "  " << std::left << std::setw(34) << "module" << std::right << std::setw(10) << "cells"
+        << std::setw(10) << "flops" << std::setw(12) << "mem bits" << std::setw(12) << "total" << "\n";
+    for (const auto &[name, m] : r.modules)
+        out << "  " << std::left << std::setw(34) << name << std::right << std::setw(10) << m.cells
+            << std::setw(10) << m.flops << std::setw(12) << m.memory_bits << std::setw(12) << m.total_cells
+            << "\n";
+    const auto &top = r.modules.at(r.top);
+    out << "  total: " << top.total_cells << " cells, " << top.total_flops << " flops, "
+        << top.total_memory_bits << " memory bits\n"
+        << "  cells per PE: " << std::setprecision(0) << r.cells_per_pe() << " (tessera_pe), "
+        << r.array_cells_per_pe() << " (array incl. reduction trees, / " << r.pes << " PEs)\n";
+}
+
+}  // namespace
+
+int run_compile(const Args &args) {
+    LayerSelection sel;
+    std::string arch_name = "default", out_dir, top = "tessera_accel";
+    bool synth = false;
+    po::options_description desc(
+        "tessera compile: accelerator Verilog, per-layer configuration and a report (docs/rtl.md)\n\n"
+        "  tessera compile --network resnet18 --dataflow ws --array 16x16 -o out\n"
+        "  tessera compile --layer conv:C=64,K=64,H=56,W=56,R=3,S=3,pad=1 --spatial 'C|K' -o out --synth\n\n"
+        "options");
+    add_layer_options(desc, sel);
+    desc.add_options()
+        ("arch", po::value(&arch_name)->default_value(arch_name),
+         "architecture: a JSON file, a bundled name (examples/arch/NAME.json) or 'default'")
+        ("output,o", po::value(&out_dir), "directory to write (rtl/, config/, report.json, README.md)")
+        ("top", po::value(&top)->default_value(top), "name of the top module")
+        ("synth", po::bool_switch(&synth), "run Yosys: cells, flops and memory bits per module")
+        ("help,h", "this help");
+    po::variables_map vm;
+    if (!parse_command_line(args, desc, vm, "compile")) return 0;
+    if (out_dir.empty()) throw UserError("compile needs -o DIR (where to write the design)");
+    bool identifier = !top.empty() && (std::isalpha(static_cast<unsigned char>(top[0])) || top[0] == '_');
+    for (char c : top) identifier = identifier && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!identifier) throw UserError("--top '" + top + "' is not a Verilog identifier");
+    const ir::Architecture arch = ir::load_architecture(arch_name);
+    if (vm["array"].defaulted()) sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
+    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->size_bytes;
+    const auto selected = lower_selection(sel);
+
+    std::vector<ir::AcceleratorIR> irs;
+    for (const auto &s : selected) irs.push_back(s.ir);
+    rtl::DesignSpec spec = rtl::design_for(irs, arch, top);
+    spec.schedule = schedule_description(sel, selected);
+    const rtl::RtlDesign design = rtl::generate_rtl(spec);
+
+    const fs::path dir(out_dir);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw UserError("cannot create " + out_dir + ": " + ec.message());
+    // Stale files of an earlier design would be mistaken for this one's.
+    fs::remove_all(dir / "rtl");
+    fs::remove_all(dir / "config");
+    rtl::write_rtl(design, (dir / "rtl").string());
+    fs::create_directories(dir / "config");
+
+    std::vector<rtl::CompiledLayer> compiled;
+    nlohmann::json layers_json = nlohmann::json::array();
+    int fitting = 0;
+    for (const auto &s : selected) {
+        rtl::CompiledLayer c;
+        c.name = s.layer.name;
+        c.reason = rtl::why_not_fits(spec, s.ir);
+        nlohmann::json lj = {{"layer", s.layer.name}, {"ir", ir::to_json(s.ir)}};
+        if (c.reason.empty()) {
+            c.config_file = rtl::config_file_name(s.layer.name);
+            const rtl::LayerConfig cfg = rtl::configure_layer(spec, design.registers, s.ir);
+            write_file(dir / "config" / c.config_file, rtl::to_json(cfg).dump(2) + "\n");
+            lj["config"] = "config/" + c.config_file;
+            ++fitting;
+        } else {
+            lj["does_not_fit"] = c.reason;
+            std::cerr << "tessera compile: layer " << s.layer.name << " does not fit the design: " << c.reason << "\n";
+        }
+        try {
+            model::Model m(s.ir, arch);
+            lj["estimate"] = model::to_json(m.evaluate(), arch);
+        } catch (const std::exception &e) {
+            lj["estimate_error"] = e.what();
+        }
+        layers_json.push_back(lj);
+        compiled.push_back(c);
+    }
+    if (fitting == 0) throw UserError("no layer fits the generated design");
+
+    nlohmann::json report = {{"design", rtl::to_json(spec)},
+                             {"files", nlohmann::json::array()},
+                             {"layers", layers_json}};
+    for (const auto &f : design.files) report["files"].push_back("rtl/" + f.first);
+    if (synth) {
+        const rtl::SynthReport r = rtl::synthesize(design);
+        nlohmann::json sj = rtl::to_json(r);
+        sj.erase("seconds");  // keep report.json byte-identical across runs
+        report["synth"] = sj;
+        print_synth(std::cout, r);
+    }
+    write_file(dir / "report.json", report.dump(2) + "\n");
+    write_file(dir / "README.md", rtl::design_readme(design, compiled));
+
+    std::cout << "wrote " << (dir / "rtl").string() << "/ (" << design.files.size() << " files, top "
+              << design.top << ": " << spec.rows << "x" << spec.cols << " PEs, rows " << spec.row_dim
+              << ", cols " << spec.col_dim << "), " << fitting << " of " << selected.size()
+              << " layer config(s) in " << (dir / "config").string() << "/, report.json, README.md\n";
+    return 0;
+}
+
+}  // namespace tessera::cli
