@@ -5,6 +5,10 @@
 #include "SimSupport.h"
 #include "TestDesigns.h"
 
+#include "Lower.h"
+#include "Networks.h"
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 namespace ir = tessera::ir;
@@ -78,3 +82,25 @@ TEST_CASE("presets: is (C|X) conv 3x3, 1x1 stride 2", "[rtl][sim][preset]") { ch
 TEST_CASE("presets: ws depthwise (K|X) stride 2", "[rtl][sim][preset]") { check_design("preset_ws_dwconv_4x4"); }
 
 TEST_CASE("presets: os fc (N|K) with a batch", "[rtl][sim][preset]") { check_design("preset_os_fc_4x4"); }
+
+// Hidden (run with "[.rtl16]"): the 16x16 weight-stationary ResNet-18 design, one Verilator build,
+// two real layers bit-exact against Halide; prints build time and simulation speed.
+TEST_CASE("16x16 ResNet-18 weight-stationary design runs real layers", "[.rtl16]") {
+    const std::vector<std::string> names = {"/layer4/layer4.0/downsample/downsample.0/Conv", "/fc/Gemm"};
+    std::vector<ir::AcceleratorIR> network;
+    tessera::ScheduleRequest request;
+    request.dataflow = "ws";
+    for (const auto &layer : tessera::load_network("resnet18")) network.push_back(tessera::lower_to_ir(layer, request));
+    DesignUnderTest dut = build_design(network, "resnet18_ws_16x16");
+    WARN("verilator build: " << (dut.sim.from_cache() ? "cached" : std::to_string(dut.sim.build_seconds()) + " s"));
+    for (const auto &ir : network) {
+        if (std::find(names.begin(), names.end(), ir.problem.layer.name) == names.end()) continue;
+        const LayerData data = halide_layer_data(ir.problem.layer, 7);
+        const auto r = dut.sim.run(rtl::configure_layer(dut.rtl.spec, dut.rtl.registers, ir), to_tensors(data));
+        REQUIRE(r.completed);
+        CHECK(r.output == data.expected);
+        CHECK(r.counters.at("cycles") == expected_cycles(ir, dut.sim.dram_latency()));
+        WARN(ir.problem.layer.name << ": " << r.counters.at("cycles") << " cycles in " << r.seconds << " s = "
+                                   << double(r.counters.at("cycles")) / r.seconds / 1e6 << " M cycles/s");
+    }
+}
