@@ -96,6 +96,11 @@ int run_compile(const Args &args) {
     rtl::DesignSpec spec = rtl::design_for(irs, arch, top);
     spec.schedule = schedule_description(sel, selected);
     const rtl::RtlDesign design = rtl::generate_rtl(spec);
+    for (const auto &level : arch.levels)
+        if (level.double_buffered)
+            std::cerr << "tessera compile: note: architecture " << arch.name << " double-buffers "
+                      << level.name << "; the generated buffers are single buffered (fills and "
+                      << "drains stall the array; docs/hardware.md, Cycles)\n";
 
     const fs::path dir(out_dir);
     std::error_code ec;
