@@ -46,6 +46,18 @@ bool compatible(bool design_dep, bool layer_dep, bool layer_uses_dim) {
     return !layer_uses_dim || design_dep == layer_dep;
 }
 
+// The largest value an index-width register holds: dim and loop extents, tensor shapes, boxes.
+int64_t largest_extent(const ir::AcceleratorIR &ir) {
+    int64_t largest = 1;
+    for (const auto &dim : ir.problem.dims) largest = std::max(largest, dim.extent);
+    for (const auto &loop : ir.mapping.loops) largest = std::max(largest, loop.extent * loop.stride);
+    for (const auto &t : ir.problem.tensors)
+        for (int64_t e : t.shape) largest = std::max(largest, e);
+    for (const auto &b : ir.mapping.buffers)
+        for (int64_t e : b.box) largest = std::max(largest, e);
+    return largest;
+}
+
 int64_t output_channels(const ir::AcceleratorIR &ir) {
     for (const auto &d : ir.problem.dims)
         if (d.name == "k") return d.extent;
@@ -113,13 +125,7 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         why << "has " << output_channels(ir) << " output channels, the bias table holds " << d.bias_depth;
         return why.str();
     }
-    int64_t largest = 1;
-    for (const auto &dim : ir.problem.dims) largest = std::max(largest, dim.extent);
-    for (const auto &loop : ir.mapping.loops) largest = std::max(largest, loop.extent * loop.stride);
-    for (const auto &t : ir.problem.tensors)
-        for (int64_t e : t.shape) largest = std::max(largest, e);
-    for (const auto &b : ir.mapping.buffers)
-        for (int64_t e : b.box) largest = std::max(largest, e);
+    const int64_t largest = largest_extent(ir);
     if (largest >= (int64_t(1) << (d.index_bits - 2))) {
         why << "an extent of " << largest << " needs more than the design's " << d.index_bits
             << "-bit index registers";
@@ -184,13 +190,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.weight_depth = std::max(d.weight_depth, nest.access(ir::TensorRole::Weight).buffer->words());
         d.output_depth = std::max(d.output_depth, nest.access(ir::TensorRole::Output).buffer->words());
         if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, output_channels(l));
-        // Every value held in an index-width register: dim and loop extents, tensor shapes, boxes.
-        for (const auto &dim : l.problem.dims) max_dim = std::max(max_dim, dim.extent);
-        for (const auto &loop : l.mapping.loops) max_dim = std::max(max_dim, loop.extent * loop.stride);
-        for (const auto &t : l.problem.tensors)
-            for (int64_t e : t.shape) max_dim = std::max(max_dim, e);
-        for (const auto &b : l.mapping.buffers)
-            for (int64_t e : b.box) max_dim = std::max(max_dim, e);
+        max_dim = std::max(max_dim, largest_extent(l));
         d.layers.push_back(l.problem.layer.name);
     }
     // Dim indices run past the extent by at most one tile in a tail; two bits of headroom.

@@ -1,5 +1,6 @@
 #include "Synth.h"
 
+#include "Process.h"
 #include "UserError.h"
 
 #include <chrono>
@@ -14,16 +15,6 @@ namespace tessera::rtl {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string tail_of(const fs::path &file, size_t lines) {
-    std::ifstream in(file);
-    std::vector<std::string> all;
-    std::string line;
-    while (std::getline(in, line)) all.push_back(line);
-    std::ostringstream o;
-    for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) o << all[i] << "\n";
-    return o.str();
-}
 
 int64_t parameter(const nlohmann::json &cell, const char *name) {
     const auto &p = cell.at("parameters").at(name);
@@ -74,14 +65,15 @@ SynthReport synthesize(const RtlDesign &design, const std::string &yosys) {
            << "write_json netlist.json\n";
     std::ofstream(dir / "synth.ys") << script.str();
     const auto t0 = std::chrono::steady_clock::now();
-    const std::string cmd = "cd '" + dir.string() + "' && '" + yosys + "' -q -l synth.log -s synth.ys > /dev/null 2>&1";
+    const std::string cmd = "cd " + shell_quote(dir.string()) + " && " + shell_quote(yosys) +
+                            " -q -l synth.log -s synth.ys > /dev/null 2>&1";
     const int status = std::system(cmd.c_str());
     SynthReport r;
     r.top = design.top;
     r.pes = design.spec.pe_count();
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (status != 0 || !fs::exists(dir / "netlist.json")) {
-        const std::string log = tail_of(dir / "synth.log", 20);
+        const std::string log = file_tail((dir / "synth.log").string(), 20);
         throw UserError("Yosys failed on " + design.top + " (" + (dir / "synth.log").string() + "):\n" + log);
     }
     nlohmann::json netlist;

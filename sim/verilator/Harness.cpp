@@ -1,6 +1,7 @@
 #include "Harness.h"
 
 #include "TestbenchSource.h"
+#include "rtl_backend/Process.h"
 #include "rtl_backend/RegisterMap.h"
 
 #include <chrono>
@@ -15,6 +16,9 @@
 namespace tessera::vsim {
 
 namespace fs = std::filesystem;
+using rtl::file_tail;
+using rtl::run_capture;
+using rtl::shell_quote;
 
 namespace {
 
@@ -35,33 +39,6 @@ struct Fnv {
         return buf;
     }
 };
-
-std::string run_capture(const std::string &cmd) {
-    std::string out;
-    FILE *p = popen(cmd.c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-    return out;
-}
-
-std::string tail(const std::string &path, size_t lines) {
-    std::ifstream in(path);
-    std::vector<std::string> all;
-    std::string line;
-    while (std::getline(in, line)) all.push_back(line);
-    std::ostringstream o;
-    for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) o << all[i] << "\n";
-    return o.str();
-}
-
-std::string quote(const std::string &s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
 
 const char *kVerilatorFlags =
     "--cc --exe --build -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal "
@@ -107,7 +84,7 @@ std::string cache_root(const BuildOptions &o) {
 }
 
 VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const BuildOptions &options) {
-    static const std::string version = run_capture(quote(options.verilator) + " --version 2>&1");
+    static const std::string version = run_capture(shell_quote(options.verilator) + " --version 2>&1");
     if (version.find("Verilator") == std::string::npos)
         throw std::runtime_error("cannot run '" + options.verilator + "' (is Verilator installed?)");
     Fnv hash;
@@ -138,12 +115,12 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
     }
     std::ofstream(work / "tb_main.cpp", std::ios::binary) << kTestbenchSource;
     std::ostringstream cmd;
-    cmd << "cd " << quote(work.string()) << " && " << quote(options.verilator) << " " << kVerilatorFlags
+    cmd << "cd " << shell_quote(work.string()) << " && " << shell_quote(options.verilator) << " " << kVerilatorFlags
         << " -j " << options.jobs << " --top-module " << design.top << " -Mdir obj -o tb tb_main.cpp";
     for (const auto &s : sources) cmd << " " << s;
     cmd << " > build.log 2>&1";
     if (std::system(cmd.str().c_str()) != 0 || !fs::exists(work / "obj" / "tb")) {
-        std::string log = tail((work / "build.log").string(), 30);
+        std::string log = file_tail((work / "build.log").string(), 30);
         throw std::runtime_error("Verilator build of " + design.top + " failed (" + work.string() +
                                  "/build.log):\n" + log);
     }
@@ -195,15 +172,15 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
                       log_path = (tmp / "tb.log").string();
     job.save(job_path);
     const auto t0 = std::chrono::steady_clock::now();
-    const std::string cmd = quote(binary_) + " " + std::to_string(dram_latency_) + " " + quote(job_path) +
-                            " " + quote(result_path) + " > " + quote(log_path) + " 2>&1";
+    const std::string cmd = shell_quote(binary_) + " " + std::to_string(dram_latency_) + " " + shell_quote(job_path) +
+                            " " + shell_quote(result_path) + " > " + shell_quote(log_path) + " 2>&1";
     const int status = std::system(cmd.c_str());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::ifstream in(result_path, std::ios::binary);
     std::vector<uint32_t> words;
     uint32_t w;
     while (in.read(reinterpret_cast<char *>(&w), 4)) words.push_back(w);
-    const std::string log = tail(log_path, 10);
+    const std::string log = file_tail(log_path, 10);
     fs::remove_all(tmp);
     if (status != 0) throw std::runtime_error("simulator failed: " + log);
 

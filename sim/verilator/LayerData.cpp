@@ -3,8 +3,8 @@
 #include "Npy.h"
 #include "UserError.h"
 #include "Layers.h"
+#include "rtl_backend/DesignReadme.h"
 
-#include <cctype>
 #include <filesystem>
 #include <limits>
 #include <iostream>
@@ -54,12 +54,8 @@ std::vector<T> values(const Halide::Runtime::Buffer<T> &b) {
 }  // namespace
 
 std::string layer_file_stem(const std::string &layer) {
-    std::string s;
-    for (char c : layer)
-        s += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') ? c : '_';
-    const size_t first = s.find_first_not_of('_');
-    s = first == std::string::npos ? "" : s.substr(first);
-    return s.empty() ? "layer" : s;
+    const std::string file = rtl::config_file_name(layer);  // the name of its config, <stem>.json
+    return file.substr(0, file.size() - std::string(".json").size());
 }
 
 gen::LayerTensors layer_tensors(const TensorSource &source, const ir::LayerSpec &spec, size_t index) {

@@ -18,7 +18,7 @@ struct TensorSource {
                           // and bias.npy (each drawn from the seed when absent)
 };
 
-// A layer name as a directory name: characters other than [A-Za-z0-9._-] become '_'
+// A layer name as a directory name, the stem of its config file in a compiled design
 // ("/layer1/layer1.0/conv1/Conv" -> "layer1_layer1.0_conv1_Conv").
 std::string layer_file_stem(const std::string &layer);
 

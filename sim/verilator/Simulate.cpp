@@ -50,6 +50,14 @@ double LayerOutcome::cycle_error() const {
     return cycles_model > 0 ? (double(cycles_measured) - double(cycles_model)) / double(cycles_model) : 0.0;
 }
 
+double LayerOutcome::utilization() const {
+    return cycles_measured && pes ? double(measured.macs) / (double(pes) * double(cycles_measured)) : 0.0;
+}
+
+double LayerOutcome::computing_utilization() const {
+    return model.temporal_iterations && pes ? double(model.macs) / (double(pes) * double(model.temporal_iterations)) : 0.0;
+}
+
 bool LayerOutcome::cycles_within_tolerance() const {
     return completed && std::abs(cycle_error()) <= cycle_tolerance;
 }
@@ -69,6 +77,7 @@ std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &design, const s
         LayerOutcome out;
         out.layer = spec.name;
         out.cycle_tolerance = options.cycle_tolerance;
+        out.pes = options.array_pes > 0 ? options.array_pes : arch.rows * arch.cols;
         out.trace_file = trace_file_for(options.trace_file, spec.name, layers.size());
         if (options.progress)
             *options.progress << "[" << i + 1 << "/" << layers.size() << "] " << spec.name << ": "

@@ -33,6 +33,7 @@ struct SimOptions {
     std::string save_npy_dir;       // if set: every layer's tensors and outputs as .npy
     std::string trace_file;         // if set (with a traced build): FST waveform of the run
     std::ostream *progress = nullptr;  // one line per layer started and finished
+    int64_t array_pes = 0;          // PEs of the simulated design (0: the architecture's)
 };
 
 struct CounterCheck {
@@ -53,11 +54,14 @@ struct LayerOutcome {
     model::Estimate model;               // the analytical model's estimate
     model::Estimate measured;            // the RTL's counts, priced as the model prices them
     double sim_seconds = 0;              // wall time of the simulator process
+    int64_t pes = 0;                     // PEs of the design
     std::string trace_file;              // the FST written for this layer, if any
 
     bool bit_exact() const { return completed && output.bit_exact(); }
     bool counters_match_model() const;
     double cycle_error() const;          // (measured - model) / model
+    double utilization() const;          // measured MACs / (PEs x measured cycles)
+    double computing_utilization() const;  // MACs / (PEs x temporal iterations): tails, idle PEs
     bool cycles_within_tolerance() const;
     bool pass() const { return bit_exact() && counters_match_model() && cycles_within_tolerance(); }
 };

@@ -1,6 +1,7 @@
 #include "SimSupport.h"
 
 #include "ir/Architecture.h"
+#include "rtl_backend/Process.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,13 +27,7 @@ std::string lint(const RtlDesign &design) {
     std::string cmd = "cd '" + dir.string() + "' && verilator --lint-only -Wall --top-module " + design.top;
     for (const auto &f : design.files) cmd += " " + f.first;
     cmd += " 2>&1";
-    std::string out;
-    if (FILE *p = popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        pclose(p);
-    }
+    const std::string out = run_capture(cmd);
     fs::remove_all(dir);
     return out;
 }

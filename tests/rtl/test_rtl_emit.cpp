@@ -3,6 +3,8 @@
 #include "SimSupport.h"
 #include "TestDesigns.h"
 
+#include "Lower.h"
+#include "Networks.h"
 #include "ir/Architecture.h"
 
 #include <catch2/catch.hpp>
@@ -50,5 +52,19 @@ TEST_CASE("emitted Verilog matches the golden files", "[rtl][golden]") {
             s << in.rdbuf();
             CHECK(s.str() == text);
         }
+    }
+}
+
+TEST_CASE("the 16x16 ResNet-18 ws and os designs pass verilator --lint-only -Wall", "[rtl][lint]") {
+    for (const std::string dataflow : {"ws", "os"}) {
+        tessera::ScheduleRequest request;
+        request.dataflow = dataflow;
+        std::vector<ir::AcceleratorIR> network;
+        for (const auto &layer : tessera::load_network("resnet18"))
+            network.push_back(tessera::lower_to_ir(layer, request));
+        rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for(network, ir::default_architecture(), "resnet18_" + dataflow));
+        INFO("dataflow " << dataflow);
+        CHECK(d.spec.rows == 16);
+        CHECK(lint(d) == "");
     }
 }
