@@ -181,6 +181,13 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
     uint32_t w;
     while (in.read(reinterpret_cast<char *>(&w), 4)) words.push_back(w);
     const std::string log = file_tail(log_path, 10);
+    // TESSERA_VSIM_KEEP=DIR keeps the job, result and log files there (to rerun or profile the
+    // simulator by hand: tb LATENCY job.bin result.bin).
+    if (const char *keep = std::getenv("TESSERA_VSIM_KEEP"); keep && *keep) {
+        fs::create_directories(keep);
+        for (const char *f : {"job.bin", "result.bin", "tb.log"})
+            fs::copy_file(tmp / f, fs::path(keep) / f, fs::copy_options::overwrite_existing);
+    }
     fs::remove_all(tmp);
     if (status != 0) throw std::runtime_error("simulator failed: " + log);
 

@@ -36,6 +36,10 @@ struct DifferentialSummary {
     size_t cases = 0, passed = 0, designs = 0, builds = 0;
     double build_seconds = 0, sim_seconds = 0, wall_seconds = 0;
     std::vector<CaseFailure> failures;
+    // Cycles are not part of a case's verdict (small layers magnify fixed per-layer terms); the
+    // worst relative difference is reported, and the cycle tolerance is tested on real layers.
+    double worst_cycle_error = 0;
+    std::string worst_cycle_case;
 };
 
 // Groups the cases by interconnect (one generated design each, sized for all its cases, built

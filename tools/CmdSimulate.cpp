@@ -1,0 +1,106 @@
+// tessera simulate: run a compiled design's layers in Verilator (one build, cached) and check
+// every one three ways: outputs bit-exact against Halide's JIT result, access counters equal to
+// the model's, cycles within a tolerance of the model's (docs/simulate.md).
+#include "Commands.h"
+#include "LayerOptions.h"
+#include "UserError.h"
+#include "sim/verilator/DesignDir.h"
+#include "sim/verilator/SimReport.h"
+#include "sim/verilator/Simulate.h"
+#include "sim/verilator/TracedBuild.h"
+
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+
+namespace tessera::cli {
+
+namespace po = boost::program_options;
+
+int run_simulate(const Args &args) {
+    std::string dir, arch_name, trace_file;
+    std::vector<std::string> layers;
+    vsim::SimOptions options;
+    bool json = false;
+    int jobs = 2;
+    po::options_description desc(
+        "tessera simulate: run a compiled design in Verilator; check outputs against Halide, counters\n"
+        "and cycles against the model (docs/simulate.md)\n\n"
+        "  tessera compile --network resnet18 --dataflow ws -o out && tessera simulate out\n"
+        "  tessera simulate out --layer /layer1/layer1.0/conv1/Conv --seed 7 --json\n"
+        "  tessera simulate out --layer 0 --trace conv1.fst\n"
+        "  tessera simulate out --inputs my_tensors --save run1\n\n"
+        "options");
+    desc.add_options()
+        ("dir", po::value(&dir), "the directory `tessera compile -o DIR` wrote")
+        ("layer", po::value(&layers)->composing(),
+         "a layer to run (name, config file name or 0-based position; repeatable); default: all")
+        ("seed", po::value(&options.tensors.seed)->default_value(1), "seed of the random int8 inputs and weights")
+        ("inputs", po::value(&options.tensors.npy_dir),
+         "directory of .npy tensors: <layer>/input.npy (int8), weights.npy (int8), bias.npy (int32)")
+        ("save", po::value(&options.save_npy_dir),
+         "write each layer's input, weights, bias, output and Halide reference as .npy under DIR/<layer>/")
+        ("trace", po::value(&trace_file), "write an FST waveform (a separate traced build; one file per layer)")
+        ("json", po::bool_switch(&json), "print JSON instead of text")
+        ("arch", po::value(&arch_name), "architecture for the model (default: the one the design was compiled for)")
+        ("cycle-tolerance", po::value(&options.cycle_tolerance)->default_value(0.02),
+         "allowed relative difference between measured and modelled cycles")
+        ("jobs,j", po::value(&jobs)->default_value(jobs), "parallel C++ compiles of a Verilator build")
+        ("help,h", "this help");
+    // `tessera simulate DIR [options]`: the shared parser takes options only, so DIR becomes --dir.
+    Args normalized = args;
+    if (!normalized.empty() && !normalized.front().empty() && normalized.front()[0] != '-')
+        normalized.insert(normalized.begin(), "--dir");
+    po::variables_map vm;
+    if (!parse_command_line(normalized, desc, vm, "simulate")) return 0;
+    if (dir.empty()) throw UserError("simulate needs the directory of a compiled design: tessera simulate DIR");
+    if (options.cycle_tolerance < 0) throw UserError("--cycle-tolerance must be >= 0");
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const vsim::DesignDir design_dir = vsim::read_design_dir(dir);
+    const ir::Architecture arch = vsim::design_architecture(design_dir, arch_name);
+    const std::vector<size_t> chosen = vsim::select_layers(design_dir, layers);
+    std::vector<vsim::SimLayer> sim_layers;
+    for (size_t i : chosen) sim_layers.push_back({design_dir.layers[i].ir, *design_dir.layers[i].config, i});
+
+    vsim::BuildOptions build;
+    build.jobs = jobs;
+    std::cerr << "building " << design_dir.design.top << " (" << design_dir.design.spec.rows << "x"
+              << design_dir.design.spec.cols << ")" << (trace_file.empty() ? "" : " with FST tracing")
+              << " with Verilator..." << std::endl;
+    const vsim::VerilatedDesign sim = trace_file.empty() ? vsim::VerilatedDesign::build(design_dir.design, build)
+                                                         : vsim::build_traced(design_dir.design, build);
+    std::cerr << (sim.from_cache() ? "found in the cache: " : "built in ")
+              << (sim.from_cache() ? sim.binary() : std::to_string(sim.build_seconds()) + " s") << std::endl;
+
+    options.trace_file = trace_file;
+    options.progress = &std::cerr;
+    options.array_pes = design_dir.design.spec.rows * design_dir.design.spec.cols;
+    const std::vector<vsim::LayerOutcome> outcomes = vsim::simulate_layers(sim, sim_layers, arch, options);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    bool pass = true;
+    for (const auto &o : outcomes) pass = pass && o.pass();
+    if (json) {
+        nlohmann::json j = vsim::run_json(outcomes, arch);
+        j["design"] = dir;
+        j["architecture"] = arch.name;
+        j["built"] = !sim.from_cache();
+        j["build_seconds"] = sim.build_seconds();
+        j["wall_seconds"] = wall;
+        std::cout << j.dump(2) << "\n";
+    } else {
+        for (const auto &o : outcomes) {
+            vsim::print_layer(std::cout, o, arch);
+            std::cout << "\n";
+        }
+        if (outcomes.size() > 1) vsim::print_summary(std::cout, outcomes);
+        std::cout << (pass ? "PASS" : "FAIL") << ": " << outcomes.size() << " layer(s) on " << dir << " in "
+                  << std::fixed << std::setprecision(1) << wall << " s"
+                  << (sim.from_cache() ? "" : " (Verilator build " + std::to_string(int(sim.build_seconds())) + " s)")
+                  << "\n";
+    }
+    return pass ? 0 : 1;
+}
+
+}  // namespace tessera::cli
