@@ -61,7 +61,12 @@ int run_simulate(const Args &args) {
     const ir::Architecture arch = vsim::design_architecture(design_dir, arch_name);
     const std::vector<size_t> chosen = vsim::select_layers(design_dir, layers);
     std::vector<vsim::SimLayer> sim_layers;
-    for (size_t i : chosen) sim_layers.push_back({design_dir.layers[i].ir, *design_dir.layers[i].config, i});
+    std::vector<ir::LayerSpec> specs;
+    for (size_t i : chosen) {
+        sim_layers.push_back({design_dir.layers[i].ir, *design_dir.layers[i].config, i});
+        specs.push_back(design_dir.layers[i].ir.problem.layer);
+    }
+    vsim::check_npy_inputs(options.tensors, specs);
 
     vsim::BuildOptions build;
     build.jobs = jobs;

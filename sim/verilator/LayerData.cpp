@@ -65,16 +65,28 @@ gen::LayerTensors layer_tensors(const TensorSource &source, const ir::LayerSpec 
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     gen::LayerTensors t = gen::random_tensors(spec, z ^ (z >> 31));
     if (source.npy_dir.empty()) return t;
+    check_npy_inputs(source, {spec});
     const fs::path dir = fs::path(source.npy_dir) / layer_file_stem(spec.name);
-    if (!fs::exists(dir / "input.npy"))
-        throw UserError("no input for layer " + spec.name + ": expected " + (dir / "input.npy").string() +
-                        ", int8 of shape " + shape_text(numpy_shape(halide_shape(t.input))));
     load_into(t.input, (dir / "input.npy").string(), "int8");
     if (fs::exists(dir / "weights.npy")) load_into(t.weights, (dir / "weights.npy").string(), "int8");
     else std::cerr << "note: layer " << spec.name << ": no weights.npy, weights drawn from the seed\n";
     if (fs::exists(dir / "bias.npy")) load_into(t.bias, (dir / "bias.npy").string(), "int32");
     else if (spec.bias) std::cerr << "note: layer " << spec.name << ": no bias.npy, bias drawn from the seed\n";
     return t;
+}
+
+void check_npy_inputs(const TensorSource &source, const std::vector<ir::LayerSpec> &layers) {
+    if (source.npy_dir.empty()) return;
+    if (!fs::is_directory(source.npy_dir)) throw UserError("--inputs " + source.npy_dir + " is not a directory");
+    for (const ir::LayerSpec &spec : layers) {
+        const fs::path input = fs::path(source.npy_dir) / layer_file_stem(spec.name) / "input.npy";
+        if (!fs::exists(input)) {
+            std::vector<int64_t> shape;
+            for (int e : gen::input_shape(spec)) shape.push_back(e);
+            throw UserError("no input for layer " + spec.name + ": expected " + input.string() + ", int8 of shape " +
+                            shape_text(numpy_shape(shape)));
+        }
+    }
 }
 
 LayerTensors dram_tensors(const gen::LayerTensors &t, const ir::LayerSpec &spec) {

@@ -27,6 +27,10 @@ std::string layer_file_stem(const std::string &layer);
 // Throws UserError naming the file and the expected NumPy shape and dtype on a bad .npy.
 gen::LayerTensors layer_tensors(const TensorSource &, const ir::LayerSpec &, size_t index);
 
+// Checks up front (before a long build and run) that every layer has its input file when tensors
+// come from .npy files; throws the same UserError layer_tensors would.
+void check_npy_inputs(const TensorSource &, const std::vector<ir::LayerSpec> &);
+
 // The same tensors as the DRAM model holds them (Halide order, one element per word; no bias
 // words when the layer has no bias).
 LayerTensors dram_tensors(const gen::LayerTensors &, const ir::LayerSpec &);
