@@ -44,6 +44,9 @@ void print_layer(std::ostream &out, const LayerOutcome &o, const ir::Architectur
         << " int8 values against Halide's JIT result)\n";
     out << "  cycles       " << o.cycles_measured << " measured, " << o.cycles_model << " model ("
         << signed_percent(o.cycle_error()) << ", tolerance " << percent(o.cycle_tolerance, 0) << ")\n";
+    if (o.model.cycles.total != o.cycles_model)
+        out << "               the architecture's " << model::bound_name(o.model.cycles.bound) << " bound makes it "
+            << o.model.cycles.total << " (the generated buffers do not have it)\n";
     out << "  utilization  " << percent(o.utilization()) << " of " << o.pes
         << " PEs over the measured cycles; " << percent(o.computing_utilization()) << " while computing\n";
     out << "  simulation   " << std::fixed << std::setprecision(2) << o.sim_seconds << " s: "
@@ -109,6 +112,8 @@ nlohmann::json to_json(const LayerOutcome &o, const ir::Architecture &arch) {
                         {"counters_match_model", o.counters_match_model()},
                         {"cycles_measured", o.cycles_measured},
                         {"cycles_model", o.cycles_model},
+                        {"cycles_model_architecture", o.model.cycles.total},
+                        {"bound", model::bound_name(o.model.cycles.bound)},
                         {"cycle_error", o.cycle_error()},
                         {"cycle_tolerance", o.cycle_tolerance},
                         {"cycles_within_tolerance", o.cycles_within_tolerance()},

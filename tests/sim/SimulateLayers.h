@@ -1,0 +1,22 @@
+// Shared by the sim tests that run real-shaped layers: lower layers with presets, generate one
+// design for all of them, build it (cached) and simulate every layer against Halide and the model.
+#pragma once
+
+#include "Lower.h"
+#include "sim/verilator/Simulate.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tessera::vsim::test {
+
+struct LayerRequest {
+    ir::LayerSpec layer;
+    ScheduleRequest schedule;
+};
+
+// Every layer on one generated design (default architecture); progress on stderr.
+std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest> &layers, uint64_t seed = 1);
+
+}  // namespace tessera::vsim::test
