@@ -40,9 +40,25 @@ struct Fnv {
     }
 };
 
+// -march=native: about 1.7x the simulation speed of a 16x16 design (the wide lane vectors
+// vectorize); the host CPU is part of the cache key so a shared cache never runs a binary built
+// for another CPU.
 const char *kVerilatorFlags =
     "--cc --exe --build -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal "
-    "--prefix Vdut -MAKEFLAGS OPT_FAST=-O2 -MAKEFLAGS OPT_SLOW=-O1";
+    "--prefix Vdut -CFLAGS -march=native -MAKEFLAGS OPT_FAST=-O2 -MAKEFLAGS OPT_SLOW=-O1";
+
+// What -march=native depends on: the CPU model and its feature flags.
+std::string host_cpu() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line, cpu;
+    int found = 0;  // of the first processor's two lines
+    while (found < 2 && std::getline(in, line))
+        if (line.rfind("model name", 0) == 0 || line.rfind("flags", 0) == 0) {
+            cpu += line + "\n";
+            ++found;
+        }
+    return cpu.empty() ? run_capture("uname -m") : cpu;
+}
 
 class JobWriter {
 public:
@@ -90,6 +106,7 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
     Fnv hash;
     hash.add(version);
     hash.add(kVerilatorFlags);
+    hash.add(host_cpu());
     hash.add(kTestbenchSource);
     hash.add(design.top);
     for (const auto &[name, text] : design.files) {
@@ -128,6 +145,7 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
     fs::rename(work / "obj" / "tb", dir / "tb.tmp");
     fs::rename(dir / "tb.tmp", v.binary_);
     fs::rename(work / "build.log", dir / "build.log");
+    std::ofstream(dir / "design.txt") << design.top << "\n";  // which design this entry is
     fs::remove_all(work);
     v.build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return v;

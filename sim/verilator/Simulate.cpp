@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <future>
 #include <iomanip>
+#include <sstream>
 
 namespace tessera::vsim {
 
@@ -60,6 +61,17 @@ double LayerOutcome::computing_utilization() const {
 
 bool LayerOutcome::cycles_within_tolerance() const {
     return completed && std::abs(cycle_error()) <= cycle_tolerance;
+}
+
+std::string failure_summary(const LayerOutcome &o, bool with_cycles) {
+    std::ostringstream why;
+    if (!o.completed) why << "did not complete; ";
+    if (!o.output.bit_exact()) why << "output: " << o.output.describe() << "; ";
+    for (const auto &c : o.counters)
+        if (!c.equal()) why << c.counter << " rtl " << c.measured << " model " << c.model << "; ";
+    if (with_cycles && !o.cycles_within_tolerance())
+        why << "cycles rtl " << o.cycles_measured << " model " << o.cycles_model << "; ";
+    return why.str();
 }
 
 std::string trace_file_for(const std::string &trace_file, const std::string &layer, size_t layers) {

@@ -66,6 +66,10 @@ struct LayerOutcome {
     bool pass() const { return bit_exact() && counters_match_model() && cycles_within_tolerance(); }
 };
 
+// Why a layer fails, on one line: did not complete, the output check, each counter that differs
+// from the model's, and (if `with_cycles`) cycles out of tolerance; "" if none of them.
+std::string failure_summary(const LayerOutcome &, bool with_cycles = true);
+
 // Runs each layer in its own simulator process on the one build (so a long run reports progress
 // layer by layer); the Halide reference and the model are computed while the simulator runs.
 // Throws UserError for bad tensors, std::runtime_error if the simulator itself fails.
