@@ -169,16 +169,9 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
                     sum.worst_cycle_case = cases[runnable[j]].describe() + ": rtl " +
                                            std::to_string(o.cycles_measured) + " model " + std::to_string(o.cycles_model);
                 }
-                if (o.bit_exact() && o.counters_match_model()) {
-                    ++sum.passed;
-                    continue;
-                }
-                std::ostringstream why;
-                if (!o.completed) why << "did not complete; ";
-                if (!o.output.bit_exact()) why << "output: " << o.output.describe() << "; ";
-                for (const auto &c : o.counters)
-                    if (!c.equal()) why << c.counter << " rtl " << c.measured << " model " << c.model << "; ";
-                sum.failures.push_back({cases[runnable[j]].describe(), why.str()});
+                const std::string why = failure_summary(o, false);
+                if (why.empty()) ++sum.passed;
+                else sum.failures.push_back({cases[runnable[j]].describe(), why});
             }
         } catch (const std::exception &e) {
             fail_all(std::string("design ") + key + ": " + e.what());

@@ -4,6 +4,8 @@
 #include "rtl_backend/DesignSpec.h"
 #include "rtl_backend/RtlGenerator.h"
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 
 namespace tessera::vsim::test {
@@ -23,6 +25,18 @@ std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest>
     options.progress = &std::cerr;
     options.array_pes = rtl.spec.rows * rtl.spec.cols;
     return simulate_layers(design, layers, arch, options);
+}
+
+std::string failed_layers(const std::vector<LayerOutcome> &outcomes) {
+    std::string failed;
+    double worst = 0;
+    for (const auto &o : outcomes) {
+        const std::string why = failure_summary(o);
+        if (!why.empty()) failed += o.layer + ": " + why + "\n";
+        worst = std::max(worst, std::abs(o.cycle_error()));
+    }
+    std::cerr << outcomes.size() << " layers, worst cycle difference " << 100 * worst << "%\n";
+    return failed;
 }
 
 }  // namespace tessera::vsim::test

@@ -19,4 +19,8 @@ struct LayerRequest {
 // Every layer on one generated design (default architecture); progress on stderr.
 std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest> &layers, uint64_t seed = 1);
 
+// "layer: why" for every layer that fails (failure_summary), one per line; "" if all pass. Also
+// prints the worst relative cycle difference on stderr.
+std::string failed_layers(const std::vector<LayerOutcome> &);
+
 }  // namespace tessera::vsim::test
