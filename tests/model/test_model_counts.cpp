@@ -3,6 +3,7 @@
 // once) and 3-level (tiles refilled from DRAM) hierarchies; and a pair that differs only in loop
 // order. Notation as in the doc: tiles(X), box(X), |X|, sf = stationary_from.
 #include "IrBuilder.h"
+#include "ir/Timing.h"
 #include "model/Model.h"
 
 #include <catch2/catch.hpp>
@@ -52,6 +53,13 @@ LayerSpec small_conv() {
     return l;
 }
 
+// The phase constants of the generated hardware (ir::Timing) and the round architecture's DRAM
+// latency: start, DRAM latency, fill and drain overhead per transfer. Compute overheads (2 per
+// run) are written into the compute figures below.
+const int64_t kStart = ir::kTiming.start_overhead, kLatency = 4,
+              kFill = ir::kTiming.fill_overhead, kDrain = ir::kTiming.drain_overhead;
+static_assert(ir::kTiming.compute_overhead == 2, "the compute figures below assume 2 per run");
+
 }  // namespace
 
 TEST_CASE("GEMM output stationary, 2-level: every tensor loaded once", "[model][counts]") {
@@ -72,7 +80,7 @@ TEST_CASE("GEMM output stationary, 2-level: every tensor loaded once", "[model][
     // Cycles: runs = 1; compute = 12 + 2; fills (words + latency 4 + 2): I 54, W 30; drain 38.
     CHECK(e.cycles.runs == 1);
     CHECK(e.cycles.compute == 14);
-    CHECK(e.cycles.total == 2 + 54 + 30 + 38 + 14);
+    CHECK(e.cycles.total == kStart + (48 + kLatency + kFill) + (24 + kLatency + kFill) + (32 + kLatency + kDrain) + 14);
     // Energy (round architecture, every element one word at every level):
     double I = 48 * 100 + 48 * 12 + 48 * 10 + 192 * 2 + 192 * 1 + 144 * 0.25;
     double W = 24 * 100 + 24 * 12 + 48 * 10 + 192 * 2 + 192 * 1 + 144 * 0.25;
@@ -100,7 +108,7 @@ TEST_CASE("GEMM weight stationary, 3-level: tiles refilled, partial sums revisit
     CHECK(e.tensor(Operand::O).array.kind == DeliveryKind::Reduction);
     // Cycles: runs = 2*3; compute = 24 + 12; I, W fills 6*(8+6); drain 2*(16+6).
     CHECK(e.cycles.compute == 36);
-    CHECK(e.cycles.total == 2 + 84 + 84 + 44 + 36);
+    CHECK(e.cycles.total == kStart + 6 * (8 + kLatency + kFill) + 6 * (8 + kLatency + kFill) + 2 * (16 + kLatency + kDrain) + 36);
 }
 
 TEST_CASE("loop order alone changes the counts: an ignored loop outside a used one breaks reuse",
@@ -144,7 +152,7 @@ TEST_CASE("conv weight stationary (C|K), I 2-level, W and O 3-level", "[model][c
     // Bias table: K words once.
     CHECK(at(e, Operand::B, Place::DRAM).reads == 4);
     // Cycles: runs 2; compute 648 + 4; I 256+6; W, O 2*(72+6); bias 4*4 words + 6; start 2.
-    CHECK(e.cycles.total == 2 + 22 + 262 + 156 + 156 + 652);
+    CHECK(e.cycles.total == kStart + (16 + kLatency + kFill) + (256 + kLatency + kFill) + 2 * (72 + kLatency + kFill) + 2 * (72 + kLatency + kDrain) + 652);
 }
 
 TEST_CASE("conv output stationary (Y|X) with tails, 3-level input", "[model][counts]") {
@@ -167,7 +175,7 @@ TEST_CASE("conv output stationary (Y|X) with tails, 3-level input", "[model][cou
     // O: stationary across c r s -> one block per output; drains only in-shape positions.
     check_output(e, 144, 144, 1);
     // Cycles: runs 16; compute 576 + 32; I 16*150; W 150; O 16*(16+6); bias 22; start 2.
-    CHECK(e.cycles.total == 2 + 22 + 2400 + 150 + 352 + 608);
+    CHECK(e.cycles.total == kStart + (16 + kLatency + kFill) + 16 * (144 + kLatency + kFill) + (144 + kLatency + kFill) + 16 * (16 + kLatency + kDrain) + 608);
 }
 
 TEST_CASE("conv input stationary, 3-level input and output", "[model][counts]") {
@@ -184,7 +192,7 @@ TEST_CASE("conv input stationary, 3-level input and output", "[model][counts]") 
     CHECK(e.tensor(Operand::W).array.kind == DeliveryKind::Multicast);
     // O: r, s break the run: blocks 144*9; reduced over the 4 rows.
     check_output(e, 144, 1296, 4);
-    CHECK(e.cycles.total == 2 + 22 + 612 + 150 + 180 + 228);
+    CHECK(e.cycles.total == kStart + (16 + kLatency + kFill) + 6 * (96 + kLatency + kFill) + (144 + kLatency + kFill) + 6 * (24 + kLatency + kDrain) + 228);
 }
 
 TEST_CASE("total energy is the sum of its parts", "[model][energy]") {
