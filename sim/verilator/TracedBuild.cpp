@@ -1,6 +1,7 @@
 #include "TracedBuild.h"
 
 #include "TraceTestbenchSource.h"
+#include "rtl_backend/Process.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -14,24 +15,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quote(const std::string &s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
 // The wrapper the harness runs as its "verilator": in the harness's work directory it swaps the
 // testbench for the traced one and adds --trace-fst; everything else passes through.
 std::string wrapper_script(const std::string &verilator, const std::string &tb_trace) {
     return "#!/bin/sh\n"
            "# Verilator for FST-traced tessera builds (written by sim/verilator/TracedBuild.cpp).\n"
-           "if [ \"$1\" = --version ]; then exec " + quote(verilator) + " --version; fi\n"
-           "cp " + quote(tb_trace) + " tb_trace.cpp || exit 1\n"
+           "if [ \"$1\" = --version ]; then exec " + rtl::shell_quote(verilator) + " --version; fi\n"
+           "cp " + rtl::shell_quote(tb_trace) + " tb_trace.cpp || exit 1\n"
            "for a do\n"
            "  shift\n"
            "  if [ \"$a\" = tb_main.cpp ]; then set -- \"$@\" tb_trace.cpp; else set -- \"$@\" \"$a\"; fi\n"
            "done\n"
-           "exec " + quote(verilator) + " --trace-fst \"$@\"\n";
+           "exec " + rtl::shell_quote(verilator) + " --trace-fst \"$@\"\n";
 }
 
 // Writes `text` to `path` atomically (other processes may be building at the same time).

@@ -148,30 +148,27 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
                 ++sum.builds;
                 sum.build_seconds += design.build_seconds();
             }
-            std::vector<SimLayer> layers;
-            std::vector<size_t> runnable;
-            for (size_t i : members) {
-                try {
-                    layers.push_back({cases[i].ir, rtl::configure_layer(rtl.spec, rtl.registers, cases[i].ir), i});
-                    runnable.push_back(i);
-                } catch (const std::exception &e) {
-                    sum.failures.push_back({cases[i].describe(), std::string("does not run on its design: ") + e.what()});
-                }
-            }
             SimOptions options;
             options.tensors.seed = seed;
-            const auto outcomes = simulate_layers(design, layers, arch, options);
-            for (size_t j = 0; j < outcomes.size(); ++j) {
-                const LayerOutcome &o = outcomes[j];
+            // Case by case, so that a case the simulator rejects fails alone.
+            for (size_t i : members) {
+                LayerOutcome o;
+                try {
+                    const SimLayer layer{cases[i].ir, rtl::configure_layer(rtl.spec, rtl.registers, cases[i].ir), i};
+                    o = simulate_layers(design, {layer}, arch, options).at(0);
+                } catch (const std::exception &e) {
+                    sum.failures.push_back({cases[i].describe(), e.what()});
+                    continue;
+                }
                 sum.sim_seconds += o.sim_seconds;
                 if (o.completed && std::abs(o.cycle_error()) > std::abs(sum.worst_cycle_error)) {
                     sum.worst_cycle_error = o.cycle_error();
-                    sum.worst_cycle_case = cases[runnable[j]].describe() + ": rtl " +
-                                           std::to_string(o.cycles_measured) + " model " + std::to_string(o.cycles_model);
+                    sum.worst_cycle_case = cases[i].describe() + ": rtl " + std::to_string(o.cycles_measured) +
+                                           " model " + std::to_string(o.cycles_model);
                 }
                 const std::string why = failure_summary(o, false);
                 if (why.empty()) ++sum.passed;
-                else sum.failures.push_back({cases[runnable[j]].describe(), why});
+                else sum.failures.push_back({cases[i].describe(), why});
             }
         } catch (const std::exception &e) {
             fail_all(std::string("design ") + key + ": " + e.what());
