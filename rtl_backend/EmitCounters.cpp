@@ -17,8 +17,8 @@ std::string popcount(const std::string &out, const std::string &in, int64_t n, i
     o << "  logic [" << bits << "-1:0] " << out << ";\n"
       << "  always_comb begin\n"
       << "    " << out << " = '0;\n"
-      << "    for (int i = 0; i < " << n << "; i++) " << out << " = " << out << " + {"
-      << bits - 1 << "'d0, " << in << "[i]};\n"
+      << "    for (int i = 0; i < " << n << "; i++) " << out << " = " << out << " + "
+      << (bits > 1 ? "{" + std::to_string(bits - 1) + "'d0, " + in + "[i]}" : in + "[i]") << ";\n"
       << "  end\n";
     return o.str();
 }

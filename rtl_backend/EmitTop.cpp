@@ -118,9 +118,9 @@ ${ROW_ACTIVE_DECL}  logic [${ROWS}-1:0] row_valid;
 ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   logic mac_other_valid, input_other_valid, weight_other_valid, output_other_valid;
   tessera_predication predication (
-    .dim_index(dim_index), .dim_extent(cfg_dim_extent), .row_extent(cfg_row_extent),
-    .row_stride(cfg_row_stride), .row_dim(cfg_row_dim), .row_check(cfg_row_check),
-    .col_extent(cfg_col_extent), .col_stride(cfg_col_stride), .col_dim(cfg_col_dim),
+    .dim_index(dim_index), .dim_extent(cfg_dim_extent), .row_extent(cfg_row_extent),${ROW_STRIDE}
+    .row_dim(cfg_row_dim), .row_check(cfg_row_check), .col_extent(cfg_col_extent),${COL_STRIDE}
+    .col_dim(cfg_col_dim),
     .col_check(cfg_col_check), .mac_dims(cfg_mac_dims), .input_dims(cfg_input_dims),
     .weight_dims(cfg_weight_dims), .output_dims(cfg_output_dims),${PRED_ROW_ACTIVE}
     .row_valid(row_valid),${PRED_COL_ACTIVE} .col_valid(col_valid),
@@ -132,6 +132,8 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
                {"ROW_ACTIVE_DECL", row_active_used ? "  logic [" + std::to_string(d.rows) + "-1:0] row_active;\n" : ""},
                {"COL_ACTIVE_DECL", col_active_used ? "  logic [" + std::to_string(d.cols) + "-1:0] col_active;\n" : ""},
                {"PRED_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
+               {"ROW_STRIDE", d.rows > 1 ? "\n    .row_stride(cfg_row_stride)," : ""},
+               {"COL_STRIDE", d.cols > 1 ? "\n    .col_stride(cfg_col_stride)," : ""},
                {"PRED_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}});
 
     auto lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits) {

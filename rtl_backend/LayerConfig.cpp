@@ -99,7 +99,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         }
         v.set(side + "_extent", loops[loop].extent);
         v.set(side + "_dim", dim_slot(prob, loops[loop].dim));
-        v.set(side + "_stride", loops[loop].stride);
+        if (v.has(side + "_stride")) v.set(side + "_stride", loops[loop].stride);  // absent for one lane
         v.set(side + "_check", 1);
         lane_dims |= int64_t(1) << dim_slot(prob, loops[loop].dim);
     }

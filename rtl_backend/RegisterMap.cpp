@@ -42,11 +42,11 @@ RegisterMap register_map(const DesignSpec &d) {
 
     add("row_extent", 1, ib, "array rows this layer uses (lanes beyond are off)");
     add("row_dim", 1, db, "dim slot of the row loop");
-    add("row_stride", 1, ib, "dim index step per row lane");
+    if (d.rows > 1) add("row_stride", 1, ib, "dim index step per row lane");
     add("row_check", 1, 1, "1: row lanes are predicated on the row dim (0 if no row loop)");
     add("col_extent", 1, ib, "array columns this layer uses");
     add("col_dim", 1, db, "dim slot of the column loop");
-    add("col_stride", 1, ib, "dim index step per column lane");
+    if (d.cols > 1) add("col_stride", 1, ib, "dim index step per column lane");
     add("col_check", 1, 1, "1: column lanes are predicated on the column dim");
     add("mac_dims", 1, D, "dims checked on the temporal index alone (all but the lane dims)");
     add("input_dims", 1, D, "the input's dims, lane dims excluded (operand-load predication)");

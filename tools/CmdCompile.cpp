@@ -156,8 +156,9 @@ int run_compile(const Args &args) {
     write_file(dir / "README.md", rtl::design_readme(design, compiled));
 
     std::cout << "wrote " << (dir / "rtl").string() << "/ (" << design.files.size() << " files, top "
-              << design.top << ": " << spec.rows << "x" << spec.cols << " PEs, rows " << spec.row_dim
-              << ", cols " << spec.col_dim << "), " << fitting << " of " << selected.size()
+              << design.top << ": " << spec.rows << "x" << spec.cols << " PEs, rows "
+              << (spec.row_dim.empty() ? "-" : spec.row_dim) << ", cols "
+              << (spec.col_dim.empty() ? "-" : spec.col_dim) << "), " << fitting << " of " << selected.size()
               << " layer config(s) in " << (dir / "config").string() << "/, report.json, README.md\n";
     return 0;
 }

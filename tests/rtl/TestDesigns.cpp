@@ -64,6 +64,13 @@ ir::AcceleratorIR preset(const ir::LayerSpec &l, const std::string &dataflow, in
     return lower_to_ir(l, request);
 }
 
+ir::AcceleratorIR spatial(const ir::LayerSpec &l, const std::string &dims, int64_t rows, int64_t cols) {
+    ScheduleRequest request;
+    request.spatial = dims;
+    request.rows = rows, request.cols = cols;
+    return lower_to_ir(l, request);
+}
+
 }  // namespace
 
 const std::vector<TestDesign> &test_designs() {
@@ -96,6 +103,12 @@ const std::vector<TestDesign> &test_designs() {
           preset(conv("conv1x1_stride2", 8, 5, 9, 9, 1, 2, 0), "is", 4, 4)}},
         {"preset_ws_dwconv_4x4", {preset(dwconv("dwconv3x3_stride2", 6, 9, 9, 3, 2, 1), "ws", 4, 4)}},
         {"preset_os_fc_4x4", {preset(fc("fc_batch3", 10, 9, 3), "os", 4, 4)}},
+        // Row stationary (Eyeriss-like FY|Y: rows = r, cols = y; inputs on the diagonal per PE).
+        {"preset_rs_4x4",
+         {preset(conv("conv3x3_tails", 6, 7, 6, 6, 3, 1, 1), "rs", 4, 4),
+          preset(conv("conv3x3_stride2", 3, 5, 9, 9, 3, 2, 1), "rs", 4, 4)}},
+        // A one-dimensional array: k on 8 columns.
+        {"spatial_k_1x8", {spatial(conv("conv3x3_tails", 6, 11, 6, 6, 3, 1, 1), "K", 1, 8)}},
     };
     return designs;
 }

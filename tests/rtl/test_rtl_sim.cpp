@@ -83,6 +83,10 @@ TEST_CASE("presets: ws depthwise (K|X) stride 2", "[rtl][sim][preset]") { check_
 
 TEST_CASE("presets: os fc (N|K) with a batch", "[rtl][sim][preset]") { check_design("preset_os_fc_4x4"); }
 
+TEST_CASE("presets: rs (FY|Y) conv 3x3 with tails, stride 2", "[rtl][sim][preset]") { check_design("preset_rs_4x4"); }
+
+TEST_CASE("one-dimensional array: K on 8 columns", "[rtl][sim][preset]") { check_design("spatial_k_1x8"); }
+
 // Hidden (run with "[.rtl16]"): the 16x16 weight-stationary ResNet-18 design, one Verilator build,
 // two real layers bit-exact against Halide; prints build time and simulation speed.
 TEST_CASE("16x16 ResNet-18 weight-stationary design runs real layers", "[.rtl16]") {

@@ -208,8 +208,10 @@ module golden_os_xy_2x2 (
   logic mac_other_valid, input_other_valid, weight_other_valid, output_other_valid;
   tessera_predication predication (
     .dim_index(dim_index), .dim_extent(cfg_dim_extent), .row_extent(cfg_row_extent),
-    .row_stride(cfg_row_stride), .row_dim(cfg_row_dim), .row_check(cfg_row_check),
-    .col_extent(cfg_col_extent), .col_stride(cfg_col_stride), .col_dim(cfg_col_dim),
+    .row_stride(cfg_row_stride),
+    .row_dim(cfg_row_dim), .row_check(cfg_row_check), .col_extent(cfg_col_extent),
+    .col_stride(cfg_col_stride),
+    .col_dim(cfg_col_dim),
     .col_check(cfg_col_check), .mac_dims(cfg_mac_dims), .input_dims(cfg_input_dims),
     .weight_dims(cfg_weight_dims), .output_dims(cfg_output_dims), .row_active(row_active),
     .row_valid(row_valid), .col_active(col_active), .col_valid(col_valid),
