@@ -19,6 +19,12 @@ int bits_for(int64_t values) {
 int DesignSpec::loop_bits() const { return bits_for(loops + 1); }
 int DesignSpec::dim_bits() const { return bits_for(dims); }
 
+int64_t DesignSpec::buffer_bytes() const {
+    auto bytes = [](int64_t words, int bits) { return words * ((bits + 7) / 8); };
+    return bytes(input_depth, input_bits) + bytes(weight_depth, weight_bits) + bytes(output_depth, acc_bits) +
+           bytes(bias_depth, acc_bits);
+}
+
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) {
     const ir::NestAnalysis nest = ir::analyze(layer);
     const ir::TensorAccess &a = nest.access(role);
@@ -220,6 +226,7 @@ nlohmann::json to_json(const DesignSpec &d) {
               {"W", {{"words", d.weight_depth}, {"bits", d.weight_bits}}},
               {"O", {{"words", d.output_depth}, {"bits", d.acc_bits}}},
               {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
+            {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};
 }

@@ -45,6 +45,7 @@ struct DesignSpec {
     int loop_bits() const;   // bits of a loop slot number 0..loops
     int dim_bits() const;    // bits of a dim slot number
     int64_t pe_count() const { return rows * cols; }
+    int64_t buffer_bytes() const;  // all on-chip buffers and the bias table
 };
 
 int bits_for(int64_t values);  // bits to hold 0 .. values-1 (at least 1)

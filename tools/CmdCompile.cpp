@@ -96,6 +96,10 @@ int run_compile(const Args &args) {
     rtl::DesignSpec spec = rtl::design_for(irs, arch, top);
     spec.schedule = schedule_description(sel, selected);
     const rtl::RtlDesign design = rtl::generate_rtl(spec);
+    if (const ir::MemoryLevel *glb = arch.level("GLB"); glb && glb->size_bytes > 0 && spec.buffer_bytes() > glb->size_bytes)
+        std::cerr << "tessera compile: note: the design's buffers total " << spec.buffer_bytes()
+                  << " bytes, the architecture's GLB " << glb->size_bytes << " (each buffer is sized for "
+                  << "the largest tile of any layer; one layer's tiles fit)\n";
     for (const auto &level : arch.levels)
         if (level.double_buffered)
             std::cerr << "tessera compile: note: architecture " << arch.name << " double-buffers "
