@@ -8,52 +8,41 @@ namespace tessera::rtl::test {
 
 namespace {
 
+ir::AcceleratorIR tiling(const ir::LayerSpec &l, const std::string &row, int64_t rows, const std::string &col,
+                         int64_t cols, std::vector<std::string> order, const std::string &input_at,
+                         const std::string &weight_at, const std::string &output_at) {
+    Tiling t;
+    t.row_dim = row, t.rows = rows, t.col_dim = col, t.cols = cols, t.order = std::move(order);
+    t.input_at = input_at, t.weight_at = weight_at, t.output_at = output_at;
+    return tiled_ir(l, t);
+}
+
 // Weight stationary, TPU-like: rows = c (input channels), cols = k; the weights stay in the PEs
 // across the output pixels (y, x innermost); partial sums reduced down the columns.
 ir::AcceleratorIR ws_ck(const ir::LayerSpec &l, int64_t rows, int64_t cols) {
-    Tiling t;
-    t.row_dim = "c", t.rows = rows, t.col_dim = "k", t.cols = cols;
-    if (l.type == "fc") {
-        t.order = {"n", "ko", "co"};
-        t.input_at = "co", t.weight_at = "co", t.output_at = "ko";
-    } else {
-        t.order = {"n", "ko", "co", "y", "x", "r", "s"};
-        t.input_at = "co", t.weight_at = "co", t.output_at = "ko";
-    }
-    return tiled_ir(l, t);
+    std::vector<std::string> order = {"n", "ko", "co"};
+    if (l.type != "fc") order.insert(order.end(), {"y", "x", "r", "s"});
+    return tiling(l, "c", rows, "k", cols, order, "co", "co", "ko");
 }
 
 // Output stationary, ShiDianNao-like: rows = y, cols = x; every PE owns an output pixel and
 // accumulates it over c, r, s; weights broadcast.
 ir::AcceleratorIR os_xy(const ir::LayerSpec &l, int64_t rows, int64_t cols) {
-    Tiling t;
-    t.row_dim = "y", t.rows = rows, t.col_dim = "x", t.cols = cols;
-    if (l.type == "dwconv")
-        t.order = {"n", "yo", "xo", "k", "r", "s"};
-    else
-        t.order = {"n", "yo", "xo", "k", "c", "r", "s"};
-    t.input_at = "xo", t.weight_at = "n", t.output_at = "xo";
-    return tiled_ir(l, t);
+    std::vector<std::string> order = {"n", "yo", "xo", "k", "c", "r", "s"};
+    if (l.type == "dwconv") order.erase(order.begin() + 4);  // no c: the channel is k
+    return tiling(l, "y", rows, "x", cols, order, "xo", "n", "xo");
 }
 
 // Input stationary: rows = c, cols = x; each PE keeps an input pixel while k runs innermost;
 // weights shared along the columns, partial sums reduced down the columns.
 ir::AcceleratorIR is_cx(const ir::LayerSpec &l, int64_t rows, int64_t cols) {
-    Tiling t;
-    t.row_dim = "c", t.rows = rows, t.col_dim = "x", t.cols = cols;
-    t.order = {"n", "co", "y", "xo", "r", "s", "k"};
-    t.input_at = "co", t.weight_at = "co", t.output_at = "n";
-    return tiled_ir(l, t);
+    return tiling(l, "c", rows, "x", cols, {"n", "co", "y", "xo", "r", "s", "k"}, "co", "co", "n");
 }
 
 // rows = k, cols = x: inputs shared along the rows, weights along the columns, an accumulator
 // per PE (output stationary over c, r, s) with a different array mapping than X|Y.
 ir::AcceleratorIR os_kx(const ir::LayerSpec &l, int64_t rows, int64_t cols) {
-    Tiling t;
-    t.row_dim = "k", t.rows = rows, t.col_dim = "x", t.cols = cols;
-    t.order = {"n", "ko", "y", "xo", "c", "r", "s"};
-    t.input_at = "y", t.weight_at = "ko", t.output_at = "xo";
-    return tiled_ir(l, t);
+    return tiling(l, "k", rows, "x", cols, {"n", "ko", "y", "xo", "c", "r", "s"}, "y", "ko", "xo");
 }
 
 // The front end's presets (tessera lower --dataflow D --array RxC), lowered through Halide.
