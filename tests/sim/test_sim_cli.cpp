@@ -105,7 +105,7 @@ TEST_CASE("the text report: per layer counters beside the model's, energy, summa
         CHECK(r.out.find(text) != std::string::npos);
 }
 
-TEST_CASE("--layer by name, config file name or position; seeds decide the data", "[sim][cli]") {
+TEST_CASE("--layer by name, config file name or position, and seeds decide the data", "[sim][cli]") {
     const std::string save = (work() / "saved").string();
     for (const std::string sel : {"/down/Conv", "down_Conv", "down_Conv.json", "1"}) {
         const Run r = run_tessera("simulate " + design() + " --layer " + sel + " --json" + kLoose);
