@@ -105,7 +105,7 @@ TEST_CASE("the text report: per layer counters beside the model's, energy, summa
         CHECK(r.out.find(text) != std::string::npos);
 }
 
-TEST_CASE("--layer by name, config file name or position, and seeds decide the data", "[sim][cli]") {
+TEST_CASE("layers chosen by name, config file name or position, and seeds decide the data", "[sim][cli]") {
     const std::string save = (work() / "saved").string();
     for (const std::string sel : {"/down/Conv", "down_Conv", "down_Conv.json", "1"}) {
         const Run r = run_tessera("simulate " + design() + " --layer " + sel + " --json" + kLoose);
@@ -190,7 +190,7 @@ TEST_CASE("a wrong result FAILs with the first differing coordinates and exit st
     CHECK(text.out.find("differ; first at n=0 k=") != std::string::npos);
 }
 
-TEST_CASE("--trace writes an FST waveform from a separately cached traced build", "[sim][cli][trace]") {
+TEST_CASE("traces: --trace writes an FST waveform from a separately cached traced build", "[sim][cli][trace]") {
     const std::string fst = (work() / "run.fst").string();
     const Run r = run_tessera("simulate " + design() + " --layer /fc/Gemm --trace " + fst + kLoose);
     INFO(r.err);
