@@ -5,6 +5,7 @@
 #include "HardwareSchedule.h"
 #include "UserError.h"
 
+#include <set>
 #include <sstream>
 
 namespace tessera {
@@ -318,9 +319,19 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
                 throw UserError("loop " + l.name + " is unrolled but hw::array names " +
                                 (tag->row.empty() ? "" : tag->row + " and ") + tag->col);
         }
-        if (matched != (tag->row.empty() ? 1 : 2))
-            throw UserError("hw::array names loops that are not unrolled loops of " + acc.name() +
-                            ": unroll(" + (tag->row.empty() ? tag->col : tag->row + ") and unroll(" + tag->col) + ") them");
+        // A named loop may be missing because it has extent 1 (a 1-wide array side): Halide
+        // drops such loops. It must still be a loop of the update.
+        if (matched != (tag->row.empty() ? 1 : 2)) {
+            std::set<std::string> update_loops;
+            for (const Dim &d : acc.update(0).schedule().dims()) update_loops.insert(last_component(d.var));
+            for (const std::string &v : {tag->row, tag->col}) {
+                bool found = v.empty();
+                for (const ir::Loop &l : m.loops) found |= last_component(l.name) == v;
+                if (!found && !update_loops.count(v))
+                    throw UserError("hw::array names " + v + ", which is not a loop of " +
+                                    acc.name() + "'s update; split and unroll it first");
+            }
+        }
     } else if (unrolled == 2) {
         for (ir::Loop &l : m.loops)
             if (l.kind == ir::LoopKind::SpatialCol) {

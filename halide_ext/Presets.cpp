@@ -164,6 +164,9 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
                         " is out of range: rows and columns must be 1..256");
     const Dataflow df = dataflow_for(l, req.dataflow);
     const Spatial sp = parse_spatial(l, req.spatial.empty() ? df.spatial : req.spatial);
+    if (sp.row.empty() && req.rows != 1)
+        throw UserError("--spatial '" + req.spatial + "' maps one dimension: a 1-D array is 1xN "
+                        "(use --array 1x" + std::to_string(req.rows * req.cols) + ")");
     std::map<std::string, int64_t> lanes;
     if (!sp.row.empty()) lanes[sp.row] = req.rows;
     lanes[sp.col] = req.cols;

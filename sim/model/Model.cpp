@@ -310,9 +310,10 @@ void Model::count_cycles(const int64_t *extent) {
     cy.runs = runs;
     cy.compute = est_.temporal_iterations + runs * timing.compute_overhead;
     cy.start = timing.start_overhead;
+    // The DMA moves one element per request, a 32-bit bias included (its energy still counts
+    // every DRAM word it spans).
     if (bias_words_)
-        cy.bias = ceil_cycles(double(bias_words_) * bias_dram_words_, dram_bw) + latency +
-                  timing.fill_overhead;
+        cy.bias = ceil_cycles(double(bias_words_), dram_bw) + latency + timing.fill_overhead;
     for (const TensorPlan &t : plans_) {
         const TensorEstimate &te = est_.tensors[int(t.operand)];
         int overhead = t.operand == Operand::O ? timing.drain_overhead : timing.fill_overhead;

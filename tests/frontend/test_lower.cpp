@@ -46,6 +46,9 @@ TEST_CASE("presets put the named dims on the array", "[lower]") {
     REQUIRE(spatial("K|X", 8, 16) == "k|x");
     REQUIRE(spatial("FY|Y", 3, 16) == "r|y");
     REQUIRE(spatial("K", 1, 32) == "|k");
+    REQUIRE(spatial("C|K", 1, 8) == "|k");   // a 1-wide side leaves no loop on it
+    REQUIRE(spatial("C|K", 8, 1) == "c|");
+    REQUIRE_THROWS_WITH(spatial("K", 8, 1), Catch::Contains("a 1-D array is 1xN"));
 }
 
 TEST_CASE("weight stationary keeps W in the PE across the loops it does not depend on", "[lower]") {
