@@ -64,7 +64,7 @@ std::string design_readme(const RtlDesign &d, const std::vector<CompiledLayer> &
       << "- Lint: `verilator --lint-only -Wall --top-module " << d.top << " rtl/*.sv`\n"
       << "- Simulate: `tessera simulate DIR` (builds the design with Verilator once, runs every layer).\n"
       << "- Synthesize: `yosys -p 'read_verilog -sv rtl/*.sv; synth -top " << d.top
-      << " -run begin:fine; techmap; abc -fast; stat'`\n"
+      << " -nordff -run begin:fine; techmap; abc -fast; stat'`\n"
       << "  (memories stay `$mem_v2` cells; `tessera compile --synth` runs this and reports per module).\n";
     return o.str();
 }

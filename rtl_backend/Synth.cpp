@@ -55,7 +55,10 @@ SynthReport synthesize(const RtlDesign &design, const std::string &yosys) {
     script << "read_verilog -sv";
     for (const auto &f : design.files) script << " " << f.first;
     script << "\n"
-           << "synth -top " << design.top << " -run begin:fine\n"  // coarse synthesis, memories kept
+           // Coarse synthesis, memories kept. -nordff: the read-data registers stay flops next to
+           // the memory (Yosys's memory_dff grows superlinearly with the ports: minutes for the
+           // 256-port buffers of an output-stationary 16x16 array).
+           << "synth -top " << design.top << " -nordff -run begin:fine\n"
            << "opt -fast -full\n"
            << "techmap\n"
            << "opt -fast\n"
@@ -110,7 +113,7 @@ nlohmann::json to_json(const SynthReport &r) {
                          {"total_memory_bits", m.total_memory_bits}};
     const ModuleStats &top = r.modules.at(r.top);
     return {{"tool", "yosys"},
-            {"flow", "synth -run begin:fine; techmap; abc -fast (generic gates, memories kept)"},
+            {"flow", "synth -nordff -run begin:fine; techmap; abc -fast (generic gates, memories kept)"},
             {"seconds", r.seconds},
             {"top", r.top},
             {"cells", top.total_cells},

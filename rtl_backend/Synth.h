@@ -1,6 +1,7 @@
 // Yosys synthesis of a generated design: per-module cells, flops and memory bits. The hierarchy is
 // kept (so the PE is synthesized once and counted per instance) and memories stay memories
-// ($mem_v2 cells: an SRAM macro each in a real flow); logic is mapped to Yosys's generic gates.
+// ($mem_v2 cells: an SRAM macro each in a real flow; their read-data registers are counted as
+// flops); logic is mapped to Yosys's generic gates.
 #pragma once
 
 #include "RtlGenerator.h"

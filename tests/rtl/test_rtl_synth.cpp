@@ -24,7 +24,8 @@ TEST_CASE("Yosys synthesizes a 4x4 design: memories stay memories, PE within bud
     // The buffers are memories, not flops: their bits are all memory bits.
     const rtl::DesignSpec &s = d.spec;
     CHECK(r.modules.at("tessera_input_glb").memory_bits == s.input_depth * s.input_bits);
-    CHECK(r.modules.at("tessera_input_glb").flops == 0);
+    // ... and their only flops are the read-data registers, one word per read port.
+    CHECK(r.modules.at("tessera_input_glb").flops == s.input.groups(s.rows, s.cols) * s.input_bits);
     CHECK(r.modules.at("tessera_output_glb").memory_bits == s.output_depth * s.acc_bits);
     CHECK(top.total_memory_bits >= (s.input_depth * s.input_bits + s.weight_depth * s.weight_bits +
                                     s.output_depth * s.acc_bits + s.bias_depth * s.acc_bits));
