@@ -80,12 +80,15 @@ Modules emit_buffers(const DesignSpec &d) {
       << "  output logic [" << go * d.acc_bits << "-1:0] read_data\n"
       << ");\n"
       << "  logic [" << d.acc_bits << "-1:0] mem [0:" << d.output_depth << "-1];\n"
-      << "  // Write ports unrolled: Verilator does not unroll long loops of array writes.\n"
-      << "  always_ff @(posedge clk) begin\n";
-    for (int64_t p = 0; p < go; ++p)
-        o << "    if (write_enable[" << p << "]) mem[write_addr[" << p * ob << " +: " << ob
-          << "]] <= write_data[" << p * d.acc_bits << " +: " << d.acc_bits << "];\n";
-    o << "  end\n" << read_ports(go, ob, d.acc_bits) << "endmodule\n";
+      // One process per write port: the ports never write the same word in a cycle (distinct
+      // output elements), and separate processes leave Yosys no write priorities to resolve
+      // (with one process, opt_mem_priority takes many minutes for 256 ports).
+      << "  for (genvar p = 0; p < " << go << "; p++) begin : write_port\n"
+      << "    always_ff @(posedge clk)\n"
+      << "      if (write_enable[p]) mem[write_addr[p*" << ob << " +: " << ob << "]] <= write_data[p*"
+      << d.acc_bits << " +: " << d.acc_bits << "];\n"
+      << "  end\n"
+      << read_ports(go, ob, d.acc_bits) << "endmodule\n";
     modules.emplace_back("tessera_output_glb", o.str());
     return modules;
 }

@@ -16,10 +16,9 @@ module tessera_output_glb (
   output logic [64-1:0] read_data
 );
   logic [32-1:0] mem [0:64-1];
-  // Write ports unrolled: Verilator does not unroll long loops of array writes.
-  always_ff @(posedge clk) begin
-    if (write_enable[0]) mem[write_addr[0 +: 6]] <= write_data[0 +: 32];
-    if (write_enable[1]) mem[write_addr[6 +: 6]] <= write_data[32 +: 32];
+  for (genvar p = 0; p < 2; p++) begin : write_port
+    always_ff @(posedge clk)
+      if (write_enable[p]) mem[write_addr[p*6 +: 6]] <= write_data[p*32 +: 32];
   end
   for (genvar p = 0; p < 2; p++) begin : read_port
     logic [32-1:0] data;
