@@ -95,11 +95,13 @@ std::string emit_array(const DesignSpec &d) {
               << "  );\n";
             members[group_of(d.output, d, r, c)].push_back("acc_" + n);
         }
-    o << "  // Output lane groups: sum of the accumulators of their PEs.\n";
+    // One block, not one assign per group: Verilator would chain those into wide concatenations.
+    o << "  // Output lane groups: sum of the accumulators of their PEs.\n"
+      << "  always_comb begin\n";
     for (int64_t g = 0; g < go; ++g)
-        o << "  assign output_sums[" << g * d.acc_bits << " +: " << d.acc_bits
+        o << "    output_sums[" << g * d.acc_bits << " +: " << d.acc_bits
           << "] = " << adder_tree(members[g], 0, members[g].size()) << ";\n";
-    o << "endmodule\n";
+    o << "  end\nendmodule\n";
     return o.str();
 }
 

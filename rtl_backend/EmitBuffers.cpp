@@ -17,12 +17,12 @@ namespace {
 
 std::string read_ports(int64_t ports, int addr_bits, int width) {
     std::ostringstream o;
+    // Each port's read register is its slice of read_data (no per-port wires to concatenate:
+    // Verilator would copy the wide vector once per port every cycle).
     o << "  for (genvar p = 0; p < " << ports << "; p++) begin : read_port\n"
-      << "    logic [" << width << "-1:0] data;\n"
       << "    always_ff @(posedge clk)\n"
-      << "      if (read_enable[p]) data <= mem[read_addr[p*" << addr_bits << " +: " << addr_bits
-      << "]];\n"
-      << "    assign read_data[p*" << width << " +: " << width << "] = data;\n"
+      << "      if (read_enable[p]) read_data[p*" << width << " +: " << width << "] <= mem[read_addr[p*"
+      << addr_bits << " +: " << addr_bits << "]];\n"
       << "  end\n";
     return o.str();
 }
@@ -69,7 +69,8 @@ Modules emit_buffers(const DesignSpec &d) {
     o << "// Output global buffer (partial sums of the O tile): " << d.output_depth << " words x "
       << d.acc_bits << " bits, " << go << " write port" << (go > 1 ? "s" : "") << " and " << go
       << " read port" << (go > 1 ? "s" : "") << "\n"
-      << "// (one pair per output lane group; read port 0 also serves the drain).\n"
+      << "// (one pair per output lane group); read port 0 also serves the drain (never at the same\n"
+      << "// time: the drain follows a pipeline flush).\n"
       << "module tessera_output_glb (\n"
       << "  input  logic clk,\n"
       << "  input  logic [" << go << "-1:0] write_enable,\n"
@@ -77,6 +78,8 @@ Modules emit_buffers(const DesignSpec &d) {
       << "  input  logic [" << go * d.acc_bits << "-1:0] write_data,\n"
       << "  input  logic [" << go << "-1:0] read_enable,\n"
       << "  input  logic [" << go * ob << "-1:0] read_addr,\n"
+      << "  input  logic drain_read,\n"
+      << "  input  logic [" << ob << "-1:0] drain_addr,\n"
       << "  output logic [" << go * d.acc_bits << "-1:0] read_data\n"
       << ");\n"
       << "  logic [" << d.acc_bits << "-1:0] mem [0:" << d.output_depth << "-1];\n"
@@ -88,7 +91,17 @@ Modules emit_buffers(const DesignSpec &d) {
       << "      if (write_enable[p]) mem[write_addr[p*" << ob << " +: " << ob << "]] <= write_data[p*"
       << d.acc_bits << " +: " << d.acc_bits << "];\n"
       << "  end\n"
-      << read_ports(go, ob, d.acc_bits) << "endmodule\n";
+      << "  always_ff @(posedge clk)\n"
+      << "    if (read_enable[0] || drain_read)\n"
+      << "      read_data[0 +: " << d.acc_bits << "] <= mem[drain_read ? drain_addr : read_addr[0 +: " << ob
+      << "]];\n";
+    if (go > 1)
+        o << "  for (genvar p = 1; p < " << go << "; p++) begin : read_port\n"
+          << "    always_ff @(posedge clk)\n"
+          << "      if (read_enable[p]) read_data[p*" << d.acc_bits << " +: " << d.acc_bits
+          << "] <= mem[read_addr[p*" << ob << " +: " << ob << "]];\n"
+          << "  end\n";
+    o << "endmodule\n";
     modules.emplace_back("tessera_output_glb", o.str());
     return modules;
 }

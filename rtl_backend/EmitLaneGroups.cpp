@@ -42,12 +42,20 @@ std::string lane_groups(const DesignSpec &d, const std::string &tensor, const Te
                 o << "  assign " << n << "_addr = row_offset_" << r << ";\n";
             else
                 o << "  assign " << n << "_addr = group_" << g - 1 << "_addr + col_step;\n";
-            o << "  assign group_addr[" << g * ab << " +: " << ab << "] = " << n << "_addr;\n"
-              << "  assign group_valid[" << g << "] = other_valid";
+        }
+    // The packed outputs are written in one block: as separate assigns, Verilator chains them into
+    // one concatenation per group (quadratic copying of the wide vector every cycle).
+    o << "  always_comb begin\n";
+    for (int64_t r = 0; r < gr; ++r)
+        for (int64_t c = 0; c < gc; ++c) {
+            const int64_t g = r * gc + c;
+            o << "    group_addr[" << g * ab << " +: " << ab << "] = group_" << g << "_addr;\n"
+              << "    group_valid[" << g << "] = other_valid";
             if (p.depends_on_rows) o << " & row_valid[" << r << "]";
             if (p.depends_on_cols) o << " & col_valid[" << c << "]";
             o << ";\n";
         }
+    o << "  end\n";
     return o.str() + "endmodule\n";
 }
 

@@ -10,24 +10,6 @@
 
 namespace tessera::rtl {
 
-namespace {
-
-// Output buffer read ports: partial sums per group, port 0 shared with the drain.
-std::string output_read_ports(int64_t go, int oab) {
-    std::ostringstream o;
-    if (go == 1) {
-        o << "  assign output_read = psum_read | dma_output_read;\n"
-          << "  assign output_read_addr = dma_output_read ? dma_output_read_addr : c1_output_addr;\n";
-    } else {
-        o << "  assign output_read = {psum_read[" << go - 1 << ":1], psum_read[0] | dma_output_read};\n"
-          << "  assign output_read_addr = {c1_output_addr[" << go * oab - 1 << ":" << oab << "],\n"
-          << "      dma_output_read ? dma_output_read_addr : c1_output_addr[" << oab - 1 << ":0]};\n";
-    }
-    return o.str();
-}
-
-}  // namespace
-
 std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
                   go = d.output.groups(d.rows, d.cols);
@@ -235,11 +217,8 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
     .block_start(c1_issue && c1_block_start), .mac_other_valid(c1_issue && c1_mac_other_valid),
     .mac_row_valid(c1_row_valid), .mac_col_valid(c1_col_valid), .output_sums(output_sums));
 
-  logic [${GO}-1:0] psum_read, output_read;
-  logic [${GO}*${OAB}-1:0] output_read_addr;
+  logic [${GO}-1:0] psum_read;
   assign psum_read = {${GO}{c1_issue && c1_block_end && !c1_block_first}} & c1_output_valid;
-  // Read port 0 also serves the drain (never at the same time: the drain follows a flush).
-${OUTPUT_READ_PORTS}
   // ---- C2: reduce, add the partial sum, write the output buffer ----
   logic c2_block_end, c2_block_first;
   logic [${GO}-1:0] c2_output_valid;
@@ -253,14 +232,15 @@ ${OUTPUT_READ_PORTS}
   logic [${GO}-1:0] output_write;
   logic [${GO}*${ACC}-1:0] output_write_data;
   assign output_write = {${GO}{c2_block_end}} & c2_output_valid;
-  for (genvar g = 0; g < ${GO}; g++) begin : output_group
-    assign output_write_data[g*${ACC} +: ${ACC}] = output_sums[g*${ACC} +: ${ACC}]
-        + (c2_block_first ? '0 : output_read_data[g*${ACC} +: ${ACC}]);
-  end
+  // One block, not one assign per group: Verilator would chain those into wide concatenations.
+  always_comb
+    for (int g = 0; g < ${GO}; g++)
+      output_write_data[g*${ACC} +: ${ACC}] = output_sums[g*${ACC} +: ${ACC}]
+          + (c2_block_first ? '0 : output_read_data[g*${ACC} +: ${ACC}]);
   tessera_output_glb output_glb (
     .clk(clk), .write_enable(output_write), .write_addr(c2_output_addr),
-    .write_data(output_write_data), .read_enable(output_read), .read_addr(output_read_addr),
-    .read_data(output_read_data));
+    .write_data(output_write_data), .read_enable(psum_read), .read_addr(c1_output_addr),
+    .drain_read(dma_output_read), .drain_addr(dma_output_read_addr), .read_data(output_read_data));
 
   // ---- performance counters and config read port ----
   tessera_counters counters (
@@ -289,7 +269,6 @@ endmodule
                {"COLS", std::to_string(d.cols)},
                {"ROW_ACTIVE", row_active_used ? "\n    .row_active(row_active)," : ""},
                {"COL_ACTIVE", col_active_used ? "\n    .col_active(col_active)," : ""},
-               {"OUTPUT_READ_PORTS", output_read_ports(go, oab)},
                {"COUNTER_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
                {"COUNTER_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}});
     return o.str();

@@ -324,14 +324,8 @@ module golden_os_xy_2x2 (
     .block_start(c1_issue && c1_block_start), .mac_other_valid(c1_issue && c1_mac_other_valid),
     .mac_row_valid(c1_row_valid), .mac_col_valid(c1_col_valid), .output_sums(output_sums));
 
-  logic [4-1:0] psum_read, output_read;
-  logic [4*5-1:0] output_read_addr;
+  logic [4-1:0] psum_read;
   assign psum_read = {4{c1_issue && c1_block_end && !c1_block_first}} & c1_output_valid;
-  // Read port 0 also serves the drain (never at the same time: the drain follows a flush).
-  assign output_read = {psum_read[3:1], psum_read[0] | dma_output_read};
-  assign output_read_addr = {c1_output_addr[19:5],
-      dma_output_read ? dma_output_read_addr : c1_output_addr[4:0]};
-
   // ---- C2: reduce, add the partial sum, write the output buffer ----
   logic c2_block_end, c2_block_first;
   logic [4-1:0] c2_output_valid;
@@ -345,14 +339,15 @@ module golden_os_xy_2x2 (
   logic [4-1:0] output_write;
   logic [4*32-1:0] output_write_data;
   assign output_write = {4{c2_block_end}} & c2_output_valid;
-  for (genvar g = 0; g < 4; g++) begin : output_group
-    assign output_write_data[g*32 +: 32] = output_sums[g*32 +: 32]
-        + (c2_block_first ? '0 : output_read_data[g*32 +: 32]);
-  end
+  // One block, not one assign per group: Verilator would chain those into wide concatenations.
+  always_comb
+    for (int g = 0; g < 4; g++)
+      output_write_data[g*32 +: 32] = output_sums[g*32 +: 32]
+          + (c2_block_first ? '0 : output_read_data[g*32 +: 32]);
   tessera_output_glb output_glb (
     .clk(clk), .write_enable(output_write), .write_addr(c2_output_addr),
-    .write_data(output_write_data), .read_enable(output_read), .read_addr(output_read_addr),
-    .read_data(output_read_data));
+    .write_data(output_write_data), .read_enable(psum_read), .read_addr(c1_output_addr),
+    .drain_read(dma_output_read), .drain_addr(dma_output_read_addr), .read_data(output_read_data));
 
   // ---- performance counters and config read port ----
   tessera_counters counters (

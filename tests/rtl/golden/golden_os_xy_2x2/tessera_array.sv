@@ -69,8 +69,10 @@ module tessera_array (
     .acc(acc_r1_c1)
   );
   // Output lane groups: sum of the accumulators of their PEs.
-  assign output_sums[0 +: 32] = acc_r0_c0;
-  assign output_sums[32 +: 32] = acc_r0_c1;
-  assign output_sums[64 +: 32] = acc_r1_c0;
-  assign output_sums[96 +: 32] = acc_r1_c1;
+  always_comb begin
+    output_sums[0 +: 32] = acc_r0_c0;
+    output_sums[32 +: 32] = acc_r0_c1;
+    output_sums[64 +: 32] = acc_r1_c0;
+    output_sums[96 +: 32] = acc_r1_c1;
+  end
 endmodule

@@ -18,9 +18,7 @@ module tessera_bias_table (
   always_ff @(posedge clk)
     if (write_enable) mem[write_addr] <= write_data;
   for (genvar p = 0; p < 1; p++) begin : read_port
-    logic [32-1:0] data;
     always_ff @(posedge clk)
-      if (read_enable[p]) data <= mem[read_addr[p*2 +: 2]];
-    assign read_data[p*32 +: 32] = data;
+      if (read_enable[p]) read_data[p*32 +: 32] <= mem[read_addr[p*2 +: 2]];
   end
 endmodule

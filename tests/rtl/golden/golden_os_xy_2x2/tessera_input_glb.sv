@@ -18,9 +18,7 @@ module tessera_input_glb (
   always_ff @(posedge clk)
     if (write_enable) mem[write_addr] <= write_data;
   for (genvar p = 0; p < 4; p++) begin : read_port
-    logic [8-1:0] data;
     always_ff @(posedge clk)
-      if (read_enable[p]) data <= mem[read_addr[p*7 +: 7]];
-    assign read_data[p*8 +: 8] = data;
+      if (read_enable[p]) read_data[p*8 +: 8] <= mem[read_addr[p*7 +: 7]];
   end
 endmodule

@@ -5,7 +5,8 @@
 // Do not edit: regenerate with `tessera compile`.
 
 // Output global buffer (partial sums of the O tile): 24 words x 32 bits, 4 write ports and 4 read ports
-// (one pair per output lane group; read port 0 also serves the drain).
+// (one pair per output lane group); read port 0 also serves the drain (never at the same
+// time: the drain follows a pipeline flush).
 module tessera_output_glb (
   input  logic clk,
   input  logic [4-1:0] write_enable,
@@ -13,6 +14,8 @@ module tessera_output_glb (
   input  logic [128-1:0] write_data,
   input  logic [4-1:0] read_enable,
   input  logic [20-1:0] read_addr,
+  input  logic drain_read,
+  input  logic [5-1:0] drain_addr,
   output logic [128-1:0] read_data
 );
   logic [32-1:0] mem [0:24-1];
@@ -20,10 +23,11 @@ module tessera_output_glb (
     always_ff @(posedge clk)
       if (write_enable[p]) mem[write_addr[p*5 +: 5]] <= write_data[p*32 +: 32];
   end
-  for (genvar p = 0; p < 4; p++) begin : read_port
-    logic [32-1:0] data;
+  always_ff @(posedge clk)
+    if (read_enable[0] || drain_read)
+      read_data[0 +: 32] <= mem[drain_read ? drain_addr : read_addr[0 +: 5]];
+  for (genvar p = 1; p < 4; p++) begin : read_port
     always_ff @(posedge clk)
-      if (read_enable[p]) data <= mem[read_addr[p*5 +: 5]];
-    assign read_data[p*32 +: 32] = data;
+      if (read_enable[p]) read_data[p*32 +: 32] <= mem[read_addr[p*5 +: 5]];
   end
 endmodule

@@ -21,18 +21,20 @@ module tessera_output_lanes (
   assign row_offset_1 = row_offset_0 + row_step;
   logic [5-1:0] group_0_addr;
   assign group_0_addr = row_offset_0;
-  assign group_addr[0 +: 5] = group_0_addr;
-  assign group_valid[0] = other_valid & row_valid[0] & col_valid[0];
   logic [5-1:0] group_1_addr;
   assign group_1_addr = group_0_addr + col_step;
-  assign group_addr[5 +: 5] = group_1_addr;
-  assign group_valid[1] = other_valid & row_valid[0] & col_valid[1];
   logic [5-1:0] group_2_addr;
   assign group_2_addr = row_offset_1;
-  assign group_addr[10 +: 5] = group_2_addr;
-  assign group_valid[2] = other_valid & row_valid[1] & col_valid[0];
   logic [5-1:0] group_3_addr;
   assign group_3_addr = group_2_addr + col_step;
-  assign group_addr[15 +: 5] = group_3_addr;
-  assign group_valid[3] = other_valid & row_valid[1] & col_valid[1];
+  always_comb begin
+    group_addr[0 +: 5] = group_0_addr;
+    group_valid[0] = other_valid & row_valid[0] & col_valid[0];
+    group_addr[5 +: 5] = group_1_addr;
+    group_valid[1] = other_valid & row_valid[0] & col_valid[1];
+    group_addr[10 +: 5] = group_2_addr;
+    group_valid[2] = other_valid & row_valid[1] & col_valid[0];
+    group_addr[15 +: 5] = group_3_addr;
+    group_valid[3] = other_valid & row_valid[1] & col_valid[1];
+  end
 endmodule

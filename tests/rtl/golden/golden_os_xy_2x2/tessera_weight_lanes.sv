@@ -15,6 +15,8 @@ module tessera_weight_lanes (
   assign row_offset_0 = glb_addr;
   logic [7-1:0] group_0_addr;
   assign group_0_addr = row_offset_0;
-  assign group_addr[0 +: 7] = group_0_addr;
-  assign group_valid[0] = other_valid;
+  always_comb begin
+    group_addr[0 +: 7] = group_0_addr;
+    group_valid[0] = other_valid;
+  end
 endmodule

@@ -19,10 +19,12 @@ module tessera_input_lanes (
   assign row_offset_1 = row_offset_0 + row_step;
   logic [8-1:0] group_0_addr;
   assign group_0_addr = row_offset_0;
-  assign group_addr[0 +: 8] = group_0_addr;
-  assign group_valid[0] = other_valid & row_valid[0];
   logic [8-1:0] group_1_addr;
   assign group_1_addr = row_offset_1;
-  assign group_addr[8 +: 8] = group_1_addr;
-  assign group_valid[1] = other_valid & row_valid[1];
+  always_comb begin
+    group_addr[0 +: 8] = group_0_addr;
+    group_valid[0] = other_valid & row_valid[0];
+    group_addr[8 +: 8] = group_1_addr;
+    group_valid[1] = other_valid & row_valid[1];
+  end
 endmodule

@@ -17,10 +17,12 @@ module tessera_output_lanes (
   assign row_offset_0 = glb_addr;
   logic [6-1:0] group_0_addr;
   assign group_0_addr = row_offset_0;
-  assign group_addr[0 +: 6] = group_0_addr;
-  assign group_valid[0] = other_valid & col_valid[0];
   logic [6-1:0] group_1_addr;
   assign group_1_addr = group_0_addr + col_step;
-  assign group_addr[6 +: 6] = group_1_addr;
-  assign group_valid[1] = other_valid & col_valid[1];
+  always_comb begin
+    group_addr[0 +: 6] = group_0_addr;
+    group_valid[0] = other_valid & col_valid[0];
+    group_addr[6 +: 6] = group_1_addr;
+    group_valid[1] = other_valid & col_valid[1];
+  end
 endmodule
