@@ -158,6 +158,18 @@ std::string join(const std::vector<std::string> &v) {
 
 }  // namespace
 
+std::vector<std::string> spatial_mappings(const ir::LayerSpec &l) {
+    static const std::map<std::string, std::string> letter = {
+        {"n", "N"}, {"k", "K"}, {"c", "C"}, {"y", "Y"}, {"x", "X"}, {"r", "FY"}, {"s", "FX"}};
+    std::vector<std::string> out;
+    const auto dims = layer_dims(l);
+    for (const auto &row : dims)
+        for (const auto &col : dims)
+            if (row != col) out.push_back(letter.at(row) + "|" + letter.at(col));
+    for (const auto &d : dims) out.push_back(letter.at(d));
+    return out;
+}
+
 std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) {
     if (req.rows < 1 || req.cols < 1 || req.rows > 256 || req.cols > 256)
         throw UserError("array " + std::to_string(req.rows) + "x" + std::to_string(req.cols) +

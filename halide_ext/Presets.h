@@ -7,10 +7,15 @@
 #include "ir/AcceleratorIR.h"
 
 #include <string>
+#include <vector>
 
 namespace tessera {
 
 // The schedule text for `layer` under the preset in `request` (spatial and/or dataflow, array).
 std::string preset_schedule(const ir::LayerSpec &layer, const ScheduleRequest &request);
+
+// Every spatial mapping of `layer` in preset notation: each ordered pair of its dims ("C|K") and
+// each single dim ("K", a 1-D array), for callers that search for one that fits a given array.
+std::vector<std::string> spatial_mappings(const ir::LayerSpec &layer);
 
 }  // namespace tessera

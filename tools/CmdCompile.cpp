@@ -3,6 +3,7 @@
 // README. One design runs every layer that fits it (docs/rtl.md).
 #include "Commands.h"
 #include "LayerOptions.h"
+#include "Presets.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
 #include "ir/Json.h"
@@ -17,6 +18,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 namespace tessera::cli {
 
@@ -63,6 +65,48 @@ void print_synth(std::ostream &out, const rtl::SynthReport &r) {
 
 }  // namespace
 
+// A preset maps some layers onto another interconnect than the design's (under `os`, a network's
+// convolutions map Y|X but its fc maps N|K). Such a layer is tried with every other spatial mapping
+// on the design's array (same dataflow, same buffer budget) and keeps the fastest that runs on the
+// design, the design growing its buffers for it if needed.
+void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &sel,
+                  const ir::Architecture &arch, const std::string &top) {
+    if (!sel.schedule_file.empty() || !sel.generator.empty()) return;  // the user's own schedule
+    auto design_of = [&](size_t replaced, const ir::AcceleratorIR *with) {
+        std::vector<ir::AcceleratorIR> irs;
+        for (size_t i = 0; i < selected.size(); ++i) irs.push_back(i == replaced ? *with : selected[i].ir);
+        return rtl::design_for(irs, arch, top);
+    };
+    const rtl::DesignSpec design = design_of(selected.size(), nullptr);
+    for (size_t i = 0; i < selected.size(); ++i) {
+        SelectedLayer &s = selected[i];
+        const std::string why = rtl::why_not_fits(design, s.ir);
+        if (why.empty()) continue;
+        std::optional<ir::AcceleratorIR> best;
+        int64_t best_cycles = 0;
+        std::string best_mapping;
+        for (const std::string &mapping : spatial_mappings(s.layer)) {
+            ScheduleRequest req = schedule_request(sel);
+            req.spatial = mapping;
+            req.rows = mapping.find('|') == std::string::npos ? 1 : design.rows;
+            req.cols = design.cols;
+            try {
+                const ir::AcceleratorIR candidate = lower_to_ir(s.layer, req);
+                if (!rtl::why_not_fits(design_of(i, &candidate), candidate).empty()) continue;
+                const int64_t cycles = model::Model(candidate, arch).evaluate().cycles.total;
+                if (!best || cycles < best_cycles) best = candidate, best_cycles = cycles, best_mapping = mapping;
+            } catch (const std::exception &) {
+                continue;  // a mapping this layer cannot take
+            }
+        }
+        if (!best) continue;  // reported as not fitting below
+        std::cerr << "tessera compile: note: layer " << s.layer.name << " does not fit the design as "
+                  << "the preset maps it (" << why << "); mapped as '" << best_mapping << "' on "
+                  << best->mapping.array_rows() << "x" << best->mapping.array_cols() << " instead\n";
+        s.ir = *best;
+    }
+}
+
 int run_compile(const Args &args) {
     LayerSelection sel;
     std::string arch_name = "default", out_dir, top = "tessera_accel";
@@ -89,11 +133,14 @@ int run_compile(const Args &args) {
     const ir::Architecture arch = ir::load_architecture(arch_name);
     if (vm["array"].defaulted()) sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
     if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->size_bytes;
-    const auto selected = lower_selection(sel);
-
-    std::vector<ir::AcceleratorIR> irs;
-    for (const auto &s : selected) irs.push_back(s.ir);
-    rtl::DesignSpec spec = rtl::design_for(irs, arch, top);
+    auto selected = lower_selection(sel);
+    auto design_of = [&] {
+        std::vector<ir::AcceleratorIR> irs;
+        for (const auto &s : selected) irs.push_back(s.ir);
+        return rtl::design_for(irs, arch, top);
+    };
+    remap_to_fit(selected, sel, arch, top);
+    rtl::DesignSpec spec = design_of();
     spec.schedule = schedule_description(sel, selected);
     const rtl::RtlDesign design = rtl::generate_rtl(spec);
     if (const ir::MemoryLevel *glb = arch.level("GLB"); glb && glb->size_bytes > 0 && spec.buffer_bytes() > glb->size_bytes)

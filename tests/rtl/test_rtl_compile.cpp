@@ -92,8 +92,11 @@ TEST_CASE("compile is deterministic: a rerun writes byte-identical files", "[rtl
     REQUIRE(ra.status == 0);
     REQUIRE(rb.status == 0);
     CHECK(read_tree(a) == read_tree(b));
-    // fc maps N|K under os, the convolutions Y|X: it gets a clear message, the others a config.
-    CHECK(ra.output.find("layer /fc/Gemm does not fit the design") != std::string::npos);
+    // fc maps N|K under os, the convolutions Y|X: fc is remapped onto the design's interconnect
+    // (1-D along the columns over n) and every layer gets a config.
+    CHECK(ra.output.find("layer /fc/Gemm does not fit the design as the preset maps it") != std::string::npos);
+    CHECK(ra.output.find("mapped as 'N' on 1x8") != std::string::npos);
+    CHECK(ra.output.find("21 of 21 layer config(s)") != std::string::npos);
     fs::remove_all(a);
     fs::remove_all(b);
 }
