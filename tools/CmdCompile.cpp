@@ -193,6 +193,7 @@ int run_compile(const Args &args) {
     if (fitting == 0) throw UserError("no layer fits the generated design");
 
     nlohmann::json report = {{"design", rtl::to_json(spec)},
+                             {"architecture", ir::to_json(arch)},  // simulate prices energy with it
                              {"files", nlohmann::json::array()},
                              {"layers", layers_json}};
     for (const auto &f : design.files) report["files"].push_back("rtl/" + f.first);
