@@ -92,10 +92,7 @@ ir::LayerSpec spec_from_params(const std::string &generator,
             }
             throw UserError("generator param " + key + "=" + value + ": not an integer");
         }
-        int64_t *field = key == "N" ? &s.N : key == "C" ? &s.C : key == "K" ? &s.K
-                       : key == "H" ? &s.H : key == "W" ? &s.W : key == "R" ? &s.R
-                       : key == "S" ? &s.S : key == "stride" ? &s.stride
-                       : key == "pad" ? &s.pad : key == "groups" ? &s.groups : nullptr;
+        int64_t *field = s.shape_field(key);
         if (field) *field = v;
         else if (key == "shift") s.requant_shift = int(v);
         else if (key == "has_bias" || key == "relu") (key == "has_bias" ? s.bias : s.relu) = v != 0;

@@ -20,13 +20,6 @@ using namespace Halide::Internal;
 
 namespace {
 
-std::string first_line_of(const std::string &what) {
-    std::string s = what;
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    const auto nl = s.rfind('\n');
-    return nl == std::string::npos ? s : s.substr(nl + 1);
-}
-
 // GeneratorBase::build_pipeline() (generate + schedule, no compilation) is protected; GenGen
 // reaches it as a friend. Naming it through a derived class is the standard way in.
 struct GeneratorAccess : GeneratorBase {
@@ -59,7 +52,7 @@ BuiltPipeline build_generator(const std::string &name, const std::map<std::strin
                             " outputs; a layer has one");
         b.output = p.outputs()[0];
     } catch (const CompileError &e) {
-        throw UserError("generator " + name + ": " + first_line_of(e.what()));
+        throw UserError("generator " + name + ": " + halide_error_line(e.what()));
     }
     return b;
 }
@@ -104,7 +97,7 @@ ir::AcceleratorIR lower_scheduled(const Func &output, const ir::LayerSpec &layer
     try {
         lowered = lower_partially(output);
     } catch (const CompileError &e) {
-        throw UserError("Halide rejects the schedule: " + first_line_of(e.what()));
+        throw UserError("Halide rejects the schedule: " + halide_error_line(e.what()));
     }
     // TESSERA_DUMP_STMT=1 shows the partially lowered loop nest the extraction reads.
     if (const char *dump = getenv("TESSERA_DUMP_STMT"); dump && *dump == '1')

@@ -134,10 +134,7 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
             throw UserError("malformed layer spec '" + spec + "': '" + item + "' is not KEY=VALUE");
         const std::string key = item.substr(0, eq);
         const int64_t v = to_int(item.substr(eq + 1), "layer spec key " + key, -1);
-        int64_t *field = key == "N" ? &l.N : key == "C" ? &l.C : key == "K" ? &l.K
-                       : key == "H" ? &l.H : key == "W" ? &l.W : key == "R" ? &l.R
-                       : key == "S" ? &l.S : key == "stride" ? &l.stride
-                       : key == "pad" ? &l.pad : key == "groups" ? &l.groups : nullptr;
+        int64_t *field = l.shape_field(key);
         if (key == "shift") l.requant_shift = int(v);
         else if (key == "bias" || key == "relu") (key == "bias" ? l.bias : l.relu) = v != 0;
         else if (!field)

@@ -317,10 +317,7 @@ private:
             schedule_call(m, *f, a);
             return *f;
         } catch (const CompileError &e) {
-            std::string what = e.what();
-            while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
-            const auto nl = what.rfind('\n');
-            fail(m, "Halide rejects ." + m.text + "(): " + (nl == std::string::npos ? what : what.substr(nl + 1)));
+            fail(m, "Halide rejects ." + m.text + "(): " + halide_error_line(e.what()));
         }
     }
 };

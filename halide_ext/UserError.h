@@ -10,4 +10,11 @@ struct UserError : std::runtime_error {
     explicit UserError(const std::string &msg) : std::runtime_error(msg) {}
 };
 
+// The line of a Halide error message that names the problem (its last non-empty line).
+inline std::string halide_error_line(std::string what) {
+    while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+    const auto nl = what.rfind('\n');
+    return nl == std::string::npos ? what : what.substr(nl + 1);
+}
+
 }  // namespace tessera

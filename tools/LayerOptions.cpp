@@ -59,8 +59,6 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
     } catch (const std::exception &) {
         throw UserError("--array '" + sel.array + "' is not ROWSxCOLS (e.g. 16x16)");
     }
-    if (req.rows < 1 || req.cols < 1 || req.rows > 256 || req.cols > 256)
-        throw UserError("--array " + sel.array + " is out of range: rows and columns must be 1..256");
     if (!sel.schedule_file.empty()) {
         if (!sel.spatial.empty() || !sel.dataflow.empty())
             throw UserError("give either --schedule or a preset (--spatial/--dataflow), not both");

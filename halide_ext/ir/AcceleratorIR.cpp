@@ -17,6 +17,12 @@ int LayerSpec::effective_shift() const {
 
 int64_t LayerSpec::macs() const { return N * K * out_h() * out_w() * R * S * (C / groups); }
 
+int64_t *LayerSpec::shape_field(const std::string &key) {
+    return key == "N" ? &N : key == "C" ? &C : key == "K" ? &K : key == "H" ? &H : key == "W" ? &W
+         : key == "R" ? &R : key == "S" ? &S : key == "stride" ? &stride : key == "pad" ? &pad
+         : key == "groups" ? &groups : nullptr;
+}
+
 bool LayerSpec::operator==(const LayerSpec &o) const {
     return name == o.name && type == o.type && N == o.N && C == o.C && K == o.K && H == o.H &&
            W == o.W && R == o.R && S == o.S && stride == o.stride && pad == o.pad &&

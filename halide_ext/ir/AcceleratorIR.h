@@ -24,6 +24,8 @@ struct LayerSpec {
     int64_t reduction_size() const;  // C/groups * R * S
     int effective_shift() const;
     int64_t macs() const;            // N*K*P*Q*R*S*C/groups
+    // The shape field a key names (N C K H W R S stride pad groups), nullptr for any other key.
+    int64_t *shape_field(const std::string &key);
     bool operator==(const LayerSpec &) const;
 };
 
