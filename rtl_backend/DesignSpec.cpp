@@ -4,6 +4,7 @@
 #include "UserError.h"
 #include "ir/Analysis.h"
 #include "ir/Timing.h"
+#include "ir/Validate.h"
 
 #include <algorithm>
 #include <sstream>
@@ -20,9 +21,12 @@ int DesignSpec::loop_bits() const { return bits_for(loops + 1); }
 int DesignSpec::dim_bits() const { return bits_for(dims); }
 
 int64_t DesignSpec::buffer_bytes() const {
-    auto bytes = [](int64_t words, int bits) { return words * ((bits + 7) / 8); };
-    return bytes(input_depth, input_bits) + bytes(weight_depth, weight_bits) + bytes(output_depth, acc_bits) +
-           bytes(bias_depth, acc_bits);
+    auto bytes = [](int64_t words, int bits, bool two_banks) {
+        return words * ((bits + 7) / 8) * (two_banks ? 2 : 1);
+    };
+    return bytes(input_depth, input_bits, input_double_buffered) +
+           bytes(weight_depth, weight_bits, weight_double_buffered) +
+           bytes(output_depth, acc_bits, output_double_buffered) + bytes(bias_depth, acc_bits, false);
 }
 
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) {
@@ -174,6 +178,14 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     d.acc_bits = first.acc_bits;
     d.out_bits = first.post.out_bits;
     d.schedule = layers.front().mapping.schedule;
+    // Double buffering follows the architecture level each buffer is placed on.
+    const ir::NestAnalysis shape_nest = ir::analyze(*shape_from);
+    auto double_buffered = [&](ir::TensorRole role) {
+        return arch.levels[size_t(ir::buffer_level(arch, *shape_nest.access(role).buffer))].double_buffered;
+    };
+    d.input_double_buffered = double_buffered(ir::TensorRole::Input);
+    d.weight_double_buffered = double_buffered(ir::TensorRole::Weight);
+    d.output_double_buffered = double_buffered(ir::TensorRole::Output);
     int64_t max_dim = 1;
     for (const auto &l : layers) {
         // Layers that need another interconnect do not size this design (they do not run on it).
@@ -222,9 +234,9 @@ nlohmann::json to_json(const DesignSpec &d) {
             {"dim_slots", d.dims},
             {"index_bits", d.index_bits},
             {"buffers",
-             {{"I", {{"words", d.input_depth}, {"bits", d.input_bits}}},
-              {"W", {{"words", d.weight_depth}, {"bits", d.weight_bits}}},
-              {"O", {{"words", d.output_depth}, {"bits", d.acc_bits}}},
+             {{"I", {{"words", d.input_depth}, {"bits", d.input_bits}, {"double_buffered", d.input_double_buffered}}},
+              {"W", {{"words", d.weight_depth}, {"bits", d.weight_bits}, {"double_buffered", d.weight_double_buffered}}},
+              {"O", {{"words", d.output_depth}, {"bits", d.acc_bits}, {"double_buffered", d.output_double_buffered}}},
               {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},

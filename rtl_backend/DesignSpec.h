@@ -36,7 +36,10 @@ struct DesignSpec {
     int loops = 1;                         // temporal loop slots of the controller
     int dims = 1;                          // problem dim slots (predication)
     int coords = 4;                        // tensor coordinates the DMA walks
-    int64_t input_depth = 1, weight_depth = 1, output_depth = 1, bias_depth = 1;  // words
+    int64_t input_depth = 1, weight_depth = 1, output_depth = 1, bias_depth = 1;  // words (per bank)
+    // Double buffered (the architecture's level says so): two banks of depth words; the DMA fills
+    // the next tile (or drains the last one) in one bank while the array works on the other.
+    bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;
     int input_bits = 8, weight_bits = 8, acc_bits = 32, out_bits = 8;
     int index_bits = 16;                   // loop indices, extents, strides, dim indices
     int dram_latency = 4;                  // the DRAM model's latency the DMA is sized for
@@ -45,7 +48,8 @@ struct DesignSpec {
     int loop_bits() const;   // bits of a loop slot number 0..loops
     int dim_bits() const;    // bits of a dim slot number
     int64_t pe_count() const { return rows * cols; }
-    int64_t buffer_bytes() const;  // all on-chip buffers and the bias table
+    int64_t buffer_bytes() const;  // all on-chip buffers (both banks) and the bias table
+    bool prefetches() const { return input_double_buffered || weight_double_buffered; }
 };
 
 int bits_for(int64_t values);  // bits to hold 0 .. values-1 (at least 1)

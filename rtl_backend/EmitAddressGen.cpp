@@ -4,6 +4,9 @@
 //   tile_base = offset + sum over loops outside the buffer of index * coord_step (per coordinate)
 //   tile_addr = DRAM address of tile_base in the dense tensor layout
 // The delta of a loop already subtracts what the loops inside it added before wrapping to 0.
+// A double-buffered operand's generator also latches, when a compute run starts, where its next
+// tile will be (prefetch_base / prefetch_addr: the current tile moved by the delta of the slot that
+// steps when the run ends), for the DMA to fill while the array computes.
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -13,7 +16,7 @@ namespace tessera::rtl {
 
 namespace {
 
-std::string generator(const DesignSpec &d, const std::string &tensor, int ab) {
+std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bool prefetch) {
     const int T = d.loops, C = d.coords;
     std::ostringstream o;
     o << "// Address generator of the " << tensor << " tensor.\n"
@@ -29,8 +32,13 @@ std::string generator(const DesignSpec &d, const std::string &tensor, int ab) {
       << "  input  logic [31:0] init_addr,\n"
       << "  output logic [" << ab << "-1:0] glb_addr,\n"
       << "  output logic [" << C * 32 << "-1:0] tile_base,\n"
-      << "  output logic [31:0] tile_addr\n"
-      << ");\n"
+      << "  output logic [31:0] tile_addr" << (prefetch ? ",\n" : "\n");
+    if (prefetch)
+        o << "  input  logic [" << T << "-1:0] run_step,\n"
+          << "  input  logic run_start,\n"
+          << "  output logic [" << C * 32 << "-1:0] prefetch_base,\n"
+          << "  output logic [31:0] prefetch_addr\n";
+    o << ");\n"
       << "  logic [" << ab << "-1:0] glb_step;\n"
       << "  logic [" << C * 32 << "-1:0] base_step;\n"
       << "  logic [31:0] addr_step;\n"
@@ -56,17 +64,40 @@ std::string generator(const DesignSpec &d, const std::string &tensor, int ab) {
         o << "      tile_base[" << c * 32 << " +: 32] <= tile_base[" << c * 32 << " +: 32] + base_step["
           << c * 32 << " +: 32];\n";
     o << "      tile_addr <= tile_addr + addr_step;\n"
-      << "    end\n"
-      << "endmodule\n";
+      << "    end\n";
+    if (prefetch) {
+        o << "\n  // Where the next tile is: the slot that steps at the end of this run moves the base.\n"
+          << "  logic [" << C * 32 << "-1:0] run_base_step;\n"
+          << "  logic [31:0] run_addr_step;\n"
+          << "  always_comb begin\n"
+          << "    run_base_step = '0;\n"
+          << "    run_addr_step = '0;\n"
+          << "    for (int l = 0; l < " << T << "; l++)\n"
+          << "      if (run_step[l]) begin\n"
+          << "        run_base_step = base_delta[l*" << C * 32 << " +: " << C * 32 << "];\n"
+          << "        run_addr_step = addr_delta[l*32 +: 32];\n"
+          << "      end\n"
+          << "  end\n"
+          << "  always_ff @(posedge clk)\n"
+          << "    if (run_start) begin\n";
+        for (int c = 0; c < C; ++c)
+            o << "      prefetch_base[" << c * 32 << " +: 32] <= tile_base[" << c * 32 << " +: 32] + run_base_step["
+              << c * 32 << " +: 32];\n";
+        o << "      prefetch_addr <= tile_addr + run_addr_step;\n"
+          << "    end\n";
+    }
+    o << "endmodule\n";
     return o.str();
 }
 
 }  // namespace
 
 Modules emit_address_generators(const DesignSpec &d) {
-    return {{"tessera_input_address_generator", generator(d, "input", input_addr_bits(d))},
-            {"tessera_weight_address_generator", generator(d, "weight", weight_addr_bits(d))},
-            {"tessera_output_address_generator", generator(d, "output", output_addr_bits(d))}};
+    return {{"tessera_input_address_generator",
+             generator(d, "input", input_addr_bits(d), d.input_double_buffered)},
+            {"tessera_weight_address_generator",
+             generator(d, "weight", weight_addr_bits(d), d.weight_double_buffered)},
+            {"tessera_output_address_generator", generator(d, "output", output_addr_bits(d), false)}};
 }
 
 }  // namespace tessera::rtl

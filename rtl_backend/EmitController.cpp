@@ -1,7 +1,12 @@
-// The controller: the phase sequencer of docs/hardware.md, "Execution". It loads the bias table,
-// then walks the loop nest: at a tile start it has the DMA refill the input and weight buffers,
-// then issues one compute iteration per cycle until the innermost tile ends, lets the pipeline
-// flush, and has the DMA drain a finished output tile through the post-op to DRAM.
+// The controller: the phase sequencer of docs/hardware.md, "Execution" and "Cycles". It loads the
+// bias table, then walks the loop nest run by run. Before a run it has the DMA fill the buffers
+// whose tile starts there; the run issues one compute iteration per cycle and lets the pipeline
+// flush; a finished output tile is drained through the post-op to DRAM.
+//
+// Double-buffered tensors (DesignSpec) move their transfers into the run: while the array computes
+// run r, the DMA drains the output tile run r-1 finished and fills the operand tiles run r+1 will
+// start, into the banks the array is not using. A run then lasts max(compute, those transfers).
+// Only the first fill and the last drain of a double-buffered tensor stall the array.
 #include "Emitters.h"
 #include "SvText.h"
 #include "ir/Timing.h"
@@ -15,10 +20,25 @@ static_assert(kComputePipelineDepth == ir::kTiming.compute_overhead,
 
 std::string emit_controller(const DesignSpec &d) {
     const int T = d.loops, lb = d.loop_bits();
+    const bool di = d.input_double_buffered, dw = d.weight_double_buffered, dout = d.output_double_buffered;
+    const bool prefetch = d.prefetches();
+    const bool banks = prefetch || dout;
+    auto flag = [](bool b) { return std::string(b ? "1'b1" : "1'b0"); };
+
+    std::string bank_ports;
+    if (di) bank_ports += "  output logic input_bank,             // bank the array reads (the DMA fills the other)\n";
+    if (dw) bank_ports += "  output logic weight_bank,\n";
+    if (dout) bank_ports += "  output logic output_bank,            // bank the array accumulates in\n";
+    std::string bank_reset, bank_toggle;
+    if (di) bank_reset += "      input_bank <= 1'b0;\n", bank_toggle += "      if (fill_input_needed) input_bank <= !input_bank;\n";
+    if (dw) bank_reset += "      weight_bank <= 1'b0;\n", bank_toggle += "      if (fill_weight_needed) weight_bank <= !weight_bank;\n";
+    if (dout) bank_reset += "      output_bank <= 1'b0;\n", bank_toggle += "      if (zero_from[output_tile_from]) output_bank <= !output_bank;\n";
+
     return fill(R"(// Phase sequencer. Per-iteration flags (issue stage of the compute pipeline):
 //   load_input / load_weight: the operand's stationary block starts (PE registers reload)
 //   block_start / block_end:  the output's accumulation block starts / ends
 //   block_first:              first visit of the block's output words (start from 0, no psum read)
+// Double buffered here: input ${DI}, weight ${DW}, output ${DO}.
 module tessera_controller (
   input  logic clk,
   input  logic rst,
@@ -32,14 +52,14 @@ module tessera_controller (
   input  logic [${T}-1:0] at_zero,
   input  logic [${T}:0] zero_from,
   input  logic [${T}:0] last_from,
-  output logic restart,             // loop nest and address generators back to iteration 0
+${RUN_LAST_PORT}  output logic restart,             // loop nest and address generators back to iteration 0
   output logic advance,             // step to the next iteration
   // DMA
-  output logic dma_start,           // one-cycle pulse; channel valid while the phase lasts
+  output logic dma_start,           // one-cycle pulse; channel valid while the job lasts
   output logic [1:0] dma_channel,   // 0 input fill, 1 weight fill, 2 output drain, 3 bias load
-  input  logic dma_done,
+${PREFETCH_PORTS}  input  logic dma_done,
   output logic output_tile_done,    // this iteration completes an output tile (latch its base)
-  // compute issue stage
+${BANK_PORTS}  // compute issue stage
   output logic issue,
   output logic load_input,
   output logic load_weight,
@@ -49,11 +69,18 @@ module tessera_controller (
   output logic busy,
   output logic done
 );
-  localparam logic [2:0] IDLE = 3'd0, SETUP = 3'd1, DMA = 3'd2, COMPUTE = 3'd3, FLUSH = 3'd4,
-                         FINISH = 3'd5;
-  logic [2:0] state;
-  logic [1:0] channel;
+  // BIAS, FILL and DRAIN wait for DMA jobs that stall the array; FLUSH and WAIT end a run (the
+  // pipeline drains, then the jobs overlapped with the run finish).
+  localparam logic [3:0] IDLE = 4'd0, SETUP = 4'd1, BIAS = 4'd2, FILL = 4'd3, COMPUTE = 4'd4,
+                         FLUSH = 4'd5, WAIT = 4'd6, DRAIN = 4'd7, FINISH = 4'd8;
+  // DMA jobs, one bit per channel.
+  localparam logic [3:0] JOB_INPUT = 4'b0001, JOB_WEIGHT = 4'b0010, JOB_DRAIN = 4'b0100,
+                         JOB_BIAS = 4'b1000;
+  localparam logic INPUT_DOUBLE = ${DI}, WEIGHT_DOUBLE = ${DW}, OUTPUT_DOUBLE = ${DO};
+
+  logic [3:0] state, next_state;
   logic drain_pending;   // the last compute run ended an output tile
+  logic drain_deferred;  // ... and, double buffered, its drain runs during the next compute run
   logic nest_done;       // the last iteration has been issued
   logic [1:0] flush_count;
 
@@ -72,78 +99,123 @@ module tessera_controller (
   assign block_end = last_from[output_stationary_from];
   assign block_first = &(at_zero | ~loop_psum_window);
   assign output_tile_done = issue && last_from[output_tile_from];
-  assign dma_channel = channel;
 
-  // What a new tile starts with: refill the input buffer, else the weight buffer, else compute.
-  logic [2:0] tile_state;
-  logic [1:0] tile_channel;
+  // ---- DMA job queue: a job starts when the last one is done, bias first, then drain, input,
+  // weight. The sequencer below enqueues only while the DMA is idle.
+  logic [3:0] queued, enqueue_jobs, candidates;
+  logic job_active, dma_idle_after;${EP_DECL}
+  assign candidates = enqueue_jobs | (dma_done ? queued : 4'b0);
+  assign dma_idle_after = !job_active || (dma_done && queued == 4'b0);
+  always_ff @(posedge clk) begin
+    dma_start <= 1'b0;
+    if (rst || state == IDLE) begin
+      queued <= 4'b0;
+      job_active <= 1'b0;
+    end else if (candidates != 4'b0) begin
+      dma_start <= 1'b1;
+      job_active <= 1'b1;
+${PREFETCH_LATCH}      if (candidates[3]) begin dma_channel <= 2'd3; queued <= candidates & ~JOB_BIAS; end
+      else if (candidates[2]) begin dma_channel <= 2'd2; queued <= candidates & ~JOB_DRAIN; end
+      else if (candidates[0]) begin dma_channel <= 2'd0; queued <= candidates & ~JOB_INPUT; end
+      else begin dma_channel <= 2'd1; queued <= candidates & ~JOB_WEIGHT; end
+    end else if (dma_done) job_active <= 1'b0;
+  end
+
+  // ---- run boundaries (the nest is at a run's first iteration) ----
+  // Fills that stall: single-buffered tiles that start here, and every tile of the first run.
+  logic [3:0] stalled_fills, overlapped_jobs;
+  logic drain_stalls, window_ends, run_starts;
+  logic [3:0] begin_state, end_state;
+  assign stalled_fills = {2'b00,
+                          fill_weight_needed && (!WEIGHT_DOUBLE || zero_from[0]),
+                          fill_input_needed && (!INPUT_DOUBLE || zero_from[0])};
+  // Jobs that overlap the run: the drain of the tile the last run finished, and the fills of the
+  // tiles the next run starts (there is a next run, and the slots of the tensor's tile wrap).
+  assign overlapped_jobs = {1'b0,
+                            drain_deferred || (window_ends && OUTPUT_DOUBLE && drain_pending && !nest_done),
+                            ${PREFETCH_WEIGHT},
+                            ${PREFETCH_INPUT}};
+  assign drain_stalls = drain_pending && (!OUTPUT_DOUBLE || nest_done);
+  assign begin_state = stalled_fills != 4'b0 ? FILL : COMPUTE;
+  assign end_state = drain_stalls ? DRAIN : nest_done ? FINISH : begin_state;
+  assign window_ends = (state == FLUSH || state == WAIT) && next_state != FLUSH && next_state != WAIT;
+  assign run_starts = next_state == COMPUTE && state != COMPUTE;
+${RUN_START_ASSIGN}
   always_comb begin
-    tile_state = fill_input_needed || fill_weight_needed ? DMA : COMPUTE;
-    tile_channel = fill_input_needed ? 2'd0 : 2'd1;
+    next_state = state;
+    case (state)
+      IDLE: if (start) next_state = SETUP;
+      SETUP: next_state = bias_enable ? BIAS : begin_state;
+      BIAS: if (dma_idle_after) next_state = begin_state;
+      FILL: if (dma_idle_after) next_state = COMPUTE;
+      COMPUTE: if (run_ends) next_state = FLUSH;
+      FLUSH: if (flush_count == 2'd0) next_state = dma_idle_after ? end_state : WAIT;
+      WAIT: if (dma_idle_after) next_state = end_state;
+      DRAIN: if (dma_idle_after) next_state = nest_done ? FINISH : begin_state;
+      FINISH: next_state = IDLE;
+      default: next_state = IDLE;
+    endcase
+  end
+
+  always_comb begin
+    enqueue_jobs = 4'b0;
+${EP_DEFAULT}    if (next_state != state)
+      case (next_state)
+        BIAS: enqueue_jobs = JOB_BIAS;
+        FILL: enqueue_jobs = stalled_fills;
+        DRAIN: enqueue_jobs = JOB_DRAIN;
+        COMPUTE: begin enqueue_jobs = overlapped_jobs;${EP_SET} end
+        default: ;
+      endcase
   end
 
   always_ff @(posedge clk) begin
-    dma_start <= 1'b0;
     if (rst) begin
       state <= IDLE;
       done <= 1'b0;
     end else begin
-      case (state)
-        IDLE:
-          if (start) begin
-            state <= SETUP;
-            done <= 1'b0;
-            nest_done <= 1'b0;
-            drain_pending <= 1'b0;
-          end
-        SETUP:
-          if (bias_enable) begin
-            state <= DMA; channel <= 2'd3; dma_start <= 1'b1;
-          end else begin
-            state <= tile_state; channel <= tile_channel; dma_start <= tile_state == DMA;
-          end
-        DMA:
-          if (dma_done)
-            case (channel)
-              2'd0:  // input filled
-                if (fill_weight_needed) begin
-                  channel <= 2'd1; dma_start <= 1'b1;
-                end else state <= COMPUTE;
-              2'd1: state <= COMPUTE;  // weight filled
-              default:  // bias loaded or output drained
-                if (nest_done) state <= FINISH;
-                else begin
-                  state <= tile_state; channel <= tile_channel; dma_start <= tile_state == DMA;
-                end
-            endcase
-        COMPUTE:
-          if (run_ends) begin
-            state <= FLUSH;
-            flush_count <= 2'd${FLUSH_LAST};
-            drain_pending <= last_from[output_tile_from];
-            nest_done <= last_from[0];
-          end
-        FLUSH:
-          if (flush_count != 2'd0) flush_count <= flush_count - 2'd1;
-          else if (drain_pending) begin
-            state <= DMA; channel <= 2'd2; dma_start <= 1'b1;
-          end else if (nest_done) state <= FINISH;
-          else begin
-            state <= tile_state; channel <= tile_channel; dma_start <= tile_state == DMA;
-          end
-        FINISH: begin
-          state <= IDLE;
-          done <= 1'b1;
-        end
-        default: state <= IDLE;
-      endcase
+      state <= next_state;
+      if (state == IDLE && start) begin
+        done <= 1'b0;
+        nest_done <= 1'b0;
+        drain_pending <= 1'b0;
+        drain_deferred <= 1'b0;
+${BANK_RESET}      end
+      if (state == COMPUTE && run_ends) begin
+        flush_count <= 2'd${FLUSH_LAST};
+        drain_pending <= last_from[output_tile_from];
+        nest_done <= last_from[0];
+      end
+      if (state == FLUSH && flush_count != 2'd0) flush_count <= flush_count - 2'd1;
+      if (run_starts) drain_deferred <= 1'b0;
+      else if (window_ends) drain_deferred <= OUTPUT_DOUBLE && drain_pending && !nest_done;
+      if (state == FINISH) done <= 1'b1;
     end
-  end
+${BANK_TOGGLE}  end
 endmodule
 )",
                 {{"LB", std::to_string(lb)},
                  {"T", std::to_string(T)},
-                 {"FLUSH_LAST", std::to_string(kComputePipelineDepth - 1)}});
+                 {"DI", flag(di)},
+                 {"DW", flag(dw)},
+                 {"DO", flag(dout)},
+                 {"FLUSH_LAST", std::to_string(kComputePipelineDepth - 1)},
+                 {"RUN_LAST_PORT", prefetch ? "  input  logic [" + std::to_string(T) +
+                                                  ":0] run_last_from,  // slots in [l, run_from) are last\n"
+                                            : ""},
+                 {"PREFETCH_PORTS", prefetch ? "  output logic dma_prefetch,        // the fill is for the next run's tile\n"
+                                               "  output logic run_start,           // a compute run starts (prefetch bases latch)\n"
+                                             : ""},
+                 {"PREFETCH_LATCH", prefetch ? "      if (enqueue_jobs != 4'b0) dma_prefetch <= enqueue_prefetch;\n" : ""},
+                 {"PREFETCH_WEIGHT", dw ? "!run_last_from[0] && run_last_from[weight_tile_from]" : "1'b0"},
+                 {"PREFETCH_INPUT", di ? "!run_last_from[0] && run_last_from[input_tile_from]" : "1'b0"},
+                 {"BANK_PORTS", bank_ports},
+                 {"EP_DECL", prefetch ? "\n  logic enqueue_prefetch;  // the jobs enqueued now overlap a run" : ""},
+                 {"EP_DEFAULT", prefetch ? "    enqueue_prefetch = 1'b0;\n" : ""},
+                 {"EP_SET", prefetch ? " enqueue_prefetch = 1'b1;" : ""},
+                 {"RUN_START_ASSIGN", prefetch ? "  assign run_start = run_starts;\n" : ""},
+                 {"BANK_RESET", bank_reset},
+                 {"BANK_TOGGLE", banks ? "    if (!rst && run_starts) begin\n" + bank_toggle + "    end\n" : ""}});
 }
 
 }  // namespace tessera::rtl

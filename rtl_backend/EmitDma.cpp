@@ -6,6 +6,9 @@
 //   drain (output): an in-shape position reads the output buffer, passes the post-op and is written
 //     to DRAM; other positions are skipped.
 // The DRAM port is valid/ready request, response with fixed order; writes are acknowledged too.
+// A job's tile base and DRAM address are latched when it starts: a fill takes its tensor's current
+// tile (or, a prefetch, the next run's tile the address generator latched), a drain the output
+// tile that finished last (latched when it finished, so the array may already work on the next).
 // A job ends when every response is in and at least SETTLE cycles passed since the last step, which
 // makes a job take exactly box_words + dram_latency + 3 cycles when the DRAM answers in
 // dram_latency cycles (Timing.h: fill_overhead, drain_overhead).
@@ -102,6 +105,17 @@ Modules emit_dma(const DesignSpec &d) {
     std::string in_shape_decl;
     for (int c = 0; c < C; ++c) in_shape_decl += (c ? ", in_shape_" : "in_shape_") + std::to_string(c);
 
+    std::string bank_ports;
+    if (d.prefetches()) bank_ports += "  input  logic prefetch,             // a fill job takes the next run's tile\n";
+    if (d.input_double_buffered)
+        bank_ports += "  input  logic [" + std::to_string(C * 32) + "-1:0] input_prefetch_base,\n"
+                      "  input  logic [31:0] input_prefetch_addr,\n";
+    if (d.weight_double_buffered)
+        bank_ports += "  input  logic [" + std::to_string(C * 32) + "-1:0] weight_prefetch_base,\n"
+                      "  input  logic [31:0] weight_prefetch_addr,\n";
+    if (d.output_double_buffered)
+        bank_ports += "  input  logic output_bank,          // bank of the output tile that finishes\n"
+                      "  output logic output_read_bank,     // bank the drain reads\n";
     o << fill(R"(// Tile mover between DRAM and the buffers (see the file header for the protocol).
 module tessera_dma (
   input  logic clk,
@@ -117,7 +131,7 @@ module tessera_dma (
   input  logic [${C32}-1:0] input_base, weight_base, output_base, bias_base,
   input  logic [31:0] input_addr, weight_addr, output_addr, bias_addr,
   input  logic latch_output_tile,
-  // post-op settings
+${BANK_PORTS}  // post-op settings
   input  logic [1:0] bias_coord,
   input  logic bias_enable,
   input  logic relu_enable,
@@ -152,10 +166,10 @@ module tessera_dma (
   logic running, walking, draining;
   logic [1:0] job;
   logic [${CIB}-1:0] job_box, job_shape;
-  logic [${C32}-1:0] job_delta, job_base, drain_base;
-  logic [31:0] drain_addr, dram_addr;
+  logic [${C32}-1:0] job_delta, job_base, start_base, drain_base;
+  logic [31:0] drain_addr, dram_addr, start_addr;
   logic [${PB}-1:0] position;
-  logic [${SB}-1:0] settle;
+  logic [${SB}-1:0] settle;${FINISHED_BANK}
   logic [${C}-1:0] at_end;
   logic ${IN_SHAPE_DECL};
   logic in_shape, last_step, step;
@@ -167,11 +181,11 @@ module tessera_dma (
   assign job_shape = shape[job*${CIB} +: ${CIB}];
   assign job_delta = walk_delta[job*${C32} +: ${C32}];
   always_comb
-    case (job)
-      2'd0: job_base = input_base;
-      2'd1: job_base = weight_base;
-      2'd2: job_base = drain_base;
-      default: job_base = bias_base;
+    case (channel)
+      2'd0: begin start_base = ${INPUT_BASE}; start_addr = ${INPUT_ADDR}; end
+      2'd1: begin start_base = ${WEIGHT_BASE}; start_addr = ${WEIGHT_ADDR}; end
+      2'd2: begin start_base = drain_base; start_addr = drain_addr; end
+      default: begin start_base = bias_base; start_addr = bias_addr; end
     endcase
 
 ${COORDS}  assign in_shape = ${IN_SHAPE_ALL};
@@ -246,7 +260,7 @@ ${COORDS}  assign in_shape = ${IN_SHAPE_ALL};
     if (latch_output_tile) begin
       drain_base <= output_base;
       drain_addr <= output_addr;
-    end
+${LATCH_BANK}    end
     if (rst) begin
       running <= 1'b0;
       walking <= 1'b0;
@@ -258,9 +272,9 @@ ${COORDS}  assign in_shape = ${IN_SHAPE_ALL};
       job <= channel;
       position <= '0;
       settle <= '0;
-      dram_addr <= channel == 2'd0 ? input_addr : channel == 2'd1 ? weight_addr
-                 : channel == 2'd2 ? drain_addr : bias_addr;
-${RESET_WALK}    end else begin
+      job_base <= start_base;
+      dram_addr <= start_addr;
+${START_BANK}${RESET_WALK}    end else begin
       if (done) running <= 1'b0;
       if (running && !walking && settle < SETTLE) settle <= settle + 1'b1;
       if (step) begin
@@ -279,6 +293,14 @@ ${STEPS}      end
 endmodule
 )",
               {{"C", std::to_string(C)},
+               {"BANK_PORTS", bank_ports},
+               {"FINISHED_BANK", d.output_double_buffered ? "\n  logic finished_bank;  // bank of the output tile that finished last" : ""},
+               {"INPUT_BASE", d.input_double_buffered ? "prefetch ? input_prefetch_base : input_base" : "input_base"},
+               {"INPUT_ADDR", d.input_double_buffered ? "prefetch ? input_prefetch_addr : input_addr" : "input_addr"},
+               {"WEIGHT_BASE", d.weight_double_buffered ? "prefetch ? weight_prefetch_base : weight_base" : "weight_base"},
+               {"WEIGHT_ADDR", d.weight_double_buffered ? "prefetch ? weight_prefetch_addr : weight_addr" : "weight_addr"},
+               {"LATCH_BANK", d.output_double_buffered ? "      finished_bank <= output_bank;\n" : ""},
+               {"START_BANK", d.output_double_buffered ? "      output_read_bank <= finished_bank;\n" : ""},
                {"IB", std::to_string(ib)},
                {"CIB", std::to_string(C * ib)},
                {"C32", std::to_string(C * 32)},

@@ -1,6 +1,8 @@
 // The loop nest odometer: one counter per temporal loop slot (runtime extents), innermost fastest,
 // stepping once per compute iteration. It also keeps each loop's contribution to its dim's index
 // (index * stride, updated by addition) and the suffix flags the controller decides phases from.
+// A design that prefetches (double-buffered operands) also needs to know, during a compute run, how
+// the run ends: which outer slot steps (run_step) and which slots wrap (run_last_from).
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -9,12 +11,16 @@
 namespace tessera::rtl {
 
 std::string emit_loop_nest(const DesignSpec &d) {
-    const int T = d.loops, D = d.dims, ib = d.index_bits, db = d.dim_bits();
+    const int T = d.loops, D = d.dims, ib = d.index_bits, db = d.dim_bits(), lb = d.loop_bits();
+    const bool run_flags = d.prefetches();
     std::ostringstream o;
     o << "// Temporal loop odometer over " << T << " loop slots (slot 0 outermost). Unused slots have\n"
       << "// extent 1. zero_from[l] / last_from[l]: every slot >= l is at index 0 / at its last index.\n"
-      << "// increments: one-hot, the slot that counts up on the next advance (the slots inside it wrap).\n"
-      << "module tessera_loop_nest (\n"
+      << "// increments: one-hot, the slot that counts up on the next advance (the slots inside it wrap).\n";
+    if (run_flags)
+        o << "// run_last_from[l]: every slot in [l, run_from) is last (the current run ends a tile of a\n"
+          << "// buffer at l). run_step: one-hot, the slot that counts up when the current run ends.\n";
+    o << "module tessera_loop_nest (\n"
       << "  input  logic clk,\n"
       << "  input  logic restart,\n"
       << "  input  logic advance,\n"
@@ -24,7 +30,12 @@ std::string emit_loop_nest(const DesignSpec &d) {
       << "  output logic [" << T << "-1:0] at_zero,\n"
       << "  output logic [" << T << ":0] zero_from,\n"
       << "  output logic [" << T << ":0] last_from,\n"
-      << "  output logic [" << T << "-1:0] increments,\n"
+      << "  output logic [" << T << "-1:0] increments,\n";
+    if (run_flags)
+        o << "  input  logic [" << lb << "-1:0] run_from,\n"
+          << "  output logic [" << T << ":0] run_last_from,\n"
+          << "  output logic [" << T << "-1:0] run_step,\n";
+    o
       << "  output logic [" << D * ib << "-1:0] dim_index   // temporal part of each dim's index\n"
       << ");\n"
       << "  logic [" << T << "-1:0] at_last;\n";
@@ -56,6 +67,18 @@ std::string emit_loop_nest(const DesignSpec &d) {
     for (int l = 0; l <= T; ++l)
         o << "  assign zero_from[" << l << "] = zero_from_" << l << ";\n"
           << "  assign last_from[" << l << "] = last_from_" << l << ";\n";
+    if (run_flags) {
+        o << "\n  // The same suffix flags over the slots outside the run (slots >= run_from count as last).\n"
+          << "  logic run_last_from_" << T << ";\n"
+          << "  assign run_last_from_" << T << " = 1'b1;\n";
+        for (int l = T - 1; l >= 0; --l)
+            o << "  logic run_last_from_" << l << ";\n"
+              << "  assign run_last_from_" << l << " = run_from <= " << lit(lb, l) << " || (at_last[" << l
+              << "] && run_last_from_" << l + 1 << ");\n"
+              << "  assign run_step[" << l << "] = run_from > " << lit(lb, l) << " && run_last_from_" << l + 1
+              << " && !at_last[" << l << "];\n";
+        for (int l = 0; l <= T; ++l) o << "  assign run_last_from[" << l << "] = run_last_from_" << l << ";\n";
+    }
     o << "\n  // Dim index = sum of the offsets of the loops over that dim.\n";
     for (int dim = 0; dim < D; ++dim) {
         o << "  assign dim_index[" << dim * ib << " +: " << ib << "] =";

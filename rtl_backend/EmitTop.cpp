@@ -18,6 +18,29 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     const int ab = kRegAddressBits, acc = d.acc_bits;
     const bool row_active_used = !d.input.depends_on_rows || !d.weight.depends_on_rows;
     const bool col_active_used = !d.input.depends_on_cols || !d.weight.depends_on_cols;
+    const bool prefetch = d.prefetches();
+    const std::string c32 = std::to_string(d.coords * 32);
+    // Double buffering: bank selects, the prefetch path and the drain's bank.
+    std::string bank_decls, ctrl_banks, dma_banks;
+    if (prefetch)
+        bank_decls += "  logic [" + std::to_string(d.loops) + ":0] run_last_from;\n  logic [" +
+                      std::to_string(d.loops) + "-1:0] run_step;\n  logic dma_prefetch, run_start;\n",
+        dma_banks += "\n    .prefetch(dma_prefetch),";
+    for (const auto &[t, on] : {std::pair<std::string, bool>{"input", d.input_double_buffered},
+                                {"weight", d.weight_double_buffered}}) {
+        if (!on) continue;
+        bank_decls += "  logic " + t + "_bank;\n  logic [" + c32 + "-1:0] " + t + "_prefetch_base;\n  logic [31:0] " +
+                      t + "_prefetch_addr;\n";
+        ctrl_banks += " ." + t + "_bank(" + t + "_bank),";
+        dma_banks += " ." + t + "_prefetch_base(" + t + "_prefetch_base),\n    ." + t + "_prefetch_addr(" + t +
+                     "_prefetch_addr),";
+    }
+    if (d.output_double_buffered) {
+        bank_decls += "  logic output_bank, dma_output_read_bank;\n  logic [" + std::to_string(acc) +
+                      "-1:0] output_drain_data;\n";
+        ctrl_banks += " .output_bank(output_bank),";
+        dma_banks += "\n    .output_bank(output_bank), .output_read_bank(dma_output_read_bank),";
+    }
     std::ostringstream o;
     o << "// Accelerator top. Ports: config (write registers, read status and counters) and DRAM\n"
       << "// (valid/ready requests, in-order responses; reads return data, writes an acknowledge).\n"
@@ -55,19 +78,19 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
   logic [${DIB}-1:0] dim_index;
   logic dma_start, dma_done, output_tile_done;
   logic [1:0] dma_channel;
-  tessera_loop_nest loop_nest (
+${BANK_DECLS}  tessera_loop_nest loop_nest (
     .clk(clk), .restart(restart), .advance(advance), .loop_extent(cfg_loop_extent),
     .loop_stride(cfg_loop_stride), .loop_dim(cfg_loop_dim), .at_zero(at_zero),
-    .zero_from(zero_from), .last_from(last_from), .increments(increments), .dim_index(dim_index));
+    .zero_from(zero_from), .last_from(last_from), .increments(increments),${NEST_RUN} .dim_index(dim_index));
   tessera_controller controller (
     .clk(clk), .rst(rst), .start(start), .bias_enable(cfg_bias_enable), .run_from(cfg_run_from),
     .input_tile_from(cfg_input_tile_from), .weight_tile_from(cfg_weight_tile_from),
     .output_tile_from(cfg_output_tile_from), .input_stationary_from(cfg_input_stationary_from),
     .weight_stationary_from(cfg_weight_stationary_from),
     .output_stationary_from(cfg_output_stationary_from), .loop_psum_window(cfg_loop_psum_window),
-    .at_zero(at_zero), .zero_from(zero_from), .last_from(last_from), .restart(restart),
-    .advance(advance), .dma_start(dma_start), .dma_channel(dma_channel), .dma_done(dma_done),
-    .output_tile_done(output_tile_done), .issue(issue), .load_input(load_input),
+    .at_zero(at_zero), .zero_from(zero_from), .last_from(last_from),${CTRL_RUN} .restart(restart),
+    .advance(advance), .dma_start(dma_start), .dma_channel(dma_channel),${CTRL_PREFETCH} .dma_done(dma_done),
+    .output_tile_done(output_tile_done),${CTRL_BANKS} .issue(issue), .load_input(load_input),
     .load_weight(load_weight), .block_start(block_start), .block_first(block_first),
     .block_end(block_end), .busy(busy), .done(done));
 
@@ -79,20 +102,29 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
   logic [31:0] input_tile_addr, weight_tile_addr, output_tile_addr;
 )",
               {{"T", std::to_string(d.loops)},
+               {"BANK_DECLS", bank_decls},
+               {"NEST_RUN", prefetch ? " .run_from(cfg_run_from), .run_last_from(run_last_from),\n    .run_step(run_step)," : ""},
+               {"CTRL_RUN", prefetch ? " .run_last_from(run_last_from)," : ""},
+               {"CTRL_PREFETCH", prefetch ? "\n    .dma_prefetch(dma_prefetch), .run_start(run_start)," : ""},
+               {"CTRL_BANKS", ctrl_banks},
                {"DIB", std::to_string(d.dims * d.index_bits)},
                {"IAB", std::to_string(iab)},
                {"WAB", std::to_string(wab)},
                {"OAB", std::to_string(oab)},
                {"C32", std::to_string(d.coords * 32)}});
-    for (const char *t : {"input", "weight", "output"})
+    for (const auto &[t, prefetches] : {std::pair<const char *, bool>{"input", d.input_double_buffered},
+                                        {"weight", d.weight_double_buffered}, {"output", false}})
         o << fill(R"(  tessera_${T}_address_generator ${T}_address_generator (
     .clk(clk), .restart(restart), .advance(advance), .increments(increments),
     .glb_delta(cfg_${T}_glb_delta), .base_delta(cfg_${T}_base_delta),
     .addr_delta(cfg_${T}_addr_delta), .init_base(cfg_${T}_init_base),
     .init_addr(cfg_${T}_init_addr), .glb_addr(${T}_glb_addr), .tile_base(${T}_tile_base),
-    .tile_addr(${T}_tile_addr));
+    .tile_addr(${T}_tile_addr)${PREFETCH});
 )",
-                  {{"T", t}});
+                  {{"T", t},
+                   {"PREFETCH", prefetches ? std::string(",\n    .run_step(run_step), .run_start(run_start), .prefetch_base(") +
+                                                 t + "_prefetch_base),\n    .prefetch_addr(" + t + "_prefetch_addr)"
+                                           : ""}});
 
     o << fill(R"(
   // ---- predication ----
@@ -156,12 +188,12 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
     .input_base(input_tile_base), .weight_base(weight_tile_base), .output_base(output_tile_base),
     .bias_base(cfg_bias_init_base), .input_addr(input_tile_addr), .weight_addr(weight_tile_addr),
     .output_addr(output_tile_addr), .bias_addr(cfg_bias_init_addr),
-    .latch_output_tile(output_tile_done), .bias_coord(cfg_bias_coord),
+    .latch_output_tile(output_tile_done),${DMA_BANKS} .bias_coord(cfg_bias_coord),
     .bias_enable(cfg_bias_enable), .relu_enable(cfg_relu_enable), .shift(cfg_shift),
     .input_write(dma_input_write), .weight_write(dma_weight_write), .bias_write(dma_bias_write),
     .buffer_write_addr(dma_write_addr), .buffer_write_data(dma_write_data),
     .output_read(dma_output_read), .output_read_addr(dma_output_read_addr),
-    .output_read_data(output_read_data[${ACC}-1:0]), .bias_read(dma_bias_read),
+    .output_read_data(${DRAIN_DATA}), .bias_read(dma_bias_read),
     .bias_read_addr(dma_bias_read_addr), .bias_read_data(bias_read_data),
     .mem_req_valid(mem_req_valid), .mem_req_ready(mem_req_ready), .mem_req_write(mem_req_write),
     .mem_req_addr(mem_req_addr), .mem_req_wdata(mem_req_wdata), .mem_rsp_valid(mem_rsp_valid),
@@ -177,11 +209,11 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   assign input_read = {${GI}{issue && load_input}} & input_group_valid;
   assign weight_read = {${GW}{issue && load_weight}} & weight_group_valid;
   tessera_input_glb input_glb (
-    .clk(clk), .write_enable(dma_input_write), .write_addr(dma_write_addr[${IAB}-1:0]),
+    .clk(clk), .write_enable(dma_input_write), .write_addr(dma_write_addr[${IAB}-1:0]),${INPUT_BANKS}
     .write_data(dma_write_data[${IBITS}-1:0]), .read_enable(input_read),
     .read_addr(input_group_addr), .read_data(input_words));
   tessera_weight_glb weight_glb (
-    .clk(clk), .write_enable(dma_weight_write), .write_addr(dma_write_addr[${WAB}-1:0]),
+    .clk(clk), .write_enable(dma_weight_write), .write_addr(dma_write_addr[${WAB}-1:0]),${WEIGHT_BANKS}
     .write_data(dma_write_data[${WBITS}-1:0]), .read_enable(weight_read),
     .read_addr(weight_group_addr), .read_data(weight_words));
   tessera_bias_table bias_table (
@@ -238,9 +270,9 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
       output_write_data[g*${ACC} +: ${ACC}] = output_sums[g*${ACC} +: ${ACC}]
           + (c2_block_first ? '0 : output_read_data[g*${ACC} +: ${ACC}]);
   tessera_output_glb output_glb (
-    .clk(clk), .write_enable(output_write), .write_addr(c2_output_addr),
+    .clk(clk),${OUTPUT_BANK} .write_enable(output_write), .write_addr(c2_output_addr),
     .write_data(output_write_data), .read_enable(psum_read), .read_addr(c1_output_addr),
-    .drain_read(dma_output_read), .drain_addr(dma_output_read_addr), .read_data(output_read_data));
+    .drain_read(dma_output_read),${OUTPUT_DRAIN_BANK} .drain_addr(dma_output_read_addr), .read_data(output_read_data));
 
   // ---- performance counters and config read port ----
   tessera_counters counters (
@@ -255,6 +287,12 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
 endmodule
 )",
               {{"GI", std::to_string(gi)},
+               {"DMA_BANKS", dma_banks},
+               {"DRAIN_DATA", d.output_double_buffered ? "output_drain_data" : "output_read_data[" + std::to_string(acc) + "-1:0]"},
+               {"INPUT_BANKS", d.input_double_buffered ? "\n    .write_bank(!input_bank), .read_bank(input_bank)," : ""},
+               {"WEIGHT_BANKS", d.weight_double_buffered ? "\n    .write_bank(!weight_bank), .read_bank(weight_bank)," : ""},
+               {"OUTPUT_BANK", d.output_double_buffered ? " .bank(output_bank)," : ""},
+               {"OUTPUT_DRAIN_BANK", d.output_double_buffered ? " .drain_bank(dma_output_read_bank),\n    .drain_data(output_drain_data)," : ""},
                {"GW", std::to_string(gw)},
                {"GO", std::to_string(go)},
                {"IAB", std::to_string(iab)},

@@ -132,7 +132,7 @@ int run_compile(const Args &args) {
     if (!identifier) throw UserError("--top '" + top + "' is not a Verilog identifier");
     const ir::Architecture arch = ir::load_architecture(arch_name);
     if (vm["array"].defaulted()) sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
-    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->size_bytes;
+    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->tile_budget_bytes();
     auto selected = lower_selection(sel);
     auto design_of = [&] {
         std::vector<ir::AcceleratorIR> irs;
@@ -147,11 +147,6 @@ int run_compile(const Args &args) {
         std::cerr << "tessera compile: note: the design's buffers total " << spec.buffer_bytes()
                   << " bytes, the architecture's GLB " << glb->size_bytes << " (each buffer is sized for "
                   << "the largest tile of any layer; one layer's tiles fit)\n";
-    for (const auto &level : arch.levels)
-        if (level.double_buffered)
-            std::cerr << "tessera compile: note: architecture " << arch.name << " double-buffers "
-                      << level.name << "; the generated buffers are single buffered (fills and "
-                      << "drains stall the array; docs/hardware.md, Cycles)\n";
 
     const fs::path dir(out_dir);
     std::error_code ec;

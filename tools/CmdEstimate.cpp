@@ -37,7 +37,7 @@ int run_estimate(const Args &args) {
     // Presets fill the architecture's array unless the user sized it.
     if (vm["array"].defaulted())
         sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
-    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->size_bytes;
+    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->tile_budget_bytes();
     const auto selected = lower_selection(sel);
 
     std::vector<model::LayerResult> results;

@@ -17,9 +17,12 @@ struct MemoryLevel {
     double read_pj = 0;               // energy per word read
     double write_pj = 0;              // energy per word written
     double words_per_cycle = 1;       // bandwidth
-    bool double_buffered = false;
+    bool double_buffered = false;     // two copies of every tile: the next one fills during compute
     // Optional size-dependent energy: (capacity bytes, pJ per word) points, interpolated by size.
     std::vector<std::pair<int64_t, double>> energy_by_size;
+
+    // Bytes one tile may use: all of it, or half when double buffered.
+    int64_t tile_budget_bytes() const { return double_buffered ? size_bytes / 2 : size_bytes; }
 };
 
 struct Architecture {

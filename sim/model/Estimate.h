@@ -62,20 +62,22 @@ struct TensorEstimate {
 enum class Bound { Compute, Buffer, DRAM };
 const char *bound_name(Bound);
 
-// Cycle figures (docs/hardware.md, "Cycles"). `total` is what the RTL's cycle counter measures
-// when no level is double buffered and the buffer bandwidth keeps up with the array.
+// Cycle figures (docs/hardware.md, "Cycles"). `pipeline` is what the generated hardware's cycle
+// counter measures; `total` adds the buffer-bandwidth bound the generated buffers do not have.
 struct Cycles {
     int64_t total = 0;
+    int64_t pipeline = 0;      // start + bias + serial + exposed transfers + compute + prefetch stall
     int64_t compute = 0;       // array busy: temporal iterations + pipeline fill/drain per run
     int64_t runs = 0;          // uninterrupted runs of compute cycles
     int64_t start = 0;         // once per layer
     int64_t bias = 0;          // bias table load
     int64_t serial_transfers = 0;   // DRAM fills/drains that stall the array (single buffered)
-    int64_t overlapped_transfers = 0;  // DRAM fills/drains hidden behind compute (double buffered)
-    int64_t exposed_transfers = 0;  // first fill / last drain of double-buffered tensors
+    int64_t overlapped_transfers = 0;  // DRAM fills/drains during compute runs (double buffered)
+    int64_t exposed_transfers = 0;  // first fill / last drain of double-buffered tensors (stall)
+    int64_t prefetch_stall = 0;     // cycles runs wait for their overlapped transfers
     double buffer_bound = 0;   // busiest on-chip level: its words / its bandwidth
     int buffer_bound_level = -1;    // index into Architecture::levels
-    Bound bound = Bound::Compute;   // which bound decided the steady state
+    Bound bound = Bound::Compute;   // DRAM when overlapped transfers outlast compute
 };
 
 struct Estimate {

@@ -299,6 +299,71 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
     }
 }
 
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// Runs r in [lo, hi] with period | (r + shift).
+int64_t multiples_in(int64_t lo, int64_t hi, int64_t period, int64_t shift) {
+    if (hi < lo) return 0;
+    return floor_div(hi + shift, period) - floor_div(lo - 1 + shift, period);
+}
+
+// A transfer that overlaps compute runs (docs/hardware.md, "Cycles"): a drain of the output tile the
+// previous run ended (runs r >= 1 with period | r), or a fill of the tile the next run starts (runs
+// r <= R-2 with period | r+1). `period`: runs per tile of the tensor.
+struct OverlappedJob {
+    int64_t period = 1;
+    int64_t cycles = 0;
+    bool drain = false;
+};
+
+// Runs in [0, runs) where every job of `mask` overlaps. The periods are products of the same
+// loops' extents inward from each buffer, so of two periods one divides the other: a drain
+// (period | r) and a fill (period | r+1) coincide only where one of the periods is 1.
+int64_t runs_with_all(const OverlappedJob *jobs, int n, unsigned mask, int64_t runs) {
+    int64_t lo = 0, hi = runs - 1, drain_period = 0, fill_period = 0;
+    for (int j = 0; j < n; ++j) {
+        if (!(mask >> j & 1u)) continue;
+        if (jobs[j].drain) {
+            lo = 1;
+            drain_period = std::max(drain_period, jobs[j].period);
+        } else {
+            hi = runs - 2;
+            fill_period = std::max(fill_period, jobs[j].period);
+        }
+    }
+    if (drain_period == 0) return multiples_in(lo, hi, std::max<int64_t>(fill_period, 1), 1);
+    if (fill_period == 0 || fill_period == 1) return multiples_in(lo, hi, drain_period, 0);
+    if (drain_period == 1) return multiples_in(lo, hi, fill_period, 1);
+    return 0;
+}
+
+// Sum over runs of the cycles the overlapped transfers take beyond `run_cycles` (the runs wait for
+// them): every subset of jobs, counted exactly by inclusion-exclusion over runs_with_all.
+int64_t prefetch_stall(const OverlappedJob *jobs, int n, int64_t runs, int64_t run_cycles) {
+    int64_t at_least[8] = {0};
+    const unsigned all = (1u << n) - 1;
+    for (unsigned m = 1; m <= all; ++m) at_least[m] = runs_with_all(jobs, n, m, runs);
+    int64_t stall = 0;
+    for (unsigned s = 1; s <= all; ++s) {
+        int64_t busy = 0;
+        for (int j = 0; j < n; ++j)
+            if (s >> j & 1u) busy += jobs[j].cycles;
+        if (busy <= run_cycles) continue;
+        int64_t exactly = 0;  // runs where the jobs of s overlap and no other
+        for (unsigned t = s; t <= all; t = (t + 1) | s) {
+            const int extra = __builtin_popcount(t & ~s);
+            exactly += (extra % 2 ? -1 : 1) * at_least[t];
+            if (t == all) break;
+        }
+        stall += exactly * (busy - run_cycles);
+    }
+    return stall;
+}
+
+}  // namespace
+
 void Model::count_cycles(const int64_t *extent) {
     const ir::Timing &timing = ir::kTiming;
     const ir::MemoryLevel &dram = arch_.levels[0];
@@ -314,6 +379,8 @@ void Model::count_cycles(const int64_t *extent) {
     // every DRAM word it spans).
     if (bias_words_)
         cy.bias = ceil_cycles(double(bias_words_), dram_bw) + latency + timing.fill_overhead;
+    OverlappedJob jobs[3];
+    int overlapped = 0;
     for (const TensorPlan &t : plans_) {
         const TensorEstimate &te = est_.tensors[int(t.operand)];
         int overhead = t.operand == Operand::O ? timing.drain_overhead : timing.fill_overhead;
@@ -321,12 +388,16 @@ void Model::count_cycles(const int64_t *extent) {
             ceil_cycles(double(te.box_words) * t.dram_words_per_element, dram_bw) + latency +
             overhead;
         if (t.double_buffered) {
-            cy.overlapped_transfers += te.tiles * per_tile;
+            // The first fill (the last drain) has no run to hide behind.
             cy.exposed_transfers += per_tile;
+            cy.overlapped_transfers += (te.tiles - 1) * per_tile;
+            if (te.tiles > 1) jobs[overlapped++] = {runs / te.tiles, per_tile, t.operand == Operand::O};
         } else {
             cy.serial_transfers += te.tiles * per_tile;
         }
     }
+    cy.prefetch_stall =
+        prefetch_stall(jobs, overlapped, runs, est_.temporal_iterations / runs + timing.compute_overhead);
     // Busiest on-chip level (the per-PE registers are ports of their own and never bind).
     std::fill(level_words_.begin(), level_words_.end(), 0.0);
     for (const TensorPlan &t : plans_) {
@@ -343,18 +414,16 @@ void Model::count_cycles(const int64_t *extent) {
             cy.buffer_bound_level = int(l);
         }
     }
-    int64_t steady = cy.compute;
-    cy.bound = Bound::Compute;
+    const int64_t stalled = cy.start + cy.bias + cy.serial_transfers + cy.exposed_transfers;
+    cy.pipeline = stalled + cy.compute + cy.prefetch_stall;
+    int64_t steady = cy.compute + cy.prefetch_stall;
+    cy.bound = cy.overlapped_transfers > cy.compute ? Bound::DRAM : Bound::Compute;
     int64_t buffer_cycles = ceil_cycles(cy.buffer_bound, 1.0);
     if (buffer_cycles > steady) {
         steady = buffer_cycles;
         cy.bound = Bound::Buffer;
     }
-    if (cy.overlapped_transfers - cy.exposed_transfers > steady) {
-        steady = cy.overlapped_transfers - cy.exposed_transfers;
-        cy.bound = Bound::DRAM;
-    }
-    cy.total = cy.start + cy.bias + cy.serial_transfers + cy.exposed_transfers + steady;
+    cy.total = stalled + steady;
 }
 
 void Model::price() {

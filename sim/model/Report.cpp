@@ -32,6 +32,7 @@ void for_each_access(const Estimate &e, F f) {
 
 json cycles_json(const Cycles &c, const ir::Architecture &arch) {
     return {{"total", c.total},
+            {"pipeline", c.pipeline},
             {"compute", c.compute},
             {"runs", c.runs},
             {"start", c.start},
@@ -39,6 +40,7 @@ json cycles_json(const Cycles &c, const ir::Architecture &arch) {
             {"serial_transfers", c.serial_transfers},
             {"overlapped_transfers", c.overlapped_transfers},
             {"exposed_transfers", c.exposed_transfers},
+            {"prefetch_stall", c.prefetch_stall},
             {"buffer_bound", c.buffer_bound},
             {"buffer_bound_level",
              c.buffer_bound_level >= 0 ? arch.levels[c.buffer_bound_level].name : ""},
@@ -189,8 +191,8 @@ void print_table(std::ostream &os, const std::string &layer, const Estimate &e,
        << " pJ/MAC, " << e.macs << " MACs\n";
     const Cycles &c = e.cycles;
     os << "cycles " << c.total << " (" << bound_name(c.bound) << " bound; compute " << c.compute
-       << ", stalled transfers " << c.serial_transfers + c.exposed_transfers << ", hidden transfers "
-       << c.overlapped_transfers - c.exposed_transfers << ", bias " << c.bias << "), "
+       << ", stalled transfers " << c.serial_transfers + c.exposed_transfers << ", overlapped transfers "
+       << c.overlapped_transfers << " (waited for " << c.prefetch_stall << "), bias " << c.bias << "), "
        << format("%.1f", c.total / arch.clock_mhz) << " us at " << arch.clock_mhz << " MHz\n";
     os << "utilization " << format("%.1f%%", 100 * e.utilization) << " of the array's PE-cycles ("
        << format("%.1f%%", 100 * e.utilization_overall) << " counting stalls)\n";

@@ -12,15 +12,10 @@
 
 namespace tessera::vsim {
 
-// Every counter of rtl::counter_names(), "cycles" included (generated_hardware_cycles).
+// Every counter of rtl::counter_names(). "cycles" is the model's Cycles::pipeline: docs/hardware.md's
+// formula, overlapped transfers included, without the buffer-bandwidth bound the model adds for
+// architecture studies (the generated buffers have a read port per lane group and never bind).
 std::map<std::string, int64_t> model_counters(const model::Estimate &);
-
-// The model's cycles as the generated hardware spends them: docs/hardware.md's formula
-// start + bias + every fill and drain + compute, from the model's own terms. The generated buffers
-// are single buffered and their ports never bind, so the two bounds the model adds for
-// architecture studies (buffer bandwidth, double buffering; they decide Cycles::total when they
-// bind) do not apply to the RTL's cycle counter.
-int64_t generated_hardware_cycles(const model::Estimate &);
 
 // `model` with its counts replaced by the measured counters and its energy recomputed from them:
 // each access is priced per element as the model priced that tensor at that level (read and write

@@ -23,7 +23,7 @@ ir::AcceleratorIR gemm_whole(int64_t M, int64_t N, int64_t K) {
 
 TEST_CASE("bundled architectures load with the published figures", "[model][arch]") {
     auto names = ir::bundled_architectures();
-    CHECK(names == std::vector<std::string>{"eyeriss_like", "interstellar_baseline", "tpu_like"});
+    CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_like", "interstellar_baseline", "tpu_like"});
     auto inter = ir::load_architecture("interstellar_baseline");
     CHECK(inter.rows == 16);
     CHECK(read_pj(*inter.level("RF")) == Approx(0.96));
@@ -40,6 +40,18 @@ TEST_CASE("bundled architectures load with the published figures", "[model][arch
     CHECK(tpu.rows * tpu.cols == 16384);
     CHECK(read_pj(*tpu.level("RF")) == Approx(0.015));
     CHECK(tpu.level("GLB")->double_buffered);
+    // The default architecture with its global buffer double buffered: the same figures, and
+    // a tile gets half of the buffer.
+    auto db = ir::load_architecture("double_buffered");
+    const auto &def = ir::default_architecture();
+    CHECK(db.level("GLB")->double_buffered);
+    CHECK(db.level("GLB")->size_bytes == def.level("GLB")->size_bytes);
+    CHECK(db.level("GLB")->tile_budget_bytes() == def.level("GLB")->size_bytes / 2);
+    CHECK(db.level("GLB")->words_per_cycle == def.level("GLB")->words_per_cycle);
+    CHECK(read_pj(*db.level("GLB")) == read_pj(*def.level("GLB")));
+    CHECK(read_pj(*db.level("DRAM")) == read_pj(*def.level("DRAM")));
+    CHECK(read_pj(*db.level("RF")) == read_pj(*def.level("RF")));
+    CHECK(db.hop_pj == def.hop_pj);
     CHECK(ir::load_architecture("default").name == ir::default_architecture().name);
     // A file round-trips through JSON.
     CHECK(ir::to_json(ir::architecture_from_json(ir::to_json(inter), "x")) == ir::to_json(inter));

@@ -100,25 +100,47 @@ std::map<std::string, uint64_t> expected_counters(const ir::AcceleratorIR &ir) {
     return c;
 }
 
-uint64_t expected_cycles(const ir::AcceleratorIR &ir, int dram_latency) {
+uint64_t expected_cycles(const ir::AcceleratorIR &ir, int dram_latency, const Buffering &buffering) {
     const ir::NestAnalysis nest = ir::analyze(ir);
     const ir::Timing &t = ir::kTiming;
-    int64_t cycles = t.start_overhead + nest.temporal_iterations;
     int last_buffer = 0;
-    for (const auto &a : nest.tensors) {
-        const int64_t tiles = ir::temporal_product(nest, 0, a.buffer_at);
-        const int overhead = a.role == ir::TensorRole::Output ? t.drain_overhead : t.fill_overhead;
-        cycles += tiles * (a.buffer->words() + dram_latency + overhead);
-        last_buffer = std::max(last_buffer, a.buffer_at);
-    }
-    cycles += ir::temporal_product(nest, 0, last_buffer) * t.compute_overhead;  // runs
+    for (const auto &a : nest.tensors) last_buffer = std::max(last_buffer, a.buffer_at);
+    const int64_t runs = ir::temporal_product(nest, 0, last_buffer);
+    const int64_t run_cycles = nest.temporal_iterations / runs + t.compute_overhead;
+    // Per tensor: cycles of one transfer, runs per tile, double buffered or not.
+    struct Transfer {
+        int64_t cycles, period;
+        bool double_buffered;
+    };
+    auto transfer = [&](ir::TensorRole role, bool double_buffered) {
+        const ir::TensorAccess &a = nest.access(role);
+        const int overhead = role == ir::TensorRole::Output ? t.drain_overhead : t.fill_overhead;
+        return Transfer{a.buffer->words() + dram_latency + overhead,
+                        runs / ir::temporal_product(nest, 0, a.buffer_at), double_buffered};
+    };
+    const Transfer fills[] = {transfer(ir::TensorRole::Input, buffering.input),
+                              transfer(ir::TensorRole::Weight, buffering.weight)};
+    const Transfer drain = transfer(ir::TensorRole::Output, buffering.output);
+
+    // docs/hardware.md, "Execution" and "Cycles", walked run by run.
+    int64_t cycles = t.start_overhead;
     if (ir.problem.post.bias) {
         int64_t k = 0;
         for (const auto &d : ir.problem.dims)
             if (d.name == "k") k = d.extent;
         cycles += k + dram_latency + t.fill_overhead;
     }
-    return uint64_t(cycles);
+    for (int64_t r = 0; r < runs; ++r) {
+        const bool drain_before = r > 0 && r % drain.period == 0;  // run r-1 finished an output tile
+        if (drain_before && !drain.double_buffered) cycles += drain.cycles;
+        int64_t overlapped = drain_before && drain.double_buffered ? drain.cycles : 0;
+        for (const Transfer &f : fills) {
+            if (r % f.period == 0 && (!f.double_buffered || r == 0)) cycles += f.cycles;
+            if (f.double_buffered && r + 1 < runs && (r + 1) % f.period == 0) overlapped += f.cycles;
+        }
+        cycles += std::max(run_cycles, overlapped);
+    }
+    return uint64_t(cycles + drain.cycles);  // the last output tile
 }
 
 }  // namespace tessera::rtl::test

@@ -12,7 +12,13 @@ namespace tessera::rtl::test {
 
 std::map<std::string, uint64_t> expected_counters(const ir::AcceleratorIR &);
 
-// docs/hardware.md's cycle formula with the constants of ir::kTiming and a DRAM latency.
-uint64_t expected_cycles(const ir::AcceleratorIR &, int dram_latency);
+// Which buffers are double buffered.
+struct Buffering {
+    bool input = false, weight = false, output = false;
+};
+
+// docs/hardware.md's cycles with the constants of ir::kTiming and a DRAM latency, enumerated run by
+// run (the model sums the same in closed form).
+uint64_t expected_cycles(const ir::AcceleratorIR &, int dram_latency, const Buffering & = {});
 
 }  // namespace tessera::rtl::test

@@ -12,7 +12,10 @@
 namespace tessera::rtl::test {
 
 DesignUnderTest build_design(const std::vector<ir::AcceleratorIR> &layers, const std::string &name) {
-    DesignSpec spec = design_for(layers, ir::default_architecture(), name);
+    return build_design(design_for(layers, ir::default_architecture(), name));
+}
+
+DesignUnderTest build_design(const DesignSpec &spec) {
     RtlDesign rtl = generate_rtl(spec);
     vsim::VerilatedDesign sim = vsim::VerilatedDesign::build(rtl);
     return {std::move(rtl), std::move(sim)};

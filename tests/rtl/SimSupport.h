@@ -18,7 +18,9 @@ struct DesignUnderTest {
     vsim::VerilatedDesign sim;
 };
 
-// Generates and builds (cached) the design sized for `layers`.
+// Generates and builds (cached) a design.
+DesignUnderTest build_design(const DesignSpec &spec);
+// ... sized for `layers` on the default architecture.
 DesignUnderTest build_design(const std::vector<ir::AcceleratorIR> &layers, const std::string &name);
 
 vsim::LayerTensors to_tensors(const LayerData &);

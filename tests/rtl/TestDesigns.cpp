@@ -62,6 +62,18 @@ ir::AcceleratorIR spatial(const ir::LayerSpec &l, const std::string &dims, int64
 
 }  // namespace
 
+ir::Architecture TestDesign::architecture() const {
+    ir::Architecture arch = ir::default_architecture();
+    if (double_buffered) {
+        arch.name = "default_double_buffered";
+        for (auto &level : arch.levels)
+            if (level.name == "GLB") level.double_buffered = true;
+    }
+    return arch;
+}
+
+rtl::DesignSpec TestDesign::spec() const { return rtl::design_for(layers, architecture(), name); }
+
 const std::vector<TestDesign> &test_designs() {
     static const std::vector<TestDesign> designs = {
         {"ws_ck_4x4",
@@ -98,6 +110,22 @@ const std::vector<TestDesign> &test_designs() {
           preset(conv("conv3x3_stride2", 3, 5, 9, 9, 3, 2, 1), "rs", 4, 4)}},
         // A one-dimensional array: k on 8 columns.
         {"spatial_k_1x8", {spatial(conv("conv3x3_tails", 6, 11, 6, 6, 3, 1, 1), "K", 1, 8)}},
+        // Double buffered: fills of the next tiles and drains of the last output tile overlap
+        // compute (runs short enough that some wait for them: 1x1 conv, fc).
+        {"ws_ck_4x4_double_buffered",
+         {ws_ck(conv("conv3x3_tails", 6, 7, 6, 6, 3, 1, 1), 4, 4),
+          ws_ck(conv("conv1x1_stride2", 8, 8, 9, 9, 1, 2, 0), 4, 4),
+          ws_ck(fc("fc_tails", 10, 9), 4, 4)},
+         true},
+        {"os_xy_4x4_double_buffered",
+         {os_xy(conv("conv3x3_tails", 3, 4, 7, 7, 3, 1, 1), 4, 4),
+          os_xy(conv("conv3x3_stride2", 3, 5, 9, 9, 3, 2, 1), 4, 4),
+          os_xy(dwconv("dwconv3x3", 5, 6, 6, 3, 1, 1), 4, 4)},
+         true},
+        {"is_cx_4x4_double_buffered",
+         {is_cx(conv("conv3x3_tails", 6, 5, 6, 6, 3, 1, 1), 4, 4),
+          is_cx(conv("conv1x1_stride2", 5, 3, 9, 9, 1, 2, 0), 4, 4)},
+         true},
     };
     return designs;
 }
@@ -108,9 +136,20 @@ const TestDesign &test_design(const std::string &name) {
     throw std::invalid_argument("no test design " + name);
 }
 
+std::vector<std::pair<rtl::DesignSpec, std::string>> mixed_buffering_designs() {
+    rtl::DesignSpec weight_only = test_design("ws_ck_4x4_double_buffered").spec();
+    weight_only.name = "ws_ck_4x4_weight_double_buffered";
+    weight_only.input_double_buffered = weight_only.output_double_buffered = false;
+    rtl::DesignSpec input_output = test_design("os_xy_4x4_double_buffered").spec();
+    input_output.name = "os_xy_4x4_input_output_double_buffered";
+    input_output.weight_double_buffered = false;
+    return {{weight_only, "ws_ck_4x4_double_buffered"}, {input_output, "os_xy_4x4_double_buffered"}};
+}
+
 std::vector<TestDesign> golden_designs() {
     return {{"golden_ws_ck_2x2", {ws_ck(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}},
-            {"golden_os_xy_2x2", {os_xy(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}}};
+            {"golden_os_xy_2x2", {os_xy(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}},
+            {"golden_ws_ck_2x2_double_buffered", {ws_ck(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}, true}};
 }
 
 }  // namespace tessera::rtl::test

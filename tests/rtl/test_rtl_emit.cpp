@@ -19,7 +19,7 @@ using namespace tessera::rtl::test;
 
 TEST_CASE("generation is deterministic", "[rtl][emit]") {
     for (const auto &td : test_designs()) {
-        rtl::DesignSpec spec = rtl::design_for(td.layers, ir::default_architecture(), td.name);
+        rtl::DesignSpec spec = td.spec();
         rtl::RtlDesign a = rtl::generate_rtl(spec), b = rtl::generate_rtl(spec);
         CHECK(a.files == b.files);
     }
@@ -28,8 +28,12 @@ TEST_CASE("generation is deterministic", "[rtl][emit]") {
 TEST_CASE("every test design passes verilator --lint-only -Wall", "[rtl][lint]") {
     for (const auto &td : test_designs()) {
         INFO("design " << td.name);
-        rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for(td.layers, ir::default_architecture(), td.name));
+        rtl::RtlDesign d = rtl::generate_rtl(td.spec());
         CHECK(lint(d) == "");
+    }
+    for (const auto &[spec, layers_of] : mixed_buffering_designs()) {
+        INFO("design " << spec.name);
+        CHECK(lint(rtl::generate_rtl(spec)) == "");
     }
 }
 
@@ -38,7 +42,7 @@ TEST_CASE("emitted Verilog matches the golden files", "[rtl][golden]") {
     const fs::path golden = fs::path(TESSERA_SOURCE_DIR) / "tests" / "rtl" / "golden";
     const bool regenerate = std::getenv("TESSERA_REGENERATE_GOLDEN") != nullptr;
     for (const auto &td : golden_designs()) {
-        rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for(td.layers, ir::default_architecture(), td.name));
+        rtl::RtlDesign d = rtl::generate_rtl(td.spec());
         const fs::path dir = golden / td.name;
         if (regenerate) {
             fs::remove_all(dir);

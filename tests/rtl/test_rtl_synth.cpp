@@ -16,7 +16,7 @@ using namespace tessera::rtl::test;
 
 TEST_CASE("Yosys synthesizes a 4x4 design: memories stay memories, PE within budget", "[rtl][synth]") {
     const TestDesign &td = test_design("ws_ck_4x4");
-    const rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for(td.layers, ir::default_architecture(), td.name));
+    const rtl::RtlDesign d = rtl::generate_rtl(td.spec());
     const rtl::SynthReport r = rtl::synthesize(d);
     const rtl::ModuleStats &top = r.modules.at(d.top);
     CHECK(r.modules.at("tessera_pe").flops == 8 + 8 + 32);  // two operand registers, accumulator

@@ -10,8 +10,8 @@
 
 namespace tessera::vsim::test {
 
-std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest> &requests, uint64_t seed) {
-    const ir::Architecture arch = ir::default_architecture();
+std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest> &requests,
+                                                 const ir::Architecture &arch, uint64_t seed) {
     std::vector<ir::AcceleratorIR> irs;
     for (const auto &r : requests) irs.push_back(lower_to_ir(r.layer, r.schedule));
     const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for(irs, arch));

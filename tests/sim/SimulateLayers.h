@@ -3,6 +3,7 @@
 #pragma once
 
 #include "Lower.h"
+#include "ir/Architecture.h"
 #include "sim/verilator/Simulate.h"
 
 #include <string>
@@ -16,8 +17,10 @@ struct LayerRequest {
     ScheduleRequest schedule;
 };
 
-// Every layer on one generated design (default architecture); progress on stderr.
-std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest> &layers, uint64_t seed = 1);
+// Every layer on one generated design for `arch`; progress on stderr.
+std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest> &layers,
+                                                 const ir::Architecture &arch = ir::default_architecture(),
+                                                 uint64_t seed = 1);
 
 // "layer: why" for every layer that fails (failure_summary), one per line; "" if all pass. Also
 // prints the worst relative cycle difference on stderr.

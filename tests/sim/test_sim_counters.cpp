@@ -15,7 +15,7 @@ using namespace tessera;
 
 namespace {
 
-ir::AcceleratorIR lowered(const std::string &type, const std::string &dataflow) {
+ir::AcceleratorIR lowered(const std::string &type, const std::string &dataflow, int64_t buffer_bytes = 1024) {
     ir::LayerSpec l;
     l.type = type;
     l.name = type + "_" + dataflow;
@@ -28,7 +28,7 @@ ir::AcceleratorIR lowered(const std::string &type, const std::string &dataflow) 
     ScheduleRequest req;
     req.dataflow = dataflow;
     req.rows = req.cols = 4;
-    req.buffer_bytes = 1024;  // small: several tiles of each tensor
+    req.buffer_bytes = buffer_bytes;  // small: several tiles of each tensor
     return lower_to_ir(l, req);
 }
 
@@ -47,6 +47,31 @@ TEST_CASE("model counters carry the RTL's names and the counting table's values"
                 CHECK(counters.at(name) == int64_t(value));
             }
         }
+}
+
+TEST_CASE("model cycles equal the counting rules' run-by-run walk, single and double buffered",
+          "[sim][counters][cycles]") {
+    ir::Architecture single = ir::default_architecture(), double_buffered = single;
+    double_buffered.levels[1].double_buffered = true;
+    int stalled = 0;  // cases where some run waits for its overlapped transfers
+    for (const std::string type : {"conv", "dwconv", "fc"})
+        for (const std::string dataflow : {"os", "ws", "is", "rs"})
+            for (int64_t buffer_bytes : {512, 1024, 4096}) {
+                if (type == "fc" && dataflow == "rs") continue;
+                const ir::AcceleratorIR ir = lowered(type, dataflow, buffer_bytes);
+                INFO(ir.problem.layer.name << ", GLB " << buffer_bytes << " B");
+                const model::Cycles one = model::Model(ir, single).evaluate().cycles;
+                const model::Cycles two = model::Model(ir, double_buffered).evaluate().cycles;
+                CHECK(uint64_t(one.pipeline) == rtl::test::expected_cycles(ir, single.dram_latency_cycles));
+                CHECK(uint64_t(two.pipeline) ==
+                      rtl::test::expected_cycles(ir, single.dram_latency_cycles, {true, true, true}));
+                CHECK(two.pipeline <= one.pipeline);
+                CHECK(two.serial_transfers == 0);
+                CHECK(one.overlapped_transfers + one.exposed_transfers + one.prefetch_stall == 0);
+                CHECK(two.exposed_transfers + two.overlapped_transfers == one.serial_transfers);
+                stalled += two.prefetch_stall > 0;
+            }
+    CHECK(stalled > 0);
 }
 
 TEST_CASE("measured counts are priced as the model prices its own", "[sim][counters][energy]") {

@@ -1,8 +1,9 @@
 // Cycles: the RTL's cycle counter against the model's, on ResNet-shaped layers (3x3, 3x3 stride 2,
-// 1x1 stride 2 downsampling) scaled to an 8x8 array, weight and output stationary: within the
-// default 2% tolerance, with bit-exact outputs and equal counters. (The full ResNet-18 on 16x16
-// arrays is test_sim_resnet18, hidden: minutes.)
+// 1x1 stride 2 downsampling) scaled to an 8x8 array, weight and output stationary, single and
+// double buffered: within the default 2% tolerance (they are equal), with bit-exact outputs and
+// equal counters. (The full ResNet-18 on 16x16 arrays is test_sim_resnet18, hidden: minutes.)
 #include "SimulateLayers.h"
+#include "ir/ArchitectureJson.h"
 
 #include <catch2/catch.hpp>
 
@@ -12,7 +13,7 @@ using namespace tessera::vsim::test;
 
 namespace {
 
-std::vector<LayerRequest> resnet_shaped(const std::string &dataflow) {
+std::vector<LayerRequest> resnet_shaped(const std::string &dataflow, int64_t buffer_bytes = 32 * 1024) {
     auto conv = [&](const char *name, int64_t C, int64_t K, int64_t HW, int64_t R, int64_t stride) {
         ir::LayerSpec l;
         l.name = name;
@@ -20,7 +21,7 @@ std::vector<LayerRequest> resnet_shaped(const std::string &dataflow) {
         ScheduleRequest s;
         s.dataflow = dataflow;
         s.rows = s.cols = 8;
-        s.buffer_bytes = 32 * 1024;
+        s.buffer_bytes = buffer_bytes;
         return LayerRequest{l, s};
     };
     return {conv("conv3x3", 32, 32, 14, 3, 1), conv("conv3x3_s2", 16, 32, 16, 3, 2),
@@ -35,4 +36,36 @@ TEST_CASE("weight stationary C|K on 8x8: cycles within 2% of the model", "[sim][
 
 TEST_CASE("output stationary Y|X on 8x8: cycles within 2% of the model", "[sim][cycles]") {
     CHECK(failed_layers(simulate_on_one_design(resnet_shaped("os"))) == "");
+}
+
+// The bundled double_buffered architecture; each tile gets half of a 32 KB global buffer, as
+// `tessera compile --arch` would give it.
+ir::Architecture double_buffered_32k() {
+    ir::Architecture arch = ir::load_architecture("double_buffered");
+    for (auto &level : arch.levels)
+        if (level.name == "GLB") level.size_bytes = 32 * 1024;
+    return arch;
+}
+
+TEST_CASE("double buffered, weight stationary C|K on 8x8: cycles equal to the model", "[sim][cycles][double]") {
+    const ir::Architecture arch = double_buffered_32k();
+    const auto outcomes =
+        simulate_on_one_design(resnet_shaped("ws", arch.level("GLB")->tile_budget_bytes()), arch);
+    CHECK(failed_layers(outcomes) == "");
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        CHECK(o.cycles_measured == uint64_t(o.cycles_model));
+        CHECK(o.model.cycles.overlapped_transfers > 0);
+    }
+}
+
+TEST_CASE("double buffered, output stationary Y|X on 8x8: cycles equal to the model", "[sim][cycles][double]") {
+    const ir::Architecture arch = double_buffered_32k();
+    const auto outcomes =
+        simulate_on_one_design(resnet_shaped("os", arch.level("GLB")->tile_budget_bytes()), arch);
+    CHECK(failed_layers(outcomes) == "");
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        CHECK(o.cycles_measured == uint64_t(o.cycles_model));
+    }
 }

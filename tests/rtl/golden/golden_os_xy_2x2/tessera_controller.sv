@@ -8,6 +8,7 @@
 //   load_input / load_weight: the operand's stationary block starts (PE registers reload)
 //   block_start / block_end:  the output's accumulation block starts / ends
 //   block_first:              first visit of the block's output words (start from 0, no psum read)
+// Double buffered here: input 1'b0, weight 1'b0, output 1'b0.
 module tessera_controller (
   input  logic clk,
   input  logic rst,
@@ -24,7 +25,7 @@ module tessera_controller (
   output logic restart,             // loop nest and address generators back to iteration 0
   output logic advance,             // step to the next iteration
   // DMA
-  output logic dma_start,           // one-cycle pulse; channel valid while the phase lasts
+  output logic dma_start,           // one-cycle pulse; channel valid while the job lasts
   output logic [1:0] dma_channel,   // 0 input fill, 1 weight fill, 2 output drain, 3 bias load
   input  logic dma_done,
   output logic output_tile_done,    // this iteration completes an output tile (latch its base)
@@ -38,11 +39,18 @@ module tessera_controller (
   output logic busy,
   output logic done
 );
-  localparam logic [2:0] IDLE = 3'd0, SETUP = 3'd1, DMA = 3'd2, COMPUTE = 3'd3, FLUSH = 3'd4,
-                         FINISH = 3'd5;
-  logic [2:0] state;
-  logic [1:0] channel;
+  // BIAS, FILL and DRAIN wait for DMA jobs that stall the array; FLUSH and WAIT end a run (the
+  // pipeline drains, then the jobs overlapped with the run finish).
+  localparam logic [3:0] IDLE = 4'd0, SETUP = 4'd1, BIAS = 4'd2, FILL = 4'd3, COMPUTE = 4'd4,
+                         FLUSH = 4'd5, WAIT = 4'd6, DRAIN = 4'd7, FINISH = 4'd8;
+  // DMA jobs, one bit per channel.
+  localparam logic [3:0] JOB_INPUT = 4'b0001, JOB_WEIGHT = 4'b0010, JOB_DRAIN = 4'b0100,
+                         JOB_BIAS = 4'b1000;
+  localparam logic INPUT_DOUBLE = 1'b0, WEIGHT_DOUBLE = 1'b0, OUTPUT_DOUBLE = 1'b0;
+
+  logic [3:0] state, next_state;
   logic drain_pending;   // the last compute run ended an output tile
+  logic drain_deferred;  // ... and, double buffered, its drain runs during the next compute run
   logic nest_done;       // the last iteration has been issued
   logic [1:0] flush_count;
 
@@ -61,71 +69,97 @@ module tessera_controller (
   assign block_end = last_from[output_stationary_from];
   assign block_first = &(at_zero | ~loop_psum_window);
   assign output_tile_done = issue && last_from[output_tile_from];
-  assign dma_channel = channel;
 
-  // What a new tile starts with: refill the input buffer, else the weight buffer, else compute.
-  logic [2:0] tile_state;
-  logic [1:0] tile_channel;
+  // ---- DMA job queue: a job starts when the last one is done, bias first, then drain, input,
+  // weight. The sequencer below enqueues only while the DMA is idle.
+  logic [3:0] queued, enqueue_jobs, candidates;
+  logic job_active, dma_idle_after;
+  assign candidates = enqueue_jobs | (dma_done ? queued : 4'b0);
+  assign dma_idle_after = !job_active || (dma_done && queued == 4'b0);
+  always_ff @(posedge clk) begin
+    dma_start <= 1'b0;
+    if (rst || state == IDLE) begin
+      queued <= 4'b0;
+      job_active <= 1'b0;
+    end else if (candidates != 4'b0) begin
+      dma_start <= 1'b1;
+      job_active <= 1'b1;
+      if (candidates[3]) begin dma_channel <= 2'd3; queued <= candidates & ~JOB_BIAS; end
+      else if (candidates[2]) begin dma_channel <= 2'd2; queued <= candidates & ~JOB_DRAIN; end
+      else if (candidates[0]) begin dma_channel <= 2'd0; queued <= candidates & ~JOB_INPUT; end
+      else begin dma_channel <= 2'd1; queued <= candidates & ~JOB_WEIGHT; end
+    end else if (dma_done) job_active <= 1'b0;
+  end
+
+  // ---- run boundaries (the nest is at a run's first iteration) ----
+  // Fills that stall: single-buffered tiles that start here, and every tile of the first run.
+  logic [3:0] stalled_fills, overlapped_jobs;
+  logic drain_stalls, window_ends, run_starts;
+  logic [3:0] begin_state, end_state;
+  assign stalled_fills = {2'b00,
+                          fill_weight_needed && (!WEIGHT_DOUBLE || zero_from[0]),
+                          fill_input_needed && (!INPUT_DOUBLE || zero_from[0])};
+  // Jobs that overlap the run: the drain of the tile the last run finished, and the fills of the
+  // tiles the next run starts (there is a next run, and the slots of the tensor's tile wrap).
+  assign overlapped_jobs = {1'b0,
+                            drain_deferred || (window_ends && OUTPUT_DOUBLE && drain_pending && !nest_done),
+                            1'b0,
+                            1'b0};
+  assign drain_stalls = drain_pending && (!OUTPUT_DOUBLE || nest_done);
+  assign begin_state = stalled_fills != 4'b0 ? FILL : COMPUTE;
+  assign end_state = drain_stalls ? DRAIN : nest_done ? FINISH : begin_state;
+  assign window_ends = (state == FLUSH || state == WAIT) && next_state != FLUSH && next_state != WAIT;
+  assign run_starts = next_state == COMPUTE && state != COMPUTE;
+
   always_comb begin
-    tile_state = fill_input_needed || fill_weight_needed ? DMA : COMPUTE;
-    tile_channel = fill_input_needed ? 2'd0 : 2'd1;
+    next_state = state;
+    case (state)
+      IDLE: if (start) next_state = SETUP;
+      SETUP: next_state = bias_enable ? BIAS : begin_state;
+      BIAS: if (dma_idle_after) next_state = begin_state;
+      FILL: if (dma_idle_after) next_state = COMPUTE;
+      COMPUTE: if (run_ends) next_state = FLUSH;
+      FLUSH: if (flush_count == 2'd0) next_state = dma_idle_after ? end_state : WAIT;
+      WAIT: if (dma_idle_after) next_state = end_state;
+      DRAIN: if (dma_idle_after) next_state = nest_done ? FINISH : begin_state;
+      FINISH: next_state = IDLE;
+      default: next_state = IDLE;
+    endcase
+  end
+
+  always_comb begin
+    enqueue_jobs = 4'b0;
+    if (next_state != state)
+      case (next_state)
+        BIAS: enqueue_jobs = JOB_BIAS;
+        FILL: enqueue_jobs = stalled_fills;
+        DRAIN: enqueue_jobs = JOB_DRAIN;
+        COMPUTE: begin enqueue_jobs = overlapped_jobs; end
+        default: ;
+      endcase
   end
 
   always_ff @(posedge clk) begin
-    dma_start <= 1'b0;
     if (rst) begin
       state <= IDLE;
       done <= 1'b0;
     end else begin
-      case (state)
-        IDLE:
-          if (start) begin
-            state <= SETUP;
-            done <= 1'b0;
-            nest_done <= 1'b0;
-            drain_pending <= 1'b0;
-          end
-        SETUP:
-          if (bias_enable) begin
-            state <= DMA; channel <= 2'd3; dma_start <= 1'b1;
-          end else begin
-            state <= tile_state; channel <= tile_channel; dma_start <= tile_state == DMA;
-          end
-        DMA:
-          if (dma_done)
-            case (channel)
-              2'd0:  // input filled
-                if (fill_weight_needed) begin
-                  channel <= 2'd1; dma_start <= 1'b1;
-                end else state <= COMPUTE;
-              2'd1: state <= COMPUTE;  // weight filled
-              default:  // bias loaded or output drained
-                if (nest_done) state <= FINISH;
-                else begin
-                  state <= tile_state; channel <= tile_channel; dma_start <= tile_state == DMA;
-                end
-            endcase
-        COMPUTE:
-          if (run_ends) begin
-            state <= FLUSH;
-            flush_count <= 2'd1;
-            drain_pending <= last_from[output_tile_from];
-            nest_done <= last_from[0];
-          end
-        FLUSH:
-          if (flush_count != 2'd0) flush_count <= flush_count - 2'd1;
-          else if (drain_pending) begin
-            state <= DMA; channel <= 2'd2; dma_start <= 1'b1;
-          end else if (nest_done) state <= FINISH;
-          else begin
-            state <= tile_state; channel <= tile_channel; dma_start <= tile_state == DMA;
-          end
-        FINISH: begin
-          state <= IDLE;
-          done <= 1'b1;
-        end
-        default: state <= IDLE;
-      endcase
+      state <= next_state;
+      if (state == IDLE && start) begin
+        done <= 1'b0;
+        nest_done <= 1'b0;
+        drain_pending <= 1'b0;
+        drain_deferred <= 1'b0;
+      end
+      if (state == COMPUTE && run_ends) begin
+        flush_count <= 2'd1;
+        drain_pending <= last_from[output_tile_from];
+        nest_done <= last_from[0];
+      end
+      if (state == FLUSH && flush_count != 2'd0) flush_count <= flush_count - 2'd1;
+      if (run_starts) drain_deferred <= 1'b0;
+      else if (window_ends) drain_deferred <= OUTPUT_DOUBLE && drain_pending && !nest_done;
+      if (state == FINISH) done <= 1'b1;
     end
   end
 endmodule

@@ -54,8 +54,8 @@ module tessera_dma (
   logic running, walking, draining;
   logic [1:0] job;
   logic [32-1:0] job_box, job_shape;
-  logic [128-1:0] job_delta, job_base, drain_base;
-  logic [31:0] drain_addr, dram_addr;
+  logic [128-1:0] job_delta, job_base, start_base, drain_base;
+  logic [31:0] drain_addr, dram_addr, start_addr;
   logic [7-1:0] position;
   logic [3-1:0] settle;
   logic [4-1:0] at_end;
@@ -69,11 +69,11 @@ module tessera_dma (
   assign job_shape = shape[job*32 +: 32];
   assign job_delta = walk_delta[job*128 +: 128];
   always_comb
-    case (job)
-      2'd0: job_base = input_base;
-      2'd1: job_base = weight_base;
-      2'd2: job_base = drain_base;
-      default: job_base = bias_base;
+    case (channel)
+      2'd0: begin start_base = input_base; start_addr = input_addr; end
+      2'd1: begin start_base = weight_base; start_addr = weight_addr; end
+      2'd2: begin start_base = drain_base; start_addr = drain_addr; end
+      default: begin start_base = bias_base; start_addr = bias_addr; end
     endcase
 
   logic [8-1:0] walk_0;
@@ -180,8 +180,8 @@ module tessera_dma (
       job <= channel;
       position <= '0;
       settle <= '0;
-      dram_addr <= channel == 2'd0 ? input_addr : channel == 2'd1 ? weight_addr
-                 : channel == 2'd2 ? drain_addr : bias_addr;
+      job_base <= start_base;
+      dram_addr <= start_addr;
       walk_0 <= '0;
       walk_1 <= '0;
       walk_2 <= '0;
