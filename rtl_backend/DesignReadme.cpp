@@ -3,6 +3,7 @@
 #include "ir/Timing.h"
 
 #include <cctype>
+#include <utility>
 #include <sstream>
 
 namespace tessera::rtl {
@@ -45,10 +46,19 @@ std::string design_readme(const RtlDesign &d, const std::vector<CompiledLayer> &
       << " + 2*i`, high word at `+1`, cleared at start:\n\n| i | counter |\n|---|---|\n";
     const auto &names = counter_names();
     for (size_t i = 0; i < names.size(); ++i) o << "| " << i << " | `" << names[i] << "` |\n";
+    std::string double_buffered;
+    for (const auto &[tensor, on] : {std::pair<const char *, bool>{"input", s.input_double_buffered},
+                                     {"weight", s.weight_double_buffered}, {"output", s.output_double_buffered}})
+        if (on) double_buffered += std::string(double_buffered.empty() ? "" : ", ") + tensor;
     o << "\nCycles: `" << ir::kTiming.start_overhead << " + bias (K + latency + "
       << ir::kTiming.fill_overhead << ") + per fill (box words + latency + " << ir::kTiming.fill_overhead
       << ") + iterations + " << ir::kTiming.compute_overhead << " per compute run + per drain (box words"
-      << " + latency + " << ir::kTiming.drain_overhead << ")` (docs/hardware.md).\n\n";
+      << " + latency + " << ir::kTiming.drain_overhead << ")` (docs/hardware.md)";
+    if (double_buffered.empty())
+        o << "; every fill and drain stalls the array.\n\n";
+    else
+        o << ". Double buffered: " << double_buffered << "; their fills (drains) after the first (before the\n"
+          << "last) run during a compute run, which then lasts as long as the longer of the two.\n\n";
     o << "## Register map\n| address | register | count | bits | meaning |\n|---|---|---|---|---|\n";
     for (const auto &f : d.registers.fields)
         o << "| " << f.address << " | `" << f.name << "` | " << f.count << " | " << f.bits << " | " << f.doc

@@ -76,6 +76,15 @@ int64_t output_channels(const ir::AcceleratorIR &ir) {
 
 }  // namespace
 
+ir::Architecture generated_architecture(const ir::Architecture &arch) {
+    ir::Architecture hw = arch;
+    if (!hw.levels.empty()) {
+        hw.levels.front().words_per_cycle = 1;
+        hw.levels.front().banks = 1;
+    }
+    return hw;
+}
+
 std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     ir::NestAnalysis nest;
     try {

@@ -60,6 +60,11 @@ int bits_for(int64_t values);  // bits to hold 0 .. values-1 (at least 1)
 DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
                       const std::string &name = "tessera_accel");
 
+// What the generated hardware implements of `arch`: its DMA moves one DRAM word per cycle, so
+// the DRAM level's bandwidth becomes 1 word per cycle; everything else is kept. The model of this
+// architecture predicts the generated design's cycle counter.
+ir::Architecture generated_architecture(const ir::Architecture &arch);
+
 // Empty if `layer` runs on `design`; otherwise a one-line reason (which resource, by how much).
 std::string why_not_fits(const DesignSpec &design, const ir::AcceleratorIR &layer);
 

@@ -4,6 +4,7 @@
 #include "TracedBuild.h"
 #include "Reference.h"
 #include "model/Model.h"
+#include "rtl_backend/DesignSpec.h"
 #include "rtl_backend/RegisterMap.h"
 
 #include <cmath>
@@ -105,7 +106,7 @@ std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &design, const s
                 return design.run(layer.config, dram_tensors(tensors, spec));
             });
             const std::vector<int8_t> reference = values(gen::run_reference(spec, tensors));
-            model::Model m(layer.ir, arch);
+            model::Model m(layer.ir, rtl::generated_architecture(arch));
             out.model = m.evaluate();
             result = simulated.get();
             out.output = compare_outputs(result.output, reference, layer.ir.problem.tensor(ir::TensorRole::Output));

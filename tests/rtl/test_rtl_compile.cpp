@@ -84,6 +84,34 @@ TEST_CASE("compile writes rtl, config, report and README for a layer", "[rtl][co
     fs::remove_all(out);
 }
 
+TEST_CASE("compile --arch double_buffered: two banks per buffer, tiles for half the buffer", "[rtl][compile]") {
+    const fs::path single = scratch("single"), two = scratch("double");
+    const std::string layer = "compile --network resnet50 --layer CB2a_2 --dataflow ws --array 16x16 -o ";
+    Run rs = tessera(layer + single.string()), rd = tessera(layer + two.string() + " --arch double_buffered");
+    INFO(rd.output);
+    REQUIRE(rs.status == 0);
+    REQUIRE(rd.status == 0);
+    CHECK(rd.output.find("double-buffered buffers") != std::string::npos);
+    nlohmann::json a, b;
+    std::ifstream(single / "report.json") >> a;
+    std::ifstream(two / "report.json") >> b;
+    for (const char *t : {"I", "W", "O"}) {
+        CHECK(a["design"]["buffers"][t]["double_buffered"] == false);
+        CHECK(b["design"]["buffers"][t]["double_buffered"] == true);
+    }
+    // Presets tile for 64 KB instead of 128 KB; both banks together fit the 128 KB buffer.
+    CHECK(b["design"]["buffer_bytes"].get<int64_t>() <= 128 * 1024 + 4 * 64);  // + bias table
+    const auto &cycles = b["layers"][0]["estimate"]["cycle_breakdown"];
+    CHECK(cycles["overlapped_transfers"].get<int64_t>() > 0);
+    CHECK(cycles["pipeline"].get<int64_t>() < a["layers"][0]["estimate"]["cycle_breakdown"]["pipeline"].get<int64_t>());
+    std::ifstream glb(two / "rtl" / "tessera_input_glb.sv");
+    std::stringstream text;
+    text << glb.rdbuf();
+    CHECK(text.str().find("mem[{write_addr, write_bank}]") != std::string::npos);
+    fs::remove_all(single);
+    fs::remove_all(two);
+}
+
 TEST_CASE("compile is deterministic: a rerun writes byte-identical files", "[rtl][compile]") {
     const fs::path a = scratch("a"), b = scratch("b");
     const std::string args = "compile --network resnet18 --dataflow os --array 8x8 -o ";

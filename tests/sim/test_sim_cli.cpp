@@ -96,6 +96,23 @@ TEST_CASE("simulate a compiled network: every layer PASSes, JSON carries the key
     CHECK(r.err.find("[3/3] /fc/Gemm: PASS") != std::string::npos);
 }
 
+TEST_CASE("an architecture whose DRAM is wider than the generated DMA: cycles compared at one word per cycle",
+          "[sim][cli][double]") {
+    // tpu_like: 32 DRAM words per cycle and a double-buffered global buffer.
+    const std::string out = (work() / "tpu").string();
+    const Run c = run_tessera("compile --network " + (work() / "tiny.csv").string() +
+                              " --layer /stem/Conv --dataflow ws --array 4x4 --arch tpu_like -o " + out);
+    INFO(c.err);
+    REQUIRE(c.status == 0);
+    CHECK(c.err.find("moves 32 DRAM words per cycle, the generated DMA one") != std::string::npos);
+    CHECK(c.out.find("double-buffered buffers") != std::string::npos);
+    const Run r = run_tessera("simulate " + out + " --json");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const json j = json::parse(r.out);
+    CHECK(j.at("cycles_measured") == j.at("cycles_model"));
+}
+
 TEST_CASE("the text report: per layer counters beside the model's, energy, summary", "[sim][cli]") {
     const Run r = run_tessera("simulate " + design() + kLoose);
     REQUIRE(r.status == 0);
