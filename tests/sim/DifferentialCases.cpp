@@ -2,6 +2,7 @@
 
 #include "UserError.h"
 #include "ir/Architecture.h"
+#include "ir/ArchitectureJson.h"
 #include "rtl_backend/DesignSpec.h"
 #include "rtl_backend/RtlGenerator.h"
 #include "sim/verilator/Simulate.h"
@@ -103,6 +104,7 @@ std::string RandomCase::describe() const {
     if (!schedule.dataflow.empty()) o << " --dataflow " << schedule.dataflow;
     o << " --array " << schedule.rows << "x" << schedule.cols;
     if (schedule.buffer_bytes) o << " (GLB " << schedule.buffer_bytes << " B)";
+    if (double_buffered) o << " --arch double_buffered";
     return o.str();
 }
 
@@ -114,6 +116,7 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
         RandomCase c;
         c.layer = random_layer(rng, "case" + std::to_string(cases.size()));
         c.schedule = random_schedule(rng, c.layer);
+        c.double_buffered = chance(rng, 0.5);
         try {
             c.ir = lower_to_ir(c.layer, c.schedule);
         } catch (const UserError &) {
@@ -131,8 +134,9 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
     DifferentialSummary sum;
     sum.cases = cases.size();
     std::map<std::string, std::vector<size_t>> groups;
-    for (size_t i = 0; i < cases.size(); ++i) groups[interconnect(cases[i].ir)].push_back(i);
-    const ir::Architecture arch = ir::default_architecture();
+    for (size_t i = 0; i < cases.size(); ++i)
+        groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "")].push_back(i);
+    const ir::Architecture single = ir::default_architecture(), double_buffered = ir::load_architecture("double_buffered");
     size_t done = 0;
     for (const auto &[key, members] : groups) {
         ++sum.designs;
@@ -141,6 +145,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
         };
         std::vector<ir::AcceleratorIR> irs;
         for (size_t i : members) irs.push_back(cases[i].ir);
+        const ir::Architecture &arch = cases[members.front()].double_buffered ? double_buffered : single;
         try {
             const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for(irs, arch, "tessera_accel"));
             const VerilatedDesign design = VerilatedDesign::build(rtl);
@@ -166,7 +171,9 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
                     sum.worst_cycle_case = cases[i].describe() + ": rtl " + std::to_string(o.cycles_measured) +
                                            " model " + std::to_string(o.cycles_model);
                 }
-                const std::string why = failure_summary(o, false);
+                std::string why = failure_summary(o, false);
+                if (int64_t(o.cycles_measured) != o.cycles_model)
+                    why += "cycles rtl " + std::to_string(o.cycles_measured) + " model " + std::to_string(o.cycles_model) + "; ";
                 if (why.empty()) ++sum.passed;
                 else sum.failures.push_back({cases[i].describe(), why});
             }

@@ -16,6 +16,7 @@ namespace tessera::vsim::test {
 struct RandomCase {
     ir::LayerSpec layer;
     ScheduleRequest schedule;
+    bool double_buffered = false;  // runs on a design whose buffers are double buffered
     ir::AcceleratorIR ir;
     std::string describe() const;  // the equivalent `tessera lower` flags
 };
@@ -23,8 +24,8 @@ struct RandomCase {
 // `count` cases drawn from `seed`: small conv (1x1 to 5x5, strides 1-2, padding, tails), depthwise
 // and fc layers, N up to 2, with or without bias / ReLU / a requantize shift; presets (os ws is rs,
 // or an explicit spatial mapping) on 2-D arrays up to 4x4 and 1-D arrays up to 8, with a small
-// global buffer now and then so that the layer is tiled. Combinations the front end rejects are
-// redrawn; `rejected` (if given) counts them.
+// global buffer now and then so that the layer is tiled; single or double-buffered buffers.
+// Combinations the front end rejects are redrawn; `rejected` (if given) counts them.
 std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected = nullptr);
 
 struct CaseFailure {
@@ -36,15 +37,15 @@ struct DifferentialSummary {
     size_t cases = 0, passed = 0, designs = 0, builds = 0;
     double build_seconds = 0, sim_seconds = 0, wall_seconds = 0;
     std::vector<CaseFailure> failures;
-    // Cycles are not part of a case's verdict (small layers magnify fixed per-layer terms); the
-    // worst relative difference is reported, and the cycle tolerance is tested on real layers.
+    // Cycles must equal the model's exactly (part of the verdict); the worst relative difference
+    // is reported as well.
     double worst_cycle_error = 0;
     std::string worst_cycle_case;
 };
 
-// Groups the cases by interconnect (one generated design each, sized for all its cases, built
-// once), runs every case with data from `seed`, and requires bit-exact outputs and every counter
-// equal to the model's. `progress`: one line per design.
+// Groups the cases by interconnect and buffering (one generated design each, sized for all its
+// cases, built once), runs every case with data from `seed`, and requires bit-exact outputs and
+// every counter, cycles included, equal to the model's. `progress`: one line per design.
 DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t seed, std::ostream *progress);
 
 }  // namespace tessera::vsim::test

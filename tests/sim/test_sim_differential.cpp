@@ -1,5 +1,6 @@
-// The differential test, bounded for CI: 50 random (layer, schedule, array) cases from a fixed
-// seed must run bit-exactly against Halide with every counter equal to the model's.
+// The differential test, bounded for CI: 50 random (layer, schedule, array, buffering) cases from a
+// fixed seed must run bit-exactly against Halide with every counter and the cycles equal to the
+// model's.
 // `sim_differential --cases N --seed S` runs more.
 #include "DifferentialCases.h"
 
@@ -19,6 +20,7 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
     REQUIRE(cases.size() == kCases);
     std::set<std::string> kinds, dataflows;
     bool stride2 = false, one_d = false, two_d = false, tail = false, tiled = false;
+    size_t double_buffered = 0;
     for (const auto &c : cases) {
         kinds.insert(c.layer.type);
         dataflows.insert(c.schedule.dataflow);
@@ -26,6 +28,7 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
         one_d |= c.ir.mapping.array_rows() == 1 && c.ir.mapping.array_cols() > 1;
         two_d |= c.ir.mapping.array_rows() > 1 && c.ir.mapping.array_cols() > 1;
         tiled |= c.schedule.buffer_bytes > 0;
+        double_buffered += c.double_buffered;
         for (const auto &loop : c.ir.mapping.loops)
             if (loop.kind != tessera::ir::LoopKind::Temporal && loop.extent * loop.stride > c.ir.problem.dim(loop.dim).extent)
                 tail = true;
@@ -40,6 +43,8 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
     CHECK(two_d);
     CHECK(tail);
     CHECK(tiled);
+    CHECK(double_buffered > 0);
+    CHECK(double_buffered < cases.size());
     // Same seed, same cases.
     CHECK(draw_cases(kSeed, 5).front().describe() == cases.front().describe());
 }
