@@ -16,6 +16,25 @@ namespace tessera::rtl {
 
 namespace {
 
+// The deltas of the loop slot a one-hot vector selects (none: 0); glb_step is optional.
+std::string select_deltas(const DesignSpec &d, const std::string &one_hot, const std::string &glb_step, int ab,
+                          const std::string &base_step, const std::string &addr_step) {
+    const int T = d.loops, C = d.coords;
+    std::ostringstream o;
+    o << "  always_comb begin\n";
+    if (!glb_step.empty()) o << "    " << glb_step << " = '0;\n";
+    o << "    " << base_step << " = '0;\n"
+      << "    " << addr_step << " = '0;\n"
+      << "    for (int l = 0; l < " << T << "; l++)\n"
+      << "      if (" << one_hot << "[l]) begin\n";
+    if (!glb_step.empty()) o << "        " << glb_step << " = glb_delta[l*" << ab << " +: " << ab << "];\n";
+    o << "        " << base_step << " = base_delta[l*" << C * 32 << " +: " << C * 32 << "];\n"
+      << "        " << addr_step << " = addr_delta[l*32 +: 32];\n"
+      << "      end\n"
+      << "  end\n";
+    return o.str();
+}
+
 std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bool prefetch) {
     const int T = d.loops, C = d.coords;
     std::ostringstream o;
@@ -42,17 +61,7 @@ std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bo
       << "  logic [" << ab << "-1:0] glb_step;\n"
       << "  logic [" << C * 32 << "-1:0] base_step;\n"
       << "  logic [31:0] addr_step;\n"
-      << "  always_comb begin\n"
-      << "    glb_step = '0;\n"
-      << "    base_step = '0;\n"
-      << "    addr_step = '0;\n"
-      << "    for (int l = 0; l < " << T << "; l++)\n"
-      << "      if (increments[l]) begin\n"
-      << "        glb_step = glb_delta[l*" << ab << " +: " << ab << "];\n"
-      << "        base_step = base_delta[l*" << C * 32 << " +: " << C * 32 << "];\n"
-      << "        addr_step = addr_delta[l*32 +: 32];\n"
-      << "      end\n"
-      << "  end\n"
+      << select_deltas(d, "increments", "glb_step", ab, "base_step", "addr_step")
       << "  always_ff @(posedge clk)\n"
       << "    if (restart || (advance && increments == '0)) begin\n"
       << "      glb_addr <= '0;\n"
@@ -69,15 +78,7 @@ std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bo
         o << "\n  // Where the next tile is: the slot that steps at the end of this run moves the base.\n"
           << "  logic [" << C * 32 << "-1:0] run_base_step;\n"
           << "  logic [31:0] run_addr_step;\n"
-          << "  always_comb begin\n"
-          << "    run_base_step = '0;\n"
-          << "    run_addr_step = '0;\n"
-          << "    for (int l = 0; l < " << T << "; l++)\n"
-          << "      if (run_step[l]) begin\n"
-          << "        run_base_step = base_delta[l*" << C * 32 << " +: " << C * 32 << "];\n"
-          << "        run_addr_step = addr_delta[l*32 +: 32];\n"
-          << "      end\n"
-          << "  end\n"
+          << select_deltas(d, "run_step", "", ab, "run_base_step", "run_addr_step")
           << "  always_ff @(posedge clk)\n"
           << "    if (run_start) begin\n";
         for (int c = 0; c < C; ++c)

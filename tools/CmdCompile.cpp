@@ -119,7 +119,9 @@ int run_compile(const Args &args) {
     add_layer_options(desc, sel);
     desc.add_options()
         ("arch", po::value(&arch_name)->default_value(arch_name),
-         "architecture: a JSON file, a bundled name (examples/arch/NAME.json) or 'default'")
+         "architecture: a JSON file, a bundled name (examples/arch/NAME.json) or 'default'; "
+         "a level with \"double_buffered\": true (e.g. --arch double_buffered) gets two-bank buffers "
+         "whose transfers overlap compute")
         ("output,o", po::value(&out_dir), "directory to write (rtl/, config/, report.json, README.md)")
         ("top", po::value(&top)->default_value(top), "name of the top module")
         ("synth", po::bool_switch(&synth), "run Yosys: cells, flops and memory bits per module")

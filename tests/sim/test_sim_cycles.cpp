@@ -28,6 +28,28 @@ std::vector<LayerRequest> resnet_shaped(const std::string &dataflow, int64_t buf
             conv("conv1x1_s2_down", 32, 64, 14, 1, 2)};
 }
 
+// The bundled double_buffered architecture; each tile gets half of a 32 KB global buffer, as
+// `tessera compile --arch` would give it.
+ir::Architecture double_buffered_32k() {
+    ir::Architecture arch = ir::load_architecture("double_buffered");
+    for (auto &level : arch.levels)
+        if (level.name == "GLB") level.size_bytes = 32 * 1024;
+    return arch;
+}
+
+// Every layer on one double-buffered design: cycles equal the model's, and transfers overlapped.
+void check_double_buffered(const std::string &dataflow) {
+    const ir::Architecture arch = double_buffered_32k();
+    const auto outcomes =
+        simulate_on_one_design(resnet_shaped(dataflow, arch.level("GLB")->tile_budget_bytes()), arch);
+    CHECK(failed_layers(outcomes) == "");
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        CHECK(o.cycles_measured == uint64_t(o.cycles_model));
+        CHECK(o.model.cycles.overlapped_transfers > 0);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("weight stationary C|K on 8x8: cycles within 2% of the model", "[sim][cycles]") {
@@ -38,34 +60,10 @@ TEST_CASE("output stationary Y|X on 8x8: cycles within 2% of the model", "[sim][
     CHECK(failed_layers(simulate_on_one_design(resnet_shaped("os"))) == "");
 }
 
-// The bundled double_buffered architecture; each tile gets half of a 32 KB global buffer, as
-// `tessera compile --arch` would give it.
-ir::Architecture double_buffered_32k() {
-    ir::Architecture arch = ir::load_architecture("double_buffered");
-    for (auto &level : arch.levels)
-        if (level.name == "GLB") level.size_bytes = 32 * 1024;
-    return arch;
-}
-
 TEST_CASE("double buffered, weight stationary C|K on 8x8: cycles equal to the model", "[sim][cycles][double]") {
-    const ir::Architecture arch = double_buffered_32k();
-    const auto outcomes =
-        simulate_on_one_design(resnet_shaped("ws", arch.level("GLB")->tile_budget_bytes()), arch);
-    CHECK(failed_layers(outcomes) == "");
-    for (const auto &o : outcomes) {
-        INFO(o.layer);
-        CHECK(o.cycles_measured == uint64_t(o.cycles_model));
-        CHECK(o.model.cycles.overlapped_transfers > 0);
-    }
+    check_double_buffered("ws");
 }
 
 TEST_CASE("double buffered, output stationary Y|X on 8x8: cycles equal to the model", "[sim][cycles][double]") {
-    const ir::Architecture arch = double_buffered_32k();
-    const auto outcomes =
-        simulate_on_one_design(resnet_shaped("os", arch.level("GLB")->tile_budget_bytes()), arch);
-    CHECK(failed_layers(outcomes) == "");
-    for (const auto &o : outcomes) {
-        INFO(o.layer);
-        CHECK(o.cycles_measured == uint64_t(o.cycles_model));
-    }
+    check_double_buffered("os");
 }
