@@ -59,16 +59,23 @@ TEST_CASE("emitted Verilog matches the golden files", "[rtl][golden]") {
     }
 }
 
-TEST_CASE("the 16x16 ResNet-18 ws and os designs pass verilator --lint-only -Wall", "[rtl][lint]") {
-    for (const std::string dataflow : {"ws", "os"}) {
-        tessera::ScheduleRequest request;
-        request.dataflow = dataflow;
-        std::vector<ir::AcceleratorIR> network;
-        for (const auto &layer : tessera::load_network("resnet18"))
-            network.push_back(tessera::lower_to_ir(layer, request));
-        rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for(network, ir::default_architecture(), "resnet18_" + dataflow));
-        INFO("dataflow " << dataflow);
-        CHECK(d.spec.rows == 16);
-        CHECK(lint(d) == "");
+TEST_CASE("the 16x16 ResNet-18 ws and os designs, single and double buffered, pass verilator --lint-only -Wall",
+          "[rtl][lint]") {
+    ir::Architecture double_buffered = ir::default_architecture();
+    double_buffered.levels[1].double_buffered = true;
+    for (const ir::Architecture &arch : {ir::default_architecture(), double_buffered}) {
+        for (const std::string dataflow : {"ws", "os"}) {
+            tessera::ScheduleRequest request;
+            request.dataflow = dataflow;
+            request.buffer_bytes = arch.levels[1].tile_budget_bytes();
+            std::vector<ir::AcceleratorIR> network;
+            for (const auto &layer : tessera::load_network("resnet18"))
+                network.push_back(tessera::lower_to_ir(layer, request));
+            rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for(network, arch, "resnet18_" + dataflow));
+            INFO("dataflow " << dataflow << ", double buffered " << arch.levels[1].double_buffered);
+            CHECK(d.spec.rows == 16);
+            CHECK(d.spec.output_double_buffered == arch.levels[1].double_buffered);
+            CHECK(lint(d) == "");
+        }
     }
 }

@@ -32,6 +32,21 @@ TEST_CASE("Yosys synthesizes a 4x4 design: memories stay memories, PE within bud
     CHECK(r.modules.at("tessera_array").instances.at("tessera_pe") == 16);
 }
 
+TEST_CASE("Yosys synthesizes a double-buffered 4x4 design: two banks per buffer, still memories", "[rtl][synth]") {
+    const TestDesign &td = test_design("ws_ck_4x4_double_buffered");
+    const rtl::RtlDesign d = rtl::generate_rtl(td.spec());
+    const rtl::SynthReport r = rtl::synthesize(d);
+    const rtl::DesignSpec &s = d.spec;
+    REQUIRE(s.input_double_buffered);
+    CHECK(r.modules.at("tessera_input_glb").memory_bits == 2 * s.input_depth * s.input_bits);
+    CHECK(r.modules.at("tessera_weight_glb").memory_bits == 2 * s.weight_depth * s.weight_bits);
+    CHECK(r.modules.at("tessera_output_glb").memory_bits == 2 * s.output_depth * s.acc_bits);
+    CHECK(r.modules.at("tessera_input_glb").flops == s.input.groups(s.rows, s.cols) * s.input_bits);
+    // The drain has a read port of its own (it runs while the array accumulates in the other bank).
+    CHECK(r.modules.at("tessera_output_glb").flops == (s.output.groups(s.rows, s.cols) + 1) * s.acc_bits);
+    CHECK(r.cells_per_pe() <= 800);
+}
+
 TEST_CASE("Yosys synthesizes the 16x16 ResNet-18 weight-stationary design", "[rtl][synth][slow]") {
     tessera::ScheduleRequest request;
     request.dataflow = "ws";
