@@ -191,8 +191,11 @@ void print_table(std::ostream &os, const std::string &layer, const Estimate &e,
        << " pJ/MAC, " << e.macs << " MACs\n";
     const Cycles &c = e.cycles;
     os << "cycles " << c.total << " (" << bound_name(c.bound) << " bound; compute " << c.compute
-       << ", stalled transfers " << c.serial_transfers + c.exposed_transfers << ", overlapped transfers "
-       << c.overlapped_transfers << " (waited for " << c.prefetch_stall << "), bias " << c.bias << "), "
+       << ", stalled transfers " << c.serial_transfers + c.exposed_transfers;
+    if (c.overlapped_transfers)
+        os << ", overlapped transfers " << c.overlapped_transfers << " (runs waited " << c.prefetch_stall
+           << " for them)";
+    os << ", bias " << c.bias << "), "
        << format("%.1f", c.total / arch.clock_mhz) << " us at " << arch.clock_mhz << " MHz\n";
     os << "utilization " << format("%.1f%%", 100 * e.utilization) << " of the array's PE-cycles ("
        << format("%.1f%%", 100 * e.utilization_overall) << " counting stalls)\n";
