@@ -23,11 +23,34 @@ std::string word_index(const std::string &addr, const std::string &bank, bool tw
     return two_banks ? "{" + addr + ", " + bank + "}" : addr;
 }
 
-std::string operand_buffer(const std::string &name, const std::string &doc, int64_t depth, int addr_bits,
-                           int width, int64_t ports, bool two_banks) {
+// `for` loops over the lane groups (r, c) of a tensor around `body` (which names them r and c).
+std::string for_each_lane(const TensorPorts &p, const DesignSpec &d, const std::string &label,
+                          const std::string &body) {
+    const int64_t gr = lane_rows(p, d), gc = lane_cols(p, d);
+    std::ostringstream o;
+    o << "  for (genvar r = 0; r < " << gr << "; r++) begin : " << label << "_row\n";
+    if (p.depends_on_cols) o << "    for (genvar c = 0; c < " << gc << "; c++) begin : " << label << "_col\n";
+    if (!p.depends_on_cols) {
+        o << body;
+    } else {  // one level deeper
+        std::istringstream lines(body);
+        for (std::string line; std::getline(lines, line);) o << "  " << line << "\n";
+    }
+    if (p.depends_on_cols) o << "    end\n";
+    o << "  end\n";
+    return o.str();
+}
+
+// An operand buffer read by lane groups: port (r, c) reads the word at its lane address.
+std::string operand_buffer(const DesignSpec &d, const std::string &name, const std::string &doc, int64_t depth,
+                           int addr_bits, int width, const TensorPorts &lanes, bool two_banks) {
+    const int64_t gr = lane_rows(lanes, d), gc = lane_cols(lanes, d), ports = gr * gc;
+    const std::string port = lanes.depends_on_cols ? "r*" + std::to_string(gc) + " + c" : "r";
+    const std::string addr = lane_address(lanes, addr_bits, "read_row_addr", "r", "c");
     std::ostringstream o;
     o << "// " << doc << ": " << (two_banks ? "2 banks x " : "") << depth << " words x " << width
-      << " bits, 1 write port (DMA), " << ports << " read port" << (ports > 1 ? "s" : "") << ".\n";
+      << " bits, 1 write port (DMA), " << ports << " read port" << (ports > 1 ? "s" : "")
+      << " (one per lane group).\n";
     if (two_banks)
         o << "// The DMA fills write_bank while the array reads read_bank (the controller keeps them apart).\n";
     o << "module " << name << " (\n"
@@ -37,8 +60,9 @@ std::string operand_buffer(const std::string &name, const std::string &doc, int6
       << "  input  logic [" << width << "-1:0] write_data,\n"
       << (two_banks ? "  input  logic write_bank,\n  input  logic read_bank,\n" : "")
       << "  input  logic [" << ports << "-1:0] read_enable,\n"
-      << "  input  logic [" << ports * addr_bits << "-1:0] read_addr,\n"
-      << "  output logic [" << ports * width << "-1:0] read_data\n"
+      << "  input  logic [" << gr * addr_bits << "-1:0] read_row_addr,\n";
+    if (lanes.depends_on_cols) o << "  input  logic [" << gc * addr_bits << "-1:0] col_offset,\n";
+    o << "  output logic [" << ports * width << "-1:0] read_data\n"
       << ");\n"
       << "  logic [" << width << "-1:0] mem [0:" << (two_banks ? 2 : 1) * depth << "-1];\n"
       << "  always_ff @(posedge clk)\n"
@@ -46,22 +70,47 @@ std::string operand_buffer(const std::string &name, const std::string &doc, int6
       << "] <= write_data;\n"
       // Each port's read register is its slice of read_data (no per-port wires to concatenate:
       // Verilator would copy the wide vector once per port every cycle).
-      << "  for (genvar p = 0; p < " << ports << "; p++) begin : read_port\n"
-      << "    always_ff @(posedge clk)\n"
-      << "      if (read_enable[p]) read_data[p*" << width << " +: " << width << "] <= mem["
-      << word_index("read_addr[p*" + std::to_string(addr_bits) + " +: " + std::to_string(addr_bits) + "]",
-                    "read_bank", two_banks)
-      << "];\n"
-      << "  end\n"
+      << for_each_lane(lanes, d, "read",
+                       "    always_ff @(posedge clk)\n      if (read_enable[" + port + "]) read_data[(" + port +
+                           ")*" + std::to_string(width) + " +: " + std::to_string(width) + "] <= mem[" +
+                           word_index(addr, "read_bank", two_banks) + "];\n")
+      << "endmodule\n";
+    return o.str();
+}
+
+// The bias table: written by the DMA, read by the drain's post-op.
+std::string bias_table(const DesignSpec &d) {
+    const int ab = bias_addr_bits(d), w = d.acc_bits;
+    std::ostringstream o;
+    o << "// Bias table (int32 per output channel): " << d.bias_depth << " words x " << w
+      << " bits, 1 write port (DMA), 1 read port (drain).\n"
+      << "module tessera_bias_table (\n"
+      << "  input  logic clk,\n"
+      << "  input  logic write_enable,\n"
+      << "  input  logic [" << ab << "-1:0] write_addr,\n"
+      << "  input  logic [" << w << "-1:0] write_data,\n"
+      << "  input  logic read_enable,\n"
+      << "  input  logic [" << ab << "-1:0] read_addr,\n"
+      << "  output logic [" << w << "-1:0] read_data\n"
+      << ");\n"
+      << "  logic [" << w << "-1:0] mem [0:" << d.bias_depth << "-1];\n"
+      << "  always_ff @(posedge clk)\n"
+      << "    if (write_enable) mem[write_addr] <= write_data;\n"
+      << "  always_ff @(posedge clk)\n"
+      << "    if (read_enable) read_data <= mem[read_addr];\n"
       << "endmodule\n";
     return o.str();
 }
 
 std::string output_buffer(const DesignSpec &d) {
-    const int64_t go = d.output.groups(d.rows, d.cols);
+    const TensorPorts &lanes = d.output;
+    const int64_t gr = lane_rows(lanes, d), gc = lane_cols(lanes, d), go = gr * gc;
     const int ob = output_addr_bits(d), acc = d.acc_bits;
     const bool two_banks = d.output_double_buffered;
-    const std::string port_addr = "[p*" + std::to_string(ob) + " +: " + std::to_string(ob) + "]";
+    const std::string port = lanes.depends_on_cols ? "r*" + std::to_string(gc) + " + c" : "r";
+    const std::string data = "[(" + port + ")*" + std::to_string(acc) + " +: " + std::to_string(acc) + "]";
+    const std::string write_addr = word_index(lane_address(lanes, ob, "write_row_addr", "r", "c"), "bank", two_banks);
+    const std::string read_addr = word_index(lane_address(lanes, ob, "read_row_addr", "r", "c"), "bank", two_banks);
     std::ostringstream o;
     o << "// Output global buffer (partial sums of the O tile): " << (two_banks ? "2 banks x " : "")
       << d.output_depth << " words x " << acc << " bits, " << go << " write port" << (go > 1 ? "s" : "")
@@ -76,11 +125,12 @@ std::string output_buffer(const DesignSpec &d) {
       << "  input  logic clk,\n"
       << (two_banks ? "  input  logic bank,\n" : "")
       << "  input  logic [" << go << "-1:0] write_enable,\n"
-      << "  input  logic [" << go * ob << "-1:0] write_addr,\n"
+      << "  input  logic [" << gr * ob << "-1:0] write_row_addr,\n"
       << "  input  logic [" << go * acc << "-1:0] write_data,\n"
       << "  input  logic [" << go << "-1:0] read_enable,\n"
-      << "  input  logic [" << go * ob << "-1:0] read_addr,\n"
-      << "  input  logic drain_read,\n"
+      << "  input  logic [" << gr * ob << "-1:0] read_row_addr,\n";
+    if (lanes.depends_on_cols) o << "  input  logic [" << gc * ob << "-1:0] col_offset,\n";
+    o << "  input  logic drain_read,\n"
       << (two_banks ? "  input  logic drain_bank,\n" : "")
       << "  input  logic [" << ob << "-1:0] drain_addr,\n"
       << (two_banks ? "  output logic [" + std::to_string(acc) + "-1:0] drain_data,\n" : "")
@@ -90,28 +140,28 @@ std::string output_buffer(const DesignSpec &d) {
       // One process per write port: the ports never write the same word in a cycle (distinct
       // output elements), and separate processes leave Yosys no write priorities to resolve
       // (with one process, opt_mem_priority takes many minutes for 256 ports).
-      << "  for (genvar p = 0; p < " << go << "; p++) begin : write_port\n"
-      << "    always_ff @(posedge clk)\n"
-      << "      if (write_enable[p]) mem[" << word_index("write_addr" + port_addr, "bank", two_banks)
-      << "] <= write_data[p*" << acc << " +: " << acc << "];\n"
-      << "  end\n";
-    int first_psum_port = 0;
+      << for_each_lane(lanes, d, "write",
+                       "    always_ff @(posedge clk)\n      if (write_enable[" + port + "]) mem[" + write_addr +
+                           "] <= write_data" + data + ";\n");
     if (two_banks) {
         o << "  always_ff @(posedge clk)\n"
-          << "    if (drain_read) drain_data <= mem[{drain_addr, drain_bank}];\n";
+          << "    if (drain_read) drain_data <= mem[{drain_addr, drain_bank}];\n"
+          << for_each_lane(lanes, d, "read",
+                           "    always_ff @(posedge clk)\n      if (read_enable[" + port + "]) read_data" + data +
+                               " <= mem[" + read_addr + "];\n");
     } else {
-        o << "  always_ff @(posedge clk)\n"
-          << "    if (read_enable[0] || drain_read)\n"
-          << "      read_data[0 +: " << acc << "] <= mem[drain_read ? drain_addr : read_addr[0 +: " << ob
-          << "]];\n";
-        first_psum_port = 1;
+        // Lane group 0 shares its read port with the drain.
+        const std::string first = lanes.depends_on_cols ? "r == 0 && c == 0" : "r == 0";
+        o << for_each_lane(lanes, d, "read",
+                           "    if (" + first + ") begin : shared_with_drain\n"
+                           "      always_ff @(posedge clk)\n"
+                           "        if (read_enable[0] || drain_read) read_data[0 +: " + std::to_string(acc) +
+                               "] <= mem[drain_read ? drain_addr : " + read_addr + "];\n"
+                           "    end else begin : psum\n"
+                           "      always_ff @(posedge clk)\n"
+                           "        if (read_enable[" + port + "]) read_data" + data + " <= mem[" + read_addr + "];\n"
+                           "    end\n");
     }
-    if (go > first_psum_port)
-        o << "  for (genvar p = " << first_psum_port << "; p < " << go << "; p++) begin : read_port\n"
-          << "    always_ff @(posedge clk)\n"
-          << "      if (read_enable[p]) read_data[p*" << acc << " +: " << acc << "] <= mem["
-          << word_index("read_addr" + port_addr, "bank", two_banks) << "];\n"
-          << "  end\n";
     o << "endmodule\n";
     return o.str();
 }
@@ -120,16 +170,12 @@ std::string output_buffer(const DesignSpec &d) {
 
 Modules emit_buffers(const DesignSpec &d) {
     return {{"tessera_input_glb",
-             operand_buffer("tessera_input_glb", "Input global buffer (tile of I, halo included)", d.input_depth,
-                            input_addr_bits(d), d.input_bits, d.input.groups(d.rows, d.cols),
-                            d.input_double_buffered)},
+             operand_buffer(d, "tessera_input_glb", "Input global buffer (tile of I, halo included)", d.input_depth,
+                            input_addr_bits(d), d.input_bits, d.input, d.input_double_buffered)},
             {"tessera_weight_glb",
-             operand_buffer("tessera_weight_glb", "Weight global buffer (tile of W)", d.weight_depth,
-                            weight_addr_bits(d), d.weight_bits, d.weight.groups(d.rows, d.cols),
-                            d.weight_double_buffered)},
-            {"tessera_bias_table",
-             operand_buffer("tessera_bias_table", "Bias table (int32 per output channel)", d.bias_depth,
-                            bias_addr_bits(d), d.acc_bits, 1, false)},
+             operand_buffer(d, "tessera_weight_glb", "Weight global buffer (tile of W)", d.weight_depth,
+                            weight_addr_bits(d), d.weight_bits, d.weight, d.weight_double_buffered)},
+            {"tessera_bias_table", bias_table(d)},
             {"tessera_output_glb", output_buffer(d)}};
 }
 

@@ -1,6 +1,9 @@
 // Per-tensor lane groups: the GLB address and validity of each group of PEs that shares one word
 // of the tensor. Address = the generator's lane-0 address + row * row_step + col * col_step, for the
-// array dimensions the tensor depends on (the others share the word).
+// array dimensions the tensor depends on (the others share the word). The lanes module gives the
+// row part (with the lane-0 address) and the column part apart; each buffer read or write port adds
+// them where it uses them, under its enable, so a simulator computes an address only for a port
+// that reads (a 16x16 per-PE operand would otherwise cost 256 additions every cycle).
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -11,7 +14,7 @@ namespace tessera::rtl {
 namespace {
 
 std::string lane_groups(const DesignSpec &d, const std::string &tensor, const TensorPorts &p, int ab) {
-    const int64_t gr = p.depends_on_rows ? d.rows : 1, gc = p.depends_on_cols ? d.cols : 1;
+    const int64_t gr = lane_rows(p, d), gc = lane_cols(p, d);
     std::ostringstream o;
     o << "// Lane groups of the " << tensor << " tensor: " << gr << " x " << gc << ".\n"
       << "module tessera_" << tensor << "_lanes (\n"
@@ -23,34 +26,30 @@ std::string lane_groups(const DesignSpec &d, const std::string &tensor, const Te
         o << "  input  logic [" << ab << "-1:0] col_step,\n"
           << "  input  logic [" << d.cols << "-1:0] col_valid,\n";
     o << "  input  logic other_valid,\n"
-      << "  output logic [" << gr * gc * ab << "-1:0] group_addr,\n"
-      << "  output logic [" << gr * gc << "-1:0] group_valid\n"
+      << "  output logic [" << gr * ab << "-1:0] row_addr,      // glb_addr + row * row_step\n";
+    if (p.depends_on_cols)
+        o << "  output logic [" << gc * ab << "-1:0] col_offset,    // col * col_step\n";
+    o << "  output logic [" << gr * gc << "-1:0] group_valid\n"
       << ");\n";
-    for (int64_t r = 0; r < gr; ++r) {
-        o << "  logic [" << ab << "-1:0] row_offset_" << r << ";\n";
-        if (r == 0)
-            o << "  assign row_offset_0 = glb_addr;\n";
-        else
-            o << "  assign row_offset_" << r << " = row_offset_" << r - 1 << " + row_step;\n";
-    }
+    // Running sums, one wire each (no multipliers); the packed outputs are written in one block:
+    // as separate assigns, Verilator chains them into one concatenation per lane.
     for (int64_t r = 0; r < gr; ++r)
-        for (int64_t c = 0; c < gc; ++c) {
-            const int64_t g = r * gc + c;
-            const std::string n = "group_" + std::to_string(g);
-            o << "  logic [" << ab << "-1:0] " << n << "_addr;\n";
-            if (c == 0)
-                o << "  assign " << n << "_addr = row_offset_" << r << ";\n";
-            else
-                o << "  assign " << n << "_addr = group_" << g - 1 << "_addr + col_step;\n";
-        }
-    // The packed outputs are written in one block: as separate assigns, Verilator chains them into
-    // one concatenation per group (quadratic copying of the wide vector every cycle).
+        o << "  logic [" << ab << "-1:0] row_" << r << ";\n"
+          << "  assign row_" << r << " = " << (r == 0 ? "glb_addr" : "row_" + std::to_string(r - 1) + " + row_step")
+          << ";\n";
+    if (p.depends_on_cols)
+        for (int64_t c = 0; c < gc; ++c)
+            o << "  logic [" << ab << "-1:0] col_" << c << ";\n"
+              << "  assign col_" << c << " = "
+              << (c == 0 ? "'0" : "col_" + std::to_string(c - 1) + " + col_step") << ";\n";
     o << "  always_comb begin\n";
+    for (int64_t r = 0; r < gr; ++r) o << "    row_addr[" << r * ab << " +: " << ab << "] = row_" << r << ";\n";
+    if (p.depends_on_cols)
+        for (int64_t c = 0; c < gc; ++c)
+            o << "    col_offset[" << c * ab << " +: " << ab << "] = col_" << c << ";\n";
     for (int64_t r = 0; r < gr; ++r)
         for (int64_t c = 0; c < gc; ++c) {
-            const int64_t g = r * gc + c;
-            o << "    group_addr[" << g * ab << " +: " << ab << "] = group_" << g << "_addr;\n"
-              << "    group_valid[" << g << "] = other_valid";
+            o << "    group_valid[" << r * gc + c << "] = other_valid";
             if (p.depends_on_rows) o << " & row_valid[" << r << "]";
             if (p.depends_on_cols) o << " & col_valid[" << c << "]";
             o << ";\n";
@@ -60,6 +59,17 @@ std::string lane_groups(const DesignSpec &d, const std::string &tensor, const Te
 }
 
 }  // namespace
+
+int64_t lane_rows(const TensorPorts &p, const DesignSpec &d) { return p.depends_on_rows ? d.rows : 1; }
+int64_t lane_cols(const TensorPorts &p, const DesignSpec &d) { return p.depends_on_cols ? d.cols : 1; }
+
+std::string lane_address(const TensorPorts &p, int ab, const std::string &row_addr, const std::string &r,
+                         const std::string &c) {
+    const std::string w = std::to_string(ab);
+    std::string addr = row_addr + "[" + r + "*" + w + " +: " + w + "]";
+    if (p.depends_on_cols) addr += " + col_offset[" + c + "*" + w + " +: " + w + "]";
+    return addr;
+}
 
 Modules emit_lane_groups(const DesignSpec &d) {
     return {{"tessera_input_lanes", lane_groups(d, "input", d.input, input_addr_bits(d))},

@@ -152,16 +152,18 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
 
     auto lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits) {
         std::ostringstream s;
-        s << "  logic [" << g * bits << "-1:0] " << t << "_group_addr;\n"
-          << "  logic [" << g << "-1:0] " << t << "_group_valid;\n"
+        s << "  logic [" << lane_rows(p, d) * bits << "-1:0] " << t << "_row_addr;\n";
+        if (p.depends_on_cols) s << "  logic [" << lane_cols(p, d) * bits << "-1:0] " << t << "_col_offset;\n";
+        s << "  logic [" << g << "-1:0] " << t << "_group_valid;\n"
           << "  tessera_" << t << "_lanes " << t << "_lanes (\n"
           << "    .glb_addr(" << t << "_glb_addr),\n";
         if (p.depends_on_rows)
             s << "    .row_step(cfg_" << t << "_row_step), .row_valid(row_valid),\n";
         if (p.depends_on_cols)
             s << "    .col_step(cfg_" << t << "_col_step), .col_valid(col_valid),\n";
-        s << "    .other_valid(" << t << "_other_valid), .group_addr(" << t << "_group_addr),\n"
-          << "    .group_valid(" << t << "_group_valid));\n";
+        s << "    .other_valid(" << t << "_other_valid), .row_addr(" << t << "_row_addr),";
+        if (p.depends_on_cols) s << " .col_offset(" << t << "_col_offset),";
+        s << "\n    .group_valid(" << t << "_group_valid));\n";
         return s.str();
     };
     o << "\n  // ---- lane groups (one GLB word per group) ----\n"
@@ -211,11 +213,11 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   tessera_input_glb input_glb (
     .clk(clk), .write_enable(dma_input_write), .write_addr(dma_write_addr[${IAB}-1:0]),${INPUT_BANKS}
     .write_data(dma_write_data[${IBITS}-1:0]), .read_enable(input_read),
-    .read_addr(input_group_addr), .read_data(input_words));
+    .read_row_addr(input_row_addr),${INPUT_COLS} .read_data(input_words));
   tessera_weight_glb weight_glb (
     .clk(clk), .write_enable(dma_weight_write), .write_addr(dma_write_addr[${WAB}-1:0]),${WEIGHT_BANKS}
     .write_data(dma_write_data[${WBITS}-1:0]), .read_enable(weight_read),
-    .read_addr(weight_group_addr), .read_data(weight_words));
+    .read_row_addr(weight_row_addr),${WEIGHT_COLS} .read_data(weight_words));
   tessera_bias_table bias_table (
     .clk(clk), .write_enable(dma_bias_write), .write_addr(dma_write_addr[${BAB}-1:0]),
     .write_data(dma_write_data), .read_enable(dma_bias_read), .read_addr(dma_bias_read_addr),
@@ -228,7 +230,7 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   logic [${ROWS}-1:0] c1_row_valid;
   logic [${COLS}-1:0] c1_col_valid;
   logic [${GO}-1:0] c1_output_valid;
-  logic [${GO}*${OAB}-1:0] c1_output_addr;
+  logic [${ORA}-1:0] c1_output_row_addr;
   always_ff @(posedge clk) begin
     c1_issue <= !rst && issue;
     c1_input_load <= input_read;
@@ -240,7 +242,7 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
     c1_row_valid <= row_valid;
     c1_col_valid <= col_valid;
     c1_output_valid <= output_group_valid;
-    c1_output_addr <= output_group_addr;
+    c1_output_row_addr <= output_row_addr;
   end
   logic [${GO}*${ACC}-1:0] output_sums;
   tessera_array array (
@@ -254,12 +256,12 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   // ---- C2: reduce, add the partial sum, write the output buffer ----
   logic c2_block_end, c2_block_first;
   logic [${GO}-1:0] c2_output_valid;
-  logic [${GO}*${OAB}-1:0] c2_output_addr;
+  logic [${ORA}-1:0] c2_output_row_addr;
   always_ff @(posedge clk) begin
     c2_block_end <= !rst && c1_issue && c1_block_end;
     c2_block_first <= c1_block_first;
     c2_output_valid <= c1_output_valid;
-    c2_output_addr <= c1_output_addr;
+    c2_output_row_addr <= c1_output_row_addr;
   end
   logic [${GO}-1:0] output_write;
   logic [${GO}*${ACC}-1:0] output_write_data;
@@ -270,8 +272,8 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
       output_write_data[g*${ACC} +: ${ACC}] = output_sums[g*${ACC} +: ${ACC}]
           + (c2_block_first ? '0 : output_read_data[g*${ACC} +: ${ACC}]);
   tessera_output_glb output_glb (
-    .clk(clk),${OUTPUT_BANK} .write_enable(output_write), .write_addr(c2_output_addr),
-    .write_data(output_write_data), .read_enable(psum_read), .read_addr(c1_output_addr),
+    .clk(clk),${OUTPUT_BANK} .write_enable(output_write), .write_row_addr(c2_output_row_addr),
+    .write_data(output_write_data), .read_enable(psum_read), .read_row_addr(c1_output_row_addr),${OUTPUT_COLS}
     .drain_read(dma_output_read),${OUTPUT_DRAIN_BANK} .drain_addr(dma_output_read_addr), .read_data(output_read_data));
 
   // ---- performance counters and config read port ----
@@ -288,6 +290,10 @@ endmodule
 )",
               {{"GI", std::to_string(gi)},
                {"DMA_BANKS", dma_banks},
+               {"ORA", std::to_string(lane_rows(d.output, d) * oab)},
+               {"INPUT_COLS", d.input.depends_on_cols ? " .col_offset(input_col_offset)," : ""},
+               {"WEIGHT_COLS", d.weight.depends_on_cols ? " .col_offset(weight_col_offset)," : ""},
+               {"OUTPUT_COLS", d.output.depends_on_cols ? "\n    .col_offset(output_col_offset)," : ""},
                {"DRAIN_DATA", d.output_double_buffered ? "output_drain_data" : "output_read_data[" + std::to_string(acc) + "-1:0]"},
                {"INPUT_BANKS", d.input_double_buffered ? "\n    .write_bank(!input_bank), .read_bank(input_bank)," : ""},
                {"WEIGHT_BANKS", d.weight_double_buffered ? "\n    .write_bank(!weight_bank), .read_bank(weight_bank)," : ""},

@@ -27,6 +27,14 @@ std::string emit_post_op(const DesignSpec &);            // EmitPostOp.cpp
 std::string emit_counters(const DesignSpec &);           // EmitCounters.cpp
 std::string emit_top(const DesignSpec &, const RegisterMap &);  // EmitTop.cpp
 
+// Lane groups of a tensor (EmitLaneGroups.cpp): rows x cols of groups, group g = row * cols + col.
+int64_t lane_rows(const TensorPorts &, const DesignSpec &);
+int64_t lane_cols(const TensorPorts &, const DesignSpec &);
+// The address of lane group (r, c) as a buffer port computes it: row_addr's slice r, plus
+// col_offset's slice c if the tensor depends on columns (r, c: SV expressions, e.g. genvars).
+std::string lane_address(const TensorPorts &, int addr_bits, const std::string &row_addr, const std::string &r,
+                         const std::string &c);
+
 int dma_fill_bits(const DesignSpec &);      // buffer address width of the DMA's fill path
 int dma_position_bits(const DesignSpec &);  // width of the DMA walk's position counter
 

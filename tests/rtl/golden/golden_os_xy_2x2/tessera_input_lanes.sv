@@ -12,29 +12,26 @@ module tessera_input_lanes (
   input  logic [7-1:0] col_step,
   input  logic [2-1:0] col_valid,
   input  logic other_valid,
-  output logic [28-1:0] group_addr,
+  output logic [14-1:0] row_addr,      // glb_addr + row * row_step
+  output logic [14-1:0] col_offset,    // col * col_step
   output logic [4-1:0] group_valid
 );
-  logic [7-1:0] row_offset_0;
-  assign row_offset_0 = glb_addr;
-  logic [7-1:0] row_offset_1;
-  assign row_offset_1 = row_offset_0 + row_step;
-  logic [7-1:0] group_0_addr;
-  assign group_0_addr = row_offset_0;
-  logic [7-1:0] group_1_addr;
-  assign group_1_addr = group_0_addr + col_step;
-  logic [7-1:0] group_2_addr;
-  assign group_2_addr = row_offset_1;
-  logic [7-1:0] group_3_addr;
-  assign group_3_addr = group_2_addr + col_step;
+  logic [7-1:0] row_0;
+  assign row_0 = glb_addr;
+  logic [7-1:0] row_1;
+  assign row_1 = row_0 + row_step;
+  logic [7-1:0] col_0;
+  assign col_0 = '0;
+  logic [7-1:0] col_1;
+  assign col_1 = col_0 + col_step;
   always_comb begin
-    group_addr[0 +: 7] = group_0_addr;
+    row_addr[0 +: 7] = row_0;
+    row_addr[7 +: 7] = row_1;
+    col_offset[0 +: 7] = col_0;
+    col_offset[7 +: 7] = col_1;
     group_valid[0] = other_valid & row_valid[0] & col_valid[0];
-    group_addr[7 +: 7] = group_1_addr;
     group_valid[1] = other_valid & row_valid[0] & col_valid[1];
-    group_addr[14 +: 7] = group_2_addr;
     group_valid[2] = other_valid & row_valid[1] & col_valid[0];
-    group_addr[21 +: 7] = group_3_addr;
     group_valid[3] = other_valid & row_valid[1] & col_valid[1];
   end
 endmodule

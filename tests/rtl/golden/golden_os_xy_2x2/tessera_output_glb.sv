@@ -10,24 +10,31 @@
 module tessera_output_glb (
   input  logic clk,
   input  logic [4-1:0] write_enable,
-  input  logic [20-1:0] write_addr,
+  input  logic [10-1:0] write_row_addr,
   input  logic [128-1:0] write_data,
   input  logic [4-1:0] read_enable,
-  input  logic [20-1:0] read_addr,
+  input  logic [10-1:0] read_row_addr,
+  input  logic [10-1:0] col_offset,
   input  logic drain_read,
   input  logic [5-1:0] drain_addr,
   output logic [128-1:0] read_data
 );
   logic [32-1:0] mem [0:24-1];
-  for (genvar p = 0; p < 4; p++) begin : write_port
-    always_ff @(posedge clk)
-      if (write_enable[p]) mem[write_addr[p*5 +: 5]] <= write_data[p*32 +: 32];
+  for (genvar r = 0; r < 2; r++) begin : write_row
+    for (genvar c = 0; c < 2; c++) begin : write_col
+      always_ff @(posedge clk)
+        if (write_enable[r*2 + c]) mem[write_row_addr[r*5 +: 5] + col_offset[c*5 +: 5]] <= write_data[(r*2 + c)*32 +: 32];
+    end
   end
-  always_ff @(posedge clk)
-    if (read_enable[0] || drain_read)
-      read_data[0 +: 32] <= mem[drain_read ? drain_addr : read_addr[0 +: 5]];
-  for (genvar p = 1; p < 4; p++) begin : read_port
-    always_ff @(posedge clk)
-      if (read_enable[p]) read_data[p*32 +: 32] <= mem[read_addr[p*5 +: 5]];
+  for (genvar r = 0; r < 2; r++) begin : read_row
+    for (genvar c = 0; c < 2; c++) begin : read_col
+      if (r == 0 && c == 0) begin : shared_with_drain
+        always_ff @(posedge clk)
+          if (read_enable[0] || drain_read) read_data[0 +: 32] <= mem[drain_read ? drain_addr : read_row_addr[r*5 +: 5] + col_offset[c*5 +: 5]];
+      end else begin : psum
+        always_ff @(posedge clk)
+          if (read_enable[r*2 + c]) read_data[(r*2 + c)*32 +: 32] <= mem[read_row_addr[r*5 +: 5] + col_offset[c*5 +: 5]];
+      end
+    end
   end
 endmodule

@@ -4,21 +4,21 @@
 // Schedule: tiling rows=yx2 cols=xx2 order=n,yo,xo,k,c,r,s,
 // Do not edit: regenerate with `tessera compile`.
 
-// Weight global buffer (tile of W): 81 words x 8 bits, 1 write port (DMA), 1 read port.
+// Weight global buffer (tile of W): 81 words x 8 bits, 1 write port (DMA), 1 read port (one per lane group).
 module tessera_weight_glb (
   input  logic clk,
   input  logic write_enable,
   input  logic [7-1:0] write_addr,
   input  logic [8-1:0] write_data,
   input  logic [1-1:0] read_enable,
-  input  logic [7-1:0] read_addr,
+  input  logic [7-1:0] read_row_addr,
   output logic [8-1:0] read_data
 );
   logic [8-1:0] mem [0:81-1];
   always_ff @(posedge clk)
     if (write_enable) mem[write_addr] <= write_data;
-  for (genvar p = 0; p < 1; p++) begin : read_port
+  for (genvar r = 0; r < 1; r++) begin : read_row
     always_ff @(posedge clk)
-      if (read_enable[p]) read_data[p*8 +: 8] <= mem[read_addr[p*7 +: 7]];
+      if (read_enable[r]) read_data[(r)*8 +: 8] <= mem[read_row_addr[r*7 +: 7]];
   end
 endmodule

@@ -8,15 +8,13 @@
 module tessera_weight_lanes (
   input  logic [7-1:0] glb_addr,
   input  logic other_valid,
-  output logic [7-1:0] group_addr,
+  output logic [7-1:0] row_addr,      // glb_addr + row * row_step
   output logic [1-1:0] group_valid
 );
-  logic [7-1:0] row_offset_0;
-  assign row_offset_0 = glb_addr;
-  logic [7-1:0] group_0_addr;
-  assign group_0_addr = row_offset_0;
+  logic [7-1:0] row_0;
+  assign row_0 = glb_addr;
   always_comb begin
-    group_addr[0 +: 7] = group_0_addr;
+    row_addr[0 +: 7] = row_0;
     group_valid[0] = other_valid;
   end
 endmodule

@@ -218,27 +218,29 @@ module golden_ws_ck_2x2 (
     .weight_other_valid(weight_other_valid), .output_other_valid(output_other_valid));
 
   // ---- lane groups (one GLB word per group) ----
-  logic [16-1:0] input_group_addr;
+  logic [16-1:0] input_row_addr;
   logic [2-1:0] input_group_valid;
   tessera_input_lanes input_lanes (
     .glb_addr(input_glb_addr),
     .row_step(cfg_input_row_step), .row_valid(row_valid),
-    .other_valid(input_other_valid), .group_addr(input_group_addr),
+    .other_valid(input_other_valid), .row_addr(input_row_addr),
     .group_valid(input_group_valid));
-  logic [28-1:0] weight_group_addr;
+  logic [14-1:0] weight_row_addr;
+  logic [14-1:0] weight_col_offset;
   logic [4-1:0] weight_group_valid;
   tessera_weight_lanes weight_lanes (
     .glb_addr(weight_glb_addr),
     .row_step(cfg_weight_row_step), .row_valid(row_valid),
     .col_step(cfg_weight_col_step), .col_valid(col_valid),
-    .other_valid(weight_other_valid), .group_addr(weight_group_addr),
+    .other_valid(weight_other_valid), .row_addr(weight_row_addr), .col_offset(weight_col_offset),
     .group_valid(weight_group_valid));
-  logic [12-1:0] output_group_addr;
+  logic [6-1:0] output_row_addr;
+  logic [12-1:0] output_col_offset;
   logic [2-1:0] output_group_valid;
   tessera_output_lanes output_lanes (
     .glb_addr(output_glb_addr),
     .col_step(cfg_output_col_step), .col_valid(col_valid),
-    .other_valid(output_other_valid), .group_addr(output_group_addr),
+    .other_valid(output_other_valid), .row_addr(output_row_addr), .col_offset(output_col_offset),
     .group_valid(output_group_valid));
 
   // ---- DMA (fills, drain with post-op, bias load) ----
@@ -283,11 +285,11 @@ module golden_ws_ck_2x2 (
   tessera_input_glb input_glb (
     .clk(clk), .write_enable(dma_input_write), .write_addr(dma_write_addr[8-1:0]),
     .write_data(dma_write_data[8-1:0]), .read_enable(input_read),
-    .read_addr(input_group_addr), .read_data(input_words));
+    .read_row_addr(input_row_addr), .read_data(input_words));
   tessera_weight_glb weight_glb (
     .clk(clk), .write_enable(dma_weight_write), .write_addr(dma_write_addr[7-1:0]),
     .write_data(dma_write_data[8-1:0]), .read_enable(weight_read),
-    .read_addr(weight_group_addr), .read_data(weight_words));
+    .read_row_addr(weight_row_addr), .col_offset(weight_col_offset), .read_data(weight_words));
   tessera_bias_table bias_table (
     .clk(clk), .write_enable(dma_bias_write), .write_addr(dma_write_addr[2-1:0]),
     .write_data(dma_write_data), .read_enable(dma_bias_read), .read_addr(dma_bias_read_addr),
@@ -300,7 +302,7 @@ module golden_ws_ck_2x2 (
   logic [2-1:0] c1_row_valid;
   logic [2-1:0] c1_col_valid;
   logic [2-1:0] c1_output_valid;
-  logic [2*6-1:0] c1_output_addr;
+  logic [6-1:0] c1_output_row_addr;
   always_ff @(posedge clk) begin
     c1_issue <= !rst && issue;
     c1_input_load <= input_read;
@@ -312,7 +314,7 @@ module golden_ws_ck_2x2 (
     c1_row_valid <= row_valid;
     c1_col_valid <= col_valid;
     c1_output_valid <= output_group_valid;
-    c1_output_addr <= output_group_addr;
+    c1_output_row_addr <= output_row_addr;
   end
   logic [2*32-1:0] output_sums;
   tessera_array array (
@@ -327,12 +329,12 @@ module golden_ws_ck_2x2 (
   // ---- C2: reduce, add the partial sum, write the output buffer ----
   logic c2_block_end, c2_block_first;
   logic [2-1:0] c2_output_valid;
-  logic [2*6-1:0] c2_output_addr;
+  logic [6-1:0] c2_output_row_addr;
   always_ff @(posedge clk) begin
     c2_block_end <= !rst && c1_issue && c1_block_end;
     c2_block_first <= c1_block_first;
     c2_output_valid <= c1_output_valid;
-    c2_output_addr <= c1_output_addr;
+    c2_output_row_addr <= c1_output_row_addr;
   end
   logic [2-1:0] output_write;
   logic [2*32-1:0] output_write_data;
@@ -343,8 +345,9 @@ module golden_ws_ck_2x2 (
       output_write_data[g*32 +: 32] = output_sums[g*32 +: 32]
           + (c2_block_first ? '0 : output_read_data[g*32 +: 32]);
   tessera_output_glb output_glb (
-    .clk(clk), .write_enable(output_write), .write_addr(c2_output_addr),
-    .write_data(output_write_data), .read_enable(psum_read), .read_addr(c1_output_addr),
+    .clk(clk), .write_enable(output_write), .write_row_addr(c2_output_row_addr),
+    .write_data(output_write_data), .read_enable(psum_read), .read_row_addr(c1_output_row_addr),
+    .col_offset(output_col_offset),
     .drain_read(dma_output_read), .drain_addr(dma_output_read_addr), .read_data(output_read_data));
 
   // ---- performance counters and config read port ----

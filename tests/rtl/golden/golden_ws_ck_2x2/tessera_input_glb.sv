@@ -4,21 +4,21 @@
 // Schedule: tiling rows=cx2 cols=kx2 order=n,ko,co,y,x,r,s,
 // Do not edit: regenerate with `tessera compile`.
 
-// Input global buffer (tile of I, halo included): 144 words x 8 bits, 1 write port (DMA), 2 read ports.
+// Input global buffer (tile of I, halo included): 144 words x 8 bits, 1 write port (DMA), 2 read ports (one per lane group).
 module tessera_input_glb (
   input  logic clk,
   input  logic write_enable,
   input  logic [8-1:0] write_addr,
   input  logic [8-1:0] write_data,
   input  logic [2-1:0] read_enable,
-  input  logic [16-1:0] read_addr,
+  input  logic [16-1:0] read_row_addr,
   output logic [16-1:0] read_data
 );
   logic [8-1:0] mem [0:144-1];
   always_ff @(posedge clk)
     if (write_enable) mem[write_addr] <= write_data;
-  for (genvar p = 0; p < 2; p++) begin : read_port
+  for (genvar r = 0; r < 2; r++) begin : read_row
     always_ff @(posedge clk)
-      if (read_enable[p]) read_data[p*8 +: 8] <= mem[read_addr[p*8 +: 8]];
+      if (read_enable[r]) read_data[(r)*8 +: 8] <= mem[read_row_addr[r*8 +: 8]];
   end
 endmodule

@@ -4,21 +4,24 @@
 // Schedule: tiling rows=cx2 cols=kx2 order=n,ko,co,y,x,r,s,
 // Do not edit: regenerate with `tessera compile`.
 
-// Weight global buffer (tile of W): 72 words x 8 bits, 1 write port (DMA), 4 read ports.
+// Weight global buffer (tile of W): 72 words x 8 bits, 1 write port (DMA), 4 read ports (one per lane group).
 module tessera_weight_glb (
   input  logic clk,
   input  logic write_enable,
   input  logic [7-1:0] write_addr,
   input  logic [8-1:0] write_data,
   input  logic [4-1:0] read_enable,
-  input  logic [28-1:0] read_addr,
+  input  logic [14-1:0] read_row_addr,
+  input  logic [14-1:0] col_offset,
   output logic [32-1:0] read_data
 );
   logic [8-1:0] mem [0:72-1];
   always_ff @(posedge clk)
     if (write_enable) mem[write_addr] <= write_data;
-  for (genvar p = 0; p < 4; p++) begin : read_port
-    always_ff @(posedge clk)
-      if (read_enable[p]) read_data[p*8 +: 8] <= mem[read_addr[p*7 +: 7]];
+  for (genvar r = 0; r < 2; r++) begin : read_row
+    for (genvar c = 0; c < 2; c++) begin : read_col
+      always_ff @(posedge clk)
+        if (read_enable[r*2 + c]) read_data[(r*2 + c)*8 +: 8] <= mem[read_row_addr[r*7 +: 7] + col_offset[c*7 +: 7]];
+    end
   end
 endmodule

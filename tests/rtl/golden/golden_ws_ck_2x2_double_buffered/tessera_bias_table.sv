@@ -4,21 +4,19 @@
 // Schedule: tiling rows=cx2 cols=kx2 order=n,ko,co,y,x,r,s,
 // Do not edit: regenerate with `tessera compile`.
 
-// Bias table (int32 per output channel): 3 words x 32 bits, 1 write port (DMA), 1 read port.
+// Bias table (int32 per output channel): 3 words x 32 bits, 1 write port (DMA), 1 read port (drain).
 module tessera_bias_table (
   input  logic clk,
   input  logic write_enable,
   input  logic [2-1:0] write_addr,
   input  logic [32-1:0] write_data,
-  input  logic [1-1:0] read_enable,
+  input  logic read_enable,
   input  logic [2-1:0] read_addr,
   output logic [32-1:0] read_data
 );
   logic [32-1:0] mem [0:3-1];
   always_ff @(posedge clk)
     if (write_enable) mem[write_addr] <= write_data;
-  for (genvar p = 0; p < 1; p++) begin : read_port
-    always_ff @(posedge clk)
-      if (read_enable[p]) read_data[p*32 +: 32] <= mem[read_addr[p*2 +: 2]];
-  end
+  always_ff @(posedge clk)
+    if (read_enable) read_data <= mem[read_addr];
 endmodule

@@ -4,7 +4,7 @@
 // Schedule: tiling rows=cx2 cols=kx2 order=n,ko,co,y,x,r,s,
 // Do not edit: regenerate with `tessera compile`.
 
-// Input global buffer (tile of I, halo included): 2 banks x 144 words x 8 bits, 1 write port (DMA), 2 read ports.
+// Input global buffer (tile of I, halo included): 2 banks x 144 words x 8 bits, 1 write port (DMA), 2 read ports (one per lane group).
 // The DMA fills write_bank while the array reads read_bank (the controller keeps them apart).
 module tessera_input_glb (
   input  logic clk,
@@ -14,14 +14,14 @@ module tessera_input_glb (
   input  logic write_bank,
   input  logic read_bank,
   input  logic [2-1:0] read_enable,
-  input  logic [16-1:0] read_addr,
+  input  logic [16-1:0] read_row_addr,
   output logic [16-1:0] read_data
 );
   logic [8-1:0] mem [0:288-1];
   always_ff @(posedge clk)
     if (write_enable) mem[{write_addr, write_bank}] <= write_data;
-  for (genvar p = 0; p < 2; p++) begin : read_port
+  for (genvar r = 0; r < 2; r++) begin : read_row
     always_ff @(posedge clk)
-      if (read_enable[p]) read_data[p*8 +: 8] <= mem[{read_addr[p*8 +: 8], read_bank}];
+      if (read_enable[r]) read_data[(r)*8 +: 8] <= mem[{read_row_addr[r*8 +: 8], read_bank}];
   end
 endmodule

@@ -10,21 +10,17 @@ module tessera_input_lanes (
   input  logic [8-1:0] row_step,
   input  logic [2-1:0] row_valid,
   input  logic other_valid,
-  output logic [16-1:0] group_addr,
+  output logic [16-1:0] row_addr,      // glb_addr + row * row_step
   output logic [2-1:0] group_valid
 );
-  logic [8-1:0] row_offset_0;
-  assign row_offset_0 = glb_addr;
-  logic [8-1:0] row_offset_1;
-  assign row_offset_1 = row_offset_0 + row_step;
-  logic [8-1:0] group_0_addr;
-  assign group_0_addr = row_offset_0;
-  logic [8-1:0] group_1_addr;
-  assign group_1_addr = row_offset_1;
+  logic [8-1:0] row_0;
+  assign row_0 = glb_addr;
+  logic [8-1:0] row_1;
+  assign row_1 = row_0 + row_step;
   always_comb begin
-    group_addr[0 +: 8] = group_0_addr;
+    row_addr[0 +: 8] = row_0;
+    row_addr[8 +: 8] = row_1;
     group_valid[0] = other_valid & row_valid[0];
-    group_addr[8 +: 8] = group_1_addr;
     group_valid[1] = other_valid & row_valid[1];
   end
 endmodule

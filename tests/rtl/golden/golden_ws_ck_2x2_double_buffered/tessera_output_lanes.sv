@@ -10,19 +10,21 @@ module tessera_output_lanes (
   input  logic [6-1:0] col_step,
   input  logic [2-1:0] col_valid,
   input  logic other_valid,
-  output logic [12-1:0] group_addr,
+  output logic [6-1:0] row_addr,      // glb_addr + row * row_step
+  output logic [12-1:0] col_offset,    // col * col_step
   output logic [2-1:0] group_valid
 );
-  logic [6-1:0] row_offset_0;
-  assign row_offset_0 = glb_addr;
-  logic [6-1:0] group_0_addr;
-  assign group_0_addr = row_offset_0;
-  logic [6-1:0] group_1_addr;
-  assign group_1_addr = group_0_addr + col_step;
+  logic [6-1:0] row_0;
+  assign row_0 = glb_addr;
+  logic [6-1:0] col_0;
+  assign col_0 = '0;
+  logic [6-1:0] col_1;
+  assign col_1 = col_0 + col_step;
   always_comb begin
-    group_addr[0 +: 6] = group_0_addr;
+    row_addr[0 +: 6] = row_0;
+    col_offset[0 +: 6] = col_0;
+    col_offset[6 +: 6] = col_1;
     group_valid[0] = other_valid & col_valid[0];
-    group_addr[6 +: 6] = group_1_addr;
     group_valid[1] = other_valid & col_valid[1];
   end
 endmodule
