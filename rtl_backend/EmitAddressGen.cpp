@@ -35,6 +35,18 @@ std::string select_deltas(const DesignSpec &d, const std::string &one_hot, const
     return o.str();
 }
 
+// base <= tile_base + base_step (per coordinate), addr <= tile_addr + addr_step.
+std::string moved_tile(int coords, const std::string &base, const std::string &addr, const std::string &base_step,
+                       const std::string &addr_step) {
+    std::ostringstream o;
+    for (int c = 0; c < coords; ++c) {
+        const std::string slice = "[" + std::to_string(c * 32) + " +: 32]";
+        o << "      " << base << slice << " <= tile_base" << slice << " + " << base_step << slice << ";\n";
+    }
+    o << "      " << addr << " <= tile_addr + " << addr_step << ";\n";
+    return o.str();
+}
+
 std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bool prefetch) {
     const int T = d.loops, C = d.coords;
     std::ostringstream o;
@@ -68,11 +80,8 @@ std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bo
       << "      tile_base <= init_base;\n"
       << "      tile_addr <= init_addr;\n"
       << "    end else if (advance) begin\n"
-      << "      glb_addr <= glb_addr + glb_step;\n";
-    for (int c = 0; c < C; ++c)
-        o << "      tile_base[" << c * 32 << " +: 32] <= tile_base[" << c * 32 << " +: 32] + base_step["
-          << c * 32 << " +: 32];\n";
-    o << "      tile_addr <= tile_addr + addr_step;\n"
+      << "      glb_addr <= glb_addr + glb_step;\n"
+      << moved_tile(C, "tile_base", "tile_addr", "base_step", "addr_step")
       << "    end\n";
     if (prefetch) {
         o << "\n  // Where the next tile is: the slot that steps at the end of this run moves the base.\n"
@@ -80,11 +89,8 @@ std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bo
           << "  logic [31:0] run_addr_step;\n"
           << select_deltas(d, "run_step", "", ab, "run_base_step", "run_addr_step")
           << "  always_ff @(posedge clk)\n"
-          << "    if (run_start) begin\n";
-        for (int c = 0; c < C; ++c)
-            o << "      prefetch_base[" << c * 32 << " +: 32] <= tile_base[" << c * 32 << " +: 32] + run_base_step["
-              << c * 32 << " +: 32];\n";
-        o << "      prefetch_addr <= tile_addr + run_addr_step;\n"
+          << "    if (run_start) begin\n"
+          << moved_tile(C, "prefetch_base", "prefetch_addr", "run_base_step", "run_addr_step")
           << "    end\n";
     }
     o << "endmodule\n";

@@ -64,15 +64,10 @@ const fs::path &work() {
 
 std::string design() { return (work() / "ws").string(); }
 
-// Tiny layers: the fixed bias-load term differs between model and RTL by a few cycles per output
-// channel (docs/simulate.md), which is more than 2% of a layer this small; test_sim_cycles holds
-// real-sized layers to the default tolerance.
-const std::string kLoose = " --cycle-tolerance 0.1";
-
 }  // namespace
 
 TEST_CASE("simulate a compiled network: every layer PASSes, JSON carries the keys tools read", "[sim][cli]") {
-    const Run r = run_tessera("simulate " + design() + " --json" + kLoose);
+    const Run r = run_tessera("simulate " + design() + " --json");
     INFO(r.err);
     REQUIRE(r.status == 0);
     const json j = json::parse(r.out);
@@ -114,7 +109,7 @@ TEST_CASE("an architecture whose DRAM is wider than the generated DMA: cycles co
 }
 
 TEST_CASE("the text report: per layer counters beside the model's, energy, summary", "[sim][cli]") {
-    const Run r = run_tessera("simulate " + design() + kLoose);
+    const Run r = run_tessera("simulate " + design());
     REQUIRE(r.status == 0);
     for (const char *text : {"layer /stem/Conv: PASS", "outputs      bit-exact", "cycles       ", "utilization  ",
                              "simulation   ", "I.dram_reads", "O.dram_writes", "B.dram_reads", "energy       ",
@@ -125,7 +120,7 @@ TEST_CASE("the text report: per layer counters beside the model's, energy, summa
 TEST_CASE("layers chosen by name, config file name or position, and seeds decide the data", "[sim][cli]") {
     const std::string save = (work() / "saved").string();
     for (const std::string sel : {"/down/Conv", "down_Conv", "down_Conv.json", "1"}) {
-        const Run r = run_tessera("simulate " + design() + " --layer " + sel + " --json" + kLoose);
+        const Run r = run_tessera("simulate " + design() + " --layer " + sel + " --json");
         INFO(sel << ": " << r.err);
         REQUIRE(r.status == 0);
         const json j = json::parse(r.out);
@@ -134,7 +129,7 @@ TEST_CASE("layers chosen by name, config file name or position, and seeds decide
     }
     auto output_of = [&](const std::string &seed) {
         fs::remove_all(save);
-        const Run r = run_tessera("simulate " + design() + " --layer 0 --seed " + seed + " --save " + save + kLoose);
+        const Run r = run_tessera("simulate " + design() + " --layer 0 --seed " + seed + " --save " + save);
         REQUIRE(r.status == 0);
         return tessera::vsim::read_npy(save + "/stem_Conv/output.npy").values;
     };
@@ -146,7 +141,7 @@ TEST_CASE("layers chosen by name, config file name or position, and seeds decide
 TEST_CASE("bring your own tensors: --save writes them, --inputs runs them", "[sim][cli][npy]") {
     const std::string saved = (work() / "mine").string(), again = (work() / "again").string();
     fs::remove_all(saved);
-    REQUIRE(run_tessera("simulate " + design() + " --seed 11 --save " + saved + kLoose).status == 0);
+    REQUIRE(run_tessera("simulate " + design() + " --seed 11 --save " + saved).status == 0);
     const auto input = tessera::vsim::read_npy(saved + "/stem_Conv/input.npy");
     CHECK(input.shape == std::vector<int64_t>{1, 3, 10, 10});  // NCHW
     CHECK(tessera::vsim::read_npy(saved + "/stem_Conv/weights.npy").shape == std::vector<int64_t>{8, 3, 3, 3});
@@ -158,7 +153,7 @@ TEST_CASE("bring your own tensors: --save writes them, --inputs runs them", "[si
 
     // Another seed, but every tensor from the files: the same outputs.
     fs::remove_all(again);
-    const Run r = run_tessera("simulate " + design() + " --seed 99 --inputs " + saved + " --save " + again + kLoose);
+    const Run r = run_tessera("simulate " + design() + " --seed 99 --inputs " + saved + " --save " + again);
     INFO(r.err);
     REQUIRE(r.status == 0);
     for (const char *layer : {"stem_Conv", "down_Conv", "fc_Gemm"})
@@ -169,7 +164,7 @@ TEST_CASE("bring your own tensors: --save writes them, --inputs runs them", "[si
     const std::string only = (work() / "only_input").string();
     fs::create_directories(only + "/stem_Conv");
     fs::copy_file(saved + "/stem_Conv/input.npy", only + "/stem_Conv/input.npy");
-    const Run partial = run_tessera("simulate " + design() + " --layer 0 --inputs " + only + kLoose);
+    const Run partial = run_tessera("simulate " + design() + " --layer 0 --inputs " + only);
     CHECK(partial.status == 0);
     CHECK(partial.err.find("no weights.npy, weights drawn from the seed") != std::string::npos);
 
@@ -190,7 +185,7 @@ TEST_CASE("a wrong result FAILs with the first differing coordinates and exit st
     json report = json::parse(std::ifstream(tampered / "report.json"));
     report["layers"][0]["ir"]["layer"]["relu"] = false;
     std::ofstream(tampered / "report.json") << report.dump(2);
-    const Run r = run_tessera("simulate " + tampered.string() + " --layer 0 --json" + kLoose);
+    const Run r = run_tessera("simulate " + tampered.string() + " --layer 0 --json");
     CHECK(r.status == 1);
     const json l = json::parse(r.out).at("layers")[0];
     CHECK(l.at("bit_exact") == false);
@@ -201,7 +196,7 @@ TEST_CASE("a wrong result FAILs with the first differing coordinates and exit st
     CHECK(first.at("at").contains("x"));
     CHECK(first.at("accelerator") == 0);
     CHECK(first.at("halide").get<int>() < 0);
-    const Run text = run_tessera("simulate " + tampered.string() + " --layer 0" + kLoose);
+    const Run text = run_tessera("simulate " + tampered.string() + " --layer 0");
     CHECK(text.status == 1);
     CHECK(text.out.find("layer /stem/Conv: FAIL") != std::string::npos);
     CHECK(text.out.find("differ; first at n=0 k=") != std::string::npos);
@@ -209,7 +204,7 @@ TEST_CASE("a wrong result FAILs with the first differing coordinates and exit st
 
 TEST_CASE("traces: --trace writes an FST waveform from a separately cached traced build", "[sim][cli][trace]") {
     const std::string fst = (work() / "run.fst").string();
-    const Run r = run_tessera("simulate " + design() + " --layer /fc/Gemm --trace " + fst + kLoose);
+    const Run r = run_tessera("simulate " + design() + " --layer /fc/Gemm --trace " + fst);
     INFO(r.err);
     REQUIRE(r.status == 0);
     REQUIRE(fs::exists(fst));
@@ -220,7 +215,7 @@ TEST_CASE("traces: --trace writes an FST waveform from a separately cached trace
     CHECK(fs::file_size(fst) > 1000);
     CHECK(r.out.find("trace        " + fst) != std::string::npos);
     // Two layers: a file each, named after the layer.
-    const Run two = run_tessera("simulate " + design() + " --layer 1 --layer 2 --trace " + fst + kLoose);
+    const Run two = run_tessera("simulate " + design() + " --layer 1 --layer 2 --trace " + fst);
     REQUIRE(two.status == 0);
     CHECK(fs::exists((work() / "run.down_Conv.fst").string()));
     CHECK(fs::exists((work() / "run.fc_Gemm.fst").string()));
@@ -249,7 +244,7 @@ TEST_CASE("a layer that does not fit the design is skipped, and naming it says w
                           "mixed,/dw/Conv,dwconv,1,8,8,10,10,3,3,1,1,1,1,8,10,10,0\n";
     const std::string ws = (work() / "mixed_ws").string();
     REQUIRE(run_tessera("compile --network " + csv.string() + " --dataflow ws --array 4x4 -o " + ws).status == 0);
-    const Run all = run_tessera("simulate " + ws + " --json" + kLoose);
+    const Run all = run_tessera("simulate " + ws + " --json");
     INFO(all.err);
     CHECK(all.status == 0);
     CHECK(json::parse(all.out).at("layers").size() == 1);
