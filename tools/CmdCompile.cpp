@@ -143,9 +143,33 @@ int run_compile(const Args &args) {
     };
     remap_to_fit(selected, sel, arch, top);
     rtl::DesignSpec spec = design_of();
+    // Each buffer is sized for its tensor's largest tile over the layers, so a network's buffers
+    // can total more than the global buffer although every layer's tiles fit it. Presets then
+    // tile for less, in proportion, until the design fits.
+    const ir::MemoryLevel *glb = arch.level("GLB");
+    const bool presets = sel.schedule_file.empty() && sel.generator.empty();
+    for (int attempt = 0; presets && glb && glb->size_bytes > 0 && spec.buffer_bytes() > glb->size_bytes &&
+                          attempt < 8;
+         ++attempt) {
+        LayerSelection smaller = sel;
+        smaller.buffer_bytes = std::max<int64_t>(1, sel.buffer_bytes * glb->size_bytes / spec.buffer_bytes());
+        std::vector<SelectedLayer> retiled;
+        try {
+            retiled = lower_selection(smaller);
+        } catch (const UserError &) {
+            break;  // some layer has no tiling that small: keep the design as it is
+        }
+        std::swap(selected, retiled);
+        sel = smaller;
+        remap_to_fit(selected, sel, arch, top);
+        spec = design_of();
+        std::cerr << "tessera compile: note: tiles chosen for " << sel.buffer_bytes << " bytes per layer: the "
+                  << "design's buffers, each sized for its largest tile of any layer, now total "
+                  << spec.buffer_bytes() << " bytes of the " << glb->size_bytes << "-byte GLB\n";
+    }
     spec.schedule = schedule_description(sel, selected);
     const rtl::RtlDesign design = rtl::generate_rtl(spec);
-    if (const ir::MemoryLevel *glb = arch.level("GLB"); glb && glb->size_bytes > 0 && spec.buffer_bytes() > glb->size_bytes)
+    if (glb && glb->size_bytes > 0 && spec.buffer_bytes() > glb->size_bytes)
         std::cerr << "tessera compile: note: the design's buffers total " << spec.buffer_bytes()
                   << " bytes, the architecture's GLB " << glb->size_bytes << " (each buffer is sized for "
                   << "the largest tile of any layer; one layer's tiles fit)\n";

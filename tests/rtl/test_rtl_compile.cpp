@@ -112,6 +112,23 @@ TEST_CASE("compile --arch double_buffered: two banks per buffer, tiles for half 
     fs::remove_all(two);
 }
 
+TEST_CASE("compile of a network: presets tile so that the design's buffers fit the global buffer", "[rtl][compile]") {
+    for (const std::string arch : {"default", "double_buffered"}) {
+        const fs::path out = scratch("fit_" + arch);
+        Run r = tessera("compile --network resnet18 --dataflow ws --array 16x16 --arch " + arch + " -o " + out.string());
+        INFO(r.output);
+        REQUIRE(r.status == 0);
+        // Every buffer holds the largest tile of any layer: with the whole GLB per layer they would
+        // total more than the GLB, so the tiles shrink.
+        CHECK(r.output.find("tiles chosen for") != std::string::npos);
+        CHECK(r.output.find("21 of 21 layer config(s)") != std::string::npos);
+        nlohmann::json report;
+        std::ifstream(out / "report.json") >> report;
+        CHECK(report["design"]["buffer_bytes"].get<int64_t>() <= 128 * 1024);
+        fs::remove_all(out);
+    }
+}
+
 TEST_CASE("compile is deterministic: a rerun writes byte-identical files", "[rtl][compile]") {
     const fs::path a = scratch("a"), b = scratch("b");
     const std::string args = "compile --network resnet18 --dataflow os --array 8x8 -o ";
