@@ -50,6 +50,7 @@ struct DesignSpec {
     int64_t pe_count() const { return rows * cols; }
     int64_t buffer_bytes() const;  // all on-chip buffers (both banks) and the bias table
     bool prefetches() const { return input_double_buffered || weight_double_buffered; }
+    bool double_buffers() const { return prefetches() || output_double_buffered; }
 };
 
 int bits_for(int64_t values);  // bits to hold 0 .. values-1 (at least 1)

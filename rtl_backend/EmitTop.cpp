@@ -22,10 +22,11 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     const std::string c32 = std::to_string(d.coords * 32);
     // Double buffering: bank selects, the prefetch path and the drain's bank.
     std::string bank_decls, ctrl_banks, dma_banks;
-    if (prefetch)
+    if (prefetch) {
         bank_decls += "  logic [" + std::to_string(d.loops) + ":0] run_last_from;\n  logic [" +
-                      std::to_string(d.loops) + "-1:0] run_step;\n  logic dma_prefetch, run_start;\n",
+                      std::to_string(d.loops) + "-1:0] run_step;\n  logic dma_prefetch, run_start;\n";
         dma_banks += "\n    .prefetch(dma_prefetch),";
+    }
     for (const auto &[t, on] : {std::pair<std::string, bool>{"input", d.input_double_buffered},
                                 {"weight", d.weight_double_buffered}}) {
         if (!on) continue;

@@ -117,15 +117,12 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
     }
 
     // Phase positions, as loop slots.
-    // A compute run ends where any tensor's tile ends: at the innermost buffer position.
-    int run_from = 0;
     for (const auto &[name, role] : tensors) {
         const ir::TensorAccess &a = nest.access(role);
         v.set(std::string(name) + "_tile_from", slot_of(a.buffer_at));
         v.set(std::string(name) + "_stationary_from", slot_of(a.stationary_from));
-        run_from = std::max(run_from, slot_of(a.buffer_at));
     }
-    v.set("run_from", run_from);
+    v.set("run_from", slot_of(nest.run_from));
 
     // Post-op.
     v.set("bias_enable", prob.post.bias ? 1 : 0);

@@ -173,9 +173,9 @@ int run_compile(const Args &args) {
         std::cerr << "tessera compile: note: the design's buffers total " << spec.buffer_bytes()
                   << " bytes, the architecture's GLB " << glb->size_bytes << " (each buffer is sized for "
                   << "the largest tile of any layer; one layer's tiles fit)\n";
-    if (const ir::MemoryLevel &dram = arch.levels.front(); dram.words_per_cycle * dram.banks != 1)
+    if (const double dram_bw = arch.levels.front().bandwidth(); dram_bw != 1)
         std::cerr << "tessera compile: note: architecture " << arch.name << " moves "
-                  << dram.words_per_cycle * dram.banks << " DRAM words per cycle, the generated DMA one "
+                  << dram_bw << " DRAM words per cycle, the generated DMA one "
                   << "(the report estimates the architecture; simulate compares the design's cycles with "
                   << "the model at one word per cycle)\n";
 
@@ -237,9 +237,7 @@ int run_compile(const Args &args) {
               << design.top << ": " << spec.rows << "x" << spec.cols << " PEs, rows "
               << (spec.row_dim.empty() ? "-" : spec.row_dim) << ", cols "
               << (spec.col_dim.empty() ? "-" : spec.col_dim)
-              << (spec.input_double_buffered || spec.weight_double_buffered || spec.output_double_buffered
-                      ? ", double-buffered buffers"
-                      : "")
+              << (spec.double_buffers() ? ", double-buffered buffers" : "")
               << "), " << fitting << " of " << selected.size()
               << " layer config(s) in " << (dir / "config").string() << "/, report.json, README.md\n";
     return 0;

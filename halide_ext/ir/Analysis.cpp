@@ -1,5 +1,6 @@
 #include "Analysis.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace tessera::ir {
@@ -103,8 +104,10 @@ NestAnalysis analyze(const AcceleratorIR &ir) {
             break;
         }
     }
-    for (TensorRole role : {TensorRole::Input, TensorRole::Weight, TensorRole::Output})
+    for (TensorRole role : {TensorRole::Input, TensorRole::Weight, TensorRole::Output}) {
         nest.tensors.push_back(analyze_tensor(ir, nest, ir.problem.tensor(role)));
+        nest.run_from = std::max(nest.run_from, nest.tensors.back().buffer_at);
+    }
 
     const TensorAccess &out = nest.access(TensorRole::Output);
     for (int l : nest.temporal)

@@ -34,6 +34,9 @@ struct NestAnalysis {
     int64_t rows = 1, cols = 1;
     int64_t temporal_iterations = 1;   // product of temporal extents (cycles of the MAC array)
     std::vector<TensorAccess> tensors; // Input, Weight, Output in that order
+    // Loops [0, run_from) select an uninterrupted compute run (docs/hardware.md, "Cycles"): tiles
+    // start and end only between runs. The innermost buffer position: max of the buffer_at.
+    int run_from = 0;
     const TensorAccess &access(TensorRole role) const;
 };
 

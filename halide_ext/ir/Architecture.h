@@ -21,6 +21,8 @@ struct MemoryLevel {
     // Optional size-dependent energy: (capacity bytes, pJ per word) points, interpolated by size.
     std::vector<std::pair<int64_t, double>> energy_by_size;
 
+    // Words per cycle of the whole level (all banks).
+    double bandwidth() const { return words_per_cycle * (banks > 1 ? banks : 1); }
     // Bytes one tile may use: all of it, or half when double buffered.
     int64_t tile_budget_bytes() const { return double_buffered ? size_bytes / 2 : size_bytes; }
 };

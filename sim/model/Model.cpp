@@ -58,10 +58,6 @@ double words_per_element(int bits, const ir::MemoryLevel &level) {
     return double((bits + word - 1) / word);
 }
 
-double bandwidth(const ir::MemoryLevel &level) {
-    return level.words_per_cycle * std::max(1, level.banks);
-}
-
 int64_t product(const std::vector<int> &loops, const int64_t *extent) {
     int64_t p = 1;
     for (int l : loops) p *= extent[l];
@@ -83,6 +79,7 @@ Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
                                  std::to_string(arch_.levels.size()) +
                                  " memory levels; it needs DRAM, an on-chip buffer and registers");
     const ir::NestAnalysis nest = ir::analyze(ir);
+    run_from_ = nest.run_from;
     const auto &loops = ir.mapping.loops;
     const int n = int(loops.size());
     row_loop_ = nest.row_loop;
@@ -155,7 +152,6 @@ Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
         }
         t.dram_words_per_element = words_per_element(dram_bits, arch_.levels[dram]);
         t.double_buffered = arch_.levels[buffer].double_buffered;
-        last_buffer_at_ = std::max(last_buffer_at_, t.at);
     }
     base_.resize(max_coords);
     if (problem_.post.bias) {
@@ -367,11 +363,11 @@ int64_t prefetch_stall(const OverlappedJob *jobs, int n, int64_t runs, int64_t r
 void Model::count_cycles(const int64_t *extent) {
     const ir::Timing &timing = ir::kTiming;
     const ir::MemoryLevel &dram = arch_.levels[0];
-    const double dram_bw = bandwidth(dram);
+    const double dram_bw = dram.bandwidth();
     const int64_t latency = arch_.dram_latency_cycles;
     Cycles &cy = est_.cycles;
     int64_t runs = 1;
-    for (int l = 0; l < last_buffer_at_; ++l) runs *= extent[l];
+    for (int l = 0; l < run_from_; ++l) runs *= extent[l];
     cy.runs = runs;
     cy.compute = est_.temporal_iterations + runs * timing.compute_overhead;
     cy.start = timing.start_overhead;
@@ -408,7 +404,7 @@ void Model::count_cycles(const int64_t *extent) {
                                  words_per_element(int(per_word), m);
     }
     for (size_t l = 1; l + 1 < arch_.levels.size(); ++l) {
-        double bound = level_words_[l] / bandwidth(arch_.levels[l]);
+        double bound = level_words_[l] / arch_.levels[l].bandwidth();
         if (bound > cy.buffer_bound) {
             cy.buffer_bound = bound;
             cy.buffer_bound_level = int(l);

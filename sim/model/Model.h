@@ -90,7 +90,7 @@ private:
     std::vector<int64_t> base_;        // scratch: per coordinate tile base
     int row_loop_ = -1, col_loop_ = -1;
     int64_t rows_ = 1, cols_ = 1;      // array shape of the current evaluation
-    int last_buffer_at_ = 0;           // max over tensors of Buffer::at
+    int run_from_ = 0;                 // ir::NestAnalysis::run_from: loops before it select a run
     TensorPlan plans_[3];              // I, W, O
     int64_t bias_words_ = 0;
     double bias_read_pj_ = 0, bias_dram_words_ = 0;
