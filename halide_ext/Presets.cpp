@@ -145,8 +145,9 @@ Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int
         if (i == pick.size()) break;
     }
     if (best_cost < 0)
-        throw UserError("layer " + l.name + " does not fit the global buffer (" +
-                        std::to_string(glb) + " bytes) even with the smallest tiles");
+        throw UserError("the smallest tiles do not fit the global buffer's " +
+                        std::to_string(glb) + " bytes per tile (half the level if it is double "
+                        "buffered); give the architecture a larger GLB");
     return best;
 }
 

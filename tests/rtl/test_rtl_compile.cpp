@@ -148,11 +148,28 @@ TEST_CASE("compile is deterministic: a rerun writes byte-identical files", "[rtl
 
 TEST_CASE("compile errors are one line with a non-zero exit", "[rtl][compile]") {
     const fs::path out = scratch("errors");
+    // A double-buffered architecture whose GLB is too small, and one whose flag is not a boolean.
+    fs::create_directories(out);
+    const std::string arch = std::string(TESSERA_SOURCE_DIR) + "/examples/arch/double_buffered.json";
+    std::ifstream in(arch);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto write_variant = [&](const std::string &name, const std::string &from, const std::string &to) {
+        std::string s = text.str();
+        REQUIRE(s.find(from) != std::string::npos);
+        s.replace(s.find(from), from.size(), to);
+        std::ofstream((out / name).string()) << s;
+        return (out / name).string();
+    };
+    const std::string tiny = write_variant("tiny.json", "\"size_bytes\": 131072", "\"size_bytes\": 64");
+    const std::string bad_flag = write_variant("bad.json", "\"double_buffered\": true", "\"double_buffered\": \"yes\"");
     for (const std::string &args :
          {std::string("compile ") + kLayer,                                   // no -o
           std::string("compile ") + kLayer + " -o " + out.string() + " --top 9bad",
           std::string("compile --layer conv:C=0 -o ") + out.string(),
-          std::string("compile ") + kLayer + " --arch no_such_arch -o " + out.string()}) {
+          std::string("compile ") + kLayer + " --arch no_such_arch -o " + out.string(),
+          std::string("compile ") + kLayer + " --arch " + tiny + " -o " + (out / "d").string(),
+          std::string("compile ") + kLayer + " --arch " + bad_flag + " -o " + (out / "d").string()}) {
         Run r = tessera(args);
         INFO(args << "\n" << r.output);
         CHECK(r.status != 0);
