@@ -48,6 +48,14 @@ assert ("L2", "W") in levels and ("GLB", "W") not in levels, levels
 assert ("L2", "I") in levels and ("GLB", "I") in levels, levels
 PY
 
+# Presets with several dims per axis.
+expect_ok lower --layer $small --spatial 'C,FX|X'
+grep -q "array 15x16" "$tmp/out" || { echo "FAIL: 'C,FX|X' rows are c 5 x s 3"; fail=1; }
+expect_ok estimate --layer $small --spatial 'C,FX|X'
+expect_error "more than two axes" lower --layer $small --spatial 'C|FX|X'
+expect_error "empty dimension" lower --layer $small --spatial 'C,|X'
+expect_error "twice" lower --layer $small --spatial 'C,X|X'
+
 # A per-PE tile larger than its level: 16 channels x 2 filters x 3x3 = 288 B of filters > 224.
 sed -e 's/split(c, co, ci, 64)/split(c, co, ci, 256)/; s/split(ci, cl, cp, 4)/split(ci, cl, cp, 16)/' \
     "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/big_tile.sched"
