@@ -3,7 +3,6 @@
 #include "Architecture.h"
 
 #include <algorithm>
-#include <numeric>
 #include <stdexcept>
 
 namespace tessera::ir {
@@ -161,11 +160,20 @@ int64_t temporal_product(const NestAnalysis &nest, int from, int to) {
 
 int64_t valid_starts(const std::vector<int64_t> &extent, const std::vector<int64_t> &stride,
                      int64_t dim_extent) {
+    // Allocation-free: the model calls this per stage and dim in every evaluation.
+    constexpr size_t kMax = 16;
     const size_t n = extent.size();
     if (n == 0) return 1;
-    std::vector<size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return stride[a] < stride[b]; });
+    if (n > kMax) throw std::runtime_error("more than 16 loops over one dim");
+    size_t order[kMax];
+    for (size_t i = 0; i < n; ++i) {  // insertion sort by stride
+        size_t j = i;
+        while (j > 0 && stride[order[j - 1]] > stride[i]) {
+            order[j] = order[j - 1];
+            --j;
+        }
+        order[j] = i;
+    }
     // Nested splits (each stride the previous loop's span) select start, start + s, ... evenly.
     bool nested = true;
     int64_t span = stride[order[0]], count = 1;
@@ -179,8 +187,7 @@ int64_t valid_starts(const std::vector<int64_t> &extent, const std::vector<int64
         return std::min(count, (dim_extent + step - 1) / step);
     }
     // Otherwise enumerate the larger strides and count the smallest in closed form.
-    int64_t total = 0;
-    std::vector<int64_t> idx(n, 0);
+    int64_t total = 0, idx[kMax] = {0};
     for (;;) {
         int64_t base = 0;
         for (size_t i = 1; i < n; ++i) base += idx[i] * stride[order[i]];
