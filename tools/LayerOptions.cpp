@@ -3,6 +3,7 @@
 #include "Networks.h"
 #include "UserError.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -62,11 +63,18 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
     if (!sel.schedule_file.empty()) {
         if (!sel.spatial.empty() || !sel.dataflow.empty())
             throw UserError("give either --schedule or a preset (--spatial/--dataflow), not both");
+        std::error_code ec;
+        if (std::filesystem::is_directory(sel.schedule_file, ec))
+            throw UserError("--schedule " + sel.schedule_file + " is a directory; give a schedule file");
         std::ifstream in(sel.schedule_file);
         if (!in) throw UserError("cannot read schedule file " + sel.schedule_file);
         std::stringstream text;
         text << in.rdbuf();
         req.text = text.str();
+        // An empty text would silently mean "use a preset".
+        if (req.text.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw UserError("schedule file " + sel.schedule_file + " is empty; write a schedule "
+                            "(docs/schedules.md) or leave out --schedule for a preset");
         req.text_origin = sel.schedule_file;
     }
     return req;

@@ -1,6 +1,8 @@
 #include "Harness.h"
 
 #include "TestbenchSource.h"
+#include "UserError.h"
+#include "ir/Limits.h"
 #include "rtl_backend/Process.h"
 #include "rtl_backend/RegisterMap.h"
 
@@ -137,9 +139,14 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
     for (const auto &s : sources) cmd << " " << s;
     cmd << " > build.log 2>&1";
     if (std::system(cmd.str().c_str()) != 0 || !fs::exists(work / "obj" / "tb")) {
+        // Keep the log, not the half-built temporary directory.
+        const fs::path log_path = dir.string() + ".failed-build.log";
+        std::error_code ec;
+        fs::copy_file(work / "build.log", log_path, fs::copy_options::overwrite_existing, ec);
         std::string log = file_tail((work / "build.log").string(), 30);
-        throw std::runtime_error("Verilator build of " + design.top + " failed (" + work.string() +
-                                 "/build.log):\n" + log);
+        fs::remove_all(work, ec);
+        throw std::runtime_error("Verilator build of " + design.top + " failed (" + log_path.string() +
+                                 "):\n" + log);
     }
     fs::create_directories(dir);
     fs::rename(work / "obj" / "tb", dir / "tb.tmp");
@@ -164,6 +171,13 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
             int64_t(t.weight.size()) != c.dram.weight.words() ||
             int64_t(t.bias.size()) != c.dram.bias.words())
             throw std::invalid_argument("layer " + c.layer + ": tensor sizes differ from its DRAM layout");
+        // The testbench allocates DRAM up to the highest word loaded: keep it inside the layout limit.
+        for (const rtl::DramTensor *d : {&c.dram.input, &c.dram.weight, &c.dram.bias, &c.dram.output})
+            if (d->base < 0 || d->words() < 0 || d->base + d->words() > ir::kMaxDramWords)
+                throw tessera::UserError("layer " + c.layer + ": DRAM tensor " + d->name + " at " +
+                                         std::to_string(d->base) + " (" + std::to_string(d->words()) +
+                                         " words) is outside 0.." + std::to_string(ir::kMaxDramWords) +
+                                         "; recompile the design");
         job.load(c.dram.input.base, t.input);
         job.load(c.dram.weight.base, t.weight);
         job.load(c.dram.bias.base, t.bias);

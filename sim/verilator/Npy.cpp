@@ -88,7 +88,8 @@ void write_any(const std::string &path, const std::vector<int64_t> &shape, const
     out << dict;
     // Little endian on disk; this project runs on little-endian hosts (x86-64, AArch64).
     out.write(reinterpret_cast<const char *>(values.data()), std::streamsize(values.size() * sizeof(T)));
-    if (!out) throw UserError("failed writing " + path);
+    out.close();
+    if (!out) throw UserError("failed writing " + path + " (disk full or not writable?)");
 }
 
 }  // namespace
