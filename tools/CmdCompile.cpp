@@ -16,6 +16,7 @@
 #include "rtl_backend/LayerConfig.h"
 #include "rtl_backend/RtlGenerator.h"
 #include "rtl_backend/SvText.h"
+#include "rtl_backend/Testbench.h"
 #include "rtl_backend/Synth.h"
 
 #include <filesystem>
@@ -201,7 +202,11 @@ int run_compile(const Args &args) {
     // Stale files of an earlier design would be mistaken for this one's.
     fs::remove_all(dir / "rtl");
     fs::remove_all(dir / "config");
+    fs::remove_all(dir / "tb");
     rtl::write_rtl(design, (dir / "rtl").string());
+    // A plain SystemVerilog testbench for other simulators (Icarus: docs/simulate.md).
+    fs::create_directories(dir / "tb");
+    write_file(dir / "tb" / (std::string(rtl::kTestbenchModule) + ".sv"), rtl::emit_testbench(spec));
     fs::create_directories(dir / "config");
 
     std::vector<rtl::CompiledLayer> compiled;
