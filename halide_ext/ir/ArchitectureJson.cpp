@@ -53,8 +53,10 @@ public:
         const json &v = j_.at(key);
         if (!v.is_number_integer())
             fail(std::string("key '") + key + "' must be an integer, not " + v.dump());
-        if (v.is_number_unsigned() ? v.get<uint64_t>() > uint64_t(hi) : v.get<int64_t>() > hi ||
-                                                                           v.get<int64_t>() < lo)
+        const bool in_range = v.is_number_unsigned()
+                                  ? v.get<uint64_t>() <= uint64_t(hi) && int64_t(v.get<uint64_t>()) >= lo
+                                  : v.get<int64_t>() <= hi && v.get<int64_t>() >= lo;
+        if (!in_range)
             fail(std::string("key '") + key + "' = " + v.dump() + " is out of range " + std::to_string(lo) +
                  ".." + std::to_string(hi) + " (docs/limits.md)");
         return v.get<int64_t>();

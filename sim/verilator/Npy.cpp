@@ -145,6 +145,8 @@ NpyArray read_npy(const std::string &path) {
     std::vector<char> raw(size_t(n) * size_t(bytes));
     if (!in.read(raw.data(), std::streamsize(raw.size())))
         throw UserError(path + ": holds fewer than the " + std::to_string(n) + " elements its shape says");
+    if (in.peek() != std::char_traits<char>::eof())
+        throw UserError(path + ": holds more than the " + std::to_string(n) + " elements its shape says");
     a.values.resize(size_t(n));
     for (int64_t i = 0; i < n; ++i) {
         const char *p = raw.data() + i * bytes;
