@@ -97,6 +97,11 @@ filter_glb.compute_root();
 SCHED
 expect "array" compile --layer conv:C=8,K=4,H=300,W=300,R=1,S=1 --schedule "$work/wide.sched" -o "$work/d"
 expect "array" estimate --layer conv:C=8,K=4,H=300,W=300,R=1,S=1 --schedule "$work/wide.sched"
+arch smallglb "a['levels'][1]['size_bytes'] = 600"
+expect "level GLB of architecture interstellar_baseline overflows" compile --layer $conv \
+    --schedule "$src/examples/schedules/ws_conv3x3.sched" --arch "$work/smallglb.json" -o "$work/d"
+expect "level GLB of architecture interstellar_baseline overflows" estimate --layer $conv \
+    --schedule "$src/examples/schedules/ws_conv3x3.sched" --arch "$work/smallglb.json"
 est=$("$tessera" estimate --layer conv:C=64,K=64,H=8,W=8,R=1,S=1 --dataflow ws --array 32x32 --json 2>&1)
 printf '%s' "$est" | grep -q '"macs"' || { echo "FAIL: estimate --array 32x32 on the default architecture: $est"; fail=1; }
 
