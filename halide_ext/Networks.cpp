@@ -32,6 +32,9 @@ std::vector<std::string> split_csv_line(const std::string &line) {
 
 int64_t to_int(const std::string &text, const std::string &what, int64_t if_empty) {
     if (text.empty()) return if_empty;
+    // Digits with an optional '-' only: stoll would also take " 4" and "+4".
+    if (text.find_first_not_of("-0123456789") != std::string::npos)
+        throw UserError(what + ": '" + text + "' is not an integer");
     try {
         size_t used = 0;
         int64_t v = std::stoll(text, &used);
@@ -96,7 +99,8 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
         l.stride = to_int(cells[c_stride], where + " stride_h", 1);
         l.pad = to_int(cells[c_pad], where + " pad_h", 0);
         l.groups = to_int(cells[c_groups], where + " groups", 1);
-        if (l.type == "fc") l.H = l.W = l.R = l.S = 1, l.pad = 0;
+        if (l.type == "fc" && (l.H != 1 || l.W != 1 || l.R != 1 || l.S != 1 || l.pad != 0))
+            throw UserError(where + ": an fc layer has H_in = W_in = R = S = 1 and pad_h = 0 (or empty)");
         // Out-of-range sizes are errors of the file; other invalid shapes are reported when the
         // layer is lowered, so the valid layers of a network stay usable.
         const bool positive = l.N > 0 && l.C > 0 && l.K > 0 && l.H > 0 && l.W > 0 && l.R > 0 &&
