@@ -13,6 +13,9 @@
 #include "rtl_backend/RtlGenerator.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 using namespace tessera;
 using Catch::Matchers::Contains;
@@ -55,4 +58,31 @@ TEST_CASE("a DRAM layout outside 0..2^31-1 words is refused before the simulator
     CHECK_THROWS_WITH(vsim::job_words({config}, {t}, 1000), Contains("is outside 0..2147483647"));
     config.dram.output.base = 1LL << 40;
     CHECK_THROWS_AS(vsim::job_words({config}, {t}, 1000), UserError);
+}
+
+TEST_CASE("a failed Verilator build leaves its log, not a temporary directory, in the cache", "[sim][watchdog]") {
+    namespace fs = std::filesystem;
+    ScheduleRequest req;
+    req.dataflow = "ws";
+    req.rows = req.cols = 2;
+    const ir::AcceleratorIR ir = lower_to_ir(parse_inline_layer("conv:C=2,K=2,H=3,W=3,R=1,S=1"), req);
+    const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for({ir}, ir::default_architecture()));
+    const fs::path cache = fs::temp_directory_path() / ("tessera-failed-build-" + std::to_string(getpid()));
+    fs::remove_all(cache);
+    fs::create_directories(cache);
+    // A "Verilator" that states its version and fails every build.
+    const fs::path broken = cache / "broken-verilator";
+    std::ofstream(broken) << "#!/bin/sh\n[ \"$1\" = --version ] && { echo 'Verilator 5.006'; exit 0; }\nexit 1\n";
+    fs::permissions(broken, fs::perms::owner_all);
+    vsim::BuildOptions options;
+    options.verilator = broken.string();
+    options.cache_dir = (cache / "cache").string();
+    CHECK_THROWS_WITH(vsim::VerilatedDesign::build(rtl, options), Contains("failed-build.log"));
+    int logs = 0;
+    for (const auto &e : fs::recursive_directory_iterator(cache / "cache")) {
+        CHECK(e.path().string().find(".tmp.") == std::string::npos);
+        logs += e.path().string().find(".failed-build.log") != std::string::npos;
+    }
+    CHECK(logs == 1);
+    fs::remove_all(cache);
 }
