@@ -94,8 +94,13 @@ ir::LayerSpec spec_from_params(const std::string &generator,
         }
         int64_t *field = s.shape_field(key);
         if (field) *field = v;
-        else if (key == "shift") s.requant_shift = int(v);
-        else if (key == "has_bias" || key == "relu") (key == "has_bias" ? s.bias : s.relu) = v != 0;
+        else if (key == "shift") {
+            if (v < -1 || v > 30) throw UserError("generator param shift=" + value + ": use 0..30 (-1: automatic)");
+            s.requant_shift = int(v);
+        } else if (key == "has_bias" || key == "relu") {
+            if (v != 0 && v != 1) throw UserError("generator param " + key + "=" + value + ": use true or false");
+            (key == "has_bias" ? s.bias : s.relu) = v != 0;
+        }
         else if (key == "schedule") continue;
         else
             throw UserError("generator " + generator + " has no param '" + key +

@@ -1,6 +1,7 @@
 #include "Layers.h"
 
 #include "UserError.h"
+#include "ir/Limits.h"
 
 namespace tessera::gen {
 
@@ -47,6 +48,7 @@ void validate(const ir::LayerSpec &s) {
     positive("stride", s.stride);
     positive("groups", s.groups);
     if (s.pad < 0) throw UserError("layer " + s.name + ": pad must not be negative");
+    ir::check_layer_limits(s);
     if (s.type == "fc" && (s.H != 1 || s.W != 1 || s.R != 1 || s.S != 1 || s.groups != 1))
         throw UserError("layer " + s.name + ": fc takes only N, C and K (H=W=R=S=1, groups=1)");
     if (s.groups != 1 && !(s.groups == s.C && s.K == s.C))
@@ -56,7 +58,7 @@ void validate(const ir::LayerSpec &s) {
         throw UserError("layer " + s.name + ": dwconv needs groups = C");
     if (s.out_h() < 1 || s.out_w() < 1)
         throw UserError("layer " + s.name + ": the kernel is larger than the padded input");
-    if (s.requant_shift > 30)
+    if (s.requant_shift > 30 || s.requant_shift < -1)
         throw UserError("layer " + s.name + ": requantize shift must be 0..30");
 }
 

@@ -119,8 +119,19 @@ ir::AcceleratorIR lower_to_ir(const ir::LayerSpec &layer, const ScheduleRequest 
     BuiltPipeline built = build_generator(generator_for(layer), generator_params(layer));
     ScheduleSymbols symbols = layer_symbols(built.output);
     const std::string text = request.text.empty() ? preset_schedule(layer, request) : request.text;
-    apply_schedule_text(text, request.text.empty() ? "preset" : request.text_origin, symbols);
-    return lower_scheduled(built.output, layer, text);
+    const std::string origin = request.text.empty() ? "preset" : request.text_origin;
+    apply_schedule_text(text, origin, symbols);
+    // docs/schedules.md's first rule: the accumulator is placed (its Realize is the output buffer).
+    LoopLevel acc_level = symbols.funcs.at("acc").function().schedule().compute_level();
+    acc_level.lock();
+    if (acc_level.is_inlined())
+        throw UserError(origin + ": acc is never computed; place it, e.g. acc.compute_at(output, n) or "
+                        "acc.compute_root() (docs/schedules.md)");
+    try {
+        return lower_scheduled(built.output, layer, text);
+    } catch (const UserError &e) {
+        throw UserError(origin + ": " + e.what());  // a whole-schedule error: name the schedule
+    }
 }
 
 ir::AcceleratorIR lower_generator(const std::string &name,
@@ -136,7 +147,14 @@ ir::AcceleratorIR lower_generator(const std::string &name,
     layer.type = "generator";
     layer.bias = params.count("has_bias") && params.at("has_bias") == "true";
     layer.relu = params.count("relu") && params.at("relu") == "true";
-    layer.requant_shift = params.count("shift") ? std::stoi(params.at("shift")) : 0;
+    layer.requant_shift = 0;
+    if (params.count("shift")) {
+        const std::string &v = params.at("shift");
+        if (v.empty() || v.size() > 2 || v.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoi(v) > 30)
+            throw UserError("generator param shift=" + v + ": use 0..30");
+        layer.requant_shift = std::stoi(v);
+    }
     std::string text;
     if (has_schedule) {
         if (request.text.empty())

@@ -1,8 +1,10 @@
 #include "Networks.h"
 
 #include "UserError.h"
+#include "ir/Limits.h"
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #ifndef TESSERA_SOURCE_DIR
@@ -30,6 +32,9 @@ std::vector<std::string> split_csv_line(const std::string &line) {
 
 int64_t to_int(const std::string &text, const std::string &what, int64_t if_empty) {
     if (text.empty()) return if_empty;
+    // Digits with an optional '-' only: stoll would also take " 4" and "+4".
+    if (text.find_first_not_of("-0123456789") != std::string::npos)
+        throw UserError(what + ": '" + text + "' is not an integer");
     try {
         size_t used = 0;
         int64_t v = std::stoll(text, &used);
@@ -94,9 +99,21 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
         l.stride = to_int(cells[c_stride], where + " stride_h", 1);
         l.pad = to_int(cells[c_pad], where + " pad_h", 0);
         l.groups = to_int(cells[c_groups], where + " groups", 1);
-        if (l.type == "fc") l.H = l.W = l.R = l.S = 1, l.pad = 0;
+        if (l.type == "fc" && (l.H != 1 || l.W != 1 || l.R != 1 || l.S != 1 || l.pad != 0))
+            throw UserError(where + ": an fc layer has H_in = W_in = R = S = 1 and pad_h = 0 (or empty)");
+        // Out-of-range sizes are errors of the file; other invalid shapes are reported when the
+        // layer is lowered, so the valid layers of a network stay usable.
+        const bool positive = l.N > 0 && l.C > 0 && l.K > 0 && l.H > 0 && l.W > 0 && l.R > 0 &&
+                              l.S > 0 && l.stride > 0 && l.groups > 0 && l.pad >= 0;
+        if (positive) {
+            try {
+                ir::check_layer_limits(l);
+            } catch (const UserError &e) {
+                throw UserError(where + ": " + e.what());
+            }
+        }
         const int64_t macs = to_int(cells[c_macs], where + " MACs", 0);
-        if (macs && macs != l.macs())
+        if (macs && positive && l.out_h() > 0 && l.out_w() > 0 && macs != l.macs())
             throw UserError(where + ": MACs column says " + std::to_string(macs) +
                             " but the shape gives " + std::to_string(l.macs()));
         layers.push_back(l);
@@ -125,29 +142,57 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
     if (l.type != "conv" && l.type != "dwconv" && l.type != "fc")
         throw UserError("malformed layer spec '" + spec + "': type must be conv, dwconv or fc");
     l.name = spec;
+    const bool fc = l.type == "fc";
+    const std::string keys = fc ? "N C K bias relu shift" : "N C K H W R S stride pad groups bias relu shift";
+    // Every key that shapes the layer must be given: a default would silently run another layer.
+    const std::vector<std::string> required = fc ? std::vector<std::string>{"C", "K"}
+                                            : l.type == "dwconv" ? std::vector<std::string>{"C", "H", "W", "R", "S"}
+                                                                 : std::vector<std::string>{"C", "K", "H", "W", "R", "S"};
+    std::set<std::string> given;
     std::stringstream rest(spec.substr(colon + 1));
     std::string item;
-    bool groups_given = false;
     while (std::getline(rest, item, ',')) {
         const auto eq = item.find('=');
         if (eq == std::string::npos || eq == 0)
             throw UserError("malformed layer spec '" + spec + "': '" + item + "' is not KEY=VALUE");
-        const std::string key = item.substr(0, eq);
-        const int64_t v = to_int(item.substr(eq + 1), "layer spec key " + key, -1);
+        const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
         int64_t *field = l.shape_field(key);
-        if (key == "shift") l.requant_shift = int(v);
-        else if (key == "bias" || key == "relu") (key == "bias" ? l.bias : l.relu) = v != 0;
-        else if (!field)
-            throw UserError("malformed layer spec '" + spec + "': unknown key '" + key +
-                            "' (keys: N C K H W R S stride pad groups bias relu shift)");
-        else *field = v;
-        groups_given |= key == "groups";
+        const bool flag = key == "bias" || key == "relu";
+        if ((!field && !flag && key != "shift") || (fc && field && key != "N" && key != "C" && key != "K"))
+            throw UserError("malformed layer spec '" + spec + "': unknown key '" + key + "' for " + l.type +
+                            " (keys: " + keys + ")");
+        if (!given.insert(key).second)
+            throw UserError("malformed layer spec '" + spec + "': key '" + key + "' is given twice");
+        if (flag) {
+            if (value != "0" && value != "1" && value != "true" && value != "false")
+                throw UserError("malformed layer spec '" + spec + "': " + key + "=" + value +
+                                " must be 0, 1, true or false");
+            (key == "bias" ? l.bias : l.relu) = value == "1" || value == "true";
+            continue;
+        }
+        if (value.empty())
+            throw UserError("malformed layer spec '" + spec + "': key '" + key + "' has no value");
+        const int64_t v = to_int(value, "layer spec key " + key, 0);
+        if (key == "shift") {
+            // Without the key the shift is chosen from the reduction size; given, it is used as is.
+            if (v < 0 || v > 30)
+                throw UserError("malformed layer spec '" + spec + "': shift=" + value +
+                                " must be 0..30 (leave it out for the automatic shift)");
+            l.requant_shift = int(v);
+        } else {
+            *field = v;
+        }
     }
+    std::string missing;
+    for (const auto &k : required)
+        if (!given.count(k)) missing += (missing.empty() ? "" : ",") + k + "=...";
+    if (!missing.empty())
+        throw UserError("malformed layer spec '" + spec + "': " + l.type + " needs " + missing +
+                        " (keys: " + keys + ")");
     if (l.type == "dwconv") {
-        if (!groups_given) l.groups = l.C;
-        if (l.K == 1 && l.C > 1) l.K = l.C;
+        if (!given.count("groups")) l.groups = l.C;
+        if (!given.count("K")) l.K = l.C;
     }
-    if (l.type == "fc") l.H = l.W = l.R = l.S = 1, l.pad = 0;
     return l;
 }
 

@@ -103,6 +103,13 @@ struct None {};
 using LoopList = std::vector<VarOrRVar>;  // {a, b}: the loops of one array axis
 using Value = std::variant<None, Func, Stage, VarOrRVar, int, std::string, TailStrategy, LoopList>;
 
+// A schedule is a few dozen calls; these bounds keep hostile text from taking minutes and
+// gigabytes in Halide (each nested in() or split deepens what later calls walk).
+constexpr size_t kMaxScheduleBytes = 64 * 1024;
+constexpr int kMaxNesting = 16;     // parentheses inside parentheses
+constexpr int kMaxCalls = 256;      // method and hw:: calls in the whole schedule
+constexpr int64_t kMaxNumber = int64_t(1) << 20;
+
 const char *kSubset =
     "split, tile, reorder, unroll, fuse, in, compute_at, store_at, compute_root, store_root, "
     "update, hw::array, hw::level, hw::accumulator";
@@ -121,6 +128,7 @@ private:
     Lexer &lexer;
     ScheduleSymbols &sym;
     size_t i = 0;
+    int depth = 0, calls = 0;
 
     const Token &peek() const { return toks[i]; }
     const Token &next() { return toks[i++]; }
@@ -172,6 +180,11 @@ private:
                            name.text + "(\"" + name.text + "\"), so the C++ form names it alike");
         const Token &str = next();
         if (str.kind != Token::String) fail(str, "expected the variable's name as a string");
+        bool identifier = !str.text.empty() && !isdigit(static_cast<unsigned char>(str.text[0]));
+        for (char c : str.text) identifier = identifier && (isalnum(static_cast<unsigned char>(c)) || c == '_');
+        if (!identifier)
+            fail(str, "the name \"" + str.text + "\" must be letters, digits and '_' (Halide reserves '.' "
+                      "for the loops it makes), e.g. " + name.text + "(\"" + name.text + "\")");
         expect(")");
         if (sym.vars.count(name.text) || sym.funcs.count(name.text))
             fail(name, "'" + name.text + "' is already declared");
@@ -180,7 +193,12 @@ private:
 
     Value primary() {
         const Token &t = next();
-        if (t.kind == Token::Number) return std::stoi(t.text);
+        if (t.kind == Token::Number) {
+            if (t.text.size() > 7 || std::stoll(t.text) > kMaxNumber)
+                fail(t, "the number " + t.text.substr(0, 20) + " is over " + std::to_string(kMaxNumber) +
+                            ", the largest factor or index a schedule may use");
+            return int(std::stoll(t.text));
+        }
         if (t.kind == Token::String) return t.text;
         if (t.kind == Token::Punct && t.text == "{") {
             LoopList loops;
@@ -215,7 +233,14 @@ private:
     }
 
     std::vector<std::pair<Token, Value>> arguments() {
-        expect("(");
+        const Token &open = expect("(");
+        if (++depth > kMaxNesting)
+            fail(open, "calls nested more than " + std::to_string(kMaxNesting) +
+                           " deep; name intermediate Funcs with 'Func f = ...;' instead");
+        struct Leave {
+            int &d;
+            ~Leave() { --d; }
+        } leave{depth};
         std::vector<std::pair<Token, Value>> args;
         if (accept(")")) return args;
         do {
@@ -230,6 +255,9 @@ private:
         Value v = primary();
         while (accept(".")) {
             const Token &method = ident();
+            if (++calls > kMaxCalls)
+                fail(method, "more than " + std::to_string(kMaxCalls) + " scheduling calls; a hardware "
+                             "schedule needs a few dozen");
             auto args = arguments();
             v = call_method(method, v, args);
         }
@@ -245,6 +273,7 @@ private:
     }
 
     Value hw_call(const Token &t) {
+        if (++calls > kMaxCalls) fail(t, "more than " + std::to_string(kMaxCalls) + " scheduling calls");
         auto args = arguments();
         const bool is_array = t.text.find("array") != std::string::npos;
         // One loop or a {list} of loops per axis.
@@ -277,20 +306,25 @@ private:
     template <typename S>
     void schedule_call(const Token &m, S &&s, const std::vector<std::pair<Token, Value>> &a) {
         auto var = [&](size_t k, const char *what) { return as<VarOrRVar>(a[k], what); };
+        auto factor = [&](size_t k) {
+            const int f = as<int>(a[k], "a factor");
+            if (f < 1) fail(a[k].first, "a factor must be at least 1, not " + std::to_string(f));
+            return f;
+        };
         auto tail = [&](size_t k) {
             return a.size() > k ? as<TailStrategy>(a[k], "a TailStrategy") : TailStrategy::Auto;
         };
         if (m.text == "split") {
             if (a.size() < 4 || a.size() > 5) fail(m, "split(old, outer, inner, factor[, tail])");
-            s.split(var(0, "old"), var(1, "outer"), var(2, "inner"), as<int>(a[3], "a factor"),
+            s.split(var(0, "old"), var(1, "outer"), var(2, "inner"), factor(3),
                     tail(4));
         } else if (m.text == "tile") {
             if (a.size() == 8 || a.size() == 9)
                 s.tile(var(0, "x"), var(1, "y"), var(2, "xo"), var(3, "yo"), var(4, "xi"),
-                       var(5, "yi"), as<int>(a[6], "a factor"), as<int>(a[7], "a factor"), tail(8));
+                       var(5, "yi"), factor(6), factor(7), tail(8));
             else if (a.size() == 6 || a.size() == 7)
                 s.tile(var(0, "x"), var(1, "y"), var(2, "xi"), var(3, "yi"),
-                       as<int>(a[4], "a factor"), as<int>(a[5], "a factor"), tail(6));
+                       factor(4), factor(5), tail(6));
             else
                 fail(m, "tile(x, y, xo, yo, xi, yi, fx, fy) or tile(x, y, xi, yi, fx, fy)");
         } else if (m.text == "reorder") {
@@ -299,7 +333,7 @@ private:
             s.reorder(vars);
         } else if (m.text == "unroll") {
             if (a.size() == 1) s.unroll(var(0, "a loop"));
-            else if (a.size() == 2) s.unroll(var(0, "a loop"), as<int>(a[1], "a factor"));
+            else if (a.size() == 2) s.unroll(var(0, "a loop"), factor(1));
             else fail(m, "unroll(var) or unroll(var, factor)");
         } else if (m.text == "fuse") {
             if (a.size() != 3) fail(m, "fuse(inner, outer, fused)");
@@ -350,6 +384,12 @@ private:
 
 void apply_schedule_text(const std::string &text, const std::string &origin,
                          ScheduleSymbols &symbols) {
+    if (text.size() > kMaxScheduleBytes)
+        throw UserError(origin + ": " + std::to_string(text.size()) + " bytes is over the " +
+                        std::to_string(kMaxScheduleBytes) + "-byte limit of a schedule file");
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw UserError(origin + ": the schedule is empty; give a schedule (docs/schedules.md) or "
+                        "leave out --schedule for a preset");
     Lexer lexer(text, origin);
     Interpreter(lexer.tokens(), lexer, symbols).run();
 }

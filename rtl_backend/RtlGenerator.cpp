@@ -45,7 +45,8 @@ std::vector<std::string> write_rtl(const RtlDesign &design, const std::string &d
         std::string path = (std::filesystem::path(dir) / name).string();
         std::ofstream out(path, std::ios::binary);
         out << text;
-        if (!out) throw UserError("cannot write " + path);
+        out.close();  // a full disk shows when the buffer is flushed
+        if (!out) throw UserError("cannot write " + path + " (disk full or not writable?)");
         paths.push_back(path);
     }
     return paths;

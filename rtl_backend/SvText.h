@@ -20,3 +20,10 @@ std::string lit(int bits, int64_t value);
 std::string header_comment(const DesignSpec &, const std::string &what);
 
 }  // namespace tessera::rtl
+
+namespace tessera::rtl {
+
+// A SystemVerilog reserved word (IEEE 1800-2017 Annex B), e.g. module, logic, always.
+bool is_sv_keyword(const std::string &name);
+
+}  // namespace tessera::rtl

@@ -1,17 +1,22 @@
 // tessera compile: generate an accelerator (SystemVerilog) for a layer or a whole network, the
 // register values of every layer, a report (IR, model estimate, optional Yosys synthesis) and a
 // README. One design runs every layer that fits it (docs/rtl.md).
+#include "ArchitectureOption.h"
 #include "Commands.h"
 #include "LayerOptions.h"
 #include "Presets.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
 #include "ir/Json.h"
+#include "ir/Validate.h"
 #include "model/Model.h"
 #include "model/Report.h"
+#include "rtl_backend/DesignFingerprint.h"
 #include "rtl_backend/DesignReadme.h"
 #include "rtl_backend/LayerConfig.h"
 #include "rtl_backend/RtlGenerator.h"
+#include "rtl_backend/SvText.h"
+#include "rtl_backend/Testbench.h"
 #include "rtl_backend/Synth.h"
 
 #include <filesystem>
@@ -19,6 +24,7 @@
 #include <iomanip>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 namespace tessera::cli {
 
@@ -30,7 +36,8 @@ namespace {
 void write_file(const fs::path &path, const std::string &text) {
     std::ofstream out(path, std::ios::binary);
     out << text;
-    if (!out) throw UserError("cannot write " + path.string());
+    out.close();  // a full disk shows when the buffer is flushed
+    if (!out) throw UserError("cannot write " + path.string() + " (disk full or not writable?)");
 }
 
 // How the user chose the schedule, for the generated files' header comment.
@@ -132,9 +139,10 @@ int run_compile(const Args &args) {
     bool identifier = !top.empty() && (std::isalpha(static_cast<unsigned char>(top[0])) || top[0] == '_');
     for (char c : top) identifier = identifier && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
     if (!identifier) throw UserError("--top '" + top + "' is not a Verilog identifier");
-    const ir::Architecture arch = ir::load_architecture(arch_name);
-    if (vm["array"].defaulted()) sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
-    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->tile_budget_bytes();
+    if (rtl::is_sv_keyword(top)) throw UserError("--top '" + top + "' is a SystemVerilog keyword; choose another name");
+    if (top.rfind("tessera_", 0) == 0 && top != "tessera_accel")
+        throw UserError("--top '" + top + "': names starting with tessera_ are the design's own modules");
+    const ir::Architecture arch = select_architecture(arch_name, vm, sel);
     auto selected = lower_selection(sel);
     auto design_of = [&] {
         std::vector<ir::AcceleratorIR> irs;
@@ -167,6 +175,14 @@ int run_compile(const Args &args) {
                   << "design's buffers, each sized for its largest tile of any layer, now total "
                   << spec.buffer_bytes() << " bytes of the " << glb->size_bytes << "-byte GLB\n";
     }
+    // The same fit check as estimate: every layer's array and tiles fit the architecture.
+    for (const auto &s : selected) {
+        try {
+            ir::validate_fit(s.ir, arch);
+        } catch (const std::exception &e) {
+            throw UserError("layer " + s.layer.name + ": " + e.what());
+        }
+    }
     spec.schedule = schedule_description(sel, selected);
     const rtl::RtlDesign design = rtl::generate_rtl(spec);
     if (glb && glb->size_bytes > 0 && spec.buffer_bytes() > glb->size_bytes)
@@ -186,7 +202,11 @@ int run_compile(const Args &args) {
     // Stale files of an earlier design would be mistaken for this one's.
     fs::remove_all(dir / "rtl");
     fs::remove_all(dir / "config");
+    fs::remove_all(dir / "tb");
     rtl::write_rtl(design, (dir / "rtl").string());
+    // A plain SystemVerilog testbench for other simulators (Icarus: docs/simulate.md).
+    fs::create_directories(dir / "tb");
+    write_file(dir / "tb" / (std::string(rtl::kTestbenchModule) + ".sv"), rtl::emit_testbench(spec));
     fs::create_directories(dir / "config");
 
     std::vector<rtl::CompiledLayer> compiled;
@@ -230,6 +250,13 @@ int run_compile(const Args &args) {
         report["synth"] = sj;
         print_synth(std::cout, r);
     }
+    report["fingerprint"] = rtl::design_fingerprint(report, [&](const std::string &rel) {
+        std::ifstream in(dir / rel, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (!in) throw UserError("cannot read back " + (dir / rel).string());
+        return text.str();
+    });
     write_file(dir / "report.json", report.dump(2) + "\n");
     write_file(dir / "README.md", rtl::design_readme(design, compiled));
 

@@ -1,4 +1,5 @@
 // tessera estimate: analytical energy, cycles and access counts of a layer or a whole network.
+#include "ArchitectureOption.h"
 #include "Commands.h"
 #include "LayerOptions.h"
 #include "UserError.h"
@@ -33,11 +34,7 @@ int run_estimate(const Args &args) {
         ("help,h", "this help");
     po::variables_map vm;
     if (!parse_command_line(args, desc, vm, "estimate")) return 0;
-    const ir::Architecture arch = ir::load_architecture(arch_name);
-    // Presets fill the architecture's array unless the user sized it.
-    if (vm["array"].defaulted())
-        sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
-    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->tile_budget_bytes();
+    const ir::Architecture arch = select_architecture(arch_name, vm, sel);
     const auto selected = lower_selection(sel);
 
     std::vector<model::LayerResult> results;
@@ -70,7 +67,8 @@ int run_estimate(const Args &args) {
         std::ofstream out(svg_file);
         if (!out) throw UserError("cannot write " + svg_file + "; check the directory exists");
         model::write_energy_svg(out, title, results, arch);
-        if (!out) throw UserError("failed writing " + svg_file);
+        out.close();
+        if (!out) throw UserError("failed writing " + svg_file + " (disk full or not writable?)");
     }
     return 0;
 }

@@ -3,7 +3,9 @@
 #include "Networks.h"
 #include "UserError.h"
 
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -11,22 +13,33 @@ namespace tessera::cli {
 
 namespace po = boost::program_options;
 
+namespace {
+
+// An option given with an empty value would silently mean "not given".
+std::function<void(const std::string &)> not_empty(const std::string &option) {
+    return [option](const std::string &v) {
+        if (v.empty()) throw UserError(option + " needs a value (see --help)");
+    };
+}
+
+}  // namespace
+
 void add_layer_options(po::options_description &desc, LayerSelection &sel) {
     desc.add_options()
-        ("network", po::value(&sel.network),
+        ("network", po::value(&sel.network)->notifier(not_empty("--network")),
          "bundled network (resnet18 resnet50 mobilenetv2 vgg16 alexnet mlp lstm) or a CSV path")
-        ("layer", po::value(&sel.layer),
+        ("layer", po::value(&sel.layer)->notifier(not_empty("--layer")),
          "layer name in --network, or inline: conv:C=64,K=64,H=56,W=56,R=3,S=3,stride=1,pad=1 "
          "(keys N C K H W R S stride pad groups bias relu shift; also fc:N=..,C=..,K=.. and dwconv:...)")
-        ("generator", po::value(&sel.generator), "a registered Halide generator (tessera_conv2d, "
+        ("generator", po::value(&sel.generator)->notifier(not_empty("--generator")), "a registered Halide generator (tessera_conv2d, "
          "tessera_fc, or one from --plugin)")
         ("param,p", po::value(&sel.params)->composing(), "generator param key=value (repeatable)")
-        ("plugin", po::value(&sel.plugin), "shared library of Halide generators to load")
-        ("schedule", po::value(&sel.schedule_file), "schedule file in Halide syntax (docs/schedules.md)")
-        ("spatial", po::value(&sel.spatial), "preset: loops on the PE array, rows|cols, e.g. 'C|K', "
+        ("plugin", po::value(&sel.plugin)->notifier(not_empty("--plugin")), "shared library of Halide generators to load")
+        ("schedule", po::value(&sel.schedule_file)->notifier(not_empty("--schedule")), "schedule file in Halide syntax (docs/schedules.md)")
+        ("spatial", po::value(&sel.spatial)->notifier(not_empty("--spatial")), "preset: loops on the PE array, rows|cols, e.g. 'C|K', "
          "'Y|X', 'FY|Y', or one dim for a 1-D array; several dims on one axis joined by ',', "
          "outermost first: 'C,FX|X' (rows = c x s)")
-        ("dataflow", po::value(&sel.dataflow), "preset shorthand: os | ws | is | rs")
+        ("dataflow", po::value(&sel.dataflow)->notifier(not_empty("--dataflow")), "preset shorthand: os | ws | is | rs")
         ("array", po::value(&sel.array)->default_value("16x16"), "PE array ROWSxCOLS for presets");
 }
 
@@ -63,11 +76,18 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
     if (!sel.schedule_file.empty()) {
         if (!sel.spatial.empty() || !sel.dataflow.empty())
             throw UserError("give either --schedule or a preset (--spatial/--dataflow), not both");
+        std::error_code ec;
+        if (std::filesystem::is_directory(sel.schedule_file, ec))
+            throw UserError("--schedule " + sel.schedule_file + " is a directory; give a schedule file");
         std::ifstream in(sel.schedule_file);
         if (!in) throw UserError("cannot read schedule file " + sel.schedule_file);
         std::stringstream text;
         text << in.rdbuf();
         req.text = text.str();
+        // An empty text would silently mean "use a preset".
+        if (req.text.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw UserError("schedule file " + sel.schedule_file + " is empty; write a schedule "
+                            "(docs/schedules.md) or leave out --schedule for a preset");
         req.text_origin = sel.schedule_file;
     }
     return req;

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake make g++ libhalide14-0-dev verilator yosys libboost-program-options-dev catch2
-          nlohmann-json3-dev)
+          nlohmann-json3-dev iverilog)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

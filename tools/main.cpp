@@ -39,7 +39,15 @@ int main(int argc, char **argv) {
         return 2;
     }
     try {
-        return it->second(Args(argv + 2, argv + argc));
+        const int status = it->second(Args(argv + 2, argv + argc));
+        // Output that never reached its file (a full disk, /dev/full, a closed pipe) is a failure.
+        std::cout.flush();
+        if (!std::cout) {
+            std::cerr << "tessera " << argv[1] << ": error: cannot write the output to stdout "
+                      << "(disk full or closed?)\n";
+            return 1;
+        }
+        return status;
     } catch (const tessera::UserError &e) {
         std::cerr << "tessera " << argv[1] << ": error: " << e.what() << "\n";
         return 1;

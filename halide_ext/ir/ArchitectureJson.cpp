@@ -1,11 +1,14 @@
 #include "ArchitectureJson.h"
 
+#include "Limits.h"
 #include "UserError.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #ifndef TESSERA_SOURCE_DIR
 #define TESSERA_SOURCE_DIR "."
@@ -40,6 +43,36 @@ public:
             fail(std::string("key '") + key + "' has the wrong type");
         }
     }
+    // An integer in [lo, hi]: 16.5 or "16" is an error, not 16.
+    int64_t integer(const char *key, int64_t fallback, int64_t lo, int64_t hi, bool required = false) {
+        seen_.insert(key);
+        if (!j_.contains(key)) {
+            if (required) fail(std::string("needs key '") + key + "'");
+            return fallback;
+        }
+        const json &v = j_.at(key);
+        if (!v.is_number_integer())
+            fail(std::string("key '") + key + "' must be an integer, not " + v.dump());
+        const bool in_range = v.is_number_unsigned()
+                                  ? v.get<uint64_t>() <= uint64_t(hi) && int64_t(v.get<uint64_t>()) >= lo
+                                  : v.get<int64_t>() <= hi && v.get<int64_t>() >= lo;
+        if (!in_range)
+            fail(std::string("key '") + key + "' = " + v.dump() + " is out of range " + std::to_string(lo) +
+                 ".." + std::to_string(hi) + " (docs/limits.md)");
+        return v.get<int64_t>();
+    }
+    // A finite number in [lo, hi].
+    double number(const char *key, double fallback, double lo, double hi) {
+        seen_.insert(key);
+        if (!j_.contains(key)) return fallback;
+        const json &v = j_.at(key);
+        if (!v.is_number()) fail(std::string("key '") + key + "' must be a number, not " + v.dump());
+        const double d = v.get<double>();
+        if (!std::isfinite(d) || d < lo || d > hi) fail(std::string("key '") + key + "' = " + v.dump() +
+                                                        " is out of range " + num(lo) + ".." + num(hi) +
+                                                        " (docs/limits.md)");
+        return d;
+    }
     const json &child(const char *key) {
         seen_.insert(key);
         if (!j_.contains(key)) fail(std::string("needs key '") + key + "'");
@@ -54,6 +87,11 @@ public:
     const std::string &where() const { return where_; }
 
 private:
+    static std::string num(double d) {
+        std::ostringstream o;
+        o << d;
+        return o.str();
+    }
     const json &j_;
     std::string where_;
     std::set<std::string> seen_;
@@ -65,39 +103,57 @@ MemoryLevel level_from_json(const json &j, const std::string &where) {
     m.name = r.get<std::string>("name", "", true);
     Reader named(j, where + " (" + m.name + ")");
     named.get<std::string>("name", "");
-    m.size_bytes = named.get<int64_t>("size_bytes", 0);
-    m.word_bits = named.get<int>("word_bits", 8);
-    m.banks = named.get<int>("banks", 1);
-    // energy_pj sets both; read_pj / write_pj override it.
-    double both = named.get<double>("energy_pj", 0);
+    m.size_bytes = named.integer("size_bytes", 0, 0, kMaxLevelBytes);
+    m.word_bits = int(named.integer("word_bits", 8, 1, 1024));
+    m.banks = int(named.integer("banks", 1, 1, 1024));
+    // energy_pj sets both; read_pj / write_pj override it. Energies are pJ per word.
+    double both = named.number("energy_pj", 0, 0, kMaxEnergyPj);
     bool has_energy = named.has("energy_pj") || named.has("read_pj") || named.has("energy_by_size");
-    m.read_pj = named.get<double>("read_pj", both);
-    m.write_pj = named.get<double>("write_pj", both);
-    m.words_per_cycle = named.get<double>("words_per_cycle", 1.0);
+    m.read_pj = named.number("read_pj", both, 0, kMaxEnergyPj);
+    m.write_pj = named.number("write_pj", both, 0, kMaxEnergyPj);
+    m.words_per_cycle = named.number("words_per_cycle", 1.0, kMinWordsPerCycle, kMaxWordsPerCycle);
     m.double_buffered = named.get<bool>("double_buffered", false);
-    m.energy_by_size = named.get<std::vector<std::pair<int64_t, double>>>("energy_by_size", {});
+    if (named.has("energy_by_size")) {
+        const json &points = named.child("energy_by_size");
+        const char *form = "energy_by_size must list [bytes, pJ] pairs: integer bytes growing, pJ in range";
+        if (!points.is_array()) named.fail(form);
+        for (const json &pt : points) {
+            if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number_integer() || !pt[1].is_number())
+                named.fail(form);
+            const int64_t bytes = pt[0].get<int64_t>();
+            const double pj = pt[1].get<double>();
+            if (bytes <= 0 || bytes > kMaxLevelBytes || !(pj > 0 && pj <= kMaxEnergyPj) ||
+                (!m.energy_by_size.empty() && bytes <= m.energy_by_size.back().first))
+                named.fail(form);
+            m.energy_by_size.emplace_back(bytes, pj);
+        }
+    }
     m.per_pe = named.get<bool>("per_pe", false);
     if (named.has("tensor_bytes")) {
         Reader sizes(named.child("tensor_bytes"), named.where() + " tensor_bytes");
         const char *roles[3] = {"I", "W", "O"};
-        for (int t = 0; t < 3; ++t) {
-            m.tensor_bytes[t] = sizes.get<int64_t>(roles[t], 0);
-            if (m.tensor_bytes[t] < 0) sizes.fail(std::string("gives ") + roles[t] + " a negative size");
-        }
+        for (int t = 0; t < 3; ++t) m.tensor_bytes[t] = sizes.integer(roles[t], 0, 0, kMaxLevelBytes);
         sizes.finish();
         if (!m.per_pe) named.fail("gives tensor_bytes but is not per_pe: only per-PE levels are partitioned");
     }
     named.finish();
     if (!has_energy) named.fail("needs 'energy_pj', 'read_pj'/'write_pj' or 'energy_by_size'");
-    if (m.size_bytes < 0 || m.word_bits < 1 || m.banks < 1 || m.words_per_cycle <= 0)
-        named.fail("needs size_bytes >= 0, word_bits >= 1, banks >= 1, words_per_cycle > 0");
-    if (m.read_pj < 0 || m.write_pj < 0) named.fail("has a negative energy");
-    for (size_t i = 0; i < m.energy_by_size.size(); ++i) {
-        const auto &[bytes, pj] = m.energy_by_size[i];
-        if (bytes <= 0 || pj <= 0 || (i && bytes <= m.energy_by_size[i - 1].first))
-            named.fail("energy_by_size must list [bytes, pJ] pairs, both positive, by growing size");
-    }
     return m;
+}
+
+// Levels go from DRAM (the only one that may be unbounded, size_bytes 0) inward; a level is no
+// larger than the one outside it (the per-PE level compares one PE's registers).
+void check_level_order(const Architecture &a, const Reader &r) {
+    for (size_t i = 1; i < a.levels.size(); ++i) {
+        const MemoryLevel &m = a.levels[i], &outer = a.levels[i - 1];
+        if (m.size_bytes == 0)
+            r.fail("levels[" + std::to_string(i) + "] (" + m.name + ") has size_bytes 0, which only the "
+                   "outermost level (DRAM, unbounded) may have; list levels outermost (DRAM) first");
+        if (outer.size_bytes > 0 && m.size_bytes > outer.size_bytes)
+            r.fail("levels[" + std::to_string(i) + "] (" + m.name + ", " + std::to_string(m.size_bytes) +
+                   " bytes) is larger than the level outside it (" + outer.name + ", " +
+                   std::to_string(outer.size_bytes) + " bytes); list levels outermost (DRAM) first");
+    }
 }
 
 }  // namespace
@@ -108,10 +164,12 @@ Architecture architecture_from_json(const json &j, const std::string &origin) {
     a.name = r.get<std::string>("name", "", true);
     r.get<std::string>("description", "");  // free text
     Reader array(r.child("array"), origin + ": array");
-    a.rows = array.get<int64_t>("rows", 0, true);
-    a.cols = array.get<int64_t>("cols", 0, true);
+    a.rows = array.integer("rows", 0, 1, kMaxArraySide, true);
+    a.cols = array.integer("cols", 0, 1, kMaxArraySide, true);
     array.finish();
-    if (a.rows < 1 || a.cols < 1) array.fail("needs rows >= 1 and cols >= 1");
+    if (a.rows * a.cols > kMaxArrayPes)
+        array.fail("has " + std::to_string(a.rows * a.cols) + " PEs, over the limit of " +
+                   std::to_string(kMaxArrayPes) + " (docs/limits.md)");
     const json &levels = r.child("levels");
     if (!levels.is_array() || levels.size() < 3)
         r.fail("'levels' must list at least 3 levels, outermost (DRAM) first, per-PE registers last");
@@ -136,15 +194,13 @@ Architecture architecture_from_json(const json &j, const std::string &origin) {
         r.fail("has no shared on-chip level between DRAM and the per-PE levels; the PE array is fed from one");
     if (a.levels.size() > 6)
         r.fail("lists " + std::to_string(a.levels.size()) + " levels; at most 6 are supported (DRAM, up to 4 on-chip, registers)");
-    a.mac_pj = r.get<double>("mac_pj", 0);
-    a.hop_pj = r.get<double>("hop_pj", 0);
-    a.leakage_pj_per_cycle = r.get<double>("leakage_pj_per_cycle", 0);
-    a.clock_mhz = r.get<double>("clock_mhz", 1000);
-    a.dram_latency_cycles = r.get<int>("dram_latency_cycles", a.dram_latency_cycles);
+    a.mac_pj = r.number("mac_pj", 0, 0, kMaxEnergyPj);
+    a.hop_pj = r.number("hop_pj", 0, 0, kMaxEnergyPj);
+    a.leakage_pj_per_cycle = r.number("leakage_pj_per_cycle", 0, 0, kMaxEnergyPj);
+    a.clock_mhz = r.number("clock_mhz", 1000, kMinClockMhz, kMaxClockMhz);
+    a.dram_latency_cycles = int(r.integer("dram_latency_cycles", a.dram_latency_cycles, 0, kMaxDramLatency));
     r.finish();
-    if (a.mac_pj < 0 || a.hop_pj < 0 || a.leakage_pj_per_cycle < 0 || a.clock_mhz <= 0 ||
-        a.dram_latency_cycles < 0)
-        r.fail("needs non-negative energies and latency and a positive clock_mhz");
+    check_level_order(a, r);
     return a;
 }
 

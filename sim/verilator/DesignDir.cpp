@@ -3,6 +3,7 @@
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
 #include "ir/Json.h"
+#include "rtl_backend/DesignFingerprint.h"
 #include "rtl_backend/DesignReadme.h"
 
 #include <filesystem>
@@ -40,7 +41,23 @@ DesignDir read_design_dir(const std::string &dir_name) {
     if (!fs::exists(report_path))
         throw UserError(dir_name + " is not a compiled design (no report.json); write one with "
                         "`tessera compile ... -o " + dir_name + "`");
-    const json report = read_json(report_path);
+    json report = read_json(report_path);
+    if (!report.is_object() || !report.contains("fingerprint") || !report.at("fingerprint").is_string())
+        throw UserError(report_path.string() + " has no fingerprint (compiled by an older tessera, or "
+                        "edited); recompile the design with `tessera compile`");
+    const std::string stored = report.at("fingerprint").get<std::string>();
+    report.erase("fingerprint");
+    std::string now;
+    try {
+        now = rtl::design_fingerprint(report, [&](const std::string &rel) { return read_text(dir / rel); });
+    } catch (const UserError &) {
+        throw;
+    } catch (const std::exception &e) {
+        throw UserError(report_path.string() + ": " + e.what());
+    }
+    if (now != stored)
+        throw UserError(dir_name + " was changed after compile (report.json, a config or an RTL file "
+                        "no longer matches its fingerprint); recompile it with `tessera compile`");
     DesignDir d;
     d.path = dir_name;
     try {

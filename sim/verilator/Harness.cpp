@@ -1,6 +1,8 @@
 #include "Harness.h"
 
 #include "TestbenchSource.h"
+#include "UserError.h"
+#include "ir/Limits.h"
 #include "rtl_backend/Process.h"
 #include "rtl_backend/RegisterMap.h"
 
@@ -79,17 +81,77 @@ public:
         word(uint32_t(values.size()));
         for (T v : values) word(uint32_t(int32_t(v)));
     }
-    void save(const std::string &path) const {
-        std::ofstream out(path, std::ios::binary);
-        out.write(reinterpret_cast<const char *>(words_.data()), std::streamsize(words_.size() * 4));
-        if (!out) throw std::runtime_error("cannot write " + path);
-    }
+    const std::vector<uint32_t> &words() const { return words_; }
 
 private:
     std::vector<uint32_t> words_{0x314A5354u};
 };
 
 }  // namespace
+
+std::vector<uint32_t> job_words(const std::vector<rtl::LayerConfig> &configs,
+                                const std::vector<LayerTensors> &tensors, uint64_t max_cycles) {
+    if (configs.size() != tensors.size()) throw std::invalid_argument("one tensor set per layer config");
+    const auto &names = rtl::counter_names();
+    JobWriter job;
+    for (size_t i = 0; i < configs.size(); ++i) {
+        const rtl::LayerConfig &c = configs[i];
+        const LayerTensors &t = tensors[i];
+        if (int64_t(t.input.size()) != c.dram.input.words() ||
+            int64_t(t.weight.size()) != c.dram.weight.words() ||
+            int64_t(t.bias.size()) != c.dram.bias.words())
+            throw std::invalid_argument("layer " + c.layer + ": tensor sizes differ from its DRAM layout");
+        // The testbench allocates DRAM up to the highest word loaded: keep it inside the layout limit.
+        for (const rtl::DramTensor *d : {&c.dram.input, &c.dram.weight, &c.dram.bias, &c.dram.output})
+            if (d->base < 0 || d->words() < 0 || d->base + d->words() > ir::kMaxDramWords)
+                throw tessera::UserError("layer " + c.layer + ": DRAM tensor " + d->name + " at " +
+                                         std::to_string(d->base) + " (" + std::to_string(d->words()) +
+                                         " words) is outside 0.." + std::to_string(ir::kMaxDramWords) +
+                                         "; recompile the design");
+        job.load(c.dram.input.base, t.input);
+        job.load(c.dram.weight.base, t.weight);
+        job.load(c.dram.bias.base, t.bias);
+        job.load(c.dram.output.base, std::vector<int32_t>(size_t(c.dram.output.words()), 0));
+        for (const auto &[addr, value] : c.writes) job.write_reg(addr, value);
+        job.write_reg(rtl::kRegControl, 1);
+        job.word(3);
+        job.word(uint32_t(std::min<uint64_t>(max_cycles, 0xffffffffu)));
+        for (size_t k = 0; k < names.size(); ++k) {
+            job.read_reg(rtl::kRegCounterBase + int(2 * k));
+            job.read_reg(rtl::kRegCounterBase + int(2 * k + 1));
+        }
+        job.word(5);
+        job.word(uint32_t(c.dram.output.base));
+        job.word(uint32_t(c.dram.output.words()));
+    }
+    job.word(0);
+    return job.words();
+}
+
+std::vector<LayerResult> parse_results(const std::vector<uint32_t> &words,
+                                       const std::vector<rtl::LayerConfig> &configs, const std::string &log) {
+    const auto &names = rtl::counter_names();
+    std::vector<LayerResult> results;
+    size_t pos = 0;
+    auto take = [&]() {
+        if (pos >= words.size()) throw std::runtime_error("simulator result truncated: " + log);
+        return words[pos++];
+    };
+    for (const auto &c : configs) {
+        LayerResult r;
+        r.completed = take() == 1;
+        r.testbench_cycles = take();
+        r.testbench_cycles |= uint64_t(take()) << 32;
+        for (const auto &name : names) {
+            uint64_t lo = take(), hi = take();
+            r.counters[name] = lo | (hi << 32);
+        }
+        r.output.resize(size_t(c.dram.output.words()));
+        for (auto &o : r.output) o = int8_t(int32_t(take()));
+        results.push_back(std::move(r));
+    }
+    return results;
+}
 
 std::string cache_root(const BuildOptions &o) {
     if (!o.cache_dir.empty()) return o.cache_dir;
@@ -137,9 +199,14 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
     for (const auto &s : sources) cmd << " " << s;
     cmd << " > build.log 2>&1";
     if (std::system(cmd.str().c_str()) != 0 || !fs::exists(work / "obj" / "tb")) {
+        // Keep the log, not the half-built temporary directory.
+        const fs::path log_path = dir.string() + ".failed-build.log";
+        std::error_code ec;
+        fs::copy_file(work / "build.log", log_path, fs::copy_options::overwrite_existing, ec);
         std::string log = file_tail((work / "build.log").string(), 30);
-        throw std::runtime_error("Verilator build of " + design.top + " failed (" + work.string() +
-                                 "/build.log):\n" + log);
+        fs::remove_all(work, ec);
+        throw std::runtime_error("Verilator build of " + design.top + " failed (" + log_path.string() +
+                                 "):\n" + log);
     }
     fs::create_directories(dir);
     fs::rename(work / "obj" / "tb", dir / "tb.tmp");
@@ -155,32 +222,7 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
                                               const std::vector<LayerTensors> &tensors,
                                               uint64_t max_cycles) const {
     if (configs.size() != tensors.size()) throw std::invalid_argument("one tensor set per layer config");
-    const auto &names = rtl::counter_names();
-    JobWriter job;
-    for (size_t i = 0; i < configs.size(); ++i) {
-        const rtl::LayerConfig &c = configs[i];
-        const LayerTensors &t = tensors[i];
-        if (int64_t(t.input.size()) != c.dram.input.words() ||
-            int64_t(t.weight.size()) != c.dram.weight.words() ||
-            int64_t(t.bias.size()) != c.dram.bias.words())
-            throw std::invalid_argument("layer " + c.layer + ": tensor sizes differ from its DRAM layout");
-        job.load(c.dram.input.base, t.input);
-        job.load(c.dram.weight.base, t.weight);
-        job.load(c.dram.bias.base, t.bias);
-        job.load(c.dram.output.base, std::vector<int32_t>(size_t(c.dram.output.words()), 0));
-        for (const auto &[addr, value] : c.writes) job.write_reg(addr, value);
-        job.write_reg(rtl::kRegControl, 1);
-        job.word(3);
-        job.word(uint32_t(std::min<uint64_t>(max_cycles, 0xffffffffu)));
-        for (size_t k = 0; k < names.size(); ++k) {
-            job.read_reg(rtl::kRegCounterBase + int(2 * k));
-            job.read_reg(rtl::kRegCounterBase + int(2 * k + 1));
-        }
-        job.word(5);
-        job.word(uint32_t(c.dram.output.base));
-        job.word(uint32_t(c.dram.output.words()));
-    }
-    job.word(0);
+    const std::vector<uint32_t> job = job_words(configs, tensors, max_cycles);
 
     const fs::path tmp = fs::temp_directory_path() /
                          ("tessera-vsim-" + std::to_string(getpid()) + "-" +
@@ -188,7 +230,12 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
     fs::create_directories(tmp);
     const std::string job_path = (tmp / "job.bin").string(), result_path = (tmp / "result.bin").string(),
                       log_path = (tmp / "tb.log").string();
-    job.save(job_path);
+    {
+        std::ofstream out(job_path, std::ios::binary);
+        out.write(reinterpret_cast<const char *>(job.data()), std::streamsize(job.size() * 4));
+        out.close();
+        if (!out) throw std::runtime_error("cannot write " + job_path);
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const std::string cmd = shell_quote(binary_) + " " + std::to_string(dram_latency_) + " " + shell_quote(job_path) +
                             " " + shell_quote(result_path) + " > " + shell_quote(log_path) + " 2>&1";
@@ -209,26 +256,8 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
     fs::remove_all(tmp);
     if (status != 0) throw std::runtime_error("simulator failed: " + log);
 
-    std::vector<LayerResult> results;
-    size_t pos = 0;
-    auto take = [&]() {
-        if (pos >= words.size()) throw std::runtime_error("simulator result truncated: " + log);
-        return words[pos++];
-    };
-    for (const auto &c : configs) {
-        LayerResult r;
-        r.completed = take() == 1;
-        r.testbench_cycles = take();
-        r.testbench_cycles |= uint64_t(take()) << 32;
-        for (const auto &name : names) {
-            uint64_t lo = take(), hi = take();
-            r.counters[name] = lo | (hi << 32);
-        }
-        r.output.resize(size_t(c.dram.output.words()));
-        for (auto &o : r.output) o = int8_t(int32_t(take()));
-        r.seconds = seconds / double(configs.size());
-        results.push_back(std::move(r));
-    }
+    std::vector<LayerResult> results = parse_results(words, configs, log);
+    for (auto &r : results) r.seconds = seconds / double(configs.size());
     return results;
 }
 

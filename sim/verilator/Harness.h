@@ -61,6 +61,15 @@ private:
     int dram_latency_ = 4;
 };
 
+// The job the testbenches read (format in testbench/tb_main.cpp): each layer's tensors loaded,
+// its registers written, a run bounded by `max_cycles`, counters read, outputs dumped.
+std::vector<uint32_t> job_words(const std::vector<rtl::LayerConfig> &configs,
+                                const std::vector<LayerTensors> &tensors, uint64_t max_cycles);
+// The testbench's result words for that job, per layer (seconds left 0). Throws
+// std::runtime_error (with `log`) if they are truncated.
+std::vector<LayerResult> parse_results(const std::vector<uint32_t> &words,
+                                       const std::vector<rtl::LayerConfig> &configs, const std::string &log);
+
 // Where built simulators are kept.
 std::string cache_root(const BuildOptions &);
 

@@ -88,7 +88,8 @@ void write_any(const std::string &path, const std::vector<int64_t> &shape, const
     out << dict;
     // Little endian on disk; this project runs on little-endian hosts (x86-64, AArch64).
     out.write(reinterpret_cast<const char *>(values.data()), std::streamsize(values.size() * sizeof(T)));
-    if (!out) throw UserError("failed writing " + path);
+    out.close();
+    if (!out) throw UserError("failed writing " + path + " (disk full or not writable?)");
 }
 
 }  // namespace
@@ -144,6 +145,8 @@ NpyArray read_npy(const std::string &path) {
     std::vector<char> raw(size_t(n) * size_t(bytes));
     if (!in.read(raw.data(), std::streamsize(raw.size())))
         throw UserError(path + ": holds fewer than the " + std::to_string(n) + " elements its shape says");
+    if (in.peek() != std::char_traits<char>::eof())
+        throw UserError(path + ": holds more than the " + std::to_string(n) + " elements its shape says");
     a.values.resize(size_t(n));
     for (int64_t i = 0; i < n; ++i) {
         const char *p = raw.data() + i * bytes;

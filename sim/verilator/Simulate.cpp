@@ -64,9 +64,15 @@ bool LayerOutcome::cycles_within_tolerance() const {
     return completed && std::abs(cycle_error()) <= cycle_tolerance;
 }
 
+uint64_t watchdog_cycles(int64_t model_cycles) {
+    return 2 * uint64_t(std::max<int64_t>(model_cycles, 0)) + kWatchdogMarginCycles;
+}
+
 std::string failure_summary(const LayerOutcome &o, bool with_cycles) {
     std::ostringstream why;
-    if (!o.completed) why << "did not complete; ";
+    if (!o.completed)
+        why << "did not finish within " << o.watchdog_cycles << " cycles (the watchdog: twice the model's "
+            << o.cycles_model << " cycles plus " << kWatchdogMarginCycles << "); ";
     if (!o.output.bit_exact()) why << "output: " << o.output.describe() << "; ";
     for (const auto &c : o.counters)
         if (!c.equal()) why << c.counter << " rtl " << c.measured << " model " << c.model << "; ";
@@ -102,12 +108,15 @@ std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &design, const s
         LayerResult result;
         {
             ScopedEnv trace(kTraceFileVariable, out.trace_file);
-            auto simulated = std::async(std::launch::async, [&] {
-                return design.run(layer.config, dram_tensors(tensors, spec));
-            });
-            const std::vector<int8_t> reference = values(gen::run_reference(spec, tensors));
+            // The model first: its cycles bound the run (a controller that never finishes FAILs
+            // after twice the model's cycles and a margin, instead of running for hours).
             model::Model m(layer.ir, rtl::generated_architecture(arch));
             out.model = m.evaluate();
+            out.watchdog_cycles = watchdog_cycles(out.model.cycles.total);
+            auto simulated = std::async(std::launch::async, [&] {
+                return design.run({layer.config}, {dram_tensors(tensors, spec)}, out.watchdog_cycles).at(0);
+            });
+            const std::vector<int8_t> reference = values(gen::run_reference(spec, tensors));
             result = simulated.get();
             out.output = compare_outputs(result.output, reference, layer.ir.problem.tensor(ir::TensorRole::Output));
             if (!options.save_npy_dir.empty())

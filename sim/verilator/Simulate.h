@@ -43,9 +43,14 @@ struct CounterCheck {
     bool equal() const { return model >= 0 && measured == uint64_t(model); }
 };
 
+// A run may take at most twice the model's cycles plus this many (DRAM latency, pipeline fill).
+inline constexpr uint64_t kWatchdogMarginCycles = 100000;
+uint64_t watchdog_cycles(int64_t model_cycles);
+
 struct LayerOutcome {
     std::string layer;
-    bool completed = false;             // reached done in time, no DRAM fault
+    bool completed = false;             // reached done within watchdog_cycles, no DRAM fault
+    uint64_t watchdog_cycles = 0;       // the run's bound (see watchdog_cycles())
     OutputCheck output;
     std::vector<CounterCheck> counters;  // macs and every access counter (cycles apart)
     uint64_t cycles_measured = 0;

@@ -23,7 +23,7 @@ ir::AcceleratorIR gemm_whole(int64_t M, int64_t N, int64_t K) {
 
 TEST_CASE("bundled architectures load with the published figures", "[model][arch]") {
     auto names = ir::bundled_architectures();
-    CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_16x16", "eyeriss_like",
+    CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_16x16", "eyeriss_like", "four_level",
                                             "interstellar_baseline", "tpu_like"});
     auto inter = ir::load_architecture("interstellar_baseline");
     CHECK(inter.rows == 16);

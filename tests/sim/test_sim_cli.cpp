@@ -1,6 +1,7 @@
 // `tessera simulate` end to end on a small compiled network (one 4x4 design, three layers):
 // the report and its JSON keys, layer selection, seeds, .npy in and out, a FAIL with the first
 // differing coordinates, traces, and one-line errors.
+#include "rtl_backend/DesignFingerprint.h"
 #include "sim/verilator/Npy.h"
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -184,6 +186,19 @@ TEST_CASE("a wrong result FAILs with the first differing coordinates and exit st
     fs::copy(design(), tampered, fs::copy_options::recursive);
     json report = json::parse(std::ifstream(tampered / "report.json"));
     report["layers"][0]["ir"]["layer"]["relu"] = false;
+    // As it is, simulate refuses the edited design; re-sealed (as a deliberate edit would be), it runs.
+    std::ofstream(tampered / "report.json") << report.dump(2);
+    const Run refused = run_tessera("simulate " + tampered.string() + " --layer 0");
+    CHECK(refused.status == 1);
+    CHECK(lines(refused.err) == 1);
+    CHECK(refused.err.find("was changed after compile") != std::string::npos);
+    report.erase("fingerprint");
+    report["fingerprint"] = tessera::rtl::design_fingerprint(report, [&](const std::string &rel) {
+        std::ifstream in(tampered / rel, std::ios::binary);
+        std::ostringstream s;
+        s << in.rdbuf();
+        return s.str();
+    });
     std::ofstream(tampered / "report.json") << report.dump(2);
     const Run r = run_tessera("simulate " + tampered.string() + " --layer 0 --json");
     CHECK(r.status == 1);

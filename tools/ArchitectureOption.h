@@ -1,0 +1,19 @@
+// The architecture estimate and compile run on, and how --array relates to it.
+#pragma once
+
+#include "LayerOptions.h"
+#include "ir/Architecture.h"
+
+#include <boost/program_options.hpp>
+#include <string>
+
+namespace tessera::cli {
+
+// Loads --arch (`arch_name`). Without --array, presets fill the architecture's array. With --array
+// and the default architecture, the default architecture takes that array (as `lower` does); with
+// --array and an architecture the user named, a larger array than the architecture's is an error.
+// Also gives presets the GLB's tile budget.
+ir::Architecture select_architecture(const std::string &arch_name,
+                                     const boost::program_options::variables_map &vm, LayerSelection &sel);
+
+}  // namespace tessera::cli
