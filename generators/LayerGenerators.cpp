@@ -18,6 +18,9 @@ public:
     using GP = GeneratorParam<T>;
     GP<int> N{"N", 1}, C{"C", 64}, K{"K", 64}, H{"H", 56}, W{"W", 56}, R{"R", 3}, S{"S", 3};
     GP<int> stride{"stride", 1}, pad{"pad", 1}, groups{"groups", 1};
+    // Per-axis / per-side geometry; -1: as stride, pad, dilation (LayerSpec).
+    GP<int> stride_w{"stride_w", -1}, pad_bottom{"pad_bottom", -1}, pad_left{"pad_left", -1},
+        pad_right{"pad_right", -1}, dilation{"dilation", 1}, dilation_w{"dilation_w", -1};
     GP<bool> has_bias{"has_bias", true}, relu{"relu", true};
     GP<int> shift{"shift", -1};
     // "cpu": a plain CPU schedule (AOT / JIT reference); "none": leave the Funcs unscheduled so
@@ -28,7 +31,8 @@ public:
     GeneratorInput<Buffer<int8_t>> input{"input", kDims};
     GeneratorInput<Buffer<int8_t>> weights{"weights", kDims};
     GeneratorInput<Buffer<int32_t>> bias_in{"bias", 1};
-    GeneratorOutput<Buffer<int8_t>> output{"output", kDims};
+    // Rank from the definition: a grouped conv's output is (x, y, k, g, n).
+    GeneratorOutput<Buffer<int8_t>> output{"output"};
 
     void generate() {
         const ir::LayerSpec s = spec();
@@ -49,10 +53,14 @@ public:
 private:
     ir::LayerSpec spec() const {
         ir::LayerSpec s;
-        s.type = FC ? "fc" : groups > 1 ? "dwconv" : "conv";
+        s.type = FC ? "fc" : "conv";  // groups = C = K is depthwise (LayerSpec::depthwise)
         s.name = s.type;
         s.N = N, s.C = C, s.K = K;
-        if (!FC) s.H = H, s.W = W, s.R = R, s.S = S, s.stride = stride, s.pad = pad, s.groups = groups;
+        if (!FC) {
+            s.H = H, s.W = W, s.R = R, s.S = S, s.stride = stride, s.pad = pad, s.groups = groups;
+            s.stride_w = stride_w, s.pad_bottom = pad_bottom, s.pad_left = pad_left;
+            s.pad_right = pad_right, s.dilation = dilation, s.dilation_w = dilation_w;
+        }
         else s.H = s.W = s.R = s.S = 1, s.pad = 0;
         s.bias = has_bias;
         s.relu = relu;
@@ -99,9 +107,9 @@ ir::LayerSpec spec_from_params(const std::string &generator,
         else if (key == "schedule") continue;
         else
             throw UserError("generator " + generator + " has no param '" + key +
-                            "' (N C K H W R S stride pad groups has_bias relu shift)");
+                            "' (N C K H W R S stride stride_w pad pad_bottom pad_left pad_right dilation "
+                            "dilation_w groups has_bias relu shift)");
     }
-    if (s.type == "conv" && s.groups > 1) s.type = "dwconv";
     validate(s);
     return s;
 }

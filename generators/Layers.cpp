@@ -9,7 +9,6 @@ using namespace Halide;
 namespace {
 
 bool is_fc(const ir::LayerSpec &s) { return s.type == "fc"; }
-bool is_depthwise(const ir::LayerSpec &s) { return s.groups > 1; }
 
 Region full_region(const std::vector<int> &shape) {
     Region r;
@@ -45,15 +44,23 @@ void validate(const ir::LayerSpec &s) {
     positive("R", s.R);
     positive("S", s.S);
     positive("stride", s.stride);
+    positive("stride_w", s.stride_x());
+    positive("dilation", s.dilation);
+    positive("dilation_w", s.dilation_x());
     positive("groups", s.groups);
-    if (s.pad < 0) throw UserError("layer " + s.name + ": pad must not be negative");
-    if (s.type == "fc" && (s.H != 1 || s.W != 1 || s.R != 1 || s.S != 1 || s.groups != 1))
-        throw UserError("layer " + s.name + ": fc takes only N, C and K (H=W=R=S=1, groups=1)");
-    if (s.groups != 1 && !(s.groups == s.C && s.K == s.C))
+    for (const auto &[key, v] : {std::pair<const char *, int64_t>{"pad", s.pad}, {"pad_bottom", s.pad_y1()},
+                                 {"pad_left", s.pad_x0()}, {"pad_right", s.pad_x1()}})
+        if (v < 0) throw UserError("layer " + s.name + ": " + key + " must not be negative");
+    if (s.type == "fc" && (s.H != 1 || s.W != 1 || s.R != 1 || s.S != 1 || s.groups != 1 ||
+                           !s.plain_geometry() || s.pad != 0))
+        throw UserError("layer " + s.name + ": fc takes only N, C and K (H=W=R=S=1, groups=1, "
+                        "no stride, pad or dilation)");
+    if (s.C % s.groups != 0 || s.K % s.groups != 0)
         throw UserError("layer " + s.name + ": groups=" + std::to_string(s.groups) +
-                        " is supported only as 1 or as depthwise (groups = C = K)");
-    if (s.type == "dwconv" && s.groups != s.C)
-        throw UserError("layer " + s.name + ": dwconv needs groups = C");
+                        " must divide C=" + std::to_string(s.C) + " and K=" + std::to_string(s.K));
+    if (s.type == "dwconv" && !(s.groups == s.C && s.K == s.C))
+        throw UserError("layer " + s.name + ": dwconv needs groups = C = K (write a grouped "
+                        "conv as conv:...,groups=G)");
     if (s.out_h() < 1 || s.out_w() < 1)
         throw UserError("layer " + s.name + ": the kernel is larger than the padded input");
     if (s.requant_shift > 30)
@@ -61,7 +68,7 @@ void validate(const ir::LayerSpec &s) {
 }
 
 int input_dims(const ir::LayerSpec &s) { return is_fc(s) ? 2 : 4; }
-int output_dims(const ir::LayerSpec &s) { return is_fc(s) ? 2 : 4; }
+int output_dims(const ir::LayerSpec &s) { return int(output_shape(s).size()); }
 
 std::vector<int> input_shape(const ir::LayerSpec &s) {
     if (is_fc(s)) return {int(s.C), int(s.N)};
@@ -75,6 +82,9 @@ std::vector<int> weight_shape(const ir::LayerSpec &s) {
 
 std::vector<int> output_shape(const ir::LayerSpec &s) {
     if (is_fc(s)) return {int(s.K), int(s.N)};
+    // A grouped conv's channel is (k within the group, group): the same memory as (K) channels.
+    if (s.grouped())
+        return {int(s.out_w()), int(s.out_h()), int(s.K / s.groups), int(s.groups), int(s.N)};
     return {int(s.out_w()), int(s.out_h()), int(s.K), int(s.N)};
 }
 
@@ -102,27 +112,47 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
                                                          full_region(input_shape(spec)));
     Var ix("x"), iy("y"), ic("c"), in("n");
     f.ifmap(ix, iy, ic, in) = clamped(ix, iy, ic, in);
-    const int st = int(spec.stride), p = int(spec.pad);
-    if (is_depthwise(spec)) {
+    // Input coordinates of output (x, y) and window tap (s, r): stride, dilation and the leading
+    // pad of each axis (the trailing pad only sets the output extent).
+    const int sy = int(spec.stride_y()), sx = int(spec.stride_x()), dy = int(spec.dilation_y()),
+              dx = int(spec.dilation_x()), py = int(spec.pad_y0()), px = int(spec.pad_x0());
+    auto in_x = [&]() { return x * sx + f.s * dx - px; };
+    auto in_y = [&]() { return y * sy + f.r * dy - py; };
+    Var fs("s"), fr("r"), fc("c");
+    if (spec.depthwise()) {
         rvars = {{"s", 0, int(spec.S)}, {"r", 0, int(spec.R)}};
         RDom rd{Internal::ReductionDomain(rvars)};
         f.s = rd[0];
         f.r = rd[1];
-        Var fs("s"), fr("r");
         f.filter(fs, fr, k) = weights(fs, fr, 0, k);
         f.acc(x, y, k, n) = 0;
-        f.acc(x, y, k, n) += cast<int32_t>(f.ifmap(x * st + f.s - p, y * st + f.r - p, k, n)) *
+        f.acc(x, y, k, n) += cast<int32_t>(f.ifmap(in_x(), in_y(), k, n)) *
                              cast<int32_t>(f.filter(f.s, f.r, k));
     } else {
-        rvars = {{"s", 0, int(spec.S)}, {"r", 0, int(spec.R)}, {"c", 0, int(spec.C)}};
+        const int cg = int(spec.C / spec.groups), kg = int(spec.K / spec.groups);
+        rvars = {{"s", 0, int(spec.S)}, {"r", 0, int(spec.R)}, {"c", 0, cg}};
         RDom rd{Internal::ReductionDomain(rvars)};
         f.s = rd[0];
         f.r = rd[1];
         f.c = rd[2];
-        Var fs("s"), fr("r"), fc("c");
         f.filter(fs, fr, fc, k) = weights(fs, fr, fc, k);
+        if (spec.grouped()) {
+            // Group g's outputs k (of K/groups) read its inputs c (of C/groups): every index stays
+            // an affine function of the loop variables.
+            Var &g = f.g;
+            f.acc(x, y, k, g, n) = 0;
+            f.acc(x, y, k, g, n) += cast<int32_t>(f.ifmap(in_x(), in_y(), g * cg + f.c, n)) *
+                                    cast<int32_t>(f.filter(f.s, f.r, f.c, g * kg + k));
+            output(x, y, k, g, n) = post_op(spec, f.acc(x, y, k, g, n), bias(g * kg + k));
+            output.bound(x, 0, int(spec.out_w()))
+                .bound(y, 0, int(spec.out_h()))
+                .bound(k, 0, kg)
+                .bound(g, 0, int(spec.groups))
+                .bound(n, 0, int(spec.N));
+            return;
+        }
         f.acc(x, y, k, n) = 0;
-        f.acc(x, y, k, n) += cast<int32_t>(f.ifmap(x * st + f.s - p, y * st + f.r - p, f.c, n)) *
+        f.acc(x, y, k, n) += cast<int32_t>(f.ifmap(in_x(), in_y(), f.c, n)) *
                              cast<int32_t>(f.filter(f.s, f.r, f.c, k));
     }
     output(x, y, k, n) = post_op(spec, f.acc(x, y, k, n), bias(k));

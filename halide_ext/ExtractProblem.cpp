@@ -70,6 +70,23 @@ std::vector<int64_t> image_shape(const Call *operand) {
     return shape;
 }
 
+// The bias read of the post-op: a one-dimensional int32 image (or its wrapper Func) read by the
+// output's definition.
+class FindBias : public IRVisitor {
+public:
+    const Call *bias = nullptr;
+
+private:
+    using IRVisitor::visit;
+    void visit(const Call *c) override {
+        // The image itself, or the Func a generator Input or ImageParam wraps it in.
+        if (!bias && (c->call_type == Call::Image || c->call_type == Call::Halide) &&
+            c->args.size() == 1 && c->type == Int(32))
+            bias = c;
+        IRVisitor::visit(c);
+    }
+};
+
 }  // namespace
 
 bool match_mac(const Expr &update, const std::string &acc_name, Expr &a, Expr &b) {
@@ -184,6 +201,19 @@ ir::Problem extract_problem(const Func &output, const ir::LayerSpec &layer) {
     p.tensors.push_back(out);
 
     p.post.bias = layer.bias;
+    // The bias word of an output element as the definition reads it (bias(k), or bias(g*K/G + k)).
+    FindBias bias;
+    for (const Expr &v : output.function().values()) v.accept(&bias);
+    if (bias.bias) {
+        const auto terms = linear_terms(bias.bias->args[0]);
+        bool affine = terms.has_value();
+        if (terms)
+            for (const auto &[v, c] : *terms) affine &= v.empty() || dim_names.count(v);
+        if (!affine)
+            throw UserError("non-affine access: the bias index " + text(bias.bias->args[0]) +
+                            " is not an affine function of the output's variables");
+        p.post.bias_index = to_affine(*terms);
+    }
     p.post.relu = layer.relu;
     p.post.shift = layer.effective_shift();
     p.post.out_bits = output.output_types()[0].bits();

@@ -83,6 +83,9 @@ std::map<std::string, std::string> generator_params(const ir::LayerSpec &l) {
                                                                   {"S", l.S}, {"stride", l.stride},
                                                                   {"pad", l.pad}, {"groups", l.groups}})
             p[k] = std::to_string(v);
+        if (!l.plain_geometry())
+            for (const char *key : {"stride_w", "pad_bottom", "pad_left", "pad_right", "dilation", "dilation_w"})
+                p[key] = std::to_string(*ir::LayerSpec(l).shape_field(key));
     }
     return p;
 }

@@ -45,6 +45,13 @@ std::string network_path(const std::string &name_or_path) {
     return name_or_path;
 }
 
+// An fc row has no window: the CSV's geometry cells are ignored.
+ir::LayerSpec fc_geometry(ir::LayerSpec l) {
+    l.H = l.W = l.R = l.S = 1, l.pad = 0, l.stride = 1, l.stride_w = -1, l.dilation = 1,
+    l.dilation_w = -1, l.pad_bottom = l.pad_left = l.pad_right = -1;
+    return l;
+}
+
 }  // namespace
 
 std::vector<std::string> bundled_networks() { return {std::begin(kNetworks), std::end(kNetworks)}; }
@@ -70,6 +77,15 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
                  c_c = column("C"), c_k = column("K"), c_h = column("H_in"), c_w = column("W_in"),
                  c_r = column("R"), c_s = column("S"), c_stride = column("stride_h"),
                  c_pad = column("pad_h"), c_groups = column("groups"), c_macs = column("MACs");
+    // Columns that older CSVs may lack: horizontal stride and pad, asymmetric pads, dilation.
+    auto optional_column = [&](const char *name) -> size_t {
+        for (size_t i = 0; i < header.size(); ++i)
+            if (header[i] == name) return i;
+        return header.size();
+    };
+    const size_t c_stride_w = optional_column("stride_w"), c_pad_w = optional_column("pad_w"),
+                 c_pad_bottom = optional_column("pad_bottom"), c_pad_right = optional_column("pad_right"),
+                 c_dil_h = optional_column("dilation_h"), c_dil_w = optional_column("dilation_w");
     std::vector<ir::LayerSpec> layers;
     int row = 1;
     while (std::getline(in, line)) {
@@ -94,7 +110,14 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
         l.stride = to_int(cells[c_stride], where + " stride_h", 1);
         l.pad = to_int(cells[c_pad], where + " pad_h", 0);
         l.groups = to_int(cells[c_groups], where + " groups", 1);
-        if (l.type == "fc") l.H = l.W = l.R = l.S = 1, l.pad = 0;
+        auto cell = [&](size_t c) { return c < header.size() ? cells[c] : std::string(); };
+        l.stride_w = to_int(cell(c_stride_w), where + " stride_w", -1);
+        l.pad_left = to_int(cell(c_pad_w), where + " pad_w", -1);
+        l.pad_bottom = to_int(cell(c_pad_bottom), where + " pad_bottom", -1);
+        l.pad_right = to_int(cell(c_pad_right), where + " pad_right", l.pad_left);
+        l.dilation = to_int(cell(c_dil_h), where + " dilation_h", 1);
+        l.dilation_w = to_int(cell(c_dil_w), where + " dilation_w", -1);
+        if (l.type == "fc") l = fc_geometry(l);
         const int64_t macs = to_int(cells[c_macs], where + " MACs", 0);
         if (macs && macs != l.macs())
             throw UserError(where + ": MACs column says " + std::to_string(macs) +
@@ -139,7 +162,8 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
         else if (key == "bias" || key == "relu") (key == "bias" ? l.bias : l.relu) = v != 0;
         else if (!field)
             throw UserError("malformed layer spec '" + spec + "': unknown key '" + key +
-                            "' (keys: N C K H W R S stride pad groups bias relu shift)");
+                            "' (keys: N C K H W R S stride stride_w pad pad_bottom pad_left "
+                            "pad_right dilation dilation_w groups bias relu shift)");
         else *field = v;
         groups_given |= key == "groups";
     }
@@ -147,7 +171,7 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
         if (!groups_given) l.groups = l.C;
         if (l.K == 1 && l.C > 1) l.K = l.C;
     }
-    if (l.type == "fc") l.H = l.W = l.R = l.S = 1, l.pad = 0;
+    if (l.type == "fc") l = fc_geometry(l);
     return l;
 }
 

@@ -68,11 +68,7 @@ int64_t largest_extent(const ir::AcceleratorIR &ir) {
     return largest;
 }
 
-int64_t output_channels(const ir::AcceleratorIR &ir) {
-    for (const auto &d : ir.problem.dims)
-        if (d.name == "k") return d.extent;
-    return 1;
-}
+int64_t output_channels(const ir::AcceleratorIR &ir) { return ir.problem.bias_words(); }
 
 }  // namespace
 
@@ -213,6 +209,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.cols = std::max(d.cols, nest.cols);
         d.loops = std::max(d.loops, int(nest.temporal.size()));
         d.dims = std::max(d.dims, int(l.problem.dims.size()));
+        for (const auto &t : l.problem.tensors) d.coords = std::max(d.coords, int(t.shape.size()));
         d.input_depth = std::max(d.input_depth, nest.access(ir::TensorRole::Input).buffer->words());
         d.weight_depth = std::max(d.weight_depth, nest.access(ir::TensorRole::Weight).buffer->words());
         d.output_depth = std::max(d.output_depth, nest.access(ir::TensorRole::Output).buffer->words());

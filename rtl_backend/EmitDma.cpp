@@ -132,7 +132,7 @@ module tessera_dma (
   input  logic [31:0] input_addr, weight_addr, output_addr, bias_addr,
   input  logic latch_output_tile,
 ${BANK_PORTS}  // post-op settings
-  input  logic [1:0] bias_coord,
+  input  logic [${CIB}-1:0] bias_step,   // bias index = sum of coordinate * step
   input  logic bias_enable,
   input  logic relu_enable,
   input  logic [5:0] shift,
@@ -232,13 +232,7 @@ ${COORDS}  assign in_shape = ${IN_SHAPE_ALL};
   assign output_read = walking && draining && !stall && in_shape;
   assign output_read_addr = position[${OAB}-1:0];
   assign bias_read = output_read;
-  always_comb
-    case (bias_coord)
-      2'd0: bias_read_addr = coord_0[${BAB}-1:0];
-      2'd1: bias_read_addr = coord_1[${BAB}-1:0];
-      2'd2: bias_read_addr = coord_2[${BAB}-1:0];
-      default: bias_read_addr = coord_3[${BAB}-1:0];
-    endcase
+  assign bias_read_addr = ${BIAS_SUM};
   tessera_post_op post_op (.acc(output_read_data), .bias(bias_read_data), .bias_enable(bias_enable),
                            .relu_enable(relu_enable), .shift(shift), .result(post_op_result));
 
@@ -314,6 +308,17 @@ endmodule
                {"SB", std::to_string(bits_for(d.dram_latency + 2))},
                {"SETTLE", lit(bits_for(d.dram_latency + 2), d.dram_latency + 1)},
                {"COORDS", coords.str()},
+               {"BIAS_SUM", [&] {
+                    // The drained word's bias: one coordinate (k) with step 1, or for a grouped
+                    // conv k + (K/groups) * g; products are as wide as the bias table's address.
+                    const std::string bab = std::to_string(bias_addr_bits(d));
+                    std::string sum;
+                    for (int c = 0; c < C; ++c)
+                        sum += std::string(c ? "\n                        + " : "") + "coord_" + std::to_string(c) +
+                               "[" + bab + "-1:0] * bias_step[" + std::to_string(c * ib) + " +: " +
+                               std::to_string(std::min(bias_addr_bits(d), ib)) + "]";
+                    return sum;
+                }()},
                {"IN_SHAPE_ALL", in_shape_all},
                {"IN_SHAPE_DECL", in_shape_decl},
                {"STEPS", steps.str()},

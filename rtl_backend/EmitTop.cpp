@@ -191,7 +191,7 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
     .input_base(input_tile_base), .weight_base(weight_tile_base), .output_base(output_tile_base),
     .bias_base(cfg_bias_init_base), .input_addr(input_tile_addr), .weight_addr(weight_tile_addr),
     .output_addr(output_tile_addr), .bias_addr(cfg_bias_init_addr),
-    .latch_output_tile(output_tile_done),${DMA_BANKS} .bias_coord(cfg_bias_coord),
+    .latch_output_tile(output_tile_done),${DMA_BANKS} .bias_step(cfg_bias_step),
     .bias_enable(cfg_bias_enable), .relu_enable(cfg_relu_enable), .shift(cfg_shift),
     .input_write(dma_input_write), .weight_write(dma_weight_write), .bias_write(dma_bias_write),
     .buffer_write_addr(dma_write_addr), .buffer_write_data(dma_write_data),

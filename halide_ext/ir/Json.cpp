@@ -56,7 +56,10 @@ json to_json(const LayerSpec &l) {
     return {{"name", l.name},     {"type", l.type},     {"N", l.N},           {"C", l.C},
             {"K", l.K},           {"H", l.H},           {"W", l.W},           {"R", l.R},
             {"S", l.S},           {"stride", l.stride}, {"pad", l.pad},       {"groups", l.groups},
-            {"bias", l.bias},     {"relu", l.relu},     {"requant_shift", l.requant_shift}};
+            {"bias", l.bias},     {"relu", l.relu},     {"requant_shift", l.requant_shift},
+            // The resolved per-axis geometry (absent in older IR files: the common values hold).
+            {"stride_w", l.stride_x()},   {"pad_bottom", l.pad_y1()}, {"pad_left", l.pad_x0()},
+            {"pad_right", l.pad_x1()},    {"dilation", l.dilation},   {"dilation_w", l.dilation_x()}};
 }
 
 LayerSpec layer_from_json(const json &j) {
@@ -76,6 +79,8 @@ LayerSpec layer_from_json(const json &j) {
     l.bias = get<bool>(j, "bias");
     l.relu = get<bool>(j, "relu");
     l.requant_shift = get<int>(j, "requant_shift");
+    for (const char *key : {"stride_w", "pad_bottom", "pad_left", "pad_right", "dilation", "dilation_w"})
+        if (j.contains(key)) *l.shape_field(key) = get<int64_t>(j, key);
     return l;
 }
 
@@ -113,6 +118,7 @@ json to_json(const AcceleratorIR &ir) {
             {"dims", dims},
             {"tensors", tensors},
             {"post", {{"bias", p.post.bias},
+                      {"bias_index", affine_to_json(p.post.bias_index)},
                       {"relu", p.post.relu},
                       {"shift", p.post.shift},
                       {"out_bits", p.post.out_bits}}},
@@ -141,6 +147,9 @@ AcceleratorIR ir_from_json(const json &j) {
     }
     const json post = get<json>(j, "post");
     p.post.bias = get<bool>(post, "bias");
+    // Older IR files: the bias is indexed by the channel k.
+    p.post.bias_index = post.contains("bias_index") ? affine_from_json(post.at("bias_index"))
+                                                    : AffineExpr{{{"k", 1}}, 0};
     p.post.relu = get<bool>(post, "relu");
     p.post.shift = get<int>(post, "shift");
     p.post.out_bits = get<int>(post, "out_bits");
