@@ -132,7 +132,7 @@ module tessera_dma (
   input  logic [31:0] input_addr, weight_addr, output_addr, bias_addr,
   input  logic latch_output_tile,
 ${BANK_PORTS}  // post-op settings
-  input  logic [${CIB}-1:0] bias_step,   // bias index = sum of coordinate * step
+  input  logic [${CBAB}-1:0] bias_step,  // bias index = sum of coordinate * step
   input  logic bias_enable,
   input  logic relu_enable,
   input  logic [5:0] shift,
@@ -302,6 +302,7 @@ endmodule
                {"FB", std::to_string(dma_fill_bits(d))},
                {"OAB", std::to_string(output_addr_bits(d))},
                {"BAB", std::to_string(bias_addr_bits(d))},
+               {"CBAB", std::to_string(C * bias_addr_bits(d))},
                {"AB", std::to_string(d.acc_bits)},
                {"OB", std::to_string(d.out_bits)},
                {"OUTB", std::to_string(fifo_bits + 1)},
@@ -315,8 +316,7 @@ endmodule
                     std::string sum;
                     for (int c = 0; c < C; ++c)
                         sum += std::string(c ? "\n                        + " : "") + "coord_" + std::to_string(c) +
-                               "[" + bab + "-1:0] * bias_step[" + std::to_string(c * ib) + " +: " +
-                               std::to_string(std::min(bias_addr_bits(d), ib)) + "]";
+                               "[" + bab + "-1:0] * bias_step[" + std::to_string(c * bias_addr_bits(d)) + " +: " + bab + "]";
                     return sum;
                 }()},
                {"IN_SHAPE_ALL", in_shape_all},

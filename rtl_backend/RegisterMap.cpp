@@ -62,7 +62,7 @@ RegisterMap register_map(const DesignSpec &d) {
     add("bias_enable", 1, 1, "post-op adds bias[k]");
     add("relu_enable", 1, 1, "post-op clamps at 0");
     add("shift", 1, 6, "requantize: arithmetic right shift with round-half-up");
-    add("bias_step", C, ib, "bias index step per output coordinate (bias[sum coord * step])");
+    add("bias_step", C, bias_addr_bits(d), "bias index step per output coordinate (bias[sum coord * step])");
     add("dim_extent", D, ib, "extent of each dim slot");
     add("loop_extent", T, ib, "extent of each temporal loop slot (outermost first; unused: 1)");
     add("loop_dim", T, db, "dim slot of each loop");
