@@ -23,6 +23,10 @@ public:
         pad_right{"pad_right", -1}, dilation{"dilation", 1}, dilation_w{"dilation_w", -1};
     GP<bool> has_bias{"has_bias", true}, relu{"relu", true};
     GP<int> shift{"shift", -1};
+    // Quantization (LayerSpec): uint8 flags, zero points, fixed-point requantization.
+    GP<int> x_uint8{"x_uint8", 0}, w_uint8{"w_uint8", 0}, y_uint8{"y_uint8", 0};
+    GP<int> x_zero_point{"x_zero_point", 0}, w_zero_point{"w_zero_point", 0}, y_zero_point{"y_zero_point", 0};
+    GP<int> multiplier{"multiplier", 0}, round_even{"round_even", 0};
     // "cpu": a plain CPU schedule (AOT / JIT reference); "none": leave the Funcs unscheduled so
     // that tessera applies a hardware schedule (text or preset) to the built pipeline.
     GP<std::string> schedule_kind{"schedule", "cpu"};
@@ -65,6 +69,9 @@ private:
         s.bias = has_bias;
         s.relu = relu;
         s.requant_shift = shift;
+        s.x_uint8 = x_uint8, s.w_uint8 = w_uint8, s.y_uint8 = y_uint8;
+        s.x_zero_point = x_zero_point, s.w_zero_point = w_zero_point, s.y_zero_point = y_zero_point;
+        s.multiplier = multiplier, s.round_even = round_even;
         return s;
     }
 
@@ -101,6 +108,7 @@ ir::LayerSpec spec_from_params(const std::string &generator,
             throw UserError("generator param " + key + "=" + value + ": not an integer");
         }
         int64_t *field = s.shape_field(key);
+        if (!field) field = s.quant_field(key);
         if (field) *field = v;
         else if (key == "shift") s.requant_shift = int(v);
         else if (key == "has_bias" || key == "relu") (key == "has_bias" ? s.bias : s.relu) = v != 0;
@@ -108,7 +116,8 @@ ir::LayerSpec spec_from_params(const std::string &generator,
         else
             throw UserError("generator " + generator + " has no param '" + key +
                             "' (N C K H W R S stride stride_w pad pad_bottom pad_left pad_right dilation "
-                            "dilation_w groups has_bias relu shift)");
+                            "dilation_w groups has_bias relu shift x_uint8 w_uint8 y_uint8 "
+                            "x_zero_point w_zero_point y_zero_point multiplier round_even)");
     }
     validate(s);
     return s;

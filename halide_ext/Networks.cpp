@@ -158,12 +158,14 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
         const std::string key = item.substr(0, eq);
         const int64_t v = to_int(item.substr(eq + 1), "layer spec key " + key, -1);
         int64_t *field = l.shape_field(key);
+        if (!field) field = l.quant_field(key);
         if (key == "shift") l.requant_shift = int(v);
         else if (key == "bias" || key == "relu") (key == "bias" ? l.bias : l.relu) = v != 0;
         else if (!field)
             throw UserError("malformed layer spec '" + spec + "': unknown key '" + key +
                             "' (keys: N C K H W R S stride stride_w pad pad_bottom pad_left "
-                            "pad_right dilation dilation_w groups bias relu shift)");
+                            "pad_right dilation dilation_w groups bias relu shift x_uint8 w_uint8 "
+                            "y_uint8 x_zero_point w_zero_point y_zero_point multiplier round_even)");
         else *field = v;
         groups_given |= key == "groups";
     }

@@ -23,6 +23,15 @@ struct LayerSpec {
     int64_t dilation = 1, dilation_w = -1;                 // dilation is the vertical one
     bool bias = true, relu = true;
     int requant_shift = -1;  // -1: chosen from the reduction size (see default_requant_shift)
+    // Quantization as ONNX QLinearConv / QLinearMatMul and TFLite define it (docs/quantization.md):
+    // uint8 (1) or int8 (0) elements, zero points, and requantization by a fixed-point multiplier:
+    // y = saturate(round(v * multiplier / 2^shift) + y_zero_point), v = acc (+ bias) (ReLU'd),
+    // acc = sum (x - x_zero_point) * (w - w_zero_point). multiplier 0: the shift-only post-op
+    // (round half up, int8), which the zero points, y_uint8 and round_even need a multiplier for.
+    int64_t x_uint8 = 0, w_uint8 = 0, y_uint8 = 0;
+    int64_t x_zero_point = 0, w_zero_point = 0, y_zero_point = 0;
+    int64_t multiplier = 0;  // 1 .. 2^31-1
+    int64_t round_even = 0;  // 1: ties to even (ONNX, numpy); 0: ties up (away from -inf)
 
     // The resolved geometry: y is the vertical axis (H, R), x the horizontal one (W, S).
     int64_t stride_y() const { return stride; }
@@ -48,6 +57,10 @@ struct LayerSpec {
     // The shape field a key names (N C K H W R S stride stride_w pad pad_bottom pad_left pad_right
     // dilation dilation_w groups), nullptr for any other key.
     int64_t *shape_field(const std::string &key);
+    // The quantization field a key names (x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point
+    // y_zero_point multiplier round_even), nullptr for any other key.
+    int64_t *quant_field(const std::string &key);
+    bool quantized() const { return multiplier != 0 || x_zero_point || w_zero_point || x_uint8 || w_uint8; }
     bool operator==(const LayerSpec &) const;
 };
 
@@ -76,6 +89,13 @@ struct Tensor {
     std::vector<int64_t> shape;    // valid extent of each tensor dim (Halide order: innermost first)
     std::vector<AffineExpr> index; // coordinate of each tensor dim as an affine function of dims;
                                    // coordinates outside [0, shape) read as zero (padding)
+    // Operands: uint8 or signed elements, and the zero point the MAC subtracts (padding reads as
+    // the zero point, i.e. as zero after the subtraction).
+    bool is_unsigned = false;
+    int64_t zero_point = 0;
+    // Bits of the operand after the zero point is taken off (one more than the element's when
+    // the element is unsigned or has a zero point).
+    int operand_bits() const { return elem_bits + (is_unsigned || zero_point != 0 ? 1 : 0); }
     bool operator==(const Tensor &) const;
 };
 
@@ -83,11 +103,19 @@ struct Tensor {
 // v = acc (+ bias[k]); v = max(v, 0) if relu; out = clamp((v + (1 << (shift-1))) >> shift, -128, 127).
 struct PostOp {
     bool bias = true;
-    AffineExpr bias_index{{{"k", 1}}, 0};  // the bias word of an output element: affine in the output's dims
-                            // (k for a conv or fc; g*K/groups + k for a grouped conv)
     bool relu = true;
     int shift = 0;       // arithmetic right shift with round-half-up; 0 = no rounding term
     int out_bits = 8;    // output element width after saturation
+    // The bias word of an output element: affine in the output's dims (k for a conv or fc;
+    // g*K/groups + k for a grouped conv).
+    AffineExpr bias_index{{{"k", 1}}, 0};
+    // Requantization by a fixed-point multiplier (0: the shift alone, as above):
+    // out = saturate(round(v * multiplier / 2^shift) + out_zero_point) to int8 or uint8, with
+    // 64-bit intermediates; round ties to even if round_even, else up.
+    int64_t multiplier = 0;
+    bool round_even = false;
+    int64_t out_zero_point = 0;
+    bool out_unsigned = false;
     bool operator==(const PostOp &) const;
 };
 
