@@ -122,6 +122,19 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
     v.set("bias_enable", prob.post.bias ? 1 : 0);
     v.set("relu_enable", prob.post.relu ? 1 : 0);
     v.set("shift", prob.post.shift);
+    if (d.zero_points()) {
+        const ir::Tensor &in = prob.tensor(ir::TensorRole::Input), &wt = prob.tensor(ir::TensorRole::Weight);
+        v.set("input_unsigned", in.is_unsigned ? 1 : 0);
+        v.set("input_zero_point", in.zero_point);
+        v.set("weight_unsigned", wt.is_unsigned ? 1 : 0);
+        v.set("weight_zero_point", wt.zero_point);
+    }
+    if (d.fixed_point_requant) {
+        v.set("multiplier", prob.post.multiplier);
+        v.set("round_even", prob.post.round_even ? 1 : 0);
+        v.set("out_zero_point", prob.post.out_zero_point);
+        v.set("out_unsigned", prob.post.out_unsigned ? 1 : 0);
+    }
     const ir::Tensor &out = prob.tensor(ir::TensorRole::Output);
     // The bias word of an output element, as a step per output coordinate (each coordinate
     // is one dim: k, or g and k of a grouped conv).

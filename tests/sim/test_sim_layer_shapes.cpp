@@ -52,3 +52,27 @@ TEST_CASE("grouped, dilated and asymmetric layers: weight stationary C|K on 4x4"
     REQUIRE(outcomes.size() == 5);
     CHECK(failed_layers(outcomes) == "");
 }
+
+TEST_CASE("quantized layers (uint8/int8, zero points, fixed-point requantization) on the RTL",
+          "[sim][shapes][quantized]") {
+    // QLinearConv-style: uint8 input with zero point 128, int8 weights with a zero point, uint8
+    // output with zero point, ties to even; a grouped one; and int8 with ties up next to a layer
+    // with the shift-only post-op (multiplier 0 on the same design).
+    std::vector<LayerRequest> layers;
+    for (const char *spec :
+         {"conv:C=5,K=6,H=7,W=6,R=3,S=3,pad=1,relu=0,x_uint8=1,x_zero_point=128,w_zero_point=-3,"
+          "y_uint8=1,y_zero_point=90,multiplier=3000001,shift=31,round_even=1",
+          "conv:C=4,K=6,H=6,W=6,R=3,S=3,stride=2,pad=1,groups=2,relu=0,x_zero_point=-5,w_uint8=1,"
+          "w_zero_point=120,y_zero_point=-7,multiplier=1,shift=11,round_even=1",
+          "conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1,x_zero_point=17,w_zero_point=1,multiplier=77777,shift=26",
+          "conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1"}) {
+        ScheduleRequest s;
+        s.dataflow = "os";
+        s.rows = s.cols = 4;
+        s.buffer_bytes = 2048;
+        layers.push_back({parse_inline_layer(spec), s});
+    }
+    const auto outcomes = simulate_on_one_design(layers);
+    REQUIRE(outcomes.size() == 4);
+    CHECK(failed_layers(outcomes) == "");
+}
