@@ -269,7 +269,64 @@ void fixed_point_scale(float scale, const std::string &what, int64_t &multiplier
 
 bool onnx_available() { return true; }
 
-OnnxImport import_onnx(const std::string &path) {
+namespace {
+
+TensorProto read_tensor_proto(const std::string &path) {
+    TensorProto t;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UserError("cannot read tensor file " + path);
+    if (!t.ParseFromIstream(&in)) throw UserError(path + " is not an ONNX TensorProto");
+    return t;
+}
+
+// Integer values of a constant in Halide order. `transpose_2d`: a row-major [rows, cols] matrix
+// read column-fastest (MatMul's B [C, K] as the fc weights (c, k)).
+std::vector<double> values_of(const Graph &g, const NodeProto &n, int input, const char *what) {
+    return constant_values(g, n, input, what);
+}
+
+std::vector<int8_t> bytes(const std::vector<double> &v) {
+    std::vector<int8_t> b;
+    for (double x : v) b.push_back(int8_t(uint8_t(int64_t(x) & 0xff)));
+    return b;
+}
+
+OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bias, bool transpose_b,
+                       const ir::LayerSpec &l) {
+    OnnxTensors t;
+    auto known = [&](int i) { return i >= 0 && i < n.input_size() && !n.input(i).empty() && g.init.count(n.input(i)); };
+    if (known(x)) t.input = bytes(values_of(g, n, x, "the input"));
+    if (known(w)) {
+        std::vector<double> v = values_of(g, n, w, "the weights");
+        if (transpose_b) {  // [C, K] row-major -> (c, k) with c fastest
+            std::vector<double> tr(v.size());
+            for (int64_t c = 0; c < l.C; ++c)
+                for (int64_t k = 0; k < l.K; ++k) tr[size_t(c + l.C * k)] = v[size_t(c * l.K + k)];
+            v = tr;
+        }
+        t.weights = bytes(v);
+    }
+    if (known(bias))
+        for (double b : values_of(g, n, bias, "the bias")) t.bias.push_back(int32_t(b));
+    return t;
+}
+
+}  // namespace
+
+std::vector<int64_t> read_tensor_file(const std::string &path, std::vector<int64_t> &shape) {
+    TensorProto t = read_tensor_proto(path);
+    shape.assign(t.dims().begin(), t.dims().end());
+    Graph g;
+    g.init[t.name()] = &t;
+    NodeProto n;
+    n.set_name(path);
+    n.add_input(t.name());
+    std::vector<int64_t> out;
+    for (double v : constant_values(g, n, 0, "the tensor")) out.push_back(int64_t(v));
+    return out;
+}
+
+OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &inputs) {
     onnx::ModelProto model;
     {
         std::ifstream in(path, std::ios::binary);
@@ -286,6 +343,17 @@ OnnxImport import_onnx(const std::string &path) {
     Graph g;
     const onnx::GraphProto &graph = model.graph();
     for (const auto &t : graph.initializer()) g.init[t.name()] = &t;
+    // Given inputs (test data sets): input_K.pb is the K-th graph input that is not an initializer.
+    std::vector<TensorProto> given;
+    given.reserve(inputs.size());
+    std::vector<std::string> graph_inputs;
+    for (const auto &v : graph.input())
+        if (!g.init.count(v.name())) graph_inputs.push_back(v.name());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        given.push_back(read_tensor_proto(inputs[i]));
+        if (given.back().name().empty() && i < graph_inputs.size()) given.back().set_name(graph_inputs[i]);
+        g.init[given.back().name()] = &given.back();
+    }
     for (const auto *list : {&graph.input(), &graph.output(), &graph.value_info()})
         for (const auto &v : *list) g.types[v.name()] = v.type();
     for (const auto &n : graph.node()) {
@@ -304,6 +372,7 @@ OnnxImport import_onnx(const std::string &path) {
             l = conv_layer(g, n, 0, 1);
             l.bias = n.input_size() > 2 && !n.input(2).empty();
             apply_qdq(g, n, 0, 1, l);
+            out.tensors.push_back(tensors_of(g, n, 0, 1, 2, false, l));
         } else if (op == "QLinearConv") {
             check_attributes(n, conv_attrs);
             l = conv_layer(g, n, 0, 3);
@@ -314,6 +383,7 @@ OnnxImport import_onnx(const std::string &path) {
             l.y_uint8 = is_u8(elem_type(g, n, 7));
             set_requant(n, scalar(g, n, 1, "x_scale", 1), scalar(g, n, 4, "w_scale", 1), scalar(g, n, 6, "y_scale", 1), l);
             l.bias = n.input_size() > 8 && !n.input(8).empty();
+            out.tensors.push_back(tensors_of(g, n, 0, 3, 8, false, l));
         } else if (op == "ConvInteger") {
             check_attributes(n, conv_attrs);
             l = conv_layer(g, n, 0, 1);
@@ -322,6 +392,7 @@ OnnxImport import_onnx(const std::string &path) {
             l.w_zero_point = int64_t(scalar(g, n, 3, "w_zero_point", 0));
             l.bias = false;
             l.requant_shift = 0;  // int32 out: the datapath saturates to 8 bits (docs/onnx.md)
+            out.tensors.push_back(tensors_of(g, n, 0, 1, -1, false, l));
         } else if (op == "Gemm") {
             check_attributes(n, {"alpha", "beta", "transA", "transB"});
             const auto *alpha = attribute(n, "alpha"), *beta = attribute(n, "beta");
@@ -329,10 +400,12 @@ OnnxImport import_onnx(const std::string &path) {
                 fail(n, "unsupported attribute value: alpha and beta must be 1");
             l = matmul_layer(g, n, 0, 1, integer(n, "transA", 0) != 0, integer(n, "transB", 0) != 0);
             l.bias = n.input_size() > 2 && !n.input(2).empty();
+            out.tensors.push_back(tensors_of(g, n, 0, 1, 2, integer(n, "transB", 0) == 0, l));
         } else if (op == "MatMul") {
             l = matmul_layer(g, n, 0, 1, false, false);
             l.bias = false;
             apply_qdq(g, n, 0, 1, l);
+            out.tensors.push_back(tensors_of(g, n, 0, 1, -1, true, l));
         } else if (op == "QLinearMatMul") {
             l = matmul_layer(g, n, 0, 3, false, false);
             set_element_types(g, n, 0, 3, l);
@@ -342,6 +415,7 @@ OnnxImport import_onnx(const std::string &path) {
             l.y_uint8 = is_u8(elem_type(g, n, 7));
             set_requant(n, scalar(g, n, 1, "a_scale", 1), scalar(g, n, 4, "b_scale", 1), scalar(g, n, 6, "y_scale", 1), l);
             l.bias = false;
+            out.tensors.push_back(tensors_of(g, n, 0, 3, -1, true, l));
         } else if (op == "MatMulInteger") {
             l = matmul_layer(g, n, 0, 1, false, false);
             set_element_types(g, n, 0, 1, l);
@@ -349,6 +423,7 @@ OnnxImport import_onnx(const std::string &path) {
             l.w_zero_point = int64_t(scalar(g, n, 3, "b_zero_point", 0));
             l.bias = false;
             l.requant_shift = 0;
+            out.tensors.push_back(tensors_of(g, n, 0, 1, -1, true, l));
         } else {
             if (!skipped.count(op)) skipped_order.push_back(op);
             ++skipped[op];
