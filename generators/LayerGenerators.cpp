@@ -23,6 +23,7 @@ public:
         pad_right{"pad_right", -1}, dilation{"dilation", 1}, dilation_w{"dilation_w", -1};
     GP<bool> has_bias{"has_bias", true}, relu{"relu", true};
     GP<int> shift{"shift", -1};
+    GP<int> batch{"batch", 1};  // fc: a batched matmul
     // Quantization (LayerSpec): uint8 flags, zero points, fixed-point requantization.
     GP<int> x_uint8{"x_uint8", 0}, w_uint8{"w_uint8", 0}, y_uint8{"y_uint8", 0};
     GP<int> x_zero_point{"x_zero_point", 0}, w_zero_point{"w_zero_point", 0}, y_zero_point{"y_zero_point", 0};
@@ -31,7 +32,7 @@ public:
     // that tessera applies a hardware schedule (text or preset) to the built pipeline.
     GP<std::string> schedule_kind{"schedule", "cpu"};
 
-    static constexpr int kDims = FC ? 2 : 4;
+    static constexpr int kDims = FC ? 3 : 4;  // fc: (c, n, batch), batch extent 1 unless batched
     GeneratorInput<Buffer<int8_t>> input{"input", kDims};
     GeneratorInput<Buffer<int8_t>> weights{"weights", kDims};
     GeneratorInput<Buffer<int32_t>> bias_in{"bias", 1};
@@ -45,6 +46,14 @@ public:
         fix_bounds(weights, weight_shape(s));
         fix_bounds(bias_in, {int(s.K)});
         f.output = output;
+        if (FC && s.batch == 1) {  // a plain fc reads the buffers' batch 0 as 2-D tensors
+            Var c("c"), i("i");
+            Func in2("input2d"), w2("weights2d");
+            in2(c, i) = input(c, i, 0);
+            w2(c, i) = weights(c, i, 0);
+            define_layer(s, f, in2, w2, bias_in);
+            return;
+        }
         define_layer(s, f, input, weights, bias_in);
     }
 
@@ -60,6 +69,7 @@ private:
         s.type = FC ? "fc" : "conv";  // groups = C = K is depthwise (LayerSpec::depthwise)
         s.name = s.type;
         s.N = N, s.C = C, s.K = K;
+        if (FC) s.batch = batch;
         if (!FC) {
             s.H = H, s.W = W, s.R = R, s.S = S, s.stride = stride, s.pad = pad, s.groups = groups;
             s.stride_w = stride_w, s.pad_bottom = pad_bottom, s.pad_left = pad_left;
@@ -77,7 +87,7 @@ private:
 
     template <typename In>
     static void fix_bounds(In &buffer, const std::vector<int> &shape) {
-        for (size_t i = 0; i < shape.size(); ++i) buffer.dim(int(i)).set_bounds(0, shape[i]);
+        for (int i = 0; i < buffer.dimensions(); ++i) buffer.dim(i).set_bounds(0, i < int(shape.size()) ? shape[size_t(i)] : 1);
     }
 };
 

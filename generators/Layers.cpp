@@ -79,6 +79,8 @@ void validate(const ir::LayerSpec &s) {
     positive("dilation", s.dilation);
     positive("dilation_w", s.dilation_x());
     positive("groups", s.groups);
+    positive("batch", s.batch);
+    if (s.batch != 1 && s.type != "fc") throw UserError("layer " + s.name + ": batch is for fc (a batched matmul)");
     for (const auto &[key, v] : {std::pair<const char *, int64_t>{"pad", s.pad}, {"pad_bottom", s.pad_y1()},
                                  {"pad_left", s.pad_x0()}, {"pad_right", s.pad_x1()}})
         if (v < 0) throw UserError("layer " + s.name + ": " + key + " must not be negative");
@@ -114,21 +116,21 @@ void validate(const ir::LayerSpec &s) {
         throw UserError("layer " + s.name + ": a multiplier needs shift=0..62");
 }
 
-int input_dims(const ir::LayerSpec &s) { return is_fc(s) ? 2 : 4; }
+int input_dims(const ir::LayerSpec &s) { return int(input_shape(s).size()); }
 int output_dims(const ir::LayerSpec &s) { return int(output_shape(s).size()); }
 
 std::vector<int> input_shape(const ir::LayerSpec &s) {
-    if (is_fc(s)) return {int(s.C), int(s.N)};
+    if (is_fc(s)) return s.batch > 1 ? std::vector<int>{int(s.C), int(s.N), int(s.batch)} : std::vector<int>{int(s.C), int(s.N)};
     return {int(s.W), int(s.H), int(s.C), int(s.N)};
 }
 
 std::vector<int> weight_shape(const ir::LayerSpec &s) {
-    if (is_fc(s)) return {int(s.C), int(s.K)};
+    if (is_fc(s)) return s.batch > 1 ? std::vector<int>{int(s.C), int(s.K), int(s.batch)} : std::vector<int>{int(s.C), int(s.K)};
     return {int(s.S), int(s.R), int(s.C / s.groups), int(s.K)};
 }
 
 std::vector<int> output_shape(const ir::LayerSpec &s) {
-    if (is_fc(s)) return {int(s.K), int(s.N)};
+    if (is_fc(s)) return s.batch > 1 ? std::vector<int>{int(s.K), int(s.N), int(s.batch)} : std::vector<int>{int(s.K), int(s.N)};
     // A grouped conv's channel is (k within the group, group): the same memory as (K) channels.
     if (s.grouped())
         return {int(s.out_w()), int(s.out_h()), int(s.K / s.groups), int(s.groups), int(s.N)};
@@ -148,11 +150,21 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
     auto w_element = [&](const Expr &e) { return element(e, spec.w_uint8); };
     if (is_fc(spec)) {
         Var ic("c");
-        f.ifmap(ic, n) = x_element(input(ic, n));
-        f.filter(ic, k) = w_element(weights(ic, k));
         rvars = {{"c", 0, int(spec.C)}};
         RDom rd{Internal::ReductionDomain(rvars)};
         f.c = rd[0];
+        if (spec.batch > 1) {  // one matrix product per batch b, each with its own weights
+            Var &b = f.b;
+            f.ifmap(ic, n, b) = x_element(input(ic, n, b));
+            f.filter(ic, k, b) = w_element(weights(ic, k, b));
+            f.acc(k, n, b) = 0;
+            f.acc(k, n, b) += x_operand(f.ifmap(f.c, n, b)) * w_operand(f.filter(f.c, k, b));
+            output(k, n, b) = post_op(spec, f.acc(k, n, b), bias(k));
+            output.bound(k, 0, int(spec.K)).bound(n, 0, int(spec.N)).bound(b, 0, int(spec.batch));
+            return;
+        }
+        f.ifmap(ic, n) = x_element(input(ic, n));
+        f.filter(ic, k) = w_element(weights(ic, k));
         f.acc(k, n) = 0;
         f.acc(k, n) += x_operand(f.ifmap(f.c, n)) * w_operand(f.filter(f.c, k));
         output(k, n) = post_op(spec, f.acc(k, n), bias(k));

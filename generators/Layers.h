@@ -12,13 +12,14 @@ namespace tessera::gen {
 // s*dilation_x - pad_left, y*stride_y + r*dilation_y - pad_top, c, n) * filter(s, r, c, k);
 // depthwise (groups = C = K) drops c (ifmap's channel is k); a grouped conv (any other groups > 1)
 // adds the group g: acc(x, y, k, g, n) += ifmap(.., g*C/groups + c, n) * filter(s, r, c,
-// g*K/groups + k) with k < K/groups, c < C/groups; fc: acc(k, n) += ifmap(c, n) * filter(c, k).
+// g*K/groups + k) with k < K/groups, c < C/groups; fc: acc(k, n) += ifmap(c, n) * filter(c, k),
+// a batched fc (batch > 1) acc(k, n, b) += ifmap(c, n, b) * filter(c, k, b).
 struct LayerFuncs {
     Halide::Func ifmap{"ifmap"};    // the input, zero outside its bounds (padding)
     Halide::Func filter{"filter"};  // the weights
     Halide::Func acc{"acc"};        // int32 accumulation: the multiply-accumulate stage
     Halide::Func output;            // post-op (bias, ReLU, requantize) into int8
-    Halide::Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, g{"g"};
+    Halide::Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, g{"g"}, b{"b"};
     Halide::RVar c{"c"}, r{"r"}, s{"s"};
 };
 

@@ -163,7 +163,7 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
         else if (key == "bias" || key == "relu") (key == "bias" ? l.bias : l.relu) = v != 0;
         else if (!field)
             throw UserError("malformed layer spec '" + spec + "': unknown key '" + key +
-                            "' (keys: N C K H W R S stride stride_w pad pad_bottom pad_left "
+                            "' (keys: N C K H W R S batch stride stride_w pad pad_bottom pad_left "
                             "pad_right dilation dilation_w groups bias relu shift x_uint8 w_uint8 "
                             "y_uint8 x_zero_point w_zero_point y_zero_point multiplier round_even)");
         else *field = v;

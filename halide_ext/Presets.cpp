@@ -15,15 +15,16 @@ namespace {
 // Interstellar's dim letters -> the layer's Halide variable names.
 std::string dim_of_letter(const std::string &letter) {
     static const std::map<std::string, std::string> m = {
-        {"N", "n"}, {"G", "g"}, {"K", "k"}, {"C", "c"}, {"Y", "y"}, {"X", "x"}, {"FY", "r"}, {"FX", "s"}};
+        {"N", "n"}, {"B", "b"}, {"G", "g"}, {"K", "k"}, {"C", "c"}, {"Y", "y"}, {"X", "x"}, {"FY", "r"}, {"FX", "s"}};
     auto it = m.find(letter);
     if (it == m.end())
-        throw UserError("unknown dimension '" + letter + "' in --spatial (use N, G, K, C, Y, X, FY, FX)");
+        throw UserError("unknown dimension '" + letter + "' in --spatial (use N, B, G, K, C, Y, X, FY, FX)");
     return it->second;
 }
 
 std::vector<std::string> layer_dims(const ir::LayerSpec &l) {
-    if (l.type == "fc") return {"n", "k", "c"};
+    if (l.type == "fc") return l.batch > 1 ? std::vector<std::string>{"b", "n", "k", "c"}
+                                           : std::vector<std::string>{"n", "k", "c"};
     if (l.depthwise()) return {"n", "k", "y", "x", "r", "s"};
     if (l.grouped()) return {"n", "g", "k", "c", "y", "x", "r", "s"};  // g: the group
     return {"n", "k", "c", "y", "x", "r", "s"};
@@ -32,6 +33,7 @@ std::vector<std::string> layer_dims(const ir::LayerSpec &l) {
 int64_t extent_of(const ir::LayerSpec &l, const std::string &d) {
     if (d == "n") return l.N;
     if (d == "g") return l.grouped() ? l.groups : 1;
+    if (d == "b") return l.batch;
     if (d == "k") return l.grouped() ? l.K / l.groups : l.K;
     if (d == "c") return l.depthwise() ? 1 : l.C / l.groups;
     if (d == "y") return l.out_h();
@@ -138,7 +140,7 @@ Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int
                 return (extent_of(l, d) + T(d) - 1) / T(d);
             };
             const double out_tiles =
-                fc ? double(tiles("n") * tiles("k"))
+                fc ? double(tiles("n") * tiles("k") * l.batch)
                    : double(tiles("k") * tiles("y") * tiles("x") * l.N * extent_of(l, "g"));
             const double c_tiles = dw ? 1.0 : double(tiles("c"));
             const double cost = out_tiles * c_tiles * double(in_box + w_box);
@@ -165,7 +167,7 @@ std::string join(const std::vector<std::string> &v) {
 
 std::vector<std::string> spatial_mappings(const ir::LayerSpec &l) {
     static const std::map<std::string, std::string> letter = {
-        {"n", "N"}, {"g", "G"}, {"k", "K"}, {"c", "C"}, {"y", "Y"}, {"x", "X"}, {"r", "FY"}, {"s", "FX"}};
+        {"n", "N"}, {"b", "B"}, {"g", "G"}, {"k", "K"}, {"c", "C"}, {"y", "Y"}, {"x", "X"}, {"r", "FY"}, {"s", "FX"}};
     std::vector<std::string> out;
     const auto dims = layer_dims(l);
     for (const auto &row : dims)
@@ -191,7 +193,8 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     const int64_t glb = req.buffer_bytes > 0 ? req.buffer_bytes : arch.level("GLB")->size_bytes;
     const Blocking b = choose_blocking(l, lanes, glb);
     const bool fc = l.type == "fc";
-    const std::vector<std::string> out_dims = fc          ? std::vector<std::string>{"n", "k"}
+    const std::vector<std::string> out_dims = fc          ? l.batch > 1 ? std::vector<std::string>{"b", "n", "k"}
+                                                                          : std::vector<std::string>{"n", "k"}
                                             : l.grouped() ? std::vector<std::string>{"n", "g", "k", "y", "x"}
                                                           : std::vector<std::string>{"n", "k", "y", "x"};
     auto is_reduction = [](const std::string &d) { return d == "c" || d == "r" || d == "s"; };
@@ -208,7 +211,7 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     std::vector<std::string> decl, tile_loops, in_tile;
     std::ostringstream splits;
     for (const auto &d : out_dims) {
-        if (d == "g") {  // one group per output tile: a group's outputs read only its inputs
+        if (d == "g" || d == "b") {  // one group (batch) per output tile: it reads only its inputs
             tile_loops.push_back(d);
         } else if (b.tile.count(d) && b.tile.at(d) < extent_of(l, d)) {
             decl.push_back(d + "o(\"" + d + "o\")");

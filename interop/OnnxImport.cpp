@@ -206,9 +206,14 @@ ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
 // MatMul-like nodes: A [..., M, K] x B [K, N] (B a 2-D matrix: the weights).
 ir::LayerSpec matmul_layer(const Graph &g, const NodeProto &n, int a, int b, bool trans_a, bool trans_b) {
     auto as = shape_of(g, n, a, "input A"), bs = shape_of(g, n, b, "input B");
-    if (bs.size() != 2)
-        fail(n, "B has " + std::to_string(bs.size()) + " dims; a batched B (one matrix per batch) is not a layer "
-                "Tessera runs (its weights are one K x N matrix)");
+    int64_t batch = 1;
+    if (bs.size() > 2) {  // a batched matmul: A [..., M, K] x B [..., K, N], the same batch dims
+        for (size_t i = 0; i + 2 < bs.size(); ++i) batch *= bs[i];
+        if (as.size() != bs.size() || !std::equal(bs.begin(), bs.end() - 2, as.begin()))
+            fail(n, "A and B have different batch dimensions (broadcasting is not supported)");
+        as.erase(as.begin(), as.end() - 2);
+        bs.erase(bs.begin(), bs.end() - 2);
+    }
     if (as.size() < 2) as.insert(as.begin(), 1);
     if (trans_a) std::swap(as[as.size() - 1], as[as.size() - 2]);
     if (trans_b) std::swap(bs[0], bs[1]);
@@ -220,6 +225,7 @@ ir::LayerSpec matmul_layer(const Graph &g, const NodeProto &n, int a, int b, boo
     for (size_t i = 0; i + 1 < as.size(); ++i) l.N *= as[i];  // batch and rows of A: the fc's N
     l.C = bs[0];
     l.K = bs[1];
+    l.batch = batch;
     l.relu = false;
     return l;
 }
@@ -285,9 +291,14 @@ std::vector<double> values_of(const Graph &g, const NodeProto &n, int input, con
     return constant_values(g, n, input, what);
 }
 
+// The 8-bit elements of integer-valued data; empty if any value is fractional or outside
+// int8 / uint8 (float weights are not the integer datapath's).
 std::vector<int8_t> bytes(const std::vector<double> &v) {
     std::vector<int8_t> b;
-    for (double x : v) b.push_back(int8_t(uint8_t(int64_t(x) & 0xff)));
+    for (double x : v) {
+        if (x != std::floor(x) || x < -128 || x > 255) return {};
+        b.push_back(int8_t(uint8_t(int64_t(x) & 0xff)));
+    }
     return b;
 }
 
@@ -298,10 +309,12 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
     if (known(x)) t.input = bytes(values_of(g, n, x, "the input"));
     if (known(w)) {
         std::vector<double> v = values_of(g, n, w, "the weights");
-        if (transpose_b) {  // [C, K] row-major -> (c, k) with c fastest
+        if (transpose_b) {  // [batch, C, K] row-major -> (c, k, batch) with c fastest
             std::vector<double> tr(v.size());
-            for (int64_t c = 0; c < l.C; ++c)
-                for (int64_t k = 0; k < l.K; ++k) tr[size_t(c + l.C * k)] = v[size_t(c * l.K + k)];
+            const int64_t mat = l.C * l.K;
+            for (int64_t b = 0; b < l.batch; ++b)
+                for (int64_t c = 0; c < l.C; ++c)
+                    for (int64_t k = 0; k < l.K; ++k) tr[size_t(b * mat + c + l.C * k)] = v[size_t(b * mat + c * l.K + k)];
             v = tr;
         }
         t.weights = bytes(v);

@@ -15,7 +15,7 @@ int LayerSpec::effective_shift() const {
     return 7 + (bits + 1) / 2;
 }
 
-int64_t LayerSpec::macs() const { return N * K * out_h() * out_w() * R * S * (C / groups); }
+int64_t LayerSpec::macs() const { return batch * N * K * out_h() * out_w() * R * S * (C / groups); }
 
 int64_t *LayerSpec::shape_field(const std::string &key) {
     return key == "N" ? &N : key == "C" ? &C : key == "K" ? &K : key == "H" ? &H : key == "W" ? &W
@@ -23,7 +23,7 @@ int64_t *LayerSpec::shape_field(const std::string &key) {
          : key == "groups" ? &groups : key == "stride_w" ? &stride_w
          : key == "pad_bottom" ? &pad_bottom : key == "pad_left" ? &pad_left
          : key == "pad_right" ? &pad_right : key == "dilation" ? &dilation
-         : key == "dilation_w" ? &dilation_w : nullptr;
+         : key == "dilation_w" ? &dilation_w : key == "batch" ? &batch : nullptr;
 }
 
 int64_t *LayerSpec::quant_field(const std::string &key) {
@@ -46,7 +46,7 @@ bool LayerSpec::operator==(const LayerSpec &o) const {
            x_uint8 == o.x_uint8 && w_uint8 == o.w_uint8 && y_uint8 == o.y_uint8 &&
            x_zero_point == o.x_zero_point && w_zero_point == o.w_zero_point &&
            y_zero_point == o.y_zero_point && multiplier == o.multiplier && round_even == o.round_even &&
-           groups == o.groups && bias == o.bias && relu == o.relu && requant_shift == o.requant_shift;
+           groups == o.groups && batch == o.batch && bias == o.bias && relu == o.relu && requant_shift == o.requant_shift;
 }
 
 bool Dim::operator==(const Dim &o) const {

@@ -15,6 +15,7 @@ struct LayerSpec {
     std::string name = "layer";
     std::string type = "conv";  // conv | dwconv | fc
     int64_t N = 1, C = 1, K = 1, H = 1, W = 1, R = 1, S = 1;
+    int64_t batch = 1;  // fc: independent matrices (a batched MatMul: each batch its own weights)
     // Window geometry. `stride`, `pad` and `dilation` hold for both axes and every side unless
     // one of the per-axis / per-side fields overrides them (-1: not given, take the common value).
     int64_t stride = 1, pad = 0, groups = 1;
@@ -53,7 +54,7 @@ struct LayerSpec {
     int64_t out_w() const { return (W + pad_x0() + pad_x1() - dilation_x() * (S - 1) - 1) / stride_x() + 1; }
     int64_t reduction_size() const;  // C/groups * R * S
     int effective_shift() const;
-    int64_t macs() const;            // N*K*P*Q*R*S*C/groups
+    int64_t macs() const;            // N*K*P*Q*R*S*C/groups (times batch)
     // The shape field a key names (N C K H W R S stride stride_w pad pad_bottom pad_left pad_right
     // dilation dilation_w groups), nullptr for any other key.
     int64_t *shape_field(const std::string &key);

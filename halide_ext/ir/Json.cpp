@@ -62,7 +62,8 @@ json to_json(const LayerSpec &l) {
             {"pad_right", l.pad_x1()},    {"dilation", l.dilation},   {"dilation_w", l.dilation_x()},
             {"x_uint8", l.x_uint8},       {"w_uint8", l.w_uint8},     {"y_uint8", l.y_uint8},
             {"x_zero_point", l.x_zero_point}, {"w_zero_point", l.w_zero_point},
-            {"y_zero_point", l.y_zero_point}, {"multiplier", l.multiplier}, {"round_even", l.round_even}};
+            {"y_zero_point", l.y_zero_point}, {"multiplier", l.multiplier}, {"round_even", l.round_even},
+            {"batch", l.batch}};
 }
 
 LayerSpec layer_from_json(const json &j) {
@@ -82,7 +83,7 @@ LayerSpec layer_from_json(const json &j) {
     l.bias = get<bool>(j, "bias");
     l.relu = get<bool>(j, "relu");
     l.requant_shift = get<int>(j, "requant_shift");
-    for (const char *key : {"stride_w", "pad_bottom", "pad_left", "pad_right", "dilation", "dilation_w"})
+    for (const char *key : {"stride_w", "pad_bottom", "pad_left", "pad_right", "dilation", "dilation_w", "batch"})
         if (j.contains(key)) *l.shape_field(key) = get<int64_t>(j, key);
     for (const char *key : {"x_uint8", "w_uint8", "y_uint8", "x_zero_point", "w_zero_point",
                             "y_zero_point", "multiplier", "round_even"})

@@ -30,7 +30,7 @@ std::string print_nest(const AcceleratorIR &ir) {
     const LayerSpec &l = p.layer;
     std::ostringstream s;
     s << "layer " << l.name << " (" << l.type;
-    if (l.type == "fc") s << " N=" << l.N << " C=" << l.C << " K=" << l.K;
+    if (l.type == "fc") s << " N=" << l.N << " C=" << l.C << " K=" << l.K << (l.batch > 1 ? " batch=" + std::to_string(l.batch) : "");
     else if (l.type != "generator")
         s << " N=" << l.N << " C=" << l.C << " K=" << l.K << " H=" << l.H << " W=" << l.W
           << " R=" << l.R << " S=" << l.S << " stride=" << l.stride << " pad=" << l.pad

@@ -76,3 +76,17 @@ TEST_CASE("quantized layers (uint8/int8, zero points, fixed-point requantization
     REQUIRE(outcomes.size() == 4);
     CHECK(failed_layers(outcomes) == "");
 }
+
+TEST_CASE("a batched matmul (fc with batch) on the RTL", "[sim][shapes]") {
+    std::vector<LayerRequest> layers;
+    for (const char *spec : {"fc:N=5,C=12,K=6,batch=3", "fc:N=4,C=9,K=7,batch=2,relu=0,x_uint8=1,x_zero_point=100,"
+                                                        "multiplier=5,shift=9,round_even=1"}) {
+        ScheduleRequest s;
+        s.rows = s.cols = 4;
+        s.buffer_bytes = 256;  // several tiles
+        layers.push_back({parse_inline_layer(spec), s});
+    }
+    const auto outcomes = simulate_on_one_design(layers);
+    REQUIRE(outcomes.size() == 2);
+    CHECK(failed_layers(outcomes) == "");
+}
