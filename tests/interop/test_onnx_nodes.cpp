@@ -31,6 +31,7 @@ NodeRun import_node_test(const std::string &name) {
     const interop::OnnxImport imported = interop::import_onnx((dir / "model.onnx").string(), inputs);
     REQUIRE(imported.layers.size() == 1);
     NodeRun run{imported.layers[0], gen::random_tensors(imported.layers[0], 1)};
+    run.layer.name = name;  // the nodes are all called y: one design runs several of them
     const interop::OnnxTensors &t = imported.tensors[0];
     REQUIRE(t.input.size() == size_t(run.tensors.input.number_of_elements()));
     REQUIRE(t.weights.size() == size_t(run.tensors.weights.number_of_elements()));
