@@ -18,17 +18,26 @@ public:
     using GP = GeneratorParam<T>;
     GP<int> N{"N", 1}, C{"C", 64}, K{"K", 64}, H{"H", 56}, W{"W", 56}, R{"R", 3}, S{"S", 3};
     GP<int> stride{"stride", 1}, pad{"pad", 1}, groups{"groups", 1};
+    // Per-axis / per-side geometry; -1: as stride, pad, dilation (LayerSpec).
+    GP<int> stride_w{"stride_w", -1}, pad_bottom{"pad_bottom", -1}, pad_left{"pad_left", -1},
+        pad_right{"pad_right", -1}, dilation{"dilation", 1}, dilation_w{"dilation_w", -1};
     GP<bool> has_bias{"has_bias", true}, relu{"relu", true};
     GP<int> shift{"shift", -1};
+    GP<int> batch{"batch", 1};  // fc: a batched matmul
+    // Quantization (LayerSpec): uint8 flags, zero points, fixed-point requantization.
+    GP<int> x_uint8{"x_uint8", 0}, w_uint8{"w_uint8", 0}, y_uint8{"y_uint8", 0};
+    GP<int> x_zero_point{"x_zero_point", 0}, w_zero_point{"w_zero_point", 0}, y_zero_point{"y_zero_point", 0};
+    GP<int> multiplier{"multiplier", 0}, round_even{"round_even", 0};
     // "cpu": a plain CPU schedule (AOT / JIT reference); "none": leave the Funcs unscheduled so
     // that tessera applies a hardware schedule (text or preset) to the built pipeline.
     GP<std::string> schedule_kind{"schedule", "cpu"};
 
-    static constexpr int kDims = FC ? 2 : 4;
+    static constexpr int kDims = FC ? 3 : 4;  // fc: (c, n, batch), batch extent 1 unless batched
     GeneratorInput<Buffer<int8_t>> input{"input", kDims};
     GeneratorInput<Buffer<int8_t>> weights{"weights", kDims};
     GeneratorInput<Buffer<int32_t>> bias_in{"bias", 1};
-    GeneratorOutput<Buffer<int8_t>> output{"output", kDims};
+    // Rank from the definition: a grouped conv's output is (x, y, k, g, n).
+    GeneratorOutput<Buffer<int8_t>> output{"output"};
 
     void generate() {
         const ir::LayerSpec s = spec();
@@ -37,6 +46,14 @@ public:
         fix_bounds(weights, weight_shape(s));
         fix_bounds(bias_in, {int(s.K)});
         f.output = output;
+        if (FC && s.batch == 1) {  // a plain fc reads the buffers' batch 0 as 2-D tensors
+            Var c("c"), i("i");
+            Func in2("input2d"), w2("weights2d");
+            in2(c, i) = input(c, i, 0);
+            w2(c, i) = weights(c, i, 0);
+            define_layer(s, f, in2, w2, bias_in);
+            return;
+        }
         define_layer(s, f, input, weights, bias_in);
     }
 
@@ -49,20 +66,28 @@ public:
 private:
     ir::LayerSpec spec() const {
         ir::LayerSpec s;
-        s.type = FC ? "fc" : groups > 1 ? "dwconv" : "conv";
+        s.type = FC ? "fc" : "conv";  // groups = C = K is depthwise (LayerSpec::depthwise)
         s.name = s.type;
         s.N = N, s.C = C, s.K = K;
-        if (!FC) s.H = H, s.W = W, s.R = R, s.S = S, s.stride = stride, s.pad = pad, s.groups = groups;
+        if (FC) s.batch = batch;
+        if (!FC) {
+            s.H = H, s.W = W, s.R = R, s.S = S, s.stride = stride, s.pad = pad, s.groups = groups;
+            s.stride_w = stride_w, s.pad_bottom = pad_bottom, s.pad_left = pad_left;
+            s.pad_right = pad_right, s.dilation = dilation, s.dilation_w = dilation_w;
+        }
         else s.H = s.W = s.R = s.S = 1, s.pad = 0;
         s.bias = has_bias;
         s.relu = relu;
         s.requant_shift = shift;
+        s.x_uint8 = x_uint8, s.w_uint8 = w_uint8, s.y_uint8 = y_uint8;
+        s.x_zero_point = x_zero_point, s.w_zero_point = w_zero_point, s.y_zero_point = y_zero_point;
+        s.multiplier = multiplier, s.round_even = round_even;
         return s;
     }
 
     template <typename In>
     static void fix_bounds(In &buffer, const std::vector<int> &shape) {
-        for (size_t i = 0; i < shape.size(); ++i) buffer.dim(int(i)).set_bounds(0, shape[i]);
+        for (int i = 0; i < buffer.dimensions(); ++i) buffer.dim(i).set_bounds(0, i < int(shape.size()) ? shape[size_t(i)] : 1);
     }
 };
 
@@ -93,6 +118,7 @@ ir::LayerSpec spec_from_params(const std::string &generator,
             throw UserError("generator param " + key + "=" + value + ": not an integer");
         }
         int64_t *field = s.shape_field(key);
+        if (!field) field = s.quant_field(key);
         if (field) *field = v;
         else if (key == "shift") {
             if (v < -1 || v > 30) throw UserError("generator param shift=" + value + ": use 0..30 (-1: automatic)");
@@ -104,9 +130,10 @@ ir::LayerSpec spec_from_params(const std::string &generator,
         else if (key == "schedule") continue;
         else
             throw UserError("generator " + generator + " has no param '" + key +
-                            "' (N C K H W R S stride pad groups has_bias relu shift)");
+                            "' (N C K H W R S stride stride_w pad pad_bottom pad_left pad_right dilation "
+                            "dilation_w groups has_bias relu shift x_uint8 w_uint8 y_uint8 "
+                            "x_zero_point w_zero_point y_zero_point multiplier round_even)");
     }
-    if (s.type == "conv" && s.groups > 1) s.type = "dwconv";
     validate(s);
     return s;
 }

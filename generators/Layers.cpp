@@ -3,6 +3,8 @@
 #include "UserError.h"
 #include "ir/Limits.h"
 
+#include <tuple>
+
 namespace tessera::gen {
 
 using namespace Halide;
@@ -10,7 +12,6 @@ using namespace Halide;
 namespace {
 
 bool is_fc(const ir::LayerSpec &s) { return s.type == "fc"; }
-bool is_depthwise(const ir::LayerSpec &s) { return s.groups > 1; }
 
 Region full_region(const std::vector<int> &shape) {
     Region r;
@@ -18,14 +19,43 @@ Region full_region(const std::vector<int> &shape) {
     return r;
 }
 
-// Integer-exact requantization: round half up by adding 2^(shift-1), arithmetic shift, saturate.
+// Integer-exact requantization. Shift only: round half up by adding 2^(shift-1), arithmetic
+// shift, saturate to int8 (32-bit arithmetic). With a multiplier: the 64-bit product v * M,
+// rounded by the shift (ties up, or to even), plus the output zero point, saturated to int8 or
+// uint8. A uint8 result is returned as its byte (int8 bits): buffers hold raw bytes.
 Expr post_op(const ir::LayerSpec &spec, Expr v, Expr bias_k) {
     if (spec.bias) v += bias_k;
     if (spec.relu) v = max(v, 0);
-    int shift = spec.effective_shift();
-    if (shift > 0) v = (v + (1 << (shift - 1))) >> shift;
-    return cast<int8_t>(clamp(v, -128, 127));
+    const int shift = spec.effective_shift();
+    if (spec.multiplier == 0) {
+        if (shift > 0) v = (v + (1 << (shift - 1))) >> shift;
+        return cast<int8_t>(clamp(v, -128, 127));
+    }
+    Expr p = cast<int64_t>(v) * Expr(int64_t(spec.multiplier));
+    if (shift > 0) {
+        const Expr half = Expr(int64_t(1) << (shift - 1));
+        if (spec.round_even) {
+            const Expr q = p >> shift, r = p - (q << shift);
+            p = q + select(r > half || (r == half && (q & Expr(int64_t(1))) == Expr(int64_t(1))),
+                           Expr(int64_t(1)), Expr(int64_t(0)));
+        } else {
+            p = (p + half) >> shift;
+        }
+    }
+    p = p + Expr(int64_t(spec.y_zero_point));
+    const Expr lo = Expr(int64_t(spec.y_uint8 ? 0 : -128)), hi = Expr(int64_t(spec.y_uint8 ? 255 : 127));
+    return cast<int8_t>(clamp(p, lo, hi));  // uint8 128..255 wrap to their bytes
 }
+
+// An operand as the MAC reads it: the element widened to int32 minus its zero point (left out
+// when zero).
+Expr operand(const Expr &element, int64_t zero_point) {
+    Expr wide = cast<int32_t>(element);
+    return zero_point ? wide - int32_t(zero_point) : wide;
+}
+
+// A stored byte as its element: uint8 tensors are held as raw bytes in int8 buffers.
+Expr element(const Expr &byte, bool is_unsigned) { return is_unsigned ? reinterpret(UInt(8), byte) : byte; }
 
 }  // namespace
 
@@ -46,37 +76,66 @@ void validate(const ir::LayerSpec &s) {
     positive("R", s.R);
     positive("S", s.S);
     positive("stride", s.stride);
+    positive("stride_w", s.stride_x());
+    positive("dilation", s.dilation);
+    positive("dilation_w", s.dilation_x());
     positive("groups", s.groups);
-    if (s.pad < 0) throw UserError("layer " + s.name + ": pad must not be negative");
+    positive("batch", s.batch);
+    if (s.batch != 1 && s.type != "fc") throw UserError("layer " + s.name + ": batch is for fc (a batched matmul)");
+    for (const auto &[key, v] : {std::pair<const char *, int64_t>{"pad", s.pad}, {"pad_bottom", s.pad_y1()},
+                                 {"pad_left", s.pad_x0()}, {"pad_right", s.pad_x1()}})
+        if (v < 0) throw UserError("layer " + s.name + ": " + key + " must not be negative");
+    if (s.type == "fc" && (s.H != 1 || s.W != 1 || s.R != 1 || s.S != 1 || s.groups != 1 ||
+                           !s.plain_geometry() || s.pad != 0))
+        throw UserError("layer " + s.name + ": fc takes only N, C and K (H=W=R=S=1, groups=1, "
+                        "no stride, pad or dilation)");
     ir::check_layer_limits(s);
-    if (s.type == "fc" && (s.H != 1 || s.W != 1 || s.R != 1 || s.S != 1 || s.groups != 1))
-        throw UserError("layer " + s.name + ": fc takes only N, C and K (H=W=R=S=1, groups=1)");
-    if (s.groups != 1 && !(s.groups == s.C && s.K == s.C))
+    if (s.C % s.groups != 0 || s.K % s.groups != 0)
         throw UserError("layer " + s.name + ": groups=" + std::to_string(s.groups) +
-                        " is supported only as 1 or as depthwise (groups = C = K)");
-    if (s.type == "dwconv" && s.groups != s.C)
-        throw UserError("layer " + s.name + ": dwconv needs groups = C");
+                        " must divide C=" + std::to_string(s.C) + " and K=" + std::to_string(s.K));
+    if (s.type == "dwconv" && !(s.groups == s.C && s.K == s.C))
+        throw UserError("layer " + s.name + ": dwconv needs groups = C = K (write a grouped "
+                        "conv as conv:...,groups=G)");
     if (s.out_h() < 1 || s.out_w() < 1)
         throw UserError("layer " + s.name + ": the kernel is larger than the padded input");
-    if (s.requant_shift > 30 || s.requant_shift < -1)
+    if (s.multiplier == 0 && (s.requant_shift > 30 || s.requant_shift < -1))
         throw UserError("layer " + s.name + ": requantize shift must be 0..30");
+    for (const auto &[key, v] : {std::pair<const char *, int64_t>{"x_uint8", s.x_uint8},
+                                 {"w_uint8", s.w_uint8}, {"y_uint8", s.y_uint8}, {"round_even", s.round_even}})
+        if (v != 0 && v != 1) throw UserError("layer " + s.name + ": " + key + " must be 0 or 1");
+    for (const auto &[key, v, is_u8] :
+         {std::tuple<const char *, int64_t, int64_t>{"x_zero_point", s.x_zero_point, s.x_uint8},
+          {"w_zero_point", s.w_zero_point, s.w_uint8}, {"y_zero_point", s.y_zero_point, s.y_uint8}})
+        if (v < (is_u8 ? 0 : -128) || v > (is_u8 ? 255 : 127))
+            throw UserError("layer " + s.name + ": " + key + "=" + std::to_string(v) + " is outside " +
+                            (is_u8 ? "uint8 (0..255)" : "int8 (-128..127)"));
+    if (s.multiplier < 0 || s.multiplier > 0x7fffffff)
+        throw UserError("layer " + s.name + ": multiplier must be 1..2^31-1 (0: shift only)");
+    if (s.multiplier == 0 && (s.y_zero_point || s.y_uint8 || s.round_even))
+        throw UserError("layer " + s.name + ": y_zero_point, y_uint8 and round_even need a "
+                        "requantization multiplier (multiplier=M,shift=S)");
+    if (s.multiplier != 0 && (s.requant_shift < 0 || s.requant_shift > 62))
+        throw UserError("layer " + s.name + ": a multiplier needs shift=0..62");
 }
 
-int input_dims(const ir::LayerSpec &s) { return is_fc(s) ? 2 : 4; }
-int output_dims(const ir::LayerSpec &s) { return is_fc(s) ? 2 : 4; }
+int input_dims(const ir::LayerSpec &s) { return int(input_shape(s).size()); }
+int output_dims(const ir::LayerSpec &s) { return int(output_shape(s).size()); }
 
 std::vector<int> input_shape(const ir::LayerSpec &s) {
-    if (is_fc(s)) return {int(s.C), int(s.N)};
+    if (is_fc(s)) return s.batch > 1 ? std::vector<int>{int(s.C), int(s.N), int(s.batch)} : std::vector<int>{int(s.C), int(s.N)};
     return {int(s.W), int(s.H), int(s.C), int(s.N)};
 }
 
 std::vector<int> weight_shape(const ir::LayerSpec &s) {
-    if (is_fc(s)) return {int(s.C), int(s.K)};
+    if (is_fc(s)) return s.batch > 1 ? std::vector<int>{int(s.C), int(s.K), int(s.batch)} : std::vector<int>{int(s.C), int(s.K)};
     return {int(s.S), int(s.R), int(s.C / s.groups), int(s.K)};
 }
 
 std::vector<int> output_shape(const ir::LayerSpec &s) {
-    if (is_fc(s)) return {int(s.K), int(s.N)};
+    if (is_fc(s)) return s.batch > 1 ? std::vector<int>{int(s.K), int(s.N), int(s.batch)} : std::vector<int>{int(s.K), int(s.N)};
+    // A grouped conv's channel is (k within the group, group): the same memory as (K) channels.
+    if (s.grouped())
+        return {int(s.out_w()), int(s.out_h()), int(s.K / s.groups), int(s.groups), int(s.N)};
     return {int(s.out_w()), int(s.out_h()), int(s.K), int(s.N)};
 }
 
@@ -87,45 +146,80 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
     std::vector<Internal::ReductionVariable> rvars;
     Var &x = f.x, &y = f.y, &k = f.k, &n = f.n;
     Func &output = f.output;
+    auto x_operand = [&](const Expr &e) { return operand(e, spec.x_zero_point); };
+    auto w_operand = [&](const Expr &e) { return operand(e, spec.w_zero_point); };
+    auto x_element = [&](const Expr &e) { return element(e, spec.x_uint8); };
+    auto w_element = [&](const Expr &e) { return element(e, spec.w_uint8); };
     if (is_fc(spec)) {
         Var ic("c");
-        f.ifmap(ic, n) = input(ic, n);
-        f.filter(ic, k) = weights(ic, k);
         rvars = {{"c", 0, int(spec.C)}};
         RDom rd{Internal::ReductionDomain(rvars)};
         f.c = rd[0];
+        if (spec.batch > 1) {  // one matrix product per batch b, each with its own weights
+            Var &b = f.b;
+            f.ifmap(ic, n, b) = x_element(input(ic, n, b));
+            f.filter(ic, k, b) = w_element(weights(ic, k, b));
+            f.acc(k, n, b) = 0;
+            f.acc(k, n, b) += x_operand(f.ifmap(f.c, n, b)) * w_operand(f.filter(f.c, k, b));
+            output(k, n, b) = post_op(spec, f.acc(k, n, b), bias(k));
+            output.bound(k, 0, int(spec.K)).bound(n, 0, int(spec.N)).bound(b, 0, int(spec.batch));
+            return;
+        }
+        f.ifmap(ic, n) = x_element(input(ic, n));
+        f.filter(ic, k) = w_element(weights(ic, k));
         f.acc(k, n) = 0;
-        f.acc(k, n) += cast<int32_t>(f.ifmap(f.c, n)) * cast<int32_t>(f.filter(f.c, k));
+        f.acc(k, n) += x_operand(f.ifmap(f.c, n)) * w_operand(f.filter(f.c, k));
         output(k, n) = post_op(spec, f.acc(k, n), bias(k));
         output.bound(k, 0, int(spec.K)).bound(n, 0, int(spec.N));
         return;
     }
-    Func clamped = BoundaryConditions::constant_exterior(input, cast<int8_t>(0),
-                                                         full_region(input_shape(spec)));
+    // Padding is the input's zero point (a real zero), as the byte the buffer holds.
+    Func clamped = BoundaryConditions::constant_exterior(
+        input, cast<int8_t>(Expr(int(int8_t(uint8_t(spec.x_zero_point))))), full_region(input_shape(spec)));
     Var ix("x"), iy("y"), ic("c"), in("n");
-    f.ifmap(ix, iy, ic, in) = clamped(ix, iy, ic, in);
-    const int st = int(spec.stride), p = int(spec.pad);
-    if (is_depthwise(spec)) {
+    f.ifmap(ix, iy, ic, in) = x_element(clamped(ix, iy, ic, in));
+    // Input coordinates of output (x, y) and window tap (s, r): stride, dilation and the leading
+    // pad of each axis (the trailing pad only sets the output extent).
+    const int sy = int(spec.stride_y()), sx = int(spec.stride_x()), dy = int(spec.dilation_y()),
+              dx = int(spec.dilation_x()), py = int(spec.pad_y0()), px = int(spec.pad_x0());
+    auto in_x = [&]() { return x * sx + f.s * dx - px; };
+    auto in_y = [&]() { return y * sy + f.r * dy - py; };
+    Var fs("s"), fr("r"), fc("c");
+    if (spec.depthwise()) {
         rvars = {{"s", 0, int(spec.S)}, {"r", 0, int(spec.R)}};
         RDom rd{Internal::ReductionDomain(rvars)};
         f.s = rd[0];
         f.r = rd[1];
-        Var fs("s"), fr("r");
-        f.filter(fs, fr, k) = weights(fs, fr, 0, k);
+        f.filter(fs, fr, k) = w_element(weights(fs, fr, 0, k));
         f.acc(x, y, k, n) = 0;
-        f.acc(x, y, k, n) += cast<int32_t>(f.ifmap(x * st + f.s - p, y * st + f.r - p, k, n)) *
-                             cast<int32_t>(f.filter(f.s, f.r, k));
+        f.acc(x, y, k, n) += x_operand(f.ifmap(in_x(), in_y(), k, n)) *
+                             w_operand(f.filter(f.s, f.r, k));
     } else {
-        rvars = {{"s", 0, int(spec.S)}, {"r", 0, int(spec.R)}, {"c", 0, int(spec.C)}};
+        const int cg = int(spec.C / spec.groups), kg = int(spec.K / spec.groups);
+        rvars = {{"s", 0, int(spec.S)}, {"r", 0, int(spec.R)}, {"c", 0, cg}};
         RDom rd{Internal::ReductionDomain(rvars)};
         f.s = rd[0];
         f.r = rd[1];
         f.c = rd[2];
-        Var fs("s"), fr("r"), fc("c");
-        f.filter(fs, fr, fc, k) = weights(fs, fr, fc, k);
+        f.filter(fs, fr, fc, k) = w_element(weights(fs, fr, fc, k));
+        if (spec.grouped()) {
+            // Group g's outputs k (of K/groups) read its inputs c (of C/groups): every index stays
+            // an affine function of the loop variables.
+            Var &g = f.g;
+            f.acc(x, y, k, g, n) = 0;
+            f.acc(x, y, k, g, n) += x_operand(f.ifmap(in_x(), in_y(), g * cg + f.c, n)) *
+                                    w_operand(f.filter(f.s, f.r, f.c, g * kg + k));
+            output(x, y, k, g, n) = post_op(spec, f.acc(x, y, k, g, n), bias(g * kg + k));
+            output.bound(x, 0, int(spec.out_w()))
+                .bound(y, 0, int(spec.out_h()))
+                .bound(k, 0, kg)
+                .bound(g, 0, int(spec.groups))
+                .bound(n, 0, int(spec.N));
+            return;
+        }
         f.acc(x, y, k, n) = 0;
-        f.acc(x, y, k, n) += cast<int32_t>(f.ifmap(x * st + f.s - p, y * st + f.r - p, f.c, n)) *
-                             cast<int32_t>(f.filter(f.s, f.r, f.c, k));
+        f.acc(x, y, k, n) += x_operand(f.ifmap(in_x(), in_y(), f.c, n)) *
+                             w_operand(f.filter(f.s, f.r, f.c, k));
     }
     output(x, y, k, n) = post_op(spec, f.acc(x, y, k, n), bias(k));
     output.bound(x, 0, int(spec.out_w()))

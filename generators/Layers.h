@@ -8,21 +8,24 @@
 
 namespace tessera::gen {
 
-// Names a schedule can use. Conv: output(x, y, k, n) from acc(x, y, k, n) += ifmap(x*stride + s -
-// pad, y*stride + r - pad, c, n) * filter(s, r, c, k); depthwise drops c (ifmap's channel is k);
-// fc: acc(k, n) += ifmap(c, n) * filter(c, k).
+// Names a schedule can use. Conv: output(x, y, k, n) from acc(x, y, k, n) += ifmap(x*stride_x +
+// s*dilation_x - pad_left, y*stride_y + r*dilation_y - pad_top, c, n) * filter(s, r, c, k);
+// depthwise (groups = C = K) drops c (ifmap's channel is k); a grouped conv (any other groups > 1)
+// adds the group g: acc(x, y, k, g, n) += ifmap(.., g*C/groups + c, n) * filter(s, r, c,
+// g*K/groups + k) with k < K/groups, c < C/groups; fc: acc(k, n) += ifmap(c, n) * filter(c, k),
+// a batched fc (batch > 1) acc(k, n, b) += ifmap(c, n, b) * filter(c, k, b).
 struct LayerFuncs {
     Halide::Func ifmap{"ifmap"};    // the input, zero outside its bounds (padding)
     Halide::Func filter{"filter"};  // the weights
     Halide::Func acc{"acc"};        // int32 accumulation: the multiply-accumulate stage
     Halide::Func output;            // post-op (bias, ReLU, requantize) into int8
-    Halide::Var x{"x"}, y{"y"}, k{"k"}, n{"n"};
+    Halide::Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, g{"g"}, b{"b"};
     Halide::RVar c{"c"}, r{"r"}, s{"s"};
 };
 
 // Dimension order of the tensors as Halide buffers (innermost first).
-// conv input (x, y, c, n), weights (s, r, c, k) (c extent 1 for depthwise), bias (k),
-// output (x, y, k, n); fc input (c, n), weights (c, k), bias (k), output (k, n).
+// conv input (x, y, c, n), weights (s, r, c, k) (c extent C/groups), bias (k),
+// output (x, y, k, n), for a grouped conv (x, y, k, g, n) (the same memory); fc input (c, n), weights (c, k), bias (k), output (k, n).
 int input_dims(const ir::LayerSpec &);
 int output_dims(const ir::LayerSpec &);
 

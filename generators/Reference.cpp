@@ -21,7 +21,7 @@ LayerTensors random_tensors(const ir::LayerSpec &spec, uint64_t seed) {
 }
 
 Runtime::Buffer<int8_t> run_reference(const ir::LayerSpec &spec, const LayerTensors &t) {
-    ImageParam input(Int(8), input_dims(spec), "input"), weights(Int(8), 4 - 2 * (spec.type == "fc"), "weights"),
+    ImageParam input(Int(8), input_dims(spec), "input"), weights(Int(8), int(weight_shape(spec).size()), "weights"),
         bias(Int(32), 1, "bias");
     LayerFuncs f;
     f.output = Func("output");

@@ -70,9 +70,41 @@ std::vector<int64_t> image_shape(const Call *operand) {
     return shape;
 }
 
+// The bias read of the post-op: a one-dimensional int32 image (or its wrapper Func) read by the
+// output's definition.
+class FindBias : public IRVisitor {
+public:
+    const Call *bias = nullptr;
+
+private:
+    using IRVisitor::visit;
+    void visit(const Call *c) override {
+        // The image itself, or the Func a generator Input or ImageParam wraps it in.
+        if (!bias && (c->call_type == Call::Image || c->call_type == Call::Halide) &&
+            c->args.size() == 1 && c->type == Int(32))
+            bias = c;
+        IRVisitor::visit(c);
+    }
+};
+
 }  // namespace
 
-bool match_mac(const Expr &update, const std::string &acc_name, Expr &a, Expr &b) {
+namespace {
+
+// A MAC operand with its casts and a constant zero point's subtraction peeled off.
+Expr peel_operand(Expr e, int64_t &zero_point) {
+    zero_point = 0;
+    e = strip_casts(e);
+    if (const auto *sub = e.as<Sub>())
+        if (const int64_t *z = as_const_int(sub->b)) zero_point = *z, e = strip_casts(sub->a);
+    if (const auto *add = e.as<Add>())
+        if (const int64_t *z = as_const_int(add->b)) zero_point = -*z, e = strip_casts(add->a);
+    return e;
+}
+
+}  // namespace
+
+bool match_mac(const Expr &update, const std::string &acc_name, Expr &a, Expr &b, int64_t *zero_points) {
     const auto *add = update.as<Add>();
     if (!add) return false;
     for (int side = 0; side < 2; ++side) {
@@ -80,8 +112,10 @@ bool match_mac(const Expr &update, const std::string &acc_name, Expr &a, Expr &b
         const auto *self_call = self.as<Call>();
         const auto *mul = strip_casts(term).as<Mul>();
         if (!self_call || self_call->name != acc_name || !mul) continue;
-        a = strip_casts(mul->a);
-        b = strip_casts(mul->b);
+        int64_t za = 0, zb = 0;
+        a = peel_operand(mul->a, za);
+        b = peel_operand(mul->b, zb);
+        if (zero_points) zero_points[0] = za, zero_points[1] = zb;
         return a.as<Call>() && b.as<Call>();
     }
     return false;
@@ -95,8 +129,12 @@ MacStage find_mac_stage(const Function &output) {
         if (f.updates().size() != 1 || f.updates()[0].values().size() != 1) continue;
         MacStage m;
         m.acc = f;
-        if (match_mac(f.updates()[0].values()[0], f.name(), m.input_call, m.weight_call))
+        int64_t zero_points[2];
+        if (match_mac(f.updates()[0].values()[0], f.name(), m.input_call, m.weight_call, zero_points)) {
+            m.input_zero_point = zero_points[0];
+            m.weight_zero_point = zero_points[1];
             found.push_back(m);
+        }
     }
     if (found.size() != 1)
         throw UserError(found.empty()
@@ -148,6 +186,7 @@ ir::Problem extract_problem(const Func &output, const ir::LayerSpec &layer) {
         t.name = name;
         t.role = role;
         t.elem_bits = call->type.bits();
+        t.is_unsigned = call->type.is_uint();
         for (size_t i = 0; i < call->args.size(); ++i) {
             auto terms = linear_terms(call->args[i]);
             bool only_dims = terms.has_value();
@@ -172,7 +211,9 @@ ir::Problem extract_problem(const Func &output, const ir::LayerSpec &layer) {
         return t;
     };
     p.tensors.push_back(tensor(mac.input_call, "I", ir::TensorRole::Input));
+    p.tensors.back().zero_point = mac.input_zero_point;
     p.tensors.push_back(tensor(mac.weight_call, "W", ir::TensorRole::Weight));
+    p.tensors.back().zero_point = mac.weight_zero_point;
     ir::Tensor out;
     out.name = "O";
     out.role = ir::TensorRole::Output;
@@ -184,9 +225,27 @@ ir::Problem extract_problem(const Func &output, const ir::LayerSpec &layer) {
     p.tensors.push_back(out);
 
     p.post.bias = layer.bias;
+    // The bias word of an output element as the definition reads it (bias(k), or bias(g*K/G + k)).
+    FindBias bias;
+    for (const Expr &v : output.function().values()) v.accept(&bias);
+    if (bias.bias) {
+        const auto terms = linear_terms(bias.bias->args[0]);
+        bool affine = terms.has_value();
+        if (terms)
+            for (const auto &[v, c] : *terms) affine &= v.empty() || dim_names.count(v);
+        if (!affine)
+            throw UserError("non-affine access: the bias index " + text(bias.bias->args[0]) +
+                            " is not an affine function of the output's variables");
+        p.post.bias_index = to_affine(*terms);
+    }
     p.post.relu = layer.relu;
     p.post.shift = layer.effective_shift();
     p.post.out_bits = output.output_types()[0].bits();
+    // Requantization by a fixed-point multiplier (quantized layers; 0: the shift alone).
+    p.post.multiplier = layer.multiplier;
+    p.post.round_even = layer.round_even != 0;
+    p.post.out_zero_point = layer.y_zero_point;
+    p.post.out_unsigned = layer.y_uint8 != 0;
     return p;
 }
 

@@ -12,6 +12,7 @@ namespace tessera {
 struct MacStage {
     Halide::Internal::Function acc;
     Halide::Expr input_call, weight_call;  // the Calls A(...) and B(...) of the update
+    int64_t input_zero_point = 0, weight_zero_point = 0;  // of (A(...) - za) * (B(...) - zb)
 };
 
 // Finds the multiply-accumulate stage among the Functions `output` calls; UserError if none.
@@ -21,7 +22,9 @@ MacStage find_mac_stage(const Halide::Internal::Function &output);
 ir::Problem extract_problem(const Halide::Func &output, const ir::LayerSpec &layer);
 
 // Splits `update` = acc(...) + A(...) * B(...) into its two operand Calls; false if not of that form.
+// An operand may subtract a constant zero point, (A(...) - za) * (B(...) - zb) (quantized layers);
+// `zero_points`, if given, receives za and zb.
 bool match_mac(const Halide::Expr &update, const std::string &acc_name, Halide::Expr &a,
-               Halide::Expr &b);
+               Halide::Expr &b, int64_t *zero_points = nullptr);
 
 }  // namespace tessera

@@ -78,11 +78,19 @@ std::map<std::string, std::string> generator_params(const ir::LayerSpec &l) {
                                             {"relu", l.relu ? "true" : "false"},
                                             {"shift", std::to_string(l.requant_shift)},
                                             {"schedule", "none"}};
+    if (l.quantized() || l.y_zero_point || l.y_uint8 || l.round_even)
+        for (const char *key : {"x_uint8", "w_uint8", "y_uint8", "x_zero_point", "w_zero_point",
+                                "y_zero_point", "multiplier", "round_even"})
+            p[key] = std::to_string(*ir::LayerSpec(l).quant_field(key));
+    if (l.type == "fc" && l.batch != 1) p["batch"] = std::to_string(l.batch);
     if (l.type != "fc") {
         for (const auto &[k, v] : std::map<std::string, int64_t>{{"H", l.H}, {"W", l.W}, {"R", l.R},
                                                                   {"S", l.S}, {"stride", l.stride},
                                                                   {"pad", l.pad}, {"groups", l.groups}})
             p[k] = std::to_string(v);
+        if (!l.plain_geometry())
+            for (const char *key : {"stride_w", "pad_bottom", "pad_left", "pad_right", "dilation", "dilation_w"})
+                p[key] = std::to_string(*ir::LayerSpec(l).shape_field(key));
     }
     return p;
 }

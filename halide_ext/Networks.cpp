@@ -50,6 +50,13 @@ std::string network_path(const std::string &name_or_path) {
     return name_or_path;
 }
 
+// An fc row has no window: the CSV's geometry cells are ignored.
+ir::LayerSpec fc_geometry(ir::LayerSpec l) {
+    l.H = l.W = l.R = l.S = 1, l.pad = 0, l.stride = 1, l.stride_w = -1, l.dilation = 1,
+    l.dilation_w = -1, l.pad_bottom = l.pad_left = l.pad_right = -1;
+    return l;
+}
+
 }  // namespace
 
 std::vector<std::string> bundled_networks() { return {std::begin(kNetworks), std::end(kNetworks)}; }
@@ -75,6 +82,15 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
                  c_c = column("C"), c_k = column("K"), c_h = column("H_in"), c_w = column("W_in"),
                  c_r = column("R"), c_s = column("S"), c_stride = column("stride_h"),
                  c_pad = column("pad_h"), c_groups = column("groups"), c_macs = column("MACs");
+    // Columns that older CSVs may lack: horizontal stride and pad, asymmetric pads, dilation.
+    auto optional_column = [&](const char *name) -> size_t {
+        for (size_t i = 0; i < header.size(); ++i)
+            if (header[i] == name) return i;
+        return header.size();
+    };
+    const size_t c_stride_w = optional_column("stride_w"), c_pad_w = optional_column("pad_w"),
+                 c_pad_bottom = optional_column("pad_bottom"), c_pad_right = optional_column("pad_right"),
+                 c_dil_h = optional_column("dilation_h"), c_dil_w = optional_column("dilation_w");
     std::vector<ir::LayerSpec> layers;
     int row = 1;
     while (std::getline(in, line)) {
@@ -99,6 +115,13 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
         l.stride = to_int(cells[c_stride], where + " stride_h", 1);
         l.pad = to_int(cells[c_pad], where + " pad_h", 0);
         l.groups = to_int(cells[c_groups], where + " groups", 1);
+        auto cell = [&](size_t c) { return c < header.size() ? cells[c] : std::string(); };
+        l.stride_w = to_int(cell(c_stride_w), where + " stride_w", -1);
+        l.pad_left = to_int(cell(c_pad_w), where + " pad_w", -1);
+        l.pad_bottom = to_int(cell(c_pad_bottom), where + " pad_bottom", -1);
+        l.pad_right = to_int(cell(c_pad_right), where + " pad_right", l.pad_left);
+        l.dilation = to_int(cell(c_dil_h), where + " dilation_h", 1);
+        l.dilation_w = to_int(cell(c_dil_w), where + " dilation_w", -1);
         if (l.type == "fc" && (l.H != 1 || l.W != 1 || l.R != 1 || l.S != 1 || l.pad != 0))
             throw UserError(where + ": an fc layer has H_in = W_in = R = S = 1 and pad_h = 0 (or empty)");
         // Out-of-range sizes are errors of the file; other invalid shapes are reported when the
@@ -112,6 +135,7 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
                 throw UserError(where + ": " + e.what());
             }
         }
+        if (l.type == "fc") l = fc_geometry(l);
         const int64_t macs = to_int(cells[c_macs], where + " MACs", 0);
         if (macs && positive && l.out_h() > 0 && l.out_w() > 0 && macs != l.macs())
             throw UserError(where + ": MACs column says " + std::to_string(macs) +
@@ -143,7 +167,11 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
         throw UserError("malformed layer spec '" + spec + "': type must be conv, dwconv or fc");
     l.name = spec;
     const bool fc = l.type == "fc";
-    const std::string keys = fc ? "N C K bias relu shift" : "N C K H W R S stride pad groups bias relu shift";
+    const std::string quant_keys =
+        " x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point y_zero_point multiplier round_even";
+    const std::string keys = (fc ? "N C K batch bias relu shift"
+                                 : "N C K H W R S stride stride_w pad pad_bottom pad_left pad_right "
+                                   "dilation dilation_w groups bias relu shift") + quant_keys;
     // Every key that shapes the layer must be given: a default would silently run another layer.
     const std::vector<std::string> required = fc ? std::vector<std::string>{"C", "K"}
                                             : l.type == "dwconv" ? std::vector<std::string>{"C", "H", "W", "R", "S"}
@@ -157,8 +185,11 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
             throw UserError("malformed layer spec '" + spec + "': '" + item + "' is not KEY=VALUE");
         const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
         int64_t *field = l.shape_field(key);
+        const bool quant = !field && l.quant_field(key);
+        if (quant) field = l.quant_field(key);
         const bool flag = key == "bias" || key == "relu";
-        if ((!field && !flag && key != "shift") || (fc && field && key != "N" && key != "C" && key != "K"))
+        const bool fc_shape = key == "N" || key == "C" || key == "K" || key == "batch";
+        if ((!field && !flag && key != "shift") || (fc && field && !quant && !fc_shape))
             throw UserError("malformed layer spec '" + spec + "': unknown key '" + key + "' for " + l.type +
                             " (keys: " + keys + ")");
         if (!given.insert(key).second)
@@ -174,10 +205,11 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
             throw UserError("malformed layer spec '" + spec + "': key '" + key + "' has no value");
         const int64_t v = to_int(value, "layer spec key " + key, 0);
         if (key == "shift") {
-            // Without the key the shift is chosen from the reduction size; given, it is used as is.
-            if (v < 0 || v > 30)
+            // Without the key the shift is chosen from the reduction size; given, it is used as is
+            // (0..30, or up to 62 with a fixed-point multiplier: checked with the layer).
+            if (v < 0 || v > 62)
                 throw UserError("malformed layer spec '" + spec + "': shift=" + value +
-                                " must be 0..30 (leave it out for the automatic shift)");
+                                " must be 0..30 (0..62 with multiplier=; leave it out for the automatic shift)");
             l.requant_shift = int(v);
         } else {
             *field = v;
@@ -193,6 +225,7 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
         if (!given.count("groups")) l.groups = l.C;
         if (!given.count("K")) l.K = l.C;
     }
+    if (l.type == "fc") l = fc_geometry(l);
     return l;
 }
 

@@ -15,23 +15,27 @@ namespace {
 // Interstellar's dim letters -> the layer's Halide variable names.
 std::string dim_of_letter(const std::string &letter) {
     static const std::map<std::string, std::string> m = {
-        {"N", "n"}, {"K", "k"}, {"C", "c"}, {"Y", "y"}, {"X", "x"}, {"FY", "r"}, {"FX", "s"}};
+        {"N", "n"}, {"B", "b"}, {"G", "g"}, {"K", "k"}, {"C", "c"}, {"Y", "y"}, {"X", "x"}, {"FY", "r"}, {"FX", "s"}};
     auto it = m.find(letter);
     if (it == m.end())
-        throw UserError("unknown dimension '" + letter + "' in --spatial (use N, K, C, Y, X, FY, FX)");
+        throw UserError("unknown dimension '" + letter + "' in --spatial (use N, B, G, K, C, Y, X, FY, FX)");
     return it->second;
 }
 
 std::vector<std::string> layer_dims(const ir::LayerSpec &l) {
-    if (l.type == "fc") return {"n", "k", "c"};
-    if (l.type == "dwconv") return {"n", "k", "y", "x", "r", "s"};
+    if (l.type == "fc") return l.batch > 1 ? std::vector<std::string>{"b", "n", "k", "c"}
+                                           : std::vector<std::string>{"n", "k", "c"};
+    if (l.depthwise()) return {"n", "k", "y", "x", "r", "s"};
+    if (l.grouped()) return {"n", "g", "k", "c", "y", "x", "r", "s"};  // g: the group
     return {"n", "k", "c", "y", "x", "r", "s"};
 }
 
 int64_t extent_of(const ir::LayerSpec &l, const std::string &d) {
     if (d == "n") return l.N;
-    if (d == "k") return l.K;
-    if (d == "c") return l.C / l.groups;
+    if (d == "g") return l.grouped() ? l.groups : 1;
+    if (d == "b") return l.batch;
+    if (d == "k") return l.grouped() ? l.K / l.groups : l.K;
+    if (d == "c") return l.depthwise() ? 1 : l.C / l.groups;
     if (d == "y") return l.out_h();
     if (d == "x") return l.out_w();
     if (d == "r") return l.R;
@@ -44,7 +48,7 @@ struct Dataflow {
 };
 
 Dataflow dataflow_for(const ir::LayerSpec &l, const std::string &name) {
-    const bool fc = l.type == "fc", dw = l.type == "dwconv";
+    const bool fc = l.type == "fc", dw = l.depthwise();
     // Output stationary: reductions innermost. Weight stationary: the dims W does not depend on
     // innermost. Input stationary: k innermost (for depthwise every dim moves the input, so the
     // input-stationary preset keeps the filter taps innermost: the closest to it). Row
@@ -133,7 +137,7 @@ std::vector<int64_t> tile_candidates(int64_t extent, int64_t lanes) {
 Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int64_t> &lanes,
                          int64_t glb) {
     auto lanes_of = [&](const std::string &d) { return lanes.count(d) ? lanes.at(d) : int64_t(1); };
-    const bool fc = l.type == "fc", dw = l.type == "dwconv";
+    const bool fc = l.type == "fc", dw = l.depthwise();
     const std::vector<std::string> tiled = fc ? std::vector<std::string>{"n", "k", "c"}
                                          : dw ? std::vector<std::string>{"k", "y", "x"}
                                               : std::vector<std::string>{"k", "y", "x", "c"};
@@ -149,7 +153,8 @@ Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int
         auto T = [&](const char *d) { return t.count(d) ? t[d] : extent_of(l, d); };
         const int64_t tc = dw ? T("k") : T("c");
         const int64_t in_box = fc ? tc * T("n")
-                                  : ((T("x") - 1) * l.stride + l.S) * ((T("y") - 1) * l.stride + l.R) * tc;
+                                  : ((T("x") - 1) * l.stride_x() + (l.S - 1) * l.dilation_x() + 1) *
+                                        ((T("y") - 1) * l.stride_y() + (l.R - 1) * l.dilation_y() + 1) * tc;
         const int64_t w_box = fc ? tc * T("k") : l.S * l.R * (dw ? T("k") : tc * T("k"));
         const int64_t o_box = (fc ? T("n") : T("x") * T("y")) * T("k");
         const int64_t bytes = in_box + w_box + 4 * o_box;
@@ -158,7 +163,8 @@ Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int
                 return (extent_of(l, d) + T(d) - 1) / T(d);
             };
             const double out_tiles =
-                fc ? double(tiles("n") * tiles("k")) : double(tiles("k") * tiles("y") * tiles("x") * l.N);
+                fc ? double(tiles("n") * tiles("k") * l.batch)
+                   : double(tiles("k") * tiles("y") * tiles("x") * l.N * extent_of(l, "g"));
             const double c_tiles = dw ? 1.0 : double(tiles("c"));
             const double cost = out_tiles * c_tiles * double(in_box + w_box);
             if (best_cost < 0 || cost < best_cost) best_cost = cost, best.tile = t;
@@ -184,7 +190,7 @@ std::string join(const std::vector<std::string> &v) {
 
 std::vector<std::string> spatial_mappings(const ir::LayerSpec &l) {
     static const std::map<std::string, std::string> letter = {
-        {"n", "N"}, {"k", "K"}, {"c", "C"}, {"y", "Y"}, {"x", "X"}, {"r", "FY"}, {"s", "FX"}};
+        {"n", "N"}, {"b", "B"}, {"g", "G"}, {"k", "K"}, {"c", "C"}, {"y", "Y"}, {"x", "X"}, {"r", "FY"}, {"s", "FX"}};
     std::vector<std::string> out;
     const auto dims = layer_dims(l);
     for (const auto &row : dims)
@@ -218,8 +224,10 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     const int64_t glb = req.buffer_bytes > 0 ? req.buffer_bytes : arch.level("GLB")->size_bytes;
     const Blocking b = choose_blocking(l, lanes, glb);
     const bool fc = l.type == "fc";
-    const std::vector<std::string> out_dims = fc ? std::vector<std::string>{"n", "k"}
-                                                 : std::vector<std::string>{"n", "k", "y", "x"};
+    const std::vector<std::string> out_dims = fc          ? l.batch > 1 ? std::vector<std::string>{"b", "n", "k"}
+                                                                          : std::vector<std::string>{"n", "k"}
+                                            : l.grouped() ? std::vector<std::string>{"n", "g", "k", "y", "x"}
+                                                          : std::vector<std::string>{"n", "k", "y", "x"};
     auto is_reduction = [](const std::string &d) { return d == "c" || d == "r" || d == "s"; };
 
     std::ostringstream s;
@@ -234,7 +242,9 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     std::vector<std::string> decl, tile_loops, in_tile;
     std::ostringstream splits;
     for (const auto &d : out_dims) {
-        if (b.tile.count(d) && b.tile.at(d) < extent_of(l, d)) {
+        if (d == "g" || d == "b") {  // one group (batch) per output tile: it reads only its inputs
+            tile_loops.push_back(d);
+        } else if (b.tile.count(d) && b.tile.at(d) < extent_of(l, d)) {
             decl.push_back(d + "o(\"" + d + "o\")");
             decl.push_back(d + "i(\"" + d + "i\")");
             splits << ".split(" << d << ", " << d << "o, " << d << "i, " << b.tile.at(d) << ")";
@@ -245,8 +255,8 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
         }
     }
     const std::string tile_level = tile_loops.empty() ? "" : "output, " + tile_loops.back();
-    if (!decl.empty()) {
-        s << "Var " << join(decl) << ";\n";
+    if (!tile_loops.empty()) {
+        if (!decl.empty()) s << "Var " << join(decl) << ";\n";
         std::vector<std::string> reorder(in_tile.rbegin(), in_tile.rend());
         reorder.insert(reorder.end(), tile_loops.rbegin(), tile_loops.rend());
         s << "output" << splits.str() << ".reorder(" << join(reorder) << ");\n";
@@ -256,7 +266,7 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     }
 
     // 2. Inside a tile: block the reduction over c, split the spatial dims into lanes.
-    const bool dw = l.type == "dwconv";
+    const bool dw = l.depthwise();
     const bool block_c = !dw && b.tile.count("c") && b.tile.at("c") < extent_of(l, "c");
     std::vector<std::string> rdecl, vdecl;
     std::ostringstream usplits;

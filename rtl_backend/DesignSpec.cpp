@@ -68,11 +68,7 @@ int64_t largest_extent(const ir::AcceleratorIR &ir) {
     return largest;
 }
 
-int64_t output_channels(const ir::AcceleratorIR &ir) {
-    for (const auto &d : ir.problem.dims)
-        if (d.name == "k") return d.extent;
-    return 1;
-}
+int64_t output_channels(const ir::AcceleratorIR &ir) { return ir.problem.bias_words(); }
 
 }  // namespace
 
@@ -180,9 +176,12 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     const ir::Tensor &in = ir.problem.tensor(ir::TensorRole::Input);
     const ir::Tensor &wt = ir.problem.tensor(ir::TensorRole::Weight);
     // The output's on-chip element is the accumulator; its DRAM element is the post-op's out_bits.
-    if (in.elem_bits != d.input_bits || wt.elem_bits != d.weight_bits ||
+    if (in.elem_bits != d.input_elem_bits || wt.elem_bits != d.weight_elem_bits ||
+        in.operand_bits() > d.input_bits || wt.operand_bits() > d.weight_bits ||
         ir.problem.acc_bits != d.acc_bits || ir.problem.post.out_bits != d.out_bits)
         return "element widths differ from the design's";
+    if (ir.problem.post.multiplier != 0 && !d.fixed_point_requant)
+        return "it requantizes by a multiplier, the design's post-op by a shift alone";
     return "";
 }
 
@@ -209,8 +208,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     d.weight = ports_of(*shape_from, ir::TensorRole::Weight);
     d.output = ports_of(*shape_from, ir::TensorRole::Output);
     const auto &first = layers.front().problem;
-    d.input_bits = first.tensor(ir::TensorRole::Input).elem_bits;
-    d.weight_bits = first.tensor(ir::TensorRole::Weight).elem_bits;
+    d.input_bits = d.input_elem_bits = first.tensor(ir::TensorRole::Input).elem_bits;
+    d.weight_bits = d.weight_elem_bits = first.tensor(ir::TensorRole::Weight).elem_bits;
     d.acc_bits = first.acc_bits;
     d.out_bits = first.post.out_bits;
     d.schedule = layers.front().mapping.schedule;
@@ -240,10 +239,14 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.cols = std::max(d.cols, nest.cols);
         d.loops = std::max(d.loops, int(nest.temporal.size()));
         d.dims = std::max(d.dims, int(l.problem.dims.size()));
+        for (const auto &t : l.problem.tensors) d.coords = std::max(d.coords, int(t.shape.size()));
         d.input_depth = std::max(d.input_depth, nest.access(ir::TensorRole::Input).buffer->words());
         d.weight_depth = std::max(d.weight_depth, nest.access(ir::TensorRole::Weight).buffer->words());
         d.output_depth = std::max(d.output_depth, nest.access(ir::TensorRole::Output).buffer->words());
         if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, output_channels(l));
+        d.input_bits = std::max(d.input_bits, l.problem.tensor(ir::TensorRole::Input).operand_bits());
+        d.weight_bits = std::max(d.weight_bits, l.problem.tensor(ir::TensorRole::Weight).operand_bits());
+        d.fixed_point_requant |= l.problem.post.multiplier != 0;
         max_dim = std::max(max_dim, largest_extent(l));
         d.layers.push_back(l.problem.layer.name);
     }

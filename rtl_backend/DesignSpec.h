@@ -41,6 +41,12 @@ struct DesignSpec {
     // the next tile (or drains the last one) in one bank while the array works on the other.
     bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;
     int input_bits = 8, weight_bits = 8, acc_bits = 32, out_bits = 8;
+    // Quantized layers: the DMA takes the zero point off each input / weight element as it fills
+    // the buffer (uint8 or int8 elements of *_elem_bits), so buffers and PEs hold operands one bit
+    // wider; and the post-op requantizes by a fixed-point multiplier (config registers).
+    int input_elem_bits = 8, weight_elem_bits = 8;
+    bool fixed_point_requant = false;
+    bool zero_points() const { return input_bits > input_elem_bits || weight_bits > weight_elem_bits; }
     int index_bits = 16;                   // loop indices, extents, strides, dim indices
     int dram_latency = 4;                  // the DRAM model's latency the DMA is sized for
     std::vector<std::string> layers;       // layers it was sized for (header comment)

@@ -132,11 +132,11 @@ module tessera_dma (
   input  logic [31:0] input_addr, weight_addr, output_addr, bias_addr,
   input  logic latch_output_tile,
 ${BANK_PORTS}  // post-op settings
-  input  logic [1:0] bias_coord,
+  input  logic [${CBAB}-1:0] bias_step,  // bias index = sum of coordinate * step
   input  logic bias_enable,
   input  logic relu_enable,
   input  logic [5:0] shift,
-  // buffer write port (fills) and drain read ports
+${QUANT_PORTS}  // buffer write port (fills) and drain read ports
   output logic input_write, weight_write, bias_write,
   output logic [${FB}-1:0] buffer_write_addr,
   output logic [31:0] buffer_write_data,
@@ -216,7 +216,7 @@ ${COORDS}  assign in_shape = ${IN_SHAPE_ALL};
                                    .push_data(mem_rsp_data), .pop(tag_pop && !head_is_padding),
                                    .head(data_head), .empty(data_empty));
   assign buffer_write_addr = tag_head[${FB}-1:0];
-  assign buffer_write_data = head_is_padding ? '0 : data_head;
+${FILL_DATA}
   assign input_write = tag_pop && job == 2'd0;
   assign weight_write = tag_pop && job == 2'd1;
   assign bias_write = tag_pop && job == 2'd3;
@@ -232,15 +232,9 @@ ${COORDS}  assign in_shape = ${IN_SHAPE_ALL};
   assign output_read = walking && draining && !stall && in_shape;
   assign output_read_addr = position[${OAB}-1:0];
   assign bias_read = output_read;
-  always_comb
-    case (bias_coord)
-      2'd0: bias_read_addr = coord_0[${BAB}-1:0];
-      2'd1: bias_read_addr = coord_1[${BAB}-1:0];
-      2'd2: bias_read_addr = coord_2[${BAB}-1:0];
-      default: bias_read_addr = coord_3[${BAB}-1:0];
-    endcase
+  assign bias_read_addr = ${BIAS_SUM};
   tessera_post_op post_op (.acc(output_read_data), .bias(bias_read_data), .bias_enable(bias_enable),
-                           .relu_enable(relu_enable), .shift(shift), .result(post_op_result));
+                           .relu_enable(relu_enable), .shift(shift),${POST_QUANT} .result(post_op_result));
 
   // ---- DRAM port ------------------------------------------------------------------------------
   assign mem_req_valid = fill_request || request_valid;
@@ -308,12 +302,48 @@ endmodule
                {"FB", std::to_string(dma_fill_bits(d))},
                {"OAB", std::to_string(output_addr_bits(d))},
                {"BAB", std::to_string(bias_addr_bits(d))},
+               {"CBAB", std::to_string(C * bias_addr_bits(d))},
                {"AB", std::to_string(d.acc_bits)},
                {"OB", std::to_string(d.out_bits)},
                {"OUTB", std::to_string(fifo_bits + 1)},
                {"SB", std::to_string(bits_for(d.dram_latency + 2))},
                {"SETTLE", lit(bits_for(d.dram_latency + 2), d.dram_latency + 1)},
                {"COORDS", coords.str()},
+               {"QUANT_PORTS", std::string(d.zero_points() ? "  input  logic input_unsigned, weight_unsigned,\n"
+                                                             "  input  logic signed [15:0] input_zero_point, weight_zero_point,\n" : "") +
+                                   (d.fixed_point_requant ? "  input  logic [31:0] multiplier,\n  input  logic round_even, out_unsigned,\n"
+                                                            "  input  logic signed [15:0] out_zero_point,\n" : "")},
+               {"POST_QUANT", d.fixed_point_requant ? "\n                           .multiplier(multiplier), .round_even(round_even), "
+                                                      ".out_zero_point(out_zero_point), .out_unsigned(out_unsigned),"
+                                                    : ""},
+               {"FILL_DATA", [&] {
+                    if (!d.zero_points()) return std::string("  assign buffer_write_data = head_is_padding ? '0 : data_head;");
+                    // Quantized operands: the element (uint8 or int8) minus its zero point; padding
+                    // stays 0, the zero point's own value after the subtraction.
+                    auto element = [&](const std::string &t, int bits) {
+                        const std::string b = std::to_string(bits), rest = std::to_string(32 - bits);
+                        return "(" + t + "_unsigned ? {" + rest + "'d0, data_head[" + b + "-1:0]} : {{" + rest +
+                               "{data_head[" + b + "-1]}}, data_head[" + b + "-1:0]}) - {{16{" + t +
+                               "_zero_point[15]}}, " + t + "_zero_point}";
+                    };
+                    return "  // Fills of quantized operands take the element's zero point off.\n"
+                           "  logic [31:0] fill_operand;\n"
+                           "  always_comb\n    case (job)\n"
+                           "      2'd0: fill_operand = " + element("input", d.input_elem_bits) + ";\n"
+                           "      2'd1: fill_operand = " + element("weight", d.weight_elem_bits) + ";\n"
+                           "      default: fill_operand = data_head;\n    endcase\n"
+                           "  assign buffer_write_data = head_is_padding ? '0 : fill_operand;";
+                }()},
+               {"BIAS_SUM", [&] {
+                    // The drained word's bias: one coordinate (k) with step 1, or for a grouped
+                    // conv k + (K/groups) * g; products are as wide as the bias table's address.
+                    const std::string bab = std::to_string(bias_addr_bits(d));
+                    std::string sum;
+                    for (int c = 0; c < C; ++c)
+                        sum += std::string(c ? "\n                        + " : "") + "coord_" + std::to_string(c) +
+                               "[" + bab + "-1:0] * bias_step[" + std::to_string(c * bias_addr_bits(d)) + " +: " + bab + "]";
+                    return sum;
+                }()},
                {"IN_SHAPE_ALL", in_shape_all},
                {"IN_SHAPE_DECL", in_shape_decl},
                {"STEPS", steps.str()},

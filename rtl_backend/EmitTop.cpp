@@ -191,8 +191,8 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
     .input_base(input_tile_base), .weight_base(weight_tile_base), .output_base(output_tile_base),
     .bias_base(cfg_bias_init_base), .input_addr(input_tile_addr), .weight_addr(weight_tile_addr),
     .output_addr(output_tile_addr), .bias_addr(cfg_bias_init_addr),
-    .latch_output_tile(output_tile_done),${DMA_BANKS} .bias_coord(cfg_bias_coord),
-    .bias_enable(cfg_bias_enable), .relu_enable(cfg_relu_enable), .shift(cfg_shift),
+    .latch_output_tile(output_tile_done),${DMA_BANKS} .bias_step(cfg_bias_step),
+    .bias_enable(cfg_bias_enable), .relu_enable(cfg_relu_enable), .shift(cfg_shift),${DMA_QUANT}
     .input_write(dma_input_write), .weight_write(dma_weight_write), .bias_write(dma_bias_write),
     .buffer_write_addr(dma_write_addr), .buffer_write_data(dma_write_data),
     .output_read(dma_output_read), .output_read_addr(dma_output_read_addr),
@@ -291,6 +291,10 @@ endmodule
 )",
               {{"GI", std::to_string(gi)},
                {"DMA_BANKS", dma_banks},
+               {"DMA_QUANT", std::string(d.zero_points() ? "\n    .input_unsigned(cfg_input_unsigned), .weight_unsigned(cfg_weight_unsigned),"
+                                                           "\n    .input_zero_point(cfg_input_zero_point), .weight_zero_point(cfg_weight_zero_point)," : "") +
+                                 (d.fixed_point_requant ? "\n    .multiplier(cfg_multiplier), .round_even(cfg_round_even), "
+                                                          ".out_unsigned(cfg_out_unsigned), .out_zero_point(cfg_out_zero_point)," : "")},
                {"ORA", std::to_string(lane_rows(d.output, d) * oab)},
                {"INPUT_COLS", d.input.depends_on_cols ? " .col_offset(input_col_offset)," : ""},
                {"WEIGHT_COLS", d.weight.depends_on_cols ? " .col_offset(weight_col_offset)," : ""},

@@ -17,12 +17,6 @@ int64_t DramTensor::words() const {
 
 namespace {
 
-int64_t channel_count(const ir::Problem &p) {
-    for (const auto &d : p.dims)
-        if (d.name == "k") return d.extent;
-    return 1;
-}
-
 int dim_slot(const ir::Problem &p, const std::string &name) {
     for (size_t i = 0; i < p.dims.size(); ++i)
         if (p.dims[i].name == name) return int(i);
@@ -72,7 +66,7 @@ DramLayout default_dram_layout(const ir::AcceleratorIR &ir) {
     const auto &p = ir.problem;
     l.input = {"I", 0, p.tensor(ir::TensorRole::Input).shape};
     l.weight = {"W", l.input.words(), p.tensor(ir::TensorRole::Weight).shape};
-    l.bias = {"B", l.weight.base + l.weight.words(), {p.post.bias ? channel_count(p) : 0}};
+    l.bias = {"B", l.weight.base + l.weight.words(), {p.bias_words()}};
     l.output = {"O", l.bias.base + l.bias.words(), p.tensor(ir::TensorRole::Output).shape};
     l.total_words = l.output.base + l.output.words();
     return l;
@@ -128,9 +122,26 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
     v.set("bias_enable", prob.post.bias ? 1 : 0);
     v.set("relu_enable", prob.post.relu ? 1 : 0);
     v.set("shift", prob.post.shift);
+    if (d.zero_points()) {
+        const ir::Tensor &in = prob.tensor(ir::TensorRole::Input), &wt = prob.tensor(ir::TensorRole::Weight);
+        v.set("input_unsigned", in.is_unsigned ? 1 : 0);
+        v.set("input_zero_point", in.zero_point);
+        v.set("weight_unsigned", wt.is_unsigned ? 1 : 0);
+        v.set("weight_zero_point", wt.zero_point);
+    }
+    if (d.fixed_point_requant) {
+        v.set("multiplier", prob.post.multiplier);
+        v.set("round_even", prob.post.round_even ? 1 : 0);
+        v.set("out_zero_point", prob.post.out_zero_point);
+        v.set("out_unsigned", prob.post.out_unsigned ? 1 : 0);
+    }
     const ir::Tensor &out = prob.tensor(ir::TensorRole::Output);
+    // The bias word of an output element, as a step per output coordinate (each coordinate
+    // is one dim: k, or g and k of a grouped conv).
     for (size_t t = 0; t < out.index.size(); ++t)
-        if (out.index[t].coeff("k") != 0) v.set("bias_coord", int64_t(t));
+        for (const auto &[dim, coeff] : out.index[t].terms)
+            if (coeff == 1 && out.index[t].terms.size() == 1)
+                v.set("bias_step", prob.post.bias_index.coeff(dim), int(t));
 
     for (size_t i = 0; i < prob.dims.size(); ++i) v.set("dim_extent", prob.dims[i].extent, int(i));
 

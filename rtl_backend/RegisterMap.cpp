@@ -62,7 +62,19 @@ RegisterMap register_map(const DesignSpec &d) {
     add("bias_enable", 1, 1, "post-op adds bias[k]");
     add("relu_enable", 1, 1, "post-op clamps at 0");
     add("shift", 1, 6, "requantize: arithmetic right shift with round-half-up");
-    add("bias_coord", 1, 2, "output coordinate that is the channel k (bias index)");
+    if (d.zero_points()) {
+        add("input_unsigned", 1, 1, "input elements are uint8 (else int8)");
+        add("input_zero_point", 1, 16, "subtracted from each input element at fill (signed)");
+        add("weight_unsigned", 1, 1, "weight elements are uint8 (else int8)");
+        add("weight_zero_point", 1, 16, "subtracted from each weight element at fill (signed)");
+    }
+    if (d.fixed_point_requant) {
+        add("multiplier", 1, 32, "requantize: fixed-point multiplier (0: shift only)");
+        add("round_even", 1, 1, "requantize: round ties to even (else up)");
+        add("out_zero_point", 1, 16, "requantize: added after rounding (signed)");
+        add("out_unsigned", 1, 1, "requantize: saturate to uint8 (else int8)");
+    }
+    add("bias_step", C, bias_addr_bits(d), "bias index step per output coordinate (bias[sum coord * step])");
     add("dim_extent", D, ib, "extent of each dim slot");
     add("loop_extent", T, ib, "extent of each temporal loop slot (outermost first; unused: 1)");
     add("loop_dim", T, db, "dim slot of each loop");

@@ -43,7 +43,8 @@ void write_file(const fs::path &path, const std::string &text) {
 // How the user chose the schedule, for the generated files' header comment.
 std::string schedule_description(const LayerSelection &sel, const std::vector<SelectedLayer> &layers) {
     std::string s;
-    if (!sel.network.empty()) s += "network " + sel.network + (sel.layer.empty() ? "" : ", layer " + sel.layer) + "; ";
+    if (!sel.onnx.empty()) s += "onnx " + sel.onnx + (sel.layer.empty() ? "" : ", layer " + sel.layer) + "; ";
+    else if (!sel.network.empty()) s += "network " + sel.network + (sel.layer.empty() ? "" : ", layer " + sel.layer) + "; ";
     else if (!sel.layer.empty()) s += "layer " + sel.layer + "; ";
     if (!sel.dataflow.empty()) s += "--dataflow " + sel.dataflow + " ";
     if (!sel.spatial.empty()) s += "--spatial '" + sel.spatial + "' ";

@@ -47,19 +47,19 @@ int run_estimate(const Args &args) {
             throw UserError("layer " + s.layer.name + ": " + e.what());
         }
     }
-    const bool whole_network = !sel.network.empty() && sel.layer.empty();
-    const std::string title = whole_network ? sel.network : results.front().layer;
+    const bool whole_network = (!sel.network.empty() || !sel.onnx.empty()) && sel.layer.empty();
+    const std::string title = whole_network ? (sel.onnx.empty() ? sel.network : sel.onnx) : results.front().layer;
     if (json) {
         nlohmann::json j;
         if (whole_network) {
-            j = model::network_json(sel.network, results, arch);
+            j = model::network_json(title, results, arch);
         } else {
             j = model::to_json(results.front().estimate, arch);
             j["layer"] = results.front().layer;
         }
         std::cout << j.dump(2) << "\n";
     } else if (whole_network) {
-        model::print_network_table(std::cout, sel.network, results, arch);
+        model::print_network_table(std::cout, title, results, arch);
     } else {
         model::print_table(std::cout, results.front().layer, results.front().estimate, arch);
     }

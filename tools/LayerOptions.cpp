@@ -4,6 +4,10 @@
 #include "UserError.h"
 
 #include <filesystem>
+#ifdef TESSERA_WITH_ONNX
+#include "interop/OnnxImport.h"
+#endif
+
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -22,15 +26,35 @@ std::function<void(const std::string &)> not_empty(const std::string &option) {
     };
 }
 
+// The layers of an ONNX model (interop/), the ops that are not layers listed once on stderr.
+std::vector<ir::LayerSpec> onnx_layers(const std::string &path) {
+#ifdef TESSERA_WITH_ONNX
+    interop::OnnxImport imported = interop::import_onnx(path);
+    if (!imported.skipped.empty()) {
+        std::cerr << "note: " << path << ": " << imported.layers.size() << " layers; skipped (not layers):";
+        for (const auto &s : imported.skipped) std::cerr << " " << s;
+        std::cerr << "\n";
+    }
+    return imported.layers;
+#else
+    throw UserError("--onnx " + path + ": this tessera was built without ONNX support; install "
+                    "libonnx-dev and libprotobuf-dev (tools/bootstrap.sh does) and rebuild");
+#endif
+}
+
 }  // namespace
 
 void add_layer_options(po::options_description &desc, LayerSelection &sel) {
     desc.add_options()
         ("network", po::value(&sel.network)->notifier(not_empty("--network")),
          "bundled network (resnet18 resnet50 mobilenetv2 vgg16 alexnet mlp lstm) or a CSV path")
+        ("onnx", po::value(&sel.onnx)->notifier(not_empty("--onnx")), "an ONNX model: its Conv, QLinearConv, ConvInteger, Gemm, MatMul, "
+         "QLinearMatMul, MatMulInteger (and QDQ) nodes as a network (docs/onnx.md)")
         ("layer", po::value(&sel.layer)->notifier(not_empty("--layer")),
          "layer name in --network, or inline: conv:C=64,K=64,H=56,W=56,R=3,S=3,stride=1,pad=1 "
-         "(keys N C K H W R S stride pad groups bias relu shift; also fc:N=..,C=..,K=.. and dwconv:...)")
+         "(keys N C K H W R S batch stride stride_w pad pad_bottom pad_left pad_right dilation dilation_w groups "
+         "bias relu shift, quantization x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point y_zero_point "
+         "multiplier round_even; also fc:N=..,C=..,K=.. and dwconv:...)")
         ("generator", po::value(&sel.generator)->notifier(not_empty("--generator")), "a registered Halide generator (tessera_conv2d, "
          "tessera_fc, or one from --plugin)")
         ("param,p", po::value(&sel.params)->composing(), "generator param key=value (repeatable)")
@@ -100,7 +124,8 @@ std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
         try {
             out.push_back({l, lower_to_ir(l, req)});
         } catch (const UserError &e) {
-            throw UserError(sel.network.empty() ? e.what() : "layer " + l.name + ": " + e.what());
+            throw UserError(sel.network.empty() && sel.onnx.empty() ? e.what()
+                                                                    : "layer " + l.name + ": " + e.what());
         }
     };
     if (!sel.plugin.empty()) load_generator_plugin(sel.plugin);
@@ -120,15 +145,16 @@ std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
         return out;
     }
     if (!sel.params.empty()) throw UserError("-p/--param goes with --generator");
-    if (sel.network.empty()) {
+    if (!sel.onnx.empty() && !sel.network.empty()) throw UserError("give either --onnx or --network, not both");
+    if (sel.network.empty() && sel.onnx.empty()) {
         if (sel.layer.empty())
             throw UserError("name a layer: --network NAME [--layer L], --layer TYPE:KEY=VALUE,... "
                             "or --generator NAME");
         lower(parse_inline_layer(sel.layer));
         return out;
     }
-    const auto network = load_network(sel.network);
-    if (!sel.layer.empty()) lower(find_layer(network, sel.layer, sel.network));
+    const auto network = sel.onnx.empty() ? load_network(sel.network) : onnx_layers(sel.onnx);
+    if (!sel.layer.empty()) lower(find_layer(network, sel.layer, sel.onnx.empty() ? sel.network : sel.onnx));
     else
         for (const auto &l : network) lower(l);
     return out;

@@ -12,6 +12,7 @@ namespace tessera::cli {
 
 struct LayerSelection {
     std::string network, layer, generator, plugin, schedule_file, spatial, dataflow, array;
+    std::string onnx;                 // --onnx model.onnx: its layers, as a network
     std::vector<std::string> params;  // -p key=value for --generator
     int64_t buffer_bytes = 0;         // the architecture's global buffer, for presets (0: default)
 };

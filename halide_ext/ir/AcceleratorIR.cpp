@@ -15,18 +15,38 @@ int LayerSpec::effective_shift() const {
     return 7 + (bits + 1) / 2;
 }
 
-int64_t LayerSpec::macs() const { return N * K * out_h() * out_w() * R * S * (C / groups); }
+int64_t LayerSpec::macs() const { return batch * N * K * out_h() * out_w() * R * S * (C / groups); }
 
 int64_t *LayerSpec::shape_field(const std::string &key) {
     return key == "N" ? &N : key == "C" ? &C : key == "K" ? &K : key == "H" ? &H : key == "W" ? &W
          : key == "R" ? &R : key == "S" ? &S : key == "stride" ? &stride : key == "pad" ? &pad
-         : key == "groups" ? &groups : nullptr;
+         : key == "groups" ? &groups : key == "stride_w" ? &stride_w
+         : key == "pad_bottom" ? &pad_bottom : key == "pad_left" ? &pad_left
+         : key == "pad_right" ? &pad_right : key == "dilation" ? &dilation
+         : key == "dilation_w" ? &dilation_w : key == "batch" ? &batch : nullptr;
+}
+
+int64_t *LayerSpec::quant_field(const std::string &key) {
+    return key == "x_uint8" ? &x_uint8 : key == "w_uint8" ? &w_uint8 : key == "y_uint8" ? &y_uint8
+         : key == "x_zero_point" ? &x_zero_point : key == "w_zero_point" ? &w_zero_point
+         : key == "y_zero_point" ? &y_zero_point : key == "multiplier" ? &multiplier
+         : key == "round_even" ? &round_even : nullptr;
+}
+
+bool LayerSpec::plain_geometry() const {
+    return stride_x() == stride && dilation == 1 && dilation_x() == 1 && pad_y1() == pad &&
+           pad_x0() == pad && pad_x1() == pad;
 }
 
 bool LayerSpec::operator==(const LayerSpec &o) const {
     return name == o.name && type == o.type && N == o.N && C == o.C && K == o.K && H == o.H &&
            W == o.W && R == o.R && S == o.S && stride == o.stride && pad == o.pad &&
-           groups == o.groups && bias == o.bias && relu == o.relu && requant_shift == o.requant_shift;
+           stride_x() == o.stride_x() && pad_y1() == o.pad_y1() && pad_x0() == o.pad_x0() &&
+           pad_x1() == o.pad_x1() && dilation == o.dilation && dilation_x() == o.dilation_x() &&
+           x_uint8 == o.x_uint8 && w_uint8 == o.w_uint8 && y_uint8 == o.y_uint8 &&
+           x_zero_point == o.x_zero_point && w_zero_point == o.w_zero_point &&
+           y_zero_point == o.y_zero_point && multiplier == o.multiplier && round_even == o.round_even &&
+           groups == o.groups && batch == o.batch && bias == o.bias && relu == o.relu && requant_shift == o.requant_shift;
 }
 
 bool Dim::operator==(const Dim &o) const {
@@ -45,11 +65,13 @@ bool AffineExpr::operator==(const AffineExpr &o) const {
 
 bool Tensor::operator==(const Tensor &o) const {
     return name == o.name && role == o.role && elem_bits == o.elem_bits && shape == o.shape &&
-           index == o.index;
+           index == o.index && is_unsigned == o.is_unsigned && zero_point == o.zero_point;
 }
 
 bool PostOp::operator==(const PostOp &o) const {
-    return bias == o.bias && relu == o.relu && shift == o.shift && out_bits == o.out_bits;
+    return bias == o.bias && bias_index == o.bias_index && relu == o.relu && shift == o.shift &&
+           out_bits == o.out_bits && multiplier == o.multiplier && round_even == o.round_even &&
+           out_zero_point == o.out_zero_point && out_unsigned == o.out_unsigned;
 }
 
 const Dim &Problem::dim(const std::string &name) const {
@@ -68,6 +90,13 @@ int64_t Problem::macs() const {
     int64_t m = 1;
     for (const auto &d : dims) m *= d.extent;
     return m;
+}
+
+int64_t Problem::bias_words() const {
+    if (!post.bias) return 0;
+    int64_t last = post.bias_index.offset;
+    for (const auto &[d, c] : post.bias_index.terms) last += c * (dim(d).extent - 1);
+    return last + 1;
 }
 
 bool Problem::operator==(const Problem &o) const {

@@ -15,17 +15,53 @@ struct LayerSpec {
     std::string name = "layer";
     std::string type = "conv";  // conv | dwconv | fc
     int64_t N = 1, C = 1, K = 1, H = 1, W = 1, R = 1, S = 1;
+    int64_t batch = 1;  // fc: independent matrices (a batched MatMul: each batch its own weights)
+    // Window geometry. `stride`, `pad` and `dilation` hold for both axes and every side unless
+    // one of the per-axis / per-side fields overrides them (-1: not given, take the common value).
     int64_t stride = 1, pad = 0, groups = 1;
+    int64_t stride_w = -1;                                 // horizontal stride
+    int64_t pad_bottom = -1, pad_left = -1, pad_right = -1;  // pad is the top side
+    int64_t dilation = 1, dilation_w = -1;                 // dilation is the vertical one
     bool bias = true, relu = true;
     int requant_shift = -1;  // -1: chosen from the reduction size (see default_requant_shift)
+    // Quantization as ONNX QLinearConv / QLinearMatMul and TFLite define it (docs/quantization.md):
+    // uint8 (1) or int8 (0) elements, zero points, and requantization by a fixed-point multiplier:
+    // y = saturate(round(v * multiplier / 2^shift) + y_zero_point), v = acc (+ bias) (ReLU'd),
+    // acc = sum (x - x_zero_point) * (w - w_zero_point). multiplier 0: the shift-only post-op
+    // (round half up, int8), which the zero points, y_uint8 and round_even need a multiplier for.
+    int64_t x_uint8 = 0, w_uint8 = 0, y_uint8 = 0;
+    int64_t x_zero_point = 0, w_zero_point = 0, y_zero_point = 0;
+    int64_t multiplier = 0;  // 1 .. 2^31-1
+    int64_t round_even = 0;  // 1: ties to even (ONNX, numpy); 0: ties up (away from -inf)
 
-    int64_t out_h() const { return (H + 2 * pad - R) / stride + 1; }
-    int64_t out_w() const { return (W + 2 * pad - S) / stride + 1; }
+    // The resolved geometry: y is the vertical axis (H, R), x the horizontal one (W, S).
+    int64_t stride_y() const { return stride; }
+    int64_t stride_x() const { return stride_w >= 0 ? stride_w : stride; }
+    int64_t dilation_y() const { return dilation; }
+    int64_t dilation_x() const { return dilation_w >= 0 ? dilation_w : dilation; }
+    int64_t pad_y0() const { return pad; }
+    int64_t pad_y1() const { return pad_bottom >= 0 ? pad_bottom : pad; }
+    int64_t pad_x0() const { return pad_left >= 0 ? pad_left : pad; }
+    int64_t pad_x1() const { return pad_right >= 0 ? pad_right : pad; }
+    // Only the common fields are set (square, symmetric, undilated windows print as before).
+    bool plain_geometry() const;
+    // Depthwise: one input and one output channel per group (groups = C = K, however written:
+    // dwconv or conv with groups = C); grouped: any other groups > 1 (each group of K/groups outputs reads its C/groups inputs).
+    bool depthwise() const { return type == "dwconv" || (groups > 1 && groups == C && groups == K); }
+    bool grouped() const { return groups > 1 && !depthwise(); }
+
+    int64_t out_h() const { return (H + pad_y0() + pad_y1() - dilation_y() * (R - 1) - 1) / stride_y() + 1; }
+    int64_t out_w() const { return (W + pad_x0() + pad_x1() - dilation_x() * (S - 1) - 1) / stride_x() + 1; }
     int64_t reduction_size() const;  // C/groups * R * S
     int effective_shift() const;
-    int64_t macs() const;            // N*K*P*Q*R*S*C/groups
-    // The shape field a key names (N C K H W R S stride pad groups), nullptr for any other key.
+    int64_t macs() const;            // N*K*P*Q*R*S*C/groups (times batch)
+    // The shape field a key names (N C K H W R S stride stride_w pad pad_bottom pad_left pad_right
+    // dilation dilation_w groups), nullptr for any other key.
     int64_t *shape_field(const std::string &key);
+    // The quantization field a key names (x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point
+    // y_zero_point multiplier round_even), nullptr for any other key.
+    int64_t *quant_field(const std::string &key);
+    bool quantized() const { return multiplier != 0 || x_zero_point || w_zero_point || x_uint8 || w_uint8; }
     bool operator==(const LayerSpec &) const;
 };
 
@@ -54,6 +90,13 @@ struct Tensor {
     std::vector<int64_t> shape;    // valid extent of each tensor dim (Halide order: innermost first)
     std::vector<AffineExpr> index; // coordinate of each tensor dim as an affine function of dims;
                                    // coordinates outside [0, shape) read as zero (padding)
+    // Operands: uint8 or signed elements, and the zero point the MAC subtracts (padding reads as
+    // the zero point, i.e. as zero after the subtraction).
+    bool is_unsigned = false;
+    int64_t zero_point = 0;
+    // Bits of the operand after the zero point is taken off (one more than the element's when
+    // the element is unsigned or has a zero point).
+    int operand_bits() const { return elem_bits + (is_unsigned || zero_point != 0 ? 1 : 0); }
     bool operator==(const Tensor &) const;
 };
 
@@ -64,6 +107,16 @@ struct PostOp {
     bool relu = true;
     int shift = 0;       // arithmetic right shift with round-half-up; 0 = no rounding term
     int out_bits = 8;    // output element width after saturation
+    // The bias word of an output element: affine in the output's dims (k for a conv or fc;
+    // g*K/groups + k for a grouped conv).
+    AffineExpr bias_index{{{"k", 1}}, 0};
+    // Requantization by a fixed-point multiplier (0: the shift alone, as above):
+    // out = saturate(round(v * multiplier / 2^shift) + out_zero_point) to int8 or uint8, with
+    // 64-bit intermediates; round ties to even if round_even, else up.
+    int64_t multiplier = 0;
+    bool round_even = false;
+    int64_t out_zero_point = 0;
+    bool out_unsigned = false;
     bool operator==(const PostOp &) const;
 };
 
@@ -76,6 +129,7 @@ struct Problem {
     const Dim &dim(const std::string &name) const;
     const Tensor &tensor(TensorRole role) const;
     int64_t macs() const;  // product of dim extents
+    int64_t bias_words() const;  // words of the bias table: 1 + the largest bias index (0: no bias)
     bool operator==(const Problem &) const;
 };
 

@@ -56,7 +56,14 @@ json to_json(const LayerSpec &l) {
     return {{"name", l.name},     {"type", l.type},     {"N", l.N},           {"C", l.C},
             {"K", l.K},           {"H", l.H},           {"W", l.W},           {"R", l.R},
             {"S", l.S},           {"stride", l.stride}, {"pad", l.pad},       {"groups", l.groups},
-            {"bias", l.bias},     {"relu", l.relu},     {"requant_shift", l.requant_shift}};
+            {"bias", l.bias},     {"relu", l.relu},     {"requant_shift", l.requant_shift},
+            // The resolved per-axis geometry (absent in older IR files: the common values hold).
+            {"stride_w", l.stride_x()},   {"pad_bottom", l.pad_y1()}, {"pad_left", l.pad_x0()},
+            {"pad_right", l.pad_x1()},    {"dilation", l.dilation},   {"dilation_w", l.dilation_x()},
+            {"x_uint8", l.x_uint8},       {"w_uint8", l.w_uint8},     {"y_uint8", l.y_uint8},
+            {"x_zero_point", l.x_zero_point}, {"w_zero_point", l.w_zero_point},
+            {"y_zero_point", l.y_zero_point}, {"multiplier", l.multiplier}, {"round_even", l.round_even},
+            {"batch", l.batch}};
 }
 
 LayerSpec layer_from_json(const json &j) {
@@ -76,6 +83,11 @@ LayerSpec layer_from_json(const json &j) {
     l.bias = get<bool>(j, "bias");
     l.relu = get<bool>(j, "relu");
     l.requant_shift = get<int>(j, "requant_shift");
+    for (const char *key : {"stride_w", "pad_bottom", "pad_left", "pad_right", "dilation", "dilation_w", "batch"})
+        if (j.contains(key)) *l.shape_field(key) = get<int64_t>(j, key);
+    for (const char *key : {"x_uint8", "w_uint8", "y_uint8", "x_zero_point", "w_zero_point",
+                            "y_zero_point", "multiplier", "round_even"})
+        if (j.contains(key)) *l.quant_field(key) = get<int64_t>(j, key);
     return l;
 }
 
@@ -92,6 +104,8 @@ json to_json(const AcceleratorIR &ir) {
                            {"role", to_string(t.role)},
                            {"elem_bits", t.elem_bits},
                            {"shape", t.shape},
+                           {"unsigned", t.is_unsigned},
+                           {"zero_point", t.zero_point},
                            {"index", index}});
     }
     json loops = json::array();
@@ -113,9 +127,14 @@ json to_json(const AcceleratorIR &ir) {
             {"dims", dims},
             {"tensors", tensors},
             {"post", {{"bias", p.post.bias},
+                      {"bias_index", affine_to_json(p.post.bias_index)},
                       {"relu", p.post.relu},
                       {"shift", p.post.shift},
-                      {"out_bits", p.post.out_bits}}},
+                      {"out_bits", p.post.out_bits},
+                      {"multiplier", p.post.multiplier},
+                      {"round_even", p.post.round_even},
+                      {"out_zero_point", p.post.out_zero_point},
+                      {"out_unsigned", p.post.out_unsigned}}},
             {"acc_bits", p.acc_bits},
             {"array", {{"rows", ir.mapping.array_rows()}, {"cols", ir.mapping.array_cols()}}},
             {"loops", loops},
@@ -137,13 +156,27 @@ AcceleratorIR ir_from_json(const json &j) {
         tensor.elem_bits = get<int>(t, "elem_bits");
         tensor.shape = get<std::vector<int64_t>>(t, "shape");
         for (const auto &e : get<json>(t, "index")) tensor.index.push_back(affine_from_json(e));
+        if (t.contains("zero_point")) {
+            tensor.is_unsigned = get<bool>(t, "unsigned");
+            tensor.zero_point = get<int64_t>(t, "zero_point");
+        }
         p.tensors.push_back(std::move(tensor));
     }
     const json post = get<json>(j, "post");
     p.post.bias = get<bool>(post, "bias");
+    // Older IR files: the bias is indexed by the channel k.
+    p.post.bias_index = post.contains("bias_index") ? affine_from_json(post.at("bias_index"))
+                                                    : AffineExpr{{{"k", 1}}, 0};
     p.post.relu = get<bool>(post, "relu");
     p.post.shift = get<int>(post, "shift");
     p.post.out_bits = get<int>(post, "out_bits");
+    // Absent in IR files older than quantization: the shift-only post-op.
+    if (post.contains("multiplier")) {
+        p.post.multiplier = get<int64_t>(post, "multiplier");
+        p.post.round_even = get<bool>(post, "round_even");
+        p.post.out_zero_point = get<int64_t>(post, "out_zero_point");
+        p.post.out_unsigned = get<bool>(post, "out_unsigned");
+    }
     p.acc_bits = get<int>(j, "acc_bits");
     for (const auto &l : get<json>(j, "loops"))
         ir.mapping.loops.push_back({get<std::string>(l, "dim"), get<int64_t>(l, "extent"),

@@ -31,11 +31,14 @@ std::string print_nest(const AcceleratorIR &ir) {
     const LayerSpec &l = p.layer;
     std::ostringstream s;
     s << "layer " << l.name << " (" << l.type;
-    if (l.type == "fc") s << " N=" << l.N << " C=" << l.C << " K=" << l.K;
+    if (l.type == "fc") s << " N=" << l.N << " C=" << l.C << " K=" << l.K << (l.batch > 1 ? " batch=" + std::to_string(l.batch) : "");
     else if (l.type != "generator")
         s << " N=" << l.N << " C=" << l.C << " K=" << l.K << " H=" << l.H << " W=" << l.W
           << " R=" << l.R << " S=" << l.S << " stride=" << l.stride << " pad=" << l.pad
           << (l.groups > 1 ? " groups=" + std::to_string(l.groups) : "");
+    if (l.type != "fc" && l.type != "generator" && !l.plain_geometry())
+        s << " stride_w=" << l.stride_x() << " pad_bottom=" << l.pad_y1() << " pad_left=" << l.pad_x0()
+          << " pad_right=" << l.pad_x1() << " dilation=" << l.dilation << " dilation_w=" << l.dilation_x();
     s << "): " << with_commas(p.macs()) << " MACs\n";
     s << "dims:";
     for (const Dim &d : p.dims) s << " " << d.name << "=" << d.extent << (d.reduction ? "(red)" : "");

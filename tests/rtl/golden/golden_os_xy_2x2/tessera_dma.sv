@@ -20,7 +20,7 @@ module tessera_dma (
   input  logic [31:0] input_addr, weight_addr, output_addr, bias_addr,
   input  logic latch_output_tile,
   // post-op settings
-  input  logic [1:0] bias_coord,
+  input  logic [8-1:0] bias_step,  // bias index = sum of coordinate * step
   input  logic bias_enable,
   input  logic relu_enable,
   input  logic [5:0] shift,
@@ -140,13 +140,10 @@ module tessera_dma (
   assign output_read = walking && draining && !stall && in_shape;
   assign output_read_addr = position[5-1:0];
   assign bias_read = output_read;
-  always_comb
-    case (bias_coord)
-      2'd0: bias_read_addr = coord_0[2-1:0];
-      2'd1: bias_read_addr = coord_1[2-1:0];
-      2'd2: bias_read_addr = coord_2[2-1:0];
-      default: bias_read_addr = coord_3[2-1:0];
-    endcase
+  assign bias_read_addr = coord_0[2-1:0] * bias_step[0 +: 2]
+                        + coord_1[2-1:0] * bias_step[2 +: 2]
+                        + coord_2[2-1:0] * bias_step[4 +: 2]
+                        + coord_3[2-1:0] * bias_step[6 +: 2];
   tessera_post_op post_op (.acc(output_read_data), .bias(bias_read_data), .bias_enable(bias_enable),
                            .relu_enable(relu_enable), .shift(shift), .result(post_op_result));
 

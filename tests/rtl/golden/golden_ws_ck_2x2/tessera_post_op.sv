@@ -14,13 +14,15 @@ module tessera_post_op (
   input  logic [5:0] shift,
   output logic signed [8-1:0] result
 );
-  logic signed [32-1:0] biased, rectified, rounding, rounded, shifted;
+  logic signed [32-1:0] biased, rectified, rounding, rounded32, shifted;
+  logic signed [8-1:0] shift_only;
   assign biased = acc + (bias_enable ? bias : '0);
   assign rectified = relu_enable && biased < 0 ? '0 : biased;
   assign rounding = shift == 6'd0 ? '0 : 32'sd1 <<< (shift - 6'd1);
-  assign rounded = rectified + rounding;
-  assign shifted = rounded >>> shift;
-  assign result = shifted > 32'sd127 ? 8'sd127
-                : shifted < -32'sd128 ? -8'sd127 - 8'sd1
-                : shifted[8-1:0];
+  assign rounded32 = rectified + rounding;
+  assign shifted = rounded32 >>> shift;
+  assign shift_only = shifted > 32'sd127 ? 8'sd127
+                    : shifted < -32'sd128 ? -8'sd127 - 8'sd1
+                    : shifted[8-1:0];
+  assign result = shift_only;
 endmodule

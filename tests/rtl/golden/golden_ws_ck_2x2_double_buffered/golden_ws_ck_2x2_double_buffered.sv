@@ -48,7 +48,7 @@ module golden_ws_ck_2x2_double_buffered (
   logic [1-1:0] cfg_bias_enable;
   logic [1-1:0] cfg_relu_enable;
   logic [6-1:0] cfg_shift;
-  logic [2-1:0] cfg_bias_coord;
+  logic [8-1:0] cfg_bias_step;
   logic [56-1:0] cfg_dim_extent;
   logic [56-1:0] cfg_loop_extent;
   logic [21-1:0] cfg_loop_dim;
@@ -111,7 +111,7 @@ module golden_ws_ck_2x2_double_buffered (
     .cfg_bias_enable(cfg_bias_enable),
     .cfg_relu_enable(cfg_relu_enable),
     .cfg_shift(cfg_shift),
-    .cfg_bias_coord(cfg_bias_coord),
+    .cfg_bias_step(cfg_bias_step),
     .cfg_dim_extent(cfg_dim_extent),
     .cfg_loop_extent(cfg_loop_extent),
     .cfg_loop_dim(cfg_loop_dim),
@@ -283,7 +283,7 @@ module golden_ws_ck_2x2_double_buffered (
     .prefetch(dma_prefetch), .input_prefetch_base(input_prefetch_base),
     .input_prefetch_addr(input_prefetch_addr), .weight_prefetch_base(weight_prefetch_base),
     .weight_prefetch_addr(weight_prefetch_addr),
-    .output_bank(output_bank), .output_read_bank(dma_output_read_bank), .bias_coord(cfg_bias_coord),
+    .output_bank(output_bank), .output_read_bank(dma_output_read_bank), .bias_step(cfg_bias_step),
     .bias_enable(cfg_bias_enable), .relu_enable(cfg_relu_enable), .shift(cfg_shift),
     .input_write(dma_input_write), .weight_write(dma_weight_write), .bias_write(dma_bias_write),
     .buffer_write_addr(dma_write_addr), .buffer_write_data(dma_write_data),

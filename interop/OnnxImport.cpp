@@ -1,0 +1,455 @@
+#include "OnnxImport.h"
+
+#include "UserError.h"
+
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace tessera::interop {
+
+namespace {
+
+using onnx::NodeProto;
+using onnx::TensorProto;
+
+std::string node_name(const NodeProto &n) { return n.name().empty() ? n.output(0) : n.name(); }
+
+[[noreturn]] void fail(const NodeProto &n, const std::string &why) {
+    throw UserError("ONNX node " + node_name(n) + " (" + n.op_type() + "): " + why);
+}
+
+// Every tensor's type after shape inference, the initializers and who produces / consumes what.
+struct Graph {
+    std::map<std::string, const TensorProto *> init;
+    std::map<std::string, onnx::TypeProto> types;
+    std::map<std::string, const NodeProto *> producer;
+    std::map<std::string, std::vector<const NodeProto *>> consumers;
+};
+
+std::vector<int64_t> shape_of(const Graph &g, const NodeProto &n, int input, const char *what) {
+    if (input >= n.input_size() || n.input(input).empty()) fail(n, std::string("missing input ") + what);
+    const std::string &name = n.input(input);
+    if (auto it = g.init.find(name); it != g.init.end())
+        return {it->second->dims().begin(), it->second->dims().end()};
+    auto it = g.types.find(name);
+    if (it == g.types.end() || !it->second.has_tensor_type() || !it->second.tensor_type().has_shape())
+        fail(n, std::string("shape inference gives no shape for ") + what + " '" + name + "'");
+    std::vector<int64_t> shape;
+    for (const auto &d : it->second.tensor_type().shape().dim()) {
+        if (!d.has_dim_value()) fail(n, std::string(what) + " '" + name + "' has a symbolic dimension '" +
+                                            d.dim_param() + "'; give the model fixed input shapes");
+        shape.push_back(d.dim_value());
+    }
+    return shape;
+}
+
+int elem_type(const Graph &g, const NodeProto &n, int input) {
+    if (input >= n.input_size()) return 0;
+    const std::string &name = n.input(input);
+    if (auto it = g.init.find(name); it != g.init.end()) return it->second->data_type();
+    auto it = g.types.find(name);
+    return it == g.types.end() ? 0 : it->second.tensor_type().elem_type();
+}
+
+// The values of a constant tensor (an initializer) as doubles.
+std::vector<double> constant_values(const Graph &g, const NodeProto &n, int input, const char *what) {
+    if (input >= n.input_size() || n.input(input).empty()) return {};
+    auto it = g.init.find(n.input(input));
+    if (it == g.init.end()) fail(n, std::string(what) + " must be an initializer (a constant)");
+    const TensorProto &t = *it->second;
+    std::vector<double> v;
+    const std::string &raw = t.raw_data();
+    auto from_raw = [&](auto sample) {
+        using T = decltype(sample);
+        for (size_t i = 0; i + sizeof(T) <= raw.size(); i += sizeof(T)) {
+            T x;
+            std::memcpy(&x, raw.data() + i, sizeof(T));
+            v.push_back(double(x));
+        }
+    };
+    switch (t.data_type()) {
+    case TensorProto::FLOAT:
+        if (!raw.empty()) from_raw(float());
+        for (float x : t.float_data()) v.push_back(x);
+        break;
+    case TensorProto::UINT8:
+        if (!raw.empty()) from_raw(uint8_t());
+        for (int32_t x : t.int32_data()) v.push_back(uint8_t(x));
+        break;
+    case TensorProto::INT8:
+        if (!raw.empty()) from_raw(int8_t());
+        for (int32_t x : t.int32_data()) v.push_back(int8_t(x));
+        break;
+    case TensorProto::INT32:
+        if (!raw.empty()) from_raw(int32_t());
+        for (int32_t x : t.int32_data()) v.push_back(x);
+        break;
+    case TensorProto::INT64:
+        if (!raw.empty()) from_raw(int64_t());
+        for (int64_t x : t.int64_data()) v.push_back(double(x));
+        break;
+    default:
+        fail(n, std::string(what) + " has an unsupported element type");
+    }
+    return v;
+}
+
+// A per-tensor quantization parameter: one value (a per-channel one is named as unsupported).
+double scalar(const Graph &g, const NodeProto &n, int input, const char *what, double if_absent) {
+    const std::vector<double> v = constant_values(g, n, input, what);
+    if (v.empty()) return if_absent;
+    for (double x : v)
+        if (x != v[0])
+            fail(n, std::string(what) + " is per channel; Tessera requantizes per tensor (one scale and "
+                                        "zero point per tensor)");
+    return v[0];
+}
+
+const onnx::AttributeProto *attribute(const NodeProto &n, const char *name) {
+    for (const auto &a : n.attribute())
+        if (a.name() == name) return &a;
+    return nullptr;
+}
+
+std::vector<int64_t> ints(const NodeProto &n, const char *name, std::vector<int64_t> if_absent) {
+    const auto *a = attribute(n, name);
+    return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : if_absent;
+}
+
+int64_t integer(const NodeProto &n, const char *name, int64_t if_absent) {
+    const auto *a = attribute(n, name);
+    return a ? a->i() : if_absent;
+}
+
+// Only the attributes a node kind knows; anything else is named (it would change the result).
+void check_attributes(const NodeProto &n, const std::set<std::string> &known) {
+    for (const auto &a : n.attribute())
+        if (!known.count(a.name())) fail(n, "unsupported attribute '" + a.name() + "'");
+}
+
+bool is_u8(int type) { return type == TensorProto::UINT8; }
+
+void set_element_types(const Graph &g, const NodeProto &n, int x, int w, ir::LayerSpec &l) {
+    for (auto [input, field, what] : {std::tuple<int, int64_t *, const char *>{x, &l.x_uint8, "the input"},
+                                      {w, &l.w_uint8, "the weight"}}) {
+        const int t = elem_type(g, n, input);
+        if (t != TensorProto::UINT8 && t != TensorProto::INT8)
+            fail(n, std::string(what) + " must be uint8 or int8");
+        *field = is_u8(t);
+    }
+}
+
+// Requantization of a QLinear node: scale = x_scale * w_scale / y_scale in float32, as ONNX's
+// reference computes it, then exactly as multiplier / 2^shift; ties to even (numpy's rint).
+void set_requant(const NodeProto &n, double x_scale, double w_scale, double y_scale, ir::LayerSpec &l) {
+    const float scale = float(x_scale) * float(w_scale) / float(y_scale);
+    int64_t m = 0;
+    int shift = 0;
+    fixed_point_scale(scale, "ONNX node " + node_name(n) + ": the requantization scale", m, shift);
+    l.multiplier = m;
+    l.requant_shift = shift;
+    l.round_even = 1;
+}
+
+// Conv-like nodes: X [N, C, H, W], W [K, C/groups, R, S].
+ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
+    const auto xs = shape_of(g, n, x, "input X"), ws = shape_of(g, n, w, "weight W");
+    if (xs.size() != 4 || ws.size() != 4)
+        fail(n, "only 2-D convolutions (4-D X and W) become layers; X has " + std::to_string(xs.size()) +
+                    " dims, W " + std::to_string(ws.size()));
+    ir::LayerSpec l;
+    l.name = node_name(n);
+    l.type = "conv";
+    l.N = xs[0], l.C = xs[1], l.H = xs[2], l.W = xs[3];
+    l.K = ws[0], l.R = ws[2], l.S = ws[3];
+    l.groups = integer(n, "group", 1);
+    if (l.groups < 1 || l.C % l.groups || l.K % l.groups || ws[1] != l.C / l.groups)
+        fail(n, "attribute 'group'=" + std::to_string(l.groups) + " does not match X's " + std::to_string(l.C) +
+                    " channels and W's " + std::to_string(ws[1]) + " per group");
+    const auto kernel = ints(n, "kernel_shape", {l.R, l.S});
+    if (kernel != std::vector<int64_t>{l.R, l.S}) fail(n, "attribute 'kernel_shape' differs from W's shape");
+    const auto strides = ints(n, "strides", {1, 1}), dilations = ints(n, "dilations", {1, 1});
+    if (strides.size() != 2 || dilations.size() != 2) fail(n, "attributes 'strides' and 'dilations' need two values");
+    l.stride = strides[0], l.stride_w = strides[1];
+    l.dilation = dilations[0], l.dilation_w = dilations[1];
+    std::vector<int64_t> pads = ints(n, "pads", {0, 0, 0, 0});
+    const auto *auto_pad = attribute(n, "auto_pad");
+    const std::string ap = auto_pad ? auto_pad->s() : "NOTSET";
+    if (ap == "SAME_UPPER" || ap == "SAME_LOWER") {
+        // Output = ceil(in / stride); the extra pad goes at the end (UPPER) or the beginning.
+        pads.assign(4, 0);
+        const int64_t in[2] = {l.H, l.W}, k[2] = {l.R, l.S}, st[2] = {strides[0], strides[1]},
+                      dil[2] = {dilations[0], dilations[1]};
+        for (int a = 0; a < 2; ++a) {
+            const int64_t out = (in[a] + st[a] - 1) / st[a];
+            const int64_t total = std::max<int64_t>(0, (out - 1) * st[a] + (k[a] - 1) * dil[a] + 1 - in[a]);
+            const int64_t small = total / 2, large = total - small;
+            pads[a] = ap == "SAME_UPPER" ? small : large;
+            pads[a + 2] = ap == "SAME_UPPER" ? large : small;
+        }
+    } else if (ap != "NOTSET" && ap != "VALID") {
+        fail(n, "attribute 'auto_pad'='" + ap + "' is not NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+    }
+    if (pads.size() != 4) fail(n, "attribute 'pads' needs four values (top, left, bottom, right)");
+    l.pad = pads[0], l.pad_left = pads[1], l.pad_bottom = pads[2], l.pad_right = pads[3];
+    if (l.depthwise()) l.type = "dwconv";
+    l.relu = false;
+    return l;
+}
+
+// MatMul-like nodes: A [..., M, K] x B [K, N] (B a 2-D matrix: the weights).
+ir::LayerSpec matmul_layer(const Graph &g, const NodeProto &n, int a, int b, bool trans_a, bool trans_b) {
+    auto as = shape_of(g, n, a, "input A"), bs = shape_of(g, n, b, "input B");
+    int64_t batch = 1;
+    if (bs.size() > 2) {  // a batched matmul: A [..., M, K] x B [..., K, N], the same batch dims
+        for (size_t i = 0; i + 2 < bs.size(); ++i) batch *= bs[i];
+        if (as.size() != bs.size() || !std::equal(bs.begin(), bs.end() - 2, as.begin()))
+            fail(n, "A and B have different batch dimensions (broadcasting is not supported)");
+        as.erase(as.begin(), as.end() - 2);
+        bs.erase(bs.begin(), bs.end() - 2);
+    }
+    if (as.size() < 2) as.insert(as.begin(), 1);
+    if (trans_a) std::swap(as[as.size() - 1], as[as.size() - 2]);
+    if (trans_b) std::swap(bs[0], bs[1]);
+    if (as.back() != bs[0]) fail(n, "inner dimensions differ: A has " + std::to_string(as.back()) + ", B " + std::to_string(bs[0]));
+    ir::LayerSpec l;
+    l.name = node_name(n);
+    l.type = "fc";
+    l.N = 1;
+    for (size_t i = 0; i + 1 < as.size(); ++i) l.N *= as[i];  // batch and rows of A: the fc's N
+    l.C = bs[0];
+    l.K = bs[1];
+    l.batch = batch;
+    l.relu = false;
+    return l;
+}
+
+// The node feeding input `i` if it is a DequantizeLinear (QDQ style), else nullptr.
+const NodeProto *dequantized(const Graph &g, const NodeProto &n, int i) {
+    if (i >= n.input_size()) return nullptr;
+    auto it = g.producer.find(n.input(i));
+    return it != g.producer.end() && it->second->op_type() == "DequantizeLinear" ? it->second : nullptr;
+}
+
+// QDQ: DequantizeLinear(x), DequantizeLinear(w) -> Conv / MatMul -> QuantizeLinear: the integer
+// layer the quantization tools meant. Returns false if the node is not wrapped that way.
+bool apply_qdq(const Graph &g, const NodeProto &n, int x, int w, ir::LayerSpec &l) {
+    const NodeProto *dx = dequantized(g, n, x), *dw = dequantized(g, n, w);
+    auto users = g.consumers.find(n.output(0));
+    const NodeProto *q = users != g.consumers.end() && users->second.size() == 1 &&
+                                 users->second[0]->op_type() == "QuantizeLinear"
+                             ? users->second[0] : nullptr;
+    if (!dx || !dw || !q) return false;
+    l.x_uint8 = is_u8(elem_type(g, *dx, 0));
+    l.w_uint8 = is_u8(elem_type(g, *dw, 0));
+    l.x_zero_point = int64_t(scalar(g, *dx, 2, "x_zero_point", 0));
+    l.w_zero_point = int64_t(scalar(g, *dw, 2, "w_zero_point", 0));
+    l.y_zero_point = int64_t(scalar(g, *q, 2, "y_zero_point", 0));
+    const std::vector<double> qz = constant_values(g, *q, 2, "y_zero_point");
+    l.y_uint8 = qz.empty() || is_u8(elem_type(g, *q, 2));
+    set_requant(n, scalar(g, *dx, 1, "x_scale", 1), scalar(g, *dw, 1, "w_scale", 1), scalar(g, *q, 1, "y_scale", 1), l);
+    l.bias = false;  // a float bias of a QDQ conv is dequantized separately; not folded here
+    return true;
+}
+
+}  // namespace
+
+void fixed_point_scale(float scale, const std::string &what, int64_t &multiplier, int &shift) {
+    if (!(scale > 0) || !std::isfinite(scale)) throw UserError(what + " is not a positive number");
+    int exponent = 0;
+    const float significand = std::frexp(scale, &exponent);  // scale = significand * 2^exponent
+    multiplier = int64_t(std::ldexp(double(significand), 24));  // exact: float has 24 bits
+    shift = 24 - exponent;
+    while (multiplier % 2 == 0 && shift > 0) multiplier /= 2, --shift;
+    while (shift < 0 && multiplier < (int64_t(1) << 30)) multiplier *= 2, ++shift;
+    if (shift < 0 || shift > 62 || multiplier >= (int64_t(1) << 31))
+        throw UserError(what + " " + std::to_string(scale) + " is outside the fixed-point range "
+                        "(multiplier below 2^31, shift 0..62)");
+}
+
+bool onnx_available() { return true; }
+
+namespace {
+
+TensorProto read_tensor_proto(const std::string &path) {
+    TensorProto t;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UserError("cannot read tensor file " + path);
+    if (!t.ParseFromIstream(&in)) throw UserError(path + " is not an ONNX TensorProto");
+    return t;
+}
+
+// Integer values of a constant in Halide order. `transpose_2d`: a row-major [rows, cols] matrix
+// read column-fastest (MatMul's B [C, K] as the fc weights (c, k)).
+std::vector<double> values_of(const Graph &g, const NodeProto &n, int input, const char *what) {
+    return constant_values(g, n, input, what);
+}
+
+// The 8-bit elements of integer-valued data; empty if any value is fractional or outside
+// int8 / uint8 (float weights are not the integer datapath's).
+std::vector<int8_t> bytes(const std::vector<double> &v) {
+    std::vector<int8_t> b;
+    for (double x : v) {
+        if (x != std::floor(x) || x < -128 || x > 255) return {};
+        b.push_back(int8_t(uint8_t(int64_t(x) & 0xff)));
+    }
+    return b;
+}
+
+OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bias, bool transpose_b,
+                       const ir::LayerSpec &l) {
+    OnnxTensors t;
+    auto known = [&](int i) { return i >= 0 && i < n.input_size() && !n.input(i).empty() && g.init.count(n.input(i)); };
+    if (known(x)) t.input = bytes(values_of(g, n, x, "the input"));
+    if (known(w)) {
+        std::vector<double> v = values_of(g, n, w, "the weights");
+        if (transpose_b) {  // [batch, C, K] row-major -> (c, k, batch) with c fastest
+            std::vector<double> tr(v.size());
+            const int64_t mat = l.C * l.K;
+            for (int64_t b = 0; b < l.batch; ++b)
+                for (int64_t c = 0; c < l.C; ++c)
+                    for (int64_t k = 0; k < l.K; ++k) tr[size_t(b * mat + c + l.C * k)] = v[size_t(b * mat + c * l.K + k)];
+            v = tr;
+        }
+        t.weights = bytes(v);
+    }
+    if (known(bias))
+        for (double b : values_of(g, n, bias, "the bias")) t.bias.push_back(int32_t(b));
+    return t;
+}
+
+}  // namespace
+
+std::vector<int64_t> read_tensor_file(const std::string &path, std::vector<int64_t> &shape) {
+    TensorProto t = read_tensor_proto(path);
+    shape.assign(t.dims().begin(), t.dims().end());
+    Graph g;
+    g.init[t.name()] = &t;
+    NodeProto n;
+    n.set_name(path);
+    n.add_input(t.name());
+    std::vector<int64_t> out;
+    for (double v : constant_values(g, n, 0, "the tensor")) out.push_back(int64_t(v));
+    return out;
+}
+
+OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &inputs) {
+    onnx::ModelProto model;
+    {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw UserError("cannot read ONNX model " + path);
+        if (!model.ParseFromIstream(&in))
+            throw UserError(path + " is not an ONNX model (the protobuf does not parse)");
+    }
+    try {
+        onnx::shape_inference::InferShapes(model);
+    } catch (const std::exception &e) {
+        std::string why = e.what();
+        throw UserError(path + ": ONNX shape inference fails: " + why.substr(0, why.find('\n')));
+    }
+    Graph g;
+    const onnx::GraphProto &graph = model.graph();
+    for (const auto &t : graph.initializer()) g.init[t.name()] = &t;
+    // Given inputs (test data sets): input_K.pb is the K-th graph input that is not an initializer.
+    std::vector<TensorProto> given;
+    given.reserve(inputs.size());
+    std::vector<std::string> graph_inputs;
+    for (const auto &v : graph.input())
+        if (!g.init.count(v.name())) graph_inputs.push_back(v.name());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        given.push_back(read_tensor_proto(inputs[i]));
+        if (given.back().name().empty() && i < graph_inputs.size()) given.back().set_name(graph_inputs[i]);
+        g.init[given.back().name()] = &given.back();
+    }
+    for (const auto *list : {&graph.input(), &graph.output(), &graph.value_info()})
+        for (const auto &v : *list) g.types[v.name()] = v.type();
+    for (const auto &n : graph.node()) {
+        for (const auto &o : n.output()) g.producer[o] = &n;
+        for (const auto &i : n.input()) g.consumers[i].push_back(&n);
+    }
+    OnnxImport out;
+    std::map<std::string, int> skipped;
+    std::vector<std::string> skipped_order;
+    const std::set<std::string> conv_attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};
+    for (const auto &n : graph.node()) {
+        const std::string &op = n.op_type();
+        ir::LayerSpec l;
+        if (op == "Conv") {
+            check_attributes(n, conv_attrs);
+            l = conv_layer(g, n, 0, 1);
+            l.bias = n.input_size() > 2 && !n.input(2).empty();
+            apply_qdq(g, n, 0, 1, l);
+            out.tensors.push_back(tensors_of(g, n, 0, 1, 2, false, l));
+        } else if (op == "QLinearConv") {
+            check_attributes(n, conv_attrs);
+            l = conv_layer(g, n, 0, 3);
+            set_element_types(g, n, 0, 3, l);
+            l.x_zero_point = int64_t(scalar(g, n, 2, "x_zero_point", 0));
+            l.w_zero_point = int64_t(scalar(g, n, 5, "w_zero_point", 0));
+            l.y_zero_point = int64_t(scalar(g, n, 7, "y_zero_point", 0));
+            l.y_uint8 = is_u8(elem_type(g, n, 7));
+            set_requant(n, scalar(g, n, 1, "x_scale", 1), scalar(g, n, 4, "w_scale", 1), scalar(g, n, 6, "y_scale", 1), l);
+            l.bias = n.input_size() > 8 && !n.input(8).empty();
+            out.tensors.push_back(tensors_of(g, n, 0, 3, 8, false, l));
+        } else if (op == "ConvInteger") {
+            check_attributes(n, conv_attrs);
+            l = conv_layer(g, n, 0, 1);
+            set_element_types(g, n, 0, 1, l);
+            l.x_zero_point = int64_t(scalar(g, n, 2, "x_zero_point", 0));
+            l.w_zero_point = int64_t(scalar(g, n, 3, "w_zero_point", 0));
+            l.bias = false;
+            l.requant_shift = 0;  // int32 out: the datapath saturates to 8 bits (docs/onnx.md)
+            out.tensors.push_back(tensors_of(g, n, 0, 1, -1, false, l));
+        } else if (op == "Gemm") {
+            check_attributes(n, {"alpha", "beta", "transA", "transB"});
+            const auto *alpha = attribute(n, "alpha"), *beta = attribute(n, "beta");
+            if ((alpha && alpha->f() != 1.0f) || (beta && beta->f() != 1.0f))
+                fail(n, "unsupported attribute value: alpha and beta must be 1");
+            l = matmul_layer(g, n, 0, 1, integer(n, "transA", 0) != 0, integer(n, "transB", 0) != 0);
+            l.bias = n.input_size() > 2 && !n.input(2).empty();
+            out.tensors.push_back(tensors_of(g, n, 0, 1, 2, integer(n, "transB", 0) == 0, l));
+        } else if (op == "MatMul") {
+            l = matmul_layer(g, n, 0, 1, false, false);
+            l.bias = false;
+            apply_qdq(g, n, 0, 1, l);
+            out.tensors.push_back(tensors_of(g, n, 0, 1, -1, true, l));
+        } else if (op == "QLinearMatMul") {
+            l = matmul_layer(g, n, 0, 3, false, false);
+            set_element_types(g, n, 0, 3, l);
+            l.x_zero_point = int64_t(scalar(g, n, 2, "a_zero_point", 0));
+            l.w_zero_point = int64_t(scalar(g, n, 5, "b_zero_point", 0));
+            l.y_zero_point = int64_t(scalar(g, n, 7, "y_zero_point", 0));
+            l.y_uint8 = is_u8(elem_type(g, n, 7));
+            set_requant(n, scalar(g, n, 1, "a_scale", 1), scalar(g, n, 4, "b_scale", 1), scalar(g, n, 6, "y_scale", 1), l);
+            l.bias = false;
+            out.tensors.push_back(tensors_of(g, n, 0, 3, -1, true, l));
+        } else if (op == "MatMulInteger") {
+            l = matmul_layer(g, n, 0, 1, false, false);
+            set_element_types(g, n, 0, 1, l);
+            l.x_zero_point = int64_t(scalar(g, n, 2, "a_zero_point", 0));
+            l.w_zero_point = int64_t(scalar(g, n, 3, "b_zero_point", 0));
+            l.bias = false;
+            l.requant_shift = 0;
+            out.tensors.push_back(tensors_of(g, n, 0, 1, -1, true, l));
+        } else {
+            if (!skipped.count(op)) skipped_order.push_back(op);
+            ++skipped[op];
+            continue;
+        }
+        out.layers.push_back(l);
+    }
+    for (const auto &op : skipped_order)
+        out.skipped.push_back(op + (skipped[op] > 1 ? " x" + std::to_string(skipped[op]) : ""));
+    if (out.layers.empty())
+        throw UserError(path + ": no Conv, QLinearConv, ConvInteger, Gemm, MatMul, QLinearMatMul or "
+                        "MatMulInteger node: nothing to run");
+    return out;
+}
+
+}  // namespace tessera::interop

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Writes the ONNX models tests/interop uses, with python3-onnx's helper API (Debian's python3-onnx).
+
+resnet50.onnx: ResNet-50 v1 in the bundled CSV's layout (examples/networks/resnet50.csv: the
+stride of a stage's first block on its first 1x1 conv, shortcut convs after the block's third),
+NCHW 1x3x224x224, every conv with a bias, ReLU / Add / MaxPool / GlobalAveragePool / Flatten
+between them, a Gemm classifier. Weights are graph inputs with fixed shapes (not initializers)
+so that the file stays small; shape inference sees the same shapes.
+
+small_qcnn.onnx: a small quantized CNN with real initializers: QLinearConv (uint8 activations,
+int8 weights, int32 bias), a depthwise QLinearConv (group = C), a QDQ-wrapped Conv and a
+QLinearMatMul classifier.
+"""
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out_dir = sys.argv[1]
+
+
+def resnet50():
+    nodes, inputs = [], [helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 224, 224])]
+
+    def conv(name, x, c, k, r, stride, pad):
+        w, b = name + "_w", name + "_b"
+        inputs.append(helper.make_tensor_value_info(w, TensorProto.FLOAT, [k, c, r, r]))
+        inputs.append(helper.make_tensor_value_info(b, TensorProto.FLOAT, [k]))
+        nodes.append(helper.make_node("Conv", [x, w, b], [name], name=name, kernel_shape=[r, r],
+                                      strides=[stride, stride], pads=[pad] * 4))
+        return name
+
+    def relu(x):
+        nodes.append(helper.make_node("Relu", [x], [x + "_relu"]))
+        return x + "_relu"
+
+    x = relu(conv("Conv1", "image", 3, 64, 7, 2, 3))
+    nodes.append(helper.make_node("MaxPool", [x], ["pool1"], kernel_shape=[3, 3], strides=[2, 2], pads=[1] * 4))
+    x, c = "pool1", 64
+    for stage, (blocks, width) in enumerate([(3, 64), (4, 128), (6, 256), (3, 512)], start=2):
+        for b in range(blocks):
+            letter = "abcdef"[b]
+            kind = "CB" if b == 0 else "IB"
+            stride = 2 if b == 0 and stage > 2 else 1
+            prefix = f"{kind}{stage}{letter}"
+            y = relu(conv(prefix + "_1", x, c, width, 1, stride, 0))
+            y = relu(conv(prefix + "_2", y, width, width, 3, 1, 1))
+            y = conv(prefix + "_3", y, width, 4 * width, 1, 1, 0)
+            short = conv(f"CB{stage}s", x, c, 4 * width, 1, stride, 0) if b == 0 else x
+            nodes.append(helper.make_node("Add", [y, short], [prefix + "_add"]))
+            x, c = relu(prefix + "_add"), 4 * width
+    nodes.append(helper.make_node("GlobalAveragePool", [x], ["gap"]))
+    nodes.append(helper.make_node("Flatten", ["gap"], ["flat"]))
+    inputs.append(helper.make_tensor_value_info("fc_w", TensorProto.FLOAT, [1000, 2048]))
+    inputs.append(helper.make_tensor_value_info("fc_b", TensorProto.FLOAT, [1000]))
+    nodes.append(helper.make_node("Gemm", ["flat", "fc_w", "fc_b"], ["FC6"], name="FC6", transB=1))
+    graph = helper.make_graph(nodes, "resnet50", inputs,
+                              [helper.make_tensor_value_info("FC6", TensorProto.FLOAT, [1, 1000])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def small_qcnn():
+    rng = np.random.default_rng(7)
+    init, nodes = [], []
+
+    def const(name, array):
+        init.append(numpy_helper.from_array(array, name))
+        return name
+
+    def qconv(name, x, c, k, group, x_scale, x_zp, y_scale, y_zp):
+        w = rng.integers(-128, 128, size=(k, c // group, 3, 3), dtype=np.int8)
+        b = rng.integers(-2000, 2000, size=(k,), dtype=np.int32)
+        args = [x, const(name + "_xs", np.array(x_scale, np.float32)), const(name + "_xz", np.array(x_zp, np.uint8)),
+                const(name + "_w", w), const(name + "_ws", np.array(0.02, np.float32)),
+                const(name + "_wz", np.array(0, np.int8)), const(name + "_ys", np.array(y_scale, np.float32)),
+                const(name + "_yz", np.array(y_zp, np.uint8)), const(name + "_b", b)]
+        nodes.append(helper.make_node("QLinearConv", args, [name], name=name, pads=[1, 1, 1, 1], group=group))
+        return name
+
+    x = qconv("qconv1", "input", 3, 8, 1, 0.05, 128, 0.4, 100)
+    x = qconv("qdw2", x, 8, 8, 8, 0.4, 100, 0.3, 90)
+    # QDQ-wrapped conv: DequantizeLinear on activation and weight, QuantizeLinear after.
+    nodes.append(helper.make_node("DequantizeLinear", [x, const("dq_s", np.array(0.3, np.float32)),
+                                                       const("dq_z", np.array(90, np.uint8))], ["x_f"]))
+    wq = rng.integers(-128, 128, size=(4, 8, 1, 1), dtype=np.int8)
+    nodes.append(helper.make_node("DequantizeLinear", [const("qdq_w", wq), const("dqw_s", np.array(0.01, np.float32)),
+                                                       const("dqw_z", np.array(0, np.int8))], ["w_f"]))
+    nodes.append(helper.make_node("Conv", ["x_f", "w_f"], ["conv3_f"], name="qdq_conv3"))
+    nodes.append(helper.make_node("QuantizeLinear", ["conv3_f", const("q_s", np.array(0.25, np.float32)),
+                                                     const("q_z", np.array(128, np.uint8))], ["conv3_q"]))
+    nodes.append(helper.make_node("Reshape", ["conv3_q", const("shape", np.array([1, 4 * 8 * 8], np.int64))], ["flat"]))
+    wm = rng.integers(0, 256, size=(256, 10), dtype=np.uint8)
+    args = ["flat", const("m_as", np.array(0.25, np.float32)), const("m_az", np.array(128, np.uint8)),
+            const("m_b", wm), const("m_bs", np.array(0.005, np.float32)), const("m_bz", np.array(127, np.uint8)),
+            const("m_ys", np.array(0.5, np.float32)), const("m_yz", np.array(64, np.uint8))]
+    nodes.append(helper.make_node("QLinearMatMul", args, ["logits"], name="qmatmul4"))
+    graph = helper.make_graph(nodes, "small_qcnn",
+                              [helper.make_tensor_value_info("input", TensorProto.UINT8, [1, 3, 8, 8])],
+                              [helper.make_tensor_value_info("logits", TensorProto.UINT8, [1, 10])], init)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn())]:
+    onnx.checker.check_model(model)
+    onnx.save(model, f"{out_dir}/{name}.onnx")

@@ -1,0 +1,102 @@
+// ONNX import: ResNet-50 written with python3-onnx's helper API imports as exactly the bundled
+// resnet50 CSV's layers (shapes, strides, pads, groups; names are the nodes'); a small quantized
+// CNN imports with its element types, zero points, requantization and real weights; bad input
+// gets one line naming the file, node or attribute.
+#include "Lower.h"
+#include "Networks.h"
+#include "UserError.h"
+#include "interop/OnnxImport.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace tessera;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string model(const std::string &name) {
+    const fs::path path = fs::path(MODELS_DIR) / (name + ".onnx");
+    if (!fs::exists(path)) {
+        const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        const std::string cmd = python + " " + MAKE_MODELS + " " + MODELS_DIR;
+        REQUIRE(std::system(cmd.c_str()) == 0);
+    }
+    return path.string();
+}
+
+}  // namespace
+
+TEST_CASE("ResNet-50 from ONNX equals the bundled CSV layer by layer", "[onnx][import]") {
+    const interop::OnnxImport imported = interop::import_onnx(model("resnet50"));
+    const std::vector<ir::LayerSpec> csv = load_network("resnet50");
+    REQUIRE(imported.layers.size() == csv.size());
+    for (size_t i = 0; i < csv.size(); ++i) {
+        ir::LayerSpec a = imported.layers[i], b = csv[i];
+        INFO(a.name << " vs " << b.name);
+        CHECK(a.name == b.name);  // the generator script names nodes as the CSV does
+        CHECK(a.type == b.type);
+        CHECK(a.macs() == b.macs());
+        // Shape and window only: bias / relu are the CSV's defaults, not the model's.
+        a.bias = b.bias, a.relu = b.relu;
+        CHECK(a == b);
+    }
+    CHECK(imported.skipped == std::vector<std::string>{"Relu x49", "MaxPool", "Add x16", "GlobalAveragePool", "Flatten"});
+    // Every layer lowers (the CLI's --onnx path runs the same function).
+    ScheduleRequest req;
+    req.dataflow = "ws";
+    for (const auto &l : {imported.layers.front(), imported.layers[1], imported.layers.back()})
+        CHECK(lower_to_ir(l, req).problem.macs() == l.macs());
+}
+
+TEST_CASE("a small quantized CNN imports with its quantization and weights", "[onnx][import][quantized]") {
+    const interop::OnnxImport imported = interop::import_onnx(model("small_qcnn"));
+    REQUIRE(imported.layers.size() == 4);
+    const ir::LayerSpec &c1 = imported.layers[0], &dw = imported.layers[1], &qdq = imported.layers[2],
+                        &mm = imported.layers[3];
+    CHECK(c1.name == "qconv1");
+    CHECK(c1.x_uint8 == 1);
+    CHECK(c1.w_uint8 == 0);
+    CHECK(c1.y_uint8 == 1);
+    CHECK(c1.x_zero_point == 128);
+    CHECK(c1.y_zero_point == 100);
+    CHECK(c1.bias);
+    // multiplier / 2^shift is exactly the float32 scale x_scale * w_scale / y_scale.
+    const float scale = 0.05f * 0.02f / 0.4f;
+    CHECK(double(c1.multiplier) / std::ldexp(1.0, c1.requant_shift) == double(scale));
+    CHECK(c1.round_even == 1);
+    CHECK(dw.type == "dwconv");
+    CHECK(dw.groups == 8);
+    CHECK(qdq.x_zero_point == 90);
+    CHECK(qdq.y_zero_point == 128);
+    CHECK(qdq.multiplier > 0);
+    CHECK(mm.type == "fc");
+    CHECK(mm.C == 256);
+    CHECK(mm.K == 10);
+    CHECK(mm.w_uint8 == 1);
+    CHECK(mm.w_zero_point == 127);
+    REQUIRE(imported.tensors.size() == 4);
+    CHECK(imported.tensors[0].weights.size() == size_t(8 * 3 * 3 * 3));
+    CHECK(imported.tensors[0].bias.size() == 8);
+    CHECK(imported.tensors[3].weights.size() == size_t(256 * 10));
+    ScheduleRequest req;
+    req.rows = req.cols = 4;
+    for (const auto &l : imported.layers) CHECK(lower_to_ir(l, req).problem.macs() == l.macs());
+}
+
+TEST_CASE("bad ONNX input: one line naming the file or node", "[onnx][import][errors]") {
+    const fs::path bad = fs::temp_directory_path() / "tessera_not_onnx.onnx";
+    std::ofstream(bad) << "this is not a protobuf\n\x01\x02";
+    CHECK_THROWS_WITH(interop::import_onnx(bad.string()), Catch::Contains("is not an ONNX model"));
+    CHECK_THROWS_WITH(interop::import_onnx("/nonexistent.onnx"), Catch::Contains("cannot read ONNX model"));
+    int64_t m = 0;
+    int s = 0;
+    CHECK_THROWS_WITH(interop::fixed_point_scale(-1.0f, "scale of node x", m, s), Catch::Contains("scale of node x"));
+    interop::fixed_point_scale(0.75f, "s", m, s);
+    CHECK(m == 3);
+    CHECK(s == 2);
+}
