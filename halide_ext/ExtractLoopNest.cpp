@@ -242,6 +242,64 @@ void check_access(const std::vector<Expr> &args, const ir::Tensor &tensor,
     }
 }
 
+// Marks the unrolled loops as rows or columns as hw::array names them. Each axis may hold several
+// loops; a loop named but missing has extent 1 (Halide drops such loops) and must still be a loop
+// of the update.
+void assign_array_axes(ir::Mapping &m, const hw::ArrayTag &tag, const Function &acc) {
+    auto names = [](const std::vector<std::string> &v) {
+        std::string s;
+        for (const auto &n : v) s += (s.empty() ? "" : ", ") + n;
+        return s;
+    };
+    auto listed = [](const std::vector<std::string> &v, const std::string &n) {
+        return std::find(v.begin(), v.end(), n) != v.end();
+    };
+    for (ir::Loop &l : m.loops) {
+        if (l.kind == ir::LoopKind::Temporal) continue;
+        const std::string v = last_component(l.name);
+        if (listed(tag.rows, v)) l.kind = ir::LoopKind::SpatialRow;
+        else if (listed(tag.cols, v)) l.kind = ir::LoopKind::SpatialCol;
+        else
+            throw UserError("loop " + l.name + " is unrolled but hw::array names only " +
+                            names(tag.rows) + (tag.rows.empty() ? "" : " (rows) and ") +
+                            names(tag.cols) + " (columns): the PE array has two axes; add it to "
+                            "one of them or do not unroll it");
+    }
+    std::set<std::string> update_loops;
+    for (const Dim &d : acc.update(0).schedule().dims()) update_loops.insert(last_component(d.var));
+    for (const auto *axis : {&tag.rows, &tag.cols})
+        for (const std::string &v : *axis) {
+            bool found = false;
+            for (const ir::Loop &l : m.loops) found |= last_component(l.name) == v;
+            if (!found && !update_loops.count(v))
+                throw UserError("hw::array names " + v + ", which is not a loop of " + acc.name() +
+                                "'s update; split and unroll it first");
+            for (const ir::Loop &l : m.loops)
+                if (last_component(l.name) == v && l.kind == ir::LoopKind::Temporal)
+                    throw UserError("hw::array names " + v + " but it is not unrolled; add .unroll(" +
+                                    v + ")");
+        }
+}
+
+// The box a tile at `at` covers, as Halide's bounds inference gives it: each dim spans its loops
+// from `at` (a per-PE tile: only the temporal ones), clamped to its extent; a coordinate spans its
+// dims' affine sum. Used for the per-PE accumulator, which has no Realize of its own.
+std::vector<int64_t> tile_box(const ir::Problem &problem, const ir::Tensor &tensor,
+                              const ir::Mapping &m, int at, bool per_pe) {
+    std::map<std::string, int64_t> span;
+    for (const auto &d : problem.dims) span[d.name] = 1;
+    for (size_t l = size_t(at); l < m.loops.size(); ++l)
+        if (!per_pe || m.loops[l].kind == ir::LoopKind::Temporal)
+            span[m.loops[l].dim] += m.loops[l].stride * (m.loops[l].extent - 1);
+    std::vector<int64_t> box;
+    for (const auto &c : tensor.index) {
+        int64_t extent = 1;
+        for (const auto &d : problem.dims) extent += c.coeff(d.name) * (std::min(span[d.name], d.extent) - 1);
+        box.push_back(extent);
+    }
+    return box;
+}
+
 }  // namespace
 
 ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem &problem) {
@@ -304,34 +362,12 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
     }
     // Which unrolled loops are rows and columns: hw::array says; without it the outer of two
     // unrolled loops is the rows.
-    if (unrolled > 2)
-        throw UserError(std::to_string(unrolled) +
-                        " loops are unrolled but the PE array has two dimensions; unroll at most "
-                        "two loops of the multiply-accumulate");
     if (tag) {
-        int matched = 0;
-        for (ir::Loop &l : m.loops) {
-            if (l.kind == ir::LoopKind::Temporal) continue;
-            const std::string v = last_component(l.name);
-            if (v == tag->row) l.kind = ir::LoopKind::SpatialRow, ++matched;
-            else if (v == tag->col) l.kind = ir::LoopKind::SpatialCol, ++matched;
-            else
-                throw UserError("loop " + l.name + " is unrolled but hw::array names " +
-                                (tag->row.empty() ? "" : tag->row + " and ") + tag->col);
-        }
-        // A named loop may be missing because it has extent 1 (a 1-wide array side): Halide
-        // drops such loops. It must still be a loop of the update.
-        if (matched != (tag->row.empty() ? 1 : 2)) {
-            std::set<std::string> update_loops;
-            for (const Dim &d : acc.update(0).schedule().dims()) update_loops.insert(last_component(d.var));
-            for (const std::string &v : {tag->row, tag->col}) {
-                bool found = v.empty();
-                for (const ir::Loop &l : m.loops) found |= last_component(l.name) == v;
-                if (!found && !update_loops.count(v))
-                    throw UserError("hw::array names " + v + ", which is not a loop of " +
-                                    acc.name() + "'s update; split and unroll it first");
-            }
-        }
+        assign_array_axes(m, *tag, acc);
+    } else if (unrolled > 2) {
+        throw UserError(std::to_string(unrolled) +
+                        " loops are unrolled but the PE array has two dimensions; name the loops of "
+                        "each axis with hw::array(acc, {rows...}, {cols...}) or unroll at most two");
     } else if (unrolled == 2) {
         for (ir::Loop &l : m.loops)
             if (l.kind == ir::LoopKind::SpatialCol) {
@@ -374,7 +410,29 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
             b.box.push_back(r.box[i]);
         }
         const auto level = lowered.env.count(name) ? hw::level_tag(lowered.env.at(name)) : std::nullopt;
+        int last_spatial = -1;
+        for (size_t l = 0; l < m.loops.size(); ++l)
+            if (m.loops[l].kind != ir::LoopKind::Temporal) last_spatial = int(l);
+        if (!level && last_spatial >= 0 && b.at > last_spatial)
+            throw UserError("the buffer of " + name + " is computed inside the PE array (below "
+                            "unrolled loop " + m.loops[size_t(last_spatial)].name + "): a per-PE tile; "
+                            "name its per-PE level with hw::level(" + name + ", \"RF\")");
         b.level = level ? *level : "GLB";
+        m.buffers.push_back(b);
+    }
+    if (const auto accumulator = hw::accumulator_tag(acc)) {
+        int at = -1;
+        for (size_t l = 0; l < m.loops.size(); ++l)
+            if (last_component(m.loops[l].name) == accumulator->loop) at = int(l) + 1;
+        if (at < 0)
+            throw UserError("hw::accumulator names loop " + accumulator->loop + ", which is not a "
+                            "loop of " + acc.name() + "'s update (or has extent 1); name a loop "
+                            "below the unrolled loops");
+        ir::Buffer b;
+        b.tensor = "O";
+        b.level = accumulator->level;
+        b.at = at;
+        b.box = tile_box(problem, problem.tensor(ir::TensorRole::Output), m, at, true);
         m.buffers.push_back(b);
     }
     return m;

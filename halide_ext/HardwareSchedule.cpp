@@ -6,6 +6,24 @@ namespace {
 
 const std::string kArrayTag = "tessera.array ";
 const std::string kLevelTag = "tessera.level ";
+const std::string kAccumulatorTag = "tessera.accumulator ";
+
+// "a,b c" <-> ({a, b}, {c}); "-" for an empty axis.
+std::string axis_text(const std::vector<Halide::VarOrRVar> &loops) {
+    std::string s;
+    for (const auto &l : loops) s += (s.empty() ? "" : ",") + l.name();
+    return s.empty() ? "-" : s;
+}
+
+std::vector<std::string> axis_loops(const std::string &text) {
+    std::vector<std::string> loops;
+    if (text == "-") return loops;
+    size_t start = 0;
+    for (size_t comma; (comma = text.find(',', start)) != std::string::npos; start = comma + 1)
+        loops.push_back(text.substr(start, comma - start));
+    loops.push_back(text.substr(start));
+    return loops;
+}
 
 std::optional<std::string> find_tag(const Halide::Internal::Function &f, const std::string &prefix) {
     std::optional<std::string> found;
@@ -16,12 +34,21 @@ std::optional<std::string> find_tag(const Halide::Internal::Function &f, const s
 
 }  // namespace
 
+void array(const Halide::Func &f, const std::vector<Halide::VarOrRVar> &rows,
+           const std::vector<Halide::VarOrRVar> &cols) {
+    Halide::Func(f).add_trace_tag(kArrayTag + axis_text(rows) + " " + axis_text(cols));
+}
+
 void array(const Halide::Func &f, const Halide::VarOrRVar &row, const Halide::VarOrRVar &col) {
-    Halide::Func(f).add_trace_tag(kArrayTag + row.name() + " " + col.name());
+    array(f, std::vector<Halide::VarOrRVar>{row}, std::vector<Halide::VarOrRVar>{col});
 }
 
 void array(const Halide::Func &f, const Halide::VarOrRVar &col) {
-    Halide::Func(f).add_trace_tag(kArrayTag + "- " + col.name());
+    array(f, std::vector<Halide::VarOrRVar>{}, std::vector<Halide::VarOrRVar>{col});
+}
+
+void accumulator(const Halide::Func &f, const Halide::VarOrRVar &loop, const std::string &level) {
+    Halide::Func(f).add_trace_tag(kAccumulatorTag + loop.name() + " " + level);
 }
 
 void level(const Halide::Func &f, const std::string &level) {
@@ -32,9 +59,14 @@ std::optional<ArrayTag> array_tag(const Halide::Internal::Function &f) {
     auto tag = find_tag(f, kArrayTag);
     if (!tag) return std::nullopt;
     const auto space = tag->find(' ');
-    ArrayTag t{tag->substr(0, space), tag->substr(space + 1)};
-    if (t.row == "-") t.row.clear();
-    return t;
+    return ArrayTag{axis_loops(tag->substr(0, space)), axis_loops(tag->substr(space + 1))};
+}
+
+std::optional<AccumulatorTag> accumulator_tag(const Halide::Internal::Function &f) {
+    auto tag = find_tag(f, kAccumulatorTag);
+    if (!tag) return std::nullopt;
+    const auto space = tag->find(' ');
+    return AccumulatorTag{tag->substr(0, space), tag->substr(space + 1)};
 }
 
 std::optional<std::string> level_tag(const Halide::Internal::Function &f) {

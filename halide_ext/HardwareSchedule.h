@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tessera::hw {
 
@@ -14,14 +15,25 @@ namespace tessera::hw {
 void array(const Halide::Func &f, const Halide::VarOrRVar &row, const Halide::VarOrRVar &col);
 // A 1-D array: the unrolled loop `col` spans the columns.
 void array(const Halide::Func &f, const Halide::VarOrRVar &col);
+// Several unrolled loops per axis: the row (column) index is their mixed-radix combination, the
+// first loop listed the most significant digit, e.g. rows = c x s: hw::array(acc, {cl, sl}, {xl}).
+void array(const Halide::Func &f, const std::vector<Halide::VarOrRVar> &rows,
+           const std::vector<Halide::VarOrRVar> &cols);
+// Each PE accumulates `f`'s partial sums for the loops inside `loop` (below the unrolled loops) in
+// a per-PE file at memory level `level`: one tile of accumulators per iteration of `loop`.
+void accumulator(const Halide::Func &f, const Halide::VarOrRVar &loop, const std::string &level);
 // The buffer realized for `f` lives at memory level `level` (a name from the architecture).
 void level(const Halide::Func &f, const std::string &level);
 
 // Readers for the extraction.
 struct ArrayTag {
-    std::string row, col;  // loop variable names; row empty for a 1-D array
+    std::vector<std::string> rows, cols;  // loop variable names, outermost digit first
+};
+struct AccumulatorTag {
+    std::string loop, level;
 };
 std::optional<ArrayTag> array_tag(const Halide::Internal::Function &f);
 std::optional<std::string> level_tag(const Halide::Internal::Function &f);
+std::optional<AccumulatorTag> accumulator_tag(const Halide::Internal::Function &f);
 
 }  // namespace tessera::hw

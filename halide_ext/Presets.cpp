@@ -68,23 +68,46 @@ Dataflow dataflow_for(const ir::LayerSpec &l, const std::string &name) {
     throw UserError("unknown dataflow '" + name + "' (use os, ws, is or rs)");
 }
 
+// The dims of each array axis, outermost (most significant digit) first; rows empty for a 1-D
+// array. 'C,FX|X': rows = c x s, columns = x.
 struct Spatial {
-    std::string row, col;  // dims; row empty for a 1-D array
+    std::vector<std::string> rows, cols;
 };
+
+std::vector<std::string> axis_dims(const std::string &text, const std::string &whole) {
+    std::vector<std::string> dims;
+    size_t start = 0;
+    for (;;) {
+        const size_t comma = text.find(',', start);
+        const std::string letter = text.substr(start, comma == std::string::npos ? comma : comma - start);
+        if (letter.empty())
+            throw UserError("--spatial '" + whole + "' has an empty dimension; list dims as 'C,FX|X'");
+        dims.push_back(dim_of_letter(letter));
+        if (comma == std::string::npos) return dims;
+        start = comma + 1;
+    }
+}
 
 Spatial parse_spatial(const ir::LayerSpec &l, const std::string &text) {
     Spatial s;
     const auto bar = text.find('|');
     if (bar == std::string::npos) {
-        s.col = dim_of_letter(text);
+        s.cols = axis_dims(text, text);
     } else {
-        s.row = dim_of_letter(text.substr(0, bar));
-        s.col = dim_of_letter(text.substr(bar + 1));
-        if (s.row == s.col) throw UserError("--spatial '" + text + "' maps one dimension twice");
+        if (text.find('|', bar + 1) != std::string::npos)
+            throw UserError("--spatial '" + text + "' has more than two axes; the PE array has "
+                            "rows and columns: join dims on one axis with ',' (e.g. 'C,FX|X')");
+        s.rows = axis_dims(text.substr(0, bar), text);
+        s.cols = axis_dims(text.substr(bar + 1), text);
     }
+    std::vector<std::string> all = s.rows;
+    all.insert(all.end(), s.cols.begin(), s.cols.end());
+    for (size_t i = 0; i < all.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (all[i] == all[j]) throw UserError("--spatial '" + text + "' maps one dimension twice");
     const auto dims = layer_dims(l);
-    for (const std::string &d : {s.row, s.col})
-        if (!d.empty() && std::find(dims.begin(), dims.end(), d) == dims.end())
+    for (const std::string &d : all)
+        if (std::find(dims.begin(), dims.end(), d) == dims.end())
             throw UserError("--spatial '" + text + "': a " + l.type + " layer has no dimension " +
                             d + " (it has " + [&] {
                                 std::string all;
@@ -177,12 +200,20 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
                         " is out of range: rows and columns must be 1..256");
     const Dataflow df = dataflow_for(l, req.dataflow);
     const Spatial sp = parse_spatial(l, req.spatial.empty() ? df.spatial : req.spatial);
-    if (sp.row.empty() && req.rows != 1)
-        throw UserError("--spatial '" + req.spatial + "' maps one dimension: a 1-D array is 1xN "
+    if (sp.rows.empty() && req.rows != 1)
+        throw UserError("--spatial '" + req.spatial + "' maps one axis: a 1-D array is 1xN "
                         "(use --array 1x" + std::to_string(req.rows * req.cols) + ")");
+    // An axis's lanes: its inner dims take their whole extent (as far as the axis reaches), the
+    // outermost dim the rest (rows = c x s on 16 rows with S = 3: s 3, c 5).
     std::map<std::string, int64_t> lanes;
-    if (!sp.row.empty()) lanes[sp.row] = req.rows;
-    lanes[sp.col] = req.cols;
+    for (const auto &[dims, size] : {std::pair{sp.rows, req.rows}, std::pair{sp.cols, req.cols}}) {
+        int64_t left = size;
+        for (size_t i = dims.size(); i-- > 0;) {
+            const int64_t n = i == 0 ? left : std::min(left, extent_of(l, dims[i]));
+            lanes[dims[i]] = std::max<int64_t>(n, 1);
+            left = std::max<int64_t>(left / std::max<int64_t>(n, 1), 1);
+        }
+    }
     const ir::Architecture arch = ir::default_architecture();
     const int64_t glb = req.buffer_bytes > 0 ? req.buffer_bytes : arch.level("GLB")->size_bytes;
     const Blocking b = choose_blocking(l, lanes, glb);
@@ -249,19 +280,27 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     }
     if (!vdecl.empty()) s << "Var " << join(vdecl) << ";\n";
     if (!rdecl.empty()) s << "RVar " << join(rdecl) << ";\n";
+    // Lane loops innermost (reorder lists innermost first): the rows inside the columns, each
+    // axis's outermost dim outermost.
     std::vector<std::string> reorder;
-    if (!sp.row.empty()) reorder.push_back(lane_name[sp.row]);
-    reorder.push_back(lane_name[sp.col]);
+    for (auto it = sp.rows.rbegin(); it != sp.rows.rend(); ++it) reorder.push_back(lane_name[*it]);
+    for (auto it = sp.cols.rbegin(); it != sp.cols.rend(); ++it) reorder.push_back(lane_name[*it]);
     for (auto it = df.order.rbegin(); it != df.order.rend(); ++it) reorder.push_back(temporal_name[*it]);
     for (const auto &d : layer_dims(l))  // dims the order template leaves out go outermost
         if (std::find(df.order.begin(), df.order.end(), d) == df.order.end())
             reorder.push_back(temporal_name[d]);
     if (block_c) reorder.push_back("co");
     s << "acc.update()" << usplits.str() << "\n    .reorder(" << join(reorder) << ")";
-    if (!sp.row.empty()) s << ".unroll(" << lane_name[sp.row] << ")";
-    s << ".unroll(" << lane_name[sp.col] << ");\n";
-    if (!sp.row.empty()) s << "hw::array(acc, " << lane_name[sp.row] << ", " << lane_name[sp.col] << ");\n";
-    else s << "hw::array(acc, " << lane_name[sp.col] << ");\n";
+    for (const auto &d : sp.rows) s << ".unroll(" << lane_name[d] << ")";
+    for (const auto &d : sp.cols) s << ".unroll(" << lane_name[d] << ")";
+    s << ";\n";
+    auto axis = [&](const std::vector<std::string> &dims) {
+        std::vector<std::string> names;
+        for (const auto &d : dims) names.push_back(lane_name[d]);
+        return dims.size() == 1 ? names[0] : "{" + join(names) + "}";
+    };
+    if (!sp.rows.empty()) s << "hw::array(acc, " << axis(sp.rows) << ", " << axis(sp.cols) << ");\n";
+    else s << "hw::array(acc, " << axis(sp.cols) << ");\n";
 
     // 3. Buffers: input and weight tiles per reduction block (or per output tile).
     const std::string place = block_c ? "compute_at(acc, co)"

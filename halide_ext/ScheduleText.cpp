@@ -56,7 +56,7 @@ public:
                 if (pos >= src.size() || src[pos] != '"') fail(t, "unterminated string");
                 advance();
                 t.kind = Token::String;
-            } else if (std::string("().,;=").find(ch) != std::string::npos) {
+            } else if (std::string("().,;={}").find(ch) != std::string::npos) {
                 t.text = ch;
                 t.kind = Token::Punct;
                 advance();
@@ -100,7 +100,8 @@ private:
 };
 
 struct None {};
-using Value = std::variant<None, Func, Stage, VarOrRVar, int, std::string, TailStrategy>;
+using LoopList = std::vector<VarOrRVar>;  // {a, b}: the loops of one array axis
+using Value = std::variant<None, Func, Stage, VarOrRVar, int, std::string, TailStrategy, LoopList>;
 
 // A schedule is a few dozen calls; these bounds keep hostile text from taking minutes and
 // gigabytes in Halide (each nested in() or split deepens what later calls walk).
@@ -111,7 +112,7 @@ constexpr int64_t kMaxNumber = int64_t(1) << 20;
 
 const char *kSubset =
     "split, tile, reorder, unroll, fuse, in, compute_at, store_at, compute_root, store_root, "
-    "update, hw::array, hw::level";
+    "update, hw::array, hw::level, hw::accumulator";
 
 class Interpreter {
 public:
@@ -199,6 +200,22 @@ private:
             return int(std::stoll(t.text));
         }
         if (t.kind == Token::String) return t.text;
+        if (t.kind == Token::Punct && t.text == "{") {
+            if (++depth > kMaxNesting)
+                fail(t, "braces nested more than " + std::to_string(kMaxNesting) + " deep");
+            struct Leave {
+                int &d;
+                ~Leave() { --d; }
+            } leave{depth};
+            LoopList loops;
+            if (accept("}")) return loops;
+            do {
+                Token at = peek();
+                loops.push_back(as<VarOrRVar>({at, expression()}, "a loop of the array axis"));
+            } while (accept(","));
+            expect("}");
+            return loops;
+        }
         if (t.kind != Token::Ident) fail(t, "unexpected '" + t.text + "'");
         if (t.text.rfind("TailStrategy::", 0) == 0) {
             const std::string s = t.text.substr(14);
@@ -209,7 +226,8 @@ private:
             fail(t, "unknown tail strategy " + t.text);
         }
         if (t.text == "hw::array" || t.text == "tessera::hw::array" || t.text == "hw::level" ||
-            t.text == "tessera::hw::level")
+            t.text == "tessera::hw::level" || t.text == "hw::accumulator" ||
+            t.text == "tessera::hw::accumulator")
             return hw_call(t);
         if (auto f = sym.funcs.find(t.text); f != sym.funcs.end()) return f->second;
         if (auto v = sym.vars.find(t.text); v != sym.vars.end()) return v->second;
@@ -264,13 +282,25 @@ private:
         if (++calls > kMaxCalls) fail(t, "more than " + std::to_string(kMaxCalls) + " scheduling calls");
         auto args = arguments();
         const bool is_array = t.text.find("array") != std::string::npos;
+        // One loop or a {list} of loops per axis.
+        auto axis = [&](size_t k, const char *what) {
+            if (const auto *list = std::get_if<LoopList>(&args[k].second)) {
+                if (list->empty()) fail(args[k].first, std::string(what) + " lists no loop");
+                return *list;
+            }
+            return LoopList{as<VarOrRVar>(args[k], what)};
+        };
         if (is_array) {
             if (args.size() != 2 && args.size() != 3)
-                fail(t, "hw::array(func, row, col) or hw::array(func, col)");
+                fail(t, "hw::array(func, row, col) or hw::array(func, col) (an axis may be a "
+                        "{list} of loops); the PE array has at most two axes");
             Func f = as<Func>(args[0], "a Func");
-            if (args.size() == 3) hw::array(f, as<VarOrRVar>(args[1], "the row loop"),
-                                             as<VarOrRVar>(args[2], "the column loop"));
-            else hw::array(f, as<VarOrRVar>(args[1], "the column loop"));
+            if (args.size() == 3) hw::array(f, axis(1, "the row axis"), axis(2, "the column axis"));
+            else hw::array(f, LoopList{}, axis(1, "the column axis"));
+        } else if (t.text.find("accumulator") != std::string::npos) {
+            if (args.size() != 3) fail(t, "hw::accumulator(func, loop, \"LEVEL\")");
+            hw::accumulator(as<Func>(args[0], "a Func"), as<VarOrRVar>(args[1], "a loop"),
+                            as<std::string>(args[2], "a level name string"));
         } else {
             if (args.size() != 2) fail(t, "hw::level(func, \"LEVEL\")");
             hw::level(as<Func>(args[0], "a Func"), as<std::string>(args[1], "a level name string"));

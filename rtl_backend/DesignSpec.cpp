@@ -85,6 +85,29 @@ ir::Architecture generated_architecture(const ir::Architecture &arch) {
     return hw;
 }
 
+// What of the general mapping IR the generated hardware does not build yet (docs/rtl.md): the
+// model estimates these mappings; compile names the construct.
+std::string not_generated(const ir::NestAnalysis &nest) {
+    if (nest.row_loops.size() > 1 || nest.col_loops.size() > 1)
+        return "maps several loops to one array axis (" +
+               std::to_string(nest.row_loops.size()) + " on the rows, " +
+               std::to_string(nest.col_loops.size()) +
+               " on the columns); the generated RTL takes one loop per axis so far: use a preset "
+               "with one dim per axis, or estimate this mapping with the model";
+    for (const auto &t : nest.tensors) {
+        for (const auto &s : t.stages)
+            if (s.kind == ir::StageKind::PerPe)
+                return "keeps a per-PE tile of " + t.tensor->name + " at " + s.buffer->level +
+                       "; the generated RTL has one register per operand per PE so far: estimate "
+                       "this mapping with the model, or compute the tile above the unrolled loops";
+        if (t.stages.size() > 3)
+            return "keeps " + t.tensor->name + " at " + std::to_string(t.stages.size() - 2) +
+                   " shared on-chip levels; the generated RTL has one on-chip buffer per tensor so "
+                   "far: estimate this mapping with the model";
+    }
+    return {};
+}
+
 std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     ir::NestAnalysis nest;
     try {
@@ -92,6 +115,7 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     } catch (const std::exception &e) {
         return e.what();
     }
+    if (std::string no = not_generated(nest); !no.empty()) return no;
     std::ostringstream why;
     if (nest.rows > d.rows || nest.cols > d.cols) {
         why << "needs a " << nest.rows << "x" << nest.cols << " array, the design has " << d.rows
@@ -165,6 +189,9 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
 DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
                       const std::string &name) {
     if (layers.empty()) throw UserError("no layers to generate a design for");
+    for (const auto &l : layers)
+        if (std::string no = not_generated(ir::analyze(l)); !no.empty())
+            throw UserError("layer " + l.problem.layer.name + ": the mapping " + no);
     DesignSpec d;
     d.name = name;
     d.architecture = arch.name;

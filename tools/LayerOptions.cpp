@@ -37,7 +37,8 @@ void add_layer_options(po::options_description &desc, LayerSelection &sel) {
         ("plugin", po::value(&sel.plugin)->notifier(not_empty("--plugin")), "shared library of Halide generators to load")
         ("schedule", po::value(&sel.schedule_file)->notifier(not_empty("--schedule")), "schedule file in Halide syntax (docs/schedules.md)")
         ("spatial", po::value(&sel.spatial)->notifier(not_empty("--spatial")), "preset: loops on the PE array, rows|cols, e.g. 'C|K', "
-         "'Y|X', 'FY|Y', or one dim for a 1-D array")
+         "'Y|X', 'FY|Y', or one dim for a 1-D array; several dims on one axis joined by ',', "
+         "outermost first: 'C,FX|X' (rows = c x s)")
         ("dataflow", po::value(&sel.dataflow)->notifier(not_empty("--dataflow")), "preset shorthand: os | ws | is | rs")
         ("array", po::value(&sel.array)->default_value("16x16"), "PE array ROWSxCOLS for presets");
 }

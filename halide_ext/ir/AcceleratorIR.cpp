@@ -90,10 +90,12 @@ bool Buffer::operator==(const Buffer &o) const {
     return tensor == o.tensor && level == o.level && at == o.at && box == o.box;
 }
 
+// An axis may hold several loops, combined mixed-radix: its size is their product.
 static int64_t spatial_extent(const Mapping &m, LoopKind kind) {
+    int64_t extent = 1;
     for (const auto &l : m.loops)
-        if (l.kind == kind) return l.extent;
-    return 1;
+        if (l.kind == kind) extent *= l.extent;
+    return extent;
 }
 
 int64_t Mapping::array_rows() const { return spatial_extent(*this, LoopKind::SpatialRow); }

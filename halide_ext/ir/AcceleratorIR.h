@@ -108,8 +108,8 @@ struct Mapping {
     std::vector<Loop> loops;      // outermost first; spatial loops are the PE array's dimensions
     std::vector<Buffer> buffers;  // outermost level first per tensor
     std::string schedule;         // the schedule as text (Halide syntax), informational
-    int64_t array_rows() const;   // extent of the SpatialRow loop (1 if none)
-    int64_t array_cols() const;   // extent of the SpatialCol loop (1 if none)
+    int64_t array_rows() const;   // product of the SpatialRow loops' extents (1 if none)
+    int64_t array_cols() const;   // product of the SpatialCol loops' extents (1 if none)
     bool operator==(const Mapping &) const;
 };
 

@@ -8,19 +8,45 @@
 
 namespace tessera::ir {
 
+struct Architecture;
+
+// One place a tensor's words live on their way between DRAM and the MACs (docs/hardware.md,
+// "Memory levels"). Every tensor has a chain of stages: DRAM first, then its buffers outermost
+// first (a level it keeps no tile at is bypassed), and last the PE stage the MAC reads (for O:
+// accumulates into). A stage is one mechanism wherever it sits: a tile refilled (or started and
+// drained) at every iteration of the temporal loops before `at`, covering the loops from `at`.
+enum class StageKind {
+    Dram,      // the whole tensor; architecture level 0
+    Shared,    // a buffer above the PE array (a Buffer of the mapping on a shared level)
+    PerPe,     // a buffer inside the array: one tile per PE, covering temporal loops only
+    Register,  // no per-PE buffer was placed: one register per PE, at stationary_from (box 1)
+};
+
+struct Stage {
+    StageKind kind = StageKind::Dram;
+    const Buffer *buffer = nullptr;  // Shared and PerPe: the mapping's buffer
+    int at = 0;                      // loops [0, at) select the tile
+    std::vector<int64_t> box;        // extent per tensor coordinate; empty for Dram
+    bool per_pe() const { return kind == StageKind::PerPe || kind == StageKind::Register; }
+    int64_t words() const;           // product of box (1 for a register)
+};
+
 struct TensorAccess {
     TensorRole role;
     const Tensor *tensor = nullptr;
     // coord_step[l][t]: how far tensor coordinate t moves when loop l's index grows by one.
     std::vector<std::vector<int64_t>> coord_step;
     std::vector<bool> depends;     // depends[l]: the tensor's coordinates change with loop l
-    const Buffer *buffer = nullptr;  // on-chip buffer (innermost one), nullptr if none
-    int buffer_at = 0;             // buffer ? buffer->at : 0
+    // DRAM, the on-chip buffers outermost first, the PE stage (docs/hardware.md).
+    std::vector<Stage> stages;
+    const Buffer *buffer = nullptr;  // the outermost on-chip buffer: the one DRAM fills/drains
+    int buffer_at = 0;             // buffer->at
     // Temporal loops [stationary_from, end) are the innermost temporal loops the tensor does not
     // depend on: its value stays in the PE register across them (for the output: the accumulator).
     int stationary_from = 0;
     // Words the array needs per access: product of extents of the spatial loops it depends on.
     int64_t groups = 1;
+    int64_t fanout = 1;            // PEs that receive one word (I, W) or are reduced into one (O)
     bool shared_on_rows = false;   // does not depend on the SpatialRow loop: one word per column group
     bool shared_on_cols = false;
     // Tile box implied by loops[buffer_at ..]: extent of each tensor coordinate.
@@ -30,19 +56,35 @@ struct TensorAccess {
 struct NestAnalysis {
     const AcceleratorIR *ir = nullptr;
     std::vector<int> temporal;     // indices into mapping.loops of temporal loops, outer first
+    // The array's axes: each may hold several spatial loops, combined mixed-radix (the outermost
+    // loop is the most significant digit). row_loop / col_loop: the axis's loop when it has exactly
+    // one, else -1 (the generated RTL handles one loop per axis).
+    std::vector<int> row_loops, col_loops;
     int row_loop = -1, col_loop = -1;
     int64_t rows = 1, cols = 1;
+    int first_spatial = -1, last_spatial = -1;  // positions of the outermost / innermost spatial loop
+    bool has_per_pe_buffers = false;  // some tensor keeps a tile inside the array
     int64_t temporal_iterations = 1;   // product of temporal extents (cycles of the MAC array)
     std::vector<TensorAccess> tensors; // Input, Weight, Output in that order
-    // Loops [0, run_from) select an uninterrupted compute run (docs/hardware.md, "Cycles"): tiles
-    // start and end only between runs. The innermost buffer position: max of the buffer_at.
+    // Loops [0, run_from) select an uninterrupted compute run (docs/hardware.md, "Cycles"): DRAM
+    // tiles start and end only between runs. The innermost DRAM-fed buffer position: max of the
+    // buffer_at.
     int run_from = 0;
     const TensorAccess &access(TensorRole role) const;
 };
 
 // Throws std::runtime_error with a one-line message if the mapping is not executable (e.g. an
-// output buffer placed inside a reduction loop, a buffer inside a spatial loop).
-NestAnalysis analyze(const AcceleratorIR &ir);
+// output buffer placed inside a reduction loop, a buffer between two spatial loops, a tensor with
+// no on-chip level above the array). With an architecture, each buffer's level decides whether it
+// is shared or per-PE (and must agree with where the buffer sits); without one, its position does
+// (inside every spatial loop: per-PE).
+NestAnalysis analyze(const AcceleratorIR &ir, const Architecture *arch = nullptr);
+
+// Number of index tuples of `loops` (a subset of the mapping's loops, all of dim `dim`) whose
+// combined index sum(idx * stride) is a valid index of the dim (< its extent): how many distinct
+// valid starting points those loops select. Closed form for nested splits, else enumeration.
+int64_t valid_starts(const std::vector<int64_t> &extent, const std::vector<int64_t> &stride,
+                     int64_t dim_extent);
 
 // Product of the extents of mapping.loops[from, to) that are temporal.
 int64_t temporal_product(const NestAnalysis &, int from, int to);

@@ -8,6 +8,19 @@ const MemoryLevel *Architecture::level(const std::string &name) const {
     return nullptr;
 }
 
+int Architecture::level_index(const std::string &name) const {
+    for (size_t i = 0; i < levels.size(); ++i)
+        if (levels[i].name == name) return int(i);
+    return -1;
+}
+
+bool Architecture::is_per_pe(size_t i) const {
+    if (levels[i].per_pe) return true;
+    for (const auto &l : levels)
+        if (l.per_pe) return false;
+    return i + 1 == levels.size();
+}
+
 // Interstellar's baseline energies (RF 512 B 0.96 pJ, GLB 128 KB 20 pJ, DRAM 200 pJ, hop 0.035 pJ)
 // with int8 words and the bandwidths of the generated hardware.
 Architecture default_architecture() {
@@ -20,7 +33,7 @@ Architecture default_architecture() {
         // The generated RTL gives each lane group of the array its own buffer read port, so the
         // global buffer serves up to rows*cols words per tensor per cycle (3 tensors).
         {"GLB", 128 * 1024, 8, 1, 20.0, 20.0, 3.0 * 256, false, {}},
-        {"RF", 512, 8, 1, 0.96, 0.96, 1.0, false, {}},
+        {"RF", 512, 8, 1, 0.96, 0.96, 1.0, false, {}, true},
     };
     a.mac_pj = 0.0;  // Interstellar's baseline leaves MAC energy out of its sum
     a.hop_pj = 0.035;

@@ -20,11 +20,20 @@ struct MemoryLevel {
     bool double_buffered = false;     // two copies of every tile: the next one fills during compute
     // Optional size-dependent energy: (capacity bytes, pJ per word) points, interpolated by size.
     std::vector<std::pair<int64_t, double>> energy_by_size;
+    // A per-PE level is replicated in every PE (register files, scratchpads); size_bytes is one
+    // PE's. The per-PE levels are the innermost levels of the hierarchy. Default: the innermost.
+    bool per_pe = false;
+    // Per-PE levels may give one size per tensor (I, W, O: Eyeriss's ifmap, filter and psum
+    // scratchpads); 0 = the tensors share size_bytes.
+    int64_t tensor_bytes[3] = {0, 0, 0};
 
     // Words per cycle of the whole level (all banks).
     double bandwidth() const { return words_per_cycle * (banks > 1 ? banks : 1); }
     // Bytes one tile may use: all of it, or half when double buffered.
     int64_t tile_budget_bytes() const { return double_buffered ? size_bytes / 2 : size_bytes; }
+    // Bytes tensor `role` (0 I, 1 W, 2 O) may use here: its own partition, or the shared size.
+    int64_t bytes_for(int role) const { return tensor_bytes[role] > 0 ? tensor_bytes[role] : size_bytes; }
+    bool partitioned() const { return tensor_bytes[0] > 0 || tensor_bytes[1] > 0 || tensor_bytes[2] > 0; }
 };
 
 struct Architecture {
@@ -38,6 +47,10 @@ struct Architecture {
     int dram_latency_cycles = 4;        // fixed request-to-response latency of the DRAM port
 
     const MemoryLevel *level(const std::string &name) const;
+    int level_index(const std::string &name) const;  // -1 if absent
+    // Is level i replicated per PE? Its flag; an architecture that flags none (built in code
+    // before per-PE levels existed) has its innermost level per PE.
+    bool is_per_pe(size_t i) const;
 };
 
 // Interstellar's 3-level baseline: RF 512 B 0.96 pJ, GLB 128 KB 20 pJ, DRAM 200 pJ, hop 0.035 pJ.

@@ -128,6 +128,14 @@ MemoryLevel level_from_json(const json &j, const std::string &where) {
             m.energy_by_size.emplace_back(bytes, pj);
         }
     }
+    m.per_pe = named.get<bool>("per_pe", false);
+    if (named.has("tensor_bytes")) {
+        Reader sizes(named.child("tensor_bytes"), named.where() + " tensor_bytes");
+        const char *roles[3] = {"I", "W", "O"};
+        for (int t = 0; t < 3; ++t) m.tensor_bytes[t] = sizes.integer(roles[t], 0, 0, kMaxLevelBytes);
+        sizes.finish();
+        if (!m.per_pe) named.fail("gives tensor_bytes but is not per_pe: only per-PE levels are partitioned");
+    }
     named.finish();
     if (!has_energy) named.fail("needs 'energy_pj', 'read_pj'/'write_pj' or 'energy_by_size'");
     return m;
@@ -171,6 +179,21 @@ Architecture architecture_from_json(const json &j, const std::string &origin) {
         for (size_t k = 0; k < i; ++k)
             if (a.levels[i].name == a.levels[k].name)
                 r.fail("names level '" + a.levels[i].name + "' twice");
+    // Without a per_pe flag anywhere, the innermost level is the per-PE registers (the 3-level
+    // files before per-PE levels existed). Per-PE levels come last: a PE holds them, the array
+    // sits between them and the shared levels.
+    bool any_per_pe = false;
+    for (const auto &l : a.levels) any_per_pe |= l.per_pe;
+    if (!any_per_pe) a.levels.back().per_pe = true;
+    for (size_t i = 1; i < a.levels.size(); ++i)
+        if (a.levels[i - 1].per_pe && !a.levels[i].per_pe)
+            r.fail("lists shared level '" + a.levels[i].name + "' inside per-PE level '" +
+                   a.levels[i - 1].name + "'; list the per-PE levels last");
+    if (a.levels[0].per_pe) r.fail("makes its outermost level '" + a.levels[0].name + "' per_pe; the outermost level is DRAM");
+    if (a.levels[1].per_pe)
+        r.fail("has no shared on-chip level between DRAM and the per-PE levels; the PE array is fed from one");
+    if (a.levels.size() > 6)
+        r.fail("lists " + std::to_string(a.levels.size()) + " levels; at most 6 are supported (DRAM, up to 4 on-chip, registers)");
     a.mac_pj = r.number("mac_pj", 0, 0, kMaxEnergyPj);
     a.hop_pj = r.number("hop_pj", 0, 0, kMaxEnergyPj);
     a.leakage_pj_per_cycle = r.number("leakage_pj_per_cycle", 0, 0, kMaxEnergyPj);
@@ -191,8 +214,11 @@ json to_json(const Architecture &a) {
                   {"read_pj", m.read_pj},
                   {"write_pj", m.write_pj},
                   {"words_per_cycle", m.words_per_cycle},
-                  {"double_buffered", m.double_buffered}};
+                  {"double_buffered", m.double_buffered},
+                  {"per_pe", m.per_pe}};
         if (!m.energy_by_size.empty()) l["energy_by_size"] = m.energy_by_size;
+        if (m.partitioned())
+            l["tensor_bytes"] = {{"I", m.tensor_bytes[0]}, {"W", m.tensor_bytes[1]}, {"O", m.tensor_bytes[2]}};
         levels.push_back(l);
     }
     return {{"name", a.name},

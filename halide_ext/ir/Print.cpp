@@ -2,6 +2,7 @@
 
 #include <iomanip>
 #include <sstream>
+#include <vector>
 
 namespace tessera::ir {
 
@@ -69,7 +70,25 @@ std::string print_nest(const AcceleratorIR &ir) {
         s << "   (" << loop.name << ")\n";
         indent += "  ";
     }
-    s << indent << "O += I * W   [RF: one register per operand per PE]\n";
+    // What the MAC reads: a per-PE tile where the mapping places one, else the PE's register.
+    int last_spatial = -1;
+    for (size_t l = 0; l < m.loops.size(); ++l)
+        if (m.loops[l].kind != LoopKind::Temporal) last_spatial = int(l);
+    std::vector<std::string> tiles, registers;
+    for (const char *t : {"I", "W", "O"}) {
+        bool per_pe_tile = false;
+        for (const Buffer &b : m.buffers) per_pe_tile |= b.tensor == t && last_spatial >= 0 && b.at > last_spatial;
+        (per_pe_tile ? tiles : registers).push_back(t);
+    }
+    auto join = [](const std::vector<std::string> &v) {
+        std::string out;
+        for (const auto &x : v) out += (out.empty() ? "" : ", ") + x;
+        return out;
+    };
+    s << indent << "O += I * W   [";
+    if (!tiles.empty()) s << "per-PE tiles: " << join(tiles) << (registers.empty() ? "" : "; ");
+    if (!registers.empty()) s << "PE registers: " << join(registers);
+    s << "]\n";
     return s.str();
 }
 

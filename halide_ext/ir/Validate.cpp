@@ -28,11 +28,11 @@ std::string array_error(const char *side, const char *arch_side, int64_t mapped,
 int buffer_level(const Architecture &arch, const Buffer &buffer) {
     for (size_t i = 0; i < arch.levels.size(); ++i) {
         if (arch.levels[i].name != buffer.level) continue;
-        if (i == 0 || i + 1 == arch.levels.size())
+        if (i == 0)
             throw UserError("buffer of " + buffer.tensor + " is placed at level " + buffer.level +
                             ", which is architecture " + arch.name +
-                            "'s outermost or innermost level; on-chip buffers go on a level in "
-                            "between (levels: " + level_names(arch) + ")");
+                            "'s outermost level (DRAM); on-chip buffers go on a level inside it "
+                            "(levels: " + level_names(arch) + ")");
         return int(i);
     }
     throw UserError("buffer of " + buffer.tensor + " is placed at level " + buffer.level +
@@ -44,20 +44,37 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
                       const Footprint *footprints, int count) {
     if (rows > arch.rows) return array_error("rows", "rows", rows, arch.rows, arch);
     if (cols > arch.cols) return array_error("columns", "columns", cols, arch.cols, arch);
+    // A partitioned per-PE level: each tensor's tile against its own partition.
     for (int i = 0; i < count; ++i) {
-        int level = footprints[i].level;
+        const Footprint &f = footprints[i];
+        const MemoryLevel &m = arch.levels[size_t(f.level)];
+        if (f.role < 0 || m.tensor_bytes[f.role] <= 0) continue;
+        const int64_t used = (m.double_buffered ? 2 : 1) * f.bytes, have = m.tensor_bytes[f.role];
+        if (used > have)
+            return "per-PE level " + m.name + " of architecture " + arch.name + " holds " +
+                   std::to_string(have) + " B of " + f.what + " per PE, the mapping's per-PE tile needs " +
+                   std::to_string(used) + " B (" + std::to_string(used - have) +
+                   " B too many); compute the per-PE tile at an inner loop or make its loops smaller";
+    }
+    auto partitioned = [&](const Footprint &f) {
+        return f.role >= 0 && arch.levels[size_t(f.level)].tensor_bytes[f.role] > 0;
+    };
+    for (int i = 0; i < count; ++i) {
+        const int level = footprints[i].level;
+        auto counted = [&](const Footprint &f) { return f.level == level && !partitioned(f); };
+        if (!counted(footprints[i])) continue;
         bool first_on_level = true;
-        for (int j = 0; j < i; ++j) first_on_level &= footprints[j].level != level;
-        const MemoryLevel &m = arch.levels[level];
+        for (int j = 0; j < i; ++j) first_on_level &= !counted(footprints[j]);
+        const MemoryLevel &m = arch.levels[size_t(level)];
         if (!first_on_level || m.size_bytes <= 0) continue;
         int copies = m.double_buffered ? 2 : 1;
         int64_t used = 0;
         for (int j = i; j < count; ++j)
-            if (footprints[j].level == level) used += copies * footprints[j].bytes;
+            if (counted(footprints[j])) used += copies * footprints[j].bytes;
         if (used <= m.size_bytes) continue;
         std::string held;
         for (int j = i; j < count; ++j)
-            if (footprints[j].level == level)
+            if (counted(footprints[j]))
                 held += (held.empty() ? "" : " + ") + std::string(footprints[j].what) + " " +
                         std::to_string(footprints[j].bytes) + " B";
         return "level " + m.name + " of architecture " + arch.name + " overflows by " +
@@ -79,16 +96,18 @@ void validate_fit(const AcceleratorIR &ir, const Architecture &arch) {
         throw UserError("architecture " + arch.name + " has " + std::to_string(arch.levels.size()) +
                         " memory levels; it needs at least DRAM, an on-chip buffer and the PE "
                         "registers");
-    NestAnalysis nest = analyze(ir);
+    NestAnalysis nest = analyze(ir, &arch);
     std::vector<Footprint> footprints;
-    int64_t register_bytes = 0;
     for (const TensorAccess &t : nest.tensors) {
-        int64_t bytes = onchip_element_bytes(ir.problem, *t.tensor);
-        footprints.push_back({t.tensor->name.c_str(), buffer_level(arch, *t.buffer),
-                              t.buffer->words() * bytes});
-        register_bytes += bytes;
+        const int64_t bytes = onchip_element_bytes(ir.problem, *t.tensor);
+        for (const Stage &s : t.stages) {
+            if (s.kind == StageKind::Dram) continue;
+            const int level = s.kind == StageKind::Register ? int(arch.levels.size()) - 1
+                                                            : buffer_level(arch, *s.buffer);
+            footprints.push_back({t.tensor->name.c_str(), level, s.words() * bytes,
+                                  s.per_pe() ? int(t.role) : -1});
+        }
     }
-    footprints.push_back({"PE registers", int(arch.levels.size()) - 1, register_bytes});
     std::string error =
         fit_error(arch, nest.rows, nest.cols, footprints.data(), int(footprints.size()));
     if (!error.empty()) throw UserError(error);

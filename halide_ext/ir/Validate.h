@@ -11,8 +11,8 @@
 
 namespace tessera::ir {
 
-// Index in arch.levels of the on-chip level that holds `buffer`: named by Buffer::level, neither
-// the outermost (DRAM) nor the innermost (per-PE registers). Throws tessera::UserError otherwise.
+// Index in arch.levels of the on-chip level that holds `buffer`: named by Buffer::level, not the
+// outermost (DRAM). Throws tessera::UserError otherwise.
 int buffer_level(const Architecture &arch, const Buffer &buffer);
 
 // What one tensor keeps at one level: `bytes` of one tile (before double buffering).
@@ -20,6 +20,7 @@ struct Footprint {
     const char *what = "";
     int level = 0;
     int64_t bytes = 0;
+    int role = -1;  // per-PE tiles: the tensor (0 I, 1 W, 2 O), checked against its partition
 };
 
 // Empty if everything fits, else the message. No allocation when it fits (schedule searches call
@@ -30,8 +31,8 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
 // Bytes of one element of `tensor` as held on chip (outputs are held as accumulator words).
 int64_t onchip_element_bytes(const Problem &problem, const Tensor &tensor);
 
-// The footprints of an IR (one per buffer, plus each PE's operand registers and accumulator) and
-// the array shape, checked with fit_error. Throws tessera::UserError with its message.
+// The footprints of an IR (one per stage of every tensor's chain below DRAM: its buffers, and its
+// PE register when it has no per-PE tile) and the array shape, checked with fit_error. Throws tessera::UserError with its message.
 void validate_fit(const AcceleratorIR &ir, const Architecture &arch);
 
 }  // namespace tessera::ir

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace tessera::model {
@@ -15,14 +16,20 @@ inline constexpr std::array<Operand, kOperands> kAllOperands = {Operand::I, Oper
                                                                 Operand::B};
 const char *operand_name(Operand);
 
-// Where in the three-place hierarchy of docs/hardware.md an access happens. The architecture
-// level behind each place is per tensor (LevelAccess::level).
+// A tensor's accesses are kept per stage of its chain (docs/hardware.md, "Memory levels"): DRAM
+// first, its buffers outermost first, the PE stage last; the architecture level behind each stage
+// is LevelAccess::level. A chain of one on-chip buffer has the three places below (the hardware the
+// RTL generator builds); longer chains have more stages.
 enum class Place { DRAM = 0, Buffer = 1, RF = 2 };
 inline constexpr int kPlaces = 3;
+inline constexpr int kMaxStages = 6;  // DRAM, up to four on-chip levels, the PE stage
 
 // One tensor at one memory level, in elements of that tensor ("words" of the counting rules).
 struct LevelAccess {
     int level = -1;            // index into Architecture::levels; -1: the tensor never visits
+    bool per_pe = false;       // counts are summed over every PE's copy
+    int64_t tiles = 0;         // tile instances: shared, every visit; per-PE, every valid lane group's
+    int64_t box_words = 0;     // words of one tile (DRAM: 0)
     int64_t fills = 0;         // writes of words arriving from the level above
     int64_t updates = 0;       // writes of words arriving from below (partial sums, outputs)
     int64_t reads = 0;         // reads of words sent below (operands, partial sums to resume)
@@ -50,12 +57,16 @@ struct Delivery {
 };
 
 struct TensorEstimate {
-    std::array<LevelAccess, kPlaces> at{};  // indexed by Place
+    std::array<LevelAccess, kMaxStages> at{};  // indexed by stage (Place for a 3-stage chain)
+    int stages = 0;            // stages in use: DRAM .. the PE stage
     Delivery array;
-    int64_t tiles = 0;         // fills (I, W) or drains (O) of the on-chip buffer
-    int64_t box_words = 0;     // words of one buffer tile
+    int64_t tiles = 0;         // fills (I, W) or drains (O) of the DRAM-fed buffer (stage 1)
+    int64_t box_words = 0;     // words of one tile of it
+    const LevelAccess &pe_stage() const { return at[size_t(stages > 0 ? stages - 1 : 0)]; }
     double energy_pj() const {
-        return at[0].energy_pj() + at[1].energy_pj() + at[2].energy_pj() + array.energy_pj;
+        double e = array.energy_pj;
+        for (int s = 0; s < stages; ++s) e += at[size_t(s)].energy_pj();
+        return e;
     }
 };
 
@@ -74,6 +85,7 @@ struct Cycles {
     int64_t serial_transfers = 0;   // DRAM fills/drains that stall the array (single buffered)
     int64_t overlapped_transfers = 0;  // DRAM fills/drains during compute runs (double buffered)
     int64_t exposed_transfers = 0;  // first fill / last drain of double-buffered tensors (stall)
+    int64_t onchip_transfers = 0;   // stalls for transfers between on-chip levels and per-PE tiles
     int64_t prefetch_stall = 0;     // cycles runs wait for their overlapped transfers
     double buffer_bound = 0;   // busiest on-chip level: its words / its bandwidth
     int buffer_bound_level = -1;    // index into Architecture::levels

@@ -1,6 +1,7 @@
 #include "Model.h"
 
 #include "LevelEnergy.h"
+#include "ModelMath.h"
 #include "TileCoverage.h"
 #include "ir/Analysis.h"
 #include "ir/Timing.h"
@@ -50,83 +51,59 @@ Blocking Blocking::of(const ir::Mapping &mapping) {
     return b;
 }
 
-namespace {
-
-// Words of a level per element `bits` wide: wider elements (partial sums) cost several words.
-double words_per_element(int bits, const ir::MemoryLevel &level) {
-    int word = std::max(1, level.word_bits);
-    return double((bits + word - 1) / word);
-}
-
-int64_t product(const std::vector<int> &loops, const int64_t *extent) {
-    int64_t p = 1;
-    for (int l : loops) p *= extent[l];
-    return p;
-}
-
-int64_t ceil_cycles(double words, double per_cycle) {
-    double c = words / per_cycle;
-    int64_t i = int64_t(c);
-    return i + (double(i) < c);
-}
-
-}  // namespace
-
 Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
     : problem_(ir.problem), arch_(arch), ir_blocking_(Blocking::of(ir.mapping)) {
     if (arch_.levels.size() < 3)
         throw std::runtime_error("architecture " + arch_.name + " has " +
                                  std::to_string(arch_.levels.size()) +
                                  " memory levels; it needs DRAM, an on-chip buffer and registers");
-    const ir::NestAnalysis nest = ir::analyze(ir);
+    const ir::NestAnalysis nest = ir::analyze(ir, &arch_);
     run_from_ = nest.run_from;
+    row_loops_ = nest.row_loops;
+    col_loops_ = nest.col_loops;
     const auto &loops = ir.mapping.loops;
     const int n = int(loops.size());
-    row_loop_ = nest.row_loop;
-    col_loop_ = nest.col_loop;
     for (const auto &l : loops) {
         kinds_.push_back(l.kind);
         int d = 0;
-        while (problem_.dims[d].name != l.dim) ++d;  // analyze() checked the dim exists
+        while (problem_.dims[size_t(d)].name != l.dim) ++d;  // analyze() checked the dim exists
         loop_dim_.push_back(d);
     }
     covered_.resize(problem_.dims.size());
     dim_span_.resize(problem_.dims.size());
-    odometer_.resize(n);
+    odometer_.resize(size_t(n));
+    start_extent_.reserve(size_t(n));
+    start_stride_.reserve(size_t(n));
     level_words_.resize(arch_.levels.size());
-    const int dram = 0, rf = int(arch_.levels.size()) - 1;
 
     size_t max_coords = 0;
     for (int i = 0; i < 3; ++i) {
-        const ir::TensorAccess &a = nest.tensors[i];
+        const ir::TensorAccess &a = nest.tensors[size_t(i)];
         TensorPlan &t = plans_[i];
         t.operand = Operand(i);  // analyze() orders the tensors I, W, O
         t.name = a.tensor->name;
         t.at = a.buffer_at;
         t.coords = int(a.tensor->index.size());
         max_coords = std::max(max_coords, size_t(t.coords));
-        t.coeff.resize(size_t(n) * t.coords);
+        t.coeff.resize(size_t(n) * size_t(t.coords));
         for (int l = 0; l < n; ++l)
             for (int c = 0; c < t.coords; ++c)
-                t.coeff[l * t.coords + c] = a.tensor->index[c].coeff(loops[l].dim);
+                t.coeff[size_t(l * t.coords + c)] = a.tensor->index[size_t(c)].coeff(loops[size_t(l)].dim);
         for (int c = 0; c < t.coords; ++c) {
-            t.offset.push_back(a.tensor->index[c].offset);
-            for (const auto &d : problem_.dims) t.dim_coeff.push_back(a.tensor->index[c].coeff(d.name));
+            t.offset.push_back(a.tensor->index[size_t(c)].offset);
+            for (const auto &d : problem_.dims) t.dim_coeff.push_back(a.tensor->index[size_t(c)].coeff(d.name));
         }
         t.shape = a.tensor->shape;
-        t.ir_box = a.box;
-        t.box.resize(t.coords);
-        t.outer_of_coord.resize(t.coords);
+        t.outer_of_coord.resize(size_t(t.coords));
         for (int l = 0; l < n; ++l) {
-            bool temporal = loops[l].kind == ir::LoopKind::Temporal;
-            (l < t.at ? t.outer : t.inner).push_back(l);
-            if (temporal && l < a.stationary_from && !a.depends[l]) t.reuse_breaking.push_back(l);
-            if (!temporal && a.depends[l]) t.spatial_deps.push_back(l);
+            bool temporal = loops[size_t(l)].kind == ir::LoopKind::Temporal;
+            t.depends.push_back(a.depends[size_t(l)]);
+            if (!temporal && a.depends[size_t(l)]) t.spatial_deps.push_back(l);
             if (l >= t.at) continue;
             int moved = 0;
             for (int c = 0; c < t.coords; ++c)
-                if (t.coeff[l * t.coords + c] != 0) {
-                    t.outer_of_coord[c].push_back(l);
+                if (t.coeff[size_t(l * t.coords + c)] != 0) {
+                    t.outer_of_coord[size_t(c)].push_back(l);
                     ++moved;
                 }
             (moved ? t.outer_moving_any : t.outer_moving_none).push_back(l);
@@ -134,31 +111,75 @@ Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
         }
         for (const auto &d : problem_.dims) {
             bool depends = false;
-            for (int c = 0; c < t.coords; ++c) depends |= a.tensor->index[c].coeff(d.name) != 0;
+            for (int c = 0; c < t.coords; ++c) depends |= a.tensor->index[size_t(c)].coeff(d.name) != 0;
             if (depends) t.valid_words *= d.extent;
         }
         t.onchip_bytes = ir::onchip_element_bytes(problem_, *a.tensor);
-        int buffer = ir::buffer_level(arch_, *a.buffer);
-        int onchip_bits = int(t.onchip_bytes * 8);
-        int dram_bits = t.operand == Operand::O ? problem_.post.out_bits : a.tensor->elem_bits;
-        t.levels[int(Place::DRAM)] = dram;
-        t.levels[int(Place::Buffer)] = buffer;
-        t.levels[int(Place::RF)] = rf;
-        for (int p = 0; p < kPlaces; ++p) {
-            const ir::MemoryLevel &m = arch_.levels[t.levels[p]];
-            double w = words_per_element(p == int(Place::DRAM) ? dram_bits : onchip_bits, m);
-            t.read_pj[p] = w * read_pj(m);
-            t.write_pj[p] = w * write_pj(m);
-        }
-        t.dram_words_per_element = words_per_element(dram_bits, arch_.levels[dram]);
-        t.double_buffered = arch_.levels[buffer].double_buffered;
+        for (const ir::Stage &s : a.stages) plan_stage(t, a, s, loops);
+        const int dram_bits = t.operand == Operand::O ? problem_.post.out_bits : a.tensor->elem_bits;
+        t.dram_words_per_element = words_per_element(dram_bits, arch_.levels[0]);
+        t.double_buffered = arch_.levels[size_t(t.stages[1].level)].double_buffered;
     }
     base_.resize(max_coords);
     if (problem_.post.bias) {
         bias_words_ = problem_.layer.K;
-        bias_dram_words_ = words_per_element(problem_.acc_bits, arch_.levels[dram]);
-        bias_read_pj_ = bias_dram_words_ * read_pj(arch_.levels[dram]);
+        bias_dram_words_ = words_per_element(problem_.acc_bits, arch_.levels[0]);
+        bias_read_pj_ = bias_dram_words_ * read_pj(arch_.levels[0]);
     }
+}
+
+void Model::plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage &s,
+                       const std::vector<ir::Loop> &loops) {
+    StagePlan p;
+    p.kind = s.kind;
+    p.at = s.at;
+    p.ir_box = s.box;
+    p.box = s.box;
+    switch (s.kind) {
+    case ir::StageKind::Dram: p.level = 0; break;
+    case ir::StageKind::Register: p.level = int(arch_.levels.size()) - 1; break;
+    default: p.level = ir::buffer_level(arch_, *s.buffer); break;
+    }
+    const int n = int(loops.size());
+    for (int l = 0; l < n && s.kind != ir::StageKind::Dram; ++l) {
+        const bool temporal = loops[size_t(l)].kind == ir::LoopKind::Temporal;
+        if (l >= s.at && (temporal || !p.per_pe())) p.inner.push_back(l);
+        if (l < s.at && temporal) p.outer.push_back(l);
+    }
+    if (p.per_pe()) {
+        // A lane group's tile is selected by the spatial loops and the temporal loops before `at`.
+        for (size_t d = 0; d < problem_.dims.size(); ++d) {
+            bool depends = false;
+            for (int c = 0; c < t.coords; ++c) depends |= t.dim_coeff[size_t(c) * problem_.dims.size() + d] != 0;
+            std::vector<int> selecting;
+            for (int l = 0; l < n; ++l) {
+                if (loop_dim_[size_t(l)] != int(d)) continue;
+                const bool temporal = loops[size_t(l)].kind == ir::LoopKind::Temporal;
+                if (depends && (!temporal || l < s.at)) selecting.push_back(l);
+                if (!depends && temporal && l < s.at) p.outer_other.push_back(l);
+            }
+            if (depends) {
+                p.selecting_by_dim.push_back(selecting);
+                p.selecting_dims.push_back(int(d));
+            }
+        }
+        std::sort(p.outer_other.begin(), p.outer_other.end());
+    }
+    const ir::MemoryLevel &level = arch_.levels[size_t(p.level)];
+    const int role = int(a.role);
+    // A partitioned per-PE level prices each tensor at its own partition's size.
+    ir::MemoryLevel priced = level;
+    if (p.per_pe() && level.tensor_bytes[role] > 0) {
+        priced.size_bytes = level.tensor_bytes[role];
+        p.budget_bytes = level.tensor_bytes[role];
+    }
+    const int bits = s.kind == ir::StageKind::Dram
+                         ? (t.operand == Operand::O ? problem_.post.out_bits : a.tensor->elem_bits)
+                         : int(t.onchip_bytes * 8);
+    p.words_per_element = words_per_element(bits, level);
+    p.read_pj = p.words_per_element * read_pj(priced);
+    p.write_pj = p.words_per_element * write_pj(priced);
+    t.stages.push_back(std::move(p));
 }
 
 const Estimate &Model::evaluate() {
@@ -188,7 +209,7 @@ const Estimate &Model::evaluate(const Blocking &b) {
 int64_t Model::coordinate_coverage(const TensorPlan &t, int c, const int64_t *extent,
                                    const int64_t *stride) {
     const std::vector<int> &moving = t.outer_of_coord[c];
-    const int64_t box = t.box[c], shape = t.shape[c];
+    const int64_t box = t.stages[1].box[size_t(c)], shape = t.shape[size_t(c)];
     if (moving.empty()) return overlap(t.offset[c], box, shape);
     // Closed form over the last moving loop, enumeration over the others (rarely any).
     const int last = moving.back();
@@ -226,7 +247,7 @@ int64_t Model::in_shape_box_positions(const TensorPlan &t, const int64_t *extent
             int64_t base = t.offset[c];
             for (size_t i = 0; i < m; ++i)
                 base += t.coeff[moving[i] * t.coords + c] * stride[moving[i]] * odometer_[i];
-            inside *= overlap(base, t.box[c], t.shape[c]);
+            inside *= overlap(base, t.stages[1].box[size_t(c)], t.shape[size_t(c)]);
         }
         sum += inside;
         size_t i = m;
@@ -236,190 +257,124 @@ int64_t Model::in_shape_box_positions(const TensorPlan &t, const int64_t *extent
     return total * sum;
 }
 
+void Model::derive_box(const TensorPlan &t, StagePlan &s, const int64_t *extent,
+                       const int64_t *stride) {
+    // As Halide's bounds inference: each dim spans its loops inside the tile, clamped to its
+    // extent (tail lanes are guarded off); a coordinate spans its dims' affine sum.
+    std::fill(dim_span_.begin(), dim_span_.end(), 1);
+    for (int l : s.inner) dim_span_[size_t(loop_dim_[size_t(l)])] += stride[l] * (extent[l] - 1);
+    const size_t dims = dim_span_.size();
+    for (int c = 0; c < t.coords; ++c) {
+        int64_t span = 1;
+        for (size_t d = 0; d < dims; ++d)
+            span += t.dim_coeff[size_t(c) * dims + d] *
+                    (std::min(dim_span_[d], problem_.dims[d].extent) - 1);
+        s.box[size_t(c)] = span;
+    }
+}
+
+int64_t Model::lane_tiles(const StagePlan &s, const int64_t *extent, const int64_t *stride,
+                          int only_outer_before) const {
+    int64_t n = 1;
+    for (size_t i = 0; i < s.selecting_dims.size(); ++i) {
+        start_extent_.clear();
+        start_stride_.clear();
+        for (int l : s.selecting_by_dim[i]) {
+            start_extent_.push_back(extent[l]);
+            start_stride_.push_back(stride[l]);
+        }
+        n *= ir::valid_starts(start_extent_, start_stride_,
+                              problem_.dims[size_t(s.selecting_dims[i])].extent);
+    }
+    for (int l : s.outer_other)
+        if (l < only_outer_before) n *= extent[l];
+    return n;
+}
+
 void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *stride,
                          bool derive_boxes, TensorEstimate &out) {
-    if (derive_boxes) {
-        // As Halide's bounds inference: each dim spans its loops inside the buffer, clamped to
-        // its extent (tail lanes are guarded off); a coordinate spans its dims' affine sum.
-        std::fill(dim_span_.begin(), dim_span_.end(), 1);
-        for (int l : t.inner) dim_span_[loop_dim_[l]] += stride[l] * (extent[l] - 1);
-        const size_t dims = dim_span_.size();
-        for (int c = 0; c < t.coords; ++c) {
-            int64_t span = 1;
-            for (size_t d = 0; d < dims; ++d)
-                span += t.dim_coeff[c * dims + d] *
-                        (std::min(dim_span_[d], problem_.dims[d].extent) - 1);
-            t.box[c] = span;
-        }
-    } else {
-        for (int c = 0; c < t.coords; ++c) t.box[c] = t.ir_box[c];
-    }
-    int64_t box_words = 1;
-    for (int c = 0; c < t.coords; ++c) box_words *= t.box[c];
-    const int64_t tiles = product(t.outer, extent);
+    const int stages = int(t.stages.size());
     const int64_t pes = est_.mapped_pes;
     const int64_t fanout = pes / product(t.spatial_deps, extent);
-    // One buffer read per valid lane group per visit; a visit repeats for every iteration of a
-    // loop the tensor ignores outside its stationary run.
-    const int64_t visits = t.valid_words * product(t.reuse_breaking, extent);
     const int64_t macs = est_.macs;
-    out.tiles = tiles;
-    out.box_words = box_words;
-    for (int p = 0; p < kPlaces; ++p) out.at[p].level = t.levels[p];
-    LevelAccess &dram = out.at[int(Place::DRAM)];
-    LevelAccess &buffer = out.at[int(Place::Buffer)];
-    LevelAccess &rf = out.at[int(Place::RF)];
+    out.stages = stages;
+    for (int j = 0; j < stages; ++j) {
+        StagePlan &s = t.stages[size_t(j)];
+        LevelAccess &a = out.at[size_t(j)];
+        a.level = s.level;
+        a.per_pe = s.per_pe();
+        if (j == 0) continue;
+        if (derive_boxes) derive_box(t, s, extent, stride);
+        a.box_words = 1;
+        for (int64_t e : s.box) a.box_words *= e;
+        a.tiles = s.per_pe() ? lane_tiles(s, extent, stride, INT32_MAX) : product(s.outer, extent);
+    }
+    out.tiles = out.at[1].tiles;
+    out.box_words = out.at[1].box_words;
     Delivery &array = out.array;
     array.fanout = fanout;
+    LevelAccess &pe = out.at[size_t(stages - 1)];
+    pe.reads = macs;
     if (t.operand == Operand::O) {
-        dram.updates = t.valid_words;
-        buffer.updates = visits;                  // one write per accumulation block
-        buffer.reads = visits - t.valid_words;    // resumed blocks read their partial sum
-        buffer.drains = t.valid_words;
-        rf.reads = macs;
-        rf.updates = macs;
+        pe.updates = macs;
         array.kind = fanout > 1 ? DeliveryKind::Reduction : DeliveryKind::Unicast;
-        array.reductions = visits * (fanout - 1);
-        array.hops = array.reductions;
+        for (int j = stages - 1; j >= 1; --j) {
+            const StagePlan &c = t.stages[size_t(j)], &p = t.stages[size_t(j - 1)];
+            LevelAccess &child = out.at[size_t(j)], &parent = out.at[size_t(j - 1)];
+            if (j == 1) {  // the finished outputs, in-shape positions only
+                parent.updates = t.valid_words;
+                child.drains = t.valid_words;
+                continue;
+            }
+            // A block of the child ends with its words sent up; it starts from the parent's
+            // partial sums unless it is the first visit of those outputs within the parent's tile.
+            int64_t first = 1;
+            if (c.per_pe()) {
+                first = lane_tiles(c, extent, stride, p.at);
+            } else {
+                for (int l : c.outer)
+                    if (l < p.at || t.depends[size_t(l)]) first *= extent[l];
+            }
+            const int64_t copies = c.per_pe() && p.per_pe() ? fanout : 1;
+            const int64_t moved = child.tiles * child.box_words * copies;
+            const int64_t resumed = (child.tiles - first) * child.box_words * copies;
+            parent.updates += moved;
+            parent.reads += resumed;
+            if (j != stages - 1) {
+                child.drains += moved * (c.per_pe() ? fanout / copies : 1);
+                child.fills += resumed * (c.per_pe() ? fanout / copies : 1);
+            }
+            if (c.per_pe() && !p.per_pe()) {
+                array.reductions = child.tiles * child.box_words * (fanout - 1);
+                array.hops = array.reductions;
+            }
+        }
     } else {
-        dram.reads = in_shape_box_positions(t, extent, stride);
-        buffer.fills = tiles * box_words;
-        buffer.reads = visits;
-        rf.fills = visits * fanout;
-        rf.reads = macs;
+        pe.reads = macs;
         array.kind = fanout == 1     ? DeliveryKind::Unicast
                      : fanout == pes ? DeliveryKind::Broadcast
                                      : DeliveryKind::Multicast;
-        (fanout == 1 ? array.unicasts : array.multicasts) = visits;
-        array.hops = visits * (fanout - 1);
-    }
-}
-
-namespace {
-
-int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
-
-// Runs r in [lo, hi] with period | (r + shift).
-int64_t multiples_in(int64_t lo, int64_t hi, int64_t period, int64_t shift) {
-    if (hi < lo) return 0;
-    return floor_div(hi + shift, period) - floor_div(lo - 1 + shift, period);
-}
-
-// A transfer that overlaps compute runs (docs/hardware.md, "Cycles"): a drain of the output tile the
-// previous run ended (runs r >= 1 with period | r), or a fill of the tile the next run starts (runs
-// r <= R-2 with period | r+1). `period`: runs per tile of the tensor.
-struct OverlappedJob {
-    int64_t period = 1;
-    int64_t cycles = 0;
-    bool drain = false;
-};
-
-// Runs in [0, runs) where every job of `mask` overlaps. The periods are products of the same
-// loops' extents inward from each buffer, so of two periods one divides the other: a drain
-// (period | r) and a fill (period | r+1) coincide only where one of the periods is 1.
-int64_t runs_with_all(const OverlappedJob *jobs, int n, unsigned mask, int64_t runs) {
-    int64_t lo = 0, hi = runs - 1, drain_period = 0, fill_period = 0;
-    for (int j = 0; j < n; ++j) {
-        if (!(mask >> j & 1u)) continue;
-        if (jobs[j].drain) {
-            lo = 1;
-            drain_period = std::max(drain_period, jobs[j].period);
-        } else {
-            hi = runs - 2;
-            fill_period = std::max(fill_period, jobs[j].period);
+        for (int j = 1; j < stages; ++j) {
+            const StagePlan &c = t.stages[size_t(j)], &p = t.stages[size_t(j - 1)];
+            LevelAccess &child = out.at[size_t(j)], &parent = out.at[size_t(j - 1)];
+            const int64_t words = child.tiles * child.box_words;
+            if (j == 1) {
+                parent.reads = in_shape_box_positions(t, extent, stride);
+                child.fills = words;
+            } else if (!c.per_pe()) {
+                parent.reads += words;
+                child.fills += words;
+            } else if (!p.per_pe()) {  // onto the array: one word per lane group, to fanout PEs
+                parent.reads += words;
+                child.fills += words * fanout;
+                (fanout == 1 ? array.unicasts : array.multicasts) += words;
+                array.hops += words * (fanout - 1);
+            } else {                   // within each PE
+                parent.reads += words * fanout;
+                child.fills += words * fanout;
+            }
         }
     }
-    if (drain_period == 0) return multiples_in(lo, hi, std::max<int64_t>(fill_period, 1), 1);
-    if (fill_period == 0 || fill_period == 1) return multiples_in(lo, hi, drain_period, 0);
-    if (drain_period == 1) return multiples_in(lo, hi, fill_period, 1);
-    return 0;
-}
-
-// Sum over runs of the cycles the overlapped transfers take beyond `run_cycles` (the runs wait for
-// them): every subset of jobs, counted exactly by inclusion-exclusion over runs_with_all.
-int64_t prefetch_stall(const OverlappedJob *jobs, int n, int64_t runs, int64_t run_cycles) {
-    int64_t at_least[8] = {0};
-    const unsigned all = (1u << n) - 1;
-    for (unsigned m = 1; m <= all; ++m) at_least[m] = runs_with_all(jobs, n, m, runs);
-    int64_t stall = 0;
-    for (unsigned s = 1; s <= all; ++s) {
-        int64_t busy = 0;
-        for (int j = 0; j < n; ++j)
-            if (s >> j & 1u) busy += jobs[j].cycles;
-        if (busy <= run_cycles) continue;
-        int64_t exactly = 0;  // runs where the jobs of s overlap and no other
-        for (unsigned t = s; t <= all; t = (t + 1) | s) {
-            const int extra = __builtin_popcount(t & ~s);
-            exactly += (extra % 2 ? -1 : 1) * at_least[t];
-            if (t == all) break;
-        }
-        stall += exactly * (busy - run_cycles);
-    }
-    return stall;
-}
-
-}  // namespace
-
-void Model::count_cycles(const int64_t *extent) {
-    const ir::Timing &timing = ir::kTiming;
-    const ir::MemoryLevel &dram = arch_.levels[0];
-    const double dram_bw = dram.bandwidth();
-    const int64_t latency = arch_.dram_latency_cycles;
-    Cycles &cy = est_.cycles;
-    int64_t runs = 1;
-    for (int l = 0; l < run_from_; ++l) runs *= extent[l];
-    cy.runs = runs;
-    cy.compute = est_.temporal_iterations + runs * timing.compute_overhead;
-    cy.start = timing.start_overhead;
-    // The DMA moves one element per request, a 32-bit bias included (its energy still counts
-    // every DRAM word it spans).
-    if (bias_words_)
-        cy.bias = ceil_cycles(double(bias_words_), dram_bw) + latency + timing.fill_overhead;
-    OverlappedJob jobs[3];
-    int overlapped = 0;
-    for (const TensorPlan &t : plans_) {
-        const TensorEstimate &te = est_.tensors[int(t.operand)];
-        int overhead = t.operand == Operand::O ? timing.drain_overhead : timing.fill_overhead;
-        int64_t per_tile =
-            ceil_cycles(double(te.box_words) * t.dram_words_per_element, dram_bw) + latency +
-            overhead;
-        if (t.double_buffered) {
-            // The first fill (the last drain) has no run to hide behind.
-            cy.exposed_transfers += per_tile;
-            cy.overlapped_transfers += (te.tiles - 1) * per_tile;
-            if (te.tiles > 1) jobs[overlapped++] = {runs / te.tiles, per_tile, t.operand == Operand::O};
-        } else {
-            cy.serial_transfers += te.tiles * per_tile;
-        }
-    }
-    cy.prefetch_stall =
-        prefetch_stall(jobs, overlapped, runs, est_.temporal_iterations / runs + timing.compute_overhead);
-    // Busiest on-chip level (the per-PE registers are ports of their own and never bind).
-    std::fill(level_words_.begin(), level_words_.end(), 0.0);
-    for (const TensorPlan &t : plans_) {
-        const LevelAccess &a = est_.tensors[int(t.operand)].at[int(Place::Buffer)];
-        double per_word = t.onchip_bytes * 8.0;
-        const ir::MemoryLevel &m = arch_.levels[a.level];
-        level_words_[a.level] += double(a.total_reads() + a.total_writes()) *
-                                 words_per_element(int(per_word), m);
-    }
-    for (size_t l = 1; l + 1 < arch_.levels.size(); ++l) {
-        double bound = level_words_[l] / arch_.levels[l].bandwidth();
-        if (bound > cy.buffer_bound) {
-            cy.buffer_bound = bound;
-            cy.buffer_bound_level = int(l);
-        }
-    }
-    const int64_t stalled = cy.start + cy.bias + cy.serial_transfers + cy.exposed_transfers;
-    cy.pipeline = stalled + cy.compute + cy.prefetch_stall;
-    int64_t steady = cy.compute + cy.prefetch_stall;
-    cy.bound = cy.overlapped_transfers > cy.compute ? Bound::DRAM : Bound::Compute;
-    int64_t buffer_cycles = ceil_cycles(cy.buffer_bound, 1.0);
-    if (buffer_cycles > steady) {
-        steady = buffer_cycles;
-        cy.bound = Bound::Buffer;
-    }
-    cy.total = stalled + steady;
 }
 
 void Model::price() {
@@ -429,16 +384,17 @@ void Model::price() {
     e.hop_energy_pj = 0;
     for (const TensorPlan &t : plans_) {
         TensorEstimate &te = e.tensors[int(t.operand)];
-        for (int p = 0; p < kPlaces; ++p) {
-            LevelAccess &a = te.at[p];
-            a.read_energy_pj = double(a.total_reads()) * t.read_pj[p];
-            a.write_energy_pj = double(a.total_writes()) * t.write_pj[p];
+        for (size_t j = 0; j < t.stages.size(); ++j) {
+            LevelAccess &a = te.at[j];
+            a.read_energy_pj = double(a.total_reads()) * t.stages[j].read_pj;
+            a.write_energy_pj = double(a.total_writes()) * t.stages[j].write_pj;
         }
         te.array.energy_pj = double(te.array.hops) * hop_pj;
         e.hop_energy_pj += te.array.energy_pj;
         e.energy_pj += te.energy_pj();
     }
     TensorEstimate &bias = e.tensors[int(Operand::B)];
+    bias.stages = 1;
     bias.at[int(Place::DRAM)].level = bias_words_ ? 0 : -1;
     bias.at[int(Place::DRAM)].reads = bias_words_;
     bias.at[int(Place::DRAM)].read_energy_pj = double(bias_words_) * bias_read_pj_;
@@ -455,8 +411,10 @@ const Estimate &Model::run(const int64_t *extent, const int64_t *stride, bool de
     e.temporal_iterations = 1;
     for (size_t l = 0; l < kinds_.size(); ++l)
         if (kinds_[l] == ir::LoopKind::Temporal) e.temporal_iterations *= extent[l];
-    rows_ = row_loop_ >= 0 ? extent[row_loop_] : 1;
-    cols_ = col_loop_ >= 0 ? extent[col_loop_] : 1;
+    rows_ = 1;
+    cols_ = 1;
+    for (int l : row_loops_) rows_ *= extent[l];
+    for (int l : col_loops_) cols_ *= extent[l];
     e.mapped_pes = rows_ * cols_;
     e.arch_pes = arch_.rows * arch_.cols;
     for (TensorPlan &t : plans_)
@@ -469,17 +427,17 @@ const Estimate &Model::run(const int64_t *extent, const int64_t *stride, bool de
 }
 
 std::string Model::fit_error() const {
-    ir::Footprint footprints[4];
-    int64_t register_bytes = 0;
-    for (int i = 0; i < 3; ++i) {
-        const TensorPlan &t = plans_[i];
+    ir::Footprint footprints[3 * kMaxStages];
+    int count = 0;
+    for (const TensorPlan &t : plans_) {
         const TensorEstimate &te = est_.tensors[int(t.operand)];
-        footprints[i] = {t.name.c_str(), t.levels[int(Place::Buffer)],
-                         te.box_words * t.onchip_bytes};
-        register_bytes += t.onchip_bytes;
+        for (size_t j = 1; j < t.stages.size(); ++j) {
+            const StagePlan &s = t.stages[j];
+            footprints[count++] = {t.name.c_str(), s.level, te.at[j].box_words * t.onchip_bytes,
+                                   s.per_pe() ? int(t.operand) : -1};
+        }
     }
-    footprints[3] = {"PE registers", int(arch_.levels.size()) - 1, register_bytes};
-    return ir::fit_error(arch_, rows_, cols_, footprints, 4);
+    return ir::fit_error(arch_, rows_, cols_, footprints, count);
 }
 
 }  // namespace tessera::model

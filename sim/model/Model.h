@@ -8,6 +8,7 @@
 
 #include "Estimate.h"
 #include "ir/AcceleratorIR.h"
+#include "ir/Analysis.h"
 #include "ir/Architecture.h"
 
 #include <string>
@@ -42,18 +43,39 @@ public:
     const ir::Problem &problem() const { return problem_; }
 
 private:
+    // One stage of a tensor's chain (ir::Stage) as the model evaluates it.
+    struct StagePlan {
+        ir::StageKind kind = ir::StageKind::Dram;
+        int level = 0;                 // index into Architecture::levels
+        int at = 0;
+        std::vector<int64_t> ir_box;   // the front end's box (empty for DRAM)
+        std::vector<int> inner;        // loops the box spans (per-PE: temporal loops only)
+        std::vector<int> outer;        // temporal loops before `at`: one tile per iteration
+        // Per-PE stages: loops selecting a lane group's tile, by dim the tensor depends on
+        // (temporal before `at`, and spatial), and temporal loops before `at` on other dims.
+        std::vector<std::vector<int>> selecting_by_dim;
+        std::vector<int> selecting_dims;  // problem dims of selecting_by_dim
+        std::vector<int> outer_other;
+        double read_pj = 0, write_pj = 0;  // per element, element width applied
+        double words_per_element = 1;      // in this level's words
+        int64_t budget_bytes = 0;          // per-PE partition (0: shared size)
+        std::vector<int64_t> box;      // the box of the current evaluation
+        bool per_pe() const {
+            return kind == ir::StageKind::PerPe || kind == ir::StageKind::Register;
+        }
+    };
+
     struct TensorPlan {
         Operand operand = Operand::I;
         std::string name;
-        int at = 0;
+        int at = 0;                    // the DRAM-fed buffer's position (stage 1)
         int coords = 0;
         std::vector<int64_t> coeff;    // [loop * coords + coord]: coefficient of the loop's dim
         std::vector<int64_t> dim_coeff;  // [coord * dims + dim]: coefficient of each problem dim
-        std::vector<int64_t> offset, shape, ir_box;
-        std::vector<int> outer;        // loops before the buffer (all temporal)
-        std::vector<int> inner;        // loops inside the buffer (the box spans them)
-        std::vector<int> reuse_breaking;  // temporal loops before stationary_from it ignores
+        std::vector<int64_t> offset, shape;
         std::vector<int> spatial_deps;    // spatial loops it depends on
+        std::vector<bool> depends;        // per loop: the tensor's coordinates move with it
+        std::vector<StagePlan> stages;    // DRAM .. the PE stage
         // DRAM reads factorize per coordinate when no outer loop moves two coordinates.
         bool factorizes = true;
         std::vector<std::vector<int>> outer_of_coord;  // outer loops moving each coordinate
@@ -61,15 +83,17 @@ private:
         std::vector<int> outer_moving_any;
         int64_t valid_words = 1;       // |X|: product of the extents of the dims it depends on
         int64_t onchip_bytes = 1;
-        int levels[kPlaces] = {0, 0, 0};
-        double read_pj[kPlaces] = {0, 0, 0};   // per element, element width applied
-        double write_pj[kPlaces] = {0, 0, 0};
         double dram_words_per_element = 1;
-        bool double_buffered = false;
-        std::vector<int64_t> box;      // the box of the current evaluation
+        bool double_buffered = false;  // the DRAM-fed buffer's level
     };
 
     const Estimate &run(const int64_t *extent, const int64_t *stride, bool derive_boxes);
+    void plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage &s,
+                    const std::vector<ir::Loop> &loops);
+    void derive_box(const TensorPlan &t, StagePlan &s, const int64_t *extent,
+                    const int64_t *stride);
+    int64_t lane_tiles(const StagePlan &s, const int64_t *extent, const int64_t *stride,
+                       int only_outer_before) const;
     void count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *stride,
                       bool derive_boxes, TensorEstimate &out);
     int64_t in_shape_box_positions(const TensorPlan &t, const int64_t *extent,
@@ -77,6 +101,7 @@ private:
     int64_t coordinate_coverage(const TensorPlan &t, int coord, const int64_t *extent,
                                 const int64_t *stride);
     void count_cycles(const int64_t *extent);
+    int64_t onchip_transfer_cycles(const int64_t *extent) const;
     void price();
 
     ir::Problem problem_;
@@ -88,7 +113,8 @@ private:
     std::vector<int64_t> dim_span_;    // scratch: per dim, its span inside a buffer
     std::vector<int64_t> odometer_;    // scratch: loop indices while enumerating tiles
     std::vector<int64_t> base_;        // scratch: per coordinate tile base
-    int row_loop_ = -1, col_loop_ = -1;
+    mutable std::vector<int64_t> start_extent_, start_stride_;  // scratch: valid_starts
+    std::vector<int> row_loops_, col_loops_;
     int64_t rows_ = 1, cols_ = 1;      // array shape of the current evaluation
     int run_from_ = 0;                 // ir::NestAnalysis::run_from: loops before it select a run
     TensorPlan plans_[3];              // I, W, O

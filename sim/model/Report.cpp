@@ -20,13 +20,13 @@ std::string pad(const std::string &s, size_t width, bool left = false) {
     return left ? s + fill : fill + s;
 }
 
-// Calls f(operand, place, access) for every place a tensor visits.
+// Calls f(operand, stage, access) for every stage of every tensor's chain.
 template <typename F>
 void for_each_access(const Estimate &e, F f) {
     for (Operand o : kAllOperands)
-        for (int p = 0; p < kPlaces; ++p) {
-            const LevelAccess &a = e.tensor(o).at[p];
-            if (a.level >= 0) f(o, Place(p), a);
+        for (int s = 0; s < e.tensor(o).stages; ++s) {
+            const LevelAccess &a = e.tensor(o).at[size_t(s)];
+            if (a.level >= 0) f(o, s, a);
         }
 }
 
@@ -40,6 +40,7 @@ json cycles_json(const Cycles &c, const ir::Architecture &arch) {
             {"serial_transfers", c.serial_transfers},
             {"overlapped_transfers", c.overlapped_transfers},
             {"exposed_transfers", c.exposed_transfers},
+            {"onchip_transfers", c.onchip_transfers},
             {"prefetch_stall", c.prefetch_stall},
             {"buffer_bound", c.buffer_bound},
             {"buffer_bound_level",
@@ -64,7 +65,7 @@ std::vector<std::pair<std::string, double>> energy_by_component(const Estimate &
                                                                 const ir::Architecture &arch) {
     std::vector<std::pair<std::string, double>> parts;
     for (const auto &level : arch.levels) parts.emplace_back(level.name, 0.0);
-    for_each_access(e, [&](Operand, Place, const LevelAccess &a) {
+    for_each_access(e, [&](Operand, int, const LevelAccess &a) {
         parts[a.level].second += a.energy_pj();
     });
     parts.emplace_back("array", e.hop_energy_pj);
@@ -75,7 +76,7 @@ std::vector<std::pair<std::string, double>> energy_by_component(const Estimate &
 
 json to_json(const Estimate &e, const ir::Architecture &arch) {
     json levels = json::array();
-    for_each_access(e, [&](Operand o, Place, const LevelAccess &a) {
+    for_each_access(e, [&](Operand o, int, const LevelAccess &a) {
         levels.push_back({{"level", arch.levels[a.level].name},
                           {"tensor", operand_name(o)},
                           {"reads", a.total_reads()},
@@ -85,6 +86,9 @@ json to_json(const Estimate &e, const ir::Architecture &arch) {
                           {"updates", a.updates},
                           {"operand_reads", a.reads},
                           {"drains", a.drains},
+                          {"per_pe", a.per_pe},
+                          {"tiles", a.tiles},
+                          {"box_words", a.box_words},
                           {"read_energy_pj", a.read_energy_pj},
                           {"write_energy_pj", a.write_energy_pj}});
     });
@@ -170,7 +174,7 @@ void print_table(std::ostream &os, const std::string &layer, const Estimate &e,
        << " PEs, mapping uses " << e.mapped_pes << ")\n";
     os << pad("level", 8, true) << pad("tensor", 7, true) << pad("reads", 14) << pad("writes", 14)
        << pad("energy pJ", 16) << "   fills / updates / operand reads / drains\n";
-    for_each_access(e, [&](Operand o, Place, const LevelAccess &a) {
+    for_each_access(e, [&](Operand o, int, const LevelAccess &a) {
         os << pad(arch.levels[a.level].name, 8, true) << pad(operand_name(o), 7, true)
            << pad(std::to_string(a.total_reads()), 14) << pad(std::to_string(a.total_writes()), 14)
            << pad(format("%.4g", a.energy_pj()), 16) << "   " << a.fills << " / " << a.updates
@@ -192,6 +196,7 @@ void print_table(std::ostream &os, const std::string &layer, const Estimate &e,
     const Cycles &c = e.cycles;
     os << "cycles " << c.total << " (" << bound_name(c.bound) << " bound; compute " << c.compute
        << ", stalled transfers " << c.serial_transfers + c.exposed_transfers;
+    if (c.onchip_transfers) os << ", on-chip transfers " << c.onchip_transfers;
     if (c.overlapped_transfers)
         os << ", overlapped transfers " << c.overlapped_transfers << " (runs waited " << c.prefetch_stall
            << " for them)";

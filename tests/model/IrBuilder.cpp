@@ -13,6 +13,23 @@ ir::AffineExpr affine(std::vector<std::pair<std::string, int64_t>> terms, int64_
     return {{sorted.begin(), sorted.end()}, offset};
 }
 
+std::vector<int64_t> tile_box(const ir::AcceleratorIR &ir, const ir::Tensor &t, int at, bool per_pe) {
+    const auto &loops = ir.mapping.loops;
+    std::map<std::string, int64_t> dim_span;  // clamped to the dim's extent, as Halide does
+    for (const auto &d : ir.problem.dims) dim_span[d.name] = 1;
+    for (size_t l = size_t(at); l < loops.size(); ++l)
+        if (!per_pe || loops[l].kind == ir::LoopKind::Temporal)
+            dim_span[loops[l].dim] += loops[l].stride * (loops[l].extent - 1);
+    std::vector<int64_t> box;
+    for (const auto &coord : t.index) {
+        int64_t span = 1;
+        for (const auto &d : ir.problem.dims)
+            span += coord.coeff(d.name) * (std::min(dim_span[d.name], d.extent) - 1);
+        box.push_back(span);
+    }
+    return box;
+}
+
 // Fills loops (strides from split order) and buffers (boxes from the loops inside them).
 void place(ir::AcceleratorIR &ir, const std::vector<L> &loops, At at) {
     std::map<std::string, int64_t> stride;
@@ -25,22 +42,28 @@ void place(ir::AcceleratorIR &ir, const std::vector<L> &loops, At at) {
     ir.mapping.loops = out;
     for (const auto &t : ir.problem.tensors) {
         int a = t.role == ir::TensorRole::Input ? at.I : t.role == ir::TensorRole::Weight ? at.W : at.O;
-        ir::Buffer b{t.name, "GLB", a, {}};
-        std::map<std::string, int64_t> dim_span;  // clamped to the dim's extent, as Halide does
-        for (const auto &d : ir.problem.dims) dim_span[d.name] = 1;
-        for (size_t l = size_t(a); l < out.size(); ++l)
-            dim_span[out[l].dim] += out[l].stride * (out[l].extent - 1);
-        for (const auto &coord : t.index) {
-            int64_t span = 1;
-            for (const auto &d : ir.problem.dims)
-                span += coord.coeff(d.name) * (std::min(dim_span[d.name], d.extent) - 1);
-            b.box.push_back(span);
-        }
-        ir.mapping.buffers.push_back(b);
+        ir.mapping.buffers.push_back({t.name, "GLB", a, tile_box(ir, t, a, false)});
     }
 }
 
 }  // namespace
+
+void add_buffer(ir::AcceleratorIR &ir, const std::string &tensor, const std::string &level, int at,
+                bool per_pe) {
+    for (const auto &t : ir.problem.tensors)
+        if (t.name == tensor) ir.mapping.buffers.push_back({tensor, level, at, tile_box(ir, t, at, per_pe)});
+}
+
+ir::Architecture four_level_architecture() {
+    ir::Architecture a = round_architecture();
+    ir::MemoryLevel l2 = a.levels[1];
+    l2.name = "L2";
+    l2.size_bytes = 256 * 1024;
+    l2.read_pj = l2.write_pj = 5;
+    a.levels.insert(a.levels.begin() + 1, l2);
+    a.levels.back().per_pe = true;
+    return a;
+}
 
 ir::AcceleratorIR conv_ir(const ir::LayerSpec &layer, const std::vector<L> &loops, At at) {
     ir::AcceleratorIR ir;

@@ -32,6 +32,14 @@ ir::AcceleratorIR conv_ir(const ir::LayerSpec &layer, const std::vector<L> &loop
 ir::AcceleratorIR gemm_ir(int64_t M, int64_t N, int64_t K, const std::vector<L> &loops, At at,
                           bool bias = false);
 
+// Adds a buffer of `tensor` at `level`, placed at loop `at`, its box as Halide's bounds give it
+// (a per-PE tile spans only the temporal loops from `at`).
+void add_buffer(ir::AcceleratorIR &ir, const std::string &tensor, const std::string &level, int at,
+                bool per_pe);
+
+// The round architecture with a second shared level: DRAM, L2 (256 KB, 5 pJ), GLB, RF (per PE).
+ir::Architecture four_level_architecture();
+
 // Loops that cover every dim of `ir` once, in the given order (extent = the dim's extent).
 std::vector<L> whole_dims(const ir::AcceleratorIR &ir, const std::vector<std::string> &order);
 

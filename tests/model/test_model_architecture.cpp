@@ -23,7 +23,8 @@ ir::AcceleratorIR gemm_whole(int64_t M, int64_t N, int64_t K) {
 
 TEST_CASE("bundled architectures load with the published figures", "[model][arch]") {
     auto names = ir::bundled_architectures();
-    CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_like", "interstellar_baseline", "tpu_like"});
+    CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_16x16", "eyeriss_like",
+                                            "interstellar_baseline", "tpu_like"});
     auto inter = ir::load_architecture("interstellar_baseline");
     CHECK(inter.rows == 16);
     CHECK(read_pj(*inter.level("RF")) == Approx(0.96));
@@ -130,6 +131,9 @@ TEST_CASE("a buffer on a level the architecture lacks is rejected", "[model][val
     ir.mapping.buffers[0].level = "SRAM";
     CHECK_THROWS_WITH(Model(ir, round_architecture()),
                       Contains("level SRAM") && Contains("DRAM, GLB, RF"));
-    ir.mapping.buffers[0].level = "RF";
-    CHECK_THROWS_WITH(ir::validate_fit(ir, round_architecture()), Contains("innermost"));
+    ir.mapping.buffers[0].level = "RF";  // a per-PE level, but the buffer is above the array
+    CHECK_THROWS_WITH(ir::validate_fit(ir, round_architecture()),
+                      Contains("per-PE level RF") && Contains("above the PE array"));
+    ir.mapping.buffers[0].level = "DRAM";
+    CHECK_THROWS_WITH(ir::validate_fit(ir, round_architecture()), Contains("outermost level"));
 }

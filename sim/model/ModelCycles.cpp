@@ -1,0 +1,181 @@
+// The model's cycle count (docs/hardware.md, "Cycles"): the DRAM transfers of the DRAM-fed
+// buffers run by run (with the double-buffered overlap in closed form), the on-chip transfers of
+// deeper tiles, compute, and the buffer-bandwidth bound.
+#include "Model.h"
+
+#include "ModelMath.h"
+#include "ir/Timing.h"
+
+#include <algorithm>
+
+namespace tessera::model {
+
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// Runs r in [lo, hi] with period | (r + shift).
+int64_t multiples_in(int64_t lo, int64_t hi, int64_t period, int64_t shift) {
+    if (hi < lo) return 0;
+    return floor_div(hi + shift, period) - floor_div(lo - 1 + shift, period);
+}
+
+// A transfer that overlaps compute runs (docs/hardware.md, "Cycles"): a drain of the output tile the
+// previous run ended (runs r >= 1 with period | r), or a fill of the tile the next run starts (runs
+// r <= R-2 with period | r+1). `period`: runs per tile of the tensor.
+struct OverlappedJob {
+    int64_t period = 1;
+    int64_t cycles = 0;
+    bool drain = false;
+};
+
+// Runs in [0, runs) where every job of `mask` overlaps. The periods are products of the same
+// loops' extents inward from each buffer, so of two periods one divides the other: a drain
+// (period | r) and a fill (period | r+1) coincide only where one of the periods is 1.
+int64_t runs_with_all(const OverlappedJob *jobs, int n, unsigned mask, int64_t runs) {
+    int64_t lo = 0, hi = runs - 1, drain_period = 0, fill_period = 0;
+    for (int j = 0; j < n; ++j) {
+        if (!(mask >> j & 1u)) continue;
+        if (jobs[j].drain) {
+            lo = 1;
+            drain_period = std::max(drain_period, jobs[j].period);
+        } else {
+            hi = runs - 2;
+            fill_period = std::max(fill_period, jobs[j].period);
+        }
+    }
+    if (drain_period == 0) return multiples_in(lo, hi, std::max<int64_t>(fill_period, 1), 1);
+    if (fill_period == 0 || fill_period == 1) return multiples_in(lo, hi, drain_period, 0);
+    if (drain_period == 1) return multiples_in(lo, hi, fill_period, 1);
+    return 0;
+}
+
+// Sum over runs of the cycles the overlapped transfers take beyond `run_cycles` (the runs wait for
+// them): every subset of jobs, counted exactly by inclusion-exclusion over runs_with_all.
+int64_t prefetch_stall(const OverlappedJob *jobs, int n, int64_t runs, int64_t run_cycles) {
+    int64_t at_least[8] = {0};
+    const unsigned all = (1u << n) - 1;
+    for (unsigned m = 1; m <= all; ++m) at_least[m] = runs_with_all(jobs, n, m, runs);
+    int64_t stall = 0;
+    for (unsigned s = 1; s <= all; ++s) {
+        int64_t busy = 0;
+        for (int j = 0; j < n; ++j)
+            if (s >> j & 1u) busy += jobs[j].cycles;
+        if (busy <= run_cycles) continue;
+        int64_t exactly = 0;  // runs where the jobs of s overlap and no other
+        for (unsigned t = s; t <= all; t = (t + 1) | s) {
+            const int extra = __builtin_popcount(t & ~s);
+            exactly += (extra % 2 ? -1 : 1) * at_least[t];
+            if (t == all) break;
+        }
+        stall += exactly * (busy - run_cycles);
+    }
+    return stall;
+}
+
+}  // namespace
+
+void Model::count_cycles(const int64_t *extent) {
+    const ir::Timing &timing = ir::kTiming;
+    const ir::MemoryLevel &dram = arch_.levels[0];
+    const double dram_bw = dram.bandwidth();
+    const int64_t latency = arch_.dram_latency_cycles;
+    Cycles &cy = est_.cycles;
+    int64_t runs = 1;
+    for (int l = 0; l < run_from_; ++l) runs *= extent[l];
+    cy.runs = runs;
+    cy.compute = est_.temporal_iterations + runs * timing.compute_overhead;
+    cy.start = timing.start_overhead;
+    // The DMA moves one element per request, a 32-bit bias included (its energy still counts
+    // every DRAM word it spans).
+    if (bias_words_)
+        cy.bias = ceil_cycles(double(bias_words_), dram_bw) + latency + timing.fill_overhead;
+    OverlappedJob jobs[3];
+    int overlapped = 0;
+    for (const TensorPlan &t : plans_) {
+        const TensorEstimate &te = est_.tensors[int(t.operand)];
+        int overhead = t.operand == Operand::O ? timing.drain_overhead : timing.fill_overhead;
+        int64_t per_tile =
+            ceil_cycles(double(te.box_words) * t.dram_words_per_element, dram_bw) + latency +
+            overhead;
+        if (t.double_buffered) {
+            // The first fill (the last drain) has no run to hide behind.
+            cy.exposed_transfers += per_tile;
+            cy.overlapped_transfers += (te.tiles - 1) * per_tile;
+            if (te.tiles > 1) jobs[overlapped++] = {runs / te.tiles, per_tile, t.operand == Operand::O};
+        } else {
+            cy.serial_transfers += te.tiles * per_tile;
+        }
+    }
+    cy.prefetch_stall =
+        prefetch_stall(jobs, overlapped, runs, est_.temporal_iterations / runs + timing.compute_overhead);
+    cy.onchip_transfers = onchip_transfer_cycles(extent);
+    // Busiest shared on-chip level (per-PE levels are ports of their own and never bind).
+    std::fill(level_words_.begin(), level_words_.end(), 0.0);
+    for (const TensorPlan &t : plans_) {
+        const TensorEstimate &te = est_.tensors[int(t.operand)];
+        for (size_t j = 1; j < t.stages.size(); ++j) {
+            if (t.stages[j].per_pe()) continue;
+            const LevelAccess &a = te.at[j];
+            level_words_[size_t(a.level)] +=
+                double(a.total_reads() + a.total_writes()) * t.stages[j].words_per_element;
+        }
+    }
+    for (size_t l = 1; l < arch_.levels.size() && !arch_.is_per_pe(l); ++l) {
+        double bound = level_words_[l] / arch_.levels[l].bandwidth();
+        if (bound > cy.buffer_bound) {
+            cy.buffer_bound = bound;
+            cy.buffer_bound_level = int(l);
+        }
+    }
+    const int64_t stalled =
+        cy.start + cy.bias + cy.serial_transfers + cy.exposed_transfers + cy.onchip_transfers;
+    cy.pipeline = stalled + cy.compute + cy.prefetch_stall;
+    int64_t steady = cy.compute + cy.prefetch_stall;
+    cy.bound = cy.overlapped_transfers > cy.compute ? Bound::DRAM : Bound::Compute;
+    int64_t buffer_cycles = ceil_cycles(cy.buffer_bound, 1.0);
+    if (buffer_cycles > steady) {
+        steady = buffer_cycles;
+        cy.bound = Bound::Buffer;
+    }
+    cy.total = stalled + steady;
+}
+
+
+int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
+    // Transfers below the DRAM-fed buffer other than the register operand loads (which ride the
+    // compute pipeline): a shared tile moves at its parent level's bandwidth, a per-PE tile one
+    // word per cycle into every lane group at once. They stall the array, except that a tile on a
+    // double-buffered level fills during the compute of the tile before it (docs/hardware.md).
+    const ir::Timing &timing = ir::kTiming;
+    int64_t stall = 0;
+    for (const TensorPlan &t : plans_) {
+        const TensorEstimate &te = est_.tensors[int(t.operand)];
+        const bool output = t.operand == Operand::O;
+        for (size_t j = 2; j < t.stages.size(); ++j) {
+            const StagePlan &c = t.stages[j], &p = t.stages[j - 1];
+            if (c.kind == ir::StageKind::Register) continue;
+            const int64_t tiles = product(c.outer, extent);  // visits in time (lane groups in parallel)
+            const double words = double(te.at[j].box_words) * c.words_per_element;
+            const int64_t move = c.per_pe() ? te.at[j].box_words
+                                            : ceil_cycles(words, arch_.levels[size_t(p.level)].bandwidth());
+            const int64_t job = move + (output ? timing.drain_overhead : timing.fill_overhead);
+            int64_t jobs = tiles;
+            if (output) {  // drains, plus the reloads of resumed partial sums
+                int64_t first = 1;
+                for (int l : c.outer)
+                    if (l < p.at || t.depends[size_t(l)]) first *= extent[l];
+                jobs += tiles - first;
+            }
+            if (arch_.levels[size_t(c.level)].double_buffered && tiles > 0) {
+                const int64_t busy = est_.temporal_iterations / tiles;
+                stall += job + (jobs - 1) * std::max<int64_t>(0, job - busy);
+            } else {
+                stall += jobs * job;
+            }
+        }
+    }
+    return stall;
+}
+
+}  // namespace tessera::model

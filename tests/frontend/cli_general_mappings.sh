@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# General mappings through the CLI: the example schedules lower and estimate; each kind of bad
+# general mapping exits non-zero with one line naming what to change.
+set -u
+tessera=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+big=conv:C=256,K=256,H=58,W=58,R=3,S=3,pad=0
+small=conv:C=16,K=32,H=14,W=14,R=3,S=3,pad=1
+eyeriss=$src/examples/arch/eyeriss_16x16.json
+
+# One line on stderr, non-zero exit, and the line contains $1.
+expect_error() {
+    local want=$1; shift
+    local err code lines
+    err=$("$tessera" "$@" 2>&1 >/dev/null)
+    code=$?
+    lines=$(printf '%s\n' "$err" | wc -l)
+    if [ $code -eq 0 ] || [ "$lines" -ne 1 ] || ! printf '%s' "$err" | grep -qF -- "$want"; then
+        echo "FAIL: tessera $* -> exit $code, $lines lines, wanted '$want': $err"
+        fail=1
+    fi
+}
+expect_ok() {
+    "$tessera" "$@" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: tessera $*: $(cat "$tmp/err")"; fail=1; }
+}
+
+# The examples.
+expect_ok estimate --layer $big --schedule "$src/examples/schedules/ws_scratchpads.sched" --arch "$eyeriss"
+pj=$(grep -oE '[0-9.]+ pJ/MAC' "$tmp/out" | cut -d' ' -f1)
+awk -v pj="$pj" 'BEGIN { exit !(pj > 5 && pj < 9.4) }' || { echo "FAIL: ws_scratchpads at $pj pJ/MAC, want half of the presets' 18.8 or better"; fail=1; }
+expect_ok lower --layer $small --schedule "$src/examples/schedules/eyeriss_rs.sched"
+grep -q "array 15x16" "$tmp/out" || { echo "FAIL: eyeriss_rs rows are c x s = 15"; fail=1; }
+grep -q "per-PE tiles: I, W, O" "$tmp/out" || { echo "FAIL: eyeriss_rs per-PE tiles"; fail=1; }
+expect_ok estimate --layer $small --schedule "$src/examples/schedules/eyeriss_rs.sched" --arch "$eyeriss" --json
+grep -q '"per_pe": true' "$tmp/out" || { echo "FAIL: --json per-PE entries"; fail=1; }
+expect_ok estimate --layer $small --schedule "$src/examples/schedules/tpu_im2col.sched"
+expect_ok lower --layer $small --schedule "$src/examples/schedules/tpu_im2col.sched"
+grep -q "array 9x16" "$tmp/out" || { echo "FAIL: tpu_im2col rows are c x r x s = 9"; fail=1; }
+expect_ok estimate --layer conv:C=64,K=64,H=56,W=56,R=3,S=3,pad=1 \
+    --schedule "$src/examples/schedules/four_level_bypass.sched" --arch "$src/examples/arch/four_level.json" --json
+python3 - "$tmp/out" <<'PY' || fail=1
+import json, sys
+levels = [(l["level"], l["tensor"]) for l in json.load(open(sys.argv[1]))["levels"]]
+assert ("L2", "W") in levels and ("GLB", "W") not in levels, levels
+assert ("L2", "I") in levels and ("GLB", "I") in levels, levels
+PY
+
+# Presets with several dims per axis.
+expect_ok lower --layer $small --spatial 'C,FX|X'
+grep -q "array 15x16" "$tmp/out" || { echo "FAIL: 'C,FX|X' rows are c 5 x s 3"; fail=1; }
+expect_ok estimate --layer $small --spatial 'C,FX|X'
+expect_error "more than two axes" lower --layer $small --spatial 'C|FX|X'
+expect_error "empty dimension" lower --layer $small --spatial 'C,|X'
+expect_error "twice" lower --layer $small --spatial 'C,X|X'
+
+# A per-PE tile larger than its level: 16 channels x 2 filters x 3x3 = 288 B of filters > 224.
+sed -e 's/split(c, co, ci, 64)/split(c, co, ci, 256)/; s/split(ci, cl, cp, 4)/split(ci, cl, cp, 16)/' \
+    "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/big_tile.sched"
+expect_error "holds 224 B of W per PE" estimate --layer $big --schedule "$tmp/big_tile.sched" --arch "$eyeriss"
+# A loop inside the array whose tile sits on a shared level (an architecture with a second
+# shared level, SPAD, between the GLB and the registers).
+python3 - "$eyeriss" "$tmp/spad.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+a["levels"].insert(2, {"name": "SPAD", "size_bytes": 4096, "word_bits": 16, "energy_pj": 5})
+json.dump(a, open(sys.argv[2], "w"))
+PY
+sed -e 's/hw::level(filter_rf, "RF")/hw::level(filter_rf, "SPAD")/' \
+    "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/shared_inside.sched"
+expect_error "needs a per-PE level" estimate --layer $big --schedule "$tmp/shared_inside.sched" --arch "$tmp/spad.json"
+# A per-PE tile without its level named.
+grep -v 'hw::level(filter_rf' "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/unnamed.sched"
+expect_error "name its per-PE level" lower --layer $big --schedule "$tmp/unnamed.sched"
+# More than two array axes.
+sed -e 's/.unroll(cl).unroll(kl);/.unroll(cl).unroll(kl).unroll(r);/' \
+    "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/three_axes.sched"
+expect_error "two axes" lower --layer $big --schedule "$tmp/three_axes.sched"
+sed -e 's/hw::array(acc, cl, kl);/hw::array(acc, {cl}, {kl}, {r});/' \
+    "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/three_lists.sched"
+expect_error "at most two axes" lower --layer $big --schedule "$tmp/three_lists.sched"
+# A bypass that leaves the inputs no path to the PEs: only a per-PE tile, no shared level.
+sed -e 's/Func ifmap_rf = ifmap_glb.in(acc);/Func ifmap_rf = ifmap.in(acc);/' -e '/ifmap_glb/d' \
+    "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/no_path.sched"
+expect_error "no path between DRAM and the PEs" estimate --layer $big --schedule "$tmp/no_path.sched" --arch "$eyeriss"
+# The RTL does not build per-PE tiles or several loops per axis yet: compile says so.
+expect_error "per-PE tile" compile --layer $big --schedule "$src/examples/schedules/ws_scratchpads.sched" \
+    --arch "$eyeriss" -o "$tmp/design"
+expect_error "several loops to one array axis" compile --layer $small \
+    --schedule "$src/examples/schedules/tpu_im2col.sched" -o "$tmp/design2"
+exit $fail

@@ -1,0 +1,199 @@
+#include "ReferenceStages.h"
+
+#include "ir/Analysis.h"
+#include "ir/Architecture.h"
+
+#include <functional>
+
+namespace tessera::model::test {
+
+namespace {
+
+using Index = std::vector<int64_t>;
+
+struct Walk {
+    const ir::AcceleratorIR &ir;
+    const ir::NestAnalysis nest;
+    const std::vector<ir::Loop> &loops;
+    int64_t pes;
+
+    Walk(const ir::AcceleratorIR &i, const ir::Architecture &arch)
+        : ir(i), nest(ir::analyze(i, &arch)), loops(i.mapping.loops), pes(nest.rows * nest.cols) {}
+
+    int64_t dim_index(const Index &idx, const std::string &dim) const {
+        int64_t v = 0;
+        for (size_t l = 0; l < loops.size(); ++l)
+            if (loops[l].dim == dim) v += idx[l] * loops[l].stride;
+        return v;
+    }
+    bool valid(const Index &idx, const ir::Tensor *t) const {
+        for (const auto &d : ir.problem.dims) {
+            if (t) {
+                bool used = false;
+                for (const auto &c : t->index) used |= c.coeff(d.name) != 0;
+                if (!used) continue;
+            }
+            if (dim_index(idx, d.name) >= d.extent) return false;
+        }
+        return true;
+    }
+    // Every temporal loop from `from` is at its first (last) index.
+    bool temporal_at(const Index &idx, int from, bool last) const {
+        for (int l : nest.temporal)
+            if (l >= from && idx[size_t(l)] != (last ? loops[size_t(l)].extent - 1 : 0)) return false;
+        return true;
+    }
+    // Every temporal loop in [from, to) on a dim the tensor ignores is at 0: the first visit.
+    bool first_visit(const ir::TensorAccess &a, const Index &idx, int from, int to) const {
+        for (int l : nest.temporal)
+            if (l >= from && l < to && !a.depends[size_t(l)] && idx[size_t(l)] != 0) return false;
+        return true;
+    }
+    // f(lane) for every valid lane group of `a` (the spatial loops it depends on).
+    void lane_groups(const ir::TensorAccess &a, Index idx, const std::function<void()> &f,
+                     size_t i = 0) const {
+        std::vector<int> which;
+        for (size_t l = 0; l < loops.size(); ++l)
+            if (loops[l].kind != ir::LoopKind::Temporal && a.depends[l]) which.push_back(int(l));
+        std::function<void(size_t)> rec = [&](size_t k) {
+            if (k == which.size()) {
+                if (valid(idx, a.tensor)) f();
+                return;
+            }
+            for (int64_t v = 0; v < loops[size_t(which[k])].extent; ++v) {
+                idx[size_t(which[k])] = v;
+                rec(k + 1);
+            }
+        };
+        rec(i);
+    }
+    int64_t in_shape(const ir::TensorAccess &a, const ir::Stage &s, const Index &idx) const {
+        const ir::Tensor &t = *a.tensor;
+        std::vector<int64_t> base(t.index.size()), pos(t.index.size(), 0);
+        for (size_t c = 0; c < base.size(); ++c) {
+            base[c] = t.index[c].offset;
+            for (int l = 0; l < s.at; ++l) base[c] += a.coord_step[size_t(l)][c] * idx[size_t(l)];
+        }
+        int64_t inside = 0;
+        for (;;) {
+            bool in = true;
+            for (size_t c = 0; c < base.size(); ++c)
+                in &= base[c] + pos[c] >= 0 && base[c] + pos[c] < t.shape[c];
+            inside += in;
+            size_t c = 0;
+            while (c < pos.size() && ++pos[c] == s.box[c]) pos[c++] = 0;
+            if (c == pos.size()) break;
+        }
+        return inside;
+    }
+};
+
+void operand_events(const Walk &w, const ir::TensorAccess &a, const Index &idx,
+                    TensorStageEvents &ev) {
+    const int64_t fanout = w.pes / a.groups;
+    for (size_t j = 1; j < a.stages.size(); ++j) {
+        const ir::Stage &c = a.stages[j], &p = a.stages[j - 1];
+        if (!w.temporal_at(idx, c.at, false)) continue;
+        StageEvents &child = ev.stages[j], &parent = ev.stages[j - 1];
+        const int64_t box = c.words();
+        if (!c.per_pe()) {
+            parent.reads += j == 1 ? w.in_shape(a, c, idx) : box;
+            child.fills += box;
+            continue;
+        }
+        w.lane_groups(a, idx, [&] {
+            parent.reads += p.per_pe() ? box * fanout : box;
+            child.fills += box * fanout;
+            if (!p.per_pe()) ev.hops += box * (fanout - 1);
+        });
+    }
+}
+
+// Starts (before the MACs) or ends (after them) the output's tiles at this iteration.
+void output_events(const Walk &w, const ir::TensorAccess &a, const Index &idx, bool end,
+                   TensorStageEvents &ev) {
+    const int64_t fanout = w.pes / a.groups;
+    const size_t last = a.stages.size() - 1;
+    for (size_t j = 1; j < a.stages.size(); ++j) {
+        const ir::Stage &c = a.stages[j], &p = a.stages[j - 1];
+        if (!w.temporal_at(idx, c.at, end)) continue;
+        StageEvents &child = ev.stages[j], &parent = ev.stages[j - 1];
+        const int64_t box = c.words();
+        if (j == 1) {  // the finished outputs go to DRAM
+            if (end) {
+                const int64_t n = w.in_shape(a, c, idx);
+                parent.updates += n;
+                child.drains += n;
+            }
+            continue;
+        }
+        const bool first = w.first_visit(a, idx, p.at, c.at);
+        if (!end && first) continue;
+        auto move = [&](int64_t copies) {
+            if (end) {
+                parent.updates += box * copies;
+                if (j != last) child.drains += box * (c.per_pe() ? fanout : 1);
+            } else {
+                parent.reads += box * copies;
+                if (j != last) child.fills += box * (c.per_pe() ? fanout : 1);
+            }
+        };
+        if (!c.per_pe()) {
+            move(1);
+            continue;
+        }
+        // A lane group's block is valid when its start is: judge it with the block's loops at 0.
+        Index start = idx;
+        for (int l : w.nest.temporal)
+            if (l >= c.at) start[size_t(l)] = 0;
+        w.lane_groups(a, start, [&] {
+            move(p.per_pe() ? fanout : 1);
+            if (end && !p.per_pe()) ev.reductions += box * (fanout - 1);
+        });
+    }
+}
+
+}  // namespace
+
+StageRun execute_stages(const ir::AcceleratorIR &ir, const ir::Architecture &arch) {
+    Walk w(ir, arch);
+    StageRun run;
+    TensorStageEvents *events[3] = {&run.I, &run.W, &run.O};
+    for (int t = 0; t < 3; ++t) events[t]->stages.resize(w.nest.tensors[size_t(t)].stages.size());
+    const ir::TensorAccess &out = w.nest.access(ir::TensorRole::Output);
+    Index idx(w.loops.size(), 0);
+    std::vector<int> spatial;
+    for (size_t l = 0; l < w.loops.size(); ++l)
+        if (w.loops[l].kind != ir::LoopKind::Temporal) spatial.push_back(int(l));
+    for (;;) {
+        operand_events(w, w.nest.tensors[0], idx, run.I);
+        operand_events(w, w.nest.tensors[1], idx, run.W);
+        output_events(w, out, idx, false, run.O);
+        std::function<void(size_t, Index &)> pes = [&](size_t k, Index &lane) {
+            if (k == spatial.size()) {
+                if (!w.valid(lane, nullptr)) return;
+                ++run.macs;
+                for (TensorStageEvents *e : events) ++e->stages.back().reads;
+                ++run.O.stages.back().updates;
+                return;
+            }
+            for (int64_t v = 0; v < w.loops[size_t(spatial[k])].extent; ++v) {
+                lane[size_t(spatial[k])] = v;
+                pes(k + 1, lane);
+            }
+        };
+        Index lane = idx;
+        pes(0, lane);
+        output_events(w, out, idx, true, run.O);
+        int i = int(w.nest.temporal.size()) - 1;
+        for (; i >= 0; --i) {
+            const int l = w.nest.temporal[size_t(i)];
+            if (++idx[size_t(l)] < w.loops[size_t(l)].extent) break;
+            idx[size_t(l)] = 0;
+        }
+        if (i < 0) break;
+    }
+    return run;
+}
+
+}  // namespace tessera::model::test
