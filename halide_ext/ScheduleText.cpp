@@ -201,6 +201,12 @@ private:
         }
         if (t.kind == Token::String) return t.text;
         if (t.kind == Token::Punct && t.text == "{") {
+            if (++depth > kMaxNesting)
+                fail(t, "braces nested more than " + std::to_string(kMaxNesting) + " deep");
+            struct Leave {
+                int &d;
+                ~Leave() { --d; }
+            } leave{depth};
             LoopList loops;
             if (accept("}")) return loops;
             do {

@@ -89,7 +89,8 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
     req.buffer_bytes = sel.buffer_bytes;
     const auto x = sel.array.find('x');
     try {
-        if (x == std::string::npos) throw std::invalid_argument(sel.array);
+        if (x == std::string::npos || sel.array.find_first_not_of("0123456789x") != std::string::npos)
+            throw std::invalid_argument(sel.array);
         size_t used_r = 0, used_c = 0;
         req.rows = std::stoll(sel.array.substr(0, x), &used_r);
         req.cols = std::stoll(sel.array.substr(x + 1), &used_c);

@@ -102,6 +102,8 @@ expect "level GLB of architecture interstellar_baseline overflows" compile --lay
     --schedule "$src/examples/schedules/ws_conv3x3.sched" --arch "$work/smallglb.json" -o "$work/d"
 expect "level GLB of architecture interstellar_baseline overflows" estimate --layer $conv \
     --schedule "$src/examples/schedules/ws_conv3x3.sched" --arch "$work/smallglb.json"
+expect "is not ROWSxCOLS" estimate --layer $conv --array ' 4x4'
+expect "is not ROWSxCOLS" estimate --layer $conv --array '+4x4'
 est=$("$tessera" estimate --layer conv:C=64,K=64,H=8,W=8,R=1,S=1 --dataflow ws --array 32x32 --json 2>&1)
 printf '%s' "$est" | grep -q '"arch_pes": 1024' || { echo "FAIL: estimate --array 32x32 on the default architecture: $est"; fail=1; }
 
