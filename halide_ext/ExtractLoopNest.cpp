@@ -424,6 +424,20 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
         int at = -1;
         for (size_t l = 0; l < m.loops.size(); ++l)
             if (last_component(m.loops[l].name) == accumulator->loop) at = int(l) + 1;
+        if (at < 0) {
+            // Halide drops a loop of extent 1: the file then starts at the outermost loop that
+            // the named one would have enclosed (the update's dims list innermost first).
+            const auto &dims = acc.update(0).schedule().dims();
+            auto named = std::find_if(dims.begin(), dims.end(), [&](const Dim &d) {
+                return last_component(d.var) == accumulator->loop;
+            });
+            if (named != dims.end()) {
+                at = int(m.loops.size());
+                for (auto d = dims.begin(); d != named; ++d)
+                    for (size_t l = 0; l < m.loops.size(); ++l)
+                        if (last_component(m.loops[l].name) == last_component(d->var)) at = std::min(at, int(l));
+            }
+        }
         if (at < 0)
             throw UserError("hw::accumulator names loop " + accumulator->loop + ", which is not a "
                             "loop of " + acc.name() + "'s update (or has extent 1); name a loop "

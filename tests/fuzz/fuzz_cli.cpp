@@ -194,7 +194,7 @@ private:
             break;
         }
         case 2: c.what = "duplicate a key"; s.kv.push_back(pick(s.kv)); c.known_bad = true; break;
-        case 3: c.what = "unknown key"; s.kv.push_back({pick<std::string>({"Q", "dilation", "h", "groups ", "", "=", "KK"}), "2"}); c.known_bad = true; break;
+        case 3: c.what = "unknown key"; s.kv.push_back({pick<std::string>({"Q", "dilate", "h", "groups ", "", "=", "KK"}), "2"}); c.known_bad = true; break;
         case 4: c.what = "hostile value"; {
             auto &kv = s.kv[size_t(uniform(0, (long long)s.kv.size() - 1))];
             const std::string v = hostile_number();

@@ -54,6 +54,24 @@ void add_buffer(ir::AcceleratorIR &ir, const std::string &tensor, const std::str
         if (t.name == tensor) ir.mapping.buffers.push_back({tensor, level, at, tile_box(ir, t, at, per_pe)});
 }
 
+ir::LayerSpec random_small_layer(std::mt19937 &rng) {
+    auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+    ir::LayerSpec l;
+    l.type = pick(0, 3) == 0 ? "dwconv" : "conv";
+    l.N = pick(1, 2);
+    l.K = pick(1, 5);
+    l.C = l.type == "dwconv" ? l.K : pick(1, 5);
+    l.groups = l.type == "dwconv" ? l.K : 1;
+    l.R = pick(1, 3);
+    l.S = pick(1, 3);
+    l.stride = pick(1, 2);
+    l.pad = pick(0, 1);
+    l.H = pick(l.R, 6);
+    l.W = pick(l.S, 6);
+    l.bias = pick(0, 1);
+    return l;
+}
+
 ir::Architecture four_level_architecture() {
     ir::Architecture a = round_architecture();
     ir::MemoryLevel l2 = a.levels[1];

@@ -7,6 +7,7 @@
 #include "ir/AcceleratorIR.h"
 #include "ir/Architecture.h"
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ void add_buffer(ir::AcceleratorIR &ir, const std::string &tensor, const std::str
 
 // The round architecture with a second shared level: DRAM, L2 (256 KB, 5 pJ), GLB, RF (per PE).
 ir::Architecture four_level_architecture();
+
+// A small random conv or dwconv (C, K <= 5, H, W <= 6, 1-3 taps, stride 1-2, pad 0-1, bias or
+// not): the layers the literal-execution tests walk.
+ir::LayerSpec random_small_layer(std::mt19937 &rng);
 
 // Loops that cover every dim of `ir` once, in the given order (extent = the dim's extent).
 std::vector<L> whole_dims(const ir::AcceleratorIR &ir, const std::vector<std::string> &order);

@@ -1,5 +1,6 @@
 #include "ReferenceExecution.h"
 
+#include "LoopIndex.h"
 #include "ir/Analysis.h"
 
 #include <functional>
@@ -9,8 +10,6 @@ namespace tessera::model::test {
 
 namespace {
 
-using Index = std::vector<int64_t>;  // one index per mapping loop
-
 struct Walker {
     const ir::AcceleratorIR &ir;
     const ir::NestAnalysis nest;
@@ -19,24 +18,7 @@ struct Walker {
     explicit Walker(const ir::AcceleratorIR &i)
         : ir(i), nest(ir::analyze(i)), loops(i.mapping.loops) {}
 
-    int64_t dim_index(const Index &idx, const std::string &dim) const {
-        int64_t v = 0;
-        for (size_t l = 0; l < loops.size(); ++l)
-            if (loops[l].dim == dim) v += idx[l] * loops[l].stride;
-        return v;
-    }
-    // Every dim of `t`'s index (or every dim, for a MAC) is inside its extent.
-    bool valid(const Index &idx, const ir::Tensor *t) const {
-        for (const auto &d : ir.problem.dims) {
-            if (t) {
-                bool used = false;
-                for (const auto &c : t->index) used |= c.coeff(d.name) != 0;
-                if (!used) continue;
-            }
-            if (dim_index(idx, d.name) >= d.extent) return false;
-        }
-        return true;
-    }
+    bool valid(const Index &idx, const ir::Tensor *t) const { return valid_index(ir, idx, t); }
     bool temporal_at(const Index &idx, int from, bool last) const {
         for (int l : nest.temporal)
             if (l >= from && idx[l] != (last ? loops[l].extent - 1 : 0)) return false;

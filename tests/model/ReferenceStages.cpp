@@ -1,5 +1,6 @@
 #include "ReferenceStages.h"
 
+#include "LoopIndex.h"
 #include "ir/Analysis.h"
 #include "ir/Architecture.h"
 
@@ -8,8 +9,6 @@
 namespace tessera::model::test {
 
 namespace {
-
-using Index = std::vector<int64_t>;
 
 struct Walk {
     const ir::AcceleratorIR &ir;
@@ -20,23 +19,7 @@ struct Walk {
     Walk(const ir::AcceleratorIR &i, const ir::Architecture &arch)
         : ir(i), nest(ir::analyze(i, &arch)), loops(i.mapping.loops), pes(nest.rows * nest.cols) {}
 
-    int64_t dim_index(const Index &idx, const std::string &dim) const {
-        int64_t v = 0;
-        for (size_t l = 0; l < loops.size(); ++l)
-            if (loops[l].dim == dim) v += idx[l] * loops[l].stride;
-        return v;
-    }
-    bool valid(const Index &idx, const ir::Tensor *t) const {
-        for (const auto &d : ir.problem.dims) {
-            if (t) {
-                bool used = false;
-                for (const auto &c : t->index) used |= c.coeff(d.name) != 0;
-                if (!used) continue;
-            }
-            if (dim_index(idx, d.name) >= d.extent) return false;
-        }
-        return true;
-    }
+    bool valid(const Index &idx, const ir::Tensor *t) const { return valid_index(ir, idx, t); }
     // Every temporal loop from `from` is at its first (last) index.
     bool temporal_at(const Index &idx, int from, bool last) const {
         for (int l : nest.temporal)

@@ -21,22 +21,7 @@ struct RandomMapping {
     explicit RandomMapping(unsigned seed) : rng(seed) {}
     int64_t pick(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); }
 
-    ir::LayerSpec layer() {
-        ir::LayerSpec l;
-        l.type = pick(0, 3) == 0 ? "dwconv" : "conv";
-        l.N = pick(1, 2);
-        l.K = pick(1, 5);
-        l.C = l.type == "dwconv" ? l.K : pick(1, 5);
-        l.groups = l.type == "dwconv" ? l.K : 1;
-        l.R = pick(1, 3);
-        l.S = pick(1, 3);
-        l.stride = pick(1, 2);
-        l.pad = pick(0, 1);
-        l.H = pick(l.R, 6);
-        l.W = pick(l.S, 6);
-        l.bias = pick(0, 1);
-        return l;
-    }
+    ir::LayerSpec layer() { return random_small_layer(rng); }
 
     // Split each dim into one or two loops (inner factor need not divide: tails), shuffle, mark up
     // to two loops spatial, then place buffers where ir::analyze accepts them.

@@ -22,22 +22,7 @@ struct RandomGeneralMapping {
     explicit RandomGeneralMapping(unsigned seed) : rng(seed) {}
     int64_t pick(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); }
 
-    ir::LayerSpec layer() {
-        ir::LayerSpec l;
-        l.type = pick(0, 3) == 0 ? "dwconv" : "conv";
-        l.N = pick(1, 2);
-        l.K = pick(1, 5);
-        l.C = l.type == "dwconv" ? l.K : pick(1, 5);
-        l.groups = l.type == "dwconv" ? l.K : 1;
-        l.R = pick(1, 3);
-        l.S = pick(1, 3);
-        l.stride = pick(1, 2);
-        l.pad = pick(0, 1);
-        l.H = pick(l.R, 6);
-        l.W = pick(l.S, 6);
-        l.bias = pick(0, 1);
-        return l;
-    }
+    ir::LayerSpec layer() { return random_small_layer(rng); }
 
     // Each dim split into up to three loops (tails allowed), the nest order shuffled independently
     // of the strides (so a small-stride loop may sit outside a large-stride one), up to four
