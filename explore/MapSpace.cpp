@@ -2,6 +2,7 @@
 
 #include "UserError.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace tessera::explore {
@@ -71,7 +72,7 @@ model::Blocking blocking_of(const SpaceInfo &info, const Point &p) {
     return b;
 }
 
-ir::AcceleratorIR build_ir(const SpaceInfo &info, const Point &p) {
+ir::AcceleratorIR build_ir(const SpaceInfo &info, const Point &p, bool with_schedule_text) {
     ir::AcceleratorIR ir;
     ir.problem = info.problem;
     const model::Blocking b = blocking_of(info, p);
@@ -108,8 +109,59 @@ ir::AcceleratorIR build_ir(const SpaceInfo &info, const Point &p) {
             ir.mapping.buffers.push_back(rf);
         }
     }
-    ir.mapping.schedule = schedule_text(info, p);
+    if (with_schedule_text) ir.mapping.schedule = schedule_text(info, p);
     return ir;
+}
+
+void canonicalize(const SpaceInfo &info, Point &p) {
+    const int nd = info.dims(), n_out = info.output_dims();
+    std::vector<int64_t> dram(static_cast<size_t>(nd));
+    for (int d = 0; d < nd; ++d) {
+        const int64_t tile = p.f.glb[size_t(d)] * p.f.lane[size_t(d)] * p.f.rf[size_t(d)];
+        dram[size_t(d)] = ceil_div(info.extent(d), tile);
+    }
+    // Trivial loops first (sorted), the others in their order.
+    auto trivial_first = [](std::vector<int> &order, size_t lo, size_t hi, const std::vector<int64_t> &ext) {
+        std::vector<int> t, n;
+        for (size_t i = lo; i < hi; ++i) (ext[size_t(order[i])] > 1 ? n : t).push_back(order[i]);
+        std::sort(t.begin(), t.end());
+        t.insert(t.end(), n.begin(), n.end());
+        std::copy(t.begin(), t.end(), order.begin() + long(lo));
+    };
+    // A GLB position inside trivial DRAM loops moves out of them; reorder keeps positions by the
+    // nontrivial loops outside them.
+    auto nontrivial_outside = [&](int q) {
+        int n = 0;
+        for (int i = 0; i < q; ++i) n += dram[size_t(p.s.dram_order[size_t(i)])] > 1;
+        return n;
+    };
+    int glb_n[2] = {nontrivial_outside(p.s.glb_at[0]), nontrivial_outside(p.s.glb_at[1])};
+    trivial_first(p.s.dram_order, 0, size_t(n_out), dram);
+    trivial_first(p.s.dram_order, size_t(n_out), size_t(nd), dram);
+    for (int t = 0; t < 2; ++t) {
+        int q = 0;
+        for (int seen = 0; seen < glb_n[t]; ++q) seen += dram[size_t(p.s.dram_order[size_t(q)])] > 1;
+        p.s.glb_at[t] = q;
+    }
+    {  // GLB band: nontrivial loops first, trivial ones innermost (no tile sits in this band)
+        std::vector<int> t, n;
+        for (int d : p.s.glb_order) (p.f.glb[size_t(d)] > 1 ? n : t).push_back(d);
+        std::sort(t.begin(), t.end());
+        n.insert(n.end(), t.begin(), t.end());
+        p.s.glb_order = n;
+    }
+    int rf_n[3];
+    for (int t = 0; t < 3; ++t) {
+        rf_n[t] = -1;
+        if (p.s.rf_at[t] < 0) continue;
+        rf_n[t] = 0;
+        for (int i = 0; i < p.s.rf_at[t]; ++i) rf_n[t] += p.f.rf[size_t(p.s.rf_order[size_t(i)])] > 1;
+    }
+    trivial_first(p.s.rf_order, 0, size_t(nd), p.f.rf);
+    int first = 0;
+    while (first < nd && p.f.rf[size_t(p.s.rf_order[size_t(first)])] == 1) ++first;
+    for (int t = 0; t < 3; ++t)
+        if (rf_n[t] >= 0) p.s.rf_at[t] = first + rf_n[t];
 }
 
 bool rtl_generatable(const Point &p) {
@@ -199,12 +251,19 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
 
     // 3. Tiles. A GLB tile at DRAM-band position q sits inside DRAM loop q-1; an RF tile at RF-band
     // position q inside RF loop q-1 (q = 0: inside the innermost array loop).
+    // Halide drops loops of extent 1, so a tile names the innermost nontrivial loop outside it
+    // (the same position: only trivial loops lie between).
+    std::vector<int64_t> dram(static_cast<size_t>(nd));
+    for (int d = 0; d < nd; ++d)
+        dram[size_t(d)] = ceil_div(info.extent(d), f.glb[size_t(d)] * f.lane[size_t(d)] * f.rf[size_t(d)]);
     auto glb_place = [&](int q) -> std::string {
+        while (q > 0 && dram[size_t(p.s.dram_order[size_t(q - 1)])] == 1) --q;
         if (q == 0) return "compute_root()";
         const std::string loop = name(p.s.dram_order[size_t(q - 1)]) + "o";
         return q <= n_out ? "compute_at(output, " + loop + ")" : "compute_at(acc, " + loop + ")";
     };
     auto rf_loop = [&](int q) -> std::string {
+        while (q > 0 && f.rf[size_t(p.s.rf_order[size_t(q - 1)])] == 1) --q;
         if (q == 0) return col_names.back();
         return name(p.s.rf_order[size_t(q - 1)]) + "p";
     };

@@ -57,12 +57,17 @@ struct SpaceInfo {
 SpaceInfo space_info(const ir::Problem &, const ir::Architecture &);
 
 // The IR of a point (loops, buffers with their boxes left to the model's derivation).
-ir::AcceleratorIR build_ir(const SpaceInfo &, const Point &);
+ir::AcceleratorIR build_ir(const SpaceInfo &, const Point &, bool with_schedule_text = true);
 // The extents and strides of the point's loops, for Model::evaluate(Blocking).
 model::Blocking blocking_of(const SpaceInfo &, const Point &);
 // Schedule text (docs/schedules.md) that `tessera lower/estimate/compile` turn into the same IR.
 std::string schedule_text(const SpaceInfo &, const Point &);
 // Can rtl_backend generate it: one loop per array axis, no per-PE tiles.
 bool rtl_generatable(const Point &);
+
+// The representative of the point's class of equivalent points: loops of extent 1 change nothing
+// wherever they sit, so they take a fixed place (DRAM and RF bands: outermost, sorted; GLB band:
+// innermost, sorted) and a tile just inside one of them moves outside it.
+void canonicalize(const SpaceInfo &, Point &);
 
 }  // namespace tessera::explore

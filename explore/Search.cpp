@@ -103,10 +103,10 @@ struct Evaluator {
         const std::string key = p.s.key();
         auto it = models.find(key);
         if (it == models.end()) {
-            if (models.size() > 20000) models.clear();
+            if (models.size() > 256) models.clear();  // bounded memory
             std::unique_ptr<model::Model> m;
             try {
-                m = std::make_unique<model::Model>(build_ir(info, p), info.arch);
+                m = std::make_unique<model::Model>(build_ir(info, p, false), info.arch);
             } catch (const std::exception &) {
             }
             it = models.emplace(key, std::move(m)).first;
@@ -140,9 +140,15 @@ struct Evaluator {
         pareto.push_back(c);
     top_list:
         if (top.size() == kTop && !better(c, top.back())) return;
-        const std::string k = point_key(c.point);
+        // Mappings of equal cost are one row of the table (they differ in loops that change nothing).
         for (const auto &q : top)
-            if (point_key(q.point) == k) return;
+            if (q.energy_pj == c.energy_pj && q.cycles == c.cycles) {
+                if (better(c, q)) {
+                    const_cast<Candidate &>(q) = c;
+                    std::sort(top.begin(), top.end(), better);
+                }
+                return;
+            }
         top.push_back(c);
         std::sort(top.begin(), top.end(), better);
         if (top.size() > kTop) top.pop_back();
@@ -273,7 +279,9 @@ struct Exhaustive {
         std::vector<int> glb_pos{0}, rf_pos{-1};
         for (int q = 1; q <= nd; ++q)
             if (dram[size_t(p.s.dram_order[size_t(q - 1)])] > 1) glb_pos.push_back(q);
-        if (!info.rf_level.empty() && !c.rtl_only) {
+        if (!info.rf_level.empty() && !c.rtl_only && !c.rf_order.empty()) {
+            for (int q = 0; q <= nd; ++q) rf_pos.push_back(q);
+        } else if (!info.rf_level.empty() && !c.rtl_only) {
             // Inside the trivial RF loops (they are outermost) or inside a nontrivial one.
             int first = 0;
             while (first < nd && p.f.rf[size_t(p.s.rf_order[size_t(first)])] == 1) ++first;
@@ -316,6 +324,8 @@ struct Annealer {
     }
 
     bool valid(const Point &p) {
+        for (int d = 0; d < info.dims(); ++d)  // a spatial dim uses its lanes (as in Exhaustive)
+            if (spatial(p, d) && p.f.lane[size_t(d)] == 1 && info.extent(d) > 1) return false;
         for (int d = 0; d < info.dims(); ++d)
             if (p.f.glb[size_t(d)] * p.f.lane[size_t(d)] * p.f.rf[size_t(d)] > info.extent(d)) return false;
         auto axis_ok = [&](const std::vector<int> &axis, int64_t size) {
@@ -379,14 +389,27 @@ struct Annealer {
         return p;
     }
 
+    // The canonical representative (explore::canonicalize), keeping a user-fixed RF order.
+    void normalize(Point &p) {
+        if (c.rf_order.empty()) return canonicalize(info, p);
+        const std::vector<int> order = p.s.rf_order;
+        int at[3] = {p.s.rf_at[0], p.s.rf_at[1], p.s.rf_at[2]};
+        canonicalize(info, p);
+        p.s.rf_order = order;
+        for (int t = 0; t < 3; ++t) p.s.rf_at[t] = at[t];
+    }
+
     void run(int64_t steps, Progress &progress) {
         Point cur = initial_point(info, choices[pick(choices.size())]);
         set_spatial(cur, {cur.s.row_dims, cur.s.col_dims});
         std::shuffle(cur.s.glb_order.begin(), cur.s.glb_order.end(), rng);
         if (c.rf_order.empty()) std::shuffle(cur.s.rf_order.begin(), cur.s.rf_order.end(), rng);
         else cur.s.rf_order = c.rf_order;
+        for (int d : cur.s.row_dims) cur.f.lane[size_t(d)] = values[size_t(d)][std::min<size_t>(1, values[size_t(d)].size() - 1)];
+        for (int d : cur.s.col_dims) cur.f.lane[size_t(d)] = values[size_t(d)][std::min<size_t>(1, values[size_t(d)].size() - 1)];
+        normalize(cur);
         Candidate cc;
-        bool have = ev.eval(cur, cc);
+        bool have = valid(cur) && ev.eval(cur, cc);
         Candidate best = cc;
         const double t0 = 0.3, t1 = 0.002;
         int64_t last_report = 0;
@@ -395,6 +418,7 @@ struct Annealer {
             if (have && i > 0 && i % (steps / 10 + 1) == 0) cur = best.point, cc = best;
             Point next = mutate(cur);
             if (!valid(next)) continue;
+            normalize(next);
             Candidate nc;
             if (!ev.eval(next, nc)) continue;
             if (!have || nc.score <= cc.score ||
@@ -422,10 +446,10 @@ void merge(SearchResult &r, std::vector<std::unique_ptr<Evaluator>> &evs) {
         all_top.insert(all_top.end(), e->top.begin(), e->top.end());
     }
     std::sort(all_top.begin(), all_top.end(), better);
-    std::map<std::string, bool> seen;
+    std::map<std::pair<double, int64_t>, bool> seen;  // one row per cost
     for (const auto &c : all_top)
-        if (!seen[point_key(c.point)] && r.top.size() < Evaluator::kTop)
-            seen[point_key(c.point)] = true, r.top.push_back(c);
+        if (!seen[{c.energy_pj, c.cycles}] && r.top.size() < Evaluator::kTop)
+            seen[{c.energy_pj, c.cycles}] = true, r.top.push_back(c);
     std::sort(all_pareto.begin(), all_pareto.end(), [](const Candidate &a, const Candidate &b) {
         if (a.energy_pj != b.energy_pj) return a.energy_pj < b.energy_pj;
         if (a.cycles != b.cycles) return a.cycles < b.cycles;

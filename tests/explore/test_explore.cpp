@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <random>
+#include <tuple>
 
 using namespace tessera;
 using namespace tessera::explore;
@@ -56,7 +57,14 @@ void check_round_trip(const SpaceInfo &info, const Point &p) {
     model::Model m(lowered, info.arch);
     const model::Estimate a = m.evaluate();
     const model::Estimate b = evaluate_point(info, p);
-    CHECK(lowered.mapping.loops == build_ir(info, p).mapping.loops);
+    // Halide drops loops of extent 1; the others are the candidate's, in order.
+    auto nontrivial = [](const std::vector<ir::Loop> &loops) {
+        std::vector<std::tuple<std::string, int64_t, int64_t, ir::LoopKind>> v;
+        for (const auto &l : loops)
+            if (l.extent > 1) v.emplace_back(l.dim, l.extent, l.stride, l.kind);
+        return v;
+    };
+    CHECK(nontrivial(lowered.mapping.loops) == nontrivial(build_ir(info, p).mapping.loops));
     CHECK(a.energy_pj == Approx(b.energy_pj).epsilon(1e-9));
     CHECK(a.cycles.total == b.cycles.total);
     for (int t = 0; t < 3; ++t)
@@ -90,14 +98,14 @@ TEST_CASE("explore: the heuristic finds the exhaustive optimum on random small l
     while (cases < 50) {
         const bool is_fc = rng() % 2;
         const ir::LayerSpec l = is_fc ? fc(pick({1, 2, 3}), pick({2, 3, 4, 6}), pick({2, 4, 5}))
-                                      : conv(pick({1, 2}), pick({2, 3}), pick({3, 4}), pick({3, 4}),
-                                             pick({1, 2}), pick({1, 2}));
+                                      : conv(pick({1, 2}), pick({2, 3}), pick({2, 3}), pick({2, 3}),
+                                             pick({1, 2}), 1);
         const ir::Architecture arch = small_arch(pick({1, 2}), pick({2, 4}), pick({64, 256}), pick({8, 32}));
         const SpaceInfo info = space_info(problem_of(l), arch);
         SearchOptions ex;
         ex.mode = "exhaustive";
         ex.threads = 2;
-        ex.exhaustive_limit = 400000;
+        ex.exhaustive_limit = 15000;
         SearchResult best;
         try {
             best = search(info, ex);
@@ -109,7 +117,8 @@ TEST_CASE("explore: the heuristic finds the exhaustive optimum on random small l
         SearchOptions an;
         an.mode = "anneal";
         an.threads = 2;
-        an.anneal_steps = 3000;
+        an.anneal_steps = 1500;
+        an.chains = 4;
         const SearchResult h = search(info, an);
         CHECK_FALSE(h.optimal);
         REQUIRE(h.found);
