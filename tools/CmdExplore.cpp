@@ -100,7 +100,7 @@ nlohmann::json candidate_json(const explore::SpaceInfo &info, const explore::Can
 int run_explore(const Args &args) {
     LayerSelection sel;
     std::string arch_name = "default", objective = "energy", out_dir, rf_order, mode = "auto";
-    bool json = false, rtl_only = false, quiet = false;
+    bool json = false, rtl_only = false, quiet = false, mpi = false;
     int threads = int(std::max(1u, std::thread::hardware_concurrency()));
     uint64_t seed = 1;
     int64_t steps = 60000, limit = 3000000;
@@ -129,11 +129,15 @@ int run_explore(const Args &args) {
         ("json", po::bool_switch(&json), "print JSON (layer, best, evaluated, seconds, pareto)")
         ("output,o", po::value(&out_dir), "write each layer's winner as DIR/LAYER.sched and the architecture as DIR/arch.json")
         ("quiet,q", po::bool_switch(&quiet), "no progress on stderr")
+        ("mpi", po::bool_switch(&mpi), "distribute the search with MPI (not built into this tessera)")
         ("help,h", "this help");
     po::variables_map vm;
     if (!parse_command_line(args, desc, vm, "explore")) return 0;
     if (!sel.schedule_file.empty() || !sel.dataflow.empty())
         throw UserError("explore searches the schedule: drop --schedule / --dataflow (constrain with --spatial)");
+    if (mpi)
+        throw UserError("--mpi: this tessera was built without MPI support; run explore on one machine "
+                        "with -j N (docs/explore.md)");
     if (threads < 1) throw UserError("--jobs must be at least 1");
     const explore::Objective obj = explore::parse_objective(objective);
     const ir::Architecture arch = ir::load_architecture(arch_name);
