@@ -188,6 +188,7 @@ struct Exhaustive {
     Evaluator &ev;
     int64_t limit;
     bool aborted = false;
+    const std::atomic<bool> *others_aborted = nullptr;  // another spatial choice hit its limit
     std::vector<std::vector<int64_t>> values;
 
     bool fits_axis(const Point &p, const std::vector<int> &axis, int64_t size) {
@@ -297,7 +298,7 @@ struct Exhaustive {
                             p.s.rf_at[0] = ri, p.s.rf_at[1] = rw, p.s.rf_at[2] = ro;
                             Candidate cand;
                             ev.eval(p, cand);
-                            if (ev.evaluated > limit) {
+                            if (ev.evaluated > limit || (others_aborted && *others_aborted)) {
                                 aborted = true;
                                 return;
                             }
@@ -521,7 +522,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         const int64_t per_choice = std::max<int64_t>(1, opt.exhaustive_limit / int64_t(choices.size()));
         auto evs = run_pool(int(choices.size()), [&](int j, Evaluator &ev) {
             if (aborted) return;
-            Exhaustive ex{info, c, ev, per_choice, false, values};
+            Exhaustive ex{info, c, ev, per_choice, false, &aborted, values};
             ex.run(choices[size_t(j)]);
             progress.evaluated += ev.evaluated;
             if (ex.aborted) aborted = true;

@@ -5,6 +5,8 @@
 #include "Search.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
+#include "ir/Validate.h"
+#include "model/Model.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -95,12 +97,34 @@ nlohmann::json candidate_json(const explore::SpaceInfo &info, const explore::Can
             {"schedule", explore::schedule_text(info, c.point)}};
 }
 
+// The best of the presets (os, ws, is, rs) on the same layers and architecture: the summed energy
+// of the preset with the least, and its name; empty name if none fits every layer.
+std::pair<std::string, double> best_preset(LayerSelection sel, const ir::Architecture &arch) {
+    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->tile_budget_bytes();
+    std::pair<std::string, double> best{"", 0};
+    for (const char *df : {"os", "ws", "is", "rs"}) {
+        sel.dataflow = df;
+        double total = 0;
+        try {
+            for (const auto &l : lower_selection(sel)) {
+                ir::validate_fit(l.ir, arch);
+                model::Model m(l.ir, arch);
+                total += m.evaluate().energy_pj;
+            }
+        } catch (const std::exception &) {
+            continue;  // this preset does not map every layer here
+        }
+        if (best.first.empty() || total < best.second) best = {df, total};
+    }
+    return best;
+}
+
 }  // namespace
 
 int run_explore(const Args &args) {
     LayerSelection sel;
     std::string arch_name = "default", objective = "energy", out_dir, rf_order, mode = "auto";
-    bool json = false, rtl_only = false, quiet = false, mpi = false;
+    bool json = false, rtl_only = false, quiet = false, mpi = false, no_presets = false;
     int threads = int(std::max(1u, std::thread::hardware_concurrency()));
     uint64_t seed = 1;
     int64_t steps = 60000, limit = 3000000;
@@ -129,6 +153,7 @@ int run_explore(const Args &args) {
         ("json", po::bool_switch(&json), "print JSON (layer, best, evaluated, seconds, pareto)")
         ("output,o", po::value(&out_dir), "write each layer's winner as DIR/LAYER.sched and the architecture as DIR/arch.json")
         ("quiet,q", po::bool_switch(&quiet), "no progress on stderr")
+        ("no-presets", po::bool_switch(&no_presets), "skip the comparison with the best preset (os, ws, is, rs)")
         ("mpi", po::bool_switch(&mpi), "distribute the search with MPI (not built into this tessera)")
         ("help,h", "this help");
     po::variables_map vm;
@@ -216,10 +241,20 @@ int run_explore(const Args &args) {
         f << ir::to_json(arch).dump(2) << "\n";
         if (!f) throw UserError("cannot write " + (fs::path(out_dir) / "arch.json").string());
     }
-    if (json) std::cout << (all.size() == 1 ? all[0] : all).dump(2) << "\n";
-    else if (selected.size() > 1)
+    if (json) {
+        std::cout << (all.size() == 1 ? all[0] : all).dump(2) << "\n";
+        return 0;
+    }
+    if (selected.size() > 1)
         std::cout << "network: " << std::fixed << std::setprecision(0) << total_energy << " pJ, "
                   << total_cycles << " cycles over " << selected.size() << " layers\n";
+    if (!no_presets) {
+        const auto preset = best_preset(sel, arch);
+        if (!preset.first.empty())
+            std::cout << "best preset (--dataflow " << preset.first << "): " << std::setprecision(0)
+                      << preset.second << " pJ; explore: " << total_energy << " pJ, "
+                      << std::setprecision(2) << preset.second / total_energy << "x less energy\n";
+    }
     return 0;
 }
 
