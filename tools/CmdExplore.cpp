@@ -9,6 +9,7 @@
 #include "model/Model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -89,6 +90,14 @@ std::string spatial_text(const explore::SpaceInfo &info, const explore::Point &p
     return (p.s.row_dims.empty() ? "" : axis(p.s.row_dims) + "|") + axis(p.s.col_dims);
 }
 
+// A layer name as a file name: "conv:C=8,K=8" -> "conv_C_8_K_8".
+std::string file_name(const std::string &layer) {
+    std::string s = layer;
+    for (char &ch : s)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') ch = '_';
+    return s;
+}
+
 nlohmann::json candidate_json(const explore::SpaceInfo &info, const explore::Candidate &c) {
     return {{"energy_pj", c.energy_pj},
             {"cycles", c.cycles},
@@ -119,6 +128,38 @@ std::pair<std::string, double> best_preset(LayerSelection sel, const ir::Archite
     return best;
 }
 
+// --verify K: `tessera compile` then `tessera simulate` (the same code paths as the commands) of the
+// top K mappings that compile generates RTL for; simulate prints every counter beside the model's.
+void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std::string &arch_name,
+                const explore::SpaceInfo &info, const explore::SearchResult &r, int k,
+                const std::string &base) {
+    int done = 0;
+    for (size_t i = 0; i < r.top.size() && done < k; ++i) {
+        const auto &c = r.top[i];
+        if (!explore::rtl_generatable(c.point)) continue;
+        ++done;
+        const fs::path dir = fs::path(base) / "verify" / (file_name(layer.layer.name) + "_" + std::to_string(i + 1));
+        fs::create_directories(dir);
+        const std::string sched = (dir / "schedule.sched").string();
+        std::ofstream(sched) << explore::schedule_text(info, c.point);
+        Args compile = sel.network.empty() ? Args{"--layer", sel.layer}
+                                           : Args{"--network", sel.network, "--layer", layer.layer.name};
+        for (const std::string &a : {std::string("--arch"), arch_name, std::string("--schedule"), sched,
+                                     std::string("-o"), (dir / "design").string()})
+            compile.push_back(a);
+        std::cout << "== verify rank " << i + 1 << " of " << layer.layer.name << ": model " << std::fixed
+                  << std::setprecision(0) << c.energy_pj << " pJ, " << c.cycles << " cycles\n" << std::flush;
+        run_compile(compile);
+        const int rc = run_simulate({(dir / "design").string()});
+        std::cout << "== verify rank " << i + 1 << ": " << (rc == 0 ? "PASS" : "FAIL") << "\n";
+        if (rc != 0) throw UserError("layer " + layer.layer.name + ": rank " + std::to_string(i + 1) +
+                                     " failed in RTL simulation (design in " + dir.string() + ")");
+    }
+    if (done == 0)
+        std::cout << "== verify: no ranked mapping of " << layer.layer.name
+                  << " is RTL-generatable; run with --rtl-only\n";
+}
+
 }  // namespace
 
 int run_explore(const Args &args) {
@@ -128,7 +169,7 @@ int run_explore(const Args &args) {
     int threads = int(std::max(1u, std::thread::hardware_concurrency()));
     uint64_t seed = 1;
     int64_t steps = 60000, limit = 3000000;
-    int top = 5;
+    int top = 5, verify = 0;
     po::options_description desc(
         "tessera explore: search mappings with the analytical model (docs/explore.md)\n\n"
         "  tessera explore --layer conv:C=256,K=256,H=58,W=58,R=3,S=3 --arch eyeriss_16x16\n"
@@ -153,6 +194,8 @@ int run_explore(const Args &args) {
         ("json", po::bool_switch(&json), "print JSON (layer, best, evaluated, seconds, pareto)")
         ("output,o", po::value(&out_dir), "write each layer's winner as DIR/LAYER.sched and the architecture as DIR/arch.json")
         ("quiet,q", po::bool_switch(&quiet), "no progress on stderr")
+        ("verify", po::value(&verify)->default_value(verify),
+         "compile and simulate (Verilator) the top K RTL-generatable mappings of each layer; model beside RTL")
         ("no-presets", po::bool_switch(&no_presets), "skip the comparison with the best preset (os, ws, is, rs)")
         ("mpi", po::bool_switch(&mpi), "distribute the search with MPI (not built into this tessera)")
         ("help,h", "this help");
@@ -229,11 +272,13 @@ int run_explore(const Args &args) {
             }
             std::cout << "  pareto front (energy x cycles): " << r.pareto.size() << " mappings\n";
         }
+        if (verify > 0) verify_top(layer, sel, arch_name, info, r, verify, out_dir.empty() ? "explore_verify" : out_dir);
         if (!out_dir.empty()) {
             fs::create_directories(out_dir);
-            std::ofstream f(fs::path(out_dir) / (layer.layer.name + ".sched"));
+            const fs::path file = fs::path(out_dir) / (file_name(layer.layer.name) + ".sched");
+            std::ofstream f(file);
             f << explore::schedule_text(info, r.best.point);
-            if (!f) throw UserError("cannot write " + (fs::path(out_dir) / (layer.layer.name + ".sched")).string());
+            if (!f) throw UserError("cannot write " + file.string());
         }
     }
     if (!out_dir.empty()) {
