@@ -190,6 +190,8 @@ struct Exhaustive {
     bool aborted = false;
     const std::atomic<bool> *others_aborted = nullptr;  // another spatial choice hit its limit
     std::vector<std::vector<int64_t>> values;
+    bool count_only = false;  // count the points (in `counted`) without evaluating them
+    int64_t counted = 0;
 
     bool fits_axis(const Point &p, const std::vector<int> &axis, int64_t size) {
         int64_t prod = 1;
@@ -288,6 +290,11 @@ struct Exhaustive {
             while (first < nd && p.f.rf[size_t(p.s.rf_order[size_t(first)])] == 1) ++first;
             rf_pos.push_back(first);
             for (int q = first + 1; q <= nd; ++q) rf_pos.push_back(q);
+        }
+        if (count_only) {
+            counted += int64_t(glb_pos.size() * glb_pos.size() * rf_pos.size() * rf_pos.size() * rf_pos.size());
+            if (counted > limit) aborted = true;
+            return;
         }
         for (int gi : glb_pos)
             for (int gw : glb_pos)
@@ -516,6 +523,16 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
     bool exhaustive = opt.mode == "exhaustive" || opt.mode == "auto";
     if (opt.mode != "auto" && opt.mode != "exhaustive" && opt.mode != "anneal")
         throw UserError("unknown --search '" + opt.mode + "' (use auto, exhaustive or anneal)");
+    if (opt.mode == "auto") {  // count the space first (no model): exhaustive only if it is small
+        Evaluator counter{info, opt.objective, {}, 0, {}, {}};
+        Exhaustive ex{info, c, counter, opt.exhaustive_limit, false, nullptr, values};
+        ex.count_only = true;
+        for (const auto &choice : choices) {
+            ex.run(choice);
+            if (ex.aborted) break;
+        }
+        exhaustive = !ex.aborted;
+    }
     if (exhaustive) {
         std::atomic<bool> aborted{false};
         // The limit applies to the whole space: each spatial choice gets its share.
