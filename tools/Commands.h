@@ -12,5 +12,6 @@ int run_lower(const Args &);
 int run_estimate(const Args &);
 int run_compile(const Args &);
 int run_simulate(const Args &);
+int run_explore(const Args &);
 
 }  // namespace tessera::cli

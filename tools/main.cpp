@@ -15,6 +15,7 @@ commands:
   estimate  analytical energy, cycles and access counts of a layer or network
   compile   generate accelerator Verilog, per-layer configuration and a report
   simulate  run a compiled design in Verilator, check outputs and counters
+  explore   search the mappings of a layer or network; write the winners as schedules
 
 'tessera <command> --help' lists a command's options.
 )";
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
         {"estimate", run_estimate},
         {"compile", run_compile},
         {"simulate", run_simulate},
+        {"explore", run_explore},
     };
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
         std::cout << kUsage;

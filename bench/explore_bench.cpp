@@ -1,0 +1,61 @@
+// Mapping-search speed (docs/explore.md, "Speed"): one ResNet-50 3x3 layer (CB2a_2) searched on one
+// core, every ResNet-50 layer on the given threads, and model evaluations per second inside the
+// search. Prints figures; not a test.
+//   build/bench/explore_bench [--threads N] [--arch NAME] [--steps S]
+#include "Lower.h"
+#include "Networks.h"
+#include "Search.h"
+#include "ir/ArchitectureJson.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+using namespace tessera;
+
+namespace {
+
+ir::Problem problem_of(const ir::LayerSpec &l, const ir::Architecture &arch) {
+    ScheduleRequest req;
+    req.rows = arch.rows, req.cols = arch.cols;
+    req.buffer_bytes = 1 << 22;
+    return lower_to_ir(l, req).problem;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    int threads = 2;
+    int64_t steps = 60000;
+    std::string arch_name = "default";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--arch")) arch_name = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--steps")) steps = std::atoll(argv[i + 1]);
+    }
+    const ir::Architecture arch = ir::load_architecture(arch_name);
+    const auto net = load_network("resnet50");
+    std::vector<ir::Problem> problems;
+    for (const auto &l : net) problems.push_back(problem_of(l, arch));
+
+    explore::SearchOptions opt;
+    opt.mode = "anneal";
+    opt.anneal_steps = steps;
+    opt.threads = 1;
+    const explore::SpaceInfo cb2a = explore::space_info(problem_of(find_layer(net, "CB2a_2", "resnet50"), arch), arch);
+    const auto one = explore::search(cb2a, opt);
+    std::printf("one layer (CB2a_2, 3x3), 1 thread: %.2f s, %lld evaluations, %.0f evaluations/s, best %.2f pJ/MAC\n",
+                one.seconds, (long long)one.evaluated, double(one.evaluated) / one.seconds,
+                one.best.energy_pj / double(cb2a.problem.macs()));
+
+    opt.threads = threads;
+    const auto start = std::chrono::steady_clock::now();
+    int64_t evaluated = 0;
+    for (const auto &p : problems) evaluated += explore::search(explore::space_info(p, arch), opt).evaluated;
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("resnet50, %zu layers, %d threads: %.2f s, %.1f layers/s, %lld evaluations, %.0f evaluations/s\n",
+                problems.size(), threads, s, double(problems.size()) / s, (long long)evaluated,
+                double(evaluated) / s);
+    return 0;
+}

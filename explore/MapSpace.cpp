@@ -1,0 +1,289 @@
+#include "MapSpace.h"
+
+#include "UserError.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace tessera::explore {
+
+namespace {
+
+const char *kRoleNames[3] = {"I", "W", "O"};
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+std::string join(const std::vector<std::string> &v) {
+    std::string s;
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    return s;
+}
+
+int lanes(const Structure &s) { return int(s.row_dims.size() + s.col_dims.size()); }
+
+}  // namespace
+
+bool Structure::operator==(const Structure &o) const { return key() == o.key(); }
+
+std::string Structure::key() const {
+    std::string k;
+    auto add = [&](const std::vector<int> &v) {
+        for (int x : v) k += char('0' + x);
+        k += '/';
+    };
+    add(row_dims), add(col_dims), add(dram_order), add(glb_order), add(rf_order);
+    for (int t = 0; t < 3; ++t) k += std::to_string(glb_at[t]) + "," + std::to_string(rf_at[t]) + ";";
+    return k;
+}
+
+int SpaceInfo::output_dims() const {
+    int n = 0;
+    for (const auto &d : problem.dims) n += d.reduction ? 0 : 1;
+    return n;
+}
+
+SpaceInfo space_info(const ir::Problem &problem, const ir::Architecture &arch) {
+    SpaceInfo info{problem, arch, "", ""};
+    for (size_t i = 1; i < arch.levels.size(); ++i) {
+        if (arch.is_per_pe(i)) {
+            if (info.rf_level.empty()) info.rf_level = arch.levels[i].name;
+        } else if (info.glb_level.empty()) {
+            info.glb_level = arch.levels[i].name;
+        }
+    }
+    if (info.glb_level.empty())
+        throw UserError("architecture '" + arch.name + "' has no shared on-chip level below DRAM; "
+                        "explore needs one (add a GLB level)");
+    return info;
+}
+
+model::Blocking blocking_of(const SpaceInfo &info, const Point &p) {
+    model::Blocking b;
+    const Factors &f = p.f;
+    auto push = [&](int64_t e, int64_t s) { b.extent.push_back(e), b.stride.push_back(s); };
+    for (int d : p.s.dram_order) {
+        const int64_t tile = f.glb[size_t(d)] * f.lane[size_t(d)] * f.rf[size_t(d)];
+        push(ceil_div(info.extent(d), tile), tile);
+    }
+    for (int d : p.s.glb_order) push(f.glb[size_t(d)], f.lane[size_t(d)] * f.rf[size_t(d)]);
+    for (int d : p.s.row_dims) push(f.lane[size_t(d)], f.rf[size_t(d)]);
+    for (int d : p.s.col_dims) push(f.lane[size_t(d)], f.rf[size_t(d)]);
+    for (int d : p.s.rf_order) push(f.rf[size_t(d)], 1);
+    return b;
+}
+
+ir::AcceleratorIR build_ir(const SpaceInfo &info, const Point &p, bool with_schedule_text) {
+    ir::AcceleratorIR ir;
+    ir.problem = info.problem;
+    const model::Blocking b = blocking_of(info, p);
+    std::vector<std::pair<int, ir::LoopKind>> order;
+    const char *suffix[4] = {"o", "t", "l", "p"};
+    std::vector<int> band;
+    for (int d : p.s.dram_order) order.push_back({d, ir::LoopKind::Temporal}), band.push_back(0);
+    for (int d : p.s.glb_order) order.push_back({d, ir::LoopKind::Temporal}), band.push_back(1);
+    for (int d : p.s.row_dims) order.push_back({d, ir::LoopKind::SpatialRow}), band.push_back(2);
+    for (int d : p.s.col_dims) order.push_back({d, ir::LoopKind::SpatialCol}), band.push_back(2);
+    for (int d : p.s.rf_order) order.push_back({d, ir::LoopKind::Temporal}), band.push_back(3);
+    for (size_t i = 0; i < order.size(); ++i) {
+        ir::Loop l;
+        l.dim = info.problem.dims[size_t(order[i].first)].name;
+        l.extent = b.extent[i];
+        l.stride = b.stride[i];
+        l.kind = order[i].second;
+        l.name = l.dim + suffix[band[i]];
+        ir.mapping.loops.push_back(l);
+    }
+    const int nd = info.dims(), rf_base = 2 * nd + lanes(p.s);
+    for (int t = 0; t < 3; ++t) {
+        const ir::Tensor &tensor = info.problem.tensor(ir::TensorRole(t));
+        ir::Buffer glb;
+        glb.tensor = tensor.name;
+        glb.level = info.glb_level;
+        glb.at = t == 2 ? info.output_dims() : p.s.glb_at[t];
+        glb.box.assign(tensor.shape.size(), 1);
+        ir.mapping.buffers.push_back(glb);
+        if (p.s.rf_at[t] >= 0) {
+            ir::Buffer rf = glb;
+            rf.level = info.rf_level;
+            rf.at = rf_base + p.s.rf_at[t];
+            ir.mapping.buffers.push_back(rf);
+        }
+    }
+    if (with_schedule_text) ir.mapping.schedule = schedule_text(info, p);
+    return ir;
+}
+
+void canonicalize(const SpaceInfo &info, Point &p) {
+    const int nd = info.dims(), n_out = info.output_dims();
+    std::vector<int64_t> dram(static_cast<size_t>(nd));
+    for (int d = 0; d < nd; ++d) {
+        const int64_t tile = p.f.glb[size_t(d)] * p.f.lane[size_t(d)] * p.f.rf[size_t(d)];
+        dram[size_t(d)] = ceil_div(info.extent(d), tile);
+    }
+    // Trivial loops first (sorted), the others in their order.
+    auto trivial_first = [](std::vector<int> &order, size_t lo, size_t hi, const std::vector<int64_t> &ext) {
+        std::vector<int> t, n;
+        for (size_t i = lo; i < hi; ++i) (ext[size_t(order[i])] > 1 ? n : t).push_back(order[i]);
+        std::sort(t.begin(), t.end());
+        t.insert(t.end(), n.begin(), n.end());
+        std::copy(t.begin(), t.end(), order.begin() + long(lo));
+    };
+    // A GLB position inside trivial DRAM loops moves out of them; reorder keeps positions by the
+    // nontrivial loops outside them.
+    auto nontrivial_outside = [&](int q) {
+        int n = 0;
+        for (int i = 0; i < q; ++i) n += dram[size_t(p.s.dram_order[size_t(i)])] > 1;
+        return n;
+    };
+    int glb_n[2] = {nontrivial_outside(p.s.glb_at[0]), nontrivial_outside(p.s.glb_at[1])};
+    trivial_first(p.s.dram_order, 0, size_t(n_out), dram);
+    trivial_first(p.s.dram_order, size_t(n_out), size_t(nd), dram);
+    for (int t = 0; t < 2; ++t) {
+        int q = 0;
+        for (int seen = 0; seen < glb_n[t]; ++q) seen += dram[size_t(p.s.dram_order[size_t(q)])] > 1;
+        p.s.glb_at[t] = q;
+    }
+    {  // GLB band: nontrivial loops first, trivial ones innermost (no tile sits in this band)
+        std::vector<int> t, n;
+        for (int d : p.s.glb_order) (p.f.glb[size_t(d)] > 1 ? n : t).push_back(d);
+        std::sort(t.begin(), t.end());
+        n.insert(n.end(), t.begin(), t.end());
+        p.s.glb_order = n;
+    }
+    int rf_n[3];
+    for (int t = 0; t < 3; ++t) {
+        rf_n[t] = -1;
+        if (p.s.rf_at[t] < 0) continue;
+        rf_n[t] = 0;
+        for (int i = 0; i < p.s.rf_at[t]; ++i) rf_n[t] += p.f.rf[size_t(p.s.rf_order[size_t(i)])] > 1;
+    }
+    trivial_first(p.s.rf_order, 0, size_t(nd), p.f.rf);
+    int first = 0;
+    while (first < nd && p.f.rf[size_t(p.s.rf_order[size_t(first)])] == 1) ++first;
+    for (int t = 0; t < 3; ++t)
+        if (rf_n[t] >= 0) p.s.rf_at[t] = first + rf_n[t];
+}
+
+bool rtl_generatable(const Point &p) {
+    return p.s.row_dims.size() <= 1 && p.s.col_dims.size() == 1 && p.s.rf_at[0] < 0 &&
+           p.s.rf_at[1] < 0 && p.s.rf_at[2] < 0;
+}
+
+std::string schedule_text(const SpaceInfo &info, const Point &p) {
+    const Factors &f = p.f;
+    const int nd = info.dims(), n_out = info.output_dims();
+    auto name = [&](int d) { return info.problem.dims[size_t(d)].name; };
+    auto spatial = [&](int d) {
+        for (int x : p.s.row_dims) if (x == d) return true;
+        for (int x : p.s.col_dims) if (x == d) return true;
+        return false;
+    };
+    std::ostringstream s;
+    s << "// tessera explore: rows {";
+    for (int d : p.s.row_dims) s << " " << name(d) << "=" << f.lane[size_t(d)];
+    s << " } cols {";
+    for (int d : p.s.col_dims) s << " " << name(d) << "=" << f.lane[size_t(d)];
+    s << " }\n";
+
+    // 1. Output tiles: the DRAM loops of the output dims; the accumulator is computed per tile.
+    std::vector<std::string> vars, rvars, out_outer, out_inner;
+    std::ostringstream osplits;
+    for (int i = 0; i < n_out; ++i) {
+        const int d = p.s.dram_order[size_t(i)];
+        const int64_t tile = f.glb[size_t(d)] * f.lane[size_t(d)] * f.rf[size_t(d)];
+        vars.push_back(name(d) + "o(\"" + name(d) + "o\")");
+        vars.push_back(name(d) + "i(\"" + name(d) + "i\")");
+        osplits << ".split(" << name(d) << ", " << name(d) << "o, " << name(d) << "i, " << tile << ")";
+        out_outer.push_back(name(d) + "o");
+        out_inner.push_back(name(d) + "i");
+    }
+    // 2. Inside the accumulator: reduction DRAM loops, then GLB, lane and RF loops of every dim.
+    std::ostringstream asplits;
+    for (int d = 0; d < nd; ++d) {
+        const bool red = info.is_reduction(d);
+        auto &list = red ? rvars : vars;
+        std::string src = name(d);
+        if (red) {
+            const int64_t tile = f.glb[size_t(d)] * f.lane[size_t(d)] * f.rf[size_t(d)];
+            list.push_back(name(d) + "o(\"" + name(d) + "o\")");
+            list.push_back(name(d) + "i(\"" + name(d) + "i\")");
+            asplits << ".split(" << src << ", " << name(d) << "o, " << name(d) << "i, " << tile << ")";
+            src = name(d) + "i";
+        }
+        list.push_back(name(d) + "t(\"" + name(d) + "t\")");
+        list.push_back(name(d) + "p(\"" + name(d) + "p\")");
+        if (spatial(d)) {
+            list.push_back(name(d) + "m(\"" + name(d) + "m\")");
+            list.push_back(name(d) + "l(\"" + name(d) + "l\")");
+            asplits << ".split(" << src << ", " << name(d) << "t, " << name(d) << "m, "
+                    << f.lane[size_t(d)] * f.rf[size_t(d)] << ").split(" << name(d) << "m, "
+                    << name(d) << "l, " << name(d) << "p, " << f.rf[size_t(d)] << ")";
+        } else {
+            asplits << ".split(" << src << ", " << name(d) << "t, " << name(d) << "p, "
+                    << f.rf[size_t(d)] << ")";
+        }
+    }
+    if (!vars.empty()) s << "Var " << join(vars) << ";\n";
+    if (!rvars.empty()) s << "RVar " << join(rvars) << ";\n";
+    std::vector<std::string> oreorder(out_inner.rbegin(), out_inner.rend());
+    oreorder.insert(oreorder.end(), out_outer.rbegin(), out_outer.rend());
+    s << "output" << osplits.str() << ".reorder(" << join(oreorder) << ");\n";
+    const std::string acc_at = "output, " + out_outer.back();
+    s << "acc.compute_at(" << acc_at << ");\n";
+
+    std::vector<std::string> reorder, row_names, col_names;
+    for (auto it = p.s.rf_order.rbegin(); it != p.s.rf_order.rend(); ++it) reorder.push_back(name(*it) + "p");
+    for (int d : p.s.row_dims) row_names.push_back(name(d) + "l");
+    for (int d : p.s.col_dims) col_names.push_back(name(d) + "l");
+    reorder.insert(reorder.end(), col_names.rbegin(), col_names.rend());
+    reorder.insert(reorder.end(), row_names.rbegin(), row_names.rend());
+    for (auto it = p.s.glb_order.rbegin(); it != p.s.glb_order.rend(); ++it) reorder.push_back(name(*it) + "t");
+    for (int i = nd - 1; i >= n_out; --i) reorder.push_back(name(p.s.dram_order[size_t(i)]) + "o");
+    s << "acc.update()" << asplits.str() << "\n    .reorder(" << join(reorder) << ")";
+    for (const auto &l : row_names) s << ".unroll(" << l << ")";
+    for (const auto &l : col_names) s << ".unroll(" << l << ")";
+    s << ";\n";
+    auto axis = [&](const std::vector<std::string> &v) {
+        return v.size() == 1 ? v[0] : "{" + join(v) + "}";
+    };
+    if (row_names.empty()) s << "hw::array(acc, " << axis(col_names) << ");\n";
+    else s << "hw::array(acc, " << axis(row_names) << ", " << axis(col_names) << ");\n";
+
+    // 3. Tiles. A GLB tile at DRAM-band position q sits inside DRAM loop q-1; an RF tile at RF-band
+    // position q inside RF loop q-1 (q = 0: inside the innermost array loop).
+    // Halide drops loops of extent 1, so a tile names the innermost nontrivial loop outside it
+    // (the same position: only trivial loops lie between).
+    std::vector<int64_t> dram(static_cast<size_t>(nd));
+    for (int d = 0; d < nd; ++d)
+        dram[size_t(d)] = ceil_div(info.extent(d), f.glb[size_t(d)] * f.lane[size_t(d)] * f.rf[size_t(d)]);
+    auto glb_place = [&](int q) -> std::string {
+        while (q > 0 && dram[size_t(p.s.dram_order[size_t(q - 1)])] == 1) --q;
+        if (q == 0) return "compute_root()";
+        const std::string loop = name(p.s.dram_order[size_t(q - 1)]) + "o";
+        return q <= n_out ? "compute_at(output, " + loop + ")" : "compute_at(acc, " + loop + ")";
+    };
+    auto rf_loop = [&](int q) -> std::string {
+        while (q > 0 && f.rf[size_t(p.s.rf_order[size_t(q - 1)])] == 1) --q;
+        if (q == 0) return col_names.back();
+        return name(p.s.rf_order[size_t(q - 1)]) + "p";
+    };
+    const char *funcs[2] = {"ifmap", "filter"};
+    for (int t = 0; t < 2; ++t) {
+        const std::string g = std::string(funcs[t]) + "_glb";
+        s << "Func " << g << " = " << funcs[t] << ".in(acc);\n"
+          << g << "." << glb_place(p.s.glb_at[t]) << ";\nhw::level(" << g << ", \"" << info.glb_level
+          << "\");\n";
+        if (p.s.rf_at[t] >= 0) {
+            const std::string r = std::string(funcs[t]) + "_rf";
+            s << "Func " << r << " = " << g << ".in(acc);\n"
+              << r << ".compute_at(acc, " << rf_loop(p.s.rf_at[t]) << ");\nhw::level(" << r
+              << ", \"" << info.rf_level << "\");\n";
+        }
+    }
+    if (p.s.rf_at[2] >= 0)
+        s << "hw::accumulator(acc, " << rf_loop(p.s.rf_at[2]) << ", \"" << info.rf_level << "\");\n";
+    (void)kRoleNames;
+    return s.str();
+}
+
+}  // namespace tessera::explore

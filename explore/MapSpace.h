@@ -1,0 +1,73 @@
+// The search space of `tessera explore` (docs/explore.md): a mapping of one layer as a point of a
+// LOMA-like four-band loop nest, built directly as accelerator IR (no Halide) and written back as
+// schedule text that lowers to the same IR.
+//
+// Every problem dim d has one loop in each band, outermost first:
+//   DRAM band  loops outside the on-chip tiles: extent ceil(E_d / (glb*lane*rf)) (the only tail)
+//   GLB band   temporal loops inside the global-buffer tiles, above the array: extent glb_d
+//   lane band  the PE array: one unrolled loop per spatial dim, row axis then column axis
+//   RF band    temporal loops inside the array, run by every PE on its own tile: extent rf_d
+// The output's GLB tile sits after the DRAM loops of the output dims (the reduction stays inside
+// it); the input's and weight's GLB tiles at any position of the DRAM band; each tensor may keep a
+// per-PE tile (psum file for the output) at any position of the RF band, or none (the PE register).
+#pragma once
+
+#include "ir/AcceleratorIR.h"
+#include "ir/Architecture.h"
+#include "model/Model.h"
+
+#include <string>
+#include <vector>
+
+namespace tessera::explore {
+
+// The loop structure: what a Model is built for (one per structure; blockings vary cheaply).
+struct Structure {
+    std::vector<int> row_dims, col_dims;  // problem dims on each array axis, outermost digit first
+    std::vector<int> dram_order;          // output dims first, then reduction dims (outer first)
+    std::vector<int> glb_order, rf_order; // every dim, outer first
+    int glb_at[3] = {0, 0, 0};            // I, W: DRAM-band loops outside the GLB tile (O: fixed)
+    int rf_at[3] = {-1, -1, -1};          // I, W, O: RF-band loops outside the per-PE tile; -1 none
+    bool operator==(const Structure &) const;
+    std::string key() const;
+};
+
+// Per dim: the GLB-band, lane and RF-band extents (the DRAM extent follows).
+struct Factors {
+    std::vector<int64_t> glb, lane, rf;
+    bool operator==(const Factors &o) const { return glb == o.glb && lane == o.lane && rf == o.rf; }
+};
+
+struct Point {
+    Structure s;
+    Factors f;
+};
+
+// Facts of the layer and architecture the space needs.
+struct SpaceInfo {
+    ir::Problem problem;
+    ir::Architecture arch;
+    std::string glb_level, rf_level;  // rf_level empty: the architecture has no per-PE level
+    int dims() const { return int(problem.dims.size()); }
+    int output_dims() const;          // non-reduction dims (they come first in dram_order)
+    bool is_reduction(int d) const { return problem.dims[size_t(d)].reduction; }
+    int64_t extent(int d) const { return problem.dims[size_t(d)].extent; }
+};
+
+SpaceInfo space_info(const ir::Problem &, const ir::Architecture &);
+
+// The IR of a point (loops, buffers with their boxes left to the model's derivation).
+ir::AcceleratorIR build_ir(const SpaceInfo &, const Point &, bool with_schedule_text = true);
+// The extents and strides of the point's loops, for Model::evaluate(Blocking).
+model::Blocking blocking_of(const SpaceInfo &, const Point &);
+// Schedule text (docs/schedules.md) that `tessera lower/estimate/compile` turn into the same IR.
+std::string schedule_text(const SpaceInfo &, const Point &);
+// Can rtl_backend generate it: one loop per array axis, no per-PE tiles.
+bool rtl_generatable(const Point &);
+
+// The representative of the point's class of equivalent points: loops of extent 1 change nothing
+// wherever they sit, so they take a fixed place (DRAM and RF bands: outermost, sorted; GLB band:
+// innermost, sorted) and a tile just inside one of them moves outside it.
+void canonicalize(const SpaceInfo &, Point &);
+
+}  // namespace tessera::explore

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# tessera explore from the command line: bad input is one line on stderr and a non-zero exit; a
+# winner written with -o estimates to the energy explore reported.
+set -u
+tessera=$1
+src=$2
+fail=0
+layer=(--layer conv:C=8,K=8,H=10,W=10,R=3,S=3 --steps 300 -j 2)
+check() {
+    local err
+    err=$("$tessera" "$@" 2>&1 >/dev/null)
+    local code=$?
+    local lines
+    lines=$(printf '%s\n' "$err" | wc -l)
+    if [ $code -eq 0 ] || [ "$lines" -ne 1 ] || ! printf '%s' "$err" | grep -q "error"; then
+        echo "FAIL: tessera $* -> exit $code, $lines lines: $err"
+        fail=1
+    fi
+}
+check explore "${layer[@]}" --objective power
+check explore "${layer[@]}" --spatial 'C|C'
+check explore "${layer[@]}" --spatial 'C,K|Y' --rtl-only
+check explore "${layer[@]}" --arch "$src/tests/explore/tiny_glb.json"
+check explore "${layer[@]}" --mpi
+check explore "${layer[@]}" --search sometimes
+check explore "${layer[@]}" --rf-order k,c
+check explore "${layer[@]}" --dataflow ws
+out=$(mktemp -d)
+"$tessera" explore "${layer[@]}" --json -o "$out" > "$out/result.json" || { echo "FAIL: explore"; fail=1; }
+want=$(python3 -c "import json,sys; print('%.6g' % json.load(open('$out/result.json'))['best']['energy_pj'])")
+got=$("$tessera" estimate --layer conv:C=8,K=8,H=10,W=10,R=3,S=3 --schedule "$out"/*.sched --json |
+      python3 -c "import json,sys; print('%.6g' % json.load(sys.stdin)['energy_pj'])")
+[ "$want" = "$got" ] || { echo "FAIL: explore's best $want pJ, estimate of its schedule $got pJ"; fail=1; }
+[ -f "$out/arch.json" ] || { echo "FAIL: no arch.json"; fail=1; }
+rm -rf "$out"
+exit $fail

@@ -1,0 +1,160 @@
+#include "Lower.h"
+#include "Search.h"
+#include "UserError.h"
+#include "ir/ArchitectureJson.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <tuple>
+
+using namespace tessera;
+using namespace tessera::explore;
+
+namespace {
+
+ir::Problem problem_of(const ir::LayerSpec &l) {
+    ScheduleRequest req;
+    req.rows = 1, req.cols = 4;
+    req.spatial = "K";
+    req.buffer_bytes = 1 << 20;
+    return lower_to_ir(l, req).problem;
+}
+
+ir::LayerSpec conv(int64_t C, int64_t K, int64_t H, int64_t W, int64_t R, int64_t S, int64_t stride = 1) {
+    ir::LayerSpec l;
+    l.type = "conv";
+    l.C = C, l.K = K, l.H = H, l.W = W, l.R = R, l.S = S, l.stride = stride;
+    return l;
+}
+
+ir::LayerSpec fc(int64_t N, int64_t C, int64_t K) {
+    ir::LayerSpec l;
+    l.type = "fc";
+    l.N = N, l.C = C, l.K = K;
+    return l;
+}
+
+// A small architecture: a rows x cols array, a GLB and a per-PE RF of the given bytes.
+ir::Architecture small_arch(int64_t rows, int64_t cols, int64_t glb, int64_t rf) {
+    ir::Architecture a = ir::default_architecture();
+    a.rows = rows, a.cols = cols;
+    for (auto &l : a.levels) {
+        if (l.name == "GLB") l.size_bytes = glb;
+        if (l.name == "RF") l.size_bytes = rf, l.per_pe = true;
+    }
+    return a;
+}
+
+// The model of the emitted schedule, lowered by the real front end, equals the candidate's.
+void check_round_trip(const SpaceInfo &info, const Point &p) {
+    const std::string text = schedule_text(info, p);
+    ScheduleRequest req;
+    req.text = text;
+    INFO(text);
+    const ir::AcceleratorIR lowered = lower_to_ir(info.problem.layer, req);
+    model::Model m(lowered, info.arch);
+    const model::Estimate a = m.evaluate();
+    const model::Estimate b = evaluate_point(info, p);
+    // Halide drops loops of extent 1; the others are the candidate's, in order.
+    auto nontrivial = [](const std::vector<ir::Loop> &loops) {
+        std::vector<std::tuple<std::string, int64_t, int64_t, ir::LoopKind>> v;
+        for (const auto &l : loops)
+            if (l.extent > 1) v.emplace_back(l.dim, l.extent, l.stride, l.kind);
+        return v;
+    };
+    CHECK(nontrivial(lowered.mapping.loops) == nontrivial(build_ir(info, p).mapping.loops));
+    CHECK(a.energy_pj == Approx(b.energy_pj).epsilon(1e-9));
+    CHECK(a.cycles.total == b.cycles.total);
+    for (int t = 0; t < 3; ++t)
+        for (int s = 0; s < model::kMaxStages; ++s) {
+            CHECK(a.tensors[size_t(t)].at[size_t(s)].reads == b.tensors[size_t(t)].at[size_t(s)].reads);
+            CHECK(a.tensors[size_t(t)].at[size_t(s)].fills == b.tensors[size_t(t)].at[size_t(s)].fills);
+        }
+}
+
+}  // namespace
+
+TEST_CASE("explore: emitted schedules lower to the searched IR and model", "[explore]") {
+    const ir::Architecture eyeriss = ir::load_architecture("eyeriss_16x16");
+    for (const auto &layer : {conv(16, 24, 10, 9, 3, 3), conv(3, 8, 11, 11, 3, 3, 2), fc(4, 40, 12)}) {
+        const SpaceInfo info = space_info(problem_of(layer), eyeriss);
+        SearchOptions opt;
+        opt.mode = "anneal";
+        opt.anneal_steps = 1500;
+        opt.chains = 2;
+        const SearchResult r = search(info, opt);
+        REQUIRE(r.found);
+        for (const auto &c : r.top) check_round_trip(info, c.point);
+        for (const auto &c : r.pareto) check_round_trip(info, c.point);
+    }
+}
+
+TEST_CASE("explore: the heuristic finds the exhaustive optimum on random small layers", "[explore]") {
+    std::mt19937 rng(7);
+    auto pick = [&](std::vector<int64_t> v) { return v[rng() % v.size()]; };
+    int within = 0, cases = 0;
+    while (cases < 50) {
+        const bool is_fc = rng() % 2;
+        const ir::LayerSpec l = is_fc ? fc(pick({1, 2, 3}), pick({2, 3, 4, 6}), pick({2, 4, 5}))
+                                      : conv(pick({1, 2}), pick({2, 3}), pick({2, 3}), pick({2, 3}),
+                                             pick({1, 2}), 1);
+        const ir::Architecture arch = small_arch(pick({1, 2}), pick({2, 4}), pick({64, 256}), pick({8, 32}));
+        const SpaceInfo info = space_info(problem_of(l), arch);
+        SearchOptions ex;
+        ex.mode = "exhaustive";
+        ex.threads = 2;
+        ex.exhaustive_limit = 15000;
+        SearchResult best;
+        try {
+            best = search(info, ex);
+        } catch (const UserError &) {
+            continue;  // too large for the test's budget: draw another
+        }
+        if (!best.found) continue;
+        CHECK(best.optimal);
+        SearchOptions an;
+        an.mode = "anneal";
+        an.threads = 2;
+        an.anneal_steps = 1500;
+        an.chains = 4;
+        const SearchResult h = search(info, an);
+        CHECK_FALSE(h.optimal);
+        REQUIRE(h.found);
+        CHECK(h.best.energy_pj >= best.best.energy_pj * (1 - 1e-9));  // exhaustive is the optimum
+        if (h.best.energy_pj <= best.best.energy_pj * 1.01) ++within;
+        ++cases;
+    }
+    INFO("heuristic within 1% of the optimum on " << within << " of " << cases);
+    CHECK(within >= 48);
+}
+
+TEST_CASE("explore: the same seed gives the same result, whatever the thread count", "[explore]") {
+    const SpaceInfo info = space_info(problem_of(conv(8, 8, 8, 8, 3, 3)), small_arch(4, 4, 4096, 64));
+    SearchOptions a;
+    a.mode = "anneal", a.anneal_steps = 2000, a.threads = 1, a.seed = 3;
+    SearchOptions b = a;
+    b.threads = 2;
+    const SearchResult x = search(info, a), y = search(info, b);
+    CHECK(x.best.energy_pj == y.best.energy_pj);
+    CHECK(schedule_text(info, x.best.point) == schedule_text(info, y.best.point));
+    CHECK(x.evaluated == y.evaluated);
+}
+
+TEST_CASE("explore: bad input is a one-line error", "[explore]") {
+    CHECK_THROWS_WITH(parse_objective("power"), Catch::Contains("unknown objective 'power'"));
+    const SpaceInfo info = space_info(problem_of(conv(8, 8, 8, 8, 3, 3)), small_arch(4, 4, 4096, 64));
+    SearchOptions o;
+    o.mode = "anneal", o.anneal_steps = 200;
+    o.constraints.rtl_only = true;
+    o.constraints.spatial_fixed = true;
+    o.constraints.row_dims = {};
+    o.constraints.col_dims = {1, 2};
+    CHECK_THROWS_WITH(search(info, o), Catch::Contains("one loop per axis"));
+    // A GLB too small for any tile: no mapping fits.
+    const SpaceInfo tiny = space_info(problem_of(conv(8, 8, 8, 8, 3, 3)), small_arch(4, 4, 2, 64));
+    SearchOptions t;
+    t.mode = "anneal", t.anneal_steps = 300;
+    CHECK_FALSE(search(tiny, t).found);
+}
