@@ -36,6 +36,7 @@ grep -q "array 15x16" "$tmp/out" || { echo "FAIL: eyeriss_rs rows are c x s = 15
 grep -q "per-PE tiles: I, W, O" "$tmp/out" || { echo "FAIL: eyeriss_rs per-PE tiles"; fail=1; }
 expect_ok estimate --layer $small --schedule "$src/examples/schedules/eyeriss_rs.sched" --arch "$eyeriss" --json
 grep -q '"per_pe": true' "$tmp/out" || { echo "FAIL: --json per-PE entries"; fail=1; }
+expect_ok estimate --layer $big --schedule "$src/examples/schedules/eyeriss_rs.sched" --arch "$eyeriss"
 expect_ok estimate --layer $small --schedule "$src/examples/schedules/tpu_im2col.sched"
 expect_ok lower --layer $small --schedule "$src/examples/schedules/tpu_im2col.sched"
 grep -q "array 9x16" "$tmp/out" || { echo "FAIL: tpu_im2col rows are c x r x s = 9"; fail=1; }
