@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 using namespace tessera;
@@ -60,7 +62,9 @@ void check_halide(const std::string &name, const NodeRun &run) {
 
 // The same tensors on the RTL (through the .npy path a user would take): bit-exact with Halide.
 void check_rtl(const std::vector<NodeRun> &runs, const std::string &dataflow) {
-    const fs::path npy = fs::temp_directory_path() / ("tessera_onnx_nodes_" + dataflow);
+    // One directory per process: ctest runs the test cases side by side.
+    const fs::path npy = fs::temp_directory_path() /
+                         ("tessera_onnx_nodes_" + dataflow + "_" + std::to_string(::getpid()));
     std::vector<ir::AcceleratorIR> irs;
     for (const auto &r : runs) {
         const fs::path d = npy / vsim::layer_file_stem(r.layer.name);
