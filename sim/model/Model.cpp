@@ -304,7 +304,8 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
         a.level = s.level;
         a.per_pe = s.per_pe();
         if (j == 0) continue;
-        if (derive_boxes) derive_box(t, s, extent, stride);
+        // A register's box is one word whatever the blocking.
+        if (derive_boxes && s.kind != ir::StageKind::Register) derive_box(t, s, extent, stride);
         a.box_words = 1;
         for (int64_t e : s.box) a.box_words *= e;
         a.tiles = s.per_pe() ? lane_tiles(s, extent, stride, INT32_MAX) : product(s.outer, extent);
