@@ -32,4 +32,27 @@ inline bool valid_index(const ir::AcceleratorIR &ir, const Index &idx, const ir:
     return true;
 }
 
+// In-shape positions of the tile of `a` placed at loop `at` with box `box` that starts at this
+// iteration (positions outside the tensor's shape are padding: no DRAM access).
+template <typename Access>
+int64_t tile_in_shape(const Access &a, int at, const std::vector<int64_t> &box, const Index &idx) {
+    const ir::Tensor &t = *a.tensor;
+    std::vector<int64_t> base(t.index.size()), pos(t.index.size(), 0);
+    for (size_t c = 0; c < base.size(); ++c) {
+        base[c] = t.index[c].offset;
+        for (int l = 0; l < at; ++l) base[c] += a.coord_step[size_t(l)][c] * idx[size_t(l)];
+    }
+    int64_t inside = 0;
+    for (;;) {
+        bool in = true;
+        for (size_t c = 0; c < base.size(); ++c)
+            in &= base[c] + pos[c] >= 0 && base[c] + pos[c] < t.shape[c];
+        inside += in;
+        size_t c = 0;
+        while (c < pos.size() && ++pos[c] == box[c]) pos[c++] = 0;
+        if (c == pos.size()) break;
+    }
+    return inside;
+}
+
 }  // namespace tessera::model::test

@@ -41,24 +41,7 @@ struct Walker {
     }
     // In-shape box positions of the tile that starts at this iteration.
     int64_t box_in_shape(const ir::TensorAccess &a, const Index &idx) const {
-        const ir::Tensor &t = *a.tensor;
-        std::vector<int64_t> base(t.index.size());
-        for (size_t c = 0; c < base.size(); ++c) {
-            base[c] = t.index[c].offset;
-            for (int l = 0; l < a.buffer_at; ++l) base[c] += a.coord_step[l][c] * idx[l];
-        }
-        int64_t inside = 0;
-        std::vector<int64_t> pos(base.size(), 0);
-        for (;;) {
-            bool in = true;
-            for (size_t c = 0; c < base.size(); ++c)
-                in &= base[c] + pos[c] >= 0 && base[c] + pos[c] < t.shape[c];
-            inside += in;
-            size_t c = 0;
-            while (c < pos.size() && ++pos[c] == a.box[c]) pos[c++] = 0;
-            if (c == pos.size()) break;
-        }
-        return inside;
+        return tile_in_shape(a, a.buffer_at, a.box, idx);
     }
 };
 

@@ -51,23 +51,7 @@ struct Walk {
         rec(i);
     }
     int64_t in_shape(const ir::TensorAccess &a, const ir::Stage &s, const Index &idx) const {
-        const ir::Tensor &t = *a.tensor;
-        std::vector<int64_t> base(t.index.size()), pos(t.index.size(), 0);
-        for (size_t c = 0; c < base.size(); ++c) {
-            base[c] = t.index[c].offset;
-            for (int l = 0; l < s.at; ++l) base[c] += a.coord_step[size_t(l)][c] * idx[size_t(l)];
-        }
-        int64_t inside = 0;
-        for (;;) {
-            bool in = true;
-            for (size_t c = 0; c < base.size(); ++c)
-                in &= base[c] + pos[c] >= 0 && base[c] + pos[c] < t.shape[c];
-            inside += in;
-            size_t c = 0;
-            while (c < pos.size() && ++pos[c] == s.box[c]) pos[c++] = 0;
-            if (c == pos.size()) break;
-        }
-        return inside;
+        return tile_in_shape(a, s.at, s.box, idx);
     }
 };
 
