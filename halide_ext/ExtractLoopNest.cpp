@@ -1,6 +1,7 @@
 #include "ExtractLoopNest.h"
 
 #include "Affine.h"
+#include "ir/Analysis.h"
 #include "ExtractProblem.h"
 #include "HardwareSchedule.h"
 #include "UserError.h"
@@ -281,25 +282,6 @@ void assign_array_axes(ir::Mapping &m, const hw::ArrayTag &tag, const Function &
         }
 }
 
-// The box a tile at `at` covers, as Halide's bounds inference gives it: each dim spans its loops
-// from `at` (a per-PE tile: only the temporal ones), clamped to its extent; a coordinate spans its
-// dims' affine sum. Used for the per-PE accumulator, which has no Realize of its own.
-std::vector<int64_t> tile_box(const ir::Problem &problem, const ir::Tensor &tensor,
-                              const ir::Mapping &m, int at, bool per_pe) {
-    std::map<std::string, int64_t> span;
-    for (const auto &d : problem.dims) span[d.name] = 1;
-    for (size_t l = size_t(at); l < m.loops.size(); ++l)
-        if (!per_pe || m.loops[l].kind == ir::LoopKind::Temporal)
-            span[m.loops[l].dim] += m.loops[l].stride * (m.loops[l].extent - 1);
-    std::vector<int64_t> box;
-    for (const auto &c : tensor.index) {
-        int64_t extent = 1;
-        for (const auto &d : problem.dims) extent += c.coeff(d.name) * (std::min(span[d.name], d.extent) - 1);
-        box.push_back(extent);
-    }
-    return box;
-}
-
 }  // namespace
 
 ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem &problem) {
@@ -446,7 +428,8 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
         b.tensor = "O";
         b.level = accumulator->level;
         b.at = at;
-        b.box = tile_box(problem, problem.tensor(ir::TensorRole::Output), m, at, true);
+        // The accumulator has no Realize of its own: its box is the one Halide would give.
+        b.box = ir::tile_box(problem, problem.tensor(ir::TensorRole::Output), m, at, true);
         m.buffers.push_back(b);
     }
     return m;

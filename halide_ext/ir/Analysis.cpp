@@ -158,6 +158,25 @@ int64_t temporal_product(const NestAnalysis &nest, int from, int to) {
     return p;
 }
 
+std::vector<int64_t> tile_box(const Problem &problem, const Tensor &tensor, const Mapping &mapping,
+                              int at, bool per_pe) {
+    std::vector<int64_t> span(problem.dims.size(), 1);
+    for (size_t l = size_t(std::max(at, 0)); l < mapping.loops.size(); ++l) {
+        const Loop &loop = mapping.loops[l];
+        if (per_pe && loop.kind != LoopKind::Temporal) continue;
+        for (size_t d = 0; d < problem.dims.size(); ++d)
+            if (problem.dims[d].name == loop.dim) span[d] += loop.stride * (loop.extent - 1);
+    }
+    std::vector<int64_t> box;
+    for (const auto &c : tensor.index) {
+        int64_t extent = 1;
+        for (size_t d = 0; d < problem.dims.size(); ++d)
+            extent += c.coeff(problem.dims[d].name) * (std::min(span[d], problem.dims[d].extent) - 1);
+        box.push_back(extent);
+    }
+    return box;
+}
+
 int64_t valid_starts(const std::vector<int64_t> &extent, const std::vector<int64_t> &stride,
                      int64_t dim_extent) {
     // Allocation-free: the model calls this per stage and dim in every evaluation.

@@ -80,6 +80,13 @@ struct NestAnalysis {
 // (inside every spatial loop: per-PE).
 NestAnalysis analyze(const AcceleratorIR &ir, const Architecture *arch = nullptr);
 
+// The box of `tensor`'s tile placed at loop `at` of `mapping`, as Halide's bounds inference gives
+// it: each dim spans its loops from `at` (a per-PE tile: only the temporal ones), clamped to its
+// extent; a coordinate spans its dims' affine sum, halo included. (sim/model derives the same box
+// allocation-free per evaluation; tests check the two agree.)
+std::vector<int64_t> tile_box(const Problem &problem, const Tensor &tensor, const Mapping &mapping,
+                              int at, bool per_pe);
+
 // Number of index tuples of `loops` (a subset of the mapping's loops, all of dim `dim`) whose
 // combined index sum(idx * stride) is a valid index of the dim (< its extent): how many distinct
 // valid starting points those loops select. Closed form for nested splits, else enumeration.

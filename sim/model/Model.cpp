@@ -291,6 +291,16 @@ int64_t Model::lane_tiles(const StagePlan &s, const int64_t *extent, const int64
     return n;
 }
 
+int64_t Model::first_visit_tiles(const TensorPlan &t, const StagePlan &c, const StagePlan &p,
+                                 const int64_t *extent) const {
+    // Tiles of a shared output stage that visit their outputs first within the parent's tile:
+    // every loop between the two on a dim the output ignores (a reduction) is at 0.
+    int64_t first = 1;
+    for (int l : c.outer)
+        if (l < p.at || t.depends[size_t(l)]) first *= extent[l];
+    return first;
+}
+
 void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *stride,
                          bool derive_boxes, TensorEstimate &out) {
     const int stages = int(t.stages.size());
@@ -329,13 +339,8 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
             }
             // A block of the child ends with its words sent up; it starts from the parent's
             // partial sums unless it is the first visit of those outputs within the parent's tile.
-            int64_t first = 1;
-            if (c.per_pe()) {
-                first = lane_tiles(c, extent, stride, p.at);
-            } else {
-                for (int l : c.outer)
-                    if (l < p.at || t.depends[size_t(l)]) first *= extent[l];
-            }
+            const int64_t first = c.per_pe() ? lane_tiles(c, extent, stride, p.at)
+                                             : first_visit_tiles(t, c, p, extent);
             const int64_t copies = c.per_pe() && p.per_pe() ? fanout : 1;
             const int64_t moved = child.tiles * child.box_words * copies;
             const int64_t resumed = (child.tiles - first) * child.box_words * copies;

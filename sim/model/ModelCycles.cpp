@@ -161,12 +161,7 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
                                             : ceil_cycles(words, arch_.levels[size_t(p.level)].bandwidth());
             const int64_t job = move + (output ? timing.drain_overhead : timing.fill_overhead);
             int64_t jobs = tiles;
-            if (output) {  // drains, plus the reloads of resumed partial sums
-                int64_t first = 1;
-                for (int l : c.outer)
-                    if (l < p.at || t.depends[size_t(l)]) first *= extent[l];
-                jobs += tiles - first;
-            }
+            if (output) jobs += tiles - first_visit_tiles(t, c, p, extent);  // + resumed reloads
             if (arch_.levels[size_t(c.level)].double_buffered && tiles > 0) {
                 const int64_t busy = est_.temporal_iterations / tiles;
                 stall += job + (jobs - 1) * std::max<int64_t>(0, job - busy);

@@ -1,5 +1,7 @@
 #include "IrBuilder.h"
 
+#include "ir/Analysis.h"
+
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -14,20 +16,7 @@ ir::AffineExpr affine(std::vector<std::pair<std::string, int64_t>> terms, int64_
 }
 
 std::vector<int64_t> tile_box(const ir::AcceleratorIR &ir, const ir::Tensor &t, int at, bool per_pe) {
-    const auto &loops = ir.mapping.loops;
-    std::map<std::string, int64_t> dim_span;  // clamped to the dim's extent, as Halide does
-    for (const auto &d : ir.problem.dims) dim_span[d.name] = 1;
-    for (size_t l = size_t(at); l < loops.size(); ++l)
-        if (!per_pe || loops[l].kind == ir::LoopKind::Temporal)
-            dim_span[loops[l].dim] += loops[l].stride * (loops[l].extent - 1);
-    std::vector<int64_t> box;
-    for (const auto &coord : t.index) {
-        int64_t span = 1;
-        for (const auto &d : ir.problem.dims)
-            span += coord.coeff(d.name) * (std::min(dim_span[d.name], d.extent) - 1);
-        box.push_back(span);
-    }
-    return box;
+    return ir::tile_box(ir.problem, t, ir.mapping, at, per_pe);
 }
 
 // Fills loops (strides from split order) and buffers (boxes from the loops inside them).
