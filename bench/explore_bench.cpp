@@ -1,7 +1,7 @@
 // Mapping-search speed (docs/explore.md, "Speed"): one ResNet-50 3x3 layer (CB2a_2) searched on one
 // core, every ResNet-50 layer on the given threads, and model evaluations per second inside the
 // search. Prints figures; not a test.
-//   build/bench/explore_bench [--threads N] [--arch NAME] [--steps S]
+//   build/bench/explore_bench [--threads N] [--arch NAME] [--steps S] [--layers N]
 #include "Lower.h"
 #include "Networks.h"
 #include "Search.h"
@@ -29,15 +29,18 @@ int main(int argc, char **argv) {
     int threads = 2;
     int64_t steps = 60000;
     std::string arch_name = "default";
+    int max_layers = 1 << 30;  // --layers N: only the first N ResNet-50 layers in the network run
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--arch")) arch_name = argv[i + 1];
         else if (!std::strcmp(argv[i], "--steps")) steps = std::atoll(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--layers")) max_layers = std::atoi(argv[i + 1]);
     }
     const ir::Architecture arch = ir::load_architecture(arch_name);
     const auto net = load_network("resnet50");
     std::vector<ir::Problem> problems;
-    for (const auto &l : net) problems.push_back(problem_of(l, arch));
+    for (const auto &l : net)
+        if (int(problems.size()) < max_layers) problems.push_back(problem_of(l, arch));
 
     explore::SearchOptions opt;
     opt.mode = "anneal";

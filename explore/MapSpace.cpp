@@ -57,41 +57,80 @@ SpaceInfo space_info(const ir::Problem &problem, const ir::Architecture &arch) {
     return info;
 }
 
-model::Blocking blocking_of(const SpaceInfo &info, const Point &p) {
-    model::Blocking b;
+namespace {
+
+// Every loop of the four bands, outermost first, trivial ones included: its dim, kind, band,
+// extent and stride.
+struct FullLoop {
+    int dim;
+    ir::LoopKind kind;
+    int band;  // 0 DRAM, 1 GLB, 2 lanes, 3 RF
+    int64_t extent, stride;
+};
+
+std::vector<FullLoop> full_loops(const SpaceInfo &info, const Point &p) {
+    std::vector<FullLoop> loops;
+    loops.reserve(p.s.dram_order.size() + p.s.glb_order.size() + p.s.rf_order.size() + size_t(lanes(p.s)));
     const Factors &f = p.f;
-    auto push = [&](int64_t e, int64_t s) { b.extent.push_back(e), b.stride.push_back(s); };
     for (int d : p.s.dram_order) {
         const int64_t tile = f.glb[size_t(d)] * f.lane[size_t(d)] * f.rf[size_t(d)];
-        push(ceil_div(info.extent(d), tile), tile);
+        loops.push_back({d, ir::LoopKind::Temporal, 0, ceil_div(info.extent(d), tile), tile});
     }
-    for (int d : p.s.glb_order) push(f.glb[size_t(d)], f.lane[size_t(d)] * f.rf[size_t(d)]);
-    for (int d : p.s.row_dims) push(f.lane[size_t(d)], f.rf[size_t(d)]);
-    for (int d : p.s.col_dims) push(f.lane[size_t(d)], f.rf[size_t(d)]);
-    for (int d : p.s.rf_order) push(f.rf[size_t(d)], 1);
+    for (int d : p.s.glb_order)
+        loops.push_back({d, ir::LoopKind::Temporal, 1, f.glb[size_t(d)], f.lane[size_t(d)] * f.rf[size_t(d)]});
+    for (int d : p.s.row_dims) loops.push_back({d, ir::LoopKind::SpatialRow, 2, f.lane[size_t(d)], f.rf[size_t(d)]});
+    for (int d : p.s.col_dims) loops.push_back({d, ir::LoopKind::SpatialCol, 2, f.lane[size_t(d)], f.rf[size_t(d)]});
+    for (int d : p.s.rf_order) loops.push_back({d, ir::LoopKind::Temporal, 3, f.rf[size_t(d)], 1});
+    return loops;
+}
+
+// Loops of extent 1 change nothing (Halide drops them too), so the IR and the blocking the model
+// sees keep only the others: a smaller nest to build and evaluate. With every loop trivial (a
+// layer of one MAC) the innermost stays, so the nest is never empty.
+bool kept(const std::vector<FullLoop> &loops, size_t i) {
+    if (loops[i].extent > 1) return true;
+    if (i + 1 != loops.size()) return false;
+    for (const auto &l : loops)
+        if (l.extent > 1) return false;
+    return true;
+}
+
+}  // namespace
+
+model::Blocking blocking_of(const SpaceInfo &info, const Point &p) {
+    model::Blocking b;
+    const std::vector<FullLoop> loops = full_loops(info, p);
+    for (size_t i = 0; i < loops.size(); ++i)
+        if (kept(loops, i)) b.extent.push_back(loops[i].extent), b.stride.push_back(loops[i].stride);
     return b;
 }
 
-ir::AcceleratorIR build_ir(const SpaceInfo &info, const Point &p, bool with_schedule_text) {
-    ir::AcceleratorIR ir;
-    ir.problem = info.problem;
-    const model::Blocking b = blocking_of(info, p);
-    std::vector<std::pair<int, ir::LoopKind>> order;
+std::string model_key(const SpaceInfo &info, const Point &p) {
+    std::string k = p.s.key();
+    const std::vector<FullLoop> loops = full_loops(info, p);
+    for (size_t i = 0; i < loops.size(); ++i) k += kept(loops, i) ? '1' : '0';
+    return k;
+}
+
+void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) {
+    const std::vector<FullLoop> loops = full_loops(info, p);
     const char *suffix[4] = {"o", "t", "l", "p"};
-    std::vector<int> band;
-    for (int d : p.s.dram_order) order.push_back({d, ir::LoopKind::Temporal}), band.push_back(0);
-    for (int d : p.s.glb_order) order.push_back({d, ir::LoopKind::Temporal}), band.push_back(1);
-    for (int d : p.s.row_dims) order.push_back({d, ir::LoopKind::SpatialRow}), band.push_back(2);
-    for (int d : p.s.col_dims) order.push_back({d, ir::LoopKind::SpatialCol}), band.push_back(2);
-    for (int d : p.s.rf_order) order.push_back({d, ir::LoopKind::Temporal}), band.push_back(3);
-    for (size_t i = 0; i < order.size(); ++i) {
-        ir::Loop l;
-        l.dim = info.problem.dims[size_t(order[i].first)].name;
-        l.extent = b.extent[i];
-        l.stride = b.stride[i];
-        l.kind = order[i].second;
-        l.name = l.dim + suffix[band[i]];
-        ir.mapping.loops.push_back(l);
+    // kept_before[q]: kept loops before position q of the full nest (a buffer's `at`).
+    std::vector<int> kept_before(loops.size() + 1, 0);
+    mapping.loops.clear();
+    mapping.buffers.clear();
+    mapping.schedule.clear();
+    for (size_t i = 0; i < loops.size(); ++i) {
+        kept_before[i + 1] = kept_before[i];
+        if (!kept(loops, i)) continue;
+        ++kept_before[i + 1];
+        mapping.loops.emplace_back();
+        ir::Loop &l = mapping.loops.back();
+        l.dim = info.problem.dims[size_t(loops[i].dim)].name;
+        l.extent = loops[i].extent;
+        l.stride = loops[i].stride;
+        l.kind = loops[i].kind;
+        l.name = l.dim + suffix[loops[i].band];
     }
     const int nd = info.dims(), rf_base = 2 * nd + lanes(p.s);
     for (int t = 0; t < 3; ++t) {
@@ -99,16 +138,22 @@ ir::AcceleratorIR build_ir(const SpaceInfo &info, const Point &p, bool with_sche
         ir::Buffer glb;
         glb.tensor = tensor.name;
         glb.level = info.glb_level;
-        glb.at = t == 2 ? info.output_dims() : p.s.glb_at[t];
+        glb.at = kept_before[size_t(t == 2 ? info.output_dims() : p.s.glb_at[t])];
         glb.box.assign(tensor.shape.size(), 1);
-        ir.mapping.buffers.push_back(glb);
+        mapping.buffers.push_back(glb);
         if (p.s.rf_at[t] >= 0) {
             ir::Buffer rf = glb;
             rf.level = info.rf_level;
-            rf.at = rf_base + p.s.rf_at[t];
-            ir.mapping.buffers.push_back(rf);
+            rf.at = kept_before[size_t(rf_base + p.s.rf_at[t])];
+            mapping.buffers.push_back(rf);
         }
     }
+}
+
+ir::AcceleratorIR build_ir(const SpaceInfo &info, const Point &p, bool with_schedule_text) {
+    ir::AcceleratorIR ir;
+    ir.problem = info.problem;
+    build_mapping(info, p, ir.mapping);
     if (with_schedule_text) ir.mapping.schedule = schedule_text(info, p);
     return ir;
 }

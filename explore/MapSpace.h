@@ -56,10 +56,15 @@ struct SpaceInfo {
 
 SpaceInfo space_info(const ir::Problem &, const ir::Architecture &);
 
-// The IR of a point (loops, buffers with their boxes left to the model's derivation).
+// The IR of a point (loops, buffers with their boxes left to the model's derivation). Loops of
+// extent 1 are left out, as Halide leaves them out of a lowered schedule.
 ir::AcceleratorIR build_ir(const SpaceInfo &, const Point &, bool with_schedule_text = true);
-// The extents and strides of the point's loops, for Model::evaluate(Blocking).
+// Its mapping alone (no schedule text), written over `mapping` (the search reuses one).
+void build_mapping(const SpaceInfo &, const Point &, ir::Mapping &mapping);
+// The extents and strides of the IR's loops, for Model::evaluate(Blocking).
 model::Blocking blocking_of(const SpaceInfo &, const Point &);
+// Points with the same key have the same IR up to loop extents and strides: one Model serves them.
+std::string model_key(const SpaceInfo &, const Point &);
 // Schedule text (docs/schedules.md) that `tessera lower/estimate/compile` turn into the same IR.
 std::string schedule_text(const SpaceInfo &, const Point &);
 // Can rtl_backend generate it: one loop per array axis, no per-PE tiles.

@@ -91,8 +91,17 @@ std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constrai
 }
 
 struct Evaluator {
+    Evaluator(const SpaceInfo &i, Objective o) : info(i), objective(o) {}
     const SpaceInfo &info;
     Objective objective;
+    // Shared by every model of the search (no copy per model), and one IR rewritten per model.
+    std::shared_ptr<const ir::Architecture> arch = std::make_shared<const ir::Architecture>(info.arch);
+    std::shared_ptr<const ir::Problem> problem = std::make_shared<const ir::Problem>(info.problem);
+    ir::AcceleratorIR scratch = [this] {
+        ir::AcceleratorIR ir;
+        ir.problem = info.problem;
+        return ir;
+    }();
     std::unordered_map<std::string, std::unique_ptr<model::Model>> models;
     int64_t evaluated = 0;
     std::vector<Candidate> pareto, top;
@@ -100,13 +109,14 @@ struct Evaluator {
 
     // False if the point does not fit (or is not executable).
     bool eval(const Point &p, Candidate &out) {
-        const std::string key = p.s.key();
+        const std::string key = model_key(info, p);
         auto it = models.find(key);
         if (it == models.end()) {
             if (models.size() > 256) models.clear();  // bounded memory
             std::unique_ptr<model::Model> m;
             try {
-                m = std::make_unique<model::Model>(build_ir(info, p, false), info.arch);
+                build_mapping(info, p, scratch.mapping);
+                m = std::make_unique<model::Model>(scratch, arch, problem);
             } catch (const std::exception &) {
             }
             it = models.emplace(key, std::move(m)).first;
@@ -499,7 +509,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
     auto run_pool = [&](int jobs, auto &&job) {
         std::vector<std::unique_ptr<Evaluator>> evs;
         for (int j = 0; j < jobs; ++j)
-            evs.push_back(std::make_unique<Evaluator>(Evaluator{info, opt.objective, {}, 0, {}, {}}));
+            evs.push_back(std::make_unique<Evaluator>(info, opt.objective));
         std::atomic<int> next{0};
         std::atomic<int> done{0};
         std::vector<std::thread> pool;
@@ -524,7 +534,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
     if (opt.mode != "auto" && opt.mode != "exhaustive" && opt.mode != "anneal")
         throw UserError("unknown --search '" + opt.mode + "' (use auto, exhaustive or anneal)");
     if (opt.mode == "auto") {  // count the space first (no model): exhaustive only if it is small
-        Evaluator counter{info, opt.objective, {}, 0, {}, {}};
+        Evaluator counter{info, opt.objective};
         Exhaustive ex{info, c, counter, opt.exhaustive_limit, false, nullptr, values};
         ex.count_only = true;
         for (const auto &choice : choices) {

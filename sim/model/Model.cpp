@@ -52,7 +52,13 @@ Blocking Blocking::of(const ir::Mapping &mapping) {
 }
 
 Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
-    : problem_(ir.problem), arch_(arch), ir_blocking_(Blocking::of(ir.mapping)) {
+    : Model(ir, std::make_shared<const ir::Architecture>(arch),
+            std::make_shared<const ir::Problem>(ir.problem)) {}
+
+Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture> arch,
+             std::shared_ptr<const ir::Problem> problem)
+    : problem_ptr_(std::move(problem)), arch_ptr_(std::move(arch)), problem_(*problem_ptr_),
+      arch_(*arch_ptr_), ir_blocking_(Blocking::of(ir.mapping)) {
     if (arch_.levels.size() < 3)
         throw std::runtime_error("architecture " + arch_.name + " has " +
                                  std::to_string(arch_.levels.size()) +
@@ -85,14 +91,15 @@ Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
         t.at = a.buffer_at;
         t.coords = int(a.tensor->index.size());
         max_coords = std::max(max_coords, size_t(t.coords));
-        t.coeff.resize(size_t(n) * size_t(t.coords));
-        for (int l = 0; l < n; ++l)
-            for (int c = 0; c < t.coords; ++c)
-                t.coeff[size_t(l * t.coords + c)] = a.tensor->index[size_t(c)].coeff(loops[size_t(l)].dim);
+        const size_t dims = problem_.dims.size();
         for (int c = 0; c < t.coords; ++c) {
             t.offset.push_back(a.tensor->index[size_t(c)].offset);
             for (const auto &d : problem_.dims) t.dim_coeff.push_back(a.tensor->index[size_t(c)].coeff(d.name));
         }
+        t.coeff.resize(size_t(n) * size_t(t.coords));
+        for (int l = 0; l < n; ++l)
+            for (int c = 0; c < t.coords; ++c)
+                t.coeff[size_t(l * t.coords + c)] = t.dim_coeff[size_t(c) * dims + size_t(loop_dim_[size_t(l)])];
         t.shape = a.tensor->shape;
         t.outer_of_coord.resize(size_t(t.coords));
         for (int l = 0; l < n; ++l) {
@@ -109,10 +116,10 @@ Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
             (moved ? t.outer_moving_any : t.outer_moving_none).push_back(l);
             if (moved > 1) t.factorizes = false;
         }
-        for (const auto &d : problem_.dims) {
+        for (size_t d = 0; d < dims; ++d) {
             bool depends = false;
-            for (int c = 0; c < t.coords; ++c) depends |= a.tensor->index[size_t(c)].coeff(d.name) != 0;
-            if (depends) t.valid_words *= d.extent;
+            for (int c = 0; c < t.coords; ++c) depends |= t.dim_coeff[size_t(c) * dims + d] != 0;
+            if (depends) t.valid_words *= problem_.dims[d].extent;
         }
         t.onchip_bytes = ir::onchip_element_bytes(problem_, *a.tensor);
         for (const ir::Stage &s : a.stages) plan_stage(t, a, s, loops);
@@ -168,11 +175,14 @@ void Model::plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage
     const ir::MemoryLevel &level = arch_.levels[size_t(p.level)];
     const int role = int(a.role);
     // A partitioned per-PE level prices each tensor at its own partition's size.
-    ir::MemoryLevel priced = level;
-    if (p.per_pe() && level.tensor_bytes[role] > 0) {
-        priced.size_bytes = level.tensor_bytes[role];
+    ir::MemoryLevel partition;
+    const bool partitioned = p.per_pe() && level.tensor_bytes[role] > 0;
+    if (partitioned) {
+        partition = level;
+        partition.size_bytes = level.tensor_bytes[role];
         p.budget_bytes = level.tensor_bytes[role];
     }
+    const ir::MemoryLevel &priced = partitioned ? partition : level;
     const int bits = s.kind == ir::StageKind::Dram
                          ? (t.operand == Operand::O ? problem_.post.out_bits : a.tensor->elem_bits)
                          : int(t.onchip_bytes * 8);

@@ -11,6 +11,7 @@
 #include "ir/Analysis.h"
 #include "ir/Architecture.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ public:
     // Throws (std::runtime_error / tessera::UserError, one line) if the IR is not executable or
     // names a buffer level the architecture lacks. Capacity is not checked here: see fit_error().
     Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch);
+    // The same, sharing the architecture and ir.problem (which `problem` must equal) instead of
+    // copying them: a search builds thousands of models of one layer on one architecture.
+    Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture> arch,
+          std::shared_ptr<const ir::Problem> problem);
 
     // The IR as given: its loops and its buffers' boxes (Halide's bounds).
     const Estimate &evaluate();
@@ -106,8 +111,10 @@ private:
     int64_t onchip_transfer_cycles(const int64_t *extent) const;
     void price();
 
-    ir::Problem problem_;
-    ir::Architecture arch_;
+    std::shared_ptr<const ir::Problem> problem_ptr_;
+    std::shared_ptr<const ir::Architecture> arch_ptr_;
+    const ir::Problem &problem_;
+    const ir::Architecture &arch_;
     Blocking ir_blocking_;
     std::vector<ir::LoopKind> kinds_;
     std::vector<int> loop_dim_;        // index into problem_.dims
