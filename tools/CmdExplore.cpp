@@ -1,6 +1,7 @@
 // tessera explore: search the mappings of a layer (or every layer of a network) on an architecture
 // with the analytical model; print the ranked winners, write them as schedule text (docs/explore.md).
 #include "Commands.h"
+#include "ExploreSweep.h"
 #include "LayerOptions.h"
 #include "Search.h"
 #include "UserError.h"
@@ -90,14 +91,6 @@ std::string spatial_text(const explore::SpaceInfo &info, const explore::Point &p
     return (p.s.row_dims.empty() ? "" : axis(p.s.row_dims) + "|") + axis(p.s.col_dims);
 }
 
-// A layer name as a file name: "conv:C=8,K=8" -> "conv_C_8_K_8".
-std::string file_name(const std::string &layer) {
-    std::string s = layer;
-    for (char &ch : s)
-        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') ch = '_';
-    return s;
-}
-
 nlohmann::json candidate_json(const explore::SpaceInfo &info, const explore::Candidate &c) {
     return {{"energy_pj", c.energy_pj},
             {"cycles", c.cycles},
@@ -138,7 +131,7 @@ void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std
         const auto &c = r.top[i];
         if (!explore::rtl_generatable(c.point)) continue;
         ++done;
-        const fs::path dir = fs::path(base) / "verify" / (file_name(layer.layer.name) + "_" + std::to_string(i + 1));
+        const fs::path dir = fs::path(base) / "verify" / (schedule_file_name(layer.layer.name) + "_" + std::to_string(i + 1));
         fs::create_directories(dir);
         const std::string sched = (dir / "schedule.sched").string();
         std::ofstream(sched) << explore::schedule_text(info, c.point);
@@ -162,6 +155,14 @@ void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std
 
 }  // namespace
 
+// A layer name as a file name: "conv:C=8,K=8" -> "conv_C_8_K_8".
+std::string schedule_file_name(const std::string &layer) {
+    std::string s = layer;
+    for (char &ch : s)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') ch = '_';
+    return s;
+}
+
 int run_explore(const Args &args) {
     LayerSelection sel;
     std::string arch_name = "default", objective = "energy", out_dir, rf_order, mode = "auto";
@@ -170,6 +171,7 @@ int run_explore(const Args &args) {
     uint64_t seed = 1;
     int64_t steps = 60000, limit = 3000000;
     int top = 5, verify = 0;
+    SweepOptions sweep;
     po::options_description desc(
         "tessera explore: search mappings with the analytical model (docs/explore.md)\n\n"
         "  tessera explore --layer conv:C=256,K=256,H=58,W=58,R=3,S=3 --arch eyeriss_16x16\n"
@@ -197,6 +199,14 @@ int run_explore(const Args &args) {
         ("verify", po::value(&verify)->default_value(verify),
          "compile and simulate (Verilator) the top K RTL-generatable mappings of each layer; model beside RTL")
         ("no-presets", po::bool_switch(&no_presets), "skip the comparison with the best preset (os, ws, is, rs)")
+        ("sweep", po::bool_switch(&sweep.defaults),
+         "resource allocation: sweep the per-PE level over 16 B..1 KB and the GLB over 32..512 KB; each "
+         "design's layers get their own best mappings; designs ranked by the network's objective")
+        ("sweep-rf", po::value(&sweep.rf), "per-PE level sizes to sweep, e.g. 64,128,512 (bytes; K, M suffixes)")
+        ("sweep-glb", po::value(&sweep.glb), "GLB sizes to sweep, e.g. 32K,128K,512K")
+        ("sweep-array", po::value(&sweep.arrays), "array shapes to sweep at the architecture's PE count, e.g. 16x16,8x32,32x8")
+        ("hold-throughput", po::bool_switch(&sweep.hold_throughput),
+         "sweep: each layer's mapping on a design may take at most its cycles on the given architecture")
         ("mpi", po::bool_switch(&mpi), "distribute the search with MPI (not built into this tessera)")
         ("help,h", "this help");
     po::variables_map vm;
@@ -215,6 +225,18 @@ int run_explore(const Args &args) {
     sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
     sel.buffer_bytes = int64_t(1) << 40;  // only the problem is used: any preset blocking will do
     const auto selected = lower_selection(sel);
+    if (sweep.requested()) {
+        if (verify > 0) throw UserError("--verify checks mappings of one architecture: run it without the sweep, "
+                                        "with --arch DIR/arch.json from the sweep's -o DIR");
+        explore::SearchOptions opt;
+        opt.objective = obj, opt.threads = threads, opt.seed = seed, opt.mode = mode;
+        opt.exhaustive_limit = limit, opt.anneal_steps = steps;
+        opt.constraints.rtl_only = rtl_only;
+        if (!spatial.empty()) parse_spatial(spatial, selected.front().ir.problem, opt.constraints);
+        if (!rf_order.empty()) opt.constraints.rf_order = parse_order(rf_order, selected.front().ir.problem);
+        run_sweep(selected, arch, parse_sweep(sweep), opt, json, !quiet && !json && isatty(2), top, out_dir);
+        return 0;
+    }
 
     nlohmann::json all = nlohmann::json::array();
     double total_energy = 0;
@@ -275,7 +297,7 @@ int run_explore(const Args &args) {
         if (verify > 0) verify_top(layer, sel, arch_name, info, r, verify, out_dir.empty() ? "explore_verify" : out_dir);
         if (!out_dir.empty()) {
             fs::create_directories(out_dir);
-            const fs::path file = fs::path(out_dir) / (file_name(layer.layer.name) + ".sched");
+            const fs::path file = fs::path(out_dir) / (schedule_file_name(layer.layer.name) + ".sched");
             std::ofstream f(file);
             f << explore::schedule_text(info, r.best.point);
             if (!f) throw UserError("cannot write " + file.string());

@@ -1,0 +1,32 @@
+// `tessera explore --sweep`: the resource-allocation study (docs/explore.md "Resource allocation").
+#pragma once
+
+#include "LayerOptions.h"
+#include "ResourceSweep.h"
+
+#include <string>
+#include <vector>
+
+namespace tessera::cli {
+
+struct SweepOptions {
+    bool defaults = false;                 // --sweep: the default size lists
+    std::string rf, glb, arrays;           // --sweep-rf, --sweep-glb, --sweep-array lists
+    bool hold_throughput = false;          // --hold-throughput
+    bool requested() const { return defaults || !rf.empty() || !glb.empty() || !arrays.empty(); }
+};
+
+// Parses the lists (sizes in bytes with an optional K or M suffix; shapes RxC); UserError on a
+// malformed entry.
+explore::SweepSpec parse_sweep(const SweepOptions &);
+
+// A layer's winner is written as DIR/NAME.sched: "conv:C=8,K=8" -> "conv_C_8_K_8" (CmdExplore.cpp).
+std::string schedule_file_name(const std::string &layer);
+
+// Runs the sweep over the selected layers and prints the ranked designs (or JSON with `json`);
+// `out_dir` receives the best design's arch.json and each layer's winner on it.
+void run_sweep(const std::vector<SelectedLayer> &layers, const ir::Architecture &base,
+               const explore::SweepSpec &spec, const explore::SearchOptions &options, bool json,
+               bool progress, int top, const std::string &out_dir);
+
+}  // namespace tessera::cli
