@@ -86,8 +86,14 @@ SweepResult sweep(const std::vector<ir::Problem> &problems, const ir::Architectu
     SweepResult result;
     std::vector<ir::Architecture> archs = sweep_architectures(base, spec);
     // The baseline first: its per-layer cycles bound the others under hold_throughput.
-    archs.insert(archs.begin(), base);
     const int rf = first_level(base, true), glb = first_level(base, false);
+    auto same_design = [&](const ir::Architecture &a) {  // the baseline's sizes and shape
+        return a.rows == base.rows && a.cols == base.cols &&
+               a.levels[size_t(glb)].size_bytes == base.levels[size_t(glb)].size_bytes &&
+               (rf < 0 || a.levels[size_t(rf)].size_bytes == base.levels[size_t(rf)].size_bytes);
+    };
+    archs.erase(std::remove_if(archs.begin(), archs.end(), same_design), archs.end());
+    archs.insert(archs.begin(), base);
     std::map<std::string, size_t> unique;  // problem key -> first problem with it
     std::vector<size_t> representative;
     for (size_t i = 0; i < problems.size(); ++i)
@@ -145,15 +151,6 @@ SweepResult sweep(const std::vector<ir::Problem> &problems, const ir::Architectu
         }
         if (on_design) on_design(int(a), int(archs.size()), d);
         result.designs.push_back(std::move(d));
-    }
-    // A design equal to the baseline's sizes and shape is the baseline: keep one of them.
-    for (size_t a = 1; a < result.designs.size(); ++a) {
-        const auto &d = result.designs[a], &b = result.designs[0];
-        if (d.rf_bytes == b.rf_bytes && d.glb_bytes == b.glb_bytes && d.arch.rows == b.arch.rows &&
-            d.arch.cols == b.arch.cols) {
-            result.designs.erase(result.designs.begin() + long(a));
-            break;
-        }
     }
     std::vector<size_t> order(result.designs.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;

@@ -25,6 +25,24 @@ check explore "${layer[@]}" --mpi
 check explore "${layer[@]}" --search sometimes
 check explore "${layer[@]}" --rf-order k,c
 check explore "${layer[@]}" --dataflow ws
+check explore "${layer[@]}" --sweep-rf 64,12Q
+check explore "${layer[@]}" --sweep-array 8x8
+check explore "${layer[@]}" --sweep-array 16by16
+check explore "${layer[@]}" --sweep-glb 64K --arch "$src/tests/explore/tiny_glb.json" --sweep-rf 0
+# The sweep's best design, written with -o, is an architecture the other commands accept.
+sw=$(mktemp -d)
+"$tessera" explore "${layer[@]}" --arch interstellar_baseline --sweep-rf 32,512 --sweep-glb 64K --json -o "$sw" \
+    > "$sw/sweep.json" || { echo "FAIL: explore --sweep"; fail=1; }
+python3 - "$sw/sweep.json" <<'PY' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert len(j["designs"]) == 3, j["designs"]
+assert j["best"]["energy_pj"] <= j["baseline"]["energy_pj"], j
+assert j["energy_factor"] >= 1.0, j
+PY
+"$tessera" estimate --layer conv:C=8,K=8,H=10,W=10,R=3,S=3 --arch "$sw/arch.json" --schedule "$sw"/*.sched \
+    > /dev/null || { echo "FAIL: the sweep's design and winner do not estimate"; fail=1; }
+rm -rf "$sw"
 out=$(mktemp -d)
 "$tessera" explore "${layer[@]}" --json -o "$out" > "$out/result.json" || { echo "FAIL: explore"; fail=1; }
 want=$(python3 -c "import json,sys; print('%.6g' % json.load(open('$out/result.json'))['best']['energy_pj'])")
