@@ -2,7 +2,6 @@
 
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
-#include "ir/Json.h"
 
 #include <algorithm>
 #include <chrono>
@@ -30,13 +29,6 @@ void resize(ir::MemoryLevel &level, int64_t bytes) {
     level.size_bytes = bytes;
     for (auto &t : level.tensor_bytes)
         if (t > 0 && old > 0) t = std::max<int64_t>(1, t * bytes / old);
-}
-
-// Identical layers (same shape, strides, quantization: everything but the name) share a search.
-std::string problem_key(const ir::Problem &p) {
-    nlohmann::json j = ir::to_json(p.layer);
-    j.erase("name");
-    return j.dump();
 }
 
 }  // namespace
@@ -94,10 +86,7 @@ SweepResult sweep(const std::vector<ir::Problem> &problems, const ir::Architectu
     };
     archs.erase(std::remove_if(archs.begin(), archs.end(), same_design), archs.end());
     archs.insert(archs.begin(), base);
-    std::map<std::string, size_t> unique;  // problem key -> first problem with it
-    std::vector<size_t> representative;
-    for (size_t i = 0; i < problems.size(); ++i)
-        representative.push_back(unique.emplace(problem_key(problems[i]), i).first->second);
+    const std::vector<size_t> representative = first_identical(problems);
 
     std::vector<int64_t> baseline_cycles(problems.size(), std::numeric_limits<int64_t>::max());
     for (size_t a = 0; a < archs.size(); ++a) {

@@ -1,6 +1,7 @@
 #include "Search.h"
 
 #include "UserError.h"
+#include "ir/Json.h"
 
 #include <algorithm>
 #include <atomic>
@@ -480,6 +481,17 @@ void merge(SearchResult &r, std::vector<std::unique_ptr<Evaluator>> &evs) {
 }
 
 }  // namespace
+
+std::vector<size_t> first_identical(const std::vector<ir::Problem> &problems) {
+    std::map<std::string, size_t> first;
+    std::vector<size_t> out;
+    for (size_t i = 0; i < problems.size(); ++i) {
+        nlohmann::json key = ir::to_json(problems[i].layer);
+        key.erase("name");
+        out.push_back(first.emplace(key.dump(), i).first->second);
+    }
+    return out;
+}
 
 model::Estimate evaluate_point(const SpaceInfo &info, const Point &p, std::string *fit_error) {
     model::Model m(build_ir(info, p), info.arch);

@@ -28,7 +28,7 @@ struct SearchOptions {
     uint64_t seed = 1;
     std::string mode = "auto";          // auto | exhaustive | anneal
     int64_t exhaustive_limit = 3000000; // auto: exhaustive when the space has at most this many points
-    int64_t anneal_steps = 60000;       // per chain
+    int64_t anneal_steps = 10000;       // per chain
     int chains = 8;                     // annealing chains (independent of threads: same seed, same result)
     bool progress = false;              // best so far on stderr
 };
@@ -51,6 +51,11 @@ struct SearchResult {
 };
 
 SearchResult search(const SpaceInfo &, const SearchOptions &);
+
+// For each problem, the index of the first one identical to it (same shape, strides and
+// quantization: everything but the name). The search is deterministic, so identical layers share
+// one search.
+std::vector<size_t> first_identical(const std::vector<ir::Problem> &problems);
 
 // Evaluates one point with a fresh model (for checks and the round trip).
 model::Estimate evaluate_point(const SpaceInfo &, const Point &, std::string *fit_error = nullptr);

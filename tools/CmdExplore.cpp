@@ -169,7 +169,7 @@ int run_explore(const Args &args) {
     bool json = false, rtl_only = false, quiet = false, mpi = false, no_presets = false;
     int threads = int(std::max(1u, std::thread::hardware_concurrency()));
     uint64_t seed = 1;
-    int64_t steps = 60000, limit = 3000000;
+    int64_t steps = explore::SearchOptions{}.anneal_steps, limit = 3000000;
     int top = 5, verify = 0;
     SweepOptions sweep;
     po::options_description desc(
@@ -225,41 +225,45 @@ int run_explore(const Args &args) {
     sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
     sel.buffer_bytes = int64_t(1) << 40;  // only the problem is used: any preset blocking will do
     const auto selected = lower_selection(sel);
-    if (sweep.requested()) {
-        if (verify > 0) throw UserError("--verify checks mappings of one architecture: run it without the sweep, "
-                                        "with --arch DIR/arch.json from the sweep's -o DIR");
+    auto options_for = [&](const ir::Problem &problem) {
         explore::SearchOptions opt;
         opt.objective = obj, opt.threads = threads, opt.seed = seed, opt.mode = mode;
         opt.exhaustive_limit = limit, opt.anneal_steps = steps;
         opt.constraints.rtl_only = rtl_only;
-        if (!spatial.empty()) parse_spatial(spatial, selected.front().ir.problem, opt.constraints);
-        if (!rf_order.empty()) opt.constraints.rf_order = parse_order(rf_order, selected.front().ir.problem);
-        run_sweep(selected, arch, parse_sweep(sweep), opt, json, !quiet && !json && isatty(2), top, out_dir);
+        if (!spatial.empty()) parse_spatial(spatial, problem, opt.constraints);
+        if (!rf_order.empty()) opt.constraints.rf_order = parse_order(rf_order, problem);
+        return opt;
+    };
+    if (sweep.requested()) {
+        if (verify > 0) throw UserError("--verify checks mappings of one architecture: run it without the sweep, "
+                                        "with --arch DIR/arch.json from the sweep's -o DIR");
+        run_sweep(selected, arch, parse_sweep(sweep), options_for(selected.front().ir.problem), json,
+                  !quiet && !json && isatty(2), top, out_dir);
         return 0;
     }
 
+    std::vector<ir::Problem> problems;
+    for (const auto &layer : selected) problems.push_back(layer.ir.problem);
+    const std::vector<size_t> first = explore::first_identical(problems);
+    std::map<size_t, explore::SearchResult> results;  // identical layers share one search
     nlohmann::json all = nlohmann::json::array();
     double total_energy = 0;
     int64_t total_cycles = 0;
-    for (const auto &layer : selected) {
+    for (size_t li = 0; li < selected.size(); ++li) {
+        const auto &layer = selected[li];
         const explore::SpaceInfo info = explore::space_info(layer.ir.problem, arch);
-        explore::SearchOptions opt;
-        opt.objective = obj;
-        opt.threads = threads;
-        opt.seed = seed;
-        opt.mode = mode;
-        opt.exhaustive_limit = limit;
-        opt.anneal_steps = steps;
+        explore::SearchOptions opt = options_for(info.problem);
         opt.progress = !quiet && !json && isatty(2);
-        opt.constraints.rtl_only = rtl_only;
-        if (!spatial.empty()) parse_spatial(spatial, info.problem, opt.constraints);
-        if (!rf_order.empty()) opt.constraints.rf_order = parse_order(rf_order, info.problem);
-        explore::SearchResult r;
-        try {
-            r = explore::search(info, opt);
-        } catch (const UserError &e) {
-            throw UserError("layer " + layer.layer.name + ": " + e.what());
+        auto found = results.find(first[li]);
+        if (found == results.end()) {
+            try {
+                found = results.emplace(first[li], explore::search(info, opt)).first;
+            } catch (const UserError &e) {
+                throw UserError("layer " + layer.layer.name + ": " + e.what());
+            }
         }
+        const explore::SearchResult &r = found->second;
+        const bool reused = first[li] != li;
         if (!r.found)
             throw UserError("layer " + layer.layer.name + ": no mapping fits architecture '" + arch.name +
                             "' under the constraints; relax --spatial/--rtl-only or give the levels more bytes");
@@ -273,15 +277,20 @@ int run_explore(const Args &args) {
             j["best"]["optimal"] = r.optimal;
             j["evaluated"] = r.evaluated;
             j["seconds"] = r.seconds;
+            if (reused) j["shares_search_with"] = selected[first[li]].layer.name;
             j["pareto"] = nlohmann::json::array();
             for (const auto &c : r.pareto) j["pareto"].push_back(candidate_json(info, c));
             j["top"] = nlohmann::json::array();
             for (const auto &c : r.top) j["top"].push_back(candidate_json(info, c));
             all.push_back(j);
         } else {
-            std::cout << "layer " << layer.layer.name << " on " << arch.name << ": " << r.evaluated
-                      << " mappings evaluated in " << std::fixed << std::setprecision(2) << r.seconds
-                      << " s, " << (r.optimal ? "optimal (exhaustive search)" : "heuristic (simulated annealing, seed " + std::to_string(seed) + ")")
+            std::cout << "layer " << layer.layer.name << " on " << arch.name << ": ";
+            if (reused)
+                std::cout << "the shape of " << selected[first[li]].layer.name << ", whose result it shares, ";
+            else
+                std::cout << r.evaluated << " mappings evaluated in " << std::fixed << std::setprecision(2)
+                          << r.seconds << " s, ";
+            std::cout << std::fixed << (r.optimal ? "optimal (exhaustive search)" : "heuristic (simulated annealing, seed " + std::to_string(seed) + ")")
                       << ", objective " << objective << "\n";
             std::cout << "  rank  energy_pj      pJ/MAC  cycles        array       rtl\n";
             for (size_t i = 0; i < r.top.size() && int(i) < top; ++i) {
