@@ -149,7 +149,7 @@ namespace {
 
 namespace mpi = boost::mpi;
 
-enum Tag { kRequest = 1, kAssign = 2, kResult = 3 };
+enum Tag { kRequest = 1, kAssign = 2, kResult = 3, kAll = 4 };
 constexpr int kNoMoreUnits = -1, kRootFailed = -2;
 
 // Ranks other than 0 write nothing: rank 0 prints what a single-process run prints.
@@ -162,6 +162,13 @@ DiscardBuffer discard;
 struct RootFailed : std::runtime_error {
     RootFailed() : std::runtime_error("rank 0 stopped with an error") {}
 };
+
+// A receive that sleeps while it waits: MPI's blocking calls spin a core, which the compute threads
+// of this rank (and of other ranks sharing the machine) need.
+template <typename T> void patient_recv(mpi::communicator &world, int source, int tag, T &value) {
+    mpi::request r = world.irecv(source, tag, value);
+    while (!r.test()) std::this_thread::sleep_for(std::chrono::microseconds(200));
+}
 
 // Rank 0's plan: each rank's static block of units; a rank with an empty block steals from the
 // back of the largest remaining one.
@@ -302,8 +309,8 @@ UnitRunner MpiSession::runner(int threads) {
             if (plan.stop)
                 for (auto &r : results)
                     if (r.evaluated == 0 && r.top.empty()) r.aborted = true;
-            std::string all = encode_units(results);
-            mpi::broadcast(world, all, 0);
+            const std::string all = encode_units(results);
+            for (int r = 1; r < world.size(); ++r) world.send(r, kAll, all);
             return results;
         }
         // Other ranks: ask for a unit whenever a thread is idle; send each result back.
@@ -346,7 +353,7 @@ UnitRunner MpiSession::runner(int threads) {
                     lock.unlock();
                     world.send(0, kRequest, 0);
                     int u;
-                    world.recv(0, kAssign, u);
+                    patient_recv(world, 0, kAssign, u);
                     lock.lock();
                     if (u == kRootFailed) {
                         no_more = true;
@@ -362,8 +369,8 @@ UnitRunner MpiSession::runner(int threads) {
                 cv.wait(lock, [&] { return !done.empty(); });
             }
         }
-        std::string all;
-        mpi::broadcast(world, all, 0);
+        std::string all;  // every unit's result, from rank 0
+        patient_recv(world, 0, kAll, all);
         return decode_units(all);
     };
 }

@@ -87,7 +87,10 @@ void write_pareto_svg(std::ostream &os, const std::string &title, const std::vec
 
 void write_network_svg(std::ostream &os, const std::string &title, const std::vector<std::string> &names,
                        const std::vector<LayerEnergies> &layers) {
-    const double bar = 5, group_gap = 8, left = 90, top = 50, plot_h = 320, label_h = 120, legend_w = 160;
+    size_t longest = 0;
+    for (const auto &l : layers) longest = std::max(longest, l.layer.size());
+    const double bar = 5, group_gap = 8, left = 90, top = 50, plot_h = 320, legend_w = 190;
+    const double label_h = std::max(80.0, 20 + 5.0 * double(longest));  // rotated 60 degrees, 9 px font
     const double group_w = double(names.size() + 1) * bar + group_gap;
     const double plot_w = std::max(300.0, double(layers.size()) * group_w + group_gap);
     double lo = 0, hi = 0;
@@ -132,8 +135,12 @@ void write_network_svg(std::ostream &os, const std::string &title, const std::ve
     line(os, left, top + plot_h, left + plot_w, top + plot_h, "black");
     const double lx = left + plot_w + 20;
     legend_entry(os, lx, top + 10, kColors[0], "explore's best");
-    for (size_t p = 0; p < names.size(); ++p)
-        legend_entry(os, lx, top + 30 + 20 * double(p), kColors[(p + 1) % 10], "preset " + names[p]);
+    for (size_t p = 0; p < names.size(); ++p) {
+        bool fits = false;
+        for (const auto &l : layers) fits = fits || (p < l.preset_pj.size() && l.preset_pj[p]);
+        legend_entry(os, lx, top + 30 + 20 * double(p), kColors[(p + 1) % 10],
+                     "preset " + names[p] + (fits ? "" : " (fits no layer)"));
+    }
     end(os);
 }
 

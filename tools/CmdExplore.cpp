@@ -9,6 +9,7 @@
 #include "ir/ArchitectureJson.h"
 #include "ir/Validate.h"
 #include "model/Model.h"
+#include "model/SvgDraw.h"
 
 #include <algorithm>
 #include <cctype>
@@ -202,10 +203,10 @@ void write_svg(const std::string &file, const ir::Architecture &arch, const std:
         }
         double total = 0;
         for (const auto &l : layers) total += l.explore_pj;
-        std::ostringstream title;
-        title << "energy by layer on " << arch.name << ": explore " << std::setprecision(3) << total << " pJ";
-        if (!best.first.empty()) title << ", best preset (" << best.first << ") " << best.second << " pJ";
-        explore::write_network_svg(out, title.str(), names, layers);
+        std::string title = "energy by layer on " + arch.name + ": explore " + model::svg::energy_label(total);
+        if (!best.first.empty())
+            title += ", best preset (" + best.first + ") " + model::svg::energy_label(best.second);
+        explore::write_network_svg(out, title, names, layers);
     }
     out.flush();
     if (!out) throw UserError("failed writing " + file + " (disk full or not writable?)");
