@@ -2,6 +2,7 @@
 
 #include "UserError.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -13,7 +14,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
 #endif
@@ -116,6 +116,29 @@ std::vector<UnitResult> decode_units(const std::string &bytes) {
     return units;
 }
 
+WorkPlan::WorkPlan(int units, int ranks) : blocks_(static_cast<size_t>(std::max(1, ranks))) {
+    const int64_t r_count = int64_t(blocks_.size());
+    for (int64_t r = 0; r < r_count; ++r)
+        for (int64_t u = units * r / r_count; u < units * (r + 1) / r_count; ++u) blocks_[size_t(r)].push_back(int(u));
+}
+
+int WorkPlan::next(int rank) {
+    if (stop) return -1;
+    auto &own = blocks_.at(size_t(rank));
+    if (!own.empty()) {
+        const int u = own.front();
+        own.pop_front();
+        return u;
+    }
+    size_t victim = 0;
+    for (size_t r = 1; r < blocks_.size(); ++r)
+        if (blocks_[r].size() > blocks_[victim].size()) victim = r;
+    if (blocks_[victim].empty()) return -1;
+    const int u = blocks_[victim].back();
+    blocks_[victim].pop_back();
+    return u;
+}
+
 int launcher_processes() {
     for (const char *var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"})
         if (const char *v = std::getenv(var)) {
@@ -170,34 +193,6 @@ template <typename T> void patient_recv(mpi::communicator &world, int source, in
     while (!r.test()) std::this_thread::sleep_for(std::chrono::microseconds(200));
 }
 
-// Rank 0's plan: each rank's static block of units; a rank with an empty block steals from the
-// back of the largest remaining one.
-struct Plan {
-    std::vector<std::deque<int>> blocks;
-    bool stop = false;  // an exhaustive unit aborted: the phase's result is discarded anyway
-    Plan(int n, int ranks) : blocks(size_t(ranks)) {
-        for (int r = 0; r < ranks; ++r)
-            for (int u = int(int64_t(n) * r / ranks); u < int(int64_t(n) * (r + 1) / ranks); ++u)
-                blocks[size_t(r)].push_back(u);
-    }
-    int next(int rank) {
-        if (stop) return kNoMoreUnits;
-        auto &own = blocks[size_t(rank)];
-        if (!own.empty()) {
-            const int u = own.front();
-            own.pop_front();
-            return u;
-        }
-        size_t victim = 0;
-        for (size_t r = 1; r < blocks.size(); ++r)
-            if (blocks[r].size() > blocks[victim].size()) victim = r;
-        if (blocks[victim].empty()) return kNoMoreUnits;
-        const int u = blocks[victim].back();
-        blocks[victim].pop_back();
-        return u;
-    }
-};
-
 // A rank's compute threads: they take units from `take` and hand results to `give`; no MPI calls
 // (the main thread alone talks MPI: MPI_THREAD_FUNNELED).
 struct LocalPool {
@@ -248,7 +243,7 @@ UnitRunner MpiSession::runner(int threads) {
         std::mutex mu;
         std::condition_variable cv;
         if (world.rank() == 0) {
-            Plan plan(n, world.size());
+            WorkPlan plan(n, world.size());
             int assigned = 0, received = 0, local_done = 0, released = 0;
             {
                 LocalPool pool(

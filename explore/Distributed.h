@@ -1,7 +1,7 @@
 // `tessera explore --mpi` (docs/explore.md "MPI"): the search's work units (explore::UnitRunner)
 // spread over the ranks of an MPI job. Units start in static blocks (rank r owns the r-th block);
 // a rank whose block is empty steals from the back of the largest remaining block. Rank 0 hands
-// the units out on request, gathers every result and broadcasts them, so every rank merges the same
+// the units out on request, gathers every result and sends them all to every rank, so each merges the same
 // results in unit order: the same result as a single-process run with the same seed. Only rank 0
 // writes to stdout and stderr.
 //
@@ -11,6 +11,7 @@
 
 #include "Search.h"
 
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,18 @@ bool mpi_built();
 // none did. Lets explore refuse `mpirun -n 4 tessera explore` without --mpi, which would run the
 // whole search four times.
 int launcher_processes();
+
+// Which unit a rank runs next: the units start in static blocks, rank r owning the r-th contiguous
+// block; a rank whose block is empty steals the last unit of the largest remaining block. -1: none.
+class WorkPlan {
+public:
+    WorkPlan(int units, int ranks);
+    int next(int rank);
+    bool stop = false;  // hand out nothing more (an exhaustive unit aborted: the phase is discarded)
+
+private:
+    std::vector<std::deque<int>> blocks_;
+};
 
 class MpiSession {
 public:

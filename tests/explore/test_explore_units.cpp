@@ -126,3 +126,26 @@ TEST_CASE("explore units: the encoding is exact", "[explore][mpi]") {
     CHECK(back[1].pareto.empty());
     CHECK_THROWS(decode_units(encode_units({u}).substr(0, 40)));
 }
+
+TEST_CASE("explore units: static blocks per rank, then stealing from the largest block", "[explore][mpi]") {
+    WorkPlan plan(10, 3);  // blocks 0-2, 3-5, 6-9
+    CHECK(plan.next(0) == 0);
+    CHECK(plan.next(2) == 6);
+    CHECK(plan.next(0) == 1);
+    CHECK(plan.next(0) == 2);
+    CHECK(plan.next(0) == 5);  // own block empty: ranks 1 and 2 hold three each; the first's last
+    CHECK(plan.next(1) == 3);
+    CHECK(plan.next(0) == 9);  // rank 2's block is now the largest
+    std::vector<int> rest;
+    for (int u; (u = plan.next(2)) >= 0;) rest.push_back(u);
+    std::sort(rest.begin(), rest.end());
+    CHECK(rest == std::vector<int>{4, 7, 8});
+    CHECK(plan.next(1) == -1);
+    WorkPlan stopped(4, 2);
+    stopped.stop = true;
+    CHECK(stopped.next(0) == -1);
+    WorkPlan more_ranks(2, 5);  // ranks without a block steal
+    CHECK(more_ranks.next(0) == 0);  // blocks: rank 2 {0}, rank 4 {1}
+    CHECK(more_ranks.next(4) == 1);
+    CHECK(more_ranks.next(2) == -1);
+}
