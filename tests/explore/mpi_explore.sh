@@ -5,7 +5,7 @@
 set -u
 tessera=$1
 src=$2
-if "$tessera" explore --help | grep -q "not built into this tessera" || ! command -v mpirun > /dev/null; then
+if "$tessera" explore --help | tr -s " \n" " " | grep -q "not built into this tessera" || ! command -v mpirun > /dev/null; then
     echo "SKIP: tessera built without MPI (or no mpirun)"
     exit 77
 fi
