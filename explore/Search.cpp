@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -457,12 +458,12 @@ struct Annealer {
     }
 };
 
-void merge(SearchResult &r, std::vector<std::unique_ptr<Evaluator>> &evs) {
+void merge(SearchResult &r, const std::vector<UnitResult> &units) {
     std::vector<Candidate> all_pareto, all_top;
-    for (auto &e : evs) {
-        r.evaluated += e->evaluated;
-        all_pareto.insert(all_pareto.end(), e->pareto.begin(), e->pareto.end());
-        all_top.insert(all_top.end(), e->top.begin(), e->top.end());
+    for (const auto &u : units) {
+        r.evaluated += u.evaluated;
+        all_pareto.insert(all_pareto.end(), u.pareto.begin(), u.pareto.end());
+        all_top.insert(all_top.end(), u.top.begin(), u.top.end());
     }
     std::sort(all_top.begin(), all_top.end(), better);
     std::map<std::pair<double, int64_t>, bool> seen;  // one row per cost
@@ -518,16 +519,24 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
     Progress progress;
     SearchResult r;
 
+    // Runs the work units (job(j, evaluator) returns whether unit j aborted), each with its own
+    // evaluator: units share nothing, so opt.run_units may run them anywhere.
     auto run_pool = [&](int jobs, auto &&job) {
-        std::vector<std::unique_ptr<Evaluator>> evs;
-        for (int j = 0; j < jobs; ++j)
-            evs.push_back(std::make_unique<Evaluator>(info, opt.objective));
+        const std::function<UnitResult(int)> run_unit = [&](int j) {
+            Evaluator ev{info, opt.objective};
+            UnitResult u;
+            u.aborted = job(j, ev);
+            u.evaluated = ev.evaluated, u.pareto = std::move(ev.pareto), u.top = std::move(ev.top);
+            return u;
+        };
+        if (opt.run_units) return opt.run_units(jobs, run_unit);
+        std::vector<UnitResult> units(static_cast<size_t>(jobs));
         std::atomic<int> next{0};
         std::atomic<int> done{0};
         std::vector<std::thread> pool;
         for (int t = 0; t < std::min(threads, jobs); ++t)
             pool.emplace_back([&] {
-                for (int j; (j = next++) < jobs;) job(j, *evs[size_t(j)]);
+                for (int j; (j = next++) < jobs;) units[size_t(j)] = run_unit(j);
                 ++done;
             });
         while (opt.progress && done < int(pool.size())) {
@@ -539,7 +548,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         }
         for (auto &t : pool) t.join();
         if (opt.progress) std::cerr << "\r" << std::string(70, ' ') << "\r" << std::flush;
-        return evs;
+        return units;
     };
 
     bool exhaustive = opt.mode == "exhaustive" || opt.mode == "auto";
@@ -559,15 +568,17 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         std::atomic<bool> aborted{false};
         // The limit applies to the whole space: each spatial choice gets its share.
         const int64_t per_choice = std::max<int64_t>(1, opt.exhaustive_limit / int64_t(choices.size()));
-        auto evs = run_pool(int(choices.size()), [&](int j, Evaluator &ev) {
-            if (aborted) return;
+        auto units = run_pool(int(choices.size()), [&](int j, Evaluator &ev) {
+            if (aborted) return true;
             Exhaustive ex{info, c, ev, per_choice, false, &aborted, values};
             ex.run(choices[size_t(j)]);
             progress.evaluated += ev.evaluated;
             if (ex.aborted) aborted = true;
+            return ex.aborted;
         });
+        for (const auto &u : units) aborted = aborted || u.aborted;  // units run elsewhere included
         if (!aborted) {
-            merge(r, evs);
+            merge(r, units);
             r.optimal = r.found;
         } else if (opt.mode == "exhaustive") {
             throw UserError("the space has more than " + std::to_string(opt.exhaustive_limit) +
@@ -577,11 +588,12 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         }
     }
     if (!exhaustive) {
-        auto evs = run_pool(opt.chains, [&](int j, Evaluator &ev) {
+        auto units = run_pool(opt.chains, [&](int j, Evaluator &ev) {
             Annealer a{info, c, choices, ev, std::mt19937_64(opt.seed * 1000003ULL + uint64_t(j)), values};
             a.run(opt.anneal_steps, progress);
+            return false;
         });
-        merge(r, evs);
+        merge(r, units);
         r.optimal = false;
     }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

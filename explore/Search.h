@@ -5,6 +5,7 @@
 #include "MapSpace.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,25 @@ struct Constraints {
     std::vector<int> rf_order;   // fixed RF-band order (outer first) when not empty
 };
 
+struct Candidate {
+    Point point;
+    double energy_pj = 0;
+    int64_t cycles = 0;
+    double score = 0;
+};
+
+// One work unit's share of a search (a spatial choice of the exhaustive search, or one annealing
+// chain): what the merge needs. The search merges the units in unit order, so its result does not
+// depend on where (thread, process, machine) or in which order the units ran.
+struct UnitResult {
+    int64_t evaluated = 0;
+    bool aborted = false;  // exhaustive: the unit went over its share of the exhaustive limit
+    std::vector<Candidate> pareto, top;
+};
+// Runs the units 0..n-1, each with run_unit (independent calls, safe on any thread), and returns
+// their n results in unit order. explore/Distributed.h provides one that spreads them over MPI ranks.
+using UnitRunner = std::function<std::vector<UnitResult>(int n, const std::function<UnitResult(int)> &run_unit)>;
+
 struct SearchOptions {
     Objective objective = Objective::Energy;
     Constraints constraints;
@@ -31,13 +51,7 @@ struct SearchOptions {
     int64_t anneal_steps = 10000;       // per chain
     int chains = 8;                     // annealing chains (independent of threads: same seed, same result)
     bool progress = false;              // best so far on stderr
-};
-
-struct Candidate {
-    Point point;
-    double energy_pj = 0;
-    int64_t cycles = 0;
-    double score = 0;
+    UnitRunner run_units;               // empty: the units run on this process's threads
 };
 
 struct SearchResult {

@@ -1,6 +1,8 @@
 // tessera explore: search the mappings of a layer (or every layer of a network) on an architecture
 // with the analytical model; print the ranked winners, write them as schedule text (docs/explore.md).
 #include "Commands.h"
+#include "Distributed.h"
+#include "ExploreSvg.h"
 #include "ExploreSweep.h"
 #include "LayerOptions.h"
 #include "Search.h"
@@ -8,6 +10,7 @@
 #include "ir/ArchitectureJson.h"
 #include "ir/Validate.h"
 #include "model/Model.h"
+#include "model/SvgDraw.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,6 +19,8 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -99,24 +104,40 @@ nlohmann::json candidate_json(const explore::SpaceInfo &info, const explore::Can
             {"schedule", explore::schedule_text(info, c.point)}};
 }
 
-// The best of the presets (os, ws, is, rs) on the same layers and architecture: the summed energy
-// of the preset with the least, and its name; empty name if none fits every layer.
-std::pair<std::string, double> best_preset(LayerSelection sel, const ir::Architecture &arch) {
+// The presets (os, ws, is, rs) on the same layers and architecture: each one's cost per layer
+// (empty where it does not fit).
+using PresetCosts = std::vector<std::pair<std::string, std::vector<std::optional<explore::PresetCost>>>>;
+PresetCosts preset_costs(LayerSelection sel, const ir::Architecture &arch, size_t layers) {
     if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->tile_budget_bytes();
-    std::pair<std::string, double> best{"", 0};
+    PresetCosts out;
     for (const char *df : {"os", "ws", "is", "rs"}) {
         sel.dataflow = df;
-        double total = 0;
+        std::vector<std::optional<explore::PresetCost>> costs(layers);
         try {
-            for (const auto &l : lower_selection(sel)) {
-                ir::validate_fit(l.ir, arch);
-                model::Model m(l.ir, arch);
-                total += m.evaluate().energy_pj;
-            }
+            const auto lowered = lower_selection(sel);
+            for (size_t i = 0; i < lowered.size() && i < layers; ++i) try {
+                    ir::validate_fit(lowered[i].ir, arch);
+                    model::Model m(lowered[i].ir, arch);
+                    const model::Estimate &e = m.evaluate();
+                    costs[i] = explore::PresetCost{df, e.energy_pj, e.cycles.total};
+                } catch (const std::exception &) {
+                }
         } catch (const std::exception &) {
-            continue;  // this preset does not map every layer here
         }
-        if (best.first.empty() || total < best.second) best = {df, total};
+        out.emplace_back(df, std::move(costs));
+    }
+    return out;
+}
+
+// The best of the presets that map every layer: the one with the least summed energy, and that
+// sum; empty name if none fits every layer.
+std::pair<std::string, double> best_preset(const PresetCosts &costs) {
+    std::pair<std::string, double> best{"", 0};
+    for (const auto &[name, per_layer] : costs) {
+        double total = 0;
+        bool all = !per_layer.empty();
+        for (const auto &c : per_layer) all = all && c, total += c ? c->energy_pj : 0;
+        if (all && (best.first.empty() || total < best.second)) best = {name, total};
     }
     return best;
 }
@@ -153,6 +174,37 @@ void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std
                   << " is RTL-generatable; run with --rtl-only\n";
 }
 
+// --svg: one layer's Pareto front with the winner and the best preset, or the energy per layer.
+void write_svg(const std::string &file, const ir::Architecture &arch, const std::optional<explore::SearchResult> &only,
+               const PresetCosts &presets, std::vector<explore::LayerEnergies> layers) {
+    std::ofstream out(file);
+    if (!out) throw UserError("cannot write " + file + "; check the directory exists");
+    const auto best = best_preset(presets);
+    if (only) {
+        std::optional<explore::PresetCost> preset;
+        for (const auto &[name, per_layer] : presets)
+            if (name == best.first) preset = per_layer.at(0);
+        explore::write_pareto_svg(out, layers.at(0).layer + " on " + arch.name + ": Pareto front (energy x cycles)",
+                                  only->pareto, only->best, preset);
+    } else {
+        std::vector<std::string> names;
+        for (const auto &[name, per_layer] : presets) {
+            names.push_back(name);
+            for (size_t i = 0; i < layers.size(); ++i)
+                layers[i].preset_pj.push_back(per_layer.at(i) ? std::optional<double>(per_layer[i]->energy_pj)
+                                                              : std::nullopt);
+        }
+        double total = 0;
+        for (const auto &l : layers) total += l.explore_pj;
+        std::string title = "energy by layer on " + arch.name + ": explore " + model::svg::energy_label(total);
+        if (!best.first.empty())
+            title += ", best preset (" + best.first + ") " + model::svg::energy_label(best.second);
+        explore::write_network_svg(out, title, names, layers);
+    }
+    out.flush();
+    if (!out) throw UserError("failed writing " + file + " (disk full or not writable?)");
+}
+
 }  // namespace
 
 // A layer name as a file name: "conv:C=8,K=8" -> "conv_C_8_K_8".
@@ -165,13 +217,16 @@ std::string schedule_file_name(const std::string &layer) {
 
 int run_explore(const Args &args) {
     LayerSelection sel;
-    std::string arch_name = "default", objective = "energy", out_dir, rf_order, mode = "auto";
+    std::string arch_name = "default", objective = "energy", out_dir, rf_order, mode = "auto", svg_file;
     bool json = false, rtl_only = false, quiet = false, mpi = false, no_presets = false;
     int threads = int(std::max(1u, std::thread::hardware_concurrency()));
     uint64_t seed = 1;
     int64_t steps = explore::SearchOptions{}.anneal_steps, limit = 3000000;
-    int top = 5, verify = 0;
+    int top = 5, verify = 0, chains = 8;
     SweepOptions sweep;
+    const std::string mpi_help =
+        std::string("run under mpirun: spread the search over the MPI ranks, same result as one process") +
+        (explore::mpi_built() ? "" : " (not built into this tessera)");
     po::options_description desc(
         "tessera explore: search mappings with the analytical model (docs/explore.md)\n\n"
         "  tessera explore --layer conv:C=256,K=256,H=58,W=58,R=3,S=3 --arch eyeriss_16x16\n"
@@ -186,7 +241,9 @@ int run_explore(const Args &args) {
          "auto (exhaustive if the space is small enough, else anneal) | exhaustive | anneal")
         ("exhaustive-limit", po::value(&limit)->default_value(limit),
          "auto: the most mappings an exhaustive search may evaluate before it falls back to annealing")
-        ("steps", po::value(&steps)->default_value(steps), "annealing steps per chain (8 chains)")
+        ("steps", po::value(&steps)->default_value(steps), "annealing steps per chain")
+        ("chains", po::value(&chains)->default_value(chains),
+         "independent annealing chains (the units --mpi spreads; the result depends on it, not on -j)")
         ("seed", po::value(&seed)->default_value(seed), "annealing seed: the same seed, the same result")
         ("jobs,j", po::value(&threads)->default_value(threads), "threads (default: all cores)")
         ("rtl-only", po::bool_switch(&rtl_only),
@@ -207,16 +264,23 @@ int run_explore(const Args &args) {
         ("sweep-array", po::value(&sweep.arrays), "array shapes to sweep at the architecture's PE count, e.g. 16x16,8x32,32x8")
         ("hold-throughput", po::bool_switch(&sweep.hold_throughput),
          "sweep: each layer's mapping on a design may take at most its cycles on the given architecture")
-        ("mpi", po::bool_switch(&mpi), "distribute the search with MPI (not built into this tessera)")
+        ("svg", po::value(&svg_file),
+         "write a chart: one layer's Pareto front (winner and best preset marked), or a network's "
+         "energy per layer, explore's best beside each preset")
+        ("mpi", po::bool_switch(&mpi), mpi_help.c_str())
         ("help,h", "this help");
     po::variables_map vm;
     if (!parse_command_line(args, desc, vm, "explore")) return 0;
     if (!sel.schedule_file.empty() || !sel.dataflow.empty())
         throw UserError("explore searches the schedule: drop --schedule / --dataflow (constrain with --spatial)");
-    if (mpi)
-        throw UserError("--mpi: this tessera was built without MPI support; run explore on one machine "
-                        "with -j N (docs/explore.md)");
+    if (!mpi && explore::launcher_processes() > 1)
+        throw UserError("started by mpirun with " + std::to_string(explore::launcher_processes()) +
+                        " processes but without --mpi: each would run the whole search; add --mpi");
+    std::unique_ptr<explore::MpiSession> session;  // --mpi: MPI_Init here, MPI_Finalize on return
+    if (mpi) session = std::make_unique<explore::MpiSession>();
+    const bool root = !session || session->root();  // only rank 0 writes files and verifies
     if (threads < 1) throw UserError("--jobs must be at least 1");
+    if (chains < 1 || chains > 100000) throw UserError("--chains must be between 1 and 100000");
     const explore::Objective obj = explore::parse_objective(objective);
     const ir::Architecture arch = ir::load_architecture(arch_name);
     // The problem of each layer comes from the front end (one preset lowering, not searched).
@@ -228,17 +292,21 @@ int run_explore(const Args &args) {
     auto options_for = [&](const ir::Problem &problem) {
         explore::SearchOptions opt;
         opt.objective = obj, opt.threads = threads, opt.seed = seed, opt.mode = mode;
-        opt.exhaustive_limit = limit, opt.anneal_steps = steps;
+        opt.exhaustive_limit = limit, opt.anneal_steps = steps, opt.chains = chains;
+        if (session && session->size() > 1) opt.run_units = session->runner(threads);
         opt.constraints.rtl_only = rtl_only;
         if (!spatial.empty()) parse_spatial(spatial, problem, opt.constraints);
         if (!rf_order.empty()) opt.constraints.rf_order = parse_order(rf_order, problem);
         return opt;
     };
     if (sweep.requested()) {
-        if (verify > 0) throw UserError("--verify checks mappings of one architecture: run it without the sweep, "
-                                        "with --arch DIR/arch.json from the sweep's -o DIR");
+        if (verify > 0 || !svg_file.empty())
+            throw UserError(std::string(verify > 0 ? "--verify" : "--svg") +
+                            " works on one architecture: run it without the sweep, with --arch DIR/arch.json "
+                            "from the sweep's -o DIR");
+        // Under MPI every rank runs the sweep's searches together; rank 0 writes the files.
         run_sweep(selected, arch, parse_sweep(sweep), options_for(selected.front().ir.problem), json,
-                  !quiet && !json && isatty(2), top, out_dir);
+                  !quiet && !json && isatty(2) && !session, top, root ? out_dir : std::string());
         return 0;
     }
 
@@ -247,13 +315,15 @@ int run_explore(const Args &args) {
     const std::vector<size_t> first = explore::first_identical(problems);
     std::map<size_t, explore::SearchResult> results;  // identical layers share one search
     nlohmann::json all = nlohmann::json::array();
+    std::vector<explore::LayerEnergies> chart;  // --svg
+    std::optional<explore::SearchResult> only;  // --svg of one layer: its front
     double total_energy = 0;
     int64_t total_cycles = 0;
     for (size_t li = 0; li < selected.size(); ++li) {
         const auto &layer = selected[li];
         const explore::SpaceInfo info = explore::space_info(layer.ir.problem, arch);
         explore::SearchOptions opt = options_for(info.problem);
-        opt.progress = !quiet && !json && isatty(2);
+        opt.progress = !quiet && !json && isatty(2) && !opt.run_units;
         auto found = results.find(first[li]);
         if (found == results.end()) {
             try {
@@ -267,6 +337,8 @@ int run_explore(const Args &args) {
         if (!r.found)
             throw UserError("layer " + layer.layer.name + ": no mapping fits architecture '" + arch.name +
                             "' under the constraints; relax --spatial/--rtl-only or give the levels more bytes");
+        chart.push_back({layer.layer.name, r.best.energy_pj, {}});
+        if (selected.size() == 1) only = r;
         total_energy += r.best.energy_pj;
         total_cycles += r.best.cycles;
         const double macs = double(info.problem.macs());
@@ -303,6 +375,7 @@ int run_explore(const Args &args) {
             }
             std::cout << "  pareto front (energy x cycles): " << r.pareto.size() << " mappings\n";
         }
+        if (!root) continue;
         if (verify > 0) verify_top(layer, sel, arch_name, info, r, verify, out_dir.empty() ? "explore_verify" : out_dir);
         if (!out_dir.empty()) {
             fs::create_directories(out_dir);
@@ -312,7 +385,10 @@ int run_explore(const Args &args) {
             if (!f) throw UserError("cannot write " + file.string());
         }
     }
-    if (!out_dir.empty()) {
+    PresetCosts presets;
+    if (root && !no_presets && (!json || !svg_file.empty())) presets = preset_costs(sel, arch, selected.size());
+    if (root && !svg_file.empty()) write_svg(svg_file, arch, only, presets, chart);
+    if (root && !out_dir.empty()) {
         std::ofstream f(fs::path(out_dir) / "arch.json");
         f << ir::to_json(arch).dump(2) << "\n";
         if (!f) throw UserError("cannot write " + (fs::path(out_dir) / "arch.json").string());
@@ -325,7 +401,7 @@ int run_explore(const Args &args) {
         std::cout << "network: " << std::fixed << std::setprecision(0) << total_energy << " pJ, "
                   << total_cycles << " cycles over " << selected.size() << " layers\n";
     if (!no_presets) {
-        const auto preset = best_preset(sel, arch);
+        const auto preset = best_preset(presets);
         if (!preset.first.empty())
             std::cout << "best preset (--dataflow " << preset.first << "): " << std::setprecision(0)
                       << preset.second << " pJ; explore: " << total_energy << " pJ, "
