@@ -288,8 +288,9 @@ UnitRunner MpiSession::runner(int threads) {
                     } else if (status->tag() == kResult) {
                         std::string bytes;
                         world.recv(status->source(), kResult, bytes);
-                        const int64_t u = *reinterpret_cast<const int64_t *>(bytes.data());
-                        auto one = decode_units(bytes.substr(sizeof(int64_t)));
+                        int64_t u = -1;
+                        if (bytes.size() >= sizeof u) std::memcpy(&u, bytes.data(), sizeof u);
+                        auto one = decode_units(bytes.substr(std::min(bytes.size(), sizeof u)));
                         std::lock_guard<std::mutex> lock(mu);
                         plan.stop = plan.stop || one.at(0).aborted;
                         results.at(size_t(u)) = std::move(one.at(0));
