@@ -17,6 +17,7 @@ namespace tessera::cli {
 namespace po = boost::program_options;
 
 int run_estimate(const Args &args) {
+    if (wants_fusion(args, "--fuse")) return run_estimate_fused(args);  // docs/fusion.md
     LayerSelection sel;
     std::string arch_name = "default", svg_file;
     bool json = false;

@@ -163,6 +163,7 @@ void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std
 }  // namespace
 
 int run_explore(const Args &args) {
+    if (wants_fusion(args, "--fusion")) return run_explore_fusion(args);  // docs/fusion.md
     LayerSelection sel;
     std::string arch_name = "default", objective = "energy", out_dir, rf_order, mode = "auto";
     bool json = false, rtl_only = false, quiet = false, mpi = false, no_presets = false;

@@ -12,6 +12,7 @@ namespace tessera::cli {
 namespace po = boost::program_options;
 
 int run_lower(const Args &args) {
+    if (wants_fusion(args, "--fuse")) return run_lower_fused(args);  // docs/fusion.md
     LayerSelection sel;
     bool json = false;
     po::options_description desc(
