@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 namespace tessera::cli {
 
@@ -27,7 +28,7 @@ namespace {
 struct FusionFlags {
     LayerSelection sel;
     std::string arch_name = "default", fuse, tile = "16x16", overlap = "recompute", objective = "energy";
-    std::string svg_file, out_file;
+    std::string svg_file, out_file, schedule_file;
     bool residual = false, json = false, fusion = false;
     int cores = 1, max_depth = 8;
 };
@@ -83,6 +84,13 @@ ir::FusedGroup group_from_flags(FusionFlags &f, const ir::Architecture &arch) {
     const ir::Overlap overlap = ir::overlap_from_string(f.overlap);
     const std::string level = arch.levels.size() > 1 ? arch.levels[1].name : arch.levels[0].name;
     ir::FusedGroup g = lower_group(net, first, last, th, tw, overlap, f.residual, f.cores, {}, level);
+    if (!f.schedule_file.empty()) {  // the group's schedule as text: tile and overlap from it
+        std::ifstream in(f.schedule_file);
+        if (!in) throw UserError("cannot read schedule file " + f.schedule_file);
+        std::stringstream text;
+        text << in.rdbuf();
+        apply_group_schedule(g, text.str(), level);
+    }
     for (size_t i = 0; i < g.layers.size(); ++i) g.layer_irs[i] = layer_mapping(g.layers[i], f, arch);
     return g;
 }
@@ -94,7 +102,9 @@ bool parse_group_command(const Args &args, FusionFlags &f, po::options_descripti
         ("fuse", po::value(&f.fuse), "fused group 'A..B': first and last layer (names or 0-based positions)")
         ("tile", po::value(&f.tile)->default_value(f.tile), "tile of the group's output, ROWSxCOLS")
         ("overlap", po::value(&f.overlap)->default_value(f.overlap), "recompute | cache-h | cache-hv")
-        ("residual", po::bool_switch(&f.residual), "add the group's input to its output (ResNet / MobileNetV2 block)");
+        ("residual", po::bool_switch(&f.residual), "add the group's input to its output (ResNet / MobileNetV2 block)")
+        ("schedule", po::value(&f.schedule_file), "the group's schedule as text (L0.compute_at(L1, xo) ...; "
+         "docs/fusion.md) instead of --tile/--overlap");
     return parse_command_line(args, desc, vm, command);
 }
 
@@ -130,7 +140,7 @@ int run_lower_fused(const Args &args) {
     std::cout << "weights: " << (g.weights_level == "DRAM" ? "re-fetched from DRAM per tile" : "resident in " + g.weights_level)
               << (g.residual ? "\nresidual: the group's input is added to the last layer's output\n" : "\n");
     for (size_t i = 0; i < g.layers.size(); ++i)
-        std::cout << "\nlayer " << i << " (" << g.layers[i].name << "), per tile:\n" << ir::print_nest(g.layer_irs[i]);
+        std::cout << "\nlayer " << i << " (" << g.layers[i].name << "), its own mapping (as for the whole layer; a tile runs it on the tile's extents):\n" << ir::print_nest(g.layer_irs[i]);
     return 0;
 }
 
