@@ -44,11 +44,12 @@ TEST_CASE("conv -> conv fused is bit-exact with layer by layer in every mode", "
     const std::vector<ir::LayerSpec> chain = {conv("a", 4, 6, 11, 9, 3, 1, 1), conv("b", 6, 5, 11, 9, 3, 1, 1)};
     const GroupTensors t = random_group_tensors(chain, 11);
     const auto expected = run_layer_by_layer(group_of(chain, 4, 4, ir::Overlap::Recompute, false), t);
-    for (ir::Overlap mode : kModes)
-        for (auto [th, tw] : std::vector<std::pair<int64_t, int64_t>>{{4, 4}, {3, 5}, {11, 9}}) {
-            INFO(ir::to_string(mode) << " " << th << "x" << tw);
-            REQUIRE(same(run_fused(group_of(chain, th, tw, mode, false), t), expected));
-        }
+    // 3x5 leaves tails on both axes (11 = 3+3+3+2, 9 = 5+4); each JIT compile costs seconds.
+    for (ir::Overlap mode : kModes) {
+        INFO(ir::to_string(mode));
+        REQUIRE(same(run_fused(group_of(chain, 3, 5, mode, false), t), expected));
+    }
+    REQUIRE(same(run_fused(group_of(chain, 11, 9, ir::Overlap::Recompute, false), t), expected));
 }
 
 TEST_CASE("ResNet-18 basic block (two 3x3 convs + skip) fused: bit-exact, lowered and estimated", "[fused_pipeline]") {
@@ -79,10 +80,8 @@ TEST_CASE("MobileNetV2 inverted residual (expand, depthwise, project + add) fuse
     REQUIRE(g.layers[1].depthwise());
     const GroupTensors t = random_group_tensors(g.layers, 2);
     const auto expected = run_layer_by_layer(g, t);
-    for (ir::Overlap mode : kModes) {
-        ir::FusedGroup m = group_of(g.layers, 7, 16, mode, true);
-        REQUIRE(same(run_fused(m, t), expected));
-    }
+    REQUIRE(same(run_fused(g, t), expected));
+    REQUIRE(same(run_fused(group_of(g.layers, 7, 16, ir::Overlap::CacheHV, true), t), expected));
 }
 
 TEST_CASE("the first layers of fsrcnn (5x5, 1x1, 3x3) fused on a crop: bit-exact", "[fused_pipeline]") {
@@ -92,7 +91,7 @@ TEST_CASE("the first layers of fsrcnn (5x5, 1x1, 3x3) fused on a crop: bit-exact
     for (auto &l : layers) l.H = 23, l.W = 30;  // a crop of the 540x960 image
     const GroupTensors t = random_group_tensors(layers, 5);
     const auto expected = run_layer_by_layer(group_of(layers, 8, 8, ir::Overlap::Recompute, false), t);
-    for (ir::Overlap mode : kModes) REQUIRE(same(run_fused(group_of(layers, 6, 8, mode, false), t), expected));
+    REQUIRE(same(run_fused(group_of(layers, 6, 8, ir::Overlap::CacheH, false), t), expected));
 }
 
 TEST_CASE("--fuse ranges: names, positions and one-line errors", "[fused_pipeline]") {
@@ -106,5 +105,28 @@ TEST_CASE("--fuse ranges: names, positions and one-line errors", "[fused_pipelin
     REQUIRE_THROWS_WITH(lower_group(net, 6, 7, 8, 8, ir::Overlap::Recompute, false, 1, {}, "GLB"),
                         Catch::Contains("not consecutive"));
     REQUIRE(parse_tile("16x8") == std::pair<int64_t, int64_t>{16, 8});
+    REQUIRE(parse_tile("16") == std::pair<int64_t, int64_t>{16, 16});
     REQUIRE_THROWS_WITH(parse_tile("0x8"), Catch::Contains("ROWSxCOLS"));
+}
+
+TEST_CASE("a group's schedule text: round trip and one-line errors", "[fused_pipeline]") {
+    const std::vector<ir::LayerSpec> chain = {conv("a", 2, 3, 12, 12, 3, 1, 1), conv("b", 3, 3, 12, 12, 3, 1, 1),
+                                              conv("c", 3, 2, 12, 12, 1, 1, 0)};
+    for (ir::Overlap mode : kModes) {
+        const ir::FusedGroup g = group_of(chain, 4, 6, mode, false);
+        ir::FusedGroup read = group_of(chain, 1, 1, ir::Overlap::Recompute, false);
+        apply_group_schedule(read, g.schedule, "GLB");
+        REQUIRE(read == g);
+    }
+    ir::FusedGroup g = group_of(chain, 4, 4, ir::Overlap::Recompute, false);
+    const std::string tile = "L2.split(y, yo, yi, 4).split(x, xo, xi, 4);\n";
+    REQUIRE_THROWS_WITH(apply_group_schedule(g, tile + "L0.compute_at(L1, xo); L1.compute_at(L2, xo);", "GLB"),
+                        Catch::Contains("L1 is not the consumer's Func"));
+    REQUIRE_THROWS_WITH(apply_group_schedule(g, tile + "L0.compute_at(L2, k); L1.compute_at(L2, xo);", "GLB"),
+                        Catch::Contains("L2 has no loop 'k'"));
+    REQUIRE_THROWS_WITH(apply_group_schedule(g, tile + "L1.compute_at(L2, xo);", "GLB"), Catch::Contains("L0 is not placed"));
+    REQUIRE_THROWS_WITH(apply_group_schedule(g, tile + "L0.store_root().compute_at(L2, xo); L1.compute_at(L2, xo);", "GLB"),
+                        Catch::Contains("one overlap mode per group"));
+    REQUIRE_THROWS_WITH(apply_group_schedule(g, "L0.compute_at(L2, xo); L1.compute_at(L2, xo);", "GLB"),
+                        Catch::Contains("no tile split"));
 }
