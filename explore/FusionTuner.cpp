@@ -40,7 +40,8 @@ struct Option {
 }  // namespace
 
 FusionPlan tune_fusion(const std::vector<ir::LayerSpec> &layers, const std::vector<ir::AcceleratorIR> &irs,
-                       const ir::Architecture &arch, const FusionOptions &opt) {
+                       const ir::Architecture &arch, const FusionOptions &opt,
+                       const std::vector<model::Estimate> *estimates) {
     const auto start = std::chrono::steady_clock::now();
     const size_t N = layers.size();
     if (irs.size() != N) throw std::runtime_error("tune_fusion: one IR per layer");
@@ -50,8 +51,13 @@ FusionPlan tune_fusion(const std::vector<ir::LayerSpec> &layers, const std::vect
     std::vector<model::LayerCost> costs;
     std::vector<Totals> single(N);
     for (size_t i = 0; i < N; ++i) {
-        model::Model m(irs[i], arch);
-        const model::Estimate &e = m.evaluate();
+        model::Estimate e;
+        if (estimates) {
+            e = estimates->at(i);
+        } else {
+            model::Model m(irs[i], arch);
+            e = m.evaluate();
+        }
         costs.push_back(model::layer_cost(e, arch));
         single[i].energy_pj = e.energy_pj;
         single[i].cycles = e.cycles.total - e.cycles.compute + (e.cycles.compute + max_cores - 1) / max_cores;

@@ -46,7 +46,10 @@ struct FusionPlan {
 };
 
 // `layer_irs[i]` is layer i's mapping; `layers` the network's rows (consecutive chains fuse).
+// `estimates`, when given, are the single-layer model's estimates of those mappings (explore's
+// winners come with theirs); otherwise each IR is evaluated here.
 FusionPlan tune_fusion(const std::vector<ir::LayerSpec> &layers, const std::vector<ir::AcceleratorIR> &layer_irs,
-                       const ir::Architecture &arch, const FusionOptions &options);
+                       const ir::Architecture &arch, const FusionOptions &options,
+                       const std::vector<model::Estimate> *estimates = nullptr);
 
 }  // namespace tessera::explore

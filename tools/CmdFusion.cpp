@@ -31,6 +31,7 @@ struct FusionFlags {
     std::string svg_file, out_file, schedule_file;
     bool residual = false, json = false, fusion = false;
     int cores = 1, max_depth = 8;
+    int64_t layer_search = 0;  // explore's annealing steps per layer for the layer mappings (0: presets)
 };
 
 void add_group_options(po::options_description &desc, FusionFlags &f) {
@@ -177,6 +178,8 @@ int run_explore_fusion(const Args &args) {
         ("fusion", po::bool_switch(&f.fusion), "tune fused groups (cut points, tile, overlap, cores)")
         ("objective", po::value(&f.objective)->default_value(f.objective), "energy | cycles | edp")
         ("max-depth", po::value(&f.max_depth)->default_value(f.max_depth), "most layers per group")
+        ("layer-search", po::value(&f.layer_search)->default_value(f.layer_search),
+         "each layer's mapping from explore's search with this many annealing steps per chain (0: best preset)")
         ("svg", po::value(&f.svg_file), "write the energy per layer (layer by layer vs depth first) as SVG")
         ("output,o", po::value(&f.out_file), "write the best schedule per group to this file");
     po::variables_map vm;
@@ -192,12 +195,31 @@ int run_explore_fusion(const Args &args) {
     opt.max_depth = f.max_depth;
     opt.progress = [](const std::string &s) { std::cerr << "fusion: " << s << "\n"; };
     std::vector<ir::AcceleratorIR> irs;
+    std::vector<model::Estimate> estimates;
     for (size_t i = 0; i < net.size(); ++i) {
         irs.push_back(layer_mapping(net[i], f, arch));
+        if (f.layer_search > 0) {  // explore's per-layer search; the preset stays if it is better
+            const explore::SpaceInfo info = explore::space_info(irs.back().problem, arch);
+            explore::SearchOptions so;
+            so.objective = opt.objective;
+            so.threads = 2;
+            so.mode = "anneal";
+            so.anneal_steps = f.layer_search;
+            so.chains = 2;
+            const explore::SearchResult r = explore::search(info, so);
+            model::Model preset(irs.back(), arch);
+            const model::Estimate pe = preset.evaluate();
+            if (r.found && r.best.energy_pj < pe.energy_pj) {
+                irs.back() = explore::build_ir(info, r.best.point);
+                estimates.push_back(explore::evaluate_point(info, r.best.point));
+            } else {
+                estimates.push_back(pe);
+            }
+        }
         std::cerr << "\rfusion: layer mappings " << i + 1 << "/" << net.size() << std::flush;
     }
     std::cerr << "\n";
-    const explore::FusionPlan plan = explore::tune_fusion(net, irs, arch, opt);
+    const explore::FusionPlan plan = explore::tune_fusion(net, irs, arch, opt, f.layer_search > 0 ? &estimates : nullptr);
 
     std::ostringstream schedules;
     for (const auto &gc : plan.groups) {
