@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 
 namespace tessera::explore {
@@ -87,21 +88,30 @@ FusionPlan tune_fusion(const std::vector<ir::LayerSpec> &layers, const std::vect
             }
             const auto tiles = opt.tiles.empty() ? default_tiles(chain.back()) : opt.tiles;
             const std::vector<model::LayerCost> group_costs(costs.begin() + long(j), costs.begin() + long(i) + 1);
-            for (auto [th, tw] : tiles)
+            // The tile geometry depends on the tile's rows (columns) only: derived once per extent.
+            std::map<int64_t, ir::AxisTiling> rows, cols;
+            const auto y_axis = ir::axis_layers(chain, true), x_axis = ir::axis_layers(chain, false);
+            ir::FusedGroup g;
+            g.layers = chain;
+            g.intermediates.resize(1);  // only its level is read: the candidate's buffers are the model's
+            g.intermediates[0].level = level;
+            for (auto [th, tw] : tiles) {
+                auto ry = rows.find(th);
+                if (ry == rows.end()) ry = rows.emplace(th, ir::tile_axis(y_axis, th)).first;
+                auto cx = cols.find(tw);
+                if (cx == cols.end()) cx = cols.emplace(tw, ir::tile_axis(x_axis, tw)).first;
                 for (ir::Overlap mode : modes)
                     for (int cores : cores_list) {
-                        ir::FusedGroup g;
-                        g.layers = chain;
                         g.tile_h = th, g.tile_w = tw, g.overlap = mode, g.cores = cores;
-                        ir::place_group(g, level);
                         ++plan.candidates;
                         try {
-                            const model::FusedEstimate e = model::evaluate_group(g, group_costs, arch);
+                            const model::FusedEstimate e = model::evaluate_group(g, group_costs, arch, &ry->second, &cx->second);
                             options[j][i].push_back({e.energy_pj, e.cycles, e.dram_words, g.tile_h, g.tile_w, mode, cores});
                         } catch (const UserError &) {
                             // the tile does not fit: not a candidate
                         }
                     }
+            }
         }
         if (opt.progress)
             opt.progress("groups starting at layer " + std::to_string(j + 1) + "/" + std::to_string(N) + ": " +

@@ -34,12 +34,15 @@ int64_t weight_words(const ir::LayerSpec &l) {
 }  // namespace
 
 FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &costs,
-                             const ir::Architecture &arch) {
+                             const ir::Architecture &arch, const ir::AxisTiling *rows,
+                             const ir::AxisTiling *cols) {
     const auto &layers = g.layers;
     const size_t L = layers.size();
     if (costs.size() != L) throw std::runtime_error("evaluate_group: one LayerCost per layer");
-    const ir::AxisTiling ty = ir::tile_axis(ir::axis_layers(layers, true), g.tile_h);
-    const ir::AxisTiling tx = ir::tile_axis(ir::axis_layers(layers, false), g.tile_w);
+    ir::AxisTiling own_y, own_x;
+    if (!rows) own_y = ir::tile_axis(ir::axis_layers(layers, true), g.tile_h), rows = &own_y;
+    if (!cols) own_x = ir::tile_axis(ir::axis_layers(layers, false), g.tile_w), cols = &own_x;
+    const ir::AxisTiling &ty = *rows, &tx = *cols;
     const bool cache_x = g.overlap != ir::Overlap::Recompute, cache_y = g.overlap == ir::Overlap::CacheHV;
 
     // Capacity of the level holding the activations: every tensor's buffer (the group's input

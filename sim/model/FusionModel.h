@@ -12,6 +12,7 @@
 
 #include "Estimate.h"
 #include "ir/Architecture.h"
+#include "ir/FusedGeometry.h"
 #include "ir/FusedGroup.h"
 
 #include <string>
@@ -63,8 +64,11 @@ struct FusedEstimate {
 
 // Throws UserError (one line) when the group's activation buffers do not fit the level that
 // holds them. `costs` has one entry per layer. Sets g.weights_level.
+// `rows` / `cols`: the group's ir::tile_axis along y / x for its tile, when the caller (the tuner)
+// already has them; derived here otherwise.
 FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &costs,
-                             const ir::Architecture &arch);
+                             const ir::Architecture &arch, const ir::AxisTiling *rows = nullptr,
+                             const ir::AxisTiling *cols = nullptr);
 
 // Text table and JSON of a fused estimate (every layer's counts, totals).
 std::string fused_table(const ir::FusedGroup &g, const FusedEstimate &e);
