@@ -6,6 +6,7 @@
 #include "Networks.h"
 #include "UserError.h"
 #include "ir/Architecture.h"
+#include "ir/FusedJson.h"
 #include "model/FusionModel.h"
 #include "model/Model.h"
 
@@ -58,6 +59,7 @@ TEST_CASE("ResNet-18 basic block (two 3x3 convs + skip) fused: bit-exact, lowere
     preset.dataflow = "ws";
     ir::FusedGroup g = lower_group(net, 1, 2, 8, 8, ir::Overlap::CacheH, true, 1, preset, "GLB");
     REQUIRE(g.layer_irs.size() == 2);
+    REQUIRE(ir::fused_group_from_json(ir::to_json(g)) == g);  // with its layers' IRs
     const GroupTensors t = random_group_tensors(g.layers, 18);
     REQUIRE(same(run_fused(g, t), run_layer_by_layer(g, t)));
     const ir::Architecture arch = ir::default_architecture();
