@@ -96,7 +96,7 @@ TEST_CASE("the first layers of fsrcnn (5x5, 1x1, 3x3) fused on a crop: bit-exact
     REQUIRE(same(run_fused(group_of(layers, 6, 8, ir::Overlap::CacheH, false), t), expected));
 }
 
-TEST_CASE("--fuse ranges: names, positions and one-line errors", "[fused_pipeline]") {
+TEST_CASE("fuse ranges A..B: names, positions and one-line errors", "[fused_pipeline]") {
     const auto net = load_network("resnet18");
     REQUIRE(parse_fuse_range("1..2", net) == std::pair<size_t, size_t>{1, 2});
     REQUIRE(parse_fuse_range("/layer1/layer1.0/conv1/Conv../layer1/layer1.0/conv2/Conv", net) ==
