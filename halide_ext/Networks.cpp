@@ -15,7 +15,7 @@ namespace tessera {
 
 namespace {
 
-const char *kNetworks[] = {"resnet18", "resnet50", "mobilenetv2", "vgg16", "alexnet", "mlp", "lstm"};
+const char *kNetworks[] = {"resnet18", "resnet50", "mobilenetv2", "vgg16", "alexnet", "mlp", "lstm", "fsrcnn"};
 
 std::vector<std::string> split_csv_line(const std::string &line) {
     std::vector<std::string> cells;

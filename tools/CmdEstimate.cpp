@@ -17,6 +17,7 @@ namespace tessera::cli {
 namespace po = boost::program_options;
 
 int run_estimate(const Args &args) {
+    if (wants_fusion(args, "--fuse")) return run_estimate_fused(args);  // docs/fusion.md
     LayerSelection sel;
     std::string arch_name = "default", svg_file;
     bool json = false;
@@ -24,7 +25,8 @@ int run_estimate(const Args &args) {
         "tessera estimate: analytical energy, cycles and access counts (docs/estimate.md)\n\n"
         "  tessera estimate --network resnet50 --layer CB2a_2 --dataflow ws\n"
         "  tessera estimate --network mobilenetv2 --arch eyeriss_like --svg energy.svg\n"
-        "  tessera estimate --layer fc:N=16,C=1024,K=1000 --arch my_arch.json --json\n\noptions");
+        "  tessera estimate --layer fc:N=16,C=1024,K=1000 --arch my_arch.json --json\n"
+        "  tessera estimate --network fsrcnn --fuse map1..map4 --tile 16x32 --overlap cache-h   (fused group: --fuse x --help)\n\noptions");
     add_layer_options(desc, sel);
     desc.add_options()
         ("arch", po::value(&arch_name)->default_value(arch_name),

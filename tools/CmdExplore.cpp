@@ -216,6 +216,7 @@ std::string schedule_file_name(const std::string &layer) {
 }
 
 int run_explore(const Args &args) {
+    if (wants_fusion(args, "--fusion")) return run_explore_fusion(args);  // docs/fusion.md
     LayerSelection sel;
     std::string arch_name = "default", objective = "energy", out_dir, rf_order, mode = "auto", svg_file;
     bool json = false, rtl_only = false, quiet = false, mpi = false, no_presets = false;
@@ -231,7 +232,8 @@ int run_explore(const Args &args) {
         "tessera explore: search mappings with the analytical model (docs/explore.md)\n\n"
         "  tessera explore --layer conv:C=256,K=256,H=58,W=58,R=3,S=3 --arch eyeriss_16x16\n"
         "  tessera explore --network resnet50 --layer CB2a_2 --rtl-only -o winners\n"
-        "  tessera explore --layer fc:N=4,C=8,K=8 --search exhaustive --json\n\noptions");
+        "  tessera explore --layer fc:N=4,C=8,K=8 --search exhaustive --json\n"
+        "  tessera explore --network fsrcnn --fusion   (depth-first groups: see --fusion --help, docs/fusion.md)\n\noptions");
     add_layer_options(desc, sel);
     desc.add_options()
         ("arch", po::value(&arch_name)->default_value(arch_name),

@@ -12,13 +12,15 @@ namespace tessera::cli {
 namespace po = boost::program_options;
 
 int run_lower(const Args &args) {
+    if (wants_fusion(args, "--fuse")) return run_lower_fused(args);  // docs/fusion.md
     LayerSelection sel;
     bool json = false;
     po::options_description desc(
         "tessera lower: print the scheduled loop nest (accelerator IR) of a layer\n\n"
         "  tessera lower --network resnet50 --layer CB2a_2 --dataflow ws --array 16x16\n"
         "  tessera lower --layer conv:C=3,K=64,H=224,W=224,R=7,S=7,stride=2,pad=3 --spatial 'C|K'\n"
-        "  tessera lower --layer fc:N=1,C=1024,K=1000 --schedule my.sched --json\n\noptions");
+        "  tessera lower --layer fc:N=1,C=1024,K=1000 --schedule my.sched --json\n"
+        "  tessera lower --network resnet18 --fuse 1..2 --tile 8x8 --overlap cache-h   (fused group: --fuse x --help)\n\noptions");
     add_layer_options(desc, sel);
     desc.add_options()("json", po::bool_switch(&json), "print the IR as JSON")("help,h", "this help");
     po::variables_map vm;

@@ -14,4 +14,10 @@ int run_compile(const Args &);
 int run_simulate(const Args &);
 int run_explore(const Args &);
 
+// Fused groups (tools/CmdFusion.cpp): `lower` / `estimate` with --fuse, `explore --fusion`.
+bool wants_fusion(const Args &, const char *flag);
+int run_lower_fused(const Args &);
+int run_estimate_fused(const Args &);
+int run_explore_fusion(const Args &);
+
 }  // namespace tessera::cli

@@ -24,7 +24,12 @@ ir::AcceleratorIR gemm_whole(int64_t M, int64_t N, int64_t K) {
 TEST_CASE("bundled architectures load with the published figures", "[model][arch]") {
     auto names = ir::bundled_architectures();
     CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_16x16", "eyeriss_like", "four_level",
-                                            "interstellar_baseline", "tpu_like"});
+                                            "interstellar_baseline", "small_glb", "tpu_like"});
+    // docs/fusion.md's small-buffer case: the default figures with a 32 KB GLB at 9 pJ.
+    auto small = ir::load_architecture("small_glb");
+    CHECK(small.level("GLB")->size_bytes == 32 * 1024);
+    CHECK(read_pj(*small.level("GLB")) == Approx(9));
+    CHECK(read_pj(*small.level("DRAM")) == Approx(200));
     auto inter = ir::load_architecture("interstellar_baseline");
     CHECK(inter.rows == 16);
     CHECK(read_pj(*inter.level("RF")) == Approx(0.96));

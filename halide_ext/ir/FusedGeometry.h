@@ -1,0 +1,57 @@
+// The tile geometry of a fused group, one axis at a time (y and x tile independently): which
+// rows (columns) of every tensor each tile needs, which of them the previous tile along the axis
+// already produced, and the tile classes with equal counts (first, interior, last, ...). The
+// fusion model, the buffer sizes of place_group and the RTL backend read this one derivation.
+#pragma once
+
+#include "AcceleratorIR.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace tessera::ir {
+
+// One layer along one axis.
+struct AxisLayer {
+    int64_t stride = 1, dilation = 1, kernel = 1, pad_lo = 0;
+    int64_t in_extent = 1, out_extent = 1;
+};
+
+// Tensors are numbered 0 (the group's input) .. L (the last layer's output): layer l reads
+// tensor l and writes tensor l + 1.
+struct AxisClass {
+    int64_t count = 0;                // tiles of this class along the axis
+    std::vector<int64_t> needed;      // per tensor: rows the tile needs (halo included)
+    std::vector<int64_t> fresh;       // per tensor: of those, rows the previous tile did not need
+    // Per layer l: rows of tensor l that computing only the fresh rows of tensor l + 1 reads (the
+    // input window of a cached axis; the cached overlap is the part of it that is not fresh).
+    std::vector<int64_t> window;
+    std::vector<int64_t> window_fresh;  // per layer: of the window, the rows that are fresh
+    bool operator==(const AxisClass &o) const {
+        return needed == o.needed && fresh == o.fresh && window == o.window && window_fresh == o.window_fresh;
+    }
+};
+
+struct AxisTiling {
+    int64_t tiles = 0;
+    std::vector<AxisClass> classes;   // in order of first appearance
+    std::vector<int64_t> max_needed;  // per tensor: the most rows any tile needs
+};
+
+// The half-open interval of tensor rows one tile needs, from the last tensor back (clamped to
+// each tensor's extent). Exposed for the reference walks of the tests.
+struct Interval {
+    int64_t lo = 0, hi = 0;
+    int64_t size() const { return hi > lo ? hi - lo : 0; }
+};
+std::vector<Interval> tile_intervals(const std::vector<AxisLayer> &layers, int64_t tile, int64_t index);
+
+AxisTiling tile_axis(const std::vector<AxisLayer> &layers, int64_t tile);
+
+// The y (rows: H, R, stride_y, pad_top) or x (W, S, stride_x, pad_left) axis of each layer.
+std::vector<AxisLayer> axis_layers(const std::vector<LayerSpec> &layers, bool y_axis);
+
+// Channels of tensor t (0: the first layer's C, t > 0: layer t-1's K).
+int64_t tensor_channels(const std::vector<LayerSpec> &layers, size_t t);
+
+}  // namespace tessera::ir

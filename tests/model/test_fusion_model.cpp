@@ -1,0 +1,231 @@
+// The fused-group model (sim/model/FusionModel) against a literal walk of the fused loop nest,
+// element by element with sets of computed positions, and against hand-derived closed forms.
+#include "UserError.h"
+#include "ir/FusedGeometry.h"
+#include "ir/FusedJson.h"
+#include "model/FusionModel.h"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <set>
+#include <sstream>
+
+using namespace tessera;
+
+namespace {
+
+struct WalkLayer {
+    int64_t macs = 0, outputs = 0, input_reads = 0, cached_reads = 0;
+};
+struct Walk {
+    std::vector<WalkLayer> layers;
+    int64_t dram_input_reads = 0, dram_output_writes = 0;
+};
+
+using Points = std::set<std::pair<int64_t, int64_t>>;  // (y, x)
+
+// The fused loop nest executed literally: for every tile (rows outer, columns inner) the needed
+// positions of every tensor from the output tile back through each window; what is computed is
+// what is needed and not kept (recompute: nothing is kept; cache-h: what this tile row computed;
+// cache-hv: everything computed so far). Every set a window reads is a box, as Halide's bounds.
+Walk walk(const std::vector<ir::LayerSpec> &layers, int64_t th, int64_t tw, ir::Overlap mode) {
+    const size_t L = layers.size();
+    std::vector<int64_t> H(L + 1), W(L + 1), C(L + 1);
+    H[0] = layers[0].H, W[0] = layers[0].W, C[0] = layers[0].C;
+    for (size_t l = 0; l < L; ++l) H[l + 1] = layers[l].out_h(), W[l + 1] = layers[l].out_w(), C[l + 1] = layers[l].K;
+    Walk w;
+    w.layers.resize(L);
+    std::vector<Points> kept(L + 1);
+    auto window = [&](size_t l, const Points &out) {
+        const ir::LayerSpec &s = layers[l];
+        Points in;
+        for (auto [y, x] : out)
+            for (int64_t r = 0; r < s.R; ++r)
+                for (int64_t q = 0; q < s.S; ++q) {
+                    const int64_t iy = y * s.stride_y() + r * s.dilation_y() - s.pad_y0();
+                    const int64_t ix = x * s.stride_x() + q * s.dilation_x() - s.pad_x0();
+                    if (iy >= 0 && iy < H[l] && ix >= 0 && ix < W[l]) in.insert({iy, ix});
+                }
+        // Halide computes (and a DMA moves) the bounding box of what is read: with a stride
+        // larger than the kernel the rows in between are inside it too.
+        if (in.empty()) return in;
+        int64_t y0 = H[l], y1 = -1, x0 = W[l], x1 = -1;
+        for (auto [y, x] : in) y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
+        Points box;
+        for (int64_t y = y0; y <= y1; ++y)
+            for (int64_t x = x0; x <= x1; ++x) box.insert({y, x});
+        return box;
+    };
+    for (int64_t yo = 0; yo * th < H[L]; ++yo) {
+        if (mode != ir::Overlap::CacheHV)
+            for (auto &k : kept) k.clear();
+        for (int64_t xo = 0; xo * tw < W[L]; ++xo) {
+            if (mode == ir::Overlap::Recompute)
+                for (auto &k : kept) k.clear();
+            std::vector<Points> needed(L + 1), fresh(L + 1);
+            for (int64_t y = yo * th; y < std::min(H[L], (yo + 1) * th); ++y)
+                for (int64_t x = xo * tw; x < std::min(W[L], (xo + 1) * tw); ++x) needed[L].insert({y, x});
+            for (size_t l = L; l-- > 0;) needed[l] = window(l, needed[l + 1]);
+            for (size_t t = 0; t <= L; ++t)
+                for (auto p : needed[t])
+                    if (!kept[t].count(p)) fresh[t].insert(p);
+            for (size_t l = 0; l < L; ++l) {
+                const ir::LayerSpec &s = layers[l];
+                const Points read = window(l, fresh[l + 1]);
+                int64_t cached = 0;
+                for (auto p : read) cached += fresh[l].count(p) ? 0 : 1;
+                WalkLayer &c = w.layers[l];
+                c.outputs += int64_t(fresh[l + 1].size()) * s.K;
+                c.macs += int64_t(fresh[l + 1].size()) * s.K * (s.C / s.groups) * s.R * s.S;
+                c.input_reads += int64_t(read.size()) * s.C;
+                c.cached_reads += cached * s.C;
+            }
+            w.dram_input_reads += int64_t(fresh[0].size()) * C[0];
+            w.dram_output_writes += int64_t(fresh[L].size()) * C[L];
+            for (size_t t = 0; t <= L; ++t) kept[t].insert(fresh[t].begin(), fresh[t].end());
+        }
+    }
+    return w;
+}
+
+model::FusedEstimate estimate(const std::vector<ir::LayerSpec> &layers, int64_t th, int64_t tw, ir::Overlap mode) {
+    ir::FusedGroup g;
+    g.layers = layers;
+    g.tile_h = th, g.tile_w = tw, g.overlap = mode;
+    ir::place_group(g, "GLB");
+    ir::Architecture arch = ir::default_architecture();
+    arch.levels[1].size_bytes = 0;  // the walk has no capacity: unbounded
+    return model::evaluate_group(g, std::vector<model::LayerCost>(layers.size()), arch);
+}
+
+void require_equal(const model::FusedEstimate &e, const Walk &w) {
+    for (size_t l = 0; l < w.layers.size(); ++l) {
+        INFO("layer " << l);
+        REQUIRE(e.layers[l].macs == w.layers[l].macs);
+        REQUIRE(e.layers[l].outputs == w.layers[l].outputs);
+        REQUIRE(e.layers[l].onchip_input_reads == w.layers[l].input_reads);
+        REQUIRE(e.layers[l].cached_reads == w.layers[l].cached_reads);
+    }
+    REQUIRE(e.layers.front().dram_input_reads == w.dram_input_reads);
+    REQUIRE(e.layers.back().dram_output_writes == w.dram_output_writes);
+}
+
+ir::LayerSpec conv(const std::string &name, int64_t C, int64_t K, int64_t H, int64_t W, int64_t R, int64_t stride, int64_t pad) {
+    ir::LayerSpec l;
+    l.name = name, l.C = C, l.K = K, l.H = H, l.W = W, l.R = l.S = R, l.stride = stride, l.pad = pad;
+    return l;
+}
+
+const ir::Overlap kModes[] = {ir::Overlap::Recompute, ir::Overlap::CacheH, ir::Overlap::CacheHV};
+
+}  // namespace
+
+TEST_CASE("two 3x3 layers: every overlap mode equals the reference walk", "[fusion]") {
+    const std::vector<ir::LayerSpec> chain = {conv("a", 2, 3, 8, 8, 3, 1, 1), conv("b", 3, 4, 8, 8, 3, 1, 1)};
+    for (ir::Overlap mode : kModes)
+        for (auto [th, tw] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {2, 2}, {4, 4}, {3, 5}, {8, 8}, {8, 2}}) {
+            INFO(ir::to_string(mode) << " tile " << th << "x" << tw);
+            require_equal(estimate(chain, th, tw, mode), walk(chain, th, tw, mode));
+        }
+}
+
+TEST_CASE("two 3x3 layers: hand-derived closed forms", "[fusion]") {
+    // n x n, pad 1, tile T dividing n (m = n / T tiles per axis): along an axis the middle tensor's
+    // rows needed sum to n + 2(m - 1) (one halo row each side of every inner tile boundary), the
+    // input's to n + 4(m - 1). Recompute pays both axes, cache-h the rows only, cache-hv neither.
+    const int64_t n = 8, C0 = 2, K0 = 3, K1 = 4;
+    const std::vector<ir::LayerSpec> chain = {conv("a", C0, K0, n, n, 3, 1, 1), conv("b", K0, K1, n, n, 3, 1, 1)};
+    struct Case {
+        int64_t T;
+        ir::Overlap mode;
+    };
+    for (Case c : {Case{4, ir::Overlap::Recompute}, Case{2, ir::Overlap::CacheH}, Case{4, ir::Overlap::CacheHV},
+                   Case{2, ir::Overlap::Recompute}}) {
+        const int64_t m = n / c.T, mid = n + 2 * (m - 1), in = n + 4 * (m - 1);
+        int64_t mid_area = n * n, in_area = n * n;
+        if (c.mode == ir::Overlap::Recompute) mid_area = mid * mid, in_area = in * in;
+        if (c.mode == ir::Overlap::CacheH) mid_area = mid * n, in_area = in * n;
+        INFO(ir::to_string(c.mode) << " T=" << c.T);
+        const model::FusedEstimate e = estimate(chain, c.T, c.T, c.mode);
+        REQUIRE(e.layers[0].macs == K0 * C0 * 9 * mid_area);
+        REQUIRE(e.layers[0].recompute_macs == K0 * C0 * 9 * (mid_area - n * n));
+        REQUIRE(e.layers[1].macs == K1 * K0 * 9 * n * n);
+        REQUIRE(e.layers[0].dram_input_reads == C0 * in_area);
+        REQUIRE(e.layers[1].dram_output_writes == K1 * n * n);
+        REQUIRE(e.tiles == m * m);
+    }
+    // The closed form's numbers written out for T = 4, recompute: rows 5 + 5 of the middle tensor.
+    REQUIRE(estimate(chain, 4, 4, ir::Overlap::Recompute).layers[0].macs == 3 * 2 * 9 * 100);
+}
+
+TEST_CASE("random chains (strides, kernels, tails, padding): model equals the walk", "[fusion]") {
+    std::mt19937 rng(2026);
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    for (int trial = 0; trial < 200; ++trial) {
+        std::vector<ir::LayerSpec> chain;
+        int64_t H = pick(5, 13), W = pick(5, 13), C = pick(1, 3);
+        const int depth = pick(1, 4);
+        for (int l = 0; l < depth; ++l) {
+            const int64_t R = std::vector<int64_t>{1, 3, 5}[size_t(pick(0, 2))];
+            const int64_t stride = pick(0, 4) == 0 ? 2 : 1, pad = pick(0, int(R / 2));
+            ir::LayerSpec s = conv("l" + std::to_string(l), C, pick(1, 3), H, W, R, stride, pad);
+            if (s.out_h() < 1 || s.out_w() < 1) break;
+            chain.push_back(s);
+            H = s.out_h(), W = s.out_w(), C = s.K;
+        }
+        if (chain.empty()) continue;
+        const ir::Overlap mode = kModes[pick(0, 2)];
+        const int64_t th = pick(1, int(H)), tw = pick(1, int(W));
+        std::ostringstream shape;
+        for (const auto &l : chain)
+            shape << " [C" << l.C << " K" << l.K << " " << l.H << "x" << l.W << " R" << l.R << " s" << l.stride << " p" << l.pad << "]";
+        INFO("trial " << trial << " " << ir::to_string(mode) << " tile " << th << "x" << tw << shape.str());
+        require_equal(estimate(chain, th, tw, mode), walk(chain, th, tw, mode));
+    }
+}
+
+TEST_CASE("tile types: a large image costs its few classes", "[fusion]") {
+    const std::vector<ir::LayerSpec> chain = {conv("a", 1, 8, 540, 960, 3, 1, 1), conv("b", 8, 8, 540, 960, 3, 1, 1)};
+    const model::FusedEstimate e = estimate(chain, 16, 16, ir::Overlap::CacheH);
+    REQUIRE(e.tiles == 34 * 60);
+    REQUIRE(e.tile_types <= 9);
+    REQUIRE(e.layers[1].macs == chain[1].macs());
+}
+
+TEST_CASE("a tile that does not fit is a one-line error; weights re-fetched when they do not stay", "[fusion]") {
+    const std::vector<ir::LayerSpec> chain = {conv("a", 64, 64, 56, 56, 3, 1, 1), conv("b", 64, 64, 56, 56, 3, 1, 1)};
+    ir::FusedGroup g;
+    g.layers = chain;
+    g.tile_h = g.tile_w = 56;
+    ir::place_group(g, "GLB");
+    const ir::Architecture arch = ir::default_architecture();
+    REQUIRE_THROWS_WITH(model::evaluate_group(g, std::vector<model::LayerCost>(2), arch),
+                        Catch::Contains("does not fit GLB") && Catch::Contains("use a smaller --tile"));
+    g.tile_h = g.tile_w = 8;
+    ir::place_group(g, "GLB");
+    ir::Architecture small = arch;
+    small.levels[1].size_bytes = 40 * 1024;  // buffers fit, 2 x 37 KB of weights do not
+    const model::FusedEstimate e = model::evaluate_group(g, std::vector<model::LayerCost>(2), small);
+    REQUIRE_FALSE(e.weights_resident);
+    REQUIRE(g.weights_level == "DRAM");
+    REQUIRE(e.layers[0].dram_weight_reads == (64 * 64 * 9 + 4 * 64) * e.tiles);
+}
+
+TEST_CASE("fused group IR: JSON round trip and one-line chain errors", "[fusion]") {
+    ir::FusedGroup g;
+    g.layers = {conv("a", 2, 3, 8, 8, 3, 1, 1), conv("b", 3, 2, 8, 8, 3, 1, 1)};
+    g.residual = true;
+    g.tile_h = 4, g.tile_w = 8, g.overlap = ir::Overlap::CacheHV, g.cores = 2;
+    ir::place_group(g, "GLB");
+    REQUIRE(g.intermediates.size() == 1);
+    REQUIRE(g.intermediates[0].store_at == "root");
+    REQUIRE(g.schedule.find("L0.store_root().compute_at(L1, xo)") != std::string::npos);
+    REQUIRE(ir::fused_group_from_json(ir::to_json(g)) == g);
+    ir::FusedGroup bad = g;
+    bad.layers[1].C = 5;
+    REQUIRE_THROWS_WITH(ir::place_group(bad, "GLB"), Catch::Contains("not consecutive"));
+    bad = g;
+    bad.layers[1].K = 7;
+    REQUIRE_THROWS_WITH(ir::place_group(bad, "GLB"), Catch::Contains("--residual"));
+}

@@ -1,0 +1,298 @@
+// Fused groups on the command line (docs/fusion.md): `lower` / `estimate` with
+// --fuse 'A..B' --tile RxC --overlap MODE, and `explore --fusion` (the depth-first tuner).
+#include "ArchitectureOption.h"
+#include "Commands.h"
+#include "FusedLower.h"
+#include "FusionTuner.h"
+#include "LayerOptions.h"
+#include "Networks.h"
+#include "UserError.h"
+#include "ir/FusedJson.h"
+#include "ir/Print.h"
+#include "ir/Validate.h"
+#include "model/FusionModel.h"
+#include "model/FusionSvg.h"
+#include "model/Model.h"
+
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace tessera::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct FusionFlags {
+    LayerSelection sel;
+    std::string arch_name = "default", fuse, tile = "16x16", overlap = "recompute", objective = "energy";
+    std::string svg_file, out_file, schedule_file;
+    bool residual = false, json = false, fusion = false;
+    int cores = 1, max_depth = 8;
+    int64_t layer_search = 0;  // explore's annealing steps per layer for the layer mappings (0: presets)
+};
+
+void add_group_options(po::options_description &desc, FusionFlags &f) {
+    desc.add_options()
+        ("network", po::value(&f.sel.network), "bundled network (resnet18 mobilenetv2 fsrcnn ...) or a CSV path")
+        ("arch", po::value(&f.arch_name)->default_value(f.arch_name), "architecture: JSON file, bundled name or 'default'")
+        ("dataflow", po::value(&f.sel.dataflow), "each layer's preset inside a tile (os ws is rs; default: the best)")
+        ("array", po::value(&f.sel.array)->default_value("16x16"), "PE array ROWSxCOLS for presets")
+        ("cores", po::value(&f.cores)->default_value(f.cores), "arrays sharing the GLB (tiles split across them)")
+        ("json", po::bool_switch(&f.json), "print JSON")
+        ("help,h", "this help");
+}
+
+// Each layer's mapping inside a tile: the named preset, or the best of os/ws/is/rs that fits.
+ir::AcceleratorIR layer_mapping(const ir::LayerSpec &l, const FusionFlags &f, const ir::Architecture &arch) {
+    ScheduleRequest req = schedule_request(f.sel);
+    if (!req.dataflow.empty()) return lower_to_ir(l, req);
+    ir::AcceleratorIR best;
+    double best_pj = -1;
+    std::string why;
+    for (const char *df : {"os", "ws", "is", "rs"}) {
+        req.dataflow = df;
+        try {
+            ir::AcceleratorIR ir = lower_to_ir(l, req);
+            ir::validate_fit(ir, arch);
+            model::Model m(ir, arch);
+            const double pj = m.evaluate().energy_pj;
+            if (best_pj < 0 || pj < best_pj) best_pj = pj, best = ir;
+        } catch (const std::exception &e) {
+            why = e.what();
+        }
+    }
+    if (best_pj < 0) throw UserError("layer " + l.name + ": no preset fits (" + why + ")");
+    return best;
+}
+
+std::vector<model::LayerCost> costs_of(const ir::FusedGroup &g, const ir::Architecture &arch) {
+    std::vector<model::LayerCost> costs;
+    for (const auto &ir : g.layer_irs) {
+        model::Model m(ir, arch);
+        costs.push_back(model::layer_cost(m.evaluate(), arch));
+    }
+    return costs;
+}
+
+ir::FusedGroup group_from_flags(FusionFlags &f, const ir::Architecture &arch) {
+    if (f.sel.network.empty()) throw UserError("--fuse needs --network NAME (the group's layers are its rows)");
+    const auto net = load_network(f.sel.network);
+    const auto [first, last] = parse_fuse_range(f.fuse, net);
+    const auto [th, tw] = parse_tile(f.tile);
+    const ir::Overlap overlap = ir::overlap_from_string(f.overlap);
+    const std::string level = arch.levels.size() > 1 ? arch.levels[1].name : arch.levels[0].name;
+    ir::FusedGroup g = lower_group(net, first, last, th, tw, overlap, f.residual, f.cores, {}, level);
+    if (!f.schedule_file.empty()) {  // the group's schedule as text: tile and overlap from it
+        std::ifstream in(f.schedule_file);
+        if (!in) throw UserError("cannot read schedule file " + f.schedule_file);
+        std::stringstream text;
+        text << in.rdbuf();
+        apply_group_schedule(g, text.str(), level);
+    }
+    for (size_t i = 0; i < g.layers.size(); ++i) g.layer_irs[i] = layer_mapping(g.layers[i], f, arch);
+    return g;
+}
+
+bool parse_group_command(const Args &args, FusionFlags &f, po::options_description &desc, po::variables_map &vm,
+                         const std::string &command) {
+    add_group_options(desc, f);
+    desc.add_options()
+        ("fuse", po::value(&f.fuse), "fused group 'A..B': first and last layer (names or 0-based positions)")
+        ("tile", po::value(&f.tile)->default_value(f.tile), "tile of the group's output, ROWSxCOLS")
+        ("overlap", po::value(&f.overlap)->default_value(f.overlap), "recompute | cache-h | cache-hv")
+        ("residual", po::bool_switch(&f.residual), "add the group's input to its output (ResNet / MobileNetV2 block)")
+        ("schedule", po::value(&f.schedule_file), "the group's schedule as text (L0.compute_at(L1, xo) ...; "
+         "docs/fusion.md) instead of --tile/--overlap");
+    return parse_command_line(args, desc, vm, command);
+}
+
+}  // namespace
+
+bool wants_fusion(const Args &args, const char *flag) {
+    for (const auto &a : args)
+        if (a == flag || a.rfind(std::string(flag) + "=", 0) == 0) return true;
+    return false;
+}
+
+int run_lower_fused(const Args &args) {
+    FusionFlags f;
+    po::options_description desc("tessera lower --fuse: a fused group's IR (docs/fusion.md)\n\n"
+                                 "  tessera lower --network resnet18 --fuse 1..2 --tile 8x8 --overlap cache-h --residual\n\noptions");
+    po::variables_map vm;
+    if (!parse_group_command(args, f, desc, vm, "lower")) return 0;
+    const ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    ir::FusedGroup g = group_from_flags(f, arch);
+    model::evaluate_group(g, costs_of(g, arch), arch);  // capacity check; sets weights_level
+    if (f.json) {
+        std::cout << ir::to_json(g).dump(2) << "\n";
+        return 0;
+    }
+    std::cout << g.schedule << "\ntile loops (shared by the group's layers):\n";
+    for (const auto &l : g.tile_loops)
+        std::cout << "  for " << l.name << " in 0.." << l.extent << "  (" << l.dim << " += " << l.stride << ")\n";
+    std::cout << "intermediates:\n";
+    for (const auto &m : g.intermediates)
+        std::cout << "  " << g.layers[size_t(m.producer)].name << " -> " << m.level << ": compute_at " << m.compute_at
+                  << ", store_at " << m.store_at << ", " << m.buffer_words << " words; rows "
+                  << (m.cache_y ? "cached" : "recomputed") << ", columns " << (m.cache_x ? "cached" : "recomputed") << "\n";
+    std::cout << "weights: " << (g.weights_level == "DRAM" ? "re-fetched from DRAM per tile" : "resident in " + g.weights_level)
+              << (g.residual ? "\nresidual: the group's input is added to the last layer's output\n" : "\n");
+    for (size_t i = 0; i < g.layers.size(); ++i)
+        std::cout << "\nlayer " << i << " (" << g.layers[i].name << "), its own mapping (as for the whole layer; a tile runs it on the tile's extents):\n" << ir::print_nest(g.layer_irs[i]);
+    return 0;
+}
+
+int run_estimate_fused(const Args &args) {
+    FusionFlags f;
+    po::options_description desc("tessera estimate --fuse: a fused group's counts, energy and cycles (docs/fusion.md)\n\n"
+                                 "  tessera estimate --network fsrcnn --fuse 0..7 --tile 16x960 --overlap cache-hv\n\noptions");
+    po::variables_map vm;
+    if (!parse_group_command(args, f, desc, vm, "estimate")) return 0;
+    const ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    ir::FusedGroup g = group_from_flags(f, arch);
+    const auto costs = costs_of(g, arch);
+    const model::FusedEstimate e = model::evaluate_group(g, costs, arch);
+    double lbl_pj = 0;
+    int64_t lbl_cycles = 0;
+    for (const auto &c : costs) lbl_pj += c.layer_by_layer.energy_pj, lbl_cycles += c.layer_by_layer.cycles.total;
+    if (f.json) {
+        nlohmann::json j = nlohmann::json::parse(model::fused_json(g, e));
+        j["layer_by_layer"] = {{"energy_pj", lbl_pj}, {"cycles", lbl_cycles}};
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    std::cout << model::fused_table(g, e) << "layer by layer (same mappings): " << std::fixed << std::setprecision(2)
+              << lbl_pj * 1e-6 << " uJ, " << lbl_cycles << " cycles\n";
+    return 0;
+}
+
+int run_explore_fusion(const Args &args) {
+    FusionFlags f;
+    po::options_description desc("tessera explore --fusion: depth-first tuning of a network (docs/fusion.md)\n\n"
+                                 "  tessera explore --network fsrcnn --fusion --objective edp --svg fsrcnn.svg\n\noptions");
+    add_group_options(desc, f);
+    desc.add_options()
+        ("fusion", po::bool_switch(&f.fusion), "tune fused groups (cut points, tile, overlap, cores)")
+        ("objective", po::value(&f.objective)->default_value(f.objective), "energy | cycles | edp")
+        ("max-depth", po::value(&f.max_depth)->default_value(f.max_depth), "most layers per group")
+        ("layer-search", po::value(&f.layer_search)->default_value(f.layer_search),
+         "each layer's mapping from explore's search with this many annealing steps per chain (0: best preset)")
+        ("svg", po::value(&f.svg_file), "write the energy per layer (layer by layer vs depth first) as SVG")
+        ("output,o", po::value(&f.out_file), "write the best schedule per group to this file");
+    po::variables_map vm;
+    if (!parse_command_line(args, desc, vm, "explore")) return 0;
+    if (f.sel.network.empty()) throw UserError("explore --fusion needs --network NAME");
+    if (f.cores < 1 || f.cores > 64) throw UserError("--cores must be 1..64");
+    if (f.max_depth < 1) throw UserError("--max-depth must be at least 1");
+    const ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    const auto net = load_network(f.sel.network);
+    explore::FusionOptions opt;
+    opt.objective = explore::parse_objective(f.objective);
+    opt.max_cores = f.cores;
+    opt.max_depth = f.max_depth;
+    opt.progress = [](const std::string &s) { std::cerr << "fusion: " << s << "\n"; };
+    std::vector<ir::AcceleratorIR> irs;
+    std::vector<model::Estimate> estimates;
+    for (size_t i = 0; i < net.size(); ++i) {
+        irs.push_back(layer_mapping(net[i], f, arch));
+        if (f.layer_search > 0) {  // explore's per-layer search; the preset stays if it is better
+            const explore::SpaceInfo info = explore::space_info(irs.back().problem, arch);
+            explore::SearchOptions so;
+            so.objective = opt.objective;
+            so.threads = 2;
+            so.mode = "anneal";
+            so.anneal_steps = f.layer_search;
+            so.chains = 2;
+            const explore::SearchResult r = explore::search(info, so);
+            model::Model preset(irs.back(), arch);
+            const model::Estimate pe = preset.evaluate();
+            if (r.found && r.best.energy_pj < pe.energy_pj) {
+                irs.back() = explore::build_ir(info, r.best.point);
+                estimates.push_back(explore::evaluate_point(info, r.best.point));
+            } else {
+                estimates.push_back(pe);
+            }
+        }
+        std::cerr << "\rfusion: layer mappings " << i + 1 << "/" << net.size() << std::flush;
+    }
+    std::cerr << "\n";
+    const explore::FusionPlan plan = explore::tune_fusion(net, irs, arch, opt, f.layer_search > 0 ? &estimates : nullptr);
+
+    std::ostringstream schedules;
+    for (const auto &gc : plan.groups) {
+        if (!gc.fused) continue;
+        schedules << gc.group.schedule;
+        for (size_t i = 0; i < gc.group.layers.size(); ++i)
+            schedules << "# L" << i << " = " << gc.group.layers[i].name << ", inside a tile:\n"
+                      << gc.group.layer_irs[i].mapping.schedule << "\n";
+    }
+    if (!f.out_file.empty()) {
+        std::ofstream out(f.out_file);
+        out << schedules.str();
+        if (!out) throw UserError("cannot write " + f.out_file + "; check the directory exists");
+    }
+    if (!f.svg_file.empty()) {
+        std::ofstream out(f.svg_file);
+        std::vector<std::string> names;
+        for (const auto &l : net) names.push_back(l.name);
+        model::write_fusion_svg(out, f.sel.network, names, plan.lbl_energy, plan.df_energy);
+        if (!out) throw UserError("cannot write " + f.svg_file + "; check the directory exists");
+    }
+    auto totals = [](const explore::Totals &t) {
+        return nlohmann::json{{"energy_pj", t.energy_pj}, {"cycles", t.cycles}, {"dram_words", t.dram_words}};
+    };
+    if (f.json) {
+        nlohmann::json j;
+        j["network"] = f.sel.network;
+        j["objective"] = f.objective;
+        j["groups"] = nlohmann::json::array();
+        for (const auto &gc : plan.groups) {
+            nlohmann::json layers = nlohmann::json::array();
+            for (size_t i = gc.first; i <= gc.last; ++i) layers.push_back(net[i].name);
+            j["groups"].push_back({{"layers", layers},
+                                   {"tile", gc.fused ? std::to_string(gc.group.tile_h) + "x" + std::to_string(gc.group.tile_w) : "layer"},
+                                   {"overlap", gc.fused ? ir::to_string(gc.group.overlap) : "none"},
+                                   {"cores", gc.fused ? gc.group.cores : f.cores},
+                                   {"energy_pj", gc.totals.energy_pj}, {"cycles", gc.totals.cycles},
+                                   {"dram_words", gc.totals.dram_words}});
+        }
+        j["layer_by_layer"] = totals(plan.layer_by_layer);
+        j["depth_first"] = totals(plan.depth_first);
+        j["candidates"] = plan.candidates;
+        j["seconds"] = plan.seconds;
+        j["schedule"] = schedules.str();
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    std::cout << schedules.str() << "\n";
+    std::cout << std::left << std::setw(44) << "layer" << std::right << std::setw(14) << "LbL uJ" << std::setw(14)
+              << "DF uJ" << std::setw(14) << "LbL DRAM" << std::setw(14) << "DF DRAM" << "  group\n";
+    for (const auto &gc : plan.groups)
+        for (size_t i = gc.first; i <= gc.last; ++i) {
+            const std::string name = net[i].name.size() > 43 ? net[i].name.substr(net[i].name.size() - 43) : net[i].name;
+            std::cout << std::left << std::setw(44) << name << std::right << std::fixed << std::setprecision(2)
+                      << std::setw(14) << plan.lbl_energy[i] * 1e-6 << std::setw(14) << plan.df_energy[i] * 1e-6
+                      << std::setw(14) << plan.lbl_dram[i] << std::setw(14) << plan.df_dram[i] << "  "
+                      << (gc.fused ? (i == gc.first ? "fused " + std::to_string(gc.group.tile_h) + "x" +
+                                                          std::to_string(gc.group.tile_w) + " " +
+                                                          ir::to_string(gc.group.overlap) + " cores " +
+                                                          std::to_string(gc.group.cores)
+                                                    : "  |")
+                                   : "layer by layer")
+                      << "\n";
+        }
+    const auto &a = plan.layer_by_layer, &b = plan.depth_first;
+    std::cout << std::left << std::setw(44) << "total" << std::right << std::setw(14) << a.energy_pj * 1e-6
+              << std::setw(14) << b.energy_pj * 1e-6 << std::setw(14) << a.dram_words << std::setw(14) << b.dram_words
+              << "\n"
+              << std::setprecision(2) << "depth first vs layer by layer: energy " << a.energy_pj / b.energy_pj
+              << "x, DRAM words " << double(a.dram_words) / double(std::max<int64_t>(b.dram_words, 1)) << "x, cycles "
+              << double(a.cycles) / double(std::max<int64_t>(b.cycles, 1)) << "x (" << plan.candidates
+              << " group candidates in " << plan.seconds << " s)\n";
+    return 0;
+}
+
+}  // namespace tessera::cli
