@@ -7,6 +7,7 @@
 #include "ir/Validate.h"
 
 #include <algorithm>
+#include <tuple>
 #include <sstream>
 
 namespace tessera::rtl {
@@ -33,9 +34,21 @@ TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) {
     const ir::NestAnalysis nest = ir::analyze(layer);
     const ir::TensorAccess &a = nest.access(role);
     TensorPorts p;
-    p.depends_on_rows = nest.row_loop >= 0 && a.depends[nest.row_loop];
-    p.depends_on_cols = nest.col_loop >= 0 && a.depends[nest.col_loop];
+    auto any = [&](const std::vector<int> &axis) {
+        return std::any_of(axis.begin(), axis.end(), [&](int l) { return bool(a.depends[size_t(l)]); });
+    };
+    p.depends_on_rows = any(nest.row_loops);
+    p.depends_on_cols = any(nest.col_loops);
     return p;
+}
+
+std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis) {
+    std::vector<std::string> dims;
+    for (int l : axis) {
+        const std::string &dim = nest.ir->mapping.loops[size_t(l)].dim;
+        if (std::find(dims.begin(), dims.end(), dim) == dims.end()) dims.push_back(dim);
+    }
+    return dims;
 }
 
 namespace {
@@ -45,10 +58,11 @@ std::string kinds(const TensorPorts &p) {
            (p.depends_on_cols ? "per-col" : "shared-cols");
 }
 
-std::string loop_dim(const ir::AcceleratorIR &ir, ir::LoopKind kind) {
-    for (const auto &l : ir.mapping.loops)
-        if (l.kind == kind) return l.dim;
-    return "";
+// The dims of an axis, outermost digit first: "c,r,s" ("" for none).
+std::string joined_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis) {
+    std::string joined;
+    for (const auto &dim : axis_dims(nest, axis)) joined += (joined.empty() ? "" : ",") + dim;
+    return joined;
 }
 
 // An array dimension a layer leaves at extent 1 accepts either connection kind.
@@ -84,12 +98,22 @@ ir::Architecture generated_architecture(const ir::Architecture &arch) {
 // What of the general mapping IR the generated hardware does not build yet (docs/rtl.md): the
 // model estimates these mappings; compile names the construct.
 std::string not_generated(const ir::NestAnalysis &nest) {
-    if (nest.row_loops.size() > 1 || nest.col_loops.size() > 1)
-        return "maps several loops to one array axis (" +
-               std::to_string(nest.row_loops.size()) + " on the rows, " +
-               std::to_string(nest.col_loops.size()) +
-               " on the columns); the generated RTL takes one loop per axis so far: use a preset "
-               "with one dim per axis, or estimate this mapping with the model";
+    // Lane groups are whole axes: a tensor reads one word per lane of an axis it depends on, or one
+    // word for the whole axis. Depending on some of an axis's loops only would be a multicast to
+    // lanes that are not neighbours (a word per digit of those loops), which the RTL does not build.
+    const std::pair<const char *, const std::vector<int> *> axes[] = {{"row", &nest.row_loops},
+                                                                      {"column", &nest.col_loops}};
+    for (const auto &t : nest.tensors)
+        for (const auto &[side, axis] : axes) {
+            const auto n = std::count_if(axis->begin(), axis->end(),
+                                         [&](int l) { return bool(t.depends[size_t(l)]); });
+            if (n > 0 && n < long(axis->size()))
+                return "has " + t.tensor->name + " depend on some of the " + side +
+                       " loops and not on others (a multicast within the axis); the generated RTL "
+                       "delivers one word per lane or one word per axis: move the loops " +
+                       t.tensor->name + " ignores to the other axis, or estimate this mapping with "
+                       "the model";
+        }
     for (const auto &t : nest.tensors) {
         for (const auto &s : t.stages)
             if (s.kind == ir::StageKind::PerPe)
@@ -118,9 +142,22 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
             << "x" << d.cols;
         return why.str();
     }
-    if (nest.rows > 1 && nest.cols > 1 && nest.row_loop >= 0 && nest.col_loop >= 0 &&
-        ir.mapping.loops[nest.row_loop].dim == ir.mapping.loops[nest.col_loop].dim)
-        return "maps dim " + ir.mapping.loops[nest.row_loop].dim + " to both rows and columns";
+    const auto row_dims = axis_dims(nest, nest.row_loops), col_dims = axis_dims(nest, nest.col_loops);
+    if (nest.rows > 1 && nest.cols > 1)
+        for (const auto &dim : row_dims)
+            if (std::count(col_dims.begin(), col_dims.end(), dim))
+                return "maps dim " + dim + " to both rows and columns";
+    const std::tuple<const char *, const std::vector<int> *, size_t, int> tables[] = {
+        {"rows", &nest.row_loops, row_dims.size(), d.row_axis_dims},
+        {"columns", &nest.col_loops, col_dims.size(), d.col_axis_dims}};
+    for (const auto &[side, axis, dims, slots] : tables) {
+        if (axis->size() > 1 && slots == 0)
+            return "maps " + std::to_string(axis->size()) + " loops to the " + side + ", the design's " +
+                   side + " take one loop (compile it together with this layer to get lane tables)";
+        if (slots > 0 && int(dims) > slots)
+            return "its " + std::string(side) + " span " + std::to_string(dims) + " dims, the design's lane "
+                   "tables " + std::to_string(slots);
+    }
     const std::pair<const char *, const TensorPorts *> tensors[] = {
         {"input", &d.input}, {"weight", &d.weight}, {"output", &d.output}};
     const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight,
@@ -202,8 +239,9 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
             shape_from->mapping.array_rows() * shape_from->mapping.array_cols())
             shape_from = &l;
     }
-    d.row_dim = loop_dim(*shape_from, ir::LoopKind::SpatialRow);
-    d.col_dim = loop_dim(*shape_from, ir::LoopKind::SpatialCol);
+    const ir::NestAnalysis shape_nest = ir::analyze(*shape_from);
+    d.row_dim = joined_dims(shape_nest, shape_nest.row_loops);
+    d.col_dim = joined_dims(shape_nest, shape_nest.col_loops);
     d.input = ports_of(*shape_from, ir::TensorRole::Input);
     d.weight = ports_of(*shape_from, ir::TensorRole::Weight);
     d.output = ports_of(*shape_from, ir::TensorRole::Output);
@@ -214,7 +252,6 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     d.out_bits = first.post.out_bits;
     d.schedule = layers.front().mapping.schedule;
     // Double buffering follows the architecture level each buffer is placed on.
-    const ir::NestAnalysis shape_nest = ir::analyze(*shape_from);
     auto double_buffered = [&](ir::TensorRole role) {
         return arch.levels[size_t(ir::buffer_level(arch, *shape_nest.access(role).buffer))].double_buffered;
     };
@@ -239,6 +276,10 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.cols = std::max(d.cols, nest.cols);
         d.loops = std::max(d.loops, int(nest.temporal.size()));
         d.dims = std::max(d.dims, int(l.problem.dims.size()));
+        if (nest.row_loops.size() > 1)
+            d.row_axis_dims = std::max(d.row_axis_dims, int(axis_dims(nest, nest.row_loops).size()));
+        if (nest.col_loops.size() > 1)
+            d.col_axis_dims = std::max(d.col_axis_dims, int(axis_dims(nest, nest.col_loops).size()));
         for (const auto &t : l.problem.tensors) d.coords = std::max(d.coords, int(t.shape.size()));
         d.input_depth = std::max(d.input_depth, nest.access(ir::TensorRole::Input).buffer->words());
         d.weight_depth = std::max(d.weight_depth, nest.access(ir::TensorRole::Weight).buffer->words());
@@ -269,6 +310,7 @@ nlohmann::json to_json(const DesignSpec &d) {
             {"row_dim", d.row_dim},
             {"col_dim", d.col_dim},
             {"interconnect", {{"I", ports(d.input, false)}, {"W", ports(d.weight, false)}, {"O", ports(d.output, true)}}},
+            {"axis_lane_tables", {{"rows", d.row_axis_dims}, {"cols", d.col_axis_dims}}},
             {"loop_slots", d.loops},
             {"dim_slots", d.dims},
             {"index_bits", d.index_bits},

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ir/AcceleratorIR.h"
+#include "ir/Analysis.h"
 #include "ir/Architecture.h"
 
 #include <cstdint>
@@ -31,7 +32,12 @@ struct DesignSpec {
     std::string schedule;                  // which schedule(s) produced it (header comment)
     std::string architecture;              // architecture name (header comment)
     int64_t rows = 1, cols = 1;
-    std::string row_dim, col_dim;          // problem dims on the array (informational)
+    std::string row_dim, col_dim;          // problem dims on the array (informational; "c,r,s")
+    // Several loops on one array axis (mixed radix): 0 for an axis of one loop, where lane l sits at
+    // l * stride of the axis dim; > 0: the axis has lane tables (a dim index offset per lane and
+    // dim slot, a buffer address offset per lane and tensor) written by the driver, and this many
+    // dim slots its lanes are predicated on (docs/rtl.md, "Several loops per array axis").
+    int row_axis_dims = 0, col_axis_dims = 0;
     TensorPorts input, weight, output;
     int loops = 1;                         // temporal loop slots of the controller
     int dims = 1;                          // problem dim slots (predication)
@@ -77,7 +83,11 @@ std::string why_not_fits(const DesignSpec &design, const ir::AcceleratorIR &laye
 
 nlohmann::json to_json(const DesignSpec &);
 
-// The connection kinds a layer's mapping implies (from ir::analyze).
+// The connection kinds a layer's mapping implies (from ir::analyze): a tensor depends on an axis
+// when it depends on any of the axis's loops.
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role);
+
+// The distinct problem dims of an array axis's loops, outermost first (the lane tables' dim slots).
+std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis);
 
 }  // namespace tessera::rtl

@@ -147,8 +147,12 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
                {"ROW_ACTIVE_DECL", row_active_used ? "  logic [" + std::to_string(d.rows) + "-1:0] row_active;\n" : ""},
                {"COL_ACTIVE_DECL", col_active_used ? "  logic [" + std::to_string(d.cols) + "-1:0] col_active;\n" : ""},
                {"PRED_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
-               {"ROW_STRIDE", d.rows > 1 ? "\n    .row_stride(cfg_row_stride)," : ""},
-               {"COL_STRIDE", d.cols > 1 ? "\n    .col_stride(cfg_col_stride)," : ""},
+               {"ROW_STRIDE", d.row_axis_dims > 0 ? "\n    .row_lane_offset(cfg_row_lane_offset),"
+                              : d.rows > 1           ? "\n    .row_stride(cfg_row_stride),"
+                                                     : ""},
+               {"COL_STRIDE", d.col_axis_dims > 0 ? "\n    .col_lane_offset(cfg_col_lane_offset),"
+                              : d.cols > 1           ? "\n    .col_stride(cfg_col_stride),"
+                                                     : ""},
                {"PRED_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}});
 
     auto lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits) {
@@ -158,10 +162,13 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
         s << "  logic [" << g << "-1:0] " << t << "_group_valid;\n"
           << "  tessera_" << t << "_lanes " << t << "_lanes (\n"
           << "    .glb_addr(" << t << "_glb_addr),\n";
+        // An axis with lane tables gives an address offset per lane instead of a step.
         if (p.depends_on_rows)
-            s << "    .row_step(cfg_" << t << "_row_step), .row_valid(row_valid),\n";
+            s << "    ." << (d.row_axis_dims > 0 ? "row_offset" : "row_step") << "(cfg_" << t
+              << (d.row_axis_dims > 0 ? "_row_offset" : "_row_step") << "), .row_valid(row_valid),\n";
         if (p.depends_on_cols)
-            s << "    .col_step(cfg_" << t << "_col_step), .col_valid(col_valid),\n";
+            s << "    ." << (d.col_axis_dims > 0 ? "col_offset_table" : "col_step") << "(cfg_" << t
+              << (d.col_axis_dims > 0 ? "_col_offset" : "_col_step") << "), .col_valid(col_valid),\n";
         s << "    .other_valid(" << t << "_other_valid), .row_addr(" << t << "_row_addr),";
         if (p.depends_on_cols) s << " .col_offset(" << t << "_col_offset),";
         s << "\n    .group_valid(" << t << "_group_valid));\n";
