@@ -42,6 +42,11 @@ TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) {
     return p;
 }
 
+int64_t pe_tile_words(const ir::TensorAccess &a) {
+    const ir::Stage &last = a.stages.back();
+    return last.kind == ir::StageKind::PerPe ? last.words() : 0;
+}
+
 std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis) {
     std::vector<std::string> dims;
     for (int l : axis) {
@@ -116,10 +121,10 @@ std::string not_generated(const ir::NestAnalysis &nest) {
         }
     for (const auto &t : nest.tensors) {
         for (const auto &s : t.stages)
-            if (s.kind == ir::StageKind::PerPe)
-                return "keeps a per-PE tile of " + t.tensor->name + " at " + s.buffer->level +
-                       "; the generated RTL has one register per operand per PE so far: estimate "
-                       "this mapping with the model, or compute the tile above the unrolled loops";
+            if (s.kind == ir::StageKind::PerPe && t.role == ir::TensorRole::Output)
+                return "keeps a per-PE accumulator file of " + t.tensor->name + " at " + s.buffer->level +
+                       "; the generated RTL accumulates in one register per PE so far: estimate "
+                       "this mapping with the model, or drop hw::accumulator";
         if (t.stages.size() > 3)
             return "keeps " + t.tensor->name + " at " + std::to_string(t.stages.size() - 2) +
                    " shared on-chip levels; the generated RTL has one on-chip buffer per tensor so "
@@ -180,6 +185,19 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         why << "has " << ir.problem.dims.size() << " dims, the design has " << d.dims;
         return why.str();
     }
+    const std::pair<const char *, int64_t> pe_depth[] = {{"input", d.input_pe_depth},
+                                                         {"weight", d.weight_pe_depth}};
+    for (int i = 0; i < 2; ++i) {
+        const int64_t words = pe_tile_words(nest.access(roles[i]));
+        if ((words > 0) != (pe_depth[i].second > 0))
+            return std::string("its ") + pe_depth[i].first + (words > 0 ? " has" : " has no") +
+                   " per-PE tile, the design's PEs read the " + pe_depth[i].first + " from " +
+                   (pe_depth[i].second > 0 ? "per-PE files" : "one register") +
+                   " (compile the layers with the same kind of mapping together)";
+        if (words > pe_depth[i].second)
+            return std::string("its per-PE ") + pe_depth[i].first + " tile needs " + std::to_string(words) +
+                   " words, the per-PE file holds " + std::to_string(pe_depth[i].second);
+    }
     const std::pair<const char *, int64_t> depth[] = {
         {"input", d.input_depth}, {"weight", d.weight_depth}, {"output", d.output_depth}};
     for (int i = 0; i < 3; ++i) {
@@ -225,9 +243,20 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
 DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
                       const std::string &name) {
     if (layers.empty()) throw UserError("no layers to generate a design for");
-    for (const auto &l : layers)
-        if (std::string no = not_generated(ir::analyze(l)); !no.empty())
+    for (const auto &l : layers) {
+        const ir::NestAnalysis nest = ir::analyze(l);
+        if (std::string no = not_generated(nest); !no.empty())
             throw UserError("layer " + l.problem.layer.name + ": the mapping " + no);
+        // Per-PE fills stall the array; overlapping them (double buffering) is not built yet.
+        for (const auto &t : nest.tensors) {
+            const ir::Stage &last = t.stages.back();
+            const int level = last.kind == ir::StageKind::PerPe ? arch.level_index(last.buffer->level) : -1;
+            if (level >= 0 && arch.levels[size_t(level)].double_buffered)
+                throw UserError("layer " + l.problem.layer.name + ": per-PE level " + last.buffer->level +
+                                " is double buffered; the generated RTL fills per-PE tiles while the array "
+                                "stalls: set \"double_buffered\": false on it, or estimate with the model");
+        }
+    }
     DesignSpec d;
     d.name = name;
     d.architecture = arch.name;
@@ -284,6 +313,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.input_depth = std::max(d.input_depth, nest.access(ir::TensorRole::Input).buffer->words());
         d.weight_depth = std::max(d.weight_depth, nest.access(ir::TensorRole::Weight).buffer->words());
         d.output_depth = std::max(d.output_depth, nest.access(ir::TensorRole::Output).buffer->words());
+        d.input_pe_depth = std::max(d.input_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Input)));
+        d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
         if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, output_channels(l));
         d.input_bits = std::max(d.input_bits, l.problem.tensor(ir::TensorRole::Input).operand_bits());
         d.weight_bits = std::max(d.weight_bits, l.problem.tensor(ir::TensorRole::Weight).operand_bits());
@@ -319,6 +350,7 @@ nlohmann::json to_json(const DesignSpec &d) {
               {"W", {{"words", d.weight_depth}, {"bits", d.weight_bits}, {"double_buffered", d.weight_double_buffered}}},
               {"O", {{"words", d.output_depth}, {"bits", d.acc_bits}, {"double_buffered", d.output_double_buffered}}},
               {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
+            {"per_pe_files", {{"I", d.input_pe_depth}, {"W", d.weight_pe_depth}}},
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};

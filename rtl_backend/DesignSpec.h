@@ -43,6 +43,10 @@ struct DesignSpec {
     int dims = 1;                          // problem dim slots (predication)
     int coords = 4;                        // tensor coordinates the DMA walks
     int64_t input_depth = 1, weight_depth = 1, output_depth = 1, bias_depth = 1;  // words (per bank)
+    // Per-PE tiles of an operand (docs/rtl.md, "Per-PE tiles"): words of each PE's file, 0 when
+    // the PEs hold the operand in one register. A design with a file reads that operand from it.
+    int64_t input_pe_depth = 0, weight_pe_depth = 0;
+    bool pe_files() const { return input_pe_depth > 0 || weight_pe_depth > 0; }
     // Double buffered (the architecture's level says so): two banks of depth words; the DMA fills
     // the next tile (or drains the last one) in one bank while the array works on the other.
     bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;
@@ -86,6 +90,9 @@ nlohmann::json to_json(const DesignSpec &);
 // The connection kinds a layer's mapping implies (from ir::analyze): a tensor depends on an axis
 // when it depends on any of the axis's loops.
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role);
+
+// Words of a tensor's per-PE tile (its last stage), 0 if the MAC reads a register.
+int64_t pe_tile_words(const ir::TensorAccess &a);
 
 // The distinct problem dims of an array axis's loops, outermost first (the lane tables' dim slots).
 std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis);

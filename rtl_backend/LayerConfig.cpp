@@ -241,6 +241,30 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         }
         v.set(name + "_init_addr", init_addr);
     }
+    // Per-PE files: the file address runs over the loops inside the per-PE tile; a fill walks the
+    // tile's box (coordinate 0 fastest) from the GLB address of its first word.
+    const int64_t pe_depth[] = {d.input_pe_depth, d.weight_pe_depth};
+    for (int x = 0; x < 2; ++x) {
+        if (pe_depth[x] == 0) continue;
+        const std::string name = tensors[x].first;
+        const ir::TensorAccess &a = nest.access(tensors[x].second);
+        const ir::Stage &pe = a.stages.back();
+        v.set(name + "_stationary_from", d.loops);  // the PE register reloads from the file every MAC
+        v.set(name + "_pe_from", slot_of(pe.at));
+        v.set(name + "_pe_words", pe.words());
+        const auto pe_strides = box_strides(pe.box), glb_strides = box_strides(a.box);
+        std::vector<int64_t> step(loops.size(), 0);
+        for (size_t l = size_t(pe.at); l < loops.size(); ++l)
+            for (size_t c = 0; c < pe_strides.size(); ++c) step[l] += a.coord_step[l][c] * pe_strides[c];
+        for (int l : nest.temporal) v.set(name + "_pe_delta", wrap_delta(nest, step, l), slot_of(l));
+        for (int c = 0; c < d.coords; ++c) {
+            const bool used = size_t(c) < pe.box.size();
+            v.set(name + "_pe_box", used ? pe.box[size_t(c)] : 1, c);
+            int64_t walk = used ? glb_strides[size_t(c)] : 0;
+            for (int u = 0; u < c && size_t(u) < pe.box.size(); ++u) walk -= (pe.box[size_t(u)] - 1) * glb_strides[size_t(u)];
+            v.set(name + "_pe_walk", walk, c);
+        }
+    }
     // Bias table: a one-dimensional tile of K words.
     const int64_t k = std::max<int64_t>(1, dram.bias.words());
     for (int c = 0; c < d.coords; ++c) {

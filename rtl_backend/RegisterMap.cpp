@@ -110,6 +110,18 @@ RegisterMap register_map(const DesignSpec &d) {
             else add(t + "_col_offset", int(d.cols), abits[x], "GLB address offset of each column lane");
         }
     }
+    // Per-PE files (EmitPeBuffers.cpp): where a tile starts, the file address walk, the fill walk.
+    const int64_t pe_depth[] = {d.input_pe_depth, d.weight_pe_depth};
+    for (int x = 0; x < 2; ++x) {
+        if (pe_depth[x] == 0) continue;
+        const std::string t = tensors[x];
+        const int pb = bits_for(pe_depth[x]);
+        add(t + "_pe_from", 1, lb, "loop slot of the per-PE tile (refill when slots >= it are 0)");
+        add(t + "_pe_words", 1, pb + 1, "words of the per-PE tile (one fill cycle each)");
+        add(t + "_pe_delta", T, pb, "per-PE file address change when the loop increments");
+        add(t + "_pe_box", C, ib, "per-PE tile extent per coordinate (unused: 1)");
+        add(t + "_pe_walk", C, abits[x], "GLB address change when the fill's box coordinate increments");
+    }
     const char *channels[] = {"input", "weight", "output", "bias"};
     for (const char *ch : channels) {
         std::string c = ch;

@@ -4,6 +4,7 @@
 // bit-exactly against Halide's JIT, with every counter and the cycles equal to the model's.
 #include "Networks.h"
 #include "SimulateLayers.h"
+#include "ir/ArchitectureJson.h"
 #include "rtl_backend/DesignSpec.h"
 
 #include <catch2/catch.hpp>
@@ -89,4 +90,21 @@ TEST_CASE("a layer with several loops on an axis does not run on a one-loop desi
     const auto both = rtl::design_for({two_ir, one_ir}, ir::default_architecture());
     CHECK(both.row_axis_dims == 2);
     CHECK(rtl::why_not_fits(both, one_ir) == "");
+}
+
+TEST_CASE("per-PE filter and ifmap tiles (examples/schedules/ws_operand_tiles.sched) with tails",
+          "[sim][general][per_pe]") {
+    // Tails in c, k, x and y (per-PE tiles of tail lanes are predicated off), a stride-2 layer,
+    // and the 8x8 one whose every block is full.
+    ScheduleRequest s;
+    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_operand_tiles.sched");
+    s.text_origin = "ws_operand_tiles.sched";
+    const ir::Architecture arch =
+        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const auto outcomes = simulate_on_one_design(
+        {{parse_inline_layer("conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1"), s},
+         {parse_inline_layer("conv:C=5,K=6,H=7,W=9,R=3,S=3,pad=1"), s},
+         {parse_inline_layer("conv:C=12,K=10,H=9,W=7,R=3,S=3,stride=2,pad=1"), s}},
+        arch);
+    check_exact(outcomes, 3);
 }
