@@ -7,6 +7,7 @@
 #include "ir/Validate.h"
 
 #include <algorithm>
+#include <tuple>
 #include <sstream>
 
 namespace tessera::rtl {
@@ -33,9 +34,26 @@ TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) {
     const ir::NestAnalysis nest = ir::analyze(layer);
     const ir::TensorAccess &a = nest.access(role);
     TensorPorts p;
-    p.depends_on_rows = nest.row_loop >= 0 && a.depends[nest.row_loop];
-    p.depends_on_cols = nest.col_loop >= 0 && a.depends[nest.col_loop];
+    auto any = [&](const std::vector<int> &axis) {
+        return std::any_of(axis.begin(), axis.end(), [&](int l) { return bool(a.depends[size_t(l)]); });
+    };
+    p.depends_on_rows = any(nest.row_loops);
+    p.depends_on_cols = any(nest.col_loops);
     return p;
+}
+
+int64_t pe_tile_words(const ir::TensorAccess &a) {
+    const ir::Stage &last = a.stages.back();
+    return last.kind == ir::StageKind::PerPe ? last.words() : 0;
+}
+
+std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis) {
+    std::vector<std::string> dims;
+    for (int l : axis) {
+        const std::string &dim = nest.ir->mapping.loops[size_t(l)].dim;
+        if (std::find(dims.begin(), dims.end(), dim) == dims.end()) dims.push_back(dim);
+    }
+    return dims;
 }
 
 namespace {
@@ -45,10 +63,11 @@ std::string kinds(const TensorPorts &p) {
            (p.depends_on_cols ? "per-col" : "shared-cols");
 }
 
-std::string loop_dim(const ir::AcceleratorIR &ir, ir::LoopKind kind) {
-    for (const auto &l : ir.mapping.loops)
-        if (l.kind == kind) return l.dim;
-    return "";
+// The dims of an axis, outermost digit first: "c,r,s" ("" for none).
+std::string joined_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis) {
+    std::string joined;
+    for (const auto &dim : axis_dims(nest, axis)) joined += (joined.empty() ? "" : ",") + dim;
+    return joined;
 }
 
 // An array dimension a layer leaves at extent 1 accepts either connection kind.
@@ -84,18 +103,28 @@ ir::Architecture generated_architecture(const ir::Architecture &arch) {
 // What of the general mapping IR the generated hardware does not build yet (docs/rtl.md): the
 // model estimates these mappings; compile names the construct.
 std::string not_generated(const ir::NestAnalysis &nest) {
-    if (nest.row_loops.size() > 1 || nest.col_loops.size() > 1)
-        return "maps several loops to one array axis (" +
-               std::to_string(nest.row_loops.size()) + " on the rows, " +
-               std::to_string(nest.col_loops.size()) +
-               " on the columns); the generated RTL takes one loop per axis so far: use a preset "
-               "with one dim per axis, or estimate this mapping with the model";
+    // Lane groups are whole axes: a tensor reads one word per lane of an axis it depends on, or one
+    // word for the whole axis. Depending on some of an axis's loops only would be a multicast to
+    // lanes that are not neighbours (a word per digit of those loops), which the RTL does not build.
+    const std::pair<const char *, const std::vector<int> *> axes[] = {{"row", &nest.row_loops},
+                                                                      {"column", &nest.col_loops}};
+    for (const auto &t : nest.tensors)
+        for (const auto &[side, axis] : axes) {
+            const auto n = std::count_if(axis->begin(), axis->end(),
+                                         [&](int l) { return bool(t.depends[size_t(l)]); });
+            if (n > 0 && n < long(axis->size()))
+                return "has " + t.tensor->name + " depend on some of the " + side +
+                       " loops and not on others (a multicast within the axis); the generated RTL "
+                       "delivers one word per lane or one word per axis: move the loops " +
+                       t.tensor->name + " ignores to the other axis, or estimate this mapping with "
+                       "the model";
+        }
     for (const auto &t : nest.tensors) {
         for (const auto &s : t.stages)
-            if (s.kind == ir::StageKind::PerPe)
-                return "keeps a per-PE tile of " + t.tensor->name + " at " + s.buffer->level +
-                       "; the generated RTL has one register per operand per PE so far: estimate "
-                       "this mapping with the model, or compute the tile above the unrolled loops";
+            if (s.kind == ir::StageKind::PerPe && t.role == ir::TensorRole::Output)
+                return "keeps a per-PE accumulator file of " + t.tensor->name + " at " + s.buffer->level +
+                       "; the generated RTL accumulates in one register per PE so far: estimate "
+                       "this mapping with the model, or drop hw::accumulator";
         if (t.stages.size() > 3)
             return "keeps " + t.tensor->name + " at " + std::to_string(t.stages.size() - 2) +
                    " shared on-chip levels; the generated RTL has one on-chip buffer per tensor so "
@@ -118,9 +147,22 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
             << "x" << d.cols;
         return why.str();
     }
-    if (nest.rows > 1 && nest.cols > 1 && nest.row_loop >= 0 && nest.col_loop >= 0 &&
-        ir.mapping.loops[nest.row_loop].dim == ir.mapping.loops[nest.col_loop].dim)
-        return "maps dim " + ir.mapping.loops[nest.row_loop].dim + " to both rows and columns";
+    const auto row_dims = axis_dims(nest, nest.row_loops), col_dims = axis_dims(nest, nest.col_loops);
+    if (nest.rows > 1 && nest.cols > 1)
+        for (const auto &dim : row_dims)
+            if (std::count(col_dims.begin(), col_dims.end(), dim))
+                return "maps dim " + dim + " to both rows and columns";
+    const std::tuple<const char *, const std::vector<int> *, size_t, int> tables[] = {
+        {"rows", &nest.row_loops, row_dims.size(), d.row_axis_dims},
+        {"columns", &nest.col_loops, col_dims.size(), d.col_axis_dims}};
+    for (const auto &[side, axis, dims, slots] : tables) {
+        if (axis->size() > 1 && slots == 0)
+            return "maps " + std::to_string(axis->size()) + " loops to the " + side + ", the design's " +
+                   side + " take one loop (compile it together with this layer to get lane tables)";
+        if (slots > 0 && int(dims) > slots)
+            return "its " + std::string(side) + " span " + std::to_string(dims) + " dims, the design's lane "
+                   "tables " + std::to_string(slots);
+    }
     const std::pair<const char *, const TensorPorts *> tensors[] = {
         {"input", &d.input}, {"weight", &d.weight}, {"output", &d.output}};
     const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight,
@@ -142,6 +184,19 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     if (int(ir.problem.dims.size()) > d.dims) {
         why << "has " << ir.problem.dims.size() << " dims, the design has " << d.dims;
         return why.str();
+    }
+    const std::pair<const char *, int64_t> pe_depth[] = {{"input", d.input_pe_depth},
+                                                         {"weight", d.weight_pe_depth}};
+    for (int i = 0; i < 2; ++i) {
+        const int64_t words = pe_tile_words(nest.access(roles[i]));
+        if ((words > 0) != (pe_depth[i].second > 0))
+            return std::string("its ") + pe_depth[i].first + (words > 0 ? " has" : " has no") +
+                   " per-PE tile, the design's PEs read the " + pe_depth[i].first + " from " +
+                   (pe_depth[i].second > 0 ? "per-PE files" : "one register") +
+                   " (compile the layers with the same kind of mapping together)";
+        if (words > pe_depth[i].second)
+            return std::string("its per-PE ") + pe_depth[i].first + " tile needs " + std::to_string(words) +
+                   " words, the per-PE file holds " + std::to_string(pe_depth[i].second);
     }
     const std::pair<const char *, int64_t> depth[] = {
         {"input", d.input_depth}, {"weight", d.weight_depth}, {"output", d.output_depth}};
@@ -188,9 +243,20 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
 DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
                       const std::string &name) {
     if (layers.empty()) throw UserError("no layers to generate a design for");
-    for (const auto &l : layers)
-        if (std::string no = not_generated(ir::analyze(l)); !no.empty())
+    for (const auto &l : layers) {
+        const ir::NestAnalysis nest = ir::analyze(l);
+        if (std::string no = not_generated(nest); !no.empty())
             throw UserError("layer " + l.problem.layer.name + ": the mapping " + no);
+        // Per-PE fills stall the array; overlapping them (double buffering) is not built yet.
+        for (const auto &t : nest.tensors) {
+            const ir::Stage &last = t.stages.back();
+            const int level = last.kind == ir::StageKind::PerPe ? arch.level_index(last.buffer->level) : -1;
+            if (level >= 0 && arch.levels[size_t(level)].double_buffered)
+                throw UserError("layer " + l.problem.layer.name + ": per-PE level " + last.buffer->level +
+                                " is double buffered; the generated RTL fills per-PE tiles while the array "
+                                "stalls: set \"double_buffered\": false on it, or estimate with the model");
+        }
+    }
     DesignSpec d;
     d.name = name;
     d.architecture = arch.name;
@@ -202,8 +268,9 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
             shape_from->mapping.array_rows() * shape_from->mapping.array_cols())
             shape_from = &l;
     }
-    d.row_dim = loop_dim(*shape_from, ir::LoopKind::SpatialRow);
-    d.col_dim = loop_dim(*shape_from, ir::LoopKind::SpatialCol);
+    const ir::NestAnalysis shape_nest = ir::analyze(*shape_from);
+    d.row_dim = joined_dims(shape_nest, shape_nest.row_loops);
+    d.col_dim = joined_dims(shape_nest, shape_nest.col_loops);
     d.input = ports_of(*shape_from, ir::TensorRole::Input);
     d.weight = ports_of(*shape_from, ir::TensorRole::Weight);
     d.output = ports_of(*shape_from, ir::TensorRole::Output);
@@ -214,7 +281,6 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     d.out_bits = first.post.out_bits;
     d.schedule = layers.front().mapping.schedule;
     // Double buffering follows the architecture level each buffer is placed on.
-    const ir::NestAnalysis shape_nest = ir::analyze(*shape_from);
     auto double_buffered = [&](ir::TensorRole role) {
         return arch.levels[size_t(ir::buffer_level(arch, *shape_nest.access(role).buffer))].double_buffered;
     };
@@ -239,10 +305,16 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.cols = std::max(d.cols, nest.cols);
         d.loops = std::max(d.loops, int(nest.temporal.size()));
         d.dims = std::max(d.dims, int(l.problem.dims.size()));
+        if (nest.row_loops.size() > 1)
+            d.row_axis_dims = std::max(d.row_axis_dims, int(axis_dims(nest, nest.row_loops).size()));
+        if (nest.col_loops.size() > 1)
+            d.col_axis_dims = std::max(d.col_axis_dims, int(axis_dims(nest, nest.col_loops).size()));
         for (const auto &t : l.problem.tensors) d.coords = std::max(d.coords, int(t.shape.size()));
         d.input_depth = std::max(d.input_depth, nest.access(ir::TensorRole::Input).buffer->words());
         d.weight_depth = std::max(d.weight_depth, nest.access(ir::TensorRole::Weight).buffer->words());
         d.output_depth = std::max(d.output_depth, nest.access(ir::TensorRole::Output).buffer->words());
+        d.input_pe_depth = std::max(d.input_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Input)));
+        d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
         if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, output_channels(l));
         d.input_bits = std::max(d.input_bits, l.problem.tensor(ir::TensorRole::Input).operand_bits());
         d.weight_bits = std::max(d.weight_bits, l.problem.tensor(ir::TensorRole::Weight).operand_bits());
@@ -269,6 +341,7 @@ nlohmann::json to_json(const DesignSpec &d) {
             {"row_dim", d.row_dim},
             {"col_dim", d.col_dim},
             {"interconnect", {{"I", ports(d.input, false)}, {"W", ports(d.weight, false)}, {"O", ports(d.output, true)}}},
+            {"axis_lane_tables", {{"rows", d.row_axis_dims}, {"cols", d.col_axis_dims}}},
             {"loop_slots", d.loops},
             {"dim_slots", d.dims},
             {"index_bits", d.index_bits},
@@ -277,6 +350,7 @@ nlohmann::json to_json(const DesignSpec &d) {
               {"W", {{"words", d.weight_depth}, {"bits", d.weight_bits}, {"double_buffered", d.weight_double_buffered}}},
               {"O", {{"words", d.output_depth}, {"bits", d.acc_bits}, {"double_buffered", d.output_double_buffered}}},
               {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
+            {"per_pe_files", {{"I", d.input_pe_depth}, {"W", d.weight_pe_depth}}},
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ir/AcceleratorIR.h"
+#include "ir/Analysis.h"
 #include "ir/Architecture.h"
 
 #include <cstdint>
@@ -31,12 +32,21 @@ struct DesignSpec {
     std::string schedule;                  // which schedule(s) produced it (header comment)
     std::string architecture;              // architecture name (header comment)
     int64_t rows = 1, cols = 1;
-    std::string row_dim, col_dim;          // problem dims on the array (informational)
+    std::string row_dim, col_dim;          // problem dims on the array (informational; "c,r,s")
+    // Several loops on one array axis (mixed radix): 0 for an axis of one loop, where lane l sits at
+    // l * stride of the axis dim; > 0: the axis has lane tables (a dim index offset per lane and
+    // dim slot, a buffer address offset per lane and tensor) written by the driver, and this many
+    // dim slots its lanes are predicated on (docs/rtl.md, "Several loops per array axis").
+    int row_axis_dims = 0, col_axis_dims = 0;
     TensorPorts input, weight, output;
     int loops = 1;                         // temporal loop slots of the controller
     int dims = 1;                          // problem dim slots (predication)
     int coords = 4;                        // tensor coordinates the DMA walks
     int64_t input_depth = 1, weight_depth = 1, output_depth = 1, bias_depth = 1;  // words (per bank)
+    // Per-PE tiles of an operand (docs/rtl.md, "Per-PE tiles"): words of each PE's file, 0 when
+    // the PEs hold the operand in one register. A design with a file reads that operand from it.
+    int64_t input_pe_depth = 0, weight_pe_depth = 0;
+    bool pe_files() const { return input_pe_depth > 0 || weight_pe_depth > 0; }
     // Double buffered (the architecture's level says so): two banks of depth words; the DMA fills
     // the next tile (or drains the last one) in one bank while the array works on the other.
     bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;
@@ -77,7 +87,14 @@ std::string why_not_fits(const DesignSpec &design, const ir::AcceleratorIR &laye
 
 nlohmann::json to_json(const DesignSpec &);
 
-// The connection kinds a layer's mapping implies (from ir::analyze).
+// The connection kinds a layer's mapping implies (from ir::analyze): a tensor depends on an axis
+// when it depends on any of the axis's loops.
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role);
+
+// Words of a tensor's per-PE tile (its last stage), 0 if the MAC reads a register.
+int64_t pe_tile_words(const ir::TensorAccess &a);
+
+// The distinct problem dims of an array axis's loops, outermost first (the lane tables' dim slots).
+std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis);
 
 }  // namespace tessera::rtl

@@ -11,7 +11,9 @@
 #include "SvText.h"
 #include "ir/Timing.h"
 
+#include <algorithm>
 #include <sstream>
+#include <utility>
 
 namespace tessera::rtl {
 
@@ -34,6 +36,41 @@ std::string emit_controller(const DesignSpec &d) {
     if (dw) bank_reset += "      weight_bank <= 1'b0;\n", bank_toggle += "      if (fill_weight_needed) weight_bank <= !weight_bank;\n";
     if (dout) bank_reset += "      output_bank <= 1'b0;\n", bank_toggle += "      if (zero_from[output_tile_from]) output_bank <= !output_bank;\n";
 
+    // Per-PE files (EmitPeBuffers.cpp): before an iteration that starts a per-PE tile, the array
+    // stalls while the fill walk moves the tile (input, then weight): one cycle to start, one per
+    // word, one for the last word to land and one to resume = words + fill_overhead.
+    const bool pe = d.pe_files();
+    static_assert(ir::kTiming.fill_overhead == 3, "a per-PE fill stalls words + 3 cycles");
+    std::string pe_ports, pe_logic, pe_ff;
+    if (pe) {
+        const int wb = bits_for(std::max(d.input_pe_depth, d.weight_pe_depth)) + 1;
+        pe_logic = "  logic input_pe_due, weight_pe_due, input_pe_done, weight_pe_done, pe_stall;\n"
+                   "  logic [" + std::to_string(wb) + "-1:0] pe_count;\n";
+        for (const auto &[t, depth] : {std::pair<std::string, int64_t>{"input", d.input_pe_depth},
+                                       {"weight", d.weight_pe_depth}}) {
+            if (depth == 0) {
+                pe_logic += "  assign " + t + "_pe_due = 1'b0;\n";
+                continue;
+            }
+            pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] " + t + "_pe_from,\n"
+                        "  input  logic [" + std::to_string(bits_for(depth) + 1) + "-1:0] " + t + "_pe_words,\n"
+                        "  output logic " + t + "_pe_fill,         // a fill of the per-PE tiles starts\n";
+            pe_logic += "  assign " + t + "_pe_due = zero_from[" + t + "_pe_from] && !" + t + "_pe_done;\n";
+            pe_ff += "      if (" + t + "_pe_fill) begin\n"
+                     "        pe_count <= " + std::to_string(wb) + "'(" + t + "_pe_words) + 1'b1;\n"
+                     "        " + t + "_pe_done <= 1'b1;\n"
+                     "      end\n";
+        }
+        pe_logic += "  assign pe_stall = input_pe_due || weight_pe_due;\n";
+        if (d.input_pe_depth > 0) pe_logic += "  assign input_pe_fill = state == COMPUTE && input_pe_due;\n";
+        if (d.weight_pe_depth > 0)
+            pe_logic += "  assign weight_pe_fill = state == COMPUTE && !input_pe_due && weight_pe_due;\n";
+        pe_ff += "      if (state == PEFILL && pe_count != '0) pe_count <= pe_count - 1'b1;\n"
+                 "      if (issue || state == IDLE) begin\n"
+                 "        input_pe_done <= 1'b0;\n"
+                 "        weight_pe_done <= 1'b0;\n"
+                 "      end\n";
+    }
     return fill(R"(// Phase sequencer. Per-iteration flags (issue stage of the compute pipeline):
 //   load_input / load_weight: the operand's stationary block starts (PE registers reload)
 //   block_start / block_end:  the output's accumulation block starts / ends
@@ -59,7 +96,7 @@ ${RUN_LAST_PORT}  output logic restart,             // loop nest and address gen
   output logic [1:0] dma_channel,   // 0 input fill, 1 weight fill, 2 output drain, 3 bias load
 ${PREFETCH_PORTS}  input  logic dma_done,
   output logic output_tile_done,    // this iteration completes an output tile (latch its base)
-${BANK_PORTS}  // compute issue stage
+${BANK_PORTS}${PE_PORTS}  // compute issue stage
   output logic issue,
   output logic load_input,
   output logic load_weight,
@@ -72,7 +109,7 @@ ${BANK_PORTS}  // compute issue stage
   // BIAS, FILL and DRAIN wait for DMA jobs that stall the array; FLUSH and WAIT end a run (the
   // pipeline drains, then the jobs overlapped with the run finish).
   localparam logic [3:0] IDLE = 4'd0, SETUP = 4'd1, BIAS = 4'd2, FILL = 4'd3, COMPUTE = 4'd4,
-                         FLUSH = 4'd5, WAIT = 4'd6, DRAIN = 4'd7, FINISH = 4'd8;
+                         FLUSH = 4'd5, WAIT = 4'd6, DRAIN = 4'd7, FINISH = 4'd8${PE_STATE};
   // DMA jobs, one bit per channel.
   localparam logic [3:0] JOB_INPUT = 4'b0001, JOB_WEIGHT = 4'b0010, JOB_DRAIN = 4'b0100,
                          JOB_BIAS = 4'b1000;
@@ -91,7 +128,7 @@ ${BANK_PORTS}  // compute issue stage
 
   assign busy = state != IDLE;
   assign restart = state == IDLE && start;
-  assign issue = state == COMPUTE;
+${PE_LOGIC}  assign issue = state == COMPUTE${PE_NO_ISSUE};
   assign advance = issue;
   assign load_input = zero_from[input_stationary_from];
   assign load_weight = zero_from[weight_stationary_from];
@@ -139,7 +176,7 @@ ${PREFETCH_LATCH}      if (candidates[3]) begin dma_channel <= 2'd3; queued <= c
   assign begin_state = stalled_fills != 4'b0 ? FILL : COMPUTE;
   assign end_state = drain_stalls ? DRAIN : nest_done ? FINISH : begin_state;
   assign window_ends = (state == FLUSH || state == WAIT) && next_state != FLUSH && next_state != WAIT;
-  assign run_starts = next_state == COMPUTE && state != COMPUTE;
+  assign run_starts = next_state == COMPUTE && state != COMPUTE${PE_NOT_RUN_START};
 ${RUN_START_ASSIGN}
   always_comb begin
     next_state = state;
@@ -148,7 +185,7 @@ ${RUN_START_ASSIGN}
       SETUP: next_state = bias_enable ? BIAS : begin_state;
       BIAS: if (dma_idle_after) next_state = begin_state;
       FILL: if (dma_idle_after) next_state = COMPUTE;
-      COMPUTE: if (run_ends) next_state = FLUSH;
+${PE_COMPUTE}
       FLUSH: if (flush_count == 2'd0) next_state = dma_idle_after ? end_state : WAIT;
       WAIT: if (dma_idle_after) next_state = end_state;
       DRAIN: if (dma_idle_after) next_state = nest_done ? FINISH : begin_state;
@@ -159,7 +196,7 @@ ${RUN_START_ASSIGN}
 
   always_comb begin
     enqueue_jobs = 4'b0;
-${EP_DEFAULT}    if (next_state != state)
+${EP_DEFAULT}    if (next_state != state${PE_NO_ENQUEUE})
       case (next_state)
         BIAS: enqueue_jobs = JOB_BIAS;
         FILL: enqueue_jobs = stalled_fills;
@@ -181,7 +218,7 @@ ${EP_DEFAULT}    if (next_state != state)
         drain_pending <= 1'b0;
         drain_deferred <= 1'b0;
 ${BANK_RESET}      end
-      if (state == COMPUTE && run_ends) begin
+      if (${RUN_END_ISSUE} && run_ends) begin
         flush_count <= 2'd${FLUSH_LAST};
         drain_pending <= last_from[output_tile_from];
         nest_done <= last_from[0];
@@ -190,7 +227,7 @@ ${BANK_RESET}      end
       if (run_starts) drain_deferred <= 1'b0;
       else if (window_ends) drain_deferred <= OUTPUT_DOUBLE && drain_pending && !nest_done;
       if (state == FINISH) done <= 1'b1;
-    end
+${PE_FF}    end
 ${BANK_TOGGLE}  end
 endmodule
 )",
@@ -215,6 +252,17 @@ endmodule
                  {"EP_SET", prefetch ? " enqueue_prefetch = 1'b1;" : ""},
                  {"RUN_START_ASSIGN", prefetch ? "  assign run_start = run_starts;\n" : ""},
                  {"BANK_RESET", bank_reset},
+                 {"PE_PORTS", pe_ports},
+                 {"PE_STATE", pe ? ", PEFILL = 4'd9" : ""},
+                 {"PE_LOGIC", pe_logic},
+                 {"PE_NO_ISSUE", pe ? " && !pe_stall" : ""},
+                 {"PE_NOT_RUN_START", pe ? " && state != PEFILL" : ""},
+                 {"PE_COMPUTE", pe ? "      COMPUTE: if (pe_stall) next_state = PEFILL; else if (run_ends) next_state = FLUSH;\n"
+                                     "      PEFILL: if (pe_count == '0) next_state = COMPUTE;"
+                                   : "      COMPUTE: if (run_ends) next_state = FLUSH;"},
+                 {"PE_NO_ENQUEUE", pe ? " && state != PEFILL" : ""},
+                 {"RUN_END_ISSUE", pe ? "issue" : "state == COMPUTE"},
+                 {"PE_FF", pe_ff},
                  {"BANK_TOGGLE", banks ? "    if (!rst && run_starts) begin\n" + bank_toggle + "    end\n" : ""}});
 }
 

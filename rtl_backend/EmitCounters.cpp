@@ -64,6 +64,8 @@ std::string emit_counters(const DesignSpec &d) {
       << "  // DMA\n"
       << "  input  logic [1:0] dma_channel,\n"
       << "  input  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write,\n"
+      << (d.input_pe_depth > 0 ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
+      << (d.weight_pe_depth > 0 ? "  input  logic weight_fill_read,\n" : "")
       << "  // config port read side\n"
       << "  input  logic [" << kRegAddressBits << "-1:0] read_addr,\n"
       << "  output logic [31:0] read_data\n"
@@ -84,11 +86,16 @@ std::string emit_counters(const DesignSpec &d) {
         o << "  logic [" << lane_bits << "-1:0] active_cols;\n"
           << "  assign active_cols = {" << lane_bits - cb << "'d0, active_cols_narrow};\n";
     const int lb = lane_bits;
+    // An operand read from per-PE files reloads its register every MAC: its load flag is not an event.
+    if (d.input_pe_depth > 0 || d.weight_pe_depth > 0)
+        o << "  logic unused_loads;\n  assign unused_loads = load_input ^ load_weight;\n";
     o << "  logic [" << lb << "-1:0] macs, input_groups, weight_groups, output_groups;\n"
       << "  assign macs = issue ? " << groups({true, true}, "mac_other_valid", lb) << " : '0;\n"
-      << "  assign input_groups = issue && load_input ? " << groups(d.input, "input_other_valid", lb)
+      << "  assign input_groups = " << (d.input_pe_depth > 0 ? "input_fill_read" : "issue && load_input")
+      << " ? " << groups(d.input, "input_other_valid", lb)
       << " : '0;\n"
-      << "  assign weight_groups = issue && load_weight ? "
+      << "  assign weight_groups = " << (d.weight_pe_depth > 0 ? "weight_fill_read" : "issue && load_weight")
+      << " ? "
       << groups(d.weight, "weight_other_valid", lb) << " : '0;\n"
       << "  assign output_groups = issue && block_end ? " << groups(d.output, "output_other_valid", lb)
       << " : '0;\n";

@@ -19,11 +19,14 @@ std::string lane_groups(const DesignSpec &d, const std::string &tensor, const Te
     o << "// Lane groups of the " << tensor << " tensor: " << gr << " x " << gc << ".\n"
       << "module tessera_" << tensor << "_lanes (\n"
       << "  input  logic [" << ab << "-1:0] glb_addr,\n";
+    const bool row_table = d.row_axis_dims > 0 && p.depends_on_rows, col_table = d.col_axis_dims > 0 && p.depends_on_cols;
     if (p.depends_on_rows)
-        o << "  input  logic [" << ab << "-1:0] row_step,\n"
+        o << "  input  logic [" << (row_table ? gr * ab : ab) << "-1:0] " << (row_table ? "row_offset" : "row_step")
+          << ",\n"
           << "  input  logic [" << d.rows << "-1:0] row_valid,\n";
     if (p.depends_on_cols)
-        o << "  input  logic [" << ab << "-1:0] col_step,\n"
+        o << "  input  logic [" << (col_table ? gc * ab : ab) << "-1:0] "
+          << (col_table ? "col_offset_table" : "col_step") << ",\n"
           << "  input  logic [" << d.cols << "-1:0] col_valid,\n";
     o << "  input  logic other_valid,\n"
       << "  output logic [" << gr * ab << "-1:0] row_addr,      // glb_addr + row * row_step\n";
@@ -33,15 +36,23 @@ std::string lane_groups(const DesignSpec &d, const std::string &tensor, const Te
       << ");\n";
     // Running sums, one wire each (no multipliers); the packed outputs are written in one block:
     // as separate assigns, Verilator chains them into one concatenation per lane.
+    // With lane tables (several loops on the axis), lane r's offset is the table's entry r.
+    auto row_term = [&](int64_t r) {
+        if (row_table)
+            return "glb_addr + row_offset[" + std::to_string(r * ab) + " +: " + std::to_string(ab) + "]";
+        return r == 0 ? std::string("glb_addr") : "row_" + std::to_string(r - 1) + " + row_step";
+    };
+    auto col_term = [&](int64_t c) {
+        if (col_table) return "col_offset_table[" + std::to_string(c * ab) + " +: " + std::to_string(ab) + "]";
+        return c == 0 ? std::string("'0") : "col_" + std::to_string(c - 1) + " + col_step";
+    };
     for (int64_t r = 0; r < gr; ++r)
         o << "  logic [" << ab << "-1:0] row_" << r << ";\n"
-          << "  assign row_" << r << " = " << (r == 0 ? "glb_addr" : "row_" + std::to_string(r - 1) + " + row_step")
-          << ";\n";
+          << "  assign row_" << r << " = " << row_term(r) << ";\n";
     if (p.depends_on_cols)
         for (int64_t c = 0; c < gc; ++c)
             o << "  logic [" << ab << "-1:0] col_" << c << ";\n"
-              << "  assign col_" << c << " = "
-              << (c == 0 ? "'0" : "col_" + std::to_string(c - 1) + " + col_step") << ";\n";
+              << "  assign col_" << c << " = " << col_term(c) << ";\n";
     o << "  always_comb begin\n";
     for (int64_t r = 0; r < gr; ++r) o << "    row_addr[" << r * ab << " +: " << ab << "] = row_" << r << ";\n";
     if (p.depends_on_cols)

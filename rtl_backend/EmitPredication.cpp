@@ -39,6 +39,49 @@ std::string lanes(const std::string &side, int64_t count, int ib, int db) {
     return o.str();
 }
 
+// The config inputs of one array axis: extent, and either the dim and stride of its one loop or
+// its lane tables.
+std::string axis_ports(const std::string &side, int64_t lanes, int slots, int ib, int db) {
+    std::ostringstream o;
+    if (slots == 0)
+        return "  input  logic [" + std::to_string(ib) + "-1:0] " + side + "_extent" +
+               (lanes > 1 ? ", " + side + "_stride" : "") + ",\n  input  logic [" + std::to_string(db) + "-1:0] " +
+               side + "_dim,\n  input  logic " + side + "_check,\n";
+    o << "  input  logic [" << ib << "-1:0] " << side << "_extent,\n"
+      << "  input  logic [" << slots * db << "-1:0] " << side << "_dim,\n"
+      << "  input  logic [" << slots << "-1:0] " << side << "_check,\n"
+      << "  input  logic [" << lanes * slots * ib << "-1:0] " << side << "_lane_offset,\n";
+    return o.str();
+}
+
+// Lane validity along an axis with lane tables (several loops): each lane checks every dim slot of
+// the axis, at the temporal index plus the lane's offset in that dim.
+std::string table_lanes(const std::string &side, int64_t count, int slots, int ib) {
+    std::ostringstream o;
+    o << "\n  // " << side << " lanes: per dim slot, the lane's offset (lane table) added to the dim's index.\n";
+    for (int j = 0; j < slots; ++j) {
+        const std::string n = side + "_slot_" + std::to_string(j);
+        o << "  logic [" << ib << "-1:0] " << n << "_index, " << n << "_extent;\n"
+          << "  assign " << n << "_index = dim_index[" << side << "_dim[" << j << "*DB +: DB]*" << ib << " +: "
+          << ib << "];\n"
+          << "  assign " << n << "_extent = dim_extent[" << side << "_dim[" << j << "*DB +: DB]*" << ib << " +: "
+          << ib << "];\n";
+    }
+    o << "  always_comb\n"
+      << "    for (int lane = 0; lane < " << count << "; lane++) begin\n"
+      << "      " << side << "_active[lane] = " << side << "_extent > " << ib << "'(lane);\n"
+      << "      " << side << "_valid[lane] = " << side << "_active[lane];\n";
+    for (int j = 0; j < slots; ++j) {
+        const std::string n = side + "_slot_" + std::to_string(j);
+        o << "      if (" << side << "_check[" << j << "] && ({1'b0, " << n << "_index} + {1'b0, " << side
+          << "_lane_offset[(lane*" << slots << " + " << j << ")*" << ib << " +: " << ib << "]} >= {1'b0, " << n
+          << "_extent}))\n"
+          << "        " << side << "_valid[lane] = 1'b0;\n";
+    }
+    o << "    end\n";
+    return o.str();
+}
+
 }  // namespace
 
 std::string emit_predication(const DesignSpec &d) {
@@ -51,12 +94,7 @@ std::string emit_predication(const DesignSpec &d) {
       << "module tessera_predication (\n"
       << "  input  logic [" << D * ib << "-1:0] dim_index,\n"
       << "  input  logic [" << D * ib << "-1:0] dim_extent,\n"
-      << "  input  logic [" << ib << "-1:0] row_extent" << (d.rows > 1 ? ", row_stride" : "") << ",\n"
-      << "  input  logic [" << db << "-1:0] row_dim,\n"
-      << "  input  logic row_check,\n"
-      << "  input  logic [" << ib << "-1:0] col_extent" << (d.cols > 1 ? ", col_stride" : "") << ",\n"
-      << "  input  logic [" << db << "-1:0] col_dim,\n"
-      << "  input  logic col_check,\n"
+      << axis_ports("row", d.rows, d.row_axis_dims, ib, db) << axis_ports("col", d.cols, d.col_axis_dims, ib, db)
       << "  input  logic [" << D << "-1:0] mac_dims, input_dims, weight_dims, output_dims,\n"
       << (rows_shared ? "  output logic [" + std::to_string(d.rows) + "-1:0] row_active,  // lane in use by this layer\n" : "")
       << "  output logic [" << d.rows << "-1:0] row_valid,   // lane in use and its row dim index valid\n"
@@ -77,7 +115,10 @@ std::string emit_predication(const DesignSpec &d) {
       << "  assign input_other_valid = &(dim_valid | ~input_dims);\n"
       << "  assign weight_other_valid = &(dim_valid | ~weight_dims);\n"
       << "  assign output_other_valid = &(dim_valid | ~output_dims);\n";
-    o << lanes("row", d.rows, ib, db) << lanes("col", d.cols, ib, db) << "endmodule\n";
+    if (d.row_axis_dims > 0 || d.col_axis_dims > 0) o << "  localparam int DB = " << db << ";\n";
+    o << (d.row_axis_dims > 0 ? table_lanes("row", d.rows, d.row_axis_dims, ib) : lanes("row", d.rows, ib, db))
+      << (d.col_axis_dims > 0 ? table_lanes("col", d.cols, d.col_axis_dims, ib) : lanes("col", d.cols, ib, db))
+      << "endmodule\n";
     return o.str();
 }
 

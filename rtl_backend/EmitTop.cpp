@@ -7,6 +7,7 @@
 #include "SvText.h"
 
 #include <sstream>
+#include <tuple>
 
 namespace tessera::rtl {
 
@@ -42,6 +43,39 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
         ctrl_banks += " .output_bank(output_bank),";
         dma_banks += "\n    .output_bank(output_bank), .output_read_bank(dma_output_read_bank),";
     }
+    // Per-PE files (EmitPeBuffers.cpp): the GLB read port of such an operand serves the fill walk;
+    // the PE registers load from the files, one word per MAC.
+    auto pe_file = [&](const std::string &t) { return t == "input" ? d.input_pe_depth > 0 : t == "weight" && d.weight_pe_depth > 0; };
+    std::string ctrl_pe, counter_pe, pe_files, pe_decls;
+    for (const auto &[t, depth, g, bits] : {std::tuple<std::string, int64_t, int64_t, int>{"input", d.input_pe_depth, gi, d.input_bits},
+                                            {"weight", d.weight_pe_depth, gw, d.weight_bits}}) {
+        if (depth == 0) continue;
+        const int pb = pe_addr_bits(depth), ab = t == "input" ? iab : wab;
+        const std::string G = std::to_string(g), PB = std::to_string(pb), AB = std::to_string(ab);
+        ctrl_pe += "\n    ." + t + "_pe_from(cfg_" + t + "_pe_from), ." + t + "_pe_words(cfg_" + t + "_pe_words), ." + t +
+                   "_pe_fill(" + t + "_pe_fill),";
+        counter_pe += " ." + t + "_fill_read(" + t + "_fill_reading),";
+        pe_decls += "  logic " + t + "_pe_fill, " + t + "_fill_reading, " + t + "_fill_writing;\n  logic [" + AB + "-1:0] " +
+                    t + "_fill_offset;\n  logic [" + PB + "-1:0] " + t + "_fill_addr, " + t + "_pe_addr;\n";
+        pe_files += fill(R"(  // ${T}: per-PE files, filled from the GLB read port, read once per MAC.
+  logic [${G}-1:0] ${T}_pe_read, ${T}_pe_write;
+  logic [${G}*${BITS}-1:0] ${T}_pe_words;
+  assign ${T}_pe_read = {${G}{issue && load_${T}}} & ${T}_group_valid;
+  always_ff @(posedge clk) ${T}_pe_write <= ${T}_read;
+  tessera_${T}_pe_address ${T}_pe_address (
+    .clk(clk), .restart(restart), .advance(advance), .increments(increments),
+    .pe_delta(cfg_${T}_pe_delta), .pe_addr(${T}_pe_addr));
+  tessera_${T}_pe_fill ${T}_pe_fill_walk (
+    .clk(clk), .rst(rst), .start(${T}_pe_fill), .words(cfg_${T}_pe_words), .box(cfg_${T}_pe_box),
+    .walk(cfg_${T}_pe_walk), .reading(${T}_fill_reading), .read_offset(${T}_fill_offset),
+    .writing(${T}_fill_writing), .write_addr(${T}_fill_addr));
+  tessera_${T}_pe_files ${T}_pe_files (
+    .clk(clk), .write_enable(${T}_pe_write & {${G}{${T}_fill_writing}}), .write_addr(${T}_fill_addr),
+    .write_data(${T}_words), .read_enable(${T}_pe_read), .read_addr(${T}_pe_addr), .read_data(${T}_pe_words));
+)",
+                         {{"T", t}, {"G", G}, {"BITS", std::to_string(bits)}});
+    }
+    bank_decls += pe_decls;
     std::ostringstream o;
     o << "// Accelerator top. Ports: config (write registers, read status and counters) and DRAM\n"
       << "// (valid/ready requests, in-order responses; reads return data, writes an acknowledge).\n"
@@ -91,7 +125,7 @@ ${BANK_DECLS}  tessera_loop_nest loop_nest (
     .output_stationary_from(cfg_output_stationary_from), .loop_psum_window(cfg_loop_psum_window),
     .at_zero(at_zero), .zero_from(zero_from), .last_from(last_from),${CTRL_RUN} .restart(restart),
     .advance(advance), .dma_start(dma_start), .dma_channel(dma_channel),${CTRL_PREFETCH} .dma_done(dma_done),
-    .output_tile_done(output_tile_done),${CTRL_BANKS} .issue(issue), .load_input(load_input),
+    .output_tile_done(output_tile_done),${CTRL_BANKS}${CTRL_PE} .issue(issue), .load_input(load_input),
     .load_weight(load_weight), .block_start(block_start), .block_first(block_first),
     .block_end(block_end), .busy(busy), .done(done));
 
@@ -108,6 +142,7 @@ ${BANK_DECLS}  tessera_loop_nest loop_nest (
                {"CTRL_RUN", prefetch ? " .run_last_from(run_last_from)," : ""},
                {"CTRL_PREFETCH", prefetch ? "\n    .dma_prefetch(dma_prefetch), .run_start(run_start)," : ""},
                {"CTRL_BANKS", ctrl_banks},
+               {"CTRL_PE", ctrl_pe},
                {"DIB", std::to_string(d.dims * d.index_bits)},
                {"IAB", std::to_string(iab)},
                {"WAB", std::to_string(wab)},
@@ -147,8 +182,12 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
                {"ROW_ACTIVE_DECL", row_active_used ? "  logic [" + std::to_string(d.rows) + "-1:0] row_active;\n" : ""},
                {"COL_ACTIVE_DECL", col_active_used ? "  logic [" + std::to_string(d.cols) + "-1:0] col_active;\n" : ""},
                {"PRED_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
-               {"ROW_STRIDE", d.rows > 1 ? "\n    .row_stride(cfg_row_stride)," : ""},
-               {"COL_STRIDE", d.cols > 1 ? "\n    .col_stride(cfg_col_stride)," : ""},
+               {"ROW_STRIDE", d.row_axis_dims > 0 ? "\n    .row_lane_offset(cfg_row_lane_offset),"
+                              : d.rows > 1           ? "\n    .row_stride(cfg_row_stride),"
+                                                     : ""},
+               {"COL_STRIDE", d.col_axis_dims > 0 ? "\n    .col_lane_offset(cfg_col_lane_offset),"
+                              : d.cols > 1           ? "\n    .col_stride(cfg_col_stride),"
+                                                     : ""},
                {"PRED_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}});
 
     auto lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits) {
@@ -157,11 +196,14 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
         if (p.depends_on_cols) s << "  logic [" << lane_cols(p, d) * bits << "-1:0] " << t << "_col_offset;\n";
         s << "  logic [" << g << "-1:0] " << t << "_group_valid;\n"
           << "  tessera_" << t << "_lanes " << t << "_lanes (\n"
-          << "    .glb_addr(" << t << "_glb_addr),\n";
+          << "    .glb_addr(" << t << "_glb_addr" << (pe_file(t) ? " + " + t + "_fill_offset" : "") << "),\n";
+        // An axis with lane tables gives an address offset per lane instead of a step.
         if (p.depends_on_rows)
-            s << "    .row_step(cfg_" << t << "_row_step), .row_valid(row_valid),\n";
+            s << "    ." << (d.row_axis_dims > 0 ? "row_offset" : "row_step") << "(cfg_" << t
+              << (d.row_axis_dims > 0 ? "_row_offset" : "_row_step") << "), .row_valid(row_valid),\n";
         if (p.depends_on_cols)
-            s << "    .col_step(cfg_" << t << "_col_step), .col_valid(col_valid),\n";
+            s << "    ." << (d.col_axis_dims > 0 ? "col_offset_table" : "col_step") << "(cfg_" << t
+              << (d.col_axis_dims > 0 ? "_col_offset" : "_col_step") << "), .col_valid(col_valid),\n";
         s << "    .other_valid(" << t << "_other_valid), .row_addr(" << t << "_row_addr),";
         if (p.depends_on_cols) s << " .col_offset(" << t << "_col_offset),";
         s << "\n    .group_valid(" << t << "_group_valid));\n";
@@ -209,9 +251,9 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   logic [${GW}*${WBITS}-1:0] weight_words;
   logic [${GI}-1:0] input_read;
   logic [${GW}-1:0] weight_read;
-  assign input_read = {${GI}{issue && load_input}} & input_group_valid;
-  assign weight_read = {${GW}{issue && load_weight}} & weight_group_valid;
-  tessera_input_glb input_glb (
+  assign input_read = {${GI}{${INPUT_GLB_READ}}} & input_group_valid;
+  assign weight_read = {${GW}{${WEIGHT_GLB_READ}}} & weight_group_valid;
+${PE_FILES}  tessera_input_glb input_glb (
     .clk(clk), .write_enable(dma_input_write), .write_addr(dma_write_addr[${IAB}-1:0]),${INPUT_BANKS}
     .write_data(dma_write_data[${IBITS}-1:0]), .read_enable(input_read),
     .read_row_addr(input_row_addr),${INPUT_COLS} .read_data(input_words));
@@ -234,8 +276,8 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   logic [${ORA}-1:0] c1_output_row_addr;
   always_ff @(posedge clk) begin
     c1_issue <= !rst && issue;
-    c1_input_load <= input_read;
-    c1_weight_load <= weight_read;
+    c1_input_load <= ${INPUT_LOAD};
+    c1_weight_load <= ${WEIGHT_LOAD};
     c1_block_start <= block_start;
     c1_block_end <= block_end;
     c1_block_first <= block_first;
@@ -247,8 +289,8 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   end
   logic [${GO}*${ACC}-1:0] output_sums;
   tessera_array array (
-    .clk(clk), .input_load(c1_input_load), .input_words(input_words),
-    .weight_load(c1_weight_load), .weight_words(weight_words),${ROW_ACTIVE}${COL_ACTIVE}
+    .clk(clk), .input_load(c1_input_load), .input_words(${INPUT_WORDS}),
+    .weight_load(c1_weight_load), .weight_words(${WEIGHT_WORDS}),${ROW_ACTIVE}${COL_ACTIVE}
     .block_start(c1_issue && c1_block_start), .mac_other_valid(c1_issue && c1_mac_other_valid),
     .mac_row_valid(c1_row_valid), .mac_col_valid(c1_col_valid), .output_sums(output_sums));
 
@@ -286,10 +328,18 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
     .row_valid(row_valid),${COUNTER_ROW_ACTIVE} .col_valid(col_valid),${COUNTER_COL_ACTIVE}
     .dma_channel(dma_job), .dma_dram_read(dma_dram_read),
     .dma_buffer_fill(dma_buffer_fill), .dma_drain_read(dma_drain_read),
-    .dma_dram_write(dma_dram_write), .read_addr(cfg_addr), .read_data(cfg_rdata));
+    .dma_dram_write(dma_dram_write),${COUNTER_PE} .read_addr(cfg_addr), .read_data(cfg_rdata));
 endmodule
 )",
               {{"GI", std::to_string(gi)},
+               {"INPUT_GLB_READ", pe_file("input") ? "input_fill_reading" : "issue && load_input"},
+               {"WEIGHT_GLB_READ", pe_file("weight") ? "weight_fill_reading" : "issue && load_weight"},
+               {"PE_FILES", pe_files},
+               {"INPUT_LOAD", pe_file("input") ? "input_pe_read" : "input_read"},
+               {"WEIGHT_LOAD", pe_file("weight") ? "weight_pe_read" : "weight_read"},
+               {"INPUT_WORDS", pe_file("input") ? "input_pe_words" : "input_words"},
+               {"WEIGHT_WORDS", pe_file("weight") ? "weight_pe_words" : "weight_words"},
+               {"COUNTER_PE", counter_pe},
                {"DMA_BANKS", dma_banks},
                {"DMA_QUANT", std::string(d.zero_points() ? "\n    .input_unsigned(cfg_input_unsigned), .weight_unsigned(cfg_weight_unsigned),"
                                                            "\n    .input_zero_point(cfg_input_zero_point), .weight_zero_point(cfg_weight_zero_point)," : "") +

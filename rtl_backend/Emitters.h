@@ -25,6 +25,8 @@ std::string emit_controller(const DesignSpec &);         // EmitController.cpp
 Modules emit_dma(const DesignSpec &);                // EmitDma.cpp
 std::string emit_post_op(const DesignSpec &);            // EmitPostOp.cpp
 std::string emit_counters(const DesignSpec &);           // EmitCounters.cpp
+Modules emit_pe_buffers(const DesignSpec &);         // EmitPeBuffers.cpp (per-PE files)
+int pe_addr_bits(int64_t depth);                     // address bits of a per-PE file
 std::string emit_top(const DesignSpec &, const RegisterMap &);  // EmitTop.cpp
 
 // Lane groups of a tensor (EmitLaneGroups.cpp): rows x cols of groups, group g = row * cols + col.

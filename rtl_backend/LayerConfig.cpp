@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace tessera::rtl {
 
@@ -40,6 +41,11 @@ public:
         if (it == values_.end()) throw std::logic_error("no config register " + field);
         it->second.at(size_t(element)) = value;
     }
+    void add(const std::string &field, int64_t value, int element) {
+        auto it = values_.find(field);
+        if (it == values_.end()) throw std::logic_error("no config register " + field);
+        it->second.at(size_t(element)) += value;
+    }
     bool has(const std::string &field) const { return values_.count(field) != 0; }
     LayerConfig finish(LayerConfig cfg) const {
         for (const auto &f : map_.fields) {
@@ -58,6 +64,19 @@ private:
     const RegisterMap &map_;
     std::map<std::string, std::vector<int64_t>> values_;
 };
+
+// The digit of each loop of an array axis at `lane`: mixed radix, the outermost loop the most
+// significant digit.
+std::vector<std::pair<int, int64_t>> axis_digits(const ir::NestAnalysis &nest, const std::vector<int> &axis,
+                                                 int64_t lane) {
+    std::vector<std::pair<int, int64_t>> digits(axis.size());
+    for (size_t i = axis.size(); i-- > 0;) {
+        const int64_t extent = nest.ir->mapping.loops[size_t(axis[i])].extent;
+        digits[i] = {axis[i], lane % extent};
+        lane /= extent;
+    }
+    return digits;
+}
 
 }  // namespace
 
@@ -85,17 +104,32 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
 
     // Array dimensions.
     int64_t lane_dims = 0;
-    for (const auto &[side, loop] : {std::pair<std::string, int>{"row", nest.row_loop},
-                                     std::pair<std::string, int>{"col", nest.col_loop}}) {
-        if (loop < 0) {
-            v.set(side + "_extent", 1);
+    for (const auto &[side, axis, lanes, slots] :
+         {std::tuple<std::string, const std::vector<int> *, int64_t, int>{"row", &nest.row_loops, d.rows, d.row_axis_dims},
+          {"col", &nest.col_loops, d.cols, d.col_axis_dims}}) {
+        const int64_t used = side == "row" ? nest.rows : nest.cols;
+        v.set(side + "_extent", used);
+        for (int l : *axis) lane_dims |= int64_t(1) << dim_slot(prob, loops[size_t(l)].dim);
+        if (slots == 0) {  // one loop (or none): lane * stride
+            if (axis->empty()) continue;
+            const ir::Loop &loop = loops[size_t(axis->front())];
+            v.set(side + "_dim", dim_slot(prob, loop.dim));
+            if (v.has(side + "_stride")) v.set(side + "_stride", loop.stride);  // absent for one lane
+            v.set(side + "_check", 1);
             continue;
         }
-        v.set(side + "_extent", loops[loop].extent);
-        v.set(side + "_dim", dim_slot(prob, loops[loop].dim));
-        if (v.has(side + "_stride")) v.set(side + "_stride", loops[loop].stride);  // absent for one lane
-        v.set(side + "_check", 1);
-        lane_dims |= int64_t(1) << dim_slot(prob, loops[loop].dim);
+        // Lane tables: lane = the axis loops' digits, mixed radix (outermost most significant).
+        const auto dims = axis_dims(nest, *axis);
+        for (size_t j = 0; j < dims.size(); ++j) {
+            v.set(side + "_dim", dim_slot(prob, dims[j]), int(j));
+            v.set(side + "_check", 1, int(j));
+        }
+        for (int64_t lane = 0; lane < used; ++lane)
+            for (const auto &[l, digit] : axis_digits(nest, *axis, lane)) {
+                const int j = int(std::find(dims.begin(), dims.end(), loops[size_t(l)].dim) - dims.begin());
+                const int element = int(lane) * slots + j;
+                v.add(side + "_lane_offset", digit * loops[size_t(l)].stride, element);
+            }
     }
     const int64_t all_dims = (int64_t(1) << prob.dims.size()) - 1;
     v.set("mac_dims", all_dims & ~lane_dims);
@@ -183,6 +217,15 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         }
         if (v.has(name + "_row_step") && nest.row_loop >= 0) v.set(name + "_row_step", glb[nest.row_loop]);
         if (v.has(name + "_col_step") && nest.col_loop >= 0) v.set(name + "_col_step", glb[nest.col_loop]);
+        // Lane tables: the GLB address offset of each lane, sum of glb_step x digit.
+        for (const auto &[side, axis, used] :
+             {std::tuple<std::string, const std::vector<int> *, int64_t>{"row", &nest.row_loops, nest.rows},
+              {"col", &nest.col_loops, nest.cols}}) {
+            if (!v.has(name + "_" + side + "_offset")) continue;
+            for (int64_t lane = 0; lane < used; ++lane)
+                for (const auto &[l, digit] : axis_digits(nest, *axis, lane))
+                    v.add(name + "_" + side + "_offset", digit * glb[size_t(l)], int(lane));
+        }
         int64_t init_addr = t.base;
         for (int c = 0; c < d.coords; ++c) {
             const bool used = size_t(c) < coords;
@@ -197,6 +240,30 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             if (used) init_addr += offset * dstride[c];
         }
         v.set(name + "_init_addr", init_addr);
+    }
+    // Per-PE files: the file address runs over the loops inside the per-PE tile; a fill walks the
+    // tile's box (coordinate 0 fastest) from the GLB address of its first word.
+    const int64_t pe_depth[] = {d.input_pe_depth, d.weight_pe_depth};
+    for (int x = 0; x < 2; ++x) {
+        if (pe_depth[x] == 0) continue;
+        const std::string name = tensors[x].first;
+        const ir::TensorAccess &a = nest.access(tensors[x].second);
+        const ir::Stage &pe = a.stages.back();
+        v.set(name + "_stationary_from", d.loops);  // the PE register reloads from the file every MAC
+        v.set(name + "_pe_from", slot_of(pe.at));
+        v.set(name + "_pe_words", pe.words());
+        const auto pe_strides = box_strides(pe.box), glb_strides = box_strides(a.box);
+        std::vector<int64_t> step(loops.size(), 0);
+        for (size_t l = size_t(pe.at); l < loops.size(); ++l)
+            for (size_t c = 0; c < pe_strides.size(); ++c) step[l] += a.coord_step[l][c] * pe_strides[c];
+        for (int l : nest.temporal) v.set(name + "_pe_delta", wrap_delta(nest, step, l), slot_of(l));
+        for (int c = 0; c < d.coords; ++c) {
+            const bool used = size_t(c) < pe.box.size();
+            v.set(name + "_pe_box", used ? pe.box[size_t(c)] : 1, c);
+            int64_t walk = used ? glb_strides[size_t(c)] : 0;
+            for (int u = 0; u < c && size_t(u) < pe.box.size(); ++u) walk -= (pe.box[size_t(u)] - 1) * glb_strides[size_t(u)];
+            v.set(name + "_pe_walk", walk, c);
+        }
     }
     // Bias table: a one-dimensional tile of K words.
     const int64_t k = std::max<int64_t>(1, dram.bias.words());

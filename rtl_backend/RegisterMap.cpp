@@ -1,6 +1,7 @@
 #include "RegisterMap.h"
 
 #include <stdexcept>
+#include <tuple>
 
 namespace tessera::rtl {
 
@@ -40,14 +41,25 @@ RegisterMap register_map(const DesignSpec &d) {
     const int ib = d.index_bits, db = d.dim_bits(), lb = d.loop_bits();
     const int T = d.loops, D = d.dims, C = d.coords;
 
-    add("row_extent", 1, ib, "array rows this layer uses (lanes beyond are off)");
-    add("row_dim", 1, db, "dim slot of the row loop");
-    if (d.rows > 1) add("row_stride", 1, ib, "dim index step per row lane");
-    add("row_check", 1, 1, "1: row lanes are predicated on the row dim (0 if no row loop)");
-    add("col_extent", 1, ib, "array columns this layer uses");
-    add("col_dim", 1, db, "dim slot of the column loop");
-    if (d.cols > 1) add("col_stride", 1, ib, "dim index step per column lane");
-    add("col_check", 1, 1, "1: column lanes are predicated on the column dim");
+    // An axis of one loop: lane l is at l * stride of the axis dim. An axis with lane tables
+    // (several loops, mixed radix): per lane and dim slot, the lane's offset in that dim.
+    for (const auto &[side, lanes, slots] : {std::tuple<std::string, int64_t, int>{"row", d.rows, d.row_axis_dims},
+                                             {"col", d.cols, d.col_axis_dims}}) {
+        const std::string axis = side == "row" ? "rows" : "columns";
+        add(side + "_extent", 1, ib, "array " + axis + " this layer uses (lanes beyond are off)");
+        if (slots == 0) {
+            add(side + "_dim", 1, db, "dim slot of the " + side + " loop");
+            if (lanes > 1) add(side + "_stride", 1, ib, "dim index step per " + side + " lane");
+            add(side + "_check", 1, 1, "1: " + side + " lanes are predicated on the " + side + " dim (0 if no " +
+                                           side + " loop)");
+        } else {
+            add(side + "_dim", slots, db, "dim slot of each dim the " + side + " loops walk (outermost first)");
+            add(side + "_check", slots, 1, "1: " + side + " lanes are predicated on that dim");
+            add(side + "_lane_offset", int(lanes) * slots, ib,
+                "per " + side + " lane and dim: the lane's dim index offset (mixed radix of the " + side +
+                    " loops' digits; lane-major)");
+        }
+    }
     add("mac_dims", 1, D, "dims checked on the temporal index alone (all but the lane dims)");
     add("input_dims", 1, D, "the input's dims, lane dims excluded (operand-load predication)");
     add("weight_dims", 1, D, "the weight's dims, lane dims excluded");
@@ -89,8 +101,26 @@ RegisterMap register_map(const DesignSpec &d) {
         add(t + "_glb_delta", T, abits[x], "GLB address change when the loop increments");
         add(t + "_base_delta", T * C, 32, "tile base coordinate change per loop (loop-major)");
         add(t + "_addr_delta", T, 32, "tile DRAM address change per loop");
-        if (ports[x]->depends_on_rows) add(t + "_row_step", 1, abits[x], "GLB address step per row lane");
-        if (ports[x]->depends_on_cols) add(t + "_col_step", 1, abits[x], "GLB address step per column lane");
+        if (ports[x]->depends_on_rows) {
+            if (d.row_axis_dims == 0) add(t + "_row_step", 1, abits[x], "GLB address step per row lane");
+            else add(t + "_row_offset", int(d.rows), abits[x], "GLB address offset of each row lane");
+        }
+        if (ports[x]->depends_on_cols) {
+            if (d.col_axis_dims == 0) add(t + "_col_step", 1, abits[x], "GLB address step per column lane");
+            else add(t + "_col_offset", int(d.cols), abits[x], "GLB address offset of each column lane");
+        }
+    }
+    // Per-PE files (EmitPeBuffers.cpp): where a tile starts, the file address walk, the fill walk.
+    const int64_t pe_depth[] = {d.input_pe_depth, d.weight_pe_depth};
+    for (int x = 0; x < 2; ++x) {
+        if (pe_depth[x] == 0) continue;
+        const std::string t = tensors[x];
+        const int pb = bits_for(pe_depth[x]);
+        add(t + "_pe_from", 1, lb, "loop slot of the per-PE tile (refill when slots >= it are 0)");
+        add(t + "_pe_words", 1, pb + 1, "words of the per-PE tile (one fill cycle each)");
+        add(t + "_pe_delta", T, pb, "per-PE file address change when the loop increments");
+        add(t + "_pe_box", C, ib, "per-PE tile extent per coordinate (unused: 1)");
+        add(t + "_pe_walk", C, abits[x], "GLB address change when the fill's box coordinate increments");
     }
     const char *channels[] = {"input", "weight", "output", "bias"};
     for (const char *ch : channels) {

@@ -86,9 +86,16 @@ expect_error "at most two axes" lower --layer $big --schedule "$tmp/three_lists.
 sed -e 's/Func ifmap_rf = ifmap_glb.in(acc);/Func ifmap_rf = ifmap.in(acc);/' -e '/ifmap_glb/d' \
     "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/no_path.sched"
 expect_error "no path between DRAM and the PEs" estimate --layer $big --schedule "$tmp/no_path.sched" --arch "$eyeriss"
-# The RTL does not build per-PE tiles or several loops per axis yet: compile says so.
-expect_error "per-PE tile" compile --layer $big --schedule "$src/examples/schedules/ws_scratchpads.sched" \
+# The RTL does not build per-PE accumulator files yet: compile says so. Per-PE operand tiles compile
+# (tests/sim/test_sim_general_mappings simulates them).
+expect_error "per-PE accumulator file" compile --layer $big --schedule "$src/examples/schedules/ws_scratchpads.sched" \
     --arch "$eyeriss" -o "$tmp/design"
-expect_error "several loops to one array axis" compile --layer $small \
-    --schedule "$src/examples/schedules/tpu_im2col.sched" -o "$tmp/design2"
+expect_ok compile --layer conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1 --schedule "$src/examples/schedules/ws_operand_tiles.sched" \
+    --arch "$eyeriss" -o "$tmp/design4"
+grep -q '"W": 36' "$tmp/design4/report.json" || { echo "FAIL: ws_operand_tiles' per-PE filter files hold 36 words"; fail=1; }
+# Several loops per axis compile (lane tables; tests/sim/test_sim_general_mappings simulates them).
+expect_ok compile --layer $small --schedule "$src/examples/schedules/tpu_im2col.sched" -o "$tmp/design2"
+grep -q '"rows": 2' "$tmp/design2/report.json" || { echo "FAIL: tpu_im2col's rows (r x s, one channel) get lane tables of 2 dims"; fail=1; }
+# A tensor that depends on some loops of an axis only (rows = k x c: the input ignores k).
+expect_error "some of the row loops" compile --layer conv:C=4,K=4,H=14,W=14,R=3,S=3,pad=1 --spatial 'K,C|X' -o "$tmp/design3"
 exit $fail

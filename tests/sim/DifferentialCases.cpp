@@ -64,6 +64,14 @@ ScheduleRequest random_schedule(Rng &rng, const ir::LayerSpec &l) {
                     : l.type == "dwconv" ? one_of<std::string>(rng, {"K", "X", "Y"})
                                          : one_of<std::string>(rng, {"K", "C", "X", "Y"});
         s.dataflow = one_of<std::string>(rng, {"", "os", "ws", "is"});
+    } else if (l.type == "conv" && chance(rng, 0.2)) {
+        // Several loops on one axis (mixed radix, lane tables), on 8 lanes so that two or three
+        // loops fit; each tensor depends on all or none of an axis's loops.
+        const bool on_rows = chance(rng, 0.6);
+        s.rows = on_rows ? 8 : 4;
+        s.cols = on_rows ? 4 : 8;
+        s.spatial = on_rows ? one_of<std::string>(rng, {"C,FX|K", "C,FY,FX|K", "FY,FX|K", "C,FY|X", "C,FX|Y"})
+                            : one_of<std::string>(rng, {"K|C,FX", "K|C,FY,FX", "X|C,FY"});
     } else {
         s.rows = one_of<int64_t>(rng, {2, 4, 4});
         s.cols = 4;
@@ -119,6 +127,8 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
         c.double_buffered = chance(rng, 0.5);
         try {
             c.ir = lower_to_ir(c.layer, c.schedule);
+            // A mapping the RTL does not build (e.g. a tensor on some loops of an axis only).
+            (void)rtl::design_for({c.ir}, ir::default_architecture());
         } catch (const UserError &) {
             ++redrawn;  // e.g. rs on fc, a buffer too small for any tile
             continue;

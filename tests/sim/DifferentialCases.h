@@ -23,7 +23,8 @@ struct RandomCase {
 
 // `count` cases drawn from `seed`: small conv (1x1 to 5x5, strides 1-2, padding, tails), depthwise
 // and fc layers, N up to 2, with or without bias / ReLU / a requantize shift; presets (os ws is rs,
-// or an explicit spatial mapping) on 2-D arrays up to 4x4 and 1-D arrays up to 8, with a small
+// or an explicit spatial mapping, several dims on one axis now and then: rows = c x s on 8x4) on
+// 2-D arrays up to 4x4 (8x4 / 4x8 with several loops on an axis) and 1-D arrays up to 8, with a small
 // global buffer now and then so that the layer is tiled; single or double-buffered buffers.
 // Combinations the front end rejects are redrawn; `rejected` (if given) counts them.
 std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected = nullptr);

@@ -19,7 +19,7 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
     const auto cases = draw_cases(kSeed, kCases);
     REQUIRE(cases.size() == kCases);
     std::set<std::string> kinds, dataflows;
-    bool stride2 = false, one_d = false, two_d = false, tail = false, tiled = false;
+    bool stride2 = false, one_d = false, two_d = false, tail = false, tiled = false, multi_loop_axis = false;
     size_t double_buffered = 0;
     for (const auto &c : cases) {
         kinds.insert(c.layer.type);
@@ -28,6 +28,12 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
         one_d |= c.ir.mapping.array_rows() == 1 && c.ir.mapping.array_cols() > 1;
         two_d |= c.ir.mapping.array_rows() > 1 && c.ir.mapping.array_cols() > 1;
         tiled |= c.schedule.buffer_bytes > 0;
+        int row_loops = 0, col_loops = 0;
+        for (const auto &loop : c.ir.mapping.loops) {
+            row_loops += loop.kind == tessera::ir::LoopKind::SpatialRow;
+            col_loops += loop.kind == tessera::ir::LoopKind::SpatialCol;
+        }
+        multi_loop_axis |= row_loops > 1 || col_loops > 1;
         double_buffered += c.double_buffered;
         for (const auto &loop : c.ir.mapping.loops)
             if (loop.kind != tessera::ir::LoopKind::Temporal && loop.extent * loop.stride > c.ir.problem.dim(loop.dim).extent)
@@ -43,6 +49,7 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
     CHECK(two_d);
     CHECK(tail);
     CHECK(tiled);
+    CHECK(multi_loop_axis);
     CHECK(double_buffered > 0);
     CHECK(double_buffered < cases.size());
     // Same seed, same cases.

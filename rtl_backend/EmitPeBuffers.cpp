@@ -1,0 +1,147 @@
+// Per-PE files of an operand (docs/rtl.md, "Per-PE tiles"): every lane group of the tensor keeps
+// its own tile, all addressed by one shared address generator because the PEs run in lockstep.
+//   tessera_<t>_pe_address: the file address of the current iteration, sum over the loops inside
+//     the per-PE tile of index x step, kept incrementally like the GLB address (per-loop deltas).
+//   tessera_<t>_pe_fill: the fill walk. While the array stalls, it walks the tile's box (coordinate 0
+//     fastest), one word per cycle: a GLB address offset (added to every lane group's GLB address)
+//     and, one cycle later when the GLB read data arrives, the file address it is written at.
+//   tessera_<t>_pe_files: the files, one per lane group: a write port (the fill) and a read port
+//     (one word per MAC, into the PE's operand register).
+#include "Emitters.h"
+#include "SvText.h"
+
+#include <sstream>
+#include <tuple>
+
+namespace tessera::rtl {
+
+namespace {
+
+std::string address(const DesignSpec &d, const std::string &t, int pb) {
+    const int T = d.loops;
+    std::ostringstream o;
+    o << "// Per-PE file address of the " << t << " tensor (shared by every lane group).\n"
+      << "module tessera_" << t << "_pe_address (\n"
+      << "  input  logic clk,\n"
+      << "  input  logic restart,\n"
+      << "  input  logic advance,\n"
+      << "  input  logic [" << T << "-1:0] increments,\n"
+      << "  input  logic [" << T * pb << "-1:0] pe_delta,\n"
+      << "  output logic [" << pb << "-1:0] pe_addr\n"
+      << ");\n"
+      << "  logic [" << pb << "-1:0] step;\n"
+      << "  always_comb begin\n"
+      << "    step = '0;\n"
+      << "    for (int l = 0; l < " << T << "; l++)\n"
+      << "      if (increments[l]) step = pe_delta[l*" << pb << " +: " << pb << "];\n"
+      << "  end\n"
+      << "  always_ff @(posedge clk)\n"
+      << "    if (restart || (advance && increments == '0)) pe_addr <= '0;\n"
+      << "    else if (advance) pe_addr <= pe_addr + step;\n"
+      << "endmodule\n";
+    return o.str();
+}
+
+std::string fill_walk(const DesignSpec &d, const std::string &t, int pb, int ab) {
+    const int C = d.coords, ib = d.index_bits;
+    std::ostringstream o;
+    o << "// Fill walk of the " << t << " tensor's per-PE tiles: one box word per cycle.\n"
+      << "module tessera_" << t << "_pe_fill (\n"
+      << "  input  logic clk,\n"
+      << "  input  logic rst,\n"
+      << "  input  logic start,                 // one-cycle pulse: walk from the next cycle on\n"
+      << "  input  logic [" << pb + 1 << "-1:0] words,\n"
+      << "  input  logic [" << C * ib << "-1:0] box,\n"
+      << "  input  logic [" << C * ab << "-1:0] walk,\n"
+      << "  output logic reading,               // a GLB read of every valid lane group this cycle\n"
+      << "  output logic [" << ab << "-1:0] read_offset,\n"
+      << "  output logic writing,               // the word read last cycle lands in the files\n"
+      << "  output logic [" << pb << "-1:0] write_addr\n"
+      << ");\n"
+      << "  logic [" << pb + 1 << "-1:0] left;\n"
+      << "  logic [" << pb << "-1:0] next_addr;\n"
+      << "  logic [" << C * ib << "-1:0] position, next_position;\n"
+      << "  logic [" << ab << "-1:0] step;\n"
+      << "  logic carry;\n"
+      << "  assign reading = left != '0;\n"
+      << "  // The next box position; the GLB address moves by the walk delta of the lowest coordinate\n"
+      << "  // that does not wrap (as the DMA's walk).\n"
+      << "  always_comb begin\n"
+      << "    carry = 1'b1;\n"
+      << "    step = '0;\n"
+      << "    next_position = position;\n"
+      << "    for (int c = 0; c < " << C << "; c++)\n"
+      << "      if (carry) begin\n"
+      << "        if (position[c*" << ib << " +: " << ib << "] + 1'b1 == box[c*" << ib << " +: " << ib << "])\n"
+      << "          next_position[c*" << ib << " +: " << ib << "] = '0;\n"
+      << "        else begin\n"
+      << "          next_position[c*" << ib << " +: " << ib << "] = position[c*" << ib << " +: " << ib << "] + 1'b1;\n"
+      << "          step = walk[c*" << ab << " +: " << ab << "];\n"
+      << "          carry = 1'b0;\n"
+      << "        end\n"
+      << "      end\n"
+      << "  end\n"
+      << "  always_ff @(posedge clk) begin\n"
+      << "    writing <= !rst && reading;\n"
+      << "    write_addr <= next_addr;\n"
+      << "    if (rst) left <= '0;\n"
+      << "    else if (start) begin\n"
+      << "      left <= words;\n"
+      << "      next_addr <= '0;\n"
+      << "      read_offset <= '0;\n"
+      << "      position <= '0;\n"
+      << "    end else if (reading) begin\n"
+      << "      left <= left - 1'b1;\n"
+      << "      next_addr <= next_addr + 1'b1;\n"
+      << "      read_offset <= read_offset + step;\n"
+      << "      position <= next_position;\n"
+      << "    end\n"
+      << "  end\n"
+      << "endmodule\n";
+    return o.str();
+}
+
+std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &p, int64_t depth, int pb,
+                  int bits) {
+    const int64_t g = p.groups(d.rows, d.cols);
+    std::ostringstream o;
+    o << "// Per-PE files of the " << t << " tensor: " << g << " lane groups x " << depth << " words.\n"
+      << "module tessera_" << t << "_pe_files (\n"
+      << "  input  logic clk,\n"
+      << "  input  logic [" << g << "-1:0] write_enable,\n"
+      << "  input  logic [" << pb << "-1:0] write_addr,\n"
+      << "  input  logic [" << g * bits << "-1:0] write_data,\n"
+      << "  input  logic [" << g << "-1:0] read_enable,\n"
+      << "  input  logic [" << pb << "-1:0] read_addr,\n"
+      << "  output logic [" << g * bits << "-1:0] read_data\n"
+      << ");\n"
+      << "  logic [" << bits << "-1:0] mem [" << g << "][" << depth << "];\n"
+      << "  always_ff @(posedge clk)\n"
+      << "    for (int i = 0; i < " << g << "; i++) begin\n"
+      << "      if (write_enable[i]) mem[i][write_addr] <= write_data[i*" << bits << " +: " << bits << "];\n"
+      << "      if (read_enable[i]) read_data[i*" << bits << " +: " << bits << "] <= mem[i][read_addr];\n"
+      << "    end\n"
+      << "endmodule\n";
+    return o.str();
+}
+
+}  // namespace
+
+int pe_addr_bits(int64_t depth) { return bits_for(depth); }
+
+Modules emit_pe_buffers(const DesignSpec &d) {
+    Modules m;
+    const std::tuple<const char *, const TensorPorts *, int64_t, int, int> tensors[] = {
+        {"input", &d.input, d.input_pe_depth, input_addr_bits(d), d.input_bits},
+        {"weight", &d.weight, d.weight_pe_depth, weight_addr_bits(d), d.weight_bits}};
+    for (const auto &[t, p, depth, ab, bits] : tensors) {
+        if (depth == 0) continue;
+        const int pb = pe_addr_bits(depth);
+        m.push_back({std::string("tessera_") + t + "_pe_address", address(d, t, pb)});
+        m.push_back({std::string("tessera_") + t + "_pe_fill", fill_walk(d, t, pb, ab)});
+        m.push_back({std::string("tessera_") + t + "_pe_files", files(d, t, *p, depth, pb, bits)});
+    }
+    return m;
+}
+
+}  // namespace tessera::rtl

@@ -1,0 +1,110 @@
+// General mappings on the generated hardware (docs/rtl.md, "Several loops per array axis"): array
+// axes that combine several loops mixed-radix (rows = c x s, columns = c x r x s, the TPU-style
+// im2col example schedule), with tails in every loop of an axis. Each layer runs on the RTL
+// bit-exactly against Halide's JIT, with every counter and the cycles equal to the model's.
+#include "Networks.h"
+#include "SimulateLayers.h"
+#include "ir/ArchitectureJson.h"
+#include "rtl_backend/DesignSpec.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+using namespace tessera;
+using namespace tessera::vsim;
+using namespace tessera::vsim::test;
+
+namespace {
+
+std::vector<LayerRequest> preset_layers(const std::string &spatial, int64_t rows, int64_t cols,
+                                        const std::vector<std::string> &specs) {
+    std::vector<LayerRequest> out;
+    for (const auto &spec : specs) {
+        ScheduleRequest s;
+        s.spatial = spatial;
+        s.rows = rows;
+        s.cols = cols;
+        s.buffer_bytes = 2048;  // several tiles per tensor
+        out.push_back({parse_inline_layer(spec), s});
+    }
+    return out;
+}
+
+void check_exact(const std::vector<LayerOutcome> &outcomes, size_t count) {
+    REQUIRE(outcomes.size() == count);
+    CHECK(failed_layers(outcomes) == "");
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        CHECK(o.output.bit_exact());
+        CHECK(o.cycles_measured == uint64_t(o.cycles_model));
+    }
+}
+
+std::string read_text(const std::string &path) {
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("rows = c x s (two loops on the rows), tails in both: 8x4", "[sim][general]") {
+    // c = 5 on 2 lanes and s = 3 on 3 lanes leave tails; a 1x1 layer uses one s lane; stride 2.
+    const auto outcomes = simulate_on_one_design(
+        preset_layers("C,FX|K", 8, 4,
+                      {"conv:C=5,K=6,H=7,W=7,R=3,S=3,pad=1", "conv:C=7,K=5,H=6,W=5,R=3,S=3,stride=2,pad=1",
+                       "conv:C=6,K=9,H=5,W=5,R=1,S=1,pad=0"}));
+    check_exact(outcomes, 3);
+}
+
+TEST_CASE("columns = c x r x s (three loops on the columns): 4x8", "[sim][general]") {
+    const auto outcomes = simulate_on_one_design(
+        preset_layers("K|C,FY,FX", 4, 8,
+                      {"conv:C=3,K=6,H=6,W=6,R=3,S=3,pad=1", "conv:C=4,K=5,H=7,W=6,R=2,S=2,pad=0"}));
+    check_exact(outcomes, 2);
+}
+
+TEST_CASE("examples/schedules/tpu_im2col.sched: rows c x r x s, columns k", "[sim][general]") {
+    ScheduleRequest s;
+    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/tpu_im2col.sched");
+    s.text_origin = "tpu_im2col.sched";
+    const auto outcomes =
+        simulate_on_one_design({{parse_inline_layer("conv:C=16,K=32,H=14,W=14,R=3,S=3,pad=1"), s},
+                                {parse_inline_layer("conv:C=5,K=20,H=9,W=7,R=3,S=3,pad=1"), s}});
+    check_exact(outcomes, 2);
+}
+
+TEST_CASE("a layer with several loops on an axis does not run on a one-loop design", "[sim][general]") {
+    ScheduleRequest one, two;
+    one.spatial = "C|K";
+    two.spatial = "C,FX|K";
+    one.rows = two.rows = 8;
+    one.cols = two.cols = 4;
+    const auto layer = parse_inline_layer("conv:C=4,K=4,H=5,W=5,R=3,S=3,pad=1");
+    const auto one_ir = lower_to_ir(layer, one), two_ir = lower_to_ir(layer, two);
+    const auto design = rtl::design_for({one_ir}, ir::default_architecture());
+    CHECK(rtl::why_not_fits(design, two_ir).find("lane tables") != std::string::npos);
+    // A design with lane tables runs the one-loop layer too.
+    const auto both = rtl::design_for({two_ir, one_ir}, ir::default_architecture());
+    CHECK(both.row_axis_dims == 2);
+    CHECK(rtl::why_not_fits(both, one_ir) == "");
+}
+
+TEST_CASE("per-PE filter and ifmap tiles (examples/schedules/ws_operand_tiles.sched) with tails",
+          "[sim][general][per_pe]") {
+    // Tails in c, k, x and y (per-PE tiles of tail lanes are predicated off), a stride-2 layer,
+    // and the 8x8 one whose every block is full.
+    ScheduleRequest s;
+    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_operand_tiles.sched");
+    s.text_origin = "ws_operand_tiles.sched";
+    const ir::Architecture arch =
+        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const auto outcomes = simulate_on_one_design(
+        {{parse_inline_layer("conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1"), s},
+         {parse_inline_layer("conv:C=5,K=6,H=7,W=9,R=3,S=3,pad=1"), s},
+         {parse_inline_layer("conv:C=12,K=10,H=9,W=7,R=3,S=3,stride=2,pad=1"), s}},
+        arch);
+    check_exact(outcomes, 3);
+}
