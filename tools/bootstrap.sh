@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 packages=(cmake make g++ libhalide14-0-dev verilator yosys libboost-program-options-dev catch2
           nlohmann-json3-dev iverilog
           # ONNX import (--onnx) and its tests: optional at build time, installed here so CI has them
-          libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libonnx-testdata)
+          libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libonnx-testdata
+          # Timeloop mapping / YAML architecture files (--timeloop-mapping, --emit timeloop): optional too
+          libyaml-cpp-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
