@@ -38,15 +38,27 @@ std::string identifier(const std::string &level) {
     return s;
 }
 
-// Splits `src` into `loops` (outermost first); a single loop is `src` itself.
-std::string chain(const std::string &src, const std::vector<FlatLoop *> &loops, std::vector<std::string> &decl) {
+// Splits `src` (extent `extent`) into `loops` (outermost first); a single loop is `src` itself.
+std::string chain(const std::string &src, const std::vector<FlatLoop *> &loops, std::vector<std::string> &decl,
+                  int64_t extent) {
     if (loops.empty()) return "";
-    if (loops.size() == 1) {
-        loops[0]->name = src;
-        return "";
-    }
     std::ostringstream s;
     std::string cur = src;
+    int64_t inner = 1;
+    for (size_t i = 1; i < loops.size(); ++i) inner *= loops[i]->factor;
+    if (loops[0]->factor != (extent + inner - 1) / inner) {
+        // An outermost loop wider than the dim needs (idle PEs): split off an outer loop of one.
+        const std::string wide = src + "_w";
+        s << ".split(" << src << ", " << src << "_pad, " << wide << ", " << loops[0]->factor * inner << ")";
+        decl.push_back(src + "_pad");
+        cur = wide;
+        if (loops.size() > 1) decl.push_back(wide);
+    }
+    if (loops.size() == 1) {
+        loops[0]->name = cur;
+        if (cur != src) decl.push_back(cur);
+        return s.str();
+    }
     for (size_t j = 0; j + 1 < loops.size(); ++j) {
         int64_t inner = 1;
         for (size_t i = j + 1; i < loops.size(); ++i) inner *= loops[i]->factor;
@@ -124,8 +136,11 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
             all *= ls[j]->factor;
             if (j) inner *= ls[j]->factor;
         }
+        // A spatial outermost loop may be wider than what is left (idle PEs: the presets map C = 3
+        // onto 16 rows).
         const bool ok = ls.empty() ? d.extent == 1
-                                   : inner < d.extent && ls[0]->factor == (d.extent + inner - 1) / inner;
+                                   : inner < d.extent && (ls[0]->factor == (d.extent + inner - 1) / inner ||
+                                                          (is_spatial(ls[0]->kind) && ls[0]->factor > (d.extent + inner - 1) / inner));
         if (!ok)
             throw UserError(origin + ": the factors of " + d.name + " multiply to " + std::to_string(all) +
                             ", the layer's " + d.name + " is " + std::to_string(d.extent) +
@@ -178,7 +193,7 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
             if (outer.empty()) {
                 out_inner.push_back(d->name);
             } else if (inner.empty()) {
-                osplits << chain(d->name, outer, vars);
+                osplits << chain(d->name, outer, vars, d->extent);
             } else {
                 int64_t tile = 1;
                 for (FlatLoop *l : inner) tile *= l->factor;
@@ -187,11 +202,16 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
                 osplits << ".split(" << d->name << ", " << out << ", " << in << ", " << tile << ")";
                 vars.push_back(in);
                 if (outer.size() == 1) vars.push_back(out);
-                else vars.push_back(out), osplits << chain(out, outer, vars);
+                else vars.push_back(out), osplits << chain(out, outer, vars, (d->extent + tile - 1) / tile);
                 out_inner.push_back(in);
             }
         }
-        asplits << chain(d->name, inner, decl);
+        int64_t avail = d->extent;
+        if (!d->reduction && !outer.empty()) {
+            avail = 1;
+            for (FlatLoop *l : inner) avail *= l->factor;
+        }
+        asplits << chain(d->name, inner, decl, avail);
     }
     std::sort(vars.begin(), vars.end());
     vars.erase(std::unique(vars.begin(), vars.end()), vars.end());

@@ -16,6 +16,8 @@
 #include <random>
 #include <sstream>
 
+#include <unistd.h>
+
 using namespace tessera;
 namespace fs = std::filesystem;
 
@@ -133,10 +135,14 @@ TEST_CASE("random nests round-trip through Timeloop YAML", "[timeloop][random]")
                 if (pick(0, 1)) nest.levels.back().keep.push_back(t);
         }
         const int nd = int(problem.dims.size());
-        const int row = int(pick(0, nd - 1)), col = int(pick(0, nd - 1));
+        // The columns: a dim of extent >= 2 (an array of one PE is no array); the rows: any dim.
+        int col = int(pick(0, nd - 1));
+        while (problem.dims[size_t(col)].extent < 2) col = (col + 1) % nd;
+        const int row = int(pick(0, nd - 1));
         for (int d = 0; d < nd; ++d) {
             const ir::Dim &dim = problem.dims[size_t(d)];
-            const int64_t sp = (d == row || d == col) ? pick(1, std::min<int64_t>(dim.extent, 4)) : 1;
+            const int64_t sp = d == col ? pick(2, std::min<int64_t>(dim.extent, 4))
+                               : d == row ? pick(1, std::min<int64_t>(dim.extent, 4)) : 1;
             const int64_t in = with_rf ? pick(1, std::min<int64_t>(3, (dim.extent + sp - 1) / sp)) : 1;
             const int64_t rest = (dim.extent + sp * in - 1) / (sp * in);
             const int64_t outer = dim.reduction ? 1 : pick(1, rest);
@@ -184,11 +190,12 @@ TEST_CASE("bad Timeloop mappings get one line naming the cause", "[timeloop][err
         }
         return "no error";
     };
-    const std::string head = "mapping:\n  - target: DRAM\n    type: temporal\n    factors: M=4 P=4 Q=4\n";
+    const std::string head = "mapping:\n  - target: DRAM\n    type: temporal\n    factors: C=1 M=4 P=4 Q=4\n";
     const std::string glb = "  - target: GLB\n    type: temporal\n    factors: C=64 M=16 R=3 S=3\n"
                             "  - target: GLB\n    type: spatial\n    factors: P=16 Q=16\n    split: 1\n";
     CHECK(error_of(head + glb).find("no error") != std::string::npos);
-    CHECK_THAT(error_of(head + "  - target: GLB\n    type: temporal\n    factors: C=32 M=16 R=3 S=3\n"),
+    CHECK_THAT(error_of(head + "  - target: GLB\n    type: temporal\n    factors: C=32 M=16 R=3 S=3\n" +
+                        glb.substr(glb.find("  - target: GLB\n    type: spatial"))),
                Catch::Contains("the factors of c multiply to 32, the layer's c is 64"));
     CHECK_THAT(error_of("mapping:\n  - target: DRAM\n    type: temporal\n    factors: C=2 M=4 P=4 Q=4\n"
                         "  - target: GLB\n    type: temporal\n    factors: C=32 M=16 R=3 S=3\n"
