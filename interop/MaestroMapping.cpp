@@ -275,7 +275,7 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
             const int64_t n = (chunk[dim] + tile - 1) / tile;
             chunk[dim] = tile;
             if (d->kind == "TemporalMap") {
-                (lv == 0 ? above : inner).push_back({dim, n});
+                if (n > 1) (lv == 0 ? above : inner).push_back({dim, n});
                 continue;
             }
             if (++spatial_maps > 1)
@@ -289,19 +289,34 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
     // What a PE's last chunk still spans it walks itself, innermost (MAESTRO's implicit loops).
     for (const auto &d : problem.dims)
         if (chunk[d.name] > 1) inner.push_back({d.name, chunk[d.name]});
-    // MAESTRO's L2 is the global buffer: outputs kept above the first reduction loop, inputs and
-    // weights for one step of the loops above the array; its L1 the PE registers.
+    // MAESTRO's L2 is the global buffer: outputs kept above the first reduction loop (partial sums
+    // stay on chip); inputs and weights for one step of the clusters' loops, kept across the loops
+    // that do not index them (MAESTRO's temporal reuse). Its L1 is the PEs' registers.
     size_t p_out = 0;
     while (p_out < above.size() && !problem.dim(above[p_out].first).reduction) ++p_out;
+    auto indexes = [&](ir::TensorRole role, const std::string &dim) {
+        for (const auto &e : problem.tensor(role).index)
+            if (e.coeff(dim) != 0) return true;
+        return false;
+    };
+    std::map<size_t, std::vector<std::string>> at;  // position in `above` -> tensors kept there
+    at[p_out].push_back("O");
+    for (auto [role, name] : {std::pair{ir::TensorRole::Input, "I"}, std::pair{ir::TensorRole::Weight, "W"}}) {
+        size_t p = above.size();
+        while (p > 0 && !indexes(role, above[p - 1].first)) --p;
+        at[p].push_back(name);
+    }
     LoopNest nest;
-    nest.levels.push_back({"DRAM", {above.begin(), above.begin() + long(p_out)}, {}, {}, {}});
-    if (p_out < above.size()) {
-        nest.levels.push_back({"GLB", {above.begin() + long(p_out), above.end()}, {}, {}, {"O"}});
-        nest.levels.push_back({"GLB_2", {}, {}, {}, {"I", "W"}});
-    } else {
-        nest.levels.push_back({"GLB", {}, {}, {}, {"I", "W", "O"}});
+    nest.levels.push_back({"DRAM", {}, {}, {}, {}});
+    size_t from = 0;
+    int n = 0;
+    for (const auto &[p, tensors] : at) {
+        nest.levels.back().temporal.assign(above.begin() + long(from), above.begin() + long(p));
+        nest.levels.push_back({n++ ? "GLB_" + std::to_string(n) : "GLB", {}, {}, {}, tensors});
+        from = p;
     }
     NestLevel &glb = nest.levels.back();
+    glb.temporal.assign(above.begin() + long(from), above.end());
     if (cluster) glb.rows = axis[0], glb.cols = axis[1];
     else glb.cols = axis[0];
     nest.levels.push_back({"GLB_PE", inner, {}, {}, {}});

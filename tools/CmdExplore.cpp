@@ -201,8 +201,10 @@ int run_explore(const Args &args) {
         ("help,h", "this help");
     po::variables_map vm;
     if (!parse_command_line(args, desc, vm, "explore")) return 0;
-    if (!sel.schedule_file.empty() || !sel.dataflow.empty())
-        throw UserError("explore searches the schedule: drop --schedule / --dataflow (constrain with --spatial)");
+    if (!sel.schedule_file.empty() || !sel.dataflow.empty() || !sel.timeloop_mapping.empty() ||
+        !sel.maestro_mapping.empty())
+        throw UserError("explore searches the schedule: drop --schedule / --dataflow / --timeloop-mapping / "
+                        "--maestro-mapping (constrain with --spatial)");
     if (mpi)
         throw UserError("--mpi: this tessera was built without MPI support; run explore on one machine "
                         "with -j N (docs/explore.md)");

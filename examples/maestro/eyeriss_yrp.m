@@ -3,7 +3,7 @@
 // SpatialMap R on one level is Eyeriss's diagonal: PE i holds filter row i and input row y + i,
 // all for output row y, so the partial sums of a column reduce across the cluster. Directives as
 // in MAESTRO's YR-P example.
-//   tessera simulate --maestro-mapping examples/maestro/eyeriss_yrp.m
+//   tessera compile --maestro-mapping examples/maestro/eyeriss_yrp.m -o eyeriss_yrp && tessera simulate eyeriss_yrp
 Network eyeriss_yrp {
 Layer conv3x3 {
 Type: CONV

@@ -3,7 +3,7 @@
 // its 3x3 window itself. The directives are those of MAESTRO's KC-P example, with Cluster(16)
 // for a 16x16 array (--array 16x16, 256 PEs: 16 clusters of 16). The layer: C = 16, so the
 // outer C map is one chunk and partial sums never leave the chip.
-//   tessera simulate --maestro-mapping examples/maestro/nvdla_kcp.m
+//   tessera compile --maestro-mapping examples/maestro/nvdla_kcp.m -o nvdla_kcp && tessera simulate nvdla_kcp
 Network nvdla_kcp {
 Layer conv3x3 {
 Type: CONV

@@ -3,7 +3,7 @@
 // (SpatialMap(Sz(R),1) Y: each cluster an Sz(R)-row window one row further; TemporalMap(10,8) X:
 // 10-column windows 8 columns apart, 8 outputs each). Directives as in MAESTRO's ShiDianNao
 // example (vgg16_shi), on a 16x16 array (256 PEs: 32 clusters of 8; 16 rows used).
-//   tessera simulate --maestro-mapping examples/maestro/shidiannao_yxp.m
+//   tessera compile --maestro-mapping examples/maestro/shidiannao_yxp.m -o shidiannao_yxp && tessera simulate shidiannao_yxp
 Network shidiannao_yxp {
 Layer conv3x3 {
 Type: CONV
