@@ -43,6 +43,14 @@ expect_ok estimate --network resnet50 --layer CB2a_2 --timeloop-mapping "$tmp/ws
 expect_ok lower --layer $layer --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml" --emit schedule
 grep -q "hw::array(acc, y, x);" "$tmp/out" || { echo "FAIL: --emit schedule prints the schedule text"; fail=1; }
 
+# An architecture file in YAML estimates exactly as its JSON twin.
+expect_ok estimate --arch "$src/examples/arch/eyeriss_16x16.yaml" --timeloop-mapping "$src/examples/timeloop/eyeriss_rs.yaml"
+grep -E "total energy|cycles" "$tmp/out" > "$tmp/yaml.est"
+expect_ok estimate --arch "$src/examples/arch/eyeriss_16x16.json" --timeloop-mapping "$src/examples/timeloop/eyeriss_rs.yaml"
+grep -E "total energy|cycles" "$tmp/out" | diff - "$tmp/yaml.est" >/dev/null || { echo "FAIL: YAML and JSON architectures differ"; fail=1; }
+printf 'name: x\narray: {rows: 4, cols: [\n' > "$tmp/bad_arch.yaml"
+expect_error "malformed YAML at line" estimate --layer $layer --arch "$tmp/bad_arch.yaml"
+
 # MAESTRO: the three examples, and --emit maestro read back.
 for m in nvdla_kcp eyeriss_yrp shidiannao_yxp; do
     expect_ok estimate --maestro-mapping "$src/examples/maestro/$m.m"
