@@ -60,8 +60,8 @@ int64_t integer(const std::string &text, const std::string &where) {
     return v;
 }
 
-// "C=4 M=2 P=7" -> letter -> factor (Timeloop's factors string).
-std::map<std::string, int64_t> factors(const YAML::Node &n, const std::string &where) {
+// "C=4 M=2 P=7" -> letter -> factor (Timeloop's factors string); `order`: the letters as written.
+std::map<std::string, int64_t> factors(const YAML::Node &n, const std::string &where, std::vector<std::string> &order) {
     std::map<std::string, int64_t> f;
     std::istringstream in(scalar(n, where + ": factors"));
     std::string item;
@@ -75,6 +75,7 @@ std::map<std::string, int64_t> factors(const YAML::Node &n, const std::string &w
                             "C M K R S N P Q, G, B)");
         if (f.count(letter)) throw UserError(where + ": factors: " + letter + " given twice");
         f[letter] = integer(item.substr(eq + 1), where + ": factor " + letter);
+        order.push_back(letter);
     }
     return f;
 }
@@ -162,8 +163,10 @@ LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &probl
             auto &slot = (type == "temporal" ? temporal : spatial);
             if (slot.count(target)) throw UserError(at + ": a second " + type + " entry for " + target);
             Directive d;
-            if (e["factors"]) d.factors = factors(e["factors"], at);
+            std::vector<std::string> written;
+            if (e["factors"]) d.factors = factors(e["factors"], at, written);
             d.perm = permutation(e["permutation"], at);
+            if (!e["permutation"]) d.perm = written;  // no permutation: the factors' order, innermost first
             if (e["split"]) {
                 if (type != "spatial") throw UserError(at + ": 'split' belongs to a spatial entry");
                 const std::string split = scalar(e["split"], at + ": split");

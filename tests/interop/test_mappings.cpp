@@ -194,6 +194,12 @@ TEST_CASE("bad Timeloop mappings get one line naming the cause", "[timeloop][err
     const std::string glb = "  - target: GLB\n    type: temporal\n    factors: C=64 M=16 R=3 S=3\n"
                             "  - target: GLB\n    type: spatial\n    factors: P=16 Q=16\n    split: 1\n";
     CHECK(error_of(head + glb).find("no error") != std::string::npos);
+    {  // no permutation: the factors' order (P first: X, the columns; Q: Y, the rows)
+        const fs::path f = temp_file("noperm.yaml", head + glb);
+        const ir::AcceleratorIR ir = lower_text(layer, interop::timeloop_schedule(f.string(), problem));
+        CHECK(ir.mapping.array_rows() == 16);
+        CHECK(ir.mapping.array_cols() == 16);
+    }
     CHECK_THAT(error_of(head + "  - target: GLB\n    type: temporal\n    factors: C=32 M=16 R=3 S=3\n" +
                         glb.substr(glb.find("  - target: GLB\n    type: spatial"))),
                Catch::Contains("the factors of c multiply to 32, the layer's c is 64"));
