@@ -133,6 +133,9 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
         const auto &ls = of_dim[d.name];
         int64_t inner = 1, all = 1;
         for (size_t j = 0; j < ls.size(); ++j) {
+            if (all > (int64_t(1) << 40) / ls[j]->factor)
+                throw UserError(origin + ": the factors of " + d.name + " multiply to more than 2^40; the layer's " +
+                                d.name + " is " + std::to_string(d.extent));
             all *= ls[j]->factor;
             if (j) inner *= ls[j]->factor;
         }

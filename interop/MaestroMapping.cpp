@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -36,6 +37,8 @@ struct MaestroLayer {
 };
 
 std::vector<Token> tokenize(const std::string &path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw UserError(path + " is a directory; give a MAESTRO mapping (.m) file");
     std::ifstream in(path);
     if (!in) throw UserError("cannot read " + path);
     std::stringstream ss;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -33,6 +34,8 @@ std::string dim_of(const std::string &letter) {
 }
 
 YAML::Node load(const std::string &path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw UserError(path + " is a directory; give a Timeloop mapping YAML file");
     try {
         return YAML::LoadFile(path);
     } catch (const YAML::BadFile &) {
@@ -197,7 +200,7 @@ LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &probl
             if (slot->count(t))
                 for (const auto &f : (*slot)[t].factors) {
                     auto &p = named.emplace(dim_of(f.first), 1).first->second;
-                    p *= f.second;
+                    p = std::min<int64_t>(p * f.second, int64_t(1) << 40);  // factors are <= 2^30: no overflow
                 }
     Directive &top = temporal[targets.front()];
     for (const auto &d : problem.dims) {
