@@ -51,10 +51,15 @@ bool mapping_layer(const LayerSelection &sel, ir::LayerSpec &layer) {
     }
 #endif
 #ifdef TESSERA_WITH_YAML
+    if (!sel.timeloop_problem.empty()) {
+        layer = interop::read_timeloop_problem(sel.timeloop_problem);
+        return true;
+    }
     if (sel.timeloop_mapping.empty() || !interop::has_timeloop_problem(sel.timeloop_mapping)) return false;
     layer = interop::read_timeloop_problem(sel.timeloop_mapping);
     return true;
 #else
+    if (!sel.timeloop_problem.empty()) no_yaml("--timeloop-problem " + sel.timeloop_problem);
     return false;
 #endif
 }

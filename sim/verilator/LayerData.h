@@ -23,9 +23,9 @@ struct GivenTensors {
 
 struct TensorSource {
     uint64_t seed = 1;
-    std::map<std::string, GivenTensors> given;  // by layer name: weights and bias instead of the seed's
     std::string npy_dir;  // if set: <npy_dir>/<layer_file_stem>/input.npy (required), weights.npy
                           // and bias.npy (each drawn from the seed when absent)
+    std::map<std::string, GivenTensors> given;  // by layer name: weights and bias instead of the seed's
 };
 
 // A layer name as a directory name, the stem of its config file in a compiled design

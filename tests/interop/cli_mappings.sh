@@ -35,6 +35,10 @@ grep -q "type: spatial" "$tmp/os.yaml" || { echo "FAIL: --emit timeloop writes t
 expect_ok lower --layer $layer --timeloop-mapping "$tmp/os.yaml"
 diff <(grep -v '^layer' "$tmp/os.nest" | sed 's/(.*)$//') <(grep -v '^layer' "$tmp/out" | sed 's/(.*)$//') >/dev/null \
     || { echo "FAIL: os_16x16 -> --emit timeloop -> --timeloop-mapping changed the nest"; fail=1; }
+expect_ok lower --timeloop-problem "$src/examples/timeloop/conv3x3_56.yaml" --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
+grep -q "H=58 W=58" "$tmp/out" || { echo "FAIL: --timeloop-problem is the layer"; fail=1; }
+expect_error "--timeloop-problem is the layer of a --timeloop-mapping" lower --layer $layer \
+    --timeloop-problem "$src/examples/timeloop/conv3x3_56.yaml" --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
 expect_ok estimate --arch eyeriss_16x16 --timeloop-mapping "$src/examples/timeloop/eyeriss_rs.yaml"
 grep -q "pJ/MAC" "$tmp/out" || { echo "FAIL: eyeriss_rs.yaml estimates"; fail=1; }
 expect_ok lower --network resnet50 --layer CB2a_2 --dataflow ws --emit timeloop
