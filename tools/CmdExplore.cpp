@@ -273,8 +273,10 @@ int run_explore(const Args &args) {
         ("help,h", "this help");
     po::variables_map vm;
     if (!parse_command_line(args, desc, vm, "explore")) return 0;
-    if (!sel.schedule_file.empty() || !sel.dataflow.empty())
-        throw UserError("explore searches the schedule: drop --schedule / --dataflow (constrain with --spatial)");
+    if (!sel.schedule_file.empty() || !sel.dataflow.empty() || !sel.timeloop_mapping.empty() ||
+        !sel.maestro_mapping.empty())
+        throw UserError("explore searches the schedule: drop --schedule / --dataflow / --timeloop-mapping / "
+                        "--maestro-mapping (constrain with --spatial)");
     if (!mpi && explore::launcher_processes() > 1)
         throw UserError("started by mpirun with " + std::to_string(explore::launcher_processes()) +
                         " processes but without --mpi: each would run the whole search; add --mpi");

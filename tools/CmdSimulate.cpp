@@ -9,6 +9,10 @@
 #include "sim/verilator/Simulate.h"
 #include "sim/verilator/TracedBuild.h"
 
+#ifdef TESSERA_WITH_ONNX
+#include "interop/OnnxImport.h"
+#endif
+
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -18,7 +22,7 @@ namespace tessera::cli {
 namespace po = boost::program_options;
 
 int run_simulate(const Args &args) {
-    std::string dir, arch_name, trace_file;
+    std::string dir, arch_name, trace_file, onnx;
     std::vector<std::string> layers;
     vsim::SimOptions options;
     bool json = false;
@@ -38,6 +42,8 @@ int run_simulate(const Args &args) {
         ("seed", po::value(&options.tensors.seed)->default_value(1), "seed of the random int8 inputs and weights")
         ("inputs", po::value(&options.tensors.npy_dir),
          "directory of .npy tensors: <layer>/input.npy (int8), weights.npy (int8), bias.npy (int32)")
+        ("onnx", po::value(&onnx), "the ONNX model the design was compiled from (compile --onnx): run each layer "
+         "with the model's own weights and biases (its initializers); inputs stay random (or --inputs)")
         ("save", po::value(&options.save_npy_dir),
          "write each layer's input, weights, bias, output and Halide reference as .npy under DIR/<layer>/")
         ("trace", po::value(&trace_file), "write an FST waveform (a separate traced build; one file per layer)")
@@ -67,6 +73,30 @@ int run_simulate(const Args &args) {
         specs.push_back(design_dir.layers[i].ir.problem.layer);
     }
     vsim::check_npy_inputs(options.tensors, specs);
+    if (!onnx.empty()) {
+#ifdef TESSERA_WITH_ONNX
+        const interop::OnnxImport model = interop::import_onnx(onnx);
+        for (const ir::LayerSpec &spec : specs) {
+            size_t i = 0;
+            while (i < model.layers.size() && model.layers[i].name != spec.name) ++i;
+            if (i == model.layers.size())
+                throw UserError("--onnx " + onnx + ": no node named " + spec.name + " (the design's layer); "
+                                "compile the design with --onnx " + onnx);
+            if (!(model.layers[i] == spec))
+                throw UserError("--onnx " + onnx + ": node " + spec.name + " differs from the design's layer of that "
+                                "name (shape or quantization); compile the design with --onnx " + onnx);
+            if (model.tensors[i].weights.empty()) {  // e.g. a QDQ node's weights behind a DequantizeLinear
+                std::cerr << "note: --onnx: node " << spec.name << " gives no weights Tessera reads; weights and "
+                          << "bias drawn from the seed\n";
+                continue;
+            }
+            options.tensors.given[spec.name] = {model.tensors[i].weights, model.tensors[i].bias};
+        }
+#else
+        throw UserError("--onnx " + onnx + ": this tessera was built without ONNX support; install libonnx-dev "
+                        "and libprotobuf-dev (tools/bootstrap.sh does) and rebuild");
+#endif
+    }
 
     vsim::BuildOptions build;
     build.jobs = jobs;

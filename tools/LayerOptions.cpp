@@ -1,5 +1,6 @@
 #include "LayerOptions.h"
 
+#include "MappingImport.h"
 #include "Networks.h"
 #include "UserError.h"
 
@@ -63,6 +64,13 @@ void add_layer_options(po::options_description &desc, LayerSelection &sel) {
         ("spatial", po::value(&sel.spatial)->notifier(not_empty("--spatial")), "preset: loops on the PE array, rows|cols, e.g. 'C|K', "
          "'Y|X', 'FY|Y', or one dim for a 1-D array; several dims on one axis joined by ',', "
          "outermost first: 'C,FX|X' (rows = c x s)")
+        ("timeloop-mapping", po::value(&sel.timeloop_mapping)->notifier(not_empty("--timeloop-mapping")),
+         "a Timeloop mapping YAML as the schedule (docs/timeloop.md); its problem is the layer when no "
+         "--layer/--network is given")
+        ("timeloop-problem", po::value(&sel.timeloop_problem)->notifier(not_empty("--timeloop-problem")),
+         "a Timeloop problem YAML (problem: instance:) as the layer, for --timeloop-mapping")
+        ("maestro-mapping", po::value(&sel.maestro_mapping)->notifier(not_empty("--maestro-mapping")),
+         "a MAESTRO mapping (.m: SpatialMap, TemporalMap, Cluster) as the schedule (docs/maestro.md)")
         ("dataflow", po::value(&sel.dataflow)->notifier(not_empty("--dataflow")), "preset shorthand: os | ws | is | rs")
         ("array", po::value(&sel.array)->default_value("16x16"), "PE array ROWSxCOLS for presets");
 }
@@ -121,8 +129,23 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
 std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
     const ScheduleRequest req = schedule_request(sel);
     std::vector<SelectedLayer> out;
+    if (!sel.timeloop_problem.empty() && (sel.timeloop_mapping.empty() || !sel.layer.empty() || !sel.network.empty() ||
+                                          !sel.onnx.empty() || !sel.generator.empty()))
+        throw UserError("--timeloop-problem is the layer of a --timeloop-mapping: give it with --timeloop-mapping "
+                        "and without --layer/--network/--onnx/--generator");
+    if (imports_mapping(sel) && (!req.text.empty() || !sel.spatial.empty() || !sel.dataflow.empty() ||
+                                 (!sel.timeloop_mapping.empty() && !sel.maestro_mapping.empty())))
+        throw UserError("give one schedule: --schedule, a preset, --timeloop-mapping or --maestro-mapping");
     auto lower = [&](const ir::LayerSpec &l) {
         try {
+            if (imports_mapping(sel)) {
+                // The layer's problem (dims and extents) under any schedule names the mapping's loops.
+                ScheduleRequest mapped = req;
+                mapped.text = imported_schedule(sel, lower_to_ir(l, ScheduleRequest{}).problem);
+                mapped.text_origin = sel.timeloop_mapping.empty() ? sel.maestro_mapping : sel.timeloop_mapping;
+                out.push_back({l, lower_to_ir(l, mapped)});
+                return;
+            }
             out.push_back({l, lower_to_ir(l, req)});
         } catch (const UserError &e) {
             throw UserError(sel.network.empty() && sel.onnx.empty() ? e.what()
@@ -148,6 +171,11 @@ std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
     if (!sel.params.empty()) throw UserError("-p/--param goes with --generator");
     if (!sel.onnx.empty() && !sel.network.empty()) throw UserError("give either --onnx or --network, not both");
     if (sel.network.empty() && sel.onnx.empty()) {
+        ir::LayerSpec from_mapping;
+        if (sel.layer.empty() && mapping_layer(sel, from_mapping)) {
+            lower(from_mapping);
+            return out;
+        }
         if (sel.layer.empty())
             throw UserError("name a layer: --network NAME [--layer L], --layer TYPE:KEY=VALUE,... "
                             "or --generator NAME");

@@ -13,6 +13,8 @@ namespace tessera::cli {
 struct LayerSelection {
     std::string network, layer, generator, plugin, schedule_file, spatial, dataflow, array;
     std::string onnx;                 // --onnx model.onnx: its layers, as a network
+    std::string timeloop_mapping, maestro_mapping;  // another tool's mapping as the schedule (interop/)
+    std::string timeloop_problem;     // a Timeloop problem YAML as the layer
     std::vector<std::string> params;  // -p key=value for --generator
     int64_t buffer_bytes = 0;         // the architecture's global buffer, for presets (0: default)
 };

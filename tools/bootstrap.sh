@@ -9,7 +9,9 @@ packages=(cmake make g++ libhalide14-0-dev verilator yosys libboost-program-opti
           # ONNX import (--onnx) and its tests: optional at build time, installed here so CI has them
           libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libonnx-testdata
           # explore --mpi and its test (mpirun): optional at build time
-          libboost-mpi-dev libopenmpi-dev openmpi-bin)
+          libboost-mpi-dev libopenmpi-dev openmpi-bin
+          # Timeloop mapping / YAML architecture files (--timeloop-mapping, --emit timeloop): optional too
+          libyaml-cpp-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

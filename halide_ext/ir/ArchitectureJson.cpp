@@ -10,6 +10,10 @@
 #include <set>
 #include <sstream>
 
+#ifdef TESSERA_WITH_YAML
+#include <yaml-cpp/yaml.h>
+#endif
+
 #ifndef TESSERA_SOURCE_DIR
 #define TESSERA_SOURCE_DIR "."
 #endif
@@ -231,6 +235,49 @@ json to_json(const Architecture &a) {
             {"dram_latency_cycles", a.dram_latency_cycles}};
 }
 
+#ifdef TESSERA_WITH_YAML
+namespace {
+// A YAML node as the JSON the architecture reader takes: the same keys, scalars typed as YAML
+// reads them (integers, reals, true/false, strings).
+json yaml_to_json(const YAML::Node &n) {
+    if (n.IsMap()) {
+        json o = json::object();
+        for (const auto &kv : n) o[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+        return o;
+    }
+    if (n.IsSequence()) {
+        json a = json::array();
+        for (const auto &e : n) a.push_back(yaml_to_json(e));
+        return a;
+    }
+    if (!n.IsScalar()) return nullptr;
+    const std::string s = n.as<std::string>();
+    if (n.Tag() != "!") {  // plain (unquoted) scalars may be numbers or booleans
+        int64_t i = 0;
+        double d = 0;
+        bool b = false;
+        if (YAML::convert<int64_t>::decode(n, i) && s.find_first_of(".eE") == std::string::npos) return i;
+        if (YAML::convert<double>::decode(n, d)) return d;
+        if (YAML::convert<bool>::decode(n, b)) return b;
+    }
+    return s;
+}
+}  // namespace
+
+json yaml_architecture(const std::string &path) {
+    try {
+        return yaml_to_json(YAML::LoadFile(path));
+    } catch (const YAML::Exception &e) {
+        throw UserError(path + ": malformed YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+}
+#else
+json yaml_architecture(const std::string &path) {
+    throw UserError(path + ": this tessera was built without YAML support; install libyaml-cpp-dev "
+                    "(tools/bootstrap.sh does) and rebuild, or give the architecture as JSON");
+}
+#endif
+
 std::vector<std::string> bundled_architectures() {
     std::vector<std::string> names;
     std::error_code ec;
@@ -248,8 +295,10 @@ Architecture load_architecture(const std::string &file_or_name) {
         std::string names = "default";
         for (const auto &n : bundled_architectures()) names += ", " + n;
         throw UserError("no architecture file or bundled architecture '" + file_or_name +
-                        "'; give a path to a JSON file or one of: " + names);
+                        "'; give a path to a JSON (or YAML) file or one of: " + names);
     }
+    const std::string ext = path.extension().string();
+    if (ext == ".yaml" || ext == ".yml") return architecture_from_json(yaml_architecture(path.string()), path.string());
     std::ifstream in(path);
     json j;
     try {

@@ -14,6 +14,9 @@ namespace tessera::ir {
 // misspelt option does not silently fall back to its default).
 Architecture architecture_from_json(const nlohmann::json &j, const std::string &origin);
 nlohmann::json to_json(const Architecture &arch);
+// An architecture file in YAML (the same keys as the JSON form) as JSON; UserError when malformed
+// or when tessera was built without libyaml-cpp-dev.
+nlohmann::json yaml_architecture(const std::string &path);
 
 // "default" -> default_architecture(); an existing path -> that file; NAME -> the bundled
 // examples/arch/NAME.json. Throws tessera::UserError listing the bundled names otherwise.

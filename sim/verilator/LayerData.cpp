@@ -64,6 +64,18 @@ gen::LayerTensors layer_tensors(const TensorSource &source, const ir::LayerSpec 
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     gen::LayerTensors t = gen::random_tensors(spec, z ^ (z >> 31));
+    auto given = source.given.find(spec.name);
+    if (given != source.given.end()) {
+        const GivenTensors &g = given->second;
+        if (int64_t(g.weights.size()) != int64_t(t.weights.number_of_elements()) ||
+            (spec.bias && int64_t(g.bias.size()) != int64_t(t.bias.number_of_elements())))
+            throw UserError("layer " + spec.name + ": the given weights (" + std::to_string(g.weights.size()) +
+                            ") or bias (" + std::to_string(g.bias.size()) + ") do not match the layer's " +
+                            std::to_string(t.weights.number_of_elements()) + " weights and " +
+                            std::to_string(spec.bias ? t.bias.number_of_elements() : 0) + " biases");
+        std::copy(g.weights.begin(), g.weights.end(), t.weights.data());
+        if (spec.bias) std::copy(g.bias.begin(), g.bias.end(), t.bias.data());
+    }
     if (source.npy_dir.empty()) return t;
     check_npy_inputs(source, {spec});
     const fs::path dir = fs::path(source.npy_dir) / layer_file_stem(spec.name);

@@ -8,14 +8,24 @@
 #include "ir/AcceleratorIR.h"
 
 #include <cstdint>
+#include <map>
+#include <vector>
 #include <string>
 
 namespace tessera::vsim {
+
+// A layer's own weights and bias (Halide order, uint8 held as its bytes), e.g. an ONNX model's
+// initializers (simulate --onnx).
+struct GivenTensors {
+    std::vector<int8_t> weights;
+    std::vector<int32_t> bias;
+};
 
 struct TensorSource {
     uint64_t seed = 1;
     std::string npy_dir;  // if set: <npy_dir>/<layer_file_stem>/input.npy (required), weights.npy
                           // and bias.npy (each drawn from the seed when absent)
+    std::map<std::string, GivenTensors> given;  // by layer name: weights and bias instead of the seed's
 };
 
 // A layer name as a directory name, the stem of its config file in a compiled design

@@ -6,6 +6,7 @@
 #include "Networks.h"
 #include "UserError.h"
 #include "interop/OnnxImport.h"
+#include "sim/verilator/LayerData.h"
 
 #include <catch2/catch.hpp>
 
@@ -86,6 +87,22 @@ TEST_CASE("a small quantized CNN imports with its quantization and weights", "[o
     ScheduleRequest req;
     req.rows = req.cols = 4;
     for (const auto &l : imported.layers) CHECK(lower_to_ir(l, req).problem.macs() == l.macs());
+}
+
+TEST_CASE("simulate --onnx: a layer runs on the model's own weights and bias", "[onnx][import][simulate]") {
+    const interop::OnnxImport imported = interop::import_onnx(model("small_qcnn"));
+    vsim::TensorSource source;
+    const ir::LayerSpec &conv = imported.layers[0];
+    source.given[conv.name] = {imported.tensors[0].weights, imported.tensors[0].bias};
+    const gen::LayerTensors t = vsim::layer_tensors(source, conv, 0);
+    REQUIRE(size_t(t.weights.number_of_elements()) == imported.tensors[0].weights.size());
+    CHECK(std::equal(imported.tensors[0].weights.begin(), imported.tensors[0].weights.end(), t.weights.data()));
+    CHECK(std::equal(imported.tensors[0].bias.begin(), imported.tensors[0].bias.end(), t.bias.data()));
+    // A layer without given tensors keeps the seed's; given tensors of the wrong size are refused.
+    const gen::LayerTensors seeded = vsim::layer_tensors(vsim::TensorSource{}, conv, 0);
+    CHECK(!std::equal(seeded.weights.data(), seeded.weights.data() + seeded.weights.number_of_elements(), t.weights.data()));
+    source.given[conv.name].weights.pop_back();
+    CHECK_THROWS_WITH(vsim::layer_tensors(source, conv, 0), Catch::Contains("do not match the layer's"));
 }
 
 TEST_CASE("bad ONNX input: one line naming the file or node", "[onnx][import][errors]") {

@@ -1,0 +1,407 @@
+#include "MaestroMapping.h"
+
+#include "UserError.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace tessera::interop {
+
+namespace {
+
+struct Token {
+    std::string text;
+    int line;
+};
+
+struct Expr {
+    int64_t value = 0;
+    std::string size_of;  // Sz(D): the extent of D
+};
+
+struct Directive {
+    std::string kind;  // TemporalMap SpatialMap Cluster
+    Expr size, offset;
+    std::string dim;   // Cluster: unused
+    int line = 0;
+};
+
+struct MaestroLayer {
+    std::string name, type = "CONV";
+    std::map<std::string, int64_t> dims, stride;
+    std::vector<Directive> flow;
+};
+
+std::vector<Token> tokenize(const std::string &path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw UserError(path + " is a directory; give a MAESTRO mapping (.m) file");
+    std::ifstream in(path);
+    if (!in) throw UserError("cannot read " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string s = ss.str();
+    if (s.size() > (1 << 20)) throw UserError(path + ": larger than 1 MiB; not a MAESTRO mapping");
+    std::vector<Token> t;
+    int line = 1;
+    for (size_t i = 0; i < s.size();) {
+        const char c = s[i];
+        if (c == '\n') ++line, ++i;
+        else if (std::isspace(static_cast<unsigned char>(c))) ++i;
+        else if (c == '/' && i + 1 < s.size() && s[i + 1] == '/') while (i < s.size() && s[i] != '\n') ++i;
+        else if (std::string("{}(),:;").find(c) != std::string::npos) t.push_back({std::string(1, c), line}), ++i;
+        else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+            size_t j = i;
+            while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || std::string("_-.'").find(s[j]) != std::string::npos)) ++j;
+            t.push_back({s.substr(i, j - i), line});
+            i = j;
+        } else {
+            throw UserError(path + ":" + std::to_string(line) + ": unexpected character '" + std::string(1, c) +
+                            "' (MAESTRO mapping: Network/Layer blocks with Type, Stride, Dimensions, Dataflow)");
+        }
+    }
+    return t;
+}
+
+class Parser {
+public:
+    Parser(const std::string &path) : path_(path), t_(tokenize(path)) {}
+
+    std::vector<MaestroLayer> layers() {
+        std::vector<MaestroLayer> out;
+        if (peek() == "Network") {
+            next(), next_name("a network name"), expect("{");
+            while (peek() == "Layer") out.push_back(layer());
+            expect("}");
+        } else {
+            while (peek() == "Layer") out.push_back(layer());
+        }
+        if (i_ < t_.size()) fail("expected 'Layer', found '" + t_[i_].text + "'");
+        if (out.empty()) throw UserError(path_ + ": no Layer block (a MAESTRO mapping has Layer NAME { ... Dataflow { ... } })");
+        return out;
+    }
+
+private:
+    std::string path_;
+    std::vector<Token> t_;
+    size_t i_ = 0;
+
+    [[noreturn]] void fail(const std::string &msg) const {
+        const int line = i_ < t_.size() ? t_[i_].line : (t_.empty() ? 1 : t_.back().line);
+        throw UserError(path_ + ":" + std::to_string(line) + ": " + msg);
+    }
+    std::string peek() const { return i_ < t_.size() ? t_[i_].text : ""; }
+    std::string next() {
+        if (i_ >= t_.size()) fail("unexpected end of file");
+        return t_[i_++].text;
+    }
+    void expect(const std::string &s) {
+        if (peek() != s) fail("expected '" + s + "', found '" + (i_ < t_.size() ? peek() : "end of file") + "'");
+        ++i_;
+    }
+    std::string next_name(const std::string &what) {
+        const std::string s = peek();
+        if (s.empty() || std::string("{}(),:;").find(s[0]) != std::string::npos) fail("expected " + what);
+        return next();
+    }
+    int64_t number() {
+        const std::string s = next();
+        if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos || std::stoll(s) < 1)
+            { --i_; fail("expected a positive integer, found '" + s + "'"); }
+        return std::stoll(s);
+    }
+    Expr expr() {
+        Expr e;
+        if (peek() == "Sz") {
+            next(), expect("(");
+            e.size_of = next_name("a dimension in Sz(...)");
+            expect(")");
+        } else {
+            e.value = number();
+        }
+        return e;
+    }
+    // { K: 64, C: 3 } or { K 64,C 3 }
+    std::map<std::string, int64_t> sizes() {
+        std::map<std::string, int64_t> m;
+        expect("{");
+        while (peek() != "}") {
+            const std::string k = next_name("a dimension name");
+            if (peek() == ":") next();
+            m[k] = number();
+            if (peek() == ",") next();
+        }
+        expect("}");
+        return m;
+    }
+    MaestroLayer layer() {
+        MaestroLayer l;
+        expect("Layer");
+        l.name = next_name("a layer name");
+        expect("{");
+        while (peek() != "}") {
+            const std::string key = next();
+            if (key == "Type") expect(":"), l.type = next_name("a layer type");
+            else if (key == "Stride") l.stride = sizes();
+            else if (key == "Dimensions") l.dims = sizes();
+            else if (key == "Dataflow") {
+                expect("{");
+                while (peek() != "}") {
+                    Directive d;
+                    d.line = i_ < t_.size() ? t_[i_].line : 0;
+                    d.kind = next();
+                    if (d.kind != "TemporalMap" && d.kind != "SpatialMap" && d.kind != "Cluster")
+                        { --i_; fail("unknown directive '" + d.kind + "' (TemporalMap, SpatialMap, Cluster)"); }
+                    expect("(");
+                    d.size = expr();
+                    expect(",");
+                    if (d.kind == "Cluster") next_name("a cluster type (P)");
+                    else d.offset = expr();
+                    expect(")");
+                    if (d.kind != "Cluster") d.dim = next_name("the directive's dimension");
+                    expect(";");
+                    l.flow.push_back(d);
+                }
+                expect("}");
+            } else {
+                --i_;
+                fail("unknown key '" + key + "' in layer " + l.name + " (Type, Stride, Dimensions, Dataflow)");
+            }
+        }
+        expect("}");
+        return l;
+    }
+};
+
+// MAESTRO dim -> Tessera dim; sliding: an input coordinate (Y, X), mapped through its filter dim.
+std::string tessera_dim(const std::string &d, bool &sliding) {
+    sliding = d == "Y" || d == "X";
+    if (d == "Y" || d == "Y'") return "y";
+    if (d == "X" || d == "X'") return "x";
+    if (d == "K" || d == "C" || d == "N" || d == "R" || d == "S") return std::string(1, char(std::tolower(d[0])));
+    return "";
+}
+
+int64_t extent(const ir::Problem &p, const std::string &dim) {
+    for (const auto &d : p.dims)
+        if (d.name == dim) return d.extent;
+    return 1;
+}
+
+}  // namespace
+
+LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &problem, int64_t pes) {
+    const std::vector<MaestroLayer> all = Parser(path).layers();
+    const MaestroLayer *layer = all.size() == 1 ? &all[0] : nullptr;
+    for (const auto &l : all)
+        if (!layer && l.name == problem.layer.name) layer = &l;
+    if (!layer) {
+        std::string names;
+        for (const auto &l : all) names += " " + l.name;
+        throw UserError(path + ": " + std::to_string(all.size()) + " layers (" + names.substr(1) + "), none named " +
+                        problem.layer.name + "; name the layer (--layer) or keep one Layer in the file");
+    }
+    const ir::LayerSpec &spec = problem.layer;
+    auto where = [&](const Directive &d) { return path + ":" + std::to_string(d.line) + ": " + d.kind; };
+    auto value = [&](const Expr &e, const Directive &d) -> int64_t {
+        if (e.size_of.empty()) return e.value;
+        const std::string &s = e.size_of;
+        if (s == "Y") return spec.H;
+        if (s == "X") return spec.W;
+        bool sliding = false;
+        const std::string t = tessera_dim(s, sliding);
+        if (t.empty()) throw UserError(where(d) + ": Sz(" + s + "): unknown dimension");
+        return extent(problem, t);
+    };
+
+    // Levels: the directives before the Cluster (clusters), after it (PEs in a cluster).
+    std::vector<std::vector<const Directive *>> level(1);
+    int64_t cluster = 0;
+    for (const auto &d : layer->flow) {
+        if (d.kind == "Cluster") {
+            if (cluster) throw UserError(where(d) + ": a second Cluster; Tessera's PE array has two axes (one Cluster)");
+            cluster = value(d.size, d);
+            level.emplace_back();
+        } else {
+            level.back().push_back(&d);
+        }
+    }
+    const int64_t pes_of[2] = {cluster ? pes / cluster : pes, cluster};
+    if (cluster && pes_of[0] < 1)
+        throw UserError(path + ": Cluster(" + std::to_string(cluster) + ") is larger than the array's " +
+                        std::to_string(pes) + " PEs (--array)");
+
+    std::map<std::string, int64_t> chunk;
+    for (const auto &d : problem.dims) chunk[d.name] = d.extent;
+    std::vector<Factor> above, inner;  // temporal loops above and below the array
+    std::vector<Factor> axis[2];       // spatial loops of each level
+    for (size_t lv = 0; lv < level.size(); ++lv) {
+        // Eyeriss's diagonal: SpatialMap Y and SpatialMap R on one level put filter row i and input
+        // row y + i on PE i, the same output row: a spatial loop over R alone.
+        bool spatial_filter[2] = {false, false};
+        for (const Directive *d : level[lv])
+            if (d->kind == "SpatialMap") spatial_filter[0] |= d->dim == "R", spatial_filter[1] |= d->dim == "S";
+        int spatial_maps = 0;
+        for (const Directive *d : level[lv]) {
+            bool sliding = false;
+            const std::string dim = tessera_dim(d->dim, sliding);
+            if (dim.empty()) throw UserError(where(*d) + ": unknown dimension '" + d->dim + "' (K C N R S Y X Y' X')");
+            if (!chunk.count(dim))
+                throw UserError(where(*d) + " " + d->dim + ": the layer has no dimension " + d->dim);
+            const int64_t size = value(d->size, *d), offset = value(d->offset, *d);
+            if (d->kind == "SpatialMap" && sliding && spatial_filter[dim == "y" ? 0 : 1]) {
+                if (size != 1 || offset != 1)
+                    throw UserError(where(*d) + "(" + std::to_string(size) + "," + std::to_string(offset) + ") " + d->dim +
+                                    " with a SpatialMap of its filter dim: Tessera reads it as the row-stationary diagonal, which needs (1,1)");
+                continue;
+            }
+            int64_t tile = size;
+            if (sliding) {
+                const std::string f = dim == "y" ? "r" : "s";
+                const int64_t st = dim == "y" ? spec.stride_y() : spec.stride_x();
+                const int64_t dil = dim == "y" ? spec.dilation_y() : spec.dilation_x();
+                const int64_t window = (chunk[f] - 1) * dil + 1;
+                if (size < window || (size - window) % st || offset % st || (size - window) / st + 1 != offset / st)
+                    throw UserError(where(*d) + "(" + std::to_string(size) + "," + std::to_string(offset) + ") " + d->dim +
+                                    ": windows of " + std::to_string(size) + " input positions stepping " + std::to_string(offset) +
+                                    " do not tile the output exactly (window " + std::to_string(window) + ", stride " +
+                                    std::to_string(st) + "); Tessera's loops tile the output");
+                tile = offset / st;
+            } else if (offset != size && size < chunk[dim]) {
+                throw UserError(where(*d) + "(" + std::to_string(size) + "," + std::to_string(offset) + ") " + d->dim +
+                                ": overlapping or gapped chunks (offset != size); Tessera's loops tile each dim exactly");
+            }
+            tile = std::min(tile, chunk[dim]);
+            const int64_t n = (chunk[dim] + tile - 1) / tile;
+            chunk[dim] = tile;
+            if (d->kind == "TemporalMap") {
+                if (n > 1) (lv == 0 ? above : inner).push_back({dim, n});
+                continue;
+            }
+            if (++spatial_maps > 1)
+                throw UserError(where(*d) + " " + d->dim + ": a second SpatialMap in one cluster level; Tessera maps one "
+                                "dim per array axis from MAESTRO");
+            const int64_t lanes = pes_of[lv];
+            if (n > lanes) above.push_back({dim, (n + lanes - 1) / lanes});  // spatial folding: temporal steps
+            axis[lv].push_back({dim, std::min(n, lanes)});
+        }
+    }
+    // What a PE's last chunk still spans it walks itself, innermost (MAESTRO's implicit loops).
+    for (const auto &d : problem.dims)
+        if (chunk[d.name] > 1) inner.push_back({d.name, chunk[d.name]});
+    // MAESTRO's L2 is the global buffer: outputs kept above the first reduction loop (partial sums
+    // stay on chip); inputs and weights for one step of the clusters' loops, kept across the loops
+    // that do not index them (MAESTRO's temporal reuse). Its L1 is the PEs' registers.
+    size_t p_out = 0;
+    while (p_out < above.size() && !problem.dim(above[p_out].first).reduction) ++p_out;
+    auto indexes = [&](ir::TensorRole role, const std::string &dim) {
+        for (const auto &e : problem.tensor(role).index)
+            if (e.coeff(dim) != 0) return true;
+        return false;
+    };
+    std::map<size_t, std::vector<std::string>> at;  // position in `above` -> tensors kept there
+    at[p_out].push_back("O");
+    for (auto [role, name] : {std::pair{ir::TensorRole::Input, "I"}, std::pair{ir::TensorRole::Weight, "W"}}) {
+        size_t p = above.size();
+        while (p > 0 && !indexes(role, above[p - 1].first)) --p;
+        at[p].push_back(name);
+    }
+    LoopNest nest;
+    nest.levels.push_back({"DRAM", {}, {}, {}, {}});
+    size_t from = 0;
+    int n = 0;
+    for (const auto &[p, tensors] : at) {
+        nest.levels.back().temporal.assign(above.begin() + long(from), above.begin() + long(p));
+        nest.levels.push_back({n++ ? "GLB_" + std::to_string(n) : "GLB", {}, {}, {}, tensors});
+        from = p;
+    }
+    NestLevel &glb = nest.levels.back();
+    glb.temporal.assign(above.begin() + long(from), above.end());
+    if (cluster) glb.rows = axis[0], glb.cols = axis[1];
+    else glb.cols = axis[0];
+    nest.levels.push_back({"GLB_PE", inner, {}, {}, {}});
+    return nest;
+}
+
+std::string maestro_schedule(const std::string &path, const ir::Problem &problem, int64_t pes) {
+    return "// from the MAESTRO mapping " + path + "\n" + schedule_text(problem, read_maestro_mapping(path, problem, pes), path);
+}
+
+bool has_maestro_layer(const std::string &path) {
+    for (const auto &l : Parser(path).layers())
+        if (!l.dims.empty()) return true;
+    return false;
+}
+
+ir::LayerSpec read_maestro_layer(const std::string &path) {
+    const MaestroLayer l = Parser(path).layers().front();
+    if (l.type != "CONV" && l.type != "DSCONV")
+        throw UserError(path + ": layer " + l.name + " has Type " + l.type + "; Tessera reads CONV and DSCONV layers");
+    ir::LayerSpec s;
+    s.name = l.name;
+    s.type = l.type == "DSCONV" ? "dwconv" : "conv";
+    auto get = [&](const std::string &k) {
+        auto it = l.dims.find(k);
+        return it == l.dims.end() ? int64_t(1) : it->second;
+    };
+    for (const auto &kv : l.dims)
+        if (std::string("KCRSYXN").find(kv.first) == std::string::npos || kv.first.size() != 1)
+            throw UserError(path + ": layer " + l.name + ": unknown dimension '" + kv.first + "' (K C R S Y X N)");
+    s.N = get("N"), s.C = get("C"), s.K = s.type == "dwconv" ? get("C") : get("K");
+    s.R = get("R"), s.S = get("S"), s.H = get("Y"), s.W = get("X");
+    s.stride = l.stride.count("Y") ? l.stride.at("Y") : 1;
+    const int64_t sx = l.stride.count("X") ? l.stride.at("X") : 1;
+    if (sx != s.stride) s.stride_w = sx;
+    if (s.type == "dwconv") s.groups = s.C;
+    return s;
+}
+
+std::string maestro_text(const ir::AcceleratorIR &ir) {
+    const ir::LayerSpec &l = ir.problem.layer;
+    std::vector<const ir::Loop *> loops;
+    for (const auto &lp : ir.mapping.loops)
+        if (lp.extent > 1) loops.push_back(&lp);
+    auto letter = [&](const std::string &d) -> std::string {
+        if (d == "y") return "Y'";
+        if (d == "x") return "X'";
+        if (d == "k" || d == "c" || d == "n" || d == "r" || d == "s") return std::string(1, char(std::toupper(d[0])));
+        throw UserError("dimension '" + d + "' has no MAESTRO name (MAESTRO export covers conv layers)");
+    };
+    if (l.type == "fc" || l.grouped()) throw UserError("--emit maestro: MAESTRO export covers conv and depthwise layers, not " +
+                                                       std::string(l.grouped() ? "grouped conv" : "fc"));
+    int rows = 0, cols = 0;
+    for (const ir::Loop *lp : loops) rows += lp->kind == ir::LoopKind::SpatialRow, cols += lp->kind == ir::LoopKind::SpatialCol;
+    if (rows > 1 || cols > 1)
+        throw UserError("--emit maestro: an array axis with several loops; MAESTRO gives one SpatialMap per cluster level");
+    std::ostringstream s;
+    s << "// Tessera mapping of layer " << l.name << " as MAESTRO directives (docs/maestro.md). MAESTRO has no\n"
+      << "// buffers: Tessera's tiles are not written. Y and X are the padded input's rows and columns.\n";
+    s << "Network tessera {\nLayer " << l.name << " {\nType: " << (l.depthwise() ? "DSCONV" : "CONV") << "\n"
+      << "Stride { X: " << l.stride_x() << ", Y: " << l.stride_y() << " }\n"
+      << "Dimensions { K: " << l.K << ", C: " << l.C << ", R: " << l.R << ", S: " << l.S
+      << ", Y: " << l.H + l.pad_y0() + l.pad_y1() << ", X: " << l.W + l.pad_x0() + l.pad_x1() << ", N: " << l.N << " }\n"
+      << "Dataflow {\n";
+    // The row loop is the outer cluster level's SpatialMap, the column loop the Cluster's.
+    bool spatial_done = false;
+    for (const ir::Loop *lp : loops) {
+        if (lp->kind == ir::LoopKind::Temporal) {
+            s << "    TemporalMap(" << lp->stride << "," << lp->stride << ") " << letter(lp->dim) << ";\n";
+            continue;
+        }
+        if (spatial_done) continue;
+        spatial_done = true;
+        for (auto kind : {ir::LoopKind::SpatialRow, ir::LoopKind::SpatialCol})
+            for (const ir::Loop *sp : loops) {
+                if (sp->kind != kind) continue;
+                if (kind == ir::LoopKind::SpatialCol && rows == 1) s << "    Cluster(" << sp->extent << ", P);\n";
+                s << "    SpatialMap(" << sp->stride << "," << sp->stride << ") " << letter(sp->dim) << ";\n";
+            }
+    }
+    s << "}\n}\n}\n";
+    return s.str();
+}
+
+}  // namespace tessera::interop

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Timeloop and MAESTRO mappings through the CLI: the examples lower and estimate; --emit timeloop
+# then --timeloop-mapping gives the same nest; --emit maestro reads back; bad mappings and bad
+# flag combinations exit non-zero with one line naming the cause.
+set -u
+tessera=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+layer=conv:C=64,K=64,H=56,W=56,R=3,S=3,pad=1
+
+expect_error() {
+    local want=$1; shift
+    local err code lines
+    err=$("$tessera" "$@" 2>&1 >/dev/null)
+    code=$?
+    lines=$(printf '%s\n' "$err" | wc -l)
+    if [ $code -eq 0 ] || [ "$lines" -ne 1 ] || ! printf '%s' "$err" | grep -qF -- "$want"; then
+        echo "FAIL: tessera $* -> exit $code, $lines lines, wanted '$want': $err"
+        fail=1
+    fi
+}
+expect_ok() {
+    "$tessera" "$@" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: tessera $*: $(cat "$tmp/err")"; fail=1; }
+}
+
+# Timeloop: the examples, and a round trip through --emit timeloop.
+expect_ok lower --layer $layer --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
+grep -q "array 16x16" "$tmp/out" || { echo "FAIL: os_16x16 is a 16x16 array"; fail=1; }
+cp "$tmp/out" "$tmp/os.nest"
+expect_ok lower --layer $layer --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml" --emit timeloop
+cp "$tmp/out" "$tmp/os.yaml"
+grep -q "type: spatial" "$tmp/os.yaml" || { echo "FAIL: --emit timeloop writes the spatial entry"; fail=1; }
+expect_ok lower --layer $layer --timeloop-mapping "$tmp/os.yaml"
+diff <(grep -v '^layer' "$tmp/os.nest" | sed 's/(.*)$//') <(grep -v '^layer' "$tmp/out" | sed 's/(.*)$//') >/dev/null \
+    || { echo "FAIL: os_16x16 -> --emit timeloop -> --timeloop-mapping changed the nest"; fail=1; }
+expect_ok lower --timeloop-problem "$src/examples/timeloop/conv3x3_56.yaml" --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
+grep -q "H=58 W=58" "$tmp/out" || { echo "FAIL: --timeloop-problem is the layer"; fail=1; }
+expect_error "--timeloop-problem is the layer of a --timeloop-mapping" lower --layer $layer \
+    --timeloop-problem "$src/examples/timeloop/conv3x3_56.yaml" --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
+expect_ok estimate --arch eyeriss_16x16 --timeloop-mapping "$src/examples/timeloop/eyeriss_rs.yaml"
+grep -q "pJ/MAC" "$tmp/out" || { echo "FAIL: eyeriss_rs.yaml estimates"; fail=1; }
+expect_ok lower --network resnet50 --layer CB2a_2 --dataflow ws --emit timeloop
+cp "$tmp/out" "$tmp/ws.yaml"
+expect_ok estimate --network resnet50 --layer CB2a_2 --timeloop-mapping "$tmp/ws.yaml"
+expect_ok lower --layer $layer --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml" --emit schedule
+grep -q "hw::array(acc, y, x);" "$tmp/out" || { echo "FAIL: --emit schedule prints the schedule text"; fail=1; }
+
+# An architecture file in YAML estimates exactly as its JSON twin.
+expect_ok estimate --arch "$src/examples/arch/eyeriss_16x16.yaml" --timeloop-mapping "$src/examples/timeloop/eyeriss_rs.yaml"
+grep -E "total energy|cycles" "$tmp/out" > "$tmp/yaml.est"
+expect_ok estimate --arch "$src/examples/arch/eyeriss_16x16.json" --timeloop-mapping "$src/examples/timeloop/eyeriss_rs.yaml"
+grep -E "total energy|cycles" "$tmp/out" | diff - "$tmp/yaml.est" >/dev/null || { echo "FAIL: YAML and JSON architectures differ"; fail=1; }
+printf 'name: x\narray: {rows: 4, cols: [\n' > "$tmp/bad_arch.yaml"
+expect_error "malformed YAML at line" estimate --layer $layer --arch "$tmp/bad_arch.yaml"
+
+# MAESTRO: the three examples, and --emit maestro read back.
+for m in nvdla_kcp eyeriss_yrp shidiannao_yxp; do
+    expect_ok estimate --maestro-mapping "$src/examples/maestro/$m.m"
+    expect_ok lower --maestro-mapping "$src/examples/maestro/$m.m" --emit maestro
+    cp "$tmp/out" "$tmp/$m.m"
+    expect_ok lower --layer conv:C=16,K=32,H=18,W=18,R=3,S=3 --maestro-mapping "$tmp/$m.m"
+done
+
+# Errors: one line each.
+printf 'mapping:\n  - target: DRAM\n    type: temporal\n    factors: C=3 M=4 P=4 Q=4\n' > "$tmp/bad_factors.yaml"
+expect_error "the factors of" lower --layer $layer --timeloop-mapping "$tmp/bad_factors.yaml"
+printf 'mapping: [ {target: DRAM\n' > "$tmp/malformed.yaml"
+expect_error "malformed YAML" lower --layer $layer --timeloop-mapping "$tmp/malformed.yaml"
+expect_error "cannot read" lower --layer $layer --timeloop-mapping "$tmp/missing.yaml"
+expect_error "is a directory" lower --layer $layer --timeloop-mapping "$tmp"
+expect_error "is a directory" lower --layer $layer --maestro-mapping "$tmp"
+expect_error "cannot read" lower --layer $layer --maestro-mapping "$tmp/missing.m"
+printf 'Layer L {\nDataflow {\n  SpatialMap(1,1) K\n}\n}\n' > "$tmp/bad.m"
+expect_error "bad.m:4: expected ';'" lower --layer $layer --maestro-mapping "$tmp/bad.m"
+expect_error "give one schedule" lower --layer $layer --dataflow os --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
+expect_error "give one schedule" lower --layer $layer --maestro-mapping "$src/examples/maestro/nvdla_kcp.m" \
+    --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
+expect_error "unknown format" lower --layer $layer --emit dot
+expect_error "explore searches the schedule" explore --layer $layer --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
+expect_error "an array axis with several loops" lower --layer $layer --spatial 'C,FX|X' --emit maestro
+
+[ $fail -eq 0 ] && echo "cli_mappings: all passed"
+exit $fail
