@@ -95,8 +95,10 @@ std::vector<LayerRequest> scale_sim_shaped(const std::string &mapping, int64_t n
     gemm.name = "gemm";
     gemm.type = "fc";
     gemm.N = 2 * n + 6, gemm.C = n + 3, gemm.K = n + 5;
-    return {request(gemm, "N|K"), conv("conv3x3_pad", n + 3, n - 3, n + 6, 3, 1, 1),
-            conv("conv3x3_valid", n - 1, n + 2, n + 6, 3, 1, 0), conv("conv1x1_s2", n + 2, n + 1, 2 * n + 10, 1, 2, 0)};
+    // Output rows of 2n + 1 pixels: a weight block (at least one row) outlasts the skew 2n - 2.
+    return {request(gemm, "N|K"), conv("conv3x3_pad", n + 3, n - 3, 2 * n + 1, 3, 1, 1),
+            conv("conv3x3_valid", n - 1, n + 2, 2 * n + 3, 3, 1, 0),
+            conv("conv1x1_s2", n + 2, n + 1, 4 * n + 2, 1, 2, 0)};
 }
 
 ir::Architecture pipelined(int64_t n, int64_t tile) {
