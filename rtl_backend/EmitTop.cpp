@@ -20,6 +20,11 @@ std::string output_skew(const DesignSpec &d) {
     const int64_t go = d.output.groups(d.rows, d.cols);
     const int64_t ora = lane_rows(d.output, d) * output_addr_bits(d);
     const std::string W = std::to_string(ora + go + 3), SS = std::to_string(S);
+    // One statement per stage: Verilator does not take a delayed assignment to an array in a loop
+    // it does not unroll (more than 64 stages).
+    std::string shifts;
+    for (int64_t k = 2; k <= S; ++k)
+        shifts += "    output_path[" + std::to_string(k) + "] <= output_path[" + std::to_string(k - 1) + "];\n";
     return "  // ---- output path of the pipelined array: C1 delayed by its skew (" + SS + " cycles) ----\n"
            "  logic o1_issue, o1_block_end, o1_block_first;\n"
            "  logic [" + std::to_string(go) + "-1:0] o1_output_valid;\n"
@@ -27,7 +32,7 @@ std::string output_skew(const DesignSpec &d) {
            "  logic [" + W + "-1:0] output_path [1:" + SS + "];\n"
            "  always_ff @(posedge clk) begin\n"
            "    output_path[1] <= {c1_output_row_addr, c1_output_valid, c1_block_first, c1_block_end, !rst && c1_issue};\n"
-           "    for (int k = 2; k <= " + SS + "; k++) output_path[k] <= output_path[k-1];\n"
+           + shifts +
            "  end\n"
            "  assign {o1_output_row_addr, o1_output_valid, o1_block_first, o1_block_end, o1_issue} = output_path[" + SS + "];\n";
 }
