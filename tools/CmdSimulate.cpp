@@ -9,6 +9,7 @@
 #include "sim/verilator/Simulate.h"
 #include "sim/verilator/TracedBuild.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -49,11 +50,13 @@ int run_simulate(const Args &args) {
         status |= run_simulate_one(one);
     }
     g_rows = nullptr;
-    std::cout << "\n" << std::left << std::setw(24) << "design" << std::setw(14) << "interconnect" << std::setw(28)
+    int width = 8;
+    for (const DesignRow &r : rows) width = std::max(width, int(r.layer.size()) + 2);
+    std::cout << "\n" << std::left << std::setw(24) << "design" << std::setw(14) << "interconnect" << std::setw(width)
               << "layer" << std::right << std::setw(12) << "cycles" << std::setw(12) << "model" << std::setw(12)
               << "energy pJ" << "  verdict\n";
     for (const DesignRow &r : rows)
-        std::cout << std::left << std::setw(24) << r.dir << std::setw(14) << r.interconnect << std::setw(28) << r.layer
+        std::cout << std::left << std::setw(24) << r.dir << std::setw(14) << r.interconnect << std::setw(width) << r.layer
                   << std::right << std::setw(12) << r.measured << std::setw(12) << r.model << std::setw(12)
                   << std::setprecision(4) << std::defaultfloat << r.energy_pj << "  " << (r.pass ? "PASS" : "FAIL")
                   << "\n";
