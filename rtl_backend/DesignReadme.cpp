@@ -52,7 +52,11 @@ std::string design_readme(const RtlDesign &d, const std::vector<CompiledLayer> &
         if (on) double_buffered += std::string(double_buffered.empty() ? "" : ", ") + tensor;
     o << "\nCycles: `" << ir::kTiming.start_overhead << " + bias (K + latency + "
       << ir::kTiming.fill_overhead << ") + per fill (box words + latency + " << ir::kTiming.fill_overhead
-      << ") + iterations + " << ir::kTiming.compute_overhead << " per compute run + per drain (box words"
+      << ") + iterations + " << ir::kTiming.compute_overhead + s.skew() << " per compute run"
+      << (s.skew() ? " (pipeline flush " + std::to_string(ir::kTiming.compute_overhead) + " + the array's skew " +
+                         std::to_string(s.skew()) + ")"
+                   : std::string())
+      << " + per drain (box words"
       << " + latency + " << ir::kTiming.drain_overhead << ")` (docs/hardware.md)";
     if (double_buffered.empty())
         o << "; every fill and drain stalls the array.\n\n";

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <tuple>
 #include <sstream>
+#include <tuple>
 
 namespace tessera::rtl {
 
@@ -237,6 +238,26 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "element widths differ from the design's";
     if (ir.problem.post.multiplier != 0 && !d.fixed_point_requant)
         return "it requantizes by a multiplier, the design's post-op by a shift alone";
+    // The pipelined arrays (EmitSystolicArray.cpp) forward one lane per PE and read the operand
+    // registers only: lane tables and per-PE files are the broadcast array's so far.
+    if (d.skew_tile && (nest.row_loops.size() > 1 || nest.col_loops.size() > 1 ||
+                        pe_tile_words(nest.access(ir::TensorRole::Input)) > 0 ||
+                        pe_tile_words(nest.access(ir::TensorRole::Weight)) > 0))
+        return "the systolic/hybrid array takes one loop per axis and no per-PE tiles so far; "
+               "use --interconnect broadcast for this mapping";
+    // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
+    // the PEs for the array's skew.
+    for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
+                                            std::tuple{"weight", &d.weight, ir::TensorRole::Weight}}) {
+        if (!d.skew_tile || !ports->depends_on_rows || !ports->depends_on_cols) continue;
+        const int64_t block = ir::temporal_product(nest, nest.access(role).stationary_from,
+                                                   int(ir.mapping.loops.size()));
+        if (block < d.skew()) {
+            why << "its " << name << " reloads into the PEs every " << block << " cycles, the pipelined "
+                << "array preloads it " << d.skew() << " cycles ahead (keep it stationary longer)";
+            return why.str();
+        }
+    }
     return "";
 }
 
@@ -261,6 +282,13 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     d.name = name;
     d.architecture = arch.name;
     d.dram_latency = arch.dram_latency_cycles;
+    // A pipelined array is the architecture's: its skew (the flush the model counts) is the whole
+    // array's, whatever part of it a layer uses.
+    d.skew_tile = arch.skew_tile();
+    if (d.skew_tile) {
+        d.rows = arch.rows;
+        d.cols = arch.cols;
+    }
     // The first layer that uses both array dimensions fixes the interconnect; the others must match.
     const ir::AcceleratorIR *shape_from = &layers.front();
     for (const auto &l : layers) {
@@ -342,6 +370,7 @@ nlohmann::json to_json(const DesignSpec &d) {
             {"col_dim", d.col_dim},
             {"interconnect", {{"I", ports(d.input, false)}, {"W", ports(d.weight, false)}, {"O", ports(d.output, true)}}},
             {"axis_lane_tables", {{"rows", d.row_axis_dims}, {"cols", d.col_axis_dims}}},
+            {"pipeline", {{"tile", d.skew_tile}, {"skew", d.skew()}}},
             {"loop_slots", d.loops},
             {"dim_slots", d.dims},
             {"index_bits", d.index_bits},

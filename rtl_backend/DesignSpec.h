@@ -32,6 +32,9 @@ struct DesignSpec {
     std::string schedule;                  // which schedule(s) produced it (header comment)
     std::string architecture;              // architecture name (header comment)
     int64_t rows = 1, cols = 1;
+    // Interconnect (ir::Interconnect): PEs per pipeline stage along each axis; 0 = broadcast. A
+    // systolic (1) or hybrid (T) array is the architecture's rows x cols (EmitSystolicArray.cpp).
+    int64_t skew_tile = 0;
     std::string row_dim, col_dim;          // problem dims on the array (informational; "c,r,s")
     // Several loops on one array axis (mixed radix): 0 for an axis of one loop, where lane l sits at
     // l * stride of the axis dim; > 0: the axis has lane tables (a dim index offset per lane and
@@ -64,6 +67,9 @@ struct DesignSpec {
     int loop_bits() const;   // bits of a loop slot number 0..loops
     int dim_bits() const;    // bits of a dim slot number
     int64_t pe_count() const { return rows * cols; }
+    // Cycles PE (r, c) runs behind PE (0, 0), and the largest such: the array's extra pipeline depth.
+    int64_t skew_of(int64_t r, int64_t c) const { return skew_tile ? r / skew_tile + c / skew_tile : 0; }
+    int64_t skew() const { return skew_of(rows - 1, cols - 1); }
     int64_t buffer_bytes() const;  // all on-chip buffers (both banks) and the bias table
     bool prefetches() const { return input_double_buffered || weight_double_buffered; }
     bool double_buffers() const { return prefetches() || output_double_buffered; }

@@ -43,6 +43,7 @@ std::string describe(const TensorPorts &p, bool output) {
 }  // namespace
 
 std::string emit_array(const DesignSpec &d) {
+    if (d.skew_tile) return emit_systolic_array(d);
     const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
                   go = d.output.groups(d.rows, d.cols);
     const bool row_active_used = !d.input.depends_on_rows || !d.weight.depends_on_rows;

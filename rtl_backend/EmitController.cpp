@@ -119,7 +119,7 @@ ${BANK_PORTS}${PE_PORTS}  // compute issue stage
   logic drain_pending;   // the last compute run ended an output tile
   logic drain_deferred;  // ... and, double buffered, its drain runs during the next compute run
   logic nest_done;       // the last iteration has been issued
-  logic [1:0] flush_count;
+  logic [${FBM}:0] flush_count;
 
   logic fill_input_needed, fill_weight_needed, run_ends;
   assign fill_input_needed = zero_from[input_tile_from];
@@ -186,7 +186,7 @@ ${RUN_START_ASSIGN}
       BIAS: if (dma_idle_after) next_state = begin_state;
       FILL: if (dma_idle_after) next_state = COMPUTE;
 ${PE_COMPUTE}
-      FLUSH: if (flush_count == 2'd0) next_state = dma_idle_after ? end_state : WAIT;
+      FLUSH: if (flush_count == ${FB}'d0) next_state = dma_idle_after ? end_state : WAIT;
       WAIT: if (dma_idle_after) next_state = end_state;
       DRAIN: if (dma_idle_after) next_state = nest_done ? FINISH : begin_state;
       FINISH: next_state = IDLE;
@@ -219,11 +219,11 @@ ${EP_DEFAULT}    if (next_state != state${PE_NO_ENQUEUE})
         drain_deferred <= 1'b0;
 ${BANK_RESET}      end
       if (${RUN_END_ISSUE} && run_ends) begin
-        flush_count <= 2'd${FLUSH_LAST};
+        flush_count <= ${FB}'d${FLUSH_LAST};
         drain_pending <= last_from[output_tile_from];
         nest_done <= last_from[0];
       end
-      if (state == FLUSH && flush_count != 2'd0) flush_count <= flush_count - 2'd1;
+      if (state == FLUSH && flush_count != ${FB}'d0) flush_count <= flush_count - ${FB}'d1;
       if (run_starts) drain_deferred <= 1'b0;
       else if (window_ends) drain_deferred <= OUTPUT_DOUBLE && drain_pending && !nest_done;
       if (state == FINISH) done <= 1'b1;
@@ -236,7 +236,10 @@ endmodule
                  {"DI", flag(di)},
                  {"DW", flag(dw)},
                  {"DO", flag(dout)},
-                 {"FLUSH_LAST", std::to_string(kComputePipelineDepth - 1)},
+                 // A pipelined array adds its skew to the flush (EmitSystolicArray.cpp).
+                 {"FLUSH_LAST", std::to_string(kComputePipelineDepth - 1 + d.skew())},
+                 {"FB", std::to_string(std::max(2, bits_for(kComputePipelineDepth + d.skew())))},
+                 {"FBM", std::to_string(std::max(2, bits_for(kComputePipelineDepth + d.skew())) - 1)},
                  {"RUN_LAST_PORT", prefetch ? "  input  logic [" + std::to_string(T) +
                                                   ":0] run_last_from,  // slots in [l, run_from) are last\n"
                                             : ""},

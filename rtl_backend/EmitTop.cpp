@@ -11,6 +11,35 @@
 
 namespace tessera::rtl {
 
+namespace {
+
+// A pipelined array (EmitSystolicArray.cpp) delivers its output lane groups' sums skew() cycles
+// late: the output path's C1 (partial-sum read) and C2 (write) follow C1 by as many cycles.
+std::string output_skew(const DesignSpec &d) {
+    const int64_t S = d.skew();
+    if (S == 0) return "";
+    const int64_t go = d.output.groups(d.rows, d.cols);
+    const int64_t ora = lane_rows(d.output, d) * output_addr_bits(d);
+    const std::string W = std::to_string(ora + go + 3), SS = std::to_string(S);
+    // One statement per stage: Verilator does not take a delayed assignment to an array in a loop
+    // it does not unroll (more than 64 stages).
+    std::string shifts;
+    for (int64_t k = 2; k <= S; ++k)
+        shifts += "    output_path[" + std::to_string(k) + "] <= output_path[" + std::to_string(k - 1) + "];\n";
+    return "  // ---- output path of the pipelined array: C1 delayed by its skew (" + SS + " cycles) ----\n"
+           "  logic o1_issue, o1_block_end, o1_block_first;\n"
+           "  logic [" + std::to_string(go) + "-1:0] o1_output_valid;\n"
+           "  logic [" + std::to_string(ora) + "-1:0] o1_output_row_addr;\n"
+           "  logic [" + W + "-1:0] output_path [1:" + SS + "];\n"
+           "  always_ff @(posedge clk) begin\n"
+           "    output_path[1] <= {c1_output_row_addr, c1_output_valid, c1_block_first, c1_block_end, !rst && c1_issue};\n"
+           + shifts +
+           "  end\n"
+           "  assign {o1_output_row_addr, o1_output_valid, o1_block_first, o1_block_end, o1_issue} = output_path[" + SS + "];\n";
+}
+
+}  // namespace
+
 std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
                   go = d.output.groups(d.rows, d.cols);
@@ -294,17 +323,17 @@ ${PE_FILES}  tessera_input_glb input_glb (
     .block_start(c1_issue && c1_block_start), .mac_other_valid(c1_issue && c1_mac_other_valid),
     .mac_row_valid(c1_row_valid), .mac_col_valid(c1_col_valid), .output_sums(output_sums));
 
-  logic [${GO}-1:0] psum_read;
-  assign psum_read = {${GO}{c1_issue && c1_block_end && !c1_block_first}} & c1_output_valid;
+${OUTPUT_SKEW}  logic [${GO}-1:0] psum_read;
+  assign psum_read = {${GO}{${O1}_issue && ${O1}_block_end && !${O1}_block_first}} & ${O1}_output_valid;
   // ---- C2: reduce, add the partial sum, write the output buffer ----
   logic c2_block_end, c2_block_first;
   logic [${GO}-1:0] c2_output_valid;
   logic [${ORA}-1:0] c2_output_row_addr;
   always_ff @(posedge clk) begin
-    c2_block_end <= !rst && c1_issue && c1_block_end;
-    c2_block_first <= c1_block_first;
-    c2_output_valid <= c1_output_valid;
-    c2_output_row_addr <= c1_output_row_addr;
+    c2_block_end <= !rst && ${O1}_issue && ${O1}_block_end;
+    c2_block_first <= ${O1}_block_first;
+    c2_output_valid <= ${O1}_output_valid;
+    c2_output_row_addr <= ${O1}_output_row_addr;
   end
   logic [${GO}-1:0] output_write;
   logic [${GO}*${ACC}-1:0] output_write_data;
@@ -316,7 +345,7 @@ ${PE_FILES}  tessera_input_glb input_glb (
           + (c2_block_first ? '0 : output_read_data[g*${ACC} +: ${ACC}]);
   tessera_output_glb output_glb (
     .clk(clk),${OUTPUT_BANK} .write_enable(output_write), .write_row_addr(c2_output_row_addr),
-    .write_data(output_write_data), .read_enable(psum_read), .read_row_addr(c1_output_row_addr),${OUTPUT_COLS}
+    .write_data(output_write_data), .read_enable(psum_read), .read_row_addr(${O1}_output_row_addr),${OUTPUT_COLS}
     .drain_read(dma_output_read),${OUTPUT_DRAIN_BANK} .drain_addr(dma_output_read_addr), .read_data(output_read_data));
 
   // ---- performance counters and config read port ----
@@ -340,6 +369,8 @@ endmodule
                {"INPUT_WORDS", pe_file("input") ? "input_pe_words" : "input_words"},
                {"WEIGHT_WORDS", pe_file("weight") ? "weight_pe_words" : "weight_words"},
                {"COUNTER_PE", counter_pe},
+               {"O1", d.skew() ? "o1" : "c1"},
+               {"OUTPUT_SKEW", output_skew(d)},
                {"DMA_BANKS", dma_banks},
                {"DMA_QUANT", std::string(d.zero_points() ? "\n    .input_unsigned(cfg_input_unsigned), .weight_unsigned(cfg_weight_unsigned),"
                                                            "\n    .input_zero_point(cfg_input_zero_point), .weight_zero_point(cfg_weight_zero_point)," : "") +

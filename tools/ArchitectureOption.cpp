@@ -27,4 +27,25 @@ ir::Architecture select_architecture(const std::string &arch_name,
     return arch;
 }
 
+const char *const kInterconnectHelp =
+    "array interconnect in place of the architecture's: broadcast | systolic | hybrid:T (Gemmini-like "
+    "T x T combinational tiles, pipeline registers between them; docs/hardware.md, \"Interconnect\")";
+
+void apply_interconnect(ir::Architecture &arch, const std::string &choice) {
+    const std::string form = "; give broadcast, systolic or hybrid:T (e.g. hybrid:4)";
+    if (choice == "broadcast" || choice == "systolic") {
+        arch.interconnect = choice == "broadcast" ? ir::Interconnect::Broadcast : ir::Interconnect::Systolic;
+        arch.tile = 1;
+        return;
+    }
+    if (choice.rfind("hybrid:", 0) != 0) throw UserError("--interconnect '" + choice + "' is not an interconnect" + form);
+    const std::string t = choice.substr(7);
+    if (t.empty() || t.size() > 6 || t.find_first_not_of("0123456789") != std::string::npos || std::stoll(t) < 1 ||
+        std::stoll(t) > ir::kMaxArraySide)
+        throw UserError("--interconnect '" + choice + "': the tile T must be an integer 1.." +
+                        std::to_string(ir::kMaxArraySide) + form);
+    arch.interconnect = ir::Interconnect::Hybrid;
+    arch.tile = std::stoll(t);
+}
+
 }  // namespace tessera::cli

@@ -16,4 +16,11 @@ namespace tessera::cli {
 ir::Architecture select_architecture(const std::string &arch_name,
                                      const boost::program_options::variables_map &vm, LayerSelection &sel);
 
+// --interconnect: "broadcast", "systolic" or "hybrid:T" (tiles of T x T PEs) in place of the
+// architecture's own (docs/hardware.md, "Interconnect"). Throws UserError naming the form otherwise.
+void apply_interconnect(ir::Architecture &arch, const std::string &choice);
+
+// The help text of --interconnect.
+extern const char *const kInterconnectHelp;
+
 }  // namespace tessera::cli

@@ -117,7 +117,7 @@ void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &se
 
 int run_compile(const Args &args) {
     LayerSelection sel;
-    std::string arch_name = "default", out_dir, top = "tessera_accel";
+    std::string arch_name = "default", out_dir, top = "tessera_accel", interconnect;
     bool synth = false;
     po::options_description desc(
         "tessera compile: accelerator Verilog, per-layer configuration and a report (docs/rtl.md)\n\n"
@@ -130,6 +130,7 @@ int run_compile(const Args &args) {
          "architecture: a JSON file, a bundled name (examples/arch/NAME.json) or 'default'; "
          "a level with \"double_buffered\": true (e.g. --arch double_buffered) gets two-bank buffers "
          "whose transfers overlap compute")
+        ("interconnect", po::value(&interconnect), kInterconnectHelp)
         ("output,o", po::value(&out_dir), "directory to write (rtl/, config/, report.json, README.md)")
         ("top", po::value(&top)->default_value(top), "name of the top module")
         ("synth", po::bool_switch(&synth), "run Yosys: cells, flops and memory bits per module")
@@ -143,7 +144,8 @@ int run_compile(const Args &args) {
     if (rtl::is_sv_keyword(top)) throw UserError("--top '" + top + "' is a SystemVerilog keyword; choose another name");
     if (top.rfind("tessera_", 0) == 0 && top != "tessera_accel")
         throw UserError("--top '" + top + "': names starting with tessera_ are the design's own modules");
-    const ir::Architecture arch = select_architecture(arch_name, vm, sel);
+    ir::Architecture arch = select_architecture(arch_name, vm, sel);
+    if (!interconnect.empty()) apply_interconnect(arch, interconnect);
     auto selected = lower_selection(sel);
     auto design_of = [&] {
         std::vector<ir::AcceleratorIR> irs;

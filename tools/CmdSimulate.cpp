@@ -13,6 +13,7 @@
 #include "interop/OnnxImport.h"
 #endif
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -21,7 +22,54 @@ namespace tessera::cli {
 
 namespace po = boost::program_options;
 
+namespace {
+
+// One row of the side-by-side table of `tessera simulate DIR1 DIR2 ...`.
+struct DesignRow {
+    std::string dir, interconnect, layer;
+    uint64_t measured = 0;
+    int64_t model = 0;
+    double energy_pj = 0;
+    bool pass = false;
+};
+
+std::vector<DesignRow> *g_rows = nullptr;  // set while simulating several directories
+
+int run_simulate_one(const Args &args);
+
+}  // namespace
+
+// Several design directories (e.g. the same layer compiled for broadcast, systolic and hybrid
+// arrays): each is simulated as usual, then one table shows them side by side.
 int run_simulate(const Args &args) {
+    size_t first_option = 0;
+    while (first_option < args.size() && !args[first_option].empty() && args[first_option][0] != '-') ++first_option;
+    if (first_option <= 1) return run_simulate_one(args);
+    std::vector<DesignRow> rows;
+    g_rows = &rows;
+    int status = 0;
+    for (size_t d = 0; d < first_option; ++d) {
+        Args one{args[d]};
+        one.insert(one.end(), args.begin() + long(first_option), args.end());
+        status |= run_simulate_one(one);
+    }
+    g_rows = nullptr;
+    int width = 8;
+    for (const DesignRow &r : rows) width = std::max(width, int(r.layer.size()) + 2);
+    std::cout << "\n" << std::left << std::setw(24) << "design" << std::setw(14) << "interconnect" << std::setw(width)
+              << "layer" << std::right << std::setw(12) << "cycles" << std::setw(12) << "model" << std::setw(12)
+              << "energy pJ" << "  verdict\n";
+    for (const DesignRow &r : rows)
+        std::cout << std::left << std::setw(24) << r.dir << std::setw(14) << r.interconnect << std::setw(width) << r.layer
+                  << std::right << std::setw(12) << r.measured << std::setw(12) << r.model << std::setw(12)
+                  << std::setprecision(4) << std::defaultfloat << r.energy_pj << "  " << (r.pass ? "PASS" : "FAIL")
+                  << "\n";
+    return status;
+}
+
+namespace {
+
+int run_simulate_one(const Args &args) {
     std::string dir, arch_name, trace_file, onnx;
     std::vector<std::string> layers;
     vsim::SimOptions options;
@@ -33,7 +81,8 @@ int run_simulate(const Args &args) {
         "  tessera compile --network resnet18 --dataflow ws -o out && tessera simulate out\n"
         "  tessera simulate out --layer /layer1/layer1.0/conv1/Conv --seed 7 --json\n"
         "  tessera simulate out --layer 0 --trace conv1.fst\n"
-        "  tessera simulate out --inputs my_tensors --save run1\n\n"
+        "  tessera simulate out --inputs my_tensors --save run1\n"
+        "  tessera simulate out_broadcast out_systolic out_hybrid   (several designs side by side)\n\n"
         "options");
     desc.add_options()
         ("dir", po::value(&dir), "the directory `tessera compile -o DIR` wrote")
@@ -116,6 +165,12 @@ int run_simulate(const Args &args) {
 
     bool pass = true;
     for (const auto &o : outcomes) pass = pass && o.pass();
+    if (g_rows) {
+        std::string wiring = ir::interconnect_name(arch.interconnect);
+        if (arch.interconnect == ir::Interconnect::Hybrid) wiring += ":" + std::to_string(arch.tile);
+        for (const auto &o : outcomes)
+            g_rows->push_back({dir, wiring, o.layer, o.cycles_measured, o.cycles_model, o.measured.energy_pj, o.pass()});
+    }
     if (json) {
         nlohmann::json j = vsim::run_json(outcomes, arch);
         j["design"] = dir;
@@ -137,5 +192,7 @@ int run_simulate(const Args &args) {
     }
     return pass ? 0 : 1;
 }
+
+}  // namespace
 
 }  // namespace tessera::cli

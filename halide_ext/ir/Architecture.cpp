@@ -21,6 +21,24 @@ bool Architecture::is_per_pe(size_t i) const {
     return i + 1 == levels.size();
 }
 
+int64_t Architecture::skew_tile() const {
+    return interconnect == Interconnect::Broadcast ? 0 : interconnect == Interconnect::Systolic ? 1 : tile;
+}
+
+int64_t Architecture::array_skew() const {
+    const int64_t t = skew_tile();
+    return t == 0 ? 0 : (rows - 1) / t + (cols - 1) / t;
+}
+
+const char *interconnect_name(Interconnect i) {
+    switch (i) {
+    case Interconnect::Broadcast: return "broadcast";
+    case Interconnect::Systolic: return "systolic";
+    case Interconnect::Hybrid: return "hybrid";
+    }
+    return "broadcast";
+}
+
 // Interstellar's baseline energies (RF 512 B 0.96 pJ, GLB 128 KB 20 pJ, DRAM 200 pJ, hop 0.035 pJ)
 // with int8 words and the bandwidths of the generated hardware.
 Architecture default_architecture() {

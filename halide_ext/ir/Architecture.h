@@ -36,9 +36,20 @@ struct MemoryLevel {
     bool partitioned() const { return tensor_bytes[0] > 0 || tensor_bytes[1] > 0 || tensor_bytes[2] > 0; }
 };
 
+// How a word shared by several PEs travels and how a reduction is done (docs/hardware.md,
+// "Interconnect"). Which operands are shared or reduced along which axis still follows from the
+// access functions (ir::analyze); this only chooses the wiring.
+enum class Interconnect {
+    Broadcast,  // a shared word reaches all its PEs in one cycle; reductions by adder trees
+    Systolic,   // forwarded PE to PE through registers; reductions along a chain of registered adders
+    Hybrid,     // combinational tiles of tile x tile PEs, pipeline registers between tiles (Gemmini)
+};
+
 struct Architecture {
     std::string name = "default";
     int64_t rows = 16, cols = 16;       // PE array
+    Interconnect interconnect = Interconnect::Broadcast;
+    int64_t tile = 1;                   // Hybrid: tile side (1 = systolic); 1 otherwise
     std::vector<MemoryLevel> levels;    // outermost (DRAM) first, innermost (per-PE RF) last
     double mac_pj = 0;
     double hop_pj = 0;                  // per word per PE-to-PE hop on the array
@@ -51,7 +62,14 @@ struct Architecture {
     // Is level i replicated per PE? Its flag; an architecture that flags none (built in code
     // before per-PE levels existed) has its innermost level per PE.
     bool is_per_pe(size_t i) const;
+    // PEs per pipeline stage along each axis: 0 for broadcast (the whole array is one stage).
+    int64_t skew_tile() const;
+    // Cycles between the first and the last PE working on the same iteration: the skew of the
+    // farthest PE, (rows-1)/tile + (cols-1)/tile; 0 for broadcast.
+    int64_t array_skew() const;
 };
+
+const char *interconnect_name(Interconnect);
 
 // Interstellar's 3-level baseline: RF 512 B 0.96 pJ, GLB 128 KB 20 pJ, DRAM 200 pJ, hop 0.035 pJ.
 Architecture default_architecture();

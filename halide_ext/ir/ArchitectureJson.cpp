@@ -160,6 +160,13 @@ void check_level_order(const Architecture &a, const Reader &r) {
     }
 }
 
+json array_json(const Architecture &a) {
+    json j = {{"rows", a.rows}, {"cols", a.cols}};
+    if (a.interconnect != Interconnect::Broadcast) j["interconnect"] = interconnect_name(a.interconnect);
+    if (a.interconnect == Interconnect::Hybrid) j["tile"] = a.tile;
+    return j;
+}
+
 }  // namespace
 
 Architecture architecture_from_json(const json &j, const std::string &origin) {
@@ -170,6 +177,15 @@ Architecture architecture_from_json(const json &j, const std::string &origin) {
     Reader array(r.child("array"), origin + ": array");
     a.rows = array.integer("rows", 0, 1, kMaxArraySide, true);
     a.cols = array.integer("cols", 0, 1, kMaxArraySide, true);
+    const std::string interconnect = array.get<std::string>("interconnect", "broadcast");
+    if (interconnect == "systolic") a.interconnect = Interconnect::Systolic;
+    else if (interconnect == "hybrid") a.interconnect = Interconnect::Hybrid;
+    else if (interconnect != "broadcast")
+        array.fail("key 'interconnect' = \"" + interconnect + "\" is not one of broadcast, systolic, hybrid");
+    if (array.has("tile") && a.interconnect != Interconnect::Hybrid)
+        array.fail("gives 'tile' but its interconnect is " + interconnect +
+                   "; 'tile' is the side of a hybrid array's combinational tiles (use \"interconnect\": \"hybrid\")");
+    a.tile = array.integer("tile", 1, 1, kMaxArraySide, a.interconnect == Interconnect::Hybrid);
     array.finish();
     if (a.rows * a.cols > kMaxArrayPes)
         array.fail("has " + std::to_string(a.rows * a.cols) + " PEs, over the limit of " +
@@ -226,7 +242,7 @@ json to_json(const Architecture &a) {
         levels.push_back(l);
     }
     return {{"name", a.name},
-            {"array", {{"rows", a.rows}, {"cols", a.cols}}},
+            {"array", array_json(a)},
             {"levels", levels},
             {"mac_pj", a.mac_pj},
             {"hop_pj", a.hop_pj},

@@ -86,6 +86,14 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
     return {};
 }
 
+std::string preload_error(const Architecture &arch, const std::string &tensor, int64_t block) {
+    return "architecture " + arch.name + "'s " + interconnect_name(arch.interconnect) + " array (skew " +
+           std::to_string(arch.array_skew()) + " cycles) preloads " + tensor + " into each PE, which " +
+           "the mapping reloads every " + std::to_string(block) + " cycles; keep " + tensor +
+           " in the PEs across at least " + std::to_string(arch.array_skew()) +
+           " iterations (a mapping where it is stationary longer) or use \"interconnect\": \"broadcast\"";
+}
+
 int64_t onchip_element_bytes(const Problem &problem, const Tensor &tensor) {
     int bits = tensor.role == TensorRole::Output ? problem.acc_bits : tensor.elem_bits;
     return (bits + 7) / 8;
@@ -111,6 +119,14 @@ void validate_fit(const AcceleratorIR &ir, const Architecture &arch) {
     std::string error =
         fit_error(arch, nest.rows, nest.cols, footprints.data(), int(footprints.size()));
     if (!error.empty()) throw UserError(error);
+    // A pipelined array preloads per-PE operands (the model's Model::pipeline_error says the same).
+    for (const TensorAccess &t : nest.tensors) {
+        if (t.role == TensorRole::Output || t.shared_on_rows || t.shared_on_cols || arch.array_skew() == 0)
+            continue;
+        if (nest.rows == 1 || nest.cols == 1) continue;
+        const int64_t block = temporal_product(nest, t.stationary_from, int(ir.mapping.loops.size()));
+        if (block < arch.array_skew()) throw UserError(preload_error(arch, t.tensor->name, block));
+    }
 }
 
 }  // namespace tessera::ir

@@ -28,6 +28,11 @@ struct Footprint {
 std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
                       const Footprint *footprints, int count);
 
+// A pipelined array (systolic, hybrid) preloads a per-PE operand's next word while the PEs still
+// use the last one; the word must stay for at least array_skew() cycles. The one-line reason why
+// `tensor`, reloaded every `block` cycles, does not.
+std::string preload_error(const Architecture &arch, const std::string &tensor, int64_t block);
+
 // Bytes of one element of `tensor` as held on chip (outputs are held as accumulator words).
 int64_t onchip_element_bytes(const Problem &problem, const Tensor &tensor);
 

@@ -80,6 +80,8 @@ struct Cycles {
     int64_t pipeline = 0;      // start + bias + serial + exposed transfers + compute + prefetch stall
     int64_t compute = 0;       // array busy: temporal iterations + pipeline fill/drain per run
     int64_t runs = 0;          // uninterrupted runs of compute cycles
+    int64_t array_skew = 0;    // per run, part of compute: a pipelined array's extra flush
+                               // (Architecture::array_skew; 0 for broadcast)
     int64_t start = 0;         // once per layer
     int64_t bias = 0;          // bias table load
     int64_t serial_transfers = 0;   // DRAM fills/drains that stall the array (single buffered)

@@ -453,7 +453,8 @@ std::string Model::fit_error() const {
                                    s.per_pe() ? int(t.operand) : -1};
         }
     }
-    return ir::fit_error(arch_, rows_, cols_, footprints, count);
+    std::string error = ir::fit_error(arch_, rows_, cols_, footprints, count);
+    return error.empty() ? pipeline_error_ : error;
 }
 
 }  // namespace tessera::model

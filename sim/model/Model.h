@@ -109,6 +109,7 @@ private:
                                 const int64_t *stride);
     void count_cycles(const int64_t *extent);
     int64_t onchip_transfer_cycles(const int64_t *extent) const;
+    std::string pipeline_error(const int64_t *extent) const;  // ModelCycles.cpp
     void price();
 
     std::shared_ptr<const ir::Problem> problem_ptr_;
@@ -131,6 +132,7 @@ private:
     double bias_read_pj_ = 0, bias_dram_words_ = 0;
     std::vector<double> level_words_;  // scratch: words through each level this evaluation
     Estimate est_;
+    std::string pipeline_error_;       // a pipelined array cannot preload a per-PE operand in time
 };
 
 }  // namespace tessera::model

@@ -5,6 +5,7 @@
 
 #include "ModelMath.h"
 #include "ir/Timing.h"
+#include "ir/Validate.h"
 
 #include <algorithm>
 
@@ -84,7 +85,13 @@ void Model::count_cycles(const int64_t *extent) {
     int64_t runs = 1;
     for (int l = 0; l < run_from_; ++l) runs *= extent[l];
     cy.runs = runs;
-    cy.compute = est_.temporal_iterations + runs * timing.compute_overhead;
+    // A pipelined (systolic, hybrid) array flushes its skew on top of the broadcast pipeline at
+    // the end of every run (docs/hardware.md, "Interconnect"); consecutive blocks inside a run
+    // overlap, so nothing else is added.
+    cy.array_skew = arch_.array_skew();
+    if (cy.array_skew) pipeline_error_ = pipeline_error(extent);
+    const int64_t flush = timing.compute_overhead + cy.array_skew;
+    cy.compute = est_.temporal_iterations + runs * flush;
     cy.start = timing.start_overhead;
     // The DMA moves one element per request, a 32-bit bias included (its energy still counts
     // every DRAM word it spans).
@@ -108,7 +115,7 @@ void Model::count_cycles(const int64_t *extent) {
         }
     }
     cy.prefetch_stall =
-        prefetch_stall(jobs, overlapped, runs, est_.temporal_iterations / runs + timing.compute_overhead);
+        prefetch_stall(jobs, overlapped, runs, est_.temporal_iterations / runs + flush);
     cy.onchip_transfers = onchip_transfer_cycles(extent);
     // Busiest shared on-chip level (per-PE levels are ports of their own and never bind).
     std::fill(level_words_.begin(), level_words_.end(), 0.0);
@@ -141,6 +148,28 @@ void Model::count_cycles(const int64_t *extent) {
     cy.total = stalled + steady;
 }
 
+
+std::string Model::pipeline_error(const int64_t *extent) const {
+    const int64_t skew = arch_.array_skew();
+    if (skew == 0) return {};
+    for (const TensorPlan &t : plans_) {
+        if (t.operand == Operand::O) continue;
+        bool on_rows = false, on_cols = false;
+        for (int l : t.spatial_deps) {
+            on_rows |= kinds_[size_t(l)] == ir::LoopKind::SpatialRow;
+            on_cols |= kinds_[size_t(l)] == ir::LoopKind::SpatialCol;
+        }
+        if (!on_rows || !on_cols) continue;
+        // A per-PE operand reloads once per stationary block: the temporal loops from its PE
+        // stage inward.
+        int64_t block = 1;
+        for (size_t l = size_t(t.stages.back().at); l < kinds_.size(); ++l)
+            if (kinds_[l] == ir::LoopKind::Temporal) block *= extent[l];
+        if (block < skew)
+            return ir::preload_error(arch_, t.name, block);
+    }
+    return {};
+}
 
 int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
     // Transfers below the DRAM-fed buffer other than the register operand loads (which ride the

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace tessera::vsim {
@@ -237,10 +238,18 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
         if (!out) throw std::runtime_error("cannot write " + job_path);
     }
     const auto t0 = std::chrono::steady_clock::now();
+    struct rusage before {};
+    getrusage(RUSAGE_CHILDREN, &before);
     const std::string cmd = shell_quote(binary_) + " " + std::to_string(dram_latency_) + " " + shell_quote(job_path) +
                             " " + shell_quote(result_path) + " > " + shell_quote(log_path) + " 2>&1";
     const int status = std::system(cmd.c_str());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    struct rusage after {};
+    getrusage(RUSAGE_CHILDREN, &after);
+    auto cpu = [](const struct rusage &u) {
+        return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    };
+    const double cpu_seconds = cpu(after) - cpu(before);
     std::ifstream in(result_path, std::ios::binary);
     std::vector<uint32_t> words;
     uint32_t w;
@@ -257,7 +266,10 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
     if (status != 0) throw std::runtime_error("simulator failed: " + log);
 
     std::vector<LayerResult> results = parse_results(words, configs, log);
-    for (auto &r : results) r.seconds = seconds / double(configs.size());
+    for (auto &r : results) {
+        r.seconds = seconds / double(configs.size());
+        r.cpu_seconds = cpu_seconds / double(configs.size());
+    }
     return results;
 }
 

@@ -33,6 +33,8 @@ struct LayerResult {
     std::map<std::string, uint64_t> counters; // counter_names() -> value
     uint64_t testbench_cycles = 0;            // start write to done, as the testbench saw it
     double seconds = 0;                       // wall time of the simulation process
+    double cpu_seconds = 0;                   // its user + system CPU time (a loaded machine's
+                                              // wall time overstates the simulator's cost)
 };
 
 class VerilatedDesign {

@@ -24,7 +24,7 @@ ir::AcceleratorIR gemm_whole(int64_t M, int64_t N, int64_t K) {
 TEST_CASE("bundled architectures load with the published figures", "[model][arch]") {
     auto names = ir::bundled_architectures();
     CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_16x16", "eyeriss_like", "four_level",
-                                            "interstellar_baseline", "small_glb", "tpu_like"});
+                                            "hybrid_4", "interstellar_baseline", "small_glb", "systolic", "tpu_like"});
     // docs/fusion.md's small-buffer case: the default figures with a 32 KB GLB at 9 pJ.
     auto small = ir::load_architecture("small_glb");
     CHECK(small.level("GLB")->size_bytes == 32 * 1024);
@@ -141,4 +141,43 @@ TEST_CASE("a buffer on a level the architecture lacks is rejected", "[model][val
                       Contains("per-PE level RF") && Contains("above the PE array"));
     ir.mapping.buffers[0].level = "DRAM";
     CHECK_THROWS_WITH(ir::validate_fit(ir, round_architecture()), Contains("outermost level"));
+}
+
+TEST_CASE("interconnect: parsed, validated, round-tripped; skew and preload checked", "[model][arch]") {
+    auto j = ir::to_json(ir::default_architecture());
+    CHECK(ir::architecture_from_json(j, "a.json").array_skew() == 0);
+    j["array"]["interconnect"] = "systolic";
+    const ir::Architecture systolic = ir::architecture_from_json(j, "a.json");
+    CHECK(systolic.interconnect == ir::Interconnect::Systolic);
+    CHECK(systolic.array_skew() == 30);  // 15 + 15 on 16x16
+    CHECK(ir::to_json(ir::architecture_from_json(ir::to_json(systolic), "x")) == ir::to_json(systolic));
+    j["array"]["tile"] = 4;
+    CHECK_THROWS_WITH(ir::architecture_from_json(j, "a.json"), Contains("'tile'") && Contains("hybrid"));
+    j["array"]["interconnect"] = "hybrid";
+    const ir::Architecture hybrid = ir::architecture_from_json(j, "a.json");
+    CHECK(hybrid.array_skew() == 6);  // 15/4 + 15/4
+    CHECK(ir::to_json(ir::architecture_from_json(ir::to_json(hybrid), "x")) == ir::to_json(hybrid));
+    j["array"].erase("tile");
+    CHECK_THROWS_WITH(ir::architecture_from_json(j, "a.json"), Contains("needs key 'tile'"));
+    j["array"]["interconnect"] = "mesh";
+    CHECK_THROWS_WITH(ir::architecture_from_json(j, "a.json"), Contains("\"mesh\" is not one of broadcast, systolic, hybrid"));
+
+    // The model adds the skew once per run; a per-PE operand reloaded every cycle cannot be preloaded.
+    ir::Architecture arch = ir::default_architecture();
+    arch.rows = arch.cols = 4;
+    const ir::AcceleratorIR ir = gemm_whole(4, 4, 8);  // rows m, cols n: I and W forwarded, O per PE
+    model::Model broadcast(ir, arch);
+    const int64_t base = broadcast.evaluate().cycles.total;
+    arch.interconnect = ir::Interconnect::Systolic;
+    model::Model pipelined(ir, arch);
+    const Estimate &e = pipelined.evaluate();
+    CHECK(e.cycles.array_skew == 6);
+    CHECK(e.cycles.total == base + e.cycles.runs * 6);
+    CHECK(pipelined.fit_error().empty());
+    // Rows k, columns n: W(n, k) is per PE and reloads every M = 2 iterations, under the skew 6.
+    const ir::AcceleratorIR ws = gemm_ir(2, 4, 4, {row("k", 4), col("n", 4), {"m", 2}}, {0, 0, 0});
+    CHECK_THROWS_WITH(ir::validate_fit(ws, arch), Contains("reloads every 2 cycles") && Contains("broadcast"));
+    model::Model short_blocks(ws, arch);
+    short_blocks.evaluate();
+    CHECK_THAT(short_blocks.fit_error(), Contains("reloads every 2 cycles"));
 }

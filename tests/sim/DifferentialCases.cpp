@@ -3,6 +3,7 @@
 #include "UserError.h"
 #include "ir/Architecture.h"
 #include "ir/ArchitectureJson.h"
+#include "ir/Validate.h"
 #include "rtl_backend/DesignSpec.h"
 #include "rtl_backend/RtlGenerator.h"
 #include "sim/verilator/Simulate.h"
@@ -113,11 +114,24 @@ std::string RandomCase::describe() const {
     o << " --array " << schedule.rows << "x" << schedule.cols;
     if (schedule.buffer_bytes) o << " (GLB " << schedule.buffer_bytes << " B)";
     if (double_buffered) o << " --arch double_buffered";
+    if (interconnect != "broadcast") o << " --interconnect " << interconnect;
     return o.str();
+}
+
+ir::Architecture RandomCase::architecture() const {
+    ir::Architecture arch = double_buffered ? ir::load_architecture("double_buffered") : ir::default_architecture();
+    if (interconnect == "broadcast") return arch;
+    arch.interconnect = interconnect == "systolic" ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
+    arch.tile = interconnect == "systolic" ? 1 : 2;
+    arch.rows = schedule.rows;
+    arch.cols = schedule.cols;
+    return arch;
 }
 
 std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected) {
     Rng rng(seed);
+    // The interconnect comes from a stream of its own, so a seed draws the same layers as before.
+    Rng wiring(seed ^ 0x9e3779b97f4a7c15ull);
     std::vector<RandomCase> cases;
     size_t redrawn = 0;
     while (cases.size() < count) {
@@ -133,6 +147,18 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
             ++redrawn;  // e.g. rs on fc, a buffer too small for any tile
             continue;
         }
+        // Two cases in five drawn on a pipelined array (each such group is a build of its own).
+        c.interconnect = one_of<std::string>(wiring, {"broadcast", "broadcast", "broadcast", "systolic", "hybrid:2"});
+        if (c.interconnect != "broadcast") {
+            try {
+                ir::validate_fit(c.ir, c.architecture());
+                // Several loops on an axis: the pipelined arrays do not build them yet.
+                if (!rtl::why_not_fits(rtl::design_for({c.ir}, c.architecture()), c.ir).empty())
+                    c.interconnect = "broadcast";
+            } catch (const UserError &) {
+                c.interconnect = "broadcast";  // reloads a per-PE operand faster than the skew
+            }
+        }
         cases.push_back(std::move(c));
     }
     if (rejected) *rejected = redrawn;
@@ -145,8 +171,12 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
     sum.cases = cases.size();
     std::map<std::string, std::vector<size_t>> groups;
     for (size_t i = 0; i < cases.size(); ++i)
-        groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "")].push_back(i);
-    const ir::Architecture single = ir::default_architecture(), double_buffered = ir::load_architecture("double_buffered");
+        groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "") +
+               (cases[i].interconnect == "broadcast"
+                    ? ""
+                    : " " + cases[i].interconnect + " " + std::to_string(cases[i].schedule.rows) + "x" +
+                          std::to_string(cases[i].schedule.cols))]
+            .push_back(i);
     size_t done = 0;
     for (const auto &[key, members] : groups) {
         ++sum.designs;
@@ -155,7 +185,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
         };
         std::vector<ir::AcceleratorIR> irs;
         for (size_t i : members) irs.push_back(cases[i].ir);
-        const ir::Architecture &arch = cases[members.front()].double_buffered ? double_buffered : single;
+        const ir::Architecture arch = cases[members.front()].architecture();
         try {
             const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for(irs, arch, "tessera_accel"));
             const VerilatedDesign design = VerilatedDesign::build(rtl);

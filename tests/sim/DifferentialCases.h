@@ -5,6 +5,7 @@
 
 #include "Lower.h"
 #include "ir/AcceleratorIR.h"
+#include "ir/Architecture.h"
 
 #include <cstdint>
 #include <ostream>
@@ -17,6 +18,10 @@ struct RandomCase {
     ir::LayerSpec layer;
     ScheduleRequest schedule;
     bool double_buffered = false;  // runs on a design whose buffers are double buffered
+    // The array's interconnect: "broadcast", "systolic" or "hybrid:2"; a pipelined array is the
+    // schedule's rows x cols (docs/hardware.md, "Interconnect").
+    std::string interconnect = "broadcast";
+    ir::Architecture architecture() const;
     ir::AcceleratorIR ir;
     std::string describe() const;  // the equivalent `tessera lower` flags
 };
@@ -25,7 +30,9 @@ struct RandomCase {
 // and fc layers, N up to 2, with or without bias / ReLU / a requantize shift; presets (os ws is rs,
 // or an explicit spatial mapping, several dims on one axis now and then: rows = c x s on 8x4) on
 // 2-D arrays up to 4x4 (8x4 / 4x8 with several loops on an axis) and 1-D arrays up to 8, with a small
-// global buffer now and then so that the layer is tiled; single or double-buffered buffers.
+// global buffer now and then so that the layer is tiled; single or double-buffered buffers; a
+// broadcast, systolic or hybrid (2x2 tiles) array (a pipelined one only where the mapping keeps its
+// per-PE operands long enough: ir::preload_error).
 // Combinations the front end rejects are redrawn; `rejected` (if given) counts them.
 std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected = nullptr);
 

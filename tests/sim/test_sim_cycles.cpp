@@ -67,3 +67,72 @@ TEST_CASE("double buffered, weight stationary C|K on 8x8: cycles equal to the mo
 TEST_CASE("double buffered, output stationary Y|X on 8x8: cycles equal to the model", "[sim][cycles][double]") {
     check_double_buffered("os");
 }
+
+namespace {
+
+// SCALE-Sim's two mappings on a pipelined array of side n (docs/hardware.md, "Interconnect"):
+// weight stationary (rows = C, the reduction; columns = filters) and output stationary (rows =
+// output pixels along x, columns = filters), on a GEMM, 3x3 convs with and without padding and a
+// 1x1 stride-2 conv; every extent leaves a tail on the array. Each layer keeps its weights at least
+// the array's skew (rows + cols - 2) iterations in the PEs, as the preload register needs.
+std::vector<LayerRequest> scale_sim_shaped(const std::string &mapping, int64_t n) {
+    const bool ws = mapping == "ws";
+    auto request = [&](ir::LayerSpec l, const std::string &spatial) {
+        ScheduleRequest s;
+        if (ws) s.dataflow = "ws";
+        else s.spatial = spatial;
+        s.rows = s.cols = n;
+        s.buffer_bytes = 64 * 1024;
+        return LayerRequest{l, s};
+    };
+    auto conv = [&](const char *name, int64_t C, int64_t K, int64_t HW, int64_t R, int64_t stride, int64_t pad) {
+        ir::LayerSpec l;
+        l.name = name;
+        l.C = C, l.K = K, l.H = l.W = HW, l.R = l.S = R, l.stride = stride, l.pad = pad;
+        return request(l, "X|K");
+    };
+    ir::LayerSpec gemm;
+    gemm.name = "gemm";
+    gemm.type = "fc";
+    gemm.N = 2 * n + 6, gemm.C = n + 3, gemm.K = n + 5;
+    // Output rows of 2n + 1 pixels: a weight block (at least one row) outlasts the skew 2n - 2.
+    return {request(gemm, "N|K"), conv("conv3x3_pad", n + 3, n - 3, 2 * n + 1, 3, 1, 1),
+            conv("conv3x3_valid", n - 1, n + 2, 2 * n + 3, 3, 1, 0),
+            conv("conv1x1_s2", n + 2, n + 1, 4 * n + 2, 1, 2, 0)};
+}
+
+ir::Architecture pipelined(int64_t n, int64_t tile) {
+    ir::Architecture arch = ir::default_architecture();
+    arch.rows = arch.cols = n;
+    arch.interconnect = tile == 1 ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
+    arch.tile = tile;
+    return arch;
+}
+
+void check_pipelined(const std::string &mapping, int64_t n, int64_t tile) {
+    const ir::Architecture arch = pipelined(n, tile);
+    const auto outcomes = simulate_on_one_design(scale_sim_shaped(mapping, n), arch);
+    CHECK(failed_layers(outcomes) == "");
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        CHECK(o.cycles_measured == uint64_t(o.cycles_model));
+        CHECK(o.model.cycles.array_skew == arch.array_skew());
+    }
+}
+
+}  // namespace
+
+TEST_CASE("systolic 8x8, weight and output stationary: cycles equal to the model", "[sim][cycles][systolic]") {
+    check_pipelined("ws", 8, 1);
+    check_pipelined("os", 8, 1);
+}
+
+TEST_CASE("hybrid 8x8 in 4x4 tiles, weight stationary: cycles equal to the model", "[sim][cycles][systolic]") {
+    check_pipelined("ws", 8, 4);
+}
+
+// Minutes (two 1024-PE builds): build/tests/sim/test_sim_cycles "[.systolic32]"
+TEST_CASE("systolic 32x32, weight and output stationary: cycles equal to the model", "[.systolic32]") {
+    check_pipelined("ws", 32, 1);
+    check_pipelined("os", 32, 1);
+}

@@ -1,4 +1,4 @@
-// The differential test, bounded for CI: 50 random (layer, schedule, array, buffering) cases from a
+// The differential test, bounded for CI: 50 random (layer, schedule, array, buffering, interconnect) cases from a
 // fixed seed must run bit-exactly against Halide with every counter and the cycles equal to the
 // model's.
 // `sim_differential --cases N --seed S` runs more.
@@ -21,7 +21,9 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
     std::set<std::string> kinds, dataflows;
     bool stride2 = false, one_d = false, two_d = false, tail = false, tiled = false, multi_loop_axis = false;
     size_t double_buffered = 0;
+    std::set<std::string> interconnects;
     for (const auto &c : cases) {
+        interconnects.insert(c.interconnect);
         kinds.insert(c.layer.type);
         dataflows.insert(c.schedule.dataflow);
         stride2 |= c.layer.stride == 2;
@@ -51,6 +53,7 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
     CHECK(tiled);
     CHECK(multi_loop_axis);
     CHECK(double_buffered > 0);
+    CHECK(interconnects == std::set<std::string>{"broadcast", "systolic", "hybrid:2"});
     CHECK(double_buffered < cases.size());
     // Same seed, same cases.
     CHECK(draw_cases(kSeed, 5).front().describe() == cases.front().describe());

@@ -1,0 +1,223 @@
+// The pipelined PE array (ir::Interconnect Systolic and Hybrid; docs/hardware.md, "Interconnect").
+// The array is cut into tiles of T x T PEs (T = 1: systolic). PE (r, c) works on an iteration
+// skew(r, c) = r/T + c/T cycles after PE (0, 0): every PE does what the broadcast array's PE does
+// (same tessera_pe), only later, so outputs and counters are the broadcast array's and the cycle
+// count grows by one flush of skew() cycles per compute run.
+//   - A shared operand enters at the array's edge, delayed there by its row (column) tile index, and
+//     is forwarded PE to PE: combinationally inside a tile, through a register between tiles.
+//   - A per-PE (unicast) operand is written into the PE's preload register when the buffer reads
+//     it; the PE's operand register takes it when the skewed load reaches the PE (the TPU's weight
+//     double buffer). ir::systolic_error rejects mappings that reload it faster than that.
+//   - A reduced output is summed along a chain of registered adders, one stage per tile; the sums
+//     (and per-PE accumulators) leave through de-skew registers so that every output lane group's
+//     sum is valid skew() cycles after the broadcast array's: the top delays its output path by
+//     that much (EmitTop.cpp).
+//   - Control (block start, MAC predication, the per-PE operands' load) travels down one shared
+//     delay line that each PE taps at its skew.
+#include "Emitters.h"
+#include "SvText.h"
+
+#include <sstream>
+#include <vector>
+
+namespace tessera::rtl {
+
+namespace {
+
+struct Writer {
+    const DesignSpec &d;
+    std::ostringstream decl, comb, ff;
+    int64_t a(int64_t r) const { return r / d.skew_tile; }  // row tile
+    int64_t b(int64_t c) const { return c / d.skew_tile; }  // column tile
+    static std::string at(int64_t r, int64_t c) { return std::to_string(r) + "_" + std::to_string(c); }
+
+    // A register of `bits` fed by `from`; returns its name.
+    std::string reg(const std::string &name, int bits, const std::string &from) {
+        decl << "  logic " << (bits > 1 ? "[" + std::to_string(bits) + "-1:0] " : "") << name << ";\n";
+        ff << "    " << name << " <= " << from << ";\n";
+        return name;
+    }
+    // `from` delayed by `k` registers named name_1 .. name_k.
+    std::string delayed(const std::string &name, int bits, std::string from, int64_t k) {
+        for (int64_t j = 1; j <= k; ++j) from = reg(name + "_d" + std::to_string(j), bits, from);
+        return from;
+    }
+};
+
+// Balanced sum so the depth is log2(terms).
+std::string sum_of(const std::vector<std::string> &terms, size_t from, size_t to) {
+    if (to - from == 1) return terms[from];
+    const size_t mid = from + (to - from) / 2;
+    return "(" + sum_of(terms, from, mid) + " + " + sum_of(terms, mid, to) + ")";
+}
+
+// Per-PE (load, word) of an operand: names of the signals that reach PE (r, c).
+struct Delivery {
+    std::vector<std::vector<std::string>> load, word;
+};
+
+Delivery deliver(Writer &w, const std::string &t, const TensorPorts &p, int bits, int switch_bit) {
+    const DesignSpec &d = w.d;
+    Delivery out;
+    out.load.assign(size_t(d.rows), std::vector<std::string>(size_t(d.cols)));
+    out.word = out.load;
+    const std::string B = std::to_string(bits);
+    auto group_word = [&](int64_t g) { return t + "_words[" + std::to_string(g * bits) + " +: " + B + "]"; };
+    auto group_load = [&](int64_t g) { return t + "_load[" + std::to_string(g) + "]"; };
+    if (p.depends_on_rows && p.depends_on_cols) {
+        // Preload register per PE; the skewed load moves it into the PE's operand register.
+        for (int64_t r = 0; r < d.rows; ++r)
+            for (int64_t c = 0; c < d.cols; ++c) {
+                const int64_t g = r * d.cols + c, s = d.skew_of(r, c);
+                if (s == 0) {
+                    out.load[r][c] = group_load(g);
+                    out.word[r][c] = group_word(g);
+                    continue;
+                }
+                const std::string pre = t + "_preload_" + Writer::at(r, c);
+                w.decl << "  logic [" << B << "-1:0] " << pre << ";\n";
+                w.ff << "    if (" << group_load(g) << ") " << pre << " <= " << group_word(g) << ";\n";
+                out.load[r][c] = "ctrl_" + std::to_string(s) + "[" + std::to_string(switch_bit) + "]";
+                out.word[r][c] = pre;
+            }
+        return out;
+    }
+    // Shared: the edge PE of each lane group gets the word delayed by its tile index, then it is
+    // forwarded along the axis the tensor does not depend on (both: along row 0, then down).
+    for (int64_t r = 0; r < d.rows; ++r)
+        for (int64_t c = 0; c < d.cols; ++c) {
+            const std::string here = Writer::at(r, c);
+            auto forward = [&](int64_t fr, int64_t fc, bool same_tile) {
+                if (same_tile) {
+                    out.load[r][c] = out.load[fr][fc];
+                    out.word[r][c] = out.word[fr][fc];
+                } else {
+                    out.load[r][c] = w.reg(t + "_fl_" + here, 1, out.load[fr][fc]);
+                    out.word[r][c] = w.reg(t + "_fw_" + here, bits, out.word[fr][fc]);
+                }
+            };
+            const bool edge = p.depends_on_rows ? c == 0 : p.depends_on_cols ? r == 0 : r == 0 && c == 0;
+            if (edge) {
+                const int64_t g = p.depends_on_rows ? r : p.depends_on_cols ? c : 0;
+                const int64_t k = d.skew_of(r, c);
+                out.load[r][c] = w.delayed(t + "_el_" + std::to_string(g), 1, group_load(g), k);
+                out.word[r][c] = w.delayed(t + "_ew_" + std::to_string(g), bits, group_word(g), k);
+            } else if (p.depends_on_rows || (!p.depends_on_cols && r == 0)) {
+                forward(r, c - 1, w.b(c) == w.b(c - 1));  // along the row
+            } else {
+                forward(r - 1, c, w.a(r) == w.a(r - 1));  // down the column
+            }
+        }
+    return out;
+}
+
+}  // namespace
+
+std::string emit_systolic_array(const DesignSpec &d) {
+    Writer w{d, {}, {}, {}};
+    const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
+                  go = d.output.groups(d.rows, d.cols), S = d.skew();
+    const bool row_active_used = !d.input.depends_on_rows || !d.weight.depends_on_rows;
+    const bool col_active_used = !d.input.depends_on_cols || !d.weight.depends_on_cols;
+    const std::string AB = std::to_string(d.acc_bits);
+    // Control word: [0] block_start, [1] MAC valid in the dims off the array, [2] / [3] an input /
+    // weight load this cycle (per-PE operands), then the rows' and the columns' MAC validity.
+    const int64_t cw = 4 + d.rows + d.cols;
+    std::ostringstream o;
+    o << "// Pipelined PE array, " << d.rows << " rows x " << d.cols << " columns in tiles of " << d.skew_tile
+      << " x " << d.skew_tile << " PEs (skew " << S << " cycles).\n"
+      << "module tessera_array (\n"
+      << "  input  logic clk,\n"
+      << "  input  logic [" << gi << "-1:0] input_load,\n"
+      << "  input  logic [" << gi * d.input_bits << "-1:0] input_words,\n"
+      << "  input  logic [" << gw << "-1:0] weight_load,\n"
+      << "  input  logic [" << gw * d.weight_bits << "-1:0] weight_words,\n";
+    if (row_active_used) o << "  input  logic [" << d.rows << "-1:0] row_active,\n";
+    if (col_active_used) o << "  input  logic [" << d.cols << "-1:0] col_active,\n";
+    o << "  input  logic block_start,\n"
+      << "  input  logic mac_other_valid,\n"
+      << "  input  logic [" << d.rows << "-1:0] mac_row_valid,\n"
+      << "  input  logic [" << d.cols << "-1:0] mac_col_valid,\n"
+      << "  output logic [" << go * d.acc_bits << "-1:0] output_sums   // valid " << S
+      << " cycles after the broadcast array's\n"
+      << ");\n";
+    // Each PE taps the fields it uses; a tap may leave some unread.
+    w.decl << "  /* verilator lint_off UNUSEDSIGNAL */\n  logic [" << cw << "-1:0] ctrl_0;\n";
+    w.comb << "  assign ctrl_0 = {mac_col_valid, mac_row_valid, |weight_load, |input_load, mac_other_valid, "
+              "block_start};\n";
+    for (int64_t k = 1; k <= S; ++k) w.reg("ctrl_" + std::to_string(k), int(cw), "ctrl_" + std::to_string(k - 1));
+    w.decl << "  /* verilator lint_on UNUSEDSIGNAL */\n";
+
+    const Delivery in = deliver(w, "input", d.input, d.input_bits, 2);
+    const Delivery wt = deliver(w, "weight", d.weight, d.weight_bits, 3);
+    std::ostringstream pes;
+    for (int64_t r = 0; r < d.rows; ++r)
+        for (int64_t c = 0; c < d.cols; ++c) {
+            const std::string n = Writer::at(r, c), ctrl = "ctrl_" + std::to_string(d.skew_of(r, c));
+            std::string load_i = in.load[r][c], load_w = wt.load[r][c];
+            if (!d.input.depends_on_rows) load_i += " & row_active[" + std::to_string(r) + "]";
+            if (!d.input.depends_on_cols) load_i += " & col_active[" + std::to_string(c) + "]";
+            if (!d.weight.depends_on_rows) load_w += " & row_active[" + std::to_string(r) + "]";
+            if (!d.weight.depends_on_cols) load_w += " & col_active[" + std::to_string(c) + "]";
+            w.decl << "  logic signed [" << AB << "-1:0] acc_" << n << ";\n";
+            pes << "  tessera_pe pe_r" << r << "_c" << c << " (.clk(clk), .load_input(" << load_i
+                << "), .input_word(" << in.word[r][c] << "),\n    .load_weight(" << load_w << "), .weight_word("
+                << wt.word[r][c] << "),\n    .block_start(" << ctrl << "[0]), .mac_enable(" << ctrl << "[1] & "
+                << ctrl << "[" << 4 + r << "] & " << ctrl << "[" << 4 + d.rows + c << "]), .acc(acc_" << n
+                << "));\n";
+        }
+
+    // Output lane groups: a chain over the tiles of each reduced axis, then de-skew to S.
+    std::vector<std::string> sums(static_cast<size_t>(go));
+    auto chain = [&](const std::string &name, const std::vector<std::vector<std::string>> &per_tile) {
+        std::string carry;
+        for (size_t i = 0; i < per_tile.size(); ++i) {
+            std::vector<std::string> terms = per_tile[i];
+            if (!carry.empty()) terms.insert(terms.begin(), carry);
+            const std::string s = name + "_s" + std::to_string(i);
+            w.decl << "  logic signed [" << AB << "-1:0] " << s << ";\n";
+            w.comb << "  assign " << s << " = " << sum_of(terms, 0, terms.size()) << ";\n";
+            if (i + 1 < per_tile.size()) carry = w.reg(name + "_q" + std::to_string(i), d.acc_bits, s);
+            else carry = s;
+        }
+        return carry;
+    };
+    auto row_tiles = [&](int64_t c) {  // accumulators of column c, grouped by row tile
+        std::vector<std::vector<std::string>> t(size_t(w.a(d.rows - 1) + 1));
+        for (int64_t r = 0; r < d.rows; ++r) t[size_t(w.a(r))].push_back("acc_" + Writer::at(r, c));
+        return t;
+    };
+    const int64_t last_a = w.a(d.rows - 1), last_b = w.b(d.cols - 1);
+    if (d.output.depends_on_rows && d.output.depends_on_cols) {
+        for (int64_t r = 0; r < d.rows; ++r)
+            for (int64_t c = 0; c < d.cols; ++c)
+                sums[size_t(r * d.cols + c)] =
+                    w.delayed("out_" + Writer::at(r, c), d.acc_bits, "acc_" + Writer::at(r, c), S - d.skew_of(r, c));
+    } else if (d.output.depends_on_cols) {  // reduced down each column
+        for (int64_t c = 0; c < d.cols; ++c) {
+            const std::string name = "col" + std::to_string(c);
+            sums[size_t(c)] = w.delayed(name, d.acc_bits, chain(name, row_tiles(c)), last_b - w.b(c));
+        }
+    } else if (d.output.depends_on_rows) {  // reduced along each row
+        for (int64_t r = 0; r < d.rows; ++r) {
+            std::vector<std::vector<std::string>> t(size_t(last_b + 1));
+            for (int64_t c = 0; c < d.cols; ++c) t[size_t(w.b(c))].push_back("acc_" + Writer::at(r, c));
+            const std::string name = "row" + std::to_string(r);
+            sums[size_t(r)] = w.delayed(name, d.acc_bits, chain(name, t), last_a - w.a(r));
+        }
+    } else {  // everything: down each column, then along the bottom across the column tiles
+        std::vector<std::vector<std::string>> t(size_t(last_b + 1));
+        for (int64_t c = 0; c < d.cols; ++c)
+            t[size_t(w.b(c))].push_back(chain("col" + std::to_string(c), row_tiles(c)));
+        sums[0] = chain("all", t);
+    }
+    w.comb << "  always_comb begin\n";
+    for (int64_t g = 0; g < go; ++g)
+        w.comb << "    output_sums[" << g * d.acc_bits << " +: " << AB << "] = " << sums[size_t(g)] << ";\n";
+    w.comb << "  end\n";
+    o << w.decl.str() << w.comb.str() << "  always_ff @(posedge clk) begin\n" << w.ff.str() << "  end\n"
+      << pes.str() << "endmodule\n";
+    return o.str();
+}
+
+}  // namespace tessera::rtl
