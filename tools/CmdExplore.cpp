@@ -232,7 +232,7 @@ int run_explore(const Args &args) {
         "tessera explore: search mappings with the analytical model (docs/explore.md)\n\n"
         "  tessera explore --layer conv:C=256,K=256,H=58,W=58,R=3,S=3 --arch eyeriss_16x16\n"
         "  tessera explore --network resnet50 --layer CB2a_2 --rtl-only -o winners\n"
-        "  tessera explore --layer fc:N=4,C=8,K=8 --search exhaustive --json\n"
+        "  tessera explore --layer fc:N=2,C=4,K=4 --search exhaustive --json\n"
         "  tessera explore --network fsrcnn --fusion   (depth-first groups: see --fusion --help, docs/fusion.md)\n\noptions");
     add_layer_options(desc, sel);
     desc.add_options()
