@@ -1,6 +1,7 @@
 #include "FusedJson.h"
 
 #include "Json.h"
+#include "JsonGet.h"
 
 #include <stdexcept>
 
@@ -12,13 +13,7 @@ namespace {
 
 template <typename T>
 T get(const json &j, const char *key) {
-    if (!j.is_object() || !j.contains(key))
-        throw std::runtime_error(std::string("fused group JSON: missing key '") + key + "'");
-    try {
-        return j.at(key).get<T>();
-    } catch (const json::exception &) {
-        throw std::runtime_error(std::string("fused group JSON: key '") + key + "' has the wrong type");
-    }
+    return json_get<T>(j, key, "fused group JSON");
 }
 
 Overlap overlap_from(const std::string &s) {

@@ -1,4 +1,5 @@
 #include "Json.h"
+#include "JsonGet.h"
 
 #include <stdexcept>
 
@@ -10,13 +11,7 @@ namespace {
 
 template <typename T>
 T get(const json &j, const char *key) {
-    if (!j.is_object() || !j.contains(key))
-        throw std::runtime_error(std::string("IR JSON: missing key '") + key + "'");
-    try {
-        return j.at(key).get<T>();
-    } catch (const json::exception &) {
-        throw std::runtime_error(std::string("IR JSON: key '") + key + "' has the wrong type");
-    }
+    return json_get<T>(j, key, "IR JSON");
 }
 
 TensorRole role_from(const std::string &s) {
