@@ -42,18 +42,20 @@ int SpaceInfo::output_dims() const {
     return n;
 }
 
+int searched_level(const ir::Architecture &arch, bool per_pe) {
+    for (size_t i = 1; i < arch.levels.size(); ++i)
+        if (arch.is_per_pe(i) == per_pe) return int(i);
+    return -1;
+}
+
 SpaceInfo space_info(const ir::Problem &problem, const ir::Architecture &arch) {
     SpaceInfo info{problem, arch, "", ""};
-    for (size_t i = 1; i < arch.levels.size(); ++i) {
-        if (arch.is_per_pe(i)) {
-            if (info.rf_level.empty()) info.rf_level = arch.levels[i].name;
-        } else if (info.glb_level.empty()) {
-            info.glb_level = arch.levels[i].name;
-        }
-    }
-    if (info.glb_level.empty())
+    const int glb = searched_level(arch, false), rf = searched_level(arch, true);
+    if (glb < 0)
         throw UserError("architecture '" + arch.name + "' has no shared on-chip level below DRAM; "
                         "explore needs one (add a GLB level)");
+    info.glb_level = arch.levels[size_t(glb)].name;
+    if (rf >= 0) info.rf_level = arch.levels[size_t(rf)].name;
     return info;
 }
 

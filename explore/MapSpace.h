@@ -54,6 +54,9 @@ struct SpaceInfo {
     int64_t extent(int d) const { return problem.dims[size_t(d)].extent; }
 };
 
+// The levels the space uses: the first shared on-chip level (the GLB band's tiles) and the first
+// per-PE level (the RF band's); -1 if the architecture has none.
+int searched_level(const ir::Architecture &, bool per_pe);
 SpaceInfo space_info(const ir::Problem &, const ir::Architecture &);
 
 // The IR of a point (loops, buffers with their boxes left to the model's derivation). Loops of

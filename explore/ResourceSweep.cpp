@@ -12,12 +12,6 @@ namespace tessera::explore {
 
 namespace {
 
-int first_level(const ir::Architecture &a, bool per_pe) {
-    for (size_t i = 1; i < a.levels.size(); ++i)
-        if (a.is_per_pe(i) == per_pe) return int(i);
-    return -1;
-}
-
 std::string size_text(int64_t bytes) {
     if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes / 1024) + "K";
     return std::to_string(bytes);
@@ -34,7 +28,7 @@ void resize(ir::MemoryLevel &level, int64_t bytes) {
 }  // namespace
 
 std::vector<ir::Architecture> sweep_architectures(const ir::Architecture &base, const SweepSpec &spec) {
-    const int rf = first_level(base, true), glb = first_level(base, false);
+    const int rf = searched_level(base, true), glb = searched_level(base, false);
     if (!spec.rf_bytes.empty() && rf < 0)
         throw UserError("--sweep-rf: architecture '" + base.name + "' has no per-PE level to resize");
     if (!spec.glb_bytes.empty() && glb < 0)
@@ -78,7 +72,7 @@ SweepResult sweep(const std::vector<ir::Problem> &problems, const ir::Architectu
     SweepResult result;
     std::vector<ir::Architecture> archs = sweep_architectures(base, spec);
     // The baseline first: its per-layer cycles bound the others under hold_throughput.
-    const int rf = first_level(base, true), glb = first_level(base, false);
+    const int rf = searched_level(base, true), glb = searched_level(base, false);
     auto same_design = [&](const ir::Architecture &a) {  // the baseline's sizes and shape
         return a.rows == base.rows && a.cols == base.cols &&
                a.levels[size_t(glb)].size_bytes == base.levels[size_t(glb)].size_bytes &&
@@ -133,11 +127,7 @@ SweepResult sweep(const std::vector<ir::Problem> &problems, const ir::Architectu
         if (a == 0)
             for (size_t i = 0; i < problems.size() && d.feasible; ++i)
                 baseline_cycles[i] = d.layers[i].best.cycles;
-        switch (options.objective) {
-        case Objective::Energy: d.score = d.energy_pj + 1e-9 * double(d.cycles); break;
-        case Objective::Cycles: d.score = double(d.cycles) + 1e-12 * d.energy_pj; break;
-        case Objective::Edp: d.score = d.energy_pj * double(d.cycles); break;
-        }
+        d.score = score_of(options.objective, d.energy_pj, d.cycles);
         if (on_design) on_design(int(a), int(archs.size()), d);
         result.designs.push_back(std::move(d));
     }

@@ -18,6 +18,15 @@
 
 namespace tessera::explore {
 
+double score_of(Objective o, double energy, int64_t cycles) {
+    switch (o) {
+    case Objective::Energy: return energy + 1e-9 * double(cycles);  // ties: fewer cycles
+    case Objective::Cycles: return double(cycles) + 1e-12 * energy;
+    case Objective::Edp: return energy * double(cycles);
+    }
+    return energy;
+}
+
 Objective parse_objective(const std::string &s) {
     if (s == "energy") return Objective::Energy;
     if (s == "cycles") return Objective::Cycles;
@@ -27,14 +36,6 @@ Objective parse_objective(const std::string &s) {
 
 namespace {
 
-double score_of(Objective o, double energy, int64_t cycles) {
-    switch (o) {
-    case Objective::Energy: return energy + 1e-9 * double(cycles);  // ties: fewer cycles
-    case Objective::Cycles: return double(cycles) + 1e-12 * energy;
-    case Objective::Edp: return energy * double(cycles);
-    }
-    return energy;
-}
 
 std::string point_key(const Point &p) {
     std::string k = p.s.key();

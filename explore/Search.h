@@ -13,6 +13,9 @@ namespace tessera::explore {
 
 enum class Objective { Energy, Cycles, Edp };
 Objective parse_objective(const std::string &);  // UserError on anything else
+// The objective's score of a mapping (or a network's sums): lower is better; ties broken by the
+// other quantity.
+double score_of(Objective, double energy_pj, int64_t cycles);
 
 struct Constraints {
     // Fixed spatial dims per axis (problem dim indices); `spatial_fixed` false: searched.
