@@ -1,5 +1,7 @@
 #include "MapSpace.h"
 
+#include "DesignSpec.h"
+
 #include "UserError.h"
 
 #include <algorithm>
@@ -211,9 +213,22 @@ void canonicalize(const SpaceInfo &info, Point &p) {
         if (rf_n[t] >= 0) p.s.rf_at[t] = first + rf_n[t];
 }
 
-bool rtl_generatable(const Point &p) {
-    return p.s.row_dims.size() <= 1 && p.s.col_dims.size() == 1 && p.s.rf_at[0] < 0 &&
-           p.s.rf_at[1] < 0 && p.s.rf_at[2] < 0;
+Point plain_point(const SpaceInfo &info, const std::vector<int> &rows, const std::vector<int> &cols) {
+    Point p;
+    const int nd = info.dims();
+    p.s.row_dims = rows, p.s.col_dims = cols;
+    for (int d = 0; d < nd; ++d)
+        if (!info.is_reduction(d)) p.s.dram_order.push_back(d);
+    for (int d = 0; d < nd; ++d)
+        if (info.is_reduction(d)) p.s.dram_order.push_back(d);
+    for (int d = 0; d < nd; ++d) p.s.glb_order.push_back(d), p.s.rf_order.push_back(d);
+    p.s.glb_at[0] = p.s.glb_at[1] = nd;
+    p.f.glb.assign(size_t(nd), 1), p.f.lane.assign(size_t(nd), 1), p.f.rf.assign(size_t(nd), 1);
+    return p;
+}
+
+bool rtl_generatable(const SpaceInfo &info, const Point &p) {
+    return rtl::why_not_generated(build_ir(info, p, false), info.arch).empty();
 }
 
 std::string schedule_text(const SpaceInfo &info, const Point &p) {

@@ -70,8 +70,12 @@ model::Blocking blocking_of(const SpaceInfo &, const Point &);
 std::string model_key(const SpaceInfo &, const Point &);
 // Schedule text (docs/schedules.md) that `tessera lower/estimate/compile` turn into the same IR.
 std::string schedule_text(const SpaceInfo &, const Point &);
-// Can rtl_backend generate it: one loop per array axis, no per-PE tiles.
-bool rtl_generatable(const Point &);
+// The simplest point with these spatial dims: every factor 1 (lanes too: set them), output dims
+// outermost in the DRAM band, dims in index order in the other bands, GLB tiles innermost, no
+// per-PE tiles.
+Point plain_point(const SpaceInfo &, const std::vector<int> &rows, const std::vector<int> &cols);
+// Does `tessera compile` generate RTL for it (rtl_backend's answer, rtl::why_not_generated).
+bool rtl_generatable(const SpaceInfo &, const Point &);
 
 // The representative of the point's class of equivalent points: loops of extent 1 change nothing
 // wherever they sit, so they take a fixed place (DRAM and RF bands: outermost, sorted; GLB band:

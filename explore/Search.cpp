@@ -74,29 +74,46 @@ std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constrai
     for (int d = 0; d < info.dims(); ++d)
         if (info.extent(d) > 1) useful.push_back(d);
     for (int a : useful) axes.push_back({a});
-    if (!c.rtl_only)
-        for (size_t i = 0; i < useful.size(); ++i)
-            for (size_t j = i + 1; j < useful.size(); ++j) axes.push_back({useful[i], useful[j]});
+    for (size_t i = 0; i < useful.size(); ++i)
+        for (size_t j = i + 1; j < useful.size(); ++j) axes.push_back({useful[i], useful[j]});
     std::vector<SpatialChoice> out;
     auto disjoint = [](const std::vector<int> &a, const std::vector<int> &b) {
         for (int x : a)
             if (std::find(b.begin(), b.end(), x) != b.end()) return false;
         return true;
     };
+    auto allowed = [&](const std::vector<int> &rows, const std::vector<int> &cols) {
+        return !c.spatial_allowed || c.spatial_allowed(rows, cols);
+    };
     for (const auto &col : axes) {
-        out.push_back({{}, col});
+        if (allowed({}, col)) out.push_back({{}, col});
         if (info.arch.rows > 1)
             for (const auto &row : axes)
-                if (disjoint(row, col)) out.push_back({row, col});
+                if (disjoint(row, col) && allowed(row, col)) out.push_back({row, col});
     }
-    if (out.empty()) out.push_back({{}, {0}});  // every dim of extent 1: a 1-lane mapping
+    if (out.empty() && useful.empty()) out.push_back({{}, {0}});  // every dim of extent 1: a 1-lane mapping
     return out;
 }
 
 struct Evaluator {
-    Evaluator(const SpaceInfo &i, Objective o) : info(i), objective(o) {}
+    Evaluator(const SpaceInfo &i, Objective o, const Constraints &c)
+        : info(i), objective(o), rtl_only(c.rtl_only), accept(c.accept) {}
     const SpaceInfo &info;
     Objective objective;
+    // --rtl-only asks rtl_backend; its answer depends on the loop structure alone, except on a
+    // pipelined array, where how long operands stay in the PEs (the extents) matters too.
+    bool rtl_only;
+    bool rtl_per_point = rtl_only && info.arch.skew_tile() > 0;
+    const std::function<bool(const Point &)> &accept;
+    std::unordered_map<std::string, bool> allowed;  // the rtl_only and accept verdicts per model key
+    bool allowed_structure(const std::string &key, const Point &p) {
+        if (!rtl_only && !accept) return true;
+        auto it = allowed.find(key);
+        if (it != allowed.end()) return it->second;
+        if (allowed.size() > 200000) allowed.clear();  // bounded memory
+        const bool ok = (!rtl_only || rtl_per_point || rtl_generatable(info, p)) && (!accept || accept(p));
+        return allowed.emplace(key, ok).first->second;
+    }
     // Shared by every model of the search (no copy per model), and one IR rewritten per model.
     std::shared_ptr<const ir::Architecture> arch = std::make_shared<const ir::Architecture>(info.arch);
     std::shared_ptr<const ir::Problem> problem = std::make_shared<const ir::Problem>(info.problem);
@@ -118,13 +135,15 @@ struct Evaluator {
             if (models.size() > 256) models.clear();  // bounded memory
             std::unique_ptr<model::Model> m;
             try {
-                build_mapping(info, p, scratch.mapping);
-                m = std::make_unique<model::Model>(scratch, arch, problem);
+                if (allowed_structure(key, p)) {
+                    build_mapping(info, p, scratch.mapping);
+                    m = std::make_unique<model::Model>(scratch, arch, problem);
+                }
             } catch (const std::exception &) {
             }
             it = models.emplace(key, std::move(m)).first;
         }
-        if (!it->second) return false;
+        if (!it->second || (rtl_per_point && !rtl_generatable(info, p))) return false;
         ++evaluated;
         const model::Estimate *e = nullptr;
         try {
@@ -178,19 +197,7 @@ struct Progress {
     }
 };
 
-Point initial_point(const SpaceInfo &info, const SpatialChoice &sc) {
-    Point p;
-    const int nd = info.dims();
-    p.s.row_dims = sc.rows, p.s.col_dims = sc.cols;
-    for (int d = 0; d < nd; ++d)
-        if (!info.is_reduction(d)) p.s.dram_order.push_back(d);
-    for (int d = 0; d < nd; ++d)
-        if (info.is_reduction(d)) p.s.dram_order.push_back(d);
-    for (int d = 0; d < nd; ++d) p.s.glb_order.push_back(d), p.s.rf_order.push_back(d);
-    p.s.glb_at[0] = p.s.glb_at[1] = nd;
-    p.f.glb.assign(size_t(nd), 1), p.f.lane.assign(size_t(nd), 1), p.f.rf.assign(size_t(nd), 1);
-    return p;
-}
+Point initial_point(const SpaceInfo &info, const SpatialChoice &sc) { return plain_point(info, sc.rows, sc.cols); }
 
 // ---- Exhaustive: every factor assignment, every order of the loops that are not trivial
 // (extent-1 loops keep a canonical place: their order changes nothing), every tile position that
@@ -295,9 +302,9 @@ struct Exhaustive {
         std::vector<int> glb_pos{0}, rf_pos{-1};
         for (int q = 1; q <= nd; ++q)
             if (dram[size_t(p.s.dram_order[size_t(q - 1)])] > 1) glb_pos.push_back(q);
-        if (!info.rf_level.empty() && !c.rtl_only && !c.rf_order.empty()) {
+        if (!info.rf_level.empty() && !c.rf_order.empty()) {
             for (int q = 0; q <= nd; ++q) rf_pos.push_back(q);
-        } else if (!info.rf_level.empty() && !c.rtl_only) {
+        } else if (!info.rf_level.empty()) {
             // Inside the trivial RF loops (they are outermost) or inside a nontrivial one.
             int first = 0;
             while (first < nd && p.f.rf[size_t(p.s.rf_order[size_t(first)])] == 1) ++first;
@@ -364,7 +371,7 @@ struct Annealer {
         for (int d : sc.cols) p.f.lane[size_t(d)] = 1;
     }
 
-    bool rf_allowed() const { return !info.rf_level.empty() && !c.rtl_only; }
+    bool rf_allowed() const { return !info.rf_level.empty(); }
 
     Point mutate(const Point &cur) {
         Point p = cur;
@@ -509,9 +516,6 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         if (!c.row_dims.empty() && info.arch.rows == 1)
             throw UserError("--spatial maps a row axis but the architecture's array has one row; "
                             "give one axis (e.g. --spatial K)");
-        if (c.rtl_only && (c.row_dims.size() > 1 || c.col_dims.size() > 1))
-            throw UserError("--spatial puts several dims on one axis but --rtl-only allows one loop "
-                            "per axis; drop one of them");
     }
     const std::vector<SpatialChoice> choices = spatial_choices(info, c);
     std::vector<std::vector<int64_t>> values;
@@ -519,12 +523,13 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
     const int threads = std::max(1, opt.threads);
     Progress progress;
     SearchResult r;
+    if (choices.empty()) return r;  // no spatial choice is allowed: nothing found
 
     // Runs the work units (job(j, evaluator) returns whether unit j aborted), each with its own
     // evaluator: units share nothing, so opt.run_units may run them anywhere.
     auto run_pool = [&](int jobs, auto &&job) {
         const std::function<UnitResult(int)> run_unit = [&](int j) {
-            Evaluator ev{info, opt.objective};
+            Evaluator ev{info, opt.objective, c};
             UnitResult u;
             u.aborted = job(j, ev);
             u.evaluated = ev.evaluated, u.pareto = std::move(ev.pareto), u.top = std::move(ev.top);
@@ -556,7 +561,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
     if (opt.mode != "auto" && opt.mode != "exhaustive" && opt.mode != "anneal")
         throw UserError("unknown --search '" + opt.mode + "' (use auto, exhaustive or anneal)");
     if (opt.mode == "auto") {  // count the space first (no model): exhaustive only if it is small
-        Evaluator counter{info, opt.objective};
+        Evaluator counter{info, opt.objective, c};
         Exhaustive ex{info, c, counter, opt.exhaustive_limit, false, nullptr, values};
         ex.count_only = true;
         for (const auto &choice : choices) {

@@ -23,6 +23,12 @@ struct Constraints {
     std::vector<int> row_dims, col_dims;
     bool rtl_only = false;       // only mappings rtl_backend generates (rtl_generatable)
     std::vector<int> rf_order;   // fixed RF-band order (outer first) when not empty
+    // When set, only the spatial choices (dims of the row axis, of the column axis) it accepts;
+    // e.g. those that meet the array as one design wires it (explore/NetworkDesign.h).
+    std::function<bool(const std::vector<int> &rows, const std::vector<int> &cols)> spatial_allowed;
+    // When set, only the points it accepts. Asked once per loop structure (explore::model_key):
+    // its answer may depend on the structure and on which loops are trivial, not on the extents.
+    std::function<bool(const Point &)> accept;
 };
 
 struct Candidate {

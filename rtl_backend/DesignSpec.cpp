@@ -164,20 +164,7 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
             return "its " + std::string(side) + " span " + std::to_string(dims) + " dims, the design's lane "
                    "tables " + std::to_string(slots);
     }
-    const std::pair<const char *, const TensorPorts *> tensors[] = {
-        {"input", &d.input}, {"weight", &d.weight}, {"output", &d.output}};
-    const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight,
-                                    ir::TensorRole::Output};
-    for (int i = 0; i < 3; ++i) {
-        TensorPorts p = ports_of(ir, roles[i]);
-        if (!compatible(tensors[i].second->depends_on_rows, p.depends_on_rows, nest.rows > 1) ||
-            !compatible(tensors[i].second->depends_on_cols, p.depends_on_cols, nest.cols > 1)) {
-            why << "its " << tensors[i].first << " meets the array as " << kinds(p)
-                << ", the design wires it " << kinds(*tensors[i].second)
-                << " (different spatial mapping)";
-            return why.str();
-        }
-    }
+    if (std::string no = why_not_same_kind(d, ir); !no.empty()) return no;
     if (int(nest.temporal.size()) > d.loops) {
         why << "has " << nest.temporal.size() << " temporal loops, the controller has " << d.loops;
         return why.str();
@@ -186,15 +173,11 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         why << "has " << ir.problem.dims.size() << " dims, the design has " << d.dims;
         return why.str();
     }
+    const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output};
     const std::pair<const char *, int64_t> pe_depth[] = {{"input", d.input_pe_depth},
                                                          {"weight", d.weight_pe_depth}};
     for (int i = 0; i < 2; ++i) {
         const int64_t words = pe_tile_words(nest.access(roles[i]));
-        if ((words > 0) != (pe_depth[i].second > 0))
-            return std::string("its ") + pe_depth[i].first + (words > 0 ? " has" : " has no") +
-                   " per-PE tile, the design's PEs read the " + pe_depth[i].first + " from " +
-                   (pe_depth[i].second > 0 ? "per-PE files" : "one register") +
-                   " (compile the layers with the same kind of mapping together)";
         if (words > pe_depth[i].second)
             return std::string("its per-PE ") + pe_depth[i].first + " tile needs " + std::to_string(words) +
                    " words, the per-PE file holds " + std::to_string(pe_depth[i].second);
@@ -318,16 +301,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     int64_t max_dim = 1;
     for (const auto &l : layers) {
         // Layers that need another interconnect do not size this design (they do not run on it).
-        bool same_interconnect = true;
-        const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output};
-        const TensorPorts *ports[] = {&d.input, &d.weight, &d.output};
-        for (int i = 0; i < 3; ++i) {
-            const TensorPorts p = ports_of(l, roles[i]);
-            same_interconnect = same_interconnect &&
-                                compatible(ports[i]->depends_on_rows, p.depends_on_rows, l.mapping.array_rows() > 1) &&
-                                compatible(ports[i]->depends_on_cols, p.depends_on_cols, l.mapping.array_cols() > 1);
-        }
-        if (!same_interconnect) continue;
+        if (!why_not_wired(d, l).empty()) continue;
         const ir::NestAnalysis nest = ir::analyze(l);
         d.rows = std::max(d.rows, nest.rows);
         d.cols = std::max(d.cols, nest.cols);
@@ -353,6 +327,44 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     // Dim indices run past the extent by at most one tile in a tail; two bits of headroom.
     d.index_bits = std::max(8, bits_for(max_dim + 1) + 2);
     return d;
+}
+
+std::string why_not_wired(const DesignSpec &d, const ir::AcceleratorIR &ir) {
+    const std::pair<const char *, const TensorPorts *> tensors[] = {
+        {"input", &d.input}, {"weight", &d.weight}, {"output", &d.output}};
+    const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight,
+                                    ir::TensorRole::Output};
+    for (int i = 0; i < 3; ++i) {
+        const TensorPorts p = ports_of(ir, roles[i]);
+        if (!compatible(tensors[i].second->depends_on_rows, p.depends_on_rows, ir.mapping.array_rows() > 1) ||
+            !compatible(tensors[i].second->depends_on_cols, p.depends_on_cols, ir.mapping.array_cols() > 1))
+            return "its " + std::string(tensors[i].first) + " meets the array as " + kinds(p) +
+                   ", the design wires it " + kinds(*tensors[i].second) + " (different spatial mapping)";
+    }
+    return {};
+}
+
+std::string why_not_same_kind(const DesignSpec &d, const ir::AcceleratorIR &ir) {
+    if (std::string no = why_not_wired(d, ir); !no.empty()) return no;
+    const ir::NestAnalysis nest = ir::analyze(ir);
+    const std::tuple<const char *, int64_t, ir::TensorRole> pe_depth[] = {
+        {"input", d.input_pe_depth, ir::TensorRole::Input}, {"weight", d.weight_pe_depth, ir::TensorRole::Weight}};
+    for (const auto &[name, depth, role] : pe_depth) {
+        const int64_t words = pe_tile_words(nest.access(role));
+        if ((words > 0) != (depth > 0))
+            return std::string("its ") + name + (words > 0 ? " has" : " has no") + " per-PE tile, the design's PEs read the " +
+                   name + " from " + (depth > 0 ? "per-PE files" : "one register") +
+                   " (compile the layers with the same kind of mapping together)";
+    }
+    return {};
+}
+
+std::string why_not_generated(const ir::AcceleratorIR &layer, const ir::Architecture &arch) {
+    try {
+        return why_not_fits(design_for({layer}, arch), layer);
+    } catch (const std::exception &e) {
+        return e.what();
+    }
 }
 
 nlohmann::json to_json(const DesignSpec &d) {

@@ -91,6 +91,19 @@ ir::Architecture generated_architecture(const ir::Architecture &arch);
 // Empty if `layer` runs on `design`; otherwise a one-line reason (which resource, by how much).
 std::string why_not_fits(const DesignSpec &design, const ir::AcceleratorIR &layer);
 
+// Empty if each tensor of `layer` meets the array as `design` wires it (per lane, shared or
+// reduced, along each axis the layer uses); otherwise which tensor differs. The part of
+// why_not_fits that no sizing of the design changes.
+std::string why_not_wired(const DesignSpec &design, const ir::AcceleratorIR &layer);
+
+// The parts of why_not_fits that no sizing of the design changes: the wiring (why_not_wired) and
+// whether the PEs read each operand from a register or a per-PE file.
+std::string why_not_same_kind(const DesignSpec &design, const ir::AcceleratorIR &layer);
+
+// Empty if `tessera compile` generates RTL for `layer` alone on `arch`; otherwise the one-line
+// reason compile would give (what explore --rtl-only asks).
+std::string why_not_generated(const ir::AcceleratorIR &layer, const ir::Architecture &arch);
+
 nlohmann::json to_json(const DesignSpec &);
 
 // The connection kinds a layer's mapping implies (from ir::analyze): a tensor depends on an axis

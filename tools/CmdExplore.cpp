@@ -5,6 +5,7 @@
 #include "ExploreSvg.h"
 #include "ExploreSweep.h"
 #include "LayerOptions.h"
+#include "NetworkDesign.h"
 #include "Search.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
@@ -100,7 +101,7 @@ nlohmann::json candidate_json(const explore::SpaceInfo &info, const explore::Can
     return {{"energy_pj", c.energy_pj},
             {"cycles", c.cycles},
             {"pj_per_mac", c.energy_pj / double(info.problem.macs())},
-            {"rtl_generatable", explore::rtl_generatable(c.point)},
+            {"rtl_generatable", explore::rtl_generatable(info, c.point)},
             {"schedule", explore::schedule_text(info, c.point)}};
 }
 
@@ -150,10 +151,12 @@ void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std
     int done = 0;
     for (size_t i = 0; i < r.top.size() && done < k; ++i) {
         const auto &c = r.top[i];
-        if (!explore::rtl_generatable(c.point)) continue;
+        if (!explore::rtl_generatable(info, c.point)) continue;
         ++done;
         const fs::path dir = fs::path(base) / "verify" / (schedule_file_name(layer.layer.name) + "_" + std::to_string(i + 1));
-        fs::create_directories(dir);
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec) throw UserError("--verify: cannot create " + dir.string() + " (" + ec.message() + "); give -o DIR");
         const std::string sched = (dir / "schedule.sched").string();
         std::ofstream(sched) << explore::schedule_text(info, c.point);
         Args compile = sel.network.empty() ? Args{"--layer", sel.layer}
@@ -207,14 +210,6 @@ void write_svg(const std::string &file, const ir::Architecture &arch, const std:
 
 }  // namespace
 
-// A layer name as a file name: "conv:C=8,K=8" -> "conv_C_8_K_8".
-std::string schedule_file_name(const std::string &layer) {
-    std::string s = layer;
-    for (char &ch : s)
-        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') ch = '_';
-    return s;
-}
-
 int run_explore(const Args &args) {
     if (wants_fusion(args, "--fusion")) return run_explore_fusion(args);  // docs/fusion.md
     LayerSelection sel;
@@ -249,7 +244,8 @@ int run_explore(const Args &args) {
         ("seed", po::value(&seed)->default_value(seed), "annealing seed: the same seed, the same result")
         ("jobs,j", po::value(&threads)->default_value(threads), "threads (default: all cores)")
         ("rtl-only", po::bool_switch(&rtl_only),
-         "only mappings `tessera compile` generates RTL for (one loop per array axis, no per-PE tiles)")
+         "only mappings `tessera compile` generates RTL for (rtl_backend decides: docs/rtl.md); with a "
+         "network, every winner runs on one design (docs/explore.md, \"One design for a network\")")
         ("rf-order", po::value(&rf_order), "fix the loop order inside the PEs: every dim, outer first (n,k,c,y,x,r,s)")
         ("top", po::value(&top)->default_value(top), "rows of the ranked table")
         ("json", po::bool_switch(&json), "print JSON (layer, best, evaluated, seconds, pareto)")
@@ -284,6 +280,13 @@ int run_explore(const Args &args) {
     if (mpi) session = std::make_unique<explore::MpiSession>();
     const bool root = !session || session->root();  // only rank 0 writes files and verifies
     if (threads < 1) throw UserError("--jobs must be at least 1");
+    if (root && !out_dir.empty()) {  // before the search: a bad -o should not cost a search
+        std::error_code ec;
+        fs::create_directories(out_dir, ec);
+        if (ec || !fs::is_directory(out_dir, ec))
+            throw UserError("-o " + out_dir + ": cannot create the directory" + (ec ? " (" + ec.message() + ")" : "") +
+                            "; give a writable path");
+    }
     if (chains < 1 || chains > 100000) throw UserError("--chains must be between 1 and 100000");
     const explore::Objective obj = explore::parse_objective(objective);
     const ir::Architecture arch = ir::load_architecture(arch_name);
@@ -323,24 +326,36 @@ int run_explore(const Args &args) {
     std::optional<explore::SearchResult> only;  // --svg of one layer: its front
     double total_energy = 0;
     int64_t total_cycles = 0;
+    std::vector<explore::SpaceInfo> spaces;
     for (size_t li = 0; li < selected.size(); ++li) {
         const auto &layer = selected[li];
-        const explore::SpaceInfo info = explore::space_info(layer.ir.problem, arch);
-        explore::SearchOptions opt = options_for(info.problem);
+        spaces.push_back(explore::space_info(layer.ir.problem, arch));
+        explore::SearchOptions opt = options_for(spaces.back().problem);
         opt.progress = !quiet && !json && isatty(2) && !opt.run_units;
-        auto found = results.find(first[li]);
-        if (found == results.end()) {
-            try {
-                found = results.emplace(first[li], explore::search(info, opt)).first;
-            } catch (const UserError &e) {
-                throw UserError("layer " + layer.layer.name + ": " + e.what());
-            }
+        if (results.count(first[li])) continue;
+        try {
+            results.emplace(first[li], explore::search(spaces.back(), opt));
+        } catch (const UserError &e) {
+            throw UserError("layer " + layer.layer.name + ": " + e.what());
         }
-        const explore::SearchResult &r = found->second;
-        const bool reused = first[li] != li;
-        if (!r.found)
+        if (!results[first[li]].found)
             throw UserError("layer " + layer.layer.name + ": no mapping fits architecture '" + arch.name +
                             "' under the constraints; relax --spatial/--rtl-only or give the levels more bytes");
+    }
+    std::optional<explore::NetworkDesign> design;  // --rtl-only on a network: one design runs every winner
+    if (rtl_only && selected.size() > 1) {
+        std::vector<explore::SearchResult> free;
+        for (size_t li = 0; li < selected.size(); ++li) free.push_back(results.at(first[li]));
+        const bool show = !quiet && !json && isatty(2);
+        design = explore::one_design(spaces, free, options_for(spaces.front().problem),
+                                     [&](const std::string &line) { if (show) std::cerr << "one design: " << line << "\n"; });
+        for (size_t li = 0; li < selected.size(); ++li) results[first[li]] = design->layers[li];
+    }
+    for (size_t li = 0; li < selected.size(); ++li) {
+        const auto &layer = selected[li];
+        const explore::SpaceInfo &info = spaces[li];
+        const explore::SearchResult &r = results.at(first[li]);
+        const bool reused = first[li] != li;
         chart.push_back({layer.layer.name, r.best.energy_pj, {}});
         if (selected.size() == 1) only = r;
         total_energy += r.best.energy_pj;
@@ -374,7 +389,7 @@ int run_explore(const Args &args) {
                 std::cout << "  " << std::setw(4) << i + 1 << "  " << std::setw(13) << std::setprecision(0)
                           << c.energy_pj << "  " << std::setw(6) << std::setprecision(2) << c.energy_pj / macs
                           << "  " << std::setw(12) << c.cycles << "  " << std::setw(10)
-                          << spatial_text(info, c.point) << "  " << (explore::rtl_generatable(c.point) ? "yes" : "no")
+                          << spatial_text(info, c.point) << "  " << (explore::rtl_generatable(info, c.point) ? "yes" : "no")
                           << "\n";
             }
             std::cout << "  pareto front (energy x cycles): " << r.pareto.size() << " mappings\n";
@@ -382,7 +397,6 @@ int run_explore(const Args &args) {
         if (!root) continue;
         if (verify > 0) verify_top(layer, sel, arch_name, info, r, verify, out_dir.empty() ? "explore_verify" : out_dir);
         if (!out_dir.empty()) {
-            fs::create_directories(out_dir);
             const fs::path file = fs::path(out_dir) / (schedule_file_name(layer.layer.name) + ".sched");
             std::ofstream f(file);
             f << explore::schedule_text(info, r.best.point);
@@ -404,6 +418,10 @@ int run_explore(const Args &args) {
     if (selected.size() > 1)
         std::cout << "network: " << std::fixed << std::setprecision(0) << total_energy << " pJ, "
                   << total_cycles << " cycles over " << selected.size() << " layers\n";
+    if (design)
+        std::cout << "one design for every layer (--rtl-only): " << design->wiring << " (the wiring of "
+                  << selected[design->wiring_from].layer.name << "'s winner, best of " << design->wirings_tried
+                  << "; " << design->searched_again.size() << " layer shape(s) searched again under it)\n";
     if (!no_presets) {
         const auto preset = best_preset(presets);
         if (!preset.first.empty())

@@ -20,9 +20,6 @@ struct SweepOptions {
 // malformed entry.
 explore::SweepSpec parse_sweep(const SweepOptions &);
 
-// A layer's winner is written as DIR/NAME.sched: "conv:C=8,K=8" -> "conv_C_8_K_8" (CmdExplore.cpp).
-std::string schedule_file_name(const std::string &layer);
-
 // Runs the sweep over the selected layers and prints the ranked designs (or JSON with `json`);
 // `out_dir` receives the best design's arch.json and each layer's winner on it.
 void run_sweep(const std::vector<SelectedLayer> &layers, const ir::Architecture &base,

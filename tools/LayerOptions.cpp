@@ -4,6 +4,7 @@
 #include "Networks.h"
 #include "UserError.h"
 
+#include <cctype>
 #include <filesystem>
 #ifdef TESSERA_WITH_ONNX
 #include "interop/OnnxImport.h"
@@ -43,7 +44,40 @@ std::vector<ir::LayerSpec> onnx_layers(const std::string &path) {
 #endif
 }
 
+std::string read_schedule_file(const std::string &path) {
+    std::ifstream in(path);
+    if (!in) throw UserError("cannot read schedule file " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    // An empty text would silently mean "use a preset".
+    if (text.str().find_first_not_of(" \t\r\n") == std::string::npos)
+        throw UserError("schedule file " + path + " is empty; write a schedule "
+                        "(docs/schedules.md) or leave out --schedule for a preset");
+    return text.str();
+}
+
+// --schedule DIR: the layer's own file in it, as `tessera explore -o DIR` names it.
+ScheduleRequest layer_schedule_from_directory(const ScheduleRequest &common, const std::string &dir,
+                                              const std::string &layer) {
+    const std::filesystem::path file = std::filesystem::path(dir) / (schedule_file_name(layer) + ".sched");
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+        throw UserError("no schedule for layer " + layer + " in " + dir + " (expected " + file.string() +
+                        "; `tessera explore ... -o " + dir + "` writes one per layer)");
+    ScheduleRequest req = common;
+    req.text = read_schedule_file(file.string());
+    req.text_origin = file.string();
+    return req;
+}
+
 }  // namespace
+
+std::string schedule_file_name(const std::string &layer) {
+    std::string s = layer;
+    for (char &ch : s)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') ch = '_';
+    return s;
+}
 
 void add_layer_options(po::options_description &desc, LayerSelection &sel) {
     desc.add_options()
@@ -60,7 +94,8 @@ void add_layer_options(po::options_description &desc, LayerSelection &sel) {
          "tessera_fc, or one from --plugin)")
         ("param,p", po::value(&sel.params)->composing(), "generator param key=value (repeatable)")
         ("plugin", po::value(&sel.plugin)->notifier(not_empty("--plugin")), "shared library of Halide generators to load")
-        ("schedule", po::value(&sel.schedule_file)->notifier(not_empty("--schedule")), "schedule file in Halide syntax (docs/schedules.md)")
+        ("schedule", po::value(&sel.schedule_file)->notifier(not_empty("--schedule")), "schedule file in Halide syntax (docs/schedules.md), or a directory "
+         "holding one per layer, LAYER.sched (what `tessera explore -o DIR` writes)")
         ("spatial", po::value(&sel.spatial)->notifier(not_empty("--spatial")), "preset: loops on the PE array, rows|cols, e.g. 'C|K', "
          "'Y|X', 'FY|Y', or one dim for a 1-D array; several dims on one axis joined by ',', "
          "outermost first: 'C,FX|X' (rows = c x s)")
@@ -110,17 +145,8 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
         if (!sel.spatial.empty() || !sel.dataflow.empty())
             throw UserError("give either --schedule or a preset (--spatial/--dataflow), not both");
         std::error_code ec;
-        if (std::filesystem::is_directory(sel.schedule_file, ec))
-            throw UserError("--schedule " + sel.schedule_file + " is a directory; give a schedule file");
-        std::ifstream in(sel.schedule_file);
-        if (!in) throw UserError("cannot read schedule file " + sel.schedule_file);
-        std::stringstream text;
-        text << in.rdbuf();
-        req.text = text.str();
-        // An empty text would silently mean "use a preset".
-        if (req.text.find_first_not_of(" \t\r\n") == std::string::npos)
-            throw UserError("schedule file " + sel.schedule_file + " is empty; write a schedule "
-                            "(docs/schedules.md) or leave out --schedule for a preset");
+        if (std::filesystem::is_directory(sel.schedule_file, ec)) return req;  // per layer: lower_selection
+        req.text = read_schedule_file(sel.schedule_file);
         req.text_origin = sel.schedule_file;
     }
     return req;
@@ -136,8 +162,17 @@ std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
     if (imports_mapping(sel) && (!req.text.empty() || !sel.spatial.empty() || !sel.dataflow.empty() ||
                                  (!sel.timeloop_mapping.empty() && !sel.maestro_mapping.empty())))
         throw UserError("give one schedule: --schedule, a preset, --timeloop-mapping or --maestro-mapping");
+    std::error_code ec;
+    const bool schedule_dir = !sel.schedule_file.empty() && std::filesystem::is_directory(sel.schedule_file, ec);
+    if (schedule_dir && (imports_mapping(sel) || !sel.generator.empty()))
+        throw UserError("--schedule " + sel.schedule_file + " is a directory of per-layer schedules; give a "
+                        "schedule file with --generator, --timeloop-mapping or --maestro-mapping");
     auto lower = [&](const ir::LayerSpec &l) {
         try {
+            if (schedule_dir) {
+                out.push_back({l, lower_to_ir(l, layer_schedule_from_directory(req, sel.schedule_file, l.name))});
+                return;
+            }
             if (imports_mapping(sel)) {
                 // The layer's problem (dims and extents) under any schedule names the mapping's loops.
                 ScheduleRequest mapped = req;

@@ -35,7 +35,12 @@ bool parse_command_line(const std::vector<std::string> &args,
 
 // The layers the flags name (every layer of --network when --layer is absent), lowered to IR.
 // Throws UserError on bad flags.
+// With --schedule DIR (a directory), each layer's schedule is DIR/<schedule_file_name(name)>.sched,
+// the files `tessera explore -o DIR` writes.
 std::vector<SelectedLayer> lower_selection(const LayerSelection &);
 ScheduleRequest schedule_request(const LayerSelection &);
+
+// A layer's schedule file name in a schedule directory: "conv:C=8,K=8" -> "conv_C_8_K_8".
+std::string schedule_file_name(const std::string &layer);
 
 }  // namespace tessera::cli

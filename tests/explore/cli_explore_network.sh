@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# A network through explore --rtl-only -> compile --schedule DIR -> simulate: the winners of every
+# layer run on one design (docs/explore.md, "One design for a network"), bit-exact in Verilator
+# with counters equal to the model.
+set -u
+tessera=$1
+src=$2
+fail=0
+net=$src/tests/explore/tiny_network.csv
+arch=$src/tests/explore/array_4x4.json
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$tessera" explore --network "$net" --arch "$arch" --rtl-only --steps 300 -j 2 -q -o "$out/w" > "$out/explore.txt" ||
+    { echo "FAIL: explore"; cat "$out/explore.txt"; exit 1; }
+grep -q "^one design for every layer" "$out/explore.txt" || { echo "FAIL: no one-design line"; fail=1; }
+for l in conv3x3 conv1x1_s2 fc; do [ -f "$out/w/$l.sched" ] || { echo "FAIL: no winner for $l"; fail=1; }; done
+"$tessera" compile --network "$net" --arch "$out/w/arch.json" --schedule "$out/w" -o "$out/d" > "$out/compile.txt" ||
+    { echo "FAIL: compile"; cat "$out/compile.txt"; exit 1; }
+grep -q "3 of 3 layer config(s)" "$out/compile.txt" || { echo "FAIL: not one design:"; cat "$out/compile.txt"; fail=1; }
+"$tessera" simulate "$out/d" > "$out/simulate.txt" 2>&1 || { echo "FAIL: simulate"; tail -20 "$out/simulate.txt"; fail=1; }
+grep -q "^PASS: 3 layer(s)" "$out/simulate.txt" || { echo "FAIL: not every layer passed"; fail=1; }
+# A schedule directory without a layer's file: one line naming the file.
+rm "$out/w/fc.sched"
+err=$("$tessera" compile --network "$net" --arch "$out/w/arch.json" --schedule "$out/w" -o "$out/d2" 2>&1 >/dev/null)
+code=$?
+if [ $code -eq 0 ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || ! printf '%s' "$err" | grep -q "fc.sched"; then
+    echo "FAIL: missing schedule -> exit $code: $err"
+    fail=1
+fi
+exit $fail
