@@ -144,4 +144,49 @@ void write_network_svg(std::ostream &os, const std::string &title, const std::ve
     end(os);
 }
 
+void write_sweep_svg(std::ostream &os, const std::string &title, const SweepResult &r) {
+    std::vector<const DesignResult *> designs;
+    for (const auto &d : r.designs)
+        if (d.feasible) designs.push_back(&d);
+    const double bar = 14, gap = 6, left = 90, top = 50, plot_h = 320, legend_w = 190, label_h = 130;
+    const double plot_w = std::max(300.0, double(designs.size()) * (bar + gap) + gap);
+    double lo = 0, hi = 0;
+    for (const auto *d : designs) lo = lo == 0 ? d->energy_pj : std::min(lo, d->energy_pj), hi = std::max(hi, d->energy_pj);
+    const Axis ey = Axis::fit(lo, hi > 0 ? hi : 1, plot_h, true);
+    auto py = [&](double e) { return top + plot_h - ey.at(e); };
+    begin(os, left + plot_w + legend_w, top + plot_h + label_h, title);
+    for (double v : ey.ticks()) {
+        line(os, left, py(v), left + plot_w, py(v), "#ddd");
+        text(os, left - 6, py(v) + 4, energy_label(v), "text-anchor=\"end\"");
+    }
+    text(os, 16, top + plot_h / 2, std::string("network energy") + (ey.log ? " (log scale)" : ""),
+         "transform=\"rotate(-90 16 " + num(top + plot_h / 2) + ")\" text-anchor=\"middle\"");
+    const DesignResult *baseline = r.baseline >= 0 ? &r.designs[size_t(r.baseline)] : nullptr;
+    auto bytes = [](int64_t b) {
+        return b >= (1 << 20) && b % (1 << 20) == 0 ? std::to_string(b >> 20) + " MB"
+               : b >= 1024 && b % 1024 == 0         ? std::to_string(b >> 10) + " KB"
+                                                    : std::to_string(b) + " B";
+    };
+    for (size_t i = 0; i < designs.size(); ++i) {
+        const DesignResult &d = *designs[i];
+        const std::string array = std::to_string(d.arch.rows) + "x" + std::to_string(d.arch.cols);
+        const std::string label = array + ", GLB " + bytes(d.glb_bytes) + ", RF " + bytes(d.rf_bytes);
+        const char *color = &d == baseline ? kColors[1] : i == 0 ? kColors[3] : kColors[0];
+        const std::string cls = &d == baseline ? "baseline" : i == 0 ? "best" : "design";
+        const double x = left + gap + double(i) * (bar + gap), y = py(d.energy_pj);
+        os << "<rect class=\"" << cls << "\"" << data(d.energy_pj, d.cycles) << " data-rf-bytes=\"" << d.rf_bytes
+           << "\" data-glb-bytes=\"" << d.glb_bytes << "\" data-array=\"" << array << "\" x=\"" << num(x)
+           << "\" y=\"" << num(y) << "\" width=\"" << num(bar) << "\" height=\"" << num(top + plot_h - y)
+           << "\" fill=\"" << color << "\">" << tooltip(label, d.energy_pj, d.cycles) << "</rect>\n";
+        const double lx = x + bar / 2, ly = top + plot_h + 8;
+        text(os, lx, ly, label, "font-size=\"9\" transform=\"rotate(60 " + num(lx) + " " + num(ly) + ")\"");
+    }
+    line(os, left, top + plot_h, left + plot_w, top + plot_h, "black");
+    const double lx = left + plot_w + 20;
+    legend_entry(os, lx, top + 10, kColors[3], "best design");
+    legend_entry(os, lx, top + 30, kColors[1], "baseline (the given architecture)");
+    legend_entry(os, lx, top + 50, kColors[0], "other designs, by rank");
+    end(os);
+}
+
 }  // namespace tessera::explore

@@ -6,6 +6,7 @@
 // the chart back and compare it with --json.
 #pragma once
 
+#include "ResourceSweep.h"
 #include "Search.h"
 
 #include <optional>
@@ -33,5 +34,10 @@ struct LayerEnergies {
 
 void write_network_svg(std::ostream &, const std::string &title, const std::vector<std::string> &preset_names,
                        const std::vector<LayerEnergies> &);
+
+// The resource sweep (--sweep): one bar per feasible design, in rank order, its network energy; the
+// baseline and the best design marked. Each bar carries data-energy-pj, data-cycles, data-rf-bytes,
+// data-glb-bytes and data-array.
+void write_sweep_svg(std::ostream &, const std::string &title, const SweepResult &);
 
 }  // namespace tessera::explore

@@ -263,8 +263,9 @@ int run_explore(const Args &args) {
         ("hold-throughput", po::bool_switch(&sweep.hold_throughput),
          "sweep: each layer's mapping on a design may take at most its cycles on the given architecture")
         ("svg", po::value(&svg_file),
-         "write a chart: one layer's Pareto front (winner and best preset marked), or a network's "
-         "energy per layer, explore's best beside each preset")
+         "write a chart: one layer's Pareto front (winner and best preset marked), a network's "
+         "energy per layer, explore's best beside each preset, or with --sweep the network energy "
+         "of each design (baseline and best marked)")
         ("mpi", po::bool_switch(&mpi), mpi_help.c_str())
         ("help,h", "this help");
     po::variables_map vm;
@@ -307,13 +308,13 @@ int run_explore(const Args &args) {
         return opt;
     };
     if (sweep.requested()) {
-        if (verify > 0 || !svg_file.empty())
-            throw UserError(std::string(verify > 0 ? "--verify" : "--svg") +
-                            " works on one architecture: run it without the sweep, with --arch DIR/arch.json "
-                            "from the sweep's -o DIR");
+        if (verify > 0)
+            throw UserError("--verify works on one architecture: run it without the sweep, with --arch "
+                            "DIR/arch.json from the sweep's -o DIR");
         // Under MPI every rank runs the sweep's searches together; rank 0 writes the files.
         run_sweep(selected, arch, parse_sweep(sweep), options_for(selected.front().ir.problem), json,
-                  !quiet && !json && isatty(2) && !session, top, root ? out_dir : std::string());
+                  !quiet && !json && isatty(2) && !session, top, root ? out_dir : std::string(),
+                  root ? svg_file : std::string());
         return 0;
     }
 

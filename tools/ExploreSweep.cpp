@@ -1,5 +1,7 @@
 #include "ExploreSweep.h"
 
+#include "ExploreSvg.h"
+
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
 
@@ -97,7 +99,7 @@ explore::SweepSpec parse_sweep(const SweepOptions &o) {
 
 void run_sweep(const std::vector<SelectedLayer> &layers, const ir::Architecture &base,
                const explore::SweepSpec &spec, const explore::SearchOptions &options, bool json,
-               bool progress, int top, const std::string &out_dir) {
+               bool progress, int top, const std::string &out_dir, const std::string &svg_file) {
     std::vector<ir::Problem> problems;
     for (const auto &l : layers) problems.push_back(l.ir.problem);
     for (size_t i = 1; i < base.levels.size(); ++i)
@@ -153,8 +155,13 @@ void run_sweep(const std::vector<SelectedLayer> &layers, const ir::Architecture 
         else if (!baseline.feasible)
             std::cout << "the baseline is infeasible: " << baseline.why_not << "\n";
     }
+    if (!svg_file.empty()) {
+        std::ofstream svg(svg_file);
+        if (!svg) throw UserError("cannot write " + svg_file + "; check the directory exists");
+        explore::write_sweep_svg(svg, "resource sweep on " + base.name + ": network energy per design" +
+                                          (spec.hold_throughput ? " (throughput held)" : ""), r);
+    }
     if (!out_dir.empty() && best.feasible) {
-        fs::create_directories(out_dir);
         std::ofstream a(fs::path(out_dir) / "arch.json");
         a << ir::to_json(best.arch).dump(2) << "\n";
         if (!a) throw UserError("cannot write " + (fs::path(out_dir) / "arch.json").string());

@@ -21,9 +21,10 @@ struct SweepOptions {
 explore::SweepSpec parse_sweep(const SweepOptions &);
 
 // Runs the sweep over the selected layers and prints the ranked designs (or JSON with `json`);
-// `out_dir` receives the best design's arch.json and each layer's winner on it.
+// `out_dir` receives the best design's arch.json and each layer's winner on it; `svg_file` the
+// chart of the designs' energies (explore::write_sweep_svg).
 void run_sweep(const std::vector<SelectedLayer> &layers, const ir::Architecture &base,
                const explore::SweepSpec &spec, const explore::SearchOptions &options, bool json,
-               bool progress, int top, const std::string &out_dir);
+               bool progress, int top, const std::string &out_dir, const std::string &svg_file = {});
 
 }  // namespace tessera::cli

@@ -77,6 +77,25 @@ est=$("$tessera" estimate --network "$out/net.csv" --layer "$layer" --dataflow "
 python3 -c "import sys; a, b = float('$energy'), float('$est'); sys.exit(0 if abs(a - b) <= 1e-9 * b else 1)" ||
     { echo "FAIL: $layer preset $name bar $energy pJ, estimate $est pJ"; fail=1; }
 
+# --sweep: one bar per feasible design, values equal to --json's designs; baseline and best marked.
+"$tessera" explore --layer conv:C=8,K=8,H=10,W=10,R=3,S=3 --steps 200 -j 2 -q --arch interstellar_baseline \
+    --sweep-rf 32,512 --sweep-glb 64K,128K --json --svg "$out/sweep.svg" > "$out/sweep.json" ||
+    { echo "FAIL: explore --sweep --svg"; fail=1; }
+python3 - "$out/sweep.svg" "$out/sweep.json" <<'PY' || fail=1
+import json, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+j = json.load(open(sys.argv[2]))
+bars = [e for e in root.iter() if e.get('class') in ('design', 'best', 'baseline')]
+want = [d for d in j['designs'] if d['feasible']]
+if len(bars) != len(want) or len(want) < 2:
+    print('FAIL: sweep bars', len(bars), 'designs', len(want)); sys.exit(1)
+for e, d in zip(bars, want):
+    if abs(float(e.get('data-energy-pj')) - d['energy_pj']) > 1e-9 * d['energy_pj'] or int(e.get('data-cycles')) != d['cycles']:
+        print('FAIL: sweep bar', e.attrib, d); sys.exit(1)
+if not [e for e in bars if e.get('class') == 'baseline']:
+    print('FAIL: no baseline bar'); sys.exit(1)
+PY
+
 # An unwritable file is one line.
 err=$("$tessera" explore "${layer[@]}" --svg /nonexistent/dir/x.svg 2>&1 >/dev/null)
 [ $? -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || { echo "FAIL: unwritable --svg: $err"; fail=1; }
