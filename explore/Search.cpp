@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -653,40 +654,58 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         }
     }
     if (!exhaustive) {
-        // Phase 1 (screening): a short annealing run on each spatial choice (its dims fixed, their
-        // lanes filled), a quarter of the budget. Phase 2: the chains anneal from the best points
-        // of the best choices, their spatial moves among those choices.
+        // Phase 1, successive halving over the spatial choices: every choice anneals briefly from
+        // its own first point (its lanes filled); the better half continues from its best point
+        // with twice the steps, and so on until `chains` choices are left. Half the budget.
+        // Phase 2: the chains anneal from the best points of the choices left, their spatial moves
+        // among those choices. Every unit's candidates count in the result.
         const int64_t budget = int64_t(opt.chains) * opt.anneal_steps;
-        const int64_t screen_steps = std::max<int64_t>(30, budget / 4 / int64_t(choices.size()));
-        auto screen = run_pool(int(choices.size()), [&](int j, Evaluator &ev) {
-            const std::vector<SpatialChoice> one{choices[size_t(j)]};
-            Annealer a{info, c, one, ev, std::mt19937_64(opt.seed * 1000003ULL + 7919ULL * uint64_t(j) + 1), values};
-            a.t0 = 0.05;
-            Candidate best;
-            a.run(a.start_point(one[0]), screen_steps, progress, best);
-            return false;
-        });
-        std::vector<std::pair<Candidate, size_t>> ranked;
-        for (size_t j = 0; j < screen.size(); ++j)
-            if (!screen[j].top.empty()) ranked.push_back({screen[j].top.front(), j});
-        std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
-            return better(a.first, b.first) || (!better(b.first, a.first) && a.second < b.second);
-        });
-        const size_t keep = std::min(ranked.size(), size_t(std::max(2, opt.chains)));
+        const size_t keep = size_t(std::max(1, opt.chains));
+        int rounds = 1;
+        for (size_t n = choices.size(); n > keep; n = (n + 1) / 2) ++rounds;
+        std::vector<UnitResult> units;
+        std::vector<size_t> alive(choices.size());
+        for (size_t j = 0; j < alive.size(); ++j) alive[j] = j;
+        std::vector<std::optional<Candidate>> best_of(choices.size());
+        for (int round = 0;; ++round) {
+            const int64_t steps = std::max<int64_t>(30, budget / 2 / rounds / int64_t(alive.size()));
+            auto screened = run_pool(int(alive.size()), [&](int j, Evaluator &ev) {
+                const size_t choice = alive[size_t(j)];
+                const std::vector<SpatialChoice> one{choices[choice]};
+                Annealer a{info, c, one, ev,
+                           std::mt19937_64(opt.seed * 1000003ULL + 7919ULL * (choice + 1) + 104729ULL * uint64_t(round)),
+                           values};
+                a.t0 = 0.05;
+                const Point start = best_of[choice] ? best_of[choice]->point : a.start_point(one[0]);
+                Candidate best;
+                a.run(start, steps, progress, best);
+                return false;
+            });
+            for (size_t j = 0; j < alive.size(); ++j)
+                for (const Candidate &cand : screened[j].top)
+                    if (!best_of[alive[j]] || better(cand, *best_of[alive[j]])) best_of[alive[j]] = cand;
+            units.insert(units.end(), screened.begin(), screened.end());
+            // Rank: choices with a feasible point by their best, then the others in order.
+            std::stable_sort(alive.begin(), alive.end(), [&](size_t x, size_t y) {
+                if (!best_of[x] || !best_of[y]) return best_of[x].has_value() && !best_of[y].has_value();
+                return better(*best_of[x], *best_of[y]);
+            });
+            if (alive.size() <= keep) break;
+            alive.resize(std::max(keep, (alive.size() + 1) / 2));
+        }
         std::vector<SpatialChoice> kept;
-        for (size_t i = 0; i < keep; ++i) kept.push_back(choices[ranked[i].second]);
-        if (kept.empty()) kept = choices;  // nothing fit in screening: search them all
-        const int64_t chain_steps = std::max<int64_t>(1, opt.anneal_steps * 3 / 4);
-        auto units = run_pool(opt.chains, [&](int j, Evaluator &ev) {
+        for (size_t j : alive) kept.push_back(choices[j]);
+        const int64_t chain_steps = std::max<int64_t>(1, opt.anneal_steps / 2);
+        auto chains = run_pool(opt.chains, [&](int j, Evaluator &ev) {
             Annealer a{info, c, kept, ev, std::mt19937_64(opt.seed * 1000003ULL + uint64_t(j)), values};
             a.t0 = 0.1;
-            Point start = ranked.empty() ? a.start_point(kept[size_t(j) % kept.size()])
-                                         : ranked[size_t(j) % keep].first.point;
+            const size_t choice = alive[size_t(j) % alive.size()];
+            const Point start = best_of[choice] ? best_of[choice]->point : a.start_point(choices[choice]);
             Candidate best;
             a.run(start, chain_steps, progress, best);
             return false;
         });
-        units.insert(units.begin(), screen.begin(), screen.end());
+        units.insert(units.end(), chains.begin(), chains.end());
         merge(r, units);
         r.optimal = false;
     }
