@@ -111,8 +111,25 @@ struct Evaluator {
     std::vector<Candidate> pareto, top;
     static constexpr size_t kTop = 10;
 
+    // Points already evaluated (annealing revisits many): their result without the model.
+    std::unordered_map<std::string, std::pair<bool, Candidate>> seen;
+
     // False if the point does not fit (or is not executable).
     bool eval(const Point &p, Candidate &out) {
+        std::string pk = point_key(p);
+        auto hit = seen.find(pk);
+        if (hit != seen.end()) {
+            if (hit->second.first) out = hit->second.second;
+            return hit->second.first;
+        }
+        if (seen.size() > 100000) seen.clear();  // bounded memory
+        auto &slot = seen[std::move(pk)];
+        slot.first = eval_model(p, slot.second);
+        if (slot.first) out = slot.second;
+        return slot.first;
+    }
+
+    bool eval_model(const Point &p, Candidate &out) {
         const std::string key = model_key(info, p);
         auto it = models.find(key);
         if (it == models.end()) {
