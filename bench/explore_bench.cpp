@@ -57,15 +57,21 @@ int main(int argc, char **argv) {
     int64_t evaluated = 0;
     // As `tessera explore --network` does: identical layers share one search.
     const std::vector<size_t> first = explore::first_identical(problems);
+    std::vector<double> energy(problems.size());
     size_t searched = 0;
     for (size_t i = 0; i < problems.size(); ++i)
         if (first[i] == i) {
-            evaluated += explore::search(explore::space_info(problems[i], arch), opt).evaluated;
+            const auto r = explore::search(explore::space_info(problems[i], arch), opt);
+            evaluated += r.evaluated;
+            energy[i] = r.best.energy_pj;
             ++searched;
         }
+    double network_pj = 0;
+    for (size_t i = 0; i < problems.size(); ++i) network_pj += energy[first[i]];
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("resnet50, %zu layers (%zu distinct), %d threads: %.2f s, %.1f layers/s, %lld evaluations, %.0f evaluations/s\n",
                 problems.size(), searched, threads, s, double(problems.size()) / s, (long long)evaluated,
                 double(evaluated) / s);
+    std::printf("resnet50 network energy (each layer its best mapping): %.4g pJ\n", network_pj);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -127,12 +128,29 @@ struct Evaluator {
     std::vector<Candidate> pareto, top;
     static constexpr size_t kTop = 10;
 
+    // Points already evaluated (annealing revisits many): their result without the model.
+    std::unordered_map<std::string, std::pair<bool, Candidate>> seen;
+
     // False if the point does not fit (or is not executable).
     bool eval(const Point &p, Candidate &out) {
+        std::string pk = point_key(p);
+        auto hit = seen.find(pk);
+        if (hit != seen.end()) {
+            if (hit->second.first) out = hit->second.second;
+            return hit->second.first;
+        }
+        if (seen.size() > 100000) seen.clear();  // bounded memory
+        auto &slot = seen[std::move(pk)];
+        slot.first = eval_model(p, slot.second);
+        if (slot.first) out = slot.second;
+        return slot.first;
+    }
+
+    bool eval_model(const Point &p, Candidate &out) {
         const std::string key = model_key(info, p);
         auto it = models.find(key);
         if (it == models.end()) {
-            if (models.size() > 256) models.clear();  // bounded memory
+            if (models.size() > 2048) models.clear();  // bounded memory
             std::unique_ptr<model::Model> m;
             try {
                 if (allowed_structure(key, p)) {
@@ -339,10 +357,11 @@ struct Exhaustive {
 struct Annealer {
     const SpaceInfo &info;
     const Constraints &c;
-    const std::vector<SpatialChoice> &choices;
+    const std::vector<SpatialChoice> &choices;  // what a spatial move may pick (one: lanes only)
     Evaluator &ev;
     std::mt19937_64 rng;
     std::vector<std::vector<int64_t>> values;
+    double t0 = 0.3, t1 = 0.002;  // temperature, first and last step
 
     size_t pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); }
 
@@ -364,28 +383,87 @@ struct Annealer {
         return axis_ok(p.s.row_dims, info.arch.rows) && axis_ok(p.s.col_dims, info.arch.cols);
     }
 
+    // The lane counts of one axis' dims that keep the most of its lanes busy on average (a tail
+    // leaves lanes idle), among those that fit what the dims' other bands leave; ties: fewer lanes.
+    void fill_axis(Point &p, const std::vector<int> &axis, int64_t size) {
+        std::vector<int64_t> best(axis.size(), 1), cur(axis.size(), 1);
+        double best_busy = -1;
+        std::function<void(size_t, int64_t)> rec = [&](size_t i, int64_t prod) {
+            if (i == axis.size()) {
+                double busy = 1;
+                for (size_t j = 0; j < axis.size(); ++j) {
+                    const int64_t e = info.extent(axis[j]);
+                    busy *= double(e) / double((e + cur[j] - 1) / cur[j]);
+                }
+                if (busy > best_busy + 1e-9) best_busy = busy, best = cur;
+                return;
+            }
+            const int d = axis[i];
+            const int64_t room = info.extent(d) / (p.f.glb[size_t(d)] * p.f.rf[size_t(d)]);
+            for (int64_t v : values[size_t(d)]) {
+                if (v * prod > size || v > std::max<int64_t>(1, room)) break;
+                cur[i] = v;
+                rec(i + 1, prod * v);
+            }
+        };
+        rec(0, 1);
+        for (size_t j = 0; j < axis.size(); ++j) p.f.lane[size_t(axis[j])] = best[j];
+    }
+
     void set_spatial(Point &p, const SpatialChoice &sc) {
         for (int d = 0; d < info.dims(); ++d) p.f.lane[size_t(d)] = 1;
         p.s.row_dims = sc.rows, p.s.col_dims = sc.cols;
-        for (int d : sc.rows) p.f.lane[size_t(d)] = 1;
-        for (int d : sc.cols) p.f.lane[size_t(d)] = 1;
+        fill_axis(p, p.s.row_dims, info.arch.rows);
+        fill_axis(p, p.s.col_dims, info.arch.cols);
     }
 
     bool rf_allowed() const { return !info.rf_level.empty(); }
 
+    // One band's factor of dim d: 0 GLB, 1 RF, 2 lanes.
+    int64_t &factor(Point &p, int d, size_t band) {
+        return (band == 0 ? p.f.glb : band == 1 ? p.f.rf : p.f.lane)[size_t(d)];
+    }
+
     Point mutate(const Point &cur) {
         Point p = cur;
         const int nd = info.dims(), n_out = info.output_dims();
-        switch (pick(rf_allowed() ? 6 : 5)) {
-        case 0: case 1: {  // a factor
+        switch (pick(rf_allowed() ? 8 : 7)) {
+        case 0: {  // a factor, any value
             const int d = int(pick(size_t(nd)));
             const auto &v = values[size_t(d)];
-            const int64_t x = v[pick(v.size())];
-            const size_t band = pick(spatial(p, d) ? 3 : 2);
-            (band == 0 ? p.f.glb : band == 1 ? p.f.rf : p.f.lane)[size_t(d)] = x;
+            factor(p, d, pick(spatial(p, d) ? 3 : 2)) = v[pick(v.size())];
             break;
         }
-        case 2: {  // swap two loops of one band
+        case 1: case 2: {  // a factor to a neighbouring value
+            const int d = int(pick(size_t(nd)));
+            const auto &v = values[size_t(d)];
+            int64_t &x = factor(p, d, pick(spatial(p, d) ? 3 : 2));
+            const size_t i = size_t(std::lower_bound(v.begin(), v.end(), x) - v.begin());
+            if (pick(2) && i + 1 < v.size()) x = v[i + 1];
+            else if (i > 0) x = v[i - 1];
+            break;
+        }
+        case 3: {  // a prime factor moves from one band of a dim to another (the DRAM band included)
+            const int d = int(pick(size_t(nd)));
+            const size_t bands = spatial(p, d) ? 4 : 3;  // GLB, RF, DRAM, lanes
+            const size_t from = pick(bands), to = (from + 1 + pick(bands - 1)) % bands;
+            static const int64_t primes[4] = {2, 3, 5, 7};
+            const int64_t q = primes[pick(pick(2) ? 1 : 4)];
+            auto band = [](size_t b) { return b == 2 ? size_t(3) : b == 3 ? size_t(2) : b; };
+            if (from != 2) {
+                int64_t &x = factor(p, d, band(from));
+                if (x % q) return cur;
+                x /= q;
+            }
+            if (to != 2) {
+                int64_t &y = factor(p, d, band(to));
+                const auto &v = values[size_t(d)];
+                if (!std::binary_search(v.begin(), v.end(), y * q)) return cur;
+                y *= q;
+            }
+            break;
+        }
+        case 4: {  // swap two loops of one band
             const size_t band = pick(c.rf_order.empty() ? 3 : 2);
             if (band == 0) {
                 const bool out = pick(2) == 0 || n_out == nd;
@@ -397,14 +475,12 @@ struct Annealer {
             }
             break;
         }
-        case 3:  // a GLB tile position
+        case 5:  // a GLB tile position
             p.s.glb_at[pick(2)] = int(pick(size_t(nd + 1)));
             break;
-        case 4:  // the spatial dims
-            if (choices.size() > 1) {
+        case 6:  // the spatial dims (their lanes filled), or one spatial dim's lanes
+            if (choices.size() > 1 && pick(2)) {
                 set_spatial(p, choices[pick(choices.size())]);
-                for (int d : p.s.row_dims) p.f.lane[size_t(d)] = values[size_t(d)][pick(values[size_t(d)].size())];
-                for (int d : p.s.col_dims) p.f.lane[size_t(d)] = values[size_t(d)][pick(values[size_t(d)].size())];
             } else {
                 const auto &axis = pick(2) && !p.s.row_dims.empty() ? p.s.row_dims : p.s.col_dims;
                 const int d = axis[pick(axis.size())];
@@ -427,24 +503,29 @@ struct Annealer {
         for (int t = 0; t < 3; ++t) p.s.rf_at[t] = at[t];
     }
 
-    void run(int64_t steps, Progress &progress) {
-        Point cur = initial_point(info, choices[pick(choices.size())]);
-        set_spatial(cur, {cur.s.row_dims, cur.s.col_dims});
-        std::shuffle(cur.s.glb_order.begin(), cur.s.glb_order.end(), rng);
-        if (c.rf_order.empty()) std::shuffle(cur.s.rf_order.begin(), cur.s.rf_order.end(), rng);
-        else cur.s.rf_order = c.rf_order;
-        for (int d : cur.s.row_dims) cur.f.lane[size_t(d)] = values[size_t(d)][std::min<size_t>(1, values[size_t(d)].size() - 1)];
-        for (int d : cur.s.col_dims) cur.f.lane[size_t(d)] = values[size_t(d)][std::min<size_t>(1, values[size_t(d)].size() - 1)];
-        normalize(cur);
+    // A first point for a spatial choice: its lanes filled, the loop orders shuffled.
+    Point start_point(const SpatialChoice &sc) {
+        Point p = initial_point(info, sc);
+        set_spatial(p, sc);
+        std::shuffle(p.s.glb_order.begin(), p.s.glb_order.end(), rng);
+        if (c.rf_order.empty()) std::shuffle(p.s.rf_order.begin(), p.s.rf_order.end(), rng);
+        else p.s.rf_order = c.rf_order;
+        normalize(p);
+        return p;
+    }
+
+    // Anneals from `start`; returns whether any point was feasible (its best in `best`).
+    bool run(Point start, int64_t steps, Progress &progress, Candidate &best) {
+        Point cur = start;
         Candidate cc;
         bool have = valid(cur) && ev.eval(cur, cc);
-        Candidate best = cc;
-        const double t0 = 0.3, t1 = 0.002;
+        best = cc;
         int64_t last_report = 0;
         for (int64_t i = 0; i < steps; ++i) {
             const double temp = t0 * std::pow(t1 / t0, double(i) / double(steps));
             if (have && i > 0 && i % (steps / 10 + 1) == 0) cur = best.point, cc = best;
             Point next = mutate(cur);
+            if (next.f == cur.f && next.s == cur.s) continue;
             if (!valid(next)) continue;
             normalize(next);
             Candidate nc;
@@ -463,6 +544,7 @@ struct Annealer {
             }
         }
         progress.evaluated += ev.evaluated - last_report;
+        return have;
     }
 };
 
@@ -594,11 +676,58 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         }
     }
     if (!exhaustive) {
-        auto units = run_pool(opt.chains, [&](int j, Evaluator &ev) {
-            Annealer a{info, c, choices, ev, std::mt19937_64(opt.seed * 1000003ULL + uint64_t(j)), values};
-            a.run(opt.anneal_steps, progress);
+        // Phase 1, successive halving over the spatial choices: every choice anneals briefly from
+        // its own first point (its lanes filled); the better half continues from its best point
+        // with twice the steps, and so on until `chains` choices are left. Half the budget.
+        // Phase 2: the chains anneal from the best points of the choices left, their spatial moves
+        // among those choices. Every unit's candidates count in the result.
+        const int64_t budget = int64_t(opt.chains) * opt.anneal_steps;
+        const size_t keep = size_t(std::max(1, opt.chains));
+        int rounds = 1;
+        for (size_t n = choices.size(); n > keep; n = (n + 1) / 2) ++rounds;
+        std::vector<UnitResult> units;
+        std::vector<size_t> alive(choices.size());
+        for (size_t j = 0; j < alive.size(); ++j) alive[j] = j;
+        std::vector<std::optional<Candidate>> best_of(choices.size());
+        for (int round = 0;; ++round) {
+            const int64_t steps = std::max<int64_t>(30, budget / 2 / rounds / int64_t(alive.size()));
+            auto screened = run_pool(int(alive.size()), [&](int j, Evaluator &ev) {
+                const size_t choice = alive[size_t(j)];
+                const std::vector<SpatialChoice> one{choices[choice]};
+                Annealer a{info, c, one, ev,
+                           std::mt19937_64(opt.seed * 1000003ULL + 7919ULL * (choice + 1) + 104729ULL * uint64_t(round)),
+                           values};
+                a.t0 = 0.05;
+                const Point start = best_of[choice] ? best_of[choice]->point : a.start_point(one[0]);
+                Candidate best;
+                a.run(start, steps, progress, best);
+                return false;
+            });
+            for (size_t j = 0; j < alive.size(); ++j)
+                for (const Candidate &cand : screened[j].top)
+                    if (!best_of[alive[j]] || better(cand, *best_of[alive[j]])) best_of[alive[j]] = cand;
+            units.insert(units.end(), screened.begin(), screened.end());
+            // Rank: choices with a feasible point by their best, then the others in order.
+            std::stable_sort(alive.begin(), alive.end(), [&](size_t x, size_t y) {
+                if (!best_of[x] || !best_of[y]) return best_of[x].has_value() && !best_of[y].has_value();
+                return better(*best_of[x], *best_of[y]);
+            });
+            if (alive.size() <= keep) break;
+            alive.resize(std::max(keep, (alive.size() + 1) / 2));
+        }
+        std::vector<SpatialChoice> kept;
+        for (size_t j : alive) kept.push_back(choices[j]);
+        const int64_t chain_steps = std::max<int64_t>(1, opt.anneal_steps / 2);
+        auto chains = run_pool(opt.chains, [&](int j, Evaluator &ev) {
+            Annealer a{info, c, kept, ev, std::mt19937_64(opt.seed * 1000003ULL + uint64_t(j)), values};
+            a.t0 = 0.1;
+            const size_t choice = alive[size_t(j) % alive.size()];
+            const Point start = best_of[choice] ? best_of[choice]->point : a.start_point(choices[choice]);
+            Candidate best;
+            a.run(start, chain_steps, progress, best);
             return false;
         });
+        units.insert(units.end(), chains.begin(), chains.end());
         merge(r, units);
         r.optimal = false;
     }
