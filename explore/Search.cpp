@@ -384,7 +384,8 @@ struct Annealer {
     }
 
     // The lane counts of one axis' dims that keep the most of its lanes busy on average (a tail
-    // leaves lanes idle), among those that fit what the dims' other bands leave; ties: fewer lanes.
+    // leaves lanes idle), among those that fit what the dims' other bands leave, each at least 2;
+    // ties: fewer lanes.
     void fill_axis(Point &p, const std::vector<int> &axis, int64_t size) {
         std::vector<int64_t> best(axis.size(), 1), cur(axis.size(), 1);
         double best_busy = -1;
@@ -402,6 +403,7 @@ struct Annealer {
             const int64_t room = info.extent(d) / (p.f.glb[size_t(d)] * p.f.rf[size_t(d)]);
             for (int64_t v : values[size_t(d)]) {
                 if (v * prod > size || v > std::max<int64_t>(1, room)) break;
+                if (v == 1 && info.extent(d) > 1) continue;  // a spatial dim uses its lanes (valid())
                 cur[i] = v;
                 rec(i + 1, prod * v);
             }
