@@ -116,6 +116,7 @@ void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &se
 }
 
 int run_compile(const Args &args) {
+    if (wants_fusion(args, "--fuse")) return run_compile_fused(args);  // docs/rtl.md, "Fused groups"
     LayerSelection sel;
     std::string arch_name = "default", out_dir, top = "tessera_accel", interconnect;
     bool synth = false;

@@ -13,6 +13,8 @@
 #include "model/FusionModel.h"
 #include "model/FusionSvg.h"
 #include "model/Model.h"
+#include "rtl_backend/FusedDesign.h"
+#include "sim/verilator/FusedDesignDir.h"
 
 #include <fstream>
 #include <iomanip>
@@ -292,6 +294,41 @@ int run_explore_fusion(const Args &args) {
               << "x, DRAM words " << double(a.dram_words) / double(std::max<int64_t>(b.dram_words, 1)) << "x, cycles "
               << double(a.cycles) / double(std::max<int64_t>(b.cycles, 1)) << "x (" << plan.candidates
               << " group candidates in " << plan.seconds << " s)\n";
+    return 0;
+}
+
+// `tessera compile --fuse`: one fused-group design and its group's config (docs/rtl.md, "Fused groups").
+int run_compile_fused(const Args &args) {
+    FusionFlags f;
+    std::string out_dir, top = "tessera_fused";
+    int lanes = 8;
+    po::options_description desc("tessera compile --fuse: the fused-group accelerator, a config per group and a report\n"
+                                 "(docs/rtl.md, \"Fused groups\")\n\n"
+                                 "  tessera compile --network resnet18 --fuse 1..2 --tile 8x8 --overlap cache-h --residual -o out\n"
+                                 "  tessera simulate out\n\noptions");
+    desc.add_options()
+        ("out,o", po::value(&out_dir), "where to write (required)")
+        ("lanes", po::value(&lanes)->default_value(lanes), "MAC lanes of the array (output channels at once), 1..64")
+        ("top", po::value(&top)->default_value(top), "name of the top module");
+    po::variables_map vm;
+    if (!parse_group_command(args, f, desc, vm, "compile")) return 0;
+    if (out_dir.empty()) throw UserError("compile --fuse needs -o DIR (where to write the design)");
+    if (lanes < 1 || lanes > 64) throw UserError("--lanes must be 1..64");
+    const ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    ir::FusedGroup g = group_from_flags(f, arch);
+    const vsim::FusedModel m = vsim::fused_model(g, arch);  // capacity check; sets weights_level
+    const rtl::FusedConfig c = rtl::fused_config(g, lanes);
+    rtl::FusedDesignSpec spec = rtl::fused_design_spec({g}, {c}, lanes, int(arch.dram_latency_cycles));
+    spec.name = top;
+    spec.architecture = arch.name;
+    vsim::FusedDesignDir d{spec, rtl::generate_fused_rtl(spec), arch, {g}, {c}};
+    vsim::write_fused_design_dir(out_dir, d, {m});
+    std::cout << "fused design " << top << ": " << lanes << " lanes, activation memory " << spec.act_words
+              << " B, window " << spec.win_words << " B, weights " << spec.weight_words << " B\n"
+              << "group " << c.group << ": tile " << g.tile_h << "x" << g.tile_w << ", " << ir::to_string(g.overlap)
+              << ", weights " << (g.weights_level == arch.levels.front().name ? "re-fetched per tile" : "resident")
+              << "; model: " << m.fused.dram_words << " DRAM words (layer by layer: " << m.layer_by_layer_dram_words
+              << ")\nwrote " << out_dir << "/rtl, " << out_dir << "/config, " << out_dir << "/report.json\n";
     return 0;
 }
 
