@@ -10,6 +10,7 @@
 #include "FusedRegisters.h"
 #include "SvText.h"
 
+#include <set>
 #include <sstream>
 
 namespace tessera::rtl {
@@ -39,7 +40,9 @@ module ${TOP} (
   output logic [31:0] mem_req_addr,
   output logic [31:0] mem_req_wdata,
   input  logic mem_rsp_valid,
+  /* verilator lint_off UNUSEDSIGNAL */  // a DRAM word holds one int8 element or bias byte
   input  logic [31:0] mem_rsp_data,
+  /* verilator lint_on UNUSEDSIGNAL */
   output logic busy,
   output logic done
 );
@@ -56,6 +59,9 @@ module ${TOP} (
   localparam int TYN = ${TYN};
   localparam int TXN = ${TXN};
   localparam int FIFO_BITS = 5;
+  localparam int YIW = $clog2(2 * TYN);   // tile-table index bits
+  localparam int XIW = $clog2(2 * TXN);
+  localparam int LB = LANES > 1 ? $clog2(LANES) : 1;
 
   // ---------------- configuration registers (FusedRegisters.h)
   logic [31:0] g_reg [0:7];
@@ -66,8 +72,8 @@ module ${TOP} (
   logic [63:0] cnt [0:NCNT-1];
 
   logic [31:0] l_index, t_index;
-  assign l_index = 32'(cfg_addr - 16'h0100) >> 4;
-  assign t_index = 32'(cfg_addr - 16'h0400) >> 5;
+  assign l_index = (32'(cfg_addr) - 32'h0100) >> 4;
+  assign t_index = (32'(cfg_addr) - 32'h0400) >> 5;
   always_ff @(posedge clk) begin
     if (cfg_write) begin
       if (cfg_addr >= 16'h0010 && cfg_addr < 16'h0018) g_reg[cfg_addr[2:0]] <= cfg_wdata;
@@ -75,13 +81,13 @@ module ${TOP} (
         l_reg[l_index * LMAX + 32'(cfg_addr[3:0])] <= cfg_wdata;
       if (cfg_addr >= 16'h0400 && cfg_addr < 16'h0400 + 16'(32 * NTF) && 32'(cfg_addr[4:0]) <= LMAX)
         t_reg[t_index * (LMAX + 1) + 32'(cfg_addr[4:0])] <= cfg_wdata;
-      if (cfg_addr[15:14] == 2'b01 && 32'(cfg_addr[13:0]) < 2 * TYN) ytab[cfg_addr[13:0]] <= cfg_wdata;
-      if (cfg_addr[15:14] == 2'b10 && 32'(cfg_addr[13:0]) < 2 * TXN) xtab[cfg_addr[13:0]] <= cfg_wdata;
+      if (cfg_addr[15:14] == 2'b01 && 32'(cfg_addr[13:0]) < 2 * TYN) ytab[cfg_addr[YIW-1:0]] <= cfg_wdata;
+      if (cfg_addr[15:14] == 2'b10 && 32'(cfg_addr[13:0]) < 2 * TXN) xtab[cfg_addr[XIW-1:0]] <= cfg_wdata;
     end
   end
 
   logic [31:0] cnt_index;
-  assign cnt_index = 32'(cfg_addr - 16'h0C00) >> 1;
+  assign cnt_index = (32'(cfg_addr) - 32'h0C00) >> 1;
   always_comb begin
     cfg_rdata = 32'd0;
     if (cfg_addr == 16'h0000) cfg_rdata = {30'd0, done, busy};
@@ -162,8 +168,11 @@ ${LAYER_FIELDS}
   logic [1:0] push_byte;
   wire accepted = mem_req_valid && mem_req_ready;
   wire [1:0] rsp_kind = q_kind[q_head];
+  /* verilator lint_off UNUSEDSIGNAL */
   wire [31:0] rsp_addr = q_addr[q_head];
+  /* verilator lint_on UNUSEDSIGNAL */
   wire [31:0] rsp_layer = q_layer[q_head];
+  wire [1:0] rsp_byte = q_byte[q_head];
 
   // ---------------- walks (fetch, stage, drain): channel, rows, columns
   logic [15:0] wk_c, wk_ylo, wk_yhi, wk_xlo, wk_xhi;
@@ -186,10 +195,12 @@ ${LAYER_FIELDS}
   wire signed [31:0] iy = $signed(32'(cy) * lf_StrideY + 32'(rr) * lf_DilationY - lf_PadY);
   wire signed [31:0] ix = $signed(32'(cx) * lf_StrideX + 32'(rs) * lf_DilationX - lf_PadX);
   wire in_bounds = iy >= 0 && iy < $signed(lf_H) && ix >= 0 && ix < $signed(lf_W);
-  wire [31:0] win_rows = 32'(yr_in[31:16] - yr_in[15:0]), win_cols = 32'(xr_in[31:16] - xr_in[15:0]);
+  wire [31:0] win_rows = 32'(yr_in[31:16]) - 32'(yr_in[15:0]), win_cols = 32'(xr_in[31:16]) - 32'(xr_in[15:0]);
   wire [31:0] in_channel = 32'(grp) * lf_Cg + 32'(rc);
+  /* verilator lint_off UNUSEDSIGNAL */  // addresses are computed in 32 bits, the memory takes the low ones
   wire [31:0] win_ra = (in_channel * win_rows + (32'(iy) - 32'(yr_in[15:0]))) * win_cols +
                        (32'(ix) - 32'(xr_in[15:0]));
+  /* verilator lint_on UNUSEDSIGNAL */
   wire [31:0] k_first = 32'(grp) * lf_Kg + 32'(kb);
   wire [31:0] tap = (32'(rc) * lf_R + 32'(rr)) * lf_S + 32'(rs);
   wire last_term = rs + 16'd1 == 16'(lf_S) && rr + 16'd1 == 16'(lf_R) && rc + 16'd1 == 16'(lf_Cg);
@@ -197,28 +208,31 @@ ${LAYER_FIELDS}
   logic st_valid;                           // stage: the word read last cycle lands in win
   logic [WINW-1:0] st_addr;
   logic [7:0] win_q;
-  logic [7:0] w_q [0:LANES-1];
-  logic signed [31:0] acc [0:LANES-1];
+  logic [32*LANES-1:0] acc_flat;           // lane p's accumulator at [32p +: 32]
   always_ff @(posedge clk) begin
     win_q <= win[WINW'(win_ra)];
     first_d <= rc == 16'd0 && rr == 16'd0 && rs == 16'd0;
     in_bounds_d <= in_bounds;
   end
-  for (genvar p = 0; p < LANES; ++p) begin : lane
+  for (genvar p = 0; p < LANES; p = p + 1) begin : lane
+    /* verilator lint_off UNUSEDSIGNAL */
     wire [31:0] w_ra = lf_WeightBase + (k_first + p) * lf_KStride + tap;
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [7:0] w_q;
+    logic signed [31:0] acc;
     always_ff @(posedge clk) begin
-      w_q[p] <= wmem[WGW'(w_ra)];
+      w_q <= wmem[WGW'(w_ra)];
       if (issue)
-        acc[p] <= (first_d ? 32'sd0 : acc[p]) +
-                  32'($signed(in_bounds_d ? win_q : 8'd0) * $signed(w_q[p]));
+        acc <= (first_d ? 32'sd0 : acc) + 32'($signed(in_bounds_d ? win_q : 8'd0) * $signed(w_q));
     end
+    assign acc_flat[32*p +: 32] = acc;
   end
 
   // Post-op of lane wp, then the residual add on the drain path.
   wire [31:0] k_out = k_first + 32'(wp);
   logic signed [7:0] post_result;
   tessera_post_op post (
-    .acc(acc[wp[$clog2(LANES+1)-1:0]]), .bias(bmem[BW'(lf_BiasBase + k_out)]), .bias_enable(lf_BiasEnable[0]),
+    .acc($signed(acc_flat[32*wp[LB-1:0] +: 32])), .bias(bmem[BW'(lf_BiasBase + k_out)]), .bias_enable(lf_BiasEnable[0]),
     .relu_enable(lf_Relu[0]), .shift(lf_Shift[5:0]), .result(post_result));
   wire signed [8:0] residual_sum = 9'($signed(act_qa)) + 9'($signed(act_qb));
   wire [7:0] drained = g_reg[${G_RESIDUAL}][0]
@@ -278,7 +292,7 @@ ${LAYER_FIELDS}
           cnt[1 + rsp_layer * NCF + ${C_WEIGHT_FILLS}] <= cnt[1 + rsp_layer * NCF + ${C_WEIGHT_FILLS}] + 1;
         end
         if (rsp_kind == 2'd2) begin
-          bmem[BW'(rsp_addr)][8 * q_byte[q_head] +: 8] <= mem_rsp_data[7:0];
+          bmem[BW'(rsp_addr)][8 * rsp_byte +: 8] <= mem_rsp_data[7:0];
           cnt[1 + rsp_layer * NCF + ${C_WEIGHT_FILLS}] <= cnt[1 + rsp_layer * NCF + ${C_WEIGHT_FILLS}] + 1;
         end
       end
@@ -290,7 +304,7 @@ ${LAYER_FIELDS}
       case (state)
         S_IDLE:
           if (cfg_write && cfg_addr == 16'h0000 && cfg_wdata[0]) begin
-            for (int i = 0; i < NCNT; ++i) cnt[i] <= 64'd0;
+            for (int i = 0; i < NCNT; i = i + 1) cnt[i] <= 64'd0;
             busy <= 1'b1; done <= 1'b0; ty <= '0; tx <= '0; wloaded <= 1'b0;
             state <= S_TILE;
           end
@@ -330,7 +344,7 @@ ${LAYER_FIELDS}
               if (!(oy >= yp_in[15:0] && oy < yp_in[31:16] && ox >= xp_in[15:0] && ox < xp_in[31:16]))
                 cnt[1 + cl * NCF + ${C_CACHED_READS}] <= cnt[1 + cl * NCF + ${C_CACHED_READS}] + 1;
               st_valid <= 1'b1;
-              st_addr <= WINW'((32'(oc) * win_rows + 32'(oy - yr_in[15:0])) * win_cols + 32'(ox - xr_in[15:0]));
+              st_addr <= WINW'((32'(oc) * win_rows + 32'(oy) - 32'(yr_in[15:0])) * win_cols + 32'(ox) - 32'(xr_in[15:0]));
             end
             if (state == S_DRAIN_RD) begin
               if (g_reg[${G_RESIDUAL}][0])
@@ -447,11 +461,20 @@ RtlDesign generate_fused_rtl(const FusedDesignSpec &d) {
                                          "WeightBase", "BiasBase", "WeightDram", "BiasDram", "WeightWords",
                                          "BiasEnable", "Relu", "Shift"};
     static_assert(sizeof(layer_fields) / sizeof(layer_fields[0]) == size_t(FusedLayerField::Count));
+    // The fields of the computing layer (cl) and of the layer whose weights load (wl) that the
+    // datapath reads; registers are 32 bits, of which a field uses its low bits.
+    static const std::set<std::string> weight_load = {"K", "WeightBase", "BiasBase", "WeightDram", "BiasDram",
+                                                      "WeightWords", "BiasEnable"};
+    static const std::set<std::string> not_computing = {"K", "WeightDram", "BiasDram", "WeightWords"};
     std::ostringstream fields;
+    fields << "  /* verilator lint_off UNUSEDSIGNAL */\n";
     for (size_t f = 0; f < size_t(FusedLayerField::Count); ++f) {
-        fields << "  wire [31:0] lf_" << layer_fields[f] << " = l_reg[" << f << " * LMAX + cl];\n";
-        fields << "  wire [31:0] wl_" << layer_fields[f] << " = l_reg[" << f << " * LMAX + wl];\n";
+        if (!not_computing.count(layer_fields[f]))
+            fields << "  wire [31:0] lf_" << layer_fields[f] << " = l_reg[" << f << " * LMAX + cl];\n";
+        if (weight_load.count(layer_fields[f]))
+            fields << "  wire [31:0] wl_" << layer_fields[f] << " = l_reg[" << f << " * LMAX + wl];\n";
     }
+    fields << "  /* verilator lint_on UNUSEDSIGNAL */\n";
     const auto &counters = fused_counter_fields();
     auto counter = [&](const std::string &name) {
         for (size_t i = 0; i < counters.size(); ++i)
