@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <unistd.h>
 
 using namespace tessera;
@@ -96,4 +97,24 @@ TEST_CASE("the fused design passes verilator --lint-only -Wall", "[sim][fused][l
         INFO("lanes " << lanes);
         CHECK(log == "");
     }
+}
+
+TEST_CASE("Yosys synthesizes a fused design without a warning, memories kept", "[sim][fused][synth]") {
+    std::vector<ir::FusedGroup> groups = {test::example_group("resnet_block_tiny.csv", 0, 1, 4, 4, ir::Overlap::CacheH, false)};
+    const rtl::FusedConfig c = rtl::fused_config(groups[0], 2);
+    const rtl::RtlDesign d = rtl::generate_fused_rtl(rtl::fused_design_spec(groups, {c}, 2, 4));
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                      ("tessera-fused-synth-" + std::to_string(getpid()));
+    rtl::write_rtl(d, dir.string());
+    std::string script = "read_verilog -sv";
+    for (const auto &[name, text] : d.files) script += " " + name;
+    script += "\nsynth -top " + d.top + " -nordff -run begin:fine\nopt -fast -full\ntechmap\nopt -fast\nabc -fast\nopt -fast\nstat\n";
+    std::ofstream(dir / "synth.ys") << script;
+    const std::string out = rtl::run_capture("cd '" + dir.string() + "' && yosys -q -l synth.log -s synth.ys > /dev/null 2>&1; echo rc=$?");
+    std::ifstream in(dir / "synth.log");
+    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::filesystem::remove_all(dir);
+    CHECK(out.find("rc=0") != std::string::npos);
+    CHECK(log.find("Warning") == std::string::npos);
+    CHECK(log.find("$mem_v2") != std::string::npos);  // the memories stay memories
 }
