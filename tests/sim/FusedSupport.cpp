@@ -75,7 +75,7 @@ std::vector<vsim::FusedOutcome> run_groups(std::vector<ir::FusedGroup> groups, c
     spec.max_layers = std::max(spec.max_layers, 3);
     spec.act_words = std::max<int64_t>(spec.act_words, 16384);
     spec.win_words = std::max<int64_t>(spec.win_words, 4096);
-    spec.weight_words = std::max<int64_t>(spec.weight_words, 4096);
+    spec.weight_words = std::max<int64_t>(spec.weight_words, 8192);
     spec.bias_words = std::max<int64_t>(spec.bias_words, 256);
     spec.table_y = std::max<int64_t>(spec.table_y, 256);
     spec.table_x = std::max<int64_t>(spec.table_x, 256);
