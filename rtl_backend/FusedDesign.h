@@ -54,7 +54,7 @@ inline constexpr int kFusedRegCounterBase = 0xC00;  // counter i: low word at ba
 inline constexpr int kFusedMaxLayers = 16;
 
 // One-line UserError when the group cannot run on the fused RTL (what to change), else its config
-// (memory use measured, not checked against a spec: see fits()).
+// (what it uses of each memory is recorded; check_fits compares it with a design).
 FusedConfig fused_config(const ir::FusedGroup &g, int lanes);
 
 // The design for these groups' configs (memories sized for the largest).

@@ -31,7 +31,7 @@ int64_t dram_words_of(const model::Estimate &e) {
 
 // The job of the shared testbench (testbench/tb_main.cpp): DRAM image, register writes, start,
 // run, counters, output dump.
-std::vector<uint32_t> fused_job(const rtl::FusedDesignSpec &d, const ir::FusedGroup &g, const rtl::FusedConfig &c,
+std::vector<uint32_t> fused_job(const ir::FusedGroup &g, const rtl::FusedConfig &c,
                                 const GroupTensors &t, uint64_t max_cycles, size_t counters) {
     std::vector<uint32_t> job{0x314A5354u};
     auto load = [&](int64_t base, const std::vector<int32_t> &words) {
@@ -75,7 +75,6 @@ std::vector<uint32_t> fused_job(const rtl::FusedDesignSpec &d, const ir::FusedGr
     }
     job.insert(job.end(), {5u, uint32_t(c.dram.output_base), uint32_t(c.dram.output_words)});
     job.push_back(0);
-    (void)d;
     return job;
 }
 
@@ -147,7 +146,7 @@ FusedOutcome simulate_fused(const VerilatedDesign &v, const rtl::FusedDesignSpec
     const size_t counters = 1 + size_t(d.max_layers) * fields;
     const uint64_t max_cycles = 2 * uint64_t(std::max<int64_t>(out.cycles_model, 0)) + 100000;
     double seconds = 0;
-    const std::vector<uint32_t> words = run_binary(v, fused_job(d, g, c, tensors, max_cycles, counters), seconds);
+    const std::vector<uint32_t> words = run_binary(v, fused_job(g, c, tensors, max_cycles, counters), seconds);
     out.sim_seconds = seconds;
     // Halide's fused pipeline runs while nothing else is left to wait for.
     const Halide::Runtime::Buffer<int8_t> ref = run_fused(g, tensors);
