@@ -46,9 +46,14 @@ int run_simulate_fused(const Args &args) {
     const vsim::VerilatedDesign v = vsim::VerilatedDesign::build(d.design, build);
     bool pass = true;
     nlohmann::json out = nlohmann::json::array();
+    uint64_t dram_rtl = 0;
+    int64_t dram_model = 0, dram_lbl = 0;
     for (size_t i = 0; i < d.groups.size(); ++i) {
         const vsim::FusedOutcome o = vsim::simulate_fused(v, d.spec, d.groups[i], d.configs[i], d.arch, options);
         pass = pass && o.pass();
+        dram_rtl += o.dram_words_measured;
+        dram_model += o.model.fused.dram_words;
+        dram_lbl += o.model.layer_by_layer_dram_words;
         if (!json) {
             std::cout << vsim::fused_report(o);
             continue;
@@ -63,6 +68,10 @@ int run_simulate_fused(const Args &args) {
                        {"layer_by_layer_dram_words_model", o.model.layer_by_layer_dram_words}, {"pass", o.pass()}});
     }
     if (json) std::cout << out.dump(2) << "\n";
+    else if (d.groups.size() > 1)
+        std::cout << "all " << d.groups.size() << " groups: DRAM words fused rtl " << dram_rtl << ", fused model "
+                  << dram_model << " | layer by layer (model) " << dram_lbl << "\n"
+                  << (pass ? "PASS" : "FAIL") << "\n";
     return pass ? 0 : 1;
 }
 
