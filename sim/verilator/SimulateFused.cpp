@@ -224,9 +224,11 @@ std::string fused_report(const FusedOutcome &o) {
     const int64_t lbl = o.model.layer_by_layer_dram_words;
     s << "DRAM words: fused rtl " << o.dram_words_measured << ", fused model " << o.model.fused.dram_words
       << " | layer by layer (model, same mappings) " << lbl;
-    if (o.dram_words_measured > 0)
-        s << ": " << std::fixed << std::setprecision(2) << double(lbl) / double(o.dram_words_measured)
-          << "x less traffic fused";
+    if (o.dram_words_measured > 0 && lbl > 0) {
+        const double r = double(lbl) / double(o.dram_words_measured);
+        s << ": " << std::fixed << std::setprecision(2) << (r >= 1 ? r : 1 / r) << "x "
+          << (r >= 1 ? "less" : "more") << " traffic fused";
+    }
     s << "\n" << (o.pass() ? "PASS" : "FAIL") << "\n";
     return s.str();
 }
