@@ -116,13 +116,15 @@ void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &se
 }
 
 int run_compile(const Args &args) {
+    if (wants_fusion(args, "--fuse")) return run_compile_fused(args);  // docs/rtl.md, "Fused groups"
     LayerSelection sel;
     std::string arch_name = "default", out_dir, top = "tessera_accel", interconnect;
     bool synth = false;
     po::options_description desc(
         "tessera compile: accelerator Verilog, per-layer configuration and a report (docs/rtl.md)\n\n"
         "  tessera compile --network resnet18 --dataflow ws --array 16x16 -o out\n"
-        "  tessera compile --layer conv:C=64,K=64,H=56,W=56,R=3,S=3,pad=1 --spatial 'C|K' -o out --synth\n\n"
+        "  tessera compile --layer conv:C=64,K=64,H=56,W=56,R=3,S=3,pad=1 --spatial 'C|K' -o out --synth\n"
+        "  tessera compile --network resnet18 --fuse 1..2 --tile 8x8 --overlap cache-h --residual -o out   (fused group: --fuse x --help)\n\n"
         "options");
     add_layer_options(desc, sel);
     desc.add_options()

@@ -7,12 +7,15 @@
 #include "LayerOptions.h"
 #include "Networks.h"
 #include "UserError.h"
+#include "TunedSchedule.h"
 #include "ir/FusedJson.h"
 #include "ir/Print.h"
 #include "ir/Validate.h"
 #include "model/FusionModel.h"
 #include "model/FusionSvg.h"
 #include "model/Model.h"
+#include "rtl_backend/FusedDesign.h"
+#include "sim/verilator/FusedDesignDir.h"
 
 #include <fstream>
 #include <iomanip>
@@ -77,30 +80,37 @@ std::vector<model::LayerCost> costs_of(const ir::FusedGroup &g, const ir::Archit
     return costs;
 }
 
-ir::FusedGroup group_from_flags(FusionFlags &f, const ir::Architecture &arch) {
+// Layers `range` ('A..B') of the network as a group, with the group schedule `text` if not empty.
+ir::FusedGroup group_of(FusionFlags &f, const ir::Architecture &arch, const std::string &range, const std::string &text) {
     if (f.sel.network.empty()) throw UserError("--fuse needs --network NAME (the group's layers are its rows)");
     const auto net = load_network(f.sel.network);
-    const auto [first, last] = parse_fuse_range(f.fuse, net);
+    const auto [first, last] = parse_fuse_range(range, net);
     const auto [th, tw] = parse_tile(f.tile);
     const ir::Overlap overlap = ir::overlap_from_string(f.overlap);
     const std::string level = arch.levels.size() > 1 ? arch.levels[1].name : arch.levels[0].name;
     ir::FusedGroup g = lower_group(net, first, last, th, tw, overlap, f.residual, f.cores, {}, level);
-    if (!f.schedule_file.empty()) {  // the group's schedule as text: tile and overlap from it
-        std::ifstream in(f.schedule_file);
-        if (!in) throw UserError("cannot read schedule file " + f.schedule_file);
-        std::stringstream text;
-        text << in.rdbuf();
-        apply_group_schedule(g, text.str(), level);
-    }
+    if (!text.empty()) apply_group_schedule(g, text, level);  // tile and overlap from the text
     for (size_t i = 0; i < g.layers.size(); ++i) g.layer_irs[i] = layer_mapping(g.layers[i], f, arch);
     return g;
+}
+
+std::string read_schedule_file(const std::string &path) {
+    std::ifstream in(path);
+    if (!in) throw UserError("cannot read schedule file " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+ir::FusedGroup group_from_flags(FusionFlags &f, const ir::Architecture &arch) {
+    return group_of(f, arch, f.fuse, f.schedule_file.empty() ? "" : read_schedule_file(f.schedule_file));
 }
 
 bool parse_group_command(const Args &args, FusionFlags &f, po::options_description &desc, po::variables_map &vm,
                          const std::string &command) {
     add_group_options(desc, f);
     desc.add_options()
-        ("fuse", po::value(&f.fuse), "fused group 'A..B': first and last layer (names or 0-based positions)")
+        ("fuse", po::value(&f.fuse), "fused group 'A..B': first and last layer (names or 0-based positions); compile: 'all' = every group of a --schedule file explore --fusion wrote")
         ("tile", po::value(&f.tile)->default_value(f.tile), "tile of the group's output, ROWSxCOLS")
         ("overlap", po::value(&f.overlap)->default_value(f.overlap), "recompute | cache-h | cache-hv")
         ("residual", po::bool_switch(&f.residual), "add the group's input to its output (ResNet / MobileNetV2 block)")
@@ -292,6 +302,73 @@ int run_explore_fusion(const Args &args) {
               << "x, DRAM words " << double(a.dram_words) / double(std::max<int64_t>(b.dram_words, 1)) << "x, cycles "
               << double(a.cycles) / double(std::max<int64_t>(b.cycles, 1)) << "x (" << plan.candidates
               << " group candidates in " << plan.seconds << " s)\n";
+    return 0;
+}
+
+// `tessera compile --fuse`: one fused-group design and its group's config (docs/rtl.md, "Fused groups").
+int run_compile_fused(const Args &args) {
+    FusionFlags f;
+    std::string out_dir, top = "tessera_fused";
+    int lanes = 8;
+    po::options_description desc("tessera compile --fuse: the fused-group accelerator, a config per group and a report\n"
+                                 "(docs/rtl.md, \"Fused groups\")\n\n"
+                                 "  tessera compile --network resnet18 --fuse 1..2 --tile 8x8 --overlap cache-h --residual -o out\n"
+                                 "  tessera explore --network fsrcnn --fusion -o tuned.sched\n"
+                                 "  tessera compile --network fsrcnn --fuse all --schedule tuned.sched -o out   (every fused group of the file)\n"
+                                 "  tessera simulate out\n\noptions");
+    desc.add_options()
+        ("out,o", po::value(&out_dir), "where to write (required)")
+        ("lanes", po::value(&lanes)->default_value(lanes), "MAC lanes of the array (output channels at once), 1..64")
+        ("top", po::value(&top)->default_value(top), "name of the top module");
+    po::variables_map vm;
+    if (!parse_group_command(args, f, desc, vm, "compile")) return 0;
+    if (out_dir.empty()) throw UserError("compile --fuse needs -o DIR (where to write the design)");
+    if (lanes < 1 || lanes > 64) throw UserError("--lanes must be 1..64");
+    const ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    // The groups: --fuse with --tile/--overlap or a group schedule, or every fused group of the
+    // file `explore --fusion -o` wrote (--fuse then picks one of them).
+    const std::string text = f.schedule_file.empty() ? "" : read_schedule_file(f.schedule_file);
+    const std::vector<TunedGroup> tuned = tuned_groups(text);
+    std::vector<ir::FusedGroup> groups;
+    if (tuned.empty()) {
+        if (f.fuse.empty() || f.fuse == "all")
+            throw UserError("compile --fuse all needs --schedule FILE from explore --fusion -o FILE; else --fuse 'A..B'");
+        groups.push_back(group_of(f, arch, f.fuse, text));
+    }
+    for (const TunedGroup &t : tuned) {
+        ir::FusedGroup g = group_of(f, arch, t.first + ".." + t.last, t.statements);
+        if (f.fuse != "all") {
+            const auto net = load_network(f.sel.network);
+            const auto [a, b] = parse_fuse_range(f.fuse, net);
+            if (net[a].name != t.first || net[b].name != t.last) continue;
+        }
+        groups.push_back(g);
+    }
+    if (groups.empty())
+        throw UserError("schedule file " + f.schedule_file + " has no fused group " + f.fuse +
+                        "; use one of its '# fused group:' ranges or drop --fuse");
+    std::vector<vsim::FusedModel> models;
+    std::vector<rtl::FusedConfig> configs;
+    for (ir::FusedGroup &g : groups) {
+        models.push_back(vsim::fused_model(g, arch));  // capacity check; sets weights_level
+        configs.push_back(rtl::fused_config(g, lanes));
+    }
+    rtl::FusedDesignSpec spec = rtl::fused_design_spec(groups, configs, lanes, int(arch.dram_latency_cycles));
+    spec.name = top;
+    spec.architecture = arch.name;
+    vsim::FusedDesignDir d{spec, rtl::generate_fused_rtl(spec), arch, groups, configs};
+    vsim::write_fused_design_dir(out_dir, d, models);
+    std::cout << "fused design " << top << ": " << lanes << " lanes, activation memory " << spec.act_words
+              << " B, window " << spec.win_words << " B, weights " << spec.weight_words << " B\n";
+    for (size_t i = 0; i < groups.size(); ++i) {
+        const ir::FusedGroup &g = groups[i];
+        std::cout << "group " << configs[i].group << ": tile " << g.tile_h << "x" << g.tile_w << ", "
+                  << ir::to_string(g.overlap) << ", weights "
+                  << (g.weights_level == arch.levels.front().name ? "re-fetched per tile" : "resident")
+                  << "; model: " << models[i].fused.dram_words << " DRAM words (layer by layer: "
+                  << models[i].layer_by_layer_dram_words << ")\n";
+    }
+    std::cout << "wrote " << out_dir << "/rtl, " << out_dir << "/config, " << out_dir << "/report.json\n";
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "LayerOptions.h"
 #include "UserError.h"
 #include "sim/verilator/DesignDir.h"
+#include "sim/verilator/FusedDesignDir.h"
 #include "sim/verilator/SimReport.h"
 #include "sim/verilator/Simulate.h"
 #include "sim/verilator/TracedBuild.h"
@@ -42,6 +43,7 @@ int run_simulate_one(const Args &args);
 // Several design directories (e.g. the same layer compiled for broadcast, systolic and hybrid
 // arrays): each is simulated as usual, then one table shows them side by side.
 int run_simulate(const Args &args) {
+    if (!args.empty() && vsim::is_fused_design_dir(args.front())) return run_simulate_fused(args);
     size_t first_option = 0;
     while (first_option < args.size() && !args[first_option].empty() && args[first_option][0] != '-') ++first_option;
     if (first_option <= 1) return run_simulate_one(args);

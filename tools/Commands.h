@@ -19,5 +19,7 @@ bool wants_fusion(const Args &, const char *flag);
 int run_lower_fused(const Args &);
 int run_estimate_fused(const Args &);
 int run_explore_fusion(const Args &);
+int run_compile_fused(const Args &);   // compile --fuse (CmdFusion.cpp)
+int run_simulate_fused(const Args &);  // simulate DIR of a fused design (CmdSimulateFused.cpp)
 
 }  // namespace tessera::cli

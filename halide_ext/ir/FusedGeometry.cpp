@@ -28,35 +28,52 @@ std::vector<Interval> tile_intervals(const std::vector<AxisLayer> &layers, int64
     return iv;
 }
 
+std::vector<std::vector<TileSpan>> tile_spans(const std::vector<AxisLayer> &layers, int64_t tile, bool cached) {
+    const size_t T = layers.size() + 1;
+    const int64_t tiles = (layers.back().out_extent + tile - 1) / tile;
+    std::vector<std::vector<TileSpan>> spans;
+    std::vector<Interval> prev;
+    for (int64_t j = 0; j < tiles; ++j) {
+        const std::vector<Interval> iv = tile_intervals(layers, tile, j);
+        std::vector<TileSpan> s(T);
+        for (size_t k = 0; k < T; ++k) {
+            // Intervals only move forward along the axis: what the previous tile needed ends at
+            // prev.hi, and everything above it is new.
+            const int64_t from = !cached || j == 0 ? iv[k].lo : std::max(iv[k].lo, prev[k].hi);
+            s[k].produced = {from, iv[k].hi};
+        }
+        for (size_t l = 0; l + 1 < T; ++l) s[l].read = input_window(layers[l], s[l + 1].produced);
+        spans.push_back(s);
+        prev = iv;
+    }
+    return spans;
+}
+
 AxisTiling tile_axis(const std::vector<AxisLayer> &layers, int64_t tile) {
     AxisTiling t;
     const size_t T = layers.size() + 1;
-    t.tiles = (layers.back().out_extent + tile - 1) / tile;
+    const auto fresh = tile_spans(layers, tile, true);
+    t.tiles = int64_t(fresh.size());
     t.max_needed.assign(T, 0);
-    std::vector<Interval> prev;
     for (int64_t j = 0; j < t.tiles; ++j) {
         const std::vector<Interval> iv = tile_intervals(layers, tile, j);
+        const std::vector<TileSpan> &f = fresh[size_t(j)];
         AxisClass c;
         c.count = 1;
-        std::vector<Interval> fresh(T);
         for (size_t k = 0; k < T; ++k) {
             c.needed.push_back(iv[k].size());
-            // Intervals only move forward along the axis: what the previous tile needed ends at
-            // prev.hi, and everything above it is new.
-            const int64_t from = j == 0 ? iv[k].lo : std::max(iv[k].lo, prev[k].hi);
-            fresh[k] = {from, iv[k].hi};
-            c.fresh.push_back(fresh[k].size());
+            c.fresh.push_back(f[k].produced.size());
             t.max_needed[k] = std::max(t.max_needed[k], iv[k].size());
         }
         for (size_t l = 0; l + 1 < T; ++l) {
-            const Interval w = input_window(layers[l], fresh[l + 1]);
+            const Interval w = f[l].read;
             c.window.push_back(w.size());
-            c.window_fresh.push_back(Interval{std::max(w.lo, fresh[l].lo), std::min(w.hi, fresh[l].hi)}.size());
+            c.window_fresh.push_back(
+                Interval{std::max(w.lo, f[l].produced.lo), std::min(w.hi, f[l].produced.hi)}.size());
         }
         auto same = std::find(t.classes.begin(), t.classes.end(), c);
         if (same != t.classes.end()) ++same->count;
         else t.classes.push_back(c);
-        prev = iv;
     }
     return t;
 }

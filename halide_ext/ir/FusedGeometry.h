@@ -48,6 +48,17 @@ std::vector<Interval> tile_intervals(const std::vector<AxisLayer> &layers, int64
 
 AxisTiling tile_axis(const std::vector<AxisLayer> &layers, int64_t tile);
 
+// What one tile does along one axis, per tensor t (0: the group's input .. L: the output):
+// `produced`, the rows of t the tile brings on chip (t = 0: fetched from DRAM, t > 0: computed by
+// layer t - 1); on a cached axis only the rows the previous tile did not need (fresh), otherwise
+// every row the tile needs. `read` (t < L): the rows of t layer t reads to produce its rows of
+// t + 1 (the input window of produced[t + 1]). The RTL's tile tables are these intervals; the
+// model's per-tile counts (tile_axis) are their sizes.
+struct TileSpan {
+    Interval produced, read;
+};
+std::vector<std::vector<TileSpan>> tile_spans(const std::vector<AxisLayer> &layers, int64_t tile, bool cached);
+
 // The y (rows: H, R, stride_y, pad_top) or x (W, S, stride_x, pad_left) axis of each layer.
 std::vector<AxisLayer> axis_layers(const std::vector<LayerSpec> &layers, bool y_axis);
 

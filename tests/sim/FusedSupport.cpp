@@ -1,0 +1,91 @@
+#include "FusedSupport.h"
+
+#include "FusedLower.h"
+#include "Networks.h"
+#include "rtl_backend/FusedDesign.h"
+
+#include <algorithm>
+#include <random>
+
+namespace tessera::test {
+
+namespace {
+
+ScheduleRequest os_preset() {
+    ScheduleRequest r;
+    r.dataflow = "os";
+    return r;
+}
+
+}  // namespace
+
+ir::FusedGroup example_group(const std::string &file, size_t first, size_t last, int64_t tile_h, int64_t tile_w,
+                             ir::Overlap overlap, bool residual) {
+    const auto net = load_network(std::string(TESSERA_SOURCE_DIR) + "/examples/networks/" + file);
+    return lower_group(net, first, last, tile_h, tile_w, overlap, residual, 1, os_preset(), "GLB");
+}
+
+ir::FusedGroup random_group(uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+    const size_t L = size_t(pick(2, 3));
+    std::vector<ir::LayerSpec> layers;
+    int64_t C = pick(1, 6), H = pick(5, 12), W = pick(5, 12);
+    for (size_t l = 0; l < L; ++l) {
+        ir::LayerSpec s;
+        s.name = "L" + std::to_string(l);
+        const int64_t kernel = std::vector<int64_t>{1, 3, 3, 5}[size_t(pick(0, 3))];
+        s.R = s.S = kernel;
+        s.pad = kernel / 2;
+        s.stride = pick(0, 5) == 0 ? 2 : 1;
+        s.C = C, s.H = H, s.W = W;
+        if (pick(0, 3) == 0) {
+            s.type = "dwconv";
+            s.K = C, s.groups = C;
+        } else {
+            s.type = "conv";
+            s.K = pick(1, 10);
+        }
+        s.relu = pick(0, 1);
+        s.bias = pick(0, 3) != 0;
+        if (s.out_h() < 1 || s.out_w() < 1) s.stride = 1;
+        layers.push_back(s);
+        C = s.K, H = s.out_h(), W = s.out_w();
+    }
+    const auto &last = layers.back();
+    const bool residual = last.K == layers[0].C && last.out_h() == layers[0].H && last.out_w() == layers[0].W &&
+                          pick(0, 1) == 1;
+    const ir::Overlap mode = std::vector<ir::Overlap>{ir::Overlap::Recompute, ir::Overlap::CacheH,
+                                                      ir::Overlap::CacheHV}[size_t(pick(0, 2))];
+    // A network of these rows, so the group lowers as the CLI lowers it.
+    return lower_group(layers, 0, L - 1, pick(1, last.out_h()), pick(1, last.out_w()), mode, residual, 1,
+                       os_preset(), "GLB");
+}
+
+std::vector<vsim::FusedOutcome> run_groups(std::vector<ir::FusedGroup> groups, const std::vector<ir::Architecture> &archs,
+                                           uint64_t seed) {
+    const int lanes = 4;
+    auto arch_of = [&](size_t i) -> const ir::Architecture & { return archs.size() > i ? archs[i] : archs.front(); };
+    std::vector<rtl::FusedConfig> configs;
+    for (size_t i = 0; i < groups.size(); ++i) {
+        vsim::fused_model(groups[i], arch_of(i));  // sets weights_level, as compile does
+        configs.push_back(rtl::fused_config(groups[i], lanes));
+    }
+    rtl::FusedDesignSpec spec = rtl::fused_design_spec(groups, configs, lanes, int(archs.front().dram_latency_cycles));
+    spec.max_layers = std::max(spec.max_layers, 3);
+    spec.act_words = std::max<int64_t>(spec.act_words, 16384);
+    spec.win_words = std::max<int64_t>(spec.win_words, 4096);
+    spec.weight_words = std::max<int64_t>(spec.weight_words, 8192);
+    spec.bias_words = std::max<int64_t>(spec.bias_words, 256);
+    spec.table_y = std::max<int64_t>(spec.table_y, 256);
+    spec.table_x = std::max<int64_t>(spec.table_x, 256);
+    const vsim::VerilatedDesign v = vsim::VerilatedDesign::build(rtl::generate_fused_rtl(spec));
+    std::vector<vsim::FusedOutcome> out;
+    vsim::FusedSimOptions o;
+    o.seed = seed;
+    for (size_t i = 0; i < groups.size(); ++i)
+        out.push_back(vsim::simulate_fused(v, spec, groups[i], configs[i], arch_of(i), o));
+    return out;
+}
+
+}  // namespace tessera::test

@@ -1,0 +1,29 @@
+// Fused groups for the fused-RTL tests: groups of the example networks or random chains, compiled
+// into ONE design (one Verilator build) and each run and checked (sim/verilator/SimulateFused).
+#pragma once
+
+#include "ir/Architecture.h"
+#include "ir/FusedGroup.h"
+#include "sim/verilator/SimulateFused.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessera::test {
+
+// Layers first..last of examples/networks/<file> as a group, each layer's mapping its os preset.
+ir::FusedGroup example_group(const std::string &file, size_t first, size_t last, int64_t tile_h, int64_t tile_w,
+                             ir::Overlap overlap, bool residual);
+
+// A random chain of 2 or 3 small conv / dwconv layers (same-size or strided, 1x1 / 3x3 / 5x5,
+// tails), a random tile and mode, from `seed`.
+ir::FusedGroup random_group(uint64_t seed);
+
+// Compiles every group (group i on archs[i], or archs[0] for all) into one design of 4 lanes whose
+// memories are at least the shared test sizes (so the tests share one cached Verilator build), builds
+// it once and runs each group.
+std::vector<vsim::FusedOutcome> run_groups(std::vector<ir::FusedGroup> groups, const std::vector<ir::Architecture> &archs,
+                                           uint64_t seed);
+
+}  // namespace tessera::test
