@@ -246,6 +246,8 @@ ir::Problem extract_problem(const Func &output, const ir::LayerSpec &layer) {
     p.post.round_even = layer.round_even != 0;
     p.post.out_zero_point = layer.y_zero_point;
     p.post.out_unsigned = layer.y_uint8 != 0;
+    p.post.channel_multiplier = layer.channel_multiplier;
+    p.post.channel_shift = layer.channel_shift;
     return p;
 }
 
