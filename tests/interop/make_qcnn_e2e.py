@@ -6,6 +6,10 @@ layer, and each layer's expected output computed here with numpy from ONNX's def
 
   make_qcnn_e2e.py OUT_DIR          writes OUT_DIR/qcnn.onnx, OUT_DIR/inputs/<layer>/input.npy,
                                     OUT_DIR/expected/<layer>.npy
+  make_qcnn_e2e.py --bad OUT_DIR    writes models the importer must refuse in one line:
+                                    bad_wzp.onnx (weight zero points that differ per channel),
+                                    bad_axis.onnx (QDQ per-channel scales along the input channels),
+                                    bad_bias.onnx (a QDQ conv with a float bias)
   make_qcnn_e2e.py --check OUT_DIR RUN_DIR
                                     compares RUN_DIR/<layer>/output.npy (tessera simulate --save)
                                     with the expected outputs; exit 1 on any difference
@@ -152,7 +156,44 @@ def check(out_dir, run_dir):
     return 1 if bad else 0
 
 
+def bad_models(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+
+    def save(name, nodes, init, x_type=TensorProto.UINT8):
+        graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", x_type, [1, 4, 5, 5])],
+                                  [helper.make_tensor_value_info("y", TensorProto.UINT8, [1, 4, 5, 5])], init)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        onnx.save(model, os.path.join(out_dir, name + ".onnx"))
+
+    t = numpy_helper.from_array
+    w = np.ones((4, 4, 1, 1), np.int8)
+    # QLinearConv with w_zero_point [0, 1, 0, 1]: per-channel zero points that differ.
+    init = [t(np.float32(0.1), "xs"), t(np.uint8(0), "xz"), t(w, "w"), t(np.full(4, 0.1, np.float32), "ws"),
+            t(np.array([0, 1, 0, 1], np.int8), "wz"), t(np.float32(0.5), "ys"), t(np.uint8(0), "yz")]
+    save("bad_wzp", [helper.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["y"],
+                                      name="conv_wzp")], init)
+    # QDQ weights with scales per input channel (axis 1).
+    def qdq(name, axis, bias):
+        init = [t(np.float32(0.1), "xs"), t(np.uint8(0), "xz"), t(w, "w"),
+                t(np.array([0.1, 0.2, 0.3, 0.4], np.float32), "ws"), t(np.zeros(4, np.int8), "wz"),
+                t(np.float32(0.5), "ys"), t(np.uint8(0), "yz")]
+        nodes = [helper.make_node("DequantizeLinear", ["x", "xs", "xz"], ["xf"]),
+                 helper.make_node("DequantizeLinear", ["w", "ws", "wz"], ["wf"], axis=axis)]
+        inputs = ["xf", "wf"]
+        if bias:
+            init.append(t(np.ones(4, np.float32), "b"))
+            inputs.append("b")
+        nodes += [helper.make_node("Conv", inputs, ["yf"], name=name),
+                  helper.make_node("QuantizeLinear", ["yf", "ys", "yz"], ["y"])]
+        save("bad_" + ("bias" if bias else "axis"), nodes, init)
+    qdq("conv_axis", 1, False)
+    qdq("conv_fbias", 0, True)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--bad":
+        bad_models(sys.argv[2])
+        sys.exit(0)
     if sys.argv[1] == "--check":
         sys.exit(check(sys.argv[2], sys.argv[3]))
     build(sys.argv[1])
