@@ -109,6 +109,11 @@ LayerTensors dram_tensors(const gen::LayerTensors &t, const ir::LayerSpec &spec)
     if (!spec.channel_multiplier.empty()) {
         // Per-channel requantization: each bias word followed by its channel's requant word
         // {shift[5:0], multiplier[25:0]}, the layout the design's bias load walks (LayerConfig).
+        if (spec.channel_multiplier.size() != bias.size() || spec.channel_shift.size() != bias.size())
+            throw UserError("layer " + spec.name + ": per-channel requantization has " +
+                            std::to_string(spec.channel_multiplier.size()) + " multipliers and " +
+                            std::to_string(spec.channel_shift.size()) + " shifts for " + std::to_string(bias.size()) +
+                            " bias words; recompile the design");
         std::vector<int32_t> both;
         for (size_t k = 0; k < bias.size(); ++k) {
             both.push_back(bias[k]);
