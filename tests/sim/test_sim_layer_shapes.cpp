@@ -49,7 +49,7 @@ TEST_CASE("grouped, depthwise-as-conv, dilated and asymmetric layers: output sta
 
 TEST_CASE("grouped, dilated and asymmetric layers: weight stationary C|K on 4x4", "[sim][shapes]") {
     const auto outcomes = simulate_on_one_design(shaped_layers("ws", false));
-    REQUIRE(outcomes.size() == 4);
+    REQUIRE(outcomes.size() == 5);
     CHECK(failed_layers(outcomes) == "");
 }
 
