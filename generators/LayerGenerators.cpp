@@ -28,6 +28,7 @@ public:
     GP<int> x_uint8{"x_uint8", 0}, w_uint8{"w_uint8", 0}, y_uint8{"y_uint8", 0};
     GP<int> x_zero_point{"x_zero_point", 0}, w_zero_point{"w_zero_point", 0}, y_zero_point{"y_zero_point", 0};
     GP<int> multiplier{"multiplier", 0}, round_even{"round_even", 0};
+    GP<std::string> channel_requant{"channel_requant", ""};  // per channel: "M/S,M/S,..."
     // "cpu": a plain CPU schedule (AOT / JIT reference); "none": leave the Funcs unscheduled so
     // that tessera applies a hardware schedule (text or preset) to the built pipeline.
     GP<std::string> schedule_kind{"schedule", "cpu"};
@@ -82,6 +83,7 @@ private:
         s.x_uint8 = x_uint8, s.w_uint8 = w_uint8, s.y_uint8 = y_uint8;
         s.x_zero_point = x_zero_point, s.w_zero_point = w_zero_point, s.y_zero_point = y_zero_point;
         s.multiplier = multiplier, s.round_even = round_even;
+        parse_channel_requant(channel_requant, s);
         return s;
     }
 
@@ -103,6 +105,10 @@ ir::LayerSpec spec_from_params(const std::string &generator,
     s.name = generator;
     if (s.type == "conv") s.C = s.K = 64, s.H = s.W = 56, s.R = s.S = 3, s.pad = 1;
     for (const auto &[key, value] : params) {
+        if (key == "channel_requant") {
+            parse_channel_requant(value, s);
+            continue;
+        }
         int64_t v;
         try {
             size_t used = 0;
@@ -132,7 +138,7 @@ ir::LayerSpec spec_from_params(const std::string &generator,
             throw UserError("generator " + generator + " has no param '" + key +
                             "' (N C K H W R S stride stride_w pad pad_bottom pad_left pad_right dilation "
                             "dilation_w groups has_bias relu shift x_uint8 w_uint8 y_uint8 "
-                            "x_zero_point w_zero_point y_zero_point multiplier round_even)");
+                            "x_zero_point w_zero_point y_zero_point multiplier round_even channel_requant)");
     }
     validate(s);
     return s;

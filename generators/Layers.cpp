@@ -22,26 +22,33 @@ Region full_region(const std::vector<int> &shape) {
 // Integer-exact requantization. Shift only: round half up by adding 2^(shift-1), arithmetic
 // shift, saturate to int8 (32-bit arithmetic). With a multiplier: the 64-bit product v * M,
 // rounded by the shift (ties up, or to even), plus the output zero point, saturated to int8 or
-// uint8. A uint8 result is returned as its byte (int8 bits): buffers hold raw bytes.
-Expr post_op(const ir::LayerSpec &spec, Expr v, Expr bias_k) {
-    if (spec.bias) v += bias_k;
+// uint8. A uint8 result is returned as its byte (int8 bits): buffers hold raw bytes. Per-channel
+// requantization reads M and the shift of `channel` (the bias word's index) from constant tables.
+Expr post_op(const ir::LayerSpec &spec, Expr v, const Func &bias, const Expr &channel) {
+    if (spec.bias) v += bias(channel);
     if (spec.relu) v = max(v, 0);
     const int shift = spec.effective_shift();
     if (spec.multiplier == 0) {
         if (shift > 0) v = (v + (1 << (shift - 1))) >> shift;
         return cast<int8_t>(clamp(v, -128, 127));
     }
-    Expr p = cast<int64_t>(v) * Expr(int64_t(spec.multiplier));
-    if (shift > 0) {
-        const Expr half = Expr(int64_t(1) << (shift - 1));
-        if (spec.round_even) {
-            const Expr q = p >> shift, r = p - (q << shift);
-            p = q + select(r > half || (r == half && (q & Expr(int64_t(1))) == Expr(int64_t(1))),
-                           Expr(int64_t(1)), Expr(int64_t(0)));
-        } else {
-            p = (p + half) >> shift;
-        }
+    const Expr one = Expr(int64_t(1)), zero = Expr(int64_t(0));
+    Expr m = Expr(int64_t(spec.multiplier)), sh = Expr(int64_t(shift));
+    if (!spec.channel_multiplier.empty()) {
+        const int channels = int(spec.channel_multiplier.size());
+        Buffer<int64_t> mt(channels, "channel_multiplier"), st(channels, "channel_shift");
+        for (int i = 0; i < channels; ++i)
+            mt(i) = spec.channel_multiplier[size_t(i)], st(i) = spec.channel_shift[size_t(i)];
+        m = mt(channel);
+        sh = st(channel);
     }
+    Expr p = cast<int64_t>(v) * m;
+    // Ties: with shift 0 there is no remainder; (half is 0 and r is 0, so nothing rounds up).
+    const Expr half = select(sh > zero, one << max(sh - one, zero), zero);
+    const Expr q = p >> sh, r = p - (q << sh);
+    const Expr up = spec.round_even ? (r > half || (r == half && sh > zero && (q & one) == one))
+                                    : (sh > zero && r >= half);
+    p = q + select(up, one, zero);
     p = p + Expr(int64_t(spec.y_zero_point));
     const Expr lo = Expr(int64_t(spec.y_uint8 ? 0 : -128)), hi = Expr(int64_t(spec.y_uint8 ? 255 : 127));
     return cast<int8_t>(clamp(p, lo, hi));  // uint8 128..255 wrap to their bytes
@@ -116,6 +123,52 @@ void validate(const ir::LayerSpec &s) {
                         "requantization multiplier (multiplier=M,shift=S)");
     if (s.multiplier != 0 && (s.requant_shift < 0 || s.requant_shift > 62))
         throw UserError("layer " + s.name + ": a multiplier needs shift=0..62");
+    if (!s.channel_multiplier.empty() || !s.channel_shift.empty()) {
+        const std::string where = "layer " + s.name + ": per-channel requantization ";
+        if (s.channel_multiplier.size() != size_t(s.K) || s.channel_shift.size() != size_t(s.K))
+            throw UserError(where + "needs one multiplier and one shift per output channel (" + std::to_string(s.K) +
+                            "), found " + std::to_string(s.channel_multiplier.size()) + " and " +
+                            std::to_string(s.channel_shift.size()));
+        if (s.multiplier == 0) throw UserError(where + "needs multiplier= set (nonzero)");
+        if (!s.bias)
+            throw UserError(where + "loads its table with the bias: give the layer a bias (zeros if it has none)");
+        for (size_t i = 0; i < s.channel_multiplier.size(); ++i)
+            if (s.channel_multiplier[i] < 1 || s.channel_multiplier[i] >= (int64_t(1) << 26) ||
+                s.channel_shift[i] < 0 || s.channel_shift[i] > 62)
+                throw UserError(where + "of channel " + std::to_string(i) + ": multiplier " +
+                                std::to_string(s.channel_multiplier[i]) + " / 2^" + std::to_string(s.channel_shift[i]) +
+                                " is outside 1..2^26-1 / 0..62");
+    }
+}
+
+std::string channel_requant_text(const ir::LayerSpec &s) {
+    std::string t;
+    for (size_t i = 0; i < s.channel_multiplier.size() && i < s.channel_shift.size(); ++i)
+        t += (i ? "," : "") + std::to_string(s.channel_multiplier[i]) + "/" + std::to_string(s.channel_shift[i]);
+    return t;
+}
+
+void parse_channel_requant(const std::string &text, ir::LayerSpec &s) {
+    s.channel_multiplier.clear();
+    s.channel_shift.clear();
+    size_t at = 0;
+    while (at < text.size()) {
+        const size_t end = std::min(text.find(',', at), text.size());
+        const std::string item = text.substr(at, end - at);
+        const size_t slash = item.find('/');
+        try {
+            size_t used_m = 0, used_s = 0;
+            if (slash == std::string::npos) throw std::invalid_argument(item);
+            const int64_t m = std::stoll(item.substr(0, slash), &used_m);
+            const int64_t sh = std::stoll(item.substr(slash + 1), &used_s);
+            if (used_m != slash || used_s != item.size() - slash - 1) throw std::invalid_argument(item);
+            s.channel_multiplier.push_back(m);
+            s.channel_shift.push_back(sh);
+        } catch (const std::exception &) {
+            throw UserError("channel_requant: '" + item + "' is not multiplier/shift (e.g. 1234567/30)");
+        }
+        at = end + 1;
+    }
 }
 
 int input_dims(const ir::LayerSpec &s) { return int(input_shape(s).size()); }
@@ -161,7 +214,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
             f.filter(ic, k, b) = w_element(weights(ic, k, b));
             f.acc(k, n, b) = 0;
             f.acc(k, n, b) += x_operand(f.ifmap(f.c, n, b)) * w_operand(f.filter(f.c, k, b));
-            output(k, n, b) = post_op(spec, f.acc(k, n, b), bias(k));
+            output(k, n, b) = post_op(spec, f.acc(k, n, b), bias, k);
             output.bound(k, 0, int(spec.K)).bound(n, 0, int(spec.N)).bound(b, 0, int(spec.batch));
             return;
         }
@@ -169,7 +222,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
         f.filter(ic, k) = w_element(weights(ic, k));
         f.acc(k, n) = 0;
         f.acc(k, n) += x_operand(f.ifmap(f.c, n)) * w_operand(f.filter(f.c, k));
-        output(k, n) = post_op(spec, f.acc(k, n), bias(k));
+        output(k, n) = post_op(spec, f.acc(k, n), bias, k);
         output.bound(k, 0, int(spec.K)).bound(n, 0, int(spec.N));
         return;
     }
@@ -209,7 +262,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
             f.acc(x, y, k, g, n) = 0;
             f.acc(x, y, k, g, n) += x_operand(f.ifmap(in_x(), in_y(), g * cg + f.c, n)) *
                                     w_operand(f.filter(f.s, f.r, f.c, g * kg + k));
-            output(x, y, k, g, n) = post_op(spec, f.acc(x, y, k, g, n), bias(g * kg + k));
+            output(x, y, k, g, n) = post_op(spec, f.acc(x, y, k, g, n), bias, g * kg + k);
             output.bound(x, 0, int(spec.out_w()))
                 .bound(y, 0, int(spec.out_h()))
                 .bound(k, 0, kg)
@@ -221,7 +274,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
         f.acc(x, y, k, n) += x_operand(f.ifmap(in_x(), in_y(), f.c, n)) *
                              w_operand(f.filter(f.s, f.r, f.c, k));
     }
-    output(x, y, k, n) = post_op(spec, f.acc(x, y, k, n), bias(k));
+    output(x, y, k, n) = post_op(spec, f.acc(x, y, k, n), bias, k);
     output.bound(x, 0, int(spec.out_w()))
         .bound(y, 0, int(spec.out_h()))
         .bound(k, 0, int(spec.K))

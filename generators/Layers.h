@@ -41,4 +41,9 @@ std::vector<int> output_shape(const ir::LayerSpec &);
 
 void validate(const ir::LayerSpec &spec);
 
+// Per-channel requantization as one generator param: "M/S,M/S,..." (multiplier / 2^shift per
+// output channel), and back; a malformed text is a UserError.
+std::string channel_requant_text(const ir::LayerSpec &spec);
+void parse_channel_requant(const std::string &text, ir::LayerSpec &spec);
+
 }  // namespace tessera::gen

@@ -227,7 +227,11 @@ ir::Problem extract_problem(const Func &output, const ir::LayerSpec &layer) {
     p.post.bias = layer.bias;
     // The bias word of an output element as the definition reads it (bias(k), or bias(g*K/G + k)).
     FindBias bias;
-    for (const Expr &v : output.function().values()) v.accept(&bias);
+    // Lets inlined: a per-channel post-op shares the channel index with its tables (a CSE let).
+    // The inlined values stay alive while bias.bias points into them.
+    std::vector<Expr> values;
+    for (const Expr &v : output.function().values()) values.push_back(substitute_in_all_lets(v));
+    for (const Expr &v : values) v.accept(&bias);
     if (bias.bias) {
         const auto terms = linear_terms(bias.bias->args[0]);
         bool affine = terms.has_value();
@@ -246,6 +250,8 @@ ir::Problem extract_problem(const Func &output, const ir::LayerSpec &layer) {
     p.post.round_even = layer.round_even != 0;
     p.post.out_zero_point = layer.y_zero_point;
     p.post.out_unsigned = layer.y_uint8 != 0;
+    p.post.channel_multiplier = layer.channel_multiplier;
+    p.post.channel_shift = layer.channel_shift;
     return p;
 }
 

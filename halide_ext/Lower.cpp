@@ -82,6 +82,7 @@ std::map<std::string, std::string> generator_params(const ir::LayerSpec &l) {
         for (const char *key : {"x_uint8", "w_uint8", "y_uint8", "x_zero_point", "w_zero_point",
                                 "y_zero_point", "multiplier", "round_even"})
             p[key] = std::to_string(*ir::LayerSpec(l).quant_field(key));
+    if (!l.channel_multiplier.empty()) p["channel_requant"] = gen::channel_requant_text(l);
     if (l.type == "fc" && l.batch != 1) p["batch"] = std::to_string(l.batch);
     if (l.type != "fc") {
         for (const auto &[k, v] : std::map<std::string, int64_t>{{"H", l.H}, {"W", l.W}, {"R", l.R},

@@ -5,6 +5,7 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -106,8 +107,8 @@ double scalar(const Graph &g, const NodeProto &n, int input, const char *what, d
     if (v.empty()) return if_absent;
     for (double x : v)
         if (x != v[0])
-            fail(n, std::string(what) + " is per channel; Tessera requantizes per tensor (one scale and "
-                                        "zero point per tensor)");
+            fail(n, std::string(what) + " differs per channel; Tessera takes one zero point per tensor "
+                                        "(per-channel scales are supported, zero points must be equal)");
     return v[0];
 }
 
@@ -145,16 +146,44 @@ void set_element_types(const Graph &g, const NodeProto &n, int x, int w, ir::Lay
     }
 }
 
+// A weight's scale: one value, or one per output channel (ONNX's per-axis quantization: a 1-D
+// scale of K values, K = the layer's output channels).
+std::vector<double> weight_scales(const Graph &g, const NodeProto &n, int input, const char *what, int64_t channels) {
+    std::vector<double> v = constant_values(g, n, input, what);
+    if (v.empty()) return {1};
+    if (v.size() != 1 && int64_t(v.size()) != channels)
+        fail(n, std::string(what) + " has " + std::to_string(v.size()) + " values; give one, or one per output channel (" +
+                    std::to_string(channels) + ")");
+    return v;
+}
+
 // Requantization of a QLinear node: scale = x_scale * w_scale / y_scale in float32, as ONNX's
 // reference computes it, then exactly as multiplier / 2^shift; ties to even (numpy's rint).
-void set_requant(const NodeProto &n, double x_scale, double w_scale, double y_scale, ir::LayerSpec &l) {
-    const float scale = float(x_scale) * float(w_scale) / float(y_scale);
-    int64_t m = 0;
-    int shift = 0;
-    fixed_point_scale(scale, "ONNX node " + node_name(n) + ": the requantization scale", m, shift);
-    l.multiplier = m;
-    l.requant_shift = shift;
+// Several weight scales (per output channel): one multiplier and shift per channel.
+void set_requant(const NodeProto &n, double x_scale, const std::vector<double> &w_scales, double y_scale,
+                 ir::LayerSpec &l) {
+    std::vector<int64_t> ms, shifts;
+    for (double w_scale : w_scales) {
+        const float scale = float(x_scale) * float(w_scale) / float(y_scale);
+        int64_t m = 0;
+        int shift = 0;
+        fixed_point_scale(scale, "ONNX node " + node_name(n) + ": the requantization scale", m, shift);
+        ms.push_back(m);
+        shifts.push_back(shift);
+    }
+    l.multiplier = ms[0];
+    l.requant_shift = int(shifts[0]);
     l.round_even = 1;
+    if (std::all_of(ms.begin(), ms.end(), [&](int64_t m) { return m == ms[0]; }) &&
+        std::all_of(shifts.begin(), shifts.end(), [&](int64_t s) { return s == shifts[0]; }))
+        return;  // the same for every channel: per tensor
+    for (size_t k = 0; k < ms.size(); ++k)
+        if (ms[k] >= (int64_t(1) << 26))
+            fail(n, "the requantization scale of channel " + std::to_string(k) +
+                        " needs a multiplier above 2^26, which the per-channel table does not hold");
+    l.channel_multiplier = ms;
+    l.channel_shift = shifts;
+    l.bias = true;  // the per-channel table loads with the bias (zeros when the node has none)
 }
 
 // Conv-like nodes: X [N, C, H, W], W [K, C/groups, R, S].
@@ -237,9 +266,23 @@ const NodeProto *dequantized(const Graph &g, const NodeProto &n, int i) {
     return it != g.producer.end() && it->second->op_type() == "DequantizeLinear" ? it->second : nullptr;
 }
 
-// QDQ: DequantizeLinear(x), DequantizeLinear(w) -> Conv / MatMul -> QuantizeLinear: the integer
-// layer the quantization tools meant. Returns false if the node is not wrapped that way.
-bool apply_qdq(const Graph &g, const NodeProto &n, int x, int w, ir::LayerSpec &l) {
+// Where a layer's constant tensors sit: a node and its input (the layer's own node, or the
+// DequantizeLinear in front of it in a QDQ model); node nullptr: none.
+struct Source {
+    const NodeProto *node = nullptr;
+    int input = -1;
+};
+struct Sources {
+    Source weights, bias;
+};
+
+// QDQ: DequantizeLinear(x), DequantizeLinear(w) [, DequantizeLinear(int32 bias)] -> Conv / MatMul
+// -> QuantizeLinear: the integer layer the quantization tools meant, its weights (and bias) the
+// integers behind the DequantizeLinear nodes. `w_axis`: the weights' output-channel axis (0 for
+// a Conv's [K, C, R, S], 1 for a MatMul's [C, K]), the axis a per-channel scale must run along.
+// Returns false if the node is not wrapped that way.
+bool apply_qdq(const Graph &g, const NodeProto &n, int x, int w, int bias, int w_axis, ir::LayerSpec &l,
+               Sources &from) {
     const NodeProto *dx = dequantized(g, n, x), *dw = dequantized(g, n, w);
     auto users = g.consumers.find(n.output(0));
     const NodeProto *q = users != g.consumers.end() && users->second.size() == 1 &&
@@ -253,8 +296,37 @@ bool apply_qdq(const Graph &g, const NodeProto &n, int x, int w, ir::LayerSpec &
     l.y_zero_point = int64_t(scalar(g, *q, 2, "y_zero_point", 0));
     const std::vector<double> qz = constant_values(g, *q, 2, "y_zero_point");
     l.y_uint8 = qz.empty() || is_u8(elem_type(g, *q, 2));
-    set_requant(n, scalar(g, *dx, 1, "x_scale", 1), scalar(g, *dw, 1, "w_scale", 1), scalar(g, *q, 1, "y_scale", 1), l);
-    l.bias = false;  // a float bias of a QDQ conv is dequantized separately; not folded here
+    const double x_scale = scalar(g, *dx, 1, "x_scale", 1);
+    const std::vector<double> w_scales = weight_scales(g, *dw, 1, "w_scale", l.K);
+    if (w_scales.size() > 1) {
+        const int rank = int(shape_of(g, *dw, 0, "the weights").size());
+        int64_t axis = integer(*dw, "axis", 1);
+        if (axis < 0) axis += rank;
+        if (axis != w_axis)
+            fail(*dw, "per-channel scales along axis " + std::to_string(axis) + "; the output channels are axis " +
+                          std::to_string(w_axis));
+    }
+    from.weights = {dw, 0};
+    l.bias = false;
+    if (bias >= 0 && bias < n.input_size() && !n.input(bias).empty()) {
+        // The bias as QDQ tools write it: int32, scale x_scale * w_scale, zero point 0; then the
+        // float conv's bias is exactly the integer layer's.
+        const NodeProto *db = dequantized(g, n, bias);
+        if (!db || elem_type(g, *db, 0) != TensorProto::INT32)
+            fail(n, "the bias of a QDQ node must be a DequantizeLinear of an int32 initializer (scale x_scale * w_scale)");
+        const std::vector<double> b_scales = weight_scales(g, *db, 1, "bias scale", l.K);
+        for (size_t k = 0; k < b_scales.size() || k < w_scales.size(); ++k) {
+            const double want = double(float(x_scale) * float(w_scales[w_scales.size() > 1 ? k : 0]));
+            const double have = b_scales[b_scales.size() > 1 ? k : 0];
+            if (std::abs(have - want) > 1e-6 * want)
+                fail(*db, "bias scale " + std::to_string(have) + " of channel " + std::to_string(k) +
+                              " is not x_scale * w_scale (" + std::to_string(want) + ")");
+        }
+        if (scalar(g, *db, 2, "bias zero point", 0) != 0) fail(*db, "the bias zero point must be 0");
+        l.bias = true;
+        from.bias = {db, 0};
+    }
+    set_requant(n, x_scale, w_scales, scalar(g, *q, 1, "y_scale", 1), l);
     return true;
 }
 
@@ -303,12 +375,17 @@ std::vector<int8_t> bytes(const std::vector<double> &v) {
 }
 
 OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bias, bool transpose_b,
-                       const ir::LayerSpec &l) {
+                       const ir::LayerSpec &l, Sources from = {}) {
     OnnxTensors t;
-    auto known = [&](int i) { return i >= 0 && i < n.input_size() && !n.input(i).empty() && g.init.count(n.input(i)); };
-    if (known(x)) t.input = bytes(values_of(g, n, x, "the input"));
-    if (known(w)) {
-        std::vector<double> v = values_of(g, n, w, "the weights");
+    if (!from.weights.node) from.weights = {&n, w};
+    if (!from.bias.node) from.bias = {&n, bias};
+    auto known = [&](const Source &s) {
+        return s.input >= 0 && s.input < s.node->input_size() && !s.node->input(s.input).empty() &&
+               g.init.count(s.node->input(s.input));
+    };
+    if (known({&n, x})) t.input = bytes(values_of(g, n, x, "the input"));
+    if (known(from.weights)) {
+        std::vector<double> v = values_of(g, *from.weights.node, from.weights.input, "the weights");
         if (transpose_b) {  // [batch, C, K] row-major -> (c, k, batch) with c fastest
             std::vector<double> tr(v.size());
             const int64_t mat = l.C * l.K;
@@ -319,8 +396,10 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
         }
         t.weights = bytes(v);
     }
-    if (known(bias))
-        for (double b : values_of(g, n, bias, "the bias")) t.bias.push_back(int32_t(b));
+    if (known(from.bias))
+        for (double b : values_of(g, *from.bias.node, from.bias.input, "the bias")) t.bias.push_back(int32_t(b));
+    else if (l.bias && !l.channel_multiplier.empty())
+        t.bias.assign(size_t(l.K), 0);  // per-channel requantization without a bias: zeros
     return t;
 }
 
@@ -384,8 +463,9 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             check_attributes(n, conv_attrs);
             l = conv_layer(g, n, 0, 1);
             l.bias = n.input_size() > 2 && !n.input(2).empty();
-            apply_qdq(g, n, 0, 1, l);
-            out.tensors.push_back(tensors_of(g, n, 0, 1, 2, false, l));
+            Sources from;
+            apply_qdq(g, n, 0, 1, 2, 0, l, from);
+            out.tensors.push_back(tensors_of(g, n, 0, 1, 2, false, l, from));
         } else if (op == "QLinearConv") {
             check_attributes(n, conv_attrs);
             l = conv_layer(g, n, 0, 3);
@@ -394,8 +474,9 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             l.w_zero_point = int64_t(scalar(g, n, 5, "w_zero_point", 0));
             l.y_zero_point = int64_t(scalar(g, n, 7, "y_zero_point", 0));
             l.y_uint8 = is_u8(elem_type(g, n, 7));
-            set_requant(n, scalar(g, n, 1, "x_scale", 1), scalar(g, n, 4, "w_scale", 1), scalar(g, n, 6, "y_scale", 1), l);
             l.bias = n.input_size() > 8 && !n.input(8).empty();
+            set_requant(n, scalar(g, n, 1, "x_scale", 1), weight_scales(g, n, 4, "w_scale", l.K),
+                        scalar(g, n, 6, "y_scale", 1), l);
             out.tensors.push_back(tensors_of(g, n, 0, 3, 8, false, l));
         } else if (op == "ConvInteger") {
             check_attributes(n, conv_attrs);
@@ -417,8 +498,9 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
         } else if (op == "MatMul") {
             l = matmul_layer(g, n, 0, 1, false, false);
             l.bias = false;
-            apply_qdq(g, n, 0, 1, l);
-            out.tensors.push_back(tensors_of(g, n, 0, 1, -1, true, l));
+            Sources from;
+            apply_qdq(g, n, 0, 1, -1, l.batch > 1 ? 2 : 1, l, from);
+            out.tensors.push_back(tensors_of(g, n, 0, 1, -1, true, l, from));
         } else if (op == "QLinearMatMul") {
             l = matmul_layer(g, n, 0, 3, false, false);
             set_element_types(g, n, 0, 3, l);
@@ -426,8 +508,9 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             l.w_zero_point = int64_t(scalar(g, n, 5, "b_zero_point", 0));
             l.y_zero_point = int64_t(scalar(g, n, 7, "y_zero_point", 0));
             l.y_uint8 = is_u8(elem_type(g, n, 7));
-            set_requant(n, scalar(g, n, 1, "a_scale", 1), scalar(g, n, 4, "b_scale", 1), scalar(g, n, 6, "y_scale", 1), l);
             l.bias = false;
+            set_requant(n, scalar(g, n, 1, "a_scale", 1), weight_scales(g, n, 4, "b_scale", l.K),
+                        scalar(g, n, 6, "y_scale", 1), l);
             out.tensors.push_back(tensors_of(g, n, 0, 3, -1, true, l));
         } else if (op == "MatMulInteger") {
             l = matmul_layer(g, n, 0, 1, false, false);

@@ -28,7 +28,8 @@ int64_t DesignSpec::buffer_bytes() const {
     };
     return bytes(input_depth, input_bits, input_double_buffered) +
            bytes(weight_depth, weight_bits, weight_double_buffered) +
-           bytes(output_depth, acc_bits, output_double_buffered) + bytes(bias_depth, acc_bits, false);
+           bytes(output_depth, acc_bits, output_double_buffered) + bytes(bias_depth, acc_bits, false) +
+           (channel_requant ? bytes(bias_depth, 32, false) : 0);
 }
 
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) {
@@ -221,6 +222,8 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "element widths differ from the design's";
     if (ir.problem.post.multiplier != 0 && !d.fixed_point_requant)
         return "it requantizes by a multiplier, the design's post-op by a shift alone";
+    if (ir.problem.post.per_channel() && !d.channel_requant)
+        return "it requantizes per output channel, the design's post-op per layer";
     // The pipelined arrays (EmitSystolicArray.cpp) forward one lane per PE and read the operand
     // registers only: lane tables and per-PE files are the broadcast array's so far.
     if (d.skew_tile && (nest.row_loops.size() > 1 || nest.col_loops.size() > 1 ||
@@ -321,6 +324,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.input_bits = std::max(d.input_bits, l.problem.tensor(ir::TensorRole::Input).operand_bits());
         d.weight_bits = std::max(d.weight_bits, l.problem.tensor(ir::TensorRole::Weight).operand_bits());
         d.fixed_point_requant |= l.problem.post.multiplier != 0;
+        d.channel_requant |= l.problem.post.per_channel();
         max_dim = std::max(max_dim, largest_extent(l));
         d.layers.push_back(l.problem.layer.name);
     }

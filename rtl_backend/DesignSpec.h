@@ -59,6 +59,10 @@ struct DesignSpec {
     // wider; and the post-op requantizes by a fixed-point multiplier (config registers).
     int input_elem_bits = 8, weight_elem_bits = 8;
     bool fixed_point_requant = false;
+    // Per-channel requantization (a multiplier and shift per bias word): the bias table gets a
+    // second memory of requant words, loaded with the bias (interleaved in DRAM) when the layer's
+    // channel_requant register says so.
+    bool channel_requant = false;
     bool zero_points() const { return input_bits > input_elem_bits || weight_bits > weight_elem_bits; }
     int index_bits = 16;                   // loop indices, extents, strides, dim indices
     int dram_latency = 4;                  // the DRAM model's latency the DMA is sized for

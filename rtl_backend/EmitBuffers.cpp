@@ -82,6 +82,41 @@ std::string operand_buffer(const DesignSpec &d, const std::string &name, const s
 std::string bias_table(const DesignSpec &d) {
     const int ab = bias_addr_bits(d), w = d.acc_bits;
     std::ostringstream o;
+    if (d.channel_requant) {
+        // Per-channel requantization: a requant word ({shift, multiplier}) per channel beside its
+        // bias. The bias load then walks bias_0, requant_0, bias_1, ...: the write address's low
+        // bit picks the memory.
+        const int fb = bias_fill_bits(d);
+        o << "// Bias table (int32 per output channel) and requant table ({shift[5:0], multiplier[25:0]} per\n"
+          << "// channel): " << d.bias_depth << " words each, 1 write port (DMA), 1 read port (drain).\n"
+          << "module tessera_bias_table (\n"
+          << "  input  logic clk,\n"
+          << "  input  logic channel_requant,\n"
+          << "  input  logic write_enable,\n"
+          << "  input  logic [" << fb << "-1:0] write_addr,\n"
+          << "  input  logic [" << w << "-1:0] write_data,\n"
+          << "  input  logic read_enable,\n"
+          << "  input  logic [" << ab << "-1:0] read_addr,\n"
+          << "  output logic [" << w << "-1:0] read_data,\n"
+          << "  output logic [31:0] requant_data\n"
+          << ");\n"
+          << "  logic [" << w << "-1:0] mem [0:" << d.bias_depth << "-1];\n"
+          << "  logic [31:0] requant [0:" << d.bias_depth << "-1];\n"
+          << "  logic [" << ab << "-1:0] channel;\n"
+          << "  assign channel = channel_requant ? write_addr[" << fb << "-1:1] : write_addr[" << ab << "-1:0];\n"
+          << "  always_ff @(posedge clk)\n"
+          << "    if (write_enable) begin\n"
+          << "      if (channel_requant && write_addr[0]) requant[channel] <= write_data[31:0];\n"
+          << "      else mem[channel] <= write_data;\n"
+          << "    end\n"
+          << "  always_ff @(posedge clk)\n"
+          << "    if (read_enable) begin\n"
+          << "      read_data <= mem[read_addr];\n"
+          << "      requant_data <= requant[read_addr];\n"
+          << "    end\n"
+          << "endmodule\n";
+        return o.str();
+    }
     o << "// Bias table (int32 per output channel): " << d.bias_depth << " words x " << w
       << " bits, 1 write port (DMA), 1 read port (drain).\n"
       << "module tessera_bias_table (\n"

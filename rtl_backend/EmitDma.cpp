@@ -67,7 +67,7 @@ endmodule
 
 // Width of the buffer address the fill path writes: the widest of input, weight and bias table.
 int dma_fill_bits(const DesignSpec &d) {
-    return std::max({input_addr_bits(d), weight_addr_bits(d), bias_addr_bits(d)});
+    return std::max({input_addr_bits(d), weight_addr_bits(d), bias_fill_bits(d)});
 }
 
 // Width of the walk's linear position counter: every buffer address it produces.
@@ -145,7 +145,7 @@ ${QUANT_PORTS}  // buffer write port (fills) and drain read ports
   input  logic [${AB}-1:0] output_read_data,
   output logic bias_read,
   output logic [${BAB}-1:0] bias_read_addr,
-  input  logic [${AB}-1:0] bias_read_data,
+  input  logic [${AB}-1:0] bias_read_data,${REQUANT_PORTS}
   // DRAM port
   output logic mem_req_valid,
   input  logic mem_req_ready,
@@ -233,8 +233,8 @@ ${FILL_DATA}
   assign output_read_addr = position[${OAB}-1:0];
   assign bias_read = output_read;
   assign bias_read_addr = ${BIAS_SUM};
-  tessera_post_op post_op (.acc(output_read_data), .bias(bias_read_data), .bias_enable(bias_enable),
-                           .relu_enable(relu_enable), .shift(shift),${POST_QUANT} .result(post_op_result));
+${CHANNEL_REQUANT}  tessera_post_op post_op (.acc(output_read_data), .bias(bias_read_data), .bias_enable(bias_enable),
+                           .relu_enable(relu_enable), .shift(${SHIFT}),${POST_QUANT} .result(post_op_result));
 
   // ---- DRAM port ------------------------------------------------------------------------------
   assign mem_req_valid = fill_request || request_valid;
@@ -313,7 +313,18 @@ endmodule
                                                              "  input  logic signed [15:0] input_zero_point, weight_zero_point,\n" : "") +
                                    (d.fixed_point_requant ? "  input  logic [31:0] multiplier,\n  input  logic round_even, out_unsigned,\n"
                                                             "  input  logic signed [15:0] out_zero_point,\n" : "")},
-               {"POST_QUANT", d.fixed_point_requant ? "\n                           .multiplier(multiplier), .round_even(round_even), "
+               {"REQUANT_PORTS", d.channel_requant ? "\n  input  logic [31:0] requant_read_data,  // the channel's {shift[5:0], multiplier[25:0]}"
+                                                     "\n  input  logic channel_requant," : ""},
+               {"CHANNEL_REQUANT", d.channel_requant
+                    ? "  // Per-channel requantization: the drained word's multiplier and shift come from the\n"
+                      "  // bias table's requant word, read with its bias.\n"
+                      "  logic [31:0] post_multiplier;\n  logic [5:0] post_shift;\n"
+                      "  assign post_multiplier = channel_requant ? {6'd0, requant_read_data[25:0]} : multiplier;\n"
+                      "  assign post_shift = channel_requant ? requant_read_data[31:26] : shift;\n"
+                    : ""},
+               {"SHIFT", d.channel_requant ? "post_shift" : "shift"},
+               {"POST_QUANT", d.fixed_point_requant ? std::string("\n                           .multiplier(") +
+                                                          (d.channel_requant ? "post_multiplier" : "multiplier") + "), .round_even(round_even), "
                                                       ".out_zero_point(out_zero_point), .out_unsigned(out_unsigned),"
                                                     : ""},
                {"FILL_DATA", [&] {

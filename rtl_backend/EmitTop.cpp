@@ -249,7 +249,7 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   logic [31:0] dma_write_data;
   logic [${OAB}-1:0] dma_output_read_addr;
   logic [${BAB}-1:0] dma_bias_read_addr;
-  logic [${ACC}-1:0] bias_read_data;
+  logic [${ACC}-1:0] bias_read_data;${REQUANT_WIRE}
   logic [${GO}*${ACC}-1:0] output_read_data;
   logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write;
   logic [1:0] dma_job;
@@ -291,9 +291,9 @@ ${PE_FILES}  tessera_input_glb input_glb (
     .write_data(dma_write_data[${WBITS}-1:0]), .read_enable(weight_read),
     .read_row_addr(weight_row_addr),${WEIGHT_COLS} .read_data(weight_words));
   tessera_bias_table bias_table (
-    .clk(clk), .write_enable(dma_bias_write), .write_addr(dma_write_addr[${BAB}-1:0]),
+    .clk(clk), .write_enable(dma_bias_write), .write_addr(dma_write_addr[${BFB}-1:0]),
     .write_data(dma_write_data), .read_enable(dma_bias_read), .read_addr(dma_bias_read_addr),
-    .read_data(bias_read_data));
+    .read_data(bias_read_data)${BIAS_REQUANT});
 
   // ---- C1: MAC; partial-sum reads of the blocks that end ----
   logic c1_issue, c1_block_start, c1_block_end, c1_block_first, c1_mac_other_valid;
@@ -372,10 +372,14 @@ endmodule
                {"O1", d.skew() ? "o1" : "c1"},
                {"OUTPUT_SKEW", output_skew(d)},
                {"DMA_BANKS", dma_banks},
+               {"BFB", std::to_string(bias_fill_bits(d))},
+               {"REQUANT_WIRE", d.channel_requant ? "\n  logic [31:0] requant_read_data;" : ""},
+               {"BIAS_REQUANT", d.channel_requant ? ", .channel_requant(cfg_channel_requant), .requant_data(requant_read_data)" : ""},
                {"DMA_QUANT", std::string(d.zero_points() ? "\n    .input_unsigned(cfg_input_unsigned), .weight_unsigned(cfg_weight_unsigned),"
                                                            "\n    .input_zero_point(cfg_input_zero_point), .weight_zero_point(cfg_weight_zero_point)," : "") +
                                  (d.fixed_point_requant ? "\n    .multiplier(cfg_multiplier), .round_even(cfg_round_even), "
-                                                          ".out_unsigned(cfg_out_unsigned), .out_zero_point(cfg_out_zero_point)," : "")},
+                                                          ".out_unsigned(cfg_out_unsigned), .out_zero_point(cfg_out_zero_point)," : "") +
+                                 (d.channel_requant ? "\n    .channel_requant(cfg_channel_requant), .requant_read_data(requant_read_data)," : "")},
                {"ORA", std::to_string(lane_rows(d.output, d) * oab)},
                {"INPUT_COLS", d.input.depends_on_cols ? " .col_offset(input_col_offset)," : ""},
                {"WEIGHT_COLS", d.weight.depends_on_cols ? " .col_offset(weight_col_offset)," : ""},

@@ -85,7 +85,8 @@ DramLayout default_dram_layout(const ir::AcceleratorIR &ir) {
     const auto &p = ir.problem;
     l.input = {"I", 0, p.tensor(ir::TensorRole::Input).shape};
     l.weight = {"W", l.input.words(), p.tensor(ir::TensorRole::Weight).shape};
-    l.bias = {"B", l.weight.base + l.weight.words(), {p.bias_words()}};
+    // Per-channel requantization: each bias word followed by its channel's requant word.
+    l.bias = {"B", l.weight.base + l.weight.words(), {p.bias_words() * (p.post.per_channel() ? 2 : 1)}};
     l.output = {"O", l.bias.base + l.bias.words(), p.tensor(ir::TensorRole::Output).shape};
     l.total_words = l.output.base + l.output.words();
     return l;
@@ -169,6 +170,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         v.set("out_zero_point", prob.post.out_zero_point);
         v.set("out_unsigned", prob.post.out_unsigned ? 1 : 0);
     }
+    if (d.channel_requant) v.set("channel_requant", prob.post.per_channel() ? 1 : 0);
     const ir::Tensor &out = prob.tensor(ir::TensorRole::Output);
     // The bias word of an output element, as a step per output coordinate (each coordinate
     // is one dim: k, or g and k of a grouped conv).

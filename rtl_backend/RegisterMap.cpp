@@ -30,6 +30,9 @@ int input_addr_bits(const DesignSpec &d) { return bits_for(d.input_depth); }
 int weight_addr_bits(const DesignSpec &d) { return bits_for(d.weight_depth); }
 int output_addr_bits(const DesignSpec &d) { return bits_for(d.output_depth); }
 int bias_addr_bits(const DesignSpec &d) { return bits_for(d.bias_depth); }
+int bias_fill_bits(const DesignSpec &d) {
+    return d.channel_requant ? bits_for(2 * d.bias_depth) : bias_addr_bits(d);
+}
 
 RegisterMap register_map(const DesignSpec &d) {
     RegisterMap map;
@@ -86,6 +89,9 @@ RegisterMap register_map(const DesignSpec &d) {
         add("out_zero_point", 1, 16, "requantize: added after rounding (signed)");
         add("out_unsigned", 1, 1, "requantize: saturate to uint8 (else int8)");
     }
+    if (d.channel_requant)
+        add("channel_requant", 1, 1, "requantize: multiplier and shift per channel from the bias table "
+                                     "(bias load interleaves bias and requant words)");
     add("bias_step", C, bias_addr_bits(d), "bias index step per output coordinate (bias[sum coord * step])");
     add("dim_extent", D, ib, "extent of each dim slot");
     add("loop_extent", T, ib, "extent of each temporal loop slot (outermost first; unused: 1)");

@@ -39,5 +39,7 @@ int input_addr_bits(const DesignSpec &);
 int weight_addr_bits(const DesignSpec &);
 int output_addr_bits(const DesignSpec &);
 int bias_addr_bits(const DesignSpec &);
+// Width of the bias load's write address: two words per channel with per-channel requantization.
+int bias_fill_bits(const DesignSpec &);
 
 }  // namespace tessera::rtl

@@ -46,7 +46,8 @@ bool LayerSpec::operator==(const LayerSpec &o) const {
            x_uint8 == o.x_uint8 && w_uint8 == o.w_uint8 && y_uint8 == o.y_uint8 &&
            x_zero_point == o.x_zero_point && w_zero_point == o.w_zero_point &&
            y_zero_point == o.y_zero_point && multiplier == o.multiplier && round_even == o.round_even &&
-           groups == o.groups && batch == o.batch && bias == o.bias && relu == o.relu && requant_shift == o.requant_shift;
+           groups == o.groups && batch == o.batch && bias == o.bias && relu == o.relu && requant_shift == o.requant_shift &&
+           channel_multiplier == o.channel_multiplier && channel_shift == o.channel_shift;
 }
 
 bool Dim::operator==(const Dim &o) const {
@@ -71,7 +72,8 @@ bool Tensor::operator==(const Tensor &o) const {
 bool PostOp::operator==(const PostOp &o) const {
     return bias == o.bias && bias_index == o.bias_index && relu == o.relu && shift == o.shift &&
            out_bits == o.out_bits && multiplier == o.multiplier && round_even == o.round_even &&
-           out_zero_point == o.out_zero_point && out_unsigned == o.out_unsigned;
+           out_zero_point == o.out_zero_point && out_unsigned == o.out_unsigned &&
+           channel_multiplier == o.channel_multiplier && channel_shift == o.channel_shift;
 }
 
 const Dim &Problem::dim(const std::string &name) const {

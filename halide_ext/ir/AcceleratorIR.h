@@ -33,6 +33,11 @@ struct LayerSpec {
     int64_t x_zero_point = 0, w_zero_point = 0, y_zero_point = 0;
     int64_t multiplier = 0;  // 1 .. 2^31-1
     int64_t round_even = 0;  // 1: ties to even (ONNX, numpy); 0: ties up (away from -inf)
+    // Per output channel requantization (ONNX per-axis scales): one multiplier (1 .. 2^26-1) and
+    // shift (0 .. 62) per bias word (channel k, or g*K/groups + k); empty: `multiplier` and the
+    // shift hold for every channel. When given, `multiplier` is nonzero and the table rides with
+    // the bias (docs/quantization.md), so a per-channel layer has bias on (zeros if it has none).
+    std::vector<int64_t> channel_multiplier, channel_shift;
 
     // The resolved geometry: y is the vertical axis (H, R), x the horizontal one (W, S).
     int64_t stride_y() const { return stride; }
@@ -117,6 +122,9 @@ struct PostOp {
     bool round_even = false;
     int64_t out_zero_point = 0;
     bool out_unsigned = false;
+    // Per bias word (LayerSpec::channel_multiplier): replaces multiplier and shift when not empty.
+    std::vector<int64_t> channel_multiplier, channel_shift;
+    bool per_channel() const { return !channel_multiplier.empty(); }
     bool operator==(const PostOp &) const;
 };
 

@@ -58,7 +58,8 @@ json to_json(const LayerSpec &l) {
             {"x_uint8", l.x_uint8},       {"w_uint8", l.w_uint8},     {"y_uint8", l.y_uint8},
             {"x_zero_point", l.x_zero_point}, {"w_zero_point", l.w_zero_point},
             {"y_zero_point", l.y_zero_point}, {"multiplier", l.multiplier}, {"round_even", l.round_even},
-            {"batch", l.batch}};
+            {"batch", l.batch}, {"channel_multiplier", l.channel_multiplier},
+            {"channel_shift", l.channel_shift}};
 }
 
 LayerSpec layer_from_json(const json &j) {
@@ -83,6 +84,10 @@ LayerSpec layer_from_json(const json &j) {
     for (const char *key : {"x_uint8", "w_uint8", "y_uint8", "x_zero_point", "w_zero_point",
                             "y_zero_point", "multiplier", "round_even"})
         if (j.contains(key)) *l.quant_field(key) = get<int64_t>(j, key);
+    if (j.contains("channel_multiplier")) {  // absent in files older than per-channel requantization
+        l.channel_multiplier = get<std::vector<int64_t>>(j, "channel_multiplier");
+        l.channel_shift = get<std::vector<int64_t>>(j, "channel_shift");
+    }
     return l;
 }
 
@@ -129,7 +134,9 @@ json to_json(const AcceleratorIR &ir) {
                       {"multiplier", p.post.multiplier},
                       {"round_even", p.post.round_even},
                       {"out_zero_point", p.post.out_zero_point},
-                      {"out_unsigned", p.post.out_unsigned}}},
+                      {"out_unsigned", p.post.out_unsigned},
+                      {"channel_multiplier", p.post.channel_multiplier},
+                      {"channel_shift", p.post.channel_shift}}},
             {"acc_bits", p.acc_bits},
             {"array", {{"rows", ir.mapping.array_rows()}, {"cols", ir.mapping.array_cols()}}},
             {"loops", loops},
@@ -171,6 +178,10 @@ AcceleratorIR ir_from_json(const json &j) {
         p.post.round_even = get<bool>(post, "round_even");
         p.post.out_zero_point = get<int64_t>(post, "out_zero_point");
         p.post.out_unsigned = get<bool>(post, "out_unsigned");
+    }
+    if (post.contains("channel_multiplier")) {
+        p.post.channel_multiplier = get<std::vector<int64_t>>(post, "channel_multiplier");
+        p.post.channel_shift = get<std::vector<int64_t>>(post, "channel_shift");
     }
     p.acc_bits = get<int>(j, "acc_bits");
     for (const auto &l : get<json>(j, "loops"))

@@ -129,7 +129,8 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
     }
     base_.resize(max_coords);
     if (problem_.post.bias) {
-        bias_words_ = problem_.layer.K;
+        // Per-channel requantization loads a requant word with each bias word (rtl LayerConfig).
+        bias_words_ = problem_.layer.K * (problem_.post.per_channel() ? 2 : 1);
         bias_dram_words_ = words_per_element(problem_.acc_bits, arch_.levels[0]);
         bias_read_pj_ = bias_dram_words_ * read_pj(arch_.levels[0]);
     }

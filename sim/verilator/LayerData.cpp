@@ -80,10 +80,13 @@ gen::LayerTensors layer_tensors(const TensorSource &source, const ir::LayerSpec 
     check_npy_inputs(source, {spec});
     const fs::path dir = fs::path(source.npy_dir) / layer_file_stem(spec.name);
     load_into(t.input, (dir / "input.npy").string(), "int8");
+    // Without weights.npy / bias.npy: the given tensors (--onnx), else the seed's.
+    const bool given_tensors = given != source.given.end();
     if (fs::exists(dir / "weights.npy")) load_into(t.weights, (dir / "weights.npy").string(), "int8");
-    else std::cerr << "note: layer " << spec.name << ": no weights.npy, weights drawn from the seed\n";
+    else if (!given_tensors) std::cerr << "note: layer " << spec.name << ": no weights.npy, weights drawn from the seed\n";
     if (fs::exists(dir / "bias.npy")) load_into(t.bias, (dir / "bias.npy").string(), "int32");
-    else if (spec.bias) std::cerr << "note: layer " << spec.name << ": no bias.npy, bias drawn from the seed\n";
+    else if (spec.bias && !given_tensors)
+        std::cerr << "note: layer " << spec.name << ": no bias.npy, bias drawn from the seed\n";
     return t;
 }
 
@@ -102,7 +105,23 @@ void check_npy_inputs(const TensorSource &source, const std::vector<ir::LayerSpe
 }
 
 LayerTensors dram_tensors(const gen::LayerTensors &t, const ir::LayerSpec &spec) {
-    return {values(t.input), values(t.weights), spec.bias ? values(t.bias) : std::vector<int32_t>{}};
+    std::vector<int32_t> bias = spec.bias ? values(t.bias) : std::vector<int32_t>{};
+    if (!spec.channel_multiplier.empty()) {
+        // Per-channel requantization: each bias word followed by its channel's requant word
+        // {shift[5:0], multiplier[25:0]}, the layout the design's bias load walks (LayerConfig).
+        if (spec.channel_multiplier.size() != bias.size() || spec.channel_shift.size() != bias.size())
+            throw UserError("layer " + spec.name + ": per-channel requantization has " +
+                            std::to_string(spec.channel_multiplier.size()) + " multipliers and " +
+                            std::to_string(spec.channel_shift.size()) + " shifts for " + std::to_string(bias.size()) +
+                            " bias words; recompile the design");
+        std::vector<int32_t> both;
+        for (size_t k = 0; k < bias.size(); ++k) {
+            both.push_back(bias[k]);
+            both.push_back(int32_t(uint32_t(spec.channel_shift[k]) << 26 | uint32_t(spec.channel_multiplier[k])));
+        }
+        bias = both;
+    }
+    return {values(t.input), values(t.weights), bias};
 }
 
 void save_layer_npy(const std::string &dir, const ir::LayerSpec &spec, const gen::LayerTensors &t,

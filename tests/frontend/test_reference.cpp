@@ -79,9 +79,26 @@ TEST_CASE("quantized JIT reference matches QLinearConv's definition computed in 
           "conv:C=4,K=4,H=5,W=5,R=3,S=3,stride=2,pad=1,groups=2,relu=0,x_zero_point=-5,w_uint8=1,"
           "w_zero_point=120,y_zero_point=-7,multiplier=1,shift=13,round_even=1",
           "fc:N=3,C=40,K=5,relu=0,x_uint8=1,w_uint8=1,x_zero_point=7,w_zero_point=128,y_uint8=1,y_zero_point=128,"
-          "multiplier=3,shift=11,round_even=1"}) {
+          "multiplier=3,shift=11,round_even=1",
+          // Per output channel (ONNX per-axis w_scale): multipliers and shifts set below.
+          "conv:C=3,K=4,H=6,W=5,R=3,S=3,pad=1,relu=0,x_uint8=1,x_zero_point=100,y_uint8=1,y_zero_point=80,"
+          "multiplier=1,shift=0,round_even=1,per_channel",
+          "conv:C=4,K=6,H=5,W=5,R=3,S=3,pad=1,groups=2,relu=0,w_zero_point=2,y_zero_point=-4,"
+          "multiplier=1,shift=0,round_even=1,per_channel",
+          "fc:N=3,C=40,K=5,relu=0,x_uint8=1,x_zero_point=7,y_zero_point=3,multiplier=1,shift=0,per_channel"}) {
         INFO(spec);
-        const ir::LayerSpec l = parse_inline_layer(spec);
+        std::string text = spec;
+        const bool per_channel = text.size() > 12 && text.substr(text.size() - 12) == ",per_channel";
+        if (per_channel) text.resize(text.size() - 12);
+        ir::LayerSpec l = parse_inline_layer(text);
+        if (per_channel) {  // scales 2^-12 .. 2^-7 with odd multipliers: every channel differs
+            for (int k = 0; k < l.K; ++k) {
+                l.channel_multiplier.push_back(1000 + 7919 * k);
+                l.channel_shift.push_back(19 + k % 3 * 2);
+            }
+            l.multiplier = l.channel_multiplier[0];
+            l.requant_shift = int(l.channel_shift[0]);
+        }
         const auto t = gen::random_tensors(l, 11);
         const auto out = gen::run_reference(l, t);
         const bool fc = l.type == "fc";
@@ -107,7 +124,11 @@ TEST_CASE("quantized JIT reference matches QLinearConv's definition computed in 
                                     const int32_t wv = value(fc ? t.weights(c, k) : t.weights(s, r, c, k), l.w_uint8);
                                     acc += int64_t(xv - l.x_zero_point) * (wv - l.w_zero_point);
                                 }
-                        const double real = double(acc + t.bias(k)) * scale;
+                        // k runs over all K channels here (a grouped conv's g*K/G + k): the bias word.
+                        const double channel_scale = per_channel
+                            ? double(l.channel_multiplier[size_t(k)]) / std::ldexp(1.0, int(l.channel_shift[size_t(k)]))
+                            : scale;
+                        const double real = double(acc + t.bias(k)) * channel_scale;
                         const double q = std::nearbyint(real) + double(l.y_zero_point);  // ties to even
                         const double lo = l.y_uint8 ? 0 : -128, hi = l.y_uint8 ? 255 : 127;
                         const int expect = int(std::clamp(q, lo, hi));

@@ -78,15 +78,59 @@ TEST_CASE("quantized layers (uint8/int8, zero points, fixed-point requantization
 }
 
 TEST_CASE("a batched matmul (fc with batch) on the RTL", "[sim][shapes]") {
+    // And a QLinearMatMul-style fc with a scale per column (per-channel requantization).
     std::vector<LayerRequest> layers;
     for (const char *spec : {"fc:N=5,C=12,K=6,batch=3", "fc:N=4,C=9,K=7,batch=2,relu=0,x_uint8=1,x_zero_point=100,"
-                                                        "multiplier=5,shift=9,round_even=1"}) {
+                                                        "multiplier=5,shift=9,round_even=1",
+                             "fc:N=3,C=20,K=7,relu=0,x_uint8=1,x_zero_point=7,y_zero_point=3,multiplier=1,shift=0"}) {
+        ir::LayerSpec l = parse_inline_layer(spec);
+        if (l.multiplier == 1) {
+            for (int64_t k = 0; k < l.K; ++k) {
+                l.channel_multiplier.push_back(30011 + 5003 * k);
+                l.channel_shift.push_back(17 + k % 2 * 3);
+            }
+            l.multiplier = l.channel_multiplier[0];
+            l.requant_shift = int(l.channel_shift[0]);
+        }
         ScheduleRequest s;
         s.rows = s.cols = 4;
         s.buffer_bytes = 256;  // several tiles
-        layers.push_back({parse_inline_layer(spec), s});
+        layers.push_back({l, s});
     }
     const auto outcomes = simulate_on_one_design(layers);
-    REQUIRE(outcomes.size() == 2);
+    REQUIRE(outcomes.size() == 3);
+    CHECK(failed_layers(outcomes) == "");
+}
+
+TEST_CASE("per-channel requantization (a multiplier and shift per output channel) on the RTL",
+          "[sim][shapes][quantized][per-channel]") {
+    // ONNX per-axis scales: every channel its own multiplier and shift (odd multipliers, shifts
+    // 18..22), on a conv and a grouped conv (the table is indexed by g*K/G + k), next to a
+    // per-tensor layer and a shift-only one on the same design (register channel_requant = 0).
+    std::vector<LayerRequest> layers;
+    for (const char *spec :
+         {"conv:C=5,K=6,H=7,W=6,R=3,S=3,pad=1,relu=0,x_uint8=1,x_zero_point=128,w_zero_point=-3,"
+          "y_uint8=1,y_zero_point=90,multiplier=1,shift=0,round_even=1",
+          "conv:C=4,K=6,H=6,W=6,R=3,S=3,stride=2,pad=1,groups=2,relu=0,x_zero_point=-5,y_zero_point=-7,"
+          "multiplier=1,shift=0,round_even=1",
+          "conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1,x_zero_point=17,w_zero_point=1,multiplier=77777,shift=26",
+          "conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1"}) {
+        ir::LayerSpec l = parse_inline_layer(spec);
+        if (l.multiplier == 1) {
+            for (int64_t k = 0; k < l.K; ++k) {
+                l.channel_multiplier.push_back(20001 + 4099 * k);
+                l.channel_shift.push_back(18 + k % 3 * 2);
+            }
+            l.multiplier = l.channel_multiplier[0];
+            l.requant_shift = int(l.channel_shift[0]);
+        }
+        ScheduleRequest s;
+        s.dataflow = "os";
+        s.rows = s.cols = 4;
+        s.buffer_bytes = 2048;
+        layers.push_back({l, s});
+    }
+    const auto outcomes = simulate_on_one_design(layers);
+    REQUIRE(outcomes.size() == 4);
     CHECK(failed_layers(outcomes) == "");
 }

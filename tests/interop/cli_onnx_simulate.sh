@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End to end: a small quantized CNN written by make_qcnn_e2e.py (python3-onnx's helper API; real
+# int8 weights, int32 biases, per-tensor and per-channel scales, QLinearConv, a QDQ conv and
+# QLinearMatMul) is compiled with `tessera compile --onnx` and run with `tessera simulate DIR
+# --onnx model.onnx` on the generated RTL (Verilator): every layer must PASS (bit-exact with
+# Halide's reference, counters equal to the model's), and the saved outputs must equal each
+# layer's output computed with numpy from ONNX's definitions.
+set -u
+tessera=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
+"$python" "$src/tests/interop/make_qcnn_e2e.py" "$tmp/data" || { echo "FAIL: make_qcnn_e2e.py"; exit 1; }
+model=$tmp/data/qcnn.onnx
+
+# Bad quantized models: one line naming the node and the cause, exit 1.
+"$python" "$src/tests/interop/make_qcnn_e2e.py" --bad "$tmp/bad" || { echo "FAIL: make_qcnn_e2e.py --bad"; exit 1; }
+for case in "bad_wzp:conv_wzp (QLinearConv): w_zero_point differs per channel" \
+            "bad_axis:per-channel scales along axis 1; the output channels are axis 0" \
+            "bad_bias:conv_fbias (Conv): the bias of a QDQ node must be a DequantizeLinear of an int32"; do
+    file=${case%%:*}
+    want=${case#*:}
+    err=$("$tessera" lower --onnx "$tmp/bad/$file.onnx" 2>&1 >/dev/null)
+    code=$?
+    lines=$(printf '%s\n' "$err" | wc -l)
+    if [ $code -ne 1 ] || [ "$lines" -ne 1 ] || ! printf '%s' "$err" | grep -qF -- "$want"; then
+        echo "FAIL: lower --onnx $file.onnx -> exit $code, $lines lines, wanted '$want': $err"
+        exit 1
+    fi
+done
+"$tessera" compile --onnx "$model" --dataflow os --array 4x4 -o "$tmp/design" >"$tmp/compile.log" 2>&1 ||
+    { echo "FAIL: compile --onnx:"; cat "$tmp/compile.log"; exit 1; }
+"$tessera" simulate "$tmp/design" --onnx "$model" --inputs "$tmp/data/inputs" --save "$tmp/run" \
+    >"$tmp/sim.log" 2>&1
+code=$?
+cat "$tmp/sim.log"
+[ $code -eq 0 ] || { echo "FAIL: simulate --onnx exited $code"; exit 1; }
+for layer in qconv1 qconv2 qdq_conv3 qmatmul4; do
+    grep -E "^ *$layer\b.*PASS|$layer.*PASS" "$tmp/sim.log" >/dev/null ||
+        { echo "FAIL: layer $layer did not PASS"; exit 1; }
+done
+"$python" "$src/tests/interop/make_qcnn_e2e.py" --check "$tmp/data" "$tmp/run" || exit 1
+echo "PASS: simulate --onnx on the quantized CNN, bit-exact with ONNX's definitions"
