@@ -290,6 +290,15 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
             swap(std::string(" ") + sig + ";", std::string(" drain_") + sig + ";");
         }
         o << drain;
+        // What the drain does not read of its predication, and the register path's pipeline flags.
+        std::string unused = "drain_mac_other_valid, drain_input_other_valid, drain_weight_other_valid";
+        if (!d.output.depends_on_rows) unused += ", drain_row_valid";
+        if (!d.output.depends_on_cols) unused += ", drain_col_valid";
+        if (row_active_used) unused += ", drain_row_active";
+        if (col_active_used) unused += ", drain_col_active";
+        if (d.output.depends_on_cols) unused += ", output_drain_col_offset";
+        unused += ", c1_block_start, c1_block_end, c1_block_first, c1_output_valid, c1_output_row_addr";
+        o << "  logic unused_by_drain;\n  assign unused_by_drain = ^{" << unused << "};\n";
     }
 
     auto lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits) {
