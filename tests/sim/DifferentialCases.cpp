@@ -102,7 +102,8 @@ std::string interconnect(const ir::AcceleratorIR &ir) {
 // A weight-stationary schedule (rows c, columns k) with a per-PE accumulator file at xq and per-PE
 // input and filter tiles (so that every case runs on one design): lanes and blocking random.
 std::string random_per_pe_schedule(Rng &rng) {
-    const int64_t cl = pick(rng, 1, 4), cp = pick(rng, 1, 2), kl = pick(rng, 1, 4), kp = pick(rng, 1, 2);
+    // At least two lanes per axis: every case has the same interconnect (one design).
+    const int64_t cl = pick(rng, 2, 4), cp = pick(rng, 1, 2), kl = pick(rng, 2, 4), kp = pick(rng, 1, 2);
     const int64_t xp = pick(rng, 1, 4), yb = pick(rng, 1, 4);
     std::ostringstream o;
     o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
@@ -204,8 +205,8 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count) {
         c.per_pe = true;
         c.layer.name = "pe_case" + std::to_string(cases.size());
         c.layer.type = "conv";
-        c.layer.C = pick(rng, 1, 10);
-        c.layer.K = pick(rng, 1, 10);
+        c.layer.C = pick(rng, 2, 10);
+        c.layer.K = pick(rng, 2, 10);
         c.layer.R = c.layer.S = one_of<int64_t>(rng, {1, 3, 3});
         c.layer.stride = chance(rng, 0.7) ? 1 : 2;
         c.layer.pad = pick(rng, 0, c.layer.R / 2);

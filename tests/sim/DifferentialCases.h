@@ -39,7 +39,7 @@ struct RandomCase {
 std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected = nullptr);
 
 // `count` cases with per-PE files drawn from `seed`: small convs (1x1 and 3x3, strides 1-2, padding,
-// tails in every split loop) under a weight-stationary schedule text (rows c, columns k, 1-4 lanes
+// tails in every split loop) under a weight-stationary schedule text (rows c, columns k, 2-4 lanes
 // each) with a per-PE accumulator file of the output and per-PE input and filter tiles at a random
 // blocking. They share one design.
 std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count);
