@@ -100,15 +100,14 @@ std::string emit_counters(const DesignSpec &d) {
       << "  assign weight_groups = " << (d.weight_pe_depth > 0 ? "weight_fill_read" : "issue && load_weight")
       << " ? "
       << groups(d.weight, "weight_other_valid", lb) << " : '0;\n"
-      << "  logic [" << lb << "-1:0] output_reloads;\n";
+      ;
     if (d.output_pe_depth == 0) {
         o << "  assign output_groups = issue && block_end ? " << groups(d.output, "output_other_valid", lb)
-          << " : '0;\n"
-          << "  assign output_reloads = block_first ? '0 : output_groups;\n";
+          << " : '0;\n";
     } else {
         // Accumulator files: a drain writes a word per lane group whose block started valid (the
         // model's tiles move their whole box); a reload reads one per valid group at the block's start.
-        o << "  logic [" << lb << "-1:0] output_block_groups;\n"
+        o << "  logic [" << lb << "-1:0] output_block_groups, output_reloads;\n"
           << "  always_ff @(posedge clk)\n"
           << "    if (output_pe_begin) output_block_groups <= " << groups(d.output, "output_other_valid", lb) << ";\n"
           << "  assign output_groups = output_drain_write ? output_block_groups : '0;\n"
@@ -132,7 +131,8 @@ std::string emit_counters(const DesignSpec &d) {
         "weight_groups * " + fanout(d.weight, lb),
         "macs",
         "output_groups",
-        "output_reloads + " + one + "dma_drain_read}",
+        (d.output_pe_depth > 0 ? std::string("output_reloads") : std::string("(block_first ? '0 : output_groups)")) +
+            " + " + one + "dma_drain_read}",
         "macs",
         "macs",
         one + "dma_dram_write}",
