@@ -122,11 +122,19 @@ std::string not_generated(const ir::NestAnalysis &nest) {
                        "the model";
         }
     for (const auto &t : nest.tensors) {
-        for (const auto &s : t.stages)
-            if (s.kind == ir::StageKind::PerPe && t.role == ir::TensorRole::Output)
-                return "keeps a per-PE accumulator file of " + t.tensor->name + " at " + s.buffer->level +
-                       "; the generated RTL accumulates in one register per PE so far: estimate "
-                       "this mapping with the model, or drop hw::accumulator";
+        int per_pe = 0;
+        for (const auto &s : t.stages) per_pe += s.kind == ir::StageKind::PerPe;
+        if (per_pe > 1)
+            return "keeps " + t.tensor->name + " at " + std::to_string(per_pe) + " per-PE levels; the "
+                   "generated RTL has one per-PE file per tensor so far: estimate this mapping with the model";
+        // The drain of a per-PE accumulator file masks the positions past a dim's extent by
+        // predicating each position's dims: every output coordinate must be one dim.
+        if (t.role == ir::TensorRole::Output && t.stages.back().kind == ir::StageKind::PerPe)
+            for (const auto &e : t.tensor->index)
+                if (e.terms.size() != 1 || e.terms.front().second != 1)
+                    return "keeps a per-PE accumulator file of " + t.tensor->name + ", whose coordinates "
+                           "are not one dim each; the generated RTL drains such files only for outputs "
+                           "indexed by plain dims: estimate this mapping with the model";
         if (t.stages.size() > 3)
             return "keeps " + t.tensor->name + " at " + std::to_string(t.stages.size() - 2) +
                    " shared on-chip levels; the generated RTL has one on-chip buffer per tensor so "
@@ -175,9 +183,9 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return why.str();
     }
     const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output};
-    const std::pair<const char *, int64_t> pe_depth[] = {{"input", d.input_pe_depth},
-                                                         {"weight", d.weight_pe_depth}};
-    for (int i = 0; i < 2; ++i) {
+    const std::pair<const char *, int64_t> pe_depth[] = {
+        {"input", d.input_pe_depth}, {"weight", d.weight_pe_depth}, {"output", d.output_pe_depth}};
+    for (int i = 0; i < 3; ++i) {
         const int64_t words = pe_tile_words(nest.access(roles[i]));
         if (words > pe_depth[i].second)
             return std::string("its per-PE ") + pe_depth[i].first + " tile needs " + std::to_string(words) +
@@ -210,7 +218,8 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
             << "-bit index registers";
         return why.str();
     }
-    if (back_to_back_psum(nest))
+    // A per-PE accumulator file adds in one cycle (read, add, write back): no psum hazard.
+    if (d.output_pe_depth == 0 && back_to_back_psum(nest))
         return "two consecutive iterations accumulate into the same output word (partial-sum "
                "read-after-write in the pipeline); put an output-independent loop innermost";
     const ir::Tensor &in = ir.problem.tensor(ir::TensorRole::Input);
@@ -228,7 +237,8 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     // registers only: lane tables and per-PE files are the broadcast array's so far.
     if (d.skew_tile && (nest.row_loops.size() > 1 || nest.col_loops.size() > 1 ||
                         pe_tile_words(nest.access(ir::TensorRole::Input)) > 0 ||
-                        pe_tile_words(nest.access(ir::TensorRole::Weight)) > 0))
+                        pe_tile_words(nest.access(ir::TensorRole::Weight)) > 0 ||
+                        pe_tile_words(nest.access(ir::TensorRole::Output)) > 0))
         return "the systolic/hybrid array takes one loop per axis and no per-PE tiles so far; "
                "use --interconnect broadcast for this mapping";
     // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
@@ -320,6 +330,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.output_depth = std::max(d.output_depth, nest.access(ir::TensorRole::Output).buffer->words());
         d.input_pe_depth = std::max(d.input_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
+        d.output_pe_depth = std::max(d.output_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Output)));
         if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, output_channels(l));
         d.input_bits = std::max(d.input_bits, l.problem.tensor(ir::TensorRole::Input).operand_bits());
         d.weight_bits = std::max(d.weight_bits, l.problem.tensor(ir::TensorRole::Weight).operand_bits());
@@ -328,6 +339,10 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         max_dim = std::max(max_dim, largest_extent(l));
         d.layers.push_back(l.problem.layer.name);
     }
+    if (d.output_pe_depth > 0 && d.output_double_buffered)
+        throw UserError("the output keeps a per-PE accumulator file and its GLB level is double buffered; "
+                        "the generated RTL drains per-PE files into a single-buffered GLB so far: set "
+                        "\"double_buffered\": false on the output's level, or estimate with the model");
     // Dim indices run past the extent by at most one tile in a tail; two bits of headroom.
     d.index_bits = std::max(8, bits_for(max_dim + 1) + 2);
     return d;
@@ -352,7 +367,9 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::AcceleratorIR &ir) 
     if (std::string no = why_not_wired(d, ir); !no.empty()) return no;
     const ir::NestAnalysis nest = ir::analyze(ir);
     const std::tuple<const char *, int64_t, ir::TensorRole> pe_depth[] = {
-        {"input", d.input_pe_depth, ir::TensorRole::Input}, {"weight", d.weight_pe_depth, ir::TensorRole::Weight}};
+        {"input", d.input_pe_depth, ir::TensorRole::Input},
+        {"weight", d.weight_pe_depth, ir::TensorRole::Weight},
+        {"output", d.output_pe_depth, ir::TensorRole::Output}};
     for (const auto &[name, depth, role] : pe_depth) {
         const int64_t words = pe_tile_words(nest.access(role));
         if ((words > 0) != (depth > 0))
@@ -395,7 +412,7 @@ nlohmann::json to_json(const DesignSpec &d) {
               {"W", {{"words", d.weight_depth}, {"bits", d.weight_bits}, {"double_buffered", d.weight_double_buffered}}},
               {"O", {{"words", d.output_depth}, {"bits", d.acc_bits}, {"double_buffered", d.output_double_buffered}}},
               {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
-            {"per_pe_files", {{"I", d.input_pe_depth}, {"W", d.weight_pe_depth}}},
+            {"per_pe_files", {{"I", d.input_pe_depth}, {"W", d.weight_pe_depth}, {"O", d.output_pe_depth}}},
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};

@@ -49,7 +49,10 @@ struct DesignSpec {
     // Per-PE tiles of an operand (docs/rtl.md, "Per-PE tiles"): words of each PE's file, 0 when
     // the PEs hold the operand in one register. A design with a file reads that operand from it.
     int64_t input_pe_depth = 0, weight_pe_depth = 0;
-    bool pe_files() const { return input_pe_depth > 0 || weight_pe_depth > 0; }
+    // Per-PE accumulator files of the output (docs/rtl.md, "Per-PE accumulator files"): words of
+    // each PE's file of partial sums, 0 when the PEs accumulate in one register.
+    int64_t output_pe_depth = 0;
+    bool pe_files() const { return input_pe_depth > 0 || weight_pe_depth > 0 || output_pe_depth > 0; }
     // Double buffered (the architecture's level says so): two banks of depth words; the DMA fills
     // the next tile (or drains the last one) in one bank while the array works on the other.
     bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;

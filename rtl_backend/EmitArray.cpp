@@ -65,7 +65,19 @@ std::string emit_array(const DesignSpec &d) {
         o << "  input  logic [" << d.rows << "-1:0] row_active,    // rows this layer uses\n";
     if (col_active_used)
         o << "  input  logic [" << d.cols << "-1:0] col_active,    // columns this layer uses\n";
-    o << "  input  logic block_start,\n"
+    const bool files = d.output_pe_depth > 0;
+    const int pa = files ? pe_addr_bits(d.output_pe_depth) : 0;
+    if (files)  // per-PE accumulator files (EmitPE.cpp); reloads go to one PE per output lane group
+        o << "  input  logic clear,\n"
+          << "  input  logic [" << pa << "-1:0] acc_addr,\n"
+          << "  input  logic drain_read,\n"
+          << "  input  logic [" << pa << "-1:0] drain_addr,\n"
+          << "  input  logic [" << go << "-1:0] reload_write,\n"
+          << "  input  logic [" << pa << "-1:0] reload_addr,\n"
+          << "  input  logic [" << go * d.acc_bits << "-1:0] reload_data,\n";
+    else
+        o << "  input  logic block_start,\n";
+    o << ""
       << "  input  logic mac_other_valid,                 // dims not on the array are valid\n"
       << "  input  logic [" << d.rows << "-1:0] mac_row_valid,\n"
       << "  input  logic [" << d.cols << "-1:0] mac_col_valid,\n"
@@ -89,10 +101,18 @@ std::string emit_array(const DesignSpec &d) {
               << "    .input_word(input_words[" << i * d.input_bits << " +: " << d.input_bits << "]),\n"
               << "    .load_weight(" << load_w << "),\n"
               << "    .weight_word(weight_words[" << w * d.weight_bits << " +: " << d.weight_bits << "]),\n"
-              << "    .block_start(block_start),\n"
+              << (files ? "" : "    .block_start(block_start),\n")
               << "    .mac_enable(mac_other_valid & mac_row_valid[" << r << "] & mac_col_valid[" << c
-              << "]),\n"
-              << "    .acc(acc_" << n << ")\n"
+              << "]),\n";
+            const int64_t og = group_of(d.output, d, r, c);
+            // The group's partial sum is reloaded into its first PE along the reduced dimensions.
+            const bool lead = (d.output.depends_on_rows || r == 0) && (d.output.depends_on_cols || c == 0);
+            if (files)
+                o << "    .clear(clear), .acc_addr(acc_addr), .drain_read(drain_read), .drain_addr(drain_addr),\n"
+                  << "    .reload_write(" << (lead ? "reload_write[" + std::to_string(og) + "]" : std::string("1'b0"))
+                  << "), .reload_addr(reload_addr),\n"
+                  << "    .reload_data(reload_data[" << og * d.acc_bits << " +: " << d.acc_bits << "]),\n";
+            o << "    .acc(acc_" << n << ")\n"
               << "  );\n";
             members[group_of(d.output, d, r, c)].push_back("acc_" + n);
         }

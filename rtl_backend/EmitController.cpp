@@ -42,10 +42,43 @@ std::string emit_controller(const DesignSpec &d) {
     const bool pe = d.pe_files();
     static_assert(ir::kTiming.fill_overhead == 3, "a per-PE fill stalls words + 3 cycles");
     std::string pe_ports, pe_logic, pe_ff;
+    const bool acc_file = d.output_pe_depth > 0;
     if (pe) {
-        const int wb = bits_for(std::max(d.input_pe_depth, d.weight_pe_depth)) + 1;
+        const int wb = bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth}) + 3) + 1;
         pe_logic = "  logic input_pe_due, weight_pe_due, input_pe_done, weight_pe_done, pe_stall;\n"
+                   "  logic pe_after_flush;  // the transfer runs after a run's flush (an accumulator drain)\n"
                    "  logic [" + std::to_string(wb) + "-1:0] pe_count;\n";
+        // Per-PE accumulator files: after the iteration that ends a file's block, the array stalls
+        // while the walk drains the files into the GLB (through the adder trees); before the first
+        // iteration of a block that is not a first visit, it stalls while the walk reloads the
+        // block's partial sums. Each takes words + fill_overhead, as the model's onchip_transfers.
+        // A block that ends a run drains after the run's flush, before the DMA's jobs.
+        if (acc_file) {
+            const std::string ow = std::to_string(bits_for(d.output_pe_depth) + 1);
+            pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] output_pe_from,\n"
+                        "  input  logic [" + ow + "-1:0] output_pe_words,\n"
+                        "  output logic output_pe_drain,        // a drain of the accumulator files starts\n"
+                        "  output logic output_pe_reload,       // a reload of partial sums into them starts\n"
+                        "  output logic output_pe_begin,        // this iteration starts a file block\n";
+            pe_logic += "  logic output_drain_pending, output_reload_due, output_reload_done;\n"
+                        "  assign output_reload_due = zero_from[output_pe_from] && !block_first && !output_reload_done;\n"
+                        "  assign output_pe_begin = issue && zero_from[output_pe_from];\n"
+                        "  assign output_pe_drain = output_drain_pending &&\n"
+                        "                           (state == COMPUTE || (state == FLUSH && flush_count == '0));\n"
+                        "  assign output_pe_reload = state == COMPUTE && !output_drain_pending && output_reload_due;\n";
+            pe_ff += "      if (state == IDLE && start) output_drain_pending <= 1'b0;\n"
+                     "      else if (issue && last_from[output_pe_from]) output_drain_pending <= 1'b1;\n"
+                     "      else if (output_pe_drain) output_drain_pending <= 1'b0;\n"
+                     "      if (output_pe_drain)\n"
+                     "        pe_count <= " + std::to_string(wb) + "'(output_pe_words) + (state == FLUSH ? " + std::to_string(wb) + "'d2 : " + std::to_string(wb) + "'d1);\n"
+                     "      if (output_pe_reload) begin\n"
+                     "        pe_count <= " + std::to_string(wb) + "'(output_pe_words) + 1'b1;\n"
+                     "        output_reload_done <= 1'b1;\n"
+                     "      end\n"
+                     "      if (issue || state == IDLE) output_reload_done <= 1'b0;\n"
+                     "      if (output_pe_drain) pe_after_flush <= state == FLUSH;\n"
+                     "      else if ((state == COMPUTE && pe_stall) || state == IDLE) pe_after_flush <= 1'b0;\n";
+        }
         for (const auto &[t, depth] : {std::pair<std::string, int64_t>{"input", d.input_pe_depth},
                                        {"weight", d.weight_pe_depth}}) {
             if (depth == 0) {
@@ -61,10 +94,14 @@ std::string emit_controller(const DesignSpec &d) {
                      "        " + t + "_pe_done <= 1'b1;\n"
                      "      end\n";
         }
-        pe_logic += "  assign pe_stall = input_pe_due || weight_pe_due;\n";
-        if (d.input_pe_depth > 0) pe_logic += "  assign input_pe_fill = state == COMPUTE && input_pe_due;\n";
+        const std::string output_first = acc_file ? " && !output_drain_pending && !output_reload_due" : "";
+        pe_logic += std::string("  assign pe_stall = input_pe_due || weight_pe_due") +
+                    (acc_file ? " || output_drain_pending || output_reload_due" : "") + ";\n";
+        if (d.input_pe_depth > 0)
+            pe_logic += "  assign input_pe_fill = state == COMPUTE" + output_first + " && input_pe_due;\n";
         if (d.weight_pe_depth > 0)
-            pe_logic += "  assign weight_pe_fill = state == COMPUTE && !input_pe_due && weight_pe_due;\n";
+            pe_logic += "  assign weight_pe_fill = state == COMPUTE" + output_first + " && !input_pe_due && weight_pe_due;\n";
+        if (!acc_file) pe_logic += "  assign pe_after_flush = 1'b0;\n";
         pe_ff += "      if (state == PEFILL && pe_count != '0) pe_count <= pe_count - 1'b1;\n"
                  "      if (issue || state == IDLE) begin\n"
                  "        input_pe_done <= 1'b0;\n"
@@ -186,7 +223,7 @@ ${RUN_START_ASSIGN}
       BIAS: if (dma_idle_after) next_state = begin_state;
       FILL: if (dma_idle_after) next_state = COMPUTE;
 ${PE_COMPUTE}
-      FLUSH: if (flush_count == ${FB}'d0) next_state = dma_idle_after ? end_state : WAIT;
+      FLUSH: if (flush_count == ${FB}'d0) next_state = ${FLUSH_TO_PE}dma_idle_after ? end_state : WAIT;
       WAIT: if (dma_idle_after) next_state = end_state;
       DRAIN: if (dma_idle_after) next_state = nest_done ? FINISH : begin_state;
       FINISH: next_state = IDLE;
@@ -259,11 +296,12 @@ endmodule
                  {"PE_STATE", pe ? ", PEFILL = 4'd9" : ""},
                  {"PE_LOGIC", pe_logic},
                  {"PE_NO_ISSUE", pe ? " && !pe_stall" : ""},
-                 {"PE_NOT_RUN_START", pe ? " && state != PEFILL" : ""},
+                 {"PE_NOT_RUN_START", pe ? " && (state != PEFILL || pe_after_flush)" : ""},
+                 {"FLUSH_TO_PE", acc_file ? "output_drain_pending ? PEFILL : " : ""},
                  {"PE_COMPUTE", pe ? "      COMPUTE: if (pe_stall) next_state = PEFILL; else if (run_ends) next_state = FLUSH;\n"
-                                     "      PEFILL: if (pe_count == '0) next_state = COMPUTE;"
+                                     "      PEFILL: if (pe_count == '0) next_state = !pe_after_flush ? COMPUTE : dma_idle_after ? end_state : WAIT;"
                                    : "      COMPUTE: if (run_ends) next_state = FLUSH;"},
-                 {"PE_NO_ENQUEUE", pe ? " && state != PEFILL" : ""},
+                 {"PE_NO_ENQUEUE", pe ? " && (state != PEFILL || pe_after_flush)" : ""},
                  {"RUN_END_ISSUE", pe ? "issue" : "state == COMPUTE"},
                  {"PE_FF", pe_ff},
                  {"BANK_TOGGLE", banks ? "    if (!rst && run_starts) begin\n" + bank_toggle + "    end\n" : ""}});

@@ -66,6 +66,9 @@ std::string emit_counters(const DesignSpec &d) {
       << "  input  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write,\n"
       << (d.input_pe_depth > 0 ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
       << (d.weight_pe_depth > 0 ? "  input  logic weight_fill_read,\n" : "")
+      << (d.output_pe_depth > 0 ? "  input  logic output_pe_begin,     // a per-PE accumulator block starts (issue)\n"
+                                  "  input  logic output_reload_read,  // a reload reads partial sums from the GLB\n"
+                                  "  input  logic output_drain_write,  // a drain writes the GLB\n" : "")
       << "  // config port read side\n"
       << "  input  logic [" << kRegAddressBits << "-1:0] read_addr,\n"
       << "  output logic [31:0] read_data\n"
@@ -97,8 +100,21 @@ std::string emit_counters(const DesignSpec &d) {
       << "  assign weight_groups = " << (d.weight_pe_depth > 0 ? "weight_fill_read" : "issue && load_weight")
       << " ? "
       << groups(d.weight, "weight_other_valid", lb) << " : '0;\n"
-      << "  assign output_groups = issue && block_end ? " << groups(d.output, "output_other_valid", lb)
-      << " : '0;\n";
+      ;
+    if (d.output_pe_depth == 0) {
+        o << "  assign output_groups = issue && block_end ? " << groups(d.output, "output_other_valid", lb)
+          << " : '0;\n";
+    } else {
+        // Accumulator files: a drain writes a word per lane group whose block started valid (the
+        // model's tiles move their whole box); a reload reads one per valid group at the block's start.
+        o << "  logic [" << lb << "-1:0] output_block_groups, output_reloads;\n"
+          << "  always_ff @(posedge clk)\n"
+          << "    if (output_pe_begin) output_block_groups <= " << groups(d.output, "output_other_valid", lb) << ";\n"
+          << "  assign output_groups = output_drain_write ? output_block_groups : '0;\n"
+          << "  assign output_reloads = output_reload_read ? " << groups(d.output, "output_other_valid", lb)
+          << " : '0;\n"
+          << "  logic unused_blocks;\n  assign unused_blocks = block_end ^ block_first;\n";
+    }
     // Increment of each counter, in counter_names() order.
     const std::string one = std::string("{") + std::to_string(lb - 1) + "'d0, ";
     const std::vector<std::string> increments = {
@@ -115,7 +131,8 @@ std::string emit_counters(const DesignSpec &d) {
         "weight_groups * " + fanout(d.weight, lb),
         "macs",
         "output_groups",
-        "(block_first ? '0 : output_groups) + " + one + "dma_drain_read}",
+        (d.output_pe_depth > 0 ? std::string("output_reloads") : std::string("(block_first ? '0 : output_groups)")) +
+            " + " + one + "dma_drain_read}",
         "macs",
         "macs",
         one + "dma_dram_write}",

@@ -5,7 +5,80 @@
 
 namespace tessera::rtl {
 
+namespace {
+
+// A PE with a per-PE accumulator file (docs/rtl.md, "Per-PE accumulator files"): each MAC adds
+// into the word at acc_addr (read, add, write back in one cycle, so back-to-back updates of one
+// word need no forwarding). A drain reads a word into `acc` (the array's adder tree sums those)
+// and clears it, so every block starts from 0; a reload writes a block's partial sum from the GLB
+// into the file (the array does that in one PE per output lane group).
+std::string pe_with_file(const DesignSpec &d) {
+    const int product_bits = d.input_bits + d.weight_bits;
+    return fill(R"(// Processing element: file[acc_addr] += input * weight (signed ${IB} x ${WB} -> ${AB} bits).
+// A load writes the operand register and feeds the same cycle's multiply (bypass).
+module tessera_pe (
+  input  logic                   clk,
+  input  logic                   clear,         // layer start: every word of the file to 0
+  input  logic                   load_input,
+  input  logic signed [${IB}-1:0]  input_word,
+  input  logic                   load_weight,
+  input  logic signed [${WB}-1:0]  weight_word,
+  input  logic                   mac_enable,    // this PE's lane is valid in every dim (predication)
+  input  logic [${PA}-1:0]         acc_addr,      // the file word this MAC adds into
+  input  logic                   drain_read,    // acc <= file[drain_addr]; the word is cleared
+  input  logic [${PA}-1:0]         drain_addr,
+  input  logic                   reload_write,  // file[reload_addr] <= reload_data
+  input  logic [${PA}-1:0]         reload_addr,
+  input  logic signed [${AB}-1:0] reload_data,
+  output logic signed [${AB}-1:0] acc
+);
+  logic signed [${IB}-1:0] input_reg;
+  logic signed [${WB}-1:0] weight_reg;
+  logic signed [${IB}-1:0] input_operand;
+  logic signed [${WB}-1:0] weight_operand;
+  logic signed [${PB}-1:0] product;
+  logic signed [${AB}-1:0] file [${DEPTH}];
+
+  assign input_operand  = load_input  ? input_word  : input_reg;
+  assign weight_operand = load_weight ? weight_word : weight_reg;
+  assign product = input_operand * weight_operand;
+
+  // live[i]: word i holds a sum; a word that is not live reads as 0 (a clear is one vector write,
+  // not a loop over the file).
+  logic [${DEPTH}-1:0] live;
+  always_ff @(posedge clk) begin
+    if (load_input)  input_reg  <= input_word;
+    if (load_weight) weight_reg <= weight_word;
+    if (clear) live <= '0;
+    else begin
+      if (mac_enable) begin
+        file[acc_addr] <= (live[acc_addr] ? file[acc_addr] : '0) + {{(${AB}-${PB}){product[${PB}-1]}}, product};
+        live[acc_addr] <= 1'b1;
+      end
+      if (drain_read) begin
+        acc <= live[drain_addr] ? file[drain_addr] : '0;
+        live[drain_addr] <= 1'b0;
+      end
+      if (reload_write) begin
+        file[reload_addr] <= reload_data;
+        live[reload_addr] <= 1'b1;
+      end
+    end
+  end
+endmodule
+)",
+                {{"IB", std::to_string(d.input_bits)},
+                 {"WB", std::to_string(d.weight_bits)},
+                 {"AB", std::to_string(d.acc_bits)},
+                 {"PB", std::to_string(product_bits)},
+                 {"PA", std::to_string(pe_addr_bits(d.output_pe_depth))},
+                 {"DEPTH", std::to_string(d.output_pe_depth)}});
+}
+
+}  // namespace
+
 std::string emit_pe(const DesignSpec &d) {
+    if (d.output_pe_depth > 0) return pe_with_file(d);
     const int product_bits = d.input_bits + d.weight_bits;
     return fill(R"(// Processing element: acc += input * weight (signed ${IB} x ${WB} -> ${AB} bits).
 // A load writes the operand register and feeds the same cycle's multiply (bypass), so an operand

@@ -7,6 +7,9 @@
 //     and, one cycle later when the GLB read data arrives, the file address it is written at.
 //   tessera_<t>_pe_files: the files, one per lane group: a write port (the fill) and a read port
 //     (one word per MAC, into the PE's operand register).
+// The output's accumulator files (docs/rtl.md, "Per-PE accumulator files") are in the PEs
+// (EmitPE.cpp), one per PE; they share the address generator and the walk, which both reloads a
+// block's partial sums from the GLB and drains the files to it.
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -44,6 +47,7 @@ std::string address(const DesignSpec &d, const std::string &t, int pb) {
 
 std::string fill_walk(const DesignSpec &d, const std::string &t, int pb, int ab) {
     const int C = d.coords, ib = d.index_bits;
+    const bool drains = t == "output";
     std::ostringstream o;
     o << "// Fill walk of the " << t << " tensor's per-PE tiles: one box word per cycle.\n"
       << "module tessera_" << t << "_pe_fill (\n"
@@ -56,8 +60,15 @@ std::string fill_walk(const DesignSpec &d, const std::string &t, int pb, int ab)
       << "  output logic reading,               // a GLB read of every valid lane group this cycle\n"
       << "  output logic [" << ab << "-1:0] read_offset,\n"
       << "  output logic writing,               // the word read last cycle lands in the files\n"
-      << "  output logic [" << pb << "-1:0] write_addr\n"
-      << ");\n"
+      << "  output logic [" << pb << "-1:0] write_addr" << (drains ? "," : "") << "\n";
+    // An accumulator file is also drained by the same walk: the files are read at read_index and,
+    // one cycle later, the GLB is written at write_offset (position: the box position, for the
+    // drain's predication).
+    if (drains)
+        o << "  output logic [" << pb << "-1:0] read_index,\n"
+          << "  output logic [" << ab << "-1:0] write_offset,\n"
+          << "  output logic [" << C * ib << "-1:0] write_position\n";
+    o << ");\n"
       << "  logic [" << pb + 1 << "-1:0] left;\n"
       << "  logic [" << pb << "-1:0] next_addr;\n"
       << "  logic [" << C * ib << "-1:0] position, next_position;\n"
@@ -81,9 +92,11 @@ std::string fill_walk(const DesignSpec &d, const std::string &t, int pb, int ab)
       << "        end\n"
       << "      end\n"
       << "  end\n"
+      << (drains ? "  assign read_index = next_addr;\n" : "")
       << "  always_ff @(posedge clk) begin\n"
       << "    writing <= !rst && reading;\n"
       << "    write_addr <= next_addr;\n"
+      << (drains ? "    write_offset <= read_offset;\n    write_position <= position;\n" : "")
       << "    if (rst) left <= '0;\n"
       << "    else if (start) begin\n"
       << "      left <= words;\n"
@@ -115,12 +128,17 @@ std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &
       << "  input  logic [" << pb << "-1:0] read_addr,\n"
       << "  output logic [" << g * bits << "-1:0] read_data\n"
       << ");\n"
-      << "  logic [" << bits << "-1:0] mem [" << g << "][" << depth << "];\n"
-      << "  always_ff @(posedge clk)\n"
-      << "    for (int i = 0; i < " << g << "; i++) begin\n"
-      << "      if (write_enable[i]) mem[i][write_addr] <= write_data[i*" << bits << " +: " << bits << "];\n"
-      << "      if (read_enable[i]) read_data[i*" << bits << " +: " << bits << "] <= mem[i][read_addr];\n"
+      // One file per generate block: Verilator does not take a delayed write to an array in a
+      // procedural loop it does not unroll (more than 64 lane groups).
+      << "  for (genvar i = 0; i < " << g << "; i++) begin : group\n"
+      << "    logic [" << bits << "-1:0] mem [" << depth << "];\n"
+      << "    logic [" << bits << "-1:0] word;\n"
+      << "    always_ff @(posedge clk) begin\n"
+      << "      if (write_enable[i]) mem[write_addr] <= write_data[i*" << bits << " +: " << bits << "];\n"
+      << "      if (read_enable[i]) word <= mem[read_addr];\n"
       << "    end\n"
+      << "    assign read_data[i*" << bits << " +: " << bits << "] = word;\n"
+      << "  end\n"
       << "endmodule\n";
     return o.str();
 }
@@ -133,12 +151,15 @@ Modules emit_pe_buffers(const DesignSpec &d) {
     Modules m;
     const std::tuple<const char *, const TensorPorts *, int64_t, int, int> tensors[] = {
         {"input", &d.input, d.input_pe_depth, input_addr_bits(d), d.input_bits},
-        {"weight", &d.weight, d.weight_pe_depth, weight_addr_bits(d), d.weight_bits}};
+        {"weight", &d.weight, d.weight_pe_depth, weight_addr_bits(d), d.weight_bits},
+        {"output", &d.output, d.output_pe_depth, output_addr_bits(d), d.acc_bits}};
     for (const auto &[t, p, depth, ab, bits] : tensors) {
         if (depth == 0) continue;
         const int pb = pe_addr_bits(depth);
         m.push_back({std::string("tessera_") + t + "_pe_address", address(d, t, pb)});
         m.push_back({std::string("tessera_") + t + "_pe_fill", fill_walk(d, t, pb, ab)});
+        // The accumulator files are in the PEs (EmitPE.cpp): each PE adds into its own.
+        if (std::string(t) == "output") continue;
         m.push_back({std::string("tessera_") + t + "_pe_files", files(d, t, *p, depth, pb, bits)});
     }
     return m;

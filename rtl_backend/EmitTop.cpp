@@ -6,6 +6,7 @@
 #include "Emitters.h"
 #include "SvText.h"
 
+#include <map>
 #include <sstream>
 #include <tuple>
 
@@ -76,6 +77,57 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     // the PE registers load from the files, one word per MAC.
     auto pe_file = [&](const std::string &t) { return t == "input" ? d.input_pe_depth > 0 : t == "weight" && d.weight_pe_depth > 0; };
     std::string ctrl_pe, counter_pe, pe_files, pe_decls;
+    const bool acc_file = d.output_pe_depth > 0;
+    if (acc_file) {
+        const int pb = pe_addr_bits(d.output_pe_depth);
+        const std::string PB = std::to_string(pb), OAB = std::to_string(oab), GO = std::to_string(go),
+                          DIB = std::to_string(d.dims * d.index_bits), CIB = std::to_string(d.coords * d.index_bits);
+        ctrl_pe += "\n    .output_pe_from(cfg_output_pe_from), .output_pe_words(cfg_output_pe_words),"
+                   "\n    .output_pe_drain(output_pe_drain), .output_pe_reload(output_pe_reload),"
+                   " .output_pe_begin(output_pe_begin),";
+        counter_pe += "\n    .output_pe_begin(output_pe_begin), .output_reload_read(output_reload_read),"
+                      " .output_drain_write(output_drain_write),";
+        pe_decls += "  logic output_pe_drain, output_pe_reload, output_pe_begin, output_draining;\n"
+                    "  logic output_fill_reading, output_fill_writing, output_reload_read, output_drain_write;\n"
+                    "  logic [" + OAB + "-1:0] output_fill_offset, output_drain_offset, output_tile_glb;\n"
+                    "  logic [" + PB + "-1:0] output_fill_addr, output_pe_addr, c1_output_pe_addr, output_drain_index;\n"
+                    "  logic [" + CIB + "-1:0] output_drain_position;\n"
+                    "  logic [" + DIB + "-1:0] output_tile_dims, output_drain_dims;\n";
+        pe_files += fill(R"(  // output: per-PE accumulator files (in the PEs). One walk reloads a block's partial sums
+  // from the GLB (before a block that is not a first visit) or drains the files into it (after a
+  // block), a word per cycle; the drain's GLB writes are predicated per position on the dims of
+  // the block latched at its first iteration.
+  tessera_output_pe_address output_pe_address (
+    .clk(clk), .restart(restart), .advance(advance), .increments(increments),
+    .pe_delta(cfg_output_pe_delta), .pe_addr(output_pe_addr));
+  always_ff @(posedge clk) begin
+    c1_output_pe_addr <= output_pe_addr;
+    if (output_pe_drain) output_draining <= 1'b1;
+    else if (output_pe_reload) output_draining <= 1'b0;
+    if (output_pe_begin) begin
+      output_tile_dims <= dim_index;
+      output_tile_glb <= output_glb_addr;
+    end
+  end
+  tessera_output_pe_fill output_pe_walk (
+    .clk(clk), .rst(rst), .start(output_pe_drain || output_pe_reload), .words(cfg_output_pe_words),
+    .box(cfg_output_pe_box), .walk(cfg_output_pe_walk), .reading(output_fill_reading),
+    .read_offset(output_fill_offset), .writing(output_fill_writing), .write_addr(output_fill_addr),
+    .read_index(output_drain_index), .write_offset(output_drain_offset),
+    .write_position(output_drain_position));
+  assign output_reload_read = output_fill_reading && !output_draining;
+  assign output_drain_write = output_fill_writing && output_draining;
+  always_comb begin
+    output_drain_dims = output_tile_dims;
+    for (int c = 0; c < ${C}; c++)
+      for (int k = 0; k < ${D}; k++)
+        if (cfg_output_pe_coord_dim[c*${DB} +: ${DB}] == ${DB}'(k))
+          output_drain_dims[k*${IB} +: ${IB}] = output_drain_dims[k*${IB} +: ${IB}] + output_drain_position[c*${IB} +: ${IB}];
+  end
+)",
+                         {{"C", std::to_string(d.coords)}, {"D", std::to_string(d.dims)},
+                          {"DB", std::to_string(d.dim_bits())}, {"IB", std::to_string(d.index_bits)}});
+    }
     for (const auto &[t, depth, g, bits] : {std::tuple<std::string, int64_t, int64_t, int>{"input", d.input_pe_depth, gi, d.input_bits},
                                             {"weight", d.weight_pe_depth, gw, d.weight_bits}}) {
         if (depth == 0) continue;
@@ -191,7 +243,7 @@ ${BANK_DECLS}  tessera_loop_nest loop_nest (
                                                  t + "_prefetch_base),\n    .prefetch_addr(" + t + "_prefetch_addr)"
                                            : ""}});
 
-    o << fill(R"(
+    const std::string predication = fill(R"(
   // ---- predication ----
 ${ROW_ACTIVE_DECL}  logic [${ROWS}-1:0] row_valid;
 ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
@@ -218,6 +270,36 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
                               : d.cols > 1           ? "\n    .col_stride(cfg_col_stride),"
                                                      : ""},
                {"PRED_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}});
+    o << predication;
+    // The drain of the accumulator files predicates each position: the same predication on the
+    // dims of the drained block plus the position's box coordinates.
+    if (acc_file) {
+        std::string drain = predication;
+        auto swap = [&](const std::string &from, const std::string &to) {
+            for (size_t at = drain.find(from); at != std::string::npos; at = drain.find(from, at + to.size()))
+                drain.replace(at, from.size(), to);
+        };
+        swap("// ---- predication ----", "// ---- predication of the accumulator files' drain ----");
+        swap(" predication (", " drain_predication (");
+        swap(".dim_index(dim_index)", ".dim_index(output_drain_dims)");
+        for (const char *sig : {"row_active", "col_active", "row_valid", "col_valid", "mac_other_valid",
+                                "input_other_valid", "weight_other_valid", "output_other_valid"}) {
+            swap(std::string("(") + sig + ")", std::string("(drain_") + sig + ")");
+            swap(std::string("] ") + sig + ";", std::string("] drain_") + sig + ";");
+            swap(std::string(" ") + sig + ",", std::string(" drain_") + sig + ",");
+            swap(std::string(" ") + sig + ";", std::string(" drain_") + sig + ";");
+        }
+        o << drain;
+        // What the drain does not read of its predication, and the register path's pipeline flags.
+        std::string unused = "drain_mac_other_valid, drain_input_other_valid, drain_weight_other_valid";
+        if (!d.output.depends_on_rows) unused += ", drain_row_valid";
+        if (!d.output.depends_on_cols) unused += ", drain_col_valid";
+        if (row_active_used) unused += ", drain_row_active";
+        if (col_active_used) unused += ", drain_col_active";
+        if (d.output.depends_on_cols) unused += ", output_drain_col_offset";
+        unused += ", c1_block_start, c1_block_end, c1_block_first, c1_output_valid, c1_output_row_addr";
+        o << "  logic unused_by_drain;\n  assign unused_by_drain = ^{" << unused << "};\n";
+    }
 
     auto lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits) {
         std::ostringstream s;
@@ -225,7 +307,8 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
         if (p.depends_on_cols) s << "  logic [" << lane_cols(p, d) * bits << "-1:0] " << t << "_col_offset;\n";
         s << "  logic [" << g << "-1:0] " << t << "_group_valid;\n"
           << "  tessera_" << t << "_lanes " << t << "_lanes (\n"
-          << "    .glb_addr(" << t << "_glb_addr" << (pe_file(t) ? " + " + t + "_fill_offset" : "") << "),\n";
+          << "    .glb_addr(" << t << "_glb_addr" << (pe_file(t) || (t == "output" && acc_file) ? " + " + t + "_fill_offset" : "")
+          << "),\n";
         // An axis with lane tables gives an address offset per lane instead of a step.
         if (p.depends_on_rows)
             s << "    ." << (d.row_axis_dims > 0 ? "row_offset" : "row_step") << "(cfg_" << t
@@ -241,8 +324,63 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
     o << "\n  // ---- lane groups (one GLB word per group) ----\n"
       << lanes("input", d.input, gi, iab) << lanes("weight", d.weight, gw, wab)
       << lanes("output", d.output, go, oab);
+    if (acc_file) {  // the drain's lane groups: the drained block's GLB address and predication
+        std::string drain = lanes("output", d.output, go, oab);
+        auto swap = [&](const std::string &from, const std::string &to) {
+            for (size_t at = drain.find(from); at != std::string::npos; at = drain.find(from, at + to.size()))
+                drain.replace(at, from.size(), to);
+        };
+        swap(" output_lanes (", " output_drain_lanes (");
+        swap("output_glb_addr + output_fill_offset", "output_tile_glb + output_drain_offset");
+        for (const char *sig : {"row_valid", "col_valid", "output_other_valid"})
+            swap(std::string("(") + sig + ")", std::string("(drain_") + sig + ")");
+        for (const char *sig : {"output_row_addr", "output_col_offset", "output_group_valid"}) {
+            const std::string to = std::string("output_drain_") + (sig + 7);
+            swap(std::string(" ") + sig + ";", " " + to + ";");
+            swap(std::string("(") + sig + ")", "(" + to + ")");
+        }
+        o << drain;
+    }
 
-    o << fill(R"(
+    // The output path: partial sums through one register per PE (read and written around each
+    // accumulation block), or per-PE accumulator files drained and reloaded by the walk.
+    const std::string register_seg = R"(${OUTPUT_SKEW}  logic [${GO}-1:0] psum_read;
+  assign psum_read = {${GO}{${O1}_issue && ${O1}_block_end && !${O1}_block_first}} & ${O1}_output_valid;
+  // ---- C2: reduce, add the partial sum, write the output buffer ----
+  logic c2_block_end, c2_block_first;
+  logic [${GO}-1:0] c2_output_valid;
+  logic [${ORA}-1:0] c2_output_row_addr;
+  always_ff @(posedge clk) begin
+    c2_block_end <= !rst && ${O1}_issue && ${O1}_block_end;
+    c2_block_first <= ${O1}_block_first;
+    c2_output_valid <= ${O1}_output_valid;
+    c2_output_row_addr <= ${O1}_output_row_addr;
+  end
+  logic [${GO}-1:0] output_write;
+  logic [${GO}*${ACC}-1:0] output_write_data;
+  assign output_write = {${GO}{c2_block_end}} & c2_output_valid;
+  // One block, not one assign per group: Verilator would chain those into wide concatenations.
+  always_comb
+    for (int g = 0; g < ${GO}; g++)
+      output_write_data[g*${ACC} +: ${ACC}] = output_sums[g*${ACC} +: ${ACC}]
+          + (c2_block_first ? '0 : output_read_data[g*${ACC} +: ${ACC}]);
+  tessera_output_glb output_glb (
+    .clk(clk),${OUTPUT_BANK} .write_enable(output_write), .write_row_addr(c2_output_row_addr),
+    .write_data(output_write_data), .read_enable(psum_read), .read_row_addr(${O1}_output_row_addr),${OUTPUT_COLS}
+    .drain_read(dma_output_read),${OUTPUT_DRAIN_BANK} .drain_addr(dma_output_read_addr), .read_data(output_read_data));
+)";
+    const std::string file_seg = R"(  // ---- accumulator files: reloads (GLB read, then a write into one PE per group) and drains
+  // (a read of every PE's file, the adder trees, a GLB write per valid position) ----
+  logic [${GO}-1:0] psum_read, reload_write, output_write;
+  assign psum_read = {${GO}{output_reload_read}} & output_group_valid;
+  always_ff @(posedge clk) reload_write <= rst ? '0 : psum_read;
+  assign output_write = {${GO}{output_drain_write}} & output_drain_group_valid;
+  tessera_output_glb output_glb (
+    .clk(clk), .write_enable(output_write), .write_row_addr(output_drain_row_addr),
+    .write_data(output_sums), .read_enable(psum_read), .read_row_addr(output_row_addr),${OUTPUT_COLS}
+    .drain_read(dma_output_read), .drain_addr(dma_output_read_addr), .read_data(output_read_data));
+)";
+    const std::string rest = R"(
   // ---- DMA (fills, drain with post-op, bias load) ----
   logic dma_input_write, dma_weight_write, dma_bias_write, dma_output_read, dma_bias_read;
   logic [${FB}-1:0] dma_write_addr;
@@ -320,34 +458,10 @@ ${PE_FILES}  tessera_input_glb input_glb (
   tessera_array array (
     .clk(clk), .input_load(c1_input_load), .input_words(${INPUT_WORDS}),
     .weight_load(c1_weight_load), .weight_words(${WEIGHT_WORDS}),${ROW_ACTIVE}${COL_ACTIVE}
-    .block_start(c1_issue && c1_block_start), .mac_other_valid(c1_issue && c1_mac_other_valid),
+    ${ARRAY_BLOCK} .mac_other_valid(c1_issue && c1_mac_other_valid),
     .mac_row_valid(c1_row_valid), .mac_col_valid(c1_col_valid), .output_sums(output_sums));
 
-${OUTPUT_SKEW}  logic [${GO}-1:0] psum_read;
-  assign psum_read = {${GO}{${O1}_issue && ${O1}_block_end && !${O1}_block_first}} & ${O1}_output_valid;
-  // ---- C2: reduce, add the partial sum, write the output buffer ----
-  logic c2_block_end, c2_block_first;
-  logic [${GO}-1:0] c2_output_valid;
-  logic [${ORA}-1:0] c2_output_row_addr;
-  always_ff @(posedge clk) begin
-    c2_block_end <= !rst && ${O1}_issue && ${O1}_block_end;
-    c2_block_first <= ${O1}_block_first;
-    c2_output_valid <= ${O1}_output_valid;
-    c2_output_row_addr <= ${O1}_output_row_addr;
-  end
-  logic [${GO}-1:0] output_write;
-  logic [${GO}*${ACC}-1:0] output_write_data;
-  assign output_write = {${GO}{c2_block_end}} & c2_output_valid;
-  // One block, not one assign per group: Verilator would chain those into wide concatenations.
-  always_comb
-    for (int g = 0; g < ${GO}; g++)
-      output_write_data[g*${ACC} +: ${ACC}] = output_sums[g*${ACC} +: ${ACC}]
-          + (c2_block_first ? '0 : output_read_data[g*${ACC} +: ${ACC}]);
-  tessera_output_glb output_glb (
-    .clk(clk),${OUTPUT_BANK} .write_enable(output_write), .write_row_addr(c2_output_row_addr),
-    .write_data(output_write_data), .read_enable(psum_read), .read_row_addr(${O1}_output_row_addr),${OUTPUT_COLS}
-    .drain_read(dma_output_read),${OUTPUT_DRAIN_BANK} .drain_addr(dma_output_read_addr), .read_data(output_read_data));
-
+${OUTPUT_PATH}
   // ---- performance counters and config read port ----
   tessera_counters counters (
     .clk(clk), .clear(start), .busy(busy), .done(done), .issue(issue), .load_input(load_input),
@@ -359,8 +473,9 @@ ${OUTPUT_SKEW}  logic [${GO}-1:0] psum_read;
     .dma_buffer_fill(dma_buffer_fill), .dma_drain_read(dma_drain_read),
     .dma_dram_write(dma_dram_write),${COUNTER_PE} .read_addr(cfg_addr), .read_data(cfg_rdata));
 endmodule
-)",
-              {{"GI", std::to_string(gi)},
+)";
+    // Filled twice: the output path's text (a value) has keys of its own.
+    const std::map<std::string, std::string> values = {{"GI", std::to_string(gi)},
                {"INPUT_GLB_READ", pe_file("input") ? "input_fill_reading" : "issue && load_input"},
                {"WEIGHT_GLB_READ", pe_file("weight") ? "weight_fill_reading" : "issue && load_weight"},
                {"PE_FILES", pe_files},
@@ -371,6 +486,11 @@ endmodule
                {"COUNTER_PE", counter_pe},
                {"O1", d.skew() ? "o1" : "c1"},
                {"OUTPUT_SKEW", output_skew(d)},
+               {"ARRAY_BLOCK", acc_file ? ".clear(restart), .acc_addr(c1_output_pe_addr), .drain_read(output_fill_reading && output_draining),\n"
+                                          "    .drain_addr(output_drain_index), .reload_write(reload_write), .reload_addr(output_fill_addr),\n"
+                                          "    .reload_data(output_read_data),"
+                                        : ".block_start(c1_issue && c1_block_start),"},
+               {"OUTPUT_PATH", acc_file ? file_seg : register_seg},
                {"DMA_BANKS", dma_banks},
                {"BFB", std::to_string(bias_fill_bits(d))},
                {"REQUANT_WIRE", d.channel_requant ? "\n  logic [31:0] requant_read_data;" : ""},
@@ -404,7 +524,8 @@ endmodule
                {"ROW_ACTIVE", row_active_used ? "\n    .row_active(row_active)," : ""},
                {"COL_ACTIVE", col_active_used ? "\n    .col_active(col_active)," : ""},
                {"COUNTER_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
-               {"COUNTER_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}});
+               {"COUNTER_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}};
+    o << fill(fill(rest, values), values);
     return o.str();
 }
 

@@ -245,13 +245,25 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
     }
     // Per-PE files: the file address runs over the loops inside the per-PE tile; a fill walks the
     // tile's box (coordinate 0 fastest) from the GLB address of its first word.
-    const int64_t pe_depth[] = {d.input_pe_depth, d.weight_pe_depth};
-    for (int x = 0; x < 2; ++x) {
+    const int64_t pe_depth[] = {d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth};
+    for (int x = 0; x < 3; ++x) {
         if (pe_depth[x] == 0) continue;
         const std::string name = tensors[x].first;
         const ir::TensorAccess &a = nest.access(tensors[x].second);
         const ir::Stage &pe = a.stages.back();
-        v.set(name + "_stationary_from", d.loops);  // the PE register reloads from the file every MAC
+        // The PE register reloads from the file every MAC; an output file takes every MAC's sum
+        // (no register blocks: the GLB sees only the file's drains and reloads).
+        v.set(name + "_stationary_from", d.loops);
+        if (x == 2) {
+            // A file's block resumes from the GLB's partial sums unless it is the first visit of
+            // its outputs within the GLB tile: every reduction loop between the two is at 0.
+            const int glb_at = a.stages[size_t(a.stages.size() - 2)].at;
+            for (int l : nest.temporal)
+                v.set("loop_psum_window", l >= glb_at && l < pe.at && !a.depends[size_t(l)] ? 1 : 0, slot_of(l));
+            const ir::Tensor &o = prob.tensor(ir::TensorRole::Output);
+            for (size_t c = 0; c < o.index.size(); ++c)
+                v.set("output_pe_coord_dim", dim_slot(prob, o.index[c].terms.front().first), int(c));
+        }
         v.set(name + "_pe_from", slot_of(pe.at));
         v.set(name + "_pe_words", pe.words());
         const auto pe_strides = box_strides(pe.box), glb_strides = box_strides(a.box);

@@ -117,8 +117,8 @@ RegisterMap register_map(const DesignSpec &d) {
         }
     }
     // Per-PE files (EmitPeBuffers.cpp): where a tile starts, the file address walk, the fill walk.
-    const int64_t pe_depth[] = {d.input_pe_depth, d.weight_pe_depth};
-    for (int x = 0; x < 2; ++x) {
+    const int64_t pe_depth[] = {d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth};
+    for (int x = 0; x < 3; ++x) {
         if (pe_depth[x] == 0) continue;
         const std::string t = tensors[x];
         const int pb = bits_for(pe_depth[x]);
@@ -127,6 +127,8 @@ RegisterMap register_map(const DesignSpec &d) {
         add(t + "_pe_delta", T, pb, "per-PE file address change when the loop increments");
         add(t + "_pe_box", C, ib, "per-PE tile extent per coordinate (unused: 1)");
         add(t + "_pe_walk", C, abits[x], "GLB address change when the fill's box coordinate increments");
+        if (x == 2)
+            add("output_pe_coord_dim", C, db, "dim slot of each output coordinate (drain predication)");
     }
     const char *channels[] = {"input", "weight", "output", "bias"};
     for (const char *ch : channels) {

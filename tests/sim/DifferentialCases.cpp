@@ -99,6 +99,36 @@ std::string interconnect(const ir::AcceleratorIR &ir) {
 
 }  // namespace
 
+// A weight-stationary schedule (rows c, columns k) with a per-PE accumulator file at xq and per-PE
+// input and filter tiles (so that every case runs on one design): lanes and blocking random.
+std::string random_per_pe_schedule(Rng &rng) {
+    // At least two lanes per axis: every case has the same interconnect (one design).
+    const int64_t cl = pick(rng, 2, 4), cp = pick(rng, 1, 2), kl = pick(rng, 2, 4), kp = pick(rng, 1, 2);
+    const int64_t xp = pick(rng, 1, 4), yb = pick(rng, 1, 4);
+    std::ostringstream o;
+    o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
+      << "output.split(k, ko, ki, " << kl * kp << ").split(y, yo, yi, " << yb
+      << ").reorder(x, yi, ki, n, yo, ko);\n"
+      << "acc.compute_at(output, yo);\n"
+      << "Var kt(\"kt\"), kl(\"kl\"), kp(\"kp\"), xq(\"xq\"), xp(\"xp\");\n"
+      << "RVar co(\"co\"), ci(\"ci\"), cl(\"cl\"), cp(\"cp\");\n"
+      << "acc.update().split(c, co, ci, " << cl * cp << ").split(ci, cl, cp, " << cp << ").split(k, kt, kl, "
+      << kl * kp << ").split(kl, kl, kp, " << kp << ")\n"
+      << "    .split(x, xq, xp, " << xp << ")\n"
+      << "    .reorder(xp, s, kp, r, cp, xq, y, cl, kl, kt, co, n).unroll(cl).unroll(kl);\n"
+      << "hw::array(acc, cl, kl);\n"
+      << "hw::accumulator(acc, xq, \"RF\");\n";
+    for (const char *t : {"ifmap", "filter"}) {
+        o << "Func " << t << "_glb = " << t << ".in(acc);\n"
+          << t << "_glb.compute_at(acc, co);\n"
+          << "hw::level(" << t << "_glb, \"GLB\");\n";
+        o << "Func " << t << "_rf = " << t << "_glb.in(acc);\n"
+              << t << "_rf.compute_at(acc, " << (std::string(t) == "ifmap" ? "r" : "cl") << ");\n"
+              << "hw::level(" << t << "_rf, \"RF\");\n";
+    }
+    return o.str();
+}
+
 std::string RandomCase::describe() const {
     const ir::LayerSpec &l = layer;
     std::ostringstream o;
@@ -109,9 +139,10 @@ std::string RandomCase::describe() const {
           << ",pad=" << l.pad;
     o << ",bias=" << l.bias << ",relu=" << l.relu;
     if (l.requant_shift >= 0) o << ",shift=" << l.requant_shift;
+    if (per_pe) o << " --arch eyeriss_16x16 --schedule <<'EOF'\n" << schedule.text << "EOF";
     if (!schedule.spatial.empty()) o << " --spatial '" << schedule.spatial << "'";
     if (!schedule.dataflow.empty()) o << " --dataflow " << schedule.dataflow;
-    o << " --array " << schedule.rows << "x" << schedule.cols;
+    if (!per_pe) o << " --array " << schedule.rows << "x" << schedule.cols;
     if (schedule.buffer_bytes) o << " (GLB " << schedule.buffer_bytes << " B)";
     if (double_buffered) o << " --arch double_buffered";
     if (interconnect != "broadcast") o << " --interconnect " << interconnect;
@@ -119,6 +150,7 @@ std::string RandomCase::describe() const {
 }
 
 ir::Architecture RandomCase::architecture() const {
+    if (per_pe) return ir::load_architecture("eyeriss_16x16");
     ir::Architecture arch = double_buffered ? ir::load_architecture("double_buffered") : ir::default_architecture();
     if (interconnect == "broadcast") return arch;
     arch.interconnect = interconnect == "systolic" ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
@@ -165,6 +197,38 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
     return cases;
 }
 
+std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count) {
+    Rng rng(seed);
+    std::vector<RandomCase> cases;
+    while (cases.size() < count) {
+        RandomCase c;
+        c.per_pe = true;
+        c.layer.name = "pe_case" + std::to_string(cases.size());
+        c.layer.type = "conv";
+        c.layer.C = pick(rng, 2, 10);
+        c.layer.K = pick(rng, 2, 10);
+        c.layer.R = c.layer.S = one_of<int64_t>(rng, {1, 3, 3});
+        c.layer.stride = chance(rng, 0.7) ? 1 : 2;
+        c.layer.pad = pick(rng, 0, c.layer.R / 2);
+        c.layer.H = pick(rng, c.layer.R, 9);
+        c.layer.W = pick(rng, c.layer.S, 9);
+        c.layer.bias = chance(rng, 0.8);
+        c.layer.relu = chance(rng, 0.7);
+        c.layer.requant_shift = chance(rng, 0.5) ? -1 : int(pick(rng, 0, 12));
+        c.schedule.text = random_per_pe_schedule(rng);
+        c.schedule.text_origin = "random per-PE schedule";
+        try {
+            c.ir = lower_to_ir(c.layer, c.schedule);
+            ir::validate_fit(c.ir, c.architecture());
+            (void)rtl::design_for({c.ir}, c.architecture());
+        } catch (const UserError &) {
+            continue;  // e.g. a tile larger than its per-PE partition
+        }
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
 DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t seed, std::ostream *progress) {
     const auto t0 = std::chrono::steady_clock::now();
     DifferentialSummary sum;
@@ -172,6 +236,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
     std::map<std::string, std::vector<size_t>> groups;
     for (size_t i = 0; i < cases.size(); ++i)
         groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "") +
+               (cases[i].per_pe ? " per-PE" : "") +
                (cases[i].interconnect == "broadcast"
                     ? ""
                     : " " + cases[i].interconnect + " " + std::to_string(cases[i].schedule.rows) + "x" +

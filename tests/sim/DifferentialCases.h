@@ -21,6 +21,8 @@ struct RandomCase {
     // The array's interconnect: "broadcast", "systolic" or "hybrid:2"; a pipelined array is the
     // schedule's rows x cols (docs/hardware.md, "Interconnect").
     std::string interconnect = "broadcast";
+    // Drawn by draw_per_pe_cases: a schedule text with per-PE files, on examples/arch/eyeriss_16x16.json.
+    bool per_pe = false;
     ir::Architecture architecture() const;
     ir::AcceleratorIR ir;
     std::string describe() const;  // the equivalent `tessera lower` flags
@@ -35,6 +37,12 @@ struct RandomCase {
 // per-PE operands long enough: ir::preload_error).
 // Combinations the front end rejects are redrawn; `rejected` (if given) counts them.
 std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected = nullptr);
+
+// `count` cases with per-PE files drawn from `seed`: small convs (1x1 and 3x3, strides 1-2, padding,
+// tails in every split loop) under a weight-stationary schedule text (rows c, columns k, 2-4 lanes
+// each) with a per-PE accumulator file of the output and per-PE input and filter tiles at a random
+// blocking. They share one design.
+std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count);
 
 struct CaseFailure {
     std::string description;  // the case

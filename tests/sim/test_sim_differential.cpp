@@ -67,3 +67,17 @@ TEST_CASE("random layers, schedules and arrays: bit-exact, counters equal to the
     CHECK(s.failures.empty());
     CHECK(s.passed == kCases);
 }
+
+// Per-PE files (docs/rtl.md, "Per-PE accumulator files"): a bounded number of random convs under
+// random weight-stationary schedules with per-PE input, filter and accumulator files, one design.
+TEST_CASE("random per-PE accumulator files: bit-exact, counters and cycles equal to the model's",
+          "[sim][differential][per_pe]") {
+    constexpr size_t kPerPeCases = 8;
+    const auto cases = draw_per_pe_cases(kSeed, kPerPeCases);
+    REQUIRE(cases.size() == kPerPeCases);
+    const DifferentialSummary s = run_cases(cases, kSeed, &std::cerr);
+    for (const auto &f : s.failures) UNSCOPED_INFO(f.description << ": " << f.what);
+    CHECK(s.failures.empty());
+    CHECK(s.passed == kPerPeCases);
+    CHECK(s.designs == 1);
+}

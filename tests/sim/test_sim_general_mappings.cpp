@@ -108,3 +108,56 @@ TEST_CASE("per-PE filter and ifmap tiles (examples/schedules/ws_operand_tiles.sc
         arch);
     check_exact(outcomes, 3);
 }
+
+// Per-PE accumulator files (docs/rtl.md, "Per-PE accumulator files"): the example schedules with
+// ifmap, filter and psum scratchpads, on layers with tails in every split loop and with blocks
+// that resume from the GLB's partial sums (more input channels than one GLB pass).
+TEST_CASE("psum scratchpads: examples/schedules/ws_scratchpads.sched with reloads and tails",
+          "[sim][general][per_pe]") {
+    // C = 70: two passes over c (the second resumes every block's partial sums), 6 channels on
+    // 2 of the 16 row lanes in the tail; K = 40: the second k block on 4 of 16 column lanes;
+    // x = 12 on 10-output blocks and y = 9 on 7-row strips; a 1x1 layer.
+    ScheduleRequest s;
+    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_scratchpads.sched");
+    s.text_origin = "ws_scratchpads.sched";
+    const ir::Architecture arch =
+        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=70,K=40,H=9,W=12,R=3,S=3,pad=1"), s},
+                                                  {parse_inline_layer("conv:C=20,K=20,H=6,W=6,R=1,S=1,pad=0"), s}},
+                                                 arch);
+    check_exact(outcomes, 2);
+}
+
+TEST_CASE("row stationary with psum scratchpads: examples/schedules/eyeriss_rs.sched", "[sim][general][per_pe]") {
+    // Rows c x s (5 channels x 3 filter columns), columns y; C = 12: three channel blocks (the
+    // last on 2 lanes), resumed from the GLB; 17 output rows on 16 lanes; x = 9 on 4-output blocks.
+    ScheduleRequest s;
+    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/eyeriss_rs.sched");
+    s.text_origin = "eyeriss_rs.sched";
+    const ir::Architecture arch =
+        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=12,K=6,H=19,W=11,R=3,S=3,pad=0"), s},
+                                                  {parse_inline_layer("conv:C=7,K=20,H=9,W=9,R=3,S=3,pad=1"), s}},
+                                                 arch);
+    check_exact(outcomes, 2);
+}
+
+TEST_CASE("a per-PE accumulator file needs a design with one, and fits its depth", "[sim][general][per_pe]") {
+    ScheduleRequest files, registers;
+    files.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_scratchpads.sched");
+    registers.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_operand_tiles.sched");
+    const ir::Architecture arch =
+        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const auto layer = parse_inline_layer("conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1");
+    const auto with_files = lower_to_ir(layer, files), with_registers = lower_to_ir(layer, registers);
+    const auto design = rtl::design_for({with_files}, arch);
+    CHECK(design.output_pe_depth == 16);  // 2 filters x 10 outputs, clamped to W = 8
+    CHECK(rtl::why_not_fits(design, with_files) == "");
+    // A design sized for both kinds of layers still has files: the register layer is refused.
+    CHECK(rtl::why_not_fits(rtl::design_for({with_files, with_registers}, arch), with_registers)
+              .find("has no per-PE tile") != std::string::npos);
+    // A double-buffered output GLB with accumulator files is refused in one line.
+    ir::Architecture double_buffered = arch;
+    double_buffered.levels[1].double_buffered = true;
+    CHECK_THROWS_WITH(rtl::design_for({with_files}, double_buffered), Catch::Contains("double buffered"));
+}

@@ -1,0 +1,96 @@
+// Every ResNet-18 layer under the per-PE-scratchpad example schedules (examples/schedules/
+// eyeriss_rs.sched, ws_scratchpads.sched) on examples/arch/eyeriss_16x16.json: one design per
+// schedule for every layer it applies to, each layer simulated in Verilator bit-exactly against
+// Halide, every counter and the cycles against the model. Prints PASS / FAIL per layer, and for a
+// layer the schedule does not apply to, why (the schedule's own one-line error). Not a test (tens
+// of minutes); docs/rtl.md, "Per-PE accumulator files", records a run.
+//   build/bench/general_mappings_resnet18 [--schedule eyeriss_rs|ws_scratchpads] [--layers N]
+#include "Networks.h"
+#include "SimulateLayers.h"
+#include "ir/ArchitectureJson.h"
+#include "ir/Validate.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+using namespace tessera;
+using namespace tessera::vsim;
+using namespace tessera::vsim::test;
+
+namespace {
+
+std::string read_text(const std::string &path) {
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Returns the number of layers that failed.
+int run(const std::string &schedule, const ir::Architecture &arch, size_t max_layers) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ScheduleRequest s;
+    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/" + schedule + ".sched");
+    s.text_origin = schedule + ".sched";
+    std::vector<LayerRequest> requests;
+    for (const ir::LayerSpec &l : load_network("resnet18")) {
+        if (requests.size() >= max_layers) break;
+        try {
+            ir::validate_fit(lower_to_ir(l, s), arch);
+            requests.push_back({l, s});
+        } catch (const std::exception &e) {
+            std::printf("%-16s %-48s NOT APPLICABLE: %s\n", schedule.c_str(), l.name.c_str(), e.what());
+        }
+    }
+    std::fflush(stdout);
+    if (requests.empty()) return 0;
+    const auto outcomes = simulate_on_one_design(requests, arch);
+    int failed = 0;
+    for (const auto &o : outcomes) {
+        const std::string why = failure_summary(o);
+        failed += !why.empty();
+        std::printf("%-16s %-48s %s, %llu cycles (model %lld)%s%s\n", schedule.c_str(), o.layer.c_str(),
+                    why.empty() ? "PASS" : "FAIL", (unsigned long long)o.cycles_measured,
+                    (long long)o.cycles_model, why.empty() ? "" : ": ", why.c_str());
+    }
+    std::printf("%-16s %zu layers simulated, %d failed, wall %.0f s\n", schedule.c_str(), outcomes.size(), failed,
+                seconds_since(t0));
+    std::fflush(stdout);
+    return failed;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    std::vector<std::string> schedules = {"eyeriss_rs", "ws_scratchpads"};
+    size_t max_layers = 1000;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--schedule") && i + 1 < argc) schedules = {argv[++i]};
+        else if (!std::strcmp(argv[i], "--layers") && i + 1 < argc) max_layers = size_t(std::atoll(argv[++i]));
+        else
+            return std::fprintf(stderr, "usage: general_mappings_resnet18 [--schedule eyeriss_rs|ws_scratchpads] "
+                                        "[--layers N]\n"),
+                   2;
+    }
+    try {
+        const auto t0 = std::chrono::steady_clock::now();
+        const ir::Architecture arch =
+            ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+        int failed = 0;
+        for (const auto &s : schedules) failed += run(s, arch, max_layers);
+        std::printf("total wall %.0f s, %d layer(s) failed\n", seconds_since(t0), failed);
+        return failed ? 1 : 0;
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "general_mappings_resnet18: %s\n", e.what());
+        return 1;
+    }
+}
