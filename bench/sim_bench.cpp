@@ -1,9 +1,11 @@
-// Simulation speed (docs/simulate.md, "Speed"): a 16x16 (or --array N) int8 design on a ResNet-18
-// 3x3 layer, Verilator build time (a fresh build into a temporary cache) and simulated cycles and
-// MACs per second of the simulator process (single-threaded: one core), per second of its CPU time
-// and of wall time (on a loaded machine the two differ). Prints figures; not a test.
-//   build/bench/sim_bench [--dataflow ws|os] [--layer NAME] [--array N] [--interconnect KIND] [--cached]
+// Simulation speed (docs/simulate.md, "Speed"): a 16x16 (or --array N, or a list N,M,...) int8
+// design on a ResNet-18 3x3 layer, Verilator build time and peak memory (a fresh build into a
+// temporary cache) and simulated cycles and MACs per second of the simulator process
+// (single-threaded: one core), per second of its CPU time and of wall time (on a loaded machine
+// the two differ), and its peak memory. Prints figures; not a test.
+//   build/bench/sim_bench [--dataflow ws|os] [--layer NAME] [--array N[,N...]] [--interconnect KIND] [--cached]
 //   KIND: broadcast | systolic | hybrid:T (docs/hardware.md, "Interconnect")
+//   build/bench/sim_bench --array 16,32,64 --interconnect systolic   # one table row per size
 #include "Lower.h"
 #include "Networks.h"
 #include "Reference.h"
@@ -20,28 +22,25 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 using namespace tessera;
 
-int main(int argc, char **argv) {
-    std::string dataflow = "ws", layer_name = "/layer1/layer1.0/conv1/Conv";
-    bool cached = false;
-    int64_t side = 16;
-    std::string interconnect = "broadcast";
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--dataflow") && i + 1 < argc) dataflow = argv[++i];
-        else if (!std::strcmp(argv[i], "--layer") && i + 1 < argc) layer_name = argv[++i];
-        else if (!std::strcmp(argv[i], "--array") && i + 1 < argc) side = std::atoll(argv[++i]);
-        else if (!std::strcmp(argv[i], "--interconnect") && i + 1 < argc) interconnect = argv[++i];
-        else if (!std::strcmp(argv[i], "--cached")) cached = true;
-        else
-            return std::fprintf(stderr, "usage: sim_bench [--dataflow ws|os] [--layer NAME] [--array N] "
-                                        "[--interconnect broadcast|systolic|hybrid:T] [--cached]\n"),
-                   2;
-    if (side < 1 || side > 256) return std::fprintf(stderr, "sim_bench: --array N takes 1..256\n"), 2;
-    }
+namespace {
+
+// One row of the summary printed after all sizes.
+struct Row {
+    int64_t side = 0;
+    double build_s = -1, build_mb = 0, cycles = 0, cpu_s = 0, wall_s = 0, sim_mb = 0;
+    bool pass = false;
+};
+
+int bench_one(const std::string &dataflow, const std::string &layer_name, int64_t side, const std::string &interconnect,
+              bool cached, Row &row) {
+    row.side = side;
     try {
         const ir::LayerSpec layer = find_layer(load_network("resnet18"), layer_name, "resnet18");
         ScheduleRequest req;
@@ -78,18 +77,68 @@ int main(int argc, char **argv) {
         if (!cached) std::filesystem::remove_all(fresh);
 
         const double cycles = double(r.counters.at("cycles")), macs = double(r.counters.at("macs"));
+        row = {side, design.from_cache() ? -1 : design.build_seconds(), design.build_peak_rss_kb() / 1024.0, cycles,
+               r.cpu_seconds, r.seconds, r.peak_rss_kb / 1024.0, r.completed && check.bit_exact()};
         std::printf("sim_bench: ResNet-18 %s, %s on a %lldx%lld int8 %s design\n", layer.name.c_str(), dataflow.c_str(),
                     static_cast<long long>(rtl.spec.rows), static_cast<long long>(rtl.spec.cols), interconnect.c_str());
         if (cached) std::printf("Verilator build        %s\n", design.from_cache() ? "(from the cache)" : "");
-        if (!design.from_cache()) std::printf("Verilator build        %.1f s (-j%d)\n", design.build_seconds(), build.jobs);
+        if (!design.from_cache())
+            std::printf("Verilator build        %.1f s (-j%d), largest process %.0f MB\n", design.build_seconds(),
+                        build.jobs, design.build_peak_rss_kb() / 1024.0);
         std::printf("simulated              %.0f cycles, %.0f MACs in %.2f s CPU, %.2f s wall (%s)\n", cycles, macs,
                     r.cpu_seconds, r.seconds, check.describe().c_str());
         std::printf("cycles per CPU second  %.3f M   (target 1 M on one core)\n", cycles / r.cpu_seconds / 1e6);
         std::printf("cycles per wall second %.3f M\n", cycles / r.seconds / 1e6);
         std::printf("MACs per CPU second    %.1f M\n", macs / r.cpu_seconds / 1e6);
-        return r.completed && check.bit_exact() ? 0 : 1;
+        std::printf("simulator memory       %.0f MB peak resident\n", r.peak_rss_kb / 1024.0);
+        std::fflush(stdout);
+        return row.pass ? 0 : 1;
     } catch (const std::exception &e) {
         std::fprintf(stderr, "sim_bench: error: %s\n", e.what());
         return 1;
     }
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    std::string dataflow = "ws", layer_name = "/layer1/layer1.0/conv1/Conv";
+    bool cached = false;
+    std::vector<int64_t> sides;
+    std::string interconnect = "broadcast";
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--dataflow") && i + 1 < argc) dataflow = argv[++i];
+        else if (!std::strcmp(argv[i], "--layer") && i + 1 < argc) layer_name = argv[++i];
+        else if (!std::strcmp(argv[i], "--array") && i + 1 < argc) {
+            std::stringstream list(argv[++i]);
+            for (std::string item; std::getline(list, item, ',');) sides.push_back(std::atoll(item.c_str()));
+        } else if (!std::strcmp(argv[i], "--interconnect") && i + 1 < argc) interconnect = argv[++i];
+        else if (!std::strcmp(argv[i], "--cached")) cached = true;
+        else
+            return std::fprintf(stderr, "usage: sim_bench [--dataflow ws|os] [--layer NAME] [--array N[,N...]] "
+                                        "[--interconnect broadcast|systolic|hybrid:T] [--cached]\n"),
+                   2;
+    }
+    if (sides.empty()) sides.push_back(16);
+    for (int64_t side : sides)
+        if (side < 1 || side > 256) return std::fprintf(stderr, "sim_bench: --array N takes 1..256\n"), 2;
+    std::vector<Row> rows;
+    int status = 0;
+    for (int64_t side : sides) {
+        rows.emplace_back();
+        status |= bench_one(dataflow, layer_name, side, interconnect, cached, rows.back());
+    }
+    if (rows.size() > 1) {
+        std::printf("\narray    build s  build MB       cycles  Mcycles/CPU s  Mcycles/wall s  sim MB  result\n");
+        for (const Row &r : rows) {
+            if (r.cycles == 0) {
+                std::printf("%3lldx%-3lld  error\n", static_cast<long long>(r.side), static_cast<long long>(r.side));
+                continue;
+            }
+            std::printf("%3lldx%-3lld %8.1f %9.0f %12.0f %14.3f %15.3f %7.0f  %s\n", static_cast<long long>(r.side),
+                        static_cast<long long>(r.side), r.build_s, r.build_mb, r.cycles, r.cycles / r.cpu_s / 1e6,
+                        r.cycles / r.wall_s / 1e6, r.sim_mb, r.pass ? "bit-exact" : "FAIL");
+        }
+    }
+    return status;
 }

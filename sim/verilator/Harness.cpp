@@ -6,6 +6,7 @@
 #include "rtl_backend/Process.h"
 #include "rtl_backend/RegisterMap.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace tessera::vsim {
@@ -61,6 +63,26 @@ std::string host_cpu() {
             ++found;
         }
     return cpu.empty() ? run_capture("uname -m") : cpu;
+}
+
+// std::system(cmd) that also reports the resource use of that command alone (wait4 on the shell
+// gives its own and its waited-for children's: CPU time summed, peak memory the largest process's).
+int system_with_usage(const std::string &cmd, struct rusage &usage) {
+    usage = {};
+    const pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char *>(nullptr));
+        _exit(127);
+    }
+    int status = 0;
+    while (wait4(pid, &status, 0, &usage) < 0)
+        if (errno != EINTR) return -1;
+    return status;
+}
+
+double cpu_seconds_of(const struct rusage &u) {
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 class JobWriter {
@@ -199,7 +221,8 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
         << " -j " << options.jobs << " --top-module " << design.top << " -Mdir obj -o tb tb_main.cpp";
     for (const auto &s : sources) cmd << " " << s;
     cmd << " > build.log 2>&1";
-    if (std::system(cmd.str().c_str()) != 0 || !fs::exists(work / "obj" / "tb")) {
+    struct rusage build_usage {};
+    if (system_with_usage(cmd.str(), build_usage) != 0 || !fs::exists(work / "obj" / "tb")) {
         // Keep the log, not the half-built temporary directory.
         const fs::path log_path = dir.string() + ".failed-build.log";
         std::error_code ec;
@@ -216,6 +239,7 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
     std::ofstream(dir / "design.txt") << design.top << "\n";  // which design this entry is
     fs::remove_all(work);
     v.build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    v.build_peak_rss_kb_ = build_usage.ru_maxrss;
     return v;
 }
 
@@ -238,18 +262,12 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
         if (!out) throw std::runtime_error("cannot write " + job_path);
     }
     const auto t0 = std::chrono::steady_clock::now();
-    struct rusage before {};
-    getrusage(RUSAGE_CHILDREN, &before);
     const std::string cmd = shell_quote(binary_) + " " + std::to_string(dram_latency_) + " " + shell_quote(job_path) +
                             " " + shell_quote(result_path) + " > " + shell_quote(log_path) + " 2>&1";
-    const int status = std::system(cmd.c_str());
+    struct rusage usage {};
+    const int status = system_with_usage(cmd, usage);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    struct rusage after {};
-    getrusage(RUSAGE_CHILDREN, &after);
-    auto cpu = [](const struct rusage &u) {
-        return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-    };
-    const double cpu_seconds = cpu(after) - cpu(before);
+    const double cpu_seconds = cpu_seconds_of(usage);
     std::ifstream in(result_path, std::ios::binary);
     std::vector<uint32_t> words;
     uint32_t w;
@@ -269,6 +287,7 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
     for (auto &r : results) {
         r.seconds = seconds / double(configs.size());
         r.cpu_seconds = cpu_seconds / double(configs.size());
+        r.peak_rss_kb = usage.ru_maxrss;
     }
     return results;
 }

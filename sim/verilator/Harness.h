@@ -35,6 +35,7 @@ struct LayerResult {
     double seconds = 0;                       // wall time of the simulation process
     double cpu_seconds = 0;                   // its user + system CPU time (a loaded machine's
                                               // wall time overstates the simulator's cost)
+    int64_t peak_rss_kb = 0;                  // the simulation process's peak resident memory
 };
 
 class VerilatedDesign {
@@ -46,6 +47,7 @@ public:
     const std::string &binary() const { return binary_; }
     bool from_cache() const { return from_cache_; }
     double build_seconds() const { return build_seconds_; }
+    int64_t build_peak_rss_kb() const { return build_peak_rss_kb_; }  // largest process of the build
     int dram_latency() const { return dram_latency_; }
 
     // Runs each layer in turn in one simulator process (one DRAM model, reset once).
@@ -60,6 +62,7 @@ private:
     std::string binary_;
     bool from_cache_ = false;
     double build_seconds_ = 0;
+    int64_t build_peak_rss_kb_ = 0;
     int dram_latency_ = 4;
 };
 

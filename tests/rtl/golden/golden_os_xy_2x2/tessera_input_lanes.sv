@@ -29,9 +29,7 @@ module tessera_input_lanes (
     row_addr[7 +: 7] = row_1;
     col_offset[0 +: 7] = col_0;
     col_offset[7 +: 7] = col_1;
-    group_valid[0] = other_valid & row_valid[0] & col_valid[0];
-    group_valid[1] = other_valid & row_valid[0] & col_valid[1];
-    group_valid[2] = other_valid & row_valid[1] & col_valid[0];
-    group_valid[3] = other_valid & row_valid[1] & col_valid[1];
+    group_valid[0 +: 2] = {2{other_valid & row_valid[0]}} & col_valid;
+    group_valid[2 +: 2] = {2{other_valid & row_valid[1]}} & col_valid;
   end
 endmodule

@@ -15,6 +15,6 @@ module tessera_weight_lanes (
   assign row_0 = glb_addr;
   always_comb begin
     row_addr[0 +: 7] = row_0;
-    group_valid[0] = other_valid;
+    group_valid[0 +: 1] = {1{other_valid}};
   end
 endmodule

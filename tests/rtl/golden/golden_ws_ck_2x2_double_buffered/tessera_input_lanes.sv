@@ -20,7 +20,7 @@ module tessera_input_lanes (
   always_comb begin
     row_addr[0 +: 8] = row_0;
     row_addr[8 +: 8] = row_1;
-    group_valid[0] = other_valid & row_valid[0];
-    group_valid[1] = other_valid & row_valid[1];
+    group_valid[0 +: 1] = {1{other_valid & row_valid[0]}};
+    group_valid[1 +: 1] = {1{other_valid & row_valid[1]}};
   end
 endmodule

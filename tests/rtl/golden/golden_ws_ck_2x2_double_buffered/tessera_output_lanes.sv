@@ -24,7 +24,6 @@ module tessera_output_lanes (
     row_addr[0 +: 6] = row_0;
     col_offset[0 +: 6] = col_0;
     col_offset[6 +: 6] = col_1;
-    group_valid[0] = other_valid & col_valid[0];
-    group_valid[1] = other_valid & col_valid[1];
+    group_valid[0 +: 2] = {2{other_valid}} & col_valid;
   end
 endmodule
