@@ -243,12 +243,7 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
     return v;
 }
 
-std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig> &configs,
-                                              const std::vector<LayerTensors> &tensors,
-                                              uint64_t max_cycles) const {
-    if (configs.size() != tensors.size()) throw std::invalid_argument("one tensor set per layer config");
-    const std::vector<uint32_t> job = job_words(configs, tensors, max_cycles);
-
+JobRun VerilatedDesign::run_job(const std::vector<uint32_t> &job) const {
     const fs::path tmp = fs::temp_directory_path() /
                          ("tessera-vsim-" + std::to_string(getpid()) + "-" +
                           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
@@ -266,13 +261,14 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
                             " " + shell_quote(result_path) + " > " + shell_quote(log_path) + " 2>&1";
     struct rusage usage {};
     const int status = system_with_usage(cmd, usage);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double cpu_seconds = cpu_seconds_of(usage);
+    JobRun r;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.cpu_seconds = cpu_seconds_of(usage);
+    r.peak_rss_kb = usage.ru_maxrss;
     std::ifstream in(result_path, std::ios::binary);
-    std::vector<uint32_t> words;
     uint32_t w;
-    while (in.read(reinterpret_cast<char *>(&w), 4)) words.push_back(w);
-    const std::string log = file_tail(log_path, 10);
+    while (in.read(reinterpret_cast<char *>(&w), 4)) r.words.push_back(w);
+    r.log = file_tail(log_path, 10);
     // TESSERA_VSIM_KEEP=DIR keeps the job, result and log files there (to rerun or profile the
     // simulator by hand: tb LATENCY job.bin result.bin).
     if (const char *keep = std::getenv("TESSERA_VSIM_KEEP"); keep && *keep) {
@@ -281,13 +277,20 @@ std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig
             fs::copy_file(tmp / f, fs::path(keep) / f, fs::copy_options::overwrite_existing);
     }
     fs::remove_all(tmp);
-    if (status != 0) throw std::runtime_error("simulator failed: " + log);
+    if (status != 0) throw std::runtime_error("simulator failed: " + r.log);
+    return r;
+}
 
-    std::vector<LayerResult> results = parse_results(words, configs, log);
+std::vector<LayerResult> VerilatedDesign::run(const std::vector<rtl::LayerConfig> &configs,
+                                              const std::vector<LayerTensors> &tensors,
+                                              uint64_t max_cycles) const {
+    if (configs.size() != tensors.size()) throw std::invalid_argument("one tensor set per layer config");
+    const JobRun run = run_job(job_words(configs, tensors, max_cycles));
+    std::vector<LayerResult> results = parse_results(run.words, configs, run.log);
     for (auto &r : results) {
-        r.seconds = seconds / double(configs.size());
-        r.cpu_seconds = cpu_seconds / double(configs.size());
-        r.peak_rss_kb = usage.ru_maxrss;
+        r.seconds = run.seconds / double(configs.size());
+        r.cpu_seconds = run.cpu_seconds / double(configs.size());
+        r.peak_rss_kb = run.peak_rss_kb;
     }
     return results;
 }

@@ -38,6 +38,14 @@ struct LayerResult {
     int64_t peak_rss_kb = 0;                  // the simulation process's peak resident memory
 };
 
+// One run of a simulator binary on a job: the result words, the log's tail, time and memory.
+struct JobRun {
+    std::vector<uint32_t> words;
+    std::string log;
+    double seconds = 0, cpu_seconds = 0;
+    int64_t peak_rss_kb = 0;
+};
+
 class VerilatedDesign {
 public:
     // Builds (or finds in the cache) the simulator of `design`. Throws std::runtime_error with the
@@ -54,6 +62,9 @@ public:
     std::vector<LayerResult> run(const std::vector<rtl::LayerConfig> &configs,
                                  const std::vector<LayerTensors> &tensors,
                                  uint64_t max_cycles_per_layer = 2000000000ull) const;
+    // Runs the simulator on a job (the format of job_words, or another testbench's); throws
+    // std::runtime_error with the log's tail if the simulator fails.
+    JobRun run_job(const std::vector<uint32_t> &job) const;
     LayerResult run(const rtl::LayerConfig &config, const LayerTensors &tensors) const {
         return run(std::vector<rtl::LayerConfig>{config}, std::vector<LayerTensors>{tensors}).at(0);
     }

@@ -78,32 +78,6 @@ std::vector<uint32_t> fused_job(const ir::FusedGroup &g, const rtl::FusedConfig 
     return job;
 }
 
-std::vector<uint32_t> run_binary(const VerilatedDesign &v, const std::vector<uint32_t> &job, double &seconds) {
-    const fs::path tmp = fs::temp_directory_path() /
-                         ("tessera-fused-" + std::to_string(getpid()) + "-" +
-                          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(tmp);
-    const std::string job_path = (tmp / "job.bin").string(), result_path = (tmp / "result.bin").string(),
-                      log_path = (tmp / "tb.log").string();
-    {
-        std::ofstream out(job_path, std::ios::binary);
-        out.write(reinterpret_cast<const char *>(job.data()), std::streamsize(job.size() * 4));
-    }
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::string cmd = rtl::shell_quote(v.binary()) + " " + std::to_string(v.dram_latency()) + " " +
-                            rtl::shell_quote(job_path) + " " + rtl::shell_quote(result_path) + " > " +
-                            rtl::shell_quote(log_path) + " 2>&1";
-    const int status = std::system(cmd.c_str());
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::ifstream in(result_path, std::ios::binary);
-    std::vector<uint32_t> words;
-    uint32_t w;
-    while (in.read(reinterpret_cast<char *>(&w), 4)) words.push_back(w);
-    const std::string log = rtl::file_tail(log_path, 10);
-    fs::remove_all(tmp);
-    if (status != 0) throw std::runtime_error("fused simulator failed: " + log);
-    return words;
-}
 
 }  // namespace
 
@@ -145,9 +119,9 @@ FusedOutcome simulate_fused(const VerilatedDesign &v, const rtl::FusedDesignSpec
     const size_t fields = rtl::fused_counter_fields().size();
     const size_t counters = 1 + size_t(d.max_layers) * fields;
     const uint64_t max_cycles = 2 * uint64_t(std::max<int64_t>(out.cycles_model, 0)) + 100000;
-    double seconds = 0;
-    const std::vector<uint32_t> words = run_binary(v, fused_job(g, c, tensors, max_cycles, counters), seconds);
-    out.sim_seconds = seconds;
+    const JobRun run = v.run_job(fused_job(g, c, tensors, max_cycles, counters));
+    const std::vector<uint32_t> &words = run.words;
+    out.sim_seconds = run.seconds;
     // Halide's fused pipeline runs while nothing else is left to wait for.
     const Halide::Runtime::Buffer<int8_t> ref = run_fused(g, tensors);
     size_t pos = 0;
