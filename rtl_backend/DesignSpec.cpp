@@ -32,8 +32,7 @@ int64_t DesignSpec::buffer_bytes() const {
            (channel_requant ? bytes(bias_depth, 32, false) : 0);
 }
 
-TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) {
-    const ir::NestAnalysis nest = ir::analyze(layer);
+TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role) {
     const ir::TensorAccess &a = nest.access(role);
     TensorPorts p;
     auto any = [&](const std::vector<int> &axis) {
@@ -43,6 +42,8 @@ TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) {
     p.depends_on_cols = any(nest.col_loops);
     return p;
 }
+
+TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) { return ports_in(ir::analyze(layer), role); }
 
 int64_t pe_tile_words(const ir::TensorAccess &a) {
     const ir::Stage &last = a.stages.back();
@@ -173,7 +174,7 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
             return "its " + std::string(side) + " span " + std::to_string(dims) + " dims, the design's lane "
                    "tables " + std::to_string(slots);
     }
-    if (std::string no = why_not_same_kind(d, ir); !no.empty()) return no;
+    if (std::string no = why_not_same_kind(d, nest); !no.empty()) return no;
     if (int(nest.temporal.size()) > d.loops) {
         why << "has " << nest.temporal.size() << " temporal loops, the controller has " << d.loops;
         return why.str();
@@ -295,9 +296,9 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     const ir::NestAnalysis shape_nest = ir::analyze(*shape_from);
     d.row_dim = joined_dims(shape_nest, shape_nest.row_loops);
     d.col_dim = joined_dims(shape_nest, shape_nest.col_loops);
-    d.input = ports_of(*shape_from, ir::TensorRole::Input);
-    d.weight = ports_of(*shape_from, ir::TensorRole::Weight);
-    d.output = ports_of(*shape_from, ir::TensorRole::Output);
+    d.input = ports_in(shape_nest, ir::TensorRole::Input);
+    d.weight = ports_in(shape_nest, ir::TensorRole::Weight);
+    d.output = ports_in(shape_nest, ir::TensorRole::Output);
     const auto &first = layers.front().problem;
     d.input_bits = d.input_elem_bits = first.tensor(ir::TensorRole::Input).elem_bits;
     d.weight_bits = d.weight_elem_bits = first.tensor(ir::TensorRole::Weight).elem_bits;
@@ -314,8 +315,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     int64_t max_dim = 1;
     for (const auto &l : layers) {
         // Layers that need another interconnect do not size this design (they do not run on it).
-        if (!why_not_wired(d, l).empty()) continue;
         const ir::NestAnalysis nest = ir::analyze(l);
+        if (!why_not_wired(d, nest).empty()) continue;
         d.rows = std::max(d.rows, nest.rows);
         d.cols = std::max(d.cols, nest.cols);
         d.loops = std::max(d.loops, int(nest.temporal.size()));
@@ -348,24 +349,23 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     return d;
 }
 
-std::string why_not_wired(const DesignSpec &d, const ir::AcceleratorIR &ir) {
+std::string why_not_wired(const DesignSpec &d, const ir::NestAnalysis &nest) {
     const std::pair<const char *, const TensorPorts *> tensors[] = {
         {"input", &d.input}, {"weight", &d.weight}, {"output", &d.output}};
     const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight,
                                     ir::TensorRole::Output};
     for (int i = 0; i < 3; ++i) {
-        const TensorPorts p = ports_of(ir, roles[i]);
-        if (!compatible(tensors[i].second->depends_on_rows, p.depends_on_rows, ir.mapping.array_rows() > 1) ||
-            !compatible(tensors[i].second->depends_on_cols, p.depends_on_cols, ir.mapping.array_cols() > 1))
+        const TensorPorts p = ports_in(nest, roles[i]);
+        if (!compatible(tensors[i].second->depends_on_rows, p.depends_on_rows, nest.rows > 1) ||
+            !compatible(tensors[i].second->depends_on_cols, p.depends_on_cols, nest.cols > 1))
             return "its " + std::string(tensors[i].first) + " meets the array as " + kinds(p) +
                    ", the design wires it " + kinds(*tensors[i].second) + " (different spatial mapping)";
     }
     return {};
 }
 
-std::string why_not_same_kind(const DesignSpec &d, const ir::AcceleratorIR &ir) {
-    if (std::string no = why_not_wired(d, ir); !no.empty()) return no;
-    const ir::NestAnalysis nest = ir::analyze(ir);
+std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest) {
+    if (std::string no = why_not_wired(d, nest); !no.empty()) return no;
     const std::tuple<const char *, int64_t, ir::TensorRole> pe_depth[] = {
         {"input", d.input_pe_depth, ir::TensorRole::Input},
         {"weight", d.weight_pe_depth, ir::TensorRole::Weight},
@@ -378,6 +378,12 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::AcceleratorIR &ir) 
                    " (compile the layers with the same kind of mapping together)";
     }
     return {};
+}
+
+std::string why_not_wired(const DesignSpec &d, const ir::AcceleratorIR &ir) { return why_not_wired(d, ir::analyze(ir)); }
+
+std::string why_not_same_kind(const DesignSpec &d, const ir::AcceleratorIR &ir) {
+    return why_not_same_kind(d, ir::analyze(ir));
 }
 
 std::string why_not_generated(const ir::AcceleratorIR &layer, const ir::Architecture &arch) {

@@ -102,10 +102,12 @@ std::string why_not_fits(const DesignSpec &design, const ir::AcceleratorIR &laye
 // reduced, along each axis the layer uses); otherwise which tensor differs. The part of
 // why_not_fits that no sizing of the design changes.
 std::string why_not_wired(const DesignSpec &design, const ir::AcceleratorIR &layer);
+std::string why_not_wired(const DesignSpec &design, const ir::NestAnalysis &layer);
 
 // The parts of why_not_fits that no sizing of the design changes: the wiring (why_not_wired) and
 // whether the PEs read each operand from a register or a per-PE file.
 std::string why_not_same_kind(const DesignSpec &design, const ir::AcceleratorIR &layer);
+std::string why_not_same_kind(const DesignSpec &design, const ir::NestAnalysis &layer);
 
 // Empty if `tessera compile` generates RTL for `layer` alone on `arch`; otherwise the one-line
 // reason compile would give (what explore --rtl-only asks).
@@ -116,6 +118,7 @@ nlohmann::json to_json(const DesignSpec &);
 // The connection kinds a layer's mapping implies (from ir::analyze): a tensor depends on an axis
 // when it depends on any of the axis's loops.
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role);
+TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role);
 
 // Words of a tensor's per-PE tile (its last stage), 0 if the MAC reads a register.
 int64_t pe_tile_words(const ir::TensorAccess &a);

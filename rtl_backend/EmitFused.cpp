@@ -26,6 +26,15 @@ int address_bits(int64_t words) {
     return b;
 }
 
+// One step of the output walk (x fastest, then y, then channel), taken by the staging read and
+// by the drain write.
+const char *kWalkStep = R"(              if (ox + 1 < wk_xhi) ox <= ox + 1;
+              else begin
+                ox <= wk_xlo;
+                if (oy + 1 < wk_yhi) oy <= oy + 1;
+                else begin oy <= wk_ylo; oc <= oc + 1; end
+              end)";
+
 const char *kFusedTop = R"(// Fused-group accelerator: ${LANES} MAC lanes time-multiplexed across up to ${LMAX} layers.
 module ${TOP} (
   input  logic clk,
@@ -356,12 +365,7 @@ ${LAYER_FIELDS}
               else state <= S_STAGE_END;
             end
             if (state != S_DRAIN_RD) begin
-              if (ox + 1 < wk_xhi) ox <= ox + 1;
-              else begin
-                ox <= wk_xlo;
-                if (oy + 1 < wk_yhi) oy <= oy + 1;
-                else begin oy <= wk_ylo; oc <= oc + 1; end
-              end
+${WALK_STEP}
             end
           end
         end
@@ -371,12 +375,7 @@ ${LAYER_FIELDS}
             if (walk_last) begin after_wait <= S_NEXT; state <= S_WAIT; end
             else begin
               state <= S_DRAIN_RD;
-              if (ox + 1 < wk_xhi) ox <= ox + 1;
-              else begin
-                ox <= wk_xlo;
-                if (oy + 1 < wk_yhi) oy <= oy + 1;
-                else begin oy <= wk_ylo; oc <= oc + 1; end
-              end
+${WALK_STEP}
             end
           end
         S_STAGE_END: begin
@@ -483,6 +482,7 @@ RtlDesign generate_fused_rtl(const FusedDesignSpec &d) {
     };
     std::map<std::string, std::string> v = {
         {"TOP", d.name},
+        {"WALK_STEP", kWalkStep},
         {"LANES", std::to_string(d.lanes)},
         {"LMAX", std::to_string(d.max_layers)},
         {"NLF", std::to_string(int(FusedLayerField::Count))},

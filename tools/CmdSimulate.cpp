@@ -104,12 +104,8 @@ int run_simulate_one(const Args &args) {
          "allowed relative difference between measured and modelled cycles")
         ("jobs,j", po::value(&jobs)->default_value(jobs), "parallel C++ compiles of a Verilator build")
         ("help,h", "this help");
-    // `tessera simulate DIR [options]`: the shared parser takes options only, so DIR becomes --dir.
-    Args normalized = args;
-    if (!normalized.empty() && !normalized.front().empty() && normalized.front()[0] != '-')
-        normalized.insert(normalized.begin(), "--dir");
     po::variables_map vm;
-    if (!parse_command_line(normalized, desc, vm, "simulate")) return 0;
+    if (!parse_command_line(args, desc, vm, "simulate", "--dir")) return 0;
     if (dir.empty()) throw UserError("simulate needs the directory of a compiled design: tessera simulate DIR");
     if (options.cycle_tolerance < 0) throw UserError("--cycle-tolerance must be >= 0");
 

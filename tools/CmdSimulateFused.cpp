@@ -33,11 +33,8 @@ int run_simulate_fused(const Args &args) {
         ("json", po::bool_switch(&json), "print JSON instead of text")
         ("jobs,j", po::value(&jobs)->default_value(jobs), "parallel C++ compiles of a Verilator build")
         ("help,h", "this help");
-    Args normalized = args;
-    if (!normalized.empty() && !normalized.front().empty() && normalized.front()[0] != '-')
-        normalized.insert(normalized.begin(), "--dir");
     po::variables_map vm;
-    if (!parse_command_line(normalized, desc, vm, "simulate")) return 0;
+    if (!parse_command_line(args, desc, vm, "simulate", "--dir")) return 0;
     if (options.cycle_tolerance < 0) throw UserError("--cycle-tolerance must be >= 0");
     const vsim::FusedDesignDir d = vsim::read_fused_design_dir(dir);
     vsim::BuildOptions build;

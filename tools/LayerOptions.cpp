@@ -111,9 +111,12 @@ void add_layer_options(po::options_description &desc, LayerSelection &sel) {
 }
 
 bool parse_command_line(const std::vector<std::string> &args, const po::options_description &desc,
-                        po::variables_map &vm, const std::string &command) {
+                        po::variables_map &vm, const std::string &command, const std::string &positional) {
+    std::vector<std::string> normalized = args;
+    if (!positional.empty() && !normalized.empty() && !normalized.front().empty() && normalized.front()[0] != '-')
+        normalized.insert(normalized.begin(), positional);
     try {
-        po::store(po::command_line_parser(args).options(desc).run(), vm);
+        po::store(po::command_line_parser(normalized).options(desc).run(), vm);
         po::notify(vm);
     } catch (const po::error &e) {
         throw UserError(std::string(e.what()) + " (see tessera " + command + " --help)");

@@ -29,9 +29,12 @@ struct SelectedLayer {
 
 // Parses `args` against `desc` (which should include --help); prints the help and returns false
 // when asked for it. A malformed command line is a UserError naming `command`'s --help.
+// With `positional` (e.g. "--dir"), a first argument that is not an option is that option's value
+// (`tessera simulate DIR [options]`).
 bool parse_command_line(const std::vector<std::string> &args,
                         const boost::program_options::options_description &desc,
-                        boost::program_options::variables_map &vm, const std::string &command);
+                        boost::program_options::variables_map &vm, const std::string &command,
+                        const std::string &positional = {});
 
 // The layers the flags name (every layer of --network when --layer is absent), lowered to IR.
 // Throws UserError on bad flags.
