@@ -62,7 +62,7 @@ ScheduleRequest layer_schedule_from_directory(const ScheduleRequest &common, con
     const std::filesystem::path file = std::filesystem::path(dir) / (schedule_file_name(layer) + ".sched");
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec))
-        throw UserError("no schedule for layer " + layer + " in " + dir + " (expected " + file.string() +
+        throw UserError("no schedule in " + dir + " for this layer (expected " + file.string() +
                         "; `tessera explore ... -o " + dir + "` writes one per layer)");
     ScheduleRequest req = common;
     req.text = read_schedule_file(file.string());

@@ -47,7 +47,7 @@ expect "shift=-5 must be 0..30" lower --layer $conv,shift=-5
 expect "use true or false" lower --generator tessera_conv2d -p has_bias=2
 mkdir -p "$work/dir.sched"
 : > "$work/empty.sched"
-expect "no schedule for layer" lower --layer $conv --schedule "$work/dir.sched"  # a directory: per-layer files
+expect "no schedule in" lower --layer $conv --schedule "$work/dir.sched"  # a directory: per-layer files
 expect "is empty" lower --layer $conv --schedule "$work/empty.sched"
 ok lower --layer $conv,bias=0,relu=true,shift=8
 ok lower --layer dwconv:C=8,H=8,W=8,R=3,S=3,pad=1 --dataflow os
