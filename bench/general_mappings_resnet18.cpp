@@ -1,11 +1,15 @@
-// Every ResNet-18 layer under the per-PE-scratchpad example schedules (examples/schedules/
-// eyeriss_rs.sched, ws_scratchpads.sched) on examples/arch/eyeriss_16x16.json: one design per
-// schedule for every layer it applies to, each layer simulated in Verilator bit-exactly against
-// Halide, every counter and the cycles against the model. Prints PASS / FAIL per layer, and for a
-// layer the schedule does not apply to, why (the schedule's own one-line error). Not a test (tens
-// of minutes); docs/rtl.md, "Per-PE accumulator files", records a run.
-//   build/bench/general_mappings_resnet18 [--schedule eyeriss_rs|ws_scratchpads] [--layers N]
+// Every ResNet-18 layer under issue 9's example mappings on examples/arch/eyeriss_16x16.json: one
+// design per mapping for every layer it applies to, each layer simulated in Verilator bit-exactly
+// against Halide, every counter and the cycles against the model. The mappings:
+//   rs      the `rs` preset with scratchpads: eyeriss_rs.sched's form, sized per layer (default)
+//   im2col  the preset 'C,FY,FX|K' ws: tpu_im2col.sched's form, channels per row group per layer
+//           (default)
+//   NAME    examples/schedules/NAME.sched as written for the C = K = 256 conv (eyeriss_rs,
+//           ws_scratchpads): a layer it does not fit prints why (the schedule's one-line error)
+// Not a test (tens of minutes); docs/rtl.md, "Per-PE accumulator files", records a run.
+//   build/bench/general_mappings_resnet18 [--mapping rs|im2col|NAME] [--layers N]
 #include "Networks.h"
+#include "Presets.h"
 #include "SimulateLayers.h"
 #include "ir/ArchitectureJson.h"
 #include "ir/Validate.h"
@@ -39,8 +43,16 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int run(const std::string &schedule, const ir::Architecture &arch, size_t max_layers) {
     const auto t0 = std::chrono::steady_clock::now();
     ScheduleRequest s;
-    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/" + schedule + ".sched");
-    s.text_origin = schedule + ".sched";
+    fit_presets_to(arch, s);
+    s.rows = arch.rows, s.cols = arch.cols;
+    if (schedule == "rs") {
+        s.dataflow = "rs";
+    } else if (schedule == "im2col") {
+        s.spatial = "C,FY,FX|K", s.dataflow = "ws";
+    } else {
+        s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/" + schedule + ".sched");
+        s.text_origin = schedule + ".sched";
+    }
     std::vector<LayerRequest> requests;
     for (const ir::LayerSpec &l : load_network("resnet18")) {
         if (requests.size() >= max_layers) break;
@@ -71,13 +83,13 @@ int run(const std::string &schedule, const ir::Architecture &arch, size_t max_la
 }  // namespace
 
 int main(int argc, char **argv) {
-    std::vector<std::string> schedules = {"eyeriss_rs", "ws_scratchpads"};
+    std::vector<std::string> schedules = {"rs", "im2col"};
     size_t max_layers = 1000;
     for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--schedule") && i + 1 < argc) schedules = {argv[++i]};
+        if (!std::strcmp(argv[i], "--mapping") && i + 1 < argc) schedules = {argv[++i]};
         else if (!std::strcmp(argv[i], "--layers") && i + 1 < argc) max_layers = size_t(std::atoll(argv[++i]));
         else
-            return std::fprintf(stderr, "usage: general_mappings_resnet18 [--schedule eyeriss_rs|ws_scratchpads] "
+            return std::fprintf(stderr, "usage: general_mappings_resnet18 [--mapping rs|im2col|eyeriss_rs|ws_scratchpads] "
                                         "[--layers N]\n"),
                    2;
     }

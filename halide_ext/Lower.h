@@ -19,6 +19,10 @@ struct ScheduleRequest {
     std::string dataflow;       // shorthand: os | ws | is | rs (default os)
     int64_t rows = 16, cols = 16;
     int64_t buffer_bytes = 0;   // presets fit their tiles in this; 0: the default architecture's GLB
+    // The architecture's per-PE scratchpads, one per tensor (I, W, O bytes; Eyeriss's ifmap, filter
+    // and psum), when it has them: `rs` then keeps per-PE tiles there (docs/schedules.md).
+    std::string scratchpad_level;
+    int64_t scratchpad_bytes[3] = {0, 0, 0};
     std::string text;           // schedule in Halide syntax (docs/schedules.md); wins if set
     std::string text_origin = "schedule";  // file name for error messages
 };

@@ -1,5 +1,7 @@
 #include "Presets.h"
 
+#include "ScratchpadPresets.h"
+
 #include "UserError.h"
 #include "ir/Architecture.h"
 
@@ -104,12 +106,29 @@ Spatial parse_spatial(const ir::LayerSpec &l, const std::string &text) {
         s.rows = axis_dims(text.substr(0, bar), text);
         s.cols = axis_dims(text.substr(bar + 1), text);
     }
+    // A dim the layer lacks whose extent would be 1 (the filter taps of an fc, the channel
+    // reduction of a depthwise conv) is dropped, so one preset (TPU's 'C,FY,FX|K') names the same
+    // array for every layer of a network.
+    const auto dims = layer_dims(l);
+    auto drop_unit_dims = [&](std::vector<std::string> &axis) {
+        std::vector<std::string> kept;
+        for (const std::string &d : axis) {
+            const bool lacks = std::find(dims.begin(), dims.end(), d) == dims.end();
+            const bool unit = (l.type == "fc" && (d == "r" || d == "s")) || (l.depthwise() && d == "c");
+            if (!(lacks && unit)) kept.push_back(d);
+        }
+        if (kept.empty() && !axis.empty())
+            throw UserError("--spatial '" + text + "': a " + l.type + " layer has extent 1 in every dimension of "
+                            "one array axis; map another dimension there (e.g. 'C|K')");
+        axis = kept;
+    };
+    drop_unit_dims(s.rows);
+    drop_unit_dims(s.cols);
     std::vector<std::string> all = s.rows;
     all.insert(all.end(), s.cols.begin(), s.cols.end());
     for (size_t i = 0; i < all.size(); ++i)
         for (size_t j = 0; j < i; ++j)
             if (all[i] == all[j]) throw UserError("--spatial '" + text + "' maps one dimension twice");
-    const auto dims = layer_dims(l);
     for (const std::string &d : all)
         if (std::find(dims.begin(), dims.end(), d) == dims.end())
             throw UserError("--spatial '" + text + "': a " + l.type + " layer has no dimension " +
@@ -188,6 +207,18 @@ std::string join(const std::vector<std::string> &v) {
 
 }  // namespace
 
+void fit_presets_to(const ir::Architecture &arch, ScheduleRequest &req) {
+    if (const ir::MemoryLevel *glb = arch.level("GLB")) req.buffer_bytes = glb->tile_budget_bytes();
+    req.scratchpad_level.clear();
+    for (size_t i = 0; i < arch.levels.size(); ++i) {
+        const ir::MemoryLevel &l = arch.levels[i];
+        if (!arch.is_per_pe(i) || !l.partitioned()) continue;
+        req.scratchpad_level = l.name;
+        for (int t = 0; t < 3; ++t) req.scratchpad_bytes[t] = l.double_buffered ? l.bytes_for(t) / 2 : l.bytes_for(t);
+        return;
+    }
+}
+
 std::vector<std::string> spatial_mappings(const ir::LayerSpec &l) {
     static const std::map<std::string, std::string> letter = {
         {"n", "N"}, {"b", "B"}, {"g", "G"}, {"k", "K"}, {"c", "C"}, {"y", "Y"}, {"x", "X"}, {"r", "FY"}, {"s", "FX"}};
@@ -204,6 +235,10 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     if (req.rows < 1 || req.cols < 1 || req.rows > 256 || req.cols > 256)
         throw UserError("array " + std::to_string(req.rows) + "x" + std::to_string(req.cols) +
                         " is out of range: rows and columns must be 1..256");
+    const ir::Architecture arch = ir::default_architecture();
+    const int64_t glb = req.buffer_bytes > 0 ? req.buffer_bytes : arch.level("GLB")->size_bytes;
+    if (req.dataflow == "rs" && !req.scratchpad_level.empty())
+        return row_stationary_scratchpad_schedule(l, req, glb);
     const Dataflow df = dataflow_for(l, req.dataflow);
     const Spatial sp = parse_spatial(l, req.spatial.empty() ? df.spatial : req.spatial);
     if (sp.rows.empty() && req.rows != 1)
@@ -220,8 +255,6 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
             left = std::max<int64_t>(left / std::max<int64_t>(n, 1), 1);
         }
     }
-    const ir::Architecture arch = ir::default_architecture();
-    const int64_t glb = req.buffer_bytes > 0 ? req.buffer_bytes : arch.level("GLB")->size_bytes;
     const Blocking b = choose_blocking(l, lanes, glb);
     const bool fc = l.type == "fc";
     const std::vector<std::string> out_dims = fc          ? l.batch > 1 ? std::vector<std::string>{"b", "n", "k"}

@@ -5,6 +5,7 @@
 
 #include "Lower.h"
 #include "ir/AcceleratorIR.h"
+#include "ir/Architecture.h"
 
 #include <string>
 #include <vector>
@@ -13,6 +14,10 @@ namespace tessera {
 
 // The schedule text for `layer` under the preset in `request` (spatial and/or dataflow, array).
 std::string preset_schedule(const ir::LayerSpec &layer, const ScheduleRequest &request);
+
+// Sets what presets fit their tiles to on `arch`: the GLB's tile budget and, when its per-PE level
+// gives each tensor its own scratchpad, those scratchpads (then `rs` keeps per-PE tiles there).
+void fit_presets_to(const ir::Architecture &arch, ScheduleRequest &request);
 
 // Every spatial mapping of `layer` in preset notation: each ordered pair of its dims ("C|K") and
 // each single dim ("K", a 1-D array), for callers that search for one that fits a given array.

@@ -1,5 +1,6 @@
 #include "ArchitectureOption.h"
 
+#include "Presets.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
 #include "ir/Limits.h"
@@ -23,7 +24,11 @@ ir::Architecture select_architecture(const std::string &arch_name,
                             " array; give a smaller --array or an architecture with a larger array");
         }
     }
-    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->tile_budget_bytes();
+    ScheduleRequest budgets;
+    fit_presets_to(arch, budgets);
+    sel.buffer_bytes = budgets.buffer_bytes;
+    sel.scratchpad_level = budgets.scratchpad_level;
+    for (int t = 0; t < 3; ++t) sel.scratchpad_bytes[t] = budgets.scratchpad_bytes[t];
     return arch;
 }
 

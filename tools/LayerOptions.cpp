@@ -133,6 +133,8 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
     req.spatial = sel.spatial;
     req.dataflow = sel.dataflow;
     req.buffer_bytes = sel.buffer_bytes;
+    req.scratchpad_level = sel.scratchpad_level;
+    for (int t = 0; t < 3; ++t) req.scratchpad_bytes[t] = sel.scratchpad_bytes[t];
     const auto x = sel.array.find('x');
     try {
         if (x == std::string::npos || sel.array.find_first_not_of("0123456789x") != std::string::npos)

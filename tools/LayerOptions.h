@@ -17,6 +17,8 @@ struct LayerSelection {
     std::string timeloop_problem;     // a Timeloop problem YAML as the layer
     std::vector<std::string> params;  // -p key=value for --generator
     int64_t buffer_bytes = 0;         // the architecture's global buffer, for presets (0: default)
+    std::string scratchpad_level;     // the architecture's per-tensor per-PE scratchpads, for `rs`
+    int64_t scratchpad_bytes[3] = {0, 0, 0};
 };
 
 // Adds --network --layer --generator -p --plugin --schedule --spatial --dataflow --array.
