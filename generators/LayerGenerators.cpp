@@ -27,7 +27,7 @@ public:
     // Quantization (LayerSpec): uint8 flags, zero points, fixed-point requantization.
     GP<int> x_uint8{"x_uint8", 0}, w_uint8{"w_uint8", 0}, y_uint8{"y_uint8", 0};
     GP<int> x_zero_point{"x_zero_point", 0}, w_zero_point{"w_zero_point", 0}, y_zero_point{"y_zero_point", 0};
-    GP<int> multiplier{"multiplier", 0}, round_even{"round_even", 0};
+    GP<int> multiplier{"multiplier", 0}, round_even{"round_even", 0}, y_int32{"y_int32", 0};
     GP<std::string> channel_requant{"channel_requant", ""};  // per channel: "M/S,M/S,..."
     // "cpu": a plain CPU schedule (AOT / JIT reference); "none": leave the Funcs unscheduled so
     // that tessera applies a hardware schedule (text or preset) to the built pipeline.
@@ -37,8 +37,9 @@ public:
     GeneratorInput<Buffer<int8_t>> input{"input", kDims};
     GeneratorInput<Buffer<int8_t>> weights{"weights", kDims};
     GeneratorInput<Buffer<int32_t>> bias_in{"bias", 1};
-    // Rank from the definition: a grouped conv's output is (x, y, k, g, n).
-    GeneratorOutput<Buffer<int8_t>> output{"output"};
+    // Rank from the definition: a grouped conv's output is (x, y, k, g, n). Type too: int8, or int32
+    // for y_int32.
+    GeneratorOutput<Buffer<>> output{"output"};
 
     void generate() {
         const ir::LayerSpec s = spec();
@@ -82,7 +83,7 @@ private:
         s.requant_shift = shift;
         s.x_uint8 = x_uint8, s.w_uint8 = w_uint8, s.y_uint8 = y_uint8;
         s.x_zero_point = x_zero_point, s.w_zero_point = w_zero_point, s.y_zero_point = y_zero_point;
-        s.multiplier = multiplier, s.round_even = round_even;
+        s.multiplier = multiplier, s.round_even = round_even, s.y_int32 = y_int32;
         parse_channel_requant(channel_requant, s);
         return s;
     }
@@ -138,7 +139,7 @@ ir::LayerSpec spec_from_params(const std::string &generator,
             throw UserError("generator " + generator + " has no param '" + key +
                             "' (N C K H W R S stride stride_w pad pad_bottom pad_left pad_right dilation "
                             "dilation_w groups has_bias relu shift x_uint8 w_uint8 y_uint8 "
-                            "x_zero_point w_zero_point y_zero_point multiplier round_even channel_requant)");
+                            "x_zero_point w_zero_point y_zero_point multiplier round_even y_int32 channel_requant)");
     }
     validate(s);
     return s;

@@ -27,6 +27,7 @@ Region full_region(const std::vector<int> &shape) {
 Expr post_op(const ir::LayerSpec &spec, Expr v, const Func &bias, const Expr &channel) {
     if (spec.bias) v += bias(channel);
     if (spec.relu) v = max(v, 0);
+    if (spec.y_int32) return cast<int32_t>(v);
     const int shift = spec.effective_shift();
     if (spec.multiplier == 0) {
         if (shift > 0) v = (v + (1 << (shift - 1))) >> shift;
@@ -108,7 +109,8 @@ void validate(const ir::LayerSpec &s) {
     if (s.multiplier == 0 && (s.requant_shift > 30 || s.requant_shift < -1))
         throw UserError("layer " + s.name + ": requantize shift must be 0..30");
     for (const auto &[key, v] : {std::pair<const char *, int64_t>{"x_uint8", s.x_uint8},
-                                 {"w_uint8", s.w_uint8}, {"y_uint8", s.y_uint8}, {"round_even", s.round_even}})
+                                 {"w_uint8", s.w_uint8}, {"y_uint8", s.y_uint8}, {"round_even", s.round_even},
+                                 {"y_int32", s.y_int32}})
         if (v != 0 && v != 1) throw UserError("layer " + s.name + ": " + key + " must be 0 or 1");
     for (const auto &[key, v, is_u8] :
          {std::tuple<const char *, int64_t, int64_t>{"x_zero_point", s.x_zero_point, s.x_uint8},
@@ -121,6 +123,10 @@ void validate(const ir::LayerSpec &s) {
     if (s.multiplier == 0 && (s.y_zero_point || s.y_uint8 || s.round_even))
         throw UserError("layer " + s.name + ": y_zero_point, y_uint8 and round_even need a "
                         "requantization multiplier (multiplier=M,shift=S)");
+    if (s.y_int32 && (s.multiplier || s.requant_shift > 0 || s.y_uint8 || s.y_zero_point || s.round_even ||
+                      !s.channel_multiplier.empty()))
+        throw UserError("layer " + s.name + ": y_int32 outputs the accumulator unrequantized; drop multiplier, "
+                        "shift, y_uint8, y_zero_point and round_even (or drop y_int32)");
     if (s.multiplier != 0 && (s.requant_shift < 0 || s.requant_shift > 62))
         throw UserError("layer " + s.name + ": a multiplier needs shift=0..62");
     if (!s.channel_multiplier.empty() || !s.channel_shift.empty()) {

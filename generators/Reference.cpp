@@ -3,6 +3,7 @@
 #include "Layers.h"
 
 #include <random>
+#include <stdexcept>
 
 namespace tessera::gen {
 
@@ -20,7 +21,11 @@ LayerTensors random_tensors(const ir::LayerSpec &spec, uint64_t seed) {
     return t;
 }
 
-Runtime::Buffer<int8_t> run_reference(const ir::LayerSpec &spec, const LayerTensors &t) {
+namespace {
+
+// Realizes the layer into `out` (int8, or int32 for y_int32).
+template <typename T>
+void realize_reference(const ir::LayerSpec &spec, const LayerTensors &t, Runtime::Buffer<T> &out) {
     ImageParam input(Int(8), input_dims(spec), "input"), weights(Int(8), int(weight_shape(spec).size()), "weights"),
         bias(Int(32), 1, "bias");
     LayerFuncs f;
@@ -34,10 +39,27 @@ Runtime::Buffer<int8_t> run_reference(const ir::LayerSpec &spec, const LayerTens
     // Halide 14's host detection may claim AVX512-FP16 on AMD EPYC; its JIT code then dies with
     // SIGILL (../shared/TOOLCHAIN.md).
     const Target target = get_jit_target_from_environment().without_feature(Target::AVX512_SapphireRapids);
-    Runtime::Buffer<int8_t> out(output_shape(spec));
-    Buffer<int8_t> view(*out.raw_buffer());
+    Buffer<T> view(*out.raw_buffer());
     f.output.realize(view, target);
+}
+
+}  // namespace
+
+Runtime::Buffer<int8_t> run_reference(const ir::LayerSpec &spec, const LayerTensors &t) {
+    if (spec.y_int32) throw std::invalid_argument("run_reference: layer " + spec.name + " has int32 outputs");
+    Runtime::Buffer<int8_t> out(output_shape(spec));
+    realize_reference(spec, t, out);
     return out;
+}
+
+std::vector<int32_t> reference_outputs(const ir::LayerSpec &spec, const LayerTensors &t) {
+    if (spec.y_int32) {
+        Runtime::Buffer<int32_t> out(output_shape(spec));
+        realize_reference(spec, t, out);
+        return std::vector<int32_t>(out.data(), out.data() + out.number_of_elements());
+    }
+    const Runtime::Buffer<int8_t> out = run_reference(spec, t);
+    return std::vector<int32_t>(out.data(), out.data() + out.number_of_elements());
 }
 
 }  // namespace tessera::gen

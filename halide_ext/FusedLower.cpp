@@ -56,6 +56,10 @@ ir::FusedGroup lower_group(const std::vector<ir::LayerSpec> &network, size_t fir
     g.tile_h = tile_h, g.tile_w = tile_w;
     g.overlap = overlap;
     if (cores < 1) throw UserError("--cores must be at least 1");
+    for (const auto &l : g.layers)
+        if (l.y_int32)
+            throw UserError("--fuse: layer " + l.name + " outputs int32 (y_int32); a fused group passes int8 "
+                            "activations between its layers: leave it out of the group");
     g.cores = cores;
     ir::place_group(g, level);  // checks the chain first: no lowering of a group that is not one
     for (const auto &l : g.layers) g.layer_irs.push_back(lower_to_ir(l, request));

@@ -78,9 +78,9 @@ std::map<std::string, std::string> generator_params(const ir::LayerSpec &l) {
                                             {"relu", l.relu ? "true" : "false"},
                                             {"shift", std::to_string(l.requant_shift)},
                                             {"schedule", "none"}};
-    if (l.quantized() || l.y_zero_point || l.y_uint8 || l.round_even)
+    if (l.quantized() || l.y_zero_point || l.y_uint8 || l.round_even || l.y_int32)
         for (const char *key : {"x_uint8", "w_uint8", "y_uint8", "x_zero_point", "w_zero_point",
-                                "y_zero_point", "multiplier", "round_even"})
+                                "y_zero_point", "multiplier", "round_even", "y_int32"})
             p[key] = std::to_string(*ir::LayerSpec(l).quant_field(key));
     if (!l.channel_multiplier.empty()) p["channel_requant"] = gen::channel_requant_text(l);
     if (l.type == "fc" && l.batch != 1) p["batch"] = std::to_string(l.batch);

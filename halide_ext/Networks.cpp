@@ -168,7 +168,7 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
     l.name = spec;
     const bool fc = l.type == "fc";
     const std::string quant_keys =
-        " x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point y_zero_point multiplier round_even";
+        " x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point y_zero_point multiplier round_even y_int32";
     const std::string keys = (fc ? "N C K batch bias relu shift"
                                  : "N C K H W R S stride stride_w pad pad_bottom pad_left pad_right "
                                    "dilation dilation_w groups bias relu shift") + quant_keys;

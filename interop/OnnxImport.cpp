@@ -485,7 +485,8 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             l.x_zero_point = int64_t(scalar(g, n, 2, "x_zero_point", 0));
             l.w_zero_point = int64_t(scalar(g, n, 3, "w_zero_point", 0));
             l.bias = false;
-            l.requant_shift = 0;  // int32 out: the datapath saturates to 8 bits (docs/onnx.md)
+            l.requant_shift = 0;
+            l.y_int32 = 1;  // int32 out: the accumulator, not requantized
             out.tensors.push_back(tensors_of(g, n, 0, 1, -1, false, l));
         } else if (op == "Gemm") {
             check_attributes(n, {"alpha", "beta", "transA", "transB"});
@@ -519,6 +520,7 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             l.w_zero_point = int64_t(scalar(g, n, 3, "b_zero_point", 0));
             l.bias = false;
             l.requant_shift = 0;
+            l.y_int32 = 1;
             out.tensors.push_back(tensors_of(g, n, 0, 1, -1, true, l));
         } else {
             if (!skipped.count(op)) skipped_order.push_back(op);

@@ -240,7 +240,7 @@ ${CHANNEL_REQUANT}  tessera_post_op post_op (.acc(output_read_data), .bias(bias_
   assign mem_req_valid = fill_request || request_valid;
   assign mem_req_write = request_valid;
   assign mem_req_addr = request_valid ? request_addr : dram_addr;
-  assign mem_req_wdata = {{(32-${OB}){post_op_result[${OB}-1]}}, post_op_result};
+  assign mem_req_wdata = ${WDATA};
 
   assign step = walking && (draining ? !stall : (!tag_full && (!in_shape || mem_req_ready)));
   assign event_dram_read = fill_request && mem_req_ready;
@@ -305,6 +305,10 @@ endmodule
                {"CBAB", std::to_string(C * bias_addr_bits(d))},
                {"AB", std::to_string(d.acc_bits)},
                {"OB", std::to_string(d.out_bits)},
+               // An output narrower than the DRAM word is sign-extended (int32 outputs fill it).
+               {"WDATA", d.out_bits >= 32 ? std::string("post_op_result")
+                                          : "{{(32-" + std::to_string(d.out_bits) + "){post_op_result[" +
+                                                std::to_string(d.out_bits - 1) + "]}}, post_op_result}"},
                {"OUTB", std::to_string(fifo_bits + 1)},
                {"SB", std::to_string(bits_for(d.dram_latency + 2))},
                {"SETTLE", lit(bits_for(d.dram_latency + 2), d.dram_latency + 1)},

@@ -7,6 +7,7 @@ namespace tessera::ir {
 int64_t LayerSpec::reduction_size() const { return (C / groups) * R * S; }
 
 int LayerSpec::effective_shift() const {
+    if (y_int32) return 0;  // the accumulator itself
     if (requant_shift >= 0) return requant_shift;
     // Keep a random int8 x int8 sum of `reduction_size` terms mostly inside int8 after the shift:
     // its standard deviation grows like sqrt(n) * 2^12.
@@ -30,7 +31,7 @@ int64_t *LayerSpec::quant_field(const std::string &key) {
     return key == "x_uint8" ? &x_uint8 : key == "w_uint8" ? &w_uint8 : key == "y_uint8" ? &y_uint8
          : key == "x_zero_point" ? &x_zero_point : key == "w_zero_point" ? &w_zero_point
          : key == "y_zero_point" ? &y_zero_point : key == "multiplier" ? &multiplier
-         : key == "round_even" ? &round_even : nullptr;
+         : key == "round_even" ? &round_even : key == "y_int32" ? &y_int32 : nullptr;
 }
 
 bool LayerSpec::plain_geometry() const {
@@ -45,7 +46,7 @@ bool LayerSpec::operator==(const LayerSpec &o) const {
            pad_x1() == o.pad_x1() && dilation == o.dilation && dilation_x() == o.dilation_x() &&
            x_uint8 == o.x_uint8 && w_uint8 == o.w_uint8 && y_uint8 == o.y_uint8 &&
            x_zero_point == o.x_zero_point && w_zero_point == o.w_zero_point &&
-           y_zero_point == o.y_zero_point && multiplier == o.multiplier && round_even == o.round_even &&
+           y_zero_point == o.y_zero_point && multiplier == o.multiplier && round_even == o.round_even && y_int32 == o.y_int32 &&
            groups == o.groups && batch == o.batch && bias == o.bias && relu == o.relu && requant_shift == o.requant_shift &&
            channel_multiplier == o.channel_multiplier && channel_shift == o.channel_shift;
 }

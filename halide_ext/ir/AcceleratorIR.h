@@ -33,6 +33,9 @@ struct LayerSpec {
     int64_t x_zero_point = 0, w_zero_point = 0, y_zero_point = 0;
     int64_t multiplier = 0;  // 1 .. 2^31-1
     int64_t round_even = 0;  // 1: ties to even (ONNX, numpy); 0: ties up (away from -inf)
+    // 1: the output is the int32 accumulator (+ bias, ReLU), not requantized: ONNX ConvInteger /
+    // MatMulInteger. Excludes a multiplier, a shift, y_uint8 and y_zero_point.
+    int64_t y_int32 = 0;
     // Per output channel requantization (ONNX per-axis scales): one multiplier (1 .. 2^26-1) and
     // shift (0 .. 62) per bias word (channel k, or g*K/groups + k); empty: `multiplier` and the
     // shift hold for every channel. When given, `multiplier` is nonzero and the table rides with
@@ -64,7 +67,7 @@ struct LayerSpec {
     // dilation dilation_w groups), nullptr for any other key.
     int64_t *shape_field(const std::string &key);
     // The quantization field a key names (x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point
-    // y_zero_point multiplier round_even), nullptr for any other key.
+    // y_zero_point multiplier round_even y_int32), nullptr for any other key.
     int64_t *quant_field(const std::string &key);
     bool quantized() const { return multiplier != 0 || x_zero_point || w_zero_point || x_uint8 || w_uint8; }
     bool operator==(const LayerSpec &) const;

@@ -58,6 +58,7 @@ json to_json(const LayerSpec &l) {
             {"x_uint8", l.x_uint8},       {"w_uint8", l.w_uint8},     {"y_uint8", l.y_uint8},
             {"x_zero_point", l.x_zero_point}, {"w_zero_point", l.w_zero_point},
             {"y_zero_point", l.y_zero_point}, {"multiplier", l.multiplier}, {"round_even", l.round_even},
+            {"y_int32", l.y_int32},
             {"batch", l.batch}, {"channel_multiplier", l.channel_multiplier},
             {"channel_shift", l.channel_shift}};
 }
@@ -82,7 +83,7 @@ LayerSpec layer_from_json(const json &j) {
     for (const char *key : {"stride_w", "pad_bottom", "pad_left", "pad_right", "dilation", "dilation_w", "batch"})
         if (j.contains(key)) *l.shape_field(key) = get<int64_t>(j, key);
     for (const char *key : {"x_uint8", "w_uint8", "y_uint8", "x_zero_point", "w_zero_point",
-                            "y_zero_point", "multiplier", "round_even"})
+                            "y_zero_point", "multiplier", "round_even", "y_int32"})
         if (j.contains(key)) *l.quant_field(key) = get<int64_t>(j, key);
     if (j.contains("channel_multiplier")) {  // absent in files older than per-channel requantization
         l.channel_multiplier = get<std::vector<int64_t>>(j, "channel_multiplier");

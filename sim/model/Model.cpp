@@ -123,8 +123,6 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
         }
         t.onchip_bytes = ir::onchip_element_bytes(problem_, *a.tensor);
         for (const ir::Stage &s : a.stages) plan_stage(t, a, s, loops);
-        const int dram_bits = t.operand == Operand::O ? problem_.post.out_bits : a.tensor->elem_bits;
-        t.dram_words_per_element = words_per_element(dram_bits, arch_.levels[0]);
         t.double_buffered = arch_.levels[size_t(t.stages[1].level)].double_buffered;
     }
     base_.resize(max_coords);

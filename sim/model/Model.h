@@ -88,7 +88,6 @@ private:
         std::vector<int> outer_moving_any;
         int64_t valid_words = 1;       // |X|: product of the extents of the dims it depends on
         int64_t onchip_bytes = 1;
-        double dram_words_per_element = 1;
         bool double_buffered = false;  // the DRAM-fed buffer's level
     };
 

@@ -93,8 +93,8 @@ void Model::count_cycles(const int64_t *extent) {
     const int64_t flush = timing.compute_overhead + cy.array_skew;
     cy.compute = est_.temporal_iterations + runs * flush;
     cy.start = timing.start_overhead;
-    // The DMA moves one element per request, a 32-bit bias included (its energy still counts
-    // every DRAM word it spans).
+    // The DMA moves one element per request, a 32-bit bias or int32 output (y_int32) included
+    // (its energy still counts every DRAM word it spans).
     if (bias_words_)
         cy.bias = ceil_cycles(double(bias_words_), dram_bw) + latency + timing.fill_overhead;
     OverlappedJob jobs[3];
@@ -103,7 +103,7 @@ void Model::count_cycles(const int64_t *extent) {
         const TensorEstimate &te = est_.tensors[int(t.operand)];
         int overhead = t.operand == Operand::O ? timing.drain_overhead : timing.fill_overhead;
         int64_t per_tile =
-            ceil_cycles(double(te.box_words) * t.dram_words_per_element, dram_bw) + latency +
+            ceil_cycles(double(te.box_words), dram_bw) + latency +
             overhead;
         if (t.double_buffered) {
             // The first fill (the last drain) has no run to hide behind.

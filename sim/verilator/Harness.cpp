@@ -169,8 +169,9 @@ std::vector<LayerResult> parse_results(const std::vector<uint32_t> &words,
             uint64_t lo = take(), hi = take();
             r.counters[name] = lo | (hi << 32);
         }
-        r.output.resize(size_t(c.dram.output.words()));
-        for (auto &o : r.output) o = int8_t(int32_t(take()));
+        r.output_words.resize(size_t(c.dram.output.words()));
+        for (auto &o : r.output_words) o = int32_t(take());
+        r.output.assign(r.output_words.begin(), r.output_words.end());  // the low byte
         results.push_back(std::move(r));
     }
     return results;

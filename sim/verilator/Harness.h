@@ -29,7 +29,8 @@ struct LayerTensors {
 
 struct LayerResult {
     bool completed = false;                   // done within the cycle limit, no DRAM fault
-    std::vector<int8_t> output;               // Halide order of the output shape
+    std::vector<int8_t> output;               // Halide order of the output shape (8-bit outputs)
+    std::vector<int32_t> output_words;        // the same DRAM words whole (int32 outputs: y_int32)
     std::map<std::string, uint64_t> counters; // counter_names() -> value
     uint64_t testbench_cycles = 0;            // start write to done, as the testbench saw it
     double seconds = 0;                       // wall time of the simulation process

@@ -125,7 +125,7 @@ LayerTensors dram_tensors(const gen::LayerTensors &t, const ir::LayerSpec &spec)
 }
 
 void save_layer_npy(const std::string &dir, const ir::LayerSpec &spec, const gen::LayerTensors &t,
-                    const std::vector<int8_t> &output, const std::vector<int8_t> &reference) {
+                    const std::vector<int32_t> &output, const std::vector<int32_t> &reference, int out_bits) {
     const fs::path d = fs::path(dir) / layer_file_stem(spec.name);
     std::error_code ec;
     fs::create_directories(d, ec);
@@ -135,8 +135,12 @@ void save_layer_npy(const std::string &dir, const ir::LayerSpec &spec, const gen
     write_npy((d / "input.npy").string(), numpy_shape(halide_shape(t.input)), values(t.input));
     write_npy((d / "weights.npy").string(), numpy_shape(halide_shape(t.weights)), values(t.weights));
     write_npy((d / "bias.npy").string(), numpy_shape(halide_shape(t.bias)), values(t.bias));
-    write_npy((d / "output.npy").string(), numpy_shape(out_shape), output);
-    write_npy((d / "reference.npy").string(), numpy_shape(out_shape), reference);
+    // int8 outputs as int8 arrays; int32 outputs (y_int32) as int32.
+    for (const auto &[name, v] : {std::pair<const char *, const std::vector<int32_t> *>{"output.npy", &output},
+                                  {"reference.npy", &reference}}) {
+        if (out_bits >= 32) write_npy((d / name).string(), numpy_shape(out_shape), *v);
+        else write_npy((d / name).string(), numpy_shape(out_shape), std::vector<int8_t>(v->begin(), v->end()));
+    }
 }
 
 }  // namespace tessera::vsim

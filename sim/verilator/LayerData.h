@@ -48,6 +48,6 @@ LayerTensors dram_tensors(const gen::LayerTensors &, const ir::LayerSpec &);
 // Writes <dir>/<layer_file_stem>/{input,weights,bias,output,reference}.npy: the tensors the
 // layer ran on, the accelerator's output and Halide's.
 void save_layer_npy(const std::string &dir, const ir::LayerSpec &, const gen::LayerTensors &,
-                    const std::vector<int8_t> &output, const std::vector<int8_t> &reference);
+                    const std::vector<int32_t> &output, const std::vector<int32_t> &reference, int out_bits);
 
 }  // namespace tessera::vsim

@@ -24,7 +24,7 @@ std::string OutputCheck::describe() const {
     return o.str();
 }
 
-OutputCheck compare_outputs(const std::vector<int8_t> &measured, const std::vector<int8_t> &expected,
+OutputCheck compare_outputs(const std::vector<int32_t> &measured, const std::vector<int32_t> &expected,
                             const ir::Tensor &output) {
     OutputCheck c;
     c.elements = int64_t(expected.size());

@@ -41,7 +41,7 @@ void print_layer(std::ostream &out, const LayerOutcome &o, const ir::Architectur
     out << "layer " << o.layer << ": " << (o.pass() ? "PASS" : "FAIL") << "\n";
     if (!o.completed) out << "  the accelerator did not finish (cycle limit or DRAM fault)\n";
     out << "  outputs      " << o.output.describe() << " (" << o.output.elements
-        << " int8 values against Halide's JIT result)\n";
+        << " values against Halide's JIT result)\n";
     out << "  cycles       " << o.cycles_measured << " measured, " << o.cycles_model << " model ("
         << signed_percent(o.cycle_error()) << ", tolerance " << percent(o.cycle_tolerance, 0) << ")\n";
     if (o.model.cycles.total != o.cycles_model)

@@ -18,10 +18,6 @@ namespace tessera::vsim {
 
 namespace {
 
-std::vector<int8_t> values(const Halide::Runtime::Buffer<int8_t> &b) {
-    return std::vector<int8_t>(b.data(), b.data() + b.number_of_elements());
-}
-
 // Sets an environment variable for the lifetime of the scope (the simulator process inherits it).
 class ScopedEnv {
 public:
@@ -116,11 +112,14 @@ std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &design, const s
             auto simulated = std::async(std::launch::async, [&] {
                 return design.run({layer.config}, {dram_tensors(tensors, spec)}, out.watchdog_cycles).at(0);
             });
-            const std::vector<int8_t> reference = values(gen::run_reference(spec, tensors));
+            const std::vector<int32_t> reference = gen::reference_outputs(spec, tensors);
             result = simulated.get();
-            out.output = compare_outputs(result.output, reference, layer.ir.problem.tensor(ir::TensorRole::Output));
+            const int out_bits = layer.ir.problem.post.out_bits;
+            const std::vector<int32_t> measured = out_bits >= 32 ? result.output_words
+                : std::vector<int32_t>(result.output.begin(), result.output.end());
+            out.output = compare_outputs(measured, reference, layer.ir.problem.tensor(ir::TensorRole::Output));
             if (!options.save_npy_dir.empty())
-                save_layer_npy(options.save_npy_dir, spec, tensors, result.output, reference);
+                save_layer_npy(options.save_npy_dir, spec, tensors, measured, reference, out_bits);
         }
         out.completed = result.completed;
         out.sim_seconds = result.seconds;
