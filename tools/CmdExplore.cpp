@@ -3,6 +3,7 @@
 #include "Commands.h"
 #include "Distributed.h"
 #include "ExploreSvg.h"
+#include "ExploreRoundTrip.h"
 #include "ExploreSweep.h"
 #include "LayerOptions.h"
 #include "NetworkDesign.h"
@@ -351,6 +352,17 @@ int run_explore(const Args &args) {
         design = explore::one_design(spaces, free, options_for(spaces.front().problem),
                                      [&](const std::string &line) { if (show) std::cerr << "one design: " << line << "\n"; });
         for (size_t li = 0; li < selected.size(); ++li) results[first[li]] = design->layers[li];
+    }
+    // Each written winner must lower through Halide to what the search scored (ExploreRoundTrip.h).
+    for (size_t li = 0; li < selected.size(); ++li) {
+        if (first[li] != li) continue;
+        const auto check = keep_winner_that_lowers(selected[li].layer, spaces[li], results.at(first[li]));
+        if (check != WinnerCheck::Kept && !quiet)
+            std::cerr << "tessera explore: note: layer " << selected[li].layer.name << ": the best mapping's schedule "
+                      << "lowers through Halide to other counts (tail tiles, docs/explore.md \"Tails\"); "
+                      << (check == WinnerCheck::Replaced ? "the best one that lowers as searched is reported"
+                                                         : "none of the ranked mappings does: its figures are the search's")
+                      << "\n";
     }
     for (size_t li = 0; li < selected.size(); ++li) {
         const auto &layer = selected[li];

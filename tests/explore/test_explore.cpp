@@ -2,9 +2,12 @@
 #include "Search.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
+#include "ir/Validate.h"
+#include "MapSpace.h"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <tuple>
@@ -69,6 +72,7 @@ void check_round_trip(const SpaceInfo &info, const Point &p) {
     CHECK(a.cycles.total == b.cycles.total);
     for (int t = 0; t < 3; ++t)
         for (int s = 0; s < model::kMaxStages; ++s) {
+            INFO("tensor " << t << " stage " << s);
             CHECK(a.tensors[size_t(t)].at[size_t(s)].reads == b.tensors[size_t(t)].at[size_t(s)].reads);
             CHECK(a.tensors[size_t(t)].at[size_t(s)].fills == b.tensors[size_t(t)].at[size_t(s)].fills);
         }
@@ -169,4 +173,65 @@ TEST_CASE("explore: bad input is a one-line error", "[explore]") {
     SearchOptions t;
     t.mode = "anneal", t.anneal_steps = 300;
     CHECK_FALSE(search(tiny, t).found);
+}
+
+// Hidden: it fails today. Halide's bounds of a tile inside a tail loop (an output tile past the
+// output's edge, a reduction tail) can be wider than the model's clamped box, or not constant;
+// explore checks each winner through the real lowering instead (tools/ExploreRoundTrip.h).
+// Run with `test_explore "[.tails]"` while fixing the shared box derivation.
+TEST_CASE("explore: random points with tails lower to the searched IR and model", "[.tails]") {
+    // Factors that do not divide their extents (tails in the DRAM band, lanes beyond the extent),
+    // random loop orders and tile positions: the emitted schedule, lowered by Halide, has the
+    // candidate's loops, counts, energy and cycles, and fits exactly when the candidate does.
+    std::mt19937 rng(11);
+    auto below = [&](int64_t n) { return int64_t(rng() % uint64_t(n)); };
+    int checked = 0;
+    for (int draw = 0; draw < 400 && checked < 40; ++draw) {
+        const bool is_fc = below(4) == 0;
+        const ir::LayerSpec l = is_fc ? fc(1 + below(3), 2 + below(9), 2 + below(9))
+                                      : conv(1 + below(6), 1 + below(6), 3 + below(6), 3 + below(6), 1 + below(3),
+                                             1 + below(3), 1 + below(2));
+        if (!is_fc && (l.H < l.R || l.W < l.S)) continue;
+        const ir::Architecture arch = small_arch(2 + below(3), 2 + below(3), 64 << below(4), 8 << below(3));
+        const SpaceInfo info = space_info(problem_of(l), arch);
+        const int nd = info.dims();
+        const int row = int(below(nd)), col = int(below(nd));
+        if (row == col) continue;
+        Point p = plain_point(info, {row}, {col});
+        for (int d = 0; d < nd; ++d) {
+            const int64_t e = info.extent(d);
+            int64_t lane = d == row ? 1 + below(arch.rows) : d == col ? 1 + below(arch.cols) : 1;
+            lane = std::min(lane, e);
+            const int64_t glb = 1 + below(std::max<int64_t>(1, e / lane));
+            const int64_t rf = 1 + below(std::max<int64_t>(1, e / (lane * glb)));
+            p.f.lane[size_t(d)] = lane, p.f.glb[size_t(d)] = glb, p.f.rf[size_t(d)] = rf;
+        }
+        std::shuffle(p.s.glb_order.begin(), p.s.glb_order.end(), rng);
+        std::shuffle(p.s.rf_order.begin(), p.s.rf_order.end(), rng);
+        for (int t = 0; t < 2; ++t) p.s.glb_at[t] = int(below(int64_t(p.s.dram_order.size()) + 1));
+        for (int t = 0; t < 3; ++t) p.s.rf_at[t] = int(below(int64_t(nd) + 2)) - 1;
+        canonicalize(info, p);
+        bool fits = true;
+        try {
+            ir::validate_fit(build_ir(info, p), arch);
+        } catch (const UserError &) {
+            fits = false;
+        }
+        ScheduleRequest req;
+        req.text = schedule_text(info, p);
+        INFO(l.type << " C" << l.C << " K" << l.K << " H" << l.H << " W" << l.W << " R" << l.R << " S" << l.S
+                    << " stride " << l.stride << " on " << arch.rows << "x" << arch.cols);
+        INFO(req.text);
+        bool lowered_fits = true;
+        try {
+            ir::validate_fit(lower_to_ir(l, req), arch);
+        } catch (const UserError &) {
+            lowered_fits = false;
+        }
+        CHECK(fits == lowered_fits);
+        if (!fits) continue;
+        check_round_trip(info, p);
+        ++checked;
+    }
+    CHECK(checked >= 20);
 }

@@ -1,0 +1,24 @@
+// The winners `tessera explore` writes are checked through the real front end: their schedule
+// text, lowered by Halide as `compile` lowers it, must give the IR the search scored (same fit,
+// energy and cycles). Halide's bounds of tiles inside a tail loop can be wider than the search's
+// (docs/explore.md, "Tails"); a winner that does not round-trip is replaced by the best ranked
+// mapping that does.
+#pragma once
+
+#include "Search.h"
+#include "ir/AcceleratorIR.h"
+
+namespace tessera::cli {
+
+// Does the candidate's schedule text lower to a mapping that fits and that the model scores
+// exactly as the search did?
+bool lowers_as_searched(const ir::LayerSpec &layer, const explore::SpaceInfo &info, const explore::Candidate &c);
+
+enum class WinnerCheck { Kept, Replaced, NoneLowers };
+
+// Keeps r.best if it lowers as searched; else makes the best-ranked mapping of r.top that does the
+// best (r.top keeps its order); NoneLowers leaves r.best as it was.
+WinnerCheck keep_winner_that_lowers(const ir::LayerSpec &layer, const explore::SpaceInfo &info,
+                                    explore::SearchResult &r);
+
+}  // namespace tessera::cli
