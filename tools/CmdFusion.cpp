@@ -37,13 +37,20 @@ struct FusionFlags {
     int64_t layer_search = 0;  // explore's annealing steps per layer for the layer mappings (0: presets)
 };
 
+// The architecture, and its number of cores unless --cores gives one.
+ir::Architecture fusion_architecture(FusionFlags &f, const po::variables_map &vm) {
+    ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    if (vm.count("cores") && vm["cores"].defaulted()) f.cores = arch.cores;
+    return arch;
+}
+
 void add_group_options(po::options_description &desc, FusionFlags &f) {
     desc.add_options()
         ("network", po::value(&f.sel.network), "bundled network (resnet18 mobilenetv2 fsrcnn ...) or a CSV path")
         ("arch", po::value(&f.arch_name)->default_value(f.arch_name), "architecture: JSON file, bundled name or 'default'")
         ("dataflow", po::value(&f.sel.dataflow), "each layer's preset inside a tile (os ws is rs; default: the best)")
         ("array", po::value(&f.sel.array)->default_value("16x16"), "PE array ROWSxCOLS for presets")
-        ("cores", po::value(&f.cores)->default_value(f.cores), "arrays sharing the GLB (tiles split across them)")
+        ("cores", po::value(&f.cores)->default_value(f.cores), "arrays sharing the GLB (tiles split across them); default: the architecture's \"cores\"")
         ("json", po::bool_switch(&f.json), "print JSON")
         ("help,h", "this help");
 }
@@ -133,7 +140,7 @@ int run_lower_fused(const Args &args) {
                                  "  tessera lower --network resnet18 --fuse 1..2 --tile 8x8 --overlap cache-h --residual\n\noptions");
     po::variables_map vm;
     if (!parse_group_command(args, f, desc, vm, "lower")) return 0;
-    const ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    const ir::Architecture arch = fusion_architecture(f, vm);
     ir::FusedGroup g = group_from_flags(f, arch);
     model::evaluate_group(g, costs_of(g, arch), arch);  // capacity check; sets weights_level
     if (f.json) {
@@ -161,7 +168,7 @@ int run_estimate_fused(const Args &args) {
                                  "  tessera estimate --network fsrcnn --fuse 0..7 --tile 16x960 --overlap cache-hv\n\noptions");
     po::variables_map vm;
     if (!parse_group_command(args, f, desc, vm, "estimate")) return 0;
-    const ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    const ir::Architecture arch = fusion_architecture(f, vm);
     ir::FusedGroup g = group_from_flags(f, arch);
     const auto costs = costs_of(g, arch);
     const model::FusedEstimate e = model::evaluate_group(g, costs, arch);
@@ -197,7 +204,7 @@ int run_explore_fusion(const Args &args) {
     if (f.sel.network.empty()) throw UserError("explore --fusion needs --network NAME");
     if (f.cores < 1 || f.cores > 64) throw UserError("--cores must be 1..64");
     if (f.max_depth < 1) throw UserError("--max-depth must be at least 1");
-    const ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    const ir::Architecture arch = fusion_architecture(f, vm);
     const auto net = load_network(f.sel.network);
     explore::FusionOptions opt;
     opt.objective = explore::parse_objective(f.objective);
@@ -324,7 +331,7 @@ int run_compile_fused(const Args &args) {
     if (!parse_group_command(args, f, desc, vm, "compile")) return 0;
     if (out_dir.empty()) throw UserError("compile --fuse needs -o DIR (where to write the design)");
     if (lanes < 1 || lanes > 64) throw UserError("--lanes must be 1..64");
-    const ir::Architecture arch = select_architecture(f.arch_name, vm, f.sel);
+    const ir::Architecture arch = fusion_architecture(f, vm);
     // The groups: --fuse with --tile/--overlap or a group schedule, or every fused group of the
     // file `explore --fusion -o` wrote (--fuse then picks one of them).
     const std::string text = f.schedule_file.empty() ? "" : read_schedule_file(f.schedule_file);

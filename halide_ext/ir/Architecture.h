@@ -56,6 +56,9 @@ struct Architecture {
     double leakage_pj_per_cycle = 0;
     double clock_mhz = 1000;
     int dram_latency_cycles = 4;        // fixed request-to-response latency of the DRAM port
+    // Arrays (cores) sharing the GLB: fused groups split their tiles across them (docs/fusion.md).
+    // The layer-by-layer model and the generated RTL use one.
+    int cores = 1;
 
     const MemoryLevel *level(const std::string &name) const;
     int level_index(const std::string &name) const;  // -1 if absent

@@ -219,6 +219,7 @@ Architecture architecture_from_json(const json &j, const std::string &origin) {
     a.leakage_pj_per_cycle = r.number("leakage_pj_per_cycle", 0, 0, kMaxEnergyPj);
     a.clock_mhz = r.number("clock_mhz", 1000, kMinClockMhz, kMaxClockMhz);
     a.dram_latency_cycles = int(r.integer("dram_latency_cycles", a.dram_latency_cycles, 0, kMaxDramLatency));
+    a.cores = int(r.integer("cores", 1, 1, 64));
     r.finish();
     check_level_order(a, r);
     return a;
@@ -248,7 +249,8 @@ json to_json(const Architecture &a) {
             {"hop_pj", a.hop_pj},
             {"leakage_pj_per_cycle", a.leakage_pj_per_cycle},
             {"clock_mhz", a.clock_mhz},
-            {"dram_latency_cycles", a.dram_latency_cycles}};
+            {"dram_latency_cycles", a.dram_latency_cycles},
+            {"cores", a.cores}};
 }
 
 #ifdef TESSERA_WITH_YAML

@@ -30,6 +30,28 @@ check "residual" lower --network fsrcnn --fuse 0..1 --residual
 printf 'L1.split(y, yo, yi, 8).split(x, xo, xi, 8);\nL0.compute_at(L0, xo);\n' > "$out/bad.sched"
 check "not the consumer's Func" lower --network fsrcnn --fuse 0..1 --schedule "$out/bad.sched"
 check "needs --network" explore --fusion
+# The number of cores is an architecture field ("cores"); --cores overrides it.
+python3 - "$src/examples/arch/small_glb.json" "$out/two_cores.json" 2 <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1])); a["cores"] = int(sys.argv[3]); json.dump(a, open(sys.argv[2], "w"))
+PY
+python3 - "$src/examples/arch/small_glb.json" "$out/no_cores.json" 0 <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1])); a["cores"] = int(sys.argv[3]); json.dump(a, open(sys.argv[2], "w"))
+PY
+check "cores" estimate --network fsrcnn --fuse 0..1 --arch "$out/no_cores.json"
+fz=(explore --fusion --network fsrcnn --objective cycles --json)  # cores shorten cycles, not energy
+a=$("$tessera" "${fz[@]}" --arch "$out/two_cores.json" 2>/dev/null)
+b=$("$tessera" "${fz[@]}" --arch "$src/examples/arch/small_glb.json" --cores 2 2>/dev/null)
+c=$("$tessera" "${fz[@]}" --arch "$out/two_cores.json" --cores 1 2>/dev/null)
+d=$("$tessera" "${fz[@]}" --arch "$src/examples/arch/small_glb.json" 2>/dev/null)
+strip() { python3 -c "import json,sys; j=json.load(sys.stdin); j.pop('seconds', None); print(json.dumps(j, sort_keys=True))"; }
+[ -n "$a" ] && [ "$(printf '%s' "$a" | strip)" = "$(printf '%s' "$b" | strip)" ] ||
+    { echo "FAIL: \"cores\": 2 in the architecture differs from --cores 2"; fail=1; }
+[ "$(printf '%s' "$a" | strip)" != "$(printf '%s' "$d" | strip)" ] ||
+    { echo "FAIL: two cores give the same tuning as one"; fail=1; }
+[ "$(printf '%s' "$c" | strip)" = "$(printf '%s' "$d" | strip)" ] ||
+    { echo "FAIL: --cores 1 does not override the architecture's cores"; fail=1; }
 check "must be 1..64" explore --fusion --network fsrcnn --cores 0
 
 # The schedule text `lower` prints estimates exactly as the preset it came from.
