@@ -1,5 +1,7 @@
 #include "Search.h"
 
+#include "Anneal.h"
+#include "SearchState.h"
 #include "UserError.h"
 #include "ir/Json.h"
 
@@ -37,185 +39,7 @@ Objective parse_objective(const std::string &s) {
 
 namespace {
 
-
-std::string point_key(const Point &p) {
-    std::string k = p.s.key();
-    for (size_t d = 0; d < p.f.glb.size(); ++d)
-        k += std::to_string(p.f.glb[d]) + "." + std::to_string(p.f.lane[d]) + "." +
-             std::to_string(p.f.rf[d]) + ";";
-    return k;
-}
-
-// Deterministic order: better score first, then the point's key.
-bool better(const Candidate &a, const Candidate &b) {
-    if (a.score != b.score) return a.score < b.score;
-    return point_key(a.point) < point_key(b.point);
-}
-
-// Tile values a dim's band may take: its divisors and the powers of two below its extent (the
-// latter leave a predicated tail).
-std::vector<int64_t> tile_values(int64_t extent) {
-    std::vector<int64_t> v;
-    for (int64_t i = 1; i <= extent; ++i)
-        if (extent % i == 0) v.push_back(i);
-    for (int64_t i = 2; i < extent; i *= 2) v.push_back(i);
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-}
-
-struct SpatialChoice {
-    std::vector<int> rows, cols;
-};
-
-std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constraints &c) {
-    if (c.spatial_fixed) return {{c.row_dims, c.col_dims}};
-    std::vector<std::vector<int>> axes;  // candidate contents of one axis (dims of extent > 1)
-    std::vector<int> useful;
-    for (int d = 0; d < info.dims(); ++d)
-        if (info.extent(d) > 1) useful.push_back(d);
-    for (int a : useful) axes.push_back({a});
-    for (size_t i = 0; i < useful.size(); ++i)
-        for (size_t j = i + 1; j < useful.size(); ++j) axes.push_back({useful[i], useful[j]});
-    std::vector<SpatialChoice> out;
-    auto disjoint = [](const std::vector<int> &a, const std::vector<int> &b) {
-        for (int x : a)
-            if (std::find(b.begin(), b.end(), x) != b.end()) return false;
-        return true;
-    };
-    auto allowed = [&](const std::vector<int> &rows, const std::vector<int> &cols) {
-        return !c.spatial_allowed || c.spatial_allowed(rows, cols);
-    };
-    for (const auto &col : axes) {
-        if (allowed({}, col)) out.push_back({{}, col});
-        if (info.arch.rows > 1)
-            for (const auto &row : axes)
-                if (disjoint(row, col) && allowed(row, col)) out.push_back({row, col});
-    }
-    if (out.empty() && useful.empty()) out.push_back({{}, {0}});  // every dim of extent 1: a 1-lane mapping
-    return out;
-}
-
-struct Evaluator {
-    Evaluator(const SpaceInfo &i, Objective o, const Constraints &c)
-        : info(i), objective(o), rtl_only(c.rtl_only), accept(c.accept) {}
-    const SpaceInfo &info;
-    Objective objective;
-    // --rtl-only asks rtl_backend; its answer depends on the loop structure alone, except on a
-    // pipelined array, where how long operands stay in the PEs (the extents) matters too.
-    bool rtl_only;
-    bool rtl_per_point = rtl_only && info.arch.skew_tile() > 0;
-    const std::function<bool(const Point &)> &accept;
-    std::unordered_map<std::string, bool> allowed;  // the rtl_only and accept verdicts per model key
-    bool allowed_structure(const std::string &key, const Point &p) {
-        if (!rtl_only && !accept) return true;
-        auto it = allowed.find(key);
-        if (it != allowed.end()) return it->second;
-        if (allowed.size() > 200000) allowed.clear();  // bounded memory
-        const bool ok = (!rtl_only || rtl_per_point || rtl_generatable(info, p)) && (!accept || accept(p));
-        return allowed.emplace(key, ok).first->second;
-    }
-    // Shared by every model of the search (no copy per model), and one IR rewritten per model.
-    std::shared_ptr<const ir::Architecture> arch = std::make_shared<const ir::Architecture>(info.arch);
-    std::shared_ptr<const ir::Problem> problem = std::make_shared<const ir::Problem>(info.problem);
-    ir::AcceleratorIR scratch = [this] {
-        ir::AcceleratorIR ir;
-        ir.problem = info.problem;
-        return ir;
-    }();
-    std::unordered_map<std::string, std::unique_ptr<model::Model>> models;
-    int64_t evaluated = 0;
-    std::vector<Candidate> pareto, top;
-    static constexpr size_t kTop = 10;
-
-    // Points already evaluated (annealing revisits many): their result without the model.
-    std::unordered_map<std::string, std::pair<bool, Candidate>> seen;
-
-    // False if the point does not fit (or is not executable).
-    bool eval(const Point &p, Candidate &out) {
-        std::string pk = point_key(p);
-        auto hit = seen.find(pk);
-        if (hit != seen.end()) {
-            if (hit->second.first) out = hit->second.second;
-            return hit->second.first;
-        }
-        if (seen.size() > 100000) seen.clear();  // bounded memory
-        auto &slot = seen[std::move(pk)];
-        slot.first = eval_model(p, slot.second);
-        if (slot.first) out = slot.second;
-        return slot.first;
-    }
-
-    bool eval_model(const Point &p, Candidate &out) {
-        const std::string key = model_key(info, p);
-        auto it = models.find(key);
-        if (it == models.end()) {
-            if (models.size() > 2048) models.clear();  // bounded memory
-            std::unique_ptr<model::Model> m;
-            try {
-                if (allowed_structure(key, p)) {
-                    build_mapping(info, p, scratch.mapping);
-                    m = std::make_unique<model::Model>(scratch, arch, problem);
-                }
-            } catch (const std::exception &) {
-            }
-            it = models.emplace(key, std::move(m)).first;
-        }
-        if (!it->second || (rtl_per_point && !rtl_generatable(info, p))) return false;
-        ++evaluated;
-        const model::Estimate *e = nullptr;
-        try {
-            e = &it->second->evaluate(blocking_of(info, p));
-        } catch (const std::exception &) {
-            return false;
-        }
-        if (!it->second->fit_error().empty()) return false;
-        out.point = p;
-        out.energy_pj = e->energy_pj;
-        out.cycles = e->cycles.total;
-        out.score = score_of(objective, out.energy_pj, out.cycles);
-        record(out);
-        return true;
-    }
-
-    void record(const Candidate &c) {
-        // Pareto front: drop if dominated, else insert and drop what it dominates.
-        for (const auto &q : pareto)
-            if (q.energy_pj <= c.energy_pj && q.cycles <= c.cycles) goto top_list;
-        pareto.erase(std::remove_if(pareto.begin(), pareto.end(),
-                                    [&](const Candidate &q) {
-                                        return c.energy_pj <= q.energy_pj && c.cycles <= q.cycles;
-                                    }),
-                     pareto.end());
-        pareto.push_back(c);
-    top_list:
-        if (top.size() == kTop && !better(c, top.back())) return;
-        // Mappings of equal cost are one row of the table (they differ in loops that change nothing).
-        for (const auto &q : top)
-            if (q.energy_pj == c.energy_pj && q.cycles == c.cycles) {
-                if (better(c, q)) {
-                    const_cast<Candidate &>(q) = c;
-                    std::sort(top.begin(), top.end(), better);
-                }
-                return;
-            }
-        top.push_back(c);
-        std::sort(top.begin(), top.end(), better);
-        if (top.size() > kTop) top.pop_back();
-    }
-};
-
-struct Progress {
-    std::atomic<int64_t> evaluated{0};
-    std::mutex mu;
-    double best = -1;
-    void improve(double s) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (best < 0 || s < best) best = s;
-    }
-};
-
-Point initial_point(const SpaceInfo &info, const SpatialChoice &sc) { return plain_point(info, sc.rows, sc.cols); }
+using namespace detail;
 
 // ---- Exhaustive: every factor assignment, every order of the loops that are not trivial
 // (extent-1 loops keep a canonical place: their order changes nothing), every tile position that
@@ -351,204 +175,6 @@ struct Exhaustive {
     }
 };
 
-// ---- Simulated annealing (one chain): a move changes one choice; worse moves are accepted with
-// probability exp(-log(new/old) / T), T cooling geometrically; the chain restarts from its best
-// every tenth of its steps.
-struct Annealer {
-    const SpaceInfo &info;
-    const Constraints &c;
-    const std::vector<SpatialChoice> &choices;  // what a spatial move may pick (one: lanes only)
-    Evaluator &ev;
-    std::mt19937_64 rng;
-    std::vector<std::vector<int64_t>> values;
-    double t0 = 0.3, t1 = 0.002;  // temperature, first and last step
-
-    size_t pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); }
-
-    bool spatial(const Point &p, int d) {
-        return std::count(p.s.row_dims.begin(), p.s.row_dims.end(), d) ||
-               std::count(p.s.col_dims.begin(), p.s.col_dims.end(), d);
-    }
-
-    bool valid(const Point &p) {
-        for (int d = 0; d < info.dims(); ++d)  // a spatial dim uses its lanes (as in Exhaustive)
-            if (spatial(p, d) && p.f.lane[size_t(d)] == 1 && info.extent(d) > 1) return false;
-        for (int d = 0; d < info.dims(); ++d)
-            if (p.f.glb[size_t(d)] * p.f.lane[size_t(d)] * p.f.rf[size_t(d)] > info.extent(d)) return false;
-        auto axis_ok = [&](const std::vector<int> &axis, int64_t size) {
-            int64_t prod = 1;
-            for (int d : axis) prod *= p.f.lane[size_t(d)];
-            return prod <= size;
-        };
-        return axis_ok(p.s.row_dims, info.arch.rows) && axis_ok(p.s.col_dims, info.arch.cols);
-    }
-
-    // The lane counts of one axis' dims that keep the most of its lanes busy on average (a tail
-    // leaves lanes idle), among those that fit what the dims' other bands leave, each at least 2;
-    // ties: fewer lanes.
-    void fill_axis(Point &p, const std::vector<int> &axis, int64_t size) {
-        std::vector<int64_t> best(axis.size(), 1), cur(axis.size(), 1);
-        double best_busy = -1;
-        std::function<void(size_t, int64_t)> rec = [&](size_t i, int64_t prod) {
-            if (i == axis.size()) {
-                double busy = 1;
-                for (size_t j = 0; j < axis.size(); ++j) {
-                    const int64_t e = info.extent(axis[j]);
-                    busy *= double(e) / double((e + cur[j] - 1) / cur[j]);
-                }
-                if (busy > best_busy + 1e-9) best_busy = busy, best = cur;
-                return;
-            }
-            const int d = axis[i];
-            const int64_t room = info.extent(d) / (p.f.glb[size_t(d)] * p.f.rf[size_t(d)]);
-            for (int64_t v : values[size_t(d)]) {
-                if (v * prod > size || v > std::max<int64_t>(1, room)) break;
-                if (v == 1 && info.extent(d) > 1) continue;  // a spatial dim uses its lanes (valid())
-                cur[i] = v;
-                rec(i + 1, prod * v);
-            }
-        };
-        rec(0, 1);
-        for (size_t j = 0; j < axis.size(); ++j) p.f.lane[size_t(axis[j])] = best[j];
-    }
-
-    void set_spatial(Point &p, const SpatialChoice &sc) {
-        for (int d = 0; d < info.dims(); ++d) p.f.lane[size_t(d)] = 1;
-        p.s.row_dims = sc.rows, p.s.col_dims = sc.cols;
-        fill_axis(p, p.s.row_dims, info.arch.rows);
-        fill_axis(p, p.s.col_dims, info.arch.cols);
-    }
-
-    bool rf_allowed() const { return !info.rf_level.empty(); }
-
-    // One band's factor of dim d: 0 GLB, 1 RF, 2 lanes.
-    int64_t &factor(Point &p, int d, size_t band) {
-        return (band == 0 ? p.f.glb : band == 1 ? p.f.rf : p.f.lane)[size_t(d)];
-    }
-
-    Point mutate(const Point &cur) {
-        Point p = cur;
-        const int nd = info.dims(), n_out = info.output_dims();
-        switch (pick(rf_allowed() ? 8 : 7)) {
-        case 0: {  // a factor, any value
-            const int d = int(pick(size_t(nd)));
-            const auto &v = values[size_t(d)];
-            factor(p, d, pick(spatial(p, d) ? 3 : 2)) = v[pick(v.size())];
-            break;
-        }
-        case 1: case 2: {  // a factor to a neighbouring value
-            const int d = int(pick(size_t(nd)));
-            const auto &v = values[size_t(d)];
-            int64_t &x = factor(p, d, pick(spatial(p, d) ? 3 : 2));
-            const size_t i = size_t(std::lower_bound(v.begin(), v.end(), x) - v.begin());
-            if (pick(2) && i + 1 < v.size()) x = v[i + 1];
-            else if (i > 0) x = v[i - 1];
-            break;
-        }
-        case 3: {  // a prime factor moves from one band of a dim to another (the DRAM band included)
-            const int d = int(pick(size_t(nd)));
-            const size_t bands = spatial(p, d) ? 4 : 3;  // GLB, RF, DRAM, lanes
-            const size_t from = pick(bands), to = (from + 1 + pick(bands - 1)) % bands;
-            static const int64_t primes[4] = {2, 3, 5, 7};
-            const int64_t q = primes[pick(pick(2) ? 1 : 4)];
-            auto band = [](size_t b) { return b == 2 ? size_t(3) : b == 3 ? size_t(2) : b; };
-            if (from != 2) {
-                int64_t &x = factor(p, d, band(from));
-                if (x % q) return cur;
-                x /= q;
-            }
-            if (to != 2) {
-                int64_t &y = factor(p, d, band(to));
-                const auto &v = values[size_t(d)];
-                if (!std::binary_search(v.begin(), v.end(), y * q)) return cur;
-                y *= q;
-            }
-            break;
-        }
-        case 4: {  // swap two loops of one band
-            const size_t band = pick(c.rf_order.empty() ? 3 : 2);
-            if (band == 0) {
-                const bool out = pick(2) == 0 || n_out == nd;
-                const size_t lo = out ? 0 : size_t(n_out), n = out ? size_t(n_out) : size_t(nd - n_out);
-                if (n >= 2) std::swap(p.s.dram_order[lo + pick(n)], p.s.dram_order[lo + pick(n)]);
-            } else {
-                auto &o = band == 1 ? p.s.glb_order : p.s.rf_order;
-                std::swap(o[pick(o.size())], o[pick(o.size())]);
-            }
-            break;
-        }
-        case 5:  // a GLB tile position
-            p.s.glb_at[pick(2)] = int(pick(size_t(nd + 1)));
-            break;
-        case 6:  // the spatial dims (their lanes filled), or one spatial dim's lanes
-            if (choices.size() > 1 && pick(2)) {
-                set_spatial(p, choices[pick(choices.size())]);
-            } else {
-                const auto &axis = pick(2) && !p.s.row_dims.empty() ? p.s.row_dims : p.s.col_dims;
-                const int d = axis[pick(axis.size())];
-                p.f.lane[size_t(d)] = values[size_t(d)][pick(values[size_t(d)].size())];
-            }
-            break;
-        default:  // a per-PE tile: none or a position
-            p.s.rf_at[pick(3)] = int(pick(size_t(nd + 2))) - 1;
-        }
-        return p;
-    }
-
-    // The canonical representative (explore::canonicalize), keeping a user-fixed RF order.
-    void normalize(Point &p) {
-        if (c.rf_order.empty()) return canonicalize(info, p);
-        const std::vector<int> order = p.s.rf_order;
-        int at[3] = {p.s.rf_at[0], p.s.rf_at[1], p.s.rf_at[2]};
-        canonicalize(info, p);
-        p.s.rf_order = order;
-        for (int t = 0; t < 3; ++t) p.s.rf_at[t] = at[t];
-    }
-
-    // A first point for a spatial choice: its lanes filled, the loop orders shuffled.
-    Point start_point(const SpatialChoice &sc) {
-        Point p = initial_point(info, sc);
-        set_spatial(p, sc);
-        std::shuffle(p.s.glb_order.begin(), p.s.glb_order.end(), rng);
-        if (c.rf_order.empty()) std::shuffle(p.s.rf_order.begin(), p.s.rf_order.end(), rng);
-        else p.s.rf_order = c.rf_order;
-        normalize(p);
-        return p;
-    }
-
-    // Anneals from `start`; returns whether any point was feasible (its best in `best`).
-    bool run(Point start, int64_t steps, Progress &progress, Candidate &best) {
-        Point cur = start;
-        Candidate cc;
-        bool have = valid(cur) && ev.eval(cur, cc);
-        best = cc;
-        int64_t last_report = 0;
-        for (int64_t i = 0; i < steps; ++i) {
-            const double temp = t0 * std::pow(t1 / t0, double(i) / double(steps));
-            if (have && i > 0 && i % (steps / 10 + 1) == 0) cur = best.point, cc = best;
-            Point next = mutate(cur);
-            if (next.f == cur.f && next.s == cur.s) continue;
-            if (!valid(next)) continue;
-            normalize(next);
-            Candidate nc;
-            if (!ev.eval(next, nc)) continue;
-            if (!have || nc.score <= cc.score ||
-                std::uniform_real_distribution<double>(0, 1)(rng) <
-                    std::exp(-std::log(nc.score / cc.score) / temp)) {
-                cur = next, cc = nc;
-                if (!have || better(nc, best)) best = nc;
-                have = true;
-            }
-            if (ev.evaluated - last_report > 4096) {
-                progress.evaluated += ev.evaluated - last_report;
-                last_report = ev.evaluated;
-                if (have) progress.improve(best.score);
-            }
-        }
-        progress.evaluated += ev.evaluated - last_report;
-        return have;
-    }
-};
 
 void merge(SearchResult &r, const std::vector<UnitResult> &units) {
     std::vector<Candidate> all_pareto, all_top;
@@ -696,13 +322,10 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
             auto screened = run_pool(int(alive.size()), [&](int j, Evaluator &ev) {
                 const size_t choice = alive[size_t(j)];
                 const std::vector<SpatialChoice> one{choices[choice]};
-                Annealer a{info, c, one, ev,
-                           std::mt19937_64(opt.seed * 1000003ULL + 7919ULL * (choice + 1) + 104729ULL * uint64_t(round)),
-                           values};
-                a.t0 = 0.05;
-                const Point start = best_of[choice] ? best_of[choice]->point : a.start_point(one[0]);
-                Candidate best;
-                a.run(start, steps, progress, best);
+                anneal_chain(info, c, one, 0, ev,
+                             opt.seed * 1000003ULL + 7919ULL * (choice + 1) + 104729ULL * uint64_t(round), values,
+                             0.05, best_of[choice] ? std::optional<Point>(best_of[choice]->point) : std::nullopt,
+                             steps, progress);
                 return false;
             });
             for (size_t j = 0; j < alive.size(); ++j)
@@ -721,12 +344,11 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         for (size_t j : alive) kept.push_back(choices[j]);
         const int64_t chain_steps = std::max<int64_t>(1, opt.anneal_steps / 2);
         auto chains = run_pool(opt.chains, [&](int j, Evaluator &ev) {
-            Annealer a{info, c, kept, ev, std::mt19937_64(opt.seed * 1000003ULL + uint64_t(j)), values};
-            a.t0 = 0.1;
             const size_t choice = alive[size_t(j) % alive.size()];
-            const Point start = best_of[choice] ? best_of[choice]->point : a.start_point(choices[choice]);
-            Candidate best;
-            a.run(start, chain_steps, progress, best);
+            // The start: the choice's best point, else its first point (choices[choice] is kept[j % n]).
+            anneal_chain(info, c, kept, size_t(j) % alive.size(), ev, opt.seed * 1000003ULL + uint64_t(j), values,
+                         0.1, best_of[choice] ? std::optional<Point>(best_of[choice]->point) : std::nullopt,
+                         chain_steps, progress);
             return false;
         });
         units.insert(units.end(), chains.begin(), chains.end());
