@@ -1,5 +1,6 @@
 #include "FusionModel.h"
 
+#include "LevelEnergy.h"
 #include "Report.h"
 #include "UserError.h"
 #include "ir/FusedGeometry.h"
@@ -112,15 +113,19 @@ FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &co
         }
     const ir::MemoryLevel &dram = arch.levels.front();
     const double bits = 8.0 / double(std::max(dram.word_bits, 1));
+    const double level_bits = 8.0 / double(std::max(level->word_bits, 1));
     double compute = 0;
     for (size_t l = 0; l < L; ++l) {
         FusedLayerCounts &c = e.layers[l];
         c.dram_weight_reads = weight_words(layers[l]) * (e.weights_resident ? 1 : e.tiles);
         c.onchip_weight_fills = c.dram_weight_reads;
         c.recompute_macs = c.macs - layers[l].macs();
+        // The residual add re-reads the group's input from the activation level, one word per
+        // output element (the layers' own on-chip traffic is in their per-MAC cost).
         c.energy_pj = costs[l].onchip_pj_per_mac * double(c.macs) +
                       bits * (dram.read_pj * double(c.dram_input_reads + c.dram_weight_reads) +
-                              dram.write_pj * double(c.dram_output_writes));
+                              dram.write_pj * double(c.dram_output_writes)) +
+                      level_bits * read_pj(*level) * double(c.residual_reads);
         c.compute_cycles = int64_t(std::ceil(costs[l].cycles_per_mac * double(c.macs)));
         compute += double(c.compute_cycles);
         e.energy_pj += c.energy_pj;

@@ -4,6 +4,7 @@
 #include "ir/FusedGeometry.h"
 #include "ir/FusedJson.h"
 #include "model/FusionModel.h"
+#include "model/LevelEnergy.h"
 
 #include <catch2/catch.hpp>
 
@@ -228,4 +229,25 @@ TEST_CASE("fused group IR: JSON round trip and one-line chain errors", "[fusion]
     bad = g;
     bad.layers[1].K = 7;
     REQUIRE_THROWS_WITH(ir::place_group(bad, "GLB"), Catch::Contains("--residual"));
+}
+
+TEST_CASE("fused group: the residual add's reads are priced at the activation level", "[fusion]") {
+    // Two 3x3 convs K = C: with the residual add, the last layer re-reads one GLB word per output
+    // element, and only that changes the energy.
+    ir::FusedGroup g;
+    g.layers = {conv("a", 8, 8, 16, 16, 3, 1, 1), conv("b", 8, 8, 16, 16, 3, 1, 1)};
+    g.tile_h = g.tile_w = 8;
+    g.overlap = ir::Overlap::CacheH;
+    ir::place_group(g, "GLB");
+    const ir::Architecture a = ir::default_architecture();
+    const model::FusedEstimate plain = model::evaluate_group(g, std::vector<model::LayerCost>(2), a);
+    g.residual = true;
+    ir::place_group(g, "GLB");
+    const model::FusedEstimate skip = model::evaluate_group(g, std::vector<model::LayerCost>(2), a);
+    REQUIRE(skip.layers[1].residual_reads == 8 * 16 * 16);
+    const ir::MemoryLevel &glb = *a.level("GLB");
+    const double per_word = 8.0 / double(glb.word_bits) * model::read_pj(glb);
+    REQUIRE(per_word > 0);
+    CHECK(skip.layers[1].energy_pj - plain.layers[1].energy_pj == Approx(per_word * 8 * 16 * 16));
+    CHECK(skip.layers[0].energy_pj == plain.layers[0].energy_pj);
 }
