@@ -11,18 +11,7 @@ big=conv:C=256,K=256,H=58,W=58,R=3,S=3,pad=0
 small=conv:C=16,K=32,H=14,W=14,R=3,S=3,pad=1
 eyeriss=$src/examples/arch/eyeriss_16x16.json
 
-# One line on stderr, non-zero exit, and the line contains $1.
-expect_error() {
-    local want=$1; shift
-    local err code lines
-    err=$("$tessera" "$@" 2>&1 >/dev/null)
-    code=$?
-    lines=$(printf '%s\n' "$err" | wc -l)
-    if [ $code -eq 0 ] || [ "$lines" -ne 1 ] || ! printf '%s' "$err" | grep -qF -- "$want"; then
-        echo "FAIL: tessera $* -> exit $code, $lines lines, wanted '$want': $err"
-        fail=1
-    fi
-}
+source "$(dirname "$0")/../expect_error.sh"
 expect_ok() {
     "$tessera" "$@" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: tessera $*: $(cat "$tmp/err")"; fail=1; }
 }

@@ -7,17 +7,7 @@ tessera=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-expect_error() {
-    local want=$1; shift
-    local err code lines
-    err=$("$tessera" "$@" 2>&1 >/dev/null)
-    code=$?
-    lines=$(printf '%s\n' "$err" | wc -l)
-    if [ $code -eq 0 ] || [ "$lines" -ne 1 ] || ! printf '%s' "$err" | grep -qF -- "$want"; then
-        echo "FAIL: tessera $* -> exit $code, $lines lines, wanted '$want': $err"
-        fail=1
-    fi
-}
+source "$(dirname "$0")/../expect_error.sh"
 conv=conv:C=64,K=8,H=8,W=8,R=3,S=3,pad=1,bias=1,relu=0,y_int32=1
 fc=fc:N=3,C=200,K=12,bias=0,relu=0,x_zero_point=5,w_zero_point=-3,y_int32=1
 for layer in $conv $fc; do

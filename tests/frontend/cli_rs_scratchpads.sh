@@ -14,17 +14,7 @@ net=$src/tests/frontend/rs_network.csv
 arch=$src/tests/frontend/eyeriss_4x4.json
 eyeriss=$src/examples/arch/eyeriss_16x16.json
 
-expect_error() {
-    local want=$1; shift
-    local err code lines
-    err=$("$tessera" "$@" 2>&1 >/dev/null)
-    code=$?
-    lines=$(printf '%s\n' "$err" | wc -l)
-    if [ $code -eq 0 ] || [ "$lines" -ne 1 ] || ! printf '%s' "$err" | grep -qF -- "$want"; then
-        echo "FAIL: tessera $* -> exit $code, $lines lines, wanted '$want': $err"
-        fail=1
-    fi
-}
+source "$(dirname "$0")/../expect_error.sh"
 run() { "$tessera" "$@" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: tessera $*: $(cat "$tmp/err")"; fail=1; }; }
 
 for preset in rs im2col; do

@@ -10,17 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 layer=conv:C=64,K=64,H=56,W=56,R=3,S=3,pad=1
 
-expect_error() {
-    local want=$1; shift
-    local err code lines
-    err=$("$tessera" "$@" 2>&1 >/dev/null)
-    code=$?
-    lines=$(printf '%s\n' "$err" | wc -l)
-    if [ $code -eq 0 ] || [ "$lines" -ne 1 ] || ! printf '%s' "$err" | grep -qF -- "$want"; then
-        echo "FAIL: tessera $* -> exit $code, $lines lines, wanted '$want': $err"
-        fail=1
-    fi
-}
+source "$(dirname "$0")/../expect_error.sh"
 expect_ok() {
     "$tessera" "$@" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: tessera $*: $(cat "$tmp/err")"; fail=1; }
 }
