@@ -342,15 +342,30 @@ int run_compile_fused(const Args &args) {
             throw UserError("compile --fuse all needs --schedule FILE from explore --fusion -o FILE; else --fuse 'A..B'");
         groups.push_back(group_of(f, arch, f.fuse, text));
     }
+    std::vector<std::pair<size_t, ir::FusedGroup>> placed;  // (first layer, group), in network order
+    std::vector<bool> covered;
     for (const TunedGroup &t : tuned) {
         ir::FusedGroup g = group_of(f, arch, t.first + ".." + t.last, t.statements);
+        const auto net = load_network(f.sel.network);
         if (f.fuse != "all") {
-            const auto net = load_network(f.sel.network);
             const auto [a, b] = parse_fuse_range(f.fuse, net);
             if (net[a].name != t.first || net[b].name != t.last) continue;
         }
-        groups.push_back(g);
+        const auto [a, b] = parse_fuse_range(t.first + ".." + t.last, net);
+        covered.resize(net.size(), false);
+        for (size_t i = a; i <= b; ++i) covered[i] = true;
+        placed.emplace_back(a, std::move(g));
     }
+    if (!tuned.empty() && f.fuse == "all") {
+        // The layers the tuner left unfused run as one-layer groups (--tile, --overlap) on the same
+        // datapath, so that the design runs the whole network.
+        FusionFlags single = f;
+        single.residual = false;
+        for (size_t i = 0; i < covered.size(); ++i)
+            if (!covered[i]) placed.emplace_back(i, group_of(single, arch, std::to_string(i) + ".." + std::to_string(i), ""));
+    }
+    std::stable_sort(placed.begin(), placed.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
+    for (auto &[first, g] : placed) groups.push_back(std::move(g));
     if (groups.empty())
         throw UserError("schedule file " + f.schedule_file + " has no fused group " + f.fuse +
                         "; use one of its '# fused group:' ranges or drop --fuse");

@@ -30,6 +30,22 @@ expect "needs -o DIR" compile --network "$net" --fuse 0..2
 expect "--lanes must be" compile --network "$net" --fuse 0..2 --lanes 0 -o "$work/x"
 expect "not consecutive" compile --network "$net" --fuse 2..0 -o "$work/x"
 expect "--schedule FILE" compile --network "$net" --fuse all -o "$work/x"
+# The whole network: the tuner's groups, and the layers it left unfused as one-layer groups, on one
+# design (here the tuner's second group is dropped from its file, so map2..deconv are unfused).
+fs="$src/examples/networks/fsrcnn_60x80.csv"
+"$tessera" explore --network "$fs" --fusion -o "$work/tuned.sched" >/dev/null 2>&1 || { echo "FAIL: explore --fusion"; fail=1; }
+python3 - "$work/tuned.sched" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+groups = text.split("# fused group:")
+assert len(groups) >= 3, "the tuner fused fsrcnn_60x80 into fewer than 2 groups"
+open(sys.argv[1], "w").write(groups[0] + "# fused group:" + groups[1])
+PY
+"$tessera" compile --network "$fs" --fuse all --schedule "$work/tuned.sched" --lanes 16 -o "$work/net" > "$work/net.txt" ||
+    { echo "FAIL: compile --fuse all with unfused layers"; fail=1; }
+grep -q "group map2..map2" "$work/net.txt" || { echo "FAIL: unfused map2 not a one-layer group: $(cat "$work/net.txt")"; fail=1; }
+timeout 900 "$tessera" simulate "$work/net" > "$work/sim.txt" 2>&1 || { echo "FAIL: simulate the whole network: $(tail -5 "$work/sim.txt")"; fail=1; }
+grep -q "^all 6 groups: DRAM words fused rtl" "$work/sim.txt" || { echo "FAIL: not 6 groups: $(tail -3 "$work/sim.txt")"; fail=1; }
 cp -r "$work/mb" "$work/broken"
 python3 -c "
 import json
