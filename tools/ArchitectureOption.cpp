@@ -7,6 +7,14 @@
 
 namespace tessera::cli {
 
+void size_presets_for(const ir::Architecture &arch, LayerSelection &sel) {
+    ScheduleRequest budgets;
+    fit_presets_to(arch, budgets);
+    sel.buffer_bytes = budgets.buffer_bytes;
+    sel.scratchpad_level = budgets.scratchpad_level;
+    for (int t = 0; t < 3; ++t) sel.scratchpad_bytes[t] = budgets.scratchpad_bytes[t];
+}
+
 ir::Architecture select_architecture(const std::string &arch_name,
                                      const boost::program_options::variables_map &vm, LayerSelection &sel) {
     ir::Architecture arch = ir::load_architecture(arch_name);
@@ -24,11 +32,7 @@ ir::Architecture select_architecture(const std::string &arch_name,
                             " array; give a smaller --array or an architecture with a larger array");
         }
     }
-    ScheduleRequest budgets;
-    fit_presets_to(arch, budgets);
-    sel.buffer_bytes = budgets.buffer_bytes;
-    sel.scratchpad_level = budgets.scratchpad_level;
-    for (int t = 0; t < 3; ++t) sel.scratchpad_bytes[t] = budgets.scratchpad_bytes[t];
+    size_presets_for(arch, sel);
     return arch;
 }
 

@@ -12,9 +12,12 @@ namespace tessera::cli {
 // Loads --arch (`arch_name`). Without --array, presets fill the architecture's array. With --array
 // and the default architecture, the default architecture takes that array (as `lower` does); with
 // --array and an architecture the user named, a larger array than the architecture's is an error.
-// Also gives presets the GLB's tile budget.
+// Also sizes the presets for it (size_presets_for).
 ir::Architecture select_architecture(const std::string &arch_name,
                                      const boost::program_options::variables_map &vm, LayerSelection &sel);
+
+// Gives presets the architecture's GLB tile budget and per-tensor scratchpads (Presets.h).
+void size_presets_for(const ir::Architecture &arch, LayerSelection &sel);
 
 // --interconnect: "broadcast", "systolic" or "hybrid:T" (tiles of T x T PEs) in place of the
 // architecture's own (docs/hardware.md, "Interconnect"). Throws UserError naming the form otherwise.

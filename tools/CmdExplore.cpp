@@ -1,5 +1,6 @@
 // tessera explore: search the mappings of a layer (or every layer of a network) on an architecture
 // with the analytical model; print the ranked winners, write them as schedule text (docs/explore.md).
+#include "ArchitectureOption.h"
 #include "Commands.h"
 #include "Distributed.h"
 #include "ExploreSvg.h"
@@ -110,7 +111,7 @@ nlohmann::json candidate_json(const explore::SpaceInfo &info, const explore::Can
 // (empty where it does not fit).
 using PresetCosts = std::vector<std::pair<std::string, std::vector<std::optional<explore::PresetCost>>>>;
 PresetCosts preset_costs(LayerSelection sel, const ir::Architecture &arch, size_t layers) {
-    if (const ir::MemoryLevel *glb = arch.level("GLB")) sel.buffer_bytes = glb->tile_budget_bytes();
+    size_presets_for(arch, sel);
     PresetCosts out;
     for (const char *df : {"os", "ws", "is", "rs"}) {
         sel.dataflow = df;
