@@ -308,7 +308,7 @@ endmodule
                // An output narrower than the DRAM word is sign-extended (int32 outputs fill it).
                {"WDATA", d.out_bits >= 32 ? std::string("post_op_result")
                                           : "{{(32-" + std::to_string(d.out_bits) + "){post_op_result[" +
-                                                std::to_string(d.out_bits - 1) + "]}}, post_op_result}"},
+                                                std::to_string(d.out_bits) + "-1]}}, post_op_result}"},
                {"OUTB", std::to_string(fifo_bits + 1)},
                {"SB", std::to_string(bits_for(d.dram_latency + 2))},
                {"SETTLE", lit(bits_for(d.dram_latency + 2), d.dram_latency + 1)},
