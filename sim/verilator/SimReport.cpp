@@ -27,6 +27,22 @@ std::string si(double x, const char *unit) {
     return o.str();
 }
 
+// The glb_* counters count each tensor's DRAM-fed on-chip buffer, whichever shared level the
+// schedule put it at: name the levels when one is not the GLB (a tensor bypassing it).
+void print_buffer_levels(std::ostream &out, const model::Estimate &e, const ir::Architecture &arch) {
+    const char *names[] = {"I", "W", "O"};
+    std::string where;
+    bool other = false;
+    for (int o = 0; o < 3; ++o) {
+        const int level = e.tensors[size_t(o)].at[int(model::Place::Buffer)].level;
+        if (level < 0 || size_t(level) >= arch.levels.size()) continue;
+        const std::string &name = arch.levels[size_t(level)].name;
+        other |= name != "GLB";
+        where += std::string(where.empty() ? "" : ", ") + names[o] + " at " + name;
+    }
+    if (other) out << "  (glb_* count each tensor's on-chip buffer: " << where << ")\n";
+}
+
 }  // namespace
 
 double cycles_per_second(const LayerOutcome &o) {
@@ -56,6 +72,7 @@ void print_layer(std::ostream &out, const LayerOutcome &o, const ir::Architectur
     for (const auto &c : o.counters)
         out << "  " << std::left << std::setw(14) << c.counter << std::right << std::setw(16) << c.measured
             << std::setw(16) << c.model << (c.equal() ? "" : "   MISMATCH") << "\n";
+    print_buffer_levels(out, o.model, arch);
     out << "  energy       " << std::setprecision(4) << std::defaultfloat << o.measured.energy_pj
         << " pJ from the measured counts (model " << o.model.energy_pj << " pJ), "
         << std::setprecision(3) << o.measured.pj_per_mac() << " pJ/MAC:";

@@ -75,8 +75,16 @@ expect_error "at most two axes" lower --layer $big --schedule "$tmp/three_lists.
 sed -e 's/Func ifmap_rf = ifmap_glb.in(acc);/Func ifmap_rf = ifmap.in(acc);/' -e '/ifmap_glb/d' \
     "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/no_path.sched"
 expect_error "no path between DRAM and the PEs" estimate --layer $big --schedule "$tmp/no_path.sched" --arch "$eyeriss"
+# A tensor at two shared on-chip levels (four_level_bypass.sched: inputs in L2 and the GLB) is
+# estimated; compile says in one line that the RTL does not build it yet.
+expect_error "2 shared on-chip levels" compile --layer $small --schedule "$src/examples/schedules/four_level_bypass.sched" \
+    --arch "$src/examples/arch/four_level.json" -o "$tmp/design5"
+# One shared level per tensor with the weights bypassing the GLB compiles (and simulates:
+# tests/sim/test_sim_general_mappings).
+expect_ok compile --layer $small --schedule "$src/examples/schedules/four_level_glb_bypass.sched" \
+    --arch "$src/examples/arch/four_level.json" -o "$tmp/design6"
 # Per-PE accumulator files and operand tiles compile (tests/sim/test_sim_general_mappings simulates
-# them); a second shared level does not yet: compile says so in one line.
+# them).
 expect_ok compile --layer $big --schedule "$src/examples/schedules/ws_scratchpads.sched" \
     --arch "$eyeriss" -o "$tmp/design"
 expect_ok compile --layer conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1 --schedule "$src/examples/schedules/ws_operand_tiles.sched" \

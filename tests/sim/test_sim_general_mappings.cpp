@@ -142,6 +142,28 @@ TEST_CASE("row stationary with psum scratchpads: examples/schedules/eyeriss_rs.s
     check_exact(outcomes, 2);
 }
 
+// A 4-level hierarchy (DRAM, L2, GLB, per-PE registers) whose weights bypass the GLB: the array
+// reads them from their L2 tile while inputs and outputs keep theirs in the GLB. Tails in c (20
+// on 16 rows), k (24 on 16 columns) and y (9 rows in 7-row strips); a stride-2 layer.
+TEST_CASE("4 levels, weights bypassing the GLB: examples/schedules/four_level_glb_bypass.sched", "[sim][general]") {
+    ScheduleRequest s;
+    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/four_level_glb_bypass.sched");
+    s.text_origin = "four_level_glb_bypass.sched";
+    const ir::Architecture arch =
+        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/four_level.json");
+    const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=20,K=24,H=9,W=11,R=3,S=3,pad=1"), s},
+                                                  {parse_inline_layer("conv:C=16,K=16,H=14,W=10,R=3,S=3,stride=2,pad=1"), s}},
+                                                 arch);
+    check_exact(outcomes, 2);
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        const auto &w = o.model.tensor(model::Operand::W).at[int(model::Place::Buffer)];
+        CHECK(arch.levels[size_t(w.level)].name == "L2");
+        const auto &i = o.model.tensor(model::Operand::I).at[int(model::Place::Buffer)];
+        CHECK(arch.levels[size_t(i.level)].name == "GLB");
+    }
+}
+
 TEST_CASE("a per-PE accumulator file needs a design with one, and fits its depth", "[sim][general][per_pe]") {
     ScheduleRequest files, registers;
     files.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_scratchpads.sched");
