@@ -19,6 +19,9 @@ struct ScheduleRequest {
     std::string dataflow;       // shorthand: os | ws | is | rs (default os)
     int64_t rows = 16, cols = 16;
     int64_t buffer_bytes = 0;   // presets fit their tiles in this; 0: the default architecture's GLB
+    // The shared level presets put their tiles at: the architecture's GLB, or its outermost shared
+    // level when none is named GLB (a Timeloop architecture's GlobalBuffer).
+    std::string shared_level = "GLB";
     // The architecture's per-PE scratchpads, one per tensor (I, W, O bytes; Eyeriss's ifmap, filter
     // and psum), when it has them: `rs` then keeps per-PE tiles there (docs/schedules.md).
     std::string scratchpad_level;

@@ -208,7 +208,9 @@ std::string join(const std::vector<std::string> &v) {
 }  // namespace
 
 void fit_presets_to(const ir::Architecture &arch, ScheduleRequest &req) {
-    if (const ir::MemoryLevel *glb = arch.level("GLB")) req.buffer_bytes = glb->tile_budget_bytes();
+    req.shared_level = "GLB";
+    if (!arch.level("GLB") && arch.levels.size() > 1 && !arch.is_per_pe(1)) req.shared_level = arch.levels[1].name;
+    if (const ir::MemoryLevel *glb = arch.level(req.shared_level)) req.buffer_bytes = glb->tile_budget_bytes();
     req.scratchpad_level.clear();
     for (size_t i = 0; i < arch.levels.size(); ++i) {
         const ir::MemoryLevel &l = arch.levels[i];
@@ -348,8 +350,10 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     // 3. Buffers: input and weight tiles per reduction block (or per output tile).
     const std::string place = block_c ? "compute_at(acc, co)"
                             : tile_level.empty() ? "compute_root()" : "compute_at(" + tile_level + ")";
-    s << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb." << place << ";\nhw::level(ifmap_glb, \"GLB\");\n";
-    s << "Func filter_glb = filter.in(acc);\nfilter_glb." << place << ";\nhw::level(filter_glb, \"GLB\");\n";
+    const std::string &shared = req.shared_level;
+    if (shared != "GLB") s << "hw::level(acc, \"" << shared << "\");\n";  // an untagged buffer sits at GLB
+    s << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb." << place << ";\nhw::level(ifmap_glb, \"" << shared << "\");\n";
+    s << "Func filter_glb = filter.in(acc);\nfilter_glb." << place << ";\nhw::level(filter_glb, \"" << shared << "\");\n";
     return s.str();
 }
 

@@ -102,13 +102,14 @@ GlbTile choose_glb_tile(const GlbFootprint &f, const PeBlocking &pe, int64_t glb
 
 // The buffers: ifmap and filter tiles in the GLB per reduction block (co), and in the per-PE
 // scratchpads at the given loops; the partial sums accumulate in the per-PE level across `acc_at`.
-std::string per_pe_buffers(const std::string &spad, const std::string &acc_at, const std::string &ifmap_at,
-                           const std::string &filter_at) {
+std::string per_pe_buffers(const std::string &glb, const std::string &spad, const std::string &acc_at,
+                           const std::string &ifmap_at, const std::string &filter_at) {
     std::ostringstream s;
+    if (glb != "GLB") s << "hw::level(acc, \"" << glb << "\");\n";  // an untagged buffer sits at GLB
     s << "hw::accumulator(acc, " << acc_at << ", \"" << spad << "\");\n";
     for (const auto &[tensor, at] : {std::pair<std::string, std::string>{"ifmap", ifmap_at}, {"filter", filter_at}}) {
         s << "Func " << tensor << "_glb = " << tensor << ".in(acc);\n" << tensor << "_glb.compute_at(acc, co);\n"
-          << "hw::level(" << tensor << "_glb, \"GLB\");\n";
+          << "hw::level(" << tensor << "_glb, \"" << glb << "\");\n";
         s << "Func " << tensor << "_rf = " << tensor << "_glb.in(acc);\n" << tensor << "_rf.compute_at(acc, " << at
           << ");\nhw::level(" << tensor << "_rf, \"" << spad << "\");\n";
     }
@@ -151,7 +152,7 @@ std::string conv_schedule(const ir::LayerSpec &l, const ScheduleRequest &req, in
     s << "    .reorder(xp, r, kp, xq, " << lane_s << ", cl, yl, " << (split_s ? "st, " : "")
       << "yt, kt, co, n).unroll(" << lane_s << ").unroll(cl).unroll(yl);\n";
     s << "hw::array(acc, {cl, " << lane_s << "}, {yl});\n";
-    s << per_pe_buffers(req.scratchpad_level, "xq", "xq", lane_s);
+    s << per_pe_buffers(req.shared_level, req.scratchpad_level, "xq", "xq", lane_s);
     return s.str();
 }
 
@@ -180,7 +181,7 @@ std::string fc_schedule(const ir::LayerSpec &l, const ScheduleRequest &req, int6
     s << "acc.update().split(c, co, cl, " << cl << ").split(k, kq, kp, " << pe.kp << ").split(n, nt, nl, " << nl
       << ")\n    .reorder(kp, kq, cl, nl, nt, co).unroll(cl).unroll(nl);\n";
     s << "hw::array(acc, cl, nl);\n";
-    s << per_pe_buffers(req.scratchpad_level, "kq", "kq", "kq");
+    s << per_pe_buffers(req.shared_level, req.scratchpad_level, "kq", "kq", "kq");
     return s.str();
 }
 

@@ -5,6 +5,10 @@
 #include "ir/ArchitectureJson.h"
 #include "ir/Limits.h"
 
+#ifdef TESSERA_WITH_YAML
+#include "interop/TimeloopArchitecture.h"
+#endif
+
 namespace tessera::cli {
 
 void size_presets_for(const ir::Architecture &arch, LayerSelection &sel) {
@@ -12,12 +16,20 @@ void size_presets_for(const ir::Architecture &arch, LayerSelection &sel) {
     fit_presets_to(arch, budgets);
     sel.buffer_bytes = budgets.buffer_bytes;
     sel.scratchpad_level = budgets.scratchpad_level;
+    sel.shared_level = budgets.shared_level;
     for (int t = 0; t < 3; ++t) sel.scratchpad_bytes[t] = budgets.scratchpad_bytes[t];
+}
+
+ir::Architecture read_architecture(const std::string &file_or_name) {
+#ifdef TESSERA_WITH_YAML
+    if (interop::is_timeloop_architecture(file_or_name)) return interop::read_timeloop_architecture(file_or_name);
+#endif
+    return ir::load_architecture(file_or_name);
 }
 
 ir::Architecture select_architecture(const std::string &arch_name,
                                      const boost::program_options::variables_map &vm, LayerSelection &sel) {
-    ir::Architecture arch = ir::load_architecture(arch_name);
+    ir::Architecture arch = read_architecture(arch_name);
     if (vm["array"].defaulted()) {
         sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
     } else {

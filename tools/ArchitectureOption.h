@@ -9,7 +9,11 @@
 
 namespace tessera::cli {
 
-// Loads --arch (`arch_name`). Without --array, presets fill the architecture's array. With --array
+// The architecture a user names: a bundled name, `default`, a file with Tessera's keys (JSON or
+// YAML), or a Timeloop architecture YAML (`architecture:`, docs/timeloop.md).
+ir::Architecture read_architecture(const std::string &file_or_name);
+
+// Loads --arch (`arch_name`) with read_architecture. Without --array, presets fill the architecture's array. With --array
 // and the default architecture, the default architecture takes that array (as `lower` does); with
 // --array and an architecture the user named, a larger array than the architecture's is an error.
 // Also sizes the presets for it (size_presets_for).

@@ -159,7 +159,7 @@ int run_compile(const Args &args) {
     // Each buffer is sized for its tensor's largest tile over the layers, so a network's buffers
     // can total more than the global buffer although every layer's tiles fit it. Presets then
     // tile for less, in proportion, until the design fits.
-    const ir::MemoryLevel *glb = arch.level("GLB");
+    const ir::MemoryLevel *glb = arch.level(sel.shared_level);
     const bool presets = sel.schedule_file.empty() && sel.generator.empty();
     for (int attempt = 0; presets && glb && glb->size_bytes > 0 && spec.buffer_bytes() > glb->size_bytes &&
                           attempt < 8;

@@ -292,7 +292,7 @@ int run_explore(const Args &args) {
     }
     if (chains < 1 || chains > 100000) throw UserError("--chains must be between 1 and 100000");
     const explore::Objective obj = explore::parse_objective(objective);
-    const ir::Architecture arch = ir::load_architecture(arch_name);
+    const ir::Architecture arch = read_architecture(arch_name);
     // The problem of each layer comes from the front end (one preset lowering, not searched).
     const std::string spatial = sel.spatial;
     sel.spatial.clear();

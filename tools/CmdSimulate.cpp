@@ -1,6 +1,7 @@
 // tessera simulate: run a compiled design's layers in Verilator (one build, cached) and check
 // every one three ways: outputs bit-exact against Halide's JIT result, access counters equal to
 // the model's, cycles within a tolerance of the model's (docs/simulate.md).
+#include "ArchitectureOption.h"
 #include "Commands.h"
 #include "LayerOptions.h"
 #include "UserError.h"
@@ -111,7 +112,8 @@ int run_simulate_one(const Args &args) {
 
     const auto t0 = std::chrono::steady_clock::now();
     const vsim::DesignDir design_dir = vsim::read_design_dir(dir);
-    const ir::Architecture arch = vsim::design_architecture(design_dir, arch_name);
+    const ir::Architecture arch = arch_name.empty() ? vsim::design_architecture(design_dir, "")
+                                                    : read_architecture(arch_name);
     const std::vector<size_t> chosen = vsim::select_layers(design_dir, layers);
     std::vector<vsim::SimLayer> sim_layers;
     std::vector<ir::LayerSpec> specs;

@@ -134,6 +134,7 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
     req.dataflow = sel.dataflow;
     req.buffer_bytes = sel.buffer_bytes;
     req.scratchpad_level = sel.scratchpad_level;
+    req.shared_level = sel.shared_level;
     for (int t = 0; t < 3; ++t) req.scratchpad_bytes[t] = sel.scratchpad_bytes[t];
     const auto x = sel.array.find('x');
     try {

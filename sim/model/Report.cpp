@@ -1,5 +1,6 @@
 #include "Report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tessera::model {
@@ -172,10 +173,13 @@ void print_table(std::ostream &os, const std::string &layer, const Estimate &e,
                  const ir::Architecture &arch) {
     os << "layer " << layer << " on " << arch.name << " (" << arch.rows << "x" << arch.cols
        << " PEs, mapping uses " << e.mapped_pes << ")\n";
-    os << pad("level", 8, true) << pad("tensor", 7, true) << pad("reads", 14) << pad("writes", 14)
+    // The level column fits the longest level name (a Timeloop architecture's GlobalBuffer).
+    int level_width = 8;
+    for (const auto &l : arch.levels) level_width = std::max(level_width, int(l.name.size()) + 2);
+    os << pad("level", level_width, true) << pad("tensor", 7, true) << pad("reads", 14) << pad("writes", 14)
        << pad("energy pJ", 16) << "   fills / updates / operand reads / drains\n";
     for_each_access(e, [&](Operand o, int, const LevelAccess &a) {
-        os << pad(arch.levels[a.level].name, 8, true) << pad(operand_name(o), 7, true)
+        os << pad(arch.levels[a.level].name, level_width, true) << pad(operand_name(o), 7, true)
            << pad(std::to_string(a.total_reads()), 14) << pad(std::to_string(a.total_writes()), 14)
            << pad(format("%.4g", a.energy_pj()), 16) << "   " << a.fills << " / " << a.updates
            << " / " << a.reads << " / " << a.drains << "\n";

@@ -71,5 +71,20 @@ expect_error "unknown format" lower --layer $layer --emit dot
 expect_error "explore searches the schedule" explore --layer $layer --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
 expect_error "an array axis with several loops" lower --layer $layer --spatial 'C,FX|X' --emit maestro
 
+# Timeloop architecture files (v0.3 tree, v0.4 nodes with an Accelergy ERT): estimate, explore, and
+# a Timeloop mapping on its Timeloop architecture through compile and simulate.
+tl_arch=$src/examples/timeloop/arch_simple_ws_v04.yaml
+small=conv:C=16,K=16,H=14,W=14,R=3,S=3,pad=1
+expect_ok estimate --arch "$src/examples/timeloop/arch_eyeriss_16x16.yaml" --layer $small --dataflow rs
+grep -q "on arch_eyeriss_16x16 (16x16 PEs" "$tmp/out" || { echo "FAIL: v0.3 architecture's array"; fail=1; }
+expect_ok estimate --arch "$tl_arch" --layer $small --dataflow ws
+grep -q "^GlobalBuffer" "$tmp/out" || { echo "FAIL: presets tile for the v0.4 GlobalBuffer"; fail=1; }
+expect_ok explore --arch "$tl_arch" --layer $small --steps 300 --chains 2 -j 1
+expect_ok compile --arch "$tl_arch" --layer $small --timeloop-mapping "$src/examples/timeloop/ws_simple_v04.yaml" -o "$tmp/tl_design"
+expect_ok simulate "$tmp/tl_design"
+grep -q "PASS: 1 layer" "$tmp/out" || { echo "FAIL: the Timeloop mapping on its Timeloop architecture in RTL: $(tail -3 "$tmp/out")"; fail=1; }
+printf 'architecture:\n  version: 0.3\n  subtree:\n  - name: sys\n    local:\n    - {name: DRAM, class: DRAM}\n' >"$tmp/bad_arch.yaml"
+expect_error "no compute component" estimate --arch "$tmp/bad_arch.yaml" --layer $small
+
 [ $fail -eq 0 ] && echo "cli_mappings: all passed"
 exit $fail

@@ -1,0 +1,149 @@
+// Timeloop architecture YAML (interop/TimeloopArchitecture): the v0.3 form of eyeriss_16x16 reads
+// as the same architecture as its JSON (and the model gives the same estimate on it), the v0.4 form
+// takes Accelergy ERT energies, and malformed trees get one-line errors naming the component.
+#include "TimeloopArchitecture.h"
+
+#include "Lower.h"
+#include "Networks.h"
+#include "Presets.h"
+#include "UserError.h"
+#include "ir/ArchitectureJson.h"
+#include "model/Model.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+using namespace tessera;
+
+namespace {
+
+const std::string kExamples = std::string(TESSERA_SOURCE_DIR) + "/examples/";
+
+std::string write_yaml(const std::string &name, const std::string &text) {
+    const auto path = std::filesystem::temp_directory_path() / ("tessera_tl_arch_" + name + ".yaml");
+    std::ofstream(path) << text;
+    return path.string();
+}
+
+// A v0.3 tree: DRAM, a 64 KB buffer, the PEs `pe_name` with one register file and a compute
+// component of class `mac_class`.
+std::string tree(const std::string &pe_name, const std::string &spad_attrs, const std::string &mac_class = "intmac") {
+    return "architecture:\n  version: 0.3\n  subtree:\n  - name: sys\n    local:\n"
+           "    - {name: DRAM, class: DRAM, attributes: {word-bits: 8, width: 8}}\n"
+           "    subtree:\n    - name: chip\n      local:\n"
+           "      - {name: buf, class: SRAM, attributes: {depth: 8192, width: 64, word-bits: 8}}\n"
+           "      subtree:\n      - name: " + pe_name + "\n        local:\n"
+           "        - {name: spad, class: regfile, attributes: {" + spad_attrs + "}}\n"
+           "        - {name: mac, class: " + mac_class + ", attributes: {datawidth: 8, meshX: 4}}\n";
+}
+
+model::Estimate estimate(const ir::AcceleratorIR &ir, const ir::Architecture &arch) {
+    model::Model m(ir, arch);
+    return m.evaluate();
+}
+
+std::string error_of(const std::string &path) {
+    try {
+        interop::read_timeloop_architecture(path);
+    } catch (const UserError &e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("Timeloop v0.3 eyeriss_16x16 reads as examples/arch/eyeriss_16x16.json", "[interop][timeloop_arch]") {
+    const std::string yaml = kExamples + "timeloop/arch_eyeriss_16x16.yaml";
+    REQUIRE(interop::is_timeloop_architecture(yaml));
+    CHECK_FALSE(interop::is_timeloop_architecture(kExamples + "arch/eyeriss_16x16.yaml"));  // Tessera's keys
+    CHECK_FALSE(interop::is_timeloop_architecture(kExamples + "arch/eyeriss_16x16.json"));
+    const ir::Architecture t = interop::read_timeloop_architecture(yaml);
+    const ir::Architecture j = ir::load_architecture(kExamples + "arch/eyeriss_16x16.json");
+    CHECK(t.rows == 16);
+    CHECK(t.cols == 16);
+    CHECK(t.clock_mhz == Approx(200));
+    CHECK(t.mac_pj == 1);
+    REQUIRE(t.levels.size() == 3);
+    for (size_t i = 0; i < 3; ++i) {
+        INFO(t.levels[i].name);
+        CHECK(t.levels[i].size_bytes == j.levels[i].size_bytes);
+        CHECK(t.levels[i].read_pj == Approx(j.levels[i].read_pj));
+        CHECK(t.levels[i].write_pj == Approx(j.levels[i].write_pj));
+        CHECK(t.levels[i].per_pe == j.levels[i].per_pe);
+        CHECK(t.levels[i].bandwidth() == Approx(j.levels[i].bandwidth()));
+        for (int r = 0; r < 3; ++r) CHECK(t.levels[i].tensor_bytes[r] == j.levels[i].tensor_bytes[r]);
+    }
+    // The model prices a per-tensor scratchpad mapping identically on both.
+    ScheduleRequest req;
+    req.dataflow = "rs";
+    fit_presets_to(t, req);
+    CHECK(req.scratchpad_level == "RF");
+    const ir::AcceleratorIR ir = lower_to_ir(parse_inline_layer("conv:C=32,K=32,H=18,W=18,R=3,S=3,pad=0"), req);
+    CHECK(estimate(ir, t).energy_pj == Approx(estimate(ir, j).energy_pj));
+    CHECK(estimate(ir, t).cycles.total == estimate(ir, j).cycles.total);
+}
+
+TEST_CASE("Timeloop v0.4 with an Accelergy ERT in the same file", "[interop][timeloop_arch]") {
+    const ir::Architecture a = interop::read_timeloop_architecture(kExamples + "timeloop/arch_simple_ws_v04.yaml");
+    CHECK(a.rows == 8);
+    CHECK(a.cols == 16);
+    CHECK(a.clock_mhz == Approx(1000));
+    CHECK(a.mac_pj == Approx(0.56));
+    REQUIRE(a.levels.size() == 3);
+    CHECK(a.levels[0].name == "DRAM");
+    CHECK(a.levels[0].read_pj == Approx(1024.0 / 8));  // per access of 64 bits = 8 words
+    CHECK(a.levels[1].name == "GlobalBuffer");
+    CHECK(a.levels[1].size_bytes == 8192 * 16);
+    CHECK(a.levels[1].read_pj == Approx(22.4 / 16));
+    CHECK(a.levels[1].write_pj == Approx(25.6 / 16));
+    CHECK(a.levels[1].bandwidth() == Approx(16 * 4));  // a block per bank per cycle
+    CHECK(a.levels[2].per_pe);
+    CHECK(a.levels[2].size_bytes == 16);
+    // Presets tile for the outermost shared level when none is named GLB.
+    ScheduleRequest req;
+    fit_presets_to(a, req);
+    CHECK(req.shared_level == "GlobalBuffer");
+    CHECK(req.buffer_bytes == 8192 * 16);
+    req.dataflow = "ws";
+    req.rows = 8;
+    const ir::AcceleratorIR ir = lower_to_ir(parse_inline_layer("conv:C=16,K=16,H=14,W=14,R=3,S=3,pad=1"), req);
+    CHECK(estimate(ir, a).energy_pj > 0);
+}
+
+TEST_CASE("Timeloop architecture defaults and errors", "[interop][timeloop_arch]") {
+    // No energies anywhere: Interstellar's size-dependent tables.
+    const ir::Architecture a =
+        interop::read_timeloop_architecture(write_yaml("ok", tree("PE[0..15]", "depth: 64, width: 8, word-bits: 8")));
+    CHECK(a.rows == 4);
+    CHECK(a.cols == 4);
+    CHECK(a.levels[0].read_pj == Approx(100));  // 200 pJ per 16-bit word, 8-bit words
+    CHECK_FALSE(a.levels[1].energy_by_size.empty());
+    CHECK_FALSE(a.levels[2].energy_by_size.empty());
+    CHECK(a.levels[2].size_bytes == 64);
+
+    CHECK_THAT(error_of(write_yaml("nobits", tree("PE[0..15]", "depth: 64"))),
+               Catch::Contains("sys.chip.PE.spad") && Catch::Contains("word-bits"));
+    CHECK_THAT(error_of(write_yaml("nosize", tree("PE[0..15]", "word-bits: 8"))), Catch::Contains("no capacity"));
+    CHECK_THAT(error_of(write_yaml("mesh", tree("PE[0..14]", "depth: 4, word-bits: 8"))),
+               Catch::Contains("do not fill rows of meshX = 4"));
+    CHECK_THAT(error_of(write_yaml("nomac", tree("PE[0..15]", "depth: 4, word-bits: 8", "adder"))),
+               Catch::Contains("no compute component"));
+    CHECK_THAT(error_of(write_yaml("expr", tree("PE[0..15]", "depth: 4*16, word-bits: 8"))),
+               Catch::Contains("'depth' must be a non-negative number"));
+    CHECK_THAT(error_of(write_yaml("range", tree("PE[0..x]", "depth: 4, word-bits: 8"))),
+               Catch::Contains("is not NAME or NAME[lo..hi]"));
+    CHECK_THAT(error_of(write_yaml("bad", "architecture:\n  subtree: [\n")), Catch::Contains("malformed YAML at line"));
+    CHECK_THAT(error_of(write_yaml("empty", "architecture:\n  version: 0.3\n")),
+               Catch::Contains("neither 'subtree'"));
+    // Two unnamed storages per PE: which tensor each holds is not known.
+    std::string two = tree("PE[0..15]", "depth: 4, word-bits: 8");
+    two.insert(two.find("        - {name: mac"), "        - {name: spad2, class: regfile, attributes: {depth: 4, word-bits: 8}}\n");
+    CHECK_THAT(error_of(write_yaml("two", two)), Catch::Contains("cannot tell which tensor"));
+    // A storage shared by some PEs only (4 copies for 16 PEs).
+    std::string partial = tree("PE[0..15]", "depth: 4, word-bits: 8");
+    partial.insert(partial.find("      subtree:"),
+                   "      - {name: 'row_buf[0..3]', class: SRAM, attributes: {depth: 64, word-bits: 8}}\n");
+    CHECK_THAT(error_of(write_yaml("partial", partial)), Catch::Contains("neither one (shared) nor one per PE"));
+}
