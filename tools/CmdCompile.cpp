@@ -129,7 +129,7 @@ int run_compile(const Args &args) {
     add_layer_options(desc, sel);
     desc.add_options()
         ("arch", po::value(&arch_name)->default_value(arch_name),
-         "architecture: a JSON file, a bundled name (examples/arch/NAME.json) or 'default'; "
+         "architecture: a JSON (or YAML) file, a Timeloop architecture YAML, a bundled name (examples/arch/NAME.json) or 'default'; "
          "a level with \"double_buffered\": true (e.g. --arch double_buffered) gets two-bank buffers "
          "whose transfers overlap compute")
         ("interconnect", po::value(&interconnect), kInterconnectHelp)

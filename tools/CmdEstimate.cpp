@@ -71,7 +71,7 @@ int run_estimate(const Args &args) {
     add_layer_options(desc, sel);
     desc.add_options()
         ("arch", po::value(&arch_name)->default_value(arch_name),
-         "architecture: a JSON file, a bundled name (examples/arch/NAME.json) or 'default'")
+         "architecture: a JSON (or YAML) file, a Timeloop architecture YAML, a bundled name (examples/arch/NAME.json) or 'default'")
         ("interconnect", po::value(&interconnects),
          (std::string(kInterconnectHelp) + "; several, comma-separated, print the layers on each side by side").c_str())
         ("json", po::bool_switch(&json), "print JSON instead of a table")

@@ -234,7 +234,7 @@ int run_explore(const Args &args) {
     add_layer_options(desc, sel);
     desc.add_options()
         ("arch", po::value(&arch_name)->default_value(arch_name),
-         "architecture: a JSON file, a bundled name (examples/arch/NAME.json) or 'default'")
+         "architecture: a JSON (or YAML) file, a Timeloop architecture YAML, a bundled name (examples/arch/NAME.json) or 'default'")
         ("objective", po::value(&objective)->default_value(objective), "energy | cycles | edp")
         ("search", po::value(&mode)->default_value(mode),
          "auto (exhaustive if the space is small enough, else anneal) | exhaustive | anneal")

@@ -47,7 +47,7 @@ ir::Architecture fusion_architecture(FusionFlags &f, const po::variables_map &vm
 void add_group_options(po::options_description &desc, FusionFlags &f) {
     desc.add_options()
         ("network", po::value(&f.sel.network), "bundled network (resnet18 mobilenetv2 fsrcnn ...) or a CSV path")
-        ("arch", po::value(&f.arch_name)->default_value(f.arch_name), "architecture: JSON file, bundled name or 'default'")
+        ("arch", po::value(&f.arch_name)->default_value(f.arch_name), "architecture: JSON (or YAML) file, Timeloop architecture YAML, bundled name or 'default'")
         ("dataflow", po::value(&f.sel.dataflow), "each layer's preset inside a tile (os ws is rs; default: the best)")
         ("array", po::value(&f.sel.array)->default_value("16x16"), "PE array ROWSxCOLS for presets")
         ("cores", po::value(&f.cores)->default_value(f.cores), "arrays sharing the GLB (tiles split across them); default: the architecture's \"cores\"")
