@@ -137,6 +137,11 @@ TEST_CASE("Timeloop architecture defaults and errors", "[interop][timeloop_arch]
     CHECK_THAT(error_of(write_yaml("bad", "architecture:\n  subtree: [\n")), Catch::Contains("malformed YAML at line"));
     CHECK_THAT(error_of(write_yaml("empty", "architecture:\n  version: 0.3\n")),
                Catch::Contains("neither 'subtree'"));
+    // A DummyBuffer per column (Timeloop's fan-out helper, which holds nothing) is not a level.
+    std::string dummy = tree("PE[0..15]", "depth: 4, word-bits: 8");
+    dummy.insert(dummy.find("      subtree:"),
+                 "      - {name: 'DummyBuffer[0..3]', class: regfile, attributes: {depth: 16, word-bits: 8, meshX: 4}}\n");
+    CHECK(interop::read_timeloop_architecture(write_yaml("dummy", dummy)).levels.size() == 3);
     // Two unnamed storages per PE: which tensor each holds is not known.
     std::string two = tree("PE[0..15]", "depth: 4, word-bits: 8");
     two.insert(two.find("        - {name: mac"), "        - {name: spad2, class: regfile, attributes: {depth: 4, word-bits: 8}}\n");
