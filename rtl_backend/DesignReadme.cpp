@@ -45,7 +45,7 @@ std::string design_readme(const RtlDesign &d, const std::vector<CompiledLayer> &
       << "64 bits each, low word at `0x" << std::hex << kRegCounterBase << std::dec
       << " + 2*i`, high word at `+1`, cleared at start:\n\n| i | counter |\n|---|---|\n";
     const auto &names = counter_names();
-    for (size_t i = 0; i < names.size(); ++i) o << "| " << i << " | `" << names[i] << "` |\n";
+    for (int i = 0; i < design_counter_count(s); ++i) o << "| " << i << " | `" << names[size_t(i)] << "` |\n";
     std::string double_buffered;
     for (const auto &[tensor, on] : {std::pair<const char *, bool>{"input", s.input_double_buffered},
                                      {"weight", s.weight_double_buffered}, {"output", s.output_double_buffered}})

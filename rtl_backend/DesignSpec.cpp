@@ -26,7 +26,8 @@ int64_t DesignSpec::buffer_bytes() const {
     auto bytes = [](int64_t words, int bits, bool two_banks) {
         return words * ((bits + 7) / 8) * (two_banks ? 2 : 1);
     };
-    return bytes(input_depth, input_bits, input_double_buffered) +
+    return bytes(input_depth, input_bits, input_double_buffered) + bytes(input_outer_depth, input_bits, false) +
+           bytes(weight_outer_depth, weight_bits, false) +
            bytes(weight_depth, weight_bits, weight_double_buffered) +
            bytes(output_depth, acc_bits, output_double_buffered) + bytes(bias_depth, acc_bits, false) +
            (channel_requant ? bytes(bias_depth, 32, false) : 0);
@@ -48,6 +49,18 @@ TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) { retu
 int64_t pe_tile_words(const ir::TensorAccess &a) {
     const ir::Stage &last = a.stages.back();
     return last.kind == ir::StageKind::PerPe ? last.words() : 0;
+}
+
+const ir::Stage &array_facing_stage(const ir::TensorAccess &a) {
+    for (size_t j = a.stages.size(); j-- > 1;)
+        if (a.stages[j].kind == ir::StageKind::Shared) return a.stages[j];
+    return a.stages.front();
+}
+
+int64_t outer_tile_words(const ir::TensorAccess &a) {
+    int shared = 0;
+    for (const auto &s : a.stages) shared += s.kind == ir::StageKind::Shared;
+    return shared == 2 ? a.stages[1].words() : 0;
 }
 
 std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis) {
@@ -100,6 +113,13 @@ ir::Architecture generated_architecture(const ir::Architecture &arch) {
         hw.levels.front().words_per_cycle = 1;
         hw.levels.front().banks = 1;
     }
+    // A shared level with another shared level inside it feeds it through the inner-tile fill
+    // walk, one word per cycle (EmitStaging.cpp).
+    for (size_t i = 1; i + 1 < hw.levels.size(); ++i)
+        if (!hw.is_per_pe(i) && !hw.is_per_pe(i + 1)) {
+            hw.levels[i].words_per_cycle = 1;
+            hw.levels[i].banks = 1;
+        }
     return hw;
 }
 
@@ -136,10 +156,13 @@ std::string not_generated(const ir::NestAnalysis &nest) {
                     return "keeps a per-PE accumulator file of " + t.tensor->name + ", whose coordinates "
                            "are not one dim each; the generated RTL drains such files only for outputs "
                            "indexed by plain dims: estimate this mapping with the model";
-        if (t.stages.size() > 3)
-            return "keeps " + t.tensor->name + " at " + std::to_string(t.stages.size() - 2) +
-                   " shared on-chip levels; the generated RTL has one on-chip buffer per tensor so "
-                   "far: estimate this mapping with the model";
+        // A second shared stage of an operand is copied from the first by a fill walk (EmitStaging.cpp).
+        int shared = 0;
+        for (const auto &s : t.stages) shared += s.kind == ir::StageKind::Shared;
+        if (shared > 2 || (shared == 2 && t.role == ir::TensorRole::Output))
+            return "keeps " + t.tensor->name + " at " + std::to_string(shared) +
+                   " shared on-chip levels; the generated RTL keeps an operand at one or two and the "
+                   "output at one so far: estimate this mapping with the model";
     }
     return {};
 }
@@ -201,7 +224,17 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
                 << d.coords;
             return why.str();
         }
-        int64_t words = a.buffer->words();
+        if (i < 2 && (outer_tile_words(a) > 0) != ((i == 0 ? d.input_outer_depth : d.weight_outer_depth) > 0))
+            return std::string("its ") + depth[i].first + (outer_tile_words(a) > 0 ? " keeps" : " does not keep") +
+                   " tiles at two shared levels, the design's " + depth[i].first + " buffers " +
+                   (outer_tile_words(a) > 0 ? "are one" : "are two") +
+                   " (compile the layers with the same kind of mapping together)";
+        if (i < 2 && outer_tile_words(a) > (i == 0 ? d.input_outer_depth : d.weight_outer_depth)) {
+            why << "its outer " << depth[i].first << " tile needs " << outer_tile_words(a) << " words, the outer "
+                << depth[i].first << " buffer holds " << (i == 0 ? d.input_outer_depth : d.weight_outer_depth);
+            return why.str();
+        }
+        int64_t words = array_facing_stage(a).words();
         if (words > depth[i].second) {
             why << "its " << depth[i].first << " tile needs " << words << " words, the "
                 << depth[i].first << " buffer holds " << depth[i].second << " (short by "
@@ -326,8 +359,10 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         if (nest.col_loops.size() > 1)
             d.col_axis_dims = std::max(d.col_axis_dims, int(axis_dims(nest, nest.col_loops).size()));
         for (const auto &t : l.problem.tensors) d.coords = std::max(d.coords, int(t.shape.size()));
-        d.input_depth = std::max(d.input_depth, nest.access(ir::TensorRole::Input).buffer->words());
-        d.weight_depth = std::max(d.weight_depth, nest.access(ir::TensorRole::Weight).buffer->words());
+        d.input_depth = std::max(d.input_depth, array_facing_stage(nest.access(ir::TensorRole::Input)).words());
+        d.weight_depth = std::max(d.weight_depth, array_facing_stage(nest.access(ir::TensorRole::Weight)).words());
+        d.input_outer_depth = std::max(d.input_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Input)));
+        d.weight_outer_depth = std::max(d.weight_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Weight)));
         d.output_depth = std::max(d.output_depth, nest.access(ir::TensorRole::Output).buffer->words());
         d.input_pe_depth = std::max(d.input_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
@@ -340,6 +375,13 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         max_dim = std::max(max_dim, largest_extent(l));
         d.layers.push_back(l.problem.layer.name);
     }
+    if ((d.input_outer_depth > 0 && d.input_double_buffered) || (d.weight_outer_depth > 0 && d.weight_double_buffered))
+        throw UserError("an operand keeps tiles at two shared levels and its outer level is double buffered; the "
+                        "generated RTL copies inner tiles while the array stalls: set \"double_buffered\": false "
+                        "on that level, or estimate with the model");
+    if (d.staged() && d.zero_points())
+        throw UserError("a quantized layer (zero points) keeps an operand at two shared levels; the generated RTL "
+                        "copies inner tiles for int8 layers so far: estimate this mapping with the model");
     if (d.output_pe_depth > 0 && d.output_double_buffered)
         throw UserError("the output keeps a per-PE accumulator file and its GLB level is double buffered; "
                         "the generated RTL drains per-PE files into a single-buffered GLB so far: set "
@@ -401,7 +443,7 @@ nlohmann::json to_json(const DesignSpec &d) {
                               {"cols", kind(p.depends_on_cols)},
                               {"groups", p.groups(d.rows, d.cols)}};
     };
-    return {{"top", d.name},
+    nlohmann::json j = {{"top", d.name},
             {"architecture", d.architecture},
             {"rows", d.rows},
             {"cols", d.cols},
@@ -422,6 +464,8 @@ nlohmann::json to_json(const DesignSpec &d) {
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};
+    if (d.staged()) j["outer_buffers"] = {{"I", d.input_outer_depth}, {"W", d.weight_outer_depth}};
+    return j;
 }
 
 }  // namespace tessera::rtl

@@ -53,6 +53,13 @@ struct DesignSpec {
     // each PE's file of partial sums, 0 when the PEs accumulate in one register.
     int64_t output_pe_depth = 0;
     bool pe_files() const { return input_pe_depth > 0 || weight_pe_depth > 0 || output_pe_depth > 0; }
+    // Two shared on-chip levels of an operand (docs/rtl.md, "A tensor at two shared levels"): the
+    // DMA fills an outer buffer of this many words, and a fill walk copies each inner tile from it
+    // into the *_depth buffer the array reads, while the array stalls. 0: one shared level.
+    int64_t input_outer_depth = 0, weight_outer_depth = 0;
+    bool staged() const { return input_outer_depth > 0 || weight_outer_depth > 0; }
+    // Transfers that stall the array inside a compute run (per-PE fills, inner-tile copies).
+    bool onchip_fills() const { return pe_files() || staged(); }
     // Double buffered (the architecture's level says so): two banks of depth words; the DMA fills
     // the next tile (or drains the last one) in one bank while the array works on the other.
     bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;
@@ -91,7 +98,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
                       const std::string &name = "tessera_accel");
 
 // What the generated hardware implements of `arch`: its DMA moves one DRAM word per cycle, so
-// the DRAM level's bandwidth becomes 1 word per cycle; everything else is kept. The model of this
+// the DRAM level's bandwidth becomes 1 word per cycle, and so does a shared level's that feeds
+// another shared level (the inner-tile fill walk); everything else is kept. The model of this
 // architecture predicts the generated design's cycle counter.
 ir::Architecture generated_architecture(const ir::Architecture &arch);
 
@@ -122,6 +130,11 @@ TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role);
 
 // Words of a tensor's per-PE tile (its last stage), 0 if the MAC reads a register.
 int64_t pe_tile_words(const ir::TensorAccess &a);
+
+// The shared stage the array (or its per-PE fills) reads: the tensor's innermost shared stage.
+const ir::Stage &array_facing_stage(const ir::TensorAccess &a);
+// Words of the DRAM-fed outer tile when the tensor keeps two shared stages, else 0.
+int64_t outer_tile_words(const ir::TensorAccess &a);
 
 // The distinct problem dims of an array axis's loops, outermost first (the lane tables' dim slots).
 std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis);

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <tuple>
 #include <utility>
 
 namespace tessera::rtl {
@@ -39,15 +40,46 @@ std::string emit_controller(const DesignSpec &d) {
     // Per-PE files (EmitPeBuffers.cpp): before an iteration that starts a per-PE tile, the array
     // stalls while the fill walk moves the tile (input, then weight): one cycle to start, one per
     // word, one for the last word to land and one to resume = words + fill_overhead.
-    const bool pe = d.pe_files();
+    // An operand at two shared levels (EmitStaging.cpp) copies each inner tile the same way, before
+    // the operands' per-PE fills (which read the inner tile).
+    const bool pe = d.onchip_fills();
     static_assert(ir::kTiming.fill_overhead == 3, "a per-PE fill stalls words + 3 cycles");
     std::string pe_ports, pe_logic, pe_ff;
     const bool acc_file = d.output_pe_depth > 0;
     if (pe) {
-        const int wb = bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth}) + 3) + 1;
+        const int64_t stage_words = std::max(d.input_outer_depth > 0 ? d.input_depth : 0,
+                                             d.weight_outer_depth > 0 ? d.weight_depth : 0);
+        const int wb =
+            bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth, stage_words}) + 3) + 1;
         pe_logic = "  logic input_pe_due, weight_pe_due, input_pe_done, weight_pe_done, pe_stall;\n"
                    "  logic pe_after_flush;  // the transfer runs after a run's flush (an accumulator drain)\n"
                    "  logic [" + std::to_string(wb) + "-1:0] pe_count;\n";
+        std::string stage_due;  // inner-tile copies due: they go first
+        for (const auto &[t, staged, words] :
+             {std::tuple<std::string, bool, int64_t>{"input", d.input_outer_depth > 0, d.input_depth},
+              {"weight", d.weight_outer_depth > 0, d.weight_depth}}) {
+            if (!staged) continue;
+            pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] " + t + "_stage_from,\n"
+                        "  input  logic [" + std::to_string(bits_for(words) + 1) + "-1:0] " + t + "_stage_words,\n"
+                        "  output logic " + t + "_stage_fill,      // a copy of the inner tile starts\n";
+            pe_logic += "  logic " + t + "_stage_due, " + t + "_stage_done;\n"
+                        "  assign " + t + "_stage_due = zero_from[" + t + "_stage_from] && !" + t + "_stage_done;\n";
+            stage_due += " || " + t + "_stage_due";
+            pe_ff += "      if (" + t + "_stage_fill) begin\n"
+                     "        pe_count <= " + std::to_string(wb) + "'(" + t + "_stage_words) + 1'b1;\n"
+                     "        " + t + "_stage_done <= 1'b1;\n"
+                     "      end\n"
+                     "      if (issue || state == IDLE) " + t + "_stage_done <= 1'b0;\n";
+        }
+        // The first copy due starts (input before weight); the per-PE fills wait for the copies.
+        // (An accumulator file's drain or reload, sharing pe_count, goes before either.)
+        const std::string drains_first = acc_file ? " && !output_drain_pending && !output_reload_due" : "";
+        if (d.input_outer_depth > 0)
+            pe_logic += "  assign input_stage_fill = state == COMPUTE" + drains_first + " && input_stage_due;\n";
+        if (d.weight_outer_depth > 0)
+            pe_logic += "  assign weight_stage_fill = state == COMPUTE" + drains_first +
+                        (d.input_outer_depth > 0 ? " && !input_stage_due" : "") + " && weight_stage_due;\n";
+        const std::string no_stage = stage_due.empty() ? "" : " && !(" + stage_due.substr(4) + ")";
         // Per-PE accumulator files: after the iteration that ends a file's block, the array stalls
         // while the walk drains the files into the GLB (through the adder trees); before the first
         // iteration of a block that is not a first visit, it stalls while the walk reloads the
@@ -95,12 +127,12 @@ std::string emit_controller(const DesignSpec &d) {
                      "      end\n";
         }
         const std::string output_first = acc_file ? " && !output_drain_pending && !output_reload_due" : "";
-        pe_logic += std::string("  assign pe_stall = input_pe_due || weight_pe_due") +
+        pe_logic += std::string("  assign pe_stall = input_pe_due || weight_pe_due") + stage_due +
                     (acc_file ? " || output_drain_pending || output_reload_due" : "") + ";\n";
         if (d.input_pe_depth > 0)
-            pe_logic += "  assign input_pe_fill = state == COMPUTE" + output_first + " && input_pe_due;\n";
+            pe_logic += "  assign input_pe_fill = state == COMPUTE" + output_first + no_stage + " && input_pe_due;\n";
         if (d.weight_pe_depth > 0)
-            pe_logic += "  assign weight_pe_fill = state == COMPUTE" + output_first + " && !input_pe_due && weight_pe_due;\n";
+            pe_logic += "  assign weight_pe_fill = state == COMPUTE" + output_first + no_stage + " && !input_pe_due && weight_pe_due;\n";
         if (!acc_file) pe_logic += "  assign pe_after_flush = 1'b0;\n";
         pe_ff += "      if (state == PEFILL && pe_count != '0) pe_count <= pe_count - 1'b1;\n"
                  "      if (issue || state == IDLE) begin\n"

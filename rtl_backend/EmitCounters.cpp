@@ -41,7 +41,7 @@ std::string fanout(const TensorPorts &p, int bits) {
 
 std::string emit_counters(const DesignSpec &d) {
     const auto &names = counter_names();
-    const int n = int(names.size());
+    const int n = design_counter_count(d);
     const int lane_bits = bits_for(d.rows * d.cols + 1) + 1;
     // The number of lanes in use matters for the operand register writes of a shared operand.
     const bool rows_shared = !d.input.depends_on_rows || !d.weight.depends_on_rows;
@@ -64,6 +64,8 @@ std::string emit_counters(const DesignSpec &d) {
       << "  // DMA\n"
       << "  input  logic [1:0] dma_channel,\n"
       << "  input  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write,\n"
+      << (d.input_outer_depth > 0 ? "  input  logic input_stage_read, input_stage_write,  // the inner-tile copy\n" : "")
+      << (d.weight_outer_depth > 0 ? "  input  logic weight_stage_read, weight_stage_write,\n" : "")
       << (d.input_pe_depth > 0 ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
       << (d.weight_pe_depth > 0 ? "  input  logic weight_fill_read,\n" : "")
       << (d.output_pe_depth > 0 ? "  input  logic output_pe_begin,     // a per-PE accumulator block starts (issue)\n"
@@ -117,17 +119,20 @@ std::string emit_counters(const DesignSpec &d) {
     }
     // Increment of each counter, in counter_names() order.
     const std::string one = std::string("{") + std::to_string(lb - 1) + "'d0, ";
+    // An operand at two shared levels: glb_reads counts the copy's reads of the outer buffer, the
+    // inner_* counters the copy's writes and the array's reads of the inner one.
+    const bool si = d.input_outer_depth > 0, sw = d.weight_outer_depth > 0;
     const std::vector<std::string> increments = {
         one + "busy}",
         "macs",
         one + "dma_dram_read && dma_channel == 2'd0}",
         one + "dma_buffer_fill && dma_channel == 2'd0}",
-        "input_groups",
+        si ? one + "input_stage_read}" : "input_groups",
         "input_groups * " + fanout(d.input, lb),
         "macs",
         one + "dma_dram_read && dma_channel == 2'd1}",
         one + "dma_buffer_fill && dma_channel == 2'd1}",
-        "weight_groups",
+        sw ? one + "weight_stage_read}" : "weight_groups",
         "weight_groups * " + fanout(d.weight, lb),
         "macs",
         "output_groups",
@@ -136,7 +141,11 @@ std::string emit_counters(const DesignSpec &d) {
         "macs",
         "macs",
         one + "dma_dram_write}",
-        one + "dma_dram_read && dma_channel == 2'd3}"};
+        one + "dma_dram_read && dma_channel == 2'd3}",
+        si ? one + "input_stage_write}" : "'0",
+        si ? "input_groups" : "'0",
+        sw ? one + "weight_stage_write}" : "'0",
+        sw ? "weight_groups" : "'0"};
     // One named register per counter (not an array, so synthesis keeps them as flops).
     for (int i = 0; i < n; ++i) {
         const std::string c = "counter_" + std::to_string(i);

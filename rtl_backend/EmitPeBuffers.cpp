@@ -20,37 +20,40 @@ namespace tessera::rtl {
 
 namespace {
 
-std::string address(const DesignSpec &d, const std::string &t, int pb) {
+}  // namespace
+
+std::string emit_running_address(const DesignSpec &d, const std::string &module, const std::string &doc,
+                                 const std::string &prefix, int pb) {
     const int T = d.loops;
     std::ostringstream o;
-    o << "// Per-PE file address of the " << t << " tensor (shared by every lane group).\n"
-      << "module tessera_" << t << "_pe_address (\n"
+    o << "// " << doc << "\n"
+      << "module " << module << " (\n"
       << "  input  logic clk,\n"
       << "  input  logic restart,\n"
       << "  input  logic advance,\n"
       << "  input  logic [" << T << "-1:0] increments,\n"
-      << "  input  logic [" << T * pb << "-1:0] pe_delta,\n"
-      << "  output logic [" << pb << "-1:0] pe_addr\n"
+      << "  input  logic [" << T * pb << "-1:0] " << prefix << "_delta,\n"
+      << "  output logic [" << pb << "-1:0] " << prefix << "_addr\n"
       << ");\n"
       << "  logic [" << pb << "-1:0] step;\n"
       << "  always_comb begin\n"
       << "    step = '0;\n"
       << "    for (int l = 0; l < " << T << "; l++)\n"
-      << "      if (increments[l]) step = pe_delta[l*" << pb << " +: " << pb << "];\n"
+      << "      if (increments[l]) step = " << prefix << "_delta[l*" << pb << " +: " << pb << "];\n"
       << "  end\n"
       << "  always_ff @(posedge clk)\n"
-      << "    if (restart || (advance && increments == '0)) pe_addr <= '0;\n"
-      << "    else if (advance) pe_addr <= pe_addr + step;\n"
+      << "    if (restart || (advance && increments == '0)) " << prefix << "_addr <= '0;\n"
+      << "    else if (advance) " << prefix << "_addr <= " << prefix << "_addr + step;\n"
       << "endmodule\n";
     return o.str();
 }
 
-std::string fill_walk(const DesignSpec &d, const std::string &t, int pb, int ab) {
+std::string emit_fill_walk(const DesignSpec &d, const std::string &module, const std::string &doc, int pb, int ab,
+                           bool drains) {
     const int C = d.coords, ib = d.index_bits;
-    const bool drains = t == "output";
     std::ostringstream o;
-    o << "// Fill walk of the " << t << " tensor's per-PE tiles: one box word per cycle.\n"
-      << "module tessera_" << t << "_pe_fill (\n"
+    o << "// " << doc << "\n"
+      << "module " << module << " (\n"
       << "  input  logic clk,\n"
       << "  input  logic rst,\n"
       << "  input  logic start,                 // one-cycle pulse: walk from the next cycle on\n"
@@ -114,6 +117,8 @@ std::string fill_walk(const DesignSpec &d, const std::string &t, int pb, int ab)
     return o.str();
 }
 
+namespace {
+
 std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &p, int64_t depth, int pb,
                   int bits) {
     const int64_t g = p.groups(d.rows, d.cols);
@@ -156,8 +161,14 @@ Modules emit_pe_buffers(const DesignSpec &d) {
     for (const auto &[t, p, depth, ab, bits] : tensors) {
         if (depth == 0) continue;
         const int pb = pe_addr_bits(depth);
-        m.push_back({std::string("tessera_") + t + "_pe_address", address(d, t, pb)});
-        m.push_back({std::string("tessera_") + t + "_pe_fill", fill_walk(d, t, pb, ab)});
+        const std::string T = t;
+        m.push_back({"tessera_" + T + "_pe_address",
+                     emit_running_address(d, "tessera_" + T + "_pe_address",
+                                          "Per-PE file address of the " + T + " tensor (shared by every lane group).", "pe", pb)});
+        m.push_back({"tessera_" + T + "_pe_fill",
+                     emit_fill_walk(d, "tessera_" + T + "_pe_fill",
+                                    "Fill walk of the " + T + " tensor's per-PE tiles: one box word per cycle.", pb, ab,
+                                    T == "output")});
         // The accumulator files are in the PEs (EmitPE.cpp): each PE adds into its own.
         if (std::string(t) == "output") continue;
         m.push_back({std::string("tessera_") + t + "_pe_files", files(d, t, *p, depth, pb, bits)});

@@ -156,6 +156,16 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
 )",
                          {{"T", t}, {"G", G}, {"BITS", std::to_string(bits)}});
     }
+    // Operands at two shared levels (EmitStaging.cpp): the controller starts each inner tile's copy.
+    for (const auto &[t, on] : {std::pair<std::string, bool>{"input", d.input_outer_depth > 0},
+                                {"weight", d.weight_outer_depth > 0}}) {
+        if (!on) continue;
+        ctrl_pe += "\n    ." + t + "_stage_from(cfg_" + t + "_stage_from), ." + t + "_stage_words(cfg_" + t +
+                   "_stage_words), ." + t + "_stage_fill(" + t + "_stage_fill),";
+        counter_pe += " ." + t + "_stage_read(" + t + "_stage_reading), ." + t + "_stage_write(" + t + "_stage_writing),";
+        pe_decls += "  logic " + t + "_stage_fill;\n";
+    }
+    pe_files += staging_instances(d);
     bank_decls += pe_decls;
     std::ostringstream o;
     o << "// Accelerator top. Ports: config (write registers, read status and counters) and DRAM\n"
@@ -421,12 +431,12 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   assign input_read = {${GI}{${INPUT_GLB_READ}}} & input_group_valid;
   assign weight_read = {${GW}{${WEIGHT_GLB_READ}}} & weight_group_valid;
 ${PE_FILES}  tessera_input_glb input_glb (
-    .clk(clk), .write_enable(dma_input_write), .write_addr(dma_write_addr[${IAB}-1:0]),${INPUT_BANKS}
-    .write_data(dma_write_data[${IBITS}-1:0]), .read_enable(input_read),
+    .clk(clk), ${INPUT_WRITE_A},${INPUT_BANKS}
+    ${INPUT_WRITE_D}, .read_enable(input_read),
     .read_row_addr(input_row_addr),${INPUT_COLS} .read_data(input_words));
   tessera_weight_glb weight_glb (
-    .clk(clk), .write_enable(dma_weight_write), .write_addr(dma_write_addr[${WAB}-1:0]),${WEIGHT_BANKS}
-    .write_data(dma_write_data[${WBITS}-1:0]), .read_enable(weight_read),
+    .clk(clk), ${WEIGHT_WRITE_A},${WEIGHT_BANKS}
+    ${WEIGHT_WRITE_D}, .read_enable(weight_read),
     .read_row_addr(weight_row_addr),${WEIGHT_COLS} .read_data(weight_words));
   tessera_bias_table bias_table (
     .clk(clk), .write_enable(dma_bias_write), .write_addr(dma_write_addr[${BFB}-1:0]),
@@ -479,6 +489,15 @@ endmodule
                {"INPUT_GLB_READ", pe_file("input") ? "input_fill_reading" : "issue && load_input"},
                {"WEIGHT_GLB_READ", pe_file("weight") ? "weight_fill_reading" : "issue && load_weight"},
                {"PE_FILES", pe_files},
+               // The array's buffer of an operand at two shared levels is written by the copy.
+               {"INPUT_WRITE_A", d.input_outer_depth > 0 ? ".write_enable(input_stage_writing), .write_addr(input_stage_addr)"
+                                                : ".write_enable(dma_input_write), .write_addr(dma_write_addr[" + std::to_string(iab) + "-1:0])"},
+               {"INPUT_WRITE_D", d.input_outer_depth > 0 ? ".write_data(input_stage_data)"
+                                                : ".write_data(dma_write_data[" + std::to_string(d.input_bits) + "-1:0])"},
+               {"WEIGHT_WRITE_A", d.weight_outer_depth > 0 ? ".write_enable(weight_stage_writing), .write_addr(weight_stage_addr)"
+                                                : ".write_enable(dma_weight_write), .write_addr(dma_write_addr[" + std::to_string(wab) + "-1:0])"},
+               {"WEIGHT_WRITE_D", d.weight_outer_depth > 0 ? ".write_data(weight_stage_data)"
+                                                : ".write_data(dma_write_data[" + std::to_string(d.weight_bits) + "-1:0])"},
                {"INPUT_LOAD", pe_file("input") ? "input_pe_read" : "input_read"},
                {"WEIGHT_LOAD", pe_file("weight") ? "weight_pe_read" : "weight_read"},
                {"INPUT_WORDS", pe_file("input") ? "input_pe_words" : "input_words"},

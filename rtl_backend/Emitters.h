@@ -28,6 +28,18 @@ std::string emit_post_op(const DesignSpec &);            // EmitPostOp.cpp
 std::string emit_counters(const DesignSpec &);           // EmitCounters.cpp
 Modules emit_pe_buffers(const DesignSpec &);         // EmitPeBuffers.cpp (per-PE files)
 int pe_addr_bits(int64_t depth);                     // address bits of a per-PE file
+// A running address over the temporal loops: moves by <prefix>_delta[l] when loop l increments,
+// back to 0 when the nest restarts or wraps (EmitPeBuffers.cpp).
+std::string emit_running_address(const DesignSpec &, const std::string &module, const std::string &doc,
+                                 const std::string &prefix, int bits);
+// A tile copy: walks a box one word per cycle, a read offset in the source's layout, and one
+// cycle later the linear write address; `drains` adds the drain's outputs (EmitPeBuffers.cpp).
+std::string emit_fill_walk(const DesignSpec &, const std::string &module, const std::string &doc, int write_bits,
+                           int read_bits, bool drains);
+// An operand at two shared levels (EmitStaging.cpp): the outer buffer, the inner tile's address in
+// it, the copy; and the top module's instances of them.
+Modules emit_staging(const DesignSpec &);
+std::string staging_instances(const DesignSpec &);
 std::string emit_top(const DesignSpec &, const RegisterMap &);  // EmitTop.cpp
 
 // Lane groups of a tensor (EmitLaneGroups.cpp): rows x cols of groups, group g = row * cols + col.

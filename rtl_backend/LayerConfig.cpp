@@ -78,6 +78,16 @@ std::vector<std::pair<int, int64_t>> axis_digits(const ir::NestAnalysis &nest, c
     return digits;
 }
 
+// The access as the array sees it: its tile is the innermost shared stage (the DRAM-fed buffer's
+// unless the tensor keeps a second shared level inside it).
+ir::TensorAccess array_facing(const ir::TensorAccess &a) {
+    ir::TensorAccess facing = a;
+    const ir::Stage &s = array_facing_stage(a);
+    facing.buffer_at = s.at;
+    facing.box = s.box;
+    return facing;
+}
+
 }  // namespace
 
 DramLayout default_dram_layout(const ir::AcceleratorIR &ir) {
@@ -200,7 +210,9 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         const std::string name = tensors[x].first;
         const ir::TensorAccess &a = nest.access(tensors[x].second);
         const DramTensor &t = *dram_of[x];
-        const auto glb = glb_steps(nest, a);
+        // The array reads the tensor's innermost shared tile (the inner one of two, EmitStaging.cpp);
+        // the DMA fills the outermost.
+        const auto glb = glb_steps(nest, array_facing(a));
         const auto tile = tile_steps(nest, a);
         const auto dstride = dense_strides(t.shape);
         const size_t coords = a.box.size();
@@ -243,6 +255,29 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         }
         v.set(name + "_init_addr", init_addr);
     }
+    // Two shared levels: the inner tile's first word in the outer buffer moves with the loops
+    // between the two tiles (the loops inside the inner tile are at 0 when it is copied); the copy
+    // walks the inner box (coordinate 0 fastest) through the outer buffer's layout.
+    for (int x = 0; x < 2; ++x) {
+        const ir::TensorAccess &a = nest.access(tensors[x].second);
+        if (outer_tile_words(a) == 0) continue;
+        const std::string name = tensors[x].first;
+        const ir::Stage &inner = array_facing_stage(a);
+        auto outer_step = glb_steps(nest, a);
+        for (size_t l = size_t(inner.at); l < outer_step.size(); ++l) outer_step[l] = 0;
+        for (int l : nest.temporal) v.set(name + "_outer_delta", wrap_delta(nest, outer_step, l), slot_of(l));
+        v.set(name + "_stage_from", slot_of(inner.at));
+        v.set(name + "_stage_words", inner.words());
+        const auto outer_strides = box_strides(a.box);
+        for (int c = 0; c < d.coords; ++c) {
+            const bool used = size_t(c) < inner.box.size();
+            v.set(name + "_stage_box", used ? inner.box[size_t(c)] : 1, c);
+            int64_t walk = used ? outer_strides[size_t(c)] : 0;
+            for (int u = 0; u < c && size_t(u) < inner.box.size(); ++u)
+                walk -= (inner.box[size_t(u)] - 1) * outer_strides[size_t(u)];
+            v.set(name + "_stage_walk", walk, c);
+        }
+    }
     // Per-PE files: the file address runs over the loops inside the per-PE tile; a fill walks the
     // tile's box (coordinate 0 fastest) from the GLB address of its first word.
     const int64_t pe_depth[] = {d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth};
@@ -266,7 +301,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         }
         v.set(name + "_pe_from", slot_of(pe.at));
         v.set(name + "_pe_words", pe.words());
-        const auto pe_strides = box_strides(pe.box), glb_strides = box_strides(a.box);
+        const auto pe_strides = box_strides(pe.box), glb_strides = box_strides(array_facing(a).box);
         std::vector<int64_t> step(loops.size(), 0);
         for (size_t l = size_t(pe.at); l < loops.size(); ++l)
             for (size_t c = 0; c < pe_strides.size(); ++c) step[l] += a.coord_step[l][c] * pe_strides[c];

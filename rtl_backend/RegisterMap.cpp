@@ -11,8 +11,16 @@ const std::vector<std::string> &counter_names() {
         "I.dram_reads",    "I.glb_writes",  "I.glb_reads",  "I.rf_writes", "I.rf_reads",
         "W.dram_reads",    "W.glb_writes",  "W.glb_reads",  "W.rf_writes", "W.rf_reads",
         "O.glb_writes",    "O.glb_reads",   "O.rf_reads",   "O.rf_writes", "O.dram_writes",
-        "B.dram_reads"};
+        "B.dram_reads",
+        // An operand at two shared levels (EmitStaging.cpp): its inner buffer, written by the copy
+        // from the outer (DRAM-fed) one, read by the array; glb_* then count the outer buffer.
+        "I.inner_writes", "I.inner_reads", "W.inner_writes", "W.inner_reads"};
     return names;
+}
+
+int design_counter_count(const DesignSpec &d) {
+    const int all = int(counter_names().size());
+    return d.staged() ? all : all - 4;  // the inner_* counters exist where an operand is staged
 }
 
 const RegisterField *RegisterMap::find(const std::string &name) const {
@@ -28,6 +36,8 @@ const RegisterField &RegisterMap::field(const std::string &name) const {
 
 int input_addr_bits(const DesignSpec &d) { return bits_for(d.input_depth); }
 int weight_addr_bits(const DesignSpec &d) { return bits_for(d.weight_depth); }
+int input_outer_addr_bits(const DesignSpec &d) { return bits_for(d.input_outer_depth); }
+int weight_outer_addr_bits(const DesignSpec &d) { return bits_for(d.weight_outer_depth); }
 int output_addr_bits(const DesignSpec &d) { return bits_for(d.output_depth); }
 int bias_addr_bits(const DesignSpec &d) { return bits_for(d.bias_depth); }
 int bias_fill_bits(const DesignSpec &d) {
@@ -129,6 +139,19 @@ RegisterMap register_map(const DesignSpec &d) {
         add(t + "_pe_walk", C, abits[x], "GLB address change when the fill's box coordinate increments");
         if (x == 2)
             add("output_pe_coord_dim", C, db, "dim slot of each output coordinate (drain predication)");
+    }
+    // Two shared levels of an operand (EmitStaging.cpp): the inner tile's position in the outer
+    // buffer and the copy's walk.
+    const int64_t outer_depth[] = {d.input_outer_depth, d.weight_outer_depth};
+    for (int x = 0; x < 2; ++x) {
+        if (outer_depth[x] == 0) continue;
+        const std::string t = tensors[x];
+        const int ob = bits_for(outer_depth[x]);
+        add(t + "_stage_from", 1, lb, "loop slot of the inner tile (copied from the outer buffer when slots >= it are 0)");
+        add(t + "_stage_words", 1, abits[x] + 1, "words of the inner tile (one copy cycle each)");
+        add(t + "_outer_delta", T, ob, "outer-buffer address of the inner tile: change when the loop increments");
+        add(t + "_stage_box", C, ib, "inner tile extent per coordinate (unused: 1)");
+        add(t + "_stage_walk", C, ob, "outer-buffer address change when the copy's box coordinate increments");
     }
     const char *channels[] = {"input", "weight", "output", "bias"};
     for (const char *ch : channels) {

@@ -25,6 +25,9 @@ inline constexpr int kRegAddressBits = 12;
 
 // Performance counters, in register order (docs/hardware.md, "Counting rules").
 const std::vector<std::string> &counter_names();
+// How many of them a design has: the first ones; the rest read as 0 (the inner_* counters of an
+// operand at two shared levels exist only in such designs).
+int design_counter_count(const DesignSpec &);
 
 struct RegisterMap {
     std::vector<RegisterField> fields;
@@ -37,6 +40,8 @@ RegisterMap register_map(const DesignSpec &);
 // Address bits of each on-chip buffer.
 int input_addr_bits(const DesignSpec &);
 int weight_addr_bits(const DesignSpec &);
+int input_outer_addr_bits(const DesignSpec &);   // 1 when the input has no outer buffer
+int weight_outer_addr_bits(const DesignSpec &);
 int output_addr_bits(const DesignSpec &);
 int bias_addr_bits(const DesignSpec &);
 // Width of the bias load's write address: two words per channel with per-channel requantization.

@@ -32,6 +32,7 @@ RtlDesign generate_rtl(const DesignSpec &spec) {
     add("tessera_post_op.sv", "Post-op unit.", emit_post_op(spec));
     add_all("DMA between DRAM and the buffers.", emit_dma(spec));
     add_all("Per-PE files.", emit_pe_buffers(spec));
+    add_all("Two shared levels of an operand.", emit_staging(spec));
     add("tessera_counters.sv", "Performance counters.", emit_counters(spec));
     add(spec.name + ".sv", "Top module " + spec.name + ".", emit_top(spec, design.registers));
     return design;

@@ -2,6 +2,7 @@
 
 #include "rtl_backend/RegisterMap.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
 
@@ -10,7 +11,6 @@ namespace tessera::vsim {
 namespace {
 
 using model::Operand;
-using model::Place;
 
 enum class Field { Fills, Updates, Reads, Drains };
 
@@ -23,32 +23,51 @@ int64_t &field(model::LevelAccess &a, Field f) {
     }
 }
 
-// An access counter is the sum of some fields of one tensor at one place (docs/hardware.md).
+// Where a counter counts along its tensor's chain of stages (docs/hardware.md, "Stages"): DRAM,
+// the DRAM-fed buffer, the inner buffer of an operand at two shared levels, the PE stage.
+enum class Where { Dram, Buffer, Inner, Pe };
+
+// The stage index of `where` in `t`, -1 where the tensor has no such stage (Inner of a tensor at
+// one shared level).
+int stage_of(const model::TensorEstimate &t, Where where) {
+    switch (where) {
+    case Where::Dram: return 0;
+    case Where::Buffer: return 1;
+    case Where::Inner: return t.stages == 4 && !t.at[2].per_pe ? 2 : -1;
+    default: return std::max(t.stages - 1, 0);
+    }
+}
+
+// An access counter is the sum of some fields of one tensor at one stage (docs/hardware.md).
 struct Meaning {
     const char *counter;
     Operand operand;
-    Place place;
+    Where where;
     std::vector<Field> fields;  // the first absorbs any difference when counts are replaced
 };
 
 const std::vector<Meaning> &meanings() {
     static const std::vector<Meaning> m = {
-        {"I.dram_reads", Operand::I, Place::DRAM, {Field::Reads}},
-        {"I.glb_writes", Operand::I, Place::Buffer, {Field::Fills}},
-        {"I.glb_reads", Operand::I, Place::Buffer, {Field::Reads}},
-        {"I.rf_writes", Operand::I, Place::RF, {Field::Fills}},
-        {"I.rf_reads", Operand::I, Place::RF, {Field::Reads}},
-        {"W.dram_reads", Operand::W, Place::DRAM, {Field::Reads}},
-        {"W.glb_writes", Operand::W, Place::Buffer, {Field::Fills}},
-        {"W.glb_reads", Operand::W, Place::Buffer, {Field::Reads}},
-        {"W.rf_writes", Operand::W, Place::RF, {Field::Fills}},
-        {"W.rf_reads", Operand::W, Place::RF, {Field::Reads}},
-        {"O.glb_writes", Operand::O, Place::Buffer, {Field::Updates}},
-        {"O.glb_reads", Operand::O, Place::Buffer, {Field::Reads, Field::Drains}},
-        {"O.rf_reads", Operand::O, Place::RF, {Field::Reads}},
-        {"O.rf_writes", Operand::O, Place::RF, {Field::Updates}},
-        {"O.dram_writes", Operand::O, Place::DRAM, {Field::Updates}},
-        {"B.dram_reads", Operand::B, Place::DRAM, {Field::Reads}},
+        {"I.dram_reads", Operand::I, Where::Dram, {Field::Reads}},
+        {"I.glb_writes", Operand::I, Where::Buffer, {Field::Fills}},
+        {"I.glb_reads", Operand::I, Where::Buffer, {Field::Reads}},
+        {"I.rf_writes", Operand::I, Where::Pe, {Field::Fills}},
+        {"I.rf_reads", Operand::I, Where::Pe, {Field::Reads}},
+        {"W.dram_reads", Operand::W, Where::Dram, {Field::Reads}},
+        {"W.glb_writes", Operand::W, Where::Buffer, {Field::Fills}},
+        {"W.glb_reads", Operand::W, Where::Buffer, {Field::Reads}},
+        {"W.rf_writes", Operand::W, Where::Pe, {Field::Fills}},
+        {"W.rf_reads", Operand::W, Where::Pe, {Field::Reads}},
+        {"O.glb_writes", Operand::O, Where::Buffer, {Field::Updates}},
+        {"O.glb_reads", Operand::O, Where::Buffer, {Field::Reads, Field::Drains}},
+        {"O.rf_reads", Operand::O, Where::Pe, {Field::Reads}},
+        {"O.rf_writes", Operand::O, Where::Pe, {Field::Updates}},
+        {"O.dram_writes", Operand::O, Where::Dram, {Field::Updates}},
+        {"B.dram_reads", Operand::B, Where::Dram, {Field::Reads}},
+        {"I.inner_writes", Operand::I, Where::Inner, {Field::Fills}},
+        {"I.inner_reads", Operand::I, Where::Inner, {Field::Reads}},
+        {"W.inner_writes", Operand::W, Where::Inner, {Field::Fills}},
+        {"W.inner_reads", Operand::W, Where::Inner, {Field::Reads}},
     };
     return m;
 }
@@ -64,9 +83,13 @@ std::map<std::string, int64_t> model_counters(const model::Estimate &e) {
     out["cycles"] = e.cycles.pipeline;
     out["macs"] = e.macs;
     for (const Meaning &m : meanings()) {
-        model::LevelAccess a = e.tensor(m.operand).at[int(m.place)];
+        const model::TensorEstimate &t = e.tensor(m.operand);
+        const int s = stage_of(t, m.where);
         int64_t sum = 0;
-        for (Field f : m.fields) sum += field(a, f);
+        if (s >= 0) {
+            model::LevelAccess a = t.at[size_t(s)];
+            for (Field f : m.fields) sum += field(a, f);
+        }
         out[m.counter] = sum;
     }
     for (const auto &name : rtl::counter_names())
@@ -80,29 +103,36 @@ model::Estimate measured_estimate(const model::Estimate &m, const std::map<std::
     model::Estimate e = m;
     auto value = [&](const std::string &name) { return int64_t(measured.at(name)); };
     // Prices first, from the model's own counts and energies.
-    double read_price[model::kOperands][model::kPlaces], write_price[model::kOperands][model::kPlaces];
+    double read_price[model::kOperands][model::kMaxStages], write_price[model::kOperands][model::kMaxStages];
     for (int o = 0; o < model::kOperands; ++o)
-        for (int p = 0; p < model::kPlaces; ++p) {
+        for (int p = 0; p < model::kMaxStages; ++p) {
             const model::LevelAccess &a = m.tensors[size_t(o)].at[size_t(p)];
             read_price[o][p] = unit(a.read_energy_pj, a.total_reads());
             write_price[o][p] = unit(a.write_energy_pj, a.total_writes());
         }
     for (const Meaning &mean : meanings()) {
-        model::LevelAccess &a = e.tensors[size_t(mean.operand)].at[int(mean.place)];
+        model::TensorEstimate &t = e.tensors[size_t(mean.operand)];
+        const int s = stage_of(t, mean.where);
+        if (s < 0) continue;
+        model::LevelAccess &a = t.at[size_t(s)];
         int64_t rest = 0;
         for (size_t i = 1; i < mean.fields.size(); ++i) rest += field(a, mean.fields[i]);
         field(a, mean.fields[0]) = value(mean.counter) - rest;
     }
     e.macs = value("macs");
     e.cycles.total = value("cycles");
-    const int64_t hops[] = {value("I.rf_writes") - value("I.glb_reads"),
-                            value("W.rf_writes") - value("W.glb_reads"),
+    // Hops: the operand words the array delivers beyond the reads of the buffer it reads.
+    auto array_reads = [&](Operand o, const char *glb, const char *inner) {
+        return stage_of(m.tensor(o), Where::Inner) >= 0 ? value(inner) : value(glb);
+    };
+    const int64_t hops[] = {value("I.rf_writes") - array_reads(Operand::I, "I.glb_reads", "I.inner_reads"),
+                            value("W.rf_writes") - array_reads(Operand::W, "W.glb_reads", "W.inner_reads"),
                             value("O.glb_writes") * (m.tensor(Operand::O).array.fanout - 1)};
     e.energy_pj = 0;
     e.hop_energy_pj = 0;
     for (int o = 0; o < model::kOperands; ++o) {
         model::TensorEstimate &t = e.tensors[size_t(o)];
-        for (int p = 0; p < model::kPlaces; ++p) {
+        for (int p = 0; p < model::kMaxStages; ++p) {
             model::LevelAccess &a = t.at[size_t(p)];
             a.read_energy_pj = double(a.total_reads()) * read_price[o][p];
             a.write_energy_pj = double(a.total_writes()) * write_price[o][p];

@@ -34,13 +34,18 @@ void print_buffer_levels(std::ostream &out, const model::Estimate &e, const ir::
     std::string where;
     bool other = false;
     for (int o = 0; o < 3; ++o) {
-        const int level = e.tensors[size_t(o)].at[int(model::Place::Buffer)].level;
-        if (level < 0 || size_t(level) >= arch.levels.size()) continue;
-        const std::string &name = arch.levels[size_t(level)].name;
-        other |= name != "GLB";
-        where += std::string(where.empty() ? "" : ", ") + names[o] + " at " + name;
+        const model::TensorEstimate &t = e.tensors[size_t(o)];
+        std::string levels;
+        for (int s = 1; s < t.stages; ++s) {
+            const int level = t.at[size_t(s)].level;
+            if (t.at[size_t(s)].per_pe || level < 0 || size_t(level) >= arch.levels.size()) continue;
+            const std::string &name = arch.levels[size_t(level)].name;
+            other |= name != "GLB" || !levels.empty();
+            levels += (levels.empty() ? "" : " then inner_* at ") + name;
+        }
+        if (!levels.empty()) where += std::string(where.empty() ? "" : ", ") + names[o] + " at " + levels;
     }
-    if (other) out << "  (glb_* count each tensor's on-chip buffer: " << where << ")\n";
+    if (other) out << "  (glb_* count each tensor's DRAM-fed on-chip buffer: " << where << ")\n";
 }
 
 }  // namespace
