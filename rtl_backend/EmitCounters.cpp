@@ -142,10 +142,10 @@ std::string emit_counters(const DesignSpec &d) {
         "macs",
         one + "dma_dram_write}",
         one + "dma_dram_read && dma_channel == 2'd3}",
-        si ? one + "input_stage_write}" : "'0",
-        si ? "input_groups" : "'0",
-        sw ? one + "weight_stage_write}" : "'0",
-        sw ? "weight_groups" : "'0"};
+        si ? one + "input_stage_write}" : one + "1'b0}",
+        si ? "input_groups" : one + "1'b0}",
+        sw ? one + "weight_stage_write}" : one + "1'b0}",
+        sw ? "weight_groups" : one + "1'b0}"};
     // One named register per counter (not an array, so synthesis keeps them as flops).
     for (int i = 0; i < n; ++i) {
         const std::string c = "counter_" + std::to_string(i);

@@ -199,6 +199,12 @@ int run_compile(const Args &args) {
                   << dram_bw << " DRAM words per cycle, the generated DMA one "
                   << "(the report estimates the architecture; simulate compares the design's cycles with "
                   << "the model at one word per cycle)\n";
+    if (spec.staged())  // an operand at two shared levels: the copy between them (rtl::generated_architecture)
+        for (size_t i = 1; i + 1 < arch.levels.size(); ++i)
+            if (!arch.is_per_pe(i) && !arch.is_per_pe(i + 1) && arch.levels[i].bandwidth() != 1)
+                std::cerr << "tessera compile: note: architecture " << arch.name << "'s " << arch.levels[i].name
+                          << " delivers " << arch.levels[i].bandwidth() << " words per cycle, the generated copy "
+                          << "into " << arch.levels[i + 1].name << " one (simulate compares with the model at one)\n";
 
     const fs::path dir(out_dir);
     std::error_code ec;

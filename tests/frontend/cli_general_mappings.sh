@@ -75,12 +75,16 @@ expect_error "at most two axes" lower --layer $big --schedule "$tmp/three_lists.
 sed -e 's/Func ifmap_rf = ifmap_glb.in(acc);/Func ifmap_rf = ifmap.in(acc);/' -e '/ifmap_glb/d' \
     "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/no_path.sched"
 expect_error "no path between DRAM and the PEs" estimate --layer $big --schedule "$tmp/no_path.sched" --arch "$eyeriss"
-# A tensor at two shared on-chip levels (four_level_bypass.sched: inputs in L2 and the GLB) is
-# estimated; compile says in one line that the RTL does not build it yet.
-expect_error "2 shared on-chip levels" compile --layer $small --schedule "$src/examples/schedules/four_level_bypass.sched" \
-    --arch "$src/examples/arch/four_level.json" -o "$tmp/design5"
-# One shared level per tensor with the weights bypassing the GLB compiles (and simulates:
+# A tensor at two shared on-chip levels (four_level_bypass.sched: inputs in L2 and the GLB) and one
+# shared level per tensor with the weights bypassing the GLB compile (and simulate:
 # tests/sim/test_sim_general_mappings).
+expect_ok compile --layer $small --schedule "$src/examples/schedules/four_level_bypass.sched" \
+    --arch "$src/examples/arch/four_level.json" -o "$tmp/design5"
+grep -q '"outer_buffers"' "$tmp/design5/report.json" || { echo "FAIL: four_level_bypass's inputs get an outer buffer"; fail=1; }
+if command -v verilator >/dev/null; then
+    (cd "$tmp/design5" && verilator --lint-only -Wall --top-module tessera_accel rtl/*.sv) >"$tmp/lint" 2>&1 ||
+        { echo "FAIL: the two-shared-level design is not lint clean: $(head -5 "$tmp/lint")"; fail=1; }
+fi
 expect_ok compile --layer $small --schedule "$src/examples/schedules/four_level_glb_bypass.sched" \
     --arch "$src/examples/arch/four_level.json" -o "$tmp/design6"
 # Per-PE accumulator files and operand tiles compile (tests/sim/test_sim_general_mappings simulates

@@ -101,7 +101,9 @@ std::string interconnect(const ir::AcceleratorIR &ir) {
 
 // A weight-stationary schedule (rows c, columns k) with a per-PE accumulator file at xq and per-PE
 // input and filter tiles (so that every case runs on one design): lanes and blocking random.
-std::string random_per_pe_schedule(Rng &rng) {
+std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &input_levels = {"GLB"},
+                                   const std::vector<std::string> &filter_levels = {"GLB"},
+                                   const std::string &output_level = "GLB") {
     // At least two lanes per axis: every case has the same interconnect (one design).
     const int64_t cl = pick(rng, 2, 4), cp = pick(rng, 1, 2), kl = pick(rng, 2, 4), kp = pick(rng, 1, 2);
     const int64_t xp = pick(rng, 1, 4), yb = pick(rng, 1, 4);
@@ -118,13 +120,23 @@ std::string random_per_pe_schedule(Rng &rng) {
       << "    .reorder(xp, s, kp, r, cp, xq, y, cl, kl, kt, co, n).unroll(cl).unroll(kl);\n"
       << "hw::array(acc, cl, kl);\n"
       << "hw::accumulator(acc, xq, \"RF\");\n";
-    for (const char *t : {"ifmap", "filter"}) {
-        o << "Func " << t << "_glb = " << t << ".in(acc);\n"
-          << t << "_glb.compute_at(acc, co);\n"
-          << "hw::level(" << t << "_glb, \"GLB\");\n";
-        o << "Func " << t << "_rf = " << t << "_glb.in(acc);\n"
-              << t << "_rf.compute_at(acc, " << (std::string(t) == "ifmap" ? "r" : "cl") << ");\n"
-              << "hw::level(" << t << "_rf, \"RF\");\n";
+    if (output_level != "GLB") o << "hw::level(acc, \"" << output_level << "\");\n";
+    // Each operand's shared tiles, outermost first: an L2 tile per output tile (inputs: per output
+    // strip yo, filters: per filter block ko), a GLB tile per channel block co.
+    for (const auto &[t, levels] : {std::pair<std::string, const std::vector<std::string> *>{"ifmap", &input_levels},
+                                    {"filter", &filter_levels}}) {
+        std::string from = t;
+        for (const std::string &level : *levels) {
+            const std::string f = t + "_" + (level == "L2" ? "l2" : "glb");
+            const std::string at = level == "GLB" ? "acc, co" : t == "ifmap" ? "output, yo" : "output, ko";
+            o << "Func " << f << " = " << from << ".in(acc);\n"
+              << f << ".compute_at(" << at << ");\n"
+              << "hw::level(" << f << ", \"" << level << "\");\n";
+            from = f;
+        }
+        o << "Func " << t << "_rf = " << from << ".in(acc);\n"
+          << t << "_rf.compute_at(acc, " << (t == "ifmap" ? "r" : "cl") << ");\n"
+          << "hw::level(" << t << "_rf, \"RF\");\n";
     }
     return o.str();
 }
@@ -139,7 +151,8 @@ std::string RandomCase::describe() const {
           << ",pad=" << l.pad;
     o << ",bias=" << l.bias << ",relu=" << l.relu;
     if (l.requant_shift >= 0) o << ",shift=" << l.requant_shift;
-    if (per_pe) o << " --arch eyeriss_16x16 --schedule <<'EOF'\n" << schedule.text << "EOF";
+    if (per_pe) o << " --arch " << (hierarchy.empty() ? "eyeriss_16x16" : "four_level") << " --schedule <<'EOF'\n"
+                  << schedule.text << "EOF";
     if (!schedule.spatial.empty()) o << " --spatial '" << schedule.spatial << "'";
     if (!schedule.dataflow.empty()) o << " --dataflow " << schedule.dataflow;
     if (!per_pe) o << " --array " << schedule.rows << "x" << schedule.cols;
@@ -150,7 +163,7 @@ std::string RandomCase::describe() const {
 }
 
 ir::Architecture RandomCase::architecture() const {
-    if (per_pe) return ir::load_architecture("eyeriss_16x16");
+    if (per_pe) return ir::load_architecture(hierarchy.empty() ? "eyeriss_16x16" : "four_level");
     ir::Architecture arch = double_buffered ? ir::load_architecture("double_buffered") : ir::default_architecture();
     if (interconnect == "broadcast") return arch;
     arch.interconnect = interconnect == "systolic" ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
@@ -229,6 +242,53 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count) {
     return cases;
 }
 
+std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count) {
+    struct Plan {
+        std::vector<std::string> input, filter;
+        std::string output;
+    };
+    const std::vector<Plan> plans = {{{"L2", "GLB"}, {"L2"}, "GLB"},
+                                     {{"GLB"}, {"L2", "GLB"}, "L2"},
+                                     {{"L2", "GLB"}, {"L2", "GLB"}, "GLB"}};
+    auto join = [](const std::vector<std::string> &v) {
+        std::string s;
+        for (const auto &x : v) s += (s.empty() ? "" : "+") + x;
+        return s;
+    };
+    Rng rng(seed * 7919 + 4);
+    std::vector<RandomCase> cases;
+    for (size_t redrawn = 0; cases.size() < count;) {
+        const Plan &plan = plans[cases.size() % plans.size()];
+        RandomCase c;
+        c.per_pe = true;
+        c.hierarchy = "I:" + join(plan.input) + " W:" + join(plan.filter) + " O:" + plan.output;
+        c.layer.name = "level_case" + std::to_string(cases.size());
+        c.layer.type = "conv";
+        c.layer.C = pick(rng, 2, 14);
+        c.layer.K = pick(rng, 2, 12);
+        c.layer.R = c.layer.S = one_of<int64_t>(rng, {1, 3, 3});
+        c.layer.stride = chance(rng, 0.7) ? 1 : 2;
+        c.layer.pad = pick(rng, 0, c.layer.R / 2);
+        c.layer.H = pick(rng, c.layer.R, 10);
+        c.layer.W = pick(rng, c.layer.S, 10);
+        c.layer.bias = chance(rng, 0.8);
+        c.layer.relu = chance(rng, 0.7);
+        c.layer.requant_shift = chance(rng, 0.5) ? -1 : int(pick(rng, 0, 12));
+        c.schedule.text = random_per_pe_schedule(rng, plan.input, plan.filter, plan.output);
+        c.schedule.text_origin = "random 4-level schedule";
+        try {
+            c.ir = lower_to_ir(c.layer, c.schedule);
+            ir::validate_fit(c.ir, c.architecture());
+            (void)rtl::design_for({c.ir}, c.architecture());
+        } catch (const UserError &e) {
+            if (++redrawn > 1000) throw std::runtime_error("draw_four_level_cases: every draw rejected: " + std::string(e.what()));
+            continue;
+        }
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
 DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t seed, std::ostream *progress) {
     const auto t0 = std::chrono::steady_clock::now();
     DifferentialSummary sum;
@@ -236,7 +296,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
     std::map<std::string, std::vector<size_t>> groups;
     for (size_t i = 0; i < cases.size(); ++i)
         groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "") +
-               (cases[i].per_pe ? " per-PE" : "") +
+               (cases[i].per_pe ? " per-PE" : "") + (cases[i].hierarchy.empty() ? "" : " " + cases[i].hierarchy) +
                (cases[i].interconnect == "broadcast"
                     ? ""
                     : " " + cases[i].interconnect + " " + std::to_string(cases[i].schedule.rows) + "x" +

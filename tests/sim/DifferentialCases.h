@@ -23,6 +23,9 @@ struct RandomCase {
     std::string interconnect = "broadcast";
     // Drawn by draw_per_pe_cases: a schedule text with per-PE files, on examples/arch/eyeriss_16x16.json.
     bool per_pe = false;
+    // Drawn by draw_four_level_cases: where each tensor keeps its shared tiles on
+    // examples/arch/four_level.json (DRAM, L2, GLB, per-PE RF), e.g. "I:L2+GLB W:L2 O:GLB".
+    std::string hierarchy;
     ir::Architecture architecture() const;
     ir::AcceleratorIR ir;
     std::string describe() const;  // the equivalent `tessera lower` flags
@@ -43,6 +46,12 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
 // each) with a per-PE accumulator file of the output and per-PE input and filter tiles at a random
 // blocking. They share one design.
 std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count);
+
+// `count` cases like draw_per_pe_cases on examples/arch/four_level.json, each tensor keeping its
+// shared tiles at L2, at the GLB, or (operands) at both, by one of three plans: inputs at both and
+// weights bypassing the GLB; weights at both and outputs bypassing the GLB; both operands at both.
+// One design per plan.
+std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count);
 
 struct CaseFailure {
     std::string description;  // the case

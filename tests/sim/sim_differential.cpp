@@ -1,7 +1,7 @@
 // The differential test's driver for long runs: draws N random (layer, schedule, array) cases from
 // a seed, simulates them on as few generated designs as their interconnects allow, and prints
 // every failure with the flags that reproduce it. Exit status 1 if any case fails.
-//   sim_differential --cases 1000 --seed 7 [--per-pe 100]
+//   sim_differential --cases 1000 --seed 7 [--per-pe 100] [--levels 100]
 #include "DifferentialCases.h"
 
 #include <cstdlib>
@@ -10,15 +10,16 @@
 #include <string>
 
 int main(int argc, char **argv) {
-    size_t count = 100, per_pe = 0;
+    size_t count = 100, per_pe = 0, levels = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
         if (!std::strcmp(argv[i], "--cases") && has_value) count = std::strtoull(argv[++i], nullptr, 10);
         else if (!std::strcmp(argv[i], "--seed") && has_value) seed = std::strtoull(argv[++i], nullptr, 10);
         else if (!std::strcmp(argv[i], "--per-pe") && has_value) per_pe = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--levels") && has_value) levels = std::strtoull(argv[++i], nullptr, 10);
         else {
-            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M]\n";
+            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--levels L]\n";
             return 2;
         }
     }
@@ -29,6 +30,8 @@ int main(int argc, char **argv) {
         auto cases = draw_cases(seed, count, &rejected);
         // --per-pe M: M more cases with per-PE input, filter and accumulator files (one design).
         for (auto &c : draw_per_pe_cases(seed, per_pe)) cases.push_back(std::move(c));
+        // --levels L: L more on a 4-level hierarchy (L2, GLB) with bypass and two shared levels.
+        for (auto &c : draw_four_level_cases(seed, levels)) cases.push_back(std::move(c));
         const DifferentialSummary s = run_cases(cases, seed, &std::cerr);
         for (const auto &f : s.failures) std::cout << "FAIL " << f.description << "\n     " << f.what << "\n";
         std::cout << s.passed << " of " << s.cases << " cases passed (seed " << seed << ", " << rejected

@@ -81,3 +81,18 @@ TEST_CASE("random per-PE accumulator files: bit-exact, counters and cycles equal
     CHECK(s.passed == kPerPeCases);
     CHECK(s.designs == 1);
 }
+
+// A 4-level hierarchy (docs/rtl.md, "A tensor at two shared levels"): random convs on
+// examples/arch/four_level.json with operands at L2 and the GLB (the copy between them), tensors
+// bypassing the GLB, per-PE tiles and accumulator files; one design per plan.
+TEST_CASE("random 4-level hierarchies with bypass: bit-exact, counters and cycles equal to the model's",
+          "[sim][differential][levels]") {
+    constexpr size_t kLevelCases = 9;
+    const auto cases = draw_four_level_cases(kSeed, kLevelCases);
+    REQUIRE(cases.size() == kLevelCases);
+    const DifferentialSummary s = run_cases(cases, kSeed, &std::cerr);
+    for (const auto &f : s.failures) UNSCOPED_INFO(f.description << ": " << f.what);
+    CHECK(s.failures.empty());
+    CHECK(s.passed == kLevelCases);
+    CHECK(s.designs == 3);
+}
