@@ -34,7 +34,8 @@ std::string Structure::key() const {
         k += '/';
     };
     add(row_dims), add(col_dims), add(dram_order), add(glb_order), add(rf_order);
-    for (int t = 0; t < 3; ++t) k += std::to_string(glb_at[t]) + "," + std::to_string(rf_at[t]) + ";";
+    for (int t = 0; t < 3; ++t)
+        k += std::to_string(glb_at[t]) + "," + std::to_string(rf_at[t]) + "," + std::to_string(level[t]) + ";";
     return k;
 }
 
@@ -57,6 +58,8 @@ SpaceInfo space_info(const ir::Problem &problem, const ir::Architecture &arch) {
         throw UserError("architecture '" + arch.name + "' has no shared on-chip level below DRAM; "
                         "explore needs one (add a GLB level)");
     info.glb_level = arch.levels[size_t(glb)].name;
+    for (size_t i = 1; i < arch.levels.size(); ++i)
+        if (!arch.is_per_pe(i)) info.shared_levels.push_back(arch.levels[i].name);
     if (rf >= 0) info.rf_level = arch.levels[size_t(rf)].name;
     return info;
 }
@@ -141,7 +144,7 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
         const ir::Tensor &tensor = info.problem.tensor(ir::TensorRole(t));
         ir::Buffer glb;
         glb.tensor = tensor.name;
-        glb.level = info.glb_level;
+        glb.level = info.shared_levels[size_t(p.s.level[t])];
         glb.at = kept_before[size_t(t == 2 ? info.output_dims() : p.s.glb_at[t])];
         glb.box.assign(tensor.shape.size(), 1);
         mapping.buffers.push_back(glb);
@@ -225,6 +228,11 @@ Point plain_point(const SpaceInfo &info, const std::vector<int> &rows, const std
     p.s.glb_at[0] = p.s.glb_at[1] = nd;
     p.f.glb.assign(size_t(nd), 1), p.f.lane.assign(size_t(nd), 1), p.f.rf.assign(size_t(nd), 1);
     return p;
+}
+
+std::string level_tag(const std::string &func, const std::string &level) {
+    if (func == "acc" && level == "GLB") return "";
+    return "hw::level(" + func + ", \"" + level + "\");\n";
 }
 
 bool rtl_generatable(const SpaceInfo &info, const Point &p) {
@@ -330,11 +338,11 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
         return name(p.s.rf_order[size_t(q - 1)]) + "p";
     };
     const char *funcs[2] = {"ifmap", "filter"};
+    s << level_tag("acc", info.shared_levels[size_t(p.s.level[2])]);
     for (int t = 0; t < 2; ++t) {
         const std::string g = std::string(funcs[t]) + "_glb";
         s << "Func " << g << " = " << funcs[t] << ".in(acc);\n"
-          << g << "." << glb_place(p.s.glb_at[t]) << ";\nhw::level(" << g << ", \"" << info.glb_level
-          << "\");\n";
+          << g << "." << glb_place(p.s.glb_at[t]) << ";\n" << level_tag(g, info.shared_levels[size_t(p.s.level[t])]);
         if (p.s.rf_at[t] >= 0) {
             const std::string r = std::string(funcs[t]) + "_rf";
             s << "Func " << r << " = " << g << ".in(acc);\n"

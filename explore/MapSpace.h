@@ -10,6 +10,8 @@
 // The output's GLB tile sits after the DRAM loops of the output dims (the reduction stays inside
 // it); the input's and weight's GLB tiles at any position of the DRAM band; each tensor may keep a
 // per-PE tile (psum file for the output) at any position of the RF band, or none (the PE register).
+// With several shared levels (DRAM, L2, GLB, ...), each tensor's "GLB" tile sits at one of them,
+// bypassing the others.
 #pragma once
 
 #include "ir/AcceleratorIR.h"
@@ -28,6 +30,9 @@ struct Structure {
     std::vector<int> glb_order, rf_order; // every dim, outer first
     int glb_at[3] = {0, 0, 0};            // I, W: DRAM-band loops outside the GLB tile (O: fixed)
     int rf_at[3] = {-1, -1, -1};          // I, W, O: RF-band loops outside the per-PE tile; -1 none
+    // I, W, O: the shared level of the tensor's "GLB" tile (SpaceInfo::shared_levels); the other
+    // shared levels it bypasses.
+    int level[3] = {0, 0, 0};
     bool operator==(const Structure &) const;
     std::string key() const;
 };
@@ -48,6 +53,9 @@ struct SpaceInfo {
     ir::Problem problem;
     ir::Architecture arch;
     std::string glb_level, rf_level;  // rf_level empty: the architecture has no per-PE level
+    // Every shared on-chip level, outermost first (glb_level is the first): where a tensor's
+    // shared tile may sit.
+    std::vector<std::string> shared_levels;
     int dims() const { return int(problem.dims.size()); }
     int output_dims() const;          // non-reduction dims (they come first in dram_order)
     bool is_reduction(int d) const { return problem.dims[size_t(d)].reduction; }
@@ -76,6 +84,10 @@ std::string schedule_text(const SpaceInfo &, const Point &);
 Point plain_point(const SpaceInfo &, const std::vector<int> &rows, const std::vector<int> &cols);
 // Does `tessera compile` generate RTL for it (rtl_backend's answer, rtl::why_not_generated).
 bool rtl_generatable(const SpaceInfo &, const Point &);
+
+// Schedule text naming level `level` for Func `func`; the accumulator's buffer is at GLB unless
+// named, so it is named only when its level is another.
+std::string level_tag(const std::string &func, const std::string &level);
 
 // The representative of the point's class of equivalent points: loops of extent 1 change nothing
 // wherever they sit, so they take a fixed place (DRAM and RF bands: outermost, sorted; GLB band:

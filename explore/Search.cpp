@@ -153,25 +153,32 @@ struct Exhaustive {
             rf_pos.push_back(first);
             for (int q = first + 1; q <= nd; ++q) rf_pos.push_back(q);
         }
+        // Each tensor's shared tile at any shared level (the others bypassed).
+        const int levels = int(info.shared_levels.size());
+        const int64_t level_choices = int64_t(levels) * levels * levels;
         if (count_only) {
-            counted += int64_t(glb_pos.size() * glb_pos.size() * rf_pos.size() * rf_pos.size() * rf_pos.size());
+            counted += int64_t(glb_pos.size() * glb_pos.size() * rf_pos.size() * rf_pos.size() * rf_pos.size()) *
+                       level_choices;
             if (counted > limit) aborted = true;
             return;
         }
-        for (int gi : glb_pos)
-            for (int gw : glb_pos)
-                for (int ri : rf_pos)
-                    for (int rw : rf_pos)
-                        for (int ro : rf_pos) {
-                            p.s.glb_at[0] = gi, p.s.glb_at[1] = gw;
-                            p.s.rf_at[0] = ri, p.s.rf_at[1] = rw, p.s.rf_at[2] = ro;
-                            Candidate cand;
-                            ev.eval(p, cand);
-                            if (ev.evaluated > limit || (others_aborted && *others_aborted)) {
-                                aborted = true;
-                                return;
+        for (int64_t lc = 0; lc < level_choices; ++lc)
+            for (int gi : glb_pos)
+                for (int gw : glb_pos)
+                    for (int ri : rf_pos)
+                        for (int rw : rf_pos)
+                            for (int ro : rf_pos) {
+                                p.s.level[0] = int(lc % levels), p.s.level[1] = int(lc / levels % levels),
+                                p.s.level[2] = int(lc / levels / levels);
+                                p.s.glb_at[0] = gi, p.s.glb_at[1] = gw;
+                                p.s.rf_at[0] = ri, p.s.rf_at[1] = rw, p.s.rf_at[2] = ro;
+                                Candidate cand;
+                                ev.eval(p, cand);
+                                if (ev.evaluated > limit || (others_aborted && *others_aborted)) {
+                                    aborted = true;
+                                    return;
+                                }
                             }
-                        }
     }
 };
 

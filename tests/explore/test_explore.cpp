@@ -95,6 +95,36 @@ TEST_CASE("explore: emitted schedules lower to the searched IR and model", "[exp
     }
 }
 
+// With two shared levels (examples/arch/four_level.json: DRAM, L2, GLB, RF) each tensor's shared
+// tile sits at either, bypassing the other; the winners use both levels and still round-trip, and
+// an architecture whose shared level is not named GLB gets its level named for the output too.
+TEST_CASE("explore: tensors choose their shared level; schedules name every level", "[explore]") {
+    const ir::Architecture four = ir::load_architecture("four_level");
+    const SpaceInfo info = space_info(problem_of(conv(64, 64, 28, 28, 3, 3)), four);
+    REQUIRE(info.shared_levels == std::vector<std::string>{"L2", "GLB"});
+    SearchOptions opt;
+    opt.mode = "anneal";
+    opt.anneal_steps = 3000;
+    opt.chains = 2;
+    const SearchResult r = search(info, opt);
+    REQUIRE(r.found);
+    bool l2 = false, glb = false;
+    for (const auto &c : r.top) {
+        check_round_trip(info, c.point);
+        for (int t = 0; t < 3; ++t) (c.point.s.level[t] == 0 ? l2 : glb) = true;
+    }
+    CHECK(l2);
+    CHECK(glb);
+    ir::Architecture renamed = small_arch(4, 4, 1 << 16, 512);
+    for (auto &l : renamed.levels)
+        if (l.name == "GLB") l.name = "GlobalBuffer";
+    const SpaceInfo other = space_info(problem_of(conv(8, 8, 6, 6, 3, 3)), renamed);
+    Point p = plain_point(other, {}, {1});
+    p.f.lane[1] = 4;
+    CHECK(schedule_text(other, p).find("hw::level(acc, \"GlobalBuffer\")") != std::string::npos);
+    check_round_trip(other, p);
+}
+
 TEST_CASE("explore: the heuristic finds the exhaustive optimum on random small layers", "[explore]") {
     std::mt19937 rng(7);
     auto pick = [&](std::vector<int64_t> v) { return v[rng() % v.size()]; };
