@@ -135,8 +135,12 @@ struct Annealer {
             break;
         }
         case 5:  // a GLB tile position, or (several shared levels) the level of a tensor's tile
-            if (info.shared_levels.size() > 1 && pick(2)) p.s.level[pick(3)] = int(pick(info.shared_levels.size()));
-            else p.s.glb_at[pick(2)] = int(pick(size_t(nd + 1)));
+            if (info.shared_levels.size() > 1 && pick(2)) {
+                if (pick(2)) p.s.level[pick(3)] = int(pick(info.shared_levels.size()));
+                else p.s.outer_at[pick(2)] = int(pick(size_t(nd + 1))) - 1;  // -1: none
+            } else {
+                p.s.glb_at[pick(2)] = int(pick(size_t(nd + 1)));
+            }
             break;
         case 6:  // the spatial dims (their lanes filled), or one spatial dim's lanes
             if (choices.size() > 1 && pick(2)) {

@@ -35,7 +35,8 @@ std::string Structure::key() const {
     };
     add(row_dims), add(col_dims), add(dram_order), add(glb_order), add(rf_order);
     for (int t = 0; t < 3; ++t)
-        k += std::to_string(glb_at[t]) + "," + std::to_string(rf_at[t]) + "," + std::to_string(level[t]) + ";";
+        k += std::to_string(glb_at[t]) + "," + std::to_string(rf_at[t]) + "," + std::to_string(level[t]) + "," +
+             std::to_string(outer_at[t]) + ";";
     return k;
 }
 
@@ -142,6 +143,14 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
     const int nd = info.dims(), rf_base = 2 * nd + lanes(p.s);
     for (int t = 0; t < 3; ++t) {
         const ir::Tensor &tensor = info.problem.tensor(ir::TensorRole(t));
+        if (t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0) {  // the outer tile first
+            ir::Buffer outer;
+            outer.tensor = tensor.name;
+            outer.level = info.shared_levels[size_t(p.s.level[t] - 1)];
+            outer.at = kept_before[size_t(p.s.outer_at[t])];
+            outer.box.assign(tensor.shape.size(), 1);
+            mapping.buffers.push_back(outer);
+        }
         ir::Buffer glb;
         glb.tensor = tensor.name;
         glb.level = info.shared_levels[size_t(p.s.level[t])];
@@ -188,12 +197,23 @@ void canonicalize(const SpaceInfo &info, Point &p) {
         return n;
     };
     int glb_n[2] = {nontrivial_outside(p.s.glb_at[0]), nontrivial_outside(p.s.glb_at[1])};
+    // An outer tile exists only on a level outside the tile's, strictly outside it (a tile at the
+    // same position would hold the same box twice).
+    int outer_n[2] = {-1, -1};
+    for (int t = 0; t < 2; ++t)
+        if (p.s.outer_at[t] >= 0 && p.s.level[t] > 0 && nontrivial_outside(p.s.outer_at[t]) < glb_n[t])
+            outer_n[t] = nontrivial_outside(p.s.outer_at[t]);
+    p.s.outer_at[2] = -1;
     trivial_first(p.s.dram_order, 0, size_t(n_out), dram);
     trivial_first(p.s.dram_order, size_t(n_out), size_t(nd), dram);
-    for (int t = 0; t < 2; ++t) {
+    auto position_of = [&](int n) {
         int q = 0;
-        for (int seen = 0; seen < glb_n[t]; ++q) seen += dram[size_t(p.s.dram_order[size_t(q)])] > 1;
-        p.s.glb_at[t] = q;
+        for (int seen = 0; seen < n; ++q) seen += dram[size_t(p.s.dram_order[size_t(q)])] > 1;
+        return q;
+    };
+    for (int t = 0; t < 2; ++t) {
+        p.s.glb_at[t] = position_of(glb_n[t]);
+        p.s.outer_at[t] = outer_n[t] >= 0 ? position_of(outer_n[t]) : -1;
     }
     {  // GLB band: nontrivial loops first, trivial ones innermost (no tile sits in this band)
         std::vector<int> t, n;
@@ -341,7 +361,15 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
     s << level_tag("acc", info.shared_levels[size_t(p.s.level[2])]);
     for (int t = 0; t < 2; ++t) {
         const std::string g = std::string(funcs[t]) + "_glb";
-        s << "Func " << g << " = " << funcs[t] << ".in(acc);\n"
+        std::string source = funcs[t];
+        if (p.s.outer_at[t] >= 0 && p.s.level[t] > 0) {  // the outer tile, which the GLB tile copies from
+            const std::string o = std::string(funcs[t]) + "_outer";
+            s << "Func " << o << " = " << funcs[t] << ".in(acc);\n"
+              << o << "." << glb_place(p.s.outer_at[t]) << ";\n"
+              << level_tag(o, info.shared_levels[size_t(p.s.level[t] - 1)]);
+            source = o;
+        }
+        s << "Func " << g << " = " << source << ".in(acc);\n"
           << g << "." << glb_place(p.s.glb_at[t]) << ";\n" << level_tag(g, info.shared_levels[size_t(p.s.level[t])]);
         if (p.s.rf_at[t] >= 0) {
             const std::string r = std::string(funcs[t]) + "_rf";

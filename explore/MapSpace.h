@@ -11,7 +11,8 @@
 // it); the input's and weight's GLB tiles at any position of the DRAM band; each tensor may keep a
 // per-PE tile (psum file for the output) at any position of the RF band, or none (the PE register).
 // With several shared levels (DRAM, L2, GLB, ...), each tensor's "GLB" tile sits at one of them,
-// bypassing the others.
+// bypassing the others, and an operand may keep a second tile on the level outside it, at a DRAM-band
+// position outside the first.
 #pragma once
 
 #include "ir/AcceleratorIR.h"
@@ -33,6 +34,9 @@ struct Structure {
     // I, W, O: the shared level of the tensor's "GLB" tile (SpaceInfo::shared_levels); the other
     // shared levels it bypasses.
     int level[3] = {0, 0, 0};
+    // I, W: DRAM-band position of a second shared tile outside the "GLB" one, on the shared level
+    // just outside it (an L2 strip the GLB block is copied from); -1 none. O: always -1.
+    int outer_at[3] = {-1, -1, -1};
     bool operator==(const Structure &) const;
     std::string key() const;
 };

@@ -153,32 +153,46 @@ struct Exhaustive {
             rf_pos.push_back(first);
             for (int q = first + 1; q <= nd; ++q) rf_pos.push_back(q);
         }
-        // Each tensor's shared tile at any shared level (the others bypassed).
+        // Each tensor's shared tile at any shared level (the others bypassed); an operand's tile
+        // below the outermost shared level may have a second one, on the level outside it, at a
+        // DRAM-band position outside the first (-1: none).
         const int levels = int(info.shared_levels.size());
         const int64_t level_choices = int64_t(levels) * levels * levels;
-        if (count_only) {
+        if (count_only) {  // an upper bound: every outer position for both operands
+            const int64_t outer = levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1;
             counted += int64_t(glb_pos.size() * glb_pos.size() * rf_pos.size() * rf_pos.size() * rf_pos.size()) *
-                       level_choices;
+                       level_choices * outer;
             if (counted > limit) aborted = true;
             return;
         }
+        auto outer_positions = [&](int level, int at) {
+            std::vector<int> v{-1};
+            if (level > 0)
+                for (int q : glb_pos)
+                    if (q < at) v.push_back(q);
+            return v;
+        };
         for (int64_t lc = 0; lc < level_choices; ++lc)
             for (int gi : glb_pos)
-                for (int gw : glb_pos)
-                    for (int ri : rf_pos)
-                        for (int rw : rf_pos)
-                            for (int ro : rf_pos) {
-                                p.s.level[0] = int(lc % levels), p.s.level[1] = int(lc / levels % levels),
-                                p.s.level[2] = int(lc / levels / levels);
-                                p.s.glb_at[0] = gi, p.s.glb_at[1] = gw;
-                                p.s.rf_at[0] = ri, p.s.rf_at[1] = rw, p.s.rf_at[2] = ro;
-                                Candidate cand;
-                                ev.eval(p, cand);
-                                if (ev.evaluated > limit || (others_aborted && *others_aborted)) {
-                                    aborted = true;
-                                    return;
-                                }
-                            }
+                for (int gw : glb_pos) {
+                    const int li = int(lc % levels), lw = int(lc / levels % levels), lo = int(lc / levels / levels);
+                    for (int oi : outer_positions(li, gi))
+                        for (int ow : outer_positions(lw, gw))
+                            for (int ri : rf_pos)
+                                for (int rw : rf_pos)
+                                    for (int ro : rf_pos) {
+                                        p.s.level[0] = li, p.s.level[1] = lw, p.s.level[2] = lo;
+                                        p.s.outer_at[0] = oi, p.s.outer_at[1] = ow;
+                                        p.s.glb_at[0] = gi, p.s.glb_at[1] = gw;
+                                        p.s.rf_at[0] = ri, p.s.rf_at[1] = rw, p.s.rf_at[2] = ro;
+                                        Candidate cand;
+                                        ev.eval(p, cand);
+                                        if (ev.evaluated > limit || (others_aborted && *others_aborted)) {
+                                            aborted = true;
+                                            return;
+                                        }
+                                    }
+                }
     }
 };
 
