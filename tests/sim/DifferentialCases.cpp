@@ -25,6 +25,25 @@ bool chance(Rng &rng, double p) { return std::bernoulli_distribution(p)(rng); }
 template <typename T>
 const T &one_of(Rng &rng, const std::vector<T> &v) { return v[size_t(pick(rng, 0, int64_t(v.size()) - 1))]; }
 
+// A small conv for the schedule-text cases: 1x1 or 3x3, stride 1 or 2, padding, C and K from 2 up
+// to the bounds, H and W from the filter up to max_hw; bias, ReLU and a requantize shift at random.
+ir::LayerSpec small_conv(Rng &rng, const std::string &name, int64_t max_c, int64_t max_k, int64_t max_hw) {
+    ir::LayerSpec l;
+    l.name = name;
+    l.type = "conv";
+    l.C = pick(rng, 2, max_c);
+    l.K = pick(rng, 2, max_k);
+    l.R = l.S = one_of<int64_t>(rng, {1, 3, 3});
+    l.stride = chance(rng, 0.7) ? 1 : 2;
+    l.pad = pick(rng, 0, l.R / 2);
+    l.H = pick(rng, l.R, max_hw);
+    l.W = pick(rng, l.S, max_hw);
+    l.bias = chance(rng, 0.8);
+    l.relu = chance(rng, 0.7);
+    l.requant_shift = chance(rng, 0.5) ? -1 : int(pick(rng, 0, 12));
+    return l;
+}
+
 ir::LayerSpec random_layer(Rng &rng, const std::string &name) {
     ir::LayerSpec l;
     l.name = name;
@@ -216,18 +235,7 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count) {
     while (cases.size() < count) {
         RandomCase c;
         c.per_pe = true;
-        c.layer.name = "pe_case" + std::to_string(cases.size());
-        c.layer.type = "conv";
-        c.layer.C = pick(rng, 2, 10);
-        c.layer.K = pick(rng, 2, 10);
-        c.layer.R = c.layer.S = one_of<int64_t>(rng, {1, 3, 3});
-        c.layer.stride = chance(rng, 0.7) ? 1 : 2;
-        c.layer.pad = pick(rng, 0, c.layer.R / 2);
-        c.layer.H = pick(rng, c.layer.R, 9);
-        c.layer.W = pick(rng, c.layer.S, 9);
-        c.layer.bias = chance(rng, 0.8);
-        c.layer.relu = chance(rng, 0.7);
-        c.layer.requant_shift = chance(rng, 0.5) ? -1 : int(pick(rng, 0, 12));
+        c.layer = small_conv(rng, "pe_case" + std::to_string(cases.size()), 10, 10, 9);
         c.schedule.text = random_per_pe_schedule(rng);
         c.schedule.text_origin = "random per-PE schedule";
         try {
@@ -262,18 +270,7 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count) {
         RandomCase c;
         c.per_pe = true;
         c.hierarchy = "I:" + join(plan.input) + " W:" + join(plan.filter) + " O:" + plan.output;
-        c.layer.name = "level_case" + std::to_string(cases.size());
-        c.layer.type = "conv";
-        c.layer.C = pick(rng, 2, 14);
-        c.layer.K = pick(rng, 2, 12);
-        c.layer.R = c.layer.S = one_of<int64_t>(rng, {1, 3, 3});
-        c.layer.stride = chance(rng, 0.7) ? 1 : 2;
-        c.layer.pad = pick(rng, 0, c.layer.R / 2);
-        c.layer.H = pick(rng, c.layer.R, 10);
-        c.layer.W = pick(rng, c.layer.S, 10);
-        c.layer.bias = chance(rng, 0.8);
-        c.layer.relu = chance(rng, 0.7);
-        c.layer.requant_shift = chance(rng, 0.5) ? -1 : int(pick(rng, 0, 12));
+        c.layer = small_conv(rng, "level_case" + std::to_string(cases.size()), 14, 12, 10);
         c.schedule.text = random_per_pe_schedule(rng, plan.input, plan.filter, plan.output);
         c.schedule.text_origin = "random 4-level schedule";
         try {
