@@ -166,8 +166,9 @@ int64_t max_over_loops(Expr e, const std::vector<std::pair<std::string, Expr>> &
             return true;
         }
         const For *f = loops[l].loop;
-        const int64_t *min = as_const_int(simplify(substitute(bound, f->min)));
-        const int64_t *extent = as_const_int(simplify(substitute(bound, f->extent)));
+        // The simplified Exprs own the constants the pointers point into: keep them alive.
+        const Expr min_value = simplify(substitute(bound, f->min)), extent_value = simplify(substitute(bound, f->extent));
+        const int64_t *min = as_const_int(min_value), *extent = as_const_int(extent_value);
         if (!min || !extent) return false;
         for (int64_t i = 0; i < *extent; ++i) {
             bound[f->name] = make_const(f->min.type(), *min + i);
