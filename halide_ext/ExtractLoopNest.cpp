@@ -153,7 +153,13 @@ std::string last_component(const std::string &path) {
 // exactly, for bounds Halide leaves symbolic (tails make them piecewise). -1 if not constant.
 int64_t max_over_loops(Expr e, const std::vector<std::pair<std::string, Expr>> &lets,
                        const std::vector<LoopFrame> &loops, int depth) {
-    for (auto it = lets.rbegin(); it != lets.rend(); ++it) e = substitute(it->first, it->second, e);
+    // Loop bounds may name lets too (a tail's `max` of an outer loop): substitute them everywhere.
+    // and without the `likely` marks of tails, which the simplifier does not fold through.
+    auto unlet = [&](Expr x) {
+        for (auto it = lets.rbegin(); it != lets.rend(); ++it) x = substitute(it->first, it->second, x);
+        return remove_promises(remove_likelies(x));
+    };
+    e = unlet(e);
     int64_t best = -1, budget = 200000;
     std::map<std::string, Expr> bound;
     std::function<bool(int)> walk = [&](int l) {
@@ -167,7 +173,8 @@ int64_t max_over_loops(Expr e, const std::vector<std::pair<std::string, Expr>> &
         }
         const For *f = loops[l].loop;
         // The simplified Exprs own the constants the pointers point into: keep them alive.
-        const Expr min_value = simplify(substitute(bound, f->min)), extent_value = simplify(substitute(bound, f->extent));
+        const Expr min_value = simplify(substitute(bound, unlet(f->min))),
+                   extent_value = simplify(substitute(bound, unlet(f->extent)));
         const int64_t *min = as_const_int(min_value), *extent = as_const_int(extent_value);
         if (!min || !extent) return false;
         for (int64_t i = 0; i < *extent; ++i) {
