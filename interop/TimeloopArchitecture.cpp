@@ -61,6 +61,9 @@ std::optional<double> number(const YAML::Node &attributes, std::initializer_list
         if (!v.IsScalar() || !YAML::convert<double>::decode(v, d) || !std::isfinite(d) || d < 0)
             throw UserError(where + ": attribute '" + key + "' must be a non-negative number (Tessera does not "
                             "evaluate expressions; write the value)");
+        if (d > 1e12)  // capacities, widths and counts beyond this overflow the products below
+            throw UserError(where + ": attribute '" + key + "' = " + v.as<std::string>() +
+                            " is out of range (at most 1e12)");
         return d;
     }
     return std::nullopt;
