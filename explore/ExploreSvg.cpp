@@ -170,7 +170,8 @@ void write_sweep_svg(std::ostream &os, const std::string &title, const SweepResu
     for (size_t i = 0; i < designs.size(); ++i) {
         const DesignResult &d = *designs[i];
         const std::string array = std::to_string(d.arch.rows) + "x" + std::to_string(d.arch.cols);
-        const std::string label = array + ", GLB " + bytes(d.glb_bytes) + ", RF " + bytes(d.rf_bytes);
+        const std::string label = array + ", GLB " + bytes(d.glb_bytes) + (d.glb_double_buffered ? " (2 banks)" : "") +
+                                  ", RF " + bytes(d.rf_bytes);
         const char *color = &d == baseline ? kColors[1] : i == 0 ? kColors[3] : kColors[0];
         const std::string cls = &d == baseline ? "baseline" : i == 0 ? "best" : "design";
         const double x = left + gap + double(i) * (bar + gap), y = py(d.energy_pj);

@@ -45,16 +45,20 @@ std::vector<ir::Architecture> sweep_architectures(const ir::Architecture &base, 
             throw UserError("--sweep-array " + std::to_string(r) + "x" + std::to_string(c) + " has " +
                             std::to_string(r * c) + " PEs; the sweep holds the PE count of '" + base.name +
                             "' (" + std::to_string(base.rows * base.cols) + "): give shapes of that many PEs");
+    const bool given = base.levels[size_t(glb)].double_buffered;
+    const std::vector<bool> buffering = spec.double_buffering ? std::vector<bool>{given, !given} : std::vector<bool>{given};
     std::vector<ir::Architecture> out;
     for (const auto &[rows, cols] : arrays)
         for (int64_t g : glbs)
+            for (bool db : buffering)
             for (size_t i = 0; i < std::max<size_t>(1, rfs.size()); ++i) {
                 ir::Architecture a = base;
                 a.rows = rows, a.cols = cols;
                 resize(a.levels[size_t(glb)], g);
+                a.levels[size_t(glb)].double_buffered = db;
                 if (rf >= 0) resize(a.levels[size_t(rf)], rfs[i]);
                 a.name = base.name + "_" + std::to_string(rows) + "x" + std::to_string(cols) + "_glb" +
-                         size_text(g) + (rf >= 0 ? "_rf" + size_text(rfs[i]) : "");
+                         size_text(g) + (db ? "x2" : "") + (rf >= 0 ? "_rf" + size_text(rfs[i]) : "");
                 // The architecture file's own checks (sizes, bandwidths, per-PE levels), one place.
                 try {
                     out.push_back(ir::architecture_from_json(ir::to_json(a), "sweep design " + a.name));
@@ -76,6 +80,7 @@ SweepResult sweep(const std::vector<ir::Problem> &problems, const ir::Architectu
     auto same_design = [&](const ir::Architecture &a) {  // the baseline's sizes and shape
         return a.rows == base.rows && a.cols == base.cols &&
                a.levels[size_t(glb)].size_bytes == base.levels[size_t(glb)].size_bytes &&
+               a.levels[size_t(glb)].double_buffered == base.levels[size_t(glb)].double_buffered &&
                (rf < 0 || a.levels[size_t(rf)].size_bytes == base.levels[size_t(rf)].size_bytes);
     };
     archs.erase(std::remove_if(archs.begin(), archs.end(), same_design), archs.end());
@@ -88,6 +93,7 @@ SweepResult sweep(const std::vector<ir::Problem> &problems, const ir::Architectu
         d.arch = archs[a];
         d.rf_bytes = rf >= 0 ? d.arch.levels[size_t(rf)].size_bytes : 0;
         d.glb_bytes = d.arch.levels[size_t(glb)].size_bytes;
+        d.glb_double_buffered = d.arch.levels[size_t(glb)].double_buffered;
         d.layers.resize(problems.size());
         d.feasible = true;
         std::map<size_t, LayerChoice> searched;  // representative -> its choice on this design

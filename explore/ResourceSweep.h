@@ -17,6 +17,10 @@ struct SweepSpec {
     std::vector<int64_t> rf_bytes;    // sizes of the first per-PE level (empty: the architecture's)
     std::vector<int64_t> glb_bytes;   // sizes of the first shared on-chip level (empty: its own)
     std::vector<std::pair<int64_t, int64_t>> arrays;  // rows x cols (empty: the architecture's)
+    // Double buffering of the first shared on-chip level: both single and double buffered (two
+    // banks of half the capacity each, fills overlapped with compute) when set, else the
+    // architecture's own.
+    bool double_buffering = false;
     // Each layer's mapping on a design may take at most the cycles of that layer's best mapping on
     // the baseline (the given architecture): the design is compared at the baseline's throughput.
     bool hold_throughput = false;
@@ -34,6 +38,7 @@ struct LayerChoice {
 struct DesignResult {
     ir::Architecture arch;
     int64_t rf_bytes = 0, glb_bytes = 0;
+    bool glb_double_buffered = false;
     double energy_pj = 0;             // summed over the layers
     int64_t cycles = 0;
     double score = 0;                 // the objective over the network

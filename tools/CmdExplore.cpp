@@ -262,6 +262,9 @@ int run_explore(const Args &args) {
         ("sweep-rf", po::value(&sweep.rf), "per-PE level sizes to sweep, e.g. 64,128,512 (bytes; K, M suffixes)")
         ("sweep-glb", po::value(&sweep.glb), "GLB sizes to sweep, e.g. 32K,128K,512K")
         ("sweep-array", po::value(&sweep.arrays), "array shapes to sweep at the architecture's PE count, e.g. 16x16,8x32,32x8")
+        ("sweep-double-buffer", po::bool_switch(&sweep.double_buffer),
+         "sweep the GLB single and double buffered (two banks of half its size, fills overlapped with "
+         "compute: fewer stalls, smaller tiles)")
         ("hold-throughput", po::bool_switch(&sweep.hold_throughput),
          "sweep: each layer's mapping on a design may take at most its cycles on the given architecture")
         ("svg", po::value(&svg_file),

@@ -51,6 +51,7 @@ nlohmann::json design_json(const explore::DesignResult &d) {
                         {"cols", d.arch.cols},
                         {"rf_bytes", d.rf_bytes},
                         {"glb_bytes", d.glb_bytes},
+                        {"glb_double_buffered", d.glb_double_buffered},
                         {"feasible", d.feasible}};
     if (d.feasible) {
         j["energy_pj"] = d.energy_pj;
@@ -66,6 +67,7 @@ nlohmann::json design_json(const explore::DesignResult &d) {
 explore::SweepSpec parse_sweep(const SweepOptions &o) {
     explore::SweepSpec s;
     s.hold_throughput = o.hold_throughput;
+    s.double_buffering = o.double_buffer;
     if (o.defaults) {
         // Interstellar's range: RF 16 B .. 1 KB, GLB 32 KB .. 512 KB (its energy tables' sizes).
         s.rf_bytes = {16, 32, 64, 128, 256, 512, 1024};
@@ -141,7 +143,8 @@ void run_sweep(const std::vector<SelectedLayer> &layers, const ir::Architecture 
             if (int(i) >= top && int(i) != r.baseline) continue;
             std::cout << "  " << std::setw(4) << i + 1 << "  " << std::setw(7)
                       << (std::to_string(d.arch.rows) + "x" + std::to_string(d.arch.cols)) << "  "
-                      << std::setw(8) << size_text(d.glb_bytes) << "  " << std::setw(8) << size_text(d.rf_bytes)
+                      << std::setw(8) << (size_text(d.glb_bytes) + (d.glb_double_buffered ? " x2" : "")) << "  "
+                      << std::setw(8) << size_text(d.rf_bytes)
                       << "  ";
             if (d.feasible)
                 std::cout << std::setw(15) << std::setprecision(0) << d.energy_pj << "  " << std::setw(12) << d.cycles;

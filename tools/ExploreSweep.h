@@ -13,7 +13,8 @@ struct SweepOptions {
     bool defaults = false;                 // --sweep: the default size lists
     std::string rf, glb, arrays;           // --sweep-rf, --sweep-glb, --sweep-array lists
     bool hold_throughput = false;          // --hold-throughput
-    bool requested() const { return defaults || !rf.empty() || !glb.empty() || !arrays.empty(); }
+    bool double_buffer = false;            // --sweep-double-buffer
+    bool requested() const { return defaults || !rf.empty() || !glb.empty() || !arrays.empty() || double_buffer; }
 };
 
 // Parses the lists (sizes in bytes with an optional K or M suffix; shapes RxC); UserError on a

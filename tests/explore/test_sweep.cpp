@@ -100,3 +100,27 @@ TEST_CASE("sweep --hold-throughput: no layer slower than on the baseline") {
             for (size_t i = 0; i < problems.size(); ++i)
                 CHECK(d.layers[i].best.cycles <= base.layers[i].best.cycles);
 }
+
+// --sweep-double-buffer: the GLB single and double buffered; under the cycles objective the
+// overlapped fills win on a layer whose tiles are refilled often, at the price of smaller tiles.
+TEST_CASE("sweep --sweep-double-buffer: the GLB both ways, and double buffering pays in cycles") {
+    SweepSpec s;
+    s.double_buffering = true;
+    s.glb_bytes = {32768};
+    const auto designs = sweep_architectures(base_arch(), s);
+    REQUIRE(designs.size() == 2);
+    CHECK_FALSE(designs[0].levels[1].double_buffered);
+    CHECK(designs[1].levels[1].double_buffered);
+    CHECK(designs[1].name.find("glb32Kx2") != std::string::npos);
+    SearchOptions o = quick();
+    o.objective = Objective::Cycles;
+    const SweepResult r = sweep({problem_of("a", 32, 32, 28, 3)}, base_arch(), s, o);
+    REQUIRE(r.designs.size() == 3);  // the baseline (128 KB, single) and the two swept designs
+    for (const auto &d : r.designs) REQUIRE(d.feasible);
+    const DesignResult *single = nullptr, *doubled = nullptr;
+    for (const auto &d : r.designs)
+        if (d.glb_bytes == 32768) (d.glb_double_buffered ? doubled : single) = &d;
+    REQUIRE(single);
+    REQUIRE(doubled);
+    CHECK(doubled->cycles < single->cycles);
+}
