@@ -176,4 +176,93 @@ Modules emit_pe_buffers(const DesignSpec &d) {
     return m;
 }
 
+OnChipFillWiring pe_file_wiring(const DesignSpec &d) {
+    OnChipFillWiring w;
+    std::string &ctrl_pe = w.controller_ports, &counter_pe = w.counter_ports, &pe_files = w.instances,
+                &pe_decls = w.declarations;
+    const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
+                  go = d.output.groups(d.rows, d.cols);
+    const int iab = input_addr_bits(d), wab = weight_addr_bits(d), oab = output_addr_bits(d);
+    const bool acc_file = d.output_pe_depth > 0;
+    if (acc_file) {
+        const int pb = pe_addr_bits(d.output_pe_depth);
+        const std::string PB = std::to_string(pb), OAB = std::to_string(oab), GO = std::to_string(go),
+                          DIB = std::to_string(d.dims * d.index_bits), CIB = std::to_string(d.coords * d.index_bits);
+        ctrl_pe += "\n    .output_pe_from(cfg_output_pe_from), .output_pe_words(cfg_output_pe_words),"
+                   "\n    .output_pe_drain(output_pe_drain), .output_pe_reload(output_pe_reload),"
+                   " .output_pe_begin(output_pe_begin),";
+        counter_pe += "\n    .output_pe_begin(output_pe_begin), .output_reload_read(output_reload_read),"
+                      " .output_drain_write(output_drain_write),";
+        pe_decls += "  logic output_pe_drain, output_pe_reload, output_pe_begin, output_draining;\n"
+                    "  logic output_fill_reading, output_fill_writing, output_reload_read, output_drain_write;\n"
+                    "  logic [" + OAB + "-1:0] output_fill_offset, output_drain_offset, output_tile_glb;\n"
+                    "  logic [" + PB + "-1:0] output_fill_addr, output_pe_addr, c1_output_pe_addr, output_drain_index;\n"
+                    "  logic [" + CIB + "-1:0] output_drain_position;\n"
+                    "  logic [" + DIB + "-1:0] output_tile_dims, output_drain_dims;\n";
+        pe_files += fill(R"(  // output: per-PE accumulator files (in the PEs). One walk reloads a block's partial sums
+  // from the GLB (before a block that is not a first visit) or drains the files into it (after a
+  // block), a word per cycle; the drain's GLB writes are predicated per position on the dims of
+  // the block latched at its first iteration.
+  tessera_output_pe_address output_pe_address (
+    .clk(clk), .restart(restart), .advance(advance), .increments(increments),
+    .pe_delta(cfg_output_pe_delta), .pe_addr(output_pe_addr));
+  always_ff @(posedge clk) begin
+    c1_output_pe_addr <= output_pe_addr;
+    if (output_pe_drain) output_draining <= 1'b1;
+    else if (output_pe_reload) output_draining <= 1'b0;
+    if (output_pe_begin) begin
+      output_tile_dims <= dim_index;
+      output_tile_glb <= output_glb_addr;
+    end
+  end
+  tessera_output_pe_fill output_pe_walk (
+    .clk(clk), .rst(rst), .start(output_pe_drain || output_pe_reload), .words(cfg_output_pe_words),
+    .box(cfg_output_pe_box), .walk(cfg_output_pe_walk), .reading(output_fill_reading),
+    .read_offset(output_fill_offset), .writing(output_fill_writing), .write_addr(output_fill_addr),
+    .read_index(output_drain_index), .write_offset(output_drain_offset),
+    .write_position(output_drain_position));
+  assign output_reload_read = output_fill_reading && !output_draining;
+  assign output_drain_write = output_fill_writing && output_draining;
+  always_comb begin
+    output_drain_dims = output_tile_dims;
+    for (int c = 0; c < ${C}; c++)
+      for (int k = 0; k < ${D}; k++)
+        if (cfg_output_pe_coord_dim[c*${DB} +: ${DB}] == ${DB}'(k))
+          output_drain_dims[k*${IB} +: ${IB}] = output_drain_dims[k*${IB} +: ${IB}] + output_drain_position[c*${IB} +: ${IB}];
+  end
+)",
+                         {{"C", std::to_string(d.coords)}, {"D", std::to_string(d.dims)},
+                          {"DB", std::to_string(d.dim_bits())}, {"IB", std::to_string(d.index_bits)}});
+    }
+    for (const auto &[t, depth, g, bits] : {std::tuple<std::string, int64_t, int64_t, int>{"input", d.input_pe_depth, gi, d.input_bits},
+                                            {"weight", d.weight_pe_depth, gw, d.weight_bits}}) {
+        if (depth == 0) continue;
+        const int pb = pe_addr_bits(depth), ab = t == "input" ? iab : wab;
+        const std::string G = std::to_string(g), PB = std::to_string(pb), AB = std::to_string(ab);
+        ctrl_pe += "\n    ." + t + "_pe_from(cfg_" + t + "_pe_from), ." + t + "_pe_words(cfg_" + t + "_pe_words), ." + t +
+                   "_pe_fill(" + t + "_pe_fill),";
+        counter_pe += " ." + t + "_fill_read(" + t + "_fill_reading),";
+        pe_decls += "  logic " + t + "_pe_fill, " + t + "_fill_reading, " + t + "_fill_writing;\n  logic [" + AB + "-1:0] " +
+                    t + "_fill_offset;\n  logic [" + PB + "-1:0] " + t + "_fill_addr, " + t + "_pe_addr;\n";
+        pe_files += fill(R"(  // ${T}: per-PE files, filled from the GLB read port, read once per MAC.
+  logic [${G}-1:0] ${T}_pe_read, ${T}_pe_write;
+  logic [${G}*${BITS}-1:0] ${T}_pe_words;
+  assign ${T}_pe_read = {${G}{issue && load_${T}}} & ${T}_group_valid;
+  always_ff @(posedge clk) ${T}_pe_write <= ${T}_read;
+  tessera_${T}_pe_address ${T}_pe_address (
+    .clk(clk), .restart(restart), .advance(advance), .increments(increments),
+    .pe_delta(cfg_${T}_pe_delta), .pe_addr(${T}_pe_addr));
+  tessera_${T}_pe_fill ${T}_pe_fill_walk (
+    .clk(clk), .rst(rst), .start(${T}_pe_fill), .words(cfg_${T}_pe_words), .box(cfg_${T}_pe_box),
+    .walk(cfg_${T}_pe_walk), .reading(${T}_fill_reading), .read_offset(${T}_fill_offset),
+    .writing(${T}_fill_writing), .write_addr(${T}_fill_addr));
+  tessera_${T}_pe_files ${T}_pe_files (
+    .clk(clk), .write_enable(${T}_pe_write & {${G}{${T}_fill_writing}}), .write_addr(${T}_fill_addr),
+    .write_data(${T}_words), .read_enable(${T}_pe_read), .read_addr(${T}_pe_addr), .read_data(${T}_pe_words));
+)",
+                         {{"T", t}, {"G", G}, {"BITS", std::to_string(bits)}});
+    }
+    return w;
+}
+
 }  // namespace tessera::rtl

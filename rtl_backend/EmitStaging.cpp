@@ -74,6 +74,19 @@ Modules emit_staging(const DesignSpec &d) {
     return m;
 }
 
+void add_staging_wiring(const DesignSpec &d, OnChipFillWiring &w) {
+    // The controller starts each inner tile's copy; the counters count its reads and writes.
+    for (const auto &[t, on] : {std::pair<std::string, bool>{"input", d.input_outer_depth > 0},
+                                {"weight", d.weight_outer_depth > 0}}) {
+        if (!on) continue;
+        w.controller_ports += "\n    ." + t + "_stage_from(cfg_" + t + "_stage_from), ." + t + "_stage_words(cfg_" + t +
+                   "_stage_words), ." + t + "_stage_fill(" + t + "_stage_fill),";
+        w.counter_ports += " ." + t + "_stage_read(" + t + "_stage_reading), ." + t + "_stage_write(" + t + "_stage_writing),";
+        w.declarations += "  logic " + t + "_stage_fill;\n";
+    }
+    w.instances += staging_instances(d);
+}
+
 std::string staging_instances(const DesignSpec &d) {
     std::string o;
     for (const Staged &s : staged_operands(d))

@@ -40,6 +40,14 @@ std::string emit_fill_walk(const DesignSpec &, const std::string &module, const 
 // it, the copy; and the top module's instances of them.
 Modules emit_staging(const DesignSpec &);
 std::string staging_instances(const DesignSpec &);
+// What the top module adds for the transfers that stall the array inside a run: the controller's
+// and the counters' port hookups, the declarations and the instances of the per-PE files and
+// accumulator files (EmitPeBuffers.cpp) and of the inner-tile copies (EmitStaging.cpp).
+struct OnChipFillWiring {
+    std::string controller_ports, counter_ports, declarations, instances;
+};
+OnChipFillWiring pe_file_wiring(const DesignSpec &);
+void add_staging_wiring(const DesignSpec &, OnChipFillWiring &);
 std::string emit_top(const DesignSpec &, const RegisterMap &);  // EmitTop.cpp
 
 // Lane groups of a tensor (EmitLaneGroups.cpp): rows x cols of groups, group g = row * cols + col.
