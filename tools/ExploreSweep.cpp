@@ -152,9 +152,14 @@ void run_sweep(const std::vector<SelectedLayer> &layers, const ir::Architecture 
                 std::cout << "infeasible: " << d.why_not;
             std::cout << (int(i) == r.baseline ? "   (baseline: " + base.name + ")" : "") << "\n";
         }
-        if (factor > 0)
+        if (factor > 0) {
             std::cout << "best design: " << best.arch.name << ", " << std::setprecision(2) << factor
-                      << "x less energy than the baseline " << base.name << "\n";
+                      << "x less energy";
+            // Ranked by cycles or EDP: the figure the ranking used too.
+            if (options.objective != explore::Objective::Energy && best.cycles > 0)
+                std::cout << " and " << double(baseline.cycles) / double(best.cycles) << "x fewer cycles";
+            std::cout << " than the baseline " << base.name << "\n";
+        }
         else if (!baseline.feasible)
             std::cout << "the baseline is infeasible: " << baseline.why_not << "\n";
     }
