@@ -57,11 +57,12 @@ const ir::Stage &array_facing_stage(const ir::TensorAccess &a) {
     return a.stages.front();
 }
 
-int64_t outer_tile_words(const ir::TensorAccess &a) {
-    int shared = 0;
-    for (const auto &s : a.stages) shared += s.kind == ir::StageKind::Shared;
-    return shared == 2 ? a.stages[1].words() : 0;
+int shared_stages(const ir::TensorAccess &a) {
+    return int(std::count_if(a.stages.begin(), a.stages.end(),
+                             [](const ir::Stage &s) { return s.kind == ir::StageKind::Shared; }));
 }
+
+int64_t outer_tile_words(const ir::TensorAccess &a) { return shared_stages(a) == 2 ? a.stages[1].words() : 0; }
 
 std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis) {
     std::vector<std::string> dims;
@@ -157,8 +158,7 @@ std::string not_generated(const ir::NestAnalysis &nest) {
                            "are not one dim each; the generated RTL drains such files only for outputs "
                            "indexed by plain dims: estimate this mapping with the model";
         // A second shared stage of an operand is copied from the first by a fill walk (EmitStaging.cpp).
-        int shared = 0;
-        for (const auto &s : t.stages) shared += s.kind == ir::StageKind::Shared;
+        const int shared = shared_stages(t);
         if (shared > 2 || (shared == 2 && t.role == ir::TensorRole::Output))
             return "keeps " + t.tensor->name + " at " + std::to_string(shared) +
                    " shared on-chip levels; the generated RTL keeps an operand at one or two and the "
@@ -224,14 +224,16 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
                 << d.coords;
             return why.str();
         }
-        if (i < 2 && (outer_tile_words(a) > 0) != ((i == 0 ? d.input_outer_depth : d.weight_outer_depth) > 0))
-            return std::string("its ") + depth[i].first + (outer_tile_words(a) > 0 ? " keeps" : " does not keep") +
+        const int64_t outer = outer_tile_words(a), outer_depth = i == 0 ? d.input_outer_depth
+                                                              : i == 1 ? d.weight_outer_depth : 0;
+        if ((outer > 0) != (outer_depth > 0))
+            return std::string("its ") + depth[i].first + (outer > 0 ? " keeps" : " does not keep") +
                    " tiles at two shared levels, the design's " + depth[i].first + " buffers " +
-                   (outer_tile_words(a) > 0 ? "are one" : "are two") +
+                   (outer > 0 ? "are one" : "are two") +
                    " (compile the layers with the same kind of mapping together)";
-        if (i < 2 && outer_tile_words(a) > (i == 0 ? d.input_outer_depth : d.weight_outer_depth)) {
-            why << "its outer " << depth[i].first << " tile needs " << outer_tile_words(a) << " words, the outer "
-                << depth[i].first << " buffer holds " << (i == 0 ? d.input_outer_depth : d.weight_outer_depth);
+        if (outer > outer_depth) {
+            why << "its outer " << depth[i].first << " tile needs " << outer << " words, the outer "
+                << depth[i].first << " buffer holds " << outer_depth;
             return why.str();
         }
         int64_t words = array_facing_stage(a).words();

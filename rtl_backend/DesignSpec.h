@@ -133,6 +133,8 @@ int64_t pe_tile_words(const ir::TensorAccess &a);
 
 // The shared stage the array (or its per-PE fills) reads: the tensor's innermost shared stage.
 const ir::Stage &array_facing_stage(const ir::TensorAccess &a);
+// How many shared on-chip stages the tensor has (a level it bypasses has none).
+int shared_stages(const ir::TensorAccess &a);
 // Words of the DRAM-fed outer tile when the tensor keeps two shared stages, else 0.
 int64_t outer_tile_words(const ir::TensorAccess &a);
 

@@ -73,12 +73,12 @@ std::string emit_controller(const DesignSpec &d) {
                      "      if (issue || state == IDLE) " + t + "_stage_done <= 1'b0;\n";
         }
         // The first copy due starts (input before weight); the per-PE fills wait for the copies.
-        // (An accumulator file's drain or reload, sharing pe_count, goes before either.)
-        const std::string drains_first = acc_file ? " && !output_drain_pending && !output_reload_due" : "";
+        // (An accumulator file's drain or reload, sharing pe_count, goes before any of them.)
+        const std::string output_first = acc_file ? " && !output_drain_pending && !output_reload_due" : "";
         if (d.input_outer_depth > 0)
-            pe_logic += "  assign input_stage_fill = state == COMPUTE" + drains_first + " && input_stage_due;\n";
+            pe_logic += "  assign input_stage_fill = state == COMPUTE" + output_first + " && input_stage_due;\n";
         if (d.weight_outer_depth > 0)
-            pe_logic += "  assign weight_stage_fill = state == COMPUTE" + drains_first +
+            pe_logic += "  assign weight_stage_fill = state == COMPUTE" + output_first +
                         (d.input_outer_depth > 0 ? " && !input_stage_due" : "") + " && weight_stage_due;\n";
         const std::string no_stage = stage_due.empty() ? "" : " && !(" + stage_due.substr(4) + ")";
         // Per-PE accumulator files: after the iteration that ends a file's block, the array stalls
@@ -127,7 +127,6 @@ std::string emit_controller(const DesignSpec &d) {
                      "        " + t + "_pe_done <= 1'b1;\n"
                      "      end\n";
         }
-        const std::string output_first = acc_file ? " && !output_drain_pending && !output_reload_due" : "";
         pe_logic += std::string("  assign pe_stall = input_pe_due || weight_pe_due") + stage_due +
                     (acc_file ? " || output_drain_pending || output_reload_due" : "") + ";\n";
         if (d.input_pe_depth > 0)

@@ -88,6 +88,16 @@ ir::TensorAccess array_facing(const ir::TensorAccess &a) {
     return facing;
 }
 
+// A walk over `box` (coordinate 0 fastest) through a layout of `strides`: how far the address
+// moves when coordinate c increments and the coordinates below it wrap (the DMA's and the fill
+// walks' `*_walk` registers); 0 for the coordinates past the box.
+int64_t walk_delta(const std::vector<int64_t> &box, const std::vector<int64_t> &strides, int c) {
+    if (size_t(c) >= box.size()) return 0;
+    int64_t walk = strides[size_t(c)];
+    for (int u = 0; u < c; ++u) walk -= (box[size_t(u)] - 1) * strides[size_t(u)];
+    return walk;
+}
+
 }  // namespace
 
 DramLayout default_dram_layout(const ir::AcceleratorIR &ir) {
@@ -246,9 +256,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             const int64_t box = used ? a.box[c] : 1;
             v.set(name + "_box", box, c);
             v.set(name + "_shape", used ? t.shape[c] : 1, c);
-            int64_t walk = used ? dstride[c] : 0;
-            for (int u = 0; u < c && size_t(u) < coords; ++u) walk -= (a.box[u] - 1) * dstride[u];
-            v.set(name + "_walk_delta", walk, c);
+            v.set(name + "_walk_delta", walk_delta(a.box, dstride, c), c);
             const int64_t offset = used ? a.tensor->index[c].offset : 0;
             v.set(name + "_init_base", offset, c);
             if (used) init_addr += offset * dstride[c];
@@ -272,10 +280,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         for (int c = 0; c < d.coords; ++c) {
             const bool used = size_t(c) < inner.box.size();
             v.set(name + "_stage_box", used ? inner.box[size_t(c)] : 1, c);
-            int64_t walk = used ? outer_strides[size_t(c)] : 0;
-            for (int u = 0; u < c && size_t(u) < inner.box.size(); ++u)
-                walk -= (inner.box[size_t(u)] - 1) * outer_strides[size_t(u)];
-            v.set(name + "_stage_walk", walk, c);
+            v.set(name + "_stage_walk", walk_delta(inner.box, outer_strides, c), c);
         }
     }
     // Per-PE files: the file address runs over the loops inside the per-PE tile; a fill walks the
@@ -309,9 +314,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         for (int c = 0; c < d.coords; ++c) {
             const bool used = size_t(c) < pe.box.size();
             v.set(name + "_pe_box", used ? pe.box[size_t(c)] : 1, c);
-            int64_t walk = used ? glb_strides[size_t(c)] : 0;
-            for (int u = 0; u < c && size_t(u) < pe.box.size(); ++u) walk -= (pe.box[size_t(u)] - 1) * glb_strides[size_t(u)];
-            v.set(name + "_pe_walk", walk, c);
+            v.set(name + "_pe_walk", walk_delta(pe.box, glb_strides, c), c);
         }
     }
     // Bias table: a one-dimensional tile of K words.

@@ -199,12 +199,15 @@ int run_compile(const Args &args) {
                   << dram_bw << " DRAM words per cycle, the generated DMA one "
                   << "(the report estimates the architecture; simulate compares the design's cycles with "
                   << "the model at one word per cycle)\n";
-    if (spec.staged())  // an operand at two shared levels: the copy between them (rtl::generated_architecture)
+    if (spec.staged()) {  // an operand at two shared levels: the copy between them
+        const ir::Architecture hw = rtl::generated_architecture(arch);
         for (size_t i = 1; i + 1 < arch.levels.size(); ++i)
-            if (!arch.is_per_pe(i) && !arch.is_per_pe(i + 1) && arch.levels[i].bandwidth() != 1)
+            if (hw.levels[i].bandwidth() != arch.levels[i].bandwidth())
                 std::cerr << "tessera compile: note: architecture " << arch.name << "'s " << arch.levels[i].name
                           << " delivers " << arch.levels[i].bandwidth() << " words per cycle, the generated copy "
-                          << "into " << arch.levels[i + 1].name << " one (simulate compares with the model at one)\n";
+                          << "into " << arch.levels[i + 1].name << " " << hw.levels[i].bandwidth()
+                          << " (simulate compares with the model of the generated design)\n";
+    }
 
     const fs::path dir(out_dir);
     std::error_code ec;
