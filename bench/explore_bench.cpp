@@ -2,6 +2,7 @@
 // core, every ResNet-50 layer on the given threads, and model evaluations per second inside the
 // search. Prints figures; not a test.
 //   build/bench/explore_bench [--threads N] [--arch NAME] [--steps S] [--layers N]
+#include "DriverArgs.h"
 #include "Lower.h"
 #include "Networks.h"
 #include "Search.h"
@@ -30,11 +31,15 @@ int main(int argc, char **argv) {
     int64_t steps = explore::SearchOptions{}.anneal_steps;  // explore's default
     std::string arch_name = "default";
     int max_layers = 1 << 30;  // --layers N: only the first N ResNet-50 layers in the network run
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+    for (int i = 1; i < argc; i += 2) {
+        const bool known = !std::strcmp(argv[i], "--threads") || !std::strcmp(argv[i], "--arch") ||
+                           !std::strcmp(argv[i], "--steps") || !std::strcmp(argv[i], "--layers");
+        if (!known || i + 1 >= argc)
+            return std::fprintf(stderr, "usage: explore_bench [--threads N] [--arch FILE|NAME] [--steps N] [--layers N]\n"), 2;
+        if (!std::strcmp(argv[i], "--threads")) threads = int(driver::whole_number(argv[i], argv[i + 1]));
         else if (!std::strcmp(argv[i], "--arch")) arch_name = argv[i + 1];
-        else if (!std::strcmp(argv[i], "--steps")) steps = std::atoll(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--layers")) max_layers = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--steps")) steps = int64_t(driver::whole_number(argv[i], argv[i + 1]));
+        else max_layers = int(driver::whole_number(argv[i], argv[i + 1]));
     }
     const ir::Architecture arch = ir::load_architecture(arch_name);
     const auto net = load_network("resnet50");

@@ -8,6 +8,7 @@
 //           ws_scratchpads): a layer it does not fit prints why (the schedule's one-line error)
 // Not a test (tens of minutes); docs/rtl.md, "Per-PE accumulator files", records a run.
 //   build/bench/general_mappings_resnet18 [--mapping rs|im2col|NAME] [--layers N]
+#include "DriverArgs.h"
 #include "Networks.h"
 #include "Presets.h"
 #include "SimulateLayers.h"
@@ -87,7 +88,7 @@ int main(int argc, char **argv) {
     size_t max_layers = 1000;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--mapping") && i + 1 < argc) schedules = {argv[++i]};
-        else if (!std::strcmp(argv[i], "--layers") && i + 1 < argc) max_layers = size_t(std::atoll(argv[++i]));
+        else if (!std::strcmp(argv[i], "--layers") && i + 1 < argc) max_layers = size_t(driver::whole_number(argv[i], argv[i + 1])), ++i;
         else
             return std::fprintf(stderr, "usage: general_mappings_resnet18 [--mapping rs|im2col|eyeriss_rs|ws_scratchpads] "
                                         "[--layers N]\n"),

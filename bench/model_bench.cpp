@@ -2,6 +2,7 @@
 // is built once and whose blocking (split factors of each dim's temporal loops) varies, as a
 // schedule search varies it. Prints figures; not a test.
 //   build-model/bench/model_bench [--seconds S] [--dataflow ws|os|is]
+#include "DriverArgs.h"
 #include "Lower.h"
 #include "Networks.h"
 #include "ir/Architecture.h"
@@ -58,9 +59,11 @@ model::Blocking random_blocking(const ir::AcceleratorIR &ir, std::mt19937 &rng) 
 int main(int argc, char **argv) {
     double seconds = 2.0;
     std::string dataflow = "ws";
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--seconds")) seconds = std::stod(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--dataflow")) dataflow = argv[i + 1];
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 >= argc || (std::strcmp(argv[i], "--seconds") && std::strcmp(argv[i], "--dataflow")))
+            return std::fprintf(stderr, "usage: model_bench [--seconds S] [--dataflow ws|os|is|rs]\n"), 2;
+        if (!std::strcmp(argv[i], "--seconds")) seconds = driver::positive_number(argv[i], argv[i + 1]);
+        else dataflow = argv[i + 1];
     }
     const auto layers = load_network("resnet50");
     const ir::LayerSpec layer = find_layer(layers, "CB2a_2", "resnet50");

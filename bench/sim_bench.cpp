@@ -6,6 +6,7 @@
 //   build/bench/sim_bench [--dataflow ws|os] [--layer NAME] [--array N[,N...]] [--interconnect KIND] [--cached]
 //   KIND: broadcast | systolic | hybrid:T (docs/hardware.md, "Interconnect")
 //   build/bench/sim_bench --array 16,32,64 --interconnect systolic   # one table row per size
+#include "DriverArgs.h"
 #include "Lower.h"
 #include "Networks.h"
 #include "Reference.h"
@@ -111,7 +112,7 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--layer") && i + 1 < argc) layer_name = argv[++i];
         else if (!std::strcmp(argv[i], "--array") && i + 1 < argc) {
             std::stringstream list(argv[++i]);
-            for (std::string item; std::getline(list, item, ',');) sides.push_back(std::atoll(item.c_str()));
+            for (std::string item; std::getline(list, item, ',');) sides.push_back(int64_t(driver::whole_number("--array", item.c_str())));
         } else if (!std::strcmp(argv[i], "--interconnect") && i + 1 < argc) interconnect = argv[++i];
         else if (!std::strcmp(argv[i], "--cached")) cached = true;
         else

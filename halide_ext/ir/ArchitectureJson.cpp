@@ -322,7 +322,8 @@ Architecture load_architecture(const std::string &file_or_name) {
     try {
         j = json::parse(in);
     } catch (const json::parse_error &e) {
-        throw UserError(path.string() + ": not valid JSON (" + e.what() + ")");
+        throw UserError(path.string() + ": not valid JSON (" + e.what() +
+                        "); an architecture is a JSON file, or a Timeloop YAML file named *.yaml or *.yml");
     }
     return architecture_from_json(j, path.string());
 }

@@ -3,25 +3,30 @@
 // every failure with the flags that reproduce it. Exit status 1 if any case fails.
 //   sim_differential --cases 1000 --seed 7 [--per-pe 100] [--levels 100]
 #include "DifferentialCases.h"
+#include "DriverArgs.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
 
 int main(int argc, char **argv) {
-    size_t count = 100, per_pe = 0, levels = 0;
+    uint64_t count = 100, per_pe = 0, levels = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
-        if (!std::strcmp(argv[i], "--cases") && has_value) count = std::strtoull(argv[++i], nullptr, 10);
-        else if (!std::strcmp(argv[i], "--seed") && has_value) seed = std::strtoull(argv[++i], nullptr, 10);
-        else if (!std::strcmp(argv[i], "--per-pe") && has_value) per_pe = std::strtoull(argv[++i], nullptr, 10);
-        else if (!std::strcmp(argv[i], "--levels") && has_value) levels = std::strtoull(argv[++i], nullptr, 10);
-        else {
+        uint64_t *target = nullptr;
+        if (!std::strcmp(argv[i], "--cases")) target = &count;
+        else if (!std::strcmp(argv[i], "--seed")) target = &seed;
+        else if (!std::strcmp(argv[i], "--per-pe")) target = &per_pe;
+        else if (!std::strcmp(argv[i], "--levels")) target = &levels;
+        if (!target || !has_value) {
             std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--levels L]\n";
             return 2;
         }
+        *target = tessera::driver::whole_number(argv[i], argv[i + 1]);
+        ++i;
     }
     using namespace tessera::vsim::test;
     try {
