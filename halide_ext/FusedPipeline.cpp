@@ -32,6 +32,16 @@ const Target &jit_target() {
     return t;
 }
 
+// A layer's output as (x, y, channel, n): a grouped conv's (x, y, k in group, group, n) with the
+// channel k + group * K/groups, as the next layer reads it.
+Runtime::Buffer<int8_t> channels_of(const Runtime::Buffer<int8_t> &out) {
+    if (out.dimensions() == 4) return out;
+    const int kg = out.dim(2).extent();
+    Runtime::Buffer<int8_t> c(out.dim(0).extent(), out.dim(1).extent(), kg * out.dim(3).extent(), out.dim(4).extent());
+    c.for_each_element([&](int x, int y, int ch, int n) { c(x, y, ch, n) = out(x, y, ch % kg, ch / kg, n); });
+    return c;
+}
+
 }  // namespace
 
 Runtime::Buffer<int8_t> run_fused(const ir::FusedGroup &g, const GroupTensors &t) {
@@ -40,6 +50,20 @@ Runtime::Buffer<int8_t> run_fused(const ir::FusedGroup &g, const GroupTensors &t
     ImageParam input(Int(8), 4, "input");
     std::vector<ImageParam> weights, bias;
     std::vector<gen::LayerFuncs> f(L);
+    Var x("x"), y("y"), k("k"), n("n");
+    // A grouped conv's output is (x, y, k in group, group, n); the next layer, the residual add and
+    // the group's result read it as channels k + group * K/groups, the same memory.
+    auto as_channels = [&](size_t l) -> Func {
+        const ir::LayerSpec &s = g.layers[l];
+        if (!s.grouped()) return f[l].output;
+        const int kg = int(s.K / s.groups);
+        Func channels("L" + std::to_string(l) + "_channels");
+        channels(x, y, k, n) = f[l].output(x, y, k % kg, k / kg, n);
+        return channels;
+    };
+    const ir::LayerSpec &first = g.layers.front(), &last = g.layers.back();
+    // The last layer is computed inside a wrapper (the residual add, the channel view), per element.
+    const bool wrapped = g.residual || last.grouped();
     Func prev = input;
     for (size_t l = 0; l < L; ++l) {
         weights.emplace_back(Int(8), 4, "weights" + std::to_string(l));
@@ -48,24 +72,24 @@ Runtime::Buffer<int8_t> run_fused(const ir::FusedGroup &g, const GroupTensors &t
         gen::define_layer(g.layers[l], f[l], prev, weights[l], bias[l]);
         // define_layer bounds every output to its full extent; a producer inside the group is
         // computed per tile, so only the group's output keeps its bounds.
-        if (l + 1 < L || g.residual) f[l].output.function().schedule().bounds().clear();
+        if (l + 1 < L || wrapped) f[l].output.function().schedule().bounds().clear();
         if (l + 1 < L) f[l].acc.compute_at(f[l].output, f[l].y);
-        prev = f[l].output;
+        prev = as_channels(l);
     }
-    Var x("x"), y("y"), k("k"), n("n");
     Func out = prev;
     if (g.residual) {
-        const ir::LayerSpec &first = g.layers.front();
         out = Func("residual");
         Expr sum = cast<int16_t>(prev(x, y, k, n)) + cast<int16_t>(input(x, y, k, n));
         out(x, y, k, n) = cast<int8_t>(clamp(sum, -128, 127));
-        out.bound(x, 0, int(first.W)).bound(y, 0, int(first.H)).bound(k, 0, int(first.C)).bound(n, 0, 1);
-        // The last layer is computed with the add, per element.
+    }
+    if (wrapped) {
+        out.bound(x, 0, int(last.out_w())).bound(y, 0, int(last.out_h())).bound(k, 0, int(last.K)).bound(n, 0, int(first.N));
         f[L - 1].output.compute_inline();
     }
-    // The group's schedule: tile loops over the output, each producer at the consumer's loops.
-    const Var &ox = g.residual ? x : f[L - 1].x, &oy = g.residual ? y : f[L - 1].y,
-              &ok = g.residual ? k : f[L - 1].k, &on = g.residual ? n : f[L - 1].n;
+    // The group's schedule: tile loops over the output, each producer at the consumer's loops; a
+    // batch runs the tile grid once per image (n outermost).
+    const Var &ox = wrapped ? x : f[L - 1].x, &oy = wrapped ? y : f[L - 1].y, &ok = wrapped ? k : f[L - 1].k,
+              &on = wrapped ? n : f[L - 1].n;
     Var xo("xo"), yo("yo"), xi("xi"), yi("yi");
     out.split(oy, yo, yi, int(g.tile_h)).split(ox, xo, xi, int(g.tile_w)).reorder(xi, yi, ok, xo, yo, on);
     f[L - 1].acc.compute_at(out, xo);  // the last layer's accumulation, one tile at a time
@@ -82,8 +106,7 @@ Runtime::Buffer<int8_t> run_fused(const ir::FusedGroup &g, const GroupTensors &t
         weights[l].set(Buffer<int8_t>(*t.layers[l].weights.raw_buffer()));
         bias[l].set(Buffer<int32_t>(*t.layers[l].bias.raw_buffer()));
     }
-    const ir::LayerSpec &last = g.layers.back();
-    Runtime::Buffer<int8_t> result(int(last.out_w()), int(last.out_h()), int(last.K), 1);
+    Runtime::Buffer<int8_t> result(int(last.out_w()), int(last.out_h()), int(last.K), int(first.N));
     Buffer<int8_t> view(*result.raw_buffer());
     try {
         out.realize(view, jit_target());
@@ -98,10 +121,10 @@ Runtime::Buffer<int8_t> run_layer_by_layer(const ir::FusedGroup &g, const GroupT
     Runtime::Buffer<int8_t> act = t.input;
     for (size_t l = 0; l < g.layers.size(); ++l) {
         gen::LayerTensors lt{act, t.layers[l].weights, t.layers[l].bias};
-        act = gen::run_reference(g.layers[l], lt);
+        act = channels_of(gen::run_reference(g.layers[l], lt));
     }
     if (g.residual) {
-        Runtime::Buffer<int8_t> sum(act.width(), act.height(), act.channels(), 1);
+        Runtime::Buffer<int8_t> sum(act.width(), act.height(), act.channels(), act.dim(3).extent());
         sum.for_each_element([&](int x, int y, int c, int n) {
             sum(x, y, c, n) = residual_add(act(x, y, c, n), t.input(x, y, c, n));
         });

@@ -40,16 +40,17 @@ void check_chain(const std::vector<LayerSpec> &layers, bool residual) {
     if (layers.empty()) throw UserError("a fused group needs at least one layer");
     for (size_t i = 0; i < layers.size(); ++i) {
         const LayerSpec &l = layers[i];
-        if (l.type == "fc" || l.grouped() || l.N != 1)
-            throw UserError("layer " + l.name + " cannot be fused: fused groups take conv and dwconv "
-                            "layers with N = 1 (not fc or grouped conv); end the group before it");
+        if (l.type == "fc")
+            throw UserError("layer " + l.name + " cannot be fused: fused groups take conv, grouped conv "
+                            "and dwconv layers (an fc layer has no rows or columns to tile); end the group before it");
         if (i == 0) continue;
         const LayerSpec &p = layers[i - 1];
-        if (l.C != p.K || l.H != p.out_h() || l.W != p.out_w())
+        if (l.C != p.K || l.H != p.out_h() || l.W != p.out_w() || l.N != p.N)
             throw UserError("layers " + p.name + " and " + l.name + " are not consecutive: " + l.name +
                             " reads C=" + std::to_string(l.C) + " H=" + std::to_string(l.H) + " W=" +
-                            std::to_string(l.W) + " but " + p.name + " writes K=" + std::to_string(p.K) +
-                            " " + std::to_string(p.out_h()) + "x" + std::to_string(p.out_w()) +
+                            std::to_string(l.W) + " N=" + std::to_string(l.N) + " but " + p.name +
+                            " writes K=" + std::to_string(p.K) + " " + std::to_string(p.out_h()) + "x" +
+                            std::to_string(p.out_w()) + " N=" + std::to_string(p.N) +
                             "; fuse only a chain where each layer reads the previous one's output");
     }
     const LayerSpec &f = layers.front(), &b = layers.back();

@@ -73,7 +73,10 @@ FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &co
     e.weights_resident = budget == 0 || e.buffer_bytes + weights <= budget;
     g.weights_level = e.weights_resident ? level->name : arch.levels.front().name;
     e.onchip_bytes = e.buffer_bytes + (e.weights_resident ? weights : 0);
-    e.tiles = ty.tiles * tx.tiles;
+    // A batch runs the group's tile grid once per image (the n loop is outermost): every count
+    // below is per image times N, and weights that do not stay are fetched per tile of each image.
+    const int64_t images = std::max<int64_t>(layers.front().N, 1);
+    e.tiles = ty.tiles * tx.tiles * images;
     e.tile_types = int(ty.classes.size() * tx.classes.size());
 
     e.layers.resize(L);
@@ -81,7 +84,7 @@ FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &co
     // Per tile type: rows along y times columns along x, times the tiles of that type.
     for (const auto &cy : ty.classes)
         for (const auto &cx : tx.classes) {
-            const int64_t n = cy.count * cx.count;
+            const int64_t n = cy.count * cx.count * images;
             for (size_t l = 0; l < L; ++l) {
                 const ir::LayerSpec &s = layers[l];
                 FusedLayerCounts &c = e.layers[l];
@@ -143,7 +146,8 @@ std::string fused_table(const ir::FusedGroup &g, const FusedEstimate &e) {
     std::ostringstream s;
     s << "fused group " << g.layers.front().name << " .. " << g.layers.back().name << ": tile "
       << g.tile_h << "x" << g.tile_w << ", overlap " << ir::to_string(g.overlap) << ", " << e.tiles
-      << " tiles (" << e.tile_types << " tile types evaluated), cores " << g.cores << "\n"
+      << " tiles" << (g.layers.front().N > 1 ? " (N=" + std::to_string(g.layers.front().N) + " images)" : "")
+      << " (" << e.tile_types << " tile types evaluated), cores " << g.cores << "\n"
       << "on-chip activation buffers " << e.buffer_bytes << " B, weights "
       << (e.weights_resident ? "resident (fetched once)" : "re-fetched from DRAM per tile") << "\n";
     s << std::left << std::setw(22) << "layer" << std::right << std::setw(14) << "MACs" << std::setw(12)

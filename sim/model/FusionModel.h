@@ -51,7 +51,7 @@ struct FusedLayerCounts {
 
 struct FusedEstimate {
     std::vector<FusedLayerCounts> layers;
-    int64_t tiles = 0;             // tiles of the group's output
+    int64_t tiles = 0;             // tiles of the group's output, over all N images
     int tile_types = 0;            // distinct (y class, x class) pairs evaluated
     int64_t onchip_bytes = 0;      // activation buffers (+ weights when resident)
     int64_t buffer_bytes = 0;      // activation buffers alone

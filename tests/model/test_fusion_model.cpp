@@ -58,8 +58,11 @@ Walk walk(const std::vector<ir::LayerSpec> &layers, int64_t th, int64_t tw, ir::
             for (int64_t x = x0; x <= x1; ++x) box.insert({y, x});
         return box;
     };
+    // Each image of a batch walks the whole tile grid (n outermost); no position of one image is
+    // another's, so what is kept starts empty per image.
+    for (int64_t image = 0; image < layers[0].N; ++image)
     for (int64_t yo = 0; yo * th < H[L]; ++yo) {
-        if (mode != ir::Overlap::CacheHV)
+        if (mode != ir::Overlap::CacheHV || yo == 0)
             for (auto &k : kept) k.clear();
         for (int64_t xo = 0; xo * tw < W[L]; ++xo) {
             if (mode == ir::Overlap::Recompute)
@@ -160,17 +163,20 @@ TEST_CASE("two 3x3 layers: hand-derived closed forms", "[fusion]") {
     REQUIRE(estimate(chain, 4, 4, ir::Overlap::Recompute).layers[0].macs == 3 * 2 * 9 * 100);
 }
 
-TEST_CASE("random chains (strides, kernels, tails, padding): model equals the walk", "[fusion]") {
+TEST_CASE("random chains (strides, kernels, tails, padding, groups, batches): model equals the walk", "[fusion]") {
     std::mt19937 rng(2026);
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     for (int trial = 0; trial < 200; ++trial) {
         std::vector<ir::LayerSpec> chain;
-        int64_t H = pick(5, 13), W = pick(5, 13), C = pick(1, 3);
+        int64_t H = pick(5, 13), W = pick(5, 13), C = pick(1, 3) * 2;
+        const int64_t N = pick(0, 3) == 0 ? 2 : 1;
         const int depth = pick(1, 4);
         for (int l = 0; l < depth; ++l) {
             const int64_t R = std::vector<int64_t>{1, 3, 5}[size_t(pick(0, 2))];
             const int64_t stride = pick(0, 4) == 0 ? 2 : 1, pad = pick(0, int(R / 2));
-            ir::LayerSpec s = conv("l" + std::to_string(l), C, pick(1, 3), H, W, R, stride, pad);
+            ir::LayerSpec s = conv("l" + std::to_string(l), C, pick(1, 3) * 2, H, W, R, stride, pad);
+            s.N = N;
+            if (pick(0, 3) == 0) s.groups = 2;  // grouped: C and K are even
             if (s.out_h() < 1 || s.out_w() < 1) break;
             chain.push_back(s);
             H = s.out_h(), W = s.out_w(), C = s.K;
@@ -180,7 +186,8 @@ TEST_CASE("random chains (strides, kernels, tails, padding): model equals the wa
         const int64_t th = pick(1, int(H)), tw = pick(1, int(W));
         std::ostringstream shape;
         for (const auto &l : chain)
-            shape << " [C" << l.C << " K" << l.K << " " << l.H << "x" << l.W << " R" << l.R << " s" << l.stride << " p" << l.pad << "]";
+            shape << " [N" << l.N << " C" << l.C << " K" << l.K << " g" << l.groups << " " << l.H << "x" << l.W << " R" << l.R
+                  << " s" << l.stride << " p" << l.pad << "]";
         INFO("trial " << trial << " " << ir::to_string(mode) << " tile " << th << "x" << tw << shape.str());
         require_equal(estimate(chain, th, tw, mode), walk(chain, th, tw, mode));
     }
@@ -250,4 +257,32 @@ TEST_CASE("fused group: the residual add's reads are priced at the activation le
     REQUIRE(per_word > 0);
     CHECK(skip.layers[1].energy_pj - plain.layers[1].energy_pj == Approx(per_word * 8 * 16 * 16));
     CHECK(skip.layers[0].energy_pj == plain.layers[0].energy_pj);
+}
+
+TEST_CASE("a batch runs the tile grid per image: counts scale by N, resident weights are fetched once", "[fusion]") {
+    std::vector<ir::LayerSpec> one = {conv("a", 8, 16, 20, 20, 3, 1, 1), conv("b", 16, 16, 20, 20, 3, 1, 1)};
+    one[1].groups = 4;  // a grouped conv in the chain
+    std::vector<ir::LayerSpec> three = one;
+    for (auto &l : three) l.N = 3;
+    for (ir::Overlap mode : kModes) {
+        INFO(ir::to_string(mode));
+        const model::FusedEstimate e1 = estimate(one, 8, 6, mode), e3 = estimate(three, 8, 6, mode);
+        REQUIRE(e3.tiles == 3 * e1.tiles);
+        for (size_t l = 0; l < 2; ++l) {
+            REQUIRE(e3.layers[l].macs == 3 * e1.layers[l].macs);
+            REQUIRE(e3.layers[l].onchip_input_reads == 3 * e1.layers[l].onchip_input_reads);
+            REQUIRE(e3.layers[l].cached_reads == 3 * e1.layers[l].cached_reads);
+            REQUIRE(e3.layers[l].recompute_macs == 3 * e1.layers[l].recompute_macs);
+            REQUIRE(e3.layers[l].dram_weight_reads == e1.layers[l].dram_weight_reads);  // resident
+        }
+        REQUIRE(e3.layers[1].macs >= three[1].macs());
+        REQUIRE(e3.layers[1].macs == 3 * e1.layers[1].macs);
+    }
+    REQUIRE(estimate(three, 20, 20, ir::Overlap::Recompute).layers[1].macs == three[1].macs());
+    REQUIRE(three[1].macs() == 3 * 16 * (16 / 4) * 9 * 400);
+    // Images differ: a batch in a chain that changes N is not consecutive.
+    three[1].N = 1;
+    ir::FusedGroup bad;
+    bad.layers = three;
+    REQUIRE_THROWS_WITH(ir::place_group(bad, "GLB"), Catch::Contains("not consecutive") && Catch::Contains("N=3"));
 }
