@@ -73,7 +73,7 @@ module ${TOP} (
   localparam int LB = LANES > 1 ? $clog2(LANES) : 1;
 
   // ---------------- configuration registers (FusedRegisters.h)
-  logic [31:0] g_reg [0:7];
+  logic [31:0] g_reg [0:15];
   logic [31:0] l_reg [0:NLF*LMAX-1];
   logic [31:0] t_reg [0:NTF*(LMAX+1)-1];
   logic [31:0] ytab [0:2*TYN-1];
@@ -85,7 +85,7 @@ module ${TOP} (
   assign t_index = (32'(cfg_addr) - 32'h0400) >> 5;
   always_ff @(posedge clk) begin
     if (cfg_write) begin
-      if (cfg_addr >= 16'h0010 && cfg_addr < 16'h0018) g_reg[cfg_addr[2:0]] <= cfg_wdata;
+      if (cfg_addr >= 16'h0010 && cfg_addr < 16'h0020) g_reg[cfg_addr[3:0]] <= cfg_wdata;
       if (cfg_addr >= 16'h0100 && cfg_addr < 16'h0100 + 16'(16 * NLF) && 32'(cfg_addr[3:0]) < LMAX)
         l_reg[l_index * LMAX + 32'(cfg_addr[3:0])] <= cfg_wdata;
       if (cfg_addr >= 16'h0400 && cfg_addr < 16'h0400 + 16'(32 * NTF) && 32'(cfg_addr[4:0]) <= LMAX)
@@ -111,6 +111,8 @@ module ${TOP} (
   } state_t;
   state_t state, after_wait;
   logic [15:0] ty, tx;          // tile indices
+  logic [15:0] image;           // image of the batch
+  logic [31:0] in_off, out_off; // DRAM offsets of the image's input and output
   logic [31:0] cl, wl;          // current layer (compute, weight load)
   logic wloaded, winit;
   logic [31:0] wi;              // weight / bias word index
@@ -272,7 +274,7 @@ ${LAYER_FIELDS}
       end
     end else if (state == S_FETCH && !winit && q_space) begin
       mem_req_valid = 1'b1;
-      mem_req_addr = g_reg[${G_INPUT_DRAM}] + (32'(oc) * h0 + 32'(oy)) * w0 + 32'(ox);
+      mem_req_addr = g_reg[${G_INPUT_DRAM}] + in_off + (32'(oc) * h0 + 32'(oy)) * w0 + 32'(ox);
       push_kind = 2'd0; push_addr = 32'(act_addr(32'd0, oc, oy, ox));
     end else if (state == S_DRAIN_WR && q_space) begin
       mem_req_valid = 1'b1; mem_req_write = 1'b1; mem_req_addr = drain_addr;
@@ -315,6 +317,7 @@ ${LAYER_FIELDS}
           if (cfg_write && cfg_addr == 16'h0000 && cfg_wdata[0]) begin
             for (int i = 0; i < NCNT; i = i + 1) cnt[i] <= 64'd0;
             busy <= 1'b1; done <= 1'b0; ty <= '0; tx <= '0; wloaded <= 1'b0;
+            image <= '0; in_off <= '0; out_off <= '0;
             state <= S_TILE;
           end
         S_TILE: begin
@@ -358,7 +361,7 @@ ${LAYER_FIELDS}
             if (state == S_DRAIN_RD) begin
               if (g_reg[${G_RESIDUAL}][0])
                 cnt[1 + last_layer * NCF + ${C_RESIDUAL}] <= cnt[1 + last_layer * NCF + ${C_RESIDUAL}] + 1;
-              drain_addr <= g_reg[${G_OUTPUT_DRAM}] + (32'(oc) * hl + 32'(oy)) * wlst + 32'(ox);
+              drain_addr <= g_reg[${G_OUTPUT_DRAM}] + out_off + (32'(oc) * hl + 32'(oy)) * wlst + 32'(ox);
               state <= S_DRAIN_WR;
             end else if (walk_last) begin
               if (state == S_FETCH) begin after_wait <= S_STAGE; state <= S_WAIT; end
@@ -437,7 +440,15 @@ ${WALK_STEP}
           else begin
             tx <= '0;
             if (32'(ty) + 1 < g_reg[${G_TILES_Y}]) ty <= ty + 1;
-            else begin state <= S_IDLE; busy <= 1'b0; done <= 1'b1; end
+            else begin
+              ty <= '0;
+              // The batch: the next image's tile grid, with the same tile tables and weights.
+              if (32'(image) + 1 < g_reg[${G_IMAGES}]) begin
+                image <= image + 1'b1;
+                in_off <= in_off + g_reg[${G_INPUT_IMAGE}];
+                out_off <= out_off + g_reg[${G_OUTPUT_IMAGE}];
+              end else begin state <= S_IDLE; busy <= 1'b0; done <= 1'b1; end
+            end
           end
         end
         default: state <= S_IDLE;
@@ -506,6 +517,9 @@ RtlDesign generate_fused_rtl(const FusedDesignSpec &d) {
         {"G_OUTPUT_DRAM", std::to_string(int(FusedGlobal::OutputDram))},
         {"G_RESIDUAL", std::to_string(int(FusedGlobal::Residual))},
         {"G_RELOAD", std::to_string(int(FusedGlobal::ReloadWeights))},
+        {"G_IMAGES", std::to_string(int(FusedGlobal::Images))},
+        {"G_INPUT_IMAGE", std::to_string(int(FusedGlobal::InputImageWords))},
+        {"G_OUTPUT_IMAGE", std::to_string(int(FusedGlobal::OutputImageWords))},
         {"T_BASE", std::to_string(int(FusedTensorField::Base))},
         {"T_YBITS", std::to_string(int(FusedTensorField::YBits))},
         {"T_XBITS", std::to_string(int(FusedTensorField::XBits))},

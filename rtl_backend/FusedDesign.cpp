@@ -40,12 +40,9 @@ void check_executable(const ir::FusedGroup &g) {
             throw UserError(what + "layer " + l.name + " is quantized (zero points or a requantization "
                             "multiplier); the fused RTL runs int8 layers with shift-only requantization: "
                             "compile it layer by layer (without --fuse)");
-        if (l.N != 1)
-            throw UserError(what + "layer " + l.name + " has N=" + std::to_string(l.N) +
-                            "; the fused RTL runs N=1: compile it layer by layer (without --fuse)");
-        for (int64_t v : {l.H, l.W, l.out_h(), l.out_w(), l.C, l.K})
+        for (int64_t v : {l.H, l.W, l.out_h(), l.out_w(), l.C, l.K, l.N})
             if (v > 32767)
-                throw UserError(what + "layer " + l.name + " has an extent above 32767; the fused RTL's "
+                throw UserError(what + "layer " + l.name + " has an extent (or N) above 32767; the fused RTL's "
                                 "coordinates are 16 bits: use a smaller image");
     }
 }
@@ -79,7 +76,11 @@ FusedConfig fused_config(const ir::FusedGroup &g, int lanes) {
     // DRAM: the group's input, each layer's weights and bias bytes, the output.
     FusedDram &d = c.dram;
     d.input_base = 0;
-    d.input_words = layers[0].C * layers[0].H * layers[0].W;
+    // A batch is N images one after another, each (c, y, x), in and out.
+    const int64_t images = layers[0].N;
+    const int64_t input_image = layers[0].C * layers[0].H * layers[0].W;
+    const int64_t output_image = layers.back().K * layers.back().out_h() * layers.back().out_w();
+    d.input_words = images * input_image;
     int64_t at = d.input_words;
     for (const auto &l : layers) {
         d.weight_base.push_back(at);
@@ -88,7 +89,7 @@ FusedConfig fused_config(const ir::FusedGroup &g, int lanes) {
         at += l.bias ? 4 * l.K : 0;
     }
     d.output_base = at;
-    d.output_words = layers.back().K * layers.back().out_h() * layers.back().out_w();
+    d.output_words = images * output_image;
     d.end = at + d.output_words;
 
     FusedRegisterWriter w(c.writes);
@@ -100,6 +101,9 @@ FusedConfig fused_config(const ir::FusedGroup &g, int lanes) {
     w.global(FusedGlobal::Residual, g.residual);
     const std::string level = g.intermediates.empty() ? "GLB" : g.intermediates.front().level;
     w.global(FusedGlobal::ReloadWeights, g.weights_level != level);
+    w.global(FusedGlobal::Images, images);
+    w.global(FusedGlobal::InputImageWords, input_image);
+    w.global(FusedGlobal::OutputImageWords, output_image);
 
     int64_t wbase = 0, bbase = 0;
     for (size_t l = 0; l < L; ++l) {

@@ -1,7 +1,7 @@
 // The fused design's register map (16-bit addresses), one table for the SV decoder
 // (EmitFused.cpp) and the driver's writes (FusedDesign.cpp):
 //   0x0000            control (write 1: start; read: bit 0 busy, bit 1 done)
-//   0x0010 + g        group-wide value g (FusedGlobal)
+//   0x0010 + g        group-wide value g (FusedGlobal), g < 16
 //   0x0100 + 16 f + l layer field f of layer l (FusedLayerField)
 //   0x0400 + 32 f + t tensor field f of tensor t, 0 = the group's input .. L = its output
 //   0x0C00 + 2 i      counter i, low and high word (cycles, then per layer fused_counter_fields())
@@ -17,7 +17,12 @@
 
 namespace tessera::rtl {
 
-enum class FusedGlobal { Layers, TilesY, TilesX, InputDram, OutputDram, Residual, ReloadWeights, Count };
+// Images: the batch N, run one image after another; InputImageWords / OutputImageWords: the DRAM
+// words of one image of the group's input / output (image n starts n times that past its base).
+enum class FusedGlobal {
+    Layers, TilesY, TilesX, InputDram, OutputDram, Residual, ReloadWeights, Images, InputImageWords, OutputImageWords, Count
+};
+static_assert(int(FusedGlobal::Count) <= 16, "the decoder maps 16 global registers at 0x0010..0x001F");
 enum class FusedLayerField {
     C, K, Cg, Kg, Groups, R, S, StrideY, StrideX, DilationY, DilationX, PadY, PadX, H, W, Lanes, KStride,
     WeightBase, BiasBase, WeightDram, BiasDram, WeightWords, BiasEnable, Relu, Shift, Count

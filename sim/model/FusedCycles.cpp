@@ -17,12 +17,15 @@ int64_t fused_rtl_cycles(const ir::FusedGroup &g, int lanes, int dram_latency) {
     const int64_t wait = dram_latency + 1;
     int64_t weight_words = 0;
     for (const auto &l : layers) weight_words += l.K * (l.C / l.groups) * l.R * l.S + (l.bias ? 4 * l.K : 0);
+    // A batch runs the tile grid once per image, every image alike except that resident weights
+    // load before the first tile of the first image only.
+    const int64_t images = std::max<int64_t>(layers.front().N, 1);
     int64_t cycles = 0;
     for (size_t ty = 0; ty < sy.size(); ++ty)
         for (size_t tx = 0; tx < sx.size(); ++tx) {
             const auto &y = sy[ty], &x = sx[tx];
             cycles += 1;  // tile start
-            if (reload || (ty == 0 && tx == 0)) cycles += weight_words + wait;
+            if (reload) cycles += weight_words + wait;
             const int64_t fetch = layers[0].C * y[0].produced.size() * x[0].produced.size();
             cycles += 1 + fetch + (fetch ? wait : 1);
             for (size_t l = 0; l < L; ++l) {
@@ -38,7 +41,7 @@ int64_t fused_rtl_cycles(const ir::FusedGroup &g, int lanes, int dram_latency) {
             cycles += 1 + 2 * drain + (drain ? wait : 1);
             cycles += 1;  // next tile
         }
-    return cycles;
+    return images * cycles + (reload ? 0 : weight_words + wait);
 }
 
 }  // namespace tessera::model

@@ -43,10 +43,11 @@ std::vector<uint32_t> fused_job(const ir::FusedGroup &g, const rtl::FusedConfig 
     const auto &layers = g.layers;
     std::vector<int32_t> input(size_t(c.dram.input_words));
     const ir::LayerSpec &first = layers.front();
-    for (int64_t ch = 0; ch < first.C; ++ch)
-        for (int64_t y = 0; y < first.H; ++y)
-            for (int64_t x = 0; x < first.W; ++x)
-                input[size_t((ch * first.H + y) * first.W + x)] = t.input(int(x), int(y), int(ch), 0);
+    for (int64_t n = 0; n < first.N; ++n)
+        for (int64_t ch = 0; ch < first.C; ++ch)
+            for (int64_t y = 0; y < first.H; ++y)
+                for (int64_t x = 0; x < first.W; ++x)
+                    input[size_t(((n * first.C + ch) * first.H + y) * first.W + x)] = t.input(int(x), int(y), int(ch), int(n));
     load(c.dram.input_base, input);
     for (size_t l = 0; l < layers.size(); ++l) {
         const ir::LayerSpec &s = layers[l];
@@ -141,16 +142,17 @@ FusedOutcome simulate_fused(const VerilatedDesign &v, const rtl::FusedDesignSpec
     out.cycles_measured = cnt[0];
     const ir::LayerSpec &last = g.layers.back();
     out.output_words = c.dram.output_words;
-    for (int64_t k = 0; k < last.K; ++k)
-        for (int64_t y = 0; y < last.out_h(); ++y)
-            for (int64_t x = 0; x < last.out_w(); ++x) {
-                const int8_t rtl = int8_t(int32_t(take()));
-                const int8_t hal = ref(int(x), int(y), int(k), 0);
-                if (rtl != hal && out.mismatches++ == 0)
-                    out.first_mismatch = "k=" + std::to_string(k) + " y=" + std::to_string(y) + " x=" +
-                                         std::to_string(x) + ": rtl " + std::to_string(rtl) + ", halide " +
-                                         std::to_string(hal);
-            }
+    for (int64_t n = 0; n < last.N; ++n)
+        for (int64_t k = 0; k < last.K; ++k)
+            for (int64_t y = 0; y < last.out_h(); ++y)
+                for (int64_t x = 0; x < last.out_w(); ++x) {
+                    const int8_t rtl = int8_t(int32_t(take()));
+                    const int8_t hal = ref(int(x), int(y), int(k), int(n));
+                    if (rtl != hal && out.mismatches++ == 0)
+                        out.first_mismatch = (last.N > 1 ? "n=" + std::to_string(n) + " " : std::string()) + "k=" +
+                                             std::to_string(k) + " y=" + std::to_string(y) + " x=" + std::to_string(x) +
+                                             ": rtl " + std::to_string(rtl) + ", halide " + std::to_string(hal);
+                }
     for (size_t l = 0; l < g.layers.size(); ++l) {
         const model::FusedLayerCounts &m = out.model.fused.layers[l];
         const std::pair<const char *, int64_t> model_values[] = {

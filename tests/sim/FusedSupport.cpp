@@ -20,8 +20,9 @@ ScheduleRequest os_preset() {
 }  // namespace
 
 ir::FusedGroup example_group(const std::string &file, size_t first, size_t last, int64_t tile_h, int64_t tile_w,
-                             ir::Overlap overlap, bool residual) {
-    const auto net = load_network(std::string(TESSERA_SOURCE_DIR) + "/examples/networks/" + file);
+                             ir::Overlap overlap, bool residual, int64_t images) {
+    auto net = load_network(std::string(TESSERA_SOURCE_DIR) + "/examples/networks/" + file);
+    for (auto &l : net) l.N = images;
     return lower_group(net, first, last, tile_h, tile_w, overlap, residual, 1, os_preset(), "GLB");
 }
 
@@ -31,9 +32,11 @@ ir::FusedGroup random_group(uint64_t seed) {
     const size_t L = size_t(pick(2, 3));
     std::vector<ir::LayerSpec> layers;
     int64_t C = pick(1, 6), H = pick(5, 12), W = pick(5, 12);
+    const int64_t images = pick(0, 3) == 0 ? 2 : 1;  // a batch now and then
     for (size_t l = 0; l < L; ++l) {
         ir::LayerSpec s;
         s.name = "L" + std::to_string(l);
+        s.N = images;
         const int64_t kernel = std::vector<int64_t>{1, 3, 3, 5}[size_t(pick(0, 3))];
         s.R = s.S = kernel;
         s.pad = kernel / 2;
@@ -42,6 +45,9 @@ ir::FusedGroup random_group(uint64_t seed) {
         if (pick(0, 3) == 0) {
             s.type = "dwconv";
             s.K = C, s.groups = C;
+        } else if (C % 2 == 0 && pick(0, 3) == 0) {
+            s.type = "conv";  // a grouped conv: two groups
+            s.groups = 2, s.K = 2 * pick(1, 5);
         } else {
             s.type = "conv";
             s.K = pick(1, 10);

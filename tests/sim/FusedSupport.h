@@ -14,7 +14,8 @@ namespace tessera::test {
 
 // Layers first..last of examples/networks/<file> as a group, each layer's mapping its os preset.
 ir::FusedGroup example_group(const std::string &file, size_t first, size_t last, int64_t tile_h, int64_t tile_w,
-                             ir::Overlap overlap, bool residual);
+                             ir::Overlap overlap, bool residual,
+                             int64_t images = 1);
 
 // A random chain of 2 or 3 small conv / dwconv layers (same-size or strided, 1x1 / 3x3 / 5x5,
 // tails), a random tile and mode, from `seed`.

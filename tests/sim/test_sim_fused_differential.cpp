@@ -1,5 +1,6 @@
 // The random differential test of fused groups (issue 12): random chains of 2-3 small conv /
-// depthwise layers (1x1, 3x3, 5x5, stride 1 or 2, with and without bias / ReLU / residual), random
+// grouped / depthwise layers (1x1, 3x3, 5x5, stride 1 or 2, with and without bias / ReLU /
+// residual, one image or a batch of 2), random
 // tiles and overlap modes, all compiled into one design (one Verilator build) and each required
 // bit-exact against Halide's fused pipeline with every counter equal to the fusion model and the
 // cycles equal to the design's cycle model. ctest runs a bounded number of groups;
@@ -33,8 +34,8 @@ TEST_CASE("random fused groups are bit-exact with exact counters and cycles", "[
         const auto &g = groups[i];
         std::string shape;
         for (const auto &l : g.layers)
-            shape += " " + l.type + ":C=" + std::to_string(l.C) + ",K=" + std::to_string(l.K) + ",H=" +
-                     std::to_string(l.H) + ",W=" + std::to_string(l.W) + ",R=" + std::to_string(l.R) +
+            shape += " " + l.type + ":N=" + std::to_string(l.N) + ",C=" + std::to_string(l.C) + ",K=" + std::to_string(l.K) + ",H=" +
+                     std::to_string(l.H) + ",W=" + std::to_string(l.W) + ",R=" + std::to_string(l.R) + ",groups=" + std::to_string(l.groups) +
                      ",stride=" + std::to_string(l.stride);
         INFO("case " << i << ": tile " << g.tile_h << "x" << g.tile_w << " " << ir::to_string(g.overlap)
                      << (g.residual ? " residual" : "") << shape << "\n" << vsim::fused_report(o));
