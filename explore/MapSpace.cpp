@@ -1,6 +1,7 @@
 #include "MapSpace.h"
 
 #include "DesignSpec.h"
+#include "HardwareScheduleText.h"
 
 #include "UserError.h"
 
@@ -250,11 +251,6 @@ Point plain_point(const SpaceInfo &info, const std::vector<int> &rows, const std
     return p;
 }
 
-std::string level_tag(const std::string &func, const std::string &level) {
-    if (func == "acc" && level == "GLB") return "";
-    return "hw::level(" + func + ", \"" + level + "\");\n";
-}
-
 bool rtl_generatable(const SpaceInfo &info, const Point &p) {
     return rtl::why_not_generated(build_ir(info, p, false), info.arch).empty();
 }
@@ -358,7 +354,7 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
         return name(p.s.rf_order[size_t(q - 1)]) + "p";
     };
     const char *funcs[2] = {"ifmap", "filter"};
-    s << level_tag("acc", info.shared_levels[size_t(p.s.level[2])]);
+    s << hw::level_statement("acc", info.shared_levels[size_t(p.s.level[2])]);
     for (int t = 0; t < 2; ++t) {
         const std::string g = std::string(funcs[t]) + "_glb";
         std::string source = funcs[t];
@@ -366,16 +362,15 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
             const std::string o = std::string(funcs[t]) + "_outer";
             s << "Func " << o << " = " << funcs[t] << ".in(acc);\n"
               << o << "." << glb_place(p.s.outer_at[t]) << ";\n"
-              << level_tag(o, info.shared_levels[size_t(p.s.level[t] - 1)]);
+              << hw::level_statement(o, info.shared_levels[size_t(p.s.level[t] - 1)]);
             source = o;
         }
         s << "Func " << g << " = " << source << ".in(acc);\n"
-          << g << "." << glb_place(p.s.glb_at[t]) << ";\n" << level_tag(g, info.shared_levels[size_t(p.s.level[t])]);
+          << g << "." << glb_place(p.s.glb_at[t]) << ";\n" << hw::level_statement(g, info.shared_levels[size_t(p.s.level[t])]);
         if (p.s.rf_at[t] >= 0) {
             const std::string r = std::string(funcs[t]) + "_rf";
             s << "Func " << r << " = " << g << ".in(acc);\n"
-              << r << ".compute_at(acc, " << rf_loop(p.s.rf_at[t]) << ");\nhw::level(" << r
-              << ", \"" << info.rf_level << "\");\n";
+              << r << ".compute_at(acc, " << rf_loop(p.s.rf_at[t]) << ");\n" << hw::level_statement(r, info.rf_level);
         }
     }
     if (p.s.rf_at[2] >= 0)

@@ -1,5 +1,6 @@
 #include "Presets.h"
 
+#include "HardwareScheduleText.h"
 #include "ScratchpadPresets.h"
 
 #include "UserError.h"
@@ -351,9 +352,9 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     const std::string place = block_c ? "compute_at(acc, co)"
                             : tile_level.empty() ? "compute_root()" : "compute_at(" + tile_level + ")";
     const std::string &shared = req.shared_level;
-    if (shared != "GLB") s << "hw::level(acc, \"" << shared << "\");\n";  // an untagged buffer sits at GLB
-    s << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb." << place << ";\nhw::level(ifmap_glb, \"" << shared << "\");\n";
-    s << "Func filter_glb = filter.in(acc);\nfilter_glb." << place << ";\nhw::level(filter_glb, \"" << shared << "\");\n";
+    s << hw::level_statement("acc", shared);
+    s << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb." << place << ";\n" << hw::level_statement("ifmap_glb", shared);
+    s << "Func filter_glb = filter.in(acc);\nfilter_glb." << place << ";\n" << hw::level_statement("filter_glb", shared);
     return s.str();
 }
 

@@ -1,5 +1,6 @@
 #include "ScratchpadPresets.h"
 
+#include "HardwareScheduleText.h"
 #include "UserError.h"
 
 #include <algorithm>
@@ -105,13 +106,13 @@ GlbTile choose_glb_tile(const GlbFootprint &f, const PeBlocking &pe, int64_t glb
 std::string per_pe_buffers(const std::string &glb, const std::string &spad, const std::string &acc_at,
                            const std::string &ifmap_at, const std::string &filter_at) {
     std::ostringstream s;
-    if (glb != "GLB") s << "hw::level(acc, \"" << glb << "\");\n";  // an untagged buffer sits at GLB
+    s << hw::level_statement("acc", glb);
     s << "hw::accumulator(acc, " << acc_at << ", \"" << spad << "\");\n";
     for (const auto &[tensor, at] : {std::pair<std::string, std::string>{"ifmap", ifmap_at}, {"filter", filter_at}}) {
         s << "Func " << tensor << "_glb = " << tensor << ".in(acc);\n" << tensor << "_glb.compute_at(acc, co);\n"
-          << "hw::level(" << tensor << "_glb, \"" << glb << "\");\n";
+          << hw::level_statement(tensor + "_glb", glb);
         s << "Func " << tensor << "_rf = " << tensor << "_glb.in(acc);\n" << tensor << "_rf.compute_at(acc, " << at
-          << ");\nhw::level(" << tensor << "_rf, \"" << spad << "\");\n";
+          << ");\n" << hw::level_statement(tensor + "_rf", spad);
     }
     return s.str();
 }
