@@ -225,16 +225,16 @@ ${LAYER_FIELDS}
     first_d <= rc == 16'd0 && rr == 16'd0 && rs == 16'd0;
     in_bounds_d <= in_bounds;
   end
-  for (genvar p = 0; p < LANES; p = p + 1) begin : lane
+${X_OPERAND}  for (genvar p = 0; p < LANES; p = p + 1) begin : lane
     /* verilator lint_off UNUSEDSIGNAL */
     wire [31:0] w_ra = lf_WeightBase + (k_first + p) * lf_KStride + tap;
     /* verilator lint_on UNUSEDSIGNAL */
     logic [7:0] w_q;
     logic signed [31:0] acc;
-    always_ff @(posedge clk) begin
+${W_OPERAND}    always_ff @(posedge clk) begin
       w_q <= wmem[WGW'(w_ra)];
       if (issue)
-        acc <= (first_d ? 32'sd0 : acc) + 32'($signed(in_bounds_d ? win_q : 8'd0) * $signed(w_q));
+        acc <= (first_d ? 32'sd0 : acc) + ${PRODUCT};
     end
     assign acc_flat[32*p +: 32] = acc;
   end
@@ -244,7 +244,7 @@ ${LAYER_FIELDS}
   logic signed [7:0] post_result;
   tessera_post_op post (
     .acc($signed(acc_flat[32*wp[LB-1:0] +: 32])), .bias(bmem[BW'(lf_BiasBase + k_out)]), .bias_enable(lf_BiasEnable[0]),
-    .relu_enable(lf_Relu[0]), .shift(lf_Shift[5:0]), .result(post_result));
+    .relu_enable(lf_Relu[0]), .shift(lf_Shift[5:0]),${REQUANT_PORTS} .result(post_result));
   wire signed [8:0] residual_sum = 9'($signed(act_qa)) + 9'($signed(act_qb));
   wire [7:0] drained = g_reg[${G_RESIDUAL}][0]
       ? (residual_sum > 9'sd127 ? 8'd127 : residual_sum < -9'sd128 ? 8'h80 : residual_sum[7:0]) : act_qa;
@@ -469,7 +469,8 @@ RtlDesign generate_fused_rtl(const FusedDesignSpec &d) {
     static const char *layer_fields[] = {"C", "K", "Cg", "Kg", "Groups", "R", "S", "StrideY", "StrideX",
                                          "DilationY", "DilationX", "PadY", "PadX", "H", "W", "Lanes", "KStride",
                                          "WeightBase", "BiasBase", "WeightDram", "BiasDram", "WeightWords",
-                                         "BiasEnable", "Relu", "Shift"};
+                                         "BiasEnable", "Relu", "Shift", "XUnsigned", "XZero", "WUnsigned",
+                                         "WZero", "Multiplier", "RoundEven", "OutZero", "OutUnsigned"};
     static_assert(sizeof(layer_fields) / sizeof(layer_fields[0]) == size_t(FusedLayerField::Count));
     // The fields of the computing layer (cl) and of the layer whose weights load (wl) that the
     // datapath reads; registers are 32 bits, of which a field uses its low bits.
@@ -491,7 +492,20 @@ RtlDesign generate_fused_rtl(const FusedDesignSpec &d) {
             if (counters[i] == name) return std::to_string(i);
         throw std::logic_error("no fused counter " + name);
     };
+    // A quantized design subtracts each operand's zero point (padding taps give 0, as x - x_zero_point
+    // of the padding value does) and requantizes with the layer's multiplier; otherwise int8 x int8.
+    const bool q = d.quantized;
     std::map<std::string, std::string> v = {
+        {"X_OPERAND", q ? "  wire signed [15:0] x_operand = !in_bounds_d ? 16'sd0\n"
+                          "      : (lf_XUnsigned[0] ? $signed({8'd0, win_q}) : 16'($signed(win_q))) - $signed(lf_XZero[15:0]);\n"
+                        : ""},
+        {"W_OPERAND", q ? "    wire signed [15:0] w_operand =\n"
+                          "        (lf_WUnsigned[0] ? $signed({8'd0, w_q}) : 16'($signed(w_q))) - $signed(lf_WZero[15:0]);\n"
+                        : ""},
+        {"PRODUCT", q ? "32'(x_operand * w_operand)" : "32'($signed(in_bounds_d ? win_q : 8'd0) * $signed(w_q))"},
+        {"REQUANT_PORTS", q ? "\n    .multiplier(lf_Multiplier), .round_even(lf_RoundEven[0]), .out_zero_point(lf_OutZero[15:0]),"
+                              "\n    .out_unsigned(lf_OutUnsigned[0]),"
+                            : ""},
         {"TOP", d.name},
         {"WALK_STEP", kWalkStep},
         {"LANES", std::to_string(d.lanes)},
@@ -544,6 +558,7 @@ RtlDesign generate_fused_rtl(const FusedDesignSpec &d) {
     post.architecture = d.architecture;
     post.rows = 1;
     post.cols = d.lanes;
+    post.fixed_point_requant = d.quantized;
     RtlDesign r;
     r.spec = post;
     r.spec.dram_latency = d.dram_latency;

@@ -25,6 +25,9 @@ int ceil_log2(int64_t v) {
 
 int64_t weight_count(const ir::LayerSpec &l) { return l.K * (l.C / l.groups) * l.R * l.S; }
 
+// Needs the quantized datapath: zero points, uint8, or a fixed-point requantization.
+bool quantized(const ir::LayerSpec &l) { return l.quantized() || l.y_uint8 || l.y_zero_point || l.round_even; }
+
 std::string group_name(const ir::FusedGroup &g) { return g.layers.front().name + ".." + g.layers.back().name; }
 
 // What the fused RTL does not execute (yet), one line naming what to change.
@@ -36,10 +39,16 @@ void check_executable(const ir::FusedGroup &g) {
     if (g.cores != 1)
         throw UserError(what + "the fused RTL has one array; use --cores 1");
     for (const auto &l : g.layers) {
-        if (l.quantized() || l.y_uint8 || l.y_zero_point || l.round_even)
-            throw UserError(what + "layer " + l.name + " is quantized (zero points or a requantization "
-                            "multiplier); the fused RTL runs int8 layers with shift-only requantization: "
-                            "compile it layer by layer (without --fuse)");
+        if (!l.channel_multiplier.empty())
+            throw UserError(what + "layer " + l.name + " requantizes per output channel; the fused RTL takes "
+                            "one multiplier and shift per layer: compile it layer by layer (without --fuse)");
+        if (l.y_int32)
+            throw UserError(what + "layer " + l.name + " outputs int32 (y_int32); a fused group passes int8 "
+                            "activations: compile it layer by layer (without --fuse)");
+        if (g.residual && quantized(l))
+            throw UserError(what + "layer " + l.name + " is quantized and the group has --residual; the fused "
+                            "RTL's residual add is an int8 saturating add, not a requantized one (QLinearAdd): "
+                            "drop --residual or compile layer by layer");
         for (int64_t v : {l.H, l.W, l.out_h(), l.out_w(), l.C, l.K, l.N})
             if (v > 32767)
                 throw UserError(what + "layer " + l.name + " has an extent (or N) above 32767; the fused RTL's "
@@ -120,7 +129,11 @@ FusedConfig fused_config(const ir::FusedGroup &g, int lanes) {
             {FusedLayerField::WeightBase, wbase}, {FusedLayerField::BiasBase, bbase},
             {FusedLayerField::WeightDram, d.weight_base[l]}, {FusedLayerField::BiasDram, d.bias_base[l]},
             {FusedLayerField::WeightWords, weight_count(s)}, {FusedLayerField::BiasEnable, s.bias},
-            {FusedLayerField::Relu, s.relu}, {FusedLayerField::Shift, s.effective_shift()}};
+            {FusedLayerField::Relu, s.relu}, {FusedLayerField::Shift, s.effective_shift()},
+            {FusedLayerField::XUnsigned, s.x_uint8}, {FusedLayerField::XZero, s.x_zero_point},
+            {FusedLayerField::WUnsigned, s.w_uint8}, {FusedLayerField::WZero, s.w_zero_point},
+            {FusedLayerField::Multiplier, s.multiplier}, {FusedLayerField::RoundEven, s.round_even},
+            {FusedLayerField::OutZero, s.y_zero_point}, {FusedLayerField::OutUnsigned, s.y_uint8}};
         for (const auto &[f, v] : fields) w.layer(f, l, v);
         wbase += weight_count(s);
         bbase += s.K;
@@ -178,6 +191,7 @@ FusedDesignSpec fused_design_spec(const std::vector<ir::FusedGroup> &groups, con
         d.table_y = std::max<int64_t>(d.table_y, tiles_y * int64_t(T));
         d.table_x = std::max<int64_t>(d.table_x, tiles_x * int64_t(T));
         d.schedule += (d.schedule.empty() ? "" : "\n") + g.schedule;
+        for (const auto &l : g.layers) d.quantized = d.quantized || quantized(l);
     }
     if (d.table_y > kFusedTableEntries || d.table_x > kFusedTableEntries)
         throw UserError("fused design: " + std::to_string(std::max(d.table_y, d.table_x)) +
@@ -198,6 +212,10 @@ void check_fits(const FusedDesignSpec &d, const ir::FusedGroup &g, const FusedCo
     for (const auto &l : g.layers) wsum += weight_count(l), bsum += l.K;
     need("weight memory", wsum, d.weight_words);
     need("bias memory", bsum, d.bias_words);
+    for (const auto &l : g.layers)
+        if (quantized(l) && !d.quantized)
+            throw UserError("fused group " + c.group + ": layer " + l.name + " is quantized and the design has no "
+                            "zero-point or requantization datapath; compile the design for this group");
     if (int(g.layers.size()) > d.max_layers)
         throw UserError("fused group " + c.group + " has more layers than the design (" + std::to_string(d.max_layers) +
                         "); compile the design for this group");

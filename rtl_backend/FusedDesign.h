@@ -28,6 +28,7 @@ struct FusedDesignSpec {
     int64_t weight_words = 1, bias_words = 1;  // the group's weights and biases (int32)
     int64_t table_y = 1, table_x = 1;    // tile-table entries (tiles x tensors) per axis
     int dram_latency = 4;
+    bool quantized = false;  // zero points and fixed-point requantization (a group has a quantized layer)
 };
 
 // Counters per layer, in register order after `cycles` (names as the fusion model's report).

@@ -23,13 +23,18 @@ enum class FusedGlobal {
     Layers, TilesY, TilesX, InputDram, OutputDram, Residual, ReloadWeights, Images, InputImageWords, OutputImageWords, Count
 };
 static_assert(int(FusedGlobal::Count) <= 16, "the decoder maps 16 global registers at 0x0010..0x001F");
+
 enum class FusedLayerField {
     C, K, Cg, Kg, Groups, R, S, StrideY, StrideX, DilationY, DilationX, PadY, PadX, H, W, Lanes, KStride,
-    WeightBase, BiasBase, WeightDram, BiasDram, WeightWords, BiasEnable, Relu, Shift, Count
+    WeightBase, BiasBase, WeightDram, BiasDram, WeightWords, BiasEnable, Relu, Shift,
+    // Quantized layers (designs with `quantized`): operand = element (uint8 zero-extended, int8
+    // sign-extended) - zero point; the post-op's fixed-point requantization (multiplier 0: shift only).
+    XUnsigned, XZero, WUnsigned, WZero, Multiplier, RoundEven, OutZero, OutUnsigned, Count
 };
 enum class FusedTensorField { Base, YBits, XBits, Height, Width, Count };
 
 inline constexpr int kFusedGlobalBase = 0x10, kFusedLayerBase = 0x100, kFusedTensorBase = 0x400;
+static_assert(kFusedLayerBase + 16 * int(FusedLayerField::Count) <= kFusedTensorBase, "layer fields overlap tensor fields");
 inline constexpr int kFusedTableY = 0x4000, kFusedTableX = 0x8000, kFusedTableEntries = 0x2000;
 
 inline int fused_global_address(FusedGlobal g) { return kFusedGlobalBase + int(g); }

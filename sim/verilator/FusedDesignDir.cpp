@@ -25,7 +25,7 @@ json spec_json(const rtl::FusedDesignSpec &s) {
     return {{"top", s.name}, {"lanes", s.lanes}, {"max_layers", s.max_layers}, {"act_words", s.act_words},
             {"win_words", s.win_words}, {"weight_words", s.weight_words}, {"bias_words", s.bias_words},
             {"table_y", s.table_y}, {"table_x", s.table_x}, {"dram_latency", s.dram_latency},
-            {"architecture", s.architecture}};
+            {"quantized", s.quantized}, {"architecture", s.architecture}};
 }
 
 json read_json(const fs::path &p) {
@@ -100,6 +100,7 @@ FusedDesignDir read_fused_design_dir(const std::string &dir) {
         d.spec.table_y = s.at("table_y").get<int64_t>();
         d.spec.table_x = s.at("table_x").get<int64_t>();
         d.spec.dram_latency = s.at("dram_latency").get<int>();
+        d.spec.quantized = s.value("quantized", false);  // absent in designs from before quantized groups
         d.spec.architecture = s.at("architecture").get<std::string>();
         d.arch = ir::architecture_from_json(f.at("architecture"), rp.string());
         d.design.top = d.spec.name;

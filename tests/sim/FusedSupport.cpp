@@ -5,6 +5,7 @@
 #include "rtl_backend/FusedDesign.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace tessera::test {
@@ -19,10 +20,36 @@ ScheduleRequest os_preset() {
 
 }  // namespace
 
+void quantize(std::vector<ir::LayerSpec> &chain, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+    // Zero points near the middle of each type's range, as calibrated models have them.
+    auto zero_point = [&](int64_t is_unsigned) { return is_unsigned ? pick(100, 155) : pick(-28, 27); };
+    int64_t x_uint8 = pick(0, 1), x_zero = zero_point(x_uint8);
+    double x_spread = 74;  // standard deviation of a uniformly random byte (layer 0's input)
+    for (auto &l : chain) {
+        l.x_uint8 = x_uint8, l.x_zero_point = x_zero;
+        l.w_uint8 = pick(0, 1);
+        l.w_zero_point = zero_point(l.w_uint8);
+        l.round_even = pick(0, 1);
+        l.y_uint8 = pick(0, 1);
+        l.y_zero_point = l.y_uint8 ? pick(118, 138) : pick(-10, 10);
+        // Scale the accumulator's spread (terms x x spread x weight spread, and the bias) to about
+        // +-40 around the output zero point, so outputs vary and only the tails saturate.
+        const double terms = double(l.C / l.groups * l.R * l.S);
+        const double acc_spread = std::sqrt(terms * x_spread * x_spread * 78.0 * 78.0 + (l.bias ? 19000.0 * 19000.0 : 0.0));
+        l.multiplier = pick(int64_t(1) << 29, (int64_t(1) << 30) - 1);
+        l.requant_shift = int(std::lround(std::log2(double(l.multiplier) * acc_spread / 40.0)));
+        x_uint8 = l.y_uint8, x_zero = l.y_zero_point;  // the next layer reads this layer's output
+        x_spread = 40;
+    }
+}
+
 ir::FusedGroup example_group(const std::string &file, size_t first, size_t last, int64_t tile_h, int64_t tile_w,
-                             ir::Overlap overlap, bool residual, int64_t images) {
+                             ir::Overlap overlap, bool residual, int64_t images, uint64_t quantize_seed) {
     auto net = load_network(std::string(TESSERA_SOURCE_DIR) + "/examples/networks/" + file);
     for (auto &l : net) l.N = images;
+    if (quantize_seed) quantize(net, quantize_seed);
     return lower_group(net, first, last, tile_h, tile_w, overlap, residual, 1, os_preset(), "GLB");
 }
 
@@ -61,6 +88,7 @@ ir::FusedGroup random_group(uint64_t seed) {
     const auto &last = layers.back();
     const bool residual = last.K == layers[0].C && last.out_h() == layers[0].H && last.out_w() == layers[0].W &&
                           pick(0, 1) == 1;
+    if (!residual && pick(0, 2) == 0) quantize(layers, seed + 1);  // zero points and requantization
     const ir::Overlap mode = std::vector<ir::Overlap>{ir::Overlap::Recompute, ir::Overlap::CacheH,
                                                       ir::Overlap::CacheHV}[size_t(pick(0, 2))];
     // A network of these rows, so the group lowers as the CLI lowers it.

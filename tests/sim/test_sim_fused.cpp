@@ -1,10 +1,12 @@
 // Fused groups executed by the generated RTL (issue 12): a ResNet basic block's two 3x3 convs and a
 // MobileNetV2 inverted residual (expand, depthwise, project, residual add), each in all three
-// overlap modes, a ResNeXt bottleneck (grouped 3x3), batches of 2, plus weights re-fetched per tile: one design, bit-exact against Halide's fused
-// pipeline, every counter equal to the fusion model, cycles equal to the design's cycle model
-// (tolerance 0). Bad groups get one-line errors; the design is verilator -Wall clean.
+// overlap modes, a ResNeXt bottleneck (grouped 3x3), batches of 2, weights re-fetched per tile, and
+// quantized groups (zero points, requantization): bit-exact against Halide's fused pipeline, every
+// counter equal to the fusion model, cycles equal to the design's cycle model (tolerance 0). Bad
+// groups get one-line errors; the designs are verilator -Wall clean.
 #include "FusedSupport.h"
 
+#include "FusedPipeline.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
 #include "rtl_backend/FusedDesign.h"
@@ -15,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <unistd.h>
 
 using namespace tessera;
@@ -70,11 +73,44 @@ TEST_CASE("a ResNet block and a MobileNetV2 block run fused in RTL in every over
     CHECK(macs0(3) > macs0(6));
 }
 
+TEST_CASE("quantized groups (zero points, uint8, fixed-point requantization) run fused in RTL", "[sim][fused][quantized]") {
+    // ONNX's QLinearConv arithmetic in every layer, each layer reading its predecessor's zero point:
+    // a MobileNetV2 block without its add (the add of two quantized tensors is a requantized one), a
+    // ResNeXt block, a ResNet block on a batch of 2.
+    std::vector<ir::FusedGroup> groups;
+    std::vector<ir::Architecture> archs;
+    groups.push_back(test::example_group("mbv2_block_tiny.csv", 0, 2, 4, 8, ir::Overlap::CacheH, false, 1, 31));
+    groups.push_back(test::example_group("resnext_block_tiny.csv", 0, 2, 5, 6, ir::Overlap::CacheHV, false, 1, 32));
+    groups.push_back(test::example_group("resnet_block_tiny.csv", 0, 1, 6, 5, ir::Overlap::Recompute, false, 2, 33));
+    for (size_t i = 0; i < groups.size(); ++i) archs.push_back(ir::default_architecture());
+    const auto outcomes = test::run_groups(groups, archs, 5);
+    require_pass(outcomes);
+    REQUIRE(groups[0].layers[1].x_zero_point == groups[0].layers[0].y_zero_point);
+    // The draws requantize into range rather than saturating everything: outputs vary.
+    for (const auto &g : groups) {
+        const auto out = run_fused(g, random_group_tensors(g.layers, 3));
+        std::set<int> values;
+        out.for_each_value([&](int8_t v) { values.insert(v); });
+        INFO(g.layers.front().name << ".." << g.layers.back().name);
+        CHECK(values.size() > 20);
+    }
+}
+
 TEST_CASE("groups the fused RTL cannot run get one-line errors naming what to change", "[sim][fused][errors]") {
     ir::FusedGroup g = test::example_group("resnet_block_tiny.csv", 0, 1, 8, 8, ir::Overlap::Recompute, false);
     ir::FusedGroup quantized = g;
     quantized.layers[1].multiplier = 1 << 20, quantized.layers[1].requant_shift = 24, quantized.layers[1].x_zero_point = 3;
-    CHECK_THROWS_WITH(rtl::fused_config(quantized, 8), Catch::Contains("quantized") && Catch::Contains("layer by layer"));
+    quantized.residual = true;  // a quantized add is QLinearAdd, not the int8 saturating add
+    CHECK_THROWS_WITH(rtl::fused_config(quantized, 8), Catch::Contains("quantized") && Catch::Contains("--residual"));
+    quantized.residual = false;
+    quantized.layers[1].channel_multiplier.assign(8, 1 << 20), quantized.layers[1].channel_shift.assign(8, 24);
+    CHECK_THROWS_WITH(rtl::fused_config(quantized, 8), Catch::Contains("per output channel"));
+    // A quantized group does not run on a design generated without the zero-point datapath.
+    ir::FusedGroup plain_q = test::example_group("resnet_block_tiny.csv", 0, 1, 8, 8, ir::Overlap::Recompute, false, 1, 7);
+    const rtl::FusedConfig cq = rtl::fused_config(plain_q, 8);
+    const rtl::FusedDesignSpec plain = rtl::fused_design_spec({g}, {rtl::fused_config(g, 8)}, 8, 4);
+    CHECK_FALSE(plain.quantized);
+    CHECK_THROWS_WITH(rtl::check_fits(plain, plain_q, cq), Catch::Contains("zero-point") && Catch::Contains("compile the design"));
     ir::FusedGroup cores = g;
     cores.cores = 2;
     CHECK_THROWS_WITH(rtl::fused_config(cores, 8), Catch::Contains("--cores 1"));
@@ -88,8 +124,11 @@ TEST_CASE("groups the fused RTL cannot run get one-line errors naming what to ch
 }
 
 TEST_CASE("the fused design passes verilator --lint-only -Wall", "[sim][fused][lint]") {
-    for (int lanes : {1, 8}) {
-        std::vector<ir::FusedGroup> groups = {test::example_group("mbv2_block_tiny.csv", 0, 2, 4, 8, ir::Overlap::CacheH, true)};
+    for (int lanes : {1, 8})
+    for (bool quantized : {false, true}) {
+        // The quantized design (zero points, fixed-point post-op) has no residual group.
+        std::vector<ir::FusedGroup> groups = {test::example_group("mbv2_block_tiny.csv", 0, 2, 4, 8, ir::Overlap::CacheH,
+                                                                  !quantized, 1, quantized ? 9 : 0)};
         const rtl::FusedConfig c = rtl::fused_config(groups[0], lanes);
         const rtl::RtlDesign d = rtl::generate_fused_rtl(rtl::fused_design_spec(groups, {c}, lanes, 4));
         const std::filesystem::path dir = std::filesystem::temp_directory_path() /
@@ -99,7 +138,7 @@ TEST_CASE("the fused design passes verilator --lint-only -Wall", "[sim][fused][l
         for (const auto &[name, text] : d.files) cmd += " " + name;
         const std::string log = rtl::run_capture(cmd + " 2>&1");
         std::filesystem::remove_all(dir);
-        INFO("lanes " << lanes);
+        INFO("lanes " << lanes << (quantized ? ", quantized" : ""));
         CHECK(log == "");
     }
 }
