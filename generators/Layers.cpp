@@ -37,7 +37,9 @@ Expr post_op(const ir::LayerSpec &spec, Expr v, const Func &bias, const Expr &ch
     Expr m = Expr(int64_t(spec.multiplier)), sh = Expr(int64_t(shift));
     if (!spec.channel_multiplier.empty()) {
         const int channels = int(spec.channel_multiplier.size());
-        Buffer<int64_t> mt(channels, "channel_multiplier"), st(channels, "channel_shift");
+        // Unique names: a fused pipeline embeds one pair of tables per per-channel layer.
+        Buffer<int64_t> mt(channels, Internal::unique_name("channel_multiplier")),
+            st(channels, Internal::unique_name("channel_shift"));
         for (int i = 0; i < channels; ++i)
             mt(i) = spec.channel_multiplier[size_t(i)], st(i) = spec.channel_shift[size_t(i)];
         m = mt(channel);

@@ -367,8 +367,14 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
     }
 
     // Every access of the update must be the IR's affine index over these loops.
-    Expr in_call, w_call;
+    Expr in_call, w_call, defined_in, defined_w;
     match_mac(finder.provide->values[0], acc.name(), in_call, w_call);
+    // Lowering simplifies the product and may order its factors its own way (x * (w - z) becomes
+    // (w - z) * x when only the weights have a zero point): tell the operands apart by the Func
+    // they read, as the accumulator's definition names them.
+    match_mac(acc.updates()[0].values()[0], acc.name(), defined_in, defined_w);
+    if (in_call.as<Call>()->name == defined_w.as<Call>()->name && w_call.as<Call>()->name == defined_in.as<Call>()->name)
+        std::swap(in_call, w_call);
     check_access(finder.provide->args, problem.tensor(ir::TensorRole::Output), problem.dims, finder.found_loops,
                  m, finder.found_lets);
     check_access(in_call.as<Call>()->args, problem.tensor(ir::TensorRole::Input), problem.dims,

@@ -242,9 +242,9 @@ ${W_OPERAND}    always_ff @(posedge clk) begin
   // Post-op of lane wp, then the residual add on the drain path.
   wire [31:0] k_out = k_first + 32'(wp);
   logic signed [7:0] post_result;
-  tessera_post_op post (
-    .acc($signed(acc_flat[32*wp[LB-1:0] +: 32])), .bias(bmem[BW'(lf_BiasBase + k_out)]), .bias_enable(lf_BiasEnable[0]),
-    .relu_enable(lf_Relu[0]), .shift(lf_Shift[5:0]),${REQUANT_PORTS} .result(post_result));
+${REQUANT_WORD}  tessera_post_op post (
+    .acc($signed(acc_flat[32*wp[LB-1:0] +: 32])), .bias(bmem[BW'(lf_BiasBase + ${BIAS_ENTRY})]), .bias_enable(lf_BiasEnable[0]),
+    .relu_enable(lf_Relu[0]), .shift(${SHIFT}),${REQUANT_PORTS} .result(post_result));
   wire signed [8:0] residual_sum = 9'($signed(act_qa)) + 9'($signed(act_qb));
   wire [7:0] drained = g_reg[${G_RESIDUAL}][0]
       ? (residual_sum > 9'sd127 ? 8'd127 : residual_sum < -9'sd128 ? 8'h80 : residual_sum[7:0]) : act_qa;
@@ -333,7 +333,7 @@ ${W_OPERAND}    always_ff @(posedge clk) begin
             cnt[1 + wl * NCF + ${C_WEIGHT_READS}] <= cnt[1 + wl * NCF + ${C_WEIGHT_READS}] + 1;
             if (!wph && wi + 1 < wl_WeightWords) wi <= wi + 1;
             else if (!wph && wl_BiasEnable[0]) begin wph <= 1'b1; wi <= '0; end
-            else if (wph && wi + 1 < 4 * wl_K) wi <= wi + 1;
+            else if (wph && wi + 1 < (4 * wl_K) << wl_ChannelRequant[0]) wi <= wi + 1;
             else begin
               wph <= 1'b0; wi <= '0;
               if (wl + 1 < nl) wl <= wl + 1;
@@ -470,12 +470,13 @@ RtlDesign generate_fused_rtl(const FusedDesignSpec &d) {
                                          "DilationY", "DilationX", "PadY", "PadX", "H", "W", "Lanes", "KStride",
                                          "WeightBase", "BiasBase", "WeightDram", "BiasDram", "WeightWords",
                                          "BiasEnable", "Relu", "Shift", "XUnsigned", "XZero", "WUnsigned",
-                                         "WZero", "Multiplier", "RoundEven", "OutZero", "OutUnsigned"};
+                                         "WZero", "Multiplier", "RoundEven", "OutZero", "OutUnsigned",
+                                         "ChannelRequant"};
     static_assert(sizeof(layer_fields) / sizeof(layer_fields[0]) == size_t(FusedLayerField::Count));
     // The fields of the computing layer (cl) and of the layer whose weights load (wl) that the
     // datapath reads; registers are 32 bits, of which a field uses its low bits.
     static const std::set<std::string> weight_load = {"K", "WeightBase", "BiasBase", "WeightDram", "BiasDram",
-                                                      "WeightWords", "BiasEnable"};
+                                                      "WeightWords", "BiasEnable", "ChannelRequant"};
     static const std::set<std::string> not_computing = {"K", "WeightDram", "BiasDram", "WeightWords"};
     std::ostringstream fields;
     fields << "  /* verilator lint_off UNUSEDSIGNAL */\n";
@@ -503,8 +504,15 @@ RtlDesign generate_fused_rtl(const FusedDesignSpec &d) {
                           "        (lf_WUnsigned[0] ? $signed({8'd0, w_q}) : 16'($signed(w_q))) - $signed(lf_WZero[15:0]);\n"
                         : ""},
         {"PRODUCT", q ? "32'(x_operand * w_operand)" : "32'($signed(in_bounds_d ? win_q : 8'd0) * $signed(w_q))"},
-        {"REQUANT_PORTS", q ? "\n    .multiplier(lf_Multiplier), .round_even(lf_RoundEven[0]), .out_zero_point(lf_OutZero[15:0]),"
-                              "\n    .out_unsigned(lf_OutUnsigned[0]),"
+        // Per-channel requantization: channel k's bias entry and requant word {shift, multiplier}
+        // are entries 2k and 2k + 1 of the layer's bias table.
+        {"REQUANT_WORD", q ? "  wire [31:0] bias_entry = lf_ChannelRequant[0] ? k_out << 1 : k_out;\n"
+                             "  wire [31:0] requant_word = bmem[BW'(lf_BiasBase + bias_entry + 32'd1)];\n"
+                           : ""},
+        {"BIAS_ENTRY", q ? "bias_entry" : "k_out"},
+        {"SHIFT", q ? "lf_ChannelRequant[0] ? requant_word[31:26] : lf_Shift[5:0]" : "lf_Shift[5:0]"},
+        {"REQUANT_PORTS", q ? "\n    .multiplier(lf_ChannelRequant[0] ? {6'd0, requant_word[25:0]} : lf_Multiplier),"
+                              " .round_even(lf_RoundEven[0]),\n    .out_zero_point(lf_OutZero[15:0]), .out_unsigned(lf_OutUnsigned[0]),"
                             : ""},
         {"TOP", d.name},
         {"WALK_STEP", kWalkStep},

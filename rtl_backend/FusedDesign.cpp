@@ -23,7 +23,6 @@ int ceil_log2(int64_t v) {
     return b;
 }
 
-int64_t weight_count(const ir::LayerSpec &l) { return l.K * (l.C / l.groups) * l.R * l.S; }
 
 // Needs the quantized datapath: zero points, uint8, or a fixed-point requantization.
 bool quantized(const ir::LayerSpec &l) { return l.quantized() || l.y_uint8 || l.y_zero_point || l.round_even; }
@@ -39,9 +38,6 @@ void check_executable(const ir::FusedGroup &g) {
     if (g.cores != 1)
         throw UserError(what + "the fused RTL has one array; use --cores 1");
     for (const auto &l : g.layers) {
-        if (!l.channel_multiplier.empty())
-            throw UserError(what + "layer " + l.name + " requantizes per output channel; the fused RTL takes "
-                            "one multiplier and shift per layer: compile it layer by layer (without --fuse)");
         if (l.y_int32)
             throw UserError(what + "layer " + l.name + " outputs int32 (y_int32); a fused group passes int8 "
                             "activations: compile it layer by layer (without --fuse)");
@@ -93,9 +89,9 @@ FusedConfig fused_config(const ir::FusedGroup &g, int lanes) {
     int64_t at = d.input_words;
     for (const auto &l : layers) {
         d.weight_base.push_back(at);
-        at += weight_count(l);
+        at += ir::fused_weight_elements(l);
         d.bias_base.push_back(at);
-        at += l.bias ? 4 * l.K : 0;
+        at += 4 * ir::fused_bias_entries(l);
     }
     d.output_base = at;
     d.output_words = images * output_image;
@@ -128,15 +124,16 @@ FusedConfig fused_config(const ir::FusedGroup &g, int lanes) {
             {FusedLayerField::Lanes, std::min<int64_t>(lanes, kg)}, {FusedLayerField::KStride, cg * s.R * s.S},
             {FusedLayerField::WeightBase, wbase}, {FusedLayerField::BiasBase, bbase},
             {FusedLayerField::WeightDram, d.weight_base[l]}, {FusedLayerField::BiasDram, d.bias_base[l]},
-            {FusedLayerField::WeightWords, weight_count(s)}, {FusedLayerField::BiasEnable, s.bias},
+            {FusedLayerField::WeightWords, ir::fused_weight_elements(s)}, {FusedLayerField::BiasEnable, s.bias},
             {FusedLayerField::Relu, s.relu}, {FusedLayerField::Shift, s.effective_shift()},
             {FusedLayerField::XUnsigned, s.x_uint8}, {FusedLayerField::XZero, s.x_zero_point},
             {FusedLayerField::WUnsigned, s.w_uint8}, {FusedLayerField::WZero, s.w_zero_point},
             {FusedLayerField::Multiplier, s.multiplier}, {FusedLayerField::RoundEven, s.round_even},
-            {FusedLayerField::OutZero, s.y_zero_point}, {FusedLayerField::OutUnsigned, s.y_uint8}};
+            {FusedLayerField::OutZero, s.y_zero_point}, {FusedLayerField::OutUnsigned, s.y_uint8},
+            {FusedLayerField::ChannelRequant, !s.channel_multiplier.empty()}};
         for (const auto &[f, v] : fields) w.layer(f, l, v);
-        wbase += weight_count(s);
-        bbase += s.K;
+        wbase += ir::fused_weight_elements(s);
+        bbase += ir::fused_bias_entries(s);
     }
     // Activation regions: tensor t holds channels x 2^ybits x 2^xbits words, addressed by its
     // coordinates modulo the region (a tile buffer, or a line buffer of the full width for
@@ -183,7 +180,7 @@ FusedDesignSpec fused_design_spec(const std::vector<ir::FusedGroup> &groups, con
         d.act_words = std::max(d.act_words, configs[i].act_words);
         d.win_words = std::max(d.win_words, configs[i].win_words);
         int64_t wsum = 0, bsum = 0;
-        for (const auto &l : g.layers) wsum += weight_count(l), bsum += l.K;
+        for (const auto &l : g.layers) wsum += ir::fused_weight_elements(l), bsum += ir::fused_bias_entries(l);
         d.weight_words = std::max(d.weight_words, wsum);
         d.bias_words = std::max(d.bias_words, bsum);
         const int64_t tiles_y = (g.layers.back().out_h() + g.tile_h - 1) / g.tile_h;
@@ -209,7 +206,7 @@ void check_fits(const FusedDesignSpec &d, const ir::FusedGroup &g, const FusedCo
     need("activation memory", c.act_words, d.act_words);
     need("window memory", c.win_words, d.win_words);
     int64_t wsum = 0, bsum = 0;
-    for (const auto &l : g.layers) wsum += weight_count(l), bsum += l.K;
+    for (const auto &l : g.layers) wsum += ir::fused_weight_elements(l), bsum += ir::fused_bias_entries(l);
     need("weight memory", wsum, d.weight_words);
     need("bias memory", bsum, d.bias_words);
     for (const auto &l : g.layers)

@@ -29,7 +29,8 @@ enum class FusedLayerField {
     WeightBase, BiasBase, WeightDram, BiasDram, WeightWords, BiasEnable, Relu, Shift,
     // Quantized layers (designs with `quantized`): operand = element (uint8 zero-extended, int8
     // sign-extended) - zero point; the post-op's fixed-point requantization (multiplier 0: shift only).
-    XUnsigned, XZero, WUnsigned, WZero, Multiplier, RoundEven, OutZero, OutUnsigned, Count
+    // ChannelRequant: the bias table holds (bias, requant word) per channel (ir::fused_bias_entries).
+    XUnsigned, XZero, WUnsigned, WZero, Multiplier, RoundEven, OutZero, OutUnsigned, ChannelRequant, Count
 };
 enum class FusedTensorField { Base, YBits, XBits, Height, Width, Count };
 

@@ -97,4 +97,11 @@ int64_t tensor_channels(const std::vector<LayerSpec> &layers, size_t t) {
     return t == 0 ? layers.front().C : layers[t - 1].K;
 }
 
+int64_t fused_weight_elements(const LayerSpec &l) { return l.K * (l.C / l.groups) * l.R * l.S; }
+
+int64_t fused_bias_entries(const LayerSpec &l) {
+    if (!l.bias) return 0;
+    return l.K * (l.channel_multiplier.empty() ? 1 : 2);
+}
+
 }  // namespace tessera::ir

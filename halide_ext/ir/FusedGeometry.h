@@ -65,4 +65,13 @@ std::vector<AxisLayer> axis_layers(const std::vector<LayerSpec> &layers, bool y_
 // Channels of tensor t (0: the first layer's C, t > 0: layer t-1's K).
 int64_t tensor_channels(const std::vector<LayerSpec> &layers, size_t t);
 
+// A layer's weights and bias table as a fused group holds them, one int8 element or one byte of a
+// 32-bit entry per DRAM word: the weights (K x C/groups x R x S), then the bias table's entries, 4
+// bytes each. The table has an entry per output channel (a bias), two with per-channel
+// requantization (the bias, then the requant word {shift[5:0], multiplier[25:0]}), none without a
+// bias. The fusion model, the fused RTL's layout and its cycle model count these.
+int64_t fused_weight_elements(const LayerSpec &l);
+int64_t fused_bias_entries(const LayerSpec &l);
+inline int64_t fused_weight_words(const LayerSpec &l) { return fused_weight_elements(l) + 4 * fused_bias_entries(l); }
+
 }  // namespace tessera::ir

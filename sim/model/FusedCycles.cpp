@@ -16,7 +16,7 @@ int64_t fused_rtl_cycles(const ir::FusedGroup &g, int lanes, int dram_latency) {
     const bool reload = g.weights_level != level;
     const int64_t wait = dram_latency + 1;
     int64_t weight_words = 0;
-    for (const auto &l : layers) weight_words += l.K * (l.C / l.groups) * l.R * l.S + (l.bias ? 4 * l.K : 0);
+    for (const auto &l : layers) weight_words += ir::fused_weight_words(l);
     // A batch runs the tile grid once per image, every image alike except that resident weights
     // load before the first tile of the first image only.
     const int64_t images = std::max<int64_t>(layers.front().N, 1);

@@ -26,14 +26,6 @@ LayerCost layer_cost(const Estimate &e, const ir::Architecture &arch) {
     return c;
 }
 
-namespace {
-
-int64_t weight_words(const ir::LayerSpec &l) {
-    return l.K * (l.C / l.groups) * l.R * l.S + (l.bias ? 4 * l.K : 0);  // int32 bias: 4 words each
-}
-
-}  // namespace
-
 FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &costs,
                              const ir::Architecture &arch, const ir::AxisTiling *rows,
                              const ir::AxisTiling *cols) {
@@ -62,7 +54,7 @@ FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &co
     // Cores work on different tiles at once: each holds its own tile buffers (DLFusion's trade).
     e.buffer_bytes *= std::max(g.cores, 1);
     int64_t weights = 0;
-    for (const auto &l : layers) weights += weight_words(l);
+    for (const auto &l : layers) weights += ir::fused_weight_words(l);
     const int64_t budget = level->size_bytes;
     if (budget > 0 && e.buffer_bytes > budget)
         throw UserError("tile " + std::to_string(g.tile_h) + "x" + std::to_string(g.tile_w) + " (" +
@@ -120,7 +112,7 @@ FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &co
     double compute = 0;
     for (size_t l = 0; l < L; ++l) {
         FusedLayerCounts &c = e.layers[l];
-        c.dram_weight_reads = weight_words(layers[l]) * (e.weights_resident ? 1 : e.tiles);
+        c.dram_weight_reads = ir::fused_weight_words(layers[l]) * (e.weights_resident ? 1 : e.tiles);
         c.onchip_weight_fills = c.dram_weight_reads;
         c.recompute_macs = c.macs - layers[l].macs();
         // The residual add re-reads the group's input from the activation level, one word per

@@ -60,9 +60,17 @@ std::vector<uint32_t> fused_job(const ir::FusedGroup &g, const rtl::FusedConfig 
                     for (int64_t q = 0; q < s.S; ++q) w.push_back(wb(int(q), int(r), int(ch), int(k)));
         load(c.dram.weight_base[l], w);
         if (s.bias) {
+            // The bias table's entries (ir::fused_bias_entries), 4 little-endian bytes each: the
+            // bias, then with per-channel requantization the requant word {shift, multiplier}.
             std::vector<int32_t> bytes;
-            for (int64_t k = 0; k < s.K; ++k)
-                for (int b = 0; b < 4; ++b) bytes.push_back(int32_t((uint32_t(t.layers[l].bias(int(k))) >> (8 * b)) & 0xff));
+            auto entry = [&](uint32_t v) {
+                for (int b = 0; b < 4; ++b) bytes.push_back(int32_t((v >> (8 * b)) & 0xff));
+            };
+            for (int64_t k = 0; k < s.K; ++k) {
+                entry(uint32_t(t.layers[l].bias(int(k))));
+                if (!s.channel_multiplier.empty())
+                    entry(uint32_t(s.channel_shift[size_t(k)]) << 26 | uint32_t(s.channel_multiplier[size_t(k)]));
+            }
             load(c.dram.bias_base[l], bytes);
         }
     }

@@ -77,3 +77,23 @@ TEST_CASE("tails: C=3 on 16 rows and 112 outputs in tiles of 16 are guarded, not
     REQUIRE(slots > layer.macs());  // guarded iterations are recorded
     REQUIRE(ir.problem.macs() == layer.macs());
 }
+
+TEST_CASE("a zero point on one operand only lowers under every preset, on the right operand", "[lower][quantized]") {
+    // Lowering simplifies x * (w - z) into (w - z) * x: the operands are told apart by the Func
+    // they read, not by their order in the product.
+    for (const char *spec : {"conv:C=5,K=4,H=7,W=7,R=3,S=3,pad=1,w_uint8=1,w_zero_point=140,multiplier=923950297,shift=37",
+                             "dwconv:C=8,H=9,W=9,R=3,S=3,pad=1,w_zero_point=14,multiplier=923950297,shift=37",
+                             "fc:N=4,C=32,K=8,w_uint8=1,w_zero_point=128,multiplier=923950297,shift=37",
+                             "conv:C=5,K=4,H=7,W=7,R=1,S=1,x_uint8=1,x_zero_point=128,multiplier=923950297,shift=37"}) {
+        const ir::LayerSpec layer = parse_inline_layer(spec);
+        for (const char *df : {"os", "ws", "is", "rs"}) {
+            if (layer.type == "fc" && std::string(df) == "rs") continue;  // rs needs filter rows
+            INFO(spec << " " << df);
+            ScheduleRequest req;
+            req.dataflow = df;
+            const ir::AcceleratorIR ir = lower_to_ir(layer, req);
+            CHECK(ir.problem.tensor(ir::TensorRole::Input).zero_point == layer.x_zero_point);
+            CHECK(ir.problem.tensor(ir::TensorRole::Weight).zero_point == layer.w_zero_point);
+        }
+    }
+}

@@ -20,7 +20,7 @@ ScheduleRequest os_preset() {
 
 }  // namespace
 
-void quantize(std::vector<ir::LayerSpec> &chain, uint64_t seed) {
+void quantize(std::vector<ir::LayerSpec> &chain, uint64_t seed, bool per_channel) {
     std::mt19937_64 rng(seed);
     auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
     // Zero points near the middle of each type's range, as calibrated models have them.
@@ -40,6 +40,15 @@ void quantize(std::vector<ir::LayerSpec> &chain, uint64_t seed) {
         const double acc_spread = std::sqrt(terms * x_spread * x_spread * 78.0 * 78.0 + (l.bias ? 19000.0 * 19000.0 : 0.0));
         l.multiplier = pick(int64_t(1) << 29, (int64_t(1) << 30) - 1);
         l.requant_shift = int(std::lround(std::log2(double(l.multiplier) * acc_spread / 40.0)));
+        if (per_channel && pick(0, 1)) {  // ONNX per-axis scales: a multiplier (< 2^26) and shift per channel
+            l.bias = true;  // the table rides with the bias
+            l.channel_multiplier.clear(), l.channel_shift.clear();
+            for (int64_t k = 0; k < l.K; ++k) {
+                const int64_t m = pick(int64_t(1) << 24, (int64_t(1) << 26) - 1);
+                l.channel_multiplier.push_back(m);
+                l.channel_shift.push_back(std::lround(std::log2(double(m) * acc_spread / pick(20, 60))));
+            }
+        }
         x_uint8 = l.y_uint8, x_zero = l.y_zero_point;  // the next layer reads this layer's output
         x_spread = 40;
     }

@@ -18,9 +18,9 @@ ir::FusedGroup example_group(const std::string &file, size_t first, size_t last,
                              ir::Overlap overlap, bool residual, int64_t images = 1, uint64_t quantize_seed = 0);
 
 // Random ONNX-style quantization of a chain from `seed`: uint8 or int8 activations and weights with
-// zero points, a fixed-point multiplier and shift, either rounding; each layer reads its
-// predecessor's output type and zero point.
-void quantize(std::vector<ir::LayerSpec> &chain, uint64_t seed);
+// zero points, a fixed-point multiplier and shift (with `per_channel`, per output channel in about
+// half the layers), either rounding; each layer reads its predecessor's output type and zero point.
+void quantize(std::vector<ir::LayerSpec> &chain, uint64_t seed, bool per_channel = true);
 
 // A random chain of 2 or 3 small conv / grouped / dwconv layers (same-size or strided, 1x1 / 3x3 /
 // 5x5, tails, sometimes a batch of 2, sometimes quantized), a random tile and mode, from `seed`.

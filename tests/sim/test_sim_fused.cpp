@@ -74,7 +74,8 @@ TEST_CASE("a ResNet block and a MobileNetV2 block run fused in RTL in every over
 }
 
 TEST_CASE("quantized groups (zero points, uint8, fixed-point requantization) run fused in RTL", "[sim][fused][quantized]") {
-    // ONNX's QLinearConv arithmetic in every layer, each layer reading its predecessor's zero point:
+    // ONNX's QLinearConv arithmetic in every layer (per-tensor or per-channel requantization), each
+    // layer reading its predecessor's zero point:
     // a MobileNetV2 block without its add (the add of two quantized tensors is a requantized one), a
     // ResNeXt block, a ResNet block on a batch of 2.
     std::vector<ir::FusedGroup> groups;
@@ -86,6 +87,11 @@ TEST_CASE("quantized groups (zero points, uint8, fixed-point requantization) run
     const auto outcomes = test::run_groups(groups, archs, 5);
     require_pass(outcomes);
     REQUIRE(groups[0].layers[1].x_zero_point == groups[0].layers[0].y_zero_point);
+    int per_channel = 0;
+    for (const auto &g : groups)
+        for (const auto &l : g.layers) per_channel += !l.channel_multiplier.empty();
+    CHECK(per_channel > 0);
+    CHECK(per_channel < 8);  // of the 8 layers, some per tensor
     // The draws requantize into range rather than saturating everything: outputs vary.
     for (const auto &g : groups) {
         const auto out = run_fused(g, random_group_tensors(g.layers, 3));
@@ -102,9 +108,6 @@ TEST_CASE("groups the fused RTL cannot run get one-line errors naming what to ch
     quantized.layers[1].multiplier = 1 << 20, quantized.layers[1].requant_shift = 24, quantized.layers[1].x_zero_point = 3;
     quantized.residual = true;  // a quantized add is QLinearAdd, not the int8 saturating add
     CHECK_THROWS_WITH(rtl::fused_config(quantized, 8), Catch::Contains("quantized") && Catch::Contains("--residual"));
-    quantized.residual = false;
-    quantized.layers[1].channel_multiplier.assign(8, 1 << 20), quantized.layers[1].channel_shift.assign(8, 24);
-    CHECK_THROWS_WITH(rtl::fused_config(quantized, 8), Catch::Contains("per output channel"));
     // A quantized group does not run on a design generated without the zero-point datapath.
     ir::FusedGroup plain_q = test::example_group("resnet_block_tiny.csv", 0, 1, 8, 8, ir::Overlap::Recompute, false, 1, 7);
     const rtl::FusedConfig cq = rtl::fused_config(plain_q, 8);
