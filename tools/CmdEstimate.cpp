@@ -102,7 +102,7 @@ int run_estimate(const Args &args) {
         }
     }
     const bool whole_network = (!sel.network.empty() || !sel.onnx.empty()) && sel.layer.empty();
-    const std::string title = whole_network ? (sel.onnx.empty() ? sel.network : sel.onnx) : results.front().layer;
+    const std::string title = whole_network ? selected_network_name(sel) : results.front().layer;
     if (json) {
         nlohmann::json j;
         if (whole_network) {

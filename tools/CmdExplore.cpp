@@ -161,8 +161,9 @@ void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std
         if (ec) throw UserError("--verify: cannot create " + dir.string() + " (" + ec.message() + "); give -o DIR");
         const std::string sched = (dir / "schedule.sched").string();
         std::ofstream(sched) << explore::schedule_text(info, c.point);
-        Args compile = sel.network.empty() ? Args{"--layer", sel.layer}
-                                           : Args{"--network", sel.network, "--layer", layer.layer.name};
+        Args compile = !sel.onnx.empty()    ? Args{"--onnx", sel.onnx, "--layer", layer.layer.name}
+                       : sel.network.empty() ? Args{"--layer", sel.layer}
+                                             : Args{"--network", sel.network, "--layer", layer.layer.name};
         for (const std::string &a : {std::string("--arch"), arch_name, std::string("--schedule"), sched,
                                      std::string("-o"), (dir / "design").string()})
             compile.push_back(a);

@@ -47,6 +47,7 @@ ir::Architecture fusion_architecture(FusionFlags &f, const po::variables_map &vm
 void add_group_options(po::options_description &desc, FusionFlags &f) {
     desc.add_options()
         ("network", po::value(&f.sel.network), "bundled network (resnet18 mobilenetv2 fsrcnn ...) or a CSV path")
+        ("onnx", po::value(&f.sel.onnx), "an ONNX model's layers as the network (docs/onnx.md)")
         ("arch", po::value(&f.arch_name)->default_value(f.arch_name), "architecture: JSON (or YAML) file, Timeloop architecture YAML, bundled name or 'default'")
         ("dataflow", po::value(&f.sel.dataflow), "each layer's preset inside a tile (os ws is rs; default: the best)")
         ("array", po::value(&f.sel.array)->default_value("16x16"), "PE array ROWSxCOLS for presets")
@@ -89,8 +90,7 @@ std::vector<model::LayerCost> costs_of(const ir::FusedGroup &g, const ir::Archit
 
 // Layers `range` ('A..B') of the network as a group, with the group schedule `text` if not empty.
 ir::FusedGroup group_of(FusionFlags &f, const ir::Architecture &arch, const std::string &range, const std::string &text) {
-    if (f.sel.network.empty()) throw UserError("--fuse needs --network NAME (the group's layers are its rows)");
-    const auto net = load_network(f.sel.network);
+    const auto net = selected_network(f.sel, "--fuse needs");
     const auto [first, last] = parse_fuse_range(range, net);
     const auto [th, tw] = parse_tile(f.tile);
     const ir::Overlap overlap = ir::overlap_from_string(f.overlap);
@@ -201,11 +201,11 @@ int run_explore_fusion(const Args &args) {
         ("output,o", po::value(&f.out_file), "write the best schedule per group to this file");
     po::variables_map vm;
     if (!parse_command_line(args, desc, vm, "explore")) return 0;
-    if (f.sel.network.empty()) throw UserError("explore --fusion needs --network NAME");
+
     if (f.cores < 1 || f.cores > 64) throw UserError("--cores must be 1..64");
     if (f.max_depth < 1) throw UserError("--max-depth must be at least 1");
+    const auto net = selected_network(f.sel, "explore --fusion needs");
     const ir::Architecture arch = fusion_architecture(f, vm);
-    const auto net = load_network(f.sel.network);
     explore::FusionOptions opt;
     opt.objective = explore::parse_objective(f.objective);
     opt.max_cores = f.cores;
@@ -255,7 +255,7 @@ int run_explore_fusion(const Args &args) {
         std::ofstream out(f.svg_file);
         std::vector<std::string> names;
         for (const auto &l : net) names.push_back(l.name);
-        model::write_fusion_svg(out, f.sel.network, names, plan.lbl_energy, plan.df_energy);
+        model::write_fusion_svg(out, selected_network_name(f.sel), names, plan.lbl_energy, plan.df_energy);
         if (!out) throw UserError("cannot write " + f.svg_file + "; check the directory exists");
     }
     auto totals = [](const explore::Totals &t) {
@@ -263,7 +263,7 @@ int run_explore_fusion(const Args &args) {
     };
     if (f.json) {
         nlohmann::json j;
-        j["network"] = f.sel.network;
+        j["network"] = selected_network_name(f.sel);
         j["objective"] = f.objective;
         j["groups"] = nlohmann::json::array();
         for (const auto &gc : plan.groups) {
@@ -346,7 +346,7 @@ int run_compile_fused(const Args &args) {
     std::vector<bool> covered;
     for (const TunedGroup &t : tuned) {
         ir::FusedGroup g = group_of(f, arch, t.first + ".." + t.last, t.statements);
-        const auto net = load_network(f.sel.network);
+        const auto net = selected_network(f.sel, "--fuse needs");
         if (f.fuse != "all") {
             const auto [a, b] = parse_fuse_range(f.fuse, net);
             if (net[a].name != t.first || net[b].name != t.last) continue;

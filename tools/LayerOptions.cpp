@@ -44,6 +44,19 @@ std::vector<ir::LayerSpec> onnx_layers(const std::string &path) {
 #endif
 }
 
+}  // namespace
+
+std::vector<ir::LayerSpec> selected_network(const LayerSelection &sel, const std::string &why) {
+    if (!sel.onnx.empty() && !sel.network.empty()) throw UserError("give either --onnx or --network, not both");
+    if (sel.network.empty() && sel.onnx.empty())
+        throw UserError(why + " --network NAME or --onnx model.onnx (the layers are its rows)");
+    return sel.onnx.empty() ? load_network(sel.network) : onnx_layers(sel.onnx);
+}
+
+std::string selected_network_name(const LayerSelection &sel) { return sel.onnx.empty() ? sel.network : sel.onnx; }
+
+namespace {
+
 std::string read_schedule_file(const std::string &path) {
     std::ifstream in(path);
     if (!in) throw UserError("cannot read schedule file " + path);
@@ -210,7 +223,6 @@ std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
         return out;
     }
     if (!sel.params.empty()) throw UserError("-p/--param goes with --generator");
-    if (!sel.onnx.empty() && !sel.network.empty()) throw UserError("give either --onnx or --network, not both");
     if (sel.network.empty() && sel.onnx.empty()) {
         ir::LayerSpec from_mapping;
         if (sel.layer.empty() && mapping_layer(sel, from_mapping)) {
@@ -223,8 +235,8 @@ std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
         lower(parse_inline_layer(sel.layer));
         return out;
     }
-    const auto network = sel.onnx.empty() ? load_network(sel.network) : onnx_layers(sel.onnx);
-    if (!sel.layer.empty()) lower(find_layer(network, sel.layer, sel.onnx.empty() ? sel.network : sel.onnx));
+    const auto network = selected_network(sel, "");
+    if (!sel.layer.empty()) lower(find_layer(network, sel.layer, selected_network_name(sel)));
     else
         for (const auto &l : network) lower(l);
     return out;

@@ -44,6 +44,10 @@ bool parse_command_line(const std::vector<std::string> &args,
 // With --schedule DIR (a directory), each layer's schedule is DIR/<schedule_file_name(name)>.sched,
 // the files `tessera explore -o DIR` writes.
 std::vector<SelectedLayer> lower_selection(const LayerSelection &);
+// The layers of --network or --onnx (exactly one of them given; else a UserError naming `why`, e.g.
+// "--fuse needs"), and the name it goes by in reports.
+std::vector<ir::LayerSpec> selected_network(const LayerSelection &, const std::string &why);
+std::string selected_network_name(const LayerSelection &);
 ScheduleRequest schedule_request(const LayerSelection &);
 
 // A layer's schedule file name in a schedule directory: "conv:C=8,K=8" -> "conv_C_8_K_8".

@@ -43,3 +43,15 @@ for layer in qconv1 qconv2 qdq_conv3 qmatmul4; do
 done
 "$python" "$src/tests/interop/make_qcnn_e2e.py" --check "$tmp/data" "$tmp/run" || exit 1
 echo "PASS: simulate --onnx on the quantized CNN, bit-exact with ONNX's definitions"
+
+# The model's first two layers (uint8 x, per-channel then per-tensor requantization) as one fused
+# group in RTL, and explore's verified winner of an ONNX layer.
+"$tessera" compile --onnx "$model" --fuse qconv1..qconv2 --tile 4x4 --overlap cache-h -o "$tmp/fused" \
+    >"$tmp/fused.log" 2>&1 || { echo "FAIL: compile --onnx --fuse:"; cat "$tmp/fused.log"; exit 1; }
+"$tessera" simulate "$tmp/fused" >"$tmp/fused_sim.log" 2>&1 ||
+    { echo "FAIL: simulate of the fused ONNX group:"; cat "$tmp/fused_sim.log"; exit 1; }
+grep -q "bit-exact" "$tmp/fused_sim.log" || { echo "FAIL: fused ONNX group not bit-exact"; exit 1; }
+"$tessera" explore --onnx "$model" --layer qconv2 --rtl-only --verify 1 --steps 2000 -o "$tmp/explore" \
+    >"$tmp/explore.log" 2>&1 || { echo "FAIL: explore --onnx --verify 1:"; cat "$tmp/explore.log"; exit 1; }
+grep -q "== verify rank 1: PASS" "$tmp/explore.log" || { echo "FAIL: explore --onnx --verify did not PASS"; exit 1; }
+echo "PASS: a fused quantized ONNX group and explore --onnx --verify in RTL"
