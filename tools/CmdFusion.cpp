@@ -89,8 +89,8 @@ std::vector<model::LayerCost> costs_of(const ir::FusedGroup &g, const ir::Archit
 }
 
 // Layers `range` ('A..B') of the network as a group, with the group schedule `text` if not empty.
-ir::FusedGroup group_of(FusionFlags &f, const ir::Architecture &arch, const std::string &range, const std::string &text) {
-    const auto net = selected_network(f.sel, "--fuse needs");
+ir::FusedGroup group_of(FusionFlags &f, const std::vector<ir::LayerSpec> &net, const ir::Architecture &arch,
+                        const std::string &range, const std::string &text) {
     const auto [first, last] = parse_fuse_range(range, net);
     const auto [th, tw] = parse_tile(f.tile);
     const ir::Overlap overlap = ir::overlap_from_string(f.overlap);
@@ -110,7 +110,8 @@ std::string read_schedule_file(const std::string &path) {
 }
 
 ir::FusedGroup group_from_flags(FusionFlags &f, const ir::Architecture &arch) {
-    return group_of(f, arch, f.fuse, f.schedule_file.empty() ? "" : read_schedule_file(f.schedule_file));
+    return group_of(f, selected_network(f.sel, "--fuse needs"), arch, f.fuse,
+                    f.schedule_file.empty() ? "" : read_schedule_file(f.schedule_file));
 }
 
 bool parse_group_command(const Args &args, FusionFlags &f, po::options_description &desc, po::variables_map &vm,
@@ -337,22 +338,21 @@ int run_compile_fused(const Args &args) {
     const std::string text = f.schedule_file.empty() ? "" : read_schedule_file(f.schedule_file);
     const std::vector<TunedGroup> tuned = tuned_groups(text);
     std::vector<ir::FusedGroup> groups;
+    const auto net = selected_network(f.sel, "--fuse needs");
     if (tuned.empty()) {
         if (f.fuse.empty() || f.fuse == "all")
             throw UserError("compile --fuse all needs --schedule FILE from explore --fusion -o FILE; else --fuse 'A..B'");
-        groups.push_back(group_of(f, arch, f.fuse, text));
+        groups.push_back(group_of(f, net, arch, f.fuse, text));
     }
     std::vector<std::pair<size_t, ir::FusedGroup>> placed;  // (first layer, group), in network order
-    std::vector<bool> covered;
+    std::vector<bool> covered(net.size(), false);
     for (const TunedGroup &t : tuned) {
-        ir::FusedGroup g = group_of(f, arch, t.first + ".." + t.last, t.statements);
-        const auto net = selected_network(f.sel, "--fuse needs");
+        ir::FusedGroup g = group_of(f, net, arch, t.first + ".." + t.last, t.statements);
         if (f.fuse != "all") {
             const auto [a, b] = parse_fuse_range(f.fuse, net);
             if (net[a].name != t.first || net[b].name != t.last) continue;
         }
         const auto [a, b] = parse_fuse_range(t.first + ".." + t.last, net);
-        covered.resize(net.size(), false);
         for (size_t i = a; i <= b; ++i) covered[i] = true;
         placed.emplace_back(a, std::move(g));
     }
@@ -361,8 +361,15 @@ int run_compile_fused(const Args &args) {
         // datapath, so that the design runs the whole network.
         FusionFlags single = f;
         single.residual = false;
-        for (size_t i = 0; i < covered.size(); ++i)
-            if (!covered[i]) placed.emplace_back(i, group_of(single, arch, std::to_string(i) + ".." + std::to_string(i), ""));
+        for (size_t i = 0; i < covered.size(); ++i) {
+            if (covered[i]) continue;
+            try {
+                placed.emplace_back(i, group_of(single, net, arch, std::to_string(i) + ".." + std::to_string(i), ""));
+            } catch (const UserError &e) {  // e.g. an fc layer: not a tile loop nest
+                std::cerr << "note: layer " << net[i].name << " is left out of the fused design (" << e.what()
+                          << "); compile it layer by layer\n";
+            }
+        }
     }
     std::stable_sort(placed.begin(), placed.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
     for (auto &[first, g] : placed) groups.push_back(std::move(g));

@@ -54,4 +54,11 @@ grep -q "bit-exact" "$tmp/fused_sim.log" || { echo "FAIL: fused ONNX group not b
 "$tessera" explore --onnx "$model" --layer qconv2 --rtl-only --verify 1 --steps 2000 -o "$tmp/explore" \
     >"$tmp/explore.log" 2>&1 || { echo "FAIL: explore --onnx --verify 1:"; cat "$tmp/explore.log"; exit 1; }
 grep -q "== verify rank 1: PASS" "$tmp/explore.log" || { echo "FAIL: explore --onnx --verify did not PASS"; exit 1; }
-echo "PASS: a fused quantized ONNX group and explore --onnx --verify in RTL"
+# The tuner's groups of the whole model: the fc layer (qmatmul4) is left out with a note.
+"$tessera" explore --onnx "$model" --fusion -o "$tmp/tuned.sched" >/dev/null 2>&1 || { echo "FAIL: explore --onnx --fusion"; exit 1; }
+"$tessera" compile --onnx "$model" --fuse all --schedule "$tmp/tuned.sched" -o "$tmp/all" >"$tmp/all.log" 2>&1 ||
+    { echo "FAIL: compile --onnx --fuse all:"; cat "$tmp/all.log"; exit 1; }
+grep -q "note: layer qmatmul4 is left out of the fused design" "$tmp/all.log" ||
+    { echo "FAIL: compile --fuse all did not note the fc layer it leaves out:"; cat "$tmp/all.log"; exit 1; }
+"$tessera" simulate "$tmp/all" >"$tmp/all_sim.log" 2>&1 || { echo "FAIL: simulate --fuse all:"; cat "$tmp/all_sim.log"; exit 1; }
+echo "PASS: a fused quantized ONNX group, the tuner's groups of the model, and explore --onnx --verify in RTL"
