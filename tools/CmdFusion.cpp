@@ -11,6 +11,7 @@
 #include "ir/FusedJson.h"
 #include "ir/Print.h"
 #include "ir/Validate.h"
+#include "model/FusedCycles.h"
 #include "model/FusionModel.h"
 #include "model/FusionSvg.h"
 #include "model/Model.h"
@@ -167,8 +168,12 @@ int run_estimate_fused(const Args &args) {
     FusionFlags f;
     po::options_description desc("tessera estimate --fuse: a fused group's counts, energy and cycles (docs/fusion.md)\n\n"
                                  "  tessera estimate --network fsrcnn --fuse 0..7 --tile 16x960 --overlap cache-hv\n\noptions");
+    int lanes = 8;
+    desc.add_options()("lanes", po::value(&lanes)->default_value(lanes),
+                       "also the cycles of the fused RTL with this many MAC lanes (compile --fuse --lanes), 1..64");
     po::variables_map vm;
     if (!parse_group_command(args, f, desc, vm, "estimate")) return 0;
+    if (lanes < 1 || lanes > 64) throw UserError("--lanes must be 1..64");
     const ir::Architecture arch = fusion_architecture(f, vm);
     ir::FusedGroup g = group_from_flags(f, arch);
     const auto costs = costs_of(g, arch);
@@ -176,14 +181,29 @@ int run_estimate_fused(const Args &args) {
     double lbl_pj = 0;
     int64_t lbl_cycles = 0;
     for (const auto &c : costs) lbl_pj += c.layer_by_layer.energy_pj, lbl_cycles += c.layer_by_layer.cycles.total;
+    // The generated fused datapath (one lane array, docs/rtl.md "Fused groups") has its own cycle
+    // model, the one `simulate` checks; the group's counters are the same as above.
+    std::string rtl_refusal;
+    try {
+        rtl::fused_config(g, lanes);
+    } catch (const UserError &err) {
+        rtl_refusal = err.what();
+    }
+    const int64_t rtl_cycles = rtl_refusal.empty() ? model::fused_rtl_cycles(g, lanes, int(arch.dram_latency_cycles)) : -1;
     if (f.json) {
         nlohmann::json j = nlohmann::json::parse(model::fused_json(g, e));
         j["layer_by_layer"] = {{"energy_pj", lbl_pj}, {"cycles", lbl_cycles}};
+        j["fused_rtl"] = rtl_refusal.empty() ? nlohmann::json{{"lanes", lanes}, {"cycles", rtl_cycles}}
+                                             : nlohmann::json{{"lanes", lanes}, {"refused", rtl_refusal}};
         std::cout << j.dump(2) << "\n";
         return 0;
     }
     std::cout << model::fused_table(g, e) << "layer by layer (same mappings): " << std::fixed << std::setprecision(2)
               << lbl_pj * 1e-6 << " uJ, " << lbl_cycles << " cycles\n";
+    if (rtl_refusal.empty())
+        std::cout << "fused RTL (compile --fuse, " << lanes << " lanes): " << rtl_cycles << " cycles\n";
+    else
+        std::cout << "fused RTL: not generated (" << rtl_refusal << ")\n";
     return 0;
 }
 

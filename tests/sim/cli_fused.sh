@@ -25,6 +25,11 @@ for f in report.json rtl/tessera_fused.sv rtl/tessera_post_op.sv config/expand..
     [ -s "$work/mb/$f" ] || { echo "FAIL: compile --fuse did not write $f"; fail=1; }
 done
 grep -q '"fused"' "$work/mb/report.json" || { echo "FAIL: report.json has no fused object"; fail=1; }
+# estimate --fuse gives the fused RTL's cycles too (the figure simulate checks), or why it has none.
+"$tessera" estimate --network "$net" --fuse 0..2 --tile 4x8 --overlap cache-hv --residual --lanes 4 |
+    grep -qE '^fused RTL \(compile --fuse, 4 lanes\): [0-9]+ cycles$' || { echo "FAIL: estimate --fuse: no fused RTL cycles"; fail=1; }
+"$tessera" estimate --network "$net" --fuse 0..2 --cores 2 --json | grep -q '"refused"' ||
+    { echo "FAIL: estimate --fuse --json: no refusal for --cores 2"; fail=1; }
 expect "--cores 1" compile --network "$net" --fuse 0..2 --cores 2 -o "$work/x"
 expect "needs -o DIR" compile --network "$net" --fuse 0..2
 expect "--lanes must be" compile --network "$net" --fuse 0..2 --lanes 0 -o "$work/x"
