@@ -23,7 +23,6 @@ int ceil_log2(int64_t v) {
     return b;
 }
 
-
 // Needs the quantized datapath: zero points, uint8, or a fixed-point requantization.
 bool quantized(const ir::LayerSpec &l) { return l.quantized() || l.y_uint8 || l.y_zero_point || l.round_even; }
 
