@@ -22,23 +22,8 @@ struct Annealer {
 
     size_t pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); }
 
-    bool spatial(const Point &p, int d) {
-        return std::count(p.s.row_dims.begin(), p.s.row_dims.end(), d) ||
-               std::count(p.s.col_dims.begin(), p.s.col_dims.end(), d);
-    }
-
-    bool valid(const Point &p) {
-        for (int d = 0; d < info.dims(); ++d)  // a spatial dim uses its lanes (as in Exhaustive)
-            if (spatial(p, d) && p.f.lane[size_t(d)] == 1 && info.extent(d) > 1) return false;
-        for (int d = 0; d < info.dims(); ++d)
-            if (p.f.glb[size_t(d)] * p.f.lane[size_t(d)] * p.f.rf[size_t(d)] > info.extent(d)) return false;
-        auto axis_ok = [&](const std::vector<int> &axis, int64_t size) {
-            int64_t prod = 1;
-            for (int d : axis) prod *= p.f.lane[size_t(d)];
-            return prod <= size;
-        };
-        return axis_ok(p.s.row_dims, info.arch.rows) && axis_ok(p.s.col_dims, info.arch.cols);
-    }
+    bool spatial(const Point &p, int d) { return is_spatial(p, d); }
+    bool valid(const Point &p) { return within_space(info, p); }
 
     // The lane counts of one axis' dims that keep the most of its lanes busy on average (a tail
     // leaves lanes idle), among those that fit what the dims' other bands leave, each at least 2;
@@ -157,15 +142,7 @@ struct Annealer {
         return p;
     }
 
-    // The canonical representative (explore::canonicalize), keeping a user-fixed RF order.
-    void normalize(Point &p) {
-        if (c.rf_order.empty()) return canonicalize(info, p);
-        const std::vector<int> order = p.s.rf_order;
-        int at[3] = {p.s.rf_at[0], p.s.rf_at[1], p.s.rf_at[2]};
-        canonicalize(info, p);
-        p.s.rf_order = order;
-        for (int t = 0; t < 3; ++t) p.s.rf_at[t] = at[t];
-    }
+    void normalize(Point &p) { detail::normalize(info, c, p); }
 
     // A first point for a spatial choice: its lanes filled, the loop orders shuffled.
     Point start_point(const SpatialChoice &sc) {

@@ -1,6 +1,7 @@
 #include "Search.h"
 
 #include "Anneal.h"
+#include "Polish.h"
 #include "SearchState.h"
 #include "UserError.h"
 #include "ir/Json.h"
@@ -374,6 +375,24 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         });
         units.insert(units.end(), chains.begin(), chains.end());
         merge(r, units);
+        // Phase 3: steepest descent from the best mapping and from the best one with other
+        // spatial dims (annealing stops near optima; single changes finish the climb).
+        std::vector<Point> starts;
+        for (const Candidate &cand : r.top) {
+            const bool new_spatial = std::none_of(starts.begin(), starts.end(), [&](const Point &s) {
+                return s.s.row_dims == cand.point.s.row_dims && s.s.col_dims == cand.point.s.col_dims;
+            });
+            if (new_spatial && starts.size() < 2) starts.push_back(cand.point);
+        }
+        if (opt.polish_sweeps > 0 && !starts.empty()) {
+            auto polished = run_pool(int(starts.size()), [&](int j, Evaluator &ev) {
+                polish(info, c, ev, values, starts[size_t(j)], opt.polish_sweeps, progress);
+                return false;
+            });
+            units.insert(units.end(), polished.begin(), polished.end());
+            r = SearchResult{};
+            merge(r, units);
+        }
         r.optimal = false;
     }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -59,6 +59,7 @@ struct SearchOptions {
     int64_t exhaustive_limit = 3000000; // auto: exhaustive when the space has at most this many points
     int64_t anneal_steps = 10000;       // per chain
     int chains = 8;                     // annealing chains (independent of threads: same seed, same result)
+    int polish_sweeps = 40;             // annealing's finish: steepest-descent sweeps (0: none)
     bool progress = false;              // best so far on stderr
     UnitRunner run_units;               // empty: the units run on this process's threads
 };

@@ -27,6 +27,33 @@ std::vector<int64_t> tile_values(int64_t extent) {
     return v;
 }
 
+bool is_spatial(const Point &p, int d) {
+    return std::count(p.s.row_dims.begin(), p.s.row_dims.end(), d) ||
+           std::count(p.s.col_dims.begin(), p.s.col_dims.end(), d);
+}
+
+bool within_space(const SpaceInfo &info, const Point &p) {
+    for (int d = 0; d < info.dims(); ++d) {
+        if (is_spatial(p, d) && p.f.lane[size_t(d)] == 1 && info.extent(d) > 1) return false;
+        if (p.f.glb[size_t(d)] * p.f.lane[size_t(d)] * p.f.rf[size_t(d)] > info.extent(d)) return false;
+    }
+    auto axis_ok = [&](const std::vector<int> &axis, int64_t size) {
+        int64_t prod = 1;
+        for (int d : axis) prod *= p.f.lane[size_t(d)];
+        return prod <= size;
+    };
+    return axis_ok(p.s.row_dims, info.arch.rows) && axis_ok(p.s.col_dims, info.arch.cols);
+}
+
+void normalize(const SpaceInfo &info, const Constraints &c, Point &p) {
+    if (c.rf_order.empty()) return canonicalize(info, p);
+    const std::vector<int> order = p.s.rf_order;
+    const int at[3] = {p.s.rf_at[0], p.s.rf_at[1], p.s.rf_at[2]};
+    canonicalize(info, p);
+    p.s.rf_order = order;
+    for (int t = 0; t < 3; ++t) p.s.rf_at[t] = at[t];
+}
+
 std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constraints &c) {
     if (c.spatial_fixed) return {{c.row_dims, c.col_dims}};
     std::vector<std::vector<int>> axes;  // candidate contents of one axis (dims of extent > 1)

@@ -34,6 +34,14 @@ std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constrai
 
 inline Point initial_point(const SpaceInfo &info, const SpatialChoice &sc) { return plain_point(info, sc.rows, sc.cols); }
 
+// Is dim d on an array axis of the point?
+bool is_spatial(const Point &p, int d);
+// Inside the space: every spatial dim uses its lanes, no dim's on-chip tile exceeds its extent,
+// each axis' lanes fit the array.
+bool within_space(const SpaceInfo &info, const Point &p);
+// The canonical representative (explore::canonicalize), keeping a user-fixed RF order.
+void normalize(const SpaceInfo &info, const Constraints &c, Point &p);
+
 struct Evaluator {
     Evaluator(const SpaceInfo &i, Objective o, const Constraints &c)
         : info(i), objective(o), rtl_only(c.rtl_only), accept(c.accept) {}

@@ -221,7 +221,7 @@ int run_explore(const Args &args) {
     int threads = int(std::max(1u, std::thread::hardware_concurrency()));
     uint64_t seed = 1;
     int64_t steps = explore::SearchOptions{}.anneal_steps, limit = 3000000;
-    int top = 5, verify = 0, chains = 8;
+    int top = 5, verify = 0, chains = 8, polish = explore::SearchOptions{}.polish_sweeps;
     SweepOptions sweep;
     const std::string mpi_help =
         std::string("run under mpirun: spread the search over the MPI ranks, same result as one process") +
@@ -244,6 +244,9 @@ int run_explore(const Args &args) {
         ("steps", po::value(&steps)->default_value(steps), "annealing steps per chain")
         ("chains", po::value(&chains)->default_value(chains),
          "independent annealing chains (the units --mpi spreads; the result depends on it, not on -j)")
+        ("polish", po::value(&polish)->default_value(polish),
+         "after annealing: at most this many steepest-descent sweeps over every single change of the "
+         "best mappings (0: none)")
         ("seed", po::value(&seed)->default_value(seed), "annealing seed: the same seed, the same result")
         ("jobs,j", po::value(&threads)->default_value(threads), "threads (default: all cores)")
         ("rtl-only", po::bool_switch(&rtl_only),
@@ -295,6 +298,7 @@ int run_explore(const Args &args) {
                             "; give a writable path");
     }
     if (chains < 1 || chains > 100000) throw UserError("--chains must be between 1 and 100000");
+    if (polish < 0 || polish > 10000) throw UserError("--polish must be between 0 and 10000");
     const explore::Objective obj = explore::parse_objective(objective);
     const ir::Architecture arch = read_architecture(arch_name);
     // The problem of each layer comes from the front end (one preset lowering, not searched).
@@ -307,6 +311,7 @@ int run_explore(const Args &args) {
         explore::SearchOptions opt;
         opt.objective = obj, opt.threads = threads, opt.seed = seed, opt.mode = mode;
         opt.exhaustive_limit = limit, opt.anneal_steps = steps, opt.chains = chains;
+        opt.polish_sweeps = polish;
         if (session && session->size() > 1) opt.run_units = session->runner(threads);
         opt.constraints.rtl_only = rtl_only;
         if (!spatial.empty()) parse_spatial(spatial, problem, opt.constraints);

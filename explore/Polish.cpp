@@ -1,0 +1,125 @@
+#include "Polish.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace tessera::explore::detail {
+
+namespace {
+
+// Calls `visit` with every neighbour of p (not yet checked against the space).
+void neighbours(const SpaceInfo &info, const Constraints &c, const std::vector<std::vector<int64_t>> &values,
+                const Point &p, const std::function<void(const Point &)> &visit) {
+    const int nd = info.dims(), n_out = info.output_dims();
+    const bool per_pe = !info.rf_level.empty();
+    // Bands of a dim's factor: 0 GLB, 1 RF, 2 lanes (spatial dims only); the DRAM band is what
+    // the others leave.
+    auto band = [](Point &q, int d, int b) -> int64_t & {
+        return (b == 0 ? q.f.glb : b == 1 ? q.f.rf : q.f.lane)[size_t(d)];
+    };
+    auto bands_of = [&](int d) {
+        std::vector<int> b{0};
+        if (per_pe) b.push_back(1);
+        if (is_spatial(p, d)) b.push_back(2);
+        return b;
+    };
+    for (int d = 0; d < nd; ++d) {
+        for (int b : bands_of(d))
+            for (int64_t v : values[size_t(d)]) {
+                Point q = p;
+                if (band(q, d, b) == v) continue;
+                band(q, d, b) = v;
+                visit(q);
+            }
+        // A prime factor from one band to another; -1 is the DRAM band.
+        std::vector<int> bs = bands_of(d);
+        bs.push_back(-1);
+        for (int from : bs)
+            for (int to : bs) {
+                if (from == to) continue;
+                for (int64_t prime : {2, 3, 5, 7}) {
+                    Point q = p;
+                    if (from >= 0) {
+                        if (band(q, d, from) % prime) continue;
+                        band(q, d, from) /= prime;
+                    }
+                    if (to >= 0) {
+                        const int64_t y = band(q, d, to) * prime;
+                        if (!std::binary_search(values[size_t(d)].begin(), values[size_t(d)].end(), y)) continue;
+                        band(q, d, to) = y;
+                    }
+                    visit(q);
+                }
+            }
+    }
+    for (int t = 0; t < 2; ++t)
+        for (int at = 0; at <= nd; ++at)
+            if (at != p.s.glb_at[t]) {
+                Point q = p;
+                q.s.glb_at[t] = at;
+                visit(q);
+            }
+    if (per_pe)
+        for (int t = 0; t < 3; ++t)
+            for (int at = -1; at <= nd; ++at)
+                if (at != p.s.rf_at[t]) {
+                    Point q = p;
+                    q.s.rf_at[t] = at;
+                    visit(q);
+                }
+    if (info.shared_levels.size() > 1) {
+        for (int t = 0; t < 3; ++t)
+            for (int l = 0; l < int(info.shared_levels.size()); ++l)
+                if (l != p.s.level[t]) {
+                    Point q = p;
+                    q.s.level[t] = l;
+                    visit(q);
+                }
+        for (int t = 0; t < 2; ++t)
+            for (int at = -1; at < nd; ++at)
+                if (at != p.s.outer_at[t]) {
+                    Point q = p;
+                    q.s.outer_at[t] = at;
+                    visit(q);
+                }
+    }
+    // Two loops of one band exchanged (the DRAM band keeps output dims outside reduction dims).
+    auto swaps = [&](std::vector<int> Structure::*order, size_t lo, size_t n) {
+        for (size_t i = lo; i < lo + n; ++i)
+            for (size_t j = i + 1; j < lo + n; ++j) {
+                Point q = p;
+                std::swap((q.s.*order)[i], (q.s.*order)[j]);
+                visit(q);
+            }
+    };
+    swaps(&Structure::dram_order, 0, size_t(n_out));
+    swaps(&Structure::dram_order, size_t(n_out), size_t(nd - n_out));
+    swaps(&Structure::glb_order, 0, size_t(nd));
+    if (per_pe && c.rf_order.empty()) swaps(&Structure::rf_order, 0, size_t(nd));
+}
+
+}  // namespace
+
+void polish(const SpaceInfo &info, const Constraints &c, Evaluator &ev, const std::vector<std::vector<int64_t>> &values,
+            const Point &start, int max_sweeps, Progress &progress) {
+    const int64_t evaluated_before = ev.evaluated;
+    Candidate cur;
+    if (within_space(info, start) && ev.eval(start, cur)) {
+        for (int sweep = 0; sweep < max_sweeps; ++sweep) {
+            Candidate best = cur;
+            neighbours(info, c, values, cur.point, [&](const Point &n) {
+                if (!within_space(info, n)) return;
+                Point q = n;
+                normalize(info, c, q);
+                Candidate nc;
+                if (ev.eval(q, nc) && nc.score < best.score) best = nc;
+            });
+            if (!(best.score < cur.score)) break;
+            cur = best;
+            progress.improve(cur.score);
+        }
+    }
+    progress.evaluated += ev.evaluated - evaluated_before;
+}
+
+}  // namespace tessera::explore::detail
