@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <tuple>
 #include <sstream>
-#include <tuple>
 
 namespace tessera::rtl {
 
@@ -22,15 +21,33 @@ int bits_for(int64_t values) {
 int DesignSpec::loop_bits() const { return bits_for(loops + 1); }
 int DesignSpec::dim_bits() const { return bits_for(dims); }
 
+namespace {
+int64_t buffer_bytes_of(int64_t words, int bits, bool two_banks) {
+    return words * ((bits + 7) / 8) * (two_banks ? 2 : 1);
+}
+}  // namespace
+
 int64_t DesignSpec::buffer_bytes() const {
-    auto bytes = [](int64_t words, int bits, bool two_banks) {
-        return words * ((bits + 7) / 8) * (two_banks ? 2 : 1);
-    };
-    return bytes(input_depth, input_bits, input_double_buffered) + bytes(input_outer_depth, input_bits, false) +
-           bytes(weight_outer_depth, weight_bits, false) +
-           bytes(weight_depth, weight_bits, weight_double_buffered) +
-           bytes(output_depth, acc_bits, output_double_buffered) + bytes(bias_depth, acc_bits, false) +
-           (channel_requant ? bytes(bias_depth, 32, false) : 0);
+    return buffer_bytes_of(input_depth, input_bits, input_double_buffered) +
+           buffer_bytes_of(input_outer_depth, input_bits, false) +
+           buffer_bytes_of(weight_outer_depth, weight_bits, false) +
+           buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered) +
+           buffer_bytes_of(output_depth, acc_bits, output_double_buffered) +
+           buffer_bytes_of(bias_depth, acc_bits, false) +
+           (channel_requant ? buffer_bytes_of(bias_depth, 32, false) : 0);
+}
+
+int64_t DesignSpec::buffer_bytes_at(int level) const {
+    int64_t bytes = 0;
+    if (input_level == level) bytes += buffer_bytes_of(input_depth, input_bits, input_double_buffered);
+    if (input_outer_level == level) bytes += buffer_bytes_of(input_outer_depth, input_bits, false);
+    if (weight_level == level) bytes += buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered);
+    if (weight_outer_level == level) bytes += buffer_bytes_of(weight_outer_depth, weight_bits, false);
+    if (output_level == level)
+        bytes += buffer_bytes_of(output_depth, acc_bits, output_double_buffered) +
+                 buffer_bytes_of(bias_depth, acc_bits, false) +
+                 (channel_requant ? buffer_bytes_of(bias_depth, 32, false) : 0);
+    return bytes;
 }
 
 TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role) {
@@ -347,6 +364,17 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     d.input_double_buffered = double_buffered(ir::TensorRole::Input);
     d.weight_double_buffered = double_buffered(ir::TensorRole::Weight);
     d.output_double_buffered = double_buffered(ir::TensorRole::Output);
+    auto level_of = [&](const ir::Stage &stage) {
+        return stage.kind == ir::StageKind::Shared ? ir::buffer_level(arch, *stage.buffer) : -1;
+    };
+    for (auto [role, inner, outer] : {std::tuple<ir::TensorRole, int *, int *>{ir::TensorRole::Input, &d.input_level,
+                                                                                &d.input_outer_level},
+                                      {ir::TensorRole::Weight, &d.weight_level, &d.weight_outer_level},
+                                      {ir::TensorRole::Output, &d.output_level, nullptr}}) {
+        const ir::TensorAccess &a = shape_nest.access(role);
+        *inner = level_of(array_facing_stage(a));
+        if (outer && shared_stages(a) == 2) *outer = level_of(a.stages[1]);
+    }
     int64_t max_dim = 1;
     for (const auto &l : layers) {
         // Layers that need another interconnect do not size this design (they do not run on it).

@@ -159,13 +159,15 @@ int run_compile(const Args &args) {
     // Each buffer is sized for its tensor's largest tile over the layers, so a network's buffers
     // can total more than the global buffer although every layer's tiles fit it. Presets then
     // tile for less, in proportion, until the design fits.
+    const int glb_index = arch.level_index(sel.shared_level);
     const ir::MemoryLevel *glb = arch.level(sel.shared_level);
     const bool presets = sel.schedule_file.empty() && sel.generator.empty();
-    for (int attempt = 0; presets && glb && glb->size_bytes > 0 && spec.buffer_bytes() > glb->size_bytes &&
-                          attempt < 8;
+    for (int attempt = 0; presets && glb && glb->size_bytes > 0 &&
+                          spec.buffer_bytes_at(glb_index) > glb->size_bytes && attempt < 8;
          ++attempt) {
         LayerSelection smaller = sel;
-        smaller.buffer_bytes = std::max<int64_t>(1, sel.buffer_bytes * glb->size_bytes / spec.buffer_bytes());
+        smaller.buffer_bytes =
+            std::max<int64_t>(1, sel.buffer_bytes * glb->size_bytes / spec.buffer_bytes_at(glb_index));
         std::vector<SelectedLayer> retiled;
         try {
             retiled = lower_selection(smaller);
@@ -178,7 +180,7 @@ int run_compile(const Args &args) {
         spec = design_of();
         std::cerr << "tessera compile: note: tiles chosen for " << sel.buffer_bytes << " bytes per layer: the "
                   << "design's buffers, each sized for its largest tile of any layer, now total "
-                  << spec.buffer_bytes() << " bytes of the " << glb->size_bytes << "-byte GLB\n";
+                  << spec.buffer_bytes_at(glb_index) << " bytes of the " << glb->size_bytes << "-byte GLB\n";
     }
     // The same fit check as estimate: every layer's array and tiles fit the architecture.
     for (const auto &s : selected) {
@@ -190,10 +192,15 @@ int run_compile(const Args &args) {
     }
     spec.schedule = schedule_description(sel, selected);
     const rtl::RtlDesign design = rtl::generate_rtl(spec);
-    if (glb && glb->size_bytes > 0 && spec.buffer_bytes() > glb->size_bytes)
-        std::cerr << "tessera compile: note: the design's buffers total " << spec.buffer_bytes()
-                  << " bytes, the architecture's GLB " << glb->size_bytes << " (each buffer is sized for "
-                  << "the largest tile of any layer; one layer's tiles fit)\n";
+    // Each shared level against the buffers the design places on it.
+    for (size_t level = 1; level < arch.levels.size(); ++level) {
+        const ir::MemoryLevel &m = arch.levels[level];
+        const int64_t bytes = spec.buffer_bytes_at(int(level));
+        if (!m.per_pe && m.size_bytes > 0 && bytes > m.size_bytes)
+            std::cerr << "tessera compile: note: the design's buffers on " << m.name << " total " << bytes
+                      << " bytes, the architecture's " << m.name << " " << m.size_bytes
+                      << " (each buffer is sized for the largest tile of any layer; one layer's tiles fit)\n";
+    }
     if (const double dram_bw = arch.levels.front().bandwidth(); dram_bw != 1)
         std::cerr << "tessera compile: note: architecture " << arch.name << " moves "
                   << dram_bw << " DRAM words per cycle, the generated DMA one "

@@ -129,6 +129,24 @@ TEST_CASE("compile of a network: presets tile so that the design's buffers fit t
     }
 }
 
+TEST_CASE("compile weighs each shared level's buffers against that level", "[rtl][compile]") {
+    // Inputs in L2 (a 7-row strip of 256 channels, about 113 KB) and the GLB, weights in L2: the
+    // design's buffers total more than the 64 KB GLB, but those on the GLB fit it.
+    const fs::path out = scratch("levels");
+    const std::string src = TESSERA_SOURCE_DIR;
+    Run r = tessera("compile --layer conv:C=256,K=64,H=58,W=58,R=3,S=3 --schedule " + src +
+                    "/examples/schedules/four_level_bypass.sched --arch " + src + "/examples/arch/four_level.json -o " +
+                    out.string());
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    nlohmann::json report;
+    std::ifstream(out / "report.json") >> report;
+    CHECK(report["design"]["buffer_bytes"].get<int64_t>() > 64 * 1024);
+    CHECK(r.output.find("buffers on GLB") == std::string::npos);
+    CHECK(r.output.find("buffers on L2") == std::string::npos);
+    fs::remove_all(out);
+}
+
 TEST_CASE("compile is deterministic: a rerun writes byte-identical files", "[rtl][compile]") {
     const fs::path a = scratch("a"), b = scratch("b");
     const std::string args = "compile --network resnet18 --dataflow os --array 8x8 -o ";
