@@ -4,16 +4,13 @@
 #include "ArchitectureOption.h"
 #include "Commands.h"
 #include "LayerOptions.h"
+#include "OnnxTensors.h"
 #include "UserError.h"
 #include "sim/verilator/DesignDir.h"
 #include "sim/verilator/FusedDesignDir.h"
 #include "sim/verilator/SimReport.h"
 #include "sim/verilator/Simulate.h"
 #include "sim/verilator/TracedBuild.h"
-
-#ifdef TESSERA_WITH_ONNX
-#include "interop/OnnxImport.h"
-#endif
 
 #include <algorithm>
 #include <chrono>
@@ -122,30 +119,7 @@ int run_simulate_one(const Args &args) {
         specs.push_back(design_dir.layers[i].ir.problem.layer);
     }
     vsim::check_npy_inputs(options.tensors, specs);
-    if (!onnx.empty()) {
-#ifdef TESSERA_WITH_ONNX
-        const interop::OnnxImport model = interop::import_onnx(onnx);
-        for (const ir::LayerSpec &spec : specs) {
-            size_t i = 0;
-            while (i < model.layers.size() && model.layers[i].name != spec.name) ++i;
-            if (i == model.layers.size())
-                throw UserError("--onnx " + onnx + ": no node named " + spec.name + " (the design's layer); "
-                                "compile the design with --onnx " + onnx);
-            if (!(model.layers[i] == spec))
-                throw UserError("--onnx " + onnx + ": node " + spec.name + " differs from the design's layer of that "
-                                "name (shape or quantization); compile the design with --onnx " + onnx);
-            if (model.tensors[i].weights.empty()) {  // e.g. a QDQ node's weights behind a DequantizeLinear
-                std::cerr << "note: --onnx: node " << spec.name << " gives no weights Tessera reads; weights and "
-                          << "bias drawn from the seed\n";
-                continue;
-            }
-            options.tensors.given[spec.name] = {model.tensors[i].weights, model.tensors[i].bias};
-        }
-#else
-        throw UserError("--onnx " + onnx + ": this tessera was built without ONNX support; install libonnx-dev "
-                        "and libprotobuf-dev (tools/bootstrap.sh does) and rebuild");
-#endif
-    }
+    if (!onnx.empty()) options.tensors.given = onnx_tensors(onnx, specs);
 
     vsim::BuildOptions build;
     build.jobs = jobs;

@@ -3,6 +3,7 @@
 // cycles against the fused design's cycle model; DRAM words beside layer by layer.
 #include "Commands.h"
 #include "LayerOptions.h"
+#include "OnnxTensors.h"
 #include "UserError.h"
 #include "sim/verilator/FusedDesignDir.h"
 
@@ -15,7 +16,7 @@ namespace tessera::cli {
 namespace po = boost::program_options;
 
 int run_simulate_fused(const Args &args) {
-    std::string dir;
+    std::string dir, onnx;
     vsim::FusedSimOptions options;
     bool json = false;
     int jobs = 2;
@@ -24,10 +25,13 @@ int run_simulate_fused(const Args &args) {
         "Halide's fused pipeline, counters against the fusion model, cycles against the design's cycle model\n"
         "(docs/rtl.md, \"Fused groups\")\n\n"
         "  tessera compile --network resnet18 --fuse 1..2 --tile 8x8 --overlap recompute --residual -o out\n"
-        "  tessera simulate out --seed 3\n\noptions");
+        "  tessera simulate out --seed 3\n"
+        "  tessera compile --onnx model.onnx --fuse all --tile 8x8 -o out && tessera simulate out --onnx model.onnx\n\noptions");
     desc.add_options()
         ("dir", po::value(&dir), "the directory `tessera compile --fuse ... -o DIR` wrote")
         ("seed", po::value(&options.seed)->default_value(1), "seed of the random int8 input and weights")
+        ("onnx", po::value(&onnx), "the ONNX model the design was compiled from (compile --onnx): run each layer "
+         "with the model's own weights and biases (its initializers); the group's input stays random")
         ("cycle-tolerance", po::value(&options.cycle_tolerance)->default_value(0.0),
          "allowed relative difference between measured and modelled cycles")
         ("json", po::bool_switch(&json), "print JSON instead of text")
@@ -37,6 +41,14 @@ int run_simulate_fused(const Args &args) {
     if (!parse_command_line(args, desc, vm, "simulate", "--dir")) return 0;
     if (options.cycle_tolerance < 0) throw UserError("--cycle-tolerance must be >= 0");
     const vsim::FusedDesignDir d = vsim::read_fused_design_dir(dir);
+    if (!onnx.empty()) {
+        std::vector<ir::LayerSpec> layers;
+        for (const auto &g : d.groups) layers.insert(layers.end(), g.layers.begin(), g.layers.end());
+        options.given = onnx_tensors(onnx, layers);
+        if (!json)
+            std::cerr << "weights and biases of " << options.given.size() << " of " << layers.size()
+                      << " layer(s) from " << onnx << "'s initializers\n";
+    }
     vsim::BuildOptions build;
     build.jobs = jobs;
     if (!json) std::cerr << "building " << d.spec.name << " with Verilator (cached)...\n";
@@ -62,7 +74,8 @@ int run_simulate_fused(const Args &args) {
                        {"counters_match", o.counters_match()}, {"counters", counters},
                        {"cycles", o.cycles_measured}, {"cycles_model", o.cycles_model},
                        {"dram_words", o.dram_words_measured}, {"dram_words_model", o.model.fused.dram_words},
-                       {"layer_by_layer_dram_words_model", o.model.layer_by_layer_dram_words}, {"pass", o.pass()}});
+                       {"layer_by_layer_dram_words_model", o.model.layer_by_layer_dram_words},
+                       {"given_weights", o.given_layers}, {"pass", o.pass()}});
     }
     if (json) std::cout << out.dump(2) << "\n";
     else if (d.groups.size() > 1)

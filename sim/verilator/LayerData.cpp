@@ -64,30 +64,33 @@ gen::LayerTensors layer_tensors(const TensorSource &source, const ir::LayerSpec 
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     gen::LayerTensors t = gen::random_tensors(spec, z ^ (z >> 31));
-    auto given = source.given.find(spec.name);
-    if (given != source.given.end()) {
-        const GivenTensors &g = given->second;
-        if (int64_t(g.weights.size()) != int64_t(t.weights.number_of_elements()) ||
-            (spec.bias && int64_t(g.bias.size()) != int64_t(t.bias.number_of_elements())))
-            throw UserError("layer " + spec.name + ": the given weights (" + std::to_string(g.weights.size()) +
-                            ") or bias (" + std::to_string(g.bias.size()) + ") do not match the layer's " +
-                            std::to_string(t.weights.number_of_elements()) + " weights and " +
-                            std::to_string(spec.bias ? t.bias.number_of_elements() : 0) + " biases");
-        std::copy(g.weights.begin(), g.weights.end(), t.weights.data());
-        if (spec.bias) std::copy(g.bias.begin(), g.bias.end(), t.bias.data());
-    }
+    apply_given(source.given, spec, t);
     if (source.npy_dir.empty()) return t;
     check_npy_inputs(source, {spec});
     const fs::path dir = fs::path(source.npy_dir) / layer_file_stem(spec.name);
     load_into(t.input, (dir / "input.npy").string(), "int8");
     // Without weights.npy / bias.npy: the given tensors (--onnx), else the seed's.
-    const bool given_tensors = given != source.given.end();
+    const bool given_tensors = source.given.count(spec.name) > 0;
     if (fs::exists(dir / "weights.npy")) load_into(t.weights, (dir / "weights.npy").string(), "int8");
     else if (!given_tensors) std::cerr << "note: layer " << spec.name << ": no weights.npy, weights drawn from the seed\n";
     if (fs::exists(dir / "bias.npy")) load_into(t.bias, (dir / "bias.npy").string(), "int32");
     else if (spec.bias && !given_tensors)
         std::cerr << "note: layer " << spec.name << ": no bias.npy, bias drawn from the seed\n";
     return t;
+}
+
+void apply_given(const std::map<std::string, GivenTensors> &given, const ir::LayerSpec &spec, gen::LayerTensors &t) {
+    const auto it = given.find(spec.name);
+    if (it == given.end()) return;
+    const GivenTensors &g = it->second;
+    if (int64_t(g.weights.size()) != int64_t(t.weights.number_of_elements()) ||
+        (spec.bias && int64_t(g.bias.size()) != int64_t(t.bias.number_of_elements())))
+        throw UserError("layer " + spec.name + ": the given weights (" + std::to_string(g.weights.size()) +
+                        ") or bias (" + std::to_string(g.bias.size()) + ") do not match the layer's " +
+                        std::to_string(t.weights.number_of_elements()) + " weights and " +
+                        std::to_string(spec.bias ? t.bias.number_of_elements() : 0) + " biases");
+    std::copy(g.weights.begin(), g.weights.end(), t.weights.data());
+    if (spec.bias) std::copy(g.bias.begin(), g.bias.end(), t.bias.data());
 }
 
 void check_npy_inputs(const TensorSource &source, const std::vector<ir::LayerSpec> &layers) {

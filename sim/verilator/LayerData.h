@@ -28,6 +28,10 @@ struct TensorSource {
     std::map<std::string, GivenTensors> given;  // by layer name: weights and bias instead of the seed's
 };
 
+// Replaces t's weights and bias by the given ones of the layer, if any (UserError when their sizes
+// do not match the layer's).
+void apply_given(const std::map<std::string, GivenTensors> &given, const ir::LayerSpec &, gen::LayerTensors &t);
+
 // A layer name as a directory name, the stem of its config file in a compiled design
 // ("/layer1/layer1.0/conv1/Conv" -> "layer1_layer1.0_conv1_Conv").
 std::string layer_file_stem(const std::string &layer);

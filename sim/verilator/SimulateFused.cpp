@@ -124,7 +124,12 @@ FusedOutcome simulate_fused(const VerilatedDesign &v, const rtl::FusedDesignSpec
     out.cycle_tolerance = o.cycle_tolerance;
     out.model = fused_model(g, arch);
     out.cycles_model = model::fused_rtl_cycles(g, d.lanes, d.dram_latency);
-    const GroupTensors tensors = random_group_tensors(g.layers, o.seed);
+    GroupTensors tensors = random_group_tensors(g.layers, o.seed);
+    for (size_t l = 0; l < g.layers.size(); ++l)
+        if (o.given.count(g.layers[l].name)) {
+            apply_given(o.given, g.layers[l], tensors.layers[l]);
+            out.given_layers.push_back(g.layers[l].name);
+        }
     const size_t fields = rtl::fused_counter_fields().size();
     const size_t counters = 1 + size_t(d.max_layers) * fields;
     const uint64_t max_cycles = 2 * uint64_t(std::max<int64_t>(out.cycles_model, 0)) + 100000;
@@ -156,6 +161,7 @@ FusedOutcome simulate_fused(const VerilatedDesign &v, const rtl::FusedDesignSpec
                 for (int64_t x = 0; x < last.out_w(); ++x) {
                     const int8_t rtl = int8_t(int32_t(take()));
                     const int8_t hal = ref(int(x), int(y), int(k), int(n));
+                    out.output.push_back(rtl);
                     if (rtl != hal && out.mismatches++ == 0)
                         out.first_mismatch = (last.N > 1 ? "n=" + std::to_string(n) + " " : std::string()) + "k=" +
                                              std::to_string(k) + " y=" + std::to_string(y) + " x=" + std::to_string(x) +

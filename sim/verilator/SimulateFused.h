@@ -7,6 +7,7 @@
 #pragma once
 
 #include "Harness.h"
+#include "LayerData.h"
 #include "ir/Architecture.h"
 #include "ir/FusedGroup.h"
 #include "model/FusionModel.h"
@@ -46,6 +47,8 @@ struct FusedOutcome {
     FusedModel model;
     uint64_t dram_words_measured = 0;
     double sim_seconds = 0;
+    std::vector<int8_t> output;                  // the RTL's output, n k y x order (x fastest)
+    std::vector<std::string> given_layers;       // layers run on given weights (FusedSimOptions::given)
     bool bit_exact() const { return completed && mismatches == 0; }
     bool counters_match() const;
     bool cycles_within_tolerance() const;
@@ -53,8 +56,9 @@ struct FusedOutcome {
 };
 
 struct FusedSimOptions {
-    uint64_t seed = 1;
+    uint64_t seed = 1;                           // the input, and weights and biases not given
     double cycle_tolerance = 0;
+    std::map<std::string, GivenTensors> given;   // by layer name, e.g. an ONNX model's initializers
 };
 
 // Throws UserError when the group does not fit the design, std::runtime_error if the simulator fails.

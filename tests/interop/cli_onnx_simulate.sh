@@ -51,6 +51,17 @@ echo "PASS: simulate --onnx on the quantized CNN, bit-exact with ONNX's definiti
 "$tessera" simulate "$tmp/fused" >"$tmp/fused_sim.log" 2>&1 ||
     { echo "FAIL: simulate of the fused ONNX group:"; cat "$tmp/fused_sim.log"; exit 1; }
 grep -q "bit-exact" "$tmp/fused_sim.log" || { echo "FAIL: fused ONNX group not bit-exact"; exit 1; }
+# The same group on the model's own weights and biases.
+"$tessera" simulate "$tmp/fused" --onnx "$model" --json >"$tmp/fused_onnx.json" 2>"$tmp/fused_onnx.err" ||
+    { echo "FAIL: simulate --onnx of the fused ONNX group:"; cat "$tmp/fused_onnx.json" "$tmp/fused_onnx.err"; exit 1; }
+"$python" - "$tmp/fused_onnx.json" <<'PY' || exit 1
+import json, sys
+groups = json.load(open(sys.argv[1]))
+g = groups[0]
+if not (g["pass"] and g["bit_exact"] and g["counters_match"]) or sorted(g["given_weights"]) != ["qconv1", "qconv2"]:
+    print("FAIL: fused simulate --onnx:", {k: g[k] for k in ("pass", "bit_exact", "counters_match", "given_weights")})
+    sys.exit(1)
+PY
 "$tessera" explore --onnx "$model" --layer qconv2 --rtl-only --verify 1 --steps 2000 -o "$tmp/explore" \
     >"$tmp/explore.log" 2>&1 || { echo "FAIL: explore --onnx --verify 1:"; cat "$tmp/explore.log"; exit 1; }
 grep -q "== verify rank 1: PASS" "$tmp/explore.log" || { echo "FAIL: explore --onnx --verify did not PASS"; exit 1; }

@@ -106,7 +106,7 @@ ir::FusedGroup random_group(uint64_t seed) {
 }
 
 std::vector<vsim::FusedOutcome> run_groups(std::vector<ir::FusedGroup> groups, const std::vector<ir::Architecture> &archs,
-                                           uint64_t seed) {
+                                           uint64_t seed, const std::map<std::string, vsim::GivenTensors> &given) {
     const int lanes = 4;
     auto arch_of = [&](size_t i) -> const ir::Architecture & { return archs.size() > i ? archs[i] : archs.front(); };
     std::vector<rtl::FusedConfig> configs;
@@ -126,6 +126,7 @@ std::vector<vsim::FusedOutcome> run_groups(std::vector<ir::FusedGroup> groups, c
     std::vector<vsim::FusedOutcome> out;
     vsim::FusedSimOptions o;
     o.seed = seed;
+    o.given = given;
     for (size_t i = 0; i < groups.size(); ++i)
         out.push_back(vsim::simulate_fused(v, spec, groups[i], configs[i], arch_of(i), o));
     return out;

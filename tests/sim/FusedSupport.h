@@ -7,6 +7,7 @@
 #include "sim/verilator/SimulateFused.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,8 @@ ir::FusedGroup random_group(uint64_t seed);
 // Compiles every group (group i on archs[i], or archs[0] for all) into one design of 4 lanes whose
 // memories are at least the shared test sizes (so the tests share one cached Verilator build), builds
 // it once and runs each group.
+// `given`: weights and biases by layer name instead of the seed's (simulate --onnx).
 std::vector<vsim::FusedOutcome> run_groups(std::vector<ir::FusedGroup> groups, const std::vector<ir::Architecture> &archs,
-                                           uint64_t seed);
+                                           uint64_t seed, const std::map<std::string, vsim::GivenTensors> &given = {});
 
 }  // namespace tessera::test

@@ -84,8 +84,37 @@ TEST_CASE("quantized groups (zero points, uint8, fixed-point requantization) run
     groups.push_back(test::example_group("resnext_block_tiny.csv", 0, 2, 5, 6, ir::Overlap::CacheHV, false, 1, 32));
     groups.push_back(test::example_group("resnet_block_tiny.csv", 0, 1, 6, 5, ir::Overlap::Recompute, false, 2, 33));
     for (size_t i = 0; i < groups.size(); ++i) archs.push_back(ir::default_architecture());
-    const auto outcomes = test::run_groups(groups, archs, 5);
+    // The ResNet block runs on given weights and biases (as `simulate --onnx` gives a model's).
+    const ir::FusedGroup &given_group = groups[2];
+    std::map<std::string, vsim::GivenTensors> given;
+    for (size_t l = 0; l < given_group.layers.size(); ++l) {
+        const gen::LayerTensors t = gen::random_tensors(given_group.layers[l], 9000 + l);
+        given[given_group.layers[l].name] = {std::vector<int8_t>(t.weights.begin(), t.weights.end()),
+                                             std::vector<int32_t>(t.bias.begin(), t.bias.end())};
+    }
+    const auto outcomes = test::run_groups(groups, archs, 5, given);
     require_pass(outcomes);
+    CHECK(outcomes[2].given_layers == std::vector<std::string>{"conv1", "conv2"});
+    CHECK(outcomes[0].given_layers.empty());
+    {
+        // Its output is the layer-by-layer result on the given tensors, not on the seed's.
+        // (two draws: Halide's buffers share their data when copied)
+        GroupTensors t = random_group_tensors(given_group.layers, 5), seeds = random_group_tensors(given_group.layers, 5);
+        for (size_t l = 0; l < t.layers.size(); ++l) vsim::apply_given(given, given_group.layers[l], t.layers[l]);
+        const auto expected = run_layer_by_layer(given_group, t), seeds_own = run_layer_by_layer(given_group, seeds);
+        const ir::LayerSpec &last = given_group.layers.back();
+        size_t i = 0, differ_from_seeds = 0;
+        REQUIRE(outcomes[2].output.size() == size_t(last.N * last.K * last.out_h() * last.out_w()));
+        for (int64_t n = 0; n < last.N; ++n)
+            for (int64_t k = 0; k < last.K; ++k)
+                for (int64_t y = 0; y < last.out_h(); ++y)
+                    for (int64_t x = 0; x < last.out_w(); ++x, ++i) {
+                        const int8_t want = expected(int(x), int(y), int(k), int(n));
+                        if (outcomes[2].output[i] != want) FAIL("n " << n << " k " << k << " y " << y << " x " << x);
+                        differ_from_seeds += want != seeds_own(int(x), int(y), int(k), int(n));
+                    }
+        CHECK(differ_from_seeds > i / 4);  // quantized outputs often saturate alike
+    }
     REQUIRE(groups[0].layers[1].x_zero_point == groups[0].layers[0].y_zero_point);
     int per_channel = 0;
     for (const auto &g : groups)
