@@ -75,7 +75,9 @@ std::string design_readme(const RtlDesign &d, const std::vector<CompiledLayer> &
             o << "- `" << l.name << "`: `config/" << l.config_file << "`\n";
     }
     o << "\n## Tools\n"
-      << "- Lint: `verilator --lint-only -Wall --top-module " << d.top << " rtl/*.sv`\n"
+      << "- Lint: `verilator --lint-only -Wall --top-module " << d.top << " rtl/*.sv` (Verilator sees the PE "
+      << "array's vector form; add `+define+TESSERA_PE_INSTANCES` for the PE instances that synthesis and "
+      << "other simulators see)\n"
       << "- Simulate: `tessera simulate DIR` (builds the design with Verilator once, runs every layer).\n"
       << "- Synthesize: `yosys -p 'read_verilog -sv rtl/*.sv; synth -top " << d.top
       << " -nordff -run begin:fine; techmap; abc -fast; stat'`\n"

@@ -27,10 +27,13 @@ std::string lint(const RtlDesign &design) {
     namespace fs = std::filesystem;
     const fs::path dir = fs::temp_directory_path() / ("tessera-lint-" + std::to_string(getpid()) + "-" + design.top);
     write_rtl(design, dir.string());
-    std::string cmd = "cd '" + dir.string() + "' && verilator --lint-only -Wall --top-module " + design.top;
-    for (const auto &f : design.files) cmd += " " + f.first;
-    cmd += " 2>&1";
-    const std::string out = run_capture(cmd);
+    // Both forms of the PE array (EmitArray.cpp): Verilator's vector form and the PE instances.
+    std::string out;
+    for (const char *form : {"", " +define+TESSERA_PE_INSTANCES"}) {
+        std::string cmd = "cd '" + dir.string() + "' && verilator --lint-only -Wall" + form + " --top-module " + design.top;
+        for (const auto &f : design.files) cmd += " " + f.first;
+        out += run_capture(cmd + " 2>&1");
+    }
     fs::remove_all(dir);
     return out;
 }

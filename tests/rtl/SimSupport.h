@@ -25,7 +25,8 @@ DesignUnderTest build_design(const std::vector<ir::AcceleratorIR> &layers, const
 
 vsim::LayerTensors to_tensors(const LayerData &);
 
-// `verilator --lint-only -Wall` on the design's files; returns the warnings ("" if clean).
+// `verilator --lint-only -Wall` on the design's files, with each form of the PE array (Verilator's
+// vector form, and +define+TESSERA_PE_INSTANCES); returns the warnings ("" if clean).
 std::string lint(const RtlDesign &);
 
 }  // namespace tessera::rtl::test

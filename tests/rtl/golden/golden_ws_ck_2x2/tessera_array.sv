@@ -23,6 +23,57 @@ module tessera_array (
   input  logic [2-1:0] mac_col_valid,
   output logic [64-1:0] output_sums      // per output lane group
 );
+`ifdef VERILATOR
+`ifndef TESSERA_PE_INSTANCES
+`define TESSERA_VECTOR_ARRAY
+`endif
+`endif
+`ifdef TESSERA_VECTOR_ARRAY
+  logic signed [8-1:0] pe_input_word [4];
+  logic signed [8-1:0] pe_weight_word [4];
+  logic pe_load_input [4], pe_load_weight [4], pe_mac_enable [4];
+  assign pe_input_word[0] = input_words[0 +: 8];
+  assign pe_weight_word[0] = weight_words[0 +: 8];
+  assign pe_load_input[0] = input_load[0] & col_active[0];
+  assign pe_load_weight[0] = weight_load[0];
+  assign pe_mac_enable[0] = mac_other_valid & mac_row_valid[0] & mac_col_valid[0];
+  assign pe_input_word[1] = input_words[0 +: 8];
+  assign pe_weight_word[1] = weight_words[8 +: 8];
+  assign pe_load_input[1] = input_load[0] & col_active[1];
+  assign pe_load_weight[1] = weight_load[1];
+  assign pe_mac_enable[1] = mac_other_valid & mac_row_valid[0] & mac_col_valid[1];
+  assign pe_input_word[2] = input_words[8 +: 8];
+  assign pe_weight_word[2] = weight_words[16 +: 8];
+  assign pe_load_input[2] = input_load[1] & col_active[0];
+  assign pe_load_weight[2] = weight_load[2];
+  assign pe_mac_enable[2] = mac_other_valid & mac_row_valid[1] & mac_col_valid[0];
+  assign pe_input_word[3] = input_words[8 +: 8];
+  assign pe_weight_word[3] = weight_words[24 +: 8];
+  assign pe_load_input[3] = input_load[1] & col_active[1];
+  assign pe_load_weight[3] = weight_load[3];
+  assign pe_mac_enable[3] = mac_other_valid & mac_row_valid[1] & mac_col_valid[1];
+  logic signed [8-1:0] input_reg [4], input_next [4];
+  logic signed [8-1:0] weight_reg [4], weight_next [4];
+  logic signed [32-1:0] acc [4], acc_next [4];
+  // tessera_pe: a load feeds the same cycle's multiply (bypass); acc restarts at block_start.
+  always_comb
+    for (int unsigned p = 0; p < 4; p++) begin
+      input_next[p] = pe_load_input[p] ? pe_input_word[p] : input_reg[p];
+      weight_next[p] = pe_load_weight[p] ? pe_weight_word[p] : weight_reg[p];
+      acc_next[p] = (block_start ? '0 : acc[p]) +
+                    (pe_mac_enable[p] ? 32'(input_next[p] * weight_next[p]) : '0);
+    end
+  always_ff @(posedge clk) begin
+    input_reg <= input_next;
+    weight_reg <= weight_next;
+    acc <= acc_next;
+  end
+  // Output lane groups: sum of the accumulators of their PEs.
+  always_comb begin
+    output_sums[0 +: 32] = (acc[0] + acc[2]);
+    output_sums[32 +: 32] = (acc[1] + acc[3]);
+  end
+`else
   logic signed [32-1:0] acc_r0_c0;
   tessera_pe pe_r0_c0 (
     .clk(clk),
@@ -72,4 +123,5 @@ module tessera_array (
     output_sums[0 +: 32] = (acc_r0_c0 + acc_r1_c0);
     output_sums[32 +: 32] = (acc_r0_c1 + acc_r1_c1);
   end
+`endif
 endmodule
