@@ -110,9 +110,20 @@ std::string read_schedule_file(const std::string &path) {
     return text.str();
 }
 
+// The group --fuse names; with a file `explore --fusion -o` wrote (several groups, each with its
+// layers' mappings), that group's own statements.
 ir::FusedGroup group_from_flags(FusionFlags &f, const ir::Architecture &arch) {
-    return group_of(f, selected_network(f.sel, "--fuse needs"), arch, f.fuse,
-                    f.schedule_file.empty() ? "" : read_schedule_file(f.schedule_file));
+    const auto net = selected_network(f.sel, "--fuse needs");
+    const std::string text = f.schedule_file.empty() ? "" : read_schedule_file(f.schedule_file);
+    const std::vector<TunedGroup> tuned = tuned_groups(text);
+    if (tuned.empty()) return group_of(f, net, arch, f.fuse, text);
+    const auto [a, b] = parse_fuse_range(f.fuse, net);
+    std::string ranges;
+    for (const TunedGroup &t : tuned) {
+        if (net[a].name == t.first && net[b].name == t.last) return group_of(f, net, arch, f.fuse, t.statements);
+        ranges += (ranges.empty() ? "" : ", ") + t.first + ".." + t.last;
+    }
+    throw UserError("schedule file " + f.schedule_file + " has no fused group " + f.fuse + "; its groups: " + ranges);
 }
 
 bool parse_group_command(const Args &args, FusionFlags &f, po::options_description &desc, po::variables_map &vm,

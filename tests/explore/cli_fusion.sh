@@ -80,5 +80,15 @@ assert j["depth_first"]["dram_words"] < j["layer_by_layer"]["dram_words"]
 assert sum(len(g["layers"]) for g in j["groups"]) == 8
 PY
 grep -q "<svg" "$out/f.svg" || { echo "FAIL: no SVG"; fail=1; }
+
+# A group of the file explore --fusion -o writes (several groups) estimates by its range; a range
+# that is not one of its groups is named with the groups it has.
+"$tessera" explore --network fsrcnn --fusion -o "$out/tuned.sched" > /dev/null 2>&1 || { echo "FAIL: explore -o"; fail=1; }
+first=$(sed -n 's/^# fused group: \([^ ]*\) \.\. \([^,]*\),.*/\1..\2/p' "$out/tuned.sched" | head -1)
+[ -n "$first" ] || { echo "FAIL: no fused group in the tuner's file"; fail=1; }
+"$tessera" estimate --network fsrcnn --fuse "$first" --schedule "$out/tuned.sched" > /dev/null ||
+    { echo "FAIL: estimate --fuse $first --schedule (the tuner's file)"; fail=1; }
+check "has no fused group 0..7; its groups: $first" estimate --network fsrcnn --fuse 0..7 --schedule "$out/tuned.sched"
+check "write the group as 'A..B'" lower --network fsrcnn --fuse all --schedule "$out/tuned.sched"
 rm -rf "$out"
 exit $fail
