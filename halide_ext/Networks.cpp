@@ -150,6 +150,10 @@ ir::LayerSpec find_layer(const std::vector<ir::LayerSpec> &network, const std::s
                          const std::string &network_name) {
     for (const auto &l : network)
         if (l.name == layer) return l;
+    // Else a 0-based position, as --fuse takes them (a name that is a number matched above).
+    if (!layer.empty() && layer.size() < 10 && layer.find_first_not_of("0123456789") == std::string::npos &&
+        std::stoul(layer) < network.size())
+        return network[std::stoul(layer)];
     std::string names;
     for (size_t i = 0; i < network.size() && i < 6; ++i) names += (i ? ", " : "") + network[i].name;
     throw UserError("no layer '" + layer + "' in network " + network_name + " (layers: " + names +

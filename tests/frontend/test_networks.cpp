@@ -18,6 +18,11 @@ TEST_CASE("bundled networks load and their MACs match the shapes", "[networks]")
     REQUIRE(l.stride == 2);
     REQUIRE(l.pad == 3);
     REQUIRE(l.out_h() == 112);
+    // A 0-based position names the same layer; one past the end is an error naming the layers.
+    REQUIRE(find_layer(load_network("resnet50"), "0", "resnet50").name == "Conv1");
+    REQUIRE(find_layer(load_network("resnet50"), "53", "resnet50").name == load_network("resnet50").back().name);
+    REQUIRE_THROWS_WITH(find_layer(load_network("resnet50"), "54", "resnet50"),
+                        Catch::Matchers::Contains("no layer '54'"));
 }
 
 TEST_CASE("inline layer specs", "[networks]") {
