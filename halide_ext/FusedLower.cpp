@@ -1,5 +1,6 @@
 #include "FusedLower.h"
 
+#include "Networks.h"
 #include "UserError.h"
 
 #include <cctype>
@@ -11,14 +12,10 @@ namespace tessera {
 namespace {
 
 size_t layer_position(const std::string &key, const std::vector<ir::LayerSpec> &network) {
-    for (size_t i = 0; i < network.size(); ++i)
-        if (network[i].name == key) return i;
-    if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos && key.size() < 9) {
-        const size_t i = std::stoul(key);
-        if (i < network.size()) return i;
+    if (const auto i = layer_index(network, key)) return *i;
+    if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos)
         throw UserError("--fuse: position " + key + " is past the network's last layer (" +
                         std::to_string(network.size() - 1) + ")");
-    }
     throw UserError("--fuse: no layer '" + key + "' in the network (give a layer name or a 0-based position)");
 }
 

@@ -146,14 +146,18 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
     return layers;
 }
 
+std::optional<size_t> layer_index(const std::vector<ir::LayerSpec> &network, const std::string &key) {
+    for (size_t i = 0; i < network.size(); ++i)
+        if (network[i].name == key) return i;
+    if (!key.empty() && key.size() < 10 && key.find_first_not_of("0123456789") == std::string::npos &&
+        std::stoul(key) < network.size())
+        return std::stoul(key);
+    return std::nullopt;
+}
+
 ir::LayerSpec find_layer(const std::vector<ir::LayerSpec> &network, const std::string &layer,
                          const std::string &network_name) {
-    for (const auto &l : network)
-        if (l.name == layer) return l;
-    // Else a 0-based position, as --fuse takes them (a name that is a number matched above).
-    if (!layer.empty() && layer.size() < 10 && layer.find_first_not_of("0123456789") == std::string::npos &&
-        std::stoul(layer) < network.size())
-        return network[std::stoul(layer)];
+    if (const auto i = layer_index(network, layer)) return network[*i];
     std::string names;
     for (size_t i = 0; i < network.size() && i < 6; ++i) names += (i ? ", " : "") + network[i].name;
     throw UserError("no layer '" + layer + "' in network " + network_name + " (layers: " + names +

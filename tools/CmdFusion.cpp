@@ -110,6 +110,19 @@ std::string read_schedule_file(const std::string &path) {
     return text.str();
 }
 
+// The group of a file `explore --fusion -o` wrote that --fuse's range ('A..B', names or positions)
+// names; a range that is none of its groups is an error listing them.
+const TunedGroup &tuned_group(const std::vector<TunedGroup> &tuned, const FusionFlags &f,
+                              const std::vector<ir::LayerSpec> &net) {
+    const auto [a, b] = parse_fuse_range(f.fuse, net);
+    std::string ranges;
+    for (const TunedGroup &t : tuned) {
+        if (net[a].name == t.first && net[b].name == t.last) return t;
+        ranges += (ranges.empty() ? "" : ", ") + t.first + ".." + t.last;
+    }
+    throw UserError("schedule file " + f.schedule_file + " has no fused group " + f.fuse + "; its groups: " + ranges);
+}
+
 // The group --fuse names; with a file `explore --fusion -o` wrote (several groups, each with its
 // layers' mappings), that group's own statements.
 ir::FusedGroup group_from_flags(FusionFlags &f, const ir::Architecture &arch) {
@@ -117,13 +130,7 @@ ir::FusedGroup group_from_flags(FusionFlags &f, const ir::Architecture &arch) {
     const std::string text = f.schedule_file.empty() ? "" : read_schedule_file(f.schedule_file);
     const std::vector<TunedGroup> tuned = tuned_groups(text);
     if (tuned.empty()) return group_of(f, net, arch, f.fuse, text);
-    const auto [a, b] = parse_fuse_range(f.fuse, net);
-    std::string ranges;
-    for (const TunedGroup &t : tuned) {
-        if (net[a].name == t.first && net[b].name == t.last) return group_of(f, net, arch, f.fuse, t.statements);
-        ranges += (ranges.empty() ? "" : ", ") + t.first + ".." + t.last;
-    }
-    throw UserError("schedule file " + f.schedule_file + " has no fused group " + f.fuse + "; its groups: " + ranges);
+    return group_of(f, net, arch, f.fuse, tuned_group(tuned, f, net).statements);
 }
 
 bool parse_group_command(const Args &args, FusionFlags &f, po::options_description &desc, po::variables_map &vm,
@@ -377,12 +384,10 @@ int run_compile_fused(const Args &args) {
     }
     std::vector<std::pair<size_t, ir::FusedGroup>> placed;  // (first layer, group), in network order
     std::vector<bool> covered(net.size(), false);
-    for (const TunedGroup &t : tuned) {
+    const std::vector<TunedGroup> chosen =
+        tuned.empty() || f.fuse == "all" ? tuned : std::vector<TunedGroup>{tuned_group(tuned, f, net)};
+    for (const TunedGroup &t : chosen) {
         ir::FusedGroup g = group_of(f, net, arch, t.first + ".." + t.last, t.statements);
-        if (f.fuse != "all") {
-            const auto [a, b] = parse_fuse_range(f.fuse, net);
-            if (net[a].name != t.first || net[b].name != t.last) continue;
-        }
         const auto [a, b] = parse_fuse_range(t.first + ".." + t.last, net);
         for (size_t i = a; i <= b; ++i) covered[i] = true;
         placed.emplace_back(a, std::move(g));
@@ -404,9 +409,6 @@ int run_compile_fused(const Args &args) {
     }
     std::stable_sort(placed.begin(), placed.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
     for (auto &[first, g] : placed) groups.push_back(std::move(g));
-    if (groups.empty())
-        throw UserError("schedule file " + f.schedule_file + " has no fused group " + f.fuse +
-                        "; use one of its '# fused group:' ranges or drop --fuse");
     std::vector<vsim::FusedModel> models;
     std::vector<rtl::FusedConfig> configs;
     for (ir::FusedGroup &g : groups) {
