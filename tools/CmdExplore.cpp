@@ -12,6 +12,7 @@
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
 #include "ir/Validate.h"
+#include "model/EnergyFloor.h"
 #include "model/Model.h"
 #include "model/SvgDraw.h"
 
@@ -336,7 +337,7 @@ int run_explore(const Args &args) {
     nlohmann::json all = nlohmann::json::array();
     std::vector<explore::LayerEnergies> chart;  // --svg
     std::optional<explore::SearchResult> only;  // --svg of one layer: its front
-    double total_energy = 0;
+    double total_energy = 0, total_floor = 0;
     int64_t total_cycles = 0;
     std::vector<explore::SpaceInfo> spaces;
     for (size_t li = 0; li < selected.size(); ++li) {
@@ -384,11 +385,14 @@ int run_explore(const Args &args) {
         total_energy += r.best.energy_pj;
         total_cycles += r.best.cycles;
         const double macs = double(info.problem.macs());
+        const double floor_pj = model::energy_floor(info.problem, arch).total_pj();
+        total_floor += floor_pj;
         if (json) {
             nlohmann::json j;
             j["layer"] = layer.layer.name;
             j["best"] = candidate_json(info, r.best);
             j["best"]["optimal"] = r.optimal;
+            j["floor_pj"] = floor_pj;
             j["evaluated"] = r.evaluated;
             j["seconds"] = r.seconds;
             if (reused) j["shares_search_with"] = selected[first[li]].layer.name;
@@ -416,6 +420,9 @@ int run_explore(const Args &args) {
                           << "\n";
             }
             std::cout << "  pareto front (energy x cycles): " << r.pareto.size() << " mappings\n";
+            std::cout << "  energy floor (no mapping on " << arch.name << " goes below it): " << std::setprecision(0)
+                      << floor_pj << " pJ, " << std::setprecision(2) << floor_pj / macs << " pJ/MAC; the best is "
+                      << std::setprecision(1) << 100.0 * (r.best.energy_pj / floor_pj - 1) << "% above it\n";
         }
         if (!root) continue;
         if (verify > 0) verify_top(layer, sel, arch_name, info, r, verify, out_dir.empty() ? "explore_verify" : out_dir);
@@ -440,7 +447,8 @@ int run_explore(const Args &args) {
     }
     if (selected.size() > 1)
         std::cout << "network: " << std::fixed << std::setprecision(0) << total_energy << " pJ, "
-                  << total_cycles << " cycles over " << selected.size() << " layers\n";
+                  << total_cycles << " cycles over " << selected.size() << " layers; energy floor " << total_floor
+                  << " pJ (" << std::setprecision(1) << 100.0 * (total_energy / total_floor - 1) << "% above it)\n";
     if (design)
         std::cout << "one design for every layer (--rtl-only): " << design->wiring << " (the wiring of "
                   << selected[design->wiring_from].layer.name << "'s winner, best of " << design->wirings_tried
@@ -450,7 +458,8 @@ int run_explore(const Args &args) {
         if (!preset.first.empty())
             std::cout << "best preset (--dataflow " << preset.first << "): " << std::setprecision(0)
                       << preset.second << " pJ; explore: " << total_energy << " pJ, "
-                      << std::setprecision(2) << preset.second / total_energy << "x less energy\n";
+                      << std::setprecision(2) << preset.second / total_energy << "x less energy (the floor allows "
+                      << preset.second / total_floor << "x)\n";
     }
     return 0;
 }

@@ -29,4 +29,10 @@ double write_pj(const ir::MemoryLevel &level) {
     return uses_table(level) ? energy_at_size(level, level.size_bytes) : level.write_pj;
 }
 
+ir::MemoryLevel priced_for(const ir::MemoryLevel &level, int role) {
+    ir::MemoryLevel priced = level;
+    if (level.tensor_bytes[role] > 0) priced.size_bytes = level.tensor_bytes[role];
+    return priced;
+}
+
 }  // namespace tessera::model

@@ -17,4 +17,8 @@ double energy_at_size(const ir::MemoryLevel &level, int64_t size_bytes);
 double read_pj(const ir::MemoryLevel &level);
 double write_pj(const ir::MemoryLevel &level);
 
+// The level as it prices tensor `role`'s (0 I, 1 W, 2 O) elements: a per-PE level that gives the
+// tensor its own partition (tensor_bytes) is priced at the partition's size.
+ir::MemoryLevel priced_for(const ir::MemoryLevel &level, int role);
+
 }  // namespace tessera::model

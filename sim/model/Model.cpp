@@ -128,7 +128,7 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
     base_.resize(max_coords);
     if (problem_.post.bias) {
         // Per-channel requantization loads a requant word with each bias word (rtl LayerConfig).
-        bias_words_ = problem_.layer.K * (problem_.post.per_channel() ? 2 : 1);
+        bias_words_ = bias_table_words(problem_);
         bias_dram_words_ = words_per_element(problem_.acc_bits, arch_.levels[0]);
         bias_read_pj_ = bias_dram_words_ * read_pj(arch_.levels[0]);
     }
@@ -174,14 +174,8 @@ void Model::plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage
     const ir::MemoryLevel &level = arch_.levels[size_t(p.level)];
     const int role = int(a.role);
     // A partitioned per-PE level prices each tensor at its own partition's size.
-    ir::MemoryLevel partition;
-    const bool partitioned = p.per_pe() && level.tensor_bytes[role] > 0;
-    if (partitioned) {
-        partition = level;
-        partition.size_bytes = level.tensor_bytes[role];
-        p.budget_bytes = level.tensor_bytes[role];
-    }
-    const ir::MemoryLevel &priced = partitioned ? partition : level;
+    if (p.per_pe() && level.tensor_bytes[role] > 0) p.budget_bytes = level.tensor_bytes[role];
+    const ir::MemoryLevel priced = priced_for(level, role);
     const int bits = s.kind == ir::StageKind::Dram
                          ? (t.operand == Operand::O ? problem_.post.out_bits : a.tensor->elem_bits)
                          : int(t.onchip_bytes * 8);

@@ -1,6 +1,7 @@
 // Small arithmetic shared by the model's counting (Model.cpp) and timing (ModelCycles.cpp).
 #pragma once
 
+#include "ir/AcceleratorIR.h"
 #include "ir/Architecture.h"
 
 #include <algorithm>
@@ -13,6 +14,12 @@ namespace tessera::model {
 inline double words_per_element(int bits, const ir::MemoryLevel &level) {
     int word = std::max(1, level.word_bits);
     return double((bits + word - 1) / word);
+}
+
+// Words the bias table loads from DRAM (each of acc_bits): one per output channel, two with
+// per-channel requantization (a requant word with each bias word: rtl LayerConfig); 0 without bias.
+inline int64_t bias_table_words(const ir::Problem &problem) {
+    return problem.post.bias ? problem.layer.K * (problem.post.per_channel() ? 2 : 1) : 0;
 }
 
 inline int64_t product(const std::vector<int> &loops, const int64_t *extent) {

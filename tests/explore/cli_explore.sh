@@ -51,7 +51,15 @@ got=$("$tessera" estimate --layer conv:C=8,K=8,H=10,W=10,R=3,S=3 --schedule "$ou
       python3 -c "import json,sys; print('%.6g' % json.load(sys.stdin)['energy_pj'])")
 [ "$want" = "$got" ] || { echo "FAIL: explore's best $want pJ, estimate of its schedule $got pJ"; fail=1; }
 [ -f "$out/arch.json" ] || { echo "FAIL: no arch.json"; fail=1; }
+python3 -c "import json; j = json.load(open('$out/result.json')); assert 0 < j['floor_pj'] <= j['best']['energy_pj'], j" ||
+    { echo "FAIL: --json's floor_pj is missing or above the best mapping"; fail=1; }
 rm -rf "$out"
+# The table names the floor; beside the best preset, the most any mapping could gain.
+text=$("$tessera" explore "${layer[@]}" 2>/dev/null)
+printf '%s\n' "$text" | grep -q "energy floor (no mapping on default goes below it): [0-9]* pJ" ||
+    { echo "FAIL: no energy floor line: $text"; fail=1; }
+printf '%s\n' "$text" | grep -q "x less energy (the floor allows [0-9.]*x)" ||
+    { echo "FAIL: no floor beside the best preset: $text"; fail=1; }
 # A layer whose best-scored mapping has a tail Halide bounds more widely (docs/explore.md, "Tails"):
 # the written winner is one that lowers as searched, so estimate gives explore's figure exactly.
 out=$(mktemp -d)
