@@ -1,6 +1,7 @@
 // The energy floor (model/EnergyFloor.h): the elements a layer touches, counted exactly; and no
 // mapping the model can score, searched or preset, on any architecture, goes below the floor.
 #include "Lower.h"
+#include "TestLayers.h"
 #include "Search.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
@@ -12,23 +13,10 @@
 #include <random>
 
 using namespace tessera;
+using test::conv;
+using test::problem_of;
 
 namespace {
-
-ir::Problem problem_of(const ir::LayerSpec &l) {
-    ScheduleRequest req;
-    req.rows = 1, req.cols = 4;
-    req.spatial = "K";
-    req.buffer_bytes = 1 << 20;
-    return lower_to_ir(l, req).problem;
-}
-
-ir::LayerSpec conv(int64_t C, int64_t K, int64_t H, int64_t W, int64_t R, int64_t S) {
-    ir::LayerSpec l;
-    l.type = "conv";
-    l.C = C, l.K = K, l.H = H, l.W = W, l.R = R, l.S = S;
-    return l;
-}
 
 int64_t touched(const ir::LayerSpec &l, ir::TensorRole role) {
     const ir::Problem p = problem_of(l);

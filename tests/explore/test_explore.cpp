@@ -4,6 +4,7 @@
 #include "ir/ArchitectureJson.h"
 #include "ir/Validate.h"
 #include "MapSpace.h"
+#include "TestLayers.h"
 #include "Polish.h"
 
 #include <catch2/catch.hpp>
@@ -15,30 +16,11 @@
 
 using namespace tessera;
 using namespace tessera::explore;
+using test::conv;
+using test::fc;
+using test::problem_of;
 
 namespace {
-
-ir::Problem problem_of(const ir::LayerSpec &l) {
-    ScheduleRequest req;
-    req.rows = 1, req.cols = 4;
-    req.spatial = "K";
-    req.buffer_bytes = 1 << 20;
-    return lower_to_ir(l, req).problem;
-}
-
-ir::LayerSpec conv(int64_t C, int64_t K, int64_t H, int64_t W, int64_t R, int64_t S, int64_t stride = 1) {
-    ir::LayerSpec l;
-    l.type = "conv";
-    l.C = C, l.K = K, l.H = H, l.W = W, l.R = R, l.S = S, l.stride = stride;
-    return l;
-}
-
-ir::LayerSpec fc(int64_t N, int64_t C, int64_t K) {
-    ir::LayerSpec l;
-    l.type = "fc";
-    l.N = N, l.C = C, l.K = K;
-    return l;
-}
 
 // A small architecture: a rows x cols array, a GLB and a per-PE RF of the given bytes.
 ir::Architecture small_arch(int64_t rows, int64_t cols, int64_t glb, int64_t rf) {
