@@ -22,7 +22,7 @@ std::string tooltip(const std::string &what, double energy_pj, int64_t cycles) {
 }  // namespace
 
 void write_pareto_svg(std::ostream &os, const std::string &title, const std::vector<Candidate> &pareto,
-                      const Candidate &best, const std::optional<PresetCost> &preset) {
+                      const Candidate &best, const std::optional<PresetCost> &preset, double floor_pj) {
     const double left = 90, top = 50, plot_w = 520, plot_h = 360, bottom = 60, legend_w = 200;
     double emin = best.energy_pj, emax = best.energy_pj;
     double cmin = double(best.cycles), cmax = double(best.cycles);
@@ -32,6 +32,7 @@ void write_pareto_svg(std::ostream &os, const std::string &title, const std::vec
     };
     for (const auto &c : pareto) include(c.energy_pj, c.cycles);
     if (preset) include(preset->energy_pj, preset->cycles);
+    if (floor_pj > 0) emin = std::min(emin, floor_pj);
     const Axis ex = Axis::fit(cmin, cmax, plot_w, false), ey = Axis::fit(emin, emax, plot_h, false);
     auto px = [&](int64_t c) { return left + ex.at(double(c)); };
     auto py = [&](double e) { return top + plot_h - ey.at(e); };
@@ -71,6 +72,13 @@ void write_pareto_svg(std::ostream &os, const std::string &title, const std::vec
        << "\" cy=\"" << num(py(best.energy_pj)) << "\" r=\"8\" fill=\"none\" stroke=\"" << kColors[3]
        << "\" stroke-width=\"2.5\">" << tooltip("explore's best", best.energy_pj, best.cycles) << "</circle>\n";
     const double lx = left + plot_w + 20;
+    if (floor_pj > 0) {
+        os << "<line class=\"floor\" data-energy-pj=\"" << exact(floor_pj) << "\" x1=\"" << num(left) << "\" y1=\""
+           << num(py(floor_pj)) << "\" x2=\"" << num(left + plot_w) << "\" y2=\"" << num(py(floor_pj))
+           << "\" stroke=\"black\" stroke-dasharray=\"6 4\"><title>"
+           << escape("energy floor: no mapping goes below " + energy_label(floor_pj)) << "</title></line>\n";
+        legend_entry(os, lx, top + 70, "black", "energy floor");
+    }
     legend_entry(os, lx, top + 10, kColors[0], "Pareto front (" + std::to_string(pareto.size()) + ")");
     legend_entry(os, lx, top + 30, kColors[3], "explore's best");
     if (preset) {
@@ -100,6 +108,7 @@ void write_network_svg(std::ostream &os, const std::string &title, const std::ve
             lo = lo == 0 ? e : std::min(lo, e), hi = std::max(hi, e);
         };
         include(l.explore_pj);
+        include(l.floor_pj);
         for (const auto &p : l.preset_pj)
             if (p) include(*p);
     }
@@ -129,11 +138,19 @@ void write_network_svg(std::ostream &os, const std::string &title, const std::ve
             if (l.preset_pj[p])
                 bar_at(x0 + double(p + 1) * bar, *l.preset_pj[p], kColors[(p + 1) % 10], "preset",
                        layer_attr + " data-preset=\"" + escape(names[p]) + "\"", l.layer + " " + names[p]);
+        if (l.floor_pj > 0)
+            os << "<line class=\"floor\"" << layer_attr << " data-energy-pj=\"" << exact(l.floor_pj) << "\" x1=\""
+               << num(x0 - 1) << "\" y1=\"" << num(py(l.floor_pj)) << "\" x2=\"" << num(x0 + group_w - group_gap + 1)
+               << "\" y2=\"" << num(py(l.floor_pj)) << "\" stroke=\"black\" stroke-width=\"1.5\"><title>"
+               << escape(l.layer + " energy floor: " + energy_label(l.floor_pj)) << "</title></line>\n";
         const double lx = x0 + group_w / 2, ly = top + plot_h + 8;
         text(os, lx, ly, l.layer, "font-size=\"9\" transform=\"rotate(60 " + num(lx) + " " + num(ly) + ")\"");
     }
     line(os, left, top + plot_h, left + plot_w, top + plot_h, "black");
     const double lx = left + plot_w + 20;
+    bool floors = false;
+    for (const auto &l : layers) floors = floors || l.floor_pj > 0;
+    if (floors) legend_entry(os, lx, top + 30 + 20 * double(names.size()), "black", "energy floor (no mapping below)");
     legend_entry(os, lx, top + 10, kColors[0], "explore's best");
     for (size_t p = 0; p < names.size(); ++p) {
         bool fits = false;

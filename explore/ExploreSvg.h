@@ -23,13 +23,15 @@ struct PresetCost {
     int64_t cycles = 0;
 };
 
+// floor_pj > 0: the layer's energy floor (model/EnergyFloor.h) as a dashed line (class "floor").
 void write_pareto_svg(std::ostream &, const std::string &title, const std::vector<Candidate> &pareto,
-                      const Candidate &best, const std::optional<PresetCost> &best_preset);
+                      const Candidate &best, const std::optional<PresetCost> &best_preset, double floor_pj = 0);
 
 struct LayerEnergies {
     std::string layer;
     double explore_pj = 0;
     std::vector<std::optional<double>> preset_pj;  // one per preset name (empty: does not fit)
+    double floor_pj = 0;  // > 0: the layer's energy floor, a dash across its bars (class "floor")
 };
 
 void write_network_svg(std::ostream &, const std::string &title, const std::vector<std::string> &preset_names,

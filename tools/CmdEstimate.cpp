@@ -5,6 +5,7 @@
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
 #include "ir/Validate.h"
+#include "model/EnergyFloor.h"
 #include "model/Model.h"
 #include "model/Report.h"
 #include "model/Svg.h"
@@ -110,12 +111,20 @@ int run_estimate(const Args &args) {
         } else {
             j = model::to_json(results.front().estimate, arch);
             j["layer"] = results.front().layer;
+            j["floor_pj"] = model::energy_floor(selected.front().ir.problem, arch).total_pj();
         }
         std::cout << j.dump(2) << "\n";
     } else if (whole_network) {
         model::print_network_table(std::cout, title, results, arch);
     } else {
-        model::print_table(std::cout, results.front().layer, results.front().estimate, arch);
+        const model::Estimate &e = results.front().estimate;
+        model::print_table(std::cout, results.front().layer, e, arch);
+        // What any mapping of the layer must spend on this architecture (docs/explore.md).
+        const double floor_pj = model::energy_floor(selected.front().ir.problem, arch).total_pj();
+        std::cout << "energy floor " << std::setprecision(6) << floor_pj << " pJ, " << std::setprecision(4)
+                  << floor_pj / double(e.macs) << " pJ/MAC (no mapping on " << arch.name
+                  << " goes below it): this mapping is " << std::fixed << std::setprecision(1)
+                  << 100.0 * (e.energy_pj / floor_pj - 1) << "% above it\n";
     }
     if (!svg_file.empty()) {
         std::ofstream out(svg_file);

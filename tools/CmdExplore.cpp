@@ -192,7 +192,7 @@ void write_svg(const std::string &file, const ir::Architecture &arch, const std:
         for (const auto &[name, per_layer] : presets)
             if (name == best.first) preset = per_layer.at(0);
         explore::write_pareto_svg(out, layers.at(0).layer + " on " + arch.name + ": Pareto front (energy x cycles)",
-                                  only->pareto, only->best, preset);
+                                  only->pareto, only->best, preset, layers.at(0).floor_pj);
     } else {
         std::vector<std::string> names;
         for (const auto &[name, per_layer] : presets) {
@@ -380,13 +380,14 @@ int run_explore(const Args &args) {
         const explore::SpaceInfo &info = spaces[li];
         const explore::SearchResult &r = results.at(first[li]);
         const bool reused = first[li] != li;
-        chart.push_back({layer.layer.name, r.best.energy_pj, {}});
+
         if (selected.size() == 1) only = r;
         total_energy += r.best.energy_pj;
         total_cycles += r.best.cycles;
         const double macs = double(info.problem.macs());
         const double floor_pj = model::energy_floor(info.problem, arch).total_pj();
         total_floor += floor_pj;
+        chart.push_back({layer.layer.name, r.best.energy_pj, {}, floor_pj});
         if (json) {
             nlohmann::json j;
             j["layer"] = layer.layer.name;

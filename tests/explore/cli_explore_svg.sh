@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tessera explore --svg: the chart is well-formed XML, has one mark per Pareto mapping (one layer)
-# or per layer and preset (a network), and its values equal --json's / the presets' estimates.
+# or per layer and preset (a network), and its values equal --json's / the presets' estimates; the
+# energy floor is drawn (one line, or one mark per layer) at --json's floor_pj.
 set -u
 tessera=$1
 src=$2
@@ -29,6 +30,9 @@ if len(win) != 1 or abs(float(win[0].get('data-energy-pj')) - j['best']['energy_
 pre = [e for e in root.iter() if e.get('class') == 'preset']
 if len(pre) != 1 or pre[0].get('data-preset') not in ('os', 'ws', 'is', 'rs'):
     print('FAIL: preset mark', [p.attrib for p in pre]); sys.exit(1)
+floor = [e for e in root.iter() if e.get('class') == 'floor']
+if len(floor) != 1 or abs(float(floor[0].get('data-energy-pj')) - j['floor_pj']) > 1e-9 * j['floor_pj']:
+    print('FAIL: floor line', [f.attrib for f in floor], j['floor_pj']); sys.exit(1)
 PY
 # The preset mark is that preset's estimate of the layer.
 read -r name energy < <(python3 -c "
@@ -66,6 +70,10 @@ per_layer = {}
 for e in presets: per_layer.setdefault(e.get('data-layer'), set()).add(e.get('data-preset'))
 if not presets or any(len(v) > 4 or not v <= {'os', 'ws', 'is', 'rs'} for v in per_layer.values()):
     print('FAIL: preset bars', per_layer); sys.exit(1)
+floors = [(e.get('data-layer'), float(e.get('data-energy-pj'))) for e in root.iter() if e.get('class') == 'floor']
+want = [(l['layer'], l['floor_pj']) for l in j]
+if len(floors) != len(want) or any(a[0] != b[0] or abs(a[1] - b[1]) > 1e-9 * b[1] for a, b in zip(floors, want)):
+    print('FAIL: floor marks', floors, 'json', want); sys.exit(1)
 PY
 # A preset bar is that preset's estimate of the layer.
 read -r layer name energy < <(python3 -c "
