@@ -216,7 +216,7 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
         if (c.interconnect != "broadcast") {
             try {
                 ir::validate_fit(c.ir, c.architecture());
-                // Several loops on an axis: the pipelined arrays do not build them yet.
+                // A mapping the pipelined arrays do not build (per-PE tiles): broadcast.
                 if (!rtl::why_not_fits(rtl::design_for({c.ir}, c.architecture()), c.ir).empty())
                     c.interconnect = "broadcast";
             } catch (const UserError &) {

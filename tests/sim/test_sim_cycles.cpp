@@ -75,12 +75,15 @@ namespace {
 // output pixels along x, columns = filters), on a GEMM, 3x3 convs with and without padding and a
 // 1x1 stride-2 conv; every extent leaves a tail on the array. Each layer keeps its weights at least
 // the array's skew (rows + cols - 2) iterations in the PEs, as the preload register needs.
+// "ws_im2col" is SCALE-Sim's own weight-stationary mapping: rows = C·R·S (several loops on the
+// row axis, mixed radix), columns = filters, the weights held for a whole output row.
 std::vector<LayerRequest> scale_sim_shaped(const std::string &mapping, int64_t n) {
-    const bool ws = mapping == "ws";
+    const bool ws = mapping == "ws", im2col = mapping == "ws_im2col";
     auto request = [&](ir::LayerSpec l, const std::string &spatial) {
         ScheduleRequest s;
-        if (ws) s.dataflow = "ws";
-        else s.spatial = spatial;
+        if (ws || im2col) s.dataflow = "ws";
+        if (im2col) s.spatial = l.type == "fc" ? "C|K" : l.R > 1 ? "C,FY,FX|K" : "C|K";
+        else if (!ws) s.spatial = spatial;
         s.rows = s.cols = n;
         s.buffer_bytes = 64 * 1024;
         return LayerRequest{l, s};
@@ -131,8 +134,15 @@ TEST_CASE("hybrid 8x8 in 4x4 tiles, weight stationary: cycles equal to the model
     check_pipelined("ws", 8, 4);
 }
 
+TEST_CASE("systolic and hybrid 8x8 with rows C*R*S (SCALE-Sim weight stationary): cycles equal to the model",
+          "[sim][cycles][systolic]") {
+    check_pipelined("ws_im2col", 8, 1);
+    check_pipelined("ws_im2col", 8, 4);
+}
+
 // Minutes (two 1024-PE builds): build/tests/sim/test_sim_cycles "[.systolic32]"
 TEST_CASE("systolic 32x32, weight and output stationary: cycles equal to the model", "[.systolic32]") {
     check_pipelined("ws", 32, 1);
     check_pipelined("os", 32, 1);
+    check_pipelined("ws_im2col", 32, 1);
 }
