@@ -94,7 +94,7 @@ int bench_one(const std::string &dataflow, const std::string &layer_name, int64_
                r.cpu_seconds, r.seconds, r.peak_rss_kb / 1024.0, all_exact};
         std::printf("sim_bench: ResNet-18 %s, %s on a %lldx%lld int8 %s design\n", layer.name.c_str(), dataflow.c_str(),
                     static_cast<long long>(rtl.spec.rows), static_cast<long long>(rtl.spec.cols), interconnect.c_str());
-        if (cached) std::printf("Verilator build        %s\n", design.from_cache() ? "(from the cache)" : "");
+        if (design.from_cache()) std::printf("Verilator build        (from the cache)\n");
         if (!design.from_cache())
             std::printf("Verilator build        %.1f s (-j%d), largest process %.0f MB\n", design.build_seconds(),
                         build.jobs, design.build_peak_rss_kb() / 1024.0);
