@@ -29,7 +29,7 @@ run compile --layer conv:C=8,K=12,H=9,W=9,R=3,S=3,pad=1 --arch "$arch" --dataflo
 grep -q 'hw::level(ifmap_rf, \\"RF\\")' "$tmp/one/report.json" || { echo "FAIL: rs preset without an ifmap scratchpad tile"; fail=1; }
 # On eyeriss_16x16 the conv costs well under the 18.8 pJ/MAC of the scratchpad-less presets.
 run estimate --layer conv:C=256,K=256,H=58,W=58,R=3,S=3,pad=0 --arch "$eyeriss" --dataflow rs
-pj=$(grep -oE '[0-9.]+ pJ/MAC' "$tmp/out" | cut -d' ' -f1)
+pj=$(grep '^total energy' "$tmp/out" | grep -oE '[0-9.]+ pJ/MAC' | cut -d' ' -f1)
 awk -v pj="$pj" 'BEGIN { exit !(pj > 5 && pj < 14) }' || { echo "FAIL: rs with scratchpads at $pj pJ/MAC"; fail=1; }
 
 # Bad requests.
