@@ -380,7 +380,6 @@ int run_explore(const Args &args) {
         const explore::SpaceInfo &info = spaces[li];
         const explore::SearchResult &r = results.at(first[li]);
         const bool reused = first[li] != li;
-
         if (selected.size() == 1) only = r;
         total_energy += r.best.energy_pj;
         total_cycles += r.best.cycles;

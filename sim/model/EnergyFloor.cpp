@@ -5,6 +5,7 @@
 #include "ir/Validate.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <unordered_set>
 #include <vector>
@@ -29,7 +30,7 @@ int64_t distinct_points(const ir::Problem &problem, const ir::Tensor &tensor, co
     int64_t space = 1;
     for (size_t c = 0; c < coords.size(); ++c) {
         for (int d : dims) coeff[c].push_back(tensor.index[size_t(coords[c])].coeff(problem.dims[size_t(d)].name));
-        space = space > kMaxEnumeration ? space : space * std::max<int64_t>(1, tensor.shape[size_t(coords[c])]);
+        if (space <= kMaxEnumeration) space *= std::max<int64_t>(1, tensor.shape[size_t(coords[c])]);
     }
     const bool dense = space <= kMaxEnumeration;
     std::vector<char> seen(dense ? size_t(space) : 0, 0);
@@ -118,9 +119,8 @@ EnergyFloor energy_floor(const ir::Problem &problem, const ir::Architecture &arc
         const int role = int(t.role);
         const bool output = t.role == ir::TensorRole::Output;
         const double touched = double(touched_elements(problem, t));
-        const int dram_bits = output ? problem.post.out_bits : t.elem_bits;
         const int onchip_bits = int(ir::onchip_element_bytes(problem, t) * 8);
-        const double dram_words = touched * words_per_element(dram_bits, dram);
+        const double dram_words = touched * words_per_element(dram_element_bits(problem, t), dram);
         f.dram_pj += dram_words * (output ? write_pj(dram) : read_pj(dram));
         // The cheapest shared on-chip level: one write and one read of each element.
         double shared = std::numeric_limits<double>::infinity();
@@ -136,10 +136,10 @@ EnergyFloor energy_floor(const ir::Problem &problem, const ir::Architecture &arc
         f.per_pe_pj += output ? macs * words * (read_pj(priced) + write_pj(priced))
                               : macs * words * read_pj(priced) + touched * words * write_pj(priced);
     }
-    f.dram_pj += double(bias_table_words(problem)) * words_per_element(problem.acc_bits, dram) * read_pj(dram);
+    f.dram_pj += double(bias_table_words(problem)) * bias_word_read_pj(problem, dram);
     f.mac_pj = macs * arch.mac_pj;
-    const double pes = double(std::max<int64_t>(1, arch.rows * arch.cols));
-    f.leakage_pj = double(int64_t((macs + pes - 1) / pes)) * arch.leakage_pj_per_cycle;
+    // The fewest cycles: every PE busy on every one of them.
+    f.leakage_pj = std::ceil(macs / double(std::max<int64_t>(1, arch.rows * arch.cols))) * arch.leakage_pj_per_cycle;
     return f;
 }
 

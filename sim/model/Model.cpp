@@ -130,7 +130,7 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
         // Per-channel requantization loads a requant word with each bias word (rtl LayerConfig).
         bias_words_ = bias_table_words(problem_);
         bias_dram_words_ = words_per_element(problem_.acc_bits, arch_.levels[0]);
-        bias_read_pj_ = bias_dram_words_ * read_pj(arch_.levels[0]);
+        bias_read_pj_ = bias_word_read_pj(problem_, arch_.levels[0]);
     }
 }
 
@@ -176,9 +176,8 @@ void Model::plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage
     // A partitioned per-PE level prices each tensor at its own partition's size.
     if (p.per_pe() && level.tensor_bytes[role] > 0) p.budget_bytes = level.tensor_bytes[role];
     const ir::MemoryLevel priced = priced_for(level, role);
-    const int bits = s.kind == ir::StageKind::Dram
-                         ? (t.operand == Operand::O ? problem_.post.out_bits : a.tensor->elem_bits)
-                         : int(t.onchip_bytes * 8);
+    const int bits = s.kind == ir::StageKind::Dram ? dram_element_bits(problem_, *a.tensor)
+                                                   : int(t.onchip_bytes * 8);
     p.words_per_element = words_per_element(bits, level);
     p.read_pj = p.words_per_element * read_pj(priced);
     p.write_pj = p.words_per_element * write_pj(priced);

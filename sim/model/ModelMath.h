@@ -1,8 +1,9 @@
-// Small arithmetic shared by the model's counting (Model.cpp) and timing (ModelCycles.cpp).
+// Small arithmetic shared by the model's counting (Model.cpp), timing (ModelCycles.cpp) and floor (EnergyFloor.cpp).
 #pragma once
 
 #include "ir/AcceleratorIR.h"
 #include "ir/Architecture.h"
+#include "LevelEnergy.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -20,6 +21,17 @@ inline double words_per_element(int bits, const ir::MemoryLevel &level) {
 // per-channel requantization (a requant word with each bias word: rtl LayerConfig); 0 without bias.
 inline int64_t bias_table_words(const ir::Problem &problem) {
     return problem.post.bias ? problem.layer.K * (problem.post.per_channel() ? 2 : 1) : 0;
+}
+
+// pJ of one bias-table word read from DRAM (an acc_bits word may span several DRAM words).
+inline double bias_word_read_pj(const ir::Problem &problem, const ir::MemoryLevel &dram) {
+    return words_per_element(problem.acc_bits, dram) * read_pj(dram);
+}
+
+// Bits of a tensor's element in DRAM: the output leaves as the post-op's out_bits, the operands
+// are stored as they are read.
+inline int dram_element_bits(const ir::Problem &problem, const ir::Tensor &tensor) {
+    return tensor.role == ir::TensorRole::Output ? problem.post.out_bits : tensor.elem_bits;
 }
 
 inline int64_t product(const std::vector<int> &loops, const int64_t *extent) {
