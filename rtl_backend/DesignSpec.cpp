@@ -286,20 +286,12 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "it requantizes by a multiplier, the design's post-op by a shift alone";
     if (ir.problem.post.per_channel() && !d.channel_requant)
         return "it requantizes per output channel, the design's post-op per layer";
-    // The pipelined arrays (EmitSystolicArray.cpp) forward one lane word per PE row or column and
-    // read the operand registers only: per-PE files are the broadcast array's so far. Several
-    // loops on an axis only change the lanes' addresses and validity (lane tables, outside the
-    // array), so both arrays take them.
-    if (d.skew_tile && (pe_tile_words(nest.access(ir::TensorRole::Input)) > 0 ||
-                        pe_tile_words(nest.access(ir::TensorRole::Weight)) > 0 ||
-                        pe_tile_words(nest.access(ir::TensorRole::Output)) > 0))
-        return "the systolic/hybrid array takes no per-PE tiles so far; "
-               "use --interconnect broadcast for this mapping";
     // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
     // the PEs for the array's skew.
     for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
                                             std::tuple{"weight", &d.weight, ir::TensorRole::Weight}}) {
         if (!d.skew_tile || !ports->depends_on_rows || !ports->depends_on_cols) continue;
+        if (pe_tile_words(nest.access(role)) > 0) continue;  // per-PE files: a delay line per PE
         const int64_t block = ir::temporal_product(nest, nest.access(role).stationary_from,
                                                    int(ir.mapping.loops.size()));
         if (block < d.skew()) {

@@ -50,7 +50,7 @@ std::string emit_controller(const DesignSpec &d) {
         const int64_t stage_words = std::max(d.input_outer_depth > 0 ? d.input_depth : 0,
                                              d.weight_outer_depth > 0 ? d.weight_depth : 0);
         const int wb =
-            bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth, stage_words}) + 3) + 1;
+            bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth + d.skew(), stage_words}) + 3) + 1;
         pe_logic = std::string(d.pe_files() ? "  logic input_pe_due, weight_pe_due, input_pe_done, weight_pe_done, pe_stall;\n"
                                             : "  logic input_pe_due, weight_pe_due, pe_stall;\n") +
                    "  logic pe_after_flush;  // the transfer runs after a run's flush (an accumulator drain)\n"
@@ -85,8 +85,11 @@ std::string emit_controller(const DesignSpec &d) {
         // while the walk drains the files into the GLB (through the adder trees); before the first
         // iteration of a block that is not a first visit, it stalls while the walk reloads the
         // block's partial sums. Each takes words + fill_overhead, as the model's onchip_transfers.
-        // A block that ends a run drains after the run's flush, before the DMA's jobs.
+        // A block that ends a run drains after the run's flush, before the DMA's jobs. On a
+        // pipelined array the drained sums reach the GLB skew() cycles later (EmitTop.cpp): the
+        // drain stalls that much longer, so that nothing reads the GLB before they land.
         if (acc_file) {
+            const std::string drain_extra = d.skew() ? " + " + std::to_string(wb) + "'d" + std::to_string(d.skew()) : "";
             const std::string ow = std::to_string(bits_for(d.output_pe_depth) + 1);
             pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] output_pe_from,\n"
                         "  input  logic [" + ow + "-1:0] output_pe_words,\n"
@@ -103,7 +106,7 @@ std::string emit_controller(const DesignSpec &d) {
                      "      else if (issue && last_from[output_pe_from]) output_drain_pending <= 1'b1;\n"
                      "      else if (output_pe_drain) output_drain_pending <= 1'b0;\n"
                      "      if (output_pe_drain)\n"
-                     "        pe_count <= " + std::to_string(wb) + "'(output_pe_words) + (state == FLUSH ? " + std::to_string(wb) + "'d2 : " + std::to_string(wb) + "'d1);\n"
+                     "        pe_count <= " + std::to_string(wb) + "'(output_pe_words) + (state == FLUSH ? " + std::to_string(wb) + "'d2 : " + std::to_string(wb) + "'d1)" + drain_extra + ";\n"
                      "      if (output_pe_reload) begin\n"
                      "        pe_count <= " + std::to_string(wb) + "'(output_pe_words) + 1'b1;\n"
                      "        output_reload_done <= 1'b1;\n"

@@ -7,13 +7,18 @@
 //     is forwarded PE to PE: combinationally inside a tile, through a register between tiles.
 //   - A per-PE (unicast) operand is written into the PE's preload register when the buffer reads
 //     it; the PE's operand register takes it when the skewed load reaches the PE (the TPU's weight
-//     double buffer). ir::systolic_error rejects mappings that reload it faster than that.
+//     double buffer). ir::validate_fit rejects mappings that reload it faster than that. A unicast
+//     operand read from per-PE files (a new word any cycle) runs through a delay line of the PE's
+//     skew instead.
 //   - A reduced output is summed along a chain of registered adders, one stage per tile; the sums
 //     (and per-PE accumulators) leave through de-skew registers so that every output lane group's
 //     sum is valid skew() cycles after the broadcast array's: the top delays its output path by
 //     that much (EmitTop.cpp).
-//   - Control (block start, MAC predication, the per-PE operands' load) travels down one shared
-//     delay line that each PE taps at its skew.
+//   - Control (block start, MAC predication, the per-PE operands' load; with accumulator files the
+//     clear, drain and file addresses) travels down one shared delay line that each PE taps at its
+//     skew. A reload's partial sum reaches its lane group's first PE through a delay line of that
+//     PE's skew. Drains therefore read every PE at its skew and the sums leave skew() cycles late;
+//     the top delays the drain's GLB writes by as much (EmitTop.cpp).
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -56,7 +61,7 @@ struct Delivery {
     std::vector<std::vector<std::string>> load, word;
 };
 
-Delivery deliver(Writer &w, const std::string &t, const TensorPorts &p, int bits, int switch_bit) {
+Delivery deliver(Writer &w, const std::string &t, const TensorPorts &p, int bits, int switch_bit, bool files) {
     const DesignSpec &d = w.d;
     Delivery out;
     out.load.assign(size_t(d.rows), std::vector<std::string>(size_t(d.cols)));
@@ -64,6 +69,18 @@ Delivery deliver(Writer &w, const std::string &t, const TensorPorts &p, int bits
     const std::string B = std::to_string(bits);
     auto group_word = [&](int64_t g) { return t + "_words[" + std::to_string(g * bits) + " +: " + B + "]"; };
     auto group_load = [&](int64_t g) { return t + "_load[" + std::to_string(g) + "]"; };
+    if (p.depends_on_rows && p.depends_on_cols && files) {
+        // Per-PE files deliver a new word on any iteration: each PE's (load, word) runs through
+        // its own delay line of skew(r, c) registers instead of a preload register.
+        for (int64_t r = 0; r < d.rows; ++r)
+            for (int64_t c = 0; c < d.cols; ++c) {
+                const int64_t g = r * d.cols + c, s = d.skew_of(r, c);
+                const std::string at = Writer::at(r, c);
+                out.load[r][c] = w.delayed(t + "_dl_" + at, 1, group_load(g), s);
+                out.word[r][c] = w.delayed(t + "_dw_" + at, bits, group_word(g), s);
+            }
+        return out;
+    }
     if (p.depends_on_rows && p.depends_on_cols) {
         // Preload register per PE; the skewed load moves it into the PE's operand register.
         for (int64_t r = 0; r < d.rows; ++r)
@@ -120,9 +137,16 @@ std::string emit_systolic_array(const DesignSpec &d) {
     const bool row_active_used = !d.input.depends_on_rows || !d.weight.depends_on_rows;
     const bool col_active_used = !d.input.depends_on_cols || !d.weight.depends_on_cols;
     const std::string AB = std::to_string(d.acc_bits);
+    const bool files = d.output_pe_depth > 0;
+    const int pa = files ? pe_addr_bits(d.output_pe_depth) : 0;
     // Control word: [0] block_start, [1] MAC valid in the dims off the array, [2] / [3] an input /
-    // weight load this cycle (per-PE operands), then the rows' and the columns' MAC validity.
-    const int64_t cw = 4 + d.rows + d.cols;
+    // weight load this cycle (per-PE operands), then the rows' and the columns' MAC validity; with
+    // accumulator files, from `fc` on: clear, drain_read, acc_addr, drain_addr, reload_addr.
+    const int64_t fc = 4 + d.rows + d.cols;
+    const int64_t cw = fc + (files ? 2 + 3 * pa : 0);
+    auto field = [&](const std::string &ctrl, int64_t at, int bits) {
+        return ctrl + "[" + std::to_string(at + bits - 1) + ":" + std::to_string(at) + "]";
+    };
     std::ostringstream o;
     o << "// Pipelined PE array, " << d.rows << " rows x " << d.cols << " columns in tiles of " << d.skew_tile
       << " x " << d.skew_tile << " PEs (skew " << S << " cycles).\n"
@@ -134,8 +158,17 @@ std::string emit_systolic_array(const DesignSpec &d) {
       << "  input  logic [" << gw * d.weight_bits << "-1:0] weight_words,\n";
     if (row_active_used) o << "  input  logic [" << d.rows << "-1:0] row_active,\n";
     if (col_active_used) o << "  input  logic [" << d.cols << "-1:0] col_active,\n";
-    o << "  input  logic block_start,\n"
-      << "  input  logic mac_other_valid,\n"
+    if (files)  // per-PE accumulator files (EmitPE.cpp); reloads go to one PE per output lane group
+        o << "  input  logic clear,\n"
+          << "  input  logic [" << pa << "-1:0] acc_addr,\n"
+          << "  input  logic drain_read,\n"
+          << "  input  logic [" << pa << "-1:0] drain_addr,\n"
+          << "  input  logic [" << go << "-1:0] reload_write,\n"
+          << "  input  logic [" << pa << "-1:0] reload_addr,\n"
+          << "  input  logic [" << go * d.acc_bits << "-1:0] reload_data,\n";
+    else
+        o << "  input  logic block_start,\n";
+    o << "  input  logic mac_other_valid,\n"
       << "  input  logic [" << d.rows << "-1:0] mac_row_valid,\n"
       << "  input  logic [" << d.cols << "-1:0] mac_col_valid,\n"
       << "  output logic [" << go * d.acc_bits << "-1:0] output_sums   // valid " << S
@@ -143,13 +176,14 @@ std::string emit_systolic_array(const DesignSpec &d) {
       << ");\n";
     // Each PE taps the fields it uses; a tap may leave some unread.
     w.decl << "  /* verilator lint_off UNUSEDSIGNAL */\n  logic [" << cw << "-1:0] ctrl_0;\n";
-    w.comb << "  assign ctrl_0 = {mac_col_valid, mac_row_valid, |weight_load, |input_load, mac_other_valid, "
-              "block_start};\n";
+    w.comb << "  assign ctrl_0 = {" << (files ? "reload_addr, drain_addr, acc_addr, drain_read, clear, " : "")
+           << "mac_col_valid, mac_row_valid, |weight_load, |input_load, mac_other_valid, "
+           << (files ? "1'b0" : "block_start") << "};\n";
     for (int64_t k = 1; k <= S; ++k) w.reg("ctrl_" + std::to_string(k), int(cw), "ctrl_" + std::to_string(k - 1));
     w.decl << "  /* verilator lint_on UNUSEDSIGNAL */\n";
 
-    const Delivery in = deliver(w, "input", d.input, d.input_bits, 2);
-    const Delivery wt = deliver(w, "weight", d.weight, d.weight_bits, 3);
+    const Delivery in = deliver(w, "input", d.input, d.input_bits, 2, d.input_pe_depth > 0);
+    const Delivery wt = deliver(w, "weight", d.weight, d.weight_bits, 3, d.weight_pe_depth > 0);
     std::ostringstream pes;
     for (int64_t r = 0; r < d.rows; ++r)
         for (int64_t c = 0; c < d.cols; ++c) {
@@ -162,9 +196,29 @@ std::string emit_systolic_array(const DesignSpec &d) {
             w.decl << "  logic signed [" << AB << "-1:0] acc_" << n << ";\n";
             pes << "  tessera_pe pe_r" << r << "_c" << c << " (.clk(clk), .load_input(" << load_i
                 << "), .input_word(" << in.word[r][c] << "),\n    .load_weight(" << load_w << "), .weight_word("
-                << wt.word[r][c] << "),\n    .block_start(" << ctrl << "[0]), .mac_enable(" << ctrl << "[1] & "
-                << ctrl << "[" << 4 + r << "] & " << ctrl << "[" << 4 + d.rows + c << "]), .acc(acc_" << n
-                << "));\n";
+                << wt.word[r][c] << "),\n    ";
+            if (files) {
+                // The group's partial sum is reloaded into its first PE along the reduced axes, at
+                // that PE's skew.
+                const bool lead = (d.output.depends_on_rows || r == 0) && (d.output.depends_on_cols || c == 0);
+                std::string reload_write = "1'b0", reload_data = "'0";
+                if (lead) {
+                    const int64_t g = (d.output.depends_on_rows ? r : 0) * (d.output.depends_on_cols ? d.cols : 1) +
+                                      (d.output.depends_on_cols ? c : 0);
+                    const int64_t s = d.skew_of(r, c);
+                    reload_write = w.delayed("reload_write_" + n, 1, "reload_write[" + std::to_string(g) + "]", s);
+                    reload_data = w.delayed("reload_data_" + n, d.acc_bits,
+                                            "reload_data[" + std::to_string(g * d.acc_bits) + " +: " + AB + "]", s);
+                }
+                pes << ".clear(" << ctrl << "[" << fc << "]), .drain_read(" << ctrl << "[" << fc + 1
+                    << "]), .acc_addr(" << field(ctrl, fc + 2, pa) << "),\n    .drain_addr("
+                    << field(ctrl, fc + 2 + pa, pa) << "), .reload_addr(" << field(ctrl, fc + 2 + 2 * pa, pa)
+                    << "),\n    .reload_write(" << reload_write << "), .reload_data(" << reload_data << "),\n    ";
+            } else {
+                pes << ".block_start(" << ctrl << "[0]), ";
+            }
+            pes << ".mac_enable(" << ctrl << "[1] & " << ctrl << "[" << 4 + r << "] & " << ctrl << "["
+                << 4 + d.rows + c << "]), .acc(acc_" << n << "));\n";
         }
 
     // Output lane groups: a chain over the tiles of each reduced axis, then de-skew to S.

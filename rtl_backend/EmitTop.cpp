@@ -39,6 +39,28 @@ std::string output_skew(const DesignSpec &d) {
            "  assign {o1_output_row_addr, o1_output_valid, o1_block_first, o1_block_end, o1_issue} = output_path[" + SS + "];\n";
 }
 
+// The drain of accumulator files on a pipelined array: the drained sums leave the array skew()
+// cycles late (EmitSystolicArray.cpp), so their GLB writes follow by as many cycles; the
+// controller stalls that much longer per drain (EmitController.cpp), as the model counts.
+std::string drain_write(const DesignSpec &d) {
+    const int64_t S = d.skew();
+    const std::map<std::string, std::string> keys = {
+        {"GO", std::to_string(d.output.groups(d.rows, d.cols))},
+        {"ORA", std::to_string(lane_rows(d.output, d) * output_addr_bits(d))}};
+    const std::string direct = "  assign output_write = {${GO}{output_drain_write}} & output_drain_group_valid;";
+    if (S == 0) return fill(direct, keys);
+    std::string shifts;
+    for (int64_t k = 2; k <= S; ++k)
+        shifts += "    drain_path[" + std::to_string(k) + "] <= drain_path[" + std::to_string(k - 1) + "];\n";
+    const std::string text = "  // ---- drain writes of the pipelined array: delayed by its skew (" + std::to_string(S) + " cycles) ----\n"
+           "  logic [${ORA}-1:0] s_output_drain_row_addr;\n"
+           "  logic [${ORA}+${GO}-1:0] drain_path [1:" + std::to_string(S) + "];\n"
+           "  always_ff @(posedge clk) begin\n"
+           "    drain_path[1] <= {output_drain_row_addr, rst ? ${GO}'(0) : {${GO}{output_drain_write}} & output_drain_group_valid};\n" +
+           shifts + "  end\n  assign {s_output_drain_row_addr, output_write} = drain_path[" + std::to_string(S) + "];";
+    return fill(text, keys);
+}
+
 }  // namespace
 
 std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
@@ -298,9 +320,9 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   logic [${GO}-1:0] psum_read, reload_write, output_write;
   assign psum_read = {${GO}{output_reload_read}} & output_group_valid;
   always_ff @(posedge clk) reload_write <= rst ? '0 : psum_read;
-  assign output_write = {${GO}{output_drain_write}} & output_drain_group_valid;
+${DRAIN_WRITE}
   tessera_output_glb output_glb (
-    .clk(clk), .write_enable(output_write), .write_row_addr(output_drain_row_addr),
+    .clk(clk), .write_enable(output_write), .write_row_addr(${DRAIN_ROW_ADDR}),
     .write_data(output_sums), .read_enable(psum_read), .read_row_addr(output_row_addr),${OUTPUT_COLS}
     .drain_read(dma_output_read), .drain_addr(dma_output_read_addr), .read_data(output_read_data));
 )";
@@ -419,6 +441,8 @@ endmodule
                {"COUNTER_PE", counter_pe},
                {"O1", d.skew() ? "o1" : "c1"},
                {"OUTPUT_SKEW", output_skew(d)},
+               {"DRAIN_WRITE", acc_file ? drain_write(d) : ""},
+               {"DRAIN_ROW_ADDR", d.skew() ? "s_output_drain_row_addr" : "output_drain_row_addr"},
                {"ARRAY_BLOCK", acc_file ? ".clear(restart), .acc_addr(c1_output_pe_addr), .drain_read(output_fill_reading && output_draining),\n"
                                           "    .drain_addr(output_drain_index), .reload_write(reload_write), .reload_addr(output_fill_addr),\n"
                                           "    .reload_data(output_read_data),"

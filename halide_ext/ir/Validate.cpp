@@ -124,6 +124,7 @@ void validate_fit(const AcceleratorIR &ir, const Architecture &arch) {
         if (t.role == TensorRole::Output || t.shared_on_rows || t.shared_on_cols || arch.array_skew() == 0)
             continue;
         if (nest.rows == 1 || nest.cols == 1) continue;
+        if (t.stages.back().kind == StageKind::PerPe) continue;  // per-PE files: a delay line per PE
         const int64_t block = temporal_product(nest, t.stationary_from, int(ir.mapping.loops.size()));
         if (block < arch.array_skew()) throw UserError(preload_error(arch, t.tensor->name, block));
     }

@@ -160,6 +160,8 @@ std::string Model::pipeline_error(const int64_t *extent) const {
             on_cols |= kinds_[size_t(l)] == ir::LoopKind::SpatialCol;
         }
         if (!on_rows || !on_cols) continue;
+        // Per-PE files feed each PE through a delay line of its skew, any word any cycle.
+        if (t.stages.back().per_pe()) continue;
         // A per-PE operand reloads once per stationary block: the temporal loops from its PE
         // stage inward.
         int64_t block = 1;
@@ -197,6 +199,9 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
             } else {
                 stall += jobs * job;
             }
+            // A pipelined array's drained sums leave it skew cycles late: each drain of a per-PE
+            // accumulator file waits for them.
+            if (output && c.per_pe()) stall += tiles * arch_.array_skew();
         }
     }
     return stall;

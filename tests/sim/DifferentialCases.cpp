@@ -124,7 +124,8 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
                                    const std::vector<std::string> &filter_levels = {"GLB"},
                                    const std::string &output_level = "GLB") {
     // At least two lanes per axis: every case has the same interconnect (one design).
-    const int64_t cl = pick(rng, 2, 4), cp = pick(rng, 1, 2), kl = pick(rng, 2, 4), kp = pick(rng, 1, 2);
+    const int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
+                  kp = pick(rng, 1, 2);
     const int64_t xp = pick(rng, 1, 4), yb = pick(rng, 1, 4);
     std::ostringstream o;
     o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
@@ -175,20 +176,25 @@ std::string RandomCase::describe() const {
     if (!schedule.spatial.empty()) o << " --spatial '" << schedule.spatial << "'";
     if (!schedule.dataflow.empty()) o << " --dataflow " << schedule.dataflow;
     if (!per_pe) o << " --array " << schedule.rows << "x" << schedule.cols;
+    else if (interconnect != "broadcast") o << " --array " << kPerPeLanes << "x" << kPerPeLanes;
     if (schedule.buffer_bytes) o << " (GLB " << schedule.buffer_bytes << " B)";
     if (double_buffered) o << " --arch double_buffered";
     if (interconnect != "broadcast") o << " --interconnect " << interconnect;
     return o.str();
 }
 
+int64_t RandomCase::pipelined_side() const { return per_pe ? kPerPeLanes : 0; }
+
 ir::Architecture RandomCase::architecture() const {
-    if (per_pe) return ir::load_architecture(hierarchy.empty() ? "eyeriss_16x16" : "four_level");
-    ir::Architecture arch = double_buffered ? ir::load_architecture("double_buffered") : ir::default_architecture();
+    ir::Architecture arch = per_pe ? ir::load_architecture(hierarchy.empty() ? "eyeriss_16x16" : "four_level")
+                            : double_buffered ? ir::load_architecture("double_buffered")
+                                              : ir::default_architecture();
     if (interconnect == "broadcast") return arch;
     arch.interconnect = interconnect == "systolic" ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
     arch.tile = interconnect == "systolic" ? 1 : 2;
-    arch.rows = schedule.rows;
-    arch.cols = schedule.cols;
+    // A pipelined array is the architecture's size: per-PE cases get one as large as their lanes.
+    arch.rows = per_pe ? kPerPeLanes : schedule.rows;
+    arch.cols = per_pe ? kPerPeLanes : schedule.cols;
     return arch;
 }
 
@@ -231,6 +237,7 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
 
 std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count) {
     Rng rng(seed);
+    Rng wiring(seed ^ 0x9e3779b97f4a7c15ull);  // the interconnect: a stream of its own
     std::vector<RandomCase> cases;
     while (cases.size() < count) {
         RandomCase c;
@@ -238,6 +245,7 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count) {
         c.layer = small_conv(rng, "pe_case" + std::to_string(cases.size()), 10, 10, 9);
         c.schedule.text = random_per_pe_schedule(rng);
         c.schedule.text_origin = "random per-PE schedule";
+        c.interconnect = one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
         try {
             c.ir = lower_to_ir(c.layer, c.schedule);
             ir::validate_fit(c.ir, c.architecture());
@@ -296,8 +304,9 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
                (cases[i].per_pe ? " per-PE" : "") + (cases[i].hierarchy.empty() ? "" : " " + cases[i].hierarchy) +
                (cases[i].interconnect == "broadcast"
                     ? ""
-                    : " " + cases[i].interconnect + " " + std::to_string(cases[i].schedule.rows) + "x" +
-                          std::to_string(cases[i].schedule.cols))]
+                    : " " + cases[i].interconnect + " " +
+                          std::to_string(cases[i].per_pe ? cases[i].pipelined_side() : cases[i].schedule.rows) + "x" +
+                          std::to_string(cases[i].per_pe ? cases[i].pipelined_side() : cases[i].schedule.cols))]
             .push_back(i);
     size_t done = 0;
     for (const auto &[key, members] : groups) {

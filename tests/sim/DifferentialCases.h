@@ -21,8 +21,11 @@ struct RandomCase {
     // The array's interconnect: "broadcast", "systolic" or "hybrid:2"; a pipelined array is the
     // schedule's rows x cols (docs/hardware.md, "Interconnect").
     std::string interconnect = "broadcast";
-    // Drawn by draw_per_pe_cases: a schedule text with per-PE files, on examples/arch/eyeriss_16x16.json.
+    // Drawn by draw_per_pe_cases: a schedule text with per-PE files, on examples/arch/eyeriss_16x16.json
+    // (broadcast) or on a kPerPeLanes x kPerPeLanes pipelined array with its levels.
     bool per_pe = false;
+    static constexpr int64_t kPerPeLanes = 4;  // lanes per axis of the per-PE schedules, at most
+    int64_t pipelined_side() const;
     // Drawn by draw_four_level_cases: where each tensor keeps its shared tiles on
     // examples/arch/four_level.json (DRAM, L2, GLB, per-PE RF), e.g. "I:L2+GLB W:L2 O:GLB".
     std::string hierarchy;

@@ -69,17 +69,21 @@ TEST_CASE("random layers, schedules and arrays: bit-exact, counters equal to the
 }
 
 // Per-PE files (docs/rtl.md, "Per-PE accumulator files"): a bounded number of random convs under
-// random weight-stationary schedules with per-PE input, filter and accumulator files, one design.
+// random weight-stationary schedules with per-PE input, filter and accumulator files, one design
+// per interconnect (broadcast, systolic, hybrid).
 TEST_CASE("random per-PE accumulator files: bit-exact, counters and cycles equal to the model's",
           "[sim][differential][per_pe]") {
-    constexpr size_t kPerPeCases = 8;
+    constexpr size_t kPerPeCases = 12;
     const auto cases = draw_per_pe_cases(kSeed, kPerPeCases);
     REQUIRE(cases.size() == kPerPeCases);
+    std::set<std::string> interconnects;
+    for (const auto &c : cases) interconnects.insert(c.interconnect);
+    CHECK(interconnects == std::set<std::string>{"broadcast", "systolic", "hybrid:2"});
     const DifferentialSummary s = run_cases(cases, kSeed, &std::cerr);
     for (const auto &f : s.failures) UNSCOPED_INFO(f.description << ": " << f.what);
     CHECK(s.failures.empty());
     CHECK(s.passed == kPerPeCases);
-    CHECK(s.designs == 1);
+    CHECK(s.designs == 3);
 }
 
 // A 4-level hierarchy (docs/rtl.md, "A tensor at two shared levels"): random convs on
