@@ -142,6 +142,45 @@ TEST_CASE("row stationary with psum scratchpads: examples/schedules/eyeriss_rs.s
     check_exact(outcomes, 2);
 }
 
+// Per-PE levels on the pipelined arrays (docs/hardware.md, "Interconnect"): the example schedules
+// with ifmap, filter and psum scratchpads on eyeriss_16x16's levels with a systolic or hybrid array:
+// unicast files through per-PE delay lines, drains and reloads at each PE's skew, drains S cycles
+// longer. Reductions down the columns (ws_scratchpads, rows c x columns k; eyeriss_rs, rows c x s)
+// and output stationary (os_psum_files: every PE a lead PE, reloads per channel block).
+TEST_CASE("per-PE scratchpads on systolic and hybrid arrays: bit-exact, cycles equal to the model",
+          "[sim][general][per_pe][systolic]") {
+    auto with = [](const std::string &sched, const std::string &layer) {
+        ScheduleRequest s;
+        s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/" + sched);
+        s.text_origin = sched;
+        return LayerRequest{parse_inline_layer(layer), s};
+    };
+    ir::Architecture arch =
+        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    ir::Architecture hybrid = arch, systolic = arch, small = arch;
+    hybrid.interconnect = ir::Interconnect::Hybrid;
+    hybrid.tile = 4;
+    systolic.interconnect = small.interconnect = ir::Interconnect::Systolic;
+    small.rows = small.cols = 8;
+    const auto on_hybrid = simulate_on_one_design(
+        {with("ws_scratchpads.sched", "conv:C=70,K=20,H=5,W=12,R=3,S=3,pad=1")}, hybrid);
+    const auto on_systolic = simulate_on_one_design(
+        {with("eyeriss_rs.sched", "conv:C=12,K=6,H=19,W=11,R=3,S=3,pad=0")}, systolic);
+    // Tails in k (12 on 8), y (9 on 4), x (10 on 4) and c (10 on 4): drains and reloads in every PE.
+    const auto output_stationary = simulate_on_one_design(
+        {with("os_psum_files.sched", "conv:C=10,K=12,H=9,W=10,R=3,S=3,pad=1"),
+         with("os_psum_files.sched", "conv:C=6,K=8,H=8,W=8,R=1,S=1,pad=0")},
+        small);
+    for (const auto *outcomes : {&on_hybrid, &on_systolic, &output_stationary}) {
+        check_exact(*outcomes, outcomes == &output_stationary ? 2 : 1);
+        for (const auto &o : *outcomes) {
+            INFO(o.layer);
+            CHECK(o.model.cycles.array_skew > 0);
+            CHECK(o.model.cycles.onchip_transfers > 0);
+        }
+    }
+}
+
 // A 4-level hierarchy (DRAM, L2, GLB, per-PE registers) whose weights bypass the GLB: the array
 // reads them from their L2 tile while inputs and outputs keep theirs in the GLB. Tails in c (20
 // on 16 rows), k (24 on 16 columns) and y (9 rows in 7-row strips); a stride-2 layer.
