@@ -29,6 +29,7 @@ public:
     GP<int> x_zero_point{"x_zero_point", 0}, w_zero_point{"w_zero_point", 0}, y_zero_point{"y_zero_point", 0};
     GP<int> multiplier{"multiplier", 0}, round_even{"round_even", 0}, y_int32{"y_int32", 0};
     GP<std::string> channel_requant{"channel_requant", ""};  // per channel: "M/S,M/S,..."
+    GP<std::string> channel_w_zero_point{"channel_w_zero_point", ""};  // per channel: "Z,Z,..."
     // "cpu": a plain CPU schedule (AOT / JIT reference); "none": leave the Funcs unscheduled so
     // that tessera applies a hardware schedule (text or preset) to the built pipeline.
     GP<std::string> schedule_kind{"schedule", "cpu"};
@@ -85,6 +86,7 @@ private:
         s.x_zero_point = x_zero_point, s.w_zero_point = w_zero_point, s.y_zero_point = y_zero_point;
         s.multiplier = multiplier, s.round_even = round_even, s.y_int32 = y_int32;
         parse_channel_requant(channel_requant, s);
+        parse_channel_w_zero_point(channel_w_zero_point, s);
         return s;
     }
 
@@ -108,6 +110,10 @@ ir::LayerSpec spec_from_params(const std::string &generator,
     for (const auto &[key, value] : params) {
         if (key == "channel_requant") {
             parse_channel_requant(value, s);
+            continue;
+        }
+        if (key == "channel_w_zero_point") {
+            parse_channel_w_zero_point(value, s);
             continue;
         }
         int64_t v;
@@ -139,7 +145,7 @@ ir::LayerSpec spec_from_params(const std::string &generator,
             throw UserError("generator " + generator + " has no param '" + key +
                             "' (N C K H W R S stride stride_w pad pad_bottom pad_left pad_right dilation "
                             "dilation_w groups has_bias relu shift x_uint8 w_uint8 y_uint8 "
-                            "x_zero_point w_zero_point y_zero_point multiplier round_even y_int32 channel_requant)");
+                            "x_zero_point w_zero_point y_zero_point multiplier round_even y_int32 channel_requant channel_w_zero_point)");
     }
     validate(s);
     return s;

@@ -64,6 +64,17 @@ Expr operand(const Expr &element, int64_t zero_point) {
     return zero_point ? wide - int32_t(zero_point) : wide;
 }
 
+// A weight as the MAC reads it: per-channel zero points come from a constant table indexed by
+// the weight's output channel (the bias word's index), else operand().
+Expr weight_operand(const ir::LayerSpec &spec, const Expr &element, const Expr &channel) {
+    if (spec.channel_w_zero_point.empty()) return operand(element, spec.w_zero_point);
+    const int channels = int(spec.channel_w_zero_point.size());
+    // A unique name: a pipeline may embed several layers' tables.
+    Buffer<int32_t> table(channels, Internal::unique_name("channel_w_zero_point"));
+    for (int i = 0; i < channels; ++i) table(i) = int32_t(spec.channel_w_zero_point[size_t(i)]);
+    return cast<int32_t>(element) - table(channel);
+}
+
 // A stored byte as its element: uint8 tensors are held as raw bytes in int8 buffers.
 Expr element(const Expr &byte, bool is_unsigned) { return is_unsigned ? reinterpret(UInt(8), byte) : byte; }
 
@@ -147,6 +158,44 @@ void validate(const ir::LayerSpec &s) {
                                 std::to_string(s.channel_multiplier[i]) + " / 2^" + std::to_string(s.channel_shift[i]) +
                                 " is outside 1..2^26-1 / 0..62");
     }
+    if (!s.channel_w_zero_point.empty()) {
+        const std::string where = "layer " + s.name + ": per-channel weight zero points ";
+        if (s.channel_w_zero_point.size() != size_t(s.K))
+            throw UserError(where + "need one per output channel (" + std::to_string(s.K) + "), found " +
+                            std::to_string(s.channel_w_zero_point.size()));
+        if (s.w_zero_point != 0) throw UserError(where + "replace w_zero_point: drop w_zero_point=");
+        if (!s.bias)
+            throw UserError(where + "load their table with the bias: give the layer a bias (zeros if it has none)");
+        for (size_t i = 0; i < s.channel_w_zero_point.size(); ++i) {
+            const int64_t z = s.channel_w_zero_point[i];
+            if (z < (s.w_uint8 ? 0 : -128) || z > (s.w_uint8 ? 255 : 127))
+                throw UserError(where + "of channel " + std::to_string(i) + ": " + std::to_string(z) + " is outside " +
+                                (s.w_uint8 ? "uint8 (0..255)" : "int8 (-128..127)"));
+        }
+    }
+}
+
+std::string channel_w_zero_point_text(const ir::LayerSpec &s) {
+    std::string t;
+    for (size_t i = 0; i < s.channel_w_zero_point.size(); ++i)
+        t += (i ? "," : "") + std::to_string(s.channel_w_zero_point[i]);
+    return t;
+}
+
+void parse_channel_w_zero_point(const std::string &text, ir::LayerSpec &s) {
+    s.channel_w_zero_point.clear();
+    for (size_t at = 0; at < text.size();) {
+        const size_t end = std::min(text.find(',', at), text.size());
+        const std::string item = text.substr(at, end - at);
+        try {
+            size_t used = 0;
+            s.channel_w_zero_point.push_back(std::stoll(item, &used));
+            if (used != item.size()) throw std::invalid_argument(item);
+        } catch (const std::exception &) {
+            throw UserError("channel_w_zero_point: '" + item + "' is not an integer (e.g. 128,131,127)");
+        }
+        at = end + 1;
+    }
 }
 
 std::string channel_requant_text(const ir::LayerSpec &s) {
@@ -208,7 +257,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
     Var &x = f.x, &y = f.y, &k = f.k, &n = f.n;
     Func &output = f.output;
     auto x_operand = [&](const Expr &e) { return operand(e, spec.x_zero_point); };
-    auto w_operand = [&](const Expr &e) { return operand(e, spec.w_zero_point); };
+    auto w_operand = [&](const Expr &e, const Expr &channel) { return weight_operand(spec, e, channel); };
     auto x_element = [&](const Expr &e) { return element(e, spec.x_uint8); };
     auto w_element = [&](const Expr &e) { return element(e, spec.w_uint8); };
     if (is_fc(spec)) {
@@ -221,7 +270,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
             f.ifmap(ic, n, b) = x_element(input(ic, n, b));
             f.filter(ic, k, b) = w_element(weights(ic, k, b));
             f.acc(k, n, b) = 0;
-            f.acc(k, n, b) += x_operand(f.ifmap(f.c, n, b)) * w_operand(f.filter(f.c, k, b));
+            f.acc(k, n, b) += x_operand(f.ifmap(f.c, n, b)) * w_operand(f.filter(f.c, k, b), k);
             output(k, n, b) = post_op(spec, f.acc(k, n, b), bias, k);
             output.bound(k, 0, int(spec.K)).bound(n, 0, int(spec.N)).bound(b, 0, int(spec.batch));
             return;
@@ -229,7 +278,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
         f.ifmap(ic, n) = x_element(input(ic, n));
         f.filter(ic, k) = w_element(weights(ic, k));
         f.acc(k, n) = 0;
-        f.acc(k, n) += x_operand(f.ifmap(f.c, n)) * w_operand(f.filter(f.c, k));
+        f.acc(k, n) += x_operand(f.ifmap(f.c, n)) * w_operand(f.filter(f.c, k), k);
         output(k, n) = post_op(spec, f.acc(k, n), bias, k);
         output.bound(k, 0, int(spec.K)).bound(n, 0, int(spec.N));
         return;
@@ -254,7 +303,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
         f.filter(fs, fr, k) = w_element(weights(fs, fr, 0, k));
         f.acc(x, y, k, n) = 0;
         f.acc(x, y, k, n) += x_operand(f.ifmap(in_x(), in_y(), k, n)) *
-                             w_operand(f.filter(f.s, f.r, k));
+                             w_operand(f.filter(f.s, f.r, k), k);
     } else {
         const int cg = int(spec.C / spec.groups), kg = int(spec.K / spec.groups);
         rvars = {{"s", 0, int(spec.S)}, {"r", 0, int(spec.R)}, {"c", 0, cg}};
@@ -269,7 +318,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
             Var &g = f.g;
             f.acc(x, y, k, g, n) = 0;
             f.acc(x, y, k, g, n) += x_operand(f.ifmap(in_x(), in_y(), g * cg + f.c, n)) *
-                                    w_operand(f.filter(f.s, f.r, f.c, g * kg + k));
+                                    w_operand(f.filter(f.s, f.r, f.c, g * kg + k), g * kg + k);
             output(x, y, k, g, n) = post_op(spec, f.acc(x, y, k, g, n), bias, g * kg + k);
             output.bound(x, 0, int(spec.out_w()))
                 .bound(y, 0, int(spec.out_h()))
@@ -280,7 +329,7 @@ void define_layer(const ir::LayerSpec &spec, LayerFuncs &f, const Func &input, c
         }
         f.acc(x, y, k, n) = 0;
         f.acc(x, y, k, n) += x_operand(f.ifmap(in_x(), in_y(), f.c, n)) *
-                             w_operand(f.filter(f.s, f.r, f.c, k));
+                             w_operand(f.filter(f.s, f.r, f.c, k), k);
     }
     output(x, y, k, n) = post_op(spec, f.acc(x, y, k, n), bias, k);
     output.bound(x, 0, int(spec.out_w()))

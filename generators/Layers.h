@@ -45,5 +45,8 @@ void validate(const ir::LayerSpec &spec);
 // output channel), and back; a malformed text is a UserError.
 std::string channel_requant_text(const ir::LayerSpec &spec);
 void parse_channel_requant(const std::string &text, ir::LayerSpec &spec);
+// Per-channel weight zero points as text: "Z,Z,..." (the generator parameter channel_w_zero_point).
+std::string channel_w_zero_point_text(const ir::LayerSpec &spec);
+void parse_channel_w_zero_point(const std::string &text, ir::LayerSpec &spec);
 
 }  // namespace tessera::gen

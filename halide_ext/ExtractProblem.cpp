@@ -91,12 +91,19 @@ private:
 
 namespace {
 
-// A MAC operand with its casts and a constant zero point's subtraction peeled off.
-Expr peel_operand(Expr e, int64_t &zero_point) {
+// A MAC operand with its casts and a constant zero point's subtraction peeled off; a zero point
+// read from a constant table (per-channel weight zero points: a Buffer the generator embeds)
+// too, which `from_table` reports.
+Expr peel_operand(Expr e, int64_t &zero_point, bool &from_table) {
     zero_point = 0;
+    from_table = false;
     e = strip_casts(e);
-    if (const auto *sub = e.as<Sub>())
+    if (const auto *sub = e.as<Sub>()) {
+        const auto *table = strip_casts(sub->b).as<Call>();
         if (const int64_t *z = as_const_int(sub->b)) zero_point = *z, e = strip_casts(sub->a);
+        else if (table && table->call_type == Call::Image && table->image.defined())
+            from_table = true, e = strip_casts(sub->a);
+    }
     if (const auto *add = e.as<Add>())
         if (const int64_t *z = as_const_int(add->b)) zero_point = -*z, e = strip_casts(add->a);
     return e;
@@ -104,7 +111,10 @@ Expr peel_operand(Expr e, int64_t &zero_point) {
 
 }  // namespace
 
-bool match_mac(const Expr &update, const std::string &acc_name, Expr &a, Expr &b, int64_t *zero_points) {
+bool match_mac(const Expr &update_with_lets, const std::string &acc_name, Expr &a, Expr &b, int64_t *zero_points,
+               bool *table_zero_points) {
+    // A channel index the weight and its zero-point table share is a CSE let.
+    const Expr update = substitute_in_all_lets(update_with_lets);
     const auto *add = update.as<Add>();
     if (!add) return false;
     for (int side = 0; side < 2; ++side) {
@@ -113,9 +123,11 @@ bool match_mac(const Expr &update, const std::string &acc_name, Expr &a, Expr &b
         const auto *mul = strip_casts(term).as<Mul>();
         if (!self_call || self_call->name != acc_name || !mul) continue;
         int64_t za = 0, zb = 0;
-        a = peel_operand(mul->a, za);
-        b = peel_operand(mul->b, zb);
+        bool ta = false, tb = false;
+        a = peel_operand(mul->a, za, ta);
+        b = peel_operand(mul->b, zb, tb);
         if (zero_points) zero_points[0] = za, zero_points[1] = zb;
+        if (table_zero_points) table_zero_points[0] = ta, table_zero_points[1] = tb;
         return a.as<Call>() && b.as<Call>();
     }
     return false;
@@ -130,9 +142,14 @@ MacStage find_mac_stage(const Function &output) {
         MacStage m;
         m.acc = f;
         int64_t zero_points[2];
-        if (match_mac(f.updates()[0].values()[0], f.name(), m.input_call, m.weight_call, zero_points)) {
+        bool tables[2];
+        if (match_mac(f.updates()[0].values()[0], f.name(), m.input_call, m.weight_call, zero_points, tables)) {
+            if (tables[0])
+                throw UserError("the input's zero point is read from a table; only weights take per-channel "
+                                "zero points");
             m.input_zero_point = zero_points[0];
             m.weight_zero_point = zero_points[1];
+            m.weight_channel_zero_point = tables[1];
             found.push_back(m);
         }
     }
@@ -214,6 +231,14 @@ ir::Problem extract_problem(const Func &output, const ir::LayerSpec &layer) {
     p.tensors.back().zero_point = mac.input_zero_point;
     p.tensors.push_back(tensor(mac.weight_call, "W", ir::TensorRole::Weight));
     p.tensors.back().zero_point = mac.weight_zero_point;
+    // Per-channel weight zero points: the pipeline reads them from a table indexed by the weight's
+    // output channel (generators/Layers.cpp); the values are the layer's, as the requant tables'.
+    if (mac.weight_channel_zero_point != !layer.channel_w_zero_point.empty())
+        throw UserError(mac.weight_channel_zero_point
+                            ? "the weights' zero points come from a table but the layer lists none "
+                              "(channel_w_zero_point)"
+                            : "the layer lists per-channel weight zero points but the pipeline subtracts none");
+    p.tensors.back().channel_zero_point = layer.channel_w_zero_point;
     ir::Tensor out;
     out.name = "O";
     out.role = ir::TensorRole::Output;

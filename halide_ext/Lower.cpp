@@ -83,6 +83,7 @@ std::map<std::string, std::string> generator_params(const ir::LayerSpec &l) {
                                 "y_zero_point", "multiplier", "round_even", "y_int32"})
             p[key] = std::to_string(*ir::LayerSpec(l).quant_field(key));
     if (!l.channel_multiplier.empty()) p["channel_requant"] = gen::channel_requant_text(l);
+    if (!l.channel_w_zero_point.empty()) p["channel_w_zero_point"] = gen::channel_w_zero_point_text(l);
     if (l.type == "fc" && l.batch != 1) p["batch"] = std::to_string(l.batch);
     if (l.type != "fc") {
         for (const auto &[k, v] : std::map<std::string, int64_t>{{"H", l.H}, {"W", l.W}, {"R", l.R},

@@ -34,7 +34,8 @@ int64_t DesignSpec::buffer_bytes() const {
            buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered) +
            buffer_bytes_of(output_depth, acc_bits, output_double_buffered) +
            buffer_bytes_of(bias_depth, acc_bits, false) +
-           (channel_requant ? buffer_bytes_of(bias_depth, 32, false) : 0);
+           (channel_requant ? buffer_bytes_of(bias_depth, 32, false) : 0) +
+           (channel_weight_zero_point ? buffer_bytes_of(bias_depth, 16, false) : 0);
 }
 
 int64_t DesignSpec::buffer_bytes_at(int level) const {
@@ -46,7 +47,8 @@ int64_t DesignSpec::buffer_bytes_at(int level) const {
     if (output_level == level)
         bytes += buffer_bytes_of(output_depth, acc_bits, output_double_buffered) +
                  buffer_bytes_of(bias_depth, acc_bits, false) +
-                 (channel_requant ? buffer_bytes_of(bias_depth, 32, false) : 0);
+                 (channel_requant ? buffer_bytes_of(bias_depth, 32, false) : 0) +
+                 (channel_weight_zero_point ? buffer_bytes_of(bias_depth, 16, false) : 0);
     return bytes;
 }
 
@@ -286,6 +288,8 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "it requantizes by a multiplier, the design's post-op by a shift alone";
     if (ir.problem.post.per_channel() && !d.channel_requant)
         return "it requantizes per output channel, the design's post-op per layer";
+    if (!wt.channel_zero_point.empty() && !d.channel_weight_zero_point)
+        return "its weights have a zero point per output channel, the design's weight fills one per layer";
     // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
     // the PEs for the array's skew.
     for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
@@ -395,6 +399,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.weight_bits = std::max(d.weight_bits, l.problem.tensor(ir::TensorRole::Weight).operand_bits());
         d.fixed_point_requant |= l.problem.post.multiplier != 0;
         d.channel_requant |= l.problem.post.per_channel();
+        d.channel_weight_zero_point |= !l.problem.tensor(ir::TensorRole::Weight).channel_zero_point.empty();
         max_dim = std::max(max_dim, largest_extent(l));
         d.layers.push_back(l.problem.layer.name);
     }

@@ -73,6 +73,11 @@ struct DesignSpec {
     // second memory of requant words, loaded with the bias (interleaved in DRAM) when the layer's
     // channel_requant register says so.
     bool channel_requant = false;
+    // Per-channel weight zero points: a third memory of the bias table (16-bit zero points, loaded
+    // with the bias), read by the DMA's weight fills at each element's output channel when the
+    // layer's channel_w_zero_point register says so.
+    bool channel_weight_zero_point = false;
+    int64_t bias_load_stride() const { return 1 + (channel_requant ? 1 : 0) + (channel_weight_zero_point ? 1 : 0); }
     bool zero_points() const { return input_bits > input_elem_bits || weight_bits > weight_elem_bits; }
     int index_bits = 16;                   // loop indices, extents, strides, dim indices
     int dram_latency = 4;                  // the DRAM model's latency the DMA is sized for

@@ -82,38 +82,60 @@ std::string operand_buffer(const DesignSpec &d, const std::string &name, const s
 std::string bias_table(const DesignSpec &d) {
     const int ab = bias_addr_bits(d), w = d.acc_bits;
     std::ostringstream o;
-    if (d.channel_requant) {
-        // Per-channel requantization: a requant word ({shift, multiplier}) per channel beside its
-        // bias. The bias load then walks bias_0, requant_0, bias_1, ...: the write address's low
-        // bit picks the memory.
+    if (d.bias_load_stride() > 1) {
+        // Per-channel tables beside the bias: requant words ({shift, multiplier}) and weight zero
+        // points. The bias load walks bias_0, [requant_0], [zero_0], bias_1, ... (the layer's
+        // registers say which are there): each write's kind and channel follow the previous
+        // write's, restarting at the load's first word (address 0).
         const int fb = bias_fill_bits(d);
-        o << "// Bias table (int32 per output channel) and requant table ({shift[5:0], multiplier[25:0]} per\n"
-          << "// channel): " << d.bias_depth << " words each, 1 write port (DMA), 1 read port (drain).\n"
+        const bool rq = d.channel_requant, zp = d.channel_weight_zero_point;
+        o << "// Bias table (int32 per output channel)" << (rq ? ", requant table ({shift[5:0], multiplier[25:0]})" : "")
+          << (zp ? ", weight zero points (signed 16 bits, read by the DMA's weight fills)" : "") << ": "
+          << d.bias_depth << " words each, 1 write port (DMA), 1 read port (drain).\n"
           << "module tessera_bias_table (\n"
           << "  input  logic clk,\n"
-          << "  input  logic channel_requant,\n"
+          << (rq ? "  input  logic channel_requant,\n" : "")
+          << (zp ? "  input  logic channel_w_zero_point,\n" : "")
           << "  input  logic write_enable,\n"
           << "  input  logic [" << fb << "-1:0] write_addr,\n"
           << "  input  logic [" << w << "-1:0] write_data,\n"
           << "  input  logic read_enable,\n"
           << "  input  logic [" << ab << "-1:0] read_addr,\n"
-          << "  output logic [" << w << "-1:0] read_data,\n"
-          << "  output logic [31:0] requant_data\n"
-          << ");\n"
+          << "  output logic [" << w << "-1:0] read_data"
+          << (rq ? ",\n  output logic [31:0] requant_data" : "")
+          << (zp ? ",\n  input  logic [" + std::to_string(ab) + "-1:0] zero_point_addr,\n"
+                   "  output logic signed [15:0] zero_point_data   // combinational" : "")
+          << "\n);\n"
           << "  logic [" << w << "-1:0] mem [0:" << d.bias_depth << "-1];\n"
-          << "  logic [31:0] requant [0:" << d.bias_depth << "-1];\n"
-          << "  logic [" << ab << "-1:0] channel;\n"
-          << "  assign channel = channel_requant ? write_addr[" << fb << "-1:1] : write_addr[" << ab << "-1:0];\n"
+          << (rq ? "  logic [31:0] requant [0:" + std::to_string(d.bias_depth) + "-1];\n" : "")
+          << (zp ? "  logic signed [15:0] zero_points [0:" + std::to_string(d.bias_depth) + "-1];\n" : "")
+          << "  // kind: 0 bias, 1 requant word, 2 weight zero point\n"
+          << "  logic [1:0] kind, last_kind, first_after_bias, final_kind;\n"
+          << "  logic [" << ab << "-1:0] channel, last_channel;\n"
+          << "  assign first_after_bias = " << (rq ? "channel_requant ? 2'd1 : 2'd2" : "2'd2") << ";\n"
+          << "  assign final_kind = " << (zp ? "channel_w_zero_point ? 2'd2 : " : "")
+          << (rq ? "channel_requant ? 2'd1 : " : "") << "2'd0;\n"
+          << "  always_comb\n"
+          << "    if (write_addr == '0) begin kind = 2'd0; channel = '0; end\n"
+          << "    else if (last_kind == final_kind) begin kind = 2'd0; channel = last_channel + 1'b1; end\n"
+          << "    else begin kind = last_kind == 2'd0 ? first_after_bias : 2'd2; channel = last_channel; end\n"
           << "  always_ff @(posedge clk)\n"
           << "    if (write_enable) begin\n"
-          << "      if (channel_requant && write_addr[0]) requant[channel] <= write_data[31:0];\n"
-          << "      else mem[channel] <= write_data;\n"
+          << "      last_kind <= kind;\n"
+          << "      last_channel <= channel;\n"
+          << "      case (kind)\n"
+          << "        2'd0: mem[channel] <= write_data;\n"
+          << (rq ? "        2'd1: requant[channel] <= write_data[31:0];\n" : "")
+          << (zp ? "        2'd2: zero_points[channel] <= write_data[15:0];\n" : "")
+          << "        default: ;\n"
+          << "      endcase\n"
           << "    end\n"
           << "  always_ff @(posedge clk)\n"
           << "    if (read_enable) begin\n"
           << "      read_data <= mem[read_addr];\n"
-          << "      requant_data <= requant[read_addr];\n"
+          << (rq ? "      requant_data <= requant[read_addr];\n" : "")
           << "    end\n"
+          << (zp ? "  assign zero_point_data = zero_points[zero_point_addr];\n" : "")
           << "endmodule\n";
         return o.str();
     }

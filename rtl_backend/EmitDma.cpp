@@ -80,7 +80,10 @@ Modules emit_dma(const DesignSpec &d) {
     const int fifo_bits = bits_for(d.dram_latency + 3);
     Modules modules;
     // The response queue cannot overflow: a read is only issued when the tag queue (same depth) has room.
-    modules.emplace_back("tessera_dma_tag_fifo", fifo("tessera_dma_tag_fifo", dma_fill_bits(d) + 1, fifo_bits, true));
+    // A tag: the buffer address and the padding flag, and with per-channel weight zero points the
+    // element's output channel (the zero point is looked up when its data pops).
+    const int tag_bits = dma_fill_bits(d) + 1 + (d.channel_weight_zero_point ? bias_addr_bits(d) : 0);
+    modules.emplace_back("tessera_dma_tag_fifo", fifo("tessera_dma_tag_fifo", tag_bits, fifo_bits, true));
     modules.emplace_back("tessera_dma_data_fifo", fifo("tessera_dma_data_fifo", 32, fifo_bits, false));
     std::ostringstream o;
     std::ostringstream coords;  // per-coordinate walk logic
@@ -203,7 +206,7 @@ ${COORDS}  assign in_shape = ${IN_SHAPE_ALL};
 
   // ---- fill path ------------------------------------------------------------------------------
   logic tag_push, tag_pop, tag_empty, tag_full, data_empty, head_is_padding;
-  logic [${FB}:0] tag_head;
+  logic [${TAG_BITS}-1:0] tag_head;
   logic [31:0] data_head;
   logic fill_request;
   assign fill_request = walking && !draining && in_shape && !tag_full;
@@ -211,7 +214,7 @@ ${COORDS}  assign in_shape = ${IN_SHAPE_ALL};
   assign head_is_padding = tag_head[${FB}];
   assign tag_pop = !tag_empty && (head_is_padding || !data_empty);
   tessera_dma_tag_fifo tags (.clk(clk), .rst(rst || start), .push(tag_push),
-                             .push_data({!in_shape, position[${FB}-1:0]}), .pop(tag_pop), .head(tag_head),
+                             .push_data({${TAG_CHANNEL}!in_shape, position[${FB}-1:0]}), .pop(tag_pop), .head(tag_head),
                              .empty(tag_empty), .full(tag_full));
   tessera_dma_data_fifo responses (.clk(clk), .rst(rst || start),
                                    .push(mem_rsp_valid && !draining),
@@ -302,6 +305,8 @@ endmodule
                {"C32", std::to_string(C * 32)},
                {"PB", std::to_string(pb)},
                {"FB", std::to_string(dma_fill_bits(d))},
+               {"TAG_BITS", std::to_string(dma_fill_bits(d) + 1 + (d.channel_weight_zero_point ? bias_addr_bits(d) : 0))},
+               {"TAG_CHANNEL", d.channel_weight_zero_point ? "weight_channel, " : ""},
                {"OAB", std::to_string(output_addr_bits(d))},
                {"BAB", std::to_string(bias_addr_bits(d))},
                {"CBAB", std::to_string(C * bias_addr_bits(d))},
@@ -319,8 +324,14 @@ endmodule
                                                              "  input  logic signed [15:0] input_zero_point, weight_zero_point,\n" : "") +
                                    (d.fixed_point_requant ? "  input  logic [31:0] multiplier,\n  input  logic round_even, out_unsigned,\n"
                                                             "  input  logic signed [15:0] out_zero_point,\n" : "")},
-               {"REQUANT_PORTS", d.channel_requant ? "\n  input  logic [31:0] requant_read_data,  // the channel's {shift[5:0], multiplier[25:0]}"
-                                                     "\n  input  logic channel_requant," : ""},
+               {"REQUANT_PORTS", std::string(d.channel_requant ? "\n  input  logic [31:0] requant_read_data,  // the channel's {shift[5:0], multiplier[25:0]}"
+                                                                 "\n  input  logic channel_requant," : "") +
+                                     (d.channel_weight_zero_point
+                                          ? "\n  input  logic channel_w_zero_point,   // weight fills: the element's channel's zero point"
+                                            "\n  input  logic [" + std::to_string(C * bias_addr_bits(d)) + "-1:0] w_zero_point_step,"
+                                            "\n  output logic [" + std::to_string(bias_addr_bits(d)) + "-1:0] w_zero_point_addr,"
+                                            "\n  input  logic signed [15:0] w_zero_point_data,"
+                                          : "")},
                {"CHANNEL_REQUANT", d.channel_requant
                     ? "  // Per-channel requantization: the drained word's multiplier and shift come from the\n"
                       "  // bias table's requant word, read with its bias.\n"
@@ -339,11 +350,28 @@ endmodule
                     // stays 0, the zero point's own value after the subtraction.
                     auto element = [&](const std::string &t, int bits) {
                         const std::string b = std::to_string(bits), rest = std::to_string(32 - bits);
+                        const std::string zero = t == "weight" && d.channel_weight_zero_point
+                                                     ? std::string("weight_fill_zero_point")
+                                                     : t + "_zero_point";
                         return "(" + t + "_unsigned ? {" + rest + "'d0, data_head[" + b + "-1:0]} : {{" + rest +
-                               "{data_head[" + b + "-1]}}, data_head[" + b + "-1:0]}) - {{16{" + t +
-                               "_zero_point[15]}}, " + t + "_zero_point}";
+                               "{data_head[" + b + "-1]}}, data_head[" + b + "-1:0]}) - {{16{" + zero +
+                               "[15]}}, " + zero + "}";
                     };
-                    return "  // Fills of quantized operands take the element's zero point off.\n"
+                    std::string channel;
+                    if (d.channel_weight_zero_point) {
+                        // The weight element's output channel, as the bias index: sum of coordinate x step.
+                        const std::string bab = std::to_string(bias_addr_bits(d));
+                        channel = "  logic [" + bab + "-1:0] weight_channel;\n  assign weight_channel = ";
+                        for (int c = 0; c < C; ++c)
+                            channel += std::string(c ? "\n                        + " : "") + "coord_" + std::to_string(c) +
+                                       "[" + bab + "-1:0] * w_zero_point_step[" + std::to_string(c * bias_addr_bits(d)) +
+                                       " +: " + bab + "]";
+                        channel += ";\n  assign w_zero_point_addr = tag_head[" +
+                                   std::to_string(dma_fill_bits(d) + bias_addr_bits(d)) + " -: " + bab + "];\n"
+                                   "  logic signed [15:0] weight_fill_zero_point;\n"
+                                   "  assign weight_fill_zero_point = channel_w_zero_point ? w_zero_point_data : weight_zero_point;\n";
+                    }
+                    return channel + "  // Fills of quantized operands take the element's zero point off.\n"
                            "  logic [31:0] fill_operand;\n"
                            "  always_comb\n    case (job)\n"
                            "      2'd0: fill_operand = " + element("input", d.input_elem_bits) + ";\n"

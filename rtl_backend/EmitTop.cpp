@@ -450,13 +450,22 @@ endmodule
                {"OUTPUT_PATH", acc_file ? file_seg : register_seg},
                {"DMA_BANKS", dma_banks},
                {"BFB", std::to_string(bias_fill_bits(d))},
-               {"REQUANT_WIRE", d.channel_requant ? "\n  logic [31:0] requant_read_data;" : ""},
-               {"BIAS_REQUANT", d.channel_requant ? ", .channel_requant(cfg_channel_requant), .requant_data(requant_read_data)" : ""},
+               {"REQUANT_WIRE", std::string(d.channel_requant ? "\n  logic [31:0] requant_read_data;" : "") +
+                                    (d.channel_weight_zero_point ? "\n  logic [" + std::to_string(bab) +
+                                                                       "-1:0] w_zero_point_addr;\n  logic signed [15:0] w_zero_point_data;"
+                                                                 : "")},
+               {"BIAS_REQUANT", std::string(d.channel_requant ? ", .channel_requant(cfg_channel_requant), .requant_data(requant_read_data)" : "") +
+                                    (d.channel_weight_zero_point ? ",\n    .channel_w_zero_point(cfg_channel_w_zero_point), "
+                                                                   ".zero_point_addr(w_zero_point_addr), .zero_point_data(w_zero_point_data)"
+                                                                 : "")},
                {"DMA_QUANT", std::string(d.zero_points() ? "\n    .input_unsigned(cfg_input_unsigned), .weight_unsigned(cfg_weight_unsigned),"
                                                            "\n    .input_zero_point(cfg_input_zero_point), .weight_zero_point(cfg_weight_zero_point)," : "") +
                                  (d.fixed_point_requant ? "\n    .multiplier(cfg_multiplier), .round_even(cfg_round_even), "
                                                           ".out_unsigned(cfg_out_unsigned), .out_zero_point(cfg_out_zero_point)," : "") +
-                                 (d.channel_requant ? "\n    .channel_requant(cfg_channel_requant), .requant_read_data(requant_read_data)," : "")},
+                                 (d.channel_requant ? "\n    .channel_requant(cfg_channel_requant), .requant_read_data(requant_read_data)," : "") +
+                                 (d.channel_weight_zero_point ? "\n    .channel_w_zero_point(cfg_channel_w_zero_point), .w_zero_point_step(cfg_w_zero_point_step),"
+                                                                "\n    .w_zero_point_addr(w_zero_point_addr), .w_zero_point_data(w_zero_point_data),"
+                                                              : "")},
                {"ORA", std::to_string(lane_rows(d.output, d) * oab)},
                {"INPUT_COLS", d.input.depends_on_cols ? " .col_offset(input_col_offset)," : ""},
                {"WEIGHT_COLS", d.weight.depends_on_cols ? " .col_offset(weight_col_offset)," : ""},

@@ -105,8 +105,8 @@ DramLayout default_dram_layout(const ir::AcceleratorIR &ir) {
     const auto &p = ir.problem;
     l.input = {"I", 0, p.tensor(ir::TensorRole::Input).shape};
     l.weight = {"W", l.input.words(), p.tensor(ir::TensorRole::Weight).shape};
-    // Per-channel requantization: each bias word followed by its channel's requant word.
-    l.bias = {"B", l.weight.base + l.weight.words(), {p.bias_words() * (p.post.per_channel() ? 2 : 1)}};
+    // Each bias word followed by its channel's requant word and weight zero point, where per channel.
+    l.bias = {"B", l.weight.base + l.weight.words(), {p.bias_words() * p.bias_load_stride()}};
     l.output = {"O", l.bias.base + l.bias.words(), p.tensor(ir::TensorRole::Output).shape};
     l.total_words = l.output.base + l.output.words();
     return l;
@@ -191,6 +191,33 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         v.set("out_unsigned", prob.post.out_unsigned ? 1 : 0);
     }
     if (d.channel_requant) v.set("channel_requant", prob.post.per_channel() ? 1 : 0);
+    if (d.channel_weight_zero_point) {
+        const ir::Tensor &w = prob.tensor(ir::TensorRole::Weight);
+        v.set("channel_w_zero_point", w.channel_zero_point.empty() ? 0 : 1);
+        if (!w.channel_zero_point.empty()) {
+            // The weight element's output channel (its bias word) as a step per weight coordinate:
+            // the coordinate that is the bias index (k, or g*K/groups + k), else the channel's dims'.
+            std::vector<int64_t> step(w.index.size(), 0);
+            const ir::AffineExpr &channel = prob.post.bias_index;
+            auto same_terms = [&](const ir::AffineExpr &e) { return e.terms == channel.terms; };
+            const auto whole = std::find_if(w.index.begin(), w.index.end(), same_terms);
+            if (whole != w.index.end()) step[size_t(whole - w.index.begin())] = 1;
+            else
+                for (size_t t = 0; t < w.index.size(); ++t)
+                    if (w.index[t].terms.size() == 1 && w.index[t].terms.front().second == 1)
+                        step[t] = channel.coeff(w.index[t].terms.front().first);
+            std::map<std::string, int64_t> sum;
+            for (size_t t = 0; t < w.index.size(); ++t)
+                for (const auto &[dim, c] : w.index[t].terms) sum[dim] += step[t] * c;
+            bool matches = true;
+            for (const auto &[dim, c] : channel.terms) matches &= sum[dim] == c;
+            for (const auto &[dim, c] : sum) matches &= channel.coeff(dim) == c;
+            if (!matches)
+                    throw UserError("layer " + prob.layer.name + ": the weights' output channel is not a sum of "
+                                    "their coordinates; per-channel weight zero points need it (use one zero point)");
+            for (size_t t = 0; t < step.size(); ++t) v.set("w_zero_point_step", step[t], int(t));
+        }
+    }
     const ir::Tensor &out = prob.tensor(ir::TensorRole::Output);
     // The bias word of an output element, as a step per output coordinate (each coordinate
     // is one dim: k, or g and k of a grouped conv).

@@ -41,7 +41,7 @@ int weight_outer_addr_bits(const DesignSpec &d) { return bits_for(d.weight_outer
 int output_addr_bits(const DesignSpec &d) { return bits_for(d.output_depth); }
 int bias_addr_bits(const DesignSpec &d) { return bits_for(d.bias_depth); }
 int bias_fill_bits(const DesignSpec &d) {
-    return d.channel_requant ? bits_for(2 * d.bias_depth) : bias_addr_bits(d);
+    return d.bias_load_stride() > 1 ? bits_for(d.bias_load_stride() * d.bias_depth) : bias_addr_bits(d);
 }
 
 RegisterMap register_map(const DesignSpec &d) {
@@ -102,6 +102,12 @@ RegisterMap register_map(const DesignSpec &d) {
     if (d.channel_requant)
         add("channel_requant", 1, 1, "requantize: multiplier and shift per channel from the bias table "
                                      "(bias load interleaves bias and requant words)");
+    if (d.channel_weight_zero_point) {
+        add("channel_w_zero_point", 1, 1, "weight fills subtract the element's channel's zero point from the bias "
+                                          "table (bias load interleaves it after the bias and requant words)");
+        add("w_zero_point_step", C, bias_addr_bits(d), "weight's channel step per weight coordinate "
+                                                       "(channel = sum coord * step)");
+    }
     add("bias_step", C, bias_addr_bits(d), "bias index step per output coordinate (bias[sum coord * step])");
     add("dim_extent", D, ib, "extent of each dim slot");
     add("loop_extent", T, ib, "extent of each temporal loop slot (outermost first; unused: 1)");

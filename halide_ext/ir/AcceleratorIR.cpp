@@ -48,7 +48,8 @@ bool LayerSpec::operator==(const LayerSpec &o) const {
            x_zero_point == o.x_zero_point && w_zero_point == o.w_zero_point &&
            y_zero_point == o.y_zero_point && multiplier == o.multiplier && round_even == o.round_even && y_int32 == o.y_int32 &&
            groups == o.groups && batch == o.batch && bias == o.bias && relu == o.relu && requant_shift == o.requant_shift &&
-           channel_multiplier == o.channel_multiplier && channel_shift == o.channel_shift;
+           channel_multiplier == o.channel_multiplier && channel_shift == o.channel_shift &&
+           channel_w_zero_point == o.channel_w_zero_point;
 }
 
 bool Dim::operator==(const Dim &o) const {
@@ -67,7 +68,8 @@ bool AffineExpr::operator==(const AffineExpr &o) const {
 
 bool Tensor::operator==(const Tensor &o) const {
     return name == o.name && role == o.role && elem_bits == o.elem_bits && shape == o.shape &&
-           index == o.index && is_unsigned == o.is_unsigned && zero_point == o.zero_point;
+           index == o.index && is_unsigned == o.is_unsigned && zero_point == o.zero_point &&
+           channel_zero_point == o.channel_zero_point;
 }
 
 bool PostOp::operator==(const PostOp &o) const {
@@ -93,6 +95,10 @@ int64_t Problem::macs() const {
     int64_t m = 1;
     for (const auto &d : dims) m *= d.extent;
     return m;
+}
+
+int64_t Problem::bias_load_stride() const {
+    return 1 + (post.per_channel() ? 1 : 0) + (tensor(TensorRole::Weight).channel_zero_point.empty() ? 0 : 1);
 }
 
 int64_t Problem::bias_words() const {

@@ -41,6 +41,10 @@ struct LayerSpec {
     // shift hold for every channel. When given, `multiplier` is nonzero and the table rides with
     // the bias (docs/quantization.md), so a per-channel layer has bias on (zeros if it has none).
     std::vector<int64_t> channel_multiplier, channel_shift;
+    // Per output channel weight zero points (ONNX per-axis w_zero_point), one per bias word like
+    // channel_multiplier; empty: w_zero_point holds for every channel. The table rides with the
+    // bias too (docs/quantization.md), so such a layer has bias on (zeros if it has none).
+    std::vector<int64_t> channel_w_zero_point;
 
     // The resolved geometry: y is the vertical axis (H, R), x the horizontal one (W, S).
     int64_t stride_y() const { return stride; }
@@ -69,7 +73,9 @@ struct LayerSpec {
     // The quantization field a key names (x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point
     // y_zero_point multiplier round_even y_int32), nullptr for any other key.
     int64_t *quant_field(const std::string &key);
-    bool quantized() const { return multiplier != 0 || x_zero_point || w_zero_point || x_uint8 || w_uint8; }
+    bool quantized() const {
+        return multiplier != 0 || x_zero_point || w_zero_point || x_uint8 || w_uint8 || !channel_w_zero_point.empty();
+    }
     bool operator==(const LayerSpec &) const;
 };
 
@@ -102,9 +108,14 @@ struct Tensor {
     // the zero point, i.e. as zero after the subtraction).
     bool is_unsigned = false;
     int64_t zero_point = 0;
+    // Weights: one zero point per bias word (PostOp::bias_index of the weight's output channel);
+    // empty: zero_point holds for every element.
+    std::vector<int64_t> channel_zero_point;
     // Bits of the operand after the zero point is taken off (one more than the element's when
     // the element is unsigned or has a zero point).
-    int operand_bits() const { return elem_bits + (is_unsigned || zero_point != 0 ? 1 : 0); }
+    int operand_bits() const {
+        return elem_bits + (is_unsigned || zero_point != 0 || !channel_zero_point.empty() ? 1 : 0);
+    }
     bool operator==(const Tensor &) const;
 };
 
@@ -141,6 +152,9 @@ struct Problem {
     const Tensor &tensor(TensorRole role) const;
     int64_t macs() const;  // product of dim extents
     int64_t bias_words() const;  // words of the bias table: 1 + the largest bias index (0: no bias)
+    // Words the bias load reads per bias word: the bias, then the channel's requant word
+    // (per-channel requantization), then its weight zero point (per-channel weight zero points).
+    int64_t bias_load_stride() const;
     bool operator==(const Problem &) const;
 };
 

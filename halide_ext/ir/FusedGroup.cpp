@@ -43,6 +43,9 @@ void check_chain(const std::vector<LayerSpec> &layers, bool residual) {
         if (l.type == "fc")
             throw UserError("layer " + l.name + " cannot be fused: fused groups take conv, grouped conv "
                             "and dwconv layers (an fc layer has no rows or columns to tile); end the group before it");
+        if (!l.channel_w_zero_point.empty())
+            throw UserError("layer " + l.name + " cannot be fused: its weights have a zero point per output channel, "
+                            "which the fused design's weight loads do not take yet; run it as a layer of its own");
         if (i == 0) continue;
         const LayerSpec &p = layers[i - 1];
         if (l.C != p.K || l.H != p.out_h() || l.W != p.out_w() || l.N != p.N)

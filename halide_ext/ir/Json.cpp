@@ -60,7 +60,7 @@ json to_json(const LayerSpec &l) {
             {"y_zero_point", l.y_zero_point}, {"multiplier", l.multiplier}, {"round_even", l.round_even},
             {"y_int32", l.y_int32},
             {"batch", l.batch}, {"channel_multiplier", l.channel_multiplier},
-            {"channel_shift", l.channel_shift}};
+            {"channel_shift", l.channel_shift}, {"channel_w_zero_point", l.channel_w_zero_point}};
 }
 
 LayerSpec layer_from_json(const json &j) {
@@ -89,6 +89,8 @@ LayerSpec layer_from_json(const json &j) {
         l.channel_multiplier = get<std::vector<int64_t>>(j, "channel_multiplier");
         l.channel_shift = get<std::vector<int64_t>>(j, "channel_shift");
     }
+    if (j.contains("channel_w_zero_point"))  // absent in files older than per-channel weight zero points
+        l.channel_w_zero_point = get<std::vector<int64_t>>(j, "channel_w_zero_point");
     return l;
 }
 
@@ -107,6 +109,7 @@ json to_json(const AcceleratorIR &ir) {
                            {"shape", t.shape},
                            {"unsigned", t.is_unsigned},
                            {"zero_point", t.zero_point},
+                           {"channel_zero_point", t.channel_zero_point},
                            {"index", index}});
     }
     json loops = json::array();
@@ -163,6 +166,8 @@ AcceleratorIR ir_from_json(const json &j) {
             tensor.is_unsigned = get<bool>(t, "unsigned");
             tensor.zero_point = get<int64_t>(t, "zero_point");
         }
+        if (t.contains("channel_zero_point"))
+            tensor.channel_zero_point = get<std::vector<int64_t>>(t, "channel_zero_point");
         p.tensors.push_back(std::move(tensor));
     }
     const json post = get<json>(j, "post");

@@ -17,10 +17,11 @@ inline double words_per_element(int bits, const ir::MemoryLevel &level) {
     return double((bits + word - 1) / word);
 }
 
-// Words the bias table loads from DRAM (each of acc_bits): one per output channel, two with
-// per-channel requantization (a requant word with each bias word: rtl LayerConfig); 0 without bias.
+// Words the bias table loads from DRAM (each of acc_bits): one per output channel, with each
+// bias word its requant word and weight zero point where those are per channel
+// (Problem::bias_load_stride, the layout rtl LayerConfig gives the DMA); 0 without bias.
 inline int64_t bias_table_words(const ir::Problem &problem) {
-    return problem.post.bias ? problem.layer.K * (problem.post.per_channel() ? 2 : 1) : 0;
+    return problem.post.bias ? problem.layer.K * problem.bias_load_stride() : 0;
 }
 
 // pJ of one bias-table word read from DRAM (an acc_bits word may span several DRAM words).

@@ -109,20 +109,28 @@ void check_npy_inputs(const TensorSource &source, const std::vector<ir::LayerSpe
 
 LayerTensors dram_tensors(const gen::LayerTensors &t, const ir::LayerSpec &spec) {
     std::vector<int32_t> bias = spec.bias ? values(t.bias) : std::vector<int32_t>{};
-    if (!spec.channel_multiplier.empty()) {
-        // Per-channel requantization: each bias word followed by its channel's requant word
-        // {shift[5:0], multiplier[25:0]}, the layout the design's bias load walks (LayerConfig).
-        if (spec.channel_multiplier.size() != bias.size() || spec.channel_shift.size() != bias.size())
+    const bool requant = !spec.channel_multiplier.empty(), zero_points = !spec.channel_w_zero_point.empty();
+    if (requant || zero_points) {
+        // Per channel, each bias word followed by its channel's requant word {shift[5:0],
+        // multiplier[25:0]} and its weight zero point, where those are per channel: the layout the
+        // design's bias load walks (LayerConfig, Problem::bias_load_stride).
+        if (requant && (spec.channel_multiplier.size() != bias.size() || spec.channel_shift.size() != bias.size()))
             throw UserError("layer " + spec.name + ": per-channel requantization has " +
                             std::to_string(spec.channel_multiplier.size()) + " multipliers and " +
                             std::to_string(spec.channel_shift.size()) + " shifts for " + std::to_string(bias.size()) +
                             " bias words; recompile the design");
-        std::vector<int32_t> both;
+        if (zero_points && spec.channel_w_zero_point.size() != bias.size())
+            throw UserError("layer " + spec.name + ": " + std::to_string(spec.channel_w_zero_point.size()) +
+                            " per-channel weight zero points for " + std::to_string(bias.size()) +
+                            " bias words; recompile the design");
+        std::vector<int32_t> words;
         for (size_t k = 0; k < bias.size(); ++k) {
-            both.push_back(bias[k]);
-            both.push_back(int32_t(uint32_t(spec.channel_shift[k]) << 26 | uint32_t(spec.channel_multiplier[k])));
+            words.push_back(bias[k]);
+            if (requant)
+                words.push_back(int32_t(uint32_t(spec.channel_shift[k]) << 26 | uint32_t(spec.channel_multiplier[k])));
+            if (zero_points) words.push_back(int32_t(spec.channel_w_zero_point[k]));
         }
-        bias = both;
+        bias = words;
     }
     return {values(t.input), values(t.weights), bias};
 }

@@ -136,3 +136,58 @@ TEST_CASE("per-channel requantization (a multiplier and shift per output channel
     REQUIRE(outcomes.size() == 4);
     CHECK(failed_layers(outcomes) == "");
 }
+
+TEST_CASE("per-channel weight zero points (ONNX per-axis w_zero_point) on the RTL",
+          "[sim][shapes][quantized][per-channel]") {
+    // Every output channel its own weight zero point (uint8 weights 100..230, int8 -60..63): the
+    // DMA's weight fills subtract each element's channel's zero point from the bias table's third
+    // memory. A conv with per-channel requantization too (bias, requant, zero point interleaved),
+    // a grouped conv (channel g*K/G + k), a depthwise conv, an fc, and next to them a per-tensor
+    // layer and a shift-only one on the same design (register channel_w_zero_point = 0).
+    struct Case {
+        const char *spec;
+        bool requant;
+    };
+    std::vector<LayerRequest> layers;
+    for (const Case &c :
+         {Case{"conv:C=5,K=6,H=7,W=6,R=3,S=3,pad=1,relu=0,x_uint8=1,x_zero_point=128,w_uint8=1,"
+               "y_uint8=1,y_zero_point=90,multiplier=1,shift=0,round_even=1", true},
+          Case{"conv:C=4,K=6,H=6,W=6,R=3,S=3,stride=2,pad=1,groups=2,relu=0,x_zero_point=-5,y_zero_point=-7,"
+               "multiplier=3000001,shift=31,round_even=1", false},
+          Case{"dwconv:C=6,H=7,W=7,R=3,S=3,pad=1,relu=0,x_uint8=1,x_zero_point=3,w_uint8=1,multiplier=5000011,shift=30", false},
+          Case{"conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1,x_zero_point=17,w_zero_point=1,multiplier=77777,shift=26", false},
+          Case{"conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1", false}}) {
+        ir::LayerSpec l = parse_inline_layer(c.spec);
+        if (l.multiplier != 77777 && l.multiplier != 0)
+            for (int64_t k = 0; k < l.K; ++k)
+                l.channel_w_zero_point.push_back(l.w_uint8 ? 100 + 26 * k % 131 : -60 + 41 * k % 124);
+        if (c.requant) {
+            for (int64_t k = 0; k < l.K; ++k) {
+                l.channel_multiplier.push_back(20001 + 4099 * k);
+                l.channel_shift.push_back(18 + k % 3 * 2);
+            }
+            l.multiplier = l.channel_multiplier[0];
+            l.requant_shift = int(l.channel_shift[0]);
+        }
+        ScheduleRequest s;
+        s.dataflow = "os";
+        s.rows = s.cols = 4;
+        s.buffer_bytes = 2048;
+        layers.push_back({l, s});
+    }
+    // A QLinearMatMul-style fc (a zero point per column of B) on a design of its own.
+    ir::LayerSpec fc = parse_inline_layer("fc:N=3,C=20,K=7,relu=0,x_uint8=1,x_zero_point=7,w_uint8=1,"
+                                          "y_zero_point=3,multiplier=3000001,shift=30");
+    for (int64_t k = 0; k < fc.K; ++k) fc.channel_w_zero_point.push_back(255 - 37 * k);
+    ScheduleRequest s;
+    s.rows = s.cols = 4;
+    s.buffer_bytes = 256;  // several weight tiles
+    for (const auto &outcomes : {simulate_on_one_design(layers), simulate_on_one_design({{fc, s}})}) {
+        CHECK(failed_layers(outcomes) == "");
+        for (const auto &o : outcomes) {
+            INFO(o.layer);
+            CHECK(o.output.bit_exact());
+            CHECK(o.cycles_measured == uint64_t(o.cycles_model));
+        }
+    }
+}
