@@ -107,9 +107,28 @@ double scalar(const Graph &g, const NodeProto &n, int input, const char *what, d
     if (v.empty()) return if_absent;
     for (double x : v)
         if (x != v[0])
-            fail(n, std::string(what) + " differs per channel; Tessera takes one zero point per tensor "
-                                        "(per-channel scales are supported, zero points must be equal)");
+            fail(n, std::string(what) + " differs per channel; Tessera takes per-channel zero points for weights only "
+                                        "(an input or output zero point must be one value)");
     return v[0];
+}
+
+// The weights' zero point (input `input` of `n`): one value for the tensor, or one per output
+// channel (ONNX per-axis quantization), which the layer's bias load carries (zeros when the node
+// has no bias). Call it after the layer's bias is set.
+void set_weight_zero_point(const Graph &g, const NodeProto &n, int input, const char *what, ir::LayerSpec &l) {
+    const std::vector<double> v = constant_values(g, n, input, what);
+    l.w_zero_point = 0;
+    l.channel_w_zero_point.clear();
+    if (v.empty()) return;
+    if (std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; })) {
+        l.w_zero_point = int64_t(v[0]);
+        return;
+    }
+    if (int64_t(v.size()) != l.K)
+        fail(n, std::string(what) + " has " + std::to_string(v.size()) + " values; per-channel zero points need one per "
+                                                                         "output channel (" + std::to_string(l.K) + ")");
+    for (double x : v) l.channel_w_zero_point.push_back(int64_t(x));
+    l.bias = true;
 }
 
 const onnx::AttributeProto *attribute(const NodeProto &n, const char *name) {
@@ -292,7 +311,6 @@ bool apply_qdq(const Graph &g, const NodeProto &n, int x, int w, int bias, int w
     l.x_uint8 = is_u8(elem_type(g, *dx, 0));
     l.w_uint8 = is_u8(elem_type(g, *dw, 0));
     l.x_zero_point = int64_t(scalar(g, *dx, 2, "x_zero_point", 0));
-    l.w_zero_point = int64_t(scalar(g, *dw, 2, "w_zero_point", 0));
     l.y_zero_point = int64_t(scalar(g, *q, 2, "y_zero_point", 0));
     const std::vector<double> qz = constant_values(g, *q, 2, "y_zero_point");
     l.y_uint8 = qz.empty() || is_u8(elem_type(g, *q, 2));
@@ -326,6 +344,7 @@ bool apply_qdq(const Graph &g, const NodeProto &n, int x, int w, int bias, int w
         l.bias = true;
         from.bias = {db, 0};
     }
+    set_weight_zero_point(g, *dw, 2, "w_zero_point", l);
     set_requant(n, x_scale, w_scales, scalar(g, *q, 1, "y_scale", 1), l);
     return true;
 }
@@ -398,8 +417,8 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
     }
     if (known(from.bias))
         for (double b : values_of(g, *from.bias.node, from.bias.input, "the bias")) t.bias.push_back(int32_t(b));
-    else if (l.bias && !l.channel_multiplier.empty())
-        t.bias.assign(size_t(l.K), 0);  // per-channel requantization without a bias: zeros
+    else if (l.bias && (!l.channel_multiplier.empty() || !l.channel_w_zero_point.empty()))
+        t.bias.assign(size_t(l.K), 0);  // per-channel tables without a bias: zeros
     return t;
 }
 
@@ -471,10 +490,10 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             l = conv_layer(g, n, 0, 3);
             set_element_types(g, n, 0, 3, l);
             l.x_zero_point = int64_t(scalar(g, n, 2, "x_zero_point", 0));
-            l.w_zero_point = int64_t(scalar(g, n, 5, "w_zero_point", 0));
             l.y_zero_point = int64_t(scalar(g, n, 7, "y_zero_point", 0));
             l.y_uint8 = is_u8(elem_type(g, n, 7));
             l.bias = n.input_size() > 8 && !n.input(8).empty();
+            set_weight_zero_point(g, n, 5, "w_zero_point", l);
             set_requant(n, scalar(g, n, 1, "x_scale", 1), weight_scales(g, n, 4, "w_scale", l.K),
                         scalar(g, n, 6, "y_scale", 1), l);
             out.tensors.push_back(tensors_of(g, n, 0, 3, 8, false, l));
@@ -483,8 +502,8 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             l = conv_layer(g, n, 0, 1);
             set_element_types(g, n, 0, 1, l);
             l.x_zero_point = int64_t(scalar(g, n, 2, "x_zero_point", 0));
-            l.w_zero_point = int64_t(scalar(g, n, 3, "w_zero_point", 0));
             l.bias = false;
+            set_weight_zero_point(g, n, 3, "w_zero_point", l);
             l.requant_shift = 0;
             l.y_int32 = 1;  // int32 out: the accumulator, not requantized
             out.tensors.push_back(tensors_of(g, n, 0, 1, -1, false, l));
@@ -506,10 +525,10 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             l = matmul_layer(g, n, 0, 3, false, false);
             set_element_types(g, n, 0, 3, l);
             l.x_zero_point = int64_t(scalar(g, n, 2, "a_zero_point", 0));
-            l.w_zero_point = int64_t(scalar(g, n, 5, "b_zero_point", 0));
             l.y_zero_point = int64_t(scalar(g, n, 7, "y_zero_point", 0));
             l.y_uint8 = is_u8(elem_type(g, n, 7));
             l.bias = false;
+            set_weight_zero_point(g, n, 5, "b_zero_point", l);
             set_requant(n, scalar(g, n, 1, "a_scale", 1), weight_scales(g, n, 4, "b_scale", l.K),
                         scalar(g, n, 6, "y_scale", 1), l);
             out.tensors.push_back(tensors_of(g, n, 0, 3, -1, true, l));
@@ -517,8 +536,8 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             l = matmul_layer(g, n, 0, 1, false, false);
             set_element_types(g, n, 0, 1, l);
             l.x_zero_point = int64_t(scalar(g, n, 2, "a_zero_point", 0));
-            l.w_zero_point = int64_t(scalar(g, n, 3, "b_zero_point", 0));
             l.bias = false;
+            set_weight_zero_point(g, n, 3, "b_zero_point", l);
             l.requant_shift = 0;
             l.y_int32 = 1;
             out.tensors.push_back(tensors_of(g, n, 0, 1, -1, true, l));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end: a small quantized CNN written by make_qcnn_e2e.py (python3-onnx's helper API; real
-# int8 weights, int32 biases, per-tensor and per-channel scales, QLinearConv, a QDQ conv and
-# QLinearMatMul) is compiled with `tessera compile --onnx` and run with `tessera simulate DIR
+# int8 weights, int32 biases, per-tensor and per-channel scales, per-channel weight zero points,
+# QLinearConv, a QDQ conv and QLinearMatMul) is compiled with `tessera compile --onnx` and run with `tessera simulate DIR
 # --onnx model.onnx` on the generated RTL (Verilator): every layer must PASS (bit-exact with
 # Halide's reference, counters equal to the model's), and the saved outputs must equal each
 # layer's output computed with numpy from ONNX's definitions.
@@ -17,7 +17,7 @@ model=$tmp/data/qcnn.onnx
 
 # Bad quantized models: one line naming the node and the cause, exit 1.
 "$python" "$src/tests/interop/make_qcnn_e2e.py" --bad "$tmp/bad" || { echo "FAIL: make_qcnn_e2e.py --bad"; exit 1; }
-for case in "bad_wzp:conv_wzp (QLinearConv): w_zero_point differs per channel" \
+for case in "bad_wzp:conv_wzp (QLinearConv): w_zero_point has 3 values; per-channel zero points need one per output channel (4)" \
             "bad_axis:per-channel scales along axis 1; the output channels are axis 0" \
             "bad_bias:conv_fbias (Conv): the bias of a QDQ node must be a DequantizeLinear of an int32"; do
     file=${case%%:*}

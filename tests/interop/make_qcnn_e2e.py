@@ -7,7 +7,7 @@ layer, and each layer's expected output computed here with numpy from ONNX's def
   make_qcnn_e2e.py OUT_DIR          writes OUT_DIR/qcnn.onnx, OUT_DIR/inputs/<layer>/input.npy,
                                     OUT_DIR/expected/<layer>.npy
   make_qcnn_e2e.py --bad OUT_DIR    writes models the importer must refuse in one line:
-                                    bad_wzp.onnx (weight zero points that differ per channel),
+                                    bad_wzp.onnx (3 weight zero points for 4 output channels),
                                     bad_axis.onnx (QDQ per-channel scales along the input channels),
                                     bad_bias.onnx (a QDQ conv with a float bias)
   make_qcnn_e2e.py --check OUT_DIR RUN_DIR
@@ -93,31 +93,35 @@ def build(out_dir):
     expected["qconv2"] = requant(acc, f32(0.1) * f32(0.01) / f32(0.7), 5, np.int8, 1)
     inputs["qconv2"] = x2
 
-    # qdq_conv3: QDQ, per-channel weight scales along axis 0, int32 bias with scale x_s * w_s.
+    # qdq_conv3: QDQ, per-channel weight scales and zero points along axis 0, int32 bias with
+    # scale x_s * w_s.
     x3 = rng.integers(0, 256, size=(1, 8, 5, 5), dtype=np.uint8)
     w3 = rng.integers(-128, 128, size=(4, 8, 1, 1), dtype=np.int8)
     ws3 = f32(rng.uniform(0.005, 0.02, size=4))
+    wz3 = np.array([3, -5, 0, 7], np.int8)
     b3 = rng.integers(-2000, 2000, size=(4,), dtype=np.int32)
     xs3 = f32(0.2)
     nodes.append(helper.make_node("DequantizeLinear", ["x3", const("xs3", xs3), const("xz3", np.uint8(90))], ["x3f"]))
     nodes.append(helper.make_node("DequantizeLinear", [const("w3", w3), const("ws3", ws3),
-                                                       const("wz3", np.zeros(4, np.int8))], ["w3f"], axis=0))
+                                                       const("wz3", wz3)], ["w3f"], axis=0))
     nodes.append(helper.make_node("DequantizeLinear", [const("b3", b3), const("bs3", xs3 * ws3),
                                                        const("bz3", np.zeros(4, np.int32))], ["b3f"], axis=0))
     nodes.append(helper.make_node("Conv", ["x3f", "w3f", "b3f"], ["y3f"], name="qdq_conv3"))
     nodes.append(helper.make_node("QuantizeLinear", ["y3f", const("ys3", f32(0.25)), const("yz3", np.uint8(128))], ["y3"]))
-    acc = conv_int(x3.astype(np.int64) - 90, w3.astype(np.int64), 1, 0) + b3.reshape(1, -1, 1, 1)
+    acc = conv_int(x3.astype(np.int64) - 90, w3.astype(np.int64) - wz3.astype(np.int64).reshape(-1, 1, 1, 1), 1, 0) \
+        + b3.reshape(1, -1, 1, 1)
     expected["qdq_conv3"] = requant(acc, xs3 * ws3 / f32(0.25), 128, np.uint8, 1)
     inputs["qdq_conv3"] = x3
 
-    # qmatmul4: uint8 A [1, 64] x uint8 B [64, 10], b_scale per column.
+    # qmatmul4: uint8 A [1, 64] x uint8 B [64, 10], b_scale and b_zero_point per column.
     a4 = rng.integers(0, 256, size=(1, 64), dtype=np.uint8)
     w4 = rng.integers(0, 256, size=(64, 10), dtype=np.uint8)
     bs4 = f32(rng.uniform(0.001, 0.01, size=10))
+    bz4 = rng.integers(100, 156, size=10, dtype=np.uint8)
     args = ["a4", const("as4", f32(0.25)), const("az4", np.uint8(128)), const("w4", w4), const("bs4", bs4),
-            const("bz4", np.uint8(127)), const("ys4", f32(0.5)), const("yz4", np.uint8(64))]
+            const("bz4", bz4), const("ys4", f32(0.5)), const("yz4", np.uint8(64))]
     nodes.append(helper.make_node("QLinearMatMul", args, ["y4"], name="qmatmul4"))
-    acc = (a4.astype(np.int64) - 128) @ (w4.astype(np.int64) - 127)
+    acc = (a4.astype(np.int64) - 128) @ (w4.astype(np.int64) - bz4.astype(np.int64).reshape(1, -1))
     expected["qmatmul4"] = requant(acc, f32(0.25) * bs4 / f32(0.5), 64, np.uint8, 1)
     inputs["qmatmul4"] = a4
 
@@ -167,9 +171,9 @@ def bad_models(out_dir):
 
     t = numpy_helper.from_array
     w = np.ones((4, 4, 1, 1), np.int8)
-    # QLinearConv with w_zero_point [0, 1, 0, 1]: per-channel zero points that differ.
+    # QLinearConv with w_zero_point [0, 1, 0]: per-channel zero points, but not one per channel.
     init = [t(np.float32(0.1), "xs"), t(np.uint8(0), "xz"), t(w, "w"), t(np.full(4, 0.1, np.float32), "ws"),
-            t(np.array([0, 1, 0, 1], np.int8), "wz"), t(np.float32(0.5), "ys"), t(np.uint8(0), "yz")]
+            t(np.array([0, 1, 0], np.int8), "wz"), t(np.float32(0.5), "ys"), t(np.uint8(0), "yz")]
     save("bad_wzp", [helper.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["y"],
                                       name="conv_wzp")], init)
     # QDQ weights with scales per input channel (axis 1).
