@@ -156,6 +156,22 @@ std::string pe_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
 
 }  // namespace
 
+std::string accumulator_ports(const DesignSpec &d) {
+    if (d.output_pe_depth == 0) return "  input  logic block_start,\n";
+    // Per-PE accumulator files (EmitPE.cpp); reloads go to one PE per output lane group.
+    const int pa = pe_addr_bits(d.output_pe_depth);
+    const int64_t go = d.output.groups(d.rows, d.cols);
+    std::ostringstream o;
+    o << "  input  logic clear,\n"
+      << "  input  logic [" << pa << "-1:0] acc_addr,\n"
+      << "  input  logic drain_read,\n"
+      << "  input  logic [" << pa << "-1:0] drain_addr,\n"
+      << "  input  logic [" << go << "-1:0] reload_write,\n"
+      << "  input  logic [" << pa << "-1:0] reload_addr,\n"
+      << "  input  logic [" << go * d.acc_bits << "-1:0] reload_data,\n";
+    return o.str();
+}
+
 std::string emit_array(const DesignSpec &d) {
     if (d.skew_tile) return emit_systolic_array(d);
     const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
@@ -180,18 +196,7 @@ std::string emit_array(const DesignSpec &d) {
     if (col_active_used)
         o << "  input  logic [" << d.cols << "-1:0] col_active,    // columns this layer uses\n";
     const bool files = d.output_pe_depth > 0;
-    const int pa = files ? pe_addr_bits(d.output_pe_depth) : 0;
-    if (files)  // per-PE accumulator files (EmitPE.cpp); reloads go to one PE per output lane group
-        o << "  input  logic clear,\n"
-          << "  input  logic [" << pa << "-1:0] acc_addr,\n"
-          << "  input  logic drain_read,\n"
-          << "  input  logic [" << pa << "-1:0] drain_addr,\n"
-          << "  input  logic [" << go << "-1:0] reload_write,\n"
-          << "  input  logic [" << pa << "-1:0] reload_addr,\n"
-          << "  input  logic [" << go * d.acc_bits << "-1:0] reload_data,\n";
-    else
-        o << "  input  logic block_start,\n";
-    o << ""
+    o << accumulator_ports(d)
       << "  input  logic mac_other_valid,                 // dims not on the array are valid\n"
       << "  input  logic [" << d.rows << "-1:0] mac_row_valid,\n"
       << "  input  logic [" << d.cols << "-1:0] mac_col_valid,\n"

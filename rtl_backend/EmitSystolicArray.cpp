@@ -158,17 +158,8 @@ std::string emit_systolic_array(const DesignSpec &d) {
       << "  input  logic [" << gw * d.weight_bits << "-1:0] weight_words,\n";
     if (row_active_used) o << "  input  logic [" << d.rows << "-1:0] row_active,\n";
     if (col_active_used) o << "  input  logic [" << d.cols << "-1:0] col_active,\n";
-    if (files)  // per-PE accumulator files (EmitPE.cpp); reloads go to one PE per output lane group
-        o << "  input  logic clear,\n"
-          << "  input  logic [" << pa << "-1:0] acc_addr,\n"
-          << "  input  logic drain_read,\n"
-          << "  input  logic [" << pa << "-1:0] drain_addr,\n"
-          << "  input  logic [" << go << "-1:0] reload_write,\n"
-          << "  input  logic [" << pa << "-1:0] reload_addr,\n"
-          << "  input  logic [" << go * d.acc_bits << "-1:0] reload_data,\n";
-    else
-        o << "  input  logic block_start,\n";
-    o << "  input  logic mac_other_valid,\n"
+    o << accumulator_ports(d)
+      << "  input  logic mac_other_valid,\n"
       << "  input  logic [" << d.rows << "-1:0] mac_row_valid,\n"
       << "  input  logic [" << d.cols << "-1:0] mac_col_valid,\n"
       << "  output logic [" << go * d.acc_bits << "-1:0] output_sums   // valid " << S

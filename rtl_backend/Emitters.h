@@ -15,6 +15,7 @@ namespace tessera::rtl {
 std::string emit_pe(const DesignSpec &);                 // EmitPE.cpp
 std::string emit_array(const DesignSpec &);              // EmitArray.cpp
 std::string emit_systolic_array(const DesignSpec &);     // EmitSystolicArray.cpp (systolic, hybrid)
+std::string accumulator_ports(const DesignSpec &);       // EmitArray.cpp: block_start, or the accumulator files' ports
 using Modules = std::vector<std::pair<std::string, std::string>>;
 Modules emit_buffers(const DesignSpec &);            // EmitBuffers.cpp
 std::string emit_config_regs(const DesignSpec &, const RegisterMap &);  // EmitConfigRegs.cpp

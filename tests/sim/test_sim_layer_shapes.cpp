@@ -104,6 +104,29 @@ TEST_CASE("a batched matmul (fc with batch) on the RTL", "[sim][shapes]") {
     CHECK(failed_layers(outcomes) == "");
 }
 
+namespace {
+
+// A multiplier and shift per output channel (odd multipliers, shifts 18..22).
+void give_channel_requant(ir::LayerSpec &l) {
+    for (int64_t k = 0; k < l.K; ++k) {
+        l.channel_multiplier.push_back(20001 + 4099 * k);
+        l.channel_shift.push_back(18 + k % 3 * 2);
+    }
+    l.multiplier = l.channel_multiplier[0];
+    l.requant_shift = int(l.channel_shift[0]);
+}
+
+// Output stationary on a 4x4 array, a 2 KB buffer.
+ScheduleRequest os_4x4() {
+    ScheduleRequest s;
+    s.dataflow = "os";
+    s.rows = s.cols = 4;
+    s.buffer_bytes = 2048;
+    return s;
+}
+
+}  // namespace
+
 TEST_CASE("per-channel requantization (a multiplier and shift per output channel) on the RTL",
           "[sim][shapes][quantized][per-channel]") {
     // ONNX per-axis scales: every channel its own multiplier and shift (odd multipliers, shifts
@@ -118,19 +141,8 @@ TEST_CASE("per-channel requantization (a multiplier and shift per output channel
           "conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1,x_zero_point=17,w_zero_point=1,multiplier=77777,shift=26",
           "conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1"}) {
         ir::LayerSpec l = parse_inline_layer(spec);
-        if (l.multiplier == 1) {
-            for (int64_t k = 0; k < l.K; ++k) {
-                l.channel_multiplier.push_back(20001 + 4099 * k);
-                l.channel_shift.push_back(18 + k % 3 * 2);
-            }
-            l.multiplier = l.channel_multiplier[0];
-            l.requant_shift = int(l.channel_shift[0]);
-        }
-        ScheduleRequest s;
-        s.dataflow = "os";
-        s.rows = s.cols = 4;
-        s.buffer_bytes = 2048;
-        layers.push_back({l, s});
+        if (l.multiplier == 1) give_channel_requant(l);
+        layers.push_back({l, os_4x4()});
     }
     const auto outcomes = simulate_on_one_design(layers);
     REQUIRE(outcomes.size() == 4);
@@ -161,19 +173,8 @@ TEST_CASE("per-channel weight zero points (ONNX per-axis w_zero_point) on the RT
         if (l.multiplier != 77777 && l.multiplier != 0)
             for (int64_t k = 0; k < l.K; ++k)
                 l.channel_w_zero_point.push_back(l.w_uint8 ? 100 + 26 * k % 131 : -60 + 41 * k % 124);
-        if (c.requant) {
-            for (int64_t k = 0; k < l.K; ++k) {
-                l.channel_multiplier.push_back(20001 + 4099 * k);
-                l.channel_shift.push_back(18 + k % 3 * 2);
-            }
-            l.multiplier = l.channel_multiplier[0];
-            l.requant_shift = int(l.channel_shift[0]);
-        }
-        ScheduleRequest s;
-        s.dataflow = "os";
-        s.rows = s.cols = 4;
-        s.buffer_bytes = 2048;
-        layers.push_back({l, s});
+        if (c.requant) give_channel_requant(l);
+        layers.push_back({l, os_4x4()});
     }
     // A QLinearMatMul-style fc (a zero point per column of B) on a design of its own.
     ir::LayerSpec fc = parse_inline_layer("fc:N=3,C=20,K=7,relu=0,x_uint8=1,x_zero_point=7,w_uint8=1,"
