@@ -109,7 +109,7 @@ module tessera_dma (
 
   // ---- fill path ------------------------------------------------------------------------------
   logic tag_push, tag_pop, tag_empty, tag_full, data_empty, head_is_padding;
-  logic [7:0] tag_head;
+  logic [8-1:0] tag_head;
   logic [31:0] data_head;
   logic fill_request;
   assign fill_request = walking && !draining && in_shape && !tag_full;
