@@ -258,7 +258,7 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count) {
     return cases;
 }
 
-std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count) {
+std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined) {
     struct Plan {
         std::vector<std::string> input, filter;
         std::string output;
@@ -272,6 +272,7 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count) {
         return s;
     };
     Rng rng(seed * 7919 + 4);
+    Rng wiring(seed ^ 0x9e3779b97f4a7c15ull);  // the interconnect: a stream of its own
     std::vector<RandomCase> cases;
     for (size_t redrawn = 0; cases.size() < count;) {
         const Plan &plan = plans[cases.size() % plans.size()];
@@ -281,6 +282,7 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count) {
         c.layer = small_conv(rng, "level_case" + std::to_string(cases.size()), 14, 12, 10);
         c.schedule.text = random_per_pe_schedule(rng, plan.input, plan.filter, plan.output);
         c.schedule.text_origin = "random 4-level schedule";
+        if (pipelined) c.interconnect = one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
         try {
             c.ir = lower_to_ir(c.layer, c.schedule);
             ir::validate_fit(c.ir, c.architecture());

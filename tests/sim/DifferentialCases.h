@@ -53,8 +53,9 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count);
 // `count` cases like draw_per_pe_cases on examples/arch/four_level.json, each tensor keeping its
 // shared tiles at L2, at the GLB, or (operands) at both, by one of three plans: inputs at both and
 // weights bypassing the GLB; weights at both and outputs bypassing the GLB; both operands at both.
-// One design per plan.
-std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count);
+// One design per plan (and interconnect: with `pipelined`, each case is also drawn on a broadcast,
+// systolic or hybrid array as draw_per_pe_cases does).
+std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined = false);
 
 struct CaseFailure {
     std::string description;  // the case

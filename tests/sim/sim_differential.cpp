@@ -12,7 +12,7 @@
 #include <string>
 
 int main(int argc, char **argv) {
-    uint64_t count = 100, per_pe = 0, levels = 0;
+    uint64_t count = 100, per_pe = 0, levels = 0, pipelined_levels = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
@@ -21,8 +21,9 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--seed")) target = &seed;
         else if (!std::strcmp(argv[i], "--per-pe")) target = &per_pe;
         else if (!std::strcmp(argv[i], "--levels")) target = &levels;
+        else if (!std::strcmp(argv[i], "--pipelined-levels")) target = &pipelined_levels;
         if (!target || !has_value) {
-            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--levels L]\n";
+            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--levels L] [--pipelined-levels P]\n";
             return 2;
         }
         *target = tessera::driver::whole_number(argv[i], argv[i + 1]);
@@ -37,6 +38,8 @@ int main(int argc, char **argv) {
         for (auto &c : draw_per_pe_cases(seed, per_pe)) cases.push_back(std::move(c));
         // --levels L: L more on a 4-level hierarchy (L2, GLB) with bypass and two shared levels.
         for (auto &c : draw_four_level_cases(seed, levels)) cases.push_back(std::move(c));
+        // --pipelined-levels P: P more, each on a broadcast, systolic or hybrid array.
+        for (auto &c : draw_four_level_cases(seed + 1, pipelined_levels, true)) cases.push_back(std::move(c));
         const DifferentialSummary s = run_cases(cases, seed, &std::cerr);
         for (const auto &f : s.failures) std::cout << "FAIL " << f.description << "\n     " << f.what << "\n";
         std::cout << s.passed << " of " << s.cases << " cases passed (seed " << seed << ", " << rejected

@@ -176,8 +176,8 @@ TEST_CASE("per-channel weight zero points (ONNX per-axis w_zero_point) on the RT
         if (c.requant) give_channel_requant(l);
         layers.push_back({l, os_4x4()});
     }
-    // A QLinearMatMul-style fc (a zero point per column of B) on a design of its own.
-    ir::LayerSpec fc = parse_inline_layer("fc:N=3,C=20,K=7,relu=0,x_uint8=1,x_zero_point=7,w_uint8=1,"
+    // A batched QLinearMatMul-style fc (a zero point per column of B) on a design of its own.
+    ir::LayerSpec fc = parse_inline_layer("fc:N=3,C=20,K=7,batch=2,relu=0,x_uint8=1,x_zero_point=7,w_uint8=1,"
                                           "y_zero_point=3,multiplier=3000001,shift=30");
     for (int64_t k = 0; k < fc.K; ++k) fc.channel_w_zero_point.push_back(255 - 37 * k);
     ScheduleRequest s;
