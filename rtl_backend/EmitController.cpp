@@ -51,8 +51,11 @@ std::string emit_controller(const DesignSpec &d) {
                                              d.weight_outer_depth > 0 ? d.weight_depth : 0);
         const int wb =
             bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth + d.skew(), stage_words}) + 3) + 1;
-        pe_logic = std::string(d.pe_files() ? "  logic input_pe_due, weight_pe_due, input_pe_done, weight_pe_done, pe_stall;\n"
-                                            : "  logic input_pe_due, weight_pe_due, pe_stall;\n") +
+        // A done flag per operand that has per-PE files (it remembers that this iteration's fill ran).
+        std::string done_flags;
+        if (d.input_pe_depth > 0) done_flags += ", input_pe_done";
+        if (d.weight_pe_depth > 0) done_flags += ", weight_pe_done";
+        pe_logic = "  logic input_pe_due, weight_pe_due" + done_flags + ", pe_stall;\n" +
                    "  logic pe_after_flush;  // the transfer runs after a run's flush (an accumulator drain)\n"
                    "  logic [" + std::to_string(wb) + "-1:0] pe_count;\n";
         std::string stage_due;  // inner-tile copies due: they go first
@@ -138,10 +141,10 @@ std::string emit_controller(const DesignSpec &d) {
             pe_logic += "  assign weight_pe_fill = state == COMPUTE" + output_first + no_stage + " && !input_pe_due && weight_pe_due;\n";
         if (!acc_file) pe_logic += "  assign pe_after_flush = 1'b0;\n";
         pe_ff += "      if (state == PEFILL && pe_count != '0) pe_count <= pe_count - 1'b1;\n"
-                 + std::string(d.pe_files() ? "      if (issue || state == IDLE) begin\n"
-                                              "        input_pe_done <= 1'b0;\n"
-                                              "        weight_pe_done <= 1'b0;\n"
-                                              "      end\n" : "");
+                 + std::string(done_flags.empty() ? "" : "      if (issue || state == IDLE) begin\n") +
+                 (d.input_pe_depth > 0 ? "        input_pe_done <= 1'b0;\n" : "") +
+                 (d.weight_pe_depth > 0 ? "        weight_pe_done <= 1'b0;\n" : "") +
+                 (done_flags.empty() ? "" : "      end\n");
     }
     return fill(R"(// Phase sequencer. Per-iteration flags (issue stage of the compute pipeline):
 //   load_input / load_weight: the operand's stationary block starts (PE registers reload)
