@@ -11,11 +11,15 @@
 
 namespace tessera::rtl {
 
-namespace {
-
 int64_t group_of(const TensorPorts &p, const DesignSpec &d, int64_t r, int64_t c) {
     return (p.depends_on_rows ? r : 0) * (p.depends_on_cols ? d.cols : 1) + (p.depends_on_cols ? c : 0);
 }
+
+bool reload_lead(const DesignSpec &d, int64_t r, int64_t c) {
+    return (d.output.depends_on_rows || r == 0) && (d.output.depends_on_cols || c == 0);
+}
+
+namespace {
 
 std::string pe_name(int64_t r, int64_t c) {
     return "r" + std::to_string(r) + "_c" + std::to_string(c);
@@ -67,7 +71,7 @@ std::vector<PeWiring> pe_wiring(const DesignSpec &d) {
             p.mac_enable = "mac_other_valid & mac_row_valid[" + std::to_string(r) + "] & mac_col_valid[" +
                            std::to_string(c) + "]";
             // The group's partial sum is reloaded into its first PE along the reduced dimensions.
-            p.lead = (d.output.depends_on_rows || r == 0) && (d.output.depends_on_cols || c == 0);
+            p.lead = reload_lead(d, r, c);
             pes.push_back(p);
         }
     return pes;

@@ -191,12 +191,9 @@ std::string emit_systolic_array(const DesignSpec &d) {
             if (files) {
                 // The group's partial sum is reloaded into its first PE along the reduced axes, at
                 // that PE's skew.
-                const bool lead = (d.output.depends_on_rows || r == 0) && (d.output.depends_on_cols || c == 0);
                 std::string reload_write = "1'b0", reload_data = "'0";
-                if (lead) {
-                    const int64_t g = (d.output.depends_on_rows ? r : 0) * (d.output.depends_on_cols ? d.cols : 1) +
-                                      (d.output.depends_on_cols ? c : 0);
-                    const int64_t s = d.skew_of(r, c);
+                if (reload_lead(d, r, c)) {
+                    const int64_t g = group_of(d.output, d, r, c), s = d.skew_of(r, c);
                     reload_write = w.delayed("reload_write_" + n, 1, "reload_write[" + std::to_string(g) + "]", s);
                     reload_data = w.delayed("reload_data_" + n, d.acc_bits,
                                             "reload_data[" + std::to_string(g * d.acc_bits) + " +: " + AB + "]", s);

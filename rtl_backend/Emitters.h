@@ -16,6 +16,10 @@ std::string emit_pe(const DesignSpec &);                 // EmitPE.cpp
 std::string emit_array(const DesignSpec &);              // EmitArray.cpp
 std::string emit_systolic_array(const DesignSpec &);     // EmitSystolicArray.cpp (systolic, hybrid)
 std::string accumulator_ports(const DesignSpec &);       // EmitArray.cpp: block_start, or the accumulator files' ports
+// EmitArray.cpp: PE (r, c)'s lane group of a tensor, and whether it is its output lane group's
+// first PE along the reduced axes (the one a reload of partial sums writes).
+int64_t group_of(const TensorPorts &p, const DesignSpec &d, int64_t r, int64_t c);
+bool reload_lead(const DesignSpec &d, int64_t r, int64_t c);
 using Modules = std::vector<std::pair<std::string, std::string>>;
 Modules emit_buffers(const DesignSpec &);            // EmitBuffers.cpp
 std::string emit_config_regs(const DesignSpec &, const RegisterMap &);  // EmitConfigRegs.cpp
