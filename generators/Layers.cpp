@@ -13,6 +13,17 @@ namespace {
 
 bool is_fc(const ir::LayerSpec &s) { return s.type == "fc"; }
 
+// The items of a comma-separated generator parameter ("a,b,c").
+std::vector<std::string> comma_items(const std::string &text) {
+    std::vector<std::string> items;
+    for (size_t at = 0; at < text.size();) {
+        const size_t end = std::min(text.find(',', at), text.size());
+        items.push_back(text.substr(at, end - at));
+        at = end + 1;
+    }
+    return items;
+}
+
 Region full_region(const std::vector<int> &shape) {
     Region r;
     for (int e : shape) r.push_back(Range(0, e));
@@ -125,12 +136,16 @@ void validate(const ir::LayerSpec &s) {
                                  {"w_uint8", s.w_uint8}, {"y_uint8", s.y_uint8}, {"round_even", s.round_even},
                                  {"y_int32", s.y_int32}})
         if (v != 0 && v != 1) throw UserError("layer " + s.name + ": " + key + " must be 0 or 1");
+    // A zero point is an element value: 0..255 for uint8 elements, -128..127 for int8.
+    auto check_zero_point = [&](const std::string &what, int64_t v, int64_t is_u8) {
+        if (v < (is_u8 ? 0 : -128) || v > (is_u8 ? 255 : 127))
+            throw UserError("layer " + s.name + ": " + what + std::to_string(v) + " is outside " +
+                            (is_u8 ? "uint8 (0..255)" : "int8 (-128..127)"));
+    };
     for (const auto &[key, v, is_u8] :
          {std::tuple<const char *, int64_t, int64_t>{"x_zero_point", s.x_zero_point, s.x_uint8},
           {"w_zero_point", s.w_zero_point, s.w_uint8}, {"y_zero_point", s.y_zero_point, s.y_uint8}})
-        if (v < (is_u8 ? 0 : -128) || v > (is_u8 ? 255 : 127))
-            throw UserError("layer " + s.name + ": " + key + "=" + std::to_string(v) + " is outside " +
-                            (is_u8 ? "uint8 (0..255)" : "int8 (-128..127)"));
+        check_zero_point(std::string(key) + "=", v, is_u8);
     if (s.multiplier < 0 || s.multiplier > 0x7fffffff)
         throw UserError("layer " + s.name + ": multiplier must be 1..2^31-1 (0: shift only)");
     if (s.multiplier == 0 && (s.y_zero_point || s.y_uint8 || s.round_even))
@@ -166,12 +181,9 @@ void validate(const ir::LayerSpec &s) {
         if (s.w_zero_point != 0) throw UserError(where + "replace w_zero_point: drop w_zero_point=");
         if (!s.bias)
             throw UserError(where + "load their table with the bias: give the layer a bias (zeros if it has none)");
-        for (size_t i = 0; i < s.channel_w_zero_point.size(); ++i) {
-            const int64_t z = s.channel_w_zero_point[i];
-            if (z < (s.w_uint8 ? 0 : -128) || z > (s.w_uint8 ? 255 : 127))
-                throw UserError(where + "of channel " + std::to_string(i) + ": " + std::to_string(z) + " is outside " +
-                                (s.w_uint8 ? "uint8 (0..255)" : "int8 (-128..127)"));
-        }
+        for (size_t i = 0; i < s.channel_w_zero_point.size(); ++i)
+            check_zero_point("the weight zero point of channel " + std::to_string(i) + ": ", s.channel_w_zero_point[i],
+                             s.w_uint8);
     }
 }
 
@@ -184,9 +196,7 @@ std::string channel_w_zero_point_text(const ir::LayerSpec &s) {
 
 void parse_channel_w_zero_point(const std::string &text, ir::LayerSpec &s) {
     s.channel_w_zero_point.clear();
-    for (size_t at = 0; at < text.size();) {
-        const size_t end = std::min(text.find(',', at), text.size());
-        const std::string item = text.substr(at, end - at);
+    for (const std::string &item : comma_items(text)) {
         try {
             size_t used = 0;
             s.channel_w_zero_point.push_back(std::stoll(item, &used));
@@ -194,7 +204,6 @@ void parse_channel_w_zero_point(const std::string &text, ir::LayerSpec &s) {
         } catch (const std::exception &) {
             throw UserError("channel_w_zero_point: '" + item + "' is not an integer (e.g. 128,131,127)");
         }
-        at = end + 1;
     }
 }
 
@@ -208,10 +217,7 @@ std::string channel_requant_text(const ir::LayerSpec &s) {
 void parse_channel_requant(const std::string &text, ir::LayerSpec &s) {
     s.channel_multiplier.clear();
     s.channel_shift.clear();
-    size_t at = 0;
-    while (at < text.size()) {
-        const size_t end = std::min(text.find(',', at), text.size());
-        const std::string item = text.substr(at, end - at);
+    for (const std::string &item : comma_items(text)) {
         const size_t slash = item.find('/');
         try {
             size_t used_m = 0, used_s = 0;
@@ -224,7 +230,6 @@ void parse_channel_requant(const std::string &text, ir::LayerSpec &s) {
         } catch (const std::exception &) {
             throw UserError("channel_requant: '" + item + "' is not multiplier/shift (e.g. 1234567/30)");
         }
-        at = end + 1;
     }
 }
 

@@ -33,7 +33,11 @@ int64_t DesignSpec::buffer_bytes() const {
            buffer_bytes_of(weight_outer_depth, weight_bits, false) +
            buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered) +
            buffer_bytes_of(output_depth, acc_bits, output_double_buffered) +
-           buffer_bytes_of(bias_depth, acc_bits, false) +
+           bias_table_bytes();
+}
+
+int64_t DesignSpec::bias_table_bytes() const {
+    return buffer_bytes_of(bias_depth, acc_bits, false) +
            (channel_requant ? buffer_bytes_of(bias_depth, 32, false) : 0) +
            (channel_weight_zero_point ? buffer_bytes_of(bias_depth, 16, false) : 0);
 }
@@ -45,10 +49,7 @@ int64_t DesignSpec::buffer_bytes_at(int level) const {
     if (weight_level == level) bytes += buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered);
     if (weight_outer_level == level) bytes += buffer_bytes_of(weight_outer_depth, weight_bits, false);
     if (output_level == level)
-        bytes += buffer_bytes_of(output_depth, acc_bits, output_double_buffered) +
-                 buffer_bytes_of(bias_depth, acc_bits, false) +
-                 (channel_requant ? buffer_bytes_of(bias_depth, 32, false) : 0) +
-                 (channel_weight_zero_point ? buffer_bytes_of(bias_depth, 16, false) : 0);
+        bytes += buffer_bytes_of(output_depth, acc_bits, output_double_buffered) + bias_table_bytes();
     return bytes;
 }
 

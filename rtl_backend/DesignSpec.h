@@ -90,6 +90,7 @@ struct DesignSpec {
     int64_t skew_of(int64_t r, int64_t c) const { return skew_tile ? r / skew_tile + c / skew_tile : 0; }
     int64_t skew() const { return skew_of(rows - 1, cols - 1); }
     int64_t buffer_bytes() const;  // all on-chip buffers (both banks) and the bias table
+    int64_t bias_table_bytes() const;  // the bias table and its per-channel memories
     // The architecture level (index) of each shared buffer: the array-facing ones and a staged
     // operand's outer one (-1: none); the bias table sits with the output.
     int input_level = -1, weight_level = -1, output_level = -1, input_outer_level = -1, weight_outer_level = -1;

@@ -121,6 +121,16 @@ Modules emit_dma(const DesignSpec &d) {
     if (d.output_double_buffered)
         bank_ports += "  input  logic output_bank,          // bank of the output tile that finishes\n"
                       "  output logic output_read_bank,     // bank the drain reads\n";
+    // The channel (bias word) of the walk's current element: sum over coordinates of coordinate x
+    // step (LayerConfig's channel_steps), products as wide as the bias table's address.
+    auto channel_of_walk = [&](const std::string &steps) {
+        const std::string bab = std::to_string(bias_addr_bits(d));
+        std::string sum;
+        for (int c = 0; c < C; ++c)
+            sum += std::string(c ? "\n                        + " : "") + "coord_" + std::to_string(c) + "[" + bab +
+                   "-1:0] * " + steps + "[" + std::to_string(c * bias_addr_bits(d)) + " +: " + bab + "]";
+        return sum;
+    };
     o << fill(R"(// Tile mover between DRAM and the buffers (see the file header for the protocol).
 module tessera_dma (
   input  logic clk,
@@ -361,11 +371,8 @@ endmodule
                     if (d.channel_weight_zero_point) {
                         // The weight element's output channel, as the bias index: sum of coordinate x step.
                         const std::string bab = std::to_string(bias_addr_bits(d));
-                        channel = "  logic [" + bab + "-1:0] weight_channel;\n  assign weight_channel = ";
-                        for (int c = 0; c < C; ++c)
-                            channel += std::string(c ? "\n                        + " : "") + "coord_" + std::to_string(c) +
-                                       "[" + bab + "-1:0] * w_zero_point_step[" + std::to_string(c * bias_addr_bits(d)) +
-                                       " +: " + bab + "]";
+                        channel = "  logic [" + bab + "-1:0] weight_channel;\n  assign weight_channel = " +
+                                  channel_of_walk("w_zero_point_step");
                         channel += ";\n  assign w_zero_point_addr = tag_head[" +
                                    std::to_string(dma_fill_bits(d) + bias_addr_bits(d)) + " -: " + bab + "];\n"
                                    "  logic signed [15:0] weight_fill_zero_point;\n"
@@ -379,16 +386,9 @@ endmodule
                            "      default: fill_operand = data_head;\n    endcase\n"
                            "  assign buffer_write_data = head_is_padding ? '0 : fill_operand;";
                 }()},
-               {"BIAS_SUM", [&] {
-                    // The drained word's bias: one coordinate (k) with step 1, or for a grouped
-                    // conv k + (K/groups) * g; products are as wide as the bias table's address.
-                    const std::string bab = std::to_string(bias_addr_bits(d));
-                    std::string sum;
-                    for (int c = 0; c < C; ++c)
-                        sum += std::string(c ? "\n                        + " : "") + "coord_" + std::to_string(c) +
-                               "[" + bab + "-1:0] * bias_step[" + std::to_string(c * bias_addr_bits(d)) + " +: " + bab + "]";
-                    return sum;
-                }()},
+               // The drained word's bias: one coordinate (k) with step 1, or for a grouped conv
+               // k + (K/groups) * g.
+               {"BIAS_SUM", channel_of_walk("bias_step")},
                {"IN_SHAPE_ALL", in_shape_all},
                {"IN_SHAPE_DECL", in_shape_decl},
                {"STEPS", steps.str()},

@@ -14,6 +14,18 @@ namespace tessera::rtl {
 
 namespace {
 
+// `in` (a concatenation `width` bits wide) delayed by `stages` registers into `out`: an unpacked
+// array `name` written one statement per stage (Verilator does not take a delayed assignment to
+// an array in a loop it does not unroll, more than 64 stages).
+std::string delay_line(const std::string &name, int64_t width, int64_t stages, const std::string &in,
+                       const std::string &out) {
+    std::string text = "  logic [" + std::to_string(width) + "-1:0] " + name + " [1:" + std::to_string(stages) +
+                       "];\n  always_ff @(posedge clk) begin\n    " + name + "[1] <= " + in + ";\n";
+    for (int64_t k = 2; k <= stages; ++k)
+        text += "    " + name + "[" + std::to_string(k) + "] <= " + name + "[" + std::to_string(k - 1) + "];\n";
+    return text + "  end\n  assign " + out + " = " + name + "[" + std::to_string(stages) + "];\n";
+}
+
 // A pipelined array (EmitSystolicArray.cpp) delivers its output lane groups' sums skew() cycles
 // late: the output path's C1 (partial-sum read) and C2 (write) follow C1 by as many cycles.
 std::string output_skew(const DesignSpec &d) {
@@ -21,44 +33,29 @@ std::string output_skew(const DesignSpec &d) {
     if (S == 0) return "";
     const int64_t go = d.output.groups(d.rows, d.cols);
     const int64_t ora = lane_rows(d.output, d) * output_addr_bits(d);
-    const std::string W = std::to_string(ora + go + 3), SS = std::to_string(S);
-    // One statement per stage: Verilator does not take a delayed assignment to an array in a loop
-    // it does not unroll (more than 64 stages).
-    std::string shifts;
-    for (int64_t k = 2; k <= S; ++k)
-        shifts += "    output_path[" + std::to_string(k) + "] <= output_path[" + std::to_string(k - 1) + "];\n";
-    return "  // ---- output path of the pipelined array: C1 delayed by its skew (" + SS + " cycles) ----\n"
+    return "  // ---- output path of the pipelined array: C1 delayed by its skew (" + std::to_string(S) +
+           " cycles) ----\n"
            "  logic o1_issue, o1_block_end, o1_block_first;\n"
            "  logic [" + std::to_string(go) + "-1:0] o1_output_valid;\n"
-           "  logic [" + std::to_string(ora) + "-1:0] o1_output_row_addr;\n"
-           "  logic [" + W + "-1:0] output_path [1:" + SS + "];\n"
-           "  always_ff @(posedge clk) begin\n"
-           "    output_path[1] <= {c1_output_row_addr, c1_output_valid, c1_block_first, c1_block_end, !rst && c1_issue};\n"
-           + shifts +
-           "  end\n"
-           "  assign {o1_output_row_addr, o1_output_valid, o1_block_first, o1_block_end, o1_issue} = output_path[" + SS + "];\n";
+           "  logic [" + std::to_string(ora) + "-1:0] o1_output_row_addr;\n" +
+           delay_line("output_path", ora + go + 3, S,
+                      "{c1_output_row_addr, c1_output_valid, c1_block_first, c1_block_end, !rst && c1_issue}",
+                      "{o1_output_row_addr, o1_output_valid, o1_block_first, o1_block_end, o1_issue}");
 }
 
-// The drain of accumulator files on a pipelined array: the drained sums leave the array skew()
-// cycles late (EmitSystolicArray.cpp), so their GLB writes follow by as many cycles; the
+// The drain of accumulator files: its GLB writes. On a pipelined array the drained sums leave the
+// array skew() cycles late (EmitSystolicArray.cpp), so the writes follow by as many cycles; the
 // controller stalls that much longer per drain (EmitController.cpp), as the model counts.
 std::string drain_write(const DesignSpec &d) {
-    const int64_t S = d.skew();
-    const std::map<std::string, std::string> keys = {
-        {"GO", std::to_string(d.output.groups(d.rows, d.cols))},
-        {"ORA", std::to_string(lane_rows(d.output, d) * output_addr_bits(d))}};
-    const std::string direct = "  assign output_write = {${GO}{output_drain_write}} & output_drain_group_valid;";
-    if (S == 0) return fill(direct, keys);
-    std::string shifts;
-    for (int64_t k = 2; k <= S; ++k)
-        shifts += "    drain_path[" + std::to_string(k) + "] <= drain_path[" + std::to_string(k - 1) + "];\n";
-    const std::string text = "  // ---- drain writes of the pipelined array: delayed by its skew (" + std::to_string(S) + " cycles) ----\n"
-           "  logic [${ORA}-1:0] s_output_drain_row_addr;\n"
-           "  logic [${ORA}+${GO}-1:0] drain_path [1:" + std::to_string(S) + "];\n"
-           "  always_ff @(posedge clk) begin\n"
-           "    drain_path[1] <= {output_drain_row_addr, rst ? ${GO}'(0) : {${GO}{output_drain_write}} & output_drain_group_valid};\n" +
-           shifts + "  end\n  assign {s_output_drain_row_addr, output_write} = drain_path[" + std::to_string(S) + "];";
-    return fill(text, keys);
+    const int64_t S = d.skew(), go = d.output.groups(d.rows, d.cols);
+    const int64_t ora = lane_rows(d.output, d) * output_addr_bits(d);
+    const std::string write = "{" + std::to_string(go) + "{output_drain_write}} & output_drain_group_valid";
+    if (S == 0) return "  assign output_write = " + write + ";\n";
+    return "  // ---- drain writes of the pipelined array: delayed by its skew (" + std::to_string(S) +
+           " cycles) ----\n  logic [" + std::to_string(ora) + "-1:0] s_output_drain_row_addr;\n" +
+           delay_line("drain_path", ora + go, S,
+                      "{output_drain_row_addr, rst ? " + std::to_string(go) + "'(0) : " + write + "}",
+                      "{s_output_drain_row_addr, output_write}");
 }
 
 }  // namespace
@@ -320,8 +317,7 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
   logic [${GO}-1:0] psum_read, reload_write, output_write;
   assign psum_read = {${GO}{output_reload_read}} & output_group_valid;
   always_ff @(posedge clk) reload_write <= rst ? '0 : psum_read;
-${DRAIN_WRITE}
-  tessera_output_glb output_glb (
+${DRAIN_WRITE}  tessera_output_glb output_glb (
     .clk(clk), .write_enable(output_write), .write_row_addr(${DRAIN_ROW_ADDR}),
     .write_data(output_sums), .read_enable(psum_read), .read_row_addr(output_row_addr),${OUTPUT_COLS}
     .drain_read(dma_output_read), .drain_addr(dma_output_read_addr), .read_data(output_read_data));

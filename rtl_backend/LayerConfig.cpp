@@ -18,6 +18,34 @@ int64_t DramTensor::words() const {
 
 namespace {
 
+// The bias word (channel) of an element of `tensor` as a step per tensor coordinate, so that the
+// DMA computes it as sum(coordinate x step): the coordinate that is the bias index itself (k, or a
+// grouped conv weight's g*K/groups + k), else each plain-dim coordinate's share of it (an output's
+// k and g).
+std::vector<int64_t> channel_steps(const ir::Problem &prob, const ir::Tensor &tensor) {
+    const ir::AffineExpr &channel = prob.post.bias_index;
+    std::vector<int64_t> step(tensor.index.size(), 0);
+    const auto whole = std::find_if(tensor.index.begin(), tensor.index.end(),
+                                    [&](const ir::AffineExpr &e) { return e.terms == channel.terms; });
+    if (!channel.terms.empty() && whole != tensor.index.end()) {
+        step[size_t(whole - tensor.index.begin())] = 1;
+        return step;
+    }
+    for (size_t t = 0; t < tensor.index.size(); ++t)
+        if (tensor.index[t].terms.size() == 1 && tensor.index[t].terms.front().second == 1)
+            step[t] = channel.coeff(tensor.index[t].terms.front().first);
+    std::map<std::string, int64_t> sum;
+    for (size_t t = 0; t < tensor.index.size(); ++t)
+        for (const auto &[dim, c] : tensor.index[t].terms) sum[dim] += step[t] * c;
+    bool matches = true;
+    for (const auto &[dim, c] : channel.terms) matches &= sum[dim] == c;
+    for (const auto &[dim, c] : sum) matches &= channel.coeff(dim) == c;
+    if (!matches)
+        throw UserError("layer " + prob.layer.name + ": the channel of a " + tensor.name + " element is not a sum "
+                        "of its coordinates; the DMA's bias and zero-point tables need it");
+    return step;
+}
+
 int dim_slot(const ir::Problem &p, const std::string &name) {
     for (size_t i = 0; i < p.dims.size(); ++i)
         if (p.dims[i].name == name) return int(i);
@@ -106,7 +134,7 @@ DramLayout default_dram_layout(const ir::AcceleratorIR &ir) {
     l.input = {"I", 0, p.tensor(ir::TensorRole::Input).shape};
     l.weight = {"W", l.input.words(), p.tensor(ir::TensorRole::Weight).shape};
     // Each bias word followed by its channel's requant word and weight zero point, where per channel.
-    l.bias = {"B", l.weight.base + l.weight.words(), {p.bias_words() * p.bias_load_stride()}};
+    l.bias = {"B", l.weight.base + l.weight.words(), {p.bias_load_words()}};
     l.output = {"O", l.bias.base + l.bias.words(), p.tensor(ir::TensorRole::Output).shape};
     l.total_words = l.output.base + l.output.words();
     return l;
@@ -195,36 +223,13 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         const ir::Tensor &w = prob.tensor(ir::TensorRole::Weight);
         v.set("channel_w_zero_point", w.channel_zero_point.empty() ? 0 : 1);
         if (!w.channel_zero_point.empty()) {
-            // The weight element's output channel (its bias word) as a step per weight coordinate:
-            // the coordinate that is the bias index (k, or g*K/groups + k), else the channel's dims'.
-            std::vector<int64_t> step(w.index.size(), 0);
-            const ir::AffineExpr &channel = prob.post.bias_index;
-            auto same_terms = [&](const ir::AffineExpr &e) { return e.terms == channel.terms; };
-            const auto whole = std::find_if(w.index.begin(), w.index.end(), same_terms);
-            if (whole != w.index.end()) step[size_t(whole - w.index.begin())] = 1;
-            else
-                for (size_t t = 0; t < w.index.size(); ++t)
-                    if (w.index[t].terms.size() == 1 && w.index[t].terms.front().second == 1)
-                        step[t] = channel.coeff(w.index[t].terms.front().first);
-            std::map<std::string, int64_t> sum;
-            for (size_t t = 0; t < w.index.size(); ++t)
-                for (const auto &[dim, c] : w.index[t].terms) sum[dim] += step[t] * c;
-            bool matches = true;
-            for (const auto &[dim, c] : channel.terms) matches &= sum[dim] == c;
-            for (const auto &[dim, c] : sum) matches &= channel.coeff(dim) == c;
-            if (!matches)
-                    throw UserError("layer " + prob.layer.name + ": the weights' output channel is not a sum of "
-                                    "their coordinates; per-channel weight zero points need it (use one zero point)");
+            const std::vector<int64_t> step = channel_steps(prob, w);
             for (size_t t = 0; t < step.size(); ++t) v.set("w_zero_point_step", step[t], int(t));
         }
     }
-    const ir::Tensor &out = prob.tensor(ir::TensorRole::Output);
-    // The bias word of an output element, as a step per output coordinate (each coordinate
-    // is one dim: k, or g and k of a grouped conv).
-    for (size_t t = 0; t < out.index.size(); ++t)
-        for (const auto &[dim, coeff] : out.index[t].terms)
-            if (coeff == 1 && out.index[t].terms.size() == 1)
-                v.set("bias_step", prob.post.bias_index.coeff(dim), int(t));
+    // The bias word of an output element, as a step per output coordinate.
+    const std::vector<int64_t> bias_step = channel_steps(prob, prob.tensor(ir::TensorRole::Output));
+    for (size_t t = 0; t < bias_step.size(); ++t) v.set("bias_step", bias_step[t], int(t));
 
     for (size_t i = 0; i < prob.dims.size(); ++i) v.set("dim_extent", prob.dims[i].extent, int(i));
 

@@ -41,7 +41,7 @@ int weight_outer_addr_bits(const DesignSpec &d) { return bits_for(d.weight_outer
 int output_addr_bits(const DesignSpec &d) { return bits_for(d.output_depth); }
 int bias_addr_bits(const DesignSpec &d) { return bits_for(d.bias_depth); }
 int bias_fill_bits(const DesignSpec &d) {
-    return d.bias_load_stride() > 1 ? bits_for(d.bias_load_stride() * d.bias_depth) : bias_addr_bits(d);
+    return bits_for(d.bias_load_stride() * d.bias_depth);
 }
 
 RegisterMap register_map(const DesignSpec &d) {

@@ -155,6 +155,7 @@ struct Problem {
     // Words the bias load reads per bias word: the bias, then the channel's requant word
     // (per-channel requantization), then its weight zero point (per-channel weight zero points).
     int64_t bias_load_stride() const;
+    int64_t bias_load_words() const { return bias_words() * bias_load_stride(); }  // what the load reads
     bool operator==(const Problem &) const;
 };
 

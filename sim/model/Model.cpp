@@ -127,7 +127,6 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
     }
     base_.resize(max_coords);
     if (problem_.post.bias) {
-        // Per-channel requantization loads a requant word with each bias word (rtl LayerConfig).
         bias_words_ = bias_table_words(problem_);
         bias_dram_words_ = words_per_element(problem_.acc_bits, arch_.levels[0]);
         bias_read_pj_ = bias_word_read_pj(problem_, arch_.levels[0]);

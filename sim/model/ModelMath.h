@@ -17,12 +17,10 @@ inline double words_per_element(int bits, const ir::MemoryLevel &level) {
     return double((bits + word - 1) / word);
 }
 
-// Words the bias table loads from DRAM (each of acc_bits): one per output channel, with each
-// bias word its requant word and weight zero point where those are per channel
-// (Problem::bias_load_stride, the layout rtl LayerConfig gives the DMA); 0 without bias.
-inline int64_t bias_table_words(const ir::Problem &problem) {
-    return problem.post.bias ? problem.layer.K * problem.bias_load_stride() : 0;
-}
+// Words the bias table loads from DRAM (each of acc_bits): one per bias word, with each its
+// requant word and weight zero point where those are per channel (Problem::bias_load_words, the
+// layout rtl LayerConfig gives the DMA); 0 without bias.
+inline int64_t bias_table_words(const ir::Problem &problem) { return problem.bias_load_words(); }
 
 // pJ of one bias-table word read from DRAM (an acc_bits word may span several DRAM words).
 inline double bias_word_read_pj(const ir::Problem &problem, const ir::MemoryLevel &dram) {
