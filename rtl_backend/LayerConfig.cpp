@@ -331,12 +331,13 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             // its outputs within the GLB tile: every reduction loop between the two is at 0.
             const int glb_at = a.stages[size_t(a.stages.size() - 2)].at;
             for (int l : nest.temporal)
-                v.set("loop_psum_window", l >= glb_at && l < pe.at && !a.depends[size_t(l)] ? 1 : 0, slot_of(l));
+                v.set("loop_psum_window", l >= glb_at && l < pe.refill_from && !a.depends[size_t(l)] ? 1 : 0,
+                      slot_of(l));
             const ir::Tensor &o = prob.tensor(ir::TensorRole::Output);
             for (size_t c = 0; c < o.index.size(); ++c)
                 v.set("output_pe_coord_dim", dim_slot(prob, o.index[c].terms.front().first), int(c));
         }
-        v.set(name + "_pe_from", slot_of(pe.at));
+        v.set(name + "_pe_from", slot_of(pe.refill_from));
         v.set(name + "_pe_words", pe.words());
         const auto pe_strides = box_strides(pe.box), glb_strides = box_strides(array_facing(a).box);
         std::vector<int64_t> step(loops.size(), 0);

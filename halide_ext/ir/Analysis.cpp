@@ -106,6 +106,12 @@ TensorAccess analyze_tensor(const AcceleratorIR &ir, const NestAnalysis &nest, c
                    prev.buffer->level);
         s.buffer = &b;
         s.at = b.at;
+        s.refill_from = b.at;
+        if (s.kind == StageKind::PerPe) {
+            std::vector<int64_t> extent;
+            for (const Loop &loop : loops) extent.push_back(loop.extent);
+            s.refill_from = per_pe_refill_from(nest.temporal, a.depends, extent.data(), prev.at, b.at);
+        }
         s.box = b.box;
         a.stages.push_back(s);
     }
@@ -131,6 +137,7 @@ TensorAccess analyze_tensor(const AcceleratorIR &ir, const NestAnalysis &nest, c
         // which may be outside the buffer feeding it: the value stays across that buffer's
         // refills of the same words.
         reg.at = a.stationary_from;
+        reg.refill_from = a.stationary_from;
         reg.box.assign(t.index.size(), 1);
         a.stages.push_back(reg);
     }
@@ -149,6 +156,17 @@ const TensorAccess &NestAnalysis::access(TensorRole role) const {
     for (const auto &t : tensors)
         if (t.role == role) return t;
     throw std::runtime_error("no tensor with that role");
+}
+
+int per_pe_refill_from(const std::vector<int> &temporal, const std::vector<bool> &depends,
+                       const int64_t *extent, int parent_at, int at) {
+    int from = at;
+    for (auto l = temporal.rbegin(); l != temporal.rend(); ++l) {
+        if (*l >= at) continue;
+        if (*l < parent_at || (depends[size_t(*l)] && extent[*l] > 1)) break;
+        from = *l;
+    }
+    return from;
 }
 
 int64_t temporal_product(const NestAnalysis &nest, int from, int to) {

@@ -26,6 +26,9 @@ struct Stage {
     StageKind kind = StageKind::Dram;
     const Buffer *buffer = nullptr;  // Shared and PerPe: the mapping's buffer
     int at = 0;                      // loops [0, at) select the tile
+    // Loops [0, refill_from) refill it (the output: start and drain it). `at` for every stage
+    // but a per-PE tile, which stays across the loops that do not move it (per_pe_refill_from).
+    int refill_from = 0;
     std::vector<int64_t> box;        // extent per tensor coordinate; empty for Dram
     bool per_pe() const { return kind == StageKind::PerPe || kind == StageKind::Register; }
     int64_t words() const;           // product of box (1 for a register)
@@ -92,6 +95,15 @@ std::vector<int64_t> tile_box(const Problem &problem, const Tensor &tensor, cons
 // valid starting points those loops select. Closed form for nested splits, else enumeration.
 int64_t valid_starts(const std::vector<int64_t> &extent, const std::vector<int64_t> &stride,
                      int64_t dim_extent);
+
+// Where a per-PE tile's refills start. The tile stays in its PEs across the temporal loops between
+// its parent's tile (`parent_at`) and itself (`at`) that do not move it: the tensor does not depend
+// on them, or their extent is 1. It is refilled (the output: started and drained) only when a loop
+// before the returned position moves, as a register stays across the loops from stationary_from.
+// `temporal`: temporal loop positions, ascending (others are ignored); `depends` and `extent`: per
+// loop of the mapping.
+int per_pe_refill_from(const std::vector<int> &temporal, const std::vector<bool> &depends,
+                       const int64_t *extent, int parent_at, int at);
 
 // Product of the extents of mapping.loops[from, to) that are temporal.
 int64_t temporal_product(const NestAnalysis &, int from, int to);

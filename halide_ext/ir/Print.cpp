@@ -1,5 +1,7 @@
 #include "Print.h"
 
+#include "Analysis.h"
+
 #include <iomanip>
 #include <sstream>
 #include <vector>
@@ -21,6 +23,35 @@ std::string box_text(const Buffer &b) {
     std::string s;
     for (size_t i = b.box.size(); i-- > 0;) s += std::to_string(b.box[i]) + (i ? "x" : "");
     return s;
+}
+
+// A per-PE tile stays across the loops above it that do not move it (ir::per_pe_refill_from):
+// ", kept across c.co, r" names them; empty for every other tile.
+std::string kept_across(const AcceleratorIR &ir, const Buffer &b, int last_spatial) {
+    const Mapping &m = ir.mapping;
+    if (last_spatial < 0 || b.at <= last_spatial) return {};
+    const Tensor *tensor = nullptr;
+    for (const Tensor &t : ir.problem.tensors)
+        if (t.name == b.tensor) tensor = &t;
+    if (!tensor) return {};
+    int parent_at = 0;
+    for (const Buffer &o : m.buffers)
+        if (o.tensor == b.tensor && o.at <= b.at && &o != &b && o.at > parent_at) parent_at = o.at;
+    std::vector<int> temporal;
+    std::vector<bool> depends;
+    std::vector<int64_t> extent;
+    for (size_t l = 0; l < m.loops.size(); ++l) {
+        if (m.loops[l].kind == LoopKind::Temporal) temporal.push_back(int(l));
+        bool d = false;
+        for (const AffineExpr &e : tensor->index) d |= e.coeff(m.loops[l].dim) != 0;
+        depends.push_back(d);
+        extent.push_back(m.loops[l].extent);
+    }
+    const int from = per_pe_refill_from(temporal, depends, extent.data(), parent_at, b.at);
+    std::string names;
+    for (int l : temporal)
+        if (l >= from && l < b.at && extent[size_t(l)] > 1) names += (names.empty() ? "" : ", ") + m.loops[size_t(l)].name;
+    return names.empty() ? std::string() : ", kept across " + names;
 }
 
 }  // namespace
@@ -57,12 +88,15 @@ std::string print_nest(const AcceleratorIR &ir) {
         if (covered > d.extent) s << "; tail " << d.name << ": " << covered << " covers " << d.extent;
     }
     s << "\n\nDRAM: I, W, O\n";
+    int last_spatial = -1;
+    for (size_t l = 0; l < m.loops.size(); ++l)
+        if (m.loops[l].kind != LoopKind::Temporal) last_spatial = int(l);
     std::string indent;
     for (size_t i = 0; i <= m.loops.size(); ++i) {
         for (const Buffer &b : m.buffers)
             if (b.at == int(i))
                 s << indent << "[" << b.level << "] " << b.tensor << " tile " << box_text(b) << " = "
-                  << with_commas(b.words()) << " words\n";
+                  << with_commas(b.words()) << " words" << kept_across(ir, b, last_spatial) << "\n";
         if (i == m.loops.size()) break;
         const Loop &loop = m.loops[i];
         const char *kind = loop.kind == LoopKind::Temporal     ? "for         "
@@ -74,9 +108,6 @@ std::string print_nest(const AcceleratorIR &ir) {
         indent += "  ";
     }
     // What the MAC reads: a per-PE tile where the mapping places one, else the PE's register.
-    int last_spatial = -1;
-    for (size_t l = 0; l < m.loops.size(); ++l)
-        if (m.loops[l].kind != LoopKind::Temporal) last_spatial = int(l);
     std::vector<std::string> tiles, registers;
     for (const char *t : {"I", "W", "O"}) {
         bool per_pe_tile = false;

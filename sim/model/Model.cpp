@@ -138,6 +138,8 @@ void Model::plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage
     StagePlan p;
     p.kind = s.kind;
     p.at = s.at;
+    p.refill_from = s.refill_from;
+    if (!t.stages.empty()) p.parent_at = t.stages.back().at;
     p.ir_box = s.box;
     p.box = s.box;
     switch (s.kind) {
@@ -319,7 +321,9 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
         if (derive_boxes && s.kind != ir::StageKind::Register) derive_box(t, s, extent, stride);
         a.box_words = 1;
         for (int64_t e : s.box) a.box_words *= e;
-        a.tiles = s.per_pe() ? lane_tiles(s, extent, stride, INT32_MAX) : product(s.outer, extent);
+        if (s.kind == ir::StageKind::PerPe)
+            s.refill_from = ir::per_pe_refill_from(s.outer, t.depends, extent, s.parent_at, s.at);
+        a.tiles = s.per_pe() ? lane_tiles(s, extent, stride, s.refill_from) : product(s.outer, extent);
     }
     out.tiles = out.at[1].tiles;
     out.box_words = out.at[1].box_words;

@@ -53,6 +53,8 @@ private:
         ir::StageKind kind = ir::StageKind::Dram;
         int level = 0;                 // index into Architecture::levels
         int at = 0;
+        int parent_at = 0;             // the previous stage's `at`
+        int refill_from = 0;           // of the current evaluation (ir::Stage::refill_from)
         std::vector<int64_t> ir_box;   // the front end's box (empty for DRAM)
         std::vector<int> inner;        // loops the box spans (per-PE: temporal loops only)
         std::vector<int> outer;        // temporal loops before `at`: one tile per iteration

@@ -50,7 +50,25 @@ void check_round_trip(const SpaceInfo &info, const Point &p) {
             if (l.extent > 1) v.emplace_back(l.dim, l.extent, l.stride, l.kind);
         return v;
     };
-    CHECK(nontrivial(lowered.mapping.loops) == nontrivial(build_ir(info, p).mapping.loops));
+    const ir::AcceleratorIR searched = build_ir(info, p);
+    CHECK(nontrivial(lowered.mapping.loops) == nontrivial(searched.mapping.loops));
+    // Halide bounds some tiles inside a tail loop more widely than the search (docs/explore.md,
+    // "Tails"; explore writes a winner that round-trips instead). Only there may the counts differ.
+    bool same_boxes = true;
+    for (int t = 0; t < 3; ++t)
+        for (int s = 0; s < model::kMaxStages; ++s)
+            same_boxes &= a.tensors[size_t(t)].at[size_t(s)].box_words == b.tensors[size_t(t)].at[size_t(s)].box_words;
+    if (!same_boxes) {
+        bool tail = false;
+        for (const auto &d : searched.problem.dims) {
+            int64_t span = 1;
+            for (const auto &l : searched.mapping.loops)
+                if (l.dim == d.name) span += l.stride * (l.extent - 1);
+            tail |= span > d.extent;
+        }
+        CHECK(tail);
+        return;
+    }
     CHECK(a.energy_pj == Approx(b.energy_pj).epsilon(1e-9));
     CHECK(a.cycles.total == b.cycles.total);
     for (int t = 0; t < 3; ++t)
@@ -58,6 +76,8 @@ void check_round_trip(const SpaceInfo &info, const Point &p) {
             INFO("tensor " << t << " stage " << s);
             CHECK(a.tensors[size_t(t)].at[size_t(s)].reads == b.tensors[size_t(t)].at[size_t(s)].reads);
             CHECK(a.tensors[size_t(t)].at[size_t(s)].fills == b.tensors[size_t(t)].at[size_t(s)].fills);
+            CHECK(a.tensors[size_t(t)].at[size_t(s)].updates == b.tensors[size_t(t)].at[size_t(s)].updates);
+            CHECK(a.tensors[size_t(t)].at[size_t(s)].drains == b.tensors[size_t(t)].at[size_t(s)].drains);
         }
 }
 

@@ -53,14 +53,26 @@ struct Walk {
     int64_t in_shape(const ir::TensorAccess &a, const ir::Stage &s, const Index &idx) const {
         return tile_in_shape(a, s.at, s.box, idx);
     }
+    // Does stage c (parent p) take a new tile at iteration `idx` (`prev`: the iteration before,
+    // null at the first)? Every tile at its first inner iteration; a per-PE tile only when its
+    // parent takes a new tile or a loop between the two that moves it has moved since `prev`.
+    bool new_tile(const ir::TensorAccess &a, const ir::Stage &c, const ir::Stage &p, const Index *prev,
+                  const Index &idx) const {
+        if (!temporal_at(idx, c.at, false)) return false;
+        if (c.kind != ir::StageKind::PerPe || !prev || temporal_at(idx, p.at, false)) return true;
+        for (int l : nest.temporal)
+            if (l >= p.at && l < c.at && a.depends[size_t(l)] && (*prev)[size_t(l)] != idx[size_t(l)])
+                return true;
+        return false;
+    }
 };
 
-void operand_events(const Walk &w, const ir::TensorAccess &a, const Index &idx,
+void operand_events(const Walk &w, const ir::TensorAccess &a, const Index *prev, const Index &idx,
                     TensorStageEvents &ev) {
     const int64_t fanout = w.pes / a.groups;
     for (size_t j = 1; j < a.stages.size(); ++j) {
         const ir::Stage &c = a.stages[j], &p = a.stages[j - 1];
-        if (!w.temporal_at(idx, c.at, false)) continue;
+        if (!w.new_tile(a, c, p, prev, idx)) continue;
         StageEvents &child = ev.stages[j], &parent = ev.stages[j - 1];
         const int64_t box = c.words();
         if (!c.per_pe()) {
@@ -76,14 +88,15 @@ void operand_events(const Walk &w, const ir::TensorAccess &a, const Index &idx,
     }
 }
 
-// Starts (before the MACs) or ends (after them) the output's tiles at this iteration.
-void output_events(const Walk &w, const ir::TensorAccess &a, const Index &idx, bool end,
-                   TensorStageEvents &ev) {
+// Starts (before the MACs) or ends (after them) the output's tiles at iteration `idx`: a tile
+// ends where the next iteration (`next`, null after the last) starts a new one.
+void output_events(const Walk &w, const ir::TensorAccess &a, const Index *prev, const Index &idx,
+                   const Index *next, bool end, TensorStageEvents &ev) {
     const int64_t fanout = w.pes / a.groups;
     const size_t last = a.stages.size() - 1;
     for (size_t j = 1; j < a.stages.size(); ++j) {
         const ir::Stage &c = a.stages[j], &p = a.stages[j - 1];
-        if (!w.temporal_at(idx, c.at, end)) continue;
+        if (end ? next && !w.new_tile(a, c, p, &idx, *next) : !w.new_tile(a, c, p, prev, idx)) continue;
         StageEvents &child = ev.stages[j], &parent = ev.stages[j - 1];
         const int64_t box = c.words();
         if (j == 1) {  // the finished outputs go to DRAM
@@ -128,14 +141,16 @@ StageRun execute_stages(const ir::AcceleratorIR &ir, const ir::Architecture &arc
     TensorStageEvents *events[3] = {&run.I, &run.W, &run.O};
     for (int t = 0; t < 3; ++t) events[t]->stages.resize(w.nest.tensors[size_t(t)].stages.size());
     const ir::TensorAccess &out = w.nest.access(ir::TensorRole::Output);
-    Index idx(w.loops.size(), 0);
+    Index idx(w.loops.size(), 0), prev = idx;
+    bool first = true;
     std::vector<int> spatial;
     for (size_t l = 0; l < w.loops.size(); ++l)
         if (w.loops[l].kind != ir::LoopKind::Temporal) spatial.push_back(int(l));
     for (;;) {
-        operand_events(w, w.nest.tensors[0], idx, run.I);
-        operand_events(w, w.nest.tensors[1], idx, run.W);
-        output_events(w, out, idx, false, run.O);
+        const Index *before = first ? nullptr : &prev;
+        operand_events(w, w.nest.tensors[0], before, idx, run.I);
+        operand_events(w, w.nest.tensors[1], before, idx, run.W);
+        output_events(w, out, before, idx, nullptr, false, run.O);
         std::function<void(size_t, Index &)> pes = [&](size_t k, Index &lane) {
             if (k == spatial.size()) {
                 if (!w.valid(lane, nullptr)) return;
@@ -151,14 +166,18 @@ StageRun execute_stages(const ir::AcceleratorIR &ir, const ir::Architecture &arc
         };
         Index lane = idx;
         pes(0, lane);
-        output_events(w, out, idx, true, run.O);
+        Index next = idx;
         int i = int(w.nest.temporal.size()) - 1;
         for (; i >= 0; --i) {
             const int l = w.nest.temporal[size_t(i)];
-            if (++idx[size_t(l)] < w.loops[size_t(l)].extent) break;
-            idx[size_t(l)] = 0;
+            if (++next[size_t(l)] < w.loops[size_t(l)].extent) break;
+            next[size_t(l)] = 0;
         }
+        output_events(w, out, &prev, idx, i < 0 ? nullptr : &next, true, run.O);
         if (i < 0) break;
+        prev = idx;
+        idx = next;
+        first = false;
     }
     return run;
 }

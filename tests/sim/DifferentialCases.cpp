@@ -118,8 +118,9 @@ std::string interconnect(const ir::AcceleratorIR &ir) {
 
 }  // namespace
 
-// A weight-stationary schedule (rows c, columns k) with a per-PE accumulator file at xq and per-PE
-// input and filter tiles (so that every case runs on one design): lanes and blocking random.
+// A weight-stationary schedule (rows c, columns k) with a per-PE accumulator file and per-PE input
+// and filter tiles (so that every case runs on one design): lanes, blocking and which tiles are
+// kept across a loop above them random.
 std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &input_levels = {"GLB"},
                                    const std::vector<std::string> &filter_levels = {"GLB"},
                                    const std::string &output_level = "GLB") {
@@ -127,6 +128,9 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
     const int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
                   kp = pick(rng, 1, 2);
     const int64_t xp = pick(rng, 1, 4), yb = pick(rng, 1, 4);
+    // Per-PE tiles kept across loops that do not move them (docs/hardware.md, "Stages"): the ifmap
+    // tile inside kp, the psum file inside cp, the filter tile across y above the array.
+    const bool input_kept = pick(rng, 0, 1), output_kept = pick(rng, 0, 1), filter_kept = pick(rng, 0, 1);
     std::ostringstream o;
     o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
       << "output.split(k, ko, ki, " << kl * kp << ").split(y, yo, yi, " << yb
@@ -137,9 +141,10 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
       << "acc.update().split(c, co, ci, " << cl * cp << ").split(ci, cl, cp, " << cp << ").split(k, kt, kl, "
       << kl * kp << ").split(kl, kl, kp, " << kp << ")\n"
       << "    .split(x, xq, xp, " << xp << ")\n"
-      << "    .reorder(xp, s, kp, r, cp, xq, y, cl, kl, kt, co, n).unroll(cl).unroll(kl);\n"
+      << "    .reorder(xp, s, " << (input_kept ? "r, kp" : "kp, r") << ", cp, xq, " << (filter_kept ? "" : "y, ")
+      << "cl, kl, " << (filter_kept ? "y, " : "") << "kt, co, n).unroll(cl).unroll(kl);\n"
       << "hw::array(acc, cl, kl);\n"
-      << "hw::accumulator(acc, xq, \"RF\");\n";
+      << "hw::accumulator(acc, " << (output_kept ? "cp" : "xq") << ", \"RF\");\n";
     if (output_level != "GLB") o << "hw::level(acc, \"" << output_level << "\");\n";
     // Each operand's shared tiles, outermost first: an L2 tile per output tile (inputs: per output
     // strip yo, filters: per filter block ko), a GLB tile per channel block co.
@@ -155,7 +160,7 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
             from = f;
         }
         o << "Func " << t << "_rf = " << from << ".in(acc);\n"
-          << t << "_rf.compute_at(acc, " << (t == "ifmap" ? "r" : "cl") << ");\n"
+          << t << "_rf.compute_at(acc, " << (t == "ifmap" ? (input_kept ? "kp" : "r") : "cl") << ");\n"
           << "hw::level(" << t << "_rf, \"RF\");\n";
     }
     return o.str();
