@@ -294,13 +294,14 @@ int64_t Model::lane_tiles(const StagePlan &s, const int64_t *extent, const int64
     return n;
 }
 
-int64_t Model::first_visit_tiles(const TensorPlan &t, const StagePlan &c, const StagePlan &p,
-                                 const int64_t *extent) const {
-    // Tiles of a shared output stage that visit their outputs first within the parent's tile:
-    // every loop between the two on a dim the output ignores (a reduction) is at 0.
+int64_t Model::first_visit_tiles(const TensorPlan &t, const StagePlan &c, const int64_t *extent) const {
+    // Tiles of an output stage that visit their outputs first: every loop between the outermost
+    // output tile and this stage on a dim the output ignores (a reduction) is at 0. Any other
+    // visit resumes from its parent, which holds the current partial sums (reloaded into it from
+    // further up when the parent itself resumed).
     int64_t first = 1;
     for (int l : c.outer)
-        if (l < p.at || t.depends[size_t(l)]) first *= extent[l];
+        if (l < t.stages[1].at || t.depends[size_t(l)]) first *= extent[l];
     return first;
 }
 
@@ -343,9 +344,10 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
                 continue;
             }
             // A block of the child ends with its words sent up; it starts from the parent's
-            // partial sums unless it is the first visit of those outputs within the parent's tile.
-            const int64_t first = c.per_pe() ? lane_tiles(c, extent, stride, p.at)
-                                             : first_visit_tiles(t, c, p, extent);
+            // partial sums unless it is the first visit of those outputs (within the outermost
+            // output tile, which encloses every reduction loop).
+            const int64_t first = c.per_pe() ? lane_tiles(c, extent, stride, t.stages[1].at)
+                                             : first_visit_tiles(t, c, extent);
             const int64_t copies = c.per_pe() && p.per_pe() ? fanout : 1;
             const int64_t moved = child.tiles * child.box_words * copies;
             const int64_t resumed = (child.tiles - first) * child.box_words * copies;

@@ -100,8 +100,7 @@ private:
                     const int64_t *stride);
     int64_t lane_tiles(const StagePlan &s, const int64_t *extent, const int64_t *stride,
                        int only_outer_before) const;
-    int64_t first_visit_tiles(const TensorPlan &t, const StagePlan &c, const StagePlan &p,
-                              const int64_t *extent) const;
+    int64_t first_visit_tiles(const TensorPlan &t, const StagePlan &c, const int64_t *extent) const;
     void count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *stride,
                       bool derive_boxes, TensorEstimate &out);
     int64_t in_shape_box_positions(const TensorPlan &t, const int64_t *extent,

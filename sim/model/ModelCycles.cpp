@@ -161,7 +161,7 @@ std::string Model::pipeline_error(const int64_t *extent) const {
         }
         if (!on_rows || !on_cols) continue;
         // Per-PE files feed each PE through a delay line of its skew, any word any cycle.
-        if (t.stages.back().per_pe()) continue;
+        if (t.stages.back().kind == ir::StageKind::PerPe) continue;
         // A per-PE operand reloads once per stationary block: the temporal loops from its PE
         // stage inward.
         int64_t block = 1;
@@ -194,7 +194,7 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
                                             : ceil_cycles(words, arch_.levels[size_t(p.level)].bandwidth());
             const int64_t job = move + (output ? timing.drain_overhead : timing.fill_overhead);
             int64_t jobs = tiles;
-            if (output) jobs += tiles - first_visit_tiles(t, c, p, extent);  // + resumed reloads
+            if (output) jobs += tiles - first_visit_tiles(t, c, extent);  // + resumed reloads
             if (arch_.levels[size_t(c.level)].double_buffered && tiles > 0) {
                 const int64_t busy = est_.temporal_iterations / tiles;
                 stall += job + (jobs - 1) * std::max<int64_t>(0, job - busy);

@@ -52,7 +52,7 @@ TEST_CASE("malformed inline specs", "[errors]") {
                         Contains("kernel is larger"));
 }
 
-TEST_CASE("a spatial dim the layer does not have; array sizes", "[errors]") {
+TEST_CASE("a spatial dim the layer does not have, array sizes", "[errors]") {
     REQUIRE_THROWS_WITH(with_preset("fc:N=4,C=16,K=16", "X|K", ""), Contains("has no dimension x"));
     REQUIRE_THROWS_WITH(with_preset(kConv, "C|K", "", 0, 16), Contains("out of range"));
     REQUIRE_THROWS_WITH(with_preset(kConv, "C|K", "", 16, 257), Contains("out of range"));

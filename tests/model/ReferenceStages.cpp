@@ -107,7 +107,7 @@ void output_events(const Walk &w, const ir::TensorAccess &a, const Index *prev, 
             }
             continue;
         }
-        const bool first = w.first_visit(a, idx, p.at, c.at);
+        const bool first = w.first_visit(a, idx, a.stages[1].at, c.at);
         if (!end && first) continue;
         auto move = [&](int64_t copies) {
             if (end) {

@@ -201,7 +201,7 @@ TEST_CASE("tile types: a large image costs its few classes", "[fusion]") {
     REQUIRE(e.layers[1].macs == chain[1].macs());
 }
 
-TEST_CASE("a tile that does not fit is a one-line error; weights re-fetched when they do not stay", "[fusion]") {
+TEST_CASE("a tile that does not fit is a one-line error, weights re-fetched when they do not stay", "[fusion]") {
     const std::vector<ir::LayerSpec> chain = {conv("a", 64, 64, 56, 56, 3, 1, 1), conv("b", 64, 64, 56, 56, 3, 1, 1)};
     ir::FusedGroup g;
     g.layers = chain;

@@ -143,7 +143,7 @@ TEST_CASE("a buffer on a level the architecture lacks is rejected", "[model][val
     CHECK_THROWS_WITH(ir::validate_fit(ir, round_architecture()), Contains("outermost level"));
 }
 
-TEST_CASE("interconnect: parsed, validated, round-tripped; skew and preload checked", "[model][arch]") {
+TEST_CASE("interconnect: parsed, validated, round-tripped, skew and preload checked", "[model][arch]") {
     auto j = ir::to_json(ir::default_architecture());
     CHECK(ir::architecture_from_json(j, "a.json").array_skew() == 0);
     j["array"]["interconnect"] = "systolic";
