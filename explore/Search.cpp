@@ -392,6 +392,20 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
             units.insert(units.end(), polished.begin(), polished.end());
             r = SearchResult{};
             merge(r, units);
+            // The best may be another mapping of a polished one's cost (they differ where the
+            // counts do not tell, e.g. a tile's position among loops that do not move it) whose
+            // neighbours are not all worse: descend from it too, until the best is a local optimum.
+            for (int again = 0; again < 4; ++again) {
+                const Point from = r.best.point;
+                auto more = run_pool(1, [&](int, Evaluator &ev) {
+                    polish(info, c, ev, values, from, opt.polish_sweeps, progress);
+                    return false;
+                });
+                units.insert(units.end(), more.begin(), more.end());
+                r = SearchResult{};
+                merge(r, units);
+                if (point_key(r.best.point) == point_key(from)) break;
+            }
         }
         r.optimal = false;
     }

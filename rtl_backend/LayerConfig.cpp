@@ -196,7 +196,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
     // Phase positions, as loop slots.
     for (const auto &[name, role] : tensors) {
         const ir::TensorAccess &a = nest.access(role);
-        v.set(std::string(name) + "_tile_from", slot_of(a.buffer_at));
+        v.set(std::string(name) + "_tile_from", slot_of(a.stages[1].refill_from));
         v.set(std::string(name) + "_stationary_from", slot_of(a.stationary_from));
     }
     v.set("run_from", slot_of(nest.run_from));
@@ -306,7 +306,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         auto outer_step = glb_steps(nest, a);
         for (size_t l = size_t(inner.at); l < outer_step.size(); ++l) outer_step[l] = 0;
         for (int l : nest.temporal) v.set(name + "_outer_delta", wrap_delta(nest, outer_step, l), slot_of(l));
-        v.set(name + "_stage_from", slot_of(inner.at));
+        v.set(name + "_stage_from", slot_of(inner.refill_from));
         v.set(name + "_stage_words", inner.words());
         const auto outer_strides = box_strides(a.box);
         for (int c = 0; c < d.coords; ++c) {

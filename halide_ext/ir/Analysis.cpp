@@ -106,12 +106,9 @@ TensorAccess analyze_tensor(const AcceleratorIR &ir, const NestAnalysis &nest, c
                    prev.buffer->level);
         s.buffer = &b;
         s.at = b.at;
-        s.refill_from = b.at;
-        if (s.kind == StageKind::PerPe) {
-            std::vector<int64_t> extent;
-            for (const Loop &loop : loops) extent.push_back(loop.extent);
-            s.refill_from = per_pe_refill_from(nest.temporal, a.depends, extent.data(), prev.at, b.at);
-        }
+        std::vector<int64_t> extent;
+        for (const Loop &loop : loops) extent.push_back(loop.extent);
+        s.refill_from = tile_refill_from(nest.temporal, a.depends, extent.data(), prev.at, b.at);
         s.box = b.box;
         a.stages.push_back(s);
     }
@@ -158,8 +155,8 @@ const TensorAccess &NestAnalysis::access(TensorRole role) const {
     throw std::runtime_error("no tensor with that role");
 }
 
-int per_pe_refill_from(const std::vector<int> &temporal, const std::vector<bool> &depends,
-                       const int64_t *extent, int parent_at, int at) {
+int tile_refill_from(const std::vector<int> &temporal, const std::vector<bool> &depends,
+                     const int64_t *extent, int parent_at, int at) {
     int from = at;
     for (auto l = temporal.rbegin(); l != temporal.rend(); ++l) {
         if (*l >= at) continue;
@@ -268,7 +265,7 @@ NestAnalysis analyze(const AcceleratorIR &ir, const Architecture *arch) {
     for (TensorRole role : {TensorRole::Input, TensorRole::Weight, TensorRole::Output}) {
         nest.tensors.push_back(analyze_tensor(ir, nest, ir.problem.tensor(role), arch));
         const TensorAccess &a = nest.tensors.back();
-        nest.run_from = std::max(nest.run_from, a.buffer_at);
+        nest.run_from = std::max(nest.run_from, a.stages[1].refill_from);
         for (const Stage &s : a.stages) nest.has_per_pe_buffers |= s.kind == StageKind::PerPe;
     }
 

@@ -26,8 +26,8 @@ struct Stage {
     StageKind kind = StageKind::Dram;
     const Buffer *buffer = nullptr;  // Shared and PerPe: the mapping's buffer
     int at = 0;                      // loops [0, at) select the tile
-    // Loops [0, refill_from) refill it (the output: start and drain it). `at` for every stage
-    // but a per-PE tile, which stays across the loops that do not move it (per_pe_refill_from).
+    // Loops [0, refill_from) refill it (the output: start and drain it): the tile stays across the
+    // loops just above `at` that do not move it (tile_refill_from); a register's is at.
     int refill_from = 0;
     std::vector<int64_t> box;        // extent per tensor coordinate; empty for Dram
     bool per_pe() const { return kind == StageKind::PerPe || kind == StageKind::Register; }
@@ -70,8 +70,8 @@ struct NestAnalysis {
     int64_t temporal_iterations = 1;   // product of temporal extents (cycles of the MAC array)
     std::vector<TensorAccess> tensors; // Input, Weight, Output in that order
     // Loops [0, run_from) select an uninterrupted compute run (docs/hardware.md, "Cycles"): DRAM
-    // tiles start and end only between runs. The innermost DRAM-fed buffer position: max of the
-    // buffer_at.
+    // tiles start and end only between runs. The innermost DRAM-fed tile's refill position: max of
+    // the stages[1].refill_from.
     int run_from = 0;
     const TensorAccess &access(TensorRole role) const;
 };
@@ -96,14 +96,15 @@ std::vector<int64_t> tile_box(const Problem &problem, const Tensor &tensor, cons
 int64_t valid_starts(const std::vector<int64_t> &extent, const std::vector<int64_t> &stride,
                      int64_t dim_extent);
 
-// Where a per-PE tile's refills start. The tile stays in its PEs across the temporal loops between
-// its parent's tile (`parent_at`) and itself (`at`) that do not move it: the tensor does not depend
-// on them, or their extent is 1. It is refilled (the output: started and drained) only when a loop
-// before the returned position moves, as a register stays across the loops from stationary_from.
-// `temporal`: temporal loop positions, ascending (others are ignored); `depends` and `extent`: per
-// loop of the mapping.
-int per_pe_refill_from(const std::vector<int> &temporal, const std::vector<bool> &depends,
-                       const int64_t *extent, int parent_at, int at);
+// Where a tile's refills start. A tile stays in its memory across the temporal loops between its
+// parent's tile (`parent_at`; 0 under DRAM) and itself (`at`) that do not move it: the tensor does
+// not depend on them, or their extent is 1. It is refilled (the output: started and drained) only
+// when a loop before the returned position moves, as a register stays across the loops from
+// stationary_from (and as Timeloop's reuse analysis keeps a tile across the loops above it that do
+// not index it). `temporal`: temporal loop positions, ascending (others are ignored); `depends`
+// and `extent`: per loop of the mapping.
+int tile_refill_from(const std::vector<int> &temporal, const std::vector<bool> &depends,
+                     const int64_t *extent, int parent_at, int at);
 
 // Product of the extents of mapping.loops[from, to) that are temporal.
 int64_t temporal_product(const NestAnalysis &, int from, int to);

@@ -25,11 +25,10 @@ std::string box_text(const Buffer &b) {
     return s;
 }
 
-// A per-PE tile stays across the loops above it that do not move it (ir::per_pe_refill_from):
-// ", kept across c.co, r" names them; empty for every other tile.
-std::string kept_across(const AcceleratorIR &ir, const Buffer &b, int last_spatial) {
+// A tile stays across the loops above it that do not move it (ir::tile_refill_from):
+// ", kept across c.co, r" names them; empty when there are none.
+std::string kept_across(const AcceleratorIR &ir, const Buffer &b) {
     const Mapping &m = ir.mapping;
-    if (last_spatial < 0 || b.at <= last_spatial) return {};
     const Tensor *tensor = nullptr;
     for (const Tensor &t : ir.problem.tensors)
         if (t.name == b.tensor) tensor = &t;
@@ -47,7 +46,7 @@ std::string kept_across(const AcceleratorIR &ir, const Buffer &b, int last_spati
         depends.push_back(d);
         extent.push_back(m.loops[l].extent);
     }
-    const int from = per_pe_refill_from(temporal, depends, extent.data(), parent_at, b.at);
+    const int from = tile_refill_from(temporal, depends, extent.data(), parent_at, b.at);
     std::string names;
     for (int l : temporal)
         if (l >= from && l < b.at && extent[size_t(l)] > 1) names += (names.empty() ? "" : ", ") + m.loops[size_t(l)].name;
@@ -96,7 +95,7 @@ std::string print_nest(const AcceleratorIR &ir) {
         for (const Buffer &b : m.buffers)
             if (b.at == int(i))
                 s << indent << "[" << b.level << "] " << b.tensor << " tile " << box_text(b) << " = "
-                  << with_commas(b.words()) << " words" << kept_across(ir, b, last_spatial) << "\n";
+                  << with_commas(b.words()) << " words" << kept_across(ir, b) << "\n";
         if (i == m.loops.size()) break;
         const Loop &loop = m.loops[i];
         const char *kind = loop.kind == LoopKind::Temporal     ? "for         "

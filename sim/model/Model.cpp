@@ -64,7 +64,6 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
                                  std::to_string(arch_.levels.size()) +
                                  " memory levels; it needs DRAM, an on-chip buffer and registers");
     const ir::NestAnalysis nest = ir::analyze(ir, &arch_);
-    run_from_ = nest.run_from;
     row_loops_ = nest.row_loops;
     col_loops_ = nest.col_loops;
     const auto &loops = ir.mapping.loops;
@@ -234,7 +233,8 @@ int64_t Model::coordinate_coverage(const TensorPlan &t, int c, const int64_t *ex
 
 int64_t Model::in_shape_box_positions(const TensorPlan &t, const int64_t *extent,
                                       const int64_t *stride) {
-    int64_t total = product(t.outer_moving_none, extent);
+    // Loops that move no coordinate multiply the reads only where they refill the tile.
+    int64_t total = product_before(t.outer_moving_none, extent, t.stages[1].refill_from);
     if (t.factorizes) {
         for (int c = 0; c < t.coords; ++c) total *= coordinate_coverage(t, c, extent, stride);
         return total;
@@ -322,9 +322,9 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
         if (derive_boxes && s.kind != ir::StageKind::Register) derive_box(t, s, extent, stride);
         a.box_words = 1;
         for (int64_t e : s.box) a.box_words *= e;
-        if (s.kind == ir::StageKind::PerPe)
-            s.refill_from = ir::per_pe_refill_from(s.outer, t.depends, extent, s.parent_at, s.at);
-        a.tiles = s.per_pe() ? lane_tiles(s, extent, stride, s.refill_from) : product(s.outer, extent);
+        if (s.kind != ir::StageKind::Register)
+            s.refill_from = ir::tile_refill_from(s.outer, t.depends, extent, s.parent_at, s.at);
+        a.tiles = s.per_pe() ? lane_tiles(s, extent, stride, s.refill_from) : product_before(s.outer, extent, s.refill_from);
     }
     out.tiles = out.at[1].tiles;
     out.box_words = out.at[1].box_words;
@@ -430,8 +430,11 @@ const Estimate &Model::run(const int64_t *extent, const int64_t *stride, bool de
     for (int l : col_loops_) cols_ *= extent[l];
     e.mapped_pes = rows_ * cols_;
     e.arch_pes = arch_.rows * arch_.cols;
-    for (TensorPlan &t : plans_)
+    run_from_ = 0;
+    for (TensorPlan &t : plans_) {
         count_tensor(t, extent, stride, derive_boxes, e.tensors[int(t.operand)]);
+        run_from_ = std::max(run_from_, t.stages[1].refill_from);  // as ir::NestAnalysis::run_from
+    }
     count_cycles(extent);
     price();
     e.utilization = double(e.macs) / (double(e.arch_pes) * double(e.temporal_iterations));

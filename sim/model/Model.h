@@ -126,7 +126,7 @@ private:
     mutable std::vector<int64_t> start_extent_, start_stride_;  // scratch: valid_starts
     std::vector<int> row_loops_, col_loops_;
     int64_t rows_ = 1, cols_ = 1;      // array shape of the current evaluation
-    int run_from_ = 0;                 // ir::NestAnalysis::run_from: loops before it select a run
+    int run_from_ = 0;                 // of the current evaluation (ir::NestAnalysis::run_from)
     TensorPlan plans_[3];              // I, W, O
     int64_t bias_words_ = 0;
     double bias_read_pj_ = 0, bias_dram_words_ = 0;

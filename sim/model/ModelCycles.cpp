@@ -186,9 +186,7 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
         for (size_t j = 2; j < t.stages.size(); ++j) {
             const StagePlan &c = t.stages[j], &p = t.stages[j - 1];
             if (c.kind == ir::StageKind::Register) continue;
-            int64_t tiles = 1;  // visits in time (lane groups in parallel)
-            for (int l : c.outer)
-                if (l < c.refill_from) tiles *= extent[l];
+            const int64_t tiles = product_before(c.outer, extent, c.refill_from);  // visits in time (lane groups in parallel)
             const double words = double(te.at[j].box_words) * c.words_per_element;
             const int64_t move = c.per_pe() ? te.at[j].box_words
                                             : ceil_cycles(words, arch_.levels[size_t(p.level)].bandwidth());

@@ -39,6 +39,14 @@ inline int64_t product(const std::vector<int> &loops, const int64_t *extent) {
     return p;
 }
 
+// The product over the loops before position `before` (a tile's refill position).
+inline int64_t product_before(const std::vector<int> &loops, const int64_t *extent, int before) {
+    int64_t p = 1;
+    for (int l : loops)
+        if (l < before) p *= extent[l];
+    return p;
+}
+
 inline int64_t ceil_cycles(double words, double per_cycle) {
     double c = words / per_cycle;
     int64_t i = int64_t(c);

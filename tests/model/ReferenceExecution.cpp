@@ -39,6 +39,15 @@ struct Walker {
             if (l >= 0 && (!a || a->depends[l] == dependent)) out.push_back(l);
         return out;
     }
+    // Does the DRAM-fed tile of `a` change at this iteration (`prev`: the one before, null at the
+    // first)? At its first inner iteration, when a loop above it that moves it has moved.
+    bool new_tile(const ir::TensorAccess &a, const Index *prev, const Index &idx) const {
+        if (!temporal_at(idx, a.buffer_at, false)) return false;
+        if (!prev) return true;
+        for (int l : nest.temporal)
+            if (l < a.buffer_at && a.depends[l] && (*prev)[l] != idx[l]) return true;
+        return false;
+    }
     // In-shape box positions of the tile that starts at this iteration.
     int64_t box_in_shape(const ir::TensorAccess &a, const Index &idx) const {
         return tile_in_shape(a, a.buffer_at, a.box, idx);
@@ -53,15 +62,16 @@ Events execute(const ir::AcceleratorIR &ir) {
     const auto &loops = ir.mapping.loops;
     const int64_t pes = w.nest.rows * w.nest.cols;
     const ir::TensorAccess &out = w.nest.access(ir::TensorRole::Output);
-    Index idx(loops.size(), 0);
-    int max_at = 0;
-    for (const auto &a : w.nest.tensors) max_at = std::max(max_at, a.buffer_at);
-    for (;;) {
-        if (w.temporal_at(idx, max_at, false)) ++ev.fill_points;
+    Index idx(loops.size(), 0), prev = idx;
+    for (bool first_iteration = true;; first_iteration = false) {
+        const Index *before = first_iteration ? nullptr : &prev;
+        bool fills = false;
+        for (const auto &a : w.nest.tensors) fills |= w.new_tile(a, before, idx);
+        if (fills) ++ev.fill_points;
         for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight}) {
             const ir::TensorAccess &a = w.nest.access(role);
             OperandEvents &e = role == ir::TensorRole::Input ? ev.I : ev.W;
-            if (w.temporal_at(idx, a.buffer_at, false)) {
+            if (w.new_tile(a, before, idx)) {
                 e.dram_reads += w.box_in_shape(a, idx);
                 e.glb_writes += a.buffer->words();
             }
@@ -106,6 +116,7 @@ Events execute(const ir::AcceleratorIR &ir) {
             ev.O.dram_writes += drained;
         }
         // Next temporal iteration, innermost fastest.
+        prev = idx;
         int i = int(w.nest.temporal.size()) - 1;
         for (; i >= 0; --i) {
             int l = w.nest.temporal[i];

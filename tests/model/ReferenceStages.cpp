@@ -54,12 +54,13 @@ struct Walk {
         return tile_in_shape(a, s.at, s.box, idx);
     }
     // Does stage c (parent p) take a new tile at iteration `idx` (`prev`: the iteration before,
-    // null at the first)? Every tile at its first inner iteration; a per-PE tile only when its
-    // parent takes a new tile or a loop between the two that moves it has moved since `prev`.
+    // null at the first)? A tile (not a register, whose position already says it) at its first
+    // inner iteration, and only when its parent takes a new tile or a loop between the two that
+    // moves it has moved since `prev`.
     bool new_tile(const ir::TensorAccess &a, const ir::Stage &c, const ir::Stage &p, const Index *prev,
                   const Index &idx) const {
         if (!temporal_at(idx, c.at, false)) return false;
-        if (c.kind != ir::StageKind::PerPe || !prev || temporal_at(idx, p.at, false)) return true;
+        if (c.kind == ir::StageKind::Register || !prev || temporal_at(idx, p.at, false)) return true;
         for (int l : nest.temporal)
             if (l >= p.at && l < c.at && a.depends[size_t(l)] && (*prev)[size_t(l)] != idx[size_t(l)])
                 return true;

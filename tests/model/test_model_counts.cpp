@@ -120,9 +120,10 @@ TEST_CASE("loop order alone changes the counts: an ignored loop outside a used o
                              {2, 1, 0});
     Model a(m_outside, round_architecture()), b(k_outside, round_architecture());
     const Estimate ea = a.evaluate(), eb = b.evaluate();
-    // W ignores m. With m_o outside k_o, W's tile (box k 6 x n 4) is reloaded per m_o: DRAM 2*24,
-    // and m_o sits outside W's stationary run (sf = m_i): GLB reads 24*2.
-    check_operand(ea, Operand::W, 48, 2 * 24, 48, 1);
+    // W ignores m. With m_o outside k_o, W's tile (box k 6 x n 4: all of W) stays across m_o, the
+    // loop just above it that does not move it (docs/hardware.md, "Stages"): DRAM = |W| = 24; but
+    // m_o sits outside W's stationary run (sf = m_i), so the registers reload: GLB reads 24*2.
+    check_operand(ea, Operand::W, 24, 24, 48, 1);
     // With k_o outside, the tile is 2 x 4 per k_o: DRAM = |W| = 24, and the stationary run
     // [m_o, ..., m_i] keeps each weight in its register: GLB reads = |W|.
     check_operand(eb, Operand::W, 24, 3 * 8, 24, 1);

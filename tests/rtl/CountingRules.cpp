@@ -36,9 +36,9 @@ int64_t outer_reuse(const ir::NestAnalysis &nest, const ir::TensorAccess &a, con
 // Sum over the tiles of X of the box positions inside the tensor's shape.
 int64_t in_shape_fills(const ir::NestAnalysis &nest, const ir::TensorAccess &a) {
     const auto &loops = nest.ir->mapping.loops;
-    std::vector<int> outer;
+    std::vector<int> outer;  // the loops that refill the tile (it stays across the others)
     for (int l : nest.temporal)
-        if (l < a.buffer_at) outer.push_back(l);
+        if (l < a.stages[1].refill_from) outer.push_back(l);
     std::vector<int64_t> idx(outer.size(), 0);
     int64_t total = 0;
     for (bool more = true; more;) {
@@ -80,7 +80,7 @@ std::map<std::string, uint64_t> expected_counters(const ir::AcceleratorIR &ir) {
         const auto d = deps(*a.tensor);
         const int64_t reads = valid_elements(p, d) * outer_reuse(nest, a, d);
         c[name + ".dram_reads"] = uint64_t(in_shape_fills(nest, a));
-        c[name + ".glb_writes"] = uint64_t(ir::temporal_product(nest, 0, a.buffer_at) * a.buffer->words());
+        c[name + ".glb_writes"] = uint64_t(ir::temporal_product(nest, 0, a.stages[1].refill_from) * a.buffer->words());
         c[name + ".glb_reads"] = uint64_t(reads);
         c[name + ".rf_writes"] = uint64_t(reads * (nest.rows * nest.cols / a.groups));
         c[name + ".rf_reads"] = uint64_t(macs);
@@ -104,7 +104,7 @@ uint64_t expected_cycles(const ir::AcceleratorIR &ir, int dram_latency, const Bu
     const ir::NestAnalysis nest = ir::analyze(ir);
     const ir::Timing &t = ir::kTiming;
     int last_buffer = 0;
-    for (const auto &a : nest.tensors) last_buffer = std::max(last_buffer, a.buffer_at);
+    for (const auto &a : nest.tensors) last_buffer = std::max(last_buffer, a.stages[1].refill_from);
     const int64_t runs = ir::temporal_product(nest, 0, last_buffer);
     const int64_t run_cycles = nest.temporal_iterations / runs + t.compute_overhead;
     // Per tensor: cycles of one transfer, runs per tile, double buffered or not.
@@ -116,7 +116,7 @@ uint64_t expected_cycles(const ir::AcceleratorIR &ir, int dram_latency, const Bu
         const ir::TensorAccess &a = nest.access(role);
         const int overhead = role == ir::TensorRole::Output ? t.drain_overhead : t.fill_overhead;
         return Transfer{a.buffer->words() + dram_latency + overhead,
-                        runs / ir::temporal_product(nest, 0, a.buffer_at), double_buffered};
+                        runs / ir::temporal_product(nest, 0, a.stages[1].refill_from), double_buffered};
     };
     const Transfer fills[] = {transfer(ir::TensorRole::Input, buffering.input),
                               transfer(ir::TensorRole::Weight, buffering.weight)};
