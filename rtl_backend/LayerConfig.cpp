@@ -328,10 +328,9 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         v.set(name + "_stationary_from", d.loops);
         if (x == 2) {
             // A file's block resumes from the GLB's partial sums unless it is the first visit of
-            // its outputs within the GLB tile: every reduction loop between the two is at 0.
-            const int glb_at = a.stages[size_t(a.stages.size() - 2)].at;
+            // its outputs: every reduction loop between the outermost output tile and it is at 0.
             for (int l : nest.temporal)
-                v.set("loop_psum_window", l >= glb_at && l < pe.refill_from && !a.depends[size_t(l)] ? 1 : 0,
+                v.set("loop_psum_window", l >= a.buffer_at && l < pe.refill_from && !a.depends[size_t(l)] ? 1 : 0,
                       slot_of(l));
             const ir::Tensor &o = prob.tensor(ir::TensorRole::Output);
             for (size_t c = 0; c < o.index.size(); ++c)

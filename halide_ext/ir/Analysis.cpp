@@ -78,6 +78,8 @@ TensorAccess analyze_tensor(const AcceleratorIR &ir, const NestAnalysis &nest, c
                                     [&](int l) { return a.depends[size_t(l)]; });
 
     // The chain: DRAM, the buffers outermost first, the PE stage.
+    std::vector<int64_t> extent;
+    for (const Loop &loop : loops) extent.push_back(loop.extent);
     a.stages.push_back(Stage{});
     for (const auto &b : ir.mapping.buffers) {
         if (b.tensor != t.name) continue;
@@ -106,8 +108,6 @@ TensorAccess analyze_tensor(const AcceleratorIR &ir, const NestAnalysis &nest, c
                    prev.buffer->level);
         s.buffer = &b;
         s.at = b.at;
-        std::vector<int64_t> extent;
-        for (const Loop &loop : loops) extent.push_back(loop.extent);
         s.refill_from = tile_refill_from(nest.temporal, a.depends, extent.data(), prev.at, b.at);
         s.box = b.box;
         a.stages.push_back(s);
