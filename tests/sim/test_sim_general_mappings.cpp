@@ -142,6 +142,31 @@ TEST_CASE("row stationary with psum scratchpads: examples/schedules/eyeriss_rs.s
     check_exact(outcomes, 2);
 }
 
+// Tiles kept across the loops above them that do not move them (docs/hardware.md, "Stages"):
+// examples/schedules/kept_tiles.sched keeps the filter's GLB tile across the output-row loop, the
+// filter file across y, the psum file across a channel loop and the ifmap file across the filters.
+TEST_CASE("tiles kept across the loops that do not move them: fetched once, RTL equal to the model",
+          "[sim][general][per_pe]") {
+    ScheduleRequest s;
+    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/kept_tiles.sched");
+    s.text_origin = "kept_tiles.sched";
+    const ir::Architecture arch =
+        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    // Tails in k (7 on blocks of 4), c (10 on blocks of 4), y (11 on strips of 3) and x (9 on 2).
+    const std::vector<std::string> specs = {"conv:C=10,K=7,H=11,W=9,R=3,S=3,pad=1", "conv:C=8,K=8,H=9,W=9,R=3,S=3,pad=0"};
+    const auto outcomes =
+        simulate_on_one_design({{parse_inline_layer(specs[0]), s}, {parse_inline_layer(specs[1]), s}}, arch);
+    check_exact(outcomes, 2);
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+        INFO(outcomes[i].layer);
+        const ir::LayerSpec l = parse_inline_layer(specs[i]);
+        // The filter's GLB tile is refilled per filter block only: every weight read once.
+        for (const auto &c : outcomes[i].counters)
+            if (c.counter == "W.dram_reads") CHECK(c.measured == uint64_t(l.K * l.C * l.R * l.S));
+        CHECK(outcomes[i].counters_match_model());
+    }
+}
+
 // Per-PE levels on the pipelined arrays (docs/hardware.md, "Interconnect"): the example schedules
 // with ifmap, filter and psum scratchpads on eyeriss_16x16's levels with a systolic or hybrid array:
 // unicast files through per-PE delay lines, drains and reloads at each PE's skew, drains S cycles
