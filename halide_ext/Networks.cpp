@@ -127,7 +127,8 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
         // Out-of-range sizes are errors of the file; other invalid shapes are reported when the
         // layer is lowered, so the valid layers of a network stay usable.
         const bool positive = l.N > 0 && l.C > 0 && l.K > 0 && l.H > 0 && l.W > 0 && l.R > 0 &&
-                              l.S > 0 && l.stride > 0 && l.groups > 0 && l.pad >= 0;
+                              l.S > 0 && l.stride > 0 && l.groups > 0 && l.pad >= 0 && l.stride_w != 0 &&
+                              l.dilation > 0 && l.dilation_w != 0;
         if (positive) {
             try {
                 ir::check_layer_limits(l);

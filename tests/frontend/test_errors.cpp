@@ -6,6 +6,8 @@
 #include <Halide.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
 
 using namespace tessera;
 using Catch::Contains;
@@ -41,6 +43,25 @@ TEST_CASE("unknown network, layer, dimension, preset", "[errors]") {
                         Contains("no layer 'CB9z'"));
     REQUIRE_THROWS_WITH(with_preset(kConv, "C|Q", ""), Contains("unknown dimension 'Q'"));
     REQUIRE_THROWS_WITH(with_preset(kConv, "", "xs"), Contains("unknown dataflow 'xs'"));
+}
+
+// A network CSV row whose stride_w (or dilation_w) is 0 loads, and lowering it is a one-line
+// error, not a division by zero while the row's MACs are checked (found by fuzz_cli, seed 77).
+TEST_CASE("a CSV row with stride_w or dilation_w 0", "[errors]") {
+    for (const char *column : {"stride_w", "dilation_w"}) {
+        const std::string path = std::string("/tmp/tessera_zero_") + column + ".csv";
+        {
+            std::ofstream csv(path);
+            csv << "network,layer,type,N,C,K,H_in,W_in,R,S,stride_h," << column << ",pad_h,groups,MACs\n"
+                << "n,L,conv,1,8,8,8,8,3,3,1,0,0,1,100\n";
+        }
+        const auto layers = load_network(path);
+        REQUIRE(layers.size() == 1);
+        ScheduleRequest req;
+        req.dataflow = "ws";
+        REQUIRE_THROWS_WITH(lower_to_ir(layers[0], req), Contains(std::string(column) + "=0 must be at least 1"));
+        std::remove(path.c_str());
+    }
 }
 
 TEST_CASE("malformed inline specs", "[errors]") {
