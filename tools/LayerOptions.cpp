@@ -202,8 +202,10 @@ std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
             }
             out.push_back({l, lower_to_ir(l, req)});
         } catch (const UserError &e) {
-            throw UserError(sel.network.empty() && sel.onnx.empty() ? e.what()
-                                                                    : "layer " + l.name + ": " + e.what());
+            // Name the layer of a network once (the layer checks may have named it already).
+            const std::string named = "layer " + l.name + ": ";
+            const std::string what = e.what();
+            throw UserError((sel.network.empty() && sel.onnx.empty()) || what.rfind(named, 0) == 0 ? what : named + what);
         }
     };
     if (!sel.plugin.empty()) load_generator_plugin(sel.plugin);
