@@ -384,26 +384,24 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
             });
             if (new_spatial && starts.size() < 2) starts.push_back(cand.point);
         }
-        if (opt.polish_sweeps > 0 && !starts.empty()) {
-            auto polished = run_pool(int(starts.size()), [&](int j, Evaluator &ev) {
-                polish(info, c, ev, values, starts[size_t(j)], opt.polish_sweeps, progress);
+        // Polishes from each point (one unit each) and merges the results into r.
+        auto polish_from = [&](const std::vector<Point> &from) {
+            auto polished = run_pool(int(from.size()), [&](int j, Evaluator &ev) {
+                polish(info, c, ev, values, from[size_t(j)], opt.polish_sweeps, progress);
                 return false;
             });
             units.insert(units.end(), polished.begin(), polished.end());
             r = SearchResult{};
             merge(r, units);
+        };
+        if (opt.polish_sweeps > 0 && !starts.empty()) {
+            polish_from(starts);
             // The best may be another mapping of a polished one's cost (they differ where the
             // counts do not tell, e.g. a tile's position among loops that do not move it) whose
             // neighbours are not all worse: descend from it too, until the best is a local optimum.
             for (int again = 0; again < 4; ++again) {
                 const Point from = r.best.point;
-                auto more = run_pool(1, [&](int, Evaluator &ev) {
-                    polish(info, c, ev, values, from, opt.polish_sweeps, progress);
-                    return false;
-                });
-                units.insert(units.end(), more.begin(), more.end());
-                r = SearchResult{};
-                merge(r, units);
+                polish_from({from});
                 if (point_key(r.best.point) == point_key(from)) break;
             }
         }

@@ -3,6 +3,7 @@
 #include "Analysis.h"
 
 #include <iomanip>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -25,32 +26,21 @@ std::string box_text(const Buffer &b) {
     return s;
 }
 
-// A tile stays across the loops above it that do not move it (ir::tile_refill_from):
-// ", kept across c.co, r" names them; empty when there are none.
-std::string kept_across(const AcceleratorIR &ir, const Buffer &b) {
-    const Mapping &m = ir.mapping;
-    const Tensor *tensor = nullptr;
-    for (const Tensor &t : ir.problem.tensors)
-        if (t.name == b.tensor) tensor = &t;
-    if (!tensor) return {};
-    int parent_at = 0;
-    for (const Buffer &o : m.buffers)
-        if (o.tensor == b.tensor && o.at <= b.at && &o != &b && o.at > parent_at) parent_at = o.at;
-    std::vector<int> temporal;
-    std::vector<bool> depends;
-    std::vector<int64_t> extent;
-    for (size_t l = 0; l < m.loops.size(); ++l) {
-        if (m.loops[l].kind == LoopKind::Temporal) temporal.push_back(int(l));
-        bool d = false;
-        for (const AffineExpr &e : tensor->index) d |= e.coeff(m.loops[l].dim) != 0;
-        depends.push_back(d);
-        extent.push_back(m.loops[l].extent);
-    }
-    const int from = tile_refill_from(temporal, depends, extent.data(), parent_at, b.at);
-    std::string names;
-    for (int l : temporal)
-        if (l >= from && l < b.at && extent[size_t(l)] > 1) names += (names.empty() ? "" : ", ") + m.loops[size_t(l)].name;
-    return names.empty() ? std::string() : ", kept across " + names;
+// A tile stays across the loops above it that do not move it (Stage::refill_from, from
+// ir::analyze): ", kept across c.co, r" names them; empty when there are none (or the mapping does
+// not analyze: print_nest shows any IR, and analyze's errors are reported elsewhere).
+std::string kept_across(const AcceleratorIR &ir, const NestAnalysis *nest, const Buffer &b) {
+    if (!nest) return {};
+    for (const TensorAccess &a : nest->tensors)
+        for (const Stage &st : a.stages) {
+            if (st.buffer != &b) continue;
+            std::string names;
+            for (int l : nest->temporal)
+                if (l >= st.refill_from && l < st.at && ir.mapping.loops[size_t(l)].extent > 1)
+                    names += (names.empty() ? "" : ", ") + ir.mapping.loops[size_t(l)].name;
+            return names.empty() ? std::string() : ", kept across " + names;
+        }
+    return {};
 }
 
 }  // namespace
@@ -87,6 +77,11 @@ std::string print_nest(const AcceleratorIR &ir) {
         if (covered > d.extent) s << "; tail " << d.name << ": " << covered << " covers " << d.extent;
     }
     s << "\n\nDRAM: I, W, O\n";
+    std::optional<NestAnalysis> nest;
+    try {
+        nest = analyze(ir);
+    } catch (const std::exception &) {
+    }
     int last_spatial = -1;
     for (size_t l = 0; l < m.loops.size(); ++l)
         if (m.loops[l].kind != LoopKind::Temporal) last_spatial = int(l);
@@ -95,7 +90,7 @@ std::string print_nest(const AcceleratorIR &ir) {
         for (const Buffer &b : m.buffers)
             if (b.at == int(i))
                 s << indent << "[" << b.level << "] " << b.tensor << " tile " << box_text(b) << " = "
-                  << with_commas(b.words()) << " words" << kept_across(ir, b) << "\n";
+                  << with_commas(b.words()) << " words" << kept_across(ir, nest ? &*nest : nullptr, b) << "\n";
         if (i == m.loops.size()) break;
         const Loop &loop = m.loops[i];
         const char *kind = loop.kind == LoopKind::Temporal     ? "for         "

@@ -48,6 +48,18 @@ std::string read_text(const std::string &path) {
     return s.str();
 }
 
+// An example schedule (examples/schedules/NAME) as a request, its origin named for errors.
+ScheduleRequest example_schedule(const std::string &name) {
+    ScheduleRequest s;
+    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/" + name);
+    s.text_origin = name;
+    return s;
+}
+
+ir::Architecture example_arch(const std::string &name) {
+    return ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/" + name + ".json");
+}
+
 }  // namespace
 
 TEST_CASE("rows = c x s (two loops on the rows), tails in both: 8x4", "[sim][general]") {
@@ -67,9 +79,7 @@ TEST_CASE("columns = c x r x s (three loops on the columns): 4x8", "[sim][genera
 }
 
 TEST_CASE("examples/schedules/tpu_im2col.sched: rows c x r x s, columns k", "[sim][general]") {
-    ScheduleRequest s;
-    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/tpu_im2col.sched");
-    s.text_origin = "tpu_im2col.sched";
+    const ScheduleRequest s = example_schedule("tpu_im2col.sched");
     const auto outcomes =
         simulate_on_one_design({{parse_inline_layer("conv:C=16,K=32,H=14,W=14,R=3,S=3,pad=1"), s},
                                 {parse_inline_layer("conv:C=5,K=20,H=9,W=7,R=3,S=3,pad=1"), s}});
@@ -96,11 +106,8 @@ TEST_CASE("per-PE filter and ifmap tiles (examples/schedules/ws_operand_tiles.sc
           "[sim][general][per_pe]") {
     // Tails in c, k, x and y (per-PE tiles of tail lanes are predicated off), a stride-2 layer,
     // and the 8x8 one whose every block is full.
-    ScheduleRequest s;
-    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_operand_tiles.sched");
-    s.text_origin = "ws_operand_tiles.sched";
-    const ir::Architecture arch =
-        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const ScheduleRequest s = example_schedule("ws_operand_tiles.sched");
+    const ir::Architecture arch = example_arch("eyeriss_16x16");
     const auto outcomes = simulate_on_one_design(
         {{parse_inline_layer("conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1"), s},
          {parse_inline_layer("conv:C=5,K=6,H=7,W=9,R=3,S=3,pad=1"), s},
@@ -117,11 +124,8 @@ TEST_CASE("psum scratchpads: examples/schedules/ws_scratchpads.sched with reload
     // C = 70: two passes over c (the second resumes every block's partial sums), 6 channels on
     // 2 of the 16 row lanes in the tail; K = 40: the second k block on 4 of 16 column lanes;
     // x = 12 on 10-output blocks and y = 9 on 7-row strips; a 1x1 layer.
-    ScheduleRequest s;
-    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_scratchpads.sched");
-    s.text_origin = "ws_scratchpads.sched";
-    const ir::Architecture arch =
-        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const ScheduleRequest s = example_schedule("ws_scratchpads.sched");
+    const ir::Architecture arch = example_arch("eyeriss_16x16");
     const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=70,K=40,H=9,W=12,R=3,S=3,pad=1"), s},
                                                   {parse_inline_layer("conv:C=20,K=20,H=6,W=6,R=1,S=1,pad=0"), s}},
                                                  arch);
@@ -131,11 +135,8 @@ TEST_CASE("psum scratchpads: examples/schedules/ws_scratchpads.sched with reload
 TEST_CASE("row stationary with psum scratchpads: examples/schedules/eyeriss_rs.sched", "[sim][general][per_pe]") {
     // Rows c x s (5 channels x 3 filter columns), columns y; C = 12: three channel blocks (the
     // last on 2 lanes), resumed from the GLB; 17 output rows on 16 lanes; x = 9 on 4-output blocks.
-    ScheduleRequest s;
-    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/eyeriss_rs.sched");
-    s.text_origin = "eyeriss_rs.sched";
-    const ir::Architecture arch =
-        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const ScheduleRequest s = example_schedule("eyeriss_rs.sched");
+    const ir::Architecture arch = example_arch("eyeriss_16x16");
     const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=12,K=6,H=19,W=11,R=3,S=3,pad=0"), s},
                                                   {parse_inline_layer("conv:C=7,K=20,H=9,W=9,R=3,S=3,pad=1"), s}},
                                                  arch);
@@ -147,11 +148,8 @@ TEST_CASE("row stationary with psum scratchpads: examples/schedules/eyeriss_rs.s
 // filter file across y, the psum file across a channel loop and the ifmap file across the filters.
 TEST_CASE("tiles kept across the loops that do not move them: fetched once, RTL equal to the model",
           "[sim][general][per_pe]") {
-    ScheduleRequest s;
-    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/kept_tiles.sched");
-    s.text_origin = "kept_tiles.sched";
-    const ir::Architecture arch =
-        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const ScheduleRequest s = example_schedule("kept_tiles.sched");
+    const ir::Architecture arch = example_arch("eyeriss_16x16");
     // Tails in k (7 on blocks of 4), c (10 on blocks of 4), y (11 on strips of 3) and x (9 on 2).
     const std::vector<std::string> specs = {"conv:C=10,K=7,H=11,W=9,R=3,S=3,pad=1", "conv:C=8,K=8,H=9,W=9,R=3,S=3,pad=0"};
     const auto outcomes =
@@ -175,13 +173,9 @@ TEST_CASE("tiles kept across the loops that do not move them: fetched once, RTL 
 TEST_CASE("per-PE scratchpads on systolic and hybrid arrays: bit-exact, cycles equal to the model",
           "[sim][general][per_pe][systolic]") {
     auto with = [](const std::string &sched, const std::string &layer) {
-        ScheduleRequest s;
-        s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/" + sched);
-        s.text_origin = sched;
-        return LayerRequest{parse_inline_layer(layer), s};
+        return LayerRequest{parse_inline_layer(layer), example_schedule(sched)};
     };
-    ir::Architecture arch =
-        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    ir::Architecture arch = example_arch("eyeriss_16x16");
     ir::Architecture hybrid = arch, systolic = arch, small = arch;
     hybrid.interconnect = ir::Interconnect::Hybrid;
     hybrid.tile = 4;
@@ -210,11 +204,8 @@ TEST_CASE("per-PE scratchpads on systolic and hybrid arrays: bit-exact, cycles e
 // reads them from their L2 tile while inputs and outputs keep theirs in the GLB. Tails in c (20
 // on 16 rows), k (24 on 16 columns) and y (9 rows in 7-row strips); a stride-2 layer.
 TEST_CASE("4 levels, weights bypassing the GLB: examples/schedules/four_level_glb_bypass.sched", "[sim][general]") {
-    ScheduleRequest s;
-    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/four_level_glb_bypass.sched");
-    s.text_origin = "four_level_glb_bypass.sched";
-    const ir::Architecture arch =
-        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/four_level.json");
+    const ScheduleRequest s = example_schedule("four_level_glb_bypass.sched");
+    const ir::Architecture arch = example_arch("four_level");
     const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=20,K=24,H=9,W=11,R=3,S=3,pad=1"), s},
                                                   {parse_inline_layer("conv:C=16,K=16,H=14,W=10,R=3,S=3,stride=2,pad=1"), s}},
                                                  arch);
@@ -233,11 +224,8 @@ TEST_CASE("4 levels, weights bypassing the GLB: examples/schedules/four_level_gl
 // stalls; the weights bypass the GLB. Tails in c, k and y, a stride-2 layer, a 1x1 one with
 // three channel blocks.
 TEST_CASE("inputs at L2 and the GLB: examples/schedules/four_level_bypass.sched", "[sim][general]") {
-    ScheduleRequest s;
-    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/four_level_bypass.sched");
-    s.text_origin = "four_level_bypass.sched";
-    const ir::Architecture arch =
-        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/four_level.json");
+    const ScheduleRequest s = example_schedule("four_level_bypass.sched");
+    const ir::Architecture arch = example_arch("four_level");
     const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=20,K=24,H=9,W=11,R=3,S=3,pad=1"), s},
                                                   {parse_inline_layer("conv:C=16,K=16,H=14,W=10,R=3,S=3,stride=2,pad=1"), s},
                                                   {parse_inline_layer("conv:C=40,K=20,H=8,W=8,R=1,S=1,pad=0"), s}},
@@ -259,11 +247,9 @@ TEST_CASE("inputs at L2 and the GLB: examples/schedules/four_level_bypass.sched"
 }
 
 TEST_CASE("a per-PE accumulator file needs a design with one, and fits its depth", "[sim][general][per_pe]") {
-    ScheduleRequest files, registers;
-    files.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_scratchpads.sched");
-    registers.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/ws_operand_tiles.sched");
-    const ir::Architecture arch =
-        ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/eyeriss_16x16.json");
+    const ScheduleRequest files = example_schedule("ws_scratchpads.sched"),
+                          registers = example_schedule("ws_operand_tiles.sched");
+    const ir::Architecture arch = example_arch("eyeriss_16x16");
     const auto layer = parse_inline_layer("conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1");
     const auto with_files = lower_to_ir(layer, files), with_registers = lower_to_ir(layer, registers);
     const auto design = rtl::design_for({with_files}, arch);
