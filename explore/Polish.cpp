@@ -83,6 +83,38 @@ void neighbours(const SpaceInfo &info, const Constraints &c, const std::vector<s
                     visit(q);
                 }
     }
+    // A DRAM-band loop moved to another place among the loops of its kind (output or reduction),
+    // the shared tiles staying inside the loops they were inside, as is and with all of its dim
+    // in the DRAM band (its GLB and RF factors 1). A tile size and the loop order outside it then
+    // change together: e.g. a stride-2 layer's 14-row tile becomes one row per step of a DRAM
+    // loop inside the filter's tile, which single changes reach only through worse mappings.
+    for (int d = 0; d < nd; ++d)
+        for (bool to_dram : {false, true}) {
+            if (to_dram && p.f.glb[size_t(d)] == 1 && p.f.rf[size_t(d)] == 1) continue;
+            const auto &order = p.s.dram_order;
+            const size_t from = size_t(std::find(order.begin(), order.end(), d) - order.begin());
+            const size_t lo = info.is_reduction(d) ? size_t(n_out) : 0, hi = info.is_reduction(d) ? size_t(nd) : size_t(n_out);
+            for (size_t to = lo; to < hi; ++to) {
+                if (to == from && !to_dram) continue;
+                Point q = p;
+                if (to_dram) q.f.glb[size_t(d)] = q.f.rf[size_t(d)] = 1;
+                // Each tile's anchor: the innermost loop outside it (none: outermost).
+                auto anchor = [&](int at) { return at > 0 ? order[size_t(at - 1)] : -1; };
+                const int glb_anchor[2] = {anchor(p.s.glb_at[0]), anchor(p.s.glb_at[1])};
+                const int outer_anchor[2] = {anchor(p.s.outer_at[0]), anchor(p.s.outer_at[1])};
+                auto &o = q.s.dram_order;
+                o.erase(o.begin() + long(from));
+                o.insert(o.begin() + long(to), d);
+                auto at_of = [&](int loop) {
+                    return loop < 0 ? 0 : int(std::find(o.begin(), o.end(), loop) - o.begin()) + 1;
+                };
+                for (int t = 0; t < 2; ++t) {
+                    q.s.glb_at[t] = at_of(glb_anchor[t]);
+                    if (p.s.outer_at[t] >= 0) q.s.outer_at[t] = at_of(outer_anchor[t]);
+                }
+                visit(q);
+            }
+        }
     // Two loops of one band exchanged (the DRAM band keeps output dims outside reduction dims).
     auto swaps = [&](std::vector<int> Structure::*order, size_t lo, size_t n) {
         for (size_t i = lo; i < lo + n; ++i)

@@ -5,6 +5,7 @@
 #include "ir/Validate.h"
 #include "model/Model.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tessera::cli {
@@ -27,7 +28,13 @@ bool lowers_as_searched(const ir::LayerSpec &layer, const explore::SpaceInfo &in
 WinnerCheck keep_winner_that_lowers(const ir::LayerSpec &layer, const explore::SpaceInfo &info,
                                     explore::SearchResult &r) {
     if (!r.found || lowers_as_searched(layer, info, r.best)) return WinnerCheck::Kept;
-    for (const explore::Candidate &c : r.top)
+    // The ranked mappings often differ only where Halide bounds them alike; the Pareto front adds
+    // other structures. Best score first.
+    std::vector<explore::Candidate> others = r.top;
+    others.insert(others.end(), r.pareto.begin(), r.pareto.end());
+    std::stable_sort(others.begin(), others.end(),
+                     [](const explore::Candidate &a, const explore::Candidate &b) { return a.score < b.score; });
+    for (const explore::Candidate &c : others)
         if (lowers_as_searched(layer, info, c)) {
             r.best = c;
             return WinnerCheck::Replaced;

@@ -16,8 +16,8 @@ bool lowers_as_searched(const ir::LayerSpec &layer, const explore::SpaceInfo &in
 
 enum class WinnerCheck { Kept, Replaced, NoneLowers };
 
-// Keeps r.best if it lowers as searched; else makes the best-ranked mapping of r.top that does the
-// best (r.top keeps its order); NoneLowers leaves r.best as it was.
+// Keeps r.best if it lowers as searched; else makes the best-scored mapping of r.top and r.pareto
+// that does the best (both lists keep their order); NoneLowers leaves r.best as it was.
 WinnerCheck keep_winner_that_lowers(const ir::LayerSpec &layer, const explore::SpaceInfo &info,
                                     explore::SearchResult &r);
 
