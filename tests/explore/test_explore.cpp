@@ -222,6 +222,46 @@ TEST_CASE("explore: the polish only improves annealing's result and ends at a lo
     CHECK(improved > 0);  // short chains stop short of the local optimum
 }
 
+TEST_CASE("explore: polish moves a DRAM loop with its dim's tile while the shared tiles stay inside their loops",
+          "[explore]") {
+    // ResNet-50's CB4s (1x1, stride 2). Start: 14-row output tiles (at stride 2 the ifmap tile
+    // spans 27 rows) with y's trivial DRAM loop outermost. The better mapping takes one row per
+    // step of a y loop inside the filter's tile: three single changes at once (y's GLB and RF
+    // factors to 1, its DRAM loop inside k's), each alone worse.
+    const SpaceInfo info = space_info(problem_of(conv(512, 1024, 28, 28, 1, 1, 2)), ir::default_architecture());
+    auto dim = [&](const std::string &name) {
+        for (int d = 0; d < info.dims(); ++d)
+            if (info.problem.dims[size_t(d)].name == name) return d;
+        FAIL("no dim " << name);
+        return -1;
+    };
+    const int n = dim("n"), k = dim("k"), c = dim("c"), y = dim("y"), x = dim("x");
+    Point start = plain_point(info, {k}, {c});
+    start.f.lane[size_t(k)] = 16, start.f.rf[size_t(k)] = 8;
+    start.f.lane[size_t(c)] = 16, start.f.rf[size_t(c)] = 32;
+    start.f.glb[size_t(y)] = 7, start.f.rf[size_t(y)] = 2;
+    start.s.dram_order = {n, y, k, x};
+    for (int d = 0; d < info.dims(); ++d)
+        if (info.is_reduction(d)) start.s.dram_order.push_back(d);
+    start.s.glb_at[0] = 4;  // ifmap: inside x
+    start.s.glb_at[1] = 3;  // filter: inside k
+    start.s.rf_at[1] = start.s.rf_at[2] = 0;  // filter and psum files around the RF band
+    canonicalize(info, start);
+    Constraints none;
+    detail::Evaluator ev{info, Objective::Energy, none};
+    Candidate first;
+    REQUIRE(ev.eval(start, first));
+    detail::Progress progress;
+    std::vector<std::vector<int64_t>> values;
+    for (int d = 0; d < info.dims(); ++d) values.push_back(detail::tile_values(info.extent(d)));
+    detail::polish(info, none, ev, values, start, 40, progress);
+    REQUIRE_FALSE(ev.top.empty());
+    const Point &best = ev.top.front().point;
+    INFO(schedule_text(info, best));
+    CHECK(ev.top.front().energy_pj < 0.92 * first.energy_pj);
+    CHECK(best.f.glb[size_t(y)] * best.f.rf[size_t(y)] == 1);
+}
+
 TEST_CASE("explore: the same seed gives the same result, whatever the thread count", "[explore]") {
     const SpaceInfo info = space_info(problem_of(conv(8, 8, 8, 8, 3, 3)), small_arch(4, 4, 4096, 64));
     SearchOptions a;
