@@ -303,9 +303,11 @@ TEST_CASE("explore: bad input is a one-line error", "[explore]") {
     CHECK_FALSE(search(tiny, t).found);
 }
 
-// Hidden: it fails today. Halide's bounds of a tile inside a tail loop (an output tile past the
-// output's edge, a reduction tail) can be wider than the model's clamped box, or not constant;
-// explore checks each winner through the real lowering instead (tools/ExploreRoundTrip.h).
+// Hidden: it fails today on 1 of its 40 points (seed 11): Halide bounds a tile around a reduction
+// tail sometimes by the tail loop's whole span (an ifmap GLB tile of 6 channels for C = 4, split
+// 2 x 3) and sometimes by the reduction's extent (a filter tile around r and s split 2 x 2 over 3),
+// where the model always clamps to the extent. explore checks each winner through the real
+// lowering instead (tools/ExploreRoundTrip.h).
 // Run with `test_explore "[.tails]"` while fixing the shared box derivation.
 TEST_CASE("explore: random points with tails lower to the searched IR and model", "[.tails]") {
     // Factors that do not divide their extents (tails in the DRAM band, lanes beyond the extent),
@@ -339,12 +341,10 @@ TEST_CASE("explore: random points with tails lower to the searched IR and model"
         for (int t = 0; t < 2; ++t) p.s.glb_at[t] = int(below(int64_t(p.s.dram_order.size()) + 1));
         for (int t = 0; t < 3; ++t) p.s.rf_at[t] = int(below(int64_t(nd) + 2)) - 1;
         canonicalize(info, p);
-        bool fits = true;
-        try {
-            ir::validate_fit(build_ir(info, p), arch);
-        } catch (const UserError &) {
-            fits = false;
-        }
+        // What the search decides (the model's boxes: build_ir leaves them to the model).
+        std::string fit_error;
+        evaluate_point(info, p, &fit_error);
+        const bool fits = fit_error.empty();
         ScheduleRequest req;
         req.text = schedule_text(info, p);
         INFO(l.type << " C" << l.C << " K" << l.K << " H" << l.H << " W" << l.W << " R" << l.R << " S" << l.S
