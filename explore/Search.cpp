@@ -12,6 +12,7 @@
 #include <functional>
 #include <cmath>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -325,7 +326,8 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
             exhaustive = false;
         }
     }
-    if (!exhaustive) {
+    // One annealing search (phases 1 to 3 below) from `seed`: its units, and their merge in `r`.
+    auto anneal_search = [&](uint64_t seed, std::vector<UnitResult> &units, SearchResult &r) {
         // Phase 1, successive halving over the spatial choices: every choice anneals briefly from
         // its own first point (its lanes filled); the better half continues from its best point
         // with twice the steps, and so on until `chains` choices are left. Half the budget.
@@ -335,7 +337,6 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         const size_t keep = size_t(std::max(1, opt.chains));
         int rounds = 1;
         for (size_t n = choices.size(); n > keep; n = (n + 1) / 2) ++rounds;
-        std::vector<UnitResult> units;
         std::vector<size_t> alive(choices.size());
         for (size_t j = 0; j < alive.size(); ++j) alive[j] = j;
         std::vector<std::optional<Candidate>> best_of(choices.size());
@@ -345,7 +346,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
                 const size_t choice = alive[size_t(j)];
                 const std::vector<SpatialChoice> one{choices[choice]};
                 anneal_chain(info, c, one, 0, ev,
-                             opt.seed * 1000003ULL + 7919ULL * (choice + 1) + 104729ULL * uint64_t(round), values,
+                             seed * 1000003ULL + 7919ULL * (choice + 1) + 104729ULL * uint64_t(round), values,
                              0.05, best_of[choice] ? std::optional<Point>(best_of[choice]->point) : std::nullopt,
                              steps, progress);
                 return false;
@@ -368,7 +369,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         auto chains = run_pool(opt.chains, [&](int j, Evaluator &ev) {
             const size_t choice = alive[size_t(j) % alive.size()];
             // The start: the choice's best point, else its first point (choices[choice] is kept[j % n]).
-            anneal_chain(info, c, kept, size_t(j) % alive.size(), ev, opt.seed * 1000003ULL + uint64_t(j), values,
+            anneal_chain(info, c, kept, size_t(j) % alive.size(), ev, seed * 1000003ULL + uint64_t(j), values,
                          0.1, best_of[choice] ? std::optional<Point>(best_of[choice]->point) : std::nullopt,
                          chain_steps, progress);
             return false;
@@ -405,6 +406,20 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
                 if (point_key(r.best.point) == point_key(from)) break;
             }
         }
+    };
+    if (!exhaustive) {
+        // --restarts: independent searches (restart 0 from --seed itself), every candidate kept.
+        // Phase 1's short anneals rank the spatial choices noisily; another search gives a good
+        // choice that lost its first tournament another chance.
+        std::vector<UnitResult> all;
+        for (int restart = 0; restart < std::max(1, opt.restarts); ++restart) {
+            std::vector<UnitResult> units;
+            SearchResult one;
+            anneal_search(opt.seed + uint64_t(restart) * 0x9E3779B97F4A7C15ULL, units, one);
+            all.insert(all.end(), std::make_move_iterator(units.begin()), std::make_move_iterator(units.end()));
+        }
+        r = SearchResult{};
+        merge(r, all);
         r.optimal = false;
     }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -24,6 +24,7 @@ check explore "${layer[@]}" --arch "$src/tests/explore/tiny_glb.json"
 # --mpi is refused in one line only when this tessera has no MPI (tests/explore/mpi_explore.sh otherwise).
 if "$tessera" explore --help | tr -s " \n" " " | grep -q "not built into this tessera"; then check explore "${layer[@]}" --mpi; fi
 check explore "${layer[@]}" --search sometimes
+check explore "${layer[@]}" --restarts 0
 check explore "${layer[@]}" --rf-order k,c
 check explore "${layer[@]}" --dataflow ws
 check explore "${layer[@]}" --sweep-rf 64,12Q

@@ -274,6 +274,25 @@ TEST_CASE("explore: the same seed gives the same result, whatever the thread cou
     CHECK(x.evaluated == y.evaluated);
 }
 
+TEST_CASE("explore: restarts keep the first search's candidates and add independent ones", "[explore]") {
+    // Restart 0 is the one-search run itself, so two searches are never worse than one; every
+    // restart is deterministic, whatever the thread count.
+    const SpaceInfo info = space_info(problem_of(conv(16, 24, 10, 10, 3, 3, 2)), small_arch(4, 4, 4096, 64));
+    SearchOptions one;
+    one.mode = "anneal", one.anneal_steps = 400, one.chains = 2, one.threads = 2, one.seed = 5;
+    SearchOptions two = one;
+    two.restarts = 2;
+    SearchOptions two_on_one_thread = two;
+    two_on_one_thread.threads = 1;
+    const SearchResult a = search(info, one), b = search(info, two), c = search(info, two_on_one_thread);
+    REQUIRE(a.found);
+    REQUIRE(b.found);
+    CHECK(b.best.score <= a.best.score);
+    CHECK(b.evaluated > a.evaluated);
+    CHECK(schedule_text(info, b.best.point) == schedule_text(info, c.best.point));
+    CHECK(b.evaluated == c.evaluated);
+}
+
 TEST_CASE("explore: bad input is a one-line error", "[explore]") {
     CHECK_THROWS_WITH(parse_objective("power"), Catch::Contains("unknown objective 'power'"));
     const SpaceInfo info = space_info(problem_of(conv(8, 8, 8, 8, 3, 3)), small_arch(4, 4, 4096, 64));
