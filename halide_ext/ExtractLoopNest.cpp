@@ -160,10 +160,30 @@ int64_t max_over_loops(Expr e, const std::vector<std::pair<std::string, Expr>> &
         return remove_promises(remove_likelies(x));
     };
     e = unlet(e);
+    // Only the loops whose index reaches `e` (directly, or through the bounds of such a loop: a
+    // tail's extent names the loops outside it) are walked; the others change nothing. Walking
+    // every loop made a deep tile's extent cost the whole nest and ran out of budget (a
+    // "non-constant extent" for a per-PE tile inside a 2 x 2 x ... nest).
+    std::vector<bool> reaches(static_cast<size_t>(depth), false);
+    std::vector<Expr> used{e};
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (int l = depth - 1; l >= 0; --l) {
+            if (reaches[size_t(l)]) continue;
+            const For *f = loops[size_t(l)].loop;
+            if (std::none_of(used.begin(), used.end(), [&](const Expr &x) { return expr_uses_var(x, f->name); }))
+                continue;
+            reaches[size_t(l)] = true;
+            used.push_back(unlet(f->min));
+            used.push_back(unlet(f->extent));
+            grew = true;
+        }
+    }
     int64_t best = -1, budget = 200000;
     std::map<std::string, Expr> bound;
     std::function<bool(int)> walk = [&](int l) {
         if (--budget < 0) return false;
+        while (l < depth && !reaches[size_t(l)]) ++l;
         if (l == depth) {
             const Expr v = simplify(substitute(bound, e));
             const int64_t *c = as_const_int(v);

@@ -5,6 +5,9 @@
 #include "ir/Analysis.h"
 #include "ir/Json.h"
 
+#include <fstream>
+#include <iterator>
+
 #include <catch2/catch.hpp>
 
 using namespace tessera;
@@ -77,6 +80,22 @@ TEST_CASE("tails: C=3 on 16 rows and 112 outputs in tiles of 16 are guarded, not
     for (const auto &l : ir.mapping.loops) slots *= l.extent;
     REQUIRE(slots > layer.macs());  // guarded iterations are recorded
     REQUIRE(ir.problem.macs() == layer.macs());
+}
+
+TEST_CASE("a per-PE tile under a reduction tail deep in the nest is sized over the loops that reach it", "[lower]") {
+    // The extent Halide leaves symbolic depends on two of the 13 loops outside the tile. Walking
+    // them all ran out of the front end's budget: "non-constant extent", so explore's winner for
+    // this layer could not be compiled.
+    std::ifstream in(std::string(TESSERA_SOURCE_DIR) + "/tests/frontend/deep_reduction_tail.sched");
+    REQUIRE(in.good());
+    ScheduleRequest req;
+    req.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    const auto layer = find_layer(load_network("resnet50"), "CB5a_2", "resnet50");
+    const ir::AcceleratorIR ir = lower_to_ir(layer, req);
+    const ir::NestAnalysis nest = ir::analyze(ir);
+    const ir::Stage &pe = nest.access(ir::TensorRole::Input).stages.back();
+    REQUIRE(pe.kind == ir::StageKind::PerPe);
+    CHECK(pe.words() == 7);  // x 7 (its s step is one lane's)
 }
 
 TEST_CASE("a zero point on one operand only lowers under every preset, on the right operand", "[lower][quantized]") {
