@@ -5,6 +5,7 @@
 #include "SearchState.h"
 #include "UserError.h"
 #include "ir/Json.h"
+#include "ir/Validate.h"
 
 #include <algorithm>
 #include <atomic>
@@ -57,13 +58,69 @@ struct Exhaustive {
     bool count_only = false;  // count the points (in `counted`) without evaluating them
     int64_t counted = 0;
 
+    // Capacity-monotone bound (docs/explore.md, "Algorithms"): with one shared level, each
+    // tensor's tile there holds at least the box of every band inside the DRAM loops (the tile at
+    // its innermost position), and a box only grows with a factor or with an outer position. When
+    // those boxes alone overflow the level, no loop order or tile position of the factors fits:
+    // they are skipped before the model sees them.
+    struct Footprint {
+        int64_t bytes = 0;                          // per element
+        std::vector<std::vector<int64_t>> coeff;    // [coordinate][dim]
+    };
+    std::vector<Footprint> shared_tiles;
+    int64_t shared_bytes = 0;  // 0: no bound (several shared levels, or an unbounded one)
+    int copies = 1;
+    int64_t pruned = 0;  // factor assignments skipped
+
+    void plan_bound() {
+        if (info.shared_levels.size() != 1) return;
+        const auto &levels = info.arch.levels;
+        const auto level = std::find_if(levels.begin(), levels.end(),
+                                        [&](const ir::MemoryLevel &l) { return l.name == info.glb_level; });
+        if (level == levels.end() || level->size_bytes <= 0 || level->partitioned()) return;
+        shared_bytes = level->size_bytes;
+        copies = level->double_buffered ? 2 : 1;
+        for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output}) {
+            const ir::Tensor &t = info.problem.tensor(role);
+            Footprint f;
+            f.bytes = ir::onchip_element_bytes(info.problem, t);
+            for (const auto &index : t.index) {
+                f.coeff.emplace_back();
+                for (const auto &dim : info.problem.dims) f.coeff.back().push_back(index.coeff(dim.name));
+            }
+            shared_tiles.push_back(f);
+        }
+    }
+
+    bool overflows_shared(const Point &p) const {
+        if (shared_bytes <= 0) return false;
+        int64_t used = 0;
+        for (const Footprint &f : shared_tiles) {
+            int64_t words = 1;
+            for (const auto &coeff : f.coeff) {
+                int64_t box = 1;
+                for (int d = 0; d < info.dims(); ++d) {
+                    const int64_t span = std::min(p.f.glb[size_t(d)] * p.f.lane[size_t(d)] * p.f.rf[size_t(d)],
+                                                  info.extent(d));
+                    box += coeff[size_t(d)] * (span - 1);
+                }
+                words *= box;
+            }
+            used += copies * words * f.bytes;
+        }
+        return used > shared_bytes;
+    }
+
     bool fits_axis(const Point &p, const std::vector<int> &axis, int64_t size) {
         int64_t prod = 1;
         for (int d : axis) prod *= p.f.lane[size_t(d)];
         return prod <= size;
     }
 
+    bool bound = true;  // SearchOptions::capacity_bound
+
     void run(const SpatialChoice &sc) {
+        if (bound && shared_tiles.empty()) plan_bound();
         Point p = initial_point(info, sc);
         factors(p, 0);
     }
@@ -76,8 +133,12 @@ struct Exhaustive {
     void factors(Point &p, int d) {
         if (aborted) return;
         if (d == info.dims()) {
-            if (fits_axis(p, p.s.row_dims, info.arch.rows) && fits_axis(p, p.s.col_dims, info.arch.cols))
-                orders(p);
+            if (!fits_axis(p, p.s.row_dims, info.arch.rows) || !fits_axis(p, p.s.col_dims, info.arch.cols)) return;
+            if (overflows_shared(p)) {
+                ++pruned;
+                return;
+            }
+            orders(p);
             return;
         }
         const int64_t e = info.extent(d);
@@ -297,6 +358,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         Evaluator counter{info, opt.objective, c};
         Exhaustive ex{info, c, counter, opt.exhaustive_limit, false, nullptr, values};
         ex.count_only = true;
+        ex.bound = opt.capacity_bound;
         for (const auto &choice : choices) {
             ex.run(choice);
             if (ex.aborted) break;
@@ -310,6 +372,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         auto units = run_pool(int(choices.size()), [&](int j, Evaluator &ev) {
             if (aborted) return true;
             Exhaustive ex{info, c, ev, per_choice, false, &aborted, values};
+            ex.bound = opt.capacity_bound;
             ex.run(choices[size_t(j)]);
             progress.evaluated += ev.evaluated;
             if (ex.aborted) aborted = true;

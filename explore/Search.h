@@ -61,6 +61,7 @@ struct SearchOptions {
     int chains = 8;                     // annealing chains (independent of threads: same seed, same result)
     int polish_sweeps = 40;             // annealing's finish: steepest-descent sweeps (0: none)
     int restarts = 1;                   // independent annealing searches (seeds from `seed`), best kept
+    bool capacity_bound = true;         // exhaustive: skip factors whose smallest shared tiles overflow
     bool progress = false;              // best so far on stderr
     UnitRunner run_units;               // empty: the units run on this process's threads
 };
