@@ -60,55 +60,27 @@ struct Exhaustive {
 
     // Capacity-monotone bound (docs/explore.md, "Algorithms"): with one shared level, each
     // tensor's tile there holds at least the box of every band inside the DRAM loops (the tile at
-    // its innermost position), and a box only grows with a factor or with an outer position. When
-    // those boxes alone overflow the level, no loop order or tile position of the factors fits:
-    // they are skipped before the model sees them.
-    struct Footprint {
-        int64_t bytes = 0;                          // per element
-        std::vector<std::vector<int64_t>> coeff;    // [coordinate][dim]
-    };
-    std::vector<Footprint> shared_tiles;
-    int64_t shared_bytes = 0;  // 0: no bound (several shared levels, or an unbounded one)
-    int copies = 1;
-    int64_t pruned = 0;  // factor assignments skipped
-
-    void plan_bound() {
-        if (info.shared_levels.size() != 1) return;
-        const auto &levels = info.arch.levels;
-        const auto level = std::find_if(levels.begin(), levels.end(),
-                                        [&](const ir::MemoryLevel &l) { return l.name == info.glb_level; });
-        if (level == levels.end() || level->size_bytes <= 0 || level->partitioned()) return;
-        shared_bytes = level->size_bytes;
-        copies = level->double_buffered ? 2 : 1;
-        for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output}) {
-            const ir::Tensor &t = info.problem.tensor(role);
-            Footprint f;
-            f.bytes = ir::onchip_element_bytes(info.problem, t);
-            for (const auto &index : t.index) {
-                f.coeff.emplace_back();
-                for (const auto &dim : info.problem.dims) f.coeff.back().push_back(index.coeff(dim.name));
-            }
-            shared_tiles.push_back(f);
-        }
-    }
+    // its innermost position: ir::box_of_spans of the bands' spans), and a box only grows with a
+    // factor or with an outer position. When those boxes alone do not fit the level (ir::fit_error,
+    // the model's rule), no loop order or tile position of the factors fits: they are skipped
+    // before the model sees them.
+    bool bound = true;  // SearchOptions::capacity_bound
+    int shared_level = -1;  // -1: no bound (several shared levels)
 
     bool overflows_shared(const Point &p) const {
-        if (shared_bytes <= 0) return false;
-        int64_t used = 0;
-        for (const Footprint &f : shared_tiles) {
+        if (!bound || shared_level < 0) return false;
+        std::vector<int64_t> span(size_t(info.dims()));
+        for (int d = 0; d < info.dims(); ++d)
+            span[size_t(d)] = p.f.glb[size_t(d)] * p.f.lane[size_t(d)] * p.f.rf[size_t(d)];
+        ir::Footprint tiles[3];
+        int n = 0;
+        for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output}) {
+            const ir::Tensor &t = info.problem.tensor(role);
             int64_t words = 1;
-            for (const auto &coeff : f.coeff) {
-                int64_t box = 1;
-                for (int d = 0; d < info.dims(); ++d) {
-                    const int64_t span = std::min(p.f.glb[size_t(d)] * p.f.lane[size_t(d)] * p.f.rf[size_t(d)],
-                                                  info.extent(d));
-                    box += coeff[size_t(d)] * (span - 1);
-                }
-                words *= box;
-            }
-            used += copies * words * f.bytes;
+            for (int64_t e : ir::box_of_spans(info.problem, t, span)) words *= e;
+            tiles[n++] = {t.name.c_str(), shared_level, words * ir::onchip_element_bytes(info.problem, t)};
         }
-        return used > shared_bytes;
+        return !ir::fit_error(info.arch, 1, 1, tiles, n).empty();
     }
 
     bool fits_axis(const Point &p, const std::vector<int> &axis, int64_t size) {
@@ -117,10 +89,8 @@ struct Exhaustive {
         return prod <= size;
     }
 
-    bool bound = true;  // SearchOptions::capacity_bound
-
     void run(const SpatialChoice &sc) {
-        if (bound && shared_tiles.empty()) plan_bound();
+        if (info.shared_levels.size() == 1) shared_level = searched_level(info.arch, false);
         Point p = initial_point(info, sc);
         factors(p, 0);
     }
@@ -134,11 +104,7 @@ struct Exhaustive {
         if (aborted) return;
         if (d == info.dims()) {
             if (!fits_axis(p, p.s.row_dims, info.arch.rows) || !fits_axis(p, p.s.col_dims, info.arch.cols)) return;
-            if (overflows_shared(p)) {
-                ++pruned;
-                return;
-            }
-            orders(p);
+            if (!overflows_shared(p)) orders(p);
             return;
         }
         const int64_t e = info.extent(d);

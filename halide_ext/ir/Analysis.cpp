@@ -182,6 +182,10 @@ std::vector<int64_t> tile_box(const Problem &problem, const Tensor &tensor, cons
         for (size_t d = 0; d < problem.dims.size(); ++d)
             if (problem.dims[d].name == loop.dim) span[d] += loop.stride * (loop.extent - 1);
     }
+    return box_of_spans(problem, tensor, span);
+}
+
+std::vector<int64_t> box_of_spans(const Problem &problem, const Tensor &tensor, const std::vector<int64_t> &span) {
     std::vector<int64_t> box;
     for (const auto &c : tensor.index) {
         int64_t extent = 1;

@@ -89,6 +89,9 @@ NestAnalysis analyze(const AcceleratorIR &ir, const Architecture *arch = nullptr
 // allocation-free per evaluation; tests check the two agree.)
 std::vector<int64_t> tile_box(const Problem &problem, const Tensor &tensor, const Mapping &mapping,
                               int at, bool per_pe);
+// The same box from each problem dim's span (`span[d]`: how many of dim d's indices the tile's
+// loops cover, before the clamp to the dim's extent).
+std::vector<int64_t> box_of_spans(const Problem &problem, const Tensor &tensor, const std::vector<int64_t> &span);
 
 // Number of index tuples of `loops` (a subset of the mapping's loops, all of dim `dim`) whose
 // combined index sum(idx * stride) is a valid index of the dim (< its extent): how many distinct
