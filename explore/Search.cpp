@@ -83,6 +83,34 @@ struct Exhaustive {
         return !ir::fit_error(info.arch, 1, 1, tiles, n).empty();
     }
 
+    // Dominance (docs/explore.md, "Algorithms"): a tensor's tile just inside a nontrivial loop
+    // whose dim its index does not use holds the same box as the tile just outside that loop, and
+    // is filled (and its words moved) once per iteration of it instead of once: never less energy
+    // or fewer cycles. Such positions are skipped. Off under --rtl-only and a user `accept`, whose
+    // verdicts depend on the structure: the dominating point might be refused.
+    bool dominance = true;  // SearchOptions::dominance_pruning
+    bool uses[3][16] = {};  // uses[t][d]: tensor t (I, W, O) has dim d in its index
+
+    void index_uses() {
+        int t = 0;
+        for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output}) {
+            const ir::Tensor &tensor = info.problem.tensor(role);
+            for (int d = 0; d < info.dims() && d < 16; ++d) {
+                uses[t][d] = info.dims() > 16;  // beyond the table: never prune
+                for (const auto &c : tensor.index)
+                    if (c.coeff(info.problem.dims[size_t(d)].name) != 0) uses[t][d] = true;
+            }
+            ++t;
+        }
+    }
+
+    // Tensor t's tile at position q of a band (inside its first q loops): dominated?
+    bool dominated(int t, int q, const std::vector<int> &order, const std::vector<int64_t> &extent) const {
+        if (!dominance || q <= 0) return false;
+        const int d = order[size_t(q - 1)];
+        return extent[size_t(d)] > 1 && !uses[t][d];
+    }
+
     bool fits_axis(const Point &p, const std::vector<int> &axis, int64_t size) {
         int64_t prod = 1;
         for (int d : axis) prod *= p.f.lane[size_t(d)];
@@ -91,6 +119,8 @@ struct Exhaustive {
 
     void run(const SpatialChoice &sc) {
         if (info.shared_levels.size() == 1) shared_level = searched_level(info.arch, false);
+        if (c.rtl_only || c.accept) dominance = false;
+        index_uses();
         Point p = initial_point(info, sc);
         factors(p, 0);
     }
@@ -187,29 +217,46 @@ struct Exhaustive {
         // DRAM-band position outside the first (-1: none).
         const int levels = int(info.shared_levels.size());
         const int64_t level_choices = int64_t(levels) * levels * levels;
+        std::vector<int> rf_of[3], glb_of[2];  // the positions no other one dominates, per tensor
+        for (int t = 0; t < 3; ++t)
+            for (int q : rf_pos)
+                if (!dominated(t, q, p.s.rf_order, p.f.rf)) rf_of[t].push_back(q);
+        for (int t = 0; t < 2; ++t)
+            for (int q : glb_pos)
+                if (!dominated(t, q, p.s.dram_order, dram)) glb_of[t].push_back(q);
         if (count_only) {  // an upper bound: every outer position for both operands
             const int64_t outer = levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1;
-            counted += int64_t(glb_pos.size() * glb_pos.size() * rf_pos.size() * rf_pos.size() * rf_pos.size()) *
-                       level_choices * outer;
+            // With an outer tile, a dominated inner position may be the only one outside it.
+            const int64_t gi = int64_t((levels > 1 ? glb_pos : glb_of[0]).size());
+            const int64_t gw = int64_t((levels > 1 ? glb_pos : glb_of[1]).size());
+            counted += gi * gw * int64_t(rf_of[0].size() * rf_of[1].size() * rf_of[2].size()) * level_choices * outer;
             if (counted > limit) aborted = true;
             return;
         }
-        auto outer_positions = [&](int level, int at) {
+        auto outer_positions = [&](int t, int level, int at) {
             std::vector<int> v{-1};
             if (level > 0)
-                for (int q : glb_pos)
+                for (int q : glb_of[t])
                     if (q < at) v.push_back(q);
             return v;
+        };
+        // The inner tile's position, unless a dominating one exists: the one just outside its
+        // loop (the previous position) must still be inside the outer tile's.
+        auto inner_kept = [&](int t, int q, int outer) {
+            if (!dominated(t, q, p.s.dram_order, dram)) return true;
+            const int prev = *(std::find(glb_pos.begin(), glb_pos.end(), q) - 1);
+            return outer >= 0 && prev <= outer;
         };
         for (int64_t lc = 0; lc < level_choices; ++lc)
             for (int gi : glb_pos)
                 for (int gw : glb_pos) {
                     const int li = int(lc % levels), lw = int(lc / levels % levels), lo = int(lc / levels / levels);
-                    for (int oi : outer_positions(li, gi))
-                        for (int ow : outer_positions(lw, gw))
-                            for (int ri : rf_pos)
-                                for (int rw : rf_pos)
-                                    for (int ro : rf_pos) {
+                    for (int oi : outer_positions(0, li, gi))
+                        for (int ow : outer_positions(1, lw, gw)) {
+                            if (!inner_kept(0, gi, oi) || !inner_kept(1, gw, ow)) continue;
+                            for (int ri : rf_of[0])
+                                for (int rw : rf_of[1])
+                                    for (int ro : rf_of[2]) {
                                         p.s.level[0] = li, p.s.level[1] = lw, p.s.level[2] = lo;
                                         p.s.outer_at[0] = oi, p.s.outer_at[1] = ow;
                                         p.s.glb_at[0] = gi, p.s.glb_at[1] = gw;
@@ -221,6 +268,7 @@ struct Exhaustive {
                                             return;
                                         }
                                     }
+                        }
                 }
     }
 };
@@ -325,6 +373,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         Exhaustive ex{info, c, counter, opt.exhaustive_limit, false, nullptr, values};
         ex.count_only = true;
         ex.bound = opt.capacity_bound;
+        ex.dominance = opt.dominance_pruning;
         for (const auto &choice : choices) {
             ex.run(choice);
             if (ex.aborted) break;
@@ -339,6 +388,7 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
             if (aborted) return true;
             Exhaustive ex{info, c, ev, per_choice, false, &aborted, values};
             ex.bound = opt.capacity_bound;
+            ex.dominance = opt.dominance_pruning;
             ex.run(choices[size_t(j)]);
             progress.evaluated += ev.evaluated;
             if (ex.aborted) aborted = true;

@@ -62,6 +62,7 @@ struct SearchOptions {
     int polish_sweeps = 40;             // annealing's finish: steepest-descent sweeps (0: none)
     int restarts = 1;                   // independent annealing searches (seeds from `seed`), best kept
     bool capacity_bound = true;         // exhaustive: skip factors whose smallest shared tiles overflow
+    bool dominance_pruning = true;      // exhaustive: skip tiles just inside a loop their index does not use
     bool progress = false;              // best so far on stderr
     UnitRunner run_units;               // empty: the units run on this process's threads
 };
