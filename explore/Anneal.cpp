@@ -119,8 +119,12 @@ struct Annealer {
             }
             break;
         }
-        case 5:  // a GLB tile position, or (several shared levels) the level of a tensor's tile
-            if (info.shared_levels.size() > 1 && pick(2)) {
+        case 5:  // a GLB tile position, or (several shared levels) the level of a tensor's tile, or
+                 // (a double-buffered level) one copy of a tensor's tiles or two
+            if (info.buffering_choice && pick(3) == 0) {
+                const size_t t = pick(3);
+                p.s.single[t] = !p.s.single[t];
+            } else if (info.shared_levels.size() > 1 && pick(2)) {
                 if (pick(2)) p.s.level[pick(3)] = int(pick(info.shared_levels.size()));
                 else p.s.outer_at[pick(2)] = int(pick(size_t(nd + 1))) - 1;  // -1: none
             } else {

@@ -38,6 +38,8 @@ std::string Structure::key() const {
     for (int t = 0; t < 3; ++t)
         k += std::to_string(glb_at[t]) + "," + std::to_string(rf_at[t]) + "," + std::to_string(level[t]) + "," +
              std::to_string(outer_at[t]) + ";";
+    if (single[0] || single[1] || single[2])  // (absent when unused: keys, and so ties, as before)
+        for (int t = 0; t < 3; ++t) k += single[t] ? 'S' : 'D';
     return k;
 }
 
@@ -61,7 +63,10 @@ SpaceInfo space_info(const ir::Problem &problem, const ir::Architecture &arch) {
                         "explore needs one (add a GLB level)");
     info.glb_level = arch.levels[size_t(glb)].name;
     for (size_t i = 1; i < arch.levels.size(); ++i)
-        if (!arch.is_per_pe(i)) info.shared_levels.push_back(arch.levels[i].name);
+        if (!arch.is_per_pe(i)) {
+            info.shared_levels.push_back(arch.levels[i].name);
+            info.buffering_choice |= arch.levels[i].double_buffered;
+        }
     if (rf >= 0) info.rf_level = arch.levels[size_t(rf)].name;
     return info;
 }
@@ -150,6 +155,7 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
             outer.level = info.shared_levels[size_t(p.s.level[t] - 1)];
             outer.at = kept_before[size_t(p.s.outer_at[t])];
             outer.box.assign(tensor.shape.size(), 1);
+            outer.single_buffered = p.s.single[t];
             mapping.buffers.push_back(outer);
         }
         ir::Buffer glb;
@@ -157,9 +163,11 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
         glb.level = info.shared_levels[size_t(p.s.level[t])];
         glb.at = kept_before[size_t(t == 2 ? info.output_dims() : p.s.glb_at[t])];
         glb.box.assign(tensor.shape.size(), 1);
+        glb.single_buffered = p.s.single[t];
         mapping.buffers.push_back(glb);
         if (p.s.rf_at[t] >= 0) {
             ir::Buffer rf = glb;
+            rf.single_buffered = false;
             rf.level = info.rf_level;
             rf.at = kept_before[size_t(rf_base + p.s.rf_at[t])];
             mapping.buffers.push_back(rf);
@@ -235,6 +243,13 @@ void canonicalize(const SpaceInfo &info, Point &p) {
     while (first < nd && p.f.rf[size_t(p.s.rf_order[size_t(first)])] == 1) ++first;
     for (int t = 0; t < 3; ++t)
         if (rf_n[t] >= 0) p.s.rf_at[t] = first + rf_n[t];
+    // One copy or two only on a double-buffered level.
+    for (int t = 0; t < 3; ++t) {
+        bool doubled = info.double_buffered(info.shared_levels[size_t(p.s.level[t])]);
+        if (t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0)
+            doubled |= info.double_buffered(info.shared_levels[size_t(p.s.level[t] - 1)]);
+        p.s.single[t] = p.s.single[t] && doubled;
+    }
 }
 
 Point plain_point(const SpaceInfo &info, const std::vector<int> &rows, const std::vector<int> &cols) {
@@ -355,6 +370,7 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
     };
     const char *funcs[2] = {"ifmap", "filter"};
     s << hw::level_statement("acc", info.shared_levels[size_t(p.s.level[2])]);
+    if (p.s.single[2]) s << "hw::single_buffered(acc);\n";
     for (int t = 0; t < 2; ++t) {
         const std::string g = std::string(funcs[t]) + "_glb";
         std::string source = funcs[t];
@@ -363,10 +379,12 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
             s << "Func " << o << " = " << funcs[t] << ".in(acc);\n"
               << o << "." << glb_place(p.s.outer_at[t]) << ";\n"
               << hw::level_statement(o, info.shared_levels[size_t(p.s.level[t] - 1)]);
+            if (p.s.single[t]) s << "hw::single_buffered(" << o << ");\n";
             source = o;
         }
         s << "Func " << g << " = " << source << ".in(acc);\n"
           << g << "." << glb_place(p.s.glb_at[t]) << ";\n" << hw::level_statement(g, info.shared_levels[size_t(p.s.level[t])]);
+        if (p.s.single[t]) s << "hw::single_buffered(" << g << ");\n";
         if (p.s.rf_at[t] >= 0) {
             const std::string r = std::string(funcs[t]) + "_rf";
             s << "Func " << r << " = " << g << ".in(acc);\n"

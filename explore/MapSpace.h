@@ -37,6 +37,10 @@ struct Structure {
     // I, W: DRAM-band position of a second shared tile outside the "GLB" one, on the shared level
     // just outside it (an L2 strip the GLB block is copied from); -1 none. O: always -1.
     int outer_at[3] = {-1, -1, -1};
+    // I, W, O: the tensor's shared tiles keep one copy on a double-buffered level
+    // (hw::single_buffered) instead of two; false wherever the level is not double buffered.
+    // Per-PE tiles follow their level.
+    bool single[3] = {false, false, false};
     bool operator==(const Structure &) const;
     std::string key() const;
 };
@@ -60,6 +64,9 @@ struct SpaceInfo {
     // Every shared on-chip level, outermost first (glb_level is the first): where a tensor's
     // shared tile may sit.
     std::vector<std::string> shared_levels;
+    // Some shared level is double buffered: each tensor's tiles there may keep one copy or two.
+    bool buffering_choice = false;
+    bool double_buffered(const std::string &level) const { return arch.level(level)->double_buffered; }
     int dims() const { return int(problem.dims.size()); }
     int output_dims() const;          // non-reduction dims (they come first in dram_order)
     bool is_reduction(int d) const { return problem.dims[size_t(d)].reduction; }

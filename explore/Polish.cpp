@@ -67,6 +67,12 @@ void neighbours(const SpaceInfo &info, const Constraints &c, const std::vector<s
                     q.s.rf_at[t] = at;
                     visit(q);
                 }
+    if (info.buffering_choice)
+        for (int t = 0; t < 3; ++t) {
+            Point q = p;
+            q.s.single[t] = !q.s.single[t];
+            visit(q);
+        }
     if (info.shared_levels.size() > 1) {
         for (int t = 0; t < 3; ++t)
             for (int l = 0; l < int(info.shared_levels.size()); ++l)

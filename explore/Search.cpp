@@ -78,7 +78,8 @@ struct Exhaustive {
             const ir::Tensor &t = info.problem.tensor(role);
             int64_t words = 1;
             for (int64_t e : ir::box_of_spans(info.problem, t, span)) words *= e;
-            tiles[n++] = {t.name.c_str(), shared_level, words * ir::onchip_element_bytes(info.problem, t)};
+            // One copy: the search may keep any tile single (Structure::single).
+            tiles[n++] = {t.name.c_str(), shared_level, words * ir::onchip_element_bytes(info.problem, t), -1, true};
         }
         return !ir::fit_error(info.arch, 1, 1, tiles, n).empty();
     }
@@ -109,6 +110,13 @@ struct Exhaustive {
         if (!dominance || q <= 0) return false;
         const int d = order[size_t(q - 1)];
         return extent[size_t(d)] > 1 && !uses[t][d];
+    }
+
+    // Is one of tensor t's shared tiles on a double-buffered level (Structure::single matters)?
+    bool doubled(const Point &p, int t) const {
+        if (info.double_buffered(info.shared_levels[size_t(p.s.level[t])])) return true;
+        return t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0 &&
+               info.double_buffered(info.shared_levels[size_t(p.s.level[t] - 1)]);
     }
 
     bool fits_axis(const Point &p, const std::vector<int> &axis, int64_t size) {
@@ -224,8 +232,9 @@ struct Exhaustive {
         for (int t = 0; t < 2; ++t)
             for (int q : glb_pos)
                 if (!dominated(t, q, p.s.dram_order, dram)) glb_of[t].push_back(q);
+        const int buffering = info.buffering_choice ? 8 : 1;  // Structure::single of I, W, O
         if (count_only) {  // an upper bound: every outer position for both operands
-            const int64_t outer = levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1;
+            const int64_t outer = (levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1) * buffering;
             // With an outer tile, a dominated inner position may be the only one outside it.
             const int64_t gi = int64_t((levels > 1 ? glb_pos : glb_of[0]).size());
             const int64_t gw = int64_t((levels > 1 ? glb_pos : glb_of[1]).size());
@@ -256,11 +265,18 @@ struct Exhaustive {
                             if (!inner_kept(0, gi, oi) || !inner_kept(1, gw, ow)) continue;
                             for (int ri : rf_of[0])
                                 for (int rw : rf_of[1])
-                                    for (int ro : rf_of[2]) {
+                                    for (int ro : rf_of[2])
+                                    for (int single = 0; single < buffering; ++single) {
                                         p.s.level[0] = li, p.s.level[1] = lw, p.s.level[2] = lo;
                                         p.s.outer_at[0] = oi, p.s.outer_at[1] = ow;
                                         p.s.glb_at[0] = gi, p.s.glb_at[1] = gw;
                                         p.s.rf_at[0] = ri, p.s.rf_at[1] = rw, p.s.rf_at[2] = ro;
+                                        bool canonical = true;
+                                        for (int t = 0; t < 3; ++t) {
+                                            p.s.single[t] = single >> t & 1;
+                                            canonical &= !p.s.single[t] || doubled(p, t);
+                                        }
+                                        if (!canonical) continue;  // the same point as with the bit clear
                                         Candidate cand;
                                         ev.eval(p, cand);
                                         if (ev.evaluated > limit || (others_aborted && *others_aborted)) {

@@ -434,6 +434,7 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
                             "unrolled loop " + m.loops[size_t(last_spatial)].name + "): a per-PE tile; "
                             "name its per-PE level with hw::level(" + name + ", \"RF\")");
         b.level = level ? *level : "GLB";
+        b.single_buffered = lowered.env.count(name) && hw::single_buffered_tag(lowered.env.at(name));
         m.buffers.push_back(b);
     }
     if (const auto accumulator = hw::accumulator_tag(acc)) {

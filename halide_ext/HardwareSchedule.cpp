@@ -7,6 +7,7 @@ namespace {
 const std::string kArrayTag = "tessera.array ";
 const std::string kLevelTag = "tessera.level ";
 const std::string kAccumulatorTag = "tessera.accumulator ";
+const std::string kSingleBufferedTag = "tessera.single_buffered";
 
 // "a,b c" <-> ({a, b}, {c}); "-" for an empty axis.
 std::string axis_text(const std::vector<Halide::VarOrRVar> &loops) {
@@ -54,6 +55,10 @@ void accumulator(const Halide::Func &f, const Halide::VarOrRVar &loop, const std
 void level(const Halide::Func &f, const std::string &level) {
     Halide::Func(f).add_trace_tag(kLevelTag + level);
 }
+
+void single_buffered(const Halide::Func &f) { Halide::Func(f).add_trace_tag(kSingleBufferedTag); }
+
+bool single_buffered_tag(const Halide::Internal::Function &f) { return find_tag(f, kSingleBufferedTag).has_value(); }
 
 std::optional<ArrayTag> array_tag(const Halide::Internal::Function &f) {
     auto tag = find_tag(f, kArrayTag);

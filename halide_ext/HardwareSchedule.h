@@ -24,6 +24,9 @@ void array(const Halide::Func &f, const std::vector<Halide::VarOrRVar> &rows,
 void accumulator(const Halide::Func &f, const Halide::VarOrRVar &loop, const std::string &level);
 // The buffer realized for `f` lives at memory level `level` (a name from the architecture).
 void level(const Halide::Func &f, const std::string &level);
+// On a double-buffered level, `f`'s buffer keeps one copy of its tile (filled while the array
+// waits) instead of two; on other levels nothing changes (ir::Buffer::single_buffered).
+void single_buffered(const Halide::Func &f);
 
 // Readers for the extraction.
 struct ArrayTag {
@@ -35,5 +38,6 @@ struct AccumulatorTag {
 std::optional<ArrayTag> array_tag(const Halide::Internal::Function &f);
 std::optional<std::string> level_tag(const Halide::Internal::Function &f);
 std::optional<AccumulatorTag> accumulator_tag(const Halide::Internal::Function &f);
+bool single_buffered_tag(const Halide::Internal::Function &f);
 
 }  // namespace tessera::hw

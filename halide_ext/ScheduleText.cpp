@@ -112,7 +112,7 @@ constexpr int64_t kMaxNumber = int64_t(1) << 20;
 
 const char *kSubset =
     "split, tile, reorder, unroll, fuse, in, compute_at, store_at, compute_root, store_root, "
-    "update, hw::array, hw::level, hw::accumulator";
+    "update, hw::array, hw::level, hw::accumulator, hw::single_buffered";
 
 class Interpreter {
 public:
@@ -227,7 +227,8 @@ private:
         }
         if (t.text == "hw::array" || t.text == "tessera::hw::array" || t.text == "hw::level" ||
             t.text == "tessera::hw::level" || t.text == "hw::accumulator" ||
-            t.text == "tessera::hw::accumulator")
+            t.text == "tessera::hw::accumulator" || t.text == "hw::single_buffered" ||
+            t.text == "tessera::hw::single_buffered")
             return hw_call(t);
         if (auto f = sym.funcs.find(t.text); f != sym.funcs.end()) return f->second;
         if (auto v = sym.vars.find(t.text); v != sym.vars.end()) return v->second;
@@ -301,6 +302,9 @@ private:
             if (args.size() != 3) fail(t, "hw::accumulator(func, loop, \"LEVEL\")");
             hw::accumulator(as<Func>(args[0], "a Func"), as<VarOrRVar>(args[1], "a loop"),
                             as<std::string>(args[2], "a level name string"));
+        } else if (t.text.find("single_buffered") != std::string::npos) {
+            if (args.size() != 1) fail(t, "hw::single_buffered(func)");
+            hw::single_buffered(as<Func>(args[0], "a Func"));
         } else {
             if (args.size() != 2) fail(t, "hw::level(func, \"LEVEL\")");
             hw::level(as<Func>(args[0], "a Func"), as<std::string>(args[1], "a level name string"));

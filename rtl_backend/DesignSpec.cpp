@@ -319,10 +319,11 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         for (const auto &t : nest.tensors) {
             const ir::Stage &last = t.stages.back();
             const int level = last.kind == ir::StageKind::PerPe ? arch.level_index(last.buffer->level) : -1;
-            if (level >= 0 && arch.levels[size_t(level)].double_buffered)
+            if (level >= 0 && ir::double_buffered(arch, *last.buffer))
                 throw UserError("layer " + l.problem.layer.name + ": per-PE level " + last.buffer->level +
                                 " is double buffered; the generated RTL fills per-PE tiles while the array "
-                                "stalls: set \"double_buffered\": false on it, or estimate with the model");
+                                "stalls: keep the tile single (hw::single_buffered), set \"double_buffered\": "
+                                "false on the level, or estimate with the model");
         }
     }
     DesignSpec d;
@@ -355,13 +356,16 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     d.acc_bits = first.acc_bits;
     d.out_bits = first.post.out_bits;
     d.schedule = layers.front().mapping.schedule;
-    // Double buffering follows the architecture level each buffer is placed on.
-    auto double_buffered = [&](ir::TensorRole role) {
-        return arch.levels[size_t(ir::buffer_level(arch, *shape_nest.access(role).buffer))].double_buffered;
-    };
-    d.input_double_buffered = double_buffered(ir::TensorRole::Input);
-    d.weight_double_buffered = double_buffered(ir::TensorRole::Weight);
-    d.output_double_buffered = double_buffered(ir::TensorRole::Output);
+    // Double buffering follows the level each DRAM-fed buffer is placed on, unless the mapping
+    // keeps the buffer single.
+    for (auto [role, twice, once] : {std::tuple<ir::TensorRole, bool *, bool *>{ir::TensorRole::Input,
+                                        &d.input_double_buffered, &d.input_single_buffered},
+                                    {ir::TensorRole::Weight, &d.weight_double_buffered, &d.weight_single_buffered},
+                                    {ir::TensorRole::Output, &d.output_double_buffered, &d.output_single_buffered}}) {
+        const ir::Buffer &b = *shape_nest.access(role).buffer;
+        *twice = ir::double_buffered(arch, b);
+        *once = arch.levels[size_t(ir::buffer_level(arch, b))].double_buffered && b.single_buffered;
+    }
     auto level_of = [&](const ir::Stage &stage) {
         return stage.kind == ir::StageKind::Shared ? ir::buffer_level(arch, *stage.buffer) : -1;
     };
@@ -447,6 +451,17 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
             return std::string("its ") + name + (words > 0 ? " has" : " has no") + " per-PE tile, the design's PEs read the " +
                    name + " from " + (depth > 0 ? "per-PE files" : "one register") +
                    " (compile the layers with the same kind of mapping together)";
+    }
+    const std::tuple<const char *, bool, bool, ir::TensorRole> buffering[] = {
+        {"input", d.input_double_buffered, d.input_single_buffered, ir::TensorRole::Input},
+        {"weight", d.weight_double_buffered, d.weight_single_buffered, ir::TensorRole::Weight},
+        {"output", d.output_double_buffered, d.output_single_buffered, ir::TensorRole::Output}};
+    for (const auto &[name, twice, once, role] : buffering) {
+        const bool single = nest.access(role).buffer->single_buffered;
+        if ((single && twice) || (!single && once))
+            return std::string("its ") + name + " buffer is " + (single ? "single" : "double") +
+                   " buffered, the design's is " + (single ? "double" : "single") +
+                   " buffered (compile the layers with the same buffering together)";
     }
     return {};
 }

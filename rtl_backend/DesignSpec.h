@@ -63,6 +63,9 @@ struct DesignSpec {
     // Double buffered (the architecture's level says so): two banks of depth words; the DMA fills
     // the next tile (or drains the last one) in one bank while the array works on the other.
     bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;
+    // On a double-buffered level, but kept single by the mapping (ir::Buffer::single_buffered):
+    // a layer that double buffers it there does not run on this design, nor the other way round.
+    bool input_single_buffered = false, weight_single_buffered = false, output_single_buffered = false;
     int input_bits = 8, weight_bits = 8, acc_bits = 32, out_bits = 8;
     // Quantized layers: the DMA takes the zero point off each input / weight element as it fills
     // the buffer (uint8 or int8 elements of *_elem_bits), so buffers and PEs hold operands one bit

@@ -125,7 +125,8 @@ int64_t Buffer::words() const {
 }
 
 bool Buffer::operator==(const Buffer &o) const {
-    return tensor == o.tensor && level == o.level && at == o.at && box == o.box;
+    return tensor == o.tensor && level == o.level && at == o.at && box == o.box &&
+           single_buffered == o.single_buffered;
 }
 
 // An axis may hold several loops, combined mixed-radix: its size is their product.

@@ -180,6 +180,9 @@ struct Buffer {
     std::string level;
     int at = 0;
     std::vector<int64_t> box;
+    // On a double-buffered level: one copy of the tile, filled while the array waits, instead of
+    // two (the whole level for tiles, no overlap). Nothing changes on other levels.
+    bool single_buffered = false;
     int64_t words() const;
     bool operator==(const Buffer &) const;
 };

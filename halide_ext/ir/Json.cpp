@@ -120,12 +120,14 @@ json to_json(const AcceleratorIR &ir) {
                          {"kind", to_string(l.kind)},
                          {"name", l.name}});
     json buffers = json::array();
-    for (const auto &b : ir.mapping.buffers)
+    for (const auto &b : ir.mapping.buffers) {
         buffers.push_back({{"tensor", b.tensor},
                            {"level", b.level},
                            {"at", b.at},
                            {"box", b.box},
                            {"words", b.words()}});
+        if (b.single_buffered) buffers.back()["single_buffered"] = true;  // absent: false
+    }
     return {{"layer", to_json(p.layer)},
             {"macs", p.macs()},
             {"dims", dims},
@@ -194,9 +196,11 @@ AcceleratorIR ir_from_json(const json &j) {
         ir.mapping.loops.push_back({get<std::string>(l, "dim"), get<int64_t>(l, "extent"),
                                     get<int64_t>(l, "stride"), kind_from(get<std::string>(l, "kind")),
                                     get<std::string>(l, "name")});
-    for (const auto &b : get<json>(j, "buffers"))
+    for (const auto &b : get<json>(j, "buffers")) {
         ir.mapping.buffers.push_back({get<std::string>(b, "tensor"), get<std::string>(b, "level"),
                                       get<int>(b, "at"), get<std::vector<int64_t>>(b, "box")});
+        if (b.contains("single_buffered")) ir.mapping.buffers.back().single_buffered = get<bool>(b, "single_buffered");
+    }
     ir.mapping.schedule = get<std::string>(j, "schedule");
     return ir;
 }

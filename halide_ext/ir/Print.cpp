@@ -90,7 +90,8 @@ std::string print_nest(const AcceleratorIR &ir) {
         for (const Buffer &b : m.buffers)
             if (b.at == int(i))
                 s << indent << "[" << b.level << "] " << b.tensor << " tile " << box_text(b) << " = "
-                  << with_commas(b.words()) << " words" << kept_across(ir, nest ? &*nest : nullptr, b) << "\n";
+                  << with_commas(b.words()) << " words" << (b.single_buffered ? ", single buffered" : "")
+                  << kept_across(ir, nest ? &*nest : nullptr, b) << "\n";
         if (i == m.loops.size()) break;
         const Loop &loop = m.loops[i];
         const char *kind = loop.kind == LoopKind::Temporal     ? "for         "

@@ -25,6 +25,10 @@ std::string array_error(const char *side, const char *arch_side, int64_t mapped,
 
 }  // namespace
 
+bool double_buffered(const Architecture &arch, const Buffer &buffer) {
+    return arch.levels[size_t(buffer_level(arch, buffer))].double_buffered && !buffer.single_buffered;
+}
+
 int buffer_level(const Architecture &arch, const Buffer &buffer) {
     for (size_t i = 0; i < arch.levels.size(); ++i) {
         if (arch.levels[i].name != buffer.level) continue;
@@ -44,12 +48,15 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
                       const Footprint *footprints, int count) {
     if (rows > arch.rows) return array_error("rows", "rows", rows, arch.rows, arch);
     if (cols > arch.cols) return array_error("columns", "columns", cols, arch.cols, arch);
+    auto copies = [&](const Footprint &f) {
+        return arch.levels[size_t(f.level)].double_buffered && !f.single_buffered ? 2 : 1;
+    };
     // A partitioned per-PE level: each tensor's tile against its own partition.
     for (int i = 0; i < count; ++i) {
         const Footprint &f = footprints[i];
         const MemoryLevel &m = arch.levels[size_t(f.level)];
         if (f.role < 0 || m.tensor_bytes[f.role] <= 0) continue;
-        const int64_t used = (m.double_buffered ? 2 : 1) * f.bytes, have = m.tensor_bytes[f.role];
+        const int64_t used = copies(f) * f.bytes, have = m.tensor_bytes[f.role];
         if (used > have)
             return "per-PE level " + m.name + " of architecture " + arch.name + " holds " +
                    std::to_string(have) + " B of " + f.what + " per PE, the mapping's per-PE tile needs " +
@@ -67,10 +74,13 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
         for (int j = 0; j < i; ++j) first_on_level &= !counted(footprints[j]);
         const MemoryLevel &m = arch.levels[size_t(level)];
         if (!first_on_level || m.size_bytes <= 0) continue;
-        int copies = m.double_buffered ? 2 : 1;
         int64_t used = 0;
+        bool doubled = false;
         for (int j = i; j < count; ++j)
-            if (counted(footprints[j])) used += copies * footprints[j].bytes;
+            if (counted(footprints[j])) {
+                used += copies(footprints[j]) * footprints[j].bytes;
+                doubled |= copies(footprints[j]) == 2;
+            }
         if (used <= m.size_bytes) continue;
         std::string held;
         for (int j = i; j < count; ++j)
@@ -80,7 +90,7 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
         return "level " + m.name + " of architecture " + arch.name + " overflows by " +
                std::to_string(used - m.size_bytes) + " B: it holds " + std::to_string(m.size_bytes) +
                " B, the mapping needs " + std::to_string(used) + " B (" + held +
-               (copies == 2 ? ", double buffered" : "") +
+               (doubled ? ", double buffered" : "") +
                "); use smaller tiles or a larger " + m.name;
     }
     return {};
@@ -113,7 +123,7 @@ void validate_fit(const AcceleratorIR &ir, const Architecture &arch) {
             const int level = s.kind == StageKind::Register ? int(arch.levels.size()) - 1
                                                             : buffer_level(arch, *s.buffer);
             footprints.push_back({t.tensor->name.c_str(), level, s.words() * bytes,
-                                  s.per_pe() ? int(t.role) : -1});
+                                  s.per_pe() ? int(t.role) : -1, s.buffer && s.buffer->single_buffered});
         }
     }
     std::string error =

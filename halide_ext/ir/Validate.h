@@ -15,12 +15,18 @@ namespace tessera::ir {
 // outermost (DRAM). Throws tessera::UserError otherwise.
 int buffer_level(const Architecture &arch, const Buffer &buffer);
 
+// Does `buffer` keep two copies of its tile (the next one filled during compute)? When its level
+// is double buffered and the mapping does not keep it single (Buffer::single_buffered). The
+// model, the fit and rtl_backend all ask this.
+bool double_buffered(const Architecture &arch, const Buffer &buffer);
+
 // What one tensor keeps at one level: `bytes` of one tile (before double buffering).
 struct Footprint {
     const char *what = "";
     int level = 0;
     int64_t bytes = 0;
     int role = -1;  // per-PE tiles: the tensor (0 I, 1 W, 2 O), checked against its partition
+    bool single_buffered = false;  // one copy even on a double-buffered level
 };
 
 // Empty if everything fits, else the message. No allocation when it fits (schedule searches call

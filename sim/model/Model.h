@@ -66,6 +66,7 @@ private:
         double read_pj = 0, write_pj = 0;  // per element, element width applied
         double words_per_element = 1;      // in this level's words
         int64_t budget_bytes = 0;          // per-PE partition (0: shared size)
+        bool double_buffered = false;      // ir::double_buffered: two copies, the next fills during compute
         std::vector<int64_t> box;      // the box of the current evaluation
         bool per_pe() const {
             return kind == ir::StageKind::PerPe || kind == ir::StageKind::Register;

@@ -193,7 +193,7 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
             const int64_t job = move + (output ? timing.drain_overhead : timing.fill_overhead);
             int64_t jobs = tiles;
             if (output) jobs += tiles - first_visit_tiles(t, c, extent);  // + resumed reloads
-            if (arch_.levels[size_t(c.level)].double_buffered && tiles > 0) {
+            if (c.double_buffered && tiles > 0) {
                 const int64_t busy = est_.temporal_iterations / tiles;
                 stall += job + (jobs - 1) * std::max<int64_t>(0, job - busy);
             } else {

@@ -365,6 +365,41 @@ TEST_CASE("explore: dominance pruning skips only dominated tile positions and ke
     CHECK(fewer >= 2);
 }
 
+TEST_CASE("explore: on a double-buffered level each tensor keeps one copy of its tiles or two", "[explore]") {
+    // Searched (Structure::single): never worse than double buffering everything, better where
+    // the level is tight (twice the tile for the same bytes) or fills are rare; the winners'
+    // hw::single_buffered lowers to the same model.
+    int better_energy = 0, better_cycles = 0;
+    for (const auto &[layer, glb] : std::vector<std::pair<ir::LayerSpec, int64_t>>{
+             {fc(2, 4, 4), 32}, {conv(1, 2, 3, 2, 2, 1), 32}, {fc(2, 2, 4), 256}}) {
+        ir::Architecture arch = small_arch(2, 2, glb, 16);
+        for (auto &l : arch.levels)
+            if (l.name == "GLB") l.double_buffered = true;
+        const SpaceInfo info = space_info(problem_of(layer), arch);
+        REQUIRE(info.buffering_choice);
+        for (Objective objective : {Objective::Energy, Objective::Cycles}) {
+            SearchOptions free;
+            free.mode = "exhaustive", free.threads = 2, free.exhaustive_limit = 20000000, free.objective = objective;
+            SearchOptions doubled = free;
+            doubled.constraints.accept = [](const Point &p) { return !p.s.single[0] && !p.s.single[1] && !p.s.single[2]; };
+            const SearchResult a = search(info, free), b = search(info, doubled);
+            INFO(layer.type << " C" << layer.C << " K" << layer.K << " on a " << glb << " B double-buffered GLB");
+            REQUIRE(a.found);
+            REQUIRE(b.found);
+            CHECK(a.best.score <= b.best.score);
+            if (a.best.score < b.best.score) ++(objective == Objective::Energy ? better_energy : better_cycles);
+            for (const auto *list : {&a.top, &a.pareto})
+                for (const auto &c : *list) {
+                    const bool single = c.point.s.single[0] || c.point.s.single[1] || c.point.s.single[2];
+                    CHECK(single == (schedule_text(info, c.point).find("hw::single_buffered") != std::string::npos));
+                    if (single) check_round_trip(info, c.point);
+                }
+        }
+    }
+    CHECK(better_energy >= 1);
+    CHECK(better_cycles >= 1);
+}
+
 TEST_CASE("explore: bad input is a one-line error", "[explore]") {
     CHECK_THROWS_WITH(parse_objective("power"), Catch::Contains("unknown objective 'power'"));
     const SpaceInfo info = space_info(problem_of(conv(8, 8, 8, 8, 3, 3)), small_arch(4, 4, 4096, 64));

@@ -6,11 +6,16 @@
 #include "ir/Json.h"
 
 #include <fstream>
+#include <map>
 #include <iterator>
 
 #include <catch2/catch.hpp>
 
 using namespace tessera;
+
+namespace {
+std::string layer_tensor(const ir::AcceleratorIR &ir, ir::TensorRole role) { return ir.problem.tensor(role).name; }
+}  // namespace
 
 TEST_CASE("real networks lower under every dataflow preset", "[lower]") {
     for (const char *net : {"resnet50", "mobilenetv2", "mlp"}) {
@@ -96,6 +101,25 @@ TEST_CASE("a per-PE tile under a reduction tail deep in the nest is sized over t
     const ir::Stage &pe = nest.access(ir::TensorRole::Input).stages.back();
     REQUIRE(pe.kind == ir::StageKind::PerPe);
     CHECK(pe.words() == 7);  // x 7 (its s step is one lane's)
+}
+
+TEST_CASE("hw::single_buffered marks the buffers it names, and the IR JSON keeps it", "[lower]") {
+    const ir::LayerSpec layer = parse_inline_layer("conv:C=16,K=32,H=16,W=16,R=3,S=3,stride=2,pad=1");
+    ScheduleRequest preset;
+    preset.dataflow = "ws";
+    preset.rows = preset.cols = 8;
+    ScheduleRequest req;
+    req.text = lower_to_ir(layer, preset).mapping.schedule + "hw::single_buffered(filter_glb);\nhw::single_buffered(acc);\n";
+    const ir::AcceleratorIR ir = lower_to_ir(layer, req);
+    std::map<std::string, bool> single;
+    for (const auto &b : ir.mapping.buffers) single[b.tensor] = b.single_buffered;
+    CHECK(single == std::map<std::string, bool>{{layer_tensor(ir, ir::TensorRole::Input), false},
+                                                {layer_tensor(ir, ir::TensorRole::Weight), true},
+                                                {layer_tensor(ir, ir::TensorRole::Output), true}});
+    CHECK(ir::ir_from_json(ir::to_json(ir)) == ir);
+    CHECK(ir::to_json(lower_to_ir(layer, preset)).dump().find("single_buffered") == std::string::npos);
+    req.text += "hw::single_buffered(filter_glb, \"GLB\");\n";
+    CHECK_THROWS_WITH(lower_to_ir(layer, req), Catch::Contains("hw::single_buffered(func)"));
 }
 
 TEST_CASE("a zero point on one operand only lowers under every preset, on the right operand", "[lower][quantized]") {

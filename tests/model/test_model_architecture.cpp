@@ -118,6 +118,48 @@ TEST_CASE("a tile larger than its level is rejected naming the level and the ove
     CHECK_THROWS_WITH(ir::validate_fit(ir, arch), Contains("level RF") && Contains("by 2 B"));
 }
 
+TEST_CASE("a single-buffered tile keeps one copy on a double-buffered level and stalls for its fills",
+          "[model][validate]") {
+    auto arch = round_architecture();
+    arch.levels[1].double_buffered = true;
+    arch.levels[1].size_bytes = 2000;
+    // I 512 B + W 512 B + O 256 B, twice: 2560 B. With the weights kept single: 2048 B.
+    auto ir = gemm_whole(8, 8, 64);
+    auto weights = [&]() -> ir::Buffer & {
+        for (auto &b : ir.mapping.buffers)
+            if (b.tensor == ir.problem.tensor(ir::TensorRole::Weight).name) return b;
+        FAIL("no weight buffer");
+        return ir.mapping.buffers.front();
+    };
+    weights().single_buffered = true;
+    CHECK_THROWS_WITH(ir::validate_fit(ir, arch), Contains("overflows by 48 B") && Contains("double buffered"));
+    for (auto &b : ir.mapping.buffers) b.single_buffered = true;
+    CHECK_NOTHROW(ir::validate_fit(ir, arch));  // 1280 B
+    Model all_single(ir, arch);
+    all_single.evaluate();
+    CHECK(all_single.fit_error().empty());
+    // On a level that is not double buffered, the flag changes nothing.
+    auto plain = round_architecture();
+    for (auto &b : ir.mapping.buffers) b.single_buffered = false;
+    const Estimate reference = Model(ir, plain).evaluate();
+    for (auto &b : ir.mapping.buffers) b.single_buffered = true;
+    const Estimate flagged = Model(ir, plain).evaluate();
+    CHECK(flagged.cycles.total == reference.cycles.total);
+    CHECK(flagged.energy_pj == reference.energy_pj);
+    // Transfers: a double-buffered tile's fills after the first overlap the compute; a single
+    // one's all stall. Energy does not change.
+    auto tiled = gemm_ir(8, 8, 64, {{"k", 4}, {"m", 1}, row("m", 8), col("n", 8), {"k", 16}}, {1, 1, 0});
+    arch.levels[1].size_bytes = 1 << 20;
+    const Estimate doubled = Model(tiled, arch).evaluate();
+    for (auto &b : tiled.mapping.buffers)
+        if (b.tensor != tiled.problem.tensor(ir::TensorRole::Output).name) b.single_buffered = true;
+    const Estimate single = Model(tiled, arch).evaluate();
+    CHECK(doubled.cycles.overlapped_transfers > 0);
+    CHECK(single.cycles.overlapped_transfers == 0);
+    CHECK(single.cycles.serial_transfers > doubled.cycles.serial_transfers);
+    CHECK(single.energy_pj == doubled.energy_pj);
+}
+
 TEST_CASE("a spatial extent larger than the array is rejected", "[model][validate]") {
     auto arch = round_architecture();  // 8x8
     auto ir = gemm_whole(12, 8, 4);

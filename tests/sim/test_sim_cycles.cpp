@@ -4,6 +4,7 @@
 // equal counters. (The full ResNet-18 on 16x16 arrays is test_sim_resnet18, hidden: minutes.)
 #include "SimulateLayers.h"
 #include "ir/ArchitectureJson.h"
+#include "rtl_backend/DesignSpec.h"
 
 #include <catch2/catch.hpp>
 
@@ -66,6 +67,30 @@ TEST_CASE("double buffered, weight stationary C|K on 8x8: cycles equal to the mo
 
 TEST_CASE("double buffered, output stationary Y|X on 8x8: cycles equal to the model", "[sim][cycles][double]") {
     check_double_buffered("os");
+}
+
+TEST_CASE("double buffered design with the weights kept single (hw::single_buffered): cycles equal to the model",
+          "[sim][cycles][double]") {
+    // Per tensor: the inputs and outputs overlap their transfers, the weights' fills stall the
+    // array. Layers that buffer the weights the other way do not run on this design.
+    const ir::Architecture arch = double_buffered_32k();
+    std::vector<LayerRequest> requests = resnet_shaped("ws", arch.level("GLB")->tile_budget_bytes());
+    for (auto &r : requests) {
+        r.schedule.text = lower_to_ir(r.layer, r.schedule).mapping.schedule + "hw::single_buffered(filter_glb);\n";
+        r.schedule.dataflow.clear();
+    }
+    const auto outcomes = simulate_on_one_design(requests, arch);
+    CHECK(failed_layers(outcomes) == "");
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        CHECK(o.cycles_measured == uint64_t(o.cycles_model));
+        CHECK(o.model.cycles.overlapped_transfers > 0);
+    }
+    const ir::AcceleratorIR single = lower_to_ir(requests[0].layer, requests[0].schedule);
+    const auto plain = resnet_shaped("ws", arch.level("GLB")->tile_budget_bytes());
+    const ir::AcceleratorIR doubled = lower_to_ir(plain[0].layer, plain[0].schedule);
+    CHECK_THAT(rtl::why_not_fits(rtl::design_for({single}, arch), doubled),
+               Catch::Contains("weight buffer is double buffered, the design's is single buffered"));
 }
 
 namespace {
