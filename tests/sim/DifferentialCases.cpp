@@ -184,6 +184,7 @@ std::string RandomCase::describe() const {
     else if (interconnect != "broadcast") o << " --array " << kPerPeLanes << "x" << kPerPeLanes;
     if (schedule.buffer_bytes) o << " (GLB " << schedule.buffer_bytes << " B)";
     if (double_buffered) o << " --arch double_buffered";
+    if (!single_buffered.empty()) o << " (hw::single_buffered for " << single_buffered << ")";
     if (interconnect != "broadcast") o << " --interconnect " << interconnect;
     return o.str();
 }
@@ -237,6 +238,25 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
         cases.push_back(std::move(c));
     }
     if (rejected) *rejected = redrawn;
+    return cases;
+}
+
+std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count,
+                                                   const std::vector<std::string> &choices) {
+    Rng buffering(seed * 104729 + 11);
+    std::vector<RandomCase> cases = draw_cases(seed + 17, count);
+    for (RandomCase &c : cases) {
+        c.double_buffered = true;
+        c.single_buffered = one_of(buffering, choices);
+        const ir::Architecture arch = c.architecture();
+        for (ir::Buffer &b : c.ir.mapping.buffers) {
+            int role = 0;
+            for (const ir::Tensor &t : c.ir.problem.tensors)
+                if (t.name == b.tensor) role = int(t.role);
+            if (!arch.is_per_pe(size_t(ir::buffer_level(arch, b))) && c.single_buffered.find("IWO"[role]) != std::string::npos)
+                b.single_buffered = true;
+        }
+    }
     return cases;
 }
 
@@ -307,7 +327,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
     sum.cases = cases.size();
     std::map<std::string, std::vector<size_t>> groups;
     for (size_t i = 0; i < cases.size(); ++i)
-        groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "") +
+        groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "") + " " + cases[i].single_buffered +
                (cases[i].per_pe ? " per-PE" : "") + (cases[i].hierarchy.empty() ? "" : " " + cases[i].hierarchy) +
                (cases[i].interconnect == "broadcast"
                     ? ""

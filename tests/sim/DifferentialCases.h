@@ -18,6 +18,9 @@ struct RandomCase {
     ir::LayerSpec layer;
     ScheduleRequest schedule;
     bool double_buffered = false;  // runs on a design whose buffers are double buffered
+    // Of those, the tensors ("I", "W", "O") whose shared buffers the mapping keeps single
+    // (hw::single_buffered): one copy, their transfers stalling the array.
+    std::string single_buffered;
     // The array's interconnect: "broadcast", "systolic" or "hybrid:2"; a pipelined array is the
     // schedule's rows x cols (docs/hardware.md, "Interconnect").
     std::string interconnect = "broadcast";
@@ -49,6 +52,11 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
 // each) with a per-PE accumulator file of the output and per-PE input and filter tiles at a random
 // blocking. They share one design.
 std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count);
+
+// `count` cases like draw_cases, all on the double_buffered architecture, each keeping some of its
+// tensors' buffers single (RandomCase::single_buffered), the tensors drawn from a stream of their
+// own among `choices` (e.g. {"W", "IO", "IWO"}; fewer choices, fewer designs).
+std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count, const std::vector<std::string> &choices);
 
 // `count` cases like draw_per_pe_cases on examples/arch/four_level.json, each tensor keeping its
 // shared tiles at L2, at the GLB, or (operands) at both, by one of three plans: inputs at both and

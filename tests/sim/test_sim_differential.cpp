@@ -100,3 +100,22 @@ TEST_CASE("random 4-level hierarchies with bypass: bit-exact, counters and cycle
     CHECK(s.passed == kLevelCases);
     CHECK(s.designs == 3);
 }
+
+// Double buffering per tensor (docs/schedules.md, hw::single_buffered): random cases on
+// double-buffered designs with some tensors' buffers kept single, their transfers stalling the
+// array while the others overlap compute.
+TEST_CASE("random single-buffered tensors on double-buffered designs: bit-exact, counters and cycles equal",
+          "[sim][differential][double]") {
+    constexpr size_t kSingleCases = 4;
+    const auto cases = draw_single_buffered_cases(kSeed, kSingleCases, {"W", "IO"});
+    REQUIRE(cases.size() == kSingleCases);
+    int single = 0;
+    for (const auto &c : cases)
+        for (const auto &b : c.ir.mapping.buffers) single += b.single_buffered;
+    CHECK(single >= int(kSingleCases));
+    const DifferentialSummary s = run_cases(cases, kSeed, &std::cerr);
+    for (const auto &f : s.failures) UNSCOPED_INFO(f.description << ": " << f.what);
+    CHECK(s.failures.empty());
+    CHECK(s.passed == kSingleCases);
+    CHECK(s.worst_cycle_error == 0);
+}
