@@ -35,6 +35,18 @@ ir::Architecture small_arch(int64_t rows, int64_t cols, int64_t glb, int64_t rf)
     return a;
 }
 
+// Pruned exhaustive search `a` against the unpruned `b`: the same optimum and Pareto front.
+void check_same_optimum(const SearchResult &a, const SearchResult &b) {
+    CHECK(a.optimal);
+    CHECK(a.best.energy_pj == b.best.energy_pj);
+    CHECK(a.best.cycles == b.best.cycles);
+    REQUIRE(a.pareto.size() == b.pareto.size());
+    for (size_t i = 0; i < a.pareto.size(); ++i) {
+        CHECK(a.pareto[i].energy_pj == b.pareto[i].energy_pj);
+        CHECK(a.pareto[i].cycles == b.pareto[i].cycles);
+    }
+}
+
 // The model of the emitted schedule, lowered by the real front end, equals the candidate's.
 void check_round_trip(const SpaceInfo &info, const Point &p) {
     const std::string text = schedule_text(info, p);
@@ -308,14 +320,7 @@ TEST_CASE("explore: the capacity bound skips only factors that cannot fit and ke
         INFO(layer.type << " C" << layer.C << " K" << layer.K << " on a " << glb << " B GLB");
         REQUIRE(b.found == a.found);
         if (!a.found) continue;
-        CHECK(a.optimal);
-        CHECK(a.best.energy_pj == b.best.energy_pj);
-        CHECK(a.best.cycles == b.best.cycles);
-        REQUIRE(a.pareto.size() == b.pareto.size());
-        for (size_t i = 0; i < a.pareto.size(); ++i) {
-            CHECK(a.pareto[i].energy_pj == b.pareto[i].energy_pj);
-            CHECK(a.pareto[i].cycles == b.pareto[i].cycles);
-        }
+        check_same_optimum(a, b);
         CHECK(a.evaluated <= b.evaluated);
         if (a.evaluated < b.evaluated) ++fewer;
     }
@@ -350,14 +355,7 @@ TEST_CASE("explore: dominance pruning skips only dominated tile positions and ke
         INFO(layer.type << " C" << layer.C << " K" << layer.K << " on " << arch.rows << "x" << arch.cols);
         REQUIRE(a.found);
         REQUIRE(b.found);
-        CHECK(a.optimal);
-        CHECK(a.best.energy_pj == b.best.energy_pj);
-        CHECK(a.best.cycles == b.best.cycles);
-        REQUIRE(a.pareto.size() == b.pareto.size());
-        for (size_t i = 0; i < a.pareto.size(); ++i) {
-            CHECK(a.pareto[i].energy_pj == b.pareto[i].energy_pj);
-            CHECK(a.pareto[i].cycles == b.pareto[i].cycles);
-        }
+        check_same_optimum(a, b);
         INFO(a.evaluated << " of " << b.evaluated << " evaluations");
         CHECK(a.evaluated < b.evaluated);
         if (a.evaluated * 2 < b.evaluated) ++fewer;
