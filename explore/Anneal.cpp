@@ -155,6 +155,9 @@ struct Annealer {
         std::shuffle(p.s.glb_order.begin(), p.s.glb_order.end(), rng);
         if (c.rf_order.empty()) std::shuffle(p.s.rf_order.begin(), p.s.rf_order.end(), rng);
         else p.s.rf_order = c.rf_order;
+        if (rf_allowed())
+            for (int t = 0; t < 3; ++t)
+                if (c.start_pe_tiles >> t & 1) p.s.rf_at[t] = info.dims();
         normalize(p);
         return p;
     }

@@ -23,6 +23,17 @@ std::string describe(const rtl::DesignSpec &d) {
     for (const char *t : {"I", "W", "O"})
         s << " " << t << " " << j["interconnect"][t]["rows"].get<std::string>() << "/"
           << j["interconnect"][t]["cols"].get<std::string>();
+    // The PEs' kind (rtl::why_not_same_kind): each operand from a register or a per-PE file.
+    std::string files;
+    for (const auto &[t, depth] : {std::pair<const char *, int64_t>{"I", d.input_pe_depth},
+                                   {"W", d.weight_pe_depth}, {"O", d.output_pe_depth}})
+        if (depth > 0) files += std::string(files.empty() ? "" : " ") + t;
+    s << "; per-PE files: " << (files.empty() ? "none" : files);
+    std::string single;  // on a double-buffered level, kept single (hw::single_buffered)
+    for (const auto &[t, one] : {std::pair<const char *, bool>{"I", d.input_single_buffered},
+                                 {"W", d.weight_single_buffered}, {"O", d.output_single_buffered}})
+        if (one) single += std::string(single.empty() ? "" : " ") + t;
+    if (!single.empty()) s << "; single buffered: " << single;
     return s.str();
 }
 
@@ -38,7 +49,9 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
     for (const auto &s : spaces) problems.push_back(s.problem);
     const std::vector<size_t> first = first_identical(problems);
 
-    // The candidate wirings, in layer order, both-axes ones first; one per distinct wiring.
+    // The candidate designs, in layer order, both-axes ones first; one per distinct wiring and
+    // kind of PE (which operands come from per-PE files): a layer whose winner is of another kind
+    // may have no mapping of this one.
     std::vector<std::pair<size_t, rtl::DesignSpec>> wirings;
     std::vector<std::string> seen;
     for (int pass = 0; pass < 2; ++pass)
@@ -51,7 +64,8 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
             seen.push_back(w);
             wirings.emplace_back(i, std::move(d));
         }
-
+    std::vector<int64_t> copies(spaces.size(), 0);  // how many layers share each search
+    for (size_t i = 0; i < spaces.size(); ++i) ++copies[first[i]];
     std::unique_ptr<NetworkDesign> best;
     double best_score = 0;
     for (const auto &[from, design] : wirings) {
@@ -59,17 +73,28 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         nd.wiring = describe(design);
         nd.wiring_from = from;
         nd.layers.resize(spaces.size());
-        bool all = true;
-        for (size_t i = 0; i < spaces.size() && all; ++i) {
-            if (first[i] != i) {
-                nd.layers[i] = nd.layers[first[i]];
-                continue;
+        auto add = [&](size_t i) {
+            nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;
+            nd.cycles += copies[i] * nd.layers[i].best.cycles;
+        };
+        // The layers whose own winner runs on the design first, then the others searched again
+        // under it, until the sum already scores no better than the best design's: every score
+        // only grows with a layer's share.
+        std::vector<size_t> again;
+        for (size_t i = 0; i < spaces.size(); ++i) {
+            if (first[i] != i) continue;
+            if (free[i].found && rtl::why_not_same_kind(design, build_ir(spaces[i], free[i].best.point, false)).empty())
+                nd.layers[i] = free[i], add(i);
+            else
+                again.push_back(i);
+        }
+        std::string dropped;  // why this design lost
+        for (size_t i : again) {
+            if (best && score_of(opt.objective, nd.energy_pj, nd.cycles) >= best_score) {
+                dropped = "no better than the best so far before all its layers are searched";
+                break;
             }
             const SpaceInfo &info = spaces[i];
-            if (free[i].found && rtl::why_not_same_kind(design, build_ir(info, free[i].best.point, false)).empty()) {
-                nd.layers[i] = free[i];
-                continue;
-            }
             SearchOptions o = opt;
             o.progress = false;
             o.constraints.spatial_allowed = [&](const std::vector<int> &rows, const std::vector<int> &cols) {
@@ -78,17 +103,28 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
                 for (int d : cols) p.f.lane[size_t(d)] = 2;
                 return rtl::why_not_wired(design, build_ir(info, p, false)).empty();
             };
+            o.constraints.start_pe_tiles = (design.input_pe_depth > 0 ? 1 : 0) | (design.weight_pe_depth > 0 ? 2 : 0) |
+                                           (design.output_pe_depth > 0 ? 4 : 0);
             o.constraints.accept = [&](const Point &p) {
                 return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
             };
             nd.layers[i] = search(info, o);
             nd.searched_again.push_back(i);
-            all = nd.layers[i].found;
+            if (!nd.layers[i].found) {
+                dropped = "layer " + info.problem.layer.name + " has no mapping wired so";
+                break;
+            }
+            add(i);
         }
-        if (progress)
-            progress("wiring " + nd.wiring + (all ? "" : ": some layer has no mapping wired so"));
-        if (!all) continue;
-        for (const auto &r : nd.layers) nd.energy_pj += r.best.energy_pj, nd.cycles += r.best.cycles;
+        if (progress) {
+            std::ostringstream line;
+            line << "wiring " << nd.wiring << ": ";
+            if (dropped.empty()) line << nd.energy_pj << " pJ, " << nd.cycles << " cycles";
+            progress(line.str() + dropped);
+        }
+        if (!dropped.empty()) continue;
+        for (size_t i = 0; i < spaces.size(); ++i)
+            if (first[i] != i) nd.layers[i] = nd.layers[first[i]];
         const double score = score_of(opt.objective, nd.energy_pj, nd.cycles);
         if (!best || score < best_score) best = std::make_unique<NetworkDesign>(std::move(nd)), best_score = score;
     }

@@ -29,6 +29,10 @@ struct Constraints {
     // When set, only the points it accepts. Asked once per loop structure (explore::model_key):
     // its answer may depend on the structure and on which loops are trivial, not on the extents.
     std::function<bool(const Point &)> accept;
+    // The per-PE tiles annealing's start points keep (bits: 1 I, 2 W, 4 O), at the innermost RF
+    // position: when `accept` wants them (one design's PEs read those operands from per-PE files),
+    // a start without them would need several moves at once to reach an accepted point.
+    int start_pe_tiles = 0;
 };
 
 struct Candidate {

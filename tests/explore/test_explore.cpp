@@ -398,6 +398,22 @@ TEST_CASE("explore: on a double-buffered level each tensor keeps one copy of its
     CHECK(better_cycles >= 1);
 }
 
+TEST_CASE("explore: start points keep the per-PE tiles an accept constraint requires", "[explore]") {
+    // One design's PEs read the inputs and weights from per-PE files (explore/NetworkDesign.cpp):
+    // a point without both tiles is refused, and one move adds one tile, so annealing from
+    // points without them never reaches an accepted one.
+    const SpaceInfo info = space_info(problem_of(conv(16, 16, 10, 10, 3, 3)), small_arch(4, 4, 4096, 64));
+    SearchOptions o;
+    o.mode = "anneal", o.anneal_steps = 400, o.chains = 2, o.threads = 2;
+    o.constraints.accept = [](const Point &p) { return p.s.rf_at[0] >= 0 && p.s.rf_at[1] >= 0; };
+    CHECK_FALSE(search(info, o).found);
+    o.constraints.start_pe_tiles = 1 | 2;
+    const SearchResult r = search(info, o);
+    REQUIRE(r.found);
+    CHECK(r.best.point.s.rf_at[0] >= 0);
+    CHECK(r.best.point.s.rf_at[1] >= 0);
+}
+
 TEST_CASE("explore: bad input is a one-line error", "[explore]") {
     CHECK_THROWS_WITH(parse_objective("power"), Catch::Contains("unknown objective 'power'"));
     const SpaceInfo info = space_info(problem_of(conv(8, 8, 8, 8, 3, 3)), small_arch(4, 4, 4096, 64));
