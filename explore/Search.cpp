@@ -90,17 +90,16 @@ struct Exhaustive {
     // or fewer cycles. Such positions are skipped. Off under --rtl-only and a user `accept`, whose
     // verdicts depend on the structure: the dominating point might be refused.
     bool dominance = true;  // SearchOptions::dominance_pruning
-    bool uses[3][16] = {};  // uses[t][d]: tensor t (I, W, O) has dim d in its index
+    std::vector<bool> uses[3];  // uses[t][d]: tensor t (I, W, O) has dim d in its index
 
     void index_uses() {
         int t = 0;
         for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output}) {
             const ir::Tensor &tensor = info.problem.tensor(role);
-            for (int d = 0; d < info.dims() && d < 16; ++d) {
-                uses[t][d] = info.dims() > 16;  // beyond the table: never prune
+            uses[t].assign(size_t(info.dims()), false);
+            for (int d = 0; d < info.dims(); ++d)
                 for (const auto &c : tensor.index)
-                    if (c.coeff(info.problem.dims[size_t(d)].name) != 0) uses[t][d] = true;
-            }
+                    if (c.coeff(info.problem.dims[size_t(d)].name) != 0) uses[t][size_t(d)] = true;
             ++t;
         }
     }
@@ -109,7 +108,7 @@ struct Exhaustive {
     bool dominated(int t, int q, const std::vector<int> &order, const std::vector<int64_t> &extent) const {
         if (!dominance || q <= 0) return false;
         const int d = order[size_t(q - 1)];
-        return extent[size_t(d)] > 1 && !uses[t][d];
+        return extent[size_t(d)] > 1 && !uses[t][size_t(d)];
     }
 
     // Is one of tensor t's shared tiles on a double-buffered level (Structure::single matters)?
