@@ -311,7 +311,8 @@ private:
         }
         case 2: c.what = "insert junk"; {
             const size_t at = size_t(uniform(0, (long long)s.size()));
-            s.insert(at, pick<std::string>({"(", ")", ".", ";", "\"", "@", "\x7f", "0", ".in()", ".unroll(x)", "/*"}));
+            s.insert(at, pick<std::string>({"(", ")", ".", ";", "\"", "@", "\x7f", "0", ".in()", ".unroll(x)", "/*",
+                                            "\nhw::single_buffered(acc);\n", "hw::single_buffered(", "\nhw::single_buffered(acc, 2);\n"}));
             break;
         }
         case 3: c.what = "hostile number"; if (!digits.empty()) {
