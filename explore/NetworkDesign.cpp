@@ -2,6 +2,7 @@
 
 #include "DesignSpec.h"
 #include "UserError.h"
+#include "model/EnergyFloor.h"
 
 #include <map>
 #include <memory>
@@ -66,6 +67,16 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         }
     std::vector<int64_t> copies(spaces.size(), 0);  // how many layers share each search
     for (size_t i = 0; i < spaces.size(); ++i) ++copies[first[i]];
+    // Lower bounds of a layer on any design: its energy floor (model::energy_floor) and its MACs
+    // over all PEs in cycles.
+    std::vector<double> floor_pj(spaces.size(), 0);
+    std::vector<int64_t> floor_cycles(spaces.size(), 0);
+    for (size_t i = 0; i < spaces.size(); ++i) {
+        if (first[i] != i) continue;
+        const int64_t pes = spaces[i].arch.rows * spaces[i].arch.cols;
+        floor_pj[i] = model::energy_floor(spaces[i].problem, spaces[i].arch).total_pj();
+        floor_cycles[i] = (spaces[i].problem.macs() + pes - 1) / pes;
+    }
     std::unique_ptr<NetworkDesign> best;
     double best_score = 0;
     for (const auto &[from, design] : wirings) {
@@ -78,22 +89,29 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
             nd.cycles += copies[i] * nd.layers[i].best.cycles;
         };
         // The layers whose own winner runs on the design first, then the others searched again
-        // under it, until the sum already scores no better than the best design's: every score
-        // only grows with a layer's share.
+        // under it, until the sum with the floors of the layers left already scores no better
+        // than the best design's: every score only grows with a layer's share.
         std::vector<size_t> again;
+        double floor_left_pj = 0;
+        int64_t floor_left_cycles = 0;
         for (size_t i = 0; i < spaces.size(); ++i) {
             if (first[i] != i) continue;
-            if (free[i].found && rtl::why_not_same_kind(design, build_ir(spaces[i], free[i].best.point, false)).empty())
+            if (free[i].found && rtl::why_not_same_kind(design, build_ir(spaces[i], free[i].best.point, false)).empty()) {
                 nd.layers[i] = free[i], add(i);
-            else
+            } else {
                 again.push_back(i);
+                floor_left_pj += double(copies[i]) * floor_pj[i];
+                floor_left_cycles += copies[i] * floor_cycles[i];
+            }
         }
         std::string dropped;  // why this design lost
         for (size_t i : again) {
-            if (best && score_of(opt.objective, nd.energy_pj, nd.cycles) >= best_score) {
+            if (best && score_of(opt.objective, nd.energy_pj + floor_left_pj, nd.cycles + floor_left_cycles) >= best_score) {
                 dropped = "no better than the best so far before all its layers are searched";
                 break;
             }
+            floor_left_pj -= double(copies[i]) * floor_pj[i];
+            floor_left_cycles -= copies[i] * floor_cycles[i];
             const SpaceInfo &info = spaces[i];
             SearchOptions o = opt;
             o.progress = false;
