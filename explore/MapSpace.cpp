@@ -244,12 +244,13 @@ void canonicalize(const SpaceInfo &info, Point &p) {
     for (int t = 0; t < 3; ++t)
         if (rf_n[t] >= 0) p.s.rf_at[t] = first + rf_n[t];
     // One copy or two only on a double-buffered level.
-    for (int t = 0; t < 3; ++t) {
-        bool doubled = info.double_buffered(info.shared_levels[size_t(p.s.level[t])]);
-        if (t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0)
-            doubled |= info.double_buffered(info.shared_levels[size_t(p.s.level[t] - 1)]);
-        p.s.single[t] = p.s.single[t] && doubled;
-    }
+    for (int t = 0; t < 3; ++t) p.s.single[t] = p.s.single[t] && buffering_matters(info, p, t);
+}
+
+bool buffering_matters(const SpaceInfo &info, const Point &p, int t) {
+    auto doubled = [&](int level) { return info.arch.level(info.shared_levels[size_t(level)])->double_buffered; };
+    if (doubled(p.s.level[t])) return true;
+    return t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0 && doubled(p.s.level[t] - 1);
 }
 
 Point plain_point(const SpaceInfo &info, const std::vector<int> &rows, const std::vector<int> &cols) {

@@ -66,7 +66,6 @@ struct SpaceInfo {
     std::vector<std::string> shared_levels;
     // Some shared level is double buffered: each tensor's tiles there may keep one copy or two.
     bool buffering_choice = false;
-    bool double_buffered(const std::string &level) const { return arch.level(level)->double_buffered; }
     int dims() const { return int(problem.dims.size()); }
     int output_dims() const;          // non-reduction dims (they come first in dram_order)
     bool is_reduction(int d) const { return problem.dims[size_t(d)].reduction; }
@@ -99,6 +98,9 @@ bool rtl_generatable(const SpaceInfo &, const Point &);
 // Schedule text naming level `level` for Func `func`; the accumulator's buffer is at GLB unless
 // named, so it is named only when its level is another.
 std::string level_tag(const std::string &func, const std::string &level);
+
+// Is one of tensor t's shared tiles on a double-buffered level (where Structure::single matters)?
+bool buffering_matters(const SpaceInfo &, const Point &, int t);
 
 // The representative of the point's class of equivalent points: loops of extent 1 change nothing
 // wherever they sit, so they take a fixed place (DRAM and RF bands: outermost, sorted; GLB band:

@@ -24,16 +24,17 @@ std::string describe(const rtl::DesignSpec &d) {
     for (const char *t : {"I", "W", "O"})
         s << " " << t << " " << j["interconnect"][t]["rows"].get<std::string>() << "/"
           << j["interconnect"][t]["cols"].get<std::string>();
-    // The PEs' kind (rtl::why_not_same_kind): each operand from a register or a per-PE file.
-    std::string files;
-    for (const auto &[t, depth] : {std::pair<const char *, int64_t>{"I", d.input_pe_depth},
-                                   {"W", d.weight_pe_depth}, {"O", d.output_pe_depth}})
-        if (depth > 0) files += std::string(files.empty() ? "" : " ") + t;
+    // The PEs' kind (rtl::why_not_same_kind): each operand from a register or a per-PE file; and
+    // the tensors kept single on a double-buffered level (hw::single_buffered).
+    auto tensors = [](bool i, bool w, bool o) {
+        std::string names;
+        for (const auto &[t, on] : {std::pair<const char *, bool>{"I", i}, {"W", w}, {"O", o}})
+            if (on) names += std::string(names.empty() ? "" : " ") + t;
+        return names;
+    };
+    const std::string files = tensors(d.input_pe_depth > 0, d.weight_pe_depth > 0, d.output_pe_depth > 0);
+    const std::string single = tensors(d.input_single_buffered, d.weight_single_buffered, d.output_single_buffered);
     s << "; per-PE files: " << (files.empty() ? "none" : files);
-    std::string single;  // on a double-buffered level, kept single (hw::single_buffered)
-    for (const auto &[t, one] : {std::pair<const char *, bool>{"I", d.input_single_buffered},
-                                 {"W", d.weight_single_buffered}, {"O", d.output_single_buffered}})
-        if (one) single += std::string(single.empty() ? "" : " ") + t;
     if (!single.empty()) s << "; single buffered: " << single;
     return s.str();
 }

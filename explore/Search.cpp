@@ -79,7 +79,7 @@ struct Exhaustive {
             int64_t words = 1;
             for (int64_t e : ir::box_of_spans(info.problem, t, span)) words *= e;
             // One copy: the search may keep any tile single (Structure::single).
-            tiles[n++] = {t.name.c_str(), shared_level, words * ir::onchip_element_bytes(info.problem, t), -1, true};
+            tiles[n++] = {t.name.c_str(), shared_level, words * ir::onchip_element_bytes(info.problem, t), -1, false};
         }
         return !ir::fit_error(info.arch, 1, 1, tiles, n).empty();
     }
@@ -109,13 +109,6 @@ struct Exhaustive {
         if (!dominance || q <= 0) return false;
         const int d = order[size_t(q - 1)];
         return extent[size_t(d)] > 1 && !uses[t][size_t(d)];
-    }
-
-    // Is one of tensor t's shared tiles on a double-buffered level (Structure::single matters)?
-    bool doubled(const Point &p, int t) const {
-        if (info.double_buffered(info.shared_levels[size_t(p.s.level[t])])) return true;
-        return t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0 &&
-               info.double_buffered(info.shared_levels[size_t(p.s.level[t] - 1)]);
     }
 
     bool fits_axis(const Point &p, const std::vector<int> &axis, int64_t size) {
@@ -273,7 +266,7 @@ struct Exhaustive {
                                         bool canonical = true;
                                         for (int t = 0; t < 3; ++t) {
                                             p.s.single[t] = single >> t & 1;
-                                            canonical &= !p.s.single[t] || doubled(p, t);
+                                            canonical &= !p.s.single[t] || buffering_matters(info, p, t);
                                         }
                                         if (!canonical) continue;  // the same point as with the bit clear
                                         Candidate cand;

@@ -29,6 +29,14 @@ bool double_buffered(const Architecture &arch, const Buffer &buffer) {
     return arch.levels[size_t(buffer_level(arch, buffer))].double_buffered && !buffer.single_buffered;
 }
 
+bool double_buffered(const Architecture &arch, const Stage &stage) {
+    switch (stage.kind) {
+    case StageKind::Dram: return false;
+    case StageKind::Register: return arch.levels.back().double_buffered;
+    default: return double_buffered(arch, *stage.buffer);
+    }
+}
+
 int buffer_level(const Architecture &arch, const Buffer &buffer) {
     for (size_t i = 0; i < arch.levels.size(); ++i) {
         if (arch.levels[i].name != buffer.level) continue;
@@ -48,9 +56,7 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
                       const Footprint *footprints, int count) {
     if (rows > arch.rows) return array_error("rows", "rows", rows, arch.rows, arch);
     if (cols > arch.cols) return array_error("columns", "columns", cols, arch.cols, arch);
-    auto copies = [&](const Footprint &f) {
-        return arch.levels[size_t(f.level)].double_buffered && !f.single_buffered ? 2 : 1;
-    };
+    auto copies = [](const Footprint &f) { return f.double_buffered ? 2 : 1; };
     // A partitioned per-PE level: each tensor's tile against its own partition.
     for (int i = 0; i < count; ++i) {
         const Footprint &f = footprints[i];
@@ -123,7 +129,7 @@ void validate_fit(const AcceleratorIR &ir, const Architecture &arch) {
             const int level = s.kind == StageKind::Register ? int(arch.levels.size()) - 1
                                                             : buffer_level(arch, *s.buffer);
             footprints.push_back({t.tensor->name.c_str(), level, s.words() * bytes,
-                                  s.per_pe() ? int(t.role) : -1, s.buffer && s.buffer->single_buffered});
+                                  s.per_pe() ? int(t.role) : -1, double_buffered(arch, s)});
         }
     }
     std::string error =

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "AcceleratorIR.h"
+#include "Analysis.h"
 #include "Architecture.h"
 
 #include <cstdint>
@@ -19,6 +20,9 @@ int buffer_level(const Architecture &arch, const Buffer &buffer);
 // is double buffered and the mapping does not keep it single (Buffer::single_buffered). The
 // model, the fit and rtl_backend all ask this.
 bool double_buffered(const Architecture &arch, const Buffer &buffer);
+// The same for a stage of a tensor's path: its buffer's answer; the PE register follows the
+// innermost level; DRAM has one copy.
+bool double_buffered(const Architecture &arch, const Stage &stage);
 
 // What one tensor keeps at one level: `bytes` of one tile (before double buffering).
 struct Footprint {
@@ -26,7 +30,7 @@ struct Footprint {
     int level = 0;
     int64_t bytes = 0;
     int role = -1;  // per-PE tiles: the tensor (0 I, 1 W, 2 O), checked against its partition
-    bool single_buffered = false;  // one copy even on a double-buffered level
+    bool double_buffered = false;  // two copies (ir::double_buffered of its stage)
 };
 
 // Empty if everything fits, else the message. No allocation when it fits (schedule searches call

@@ -146,7 +146,7 @@ void Model::plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage
     case ir::StageKind::Register: p.level = int(arch_.levels.size()) - 1; break;
     default: p.level = ir::buffer_level(arch_, *s.buffer); break;
     }
-    p.double_buffered = s.buffer ? ir::double_buffered(arch_, *s.buffer) : arch_.levels[size_t(p.level)].double_buffered;
+    p.double_buffered = ir::double_buffered(arch_, s);
     const int n = int(loops.size());
     for (int l = 0; l < n && s.kind != ir::StageKind::Dram; ++l) {
         const bool temporal = loops[size_t(l)].kind == ir::LoopKind::Temporal;
@@ -451,7 +451,7 @@ std::string Model::fit_error() const {
         for (size_t j = 1; j < t.stages.size(); ++j) {
             const StagePlan &s = t.stages[j];
             footprints[count++] = {t.name.c_str(), s.level, te.at[j].box_words * t.onchip_bytes,
-                                   s.per_pe() ? int(t.operand) : -1, !s.double_buffered};
+                                   s.per_pe() ? int(t.operand) : -1, s.double_buffered};
         }
     }
     std::string error = ir::fit_error(arch_, rows_, cols_, footprints, count);
