@@ -1,6 +1,7 @@
 #include "NetworkDesign.h"
 
 #include "DesignSpec.h"
+#include "SearchState.h"
 #include "UserError.h"
 #include "model/EnergyFloor.h"
 
@@ -37,6 +38,134 @@ std::string describe(const rtl::DesignSpec &d) {
     s << "; per-PE files: " << (files.empty() ? "none" : files);
     if (!single.empty()) s << "; single buffered: " << single;
     return s.str();
+}
+
+// The point's IR with its buffers' boxes (build_ir leaves them to the model): what the RTL
+// generator sizes the design's buffers from.
+ir::AcceleratorIR sized_ir(const SpaceInfo &info, const Point &p) {
+    ir::AcceleratorIR ir = build_ir(info, p, false);
+    model::Model m(ir, info.arch);
+    m.evaluate(blocking_of(info, p));
+    m.write_boxes(ir.mapping);
+    return ir;
+}
+
+// Layer `info` searched again for its best mapping on `design`: among the spatial choices wired
+// as the design wires them, with the design's kind of PE.
+SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, const SearchOptions &opt) {
+    SearchOptions o = opt;
+    o.progress = false;
+    o.constraints.spatial_allowed = [&](const std::vector<int> &rows, const std::vector<int> &cols) {
+        Point p = plain_point(info, rows, cols);
+        for (int d : rows) p.f.lane[size_t(d)] = 2;  // every axis loop present (dims of extent > 1)
+        for (int d : cols) p.f.lane[size_t(d)] = 2;
+        return rtl::why_not_wired(design, build_ir(info, p, false)).empty();
+    };
+    o.constraints.start_pe_tiles = (design.input_pe_depth > 0 ? 1 : 0) | (design.weight_pe_depth > 0 ? 2 : 0) |
+                                   (design.output_pe_depth > 0 ? 4 : 0);
+    o.constraints.accept = [&](const Point &p) {
+        return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
+    };
+    return search(info, o);
+}
+
+// A search result's candidates scored again on `info` (another partitioning of a level): those
+// that no longer fit are dropped, the ranking and the front redone. False when none is left.
+bool rescore(const SpaceInfo &info, Objective objective, SearchResult &r) {
+    std::vector<Candidate> top, pareto;
+    for (auto *list : {&r.top, &r.pareto})
+        for (Candidate c : *list) {
+            std::string misfit;
+            const model::Estimate e = evaluate_point(info, c.point, &misfit);
+            if (!misfit.empty()) continue;
+            c.energy_pj = e.energy_pj, c.cycles = e.cycles.total, c.score = score_of(objective, c.energy_pj, c.cycles);
+            (list == &r.top ? top : pareto).push_back(c);
+        }
+    top.insert(top.end(), pareto.begin(), pareto.end());
+    std::stable_sort(top.begin(), top.end(), detail::better);
+    r.top.clear();
+    for (const Candidate &c : top)
+        if (r.top.empty() || c.energy_pj != r.top.back().energy_pj || c.cycles != r.top.back().cycles) r.top.push_back(c);
+    std::sort(top.begin(), top.end(), [](const Candidate &a, const Candidate &b) {
+        return a.energy_pj != b.energy_pj ? a.energy_pj < b.energy_pj : a.cycles < b.cycles;
+    });
+    r.pareto.clear();
+    for (const Candidate &c : top)
+        if (r.pareto.empty() || c.cycles < r.pareto.back().cycles) r.pareto.push_back(c);
+    r.found = !r.top.empty();
+    if (r.found) r.best = r.top.front();
+    return r.found;
+}
+
+// Each of a design's buffers is sized for its tensor's largest tile of any layer, so together they
+// can exceed a shared level that every layer's tiles fit. Such a level is split into one memory per
+// tensor, in proportion to the buffers (ir::MemoryLevel::tensor_bytes; the output's share holds the
+// bias table too), which the layers then fit one by one. Returns the levels it split ("" if none).
+std::string partition_overfull_levels(const rtl::DesignSpec &d, ir::Architecture &arch) {
+    std::string split;
+    for (size_t level = 1; level < arch.levels.size(); ++level) {
+        ir::MemoryLevel &m = arch.levels[level];
+        if (arch.is_per_pe(level) || m.size_bytes <= 0 || m.partitioned() ||
+            d.buffer_bytes_at(int(level)) <= m.size_bytes)
+            continue;
+        const int64_t total = d.buffer_bytes_at(int(level));
+        for (int t = 0; t < 3; ++t) {
+            const int64_t demand = d.buffer_bytes_at(int(level), t);  // 0: the tensor shares what is left
+            const int64_t share = int64_t(double(m.size_bytes) * double(demand) / double(total));
+            m.tensor_bytes[t] = demand == 0 ? 0 : std::max<int64_t>(1, share - (t == 2 ? d.bias_table_bytes() : 0));
+        }
+        split += (split.empty() ? "" : ", ") + m.name + " split I " + std::to_string(m.tensor_bytes[0]) + " B, W " +
+                 std::to_string(m.tensor_bytes[1]) + " B, O " + std::to_string(m.tensor_bytes[2]) + " B";
+    }
+    return split;
+}
+
+// Does every tensor's buffer on a partitioned shared level fit its partition (the design's buffers
+// are sized by the same footprints the model's fit checks, so this holds once every layer fits)?
+bool within_partitions(const rtl::DesignSpec &d, const ir::Architecture &arch) {
+    for (size_t level = 1; level < arch.levels.size(); ++level) {
+        const ir::MemoryLevel &m = arch.levels[level];
+        if (arch.is_per_pe(level) || m.size_bytes <= 0) continue;
+        if (d.buffer_bytes_at(int(level)) > m.size_bytes) return false;
+        for (int t = 0; t < 3; ++t)
+            if (m.tensor_bytes[t] > 0 &&
+                d.buffer_bytes_at(int(level), t) > m.tensor_bytes[t] + (t == 2 ? d.bias_table_bytes() : 0))
+                return false;
+    }
+    return true;
+}
+
+// The candidate's layers (`nd`) made to fit one design: a shared level its buffers overflow is
+// partitioned (partition_overfull_levels), each layer's mappings are scored again on the split
+// level, and a layer none of whose mappings fits it is searched again. "" or why the candidate is
+// dropped.
+std::string fit_levels(const std::vector<SpaceInfo> &spaces, const std::vector<size_t> &first,
+                       const std::vector<int64_t> &copies, const SearchOptions &opt,
+                       const rtl::DesignSpec &wiring, NetworkDesign &nd) {
+    auto design = [&] {
+        std::vector<ir::AcceleratorIR> irs;
+        for (size_t i = 0; i < spaces.size(); ++i)
+            if (first[i] == i) irs.push_back(sized_ir(spaces[i], nd.layers[i].best.point));
+        return rtl::design_for(irs, nd.arch);
+    };
+    nd.partitions = partition_overfull_levels(design(), nd.arch);
+    if (nd.partitions.empty()) return {};
+    nd.energy_pj = 0, nd.cycles = 0;
+    for (size_t i = 0; i < spaces.size(); ++i) {
+        if (first[i] != i) continue;
+        const SpaceInfo info = space_info(spaces[i].problem, nd.arch);
+        if (!rescore(info, opt.objective, nd.layers[i])) {
+            nd.layers[i] = search_on(wiring, info, opt);
+            if (std::find(nd.searched_again.begin(), nd.searched_again.end(), i) == nd.searched_again.end())
+                nd.searched_again.push_back(i);
+            if (!nd.layers[i].found)
+                return "layer " + info.problem.layer.name + " has no mapping wired so that fits " + nd.partitions;
+        }
+        nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;
+        nd.cycles += copies[i] * nd.layers[i].best.cycles;
+    }
+    if (!within_partitions(design(), nd.arch)) return "its buffers do not fit " + nd.partitions;
+    return {};
 }
 
 // A wiring that fixes both axes constrains the other layers meaningfully; one that leaves an
@@ -78,6 +207,9 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         floor_pj[i] = model::energy_floor(spaces[i].problem, spaces[i].arch).total_pj();
         floor_cycles[i] = (spaces[i].problem.macs() + pes - 1) / pes;
     }
+    bool size_priced = false;  // a shared level whose energy per access follows its size
+    for (size_t l = 1; l < spaces.front().arch.levels.size(); ++l)
+        size_priced |= !spaces.front().arch.is_per_pe(l) && !spaces.front().arch.levels[l].energy_by_size.empty();
     std::unique_ptr<NetworkDesign> best;
     double best_score = 0;
     for (const auto &[from, design] : wirings) {
@@ -114,20 +246,7 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
             floor_left_pj -= double(copies[i]) * floor_pj[i];
             floor_left_cycles -= copies[i] * floor_cycles[i];
             const SpaceInfo &info = spaces[i];
-            SearchOptions o = opt;
-            o.progress = false;
-            o.constraints.spatial_allowed = [&](const std::vector<int> &rows, const std::vector<int> &cols) {
-                Point p = plain_point(info, rows, cols);
-                for (int d : rows) p.f.lane[size_t(d)] = 2;  // every axis loop present (dims of extent > 1)
-                for (int d : cols) p.f.lane[size_t(d)] = 2;
-                return rtl::why_not_wired(design, build_ir(info, p, false)).empty();
-            };
-            o.constraints.start_pe_tiles = (design.input_pe_depth > 0 ? 1 : 0) | (design.weight_pe_depth > 0 ? 2 : 0) |
-                                           (design.output_pe_depth > 0 ? 4 : 0);
-            o.constraints.accept = [&](const Point &p) {
-                return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
-            };
-            nd.layers[i] = search(info, o);
+            nd.layers[i] = search_on(design, info, opt);
             nd.searched_again.push_back(i);
             if (!nd.layers[i].found) {
                 dropped = "layer " + info.problem.layer.name + " has no mapping wired so";
@@ -135,9 +254,17 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
             }
             add(i);
         }
+        // Splitting a level per tensor only narrows the layers' choices, and prices no access lower
+        // unless the level's energy depends on its size: a candidate no better than the best so
+        // far is not split.
+        if (dropped.empty() && best && !size_priced && score_of(opt.objective, nd.energy_pj, nd.cycles) >= best_score)
+            dropped = "no better than the best so far";
+        nd.arch = spaces.front().arch;
+        if (dropped.empty()) dropped = fit_levels(spaces, first, copies, opt, design, nd);
         if (progress) {
             std::ostringstream line;
             line << "wiring " << nd.wiring << ": ";
+            if (!nd.partitions.empty()) line << "(" << nd.partitions << ") ";
             if (dropped.empty()) line << nd.energy_pj << " pJ, " << nd.cycles << " cycles";
             progress(line.str() + dropped);
         }

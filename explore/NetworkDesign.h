@@ -21,12 +21,18 @@ struct NetworkDesign {
     std::vector<size_t> searched_again;  // layers whose own winner is wired otherwise
     double energy_pj = 0;
     int64_t cycles = 0;
+    // The architecture the design is for: the given one, with a shared level split into one memory
+    // per tensor (tensor_bytes) where the design's buffers, each sized for its tensor's largest
+    // tile of any layer, would overflow it; `partitions` says which ("" if none).
+    ir::Architecture arch;
+    std::string partitions;
 };
 
 // `free[i]` is layer i's search result under `opt` (with opt.constraints.rtl_only: only mappings
 // rtl_backend generates). The candidate wirings are those of the free winners. For each, the
 // layers whose winner is wired otherwise are searched again among the spatial choices wired that
-// way. Identical layers share one search. `progress` (optional) hears one line per wiring.
+// way. Identical layers share one search. The winners are scored on the design's architecture
+// (NetworkDesign::arch). `progress` (optional) hears one line per wiring.
 // Throws UserError when no wiring runs every layer.
 NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector<SearchResult> &free,
                          const SearchOptions &opt,

@@ -79,7 +79,7 @@ struct Exhaustive {
             int64_t words = 1;
             for (int64_t e : ir::box_of_spans(info.problem, t, span)) words *= e;
             // One copy: the search may keep any tile single (Structure::single).
-            tiles[n++] = {t.name.c_str(), shared_level, words * ir::onchip_element_bytes(info.problem, t), -1, false};
+            tiles[n++] = {t.name.c_str(), shared_level, words * ir::onchip_element_bytes(info.problem, t), int(role), false};
         }
         return !ir::fit_error(info.arch, 1, 1, tiles, n).empty();
     }

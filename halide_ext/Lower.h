@@ -22,10 +22,27 @@ struct ScheduleRequest {
     // The shared level presets put their tiles at: the architecture's GLB, or its outermost shared
     // level when none is named GLB (a Timeloop architecture's GlobalBuffer).
     std::string shared_level = "GLB";
+    // The shared level's partitions, one memory per tensor (I, W, O bytes a tile may use; 0: the
+    // tensor shares what the partitions leave of buffer_bytes).
+    int64_t buffer_tensor_bytes[3] = {0, 0, 0};
     // The architecture's per-PE scratchpads, one per tensor (I, W, O bytes; Eyeriss's ifmap, filter
     // and psum), when it has them: `rs` then keeps per-PE tiles there (docs/schedules.md).
     std::string scratchpad_level;
     int64_t scratchpad_bytes[3] = {0, 0, 0};
+    // Do I, W and O tiles of these sizes fit the shared level's `budget` bytes with its partitions?
+    bool shared_tiles_fit(int64_t budget, int64_t in, int64_t w, int64_t out) const {
+        const int64_t bytes[3] = {in, w, out};
+        int64_t rest = budget, shared = 0;
+        for (int t = 0; t < 3; ++t) {
+            if (buffer_tensor_bytes[t] <= 0) {
+                shared += bytes[t];
+            } else {
+                if (bytes[t] > buffer_tensor_bytes[t]) return false;
+                rest -= buffer_tensor_bytes[t];
+            }
+        }
+        return shared <= rest;
+    }
     std::string text;           // schedule in Halide syntax (docs/schedules.md); wins if set
     std::string text_origin = "schedule";  // file name for error messages
 };

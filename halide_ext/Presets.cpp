@@ -155,7 +155,7 @@ std::vector<int64_t> tile_candidates(int64_t extent, int64_t lanes) {
 }
 
 Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int64_t> &lanes,
-                         int64_t glb) {
+                         const ScheduleRequest &req, int64_t glb) {
     auto lanes_of = [&](const std::string &d) { return lanes.count(d) ? lanes.at(d) : int64_t(1); };
     const bool fc = l.type == "fc", dw = l.depthwise();
     const std::vector<std::string> tiled = fc ? std::vector<std::string>{"n", "k", "c"}
@@ -177,8 +177,7 @@ Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int
                                         ((T("y") - 1) * l.stride_y() + (l.R - 1) * l.dilation_y() + 1) * tc;
         const int64_t w_box = fc ? tc * T("k") : l.S * l.R * (dw ? T("k") : tc * T("k"));
         const int64_t o_box = (fc ? T("n") : T("x") * T("y")) * T("k");
-        const int64_t bytes = in_box + w_box + 4 * o_box;
-        if (bytes <= glb) {
+        if (req.shared_tiles_fit(glb, in_box, w_box, 4 * o_box)) {
             auto tiles = [&](const char *d) {
                 return (extent_of(l, d) + T(d) - 1) / T(d);
             };
@@ -196,7 +195,9 @@ Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int
     if (best_cost < 0)
         throw UserError("the smallest tiles do not fit the global buffer's " +
                         std::to_string(glb) + " bytes per tile (half the level if it is double "
-                        "buffered); give the architecture a larger GLB");
+                        "buffered" + (req.buffer_tensor_bytes[0] || req.buffer_tensor_bytes[1] || req.buffer_tensor_bytes[2]
+                                          ? ", each tensor within its partition" : "") +
+                        "); give the architecture a larger GLB");
     return best;
 }
 
@@ -211,7 +212,11 @@ std::string join(const std::vector<std::string> &v) {
 void fit_presets_to(const ir::Architecture &arch, ScheduleRequest &req) {
     req.shared_level = "GLB";
     if (!arch.level("GLB") && arch.levels.size() > 1 && !arch.is_per_pe(1)) req.shared_level = arch.levels[1].name;
-    if (const ir::MemoryLevel *glb = arch.level(req.shared_level)) req.buffer_bytes = glb->tile_budget_bytes();
+    if (const ir::MemoryLevel *glb = arch.level(req.shared_level)) {
+        req.buffer_bytes = glb->tile_budget_bytes();
+        for (int t = 0; t < 3; ++t)
+            req.buffer_tensor_bytes[t] = glb->double_buffered ? glb->tensor_bytes[t] / 2 : glb->tensor_bytes[t];
+    }
     req.scratchpad_level.clear();
     for (size_t i = 0; i < arch.levels.size(); ++i) {
         const ir::MemoryLevel &l = arch.levels[i];
@@ -258,7 +263,7 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
             left = std::max<int64_t>(left / std::max<int64_t>(n, 1), 1);
         }
     }
-    const Blocking b = choose_blocking(l, lanes, glb);
+    const Blocking b = choose_blocking(l, lanes, req, glb);
     const bool fc = l.type == "fc";
     const std::vector<std::string> out_dims = fc          ? l.batch > 1 ? std::vector<std::string>{"b", "n", "k"}
                                                                           : std::vector<std::string>{"n", "k"}

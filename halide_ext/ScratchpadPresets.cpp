@@ -72,7 +72,7 @@ struct GlbFootprint {
     int64_t weights, inputs;              // whole-layer words, for the traffic estimate
 };
 
-GlbTile choose_glb_tile(const GlbFootprint &f, const PeBlocking &pe, int64_t glb_bytes) {
+GlbTile choose_glb_tile(const GlbFootprint &f, const PeBlocking &pe, const ScheduleRequest &req, int64_t glb_bytes) {
     GlbTile best;
     double best_cost = 0;
     int64_t smallest = -1;
@@ -85,10 +85,10 @@ GlbTile choose_glb_tile(const GlbFootprint &f, const PeBlocking &pe, int64_t glb
     for (int64_t tk : candidates(pe.kp, f.K))
         for (int64_t tx : candidates(pe.xp, f.out_w)) {
             const int64_t in_cols = (tx - 1) * f.stride_x + f.window_x;
-            const int64_t bytes = f.ifmap_channels * f.ifmap_rows * in_cols + tk * f.filter_words_per_k +
-                                  kPsumBytes * tk * f.yl * tx;
+            const int64_t in = f.ifmap_channels * f.ifmap_rows * in_cols, w = tk * f.filter_words_per_k,
+                          out = kPsumBytes * tk * f.yl * tx, bytes = in + w + out;
             if (smallest < 0 || bytes < smallest) smallest = bytes;
-            if (bytes > glb_bytes) continue;
+            if (!req.shared_tiles_fit(glb_bytes, in, w, out)) continue;
             const double x_tiles = double(ceil_div(f.out_w, tx)), out_tiles = x_tiles * double(ceil_div(f.out_h, f.yl));
             const double halo = double(in_cols) * x_tiles / double((f.out_w - 1) * f.stride_x + f.window_x);
             const double cost = double(ceil_div(f.K, tk)) * double(f.inputs) * halo + out_tiles * double(f.weights);
@@ -132,7 +132,7 @@ std::string conv_schedule(const ir::LayerSpec &l, const ScheduleRequest &req, in
     f.stride_x = l.stride_x(), f.window_x = (l.S - 1) * l.dilation_x() + 1;
     f.filter_words_per_k = cl * l.R * l.S;
     f.weights = l.K * l.C * l.R * l.S, f.inputs = l.N * l.C * l.H * l.W;
-    const GlbTile tile = choose_glb_tile(f, pe, glb_bytes);
+    const GlbTile tile = choose_glb_tile(f, pe, req, glb_bytes);
     const bool split_s = sl < l.S, split_x = tile.tx < out_w;
 
     std::ostringstream s;
@@ -171,7 +171,7 @@ std::string fc_schedule(const ir::LayerSpec &l, const ScheduleRequest &req, int6
     f.ifmap_channels = cl, f.ifmap_rows = l.N, f.stride_x = 1, f.window_x = 1;
     f.filter_words_per_k = cl;
     f.weights = l.K * l.C, f.inputs = l.N * l.C;
-    const GlbTile tile = choose_glb_tile(f, pe, glb_bytes);
+    const GlbTile tile = choose_glb_tile(f, pe, req, glb_bytes);
     std::ostringstream s;
     s << "// rs with per-PE scratchpads (" << req.scratchpad_level << ") for an fc: rows c = " << cl
       << ", columns n = " << nl << "; per PE " << pe.kp << " filters; tile k = " << tile.tk << "\n";

@@ -43,12 +43,16 @@ int64_t DesignSpec::bias_table_bytes() const {
 }
 
 int64_t DesignSpec::buffer_bytes_at(int level) const {
+    return buffer_bytes_at(level, 0) + buffer_bytes_at(level, 1) + buffer_bytes_at(level, 2);
+}
+
+int64_t DesignSpec::buffer_bytes_at(int level, int role) const {
     int64_t bytes = 0;
-    if (input_level == level) bytes += buffer_bytes_of(input_depth, input_bits, input_double_buffered);
-    if (input_outer_level == level) bytes += buffer_bytes_of(input_outer_depth, input_bits, false);
-    if (weight_level == level) bytes += buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered);
-    if (weight_outer_level == level) bytes += buffer_bytes_of(weight_outer_depth, weight_bits, false);
-    if (output_level == level)
+    if (role == 0 && input_level == level) bytes += buffer_bytes_of(input_depth, input_bits, input_double_buffered);
+    if (role == 0 && input_outer_level == level) bytes += buffer_bytes_of(input_outer_depth, input_bits, false);
+    if (role == 1 && weight_level == level) bytes += buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered);
+    if (role == 1 && weight_outer_level == level) bytes += buffer_bytes_of(weight_outer_depth, weight_bits, false);
+    if (role == 2 && output_level == level)
         bytes += buffer_bytes_of(output_depth, acc_bits, output_double_buffered) + bias_table_bytes();
     return bytes;
 }

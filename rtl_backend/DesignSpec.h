@@ -98,6 +98,8 @@ struct DesignSpec {
     // operand's outer one (-1: none); the bias table sits with the output.
     int input_level = -1, weight_level = -1, output_level = -1, input_outer_level = -1, weight_outer_level = -1;
     int64_t buffer_bytes_at(int level) const;  // the buffers on that level (both banks)
+    // Tensor `role`'s (0 I, 1 W, 2 O: with the bias table) buffers on that level (both banks).
+    int64_t buffer_bytes_at(int level, int role) const;
     bool prefetches() const { return input_double_buffered || weight_double_buffered; }
     bool double_buffers() const { return prefetches() || output_double_buffered; }
 };

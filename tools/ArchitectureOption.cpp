@@ -18,6 +18,7 @@ void size_presets_for(const ir::Architecture &arch, LayerSelection &sel) {
     sel.scratchpad_level = budgets.scratchpad_level;
     sel.shared_level = budgets.shared_level;
     for (int t = 0; t < 3; ++t) sel.scratchpad_bytes[t] = budgets.scratchpad_bytes[t];
+    for (int t = 0; t < 3; ++t) sel.buffer_tensor_bytes[t] = budgets.buffer_tensor_bytes[t];
 }
 
 ir::Architecture read_architecture(const std::string &file_or_name) {

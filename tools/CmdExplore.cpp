@@ -372,6 +372,8 @@ int run_explore(const Args &args) {
         design = explore::one_design(spaces, free, options_for(spaces.front().problem),
                                      [&](const std::string &line) { if (show) std::cerr << "one design: " << line << "\n"; });
         for (size_t li = 0; li < selected.size(); ++li) results[first[li]] = design->layers[li];
+        // The winners are the design's mappings on its architecture (a shared level it splits per tensor).
+        for (auto &info : spaces) info = explore::space_info(info.problem, design->arch);
     }
     // Each written winner must lower through Halide to what the search scored (ExploreRoundTrip.h).
     for (size_t li = 0; li < selected.size(); ++li) {
@@ -447,7 +449,7 @@ int run_explore(const Args &args) {
     if (root && !svg_file.empty()) write_svg(svg_file, arch, only, presets, chart);
     if (root && !out_dir.empty()) {
         std::ofstream f(fs::path(out_dir) / "arch.json");
-        f << ir::to_json(arch).dump(2) << "\n";
+        f << ir::to_json(design ? design->arch : arch).dump(2) << "\n";
         if (!f) throw UserError("cannot write " + (fs::path(out_dir) / "arch.json").string());
     }
     if (json) {
@@ -462,6 +464,9 @@ int run_explore(const Args &args) {
         std::cout << "one design for every layer (--rtl-only): " << design->wiring << " (the wiring of "
                   << selected[design->wiring_from].layer.name << "'s winner, best of " << design->wirings_tried
                   << "; " << design->searched_again.size() << " layer shape(s) searched again under it)\n";
+    if (design && !design->partitions.empty())
+        std::cout << "its buffers, each sized for its tensor's largest tile, would overflow the level: " << design->partitions
+                  << " (-o DIR/arch.json gives the split level)\n";
     if (!no_presets) {
         const auto preset = best_preset(presets);
         if (!preset.first.empty())

@@ -17,6 +17,7 @@ struct LayerSelection {
     std::string timeloop_problem;     // a Timeloop problem YAML as the layer
     std::vector<std::string> params;  // -p key=value for --generator
     int64_t buffer_bytes = 0;         // the architecture's global buffer, for presets (0: default)
+    int64_t buffer_tensor_bytes[3] = {0, 0, 0};  // its partitions (ScheduleRequest::buffer_tensor_bytes)
     std::string shared_level = "GLB"; // the level presets tile for (ScheduleRequest::shared_level)
     std::string scratchpad_level;     // the architecture's per-tensor per-PE scratchpads, for `rs`
     int64_t scratchpad_bytes[3] = {0, 0, 0};

@@ -138,7 +138,6 @@ MemoryLevel level_from_json(const json &j, const std::string &where) {
         const char *roles[3] = {"I", "W", "O"};
         for (int t = 0; t < 3; ++t) m.tensor_bytes[t] = sizes.integer(roles[t], 0, 0, kMaxLevelBytes);
         sizes.finish();
-        if (!m.per_pe) named.fail("gives tensor_bytes but is not per_pe: only per-PE levels are partitioned");
     }
     named.finish();
     if (!has_energy) named.fail("needs 'energy_pj', 'read_pj'/'write_pj' or 'energy_by_size'");
@@ -214,6 +213,17 @@ Architecture architecture_from_json(const json &j, const std::string &origin) {
         r.fail("has no shared on-chip level between DRAM and the per-PE levels; the PE array is fed from one");
     if (a.levels.size() > 6)
         r.fail("lists " + std::to_string(a.levels.size()) + " levels; at most 6 are supported (DRAM, up to 4 on-chip, registers)");
+    // A partitioned level is one memory per tensor: the partitions share the level's bytes.
+    for (size_t i = 0; i < a.levels.size(); ++i) {
+        const MemoryLevel &m = a.levels[i];
+        if (!m.partitioned()) continue;
+        if (i == 0) r.fail("gives tensor_bytes on its outermost level '" + m.name + "' (DRAM), which is not partitioned");
+        const int64_t sum = m.tensor_bytes[0] + m.tensor_bytes[1] + m.tensor_bytes[2];
+        if (sum > m.size_bytes)
+            r.fail("level '" + m.name + "' gives tensor_bytes totalling " + std::to_string(sum) + " B, more than its " +
+                   "size_bytes " + std::to_string(m.size_bytes) + "; partitions share the level: make size_bytes at "
+                   "least their sum");
+    }
     a.mac_pj = r.number("mac_pj", 0, 0, kMaxEnergyPj);
     a.hop_pj = r.number("hop_pj", 0, 0, kMaxEnergyPj);
     a.leakage_pj_per_cycle = r.number("leakage_pj_per_cycle", 0, 0, kMaxEnergyPj);

@@ -57,17 +57,20 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
     if (rows > arch.rows) return array_error("rows", "rows", rows, arch.rows, arch);
     if (cols > arch.cols) return array_error("columns", "columns", cols, arch.cols, arch);
     auto copies = [](const Footprint &f) { return f.double_buffered ? 2 : 1; };
-    // A partitioned per-PE level: each tensor's tile against its own partition.
+    // A partitioned level: each tensor's tile against its own partition.
     for (int i = 0; i < count; ++i) {
         const Footprint &f = footprints[i];
         const MemoryLevel &m = arch.levels[size_t(f.level)];
         if (f.role < 0 || m.tensor_bytes[f.role] <= 0) continue;
         const int64_t used = copies(f) * f.bytes, have = m.tensor_bytes[f.role];
+        const bool per_pe = arch.is_per_pe(size_t(f.level));
         if (used > have)
-            return "per-PE level " + m.name + " of architecture " + arch.name + " holds " +
-                   std::to_string(have) + " B of " + f.what + " per PE, the mapping's per-PE tile needs " +
-                   std::to_string(used) + " B (" + std::to_string(used - have) +
-                   " B too many); compute the per-PE tile at an inner loop or make its loops smaller";
+            return std::string(per_pe ? "per-PE level " : "level ") + m.name + " of architecture " + arch.name +
+                   " holds " + std::to_string(have) + " B of " + f.what + (per_pe ? " per PE" : "") +
+                   " (its partition), the mapping's " + (per_pe ? "per-PE " : "") + "tile needs " +
+                   std::to_string(used) + " B (" + std::to_string(used - have) + " B too many" +
+                   (copies(f) == 2 ? ", double buffered" : "") + "); compute the tile at an inner loop or "
+                   "make its loops smaller";
     }
     auto partitioned = [&](const Footprint &f) {
         return f.role >= 0 && arch.levels[size_t(f.level)].tensor_bytes[f.role] > 0;
@@ -80,6 +83,8 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
         for (int j = 0; j < i; ++j) first_on_level &= !counted(footprints[j]);
         const MemoryLevel &m = arch.levels[size_t(level)];
         if (!first_on_level || m.size_bytes <= 0) continue;
+        // The tensors without a partition share what the partitions leave.
+        const int64_t have = m.size_bytes - m.tensor_bytes[0] - m.tensor_bytes[1] - m.tensor_bytes[2];
         int64_t used = 0;
         bool doubled = false;
         for (int j = i; j < count; ++j)
@@ -87,15 +92,15 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
                 used += copies(footprints[j]) * footprints[j].bytes;
                 doubled |= copies(footprints[j]) == 2;
             }
-        if (used <= m.size_bytes) continue;
+        if (used <= have) continue;
         std::string held;
         for (int j = i; j < count; ++j)
             if (counted(footprints[j]))
                 held += (held.empty() ? "" : " + ") + std::string(footprints[j].what) + " " +
                         std::to_string(footprints[j].bytes) + " B";
         return "level " + m.name + " of architecture " + arch.name + " overflows by " +
-               std::to_string(used - m.size_bytes) + " B: it holds " + std::to_string(m.size_bytes) +
-               " B, the mapping needs " + std::to_string(used) + " B (" + held +
+               std::to_string(used - have) + " B: it holds " + std::to_string(have) +
+               (have < m.size_bytes ? " B besides its partitions" : " B") + ", the mapping needs " + std::to_string(used) + " B (" + held +
                (doubled ? ", double buffered" : "") +
                "); use smaller tiles or a larger " + m.name;
     }
@@ -129,7 +134,7 @@ void validate_fit(const AcceleratorIR &ir, const Architecture &arch) {
             const int level = s.kind == StageKind::Register ? int(arch.levels.size()) - 1
                                                             : buffer_level(arch, *s.buffer);
             footprints.push_back({t.tensor->name.c_str(), level, s.words() * bytes,
-                                  s.per_pe() ? int(t.role) : -1, double_buffered(arch, s)});
+                                  int(t.role), double_buffered(arch, s)});
         }
     }
     std::string error =

@@ -29,7 +29,7 @@ struct Footprint {
     const char *what = "";
     int level = 0;
     int64_t bytes = 0;
-    int role = -1;  // per-PE tiles: the tensor (0 I, 1 W, 2 O), checked against its partition
+    int role = -1;  // the tensor (0 I, 1 W, 2 O): on a partitioned level, checked against its partition
     bool double_buffered = false;  // two copies (ir::double_buffered of its stage)
 };
 

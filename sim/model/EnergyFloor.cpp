@@ -126,7 +126,7 @@ EnergyFloor energy_floor(const ir::Problem &problem, const ir::Architecture &arc
         double shared = std::numeric_limits<double>::infinity();
         for (size_t i = 1; i < arch.levels.size(); ++i) {
             if (arch.is_per_pe(i)) continue;
-            const ir::MemoryLevel &l = arch.levels[i];
+            const ir::MemoryLevel l = priced_for(arch.levels[i], role);  // a partition's own size
             shared = std::min(shared, words_per_element(onchip_bits, l) * (read_pj(l) + write_pj(l)));
         }
         if (shared != std::numeric_limits<double>::infinity()) f.shared_pj += touched * shared;

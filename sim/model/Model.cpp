@@ -121,7 +121,10 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
             if (depends) t.valid_words *= problem_.dims[d].extent;
         }
         t.onchip_bytes = ir::onchip_element_bytes(problem_, *a.tensor);
-        for (const ir::Stage &s : a.stages) plan_stage(t, a, s, loops);
+        for (const ir::Stage &s : a.stages) {
+            plan_stage(t, a, s, loops);
+            if (s.buffer) t.stages.back().buffer_index = int(s.buffer - ir.mapping.buffers.data());
+        }
         t.double_buffered = t.stages[1].double_buffered;
     }
     base_.resize(max_coords);
@@ -174,8 +177,7 @@ void Model::plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage
     }
     const ir::MemoryLevel &level = arch_.levels[size_t(p.level)];
     const int role = int(a.role);
-    // A partitioned per-PE level prices each tensor at its own partition's size.
-    if (p.per_pe() && level.tensor_bytes[role] > 0) p.budget_bytes = level.tensor_bytes[role];
+    // A partitioned level prices each tensor at its own partition's size.
     const ir::MemoryLevel priced = priced_for(level, role);
     const int bits = s.kind == ir::StageKind::Dram ? dram_element_bits(problem_, *a.tensor)
                                                    : int(t.onchip_bytes * 8);
@@ -443,6 +445,13 @@ const Estimate &Model::run(const int64_t *extent, const int64_t *stride, bool de
     return e;
 }
 
+void Model::write_boxes(ir::Mapping &mapping) const {
+    for (const TensorPlan &t : plans_)
+        for (const StagePlan &s : t.stages)
+            if (s.buffer_index >= 0 && size_t(s.buffer_index) < mapping.buffers.size())
+                mapping.buffers[size_t(s.buffer_index)].box = s.box;
+}
+
 std::string Model::fit_error() const {
     ir::Footprint footprints[3 * kMaxStages];
     int count = 0;
@@ -451,7 +460,7 @@ std::string Model::fit_error() const {
         for (size_t j = 1; j < t.stages.size(); ++j) {
             const StagePlan &s = t.stages[j];
             footprints[count++] = {t.name.c_str(), s.level, te.at[j].box_words * t.onchip_bytes,
-                                   s.per_pe() ? int(t.operand) : -1, s.double_buffered};
+                                   int(t.operand), s.double_buffered};
         }
     }
     std::string error = ir::fit_error(arch_, rows_, cols_, footprints, count);

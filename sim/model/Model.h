@@ -44,6 +44,11 @@ public:
     // else the one-line reason (ir::fit_error).
     std::string fit_error() const;
 
+    // The boxes of the last evaluation written into the buffers of `mapping` (the IR the model was
+    // built from, or a copy): what Halide's bounds inference gives those loops, so that a mapping
+    // built without bounds (explore) becomes IR the RTL generator sizes its buffers from.
+    void write_boxes(ir::Mapping &mapping) const;
+
     const ir::Architecture &architecture() const { return arch_; }
     const ir::Problem &problem() const { return problem_; }
 
@@ -65,7 +70,7 @@ private:
         std::vector<int> outer_other;
         double read_pj = 0, write_pj = 0;  // per element, element width applied
         double words_per_element = 1;      // in this level's words
-        int64_t budget_bytes = 0;          // per-PE partition (0: shared size)
+        int buffer_index = -1;             // the stage's buffer in the IR's mapping (-1: DRAM, register)
         bool double_buffered = false;      // ir::double_buffered: two copies, the next fills during compute
         std::vector<int64_t> box;      // the box of the current evaluation
         bool per_pe() const {

@@ -19,6 +19,19 @@ for l in conv3x3 conv1x1_s2 fc; do [ -f "$out/w/$l.sched" ] || { echo "FAIL: no 
 grep -q "3 of 3 layer config(s)" "$out/compile.txt" || { echo "FAIL: not one design:"; cat "$out/compile.txt"; fail=1; }
 "$tessera" simulate "$out/d" > "$out/simulate.txt" 2>&1 || { echo "FAIL: simulate"; tail -20 "$out/simulate.txt"; fail=1; }
 grep -q "^PASS: 3 layer(s)" "$out/simulate.txt" || { echo "FAIL: not every layer passed"; fail=1; }
+# A GLB the design's buffers (each sized for its tensor's largest tile) would overflow: explore
+# splits it per tensor, the layers fit their partitions, and the compiled design fits the GLB.
+small=$src/tests/explore/array_4x4_glb512.json
+"$tessera" explore --network "$net" --arch "$small" --rtl-only --steps 300 -j 2 -q -o "$out/p" > "$out/explore_p.txt" ||
+    { echo "FAIL: explore on a 512 B GLB"; cat "$out/explore_p.txt"; exit 1; }
+grep -q "would overflow the level: GLB split I [0-9]* B, W [0-9]* B, O [0-9]* B" "$out/explore_p.txt" ||
+    { echo "FAIL: no split GLB:"; cat "$out/explore_p.txt"; fail=1; }
+grep -q '"tensor_bytes"' "$out/p/arch.json" || { echo "FAIL: arch.json has no partitions"; fail=1; }
+"$tessera" compile --network "$net" --arch "$out/p/arch.json" --schedule "$out/p" -o "$out/dp" > "$out/compile_p.txt" 2>&1 ||
+    { echo "FAIL: compile on the split GLB"; cat "$out/compile_p.txt"; exit 1; }
+if grep -q "note: the design's" "$out/compile_p.txt"; then echo "FAIL: the design overflows:"; cat "$out/compile_p.txt"; fail=1; fi
+"$tessera" simulate "$out/dp" > "$out/simulate_p.txt" 2>&1 || { echo "FAIL: simulate (split GLB)"; tail -20 "$out/simulate_p.txt"; fail=1; }
+grep -q "^PASS: 3 layer(s)" "$out/simulate_p.txt" || { echo "FAIL: not every layer passed (split GLB)"; fail=1; }
 # A schedule directory without a layer's file: one line naming the file.
 rm "$out/w/fc.sched"
 err=$("$tessera" compile --network "$net" --arch "$out/w/arch.json" --schedule "$out/w" -o "$out/d2" 2>&1 >/dev/null)

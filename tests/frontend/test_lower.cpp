@@ -4,6 +4,8 @@
 #include "Networks.h"
 #include "ir/Analysis.h"
 #include "ir/Json.h"
+#include "ir/Validate.h"
+#include "Presets.h"
 
 #include <fstream>
 #include <map>
@@ -174,4 +176,22 @@ TEST_CASE("per-channel weight zero points lower under every preset and survive t
     wrong.channel_w_zero_point = {1, 2, 3, 4};
     wrong.bias = false;
     CHECK_THROWS_WITH(lower_to_ir(wrong, ScheduleRequest{}), Catch::Contains("give the layer a bias"));
+}
+
+TEST_CASE("presets tile each tensor within its part of a global buffer split per tensor", "[lower][presets]") {
+    // Eyeriss's 16x16 array with its GLB split I 16 KB, W 8 KB, O 64 KB: the presets' blocking
+    // for the whole 108 KB would overflow a part (os: a 98 KB partial-sum tile).
+    ir::Architecture arch = ir::default_architecture();
+    for (auto &l : arch.levels)
+        if (l.name == "GLB") l.size_bytes = 110592, l.tensor_bytes[0] = 16384, l.tensor_bytes[1] = 8192, l.tensor_bytes[2] = 65536;
+    const auto layer = parse_inline_layer("conv:C=128,K=128,H=28,W=28,R=3,S=3,pad=1");
+    for (const char *df : {"os", "ws", "is"}) {
+        ScheduleRequest req;
+        req.dataflow = df;
+        fit_presets_to(arch, req);
+        CHECK(req.buffer_tensor_bytes[2] == 65536);
+        const ir::AcceleratorIR ir = lower_to_ir(layer, req);
+        INFO(df);
+        CHECK_NOTHROW(ir::validate_fit(ir, arch));
+    }
 }

@@ -118,6 +118,57 @@ TEST_CASE("a tile larger than its level is rejected naming the level and the ove
     CHECK_THROWS_WITH(ir::validate_fit(ir, arch), Contains("level RF") && Contains("by 2 B"));
 }
 
+TEST_CASE("a shared level split per tensor checks each tile against its partition and the rest against what is left",
+          "[model][validate]") {
+    auto arch = round_architecture();
+    arch.levels[1].size_bytes = 1350;
+    // I 8x64 (512 B) + W 64x8 (512 B) + O 8x8 int32 (256 B) = 1280 B: fits the whole level.
+    auto ir = gemm_whole(8, 8, 64);
+    CHECK_NOTHROW(ir::validate_fit(ir, arch));
+    arch.levels[1].tensor_bytes[1] = 500;  // W's own memory, 12 B short
+    CHECK_THROWS_WITH(ir::validate_fit(ir, arch), Contains("level GLB") && Contains("holds 500 B of") &&
+                                                      Contains("(its partition)") && Contains("12 B too many") &&
+                                                      !Contains("per PE"));
+    arch.levels[1].tensor_bytes[1] = 600;  // W fits; I and O share 1350 - 600 = 750 B: 18 B short
+    CHECK_THROWS_WITH(ir::validate_fit(ir, arch), Contains("overflows by 18 B") && Contains("besides its partitions"));
+    arch.levels[1].tensor_bytes[0] = 512, arch.levels[1].tensor_bytes[2] = 256;  // every tensor its own
+    CHECK_NOTHROW(ir::validate_fit(ir, arch));
+    Model model(ir, arch);
+    model.evaluate();
+    CHECK(model.fit_error().empty());
+    arch.levels[1].tensor_bytes[2] = 255;
+    Model short_o(ir, arch);
+    short_o.evaluate();
+    CHECK_THAT(short_o.fit_error(), Contains("holds 255 B of") && Contains("1 B too many"));
+    // With energy_by_size, each tensor is priced at its partition's size.
+    arch.levels[1].energy_by_size = {{256, 2.0}, {65536, 20.0}};
+    Model priced(ir, arch);
+    const auto &e = priced.evaluate();
+    const double o_glb = e.tensor(Operand::O).at[int(Place::Buffer)].energy_pj();
+    const double w_glb = e.tensor(Operand::W).at[int(Place::Buffer)].energy_pj();
+    CHECK(o_glb / double(e.tensor(Operand::O).at[int(Place::Buffer)].total_reads() +
+                         e.tensor(Operand::O).at[int(Place::Buffer)].total_writes()) <
+          w_glb / double(e.tensor(Operand::W).at[int(Place::Buffer)].total_reads() +
+                         e.tensor(Operand::W).at[int(Place::Buffer)].total_writes()));
+}
+
+TEST_CASE("tensor_bytes on a shared level is read back; on DRAM or beyond the level's size it is refused",
+          "[model][validate]") {
+    auto arch = ir::default_architecture();
+    arch.levels[1].size_bytes = 4096;
+    arch.levels[1].tensor_bytes[0] = 1024, arch.levels[1].tensor_bytes[1] = 2048;
+    const auto j = ir::to_json(arch);
+    CHECK(j["levels"][1]["tensor_bytes"]["W"] == 2048);
+    CHECK(ir::to_json(ir::architecture_from_json(j, "a.json")) == j);
+    auto over = j;
+    over["levels"][1]["tensor_bytes"]["O"] = 2048;  // 5120 B of partitions on 4096
+    CHECK_THROWS_WITH(ir::architecture_from_json(over, "a.json"),
+                      Contains("level 'GLB'") && Contains("totalling 5120 B") && Contains("size_bytes"));
+    auto dram = j;
+    dram["levels"][0]["tensor_bytes"] = {{"I", 1}};
+    CHECK_THROWS_WITH(ir::architecture_from_json(dram, "a.json"), Contains("outermost level") && Contains("DRAM"));
+}
+
 TEST_CASE("a single-buffered tile keeps one copy on a double-buffered level and stalls for its fills",
           "[model][validate]") {
     auto arch = round_architecture();

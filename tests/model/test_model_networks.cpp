@@ -7,6 +7,7 @@
 #include "model/Model.h"
 #include "model/Report.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -82,6 +83,11 @@ void check_network(const std::string &network, const std::string &dataflow) {
         for (Operand o : {Operand::I, Operand::W, Operand::O})
             CHECK(derived.tensor(o).box_words == e.tensor(o).box_words);
         CHECK(derived.energy_pj == Approx(e.energy_pj));
+        // Written back into the buffers, those boxes are Halide's, coordinate by coordinate.
+        ir::Mapping rebuilt = ir.mapping;
+        for (auto &b : rebuilt.buffers) std::fill(b.box.begin(), b.box.end(), 1);
+        model.write_boxes(rebuilt);
+        for (size_t b = 0; b < rebuilt.buffers.size(); ++b) CHECK(rebuilt.buffers[b].box == ir.mapping.buffers[b].box);
     }
 }
 
