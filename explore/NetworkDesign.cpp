@@ -69,12 +69,21 @@ SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, con
     return search(info, o);
 }
 
-// A search result's candidates scored again on `info` (another partitioning of a level): those
-// that no longer fit are dropped, the ranking and the front redone. False when none is left.
-bool rescore(const SpaceInfo &info, Objective objective, SearchResult &r) {
+// Does the point run on the design: wired to the array as it is, with its kind of PE?
+bool runs_on(const rtl::DesignSpec &design, const SpaceInfo &info, const Point &p) {
+    return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
+}
+
+// A search result's candidates that run on the design, scored on `info` (a level split per tensor
+// too): those that do not run on it or no longer fit are dropped, the ranking and the front
+// redone. The ranked mappings of a layer's own search may be wired otherwise than its best, and
+// the written winner is taken from them (the Halide round trip may replace the best). False when
+// none is left.
+bool rescore(const rtl::DesignSpec &design, const SpaceInfo &info, Objective objective, SearchResult &r) {
     std::vector<Candidate> top, pareto;
     for (auto *list : {&r.top, &r.pareto})
         for (Candidate c : *list) {
+            if (!runs_on(design, info, c.point)) continue;
             std::string misfit;
             const model::Estimate e = evaluate_point(info, c.point, &misfit);
             if (!misfit.empty()) continue;
@@ -154,7 +163,7 @@ std::string fit_levels(const std::vector<SpaceInfo> &spaces, const std::vector<s
     for (size_t i = 0; i < spaces.size(); ++i) {
         if (first[i] != i) continue;
         const SpaceInfo info = space_info(spaces[i].problem, nd.arch);
-        if (!rescore(info, opt.objective, nd.layers[i])) {
+        if (!rescore(wiring, info, opt.objective, nd.layers[i])) {
             nd.layers[i] = search_on(wiring, info, opt);
             if (std::find(nd.searched_again.begin(), nd.searched_again.end(), i) == nd.searched_again.end())
                 nd.searched_again.push_back(i);
@@ -230,7 +239,9 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         for (size_t i = 0; i < spaces.size(); ++i) {
             if (first[i] != i) continue;
             if (free[i].found && rtl::why_not_same_kind(design, build_ir(spaces[i], free[i].best.point, false)).empty()) {
-                nd.layers[i] = free[i], add(i);
+                nd.layers[i] = free[i];
+                rescore(design, spaces[i], opt.objective, nd.layers[i]);  // keeps the best, which runs on it
+                add(i);
             } else {
                 again.push_back(i);
                 floor_left_pj += double(copies[i]) * floor_pj[i];

@@ -17,7 +17,7 @@ std::string size_text(int64_t bytes) {
     return std::to_string(bytes);
 }
 
-// A level resized: a partitioned per-PE level keeps its partitions' proportions.
+// A level resized: a level split per tensor keeps its parts' proportions.
 void resize(ir::MemoryLevel &level, int64_t bytes) {
     const int64_t old = level.size_bytes;
     level.size_bytes = bytes;

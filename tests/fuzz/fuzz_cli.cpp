@@ -376,7 +376,7 @@ private:
         json a = json::parse(read_file(fs::path(o_.src) / "examples/arch" / (name + ".json")));
         Case c;
         c.kind = "arch";
-        const int m = int(uniform(0, 7));
+        const int m = int(uniform(0, 8));
         json &level = a["levels"][size_t(uniform(0, (long long)a["levels"].size() - 1))];
         switch (m) {
         case 0: c.what = "valid"; break;
@@ -404,6 +404,22 @@ private:
         case 4: c.what = "reverse levels"; { json l = json::array(); for (auto it = a["levels"].rbegin(); it != a["levels"].rend(); ++it) l.push_back(*it); a["levels"] = l; }
             c.known_bad = true; break;
         case 5: c.what = "unknown key"; level["sizebytes"] = 4; c.known_bad = true; break;
+        case 7: {  // one memory per tensor: parts of the level (any but DRAM), at most its size together
+            c.what = "level tensor_bytes";
+            const bool outermost = &level == &a["levels"][0];
+            const long long size = level.value("size_bytes", 0LL);
+            json parts = json::object();
+            long long sum = 0;
+            for (const char *t : {"I", "W", "O"}) {
+                if (chance(0.25)) continue;
+                const long long v = pick<long long>({0, 1, size / 8, size / 3, size / 2, size, size + 1});
+                parts[t] = v;
+                sum += v;
+            }
+            level["tensor_bytes"] = parts;
+            c.known_bad = sum > size || (outermost && sum > 0);
+            break;
+        }
         case 6: c.what = "remove a key"; { const std::string key = pick<std::string>({"name", "levels", "array"}); a.erase(key); c.known_bad = true; } break;
         default: c.what = "not JSON"; {
             std::string t = a.dump();
@@ -533,7 +549,7 @@ private:
         std::string dict = "{'descr': '|i1', 'fortran_order': False, 'shape': (1, 4, 6, 6), }";
         std::string data(144, '\0');
         for (auto &ch : data) ch = char(uniform(-128, 127));
-        const int m = int(uniform(0, 7));
+        const int m = int(uniform(0, 8));
         c.known_bad = true;
         std::string magic = "\x93NUMPY";
         switch (m) {

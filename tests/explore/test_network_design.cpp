@@ -1,0 +1,112 @@
+// One design for a network (explore/NetworkDesign.h): every winner runs on the design, and the
+// design's buffers fit the architecture it reports.
+#include "DesignSpec.h"
+#include "MapSpace.h"
+#include "NetworkDesign.h"
+#include "TestLayers.h"
+#include "ir/ArchitectureJson.h"
+#include "model/Model.h"
+
+#include <catch2/catch.hpp>
+
+using namespace tessera;
+using namespace tessera::explore;
+using namespace tessera::test;
+
+namespace {
+
+// The IR of a point with its boxes (what compile lowers through Halide), for sizing the design.
+ir::AcceleratorIR sized(const SpaceInfo &info, const Point &p) {
+    ir::AcceleratorIR ir = build_ir(info, p, false);
+    model::Model m(ir, info.arch);
+    m.evaluate(blocking_of(info, p));
+    m.write_boxes(ir.mapping);
+    return ir;
+}
+
+}  // namespace
+
+TEST_CASE("one design: its buffers fit the level it splits, and every ranked mapping of a layer runs on it",
+          "[explore][network]") {
+    // tests/explore/tiny_network.csv on a 4x4 array with small GLBs: sized for each tensor's
+    // largest tile, the design's buffers can take more than the GLB.
+    ir::LayerSpec c3 = conv(4, 8, 6, 6, 3, 3);
+    c3.pad = 1;
+    const std::vector<ir::LayerSpec> layers = {c3, conv(8, 6, 6, 6, 1, 1, 2), fc(1, 12, 5)};
+    int split = 0;
+    for (int64_t glb_bytes : {512, 448, 384, 320, 256}) {
+        ir::Architecture arch = ir::load_architecture(std::string(EXPLORE_DIR) + "/array_4x4_glb512.json");
+        const int glb = arch.level_index("GLB");
+        REQUIRE(glb > 0);
+        arch.levels[size_t(glb)].size_bytes = glb_bytes;
+        INFO("GLB " << glb_bytes << " B");
+        std::vector<SpaceInfo> spaces;
+        std::vector<SearchResult> free;
+        SearchOptions o;
+        o.mode = "anneal", o.anneal_steps = 300, o.threads = 2;
+        o.constraints.rtl_only = true;
+        for (const auto &l : layers) {
+            spaces.push_back(space_info(problem_of(l), arch));
+            free.push_back(search(spaces.back(), o));
+            REQUIRE(free.back().found);
+        }
+        const NetworkDesign d = one_design(spaces, free, o);
+        split += !d.partitions.empty();
+        CHECK(d.arch.levels[size_t(glb)].partitioned() == !d.partitions.empty());
+        std::vector<ir::AcceleratorIR> irs;
+        for (size_t i = 0; i < layers.size(); ++i) irs.push_back(sized(space_info(spaces[i].problem, d.arch), d.layers[i].best.point));
+        const rtl::DesignSpec design = rtl::design_for(irs, d.arch);
+        CHECK(design.buffer_bytes_at(glb) <= glb_bytes);
+        // Every mapping a layer's result ranks (the written winner may be any of them: the Halide
+        // round trip replaces a best that lowers to other counts) runs on the wiring the design
+        // was chosen for (that of one layer's own winner), and fits.
+        const rtl::DesignSpec wiring =
+            rtl::design_for({build_ir(spaces[d.wiring_from], free[d.wiring_from].best.point, false)}, arch);
+        for (size_t i = 0; i < layers.size(); ++i) {
+            const SpaceInfo info = space_info(spaces[i].problem, d.arch);
+            for (const auto *list : {&d.layers[i].top, &d.layers[i].pareto})
+                for (const Candidate &c : *list) {
+                    INFO("layer " << i << ", on " << d.wiring);
+                    CHECK(rtl::why_not_same_kind(wiring, build_ir(info, c.point, false)) == "");
+                    std::string misfit;
+                    evaluate_point(info, c.point, &misfit);
+                    CHECK(misfit == "");
+                }
+        }
+    }
+    CHECK(split > 0);  // the draw exercises the split
+}
+
+TEST_CASE("one design keeps only the ranked mappings that run on it", "[explore][network]") {
+    // A layer's own search may rank mappings of several wirings; the written winner is one of them
+    // (the Halide round trip may replace the best), so those wired otherwise are dropped.
+    const ir::Architecture arch = ir::load_architecture(std::string(EXPLORE_DIR) + "/array_4x4.json");
+    ir::LayerSpec c3 = conv(4, 8, 6, 6, 3, 3);
+    c3.pad = 1;
+    const SpaceInfo info = space_info(problem_of(c3), arch);
+    auto dim = [&](const std::string &name) {
+        for (int d = 0; d < info.dims(); ++d)
+            if (info.problem.dims[size_t(d)].name == name) return d;
+        FAIL("no dim " << name);
+        return -1;
+    };
+    SearchOptions o;
+    o.mode = "anneal", o.anneal_steps = 300, o.threads = 2;
+    o.constraints.rtl_only = true;
+    o.constraints.spatial_fixed = true;
+    o.constraints.row_dims = {dim("k")}, o.constraints.col_dims = {dim("c")};
+    SearchResult mixed = search(info, o);
+    o.constraints.row_dims = {dim("c")}, o.constraints.col_dims = {dim("k")};
+    const SearchResult other = search(info, o);
+    REQUIRE(mixed.found);
+    REQUIRE(other.found);
+    const size_t own = mixed.top.size();
+    mixed.top.insert(mixed.top.end(), other.top.begin(), other.top.end());  // ranked below the best
+    mixed.pareto.insert(mixed.pareto.end(), other.pareto.begin(), other.pareto.end());
+    const NetworkDesign d = one_design({info}, {mixed}, o);
+    const rtl::DesignSpec wiring = rtl::design_for({build_ir(info, mixed.best.point, false)}, arch);
+    CHECK(d.layers[0].top.size() >= 1);
+    CHECK(d.layers[0].top.size() <= own);
+    for (const auto *list : {&d.layers[0].top, &d.layers[0].pareto})
+        for (const Candidate &c : *list) CHECK(rtl::why_not_same_kind(wiring, build_ir(info, c.point, false)) == "");
+}
