@@ -152,7 +152,7 @@ TEST_CASE("a shared level split per tensor checks each tile against its partitio
                          e.tensor(Operand::W).at[int(Place::Buffer)].total_writes()));
 }
 
-TEST_CASE("tensor_bytes on a shared level is read back; on DRAM or beyond the level's size it is refused",
+TEST_CASE("tensor_bytes on a shared level is read back and refused on DRAM or past the level size",
           "[model][validate]") {
     auto arch = ir::default_architecture();
     arch.levels[1].size_bytes = 4096;
