@@ -40,16 +40,6 @@ std::string describe(const rtl::DesignSpec &d) {
     return s.str();
 }
 
-// The point's IR with its buffers' boxes (build_ir leaves them to the model): what the RTL
-// generator sizes the design's buffers from.
-ir::AcceleratorIR sized_ir(const SpaceInfo &info, const Point &p) {
-    ir::AcceleratorIR ir = build_ir(info, p, false);
-    model::Model m(ir, info.arch);
-    m.evaluate(blocking_of(info, p));
-    m.write_boxes(ir.mapping);
-    return ir;
-}
-
 // Layer `info` searched again for its best mapping on `design`: among the spatial choices wired
 // as the design wires them, with the design's kind of PE.
 SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, const SearchOptions &opt) {
@@ -182,6 +172,14 @@ std::string fit_levels(const std::vector<SpaceInfo> &spaces, const std::vector<s
 bool uses_both_axes(const rtl::DesignSpec &d) { return d.rows > 1 && d.cols > 1; }
 
 }  // namespace
+
+ir::AcceleratorIR sized_ir(const SpaceInfo &info, const Point &p) {
+    ir::AcceleratorIR ir = build_ir(info, p, false);
+    model::Model m(ir, info.arch);
+    m.evaluate(blocking_of(info, p));
+    m.write_boxes(ir.mapping);
+    return ir;
+}
 
 NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector<SearchResult> &free,
                          const SearchOptions &opt, const std::function<void(const std::string &)> &progress) {

@@ -34,6 +34,10 @@ struct NetworkDesign {
 // way. Identical layers share one search. The winners are scored on the design's architecture
 // (NetworkDesign::arch). `progress` (optional) hears one line per wiring.
 // Throws UserError when no wiring runs every layer.
+// The point's IR with its buffers' boxes (build_ir leaves them to the model; Model::write_boxes
+// gives Halide's): what the RTL generator sizes a design's buffers from.
+ir::AcceleratorIR sized_ir(const SpaceInfo &, const Point &);
+
 NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector<SearchResult> &free,
                          const SearchOptions &opt,
                          const std::function<void(const std::string &)> &progress = {});

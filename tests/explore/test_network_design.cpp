@@ -5,7 +5,6 @@
 #include "NetworkDesign.h"
 #include "TestLayers.h"
 #include "ir/ArchitectureJson.h"
-#include "model/Model.h"
 
 #include <catch2/catch.hpp>
 
@@ -13,18 +12,6 @@ using namespace tessera;
 using namespace tessera::explore;
 using namespace tessera::test;
 
-namespace {
-
-// The IR of a point with its boxes (what compile lowers through Halide), for sizing the design.
-ir::AcceleratorIR sized(const SpaceInfo &info, const Point &p) {
-    ir::AcceleratorIR ir = build_ir(info, p, false);
-    model::Model m(ir, info.arch);
-    m.evaluate(blocking_of(info, p));
-    m.write_boxes(ir.mapping);
-    return ir;
-}
-
-}  // namespace
 
 TEST_CASE("one design: its buffers fit the level it splits, and every ranked mapping of a layer runs on it",
           "[explore][network]") {
@@ -54,7 +41,7 @@ TEST_CASE("one design: its buffers fit the level it splits, and every ranked map
         split += !d.partitions.empty();
         CHECK(d.arch.levels[size_t(glb)].partitioned() == !d.partitions.empty());
         std::vector<ir::AcceleratorIR> irs;
-        for (size_t i = 0; i < layers.size(); ++i) irs.push_back(sized(space_info(spaces[i].problem, d.arch), d.layers[i].best.point));
+        for (size_t i = 0; i < layers.size(); ++i) irs.push_back(sized_ir(space_info(spaces[i].problem, d.arch), d.layers[i].best.point));
         const rtl::DesignSpec design = rtl::design_for(irs, d.arch);
         CHECK(design.buffer_bytes_at(glb) <= glb_bytes);
         // Every mapping a layer's result ranks (the written winner may be any of them: the Halide
