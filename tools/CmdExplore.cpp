@@ -365,6 +365,7 @@ int run_explore(const Args &args) {
                             "' under the constraints; relax --spatial/--rtl-only or give the levels more bytes");
     }
     std::optional<explore::NetworkDesign> design;  // --rtl-only on a network: one design runs every winner
+    std::string verify_arch = arch_name;           // what --verify compiles on
     if (rtl_only && selected.size() > 1) {
         std::vector<explore::SearchResult> free;
         for (size_t li = 0; li < selected.size(); ++li) free.push_back(results.at(first[li]));
@@ -374,6 +375,15 @@ int run_explore(const Args &args) {
         for (size_t li = 0; li < selected.size(); ++li) results[first[li]] = design->layers[li];
         // The winners are the design's mappings on its architecture (a shared level it splits per tensor).
         for (auto &info : spaces) info = explore::space_info(info.problem, design->arch);
+        if (verify > 0 && root && !design->partitions.empty()) {  // --verify compiles on the split level too
+            const fs::path base = out_dir.empty() ? "explore_verify" : out_dir;
+            std::error_code ec;
+            fs::create_directories(base, ec);
+            verify_arch = (base / "verify_arch.json").string();
+            std::ofstream f(verify_arch);
+            f << ir::to_json(design->arch).dump(2) << "\n";
+            if (!f) throw UserError("--verify: cannot write " + verify_arch + "; give -o DIR");
+        }
     }
     // Each written winner must lower through Halide to what the search scored (ExploreRoundTrip.h).
     for (size_t li = 0; li < selected.size(); ++li) {
@@ -436,7 +446,7 @@ int run_explore(const Args &args) {
                       << std::setprecision(1) << 100.0 * (r.best.energy_pj / floor_pj - 1) << "% above it\n";
         }
         if (!root) continue;
-        if (verify > 0) verify_top(layer, sel, arch_name, info, r, verify, out_dir.empty() ? "explore_verify" : out_dir);
+        if (verify > 0) verify_top(layer, sel, verify_arch, info, r, verify, out_dir.empty() ? "explore_verify" : out_dir);
         if (!out_dir.empty()) {
             const fs::path file = fs::path(out_dir) / (schedule_file_name(layer.layer.name) + ".sched");
             std::ofstream f(file);
