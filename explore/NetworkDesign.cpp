@@ -119,21 +119,6 @@ std::string partition_overfull_levels(const rtl::DesignSpec &d, ir::Architecture
     return split;
 }
 
-// Does every tensor's buffer on a partitioned shared level fit its partition (the design's buffers
-// are sized by the same footprints the model's fit checks, so this holds once every layer fits)?
-bool within_partitions(const rtl::DesignSpec &d, const ir::Architecture &arch) {
-    for (size_t level = 1; level < arch.levels.size(); ++level) {
-        const ir::MemoryLevel &m = arch.levels[level];
-        if (arch.is_per_pe(level) || m.size_bytes <= 0) continue;
-        if (d.buffer_bytes_at(int(level)) > m.size_bytes) return false;
-        for (int t = 0; t < 3; ++t)
-            if (m.tensor_bytes[t] > 0 &&
-                d.buffer_bytes_at(int(level), t) > m.tensor_bytes[t] + (t == 2 ? d.bias_table_bytes() : 0))
-                return false;
-    }
-    return true;
-}
-
 // The candidate's layers (`nd`) made to fit one design: a shared level its buffers overflow is
 // partitioned (partition_overfull_levels), each layer's mappings are scored again on the split
 // level, and a layer none of whose mappings fits it is searched again. "" or why the candidate is
@@ -163,7 +148,7 @@ std::string fit_levels(const std::vector<SpaceInfo> &spaces, const std::vector<s
         nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;
         nd.cycles += copies[i] * nd.layers[i].best.cycles;
     }
-    if (!within_partitions(design(), nd.arch)) return "its buffers do not fit " + nd.partitions;
+    if (!rtl::overflowing_levels(design(), nd.arch).empty()) return "its buffers do not fit " + nd.partitions;
     return {};
 }
 

@@ -476,6 +476,28 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::AcceleratorIR &ir) 
     return why_not_same_kind(d, ir::analyze(ir));
 }
 
+std::vector<std::string> overflowing_levels(const DesignSpec &d, const ir::Architecture &arch) {
+    std::vector<std::string> over;
+    const char *tensors[3] = {"input", "weight", "output"};
+    for (size_t level = 1; level < arch.levels.size(); ++level) {
+        const ir::MemoryLevel &m = arch.levels[level];
+        if (arch.is_per_pe(level) || m.size_bytes <= 0) continue;
+        const int64_t bytes = d.buffer_bytes_at(int(level));
+        if (bytes > m.size_bytes)
+            over.push_back("the design's buffers on " + m.name + " total " + std::to_string(bytes) + " bytes, the " +
+                           "architecture's " + m.name + " " + std::to_string(m.size_bytes) + " (each buffer is sized "
+                           "for the largest tile of any layer; one layer's tiles fit; explore --network --rtl-only "
+                           "splits the level per tensor so that the design fits)");
+        for (int t = 0; t < 3; ++t) {
+            const int64_t tiles = d.buffer_bytes_at(int(level), t) - (t == 2 ? d.bias_table_bytes() : 0);
+            if (m.tensor_bytes[t] > 0 && tiles > m.tensor_bytes[t])
+                over.push_back("the design's " + std::string(tensors[t]) + " buffers on " + m.name + " take " +
+                               std::to_string(tiles) + " bytes, its part " + std::to_string(m.tensor_bytes[t]));
+        }
+    }
+    return over;
+}
+
 std::string why_not_generated(const ir::AcceleratorIR &layer, const ir::Architecture &arch) {
     try {
         return why_not_fits(design_for({layer}, arch), layer);

@@ -135,6 +135,10 @@ std::string why_not_same_kind(const DesignSpec &design, const ir::NestAnalysis &
 // Empty if `tessera compile` generates RTL for `layer` alone on `arch`; otherwise the one-line
 // reason compile would give (what explore --rtl-only asks).
 std::string why_not_generated(const ir::AcceleratorIR &layer, const ir::Architecture &arch);
+// Where the design's buffers exceed the architecture's shared levels: one line per level whose
+// buffers total more than it, and per tensor whose buffers exceed its part of a level split per
+// tensor (the bias table sits beside the output's part). Empty when the design fits.
+std::vector<std::string> overflowing_levels(const DesignSpec &d, const ir::Architecture &arch);
 
 nlohmann::json to_json(const DesignSpec &);
 

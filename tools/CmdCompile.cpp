@@ -192,24 +192,8 @@ int run_compile(const Args &args) {
     }
     spec.schedule = schedule_description(sel, selected);
     const rtl::RtlDesign design = rtl::generate_rtl(spec);
-    // Each shared level against the buffers the design places on it.
-    for (size_t level = 1; level < arch.levels.size(); ++level) {
-        const ir::MemoryLevel &m = arch.levels[level];
-        const int64_t bytes = spec.buffer_bytes_at(int(level));
-        if (!m.per_pe && m.size_bytes > 0 && bytes > m.size_bytes)
-            std::cerr << "tessera compile: note: the design's buffers on " << m.name << " total " << bytes
-                      << " bytes, the architecture's " << m.name << " " << m.size_bytes
-                      << " (each buffer is sized for the largest tile of any layer; one layer's tiles fit; "
-                      << "explore --network --rtl-only partitions the level so that the design fits)\n";
-        // A partition holds its tensor's tiles; the bias table sits beside the output's.
-        const char *tensors[3] = {"input", "weight", "output"};
-        for (int t = 0; t < 3; ++t) {
-            const int64_t tiles = spec.buffer_bytes_at(int(level), t) - (t == 2 ? spec.bias_table_bytes() : 0);
-            if (!m.per_pe && m.tensor_bytes[t] > 0 && tiles > m.tensor_bytes[t])
-                std::cerr << "tessera compile: note: the design's " << tensors[t] << " buffers on " << m.name
-                          << " take " << tiles << " bytes, its partition " << m.tensor_bytes[t] << "\n";
-        }
-    }
+    // Each shared level (and each tensor's part of a split one) against the design's buffers on it.
+    for (const std::string &line : rtl::overflowing_levels(spec, arch)) std::cerr << "tessera compile: note: " << line << "\n";
     if (const double dram_bw = arch.levels.front().bandwidth(); dram_bw != 1)
         std::cerr << "tessera compile: note: architecture " << arch.name << " moves "
                   << dram_bw << " DRAM words per cycle, the generated DMA one "
