@@ -22,6 +22,63 @@ int DesignSpec::loop_bits() const { return bits_for(loops + 1); }
 int DesignSpec::dim_bits() const { return bits_for(dims); }
 
 namespace {
+
+// A lane's group along one axis and whether it leads it (TensorPorts::row_loops).
+struct AxisGroup {
+    int64_t group = 0;
+    bool lead = true;
+};
+
+AxisGroup axis_group(bool depends, uint32_t loops, const std::vector<int64_t> &radix, int64_t lane) {
+    if (!depends) return {0, lane == 0};
+    if (loops == 0) return {lane, true};
+    AxisGroup g;
+    int64_t weight = 1;
+    for (size_t i = radix.size(); i-- > 0;) {  // innermost digit first
+        const int64_t digit = lane % radix[i];
+        lane /= radix[i];
+        if (loops >> i & 1u) {
+            g.group += digit * weight;
+            weight *= radix[i];
+        } else {
+            g.lead &= digit == 0;
+        }
+    }
+    return g;
+}
+
+int64_t axis_groups(bool depends, uint32_t loops, const std::vector<int64_t> &radix, int64_t lanes) {
+    if (!depends) return 1;
+    if (loops == 0) return lanes;
+    int64_t groups = 1;
+    for (size_t i = 0; i < radix.size(); ++i)
+        if (loops >> i & 1u) groups *= radix[i];
+    return groups;
+}
+
+}  // namespace
+
+int64_t lane_rows(const TensorPorts &p, const DesignSpec &d) {
+    return axis_groups(p.depends_on_rows, p.row_loops, d.row_radix, d.rows);
+}
+int64_t lane_cols(const TensorPorts &p, const DesignSpec &d) {
+    return axis_groups(p.depends_on_cols, p.col_loops, d.col_radix, d.cols);
+}
+int64_t lane_groups(const TensorPorts &p, const DesignSpec &d) { return lane_rows(p, d) * lane_cols(p, d); }
+int64_t row_group(const TensorPorts &p, const DesignSpec &d, int64_t r) {
+    return axis_group(p.depends_on_rows, p.row_loops, d.row_radix, r).group;
+}
+int64_t col_group(const TensorPorts &p, const DesignSpec &d, int64_t c) {
+    return axis_group(p.depends_on_cols, p.col_loops, d.col_radix, c).group;
+}
+bool row_lead(const TensorPorts &p, const DesignSpec &d, int64_t r) {
+    return axis_group(p.depends_on_rows, p.row_loops, d.row_radix, r).lead;
+}
+bool col_lead(const TensorPorts &p, const DesignSpec &d, int64_t c) {
+    return axis_group(p.depends_on_cols, p.col_loops, d.col_radix, c).lead;
+}
+
+namespace {
 int64_t buffer_bytes_of(int64_t words, int bits, bool two_banks) {
     return words * ((bits + 7) / 8) * (two_banks ? 2 : 1);
 }
@@ -65,6 +122,21 @@ TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role) {
     };
     p.depends_on_rows = any(nest.row_loops);
     p.depends_on_cols = any(nest.col_loops);
+    // Some of an axis's loops only: which loops, and which of the axis's dim slots.
+    auto some = [&](const std::vector<int> &axis, uint32_t &loops, uint32_t &slots) {
+        const std::vector<std::string> dims = axis_dims(nest, axis);
+        uint32_t all = 0;
+        for (size_t i = 0; i < axis.size(); ++i) {
+            all |= 1u << i;
+            if (!a.depends[size_t(axis[i])]) continue;
+            loops |= 1u << i;
+            const std::string &dim = nest.ir->mapping.loops[size_t(axis[i])].dim;
+            slots |= 1u << (std::find(dims.begin(), dims.end(), dim) - dims.begin());
+        }
+        if (loops == all) loops = slots = 0;
+    };
+    some(nest.row_loops, p.row_loops, p.row_slots);
+    some(nest.col_loops, p.col_loops, p.col_slots);
     return p;
 }
 
@@ -100,8 +172,15 @@ std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vect
 namespace {
 
 std::string kinds(const TensorPorts &p) {
-    return std::string(p.depends_on_rows ? "per-row" : "shared-rows") + "/" +
-           (p.depends_on_cols ? "per-col" : "shared-cols");
+    return std::string(p.row_loops ? "some-row-loops" : p.depends_on_rows ? "per-row" : "shared-rows") + "/" +
+           (p.col_loops ? "some-col-loops" : p.depends_on_cols ? "per-col" : "shared-cols");
+}
+
+std::string lanes_text(const std::vector<int64_t> &extents) {
+    if (extents.empty()) return "1";
+    std::string text;
+    for (int64_t e : extents) text += (text.empty() ? "" : " x ") + std::to_string(e);
+    return text;
 }
 
 // The dims of an axis, outermost digit first: "c,r,s" ("" for none).
@@ -151,22 +230,6 @@ ir::Architecture generated_architecture(const ir::Architecture &arch) {
 // What of the general mapping IR the generated hardware does not build yet (docs/rtl.md): the
 // model estimates these mappings; compile names the construct.
 std::string not_generated(const ir::NestAnalysis &nest) {
-    // Lane groups are whole axes: a tensor reads one word per lane of an axis it depends on, or one
-    // word for the whole axis. Depending on some of an axis's loops only would be a multicast to
-    // lanes that are not neighbours (a word per digit of those loops), which the RTL does not build.
-    const std::pair<const char *, const std::vector<int> *> axes[] = {{"row", &nest.row_loops},
-                                                                      {"column", &nest.col_loops}};
-    for (const auto &t : nest.tensors)
-        for (const auto &[side, axis] : axes) {
-            const auto n = std::count_if(axis->begin(), axis->end(),
-                                         [&](int l) { return bool(t.depends[size_t(l)]); });
-            if (n > 0 && n < long(axis->size()))
-                return "has " + t.tensor->name + " depend on some of the " + side +
-                       " loops and not on others (a multicast within the axis); the generated RTL "
-                       "delivers one word per lane or one word per axis: move the loops " +
-                       t.tensor->name + " ignores to the other axis, or estimate this mapping with "
-                       "the model";
-        }
     for (const auto &t : nest.tensors) {
         int per_pe = 0;
         for (const auto &s : t.stages) per_pe += s.kind == ir::StageKind::PerPe;
@@ -354,6 +417,18 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     d.input = ports_in(shape_nest, ir::TensorRole::Input);
     d.weight = ports_in(shape_nest, ir::TensorRole::Weight);
     d.output = ports_in(shape_nest, ir::TensorRole::Output);
+    // A tensor on some of an axis's loops only: the lane groups are wired for the axis's lanes.
+    const std::tuple<std::vector<int64_t> *, const std::vector<int> *, uint32_t> axes[] = {
+        {&d.row_radix, &shape_nest.row_loops, d.input.row_loops | d.weight.row_loops | d.output.row_loops},
+        {&d.col_radix, &shape_nest.col_loops, d.input.col_loops | d.weight.col_loops | d.output.col_loops}};
+    for (const auto &[radix, loops, some] : axes) {
+        if (!some) continue;
+        if (d.skew_tile)
+            throw UserError("layer " + shape_from->problem.layer.name + ": a tensor depends on some of an array "
+                            "axis's loops only; the pipelined (systolic, hybrid) array passes whole axes: use a "
+                            "broadcast interconnect, or move the loops that tensor ignores to the other axis");
+        for (int l : *loops) radix->push_back(shape_from->mapping.loops[size_t(l)].extent);
+    }
     const auto &first = layers.front().problem;
     d.input_bits = d.input_elem_bits = first.tensor(ir::TensorRole::Input).elem_bits;
     d.weight_bits = d.weight_elem_bits = first.tensor(ir::TensorRole::Weight).elem_bits;
@@ -434,11 +509,25 @@ std::string why_not_wired(const DesignSpec &d, const ir::NestAnalysis &nest) {
     const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight,
                                     ir::TensorRole::Output};
     for (int i = 0; i < 3; ++i) {
-        const TensorPorts p = ports_in(nest, roles[i]);
-        if (!compatible(tensors[i].second->depends_on_rows, p.depends_on_rows, nest.rows > 1) ||
-            !compatible(tensors[i].second->depends_on_cols, p.depends_on_cols, nest.cols > 1))
+        const TensorPorts p = ports_in(nest, roles[i]), &w = *tensors[i].second;
+        if (!compatible(w.depends_on_rows, p.depends_on_rows, nest.rows > 1) ||
+            !compatible(w.depends_on_cols, p.depends_on_cols, nest.cols > 1) ||
+            (nest.rows > 1 && (p.row_loops != w.row_loops || p.row_slots != w.row_slots)) ||
+            (nest.cols > 1 && (p.col_loops != w.col_loops || p.col_slots != w.col_slots)))
             return "its " + std::string(tensors[i].first) + " meets the array as " + kinds(p) +
-                   ", the design wires it " + kinds(*tensors[i].second) + " (different spatial mapping)";
+                   ", the design wires it " + kinds(w) + " (different spatial mapping)";
+    }
+    // Lane groups within an axis are wired for the design's lanes of that axis.
+    const std::tuple<const char *, const std::vector<int64_t> *, const std::vector<int> *> axes[] = {
+        {"rows", &d.row_radix, &nest.row_loops}, {"columns", &d.col_radix, &nest.col_loops}};
+    for (const auto &[side, radix, loops] : axes) {
+        if (radix->empty()) continue;
+        std::vector<int64_t> extents;
+        for (int l : *loops) extents.push_back(nest.ir->mapping.loops[size_t(l)].extent);
+        if (extents != *radix)
+            return std::string("its ") + side + " are lanes of " + lanes_text(extents) + ", the design's " + side +
+                   " lanes of " + lanes_text(*radix) + " (a tensor of the design depends on some of those loops " +
+                   "only: its lane groups are wired for them; compile this layer with its own design)";
     }
     return {};
 }
@@ -508,10 +597,13 @@ std::string why_not_generated(const ir::AcceleratorIR &layer, const ir::Architec
 
 nlohmann::json to_json(const DesignSpec &d) {
     auto ports = [&](const TensorPorts &p, bool output) {
-        auto kind = [&](bool depends) { return depends ? "per-lane" : output ? "reduced" : "shared"; };
-        return nlohmann::json{{"rows", kind(p.depends_on_rows)},
-                              {"cols", kind(p.depends_on_cols)},
-                              {"groups", p.groups(d.rows, d.cols)}};
+        auto kind = [&](bool depends, uint32_t some) {
+            return some ? (output ? "reduced within the axis" : "multicast within the axis")
+                   : depends ? "per-lane" : output ? "reduced" : "shared";
+        };
+        return nlohmann::json{{"rows", kind(p.depends_on_rows, p.row_loops)},
+                              {"cols", kind(p.depends_on_cols, p.col_loops)},
+                              {"groups", lane_groups(p, d)}};
     };
     nlohmann::json j = {{"top", d.name},
             {"architecture", d.architecture},
@@ -534,6 +626,8 @@ nlohmann::json to_json(const DesignSpec &d) {
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};
+    if (!d.row_radix.empty()) j["row_lanes"] = d.row_radix;
+    if (!d.col_radix.empty()) j["col_lanes"] = d.col_radix;
     if (d.staged()) j["outer_buffers"] = {{"I", d.input_outer_depth}, {"W", d.weight_outer_depth}};
     return j;
 }

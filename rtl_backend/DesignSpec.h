@@ -19,11 +19,23 @@ namespace tessera::rtl {
 // How one tensor meets the array. A tensor that does not depend on the row loop is shared along
 // the rows (one word broadcast to every row of a column group); one that depends on both is
 // unicast (a word per PE). For the output, a dimension it does not depend on is reduced.
+//
+// On an axis of several loops a tensor may depend on some of them only (rows k x c: the input
+// ignores k, the output c). Its lane group is then the digits of the loops it depends on: one word
+// multicast to the lanes that differ in the other digits, or, for the output, a sum over them (a
+// segmented reduction). Such a design fixes the axis's lanes (DesignSpec::row_radix).
 struct TensorPorts {
     bool depends_on_rows = false;
     bool depends_on_cols = false;
-    int64_t groups(int64_t rows, int64_t cols) const {
-        return (depends_on_rows ? rows : 1) * (depends_on_cols ? cols : 1);
+    // Bit i: the tensor depends on the axis's loop i (outermost first); 0 when it depends on all of
+    // the axis's loops or on none. And the axis's lane-table dim slots it depends on (its lane
+    // groups' validity checks those only).
+    uint32_t row_loops = 0, col_loops = 0;
+    uint32_t row_slots = 0, col_slots = 0;
+    bool operator==(const TensorPorts &o) const {
+        return depends_on_rows == o.depends_on_rows && depends_on_cols == o.depends_on_cols &&
+               row_loops == o.row_loops && col_loops == o.col_loops && row_slots == o.row_slots &&
+               col_slots == o.col_slots;
     }
 };
 
@@ -41,6 +53,10 @@ struct DesignSpec {
     // dim slot, a buffer address offset per lane and tensor) written by the driver, and this many
     // dim slots its lanes are predicated on (docs/rtl.md, "Several loops per array axis").
     int row_axis_dims = 0, col_axis_dims = 0;
+    // The extents of an axis's loops (outermost first) when some tensor depends on some of them only
+    // (TensorPorts::row_loops): the lane groups are wired for these lanes, and a layer runs on the
+    // design only with the same loops on that axis. Empty otherwise.
+    std::vector<int64_t> row_radix, col_radix;
     TensorPorts input, weight, output;
     int loops = 1;                         // temporal loop slots of the controller
     int dims = 1;                          // problem dim slots (predication)
@@ -100,11 +116,28 @@ struct DesignSpec {
     int64_t buffer_bytes_at(int level) const;  // the buffers on that level (both banks)
     // Tensor `role`'s (0 I, 1 W, 2 O: with the bias table) buffers on that level (both banks).
     int64_t buffer_bytes_at(int level, int role) const;
+    // Is the operand (or output) shared by several lanes of the axis: it ignores the axis or some of
+    // its loops. Lanes in use (row_active) then matter to the operand loads and their counts.
+    bool shared_on_rows(const TensorPorts &p) const { return !p.depends_on_rows || p.row_loops != 0; }
+    bool shared_on_cols(const TensorPorts &p) const { return !p.depends_on_cols || p.col_loops != 0; }
+    bool operands_shared_on_rows() const { return shared_on_rows(input) || shared_on_rows(weight); }
+    bool operands_shared_on_cols() const { return shared_on_cols(input) || shared_on_cols(weight); }
     bool prefetches() const { return input_double_buffered || weight_double_buffered; }
     bool double_buffers() const { return prefetches() || output_double_buffered; }
 };
 
 int bits_for(int64_t values);  // bits to hold 0 .. values-1 (at least 1)
+
+// Lane groups of a tensor along each axis and in all (group g = row group * lane_cols + col group),
+// the group of row lane r (column lane c), and whether the lane leads its group: its digits of
+// the axis loops the tensor ignores are 0 (the lane the group's word or sum is counted at).
+int64_t lane_rows(const TensorPorts &, const DesignSpec &);
+int64_t lane_cols(const TensorPorts &, const DesignSpec &);
+int64_t lane_groups(const TensorPorts &, const DesignSpec &);
+int64_t row_group(const TensorPorts &, const DesignSpec &, int64_t r);
+int64_t col_group(const TensorPorts &, const DesignSpec &, int64_t c);
+bool row_lead(const TensorPorts &, const DesignSpec &, int64_t r);
+bool col_lead(const TensorPorts &, const DesignSpec &, int64_t c);
 
 // The design for a set of layers: the interconnect of the layer that uses the most PEs (the first
 // such), array and buffers sized for every layer with that interconnect. Layers needing another

@@ -12,11 +12,11 @@
 namespace tessera::rtl {
 
 int64_t group_of(const TensorPorts &p, const DesignSpec &d, int64_t r, int64_t c) {
-    return (p.depends_on_rows ? r : 0) * (p.depends_on_cols ? d.cols : 1) + (p.depends_on_cols ? c : 0);
+    return row_group(p, d, r) * lane_cols(p, d) + col_group(p, d, c);
 }
 
 bool reload_lead(const DesignSpec &d, int64_t r, int64_t c) {
-    return (d.output.depends_on_rows || r == 0) && (d.output.depends_on_cols || c == 0);
+    return row_lead(d.output, d, r) && col_lead(d.output, d, c);
 }
 
 namespace {
@@ -33,6 +33,9 @@ std::string adder_tree(const std::vector<std::string> &terms, size_t from, size_
 }
 
 std::string describe(const TensorPorts &p, bool output) {
+    if (p.row_loops || p.col_loops)
+        return output ? "summed over the lanes of the axis loops it ignores (a segmented reduction)"
+                      : "one word per group of lanes that differ only in axis loops it ignores (multicast)";
     if (output) {
         if (p.depends_on_rows && p.depends_on_cols) return "one accumulator per PE (output stationary)";
         if (!p.depends_on_rows && !p.depends_on_cols) return "all PEs reduced into one word";
@@ -63,11 +66,11 @@ std::vector<PeWiring> pe_wiring(const DesignSpec &d) {
             p.weight_group = group_of(d.weight, d, r, c);
             p.output_group = group_of(d.output, d, r, c);
             p.load_input = "input_load[" + std::to_string(p.input_group) + "]";
-            if (!d.input.depends_on_rows) p.load_input += " & row_active[" + std::to_string(r) + "]";
-            if (!d.input.depends_on_cols) p.load_input += " & col_active[" + std::to_string(c) + "]";
+            if (d.shared_on_rows(d.input)) p.load_input += " & row_active[" + std::to_string(r) + "]";
+            if (d.shared_on_cols(d.input)) p.load_input += " & col_active[" + std::to_string(c) + "]";
             p.load_weight = "weight_load[" + std::to_string(p.weight_group) + "]";
-            if (!d.weight.depends_on_rows) p.load_weight += " & row_active[" + std::to_string(r) + "]";
-            if (!d.weight.depends_on_cols) p.load_weight += " & col_active[" + std::to_string(c) + "]";
+            if (d.shared_on_rows(d.weight)) p.load_weight += " & row_active[" + std::to_string(r) + "]";
+            if (d.shared_on_cols(d.weight)) p.load_weight += " & col_active[" + std::to_string(c) + "]";
             p.mac_enable = "mac_other_valid & mac_row_valid[" + std::to_string(r) + "] & mac_col_valid[" +
                            std::to_string(c) + "]";
             // The group's partial sum is reloaded into its first PE along the reduced dimensions.
@@ -80,7 +83,7 @@ std::vector<PeWiring> pe_wiring(const DesignSpec &d) {
 // One block, not one assign per group: Verilator would chain those into wide concatenations.
 std::string output_sums(const DesignSpec &d, const std::vector<PeWiring> &pes,
                         const std::function<std::string(size_t)> &acc_of) {
-    std::vector<std::vector<std::string>> members(size_t(d.output.groups(d.rows, d.cols)));
+    std::vector<std::vector<std::string>> members(size_t(lane_groups(d.output, d)));
     for (size_t i = 0; i < pes.size(); ++i) members[size_t(pes[i].output_group)].push_back(acc_of(i));
     std::ostringstream o;
     o << "  // Output lane groups: sum of the accumulators of their PEs.\n"
@@ -164,7 +167,7 @@ std::string accumulator_ports(const DesignSpec &d) {
     if (d.output_pe_depth == 0) return "  input  logic block_start,\n";
     // Per-PE accumulator files (EmitPE.cpp); reloads go to one PE per output lane group.
     const int pa = pe_addr_bits(d.output_pe_depth);
-    const int64_t go = d.output.groups(d.rows, d.cols);
+    const int64_t go = lane_groups(d.output, d);
     std::ostringstream o;
     o << "  input  logic clear,\n"
       << "  input  logic [" << pa << "-1:0] acc_addr,\n"
@@ -178,10 +181,9 @@ std::string accumulator_ports(const DesignSpec &d) {
 
 std::string emit_array(const DesignSpec &d) {
     if (d.skew_tile) return emit_systolic_array(d);
-    const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
-                  go = d.output.groups(d.rows, d.cols);
-    const bool row_active_used = !d.input.depends_on_rows || !d.weight.depends_on_rows;
-    const bool col_active_used = !d.input.depends_on_cols || !d.weight.depends_on_cols;
+    const int64_t gi = lane_groups(d.input, d), gw = lane_groups(d.weight, d),
+                  go = lane_groups(d.output, d);
+    const bool row_active_used = d.operands_shared_on_rows(), col_active_used = d.operands_shared_on_cols();
     std::ostringstream o;
     o << "// PE array, " << d.rows << " rows x " << d.cols << " columns.\n"
       << "//   input:  " << describe(d.input, false) << " (" << gi << " lane groups)\n"

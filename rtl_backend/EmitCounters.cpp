@@ -6,6 +6,7 @@
 #include "Emitters.h"
 #include "SvText.h"
 
+#include <functional>
 #include <sstream>
 
 namespace tessera::rtl {
@@ -23,18 +24,31 @@ std::string popcount(const std::string &out, const std::string &in, int64_t n, i
     return o.str();
 }
 
-// Enabled lane groups of a tensor this iteration.
-std::string groups(const TensorPorts &p, const std::string &valid, int bits) {
-    std::string rows = p.depends_on_rows ? "valid_rows" : std::to_string(bits) + "'d1";
-    std::string cols = p.depends_on_cols ? "valid_cols" : std::to_string(bits) + "'d1";
+// Enabled lane groups of a tensor this iteration. A group of several lanes of an axis (the tensor
+// ignores some of its loops) counts at its leading lane: "<tensor>_valid_rows" (counted below).
+std::string groups(const TensorPorts &p, const std::string &tensor, const std::string &valid, int bits) {
+    std::string rows = p.row_loops ? tensor + "_valid_rows" : p.depends_on_rows ? "valid_rows" : std::to_string(bits) + "'d1";
+    std::string cols = p.col_loops ? tensor + "_valid_cols" : p.depends_on_cols ? "valid_cols" : std::to_string(bits) + "'d1";
     return "(" + valid + " ? " + rows + " * " + cols + " : '0)";
 }
 
-// PE registers written per loaded group: the PEs along the array dimensions it is shared on.
-std::string fanout(const TensorPorts &p, int bits) {
-    std::string rows = p.depends_on_rows ? std::to_string(bits) + "'d1" : "active_rows";
-    std::string cols = p.depends_on_cols ? std::to_string(bits) + "'d1" : "active_cols";
+// PE registers written per loaded group: the PEs along the array dimensions it is shared on. A
+// group within an axis has the lanes the tensor's ignored loops span, all in use (the design's
+// lanes are the layer's: why_not_wired).
+std::string fanout(const TensorPorts &p, const DesignSpec &d, int bits) {
+    const std::string b = std::to_string(bits) + "'d";
+    std::string rows = p.row_loops ? b + std::to_string(d.rows / lane_rows(p, d))
+                       : p.depends_on_rows ? b + "1" : "active_rows";
+    std::string cols = p.col_loops ? b + std::to_string(d.cols / lane_cols(p, d))
+                       : p.depends_on_cols ? b + "1" : "active_cols";
     return rows + " * " + cols;
+}
+
+// The leading lanes of a tensor's groups along an axis, as a mask.
+std::string leading_mask(int64_t lanes, const std::function<bool(int64_t)> &lead) {
+    std::string bits;
+    for (int64_t lane = lanes; lane-- > 0;) bits += lead(lane) ? '1' : '0';
+    return std::to_string(lanes) + "'b" + bits;
 }
 
 }  // namespace
@@ -44,8 +58,7 @@ std::string emit_counters(const DesignSpec &d) {
     const int n = design_counter_count(d);
     const int lane_bits = bits_for(d.rows * d.cols + 1) + 1;
     // The number of lanes in use matters for the operand register writes of a shared operand.
-    const bool rows_shared = !d.input.depends_on_rows || !d.weight.depends_on_rows;
-    const bool cols_shared = !d.input.depends_on_cols || !d.weight.depends_on_cols;
+    const bool rows_shared = d.operands_shared_on_rows(), cols_shared = d.operands_shared_on_cols();
     std::ostringstream o;
     o << "// Performance counters (index: name):\n";
     for (int i = 0; i < n; ++i) o << "//   " << i << ": " << names[i] << "\n";
@@ -60,7 +73,10 @@ std::string emit_counters(const DesignSpec &d) {
       << "  input  logic [" << d.rows << "-1:0] row_valid,\n"
       << (rows_shared ? "  input  logic [" + std::to_string(d.rows) + "-1:0] row_active,\n" : "")
       << "  input  logic [" << d.cols << "-1:0] col_valid,\n"
-      << (cols_shared ? "  input  logic [" + std::to_string(d.cols) + "-1:0] col_active,\n" : "")
+      << (cols_shared ? "  input  logic [" + std::to_string(d.cols) + "-1:0] col_active,\n" : "");
+    for (const PartialLaneValid &v : partial_lane_valids(d))
+        o << "  input  logic [" << v.lanes << "-1:0] " << v.name << ",\n";
+    o
       << "  // DMA\n"
       << "  input  logic [1:0] dma_channel,\n"
       << "  input  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write,\n"
@@ -91,29 +107,50 @@ std::string emit_counters(const DesignSpec &d) {
         o << "  logic [" << lane_bits << "-1:0] active_cols;\n"
           << "  assign active_cols = {" << lane_bits - cb << "'d0, active_cols_narrow};\n";
     const int lb = lane_bits;
+    // Lanes in use count only for an operand that ignores a whole axis (fanout above).
+    if (rows_shared && d.input.depends_on_rows && d.weight.depends_on_rows)
+        o << "  logic unused_active_rows;\n  assign unused_active_rows = ^active_rows;\n";
+    if (cols_shared && d.input.depends_on_cols && d.weight.depends_on_cols)
+        o << "  logic unused_active_cols;\n  assign unused_active_cols = ^active_cols;\n";
+    for (const auto &[t, p] : {std::pair<std::string, const TensorPorts *>{"input", &d.input},
+                               {"weight", &d.weight}, {"output", &d.output}}) {
+        const std::pair<std::string, int64_t> sides[] = {{"row", p->row_loops ? d.rows : 0}, {"col", p->col_loops ? d.cols : 0}};
+        for (const auto &[side, lanes] : sides) {
+            if (lanes == 0) continue;
+            const bool rows = side == "row";
+            const std::string mask = leading_mask(lanes, [&](int64_t l) { return rows ? row_lead(*p, d, l) : col_lead(*p, d, l); });
+            const int nb = bits_for(lanes + 1);
+            o << "  logic [" << lanes << "-1:0] " << t << "_" << side << "_leading;\n"
+              << "  assign " << t << "_" << side << "_leading = " << t << "_" << side << "_valid & " << mask << ";\n"
+              << popcount(t + "_valid_" + side + "s_narrow", t + "_" + side + "_leading", lanes, nb)
+              << "  logic [" << lb << "-1:0] " << t << "_valid_" << side << "s;\n"
+              << "  assign " << t << "_valid_" << side << "s = {" << lb - nb << "'d0, " << t << "_valid_" << side
+              << "s_narrow};\n";
+        }
+    }
     // An operand read from per-PE files reloads its register every MAC: its load flag is not an event.
     if (d.input_pe_depth > 0 || d.weight_pe_depth > 0)
         o << "  logic unused_loads;\n  assign unused_loads = load_input ^ load_weight;\n";
     o << "  logic [" << lb << "-1:0] macs, input_groups, weight_groups, output_groups;\n"
-      << "  assign macs = issue ? " << groups({true, true}, "mac_other_valid", lb) << " : '0;\n"
+      << "  assign macs = issue ? " << groups(TensorPorts{true, true}, "mac", "mac_other_valid", lb) << " : '0;\n"
       << "  assign input_groups = " << (d.input_pe_depth > 0 ? "input_fill_read" : "issue && load_input")
-      << " ? " << groups(d.input, "input_other_valid", lb)
+      << " ? " << groups(d.input, "input", "input_other_valid", lb)
       << " : '0;\n"
       << "  assign weight_groups = " << (d.weight_pe_depth > 0 ? "weight_fill_read" : "issue && load_weight")
       << " ? "
-      << groups(d.weight, "weight_other_valid", lb) << " : '0;\n"
+      << groups(d.weight, "weight", "weight_other_valid", lb) << " : '0;\n"
       ;
     if (d.output_pe_depth == 0) {
-        o << "  assign output_groups = issue && block_end ? " << groups(d.output, "output_other_valid", lb)
+        o << "  assign output_groups = issue && block_end ? " << groups(d.output, "output", "output_other_valid", lb)
           << " : '0;\n";
     } else {
         // Accumulator files: a drain writes a word per lane group whose block started valid (the
         // model's tiles move their whole box); a reload reads one per valid group at the block's start.
         o << "  logic [" << lb << "-1:0] output_block_groups, output_reloads;\n"
           << "  always_ff @(posedge clk)\n"
-          << "    if (output_pe_begin) output_block_groups <= " << groups(d.output, "output_other_valid", lb) << ";\n"
+          << "    if (output_pe_begin) output_block_groups <= " << groups(d.output, "output", "output_other_valid", lb) << ";\n"
           << "  assign output_groups = output_drain_write ? output_block_groups : '0;\n"
-          << "  assign output_reloads = output_reload_read ? " << groups(d.output, "output_other_valid", lb)
+          << "  assign output_reloads = output_reload_read ? " << groups(d.output, "output", "output_other_valid", lb)
           << " : '0;\n"
           << "  logic unused_blocks;\n  assign unused_blocks = block_end ^ block_first;\n";
     }
@@ -128,12 +165,12 @@ std::string emit_counters(const DesignSpec &d) {
         one + "dma_dram_read && dma_channel == 2'd0}",
         one + "dma_buffer_fill && dma_channel == 2'd0}",
         si ? one + "input_stage_read}" : "input_groups",
-        "input_groups * " + fanout(d.input, lb),
+        "input_groups * " + fanout(d.input, d, lb),
         "macs",
         one + "dma_dram_read && dma_channel == 2'd1}",
         one + "dma_buffer_fill && dma_channel == 2'd1}",
         sw ? one + "weight_stage_read}" : "weight_groups",
-        "weight_groups * " + fanout(d.weight, lb),
+        "weight_groups * " + fanout(d.weight, d, lb),
         "macs",
         "output_groups",
         (d.output_pe_depth > 0 ? std::string("output_reloads") : std::string("(block_first ? '0 : output_groups)")) +

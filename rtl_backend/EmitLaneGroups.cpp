@@ -7,11 +7,21 @@
 #include "Emitters.h"
 #include "SvText.h"
 
+#include <functional>
 #include <sstream>
 
 namespace tessera::rtl {
 
 namespace {
+
+// The leading lane of each of an axis's groups.
+std::vector<int64_t> leading_lanes(int64_t lanes, int64_t groups, const std::function<bool(int64_t)> &lead,
+                                   const std::function<int64_t(int64_t)> &group) {
+    std::vector<int64_t> leader(size_t(groups), 0);
+    for (int64_t lane = 0; lane < lanes; ++lane)
+        if (lead(lane) && group(lane) < groups) leader[size_t(group(lane))] = lane;
+    return leader;
+}
 
 std::string lane_groups(const DesignSpec &d, const std::string &tensor, const TensorPorts &p, int ab) {
     const int64_t gr = lane_rows(p, d), gc = lane_cols(p, d);
@@ -61,21 +71,33 @@ std::string lane_groups(const DesignSpec &d, const std::string &tensor, const Te
     // One slice per lane row, not one bit per group: Verilator turns each single-bit write of a
     // wide vector into a read-modify-write (256 of them per cycle were 19% of a 16x16 WS design's
     // simulation time).
+    // A group of several lanes of an axis (the tensor ignores some of its loops) is valid where its
+    // leading lane is (row_valid / col_valid check the tensor's dims only).
+    const std::vector<int64_t> row_lead_lane = leading_lanes(d.rows, gr, [&](int64_t r) { return row_lead(p, d, r); },
+                                                             [&](int64_t r) { return row_group(p, d, r); });
+    const std::vector<int64_t> col_lead_lane = leading_lanes(d.cols, gc, [&](int64_t c) { return col_lead(p, d, c); },
+                                                             [&](int64_t c) { return col_group(p, d, c); });
+    std::string cols = "col_valid";
+    if (p.col_loops) {
+        cols = "{";
+        for (int64_t c = gc; c-- > 0;) cols += "col_valid[" + std::to_string(col_lead_lane[size_t(c)]) + "]" + (c ? ", " : "}");
+    }
     for (int64_t r = 0; r < gr; ++r) {
         o << "    group_valid[" << r * gc << " +: " << gc << "] = {" << gc << "{other_valid";
-        if (p.depends_on_rows) o << " & row_valid[" << r << "]";
+        if (p.depends_on_rows) o << " & row_valid[" << row_lead_lane[size_t(r)] << "]";
         o << "}}";
-        if (p.depends_on_cols) o << " & col_valid";
+        if (p.depends_on_cols) o << " & " << cols;
         o << ";\n";
     }
     o << "  end\n";
+    // The other lanes of a group within an axis read their leading lane's word.
+    if (p.row_loops) o << "  logic unused_row_lanes;\n  assign unused_row_lanes = ^row_valid;\n";
+    if (p.col_loops) o << "  logic unused_col_lanes;\n  assign unused_col_lanes = ^col_valid;\n";
     return o.str() + "endmodule\n";
 }
 
 }  // namespace
 
-int64_t lane_rows(const TensorPorts &p, const DesignSpec &d) { return p.depends_on_rows ? d.rows : 1; }
-int64_t lane_cols(const TensorPorts &p, const DesignSpec &d) { return p.depends_on_cols ? d.cols : 1; }
 
 std::string lane_address(const TensorPorts &p, int ab, const std::string &row_addr, const std::string &r,
                          const std::string &c) {

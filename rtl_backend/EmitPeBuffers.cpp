@@ -121,7 +121,7 @@ namespace {
 
 std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &p, int64_t depth, int pb,
                   int bits) {
-    const int64_t g = p.groups(d.rows, d.cols);
+    const int64_t g = lane_groups(p, d);
     std::ostringstream o;
     o << "// Per-PE files of the " << t << " tensor: " << g << " lane groups x " << depth << " words.\n"
       << "module tessera_" << t << "_pe_files (\n"
@@ -180,8 +180,8 @@ OnChipFillWiring pe_file_wiring(const DesignSpec &d) {
     OnChipFillWiring w;
     std::string &ctrl_pe = w.controller_ports, &counter_pe = w.counter_ports, &pe_files = w.instances,
                 &pe_decls = w.declarations;
-    const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
-                  go = d.output.groups(d.rows, d.cols);
+    const int64_t gi = lane_groups(d.input, d), gw = lane_groups(d.weight, d),
+                  go = lane_groups(d.output, d);
     const int iab = input_addr_bits(d), wab = weight_addr_bits(d), oab = output_addr_bits(d);
     const bool acc_file = d.output_pe_depth > 0;
     if (acc_file) {

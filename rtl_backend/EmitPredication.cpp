@@ -56,7 +56,25 @@ std::string axis_ports(const std::string &side, int64_t lanes, int slots, int ib
 
 // Lane validity along an axis with lane tables (several loops): each lane checks every dim slot of
 // the axis, at the temporal index plus the lane's offset in that dim.
-std::string table_lanes(const std::string &side, int64_t count, int slots, int ib) {
+// A tensor on some of the axis's loops only: its own lane validity, on the dim slots it depends on.
+struct SlotCheck {
+    std::string valid;  // e.g. input_row_valid
+    uint32_t slots;
+};
+
+std::vector<SlotCheck> partial_checks(const DesignSpec &d, const std::string &side) {
+    std::vector<SlotCheck> checks;
+    for (const auto &[t, p] : {std::pair<std::string, const TensorPorts *>{"input", &d.input},
+                               {"weight", &d.weight}, {"output", &d.output}}) {
+        const bool rows = side == "row";
+        if (rows ? p->row_loops : p->col_loops)
+            checks.push_back({t + "_" + side + "_valid", rows ? p->row_slots : p->col_slots});
+    }
+    return checks;
+}
+
+std::string table_lanes(const std::string &side, int64_t count, int slots, int ib,
+                        const std::vector<SlotCheck> &partial) {
     std::ostringstream o;
     o << "\n  // " << side << " lanes: per dim slot, the lane's offset (lane table) added to the dim's index.\n";
     for (int j = 0; j < slots; ++j) {
@@ -71,12 +89,16 @@ std::string table_lanes(const std::string &side, int64_t count, int slots, int i
       << "    for (int lane = 0; lane < " << count << "; lane++) begin\n"
       << "      " << side << "_active[lane] = " << side << "_extent > " << ib << "'(lane);\n"
       << "      " << side << "_valid[lane] = " << side << "_active[lane];\n";
+    for (const SlotCheck &c : partial) o << "      " << c.valid << "[lane] = " << side << "_active[lane];\n";
     for (int j = 0; j < slots; ++j) {
         const std::string n = side + "_slot_" + std::to_string(j);
         o << "      if (" << side << "_check[" << j << "] && ({1'b0, " << n << "_index} + {1'b0, " << side
           << "_lane_offset[(lane*" << slots << " + " << j << ")*" << ib << " +: " << ib << "]} >= {1'b0, " << n
-          << "_extent}))\n"
+          << "_extent})) begin\n"
           << "        " << side << "_valid[lane] = 1'b0;\n";
+        for (const SlotCheck &c : partial)
+            if (c.slots >> j & 1u) o << "        " << c.valid << "[lane] = 1'b0;\n";
+        o << "      end\n";
     }
     o << "    end\n";
     return o.str();
@@ -84,11 +106,22 @@ std::string table_lanes(const std::string &side, int64_t count, int slots, int i
 
 }  // namespace
 
+std::vector<PartialLaneValid> partial_lane_valids(const DesignSpec &d) {
+    std::vector<PartialLaneValid> out;
+    for (const SlotCheck &c : partial_checks(d, "row")) out.push_back({c.valid, d.rows});
+    for (const SlotCheck &c : partial_checks(d, "col")) out.push_back({c.valid, d.cols});
+    return out;
+}
+
+std::string lane_valid_of(const TensorPorts &p, const std::string &tensor, const std::string &side) {
+    return (side == "row" ? p.row_loops : p.col_loops) ? tensor + "_" + side + "_valid" : side + "_valid";
+}
+
 std::string emit_predication(const DesignSpec &d) {
     const int D = d.dims, ib = d.index_bits, db = d.dim_bits();
     // Lanes in use are an output only where an operand is broadcast along that dimension.
-    const bool rows_shared = !d.input.depends_on_rows || !d.weight.depends_on_rows;
-    const bool cols_shared = !d.input.depends_on_cols || !d.weight.depends_on_cols;
+    const bool rows_shared = d.operands_shared_on_rows(), cols_shared = d.operands_shared_on_cols();
+    const std::vector<SlotCheck> row_partial = partial_checks(d, "row"), col_partial = partial_checks(d, "col");
     std::ostringstream o;
     o << "// Lane and dim validity of the current iteration (tails by predication).\n"
       << "module tessera_predication (\n"
@@ -99,7 +132,12 @@ std::string emit_predication(const DesignSpec &d) {
       << (rows_shared ? "  output logic [" + std::to_string(d.rows) + "-1:0] row_active,  // lane in use by this layer\n" : "")
       << "  output logic [" << d.rows << "-1:0] row_valid,   // lane in use and its row dim index valid\n"
       << (cols_shared ? "  output logic [" + std::to_string(d.cols) + "-1:0] col_active,\n" : "")
-      << "  output logic [" << d.cols << "-1:0] col_valid,\n"
+      << "  output logic [" << d.cols << "-1:0] col_valid,\n";
+    for (const SlotCheck &c : row_partial)
+        o << "  output logic [" << d.rows << "-1:0] " << c.valid << ",  // on the tensor's dims of the axis\n";
+    for (const SlotCheck &c : col_partial)
+        o << "  output logic [" << d.cols << "-1:0] " << c.valid << ",\n";
+    o
       << "  output logic mac_other_valid,     // every dim not on the array is valid\n"
       << "  output logic input_other_valid,   // the input's dims not on the array are valid\n"
       << "  output logic weight_other_valid,\n"
@@ -116,8 +154,8 @@ std::string emit_predication(const DesignSpec &d) {
       << "  assign weight_other_valid = &(dim_valid | ~weight_dims);\n"
       << "  assign output_other_valid = &(dim_valid | ~output_dims);\n";
     if (d.row_axis_dims > 0 || d.col_axis_dims > 0) o << "  localparam int DB = " << db << ";\n";
-    o << (d.row_axis_dims > 0 ? table_lanes("row", d.rows, d.row_axis_dims, ib) : lanes("row", d.rows, ib, db))
-      << (d.col_axis_dims > 0 ? table_lanes("col", d.cols, d.col_axis_dims, ib) : lanes("col", d.cols, ib, db))
+    o << (d.row_axis_dims > 0 ? table_lanes("row", d.rows, d.row_axis_dims, ib, row_partial) : lanes("row", d.rows, ib, db))
+      << (d.col_axis_dims > 0 ? table_lanes("col", d.cols, d.col_axis_dims, ib, col_partial) : lanes("col", d.cols, ib, db))
       << "endmodule\n";
     return o.str();
 }

@@ -132,10 +132,9 @@ Delivery deliver(Writer &w, const std::string &t, const TensorPorts &p, int bits
 
 std::string emit_systolic_array(const DesignSpec &d) {
     Writer w{d, {}, {}, {}};
-    const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
-                  go = d.output.groups(d.rows, d.cols), S = d.skew();
-    const bool row_active_used = !d.input.depends_on_rows || !d.weight.depends_on_rows;
-    const bool col_active_used = !d.input.depends_on_cols || !d.weight.depends_on_cols;
+    const int64_t gi = lane_groups(d.input, d), gw = lane_groups(d.weight, d),
+                  go = lane_groups(d.output, d), S = d.skew();
+    const bool row_active_used = d.operands_shared_on_rows(), col_active_used = d.operands_shared_on_cols();
     const std::string AB = std::to_string(d.acc_bits);
     const bool files = d.output_pe_depth > 0;
     const int pa = files ? pe_addr_bits(d.output_pe_depth) : 0;

@@ -31,7 +31,7 @@ std::string delay_line(const std::string &name, int64_t width, int64_t stages, c
 std::string output_skew(const DesignSpec &d) {
     const int64_t S = d.skew();
     if (S == 0) return "";
-    const int64_t go = d.output.groups(d.rows, d.cols);
+    const int64_t go = lane_groups(d.output, d);
     const int64_t ora = lane_rows(d.output, d) * output_addr_bits(d);
     return "  // ---- output path of the pipelined array: C1 delayed by its skew (" + std::to_string(S) +
            " cycles) ----\n"
@@ -47,7 +47,7 @@ std::string output_skew(const DesignSpec &d) {
 // array skew() cycles late (EmitSystolicArray.cpp), so the writes follow by as many cycles; the
 // controller stalls that much longer per drain (EmitController.cpp), as the model counts.
 std::string drain_write(const DesignSpec &d) {
-    const int64_t S = d.skew(), go = d.output.groups(d.rows, d.cols);
+    const int64_t S = d.skew(), go = lane_groups(d.output, d);
     const int64_t ora = lane_rows(d.output, d) * output_addr_bits(d);
     const std::string write = "{" + std::to_string(go) + "{output_drain_write}} & output_drain_group_valid";
     if (S == 0) return "  assign output_write = " + write + ";\n";
@@ -61,14 +61,19 @@ std::string drain_write(const DesignSpec &d) {
 }  // namespace
 
 std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
-    const int64_t gi = d.input.groups(d.rows, d.cols), gw = d.weight.groups(d.rows, d.cols),
-                  go = d.output.groups(d.rows, d.cols);
+    const int64_t gi = lane_groups(d.input, d), gw = lane_groups(d.weight, d),
+                  go = lane_groups(d.output, d);
     const int iab = input_addr_bits(d), wab = weight_addr_bits(d), oab = output_addr_bits(d),
               bab = bias_addr_bits(d), fb = dma_fill_bits(d);
     const int ab = kRegAddressBits, acc = d.acc_bits;
-    const bool row_active_used = !d.input.depends_on_rows || !d.weight.depends_on_rows;
-    const bool col_active_used = !d.input.depends_on_cols || !d.weight.depends_on_cols;
+    const bool row_active_used = d.operands_shared_on_rows(), col_active_used = d.operands_shared_on_cols();
     const bool prefetch = d.prefetches();
+    // Lane validity of the tensors on some of an axis's loops only (EmitPredication.cpp).
+    std::string partial_decls, partial_ports;
+    for (const PartialLaneValid &v : partial_lane_valids(d)) {
+        partial_decls += "  logic [" + std::to_string(v.lanes) + "-1:0] " + v.name + ";\n";
+        partial_ports += " ." + v.name + "(" + v.name + "),";
+    }
     const std::string c32 = std::to_string(d.coords * 32);
     // Double buffering: bank selects, the prefetch path and the drain's bank.
     std::string bank_decls, ctrl_banks, dma_banks;
@@ -190,19 +195,21 @@ ${BANK_DECLS}  tessera_loop_nest loop_nest (
   // ---- predication ----
 ${ROW_ACTIVE_DECL}  logic [${ROWS}-1:0] row_valid;
 ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
-  logic mac_other_valid, input_other_valid, weight_other_valid, output_other_valid;
+${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, output_other_valid;
   tessera_predication predication (
     .dim_index(dim_index), .dim_extent(cfg_dim_extent), .row_extent(cfg_row_extent),${ROW_STRIDE}
     .row_dim(cfg_row_dim), .row_check(cfg_row_check), .col_extent(cfg_col_extent),${COL_STRIDE}
     .col_dim(cfg_col_dim),
     .col_check(cfg_col_check), .mac_dims(cfg_mac_dims), .input_dims(cfg_input_dims),
     .weight_dims(cfg_weight_dims), .output_dims(cfg_output_dims),${PRED_ROW_ACTIVE}
-    .row_valid(row_valid),${PRED_COL_ACTIVE} .col_valid(col_valid),
+    .row_valid(row_valid),${PRED_COL_ACTIVE} .col_valid(col_valid),${PARTIAL_PORTS}
     .mac_other_valid(mac_other_valid), .input_other_valid(input_other_valid),
     .weight_other_valid(weight_other_valid), .output_other_valid(output_other_valid));
 )",
               {{"ROWS", std::to_string(d.rows)},
                {"COLS", std::to_string(d.cols)},
+               {"PARTIAL_DECLS", partial_decls},
+               {"PARTIAL_PORTS", partial_ports},
                {"ROW_ACTIVE_DECL", row_active_used ? "  logic [" + std::to_string(d.rows) + "-1:0] row_active;\n" : ""},
                {"COL_ACTIVE_DECL", col_active_used ? "  logic [" + std::to_string(d.cols) + "-1:0] col_active;\n" : ""},
                {"PRED_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
@@ -225,18 +232,22 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
         swap("// ---- predication ----", "// ---- predication of the accumulator files' drain ----");
         swap(" predication (", " drain_predication (");
         swap(".dim_index(dim_index)", ".dim_index(output_drain_dims)");
-        for (const char *sig : {"row_active", "col_active", "row_valid", "col_valid", "mac_other_valid",
-                                "input_other_valid", "weight_other_valid", "output_other_valid"}) {
-            swap(std::string("(") + sig + ")", std::string("(drain_") + sig + ")");
-            swap(std::string("] ") + sig + ";", std::string("] drain_") + sig + ";");
-            swap(std::string(" ") + sig + ",", std::string(" drain_") + sig + ",");
-            swap(std::string(" ") + sig + ";", std::string(" drain_") + sig + ";");
+        std::vector<std::string> signals = {"row_active", "col_active", "row_valid", "col_valid", "mac_other_valid",
+                                            "input_other_valid", "weight_other_valid", "output_other_valid"};
+        for (const PartialLaneValid &v : partial_lane_valids(d)) signals.push_back(v.name);
+        for (const std::string &sig : signals) {
+            swap("(" + sig + ")", "(drain_" + sig + ")");
+            swap("] " + sig + ";", "] drain_" + sig + ";");
+            swap(" " + sig + ",", " drain_" + sig + ",");
+            swap(" " + sig + ";", " drain_" + sig + ";");
         }
         o << drain;
         // What the drain does not read of its predication, and the register path's pipeline flags.
         std::string unused = "drain_mac_other_valid, drain_input_other_valid, drain_weight_other_valid";
-        if (!d.output.depends_on_rows) unused += ", drain_row_valid";
-        if (!d.output.depends_on_cols) unused += ", drain_col_valid";
+        if (!d.output.depends_on_rows || d.output.row_loops) unused += ", drain_row_valid";
+        if (!d.output.depends_on_cols || d.output.col_loops) unused += ", drain_col_valid";
+        for (const PartialLaneValid &v : partial_lane_valids(d))
+            if (v.name.rfind("output_", 0) != 0) unused += ", drain_" + v.name;
         if (row_active_used) unused += ", drain_row_active";
         if (col_active_used) unused += ", drain_col_active";
         if (d.output.depends_on_cols) unused += ", output_drain_col_offset";
@@ -255,10 +266,12 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
         // An axis with lane tables gives an address offset per lane instead of a step.
         if (p.depends_on_rows)
             s << "    ." << (d.row_axis_dims > 0 ? "row_offset" : "row_step") << "(cfg_" << t
-              << (d.row_axis_dims > 0 ? "_row_offset" : "_row_step") << "), .row_valid(row_valid),\n";
+              << (d.row_axis_dims > 0 ? "_row_offset" : "_row_step") << "), .row_valid(" << lane_valid_of(p, t, "row")
+              << "),\n";
         if (p.depends_on_cols)
             s << "    ." << (d.col_axis_dims > 0 ? "col_offset_table" : "col_step") << "(cfg_" << t
-              << (d.col_axis_dims > 0 ? "_col_offset" : "_col_step") << "), .col_valid(col_valid),\n";
+              << (d.col_axis_dims > 0 ? "_col_offset" : "_col_step") << "), .col_valid(" << lane_valid_of(p, t, "col")
+              << "),\n";
         s << "    .other_valid(" << t << "_other_valid), .row_addr(" << t << "_row_addr),";
         if (p.depends_on_cols) s << " .col_offset(" << t << "_col_offset),";
         s << "\n    .group_valid(" << t << "_group_valid));\n";
@@ -275,7 +288,7 @@ ${COL_ACTIVE_DECL}  logic [${COLS}-1:0] col_valid;
         };
         swap(" output_lanes (", " output_drain_lanes (");
         swap("output_glb_addr + output_fill_offset", "output_tile_glb + output_drain_offset");
-        for (const char *sig : {"row_valid", "col_valid", "output_other_valid"})
+        for (const char *sig : {"row_valid", "col_valid", "output_row_valid", "output_col_valid", "output_other_valid"})
             swap(std::string("(") + sig + ")", std::string("(drain_") + sig + ")");
         for (const char *sig : {"output_row_addr", "output_col_offset", "output_group_valid"}) {
             const std::string to = std::string("output_drain_") + (sig + 7);
@@ -410,7 +423,7 @@ ${OUTPUT_PATH}
     .load_weight(load_weight), .block_end(block_end), .block_first(block_first),
     .mac_other_valid(mac_other_valid), .input_other_valid(input_other_valid),
     .weight_other_valid(weight_other_valid), .output_other_valid(output_other_valid),
-    .row_valid(row_valid),${COUNTER_ROW_ACTIVE} .col_valid(col_valid),${COUNTER_COL_ACTIVE}
+    .row_valid(row_valid),${COUNTER_ROW_ACTIVE} .col_valid(col_valid),${COUNTER_COL_ACTIVE}${COUNTER_PARTIAL}
     .dma_channel(dma_job), .dma_dram_read(dma_dram_read),
     .dma_buffer_fill(dma_buffer_fill), .dma_drain_read(dma_drain_read),
     .dma_dram_write(dma_dram_write),${COUNTER_PE} .read_addr(cfg_addr), .read_data(cfg_rdata));
@@ -486,7 +499,8 @@ endmodule
                {"ROW_ACTIVE", row_active_used ? "\n    .row_active(row_active)," : ""},
                {"COL_ACTIVE", col_active_used ? "\n    .col_active(col_active)," : ""},
                {"COUNTER_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
-               {"COUNTER_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}};
+               {"COUNTER_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""},
+               {"COUNTER_PARTIAL", partial_ports.empty() ? "" : "\n   " + partial_ports}};
     o << fill(fill(rest, values), values);
     return o.str();
 }

@@ -16,6 +16,15 @@ std::string emit_pe(const DesignSpec &);                 // EmitPE.cpp
 std::string emit_array(const DesignSpec &);              // EmitArray.cpp
 std::string emit_systolic_array(const DesignSpec &);     // EmitSystolicArray.cpp (systolic, hybrid)
 std::string accumulator_ports(const DesignSpec &);       // EmitArray.cpp: block_start, or the accumulator files' ports
+// A tensor on some of an axis's loops only has lane validity of its own, on its dims of the axis
+// (tessera_predication's "<tensor>_row_valid" / "<tensor>_col_valid" outputs, `lanes` wide);
+// lane_valid_of names the vector a tensor's lane groups take ("row_valid" for the others).
+struct PartialLaneValid {
+    std::string name;
+    int64_t lanes;
+};
+std::vector<PartialLaneValid> partial_lane_valids(const DesignSpec &);
+std::string lane_valid_of(const TensorPorts &, const std::string &tensor, const std::string &side);
 // EmitArray.cpp: PE (r, c)'s lane group of a tensor, and whether it is its output lane group's
 // first PE along the reduced axes (the one a reload of partial sums writes).
 int64_t group_of(const TensorPorts &p, const DesignSpec &d, int64_t r, int64_t c);
@@ -55,9 +64,6 @@ OnChipFillWiring pe_file_wiring(const DesignSpec &);
 void add_staging_wiring(const DesignSpec &, OnChipFillWiring &);
 std::string emit_top(const DesignSpec &, const RegisterMap &);  // EmitTop.cpp
 
-// Lane groups of a tensor (EmitLaneGroups.cpp): rows x cols of groups, group g = row * cols + col.
-int64_t lane_rows(const TensorPorts &, const DesignSpec &);
-int64_t lane_cols(const TensorPorts &, const DesignSpec &);
 // The address of lane group (r, c) as a buffer port computes it: row_addr's slice r, plus
 // col_offset's slice c if the tensor depends on columns (r, c: SV expressions, e.g. genvars).
 std::string lane_address(const TensorPorts &, int addr_bits, const std::string &row_addr, const std::string &r,

@@ -273,14 +273,20 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         }
         if (v.has(name + "_row_step") && nest.row_loop >= 0) v.set(name + "_row_step", glb[nest.row_loop]);
         if (v.has(name + "_col_step") && nest.col_loop >= 0) v.set(name + "_col_step", glb[nest.col_loop]);
-        // Lane tables: the GLB address offset of each lane, sum of glb_step x digit.
+        // Lane tables: the GLB address offset of each lane group, sum of glb_step x digit, at the
+        // group's leading lane (the digits of the loops the tensor ignores are 0 there).
+        const TensorPorts &p = x == 0 ? d.input : x == 1 ? d.weight : d.output;
         for (const auto &[side, axis, used] :
              {std::tuple<std::string, const std::vector<int> *, int64_t>{"row", &nest.row_loops, nest.rows},
               {"col", &nest.col_loops, nest.cols}}) {
             if (!v.has(name + "_" + side + "_offset")) continue;
-            for (int64_t lane = 0; lane < used; ++lane)
+            const bool rows = side == "row";
+            for (int64_t lane = 0; lane < used; ++lane) {
+                if (!(rows ? row_lead(p, d, lane) : col_lead(p, d, lane))) continue;
+                const int group = int(rows ? row_group(p, d, lane) : col_group(p, d, lane));
                 for (const auto &[l, digit] : axis_digits(nest, *axis, lane))
-                    v.add(name + "_" + side + "_offset", digit * glb[size_t(l)], int(lane));
+                    v.add(name + "_" + side + "_offset", digit * glb[size_t(l)], group);
+            }
         }
         int64_t init_addr = t.base;
         for (int c = 0; c < d.coords; ++c) {

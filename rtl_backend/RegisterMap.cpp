@@ -125,11 +125,11 @@ RegisterMap register_map(const DesignSpec &d) {
         add(t + "_addr_delta", T, 32, "tile DRAM address change per loop");
         if (ports[x]->depends_on_rows) {
             if (d.row_axis_dims == 0) add(t + "_row_step", 1, abits[x], "GLB address step per row lane");
-            else add(t + "_row_offset", int(d.rows), abits[x], "GLB address offset of each row lane");
+            else add(t + "_row_offset", int(lane_rows(*ports[x], d)), abits[x], "GLB address offset of each row lane group");
         }
         if (ports[x]->depends_on_cols) {
             if (d.col_axis_dims == 0) add(t + "_col_step", 1, abits[x], "GLB address step per column lane");
-            else add(t + "_col_offset", int(d.cols), abits[x], "GLB address offset of each column lane");
+            else add(t + "_col_offset", int(lane_cols(*ports[x], d)), abits[x], "GLB address offset of each column lane group");
         }
     }
     // Per-PE files (EmitPeBuffers.cpp): where a tile starts, the file address walk, the fill walk.

@@ -25,7 +25,7 @@ TEST_CASE("Yosys synthesizes a 4x4 design: memories stay memories, PE within bud
     const rtl::DesignSpec &s = d.spec;
     CHECK(r.modules.at("tessera_input_glb").memory_bits == s.input_depth * s.input_bits);
     // ... and their only flops are the read-data registers, one word per read port.
-    CHECK(r.modules.at("tessera_input_glb").flops == s.input.groups(s.rows, s.cols) * s.input_bits);
+    CHECK(r.modules.at("tessera_input_glb").flops == rtl::lane_groups(s.input, s) * s.input_bits);
     CHECK(r.modules.at("tessera_output_glb").memory_bits == s.output_depth * s.acc_bits);
     CHECK(top.total_memory_bits >= (s.input_depth * s.input_bits + s.weight_depth * s.weight_bits +
                                     s.output_depth * s.acc_bits + s.bias_depth * s.acc_bits));
@@ -41,9 +41,9 @@ TEST_CASE("Yosys synthesizes a double-buffered 4x4 design: two banks per buffer,
     CHECK(r.modules.at("tessera_input_glb").memory_bits == 2 * s.input_depth * s.input_bits);
     CHECK(r.modules.at("tessera_weight_glb").memory_bits == 2 * s.weight_depth * s.weight_bits);
     CHECK(r.modules.at("tessera_output_glb").memory_bits == 2 * s.output_depth * s.acc_bits);
-    CHECK(r.modules.at("tessera_input_glb").flops == s.input.groups(s.rows, s.cols) * s.input_bits);
+    CHECK(r.modules.at("tessera_input_glb").flops == rtl::lane_groups(s.input, s) * s.input_bits);
     // The drain has a read port of its own (it runs while the array accumulates in the other bank).
-    CHECK(r.modules.at("tessera_output_glb").flops == (s.output.groups(s.rows, s.cols) + 1) * s.acc_bits);
+    CHECK(r.modules.at("tessera_output_glb").flops == (rtl::lane_groups(s.output, s) + 1) * s.acc_bits);
     CHECK(r.cells_per_pe() <= 800);
 }
 

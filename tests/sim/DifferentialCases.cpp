@@ -86,12 +86,14 @@ ScheduleRequest random_schedule(Rng &rng, const ir::LayerSpec &l) {
         s.dataflow = one_of<std::string>(rng, {"", "os", "ws", "is"});
     } else if (l.type == "conv" && chance(rng, 0.2)) {
         // Several loops on one axis (mixed radix, lane tables), on 8 lanes so that two or three
-        // loops fit; each tensor depends on all or none of an axis's loops.
+        // loops fit; a tensor depends on all, none or some of an axis's loops (k x c: the input
+        // multicast within the axis, the output reduced within it).
         const bool on_rows = chance(rng, 0.6);
         s.rows = on_rows ? 8 : 4;
         s.cols = on_rows ? 4 : 8;
-        s.spatial = on_rows ? one_of<std::string>(rng, {"C,FX|K", "C,FY,FX|K", "FY,FX|K", "C,FY|X", "C,FX|Y"})
-                            : one_of<std::string>(rng, {"K|C,FX", "K|C,FY,FX", "X|C,FY"});
+        s.spatial = on_rows ? one_of<std::string>(rng, {"C,FX|K", "C,FY,FX|K", "FY,FX|K", "C,FY|X", "C,FX|Y", "K,C|X",
+                                                        "C,K|Y", "Y,C|K", "K,FX|X"})
+                            : one_of<std::string>(rng, {"K|C,FX", "K|C,FY,FX", "X|C,FY", "Y|X,C", "X|K,C", "C|X,K"});
     } else {
         s.rows = one_of<int64_t>(rng, {2, 4, 4});
         s.cols = 4;
@@ -108,11 +110,21 @@ ScheduleRequest random_schedule(Rng &rng, const ir::LayerSpec &l) {
 std::string interconnect(const ir::AcceleratorIR &ir) {
     const bool rows = ir.mapping.array_rows() > 1, cols = ir.mapping.array_cols() > 1;
     std::string key = std::string(rows ? "R" : "-") + (cols ? "C" : "-");
+    bool some = false;
     for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output}) {
         const rtl::TensorPorts p = rtl::ports_of(ir, role);
         key += std::string(" ") + (rows ? (p.depends_on_rows ? "r" : "_") : ".") +
                (cols ? (p.depends_on_cols ? "c" : "_") : ".");
+        // Some of an axis's loops: the design's lane groups are wired for the axis's lanes.
+        if (p.row_loops || p.col_loops)
+            key += std::to_string(p.row_loops) + ":" + std::to_string(p.row_slots) + "/" + std::to_string(p.col_loops) +
+                   ":" + std::to_string(p.col_slots);
+        some |= p.row_loops || p.col_loops;
     }
+    if (some)
+        for (const ir::Loop &l : ir.mapping.loops)
+            if (l.kind == ir::LoopKind::SpatialRow || l.kind == ir::LoopKind::SpatialCol)
+                key += std::string(l.kind == ir::LoopKind::SpatialRow ? " R" : " C") + l.dim + std::to_string(l.extent);
     return key;
 }
 

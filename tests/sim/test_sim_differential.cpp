@@ -3,6 +3,7 @@
 // model's.
 // `sim_differential --cases N --seed S` runs more.
 #include "DifferentialCases.h"
+#include "rtl_backend/DesignSpec.h"
 
 #include <catch2/catch.hpp>
 #include <iostream>
@@ -19,7 +20,8 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
     const auto cases = draw_cases(kSeed, kCases);
     REQUIRE(cases.size() == kCases);
     std::set<std::string> kinds, dataflows;
-    bool stride2 = false, one_d = false, two_d = false, tail = false, tiled = false, multi_loop_axis = false;
+    bool stride2 = false, one_d = false, two_d = false, tail = false, tiled = false, multi_loop_axis = false,
+         within_axis = false;
     size_t double_buffered = 0;
     std::set<std::string> interconnects;
     for (const auto &c : cases) {
@@ -36,6 +38,11 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
             col_loops += loop.kind == tessera::ir::LoopKind::SpatialCol;
         }
         multi_loop_axis |= row_loops > 1 || col_loops > 1;
+        // A tensor on some of an axis's loops only (multicast or reduction within the axis).
+        for (auto role : {tessera::ir::TensorRole::Input, tessera::ir::TensorRole::Weight, tessera::ir::TensorRole::Output}) {
+            const auto p = tessera::rtl::ports_of(c.ir, role);
+            within_axis |= p.row_loops != 0 || p.col_loops != 0;
+        }
         double_buffered += c.double_buffered;
         for (const auto &loop : c.ir.mapping.loops)
             if (loop.kind != tessera::ir::LoopKind::Temporal && loop.extent * loop.stride > c.ir.problem.dim(loop.dim).extent)
@@ -52,6 +59,7 @@ TEST_CASE("the random cases cover what the generator promises", "[sim][different
     CHECK(tail);
     CHECK(tiled);
     CHECK(multi_loop_axis);
+    CHECK(within_axis);
     CHECK(double_buffered > 0);
     CHECK(interconnects == std::set<std::string>{"broadcast", "systolic", "hybrid:2"});
     CHECK(double_buffered < cases.size());
