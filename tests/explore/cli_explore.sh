@@ -19,7 +19,7 @@ check() {
 }
 check explore "${layer[@]}" --objective power
 check explore "${layer[@]}" --spatial 'C|C'
-check explore "${layer[@]}" --spatial 'C,K|Y' --rtl-only
+check explore "${layer[@]}" --spatial 'C,K|Y' --rtl-only --arch "$src/examples/arch/systolic.json"
 check explore "${layer[@]}" --arch "$src/tests/explore/tiny_glb.json"
 # --mpi is refused in one line only when this tessera has no MPI (tests/explore/mpi_explore.sh otherwise).
 if "$tessera" explore --help | tr -s " \n" " " | grep -q "not built into this tessera"; then check explore "${layer[@]}" --mpi; fi

@@ -21,10 +21,10 @@ grep -q "3 of 3 layer config(s)" "$out/compile.txt" || { echo "FAIL: not one des
 grep -q "^PASS: 3 layer(s)" "$out/simulate.txt" || { echo "FAIL: not every layer passed"; fail=1; }
 # A GLB the design's buffers (each sized for its tensor's largest tile) would overflow: explore
 # splits it per tensor, the layers fit their partitions, and the compiled design fits the GLB.
-small=$src/tests/explore/array_4x4_glb512.json
+small=$src/tests/explore/array_4x4_glb384.json
 # --verify compiles each winner on the split GLB too.
 "$tessera" explore --network "$net" --arch "$small" --rtl-only --steps 300 -j 2 -q --verify 1 -o "$out/p" > "$out/explore_p.txt" 2> "$out/explore_p.err" ||
-    { echo "FAIL: explore on a 512 B GLB"; cat "$out/explore_p.txt"; exit 1; }
+    { echo "FAIL: explore on a 384 B GLB"; cat "$out/explore_p.txt"; exit 1; }
 [ "$(grep -c "^== verify rank 1: PASS" "$out/explore_p.txt")" -eq 3 ] || { echo "FAIL: --verify on the split GLB"; fail=1; }
 grep -q '"tensor_bytes"' "$out/p/verify_arch.json" || { echo "FAIL: --verify did not compile on the split GLB"; fail=1; }
 rm -rf "$out/p/verify"

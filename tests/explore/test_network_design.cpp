@@ -22,7 +22,7 @@ TEST_CASE("one design: its buffers fit the level it splits, and every ranked map
     const std::vector<ir::LayerSpec> layers = {c3, conv(8, 6, 6, 6, 1, 1, 2), fc(1, 12, 5)};
     int split = 0;
     for (int64_t glb_bytes : {512, 448, 384, 320, 256}) {
-        ir::Architecture arch = ir::load_architecture(std::string(EXPLORE_DIR) + "/array_4x4_glb512.json");
+        ir::Architecture arch = ir::load_architecture(std::string(EXPLORE_DIR) + "/array_4x4_glb384.json");
         const int glb = arch.level_index("GLB");
         REQUIRE(glb > 0);
         arch.levels[size_t(glb)].size_bytes = glb_bytes;

@@ -102,6 +102,53 @@ TEST_CASE("a layer with several loops on an axis does not run on a one-loop desi
     CHECK(rtl::why_not_fits(both, one_ir) == "");
 }
 
+// A tensor on some loops of an axis only (docs/rtl.md, "Within an axis"): rows k x c, where the
+// input ignores k (one word multicast to the rows of its channel) and the output ignores c (the
+// rows of a filter summed: a reduction within the axis).
+TEST_CASE("rows = k x c: the input multicast and the output reduced within the axis, tails", "[sim][general]") {
+    // Rows k x c on 2 x 4 and 2 x 3 lanes (a design each: the lanes differ); k = 7 and 13 leave
+    // tails on the k lanes, x = 6 on the 4 columns; several tiles per tensor.
+    for (const char *spec : {"conv:C=4,K=7,H=7,W=6,R=3,S=3,pad=1", "conv:C=3,K=13,H=5,W=7,R=3,S=3,stride=2,pad=1"}) {
+        const auto layers = preset_layers("K,C|X", 8, 4, {spec});
+        const auto ir = lower_to_ir(layers.front().layer, layers.front().schedule);
+        CHECK(rtl::ports_of(ir, ir::TensorRole::Input).row_loops == 0b10);   // c, the inner digit
+        CHECK(rtl::ports_of(ir, ir::TensorRole::Output).row_loops == 0b01);  // k, the outer one
+        check_exact(simulate_on_one_design(layers), 1);
+    }
+}
+
+TEST_CASE("examples/schedules/kc_rows_rf.sched: rows k x c with ifmap, filter and psum scratchpads",
+          "[sim][general][per_pe]") {
+    // C = 19: three channel blocks (the later ones resume the GLB's partial sums), the last one
+    // on 2 of the 4 channel lanes with a tail in cp; K = 7 leaves a tail in kp; a stride-2 layer
+    // with the same rows (4 x 4 lanes) on the same design.
+    const ScheduleRequest s = example_schedule("kc_rows_rf.sched");
+    const auto outcomes =
+        simulate_on_one_design({{parse_inline_layer("conv:C=19,K=7,H=10,W=11,R=3,S=3,pad=1"), s},
+                                {parse_inline_layer("conv:C=16,K=8,H=6,W=12,R=3,S=3,stride=2,pad=1"), s}},
+                               example_arch("eyeriss_16x16"));
+    check_exact(outcomes, 2);
+}
+
+TEST_CASE("a design wired within an axis runs layers with the same lanes of that axis only", "[sim][general]") {
+    ScheduleRequest kc;
+    kc.spatial = "K,C|X";
+    kc.rows = 8;
+    kc.cols = 4;
+    const auto four_by_two = lower_to_ir(parse_inline_layer("conv:C=4,K=8,H=5,W=5,R=3,S=3,pad=1"), kc);
+    const auto two_by_four = lower_to_ir(parse_inline_layer("conv:C=8,K=2,H=5,W=5,R=3,S=3,pad=1"), kc);
+    const auto design = rtl::design_for({four_by_two}, ir::default_architecture());
+    REQUIRE(design.row_radix.size() == 2);
+    const std::string why = rtl::why_not_fits(design, two_by_four);
+    INFO(why);
+    CHECK((why.find("lanes of") != std::string::npos || why.find("meets the array") != std::string::npos));
+    // A pipelined array passes whole axes: refused with the fix named.
+    ir::Architecture systolic = ir::default_architecture();
+    systolic.interconnect = ir::Interconnect::Systolic;
+    systolic.rows = 8, systolic.cols = 4;
+    CHECK_THROWS_WITH(rtl::design_for({four_by_two}, systolic), Catch::Contains("broadcast interconnect"));
+}
+
 TEST_CASE("per-PE filter and ifmap tiles (examples/schedules/ws_operand_tiles.sched) with tails",
           "[sim][general][per_pe]") {
     // Tails in c, k, x and y (per-PE tiles of tail lanes are predicated off), a stride-2 layer,
