@@ -217,7 +217,7 @@ Architecture architecture_from_json(const json &j, const std::string &origin) {
     for (size_t i = 0; i < a.levels.size(); ++i) {
         const MemoryLevel &m = a.levels[i];
         if (!m.partitioned()) continue;
-        if (i == 0) r.fail("gives tensor_bytes on its outermost level '" + m.name + "' (DRAM), which is not partitioned");
+        if (i == 0) r.fail("gives tensor_bytes on its outermost level '" + m.name + "', which holds whole tensors and is not split; move tensor_bytes to an on-chip level");
         const int64_t sum = m.tensor_bytes[0] + m.tensor_bytes[1] + m.tensor_bytes[2];
         if (sum > m.size_bytes)
             r.fail("level '" + m.name + "' gives tensor_bytes totalling " + std::to_string(sum) + " B, more than its " +
