@@ -32,11 +32,6 @@ struct TensorPorts {
     // groups' validity checks those only).
     uint32_t row_loops = 0, col_loops = 0;
     uint32_t row_slots = 0, col_slots = 0;
-    bool operator==(const TensorPorts &o) const {
-        return depends_on_rows == o.depends_on_rows && depends_on_cols == o.depends_on_cols &&
-               row_loops == o.row_loops && col_loops == o.col_loops && row_slots == o.row_slots &&
-               col_slots == o.col_slots;
-    }
 };
 
 struct DesignSpec {

@@ -133,12 +133,15 @@ std::string interconnect(const ir::AcceleratorIR &ir) {
 // A weight-stationary schedule (rows c, columns k) with a per-PE accumulator file and per-PE input
 // and filter tiles (so that every case runs on one design): lanes, blocking and which tiles are
 // kept across a loop above them random.
+// `within_axis`: the columns are k x c instead (2 x 2 lanes, fixed so that every case runs on one
+// design): the input multicast and the partial sums reduced within the axis (docs/rtl.md).
 std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &input_levels = {"GLB"},
                                    const std::vector<std::string> &filter_levels = {"GLB"},
-                                   const std::string &output_level = "GLB") {
+                                   const std::string &output_level = "GLB", bool within_axis = false) {
     // At least two lanes per axis: every case has the same interconnect (one design).
-    const int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
-                  kp = pick(rng, 1, 2);
+    int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
+            kp = pick(rng, 1, 2);
+    if (within_axis) cl = kl = 2;
     const int64_t xp = pick(rng, 1, 4), yb = pick(rng, 1, 4);
     // Per-PE tiles kept across loops that do not move them (docs/hardware.md, "Stages"): the ifmap
     // tile inside kp, the psum file inside cp, the filter tile across y above the array.
@@ -155,7 +158,7 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
       << "    .split(x, xq, xp, " << xp << ")\n"
       << "    .reorder(xp, s, " << (input_kept ? "r, kp" : "kp, r") << ", cp, xq, " << (filter_kept ? "" : "y, ")
       << "cl, kl, " << (filter_kept ? "y, " : "") << "kt, co, n).unroll(cl).unroll(kl);\n"
-      << "hw::array(acc, cl, kl);\n"
+      << (within_axis ? "hw::array(acc, {kl, cl});\n" : "hw::array(acc, cl, kl);\n")
       << "hw::accumulator(acc, " << (output_kept ? "cp" : "xq") << ", \"RF\");\n";
     if (output_level != "GLB") o << "hw::level(acc, \"" << output_level << "\");\n";
     // Each operand's shared tiles, outermost first: an L2 tile per output tile (inputs: per output
@@ -272,7 +275,7 @@ std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count,
     return cases;
 }
 
-std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count) {
+std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool within_axis) {
     Rng rng(seed);
     Rng wiring(seed ^ 0x9e3779b97f4a7c15ull);  // the interconnect: a stream of its own
     std::vector<RandomCase> cases;
@@ -280,9 +283,10 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count) {
         RandomCase c;
         c.per_pe = true;
         c.layer = small_conv(rng, "pe_case" + std::to_string(cases.size()), 10, 10, 9);
-        c.schedule.text = random_per_pe_schedule(rng);
+        c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {"GLB"}, "GLB", within_axis);
         c.schedule.text_origin = "random per-PE schedule";
-        c.interconnect = one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
+        // A pipelined array passes whole axes: within-axis wiring is broadcast only.
+        c.interconnect = within_axis ? "broadcast" : one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
         try {
             c.ir = lower_to_ir(c.layer, c.schedule);
             ir::validate_fit(c.ir, c.architecture());

@@ -50,8 +50,9 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
 // `count` cases with per-PE files drawn from `seed`: small convs (1x1 and 3x3, strides 1-2, padding,
 // tails in every split loop) under a weight-stationary schedule text (rows c, columns k, 2-4 lanes
 // each) with a per-PE accumulator file of the output and per-PE input and filter tiles at a random
-// blocking. They share one design.
-std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count);
+// blocking. They share one design. `within_axis`: one axis of k x c lanes (2 x 2) instead, the input
+// multicast and the partial sums reduced within it (docs/rtl.md, "Within an axis"), broadcast.
+std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool within_axis = false);
 
 // `count` cases like draw_cases, all on the double_buffered architecture, each keeping some of its
 // tensors' buffers single (RandomCase::single_buffered), the tensors drawn from a stream of their

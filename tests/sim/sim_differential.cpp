@@ -1,7 +1,7 @@
 // The differential test's driver for long runs: draws N random (layer, schedule, array) cases from
 // a seed, simulates them on as few generated designs as their interconnects allow, and prints
 // every failure with the flags that reproduce it. Exit status 1 if any case fails.
-//   sim_differential --cases 1000 --seed 7 [--per-pe 100] [--levels 100] [--single-buffered 100]
+//   sim_differential --cases 1000 --seed 7 [--per-pe 100] [--within-axis 100] [--levels 100] [--single-buffered 100]
 #include "DifferentialCases.h"
 #include "DriverArgs.h"
 
@@ -12,7 +12,7 @@
 #include <string>
 
 int main(int argc, char **argv) {
-    uint64_t count = 100, per_pe = 0, levels = 0, pipelined_levels = 0, single = 0;
+    uint64_t count = 100, per_pe = 0, within_axis = 0, levels = 0, pipelined_levels = 0, single = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
@@ -20,11 +20,12 @@ int main(int argc, char **argv) {
         if (!std::strcmp(argv[i], "--cases")) target = &count;
         else if (!std::strcmp(argv[i], "--seed")) target = &seed;
         else if (!std::strcmp(argv[i], "--per-pe")) target = &per_pe;
+        else if (!std::strcmp(argv[i], "--within-axis")) target = &within_axis;
         else if (!std::strcmp(argv[i], "--levels")) target = &levels;
         else if (!std::strcmp(argv[i], "--pipelined-levels")) target = &pipelined_levels;
         else if (!std::strcmp(argv[i], "--single-buffered")) target = &single;
         if (!target || !has_value) {
-            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--levels L] [--pipelined-levels P] [--single-buffered B]\n";
+            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--within-axis A] [--levels L] [--pipelined-levels P] [--single-buffered B]\n";
             return 2;
         }
         *target = tessera::driver::whole_number(argv[i], argv[i + 1]);
@@ -37,6 +38,8 @@ int main(int argc, char **argv) {
         auto cases = draw_cases(seed, count, &rejected);
         // --per-pe M: M more cases with per-PE input, filter and accumulator files (one design).
         for (auto &c : draw_per_pe_cases(seed, per_pe)) cases.push_back(std::move(c));
+        // --within-axis A: A more with per-PE files on one axis of k x c lanes (one design).
+        for (auto &c : draw_per_pe_cases(seed + 2, within_axis, true)) cases.push_back(std::move(c));
         // --levels L: L more on a 4-level hierarchy (L2, GLB) with bypass and two shared levels.
         for (auto &c : draw_four_level_cases(seed, levels)) cases.push_back(std::move(c));
         // --pipelined-levels P: P more, each on a broadcast, systolic or hybrid array.

@@ -94,6 +94,22 @@ TEST_CASE("random per-PE accumulator files: bit-exact, counters and cycles equal
     CHECK(s.designs == 3);
 }
 
+// One axis of k x c lanes with per-PE files (docs/rtl.md, "Within an axis"): the input multicast to
+// the lanes of its channel, the partial sums of a filter's lanes summed, drained and reloaded.
+TEST_CASE("random per-PE files on a k x c axis: bit-exact, counters and cycles equal to the model's",
+          "[sim][differential][per_pe]") {
+    constexpr size_t kWithinCases = 6;
+    const auto cases = draw_per_pe_cases(kSeed + 1, kWithinCases, true);
+    REQUIRE(cases.size() == kWithinCases);
+    const auto ports = tessera::rtl::ports_of(cases.front().ir, tessera::ir::TensorRole::Input);
+    CHECK((ports.row_loops != 0 || ports.col_loops != 0));
+    const DifferentialSummary s = run_cases(cases, kSeed + 1, &std::cerr);
+    for (const auto &f : s.failures) UNSCOPED_INFO(f.description << ": " << f.what);
+    CHECK(s.failures.empty());
+    CHECK(s.passed == kWithinCases);
+    CHECK(s.designs == 1);
+}
+
 // A 4-level hierarchy (docs/rtl.md, "A tensor at two shared levels"): random convs on
 // examples/arch/four_level.json with operands at L2 and the GLB (the copy between them), tensors
 // bypassing the GLB, per-PE tiles and accumulator files; one design per plan.
