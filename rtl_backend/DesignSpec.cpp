@@ -517,17 +517,21 @@ std::string why_not_wired(const DesignSpec &d, const ir::NestAnalysis &nest) {
             return "its " + std::string(tensors[i].first) + " meets the array as " + kinds(p) +
                    ", the design wires it " + kinds(w) + " (different spatial mapping)";
     }
-    // Lane groups within an axis are wired for the design's lanes of that axis.
+    // Lane groups within an axis are wired for the design's lanes of that axis: a layer's loops there
+    // sit at the design's digits, each within the design's extent (or it has none there).
     const std::tuple<const char *, const std::vector<int64_t> *, const std::vector<int> *> axes[] = {
         {"rows", &d.row_radix, &nest.row_loops}, {"columns", &d.col_radix, &nest.col_loops}};
     for (const auto &[side, radix, loops] : axes) {
-        if (radix->empty()) continue;
+        if (radix->empty() || loops->empty()) continue;
         std::vector<int64_t> extents;
         for (int l : *loops) extents.push_back(nest.ir->mapping.loops[size_t(l)].extent);
-        if (extents != *radix)
+        bool within = extents.size() == radix->size();
+        for (size_t i = 0; within && i < extents.size(); ++i) within = extents[i] <= (*radix)[i];
+        if (!within)
             return std::string("its ") + side + " are lanes of " + lanes_text(extents) + ", the design's " + side +
                    " lanes of " + lanes_text(*radix) + " (a tensor of the design depends on some of those loops " +
-                   "only: its lane groups are wired for them; compile this layer with its own design)";
+                   "only: its lane groups are wired for them, a layer's loops there must fit them one by one; " +
+                   "compile this layer with its own design)";
     }
     return {};
 }

@@ -33,18 +33,16 @@ std::string groups(const TensorPorts &p, const std::string &tensor, const std::s
 }
 
 // PE registers written per loaded group: the PEs along the array dimensions it is shared on. A
-// group within an axis has the lanes the tensor's ignored loops span, all in use (the design's
-// lanes are the layer's: why_not_wired).
-std::string fanout(const TensorPorts &p, const DesignSpec &d, int bits) {
-    const std::string b = std::to_string(bits) + "'d";
-    std::string rows = p.row_loops ? b + std::to_string(d.rows / lane_rows(p, d))
-                       : p.depends_on_rows ? b + "1" : "active_rows";
-    std::string cols = p.col_loops ? b + std::to_string(d.cols / lane_cols(p, d))
-                       : p.depends_on_cols ? b + "1" : "active_cols";
+// group within an axis has the lanes in use that differ from it in the loops the tensor ignores
+// ("<tensor>_row_fanout", counted below: as many in every group).
+std::string fanout(const TensorPorts &p, const std::string &tensor, int bits) {
+    const std::string one = std::to_string(bits) + "'d1";
+    std::string rows = p.row_loops ? tensor + "_row_fanout" : p.depends_on_rows ? one : "active_rows";
+    std::string cols = p.col_loops ? tensor + "_col_fanout" : p.depends_on_cols ? one : "active_cols";
     return rows + " * " + cols;
 }
 
-// The leading lanes of a tensor's groups along an axis, as a mask.
+// The lanes of an axis where `lead` holds, as a mask (lane 0 the lowest bit).
 std::string leading_mask(int64_t lanes, const std::function<bool(int64_t)> &lead) {
     std::string bits;
     for (int64_t lane = lanes; lane-- > 0;) bits += lead(lane) ? '1' : '0';
@@ -126,6 +124,16 @@ std::string emit_counters(const DesignSpec &d) {
               << "  logic [" << lb << "-1:0] " << t << "_valid_" << side << "s;\n"
               << "  assign " << t << "_valid_" << side << "s = {" << lb - nb << "'d0, " << t << "_valid_" << side
               << "s_narrow};\n";
+            if (t == "output") continue;
+            // Group 0's lanes in use: the PEs every loaded word of the operand reaches.
+            const std::string members =
+                leading_mask(lanes, [&](int64_t l) { return (rows ? row_group(*p, d, l) : col_group(*p, d, l)) == 0; });
+            o << "  logic [" << lanes << "-1:0] " << t << "_" << side << "_members;\n"
+              << "  assign " << t << "_" << side << "_members = " << side << "_active & " << members << ";\n"
+              << popcount(t + "_" + side + "_fanout_narrow", t + "_" + side + "_members", lanes, nb)
+              << "  logic [" << lb << "-1:0] " << t << "_" << side << "_fanout;\n"
+              << "  assign " << t << "_" << side << "_fanout = {" << lb - nb << "'d0, " << t << "_" << side
+              << "_fanout_narrow};\n";
         }
     }
     // An operand read from per-PE files reloads its register every MAC: its load flag is not an event.
@@ -165,12 +173,12 @@ std::string emit_counters(const DesignSpec &d) {
         one + "dma_dram_read && dma_channel == 2'd0}",
         one + "dma_buffer_fill && dma_channel == 2'd0}",
         si ? one + "input_stage_read}" : "input_groups",
-        "input_groups * " + fanout(d.input, d, lb),
+        "input_groups * " + fanout(d.input, "input", lb),
         "macs",
         one + "dma_dram_read && dma_channel == 2'd1}",
         one + "dma_buffer_fill && dma_channel == 2'd1}",
         sw ? one + "weight_stage_read}" : "weight_groups",
-        "weight_groups * " + fanout(d.weight, d, lb),
+        "weight_groups * " + fanout(d.weight, "weight", lb),
         "macs",
         "output_groups",
         (d.output_pe_depth > 0 ? std::string("output_reloads") : std::string("(block_first ? '0 : output_groups)")) +

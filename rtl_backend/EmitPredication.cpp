@@ -41,8 +41,9 @@ std::string lanes(const std::string &side, int64_t count, int ib, int db) {
 
 // The config inputs of one array axis: extent, and either the dim and stride of its one loop or
 // its lane tables.
-std::string axis_ports(const std::string &side, int64_t lanes, int slots, int ib, int db) {
+std::string axis_ports(const std::string &side, int64_t lanes, int slots, int ib, int db, bool radix) {
     std::ostringstream o;
+    if (radix) o << "  input  logic [" << lanes << "-1:0] " << side << "_lane_active,\n";
     if (slots == 0)
         return "  input  logic [" + std::to_string(ib) + "-1:0] " + side + "_extent" +
                (lanes > 1 ? ", " + side + "_stride" : "") + ",\n  input  logic [" + std::to_string(db) + "-1:0] " +
@@ -74,7 +75,7 @@ std::vector<SlotCheck> partial_checks(const DesignSpec &d, const std::string &si
 }
 
 std::string table_lanes(const std::string &side, int64_t count, int slots, int ib,
-                        const std::vector<SlotCheck> &partial) {
+                        const std::vector<SlotCheck> &partial, bool radix) {
     std::ostringstream o;
     o << "\n  // " << side << " lanes: per dim slot, the lane's offset (lane table) added to the dim's index.\n";
     for (int j = 0; j < slots; ++j) {
@@ -87,7 +88,8 @@ std::string table_lanes(const std::string &side, int64_t count, int slots, int i
     }
     o << "  always_comb\n"
       << "    for (int lane = 0; lane < " << count << "; lane++) begin\n"
-      << "      " << side << "_active[lane] = " << side << "_extent > " << ib << "'(lane);\n"
+      << "      " << side << "_active[lane] = " << side << "_extent > " << ib << "'(lane)"
+      << (radix ? " && " + side + "_lane_active[lane]" : std::string()) << ";\n"
       << "      " << side << "_valid[lane] = " << side << "_active[lane];\n";
     for (const SlotCheck &c : partial) o << "      " << c.valid << "[lane] = " << side << "_active[lane];\n";
     for (int j = 0; j < slots; ++j) {
@@ -127,7 +129,8 @@ std::string emit_predication(const DesignSpec &d) {
       << "module tessera_predication (\n"
       << "  input  logic [" << D * ib << "-1:0] dim_index,\n"
       << "  input  logic [" << D * ib << "-1:0] dim_extent,\n"
-      << axis_ports("row", d.rows, d.row_axis_dims, ib, db) << axis_ports("col", d.cols, d.col_axis_dims, ib, db)
+      << axis_ports("row", d.rows, d.row_axis_dims, ib, db, !d.row_radix.empty())
+      << axis_ports("col", d.cols, d.col_axis_dims, ib, db, !d.col_radix.empty())
       << "  input  logic [" << D << "-1:0] mac_dims, input_dims, weight_dims, output_dims,\n"
       << (rows_shared ? "  output logic [" + std::to_string(d.rows) + "-1:0] row_active,  // lane in use by this layer\n" : "")
       << "  output logic [" << d.rows << "-1:0] row_valid,   // lane in use and its row dim index valid\n"
@@ -154,8 +157,8 @@ std::string emit_predication(const DesignSpec &d) {
       << "  assign weight_other_valid = &(dim_valid | ~weight_dims);\n"
       << "  assign output_other_valid = &(dim_valid | ~output_dims);\n";
     if (d.row_axis_dims > 0 || d.col_axis_dims > 0) o << "  localparam int DB = " << db << ";\n";
-    o << (d.row_axis_dims > 0 ? table_lanes("row", d.rows, d.row_axis_dims, ib, row_partial) : lanes("row", d.rows, ib, db))
-      << (d.col_axis_dims > 0 ? table_lanes("col", d.cols, d.col_axis_dims, ib, col_partial) : lanes("col", d.cols, ib, db))
+    o << (d.row_axis_dims > 0 ? table_lanes("row", d.rows, d.row_axis_dims, ib, row_partial, !d.row_radix.empty()) : lanes("row", d.rows, ib, db))
+      << (d.col_axis_dims > 0 ? table_lanes("col", d.cols, d.col_axis_dims, ib, col_partial, !d.col_radix.empty()) : lanes("col", d.cols, ib, db))
       << "endmodule\n";
     return o.str();
 }

@@ -213,10 +213,12 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
                {"ROW_ACTIVE_DECL", row_active_used ? "  logic [" + std::to_string(d.rows) + "-1:0] row_active;\n" : ""},
                {"COL_ACTIVE_DECL", col_active_used ? "  logic [" + std::to_string(d.cols) + "-1:0] col_active;\n" : ""},
                {"PRED_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
-               {"ROW_STRIDE", d.row_axis_dims > 0 ? "\n    .row_lane_offset(cfg_row_lane_offset),"
+               {"ROW_STRIDE", d.row_axis_dims > 0 ? "\n    .row_lane_offset(cfg_row_lane_offset)," +
+                                                       std::string(d.row_radix.empty() ? "" : " .row_lane_active(cfg_row_lane_active),")
                               : d.rows > 1           ? "\n    .row_stride(cfg_row_stride),"
                                                      : ""},
-               {"COL_STRIDE", d.col_axis_dims > 0 ? "\n    .col_lane_offset(cfg_col_lane_offset),"
+               {"COL_STRIDE", d.col_axis_dims > 0 ? "\n    .col_lane_offset(cfg_col_lane_offset)," +
+                                                       std::string(d.col_radix.empty() ? "" : " .col_lane_active(cfg_col_lane_active),")
                               : d.cols > 1           ? "\n    .col_stride(cfg_col_stride),"
                                                      : ""},
                {"PRED_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""}});

@@ -106,6 +106,37 @@ std::vector<std::pair<int, int64_t>> axis_digits(const ir::NestAnalysis &nest, c
     return digits;
 }
 
+// The lanes of an axis the layer uses, each with its digit per axis loop: the layer's own mixed
+// radix over `used` lanes, or, on a design wired within the axis (DesignSpec::row_radix), the
+// design's digits, a lane being off where a digit reaches the layer's extent of that loop.
+std::vector<std::pair<int64_t, std::vector<std::pair<int, int64_t>>>> used_lanes(
+    const ir::NestAnalysis &nest, const std::vector<int> &axis, int64_t used, const std::vector<int64_t> &radix) {
+    std::vector<std::pair<int64_t, std::vector<std::pair<int, int64_t>>>> lanes;
+    if (radix.empty()) {
+        for (int64_t lane = 0; lane < used; ++lane) lanes.emplace_back(lane, axis_digits(nest, axis, lane));
+        return lanes;
+    }
+    int64_t all = 1;
+    for (int64_t r : radix) all *= r;
+    for (int64_t lane = 0; lane < all; ++lane) {
+        std::vector<std::pair<int, int64_t>> digits(axis.size());
+        bool on = true;
+        int64_t rest = lane;
+        for (size_t i = radix.size(); i-- > 0;) {
+            const int64_t digit = rest % radix[i];
+            rest /= radix[i];
+            if (i < axis.size()) {
+                digits[i] = {axis[i], digit};
+                on &= digit < nest.ir->mapping.loops[size_t(axis[i])].extent;
+            } else {
+                on &= digit == 0;  // a layer without loops on the axis uses lane 0
+            }
+        }
+        if (on) lanes.emplace_back(lane, digits);
+    }
+    return lanes;
+}
+
 // The access as the array sees it: its tile is the innermost shared stage (the DRAM-fed buffer's
 // unless the tensor keeps a second shared level inside it).
 ir::TensorAccess array_facing(const ir::TensorAccess &a) {
@@ -157,7 +188,8 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
          {std::tuple<std::string, const std::vector<int> *, int64_t, int>{"row", &nest.row_loops, d.rows, d.row_axis_dims},
           {"col", &nest.col_loops, d.cols, d.col_axis_dims}}) {
         const int64_t used = side == "row" ? nest.rows : nest.cols;
-        v.set(side + "_extent", used);
+        const std::vector<int64_t> &radix = side == "row" ? d.row_radix : d.col_radix;
+        v.set(side + "_extent", radix.empty() ? used : lanes);
         for (int l : *axis) lane_dims |= int64_t(1) << dim_slot(prob, loops[size_t(l)].dim);
         if (slots == 0) {  // one loop (or none): lane * stride
             if (axis->empty()) continue;
@@ -173,12 +205,14 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             v.set(side + "_dim", dim_slot(prob, dims[j]), int(j));
             v.set(side + "_check", 1, int(j));
         }
-        for (int64_t lane = 0; lane < used; ++lane)
-            for (const auto &[l, digit] : axis_digits(nest, *axis, lane)) {
+        for (const auto &[lane, digits] : used_lanes(nest, *axis, used, radix)) {
+            if (!radix.empty()) v.set(side + "_lane_active", 1, int(lane));
+            for (const auto &[l, digit] : digits) {
                 const int j = int(std::find(dims.begin(), dims.end(), loops[size_t(l)].dim) - dims.begin());
                 const int element = int(lane) * slots + j;
                 v.add(side + "_lane_offset", digit * loops[size_t(l)].stride, element);
             }
+        }
     }
     const int64_t all_dims = (int64_t(1) << prob.dims.size()) - 1;
     v.set("mac_dims", all_dims & ~lane_dims);
@@ -281,11 +315,10 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
               {"col", &nest.col_loops, nest.cols}}) {
             if (!v.has(name + "_" + side + "_offset")) continue;
             const bool rows = side == "row";
-            for (int64_t lane = 0; lane < used; ++lane) {
+            for (const auto &[lane, digits] : used_lanes(nest, *axis, used, rows ? d.row_radix : d.col_radix)) {
                 if (!(rows ? row_lead(p, d, lane) : col_lead(p, d, lane))) continue;
                 const int group = int(rows ? row_group(p, d, lane) : col_group(p, d, lane));
-                for (const auto &[l, digit] : axis_digits(nest, *axis, lane))
-                    v.add(name + "_" + side + "_offset", digit * glb[size_t(l)], group);
+                for (const auto &[l, digit] : digits) v.add(name + "_" + side + "_offset", digit * glb[size_t(l)], group);
             }
         }
         int64_t init_addr = t.base;

@@ -60,6 +60,11 @@ RegisterMap register_map(const DesignSpec &d) {
                                              {"col", d.cols, d.col_axis_dims}}) {
         const std::string axis = side == "row" ? "rows" : "columns";
         add(side + "_extent", 1, ib, "array " + axis + " this layer uses (lanes beyond are off)");
+        // Lanes wired within the axis (DesignSpec::row_radix): a layer's lanes sit at the design's
+        // digits, so the lanes it uses need not be the first ones.
+        if (!(side == "row" ? d.row_radix : d.col_radix).empty())
+            add(side + "_lane_active", int(lanes), 1, "1: the layer uses this " + side + " lane (its digits are "
+                                                          "below the layer's loop extents)");
         if (slots == 0) {
             add(side + "_dim", 1, db, "dim slot of the " + side + " loop");
             if (lanes > 1) add(side + "_stride", 1, ib, "dim index step per " + side + " lane");
