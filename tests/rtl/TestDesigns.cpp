@@ -108,6 +108,11 @@ const std::vector<TestDesign> &test_designs() {
         {"preset_rs_4x4",
          {preset(conv("conv3x3_tails", 6, 7, 6, 6, 3, 1, 1), "rs", 4, 4),
           preset(conv("conv3x3_stride2", 3, 5, 9, 9, 3, 2, 1), "rs", 4, 4)}},
+        // Rows k x c (docs/rtl.md, "Within an axis"): the input multicast to the rows of its
+        // channel, the output summed over a filter's rows; 2 x 4 lanes, and 2 x 3 at the same digits.
+        {"spatial_kc_x_8x4",
+         {spatial(conv("conv3x3_kc", 4, 7, 7, 6, 3, 1, 1), "K,C|X", 8, 4),
+          spatial(conv("conv3x3_stride2_kc", 3, 13, 5, 7, 3, 2, 1), "K,C|X", 8, 4)}},
         // A one-dimensional array: k on 8 columns.
         {"spatial_k_1x8", {spatial(conv("conv3x3_tails", 6, 11, 6, 6, 3, 1, 1), "K", 1, 8)}},
         // Double buffered: fills of the next tiles and drains of the last output tile overlap
@@ -149,7 +154,8 @@ std::vector<std::pair<rtl::DesignSpec, std::string>> mixed_buffering_designs() {
 std::vector<TestDesign> golden_designs() {
     return {{"golden_ws_ck_2x2", {ws_ck(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}},
             {"golden_os_xy_2x2", {os_xy(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}},
-            {"golden_ws_ck_2x2_double_buffered", {ws_ck(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}, true}};
+            {"golden_ws_ck_2x2_double_buffered", {ws_ck(conv("conv3x3", 3, 3, 4, 4, 3, 1, 1), 2, 2)}, true},
+            {"golden_kc_x_4x2", {spatial(conv("conv3x3", 2, 3, 4, 4, 3, 1, 1), "K,C|X", 4, 2)}}};
 }
 
 }  // namespace tessera::rtl::test
