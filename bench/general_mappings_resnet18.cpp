@@ -4,8 +4,9 @@
 //   rs      the `rs` preset with scratchpads: eyeriss_rs.sched's form, sized per layer (default)
 //   im2col  the preset 'C,FY,FX|K' ws: tpu_im2col.sched's form, channels per row group per layer
 //           (default)
-//   NAME    examples/schedules/NAME.sched as written for the C = K = 256 conv (eyeriss_rs,
-//           ws_scratchpads): a layer it does not fit prints why (the schedule's one-line error)
+//   NAME    examples/schedules/NAME.sched as written (eyeriss_rs, ws_scratchpads: for the C = K = 256
+//           conv; kc_rows_rf: any conv): a layer it does not fit prints why (the schedule's
+//           one-line error)
 // Not a test (tens of minutes); docs/rtl.md, "Per-PE accumulator files", records a run.
 //   build/bench/general_mappings_resnet18 [--mapping rs|im2col|NAME] [--layers N]
 #include "DriverArgs.h"
