@@ -136,6 +136,23 @@ TEST_CASE("examples/schedules/kc_rows_rf.sched: rows k x c with ifmap, filter an
     check_exact(outcomes, 2);
 }
 
+TEST_CASE("kc_rows_rf.sched with 4 x 2 rows on its 4 x 4 design: lanes off at the design's digits, scratchpads",
+          "[sim][general][per_pe]") {
+    // The same mapping with 4 channels per PE (cl = 2 lanes) runs on the design of the 4 x 4 one:
+    // rows 2, 3, 6, 7, ... are off (row_lane_active); fills, drains and reloads skip them.
+    const ScheduleRequest four = example_schedule("kc_rows_rf.sched");
+    ScheduleRequest two = four;
+    const std::string split = ".split(ci, cl, cp, 2)";
+    REQUIRE(two.text.find(split) != std::string::npos);
+    two.text.replace(two.text.find(split), split.size(), ".split(ci, cl, cp, 4)");
+    const auto outcomes =
+        simulate_on_one_design({{parse_inline_layer("conv:C=19,K=7,H=10,W=11,R=3,S=3,pad=1"), four},
+                                {parse_inline_layer("conv:C=19,K=7,H=10,W=11,R=3,S=3,pad=1"), two},
+                                {parse_inline_layer("conv:C=10,K=12,H=6,W=7,R=3,S=3,stride=2,pad=1"), two}},
+                               example_arch("eyeriss_16x16"));
+    check_exact(outcomes, 3);
+}
+
 TEST_CASE("a design wired within an axis runs layers whose lanes there fit the design's one by one",
           "[sim][general]") {
     ScheduleRequest kc;
