@@ -463,6 +463,23 @@ int run_explore(const Args &args) {
         if (!f) throw UserError("cannot write " + (fs::path(out_dir) / "arch.json").string());
     }
     if (json) {
+        if (design) {  // one design for the network: the layers' winners on it, and the design
+            nlohmann::json searched_again = nlohmann::json::array();
+            for (size_t i : design->searched_again) searched_again.push_back(selected[i].layer.name);
+            std::cout << nlohmann::json{{"layers", all},
+                                        {"design",
+                                         {{"wiring", design->wiring},
+                                          {"wiring_from", selected[design->wiring_from].layer.name},
+                                          {"wirings_tried", design->wirings_tried},
+                                          {"searched_again", searched_again},
+                                          {"split", design->partitions},
+                                          {"energy_pj", design->energy_pj},
+                                          {"cycles", design->cycles},
+                                          {"architecture", ir::to_json(design->arch)}}}}
+                             .dump(2)
+                      << "\n";
+            return 0;
+        }
         std::cout << (all.size() == 1 ? all[0] : all).dump(2) << "\n";
         return 0;
     }

@@ -31,6 +31,19 @@ rm -rf "$out/p/verify"
 grep -q "would overflow the level: GLB split I [0-9]* B, W [0-9]* B, O [0-9]* B" "$out/explore_p.txt" ||
     { echo "FAIL: no split GLB:"; cat "$out/explore_p.txt"; fail=1; }
 grep -q '"tensor_bytes"' "$out/p/arch.json" || { echo "FAIL: arch.json has no partitions"; fail=1; }
+# --json carries the one design: its wiring, the split and the split architecture.
+"$tessera" explore --network "$net" --arch "$small" --rtl-only --steps 300 -j 2 -q --json > "$out/p.json" ||
+    { echo "FAIL: explore --json"; fail=1; }
+python3 - "$out/p.json" <<'PY' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+d = j["design"]
+ok = len(j["layers"]) == 3 and d["wiring"] and d["split"].startswith("GLB split")
+ok = ok and any("tensor_bytes" in l for l in d["architecture"]["levels"])
+if not ok:
+    print("FAIL: explore --json's design:", json.dumps(d)[:300])
+    sys.exit(1)
+PY
 "$tessera" compile --network "$net" --arch "$out/p/arch.json" --schedule "$out/p" -o "$out/dp" > "$out/compile_p.txt" 2>&1 ||
     { echo "FAIL: compile on the split GLB"; cat "$out/compile_p.txt"; exit 1; }
 if grep -q "note: the design's" "$out/compile_p.txt"; then echo "FAIL: the design overflows:"; cat "$out/compile_p.txt"; fail=1; fi
