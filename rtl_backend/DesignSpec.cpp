@@ -21,6 +21,15 @@ int bits_for(int64_t values) {
 int DesignSpec::loop_bits() const { return bits_for(loops + 1); }
 int DesignSpec::dim_bits() const { return bits_for(dims); }
 
+std::vector<int64_t> lane_digits(const std::vector<int64_t> &radix, int64_t lane) {
+    std::vector<int64_t> digits(radix.size());
+    for (size_t i = radix.size(); i-- > 0;) {
+        digits[i] = lane % radix[i];
+        lane /= radix[i];
+    }
+    return digits;
+}
+
 namespace {
 
 // A lane's group along one axis and whether it leads it (TensorPorts::row_loops).
@@ -32,17 +41,11 @@ struct AxisGroup {
 AxisGroup axis_group(bool depends, uint32_t loops, const std::vector<int64_t> &radix, int64_t lane) {
     if (!depends) return {0, lane == 0};
     if (loops == 0) return {lane, true};
+    const std::vector<int64_t> digits = lane_digits(radix, lane);
     AxisGroup g;
-    int64_t weight = 1;
-    for (size_t i = radix.size(); i-- > 0;) {  // innermost digit first
-        const int64_t digit = lane % radix[i];
-        lane /= radix[i];
-        if (loops >> i & 1u) {
-            g.group += digit * weight;
-            weight *= radix[i];
-        } else {
-            g.lead &= digit == 0;
-        }
+    for (size_t i = 0; i < radix.size(); ++i) {
+        if (loops >> i & 1u) g.group = g.group * radix[i] + digits[i];  // the digits it depends on
+        else g.lead &= digits[i] == 0;
     }
     return g;
 }

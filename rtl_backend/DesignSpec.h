@@ -123,6 +123,10 @@ struct DesignSpec {
 
 int bits_for(int64_t values);  // bits to hold 0 .. values-1 (at least 1)
 
+// The digit of each of an axis's loops at `lane`: mixed radix over the loops' extents `radix`,
+// the outermost loop the most significant digit (how every lane table numbers an axis's lanes).
+std::vector<int64_t> lane_digits(const std::vector<int64_t> &radix, int64_t lane);
+
 // Lane groups of a tensor along each axis and in all (group g = row group * lane_cols + col group),
 // the group of row lane r (column lane c), and whether the lane leads its group: its digits of
 // the axis loops the tensor ignores are 0 (the lane the group's word or sum is counted at).

@@ -19,7 +19,7 @@ std::vector<int64_t> leading_lanes(int64_t lanes, int64_t groups, const std::fun
                                    const std::function<int64_t(int64_t)> &group) {
     std::vector<int64_t> leader(size_t(groups), 0);
     for (int64_t lane = 0; lane < lanes; ++lane)
-        if (lead(lane) && group(lane) < groups) leader[size_t(group(lane))] = lane;
+        if (lead(lane)) leader[size_t(group(lane))] = lane;
     return leader;
 }
 

@@ -69,7 +69,7 @@ std::vector<SlotCheck> partial_checks(const DesignSpec &d, const std::string &si
                                {"weight", &d.weight}, {"output", &d.output}}) {
         const bool rows = side == "row";
         if (rows ? p->row_loops : p->col_loops)
-            checks.push_back({t + "_" + side + "_valid", rows ? p->row_slots : p->col_slots});
+            checks.push_back({lane_valid_of(*p, t, side), rows ? p->row_slots : p->col_slots});
     }
     return checks;
 }

@@ -95,44 +95,27 @@ private:
 
 // The digit of each loop of an array axis at `lane`: mixed radix, the outermost loop the most
 // significant digit.
-std::vector<std::pair<int, int64_t>> axis_digits(const ir::NestAnalysis &nest, const std::vector<int> &axis,
-                                                 int64_t lane) {
-    std::vector<std::pair<int, int64_t>> digits(axis.size());
-    for (size_t i = axis.size(); i-- > 0;) {
-        const int64_t extent = nest.ir->mapping.loops[size_t(axis[i])].extent;
-        digits[i] = {axis[i], lane % extent};
-        lane /= extent;
-    }
-    return digits;
-}
-
-// The lanes of an axis the layer uses, each with its digit per axis loop: the layer's own mixed
-// radix over `used` lanes, or, on a design wired within the axis (DesignSpec::row_radix), the
-// design's digits, a lane being off where a digit reaches the layer's extent of that loop.
+// The lanes of an axis the layer uses, each with its (loop, digit) per axis loop: the layer's own
+// mixed radix over `used` lanes, or, on a design wired within the axis (DesignSpec::row_radix),
+// the design's digits, a lane being off where a digit reaches the layer's extent of that loop (a
+// layer without loops on the axis uses lane 0).
 std::vector<std::pair<int64_t, std::vector<std::pair<int, int64_t>>>> used_lanes(
     const ir::NestAnalysis &nest, const std::vector<int> &axis, int64_t used, const std::vector<int64_t> &radix) {
-    std::vector<std::pair<int64_t, std::vector<std::pair<int, int64_t>>>> lanes;
-    if (radix.empty()) {
-        for (int64_t lane = 0; lane < used; ++lane) lanes.emplace_back(lane, axis_digits(nest, axis, lane));
-        return lanes;
-    }
+    std::vector<int64_t> extents;
+    for (int l : axis) extents.push_back(nest.ir->mapping.loops[size_t(l)].extent);
+    const std::vector<int64_t> &numbering = radix.empty() ? extents : radix;
     int64_t all = 1;
-    for (int64_t r : radix) all *= r;
-    for (int64_t lane = 0; lane < all; ++lane) {
-        std::vector<std::pair<int, int64_t>> digits(axis.size());
+    for (int64_t r : numbering) all *= r;
+    std::vector<std::pair<int64_t, std::vector<std::pair<int, int64_t>>>> lanes;
+    for (int64_t lane = 0; lane < (radix.empty() ? used : all); ++lane) {
+        const std::vector<int64_t> digits = lane_digits(numbering, lane);
+        std::vector<std::pair<int, int64_t>> by_loop;
         bool on = true;
-        int64_t rest = lane;
-        for (size_t i = radix.size(); i-- > 0;) {
-            const int64_t digit = rest % radix[i];
-            rest /= radix[i];
-            if (i < axis.size()) {
-                digits[i] = {axis[i], digit};
-                on &= digit < nest.ir->mapping.loops[size_t(axis[i])].extent;
-            } else {
-                on &= digit == 0;  // a layer without loops on the axis uses lane 0
-            }
+        for (size_t i = 0; i < digits.size(); ++i) {
+            if (i < axis.size()) by_loop.emplace_back(axis[i], digits[i]);
+            on &= digits[i] < (i < axis.size() ? extents[i] : 1);
         }
-        if (on) lanes.emplace_back(lane, digits);
+        if (on) lanes.emplace_back(lane, by_loop);
     }
     return lanes;
 }
