@@ -463,8 +463,13 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
         b.tensor = "O";
         b.level = accumulator->level;
         b.at = at;
-        // The accumulator has no Realize of its own: its box is the one Halide would give.
-        b.box = ir::tile_box(problem, problem.tensor(ir::TensorRole::Output), m, at, true);
+        // The accumulator has no Realize of its own: its box is the one Halide would give. Below
+        // the unrolled loops it is each PE's file (without them); above them, a shared tile that
+        // holds every PE's partial sums (the inner of two shared levels).
+        int last_spatial = -1;
+        for (size_t l = 0; l < m.loops.size(); ++l)
+            if (m.loops[l].kind != ir::LoopKind::Temporal) last_spatial = int(l);
+        b.box = ir::tile_box(problem, problem.tensor(ir::TensorRole::Output), m, at, at > last_spatial);
         m.buffers.push_back(b);
     }
     return m;

@@ -164,18 +164,36 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
             throw UserError(origin + ": the " + t.tensor + " tile at level " + t.level +
                             " sits between the PE array's loops; a tile is either shared (above the "
                             "spatial loops) or per PE (below them all)");
-    const Tile *out_shared = nullptr, *out_pe = nullptr;
+    // The outputs: one or two shared tiles (the outer one DRAM-fed, the inner one of partial sums:
+    // hw::accumulator on a loop above the array) or one shared tile and a per-PE file.
+    const Tile *out_shared = nullptr, *out_psums = nullptr, *out_pe = nullptr;
     for (const auto &t : tiles) {
         if (t.tensor != "O") continue;
-        const Tile *&slot = per_pe(t) ? out_pe : out_shared;
-        if (slot)
-            throw UserError(origin + ": the outputs are kept at " + slot->level + " and at " + t.level +
-                            "; Tessera keeps one shared output tile (and at most one per-PE partial-sum file)");
-        slot = &t;
+        if (per_pe(t)) {
+            if (out_pe)
+                throw UserError(origin + ": the outputs are kept at per-PE levels " + out_pe->level + " and " + t.level +
+                                "; Tessera keeps at most one per-PE partial-sum file");
+            out_pe = &t;
+        } else if (!out_shared) {
+            out_shared = &t;
+        } else if (!out_psums) {
+            out_psums = &t;
+            if (out_psums->at < out_shared->at) std::swap(out_psums, out_shared);
+        } else {
+            throw UserError(origin + ": the outputs are kept at three shared levels (" + out_shared->level + ", " +
+                            out_psums->level + ", " + t.level + "); Tessera keeps them at one or two");
+        }
     }
     if (!out_shared)
         throw UserError(origin + ": the outputs have no tile on a shared on-chip level; keep O (Outputs) at "
                         "the global buffer level");
+    if (out_psums && out_pe)
+        throw UserError(origin + ": the outputs are kept at two shared levels (" + out_shared->level + ", " +
+                        out_psums->level + ") and in a per-PE file at " + out_pe->level +
+                        "; Tessera keeps partial sums at one level below the outer one: drop one of them");
+    if (out_psums && out_psums->at == out_shared->at)
+        throw UserError(origin + ": the outputs' tiles at " + out_shared->level + " and " + out_psums->level +
+                        " hold the same loops; give the inner one a loop of its own (or keep one of them)");
     const int p_out = out_shared->at;
     for (int i = 0; i < p_out; ++i)
         if (problem.dim(loops[size_t(i)].dim).reduction)
@@ -246,7 +264,8 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
     auto axis = [](const std::vector<std::string> &v) { return v.size() == 1 ? v[0] : "{" + join(v) + "}"; };
     if (!rows.empty() && !cols.empty()) s << "hw::array(acc, " << axis(rows) << ", " << axis(cols) << ");\n";
     else if (!rows.empty() || !cols.empty()) s << "hw::array(acc, " << axis(rows.empty() ? cols : rows) << ");\n";
-    if (out_pe) s << "hw::accumulator(acc, " << loops[size_t(out_pe->at - 1)].name << ", \"" << out_pe->level << "\");\n";
+    for (const Tile *inner : {out_psums, out_pe})
+        if (inner) s << "hw::accumulator(acc, " << loops[size_t(inner->at - 1)].name << ", \"" << inner->level << "\");\n";
 
     auto place = [&](const Tile &t) -> std::string {
         if (t.at == 0) return "compute_root()";

@@ -93,7 +93,7 @@ int64_t DesignSpec::buffer_bytes() const {
            buffer_bytes_of(weight_outer_depth, weight_bits, false) +
            buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered) +
            buffer_bytes_of(output_depth, acc_bits, output_double_buffered) +
-           bias_table_bytes();
+           buffer_bytes_of(output_outer_depth, acc_bits, false) + bias_table_bytes();
 }
 
 int64_t DesignSpec::bias_table_bytes() const {
@@ -112,8 +112,9 @@ int64_t DesignSpec::buffer_bytes_at(int level, int role) const {
     if (role == 0 && input_outer_level == level) bytes += buffer_bytes_of(input_outer_depth, input_bits, false);
     if (role == 1 && weight_level == level) bytes += buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered);
     if (role == 1 && weight_outer_level == level) bytes += buffer_bytes_of(weight_outer_depth, weight_bits, false);
-    if (role == 2 && output_level == level)
-        bytes += buffer_bytes_of(output_depth, acc_bits, output_double_buffered) + bias_table_bytes();
+    if (role == 2 && output_level == level) bytes += buffer_bytes_of(output_depth, acc_bits, output_double_buffered);
+    if (role == 2 && output_outer_level == level) bytes += buffer_bytes_of(output_outer_depth, acc_bits, false);
+    if (role == 2 && (output_staged() ? output_outer_level : output_level) == level) bytes += bias_table_bytes();
     return bytes;
 }
 
@@ -247,12 +248,16 @@ std::string not_generated(const ir::NestAnalysis &nest) {
                     return "keeps a per-PE accumulator file of " + t.tensor->name + ", whose coordinates "
                            "are not one dim each; the generated RTL drains such files only for outputs "
                            "indexed by plain dims: estimate this mapping with the model";
-        // A second shared stage of an operand is copied from the first by a fill walk (EmitStaging.cpp).
+        // A second shared stage is copied from the first by a walk (EmitStaging.cpp): an operand's
+        // filled, the output's drained and reloaded.
         const int shared = shared_stages(t);
-        if (shared > 2 || (shared == 2 && t.role == ir::TensorRole::Output))
+        if (shared > 2)
             return "keeps " + t.tensor->name + " at " + std::to_string(shared) +
-                   " shared on-chip levels; the generated RTL keeps an operand at one or two and the "
-                   "output at one so far: estimate this mapping with the model";
+                   " shared on-chip levels; the generated RTL keeps a tensor at one or two so far: "
+                   "estimate this mapping with the model";
+        if (shared == 2 && t.role == ir::TensorRole::Output && per_pe > 0)
+            return "keeps " + t.tensor->name + " at two shared levels and in a per-PE accumulator file; the "
+                   "generated RTL builds one of the two so far: estimate this mapping with the model";
     }
     return {};
 }
@@ -314,8 +319,9 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
                 << d.coords;
             return why.str();
         }
-        const int64_t outer = outer_tile_words(a), outer_depth = i == 0 ? d.input_outer_depth
-                                                              : i == 1 ? d.weight_outer_depth : 0;
+        const int64_t outer = outer_tile_words(a), outer_depth = i == 0   ? d.input_outer_depth
+                                                              : i == 1 ? d.weight_outer_depth
+                                                                       : d.output_outer_depth;
         if ((outer > 0) != (outer_depth > 0))
             return std::string("its ") + depth[i].first + (outer > 0 ? " keeps" : " does not keep") +
                    " tiles at two shared levels, the design's " + depth[i].first + " buffers " +
@@ -385,16 +391,19 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         const ir::NestAnalysis nest = ir::analyze(l);
         if (std::string no = not_generated(nest); !no.empty())
             throw UserError("layer " + l.problem.layer.name + ": the mapping " + no);
-        // Per-PE fills stall the array; overlapping them (double buffering) is not built yet.
-        for (const auto &t : nest.tensors) {
-            const ir::Stage &last = t.stages.back();
-            const int level = last.kind == ir::StageKind::PerPe ? arch.level_index(last.buffer->level) : -1;
-            if (level >= 0 && ir::double_buffered(arch, *last.buffer))
-                throw UserError("layer " + l.problem.layer.name + ": per-PE level " + last.buffer->level +
-                                " is double buffered; the generated RTL fills per-PE tiles while the array "
+        // Transfers below the DRAM-fed buffer (per-PE fills, copies between two shared levels)
+        // stall the array; overlapping them (double buffering) is not built yet.
+        for (const auto &t : nest.tensors)
+            for (size_t j = 2; j < t.stages.size(); ++j) {
+                const ir::Stage &s = t.stages[j];
+                if (s.kind == ir::StageKind::Register || !s.buffer || !ir::double_buffered(arch, *s.buffer)) continue;
+                throw UserError("layer " + l.problem.layer.name + ": " +
+                                (s.kind == ir::StageKind::PerPe ? "per-PE level " : "inner shared level ") +
+                                s.buffer->level + " of " + t.tensor->name +
+                                " is double buffered; the generated RTL moves those tiles while the array "
                                 "stalls: keep the tile single (hw::single_buffered), set \"double_buffered\": "
                                 "false on the level, or estimate with the model");
-        }
+            }
     }
     DesignSpec d;
     d.name = name;
@@ -454,7 +463,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     for (auto [role, inner, outer] : {std::tuple<ir::TensorRole, int *, int *>{ir::TensorRole::Input, &d.input_level,
                                                                                 &d.input_outer_level},
                                       {ir::TensorRole::Weight, &d.weight_level, &d.weight_outer_level},
-                                      {ir::TensorRole::Output, &d.output_level, nullptr}}) {
+                                      {ir::TensorRole::Output, &d.output_level, &d.output_outer_level}}) {
         const ir::TensorAccess &a = shape_nest.access(role);
         *inner = level_of(array_facing_stage(a));
         if (outer && shared_stages(a) == 2) *outer = level_of(a.stages[1]);
@@ -477,7 +486,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.weight_depth = std::max(d.weight_depth, array_facing_stage(nest.access(ir::TensorRole::Weight)).words());
         d.input_outer_depth = std::max(d.input_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_outer_depth = std::max(d.weight_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Weight)));
-        d.output_depth = std::max(d.output_depth, nest.access(ir::TensorRole::Output).buffer->words());
+        d.output_depth = std::max(d.output_depth, array_facing_stage(nest.access(ir::TensorRole::Output)).words());
+        d.output_outer_depth = std::max(d.output_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Output)));
         d.input_pe_depth = std::max(d.input_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
         d.output_pe_depth = std::max(d.output_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Output)));
@@ -494,6 +504,13 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         throw UserError("an operand keeps tiles at two shared levels and its outer level is double buffered; the "
                         "generated RTL copies inner tiles while the array stalls: set \"double_buffered\": false "
                         "on that level, or estimate with the model");
+    if (d.output_staged())
+        d.output_stage_element_cycles = arch.levels[size_t(d.output_level)].words_per_element(
+            int(ir::onchip_element_bytes(first, first.tensor(ir::TensorRole::Output)) * 8));
+    if (d.output_staged() && d.output_double_buffered)
+        throw UserError("the output keeps tiles at two shared levels and its outer level is double buffered; "
+                        "the generated RTL drains the inner blocks into a single-buffered outer buffer so far: set "
+                        "\"double_buffered\": false on that level, or estimate with the model");
     if (d.staged() && d.zero_points())
         throw UserError("a quantized layer (zero points) keeps an operand at two shared levels; the generated RTL "
                         "copies inner tiles for int8 layers so far: estimate this mapping with the model");
@@ -635,7 +652,8 @@ nlohmann::json to_json(const DesignSpec &d) {
             {"sized_for", d.layers}};
     if (!d.row_radix.empty()) j["row_lanes"] = d.row_radix;
     if (!d.col_radix.empty()) j["col_lanes"] = d.col_radix;
-    if (d.staged()) j["outer_buffers"] = {{"I", d.input_outer_depth}, {"W", d.weight_outer_depth}};
+    if (d.staged() || d.output_staged())
+        j["outer_buffers"] = {{"I", d.input_outer_depth}, {"W", d.weight_outer_depth}, {"O", d.output_outer_depth}};
     return j;
 }
 

@@ -69,8 +69,18 @@ struct DesignSpec {
     // into the *_depth buffer the array reads, while the array stalls. 0: one shared level.
     int64_t input_outer_depth = 0, weight_outer_depth = 0;
     bool staged() const { return input_outer_depth > 0 || weight_outer_depth > 0; }
+    // The output at two shared levels (docs/rtl.md, "The output at two shared levels"): the array
+    // accumulates in the inner buffer (output_depth words); a walk drains each finished inner
+    // block into this outer one and reloads a resumed block's partial sums from it, while the
+    // array stalls; the DMA drains the outer buffer. 0: one shared level.
+    int64_t output_outer_depth = 0;
+    bool output_staged() const { return output_outer_depth > 0; }
+    // Cycles a drain or reload holds the array per partial sum: the model's words of the inner
+    // level per accumulator (ir::MemoryLevel::words_per_element) over a port of one word per
+    // cycle (generated_architecture). The walk moves one partial sum per cycle within that time.
+    int64_t output_stage_element_cycles = 1;
     // Transfers that stall the array inside a compute run (per-PE fills, inner-tile copies).
-    bool onchip_fills() const { return pe_files() || staged(); }
+    bool onchip_fills() const { return pe_files() || staged() || output_staged(); }
     // Double buffered (the architecture's level says so): two banks of depth words; the DMA fills
     // the next tile (or drains the last one) in one bank while the array works on the other.
     bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;
@@ -106,8 +116,9 @@ struct DesignSpec {
     int64_t buffer_bytes() const;  // all on-chip buffers (both banks) and the bias table
     int64_t bias_table_bytes() const;  // the bias table and its per-channel memories
     // The architecture level (index) of each shared buffer: the array-facing ones and a staged
-    // operand's outer one (-1: none); the bias table sits with the output.
-    int input_level = -1, weight_level = -1, output_level = -1, input_outer_level = -1, weight_outer_level = -1;
+    // tensor's outer one (-1: none); the bias table sits with the output's DRAM-fed buffer.
+    int input_level = -1, weight_level = -1, output_level = -1, input_outer_level = -1, weight_outer_level = -1,
+        output_outer_level = -1;
     int64_t buffer_bytes_at(int level) const;  // the buffers on that level (both banks)
     // Tensor `role`'s (0 I, 1 W, 2 O: with the bias table) buffers on that level (both banks).
     int64_t buffer_bytes_at(int level, int role) const;

@@ -178,6 +178,10 @@ std::string output_buffer(const DesignSpec &d) {
     else
         o << "// (one pair per output lane group); read port 0 also serves the drain (never at the same\n"
           << "// time: the drain follows a pipeline flush).\n";
+    // The inner of two shared levels: the walk also writes a resumed block's partial sums into it
+    // (while the array stalls) and drains it through read port 0 (EmitStaging.cpp).
+    const bool staged = d.output_staged();
+    if (staged) o << "// The inner of two shared levels: a reload write port for the walk.\n";
     o << "module tessera_output_glb (\n"
       << "  input  logic clk,\n"
       << (two_banks ? "  input  logic bank,\n" : "")
@@ -191,9 +195,13 @@ std::string output_buffer(const DesignSpec &d) {
       << (two_banks ? "  input  logic drain_bank,\n" : "")
       << "  input  logic [" << ob << "-1:0] drain_addr,\n"
       << (two_banks ? "  output logic [" + std::to_string(acc) + "-1:0] drain_data,\n" : "")
+      << (staged ? "  input  logic stage_write,\n  input  logic [" + std::to_string(ob) +
+                       "-1:0] stage_write_addr,\n  input  logic [" + std::to_string(acc) + "-1:0] stage_write_data,\n"
+                 : "")
       << "  output logic [" << go * acc << "-1:0] read_data\n"
       << ");\n"
       << "  logic [" << acc << "-1:0] mem [0:" << (two_banks ? 2 : 1) * d.output_depth << "-1];\n"
+      << (staged ? "  always_ff @(posedge clk)\n    if (stage_write) mem[stage_write_addr] <= stage_write_data;\n" : "")
       // One process per write port: the ports never write the same word in a cycle (distinct
       // output elements), and separate processes leave Yosys no write priorities to resolve
       // (with one process, opt_mem_priority takes many minutes for 256 ports).

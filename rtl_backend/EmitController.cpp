@@ -45,12 +45,17 @@ std::string emit_controller(const DesignSpec &d) {
     const bool pe = d.onchip_fills();
     static_assert(ir::kTiming.fill_overhead == 3, "a per-PE fill stalls words + 3 cycles");
     std::string pe_ports, pe_logic, pe_ff;
-    const bool acc_file = d.output_pe_depth > 0;
+    // Output blocks the walk drains and reloads: per-PE accumulator files, or the inner of two
+    // shared levels (EmitStaging.cpp), whose drain also waits for the pipeline's last writes.
+    const bool acc_file = d.output_pe_depth > 0 || d.output_staged();
+    const std::string ob = d.output_staged() ? "output_stage" : "output_pe";
+    const int64_t block_cycles =
+        d.output_staged() ? d.output_depth * d.output_stage_element_cycles + output_drain_wait(d) : d.output_pe_depth + d.skew();
     if (pe) {
         const int64_t stage_words = std::max(d.input_outer_depth > 0 ? d.input_depth : 0,
                                              d.weight_outer_depth > 0 ? d.weight_depth : 0);
         const int wb =
-            bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, d.output_pe_depth + d.skew(), stage_words}) + 3) + 1;
+            bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, block_cycles, stage_words}) + 3) + 1;
         // A done flag per operand that has per-PE files (it remembers that this iteration's fill ran).
         std::string done_flags;
         if (d.input_pe_depth > 0) done_flags += ", input_pe_done";
@@ -92,30 +97,39 @@ std::string emit_controller(const DesignSpec &d) {
         // pipelined array the drained sums reach the GLB skew() cycles later (EmitTop.cpp): the
         // drain stalls that much longer, so that nothing reads the GLB before they land.
         if (acc_file) {
-            const std::string drain_extra = d.skew() ? " + " + std::to_string(wb) + "'d" + std::to_string(d.skew()) : "";
-            const std::string ow = std::to_string(bits_for(d.output_pe_depth) + 1);
-            pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] output_pe_from,\n"
-                        "  input  logic [" + ow + "-1:0] output_pe_words,\n"
-                        "  output logic output_pe_drain,        // a drain of the accumulator files starts\n"
-                        "  output logic output_pe_reload,       // a reload of partial sums into them starts\n"
-                        "  output logic output_pe_begin,        // this iteration starts a file block\n";
+            const int64_t wait = d.output_staged() ? output_drain_wait(d) : d.skew();
+            const std::string drain_extra = wait ? " + " + std::to_string(wb) + "'d" + std::to_string(wait) : "";
+            // A file block moves a word per cycle; an inner shared block holds the array for its
+            // words at the level's port (DesignSpec::output_stage_element_cycles).
+            const std::string amount = d.output_staged() ? ob + "_cycles" : ob + "_words";
+            const std::string ow = std::to_string(
+                d.output_staged() ? output_stage_cycle_bits(d) : bits_for(d.output_pe_depth) + 1);
+            const bool files = !d.output_staged();
+            pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] " + ob + "_from,\n"
+                        "  input  logic [" + ow + "-1:0] " + amount + ",\n"
+                        "  output logic " + ob + "_drain,        // a drain of " +
+                        (files ? "the accumulator files" : "the inner output block") + " starts\n"
+                        "  output logic " + ob + "_reload,       // a reload of partial sums into " +
+                        (files ? "them" : "it") + " starts\n"
+                        "  output logic " + ob + "_begin,        // this iteration starts a " +
+                        (files ? "file " : "") + "block\n";
             pe_logic += "  logic output_drain_pending, output_reload_due, output_reload_done;\n"
-                        "  assign output_reload_due = zero_from[output_pe_from] && !block_first && !output_reload_done;\n"
-                        "  assign output_pe_begin = issue && zero_from[output_pe_from];\n"
-                        "  assign output_pe_drain = output_drain_pending &&\n"
+                        "  assign output_reload_due = zero_from[" + ob + "_from] && !block_first && !output_reload_done;\n"
+                        "  assign " + ob + "_begin = issue && zero_from[" + ob + "_from];\n"
+                        "  assign " + ob + "_drain = output_drain_pending &&\n"
                         "                           (state == COMPUTE || (state == FLUSH && flush_count == '0));\n"
-                        "  assign output_pe_reload = state == COMPUTE && !output_drain_pending && output_reload_due;\n";
+                        "  assign " + ob + "_reload = state == COMPUTE && !output_drain_pending && output_reload_due;\n";
             pe_ff += "      if (state == IDLE && start) output_drain_pending <= 1'b0;\n"
-                     "      else if (issue && last_from[output_pe_from]) output_drain_pending <= 1'b1;\n"
-                     "      else if (output_pe_drain) output_drain_pending <= 1'b0;\n"
-                     "      if (output_pe_drain)\n"
-                     "        pe_count <= " + std::to_string(wb) + "'(output_pe_words) + (state == FLUSH ? " + std::to_string(wb) + "'d2 : " + std::to_string(wb) + "'d1)" + drain_extra + ";\n"
-                     "      if (output_pe_reload) begin\n"
-                     "        pe_count <= " + std::to_string(wb) + "'(output_pe_words) + 1'b1;\n"
+                     "      else if (issue && last_from[" + ob + "_from]) output_drain_pending <= 1'b1;\n"
+                     "      else if (" + ob + "_drain) output_drain_pending <= 1'b0;\n"
+                     "      if (" + ob + "_drain)\n"
+                     "        pe_count <= " + std::to_string(wb) + "'(" + amount + ") + (state == FLUSH ? " + std::to_string(wb) + "'d2 : " + std::to_string(wb) + "'d1)" + drain_extra + ";\n"
+                     "      if (" + ob + "_reload) begin\n"
+                     "        pe_count <= " + std::to_string(wb) + "'(" + amount + ") + 1'b1;\n"
                      "        output_reload_done <= 1'b1;\n"
                      "      end\n"
                      "      if (issue || state == IDLE) output_reload_done <= 1'b0;\n"
-                     "      if (output_pe_drain) pe_after_flush <= state == FLUSH;\n"
+                     "      if (" + ob + "_drain) pe_after_flush <= state == FLUSH;\n"
                      "      else if ((state == COMPUTE && pe_stall) || state == IDLE) pe_after_flush <= 1'b0;\n";
         }
         for (const auto &[t, depth] : {std::pair<std::string, int64_t>{"input", d.input_pe_depth},

@@ -80,6 +80,9 @@ std::string emit_counters(const DesignSpec &d) {
       << "  input  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write,\n"
       << (d.input_outer_depth > 0 ? "  input  logic input_stage_read, input_stage_write,  // the inner-tile copy\n" : "")
       << (d.weight_outer_depth > 0 ? "  input  logic weight_stage_read, weight_stage_write,\n" : "")
+      << (d.output_staged() ? "  input  logic output_stage_drain_read, output_stage_drain_write,  // inner -> outer\n"
+                              "  input  logic output_stage_reload_read, output_stage_reload_write,  // outer -> inner\n"
+                            : "")
       << (d.input_pe_depth > 0 ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
       << (d.weight_pe_depth > 0 ? "  input  logic weight_fill_read,\n" : "")
       << (d.output_pe_depth > 0 ? "  input  logic output_pe_begin,     // a per-PE accumulator block starts (issue)\n"
@@ -166,7 +169,11 @@ std::string emit_counters(const DesignSpec &d) {
     const std::string one = std::string("{") + std::to_string(lb - 1) + "'d0, ";
     // An operand at two shared levels: glb_reads counts the copy's reads of the outer buffer, the
     // inner_* counters the copy's writes and the array's reads of the inner one.
-    const bool si = d.input_outer_depth > 0, sw = d.weight_outer_depth > 0;
+    const bool si = d.input_outer_depth > 0, sw = d.weight_outer_depth > 0, so = d.output_staged();
+    // The output at two shared levels: glb_* count the outer buffer (the walk's drain writes, its
+    // reload reads and the DMA's drain reads), inner_* the inner one (the array's writes and
+    // partial-sum reads, and the walk's).
+    const std::string array_psum_reads = "(block_first ? '0 : output_groups)";
     const std::vector<std::string> increments = {
         one + "busy}",
         "macs",
@@ -180,8 +187,8 @@ std::string emit_counters(const DesignSpec &d) {
         sw ? one + "weight_stage_read}" : "weight_groups",
         "weight_groups * " + fanout(d.weight, "weight", lb),
         "macs",
-        "output_groups",
-        (d.output_pe_depth > 0 ? std::string("output_reloads") : std::string("(block_first ? '0 : output_groups)")) +
+        so ? one + "output_stage_drain_write}" : "output_groups",
+        (so ? one + "output_stage_reload_read}" : d.output_pe_depth > 0 ? std::string("output_reloads") : array_psum_reads) +
             " + " + one + "dma_drain_read}",
         "macs",
         "macs",
@@ -190,7 +197,9 @@ std::string emit_counters(const DesignSpec &d) {
         si ? one + "input_stage_write}" : one + "1'b0}",
         si ? "input_groups" : one + "1'b0}",
         sw ? one + "weight_stage_write}" : one + "1'b0}",
-        sw ? "weight_groups" : one + "1'b0}"};
+        sw ? "weight_groups" : one + "1'b0}",
+        so ? "output_groups + " + one + "output_stage_reload_write}" : one + "1'b0}",
+        so ? array_psum_reads + " + " + one + "output_stage_drain_read}" : one + "1'b0}"};
     // One named register per counter (not an array, so synthesis keeps them as flops).
     for (int i = 0; i < n; ++i) {
         const std::string c = "counter_" + std::to_string(i);

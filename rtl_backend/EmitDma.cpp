@@ -73,7 +73,7 @@ int dma_fill_bits(const DesignSpec &d) {
 }
 
 // Width of the walk's linear position counter: every buffer address it produces.
-int dma_position_bits(const DesignSpec &d) { return std::max(dma_fill_bits(d), output_addr_bits(d)); }
+int dma_position_bits(const DesignSpec &d) { return std::max(dma_fill_bits(d), output_dram_side_addr_bits(d)); }
 
 Modules emit_dma(const DesignSpec &d) {
     const int C = d.coords, ib = d.index_bits, pb = dma_position_bits(d);
@@ -317,7 +317,7 @@ endmodule
                {"FB", std::to_string(dma_fill_bits(d))},
                {"TAG_BITS", std::to_string(dma_fill_bits(d) + 1 + (d.channel_weight_zero_point ? bias_addr_bits(d) : 0))},
                {"TAG_CHANNEL", d.channel_weight_zero_point ? "weight_channel, " : ""},
-               {"OAB", std::to_string(output_addr_bits(d))},
+               {"OAB", std::to_string(output_dram_side_addr_bits(d))},
                {"BAB", std::to_string(bias_addr_bits(d))},
                {"CBAB", std::to_string(C * bias_addr_bits(d))},
                {"AB", std::to_string(d.acc_bits)},

@@ -10,6 +10,14 @@
 //   tessera_<t>_stage_fill:    the copy's walk, the per-PE fill walk's mechanism (EmitPeBuffers.cpp)
 // A copy stalls words + fill_overhead cycles, as the model's onchip_transfers counts a shared tile
 // filled from a shared parent of one word per cycle (generated_architecture).
+//
+// The output at two shared levels (docs/rtl.md, "The output at two shared levels") is the same
+// pair of buffers the other way round: the array accumulates in the inner buffer (tessera_output_glb);
+// after a block of it ends, the walk drains it into the outer buffer (read the inner word at the
+// walk's index, write it one cycle later at the block's origin + offset), and before a block that
+// resumes (not a first visit) it reloads the block's partial sums from the outer buffer. The DMA
+// drains the outer buffer. The outer buffer's read port serves the reload and the DMA's drain,
+// which never overlap (the DMA drains while the array stalls at a run boundary).
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -46,18 +54,72 @@ struct Staged {
     std::string t;
     int64_t outer_depth;
     int ob, ab, bits;
+    bool output;  // drained into the outer buffer and reloaded from it
 };
 
 std::vector<Staged> staged_operands(const DesignSpec &d) {
     std::vector<Staged> out;
     if (d.input_outer_depth > 0)
-        out.push_back({"input", d.input_outer_depth, input_outer_addr_bits(d), input_addr_bits(d), d.input_bits});
+        out.push_back({"input", d.input_outer_depth, input_outer_addr_bits(d), input_addr_bits(d), d.input_bits, false});
     if (d.weight_outer_depth > 0)
-        out.push_back({"weight", d.weight_outer_depth, weight_outer_addr_bits(d), weight_addr_bits(d), d.weight_bits});
+        out.push_back({"weight", d.weight_outer_depth, weight_outer_addr_bits(d), weight_addr_bits(d), d.weight_bits,
+                       false});
+    if (d.output_staged())
+        out.push_back({"output", d.output_outer_depth, output_outer_addr_bits(d), output_addr_bits(d), d.acc_bits, true});
     return out;
 }
 
+// The walk starts compute_overhead (+ a pipelined array's skew) cycles after the controller's drain
+// pulse, when the array's last partial sums of the block have landed in the inner buffer; the
+// controller holds the array that much longer per drain (EmitController.cpp), as the model counts.
+std::string output_staging_instances(const DesignSpec &d, const Staged &s) {
+    return fill(R"(  // output: two shared levels. The walk drains each finished inner block into the outer buffer
+  // (at the origin latched at the block's first iteration) and reloads a resumed block's partial
+  // sums from it (at the current origin: the nest is at the block's first iteration).
+  logic output_stage_reading, output_stage_writing, output_stage_draining;
+  logic [${WB}-1:0] output_drain_wait;  // cycles until the drain's walk starts
+  logic [${OB}-1:0] output_outer_origin, output_block_origin, output_stage_offset, output_stage_write_offset;
+  logic [${C}*${IB}-1:0] output_stage_position;
+  tessera_output_outer_address output_outer_address (
+    .clk(clk), .restart(restart), .advance(advance), .increments(increments),
+    .outer_delta(cfg_output_outer_delta), .outer_addr(output_outer_origin));
+  always_ff @(posedge clk) begin
+    if (rst) output_drain_wait <= '0;
+    else if (output_stage_drain) output_drain_wait <= ${WB}'d${WAIT};
+    else if (output_drain_wait != '0) output_drain_wait <= output_drain_wait - 1'b1;
+    if (output_stage_begin) output_block_origin <= output_outer_origin;
+    if (output_stage_drain) output_stage_draining <= 1'b1;
+    else if (output_stage_reload) output_stage_draining <= 1'b0;
+  end
+  tessera_output_stage_fill output_stage_walk (
+    .clk(clk), .rst(rst), .start(output_drain_wait == ${WB}'d1 || output_stage_reload), .words(cfg_output_stage_words),
+    .box(cfg_output_stage_box), .walk(cfg_output_stage_walk), .reading(output_stage_reading),
+    .read_offset(output_stage_offset), .writing(output_stage_writing), .write_addr(output_stage_addr),
+    .read_index(output_stage_index), .write_offset(output_stage_write_offset),
+    .write_position(output_stage_position));
+  assign output_stage_drain_read = output_stage_reading && output_stage_draining;
+  assign output_stage_drain_write = output_stage_writing && output_stage_draining;
+  assign output_stage_reload_read = output_stage_reading && !output_stage_draining;
+  assign output_stage_reload_write = output_stage_writing && !output_stage_draining;
+  tessera_output_outer output_outer (
+    .clk(clk), .write_enable(output_stage_drain_write), .write_addr(output_block_origin + output_stage_write_offset),
+    .write_data(output_read_data[${ACC}-1:0]), .read_enable(output_stage_reload_read || dma_output_read),
+    .read_addr(output_stage_reload_read ? output_outer_origin + output_stage_offset : dma_output_read_addr),
+    .read_data(output_outer_data));
+  logic unused_stage_position;
+  assign unused_stage_position = ^output_stage_position;
+)",
+                {{"OB", std::to_string(s.ob)},
+                 {"WAIT", std::to_string(output_drain_wait(d))},
+                 {"WB", std::to_string(bits_for(output_drain_wait(d) + 1))},
+                 {"C", std::to_string(d.coords)},
+                 {"IB", std::to_string(d.index_bits)},
+                 {"ACC", std::to_string(d.acc_bits)}});
+}
+
 }  // namespace
+
+int64_t output_drain_wait(const DesignSpec &d) { return kComputePipelineDepth + d.skew(); }
 
 Modules emit_staging(const DesignSpec &d) {
     Modules m;
@@ -69,7 +131,7 @@ Modules emit_staging(const DesignSpec &d) {
         m.push_back({"tessera_" + s.t + "_stage_fill",
                      emit_fill_walk(d, "tessera_" + s.t + "_stage_fill",
                                     "Copy walk of the " + s.t + " tensor's inner tile: one box word per cycle.", s.ab,
-                                    s.ob, false)});
+                                    s.ob, s.output)});
     }
     return m;
 }
@@ -84,12 +146,28 @@ void add_staging_wiring(const DesignSpec &d, OnChipFillWiring &w) {
         w.counter_ports += " ." + t + "_stage_read(" + t + "_stage_reading), ." + t + "_stage_write(" + t + "_stage_writing),";
         w.declarations += "  logic " + t + "_stage_fill;\n";
     }
+    // The output's drains and reloads, as the controller runs a per-PE accumulator file's.
+    if (d.output_staged()) {
+        w.controller_ports += "\n    .output_stage_from(cfg_output_stage_from), .output_stage_cycles(cfg_output_stage_cycles),"
+                              "\n    .output_stage_drain(output_stage_drain), .output_stage_reload(output_stage_reload),"
+                              " .output_stage_begin(output_stage_begin),";
+        w.counter_ports += "\n    .output_stage_drain_read(output_stage_drain_read), .output_stage_drain_write(output_stage_drain_write),"
+                           "\n    .output_stage_reload_read(output_stage_reload_read), .output_stage_reload_write(output_stage_reload_write),";
+        w.declarations += "  logic output_stage_drain, output_stage_reload, output_stage_begin;\n"
+                          "  logic output_stage_drain_read, output_stage_drain_write, output_stage_reload_read, output_stage_reload_write;\n"
+                          "  logic [" + std::to_string(output_addr_bits(d)) + "-1:0] output_stage_index, output_stage_addr;\n"
+                          "  logic [" + std::to_string(d.acc_bits) + "-1:0] output_outer_data;\n";
+    }
     w.instances += staging_instances(d);
 }
 
 std::string staging_instances(const DesignSpec &d) {
     std::string o;
-    for (const Staged &s : staged_operands(d))
+    for (const Staged &s : staged_operands(d)) {
+        if (s.output) {
+            o += output_staging_instances(d, s);
+            continue;
+        }
         o += fill(R"(  // ${T}: two shared levels; the copy moves each inner tile from the outer buffer into ${T}_glb.
   logic ${T}_stage_reading, ${T}_stage_writing;
   logic [${OB}-1:0] ${T}_outer_origin, ${T}_stage_offset;
@@ -108,6 +186,7 @@ std::string staging_instances(const DesignSpec &d) {
     .read_addr(${T}_outer_origin + ${T}_stage_offset), .read_data(${T}_stage_data));
 )",
                   {{"T", s.t}, {"OB", std::to_string(s.ob)}, {"AB", std::to_string(s.ab)}, {"BITS", std::to_string(s.bits)}});
+    }
     return o;
 }
 

@@ -325,7 +325,7 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
   tessera_output_glb output_glb (
     .clk(clk),${OUTPUT_BANK} .write_enable(output_write), .write_row_addr(c2_output_row_addr),
     .write_data(output_write_data), .read_enable(psum_read), .read_row_addr(${O1}_output_row_addr),${OUTPUT_COLS}
-    .drain_read(dma_output_read),${OUTPUT_DRAIN_BANK} .drain_addr(dma_output_read_addr), .read_data(output_read_data));
+    ${OUTPUT_DRAIN} .read_data(output_read_data));
 )";
     const std::string file_seg = R"(  // ---- accumulator files: reloads (GLB read, then a write into one PE per group) and drains
   // (a read of every PE's file, the adder trees, a GLB write per valid position) ----
@@ -342,7 +342,7 @@ ${DRAIN_WRITE}  tessera_output_glb output_glb (
   logic dma_input_write, dma_weight_write, dma_bias_write, dma_output_read, dma_bias_read;
   logic [${FB}-1:0] dma_write_addr;
   logic [31:0] dma_write_data;
-  logic [${OAB}-1:0] dma_output_read_addr;
+  logic [${DOAB}-1:0] dma_output_read_addr;
   logic [${BAB}-1:0] dma_bias_read_addr;
   logic [${ACC}-1:0] bias_read_data;${REQUANT_WIRE}
   logic [${GO}*${ACC}-1:0] output_read_data;
@@ -481,11 +481,21 @@ endmodule
                {"INPUT_COLS", d.input.depends_on_cols ? " .col_offset(input_col_offset)," : ""},
                {"WEIGHT_COLS", d.weight.depends_on_cols ? " .col_offset(weight_col_offset)," : ""},
                {"OUTPUT_COLS", d.output.depends_on_cols ? "\n    .col_offset(output_col_offset)," : ""},
-               {"DRAIN_DATA", d.output_double_buffered ? "output_drain_data" : "output_read_data[" + std::to_string(acc) + "-1:0]"},
+               {"DRAIN_DATA", d.output_double_buffered ? "output_drain_data"
+                              : d.output_staged()       ? "output_outer_data"
+                                                        : "output_read_data[" + std::to_string(acc) + "-1:0]"},
+               // The inner of two shared levels is drained and reloaded by the walk (EmitStaging.cpp).
+               {"OUTPUT_DRAIN", d.output_staged()
+                                    ? ".drain_read(output_stage_drain_read), .drain_addr(output_stage_index),\n"
+                                      "    .stage_write(output_stage_reload_write), .stage_write_addr(output_stage_addr),\n"
+                                      "    .stage_write_data(output_outer_data),"
+                                    : std::string(".drain_read(dma_output_read),") +
+                                          (d.output_double_buffered ? " .drain_bank(dma_output_read_bank),\n    .drain_data(output_drain_data)," : "") +
+                                          " .drain_addr(dma_output_read_addr),"},
+               {"DOAB", std::to_string(output_dram_side_addr_bits(d))},
                {"INPUT_BANKS", d.input_double_buffered ? "\n    .write_bank(!input_bank), .read_bank(input_bank)," : ""},
                {"WEIGHT_BANKS", d.weight_double_buffered ? "\n    .write_bank(!weight_bank), .read_bank(weight_bank)," : ""},
                {"OUTPUT_BANK", d.output_double_buffered ? " .bank(output_bank)," : ""},
-               {"OUTPUT_DRAIN_BANK", d.output_double_buffered ? " .drain_bank(dma_output_read_bank),\n    .drain_data(output_drain_data)," : ""},
                {"GW", std::to_string(gw)},
                {"GO", std::to_string(go)},
                {"IAB", std::to_string(iab)},

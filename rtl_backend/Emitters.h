@@ -54,6 +54,9 @@ std::string emit_fill_walk(const DesignSpec &, const std::string &module, const 
 // it, the copy; and the top module's instances of them.
 Modules emit_staging(const DesignSpec &);
 std::string staging_instances(const DesignSpec &);
+// Cycles from the drain of an inner shared output block to its walk's start: the array's last
+// partial sums land (the compute pipeline, and a pipelined array's skew).
+int64_t output_drain_wait(const DesignSpec &);
 // What the top module adds for the transfers that stall the array inside a run: the controller's
 // and the counters' port hookups, the declarations and the instances of the per-PE files and
 // accumulator files (EmitPeBuffers.cpp) and of the inner-tile copies (EmitStaging.cpp).

@@ -320,7 +320,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
     // Two shared levels: the inner tile's first word in the outer buffer moves with the loops
     // between the two tiles (the loops inside the inner tile are at 0 when it is copied); the copy
     // walks the inner box (coordinate 0 fastest) through the outer buffer's layout.
-    for (int x = 0; x < 2; ++x) {
+    for (int x = 0; x < 3; ++x) {
         const ir::TensorAccess &a = nest.access(tensors[x].second);
         if (outer_tile_words(a) == 0) continue;
         const std::string name = tensors[x].first;
@@ -336,6 +336,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             v.set(name + "_stage_box", used ? inner.box[size_t(c)] : 1, c);
             v.set(name + "_stage_walk", walk_delta(inner.box, outer_strides, c), c);
         }
+        if (x == 2) v.set("output_stage_cycles", inner.words() * d.output_stage_element_cycles);
     }
     // Per-PE files: the file address runs over the loops inside the per-PE tile; a fill walks the
     // tile's box (coordinate 0 fastest) from the GLB address of its first word.

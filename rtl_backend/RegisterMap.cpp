@@ -14,13 +14,17 @@ const std::vector<std::string> &counter_names() {
         "B.dram_reads",
         // An operand at two shared levels (EmitStaging.cpp): its inner buffer, written by the copy
         // from the outer (DRAM-fed) one, read by the array; glb_* then count the outer buffer.
-        "I.inner_writes", "I.inner_reads", "W.inner_writes", "W.inner_reads"};
+        "I.inner_writes", "I.inner_reads", "W.inner_writes", "W.inner_reads",
+        // The output at two shared levels: its inner buffer, accumulated in by the array, drained
+        // into the outer one and reloaded from it; glb_* then count the outer buffer.
+        "O.inner_writes", "O.inner_reads"};
     return names;
 }
 
 int design_counter_count(const DesignSpec &d) {
     const int all = int(counter_names().size());
-    return d.staged() ? all : all - 4;  // the inner_* counters exist where an operand is staged
+    // The inner_* counters exist where a tensor is at two shared levels.
+    return d.staged() || d.output_staged() ? all : all - 6;
 }
 
 const RegisterField *RegisterMap::find(const std::string &name) const {
@@ -38,6 +42,13 @@ int input_addr_bits(const DesignSpec &d) { return bits_for(d.input_depth); }
 int weight_addr_bits(const DesignSpec &d) { return bits_for(d.weight_depth); }
 int input_outer_addr_bits(const DesignSpec &d) { return bits_for(d.input_outer_depth); }
 int weight_outer_addr_bits(const DesignSpec &d) { return bits_for(d.weight_outer_depth); }
+int output_outer_addr_bits(const DesignSpec &d) { return bits_for(d.output_outer_depth); }
+int output_stage_cycle_bits(const DesignSpec &d) {
+    return bits_for(d.output_depth * d.output_stage_element_cycles + 1);
+}
+int output_dram_side_addr_bits(const DesignSpec &d) {
+    return d.output_staged() ? output_outer_addr_bits(d) : output_addr_bits(d);
+}
 int output_addr_bits(const DesignSpec &d) { return bits_for(d.output_depth); }
 int bias_addr_bits(const DesignSpec &d) { return bits_for(d.bias_depth); }
 int bias_fill_bits(const DesignSpec &d) {
@@ -151,10 +162,10 @@ RegisterMap register_map(const DesignSpec &d) {
         if (x == 2)
             add("output_pe_coord_dim", C, db, "dim slot of each output coordinate (drain predication)");
     }
-    // Two shared levels of an operand (EmitStaging.cpp): the inner tile's position in the outer
+    // Two shared levels of a tensor (EmitStaging.cpp): the inner tile's position in the outer
     // buffer and the copy's walk.
-    const int64_t outer_depth[] = {d.input_outer_depth, d.weight_outer_depth};
-    for (int x = 0; x < 2; ++x) {
+    const int64_t outer_depth[] = {d.input_outer_depth, d.weight_outer_depth, d.output_outer_depth};
+    for (int x = 0; x < 3; ++x) {
         if (outer_depth[x] == 0) continue;
         const std::string t = tensors[x];
         const int ob = bits_for(outer_depth[x]);
@@ -163,6 +174,9 @@ RegisterMap register_map(const DesignSpec &d) {
         add(t + "_outer_delta", T, ob, "outer-buffer address of the inner tile: change when the loop increments");
         add(t + "_stage_box", C, ib, "inner tile extent per coordinate (unused: 1)");
         add(t + "_stage_walk", C, ob, "outer-buffer address change when the copy's box coordinate increments");
+        if (x == 2)
+            add("output_stage_cycles", 1, output_stage_cycle_bits(d),
+                "cycles a drain or reload holds the array: the inner block's words at the outer level's port");
     }
     const char *channels[] = {"input", "weight", "output", "bias"};
     for (const char *ch : channels) {

@@ -43,6 +43,11 @@ int weight_addr_bits(const DesignSpec &);
 int input_outer_addr_bits(const DesignSpec &);   // 1 when the input has no outer buffer
 int weight_outer_addr_bits(const DesignSpec &);
 int output_addr_bits(const DesignSpec &);
+int output_outer_addr_bits(const DesignSpec &);      // 1 when the output has no outer buffer
+// Width of output_stage_cycles: a whole inner output block's drain time.
+int output_stage_cycle_bits(const DesignSpec &);
+// The buffer the DMA drains: the output's outer one when it has two shared levels.
+int output_dram_side_addr_bits(const DesignSpec &);
 int bias_addr_bits(const DesignSpec &);
 // Width of the bias load's write address: two words per channel with per-channel requantization.
 int bias_fill_bits(const DesignSpec &);

@@ -199,7 +199,7 @@ int run_compile(const Args &args) {
                   << dram_bw << " DRAM words per cycle, the generated DMA one "
                   << "(the report estimates the architecture; simulate compares the design's cycles with "
                   << "the model at one word per cycle)\n";
-    if (spec.staged()) {  // an operand at two shared levels: the copy between them
+    if (spec.staged() || spec.output_staged()) {  // a tensor at two shared levels: the copy between them
         const ir::Architecture hw = rtl::generated_architecture(arch);
         for (size_t i = 1; i + 1 < arch.levels.size(); ++i)
             if (hw.levels[i].bandwidth() != arch.levels[i].bandwidth())

@@ -29,6 +29,11 @@ struct MemoryLevel {
 
     // Words per cycle of the whole level (all banks).
     double bandwidth() const { return words_per_cycle * (banks > 1 ? banks : 1); }
+    // Words of this level per element `bits` wide: wider elements (partial sums) cost several.
+    int64_t words_per_element(int bits) const {
+        const int word = word_bits > 1 ? word_bits : 1;
+        return (bits + word - 1) / word;
+    }
     // Bytes one tile may use: all of it, or half when double buffered.
     int64_t tile_budget_bytes() const { return double_buffered ? size_bytes / 2 : size_bytes; }
     // Bytes tensor `role` (0 I, 1 W, 2 O) may use here: its own partition, or the shared size.

@@ -202,6 +202,9 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
             // A pipelined array's drained sums leave it skew cycles late: each drain of a per-PE
             // accumulator file waits for them.
             if (output && c.per_pe()) stall += tiles * arch_.array_skew();
+            // The drain of an inner shared output block waits for the compute pipeline's (and a
+            // pipelined array's skew's) last writes into it (a per-PE file adds as it reads).
+            if (output && !c.per_pe()) stall += tiles * (timing.compute_overhead + arch_.array_skew());
         }
     }
     return stall;

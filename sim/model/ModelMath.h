@@ -13,8 +13,7 @@ namespace tessera::model {
 
 // Words of a level per element `bits` wide: wider elements (partial sums) cost several words.
 inline double words_per_element(int bits, const ir::MemoryLevel &level) {
-    int word = std::max(1, level.word_bits);
-    return double((bits + word - 1) / word);
+    return double(level.words_per_element(bits));
 }
 
 // Words the bias table loads from DRAM (each of acc_bits): one per bias word, with each its

@@ -24,7 +24,7 @@ int64_t &field(model::LevelAccess &a, Field f) {
 }
 
 // Where a counter counts along its tensor's chain of stages (docs/hardware.md, "Stages"): DRAM,
-// the DRAM-fed buffer, the inner buffer of an operand at two shared levels, the PE stage.
+// the DRAM-fed buffer, the inner buffer of a tensor at two shared levels, the PE stage.
 enum class Where { Dram, Buffer, Inner, Pe };
 
 // The stage index of `where` in `t`, -1 where the tensor has no such stage (Inner of a tensor at
@@ -68,6 +68,8 @@ const std::vector<Meaning> &meanings() {
         {"I.inner_reads", Operand::I, Where::Inner, {Field::Reads}},
         {"W.inner_writes", Operand::W, Where::Inner, {Field::Fills}},
         {"W.inner_reads", Operand::W, Where::Inner, {Field::Reads}},
+        {"O.inner_writes", Operand::O, Where::Inner, {Field::Updates, Field::Fills}},
+        {"O.inner_reads", Operand::O, Where::Inner, {Field::Reads, Field::Drains}},
     };
     return m;
 }
@@ -125,9 +127,14 @@ model::Estimate measured_estimate(const model::Estimate &m, const std::map<std::
     auto array_reads = [&](Operand o, const char *glb, const char *inner) {
         return stage_of(m.tensor(o), Where::Inner) >= 0 ? value(inner) : value(glb);
     };
+    // The array's output writes: to the inner buffer of two shared levels (its measured updates,
+    // the reloads as modelled), else to the DRAM-fed buffer.
+    const int inner_o = stage_of(m.tensor(Operand::O), Where::Inner);
+    const int64_t array_writes =
+        inner_o >= 0 ? e.tensor(Operand::O).at[size_t(inner_o)].updates : value("O.glb_writes");
     const int64_t hops[] = {value("I.rf_writes") - array_reads(Operand::I, "I.glb_reads", "I.inner_reads"),
                             value("W.rf_writes") - array_reads(Operand::W, "W.glb_reads", "W.inner_reads"),
-                            value("O.glb_writes") * (m.tensor(Operand::O).array.fanout - 1)};
+                            array_writes * (m.tensor(Operand::O).array.fanout - 1)};
     e.energy_pj = 0;
     e.hop_energy_pj = 0;
     for (int o = 0; o < model::kOperands; ++o) {

@@ -87,6 +87,15 @@ if command -v verilator >/dev/null; then
 fi
 expect_ok compile --layer $small --schedule "$src/examples/schedules/four_level_glb_bypass.sched" \
     --arch "$src/examples/arch/four_level.json" -o "$tmp/design6"
+# The output at two shared levels (L2 and the GLB: drained and reloaded by a walk): an outer
+# output buffer, lint clean.
+expect_ok compile --layer $small --schedule "$src/examples/schedules/output_two_levels.sched" \
+    --arch "$src/examples/arch/four_level.json" -o "$tmp/design7"
+grep -q '"O": [1-9]' "$tmp/design7/report.json" || { echo "FAIL: output_two_levels' outputs get an outer buffer"; fail=1; }
+if command -v verilator >/dev/null; then
+    (cd "$tmp/design7" && verilator --lint-only -Wall --top-module tessera_accel rtl/*.sv) >"$tmp/lint" 2>&1 ||
+        { echo "FAIL: the output's two-shared-level design is not lint clean: $(head -5 "$tmp/lint")"; fail=1; }
+fi
 # Per-PE accumulator files and operand tiles compile (tests/sim/test_sim_general_mappings simulates
 # them).
 expect_ok compile --layer $big --schedule "$src/examples/schedules/ws_scratchpads.sched" \

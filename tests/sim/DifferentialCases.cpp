@@ -135,6 +135,8 @@ std::string interconnect(const ir::AcceleratorIR &ir) {
 // kept across a loop above them random.
 // `within_axis`: the columns are k x c instead (2 x 2 lanes, fixed so that every case runs on one
 // design): the input multicast and the partial sums reduced within the axis (docs/rtl.md).
+// `output_level` "L2+GLB": the output at two shared levels instead of a per-PE file, its strip in
+// L2 and each filter block kt's partial sums in the GLB (drained and reloaded across co).
 std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &input_levels = {"GLB"},
                                    const std::vector<std::string> &filter_levels = {"GLB"},
                                    const std::string &output_level = "GLB", bool within_axis = false) {
@@ -158,9 +160,12 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
       << "    .split(x, xq, xp, " << xp << ")\n"
       << "    .reorder(xp, s, " << (input_kept ? "r, kp" : "kp, r") << ", cp, xq, " << (filter_kept ? "" : "y, ")
       << "cl, kl, " << (filter_kept ? "y, " : "") << "kt, co, n).unroll(cl).unroll(kl);\n"
-      << (within_axis ? "hw::array(acc, {kl, cl});\n" : "hw::array(acc, cl, kl);\n")
-      << "hw::accumulator(acc, " << (output_kept ? "cp" : "xq") << ", \"RF\");\n";
-    if (output_level != "GLB") o << "hw::level(acc, \"" << output_level << "\");\n";
+      << (within_axis ? "hw::array(acc, {kl, cl});\n" : "hw::array(acc, cl, kl);\n");
+    if (output_level == "L2+GLB")
+        o << "hw::level(acc, \"L2\");\nhw::accumulator(acc, kt, \"GLB\");\n";
+    else
+        o << "hw::accumulator(acc, " << (output_kept ? "cp" : "xq") << ", \"RF\");\n";
+    if (output_level != "GLB" && output_level != "L2+GLB") o << "hw::level(acc, \"" << output_level << "\");\n";
     // Each operand's shared tiles, outermost first: an L2 tile per output tile (inputs: per output
     // strip yo, filters: per filter block ko), a GLB tile per channel block co.
     for (const auto &[t, levels] : {std::pair<std::string, const std::vector<std::string> *>{"ifmap", &input_levels},
@@ -299,14 +304,16 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
     return cases;
 }
 
-std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined) {
+std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined, bool output_two_levels) {
     struct Plan {
         std::vector<std::string> input, filter;
         std::string output;
     };
-    const std::vector<Plan> plans = {{{"L2", "GLB"}, {"L2"}, "GLB"},
-                                     {{"GLB"}, {"L2", "GLB"}, "L2"},
-                                     {{"L2", "GLB"}, {"L2", "GLB"}, "GLB"}};
+    const std::vector<Plan> plans =
+        output_two_levels ? std::vector<Plan>{{{"GLB"}, {"L2"}, "L2+GLB"}, {{"L2", "GLB"}, {"GLB"}, "L2+GLB"}}
+                          : std::vector<Plan>{{{"L2", "GLB"}, {"L2"}, "GLB"},
+                                              {{"GLB"}, {"L2", "GLB"}, "L2"},
+                                              {{"L2", "GLB"}, {"L2", "GLB"}, "GLB"}};
     auto join = [](const std::vector<std::string> &v) {
         std::string s;
         for (const auto &x : v) s += (s.empty() ? "" : "+") + x;

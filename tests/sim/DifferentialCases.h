@@ -64,7 +64,9 @@ std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count, 
 // weights bypassing the GLB; weights at both and outputs bypassing the GLB; both operands at both.
 // One design per plan (and interconnect: with `pipelined`, each case is also drawn on a broadcast,
 // systolic or hybrid array as draw_per_pe_cases does).
-std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined = false);
+// `output_two_levels`: the output at L2 and the GLB (no per-PE accumulator file) in every case.
+std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined = false,
+                                              bool output_two_levels = false);
 
 struct CaseFailure {
     std::string description;  // the case

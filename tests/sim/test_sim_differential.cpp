@@ -125,6 +125,22 @@ TEST_CASE("random 4-level hierarchies with bypass: bit-exact, counters and cycle
     CHECK(s.designs == 3);
 }
 
+// The output at two shared levels (docs/rtl.md, "The output at two shared levels"): random convs
+// on four_level with the output's strip in L2 and a filter block's partial sums in the GLB
+// (drained into L2 and reloaded across channel blocks), operands at one or both levels, on
+// broadcast, systolic and hybrid arrays (the drain waits for the skewed sums).
+TEST_CASE("random outputs at two shared levels: bit-exact, counters and cycles equal to the model's",
+          "[sim][differential][levels]") {
+    constexpr size_t kOutputLevelCases = 6;
+    const auto cases = draw_four_level_cases(kSeed + 3, kOutputLevelCases, true, true);
+    REQUIRE(cases.size() == kOutputLevelCases);
+    const DifferentialSummary s = run_cases(cases, kSeed + 3, &std::cerr);
+    for (const auto &f : s.failures) UNSCOPED_INFO(f.description << ": " << f.what);
+    CHECK(s.failures.empty());
+    CHECK(s.passed == kOutputLevelCases);
+    CHECK(s.designs >= 2);
+}
+
 // Double buffering per tensor (docs/schedules.md, hw::single_buffered): random cases on
 // double-buffered designs with some tensors' buffers kept single, their transfers stalling the
 // array while the others overlap compute.

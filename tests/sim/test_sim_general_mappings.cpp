@@ -328,6 +328,42 @@ TEST_CASE("inputs at L2 and the GLB: examples/schedules/four_level_bypass.sched"
     }
 }
 
+// The output at two shared levels (docs/rtl.md, "The output at two shared levels"): the array
+// accumulates a row of a 7-row strip in the GLB; the walk drains each row into the strip in L2
+// and reloads it for the next channel block. Tails in c (3 blocks, the last of 8), k and y, a
+// stride-2 layer, a 1x1 one.
+TEST_CASE("the output at L2 and the GLB: examples/schedules/output_two_levels.sched", "[sim][general]") {
+    const ScheduleRequest s = example_schedule("output_two_levels.sched");
+    const ir::Architecture arch = example_arch("four_level");
+    const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=40,K=20,H=9,W=11,R=3,S=3,pad=1"), s},
+                                                  {parse_inline_layer("conv:C=16,K=16,H=14,W=10,R=3,S=3,stride=2,pad=1"), s},
+                                                  {parse_inline_layer("conv:C=24,K=8,H=8,W=8,R=1,S=1,pad=0"), s}},
+                                                 arch);
+    check_exact(outcomes, 3);
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        const auto count = [&](const std::string &name) {
+            for (const auto &c : o.counters)
+                if (c.counter == name) return int64_t(c.measured);
+            return int64_t(-1);
+        };
+        // The array's writes go to the inner buffer; L2 sees the drained rows and the DMA's drain.
+        CHECK(count("O.inner_writes") > count("O.glb_writes"));
+        CHECK(count("O.glb_writes") > 0);
+        CHECK(count("O.inner_reads") > 0);
+        const bool resumed = o.layer.find("C=16") == std::string::npos;  // two or three channel blocks
+        CHECK((count("O.glb_reads") > count("O.dram_writes")) == resumed);  // reloads read L2
+    }
+    // Refused in one line: the outer level double buffered, and the inner one.
+    const auto layer = lower_to_ir(parse_inline_layer("conv:C=32,K=16,H=9,W=9,R=3,S=3,pad=1"), s);
+    for (const char *level : {"L2", "GLB"}) {
+        INFO(level);
+        ir::Architecture twice = arch;
+        twice.levels[size_t(arch.level_index(level))].double_buffered = true;
+        CHECK_THROWS_WITH(rtl::design_for({layer}, twice), Catch::Contains("double buffered"));
+    }
+}
+
 TEST_CASE("a per-PE accumulator file needs a design with one, and fits its depth", "[sim][general][per_pe]") {
     const ScheduleRequest files = example_schedule("ws_scratchpads.sched"),
                           registers = example_schedule("ws_operand_tiles.sched");
