@@ -15,6 +15,12 @@ source "$(dirname "$0")/../expect_error.sh"
 expect_ok() {
     "$tessera" "$@" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: tessera $*: $(cat "$tmp/err")"; fail=1; }
 }
+# lint_clean DIR WHAT: the compiled design in DIR passes verilator --lint-only -Wall.
+lint_clean() {
+    command -v verilator >/dev/null || return 0
+    (cd "$1" && verilator --lint-only -Wall --top-module tessera_accel rtl/*.sv) >"$tmp/lint" 2>&1 ||
+        { echo "FAIL: $2 is not lint clean: $(head -5 "$tmp/lint")"; fail=1; }
+}
 
 # The examples.
 expect_ok estimate --layer $big --schedule "$src/examples/schedules/ws_scratchpads.sched" --arch "$eyeriss"
@@ -81,10 +87,7 @@ expect_error "no path between DRAM and the PEs" estimate --layer $big --schedule
 expect_ok compile --layer $small --schedule "$src/examples/schedules/four_level_bypass.sched" \
     --arch "$src/examples/arch/four_level.json" -o "$tmp/design5"
 grep -q '"outer_buffers"' "$tmp/design5/report.json" || { echo "FAIL: four_level_bypass's inputs get an outer buffer"; fail=1; }
-if command -v verilator >/dev/null; then
-    (cd "$tmp/design5" && verilator --lint-only -Wall --top-module tessera_accel rtl/*.sv) >"$tmp/lint" 2>&1 ||
-        { echo "FAIL: the two-shared-level design is not lint clean: $(head -5 "$tmp/lint")"; fail=1; }
-fi
+lint_clean "$tmp/design5" "the two-shared-level design"
 expect_ok compile --layer $small --schedule "$src/examples/schedules/four_level_glb_bypass.sched" \
     --arch "$src/examples/arch/four_level.json" -o "$tmp/design6"
 # The output at two shared levels (L2 and the GLB: drained and reloaded by a walk): an outer
@@ -92,10 +95,7 @@ expect_ok compile --layer $small --schedule "$src/examples/schedules/four_level_
 expect_ok compile --layer $small --schedule "$src/examples/schedules/output_two_levels.sched" \
     --arch "$src/examples/arch/four_level.json" -o "$tmp/design7"
 grep -q '"O": [1-9]' "$tmp/design7/report.json" || { echo "FAIL: output_two_levels' outputs get an outer buffer"; fail=1; }
-if command -v verilator >/dev/null; then
-    (cd "$tmp/design7" && verilator --lint-only -Wall --top-module tessera_accel rtl/*.sv) >"$tmp/lint" 2>&1 ||
-        { echo "FAIL: the output's two-shared-level design is not lint clean: $(head -5 "$tmp/lint")"; fail=1; }
-fi
+lint_clean "$tmp/design7" "the output's two-shared-level design"
 # Per-PE accumulator files and operand tiles compile (tests/sim/test_sim_general_mappings simulates
 # them).
 expect_ok compile --layer $big --schedule "$src/examples/schedules/ws_scratchpads.sched" \
@@ -111,8 +111,5 @@ grep -q '"rows": 2' "$tmp/design2/report.json" || { echo "FAIL: tpu_im2col's row
 expect_ok compile --layer conv:C=4,K=4,H=14,W=14,R=3,S=3,pad=1 --spatial 'K,C|X' -o "$tmp/design3"
 grep -q '"rows": "multicast within the axis"' "$tmp/design3/report.json" ||
     { echo "FAIL: rows k x c multicast the input within the axis"; fail=1; }
-if command -v verilator >/dev/null; then
-    (cd "$tmp/design3" && verilator --lint-only -Wall --top-module tessera_accel rtl/*.sv) >"$tmp/lint" 2>&1 ||
-        { echo "FAIL: the within-axis design is not lint clean: $(head -5 "$tmp/lint")"; fail=1; }
-fi
+lint_clean "$tmp/design3" "the within-axis design"
 exit $fail

@@ -334,7 +334,10 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool 
         try {
             c.ir = lower_to_ir(c.layer, c.schedule);
             ir::validate_fit(c.ir, c.architecture());
-            (void)rtl::design_for({c.ir}, c.architecture());
+            // Partial sums in the PE registers (the output at two shared levels) may update one word
+            // in back-to-back iterations, which the RTL refuses (rtl::why_not_fits): draw again.
+            const std::string why = rtl::why_not_fits(rtl::design_for({c.ir}, c.architecture()), c.ir);
+            if (!why.empty()) throw UserError(why);
         } catch (const UserError &e) {
             if (++redrawn > 1000) throw std::runtime_error("draw_four_level_cases: every draw rejected: " + std::string(e.what()));
             continue;

@@ -48,6 +48,13 @@ std::string read_text(const std::string &path) {
     return s.str();
 }
 
+// The measured value of counter `name` in `o`, -1 where simulate does not show it.
+int64_t measured(const LayerOutcome &o, const std::string &name) {
+    for (const auto &c : o.counters)
+        if (c.counter == name) return int64_t(c.measured);
+    return -1;
+}
+
 // An example schedule (examples/schedules/NAME) as a request, its origin named for errors.
 ScheduleRequest example_schedule(const std::string &name) {
     ScheduleRequest s;
@@ -315,12 +322,7 @@ TEST_CASE("inputs at L2 and the GLB: examples/schedules/four_level_bypass.sched"
     check_exact(outcomes, 3);
     for (const auto &o : outcomes) {
         INFO(o.layer);
-        const auto &inner = o.counters;
-        const auto count = [&](const std::string &name) {
-            for (const auto &c : inner)
-                if (c.counter == name) return int64_t(c.measured);
-            return int64_t(-1);
-        };
+        const auto count = [&](const std::string &name) { return measured(o, name); };
         // Every word of an L2 strip is copied into the GLB once per 16-filter block (ko).
         CHECK(count("I.inner_writes") >= count("I.glb_writes"));
         CHECK(count("I.inner_reads") > 0);
@@ -342,11 +344,7 @@ TEST_CASE("the output at L2 and the GLB: examples/schedules/output_two_levels.sc
     check_exact(outcomes, 3);
     for (const auto &o : outcomes) {
         INFO(o.layer);
-        const auto count = [&](const std::string &name) {
-            for (const auto &c : o.counters)
-                if (c.counter == name) return int64_t(c.measured);
-            return int64_t(-1);
-        };
+        const auto count = [&](const std::string &name) { return measured(o, name); };
         // The array's writes go to the inner buffer; L2 sees the drained rows and the DMA's drain.
         CHECK(count("O.inner_writes") > count("O.glb_writes"));
         CHECK(count("O.glb_writes") > 0);
