@@ -115,6 +115,10 @@ private:
                                 const int64_t *stride);
     void count_cycles(const int64_t *extent);
     int64_t onchip_transfer_cycles(const int64_t *extent) const;
+    // The cycles the single-buffered on-chip transfers stall the array in the run whose indices of
+    // the loops before run_from_ are `digit` (the rest of `digit` ignored): the time that run
+    // gives a DMA job overlapping it beyond its compute.
+    int64_t onchip_stall_in_run(const int64_t *extent, const int64_t *digit) const;
     std::string pipeline_error(const int64_t *extent) const;  // ModelCycles.cpp
     void price();
 

@@ -114,9 +114,30 @@ void Model::count_cycles(const int64_t *extent) {
             cy.serial_transfers += te.tiles * per_tile;
         }
     }
-    cy.prefetch_stall =
-        prefetch_stall(jobs, overlapped, runs, est_.temporal_iterations / runs + flush);
     cy.onchip_transfers = onchip_transfer_cycles(extent);
+    const int64_t run_cycles = est_.temporal_iterations / runs + flush;
+    if (overlapped == 0 || cy.onchip_transfers == 0) {
+        cy.prefetch_stall = prefetch_stall(jobs, overlapped, runs, run_cycles);
+    } else {
+        // The DMA's overlapped jobs also run while the array stalls for on-chip transfers inside
+        // the run (per-PE fills, copies between shared levels, drains): run by run, each run
+        // gives them its compute and those stalls.
+        std::vector<int64_t> digit(kinds_.size(), 0);
+        cy.prefetch_stall = 0;
+        for (int64_t r = 0; r < runs; ++r) {
+            int64_t busy = 0;
+            for (int j = 0; j < overlapped; ++j) {
+                const OverlappedJob &job = jobs[j];
+                if (job.drain ? r >= 1 && r % job.period == 0 : r <= runs - 2 && (r + 1) % job.period == 0)
+                    busy += job.cycles;
+            }
+            if (busy > run_cycles) cy.prefetch_stall += std::max<int64_t>(0, busy - run_cycles - onchip_stall_in_run(extent, digit.data()));
+            for (int l = run_from_ - 1; l >= 0; --l) {  // the next run's indices
+                if (++digit[size_t(l)] < extent[l]) break;
+                digit[size_t(l)] = 0;
+            }
+        }
+    }
     // Busiest shared on-chip level (per-PE levels are ports of their own and never bind).
     std::fill(level_words_.begin(), level_words_.end(), 0.0);
     for (const TensorPlan &t : plans_) {
@@ -171,6 +192,50 @@ std::string Model::pipeline_error(const int64_t *extent) const {
             return ir::preload_error(arch_, t.name, block);
     }
     return {};
+}
+
+int64_t Model::onchip_stall_in_run(const int64_t *extent, const int64_t *digit) const {
+    // Each single-buffered transfer of onchip_transfer_cycles, counted in one run: a stage whose
+    // tiles change inside runs moves every run as many times; one whose tiles span runs moves
+    // where the run starts (fills, reloads) or ends (drains) one of its tiles.
+    const ir::Timing &timing = ir::kTiming;
+    int64_t stall = 0;
+    for (const TensorPlan &t : plans_) {
+        const TensorEstimate &te = est_.tensors[int(t.operand)];
+        const bool output = t.operand == Operand::O;
+        for (size_t j = 2; j < t.stages.size(); ++j) {
+            const StagePlan &c = t.stages[j], &p = t.stages[j - 1];
+            if (c.kind == ir::StageKind::Register || c.double_buffered) continue;
+            const double words = double(te.at[j].box_words) * c.words_per_element;
+            const int64_t move = c.per_pe() ? te.at[j].box_words
+                                            : ceil_cycles(words, arch_.levels[size_t(p.level)].bandwidth());
+            const int64_t job = move + (output ? timing.drain_overhead : timing.fill_overhead);
+            const int64_t wait = !output ? 0 : c.per_pe() ? arch_.array_skew() : timing.compute_overhead + arch_.array_skew();
+            // A visit resumes partial sums unless every reduction loop from the outermost output
+            // tile to it is at 0 (first_visit_tiles).
+            auto reduces = [&](int l) { return l >= t.stages[1].at && !t.depends[size_t(l)]; };
+            if (c.refill_from >= run_from_) {
+                int64_t visits = 1, firsts = 1;
+                bool resumed = false;
+                for (int l : c.outer) {
+                    if (l < run_from_) resumed |= reduces(l) && digit[l] != 0;
+                    else if (l < c.refill_from) visits *= extent[l], firsts *= reduces(l) ? 1 : extent[l];
+                }
+                if (!output) stall += visits * job;
+                else stall += visits * (job + wait) + (visits - (resumed ? 0 : firsts)) * job;
+            } else {
+                bool starts = true, ends = true, first = true;
+                for (int l = c.refill_from; l < run_from_; ++l)
+                    if (kinds_[size_t(l)] == ir::LoopKind::Temporal)
+                        starts &= digit[l] == 0, ends &= digit[l] == extent[l] - 1;
+                for (int l : c.outer)
+                    if (l < c.refill_from && reduces(l)) first &= digit[l] == 0;
+                if (!output) stall += starts ? job : 0;
+                else stall += (ends ? job + wait : 0) + (starts && !first ? job : 0);
+            }
+        }
+    }
+    return stall;
 }
 
 int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {

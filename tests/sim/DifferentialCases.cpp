@@ -203,7 +203,7 @@ std::string RandomCase::describe() const {
     if (!per_pe) o << " --array " << schedule.rows << "x" << schedule.cols;
     else if (interconnect != "broadcast") o << " --array " << kPerPeLanes << "x" << kPerPeLanes;
     if (schedule.buffer_bytes) o << " (GLB " << schedule.buffer_bytes << " B)";
-    if (double_buffered) o << " --arch double_buffered";
+    if (double_buffered) o << (per_pe ? " (its shared levels double buffered)" : " --arch double_buffered");
     if (!single_buffered.empty()) o << " (hw::single_buffered for " << single_buffered << ")";
     if (interconnect != "broadcast") o << " --interconnect " << interconnect;
     return o.str();
@@ -215,6 +215,8 @@ ir::Architecture RandomCase::architecture() const {
     ir::Architecture arch = per_pe ? ir::load_architecture(hierarchy.empty() ? "eyeriss_16x16" : "four_level")
                             : double_buffered ? ir::load_architecture("double_buffered")
                                               : ir::default_architecture();
+    if (per_pe && double_buffered)  // every shared level double buffered
+        for (size_t l = 1; l < arch.levels.size(); ++l) arch.levels[l].double_buffered = !arch.is_per_pe(l);
     if (interconnect == "broadcast") return arch;
     arch.interconnect = interconnect == "systolic" ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
     arch.tile = interconnect == "systolic" ? 1 : 2;
@@ -280,7 +282,7 @@ std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count,
     return cases;
 }
 
-std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool within_axis) {
+std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool within_axis, bool prefetched) {
     Rng rng(seed);
     Rng wiring(seed ^ 0x9e3779b97f4a7c15ull);  // the interconnect: a stream of its own
     std::vector<RandomCase> cases;
@@ -290,6 +292,10 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
         c.layer = small_conv(rng, "pe_case" + std::to_string(cases.size()), 10, 10, 9);
         c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {"GLB"}, "GLB", within_axis);
         c.schedule.text_origin = "random per-PE schedule";
+        if (prefetched) {  // the output's GLB tile single: accumulator files drain into one copy
+            c.double_buffered = true;
+            c.schedule.text += "hw::single_buffered(acc);\n";
+        }
         // A pipelined array passes whole axes: within-axis wiring is broadcast only.
         c.interconnect = within_axis ? "broadcast" : one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
         try {

@@ -141,6 +141,20 @@ TEST_CASE("random outputs at two shared levels: bit-exact, counters and cycles e
     CHECK(s.designs >= 2);
 }
 
+// Per-PE files under a double-buffered GLB (docs/hardware.md, "Cycles"): the DMA prefetches the
+// operands' next tiles during the run's compute and during its per-PE fills and accumulator
+// drains, which the model counts run by run; broadcast, systolic and hybrid arrays.
+TEST_CASE("random per-PE files on double-buffered GLBs: bit-exact, counters and cycles equal to the model's",
+          "[sim][differential][double]") {
+    constexpr size_t kPrefetchCases = 6;
+    const auto cases = draw_per_pe_cases(kSeed + 5, kPrefetchCases, false, true);
+    REQUIRE(cases.size() == kPrefetchCases);
+    const DifferentialSummary s = run_cases(cases, kSeed + 5, &std::cerr);
+    for (const auto &f : s.failures) UNSCOPED_INFO(f.description << ": " << f.what);
+    CHECK(s.failures.empty());
+    CHECK(s.passed == kPrefetchCases);
+}
+
 // Double buffering per tensor (docs/schedules.md, hw::single_buffered): random cases on
 // double-buffered designs with some tensors' buffers kept single, their transfers stalling the
 // array while the others overlap compute.
