@@ -3,6 +3,7 @@
 // model's.
 // `sim_differential --cases N --seed S` runs more.
 #include "DifferentialCases.h"
+#include "model/Model.h"
 #include "rtl_backend/DesignSpec.h"
 
 #include <catch2/catch.hpp>
@@ -149,6 +150,14 @@ TEST_CASE("random per-PE files on double-buffered GLBs: bit-exact, counters and 
     constexpr size_t kPrefetchCases = 6;
     const auto cases = draw_per_pe_cases(kSeed + 5, kPrefetchCases, false, true);
     REQUIRE(cases.size() == kPrefetchCases);
+    // Some case waits for a prefetch in a run that also stalls for on-chip transfers.
+    int both = 0;
+    for (const auto &c : cases) {
+        const tessera::model::Cycles cy =
+            tessera::model::Model(c.ir, tessera::rtl::generated_architecture(c.architecture())).evaluate().cycles;
+        both += cy.prefetch_stall > 0 && cy.onchip_transfers > 0;
+    }
+    CHECK(both >= 1);
     const DifferentialSummary s = run_cases(cases, kSeed + 5, &std::cerr);
     for (const auto &f : s.failures) UNSCOPED_INFO(f.description << ": " << f.what);
     CHECK(s.failures.empty());
