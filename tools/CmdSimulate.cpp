@@ -98,8 +98,8 @@ int run_simulate_one(const Args &args) {
         ("trace", po::value(&trace_file), "write an FST waveform (a separate traced build; one file per layer)")
         ("json", po::bool_switch(&json), "print JSON instead of text")
         ("arch", po::value(&arch_name), "architecture for the model (default: the one the design was compiled for)")
-        ("cycle-tolerance", po::value(&options.cycle_tolerance)->default_value(0.02),
-         "allowed relative difference between measured and modelled cycles")
+        ("cycle-tolerance", po::value(&options.cycle_tolerance)->default_value(0.0),
+         "allowed relative difference between measured and modelled cycles (default 0: exactly equal)")
         ("jobs,j", po::value(&jobs)->default_value(jobs), "parallel C++ compiles of a Verilator build")
         ("help,h", "this help");
     po::variables_map vm;

@@ -64,7 +64,10 @@ void print_layer(std::ostream &out, const LayerOutcome &o, const ir::Architectur
     out << "  outputs      " << o.output.describe() << " (" << o.output.elements
         << " values against Halide's JIT result)\n";
     out << "  cycles       " << o.cycles_measured << " measured, " << o.cycles_model << " model ("
-        << signed_percent(o.cycle_error()) << ", tolerance " << percent(o.cycle_tolerance, 0) << ")\n";
+        << (int64_t(o.cycles_measured) == o.cycles_model ? std::string("equal")
+            : signed_percent(o.cycle_error()) + (o.cycle_tolerance > 0 ? ", tolerance " + percent(o.cycle_tolerance, 0)
+                                                                       : std::string(", must be equal")))
+        << ")\n";
     if (o.model.cycles.total != o.cycles_model)
         out << "               the architecture's " << model::bound_name(o.model.cycles.bound) << " bound makes it "
             << o.model.cycles.total << " (the generated buffers do not have it)\n";

@@ -29,7 +29,7 @@ struct SimLayer {
 
 struct SimOptions {
     TensorSource tensors;
-    double cycle_tolerance = 0.02;  // allowed |measured - model| / model
+    double cycle_tolerance = 0;  // allowed |measured - model| / model (0: exactly equal)
     std::string save_npy_dir;       // if set: every layer's tensors and outputs as .npy
     std::string trace_file;         // if set (with a traced build): FST waveform of the run
     std::ostream *progress = nullptr;  // one line per layer started and finished
@@ -55,7 +55,7 @@ struct LayerOutcome {
     std::vector<CounterCheck> counters;  // macs and every access counter (cycles apart)
     uint64_t cycles_measured = 0;
     int64_t cycles_model = 0;
-    double cycle_tolerance = 0.02;
+    double cycle_tolerance = 0;
     model::Estimate model;               // the analytical model's estimate
     model::Estimate measured;            // the RTL's counts, priced as the model prices them
     double sim_seconds = 0;              // wall time of the simulator process

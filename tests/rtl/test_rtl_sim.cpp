@@ -52,7 +52,7 @@ void check_design(const std::string &name, const rtl::DesignSpec *design = nullp
             CHECK(r.counters.at(counter) == value);
         }
         // The cycle counter equals docs/hardware.md's formula with Timing.h's constants exactly
-        // (the model's tolerance is 2%; the RTL is deterministic with a fixed DRAM latency).
+        // (the RTL is deterministic with a fixed DRAM latency).
         CHECK(r.counters.at("cycles") == expected_cycles(ir, dut.sim.dram_latency(), buffering));
         // Double buffering hides every transfer but the first fill and the last drain of a tensor.
         const ir::NestAnalysis nest = ir::analyze(ir);

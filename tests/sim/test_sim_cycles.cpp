@@ -1,6 +1,6 @@
 // Cycles: the RTL's cycle counter against the model's, on ResNet-shaped layers (3x3, 3x3 stride 2,
 // 1x1 stride 2 downsampling) scaled to an 8x8 array, weight and output stationary, single and
-// double buffered: within the default 2% tolerance (they are equal), with bit-exact outputs and
+// double buffered: equal (the default tolerance is 0), with bit-exact outputs and
 // equal counters. (The full ResNet-18 on 16x16 arrays is test_sim_resnet18, hidden: minutes.)
 #include "SimulateLayers.h"
 #include "ir/ArchitectureJson.h"
