@@ -47,7 +47,7 @@ std::string emit_controller(const DesignSpec &d) {
     std::string pe_ports, pe_logic, pe_ff;
     // Output blocks the walk drains and reloads: per-PE accumulator files, or the inner of two
     // shared levels (EmitStaging.cpp), whose drain also waits for the pipeline's last writes.
-    const bool acc_file = d.output_pe_depth > 0 || d.output_staged();
+    const bool output_blocks = d.output_pe_depth > 0 || d.output_staged();
     const std::string ob = d.output_staged() ? "output_stage" : "output_pe";
     const int64_t block_cycles =
         d.output_staged() ? d.output_depth * d.output_stage_element_cycles + output_drain_wait(d) : d.output_pe_depth + d.skew();
@@ -82,7 +82,7 @@ std::string emit_controller(const DesignSpec &d) {
         }
         // The first copy due starts (input before weight); the per-PE fills wait for the copies.
         // (An accumulator file's drain or reload, sharing pe_count, goes before any of them.)
-        const std::string output_first = acc_file ? " && !output_drain_pending && !output_reload_due" : "";
+        const std::string output_first = output_blocks ? " && !output_drain_pending && !output_reload_due" : "";
         if (d.input_outer_depth > 0)
             pe_logic += "  assign input_stage_fill = state == COMPUTE" + output_first + " && input_stage_due;\n";
         if (d.weight_outer_depth > 0)
@@ -96,7 +96,7 @@ std::string emit_controller(const DesignSpec &d) {
         // A block that ends a run drains after the run's flush, before the DMA's jobs. On a
         // pipelined array the drained sums reach the GLB skew() cycles later (EmitTop.cpp): the
         // drain stalls that much longer, so that nothing reads the GLB before they land.
-        if (acc_file) {
+        if (output_blocks) {
             const int64_t wait = d.output_staged() ? output_drain_wait(d) : d.skew();
             const std::string drain_extra = wait ? " + " + std::to_string(wb) + "'d" + std::to_string(wait) : "";
             // A file block moves a word per cycle; an inner shared block holds the array for its
@@ -148,12 +148,12 @@ std::string emit_controller(const DesignSpec &d) {
                      "      end\n";
         }
         pe_logic += std::string("  assign pe_stall = input_pe_due || weight_pe_due") + stage_due +
-                    (acc_file ? " || output_drain_pending || output_reload_due" : "") + ";\n";
+                    (output_blocks ? " || output_drain_pending || output_reload_due" : "") + ";\n";
         if (d.input_pe_depth > 0)
             pe_logic += "  assign input_pe_fill = state == COMPUTE" + output_first + no_stage + " && input_pe_due;\n";
         if (d.weight_pe_depth > 0)
             pe_logic += "  assign weight_pe_fill = state == COMPUTE" + output_first + no_stage + " && !input_pe_due && weight_pe_due;\n";
-        if (!acc_file) pe_logic += "  assign pe_after_flush = 1'b0;\n";
+        if (!output_blocks) pe_logic += "  assign pe_after_flush = 1'b0;\n";
         pe_ff += "      if (state == PEFILL && pe_count != '0) pe_count <= pe_count - 1'b1;\n"
                  + std::string(done_flags.empty() ? "" : "      if (issue || state == IDLE) begin\n") +
                  (d.input_pe_depth > 0 ? "        input_pe_done <= 1'b0;\n" : "") +
@@ -349,7 +349,7 @@ endmodule
                  {"PE_LOGIC", pe_logic},
                  {"PE_NO_ISSUE", pe ? " && !pe_stall" : ""},
                  {"PE_NOT_RUN_START", pe ? " && (state != PEFILL || pe_after_flush)" : ""},
-                 {"FLUSH_TO_PE", acc_file ? "output_drain_pending ? PEFILL : " : ""},
+                 {"FLUSH_TO_PE", output_blocks ? "output_drain_pending ? PEFILL : " : ""},
                  {"PE_COMPUTE", pe ? "      COMPUTE: if (pe_stall) next_state = PEFILL; else if (run_ends) next_state = FLUSH;\n"
                                      "      PEFILL: if (pe_count == '0) next_state = !pe_after_flush ? COMPUTE : dma_idle_after ? end_state : WAIT;"
                                    : "      COMPUTE: if (run_ends) next_state = FLUSH;"},

@@ -57,7 +57,7 @@ struct Staged {
     bool output;  // drained into the outer buffer and reloaded from it
 };
 
-std::vector<Staged> staged_operands(const DesignSpec &d) {
+std::vector<Staged> staged_tensors(const DesignSpec &d) {
     std::vector<Staged> out;
     if (d.input_outer_depth > 0)
         out.push_back({"input", d.input_outer_depth, input_outer_addr_bits(d), input_addr_bits(d), d.input_bits, false});
@@ -123,7 +123,7 @@ int64_t output_drain_wait(const DesignSpec &d) { return kComputePipelineDepth + 
 
 Modules emit_staging(const DesignSpec &d) {
     Modules m;
-    for (const Staged &s : staged_operands(d)) {
+    for (const Staged &s : staged_tensors(d)) {
         m.push_back({"tessera_" + s.t + "_outer", outer_buffer(s.t, s.outer_depth, s.ob, s.bits)});
         m.push_back({"tessera_" + s.t + "_outer_address",
                      emit_running_address(d, "tessera_" + s.t + "_outer_address",
@@ -163,7 +163,7 @@ void add_staging_wiring(const DesignSpec &d, OnChipFillWiring &w) {
 
 std::string staging_instances(const DesignSpec &d) {
     std::string o;
-    for (const Staged &s : staged_operands(d)) {
+    for (const Staged &s : staged_tensors(d)) {
         if (s.output) {
             o += output_staging_instances(d, s);
             continue;

@@ -114,6 +114,12 @@ private:
     int64_t coordinate_coverage(const TensorPlan &t, int coord, const int64_t *extent,
                                 const int64_t *stride);
     void count_cycles(const int64_t *extent);
+    // One transfer into stage j (>= 2) of t: its cycles and, for an output block's drain, the
+    // cycles it first waits for the array's last sums.
+    struct OnchipJob {
+        int64_t cycles = 0, drain_wait = 0;
+    };
+    OnchipJob onchip_job(const TensorPlan &t, size_t j) const;
     int64_t onchip_transfer_cycles(const int64_t *extent) const;
     // The cycles the single-buffered on-chip transfers stall the array in the run whose indices of
     // the loops before run_from_ are `digit` (the rest of `digit` ignored): the time that run

@@ -194,23 +194,35 @@ std::string Model::pipeline_error(const int64_t *extent) const {
     return {};
 }
 
+Model::OnchipJob Model::onchip_job(const TensorPlan &t, size_t j) const {
+    // A shared tile moves at its parent level's bandwidth, a per-PE tile one word per cycle into
+    // every lane group at once. An output block's drain first waits: on a per-PE accumulator
+    // file, for a pipelined array's skew (its drained sums leave the array that late); on a
+    // shared inner block, for the compute pipeline's (and the skew's) last writes into it.
+    const ir::Timing &timing = ir::kTiming;
+    const StagePlan &c = t.stages[j], &p = t.stages[j - 1];
+    const TensorEstimate &te = est_.tensors[int(t.operand)];
+    const bool output = t.operand == Operand::O;
+    const double words = double(te.at[j].box_words) * c.words_per_element;
+    const int64_t move = c.per_pe() ? te.at[j].box_words : ceil_cycles(words, arch_.levels[size_t(p.level)].bandwidth());
+    OnchipJob job;
+    job.cycles = move + (output ? timing.drain_overhead : timing.fill_overhead);
+    job.drain_wait = !output ? 0 : c.per_pe() ? arch_.array_skew() : timing.compute_overhead + arch_.array_skew();
+    return job;
+}
+
 int64_t Model::onchip_stall_in_run(const int64_t *extent, const int64_t *digit) const {
     // Each single-buffered transfer of onchip_transfer_cycles, counted in one run: a stage whose
     // tiles change inside runs moves every run as many times; one whose tiles span runs moves
     // where the run starts (fills, reloads) or ends (drains) one of its tiles.
-    const ir::Timing &timing = ir::kTiming;
     int64_t stall = 0;
     for (const TensorPlan &t : plans_) {
-        const TensorEstimate &te = est_.tensors[int(t.operand)];
         const bool output = t.operand == Operand::O;
         for (size_t j = 2; j < t.stages.size(); ++j) {
-            const StagePlan &c = t.stages[j], &p = t.stages[j - 1];
+            const StagePlan &c = t.stages[j];
             if (c.kind == ir::StageKind::Register || c.double_buffered) continue;
-            const double words = double(te.at[j].box_words) * c.words_per_element;
-            const int64_t move = c.per_pe() ? te.at[j].box_words
-                                            : ceil_cycles(words, arch_.levels[size_t(p.level)].bandwidth());
-            const int64_t job = move + (output ? timing.drain_overhead : timing.fill_overhead);
-            const int64_t wait = !output ? 0 : c.per_pe() ? arch_.array_skew() : timing.compute_overhead + arch_.array_skew();
+            const OnchipJob transfer = onchip_job(t, j);
+            const int64_t job = transfer.cycles, wait = transfer.drain_wait;
             // A visit resumes partial sums unless every reduction loop from the outermost output
             // tile to it is at 0 (first_visit_tiles).
             auto reduces = [&](int l) { return l >= t.stages[1].at && !t.depends[size_t(l)]; };
@@ -240,22 +252,17 @@ int64_t Model::onchip_stall_in_run(const int64_t *extent, const int64_t *digit) 
 
 int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
     // Transfers below the DRAM-fed buffer other than the register operand loads (which ride the
-    // compute pipeline): a shared tile moves at its parent level's bandwidth, a per-PE tile one
-    // word per cycle into every lane group at once. They stall the array, except that a tile on a
+    // compute pipeline), each onchip_job's cycles. They stall the array, except that a tile on a
     // double-buffered level fills during the compute of the tile before it (docs/hardware.md).
-    const ir::Timing &timing = ir::kTiming;
     int64_t stall = 0;
     for (const TensorPlan &t : plans_) {
-        const TensorEstimate &te = est_.tensors[int(t.operand)];
         const bool output = t.operand == Operand::O;
         for (size_t j = 2; j < t.stages.size(); ++j) {
-            const StagePlan &c = t.stages[j], &p = t.stages[j - 1];
+            const StagePlan &c = t.stages[j];
             if (c.kind == ir::StageKind::Register) continue;
             const int64_t tiles = product_before(c.outer, extent, c.refill_from);  // visits in time (lane groups in parallel)
-            const double words = double(te.at[j].box_words) * c.words_per_element;
-            const int64_t move = c.per_pe() ? te.at[j].box_words
-                                            : ceil_cycles(words, arch_.levels[size_t(p.level)].bandwidth());
-            const int64_t job = move + (output ? timing.drain_overhead : timing.fill_overhead);
+            const OnchipJob transfer = onchip_job(t, j);
+            const int64_t job = transfer.cycles;
             int64_t jobs = tiles;
             if (output) jobs += tiles - first_visit_tiles(t, c, extent);  // + resumed reloads
             if (c.double_buffered && tiles > 0) {
@@ -264,12 +271,7 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
             } else {
                 stall += jobs * job;
             }
-            // A pipelined array's drained sums leave it skew cycles late: each drain of a per-PE
-            // accumulator file waits for them.
-            if (output && c.per_pe()) stall += tiles * arch_.array_skew();
-            // The drain of an inner shared output block waits for the compute pipeline's (and a
-            // pipelined array's skew's) last writes into it (a per-PE file adds as it reads).
-            if (output && !c.per_pe()) stall += tiles * (timing.compute_overhead + arch_.array_skew());
+            stall += tiles * transfer.drain_wait;  // each drain of an output block
         }
     }
     return stall;
