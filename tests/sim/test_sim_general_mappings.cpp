@@ -362,6 +362,26 @@ TEST_CASE("the output at L2 and the GLB: examples/schedules/output_two_levels.sc
     }
 }
 
+// Two shared levels beside a double-buffered L2 (docs/hardware.md, "Cycles"): the weights' next L2
+// tile is prefetched while the array also stalls for the inputs' copies into the GLB, or for the
+// output's drains and reloads (their own L2 tiles kept single); the model gives the DMA those stalls
+// run by run.
+TEST_CASE("copies and drains between two shared levels while the DMA prefetches: cycles equal", "[sim][general]") {
+    ir::Architecture arch = example_arch("four_level");
+    arch.levels[size_t(arch.level_index("L2"))].double_buffered = true;
+    for (const auto &[file, single] : {std::pair<std::string, std::string>{"four_level_bypass.sched", "ifmap_l2"},
+                                       {"output_two_levels.sched", "acc"}}) {
+        INFO(file);
+        ScheduleRequest s = example_schedule(file);
+        s.text += "hw::single_buffered(" + single + ");\n";
+        const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=40,K=20,H=9,W=11,R=3,S=3,pad=1"), s},
+                                                      {parse_inline_layer("conv:C=64,K=32,H=8,W=8,R=1,S=1,pad=0"), s}},
+                                                     arch);
+        check_exact(outcomes, 2);
+        for (const auto &o : outcomes) CHECK(o.model.cycles.overlapped_transfers > 0);
+    }
+}
+
 TEST_CASE("a per-PE accumulator file needs a design with one, and fits its depth", "[sim][general][per_pe]") {
     const ScheduleRequest files = example_schedule("ws_scratchpads.sched"),
                           registers = example_schedule("ws_operand_tiles.sched");
