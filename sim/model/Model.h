@@ -23,6 +23,24 @@ struct Blocking {
     static Blocking of(const ir::Mapping &mapping);
 };
 
+// The single-buffered on-chip transfers inside runs (onchip_transfer_cycles), as the cycles
+// they stall the array in a run: the time that run gives a DMA job overlapping it beyond its
+// compute. A stage whose tiles change inside runs stalls every run alike (`each_run`, plus
+// `resumed` where a reduction loop before run_from_ is not at 0: its first visits resume
+// too); one whose tiles span runs (refill_from < run_from_) stalls the runs where a tile
+// starts (`start`: a fill, or the reload of a block that is not a first visit) or ends
+// (`end`: a drain).
+struct RunStalls {
+    int64_t each_run = 0, resumed = 0;
+    struct Spanning {
+        int from = 0;
+        int64_t start = 0, end = 0;
+        bool output = false;
+    };
+    std::vector<Spanning> spanning;
+    std::vector<char> reduces;  // per loop before run_from: a reduction loop of the output's first visits
+};
+
 class Model {
 public:
     // Throws (std::runtime_error / tessera::UserError, one line) if the IR is not executable or
@@ -121,10 +139,7 @@ private:
     };
     OnchipJob onchip_job(const TensorPlan &t, size_t j) const;
     int64_t onchip_transfer_cycles(const int64_t *extent) const;
-    // The cycles the single-buffered on-chip transfers stall the array in the run whose indices of
-    // the loops before run_from_ are `digit` (the rest of `digit` ignored): the time that run
-    // gives a DMA job overlapping it beyond its compute.
-    int64_t onchip_stall_in_run(const int64_t *extent, const int64_t *digit) const;
+    RunStalls run_stalls(const int64_t *extent) const;  // ModelCycles.cpp
     std::string pipeline_error(const int64_t *extent) const;  // ModelCycles.cpp
     void price();
 

@@ -74,6 +74,42 @@ int64_t prefetch_stall(const OverlappedJob *jobs, int n, int64_t runs, int64_t r
     return stall;
 }
 
+// prefetch_stall, run by run, where runs also stall for on-chip transfers (RunStalls): each run
+// gives its overlapped jobs its compute and those stalls. Runs are the odometer of the loops
+// before `run_from`.
+int64_t prefetch_stall_by_run(const RunStalls &stalls, const int64_t *extent, int run_from, const OverlappedJob *jobs,
+                              int n, int64_t runs, int64_t run_cycles) {
+    // The run's indices, kept as an odometer: `carry` is the loop
+    // that moved to reach this run (-1 for run 0), so the loops after it are at 0; `resumed_at`
+    // the outermost reduction loop (of the output, from its outermost tile) not at 0 (or none).
+    std::vector<int64_t> digit(size_t(run_from), 0);
+    constexpr int kNone = 1 << 30;
+    int carry = -1, resumed_at = kNone;
+    int64_t stall = 0;
+    for (int64_t r = 0; r < runs; ++r) {
+        int next = run_from - 1;  // the loop that moves to the next run (-1: this is the last)
+        while (next >= 0 && digit[size_t(next)] + 1 == extent[next]) --next;
+        int64_t busy = 0;
+        for (int j = 0; j < n; ++j)
+            if (jobs[j].drain ? r >= 1 && r % jobs[j].period == 0 : r <= runs - 2 && (r + 1) % jobs[j].period == 0)
+                busy += jobs[j].cycles;
+        if (busy > run_cycles) {
+            int64_t onchip = stalls.each_run + (resumed_at < run_from ? stalls.resumed : 0);
+            for (const RunStalls::Spanning &s : stalls.spanning) {
+                if (carry < s.from && (!s.output || resumed_at < s.from)) onchip += s.start;
+                if (next < s.from) onchip += s.end;
+            }
+            stall += std::max<int64_t>(0, busy - run_cycles - onchip);
+        }
+        if (next < 0) break;
+        ++digit[size_t(next)];
+        for (int l = next + 1; l < run_from; ++l) digit[size_t(l)] = 0;
+        if (resumed_at >= next) resumed_at = stalls.reduces[size_t(next)] ? next : kNone;
+        carry = next;
+    }
+    return stall;
+}
+
 }  // namespace
 
 void Model::count_cycles(const int64_t *extent) {
@@ -120,23 +156,14 @@ void Model::count_cycles(const int64_t *extent) {
         cy.prefetch_stall = prefetch_stall(jobs, overlapped, runs, run_cycles);
     } else {
         // The DMA's overlapped jobs also run while the array stalls for on-chip transfers inside
-        // the run (per-PE fills, copies between shared levels, drains): run by run, each run
-        // gives them its compute and those stalls.
-        std::vector<int64_t> digit(kinds_.size(), 0);
-        cy.prefetch_stall = 0;
-        for (int64_t r = 0; r < runs; ++r) {
-            int64_t busy = 0;
-            for (int j = 0; j < overlapped; ++j) {
-                const OverlappedJob &job = jobs[j];
-                if (job.drain ? r >= 1 && r % job.period == 0 : r <= runs - 2 && (r + 1) % job.period == 0)
-                    busy += job.cycles;
-            }
-            if (busy > run_cycles) cy.prefetch_stall += std::max<int64_t>(0, busy - run_cycles - onchip_stall_in_run(extent, digit.data()));
-            for (int l = run_from_ - 1; l >= 0; --l) {  // the next run's indices
-                if (++digit[size_t(l)] < extent[l]) break;
-                digit[size_t(l)] = 0;
-            }
-        }
+        // the run (per-PE fills, copies between shared levels, drains): each run gives them its
+        // compute and those stalls. Every run stalls at least `each_run`: where that is all (no
+        // tile spans runs, no first visit depends on the run), the closed form with it is exact,
+        // and where no run waits with it, none does; otherwise run by run.
+        const RunStalls stalls = run_stalls(extent);
+        cy.prefetch_stall = prefetch_stall(jobs, overlapped, runs, run_cycles + stalls.each_run);
+        if (cy.prefetch_stall > 0 && (!stalls.spanning.empty() || stalls.resumed > 0))
+            cy.prefetch_stall = prefetch_stall_by_run(stalls, extent, run_from_, jobs, overlapped, runs, run_cycles);
     }
     // Busiest shared on-chip level (per-PE levels are ports of their own and never bind).
     std::fill(level_words_.begin(), level_words_.end(), 0.0);
@@ -211,43 +238,38 @@ Model::OnchipJob Model::onchip_job(const TensorPlan &t, size_t j) const {
     return job;
 }
 
-int64_t Model::onchip_stall_in_run(const int64_t *extent, const int64_t *digit) const {
-    // Each single-buffered transfer of onchip_transfer_cycles, counted in one run: a stage whose
-    // tiles change inside runs moves every run as many times; one whose tiles span runs moves
-    // where the run starts (fills, reloads) or ends (drains) one of its tiles.
-    int64_t stall = 0;
+RunStalls Model::run_stalls(const int64_t *extent) const {
+    RunStalls out;
     for (const TensorPlan &t : plans_) {
         const bool output = t.operand == Operand::O;
+        // A visit resumes partial sums unless every reduction loop from the outermost output tile
+        // to it is at 0 (first_visit_tiles).
+        auto reduces = [&](int l) { return l >= t.stages[1].at && !t.depends[size_t(l)]; };
         for (size_t j = 2; j < t.stages.size(); ++j) {
             const StagePlan &c = t.stages[j];
             if (c.kind == ir::StageKind::Register || c.double_buffered) continue;
             const OnchipJob transfer = onchip_job(t, j);
-            const int64_t job = transfer.cycles, wait = transfer.drain_wait;
-            // A visit resumes partial sums unless every reduction loop from the outermost output
-            // tile to it is at 0 (first_visit_tiles).
-            auto reduces = [&](int l) { return l >= t.stages[1].at && !t.depends[size_t(l)]; };
+            const int64_t job = transfer.cycles;
             if (c.refill_from >= run_from_) {
                 int64_t visits = 1, firsts = 1;
-                bool resumed = false;
-                for (int l : c.outer) {
-                    if (l < run_from_) resumed |= reduces(l) && digit[l] != 0;
-                    else if (l < c.refill_from) visits *= extent[l], firsts *= reduces(l) ? 1 : extent[l];
-                }
-                if (!output) stall += visits * job;
-                else stall += visits * (job + wait) + (visits - (resumed ? 0 : firsts)) * job;
-            } else {
-                bool starts = true, ends = true, first = true;
-                for (int l = c.refill_from; l < run_from_; ++l)
-                    if (kinds_[size_t(l)] == ir::LoopKind::Temporal)
-                        starts &= digit[l] == 0, ends &= digit[l] == extent[l] - 1;
                 for (int l : c.outer)
-                    if (l < c.refill_from && reduces(l)) first &= digit[l] == 0;
-                if (!output) stall += starts ? job : 0;
-                else stall += (ends ? job + wait : 0) + (starts && !first ? job : 0);
+                    if (l >= run_from_ && l < c.refill_from) visits *= extent[l], firsts *= reduces(l) ? 1 : extent[l];
+                if (!output) {
+                    out.each_run += visits * job;
+                } else {
+                    out.each_run += visits * (job + transfer.drain_wait) + (visits - firsts) * job;
+                    out.resumed += firsts * job;
+                }
+            } else {
+                out.spanning.push_back({c.refill_from, job, output ? job + transfer.drain_wait : 0, output});
             }
         }
     }
-    return stall;
+    out.reduces.assign(size_t(run_from_), 0);
+    for (const TensorPlan &t : plans_)
+        if (t.operand == Operand::O)
+            for (int l = 0; l < run_from_; ++l) out.reduces[size_t(l)] = l >= t.stages[1].at && !t.depends[size_t(l)];
+    return out;
 }
 
 int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
