@@ -304,7 +304,7 @@ int64_t Model::first_visit_tiles(const TensorPlan &t, const StagePlan &c, const 
     // further up when the parent itself resumed).
     int64_t first = 1;
     for (int l : c.outer)
-        if (l < t.stages[1].at || t.depends[size_t(l)]) first *= extent[l];
+        if (!resumes(t, l)) first *= extent[l];
     return first;
 }
 

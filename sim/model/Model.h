@@ -38,7 +38,7 @@ struct RunStalls {
         bool output = false;
     };
     std::vector<Spanning> spanning;
-    std::vector<char> reduces;  // per loop before run_from: a reduction loop of the output's first visits
+    std::vector<char> resumes;  // per loop before run_from: Model::resumes for the output
 };
 
 class Model {
@@ -125,6 +125,9 @@ private:
     int64_t lane_tiles(const StagePlan &s, const int64_t *extent, const int64_t *stride,
                        int only_outer_before) const;
     int64_t first_visit_tiles(const TensorPlan &t, const StagePlan &c, const int64_t *extent) const;
+    // Does loop l make an output visit a resumed one when it is not at 0: a reduction loop (on a
+    // dim the output ignores) inside the outermost output tile.
+    static bool resumes(const TensorPlan &t, int l) { return l >= t.stages[1].at && !t.depends[size_t(l)]; }
     void count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *stride,
                       bool derive_boxes, TensorEstimate &out);
     int64_t in_shape_box_positions(const TensorPlan &t, const int64_t *extent,

@@ -79,9 +79,9 @@ int64_t prefetch_stall(const OverlappedJob *jobs, int n, int64_t runs, int64_t r
 // before `run_from`.
 int64_t prefetch_stall_by_run(const RunStalls &stalls, const int64_t *extent, int run_from, const OverlappedJob *jobs,
                               int n, int64_t runs, int64_t run_cycles) {
-    // The run's indices, kept as an odometer: `carry` is the loop
-    // that moved to reach this run (-1 for run 0), so the loops after it are at 0; `resumed_at`
-    // the outermost reduction loop (of the output, from its outermost tile) not at 0 (or none).
+    // The run's indices, kept as an odometer: `carry` is the loop that moved to reach this run
+    // (-1 for run 0), so the loops after it are at 0; `resumed_at` the outermost loop not at 0
+    // that makes an output visit a resumed one (RunStalls::resumes), or none.
     std::vector<int64_t> digit(size_t(run_from), 0);
     constexpr int kNone = 1 << 30;
     int carry = -1, resumed_at = kNone;
@@ -104,7 +104,7 @@ int64_t prefetch_stall_by_run(const RunStalls &stalls, const int64_t *extent, in
         if (next < 0) break;
         ++digit[size_t(next)];
         for (int l = next + 1; l < run_from; ++l) digit[size_t(l)] = 0;
-        if (resumed_at >= next) resumed_at = stalls.reduces[size_t(next)] ? next : kNone;
+        if (resumed_at >= next) resumed_at = stalls.resumes[size_t(next)] ? next : kNone;
         carry = next;
     }
     return stall;
@@ -240,11 +240,13 @@ Model::OnchipJob Model::onchip_job(const TensorPlan &t, size_t j) const {
 
 RunStalls Model::run_stalls(const int64_t *extent) const {
     RunStalls out;
+    out.resumes.assign(size_t(run_from_), 0);
     for (const TensorPlan &t : plans_) {
         const bool output = t.operand == Operand::O;
         // A visit resumes partial sums unless every reduction loop from the outermost output tile
         // to it is at 0 (first_visit_tiles).
-        auto reduces = [&](int l) { return l >= t.stages[1].at && !t.depends[size_t(l)]; };
+        if (output)
+            for (int l = 0; l < run_from_; ++l) out.resumes[size_t(l)] = resumes(t, l);
         for (size_t j = 2; j < t.stages.size(); ++j) {
             const StagePlan &c = t.stages[j];
             if (c.kind == ir::StageKind::Register || c.double_buffered) continue;
@@ -253,7 +255,7 @@ RunStalls Model::run_stalls(const int64_t *extent) const {
             if (c.refill_from >= run_from_) {
                 int64_t visits = 1, firsts = 1;
                 for (int l : c.outer)
-                    if (l >= run_from_ && l < c.refill_from) visits *= extent[l], firsts *= reduces(l) ? 1 : extent[l];
+                    if (l >= run_from_ && l < c.refill_from) visits *= extent[l], firsts *= resumes(t, l) ? 1 : extent[l];
                 if (!output) {
                     out.each_run += visits * job;
                 } else {
@@ -265,10 +267,6 @@ RunStalls Model::run_stalls(const int64_t *extent) const {
             }
         }
     }
-    out.reduces.assign(size_t(run_from_), 0);
-    for (const TensorPlan &t : plans_)
-        if (t.operand == Operand::O)
-            for (int l = 0; l < run_from_; ++l) out.reduces[size_t(l)] = l >= t.stages[1].at && !t.depends[size_t(l)];
     return out;
 }
 
