@@ -119,14 +119,17 @@ struct Annealer {
             }
             break;
         }
-        case 5:  // a GLB tile position, or (several shared levels) the level of a tensor's tile, or
-                 // (a double-buffered level) one copy of a tensor's tiles or two
+        case 5:  // a GLB tile position, or (several shared levels) the level of a tensor's tile, an
+                 // operand's outer tile or the output's inner one, or (a double-buffered level) one
+                 // copy of a tensor's tiles or two
             if (info.buffering_choice && pick(3) == 0) {
                 const size_t t = pick(3);
                 p.s.single[t] = !p.s.single[t];
             } else if (info.shared_levels.size() > 1 && pick(2)) {
-                if (pick(2)) p.s.level[pick(3)] = int(pick(info.shared_levels.size()));
-                else p.s.outer_at[pick(2)] = int(pick(size_t(nd + 1))) - 1;  // -1: none
+                const size_t what = pick(3);
+                if (what == 0) p.s.level[pick(3)] = int(pick(info.shared_levels.size()));
+                else if (what == 1) p.s.outer_at[pick(2)] = int(pick(size_t(nd + 1))) - 1;  // -1: none
+                else p.s.output_inner_at = int(pick(size_t(nd + 2))) - 1;
             } else {
                 p.s.glb_at[pick(2)] = int(pick(size_t(nd + 1)));
             }

@@ -36,6 +36,7 @@ struct Writer {
         list(s.row_dims), list(s.col_dims), list(s.dram_order), list(s.glb_order), list(s.rf_order);
         for (int t = 0; t < 3; ++t)
             i64(s.glb_at[t]), i64(s.rf_at[t]), i64(s.level[t]), i64(s.outer_at[t]), i64(s.single[t]);
+        i64(s.output_inner_at);
         list(c.point.f.glb), list(c.point.f.lane), list(c.point.f.rf);
         f64(c.energy_pj), i64(c.cycles), f64(c.score);
         // The structure's key travels too: a field added to Structure but not here is caught.
@@ -78,6 +79,7 @@ struct Reader {
         for (int t = 0; t < 3; ++t)
             s.glb_at[t] = int(i64()), s.rf_at[t] = int(i64()), s.level[t] = int(i64()), s.outer_at[t] = int(i64()),
             s.single[t] = i64() != 0;
+        s.output_inner_at = int(i64());
         list(c.point.f.glb), list(c.point.f.lane), list(c.point.f.rf);
         c.energy_pj = f64(), c.cycles = i64(), c.score = f64();
         const int64_t n = i64();

@@ -40,6 +40,7 @@ std::string Structure::key() const {
              std::to_string(outer_at[t]) + ";";
     if (single[0] || single[1] || single[2])  // (absent when unused: keys, and so ties, as before)
         for (int t = 0; t < 3; ++t) k += single[t] ? 'S' : 'D';
+    if (output_inner_at >= 0) k += "i" + std::to_string(output_inner_at);  // (likewise)
     return k;
 }
 
@@ -165,6 +166,12 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
         glb.box.assign(tensor.shape.size(), 1);
         glb.single_buffered = p.s.single[t];
         mapping.buffers.push_back(glb);
+        if (t == 2 && p.s.output_inner_at >= 0) {  // the output's inner block, in the GLB band
+            ir::Buffer inner = glb;
+            inner.level = info.shared_levels[size_t(p.s.level[t] + 1)];
+            inner.at = kept_before[size_t(nd + p.s.output_inner_at)];
+            mapping.buffers.push_back(inner);
+        }
         if (p.s.rf_at[t] >= 0) {
             ir::Buffer rf = glb;
             rf.single_buffered = false;
@@ -224,12 +231,27 @@ void canonicalize(const SpaceInfo &info, Point &p) {
         p.s.glb_at[t] = position_of(glb_n[t]);
         p.s.outer_at[t] = outer_n[t] >= 0 ? position_of(outer_n[t]) : -1;
     }
-    {  // GLB band: nontrivial loops first, trivial ones innermost (no tile sits in this band)
+    {  // GLB band: nontrivial loops first, trivial ones innermost; the output's inner tile (the
+       // only tile in this band) keeps the nontrivial loops outside it
         std::vector<int> t, n;
-        for (int d : p.s.glb_order) (p.f.glb[size_t(d)] > 1 ? n : t).push_back(d);
+        int inner_n = 0;
+        for (size_t i = 0; i < p.s.glb_order.size(); ++i) {
+            const int d = p.s.glb_order[i];
+            (p.f.glb[size_t(d)] > 1 ? n : t).push_back(d);
+            if (int(i) < p.s.output_inner_at && p.f.glb[size_t(d)] > 1) ++inner_n;
+        }
         std::sort(t.begin(), t.end());
         n.insert(n.end(), t.begin(), t.end());
         p.s.glb_order = n;
+        // It exists only on a level inside the output's, strictly inside the outer tile: at GLB-band
+        // position 0 with every DRAM reduction loop trivial it would hold the outer box at its place.
+        bool reduction_outside = false;
+        for (int i = n_out; i < nd; ++i) reduction_outside |= dram[size_t(p.s.dram_order[size_t(i)])] > 1;
+        if (p.s.output_inner_at < 0 || p.s.level[2] + 1 >= int(info.shared_levels.size()) ||
+            (inner_n == 0 && !reduction_outside))
+            p.s.output_inner_at = -1;
+        else
+            p.s.output_inner_at = inner_n;
     }
     int rf_n[3];
     for (int t = 0; t < 3; ++t) {
@@ -243,6 +265,9 @@ void canonicalize(const SpaceInfo &info, Point &p) {
     while (first < nd && p.f.rf[size_t(p.s.rf_order[size_t(first)])] == 1) ++first;
     for (int t = 0; t < 3; ++t)
         if (rf_n[t] >= 0) p.s.rf_at[t] = first + rf_n[t];
+    // The schedule language names one accumulator tile below the output's level: a per-PE file
+    // or an inner shared block, not both.
+    if (p.s.rf_at[2] >= 0) p.s.output_inner_at = -1;
     // One copy or two only on a double-buffered level.
     for (int t = 0; t < 3; ++t) p.s.single[t] = p.s.single[t] && buffering_matters(info, p, t);
 }
@@ -250,6 +275,7 @@ void canonicalize(const SpaceInfo &info, Point &p) {
 bool buffering_matters(const SpaceInfo &info, const Point &p, int t) {
     auto doubled = [&](int level) { return info.arch.level(info.shared_levels[size_t(level)])->double_buffered; };
     if (doubled(p.s.level[t])) return true;
+    if (t == 2) return p.s.output_inner_at >= 0 && doubled(p.s.level[t] + 1);
     return t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0 && doubled(p.s.level[t] - 1);
 }
 
@@ -391,6 +417,19 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
             s << "Func " << r << " = " << g << ".in(acc);\n"
               << r << ".compute_at(acc, " << rf_loop(p.s.rf_at[t]) << ");\n" << hw::level_statement(r, info.rf_level);
         }
+    }
+    if (p.s.output_inner_at >= 0) {  // the inner block: inside GLB loop q-1 (q = 0: the innermost
+                                     // nontrivial DRAM reduction loop, which canonicalize ensures)
+        int q = p.s.output_inner_at;
+        while (q > 0 && f.glb[size_t(p.s.glb_order[size_t(q - 1)])] == 1) --q;
+        std::string loop;
+        if (q > 0) {
+            loop = name(p.s.glb_order[size_t(q - 1)]) + "t";
+        } else {
+            for (int i = nd - 1; i >= n_out && loop.empty(); --i)
+                if (dram[size_t(p.s.dram_order[size_t(i)])] > 1) loop = name(p.s.dram_order[size_t(i)]) + "o";
+        }
+        s << "hw::accumulator(acc, " << loop << ", \"" << info.shared_levels[size_t(p.s.level[2] + 1)] << "\");\n";
     }
     if (p.s.rf_at[2] >= 0)
         s << "hw::accumulator(acc, " << rf_loop(p.s.rf_at[2]) << ", \"" << info.rf_level << "\");\n";

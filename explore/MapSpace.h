@@ -11,8 +11,9 @@
 // it); the input's and weight's GLB tiles at any position of the DRAM band; each tensor may keep a
 // per-PE tile (psum file for the output) at any position of the RF band, or none (the PE register).
 // With several shared levels (DRAM, L2, GLB, ...), each tensor's "GLB" tile sits at one of them,
-// bypassing the others, and an operand may keep a second tile on the level outside it, at a DRAM-band
-// position outside the first.
+// bypassing the others, an operand may keep a second tile on the level outside it, at a DRAM-band
+// position outside the first, and the output a second tile on the level inside it, at a GLB-band
+// position (an output block accumulated there).
 #pragma once
 
 #include "ir/AcceleratorIR.h"
@@ -37,6 +38,11 @@ struct Structure {
     // I, W: DRAM-band position of a second shared tile outside the "GLB" one, on the shared level
     // just outside it (an L2 strip the GLB block is copied from); -1 none. O: always -1.
     int outer_at[3] = {-1, -1, -1};
+    // O: GLB-band position of a second, inner shared tile of the output on the shared level just
+    // inside level[2] (the array accumulates a block there, drained into the outer tile after its
+    // part of the reduction and reloaded from it when a later part resumes it: docs/rtl.md, "The
+    // output at two shared levels"); -1 none.
+    int output_inner_at = -1;
     // I, W, O: the tensor's shared tiles keep one copy on a double-buffered level
     // (hw::single_buffered) instead of two; false wherever the level is not double buffered.
     // Per-PE tiles follow their level.

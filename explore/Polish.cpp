@@ -88,6 +88,12 @@ void neighbours(const SpaceInfo &info, const Constraints &c, const std::vector<s
                     q.s.outer_at[t] = at;
                     visit(q);
                 }
+        for (int at = -1; at <= nd; ++at)
+            if (at != p.s.output_inner_at) {
+                Point q = p;
+                q.s.output_inner_at = at;
+                visit(q);
+            }
     }
     // A DRAM-band loop moved to another place among the loops of its kind (output or reduction),
     // the shared tiles staying inside the loops they were inside, as is and with all of its dim

@@ -225,8 +225,25 @@ struct Exhaustive {
             for (int q : glb_pos)
                 if (!dominated(t, q, p.s.dram_order, dram)) glb_of[t].push_back(q);
         const int buffering = info.buffering_choice ? 8 : 1;  // Structure::single of I, W, O
+        // The output's inner block (several shared levels, the output not on the innermost): none,
+        // or inside the first q nontrivial GLB-band loops (q = 0 only with a nontrivial DRAM
+        // reduction loop outside it, else it is the outer tile), unless the position just outside
+        // the loop it is inside also exists and that loop is a reduction (dominated: the same block
+        // drained and reloaded once per iteration of it).
+        std::vector<int> inner_pos{-1};
+        if (levels > 1) {
+            bool reduction_outside = false;
+            for (int i = info.output_dims(); i < nd; ++i) reduction_outside |= dram[size_t(p.s.dram_order[size_t(i)])] > 1;
+            for (int q = 0; q <= nd; ++q) {
+                if (q > 0 && p.f.glb[size_t(p.s.glb_order[size_t(q - 1)])] == 1) break;  // trivial: innermost
+                if (q == 0 && !reduction_outside) continue;
+                if (dominated(2, q, p.s.glb_order, p.f.glb) && (q > 1 || reduction_outside)) continue;
+                inner_pos.push_back(q);
+            }
+        }
         if (count_only) {  // an upper bound: every outer position for both operands
-            const int64_t outer = (levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1) * buffering;
+            const int64_t outer = (levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1) *
+                                  buffering * int64_t(inner_pos.size());
             // With an outer tile, a dominated inner position may be the only one outside it.
             const int64_t gi = int64_t((levels > 1 ? glb_pos : glb_of[0]).size());
             const int64_t gw = int64_t((levels > 1 ? glb_pos : glb_of[1]).size());
@@ -258,7 +275,12 @@ struct Exhaustive {
                             for (int ri : rf_of[0])
                                 for (int rw : rf_of[1])
                                     for (int ro : rf_of[2])
+                                    for (int inner : inner_pos)
                                     for (int single = 0; single < buffering; ++single) {
+                                        // (one accumulator tile below the output's level, and
+                                        // an inner block only on a level inside it)
+                                        if (inner >= 0 && (ro >= 0 || lo + 1 >= levels)) continue;
+                                        p.s.output_inner_at = inner;
                                         p.s.level[0] = li, p.s.level[1] = lw, p.s.level[2] = lo;
                                         p.s.outer_at[0] = oi, p.s.outer_at[1] = ow;
                                         p.s.glb_at[0] = gi, p.s.glb_at[1] = gw;

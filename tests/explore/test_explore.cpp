@@ -8,6 +8,7 @@
 #include "Polish.h"
 #include "DesignSpec.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -160,6 +161,73 @@ TEST_CASE("explore: tensors choose their shared level, schedules name every leve
     p.f.lane[1] = 4;
     CHECK(schedule_text(other, p).find("hw::level(acc, \"GlobalBuffer\")") != std::string::npos);
     check_round_trip(other, p);
+}
+
+// The output at two shared levels (docs/rtl.md): its tile on L2 encloses the reduction, an inner
+// block in the GLB (a GLB-band position) is drained into it and reloaded. The point round-trips
+// through schedule text (hw::accumulator on a GLB-band loop) and is RTL the generator builds; the
+// exhaustive search enumerates it and, where it saves energy, picks it.
+TEST_CASE("explore: the output keeps an inner block on the shared level inside its own", "[explore]") {
+    const ir::Architecture four = ir::load_architecture("four_level");
+    const SpaceInfo info = space_info(problem_of(conv(16, 16, 8, 8, 3, 3)), four);
+    const int y = 2, c = 4;  // n, k, y, x, c, r, s
+    REQUIRE(info.problem.dims[size_t(y)].name == "y");
+    REQUIRE(info.problem.dims[size_t(c)].name == "c");
+    Point p = plain_point(info, {c}, {1});
+    p.f.lane[size_t(c)] = 16, p.f.lane[1] = 16;
+    p.f.glb[size_t(y)] = 2, p.f.glb[3] = info.extent(3);  // two rows in the GLB band
+    p.s.glb_order = {2, 0, 1, 3, 4, 5, 6};  // y outermost there
+    p.s.level[0] = p.s.level[1] = 1, p.s.level[2] = 0;
+    p.s.output_inner_at = 1;  // one row per block: inside the y loop
+    canonicalize(info, p);
+    REQUIRE(p.s.output_inner_at == 1);
+    const ir::AcceleratorIR two = build_ir(info, p);
+    int shared = 0;
+    for (const auto &b : two.mapping.buffers) shared += b.tensor == "O" && (b.level == "L2" || b.level == "GLB");
+    CHECK(shared == 2);
+    CHECK(schedule_text(info, p).find("hw::accumulator(acc, yt, \"GLB\")") != std::string::npos);
+    check_round_trip(info, p);
+    INFO(rtl::why_not_generated(build_ir(info, p, false), info.arch));
+    CHECK(rtl_generatable(info, p));
+    // Not a second tile: on the innermost shared level, at the outer tile's place, or with a psum file.
+    Point q = p;
+    q.s.level[2] = 1;
+    canonicalize(info, q);
+    CHECK(q.s.output_inner_at == -1);
+    q = p;
+    q.s.rf_at[2] = 0;
+    canonicalize(info, q);
+    CHECK(q.s.output_inner_at == -1);
+    q = p;
+    q.f.glb[5] = q.f.glb[6] = 3;  // r, s in the GLB band: no DRAM reduction loop is left
+    q.s.output_inner_at = 0;      // GLB-band position 0: the outer tile's box and place
+    canonicalize(info, q);
+    CHECK(q.s.output_inner_at == -1);
+
+    // The exhaustive search enumerates it (the tiny GLB of the dominance test below): the optimum
+    // with it is never worse than without.
+    ir::Architecture tiny = four;
+    tiny.rows = 1, tiny.cols = 2;
+    for (auto &l : tiny.levels) {
+        if (l.name == "GLB") l.size_bytes = 12;
+        if (l.name == "L2") l.size_bytes = 4096;
+    }
+    const SpaceInfo small = space_info(problem_of(fc(2, 2, 3)), tiny);
+    std::atomic<int64_t> inner{0};
+    SearchOptions free;
+    free.mode = "exhaustive", free.threads = 2, free.exhaustive_limit = 20000000;
+    free.constraints.accept = [&](const Point &x) {
+        inner += x.s.output_inner_at >= 0;
+        return true;
+    };
+    SearchOptions without = free;
+    without.constraints.accept = [](const Point &x) { return x.s.output_inner_at < 0; };
+    const SearchResult a = search(small, free), b = search(small, without);
+    REQUIRE(a.found);
+    REQUIRE(b.found);
+    CHECK(a.optimal);
+    CHECK(inner > 0);
+    CHECK(a.best.score <= b.best.score);
 }
 
 TEST_CASE("explore: the heuristic finds the exhaustive optimum on random small layers", "[explore]") {

@@ -112,7 +112,7 @@ TEST_CASE("explore units: the encoding is exact", "[explore][mpi]") {
     Candidate c;
     c.point.s.row_dims = {1}, c.point.s.col_dims = {2, 3}, c.point.s.dram_order = {0, 1, 2, 3};
     c.point.s.glb_order = {3, 2, 1, 0}, c.point.s.rf_order = {0, 2, 1, 3};
-    c.point.s.glb_at[0] = 2, c.point.s.rf_at[2] = 4, c.point.s.single[1] = true;
+    c.point.s.glb_at[0] = 2, c.point.s.rf_at[2] = 4, c.point.s.single[1] = true, c.point.s.output_inner_at = 1;
     c.point.f.glb = {1, 2, 3, 4}, c.point.f.lane = {1, 8, 2, 3}, c.point.f.rf = {5, 1, 1, 7};
     c.energy_pj = 0.1 + 0.2, c.cycles = int64_t(1) << 40, c.score = 1e300;
     u.pareto = {c, c}, u.top = {c};
