@@ -7,6 +7,7 @@
 #pragma once
 
 #include "Estimate.h"
+#include "PrefetchStall.h"
 #include "ir/AcceleratorIR.h"
 #include "ir/Analysis.h"
 #include "ir/Architecture.h"
@@ -21,24 +22,6 @@ namespace tessera::model {
 struct Blocking {
     std::vector<int64_t> extent, stride;
     static Blocking of(const ir::Mapping &mapping);
-};
-
-// The single-buffered on-chip transfers inside runs (onchip_transfer_cycles), as the cycles
-// they stall the array in a run: the time that run gives a DMA job overlapping it beyond its
-// compute. A stage whose tiles change inside runs stalls every run alike (`each_run`, plus
-// `resumed` where a reduction loop before run_from_ is not at 0: its first visits resume
-// too); one whose tiles span runs (refill_from < run_from_) stalls the runs where a tile
-// starts (`start`: a fill, or the reload of a block that is not a first visit) or ends
-// (`end`: a drain).
-struct RunStalls {
-    int64_t each_run = 0, resumed = 0;
-    struct Spanning {
-        int from = 0;
-        int64_t start = 0, end = 0;
-        bool output = false;
-    };
-    std::vector<Spanning> spanning;
-    std::vector<char> resumes;  // per loop before run_from: Model::resumes for the output
 };
 
 class Model {

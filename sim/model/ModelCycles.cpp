@@ -1,5 +1,5 @@
 // The model's cycle count (docs/hardware.md, "Cycles"): the DRAM transfers of the DRAM-fed
-// buffers run by run (with the double-buffered overlap in closed form), the on-chip transfers of
+// buffers run by run (the double-buffered overlap: PrefetchStall.cpp), the on-chip transfers of
 // deeper tiles, compute, and the buffer-bandwidth bound.
 #include "Model.h"
 
@@ -10,107 +10,6 @@
 #include <algorithm>
 
 namespace tessera::model {
-
-namespace {
-
-int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
-
-// Runs r in [lo, hi] with period | (r + shift).
-int64_t multiples_in(int64_t lo, int64_t hi, int64_t period, int64_t shift) {
-    if (hi < lo) return 0;
-    return floor_div(hi + shift, period) - floor_div(lo - 1 + shift, period);
-}
-
-// A transfer that overlaps compute runs (docs/hardware.md, "Cycles"): a drain of the output tile the
-// previous run ended (runs r >= 1 with period | r), or a fill of the tile the next run starts (runs
-// r <= R-2 with period | r+1). `period`: runs per tile of the tensor.
-struct OverlappedJob {
-    int64_t period = 1;
-    int64_t cycles = 0;
-    bool drain = false;
-};
-
-// Runs in [0, runs) where every job of `mask` overlaps. The periods are products of the same
-// loops' extents inward from each buffer, so of two periods one divides the other: a drain
-// (period | r) and a fill (period | r+1) coincide only where one of the periods is 1.
-int64_t runs_with_all(const OverlappedJob *jobs, int n, unsigned mask, int64_t runs) {
-    int64_t lo = 0, hi = runs - 1, drain_period = 0, fill_period = 0;
-    for (int j = 0; j < n; ++j) {
-        if (!(mask >> j & 1u)) continue;
-        if (jobs[j].drain) {
-            lo = 1;
-            drain_period = std::max(drain_period, jobs[j].period);
-        } else {
-            hi = runs - 2;
-            fill_period = std::max(fill_period, jobs[j].period);
-        }
-    }
-    if (drain_period == 0) return multiples_in(lo, hi, std::max<int64_t>(fill_period, 1), 1);
-    if (fill_period == 0 || fill_period == 1) return multiples_in(lo, hi, drain_period, 0);
-    if (drain_period == 1) return multiples_in(lo, hi, fill_period, 1);
-    return 0;
-}
-
-// Sum over runs of the cycles the overlapped transfers take beyond `run_cycles` (the runs wait for
-// them): every subset of jobs, counted exactly by inclusion-exclusion over runs_with_all.
-int64_t prefetch_stall(const OverlappedJob *jobs, int n, int64_t runs, int64_t run_cycles) {
-    int64_t at_least[8] = {0};
-    const unsigned all = (1u << n) - 1;
-    for (unsigned m = 1; m <= all; ++m) at_least[m] = runs_with_all(jobs, n, m, runs);
-    int64_t stall = 0;
-    for (unsigned s = 1; s <= all; ++s) {
-        int64_t busy = 0;
-        for (int j = 0; j < n; ++j)
-            if (s >> j & 1u) busy += jobs[j].cycles;
-        if (busy <= run_cycles) continue;
-        int64_t exactly = 0;  // runs where the jobs of s overlap and no other
-        for (unsigned t = s; t <= all; t = (t + 1) | s) {
-            const int extra = __builtin_popcount(t & ~s);
-            exactly += (extra % 2 ? -1 : 1) * at_least[t];
-            if (t == all) break;
-        }
-        stall += exactly * (busy - run_cycles);
-    }
-    return stall;
-}
-
-// prefetch_stall, run by run, where runs also stall for on-chip transfers (RunStalls): each run
-// gives its overlapped jobs its compute and those stalls. Runs are the odometer of the loops
-// before `run_from`.
-int64_t prefetch_stall_by_run(const RunStalls &stalls, const int64_t *extent, int run_from, const OverlappedJob *jobs,
-                              int n, int64_t runs, int64_t run_cycles) {
-    // The run's indices, kept as an odometer: `carry` is the loop that moved to reach this run
-    // (-1 for run 0), so the loops after it are at 0; `resumed_at` the outermost loop not at 0
-    // that makes an output visit a resumed one (RunStalls::resumes), or none.
-    std::vector<int64_t> digit(size_t(run_from), 0);
-    constexpr int kNone = 1 << 30;
-    int carry = -1, resumed_at = kNone;
-    int64_t stall = 0;
-    for (int64_t r = 0; r < runs; ++r) {
-        int next = run_from - 1;  // the loop that moves to the next run (-1: this is the last)
-        while (next >= 0 && digit[size_t(next)] + 1 == extent[next]) --next;
-        int64_t busy = 0;
-        for (int j = 0; j < n; ++j)
-            if (jobs[j].drain ? r >= 1 && r % jobs[j].period == 0 : r <= runs - 2 && (r + 1) % jobs[j].period == 0)
-                busy += jobs[j].cycles;
-        if (busy > run_cycles) {
-            int64_t onchip = stalls.each_run + (resumed_at < run_from ? stalls.resumed : 0);
-            for (const RunStalls::Spanning &s : stalls.spanning) {
-                if (carry < s.from && (!s.output || resumed_at < s.from)) onchip += s.start;
-                if (next < s.from) onchip += s.end;
-            }
-            stall += std::max<int64_t>(0, busy - run_cycles - onchip);
-        }
-        if (next < 0) break;
-        ++digit[size_t(next)];
-        for (int l = next + 1; l < run_from; ++l) digit[size_t(l)] = 0;
-        if (resumed_at >= next) resumed_at = stalls.resumes[size_t(next)] ? next : kNone;
-        carry = next;
-    }
-    return stall;
-}
-
-}  // namespace
 
 void Model::count_cycles(const int64_t *extent) {
     const ir::Timing &timing = ir::kTiming;
@@ -153,17 +52,13 @@ void Model::count_cycles(const int64_t *extent) {
     cy.onchip_transfers = onchip_transfer_cycles(extent);
     const int64_t run_cycles = est_.temporal_iterations / runs + flush;
     if (overlapped == 0 || cy.onchip_transfers == 0) {
-        cy.prefetch_stall = prefetch_stall(jobs, overlapped, runs, run_cycles);
+        cy.prefetch_stall = prefetch_stall(jobs, overlapped, extent, run_from_, runs, run_cycles, nullptr);
     } else {
         // The DMA's overlapped jobs also run while the array stalls for on-chip transfers inside
         // the run (per-PE fills, copies between shared levels, drains): each run gives them its
-        // compute and those stalls. Every run stalls at least `each_run`: where that is all (no
-        // tile spans runs, no first visit depends on the run), the closed form with it is exact,
-        // and where no run waits with it, none does; otherwise run by run.
+        // compute and those stalls.
         const RunStalls stalls = run_stalls(extent);
-        cy.prefetch_stall = prefetch_stall(jobs, overlapped, runs, run_cycles + stalls.each_run);
-        if (cy.prefetch_stall > 0 && (!stalls.spanning.empty() || stalls.resumed > 0))
-            cy.prefetch_stall = prefetch_stall_by_run(stalls, extent, run_from_, jobs, overlapped, runs, run_cycles);
+        cy.prefetch_stall = prefetch_stall(jobs, overlapped, extent, run_from_, runs, run_cycles, &stalls);
     }
     // Busiest shared on-chip level (per-PE levels are ports of their own and never bind).
     std::fill(level_words_.begin(), level_words_.end(), 0.0);
