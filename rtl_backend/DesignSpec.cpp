@@ -514,10 +514,6 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     if (d.staged() && d.zero_points())
         throw UserError("a quantized layer (zero points) keeps an operand at two shared levels; the generated RTL "
                         "copies inner tiles for int8 layers so far: estimate this mapping with the model");
-    if (d.output_pe_depth > 0 && d.output_double_buffered)
-        throw UserError("the output keeps a per-PE accumulator file and its GLB level is double buffered; "
-                        "the generated RTL drains per-PE files into a single-buffered GLB so far: set "
-                        "\"double_buffered\": false on the output's level, or estimate with the model");
     // Dim indices run past the extent by at most one tile in a tail; two bits of headroom.
     d.index_bits = std::max(8, bits_for(max_dim + 1) + 2);
     return d;

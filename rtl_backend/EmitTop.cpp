@@ -333,9 +333,9 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
   assign psum_read = {${GO}{output_reload_read}} & output_group_valid;
   always_ff @(posedge clk) reload_write <= rst ? '0 : psum_read;
 ${DRAIN_WRITE}  tessera_output_glb output_glb (
-    .clk(clk), .write_enable(output_write), .write_row_addr(${DRAIN_ROW_ADDR}),
+    .clk(clk),${OUTPUT_BANK} .write_enable(output_write), .write_row_addr(${DRAIN_ROW_ADDR}),
     .write_data(output_sums), .read_enable(psum_read), .read_row_addr(output_row_addr),${OUTPUT_COLS}
-    .drain_read(dma_output_read), .drain_addr(dma_output_read_addr), .read_data(output_read_data));
+    ${OUTPUT_DRAIN} .read_data(output_read_data));
 )";
     const std::string rest = R"(
   // ---- DMA (fills, drain with post-op, bias load) ----

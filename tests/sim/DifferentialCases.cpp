@@ -285,6 +285,7 @@ std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count,
 std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool within_axis, bool prefetched) {
     Rng rng(seed);
     Rng wiring(seed ^ 0x9e3779b97f4a7c15ull);  // the interconnect: a stream of its own
+    Rng buffering(seed ^ 0x5851f42d4c957f2dull);
     std::vector<RandomCase> cases;
     while (cases.size() < count) {
         RandomCase c;
@@ -292,9 +293,10 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
         c.layer = small_conv(rng, "pe_case" + std::to_string(cases.size()), 10, 10, 9);
         c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {"GLB"}, "GLB", within_axis);
         c.schedule.text_origin = "random per-PE schedule";
-        if (prefetched) {  // the output's GLB tile single: accumulator files drain into one copy
+        if (prefetched) {  // the output's GLB tile double buffered (the files drain into the bank the
+                           // array accumulates in) or single, drawn from a stream of its own
             c.double_buffered = true;
-            c.schedule.text += "hw::single_buffered(acc);\n";
+            if (chance(buffering, 0.5)) c.schedule.text += "hw::single_buffered(acc);\n", c.single_buffered = "O";
         }
         // A pipelined array passes whole axes: within-axis wiring is broadcast only.
         c.interconnect = within_axis ? "broadcast" : one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});

@@ -52,9 +52,10 @@ std::vector<RandomCase> draw_cases(uint64_t seed, size_t count, size_t *rejected
 // each) with a per-PE accumulator file of the output and per-PE input and filter tiles at a random
 // blocking. They share one design. `within_axis`: one axis of k x c lanes (2 x 2) instead, the input
 // multicast and the partial sums reduced within it (docs/rtl.md, "Within an axis"), broadcast.
-// `prefetched`: on the architecture with its shared levels double buffered and the output's GLB tile
-// single (hw::single_buffered(acc)): the DMA prefetches the operands' next tiles while the array
-// stalls for per-PE fills and accumulator drains too.
+// `prefetched`: on the architecture with its shared levels double buffered, the output's GLB tile
+// double buffered or single (hw::single_buffered(acc), drawn): the DMA prefetches the operands' next
+// tiles and drains the last output tile while the array stalls for per-PE fills and accumulator
+// drains and reloads too.
 std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool within_axis = false,
                                           bool prefetched = false);
 
