@@ -48,8 +48,10 @@ struct Fnv {
 // -march=native: about 1.7x the simulation speed of a 16x16 design (the wide lane vectors
 // vectorize); the host CPU is part of the cache key so a shared cache never runs a binary built
 // for another CPU.
+// A missing port of an instance is an error (-Werror-PINMISSING): it would leave the input
+// undriven and the design silently wrong where the lint warning scrolls past.
 const char *kVerilatorFlags =
-    "--cc --exe --build -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal "
+    "--cc --exe --build -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Werror-PINMISSING "
     "--prefix Vdut -CFLAGS -march=native -MAKEFLAGS OPT_FAST=-O2 -MAKEFLAGS OPT_SLOW=-O1";
 
 // What -march=native depends on: the CPU model and its feature flags.
