@@ -88,12 +88,12 @@ int64_t buffer_bytes_of(int64_t words, int bits, bool two_banks) {
 }  // namespace
 
 int64_t DesignSpec::buffer_bytes() const {
-    return buffer_bytes_of(input_depth, input_bits, input_double_buffered) +
-           buffer_bytes_of(input_outer_depth, input_bits, false) +
-           buffer_bytes_of(weight_outer_depth, weight_bits, false) +
-           buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered) +
-           buffer_bytes_of(output_depth, acc_bits, output_double_buffered) +
-           buffer_bytes_of(output_outer_depth, acc_bits, false) + bias_table_bytes();
+    return buffer_bytes_of(input_depth, input_bits, input_glb_banked()) +
+           buffer_bytes_of(input_outer_depth, input_bits, input_double_buffered) +
+           buffer_bytes_of(weight_outer_depth, weight_bits, weight_double_buffered) +
+           buffer_bytes_of(weight_depth, weight_bits, weight_glb_banked()) +
+           buffer_bytes_of(output_depth, acc_bits, output_glb_banked()) +
+           buffer_bytes_of(output_outer_depth, acc_bits, output_double_buffered) + bias_table_bytes();
 }
 
 int64_t DesignSpec::bias_table_bytes() const {
@@ -108,12 +108,12 @@ int64_t DesignSpec::buffer_bytes_at(int level) const {
 
 int64_t DesignSpec::buffer_bytes_at(int level, int role) const {
     int64_t bytes = 0;
-    if (role == 0 && input_level == level) bytes += buffer_bytes_of(input_depth, input_bits, input_double_buffered);
-    if (role == 0 && input_outer_level == level) bytes += buffer_bytes_of(input_outer_depth, input_bits, false);
-    if (role == 1 && weight_level == level) bytes += buffer_bytes_of(weight_depth, weight_bits, weight_double_buffered);
-    if (role == 1 && weight_outer_level == level) bytes += buffer_bytes_of(weight_outer_depth, weight_bits, false);
-    if (role == 2 && output_level == level) bytes += buffer_bytes_of(output_depth, acc_bits, output_double_buffered);
-    if (role == 2 && output_outer_level == level) bytes += buffer_bytes_of(output_outer_depth, acc_bits, false);
+    if (role == 0 && input_level == level) bytes += buffer_bytes_of(input_depth, input_bits, input_glb_banked());
+    if (role == 0 && input_outer_level == level) bytes += buffer_bytes_of(input_outer_depth, input_bits, input_double_buffered);
+    if (role == 1 && weight_level == level) bytes += buffer_bytes_of(weight_depth, weight_bits, weight_glb_banked());
+    if (role == 1 && weight_outer_level == level) bytes += buffer_bytes_of(weight_outer_depth, weight_bits, weight_double_buffered);
+    if (role == 2 && output_level == level) bytes += buffer_bytes_of(output_depth, acc_bits, output_glb_banked());
+    if (role == 2 && output_outer_level == level) bytes += buffer_bytes_of(output_outer_depth, acc_bits, output_double_buffered);
     if (role == 2 && (output_staged() ? output_outer_level : output_level) == level) bytes += bias_table_bytes();
     return bytes;
 }
@@ -500,17 +500,9 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         max_dim = std::max(max_dim, largest_extent(l));
         d.layers.push_back(l.problem.layer.name);
     }
-    if ((d.input_outer_depth > 0 && d.input_double_buffered) || (d.weight_outer_depth > 0 && d.weight_double_buffered))
-        throw UserError("an operand keeps tiles at two shared levels and its outer level is double buffered; the "
-                        "generated RTL copies inner tiles while the array stalls: set \"double_buffered\": false "
-                        "on that level, or estimate with the model");
     if (d.output_staged())
         d.output_stage_element_cycles = arch.levels[size_t(d.output_level)].words_per_element(
             int(ir::onchip_element_bytes(first, first.tensor(ir::TensorRole::Output)) * 8));
-    if (d.output_staged() && d.output_double_buffered)
-        throw UserError("the output keeps tiles at two shared levels and its outer level is double buffered; "
-                        "the generated RTL drains the inner blocks into a single-buffered outer buffer so far: set "
-                        "\"double_buffered\": false on that level, or estimate with the model");
     if (d.staged() && d.zero_points())
         throw UserError("a quantized layer (zero points) keeps an operand at two shared levels; the generated RTL "
                         "copies inner tiles for int8 layers so far: estimate this mapping with the model");

@@ -84,6 +84,11 @@ struct DesignSpec {
     // Double buffered (the architecture's level says so): two banks of depth words; the DMA fills
     // the next tile (or drains the last one) in one bank while the array works on the other.
     bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;
+    // The banks belong to the tensor's DMA-fed buffer: the GLB one, or the outer one of two shared
+    // levels (then the copies and the walk use the bank the array's tile is in).
+    bool input_glb_banked() const { return input_double_buffered && input_outer_depth == 0; }
+    bool weight_glb_banked() const { return weight_double_buffered && weight_outer_depth == 0; }
+    bool output_glb_banked() const { return output_double_buffered && !output_staged(); }
     // On a double-buffered level, but kept single by the mapping (ir::Buffer::single_buffered):
     // a layer that double buffers it there does not run on this design, nor the other way round.
     bool input_single_buffered = false, weight_single_buffered = false, output_single_buffered = false;

@@ -163,7 +163,7 @@ std::string output_buffer(const DesignSpec &d) {
     const TensorPorts &lanes = d.output;
     const int64_t gr = lane_rows(lanes, d), gc = lane_cols(lanes, d), go = gr * gc;
     const int ob = output_addr_bits(d), acc = d.acc_bits;
-    const bool two_banks = d.output_double_buffered;
+    const bool two_banks = d.output_glb_banked();
     const std::string port = lanes.depends_on_cols ? "r*" + std::to_string(gc) + " + c" : "r";
     const std::string data = "[(" + port + ")*" + std::to_string(acc) + " +: " + std::to_string(acc) + "]";
     const std::string write_addr = word_index(lane_address(lanes, ob, "write_row_addr", "r", "c"), "bank", two_banks);
@@ -236,10 +236,10 @@ std::string output_buffer(const DesignSpec &d) {
 Modules emit_buffers(const DesignSpec &d) {
     return {{"tessera_input_glb",
              operand_buffer(d, "tessera_input_glb", "Input global buffer (tile of I, halo included)", d.input_depth,
-                            input_addr_bits(d), d.input_bits, d.input, d.input_double_buffered)},
+                            input_addr_bits(d), d.input_bits, d.input, d.input_glb_banked())},
             {"tessera_weight_glb",
              operand_buffer(d, "tessera_weight_glb", "Weight global buffer (tile of W)", d.weight_depth,
-                            weight_addr_bits(d), d.weight_bits, d.weight, d.weight_double_buffered)},
+                            weight_addr_bits(d), d.weight_bits, d.weight, d.weight_glb_banked())},
             {"tessera_bias_table", bias_table(d)},
             {"tessera_output_glb", output_buffer(d)}};
 }

@@ -28,23 +28,37 @@ namespace tessera::rtl {
 
 namespace {
 
-std::string outer_buffer(const std::string &t, int64_t depth, int ob, int bits) {
+// Double buffered (the tensor's DMA-fed tile is: DesignSpec::*_double_buffered), two banks, the bank
+// the address's low bit as in the GLB buffers: an operand's DMA fills write_bank while the copy
+// reads read_bank; the output's walk drains into and reloads from `bank` while the DMA drains the
+// finished tile through a port of its own on drain_bank.
+std::string outer_buffer(const std::string &t, int64_t depth, int ob, int bits, bool two_banks, bool output) {
+    auto at = [&](const std::string &addr, const std::string &bank) { return two_banks ? "{" + addr + ", " + bank + "}" : addr; };
+    const bool drain_port = two_banks && output;
     std::ostringstream o;
-    o << "// Outer " << t << " buffer (the DRAM-fed tile of two shared levels): " << depth << " words x " << bits
-      << " bits, 1 write port (DMA), 1 read port (the inner tile's copy).\n"
+    o << "// Outer " << t << " buffer (the DRAM-fed tile of two shared levels): " << (two_banks ? "2 banks x " : "")
+      << depth << " words x " << bits << " bits, 1 write port (" << (output ? "the walk's drains" : "DMA")
+      << "), 1 read port (" << (output ? "the walk's reloads" : "the inner tile's copy")
+      << (output && !drain_port ? " and the DMA's drain" : "") << ")" << (drain_port ? ", 1 drain port (DMA)" : "")
+      << ".\n"
       << "module tessera_" << t << "_outer (\n"
       << "  input  logic clk,\n"
+      << (two_banks ? (output ? "  input  logic bank,\n" : "  input  logic write_bank,\n  input  logic read_bank,\n") : "")
       << "  input  logic write_enable,\n"
       << "  input  logic [" << ob << "-1:0] write_addr,\n"
       << "  input  logic [" << bits << "-1:0] write_data,\n"
       << "  input  logic read_enable,\n"
       << "  input  logic [" << ob << "-1:0] read_addr,\n"
+      << (drain_port ? "  input  logic drain_read,\n  input  logic drain_bank,\n  input  logic [" + std::to_string(ob) +
+                           "-1:0] drain_addr,\n  output logic [" + std::to_string(bits) + "-1:0] drain_data,\n"
+                     : "")
       << "  output logic [" << bits << "-1:0] read_data\n"
       << ");\n"
-      << "  logic [" << bits << "-1:0] mem [0:" << depth << "-1];\n"
+      << "  logic [" << bits << "-1:0] mem [0:" << (two_banks ? 2 : 1) * depth << "-1];\n"
       << "  always_ff @(posedge clk) begin\n"
-      << "    if (write_enable) mem[write_addr] <= write_data;\n"
-      << "    if (read_enable) read_data <= mem[read_addr];\n"
+      << "    if (write_enable) mem[" << at("write_addr", output ? "bank" : "write_bank") << "] <= write_data;\n"
+      << "    if (read_enable) read_data <= mem[" << at("read_addr", output ? "bank" : "read_bank") << "];\n"
+      << (drain_port ? "    if (drain_read) drain_data <= mem[{drain_addr, drain_bank}];\n" : "")
       << "  end\n"
       << "endmodule\n";
     return o.str();
@@ -55,17 +69,20 @@ struct Staged {
     int64_t outer_depth;
     int ob, ab, bits;
     bool output;  // drained into the outer buffer and reloaded from it
+    bool two_banks;
 };
 
 std::vector<Staged> staged_tensors(const DesignSpec &d) {
     std::vector<Staged> out;
     if (d.input_outer_depth > 0)
-        out.push_back({"input", d.input_outer_depth, input_outer_addr_bits(d), input_addr_bits(d), d.input_bits, false});
+        out.push_back({"input", d.input_outer_depth, input_outer_addr_bits(d), input_addr_bits(d), d.input_bits, false,
+                       d.input_double_buffered});
     if (d.weight_outer_depth > 0)
         out.push_back({"weight", d.weight_outer_depth, weight_outer_addr_bits(d), weight_addr_bits(d), d.weight_bits,
-                       false});
+                       false, d.weight_double_buffered});
     if (d.output_staged())
-        out.push_back({"output", d.output_outer_depth, output_outer_addr_bits(d), output_addr_bits(d), d.acc_bits, true});
+        out.push_back({"output", d.output_outer_depth, output_outer_addr_bits(d), output_addr_bits(d), d.acc_bits, true,
+                       d.output_double_buffered});
     return out;
 }
 
@@ -73,6 +90,7 @@ std::vector<Staged> staged_tensors(const DesignSpec &d) {
 // pulse, when the array's last partial sums of the block have landed in the inner buffer; the
 // controller holds the array that much longer per drain (EmitController.cpp), as the model counts.
 std::string output_staging_instances(const DesignSpec &d, const Staged &s) {
+    const std::string acc = std::to_string(d.acc_bits);
     return fill(R"(  // output: two shared levels. The walk drains each finished inner block into the outer buffer
   // (at the origin latched at the block's first iteration) and reloads a resumed block's partial
   // sums from it (at the current origin: the nest is at the block's first iteration).
@@ -101,15 +119,23 @@ std::string output_staging_instances(const DesignSpec &d, const Staged &s) {
   assign output_stage_drain_write = output_stage_writing && output_stage_draining;
   assign output_stage_reload_read = output_stage_reading && !output_stage_draining;
   assign output_stage_reload_write = output_stage_writing && !output_stage_draining;
-  tessera_output_outer output_outer (
-    .clk(clk), .write_enable(output_stage_drain_write), .write_addr(output_block_origin + output_stage_write_offset),
-    .write_data(output_read_data[${ACC}-1:0]), .read_enable(output_stage_reload_read || dma_output_read),
-    .read_addr(output_stage_reload_read ? output_outer_origin + output_stage_offset : dma_output_read_addr),
-    .read_data(output_outer_data));
+${OUTER_INSTANCE}
   logic unused_stage_position;
   assign unused_stage_position = ^output_stage_position;
 )",
-                {{"OB", std::to_string(s.ob)},
+                {{"OUTER_INSTANCE", s.two_banks ? R"(  tessera_output_outer output_outer (
+    .clk(clk), .bank(output_bank), .write_enable(output_stage_drain_write),
+    .write_addr(output_block_origin + output_stage_write_offset), .write_data(output_read_data[)" + acc + R"(-1:0]),
+    .read_enable(output_stage_reload_read), .read_addr(output_outer_origin + output_stage_offset),
+    .drain_read(dma_output_read), .drain_bank(dma_output_read_bank), .drain_addr(dma_output_read_addr),
+    .drain_data(output_drain_data), .read_data(output_outer_data));
+)" : R"(  tessera_output_outer output_outer (
+    .clk(clk), .write_enable(output_stage_drain_write), .write_addr(output_block_origin + output_stage_write_offset),
+    .write_data(output_read_data[)" + acc + R"(-1:0]), .read_enable(output_stage_reload_read || dma_output_read),
+    .read_addr(output_stage_reload_read ? output_outer_origin + output_stage_offset : dma_output_read_addr),
+    .read_data(output_outer_data));
+)"},
+                 {"OB", std::to_string(s.ob)},
                  {"WAIT", std::to_string(output_drain_wait(d))},
                  {"WB", std::to_string(bits_for(output_drain_wait(d) + 1))},
                  {"C", std::to_string(d.coords)},
@@ -124,7 +150,7 @@ int64_t output_drain_wait(const DesignSpec &d) { return kComputePipelineDepth + 
 Modules emit_staging(const DesignSpec &d) {
     Modules m;
     for (const Staged &s : staged_tensors(d)) {
-        m.push_back({"tessera_" + s.t + "_outer", outer_buffer(s.t, s.outer_depth, s.ob, s.bits)});
+        m.push_back({"tessera_" + s.t + "_outer", outer_buffer(s.t, s.outer_depth, s.ob, s.bits, s.two_banks, s.output)});
         m.push_back({"tessera_" + s.t + "_outer_address",
                      emit_running_address(d, "tessera_" + s.t + "_outer_address",
                                           "Outer-buffer address of the " + s.t + " tensor's inner tile.", "outer", s.ob)});
@@ -181,11 +207,12 @@ std::string staging_instances(const DesignSpec &d) {
     .walk(cfg_${T}_stage_walk), .reading(${T}_stage_reading), .read_offset(${T}_stage_offset),
     .writing(${T}_stage_writing), .write_addr(${T}_stage_addr));
   tessera_${T}_outer ${T}_outer (
-    .clk(clk), .write_enable(dma_${T}_write), .write_addr(dma_write_addr[${OB}-1:0]),
+    .clk(clk),${BANKS} .write_enable(dma_${T}_write), .write_addr(dma_write_addr[${OB}-1:0]),
     .write_data(dma_write_data[${BITS}-1:0]), .read_enable(${T}_stage_reading),
     .read_addr(${T}_outer_origin + ${T}_stage_offset), .read_data(${T}_stage_data));
 )",
-                  {{"T", s.t}, {"OB", std::to_string(s.ob)}, {"AB", std::to_string(s.ab)}, {"BITS", std::to_string(s.bits)}});
+                  {{"T", s.t}, {"BANKS", s.two_banks ? " .write_bank(!" + s.t + "_bank), .read_bank(" + s.t + "_bank)," : ""},
+                   {"OB", std::to_string(s.ob)}, {"AB", std::to_string(s.ab)}, {"BITS", std::to_string(s.bits)}});
     }
     return o;
 }

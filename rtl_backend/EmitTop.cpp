@@ -490,12 +490,12 @@ endmodule
                                       "    .stage_write(output_stage_reload_write), .stage_write_addr(output_stage_addr),\n"
                                       "    .stage_write_data(output_outer_data),"
                                     : std::string(".drain_read(dma_output_read),") +
-                                          (d.output_double_buffered ? " .drain_bank(dma_output_read_bank),\n    .drain_data(output_drain_data)," : "") +
+                                          (d.output_glb_banked() ? " .drain_bank(dma_output_read_bank),\n    .drain_data(output_drain_data)," : "") +
                                           " .drain_addr(dma_output_read_addr),"},
                {"DOAB", std::to_string(output_dram_side_addr_bits(d))},
-               {"INPUT_BANKS", d.input_double_buffered ? "\n    .write_bank(!input_bank), .read_bank(input_bank)," : ""},
-               {"WEIGHT_BANKS", d.weight_double_buffered ? "\n    .write_bank(!weight_bank), .read_bank(weight_bank)," : ""},
-               {"OUTPUT_BANK", d.output_double_buffered ? " .bank(output_bank)," : ""},
+               {"INPUT_BANKS", d.input_glb_banked() ? "\n    .write_bank(!input_bank), .read_bank(input_bank)," : ""},
+               {"WEIGHT_BANKS", d.weight_glb_banked() ? "\n    .write_bank(!weight_bank), .read_bank(weight_bank)," : ""},
+               {"OUTPUT_BANK", d.output_glb_banked() ? " .bank(output_bank)," : ""},
                {"GW", std::to_string(gw)},
                {"GO", std::to_string(go)},
                {"IAB", std::to_string(iab)},

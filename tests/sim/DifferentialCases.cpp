@@ -203,7 +203,8 @@ std::string RandomCase::describe() const {
     if (!per_pe) o << " --array " << schedule.rows << "x" << schedule.cols;
     else if (interconnect != "broadcast") o << " --array " << kPerPeLanes << "x" << kPerPeLanes;
     if (schedule.buffer_bytes) o << " (GLB " << schedule.buffer_bytes << " B)";
-    if (double_buffered) o << (per_pe ? " (its shared levels double buffered)" : " --arch double_buffered");
+    if (double_buffered)
+        o << (!hierarchy.empty() ? " (L2 double buffered)" : per_pe ? " (its shared levels double buffered)" : " --arch double_buffered");
     if (!single_buffered.empty()) o << " (hw::single_buffered for " << single_buffered << ")";
     if (interconnect != "broadcast") o << " --interconnect " << interconnect;
     return o.str();
@@ -215,8 +216,11 @@ ir::Architecture RandomCase::architecture() const {
     ir::Architecture arch = per_pe ? ir::load_architecture(hierarchy.empty() ? "eyeriss_16x16" : "four_level")
                             : double_buffered ? ir::load_architecture("double_buffered")
                                               : ir::default_architecture();
-    if (per_pe && double_buffered)  // every shared level double buffered
-        for (size_t l = 1; l < arch.levels.size(); ++l) arch.levels[l].double_buffered = !arch.is_per_pe(l);
+    // Every shared level double buffered; on four_level only L2 (the RTL refuses an inner shared
+    // level double buffered: it stalls for the copies into it).
+    if (per_pe && double_buffered)
+        for (size_t l = 1; l < arch.levels.size(); ++l)
+            arch.levels[l].double_buffered = !arch.is_per_pe(l) && (hierarchy.empty() || arch.levels[l].name == "L2");
     if (interconnect == "broadcast") return arch;
     arch.interconnect = interconnect == "systolic" ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
     arch.tile = interconnect == "systolic" ? 1 : 2;
@@ -312,7 +316,8 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
     return cases;
 }
 
-std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined, bool output_two_levels) {
+std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined, bool output_two_levels,
+                                              bool l2_double_buffered) {
     struct Plan {
         std::vector<std::string> input, filter;
         std::string output;
@@ -338,6 +343,7 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool 
         c.layer = small_conv(rng, "level_case" + std::to_string(cases.size()), 14, 12, 10);
         c.schedule.text = random_per_pe_schedule(rng, plan.input, plan.filter, plan.output);
         c.schedule.text_origin = "random 4-level schedule";
+        c.double_buffered = l2_double_buffered;
         if (pipelined) c.interconnect = one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
         try {
             c.ir = lower_to_ir(c.layer, c.schedule);

@@ -352,28 +352,34 @@ TEST_CASE("the output at L2 and the GLB: examples/schedules/output_two_levels.sc
         const bool resumed = o.layer.find("C=16") == std::string::npos;  // two or three channel blocks
         CHECK((count("O.glb_reads") > count("O.dram_writes")) == resumed);  // reloads read L2
     }
-    // Refused in one line: the outer level double buffered, and the inner one.
+    // The outer level double buffered: its buffer has the banks (the next test runs it); the inner
+    // one double buffered is refused in one line.
     const auto layer = lower_to_ir(parse_inline_layer("conv:C=32,K=16,H=9,W=9,R=3,S=3,pad=1"), s);
-    for (const char *level : {"L2", "GLB"}) {
-        INFO(level);
-        ir::Architecture twice = arch;
-        twice.levels[size_t(arch.level_index(level))].double_buffered = true;
-        CHECK_THROWS_WITH(rtl::design_for({layer}, twice), Catch::Contains("double buffered"));
-    }
+    ir::Architecture twice = arch;
+    twice.levels[size_t(arch.level_index("L2"))].double_buffered = true;
+    const rtl::DesignSpec outer_banked = rtl::design_for({layer}, twice);
+    CHECK(outer_banked.output_double_buffered);
+    CHECK_FALSE(outer_banked.output_glb_banked());
+    twice = arch;
+    twice.levels[size_t(arch.level_index("GLB"))].double_buffered = true;
+    CHECK_THROWS_WITH(rtl::design_for({layer}, twice), Catch::Contains("double buffered"));
 }
 
-// Two shared levels beside a double-buffered L2 (docs/hardware.md, "Cycles"): the weights' next L2
-// tile is prefetched while the array also stalls for the inputs' copies into the GLB, or for the
-// output's drains and reloads (their own L2 tiles kept single); the model gives the DMA those stalls
-// run by run.
+// Two shared levels beside or on a double-buffered L2 (docs/hardware.md, "Cycles"): the weights'
+// next L2 tile is prefetched while the array also stalls for the inputs' copies into the GLB, or for
+// the output's drains and reloads, their own L2 tiles kept single or double buffered too (the
+// copies read, the drains write, the bank of this tile; the DMA fills or drains the other); the
+// model gives the DMA those stalls.
 TEST_CASE("copies and drains between two shared levels while the DMA prefetches: cycles equal", "[sim][general]") {
     ir::Architecture arch = example_arch("four_level");
     arch.levels[size_t(arch.level_index("L2"))].double_buffered = true;
     for (const auto &[file, single] : {std::pair<std::string, std::string>{"four_level_bypass.sched", "ifmap_l2"},
-                                       {"output_two_levels.sched", "acc"}}) {
-        INFO(file);
+                                       {"output_two_levels.sched", "acc"},
+                                       {"four_level_bypass.sched", ""},
+                                       {"output_two_levels.sched", ""}}) {
+        INFO(file << (single.empty() ? ", the staged tensor's L2 tile double buffered" : ""));
         ScheduleRequest s = example_schedule(file);
-        s.text += "hw::single_buffered(" + single + ");\n";
+        if (!single.empty()) s.text += "hw::single_buffered(" + single + ");\n";
         const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=40,K=20,H=9,W=11,R=3,S=3,pad=1"), s},
                                                       {parse_inline_layer("conv:C=64,K=32,H=8,W=8,R=1,S=1,pad=0"), s}},
                                                      arch);
@@ -394,8 +400,11 @@ TEST_CASE("a per-PE accumulator file needs a design with one, and fits its depth
     // A design sized for both kinds of layers still has files: the register layer is refused.
     CHECK(rtl::why_not_fits(rtl::design_for({with_files, with_registers}, arch), with_registers)
               .find("has no per-PE tile") != std::string::npos);
-    // A double-buffered output GLB with accumulator files is refused in one line.
+    // On a double-buffered output GLB the files drain into the bank the tile accumulates in.
     ir::Architecture double_buffered = arch;
     double_buffered.levels[1].double_buffered = true;
-    CHECK_THROWS_WITH(rtl::design_for({with_files}, double_buffered), Catch::Contains("double buffered"));
+    const auto banked = rtl::design_for({with_files}, double_buffered);
+    CHECK(banked.output_double_buffered);
+    CHECK(banked.output_glb_banked());
+    CHECK(rtl::why_not_fits(banked, with_files) == "");
 }
