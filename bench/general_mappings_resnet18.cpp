@@ -7,9 +7,10 @@
 //   NAME    examples/schedules/NAME.sched as written (eyeriss_rs, ws_scratchpads: for the C = K = 256
 //           conv; kc_rows_rf: any conv): a layer it does not fit prints why (the schedule's
 //           one-line error)
-// --arch NAME runs on examples/arch/NAME.json instead (e.g. output_two_levels on four_level).
+// --arch NAME runs on examples/arch/NAME.json instead (e.g. output_two_levels on four_level), --arch
+// FILE on an architecture file.
 // Not a test (tens of minutes); docs/rtl.md, "Per-PE accumulator files", records a run.
-//   build/bench/general_mappings_resnet18 [--mapping rs|im2col|NAME] [--arch NAME] [--layers N]
+//   build/bench/general_mappings_resnet18 [--mapping rs|im2col|NAME] [--arch NAME|FILE] [--layers N]
 #include "DriverArgs.h"
 #include "Networks.h"
 #include "Presets.h"
@@ -95,13 +96,15 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--layers") && i + 1 < argc) max_layers = size_t(driver::whole_number(argv[i], argv[i + 1])), ++i;
         else
             return std::fprintf(stderr, "usage: general_mappings_resnet18 [--mapping rs|im2col|eyeriss_rs|ws_scratchpads|"
-                                        "kc_rows_rf|output_two_levels] [--arch NAME] [--layers N]\n"),
+                                        "kc_rows_rf|output_two_levels] [--arch NAME|FILE] [--layers N]\n"),
                    2;
     }
     try {
         const auto t0 = std::chrono::steady_clock::now();
-        const ir::Architecture arch =
-            ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/" + arch_name + ".json");
+        // A bundled name, or an architecture file (e.g. four_level with L2 double buffered).
+        const bool file = arch_name.find('/') != std::string::npos || arch_name.find(".json") != std::string::npos;
+        const ir::Architecture arch = ir::load_architecture(
+            file ? arch_name : std::string(TESSERA_SOURCE_DIR) + "/examples/arch/" + arch_name + ".json");
         int failed = 0;
         for (const auto &s : schedules) failed += run(s, arch, max_layers);
         std::printf("total wall %.0f s, %d layer(s) failed\n", seconds_since(t0), failed);
