@@ -503,9 +503,6 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     if (d.output_staged())
         d.output_stage_element_cycles = arch.levels[size_t(d.output_level)].words_per_element(
             int(ir::onchip_element_bytes(first, first.tensor(ir::TensorRole::Output)) * 8));
-    if (d.staged() && d.zero_points())
-        throw UserError("a quantized layer (zero points) keeps an operand at two shared levels; the generated RTL "
-                        "copies inner tiles for int8 layers so far: estimate this mapping with the model");
     // Dim indices run past the extent by at most one tile in a tail; two bits of headroom.
     d.index_bits = std::max(8, bits_for(max_dim + 1) + 2);
     return d;

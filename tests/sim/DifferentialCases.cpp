@@ -1,4 +1,5 @@
 #include "DifferentialCases.h"
+#include "FusedSupport.h"
 
 #include "UserError.h"
 #include "ir/Architecture.h"
@@ -317,7 +318,7 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
 }
 
 std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined, bool output_two_levels,
-                                              bool l2_double_buffered) {
+                                              bool l2_double_buffered, bool quantized) {
     struct Plan {
         std::vector<std::string> input, filter;
         std::string output;
@@ -341,6 +342,11 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool 
         c.per_pe = true;
         c.hierarchy = "I:" + join(plan.input) + " W:" + join(plan.filter) + " O:" + plan.output;
         c.layer = small_conv(rng, "level_case" + std::to_string(cases.size()), 14, 12, 10);
+        if (quantized) {
+            std::vector<ir::LayerSpec> one{c.layer};
+            tessera::test::quantize(one, seed * 1000003 + cases.size() * 7919 + redrawn);
+            c.layer = one.front();
+        }
         c.schedule.text = random_per_pe_schedule(rng, plan.input, plan.filter, plan.output);
         c.schedule.text_origin = "random 4-level schedule";
         c.double_buffered = l2_double_buffered;

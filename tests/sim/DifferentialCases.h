@@ -73,8 +73,11 @@ std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count, 
 // `l2_double_buffered`: L2 double buffered (RandomCase::double_buffered): the DMA fills the next L2
 // tiles and drains the last output tile in the other bank while the copies into the GLB, the
 // output's drains and reloads and the array work on this one.
+// `quantized`: each layer quantized (zero points, fixed-point requantization, per-channel scales
+// and weight zero points now and then: quantize() of FusedSupport.h).
 std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined = false,
-                                              bool output_two_levels = false, bool l2_double_buffered = false);
+                                              bool output_two_levels = false, bool l2_double_buffered = false,
+                                              bool quantized = false);
 
 struct CaseFailure {
     std::string description;  // the case

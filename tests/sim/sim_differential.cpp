@@ -3,6 +3,7 @@
 // every failure with the flags that reproduce it. Exit status 1 if any case fails.
 //   sim_differential --cases 1000 --seed 7 [--per-pe 100] [--within-axis 100] [--levels 100]
 //                    [--output-levels 100] [--prefetched 100] [--single-buffered 100] [--l2-double 100]
+//                    [--quantized-levels 100]
 #include "DifferentialCases.h"
 #include "DriverArgs.h"
 
@@ -13,7 +14,7 @@
 #include <string>
 
 int main(int argc, char **argv) {
-    uint64_t count = 100, per_pe = 0, within_axis = 0, levels = 0, pipelined_levels = 0, output_levels = 0, prefetched = 0, single = 0, l2_double = 0;
+    uint64_t count = 100, per_pe = 0, within_axis = 0, levels = 0, pipelined_levels = 0, output_levels = 0, prefetched = 0, single = 0, l2_double = 0, quantized_levels = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
@@ -28,8 +29,9 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--prefetched")) target = &prefetched;
         else if (!std::strcmp(argv[i], "--single-buffered")) target = &single;
         else if (!std::strcmp(argv[i], "--l2-double")) target = &l2_double;
+        else if (!std::strcmp(argv[i], "--quantized-levels")) target = &quantized_levels;
         if (!target || !has_value) {
-            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--within-axis A] [--levels L] [--pipelined-levels P] [--output-levels O] [--prefetched F] [--single-buffered B] [--l2-double D]\n";
+            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--within-axis A] [--levels L] [--pipelined-levels P] [--output-levels O] [--prefetched F] [--single-buffered B] [--l2-double D] [--quantized-levels Q]\n";
             return 2;
         }
         *target = tessera::driver::whole_number(argv[i], argv[i + 1]);
@@ -56,6 +58,9 @@ int main(int argc, char **argv) {
         // the output at L2 and the GLB; all three interconnects.
         for (auto &c : draw_four_level_cases(seed + 6, l2_double - l2_double / 2, true, false, true)) cases.push_back(std::move(c));
         for (auto &c : draw_four_level_cases(seed + 7, l2_double / 2, true, true, true)) cases.push_back(std::move(c));
+        // --quantized-levels Q: Q more on the 4-level hierarchy, each layer quantized (zero points,
+        // requantization); all three interconnects.
+        for (auto &c : draw_four_level_cases(seed + 8, quantized_levels, true, false, false, true)) cases.push_back(std::move(c));
         // --single-buffered B: B more on double-buffered designs, some tensors kept single.
         for (auto &c : draw_single_buffered_cases(seed, single, {"I", "W", "O", "IW", "IO", "WO", "IWO"}))
             cases.push_back(std::move(c));

@@ -165,6 +165,25 @@ TEST_CASE("random 4-level hierarchies with L2 double buffered: bit-exact, counte
     CHECK(s.passed == kCases);
 }
 
+// Quantized layers (zero points, requantization) on the 4-level hierarchy: the copies into the GLB
+// move the DMA's zero-point-adjusted operands.
+TEST_CASE("random quantized layers on 4-level hierarchies: bit-exact, counters and cycles equal to the model's",
+          "[sim][differential][levels][quantized]") {
+    constexpr size_t kCases = 3;
+    const auto cases = draw_four_level_cases(kSeed + 8, kCases, false, false, false, true);
+    REQUIRE(cases.size() == kCases);
+    int staged_quantized = 0;
+    for (const auto &c : cases) {
+        const auto d = tessera::rtl::design_for({c.ir}, c.architecture());
+        staged_quantized += d.staged() && d.zero_points();
+    }
+    CHECK(staged_quantized >= 2);
+    const DifferentialSummary s = run_cases(cases, kSeed + 8, &std::cerr);
+    for (const auto &f : s.failures) UNSCOPED_INFO(f.description << ": " << f.what);
+    CHECK(s.failures.empty());
+    CHECK(s.passed == kCases);
+}
+
 // Per-PE files under a double-buffered GLB (docs/hardware.md, "Cycles"): the DMA prefetches the
 // operands' next tiles (and drains the last output tile, when that is double buffered too) during
 // the run's compute and during its per-PE fills and accumulator drains, which the model counts
