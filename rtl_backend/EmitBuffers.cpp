@@ -15,13 +15,11 @@
 
 namespace tessera::rtl {
 
-namespace {
-
-// A double-buffered memory holds two banks; the bank is the address's low bit, so the two banks
-// together are exactly 2 x depth words (no rounding to a power of two, no adder on the address).
 std::string word_index(const std::string &addr, const std::string &bank, bool two_banks) {
     return two_banks ? "{" + addr + ", " + bank + "}" : addr;
 }
+
+namespace {
 
 // `for` loops over the lane groups (r, c) of a tensor around `body` (which names them r and c).
 std::string for_each_lane(const TensorPorts &p, const DesignSpec &d, const std::string &label,

@@ -33,7 +33,6 @@ namespace {
 // reads read_bank; the output's walk drains into and reloads from `bank` while the DMA drains the
 // finished tile through a port of its own on drain_bank.
 std::string outer_buffer(const std::string &t, int64_t depth, int ob, int bits, bool two_banks, bool output) {
-    auto at = [&](const std::string &addr, const std::string &bank) { return two_banks ? "{" + addr + ", " + bank + "}" : addr; };
     const bool drain_port = two_banks && output;
     std::ostringstream o;
     o << "// Outer " << t << " buffer (the DRAM-fed tile of two shared levels): " << (two_banks ? "2 banks x " : "")
@@ -56,9 +55,9 @@ std::string outer_buffer(const std::string &t, int64_t depth, int ob, int bits, 
       << ");\n"
       << "  logic [" << bits << "-1:0] mem [0:" << (two_banks ? 2 : 1) * depth << "-1];\n"
       << "  always_ff @(posedge clk) begin\n"
-      << "    if (write_enable) mem[" << at("write_addr", output ? "bank" : "write_bank") << "] <= write_data;\n"
-      << "    if (read_enable) read_data <= mem[" << at("read_addr", output ? "bank" : "read_bank") << "];\n"
-      << (drain_port ? "    if (drain_read) drain_data <= mem[{drain_addr, drain_bank}];\n" : "")
+      << "    if (write_enable) mem[" << word_index("write_addr", output ? "bank" : "write_bank", two_banks) << "] <= write_data;\n"
+      << "    if (read_enable) read_data <= mem[" << word_index("read_addr", output ? "bank" : "read_bank", two_banks) << "];\n"
+      << (drain_port ? "    if (drain_read) drain_data <= mem[" + word_index("drain_addr", "drain_bank", true) + "];\n" : "")
       << "  end\n"
       << "endmodule\n";
     return o.str();

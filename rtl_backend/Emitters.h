@@ -72,6 +72,10 @@ std::string emit_top(const DesignSpec &, const RegisterMap &);  // EmitTop.cpp
 std::string lane_address(const TensorPorts &, int addr_bits, const std::string &row_addr, const std::string &r,
                          const std::string &c);
 
+// A double-buffered memory holds two banks; the bank is the address's low bit, so the two banks
+// together are exactly 2 x depth words (no rounding to a power of two, no adder on the address).
+// The word of `addr` in `bank` (EmitBuffers.cpp).
+std::string word_index(const std::string &addr, const std::string &bank, bool two_banks);
 int dma_fill_bits(const DesignSpec &);      // buffer address width of the DMA's fill path
 int dma_position_bits(const DesignSpec &);  // width of the DMA walk's position counter
 
