@@ -1,7 +1,8 @@
 // The simulation watchdog: a run is bounded by twice the model's cycles plus a margin, so a design
 // that does not finish (here: configured for a layer far longer than the one the model prices)
 // FAILs quickly with a message naming the bound, instead of running for hours. And the harness
-// refuses a DRAM layout outside the 32-bit address space before allocating anything.
+// refuses a DRAM layout outside the 32-bit address space before allocating anything. The build
+// cache keeps failed builds' logs and the Verilator runtime a later build links.
 #include "sim/verilator/Harness.h"
 #include "sim/verilator/Simulate.h"
 
@@ -84,5 +85,37 @@ TEST_CASE("a failed Verilator build leaves its log, not a temporary directory, i
         logs += e.path().string().find(".failed-build.log") != std::string::npos;
     }
     CHECK(logs == 1);
+    fs::remove_all(cache);
+}
+
+TEST_CASE("a later build links the Verilator runtime the first build kept, and its design runs", "[sim][watchdog]") {
+    namespace fs = std::filesystem;
+    const fs::path cache = fs::temp_directory_path() / ("tessera-runtime-" + std::to_string(getpid()));
+    fs::remove_all(cache);
+    vsim::BuildOptions options;
+    options.cache_dir = cache.string();
+    const ir::Architecture arch = ir::default_architecture();
+    auto build_and_run = [&](const std::string &dataflow) {
+        ScheduleRequest req;
+        req.dataflow = dataflow;
+        req.rows = req.cols = 2;
+        const ir::AcceleratorIR ir = lower_to_ir(parse_inline_layer("conv:C=3,K=2,H=4,W=5,R=3,S=3"), req);
+        const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for({ir}, arch));
+        const vsim::VerilatedDesign design = vsim::VerilatedDesign::build(rtl, options);
+        CHECK_FALSE(design.from_cache());
+        const auto config = rtl::configure_layer(rtl.spec, rtl.registers, ir);
+        CHECK(vsim::simulate_layers(design, {{ir, config, 0}}, arch, vsim::SimOptions{}).at(0).pass());
+        std::ifstream log(fs::path(design.binary()).parent_path() / "build.log");
+        const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+        return text.find("verilated.cpp") != std::string::npos;
+    };
+    CHECK(build_and_run("ws"));        // compiles the runtime and keeps it
+    CHECK_FALSE(build_and_run("os"));  // links the kept one
+    int kept = 0;
+    for (const auto &e : fs::recursive_directory_iterator(cache)) {
+        CHECK(e.path().string().find(".tmp.") == std::string::npos);
+        kept += e.path().filename() == "runtime.o";
+    }
+    CHECK(kept == 1);
     fs::remove_all(cache);
 }
