@@ -1,14 +1,11 @@
 #include "DesignSpec.h"
 
-#include "AddressMath.h"
 #include "UserError.h"
 #include "ir/Analysis.h"
-#include "ir/Timing.h"
 #include "ir/Validate.h"
 
 #include <algorithm>
 #include <tuple>
-#include <sstream>
 
 namespace tessera::rtl {
 
@@ -175,18 +172,6 @@ std::vector<std::string> axis_dims(const ir::NestAnalysis &nest, const std::vect
 
 namespace {
 
-std::string kinds(const TensorPorts &p) {
-    return std::string(p.row_loops ? "some-row-loops" : p.depends_on_rows ? "per-row" : "shared-rows") + "/" +
-           (p.col_loops ? "some-col-loops" : p.depends_on_cols ? "per-col" : "shared-cols");
-}
-
-std::string lanes_text(const std::vector<int64_t> &extents) {
-    if (extents.empty()) return "1";
-    std::string text;
-    for (int64_t e : extents) text += (text.empty() ? "" : " x ") + std::to_string(e);
-    return text;
-}
-
 // The dims of an axis, outermost digit first: "c,r,s" ("" for none).
 std::string joined_dims(const ir::NestAnalysis &nest, const std::vector<int> &axis) {
     std::string joined;
@@ -194,12 +179,8 @@ std::string joined_dims(const ir::NestAnalysis &nest, const std::vector<int> &ax
     return joined;
 }
 
-// An array dimension a layer leaves at extent 1 accepts either connection kind.
-bool compatible(bool design_dep, bool layer_dep, bool layer_uses_dim) {
-    return !layer_uses_dim || design_dep == layer_dep;
-}
+}  // namespace
 
-// The largest value an index-width register holds: dim and loop extents, tensor shapes, boxes.
 int64_t largest_extent(const ir::AcceleratorIR &ir) {
     int64_t largest = 1;
     for (const auto &dim : ir.problem.dims) largest = std::max(largest, dim.extent);
@@ -210,10 +191,6 @@ int64_t largest_extent(const ir::AcceleratorIR &ir) {
         for (int64_t e : b.box) largest = std::max(largest, e);
     return largest;
 }
-
-int64_t output_channels(const ir::AcceleratorIR &ir) { return ir.problem.bias_words(); }
-
-}  // namespace
 
 ir::Architecture generated_architecture(const ir::Architecture &arch) {
     ir::Architecture hw = arch;
@@ -229,159 +206,6 @@ ir::Architecture generated_architecture(const ir::Architecture &arch) {
             hw.levels[i].banks = 1;
         }
     return hw;
-}
-
-// What of the general mapping IR the generated hardware does not build yet (docs/rtl.md): the
-// model estimates these mappings; compile names the construct.
-std::string not_generated(const ir::NestAnalysis &nest) {
-    for (const auto &t : nest.tensors) {
-        int per_pe = 0;
-        for (const auto &s : t.stages) per_pe += s.kind == ir::StageKind::PerPe;
-        if (per_pe > 1)
-            return "keeps " + t.tensor->name + " at " + std::to_string(per_pe) + " per-PE levels; the "
-                   "generated RTL has one per-PE file per tensor so far: estimate this mapping with the model";
-        // The drain of a per-PE accumulator file masks the positions past a dim's extent by
-        // predicating each position's dims: every output coordinate must be one dim.
-        if (t.role == ir::TensorRole::Output && t.stages.back().kind == ir::StageKind::PerPe)
-            for (const auto &e : t.tensor->index)
-                if (e.terms.size() != 1 || e.terms.front().second != 1)
-                    return "keeps a per-PE accumulator file of " + t.tensor->name + ", whose coordinates "
-                           "are not one dim each; the generated RTL drains such files only for outputs "
-                           "indexed by plain dims: estimate this mapping with the model";
-        // A second shared stage is copied from the first by a walk (EmitStaging.cpp): an operand's
-        // filled, the output's drained and reloaded.
-        const int shared = shared_stages(t);
-        if (shared > 2)
-            return "keeps " + t.tensor->name + " at " + std::to_string(shared) +
-                   " shared on-chip levels; the generated RTL keeps a tensor at one or two so far: "
-                   "estimate this mapping with the model";
-        if (shared == 2 && t.role == ir::TensorRole::Output && per_pe > 0)
-            return "keeps " + t.tensor->name + " at two shared levels and in a per-PE accumulator file; the "
-                   "generated RTL builds one of the two so far: estimate this mapping with the model";
-    }
-    return {};
-}
-
-std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
-    ir::NestAnalysis nest;
-    try {
-        nest = ir::analyze(ir);
-    } catch (const std::exception &e) {
-        return e.what();
-    }
-    if (std::string no = not_generated(nest); !no.empty()) return no;
-    std::ostringstream why;
-    if (nest.rows > d.rows || nest.cols > d.cols) {
-        why << "needs a " << nest.rows << "x" << nest.cols << " array, the design has " << d.rows
-            << "x" << d.cols;
-        return why.str();
-    }
-    const auto row_dims = axis_dims(nest, nest.row_loops), col_dims = axis_dims(nest, nest.col_loops);
-    if (nest.rows > 1 && nest.cols > 1)
-        for (const auto &dim : row_dims)
-            if (std::count(col_dims.begin(), col_dims.end(), dim))
-                return "maps dim " + dim + " to both rows and columns";
-    const std::tuple<const char *, const std::vector<int> *, size_t, int> tables[] = {
-        {"rows", &nest.row_loops, row_dims.size(), d.row_axis_dims},
-        {"columns", &nest.col_loops, col_dims.size(), d.col_axis_dims}};
-    for (const auto &[side, axis, dims, slots] : tables) {
-        if (axis->size() > 1 && slots == 0)
-            return "maps " + std::to_string(axis->size()) + " loops to the " + side + ", the design's " +
-                   side + " take one loop (compile it together with this layer to get lane tables)";
-        if (slots > 0 && int(dims) > slots)
-            return "its " + std::string(side) + " span " + std::to_string(dims) + " dims, the design's lane "
-                   "tables " + std::to_string(slots);
-    }
-    if (std::string no = why_not_same_kind(d, nest); !no.empty()) return no;
-    if (int(nest.temporal.size()) > d.loops) {
-        why << "has " << nest.temporal.size() << " temporal loops, the controller has " << d.loops;
-        return why.str();
-    }
-    if (int(ir.problem.dims.size()) > d.dims) {
-        why << "has " << ir.problem.dims.size() << " dims, the design has " << d.dims;
-        return why.str();
-    }
-    const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output};
-    const std::pair<const char *, int64_t> pe_depth[] = {
-        {"input", d.input_pe_depth}, {"weight", d.weight_pe_depth}, {"output", d.output_pe_depth}};
-    for (int i = 0; i < 3; ++i) {
-        const int64_t words = pe_tile_words(nest.access(roles[i]));
-        if (words > pe_depth[i].second)
-            return std::string("its per-PE ") + pe_depth[i].first + " tile needs " + std::to_string(words) +
-                   " words, the per-PE file holds " + std::to_string(pe_depth[i].second);
-    }
-    const std::pair<const char *, int64_t> depth[] = {
-        {"input", d.input_depth}, {"weight", d.weight_depth}, {"output", d.output_depth}};
-    for (int i = 0; i < 3; ++i) {
-        const ir::TensorAccess &a = nest.access(roles[i]);
-        if (int(a.box.size()) > d.coords) {
-            why << "its " << depth[i].first << " has " << a.box.size() << " coordinates, the DMA walks "
-                << d.coords;
-            return why.str();
-        }
-        const int64_t outer = outer_tile_words(a), outer_depth = i == 0   ? d.input_outer_depth
-                                                              : i == 1 ? d.weight_outer_depth
-                                                                       : d.output_outer_depth;
-        if ((outer > 0) != (outer_depth > 0))
-            return std::string("its ") + depth[i].first + (outer > 0 ? " keeps" : " does not keep") +
-                   " tiles at two shared levels, the design's " + depth[i].first + " buffers " +
-                   (outer > 0 ? "are one" : "are two") +
-                   " (compile the layers with the same kind of mapping together)";
-        if (outer > outer_depth) {
-            why << "its outer " << depth[i].first << " tile needs " << outer << " words, the outer "
-                << depth[i].first << " buffer holds " << outer_depth;
-            return why.str();
-        }
-        int64_t words = array_facing_stage(a).words();
-        if (words > depth[i].second) {
-            why << "its " << depth[i].first << " tile needs " << words << " words, the "
-                << depth[i].first << " buffer holds " << depth[i].second << " (short by "
-                << words - depth[i].second << ")";
-            return why.str();
-        }
-    }
-    if (ir.problem.post.bias && output_channels(ir) > d.bias_depth) {
-        why << "has " << output_channels(ir) << " output channels, the bias table holds " << d.bias_depth;
-        return why.str();
-    }
-    const int64_t largest = largest_extent(ir);
-    if (largest >= (int64_t(1) << (d.index_bits - 2))) {
-        why << "an extent of " << largest << " needs more than the design's " << d.index_bits
-            << "-bit index registers";
-        return why.str();
-    }
-    // A per-PE accumulator file adds in one cycle (read, add, write back): no psum hazard.
-    if (d.output_pe_depth == 0 && back_to_back_psum(nest))
-        return "two consecutive iterations accumulate into the same output word (partial-sum "
-               "read-after-write in the pipeline); put an output-independent loop innermost";
-    const ir::Tensor &in = ir.problem.tensor(ir::TensorRole::Input);
-    const ir::Tensor &wt = ir.problem.tensor(ir::TensorRole::Weight);
-    // The output's on-chip element is the accumulator; its DRAM element is the post-op's out_bits.
-    if (in.elem_bits != d.input_elem_bits || wt.elem_bits != d.weight_elem_bits ||
-        in.operand_bits() > d.input_bits || wt.operand_bits() > d.weight_bits ||
-        ir.problem.acc_bits != d.acc_bits || ir.problem.post.out_bits != d.out_bits)
-        return "element widths differ from the design's";
-    if (ir.problem.post.multiplier != 0 && !d.fixed_point_requant)
-        return "it requantizes by a multiplier, the design's post-op by a shift alone";
-    if (ir.problem.post.per_channel() && !d.channel_requant)
-        return "it requantizes per output channel, the design's post-op per layer";
-    if (!wt.channel_zero_point.empty() && !d.channel_weight_zero_point)
-        return "its weights have a zero point per output channel, the design's weight fills one per layer";
-    // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
-    // the PEs for the array's skew.
-    for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
-                                            std::tuple{"weight", &d.weight, ir::TensorRole::Weight}}) {
-        if (!d.skew_tile || !ports->depends_on_rows || !ports->depends_on_cols) continue;
-        if (pe_tile_words(nest.access(role)) > 0) continue;  // per-PE files: a delay line per PE
-        const int64_t block = ir::temporal_product(nest, nest.access(role).stationary_from,
-                                                   int(ir.mapping.loops.size()));
-        if (block < d.skew()) {
-            why << "its " << name << " reloads into the PEs every " << block << " cycles, the pipelined "
-                << "array preloads it " << d.skew() << " cycles ahead (keep it stationary longer)";
-            return why.str();
-        }
-    }
-    return "";
 }
 
 DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
@@ -491,7 +315,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.input_pe_depth = std::max(d.input_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
         d.output_pe_depth = std::max(d.output_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Output)));
-        if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, output_channels(l));
+        if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, l.problem.bias_words());
         d.input_bits = std::max(d.input_bits, l.problem.tensor(ir::TensorRole::Input).operand_bits());
         d.weight_bits = std::max(d.weight_bits, l.problem.tensor(ir::TensorRole::Weight).operand_bits());
         d.fixed_point_requant |= l.problem.post.multiplier != 0;
@@ -506,102 +330,6 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     // Dim indices run past the extent by at most one tile in a tail; two bits of headroom.
     d.index_bits = std::max(8, bits_for(max_dim + 1) + 2);
     return d;
-}
-
-std::string why_not_wired(const DesignSpec &d, const ir::NestAnalysis &nest) {
-    const std::pair<const char *, const TensorPorts *> tensors[] = {
-        {"input", &d.input}, {"weight", &d.weight}, {"output", &d.output}};
-    const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight,
-                                    ir::TensorRole::Output};
-    for (int i = 0; i < 3; ++i) {
-        const TensorPorts p = ports_in(nest, roles[i]), &w = *tensors[i].second;
-        if (!compatible(w.depends_on_rows, p.depends_on_rows, nest.rows > 1) ||
-            !compatible(w.depends_on_cols, p.depends_on_cols, nest.cols > 1) ||
-            (nest.rows > 1 && (p.row_loops != w.row_loops || p.row_slots != w.row_slots)) ||
-            (nest.cols > 1 && (p.col_loops != w.col_loops || p.col_slots != w.col_slots)))
-            return "its " + std::string(tensors[i].first) + " meets the array as " + kinds(p) +
-                   ", the design wires it " + kinds(w) + " (different spatial mapping)";
-    }
-    // Lane groups within an axis are wired for the design's lanes of that axis: a layer's loops there
-    // sit at the design's digits, each within the design's extent (or it has none there).
-    const std::tuple<const char *, const std::vector<int64_t> *, const std::vector<int> *> axes[] = {
-        {"rows", &d.row_radix, &nest.row_loops}, {"columns", &d.col_radix, &nest.col_loops}};
-    for (const auto &[side, radix, loops] : axes) {
-        if (radix->empty() || loops->empty()) continue;
-        std::vector<int64_t> extents;
-        for (int l : *loops) extents.push_back(nest.ir->mapping.loops[size_t(l)].extent);
-        bool within = extents.size() == radix->size();
-        for (size_t i = 0; within && i < extents.size(); ++i) within = extents[i] <= (*radix)[i];
-        if (!within)
-            return std::string("its ") + side + " are lanes of " + lanes_text(extents) + ", the design's " + side +
-                   " lanes of " + lanes_text(*radix) + " (a tensor of the design depends on some of those loops " +
-                   "only: its lane groups are wired for them, a layer's loops there must fit them one by one; " +
-                   "compile this layer with its own design)";
-    }
-    return {};
-}
-
-std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest) {
-    if (std::string no = why_not_wired(d, nest); !no.empty()) return no;
-    const std::tuple<const char *, int64_t, ir::TensorRole> pe_depth[] = {
-        {"input", d.input_pe_depth, ir::TensorRole::Input},
-        {"weight", d.weight_pe_depth, ir::TensorRole::Weight},
-        {"output", d.output_pe_depth, ir::TensorRole::Output}};
-    for (const auto &[name, depth, role] : pe_depth) {
-        const int64_t words = pe_tile_words(nest.access(role));
-        if ((words > 0) != (depth > 0))
-            return std::string("its ") + name + (words > 0 ? " has" : " has no") + " per-PE tile, the design's PEs read the " +
-                   name + " from " + (depth > 0 ? "per-PE files" : "one register") +
-                   " (compile the layers with the same kind of mapping together)";
-    }
-    const std::tuple<const char *, bool, bool, ir::TensorRole> buffering[] = {
-        {"input", d.input_double_buffered, d.input_single_buffered, ir::TensorRole::Input},
-        {"weight", d.weight_double_buffered, d.weight_single_buffered, ir::TensorRole::Weight},
-        {"output", d.output_double_buffered, d.output_single_buffered, ir::TensorRole::Output}};
-    for (const auto &[name, twice, once, role] : buffering) {
-        const bool single = nest.access(role).buffer->single_buffered;
-        if ((single && twice) || (!single && once))
-            return std::string("its ") + name + " buffer is " + (single ? "single" : "double") +
-                   " buffered, the design's is " + (single ? "double" : "single") +
-                   " buffered (compile the layers with the same buffering together)";
-    }
-    return {};
-}
-
-std::string why_not_wired(const DesignSpec &d, const ir::AcceleratorIR &ir) { return why_not_wired(d, ir::analyze(ir)); }
-
-std::string why_not_same_kind(const DesignSpec &d, const ir::AcceleratorIR &ir) {
-    return why_not_same_kind(d, ir::analyze(ir));
-}
-
-std::vector<std::string> overflowing_levels(const DesignSpec &d, const ir::Architecture &arch) {
-    std::vector<std::string> over;
-    const char *tensors[3] = {"input", "weight", "output"};
-    for (size_t level = 1; level < arch.levels.size(); ++level) {
-        const ir::MemoryLevel &m = arch.levels[level];
-        if (arch.is_per_pe(level) || m.size_bytes <= 0) continue;
-        const int64_t bytes = d.buffer_bytes_at(int(level));
-        if (bytes > m.size_bytes)
-            over.push_back("the design's buffers on " + m.name + " total " + std::to_string(bytes) + " bytes, the " +
-                           "architecture's " + m.name + " " + std::to_string(m.size_bytes) + " (each buffer is sized "
-                           "for the largest tile of any layer; one layer's tiles fit; explore --network --rtl-only "
-                           "splits the level per tensor so that the design fits)");
-        for (int t = 0; t < 3; ++t) {
-            const int64_t tiles = d.buffer_bytes_at(int(level), t) - (t == 2 ? d.bias_table_bytes() : 0);
-            if (m.tensor_bytes[t] > 0 && tiles > m.tensor_bytes[t])
-                over.push_back("the design's " + std::string(tensors[t]) + " buffers on " + m.name + " take " +
-                               std::to_string(tiles) + " bytes, its part " + std::to_string(m.tensor_bytes[t]));
-        }
-    }
-    return over;
-}
-
-std::string why_not_generated(const ir::AcceleratorIR &layer, const ir::Architecture &arch) {
-    try {
-        return why_not_fits(design_for({layer}, arch), layer);
-    } catch (const std::exception &e) {
-        return e.what();
-    }
 }
 
 nlohmann::json to_json(const DesignSpec &d) {

@@ -166,6 +166,16 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
 // architecture predicts the generated design's cycle counter.
 ir::Architecture generated_architecture(const ir::Architecture &arch);
 
+// The largest value an index-width register of a design for `layer` holds: dim and loop extents,
+// tensor shapes, tile boxes (design_for sizes index_bits by it; why_not_fits checks it).
+int64_t largest_extent(const ir::AcceleratorIR &layer);
+
+// DesignFit.cpp: whether a layer runs on a design, and why not.
+
+// Empty if the generated RTL builds the constructs of `nest`'s mapping; otherwise which construct
+// it does not build yet (the model estimates it).
+std::string not_generated(const ir::NestAnalysis &nest);
+
 // Empty if `layer` runs on `design`; otherwise a one-line reason (which resource, by how much).
 std::string why_not_fits(const DesignSpec &design, const ir::AcceleratorIR &layer);
 
