@@ -105,6 +105,9 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
         ir::LayerSpec l;
         l.name = cells[c_layer];
         l.type = cells[c_type];
+        // ZigZag's ONNX-derived shapes label a grouped conv `gconv`; the groups column carries the
+        // grouping, which is all a conv needs.
+        if (l.type == "gconv") l.type = "conv";
         l.N = to_int(cells[c_n], where + " N", 1);
         l.C = to_int(cells[c_c], where + " C", 1);
         l.K = to_int(cells[c_k], where + " K", 1);

@@ -70,7 +70,10 @@ struct TensorEstimate {
     }
 };
 
-enum class Bound { Compute, Buffer, DRAM };
+// What most of a layer's cycles go to: the array computing, runs waiting for a buffer's or the
+// DRAM's bandwidth, or transfers the array stalls for (DRAM fills and drains of single-buffered
+// tiles, on-chip transfers).
+enum class Bound { Compute, Buffer, DRAM, DramStalls, OnchipStalls };
 const char *bound_name(Bound);
 
 // Cycle figures (docs/hardware.md, "Cycles"). `pipeline` is what the generated hardware's cycle
@@ -91,7 +94,9 @@ struct Cycles {
     int64_t prefetch_stall = 0;     // cycles runs wait for their overlapped transfers
     double buffer_bound = 0;   // busiest on-chip level: its words / its bandwidth
     int buffer_bound_level = -1;    // index into Architecture::levels
-    Bound bound = Bound::Compute;   // DRAM when overlapped transfers outlast compute
+    Bound bound = Bound::Compute;   // the largest of: the steady part (compute, DRAM when the
+                                    // overlapped transfers outlast compute, or the buffer bound),
+                                    // the stalled DRAM transfers, the on-chip transfers
 };
 
 struct Estimate {

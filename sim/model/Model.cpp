@@ -27,6 +27,8 @@ const char *bound_name(Bound b) {
     case Bound::Compute: return "compute";
     case Bound::Buffer: return "buffer bandwidth";
     case Bound::DRAM: return "DRAM bandwidth";
+    case Bound::DramStalls: return "DRAM stalls";
+    case Bound::OnchipStalls: return "on-chip stalls";
     }
     return "?";
 }

@@ -89,6 +89,11 @@ void Model::count_cycles(const int64_t *extent) {
         cy.bound = Bound::Buffer;
     }
     cy.total = stalled + steady;
+    // Stalls outlasting the steady part bind instead: a single-buffered fill or drain the array
+    // waits for is the layer's limit as much as a bandwidth is.
+    const int64_t dram_stalls = cy.start + cy.bias + cy.serial_transfers + cy.exposed_transfers;
+    if (std::max(dram_stalls, cy.onchip_transfers) > steady)
+        cy.bound = dram_stalls >= cy.onchip_transfers ? Bound::DramStalls : Bound::OnchipStalls;
 }
 
 

@@ -58,6 +58,7 @@ NetworkTotals network_totals(const std::vector<LayerResult> &layers) {
         t.cycles += l.estimate.cycles.total;
         t.energy_pj += l.estimate.energy_pj;
         t.pe_iterations += double(l.estimate.arch_pes) * double(l.estimate.temporal_iterations);
+        t.pe_cycles += double(l.estimate.arch_pes) * double(l.estimate.cycles.total);
     }
     return t;
 }
@@ -165,6 +166,7 @@ json network_json(const std::string &network, const std::vector<LayerResult> &la
                   {"pj_per_mac", t.pj_per_mac()},
                   {"cycles", t.cycles},
                   {"utilization", t.utilization()},
+                  {"utilization_overall", t.utilization_overall()},
                   {"levels", levels}};
     return {{"network", network}, {"architecture", arch.name}, {"layers", out}, {"total", total}};
 }
@@ -198,7 +200,7 @@ void print_table(std::ostream &os, const std::string &layer, const Estimate &e,
     os << "\ntotal energy " << format("%.6g", e.energy_pj) << " pJ, " << format("%.4g", e.pj_per_mac())
        << " pJ/MAC, " << e.macs << " MACs\n";
     const Cycles &c = e.cycles;
-    os << "cycles " << c.total << " (" << bound_name(c.bound) << " bound; compute " << c.compute
+    os << "cycles " << c.total << " (bound: " << bound_name(c.bound) << "; compute " << c.compute
        << ", stalled transfers " << c.serial_transfers + c.exposed_transfers;
     if (c.onchip_transfers) os << ", on-chip transfers " << c.onchip_transfers;
     if (c.overlapped_transfers)
@@ -217,20 +219,21 @@ void print_network_table(std::ostream &os, const std::string &network,
     size_t width = 5;
     for (const auto &l : layers) width = std::max(width, l.layer.size());
     os << pad("layer", width + 2, true) << pad("MACs", 14) << pad("energy pJ", 14)
-       << pad("pJ/MAC", 9) << pad("cycles", 13) << pad("util", 8) << "  bound\n";
+       << pad("pJ/MAC", 9) << pad("cycles", 13) << pad("util", 8) << pad("overall", 9) << "  bound\n";
     for (const auto &l : layers) {
         const Estimate &e = l.estimate;
         os << pad(l.layer, width + 2, true) << pad(std::to_string(e.macs), 14)
            << pad(format("%.5g", e.energy_pj), 14) << pad(format("%.3f", e.pj_per_mac()), 9)
            << pad(std::to_string(e.cycles.total), 13)
-           << pad(format("%.1f%%", 100 * e.utilization), 8) << "  " << bound_name(e.cycles.bound)
+           << pad(format("%.1f%%", 100 * e.utilization), 8)
+           << pad(format("%.1f%%", 100 * e.utilization_overall), 9) << "  " << bound_name(e.cycles.bound)
            << "\n";
     }
     const NetworkTotals t = network_totals(layers);
     os << pad("total", width + 2, true) << pad(std::to_string(t.macs), 14)
        << pad(format("%.5g", t.energy_pj), 14) << pad(format("%.3f", t.pj_per_mac()), 9)
        << pad(std::to_string(t.cycles), 13) << pad(format("%.1f%%", 100 * t.utilization()), 8)
-       << "\n";
+       << pad(format("%.1f%%", 100 * t.utilization_overall()), 9) << "\n";
 }
 
 }  // namespace tessera::model

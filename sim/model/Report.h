@@ -22,9 +22,11 @@ struct LayerResult {
 // Sums over a network's layers; utilization weighted by each layer's PE-cycles.
 struct NetworkTotals {
     int64_t macs = 0, cycles = 0;
-    double energy_pj = 0, pe_iterations = 0;
+    double energy_pj = 0, pe_iterations = 0, pe_cycles = 0;
     double pj_per_mac() const { return macs ? energy_pj / double(macs) : 0; }
     double utilization() const { return pe_iterations > 0 ? double(macs) / pe_iterations : 0; }
+    // Stalls counted too: MACs over all PEs times the layers' cycles.
+    double utilization_overall() const { return pe_cycles > 0 ? double(macs) / pe_cycles : 0; }
 };
 NetworkTotals network_totals(const std::vector<LayerResult> &);
 

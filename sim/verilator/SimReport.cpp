@@ -69,7 +69,7 @@ void print_layer(std::ostream &out, const LayerOutcome &o, const ir::Architectur
                                                                        : std::string(", must be equal")))
         << ")\n";
     if (o.model.cycles.total != o.cycles_model)
-        out << "               the architecture's " << model::bound_name(o.model.cycles.bound) << " bound makes it "
+        out << "               the architecture's buffer bandwidth bound makes it "
             << o.model.cycles.total << " (the generated buffers do not have it)\n";
     out << "  utilization  " << percent(o.utilization()) << " of " << o.pes
         << " PEs over the measured cycles; " << percent(o.computing_utilization()) << " while computing\n";

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
+
 using namespace tessera;
 
 TEST_CASE("bundled networks load and their MACs match the shapes", "[networks]") {
@@ -23,6 +26,22 @@ TEST_CASE("bundled networks load and their MACs match the shapes", "[networks]")
     REQUIRE(find_layer(load_network("resnet50"), "53", "resnet50").name == load_network("resnet50").back().name);
     REQUIRE_THROWS_WITH(find_layer(load_network("resnet50"), "54", "resnet50"),
                         Catch::Matchers::Contains("no layer '54'"));
+}
+
+// ZigZag's ONNX-derived AlexNet (shared workloads, variants/) labels its grouped convs `gconv`.
+TEST_CASE("a CSV's gconv rows are grouped convs", "[networks]") {
+    const std::string path = "/tmp/tessera_gconv.csv";
+    {
+        std::ofstream csv(path);
+        csv << "network,layer,type,N,C,K,H_in,W_in,R,S,stride_h,stride_w,pad_h,pad_w,groups,P_out,Q_out,MACs\n"
+            << "alexnet_grouped,Op4,gconv,1,96,256,26,26,5,5,1,1,2,2,2,26,26,207667200\n";
+    }
+    const auto layers = load_network(path);
+    std::remove(path.c_str());
+    REQUIRE(layers.size() == 1);
+    REQUIRE(layers[0].type == "conv");
+    REQUIRE(layers[0].groups == 2);
+    REQUIRE(layers[0].macs() == 207667200);
 }
 
 TEST_CASE("inline layer specs", "[networks]") {

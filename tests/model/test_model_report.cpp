@@ -64,6 +64,29 @@ TEST_CASE("network JSON and table total the layers", "[model][report]") {
     CHECK_THAT(single.str(), Contains("DRAM") && Contains("multicast") && Contains("pJ/MAC"));
 }
 
+// The bound names what most cycles go to: in these small nests the DMA's per-tile latency and
+// overheads outlast the few compute cycles, so the single-buffered DRAM transfers bind.
+TEST_CASE("the bound is the largest part of the cycles", "[model][report]") {
+    const auto layers = two_layers();
+    for (const auto &l : layers) {
+        const Cycles &c = l.estimate.cycles;
+        const int64_t dram_stalls = c.start + c.bias + c.serial_transfers + c.exposed_transfers;
+        INFO(l.layer << ": compute " << c.compute << ", DRAM stalls " << dram_stalls << ", on-chip " << c.onchip_transfers);
+        CHECK(dram_stalls > c.compute + c.prefetch_stall);
+        CHECK(c.bound == Bound::DramStalls);
+        CHECK(std::string(bound_name(c.bound)) == "DRAM stalls");
+    }
+    auto arch = round_architecture();
+    const auto j = network_json("net", layers, arch);
+    const double pe_cycles = double(arch.rows * arch.cols) *
+                             double(layers[0].estimate.cycles.total + layers[1].estimate.cycles.total);
+    CHECK(j["total"]["utilization_overall"].get<double>() ==
+          Approx(double(j["total"]["macs"].get<int64_t>()) / pe_cycles));
+    std::ostringstream table;
+    print_network_table(table, "net", layers, arch);
+    CHECK_THAT(table.str(), Contains("overall") && Contains("DRAM stalls"));
+}
+
 TEST_CASE("SVG: one stacked bar per layer, one segment per non-zero component", "[model][svg]") {
     auto arch = round_architecture();
     const auto layers = two_layers();
