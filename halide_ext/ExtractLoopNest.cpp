@@ -237,7 +237,15 @@ void check_access(const std::vector<Expr> &args, const ir::Tensor &tensor,
                   const std::vector<ir::Dim> &problem_dims,
                   const std::vector<LoopFrame> &loops, const ir::Mapping &m,
                   const std::vector<std::pair<std::string, Expr>> &lets) {
-    for (size_t t = 0; t < args.size(); ++t) {
+    // A read straight from a layer's input buffer (no in() wrapper) may carry trailing
+    // coordinates of unit extent the tensor does not have (an fc's batch of 1): those must be 0.
+    bool extra_nonzero = args.size() < tensor.index.size();
+    for (size_t t = tensor.index.size(); t < args.size(); ++t) extra_nonzero |= !is_const_zero(simplify(args[t]));
+    if (extra_nonzero)
+        throw UserError("the schedule reads tensor " + tensor.name + " with " + std::to_string(args.size()) +
+                        " coordinates, the layer's tensor has " + std::to_string(tensor.index.size()) +
+                        ": read it through an in() wrapper (compute_at) or use a preset");
+    for (size_t t = 0; t < tensor.index.size(); ++t) {
         Expr e = args[t];
         for (auto it = lets.rbegin(); it != lets.rend(); ++it) e = substitute(it->first, it->second, e);
         for (int l = int(loops.size()) - 1; l >= 0; --l)

@@ -143,4 +143,11 @@ TEST_CASE("more unrolled loops than array dimensions", "[errors]") {
 
 TEST_CASE("operands without buffers", "[errors]") {
     REQUIRE_THROWS_WITH(with_text(kConv, "acc.compute_root();"), Contains("were inlined: give each a buffer"));
+    // An fc read straight from its input buffer: that buffer has a batch coordinate the tensor
+    // does not (a segfault found by fuzz_cli, seed 3402, case 673).
+    REQUIRE_THROWS_WITH(with_text("fc:N=4,C=40,K=20",
+                                  "Var kt(\"kt\"), kl(\"kl\");\nRVar co(\"co\"), ci(\"ci\");\nacc.compute_root();\n"
+                                  "acc.update().split(c, co, ci, 16).split(k, kt, kl, 8).reorder(kl, n, ci, kt, co).unroll(kl);\n"
+                                  "hw::array(acc, kl);\n"),
+                        Contains("tensor I has no on-chip buffer"));
 }
