@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #ifndef TESSERA_SOURCE_DIR
 #define TESSERA_SOURCE_DIR "."
@@ -90,7 +91,8 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
     };
     const size_t c_stride_w = optional_column("stride_w"), c_pad_w = optional_column("pad_w"),
                  c_pad_bottom = optional_column("pad_bottom"), c_pad_right = optional_column("pad_right"),
-                 c_dil_h = optional_column("dilation_h"), c_dil_w = optional_column("dilation_w");
+                 c_dil_h = optional_column("dilation_h"), c_dil_w = optional_column("dilation_w"),
+                 c_p_out = optional_column("P_out"), c_q_out = optional_column("Q_out");
     std::vector<ir::LayerSpec> layers;
     int row = 1;
     while (std::getline(in, line)) {
@@ -139,6 +141,17 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
                 throw UserError(where + ": " + e.what());
             }
         }
+        // The output size a row states is checked before its MACs, which follow from it: a tool
+        // that rounds the output up (SCALE-Sim's topologies) disagrees here first.
+        if (positive && l.type != "fc" && l.out_h() > 0 && l.out_w() > 0)
+            for (const auto &[c, name, axis, out] : {std::tuple{c_p_out, "P_out", "H_in, R, stride_h and pad_h", l.out_h()},
+                                                      std::tuple{c_q_out, "Q_out", "W_in, S, stride_w and pad_w", l.out_w()}}) {
+                const int64_t stated = to_int(cell(c), where + " " + name, 0);
+                if (stated && stated != out)
+                    throw UserError(where + ": " + name + " column says " + std::to_string(stated) + " but " + axis +
+                                    " give " + std::to_string(out) + " (rounded down, as ONNX and Halide do); "
+                                    "add the padding the source tool assumes, or correct the row");
+            }
         if (l.type == "fc") l = fc_geometry(l);
         const int64_t macs = to_int(cells[c_macs], where + " MACs", 0);
         if (macs && positive && l.out_h() > 0 && l.out_w() > 0 && macs != l.macs())

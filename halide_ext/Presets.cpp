@@ -158,9 +158,10 @@ Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int
                          const ScheduleRequest &req, int64_t glb) {
     auto lanes_of = [&](const std::string &d) { return lanes.count(d) ? lanes.at(d) : int64_t(1); };
     const bool fc = l.type == "fc", dw = l.depthwise();
+    // A conv's batch is tiled too: every image of an output tile is in its I and O tiles.
     const std::vector<std::string> tiled = fc ? std::vector<std::string>{"n", "k", "c"}
-                                         : dw ? std::vector<std::string>{"k", "y", "x"}
-                                              : std::vector<std::string>{"k", "y", "x", "c"};
+                                         : dw ? std::vector<std::string>{"n", "k", "y", "x"}
+                                              : std::vector<std::string>{"n", "k", "y", "x", "c"};
     std::vector<std::vector<int64_t>> cands;
     for (const auto &d : tiled) cands.push_back(tile_candidates(extent_of(l, d), lanes_of(d)));
 
@@ -174,16 +175,16 @@ Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int
         const int64_t tc = dw ? T("k") : T("c");
         const int64_t in_box = fc ? tc * T("n")
                                   : ((T("x") - 1) * l.stride_x() + (l.S - 1) * l.dilation_x() + 1) *
-                                        ((T("y") - 1) * l.stride_y() + (l.R - 1) * l.dilation_y() + 1) * tc;
+                                        ((T("y") - 1) * l.stride_y() + (l.R - 1) * l.dilation_y() + 1) * tc * T("n");
         const int64_t w_box = fc ? tc * T("k") : l.S * l.R * (dw ? T("k") : tc * T("k"));
-        const int64_t o_box = (fc ? T("n") : T("x") * T("y")) * T("k");
+        const int64_t o_box = (fc ? T("n") : T("x") * T("y") * T("n")) * T("k");
         if (req.shared_tiles_fit(glb, in_box, w_box, 4 * o_box)) {
             auto tiles = [&](const char *d) {
                 return (extent_of(l, d) + T(d) - 1) / T(d);
             };
             const double out_tiles =
                 fc ? double(tiles("n") * tiles("k") * l.batch)
-                   : double(tiles("k") * tiles("y") * tiles("x") * l.N * extent_of(l, "g"));
+                   : double(tiles("k") * tiles("y") * tiles("x") * tiles("n") * extent_of(l, "g"));
             const double c_tiles = dw ? 1.0 : double(tiles("c"));
             const double cost = out_tiles * c_tiles * double(in_box + w_box);
             if (best_cost < 0 || cost < best_cost) best_cost = cost, best.tile = t;

@@ -70,6 +70,7 @@ struct GlbFootprint {
     int64_t stride_x, window_x;           // ifmap columns of tx outputs: (tx - 1) stride + window
     int64_t filter_words_per_k;           // per reduction block
     int64_t weights, inputs;              // whole-layer words, for the traffic estimate
+    int64_t images = 1;                   // a conv's tiles hold one image: the filters are read per image
 };
 
 GlbTile choose_glb_tile(const GlbFootprint &f, const PeBlocking &pe, const ScheduleRequest &req, int64_t glb_bytes) {
@@ -91,7 +92,8 @@ GlbTile choose_glb_tile(const GlbFootprint &f, const PeBlocking &pe, const Sched
             if (!req.shared_tiles_fit(glb_bytes, in, w, out)) continue;
             const double x_tiles = double(ceil_div(f.out_w, tx)), out_tiles = x_tiles * double(ceil_div(f.out_h, f.yl));
             const double halo = double(in_cols) * x_tiles / double((f.out_w - 1) * f.stride_x + f.window_x);
-            const double cost = double(ceil_div(f.K, tk)) * double(f.inputs) * halo + out_tiles * double(f.weights);
+            const double cost = double(ceil_div(f.K, tk)) * double(f.inputs) * halo +
+                                double(f.images) * out_tiles * double(f.weights);
             if (!best.tk || cost < best_cost) best = {tk, tx}, best_cost = cost;
         }
     if (!best.tk)
@@ -131,7 +133,7 @@ std::string conv_schedule(const ir::LayerSpec &l, const ScheduleRequest &req, in
     f.ifmap_channels = cl, f.ifmap_rows = (yl - 1) * l.stride_y() + r_rows;
     f.stride_x = l.stride_x(), f.window_x = (l.S - 1) * l.dilation_x() + 1;
     f.filter_words_per_k = cl * l.R * l.S;
-    f.weights = l.K * l.C * l.R * l.S, f.inputs = l.N * l.C * l.H * l.W;
+    f.weights = l.K * l.C * l.R * l.S, f.inputs = l.N * l.C * l.H * l.W, f.images = l.N;
     const GlbTile tile = choose_glb_tile(f, pe, req, glb_bytes);
     const bool split_s = sl < l.S, split_x = tile.tx < out_w;
 
@@ -143,8 +145,10 @@ std::string conv_schedule(const ir::LayerSpec &l, const ScheduleRequest &req, in
       << "kt(\"kt\"), kp(\"kp\"), yt(\"yt\"), yl(\"yl\"), xq(\"xq\"), xp(\"xp\");\n";
     s << "RVar co(\"co\"), cl(\"cl\")" << (split_s ? ", st(\"st\"), sl(\"sl\")" : "") << ";\n";
     s << "output.split(k, ko, ki, " << tile.tk << ").split(y, yo, yi, " << yl << ")";
-    if (split_x) s << ".split(x, xo, xi, " << tile.tx << ").reorder(xi, yi, ki, n, xo, yo, ko);\n";
-    else s << ".reorder(x, yi, ki, n, yo, ko);\n";
+    // One image per output tile (the footprint above is one image's): n outermost.
+    const std::string n_in = l.N > 1 ? "" : "n, ", n_out = l.N > 1 ? ", n" : "";
+    if (split_x) s << ".split(x, xo, xi, " << tile.tx << ").reorder(xi, yi, ki, " << n_in << "xo, yo, ko" << n_out << ");\n";
+    else s << ".reorder(x, yi, ki, " << n_in << "yo, ko" << n_out << ");\n";
     s << "acc.compute_at(output, " << (split_x ? "xo" : "yo") << ");\n";
     const std::string lane_s = split_s ? "sl" : "s";
     s << "acc.update().split(c, co, cl, " << cl << ")";

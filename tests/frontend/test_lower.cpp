@@ -3,6 +3,7 @@
 #include "Lower.h"
 #include "Networks.h"
 #include "ir/Analysis.h"
+#include "ir/ArchitectureJson.h"
 #include "ir/Json.h"
 #include "ir/Validate.h"
 #include "Presets.h"
@@ -193,5 +194,30 @@ TEST_CASE("presets tile each tensor within its part of a global buffer split per
         const ir::AcceleratorIR ir = lower_to_ir(layer, req);
         INFO(df);
         CHECK_NOTHROW(ir::validate_fit(ir, arch));
+    }
+}
+
+// Batched convs (Interstellar's AlexNet and VGG layers at batch 16): every image of an output tile
+// is in its I and O tiles, so the presets tile the batch too; the rs scratchpad preset keeps one
+// image per tile. Before, the fit ignored N and AlexNet's conv1 needed a 1.6 MB GLB.
+TEST_CASE("presets fit batched convs: the batch is tiled", "[lower][presets]") {
+    const auto conv1 = parse_inline_layer("conv:N=16,C=3,K=96,H=231,W=231,R=11,S=11,stride=4");
+    const auto conv2 = parse_inline_layer("conv:N=16,C=48,K=256,H=32,W=32,R=5,S=5");
+    const auto vgg1 = parse_inline_layer("conv:N=16,C=3,K=64,H=226,W=226,R=3,S=3");
+    for (const auto &[arch_name, dataflows] :
+         {std::pair<const char *, std::vector<const char *>>{"default", {"os", "ws", "is"}},
+          {"eyeriss_16x16", {"os", "ws", "is", "rs"}}}) {
+        const ir::Architecture arch = std::string(arch_name) == "default" ? ir::default_architecture()
+                                                                          : ir::load_architecture(arch_name);
+        for (const char *df : dataflows)
+            for (const auto &layer : {conv1, conv2, vgg1}) {
+                INFO(arch_name << " " << df << " " << layer.name);
+                ScheduleRequest req;
+                req.dataflow = df;
+                fit_presets_to(arch, req);
+                const ir::AcceleratorIR ir = lower_to_ir(layer, req);
+                CHECK(ir.problem.macs() == layer.macs());
+                CHECK_NOTHROW(ir::validate_fit(ir, arch));
+            }
     }
 }

@@ -44,6 +44,28 @@ TEST_CASE("a CSV's gconv rows are grouped convs", "[networks]") {
     REQUIRE(layers[0].macs() == 207667200);
 }
 
+// SCALE-Sim's topologies round the output size up (AlexNet's Conv1: 224 wide, 11x11, stride 4,
+// no padding, "55" outputs): the row's P_out is named, not only its MACs.
+TEST_CASE("a CSV row whose P_out the shape does not give", "[networks]") {
+    const std::string path = "/tmp/tessera_p_out.csv";
+    {
+        std::ofstream csv(path);
+        csv << "network,layer,type,N,C,K,H_in,W_in,R,S,stride_h,stride_w,pad_h,pad_w,groups,P_out,Q_out,MACs\n"
+            << "alexnet,Conv1,conv,1,3,96,224,224,11,11,4,4,0,0,1,55,55,105415200\n";
+    }
+    REQUIRE_THROWS_WITH(load_network(path), Catch::Matchers::Contains(":2: P_out column says 55 but") &&
+                                                Catch::Matchers::Contains("give 54"));
+    {
+        std::ofstream csv(path);  // the padding SCALE-Sim assumes, at the bottom and right
+        csv << "network,layer,type,N,C,K,H_in,W_in,R,S,stride_h,stride_w,pad_h,pad_w,pad_bottom,pad_right,groups,P_out,Q_out,MACs\n"
+            << "alexnet,Conv1,conv,1,3,96,224,224,11,11,4,4,0,0,3,3,1,55,55,105415200\n";
+    }
+    const auto layers = load_network(path);
+    std::remove(path.c_str());
+    REQUIRE(layers.at(0).out_h() == 55);
+    REQUIRE(layers.at(0).out_w() == 55);
+}
+
 TEST_CASE("inline layer specs", "[networks]") {
     auto l = parse_inline_layer("conv:C=64,K=64,H=56,W=56,R=3,S=3,stride=1,pad=1");
     REQUIRE(l.macs() == 115605504);
