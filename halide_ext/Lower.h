@@ -29,6 +29,10 @@ struct ScheduleRequest {
     // and psum), when it has them: `rs` then keeps per-PE tiles there (docs/schedules.md).
     std::string scratchpad_level;
     int64_t scratchpad_bytes[3] = {0, 0, 0};
+    // The array is pipelined (systolic, hybrid): an operand each PE holds alone must stay there
+    // for the skew, so `os` maps a conv's output pixels on the rows and its filters on the
+    // columns (SCALE-Sim's output stationary, 'Y,X|K') instead of 'Y|X' (docs/schedules.md).
+    bool pipelined_array = false;
     // Do I, W and O tiles of these sizes fit the shared level's `budget` bytes with its partitions?
     bool shared_tiles_fit(int64_t budget, int64_t in, int64_t w, int64_t out) const {
         const int64_t bytes[3] = {in, w, out};

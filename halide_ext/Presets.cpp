@@ -50,7 +50,7 @@ struct Dataflow {
     std::vector<std::string> order;   // temporal order inside a tile, outer to inner
 };
 
-Dataflow dataflow_for(const ir::LayerSpec &l, const std::string &name) {
+Dataflow dataflow_for(const ir::LayerSpec &l, const std::string &name, bool pipelined_array) {
     const bool fc = l.type == "fc", dw = l.depthwise();
     // Output stationary: reductions innermost. Weight stationary: the dims W does not depend on
     // innermost. Input stationary: k innermost (for depthwise every dim moves the input, so the
@@ -59,7 +59,7 @@ Dataflow dataflow_for(const ir::LayerSpec &l, const std::string &name) {
     if (name == "os" || name.empty())
         return fc ? Dataflow{"N|K", {"n", "k", "c"}}
              : dw ? Dataflow{"Y|X", {"k", "y", "x", "r", "s"}}
-                  : Dataflow{"Y|X", {"k", "y", "x", "c", "r", "s"}};
+                  : Dataflow{pipelined_array ? "Y,X|K" : "Y|X", {"k", "y", "x", "c", "r", "s"}};
     if (name == "ws")
         return fc ? Dataflow{"C|K", {"c", "k", "n"}}
              : dw ? Dataflow{"K|X", {"r", "s", "k", "y", "x"}}
@@ -218,6 +218,7 @@ void fit_presets_to(const ir::Architecture &arch, ScheduleRequest &req) {
         for (int t = 0; t < 3; ++t)
             req.buffer_tensor_bytes[t] = glb->double_buffered ? glb->tensor_bytes[t] / 2 : glb->tensor_bytes[t];
     }
+    req.pipelined_array = arch.array_skew() > 0;
     req.scratchpad_level.clear();
     for (size_t i = 0; i < arch.levels.size(); ++i) {
         const ir::MemoryLevel &l = arch.levels[i];
@@ -248,7 +249,7 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     const int64_t glb = req.buffer_bytes > 0 ? req.buffer_bytes : arch.level("GLB")->size_bytes;
     if (req.dataflow == "rs" && !req.scratchpad_level.empty())
         return row_stationary_scratchpad_schedule(l, req, glb);
-    const Dataflow df = dataflow_for(l, req.dataflow);
+    const Dataflow df = dataflow_for(l, req.dataflow, req.pipelined_array);
     const Spatial sp = parse_spatial(l, req.spatial.empty() ? df.spatial : req.spatial);
     if (sp.rows.empty() && req.rows != 1)
         throw UserError("--spatial '" + req.spatial + "' maps one axis: a 1-D array is 1xN "

@@ -17,6 +17,7 @@ void size_presets_for(const ir::Architecture &arch, LayerSelection &sel) {
     sel.buffer_bytes = budgets.buffer_bytes;
     sel.scratchpad_level = budgets.scratchpad_level;
     sel.shared_level = budgets.shared_level;
+    sel.pipelined_array = budgets.pipelined_array;
     for (int t = 0; t < 3; ++t) sel.scratchpad_bytes[t] = budgets.scratchpad_bytes[t];
     for (int t = 0; t < 3; ++t) sel.buffer_tensor_bytes[t] = budgets.buffer_tensor_bytes[t];
 }

@@ -147,7 +147,10 @@ int run_compile(const Args &args) {
     if (top.rfind("tessera_", 0) == 0 && top != "tessera_accel")
         throw UserError("--top '" + top + "': names starting with tessera_ are the design's own modules");
     ir::Architecture arch = select_architecture(arch_name, vm, sel);
-    if (!interconnect.empty()) apply_interconnect(arch, interconnect);
+    if (!interconnect.empty()) {
+        apply_interconnect(arch, interconnect);
+        size_presets_for(arch, sel);  // presets map for the interconnect
+    }
     auto selected = lower_selection(sel);
     auto design_of = [&] {
         std::vector<ir::AcceleratorIR> irs;

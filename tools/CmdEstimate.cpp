@@ -88,7 +88,10 @@ int run_estimate(const Args &args) {
         if (comma == std::string::npos) break;
         from = comma + 1;
     }
-    if (choices.size() == 1) apply_interconnect(arch, choices.front());
+    if (choices.size() == 1) {
+        apply_interconnect(arch, choices.front());
+        size_presets_for(arch, sel);  // presets map for the interconnect
+    }
     const auto selected = lower_selection(sel);
     if (choices.size() > 1) return print_interconnects(selected, arch, choices, json);
 

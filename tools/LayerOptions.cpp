@@ -150,6 +150,7 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
     req.shared_level = sel.shared_level;
     for (int t = 0; t < 3; ++t) req.scratchpad_bytes[t] = sel.scratchpad_bytes[t];
     for (int t = 0; t < 3; ++t) req.buffer_tensor_bytes[t] = sel.buffer_tensor_bytes[t];
+    req.pipelined_array = sel.pipelined_array;
     const auto x = sel.array.find('x');
     try {
         if (x == std::string::npos || sel.array.find_first_not_of("0123456789x") != std::string::npos)

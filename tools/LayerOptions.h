@@ -21,6 +21,7 @@ struct LayerSelection {
     std::string shared_level = "GLB"; // the level presets tile for (ScheduleRequest::shared_level)
     std::string scratchpad_level;     // the architecture's per-tensor per-PE scratchpads, for `rs`
     int64_t scratchpad_bytes[3] = {0, 0, 0};
+    bool pipelined_array = false;     // ScheduleRequest::pipelined_array
 };
 
 // Adds --network --layer --generator -p --plugin --schedule --spatial --dataflow --array.

@@ -221,3 +221,37 @@ TEST_CASE("presets fit batched convs: the batch is tiled", "[lower][presets]") {
             }
     }
 }
+
+// On a pipelined array the default os preset maps a conv's output pixels on the rows and its
+// filters on the columns (SCALE-Sim's output stationary): Y|X gives every PE its own input each
+// cycle, which a systolic array's preload cannot deliver. Every ResNet-50 layer then fits.
+TEST_CASE("os on a systolic or hybrid array maps Y,X|K and fits every ResNet-50 layer", "[lower][presets]") {
+    for (const char *interconnect : {"systolic", "hybrid"}) {
+        ir::Architecture arch = ir::default_architecture();
+        arch.interconnect = std::string(interconnect) == "systolic" ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
+        arch.tile = std::string(interconnect) == "systolic" ? 1 : 4;
+        REQUIRE(arch.array_skew() > 0);
+        ScheduleRequest req;
+        fit_presets_to(arch, req);
+        CHECK(req.pipelined_array);
+        for (const auto &layer : load_network("resnet50")) {
+            INFO(interconnect << " " << layer.name);
+            const ir::AcceleratorIR ir = lower_to_ir(layer, req);
+            CHECK_NOTHROW(ir::validate_fit(ir, arch));
+            if (layer.type == "conv") {
+                std::vector<std::string> row_dims, col_dims;
+                for (const auto &l : ir.mapping.loops) {
+                    if (l.kind == ir::LoopKind::SpatialRow) row_dims.push_back(l.dim);
+                    if (l.kind == ir::LoopKind::SpatialCol) col_dims.push_back(l.dim);
+                }
+                CHECK(col_dims == std::vector<std::string>{"k"});
+                CHECK(!row_dims.empty());
+                for (const auto &d : row_dims) CHECK((d == "y" || d == "x"));
+            }
+        }
+    }
+    // A broadcast array keeps Y|X.
+    ScheduleRequest broadcast;
+    fit_presets_to(ir::default_architecture(), broadcast);
+    CHECK_FALSE(broadcast.pipelined_array);
+}
