@@ -159,9 +159,10 @@ Blocking choose_blocking(const ir::LayerSpec &l, const std::map<std::string, int
     auto lanes_of = [&](const std::string &d) { return lanes.count(d) ? lanes.at(d) : int64_t(1); };
     const bool fc = l.type == "fc", dw = l.depthwise();
     // A conv's batch is tiled too: every image of an output tile is in its I and O tiles.
-    const std::vector<std::string> tiled = fc ? std::vector<std::string>{"n", "k", "c"}
-                                         : dw ? std::vector<std::string>{"n", "k", "y", "x"}
-                                              : std::vector<std::string>{"n", "k", "y", "x", "c"};
+    std::vector<std::string> tiled = fc ? std::vector<std::string>{"n", "k", "c"}
+                                   : dw ? std::vector<std::string>{"k", "y", "x"}
+                                        : std::vector<std::string>{"k", "y", "x", "c"};
+    if (!fc && l.N > 1) tiled.insert(tiled.begin(), "n");
     std::vector<std::vector<int64_t>> cands;
     for (const auto &d : tiled) cands.push_back(tile_candidates(extent_of(l, d), lanes_of(d)));
 
@@ -247,7 +248,9 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
                         " is out of range: rows and columns must be 1..256");
     const ir::Architecture arch = ir::default_architecture();
     const int64_t glb = req.buffer_bytes > 0 ? req.buffer_bytes : arch.level("GLB")->size_bytes;
-    if (req.dataflow == "rs" && !req.scratchpad_level.empty())
+    // The scratchpad form maps dense convs and fc layers; a network's depthwise and grouped
+    // convs take the plain rs preset (FY|Y) on the same architecture.
+    if (req.dataflow == "rs" && !req.scratchpad_level.empty() && !l.depthwise() && !l.grouped())
         return row_stationary_scratchpad_schedule(l, req, glb);
     const Dataflow df = dataflow_for(l, req.dataflow, req.pipelined_array);
     const Spatial sp = parse_spatial(l, req.spatial.empty() ? df.spatial : req.spatial);

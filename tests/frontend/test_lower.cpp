@@ -255,3 +255,25 @@ TEST_CASE("os on a systolic or hybrid array maps Y,X|K and fits every ResNet-50 
     fit_presets_to(ir::default_architecture(), broadcast);
     CHECK_FALSE(broadcast.pipelined_array);
 }
+
+// rs on an architecture with per-PE scratchpads: dense convs and fc layers get the scratchpad
+// form, depthwise and grouped convs the plain FY|Y preset, so every MobileNetV2 layer lowers and
+// fits eyeriss_16x16.
+TEST_CASE("rs with scratchpads runs a whole MobileNetV2: depthwise layers take the plain rs", "[lower][presets]") {
+    const ir::Architecture arch = ir::load_architecture("eyeriss_16x16");
+    ScheduleRequest req;
+    req.dataflow = "rs";
+    fit_presets_to(arch, req);
+    REQUIRE(!req.scratchpad_level.empty());
+    int depthwise = 0;
+    for (const auto &layer : load_network("mobilenetv2")) {
+        INFO(layer.name);
+        const ir::AcceleratorIR ir = lower_to_ir(layer, req);
+        CHECK_NOTHROW(ir::validate_fit(ir, arch));
+        bool per_pe_tiles = false;
+        for (const auto &b : ir.mapping.buffers) per_pe_tiles |= b.level == req.scratchpad_level;
+        CHECK(per_pe_tiles == !layer.depthwise());
+        depthwise += layer.depthwise();
+    }
+    CHECK(depthwise == 17);
+}
