@@ -21,16 +21,26 @@ namespace po = boost::program_options;
 
 namespace {
 
-// The same layers on several interconnects: cycles and energy per layer and interconnect.
-int print_interconnects(const std::vector<SelectedLayer> &selected, const ir::Architecture &base,
+// The same layers on several interconnects: cycles and energy per layer and interconnect. Each
+// interconnect lowers the layers again, since presets map for it (os on a pipelined array).
+int print_interconnects(LayerSelection sel, const ir::Architecture &base,
                         const std::vector<std::string> &choices, bool json) {
     nlohmann::json rows = nlohmann::json::array();
     std::ostringstream table;
     table << std::left << std::setw(28) << "layer" << " " << std::setw(14) << "interconnect" << std::right
           << std::setw(6) << "skew" << std::setw(14) << "cycles" << std::setw(14) << "energy pJ"
           << std::setw(10) << "pJ/MAC" << "\n";
-    for (const auto &s : selected)
-        for (const std::string &choice : choices) {
+    std::vector<std::vector<SelectedLayer>> lowered;
+    for (const std::string &choice : choices) {
+        ir::Architecture arch = base;
+        apply_interconnect(arch, choice);
+        size_presets_for(arch, sel);
+        lowered.push_back(lower_selection(sel));
+    }
+    for (size_t i = 0; i < lowered.front().size(); ++i)
+        for (size_t c = 0; c < choices.size(); ++c) {
+            const std::string &choice = choices[c];
+            const SelectedLayer &s = lowered[c][i];
             ir::Architecture arch = base;
             apply_interconnect(arch, choice);
             try {
@@ -88,12 +98,12 @@ int run_estimate(const Args &args) {
         if (comma == std::string::npos) break;
         from = comma + 1;
     }
+    if (choices.size() > 1) return print_interconnects(sel, arch, choices, json);
     if (choices.size() == 1) {
         apply_interconnect(arch, choices.front());
         size_presets_for(arch, sel);  // presets map for the interconnect
     }
     const auto selected = lower_selection(sel);
-    if (choices.size() > 1) return print_interconnects(selected, arch, choices, json);
 
     std::vector<model::LayerResult> results;
     for (const auto &s : selected) {
