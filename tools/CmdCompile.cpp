@@ -73,10 +73,23 @@ void print_synth(std::ostream &out, const rtl::SynthReport &r) {
 
 }  // namespace
 
+// Why the architecture cannot run a layer's mapping (ir::validate_fit: capacity, array, a
+// pipelined array's preload), or "".
+std::string why_not_runs_on(const ir::AcceleratorIR &ir, const ir::Architecture &arch) {
+    try {
+        ir::validate_fit(ir, arch);
+    } catch (const std::exception &e) {
+        return e.what();
+    }
+    return {};
+}
+
 // A preset maps some layers onto another interconnect than the design's (under `os`, a network's
-// convolutions map Y|X but its fc maps N|K). Such a layer is tried with every other spatial mapping
-// on the design's array (same dataflow, same buffer budget) and keeps the fastest that runs on the
-// design, the design growing its buffers for it if needed.
+// convolutions map Y|X but its fc maps N|K), or in a way the architecture cannot run (on a
+// pipelined array, a depthwise conv's input reloads into every PE each cycle). Such a layer is
+// tried with every other spatial mapping on the design's array (same dataflow, same buffer
+// budget) and keeps the fastest that runs on the architecture and the design, the design growing
+// its buffers for it if needed.
 void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &sel,
                   const ir::Architecture &arch, const std::string &top) {
     if (!sel.schedule_file.empty() || !sel.generator.empty()) return;  // the user's own schedule
@@ -85,10 +98,12 @@ void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &se
         for (size_t i = 0; i < selected.size(); ++i) irs.push_back(i == replaced ? *with : selected[i].ir);
         return rtl::design_for(irs, arch, top);
     };
+    auto architecture_error = [&](const ir::AcceleratorIR &ir) { return why_not_runs_on(ir, arch); };
     const rtl::DesignSpec design = design_of(selected.size(), nullptr);
     for (size_t i = 0; i < selected.size(); ++i) {
         SelectedLayer &s = selected[i];
-        const std::string why = rtl::why_not_fits(design, s.ir);
+        std::string why = architecture_error(s.ir);
+        if (why.empty()) why = rtl::why_not_fits(design, s.ir);
         if (why.empty()) continue;
         std::optional<ir::AcceleratorIR> best;
         int64_t best_cycles = 0;
@@ -100,6 +115,7 @@ void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &se
             req.cols = design.cols;
             try {
                 const ir::AcceleratorIR candidate = lower_to_ir(s.layer, req);
+                if (!architecture_error(candidate).empty()) continue;
                 if (!rtl::why_not_fits(design_of(i, &candidate), candidate).empty()) continue;
                 const int64_t cycles = model::Model(candidate, arch).evaluate().cycles.total;
                 if (!best || cycles < best_cycles) best = candidate, best_cycles = cycles, best_mapping = mapping;
@@ -152,9 +168,20 @@ int run_compile(const Args &args) {
         size_presets_for(arch, sel);  // presets map for the interconnect
     }
     auto selected = lower_selection(sel);
+    // A layer the architecture cannot run (under a preset, even remapped) is left out of the
+    // design and reported with its reason, as a layer that does not fit the design is; with no
+    // layer left, the first reason is the error.
+    std::vector<std::string> not_runnable;
     auto design_of = [&] {
+        not_runnable.clear();
         std::vector<ir::AcceleratorIR> irs;
-        for (const auto &s : selected) irs.push_back(s.ir);
+        for (const auto &s : selected) {
+            not_runnable.push_back(why_not_runs_on(s.ir, arch));
+            if (not_runnable.back().empty()) irs.push_back(s.ir);
+        }
+        for (size_t i = 0; i < selected.size(); ++i)
+            if (irs.empty() || selected.size() == 1)
+                if (!not_runnable[i].empty()) throw UserError("layer " + selected[i].layer.name + ": " + not_runnable[i]);
         return rtl::design_for(irs, arch, top);
     };
     remap_to_fit(selected, sel, arch, top);
@@ -184,14 +211,6 @@ int run_compile(const Args &args) {
         std::cerr << "tessera compile: note: tiles chosen for " << sel.buffer_bytes << " bytes per layer: the "
                   << "design's buffers, each sized for its largest tile of any layer, now total "
                   << spec.buffer_bytes_at(glb_index) << " bytes of the " << glb->size_bytes << "-byte GLB\n";
-    }
-    // The same fit check as estimate: every layer's array and tiles fit the architecture.
-    for (const auto &s : selected) {
-        try {
-            ir::validate_fit(s.ir, arch);
-        } catch (const std::exception &e) {
-            throw UserError("layer " + s.layer.name + ": " + e.what());
-        }
     }
     spec.schedule = schedule_description(sel, selected);
     const rtl::RtlDesign design = rtl::generate_rtl(spec);
@@ -229,10 +248,13 @@ int run_compile(const Args &args) {
     std::vector<rtl::CompiledLayer> compiled;
     nlohmann::json layers_json = nlohmann::json::array();
     int fitting = 0;
-    for (const auto &s : selected) {
+    for (size_t i = 0; i < selected.size(); ++i) {
+        const SelectedLayer &s = selected[i];
         rtl::CompiledLayer c;
         c.name = s.layer.name;
-        c.reason = rtl::why_not_fits(spec, s.ir);
+        // The same fit check as estimate (the layer's array and tiles on the architecture), then
+        // the design's.
+        c.reason = !not_runnable[i].empty() ? not_runnable[i] : rtl::why_not_fits(spec, s.ir);
         nlohmann::json lj = {{"layer", s.layer.name}, {"ir", ir::to_json(s.ir)}};
         if (c.reason.empty()) {
             c.config_file = rtl::config_file_name(s.layer.name);

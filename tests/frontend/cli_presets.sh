@@ -25,6 +25,18 @@ grep -q "rows y,x, cols k\|rows x, cols k" "$tmp/out" || { echo "FAIL: os on sys
 "$tessera" simulate "$tmp/sys" >"$tmp/out" 2>&1 && grep -q "PASS: 1 layer" "$tmp/out" ||
     { echo "FAIL: simulate on systolic: $(tail -20 "$tmp/out")"; fail=1; }
 
+# MobileNetV2 on a systolic array: the depthwise layers cannot run there (one line each, no
+# config), the others compile into one design; a depthwise layer alone is remapped (1-D) and runs.
+"$tessera" compile --network mobilenetv2 --interconnect systolic -o "$tmp/mb" >"$tmp/out" 2>&1 ||
+    { echo "FAIL: mobilenetv2 on systolic: $(tail -3 "$tmp/out")"; fail=1; }
+[ "$(grep -c 'does not fit the design: .*preloads I into each PE' "$tmp/out")" -eq 17 ] ||
+    { echo "FAIL: mobilenetv2 on systolic: the 17 depthwise layers are not the ones reported: $(cat "$tmp/out")"; fail=1; }
+grep -q "36 of 53 layer config" "$tmp/out" || { echo "FAIL: mobilenetv2 on systolic: $(tail -1 "$tmp/out")"; fail=1; }
+"$tessera" compile --layer dwconv:C=8,H=6,W=6,R=3,S=3,pad=1 --array 4x4 --interconnect systolic -o "$tmp/dw" >"$tmp/out" 2>&1 &&
+    grep -q "1 of 1 layer config" "$tmp/out" || { echo "FAIL: depthwise alone on systolic: $(cat "$tmp/out")"; fail=1; }
+"$tessera" simulate "$tmp/dw" >"$tmp/out" 2>&1 && grep -q "PASS: 1 layer" "$tmp/out" ||
+    { echo "FAIL: simulate depthwise on systolic: $(tail -20 "$tmp/out")"; fail=1; }
+
 # Interstellar's batch-16 AlexNet conv1 fits the default GLB and Eyeriss's under every preset.
 for arch in default eyeriss_16x16; do
     for df in os ws is rs; do
