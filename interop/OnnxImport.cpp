@@ -205,12 +205,29 @@ void set_requant(const NodeProto &n, double x_scale, const std::vector<double> &
     l.bias = true;  // the per-channel table loads with the bias (zeros when the node has none)
 }
 
-// Conv-like nodes: X [N, C, H, W], W [K, C/groups, R, S].
+// A 1-D attribute as the 2-D one of a 1-pixel-high image: `unit` first (pads: begin 0 and end 0
+// around the width's two values).
+std::vector<int64_t> as_2d(const std::vector<int64_t> &v, int64_t unit, bool pads) {
+    if (pads) return v.size() == 2 ? std::vector<int64_t>{0, v[0], 0, v[1]} : v;
+    return v.size() == 1 ? std::vector<int64_t>{unit, v[0]} : v;
+}
+
+// Conv-like nodes: X [N, C, H, W], W [K, C/groups, R, S]; a 1-D conv (X [N, C, W], W [K, C/groups,
+// S]) is the 2-D conv of a 1-pixel-high image with a 1-row filter.
 ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
-    const auto xs = shape_of(g, n, x, "input X"), ws = shape_of(g, n, w, "weight W");
+    auto xs = shape_of(g, n, x, "input X"), ws = shape_of(g, n, w, "weight W");
+    const bool one_d = xs.size() == 3 && ws.size() == 3;
+    if (one_d) {
+        xs.insert(xs.begin() + 2, 1);
+        ws.insert(ws.begin() + 2, 1);
+    }
     if (xs.size() != 4 || ws.size() != 4)
-        fail(n, "only 2-D convolutions (4-D X and W) become layers; X has " + std::to_string(xs.size()) +
+        fail(n, "only 1-D and 2-D convolutions (3-D or 4-D X and W) become layers; X has " + std::to_string(xs.size()) +
                     " dims, W " + std::to_string(ws.size()));
+    auto ints_2d = [&](const char *name, std::vector<int64_t> if_absent, int64_t unit, bool pads = false) {
+        const std::vector<int64_t> v = ints(n, name, if_absent);
+        return one_d && attribute(n, name) ? as_2d(v, unit, pads) : v;
+    };
     ir::LayerSpec l;
     l.name = node_name(n);
     l.type = "conv";
@@ -220,13 +237,13 @@ ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
     if (l.groups < 1 || l.C % l.groups || l.K % l.groups || ws[1] != l.C / l.groups)
         fail(n, "attribute 'group'=" + std::to_string(l.groups) + " does not match X's " + std::to_string(l.C) +
                     " channels and W's " + std::to_string(ws[1]) + " per group");
-    const auto kernel = ints(n, "kernel_shape", {l.R, l.S});
+    const auto kernel = ints_2d("kernel_shape", {l.R, l.S}, 1);
     if (kernel != std::vector<int64_t>{l.R, l.S}) fail(n, "attribute 'kernel_shape' differs from W's shape");
-    const auto strides = ints(n, "strides", {1, 1}), dilations = ints(n, "dilations", {1, 1});
+    const auto strides = ints_2d("strides", {1, 1}, 1), dilations = ints_2d("dilations", {1, 1}, 1);
     if (strides.size() != 2 || dilations.size() != 2) fail(n, "attributes 'strides' and 'dilations' need two values");
     l.stride = strides[0], l.stride_w = strides[1];
     l.dilation = dilations[0], l.dilation_w = dilations[1];
-    std::vector<int64_t> pads = ints(n, "pads", {0, 0, 0, 0});
+    std::vector<int64_t> pads = ints_2d("pads", {0, 0, 0, 0}, 0, true);
     const auto *auto_pad = attribute(n, "auto_pad");
     const std::string ap = auto_pad ? auto_pad->s() : "NOTSET";
     if (ap == "SAME_UPPER" || ap == "SAME_LOWER") {
@@ -508,7 +525,9 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             l.y_int32 = 1;  // int32 out: the accumulator, not requantized
             out.tensors.push_back(tensors_of(g, n, 0, 1, -1, false, l));
         } else if (op == "Gemm") {
-            check_attributes(n, {"alpha", "beta", "transA", "transB"});
+            // `broadcast` (opsets before 7): C broadcast along the rows, the only bias a layer
+            // has; its shape is checked with the bias.
+            check_attributes(n, {"alpha", "beta", "transA", "transB", "broadcast"});
             const auto *alpha = attribute(n, "alpha"), *beta = attribute(n, "beta");
             if ((alpha && alpha->f() != 1.0f) || (beta && beta->f() != 1.0f))
                 fail(n, "unsupported attribute value: alpha and beta must be 1");

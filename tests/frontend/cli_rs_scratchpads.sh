@@ -34,7 +34,11 @@ awk -v pj="$pj" 'BEGIN { exit !(pj > 5 && pj < 14) }' || { echo "FAIL: rs with s
 
 # Bad requests.
 expect_error "drop --spatial" estimate --layer conv:C=8,K=8,H=8,W=8,R=3,S=3 --arch "$arch" --dataflow rs --spatial 'C|K'
-expect_error "grouped or depthwise" estimate --layer conv:C=8,K=8,H=8,W=8,R=3,S=3,groups=2 --arch "$arch" --dataflow rs
+# A grouped or depthwise conv takes the plain rs preset (FY|Y, no per-PE tiles) on the same architecture.
+for layer in conv:C=8,K=8,H=8,W=8,R=3,S=3,groups=2 dwconv:C=8,H=8,W=8,R=3,S=3; do
+    "$tessera" estimate --layer $layer --arch "$arch" --dataflow rs >"$tmp/out" 2>&1 ||
+        { echo "FAIL: $layer under rs: $(cat "$tmp/out")"; fail=1; }
+done
 sed 's/"I": 12/"I": 2/' "$arch" >"$tmp/tiny_spad.json"
 expect_error "larger I scratchpad" estimate --layer conv:C=8,K=8,H=8,W=8,R=3,S=3 --arch "$tmp/tiny_spad.json" --dataflow rs
 sed 's/"size_bytes": 8192/"size_bytes": 340/' "$arch" >"$tmp/tiny_glb.json"

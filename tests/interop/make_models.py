@@ -10,6 +10,9 @@ so that the file stays small; shape inference sees the same shapes.
 small_qcnn.onnx: a small quantized CNN with real initializers: QLinearConv (uint8 activations,
 int8 weights, int32 bias), a depthwise QLinearConv (group = C), a QDQ-wrapped Conv and a
 QLinearMatMul classifier.
+
+conv1d.onnx: 1-D convolutions (X [N, C, W]): a Conv with stride 2, asymmetric pads and
+integer-valued weights, then a grouped, dilated Conv; and an opset-6 Gemm with `broadcast`.
 """
 import sys
 
@@ -101,6 +104,28 @@ def small_qcnn():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
-for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn())]:
+def conv1d():
+    rng = np.random.default_rng(5)
+    w1 = numpy_helper.from_array(rng.integers(-3, 4, (6, 4, 3)).astype(np.float32), "w1")
+    w2 = numpy_helper.from_array(rng.integers(-3, 4, (6, 3, 5)).astype(np.float32), "w2")
+    nodes = [helper.make_node("Conv", ["x", "w1"], ["a"], name="c1", kernel_shape=[3], strides=[2], pads=[1, 2]),
+             helper.make_node("Conv", ["a", "w2"], ["y"], name="c2", group=2, dilations=[2], pads=[4, 4])]
+    graph = helper.make_graph(nodes, "conv1d", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 20])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 6, 11])], [w1, w2])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def gemm_broadcast():
+    # Opset 6's Gemm: C broadcast along the rows with the `broadcast` attribute.
+    b = numpy_helper.from_array(np.ones((8, 10), np.float32), "b")
+    c = numpy_helper.from_array(np.arange(10, dtype=np.float32), "c")
+    node = helper.make_node("Gemm", ["a", "b", "c"], ["y"], name="fc", broadcast=1)
+    graph = helper.make_graph([node], "gemm6", [helper.make_tensor_value_info("a", TensorProto.FLOAT, [3, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 10])], [b, c])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 6)])
+
+
+for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("conv1d", conv1d()),
+                    ("gemm_broadcast", gemm_broadcast())]:
     onnx.checker.check_model(model)
     onnx.save(model, f"{out_dir}/{name}.onnx")

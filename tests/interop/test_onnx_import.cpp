@@ -117,3 +117,28 @@ TEST_CASE("bad ONNX input: one line naming the file or node", "[onnx][import][er
     CHECK(m == 3);
     CHECK(s == 2);
 }
+
+// 1-D convolutions are the 2-D ones of a 1-pixel-high image: strides, pads, dilations and
+// kernel_shape with one value (pads two) map onto the width. An opset-6 Gemm's `broadcast` is
+// the per-column bias every fc has.
+TEST_CASE("1-D convolutions and an opset-6 Gemm import", "[onnx][import]") {
+    const interop::OnnxImport imported = interop::import_onnx(model("conv1d"));
+    REQUIRE(imported.layers.size() == 2);
+    const ir::LayerSpec &a = imported.layers[0], &b = imported.layers[1];
+    CHECK(a.type == "conv");
+    CHECK((a.N == 1 && a.C == 4 && a.K == 6 && a.H == 1 && a.W == 20 && a.R == 1 && a.S == 3));
+    CHECK((a.stride == 1 && a.stride_x() == 2 && a.pad == 0 && a.pad_y1() == 0 && a.pad_x0() == 1 && a.pad_x1() == 2));
+    CHECK((a.out_h() == 1 && a.out_w() == 11));
+    CHECK(imported.tensors[0].weights.size() == 6 * 4 * 3);
+    CHECK((b.groups == 2 && b.C == 6 && b.K == 6 && b.S == 5 && b.dilation_x() == 2 && b.dilation == 1));
+    CHECK((b.out_h() == 1 && b.out_w() == 11));
+    CHECK(a.macs() == 11 * 6 * 4 * 3);
+    ScheduleRequest req;
+    req.dataflow = "ws";
+    CHECK(lower_to_ir(b, req).problem.macs() == b.macs());
+
+    const interop::OnnxImport gemm = interop::import_onnx(model("gemm_broadcast"));
+    REQUIRE(gemm.layers.size() == 1);
+    CHECK((gemm.layers[0].type == "fc" && gemm.layers[0].N == 3 && gemm.layers[0].C == 8 && gemm.layers[0].K == 10));
+    CHECK(gemm.layers[0].bias);
+}
