@@ -267,7 +267,9 @@ private:
         case 0: c.what = "valid"; break;
         case 1: c.what = "hostile cell " + name; {
             const std::string v = hostile_number();
-            c.known_bad = numeric && v != "" && v != cur[col] && v != "1048576" && v != "65536";
+            // An empty cell reads as the column's default (pad_h 0, the others 1): the same value.
+            const std::string was = cur[col].empty() ? (name == "pad_h" ? "0" : "1") : cur[col];
+            c.known_bad = numeric && v != "" && v != was && v != "1048576" && v != "65536";
             cur[col] = v;
             rows[row] = join(cur);
             break;
