@@ -69,7 +69,9 @@ Dataflow dataflow_for(const ir::LayerSpec &l, const std::string &name, bool pipe
              : dw ? Dataflow{"K|X", {"k", "y", "x", "r", "s"}}
                   : Dataflow{"C|X", {"c", "y", "x", "r", "s", "k"}};
     if (name == "rs") {
-        if (fc) throw UserError("row stationary (rs) needs a convolution; fc has no filter rows");
+        // An fc has no filter rows: Eyeriss maps it with the channels on the rows and the batch on
+        // the columns (as the scratchpad form does), the filters innermost.
+        if (fc) return Dataflow{"C|N", {"c", "n", "k"}};
         return dw ? Dataflow{"FY|Y", {"k", "s", "x"}} : Dataflow{"FY|Y", {"k", "c", "s", "x"}};
     }
     throw UserError("unknown dataflow '" + name + "' (use os, ws, is or rs)");

@@ -71,8 +71,6 @@ void print_synth(std::ostream &out, const rtl::SynthReport &r) {
         << r.array_cells_per_pe() << " (array incl. reduction trees, / " << r.pes << " PEs)\n";
 }
 
-}  // namespace
-
 // Why the architecture cannot run a layer's mapping (ir::validate_fit: capacity, array, a
 // pipelined array's preload), or "".
 std::string why_not_runs_on(const ir::AcceleratorIR &ir, const ir::Architecture &arch) {
@@ -130,6 +128,8 @@ void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &se
         s.ir = *best;
     }
 }
+
+}  // namespace
 
 int run_compile(const Args &args) {
     if (wants_fusion(args, "--fuse")) return run_compile_fused(args);  // docs/rtl.md, "Fused groups"

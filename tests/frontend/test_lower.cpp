@@ -1,5 +1,5 @@
-// Every layer of ResNet-50, MobileNetV2 (depthwise included) and the MLPs lowers under os, ws and
-// is on a 16x16 array, with the CSV's MAC count.
+// Every layer of ResNet-50, MobileNetV2 (depthwise included) and the MLPs lowers under os, ws, is
+// and rs on a 16x16 array, with the CSV's MAC count.
 #include "Lower.h"
 #include "Networks.h"
 #include "ir/Analysis.h"
@@ -22,7 +22,7 @@ std::string layer_tensor(const ir::AcceleratorIR &ir, ir::TensorRole role) { ret
 
 TEST_CASE("real networks lower under every dataflow preset", "[lower]") {
     for (const char *net : {"resnet50", "mobilenetv2", "mlp"}) {
-        for (const char *df : {"os", "ws", "is"}) {
+        for (const char *df : {"os", "ws", "is", "rs"}) {
             for (const auto &layer : load_network(net)) {
                 INFO(net << " " << layer.name << " " << df);
                 ScheduleRequest req;
@@ -134,7 +134,6 @@ TEST_CASE("a zero point on one operand only lowers under every preset, on the ri
                              "conv:C=5,K=4,H=7,W=7,R=1,S=1,x_uint8=1,x_zero_point=128,multiplier=923950297,shift=37"}) {
         const ir::LayerSpec layer = parse_inline_layer(spec);
         for (const char *df : {"os", "ws", "is", "rs"}) {
-            if (layer.type == "fc" && std::string(df) == "rs") continue;  // rs needs filter rows
             INFO(spec << " " << df);
             ScheduleRequest req;
             req.dataflow = df;
@@ -155,7 +154,6 @@ TEST_CASE("per-channel weight zero points lower under every preset and survive t
         ir::LayerSpec layer = parse_inline_layer(spec);
         for (int64_t k = 0; k < layer.K; ++k) layer.channel_w_zero_point.push_back(layer.w_uint8 ? 120 + k : 2 - k);
         for (const char *df : {"os", "ws", "rs"}) {
-            if (layer.type == "fc" && std::string(df) == "rs") continue;
             INFO(spec << " " << df);
             ScheduleRequest req;
             req.dataflow = df;
