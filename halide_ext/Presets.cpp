@@ -250,9 +250,7 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
                         " is out of range: rows and columns must be 1..256");
     const ir::Architecture arch = ir::default_architecture();
     const int64_t glb = req.buffer_bytes > 0 ? req.buffer_bytes : arch.level("GLB")->size_bytes;
-    // The scratchpad form maps dense convs and fc layers; a network's depthwise and grouped
-    // convs take the plain rs preset (FY|Y) on the same architecture.
-    if (req.dataflow == "rs" && !req.scratchpad_level.empty() && !l.depthwise() && !l.grouped())
+    if (req.dataflow == "rs" && !req.scratchpad_level.empty() && has_scratchpad_form(l))
         return row_stationary_scratchpad_schedule(l, req, glb);
     const Dataflow df = dataflow_for(l, req.dataflow, req.pipelined_array);
     const Spatial sp = parse_spatial(l, req.spatial.empty() ? df.spatial : req.spatial);

@@ -192,15 +192,13 @@ std::string fc_schedule(const ir::LayerSpec &l, const ScheduleRequest &req, int6
 
 }  // namespace
 
+bool has_scratchpad_form(const ir::LayerSpec &l) { return !l.depthwise() && !l.grouped(); }
+
 std::string row_stationary_scratchpad_schedule(const ir::LayerSpec &l, const ScheduleRequest &req,
                                                int64_t glb_bytes) {
     if (!req.spatial.empty())
         throw UserError("rs with scratchpads chooses its own array axes (rows c x s, columns y); drop --spatial");
-    if (l.type == "fc") return fc_schedule(l, req, glb_bytes);
-    if (l.depthwise() || l.grouped())
-        throw UserError("rs with scratchpads maps dense convolutions and fc layers; "
-                        "use --dataflow ws or os for a grouped or depthwise conv");
-    return conv_schedule(l, req, glb_bytes);
+    return l.type == "fc" ? fc_schedule(l, req, glb_bytes) : conv_schedule(l, req, glb_bytes);
 }
 
 }  // namespace tessera

@@ -12,8 +12,12 @@
 
 namespace tessera {
 
+// Whether the scratchpad form maps the layer: dense convs and fc layers (a depthwise or grouped
+// conv takes the plain rs preset instead).
+bool has_scratchpad_form(const ir::LayerSpec &layer);
+
 // The schedule text, or a UserError naming the scratchpad or buffer that is too small. `glb_bytes`
-// is the global buffer's tile budget.
+// is the global buffer's tile budget. The layer has the scratchpad form (has_scratchpad_form).
 std::string row_stationary_scratchpad_schedule(const ir::LayerSpec &layer, const ScheduleRequest &request,
                                                int64_t glb_bytes);
 

@@ -205,11 +205,11 @@ void set_requant(const NodeProto &n, double x_scale, const std::vector<double> &
     l.bias = true;  // the per-channel table loads with the bias (zeros when the node has none)
 }
 
-// A 1-D attribute as the 2-D one of a 1-pixel-high image: `unit` first (pads: begin 0 and end 0
-// around the width's two values).
-std::vector<int64_t> as_2d(const std::vector<int64_t> &v, int64_t unit, bool pads) {
+// A 1-D attribute as the 2-D one of a 1-pixel-high image: 1 for the height (pads: 0 before and
+// after it, around the width's begin and end).
+std::vector<int64_t> as_2d(const std::vector<int64_t> &v, bool pads) {
     if (pads) return v.size() == 2 ? std::vector<int64_t>{0, v[0], 0, v[1]} : v;
-    return v.size() == 1 ? std::vector<int64_t>{unit, v[0]} : v;
+    return v.size() == 1 ? std::vector<int64_t>{1, v[0]} : v;
 }
 
 // Conv-like nodes: X [N, C, H, W], W [K, C/groups, R, S]; a 1-D conv (X [N, C, W], W [K, C/groups,
@@ -224,9 +224,9 @@ ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
     if (xs.size() != 4 || ws.size() != 4)
         fail(n, "only 1-D and 2-D convolutions (3-D or 4-D X and W) become layers; X has " + std::to_string(xs.size()) +
                     " dims, W " + std::to_string(ws.size()));
-    auto ints_2d = [&](const char *name, std::vector<int64_t> if_absent, int64_t unit, bool pads = false) {
+    auto ints_2d = [&](const char *name, std::vector<int64_t> if_absent, bool pads = false) {
         const std::vector<int64_t> v = ints(n, name, if_absent);
-        return one_d && attribute(n, name) ? as_2d(v, unit, pads) : v;
+        return one_d && attribute(n, name) ? as_2d(v, pads) : v;
     };
     ir::LayerSpec l;
     l.name = node_name(n);
@@ -237,13 +237,13 @@ ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
     if (l.groups < 1 || l.C % l.groups || l.K % l.groups || ws[1] != l.C / l.groups)
         fail(n, "attribute 'group'=" + std::to_string(l.groups) + " does not match X's " + std::to_string(l.C) +
                     " channels and W's " + std::to_string(ws[1]) + " per group");
-    const auto kernel = ints_2d("kernel_shape", {l.R, l.S}, 1);
+    const auto kernel = ints_2d("kernel_shape", {l.R, l.S});
     if (kernel != std::vector<int64_t>{l.R, l.S}) fail(n, "attribute 'kernel_shape' differs from W's shape");
-    const auto strides = ints_2d("strides", {1, 1}, 1), dilations = ints_2d("dilations", {1, 1}, 1);
+    const auto strides = ints_2d("strides", {1, 1}), dilations = ints_2d("dilations", {1, 1});
     if (strides.size() != 2 || dilations.size() != 2) fail(n, "attributes 'strides' and 'dilations' need two values");
     l.stride = strides[0], l.stride_w = strides[1];
     l.dilation = dilations[0], l.dilation_w = dilations[1];
-    std::vector<int64_t> pads = ints_2d("pads", {0, 0, 0, 0}, 0, true);
+    std::vector<int64_t> pads = ints_2d("pads", {0, 0, 0, 0}, true);
     const auto *auto_pad = attribute(n, "auto_pad");
     const std::string ap = auto_pad ? auto_pad->s() : "NOTSET";
     if (ap == "SAME_UPPER" || ap == "SAME_LOWER") {

@@ -96,11 +96,10 @@ void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &se
         for (size_t i = 0; i < selected.size(); ++i) irs.push_back(i == replaced ? *with : selected[i].ir);
         return rtl::design_for(irs, arch, top);
     };
-    auto architecture_error = [&](const ir::AcceleratorIR &ir) { return why_not_runs_on(ir, arch); };
     const rtl::DesignSpec design = design_of(selected.size(), nullptr);
     for (size_t i = 0; i < selected.size(); ++i) {
         SelectedLayer &s = selected[i];
-        std::string why = architecture_error(s.ir);
+        std::string why = why_not_runs_on(s.ir, arch);
         if (why.empty()) why = rtl::why_not_fits(design, s.ir);
         if (why.empty()) continue;
         std::optional<ir::AcceleratorIR> best;
@@ -113,7 +112,7 @@ void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &se
             req.cols = design.cols;
             try {
                 const ir::AcceleratorIR candidate = lower_to_ir(s.layer, req);
-                if (!architecture_error(candidate).empty()) continue;
+                if (!why_not_runs_on(candidate, arch).empty()) continue;
                 if (!rtl::why_not_fits(design_of(i, &candidate), candidate).empty()) continue;
                 const int64_t cycles = model::Model(candidate, arch).evaluate().cycles.total;
                 if (!best || cycles < best_cycles) best = candidate, best_cycles = cycles, best_mapping = mapping;

@@ -30,19 +30,19 @@ int print_interconnects(LayerSelection sel, const ir::Architecture &base,
     table << std::left << std::setw(28) << "layer" << " " << std::setw(14) << "interconnect" << std::right
           << std::setw(6) << "skew" << std::setw(14) << "cycles" << std::setw(14) << "energy pJ"
           << std::setw(10) << "pJ/MAC" << "\n";
+    std::vector<ir::Architecture> archs;
     std::vector<std::vector<SelectedLayer>> lowered;
     for (const std::string &choice : choices) {
-        ir::Architecture arch = base;
-        apply_interconnect(arch, choice);
-        size_presets_for(arch, sel);
+        archs.push_back(base);
+        apply_interconnect(archs.back(), choice);
+        size_presets_for(archs.back(), sel);
         lowered.push_back(lower_selection(sel));
     }
     for (size_t i = 0; i < lowered.front().size(); ++i)
         for (size_t c = 0; c < choices.size(); ++c) {
             const std::string &choice = choices[c];
             const SelectedLayer &s = lowered[c][i];
-            ir::Architecture arch = base;
-            apply_interconnect(arch, choice);
+            const ir::Architecture &arch = archs[c];
             try {
                 ir::validate_fit(s.ir, arch);
                 model::Model m(s.ir, arch);

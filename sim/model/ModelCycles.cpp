@@ -78,8 +78,8 @@ void Model::count_cycles(const int64_t *extent) {
             cy.buffer_bound_level = int(l);
         }
     }
-    const int64_t stalled =
-        cy.start + cy.bias + cy.serial_transfers + cy.exposed_transfers + cy.onchip_transfers;
+    const int64_t dram_stalls = cy.start + cy.bias + cy.serial_transfers + cy.exposed_transfers;
+    const int64_t stalled = dram_stalls + cy.onchip_transfers;
     cy.pipeline = stalled + cy.compute + cy.prefetch_stall;
     int64_t steady = cy.compute + cy.prefetch_stall;
     cy.bound = cy.overlapped_transfers > cy.compute ? Bound::DRAM : Bound::Compute;
@@ -91,7 +91,6 @@ void Model::count_cycles(const int64_t *extent) {
     cy.total = stalled + steady;
     // Stalls outlasting the steady part bind instead: a single-buffered fill or drain the array
     // waits for is the layer's limit as much as a bandwidth is.
-    const int64_t dram_stalls = cy.start + cy.bias + cy.serial_transfers + cy.exposed_transfers;
     if (std::max(dram_stalls, cy.onchip_transfers) > steady)
         cy.bound = dram_stalls >= cy.onchip_transfers ? Bound::DramStalls : Bound::OnchipStalls;
 }
