@@ -205,11 +205,10 @@ void set_requant(const NodeProto &n, double x_scale, const std::vector<double> &
     l.bias = true;  // the per-channel table loads with the bias (zeros when the node has none)
 }
 
-// A 1-D attribute as the 2-D one of a 1-pixel-high image: 1 for the height (pads: 0 before and
-// after it, around the width's begin and end).
+// A 1-D attribute (one value; pads two) as the 2-D one of a 1-pixel-high image: 1 for the
+// height (pads: 0 before and after it, around the width's begin and end).
 std::vector<int64_t> as_2d(const std::vector<int64_t> &v, bool pads) {
-    if (pads) return v.size() == 2 ? std::vector<int64_t>{0, v[0], 0, v[1]} : v;
-    return v.size() == 1 ? std::vector<int64_t>{1, v[0]} : v;
+    return pads ? std::vector<int64_t>{0, v[0], 0, v[1]} : std::vector<int64_t>{1, v[0]};
 }
 
 // Conv-like nodes: X [N, C, H, W], W [K, C/groups, R, S]; a 1-D conv (X [N, C, W], W [K, C/groups,
@@ -226,7 +225,11 @@ ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
                     " dims, W " + std::to_string(ws.size()));
     auto ints_2d = [&](const char *name, std::vector<int64_t> if_absent, bool pads = false) {
         const std::vector<int64_t> v = ints(n, name, if_absent);
-        return one_d && attribute(n, name) ? as_2d(v, pads) : v;
+        if (!one_d || !attribute(n, name)) return v;
+        if (v.size() != (pads ? 2u : 1u))
+            fail(n, std::string("a 1-D conv's attribute '") + name + "' needs " + (pads ? "two values" : "one value") +
+                        ", it has " + std::to_string(v.size()));
+        return as_2d(v, pads);
     };
     ir::LayerSpec l;
     l.name = node_name(n);
@@ -439,6 +442,30 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
     return t;
 }
 
+// A Conv-like node whose X and W ranks differ crashes libonnx's shape inference (Debian 12's
+// libonnx 1.13, convPoolShapeInference): refuse it first wherever both ranks are declared (graph
+// inputs, value_info, initializers).
+void check_conv_ranks(const onnx::GraphProto &graph, const std::string &path) {
+    std::map<std::string, int> rank;
+    for (const auto *list : {&graph.input(), &graph.value_info()})
+        for (const auto &v : *list)
+            if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+                rank[v.name()] = v.type().tensor_type().shape().dim_size();
+    for (const auto &t : graph.initializer()) rank[t.name()] = t.dims_size();
+    const std::map<std::string, std::pair<int, int>> x_and_w = {
+        {"Conv", {0, 1}}, {"ConvInteger", {0, 1}}, {"QLinearConv", {0, 3}}};
+    for (const auto &n : graph.node()) {
+        const auto op = x_and_w.find(n.op_type());
+        if (op == x_and_w.end()) continue;
+        const auto [x, w] = op->second;
+        if (n.input_size() <= w || !rank.count(n.input(x)) || !rank.count(n.input(w))) continue;
+        if (rank[n.input(x)] != rank[n.input(w)])
+            throw UserError(path + ": ONNX node " + node_name(n) + " (" + n.op_type() + "): X has " +
+                            std::to_string(rank[n.input(x)]) + " dims, W " + std::to_string(rank[n.input(w)]) +
+                            "; a convolution's input and weights have the same rank");
+    }
+}
+
 }  // namespace
 
 std::vector<int64_t> read_tensor_file(const std::string &path, std::vector<int64_t> &shape) {
@@ -462,6 +489,7 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
         if (!model.ParseFromIstream(&in))
             throw UserError(path + " is not an ONNX model (the protobuf does not parse)");
     }
+    check_conv_ranks(model.graph(), path);
     try {
         onnx::shape_inference::InferShapes(model);
     } catch (const std::exception &e) {

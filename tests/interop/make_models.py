@@ -13,6 +13,8 @@ QLinearMatMul classifier.
 
 conv1d.onnx: 1-D convolutions (X [N, C, W]): a Conv with stride 2, asymmetric pads and
 integer-valued weights, then a grouped, dilated Conv; and an opset-6 Gemm with `broadcast`.
+bad_conv_ranks.onnx, bad_conv1d_strides.onnx: invalid 1-D convs (a 3-D X with a 4-D W, which
+crashes libonnx's shape inference; two strides), for the import's one-line errors.
 """
 import sys
 
@@ -125,6 +127,16 @@ def gemm_broadcast():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 6)])
 
 
+def bad_conv(name, w_shape, **attributes):
+    w = numpy_helper.from_array(np.ones(w_shape, np.float32), "w")
+    node = helper.make_node("Conv", ["x", "w"], ["y"], name=name, **attributes)
+    graph = helper.make_graph([node], name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 20])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+onnx.save(bad_conv("bad_conv_ranks", (6, 4, 3, 3)), f"{out_dir}/bad_conv_ranks.onnx")
+onnx.save(bad_conv("bad_conv1d_strides", (6, 4, 3), strides=[2, 2]), f"{out_dir}/bad_conv1d_strides.onnx")
 for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("conv1d", conv1d()),
                     ("gemm_broadcast", gemm_broadcast())]:
     onnx.checker.check_model(model)

@@ -141,4 +141,9 @@ TEST_CASE("1-D convolutions and an opset-6 Gemm import", "[onnx][import]") {
     REQUIRE(gemm.layers.size() == 1);
     CHECK((gemm.layers[0].type == "fc" && gemm.layers[0].N == 3 && gemm.layers[0].C == 8 && gemm.layers[0].K == 10));
     CHECK(gemm.layers[0].bias);
+
+    // Invalid 1-D convs: one line each, not libonnx's crash in shape inference.
+    CHECK_THROWS_WITH(interop::import_onnx(model("bad_conv_ranks")), Catch::Contains("X has 3 dims, W 4"));
+    CHECK_THROWS_WITH(interop::import_onnx(model("bad_conv1d_strides")),
+                      Catch::Contains("a 1-D conv's attribute 'strides' needs one value, it has 2"));
 }
