@@ -556,12 +556,16 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             // `broadcast` (opsets before 7): C broadcast along the rows, the only bias a layer
             // has; its shape is checked with the bias.
             check_attributes(n, {"alpha", "beta", "transA", "transB", "broadcast"});
+            // beta = 0 drops C (PyTorch's mm and addmm(beta=0) export so): a Gemm without bias.
+            // Other scales change the values an integer datapath computes, so they are refused.
             const auto *alpha = attribute(n, "alpha"), *beta = attribute(n, "beta");
-            if ((alpha && alpha->f() != 1.0f) || (beta && beta->f() != 1.0f))
-                fail(n, "unsupported attribute value: alpha and beta must be 1");
+            const bool drops_c = beta && beta->f() == 0.0f;
+            if ((alpha && alpha->f() != 1.0f) || (beta && beta->f() != 1.0f && !drops_c))
+                fail(n, "unsupported attribute value: alpha must be 1 and beta 1 or 0 (scale the weights or the "
+                        "bias in the model instead)");
             l = matmul_layer(g, n, 0, 1, integer(n, "transA", 0) != 0, integer(n, "transB", 0) != 0);
-            l.bias = n.input_size() > 2 && !n.input(2).empty();
-            out.tensors.push_back(tensors_of(g, n, 0, 1, 2, integer(n, "transB", 0) == 0, l));
+            l.bias = !drops_c && n.input_size() > 2 && !n.input(2).empty();
+            out.tensors.push_back(tensors_of(g, n, 0, 1, l.bias ? 2 : -1, integer(n, "transB", 0) == 0, l));
         } else if (op == "MatMul") {
             l = matmul_layer(g, n, 0, 1, false, false);
             l.bias = false;

@@ -127,6 +127,16 @@ def gemm_broadcast():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 6)])
 
 
+def gemm_scaled(name, alpha, beta):
+    # PyTorch's mm as older exporters wrote it: beta = 0 drops C; any other scale is refused.
+    b = numpy_helper.from_array(np.ones((8, 10), np.float32), "b")
+    c = numpy_helper.from_array(np.zeros((1,), np.float32), "c")
+    node = helper.make_node("Gemm", ["a", "b", "c"], ["y"], name="mm", alpha=alpha, beta=beta)
+    graph = helper.make_graph([node], name, [helper.make_tensor_value_info("a", TensorProto.FLOAT, [3, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 10])], [b, c])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 def bad_conv(name, w_shape, **attributes):
     w = numpy_helper.from_array(np.ones(w_shape, np.float32), "w")
     node = helper.make_node("Conv", ["x", "w"], ["y"], name=name, **attributes)
@@ -138,6 +148,7 @@ def bad_conv(name, w_shape, **attributes):
 onnx.save(bad_conv("bad_conv_ranks", (6, 4, 3, 3)), f"{out_dir}/bad_conv_ranks.onnx")
 onnx.save(bad_conv("bad_conv1d_strides", (6, 4, 3), strides=[2, 2]), f"{out_dir}/bad_conv1d_strides.onnx")
 for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("conv1d", conv1d()),
-                    ("gemm_broadcast", gemm_broadcast())]:
+                    ("gemm_broadcast", gemm_broadcast()), ("gemm_beta0", gemm_scaled("gemm_beta0", 1.0, 0.0)),
+                    ("bad_gemm_alpha", gemm_scaled("bad_gemm_alpha", 0.5, 1.0))]:
     onnx.checker.check_model(model)
     onnx.save(model, f"{out_dir}/{name}.onnx")

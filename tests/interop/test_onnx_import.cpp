@@ -121,7 +121,7 @@ TEST_CASE("bad ONNX input: one line naming the file or node", "[onnx][import][er
 // 1-D convolutions are the 2-D ones of a 1-pixel-high image: strides, pads, dilations and
 // kernel_shape with one value (pads two) map onto the width. An opset-6 Gemm's `broadcast` is
 // the per-column bias every fc has.
-TEST_CASE("1-D convolutions and an opset-6 Gemm import", "[onnx][import]") {
+TEST_CASE("1-D convolutions and Gemms of older exporters import", "[onnx][import]") {
     const interop::OnnxImport imported = interop::import_onnx(model("conv1d"));
     REQUIRE(imported.layers.size() == 2);
     const ir::LayerSpec &a = imported.layers[0], &b = imported.layers[1];
@@ -141,6 +141,12 @@ TEST_CASE("1-D convolutions and an opset-6 Gemm import", "[onnx][import]") {
     REQUIRE(gemm.layers.size() == 1);
     CHECK((gemm.layers[0].type == "fc" && gemm.layers[0].N == 3 && gemm.layers[0].C == 8 && gemm.layers[0].K == 10));
     CHECK(gemm.layers[0].bias);
+    // beta = 0: C is not read, the fc has no bias; alpha != 1 would scale the integer result.
+    const interop::OnnxImport mm = interop::import_onnx(model("gemm_beta0"));
+    REQUIRE(mm.layers.size() == 1);
+    CHECK((mm.layers[0].type == "fc" && mm.layers[0].C == 8 && mm.layers[0].K == 10 && !mm.layers[0].bias));
+    CHECK(mm.tensors[0].bias.empty());
+    CHECK_THROWS_WITH(interop::import_onnx(model("bad_gemm_alpha")), Catch::Contains("alpha must be 1"));
 
     // Invalid 1-D convs: one line each, not libonnx's crash in shape inference.
     CHECK_THROWS_WITH(interop::import_onnx(model("bad_conv_ranks")), Catch::Contains("X has 3 dims, W 4"));
