@@ -63,13 +63,24 @@ int64_t integer(const std::string &text, const std::string &where) {
     return v;
 }
 
-// "C=4 M=2 P=7" -> letter -> factor (Timeloop's factors string); `order`: the letters as written.
+// "C=4 M=2 P=7" -> letter -> factor (Timeloop's factors string; `C4 M2 P7` as timeloop-mapper 0.4
+// writes it, and a YAML list [C=4, M=2] as timeloopfe's inputs do); `order`: the letters as written.
 std::map<std::string, int64_t> factors(const YAML::Node &n, const std::string &where, std::vector<std::string> &order) {
     std::map<std::string, int64_t> f;
-    std::istringstream in(scalar(n, where + ": factors"));
+    std::string text;
+    if (n.IsSequence())
+        for (const auto &e : n) text += scalar(e, where + ": factors entry") + " ";
+    else
+        text = scalar(n, where + ": factors");
+    std::istringstream in(text);
     std::string item;
     while (in >> item) {
-        const auto eq = item.find('=');
+        auto eq = item.find('=');
+        size_t value_at = eq + 1;
+        if (eq == std::string::npos) {  // C4: the letters, then the factor
+            eq = item.find_first_of("0123456789");
+            value_at = eq;
+        }
         if (eq == std::string::npos || eq == 0)
             throw UserError(where + ": factors: '" + item + "' is not LETTER=FACTOR");
         const std::string letter = item.substr(0, eq);
@@ -77,7 +88,7 @@ std::map<std::string, int64_t> factors(const YAML::Node &n, const std::string &w
             throw UserError(where + ": factors: unknown dimension '" + letter + "' (Timeloop's CNN letters: "
                             "C M K R S N P Q, G, B)");
         if (f.count(letter)) throw UserError(where + ": factors: " + letter + " given twice");
-        f[letter] = integer(item.substr(eq + 1), where + ": factor " + letter);
+        f[letter] = integer(item.substr(value_at), where + ": factor " + letter);
         order.push_back(letter);
     }
     return f;
@@ -87,7 +98,12 @@ std::map<std::string, int64_t> factors(const YAML::Node &n, const std::string &w
 std::vector<std::string> permutation(const YAML::Node &n, const std::string &where) {
     std::vector<std::string> p;
     if (!n) return p;
-    for (char c : scalar(n, where + ": permutation")) {
+    std::string text;  // "SRQ", or a list [S, R, Q] (timeloopfe's inputs)
+    if (n.IsSequence())
+        for (const auto &e : n) text += scalar(e, where + ": permutation entry");
+    else
+        text = scalar(n, where + ": permutation");
+    for (char c : text) {
         if (std::isspace(static_cast<unsigned char>(c))) continue;
         const std::string letter(1, c);
         if (dim_of(letter).empty()) throw UserError(where + ": permutation: unknown dimension '" + letter + "'");
@@ -258,20 +274,30 @@ ir::LayerSpec read_timeloop_problem(const std::string &path) {
     YAML::Node root = load(path);
     if (!root.IsMap() || !root["problem"] || !root["problem"]["instance"] || !root["problem"]["instance"].IsMap())
         throw UserError(path + ": no Timeloop problem (problem: instance: {C: .., M: .., ...})");
-    std::map<std::string, int64_t> v = {{"C", 1}, {"M", 1}, {"R", 1}, {"S", 1}, {"N", 1}, {"P", 1}, {"Q", 1},
+    std::map<std::string, int64_t> v = {{"C", 1}, {"M", 1}, {"R", 1}, {"S", 1}, {"N", 1}, {"P", 1}, {"Q", 1}, {"G", 1},
                                         {"Wstride", 1}, {"Hstride", 1}, {"Wdilation", 1}, {"Hdilation", 1}};
+    // timeloopfe's problems (v0.4) also give the input size and padding. Timeloop's projection
+    // does not read them: the input is what P, Q, R, S and the strides span, and so it is here.
+    const std::set<std::string> unread = {"H", "W", "Hpad", "Wpad"};
     for (const auto &kv : root["problem"]["instance"]) {
         std::string key = kv.first.as<std::string>();
         if (key == "K") key = "M";
+        if (key == "densities") {
+            if (kv.second.IsMap() && kv.second.size() == 0) continue;
+            throw UserError(path + ": problem instance: densities (a sparse workload) are not modelled; Tessera's "
+                            "layers are dense: remove them");
+        }
+        if (unread.count(key)) continue;
         if (!v.count(key))
             throw UserError(path + ": problem instance: unknown key '" + key +
-                            "' (C M R S N P Q Wstride Hstride Wdilation Hdilation)");
+                            "' (C M R S N P Q G Wstride Hstride Wdilation Hdilation; H W Hpad Wpad are not read)");
         v[key] = integer(scalar(kv.second, path + ": problem instance " + key), path + ": problem instance " + key);
     }
     ir::LayerSpec l;
     l.name = "timeloop";
     l.type = "conv";
-    l.N = v["N"], l.C = v["C"], l.K = v["M"];
+    // Timeloop's C and M are per group.
+    l.N = v["N"], l.C = v["C"] * v["G"], l.K = v["M"] * v["G"], l.groups = v["G"];
     l.R = v["S"], l.S = v["R"];  // Timeloop's S is the filter's height, R its width
     l.stride = v["Hstride"], l.stride_w = v["Wstride"];
     l.dilation = v["Hdilation"], l.dilation_w = v["Wdilation"];

@@ -116,7 +116,8 @@ void add_layer_options(po::options_description &desc, LayerSelection &sel) {
          "a Timeloop mapping YAML as the schedule (docs/timeloop.md); its problem is the layer when no "
          "--layer/--network is given")
         ("timeloop-problem", po::value(&sel.timeloop_problem)->notifier(not_empty("--timeloop-problem")),
-         "a Timeloop problem YAML (problem: instance:) as the layer, for --timeloop-mapping")
+         "a Timeloop problem YAML (problem: instance:; timeloopfe's processed v0.4 problems too) as the "
+         "layer, under any schedule source")
         ("maestro-mapping", po::value(&sel.maestro_mapping)->notifier(not_empty("--maestro-mapping")),
          "a MAESTRO mapping (.m: SpatialMap, TemporalMap, Cluster) as the schedule (docs/maestro.md)")
         ("dataflow", po::value(&sel.dataflow)->notifier(not_empty("--dataflow")), "preset shorthand: os | ws | is | rs")
@@ -176,10 +177,9 @@ ScheduleRequest schedule_request(const LayerSelection &sel) {
 std::vector<SelectedLayer> lower_selection(const LayerSelection &sel) {
     const ScheduleRequest req = schedule_request(sel);
     std::vector<SelectedLayer> out;
-    if (!sel.timeloop_problem.empty() && (sel.timeloop_mapping.empty() || !sel.layer.empty() || !sel.network.empty() ||
-                                          !sel.onnx.empty() || !sel.generator.empty()))
-        throw UserError("--timeloop-problem is the layer of a --timeloop-mapping: give it with --timeloop-mapping "
-                        "and without --layer/--network/--onnx/--generator");
+    if (!sel.timeloop_problem.empty() && (!sel.layer.empty() || !sel.network.empty() || !sel.onnx.empty() ||
+                                          !sel.generator.empty()))
+        throw UserError("--timeloop-problem is the layer: give it without --layer/--network/--onnx/--generator");
     if (imports_mapping(sel) && (!req.text.empty() || !sel.spatial.empty() || !sel.dataflow.empty() ||
                                  (!sel.timeloop_mapping.empty() && !sel.maestro_mapping.empty())))
         throw UserError("give one schedule: --schedule, a preset, --timeloop-mapping or --maestro-mapping");

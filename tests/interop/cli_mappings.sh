@@ -27,8 +27,17 @@ diff <(grep -v '^layer' "$tmp/os.nest" | sed 's/(.*)$//') <(grep -v '^layer' "$t
     || { echo "FAIL: os_16x16 -> --emit timeloop -> --timeloop-mapping changed the nest"; fail=1; }
 expect_ok lower --timeloop-problem "$src/examples/timeloop/conv3x3_56.yaml" --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
 grep -q "H=58 W=58" "$tmp/out" || { echo "FAIL: --timeloop-problem is the layer"; fail=1; }
-expect_error "--timeloop-problem is the layer of a --timeloop-mapping" lower --layer $layer \
+expect_error "--timeloop-problem is the layer: give it without --layer" lower --layer $layer \
     --timeloop-problem "$src/examples/timeloop/conv3x3_56.yaml" --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
+# timeloop-mapper 0.4's output form (C1 M4 factors, datatype entries, list forms) reads as the same nest.
+expect_ok lower --layer $layer --timeloop-mapping "$src/tests/interop/timeloop_v04_os_16x16.yaml"
+diff <(grep -v '^layer' "$tmp/os.nest") <(grep -v '^layer' "$tmp/out") >/dev/null \
+    || { echo "FAIL: the 0.4 form of os_16x16 gives another nest"; fail=1; }
+# A processed 0.4 problem (H W pads densities, groups) is the layer under any schedule source.
+expect_ok lower --timeloop-problem "$src/tests/interop/timeloop_v04_problem.yaml" --dataflow ws
+grep -q "C=64 K=64 H=58 W=58 R=3 S=3 stride=1 pad=0 groups=2" "$tmp/out" || { echo "FAIL: the 0.4 problem is a grouped conv, C and M per group: $(head -1 "$tmp/out")"; fail=1; }
+sed 's/densities: {}/densities: {Weights: 0.5}/' "$src/tests/interop/timeloop_v04_problem.yaml" > "$tmp/sparse.yaml"
+expect_error "densities (a sparse workload) are not modelled" lower --timeloop-problem "$tmp/sparse.yaml" --dataflow ws
 expect_ok estimate --arch eyeriss_16x16 --timeloop-mapping "$src/examples/timeloop/eyeriss_rs.yaml"
 grep -q "pJ/MAC" "$tmp/out" || { echo "FAIL: eyeriss_rs.yaml estimates"; fail=1; }
 expect_ok lower --network resnet50 --layer CB2a_2 --dataflow ws --emit timeloop
