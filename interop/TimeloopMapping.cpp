@@ -153,9 +153,19 @@ std::vector<Factor> ordered(const std::map<std::string, int64_t> &f, const std::
     return out;
 }
 
+// Whether target i names one of the architecture's levels, itself or as a further position A_2
+// of a target A before it (the rule of tessera_level).
+bool names_level(const std::vector<std::string> &levels, const std::vector<std::string> &targets, size_t i) {
+    LoopNest named;
+    for (size_t j = 0; j <= i; ++j) named.levels.push_back(NestLevel{targets[j]});
+    const std::string level = tessera_level(named, i);
+    return std::find(levels.begin(), levels.end(), level) != levels.end();
+}
+
 }  // namespace
 
-LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &problem) {
+LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &problem,
+                               const std::vector<std::string> &levels) {
     YAML::Node root = load(path);
     YAML::Node list = root.IsMap() ? root["mapping"] : root;
     if (!list || !list.IsSequence())
@@ -192,12 +202,12 @@ LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &probl
                 d.split = split == "0" ? 0 : integer(split, at + ": split");
             }
             slot[target] = d;
-        } else if (type == "bypass" || type == "datatype") {
+        } else if (type == "bypass" || type == "datatype" || type == "dataspace") {
             auto &k = keeps[target];
             for (const auto &t : dataspaces(e["keep"], at + ": keep")) k.first.push_back(t);
             for (const auto &t : dataspaces(e["bypass"], at + ": bypass")) k.second.push_back(t);
         } else {
-            throw UserError(at + ": unknown type '" + type + "' (temporal, spatial, bypass/datatype)");
+            throw UserError(at + ": unknown type '" + type + "' (temporal, spatial, bypass/datatype/dataspace)");
         }
     }
     if (targets.empty()) throw UserError(path + ": the mapping is empty");
@@ -246,6 +256,7 @@ LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &probl
         }
         if (i > 0) {
             std::set<std::string> kept = {"I", "W", "O"};  // Timeloop keeps what it does not bypass
+            if (!keeps.count(t) && !levels.empty() && !names_level(levels, targets, i)) kept.clear();  // a container
             if (keeps.count(t)) {
                 const auto &k = keeps[t];
                 if (!k.first.empty() && k.second.empty()) kept = {k.first.begin(), k.first.end()};
@@ -260,9 +271,10 @@ LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &probl
     return nest;
 }
 
-std::string timeloop_schedule(const std::string &path, const ir::Problem &problem) {
+std::string timeloop_schedule(const std::string &path, const ir::Problem &problem,
+                              const std::vector<std::string> &levels) {
     return "// from the Timeloop mapping " + path + "\n" +
-           schedule_text(problem, read_timeloop_mapping(path, problem), path);
+           schedule_text(problem, read_timeloop_mapping(path, problem, levels), path);
 }
 
 bool has_timeloop_problem(const std::string &path) {
@@ -296,6 +308,7 @@ ir::LayerSpec read_timeloop_problem(const std::string &path) {
     ir::LayerSpec l;
     l.name = "timeloop";
     l.type = "conv";
+    l.bias = false;  // Timeloop's CNN layer has none: no bias words move, as in Timeloop's counts
     // Timeloop's C and M are per group.
     l.N = v["N"], l.C = v["C"] * v["G"], l.K = v["M"] * v["G"], l.groups = v["G"];
     l.R = v["S"], l.S = v["R"];  // Timeloop's S is the filter's height, R its width

@@ -8,14 +8,21 @@
 #include "LoopNest.h"
 
 #include <string>
+#include <vector>
 
 namespace tessera::interop {
 
 // The nest a Timeloop mapping file describes for `problem` (its dims name the factors).
-LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &problem);
+// `levels`: the architecture's level names, when known. A target that is none of them (nor a
+// further position `A_2` of one) and has no keep/bypass entry is a fan-out, a v0.4 container
+// (`PE` with a spatial entry): it keeps nothing. Without them, every target keeps what it does not
+// bypass (Timeloop v0.3's reading, where targets are storages).
+LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &problem,
+                               const std::vector<std::string> &levels = {});
 
 // Schedule text for the mapping in `path` (read_timeloop_mapping + schedule_text).
-std::string timeloop_schedule(const std::string &path, const ir::Problem &problem);
+std::string timeloop_schedule(const std::string &path, const ir::Problem &problem,
+                              const std::vector<std::string> &levels = {});
 
 // Whether `path` (mapping or its own file) holds a Timeloop problem (`problem: instance:`), and the
 // layer it describes (a conv with no padding: Timeloop's P and Q are the output's size).

@@ -69,7 +69,7 @@ std::string not_generated(const ir::NestAnalysis &nest) {
 std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     ir::NestAnalysis nest;
     try {
-        nest = ir::analyze(ir);
+        nest = analyze_on(d, ir);
     } catch (const std::exception &e) {
         return e.what();
     }
@@ -248,10 +248,10 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
     return {};
 }
 
-std::string why_not_wired(const DesignSpec &d, const ir::AcceleratorIR &ir) { return why_not_wired(d, ir::analyze(ir)); }
+std::string why_not_wired(const DesignSpec &d, const ir::AcceleratorIR &ir) { return why_not_wired(d, analyze_on(d, ir)); }
 
 std::string why_not_same_kind(const DesignSpec &d, const ir::AcceleratorIR &ir) {
-    return why_not_same_kind(d, ir::analyze(ir));
+    return why_not_same_kind(d, analyze_on(d, ir));
 }
 
 std::vector<std::string> overflowing_levels(const DesignSpec &d, const ir::Architecture &arch) {

@@ -143,6 +143,18 @@ TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role) {
 
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) { return ports_in(ir::analyze(layer), role); }
 
+ir::NestAnalysis analyze_on(const DesignSpec &d, const ir::AcceleratorIR &layer) {
+    if (d.levels.empty()) return ir::analyze(layer);
+    ir::Architecture levels;  // names and per-PE flags are all the analysis reads
+    for (const auto &[name, per_pe] : d.levels) {
+        ir::MemoryLevel l;
+        l.name = name;
+        l.per_pe = per_pe;
+        levels.levels.push_back(l);
+    }
+    return ir::analyze(layer, &levels);
+}
+
 int64_t pe_tile_words(const ir::TensorAccess &a) {
     const ir::Stage &last = a.stages.back();
     return last.kind == ir::StageKind::PerPe ? last.words() : 0;
@@ -211,8 +223,10 @@ ir::Architecture generated_architecture(const ir::Architecture &arch) {
 DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
                       const std::string &name) {
     if (layers.empty()) throw UserError("no layers to generate a design for");
+    DesignSpec d;
+    for (size_t i = 0; i < arch.levels.size(); ++i) d.levels.push_back({arch.levels[i].name, arch.is_per_pe(i)});
     for (const auto &l : layers) {
-        const ir::NestAnalysis nest = ir::analyze(l);
+        const ir::NestAnalysis nest = analyze_on(d, l);
         if (std::string no = not_generated(nest); !no.empty())
             throw UserError("layer " + l.problem.layer.name + ": the mapping " + no);
         // Transfers below the DRAM-fed buffer (per-PE fills, copies between two shared levels)
@@ -229,7 +243,6 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
                                 "false on the level, or estimate with the model");
             }
     }
-    DesignSpec d;
     d.name = name;
     d.architecture = arch.name;
     d.dram_latency = arch.dram_latency_cycles;
@@ -247,7 +260,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
             shape_from->mapping.array_rows() * shape_from->mapping.array_cols())
             shape_from = &l;
     }
-    const ir::NestAnalysis shape_nest = ir::analyze(*shape_from);
+    const ir::NestAnalysis shape_nest = analyze_on(d, *shape_from);
     d.row_dim = joined_dims(shape_nest, shape_nest.row_loops);
     d.col_dim = joined_dims(shape_nest, shape_nest.col_loops);
     d.input = ports_in(shape_nest, ir::TensorRole::Input);
@@ -295,7 +308,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     int64_t max_dim = 1;
     for (const auto &l : layers) {
         // Layers that need another interconnect do not size this design (they do not run on it).
-        const ir::NestAnalysis nest = ir::analyze(l);
+        const ir::NestAnalysis nest = analyze_on(d, l);
         if (!why_not_wired(d, nest).empty()) continue;
         d.rows = std::max(d.rows, nest.rows);
         d.cols = std::max(d.cols, nest.cols);

@@ -38,6 +38,11 @@ struct DesignSpec {
     std::string name = "tessera_accel";   // top module name
     std::string schedule;                  // which schedule(s) produced it (header comment)
     std::string architecture;              // architecture name (header comment)
+    // The architecture's levels, outermost first, and whether each is per PE. The design's
+    // analysis of a layer (analyze_on) classifies tiles by them as the model does; a tile's
+    // position alone cannot tell a per-PE file from a shared buffer where no loop is on the array
+    // (one PE). Empty: position alone.
+    std::vector<std::pair<std::string, bool>> levels;
     int64_t rows = 1, cols = 1;
     // Interconnect (ir::Interconnect): PEs per pipeline stage along each axis; 0 = broadcast. A
     // systolic (1) or hybrid (T) array is the architecture's rows x cols (EmitSystolicArray.cpp).
@@ -199,6 +204,9 @@ std::string why_not_generated(const ir::AcceleratorIR &layer, const ir::Architec
 std::vector<std::string> overflowing_levels(const DesignSpec &d, const ir::Architecture &arch);
 
 nlohmann::json to_json(const DesignSpec &);
+
+// ir::analyze of `layer` with the design's levels (DesignSpec::levels): the stages the design builds.
+ir::NestAnalysis analyze_on(const DesignSpec &design, const ir::AcceleratorIR &layer);
 
 // The connection kinds a layer's mapping implies (from ir::analyze): a tensor depends on an axis
 // when it depends on any of the axis's loops.

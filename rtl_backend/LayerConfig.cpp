@@ -158,7 +158,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
                             const DramLayout &dram) {
     const std::string why = why_not_fits(d, ir);
     if (!why.empty()) throw UserError("layer " + ir.problem.layer.name + " does not fit design " + d.name + ": " + why);
-    const ir::NestAnalysis nest = ir::analyze(ir);
+    const ir::NestAnalysis nest = analyze_on(d, ir);
     const auto &loops = ir.mapping.loops;
     const auto &prob = ir.problem;
     const int pad = d.loops - int(nest.temporal.size());  // unused slots are the outermost

@@ -20,6 +20,8 @@ void size_presets_for(const ir::Architecture &arch, LayerSelection &sel) {
     sel.pipelined_array = budgets.pipelined_array;
     for (int t = 0; t < 3; ++t) sel.scratchpad_bytes[t] = budgets.scratchpad_bytes[t];
     for (int t = 0; t < 3; ++t) sel.buffer_tensor_bytes[t] = budgets.buffer_tensor_bytes[t];
+    sel.level_names.clear();
+    for (const auto &level : arch.levels) sel.level_names.push_back(level.name);
 }
 
 ir::Architecture read_architecture(const std::string &file_or_name) {

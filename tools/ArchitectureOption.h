@@ -20,7 +20,8 @@ ir::Architecture read_architecture(const std::string &file_or_name);
 ir::Architecture select_architecture(const std::string &arch_name,
                                      const boost::program_options::variables_map &vm, LayerSelection &sel);
 
-// Gives presets the architecture's GLB tile budget and per-tensor scratchpads (Presets.h).
+// Gives presets the architecture's GLB tile budget and per-tensor scratchpads (Presets.h), and
+// imported mappings its level names (a Timeloop target that is none of them is a fan-out).
 void size_presets_for(const ir::Architecture &arch, LayerSelection &sel);
 
 // --interconnect: "broadcast", "systolic" or "hybrid:T" (tiles of T x T PEs) in place of the

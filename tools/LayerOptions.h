@@ -22,6 +22,7 @@ struct LayerSelection {
     std::string scratchpad_level;     // the architecture's per-tensor per-PE scratchpads, for `rs`
     int64_t scratchpad_bytes[3] = {0, 0, 0};
     bool pipelined_array = false;     // ScheduleRequest::pipelined_array
+    std::vector<std::string> level_names;  // the architecture's levels, for imported mappings' targets
 };
 
 // Adds --network --layer --generator -p --plugin --schedule --spatial --dataflow --array.

@@ -29,7 +29,7 @@ bool imports_mapping(const LayerSelection &sel) {
 std::string imported_schedule(const LayerSelection &sel, const ir::Problem &problem) {
     if (!sel.timeloop_mapping.empty()) {
 #ifdef TESSERA_WITH_YAML
-        return interop::timeloop_schedule(sel.timeloop_mapping, problem);
+        return interop::timeloop_schedule(sel.timeloop_mapping, problem, sel.level_names);
 #else
         no_yaml("--timeloop-mapping " + sel.timeloop_mapping);
 #endif
