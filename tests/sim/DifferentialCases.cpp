@@ -138,9 +138,12 @@ std::string interconnect(const ir::AcceleratorIR &ir) {
 // design): the input multicast and the partial sums reduced within the axis (docs/rtl.md).
 // `output_level` "L2+GLB": the output at two shared levels instead of a per-PE file, its strip in
 // L2 and each filter block kt's partial sums in the GLB (drained and reloaded across co).
+// `no_array`: cl and kl stay temporal: one PE, its tiles on the per-PE level all the same (the
+// level, not a loop on the array, makes them per PE).
 std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &input_levels = {"GLB"},
                                    const std::vector<std::string> &filter_levels = {"GLB"},
-                                   const std::string &output_level = "GLB", bool within_axis = false) {
+                                   const std::string &output_level = "GLB", bool within_axis = false,
+                                   bool no_array = false) {
     // At least two lanes per axis: every case has the same interconnect (one design).
     int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
             kp = pick(rng, 1, 2);
@@ -160,8 +163,8 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
       << kl * kp << ").split(kl, kl, kp, " << kp << ")\n"
       << "    .split(x, xq, xp, " << xp << ")\n"
       << "    .reorder(xp, s, " << (input_kept ? "r, kp" : "kp, r") << ", cp, xq, " << (filter_kept ? "" : "y, ")
-      << "cl, kl, " << (filter_kept ? "y, " : "") << "kt, co, n).unroll(cl).unroll(kl);\n"
-      << (within_axis ? "hw::array(acc, {kl, cl});\n" : "hw::array(acc, cl, kl);\n");
+      << "cl, kl, " << (filter_kept ? "y, " : "") << "kt, co, n)" << (no_array ? ";\n" : ".unroll(cl).unroll(kl);\n")
+      << (no_array ? "" : within_axis ? "hw::array(acc, {kl, cl});\n" : "hw::array(acc, cl, kl);\n");
     if (output_level == "L2+GLB")
         o << "hw::level(acc, \"L2\");\nhw::accumulator(acc, kt, \"GLB\");\n";
     else
@@ -291,12 +294,14 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
     Rng rng(seed);
     Rng wiring(seed ^ 0x9e3779b97f4a7c15ull);  // the interconnect: a stream of its own
     Rng buffering(seed ^ 0x5851f42d4c957f2dull);
+    Rng one_pe(seed ^ 0x2545f4914f6cdd1dull);  // a case with no loop on the array now and then
     std::vector<RandomCase> cases;
     while (cases.size() < count) {
         RandomCase c;
         c.per_pe = true;
         c.layer = small_conv(rng, "pe_case" + std::to_string(cases.size()), 10, 10, 9);
-        c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {"GLB"}, "GLB", within_axis);
+        const bool no_array = !within_axis && chance(one_pe, 0.125);
+        c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {"GLB"}, "GLB", within_axis, no_array);
         c.schedule.text_origin = "random per-PE schedule";
         if (prefetched) {  // the output's GLB tile double buffered (the files drain into the bank the
                            // array accumulates in) or single, drawn from a stream of its own
@@ -305,6 +310,7 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
         }
         // A pipelined array passes whole axes: within-axis wiring is broadcast only.
         c.interconnect = within_axis ? "broadcast" : one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
+        if (no_array) c.interconnect = "broadcast";
         try {
             c.ir = lower_to_ir(c.layer, c.schedule);
             ir::validate_fit(c.ir, c.architecture());
