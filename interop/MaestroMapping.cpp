@@ -193,7 +193,7 @@ int64_t extent(const ir::Problem &p, const std::string &dim) {
 
 }  // namespace
 
-LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &problem, int64_t pes) {
+LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &problem, int64_t pes, int64_t rows) {
     const std::vector<MaestroLayer> all = Parser(path).layers();
     const MaestroLayer *layer = all.size() == 1 ? &all[0] : nullptr;
     for (const auto &l : all)
@@ -212,8 +212,9 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
         if (s == "Y") return spec.H;
         if (s == "X") return spec.W;
         bool sliding = false;
-        const std::string t = tessera_dim(s, sliding);
+        std::string t = tessera_dim(s, sliding);
         if (t.empty()) throw UserError(where(d) + ": Sz(" + s + "): unknown dimension");
+        if (spec.depthwise() && (t == "c" || t == "k")) t = t == "c" ? "k" : "";  // DSCONV: C channels, K = 1
         return extent(problem, t);
     };
 
@@ -247,11 +248,14 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
         int spatial_maps = 0;
         for (const Directive *d : level[lv]) {
             bool sliding = false;
-            const std::string dim = tessera_dim(d->dim, sliding);
+            std::string dim = tessera_dim(d->dim, sliding);
             if (dim.empty()) throw UserError(where(*d) + ": unknown dimension '" + d->dim + "' (K C N R S Y X Y' X')");
+            // A DSCONV's channels are MAESTRO's C (K is 1): Tessera's depthwise conv calls them k.
+            if (spec.depthwise() && dim == "k") continue;
+            if (spec.depthwise() && dim == "c") dim = "k";
             if (!chunk.count(dim))
                 throw UserError(where(*d) + " " + d->dim + ": the layer has no dimension " + d->dim);
-            const int64_t size = value(d->size, *d), offset = value(d->offset, *d);
+            int64_t size = value(d->size, *d), offset = value(d->offset, *d);
             if (d->kind == "SpatialMap" && sliding && spatial_filter[dim == "y" ? 0 : 1]) {
                 if (size != 1 || offset != 1)
                     throw UserError(where(*d) + "(" + std::to_string(size) + "," + std::to_string(offset) + ") " + d->dim +
@@ -264,6 +268,21 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
                 const int64_t st = dim == "y" ? spec.stride_y() : spec.stride_x();
                 const int64_t dil = dim == "y" ? spec.dilation_y() : spec.dilation_x();
                 const int64_t window = (chunk[f] - 1) * dil + 1;
+                // With a stride, MAESTRO re-derives the chunk from its size (ApplyOuterStride in its
+                // cluster analysis): the outputs whose windows fit in it, stepping by all of them;
+                // the written offset is not read. Its files write (Sz(R),1) for every layer.
+                if (st > 1 && size >= window) {
+                    const int64_t outputs = (size + st - window) / st;
+                    size = (outputs - 1) * st + window;
+                    offset = outputs * st;
+                }
+                // A chunk as large as the input rows (columns) the current chunk spans is all of them,
+                // whatever the offset (MAESTRO's files use one size for every layer: 8 on a 7x7 input).
+                const int64_t spans = (chunk[dim] - 1) * st + window;
+                if (size >= spans) {
+                    size = spans;
+                    offset = chunk[dim] * st;
+                }
                 if (size < window || (size - window) % st || offset % st || (size - window) / st + 1 != offset / st)
                     throw UserError(where(*d) + "(" + std::to_string(size) + "," + std::to_string(offset) + ") " + d->dim +
                                     ": windows of " + std::to_string(size) + " input positions stepping " + std::to_string(offset) +
@@ -288,6 +307,40 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
             if (n > lanes) above.push_back({dim, (n + lanes - 1) / lanes});  // spatial folding: temporal steps
             axis[lv].push_back({dim, std::min(n, lanes)});
         }
+    }
+    // The array's axes: the clusters' SpatialMap on the rows and the Cluster's on the columns; a
+    // 1-D mapping (no Cluster) on the columns.
+    std::vector<Factor> on_rows = cluster ? axis[0] : std::vector<Factor>{}, on_cols = cluster ? axis[1] : axis[0];
+    if (rows > 0) {
+        // MAESTRO's PEs are a count; Tessera's array has the shape --array gives. A column loop
+        // wider than the columns continues on the rows (its outer digit, inside the rows' own
+        // loops: Tessera's several loops per axis), so MAESTRO's PEs fill the 2-D array.
+        const int64_t cols = pes / rows;
+        if (on_cols.size() == 1 && on_cols[0].second > cols) {
+            on_rows.push_back({on_cols[0].first, (on_cols[0].second + cols - 1) / cols});
+            on_cols[0].second = cols;
+        }
+        int64_t used_rows = 1, used_cols = 1;
+        for (const auto &f : on_rows) used_rows *= f.second;
+        for (const auto &f : on_cols) used_cols *= f.second;
+        // More clusters than rows: the rows' loop continues on the columns the Cluster leaves
+        // free (its inner digit there; the outer one on the rows may round up, a tail).
+        if (on_rows.size() == 1 && used_rows > rows && cols / used_cols >= 2) {
+            const int64_t e = on_rows[0].second, on_cols_part = (e + rows - 1) / rows;
+            if (on_cols_part <= cols / used_cols) {
+                on_rows[0].second = (e + on_cols_part - 1) / on_cols_part;
+                on_cols.push_back({on_rows[0].first, on_cols_part});
+                used_rows = on_rows[0].second;
+                used_cols *= on_cols_part;
+            }
+        }
+        if (used_rows > rows || used_cols > cols)
+            throw UserError("layer " + problem.layer.name + ": " + path + ": MAESTRO's " + std::to_string(pes) + " PEs" +
+                            (cluster ? " as " + std::to_string(pes_of[0]) + " clusters of " + std::to_string(cluster) : "") +
+                            " put " + std::to_string(used_rows) + "x" + std::to_string(used_cols) + " of them to work, more than the " +
+                            std::to_string(rows) + "x" + std::to_string(cols) + " array has; give --array " +
+                            (cluster ? std::to_string(pes_of[0]) + "x" + std::to_string(cluster) : "1x" + std::to_string(pes)) +
+                            " (the same PE count in MAESTRO's shape)");
     }
     // What a PE's last chunk still spans it walks itself, innermost (MAESTRO's implicit loops).
     for (const auto &d : problem.dims)
@@ -320,14 +373,14 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
     }
     NestLevel &glb = nest.levels.back();
     glb.temporal.assign(above.begin() + long(from), above.end());
-    if (cluster) glb.rows = axis[0], glb.cols = axis[1];
-    else glb.cols = axis[0];
+    glb.rows = on_rows, glb.cols = on_cols;
     nest.levels.push_back({"GLB_PE", inner, {}, {}, {}});
     return nest;
 }
 
-std::string maestro_schedule(const std::string &path, const ir::Problem &problem, int64_t pes) {
-    return "// from the MAESTRO mapping " + path + "\n" + schedule_text(problem, read_maestro_mapping(path, problem, pes), path);
+std::string maestro_schedule(const std::string &path, const ir::Problem &problem, int64_t pes, int64_t rows) {
+    return "// from the MAESTRO mapping " + path + "\n" +
+           schedule_text(problem, read_maestro_mapping(path, problem, pes, rows), path);
 }
 
 bool has_maestro_layer(const std::string &path) {
@@ -336,8 +389,9 @@ bool has_maestro_layer(const std::string &path) {
     return false;
 }
 
-ir::LayerSpec read_maestro_layer(const std::string &path) {
-    const MaestroLayer l = Parser(path).layers().front();
+namespace {
+
+ir::LayerSpec layer_spec(const MaestroLayer &l, const std::string &path) {
     if (l.type != "CONV" && l.type != "DSCONV")
         throw UserError(path + ": layer " + l.name + " has Type " + l.type + "; Tessera reads CONV and DSCONV layers");
     ir::LayerSpec s;
@@ -357,6 +411,29 @@ ir::LayerSpec read_maestro_layer(const std::string &path) {
     if (sx != s.stride) s.stride_w = sx;
     if (s.type == "dwconv") s.groups = s.C;
     return s;
+}
+
+}  // namespace
+
+ir::LayerSpec read_maestro_layer(const std::string &path) {
+    const std::vector<MaestroLayer> all = Parser(path).layers();
+    if (all.size() > 1)
+        throw UserError(path + " holds " + std::to_string(all.size()) + " layers; give --network " + path +
+                        " to run them all (--layer NAME for one of them)");
+    return layer_spec(all.front(), path);
+}
+
+MaestroNetwork read_maestro_network(const std::string &path) {
+    MaestroNetwork net;
+    for (const MaestroLayer &l : Parser(path).layers()) {
+        if (l.type != "CONV" && l.type != "DSCONV") {
+            net.skipped.push_back(l.name + " (" + l.type + ")");
+            continue;
+        }
+        net.layers.push_back(layer_spec(l, path));
+    }
+    if (net.layers.empty()) throw UserError(path + ": no CONV or DSCONV layer: nothing to run");
+    return net;
 }
 
 std::string maestro_text(const ir::AcceleratorIR &ir) {

@@ -4,6 +4,7 @@
 #include "ArchitectureOption.h"
 #include "Commands.h"
 #include "LayerOptions.h"
+#include "MappingImport.h"
 #include "Presets.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
@@ -122,7 +123,8 @@ void remap_to_fit(std::vector<SelectedLayer> &selected, const LayerSelection &se
         }
         if (!best) continue;  // reported as not fitting below
         std::cerr << "tessera compile: note: layer " << s.layer.name << " does not fit the design as "
-                  << "the preset maps it (" << why << "); mapped as '" << best_mapping << "' on "
+                  << (imports_mapping(sel) || !sel.schedule_file.empty() ? "its mapping places it (" : "the preset maps it (")
+                  << why << "); mapped as '" << best_mapping << "' on "
                   << best->mapping.array_rows() << "x" << best->mapping.array_cols() << " instead\n";
         s.ir = *best;
     }

@@ -50,7 +50,10 @@ std::vector<ir::LayerSpec> selected_network(const LayerSelection &sel, const std
     if (!sel.onnx.empty() && !sel.network.empty()) throw UserError("give either --onnx or --network, not both");
     if (sel.network.empty() && sel.onnx.empty())
         throw UserError(why + " --network NAME or --onnx model.onnx (the layers are its rows)");
-    return sel.onnx.empty() ? load_network(sel.network) : onnx_layers(sel.onnx);
+    if (!sel.onnx.empty()) return onnx_layers(sel.onnx);
+    std::vector<ir::LayerSpec> layers;
+    if (maestro_network(sel.network, layers)) return layers;
+    return load_network(sel.network);
 }
 
 std::string selected_network_name(const LayerSelection &sel) { return sel.onnx.empty() ? sel.network : sel.onnx; }

@@ -11,6 +11,8 @@
 #include "interop/TimeloopMapping.h"
 #endif
 
+#include <iostream>
+
 namespace tessera::cli {
 
 namespace {
@@ -36,7 +38,7 @@ std::string imported_schedule(const LayerSelection &sel, const ir::Problem &prob
     }
 #ifdef TESSERA_WITH_MAESTRO
     const ScheduleRequest req = schedule_request(sel);  // --array: the PEs the clusters divide
-    return interop::maestro_schedule(sel.maestro_mapping, problem, req.rows * req.cols);
+    return interop::maestro_schedule(sel.maestro_mapping, problem, req.rows * req.cols, req.rows);
 #else
     throw UserError("--maestro-mapping is not built yet");
 #endif
@@ -61,6 +63,23 @@ bool mapping_layer(const LayerSelection &sel, ir::LayerSpec &layer) {
 #else
     if (!sel.timeloop_problem.empty()) no_yaml("--timeloop-problem " + sel.timeloop_problem);
     return false;
+#endif
+}
+
+bool maestro_network(const std::string &network, std::vector<ir::LayerSpec> &layers) {
+    const auto dot = network.rfind('.');
+    if (dot == std::string::npos || network.substr(dot) != ".m") return false;
+#ifdef TESSERA_WITH_MAESTRO
+    const interop::MaestroNetwork net = interop::read_maestro_network(network);
+    if (!net.skipped.empty()) {
+        std::cerr << "note: " << network << ": " << net.layers.size() << " layers; skipped (Types Tessera does not run):";
+        for (const auto &s : net.skipped) std::cerr << " " << s;
+        std::cerr << "\n";
+    }
+    layers = net.layers;
+    return true;
+#else
+    throw UserError("--network " + network + ": MAESTRO files are not built yet");
 #endif
 }
 

@@ -80,6 +80,24 @@ expect_error "unknown format" lower --layer $layer --emit dot
 expect_error "explore searches the schedule" explore --layer $layer --timeloop-mapping "$src/examples/timeloop/os_16x16.yaml"
 expect_error "an array axis with several loops" lower --layer $layer --spatial 'C,FX|X' --emit maestro
 
+# A network file in MAESTRO's own style (maestro/small_net.m): --network runs every CONV/DSCONV
+# layer with its directives (a TRCONV skipped with a note); a stride re-derives the sliding
+# offsets as MAESTRO does; a DSCONV's C is the channel dim; a chunk larger than the input is all of
+# it; 32 PEs as 1-D lanes fill 4x8.
+net=$src/tests/interop/maestro/small_net.m
+"$tessera" estimate --network "$net" --maestro-mapping "$net" --array 4x8 >"$tmp/out" 2>"$tmp/err" ||
+    { echo "FAIL: estimate --network small_net.m: $(cat "$tmp/err")"; fail=1; }
+grep -q "skipped (Types Tessera does not run): up4 (TRCONV)" "$tmp/err" || { echo "FAIL: the TRCONV layer is named as skipped"; fail=1; }
+for l in conv1 dw2 pool3; do grep -q "^$l " "$tmp/out" || { echo "FAIL: small_net.m's $l estimates"; fail=1; }; done
+expect_ok lower --network "$net" --layer dw2 --maestro-mapping "$net" --array 4x8
+grep -q "array 4x8" "$tmp/out" || { echo "FAIL: dw2's 32 channel lanes fold onto 4x8: $(grep array "$tmp/out")"; fail=1; }
+expect_ok lower --network "$net" --layer conv1 --maestro-mapping "$net" --array 4x8
+grep -q "y in \[0:8)" "$tmp/out" || { echo "FAIL: conv1's stride-2 rows step one output each"; fail=1; }
+expect_error "holds 4 layers; give --network" estimate --maestro-mapping "$net"
+printf 'Layer c { Type: CONV\nDimensions { K: 64, C: 3, R: 3, S: 3, Y: 8, X: 8 }\nDataflow { SpatialMap(1,1) K;\nCluster(3, P);\nSpatialMap(1,1) C; } }\n' >"$tmp/c3.m"
+expect_error "MAESTRO's 16 PEs as 5 clusters of 3 put 5x3 of them to work, more than the 4x4 array has; give --array 5x3" \
+    estimate --maestro-mapping "$tmp/c3.m" --array 4x4
+
 # Timeloop architecture files (v0.3 tree, v0.4 nodes with an Accelergy ERT): estimate, explore, and
 # a Timeloop mapping on its Timeloop architecture through compile and simulate.
 tl_arch=$src/examples/timeloop/arch_simple_ws_v04.yaml
