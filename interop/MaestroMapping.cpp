@@ -72,13 +72,18 @@ public:
 
     std::vector<MaestroLayer> layers() {
         std::vector<MaestroLayer> out;
+        auto blocks = [&] {
+            for (constants(); peek() == "Layer"; constants()) out.push_back(layer());
+        };
+        constants();
         if (peek() == "Network") {
             next(), next_name("a network name"), expect("{");
-            while (peek() == "Layer") out.push_back(layer());
+            blocks();
             expect("}");
         } else {
-            while (peek() == "Layer") out.push_back(layer());
+            blocks();
         }
+        constants();
         if (i_ < t_.size()) fail("expected 'Layer', found '" + t_[i_].text + "'");
         if (out.empty()) throw UserError(path_ + ": no Layer block (a MAESTRO mapping has Layer NAME { ... Dataflow { ... } })");
         return out;
@@ -88,6 +93,16 @@ private:
     std::string path_;
     std::vector<Token> t_;
     size_t i_ = 0;
+    std::map<std::string, int64_t> constants_;  // Constant NAME value; (MAESTRO's GEMM files)
+
+    void constants() {
+        while (peek() == "Constant") {
+            next();
+            const std::string name = next_name("a constant name");
+            constants_[name] = number();
+            expect(";");
+        }
+    }
 
     [[noreturn]] void fail(const std::string &msg) const {
         const int line = i_ < t_.size() ? t_[i_].line : (t_.empty() ? 1 : t_.back().line);
@@ -109,6 +124,7 @@ private:
     }
     int64_t number() {
         const std::string s = next();
+        if (const auto c = constants_.find(s); c != constants_.end()) return c->second;
         if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos || std::stoll(s) < 1)
             { --i_; fail("expected a positive integer, found '" + s + "'"); }
         return std::stoll(s);
@@ -119,6 +135,8 @@ private:
             next(), expect("(");
             e.size_of = next_name("a dimension in Sz(...)");
             expect(")");
+        } else if (constants_.count(peek())) {
+            e.value = number();
         } else {
             e.value = number();
         }
@@ -185,6 +203,17 @@ std::string tessera_dim(const std::string &d, bool &sliding) {
     return "";
 }
 
+// MAESTRO dim -> Tessera dim in a layer of MAESTRO Type `type`: a GEMM's (M x K) x (K x N) is an
+// fc of M rows (n), K inputs (c) and N outputs (k); a DSCONV's channels are its C (Tessera's k),
+// its K (1) is "-", no dim. Empty: unknown.
+std::string layer_dim(const std::string &type, const std::string &d, bool &sliding) {
+    sliding = false;
+    if (type == "GEMM") return d == "M" ? "n" : d == "N" ? "k" : d == "K" ? "c" : "";
+    const std::string t = tessera_dim(d, sliding);
+    if (type == "DSCONV" && (t == "k" || t == "c")) return t == "k" ? "-" : "k";
+    return t;
+}
+
 int64_t extent(const ir::Problem &p, const std::string &dim) {
     for (const auto &d : p.dims)
         if (d.name == dim) return d.extent;
@@ -212,10 +241,9 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
         if (s == "Y") return spec.H;
         if (s == "X") return spec.W;
         bool sliding = false;
-        std::string t = tessera_dim(s, sliding);
+        const std::string t = layer_dim(layer->type, s, sliding);
         if (t.empty()) throw UserError(where(d) + ": Sz(" + s + "): unknown dimension");
-        if (spec.depthwise() && (t == "c" || t == "k")) t = t == "c" ? "k" : "";  // DSCONV: C channels, K = 1
-        return extent(problem, t);
+        return t == "-" ? 1 : extent(problem, t);
     };
 
     // Levels: the directives before the Cluster (clusters), after it (PEs in a cluster).
@@ -248,11 +276,11 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
         int spatial_maps = 0;
         for (const Directive *d : level[lv]) {
             bool sliding = false;
-            std::string dim = tessera_dim(d->dim, sliding);
-            if (dim.empty()) throw UserError(where(*d) + ": unknown dimension '" + d->dim + "' (K C N R S Y X Y' X')");
-            // A DSCONV's channels are MAESTRO's C (K is 1): Tessera's depthwise conv calls them k.
-            if (spec.depthwise() && dim == "k") continue;
-            if (spec.depthwise() && dim == "c") dim = "k";
+            const std::string dim = layer_dim(layer->type, d->dim, sliding);
+            if (dim.empty())
+                throw UserError(where(*d) + ": unknown dimension '" + d->dim + "' (" +
+                                (layer->type == "GEMM" ? "M N K" : "K C N R S Y X Y' X'") + ")");
+            if (dim == "-") continue;  // a DSCONV's K: 1
             if (!chunk.count(dim))
                 throw UserError(where(*d) + " " + d->dim + ": the layer has no dimension " + d->dim);
             int64_t size = value(d->size, *d), offset = value(d->offset, *d);
@@ -316,24 +344,36 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
         // wider than the columns continues on the rows (its outer digit, inside the rows' own
         // loops: Tessera's several loops per axis), so MAESTRO's PEs fill the 2-D array.
         const int64_t cols = pes / rows;
-        if (on_cols.size() == 1 && on_cols[0].second > cols) {
-            on_rows.push_back({on_cols[0].first, (on_cols[0].second + cols - 1) / cols});
-            on_cols[0].second = cols;
+        // e lanes of one loop as outer (rows) x inner (columns) digits within the caps: an exact
+        // split where one fits, else a rounded-up outer digit where no loop of the dim runs
+        // outside it (only a dim's outermost loop may have a tail).
+        auto split = [&](const std::string &dim, int64_t e, int64_t max_outer, int64_t max_inner, int64_t &outer,
+                         int64_t &inner) {
+            for (int64_t i = std::min(e, max_inner); i >= 1; --i)
+                if (e % i == 0 && e / i <= max_outer) return outer = e / i, inner = i, true;
+            for (const auto &f : above)
+                if (f.first == dim) return false;
+            inner = std::min(e, max_inner), outer = (e + inner - 1) / inner;
+            return outer <= max_outer;
+        };
+        auto product = [](const std::vector<Factor> &fs) {
+            int64_t p = 1;
+            for (const auto &f : fs) p *= f.second;
+            return p;
+        };
+        int64_t outer = 0, inner = 0;
+        if (on_cols.size() == 1 && on_cols[0].second > cols &&
+            split(on_cols[0].first, on_cols[0].second, rows / product(on_rows), cols, outer, inner)) {
+            on_rows.push_back({on_cols[0].first, outer});
+            on_cols[0].second = inner;
         }
-        int64_t used_rows = 1, used_cols = 1;
-        for (const auto &f : on_rows) used_rows *= f.second;
-        for (const auto &f : on_cols) used_cols *= f.second;
-        // More clusters than rows: the rows' loop continues on the columns the Cluster leaves
-        // free (its inner digit there; the outer one on the rows may round up, a tail).
-        if (on_rows.size() == 1 && used_rows > rows && cols / used_cols >= 2) {
-            const int64_t e = on_rows[0].second, on_cols_part = (e + rows - 1) / rows;
-            if (on_cols_part <= cols / used_cols) {
-                on_rows[0].second = (e + on_cols_part - 1) / on_cols_part;
-                on_cols.push_back({on_rows[0].first, on_cols_part});
-                used_rows = on_rows[0].second;
-                used_cols *= on_cols_part;
-            }
+        // More clusters than rows: the rows' loop continues on the columns the Cluster leaves free.
+        if (on_rows.size() == 1 && on_rows[0].second > rows && cols / product(on_cols) >= 2 &&
+            split(on_rows[0].first, on_rows[0].second, rows, cols / product(on_cols), outer, inner)) {
+            on_rows[0].second = outer;
+            on_cols.push_back({on_rows[0].first, inner});
         }
+        const int64_t used_rows = product(on_rows), used_cols = product(on_cols);
         if (used_rows > rows || used_cols > cols)
             throw UserError("layer " + problem.layer.name + ": " + path + ": MAESTRO's " + std::to_string(pes) + " PEs" +
                             (cluster ? " as " + std::to_string(pes_of[0]) + " clusters of " + std::to_string(cluster) : "") +
@@ -392,10 +432,20 @@ bool has_maestro_layer(const std::string &path) {
 namespace {
 
 ir::LayerSpec layer_spec(const MaestroLayer &l, const std::string &path) {
-    if (l.type != "CONV" && l.type != "DSCONV")
-        throw UserError(path + ": layer " + l.name + " has Type " + l.type + "; Tessera reads CONV and DSCONV layers");
+    if (l.type != "CONV" && l.type != "DSCONV" && l.type != "GEMM")
+        throw UserError(path + ": layer " + l.name + " has Type " + l.type + "; Tessera reads CONV, DSCONV and GEMM layers");
     ir::LayerSpec s;
     s.name = l.name;
+    if (l.type == "GEMM") {  // (M x K) x (K x N): an fc of M rows, K inputs, N outputs
+        for (const auto &kv : l.dims)
+            if (kv.first != "M" && kv.first != "N" && kv.first != "K")
+                throw UserError(path + ": layer " + l.name + ": unknown GEMM dimension '" + kv.first + "' (M N K)");
+        auto get = [&](const char *k) { return l.dims.count(k) ? l.dims.at(k) : int64_t(1); };
+        s.type = "fc";
+        s.N = get("M"), s.C = get("K"), s.K = get("N");
+        s.H = s.W = s.R = s.S = 1;
+        return s;
+    }
     s.type = l.type == "DSCONV" ? "dwconv" : "conv";
     auto get = [&](const std::string &k) {
         auto it = l.dims.find(k);
@@ -426,13 +476,13 @@ ir::LayerSpec read_maestro_layer(const std::string &path) {
 MaestroNetwork read_maestro_network(const std::string &path) {
     MaestroNetwork net;
     for (const MaestroLayer &l : Parser(path).layers()) {
-        if (l.type != "CONV" && l.type != "DSCONV") {
+        if (l.type != "CONV" && l.type != "DSCONV" && l.type != "GEMM") {
             net.skipped.push_back(l.name + " (" + l.type + ")");
             continue;
         }
         net.layers.push_back(layer_spec(l, path));
     }
-    if (net.layers.empty()) throw UserError(path + ": no CONV or DSCONV layer: nothing to run");
+    if (net.layers.empty()) throw UserError(path + ": no CONV, DSCONV or GEMM layer: nothing to run");
     return net;
 }
 

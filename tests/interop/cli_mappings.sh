@@ -94,6 +94,10 @@ grep -q "array 4x8" "$tmp/out" || { echo "FAIL: dw2's 32 channel lanes fold onto
 expect_ok lower --network "$net" --layer conv1 --maestro-mapping "$net" --array 4x8
 grep -q "y in \[0:8)" "$tmp/out" || { echo "FAIL: conv1's stride-2 rows step one output each"; fail=1; }
 expect_error "holds 4 layers; give --network" estimate --maestro-mapping "$net"
+# A GEMM with Constants (MAESTRO's BLAS files): an fc of M rows, K inputs, N outputs.
+expect_ok lower --maestro-mapping "$src/tests/interop/maestro/gemm.m" --array 4x8
+grep -q "(fc N=8 C=32 K=16)" "$tmp/out" && grep -q "array 4x8" "$tmp/out" ||
+    { echo "FAIL: gemm.m is an fc on 4x8: $(head -3 "$tmp/out")"; fail=1; }
 printf 'Layer c { Type: CONV\nDimensions { K: 64, C: 3, R: 3, S: 3, Y: 8, X: 8 }\nDataflow { SpatialMap(1,1) K;\nCluster(3, P);\nSpatialMap(1,1) C; } }\n' >"$tmp/c3.m"
 expect_error "MAESTRO's 16 PEs as 5 clusters of 3 put 5x3 of them to work, more than the 4x4 array has; give --array 5x3" \
     estimate --maestro-mapping "$tmp/c3.m" --array 4x4
