@@ -81,10 +81,6 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return why.str();
     }
     const auto row_dims = axis_dims(nest, nest.row_loops), col_dims = axis_dims(nest, nest.col_loops);
-    if (nest.rows > 1 && nest.cols > 1)
-        for (const auto &dim : row_dims)
-            if (std::count(col_dims.begin(), col_dims.end(), dim))
-                return "maps dim " + dim + " to both rows and columns";
     const std::tuple<const char *, const std::vector<int> *, size_t, int> tables[] = {
         {"rows", &nest.row_loops, row_dims.size(), d.row_axis_dims},
         {"columns", &nest.col_loops, col_dims.size(), d.col_axis_dims}};

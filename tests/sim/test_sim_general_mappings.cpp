@@ -408,3 +408,36 @@ TEST_CASE("a per-PE accumulator file needs a design with one, and fits its depth
     CHECK(banked.output_glb_banked());
     CHECK(rtl::why_not_fits(banked, with_files) == "");
 }
+
+// One dim on both array axes (MAESTRO's PE counts folded onto the 2-D array, or a schedule that
+// splits a dim over rows and columns): the row loop is the dim's outer digit, the column loop its
+// inner one; tails in the loop above them. Filters on 4x4 (k = 36), channels (partial sums reduced
+// over both axes), output columns (the input shared along neither axis), and k together with c on
+// the rows (lane tables).
+TEST_CASE("one dim on both array axes: bit-exact, counters and cycles equal", "[sim][general]") {
+    const std::string glb_operands = "Func ifmap_glb = ifmap.in(acc);\nifmap_glb.compute_at(acc, co);\n"
+                                     "hw::level(ifmap_glb, \"GLB\");\nFunc filter_glb = filter.in(acc);\n"
+                                     "filter_glb.compute_at(acc, co);\nhw::level(filter_glb, \"GLB\");\n";
+    const std::string schedules[] = {
+        "acc.compute_root();\nVar kt(\"kt\"), kr(\"kr\"), kc(\"kc\"), k1(\"k1\");\nRVar co(\"co\"), ci(\"ci\");\n"
+        "acc.update().split(c, co, ci, 4).split(k, kt, k1, 16).split(k1, kr, kc, 4)\n"
+        "    .reorder(kc, kr, s, r, ci, x, y, kt, n, co).unroll(kr).unroll(kc);\nhw::array(acc, kr, kc);\n",
+        "acc.compute_root();\nRVar co(\"co\"), cr(\"cr\"), cc(\"cc\"), c1(\"c1\");\n"
+        "acc.update().split(c, co, c1, 16).split(c1, cr, cc, 4)\n"
+        "    .reorder(cc, cr, s, r, k, x, y, n, co).unroll(cr).unroll(cc);\nhw::array(acc, cr, cc);\n",
+        "acc.compute_root();\nVar xt(\"xt\"), xr(\"xr\"), xc(\"xc\"), x1(\"x1\");\nRVar co(\"co\"), ci(\"ci\");\n"
+        "acc.update().split(c, co, ci, 4).split(x, xt, x1, 8).split(x1, xr, xc, 4)\n"
+        "    .reorder(xc, xr, s, r, ci, k, y, xt, n, co).unroll(xr).unroll(xc);\nhw::array(acc, xr, xc);\n",
+        "acc.compute_root();\nVar kt(\"kt\"), ka(\"ka\"), kb(\"kb\"), k1(\"k1\");\nRVar co(\"co\"), ci(\"ci\"), cl(\"cl\");\n"
+        "acc.update().split(c, co, ci, 4).split(ci, ci, cl, 2).split(k, kt, k1, 8).split(k1, ka, kb, 4)\n"
+        "    .reorder(kb, cl, ka, s, r, ci, x, y, kt, n, co).unroll(cl).unroll(ka).unroll(kb);\n"
+        "hw::array(acc, {cl, ka}, kb);\n"};
+    for (const std::string &text : schedules) {
+        ScheduleRequest s;
+        s.text = text + glb_operands;
+        s.text_origin = "a dim on both axes";
+        INFO(text);
+        const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=20,K=36,H=11,W=10,R=3,S=3,pad=1"), s}});
+        check_exact(outcomes, 1);
+    }
+}
