@@ -1,6 +1,7 @@
 // Seeded fuzzing of the `tessera` command line with hostile input of every kind: inline layer specs,
 // network CSVs, schedule text (mutated from the examples), architecture JSON (mutated from the
-// bundled ones), compiled design directories, .npy tensors and option values. Every case runs the
+// bundled ones), compiled design directories, .npy tensors, option values, and other tools' files
+// (Timeloop mappings, problems and architectures, MAESTRO .m files). Every case runs the
 // real binary with a time limit and must end in either
 //   - exit 1 with exactly one line on stderr saying "error" (compile's "note:" lines aside), or
 //   - exit 0 with a correct result (the MACs the shape gives, no negative/inf/nan estimate, PASS);
@@ -13,6 +14,7 @@
 // command line, and the files stay in --work/case-<seed>-<i>.
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -118,6 +120,7 @@ public:
         if (kind == "arch") return arch_case();
         if (kind == "options") return options_case();
         if (kind == "design") return design_case(design);
+        if (kind == "mapping") return mapping_case();
         return npy_case(design);
     }
 
@@ -442,6 +445,104 @@ private:
         return c;
     }
 
+    // A text file mutated: a number turned hostile, a line deleted, duplicated or swapped, a word
+    // replaced, junk inserted, or cut short (`what` says which; "valid" leaves it).
+    std::string mutate_text(std::string text, std::string &what) {
+        std::vector<std::string> lines;
+        {
+            std::istringstream in(text);
+            for (std::string l; std::getline(in, l);) lines.push_back(l);
+        }
+        if (lines.empty()) lines.push_back("");
+        const size_t i = size_t(uniform(0, (long long)lines.size() - 1)), j = size_t(uniform(0, (long long)lines.size() - 1));
+        switch (uniform(0, 7)) {
+        case 0: what = "valid"; return text;
+        case 1: {
+            what = "number";
+            std::vector<size_t> at;  // starts of digit runs
+            for (size_t k = 0; k < text.size(); ++k)
+                if (std::isdigit(static_cast<unsigned char>(text[k])) && (k == 0 || !std::isalnum(static_cast<unsigned char>(text[k - 1]))))
+                    at.push_back(k);
+            if (at.empty()) return text;
+            const size_t k = pick(at);
+            size_t e = k;
+            while (e < text.size() && std::isdigit(static_cast<unsigned char>(text[e]))) ++e;
+            return text.replace(k, e - k, hostile_number());
+        }
+        case 2: what = "line deleted"; lines.erase(lines.begin() + long(i)); break;
+        case 3: what = "line duplicated"; lines.insert(lines.begin() + long(i), lines[i]); break;
+        case 4: what = "lines swapped"; std::swap(lines[i], lines[j]); break;
+        case 5: {
+            what = "word replaced";
+            std::istringstream words(lines[i]);
+            std::vector<std::string> ws;
+            for (std::string w; words >> w;) ws.push_back(w);
+            if (ws.empty()) break;
+            const std::string w = pick(ws);
+            lines[i].replace(lines[i].find(w), w.size(),
+                             pick<std::string>({"", "X", "Q9", "{", "}", ":", "[", "-", "GLB", "DRAM", "Cluster(0, P);",
+                                                "type: spatial", "!Container", "Sz(Z)", "\t"}));
+            break;
+        }
+        case 6: what = "junk"; lines[i] += pick<std::string>({"\"", "'", "&a", "*a", "\x01", "{{", "]]", " #", " //"}); break;
+        default: what = "truncated"; text.resize(size_t(uniform(0, (long long)text.size()))); return text;
+        }
+        std::string out;
+        for (const auto &l : lines) out += l + "\n";
+        return out;
+    }
+
+    // Another tool's files (Timeloop mapping, problem and architecture YAML; MAESTRO .m), one of
+    // them mutated, estimated with --json.
+    Case mapping_case() {
+        Case c;
+        c.kind = "mapping";
+        c.estimate_json = true;
+        const fs::path src(o_.src);
+        // Flags and values: a file relative to --src, or a literal value after '='.
+        const std::vector<std::vector<std::string>> sets = {
+            {"--layer", "=conv:C=64,K=64,H=56,W=56,R=3,S=3,pad=1", "--timeloop-mapping", "examples/timeloop/os_16x16.yaml"},
+            {"--arch", "examples/timeloop/arch_simple_ws_v04.yaml", "--layer", "=conv:C=16,K=16,H=14,W=14,R=3,S=3,pad=1",
+             "--timeloop-mapping", "examples/timeloop/ws_simple_v04.yaml"},
+            {"--arch", "tests/interop/timeloop04/one_pe.arch.yaml", "--timeloop-problem",
+             "tests/interop/timeloop04/conv1d_oc.prob.yaml", "--timeloop-mapping", "tests/interop/timeloop04/conv1d_oc.map.yaml"},
+            {"--arch", "tests/interop/timeloop04/sixteen_pe.arch.yaml", "--timeloop-problem",
+             "tests/interop/timeloop04/conv1d_oc_ic.prob.yaml", "--timeloop-mapping",
+             "tests/interop/timeloop04/conv1d_oc_ic_kp.map.yaml"},
+            {"--timeloop-problem", "tests/interop/timeloop_v04_problem.yaml", "--dataflow", "=ws"},
+            {"--arch", "examples/timeloop/arch_eyeriss_16x16.yaml", "--timeloop-mapping", "examples/timeloop/eyeriss_rs.yaml"},
+            {"--maestro-mapping", "examples/maestro/nvdla_kcp.m"},
+            {"--maestro-mapping", "examples/maestro/eyeriss_yrp.m"},
+            {"--network", "tests/interop/maestro/small_net.m", "--maestro-mapping", "tests/interop/maestro/small_net.m",
+             "--array", "=4x8"},
+            {"--maestro-mapping", "tests/interop/maestro/gemm.m", "--array", "=4x8"}};
+        const std::vector<std::string> &set = pick(sets);
+        std::vector<size_t> files;
+        for (size_t k = 1; k < set.size(); k += 2)
+            if (set[k][0] != '=') files.push_back(k);
+        const size_t mutated = pick(files);
+        std::map<std::string, std::string> written;  // a file given twice is mutated once
+        c.args = {"estimate"};
+        for (size_t k = 0; k < set.size(); k += 2) {
+            c.args.push_back(set[k]);
+            const std::string &v = set[k + 1];
+            if (v[0] == '=') {
+                c.args.push_back(v.substr(1));
+                continue;
+            }
+            if (!written.count(v)) {
+                const fs::path copy = dir_ / ("f" + std::to_string(k) + fs::path(v).extension().string());
+                std::string text = read_file(src / v);
+                if (k + 1 == mutated) text = mutate_text(text, c.what), c.what = v + ": " + c.what;
+                write_file(copy, text);
+                written[v] = copy.string();
+            }
+            c.args.push_back(written[v]);
+        }
+        c.args.push_back("--json");
+        return c;
+    }
+
     Case options_case() {
         Case c;
         c.kind = "options";
@@ -602,7 +703,7 @@ std::string judge(const Case &c, const Outcome &r) {
         bool has_error = false;
         for (std::string l; std::getline(in, l);) {
             // compile's notes and simulate's progress lines are not errors
-            if (l.find(": note: ") != std::string::npos || l.rfind("building ", 0) == 0 ||
+            if (l.find(": note: ") != std::string::npos || l.rfind("note: ", 0) == 0 || l.rfind("building ", 0) == 0 ||
                 l.rfind("found in the cache", 0) == 0 || l.rfind("built in", 0) == 0 || l.rfind("[", 0) == 0 || l.empty())
                 continue;
             ++lines;
@@ -672,7 +773,7 @@ int main(int argc, char **argv) {
         else if (a == "--keep") o.keep = true;
         else {
             std::cerr << "usage: fuzz_cli --tessera BIN --src DIR [--cases N] [--seed S] [--work DIR] "
-                         "[--kinds spec,csv,schedule,arch,options,design,npy] [--keep]\n";
+                         "[--kinds spec,csv,schedule,arch,options,design,npy,mapping] [--keep]\n";
             return 2;
         }
     }
@@ -682,7 +783,8 @@ int main(int argc, char **argv) {
     }
     o.tessera = fs::absolute(o.tessera).string();
     fs::create_directories(o.work);
-    std::vector<std::string> kinds = {"spec", "spec", "csv", "schedule", "schedule", "arch", "arch", "options", "design", "npy"};
+    std::vector<std::string> kinds = {"spec", "spec", "csv", "schedule", "schedule", "arch", "arch", "options", "design", "npy",
+                                      "mapping"};
     if (!o.kinds.empty()) {
         kinds.clear();
         std::stringstream s(o.kinds);
