@@ -116,6 +116,7 @@ void walk_nodes(const YAML::Node &nodes, const std::string &outer, int64_t &copi
     for (const YAML::Node &n : nodes) {
         if (!n.IsMap()) throw UserError(outer + ": a node must be a map");
         const std::string tag = n.Tag();
+        if (tag == "!Nothing") continue;  // v0.4's placeholder in a !Parallel branch: no hardware
         if (n["nodes"]) {  // !Hierarchical inline; a !Parallel branch does not fan out what follows
             int64_t c = copies, m = mesh_x;
             walk_nodes(n["nodes"], outer, tag == "!Parallel" ? c : copies, tag == "!Parallel" ? m : mesh_x, out);

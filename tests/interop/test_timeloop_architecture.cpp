@@ -152,3 +152,28 @@ TEST_CASE("Timeloop architecture defaults and errors", "[interop][timeloop_arch]
                    "      - {name: 'row_buf[0..3]', class: SRAM, attributes: {depth: 64, word-bits: 8}}\n");
     CHECK_THAT(error_of(write_yaml("partial", partial)), Catch::Contains("neither one (shared) nor one per PE"));
 }
+
+TEST_CASE("Timeloop v0.4 machines of one PE, an SRAM main memory and !Nothing placeholders", "[interop][timeloop_arch]") {
+    const std::string one_pe =
+        "architecture:\n  version: 0.4\n  nodes:\n"
+        "  - !Container\n    name: System\n"
+        "  - !Component\n    name: MainMemory\n    class: SRAM\n    attributes: {depth: 32768, width: 64, datawidth: 8}\n"
+        "  - !Component\n    name: GlobalBuffer\n    class: SRAM\n    attributes: {depth: 4096, width: 64, datawidth: 8}\n"
+        "  - !Container\n    name: PE\n"
+        "  - !Parallel\n    nodes:\n"
+        "    - !Component\n      name: RegisterFile\n      class: regfile\n      attributes: {depth: 64, width: 8, datawidth: 8}\n"
+        "    - !Nothing {constraints: {dataspace: {keep: [Inputs]}}}\n"
+        "  - !Component\n    name: MACC\n    class: intmac\n    attributes: {width: 8}\n";
+    const ir::Architecture a = interop::read_timeloop_architecture(write_yaml("one_pe", one_pe));
+    CHECK((a.rows == 1 && a.cols == 1));
+    REQUIRE(a.levels.size() == 3);
+    CHECK(a.levels[0].name == "MainMemory");  // no DRAM class: the outermost storage is the backing store
+    CHECK_FALSE(a.is_per_pe(1));
+    CHECK((a.levels[2].name == "RegisterFile" && a.is_per_pe(2)));  // one PE: its innermost storage
+    CHECK(a.levels[2].size_bytes == 64);
+    // One on-chip storage only: the PE has no level fed from a shared one.
+    std::string two_level = one_pe;
+    two_level.erase(two_level.find("  - !Component\n    name: GlobalBuffer"),
+                    two_level.find("  - !Container\n    name: PE") - two_level.find("  - !Component\n    name: GlobalBuffer"));
+    CHECK_THAT(error_of(write_yaml("two_level", two_level)), Catch::Contains("the one on-chip storage"));
+}
