@@ -26,7 +26,17 @@ struct Component {
     YAML::Node attributes;
     int64_t instances = 1;
     int64_t mesh_x = 0;  // meshX of the component or its nearest container that gives one
+    int tensor = -1;     // v0.4 `constraints: dataspace: keep:` of one data space: 0 I, 1 W, 2 O
 };
+
+// The one data space a v0.4 component's constraints keep (-1: none given, or several).
+int kept_tensor(const YAML::Node &node) {
+    const YAML::Node keep = node["constraints"] && node["constraints"]["dataspace"]
+                                ? node["constraints"]["dataspace"]["keep"] : YAML::Node();
+    if (!keep || !keep.IsSequence() || keep.size() != 1 || !keep[0].IsScalar()) return -1;
+    const std::string d = keep[0].as<std::string>();
+    return d == "Inputs" ? 0 : d == "Weights" ? 1 : d == "Outputs" ? 2 : -1;
+}
 
 enum class Kind { Dram, Storage, Compute, Other };
 
@@ -133,7 +143,7 @@ void walk_nodes(const YAML::Node &nodes, const std::string &outer, int64_t &copi
             continue;
         }
         Component comp{name, path, lower(scalar(n["class"], path + ": class")), n["attributes"], copies * fanout,
-                       node_mesh ? node_mesh : mesh_x};
+                       node_mesh ? node_mesh : mesh_x, kept_tensor(n)};
         out.push_back(comp);
     }
 }
@@ -268,11 +278,17 @@ json merged_per_pe_level(const std::vector<Component> &comps, const std::vector<
     std::map<int64_t, double> priced;
     bool all_priced = true;
     const char *roles[] = {"I", "W", "O"};
+    std::string holder[3];
     for (size_t i = 0; i < comps.size(); ++i) {
-        const int t = tensor_of(comps[i].name);
-        if (t < 0 || tensor_bytes.contains(roles[t]))
+        const int t = comps[i].tensor >= 0 ? comps[i].tensor : tensor_of(comps[i].name);
+        if (t < 0)
             throw UserError(comps[i].path + ": several storages sit in each PE, and Tessera cannot tell which tensor this "
-                            "one holds; name them for their tensor (ifmap_/weights_/psum_ ...) or give one per-PE storage");
+                            "one holds; name them for their tensor (ifmap_/weights_/psum_ ...), keep one data space "
+                            "each (constraints: dataspace: keep), or give one per-PE storage");
+        if (tensor_bytes.contains(roles[t]))
+            throw UserError(comps[i].path + ": holds " + roles[t] + " as " + holder[t] + " does; Tessera keeps a tensor "
+                            "at one per-PE level (the MAC's operand registers are built in): keep one of them");
+        holder[t] = comps[i].path;
         const int64_t bytes = levels[i].bytes;
         tensor_bytes[roles[t]] = bytes;
         total += bytes;
