@@ -176,4 +176,16 @@ TEST_CASE("Timeloop v0.4 machines of one PE, an SRAM main memory and !Nothing pl
     two_level.erase(two_level.find("  - !Component\n    name: GlobalBuffer"),
                     two_level.find("  - !Container\n    name: PE") - two_level.find("  - !Component\n    name: GlobalBuffer"));
     CHECK_THAT(error_of(write_yaml("two_level", two_level)), Catch::Contains("the one on-chip storage"));
+    // Four PEs, each with a scratchpad and a register of weights (told by their constraints).
+    const std::string two_of_w =
+        "architecture:\n  version: 0.4\n  nodes:\n"
+        "  - !Component\n    name: DRAM\n    class: DRAM\n    attributes: {width: 64, datawidth: 8}\n"
+        "  - !Component\n    name: glb\n    class: SRAM\n    attributes: {depth: 4096, width: 64, datawidth: 8}\n"
+        "  - !Container\n    name: PE\n    spatial: {meshX: 4}\n"
+        "  - !Component\n    name: spad\n    class: regfile\n    attributes: {depth: 64, width: 8, datawidth: 8}\n"
+        "    constraints: {dataspace: {keep: [Weights]}}\n"
+        "  - !Component\n    name: reg\n    class: regfile\n    attributes: {depth: 1, width: 8, datawidth: 8}\n"
+        "    constraints: {dataspace: {keep: [Weights]}}\n"
+        "  - !Component\n    name: mac\n    class: intmac\n    attributes: {width: 8}\n";
+    CHECK_THAT(error_of(write_yaml("two_of_w", two_of_w)), Catch::Contains("reg: holds W as architecture.spad does"));
 }
