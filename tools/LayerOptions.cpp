@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <set>
 #ifdef TESSERA_WITH_ONNX
 #include "interop/OnnxImport.h"
 #endif
@@ -33,9 +34,9 @@ std::vector<ir::LayerSpec> onnx_layers(const std::string &path) {
 #ifdef TESSERA_WITH_ONNX
     interop::OnnxImport imported = interop::import_onnx(path);
     if (!imported.skipped.empty()) {
-        std::cerr << "note: " << path << ": " << imported.layers.size() << " layers; skipped (not layers):";
-        for (const auto &s : imported.skipped) std::cerr << " " << s;
-        std::cerr << "\n";
+        std::string note = path + ": " + std::to_string(imported.layers.size()) + " layers; skipped (not layers):";
+        for (const auto &s : imported.skipped) note += " " + s;
+        note_once(note);
     }
     return imported.layers;
 #else
@@ -54,6 +55,11 @@ std::vector<ir::LayerSpec> selected_network(const LayerSelection &sel, const std
     std::vector<ir::LayerSpec> layers;
     if (maestro_network(sel.network, layers)) return layers;
     return load_network(sel.network);
+}
+
+void note_once(const std::string &text) {
+    static std::set<std::string> noted;
+    if (noted.insert(text).second) std::cerr << "note: " << text << "\n";
 }
 
 std::string selected_network_name(const LayerSelection &sel) { return sel.onnx.empty() ? sel.network : sel.onnx; }

@@ -53,6 +53,10 @@ std::vector<ir::LayerSpec> selected_network(const LayerSelection &, const std::s
 std::string selected_network_name(const LayerSelection &);
 ScheduleRequest schedule_request(const LayerSelection &);
 
+// Prints "note: <text>" on stderr the first time this process is given `text` (commands lower a
+// network several times: explore for each preset it compares with).
+void note_once(const std::string &text);
+
 // A layer's schedule file name in a schedule directory: "conv:C=8,K=8" -> "conv_C_8_K_8".
 std::string schedule_file_name(const std::string &layer);
 

@@ -11,7 +11,6 @@
 #include "interop/TimeloopMapping.h"
 #endif
 
-#include <iostream>
 
 namespace tessera::cli {
 
@@ -72,9 +71,9 @@ bool maestro_network(const std::string &network, std::vector<ir::LayerSpec> &lay
 #ifdef TESSERA_WITH_MAESTRO
     const interop::MaestroNetwork net = interop::read_maestro_network(network);
     if (!net.skipped.empty()) {
-        std::cerr << "note: " << network << ": " << net.layers.size() << " layers; skipped (Types Tessera does not run):";
-        for (const auto &s : net.skipped) std::cerr << " " << s;
-        std::cerr << "\n";
+        std::string note = network + ": " + std::to_string(net.layers.size()) + " layers; skipped (Types Tessera does not run):";
+        for (const auto &s : net.skipped) note += " " + s;
+        note_once(note);
     }
     layers = net.layers;
     return true;
