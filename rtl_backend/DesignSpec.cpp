@@ -5,6 +5,7 @@
 #include "ir/Validate.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 namespace tessera::rtl {
@@ -253,31 +254,64 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.rows = arch.rows;
         d.cols = arch.cols;
     }
-    // The first layer that uses both array dimensions fixes the interconnect; the others must match.
-    const ir::AcceleratorIR *shape_from = &layers.front();
-    for (const auto &l : layers) {
-        if (l.mapping.array_rows() * l.mapping.array_cols() >
-            shape_from->mapping.array_rows() * shape_from->mapping.array_cols())
-            shape_from = &l;
+    // One layer's mapping fixes the interconnect; layers wired otherwise do not run on the design.
+    // It is the wiring the most layers share (of those layers, the one using the most PEs, the
+    // first such): a network whose few layers map onto more PEs keeps its common wiring.
+    std::vector<ir::NestAnalysis> nests;
+    for (const auto &l : layers) nests.push_back(analyze_on(d, l));
+    auto wire_like = [&](size_t i, DesignSpec &w) {
+        const ir::NestAnalysis &shape_nest = nests[i];
+        w.input = ports_in(shape_nest, ir::TensorRole::Input);
+        w.weight = ports_in(shape_nest, ir::TensorRole::Weight);
+        w.output = ports_in(shape_nest, ir::TensorRole::Output);
+        w.row_radix.clear(), w.col_radix.clear();
+        // A tensor on some of an axis's loops only: the lane groups are wired for the axis's lanes.
+        const std::tuple<std::vector<int64_t> *, const std::vector<int> *, uint32_t> axes[] = {
+            {&w.row_radix, &shape_nest.row_loops, w.input.row_loops | w.weight.row_loops | w.output.row_loops},
+            {&w.col_radix, &shape_nest.col_loops, w.input.col_loops | w.weight.col_loops | w.output.col_loops}};
+        for (const auto &[radix, loops, some] : axes) {
+            if (!some) continue;
+            if (w.skew_tile)
+                throw UserError("layer " + layers[i].problem.layer.name + ": a tensor depends on some of an array "
+                                "axis's loops only; the pipelined (systolic, hybrid) array passes whole axes: use a "
+                                "broadcast interconnect, or move the loops that tensor ignores to the other axis");
+            for (int l : *loops) radix->push_back(layers[i].mapping.loops[size_t(l)].extent);
+        }
+    };
+    auto pes = [&](size_t i) { return layers[i].mapping.array_rows() * layers[i].mapping.array_cols(); };
+    size_t shape = 0;
+    for (size_t i = 1; i < layers.size(); ++i)
+        if (pes(i) > pes(shape)) shape = i;
+    if (layers.size() > 1) {
+        size_t best_runs = 0;
+        std::vector<size_t> candidates(1, shape);
+        for (size_t i = 0; i < layers.size(); ++i)
+            if (i != shape) candidates.push_back(i);
+        std::map<std::vector<int64_t>, size_t> runs_of;  // wirings already counted
+        for (size_t i : candidates) {
+            DesignSpec w = d;
+            try {
+                wire_like(i, w);
+            } catch (const UserError &) {
+                continue;  // a pipelined array cannot take this wiring
+            }
+            std::vector<int64_t> wiring(w.row_radix.begin(), w.row_radix.end());
+            wiring.push_back(-1);
+            wiring.insert(wiring.end(), w.col_radix.begin(), w.col_radix.end());
+            for (const TensorPorts *p : {&w.input, &w.weight, &w.output})
+                wiring.insert(wiring.end(), {p->depends_on_rows, p->depends_on_cols, p->row_loops, p->col_loops,
+                                             p->row_slots, p->col_slots});
+            auto [at, first] = runs_of.emplace(wiring, 0);
+            if (first)
+                for (size_t j = 0; j < layers.size(); ++j) at->second += why_not_wired(w, nests[j]).empty();
+            const size_t runs = at->second;
+            if (runs > best_runs || (runs == best_runs && pes(i) > pes(shape))) best_runs = runs, shape = i;
+        }
     }
-    const ir::NestAnalysis shape_nest = analyze_on(d, *shape_from);
+    const ir::NestAnalysis &shape_nest = nests[shape];
     d.row_dim = joined_dims(shape_nest, shape_nest.row_loops);
     d.col_dim = joined_dims(shape_nest, shape_nest.col_loops);
-    d.input = ports_in(shape_nest, ir::TensorRole::Input);
-    d.weight = ports_in(shape_nest, ir::TensorRole::Weight);
-    d.output = ports_in(shape_nest, ir::TensorRole::Output);
-    // A tensor on some of an axis's loops only: the lane groups are wired for the axis's lanes.
-    const std::tuple<std::vector<int64_t> *, const std::vector<int> *, uint32_t> axes[] = {
-        {&d.row_radix, &shape_nest.row_loops, d.input.row_loops | d.weight.row_loops | d.output.row_loops},
-        {&d.col_radix, &shape_nest.col_loops, d.input.col_loops | d.weight.col_loops | d.output.col_loops}};
-    for (const auto &[radix, loops, some] : axes) {
-        if (!some) continue;
-        if (d.skew_tile)
-            throw UserError("layer " + shape_from->problem.layer.name + ": a tensor depends on some of an array "
-                            "axis's loops only; the pipelined (systolic, hybrid) array passes whole axes: use a "
-                            "broadcast interconnect, or move the loops that tensor ignores to the other axis");
-        for (int l : *loops) radix->push_back(shape_from->mapping.loops[size_t(l)].extent);
-    }
+    wire_like(shape, d);
     const auto &first = layers.front().problem;
     d.input_bits = d.input_elem_bits = first.tensor(ir::TensorRole::Input).elem_bits;
     d.weight_bits = d.weight_elem_bits = first.tensor(ir::TensorRole::Weight).elem_bits;

@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <set>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -249,6 +250,7 @@ int run_compile(const Args &args) {
     std::vector<rtl::CompiledLayer> compiled;
     nlohmann::json layers_json = nlohmann::json::array();
     int fitting = 0;
+    std::set<std::string> config_files;
     for (size_t i = 0; i < selected.size(); ++i) {
         const SelectedLayer &s = selected[i];
         rtl::CompiledLayer c;
@@ -258,7 +260,12 @@ int run_compile(const Args &args) {
         c.reason = !not_runnable[i].empty() ? not_runnable[i] : rtl::why_not_fits(spec, s.ir);
         nlohmann::json lj = {{"layer", s.layer.name}, {"ir", ir::to_json(s.ir)}};
         if (c.reason.empty()) {
+            // Layers of one name (MAESTRO's ResNet-50 names two CONV3_1_Residual), or of names
+            // that read alike as file names, each get a file of their own.
             c.config_file = rtl::config_file_name(s.layer.name);
+            const std::string stem = c.config_file.substr(0, c.config_file.size() - 5);
+            for (int n = 2; !config_files.insert(c.config_file).second; ++n)
+                c.config_file = stem + "_" + std::to_string(n) + ".json";
             const rtl::LayerConfig cfg = rtl::configure_layer(spec, design.registers, s.ir);
             write_file(dir / "config" / c.config_file, rtl::to_json(cfg).dump(2) + "\n");
             lj["config"] = "config/" + c.config_file;

@@ -52,4 +52,12 @@ printf '%s\n%s\n' "$header" "a,Op4,gconv,1,96,256,26,26,5,5,1,1,2,2,2,26,26,2076
 "$tessera" estimate --network "$tmp/g.csv" >"$tmp/out" 2>&1 || { echo "FAIL: gconv: $(cat "$tmp/out")"; fail=1; }
 printf '%s\n%s\n' "$header" "a,Conv1,conv,1,3,96,224,224,11,11,4,4,0,0,1,55,55,105415200" >"$tmp/s.csv"
 expect_error "P_out column says 55 but H_in, R, stride_h and pad_h give 54" estimate --network "$tmp/s.csv"
+
+# Layers of one name, or of names alike as file names, each get a config of their own.
+printf '%s\n%s\n%s\n%s\n' "$header" "d,a,conv,1,4,8,8,8,3,3,1,1,1,1,1,8,8,18432" "d,a,conv,1,8,8,8,8,3,3,1,1,1,1,1,8,8,36864" \
+    "d,a/b,conv,1,8,4,8,8,1,1,1,1,0,0,1,8,8,2048" >"$tmp/dup.csv"
+"$tessera" compile --network "$tmp/dup.csv" --dataflow ws --array 4x4 -o "$tmp/dup" >"$tmp/out" 2>&1 ||
+    { echo "FAIL: compile dup.csv: $(cat "$tmp/out")"; fail=1; }
+[ "$(ls "$tmp/dup/config" 2>/dev/null | tr '\n' ' ')" = "a.json a_2.json a_b.json " ] ||
+    { echo "FAIL: one config per layer: $(ls "$tmp/dup/config" 2>&1 | tr '\n' ' ')"; fail=1; }
 exit $fail
