@@ -135,10 +135,8 @@ private:
             next(), expect("(");
             e.size_of = next_name("a dimension in Sz(...)");
             expect(")");
-        } else if (constants_.count(peek())) {
-            e.value = number();
         } else {
-            e.value = number();
+            e.value = number();  // a number or a Constant's name
         }
         return e;
     }
@@ -431,8 +429,10 @@ bool has_maestro_layer(const std::string &path) {
 
 namespace {
 
+bool runs_as_layer(const MaestroLayer &l) { return l.type == "CONV" || l.type == "DSCONV" || l.type == "GEMM"; }
+
 ir::LayerSpec layer_spec(const MaestroLayer &l, const std::string &path) {
-    if (l.type != "CONV" && l.type != "DSCONV" && l.type != "GEMM")
+    if (!runs_as_layer(l))
         throw UserError(path + ": layer " + l.name + " has Type " + l.type + "; Tessera reads CONV, DSCONV and GEMM layers");
     ir::LayerSpec s;
     s.name = l.name;
@@ -476,7 +476,7 @@ ir::LayerSpec read_maestro_layer(const std::string &path) {
 MaestroNetwork read_maestro_network(const std::string &path) {
     MaestroNetwork net;
     for (const MaestroLayer &l : Parser(path).layers()) {
-        if (l.type != "CONV" && l.type != "DSCONV" && l.type != "GEMM") {
+        if (!runs_as_layer(l)) {
             net.skipped.push_back(l.name + " (" + l.type + ")");
             continue;
         }

@@ -379,32 +379,32 @@ ir::Architecture read_timeloop_architecture(const std::string &path) {
         }
         if (!dram) throw UserError(c.path + ": storage outside the DRAM; list the DRAM (class DRAM) first");
         LevelJson l = level_of(c, kind, ert);
-        if (c.instances == 1 && pes > 1) {
+        if (pes == 1) {
+            // One PE: every storage has one copy. The innermost is the PE's own (Timeloop's
+            // single-PE tutorials: MainMemory, GlobalBuffer, RegisterFile), taken out below.
+            if (l.read_pj < 0) l.level["energy_by_size"] = default_energy_by_size(false);
+            levels.push_back(l.level);
+            single_pe_storages.push_back({c, l});
+        } else if (c.instances == 1) {
             if (!per_pe.empty())
                 throw UserError(c.path + ": a shared storage inside the PEs' storages; Tessera's per-PE levels are innermost");
             if (l.read_pj < 0) l.level["energy_by_size"] = default_energy_by_size(false);
             levels.push_back(l.level);
-        } else if (c.instances == pes && pes > 1) {
+        } else if (c.instances == pes) {
             per_pe.push_back(c);
             per_pe_levels.push_back(l);
-        } else if (pes == 1) {
-            // One PE: every storage has one copy. The innermost is the PE's own (Timeloop's
-            // single-PE tutorials: MainMemory, GlobalBuffer, RegisterFile); the others are shared.
-            if (l.read_pj < 0) l.level["energy_by_size"] = default_energy_by_size(false);
-            levels.push_back(l.level);
-            single_pe_storages.push_back({c, l});
         } else {
             throw UserError(c.path + ": " + std::to_string(c.instances) + " copies, neither one (shared) nor one per PE (" +
                             std::to_string(pes) + "); Tessera's levels are one of the two");
         }
     }
     if (!dram) throw UserError(path + ": no DRAM component (class DRAM); it is the outermost level");
-    if (pes == 1 && single_pe_storages.size() >= 2) {
+    if (single_pe_storages.size() >= 2) {
         levels.erase(levels.end() - 1);
         per_pe.push_back(single_pe_storages.back().first);
         per_pe_levels.push_back(single_pe_storages.back().second);
     }
-    if (per_pe.empty() && pes == 1 && single_pe_storages.size() == 1)
+    if (single_pe_storages.size() == 1)
         throw UserError(single_pe_storages[0].first.path + ": the one on-chip storage; Tessera's PE reads a per-PE "
                         "level fed from a shared on-chip one: add a register file below it (or a buffer above it)");
     if (per_pe.empty())

@@ -50,6 +50,14 @@ std::string scalar(const YAML::Node &n, const std::string &where) {
     return n.as<std::string>();
 }
 
+// A scalar, or a list of scalars (timeloopfe's form) joined by `sep`.
+std::string scalar_or_list(const YAML::Node &n, const std::string &where, const char *sep) {
+    if (!n.IsSequence()) return scalar(n, where);
+    std::string text;
+    for (const auto &e : n) text += scalar(e, where + " entry") + sep;
+    return text;
+}
+
 int64_t integer(const std::string &text, const std::string &where) {
     size_t used = 0;
     int64_t v = 0;
@@ -67,12 +75,7 @@ int64_t integer(const std::string &text, const std::string &where) {
 // writes it, and a YAML list [C=4, M=2] as timeloopfe's inputs do); `order`: the letters as written.
 std::map<std::string, int64_t> factors(const YAML::Node &n, const std::string &where, std::vector<std::string> &order) {
     std::map<std::string, int64_t> f;
-    std::string text;
-    if (n.IsSequence())
-        for (const auto &e : n) text += scalar(e, where + ": factors entry") + " ";
-    else
-        text = scalar(n, where + ": factors");
-    std::istringstream in(text);
+    std::istringstream in(scalar_or_list(n, where + ": factors", " "));
     std::string item;
     while (in >> item) {
         auto eq = item.find('=');
@@ -98,12 +101,7 @@ std::map<std::string, int64_t> factors(const YAML::Node &n, const std::string &w
 std::vector<std::string> permutation(const YAML::Node &n, const std::string &where) {
     std::vector<std::string> p;
     if (!n) return p;
-    std::string text;  // "SRQ", or a list [S, R, Q] (timeloopfe's inputs)
-    if (n.IsSequence())
-        for (const auto &e : n) text += scalar(e, where + ": permutation entry");
-    else
-        text = scalar(n, where + ": permutation");
-    for (char c : text) {
+    for (char c : scalar_or_list(n, where + ": permutation", "")) {  // "SRQ", or [S, R, Q]
         if (std::isspace(static_cast<unsigned char>(c))) continue;
         const std::string letter(1, c);
         if (dim_of(letter).empty()) throw UserError(where + ": permutation: unknown dimension '" + letter + "'");

@@ -226,8 +226,11 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     if (layers.empty()) throw UserError("no layers to generate a design for");
     DesignSpec d;
     for (size_t i = 0; i < arch.levels.size(); ++i) d.levels.push_back({arch.levels[i].name, arch.is_per_pe(i)});
-    for (const auto &l : layers) {
-        const ir::NestAnalysis nest = analyze_on(d, l);
+    std::vector<ir::NestAnalysis> nests;
+    for (const auto &l : layers) nests.push_back(analyze_on(d, l));
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const ir::AcceleratorIR &l = layers[i];
+        const ir::NestAnalysis &nest = nests[i];
         if (std::string no = not_generated(nest); !no.empty())
             throw UserError("layer " + l.problem.layer.name + ": the mapping " + no);
         // Transfers below the DRAM-fed buffer (per-PE fills, copies between two shared levels)
@@ -257,8 +260,6 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     // One layer's mapping fixes the interconnect; layers wired otherwise do not run on the design.
     // It is the wiring the most layers share (of those layers, the one using the most PEs, the
     // first such): a network whose few layers map onto more PEs keeps its common wiring.
-    std::vector<ir::NestAnalysis> nests;
-    for (const auto &l : layers) nests.push_back(analyze_on(d, l));
     auto wire_like = [&](size_t i, DesignSpec &w) {
         const ir::NestAnalysis &shape_nest = nests[i];
         w.input = ports_in(shape_nest, ir::TensorRole::Input);
@@ -284,11 +285,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         if (pes(i) > pes(shape)) shape = i;
     if (layers.size() > 1) {
         size_t best_runs = 0;
-        std::vector<size_t> candidates(1, shape);
-        for (size_t i = 0; i < layers.size(); ++i)
-            if (i != shape) candidates.push_back(i);
         std::map<std::vector<int64_t>, size_t> runs_of;  // wirings already counted
-        for (size_t i : candidates) {
+        for (size_t i = 0; i < layers.size(); ++i) {
             DesignSpec w = d;
             try {
                 wire_like(i, w);
@@ -340,9 +338,10 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         if (outer && shared_stages(a) == 2) *outer = level_of(a.stages[1]);
     }
     int64_t max_dim = 1;
-    for (const auto &l : layers) {
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const ir::AcceleratorIR &l = layers[i];
+        const ir::NestAnalysis &nest = nests[i];
         // Layers that need another interconnect do not size this design (they do not run on it).
-        const ir::NestAnalysis nest = analyze_on(d, l);
         if (!why_not_wired(d, nest).empty()) continue;
         d.rows = std::max(d.rows, nest.rows);
         d.cols = std::max(d.cols, nest.cols);

@@ -161,8 +161,8 @@ bool col_lead(const TensorPorts &, const DesignSpec &, int64_t c);
 
 // The design for a set of layers: the interconnect the most layers are wired for (of those layers,
 // the one that uses the most PEs, the first such), array and buffers sized for every layer with
-// that interconnect. Layers needing another
-// interconnect do not size it; why_not_fits says so for them.
+// that interconnect. Layers needing another interconnect do not size it; why_not_fits says so for
+// them.
 DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch,
                       const std::string &name = "tessera_accel");
 

@@ -23,9 +23,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
-#include <set>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 
 namespace tessera::cli {

@@ -33,11 +33,7 @@ std::function<void(const std::string &)> not_empty(const std::string &option) {
 std::vector<ir::LayerSpec> onnx_layers(const std::string &path) {
 #ifdef TESSERA_WITH_ONNX
     interop::OnnxImport imported = interop::import_onnx(path);
-    if (!imported.skipped.empty()) {
-        std::string note = path + ": " + std::to_string(imported.layers.size()) + " layers; skipped (not layers):";
-        for (const auto &s : imported.skipped) note += " " + s;
-        note_once(note);
-    }
+    note_skipped(path, imported.layers.size(), "not layers", imported.skipped);
     return imported.layers;
 #else
     throw UserError("--onnx " + path + ": this tessera was built without ONNX support; install "
@@ -60,6 +56,13 @@ std::vector<ir::LayerSpec> selected_network(const LayerSelection &sel, const std
 void note_once(const std::string &text) {
     static std::set<std::string> noted;
     if (noted.insert(text).second) std::cerr << "note: " << text << "\n";
+}
+
+void note_skipped(const std::string &path, size_t layers, const std::string &why, const std::vector<std::string> &skipped) {
+    if (skipped.empty()) return;
+    std::string note = path + ": " + std::to_string(layers) + " layers; skipped (" + why + "):";
+    for (const auto &s : skipped) note += " " + s;
+    note_once(note);
 }
 
 std::string selected_network_name(const LayerSelection &sel) { return sel.onnx.empty() ? sel.network : sel.onnx; }

@@ -56,6 +56,8 @@ ScheduleRequest schedule_request(const LayerSelection &);
 // Prints "note: <text>" on stderr the first time this process is given `text` (commands lower a
 // network several times: explore for each preset it compares with).
 void note_once(const std::string &text);
+// The note for a network file of which some parts are not layers: "PATH: N layers; skipped (WHY): A B".
+void note_skipped(const std::string &path, size_t layers, const std::string &why, const std::vector<std::string> &skipped);
 
 // A layer's schedule file name in a schedule directory: "conv:C=8,K=8" -> "conv_C_8_K_8".
 std::string schedule_file_name(const std::string &layer);

@@ -70,11 +70,7 @@ bool maestro_network(const std::string &network, std::vector<ir::LayerSpec> &lay
     if (dot == std::string::npos || network.substr(dot) != ".m") return false;
 #ifdef TESSERA_WITH_MAESTRO
     const interop::MaestroNetwork net = interop::read_maestro_network(network);
-    if (!net.skipped.empty()) {
-        std::string note = network + ": " + std::to_string(net.layers.size()) + " layers; skipped (Types Tessera does not run):";
-        for (const auto &s : net.skipped) note += " " + s;
-        note_once(note);
-    }
+    note_skipped(network, net.layers.size(), "Types Tessera does not run", net.skipped);
     layers = net.layers;
     return true;
 #else
