@@ -107,7 +107,8 @@ std::string schedule_file_name(const std::string &layer) {
 void add_layer_options(po::options_description &desc, LayerSelection &sel) {
     desc.add_options()
         ("network", po::value(&sel.network)->notifier(not_empty("--network")),
-         "bundled network (resnet18 resnet50 mobilenetv2 vgg16 alexnet mlp lstm fsrcnn) or a CSV path")
+         "bundled network (resnet18 resnet50 mobilenetv2 vgg16 alexnet mlp lstm fsrcnn), a CSV path, or a "
+         "MAESTRO .m file of several layers (docs/maestro.md; with --maestro-mapping FILE.m, its directives)")
         ("onnx", po::value(&sel.onnx)->notifier(not_empty("--onnx")), "an ONNX model: its Conv, QLinearConv, ConvInteger, Gemm, MatMul, "
          "QLinearMatMul, MatMulInteger (and QDQ) nodes as a network (docs/onnx.md)")
         ("layer", po::value(&sel.layer)->notifier(not_empty("--layer")),
