@@ -445,16 +445,19 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
         b.single_buffered = lowered.env.count(name) && hw::single_buffered_tag(lowered.env.at(name));
         m.buffers.push_back(b);
     }
-    if (const auto accumulator = hw::accumulator_tag(acc)) {
+    // The output's tiles named by hw::accumulator, one per level, outermost first after the
+    // accumulator's own buffer (ir::analyze reads a tensor's buffers in that order).
+    std::vector<ir::Buffer> accumulators;
+    for (const auto &accumulator : hw::accumulator_tags(acc)) {
         int at = -1;
         for (size_t l = 0; l < m.loops.size(); ++l)
-            if (last_component(m.loops[l].name) == accumulator->loop) at = int(l) + 1;
+            if (last_component(m.loops[l].name) == accumulator.loop) at = int(l) + 1;
         if (at < 0) {
             // Halide drops a loop of extent 1: the file then starts at the outermost loop that
             // the named one would have enclosed (the update's dims list innermost first).
             const auto &dims = acc.update(0).schedule().dims();
             auto named = std::find_if(dims.begin(), dims.end(), [&](const Dim &d) {
-                return last_component(d.var) == accumulator->loop;
+                return last_component(d.var) == accumulator.loop;
             });
             if (named != dims.end()) {
                 at = int(m.loops.size());
@@ -464,12 +467,12 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
             }
         }
         if (at < 0)
-            throw UserError("hw::accumulator names loop " + accumulator->loop + ", which is not a "
+            throw UserError("hw::accumulator names loop " + accumulator.loop + ", which is not a "
                             "loop of " + acc.name() + "'s update (or has extent 1); name a loop "
                             "below the unrolled loops");
         ir::Buffer b;
         b.tensor = "O";
-        b.level = accumulator->level;
+        b.level = accumulator.level;
         b.at = at;
         // The accumulator has no Realize of its own: its box is the one Halide would give. Below
         // the unrolled loops it is each PE's file (without them); above them, a shared tile that
@@ -478,8 +481,11 @@ ir::Mapping extract_loop_nest(const PartiallyLowered &lowered, const ir::Problem
         for (size_t l = 0; l < m.loops.size(); ++l)
             if (m.loops[l].kind != ir::LoopKind::Temporal) last_spatial = int(l);
         b.box = ir::tile_box(problem, problem.tensor(ir::TensorRole::Output), m, at, at > last_spatial);
-        m.buffers.push_back(b);
+        accumulators.push_back(b);
     }
+    std::stable_sort(accumulators.begin(), accumulators.end(),
+                     [](const ir::Buffer &a, const ir::Buffer &b) { return a.at < b.at; });
+    m.buffers.insert(m.buffers.end(), accumulators.begin(), accumulators.end());
     return m;
 }
 

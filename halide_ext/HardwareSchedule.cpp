@@ -1,5 +1,7 @@
 #include "HardwareSchedule.h"
 
+#include <algorithm>
+
 namespace tessera::hw {
 
 namespace {
@@ -67,11 +69,18 @@ std::optional<ArrayTag> array_tag(const Halide::Internal::Function &f) {
     return ArrayTag{axis_loops(tag->substr(0, space)), axis_loops(tag->substr(space + 1))};
 }
 
-std::optional<AccumulatorTag> accumulator_tag(const Halide::Internal::Function &f) {
-    auto tag = find_tag(f, kAccumulatorTag);
-    if (!tag) return std::nullopt;
-    const auto space = tag->find(' ');
-    return AccumulatorTag{tag->substr(0, space), tag->substr(space + 1)};
+std::vector<AccumulatorTag> accumulator_tags(const Halide::Internal::Function &f) {
+    std::vector<AccumulatorTag> tags;
+    for (const std::string &tag : f.get_trace_tags()) {
+        if (tag.compare(0, kAccumulatorTag.size(), kAccumulatorTag) != 0) continue;
+        const std::string text = tag.substr(kAccumulatorTag.size());
+        const auto space = text.find(' ');
+        AccumulatorTag t{text.substr(0, space), text.substr(space + 1)};
+        auto same_level = std::find_if(tags.begin(), tags.end(), [&](const AccumulatorTag &o) { return o.level == t.level; });
+        if (same_level != tags.end()) *same_level = t;
+        else tags.push_back(t);
+    }
+    return tags;
 }
 
 std::optional<std::string> level_tag(const Halide::Internal::Function &f) {

@@ -20,7 +20,9 @@ void array(const Halide::Func &f, const Halide::VarOrRVar &col);
 void array(const Halide::Func &f, const std::vector<Halide::VarOrRVar> &rows,
            const std::vector<Halide::VarOrRVar> &cols);
 // Each PE accumulates `f`'s partial sums for the loops inside `loop` (below the unrolled loops) in
-// a per-PE file at memory level `level`: one tile of accumulators per iteration of `loop`.
+// a per-PE file at memory level `level`: one tile of accumulators per iteration of `loop`. On a
+// loop above the unrolled loops and a shared level, the output's inner shared tile. One call per
+// level: the output may keep a tile at several (a later call for the same level replaces it).
 void accumulator(const Halide::Func &f, const Halide::VarOrRVar &loop, const std::string &level);
 // The buffer realized for `f` lives at memory level `level` (a name from the architecture).
 void level(const Halide::Func &f, const std::string &level);
@@ -37,7 +39,7 @@ struct AccumulatorTag {
 };
 std::optional<ArrayTag> array_tag(const Halide::Internal::Function &f);
 std::optional<std::string> level_tag(const Halide::Internal::Function &f);
-std::optional<AccumulatorTag> accumulator_tag(const Halide::Internal::Function &f);
+std::vector<AccumulatorTag> accumulator_tags(const Halide::Internal::Function &f);  // in the order given
 bool single_buffered_tag(const Halide::Internal::Function &f);
 
 }  // namespace tessera::hw

@@ -165,7 +165,7 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
                             " sits between the PE array's loops; a tile is either shared (above the "
                             "spatial loops) or per PE (below them all)");
     // The outputs: one or two shared tiles (the outer one DRAM-fed, the inner one of partial sums:
-    // hw::accumulator on a loop above the array) or one shared tile and a per-PE file.
+    // hw::accumulator on a loop above the array) and at most one per-PE file.
     const Tile *out_shared = nullptr, *out_psums = nullptr, *out_pe = nullptr;
     for (const auto &t : tiles) {
         if (t.tensor != "O") continue;
@@ -187,10 +187,6 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
     if (!out_shared)
         throw UserError(origin + ": the outputs have no tile on a shared on-chip level; keep O (Outputs) at "
                         "the global buffer level");
-    if (out_psums && out_pe)
-        throw UserError(origin + ": the outputs are kept at two shared levels (" + out_shared->level + ", " +
-                        out_psums->level + ") and in a per-PE file at " + out_pe->level +
-                        "; Tessera keeps partial sums at one level below the outer one: drop one of them");
     if (out_psums && out_psums->at == out_shared->at)
         throw UserError(origin + ": the outputs' tiles at " + out_shared->level + " and " + out_psums->level +
                         " hold the same loops; give the inner one a loop of its own (or keep one of them)");

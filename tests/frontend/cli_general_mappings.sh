@@ -96,6 +96,21 @@ expect_ok compile --layer $small --schedule "$src/examples/schedules/output_two_
     --arch "$src/examples/arch/four_level.json" -o "$tmp/design7"
 grep -q '"O": [1-9]' "$tmp/design7/report.json" || { echo "FAIL: output_two_levels' outputs get an outer buffer"; fail=1; }
 lint_clean "$tmp/design7" "the output's two-shared-level design"
+# The output at three levels (L2, the GLB, a per-PE file: one hw::accumulator per level, in
+# either order): lower keeps all three tiles, estimate counts them, compile names what it does
+# not build.
+three="$src/examples/schedules/output_three_levels.sched"
+sed -e '/hw::accumulator(acc, y, "GLB");/d' -e 's/hw::accumulator(acc, cl, "RF");/&\nhw::accumulator(acc, y, "GLB");/' \
+    "$three" >"$tmp/three_reversed.sched"
+for s in "$three" "$tmp/three_reversed.sched"; do
+    out=$("$tessera" lower --layer $small --schedule "$s" 2>&1)
+    for tile in '\[L2\] O tile 1x16x7x14' '\[GLB\] O tile 1x16x1x14' '\[RF\] O tile 1x1x1x8'; do
+        echo "$out" | grep -q "$tile" || { echo "FAIL: $s lowers without the output tile $tile"; fail=1; }
+    done
+done
+expect_ok estimate --layer $small --schedule "$three" --arch "$src/examples/arch/four_level.json"
+expect_error "two shared levels and in a per-PE accumulator file" compile --layer $small --schedule "$three" \
+    --arch "$src/examples/arch/four_level.json" -o "$tmp/design8"
 # Per-PE accumulator files and operand tiles compile (tests/sim/test_sim_general_mappings simulates
 # them).
 expect_ok compile --layer $big --schedule "$src/examples/schedules/ws_scratchpads.sched" \
