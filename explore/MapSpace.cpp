@@ -265,9 +265,6 @@ void canonicalize(const SpaceInfo &info, Point &p) {
     while (first < nd && p.f.rf[size_t(p.s.rf_order[size_t(first)])] == 1) ++first;
     for (int t = 0; t < 3; ++t)
         if (rf_n[t] >= 0) p.s.rf_at[t] = first + rf_n[t];
-    // The schedule language names one accumulator tile below the output's level: a per-PE file
-    // or an inner shared block, not both.
-    if (p.s.rf_at[2] >= 0) p.s.output_inner_at = -1;
     // One copy or two only on a double-buffered level.
     for (int t = 0; t < 3; ++t) p.s.single[t] = p.s.single[t] && buffering_matters(info, p, t);
 }

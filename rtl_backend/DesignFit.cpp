@@ -59,9 +59,6 @@ std::string not_generated(const ir::NestAnalysis &nest) {
             return "keeps " + t.tensor->name + " at " + std::to_string(shared) +
                    " shared on-chip levels; the generated RTL keeps a tensor at one or two so far: "
                    "estimate this mapping with the model";
-        if (shared == 2 && t.role == ir::TensorRole::Output && per_pe > 0)
-            return "keeps " + t.tensor->name + " at two shared levels and in a per-PE accumulator file; the "
-                   "generated RTL builds one of the two so far: estimate this mapping with the model";
     }
     return {};
 }

@@ -45,12 +45,33 @@ std::string emit_controller(const DesignSpec &d) {
     const bool pe = d.onchip_fills();
     static_assert(ir::kTiming.fill_overhead == 3, "a per-PE fill stalls words + 3 cycles");
     std::string pe_ports, pe_logic, pe_ff;
-    // Output blocks the walk drains and reloads: per-PE accumulator files, or the inner of two
-    // shared levels (EmitStaging.cpp), whose drain also waits for the pipeline's last writes.
-    const bool output_blocks = d.output_pe_depth > 0 || d.output_staged();
-    const std::string ob = d.output_staged() ? "output_stage" : "output_pe";
-    const int64_t block_cycles =
-        d.output_staged() ? d.output_depth * d.output_stage_element_cycles + output_drain_wait(d) : d.output_pe_depth + d.skew();
+    // Output blocks the walks drain and reload: the inner of two shared levels (EmitStaging.cpp),
+    // whose drain also waits for the pipeline's last writes, and per-PE accumulator files; with
+    // both, the inner shared block is the outer of the two (its drains go after the files', its
+    // reloads before).
+    struct OutputBlock {
+        std::string name;    // signal prefix: output_stage or output_pe
+        bool files;          // per-PE accumulator files (else the inner shared block)
+        std::string amount;  // the transfer's length port: words (files) or cycles at the level's port
+        int amount_bits;
+        int64_t wait;        // cycles a drain waits before its walk starts
+        int64_t cycles;      // the longest transfer, wait included
+    };
+    std::vector<OutputBlock> blocks;
+    if (d.output_staged())
+        blocks.push_back({"output_stage", false, "output_stage_cycles", output_stage_cycle_bits(d), output_drain_wait(d),
+                          d.output_depth * d.output_stage_element_cycles + output_drain_wait(d)});
+    if (d.output_pe_depth > 0)
+        blocks.push_back({"output_pe", true, "output_pe_words", bits_for(d.output_pe_depth) + 1, d.skew(),
+                          d.output_pe_depth + d.skew()});
+    const bool output_blocks = !blocks.empty();
+    int64_t block_cycles = 0;
+    for (const auto &b : blocks) block_cycles = std::max(block_cycles, b.cycles);
+    auto any_block = [&](const std::string &suffix) {
+        std::string s;
+        for (const auto &b : blocks) s += (s.empty() ? "" : " || ") + b.name + suffix;
+        return blocks.size() > 1 ? "(" + s + ")" : s;
+    };
     if (pe) {
         const int64_t stage_words = std::max(d.input_outer_depth > 0 ? d.input_depth : 0,
                                              d.weight_outer_depth > 0 ? d.weight_depth : 0);
@@ -81,57 +102,64 @@ std::string emit_controller(const DesignSpec &d) {
                      "      if (issue || state == IDLE) " + t + "_stage_done <= 1'b0;\n";
         }
         // The first copy due starts (input before weight); the per-PE fills wait for the copies.
-        // (An accumulator file's drain or reload, sharing pe_count, goes before any of them.)
-        const std::string output_first = output_blocks ? " && !output_drain_pending && !output_reload_due" : "";
+        // (An output block's drain or reload, sharing pe_count, goes before any of them.)
+        const std::string output_first =
+            output_blocks ? " && !" + any_block("_drain_pending") + " && !" + any_block("_reload_due") : "";
         if (d.input_outer_depth > 0)
             pe_logic += "  assign input_stage_fill = state == COMPUTE" + output_first + " && input_stage_due;\n";
         if (d.weight_outer_depth > 0)
             pe_logic += "  assign weight_stage_fill = state == COMPUTE" + output_first +
                         (d.input_outer_depth > 0 ? " && !input_stage_due" : "") + " && weight_stage_due;\n";
         const std::string no_stage = stage_due.empty() ? "" : " && !(" + stage_due.substr(4) + ")";
-        // Per-PE accumulator files: after the iteration that ends a file's block, the array stalls
-        // while the walk drains the files into the GLB (through the adder trees); before the first
-        // iteration of a block that is not a first visit, it stalls while the walk reloads the
-        // block's partial sums. Each takes words + fill_overhead, as the model's onchip_transfers.
-        // A block that ends a run drains after the run's flush, before the DMA's jobs. On a
-        // pipelined array the drained sums reach the GLB skew() cycles later (EmitTop.cpp): the
-        // drain stalls that much longer, so that nothing reads the GLB before they land.
-        if (output_blocks) {
-            const int64_t wait = d.output_staged() ? output_drain_wait(d) : d.skew();
-            const std::string drain_extra = wait ? " + " + std::to_string(wb) + "'d" + std::to_string(wait) : "";
-            // A file block moves a word per cycle; an inner shared block holds the array for its
-            // words at the level's port (DesignSpec::output_stage_element_cycles).
-            const std::string amount = d.output_staged() ? ob + "_cycles" : ob + "_words";
-            const std::string ow = std::to_string(
-                d.output_staged() ? output_stage_cycle_bits(d) : bits_for(d.output_pe_depth) + 1);
-            const bool files = !d.output_staged();
-            pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] " + ob + "_from,\n"
-                        "  input  logic [" + ow + "-1:0] " + amount + ",\n"
-                        "  output logic " + ob + "_drain,        // a drain of " +
-                        (files ? "the accumulator files" : "the inner output block") + " starts\n"
-                        "  output logic " + ob + "_reload,       // a reload of partial sums into " +
-                        (files ? "them" : "it") + " starts\n"
-                        "  output logic " + ob + "_begin,        // this iteration starts a " +
-                        (files ? "file " : "") + "block\n";
-            pe_logic += "  logic output_drain_pending, output_reload_due, output_reload_done;\n"
-                        "  assign output_reload_due = zero_from[" + ob + "_from] && !block_first && !output_reload_done;\n"
-                        "  assign " + ob + "_begin = issue && zero_from[" + ob + "_from];\n"
-                        "  assign " + ob + "_drain = output_drain_pending &&\n"
-                        "                           (state == COMPUTE || (state == FLUSH && flush_count == '0));\n"
-                        "  assign " + ob + "_reload = state == COMPUTE && !output_drain_pending && output_reload_due;\n";
-            pe_ff += "      if (state == IDLE && start) output_drain_pending <= 1'b0;\n"
-                     "      else if (issue && last_from[" + ob + "_from]) output_drain_pending <= 1'b1;\n"
-                     "      else if (" + ob + "_drain) output_drain_pending <= 1'b0;\n"
-                     "      if (" + ob + "_drain)\n"
-                     "        pe_count <= " + std::to_string(wb) + "'(" + amount + ") + (state == FLUSH ? " + std::to_string(wb) + "'d2 : " + std::to_string(wb) + "'d1)" + drain_extra + ";\n"
-                     "      if (" + ob + "_reload) begin\n"
-                     "        pe_count <= " + std::to_string(wb) + "'(" + amount + ") + 1'b1;\n"
-                     "        output_reload_done <= 1'b1;\n"
+        // Output blocks: after the iteration that ends a block, the array stalls while the walk
+        // drains it (per-PE files through the adder trees into the GLB, an inner shared block
+        // into the outer one); before the first iteration of a block that is not a first visit,
+        // it stalls while the walk reloads the block's partial sums. Each takes its words (or
+        // cycles) + fill_overhead, as the model's onchip_transfers. A block that ends a run drains
+        // after the run's flush, before the DMA's jobs; a drain that follows another one after
+        // the flush starts as that one ends. A drain first waits `wait` cycles (the model's
+        // drain_wait): an inner shared block for the pipeline's last writes into it, a pipelined
+        // array's files for its skew (their drained sums reach the GLB that much later,
+        // EmitTop.cpp), so that nothing reads the buffer before they land.
+        for (size_t i = 0; i < blocks.size(); ++i) {
+            const OutputBlock &b = blocks[i];
+            const std::string drain_extra = b.wait ? " + " + std::to_string(wb) + "'d" + std::to_string(b.wait) : "";
+            std::string inner_drain_pending, outer_reload_due;
+            for (size_t j = i + 1; j < blocks.size(); ++j) inner_drain_pending += " && !" + blocks[j].name + "_drain_pending";
+            std::string other_drain_pending;
+            for (size_t j = 0; j < blocks.size(); ++j) if (j != i) other_drain_pending += " && !" + blocks[j].name + "_drain_pending";
+            for (size_t j = 0; j < i; ++j) outer_reload_due += " && !" + blocks[j].name + "_reload_due";
+            pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] " + b.name + "_from,\n"
+                        "  input  logic [" + std::to_string(b.amount_bits) + "-1:0] " + b.amount + ",\n"
+                        "  output logic " + b.name + "_drain,        // a drain of " +
+                        (b.files ? "the accumulator files" : "the inner output block") + " starts\n"
+                        "  output logic " + b.name + "_reload,       // a reload of partial sums into " +
+                        (b.files ? "them" : "it") + " starts\n"
+                        "  output logic " + b.name + "_begin,        // this iteration starts a " +
+                        (b.files ? "file " : "") + "block\n";
+            // After the flush, the next drain starts in the cycle the one before it ends.
+            const std::string chained = i + 1 < blocks.size() ? " ||\n                           (state == PEFILL && pe_count == '0 && pe_after_flush)" : "";
+            pe_logic += "  logic " + b.name + "_drain_pending, " + b.name + "_reload_due, " + b.name + "_reload_done;\n"
+                        "  assign " + b.name + "_reload_due = zero_from[" + b.name + "_from] && !block_first && !" + b.name + "_reload_done;\n"
+                        "  assign " + b.name + "_begin = issue && zero_from[" + b.name + "_from];\n"
+                        "  assign " + b.name + "_drain = " + b.name + "_drain_pending" + inner_drain_pending + " &&\n"
+                        "                           (state == COMPUTE || (state == FLUSH && flush_count == '0)" + chained + ");\n"
+                        "  assign " + b.name + "_reload = state == COMPUTE" + other_drain_pending + " && !" + b.name +
+                        "_drain_pending" + outer_reload_due + " && " + b.name + "_reload_due;\n";
+            pe_ff += "      if (state == IDLE && start) " + b.name + "_drain_pending <= 1'b0;\n"
+                     "      else if (issue && last_from[" + b.name + "_from]) " + b.name + "_drain_pending <= 1'b1;\n"
+                     "      else if (" + b.name + "_drain) " + b.name + "_drain_pending <= 1'b0;\n"
+                     "      if (" + b.name + "_drain)\n"
+                     "        pe_count <= " + std::to_string(wb) + "'(" + b.amount + ") + (state == COMPUTE ? " + std::to_string(wb) + "'d1 : " + std::to_string(wb) + "'d2)" + drain_extra + ";\n"
+                     "      if (" + b.name + "_reload) begin\n"
+                     "        pe_count <= " + std::to_string(wb) + "'(" + b.amount + ") + 1'b1;\n"
+                     "        " + b.name + "_reload_done <= 1'b1;\n"
                      "      end\n"
-                     "      if (issue || state == IDLE) output_reload_done <= 1'b0;\n"
-                     "      if (" + ob + "_drain) pe_after_flush <= state == FLUSH;\n"
-                     "      else if ((state == COMPUTE && pe_stall) || state == IDLE) pe_after_flush <= 1'b0;\n";
+                     "      if (issue || state == IDLE) " + b.name + "_reload_done <= 1'b0;\n";
         }
+        if (output_blocks)
+            pe_ff += "      if (" + any_block("_drain") + ") pe_after_flush <= state != COMPUTE;\n"
+                     "      else if ((state == COMPUTE && pe_stall) || state == IDLE) pe_after_flush <= 1'b0;\n";
         for (const auto &[t, depth] : {std::pair<std::string, int64_t>{"input", d.input_pe_depth},
                                        {"weight", d.weight_pe_depth}}) {
             if (depth == 0) {
@@ -148,7 +176,7 @@ std::string emit_controller(const DesignSpec &d) {
                      "      end\n";
         }
         pe_logic += std::string("  assign pe_stall = input_pe_due || weight_pe_due") + stage_due +
-                    (output_blocks ? " || output_drain_pending || output_reload_due" : "") + ";\n";
+                    (output_blocks ? " || " + any_block("_drain_pending") + " || " + any_block("_reload_due") : "") + ";\n";
         if (d.input_pe_depth > 0)
             pe_logic += "  assign input_pe_fill = state == COMPUTE" + output_first + no_stage + " && input_pe_due;\n";
         if (d.weight_pe_depth > 0)
@@ -349,9 +377,10 @@ endmodule
                  {"PE_LOGIC", pe_logic},
                  {"PE_NO_ISSUE", pe ? " && !pe_stall" : ""},
                  {"PE_NOT_RUN_START", pe ? " && (state != PEFILL || pe_after_flush)" : ""},
-                 {"FLUSH_TO_PE", output_blocks ? "output_drain_pending ? PEFILL : " : ""},
+                 {"FLUSH_TO_PE", output_blocks ? any_block("_drain_pending") + " ? PEFILL : " : ""},
                  {"PE_COMPUTE", pe ? "      COMPUTE: if (pe_stall) next_state = PEFILL; else if (run_ends) next_state = FLUSH;\n"
-                                     "      PEFILL: if (pe_count == '0) next_state = !pe_after_flush ? COMPUTE : dma_idle_after ? end_state : WAIT;"
+                                     "      PEFILL: if (pe_count == '0" + (blocks.size() > 1 ? " && !" + blocks.front().name + "_drain" : std::string()) +
+                                     ") next_state = !pe_after_flush ? COMPUTE : dma_idle_after ? end_state : WAIT;"
                                    : "      COMPUTE: if (run_ends) next_state = FLUSH;"},
                  {"PE_NO_ENQUEUE", pe ? " && (state != PEFILL || pe_after_flush)" : ""},
                  {"RUN_END_ISSUE", pe ? "issue" : "state == COMPUTE"},

@@ -199,7 +199,8 @@ std::string emit_counters(const DesignSpec &d) {
         sw ? one + "weight_stage_write}" : one + "1'b0}",
         sw ? "weight_groups" : one + "1'b0}",
         so ? "output_groups + " + one + "output_stage_reload_write}" : one + "1'b0}",
-        so ? array_psum_reads + " + " + one + "output_stage_drain_read}" : one + "1'b0}"};
+        so ? (d.output_pe_depth > 0 ? std::string("output_reloads") : array_psum_reads) + " + " + one + "output_stage_drain_read}"
+           : one + "1'b0}"};
     // One named register per counter (not an array, so synthesis keeps them as flops).
     for (int i = 0; i < n; ++i) {
         const std::string c = "counter_" + std::to_string(i);

@@ -189,13 +189,23 @@ TEST_CASE("explore: the output keeps an inner block on the shared level inside i
     check_round_trip(info, p);
     INFO(rtl::why_not_generated(build_ir(info, p, false), info.arch));
     CHECK(rtl_generatable(info, p));
-    // Not a second tile: on the innermost shared level, at the outer tile's place, or with a psum file.
+    // With a psum file too: three output tiles (L2, the GLB block, the files), which the schedule
+    // text names by two hw::accumulator statements and the RTL builds.
     Point q = p;
-    q.s.level[2] = 1;
-    canonicalize(info, q);
-    CHECK(q.s.output_inner_at == -1);
-    q = p;
+    q.f.rf[3] = 2, q.f.glb[3] = (info.extent(3) + 1) / 2;  // two output columns per file
     q.s.rf_at[2] = 0;
+    canonicalize(info, q);
+    CHECK(q.s.output_inner_at == 1);
+    int output_tiles = 0;
+    for (const auto &b : build_ir(info, q).mapping.buffers) output_tiles += b.tensor == "O";
+    CHECK(output_tiles == 3);
+    CHECK(schedule_text(info, q).find("hw::accumulator(acc, yt, \"GLB\")") != std::string::npos);
+    check_round_trip(info, q);
+    INFO(rtl::why_not_generated(build_ir(info, q, false), info.arch));
+    CHECK(rtl_generatable(info, q));
+    // Not a second tile: on the innermost shared level, or at the outer tile's place.
+    q = p;
+    q.s.level[2] = 1;
     canonicalize(info, q);
     CHECK(q.s.output_inner_at == -1);
     q = p;

@@ -165,11 +165,11 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
       << "    .reorder(xp, s, " << (input_kept ? "r, kp" : "kp, r") << ", cp, xq, " << (filter_kept ? "" : "y, ")
       << "cl, kl, " << (filter_kept ? "y, " : "") << "kt, co, n)" << (no_array ? ";\n" : ".unroll(cl).unroll(kl);\n")
       << (no_array ? "" : within_axis ? "hw::array(acc, {kl, cl});\n" : "hw::array(acc, cl, kl);\n");
-    if (output_level == "L2+GLB")
+    if (output_level == "L2+GLB" || output_level == "L2+GLB+RF")
         o << "hw::level(acc, \"L2\");\nhw::accumulator(acc, kt, \"GLB\");\n";
-    else
+    if (output_level != "L2+GLB")
         o << "hw::accumulator(acc, " << (output_kept ? "cp" : "xq") << ", \"RF\");\n";
-    if (output_level != "GLB" && output_level != "L2+GLB") o << "hw::level(acc, \"" << output_level << "\");\n";
+    if (output_level != "GLB" && output_level != "L2+GLB" && output_level != "L2+GLB+RF") o << "hw::level(acc, \"" << output_level << "\");\n";
     // Each operand's shared tiles, outermost first: an L2 tile per output tile (inputs: per output
     // strip yo, filters: per filter block ko), a GLB tile per channel block co.
     for (const auto &[t, levels] : {std::pair<std::string, const std::vector<std::string> *>{"ifmap", &input_levels},
@@ -330,7 +330,8 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool 
         std::string output;
     };
     const std::vector<Plan> plans =
-        output_two_levels ? std::vector<Plan>{{{"GLB"}, {"L2"}, "L2+GLB"}, {{"L2", "GLB"}, {"GLB"}, "L2+GLB"}}
+        output_two_levels ? std::vector<Plan>{{{"GLB"}, {"L2"}, "L2+GLB"}, {{"L2", "GLB"}, {"GLB"}, "L2+GLB"},
+                                              {{"GLB"}, {"L2"}, "L2+GLB+RF"}}
                           : std::vector<Plan>{{{"L2", "GLB"}, {"L2"}, "GLB"},
                                               {{"GLB"}, {"L2", "GLB"}, "L2"},
                                               {{"L2", "GLB"}, {"L2", "GLB"}, "GLB"}};

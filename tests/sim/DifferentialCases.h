@@ -69,7 +69,8 @@ std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count, 
 // weights bypassing the GLB; weights at both and outputs bypassing the GLB; both operands at both.
 // One design per plan (and interconnect: with `pipelined`, each case is also drawn on a broadcast,
 // systolic or hybrid array as draw_per_pe_cases does).
-// `output_two_levels`: the output at L2 and the GLB (no per-PE accumulator file) in every case.
+// `output_two_levels`: the output at L2 and the GLB in every case, one plan in three with per-PE
+// accumulator files too (drained into the GLB block).
 // `l2_double_buffered`: L2 double buffered (RandomCase::double_buffered): the DMA fills the next L2
 // tiles and drains the last output tile in the other bank while the copies into the GLB, the
 // output's drains and reloads and the array work on this one.

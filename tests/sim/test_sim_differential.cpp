@@ -144,8 +144,9 @@ TEST_CASE("random 4-level hierarchies with bypass: bit-exact, counters and cycle
 // The output at two shared levels (docs/rtl.md, "The output at two shared levels"): random convs
 // on four_level with the output's strip in L2 and a filter block's partial sums in the GLB
 // (drained into L2 and reloaded across channel blocks), operands at one or both levels, on
-// broadcast, systolic and hybrid arrays (the drain waits for the skewed sums).
-TEST_CASE("random outputs at two shared levels: bit-exact, counters and cycles equal to the model's",
+// broadcast, systolic and hybrid arrays (the drain waits for the skewed sums); a third of them
+// with per-PE psum files too, drained into the GLB block.
+TEST_CASE("random outputs at two shared levels (and per-PE files): bit-exact, counters and cycles equal to the model's",
           "[sim][differential][levels]") {
     constexpr size_t kOutputLevelCases = 6;
     const auto cases = draw_four_level_cases(kSeed + 3, kOutputLevelCases, true, true);

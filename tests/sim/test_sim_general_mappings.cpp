@@ -365,6 +365,36 @@ TEST_CASE("the output at L2 and the GLB: examples/schedules/output_two_levels.sc
     CHECK_THROWS_WITH(rtl::design_for({layer}, twice), Catch::Contains("double buffered"));
 }
 
+// The output at three levels (L2, a GLB row, per-PE psum files of 8 columns): the files drain
+// into the GLB row after each filter window, the row into L2 after each channel block, and the
+// next block reloads both in turn. Tails in c, k, y and x (11 columns: a file of 3 valid), a
+// stride-2 layer; then with L2 double buffered (the DMA drains a finished strip while the array
+// works on the next).
+TEST_CASE("the output at L2, the GLB and per-PE files: examples/schedules/output_three_levels.sched", "[sim][general]") {
+    const ScheduleRequest s = example_schedule("output_three_levels.sched");
+    ir::Architecture arch = example_arch("four_level");
+    const std::vector<LayerRequest> layers = {
+        {parse_inline_layer("conv:C=40,K=20,H=9,W=11,R=3,S=3,pad=1"), s},
+        {parse_inline_layer("conv:C=16,K=16,H=14,W=10,R=3,S=3,stride=2,pad=1"), s}};
+    for (const bool l2_double : {false, true}) {
+        INFO((l2_double ? "L2 double buffered" : "single buffered"));
+        arch.levels[size_t(arch.level_index("L2"))].double_buffered = l2_double;
+        const auto outcomes = simulate_on_one_design(layers, arch);
+        check_exact(outcomes, 2);
+        for (const auto &o : outcomes) {
+            INFO(o.layer);
+            const auto count = [&](const std::string &name) { return measured(o, name); };
+            // Every MAC accumulates in a file; the GLB row takes the files' drains (and, resumed,
+            // the row's reloads from L2), L2 the row's drains.
+            CHECK(count("O.rf_writes") == count("macs"));
+            CHECK(count("O.glb_writes") > 0);
+            const bool resumed = o.layer.find("C=16") == std::string::npos;  // three channel blocks
+            CHECK((count("O.inner_writes") > count("O.glb_writes")) == resumed);
+            CHECK((count("O.glb_reads") > count("O.dram_writes")) == resumed);  // reloads read L2
+        }
+    }
+}
+
 // Two shared levels beside or on a double-buffered L2 (docs/hardware.md, "Cycles"): the weights'
 // next L2 tile is prefetched while the array also stalls for the inputs' copies into the GLB, or for
 // the output's drains and reloads, their own L2 tiles kept single or double buffered too (the
