@@ -161,6 +161,13 @@ struct Annealer {
         if (rf_allowed())
             for (int t = 0; t < 3; ++t)
                 if (c.start_pe_tiles >> t & 1) p.s.rf_at[t] = info.dims();
+        for (int t = 0; t < 3; ++t)
+            if (c.start_levels[t] >= 0 && c.start_levels[t] < int(info.shared_levels.size())) p.s.level[t] = c.start_levels[t];
+        if (info.shared_levels.size() > 1) {
+            for (int t = 0; t < 2; ++t)
+                if (c.start_two_levels >> t & 1) p.s.outer_at[t] = 0;
+            if (c.start_two_levels & 4) p.s.output_inner_at = 0;
+        }
         normalize(p);
         return p;
     }

@@ -5,6 +5,7 @@
 #include "UserError.h"
 #include "model/EnergyFloor.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -53,6 +54,19 @@ SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, con
     };
     o.constraints.start_pe_tiles = (design.input_pe_depth > 0 ? 1 : 0) | (design.weight_pe_depth > 0 ? 2 : 0) |
                                    (design.output_pe_depth > 0 ? 4 : 0);
+    // The design's shared buffers: the level of each tensor's DMA-fed one (the output's) or
+    // array-facing one (an operand's), and which tensors have two.
+    auto shared_index = [&](int level) {
+        if (level < 0) return -1;
+        const auto &names = info.shared_levels;
+        const auto at = std::find(names.begin(), names.end(), info.arch.levels[size_t(level)].name);
+        return at == names.end() ? -1 : int(at - names.begin());
+    };
+    o.constraints.start_levels[0] = shared_index(design.input_level);
+    o.constraints.start_levels[1] = shared_index(design.weight_level);
+    o.constraints.start_levels[2] = shared_index(design.output_staged() ? design.output_outer_level : design.output_level);
+    o.constraints.start_two_levels = (design.input_outer_depth > 0 ? 1 : 0) | (design.weight_outer_depth > 0 ? 2 : 0) |
+                                     (design.output_staged() ? 4 : 0);
     o.constraints.accept = [&](const Point &p) {
         return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
     };

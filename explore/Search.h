@@ -33,6 +33,11 @@ struct Constraints {
     // position: when `accept` wants them (one design's PEs read those operands from per-PE files),
     // a start without them would need several moves at once to reach an accepted point.
     int start_pe_tiles = 0;
+    // Likewise the shared tiles: each tensor's level (the SpaceInfo::shared_levels index of its
+    // "GLB" tile; -1: the default) and (bits: 1 I, 2 W, 4 O) a second shared tile, an operand's
+    // outer one or the output's inner block, which one design's buffers also fix.
+    int start_levels[3] = {-1, -1, -1};
+    int start_two_levels = 0;
 };
 
 struct Candidate {

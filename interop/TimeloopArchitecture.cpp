@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <sstream>
 
 namespace tessera::interop {
 
@@ -84,11 +85,24 @@ std::string scalar(const YAML::Node &n, const std::string &where) {
     return n.as<std::string>();
 }
 
+// A copy count (meshX, meshY, instances): a whole number of at least one, or the file is wrong.
+std::optional<int64_t> count_of(const YAML::Node &attributes, const char *key, const std::string &where) {
+    const auto v = number(attributes, {key}, where);
+    if (!v) return std::nullopt;
+    if (!(*v >= 1 && *v <= double(int64_t(1) << 30)) || *v != double(int64_t(*v)))
+    {
+        std::ostringstream text;
+        text << *v;
+        throw UserError(where + ": " + key + " is " + text.str() + "; give a whole number of copies, at least 1");
+    }
+    return int64_t(*v);
+}
+
 int64_t fanout_of(const YAML::Node &spatial, const std::string &where, int64_t &mesh_x) {
     if (!spatial) return 1;
-    const auto x = number(spatial, {"meshX"}, where), y = number(spatial, {"meshY"}, where);
-    if (x) mesh_x = int64_t(*x);
-    return int64_t(x.value_or(1)) * int64_t(y.value_or(1));
+    const auto x = count_of(spatial, "meshX", where), y = count_of(spatial, "meshY", where);
+    if (x) mesh_x = *x;
+    return x.value_or(1) * y.value_or(1);
 }
 
 // Timeloop v0.2 / v0.3: `subtree:` nodes of {name, attributes, local, subtree}.
@@ -99,7 +113,7 @@ void walk_subtree(const YAML::Node &node, const std::string &outer, int64_t copi
     const auto [name, count] = split_range(scalar(node["name"], where + ": name"), where);
     const std::string path = outer.empty() ? name : outer + "." + name;
     copies *= count;
-    if (auto m = number(node["attributes"], {"meshX"}, path)) mesh_x = int64_t(*m);
+    if (auto m = count_of(node["attributes"], "meshX", path)) mesh_x = *m;
     if (const YAML::Node local = node["local"]) {
         if (!local.IsSequence()) throw UserError(path + ": 'local' must be a list of components");
         for (const YAML::Node &c : local) {
@@ -107,9 +121,9 @@ void walk_subtree(const YAML::Node &node, const std::string &outer, int64_t copi
             const auto [cname, ccount] = split_range(scalar(c["name"], path + ": component name"), path);
             Component comp{cname, path + "." + cname, lower(c["class"] ? scalar(c["class"], path + "." + cname + ": class") : ""),
                            c["attributes"], copies * ccount, mesh_x};
-            if (const auto i = number(c["attributes"], {"instances"}, comp.path); i && ccount == 1)
-                comp.instances = std::max<int64_t>(comp.instances, int64_t(*i));
-            if (const auto m = number(c["attributes"], {"meshX"}, comp.path)) comp.mesh_x = int64_t(*m);
+            if (const auto i = count_of(c["attributes"], "instances", comp.path); i && ccount == 1)
+                comp.instances = std::max<int64_t>(comp.instances, *i);
+            if (const auto m = count_of(c["attributes"], "meshX", comp.path)) comp.mesh_x = *m;
             out.push_back(comp);
         }
     }
@@ -139,7 +153,7 @@ void walk_nodes(const YAML::Node &nodes, const std::string &outer, int64_t &copi
         if (tag == "!Container" || !n["class"]) {
             copies *= fanout;
             if (node_mesh) mesh_x = node_mesh;
-            if (auto m = number(n["attributes"], {"meshX"}, path)) mesh_x = int64_t(*m);
+            if (auto m = count_of(n["attributes"], "meshX", path)) mesh_x = *m;
             continue;
         }
         Component comp{name, path, lower(scalar(n["class"], path + ": class")), n["attributes"], copies * fanout,

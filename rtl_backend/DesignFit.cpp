@@ -119,11 +119,6 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         const int64_t outer = outer_tile_words(a), outer_depth = i == 0   ? d.input_outer_depth
                                                               : i == 1 ? d.weight_outer_depth
                                                                        : d.output_outer_depth;
-        if ((outer > 0) != (outer_depth > 0))
-            return std::string("its ") + depth[i].first + (outer > 0 ? " keeps" : " does not keep") +
-                   " tiles at two shared levels, the design's " + depth[i].first + " buffers " +
-                   (outer > 0 ? "are one" : "are two") +
-                   " (compile the layers with the same kind of mapping together)";
         if (outer > outer_depth) {
             why << "its outer " << depth[i].first << " tile needs " << outer << " words, the outer "
                 << depth[i].first << " buffer holds " << outer_depth;
@@ -225,6 +220,18 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
         if ((words > 0) != (depth > 0))
             return std::string("its ") + name + (words > 0 ? " has" : " has no") + " per-PE tile, the design's PEs read the " +
                    name + " from " + (depth > 0 ? "per-PE files" : "one register") +
+                   " (compile the layers with the same kind of mapping together)";
+    }
+    // The buffers: a tensor at two shared levels has an outer buffer and the copy (or drain) walk.
+    const std::tuple<const char *, int64_t, ir::TensorRole> outer_depth[] = {
+        {"input", d.input_outer_depth, ir::TensorRole::Input},
+        {"weight", d.weight_outer_depth, ir::TensorRole::Weight},
+        {"output", d.output_outer_depth, ir::TensorRole::Output}};
+    for (const auto &[name, depth, role] : outer_depth) {
+        const int64_t outer = outer_tile_words(nest.access(role));
+        if ((outer > 0) != (depth > 0))
+            return std::string("its ") + name + (outer > 0 ? " keeps" : " does not keep") +
+                   " tiles at two shared levels, the design's " + name + " buffers " + (outer > 0 ? "are one" : "are two") +
                    " (compile the layers with the same kind of mapping together)";
     }
     const std::tuple<const char *, bool, bool, ir::TensorRole> buffering[] = {

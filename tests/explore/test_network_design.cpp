@@ -97,3 +97,53 @@ TEST_CASE("one design keeps only the ranked mappings that run on it", "[explore]
     for (const auto *list : {&d.layers[0].top, &d.layers[0].pareto})
         for (const Candidate &c : *list) CHECK(rtl::why_not_same_kind(wiring, build_ir(info, c.point, false)) == "");
 }
+
+// On a machine of two shared levels, a tensor kept at both has an outer buffer and a copy walk
+// that a tensor kept at one does not: layers of the two kinds do not run on one design, so the
+// network's winners all keep each tensor at as many shared levels as the design (before, one
+// design for ResNet-18 on four_level ran 3 of its 21 layers).
+TEST_CASE("one design on two shared levels: every winner keeps each tensor at the design's levels", "[explore][network]") {
+    ir::Architecture arch = ir::load_architecture("four_level");
+    arch.rows = arch.cols = 4;
+    ir::LayerSpec a = conv(16, 16, 8, 8, 3, 3), b = conv(8, 8, 6, 6, 3, 3);
+    a.pad = b.pad = 1;
+    SearchOptions o;
+    o.mode = "anneal", o.anneal_steps = 300, o.threads = 2;
+    o.constraints.rtl_only = true;
+    std::vector<SpaceInfo> spaces;
+    std::vector<SearchResult> free;
+    // Each layer's winner: rows c, columns k, the window and the output plane in the GLB band; the
+    // weights in L2 and the GLB (a) or in the GLB alone (b).
+    for (const auto &[layer, two_levels] : {std::pair<ir::LayerSpec, bool>{a, true}, {b, false}}) {
+        spaces.push_back(space_info(problem_of(layer), arch));
+        const SpaceInfo &info = spaces.back();
+        const int k = 1, y = 2, x = 3, c = 4, r = 5, s = 6;  // n, k, y, x, c, r, s
+        REQUIRE(info.problem.dims[size_t(c)].name == "c");
+        Point p = plain_point(info, {c}, {k});
+        p.f.lane[size_t(c)] = p.f.lane[size_t(k)] = 4;
+        for (int d : {y, x, r, s}) p.f.glb[size_t(d)] = info.extent(d);
+        SearchResult res;
+        res.found = true;
+        p.s.level[0] = p.s.level[1] = p.s.level[2] = 1;
+        p.s.outer_at[1] = two_levels ? 0 : -1;
+        canonicalize(spaces.back(), p);
+        REQUIRE((p.s.outer_at[1] >= 0) == two_levels);
+        REQUIRE(rtl_generatable(spaces.back(), p));
+        std::string misfit;
+        const model::Estimate e = evaluate_point(spaces.back(), p, &misfit);
+        REQUIRE(misfit == "");
+        res.best = Candidate{p, e.energy_pj, e.cycles.total, score_of(o.objective, e.energy_pj, e.cycles.total)};
+        res.top = res.pareto = {res.best};
+        free.push_back(res);
+    }
+    REQUIRE(rtl::why_not_same_kind(rtl::design_for({build_ir(spaces[0], free[0].best.point, false)}, arch),
+                                   build_ir(spaces[1], free[1].best.point, false)) != "");
+    const NetworkDesign d = one_design(spaces, free, o);
+    std::vector<ir::AcceleratorIR> irs;
+    for (size_t i = 0; i < spaces.size(); ++i) irs.push_back(sized_ir(space_info(spaces[i].problem, d.arch), d.layers[i].best.point));
+    const rtl::DesignSpec design = rtl::design_for(irs, d.arch);
+    for (const auto &ir : irs) {
+        INFO(ir.problem.layer.name << " on " << d.wiring);
+        CHECK(rtl::why_not_fits(design, ir) == "");
+    }
+}

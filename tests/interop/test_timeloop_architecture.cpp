@@ -188,4 +188,14 @@ TEST_CASE("Timeloop v0.4 machines of one PE, an SRAM main memory and !Nothing pl
         "    constraints: {dataspace: {keep: [Weights]}}\n"
         "  - !Component\n    name: mac\n    class: intmac\n    attributes: {width: 8}\n";
     CHECK_THAT(error_of(write_yaml("two_of_w", two_of_w)), Catch::Contains("reg: holds W as architecture.spad does"));
+    // No copies, or a fraction of one: the file is wrong (before, 0 PEs divided by zero).
+    std::string none = two_of_w;
+    none.replace(none.find("meshX: 4"), 8, "meshX: 0");
+    CHECK_THAT(error_of(write_yaml("none", none)), Catch::Contains("PE: spatial: meshX is 0; give a whole number"));
+    std::string half = two_of_w;
+    half.replace(half.find("meshX: 4"), 8, "meshX: 2.5");
+    CHECK_THAT(error_of(write_yaml("half", half)), Catch::Contains("meshX is 2.5"));
+    CHECK_THAT(error_of(write_yaml("zero_v03", tree("PE[0..15]", "depth: 4, word-bits: 8").replace(
+                                                   tree("PE[0..15]", "depth: 4, word-bits: 8").find("meshX: 4"), 8, "meshX: 0"))),
+               Catch::Contains("meshX is 0"));
 }
