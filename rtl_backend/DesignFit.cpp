@@ -234,6 +234,25 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
                    " tiles at two shared levels, the design's " + name + " buffers " + (outer > 0 ? "are one" : "are two") +
                    " (compile the layers with the same kind of mapping together)";
     }
+    // Each buffer is a memory of one level: a layer's tiles of a tensor sit on the levels of the
+    // design's buffers (the model prices them there).
+    const std::tuple<const char *, int, int, ir::TensorRole> levels[] = {
+        {"input", d.input_level, d.input_outer_level, ir::TensorRole::Input},
+        {"weight", d.weight_level, d.weight_outer_level, ir::TensorRole::Weight},
+        {"output", d.output_level, d.output_outer_level, ir::TensorRole::Output}};
+    for (const auto &[name, inner, outer, role] : levels) {
+        const ir::TensorAccess &a = nest.access(role);
+        const std::pair<const char *, int> buffers[] = {{"", inner}, {"outer ", outer}};
+        for (const auto &[which, level] : buffers) {
+            if (level < 0 || size_t(level) >= d.levels.size()) continue;
+            const ir::Buffer *b = which[0] ? (shared_stages(a) == 2 ? a.stages[1].buffer : nullptr)
+                                           : array_facing_stage(a).buffer;
+            if (b && b->level != d.levels[size_t(level)].first)
+                return std::string("its ") + which + name + " tile is on " + b->level + ", the design's " + which +
+                       name + " buffer on " + d.levels[size_t(level)].first +
+                       " (compile the layers with the same kind of mapping together)";
+        }
+    }
     const std::tuple<const char *, bool, bool, ir::TensorRole> buffering[] = {
         {"input", d.input_double_buffered, d.input_single_buffered, ir::TensorRole::Input},
         {"weight", d.weight_double_buffered, d.weight_single_buffered, ir::TensorRole::Weight},
