@@ -211,58 +211,48 @@ std::string why_not_wired(const DesignSpec &d, const ir::NestAnalysis &nest) {
 
 std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest) {
     if (std::string no = why_not_wired(d, nest); !no.empty()) return no;
-    const std::tuple<const char *, int64_t, ir::TensorRole> pe_depth[] = {
-        {"input", d.input_pe_depth, ir::TensorRole::Input},
-        {"weight", d.weight_pe_depth, ir::TensorRole::Weight},
-        {"output", d.output_pe_depth, ir::TensorRole::Output}};
-    for (const auto &[name, depth, role] : pe_depth) {
-        const int64_t words = pe_tile_words(nest.access(role));
-        if ((words > 0) != (depth > 0))
-            return std::string("its ") + name + (words > 0 ? " has" : " has no") + " per-PE tile, the design's PEs read the " +
-                   name + " from " + (depth > 0 ? "per-PE files" : "one register") +
-                   " (compile the layers with the same kind of mapping together)";
-    }
-    // The buffers: a tensor at two shared levels has an outer buffer and the copy (or drain) walk.
-    const std::tuple<const char *, int64_t, ir::TensorRole> outer_depth[] = {
-        {"input", d.input_outer_depth, ir::TensorRole::Input},
-        {"weight", d.weight_outer_depth, ir::TensorRole::Weight},
-        {"output", d.output_outer_depth, ir::TensorRole::Output}};
-    for (const auto &[name, depth, role] : outer_depth) {
-        const int64_t outer = outer_tile_words(nest.access(role));
-        if ((outer > 0) != (depth > 0))
-            return std::string("its ") + name + (outer > 0 ? " keeps" : " does not keep") +
-                   " tiles at two shared levels, the design's " + name + " buffers " + (outer > 0 ? "are one" : "are two") +
-                   " (compile the layers with the same kind of mapping together)";
-    }
-    // Each buffer is a memory of one level: a layer's tiles of a tensor sit on the levels of the
-    // design's buffers (the model prices them there).
-    const std::tuple<const char *, int, int, ir::TensorRole> levels[] = {
-        {"input", d.input_level, d.input_outer_level, ir::TensorRole::Input},
-        {"weight", d.weight_level, d.weight_outer_level, ir::TensorRole::Weight},
-        {"output", d.output_level, d.output_outer_level, ir::TensorRole::Output}};
-    for (const auto &[name, inner, outer, role] : levels) {
-        const ir::TensorAccess &a = nest.access(role);
-        const std::pair<const char *, int> buffers[] = {{"", inner}, {"outer ", outer}};
+    // Per tensor, what the design's PEs and buffers are: every layer on it has the same.
+    struct Kind {
+        const char *name;
+        ir::TensorRole role;
+        int64_t pe_depth, outer_depth;  // a per-PE file; an outer buffer (two shared levels)
+        int level, outer_level;         // the levels of its buffers (the array-facing one, the outer one)
+        bool twice, once;               // double buffered; kept single on a double-buffered level
+    };
+    const Kind kinds[] = {
+        {"input", ir::TensorRole::Input, d.input_pe_depth, d.input_outer_depth, d.input_level, d.input_outer_level,
+         d.input_double_buffered, d.input_single_buffered},
+        {"weight", ir::TensorRole::Weight, d.weight_pe_depth, d.weight_outer_depth, d.weight_level,
+         d.weight_outer_level, d.weight_double_buffered, d.weight_single_buffered},
+        {"output", ir::TensorRole::Output, d.output_pe_depth, d.output_outer_depth, d.output_level,
+         d.output_outer_level, d.output_double_buffered, d.output_single_buffered}};
+    const std::string same = " (compile the layers with the same kind of mapping together)";
+    for (const Kind &k : kinds) {
+        const ir::TensorAccess &a = nest.access(k.role);
+        const std::string name = k.name;
+        const int64_t words = pe_tile_words(a);
+        if ((words > 0) != (k.pe_depth > 0))
+            return "its " + name + (words > 0 ? " has" : " has no") + " per-PE tile, the design's PEs read the " + name +
+                   " from " + (k.pe_depth > 0 ? "per-PE files" : "one register") + same;
+        // A tensor at two shared levels has an outer buffer and the copy (or drain) walk.
+        const int64_t outer = outer_tile_words(a);
+        if ((outer > 0) != (k.outer_depth > 0))
+            return "its " + name + (outer > 0 ? " keeps" : " does not keep") + " tiles at two shared levels, the design's " +
+                   name + " buffers " + (outer > 0 ? "are one" : "are two") + same;
+        // Each buffer is a memory of one level: the layer's tiles sit on the levels of the
+        // design's buffers (the model prices them there).
+        const std::pair<const char *, int> buffers[] = {{"", k.level}, {"outer ", k.outer_level}};
         for (const auto &[which, level] : buffers) {
             if (level < 0 || size_t(level) >= d.levels.size()) continue;
-            const ir::Buffer *b = which[0] ? (shared_stages(a) == 2 ? a.stages[1].buffer : nullptr)
-                                           : array_facing_stage(a).buffer;
+            const ir::Buffer *b = which[0] ? (outer > 0 ? a.stages[1].buffer : nullptr) : array_facing_stage(a).buffer;
             if (b && b->level != d.levels[size_t(level)].first)
-                return std::string("its ") + which + name + " tile is on " + b->level + ", the design's " + which +
-                       name + " buffer on " + d.levels[size_t(level)].first +
-                       " (compile the layers with the same kind of mapping together)";
+                return "its " + std::string(which) + name + " tile is on " + b->level + ", the design's " + which + name +
+                       " buffer on " + d.levels[size_t(level)].first + same;
         }
-    }
-    const std::tuple<const char *, bool, bool, ir::TensorRole> buffering[] = {
-        {"input", d.input_double_buffered, d.input_single_buffered, ir::TensorRole::Input},
-        {"weight", d.weight_double_buffered, d.weight_single_buffered, ir::TensorRole::Weight},
-        {"output", d.output_double_buffered, d.output_single_buffered, ir::TensorRole::Output}};
-    for (const auto &[name, twice, once, role] : buffering) {
-        const bool single = nest.access(role).buffer->single_buffered;
-        if ((single && twice) || (!single && once))
-            return std::string("its ") + name + " buffer is " + (single ? "single" : "double") +
-                   " buffered, the design's is " + (single ? "double" : "single") +
-                   " buffered (compile the layers with the same buffering together)";
+        const bool single = a.buffer->single_buffered;
+        if ((single && k.twice) || (!single && k.once))
+            return "its " + name + " buffer is " + (single ? "single" : "double") + " buffered, the design's is " +
+                   (single ? "double" : "single") + " buffered (compile the layers with the same buffering together)";
     }
     return {};
 }
