@@ -19,12 +19,12 @@ namespace tessera::interop {
 LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &problem, int64_t pes, int64_t rows = 0);
 std::string maestro_schedule(const std::string &path, const ir::Problem &problem, int64_t pes, int64_t rows = 0);
 
-// The .m file's layer (Dimensions, Stride, Type CONV or DSCONV; no padding: Y and X are the input's).
+// The .m file's layer (Dimensions, Stride, Type CONV, DSCONV or GEMM; no padding: Y and X are the input's).
 bool has_maestro_layer(const std::string &path);
 ir::LayerSpec read_maestro_layer(const std::string &path);  // a file of one layer
 
 // Every layer of a .m file (a MAESTRO model or mapping file) as a network; `skipped`: the layers of
-// other Types (GEMM, TRCONV, NGCONV, ...), "NAME (TYPE)".
+// other Types (TRCONV, NGCONV, ...), "NAME (TYPE)".
 struct MaestroNetwork {
     std::vector<ir::LayerSpec> layers;
     std::vector<std::string> skipped;

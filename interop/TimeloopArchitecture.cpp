@@ -89,13 +89,10 @@ std::string scalar(const YAML::Node &n, const std::string &where) {
 std::optional<int64_t> count_of(const YAML::Node &attributes, const char *key, const std::string &where) {
     const auto v = number(attributes, {key}, where);
     if (!v) return std::nullopt;
-    if (!(*v >= 1 && *v <= double(int64_t(1) << 30)) || *v != double(int64_t(*v)))
-    {
-        std::ostringstream text;
-        text << *v;
-        throw UserError(where + ": " + key + " is " + text.str() + "; give a whole number of copies, at least 1");
-    }
-    return int64_t(*v);
+    if (*v >= 1 && *v <= double(int64_t(1) << 30) && *v == double(int64_t(*v))) return int64_t(*v);
+    std::ostringstream text;
+    text << *v;
+    throw UserError(where + ": " + key + " is " + text.str() + "; give a whole number of copies, at least 1");
 }
 
 int64_t fanout_of(const YAML::Node &spatial, const std::string &where, int64_t &mesh_x) {

@@ -241,10 +241,10 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
                    name + " buffers " + (outer > 0 ? "are one" : "are two") + same;
         // Each buffer is a memory of one level: the layer's tiles sit on the levels of the
         // design's buffers (the model prices them there).
-        const std::pair<const char *, int> buffers[] = {{"", k.level}, {"outer ", k.outer_level}};
-        for (const auto &[which, level] : buffers) {
+        const std::tuple<const char *, int, const ir::Buffer *> buffers[] = {
+            {"", k.level, array_facing_stage(a).buffer}, {"outer ", k.outer_level, outer > 0 ? a.stages[1].buffer : nullptr}};
+        for (const auto &[which, level, b] : buffers) {
             if (level < 0 || size_t(level) >= d.levels.size()) continue;
-            const ir::Buffer *b = which[0] ? (outer > 0 ? a.stages[1].buffer : nullptr) : array_facing_stage(a).buffer;
             if (b && b->level != d.levels[size_t(level)].first)
                 return "its " + std::string(which) + name + " tile is on " + b->level + ", the design's " + which + name +
                        " buffer on " + d.levels[size_t(level)].first + same;

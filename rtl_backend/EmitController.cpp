@@ -124,10 +124,9 @@ std::string emit_controller(const DesignSpec &d) {
         for (size_t i = 0; i < blocks.size(); ++i) {
             const OutputBlock &b = blocks[i];
             const std::string drain_extra = b.wait ? " + " + std::to_string(wb) + "'d" + std::to_string(b.wait) : "";
+            // Drains go inner block first, reloads outer block first.
             std::string inner_drain_pending, outer_reload_due;
             for (size_t j = i + 1; j < blocks.size(); ++j) inner_drain_pending += " && !" + blocks[j].name + "_drain_pending";
-            std::string other_drain_pending;
-            for (size_t j = 0; j < blocks.size(); ++j) if (j != i) other_drain_pending += " && !" + blocks[j].name + "_drain_pending";
             for (size_t j = 0; j < i; ++j) outer_reload_due += " && !" + blocks[j].name + "_reload_due";
             pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] " + b.name + "_from,\n"
                         "  input  logic [" + std::to_string(b.amount_bits) + "-1:0] " + b.amount + ",\n"
@@ -144,8 +143,8 @@ std::string emit_controller(const DesignSpec &d) {
                         "  assign " + b.name + "_begin = issue && zero_from[" + b.name + "_from];\n"
                         "  assign " + b.name + "_drain = " + b.name + "_drain_pending" + inner_drain_pending + " &&\n"
                         "                           (state == COMPUTE || (state == FLUSH && flush_count == '0)" + chained + ");\n"
-                        "  assign " + b.name + "_reload = state == COMPUTE" + other_drain_pending + " && !" + b.name +
-                        "_drain_pending" + outer_reload_due + " && " + b.name + "_reload_due;\n";
+                        "  assign " + b.name + "_reload = state == COMPUTE && !" + any_block("_drain_pending") +
+                        outer_reload_due + " && " + b.name + "_reload_due;\n";
             pe_ff += "      if (state == IDLE && start) " + b.name + "_drain_pending <= 1'b0;\n"
                      "      else if (issue && last_from[" + b.name + "_from]) " + b.name + "_drain_pending <= 1'b1;\n"
                      "      else if (" + b.name + "_drain) " + b.name + "_drain_pending <= 1'b0;\n"

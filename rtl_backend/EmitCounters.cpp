@@ -173,7 +173,10 @@ std::string emit_counters(const DesignSpec &d) {
     // The output at two shared levels: glb_* count the outer buffer (the walk's drain writes, its
     // reload reads and the DMA's drain reads), inner_* the inner one (the array's writes and
     // partial-sum reads, and the walk's).
-    const std::string array_psum_reads = "(block_first ? '0 : output_groups)";
+    // The partial sums read back into the array side (PE registers, or per-PE files' reloads) from
+    // the output buffer it faces.
+    const std::string array_psum_reads =
+        d.output_pe_depth > 0 ? std::string("output_reloads") : "(block_first ? '0 : output_groups)";
     const std::vector<std::string> increments = {
         one + "busy}",
         "macs",
@@ -188,7 +191,7 @@ std::string emit_counters(const DesignSpec &d) {
         "weight_groups * " + fanout(d.weight, "weight", lb),
         "macs",
         so ? one + "output_stage_drain_write}" : "output_groups",
-        (so ? one + "output_stage_reload_read}" : d.output_pe_depth > 0 ? std::string("output_reloads") : array_psum_reads) +
+        (so ? one + "output_stage_reload_read}" : array_psum_reads) +
             " + " + one + "dma_drain_read}",
         "macs",
         "macs",
@@ -199,8 +202,7 @@ std::string emit_counters(const DesignSpec &d) {
         sw ? one + "weight_stage_write}" : one + "1'b0}",
         sw ? "weight_groups" : one + "1'b0}",
         so ? "output_groups + " + one + "output_stage_reload_write}" : one + "1'b0}",
-        so ? (d.output_pe_depth > 0 ? std::string("output_reloads") : array_psum_reads) + " + " + one + "output_stage_drain_read}"
-           : one + "1'b0}"};
+        so ? array_psum_reads + " + " + one + "output_stage_drain_read}" : one + "1'b0}"};
     // One named register per counter (not an array, so synthesis keeps them as flops).
     for (int i = 0; i < n; ++i) {
         const std::string c = "counter_" + std::to_string(i);

@@ -11,7 +11,6 @@
 #include "interop/TimeloopMapping.h"
 #endif
 
-
 namespace tessera::cli {
 
 namespace {

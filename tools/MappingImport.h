@@ -16,8 +16,8 @@ bool imports_mapping(const LayerSelection &);
 std::string imported_schedule(const LayerSelection &, const ir::Problem &problem);
 // A layer the mapping file itself describes (Timeloop's `problem: instance:`), when no layer is named.
 bool mapping_layer(const LayerSelection &, ir::LayerSpec &layer);
-// A MAESTRO .m file given as --network: its CONV and DSCONV layers (the others listed once on
-// stderr). False for any other network name.
+// A MAESTRO .m file given as --network: its CONV, DSCONV and GEMM layers (the others listed once
+// on stderr). False for any other network name.
 bool maestro_network(const std::string &network, std::vector<ir::LayerSpec> &layers);
 // `lower --emit FORMAT`: timeloop | maestro; UserError for anything else.
 std::string emit_mapping(const ir::AcceleratorIR &, const std::string &format);
