@@ -8,6 +8,7 @@
 #include "ir/AcceleratorIR.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,15 @@ struct NestLevel {
 struct LoopNest {
     std::vector<NestLevel> levels;  // outermost (DRAM, which keeps everything) first
 };
+
+// A name of one of the architecture's levels, as a mapping file targets it: the level's own, or an
+// alias (a storage an imported architecture merged into it).
+struct LevelName {
+    std::string level;         // the level's name
+    bool per_pe = false;
+    bool register_of[3] = {};  // I, W, O: its partition holds one word of the tensor (a register)
+};
+using LevelNames = std::map<std::string, LevelName>;
 
 // The Tessera level a nest level names: "A_k" (k digits) is A when A names an earlier level.
 std::string tessera_level(const LoopNest &, size_t level);

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 namespace tessera::interop {
@@ -182,8 +183,11 @@ std::optional<double> ert_energy(const YAML::Node &ert, const Component &c,
     if (!tables || !tables.IsSequence()) throw UserError("ERT: needs 'tables', a list of {name, actions}");
     for (const YAML::Node &t : tables) {
         std::string name = t["name"] ? scalar(t["name"], "ERT: table name") : "";
-        // system.chip.PE[0..255].ifmap_spad: compare the last element without its range
-        const std::string last = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
+        // system.chip.PE[0..255].ifmap_spad, system_top_level.DRAM[1..1]: compare the last element
+        // without its range (whose dots are not separators)
+        const size_t range = name.back() == ']' ? name.rfind('[') : std::string::npos;
+        const size_t dot = name.rfind('.', range == std::string::npos ? std::string::npos : range);
+        const std::string last = name.substr(dot == std::string::npos ? 0 : dot + 1);
         if (split_range(last, "ERT: " + name).first != c.name) continue;
         std::optional<double> best;
         for (const YAML::Node &a : t["actions"]) {
@@ -279,29 +283,35 @@ int tensor_of(const std::string &name) {
     return -1;
 }
 
-// Several per-PE storages: one level partitioned per tensor, priced at each partition's size.
-json merged_per_pe_level(const std::vector<Component> &comps, const std::vector<LevelJson> &levels) {
-    json l = {{"name", "RF"}, {"per_pe", true}};
+// A per-PE storage of one word is a register (Timeloop's weight_reg, input_activation_reg, ...):
+// it holds one element of its tensor whatever Tessera's width for it, an int32 partial sum
+// included, and each access is one word.
+void as_register(LevelJson &l) {
+    if (l.bytes * 8 > l.level["word_bits"].get<int>()) return;
+    l.bytes = 4;
+    l.level["size_bytes"] = 4;
+    l.level["word_bits"] = std::max(32, l.level["word_bits"].get<int>());
+}
+
+// Several per-PE storages: levels in the order they are listed, each partitioned per tensor and
+// priced at each partition's size. Storages that hold different tensors (Eyeriss's ifmap_spad,
+// weights_spad, psum_spad; a !Parallel branch of registers) share a level; one that holds a tensor
+// the level already has starts the next, inner level (simple_ws's pe_spad above weight_reg).
+json per_pe_level(const std::vector<Component> &comps, const std::vector<LevelJson> &levels, bool only) {
+    json l = {{"name", only && comps.size() > 1 ? std::string("RF") : comps[0].name}, {"per_pe", true}};
     json tensor_bytes = json::object();
+    json aliases = json::array();
     int64_t total = 0;
     int wb = 0;
     double bandwidth = 0;
     std::map<int64_t, double> priced;
     bool all_priced = true;
     const char *roles[] = {"I", "W", "O"};
-    std::string holder[3];
     for (size_t i = 0; i < comps.size(); ++i) {
         const int t = comps[i].tensor >= 0 ? comps[i].tensor : tensor_of(comps[i].name);
-        if (t < 0)
-            throw UserError(comps[i].path + ": several storages sit in each PE, and Tessera cannot tell which tensor this "
-                            "one holds; name them for their tensor (ifmap_/weights_/psum_ ...), keep one data space "
-                            "each (constraints: dataspace: keep), or give one per-PE storage");
-        if (tensor_bytes.contains(roles[t]))
-            throw UserError(comps[i].path + ": holds " + roles[t] + " as " + holder[t] + " does; Tessera keeps a tensor "
-                            "at one per-PE level (the MAC's operand registers are built in): keep one of them");
-        holder[t] = comps[i].path;
         const int64_t bytes = levels[i].bytes;
         tensor_bytes[roles[t]] = bytes;
+        if (comps[i].name != l["name"]) aliases.push_back(comps[i].name);
         total += bytes;
         wb = std::max(wb, levels[i].level["word_bits"].get<int>());
         bandwidth = std::max(bandwidth, levels[i].level["words_per_cycle"].get<double>());
@@ -312,16 +322,52 @@ json merged_per_pe_level(const std::vector<Component> &comps, const std::vector<
     l["word_bits"] = wb;
     l["words_per_cycle"] = bandwidth;
     l["tensor_bytes"] = tensor_bytes;
+    if (!aliases.empty()) l["aliases"] = aliases;
+    const auto same_energies = [&](const LevelJson &x) {
+        return x.read_pj == levels[0].read_pj && x.write_pj == levels[0].write_pj;
+    };
     if (!all_priced) {
         l["energy_by_size"] = default_energy_by_size(true);
-    } else if (std::all_of(priced.begin(), priced.end(), [&](const auto &p) { return p.second == priced.begin()->second; })) {
-        l["energy_pj"] = priced.begin()->second;
+    } else if (std::all_of(levels.begin(), levels.end(), same_energies)) {
+        l["read_pj"] = levels[0].read_pj;
+        l["write_pj"] = levels[0].write_pj;
     } else {
         json points = json::array();
         for (const auto &[bytes, pj] : priced) points.push_back({bytes, pj > 0 ? pj : 1e-6});
         l["energy_by_size"] = points;
     }
     return l;
+}
+
+// The per-PE levels of several per-PE storages, outermost first (per_pe_level).
+std::vector<json> per_pe_levels_of(const std::vector<Component> &comps, std::vector<LevelJson> levels) {
+    std::vector<std::vector<size_t>> groups(1);
+    std::set<int> held;
+    for (size_t i = 0; i < comps.size(); ++i) {
+        const int t = comps[i].tensor >= 0 ? comps[i].tensor : tensor_of(comps[i].name);
+        if (t < 0)
+            throw UserError(comps[i].path + ": several storages sit in each PE, and Tessera cannot tell which tensor this "
+                            "one holds; name them for their tensor (ifmap_/weights_/psum_ ...), keep one data space "
+                            "each (constraints: dataspace: keep), or give one per-PE storage");
+        if (held.count(t)) {
+            groups.emplace_back();
+            held.clear();
+        }
+        held.insert(t);
+        groups.back().push_back(i);
+        as_register(levels[i]);
+    }
+    std::vector<json> out;
+    for (const auto &g : groups) {
+        std::vector<Component> c;
+        std::vector<LevelJson> l;
+        for (size_t i : g) {
+            c.push_back(comps[i]);
+            l.push_back(levels[i]);
+        }
+        out.push_back(per_pe_level(c, l, groups.size() == 1));
+    }
+    return out;
 }
 
 }  // namespace
@@ -427,7 +473,7 @@ ir::Architecture read_timeloop_architecture(const std::string &path) {
         if (per_pe_levels[0].read_pj < 0) l["energy_by_size"] = default_energy_by_size(true);
         levels.push_back(l);
     } else {
-        levels.push_back(merged_per_pe_level(per_pe, per_pe_levels));
+        for (json &l : per_pe_levels_of(per_pe, per_pe_levels)) levels.push_back(std::move(l));
     }
 
     double mac_pj = 0;

@@ -153,17 +153,40 @@ std::vector<Factor> ordered(const std::map<std::string, int64_t> &f, const std::
 
 // Whether target i names one of the architecture's levels, itself or as a further position A_2
 // of a target A before it (the rule of tessera_level).
-bool names_level(const std::vector<std::string> &levels, const std::vector<std::string> &targets, size_t i) {
+bool names_level(const LevelNames &levels, const std::vector<std::string> &targets, size_t i) {
     LoopNest named;
     for (size_t j = 0; j <= i; ++j) named.levels.push_back(NestLevel{targets[j]});
-    const std::string level = tessera_level(named, i);
-    return std::find(levels.begin(), levels.end(), level) != levels.end();
+    return levels.count(tessera_level(named, i)) > 0;
+}
+
+// Renames the targets that are aliases to their levels (the tiles of several targets of one level
+// are further positions on it), and takes out the tiles that are the PE's operand register: a
+// tensor's one per-PE tile, on a level that holds one word of it. Tessera's PE has that register
+// for every operand (docs/hardware.md): it reloads by the same stationarity rule as the tile and
+// rides the compute pipeline, so the counts are the tile's, and the array does not stall for it.
+void operand_registers(LoopNest &nest, const LevelNames &levels) {
+    const char *roles[] = {"I", "W", "O"};
+    for (int r = 0; r < 3; ++r) {
+        std::vector<std::pair<size_t, const LevelName *>> per_pe;
+        for (size_t i = 1; i < nest.levels.size(); ++i) {
+            const auto it = levels.find(nest.levels[i].name);
+            const auto &keep = nest.levels[i].keep;
+            if (it != levels.end() && it->second.per_pe && std::find(keep.begin(), keep.end(), roles[r]) != keep.end())
+                per_pe.push_back({i, &it->second});
+        }
+        if (per_pe.size() == 1 && per_pe[0].second->register_of[r]) {
+            auto &keep = nest.levels[per_pe[0].first].keep;
+            keep.erase(std::find(keep.begin(), keep.end(), roles[r]));
+        }
+    }
+    for (auto &lv : nest.levels)
+        if (const auto it = levels.find(lv.name); it != levels.end()) lv.name = it->second.level;
 }
 
 }  // namespace
 
 LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &problem,
-                               const std::vector<std::string> &levels) {
+                               const LevelNames &levels) {
     YAML::Node root = load(path);
     YAML::Node list = root.IsMap() ? root["mapping"] : root;
     if (!list || !list.IsSequence())
@@ -266,11 +289,12 @@ LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &probl
         }
         nest.levels.push_back(lv);
     }
+    operand_registers(nest, levels);
     return nest;
 }
 
 std::string timeloop_schedule(const std::string &path, const ir::Problem &problem,
-                              const std::vector<std::string> &levels) {
+                              const LevelNames &levels) {
     return "// from the Timeloop mapping " + path + "\n" +
            schedule_text(problem, read_timeloop_mapping(path, problem, levels), path);
 }

@@ -12,17 +12,20 @@
 
 namespace tessera::interop {
 
-// The nest a Timeloop mapping file describes for `problem` (its dims name the factors).
-// `levels`: the architecture's level names, when known. A target that is none of them (nor a
-// further position `A_2` of one) and has no keep/bypass entry is a fan-out, a v0.4 container
-// (`PE` with a spatial entry): it keeps nothing. Without them, every target keeps what it does not
-// bypass (Timeloop v0.3's reading, where targets are storages).
+// The nest a Timeloop mapping file describes for `problem` (its dims name the factors). A target
+// that is an alias is its level (several targets of one level are further positions of it). A
+// tensor whose one per-PE tile is on a register (Timeloop's input_activation_reg) keeps no tile:
+// that register is the PE's operand register, which Tessera builds in. A
+// target that is none of `levels` (nor a further position `A_2` of one) and has no keep/bypass
+// entry is a fan-out, a v0.4 container (`PE` with a spatial entry): it keeps nothing. Without
+// levels, every target keeps what it does not bypass (Timeloop v0.3's reading, where targets are
+// storages).
 LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &problem,
-                               const std::vector<std::string> &levels = {});
+                               const LevelNames &levels = {});
 
 // Schedule text for the mapping in `path` (read_timeloop_mapping + schedule_text).
 std::string timeloop_schedule(const std::string &path, const ir::Problem &problem,
-                              const std::vector<std::string> &levels = {});
+                              const LevelNames &levels = {});
 
 // Whether `path` (mapping or its own file) holds a Timeloop problem (`problem: instance:`), and the
 // layer it describes (a conv with no padding: Timeloop's P and Q are the output's size).

@@ -21,7 +21,12 @@ void size_presets_for(const ir::Architecture &arch, LayerSelection &sel) {
     for (int t = 0; t < 3; ++t) sel.scratchpad_bytes[t] = budgets.scratchpad_bytes[t];
     for (int t = 0; t < 3; ++t) sel.buffer_tensor_bytes[t] = budgets.buffer_tensor_bytes[t];
     sel.level_names.clear();
-    for (const auto &level : arch.levels) sel.level_names.push_back(level.name);
+    for (const auto &level : arch.levels) {
+        interop::LevelName name{level.name, level.per_pe};
+        for (int t = 0; t < 3; ++t) name.register_of[t] = level.per_pe && level.holds_one_word(t);
+        sel.level_names[level.name] = name;
+        for (const auto &alias : level.aliases) sel.level_names[alias] = name;
+    }
 }
 
 ir::Architecture read_architecture(const std::string &file_or_name) {

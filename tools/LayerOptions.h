@@ -2,9 +2,11 @@
 #pragma once
 
 #include "Lower.h"
+#include "interop/LoopNest.h"
 #include "ir/AcceleratorIR.h"
 
 #include <boost/program_options.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,7 +24,7 @@ struct LayerSelection {
     std::string scratchpad_level;     // the architecture's per-tensor per-PE scratchpads, for `rs`
     int64_t scratchpad_bytes[3] = {0, 0, 0};
     bool pipelined_array = false;     // ScheduleRequest::pipelined_array
-    std::vector<std::string> level_names;  // the architecture's levels, for imported mappings' targets
+    interop::LevelNames level_names;  // the architecture's level names and aliases: imported mappings' targets
 };
 
 // Adds --network --layer --generator -p --plugin --schedule --spatial --dataflow --array.

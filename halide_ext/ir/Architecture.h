@@ -26,6 +26,9 @@ struct MemoryLevel {
     // Per-PE levels may give one size per tensor (I, W, O: Eyeriss's ifmap, filter and psum
     // scratchpads); 0 = the tensors share size_bytes.
     int64_t tensor_bytes[3] = {0, 0, 0};
+    // Other names of this level: the storages of an imported architecture it merges (Timeloop's
+    // weight_reg, input_activation_reg, ... in one per-PE level), which imported mappings target.
+    std::vector<std::string> aliases;
 
     // Words per cycle of the whole level (all banks).
     double bandwidth() const { return words_per_cycle * (banks > 1 ? banks : 1); }
@@ -39,6 +42,8 @@ struct MemoryLevel {
     // Bytes tensor `role` (0 I, 1 W, 2 O) may use here: its own partition, or the shared size.
     int64_t bytes_for(int role) const { return tensor_bytes[role] > 0 ? tensor_bytes[role] : size_bytes; }
     bool partitioned() const { return tensor_bytes[0] > 0 || tensor_bytes[1] > 0 || tensor_bytes[2] > 0; }
+    // Whether tensor `role` has one word here (a register).
+    bool holds_one_word(int role) const { return bytes_for(role) * 8 <= word_bits; }
 };
 
 // How a word shared by several PEs travels and how a reduction is done (docs/hardware.md,

@@ -139,6 +139,14 @@ MemoryLevel level_from_json(const json &j, const std::string &where) {
         for (int t = 0; t < 3; ++t) m.tensor_bytes[t] = sizes.integer(roles[t], 0, 0, kMaxLevelBytes);
         sizes.finish();
     }
+    if (named.has("aliases")) {
+        const json &names = named.child("aliases");
+        if (!names.is_array()) named.fail("aliases must be a list of names");
+        for (const json &n : names) {
+            if (!n.is_string() || n.get<std::string>().empty()) named.fail("aliases must be a list of names");
+            m.aliases.push_back(n.get<std::string>());
+        }
+    }
     named.finish();
     if (!has_energy) named.fail("needs 'energy_pj', 'read_pj'/'write_pj' or 'energy_by_size'");
     return m;
@@ -157,6 +165,13 @@ void check_level_order(const Architecture &a, const Reader &r) {
                    " bytes) is larger than the level outside it (" + outer.name + ", " +
                    std::to_string(outer.size_bytes) + " bytes); list levels outermost (DRAM) first");
     }
+}
+
+// A level's name and its aliases.
+std::vector<std::string> names_of(const MemoryLevel &m) {
+    std::vector<std::string> names = {m.name};
+    names.insert(names.end(), m.aliases.begin(), m.aliases.end());
+    return names;
 }
 
 json array_json(const Architecture &a) {
@@ -196,8 +211,9 @@ Architecture architecture_from_json(const json &j, const std::string &origin) {
         a.levels.push_back(level_from_json(levels[i], origin + ": levels[" + std::to_string(i) + "]"));
     for (size_t i = 0; i < a.levels.size(); ++i)
         for (size_t k = 0; k < i; ++k)
-            if (a.levels[i].name == a.levels[k].name)
-                r.fail("names level '" + a.levels[i].name + "' twice");
+            for (const std::string &name : names_of(a.levels[i]))
+                for (const std::string &other : names_of(a.levels[k]))
+                    if (name == other) r.fail("names level '" + name + "' twice");
     // Without a per_pe flag anywhere, the innermost level is the per-PE registers (the 3-level
     // files before per-PE levels existed). Per-PE levels come last: a PE holds them, the array
     // sits between them and the shared levels.
@@ -250,6 +266,7 @@ json to_json(const Architecture &a) {
         if (!m.energy_by_size.empty()) l["energy_by_size"] = m.energy_by_size;
         if (m.partitioned())
             l["tensor_bytes"] = {{"I", m.tensor_bytes[0]}, {"W", m.tensor_bytes[1]}, {"O", m.tensor_bytes[2]}};
+        if (!m.aliases.empty()) l["aliases"] = m.aliases;
         levels.push_back(l);
     }
     return {{"name", a.name},

@@ -187,7 +187,14 @@ TEST_CASE("Timeloop v0.4 machines of one PE, an SRAM main memory and !Nothing pl
         "  - !Component\n    name: reg\n    class: regfile\n    attributes: {depth: 1, width: 8, datawidth: 8}\n"
         "    constraints: {dataspace: {keep: [Weights]}}\n"
         "  - !Component\n    name: mac\n    class: intmac\n    attributes: {width: 8}\n";
-    CHECK_THAT(error_of(write_yaml("two_of_w", two_of_w)), Catch::Contains("reg: holds W as architecture.spad does"));
+    // Two storages of one tensor in a PE are two per-PE levels, outermost first; the one-word one
+    // is a register, wide enough for any of Tessera's elements.
+    const ir::Architecture w2 = interop::read_timeloop_architecture(write_yaml("two_of_w", two_of_w));
+    REQUIRE(w2.levels.size() == 4);
+    CHECK((w2.levels[2].name == "spad" && w2.is_per_pe(2) && w2.levels[2].size_bytes == 64));
+    CHECK(w2.levels[2].tensor_bytes[1] == 64);  // all of it the weights': none left for the others
+    CHECK((w2.levels[3].name == "reg" && w2.is_per_pe(3) && w2.levels[3].size_bytes == 4));
+    CHECK((w2.levels[3].word_bits == 32 && w2.levels[3].holds_one_word(1)));
     // No copies, or a fraction of one: the file is wrong (before, 0 PEs divided by zero).
     std::string none = two_of_w;
     none.replace(none.find("meshX: 4"), 8, "meshX: 0");
@@ -198,4 +205,33 @@ TEST_CASE("Timeloop v0.4 machines of one PE, an SRAM main memory and !Nothing pl
     CHECK_THAT(error_of(write_yaml("zero_v03", tree("PE[0..15]", "depth: 4, word-bits: 8").replace(
                                                    tree("PE[0..15]", "depth: 4, word-bits: 8").find("meshX: 4"), 8, "meshX: 0"))),
                Catch::Contains("meshX is 0"));
+}
+
+TEST_CASE("Timeloop v0.4 simple_weight_stationary: a weight scratchpad above one register per tensor", "[interop][timeloop_arch]") {
+    // tests/interop/timeloop_ws: pe_spad keeps weights; a !Parallel branch holds weight_reg,
+    // input_activation_reg and output_activation_reg. The scratchpad is one per-PE level, the
+    // registers the next (the weights are in both): one level named for the first register, the
+    // others its aliases, each tensor's partition one word.
+    const ir::Architecture a = interop::read_timeloop_architecture(
+        std::string(TESSERA_SOURCE_DIR) + "/tests/interop/timeloop_ws/ws_registers.arch.yaml");
+    CHECK((a.rows == 16 && a.cols == 16));
+    CHECK(a.mac_pj == Approx(0.315));
+    REQUIRE(a.levels.size() == 4);
+    CHECK(a.levels[0].read_pj == Approx(512.0 / 4));  // per access of 64 bits = 4 words
+    CHECK((a.levels[1].name == "shared_glb" && !a.is_per_pe(1)));
+    const ir::MemoryLevel &spad = a.levels[2], &regs = a.levels[3];
+    CHECK((spad.name == "pe_spad" && a.is_per_pe(2) && spad.aliases.empty()));
+    CHECK((spad.size_bytes == 384 && spad.tensor_bytes[1] == 384));  // the weights' alone
+    CHECK((spad.read_pj == Approx(0.680237) && spad.write_pj == Approx(1.582678)));
+    CHECK((regs.name == "weight_reg" && a.is_per_pe(3)));
+    CHECK(regs.aliases == std::vector<std::string>{"input_activation_reg", "output_activation_reg"});
+    for (int t = 0; t < 3; ++t) CHECK((regs.bytes_for(t) == 4 && regs.holds_one_word(t)));
+    CHECK((regs.read_pj == Approx(0.144) && regs.write_pj == 0));
+    // The aliases survive the JSON form (explore writes the architecture it chose as JSON).
+    const ir::Architecture again = ir::architecture_from_json(ir::to_json(a), "again");
+    CHECK(again.levels[3].aliases == regs.aliases);
+    // Eyeriss's three scratchpads: one level RF, each scratchpad an alias of it.
+    const ir::Architecture eyeriss = interop::read_timeloop_architecture(kExamples + "timeloop/arch_eyeriss_16x16.yaml");
+    CHECK(eyeriss.levels.back().name == "RF");
+    CHECK(eyeriss.levels.back().aliases.size() == 3);
 }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Timeloop's simple_weight_stationary example design (timeloop-accelergy-exercises,
+# example_designs; tests/interop/timeloop_ws/) with the mapping Timeloop's mapper chose for its
+# default problem: a weight scratchpad per PE above one register per tensor. Tessera's counts
+# beside the ones Timeloop reports for it (ref_outputs/default_problem/timeloop-mapper.stats.txt,
+# per-instance figures times the 12 PEs used). Where the two count differently
+# (docs/timeloop.md, "Tessera's counts beside Timeloop's"), the test pins Tessera's figure.
+set -u
+tessera=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+d=$src/tests/interop/timeloop_ws
+run=(--arch "$d/ws_registers.arch.yaml" --timeloop-problem "$d/ws_registers.prob.yaml" --timeloop-mapping "$d/ws_registers.map.yaml")
+
+"$tessera" estimate "${run[@]}" >"$tmp/est" 2>"$tmp/err" || { echo "FAIL: estimate: $(cat "$tmp/err")"; exit 1; }
+# level tensor -> "fills / updates / operand reads / drains"
+counts() { awk -v l="$1" -v t="$2" '$1 == l && $2 == t { print $(NF-6), $(NF-4), $(NF-2), $NF }' "$tmp/est"; }
+expect() {  # level tensor fills updates reads drains why
+    local got
+    got=$(counts "$1" "$2")
+    [ "$got" = "$3 $4 $5 $6" ] || { echo "FAIL: $1 $2: fills/updates/reads/drains $got, expected $3 $4 $5 $6 ($7)"; fail=1; }
+}
+#      level       tensor fills     updates   reads     drains
+expect DRAM        W      0         0         864       0      "Timeloop: reads 864"
+expect shared_glb  W      864       0         24192     0      "Timeloop: fills 864, reads 24192"
+expect pe_spad     W      24192     0         24192     0      "Timeloop: fills 2016 x 12, reads 2016 x 12"
+expect weight_reg  W      24192     0         10838016  0      "Timeloop: fills 2016 x 12, reads 903168 x 12"
+expect DRAM        I      0         0         160650    0      "Timeloop: reads 151875 (it fills only the new rows of overlapping tiles)"
+expect shared_glb  I      160650    0         2709504   0      "Timeloop: fills 151875, reads 2709504"
+expect weight_reg  I      10838016  0         10838016  0      "input_activation_reg, Timeloop: fills and reads 903168 x 12"
+expect DRAM        O      0         401408    0         0      "Timeloop: updates 401408"
+expect shared_glb  O      0         3612672   3211264   401408 "Timeloop: updates 3612672, reads 3211264"
+expect weight_reg  O      0         10838016  10838016  0      "output_activation_reg, Timeloop: updates 903168 x 12, reads 802816 x 12 (not a sum's first update)"
+grep -q "10838016 MACs" "$tmp/est" || { echo "FAIL: 10838016 MACs (Timeloop: 10838016 computes)"; fail=1; }
+grep -q "mapping uses 12" "$tmp/est" || { echo "FAIL: 12 PEs used (Timeloop: utilized instances 12)"; fail=1; }
+# The input and output registers are the PEs' operand registers: they ride the compute pipeline,
+# so the array waits only for the weight register's 2016 refills per PE (and the buffer's bandwidth).
+grep -q "on-chip transfers 12096," "$tmp/est" || { echo "FAIL: on-chip transfers: $(grep cycles "$tmp/est")"; fail=1; }
+# Energy where the conventions agree: the weights' whole path, the MACs, the scratchpad.
+grep -q "pe_spad 5.474e+04" "$tmp/est" || { echo "FAIL: pe_spad energy (Timeloop: 54744.44 pJ): $(grep component "$tmp/est")"; fail=1; }
+grep -q "MAC 3.414e+06" "$tmp/est" || { echo "FAIL: MAC energy (Timeloop: 3413975.04 pJ): $(grep component "$tmp/est")"; fail=1; }
+
+# The RTL keeps a tensor at one per-PE file so far: compile says so in one line.
+if "$tessera" compile "${run[@]}" -o "$tmp/design" >"$tmp/compile.log" 2>&1; then
+    echo "FAIL: compile accepted the weights at two per-PE levels"; fail=1
+fi
+grep -q "keeps W at 2 per-PE levels" "$tmp/compile.log" || { echo "FAIL: compile: $(cat "$tmp/compile.log")"; fail=1; }
+[ "$(wc -l <"$tmp/compile.log")" -eq 1 ] || { echo "FAIL: compile's error is not one line"; fail=1; }
+[ $fail -eq 0 ] && echo "cli_timeloop_ws_registers: all passed"
+exit $fail
