@@ -39,6 +39,10 @@ bool compatible(bool design_dep, bool layer_dep, bool layer_uses_dim) {
 // model estimates these mappings; compile names the construct.
 std::string not_generated(const ir::NestAnalysis &nest) {
     for (const auto &t : nest.tensors) {
+        if (t.stages[1].kind == ir::StageKind::PerPe)
+            return "moves " + t.tensor->name + " between DRAM and its per-PE tiles with no shared level between; the "
+                   "generated RTL feeds the array from a shared buffer: keep a tile of " + t.tensor->name +
+                   " on a shared level, or estimate this mapping with the model";
         int per_pe = 0;
         for (const auto &s : t.stages) per_pe += s.kind == ir::StageKind::PerPe;
         if (per_pe > 1)

@@ -11,10 +11,6 @@ namespace {
 
 [[noreturn]] void reject(const std::string &msg) { throw std::runtime_error(msg); }
 
-const char *role_word(TensorRole role) {
-    return role == TensorRole::Input ? "input" : role == TensorRole::Weight ? "weight" : "output";
-}
-
 // Is `b` a per-PE tile? The architecture's level says so; without one, its position does. Either
 // way it must agree with where the buffer sits relative to the spatial loops.
 bool classify_per_pe(const NestAnalysis &nest, const Buffer &b, const Architecture *arch,
@@ -115,14 +111,13 @@ TensorAccess analyze_tensor(const AcceleratorIR &ir, const NestAnalysis &nest, c
     if (a.stages.size() == 1)
         reject("tensor " + t.name + " has no on-chip buffer: place an in() wrapper (compute_at) "
                "or use a preset");
-    if (a.stages[1].kind != StageKind::Shared)
-        reject("tensor " + t.name + " bypasses every shared on-chip level: the PE array is fed "
-               "from one, so the " + role_word(t.role) + " has no path between DRAM and the PEs; "
-               "keep a tile of " + t.name + " on a shared level (compute_at above the unrolled loops)");
+    // A tensor that bypasses every shared level moves between DRAM and its per-PE tiles directly
+    // (Timeloop's eyeriss_like sends the weights so): the model counts it (docs/hardware.md,
+    // "Stages"); the generated RTL feeds the array from a shared buffer and refuses it.
     a.buffer = a.stages[1].buffer;
     a.buffer_at = a.stages[1].at;
     a.box = a.buffer->box;
-    for (int l = 0; l < a.buffer_at; ++l)
+    for (int l = 0; l < a.buffer_at && a.stages[1].kind == StageKind::Shared; ++l)
         if (loops[size_t(l)].kind != LoopKind::Temporal)
             reject("buffer of " + t.name + " is placed inside spatial loop " + loops[size_t(l)].name +
                    ": buffers must enclose the PE array");

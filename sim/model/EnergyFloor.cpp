@@ -114,7 +114,7 @@ EnergyFloor energy_floor(const ir::Problem &problem, const ir::Architecture &arc
     EnergyFloor f;
     if (arch.levels.empty()) return f;
     const double macs = double(problem.macs());
-    const ir::MemoryLevel &dram = arch.levels.front(), &innermost = arch.levels.back();
+    const ir::MemoryLevel &dram = arch.levels.front();
     for (const ir::Tensor &t : problem.tensors) {
         const int role = int(t.role);
         const bool output = t.role == ir::TensorRole::Output;
@@ -122,19 +122,19 @@ EnergyFloor energy_floor(const ir::Problem &problem, const ir::Architecture &arc
         const int onchip_bits = int(ir::onchip_element_bytes(problem, t) * 8);
         const double dram_words = touched * words_per_element(dram_element_bits(problem, t), dram);
         f.dram_pj += dram_words * (output ? write_pj(dram) : read_pj(dram));
-        // The cheapest shared on-chip level: one write and one read of each element.
-        double shared = std::numeric_limits<double>::infinity();
+        // No shared level term: a tensor may bypass every shared level, DRAM feeding its per-PE
+        // tiles (and an output's file without an array), so no shared traffic is certain.
+        // The PE reads every MAC's operands (and its partial sum, written back) from some per-PE
+        // level, into which each touched I and W element is filled at least once: the cheapest.
+        double per_pe = std::numeric_limits<double>::infinity();
         for (size_t i = 1; i < arch.levels.size(); ++i) {
-            if (arch.is_per_pe(i)) continue;
-            const ir::MemoryLevel l = priced_for(arch.levels[i], role);  // a partition's own size
-            shared = std::min(shared, words_per_element(onchip_bits, l) * (read_pj(l) + write_pj(l)));
+            if (!arch.is_per_pe(i)) continue;
+            const ir::MemoryLevel priced = priced_for(arch.levels[i], role);
+            const double words = words_per_element(onchip_bits, arch.levels[i]);
+            per_pe = std::min(per_pe, output ? macs * words * (read_pj(priced) + write_pj(priced))
+                                             : macs * words * read_pj(priced) + touched * words * write_pj(priced));
         }
-        if (shared != std::numeric_limits<double>::infinity()) f.shared_pj += touched * shared;
-        // The PE's innermost level: per MAC a read (and the partial sum's write), per element a fill.
-        const ir::MemoryLevel priced = priced_for(innermost, role);
-        const double words = words_per_element(onchip_bits, innermost);
-        f.per_pe_pj += output ? macs * words * (read_pj(priced) + write_pj(priced))
-                              : macs * words * read_pj(priced) + touched * words * write_pj(priced);
+        if (per_pe != std::numeric_limits<double>::infinity()) f.per_pe_pj += per_pe;
     }
     f.dram_pj += double(bias_table_words(problem)) * bias_word_read_pj(problem, dram);
     f.mac_pj = macs * arch.mac_pj;

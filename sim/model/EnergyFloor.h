@@ -15,16 +15,15 @@ namespace tessera::model {
 // Each term counts only what every mapping must do:
 //   dram     every element the layer touches is read once (I, W) or written once (O), plus the
 //            bias table;
-//   shared   every tensor keeps a tile on some shared on-chip level (ir::analyze refuses a path
-//            without one): each touched element is written there once and read once, at the
-//            cheapest such level;
-//   per_pe   every MAC reads I, W and its partial sum from the PE's innermost level and writes the
-//            sum back; each touched I and W element is filled into it at least once;
+//   per_pe   every MAC reads I, W and its partial sum from a per-PE level and writes the sum
+//            back; each touched I and W element is filled into it at least once (the cheapest
+//            per-PE level for each tensor);
 //   mac      MACs x mac_pj;  leakage: the fewest cycles (MACs over all PEs) x leakage per cycle.
-// Hop energy and the traffic of intermediate levels count as zero.
+// Hop energy and the traffic of shared on-chip levels count as zero: a tensor may bypass them all
+// (DRAM feeding its per-PE tiles), so none of it is certain.
 struct EnergyFloor {
-    double dram_pj = 0, shared_pj = 0, per_pe_pj = 0, mac_pj = 0, leakage_pj = 0;
-    double total_pj() const { return dram_pj + shared_pj + per_pe_pj + mac_pj + leakage_pj; }
+    double dram_pj = 0, per_pe_pj = 0, mac_pj = 0, leakage_pj = 0;
+    double total_pj() const { return dram_pj + per_pe_pj + mac_pj + leakage_pj; }
 };
 
 EnergyFloor energy_floor(const ir::Problem &, const ir::Architecture &);

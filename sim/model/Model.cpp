@@ -114,6 +114,9 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
                     t.outer_of_coord[size_t(c)].push_back(l);
                     ++moved;
                 }
+            // Above a DRAM-fed per-PE tile, a spatial loop the tensor ignores spans one lane
+            // group: its lanes share the words DRAM sends once.
+            if (!temporal && !moved) continue;
             (moved ? t.outer_moving_any : t.outer_moving_none).push_back(l);
             if (moved > 1) t.factorizes = false;
         }
@@ -127,7 +130,8 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
             plan_stage(t, a, s, loops);
             if (s.buffer) t.stages.back().buffer_index = int(s.buffer - ir.mapping.buffers.data());
         }
-        t.double_buffered = t.stages[1].double_buffered;
+        // A DRAM-fed per-PE tile is moved lane group by lane group while the array waits.
+        t.double_buffered = t.stages[1].double_buffered && !t.stages[1].per_pe();
     }
     base_.resize(max_coords);
     if (problem_.post.bias) {
@@ -236,8 +240,39 @@ int64_t Model::coordinate_coverage(const TensorPlan &t, int c, const int64_t *ex
     return sum;
 }
 
+int64_t Model::in_shape_lane_tiles(const TensorPlan &t, const int64_t *extent, const int64_t *stride) {
+    // DRAM straight into per-PE tiles: a lane group's tile exists when its start is valid in every
+    // dim (its combined index below the extent), and DRAM sends its in-shape positions. Validity
+    // is per dim, not per coordinate, so the tiles are enumerated (only mappings that bypass every
+    // shared level come here; the search never makes them).
+    const std::vector<int> &moving = t.outer_moving_any;
+    const size_t m = moving.size(), dims = problem_.dims.size();
+    for (size_t i = 0; i < m; ++i) odometer_[i] = 0;
+    int64_t sum = 0;
+    for (;;) {
+        std::fill(dim_span_.begin(), dim_span_.end(), 0);  // scratch: each dim's start
+        for (size_t i = 0; i < m; ++i) dim_span_[size_t(loop_dim_[size_t(moving[i])])] += stride[moving[i]] * odometer_[i];
+        bool valid = true;
+        for (size_t d = 0; d < dims; ++d) valid &= dim_span_[d] < problem_.dims[d].extent;
+        if (valid) {
+            int64_t inside = 1;
+            for (int c = 0; c < t.coords; ++c) {
+                int64_t base = t.offset[c];
+                for (size_t i = 0; i < m; ++i) base += t.coeff[moving[i] * t.coords + c] * stride[moving[i]] * odometer_[i];
+                inside *= overlap(base, t.stages[1].box[size_t(c)], t.shape[size_t(c)]);
+            }
+            sum += inside;
+        }
+        size_t i = m;
+        while (i > 0 && ++odometer_[i - 1] == extent[moving[i - 1]]) odometer_[--i] = 0;
+        if (i == 0) break;
+    }
+    return product_before(t.outer_moving_none, extent, t.stages[1].refill_from) * sum;
+}
+
 int64_t Model::in_shape_box_positions(const TensorPlan &t, const int64_t *extent,
                                       const int64_t *stride) {
+    if (t.stages[1].per_pe()) return in_shape_lane_tiles(t, extent, stride);
     // Loops that move no coordinate multiply the reads only where they refill the tile.
     int64_t total = product_before(t.outer_moving_none, extent, t.stages[1].refill_from);
     if (t.factorizes) {
@@ -346,6 +381,11 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
             if (j == 1) {  // the finished outputs, in-shape positions only
                 parent.updates = t.valid_words;
                 child.drains = t.valid_words;
+                if (c.per_pe()) {  // straight from the PEs: every PE's copy, reduced on the way
+                    child.drains = t.valid_words * fanout;
+                    array.reductions = t.valid_words * (fanout - 1);
+                    array.hops = array.reductions;
+                }
                 continue;
             }
             // A block of the child ends with its words sent up; it starts from the parent's
@@ -379,6 +419,11 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
             if (j == 1) {
                 parent.reads = in_shape_box_positions(t, extent, stride);
                 child.fills = words;
+                if (c.per_pe()) {  // straight onto the array: each lane group's words to its PEs
+                    child.fills = words * fanout;
+                    (fanout == 1 ? array.unicasts : array.multicasts) += words;
+                    array.hops += words * (fanout - 1);
+                }
             } else if (!c.per_pe()) {
                 parent.reads += words;
                 child.fills += words;

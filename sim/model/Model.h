@@ -113,6 +113,7 @@ private:
     static bool resumes(const TensorPlan &t, int l) { return l >= t.stages[1].at && !t.depends[size_t(l)]; }
     void count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *stride,
                       bool derive_boxes, TensorEstimate &out);
+    int64_t in_shape_lane_tiles(const TensorPlan &t, const int64_t *extent, const int64_t *stride);
     int64_t in_shape_box_positions(const TensorPlan &t, const int64_t *extent,
                                    const int64_t *stride);
     int64_t coordinate_coverage(const TensorPlan &t, int coord, const int64_t *extent,

@@ -77,10 +77,16 @@ expect_error "two axes" lower --layer $big --schedule "$tmp/three_axes.sched"
 sed -e 's/hw::array(acc, cl, kl);/hw::array(acc, {cl}, {kl}, {r});/' \
     "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/three_lists.sched"
 expect_error "at most two axes" lower --layer $big --schedule "$tmp/three_lists.sched"
-# A bypass that leaves the inputs no path to the PEs: only a per-PE tile, no shared level.
+# The inputs bypass every shared level: DRAM feeds their per-PE tiles. The model counts it, the
+# generated RTL feeds the array from a shared buffer and says so in one line.
 sed -e 's/Func ifmap_rf = ifmap_glb.in(acc);/Func ifmap_rf = ifmap.in(acc);/' -e '/ifmap_glb/d' \
-    "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/no_path.sched"
-expect_error "no path between DRAM and the PEs" estimate --layer $big --schedule "$tmp/no_path.sched" --arch "$eyeriss"
+    "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/from_dram.sched"
+expect_ok estimate --layer $big --schedule "$tmp/from_dram.sched" --arch "$eyeriss"
+expect_error "moves I between DRAM and its per-PE tiles with no shared level between" \
+    compile --layer $big --schedule "$tmp/from_dram.sched" --arch "$eyeriss" -o "$tmp/from_dram"
+# No buffer at all leaves the inputs no path to the PEs.
+sed -e '/ifmap_rf/d' -e '/ifmap_glb/d' "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/no_path.sched"
+expect_error "were inlined: give each a buffer" estimate --layer $big --schedule "$tmp/no_path.sched" --arch "$eyeriss"
 # A tensor at two shared on-chip levels (four_level_bypass.sched: inputs in L2 and the GLB) and one
 # shared level per tensor with the weights bypassing the GLB compile (and simulate:
 # tests/sim/test_sim_general_mappings).

@@ -33,14 +33,14 @@ struct Walk {
         return true;
     }
     // f(lane) for every valid lane group of `a` (the spatial loops it depends on).
-    void lane_groups(const ir::TensorAccess &a, Index idx, const std::function<void()> &f,
+    void lane_groups(const ir::TensorAccess &a, Index idx, const std::function<void(const Index &)> &f,
                      size_t i = 0) const {
         std::vector<int> which;
         for (size_t l = 0; l < loops.size(); ++l)
             if (loops[l].kind != ir::LoopKind::Temporal && a.depends[l]) which.push_back(int(l));
         std::function<void(size_t)> rec = [&](size_t k) {
             if (k == which.size()) {
-                if (valid(idx, a.tensor)) f();
+                if (valid(idx, a.tensor)) f(idx);
                 return;
             }
             for (int64_t v = 0; v < loops[size_t(which[k])].extent; ++v) {
@@ -81,8 +81,9 @@ void operand_events(const Walk &w, const ir::TensorAccess &a, const Index *prev,
             child.fills += box;
             continue;
         }
-        w.lane_groups(a, idx, [&] {
-            parent.reads += p.per_pe() ? box * fanout : box;
+        w.lane_groups(a, idx, [&](const Index &lane) {
+            // Straight from DRAM: the lane group's tile, in-shape positions only.
+            parent.reads += j == 1 ? w.in_shape(a, c, lane) : p.per_pe() ? box * fanout : box;
             child.fills += box * fanout;
             if (!p.per_pe()) ev.hops += box * (fanout - 1);
         });
@@ -127,7 +128,7 @@ void output_events(const Walk &w, const ir::TensorAccess &a, const Index *prev, 
         Index start = idx;
         for (int l : w.nest.temporal)
             if (l >= c.at) start[size_t(l)] = 0;
-        w.lane_groups(a, start, [&] {
+        w.lane_groups(a, start, [&](const Index &) {
             move(p.per_pe() ? fanout : 1);
             if (end && !p.per_pe()) ev.reductions += box * (fanout - 1);
         });
