@@ -208,12 +208,12 @@ TEST_CASE("Timeloop v0.4 machines of one PE, an SRAM main memory and !Nothing pl
 }
 
 TEST_CASE("Timeloop v0.4 simple_weight_stationary: a weight scratchpad above one register per tensor", "[interop][timeloop_arch]") {
-    // tests/interop/timeloop_ws: pe_spad keeps weights; a !Parallel branch holds weight_reg,
+    // tests/interop/timeloop_examples: pe_spad keeps weights; a !Parallel branch holds weight_reg,
     // input_activation_reg and output_activation_reg. The scratchpad is one per-PE level, the
     // registers the next (the weights are in both): one level named for the first register, the
     // others its aliases, each tensor's partition one word.
     const ir::Architecture a = interop::read_timeloop_architecture(
-        std::string(TESSERA_SOURCE_DIR) + "/tests/interop/timeloop_ws/ws_registers.arch.yaml");
+        std::string(TESSERA_SOURCE_DIR) + "/tests/interop/timeloop_examples/ws_registers.arch.yaml");
     CHECK((a.rows == 16 && a.cols == 16));
     CHECK(a.mac_pj == Approx(0.315));
     REQUIRE(a.levels.size() == 4);

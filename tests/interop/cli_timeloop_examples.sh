@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Timeloop's simple_weight_stationary example design (timeloop-accelergy-exercises,
-# example_designs; tests/interop/timeloop_ws/) with the mapping Timeloop's mapper chose for its
-# default problem: a weight scratchpad per PE above one register per tensor. Tessera's counts
-# beside the ones Timeloop reports for it (ref_outputs/default_problem/timeloop-mapper.stats.txt,
-# per-instance figures times the 12 PEs used). Where the two count differently
-# (docs/timeloop.md, "Tessera's counts beside Timeloop's"), the test pins Tessera's figure.
+# Timeloop's example designs (timeloop-accelergy-exercises, example_designs;
+# tests/interop/timeloop_examples/) with the mappings Timeloop's mapper chose for their default
+# problem, Tessera's counts beside the ones Timeloop reports for them
+# (ref_outputs/default_problem/timeloop-mapper.stats.txt, per-instance figures times the PEs used).
+# Where the two count differently (docs/timeloop.md, "Tessera's counts beside Timeloop's"), the
+# test pins Tessera's figure.
+# - simple_weight_stationary: a weight scratchpad per PE above one register per tensor;
+# - eyeriss_like: three scratchpads per PE, the weights straight from DRAM (no global buffer).
 set -u
 tessera=$1
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-d=$src/tests/interop/timeloop_ws
-run=(--arch "$d/ws_registers.arch.yaml" --timeloop-problem "$d/ws_registers.prob.yaml" --timeloop-mapping "$d/ws_registers.map.yaml")
+d=$src/tests/interop/timeloop_examples
+run=(--arch "$d/ws_registers.arch.yaml" --timeloop-problem "$d/default_problem.prob.yaml" --timeloop-mapping "$d/ws_registers.map.yaml")
 
-"$tessera" estimate "${run[@]}" >"$tmp/est" 2>"$tmp/err" || { echo "FAIL: estimate: $(cat "$tmp/err")"; exit 1; }
+"$tessera" estimate "${run[@]}" >"$tmp/est" 2>"$tmp/err" || { echo "FAIL: estimate simple_ws: $(cat "$tmp/err")"; exit 1; }
 # level tensor -> "fills / updates / operand reads / drains"
 counts() { awk -v l="$1" -v t="$2" '$1 == l && $2 == t { print $(NF-6), $(NF-4), $(NF-2), $NF }' "$tmp/est"; }
 expect() {  # level tensor fills updates reads drains why
@@ -48,5 +50,26 @@ if "$tessera" compile "${run[@]}" -o "$tmp/design" >"$tmp/compile.log" 2>&1; the
 fi
 grep -q "keeps W at 2 per-PE levels" "$tmp/compile.log" || { echo "FAIL: compile: $(cat "$tmp/compile.log")"; fail=1; }
 [ "$(wc -l <"$tmp/compile.log")" -eq 1 ] || { echo "FAIL: compile's error is not one line"; fail=1; }
-[ $fail -eq 0 ] && echo "cli_timeloop_ws_registers: all passed"
+
+# eyeriss_like: 9 of 12 rows (3 channels x 3 filter rows) x 14 columns (output rows) = 126 PEs.
+eye=(--arch "$d/eyeriss_like.arch.yaml" --timeloop-problem "$d/default_problem.prob.yaml" --timeloop-mapping "$d/eyeriss_like.map.yaml")
+"$tessera" estimate "${eye[@]}" >"$tmp/est" 2>"$tmp/err" || { echo "FAIL: estimate eyeriss_like: $(cat "$tmp/err")"; exit 1; }
+#      level       tensor fills     updates   reads     drains
+expect DRAM        W      0         0         13824     0      "Timeloop: reads 13824 (one copy per 14 PEs of a row)"
+expect RF          W      193536    0         10838016  0      "weights_spad, Timeloop: fills 1536 x 126, reads 86016 x 126"
+expect DRAM        I      0         0         157296    0      "Timeloop: reads 157296"
+expect shared_glb  I      157296    0         1354752   0      "Timeloop: fills 157296, reads 1354752"
+expect RF          I      1354752   0         10838016  0      "ifmap_spad, Timeloop: fills 10752 x 126, reads 86016 x 126"
+expect DRAM        O      0         401408    0         0      "Timeloop: updates 401408"
+expect shared_glb  O      0         401408    0         401408 "Timeloop: updates 401408, reads 0"
+expect RF          O      0         10838016  10838016  0      "psum_spad, Timeloop: updates 86016 x 126, reads 57344 x 126 (not a sum's first update)"
+grep -q "mapping uses 126" "$tmp/est" || { echo "FAIL: 126 PEs used (Timeloop: utilized instances 126)"; fail=1; }
+grep -q "W multicast x14" "$tmp/est" || { echo "FAIL: the weights reach 14 PEs a word: $(grep delivery "$tmp/est")"; fail=1; }
+grep -q "MAC 2.251e+06" "$tmp/est" || { echo "FAIL: MAC energy (Timeloop: 2250969.22 pJ): $(grep component "$tmp/est")"; fail=1; }
+if "$tessera" compile "${eye[@]}" -o "$tmp/eyeriss" >"$tmp/compile.log" 2>&1; then
+    echo "FAIL: compile accepted the weights straight from DRAM"; fail=1
+fi
+grep -q "moves W between DRAM and its per-PE tiles with no shared level between" "$tmp/compile.log" ||
+    { echo "FAIL: compile eyeriss_like: $(cat "$tmp/compile.log")"; fail=1; }
+[ $fail -eq 0 ] && echo "cli_timeloop_examples: all passed"
 exit $fail
