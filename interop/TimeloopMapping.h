@@ -12,14 +12,15 @@
 
 namespace tessera::interop {
 
-// The nest a Timeloop mapping file describes for `problem` (its dims name the factors). A target
-// that is an alias is its level (several targets of one level are further positions of it). A
-// tensor whose one per-PE tile is on a register (Timeloop's input_activation_reg) keeps no tile:
-// that register is the PE's operand register, which Tessera builds in. A
-// target that is none of `levels` (nor a further position `A_2` of one) and has no keep/bypass
-// entry is a fan-out, a v0.4 container (`PE` with a spatial entry): it keeps nothing. Without
-// levels, every target keeps what it does not bypass (Timeloop v0.3's reading, where targets are
-// storages).
+// The nest a Timeloop mapping file describes for `problem` (its dims name the factors).
+// - A target that is an alias is its level (several targets of one level are further positions
+//   of it).
+// - A tensor whose one per-PE tile is on a register (Timeloop's input_activation_reg) keeps no
+//   tile: that register is the PE's operand register, which Tessera builds in.
+// - A target that is none of `levels` (nor a further position `A_2` of one) and has no
+//   keep/bypass entry is a fan-out, a v0.4 container (`PE` with a spatial entry): it keeps nothing.
+//   Without levels, every target keeps what it does not bypass (Timeloop v0.3's reading, where
+//   targets are storages).
 LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &problem,
                                const LevelNames &levels = {});
 
