@@ -11,17 +11,11 @@ src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
+. "$src/tests/interop/timeloop_counts.sh"  # counts, expect
 d=$src/tests/interop/timeloop04
 run=(--arch "$d/one_pe.arch.yaml" --timeloop-problem "$d/conv1d_oc.prob.yaml" --timeloop-mapping "$d/conv1d_oc.map.yaml")
 
 "$tessera" estimate "${run[@]}" >"$tmp/est" 2>"$tmp/err" || { echo "FAIL: estimate: $(cat "$tmp/err")"; exit 1; }
-# level tensor -> "fills / updates / operand reads / drains"
-counts() { awk -v l="$1" -v t="$2" '$1 == l && $2 == t { print $(NF-6), $(NF-4), $(NF-2), $NF }' "$tmp/est"; }
-expect() {  # level tensor fills updates reads drains why
-    local got
-    got=$(counts "$1" "$2")
-    [ "$got" = "$3 $4 $5 $6" ] || { echo "FAIL: $1 $2: fills/updates/reads/drains $got, expected $3 $4 $5 $6 ($7)"; fail=1; }
-}
 #      level         tensor fills upd reads drains
 expect MainMemory    W      0     0   96    0     "Timeloop: reads 96"
 expect GlobalBuffer  W      96    0   96    0     "Timeloop: fills 96, reads 96"
