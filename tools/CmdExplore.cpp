@@ -162,9 +162,11 @@ void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std
         if (ec) throw UserError("--verify: cannot create " + dir.string() + " (" + ec.message() + "); give -o DIR");
         const std::string sched = (dir / "schedule.sched").string();
         std::ofstream(sched) << explore::schedule_text(info, c.point);
-        Args compile = !sel.onnx.empty()    ? Args{"--onnx", sel.onnx, "--layer", layer.layer.name}
-                       : sel.network.empty() ? Args{"--layer", sel.layer}
-                                             : Args{"--network", sel.network, "--layer", layer.layer.name};
+        // The layer again, as the user named it.
+        Args compile = !sel.onnx.empty()               ? Args{"--onnx", sel.onnx, "--layer", layer.layer.name}
+                       : !sel.network.empty()          ? Args{"--network", sel.network, "--layer", layer.layer.name}
+                       : !sel.timeloop_problem.empty() ? Args{"--timeloop-problem", sel.timeloop_problem}
+                                                       : Args{"--layer", sel.layer};
         for (const std::string &a : {std::string("--arch"), arch_name, std::string("--schedule"), sched,
                                      std::string("-o"), (dir / "design").string()})
             compile.push_back(a);
@@ -313,6 +315,9 @@ int run_explore(const Args &args) {
     sel.spatial.clear();
     sel.array = std::to_string(arch.rows) + "x" + std::to_string(arch.cols);
     sel.buffer_bytes = int64_t(1) << 40;  // only the problem is used: any preset blocking will do
+    if (verify > 0 && !sel.generator.empty())
+        throw UserError("--verify compiles the winners with --schedule, which a --generator layer does not take: name "
+                        "the layer with --layer, --network, --onnx or --timeloop-problem");
     const auto selected = lower_selection(sel);
     auto options_for = [&](const ir::Problem &problem) {
         explore::SearchOptions opt;

@@ -23,6 +23,7 @@ check explore "${layer[@]}" --spatial 'C,K|Y' --rtl-only --arch "$src/examples/a
 check explore "${layer[@]}" --arch "$src/tests/explore/tiny_glb.json"
 # --mpi is refused in one line only when this tessera has no MPI (tests/explore/mpi_explore.sh otherwise).
 if "$tessera" explore --help | tr -s " \n" " " | grep -q "not built into this tessera"; then check explore "${layer[@]}" --mpi; fi
+check explore --generator tessera_conv2d --steps 300 --verify 1  # compile takes no --schedule with --generator
 check explore "${layer[@]}" --search sometimes
 check explore "${layer[@]}" --restarts 0
 check explore "${layer[@]}" --rf-order k,c

@@ -65,5 +65,11 @@ if "$tessera" compile "${eye[@]}" -o "$tmp/eyeriss" >"$tmp/compile.log" 2>&1; th
 fi
 grep -q "moves W between DRAM and its per-PE tiles with no shared level between" "$tmp/compile.log" ||
     { echo "FAIL: compile eyeriss_like: $(cat "$tmp/compile.log")"; fail=1; }
+# explore on the imported architecture: its best mapping keeps every tensor on a shared level,
+# compiles and simulates (--verify: bit-exact, counters and cycles equal to the model), the layer
+# named by the Timeloop problem.
+"$tessera" explore --arch "$d/eyeriss_like.arch.yaml" --timeloop-problem "$d/small.prob.yaml" --steps 300 -j 2 \
+    --verify 1 -o "$tmp/explore" >"$tmp/explore.log" 2>&1 || { echo "FAIL: explore --verify: $(tail -3 "$tmp/explore.log")"; fail=1; }
+grep -q "== verify rank 1: PASS" "$tmp/explore.log" || { echo "FAIL: explore --verify did not PASS"; fail=1; }
 [ $fail -eq 0 ] && echo "cli_timeloop_examples: all passed"
 exit $fail
