@@ -293,10 +293,9 @@ void as_register(LevelJson &l) {
     l.level["word_bits"] = std::max(32, l.level["word_bits"].get<int>());
 }
 
-// Several per-PE storages: levels in the order they are listed, each partitioned per tensor and
-// priced at each partition's size. Storages that hold different tensors (Eyeriss's ifmap_spad,
-// weights_spad, psum_spad; a !Parallel branch of registers) share a level; one that holds a tensor
-// the level already has starts the next, inner level (simple_ws's pe_spad above weight_reg).
+// One per-PE level of storages of different tensors (each's `tensor` known): partitioned per
+// tensor, priced at each partition's size; named RF when it is the only one, else for its first
+// storage, the others its aliases.
 json per_pe_level(const std::vector<Component> &comps, const std::vector<LevelJson> &levels, bool only) {
     json l = {{"name", only && comps.size() > 1 ? std::string("RF") : comps[0].name}, {"per_pe", true}};
     json tensor_bytes = json::object();
@@ -308,9 +307,8 @@ json per_pe_level(const std::vector<Component> &comps, const std::vector<LevelJs
     bool all_priced = true;
     const char *roles[] = {"I", "W", "O"};
     for (size_t i = 0; i < comps.size(); ++i) {
-        const int t = comps[i].tensor >= 0 ? comps[i].tensor : tensor_of(comps[i].name);
         const int64_t bytes = levels[i].bytes;
-        tensor_bytes[roles[t]] = bytes;
+        tensor_bytes[roles[comps[i].tensor]] = bytes;
         if (comps[i].name != l["name"]) aliases.push_back(comps[i].name);
         total += bytes;
         wb = std::max(wb, levels[i].level["word_bits"].get<int>());
@@ -339,12 +337,16 @@ json per_pe_level(const std::vector<Component> &comps, const std::vector<LevelJs
     return l;
 }
 
-// The per-PE levels of several per-PE storages, outermost first (per_pe_level).
-std::vector<json> per_pe_levels_of(const std::vector<Component> &comps, std::vector<LevelJson> levels) {
+// The per-PE levels of several per-PE storages, outermost first. Storages that hold different
+// tensors (Eyeriss's ifmap_spad, weights_spad, psum_spad; a !Parallel branch of registers) share
+// a level; one that holds a tensor the level already has starts the next, inner level
+// (simple_ws's pe_spad above weight_reg).
+std::vector<json> per_pe_levels_of(std::vector<Component> comps, std::vector<LevelJson> levels) {
     std::vector<std::vector<size_t>> groups(1);
     std::set<int> held;
     for (size_t i = 0; i < comps.size(); ++i) {
-        const int t = comps[i].tensor >= 0 ? comps[i].tensor : tensor_of(comps[i].name);
+        int &t = comps[i].tensor;  // its keep constraint, else its name
+        if (t < 0) t = tensor_of(comps[i].name);
         if (t < 0)
             throw UserError(comps[i].path + ": several storages sit in each PE, and Tessera cannot tell which tensor this "
                             "one holds; name them for their tensor (ifmap_/weights_/psum_ ...), keep one data space "

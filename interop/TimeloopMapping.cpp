@@ -159,9 +159,8 @@ bool names_level(const LevelNames &levels, const std::vector<std::string> &targe
     return levels.count(tessera_level(named, i)) > 0;
 }
 
-// Renames the targets that are aliases to their levels (the tiles of several targets of one level
-// are further positions on it), and takes out the tiles that are the PE's operand register: a
-// tensor's one per-PE tile, on a level that holds one word of it. Tessera's PE has that register
+// Takes out the tiles that are the PE's operand register: a tensor's one per-PE tile, on a level
+// that holds one word of it. Tessera's PE has that register
 // for every operand (docs/hardware.md): it reloads by the same stationarity rule as the tile and
 // rides the compute pipeline, so the counts are the tile's, and the array does not stall for it.
 void operand_registers(LoopNest &nest, const LevelNames &levels) {
@@ -179,8 +178,6 @@ void operand_registers(LoopNest &nest, const LevelNames &levels) {
             keep.erase(std::find(keep.begin(), keep.end(), roles[r]));
         }
     }
-    for (auto &lv : nest.levels)
-        if (const auto it = levels.find(lv.name); it != levels.end()) lv.name = it->second.level;
 }
 
 }  // namespace
@@ -287,6 +284,8 @@ LoopNest read_timeloop_mapping(const std::string &path, const ir::Problem &probl
             for (const char *r : {"I", "W", "O"})
                 if (kept.count(r)) lv.keep.push_back(r);
         }
+        // An alias is its level; the tiles of several targets of one level are further positions.
+        if (const auto it = levels.find(t); it != levels.end()) lv.name = it->second.level;
         nest.levels.push_back(lv);
     }
     operand_registers(nest, levels);

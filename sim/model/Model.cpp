@@ -240,59 +240,42 @@ int64_t Model::coordinate_coverage(const TensorPlan &t, int c, const int64_t *ex
     return sum;
 }
 
-int64_t Model::in_shape_lane_tiles(const TensorPlan &t, const int64_t *extent, const int64_t *stride) {
-    // DRAM straight into per-PE tiles: a lane group's tile exists when its start is valid in every
-    // dim (its combined index below the extent), and DRAM sends its in-shape positions. Validity
-    // is per dim, not per coordinate, so the tiles are enumerated (only mappings that bypass every
-    // shared level come here; the search never makes them).
-    const std::vector<int> &moving = t.outer_moving_any;
-    const size_t m = moving.size(), dims = problem_.dims.size();
-    for (size_t i = 0; i < m; ++i) odometer_[i] = 0;
-    int64_t sum = 0;
-    for (;;) {
-        std::fill(dim_span_.begin(), dim_span_.end(), 0);  // scratch: each dim's start
-        for (size_t i = 0; i < m; ++i) dim_span_[size_t(loop_dim_[size_t(moving[i])])] += stride[moving[i]] * odometer_[i];
-        bool valid = true;
-        for (size_t d = 0; d < dims; ++d) valid &= dim_span_[d] < problem_.dims[d].extent;
-        if (valid) {
-            int64_t inside = 1;
-            for (int c = 0; c < t.coords; ++c) {
-                int64_t base = t.offset[c];
-                for (size_t i = 0; i < m; ++i) base += t.coeff[moving[i] * t.coords + c] * stride[moving[i]] * odometer_[i];
-                inside *= overlap(base, t.stages[1].box[size_t(c)], t.shape[size_t(c)]);
-            }
-            sum += inside;
-        }
-        size_t i = m;
-        while (i > 0 && ++odometer_[i - 1] == extent[moving[i - 1]]) odometer_[--i] = 0;
-        if (i == 0) break;
-    }
-    return product_before(t.outer_moving_none, extent, t.stages[1].refill_from) * sum;
+bool Model::valid_start(const std::vector<int> &moving, const int64_t *stride) {
+    std::fill(dim_span_.begin(), dim_span_.end(), 0);  // scratch: each dim's start
+    for (size_t i = 0; i < moving.size(); ++i)
+        dim_span_[size_t(loop_dim_[size_t(moving[i])])] += stride[moving[i]] * odometer_[i];
+    for (size_t d = 0; d < dim_span_.size(); ++d)
+        if (dim_span_[d] >= problem_.dims[d].extent) return false;
+    return true;
 }
 
 int64_t Model::in_shape_box_positions(const TensorPlan &t, const int64_t *extent,
                                       const int64_t *stride) {
-    if (t.stages[1].per_pe()) return in_shape_lane_tiles(t, extent, stride);
     // Loops that move no coordinate multiply the reads only where they refill the tile.
     int64_t total = product_before(t.outer_moving_none, extent, t.stages[1].refill_from);
-    if (t.factorizes) {
+    // DRAM straight into per-PE tiles: a lane group's tile exists when its start is valid in every
+    // dim (its combined index below the extent), which is per dim, not per coordinate.
+    const bool per_lane = t.stages[1].per_pe();
+    if (t.factorizes && !per_lane) {
         for (int c = 0; c < t.coords; ++c) total *= coordinate_coverage(t, c, extent, stride);
         return total;
     }
-    // Some outer loop moves two coordinates: enumerate the tiles.
+    // Some outer loop moves two coordinates, or lanes must be valid: enumerate the tiles.
     const std::vector<int> &moving = t.outer_moving_any;
     const size_t m = moving.size();
     for (size_t i = 0; i < m; ++i) odometer_[i] = 0;
     int64_t sum = 0;
     for (;;) {
-        int64_t inside = 1;
-        for (int c = 0; c < t.coords; ++c) {
-            int64_t base = t.offset[c];
-            for (size_t i = 0; i < m; ++i)
-                base += t.coeff[moving[i] * t.coords + c] * stride[moving[i]] * odometer_[i];
-            inside *= overlap(base, t.stages[1].box[size_t(c)], t.shape[size_t(c)]);
+        if (!per_lane || valid_start(moving, stride)) {
+            int64_t inside = 1;
+            for (int c = 0; c < t.coords; ++c) {
+                int64_t base = t.offset[c];
+                for (size_t i = 0; i < m; ++i)
+                    base += t.coeff[moving[i] * t.coords + c] * stride[moving[i]] * odometer_[i];
+                inside *= overlap(base, t.stages[1].box[size_t(c)], t.shape[size_t(c)]);
+            }
+            sum += inside;
         }
-        sum += inside;
         size_t i = m;
         while (i > 0 && ++odometer_[i - 1] == extent[moving[i - 1]]) odometer_[--i] = 0;
         if (i == 0) break;

@@ -113,7 +113,8 @@ private:
     static bool resumes(const TensorPlan &t, int l) { return l >= t.stages[1].at && !t.depends[size_t(l)]; }
     void count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *stride,
                       bool derive_boxes, TensorEstimate &out);
-    int64_t in_shape_lane_tiles(const TensorPlan &t, const int64_t *extent, const int64_t *stride);
+    // Whether the tile the odometer (over `moving`) selects starts inside every dim's extent.
+    bool valid_start(const std::vector<int> &moving, const int64_t *stride);
     int64_t in_shape_box_positions(const TensorPlan &t, const int64_t *extent,
                                    const int64_t *stride);
     int64_t coordinate_coverage(const TensorPlan &t, int coord, const int64_t *extent,
