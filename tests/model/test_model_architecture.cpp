@@ -169,6 +169,21 @@ TEST_CASE("tensor_bytes on a shared level is read back and refused on DRAM or pa
     CHECK_THROWS_WITH(ir::architecture_from_json(dram, "a.json"), Contains("outermost level") && Contains("DRAM"));
 }
 
+TEST_CASE("a level's aliases are read back, and must be names no other level has", "[model][validate]") {
+    auto arch = ir::default_architecture();
+    arch.levels.back().aliases = {"weight_reg", "input_activation_reg"};
+    const auto j = ir::to_json(arch);
+    CHECK(ir::to_json(ir::architecture_from_json(j, "a.json")) == j);
+    auto twice = j;
+    twice["levels"].back()["aliases"] = {"GLB"};
+    CHECK_THROWS_WITH(ir::architecture_from_json(twice, "a.json"), Contains("names level 'GLB' twice"));
+    for (const nlohmann::json &bad : {nlohmann::json("x"), nlohmann::json::array({""}), nlohmann::json::array({1})}) {
+        auto wrong = j;
+        wrong["levels"].back()["aliases"] = bad;
+        CHECK_THROWS_WITH(ir::architecture_from_json(wrong, "a.json"), Contains("aliases must be a list of names"));
+    }
+}
+
 TEST_CASE("a single-buffered tile keeps one copy on a double-buffered level and stalls for its fills",
           "[model][validate]") {
     auto arch = round_architecture();
