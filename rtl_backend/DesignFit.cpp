@@ -43,11 +43,14 @@ std::string not_generated(const ir::NestAnalysis &nest) {
             return "moves " + t.tensor->name + " between DRAM and its per-PE tiles with no shared level between; the "
                    "generated RTL feeds the array from a shared buffer: keep a tile of " + t.tensor->name +
                    " on a shared level, or estimate this mapping with the model";
+        // A one-word register level under an operand's per-PE file is the PE register
+        // (has_register_level); any other second per-PE level would be a second file.
         int per_pe = 0;
         for (const auto &s : t.stages) per_pe += s.kind == ir::StageKind::PerPe;
-        if (per_pe > 1)
+        if (per_pe - int(has_register_level(t)) > 1)
             return "keeps " + t.tensor->name + " at " + std::to_string(per_pe) + " per-PE levels; the "
-                   "generated RTL has one per-PE file per tensor so far: estimate this mapping with the model";
+                   "generated RTL has one per-PE file per tensor (and, for an operand, a one-word register "
+                   "level under it) so far: estimate this mapping with the model";
         // The drain of a per-PE accumulator file masks the positions past a dim's extent by
         // predicating each position's dims: every output coordinate must be one dim.
         if (t.role == ir::TensorRole::Output && t.stages.back().kind == ir::StageKind::PerPe)
@@ -167,7 +170,14 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     // the PEs for the array's skew.
     for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
                                             std::tuple{"weight", &d.weight, ir::TensorRole::Weight}}) {
-        if (!d.skew_tile || !ports->depends_on_rows || !ports->depends_on_cols) continue;
+        if (!d.skew_tile) continue;
+        if (has_register_level(nest.access(role))) {
+            why << "keeps its " << name << " in a one-word register level under its per-PE file on a pipelined "
+                << "array; the generated pipelined array reads per-PE files every MAC: drop the register "
+                << "level's tile or use a broadcast array";
+            return why.str();
+        }
+        if (!ports->depends_on_rows || !ports->depends_on_cols) continue;
         if (pe_tile_words(nest.access(role)) > 0) continue;  // per-PE files: a delay line per PE
         const int64_t block = ir::temporal_product(nest, nest.access(role).stationary_from,
                                                    int(ir.mapping.loops.size()));
@@ -222,14 +232,15 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
         int64_t pe_depth, outer_depth;  // a per-PE file; an outer buffer (two shared levels)
         int level, outer_level;         // the levels of its buffers (the array-facing one, the outer one)
         bool twice, once;               // double buffered; kept single on a double-buffered level
+        bool register_level;            // a one-word register level under the per-PE file
     };
     const Kind kinds[] = {
         {"input", ir::TensorRole::Input, d.input_pe_depth, d.input_outer_depth, d.input_level, d.input_outer_level,
-         d.input_double_buffered, d.input_single_buffered},
+         d.input_double_buffered, d.input_single_buffered, d.input_register_level},
         {"weight", ir::TensorRole::Weight, d.weight_pe_depth, d.weight_outer_depth, d.weight_level,
-         d.weight_outer_level, d.weight_double_buffered, d.weight_single_buffered},
+         d.weight_outer_level, d.weight_double_buffered, d.weight_single_buffered, d.weight_register_level},
         {"output", ir::TensorRole::Output, d.output_pe_depth, d.output_outer_depth, d.output_level,
-         d.output_outer_level, d.output_double_buffered, d.output_single_buffered}};
+         d.output_outer_level, d.output_double_buffered, d.output_single_buffered, false}};
     const std::string same = " (compile the layers with the same kind of mapping together)";
     for (const Kind &k : kinds) {
         const ir::TensorAccess &a = nest.access(k.role);
@@ -238,6 +249,9 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
         if ((words > 0) != (k.pe_depth > 0))
             return "its " + name + (words > 0 ? " has" : " has no") + " per-PE tile, the design's PEs read the " + name +
                    " from " + (k.pe_depth > 0 ? "per-PE files" : "one register") + same;
+        if (has_register_level(a) != k.register_level)
+            return "its " + name + (k.register_level ? " has no" : " has a") + " one-word register level under its "
+                   "per-PE file, the design's " + (k.register_level ? "has" : "has none") + same;
         // A tensor at two shared levels has an outer buffer and the copy (or drain) walk.
         const int64_t outer = outer_tile_words(a);
         if ((outer > 0) != (k.outer_depth > 0))

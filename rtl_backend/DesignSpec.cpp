@@ -156,9 +156,19 @@ ir::NestAnalysis analyze_on(const DesignSpec &d, const ir::AcceleratorIR &layer)
     return ir::analyze(layer, &levels);
 }
 
+bool has_register_level(const ir::TensorAccess &a) {
+    const size_t last = a.stages.size() - 1;
+    return a.stages[last].kind == ir::StageKind::PerPe && ir::loads_in_pipeline(a, last);
+}
+
+const ir::Stage *pe_file_stage(const ir::TensorAccess &a) {
+    const size_t file = a.stages.size() - (has_register_level(a) ? 2 : 1);
+    return a.stages[file].kind == ir::StageKind::PerPe ? &a.stages[file] : nullptr;
+}
+
 int64_t pe_tile_words(const ir::TensorAccess &a) {
-    const ir::Stage &last = a.stages.back();
-    return last.kind == ir::StageKind::PerPe ? last.words() : 0;
+    const ir::Stage *file = pe_file_stage(a);
+    return file ? file->words() : 0;
 }
 
 const ir::Stage &array_facing_stage(const ir::TensorAccess &a) {
@@ -238,7 +248,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         for (const auto &t : nest.tensors)
             for (size_t j = 2; j < t.stages.size(); ++j) {
                 const ir::Stage &s = t.stages[j];
-                if (s.kind == ir::StageKind::Register || !s.buffer || !ir::double_buffered(arch, *s.buffer)) continue;
+                if (ir::loads_in_pipeline(t, j) || !s.buffer || !ir::double_buffered(arch, *s.buffer)) continue;
                 throw UserError("layer " + l.problem.layer.name + ": " +
                                 (s.kind == ir::StageKind::PerPe ? "per-PE level " : "inner shared level ") +
                                 s.buffer->level + " of " + t.tensor->name +
@@ -360,6 +370,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.output_outer_depth = std::max(d.output_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Output)));
         d.input_pe_depth = std::max(d.input_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
+        d.input_register_level |= has_register_level(nest.access(ir::TensorRole::Input));
+        d.weight_register_level |= has_register_level(nest.access(ir::TensorRole::Weight));
         d.output_pe_depth = std::max(d.output_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Output)));
         if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, l.problem.bias_words());
         d.input_bits = std::max(d.input_bits, l.problem.tensor(ir::TensorRole::Input).operand_bits());
@@ -406,6 +418,7 @@ nlohmann::json to_json(const DesignSpec &d) {
               {"O", {{"words", d.output_depth}, {"bits", d.acc_bits}, {"double_buffered", d.output_double_buffered}}},
               {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
             {"per_pe_files", {{"I", d.input_pe_depth}, {"W", d.weight_pe_depth}, {"O", d.output_pe_depth}}},
+            {"register_levels", {{"I", d.input_register_level}, {"W", d.weight_register_level}}},
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};

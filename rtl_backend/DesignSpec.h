@@ -65,6 +65,11 @@ struct DesignSpec {
     // Per-PE tiles of an operand (docs/rtl.md, "Per-PE tiles"): words of each PE's file, 0 when
     // the PEs hold the operand in one register. A design with a file reads that operand from it.
     int64_t input_pe_depth = 0, weight_pe_depth = 0;
+    // The operand's per-PE file feeds a one-word register level below it (ir::loads_in_pipeline;
+    // docs/rtl.md, "A register level under a per-PE file"): the PE register loads from the file
+    // only where that level is refilled, and the spad_* counters count the file.
+    bool input_register_level = false, weight_register_level = false;
+    bool register_levels() const { return input_register_level || weight_register_level; }
     // Per-PE accumulator files of the output (docs/rtl.md, "Per-PE accumulator files"): words of
     // each PE's file of partial sums, 0 when the PEs accumulate in one register.
     int64_t output_pe_depth = 0;
@@ -214,8 +219,14 @@ ir::NestAnalysis analyze_on(const DesignSpec &design, const ir::AcceleratorIR &l
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role);
 TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role);
 
-// Words of a tensor's per-PE tile (its last stage), 0 if the MAC reads a register.
+// The per-PE stage the generated RTL keeps as a file: the tensor's last stage when it is a per-PE
+// tile, or the one above a one-word register level (ir::loads_in_pipeline); null when the MAC
+// reads a register filled from a shared buffer.
+const ir::Stage *pe_file_stage(const ir::TensorAccess &a);
+// Words of that file's tile, 0 without one.
 int64_t pe_tile_words(const ir::TensorAccess &a);
+// Whether the tensor's last stage is a one-word register level under its per-PE file.
+bool has_register_level(const ir::TensorAccess &a);
 
 // The shared stage the array (or its per-PE fills) reads: the tensor's innermost shared stage.
 const ir::Stage &array_facing_stage(const ir::TensorAccess &a);

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <sstream>
+#include <tuple>
 
 namespace tessera::rtl {
 
@@ -151,6 +152,14 @@ std::string emit_counters(const DesignSpec &d) {
       << " ? "
       << groups(d.weight, "weight", "weight_other_valid", lb) << " : '0;\n"
       ;
+    // Under a register level, the PE register loads from the file only where that level is
+    // refilled: those loads are the register level's fills and the file's reads.
+    for (const auto &[t, p, on] : {std::tuple<std::string, const TensorPorts *, bool>{"input", &d.input, d.input_register_level},
+                                   {"weight", &d.weight, d.weight_register_level}})
+        if (on)
+            o << "  logic [" << lb << "-1:0] " << t << "_loads;\n"
+              << "  assign " << t << "_loads = issue && load_" << t << " ? " << groups(*p, t, t + "_other_valid", lb)
+              << " : '0;\n";
     if (d.output_pe_depth == 0) {
         o << "  assign output_groups = issue && block_end ? " << groups(d.output, "output", "output_other_valid", lb)
           << " : '0;\n";
@@ -183,12 +192,12 @@ std::string emit_counters(const DesignSpec &d) {
         one + "dma_dram_read && dma_channel == 2'd0}",
         one + "dma_buffer_fill && dma_channel == 2'd0}",
         si ? one + "input_stage_read}" : "input_groups",
-        "input_groups * " + fanout(d.input, "input", lb),
+        (d.input_register_level ? "input_loads * " : "input_groups * ") + fanout(d.input, "input", lb),
         "macs",
         one + "dma_dram_read && dma_channel == 2'd1}",
         one + "dma_buffer_fill && dma_channel == 2'd1}",
         sw ? one + "weight_stage_read}" : "weight_groups",
-        "weight_groups * " + fanout(d.weight, "weight", lb),
+        (d.weight_register_level ? "weight_loads * " : "weight_groups * ") + fanout(d.weight, "weight", lb),
         "macs",
         so ? one + "output_stage_drain_write}" : "output_groups",
         (so ? one + "output_stage_reload_read}" : array_psum_reads) +
@@ -202,7 +211,11 @@ std::string emit_counters(const DesignSpec &d) {
         sw ? one + "weight_stage_write}" : one + "1'b0}",
         sw ? "weight_groups" : one + "1'b0}",
         so ? "output_groups + " + one + "output_stage_reload_write}" : one + "1'b0}",
-        so ? array_psum_reads + " + " + one + "output_stage_drain_read}" : one + "1'b0}"};
+        so ? array_psum_reads + " + " + one + "output_stage_drain_read}" : one + "1'b0}",
+        d.input_register_level ? "input_groups * " + fanout(d.input, "input", lb) : one + "1'b0}",
+        d.input_register_level ? "input_loads * " + fanout(d.input, "input", lb) : one + "1'b0}",
+        d.weight_register_level ? "weight_groups * " + fanout(d.weight, "weight", lb) : one + "1'b0}",
+        d.weight_register_level ? "weight_loads * " + fanout(d.weight, "weight", lb) : one + "1'b0}"};
     // One named register per counter (not an array, so synthesis keeps them as flops).
     for (int i = 0; i < n; ++i) {
         const std::string c = "counter_" + std::to_string(i);

@@ -345,10 +345,11 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         if (pe_depth[x] == 0) continue;
         const std::string name = tensors[x].first;
         const ir::TensorAccess &a = nest.access(tensors[x].second);
-        const ir::Stage &pe = a.stages.back();
-        // The PE register reloads from the file every MAC; an output file takes every MAC's sum
-        // (no register blocks: the GLB sees only the file's drains and reloads).
-        v.set(name + "_stationary_from", d.loops);
+        const ir::Stage &pe = *pe_file_stage(a);
+        // The PE register reloads from the file every MAC, or, under a one-word register level,
+        // where that level is refilled; an output file takes every MAC's sum (no register blocks:
+        // the GLB sees only the file's drains and reloads).
+        v.set(name + "_stationary_from", has_register_level(a) ? slot_of(a.stages.back().refill_from) : d.loops);
         if (x == 2) {
             // A file's block resumes from the GLB's partial sums unless it is the first visit of
             // its outputs: every reduction loop between the outermost output tile and it is at 0.

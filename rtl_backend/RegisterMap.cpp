@@ -17,14 +17,20 @@ const std::vector<std::string> &counter_names() {
         "I.inner_writes", "I.inner_reads", "W.inner_writes", "W.inner_reads",
         // The output at two shared levels: its inner buffer, accumulated in by the array, drained
         // into the outer one and reloaded from it; glb_* then count the outer buffer.
-        "O.inner_writes", "O.inner_reads"};
+        "O.inner_writes", "O.inner_reads",
+        // An operand's per-PE file under which a one-word register level sits (DesignSpec::
+        // register_levels): rf_* then count the register level (loads, one read per MAC), spad_*
+        // the file (its fills, its reads into the register).
+        "I.spad_writes", "I.spad_reads", "W.spad_writes", "W.spad_reads"};
     return names;
 }
 
 int design_counter_count(const DesignSpec &d) {
     const int all = int(counter_names().size());
-    // The inner_* counters exist where a tensor is at two shared levels.
-    return d.staged() || d.output_staged() ? all : all - 6;
+    // The inner_* counters exist where a tensor is at two shared levels, the spad_* ones (after
+    // them) where an operand has a register level under its per-PE file.
+    if (d.register_levels()) return all;
+    return d.staged() || d.output_staged() ? all - 4 : all - 10;
 }
 
 const RegisterField *RegisterMap::find(const std::string &name) const {

@@ -126,6 +126,8 @@ private:
         int64_t cycles = 0, drain_wait = 0;
     };
     OnchipJob onchip_job(const TensorPlan &t, size_t j) const;
+    // Whether stage j of t is the PE operand register, loaded in the compute pipeline (ir::loads_in_pipeline).
+    bool loads_in_pipeline(const TensorPlan &t, size_t j) const;
     int64_t onchip_transfer_cycles(const int64_t *extent) const;
     RunStalls run_stalls(const int64_t *extent) const;  // ModelCycles.cpp
     std::string pipeline_error(const int64_t *extent) const;  // ModelCycles.cpp

@@ -120,6 +120,12 @@ std::string Model::pipeline_error(const int64_t *extent) const {
     return {};
 }
 
+bool Model::loads_in_pipeline(const TensorPlan &t, size_t j) const {
+    const StagePlan &c = t.stages[j];
+    return ir::loads_in_pipeline(c.kind, est_.tensors[int(t.operand)].at[j].box_words, t.stages[j - 1].per_pe(),
+                                 j + 1 == t.stages.size(), t.operand == Operand::O);
+}
+
 Model::OnchipJob Model::onchip_job(const TensorPlan &t, size_t j) const {
     // A shared tile moves at its parent level's bandwidth, a per-PE tile one word per cycle into
     // every lane group at once. An output block's drain first waits: on a per-PE accumulator
@@ -148,7 +154,7 @@ RunStalls Model::run_stalls(const int64_t *extent) const {
             for (int l = 0; l < run_from_; ++l) out.resumes[size_t(l)] = resumes(t, l);
         for (size_t j = 2; j < t.stages.size(); ++j) {
             const StagePlan &c = t.stages[j];
-            if (c.kind == ir::StageKind::Register || c.double_buffered) continue;
+            if (loads_in_pipeline(t, j) || c.double_buffered) continue;
             const OnchipJob transfer = onchip_job(t, j);
             const int64_t job = transfer.cycles;
             if (c.refill_from >= run_from_) {
@@ -171,14 +177,14 @@ RunStalls Model::run_stalls(const int64_t *extent) const {
 
 int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
     // Transfers below the DRAM-fed buffer other than the register operand loads (which ride the
-    // compute pipeline), each onchip_job's cycles. They stall the array, except that a tile on a
+    // compute pipeline: ir::loads_in_pipeline), each onchip_job's cycles. They stall the array, except that a tile on a
     // double-buffered level fills during the compute of the tile before it (docs/hardware.md).
     int64_t stall = 0;
     for (const TensorPlan &t : plans_) {
         const bool output = t.operand == Operand::O;
         for (size_t j = 2; j < t.stages.size(); ++j) {
             const StagePlan &c = t.stages[j];
-            if (c.kind == ir::StageKind::Register) continue;
+            if (loads_in_pipeline(t, j)) continue;
             const int64_t tiles = product_before(c.outer, extent, c.refill_from);  // visits in time (lane groups in parallel)
             const OnchipJob transfer = onchip_job(t, j);
             const int64_t job = transfer.cycles;

@@ -25,7 +25,8 @@ int64_t &field(model::LevelAccess &a, Field f) {
 
 // Where a counter counts along its tensor's chain of stages (docs/hardware.md, "Stages"): DRAM,
 // the DRAM-fed buffer, the inner buffer of a tensor at two shared levels, the PE stage.
-enum class Where { Dram, Buffer, Inner, Pe };
+// A per-PE file with a one-word register level under it: PeFile (the stage above the PE stage).
+enum class Where { Dram, Buffer, Inner, PeFile, Pe };
 
 // The stage index of `where` in `t`, -1 where the tensor has no such stage (Inner of a tensor at
 // one shared level).
@@ -34,6 +35,7 @@ int stage_of(const model::TensorEstimate &t, Where where) {
     case Where::Dram: return 0;
     case Where::Buffer: return 1;
     case Where::Inner: return t.stages == 4 && !t.at[2].per_pe ? 2 : -1;
+    case Where::PeFile: return t.stages >= 3 && t.at[size_t(t.stages - 2)].per_pe && t.at[size_t(t.stages - 1)].per_pe ? t.stages - 2 : -1;
     default: return std::max(t.stages - 1, 0);
     }
 }
@@ -70,6 +72,10 @@ const std::vector<Meaning> &meanings() {
         {"W.inner_reads", Operand::W, Where::Inner, {Field::Reads}},
         {"O.inner_writes", Operand::O, Where::Inner, {Field::Updates, Field::Fills}},
         {"O.inner_reads", Operand::O, Where::Inner, {Field::Reads, Field::Drains}},
+        {"I.spad_writes", Operand::I, Where::PeFile, {Field::Fills}},
+        {"I.spad_reads", Operand::I, Where::PeFile, {Field::Reads}},
+        {"W.spad_writes", Operand::W, Where::PeFile, {Field::Fills}},
+        {"W.spad_reads", Operand::W, Where::PeFile, {Field::Reads}},
     };
     return m;
 }
@@ -132,8 +138,14 @@ model::Estimate measured_estimate(const model::Estimate &m, const std::map<std::
     const int inner_o = stage_of(m.tensor(Operand::O), Where::Inner);
     const int64_t array_writes =
         inner_o >= 0 ? e.tensor(Operand::O).at[size_t(inner_o)].updates : value("O.glb_writes");
-    const int64_t hops[] = {value("I.rf_writes") - array_reads(Operand::I, "I.glb_reads", "I.inner_reads"),
-                            value("W.rf_writes") - array_reads(Operand::W, "W.glb_reads", "W.inner_reads"),
+    // The words the array delivers into the PEs: the per-PE file's fills under a register level.
+    auto pe_fills = [&](Operand o, const char *rf, const char *spad) {
+        return stage_of(m.tensor(o), Where::PeFile) >= 0 ? value(spad) : value(rf);
+    };
+    const int64_t hops[] = {pe_fills(Operand::I, "I.rf_writes", "I.spad_writes") -
+                                array_reads(Operand::I, "I.glb_reads", "I.inner_reads"),
+                            pe_fills(Operand::W, "W.rf_writes", "W.spad_writes") -
+                                array_reads(Operand::W, "W.glb_reads", "W.inner_reads"),
                             array_writes * (m.tensor(Operand::O).array.fanout - 1)};
     e.energy_pj = 0;
     e.hop_energy_pj = 0;

@@ -143,7 +143,7 @@ std::string interconnect(const ir::AcceleratorIR &ir) {
 std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &input_levels = {"GLB"},
                                    const std::vector<std::string> &filter_levels = {"GLB"},
                                    const std::string &output_level = "GLB", bool within_axis = false,
-                                   bool no_array = false) {
+                                   bool no_array = false, const std::string &registers = "") {
     // At least two lanes per axis: every case has the same interconnect (one design).
     int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
             kp = pick(rng, 1, 2);
@@ -152,6 +152,11 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
     // Per-PE tiles kept across loops that do not move them (docs/hardware.md, "Stages"): the ifmap
     // tile inside kp, the psum file inside cp, the filter tile across y above the array.
     const bool input_kept = pick(rng, 0, 1), output_kept = pick(rng, 0, 1), filter_kept = pick(rng, 0, 1);
+    // One-word register tiles on REG under the files (`registers`: the operands that get one): an
+    // input word stays while the filter loop kp runs innermost, a weight while the x loop xp does.
+    const bool input_register = registers.find('I') != std::string::npos,
+               filter_register = registers.find('W') != std::string::npos;
+    const std::string inner = input_register ? "kp, xp, s, r" : input_kept ? "xp, s, r, kp" : "xp, s, kp, r";
     std::ostringstream o;
     o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
       << "output.split(k, ko, ki, " << kl * kp << ").split(y, yo, yi, " << yb
@@ -162,7 +167,7 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
       << "acc.update().split(c, co, ci, " << cl * cp << ").split(ci, cl, cp, " << cp << ").split(k, kt, kl, "
       << kl * kp << ").split(kl, kl, kp, " << kp << ")\n"
       << "    .split(x, xq, xp, " << xp << ")\n"
-      << "    .reorder(xp, s, " << (input_kept ? "r, kp" : "kp, r") << ", cp, xq, " << (filter_kept ? "" : "y, ")
+      << "    .reorder(" << inner << ", cp, xq, " << (filter_kept ? "" : "y, ")
       << "cl, kl, " << (filter_kept ? "y, " : "") << "kt, co, n)" << (no_array ? ";\n" : ".unroll(cl).unroll(kl);\n")
       << (no_array ? "" : within_axis ? "hw::array(acc, {kl, cl});\n" : "hw::array(acc, cl, kl);\n");
     if (output_level == "L2+GLB" || output_level == "L2+GLB+RF")
@@ -184,8 +189,12 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
             from = f;
         }
         o << "Func " << t << "_rf = " << from << ".in(acc);\n"
-          << t << "_rf.compute_at(acc, " << (t == "ifmap" ? (input_kept ? "kp" : "r") : "cl") << ");\n"
+          << t << "_rf.compute_at(acc, " << (t == "ifmap" ? (input_kept && !input_register ? "kp" : "r") : "cl") << ");\n"
           << "hw::level(" << t << "_rf, \"RF\");\n";
+        if (t == "ifmap" ? input_register : filter_register)
+            o << "Func " << t << "_reg = " << t << "_rf.in(acc);\n"
+              << t << "_reg.compute_at(acc, " << (t == "ifmap" ? "xp" : input_register ? "kp" : "s") << ");\n"
+              << "hw::level(" << t << "_reg, \"REG\");\n";
     }
     return o.str();
 }
@@ -200,7 +209,8 @@ std::string RandomCase::describe() const {
           << ",pad=" << l.pad;
     o << ",bias=" << l.bias << ",relu=" << l.relu;
     if (l.requant_shift >= 0) o << ",shift=" << l.requant_shift;
-    if (per_pe) o << " --arch " << (hierarchy.empty() ? "eyeriss_16x16" : "four_level") << " --schedule <<'EOF'\n"
+    if (per_pe) o << " --arch " << (!registers.empty() ? "eyeriss_registers" : hierarchy.empty() ? "eyeriss_16x16" : "four_level")
+                  << " --schedule <<'EOF'\n"
                   << schedule.text << "EOF";
     if (!schedule.spatial.empty()) o << " --spatial '" << schedule.spatial << "'";
     if (!schedule.dataflow.empty()) o << " --dataflow " << schedule.dataflow;
@@ -217,7 +227,9 @@ std::string RandomCase::describe() const {
 int64_t RandomCase::pipelined_side() const { return per_pe ? kPerPeLanes : 0; }
 
 ir::Architecture RandomCase::architecture() const {
-    ir::Architecture arch = per_pe ? ir::load_architecture(hierarchy.empty() ? "eyeriss_16x16" : "four_level")
+    ir::Architecture arch = per_pe ? ir::load_architecture(!registers.empty() ? "eyeriss_registers"
+                                                           : hierarchy.empty() ? "eyeriss_16x16"
+                                                                               : "four_level")
                             : double_buffered ? ir::load_architecture("double_buffered")
                                               : ir::default_architecture();
     // Every shared level double buffered; on four_level only L2 (the RTL refuses an inner shared
@@ -323,6 +335,31 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
     return cases;
 }
 
+std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count) {
+    Rng rng(seed * 6151 + 11);
+    Rng which(seed ^ 0x2545f4914f6cdd1dull);  // the operands with a register: a stream of its own
+    std::vector<RandomCase> cases;
+    for (size_t redrawn = 0; cases.size() < count;) {
+        RandomCase c;
+        c.per_pe = true;
+        c.registers = one_of<std::string>(which, {"W", "I", "IW"});
+        c.layer = small_conv(rng, "register_case" + std::to_string(cases.size()), 10, 10, 9);
+        c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {"GLB"}, "GLB", false, false, c.registers);
+        c.schedule.text_origin = "random register-level schedule";
+        try {
+            c.ir = lower_to_ir(c.layer, c.schedule);
+            ir::validate_fit(c.ir, c.architecture());
+            const std::string why = rtl::why_not_fits(rtl::design_for({c.ir}, c.architecture()), c.ir);
+            if (!why.empty()) throw UserError(why);
+        } catch (const UserError &e) {
+            if (++redrawn > 1000) throw std::runtime_error("draw_register_level_cases: every draw rejected: " + std::string(e.what()));
+            continue;
+        }
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
 std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined, bool output_two_levels,
                                               bool l2_double_buffered, bool quantized) {
     struct Plan {
@@ -382,6 +419,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
     for (size_t i = 0; i < cases.size(); ++i)
         groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "") + " " + cases[i].single_buffered +
                (cases[i].per_pe ? " per-PE" : "") + (cases[i].hierarchy.empty() ? "" : " " + cases[i].hierarchy) +
+               (cases[i].registers.empty() ? "" : " REG:" + cases[i].registers) +
                (cases[i].interconnect == "broadcast"
                     ? ""
                     : " " + cases[i].interconnect + " " +

@@ -32,6 +32,9 @@ struct RandomCase {
     // Drawn by draw_four_level_cases: where each tensor keeps its shared tiles on
     // examples/arch/four_level.json (DRAM, L2, GLB, per-PE RF), e.g. "I:L2+GLB W:L2 O:GLB".
     std::string hierarchy;
+    // Drawn by draw_register_level_cases: the operands ("W", "I", "IW") with a one-word register
+    // tile on REG under their per-PE files, on examples/arch/eyeriss_registers.json.
+    std::string registers;
     ir::Architecture architecture() const;
     ir::AcceleratorIR ir;
     std::string describe() const;  // the equivalent `tessera lower` flags
@@ -63,6 +66,12 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
 // tensors' buffers single (RandomCase::single_buffered), the tensors drawn from a stream of their
 // own among `choices` (e.g. {"W", "IO", "IWO"}; fewer choices, fewer designs).
 std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count, const std::vector<std::string> &choices);
+
+// `count` cases like draw_per_pe_cases on examples/arch/eyeriss_registers.json (broadcast), each
+// with a one-word register tile under the per-PE file of the weights, the inputs or both
+// (RandomCase::registers, from a stream of its own; one design each): the PE register loads from
+// the file where that tile is refilled (docs/rtl.md, "A register level under a per-PE file").
+std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count);
 
 // `count` cases like draw_per_pe_cases on examples/arch/four_level.json, each tensor keeping its
 // shared tiles at L2, at the GLB, or (operands) at both, by one of three plans: inputs at both and

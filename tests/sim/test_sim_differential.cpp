@@ -226,3 +226,19 @@ TEST_CASE("random single-buffered tensors on double-buffered designs: bit-exact,
     CHECK(s.passed == kSingleCases);
     CHECK(s.worst_cycle_error == 0);
 }
+
+// A one-word register level under the operands' per-PE files (docs/rtl.md, "A register level under
+// a per-PE file"): random convs on eyeriss_registers with a register under the weights' file, the
+// inputs' or both (one design each); the PE register loads from the file where its tile is refilled.
+TEST_CASE("random register levels under per-PE files: bit-exact, counters and cycles equal to the model's",
+          "[sim][differential][per_pe]") {
+    constexpr size_t kRegisterCases = 6;
+    const auto cases = draw_register_level_cases(kSeed, kRegisterCases);
+    REQUIRE(cases.size() == kRegisterCases);
+    std::set<std::string> kinds;
+    for (const auto &c : cases) kinds.insert(c.registers);
+    CHECK(kinds.size() >= 2);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.input_register_level; }) >= 1);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.weight_register_level; }) >= 1);
+    check_all_pass(cases, kSeed);
+}

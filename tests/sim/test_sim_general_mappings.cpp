@@ -5,6 +5,7 @@
 #include "Networks.h"
 #include "SimulateLayers.h"
 #include "ir/ArchitectureJson.h"
+#include "ir/Validate.h"
 #include "rtl_backend/DesignSpec.h"
 
 #include <catch2/catch.hpp>
@@ -437,6 +438,59 @@ TEST_CASE("a per-PE accumulator file needs a design with one, and fits its depth
     CHECK(banked.output_double_buffered);
     CHECK(banked.output_glb_banked());
     CHECK(rtl::why_not_fits(banked, with_files) == "");
+}
+
+// A one-word register level under a per-PE file (docs/rtl.md, "A register level under a per-PE
+// file"): the weight register of examples/schedules/ws_registers.sched loads from the filter
+// scratchpad once per x block; the W.spad_* counters count the scratchpad.
+TEST_CASE("a weight register under the filter scratchpad: examples/schedules/ws_registers.sched",
+          "[sim][general][per_pe]") {
+    const ScheduleRequest s = example_schedule("ws_registers.sched");
+    const ir::Architecture arch = example_arch("eyeriss_registers");
+    // C = 40: three channel blocks, the last on 8 of 16 row lanes; K = 36 on 32-filter blocks; x =
+    // 13 on 10-output blocks (the register's tail block holds 3); a stride-2 layer.
+    const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=40,K=36,H=9,W=13,R=3,S=3,pad=1"), s},
+                                                  {parse_inline_layer("conv:C=16,K=8,H=10,W=10,R=3,S=3,stride=2"), s}},
+                                                 arch);
+    check_exact(outcomes, 2);
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        // The scratchpad feeds the register once per x block, the register the MAC every cycle.
+        CHECK(measured(o, "W.spad_reads") == measured(o, "W.rf_writes"));
+        CHECK(measured(o, "W.spad_reads") < measured(o, "W.rf_reads"));
+        CHECK(measured(o, "W.spad_writes") == measured(o, "W.glb_reads"));  // unicast weights
+        CHECK(measured(o, "I.spad_reads") == -1);  // not shown: the inputs have no register level
+    }
+    // A layer without the register level does not run on the design (nor the other way round).
+    const auto layer = parse_inline_layer("conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1");
+    const auto with = lower_to_ir(layer, s), without = lower_to_ir(layer, example_schedule("ws_scratchpads.sched"));
+    CHECK(rtl::why_not_fits(rtl::design_for({with}, arch), without).find("has no one-word register level") !=
+          std::string::npos);
+    CHECK(rtl::why_not_fits(rtl::design_for({without}, arch), with).find("has a one-word register level") !=
+          std::string::npos);
+    // A pipelined array reads per-PE files every MAC: refused in one line.
+    ir::Architecture systolic = arch;
+    systolic.interconnect = ir::Interconnect::Systolic;
+    systolic.tile = 1;
+    std::string why;
+    try {
+        why = rtl::why_not_fits(rtl::design_for({with}, systolic), with);
+    } catch (const std::exception &e) {
+        why = e.what();
+    }
+    CHECK(why.find("one-word register level under its per-PE file on a pipelined array") != std::string::npos);
+    CHECK(why.find('\n') == std::string::npos);
+    // A second per-PE tile of more than one word would be a second file: refused in one line.
+    ir::Architecture larger = arch;
+    larger.levels[3].size_bytes = 64;
+    larger.levels[3].tensor_bytes[1] = 52;
+    std::string text = s.text;
+    text.replace(text.find("filter_reg.compute_at(acc, s)"), 29, "filter_reg.compute_at(acc, kp)");
+    ScheduleRequest two_files;
+    two_files.text = text;
+    const auto second = lower_to_ir(layer, two_files);
+    ir::validate_fit(second, larger);
+    CHECK_THROWS_WITH(rtl::design_for({second}, larger), Catch::Contains("keeps W at 2 per-PE levels"));
 }
 
 // One dim on both array axes (MAESTRO's PE counts folded onto the 2-D array, or a schedule that
