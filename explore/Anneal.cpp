@@ -143,7 +143,7 @@ struct Annealer {
                 p.f.lane[size_t(d)] = values[size_t(d)][pick(values[size_t(d)].size())];
             }
             break;
-        default:  // a per-PE tile: none or a position
+        default:  // a per-PE tile: none or a position (an operand's register tile under it: Polish)
             p.s.rf_at[pick(3)] = int(pick(size_t(nd + 2))) - 1;
         }
         return p;

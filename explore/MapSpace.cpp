@@ -41,6 +41,7 @@ std::string Structure::key() const {
     if (single[0] || single[1] || single[2])  // (absent when unused: keys, and so ties, as before)
         for (int t = 0; t < 3; ++t) k += single[t] ? 'S' : 'D';
     if (output_inner_at >= 0) k += "i" + std::to_string(output_inner_at);  // (likewise)
+    if (reg[0] || reg[1]) k += std::string("r") + (reg[0] ? '1' : '0') + (reg[1] ? '1' : '0');  // (likewise)
     return k;
 }
 
@@ -69,6 +70,8 @@ SpaceInfo space_info(const ir::Problem &problem, const ir::Architecture &arch) {
             info.buffering_choice |= arch.levels[i].double_buffered;
         }
     if (rf >= 0) info.rf_level = arch.levels[size_t(rf)].name;
+    if (rf >= 0 && size_t(rf) + 1 < arch.levels.size() && arch.is_per_pe(size_t(rf) + 1))
+        info.reg_level = arch.levels[size_t(rf) + 1].name;
     return info;
 }
 
@@ -178,8 +181,30 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
             rf.level = info.rf_level;
             rf.at = kept_before[size_t(rf_base + p.s.rf_at[t])];
             mapping.buffers.push_back(rf);
+            if (t < 2 && p.s.reg[t]) {
+                ir::Buffer reg = rf;
+                reg.level = info.reg_level;
+                reg.at = kept_before[size_t(rf_base + register_position(info, p, t))];
+                mapping.buffers.push_back(reg);
+            }
         }
     }
+}
+
+int register_position(const SpaceInfo &info, const Point &p, int t) {
+    const ir::Tensor &tensor = info.problem.tensor(ir::TensorRole(t));
+    auto ignored = [&](int d) {
+        for (const auto &c : tensor.index)
+            if (c.coeff(info.problem.dims[size_t(d)].name) != 0) return false;
+        return true;
+    };
+    int q = info.dims();
+    while (q > std::max(p.s.rf_at[t], 0)) {
+        const int d = p.s.rf_order[size_t(q - 1)];
+        if (p.f.rf[size_t(d)] > 1 && !ignored(d)) break;
+        --q;
+    }
+    return q;
 }
 
 ir::AcceleratorIR build_ir(const SpaceInfo &info, const Point &p, bool with_schedule_text) {
@@ -267,6 +292,11 @@ void canonicalize(const SpaceInfo &info, Point &p) {
         if (rf_n[t] >= 0) p.s.rf_at[t] = first + rf_n[t];
     // One copy or two only on a double-buffered level.
     for (int t = 0; t < 3; ++t) p.s.single[t] = p.s.single[t] && buffering_matters(info, p, t);
+    // A register tile only under a per-PE tile, on an architecture with a level for it.
+    // (At the per-PE tile's own position it would hold the same one word twice.)
+    for (int t = 0; t < 2; ++t)
+        p.s.reg[t] = p.s.reg[t] && p.s.rf_at[t] >= 0 && !info.reg_level.empty() &&
+                     register_position(info, p, t) > p.s.rf_at[t];
 }
 
 bool buffering_matters(const SpaceInfo &info, const Point &p, int t) {
@@ -413,6 +443,12 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
             const std::string r = std::string(funcs[t]) + "_rf";
             s << "Func " << r << " = " << g << ".in(acc);\n"
               << r << ".compute_at(acc, " << rf_loop(p.s.rf_at[t]) << ");\n" << hw::level_statement(r, info.rf_level);
+            if (p.s.reg[t]) {
+                const std::string x = std::string(funcs[t]) + "_reg";
+                s << "Func " << x << " = " << r << ".in(acc);\n"
+                  << x << ".compute_at(acc, " << rf_loop(register_position(info, p, t)) << ");\n"
+                  << hw::level_statement(x, info.reg_level);
+            }
         }
     }
     if (p.s.output_inner_at >= 0) {  // the inner block: inside GLB loop q-1 (q = 0: the innermost

@@ -73,6 +73,12 @@ void neighbours(const SpaceInfo &info, const Constraints &c, const std::vector<s
             q.s.single[t] = !q.s.single[t];
             visit(q);
         }
+    if (!info.reg_level.empty())
+        for (int t = 0; t < 2; ++t) {
+            Point q = p;
+            q.s.reg[t] = !q.s.reg[t];
+            visit(q);
+        }
     if (info.shared_levels.size() > 1) {
         for (int t = 0; t < 3; ++t)
             for (int l = 0; l < int(info.shared_levels.size()); ++l)

@@ -225,6 +225,7 @@ struct Exhaustive {
             for (int q : glb_pos)
                 if (!dominated(t, q, p.s.dram_order, dram)) glb_of[t].push_back(q);
         const int buffering = info.buffering_choice ? 8 : 1;  // Structure::single of I, W, O
+        const int registers = info.reg_level.empty() ? 1 : 4;  // Structure::reg of I, W
         // The output's inner block (several shared levels, the output not on the innermost): none,
         // or inside the first q nontrivial GLB-band loops (q = 0 only with a nontrivial DRAM
         // reduction loop outside it, else it is the outer tile), unless the position just outside
@@ -243,7 +244,7 @@ struct Exhaustive {
         }
         if (count_only) {  // an upper bound: every outer position for both operands
             const int64_t outer = (levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1) *
-                                  buffering * int64_t(inner_pos.size());
+                                  buffering * registers * int64_t(inner_pos.size());
             // With an outer tile, a dominated inner position may be the only one outside it.
             const int64_t gi = int64_t((levels > 1 ? glb_pos : glb_of[0]).size());
             const int64_t gw = int64_t((levels > 1 ? glb_pos : glb_of[1]).size());
@@ -276,7 +277,8 @@ struct Exhaustive {
                                 for (int rw : rf_of[1])
                                     for (int ro : rf_of[2])
                                     for (int inner : inner_pos)
-                                    for (int single = 0; single < buffering; ++single) {
+                                    for (int single = 0; single < buffering; ++single)
+                                    for (int regs = 0; regs < registers; ++regs) {
                                         // (one accumulator tile below the output's level, and
                                         // an inner block only on a level inside it)
                                         if (inner >= 0 && (ro >= 0 || lo + 1 >= levels)) continue;
@@ -289,6 +291,11 @@ struct Exhaustive {
                                         for (int t = 0; t < 3; ++t) {
                                             p.s.single[t] = single >> t & 1;
                                             canonical &= !p.s.single[t] || buffering_matters(info, p, t);
+                                        }
+                                        for (int t = 0; t < 2; ++t) {
+                                            p.s.reg[t] = regs >> t & 1;
+                                            canonical &= !p.s.reg[t] || (p.s.rf_at[t] >= 0 &&
+                                                                         register_position(info, p, t) > p.s.rf_at[t]);
                                         }
                                         if (!canonical) continue;  // the same point as with the bit clear
                                         Candidate cand;

@@ -240,6 +240,50 @@ TEST_CASE("explore: the output keeps an inner block on the shared level inside i
     CHECK(a.best.score <= b.best.score);
 }
 
+// A one-word register tile under an operand's per-PE tile (examples/arch/eyeriss_registers.json:
+// REG inside RF): the weight register sits over the innermost loops the weights do not depend on,
+// round-trips through schedule text, is RTL the generator builds, and the scratchpad is read once
+// per register load; without a per-PE tile there is none.
+TEST_CASE("explore: an operand's register tile under its per-PE tile", "[explore]") {
+    const SpaceInfo info = space_info(problem_of(conv(8, 8, 10, 10, 3, 3)), ir::load_architecture("eyeriss_registers"));
+    REQUIRE(info.rf_level == "RF");
+    REQUIRE(info.reg_level == "REG");
+    const int k = 1, x = 3, c = 4, r = 5, s = 6;  // n, k, y, x, c, r, s
+    REQUIRE(info.problem.dims[size_t(x)].name == "x");
+    REQUIRE(info.problem.dims[size_t(s)].name == "s");
+    Point p = plain_point(info, {c}, {k});
+    p.f.lane[size_t(c)] = 4, p.f.lane[size_t(k)] = 4;
+    p.f.rf[size_t(x)] = 4, p.f.rf[size_t(r)] = 3, p.f.rf[size_t(s)] = 3;
+    p.s.rf_order = {0, 1, 2, 4, 5, 6, 3};  // x innermost: a weight stays over 4 outputs
+    p.s.rf_at[1] = 0;                      // the filter tile spans the whole RF band
+    p.s.reg[1] = true;
+    canonicalize(info, p);
+    REQUIRE(p.s.reg[1]);
+    CHECK(register_position(info, p, 1) == info.dims() - 1);
+    const std::string text = schedule_text(info, p);
+    CHECK(text.find("filter_reg.compute_at(acc, sp);") != std::string::npos);
+    CHECK(text.find("hw::level(filter_reg, \"REG\")") != std::string::npos);
+    check_round_trip(info, p);
+    INFO(rtl::why_not_generated(build_ir(info, p, false), info.arch));
+    CHECK(rtl_generatable(info, p));
+    const model::Estimate e = evaluate_point(info, p);
+    const model::TensorEstimate &w = e.tensor(model::Operand::W);
+    REQUIRE(w.stages == 4);  // DRAM, GLB, the RF file, the REG register
+    CHECK(w.at[2].reads == w.at[3].fills);
+    CHECK(w.at[3].reads == e.macs);
+    CHECK(w.at[2].reads * 4 == e.macs);
+    // No per-PE tile, no register tile; nor one at the per-PE tile's own position.
+    Point q = p;
+    q.s.rf_at[1] = -1;
+    canonicalize(info, q);
+    CHECK_FALSE(q.s.reg[1]);
+    Point inner = p;
+    inner.s.rf_at[1] = info.dims() - 1;  // the file over x alone: one word already
+    canonicalize(info, inner);
+    CHECK_FALSE(inner.s.reg[1]);
+    CHECK(p.s.key() != q.s.key());
+}
+
 TEST_CASE("explore: the heuristic finds the exhaustive optimum on random small layers", "[explore]") {
     std::mt19937 rng(7);
     auto pick = [&](std::vector<int64_t> v) { return v[rng() % v.size()]; };
