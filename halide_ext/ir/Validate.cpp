@@ -57,6 +57,16 @@ std::string fit_error(const Architecture &arch, int64_t rows, int64_t cols,
     if (rows > arch.rows) return array_error("rows", "rows", rows, arch.rows, arch);
     if (cols > arch.cols) return array_error("columns", "columns", cols, arch.cols, arch);
     auto copies = [](const Footprint &f) { return f.double_buffered ? 2 : 1; };
+    // A per-PE level that holds one word of a tensor (MemoryLevel::holds_one_word: a register, as
+    // Timeloop's weight_reg) holds one element of it, whatever the element's width.
+    for (int i = 0; i < count; ++i) {
+        const Footprint &f = footprints[i];
+        const MemoryLevel &m = arch.levels[size_t(f.level)];
+        if (f.role < 0 || !arch.is_per_pe(size_t(f.level)) || !m.holds_one_word(f.role) || f.words <= 1) continue;
+        return "per-PE level " + m.name + " of architecture " + arch.name + " holds one word of " + f.what +
+               " per PE (a register), the mapping's per-PE tile needs " + std::to_string(f.words) +
+               " words; compute the tile at a loop inside which " + f.what + " does not change";
+    }
     // A partitioned level: each tensor's tile against its own partition.
     for (int i = 0; i < count; ++i) {
         const Footprint &f = footprints[i];
@@ -134,7 +144,7 @@ void validate_fit(const AcceleratorIR &ir, const Architecture &arch) {
             const int level = s.kind == StageKind::Register ? int(arch.levels.size()) - 1
                                                             : buffer_level(arch, *s.buffer);
             footprints.push_back({t.tensor->name.c_str(), level, s.words() * bytes,
-                                  int(t.role), double_buffered(arch, s)});
+                                  int(t.role), double_buffered(arch, s), s.words()});
         }
     }
     std::string error =

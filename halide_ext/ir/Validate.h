@@ -31,6 +31,7 @@ struct Footprint {
     int64_t bytes = 0;
     int role = -1;  // the tensor (0 I, 1 W, 2 O): on a partitioned level, checked against its partition
     bool double_buffered = false;  // two copies (ir::double_buffered of its stage)
+    int64_t words = 0;  // elements of the tile: a level that holds one word of the tensor holds one
 };
 
 // Empty if everything fits, else the message. No allocation when it fits (schedule searches call

@@ -490,7 +490,7 @@ std::string Model::fit_error() const {
         for (size_t j = 1; j < t.stages.size(); ++j) {
             const StagePlan &s = t.stages[j];
             footprints[count++] = {t.name.c_str(), s.level, te.at[j].box_words * t.onchip_bytes,
-                                   int(t.operand), s.double_buffered};
+                                   int(t.operand), s.double_buffered, te.at[j].box_words};
         }
     }
     std::string error = ir::fit_error(arch_, rows_, cols_, footprints, count);

@@ -23,8 +23,16 @@ ir::AcceleratorIR gemm_whole(int64_t M, int64_t N, int64_t K) {
 
 TEST_CASE("bundled architectures load with the published figures", "[model][arch]") {
     auto names = ir::bundled_architectures();
-    CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_16x16", "eyeriss_like", "four_level",
-                                            "hybrid_4", "interstellar_baseline", "small_glb", "systolic", "tpu_like"});
+    CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_16x16", "eyeriss_like", "eyeriss_registers",
+                                            "four_level", "hybrid_4", "interstellar_baseline", "small_glb", "systolic",
+                                            "tpu_like"});
+    // eyeriss_16x16 with a one-word register per tensor inside its scratchpads.
+    auto registers = ir::load_architecture("eyeriss_registers");
+    REQUIRE(registers.levels.size() == 4);
+    CHECK(registers.is_per_pe(2));
+    CHECK(registers.is_per_pe(3));
+    for (int t = 0; t < 3; ++t) CHECK(registers.levels[3].holds_one_word(t));
+    CHECK(read_pj(*registers.level("REG")) == Approx(0.2));
     // docs/fusion.md's small-buffer case: the default figures with a 32 KB GLB at 9 pJ.
     auto small = ir::load_architecture("small_glb");
     CHECK(small.level("GLB")->size_bytes == 32 * 1024);

@@ -335,6 +335,22 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
     return cases;
 }
 
+namespace {
+
+// Lowers a drawn case: "" when its mapping fits the architecture and runs on a design of its own,
+// else the one-line reason (a tile over its partition, a construct the RTL refuses).
+std::string lower_for_rtl(RandomCase &c) {
+    try {
+        c.ir = lower_to_ir(c.layer, c.schedule);
+        ir::validate_fit(c.ir, c.architecture());
+        return rtl::why_not_fits(rtl::design_for({c.ir}, c.architecture()), c.ir);
+    } catch (const UserError &e) {
+        return e.what();
+    }
+}
+
+}  // namespace
+
 std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count) {
     Rng rng(seed * 6151 + 11);
     Rng which(seed ^ 0x2545f4914f6cdd1dull);  // the operands with a register: a stream of its own
@@ -346,13 +362,8 @@ std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count) {
         c.layer = small_conv(rng, "register_case" + std::to_string(cases.size()), 10, 10, 9);
         c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {"GLB"}, "GLB", false, false, c.registers);
         c.schedule.text_origin = "random register-level schedule";
-        try {
-            c.ir = lower_to_ir(c.layer, c.schedule);
-            ir::validate_fit(c.ir, c.architecture());
-            const std::string why = rtl::why_not_fits(rtl::design_for({c.ir}, c.architecture()), c.ir);
-            if (!why.empty()) throw UserError(why);
-        } catch (const UserError &e) {
-            if (++redrawn > 1000) throw std::runtime_error("draw_register_level_cases: every draw rejected: " + std::string(e.what()));
+        if (const std::string why = lower_for_rtl(c); !why.empty()) {
+            if (++redrawn > 1000) throw std::runtime_error("draw_register_level_cases: every draw rejected: " + why);
             continue;
         }
         cases.push_back(std::move(c));
@@ -395,15 +406,10 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool 
         c.schedule.text_origin = "random 4-level schedule";
         c.double_buffered = l2_double_buffered;
         if (pipelined) c.interconnect = one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
-        try {
-            c.ir = lower_to_ir(c.layer, c.schedule);
-            ir::validate_fit(c.ir, c.architecture());
-            // Partial sums in the PE registers (the output at two shared levels) may update one word
-            // in back-to-back iterations, which the RTL refuses (rtl::why_not_fits): draw again.
-            const std::string why = rtl::why_not_fits(rtl::design_for({c.ir}, c.architecture()), c.ir);
-            if (!why.empty()) throw UserError(why);
-        } catch (const UserError &e) {
-            if (++redrawn > 1000) throw std::runtime_error("draw_four_level_cases: every draw rejected: " + std::string(e.what()));
+        // Partial sums in the PE registers (the output at two shared levels) may update one word
+        // in back-to-back iterations, which the RTL refuses (rtl::why_not_fits): draw again.
+        if (const std::string why = lower_for_rtl(c); !why.empty()) {
+            if (++redrawn > 1000) throw std::runtime_error("draw_four_level_cases: every draw rejected: " + why);
             continue;
         }
         cases.push_back(std::move(c));

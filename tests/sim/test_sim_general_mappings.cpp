@@ -491,6 +491,10 @@ TEST_CASE("a weight register under the filter scratchpad: examples/schedules/ws_
     const auto second = lower_to_ir(layer, two_files);
     ir::validate_fit(second, larger);
     CHECK_THROWS_WITH(rtl::design_for({second}, larger), Catch::Contains("keeps W at 2 per-PE levels"));
+    // On REG itself (one word of W per PE: a register) the three-word tile is refused in one line,
+    // though its three int8 weights would fit REG's 4 bytes.
+    CHECK_THROWS_WITH(ir::validate_fit(second, arch), Catch::Contains("holds one word of W per PE (a register)") &&
+                                                          Catch::Contains("needs 3 words"));
 }
 
 // One dim on both array axes (MAESTRO's PE counts folded onto the 2-D array, or a schedule that
