@@ -140,7 +140,8 @@ std::string emit_counters(const DesignSpec &d) {
               << "_fanout_narrow};\n";
         }
     }
-    // An operand read from per-PE files reloads its register every MAC: its load flag is not an event.
+    // An operand read from per-PE files reloads its register every MAC (under a register level,
+    // where that level is refilled: counted below as <t>_loads).
     if (d.input_pe_depth > 0 || d.weight_pe_depth > 0)
         o << "  logic unused_loads;\n  assign unused_loads = load_input ^ load_weight;\n";
     o << "  logic [" << lb << "-1:0] macs, input_groups, weight_groups, output_groups;\n"
