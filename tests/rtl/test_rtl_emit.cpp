@@ -6,6 +6,7 @@
 #include "Lower.h"
 #include "Networks.h"
 #include "ir/Architecture.h"
+#include "ir/ArchitectureJson.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -77,5 +78,28 @@ TEST_CASE("the 16x16 ResNet-18 ws and os designs, single and double buffered, pa
             CHECK(d.spec.output_double_buffered == arch.levels[1].double_buffered);
             CHECK(lint(d) == "");
         }
+    }
+}
+
+// The general-mapping designs (docs/rtl.md): per-PE operand files, accumulator files, a register
+// level under a file, lanes within an axis, two shared levels, each from its example schedule on its
+// example architecture.
+TEST_CASE("the example schedules' per-PE and multi-level designs pass verilator --lint-only -Wall", "[rtl][lint]") {
+    const std::string src = TESSERA_SOURCE_DIR;
+    const std::pair<const char *, const char *> examples[] = {
+        {"ws_scratchpads", "eyeriss_16x16"},  {"ws_registers", "eyeriss_registers"},
+        {"kc_rows_rf", "eyeriss_16x16"},      {"four_level_bypass", "four_level"},
+        {"output_three_levels", "four_level"}};
+    const auto layer = tessera::parse_inline_layer("conv:C=20,K=20,H=9,W=9,R=3,S=3,pad=1");
+    for (const auto &[schedule, arch_name] : examples) {
+        INFO(schedule << " on " << arch_name);
+        std::ifstream in(src + "/examples/schedules/" + schedule + ".sched");
+        std::stringstream text;
+        text << in.rdbuf();
+        tessera::ScheduleRequest request;
+        request.text = text.str();
+        const ir::Architecture arch = ir::load_architecture(src + "/examples/arch/" + arch_name + ".json");
+        rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for({tessera::lower_to_ir(layer, request)}, arch, schedule));
+        CHECK(lint(d) == "");
     }
 }
