@@ -193,15 +193,10 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
 
 int register_position(const SpaceInfo &info, const Point &p, int t) {
     const ir::Tensor &tensor = info.problem.tensor(ir::TensorRole(t));
-    auto ignored = [&](int d) {
-        for (const auto &c : tensor.index)
-            if (c.coeff(info.problem.dims[size_t(d)].name) != 0) return false;
-        return true;
-    };
     int q = info.dims();
     while (q > std::max(p.s.rf_at[t], 0)) {
         const int d = p.s.rf_order[size_t(q - 1)];
-        if (p.f.rf[size_t(d)] > 1 && !ignored(d)) break;
+        if (p.f.rf[size_t(d)] > 1 && tensor.uses(info.problem.dims[size_t(d)].name)) break;
         --q;
     }
     return q;

@@ -97,9 +97,7 @@ struct Exhaustive {
         for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output}) {
             const ir::Tensor &tensor = info.problem.tensor(role);
             uses[t].assign(size_t(info.dims()), false);
-            for (int d = 0; d < info.dims(); ++d)
-                for (const auto &c : tensor.index)
-                    if (c.coeff(info.problem.dims[size_t(d)].name) != 0) uses[t][size_t(d)] = true;
+            for (int d = 0; d < info.dims(); ++d) uses[t][size_t(d)] = tensor.uses(info.problem.dims[size_t(d)].name);
             ++t;
         }
     }

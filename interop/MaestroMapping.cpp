@@ -212,11 +212,7 @@ LoopNest read_maestro_mapping(const std::string &path, const ir::Problem &proble
     // that do not index them (MAESTRO's temporal reuse). Its L1 is the PEs' registers.
     size_t p_out = 0;
     while (p_out < above.size() && !problem.dim(above[p_out].first).reduction) ++p_out;
-    auto indexes = [&](ir::TensorRole role, const std::string &dim) {
-        for (const auto &e : problem.tensor(role).index)
-            if (e.coeff(dim) != 0) return true;
-        return false;
-    };
+    auto indexes = [&](ir::TensorRole role, const std::string &dim) { return problem.tensor(role).uses(dim); };
     std::map<size_t, std::vector<std::string>> at;  // position in `above` -> tensors kept there
     at[p_out].push_back("O");
     for (auto [role, name] : {std::pair{ir::TensorRole::Input, "I"}, std::pair{ir::TensorRole::Weight, "W"}}) {

@@ -52,12 +52,6 @@ int dim_slot(const ir::Problem &p, const std::string &name) {
     throw std::runtime_error("no dim " + name);
 }
 
-bool tensor_uses_dim(const ir::Tensor &t, const std::string &dim) {
-    for (const auto &e : t.index)
-        if (e.coeff(dim) != 0) return true;
-    return false;
-}
-
 // Values of every register of the map, filled field by field.
 class Values {
 public:
@@ -206,7 +200,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
     for (const auto &[name, role] : tensors) {
         int64_t mask = 0;
         for (size_t i = 0; i < prob.dims.size(); ++i)
-            if (tensor_uses_dim(prob.tensor(role), prob.dims[i].name)) mask |= int64_t(1) << i;
+            if (prob.tensor(role).uses(prob.dims[i].name)) mask |= int64_t(1) << i;
         v.set(std::string(name) + "_dims", mask & ~lane_dims);
     }
 

@@ -62,6 +62,12 @@ int64_t AffineExpr::coeff(const std::string &dim) const {
     return 0;
 }
 
+bool Tensor::uses(const std::string &dim) const {
+    for (const auto &e : index)
+        if (e.coeff(dim) != 0) return true;
+    return false;
+}
+
 bool AffineExpr::operator==(const AffineExpr &o) const {
     return terms == o.terms && offset == o.offset;
 }

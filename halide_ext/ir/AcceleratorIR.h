@@ -104,6 +104,8 @@ struct Tensor {
     std::vector<int64_t> shape;    // valid extent of each tensor dim (Halide order: innermost first)
     std::vector<AffineExpr> index; // coordinate of each tensor dim as an affine function of dims;
                                    // coordinates outside [0, shape) read as zero (padding)
+    // Whether some coordinate moves with problem dim `dim` (the tensor depends on its loops).
+    bool uses(const std::string &dim) const;
     // Operands: uint8 or signed elements, and the zero point the MAC subtracts (padding reads as
     // the zero point, i.e. as zero after the subtraction).
     bool is_unsigned = false;

@@ -11,10 +11,7 @@
 set -u
 tessera=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-. "$src/tests/interop/timeloop_counts.sh"  # counts, expect
+. "$src/tests/interop/timeloop_counts.sh"  # $tmp, fail, counts, expect, simulates
 d=$src/tests/interop/timeloop_examples
 run=(--arch "$d/ws_registers.arch.yaml" --timeloop-problem "$d/default_problem.prob.yaml" --timeloop-mapping "$d/ws_registers.map.yaml")
 
@@ -43,12 +40,10 @@ grep -q "MAC 3.414e+06" "$tmp/est" || { echo "FAIL: MAC energy (Timeloop: 341397
 # Timeloop's mapping in RTL: pe_spad is the weights' per-PE file, weight_reg the PE register it
 # loads (docs/rtl.md, "A register level under a per-PE file"). Bit-exact, every counter (the file's
 # W.spad_*) and the cycles equal to the model's.
-"$tessera" compile "${run[@]}" -o "$tmp/design" >"$tmp/compile.log" 2>&1 || { echo "FAIL: compile simple_ws: $(cat "$tmp/compile.log")"; fail=1; }
-"$tessera" simulate "$tmp/design" >"$tmp/sim.log" 2>&1 || { echo "FAIL: simulate simple_ws: $(tail -30 "$tmp/sim.log")"; fail=1; }
-grep -q "^layer timeloop: PASS" "$tmp/sim.log" || { echo "FAIL: simple_ws does not PASS"; fail=1; }
+simulates simple_ws "${run[@]}"
 grep -Eq "W.spad_reads +24192 +24192" "$tmp/sim.log" || { echo "FAIL: W.spad_reads: $(grep spad "$tmp/sim.log")"; fail=1; }
 grep -Eq "W.rf_reads +10838016 +10838016" "$tmp/sim.log" || { echo "FAIL: W.rf_reads: $(grep rf_reads "$tmp/sim.log")"; fail=1; }
-rm -rf "$tmp/design"
+rm -rf "$tmp/simple_ws"
 
 # eyeriss_like: 9 of 12 rows (3 channels x 3 filter rows) x 14 columns (output rows) = 126 PEs.
 eye=(--arch "$d/eyeriss_like.arch.yaml" --timeloop-problem "$d/default_problem.prob.yaml" --timeloop-mapping "$d/eyeriss_like.map.yaml")

@@ -8,10 +8,7 @@
 set -u
 tessera=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-. "$src/tests/interop/timeloop_counts.sh"  # counts, expect
+. "$src/tests/interop/timeloop_counts.sh"  # $tmp, fail, counts, expect, simulates
 d=$src/tests/interop/timeloop04
 run=(--arch "$d/one_pe.arch.yaml" --timeloop-problem "$d/conv1d_oc.prob.yaml" --timeloop-mapping "$d/conv1d_oc.map.yaml")
 
@@ -28,16 +25,11 @@ expect GlobalBuffer  O      0     512 0     512   "Timeloop: updates 512, reads 
 expect RegisterFile  O      0     1536 1536 0     "Timeloop: updates 1536, reads 1024 (it does not read a sum's first update)"
 grep -q "1536 MACs" "$tmp/est" || { echo "FAIL: 1536 MACs (Timeloop: 1536 computes)"; fail=1; }
 
-"$tessera" compile "${run[@]}" -o "$tmp/design" >"$tmp/compile.log" 2>&1 ||
-    { echo "FAIL: compile:"; cat "$tmp/compile.log"; exit 1; }
-"$tessera" simulate "$tmp/design" >"$tmp/sim.log" 2>&1 || { echo "FAIL: simulate:"; cat "$tmp/sim.log"; fail=1; }
-grep -q "^PASS: 1 layer" "$tmp/sim.log" || { echo "FAIL: the one-PE design does not PASS"; fail=1; }
+simulates design "${run[@]}"
 
 # Sixteen PEs in a row, the spatial entry targeting the PE container (v0.4): it keeps nothing.
 kp=(--arch "$d/sixteen_pe.arch.yaml" --timeloop-problem "$d/conv1d_oc_ic.prob.yaml" --timeloop-mapping "$d/conv1d_oc_ic_kp.map.yaml")
-"$tessera" compile "${kp[@]}" -o "$tmp/kp" >"$tmp/compile.log" 2>&1 || { echo "FAIL: compile kp:"; cat "$tmp/compile.log"; exit 1; }
+simulates kp "${kp[@]}"
 grep -q "1x16 PEs" "$tmp/compile.log" || { echo "FAIL: kp is a row of 16 PEs: $(cat "$tmp/compile.log")"; fail=1; }
-"$tessera" simulate "$tmp/kp" >"$tmp/sim.log" 2>&1 || { echo "FAIL: simulate kp:"; cat "$tmp/sim.log"; fail=1; }
-grep -q "^PASS: 1 layer" "$tmp/sim.log" || { echo "FAIL: the kp design does not PASS"; fail=1; }
 [ $fail -eq 0 ] && echo "cli_timeloop_tutorial: all passed"
 exit $fail
