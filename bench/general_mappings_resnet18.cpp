@@ -4,9 +4,9 @@
 //   rs      the `rs` preset with scratchpads: eyeriss_rs.sched's form, sized per layer (default)
 //   im2col  the preset 'C,FY,FX|K' ws: tpu_im2col.sched's form, channels per row group per layer
 //           (default)
-//   NAME    examples/schedules/NAME.sched as written (eyeriss_rs, ws_scratchpads: for the C = K = 256
-//           conv, ws_registers too, on eyeriss_registers; kc_rows_rf: any conv): a layer it does not fit prints why (the schedule's
-//           one-line error)
+//   NAME    examples/schedules/NAME.sched as written (eyeriss_rs, ws_scratchpads, ws_weights_from_dram:
+//           for the C = K = 256 conv, ws_registers too, on eyeriss_registers; kc_rows_rf: any conv): a
+//           layer it does not fit prints why (the schedule's one-line error)
 // --arch NAME runs on examples/arch/NAME.json instead (e.g. output_two_levels on four_level), --arch
 // FILE on an architecture file.
 // Not a test (tens of minutes); docs/rtl.md, "Per-PE accumulator files", records a run.
@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--layers") && i + 1 < argc) max_layers = size_t(driver::whole_number(argv[i], argv[i + 1])), ++i;
         else
             return std::fprintf(stderr, "usage: general_mappings_resnet18 [--mapping rs|im2col|eyeriss_rs|ws_scratchpads|"
-                                        "ws_registers|kc_rows_rf|output_two_levels] [--arch NAME|FILE] [--layers N]\n"),
+                                        "ws_registers|ws_weights_from_dram|kc_rows_rf|output_two_levels] [--arch NAME|FILE] [--layers N]\n"),
                    2;
     }
     try {

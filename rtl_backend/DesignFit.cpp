@@ -39,10 +39,29 @@ bool compatible(bool design_dep, bool layer_dep, bool layer_uses_dim) {
 // model estimates these mappings; compile names the construct.
 std::string not_generated(const ir::NestAnalysis &nest) {
     for (const auto &t : nest.tensors) {
-        if (t.stages[1].kind == ir::StageKind::PerPe)
-            return "moves " + t.tensor->name + " between DRAM and its per-PE tiles with no shared level between; the "
-                   "generated RTL feeds the array from a shared buffer: keep a tile of " + t.tensor->name +
-                   " on a shared level, or estimate this mapping with the model";
+        // DRAM may fill an operand's per-PE files directly (the DMA, one job per lane group), once
+        // per run: the tiles must refill at a loop outside the array, and be the operand's only
+        // per-PE level.
+        if (dram_fed(t)) {
+            const std::string keep = ": keep a tile of " + t.tensor->name + " on a shared level, or estimate this "
+                                     "mapping with the model";
+            if (t.role == ir::TensorRole::Output)
+                return "moves " + t.tensor->name + " between its per-PE files and DRAM with no shared level between; "
+                       "the generated RTL drains outputs through a shared buffer" + keep;
+            const int none = int(nest.ir->mapping.loops.size());
+            const int first_array_loop = std::min(nest.row_loops.empty() ? none : nest.row_loops.front(),
+                                                  nest.col_loops.empty() ? none : nest.col_loops.front());
+            // (A refill position just below the array's loops is outside them: no temporal loop between.)
+            const bool inside = std::any_of(nest.temporal.begin(), nest.temporal.end(), [&](int l) {
+                return l >= first_array_loop && l < t.stages[1].refill_from;
+            });
+            if (inside)
+                return "refills " + t.tensor->name + "'s DRAM-fed per-PE tiles at a loop inside the array's loops; "
+                       "the generated RTL fills them from DRAM between compute runs" + keep;
+            if (t.stages.size() > 2)
+                return "keeps " + t.tensor->name + " at two per-PE levels fed from DRAM; the generated RTL fills one "
+                       "per-PE file per tensor from DRAM" + keep;
+        }
         // A one-word register level under an operand's per-PE file is the PE register
         // (has_register_level); any other second per-PE level would be a second file.
         int per_pe = 0;
@@ -131,7 +150,7 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
                 << depth[i].first << " buffer holds " << outer_depth;
             return why.str();
         }
-        int64_t words = array_facing_stage(a).words();
+        int64_t words = dram_fed(a) ? 0 : array_facing_stage(a).words();
         if (words > depth[i].second) {
             why << "its " << depth[i].first << " tile needs " << words << " words, the "
                 << depth[i].first << " buffer holds " << depth[i].second << " (short by "
@@ -171,6 +190,12 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
                                             std::tuple{"weight", &d.weight, ir::TensorRole::Weight}}) {
         if (!d.skew_tile) continue;
+        if (dram_fed(nest.access(role))) {
+            why << "fills its " << name << " per-PE files from DRAM on a pipelined array; the generated pipelined "
+                << "array reads operands from a shared buffer or files filled from one: keep a tile of the " << name
+                << " on a shared level or use a broadcast array";
+            return why.str();
+        }
         if (has_register_level(nest.access(role))) {
             why << "keeps its " << name << " in a one-word register level under its per-PE file on a pipelined "
                 << "array; the generated pipelined array reads per-PE files every MAC: drop the register "
@@ -233,22 +258,28 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
         int level, outer_level;         // the levels of its buffers (the array-facing one, the outer one)
         bool twice, once;               // double buffered; kept single on a double-buffered level
         bool register_level;            // a one-word register level under the per-PE file
+        bool dram_fed;                  // DRAM fills the per-PE files (no shared buffer)
     };
     const Kind kinds[] = {
         {"input", ir::TensorRole::Input, d.input_pe_depth, d.input_outer_depth, d.input_level, d.input_outer_level,
-         d.input_double_buffered, d.input_single_buffered, d.input_register_level},
+         d.input_double_buffered, d.input_single_buffered, d.input_register_level, d.input_dram_fed},
         {"weight", ir::TensorRole::Weight, d.weight_pe_depth, d.weight_outer_depth, d.weight_level,
-         d.weight_outer_level, d.weight_double_buffered, d.weight_single_buffered, d.weight_register_level},
+         d.weight_outer_level, d.weight_double_buffered, d.weight_single_buffered, d.weight_register_level,
+         d.weight_dram_fed},
         {"output", ir::TensorRole::Output, d.output_pe_depth, d.output_outer_depth, d.output_level,
-         d.output_outer_level, d.output_double_buffered, d.output_single_buffered, false}};
+         d.output_outer_level, d.output_double_buffered, d.output_single_buffered, false, false}};
     const std::string same = " (compile the layers with the same kind of mapping together)";
-    for (const Kind &k : kinds) {
+    for (int i = 0; i < 3; ++i) {
+        const Kind &k = kinds[i];
         const ir::TensorAccess &a = nest.access(k.role);
         const std::string name = k.name;
         const int64_t words = pe_tile_words(a);
         if ((words > 0) != (k.pe_depth > 0))
             return "its " + name + (words > 0 ? " has" : " has no") + " per-PE tile, the design's PEs read the " + name +
                    " from " + (k.pe_depth > 0 ? "per-PE files" : "one register") + same;
+        if (i < 2 && dram_fed(a) != k.dram_fed)
+            return "its " + name + (k.dram_fed ? " keeps a" : " keeps no") + " tile on a shared level, the design fills "
+                   "its " + name + " per-PE files " + (k.dram_fed ? "from DRAM" : "from a shared buffer") + same;
         if (has_register_level(a) != k.register_level)
             return "its " + name + (k.register_level ? " has no" : " has a") + " one-word register level under its "
                    "per-PE file, the design's " + (k.register_level ? "has" : "has none") + same;

@@ -171,6 +171,8 @@ int64_t pe_tile_words(const ir::TensorAccess &a) {
     return file ? file->words() : 0;
 }
 
+bool dram_fed(const ir::TensorAccess &a) { return a.stages.size() > 1 && a.stages[1].kind == ir::StageKind::PerPe; }
+
 const ir::Stage &array_facing_stage(const ir::TensorAccess &a) {
     for (size_t j = a.stages.size(); j-- > 1;)
         if (a.stages[j].kind == ir::StageKind::Shared) return a.stages[j];
@@ -333,7 +335,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
                                     {ir::TensorRole::Weight, &d.weight_double_buffered, &d.weight_single_buffered},
                                     {ir::TensorRole::Output, &d.output_double_buffered, &d.output_single_buffered}}) {
         const ir::Buffer &b = *shape_nest.access(role).buffer;
-        *twice = ir::double_buffered(arch, b);
+        // Per-PE tiles fed from DRAM move lane group by lane group while the array waits.
+        *twice = ir::double_buffered(arch, b) && !dram_fed(shape_nest.access(role));
         *once = arch.levels[size_t(ir::buffer_level(arch, b))].double_buffered && b.single_buffered;
     }
     auto level_of = [&](const ir::Stage &stage) {
@@ -362,8 +365,12 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         if (nest.col_loops.size() > 1)
             d.col_axis_dims = std::max(d.col_axis_dims, int(axis_dims(nest, nest.col_loops).size()));
         for (const auto &t : l.problem.tensors) d.coords = std::max(d.coords, int(t.shape.size()));
-        d.input_depth = std::max(d.input_depth, array_facing_stage(nest.access(ir::TensorRole::Input)).words());
-        d.weight_depth = std::max(d.weight_depth, array_facing_stage(nest.access(ir::TensorRole::Weight)).words());
+        for (auto [role, depth, fed] : {std::tuple<ir::TensorRole, int64_t *, bool *>{ir::TensorRole::Input, &d.input_depth, &d.input_dram_fed},
+                                        {ir::TensorRole::Weight, &d.weight_depth, &d.weight_dram_fed}}) {
+            const ir::TensorAccess &a = nest.access(role);
+            if (dram_fed(a)) *fed = true;
+            else *depth = std::max(*depth, array_facing_stage(a).words());
+        }
         d.input_outer_depth = std::max(d.input_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_outer_depth = std::max(d.weight_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Weight)));
         d.output_depth = std::max(d.output_depth, array_facing_stage(nest.access(ir::TensorRole::Output)).words());
@@ -382,6 +389,9 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         max_dim = std::max(max_dim, largest_extent(l));
         d.layers.push_back(l.problem.layer.name);
     }
+    // A DRAM-fed operand has no shared buffer (its layers all are: why_not_same_kind).
+    if (d.input_dram_fed) d.input_depth = 0;
+    if (d.weight_dram_fed) d.weight_depth = 0;
     if (d.output_staged())
         d.output_stage_element_cycles = arch.levels[size_t(d.output_level)].words_per_element(
             int(ir::onchip_element_bytes(first, first.tensor(ir::TensorRole::Output)) * 8));
@@ -419,6 +429,7 @@ nlohmann::json to_json(const DesignSpec &d) {
               {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
             {"per_pe_files", {{"I", d.input_pe_depth}, {"W", d.weight_pe_depth}, {"O", d.output_pe_depth}}},
             {"register_levels", {{"I", d.input_register_level}, {"W", d.weight_register_level}}},
+            {"dram_fed_files", {{"I", d.input_dram_fed}, {"W", d.weight_dram_fed}}},
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};

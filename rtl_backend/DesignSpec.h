@@ -70,6 +70,11 @@ struct DesignSpec {
     // only where that level is refilled, and the spad_* counters count the file.
     bool input_register_level = false, weight_register_level = false;
     bool register_levels() const { return input_register_level || weight_register_level; }
+    // The operand keeps no tile on a shared level (Timeloop's eyeriss_like weights): the DMA fills
+    // its per-PE files straight from DRAM, one job per valid lane group, while the array waits
+    // (docs/rtl.md, "Per-PE files fed from DRAM"). Its *_depth is then 0: no GLB buffer.
+    bool input_dram_fed = false, weight_dram_fed = false;
+    bool dram_fed() const { return input_dram_fed || weight_dram_fed; }
     // Per-PE accumulator files of the output (docs/rtl.md, "Per-PE accumulator files"): words of
     // each PE's file of partial sums, 0 when the PEs accumulate in one register.
     int64_t output_pe_depth = 0;
@@ -225,6 +230,8 @@ TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role);
 const ir::Stage *pe_file_stage(const ir::TensorAccess &a);
 // Words of that file's tile, 0 without one.
 int64_t pe_tile_words(const ir::TensorAccess &a);
+// Whether the tensor bypasses every shared level: DRAM feeds its per-PE tiles.
+bool dram_fed(const ir::TensorAccess &a);
 // Whether the tensor's last stage is a one-word register level under its per-PE file.
 bool has_register_level(const ir::TensorAccess &a);
 

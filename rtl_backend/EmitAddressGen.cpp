@@ -47,7 +47,8 @@ std::string moved_tile(int coords, const std::string &base, const std::string &a
     return o.str();
 }
 
-std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bool prefetch) {
+// glb: the tensor has a GLB tile (not an operand whose per-PE files DRAM fills).
+std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bool prefetch, bool glb = true) {
     const int T = d.loops, C = d.coords;
     std::ostringstream o;
     o << "// Address generator of the " << tensor << " tensor.\n"
@@ -55,32 +56,32 @@ std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bo
       << "  input  logic clk,\n"
       << "  input  logic restart,\n"
       << "  input  logic advance,\n"
-      << "  input  logic [" << T << "-1:0] increments,\n"
-      << "  input  logic [" << T * ab << "-1:0] glb_delta,\n"
-      << "  input  logic [" << T * C * 32 << "-1:0] base_delta,\n"
+      << "  input  logic [" << T << "-1:0] increments,\n";
+    if (glb) o << "  input  logic [" << T * ab << "-1:0] glb_delta,\n";
+    o << "  input  logic [" << T * C * 32 << "-1:0] base_delta,\n"
       << "  input  logic [" << T * 32 << "-1:0] addr_delta,\n"
       << "  input  logic [" << C * 32 << "-1:0] init_base,\n"
-      << "  input  logic [31:0] init_addr,\n"
-      << "  output logic [" << ab << "-1:0] glb_addr,\n"
-      << "  output logic [" << C * 32 << "-1:0] tile_base,\n"
+      << "  input  logic [31:0] init_addr,\n";
+    if (glb) o << "  output logic [" << ab << "-1:0] glb_addr,\n";
+    o << "  output logic [" << C * 32 << "-1:0] tile_base,\n"
       << "  output logic [31:0] tile_addr" << (prefetch ? ",\n" : "\n");
     if (prefetch)
         o << "  input  logic [" << T << "-1:0] run_step,\n"
           << "  input  logic run_start,\n"
           << "  output logic [" << C * 32 << "-1:0] prefetch_base,\n"
           << "  output logic [31:0] prefetch_addr\n";
-    o << ");\n"
-      << "  logic [" << ab << "-1:0] glb_step;\n"
-      << "  logic [" << C * 32 << "-1:0] base_step;\n"
+    o << ");\n";
+    if (glb) o << "  logic [" << ab << "-1:0] glb_step;\n";
+    o << "  logic [" << C * 32 << "-1:0] base_step;\n"
       << "  logic [31:0] addr_step;\n"
-      << select_deltas(d, "increments", "glb_step", ab, "base_step", "addr_step")
+      << select_deltas(d, "increments", glb ? "glb_step" : "", ab, "base_step", "addr_step")
       << "  always_ff @(posedge clk)\n"
       << "    if (restart || (advance && increments == '0)) begin\n"
-      << "      glb_addr <= '0;\n"
+      << (glb ? "      glb_addr <= '0;\n" : "")
       << "      tile_base <= init_base;\n"
       << "      tile_addr <= init_addr;\n"
       << "    end else if (advance) begin\n"
-      << "      glb_addr <= glb_addr + glb_step;\n"
+      << (glb ? "      glb_addr <= glb_addr + glb_step;\n" : "")
       << moved_tile(C, "tile_base", "tile_addr", "base_step", "addr_step")
       << "    end\n";
     if (prefetch) {
@@ -101,9 +102,9 @@ std::string generator(const DesignSpec &d, const std::string &tensor, int ab, bo
 
 Modules emit_address_generators(const DesignSpec &d) {
     return {{"tessera_input_address_generator",
-             generator(d, "input", input_addr_bits(d), d.input_double_buffered)},
+             generator(d, "input", input_addr_bits(d), d.input_double_buffered, !d.input_dram_fed)},
             {"tessera_weight_address_generator",
-             generator(d, "weight", weight_addr_bits(d), d.weight_double_buffered)},
+             generator(d, "weight", weight_addr_bits(d), d.weight_double_buffered, !d.weight_dram_fed)},
             {"tessera_output_address_generator", generator(d, "output", output_addr_bits(d), false)}};
 }
 

@@ -232,14 +232,19 @@ std::string output_buffer(const DesignSpec &d) {
 }  // namespace
 
 Modules emit_buffers(const DesignSpec &d) {
-    return {{"tessera_input_glb",
-             operand_buffer(d, "tessera_input_glb", "Input global buffer (tile of I, halo included)", d.input_depth,
-                            input_addr_bits(d), d.input_bits, d.input, d.input_glb_banked())},
-            {"tessera_weight_glb",
-             operand_buffer(d, "tessera_weight_glb", "Weight global buffer (tile of W)", d.weight_depth,
-                            weight_addr_bits(d), d.weight_bits, d.weight, d.weight_glb_banked())},
-            {"tessera_bias_table", bias_table(d)},
-            {"tessera_output_glb", output_buffer(d)}};
+    Modules m;
+    // An operand whose per-PE files DRAM fills has no global buffer.
+    if (!d.input_dram_fed)
+        m.push_back({"tessera_input_glb",
+                     operand_buffer(d, "tessera_input_glb", "Input global buffer (tile of I, halo included)",
+                                    d.input_depth, input_addr_bits(d), d.input_bits, d.input, d.input_glb_banked())});
+    if (!d.weight_dram_fed)
+        m.push_back({"tessera_weight_glb",
+                     operand_buffer(d, "tessera_weight_glb", "Weight global buffer (tile of W)", d.weight_depth,
+                                    weight_addr_bits(d), d.weight_bits, d.weight, d.weight_glb_banked())});
+    m.push_back({"tessera_bias_table", bias_table(d)});
+    m.push_back({"tessera_output_glb", output_buffer(d)});
+    return m;
 }
 
 }  // namespace tessera::rtl

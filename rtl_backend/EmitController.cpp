@@ -79,8 +79,8 @@ std::string emit_controller(const DesignSpec &d) {
             bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, block_cycles, stage_words}) + 3) + 1;
         // A done flag per operand that has per-PE files (it remembers that this iteration's fill ran).
         std::string done_flags;
-        if (d.input_pe_depth > 0) done_flags += ", input_pe_done";
-        if (d.weight_pe_depth > 0) done_flags += ", weight_pe_done";
+        if (d.input_pe_depth > 0 && !d.input_dram_fed) done_flags += ", input_pe_done";
+        if (d.weight_pe_depth > 0 && !d.weight_dram_fed) done_flags += ", weight_pe_done";
         pe_logic = "  logic input_pe_due, weight_pe_due" + done_flags + ", pe_stall;\n" +
                    "  logic pe_after_flush;  // the transfer runs after a run's flush (an accumulator drain)\n"
                    "  logic [" + std::to_string(wb) + "-1:0] pe_count;\n";
@@ -159,8 +159,9 @@ std::string emit_controller(const DesignSpec &d) {
         if (output_blocks)
             pe_ff += "      if (" + any_block("_drain") + ") pe_after_flush <= state != COMPUTE;\n"
                      "      else if ((state == COMPUTE && pe_stall) || state == IDLE) pe_after_flush <= 1'b0;\n";
-        for (const auto &[t, depth] : {std::pair<std::string, int64_t>{"input", d.input_pe_depth},
-                                       {"weight", d.weight_pe_depth}}) {
+        // Files DRAM fills (DesignSpec::dram_fed) are the DMA's: no fill walk.
+        for (const auto &[t, depth] : {std::pair<std::string, int64_t>{"input", d.input_dram_fed ? 0 : d.input_pe_depth},
+                                       {"weight", d.weight_dram_fed ? 0 : d.weight_pe_depth}}) {
             if (depth == 0) {
                 pe_logic += "  assign " + t + "_pe_due = 1'b0;\n";
                 continue;
@@ -176,17 +177,47 @@ std::string emit_controller(const DesignSpec &d) {
         }
         pe_logic += std::string("  assign pe_stall = input_pe_due || weight_pe_due") + stage_due +
                     (output_blocks ? " || " + any_block("_drain_pending") + " || " + any_block("_reload_due") : "") + ";\n";
-        if (d.input_pe_depth > 0)
+        if (d.input_pe_depth > 0 && !d.input_dram_fed)
             pe_logic += "  assign input_pe_fill = state == COMPUTE" + output_first + no_stage + " && input_pe_due;\n";
-        if (d.weight_pe_depth > 0)
+        if (d.weight_pe_depth > 0 && !d.weight_dram_fed)
             pe_logic += "  assign weight_pe_fill = state == COMPUTE" + output_first + no_stage + " && !input_pe_due && weight_pe_due;\n";
         if (!output_blocks) pe_logic += "  assign pe_after_flush = 1'b0;\n";
         pe_ff += "      if (state == PEFILL && pe_count != '0) pe_count <= pe_count - 1'b1;\n"
                  + std::string(done_flags.empty() ? "" : "      if (issue || state == IDLE) begin\n") +
-                 (d.input_pe_depth > 0 ? "        input_pe_done <= 1'b0;\n" : "") +
-                 (d.weight_pe_depth > 0 ? "        weight_pe_done <= 1'b0;\n" : "") +
+                 (d.input_pe_depth > 0 && !d.input_dram_fed ? "        input_pe_done <= 1'b0;\n" : "") +
+                 (d.weight_pe_depth > 0 && !d.weight_dram_fed ? "        weight_pe_done <= 1'b0;\n" : "") +
                  (done_flags.empty() ? "" : "      end\n");
     }
+    // Per-PE files DRAM fills (DesignSpec::dram_fed): a fill is one DMA job per valid lane group,
+    // back to back as the queued jobs are (each job's cycles, as the model counts the lane groups'
+    // tiles); a tile none of whose groups is valid is not filled.
+    std::string group_ports, group_logic, group_pick, group_requeue, group_logic_tail;
+    std::string stalled_input = "fill_input_needed && (!INPUT_DOUBLE || zero_from[0])",
+                stalled_weight = "fill_weight_needed && (!WEIGHT_DOUBLE || zero_from[0])";
+    for (const auto &[t, fed, ports, job, channel] :
+         {std::tuple<std::string, bool, const TensorPorts *, std::string, std::string>{"input", d.input_dram_fed, &d.input, "JOB_INPUT", "2'd0"},
+          {"weight", d.weight_dram_fed, &d.weight, "JOB_WEIGHT", "2'd1"}}) {
+        if (!fed) continue;
+        const std::string G = std::to_string(lane_groups(*ports, d));
+        group_ports += "  input  logic [" + G + "-1:0] " + t + "_groups_valid,  // lane groups whose tile is valid\n"
+                       "  output logic [" + G + "-1:0] " + t + "_dma_group,     // the group the DMA fills (one-hot)\n";
+        group_logic += "  logic [" + G + "-1:0] " + t + "_groups_left, " + t + "_groups_next, " + t + "_group_pick;\n"
+                       "  assign " + t + "_groups_next = enqueue_jobs[" + (t == "input" ? "0" : "1") + "] ? " + t +
+                       "_groups_valid : " + t + "_groups_left;\n"
+                       "  assign " + t + "_group_pick = " + t + "_groups_next & (~" + t + "_groups_next + 1'b1);\n";
+        group_pick += "      if (enqueue_jobs[" + std::string(t == "input" ? "0" : "1") + "]) " + t + "_groups_left <= " + t +
+                      "_groups_valid;\n";
+        group_requeue += " | (dma_done && dma_channel == " + channel + " && " + t + "_groups_left != '0 ? " + job + " : 4'b0)";
+        group_logic_tail = "  logic [3:0] requeued;  // the channels whose DRAM-fed files have lane groups left\n"
+                           "  assign requeued = 4'b0" + group_requeue + ";\n";
+        (t == "input" ? stalled_input : stalled_weight) += " && " + t + "_groups_valid != '0";
+    }
+    auto picked = [&](const std::string &t) {
+        const bool fed = t == "input" ? d.input_dram_fed : d.weight_dram_fed;
+        return fed ? " " + t + "_dma_group <= " + t + "_group_pick; " + t + "_groups_left <= " + t + "_groups_next & ~" +
+                         t + "_group_pick;"
+                   : std::string();
+    };
     return fill(R"(// Phase sequencer. Per-iteration flags (issue stage of the compute pipeline):
 //   load_input / load_weight: the operand's stationary block starts (PE registers reload)
 //   block_start / block_end:  the output's accumulation block starts / ends
@@ -212,7 +243,7 @@ ${RUN_LAST_PORT}  output logic restart,             // loop nest and address gen
   output logic [1:0] dma_channel,   // 0 input fill, 1 weight fill, 2 output drain, 3 bias load
 ${PREFETCH_PORTS}  input  logic dma_done,
   output logic output_tile_done,    // this iteration completes an output tile (latch its base)
-${BANK_PORTS}${PE_PORTS}  // compute issue stage
+${BANK_PORTS}${PE_PORTS}${GROUP_PORTS}  // compute issue stage
   output logic issue,
   output logic load_input,
   output logic load_weight,
@@ -257,8 +288,8 @@ ${PE_LOGIC}  assign issue = state == COMPUTE${PE_NO_ISSUE};
   // weight. The sequencer below enqueues only while the DMA is idle.
   logic [3:0] queued, enqueue_jobs, candidates;
   logic job_active, dma_idle_after;${EP_DECL}
-  assign candidates = enqueue_jobs | (dma_done ? queued : 4'b0);
-  assign dma_idle_after = !job_active || (dma_done && queued == 4'b0);
+${GROUP_LOGIC}  assign candidates = enqueue_jobs | (dma_done ? queued : 4'b0)${REQUEUED};
+  assign dma_idle_after = !job_active || (dma_done && queued == 4'b0${NOT_REQUEUED});
   always_ff @(posedge clk) begin
     dma_start <= 1'b0;
     if (rst || state == IDLE) begin
@@ -267,10 +298,10 @@ ${PE_LOGIC}  assign issue = state == COMPUTE${PE_NO_ISSUE};
     end else if (candidates != 4'b0) begin
       dma_start <= 1'b1;
       job_active <= 1'b1;
-${PREFETCH_LATCH}      if (candidates[3]) begin dma_channel <= 2'd3; queued <= candidates & ~JOB_BIAS; end
+${PREFETCH_LATCH}${GROUP_PICK}      if (candidates[3]) begin dma_channel <= 2'd3; queued <= candidates & ~JOB_BIAS; end
       else if (candidates[2]) begin dma_channel <= 2'd2; queued <= candidates & ~JOB_DRAIN; end
-      else if (candidates[0]) begin dma_channel <= 2'd0; queued <= candidates & ~JOB_INPUT; end
-      else begin dma_channel <= 2'd1; queued <= candidates & ~JOB_WEIGHT; end
+      else if (candidates[0]) begin dma_channel <= 2'd0; queued <= candidates & ~JOB_INPUT;${INPUT_PICKED} end
+      else begin dma_channel <= 2'd1; queued <= candidates & ~JOB_WEIGHT;${WEIGHT_PICKED} end
     end else if (dma_done) job_active <= 1'b0;
   end
 
@@ -280,8 +311,8 @@ ${PREFETCH_LATCH}      if (candidates[3]) begin dma_channel <= 2'd3; queued <= c
   logic drain_stalls, window_ends, run_starts;
   logic [3:0] begin_state, end_state;
   assign stalled_fills = {2'b00,
-                          fill_weight_needed && (!WEIGHT_DOUBLE || zero_from[0]),
-                          fill_input_needed && (!INPUT_DOUBLE || zero_from[0])};
+                          ${STALLED_WEIGHT},
+                          ${STALLED_INPUT}};
   // Jobs that overlap the run: the drain of the tile the last run finished, and the fills of the
   // tiles the next run starts (there is a next run, and the slots of the tensor's tile wrap).
   assign overlapped_jobs = {1'b0,
@@ -384,6 +415,16 @@ endmodule
                  {"PE_NO_ENQUEUE", pe ? " && (state != PEFILL || pe_after_flush)" : ""},
                  {"RUN_END_ISSUE", pe ? "issue" : "state == COMPUTE"},
                  {"PE_FF", pe_ff},
+                 {"GROUP_PORTS", group_ports},
+                 {"GROUP_LOGIC", group_logic + group_logic_tail},
+                 // A fill of DRAM-fed files has lane groups left: its channel's next job.
+                 {"REQUEUED", group_requeue.empty() ? "" : " | requeued"},
+                 {"NOT_REQUEUED", group_requeue.empty() ? "" : " && requeued == 4'b0"},
+                 {"GROUP_PICK", group_pick},
+                 {"INPUT_PICKED", picked("input")},
+                 {"WEIGHT_PICKED", picked("weight")},
+                 {"STALLED_INPUT", stalled_input},
+                 {"STALLED_WEIGHT", stalled_weight},
                  {"BANK_TOGGLE", banks ? "    if (!rst && run_starts) begin\n" + bank_toggle + "    end\n" : ""}});
 }
 

@@ -84,8 +84,8 @@ std::string emit_counters(const DesignSpec &d) {
       << (d.output_staged() ? "  input  logic output_stage_drain_read, output_stage_drain_write,  // inner -> outer\n"
                               "  input  logic output_stage_reload_read, output_stage_reload_write,  // outer -> inner\n"
                             : "")
-      << (d.input_pe_depth > 0 ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
-      << (d.weight_pe_depth > 0 ? "  input  logic weight_fill_read,\n" : "")
+      << (d.input_pe_depth > 0 && !d.input_dram_fed ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
+      << (d.weight_pe_depth > 0 && !d.weight_dram_fed ? "  input  logic weight_fill_read,\n" : "")
       << (d.output_pe_depth > 0 ? "  input  logic output_pe_begin,     // a per-PE accumulator block starts (issue)\n"
                                   "  input  logic output_reload_read,  // a reload reads partial sums from the GLB\n"
                                   "  input  logic output_drain_write,  // a drain writes the GLB\n" : "")
@@ -144,15 +144,22 @@ std::string emit_counters(const DesignSpec &d) {
     // where that level is refilled: counted below as <t>_loads).
     if (d.input_pe_depth > 0 || d.weight_pe_depth > 0)
         o << "  logic unused_loads;\n  assign unused_loads = load_input ^ load_weight;\n";
+    // The lane groups that take an operand word this cycle: a fill's (or a register load's)
+    // valid groups, or, where DRAM fills the per-PE files, the one group the DMA writes.
+    const std::string one = std::string("{") + std::to_string(lb - 1) + "'d0, ";
+    auto operand_groups = [&](const std::string &t, const TensorPorts &p, bool file, bool fed, const char *channel) {
+        if (fed) return one + "dma_buffer_fill && dma_channel == " + channel + "}";
+        return std::string(file ? t + "_fill_read" : "issue && load_" + t) + " ? " +
+               groups(p, t, t + "_other_valid", lb) + " : '0";
+    };
+    for (const auto &[t, fed] : {std::pair<std::string, bool>{"input", d.input_dram_fed}, {"weight", d.weight_dram_fed}})
+        if (fed) o << "  logic unused_" << t << "_other_valid;\n  assign unused_" << t << "_other_valid = " << t << "_other_valid;\n";
     o << "  logic [" << lb << "-1:0] macs, input_groups, weight_groups, output_groups;\n"
       << "  assign macs = issue ? " << groups(TensorPorts{true, true}, "mac", "mac_other_valid", lb) << " : '0;\n"
-      << "  assign input_groups = " << (d.input_pe_depth > 0 ? "input_fill_read" : "issue && load_input")
-      << " ? " << groups(d.input, "input", "input_other_valid", lb)
-      << " : '0;\n"
-      << "  assign weight_groups = " << (d.weight_pe_depth > 0 ? "weight_fill_read" : "issue && load_weight")
-      << " ? "
-      << groups(d.weight, "weight", "weight_other_valid", lb) << " : '0;\n"
-      ;
+      << "  assign input_groups = " << operand_groups("input", d.input, d.input_pe_depth > 0, d.input_dram_fed, "2'd0")
+      << ";\n"
+      << "  assign weight_groups = " << operand_groups("weight", d.weight, d.weight_pe_depth > 0, d.weight_dram_fed, "2'd1")
+      << ";\n";
     // Under a register level, the PE register loads from the file only where that level is
     // refilled: those loads are the register level's fills and the file's reads.
     for (const auto &[t, p, on] : {std::tuple<std::string, const TensorPorts *, bool>{"input", &d.input, d.input_register_level},
@@ -176,7 +183,6 @@ std::string emit_counters(const DesignSpec &d) {
           << "  logic unused_blocks;\n  assign unused_blocks = block_end ^ block_first;\n";
     }
     // Increment of each counter, in counter_names() order.
-    const std::string one = std::string("{") + std::to_string(lb - 1) + "'d0, ";
     // An operand at two shared levels: glb_reads counts the copy's reads of the outer buffer, the
     // inner_* counters the copy's writes and the array's reads of the inner one.
     const bool si = d.input_outer_depth > 0, sw = d.weight_outer_depth > 0, so = d.output_staged();
@@ -185,19 +191,21 @@ std::string emit_counters(const DesignSpec &d) {
     // partial-sum reads, and the walk's).
     // The partial sums read back into the array side (PE registers, or per-PE files' reloads) from
     // the output buffer it faces.
+    const std::string zero = one + "1'b0}";
     const std::string array_psum_reads =
         d.output_pe_depth > 0 ? std::string("output_reloads") : "(block_first ? '0 : output_groups)";
     const std::vector<std::string> increments = {
         one + "busy}",
         "macs",
         one + "dma_dram_read && dma_channel == 2'd0}",
-        one + "dma_buffer_fill && dma_channel == 2'd0}",
-        si ? one + "input_stage_read}" : "input_groups",
+        // Where DRAM fills the per-PE files, the operand has no GLB (its glb_* count nothing).
+        d.input_dram_fed ? zero : one + "dma_buffer_fill && dma_channel == 2'd0}",
+        d.input_dram_fed ? zero : si ? one + "input_stage_read}" : "input_groups",
         (d.input_register_level ? "input_loads * " : "input_groups * ") + fanout(d.input, "input", lb),
         "macs",
         one + "dma_dram_read && dma_channel == 2'd1}",
-        one + "dma_buffer_fill && dma_channel == 2'd1}",
-        sw ? one + "weight_stage_read}" : "weight_groups",
+        d.weight_dram_fed ? zero : one + "dma_buffer_fill && dma_channel == 2'd1}",
+        d.weight_dram_fed ? zero : sw ? one + "weight_stage_read}" : "weight_groups",
         (d.weight_register_level ? "weight_loads * " : "weight_groups * ") + fanout(d.weight, "weight", lb),
         "macs",
         so ? one + "output_stage_drain_write}" : "output_groups",

@@ -67,9 +67,13 @@ endmodule
 
 // Width of the buffer address the fill path writes: the widest of input, weight and bias table.
 int dma_fill_bits(const DesignSpec &d) {
-    // An operand at two shared levels is filled into its outer buffer.
-    return std::max({d.input_outer_depth > 0 ? input_outer_addr_bits(d) : input_addr_bits(d),
-                     d.weight_outer_depth > 0 ? weight_outer_addr_bits(d) : weight_addr_bits(d), bias_fill_bits(d)});
+    // An operand at two shared levels is filled into its outer buffer, one fed from DRAM into its
+    // per-PE files.
+    return std::max({d.input_dram_fed ? pe_addr_bits(d.input_pe_depth)
+                     : d.input_outer_depth > 0 ? input_outer_addr_bits(d) : input_addr_bits(d),
+                     d.weight_dram_fed ? pe_addr_bits(d.weight_pe_depth)
+                     : d.weight_outer_depth > 0 ? weight_outer_addr_bits(d) : weight_addr_bits(d),
+                     bias_fill_bits(d)});
 }
 
 // Width of the walk's linear position counter: every buffer address it produces.

@@ -119,6 +119,53 @@ std::string emit_fill_walk(const DesignSpec &d, const std::string &module, const
 
 namespace {
 
+// Per-PE files of an operand that keeps no shared tile (DesignSpec::dram_fed): the DMA fills them,
+// one job per valid lane group (the controller's `<t>_dma_group`, one-hot), starting at the
+// group's DRAM address (the lanes module's address, in DRAM words) and tile base (the tile's plus
+// the group's `<t>_row_coord` / `<t>_col_coord`); each DMA write lands in that group's file at the
+// walk's linear position. The MAC reads them as files filled from a GLB.
+void dram_fed_files(const DesignSpec &d, const std::string &t, const TensorPorts &p, int64_t g, int pb, int bits,
+                    OnChipFillWiring &w) {
+    const std::string G = std::to_string(g), C32 = std::to_string(d.coords * 32);
+    w.controller_ports += "\n    ." + t + "_groups_valid(" + t + "_group_valid), ." + t + "_dma_group(" + t + "_dma_group),";
+    w.declarations += "  logic [" + G + "-1:0] " + t + "_dma_group;\n  logic [" + std::to_string(pb) + "-1:0] " + t +
+                      "_pe_addr;\n  logic [" + C32 + "-1:0] " + t + "_group_base;\n  logic [31:0] " + t +
+                      "_group_addr;\n";
+    std::string row_coord, col_coord, col_addr;
+    const std::string GC = std::to_string(lane_cols(p, d)), C = std::to_string(d.coords);
+    if (p.depends_on_rows)
+        row_coord = "\n            + cfg_" + t + "_row_coord[((g / " + GC + ") * " + C + " + c) * 32 +: 32]";
+    if (p.depends_on_cols) {
+        col_coord = "\n            + cfg_" + t + "_col_coord[((g % " + GC + ") * " + C + " + c) * 32 +: 32]";
+        col_addr = " + " + t + "_col_offset[(g % " + GC + ") * 32 +: 32]";
+    }
+    w.instances += fill(R"(  // ${T}: per-PE files filled from DRAM by the DMA, one lane group per job; read once per MAC.
+  logic [${G}-1:0] ${T}_pe_read;
+  logic [${G}*${BITS}-1:0] ${T}_pe_words;
+  assign ${T}_pe_read = {${G}{issue && load_${T}}} & ${T}_group_valid;
+  tessera_${T}_pe_address ${T}_pe_address (
+    .clk(clk), .restart(restart), .advance(advance), .increments(increments),
+    .pe_delta(cfg_${T}_pe_delta), .pe_addr(${T}_pe_addr));
+  tessera_${T}_pe_files ${T}_pe_files (
+    .clk(clk), .write_enable(${T}_dma_group & {${G}{dma_${T}_write}}), .write_addr(dma_write_addr[${PB}-1:0]),
+    .write_data({${G}{dma_write_data[${BITS}-1:0]}}), .read_enable(${T}_pe_read), .read_addr(${T}_pe_addr),
+    .read_data(${T}_pe_words));
+  // The DMA job's group: its DRAM address and tile base.
+  always_comb begin
+    ${T}_group_base = ${T}_tile_base;
+    ${T}_group_addr = ${T}_tile_addr;
+    for (int g = 0; g < ${G}; g++)
+      if (${T}_dma_group[g]) begin
+        ${T}_group_addr = ${T}_row_addr[(g / ${GC}) * 32 +: 32]${COL_ADDR};
+        for (int c = 0; c < ${C}; c++)
+          ${T}_group_base[c*32 +: 32] = ${T}_tile_base[c*32 +: 32]${ROW_COORD}${COL_COORD};
+      end
+  end
+)",
+                        {{"T", t}, {"G", G}, {"BITS", std::to_string(bits)}, {"PB", std::to_string(pb)}, {"GC", GC}, {"C", C},
+                         {"ROW_COORD", row_coord}, {"COL_COORD", col_coord}, {"COL_ADDR", col_addr}});
+}
+
 std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &p, int64_t depth, int pb,
                   int bits) {
     const int64_t g = lane_groups(p, d);
@@ -165,7 +212,9 @@ Modules emit_pe_buffers(const DesignSpec &d) {
         m.push_back({"tessera_" + T + "_pe_address",
                      emit_running_address(d, "tessera_" + T + "_pe_address",
                                           "Per-PE file address of the " + T + " tensor (shared by every lane group).", "pe", pb)});
-        m.push_back({"tessera_" + T + "_pe_fill",
+        const bool fed = (T == "input" && d.input_dram_fed) || (T == "weight" && d.weight_dram_fed);
+        if (!fed)  // files the DMA fills from DRAM have no fill walk
+            m.push_back({"tessera_" + T + "_pe_fill",
                      emit_fill_walk(d, "tessera_" + T + "_pe_fill",
                                     "Fill walk of the " + T + " tensor's per-PE tiles: one box word per cycle.", pb, ab,
                                     T == "output")});
@@ -234,11 +283,17 @@ OnChipFillWiring pe_file_wiring(const DesignSpec &d) {
                          {{"C", std::to_string(d.coords)}, {"D", std::to_string(d.dims)},
                           {"DB", std::to_string(d.dim_bits())}, {"IB", std::to_string(d.index_bits)}});
     }
-    for (const auto &[t, depth, g, bits] : {std::tuple<std::string, int64_t, int64_t, int>{"input", d.input_pe_depth, gi, d.input_bits},
-                                            {"weight", d.weight_pe_depth, gw, d.weight_bits}}) {
+    for (const auto &[t, depth, g, bits, fed, ports] :
+         {std::tuple<std::string, int64_t, int64_t, int, bool, const TensorPorts *>{"input", d.input_pe_depth, gi,
+                                                                                   d.input_bits, d.input_dram_fed, &d.input},
+          {"weight", d.weight_pe_depth, gw, d.weight_bits, d.weight_dram_fed, &d.weight}}) {
         if (depth == 0) continue;
         const int pb = pe_addr_bits(depth), ab = t == "input" ? iab : wab;
         const std::string G = std::to_string(g), PB = std::to_string(pb), AB = std::to_string(ab);
+        if (fed) {
+            dram_fed_files(d, t, *ports, g, pb, bits, w);
+            continue;
+        }
         ctrl_pe += "\n    ." + t + "_pe_from(cfg_" + t + "_pe_from), ." + t + "_pe_words(cfg_" + t + "_pe_words), ." + t +
                    "_pe_fill(" + t + "_pe_fill),";
         counter_pe += " ." + t + "_fill_read(" + t + "_fill_reading),";

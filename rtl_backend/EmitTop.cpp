@@ -100,6 +100,7 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     // Per-PE files (EmitPeBuffers.cpp): the GLB read port of such an operand serves the fill walk;
     // the PE registers load from the files, one word per MAC. Inner-tile copies (EmitStaging.cpp).
     auto pe_file = [&](const std::string &t) { return t == "input" ? d.input_pe_depth > 0 : t == "weight" && d.weight_pe_depth > 0; };
+    auto fed = [&](const std::string &t) { return t == "input" ? d.input_dram_fed : t == "weight" && d.weight_dram_fed; };
     const bool acc_file = d.output_pe_depth > 0;
     OnChipFillWiring fills = pe_file_wiring(d);
     add_staging_wiring(d, fills);
@@ -159,9 +160,7 @@ ${BANK_DECLS}  tessera_loop_nest loop_nest (
     .block_end(block_end), .busy(busy), .done(done));
 
   // ---- address generators ----
-  logic [${IAB}-1:0] input_glb_addr;
-  logic [${WAB}-1:0] weight_glb_addr;
-  logic [${OAB}-1:0] output_glb_addr;
+${OPERAND_GLB_ADDRS}  logic [${OAB}-1:0] output_glb_addr;
   logic [${C32}-1:0] input_tile_base, weight_tile_base, output_tile_base;
   logic [31:0] input_tile_addr, weight_tile_addr, output_tile_addr;
 )",
@@ -173,20 +172,22 @@ ${BANK_DECLS}  tessera_loop_nest loop_nest (
                {"CTRL_BANKS", ctrl_banks},
                {"CTRL_PE", ctrl_pe},
                {"DIB", std::to_string(d.dims * d.index_bits)},
-               {"IAB", std::to_string(iab)},
-               {"WAB", std::to_string(wab)},
+               {"OPERAND_GLB_ADDRS", (fed("input") ? "" : "  logic [" + std::to_string(iab) + "-1:0] input_glb_addr;\n") +
+                                         (fed("weight") ? "" : "  logic [" + std::to_string(wab) + "-1:0] weight_glb_addr;\n")},
                {"OAB", std::to_string(oab)},
                {"C32", std::to_string(d.coords * 32)}});
     for (const auto &[t, prefetches] : {std::pair<const char *, bool>{"input", d.input_double_buffered},
                                         {"weight", d.weight_double_buffered}, {"output", false}})
         o << fill(R"(  tessera_${T}_address_generator ${T}_address_generator (
-    .clk(clk), .restart(restart), .advance(advance), .increments(increments),
-    .glb_delta(cfg_${T}_glb_delta), .base_delta(cfg_${T}_base_delta),
+    .clk(clk), .restart(restart), .advance(advance), .increments(increments),${GLB_DELTA} .base_delta(cfg_${T}_base_delta),
     .addr_delta(cfg_${T}_addr_delta), .init_base(cfg_${T}_init_base),
-    .init_addr(cfg_${T}_init_addr), .glb_addr(${T}_glb_addr), .tile_base(${T}_tile_base),
+    .init_addr(cfg_${T}_init_addr),${GLB_ADDR} .tile_base(${T}_tile_base),
     .tile_addr(${T}_tile_addr)${PREFETCH});
 )",
                   {{"T", t},
+                   // An operand whose per-PE files DRAM fills has no GLB address.
+                   {"GLB_DELTA", fed(t) ? "" : std::string("\n    .glb_delta(cfg_") + t + "_glb_delta),"},
+                   {"GLB_ADDR", fed(t) ? "" : std::string(" .glb_addr(") + t + "_glb_addr),"},
                    {"PREFETCH", prefetches ? std::string(",\n    .run_step(run_step), .run_start(run_start), .prefetch_base(") +
                                                  t + "_prefetch_base),\n    .prefetch_addr(" + t + "_prefetch_addr)"
                                            : ""}});
@@ -263,8 +264,8 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
         if (p.depends_on_cols) s << "  logic [" << lane_cols(p, d) * bits << "-1:0] " << t << "_col_offset;\n";
         s << "  logic [" << g << "-1:0] " << t << "_group_valid;\n"
           << "  tessera_" << t << "_lanes " << t << "_lanes (\n"
-          << "    .glb_addr(" << t << "_glb_addr" << (pe_file(t) || (t == "output" && acc_file) ? " + " + t + "_fill_offset" : "")
-          << "),\n";
+          << "    .glb_addr(" << (fed(t) ? t + "_tile_addr" : t + "_glb_addr")
+          << (!fed(t) && (pe_file(t) || (t == "output" && acc_file)) ? " + " + t + "_fill_offset" : "") << "),\n";
         // An axis with lane tables gives an address offset per lane instead of a step.
         if (p.depends_on_rows)
             s << "    ." << (d.row_axis_dims > 0 ? "row_offset" : "row_step") << "(cfg_" << t
@@ -280,7 +281,7 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
         return s.str();
     };
     o << "\n  // ---- lane groups (one GLB word per group) ----\n"
-      << lanes("input", d.input, gi, iab) << lanes("weight", d.weight, gw, wab)
+      << lanes("input", d.input, gi, lane_addr_bits(d, 0)) << lanes("weight", d.weight, gw, lane_addr_bits(d, 1))
       << lanes("output", d.output, go, oab);
     if (acc_file) {  // the drain's lane groups: the drained block's GLB address and predication
         std::string drain = lanes("output", d.output, go, oab);
@@ -354,8 +355,8 @@ ${DRAIN_WRITE}  tessera_output_glb output_glb (
     .shape({cfg_bias_shape, cfg_output_shape, cfg_weight_shape, cfg_input_shape}),
     .walk_delta({cfg_bias_walk_delta, cfg_output_walk_delta, cfg_weight_walk_delta,
                  cfg_input_walk_delta}),
-    .input_base(input_tile_base), .weight_base(weight_tile_base), .output_base(output_tile_base),
-    .bias_base(cfg_bias_init_base), .input_addr(input_tile_addr), .weight_addr(weight_tile_addr),
+    .input_base(${INPUT_DMA}_base), .weight_base(${WEIGHT_DMA}_base), .output_base(output_tile_base),
+    .bias_base(cfg_bias_init_base), .input_addr(${INPUT_DMA}_addr), .weight_addr(${WEIGHT_DMA}_addr),
     .output_addr(output_tile_addr), .bias_addr(cfg_bias_init_addr),
     .latch_output_tile(output_tile_done),${DMA_BANKS} .bias_step(cfg_bias_step),
     .bias_enable(cfg_bias_enable), .relu_enable(cfg_relu_enable), .shift(cfg_shift),${DMA_QUANT}
@@ -371,21 +372,7 @@ ${DRAIN_WRITE}  tessera_output_glb output_glb (
     .event_dram_write(dma_dram_write), .job_channel(dma_job));
 
   // ---- operand buffers: read at issue for the lane groups whose register reloads ----
-  logic [${GI}*${IBITS}-1:0] input_words;
-  logic [${GW}*${WBITS}-1:0] weight_words;
-  logic [${GI}-1:0] input_read;
-  logic [${GW}-1:0] weight_read;
-  assign input_read = {${GI}{${INPUT_GLB_READ}}} & input_group_valid;
-  assign weight_read = {${GW}{${WEIGHT_GLB_READ}}} & weight_group_valid;
-${PE_FILES}  tessera_input_glb input_glb (
-    .clk(clk), ${INPUT_WRITE_A},${INPUT_BANKS}
-    ${INPUT_WRITE_D}, .read_enable(input_read),
-    .read_row_addr(input_row_addr),${INPUT_COLS} .read_data(input_words));
-  tessera_weight_glb weight_glb (
-    .clk(clk), ${WEIGHT_WRITE_A},${WEIGHT_BANKS}
-    ${WEIGHT_WRITE_D}, .read_enable(weight_read),
-    .read_row_addr(weight_row_addr),${WEIGHT_COLS} .read_data(weight_words));
-  tessera_bias_table bias_table (
+${INPUT_READS}${WEIGHT_READS}${PE_FILES}${INPUT_GLB}${WEIGHT_GLB}  tessera_bias_table bias_table (
     .clk(clk), .write_enable(dma_bias_write), .write_addr(dma_write_addr[${BFB}-1:0]),
     .write_data(dma_write_data), .read_enable(dma_bias_read), .read_addr(dma_bias_read_addr),
     .read_data(bias_read_data)${BIAS_REQUANT});
@@ -434,6 +421,9 @@ endmodule
     // Filled twice: the output path's text (a value) has keys of its own.
     const std::map<std::string, std::string> values = {{"GI", std::to_string(gi)},
                {"INPUT_GLB_READ", pe_file("input") ? "input_fill_reading" : "issue && load_input"},
+               // DRAM fills such an operand's files a lane group at a time, from the group's start.
+               {"INPUT_DMA", d.input_dram_fed ? "input_group" : "input_tile"},
+               {"WEIGHT_DMA", d.weight_dram_fed ? "weight_group" : "weight_tile"},
                {"WEIGHT_GLB_READ", pe_file("weight") ? "weight_fill_reading" : "issue && load_weight"},
                {"PE_FILES", pe_files},
                // The array's buffer of an operand at two shared levels is written by the copy.
@@ -513,7 +503,28 @@ endmodule
                {"COUNTER_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
                {"COUNTER_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""},
                {"COUNTER_PARTIAL", partial_ports.empty() ? "" : "\n   " + partial_ports}};
-    o << fill(fill(rest, values), values);
+    // An operand's GLB and its read port; none where DRAM fills the operand's per-PE files.
+    const std::string reads = R"(  logic [${G}*${BITS}-1:0] ${T}_words;
+  logic [${G}-1:0] ${T}_read;
+  assign ${T}_read = {${G}{${READ}}} & ${T}_group_valid;
+)";
+    const std::string glb = R"(  tessera_${T}_glb ${T}_glb (
+    .clk(clk), ${WRITE_A},${BANKS}
+    ${WRITE_D}, .read_enable(${T}_read),
+    .read_row_addr(${T}_row_addr),${COLS} .read_data(${T}_words));
+)";
+    std::map<std::string, std::string> all = values;
+    for (const std::string t : {"input", "weight"}) {
+        const std::string T = t == "input" ? "INPUT" : "WEIGHT";
+        const bool fed = t == "input" ? d.input_dram_fed : d.weight_dram_fed;
+        const std::map<std::string, std::string> keys = {
+            {"T", t}, {"G", values.at(t == "input" ? "GI" : "GW")}, {"BITS", values.at(t == "input" ? "IBITS" : "WBITS")},
+            {"READ", values.at(T + "_GLB_READ")}, {"WRITE_A", values.at(T + "_WRITE_A")},
+            {"WRITE_D", values.at(T + "_WRITE_D")}, {"BANKS", values.at(T + "_BANKS")}, {"COLS", values.at(T + "_COLS")}};
+        all[T + "_READS"] = fed ? "" : fill(reads, keys);
+        all[T + "_GLB"] = fed ? "" : fill(glb, keys);
+    }
+    o << fill(fill(rest, all), all);
     return o.str();
 }
 

@@ -265,13 +265,20 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         const DramTensor &t = *dram_of[x];
         // The array reads the tensor's innermost shared tile (the inner one of two, EmitStaging.cpp);
         // the DMA fills the outermost.
-        const auto glb = glb_steps(nest, array_facing(a));
+        // An operand fed from DRAM has no GLB tile: its lane groups' offsets are DRAM addresses
+        // and tile bases, which the DMA starts each group's fill from.
+        const bool fed = x < 2 && (x == 0 ? d.input_dram_fed : d.weight_dram_fed);
+        const auto glb = fed ? std::vector<int64_t>(loops.size(), 0) : glb_steps(nest, array_facing(a));
         const auto tile = tile_steps(nest, a);
         const auto dstride = dense_strides(t.shape);
         const size_t coords = a.box.size();
+        std::vector<int64_t> lane_step = glb;
+        if (fed)
+            for (size_t l = 0; l < loops.size(); ++l)
+                for (size_t c = 0; c < coords; ++c) lane_step[l] += tile[l][c] * dstride[c];
         for (int l : nest.temporal) {
             const int s = slot_of(l);
-            v.set(name + "_glb_delta", wrap_delta(nest, glb, l), s);
+            if (!fed) v.set(name + "_glb_delta", wrap_delta(nest, glb, l), s);
             int64_t addr_delta = 0;
             for (size_t c = 0; c < coords; ++c) {
                 std::vector<int64_t> step(loops.size());
@@ -282,20 +289,27 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             }
             v.set(name + "_addr_delta", addr_delta, s);
         }
-        if (v.has(name + "_row_step") && nest.row_loop >= 0) v.set(name + "_row_step", glb[nest.row_loop]);
-        if (v.has(name + "_col_step") && nest.col_loop >= 0) v.set(name + "_col_step", glb[nest.col_loop]);
-        // Lane tables: the GLB address offset of each lane group, sum of glb_step x digit, at the
-        // group's leading lane (the digits of the loops the tensor ignores are 0 there).
+        if (v.has(name + "_row_step") && nest.row_loop >= 0) v.set(name + "_row_step", lane_step[nest.row_loop]);
+        if (v.has(name + "_col_step") && nest.col_loop >= 0) v.set(name + "_col_step", lane_step[nest.col_loop]);
+        // Lane tables: the address offset of each lane group, sum of the loops' steps x digit, at
+        // the group's leading lane (the digits of the loops the tensor ignores are 0 there); fed
+        // from DRAM, also each group's tile base offset per coordinate.
         const TensorPorts &p = x == 0 ? d.input : x == 1 ? d.weight : d.output;
         for (const auto &[side, axis, used] :
              {std::tuple<std::string, const std::vector<int> *, int64_t>{"row", &nest.row_loops, nest.rows},
               {"col", &nest.col_loops, nest.cols}}) {
-            if (!v.has(name + "_" + side + "_offset")) continue;
+            const bool offsets = v.has(name + "_" + side + "_offset"), bases = v.has(name + "_" + side + "_coord");
+            if (!offsets && !bases) continue;
             const bool rows = side == "row";
             for (const auto &[lane, digits] : used_lanes(nest, *axis, used, rows ? d.row_radix : d.col_radix)) {
                 if (!(rows ? row_lead(p, d, lane) : col_lead(p, d, lane))) continue;
                 const int group = int(rows ? row_group(p, d, lane) : col_group(p, d, lane));
-                for (const auto &[l, digit] : digits) v.add(name + "_" + side + "_offset", digit * glb[size_t(l)], group);
+                for (const auto &[l, digit] : digits) {
+                    if (offsets) v.add(name + "_" + side + "_offset", digit * lane_step[size_t(l)], group);
+                    if (bases)
+                        for (size_t c = 0; c < coords; ++c)
+                            v.add(name + "_" + side + "_coord", digit * tile[size_t(l)][c], group * d.coords + int(c));
+                }
             }
         }
         int64_t init_addr = t.base;
@@ -354,13 +368,16 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             for (size_t c = 0; c < o.index.size(); ++c)
                 v.set("output_pe_coord_dim", dim_slot(prob, o.index[c].terms.front().first), int(c));
         }
-        v.set(name + "_pe_from", slot_of(pe.refill_from));
-        v.set(name + "_pe_words", pe.words());
+        if (!dram_fed(a)) {
+            v.set(name + "_pe_from", slot_of(pe.refill_from));
+            v.set(name + "_pe_words", pe.words());
+        }
         const auto pe_strides = box_strides(pe.box), glb_strides = box_strides(array_facing(a).box);
         std::vector<int64_t> step(loops.size(), 0);
         for (size_t l = size_t(pe.at); l < loops.size(); ++l)
             for (size_t c = 0; c < pe_strides.size(); ++c) step[l] += a.coord_step[l][c] * pe_strides[c];
         for (int l : nest.temporal) v.set(name + "_pe_delta", wrap_delta(nest, step, l), slot_of(l));
+        if (dram_fed(a)) continue;  // the DMA fills the files, walking the tile's box (<t>_box)
         for (int c = 0; c < d.coords; ++c) {
             const bool used = size_t(c) < pe.box.size();
             v.set(name + "_pe_box", used ? pe.box[size_t(c)] : 1, c);

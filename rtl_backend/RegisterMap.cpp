@@ -56,6 +56,10 @@ int output_dram_side_addr_bits(const DesignSpec &d) {
     return d.output_staged() ? output_outer_addr_bits(d) : output_addr_bits(d);
 }
 int output_addr_bits(const DesignSpec &d) { return bits_for(d.output_depth); }
+int lane_addr_bits(const DesignSpec &d, int role) {
+    if ((role == 0 && d.input_dram_fed) || (role == 1 && d.weight_dram_fed)) return 32;
+    return role == 0 ? input_addr_bits(d) : role == 1 ? weight_addr_bits(d) : output_addr_bits(d);
+}
 int bias_addr_bits(const DesignSpec &d) { return bits_for(d.bias_depth); }
 int bias_fill_bits(const DesignSpec &d) {
     return bits_for(d.bias_load_stride() * d.bias_depth);
@@ -140,18 +144,26 @@ RegisterMap register_map(const DesignSpec &d) {
     const char *tensors[] = {"input", "weight", "output"};
     const int abits[] = {input_addr_bits(d), weight_addr_bits(d), output_addr_bits(d)};
     const TensorPorts *ports[] = {&d.input, &d.weight, &d.output};
+    const bool fed[] = {d.input_dram_fed, d.weight_dram_fed, false};
     for (int x = 0; x < 3; ++x) {
         std::string t = tensors[x];
-        add(t + "_glb_delta", T, abits[x], "GLB address change when the loop increments");
+        if (!fed[x]) add(t + "_glb_delta", T, abits[x], "GLB address change when the loop increments");
         add(t + "_base_delta", T * C, 32, "tile base coordinate change per loop (loop-major)");
         add(t + "_addr_delta", T, 32, "tile DRAM address change per loop");
-        if (ports[x]->depends_on_rows) {
-            if (d.row_axis_dims == 0) add(t + "_row_step", 1, abits[x], "GLB address step per row lane");
-            else add(t + "_row_offset", int(lane_rows(*ports[x], d)), abits[x], "GLB address offset of each row lane group");
-        }
-        if (ports[x]->depends_on_cols) {
-            if (d.col_axis_dims == 0) add(t + "_col_step", 1, abits[x], "GLB address step per column lane");
-            else add(t + "_col_offset", int(lane_cols(*ports[x], d)), abits[x], "GLB address offset of each column lane group");
+        // Lane groups of an operand fed from DRAM (DesignSpec::dram_fed) start at their own DRAM
+        // address and tile base: the DMA fills each group's files from there.
+        const int lb = lane_addr_bits(d, x);
+        const std::string space = fed[x] ? "DRAM" : "GLB";
+        const int64_t groups[] = {lane_rows(*ports[x], d), lane_cols(*ports[x], d)};
+        for (int side = 0; side < 2; ++side) {
+            const std::string s = side == 0 ? "row" : "col", lane = side == 0 ? "row" : "column";
+            if (!(side == 0 ? ports[x]->depends_on_rows : ports[x]->depends_on_cols)) continue;
+            if ((side == 0 ? d.row_axis_dims : d.col_axis_dims) == 0)
+                add(t + "_" + s + "_step", 1, lb, space + " address step per " + lane + " lane");
+            else add(t + "_" + s + "_offset", int(groups[side]), lb, space + " address offset of each " + lane + " lane group");
+            if (fed[x])
+                add(t + "_" + s + "_coord", int(groups[side]) * C, 32,
+                    "tile base coordinate offset of each " + lane + " lane group (group-major)");
         }
     }
     // Per-PE files (EmitPeBuffers.cpp): where a tile starts, the file address walk, the fill walk.
@@ -160,9 +172,10 @@ RegisterMap register_map(const DesignSpec &d) {
         if (pe_depth[x] == 0) continue;
         const std::string t = tensors[x];
         const int pb = bits_for(pe_depth[x]);
+        add(t + "_pe_delta", T, pb, "per-PE file address change when the loop increments");
+        if (fed[x]) continue;  // the DMA fills the files, as it fills a buffer (<t>_tile_from, <t>_box)
         add(t + "_pe_from", 1, lb, "loop slot of the per-PE tile (refill when slots >= it are 0)");
         add(t + "_pe_words", 1, pb + 1, "words of the per-PE tile (one fill cycle each)");
-        add(t + "_pe_delta", T, pb, "per-PE file address change when the loop increments");
         add(t + "_pe_box", C, ib, "per-PE tile extent per coordinate (unused: 1)");
         add(t + "_pe_walk", C, abits[x], "GLB address change when the fill's box coordinate increments");
         if (x == 2)

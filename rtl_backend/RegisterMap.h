@@ -49,6 +49,9 @@ int output_stage_cycle_bits(const DesignSpec &);
 // The buffer the DMA drains: the output's outer one when it has two shared levels.
 int output_dram_side_addr_bits(const DesignSpec &);
 int bias_addr_bits(const DesignSpec &);
+// Width of a tensor's (0 I, 1 W, 2 O) lane-group addresses: its GLB address, or the DRAM word
+// address for an operand whose per-PE files DRAM fills (DesignSpec::dram_fed).
+int lane_addr_bits(const DesignSpec &, int role);
 // Width of the bias load's write address: two words per channel with per-channel requantization.
 int bias_fill_bits(const DesignSpec &);
 

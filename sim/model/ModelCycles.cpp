@@ -11,12 +11,25 @@
 
 namespace tessera::model {
 
-void Model::count_cycles(const int64_t *extent) {
+void Model::count_cycles(const int64_t *loop_extent) {
     const ir::Timing &timing = ir::kTiming;
     const ir::MemoryLevel &dram = arch_.levels[0];
     const double dram_bw = dram.bandwidth();
     const int64_t latency = arch_.dram_latency_cycles;
     Cycles &cy = est_.cycles;
+    // Runs are the iterations of the temporal loops above run_from. A per-PE tile DRAM fills may
+    // refill inside the array's loops (the only tile that can), whose lanes run at once: they
+    // count as extent 1 for the runs (the rare case copies the extents).
+    const int64_t *extent = loop_extent;
+    std::vector<int64_t> temporal_extent;
+    for (int l = 0; l < run_from_; ++l)
+        if (kinds_[size_t(l)] != ir::LoopKind::Temporal) {
+            temporal_extent.assign(loop_extent, loop_extent + kinds_.size());
+            for (size_t j = 0; j < kinds_.size(); ++j)
+                if (kinds_[j] != ir::LoopKind::Temporal) temporal_extent[j] = 1;
+            extent = temporal_extent.data();
+            break;
+        }
     int64_t runs = 1;
     for (int l = 0; l < run_from_; ++l) runs *= extent[l];
     cy.runs = runs;
@@ -24,7 +37,7 @@ void Model::count_cycles(const int64_t *extent) {
     // the end of every run (docs/hardware.md, "Interconnect"); consecutive blocks inside a run
     // overlap, so nothing else is added.
     cy.array_skew = arch_.array_skew();
-    if (cy.array_skew) pipeline_error_ = pipeline_error(extent);
+    if (cy.array_skew) pipeline_error_ = pipeline_error(loop_extent);
     const int64_t flush = timing.compute_overhead + cy.array_skew;
     cy.compute = est_.temporal_iterations + runs * flush;
     cy.start = timing.start_overhead;
@@ -49,7 +62,7 @@ void Model::count_cycles(const int64_t *extent) {
             cy.serial_transfers += te.tiles * per_tile;
         }
     }
-    cy.onchip_transfers = onchip_transfer_cycles(extent);
+    cy.onchip_transfers = onchip_transfer_cycles(loop_extent);
     const int64_t run_cycles = est_.temporal_iterations / runs + flush;
     if (overlapped == 0 || cy.onchip_transfers == 0) {
         cy.prefetch_stall = prefetch_stall(jobs, overlapped, extent, run_from_, runs, run_cycles, nullptr);

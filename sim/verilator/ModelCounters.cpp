@@ -29,11 +29,11 @@ int64_t &field(model::LevelAccess &a, Field f) {
 enum class Where { Dram, Buffer, Inner, PeFile, Pe };
 
 // The stage index of `where` in `t`, -1 where the tensor has no such stage (Inner of a tensor at
-// one shared level).
+// one shared level, Buffer of one whose per-PE tiles DRAM fills).
 int stage_of(const model::TensorEstimate &t, Where where) {
     switch (where) {
     case Where::Dram: return 0;
-    case Where::Buffer: return 1;
+    case Where::Buffer: return t.stages > 1 && t.at[1].per_pe ? -1 : 1;
     case Where::Inner: return t.stages == 4 && !t.at[2].per_pe ? 2 : -1;
     case Where::PeFile: return t.stages >= 3 && t.at[size_t(t.stages - 2)].per_pe && t.at[size_t(t.stages - 1)].per_pe ? t.stages - 2 : -1;
     default: return std::max(t.stages - 1, 0);
@@ -130,8 +130,13 @@ model::Estimate measured_estimate(const model::Estimate &m, const std::map<std::
     e.macs = value("macs");
     e.cycles.total = value("cycles");
     // Hops: the operand words the array delivers beyond the reads of the buffer it reads.
+    // Per-PE files DRAM fills take one word per lane group from the DMA: the files' fills over
+    // the PEs each word reaches.
     auto array_reads = [&](Operand o, const char *glb, const char *inner) {
-        return stage_of(m.tensor(o), Where::Inner) >= 0 ? value(inner) : value(glb);
+        const model::TensorEstimate &t = m.tensor(o);
+        if (stage_of(t, Where::Buffer) < 0)
+            return value(o == Operand::I ? "I.rf_writes" : "W.rf_writes") / std::max<int64_t>(1, t.array.fanout);
+        return stage_of(t, Where::Inner) >= 0 ? value(inner) : value(glb);
     };
     // The array's output writes: to the inner buffer of two shared levels (its measured updates,
     // the reloads as modelled), else to the DRAM-fed buffer.

@@ -77,12 +77,13 @@ expect_error "two axes" lower --layer $big --schedule "$tmp/three_axes.sched"
 sed -e 's/hw::array(acc, cl, kl);/hw::array(acc, {cl}, {kl}, {r});/' \
     "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/three_lists.sched"
 expect_error "at most two axes" lower --layer $big --schedule "$tmp/three_lists.sched"
-# The inputs bypass every shared level: DRAM feeds their per-PE tiles. The model counts it, the
-# generated RTL feeds the array from a shared buffer and says so in one line.
+# The inputs bypass every shared level: DRAM feeds their per-PE tiles. The model counts it; the
+# generated RTL fills such files from DRAM between compute runs (docs/rtl.md, "Per-PE files fed
+# from DRAM"), and these refill inside the array's loops (at every xq and cp): one line says so.
 sed -e 's/Func ifmap_rf = ifmap_glb.in(acc);/Func ifmap_rf = ifmap.in(acc);/' -e '/ifmap_glb/d' \
     "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/from_dram.sched"
 expect_ok estimate --layer $big --schedule "$tmp/from_dram.sched" --arch "$eyeriss"
-expect_error "moves I between DRAM and its per-PE tiles with no shared level between" \
+expect_error "refills I's DRAM-fed per-PE tiles at a loop inside the array's loops" \
     compile --layer $big --schedule "$tmp/from_dram.sched" --arch "$eyeriss" -o "$tmp/from_dram"
 # No buffer at all leaves the inputs no path to the PEs.
 sed -e '/ifmap_rf/d' -e '/ifmap_glb/d' "$src/examples/schedules/ws_scratchpads.sched" >"$tmp/no_path.sched"

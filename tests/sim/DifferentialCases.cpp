@@ -220,6 +220,7 @@ std::string RandomCase::describe() const {
     if (double_buffered)
         o << (!hierarchy.empty() ? " (L2 double buffered)" : per_pe ? " (its shared levels double buffered)" : " --arch double_buffered");
     if (!single_buffered.empty()) o << " (hw::single_buffered for " << single_buffered << ")";
+    if (weights_from_dram) o << " (weights from DRAM into the per-PE files)";
     if (interconnect != "broadcast") o << " --interconnect " << interconnect;
     return o.str();
 }
@@ -371,6 +372,31 @@ std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count) {
     return cases;
 }
 
+std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count) {
+    Rng rng(seed * 4099 + 5);
+    Rng quantizing(seed ^ 0x9e3779b97f4a7c15ull);  // which layers are quantized: a stream of its own
+    std::vector<RandomCase> cases;
+    for (size_t redrawn = 0; cases.size() < count;) {
+        RandomCase c;
+        c.per_pe = true;
+        c.weights_from_dram = true;
+        c.layer = small_conv(rng, "dram_fed_case" + std::to_string(cases.size()), 10, 10, 9);
+        if (chance(quantizing, 1.0 / 3)) {
+            std::vector<ir::LayerSpec> one{c.layer};
+            tessera::test::quantize(one, seed * 1000003 + cases.size() * 7919 + redrawn);
+            c.layer = one.front();
+        }
+        c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {}, "GLB");
+        c.schedule.text_origin = "random schedule, weights from DRAM";
+        if (const std::string why = lower_for_rtl(c); !why.empty()) {
+            if (++redrawn > 1000) throw std::runtime_error("draw_dram_fed_cases: every draw rejected: " + why);
+            continue;
+        }
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
 std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined, bool output_two_levels,
                                               bool l2_double_buffered, bool quantized) {
     struct Plan {
@@ -426,6 +452,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
         groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "") + " " + cases[i].single_buffered +
                (cases[i].per_pe ? " per-PE" : "") + (cases[i].hierarchy.empty() ? "" : " " + cases[i].hierarchy) +
                (cases[i].registers.empty() ? "" : " REG:" + cases[i].registers) +
+               (cases[i].weights_from_dram ? " W-from-DRAM" : "") +
                (cases[i].interconnect == "broadcast"
                     ? ""
                     : " " + cases[i].interconnect + " " +

@@ -35,6 +35,8 @@ struct RandomCase {
     // Drawn by draw_register_level_cases: the operands ("W", "I", "IW") with a one-word register
     // tile on REG under their per-PE files, on examples/arch/eyeriss_registers.json.
     std::string registers;
+    // Drawn by draw_dram_fed_cases: the weights keep no shared tile; DRAM fills their per-PE files.
+    bool weights_from_dram = false;
     ir::Architecture architecture() const;
     ir::AcceleratorIR ir;
     std::string describe() const;  // the equivalent `tessera lower` flags
@@ -72,6 +74,12 @@ std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count, 
 // (RandomCase::registers, from a stream of its own; one design each): the PE register loads from
 // the file where that tile is refilled (docs/rtl.md, "A register level under a per-PE file").
 std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count);
+
+// `count` cases like draw_per_pe_cases on examples/arch/eyeriss_16x16.json (broadcast) whose
+// weights bypass the GLB: the DMA fills their per-PE files from DRAM, one job per valid lane group
+// (docs/rtl.md, "Per-PE files fed from DRAM"); one layer in three quantized (zero points,
+// requantization, per-channel scales and weight zero points now and then).
+std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count);
 
 // `count` cases like draw_per_pe_cases on examples/arch/four_level.json, each tensor keeping its
 // shared tiles at L2, at the GLB, or (operands) at both, by one of three plans: inputs at both and

@@ -1,12 +1,15 @@
 #include "SimulateLayers.h"
 
 #include "ir/Architecture.h"
+#include "ir/ArchitectureJson.h"
 #include "rtl_backend/DesignSpec.h"
 #include "rtl_backend/RtlGenerator.h"
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace tessera::vsim::test {
 
@@ -37,6 +40,26 @@ std::string failed_layers(const std::vector<LayerOutcome> &outcomes) {
     }
     std::cerr << outcomes.size() << " layers, worst cycle difference " << 100 * worst << "%\n";
     return failed;
+}
+
+int64_t measured(const LayerOutcome &o, const std::string &name) {
+    for (const auto &c : o.counters)
+        if (c.counter == name) return int64_t(c.measured);
+    return -1;
+}
+
+ScheduleRequest example_schedule(const std::string &name) {
+    std::ifstream in(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/" + name);
+    std::ostringstream text;
+    text << in.rdbuf();
+    ScheduleRequest s;
+    s.text = text.str();
+    s.text_origin = name;
+    return s;
+}
+
+ir::Architecture example_arch(const std::string &name) {
+    return ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/" + name + ".json");
 }
 
 }  // namespace tessera::vsim::test

@@ -26,4 +26,12 @@ std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest>
 // prints the worst relative cycle difference on stderr.
 std::string failed_layers(const std::vector<LayerOutcome> &);
 
+// The measured value of counter `name` in `o`, -1 where simulate does not show it.
+int64_t measured(const LayerOutcome &o, const std::string &name);
+
+// An example schedule (examples/schedules/NAME) as a request, its origin named for errors; an
+// example architecture (examples/arch/NAME.json).
+ScheduleRequest example_schedule(const std::string &name);
+ir::Architecture example_arch(const std::string &name);
+
 }  // namespace tessera::vsim::test

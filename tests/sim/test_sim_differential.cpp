@@ -242,3 +242,14 @@ TEST_CASE("random register levels under per-PE files: bit-exact, counters and cy
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.weight_register_level; }) >= 1);
     check_all_pass(cases, kSeed);
 }
+
+// Weights that bypass the GLB (docs/rtl.md, "Per-PE files fed from DRAM"): the DMA fills each
+// valid lane group's per-PE file from DRAM while the array waits; some layers quantized.
+TEST_CASE("random per-PE files fed from DRAM: bit-exact, counters and cycles equal to the model's",
+          "[sim][differential][per_pe]") {
+    constexpr size_t kDramFedCases = 6;
+    const auto cases = draw_dram_fed_cases(kSeed, kDramFedCases);
+    REQUIRE(cases.size() == kDramFedCases);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.weight_dram_fed && d.weight_depth == 0; }) >= 1);
+    check_all_pass(cases, kSeed);
+}

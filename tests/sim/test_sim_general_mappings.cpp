@@ -4,13 +4,10 @@
 // bit-exactly against Halide's JIT, with every counter and the cycles equal to the model's.
 #include "Networks.h"
 #include "SimulateLayers.h"
-#include "ir/ArchitectureJson.h"
 #include "ir/Validate.h"
 #include "rtl_backend/DesignSpec.h"
 
 #include <catch2/catch.hpp>
-#include <fstream>
-#include <sstream>
 
 using namespace tessera;
 using namespace tessera::vsim;
@@ -40,32 +37,6 @@ void check_exact(const std::vector<LayerOutcome> &outcomes, size_t count) {
         CHECK(o.output.bit_exact());
         CHECK(o.cycles_measured == uint64_t(o.cycles_model));
     }
-}
-
-std::string read_text(const std::string &path) {
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// The measured value of counter `name` in `o`, -1 where simulate does not show it.
-int64_t measured(const LayerOutcome &o, const std::string &name) {
-    for (const auto &c : o.counters)
-        if (c.counter == name) return int64_t(c.measured);
-    return -1;
-}
-
-// An example schedule (examples/schedules/NAME) as a request, its origin named for errors.
-ScheduleRequest example_schedule(const std::string &name) {
-    ScheduleRequest s;
-    s.text = read_text(std::string(TESSERA_SOURCE_DIR) + "/examples/schedules/" + name);
-    s.text_origin = name;
-    return s;
-}
-
-ir::Architecture example_arch(const std::string &name) {
-    return ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/" + name + ".json");
 }
 
 }  // namespace

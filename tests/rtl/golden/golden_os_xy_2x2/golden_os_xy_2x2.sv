@@ -278,10 +278,10 @@ module golden_os_xy_2x2 (
 
   // ---- operand buffers: read at issue for the lane groups whose register reloads ----
   logic [4*8-1:0] input_words;
-  logic [1*8-1:0] weight_words;
   logic [4-1:0] input_read;
-  logic [1-1:0] weight_read;
   assign input_read = {4{issue && load_input}} & input_group_valid;
+  logic [1*8-1:0] weight_words;
+  logic [1-1:0] weight_read;
   assign weight_read = {1{issue && load_weight}} & weight_group_valid;
   tessera_input_glb input_glb (
     .clk(clk), .write_enable(dma_input_write), .write_addr(dma_write_addr[7-1:0]),

@@ -298,10 +298,10 @@ module golden_ws_ck_2x2_double_buffered (
 
   // ---- operand buffers: read at issue for the lane groups whose register reloads ----
   logic [2*8-1:0] input_words;
-  logic [4*8-1:0] weight_words;
   logic [2-1:0] input_read;
-  logic [4-1:0] weight_read;
   assign input_read = {2{issue && load_input}} & input_group_valid;
+  logic [4*8-1:0] weight_words;
+  logic [4-1:0] weight_read;
   assign weight_read = {4{issue && load_weight}} & weight_group_valid;
   tessera_input_glb input_glb (
     .clk(clk), .write_enable(dma_input_write), .write_addr(dma_write_addr[8-1:0]),

@@ -1,0 +1,109 @@
+// Per-PE files fed from DRAM (docs/rtl.md, "Per-PE files fed from DRAM"): an operand that keeps no
+// tile on a shared level has no GLB buffer; the DMA fills each valid lane group's per-PE file from
+// DRAM, one job per group, while the array waits. Each layer runs bit-exactly against Halide's JIT,
+// with every counter and the cycles equal to the model's.
+#include "Networks.h"
+#include "SimulateLayers.h"
+#include "ir/Validate.h"
+#include "rtl_backend/DesignSpec.h"
+
+#include <catch2/catch.hpp>
+
+using namespace tessera;
+using namespace tessera::vsim;
+using namespace tessera::vsim::test;
+
+namespace {
+
+void check_exact(const std::vector<LayerOutcome> &outcomes, size_t count) {
+    REQUIRE(outcomes.size() == count);
+    CHECK(failed_layers(outcomes) == "");
+}
+
+// Inputs per PE straight from DRAM on examples/arch/four_level.json: rows = 4 channel lanes (the
+// input's lane groups), columns = 4 filter lanes (the input multicast along them); each PE keeps
+// the whole y x x window of its channel (halo included) across the filter loop kp, refilled per
+// channel block co; the weights in L2 and the PE registers.
+const char *kInputsFromDram = R"(Var ko("ko"), ki("ki");
+output.split(k, ko, ki, 8).reorder(x, y, ki, n, ko);
+acc.compute_at(output, ko);
+hw::level(acc, "GLB");
+Var kl("kl"), kp("kp");
+RVar co("co"), cl("cl");
+acc.update().split(c, co, cl, 4).split(k, kl, kp, 2)
+    .reorder(s, r, x, y, kp, cl, kl, co, n).unroll(cl).unroll(kl);
+hw::array(acc, cl, kl);
+Func ifmap_rf = ifmap.in(acc);
+ifmap_rf.compute_at(acc, kp);
+hw::level(ifmap_rf, "RF");
+Func filter_l2 = filter.in(acc);
+filter_l2.compute_at(acc, co);
+hw::level(filter_l2, "L2");
+)";
+
+}  // namespace
+
+TEST_CASE("weights from DRAM into the filter scratchpads: examples/schedules/ws_weights_from_dram.sched",
+          "[sim][general][per_pe]") {
+    const ScheduleRequest s = example_schedule("ws_weights_from_dram.sched");
+    const ir::Architecture arch = example_arch("eyeriss_16x16");
+    // C = 40: three channel blocks, the last on 8 of 16 row lanes (8 lane groups of 16 valid); K = 36
+    // on 32-filter blocks (the last on 2 of 16 columns); a stride-2 layer.
+    const std::vector<LayerRequest> layers = {{parse_inline_layer("conv:C=40,K=36,H=9,W=13,R=3,S=3,pad=1"), s},
+                                              {parse_inline_layer("conv:C=16,K=8,H=10,W=10,R=3,S=3,stride=2"), s}};
+    std::vector<ir::AcceleratorIR> irs;
+    for (const auto &l : layers) irs.push_back(lower_to_ir(l.layer, l.schedule));
+    const rtl::DesignSpec d = rtl::design_for(irs, arch);
+    CHECK(d.weight_dram_fed);
+    CHECK(d.weight_depth == 0);  // no weight GLB
+    CHECK(d.weight_pe_depth == 72);
+    const auto outcomes = simulate_on_one_design(layers, arch);
+    check_exact(outcomes, 2);
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        CHECK(measured(o, "W.glb_writes") == 0);
+        CHECK(measured(o, "W.glb_reads") == 0);
+        // Unicast weights: every word the DMA writes lands in one PE's file; DRAM reads only the
+        // in-shape ones (the tails' positions are written as 0).
+        CHECK(measured(o, "W.rf_writes") >= measured(o, "W.dram_reads"));
+        CHECK(measured(o, "W.dram_reads") > 0);
+    }
+    // A layer whose weights keep a GLB tile does not run on this design, nor the other way round.
+    const auto glb = lower_to_ir(layers[0].layer, example_schedule("ws_scratchpads.sched"));
+    INFO(rtl::why_not_fits(d, glb));
+    CHECK(rtl::why_not_fits(d, glb).find("keeps a tile on a shared level, the design fills its weight per-PE "
+                                         "files from DRAM") != std::string::npos);
+    CHECK(rtl::why_not_fits(rtl::design_for({glb}, arch), irs[0]).find("keeps no tile on a shared level") !=
+          std::string::npos);
+    // A pipelined array: refused in one line.
+    ir::Architecture systolic = arch;
+    systolic.interconnect = ir::Interconnect::Systolic;
+    systolic.tile = 1;
+    const std::string why = rtl::why_not_generated(irs[0], systolic);
+    CHECK(why.find("fills its weight per-PE files from DRAM on a pipelined array") != std::string::npos);
+    CHECK(why.find('\n') == std::string::npos);
+}
+
+TEST_CASE("inputs from DRAM into per-PE files, multicast along the columns, channel tails",
+          "[sim][general][per_pe]") {
+    ScheduleRequest s;
+    s.text = kInputsFromDram;
+    s.text_origin = "inputs from DRAM";
+    const ir::Architecture arch = example_arch("four_level");
+    // C = 6: the second channel block on 2 of 4 row lanes; padding (the window's halo read as 0
+    // without a DRAM read); a stride-2 layer; K = 12 on 8-filter blocks.
+    const std::vector<LayerRequest> layers = {{parse_inline_layer("conv:C=6,K=12,H=6,W=7,R=3,S=3,pad=1"), s},
+                                              {parse_inline_layer("conv:C=4,K=8,H=9,W=9,R=3,S=3,stride=2"), s}};
+    for (const auto &l : layers) ir::validate_fit(lower_to_ir(l.layer, l.schedule), arch);
+    const auto outcomes = simulate_on_one_design(layers, arch);
+    check_exact(outcomes, 2);
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        CHECK(measured(o, "I.glb_writes") == 0);
+        CHECK(measured(o, "I.glb_reads") == 0);
+        // Each word the DMA writes reaches the 4 PEs of its row.
+        CHECK(measured(o, "I.rf_writes") % 4 == 0);
+        CHECK(measured(o, "I.rf_writes") / 4 >= measured(o, "I.dram_reads"));
+    }
+    CHECK(measured(outcomes[0], "I.rf_writes") / 4 > measured(outcomes[0], "I.dram_reads"));  // padding: no DRAM read
+}
