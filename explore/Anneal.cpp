@@ -143,8 +143,15 @@ struct Annealer {
                 p.f.lane[size_t(d)] = values[size_t(d)][pick(values[size_t(d)].size())];
             }
             break;
-        default:  // a per-PE tile: none or a position (an operand's register tile under it: Polish)
-            p.s.rf_at[pick(3)] = int(pick(size_t(nd + 2))) - 1;
+        default:  // a per-PE tile: none or a position, or an operand's straight from DRAM or not (an
+                  // operand's register tile under it: Polish)
+            if (pick(4) == 0) {
+                const size_t t = pick(2);
+                p.s.from_dram[t] = !p.s.from_dram[t];
+                if (p.s.rf_at[t] < 0) p.s.rf_at[t] = int(pick(size_t(nd + 1)));
+            } else {
+                p.s.rf_at[pick(3)] = int(pick(size_t(nd + 2))) - 1;
+            }
         }
         return p;
     }
@@ -161,6 +168,8 @@ struct Annealer {
         if (rf_allowed())
             for (int t = 0; t < 3; ++t)
                 if (c.start_pe_tiles >> t & 1) p.s.rf_at[t] = info.dims();
+        for (int t = 0; t < 2; ++t)
+            if (c.start_from_dram >> t & 1) p.s.from_dram[t] = true;
         for (int t = 0; t < 3; ++t)
             if (c.start_levels[t] >= 0 && c.start_levels[t] < int(info.shared_levels.size())) p.s.level[t] = c.start_levels[t];
         if (info.shared_levels.size() > 1) {

@@ -42,6 +42,7 @@ std::string Structure::key() const {
         for (int t = 0; t < 3; ++t) k += single[t] ? 'S' : 'D';
     if (output_inner_at >= 0) k += "i" + std::to_string(output_inner_at);  // (likewise)
     if (reg[0] || reg[1]) k += std::string("r") + (reg[0] ? '1' : '0') + (reg[1] ? '1' : '0');  // (likewise)
+    if (from_dram[0] || from_dram[1]) k += std::string("f") + (from_dram[0] ? '1' : '0') + (from_dram[1] ? '1' : '0');
     return k;
 }
 
@@ -153,7 +154,8 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
     const int nd = info.dims(), rf_base = 2 * nd + lanes(p.s);
     for (int t = 0; t < 3; ++t) {
         const ir::Tensor &tensor = info.problem.tensor(ir::TensorRole(t));
-        if (t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0) {  // the outer tile first
+        const bool fed = t < 2 && p.s.from_dram[t] && p.s.rf_at[t] >= 0;  // no shared tile
+        if (!fed && t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0) {  // the outer tile first
             ir::Buffer outer;
             outer.tensor = tensor.name;
             outer.level = info.shared_levels[size_t(p.s.level[t] - 1)];
@@ -168,7 +170,7 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
         glb.at = kept_before[size_t(t == 2 ? info.output_dims() : p.s.glb_at[t])];
         glb.box.assign(tensor.shape.size(), 1);
         glb.single_buffered = p.s.single[t];
-        mapping.buffers.push_back(glb);
+        if (!fed) mapping.buffers.push_back(glb);
         if (t == 2 && p.s.output_inner_at >= 0) {  // the output's inner block, in the GLB band
             ir::Buffer inner = glb;
             inner.level = info.shared_levels[size_t(p.s.level[t] + 1)];
@@ -292,9 +294,16 @@ void canonicalize(const SpaceInfo &info, Point &p) {
     for (int t = 0; t < 2; ++t)
         p.s.reg[t] = p.s.reg[t] && p.s.rf_at[t] >= 0 && !info.reg_level.empty() &&
                      register_position(info, p, t) > p.s.rf_at[t];
+    // DRAM feeds an operand's per-PE tile only where it has one; its shared-tile fields then keep
+    // their first values (one point per mapping).
+    for (int t = 0; t < 2; ++t) {
+        p.s.from_dram[t] = p.s.from_dram[t] && p.s.rf_at[t] >= 0;
+        if (p.s.from_dram[t]) p.s.glb_at[t] = 0, p.s.level[t] = 0, p.s.outer_at[t] = -1, p.s.single[t] = false;
+    }
 }
 
 bool buffering_matters(const SpaceInfo &info, const Point &p, int t) {
+    if (t < 2 && p.s.from_dram[t]) return false;  // no shared tile
     auto doubled = [&](int level) { return info.arch.level(info.shared_levels[size_t(level)])->double_buffered; };
     if (doubled(p.s.level[t])) return true;
     if (t == 2) return p.s.output_inner_at >= 0 && doubled(p.s.level[t] + 1);
@@ -421,9 +430,10 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
     s << hw::level_statement("acc", info.shared_levels[size_t(p.s.level[2])]);
     if (p.s.single[2]) s << "hw::single_buffered(acc);\n";
     for (int t = 0; t < 2; ++t) {
-        const std::string g = std::string(funcs[t]) + "_glb";
+        const bool fed = p.s.from_dram[t] && p.s.rf_at[t] >= 0;  // the per-PE tile straight from DRAM
+        const std::string g = fed ? funcs[t] : std::string(funcs[t]) + "_glb";
         std::string source = funcs[t];
-        if (p.s.outer_at[t] >= 0 && p.s.level[t] > 0) {  // the outer tile, which the GLB tile copies from
+        if (!fed && p.s.outer_at[t] >= 0 && p.s.level[t] > 0) {  // the outer tile, which the GLB tile copies from
             const std::string o = std::string(funcs[t]) + "_outer";
             s << "Func " << o << " = " << funcs[t] << ".in(acc);\n"
               << o << "." << glb_place(p.s.outer_at[t]) << ";\n"
@@ -431,9 +441,11 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
             if (p.s.single[t]) s << "hw::single_buffered(" << o << ");\n";
             source = o;
         }
-        s << "Func " << g << " = " << source << ".in(acc);\n"
-          << g << "." << glb_place(p.s.glb_at[t]) << ";\n" << hw::level_statement(g, info.shared_levels[size_t(p.s.level[t])]);
-        if (p.s.single[t]) s << "hw::single_buffered(" << g << ");\n";
+        if (!fed) {
+            s << "Func " << g << " = " << source << ".in(acc);\n"
+              << g << "." << glb_place(p.s.glb_at[t]) << ";\n" << hw::level_statement(g, info.shared_levels[size_t(p.s.level[t])]);
+            if (p.s.single[t]) s << "hw::single_buffered(" << g << ");\n";
+        }
         if (p.s.rf_at[t] >= 0) {
             const std::string r = std::string(funcs[t]) + "_rf";
             s << "Func " << r << " = " << g << ".in(acc);\n"

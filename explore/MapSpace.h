@@ -52,6 +52,10 @@ struct Structure {
     // on (register_position): the PE register loads it from the file only when the word changes
     // (docs/rtl.md, "A register level under a per-PE file").
     bool reg[2] = {false, false};
+    // I, W: the operand keeps no shared tile; DRAM feeds its per-PE tile (which it needs) directly
+    // (docs/rtl.md, "Per-PE files fed from DRAM"). Its GLB position, level, outer tile and
+    // buffering are then unused (canonicalize clears them).
+    bool from_dram[2] = {false, false};
     bool operator==(const Structure &) const;
     std::string key() const;
 };

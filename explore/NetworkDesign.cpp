@@ -36,7 +36,9 @@ std::string describe(const rtl::DesignSpec &d) {
     };
     const std::string files = tensors(d.input_pe_depth > 0, d.weight_pe_depth > 0, d.output_pe_depth > 0);
     const std::string single = tensors(d.input_single_buffered, d.weight_single_buffered, d.output_single_buffered);
+    const std::string fed = tensors(d.input_dram_fed, d.weight_dram_fed, false);
     s << "; per-PE files: " << (files.empty() ? "none" : files);
+    if (!fed.empty()) s << " (from DRAM: " << fed << ")";
     if (!single.empty()) s << "; single buffered: " << single;
     return s.str();
 }
@@ -67,6 +69,7 @@ SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, con
     o.constraints.start_levels[2] = shared_index(design.output_staged() ? design.output_outer_level : design.output_level);
     o.constraints.start_two_levels = (design.input_outer_depth > 0 ? 1 : 0) | (design.weight_outer_depth > 0 ? 2 : 0) |
                                      (design.output_staged() ? 4 : 0);
+    o.constraints.start_from_dram = (design.input_dram_fed ? 1 : 0) | (design.weight_dram_fed ? 2 : 0);
     o.constraints.accept = [&](const Point &p) {
         return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
     };
@@ -196,10 +199,16 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
             if (first[i] != i || !free[i].found) continue;
             rtl::DesignSpec d = design_of(spaces[i], free[i].best.point);
             if (uses_both_axes(d) != (pass == 0)) continue;
-            const std::string w = describe(d);
-            if (std::find(seen.begin(), seen.end(), w) != seen.end()) continue;
-            seen.push_back(w);
-            wirings.emplace_back(i, std::move(d));
+            // A winner whose per-PE files DRAM fills makes every layer do without shared operand
+            // tiles; the same wiring with those tiles kept is a candidate too.
+            rtl::DesignSpec kept = d;
+            kept.input_dram_fed = kept.weight_dram_fed = false;
+            for (rtl::DesignSpec *c : {&d, &kept}) {
+                const std::string w = describe(*c);
+                if (std::find(seen.begin(), seen.end(), w) != seen.end()) continue;
+                seen.push_back(w);
+                wirings.emplace_back(i, *c);
+            }
         }
     std::vector<int64_t> copies(spaces.size(), 0);  // how many layers share each search
     for (size_t i = 0; i < spaces.size(); ++i) ++copies[first[i]];

@@ -63,7 +63,8 @@ struct Exhaustive {
     // its innermost position: ir::box_of_spans of the bands' spans), and a box only grows with a
     // factor or with an outer position. When those boxes alone do not fit the level (ir::fit_error,
     // the model's rule), no loop order or tile position of the factors fits: they are skipped
-    // before the model sees them.
+    // before the model sees them. With a per-PE level an operand may keep no shared tile at all
+    // (Structure::from_dram, its per-PE tile as small as one word): only the output's counts then.
     bool bound = true;  // SearchOptions::capacity_bound
     int shared_level = -1;  // -1: no bound (several shared levels)
 
@@ -75,6 +76,7 @@ struct Exhaustive {
         ir::Footprint tiles[3];
         int n = 0;
         for (ir::TensorRole role : {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output}) {
+            if (role != ir::TensorRole::Output && !info.rf_level.empty()) continue;
             const ir::Tensor &t = info.problem.tensor(role);
             int64_t words = 1;
             for (int64_t e : ir::box_of_spans(info.problem, t, span)) words *= e;
@@ -224,6 +226,7 @@ struct Exhaustive {
                 if (!dominated(t, q, p.s.dram_order, dram)) glb_of[t].push_back(q);
         const int buffering = info.buffering_choice ? 8 : 1;  // Structure::single of I, W, O
         const int registers = info.reg_level.empty() ? 1 : 4;  // Structure::reg of I, W
+        const int feeds = info.rf_level.empty() ? 1 : 4;       // Structure::from_dram of I, W
         // The output's inner block (several shared levels, the output not on the innermost): none,
         // or inside the first q nontrivial GLB-band loops (q = 0 only with a nontrivial DRAM
         // reduction loop outside it, else it is the outer tile), unless the position just outside
@@ -242,7 +245,7 @@ struct Exhaustive {
         }
         if (count_only) {  // an upper bound: every outer position for both operands
             const int64_t outer = (levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1) *
-                                  buffering * registers * int64_t(inner_pos.size());
+                                  buffering * registers * feeds * int64_t(inner_pos.size());
             // With an outer tile, a dominated inner position may be the only one outside it.
             const int64_t gi = int64_t((levels > 1 ? glb_pos : glb_of[0]).size());
             const int64_t gw = int64_t((levels > 1 ? glb_pos : glb_of[1]).size());
@@ -276,7 +279,8 @@ struct Exhaustive {
                                     for (int ro : rf_of[2])
                                     for (int inner : inner_pos)
                                     for (int single = 0; single < buffering; ++single)
-                                    for (int regs = 0; regs < registers; ++regs) {
+                                    for (int regs = 0; regs < registers; ++regs)
+                                    for (int fed = 0; fed < feeds; ++fed) {
                                         // (one accumulator tile below the output's level, and
                                         // an inner block only on a level inside it)
                                         if (inner >= 0 && (ro >= 0 || lo + 1 >= levels)) continue;
@@ -294,6 +298,12 @@ struct Exhaustive {
                                             p.s.reg[t] = regs >> t & 1;
                                             canonical &= !p.s.reg[t] || (p.s.rf_at[t] >= 0 &&
                                                                          register_position(info, p, t) > p.s.rf_at[t]);
+                                            // DRAM straight into the per-PE tile: the shared tile's
+                                            // fields at their first values (canonicalize's)
+                                            p.s.from_dram[t] = fed >> t & 1;
+                                            canonical &= !p.s.from_dram[t] ||
+                                                         (p.s.rf_at[t] >= 0 && p.s.glb_at[t] == glb_pos.front() &&
+                                                          p.s.level[t] == 0 && p.s.outer_at[t] < 0 && !p.s.single[t]);
                                         }
                                         if (!canonical) continue;  // the same point as with the bit clear
                                         Candidate cand;

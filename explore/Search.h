@@ -38,6 +38,9 @@ struct Constraints {
     // outer one or the output's inner block, which one design's buffers also fix.
     int start_levels[3] = {-1, -1, -1};
     int start_two_levels = 0;
+    // And the operands (bits: 1 I, 2 W) whose per-PE tiles (start_pe_tiles) DRAM feeds directly,
+    // with no shared tile (Structure::from_dram), as one design may fill their files.
+    int start_from_dram = 0;
 };
 
 struct Candidate {

@@ -8,6 +8,7 @@
 #include "ir/Validate.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 namespace tessera::model {
@@ -125,6 +126,7 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
             for (int c = 0; c < t.coords; ++c) depends |= t.dim_coeff[size_t(c) * dims + d] != 0;
             if (depends) t.valid_words *= problem_.dims[d].extent;
         }
+        if (t.factorizes) group_lane_loops(t, loop_dim_);
         t.onchip_bytes = ir::onchip_element_bytes(problem_, *a.tensor);
         for (const ir::Stage &s : a.stages) {
             plan_stage(t, a, s, loops);
@@ -249,6 +251,101 @@ bool Model::valid_start(const std::vector<int> &moving, const int64_t *stride) {
     return true;
 }
 
+void Model::group_lane_loops(TensorPlan &t, const std::vector<int> &loop_dim) {
+    // Coordinates joined by a dim that moves both (an input row by y and r) are one group.
+    std::vector<int> group_of(size_t(t.coords), -1);
+    std::vector<int> coord_of_loop;
+    for (int l : t.outer_moving_any) {
+        int c = 0;
+        while (t.coeff[size_t(l * t.coords + c)] == 0) ++c;
+        coord_of_loop.push_back(c);
+    }
+    int groups = 0;
+    for (size_t i = 0; i < t.outer_moving_any.size(); ++i) {
+        const int c = coord_of_loop[i];
+        if (group_of[size_t(c)] < 0) group_of[size_t(c)] = groups++;
+        // Every coordinate another loop of this dim moves joins c's group.
+        for (size_t j = 0; j < t.outer_moving_any.size(); ++j) {
+            if (loop_dim[size_t(t.outer_moving_any[j])] != loop_dim[size_t(t.outer_moving_any[i])]) continue;
+            const int other = coord_of_loop[j], from = group_of[size_t(other)], to = group_of[size_t(c)];
+            if (from < 0) group_of[size_t(other)] = to;
+            else if (from != to)
+                for (int &g : group_of)
+                    if (g == from) g = to;
+        }
+    }
+    t.lane_groups.clear();
+    t.unmoved_coords.clear();
+    std::vector<int> slot(size_t(groups), -1);
+    for (int c = 0; c < t.coords; ++c) {
+        const int g = group_of[size_t(c)];
+        if (g < 0) {
+            t.unmoved_coords.push_back(c);
+            continue;
+        }
+        if (slot[size_t(g)] < 0) slot[size_t(g)] = int(t.lane_groups.size()), t.lane_groups.emplace_back();
+        t.lane_groups[size_t(slot[size_t(g)])].coords.push_back(c);
+    }
+    for (size_t i = 0; i < t.outer_moving_any.size(); ++i)
+        t.lane_groups[size_t(slot[size_t(group_of[size_t(coord_of_loop[i])])])].loops.push_back(t.outer_moving_any[i]);
+}
+
+int64_t Model::lane_tile_positions(const TensorPlan &t, const int64_t *extent, const int64_t *stride) {
+    // The in-shape words of every valid lane group's tile: a product over the groups of loops
+    // (group_lane_loops) of each group's sum, the same as enumerating every tile.
+    const StagePlan &s = t.stages[1];
+    int64_t product = 1;
+    for (int c : t.unmoved_coords) product *= overlap(t.offset[size_t(c)], s.box[size_t(c)], t.shape[size_t(c)]);
+    const size_t dims = problem_.dims.size();
+    for (const TensorPlan::LoopGroup &g : t.lane_groups) {
+        const size_t m = g.loops.size();
+        // One coordinate moved by the splits of one dim (a weight's k, c, r or s): the starts are
+        // the first multiples of the smallest stride when the loops' strides nest densely (each
+        // the one below times its extent), so the sum is one clamped arithmetic series.
+        const int d = loop_dim_[size_t(g.loops.front())];
+        bool one_dim = g.coords.size() == 1 && m <= 16;
+        for (size_t i = 1; one_dim && i < m; ++i) one_dim = loop_dim_[size_t(g.loops[i])] == d;
+        if (one_dim) {
+            std::array<std::pair<int64_t, int64_t>, 16> by_stride;
+            for (size_t i = 0; i < m; ++i) by_stride[i] = {stride[g.loops[i]], extent[g.loops[i]]};
+            std::sort(by_stride.begin(), by_stride.begin() + long(m));
+            bool dense = by_stride[0].first > 0;
+            int64_t starts = by_stride[0].second;
+            for (size_t i = 1; dense && i < m; ++i) {
+                dense = by_stride[i].first == by_stride[i - 1].first * by_stride[i - 1].second;
+                starts *= by_stride[i].second;
+            }
+            if (dense) {
+                const int c = g.coords.front();
+                const int64_t step = by_stride[0].first, dim_extent = problem_.dims[size_t(d)].extent;
+                const int64_t valid = std::min(starts, (dim_extent + step - 1) / step);
+                product *= overlap_sum(t.offset[size_t(c)], t.dim_coeff[size_t(c) * dims + size_t(d)] * step, valid,
+                                       s.box[size_t(c)], t.shape[size_t(c)]);
+                continue;
+            }
+        }
+        for (size_t i = 0; i < m; ++i) odometer_[i] = 0;
+        int64_t sum = 0;
+        for (;;) {
+            if (valid_start(g.loops, stride)) {
+                int64_t inside = 1;
+                for (int c : g.coords) {
+                    int64_t base = t.offset[size_t(c)];
+                    for (size_t i = 0; i < m; ++i)
+                        base += t.coeff[size_t(g.loops[i] * t.coords + c)] * stride[g.loops[i]] * odometer_[i];
+                    inside *= overlap(base, s.box[size_t(c)], t.shape[size_t(c)]);
+                }
+                sum += inside;
+            }
+            size_t i = m;
+            while (i > 0 && ++odometer_[i - 1] == extent[g.loops[i - 1]]) odometer_[--i] = 0;
+            if (i == 0) break;
+        }
+        product *= sum;
+    }
+    return product;
+}
+
 int64_t Model::in_shape_box_positions(const TensorPlan &t, const int64_t *extent,
                                       const int64_t *stride) {
     // Loops that move no coordinate multiply the reads only where they refill the tile.
@@ -260,6 +357,7 @@ int64_t Model::in_shape_box_positions(const TensorPlan &t, const int64_t *extent
         for (int c = 0; c < t.coords; ++c) total *= coordinate_coverage(t, c, extent, stride);
         return total;
     }
+    if (t.factorizes) return total * lane_tile_positions(t, extent, stride);
     // Some outer loop moves two coordinates, or lanes must be valid: enumerate the tiles.
     const std::vector<int> &moving = t.outer_moving_any;
     const size_t m = moving.size();

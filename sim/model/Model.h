@@ -95,6 +95,14 @@ private:
         std::vector<std::vector<int>> outer_of_coord;  // outer loops moving each coordinate
         std::vector<int> outer_moving_none;
         std::vector<int> outer_moving_any;
+        // A DRAM-fed per-PE tile's outer loops (when they factorize) in groups that share no dim
+        // and no coordinate: a lane group's tile is valid per dim and its DRAM words a product
+        // over coordinates, so the sum over tiles is a product of one sum per group.
+        struct LoopGroup {
+            std::vector<int> loops, coords;
+        };
+        std::vector<LoopGroup> lane_groups;
+        std::vector<int> unmoved_coords;  // coordinates no outer loop moves
         int64_t valid_words = 1;       // |X|: product of the extents of the dims it depends on
         int64_t onchip_bytes = 1;
         bool double_buffered = false;  // the DRAM-fed buffer's level
@@ -117,6 +125,8 @@ private:
     bool valid_start(const std::vector<int> &moving, const int64_t *stride);
     int64_t in_shape_box_positions(const TensorPlan &t, const int64_t *extent,
                                    const int64_t *stride);
+    int64_t lane_tile_positions(const TensorPlan &t, const int64_t *extent, const int64_t *stride);
+    static void group_lane_loops(TensorPlan &t, const std::vector<int> &loop_dim);
     int64_t coordinate_coverage(const TensorPlan &t, int coord, const int64_t *extent,
                                 const int64_t *stride);
     void count_cycles(const int64_t *extent);

@@ -381,7 +381,9 @@ TEST_CASE("explore: polish moves a DRAM loop with its dim's tile while the share
     start.s.glb_at[1] = 3;  // filter: inside k
     start.s.rf_at[1] = start.s.rf_at[2] = 0;  // filter and psum files around the RF band
     canonicalize(info, start);
+    // (The operands keep their GLB tiles: this is about the loops around them.)
     Constraints none;
+    none.accept = [](const Point &p) { return !p.s.from_dram[0] && !p.s.from_dram[1]; };
     detail::Evaluator ev{info, Objective::Energy, none};
     Candidate first;
     REQUIRE(ev.eval(start, first));
@@ -500,8 +502,12 @@ TEST_CASE("explore: on a double-buffered level each tensor keeps one copy of its
         for (Objective objective : {Objective::Energy, Objective::Cycles}) {
             SearchOptions free;
             free.mode = "exhaustive", free.threads = 2, free.exhaustive_limit = 20000000, free.objective = objective;
+            // (Every operand kept on the level: without a tile there, its buffering is moot.)
+            free.constraints.accept = [](const Point &p) { return !p.s.from_dram[0] && !p.s.from_dram[1]; };
             SearchOptions doubled = free;
-            doubled.constraints.accept = [](const Point &p) { return !p.s.single[0] && !p.s.single[1] && !p.s.single[2]; };
+            doubled.constraints.accept = [](const Point &p) {
+                return !p.s.single[0] && !p.s.single[1] && !p.s.single[2] && !p.s.from_dram[0] && !p.s.from_dram[1];
+            };
             const SearchResult a = search(info, free), b = search(info, doubled);
             INFO(layer.type << " C" << layer.C << " K" << layer.K << " on a " << glb << " B double-buffered GLB");
             REQUIRE(a.found);
