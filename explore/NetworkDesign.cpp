@@ -231,6 +231,7 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         NetworkDesign nd;
         nd.wiring = describe(design);
         nd.wiring_from = from;
+        nd.kind = design;
         nd.layers.resize(spaces.size());
         auto add = [&](size_t i) {
             nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;

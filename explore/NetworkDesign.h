@@ -5,6 +5,7 @@
 // layers, each searched for its best mapping under that wiring, give the network's best objective.
 #pragma once
 
+#include "DesignSpec.h"
 #include "Search.h"
 
 #include <functional>
@@ -17,6 +18,9 @@ struct NetworkDesign {
     std::vector<SearchResult> layers;  // per layer (the input's order): its winner on the design
     std::string wiring;                // how the design meets the array (rtl_backend's words)
     size_t wiring_from = 0;            // the layer whose own winner has that wiring
+    // The candidate the layers were searched on: that winner's design, or the same wiring with
+    // shared tiles for the operands the winner feeds from DRAM (its kind: rtl::why_not_same_kind).
+    rtl::DesignSpec kind;
     int wirings_tried = 0;
     std::vector<size_t> searched_again;  // layers whose own winner is wired otherwise
     double energy_pj = 0;

@@ -46,9 +46,10 @@ TEST_CASE("one design: its buffers fit the level it splits, and every ranked map
         CHECK(design.buffer_bytes_at(glb) <= glb_bytes);
         // Every mapping a layer's result ranks (the written winner may be any of them: the Halide
         // round trip replaces a best that lowers to other counts) runs on the wiring the design
-        // was chosen for (that of one layer's own winner), and fits.
-        const rtl::DesignSpec wiring =
-            rtl::design_for({build_ir(spaces[d.wiring_from], free[d.wiring_from].best.point, false)}, arch);
+        // was chosen for (that of one layer's own winner, its operands' shared tiles kept or not),
+        // and fits.
+        const rtl::DesignSpec &wiring = d.kind;
+        CHECK(rtl::why_not_wired(wiring, build_ir(spaces[d.wiring_from], free[d.wiring_from].best.point, false)) == "");
         for (size_t i = 0; i < layers.size(); ++i) {
             const SpaceInfo info = space_info(spaces[i].problem, d.arch);
             for (const auto *list : {&d.layers[i].top, &d.layers[i].pareto})
