@@ -74,7 +74,9 @@ struct DesignSpec {
     // its per-PE files straight from DRAM, one job per valid lane group, while the array waits
     // (docs/rtl.md, "Per-PE files fed from DRAM"). Its *_depth is then 0: no GLB buffer.
     bool input_dram_fed = false, weight_dram_fed = false;
-    bool dram_fed() const { return input_dram_fed || weight_dram_fed; }
+    // The operand's per-PE files are filled by the fill walk from its shared buffer (not the DMA).
+    bool input_fill_walk() const { return input_pe_depth > 0 && !input_dram_fed; }
+    bool weight_fill_walk() const { return weight_pe_depth > 0 && !weight_dram_fed; }
     // Per-PE accumulator files of the output (docs/rtl.md, "Per-PE accumulator files"): words of
     // each PE's file of partial sums, 0 when the PEs accumulate in one register.
     int64_t output_pe_depth = 0;

@@ -79,8 +79,8 @@ std::string emit_controller(const DesignSpec &d) {
             bits_for(std::max({d.input_pe_depth, d.weight_pe_depth, block_cycles, stage_words}) + 3) + 1;
         // A done flag per operand that has per-PE files (it remembers that this iteration's fill ran).
         std::string done_flags;
-        if (d.input_pe_depth > 0 && !d.input_dram_fed) done_flags += ", input_pe_done";
-        if (d.weight_pe_depth > 0 && !d.weight_dram_fed) done_flags += ", weight_pe_done";
+        if (d.input_fill_walk()) done_flags += ", input_pe_done";
+        if (d.weight_fill_walk()) done_flags += ", weight_pe_done";
         pe_logic = "  logic input_pe_due, weight_pe_due" + done_flags + ", pe_stall;\n" +
                    "  logic pe_after_flush;  // the transfer runs after a run's flush (an accumulator drain)\n"
                    "  logic [" + std::to_string(wb) + "-1:0] pe_count;\n";
@@ -160,9 +160,9 @@ std::string emit_controller(const DesignSpec &d) {
             pe_ff += "      if (" + any_block("_drain") + ") pe_after_flush <= state != COMPUTE;\n"
                      "      else if ((state == COMPUTE && pe_stall) || state == IDLE) pe_after_flush <= 1'b0;\n";
         // Files DRAM fills (DesignSpec::dram_fed) are the DMA's: no fill walk.
-        for (const auto &[t, depth] : {std::pair<std::string, int64_t>{"input", d.input_dram_fed ? 0 : d.input_pe_depth},
-                                       {"weight", d.weight_dram_fed ? 0 : d.weight_pe_depth}}) {
-            if (depth == 0) {
+        for (const auto &[t, walk, depth] : {std::tuple<std::string, bool, int64_t>{"input", d.input_fill_walk(), d.input_pe_depth},
+                                             {"weight", d.weight_fill_walk(), d.weight_pe_depth}}) {
+            if (!walk) {
                 pe_logic += "  assign " + t + "_pe_due = 1'b0;\n";
                 continue;
             }
@@ -177,21 +177,21 @@ std::string emit_controller(const DesignSpec &d) {
         }
         pe_logic += std::string("  assign pe_stall = input_pe_due || weight_pe_due") + stage_due +
                     (output_blocks ? " || " + any_block("_drain_pending") + " || " + any_block("_reload_due") : "") + ";\n";
-        if (d.input_pe_depth > 0 && !d.input_dram_fed)
+        if (d.input_fill_walk())
             pe_logic += "  assign input_pe_fill = state == COMPUTE" + output_first + no_stage + " && input_pe_due;\n";
-        if (d.weight_pe_depth > 0 && !d.weight_dram_fed)
+        if (d.weight_fill_walk())
             pe_logic += "  assign weight_pe_fill = state == COMPUTE" + output_first + no_stage + " && !input_pe_due && weight_pe_due;\n";
         if (!output_blocks) pe_logic += "  assign pe_after_flush = 1'b0;\n";
         pe_ff += "      if (state == PEFILL && pe_count != '0) pe_count <= pe_count - 1'b1;\n"
                  + std::string(done_flags.empty() ? "" : "      if (issue || state == IDLE) begin\n") +
-                 (d.input_pe_depth > 0 && !d.input_dram_fed ? "        input_pe_done <= 1'b0;\n" : "") +
-                 (d.weight_pe_depth > 0 && !d.weight_dram_fed ? "        weight_pe_done <= 1'b0;\n" : "") +
+                 (d.input_fill_walk() ? "        input_pe_done <= 1'b0;\n" : "") +
+                 (d.weight_fill_walk() ? "        weight_pe_done <= 1'b0;\n" : "") +
                  (done_flags.empty() ? "" : "      end\n");
     }
     // Per-PE files DRAM fills (DesignSpec::dram_fed): a fill is one DMA job per valid lane group,
     // back to back as the queued jobs are (each job's cycles, as the model counts the lane groups'
     // tiles); a tile none of whose groups is valid is not filled.
-    std::string group_ports, group_logic, group_pick, group_requeue, group_logic_tail;
+    std::string group_ports, group_logic, group_pick, group_requeue, group_logic_tail, input_picked, weight_picked;
     std::string stalled_input = "fill_input_needed && (!INPUT_DOUBLE || zero_from[0])",
                 stalled_weight = "fill_weight_needed && (!WEIGHT_DOUBLE || zero_from[0])";
     for (const auto &[t, fed, ports, job, channel] :
@@ -211,13 +211,9 @@ std::string emit_controller(const DesignSpec &d) {
         group_logic_tail = "  logic [3:0] requeued;  // the channels whose DRAM-fed files have lane groups left\n"
                            "  assign requeued = 4'b0" + group_requeue + ";\n";
         (t == "input" ? stalled_input : stalled_weight) += " && " + t + "_groups_valid != '0";
+        (t == "input" ? input_picked : weight_picked) = " " + t + "_dma_group <= " + t + "_group_pick; " + t +
+                                                        "_groups_left <= " + t + "_groups_next & ~" + t + "_group_pick;";
     }
-    auto picked = [&](const std::string &t) {
-        const bool fed = t == "input" ? d.input_dram_fed : d.weight_dram_fed;
-        return fed ? " " + t + "_dma_group <= " + t + "_group_pick; " + t + "_groups_left <= " + t + "_groups_next & ~" +
-                         t + "_group_pick;"
-                   : std::string();
-    };
     return fill(R"(// Phase sequencer. Per-iteration flags (issue stage of the compute pipeline):
 //   load_input / load_weight: the operand's stationary block starts (PE registers reload)
 //   block_start / block_end:  the output's accumulation block starts / ends
@@ -421,8 +417,8 @@ endmodule
                  {"REQUEUED", group_requeue.empty() ? "" : " | requeued"},
                  {"NOT_REQUEUED", group_requeue.empty() ? "" : " && requeued == 4'b0"},
                  {"GROUP_PICK", group_pick},
-                 {"INPUT_PICKED", picked("input")},
-                 {"WEIGHT_PICKED", picked("weight")},
+                 {"INPUT_PICKED", input_picked},
+                 {"WEIGHT_PICKED", weight_picked},
                  {"STALLED_INPUT", stalled_input},
                  {"STALLED_WEIGHT", stalled_weight},
                  {"BANK_TOGGLE", banks ? "    if (!rst && run_starts) begin\n" + bank_toggle + "    end\n" : ""}});

@@ -84,8 +84,8 @@ std::string emit_counters(const DesignSpec &d) {
       << (d.output_staged() ? "  input  logic output_stage_drain_read, output_stage_drain_write,  // inner -> outer\n"
                               "  input  logic output_stage_reload_read, output_stage_reload_write,  // outer -> inner\n"
                             : "")
-      << (d.input_pe_depth > 0 && !d.input_dram_fed ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
-      << (d.weight_pe_depth > 0 && !d.weight_dram_fed ? "  input  logic weight_fill_read,\n" : "")
+      << (d.input_fill_walk() ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
+      << (d.weight_fill_walk() ? "  input  logic weight_fill_read,\n" : "")
       << (d.output_pe_depth > 0 ? "  input  logic output_pe_begin,     // a per-PE accumulator block starts (issue)\n"
                                   "  input  logic output_reload_read,  // a reload reads partial sums from the GLB\n"
                                   "  input  logic output_drain_write,  // a drain writes the GLB\n" : "")

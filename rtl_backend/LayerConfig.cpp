@@ -267,7 +267,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         // the DMA fills the outermost.
         // An operand fed from DRAM has no GLB tile: its lane groups' offsets are DRAM addresses
         // and tile bases, which the DMA starts each group's fill from.
-        const bool fed = x < 2 && (x == 0 ? d.input_dram_fed : d.weight_dram_fed);
+        const bool fed = dram_fed(a);  // (why_not_fits: the design's files are DRAM-fed too)
         const auto glb = fed ? std::vector<int64_t>(loops.size(), 0) : glb_steps(nest, array_facing(a));
         const auto tile = tile_steps(nest, a);
         const auto dstride = dense_strides(t.shape);
