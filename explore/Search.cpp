@@ -380,22 +380,25 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
 
     // Runs the work units (job(j, evaluator) returns whether unit j aborted), each with its own
     // evaluator: units share nothing, so opt.run_units may run them anywhere.
+    // A thread's units rebuild the models the earlier ones left (ModelPool); results do not depend on it.
+    std::vector<ModelPool> model_pools;
+    for (int t = 0; t < threads; ++t) model_pools.emplace_back(info);
     auto run_pool = [&](int jobs, auto &&job) {
-        const std::function<UnitResult(int)> run_unit = [&](int j) {
-            Evaluator ev{info, opt.objective, c};
+        const auto unit_in = [&](int j, ModelPool *models) {
+            Evaluator ev{info, opt.objective, c, models};
             UnitResult u;
             u.aborted = job(j, ev);
             u.evaluated = ev.evaluated, u.pareto = std::move(ev.pareto), u.top = std::move(ev.top);
             return u;
         };
-        if (opt.run_units) return opt.run_units(jobs, run_unit);
+        if (opt.run_units) return opt.run_units(jobs, [&](int j) { return unit_in(j, nullptr); });
         std::vector<UnitResult> units(static_cast<size_t>(jobs));
         std::atomic<int> next{0};
         std::atomic<int> done{0};
         std::vector<std::thread> pool;
         for (int t = 0; t < std::min(threads, jobs); ++t)
-            pool.emplace_back([&] {
-                for (int j; (j = next++) < jobs;) units[size_t(j)] = run_unit(j);
+            pool.emplace_back([&, t] {
+                for (int j; (j = next++) < jobs;) units[size_t(j)] = unit_in(j, &model_pools[size_t(t)]);
                 ++done;
             });
         while (opt.progress && done < int(pool.size())) {

@@ -42,9 +42,29 @@ bool within_space(const SpaceInfo &info, const Point &p);
 // The canonical representative (explore::canonicalize), keeping a user-fixed RF order.
 void normalize(const SpaceInfo &info, const Constraints &c, Point &p);
 
+// Models a search's evaluators rebuild for new loop structures (Model::rebuild) instead of
+// allocating new ones, which was most of a search's time: one pool per thread, for one layer on
+// one architecture, which the models share (no copy per model).
+struct ModelPool {
+    explicit ModelPool(const SpaceInfo &info)
+        : arch(std::make_shared<const ir::Architecture>(info.arch)),
+          problem(std::make_shared<const ir::Problem>(info.problem)) {}
+    std::shared_ptr<const ir::Architecture> arch;
+    std::shared_ptr<const ir::Problem> problem;
+    std::vector<std::unique_ptr<model::Model>> spare;
+    static constexpr size_t kMaxSpare = 512;
+};
+
 struct Evaluator {
-    Evaluator(const SpaceInfo &i, Objective o, const Constraints &c)
-        : info(i), objective(o), rtl_only(c.rtl_only), accept(c.accept) {}
+    // Without a pool, the evaluator keeps its own.
+    Evaluator(const SpaceInfo &i, Objective o, const Constraints &c, ModelPool *shared = nullptr)
+        : info(i), objective(o), rtl_only(c.rtl_only), accept(c.accept), pool(shared ? *shared : own_pool) {}
+    ~Evaluator() {
+        for (auto &entry : models)
+            if (entry.second && pool.spare.size() < ModelPool::kMaxSpare) pool.spare.push_back(std::move(entry.second));
+    }
+    Evaluator(const Evaluator &) = delete;
+    Evaluator &operator=(const Evaluator &) = delete;
     const SpaceInfo &info;
     Objective objective;
     // --rtl-only asks rtl_backend; its answer depends on the loop structure alone, except on a
@@ -61,15 +81,17 @@ struct Evaluator {
         const bool ok = (!rtl_only || rtl_per_point || rtl_generatable(info, p)) && (!accept || accept(p));
         return allowed.emplace(key, ok).first->second;
     }
-    // Shared by every model of the search (no copy per model), and one IR rewritten per model.
-    std::shared_ptr<const ir::Architecture> arch = std::make_shared<const ir::Architecture>(info.arch);
-    std::shared_ptr<const ir::Problem> problem = std::make_shared<const ir::Problem>(info.problem);
+    ModelPool own_pool{info};
+    ModelPool &pool;
+    // One IR rewritten per model.
     ir::AcceleratorIR scratch = [this] {
         ir::AcceleratorIR ir;
         ir.problem = info.problem;
         return ir;
     }();
+    // The models of recent loop structures (a few hundred: a search rarely returns to older ones).
     std::unordered_map<std::string, std::unique_ptr<model::Model>> models;
+    static constexpr size_t kMaxModels = 256;
     int64_t evaluated = 0;
     std::vector<Candidate> pareto, top;
     static constexpr size_t kTop = 10;
@@ -96,14 +118,25 @@ struct Evaluator {
         const std::string key = model_key(info, p);
         auto it = models.find(key);
         if (it == models.end()) {
-            if (models.size() > 2048) models.clear();  // bounded memory
+            if (models.size() > kMaxModels) {
+                for (auto &entry : models)
+                    if (entry.second) pool.spare.push_back(std::move(entry.second));
+                models.clear();
+            }
             std::unique_ptr<model::Model> m;
             try {
                 if (allowed_structure(key, p)) {
                     build_mapping(info, p, scratch.mapping);
-                    m = std::make_unique<model::Model>(scratch, arch, problem);
+                    if (pool.spare.empty()) {
+                        m = std::make_unique<model::Model>(scratch, pool.arch, pool.problem);
+                    } else {
+                        m = std::move(pool.spare.back());
+                        pool.spare.pop_back();
+                        m->rebuild(scratch);
+                    }
                 }
             } catch (const std::exception &) {
+                if (m) pool.spare.push_back(std::move(m));  // unusable until rebuilt
             }
             it = models.emplace(key, std::move(m)).first;
         }

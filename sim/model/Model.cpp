@@ -59,17 +59,29 @@ Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
 Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture> arch,
              std::shared_ptr<const ir::Problem> problem)
     : problem_ptr_(std::move(problem)), arch_ptr_(std::move(arch)), problem_(*problem_ptr_),
-      arch_(*arch_ptr_), ir_blocking_(Blocking::of(ir.mapping)) {
+      arch_(*arch_ptr_) {
     if (arch_.levels.size() < 3)
         throw std::runtime_error("architecture " + arch_.name + " has " +
                                  std::to_string(arch_.levels.size()) +
                                  " memory levels; it needs DRAM, an on-chip buffer and registers");
+    rebuild(ir);
+}
+
+// Every member a plan sets is reset here; vectors are cleared or resized, never replaced, so
+// that a rebuilt model keeps their storage.
+void Model::rebuild(const ir::AcceleratorIR &ir) {
     const ir::NestAnalysis nest = ir::analyze(ir, &arch_);
-    row_loops_ = nest.row_loops;
-    col_loops_ = nest.col_loops;
+    row_loops_.assign(nest.row_loops.begin(), nest.row_loops.end());
+    col_loops_.assign(nest.col_loops.begin(), nest.col_loops.end());
     const auto &loops = ir.mapping.loops;
-    const int n = int(loops.size());
+    const size_t n = loops.size();
+    ir_blocking_.extent.clear();
+    ir_blocking_.stride.clear();
+    kinds_.clear();
+    loop_dim_.clear();
     for (const auto &l : loops) {
+        ir_blocking_.extent.push_back(l.extent);
+        ir_blocking_.stride.push_back(l.stride);
         kinds_.push_back(l.kind);
         int d = 0;
         while (problem_.dims[size_t(d)].name != l.dim) ++d;  // analyze() checked the dim exists
@@ -77,110 +89,137 @@ Model::Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture
     }
     covered_.resize(problem_.dims.size());
     dim_span_.resize(problem_.dims.size());
-    odometer_.resize(size_t(n));
-    start_extent_.reserve(size_t(n));
-    start_stride_.reserve(size_t(n));
+    odometer_.resize(n);
+    start_extent_.reserve(n);
+    start_stride_.reserve(n);
     level_words_.resize(arch_.levels.size());
 
     size_t max_coords = 0;
     for (int i = 0; i < 3; ++i) {
-        const ir::TensorAccess &a = nest.tensors[size_t(i)];
-        TensorPlan &t = plans_[i];
-        t.operand = Operand(i);  // analyze() orders the tensors I, W, O
-        t.name = a.tensor->name;
-        t.at = a.buffer_at;
-        t.coords = int(a.tensor->index.size());
-        max_coords = std::max(max_coords, size_t(t.coords));
-        const size_t dims = problem_.dims.size();
-        for (int c = 0; c < t.coords; ++c) {
-            t.offset.push_back(a.tensor->index[size_t(c)].offset);
-            for (const auto &d : problem_.dims) t.dim_coeff.push_back(a.tensor->index[size_t(c)].coeff(d.name));
-        }
-        t.coeff.resize(size_t(n) * size_t(t.coords));
-        for (int l = 0; l < n; ++l)
-            for (int c = 0; c < t.coords; ++c)
-                t.coeff[size_t(l * t.coords + c)] = t.dim_coeff[size_t(c) * dims + size_t(loop_dim_[size_t(l)])];
-        t.shape = a.tensor->shape;
-        t.outer_of_coord.resize(size_t(t.coords));
-        for (int l = 0; l < n; ++l) {
-            bool temporal = loops[size_t(l)].kind == ir::LoopKind::Temporal;
-            t.depends.push_back(a.depends[size_t(l)]);
-            if (!temporal && a.depends[size_t(l)]) t.spatial_deps.push_back(l);
-            if (l >= t.at) continue;
-            int moved = 0;
-            for (int c = 0; c < t.coords; ++c)
-                if (t.coeff[size_t(l * t.coords + c)] != 0) {
-                    t.outer_of_coord[size_t(c)].push_back(l);
-                    ++moved;
-                }
-            // Above a DRAM-fed per-PE tile, a spatial loop the tensor ignores spans one lane
-            // group: its lanes share the words DRAM sends once.
-            if (!temporal && !moved) continue;
-            (moved ? t.outer_moving_any : t.outer_moving_none).push_back(l);
-            if (moved > 1) t.factorizes = false;
-        }
-        for (size_t d = 0; d < dims; ++d) {
-            bool depends = false;
-            for (int c = 0; c < t.coords; ++c) depends |= t.dim_coeff[size_t(c) * dims + d] != 0;
-            if (depends) t.valid_words *= problem_.dims[d].extent;
-        }
-        if (t.factorizes) group_lane_loops(t, loop_dim_);
-        t.onchip_bytes = ir::onchip_element_bytes(problem_, *a.tensor);
-        for (const ir::Stage &s : a.stages) {
-            plan_stage(t, a, s, loops);
-            if (s.buffer) t.stages.back().buffer_index = int(s.buffer - ir.mapping.buffers.data());
-        }
-        // A DRAM-fed per-PE tile is moved lane group by lane group while the array waits.
-        t.double_buffered = t.stages[1].double_buffered && !t.stages[1].per_pe();
+        plan_tensor(plans_[i], nest.tensors[size_t(i)], ir);
+        plans_[i].operand = Operand(i);  // analyze() orders the tensors I, W, O
+        max_coords = std::max(max_coords, size_t(plans_[i].coords));
     }
     base_.resize(max_coords);
+    bias_words_ = 0;
+    bias_dram_words_ = bias_read_pj_ = 0;
     if (problem_.post.bias) {
         bias_words_ = bias_table_words(problem_);
         bias_dram_words_ = words_per_element(problem_.acc_bits, arch_.levels[0]);
         bias_read_pj_ = bias_word_read_pj(problem_, arch_.levels[0]);
     }
+    rows_ = cols_ = 1;
+    run_from_ = 0;
+    pipeline_error_.clear();
 }
 
-void Model::plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage &s,
+void Model::plan_tensor(TensorPlan &t, const ir::TensorAccess &a, const ir::AcceleratorIR &ir) {
+    const auto &loops = ir.mapping.loops;
+    const int n = int(loops.size());
+    const size_t dims = problem_.dims.size();
+    t.name = a.tensor->name;
+    t.at = a.buffer_at;
+    t.coords = int(a.tensor->index.size());
+    t.offset.clear();
+    t.dim_coeff.clear();
+    for (int c = 0; c < t.coords; ++c) {
+        t.offset.push_back(a.tensor->index[size_t(c)].offset);
+        for (const auto &d : problem_.dims) t.dim_coeff.push_back(a.tensor->index[size_t(c)].coeff(d.name));
+    }
+    t.coeff.resize(size_t(n) * size_t(t.coords));
+    for (int l = 0; l < n; ++l)
+        for (int c = 0; c < t.coords; ++c)
+            t.coeff[size_t(l * t.coords + c)] = t.dim_coeff[size_t(c) * dims + size_t(loop_dim_[size_t(l)])];
+    t.shape.assign(a.tensor->shape.begin(), a.tensor->shape.end());
+    t.outer_of_coord.resize(size_t(t.coords));
+    for (auto &v : t.outer_of_coord) v.clear();
+    t.depends.clear();
+    t.spatial_deps.clear();
+    t.outer_moving_none.clear();
+    t.outer_moving_any.clear();
+    t.factorizes = true;
+    for (int l = 0; l < n; ++l) {
+        bool temporal = loops[size_t(l)].kind == ir::LoopKind::Temporal;
+        t.depends.push_back(a.depends[size_t(l)]);
+        if (!temporal && a.depends[size_t(l)]) t.spatial_deps.push_back(l);
+        if (l >= t.at) continue;
+        int moved = 0;
+        for (int c = 0; c < t.coords; ++c)
+            if (t.coeff[size_t(l * t.coords + c)] != 0) {
+                t.outer_of_coord[size_t(c)].push_back(l);
+                ++moved;
+            }
+        // Above a DRAM-fed per-PE tile, a spatial loop the tensor ignores spans one lane
+        // group: its lanes share the words DRAM sends once.
+        if (!temporal && !moved) continue;
+        (moved ? t.outer_moving_any : t.outer_moving_none).push_back(l);
+        if (moved > 1) t.factorizes = false;
+    }
+    t.valid_words = 1;
+    for (size_t d = 0; d < dims; ++d) {
+        bool depends = false;
+        for (int c = 0; c < t.coords; ++c) depends |= t.dim_coeff[size_t(c) * dims + d] != 0;
+        if (depends) t.valid_words *= problem_.dims[d].extent;
+    }
+    t.lane_groups.clear();
+    t.unmoved_coords.clear();
+    if (t.factorizes) group_lane_loops(t, loop_dim_);
+    t.onchip_bytes = ir::onchip_element_bytes(problem_, *a.tensor);
+    t.stages.resize(a.stages.size());
+    for (size_t j = 0; j < a.stages.size(); ++j) {
+        const ir::Stage &s = a.stages[j];
+        plan_stage(t, t.stages[j], a, s, loops);
+        t.stages[j].parent_at = j ? t.stages[j - 1].at : 0;
+        t.stages[j].buffer_index = s.buffer ? int(s.buffer - ir.mapping.buffers.data()) : -1;
+    }
+    // A DRAM-fed per-PE tile is moved lane group by lane group while the array waits.
+    t.double_buffered = t.stages[1].double_buffered && !t.stages[1].per_pe();
+}
+
+void Model::plan_stage(TensorPlan &t, StagePlan &p, const ir::TensorAccess &a, const ir::Stage &s,
                        const std::vector<ir::Loop> &loops) {
-    StagePlan p;
     p.kind = s.kind;
     p.at = s.at;
     p.refill_from = s.refill_from;
-    if (!t.stages.empty()) p.parent_at = t.stages.back().at;
-    p.ir_box = s.box;
-    p.box = s.box;
+    p.ir_box.assign(s.box.begin(), s.box.end());
+    p.box.assign(s.box.begin(), s.box.end());
     switch (s.kind) {
     case ir::StageKind::Dram: p.level = 0; break;
     case ir::StageKind::Register: p.level = int(arch_.levels.size()) - 1; break;
     default: p.level = ir::buffer_level(arch_, *s.buffer); break;
     }
     p.double_buffered = ir::double_buffered(arch_, s);
+    p.inner.clear();
+    p.outer.clear();
+    p.outer_other.clear();
+    p.selecting_dims.clear();
     const int n = int(loops.size());
     for (int l = 0; l < n && s.kind != ir::StageKind::Dram; ++l) {
         const bool temporal = loops[size_t(l)].kind == ir::LoopKind::Temporal;
         if (l >= s.at && (temporal || !p.per_pe())) p.inner.push_back(l);
         if (l < s.at && temporal) p.outer.push_back(l);
     }
+    size_t selecting_count = 0;
     if (p.per_pe()) {
         // A lane group's tile is selected by the spatial loops and the temporal loops before `at`.
         for (size_t d = 0; d < problem_.dims.size(); ++d) {
             bool depends = false;
             for (int c = 0; c < t.coords; ++c) depends |= t.dim_coeff[size_t(c) * problem_.dims.size() + d] != 0;
-            std::vector<int> selecting;
+            if (depends) {
+                if (p.selecting_by_dim.size() <= selecting_count) p.selecting_by_dim.emplace_back();
+                p.selecting_by_dim[selecting_count++].clear();
+                p.selecting_dims.push_back(int(d));
+            }
             for (int l = 0; l < n; ++l) {
                 if (loop_dim_[size_t(l)] != int(d)) continue;
                 const bool temporal = loops[size_t(l)].kind == ir::LoopKind::Temporal;
-                if (depends && (!temporal || l < s.at)) selecting.push_back(l);
+                if (depends && (!temporal || l < s.at)) p.selecting_by_dim[selecting_count - 1].push_back(l);
                 if (!depends && temporal && l < s.at) p.outer_other.push_back(l);
-            }
-            if (depends) {
-                p.selecting_by_dim.push_back(selecting);
-                p.selecting_dims.push_back(int(d));
             }
         }
         std::sort(p.outer_other.begin(), p.outer_other.end());
     }
+    p.selecting_by_dim.resize(selecting_count);
     const ir::MemoryLevel &level = arch_.levels[size_t(p.level)];
     const int role = int(a.role);
     // A partitioned level prices each tensor at its own partition's size.
@@ -190,7 +229,6 @@ void Model::plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage
     p.words_per_element = words_per_element(bits, level);
     p.read_pj = p.words_per_element * read_pj(priced);
     p.write_pj = p.words_per_element * write_pj(priced);
-    t.stages.push_back(std::move(p));
 }
 
 const Estimate &Model::evaluate() {

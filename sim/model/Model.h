@@ -33,6 +33,11 @@ public:
     // copying them: a search builds thousands of models of one layer on one architecture.
     Model(const ir::AcceleratorIR &ir, std::shared_ptr<const ir::Architecture> arch,
           std::shared_ptr<const ir::Problem> problem);
+    // Plans this model again for another IR of the same problem on the same architecture, as if
+    // built from it, reusing its storage: a search builds a model for nearly every point it
+    // visits, and allocating them was most of its time. Throws as the constructor does (the
+    // model is then unusable until rebuilt).
+    void rebuild(const ir::AcceleratorIR &ir);
 
     // The IR as given: its loops and its buffers' boxes (Halide's bounds).
     const Estimate &evaluate();
@@ -109,7 +114,8 @@ private:
     };
 
     const Estimate &run(const int64_t *extent, const int64_t *stride, bool derive_boxes);
-    void plan_stage(TensorPlan &t, const ir::TensorAccess &a, const ir::Stage &s,
+    void plan_tensor(TensorPlan &t, const ir::TensorAccess &a, const ir::AcceleratorIR &ir);
+    void plan_stage(TensorPlan &t, StagePlan &p, const ir::TensorAccess &a, const ir::Stage &s,
                     const std::vector<ir::Loop> &loops);
     void derive_box(const TensorPlan &t, StagePlan &s, const int64_t *extent,
                     const int64_t *stride);
