@@ -380,25 +380,36 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
 
     // Runs the work units (job(j, evaluator) returns whether unit j aborted), each with its own
     // evaluator: units share nothing, so opt.run_units may run them anywhere.
-    // A thread's units rebuild the models the earlier ones left (ModelPool); results do not depend on it.
-    std::vector<ModelPool> model_pools;
-    for (int t = 0; t < threads; ++t) model_pools.emplace_back(info);
+    // A unit rebuilds the models earlier units left (ModelPool): it takes a pool no running unit
+    // holds and gives it back. Results do not depend on which.
+    std::vector<std::unique_ptr<ModelPool>> free_pools;
+    std::mutex pools_mu;
     auto run_pool = [&](int jobs, auto &&job) {
-        const auto unit_in = [&](int j, ModelPool *models) {
-            Evaluator ev{info, opt.objective, c, models};
+        const std::function<UnitResult(int)> run_unit = [&](int j) {
+            std::unique_ptr<ModelPool> models;
+            {
+                std::lock_guard<std::mutex> lock(pools_mu);
+                if (!free_pools.empty()) models = std::move(free_pools.back()), free_pools.pop_back();
+            }
+            if (!models) models = std::make_unique<ModelPool>(info);
             UnitResult u;
-            u.aborted = job(j, ev);
-            u.evaluated = ev.evaluated, u.pareto = std::move(ev.pareto), u.top = std::move(ev.top);
+            {
+                Evaluator ev{info, opt.objective, c, models.get()};
+                u.aborted = job(j, ev);
+                u.evaluated = ev.evaluated, u.pareto = std::move(ev.pareto), u.top = std::move(ev.top);
+            }  // (its models back into the pool)
+            std::lock_guard<std::mutex> lock(pools_mu);
+            free_pools.push_back(std::move(models));
             return u;
         };
-        if (opt.run_units) return opt.run_units(jobs, [&](int j) { return unit_in(j, nullptr); });
+        if (opt.run_units) return opt.run_units(jobs, run_unit);
         std::vector<UnitResult> units(static_cast<size_t>(jobs));
         std::atomic<int> next{0};
         std::atomic<int> done{0};
         std::vector<std::thread> pool;
         for (int t = 0; t < std::min(threads, jobs); ++t)
-            pool.emplace_back([&, t] {
-                for (int j; (j = next++) < jobs;) units[size_t(j)] = unit_in(j, &model_pools[size_t(t)]);
+            pool.emplace_back([&] {
+                for (int j; (j = next++) < jobs;) units[size_t(j)] = run_unit(j);
                 ++done;
             });
         while (opt.progress && done < int(pool.size())) {

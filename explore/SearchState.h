@@ -43,8 +43,8 @@ bool within_space(const SpaceInfo &info, const Point &p);
 void normalize(const SpaceInfo &info, const Constraints &c, Point &p);
 
 // Models a search's evaluators rebuild for new loop structures (Model::rebuild) instead of
-// allocating new ones, which was most of a search's time: one pool per thread, for one layer on
-// one architecture, which the models share (no copy per model).
+// allocating new ones, which was most of a search's time: one pool per running work unit, for one
+// layer on one architecture, which the models share (no copy per model).
 struct ModelPool {
     explicit ModelPool(const SpaceInfo &info)
         : arch(std::make_shared<const ir::Architecture>(info.arch)),
