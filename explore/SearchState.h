@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -58,7 +59,8 @@ struct ModelPool {
 struct Evaluator {
     // Without a pool, the evaluator keeps its own.
     Evaluator(const SpaceInfo &i, Objective o, const Constraints &c, ModelPool *shared = nullptr)
-        : info(i), objective(o), rtl_only(c.rtl_only), accept(c.accept), pool(shared ? *shared : own_pool) {}
+        : info(i), objective(o), rtl_only(c.rtl_only), accept(c.accept),
+          pool(shared ? *shared : own_pool.emplace(info)) {}
     ~Evaluator() {
         for (auto &entry : models)
             if (entry.second && pool.spare.size() < ModelPool::kMaxSpare) pool.spare.push_back(std::move(entry.second));
@@ -81,7 +83,7 @@ struct Evaluator {
         const bool ok = (!rtl_only || rtl_per_point || rtl_generatable(info, p)) && (!accept || accept(p));
         return allowed.emplace(key, ok).first->second;
     }
-    ModelPool own_pool{info};
+    std::optional<ModelPool> own_pool;
     ModelPool &pool;
     // One IR rewritten per model.
     ir::AcceleratorIR scratch = [this] {
