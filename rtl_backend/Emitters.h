@@ -66,6 +66,8 @@ struct OnChipFillWiring {
 OnChipFillWiring pe_file_wiring(const DesignSpec &);
 void add_staging_wiring(const DesignSpec &, OnChipFillWiring &);
 std::string emit_top(const DesignSpec &, const RegisterMap &);  // EmitTop.cpp
+// The top's output path (EmitOutputPath.cpp), its ${...} keys left for emit_top to fill.
+std::string emit_output_path(const DesignSpec &);
 
 // The address of lane group (r, c) as a buffer port computes it: row_addr's slice r, plus
 // col_offset's slice c if the tensor depends on columns (r, c: SV expressions, e.g. genvars).
