@@ -507,8 +507,9 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         auto chains = run_pool(opt.chains, [&](int j, Evaluator &ev) {
             const size_t choice = alive[size_t(j) % alive.size()];
             // The start: the choice's best point, else its first point (choices[choice] is kept[j % n]).
+            const bool fresh = (size_t(j) / alive.size()) % 2 == 1;
             anneal_chain(info, c, kept, size_t(j) % alive.size(), ev, seed * 1000003ULL + uint64_t(j), values,
-                         0.1, best_of[choice] ? std::optional<Point>(best_of[choice]->point) : std::nullopt,
+                         0.1, best_of[choice] && !fresh ? std::optional<Point>(best_of[choice]->point) : std::nullopt,
                          chain_steps, progress);
             return false;
         });
