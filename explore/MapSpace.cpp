@@ -154,7 +154,7 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
     const int nd = info.dims(), rf_base = 2 * nd + lanes(p.s);
     for (int t = 0; t < 3; ++t) {
         const ir::Tensor &tensor = info.problem.tensor(ir::TensorRole(t));
-        const bool fed = t < 2 && p.s.from_dram[t] && p.s.rf_at[t] >= 0;  // no shared tile
+        const bool fed = p.s.dram_feeds(t);  // no shared tile
         if (!fed && t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0) {  // the outer tile first
             ir::Buffer outer;
             outer.tensor = tensor.name;
@@ -297,13 +297,13 @@ void canonicalize(const SpaceInfo &info, Point &p) {
     // DRAM feeds an operand's per-PE tile only where it has one; its shared-tile fields then keep
     // their first values (one point per mapping).
     for (int t = 0; t < 2; ++t) {
-        p.s.from_dram[t] = p.s.from_dram[t] && p.s.rf_at[t] >= 0;
+        p.s.from_dram[t] = p.s.dram_feeds(t);
         if (p.s.from_dram[t]) p.s.glb_at[t] = 0, p.s.level[t] = 0, p.s.outer_at[t] = -1, p.s.single[t] = false;
     }
 }
 
 bool buffering_matters(const SpaceInfo &info, const Point &p, int t) {
-    if (t < 2 && p.s.from_dram[t]) return false;  // no shared tile
+    if (p.s.dram_feeds(t)) return false;  // no shared tile
     auto doubled = [&](int level) { return info.arch.level(info.shared_levels[size_t(level)])->double_buffered; };
     if (doubled(p.s.level[t])) return true;
     if (t == 2) return p.s.output_inner_at >= 0 && doubled(p.s.level[t] + 1);
@@ -430,7 +430,7 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
     s << hw::level_statement("acc", info.shared_levels[size_t(p.s.level[2])]);
     if (p.s.single[2]) s << "hw::single_buffered(acc);\n";
     for (int t = 0; t < 2; ++t) {
-        const bool fed = p.s.from_dram[t] && p.s.rf_at[t] >= 0;  // the per-PE tile straight from DRAM
+        const bool fed = p.s.dram_feeds(t);  // the per-PE tile straight from DRAM
         const std::string g = fed ? funcs[t] : std::string(funcs[t]) + "_glb";
         std::string source = funcs[t];
         if (!fed && p.s.outer_at[t] >= 0 && p.s.level[t] > 0) {  // the outer tile, which the GLB tile copies from

@@ -56,6 +56,8 @@ struct Structure {
     // (docs/rtl.md, "Per-PE files fed from DRAM"). Its GLB position, level, outer tile and
     // buffering are then unused (canonicalize clears them).
     bool from_dram[2] = {false, false};
+    // Does DRAM feed tensor t's per-PE tile directly (from_dram, where t has such a tile)?
+    bool dram_feeds(int t) const { return t < 2 && from_dram[t] && rf_at[t] >= 0; }
     bool operator==(const Structure &) const;
     std::string key() const;
 };

@@ -379,9 +379,9 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
     if (choices.empty()) return r;  // no spatial choice is allowed: nothing found
 
     // Runs the work units (job(j, evaluator) returns whether unit j aborted), each with its own
-    // evaluator: units share nothing, so opt.run_units may run them anywhere.
-    // A unit rebuilds the models earlier units left (ModelPool): it takes a pool no running unit
-    // holds and gives it back. Results do not depend on which.
+    // evaluator: units share no results, so opt.run_units may run them anywhere. A unit rebuilds
+    // the models earlier units left (ModelPool): it takes a pool no running unit holds and gives
+    // it back; results do not depend on which.
     std::vector<std::unique_ptr<ModelPool>> free_pools;
     std::mutex pools_mu;
     auto run_pool = [&](int jobs, auto &&job) {
