@@ -1,0 +1,106 @@
+#include "OnnxGraph.h"
+
+#include "UserError.h"
+
+#include <cstring>
+
+namespace tessera::interop::onnx_graph {
+
+using onnx::NodeProto;
+using onnx::TensorProto;
+
+std::string node_name(const NodeProto &n) { return n.name().empty() ? n.output(0) : n.name(); }
+
+[[noreturn]] void fail(const NodeProto &n, const std::string &why) {
+    throw UserError("ONNX node " + node_name(n) + " (" + n.op_type() + "): " + why);
+}
+
+std::vector<int64_t> shape_of(const Graph &g, const NodeProto &n, int input, const char *what) {
+    if (input >= n.input_size() || n.input(input).empty()) fail(n, std::string("missing input ") + what);
+    const std::string &name = n.input(input);
+    if (auto it = g.init.find(name); it != g.init.end())
+        return {it->second->dims().begin(), it->second->dims().end()};
+    auto it = g.types.find(name);
+    if (it == g.types.end() || !it->second.has_tensor_type() || !it->second.tensor_type().has_shape())
+        fail(n, std::string("shape inference gives no shape for ") + what + " '" + name + "'");
+    std::vector<int64_t> shape;
+    for (const auto &d : it->second.tensor_type().shape().dim()) {
+        if (!d.has_dim_value()) fail(n, std::string(what) + " '" + name + "' has a symbolic dimension '" +
+                                            d.dim_param() + "'; give the model fixed input shapes");
+        shape.push_back(d.dim_value());
+    }
+    return shape;
+}
+
+int elem_type(const Graph &g, const NodeProto &n, int input) {
+    if (input >= n.input_size()) return 0;
+    const std::string &name = n.input(input);
+    if (auto it = g.init.find(name); it != g.init.end()) return it->second->data_type();
+    auto it = g.types.find(name);
+    return it == g.types.end() ? 0 : it->second.tensor_type().elem_type();
+}
+
+std::vector<double> constant_values(const Graph &g, const NodeProto &n, int input, const char *what) {
+    if (input >= n.input_size() || n.input(input).empty()) return {};
+    auto it = g.init.find(n.input(input));
+    if (it == g.init.end()) fail(n, std::string(what) + " must be an initializer (a constant)");
+    const TensorProto &t = *it->second;
+    std::vector<double> v;
+    const std::string &raw = t.raw_data();
+    auto from_raw = [&](auto sample) {
+        using T = decltype(sample);
+        for (size_t i = 0; i + sizeof(T) <= raw.size(); i += sizeof(T)) {
+            T x;
+            std::memcpy(&x, raw.data() + i, sizeof(T));
+            v.push_back(double(x));
+        }
+    };
+    switch (t.data_type()) {
+    case TensorProto::FLOAT:
+        if (!raw.empty()) from_raw(float());
+        for (float x : t.float_data()) v.push_back(x);
+        break;
+    case TensorProto::UINT8:
+        if (!raw.empty()) from_raw(uint8_t());
+        for (int32_t x : t.int32_data()) v.push_back(uint8_t(x));
+        break;
+    case TensorProto::INT8:
+        if (!raw.empty()) from_raw(int8_t());
+        for (int32_t x : t.int32_data()) v.push_back(int8_t(x));
+        break;
+    case TensorProto::INT32:
+        if (!raw.empty()) from_raw(int32_t());
+        for (int32_t x : t.int32_data()) v.push_back(x);
+        break;
+    case TensorProto::INT64:
+        if (!raw.empty()) from_raw(int64_t());
+        for (int64_t x : t.int64_data()) v.push_back(double(x));
+        break;
+    default:
+        fail(n, std::string(what) + " has an unsupported element type");
+    }
+    return v;
+}
+
+const onnx::AttributeProto *attribute(const NodeProto &n, const char *name) {
+    for (const auto &a : n.attribute())
+        if (a.name() == name) return &a;
+    return nullptr;
+}
+
+std::vector<int64_t> ints(const NodeProto &n, const char *name, std::vector<int64_t> if_absent) {
+    const auto *a = attribute(n, name);
+    return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : if_absent;
+}
+
+int64_t integer(const NodeProto &n, const char *name, int64_t if_absent) {
+    const auto *a = attribute(n, name);
+    return a ? a->i() : if_absent;
+}
+
+void check_attributes(const NodeProto &n, const std::set<std::string> &known) {
+    for (const auto &a : n.attribute())
+        if (!known.count(a.name())) fail(n, "unsupported attribute '" + a.name() + "'");
+}
+
+}  // namespace tessera::interop::onnx_graph

@@ -1,0 +1,47 @@
+// The ONNX graph as the importer reads it (OnnxImport.cpp): tensor shapes and types after shape
+// inference, constant values, node attributes, and the one-line error that names a node.
+#pragma once
+
+#include <onnx/onnx_pb.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace tessera::interop::onnx_graph {
+
+// Every tensor's type after shape inference, the initializers and who produces / consumes what.
+struct Graph {
+    std::map<std::string, const onnx::TensorProto *> init;
+    std::map<std::string, onnx::TypeProto> types;
+    std::map<std::string, const onnx::NodeProto *> producer;
+    std::map<std::string, std::vector<const onnx::NodeProto *>> consumers;
+};
+
+// The node's name, or its first output's when it has none.
+std::string node_name(const onnx::NodeProto &n);
+
+// A UserError naming the node and its op type, then `why`.
+[[noreturn]] void fail(const onnx::NodeProto &n, const std::string &why);
+
+// The shape of input `input` (an initializer's dims or the inferred shape); fails naming `what`
+// when the input is missing or has no fixed shape.
+std::vector<int64_t> shape_of(const Graph &g, const onnx::NodeProto &n, int input, const char *what);
+
+// The element type (onnx::TensorProto::DataType) of input `input`; 0 when unknown.
+int elem_type(const Graph &g, const onnx::NodeProto &n, int input);
+
+// The values of a constant tensor (an initializer) as doubles; empty when the input is absent.
+std::vector<double> constant_values(const Graph &g, const onnx::NodeProto &n, int input, const char *what);
+
+// Attribute `name` of the node, or nullptr.
+const onnx::AttributeProto *attribute(const onnx::NodeProto &n, const char *name);
+std::vector<int64_t> ints(const onnx::NodeProto &n, const char *name, std::vector<int64_t> if_absent);
+int64_t integer(const onnx::NodeProto &n, const char *name, int64_t if_absent);
+
+// Only the attributes a node kind knows; anything else is named (it would change the result).
+void check_attributes(const onnx::NodeProto &n, const std::set<std::string> &known);
+
+}  // namespace tessera::interop::onnx_graph
