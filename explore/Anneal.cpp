@@ -143,10 +143,10 @@ struct Annealer {
                 p.f.lane[size_t(d)] = values[size_t(d)][pick(values[size_t(d)].size())];
             }
             break;
-        default:  // a per-PE tile: none or a position, or an operand's straight from DRAM or not (an
+        default:  // a per-PE tile: none or a position, or straight from (to) DRAM or not (an
                   // operand's register tile under it: Polish)
             if (pick(4) == 0) {
-                const size_t t = pick(2);
+                const size_t t = pick(3);
                 p.s.from_dram[t] = !p.s.from_dram[t];
                 if (p.s.rf_at[t] < 0) p.s.rf_at[t] = int(pick(size_t(nd + 1)));
             } else {

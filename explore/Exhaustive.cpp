@@ -29,9 +29,11 @@ struct Exhaustive {
     // factor or with an outer position. When those boxes alone do not fit the level (ir::fit_error,
     // the model's rule), no loop order or tile position of the factors fits: they are skipped
     // before the model sees them. With a per-PE level an operand may keep no shared tile at all
-    // (Structure::from_dram, its per-PE tile as small as one word): only the output's counts then.
+    // (Structure::from_dram, its per-PE tile as small as one word): only the output's counts then,
+    // and when it overflows, only points whose output files drain straight to DRAM remain.
     bool bound = true;  // SearchOptions::capacity_bound
     int shared_level = -1;  // -1: no bound (several shared levels)
+    bool output_overflows = false;  // the factors' smallest shared tiles overflow (per-PE level: the output's)
 
     bool overflows_shared(const Point &p) const {
         if (!bound || shared_level < 0) return false;
@@ -99,7 +101,8 @@ struct Exhaustive {
         if (aborted) return;
         if (d == info.dims()) {
             if (!fits_axis(p, p.s.row_dims, info.arch.rows) || !fits_axis(p, p.s.col_dims, info.arch.cols)) return;
-            if (!overflows_shared(p)) orders(p);
+            output_overflows = overflows_shared(p);
+            if (!output_overflows || !info.rf_level.empty()) orders(p);
             return;
         }
         const int64_t e = info.extent(d);
@@ -191,7 +194,7 @@ struct Exhaustive {
                 if (!dominated(t, q, p.s.dram_order, dram)) glb_of[t].push_back(q);
         const int buffering = info.buffering_choice ? 8 : 1;  // Structure::single of I, W, O
         const int registers = info.reg_level.empty() ? 1 : 4;  // Structure::reg of I, W
-        const int feeds = info.rf_level.empty() ? 1 : 4;       // Structure::from_dram of I, W
+        const int feeds = info.rf_level.empty() ? 1 : 8;       // Structure::from_dram of I, W, O
         // The output's inner block (several shared levels, the output not on the innermost): none,
         // or inside the first q nontrivial GLB-band loops (q = 0 only with a nontrivial DRAM
         // reduction loop outside it, else it is the outer tile), unless the position just outside
@@ -210,7 +213,8 @@ struct Exhaustive {
         }
         if (count_only) {  // an upper bound: every outer position for both operands
             const int64_t outer = (levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1) *
-                                  buffering * registers * feeds * int64_t(inner_pos.size());
+                                  buffering * registers * (output_overflows ? feeds / 2 : feeds) *
+                                  int64_t(inner_pos.size());
             // With an outer tile, a dominated inner position may be the only one outside it.
             const int64_t gi = int64_t((levels > 1 ? glb_pos : glb_of[0]).size());
             const int64_t gw = int64_t((levels > 1 ? glb_pos : glb_of[1]).size());
@@ -270,6 +274,12 @@ struct Exhaustive {
                                                          (p.s.rf_at[t] >= 0 && p.s.glb_at[t] == glb_pos.front() &&
                                                           p.s.level[t] == 0 && p.s.outer_at[t] < 0 && !p.s.single[t]);
                                         }
+                                        // The output's files straight to DRAM (likewise), the only
+                                        // way when its smallest shared tile overflows.
+                                        p.s.from_dram[2] = fed >> 2 & 1;
+                                        canonical &= p.s.from_dram[2] ? p.s.rf_at[2] >= 0 && p.s.level[2] == 0 &&
+                                                                            !p.s.single[2] && p.s.output_inner_at < 0
+                                                                      : !output_overflows;
                                         if (!canonical) continue;  // the same point as with the bit clear
                                         Candidate cand;
                                         ev.eval(p, cand);

@@ -43,6 +43,7 @@ std::string Structure::key() const {
     if (output_inner_at >= 0) k += "i" + std::to_string(output_inner_at);  // (likewise)
     if (reg[0] || reg[1]) k += std::string("r") + (reg[0] ? '1' : '0') + (reg[1] ? '1' : '0');  // (likewise)
     if (from_dram[0] || from_dram[1]) k += std::string("f") + (from_dram[0] ? '1' : '0') + (from_dram[1] ? '1' : '0');
+    if (from_dram[2]) k += "fo";  // (likewise)
     return k;
 }
 
@@ -170,7 +171,8 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
         glb.at = kept_before[size_t(t == 2 ? info.output_dims() : p.s.glb_at[t])];
         glb.box.assign(tensor.shape.size(), 1);
         glb.single_buffered = p.s.single[t];
-        if (!fed) mapping.buffers.push_back(glb);
+        if (fed && t == 2) glb.level = info.arch.levels.front().name;  // the acc's tile, off chip
+        if (!fed || t == 2) mapping.buffers.push_back(glb);
         if (t == 2 && p.s.output_inner_at >= 0) {  // the output's inner block, in the GLB band
             ir::Buffer inner = glb;
             inner.level = info.shared_levels[size_t(p.s.level[t] + 1)];
@@ -294,12 +296,14 @@ void canonicalize(const SpaceInfo &info, Point &p) {
     for (int t = 0; t < 2; ++t)
         p.s.reg[t] = p.s.reg[t] && p.s.rf_at[t] >= 0 && !info.reg_level.empty() &&
                      register_position(info, p, t) > p.s.rf_at[t];
-    // DRAM feeds an operand's per-PE tile only where it has one; its shared-tile fields then keep
+    // DRAM feeds a tensor's per-PE tile only where it has one; its shared-tile fields then keep
     // their first values (one point per mapping).
-    for (int t = 0; t < 2; ++t) {
+    for (int t = 0; t < 3; ++t) {
         p.s.from_dram[t] = p.s.dram_feeds(t);
-        if (p.s.from_dram[t]) p.s.glb_at[t] = 0, p.s.level[t] = 0, p.s.outer_at[t] = -1, p.s.single[t] = false;
+        if (p.s.from_dram[t]) p.s.level[t] = 0, p.s.outer_at[t] = -1, p.s.single[t] = false;
+        if (p.s.from_dram[t] && t < 2) p.s.glb_at[t] = 0;
     }
+    if (p.s.from_dram[2]) p.s.output_inner_at = -1;
 }
 
 bool buffering_matters(const SpaceInfo &info, const Point &p, int t) {
@@ -427,7 +431,8 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
         return name(p.s.rf_order[size_t(q - 1)]) + "p";
     };
     const char *funcs[2] = {"ifmap", "filter"};
-    s << hw::level_statement("acc", info.shared_levels[size_t(p.s.level[2])]);
+    s << hw::level_statement("acc", p.s.dram_feeds(2) ? info.arch.levels.front().name
+                                                      : info.shared_levels[size_t(p.s.level[2])]);
     if (p.s.single[2]) s << "hw::single_buffered(acc);\n";
     for (int t = 0; t < 2; ++t) {
         const bool fed = p.s.dram_feeds(t);  // the per-PE tile straight from DRAM

@@ -52,12 +52,14 @@ struct Structure {
     // on (register_position): the PE register loads it from the file only when the word changes
     // (docs/rtl.md, "A register level under a per-PE file").
     bool reg[2] = {false, false};
-    // I, W: the operand keeps no shared tile; DRAM feeds its per-PE tile (which it needs) directly
-    // (docs/rtl.md, "Per-PE files fed from DRAM"). Its GLB position, level, outer tile and
-    // buffering are then unused (canonicalize clears them).
-    bool from_dram[2] = {false, false};
+    // I, W, O: the tensor keeps no shared tile; DRAM feeds its per-PE tile (which it needs)
+    // directly (docs/rtl.md, "Per-PE files fed from DRAM"), or, for the output, the per-PE
+    // accumulator files drain straight to DRAM (the acc's tile on the outermost level,
+    // docs/hardware.md "Stages"; the model counts it, the RTL does not build it). Its GLB position,
+    // level, outer and inner tiles and buffering are then unused (canonicalize clears them).
+    bool from_dram[3] = {false, false, false};
     // Does DRAM feed tensor t's per-PE tile directly (from_dram, where t has such a tile)?
-    bool dram_feeds(int t) const { return t < 2 && from_dram[t] && rf_at[t] >= 0; }
+    bool dram_feeds(int t) const { return from_dram[t] && rf_at[t] >= 0; }
     bool operator==(const Structure &) const;
     std::string key() const;
 };

@@ -79,10 +79,10 @@ void neighbours(const SpaceInfo &info, const Constraints &c, const std::vector<s
             q.s.reg[t] = !q.s.reg[t];
             visit(q);
         }
-    // An operand's per-PE tile straight from DRAM, or from its shared tile; an operand without
-    // one gets one there at each position (the tile alone rarely pays, without the shared one it may).
+    // A per-PE tile straight from (to) DRAM, or from its shared tile; a tensor without one gets
+    // one there at each position (the tile alone rarely pays, without the shared one it may).
     if (per_pe)
-        for (int t = 0; t < 2; ++t) {
+        for (int t = 0; t < 3; ++t) {
             Point q = p;
             q.s.from_dram[t] = !q.s.from_dram[t];
             if (p.s.rf_at[t] >= 0) {

@@ -184,18 +184,22 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
                             out_psums->level + ", " + t.level + "); Tessera keeps them at one or two");
         }
     }
-    if (!out_shared)
-        throw UserError(origin + ": the outputs have no tile on a shared on-chip level; keep O (Outputs) at "
-                        "the global buffer level");
-    if (out_psums && out_psums->at == out_shared->at)
+    // Outputs at per-PE files only (Timeloop's simple_output_stationary): the accumulation's own
+    // tile goes on the outermost level (hw::level(acc, "DRAM")), which holds nothing on chip; the
+    // files drain straight to DRAM (ir::analyze checks they hold every reduction loop).
+    if (!out_shared && !out_pe)
+        throw UserError(origin + ": the outputs have no tile on a shared on-chip level and no per-PE files; keep "
+                        "O (Outputs) at the global buffer level or at the PEs' storage");
+    if (out_psums && out_shared && out_psums->at == out_shared->at)
         throw UserError(origin + ": the outputs' tiles at " + out_shared->level + " and " + out_psums->level +
                         " hold the same loops; give the inner one a loop of its own (or keep one of them)");
-    const int p_out = out_shared->at;
+    const int p_out = out_shared ? out_shared->at : 0;
+    const std::string out_level = out_shared ? out_shared->level : nest.levels.front().name;
     for (int i = 0; i < p_out; ++i)
         if (problem.dim(loops[size_t(i)].dim).reduction)
             throw UserError(origin + ": reduction loop " + loops[size_t(i)].dim + " (factor " +
                             std::to_string(loops[size_t(i)].factor) + ") lies above the output tile at " +
-                            out_shared->level + ", so partial sums would return to DRAM; Tessera keeps "
+                            out_level + ", so partial sums would return to DRAM; Tessera keeps "
                             "them on chip: move it below the level that keeps the outputs");
 
     // 4. The text: output tiles over the loops above the output tile, the accumulation below.
@@ -245,7 +249,7 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
     } else {
         s << "acc.compute_root();\n";
     }
-    s << "hw::level(acc, \"" << out_shared->level << "\");\n";
+    s << "hw::level(acc, \"" << out_level << "\");\n";
     std::vector<std::string> order, rows, cols;
     for (int i = int(loops.size()) - 1; i >= p_out; --i) order.push_back(loops[size_t(i)].name);
     for (const auto &l : loops) {
@@ -370,6 +374,10 @@ ir::AcceleratorIR canonical_mapping(ir::AcceleratorIR ir) {
         i = j == i ? i + 1 : j;
     }
     for (auto &b : ir.mapping.buffers) b.at = position[size_t(b.at)];
+    // The output's tile on DRAM (outputs drained from the PEs straight to DRAM) holds nothing on
+    // chip: where it sits and its box are not a mapping's.
+    for (auto &b : ir.mapping.buffers)
+        if (b.level == "DRAM") b.at = 0, b.box.clear();
     ir.mapping.loops = kept;
     ir.mapping.schedule.clear();
     return ir;

@@ -79,6 +79,10 @@ TensorAccess analyze_tensor(const AcceleratorIR &ir, const NestAnalysis &nest, c
     a.stages.push_back(Stage{});
     for (const auto &b : ir.mapping.buffers) {
         if (b.tensor != t.name) continue;
+        // The output's own tile on the architecture's outermost level (hw::level(acc, "DRAM")) is
+        // no on-chip tile: the output bypasses the shared levels, its per-PE accumulator files
+        // (the next buffer) drain straight to DRAM, as Timeloop's simple_output_stationary.
+        if (arch && t.role == TensorRole::Output && a.stages.size() == 1 && arch->level_index(b.level) == 0) continue;
         if (b.at < 0 || b.at > int(loops.size()))
             reject("buffer of " + t.name + " is placed at loop " + std::to_string(b.at) +
                    ", outside the nest");
@@ -108,6 +112,10 @@ TensorAccess analyze_tensor(const AcceleratorIR &ir, const NestAnalysis &nest, c
         s.box = b.box;
         a.stages.push_back(s);
     }
+    if (a.stages.size() == 1 && arch && t.role == TensorRole::Output)
+        reject("the output keeps no on-chip tile: its tile is on " + arch->levels[0].name +
+               ", the outermost level, without a per-PE accumulator file (hw::accumulator(acc, loop, \"RF\")) "
+               "below the array to hold its partial sums; add one, or put the output's tile on a shared level");
     if (a.stages.size() == 1)
         reject("tensor " + t.name + " has no on-chip buffer: place an in() wrapper (compute_at) "
                "or use a preset");
@@ -283,10 +291,13 @@ NestAnalysis analyze(const AcceleratorIR &ir, const Architecture *arch) {
     const TensorAccess &out = nest.access(TensorRole::Output);
     // Output tiles partition the output: a loop outside its tile moves it by at least the tile's
     // span along that dim, else neighbouring tiles overlap and outputs would be drained twice.
+    // Per-PE accumulator files fed by DRAM (the output bypasses the shared levels) hold their
+    // tiles from their refill position on: the whole array's tile is the one DRAM sees.
+    const int out_tile_at = out.stages[1].kind == StageKind::PerPe ? out.stages[1].refill_from : out.buffer_at;
     for (int l : nest.temporal) {
-        if (l >= out.buffer_at || !out.depends[size_t(l)] || loops[size_t(l)].extent == 1) continue;
+        if (l >= out_tile_at || !out.depends[size_t(l)] || loops[size_t(l)].extent == 1) continue;
         int64_t span = 1;
-        for (size_t i = size_t(out.buffer_at); i < loops.size(); ++i)
+        for (size_t i = size_t(out_tile_at); i < loops.size(); ++i)
             if (loops[i].dim == loops[size_t(l)].dim) span += loops[i].stride * (loops[i].extent - 1);
         if (loops[size_t(l)].stride < span)
             reject("loop " + loops[size_t(l)].name + " (stride " + std::to_string(loops[size_t(l)].stride) +
@@ -295,10 +306,14 @@ NestAnalysis analyze(const AcceleratorIR &ir, const Architecture *arch) {
                    "): output tiles would overlap; put the larger-stride loop outside");
     }
     for (int l : nest.temporal)
-        if (l < out.buffer_at && !out.depends[size_t(l)] && loops[size_t(l)].extent > 1)
-            reject("output buffer is placed inside reduction loop " + loops[size_t(l)].name +
-                   ": partial sums would travel to DRAM; place the output tile outside every "
-                   "reduction loop");
+        if (l < out_tile_at && !out.depends[size_t(l)] && loops[size_t(l)].extent > 1)
+            reject(out.stages[1].kind == StageKind::PerPe
+                       ? "the output's per-PE accumulator files, fed by DRAM, are drained inside reduction loop " +
+                             loops[size_t(l)].name + ": partial sums would travel to DRAM; put that loop below the "
+                             "output loops the files hold, or keep the output's tile on a shared level"
+                       : "output buffer is placed inside reduction loop " + loops[size_t(l)].name +
+                             ": partial sums would travel to DRAM; place the output tile outside every "
+                             "reduction loop");
     return nest;
 }
 

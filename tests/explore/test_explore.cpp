@@ -503,10 +503,13 @@ TEST_CASE("explore: on a double-buffered level each tensor keeps one copy of its
             SearchOptions free;
             free.mode = "exhaustive", free.threads = 2, free.exhaustive_limit = 20000000, free.objective = objective;
             // (Every operand kept on the level: without a tile there, its buffering is moot.)
-            free.constraints.accept = [](const Point &p) { return !p.s.from_dram[0] && !p.s.from_dram[1]; };
+            free.constraints.accept = [](const Point &p) {
+                return !p.s.from_dram[0] && !p.s.from_dram[1] && !p.s.from_dram[2];
+            };
             SearchOptions doubled = free;
             doubled.constraints.accept = [](const Point &p) {
-                return !p.s.single[0] && !p.s.single[1] && !p.s.single[2] && !p.s.from_dram[0] && !p.s.from_dram[1];
+                return !p.s.single[0] && !p.s.single[1] && !p.s.single[2] && !p.s.from_dram[0] && !p.s.from_dram[1] &&
+                       !p.s.from_dram[2];
             };
             const SearchResult a = search(info, free), b = search(info, doubled);
             INFO(layer.type << " C" << layer.C << " K" << layer.K << " on a " << glb << " B double-buffered GLB");

@@ -136,4 +136,20 @@ expect_ok compile --layer conv:C=4,K=4,H=14,W=14,R=3,S=3,pad=1 --spatial 'K,C|X'
 grep -q '"rows": "multicast within the axis"' "$tmp/design3/report.json" ||
     { echo "FAIL: rows k x c multicast the input within the axis"; fail=1; }
 lint_clean "$tmp/design3" "the within-axis design"
+# The outputs bypassing every shared level: per-PE psum files drained straight to DRAM
+# (hw::level(acc, "DRAM")); modelled, refused by compile in one line.
+os_dram=$src/examples/schedules/os_outputs_to_dram.sched
+expect_ok estimate --layer $small --schedule "$os_dram" --arch "$eyeriss" --json
+python3 - "$tmp/out" <<'PY' || fail=1
+import json, sys
+levels = {(l["level"], l["tensor"]): l for l in json.load(open(sys.argv[1]))["levels"]}
+assert ("GLB", "O") not in levels and ("RF", "O") in levels, sorted(levels)
+assert levels[("DRAM", "O")]["writes"] == 32 * 14 * 14, levels[("DRAM", "O")]  # every output once
+PY
+expect_error "moves O between its per-PE files and DRAM with no shared level between" \
+    compile --layer $small --schedule "$os_dram" --arch "$eyeriss" -o "$tmp/os_dram"
+grep -v accumulator "$os_dram" >"$tmp/os_no_file.sched"
+expect_error "the output keeps no on-chip tile" estimate --layer $small --schedule "$tmp/os_no_file.sched" --arch "$eyeriss"
+sed -e 's/reorder(kf, s, r, ci, co, y, x, kq, n)/reorder(kf, s, r, ci, y, x, kq, co, n)/' "$os_dram" >"$tmp/os_co_outside.sched"
+expect_error "drained inside reduction loop c.co" estimate --layer $small --schedule "$tmp/os_co_outside.sched" --arch "$eyeriss"
 exit $fail

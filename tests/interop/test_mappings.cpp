@@ -73,6 +73,7 @@ TEST_CASE("the bundled schedules and presets round-trip through Timeloop YAML", 
         {"four_level_bypass.sched", "conv:C=64,K=64,H=28,W=28,R=3,S=3,pad=1"}, // L2 + GLB, bypass
         {"output_two_levels.sched", "conv:C=40,K=20,H=9,W=11,R=3,S=3,pad=1"},  // O at L2 + GLB
         {"output_three_levels.sched", "conv:C=40,K=20,H=9,W=11,R=3,S=3,pad=1"}, // O at L2 + GLB + RF
+        {"os_outputs_to_dram.sched", "conv:C=16,K=32,H=14,W=14,R=3,S=3,pad=1"}, // O at RF alone
     };
     for (const auto &[file, spec] : files) {
         INFO(file);

@@ -102,11 +102,24 @@ void output_events(const Walk &w, const ir::TensorAccess &a, const Index *prev, 
         StageEvents &child = ev.stages[j], &parent = ev.stages[j - 1];
         const int64_t box = c.words();
         if (j == 1) {  // the finished outputs go to DRAM
-            if (end) {
+            if (!end) continue;
+            if (!c.per_pe()) {
                 const int64_t n = w.in_shape(a, c, idx);
                 parent.updates += n;
                 child.drains += n;
+                continue;
             }
+            // Per-PE files straight to DRAM: each valid lane group's in-shape words, every PE of
+            // the group sending its copy, reduced on the way.
+            Index start = idx;
+            for (int l : w.nest.temporal)
+                if (l >= c.at) start[size_t(l)] = 0;
+            w.lane_groups(a, start, [&](const Index &lane) {
+                const int64_t n = w.in_shape(a, c, lane);
+                parent.updates += n;
+                child.drains += n * fanout;
+                ev.reductions += n * (fanout - 1);
+            });
             continue;
         }
         const bool first = w.first_visit(a, idx, a.stages[1].at, c.at);

@@ -24,6 +24,24 @@ struct RandomGeneralMapping {
 
     ir::LayerSpec layer() { return random_small_layer(rng); }
 
+    // Would output files at loop `at`, fed by DRAM, hold their sums across every reduction loop?
+    // Their refill climbs over the temporal loops that do not move the output, up to the first
+    // that does; no nontrivial reduction loop may lie above it.
+    static bool holds_reduction(const ir::AcceleratorIR &ir, int at) {
+        const auto &loops = ir.mapping.loops;
+        int from = at;
+        while (from > 0) {
+            const ir::Loop &l = loops[size_t(from - 1)];
+            if (l.kind == ir::LoopKind::Temporal && l.extent > 1 && !ir.problem.dim(l.dim).reduction) break;
+            --from;
+        }
+        for (int i = 0; i < from; ++i)
+            if (loops[size_t(i)].kind == ir::LoopKind::Temporal && loops[size_t(i)].extent > 1 &&
+                ir.problem.dim(loops[size_t(i)].dim).reduction)
+                return false;
+        return true;
+    }
+
     // Each dim split into up to three loops (tails allowed), the nest order shuffled independently
     // of the strides (so a small-stride loop may sit outside a large-stride one), up to four
     // spatial loops on the two axes, then buffers wherever the contract allows them.
@@ -74,11 +92,15 @@ struct RandomGeneralMapping {
             const bool output = std::string(t) == "O";
             int at = 0;
             const int outer_max = output ? std::min(shared_max, first_reduction) : shared_max;
-            // Now and then a tensor bypasses every shared level: DRAM feeds its per-PE tiles (an
-            // output's file only without an array: its outermost tile encloses the array's loops).
-            if ((!output || spatial == 0) && pick(0, 5) == 0) {
-                add_buffer(ir, t, "RF", int(pick(last + 1, output ? std::min(n, first_reduction) : n)), true);
-                continue;
+            // Now and then a tensor bypasses every shared level: DRAM feeds its per-PE tiles, or
+            // the output's files drain straight to DRAM (held across every reduction loop: none
+            // outside the output loop their refill stops at).
+            if (pick(0, 5) == 0) {
+                const int at = int(pick(last + 1, output && spatial == 0 ? std::min(n, first_reduction) : n));
+                if (!output || spatial == 0 || holds_reduction(ir, at)) {
+                    add_buffer(ir, t, "RF", at, true);
+                    continue;
+                }
             }
             const bool l2 = pick(0, 1), glb = !l2 || pick(0, 1);
             if (l2) {
@@ -118,7 +140,7 @@ TEST_CASE("general chains: model counts equal a literal execution, stage by stag
           "[model][reference][stages]") {
     RandomGeneralMapping random(2026);
     const ir::Architecture arch = four_level_architecture();
-    int checked = 0, per_pe = 0, multi_axis = 0, bypass = 0, from_dram = 0;
+    int checked = 0, per_pe = 0, multi_axis = 0, bypass = 0, from_dram = 0, output_to_dram = 0;
     for (int i = 0; i < 500; ++i) {
         ir::LayerSpec l = random.layer();
         ir::AcceleratorIR ir = random.mapping(l);
@@ -131,6 +153,8 @@ TEST_CASE("general chains: model counts equal a literal execution, stage by stag
         for (const auto &t : nest.tensors) {
             bypass += t.stages.size() < 4;
             from_dram += t.stages[1].kind == ir::StageKind::PerPe;
+            output_to_dram += t.role == ir::TensorRole::Output && t.stages[1].kind == ir::StageKind::PerPe &&
+                              !nest.row_loops.empty() + !nest.col_loops.empty() > 0;
         }
         const StageRun ref = execute_stages(ir, arch);
         Model model(ir, arch);
@@ -152,4 +176,5 @@ TEST_CASE("general chains: model counts equal a literal execution, stage by stag
     CHECK(multi_axis > 50);
     CHECK(bypass > 100);
     CHECK(from_dram > 50);
+    CHECK(output_to_dram > 10);  // on an array
 }
