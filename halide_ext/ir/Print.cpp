@@ -87,11 +87,18 @@ std::string print_nest(const AcceleratorIR &ir) {
         if (m.loops[l].kind != LoopKind::Temporal) last_spatial = int(l);
     std::string indent;
     for (size_t i = 0; i <= m.loops.size(); ++i) {
-        for (const Buffer &b : m.buffers)
-            if (b.at == int(i))
-                s << indent << "[" << b.level << "] " << b.tensor << " tile " << box_text(b) << " = "
-                  << with_commas(b.words()) << " words" << (b.single_buffered ? ", single buffered" : "")
-                  << kept_across(ir, nest ? &*nest : nullptr, b) << "\n";
+        for (const Buffer &b : m.buffers) {
+            if (b.at != int(i)) continue;
+            // The output's own tile on DRAM (hw::level(acc, "DRAM")) holds nothing on chip.
+            if (b.level == "DRAM") {
+                s << indent << "[DRAM] " << b.tensor << " tile " << box_text(b)
+                  << ": off chip, its per-PE files drain to DRAM\n";
+                continue;
+            }
+            s << indent << "[" << b.level << "] " << b.tensor << " tile " << box_text(b) << " = "
+              << with_commas(b.words()) << " words" << (b.single_buffered ? ", single buffered" : "")
+              << kept_across(ir, nest ? &*nest : nullptr, b) << "\n";
+        }
         if (i == m.loops.size()) break;
         const Loop &loop = m.loops[i];
         const char *kind = loop.kind == LoopKind::Temporal     ? "for         "

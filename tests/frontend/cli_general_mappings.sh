@@ -146,6 +146,8 @@ levels = {(l["level"], l["tensor"]): l for l in json.load(open(sys.argv[1]))["le
 assert ("GLB", "O") not in levels and ("RF", "O") in levels, sorted(levels)
 assert levels[("DRAM", "O")]["writes"] == 32 * 14 * 14, levels[("DRAM", "O")]  # every output once
 PY
+expect_ok lower --layer $small --schedule "$os_dram"
+grep -q "\[DRAM\] O tile 1x8x4x4: off chip" "$tmp/out" || { echo "FAIL: lower shows the output's tile as on chip"; fail=1; }
 expect_error "moves O between its per-PE files and DRAM with no shared level between" \
     compile --layer $small --schedule "$os_dram" --arch "$eyeriss" -o "$tmp/os_dram"
 grep -v accumulator "$os_dram" >"$tmp/os_no_file.sched"
