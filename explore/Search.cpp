@@ -200,19 +200,27 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
         for (size_t j = 0; j < alive.size(); ++j) alive[j] = j;
         std::vector<std::optional<Candidate>> best_of(choices.size());
         for (int round = 0;; ++round) {
-            const int64_t steps = std::max<int64_t>(30, budget / 2 / rounds / int64_t(alive.size()));
-            auto screened = run_pool(int(alive.size()), [&](int j, Evaluator &ev) {
-                const size_t choice = alive[size_t(j)];
+            // Fewer choices than chains (a user's --spatial, a small layer): each choice runs as
+            // several independent chains, the first from its best point, the others from fresh
+            // first points (one long chain from one start stays near it).
+            const size_t copies = std::max<size_t>(1, keep / alive.size());
+            const size_t runs = alive.size() * copies;
+            const int64_t steps = std::max<int64_t>(30, budget / 2 / rounds / int64_t(runs));
+            auto screened = run_pool(int(runs), [&](int j, Evaluator &ev) {
+                const size_t choice = alive[size_t(j) % alive.size()], copy = size_t(j) / alive.size();
                 const std::vector<SpatialChoice> one{choices[choice]};
                 anneal_chain(info, c, one, 0, ev,
-                             seed * 1000003ULL + 7919ULL * (choice + 1) + 104729ULL * uint64_t(round), values,
-                             0.05, best_of[choice] ? std::optional<Point>(best_of[choice]->point) : std::nullopt,
+                             seed * 1000003ULL + 7919ULL * (choice + 1) + 104729ULL * uint64_t(round) +
+                                 15485863ULL * copy,
+                             values, 0.05,
+                             best_of[choice] && copy == 0 ? std::optional<Point>(best_of[choice]->point) : std::nullopt,
                              steps, progress);
                 return false;
             });
-            for (size_t j = 0; j < alive.size(); ++j)
+            for (size_t j = 0; j < runs; ++j)
                 for (const Candidate &cand : screened[j].top)
-                    if (!best_of[alive[j]] || better(cand, *best_of[alive[j]])) best_of[alive[j]] = cand;
+                    if (!best_of[alive[j % alive.size()]] || better(cand, *best_of[alive[j % alive.size()]]))
+                        best_of[alive[j % alive.size()]] = cand;
             units.insert(units.end(), screened.begin(), screened.end());
             // Rank: choices with a feasible point by their best, then the others in order.
             std::stable_sort(alive.begin(), alive.end(), [&](size_t x, size_t y) {
