@@ -29,6 +29,7 @@ struct Component {
     int64_t instances = 1;
     int64_t mesh_x = 0;  // meshX of the component or its nearest container that gives one
     int tensor = -1;     // v0.4 `constraints: dataspace: keep:` of one data space: 0 I, 1 W, 2 O
+    int parallel = -1;   // the v0.4 !Parallel branch it sits in (numbered in file order); -1 none
 };
 
 // The one data space a v0.4 component's constraints keep (-1: none given, or several).
@@ -133,7 +134,8 @@ void walk_subtree(const YAML::Node &node, const std::string &outer, int64_t copi
 
 // Timeloop v0.4: `nodes:` in order, a !Container's spatial fan-out applying to everything after it.
 void walk_nodes(const YAML::Node &nodes, const std::string &outer, int64_t &copies, int64_t &mesh_x,
-                std::vector<Component> &out) {
+                std::vector<Component> &out, int parallel = -1) {
+    static thread_local int branches = 0;  // !Parallel branches met so far (ids only need to differ)
     if (!nodes.IsSequence()) throw UserError(outer + ": 'nodes' must be a list");
     for (const YAML::Node &n : nodes) {
         if (!n.IsMap()) throw UserError(outer + ": a node must be a map");
@@ -141,7 +143,8 @@ void walk_nodes(const YAML::Node &nodes, const std::string &outer, int64_t &copi
         if (tag == "!Nothing") continue;  // v0.4's placeholder in a !Parallel branch: no hardware
         if (n["nodes"]) {  // !Hierarchical inline; a !Parallel branch does not fan out what follows
             int64_t c = copies, m = mesh_x;
-            walk_nodes(n["nodes"], outer, tag == "!Parallel" ? c : copies, tag == "!Parallel" ? m : mesh_x, out);
+            walk_nodes(n["nodes"], outer, tag == "!Parallel" ? c : copies, tag == "!Parallel" ? m : mesh_x, out,
+                       tag == "!Parallel" ? ++branches : parallel);
             continue;
         }
         const auto [name, count] = split_range(scalar(n["name"], outer + ": node name"), outer);
@@ -155,7 +158,7 @@ void walk_nodes(const YAML::Node &nodes, const std::string &outer, int64_t &copi
             continue;
         }
         Component comp{name, path, lower(scalar(n["class"], path + ": class")), n["attributes"], copies * fanout,
-                       node_mesh ? node_mesh : mesh_x, kept_tensor(n)};
+                       node_mesh ? node_mesh : mesh_x, kept_tensor(n), parallel};
         out.push_back(comp);
     }
 }
@@ -351,7 +354,10 @@ std::vector<json> per_pe_levels_of(std::vector<Component> comps, std::vector<Lev
             throw UserError(comps[i].path + ": several storages sit in each PE, and Tessera cannot tell which tensor this "
                             "one holds; name them for their tensor (ifmap_/weights_/psum_ ...), keep one data space "
                             "each (constraints: dataspace: keep), or give one per-PE storage");
-        if (held.count(t)) {
+        // A !Parallel branch (simple_os's weight, input and output registers under pe_spad) is a
+        // level of its own: it starts one, and what follows it starts the next.
+        const bool branch_edge = i > 0 && comps[i].parallel != comps[i - 1].parallel;
+        if (held.count(t) || (branch_edge && !groups.back().empty())) {
             groups.emplace_back();
             held.clear();
         }

@@ -8,7 +8,8 @@
 # - simple_weight_stationary: a weight scratchpad per PE above one register per tensor (compiled
 #   and simulated too);
 # - eyeriss_like: three scratchpads per PE, the weights straight from DRAM (no global buffer;
-#   compiled and simulated too).
+#   compiled and simulated too);
+# - simple_output_stationary: a psum scratchpad per PE drained straight to DRAM (modelled only).
 set -u
 tessera=$1
 src=$2
@@ -72,6 +73,31 @@ grep -A2 '"dram_fed_files"' "$tmp/eyeriss/report.json" | grep -q '"W": true' ||
     { echo "FAIL: report.json does not name the weights' files DRAM-fed"; fail=1; }
 [ ! -e "$tmp/eyeriss/rtl/tessera_weight_glb.sv" ] || { echo "FAIL: a weight GLB was generated"; fail=1; }
 rm -rf "$tmp/eyeriss"
+# simple_output_stationary: the outputs bypass the global buffer, 56 partial sums per PE in
+# pe_spad drained straight to DRAM; the inputs and weights from the global buffer through the
+# registers (the !Parallel branch is one per-PE level, named for its first register; the output
+# register under pe_spad is the PE's adder, docs/timeloop.md). Modelled; compile refuses it.
+os=(--arch "$d/os_registers.arch.yaml" --timeloop-problem "$d/default_problem.prob.yaml" --timeloop-mapping "$d/os_registers.map.yaml")
+"$tessera" estimate "${os[@]}" >"$tmp/est" 2>"$tmp/err" || { echo "FAIL: estimate simple_os: $(cat "$tmp/err")"; exit 1; }
+#      level       tensor fills     updates   reads     drains
+expect DRAM        W      0         0         13824     0      "Timeloop: reads 13824"
+expect shared_glb  W      13824     0         774144    0      "Timeloop: fills 13824, reads 774144"
+expect weight_reg  W      774144    0         10838016  0      "Timeloop: fills 48384 x 16, reads 677376 x 16"
+expect DRAM        I      0         0         157296    0      "Timeloop: reads 157296"
+expect shared_glb  I      157296    0         677376    0      "Timeloop: fills 157296, reads 677376"
+expect weight_reg  I      10838016  0         10838016  0      "input_activation_reg, Timeloop: fills and reads 677376 x 16"
+expect DRAM        O      0         401408    0         0      "Timeloop: updates 401408"
+expect pe_spad     O      0         10838016  10838016  401408 "Timeloop: updates 677376 x 16, reads 652288 x 16 (not a sum's first update)"
+grep -q "mapping uses 16" "$tmp/est" || { echo "FAIL: 16 PEs used (Timeloop: utilized instances 16)"; fail=1; }
+grep -q "MAC 3.414e+06" "$tmp/est" || { echo "FAIL: MAC energy (Timeloop: 3413975.04 pJ): $(grep component "$tmp/est")"; fail=1; }
+expect_error_line() {  # a one-line error containing $1 from the rest of the arguments
+    local want=$1; shift
+    local err; err=$("$tessera" "$@" 2>&1 >/dev/null) && { echo "FAIL: $* succeeded"; fail=1; return; }
+    [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && printf '%s' "$err" | grep -qF -- "$want" ||
+        { echo "FAIL: $*: wanted one line with '$want': $err"; fail=1; }
+}
+expect_error_line "moves O between its per-PE files and DRAM with no shared level between" compile "${os[@]}" -o "$tmp/os"
+
 # explore on the imported architecture: its best mapping among those the RTL builds (--rtl-only:
 # the unconstrained winner drains its outputs straight to DRAM, which is modelled only) compiles
 # and simulates (--verify: bit-exact, counters and cycles equal to the model), the layer named by
