@@ -122,8 +122,8 @@ EnergyFloor energy_floor(const ir::Problem &problem, const ir::Architecture &arc
         const int onchip_bits = int(ir::onchip_element_bytes(problem, t) * 8);
         const double dram_words = touched * words_per_element(dram_element_bits(problem, t), dram);
         f.dram_pj += dram_words * (output ? write_pj(dram) : read_pj(dram));
-        // No shared level term: a tensor may bypass every shared level, DRAM feeding its per-PE
-        // tiles (and an output's file without an array), so no shared traffic is certain.
+        // No shared level term: a tensor may bypass every shared level (DRAM feeding an operand's
+        // per-PE tiles, the output's per-PE files draining to DRAM), so no shared traffic is certain.
         // The PE reads every MAC's operands (and its partial sum, written back) from some per-PE
         // level, into which each touched I and W element is filled at least once: the cheapest.
         double per_pe = std::numeric_limits<double>::infinity();

@@ -20,7 +20,8 @@ namespace tessera::model {
 //            per-PE level for each tensor);
 //   mac      MACs x mac_pj;  leakage: the fewest cycles (MACs over all PEs) x leakage per cycle.
 // Hop energy and the traffic of shared on-chip levels count as zero: a tensor may bypass them all
-// (DRAM feeding its per-PE tiles), so none of it is certain.
+// (DRAM feeding an operand's per-PE tiles, the output's per-PE files draining to DRAM), so none
+// of it is certain.
 struct EnergyFloor {
     double dram_pj = 0, per_pe_pj = 0, mac_pj = 0, leakage_pj = 0;
     double total_pj() const { return dram_pj + per_pe_pj + mac_pj + leakage_pj; }
