@@ -77,12 +77,6 @@ Dataflow dataflow_for(const ir::LayerSpec &l, const std::string &name, bool pipe
     throw UserError("unknown dataflow '" + name + "' (use os, ws, is or rs)");
 }
 
-// The dims of each array axis, outermost (most significant digit) first; rows empty for a 1-D
-// array. 'C,FX|X': rows = c x s, columns = x.
-struct Spatial {
-    std::vector<std::string> rows, cols;
-};
-
 std::vector<std::string> axis_dims(const std::string &text, const std::string &whole) {
     std::vector<std::string> dims;
     size_t start = 0;
@@ -97,8 +91,10 @@ std::vector<std::string> axis_dims(const std::string &text, const std::string &w
     }
 }
 
-Spatial parse_spatial(const ir::LayerSpec &l, const std::string &text) {
-    Spatial s;
+}  // namespace
+
+SpatialAxes spatial_axes(const std::string &text) {
+    SpatialAxes s;
     const auto bar = text.find('|');
     if (bar == std::string::npos) {
         s.cols = axis_dims(text, text);
@@ -109,6 +105,13 @@ Spatial parse_spatial(const ir::LayerSpec &l, const std::string &text) {
         s.rows = axis_dims(text.substr(0, bar), text);
         s.cols = axis_dims(text.substr(bar + 1), text);
     }
+    return s;
+}
+
+namespace {
+
+SpatialAxes parse_spatial(const ir::LayerSpec &l, const std::string &text) {
+    SpatialAxes s = spatial_axes(text);
     // A dim the layer lacks whose extent would be 1 (the filter taps of an fc, the channel
     // reduction of a depthwise conv) is dropped, so one preset (TPU's 'C,FY,FX|K') names the same
     // array for every layer of a network.
@@ -253,7 +256,7 @@ std::string preset_schedule(const ir::LayerSpec &l, const ScheduleRequest &req) 
     if (req.dataflow == "rs" && !req.scratchpad_level.empty() && has_scratchpad_form(l))
         return row_stationary_scratchpad_schedule(l, req, glb);
     const Dataflow df = dataflow_for(l, req.dataflow, req.pipelined_array);
-    const Spatial sp = parse_spatial(l, req.spatial.empty() ? df.spatial : req.spatial);
+    const SpatialAxes sp = parse_spatial(l, req.spatial.empty() ? df.spatial : req.spatial);
     if (sp.rows.empty() && req.rows != 1)
         throw UserError("--spatial '" + req.spatial + "' maps one axis: a 1-D array is 1xN "
                         "(use --array 1x" + std::to_string(req.rows * req.cols) + ")");

@@ -19,6 +19,15 @@ std::string preset_schedule(const ir::LayerSpec &layer, const ScheduleRequest &r
 // gives each tensor its own scratchpad, those scratchpads (then `rs` keeps per-PE tiles there).
 void fit_presets_to(const ir::Architecture &arch, ScheduleRequest &request);
 
+// The layer dims (Halide names: n k c y x r s ...) of each array axis in --spatial's notation
+// ('C,FX|K': rows c x s, columns k), outermost digit first; rows empty for a 1-D array. UserError
+// for an unknown letter, an empty dim or more than two axes; the layer's own dims are the
+// caller's to check.
+struct SpatialAxes {
+    std::vector<std::string> rows, cols;
+};
+SpatialAxes spatial_axes(const std::string &text);
+
 // Every spatial mapping of `layer` in preset notation: each ordered pair of its dims ("C|K") and
 // each single dim ("K", a 1-D array), for callers that search for one that fits a given array.
 std::vector<std::string> spatial_mappings(const ir::LayerSpec &layer);

@@ -8,6 +8,7 @@
 #include "ExploreSweep.h"
 #include "LayerOptions.h"
 #include "NetworkDesign.h"
+#include "Presets.h"
 #include "Search.h"
 #include "UserError.h"
 #include "ir/ArchitectureJson.h"
@@ -36,41 +37,30 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// --spatial 'C,FX|K': dims of each axis (outermost digit first) as problem dim indices.
+// --spatial 'C,FX|K': dims of each axis (outermost digit first) as problem dim indices; the
+// letters are the presets' (spatial_axes).
 void parse_spatial(const std::string &text, const ir::Problem &p, explore::Constraints &c) {
-    static const std::map<std::string, std::string> letters = {
-        {"N", "n"}, {"K", "k"}, {"C", "c"}, {"Y", "y"}, {"X", "x"}, {"FY", "r"}, {"FX", "s"}};
-    auto axis = [&](const std::string &part) {
+    const SpatialAxes axes = spatial_axes(text);
+    auto indices = [&](const std::vector<std::string> &names) {
         std::vector<int> dims;
-        std::stringstream ss(part);
-        for (std::string l; std::getline(ss, l, ',');) {
-            auto it = letters.find(l);
-            if (it == letters.end())
-                throw UserError("unknown dimension '" + l + "' in --spatial '" + text +
-                                "' (use N, K, C, Y, X, FY, FX)");
+        for (const std::string &name : names) {
             int found = -1;
             for (size_t d = 0; d < p.dims.size(); ++d)
-                if (p.dims[d].name == it->second) found = int(d);
+                if (p.dims[d].name == name) found = int(d);
             if (found < 0)
-                throw UserError("--spatial '" + text + "': a " + p.layer.type + " layer has no dimension " + l);
+                throw UserError("--spatial '" + text + "': a " + p.layer.type + " layer has no dimension " + name);
             dims.push_back(found);
         }
         return dims;
     };
-    const auto bar = text.find('|');
     c.spatial_fixed = true;
-    if (bar == std::string::npos) {
-        c.col_dims = axis(text);
-    } else {
-        c.row_dims = axis(text.substr(0, bar));
-        c.col_dims = axis(text.substr(bar + 1));
-    }
+    c.row_dims = indices(axes.rows);
+    c.col_dims = indices(axes.cols);
     std::vector<int> all = c.row_dims;
     all.insert(all.end(), c.col_dims.begin(), c.col_dims.end());
     std::sort(all.begin(), all.end());
-    if (c.col_dims.empty() || std::adjacent_find(all.begin(), all.end()) != all.end())
-        throw UserError("--spatial '" + text + "' is impossible: each axis needs a dim and a dim may "
-                        "appear once (e.g. 'C|K')");
+    if (std::adjacent_find(all.begin(), all.end()) != all.end())
+        throw UserError("--spatial '" + text + "' is impossible: a dim may appear once (e.g. 'C|K')");
 }
 
 std::vector<int> parse_order(const std::string &text, const ir::Problem &p) {

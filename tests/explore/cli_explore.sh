@@ -20,6 +20,11 @@ check() {
 check explore "${layer[@]}" --objective power
 check explore "${layer[@]}" --spatial 'C|C'
 check explore "${layer[@]}" --spatial 'C,K|Y' --rtl-only --arch "$src/examples/arch/systolic.json"
+check explore "${layer[@]}" --spatial 'C|K|X'
+check explore "${layer[@]}" --spatial 'G|K'  # an ungrouped conv has no g
+# --spatial takes the presets' letters (G, B included): a grouped conv's groups on the rows.
+"$tessera" explore --layer conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1,groups=2 --spatial 'G|K' --steps 200 -j 2 -q \
+    > /dev/null 2>&1 || { echo "FAIL: explore --spatial 'G|K' on a grouped conv"; fail=1; }
 check explore "${layer[@]}" --arch "$src/tests/explore/tiny_glb.json"
 # --mpi is refused in one line only when this tessera has no MPI (tests/explore/mpi_explore.sh otherwise).
 if "$tessera" explore --help | tr -s " \n" " " | grep -q "not built into this tessera"; then check explore "${layer[@]}" --mpi; fi
