@@ -90,13 +90,8 @@ expect DRAM        O      0         401408    0         0      "Timeloop: update
 expect pe_spad     O      0         10838016  10838016  401408 "Timeloop: updates 677376 x 16, reads 652288 x 16 (not a sum's first update)"
 grep -q "mapping uses 16" "$tmp/est" || { echo "FAIL: 16 PEs used (Timeloop: utilized instances 16)"; fail=1; }
 grep -q "MAC 3.414e+06" "$tmp/est" || { echo "FAIL: MAC energy (Timeloop: 3413975.04 pJ): $(grep component "$tmp/est")"; fail=1; }
-expect_error_line() {  # a one-line error containing $1 from the rest of the arguments
-    local want=$1; shift
-    local err; err=$("$tessera" "$@" 2>&1 >/dev/null) && { echo "FAIL: $* succeeded"; fail=1; return; }
-    [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && printf '%s' "$err" | grep -qF -- "$want" ||
-        { echo "FAIL: $*: wanted one line with '$want': $err"; fail=1; }
-}
-expect_error_line "moves O between its per-PE files and DRAM with no shared level between" compile "${os[@]}" -o "$tmp/os"
+source "$src/tests/expect_error.sh"
+expect_error "moves O between its per-PE files and DRAM with no shared level between" compile "${os[@]}" -o "$tmp/os"
 
 # explore on the imported architecture: its best mapping among those the RTL builds (--rtl-only:
 # the unconstrained winner drains its outputs straight to DRAM, which is modelled only) compiles
