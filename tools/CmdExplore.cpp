@@ -255,7 +255,8 @@ int run_explore(const Args &args) {
         ("output,o", po::value(&out_dir), "write each layer's winner as DIR/LAYER.sched and the architecture as DIR/arch.json")
         ("quiet,q", po::bool_switch(&quiet), "no progress on stderr")
         ("verify", po::value(&verify)->default_value(verify),
-         "compile and simulate (Verilator) the top K RTL-generatable mappings of each layer; model beside RTL")
+         "compile and simulate (Verilator) the top K mappings of each layer; model beside RTL (the search "
+         "then takes only mappings compile generates RTL for, as --rtl-only)")
         ("no-presets", po::bool_switch(&no_presets), "skip the comparison with the best preset (os, ws, is, rs)")
         ("sweep", po::bool_switch(&sweep.defaults),
          "resource allocation: sweep the per-PE level over 16 B..1 KB and the GLB over 32..512 KB; each "
@@ -309,6 +310,9 @@ int run_explore(const Args &args) {
         throw UserError("--verify compiles the winners with --schedule, which a --generator layer does not take: name "
                         "the layer with --layer, --network, --onnx or --timeloop-problem");
     const auto selected = lower_selection(sel);
+    if (verify > 0 && !rtl_only)
+        std::cerr << "tessera explore: note: --verify searches only the mappings compile generates RTL for (as "
+                     "--rtl-only), so that the ranked ones can be verified\n";
     auto options_for = [&](const ir::Problem &problem) {
         explore::SearchOptions opt;
         opt.objective = obj, opt.threads = threads, opt.seed = seed, opt.mode = mode;
@@ -318,7 +322,9 @@ int run_explore(const Args &args) {
         // in: a second search per layer. A sweep runs every layer on every design: one.
         opt.restarts = restarts > 0 ? restarts : selected.size() > 1 && !sweep.requested() ? 2 : 1;
         if (session && session->size() > 1) opt.run_units = session->runner(threads);
-        opt.constraints.rtl_only = rtl_only;
+        // --verify ranks what it can verify: mappings compile generates RTL for (as --rtl-only,
+        // without a network's one design).
+        opt.constraints.rtl_only = rtl_only || verify > 0;
         if (!spatial.empty()) parse_spatial(spatial, problem, opt.constraints);
         if (!rf_order.empty()) opt.constraints.rf_order = parse_order(rf_order, problem);
         return opt;

@@ -22,6 +22,14 @@ check explore "${layer[@]}" --spatial 'C|C'
 check explore "${layer[@]}" --spatial 'C,K|Y' --rtl-only --arch "$src/examples/arch/systolic.json"
 check explore "${layer[@]}" --spatial 'C|K|X'
 check explore "${layer[@]}" --spatial 'G|K'  # an ungrouped conv has no g
+# --verify ranks only mappings compile builds (as --rtl-only), says so, and verifies the winner.
+vd=$(mktemp -d)
+"$tessera" explore --layer conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1 --steps 300 -j 2 --verify 1 -o "$vd" >"$vd/out" 2>"$vd/err" ||
+    { echo "FAIL: explore --verify 1: $(tail -3 "$vd/err")"; fail=1; }
+grep -q "== verify rank 1: PASS" "$vd/out" || { echo "FAIL: explore --verify 1 did not PASS"; fail=1; }
+grep -q "note: --verify searches only the mappings compile generates RTL for" "$vd/err" ||
+    { echo "FAIL: explore --verify does not say it searches only buildable mappings"; fail=1; }
+rm -rf "$vd"
 # --spatial takes the presets' letters (G, B included): a grouped conv's groups on the rows.
 "$tessera" explore --layer conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1,groups=2 --spatial 'G|K' --steps 200 -j 2 -q \
     > /dev/null 2>&1 || { echo "FAIL: explore --spatial 'G|K' on a grouped conv"; fail=1; }
