@@ -29,7 +29,7 @@ struct Component {
     int64_t instances = 1;
     int64_t mesh_x = 0;  // meshX of the component or its nearest container that gives one
     int tensor = -1;     // v0.4 `constraints: dataspace: keep:` of one data space: 0 I, 1 W, 2 O
-    int parallel = -1;   // the v0.4 !Parallel branch it sits in (numbered in file order); -1 none
+    int parallel = -1;   // the v0.4 !Parallel branch it sits in (its first component's index); -1 none
 };
 
 // The one data space a v0.4 component's constraints keep (-1: none given, or several).
@@ -135,7 +135,6 @@ void walk_subtree(const YAML::Node &node, const std::string &outer, int64_t copi
 // Timeloop v0.4: `nodes:` in order, a !Container's spatial fan-out applying to everything after it.
 void walk_nodes(const YAML::Node &nodes, const std::string &outer, int64_t &copies, int64_t &mesh_x,
                 std::vector<Component> &out, int parallel = -1) {
-    static thread_local int branches = 0;  // !Parallel branches met so far (ids only need to differ)
     if (!nodes.IsSequence()) throw UserError(outer + ": 'nodes' must be a list");
     for (const YAML::Node &n : nodes) {
         if (!n.IsMap()) throw UserError(outer + ": a node must be a map");
@@ -144,7 +143,7 @@ void walk_nodes(const YAML::Node &nodes, const std::string &outer, int64_t &copi
         if (n["nodes"]) {  // !Hierarchical inline; a !Parallel branch does not fan out what follows
             int64_t c = copies, m = mesh_x;
             walk_nodes(n["nodes"], outer, tag == "!Parallel" ? c : copies, tag == "!Parallel" ? m : mesh_x, out,
-                       tag == "!Parallel" ? ++branches : parallel);
+                       tag == "!Parallel" ? int(out.size()) : parallel);
             continue;
         }
         const auto [name, count] = split_range(scalar(n["name"], outer + ": node name"), outer);

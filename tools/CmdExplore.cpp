@@ -137,15 +137,13 @@ std::pair<std::string, double> best_preset(const PresetCosts &costs) {
 }
 
 // --verify K: `tessera compile` then `tessera simulate` (the same code paths as the commands) of the
-// top K mappings that compile generates RTL for; simulate prints every counter beside the model's.
+// top K mappings (all of which compile generates RTL for: --verify searches as --rtl-only);
+// simulate prints every counter beside the model's.
 void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std::string &arch_name,
                 const explore::SpaceInfo &info, const explore::SearchResult &r, int k,
                 const std::string &base) {
-    int done = 0;
-    for (size_t i = 0; i < r.top.size() && done < k; ++i) {
+    for (size_t i = 0; i < r.top.size() && i < size_t(k); ++i) {
         const auto &c = r.top[i];
-        if (!explore::rtl_generatable(info, c.point)) continue;
-        ++done;
         const fs::path dir = fs::path(base) / "verify" / (schedule_file_name(layer.layer.name) + "_" + std::to_string(i + 1));
         std::error_code ec;
         fs::create_directories(dir, ec);
@@ -168,9 +166,6 @@ void verify_top(const SelectedLayer &layer, const LayerSelection &sel, const std
         if (rc != 0) throw UserError("layer " + layer.layer.name + ": rank " + std::to_string(i + 1) +
                                      " failed in RTL simulation (design in " + dir.string() + ")");
     }
-    if (done == 0)
-        std::cout << "== verify: no ranked mapping of " << layer.layer.name
-                  << " is RTL-generatable; run with --rtl-only\n";
 }
 
 // --svg: one layer's Pareto front with the winner and the best preset, or the energy per layer.

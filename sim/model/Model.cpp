@@ -45,11 +45,17 @@ const char *delivery_name(DeliveryKind k) {
 
 Blocking Blocking::of(const ir::Mapping &mapping) {
     Blocking b;
-    for (const auto &l : mapping.loops) {
-        b.extent.push_back(l.extent);
-        b.stride.push_back(l.stride);
-    }
+    b.assign(mapping);
     return b;
+}
+
+void Blocking::assign(const ir::Mapping &mapping) {
+    extent.clear();
+    stride.clear();
+    for (const auto &l : mapping.loops) {
+        extent.push_back(l.extent);
+        stride.push_back(l.stride);
+    }
 }
 
 Model::Model(const ir::AcceleratorIR &ir, const ir::Architecture &arch)
@@ -75,13 +81,10 @@ void Model::rebuild(const ir::AcceleratorIR &ir) {
     col_loops_.assign(nest.col_loops.begin(), nest.col_loops.end());
     const auto &loops = ir.mapping.loops;
     const size_t n = loops.size();
-    ir_blocking_.extent.clear();
-    ir_blocking_.stride.clear();
+    ir_blocking_.assign(ir.mapping);
     kinds_.clear();
     loop_dim_.clear();
     for (const auto &l : loops) {
-        ir_blocking_.extent.push_back(l.extent);
-        ir_blocking_.stride.push_back(l.stride);
         kinds_.push_back(l.kind);
         int d = 0;
         while (problem_.dims[size_t(d)].name != l.dim) ++d;  // analyze() checked the dim exists

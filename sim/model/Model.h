@@ -22,6 +22,7 @@ namespace tessera::model {
 struct Blocking {
     std::vector<int64_t> extent, stride;
     static Blocking of(const ir::Mapping &mapping);
+    void assign(const ir::Mapping &mapping);  // as `of`, keeping the vectors' storage
 };
 
 class Model {
