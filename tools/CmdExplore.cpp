@@ -294,6 +294,7 @@ int run_explore(const Args &args) {
     if (polish < 0 || polish > 10000) throw UserError("--polish must be between 0 and 10000");
     if (vm.count("restarts") && (restarts < 1 || restarts > 1000))
         throw UserError("--restarts must be between 1 and 1000");
+    if (verify < 0) throw UserError("--verify must be 0 (none) or the number of ranked mappings to verify");
     const explore::Objective obj = explore::parse_objective(objective);
     const ir::Architecture arch = read_architecture(arch_name);
     // The problem of each layer comes from the front end (one preset lowering, not searched).

@@ -39,6 +39,7 @@ if "$tessera" explore --help | tr -s " \n" " " | grep -q "not built into this te
 check explore --generator tessera_conv2d --steps 300 --verify 1  # compile takes no --schedule with --generator
 check explore "${layer[@]}" --search sometimes
 check explore "${layer[@]}" --restarts 0
+check explore "${layer[@]}" --verify -1
 check explore "${layer[@]}" --rf-order k,c
 check explore "${layer[@]}" --dataflow ws
 check explore "${layer[@]}" --sweep-rf 64,12Q
