@@ -39,15 +39,25 @@ bool compatible(bool design_dep, bool layer_dep, bool layer_uses_dim) {
 // model estimates these mappings; compile names the construct.
 std::string not_generated(const ir::NestAnalysis &nest) {
     for (const auto &t : nest.tensors) {
-        // DRAM may fill an operand's per-PE files directly (the DMA, one job per lane group), once
-        // per run: the tiles must refill at a loop outside the array, and be the operand's only
-        // per-PE level.
+        // DRAM may fill an operand's per-PE files directly, and the output's files may drain
+        // straight to DRAM (the DMA, one job per lane group), once per run: the tiles must refill
+        // at a loop outside the array, and be the tensor's only per-PE level.
         if (dram_fed(t)) {
             const std::string keep = ": keep a tile of " + t.tensor->name + " on a shared level, or estimate this "
                                      "mapping with the model";
-            if (t.role == ir::TensorRole::Output)
-                return "moves " + t.tensor->name + " between its per-PE files and DRAM with no shared level between; "
-                       "the generated RTL drains outputs through a shared buffer" + keep;
+            if (t.role == ir::TensorRole::Output) {
+                // The DMA writes every in-shape position of a lane group's box: the box must hold
+                // only that group's outputs (no coordinates of other lanes between them).
+                int64_t positions = 1;
+                for (int l : nest.temporal)
+                    if (l >= t.stages[1].at && t.depends[size_t(l)]) positions *= nest.ir->mapping.loops[size_t(l)].extent;
+                if (t.stages[1].words() > positions)
+                    return "drains " + t.tensor->name + "'s per-PE files to DRAM from a box of " +
+                           std::to_string(t.stages[1].words()) + " words that holds " + std::to_string(positions) +
+                           " of the PE's outputs (an array loop strides between them); the generated RTL drains "
+                           "files whose box is their outputs: put the array loops outside the file's loops of "
+                           "the same dims" + keep;
+            }
             const int none = int(nest.ir->mapping.loops.size());
             const int first_array_loop = std::min(nest.row_loops.empty() ? none : nest.row_loops.front(),
                                                   nest.col_loops.empty() ? none : nest.col_loops.front());
@@ -57,7 +67,7 @@ std::string not_generated(const ir::NestAnalysis &nest) {
             });
             if (inside)
                 return "refills " + t.tensor->name + "'s DRAM-fed per-PE tiles at a loop inside the array's loops; "
-                       "the generated RTL fills them from DRAM between compute runs" + keep;
+                       "the generated RTL moves them between DRAM and the PEs between compute runs" + keep;
             if (t.stages.size() > 2)
                 return "keeps " + t.tensor->name + " at two per-PE levels fed from DRAM; the generated RTL fills one "
                        "per-PE file per tensor from DRAM" + keep;
@@ -187,6 +197,10 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "its weights have a zero point per output channel, the design's weight fills one per layer";
     // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
     // the PEs for the array's skew.
+    if (d.skew_tile && dram_fed(nest.access(ir::TensorRole::Output)))
+        return "drains its output's per-PE files straight to DRAM on a pipelined array; the generated pipelined "
+               "array drains them through a shared buffer: keep a tile of the output on a shared level or use a "
+               "broadcast array";
     for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
                                             std::tuple{"weight", &d.weight, ir::TensorRole::Weight}}) {
         if (!d.skew_tile) continue;
@@ -267,7 +281,7 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
          d.weight_outer_level, d.weight_double_buffered, d.weight_single_buffered, d.weight_register_level,
          d.weight_dram_fed},
         {"output", ir::TensorRole::Output, d.output_pe_depth, d.output_outer_depth, d.output_level,
-         d.output_outer_level, d.output_double_buffered, d.output_single_buffered, false, false}};
+         d.output_outer_level, d.output_double_buffered, d.output_single_buffered, false, d.output_dram_fed}};
     const std::string same = " (compile the layers with the same kind of mapping together)";
     for (int i = 0; i < 3; ++i) {
         const Kind &k = kinds[i];
@@ -277,9 +291,11 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
         if ((words > 0) != (k.pe_depth > 0))
             return "its " + name + (words > 0 ? " has" : " has no") + " per-PE tile, the design's PEs read the " + name +
                    " from " + (k.pe_depth > 0 ? "per-PE files" : "one register") + same;
-        if (i < 2 && dram_fed(a) != k.dram_fed)
-            return "its " + name + (k.dram_fed ? " keeps a" : " keeps no") + " tile on a shared level, the design fills "
-                   "its " + name + " per-PE files " + (k.dram_fed ? "from DRAM" : "from a shared buffer") + same;
+        if (dram_fed(a) != k.dram_fed)
+            return "its " + name + (k.dram_fed ? " keeps a" : " keeps no") + " tile on a shared level, the design " +
+                   (i < 2 ? "fills its " + name + " per-PE files " : "drains its " + name + " per-PE files ") +
+                   (k.dram_fed ? (i < 2 ? "from DRAM" : "to DRAM") : (i < 2 ? "from a shared buffer" : "to a shared buffer")) +
+                   same;
         if (has_register_level(a) != k.register_level)
             return "its " + name + (k.register_level ? " has no" : " has a") + " one-word register level under its "
                    "per-PE file, the design's " + (k.register_level ? "has" : "has none") + same;

@@ -373,7 +373,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         }
         d.input_outer_depth = std::max(d.input_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_outer_depth = std::max(d.weight_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Weight)));
-        d.output_depth = std::max(d.output_depth, array_facing_stage(nest.access(ir::TensorRole::Output)).words());
+        if (dram_fed(nest.access(ir::TensorRole::Output))) d.output_dram_fed = true;
+        else d.output_depth = std::max(d.output_depth, array_facing_stage(nest.access(ir::TensorRole::Output)).words());
         d.output_outer_depth = std::max(d.output_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Output)));
         d.input_pe_depth = std::max(d.input_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
@@ -392,6 +393,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     // A DRAM-fed operand has no shared buffer (its layers all are: why_not_same_kind).
     if (d.input_dram_fed) d.input_depth = 0;
     if (d.weight_dram_fed) d.weight_depth = 0;
+    if (d.output_dram_fed) d.output_depth = 0;
     if (d.output_staged())
         d.output_stage_element_cycles = arch.levels[size_t(d.output_level)].words_per_element(
             int(ir::onchip_element_bytes(first, first.tensor(ir::TensorRole::Output)) * 8));
@@ -429,7 +431,7 @@ nlohmann::json to_json(const DesignSpec &d) {
               {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
             {"per_pe_files", {{"I", d.input_pe_depth}, {"W", d.weight_pe_depth}, {"O", d.output_pe_depth}}},
             {"register_levels", {{"I", d.input_register_level}, {"W", d.weight_register_level}}},
-            {"dram_fed_files", {{"I", d.input_dram_fed}, {"W", d.weight_dram_fed}}},
+            {"dram_fed_files", {{"I", d.input_dram_fed}, {"W", d.weight_dram_fed}, {"O", d.output_dram_fed}}},
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};

@@ -80,6 +80,13 @@ struct DesignSpec {
     // Per-PE accumulator files of the output (docs/rtl.md, "Per-PE accumulator files"): words of
     // each PE's file of partial sums, 0 when the PEs accumulate in one register.
     int64_t output_pe_depth = 0;
+    // The output keeps no tile on a shared level (Timeloop's simple_output_stationary): the DMA
+    // drains its accumulator files straight to DRAM, one job per valid lane group, reducing the
+    // group's PEs on the way (docs/rtl.md, "Accumulator files drained to DRAM"). output_depth is
+    // then 0: no output GLB, and no walk drains or reloads the files.
+    bool output_dram_fed = false;
+    // The walk drains the accumulator files into the output GLB and reloads them from it.
+    bool output_pe_walk() const { return output_pe_depth > 0 && !output_dram_fed; }
     bool pe_files() const { return input_pe_depth > 0 || weight_pe_depth > 0 || output_pe_depth > 0; }
     // Two shared on-chip levels of an operand (docs/rtl.md, "A tensor at two shared levels"): the
     // DMA fills an outer buffer of this many words, and a fill walk copies each inner tile from it

@@ -105,7 +105,7 @@ Modules emit_address_generators(const DesignSpec &d) {
              generator(d, "input", input_addr_bits(d), d.input_double_buffered, !d.input_dram_fed)},
             {"tessera_weight_address_generator",
              generator(d, "weight", weight_addr_bits(d), d.weight_double_buffered, !d.weight_dram_fed)},
-            {"tessera_output_address_generator", generator(d, "output", output_addr_bits(d), false)}};
+            {"tessera_output_address_generator", generator(d, "output", output_addr_bits(d), false, !d.output_dram_fed)}};
 }
 
 }  // namespace tessera::rtl

@@ -110,7 +110,8 @@ std::string pe_instances(const DesignSpec &d, const std::vector<PeWiring> &pes, 
           << (files ? "" : "    .block_start(block_start),\n")
           << "    .mac_enable(" << p.mac_enable << "),\n";
         if (files)
-            o << "    .clear(clear), .acc_addr(acc_addr), .drain_read(drain_read), .drain_addr(drain_addr),\n"
+            o << "    .clear(clear), .acc_addr(acc_addr), .drain_read(drain_read"
+              << (d.output_dram_fed ? "[" + std::to_string(p.output_group) + "]" : "") << "), .drain_addr(drain_addr),\n"
               << "    .reload_write("
               << (p.lead ? "reload_write[" + std::to_string(p.output_group) + "]" : std::string("1'b0"))
               << "), .reload_addr(reload_addr),\n"
@@ -171,7 +172,8 @@ std::string accumulator_ports(const DesignSpec &d) {
     std::ostringstream o;
     o << "  input  logic clear,\n"
       << "  input  logic [" << pa << "-1:0] acc_addr,\n"
-      << "  input  logic drain_read,\n"
+      // Drained straight to DRAM, a lane group at a time: each group's PEs are read (and cleared) alone.
+      << (d.output_dram_fed ? "  input  logic [" + std::to_string(go) + "-1:0] drain_read,\n" : "  input  logic drain_read,\n")
       << "  input  logic [" << pa << "-1:0] drain_addr,\n"
       << "  input  logic [" << go << "-1:0] reload_write,\n"
       << "  input  logic [" << pa << "-1:0] reload_addr,\n"

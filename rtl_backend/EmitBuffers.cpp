@@ -243,7 +243,7 @@ Modules emit_buffers(const DesignSpec &d) {
                      operand_buffer(d, "tessera_weight_glb", "Weight global buffer (tile of W)", d.weight_depth,
                                     weight_addr_bits(d), d.weight_bits, d.weight, d.weight_glb_banked())});
     m.push_back({"tessera_bias_table", bias_table(d)});
-    m.push_back({"tessera_output_glb", output_buffer(d)});
+    if (!d.output_dram_fed) m.push_back({"tessera_output_glb", output_buffer(d)});
     return m;
 }
 

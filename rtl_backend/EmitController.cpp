@@ -61,7 +61,7 @@ std::string emit_controller(const DesignSpec &d) {
     if (d.output_staged())
         blocks.push_back({"output_stage", false, "output_stage_cycles", output_stage_cycle_bits(d), output_drain_wait(d),
                           d.output_depth * d.output_stage_element_cycles + output_drain_wait(d)});
-    if (d.output_pe_depth > 0)
+    if (d.output_pe_walk())
         blocks.push_back({"output_pe", true, "output_pe_words", bits_for(d.output_pe_depth) + 1, d.skew(),
                           d.output_pe_depth + d.skew()});
     const bool output_blocks = !blocks.empty();
@@ -188,31 +188,35 @@ std::string emit_controller(const DesignSpec &d) {
                  (d.weight_fill_walk() ? "        weight_pe_done <= 1'b0;\n" : "") +
                  (done_flags.empty() ? "" : "      end\n");
     }
-    // Per-PE files DRAM fills (DesignSpec::dram_fed): a fill is one DMA job per valid lane group,
-    // back to back as the queued jobs are (each job's cycles, as the model counts the lane groups'
-    // tiles); a tile none of whose groups is valid is not filled.
-    std::string group_ports, group_logic, group_pick, group_requeue, group_logic_tail, input_picked, weight_picked;
+    // Per-PE files DRAM fills or drains to (DesignSpec::dram_fed, output_dram_fed): a fill or
+    // drain is one DMA job per valid lane group, back to back as the queued jobs are (each job's
+    // cycles, as the model counts the lane groups' tiles); a tile none of whose groups is valid is
+    // not moved. The output's groups are those valid at its tile's first iteration (latched then:
+    // the nest has moved on when the tile drains).
+    std::string group_ports, group_logic, group_pick, group_requeue, group_logic_tail, picked[3];
     std::string stalled_input = "fill_input_needed && (!INPUT_DOUBLE || zero_from[0])",
-                stalled_weight = "fill_weight_needed && (!WEIGHT_DOUBLE || zero_from[0])";
+                stalled_weight = "fill_weight_needed && (!WEIGHT_DOUBLE || zero_from[0])",
+                drain_stalls = "drain_pending && (!OUTPUT_DOUBLE || nest_done)";
     for (const auto &[t, fed, ports, job, channel] :
          {std::tuple<std::string, bool, const TensorPorts *, std::string, std::string>{"input", d.input_dram_fed, &d.input, "JOB_INPUT", "2'd0"},
-          {"weight", d.weight_dram_fed, &d.weight, "JOB_WEIGHT", "2'd1"}}) {
+          {"weight", d.weight_dram_fed, &d.weight, "JOB_WEIGHT", "2'd1"},
+          {"output", d.output_dram_fed, &d.output, "JOB_DRAIN", "2'd2"}}) {
         if (!fed) continue;
-        const std::string G = std::to_string(lane_groups(*ports, d));
+        const std::string G = std::to_string(lane_groups(*ports, d)), bit = channel.substr(3);
         group_ports += "  input  logic [" + G + "-1:0] " + t + "_groups_valid,  // lane groups whose tile is valid\n"
-                       "  output logic [" + G + "-1:0] " + t + "_dma_group,     // the group the DMA fills (one-hot)\n";
+                       "  output logic [" + G + "-1:0] " + t + "_dma_group,     // the group the DMA " +
+                       (t == "output" ? "drains" : "fills") + " (one-hot)\n";
         group_logic += "  logic [" + G + "-1:0] " + t + "_groups_left, " + t + "_groups_next, " + t + "_group_pick;\n"
-                       "  assign " + t + "_groups_next = enqueue_jobs[" + (t == "input" ? "0" : "1") + "] ? " + t +
+                       "  assign " + t + "_groups_next = enqueue_jobs[" + bit + "] ? " + t +
                        "_groups_valid : " + t + "_groups_left;\n"
                        "  assign " + t + "_group_pick = " + t + "_groups_next & (~" + t + "_groups_next + 1'b1);\n";
-        group_pick += "      if (enqueue_jobs[" + std::string(t == "input" ? "0" : "1") + "]) " + t + "_groups_left <= " + t +
-                      "_groups_valid;\n";
+        group_pick += "      if (enqueue_jobs[" + bit + "]) " + t + "_groups_left <= " + t + "_groups_valid;\n";
         group_requeue += " | (dma_done && dma_channel == " + channel + " && " + t + "_groups_left != '0 ? " + job + " : 4'b0)";
         group_logic_tail = "  logic [3:0] requeued;  // the channels whose DRAM-fed files have lane groups left\n"
                            "  assign requeued = 4'b0" + group_requeue + ";\n";
-        (t == "input" ? stalled_input : stalled_weight) += " && " + t + "_groups_valid != '0";
-        (t == "input" ? input_picked : weight_picked) = " " + t + "_dma_group <= " + t + "_group_pick; " + t +
-                                                        "_groups_left <= " + t + "_groups_next & ~" + t + "_group_pick;";
+        (t == "input" ? stalled_input : t == "weight" ? stalled_weight : drain_stalls) += " && " + t + "_groups_valid != '0";
+        picked[std::stoi(bit)] = " " + t + "_dma_group <= " + t + "_group_pick; " + t + "_groups_left <= " + t +
+                                 "_groups_next & ~" + t + "_group_pick;";
     }
     return fill(R"(// Phase sequencer. Per-iteration flags (issue stage of the compute pipeline):
 //   load_input / load_weight: the operand's stationary block starts (PE registers reload)
@@ -295,7 +299,7 @@ ${GROUP_LOGIC}  assign candidates = enqueue_jobs | (dma_done ? queued : 4'b0)${R
       dma_start <= 1'b1;
       job_active <= 1'b1;
 ${PREFETCH_LATCH}${GROUP_PICK}      if (candidates[3]) begin dma_channel <= 2'd3; queued <= candidates & ~JOB_BIAS; end
-      else if (candidates[2]) begin dma_channel <= 2'd2; queued <= candidates & ~JOB_DRAIN; end
+      else if (candidates[2]) begin dma_channel <= 2'd2; queued <= candidates & ~JOB_DRAIN;${OUTPUT_PICKED} end
       else if (candidates[0]) begin dma_channel <= 2'd0; queued <= candidates & ~JOB_INPUT;${INPUT_PICKED} end
       else begin dma_channel <= 2'd1; queued <= candidates & ~JOB_WEIGHT;${WEIGHT_PICKED} end
     end else if (dma_done) job_active <= 1'b0;
@@ -315,7 +319,7 @@ ${PREFETCH_LATCH}${GROUP_PICK}      if (candidates[3]) begin dma_channel <= 2'd3
                             drain_deferred || (window_ends && OUTPUT_DOUBLE && drain_pending && !nest_done),
                             ${PREFETCH_WEIGHT},
                             ${PREFETCH_INPUT}};
-  assign drain_stalls = drain_pending && (!OUTPUT_DOUBLE || nest_done);
+  assign drain_stalls = ${DRAIN_STALLS};
   assign begin_state = stalled_fills != 4'b0 ? FILL : COMPUTE;
   assign end_state = drain_stalls ? DRAIN : nest_done ? FINISH : begin_state;
   assign window_ends = (state == FLUSH || state == WAIT) && next_state != FLUSH && next_state != WAIT;
@@ -417,8 +421,10 @@ endmodule
                  {"REQUEUED", group_requeue.empty() ? "" : " | requeued"},
                  {"NOT_REQUEUED", group_requeue.empty() ? "" : " && requeued == 4'b0"},
                  {"GROUP_PICK", group_pick},
-                 {"INPUT_PICKED", input_picked},
-                 {"WEIGHT_PICKED", weight_picked},
+                 {"INPUT_PICKED", picked[0]},
+                 {"WEIGHT_PICKED", picked[1]},
+                 {"OUTPUT_PICKED", picked[2]},
+                 {"DRAIN_STALLS", drain_stalls},
                  {"STALLED_INPUT", stalled_input},
                  {"STALLED_WEIGHT", stalled_weight},
                  {"BANK_TOGGLE", banks ? "    if (!rst && run_starts) begin\n" + bank_toggle + "    end\n" : ""}});

@@ -86,7 +86,7 @@ std::string emit_counters(const DesignSpec &d) {
                             : "")
       << (d.input_fill_walk() ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
       << (d.weight_fill_walk() ? "  input  logic weight_fill_read,\n" : "")
-      << (d.output_pe_depth > 0 ? "  input  logic output_pe_begin,     // a per-PE accumulator block starts (issue)\n"
+      << (d.output_pe_walk() ? "  input  logic output_pe_begin,     // a per-PE accumulator block starts (issue)\n"
                                   "  input  logic output_reload_read,  // a reload reads partial sums from the GLB\n"
                                   "  input  logic output_drain_write,  // a drain writes the GLB\n" : "")
       << "  // config port read side\n"
@@ -168,7 +168,15 @@ std::string emit_counters(const DesignSpec &d) {
             o << "  logic [" << lb << "-1:0] " << t << "_loads;\n"
               << "  assign " << t << "_loads = issue && load_" << t << " ? " << groups(*p, t, t + "_other_valid", lb)
               << " : '0;\n";
-    if (d.output_pe_depth == 0) {
+    if (d.output_dram_fed) {
+        // Accumulator files drained straight to DRAM: no output buffer is read or written (the
+        // DMA's drain reads are the files', its writes O.dram_writes).
+        o << "  assign output_groups = '0;\n"
+          << "  logic unused_output_groups;\n  assign unused_output_groups = ^{block_end, block_first, "
+             "output_other_valid, dma_drain_read"
+          << (d.output.row_loops ? ", output_valid_rows" : "") << (d.output.col_loops ? ", output_valid_cols" : "")
+          << "};\n";
+    } else if (d.output_pe_depth == 0) {
         o << "  assign output_groups = issue && block_end ? " << groups(d.output, "output", "output_other_valid", lb)
           << " : '0;\n";
     } else {
@@ -192,8 +200,9 @@ std::string emit_counters(const DesignSpec &d) {
     // The partial sums read back into the array side (PE registers, or per-PE files' reloads) from
     // the output buffer it faces.
     const std::string zero = one + "1'b0}";
-    const std::string array_psum_reads =
-        d.output_pe_depth > 0 ? std::string("output_reloads") : "(block_first ? '0 : output_groups)";
+    const std::string array_psum_reads = d.output_dram_fed      ? zero
+                                         : d.output_pe_depth > 0 ? std::string("output_reloads")
+                                                                 : "(block_first ? '0 : output_groups)";
     const std::vector<std::string> increments = {
         one + "busy}",
         "macs",
@@ -209,8 +218,8 @@ std::string emit_counters(const DesignSpec &d) {
         (d.weight_register_level ? "weight_loads * " : "weight_groups * ") + fanout(d.weight, "weight", lb),
         "macs",
         so ? one + "output_stage_drain_write}" : "output_groups",
-        (so ? one + "output_stage_reload_read}" : array_psum_reads) +
-            " + " + one + "dma_drain_read}",
+        d.output_dram_fed ? zero
+                          : (so ? one + "output_stage_reload_read}" : array_psum_reads) + " + " + one + "dma_drain_read}",
         "macs",
         "macs",
         one + "dma_dram_write}",

@@ -125,6 +125,11 @@ Modules emit_dma(const DesignSpec &d) {
     if (d.output_double_buffered)
         bank_ports += "  input  logic output_bank,          // bank of the output tile that finishes\n"
                       "  output logic output_read_bank,     // bank the drain reads\n";
+    // Accumulator files drained straight to DRAM: each job drains one lane group, whose tile
+    // starts at the finished tile's base and DRAM address plus the group's offsets.
+    if (d.output_dram_fed)
+        bank_ports += "  input  logic [" + std::to_string(C * 32) + "-1:0] output_group_coord,  // the drained group's offsets\n"
+                      "  input  logic [31:0] output_group_offset,\n";
     // The channel (bias word) of the walk's current element: sum over coordinates of coordinate x
     // step (LayerConfig's channel_steps), products as wide as the bias table's address.
     auto channel_of_walk = [&](const std::string &steps) {
@@ -203,7 +208,7 @@ ${QUANT_PORTS}  // buffer write port (fills) and drain read ports
     case (channel)
       2'd0: begin start_base = ${INPUT_BASE}; start_addr = ${INPUT_ADDR}; end
       2'd1: begin start_base = ${WEIGHT_BASE}; start_addr = ${WEIGHT_ADDR}; end
-      2'd2: begin start_base = drain_base; start_addr = drain_addr; end
+      2'd2: begin start_base = ${DRAIN_BASE}; start_addr = drain_addr${DRAIN_OFFSET}; end
       default: begin start_base = bias_base; start_addr = bias_addr; end
     endcase
 
@@ -312,6 +317,15 @@ endmodule
                {"INPUT_ADDR", d.input_double_buffered ? "prefetch ? input_prefetch_addr : input_addr" : "input_addr"},
                {"WEIGHT_BASE", d.weight_double_buffered ? "prefetch ? weight_prefetch_base : weight_base" : "weight_base"},
                {"WEIGHT_ADDR", d.weight_double_buffered ? "prefetch ? weight_prefetch_addr : weight_addr" : "weight_addr"},
+               {"DRAIN_BASE", [&] {
+                    if (!d.output_dram_fed) return std::string("drain_base");
+                    std::string sum = "{";
+                    for (int c = C; c-- > 0;)
+                        sum += "drain_base[" + std::to_string(c * 32) + " +: 32] + output_group_coord[" +
+                               std::to_string(c * 32) + " +: 32]" + (c ? ", " : "}");
+                    return sum;
+                }()},
+               {"DRAIN_OFFSET", d.output_dram_fed ? " + output_group_offset" : ""},
                {"LATCH_BANK", d.output_double_buffered ? "      finished_bank <= output_bank;\n" : ""},
                {"START_BANK", d.output_double_buffered ? "      output_read_bank <= finished_bank;\n" : ""},
                {"IB", std::to_string(ib)},

@@ -110,7 +110,7 @@ std::string lane_address(const TensorPorts &p, int ab, const std::string &row_ad
 Modules emit_lane_groups(const DesignSpec &d) {
     return {{"tessera_input_lanes", lane_groups(d, "input", d.input, lane_addr_bits(d, 0))},
             {"tessera_weight_lanes", lane_groups(d, "weight", d.weight, lane_addr_bits(d, 1))},
-            {"tessera_output_lanes", lane_groups(d, "output", d.output, output_addr_bits(d))}};
+            {"tessera_output_lanes", lane_groups(d, "output", d.output, lane_addr_bits(d, 2))}};
 }
 
 }  // namespace tessera::rtl

@@ -54,6 +54,16 @@ std::string drain_write(const DesignSpec &d) {
 }  // namespace
 
 std::string emit_output_path(const DesignSpec &d) {
+    if (d.output_dram_fed)  // no output GLB: the DMA takes the drained lane group's sum
+        return R"(  // ---- accumulator files drained straight to DRAM: the drained lane group's sum ----
+  always_comb begin
+    output_drain_sum = '0;
+    for (int g = 0; g < ${GO}; g++)
+      if (output_dma_group[g]) output_drain_sum = output_sums[g*${ACC} +: ${ACC}];
+  end
+  logic unused_output_path;
+  assign unused_output_path = ^{c1_block_start, c1_block_end, c1_block_first, c1_output_valid, c1_output_row_addr};
+)";
     if (d.output_pe_depth == 0)
         return output_skew(d) + R"(  logic [${GO}-1:0] psum_read;
   assign psum_read = {${GO}{${O1}_issue && ${O1}_block_end && !${O1}_block_first}} & ${O1}_output_valid;

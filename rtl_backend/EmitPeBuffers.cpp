@@ -166,6 +166,51 @@ void dram_fed_files(const DesignSpec &d, const std::string &t, const TensorPorts
                          {"ROW_COORD", row_coord}, {"COL_COORD", col_coord}, {"COL_ADDR", col_addr}});
 }
 
+// The output's accumulator files drained straight to DRAM (DesignSpec::output_dram_fed): the
+// DMA drains one lane group per job (the controller's `output_dma_group`, one-hot), among the
+// groups valid at the tile's first iteration, from the finished tile's base and DRAM address (the
+// DMA latches them) plus the group's offsets (`output_row_coord` / `output_col_coord`, and the
+// lanes module's address with a zero base). The files are read at the DMA's position, only the
+// drained group's PEs (a read clears the word), and the group's sum goes through the post-op.
+void drained_to_dram(const DesignSpec &d, int64_t g, OnChipFillWiring &w) {
+    const std::string G = std::to_string(g), C32 = std::to_string(d.coords * 32), C = std::to_string(d.coords),
+                      GC = std::to_string(lane_cols(d.output, d)), PB = std::to_string(pe_addr_bits(d.output_pe_depth));
+    w.controller_ports += "\n    .output_groups_valid(output_tile_groups_valid), .output_dma_group(output_dma_group),";
+    w.declarations += "  logic [" + G + "-1:0] output_dma_group, output_tile_groups_valid;\n"
+                      "  logic [" + PB + "-1:0] output_pe_addr, c1_output_pe_addr;\n"
+                      "  logic [" + C32 + "-1:0] output_group_coord;\n  logic [31:0] output_group_offset;\n"
+                      "  logic [" + std::to_string(d.acc_bits) + "-1:0] output_drain_sum;\n";
+    std::string row_coord, col_coord, col_addr;
+    if (d.output.depends_on_rows)
+        row_coord = " + cfg_output_row_coord[((g / " + GC + ") * " + C + " + c) * 32 +: 32]";
+    if (d.output.depends_on_cols) {
+        col_coord = " + cfg_output_col_coord[((g % " + GC + ") * " + C + " + c) * 32 +: 32]";
+        col_addr = " + output_col_offset[(g % " + GC + ") * 32 +: 32]";
+    }
+    w.instances += fill(R"(  // output: per-PE accumulator files (in the PEs), drained straight to DRAM by the DMA, one
+  // lane group per job, among the groups valid at the tile's first iteration.
+  tessera_output_pe_address output_pe_address (
+    .clk(clk), .restart(restart), .advance(advance), .increments(increments),
+    .pe_delta(cfg_output_pe_delta), .pe_addr(output_pe_addr));
+  always_ff @(posedge clk) begin
+    c1_output_pe_addr <= output_pe_addr;
+    if (issue && zero_from[cfg_output_tile_from]) output_tile_groups_valid <= output_group_valid;
+  end
+  always_comb begin
+    output_group_coord = '0;
+    output_group_offset = '0;
+    for (int g = 0; g < ${G}; g++)
+      if (output_dma_group[g]) begin
+        output_group_offset = output_row_addr[(g / ${GC}) * 32 +: 32]${COL_ADDR};
+        for (int c = 0; c < ${C}; c++)
+          output_group_coord[c*32 +: 32] = 32'd0${ROW_COORD}${COL_COORD};
+      end
+  end
+)",
+                        {{"G", G}, {"GC", GC}, {"C", C}, {"ROW_COORD", row_coord}, {"COL_COORD", col_coord},
+                         {"COL_ADDR", col_addr}});
+}
+
 std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &p, int64_t depth, int pb,
                   int bits) {
     const int64_t g = lane_groups(p, d);
@@ -212,8 +257,9 @@ Modules emit_pe_buffers(const DesignSpec &d) {
         m.push_back({"tessera_" + T + "_pe_address",
                      emit_running_address(d, "tessera_" + T + "_pe_address",
                                           "Per-PE file address of the " + T + " tensor (shared by every lane group).", "pe", pb)});
-        const bool fed = (T == "input" && d.input_dram_fed) || (T == "weight" && d.weight_dram_fed);
-        if (!fed)  // files the DMA fills from DRAM have no fill walk
+        const bool fed = (T == "input" && d.input_dram_fed) || (T == "weight" && d.weight_dram_fed) ||
+                         (T == "output" && d.output_dram_fed);
+        if (!fed)  // files the DMA fills from (drains to) DRAM have no walk
             m.push_back({"tessera_" + T + "_pe_fill",
                      emit_fill_walk(d, "tessera_" + T + "_pe_fill",
                                     "Fill walk of the " + T + " tensor's per-PE tiles: one box word per cycle.", pb, ab,
@@ -232,8 +278,8 @@ OnChipFillWiring pe_file_wiring(const DesignSpec &d) {
     const int64_t gi = lane_groups(d.input, d), gw = lane_groups(d.weight, d),
                   go = lane_groups(d.output, d);
     const int iab = input_addr_bits(d), wab = weight_addr_bits(d), oab = output_addr_bits(d);
-    const bool acc_file = d.output_pe_depth > 0;
-    if (acc_file) {
+    if (d.output_dram_fed) drained_to_dram(d, go, w);
+    if (d.output_pe_walk()) {
         const int pb = pe_addr_bits(d.output_pe_depth);
         const std::string PB = std::to_string(pb), OAB = std::to_string(oab), GO = std::to_string(go),
                           DIB = std::to_string(d.dims * d.index_bits), CIB = std::to_string(d.coords * d.index_bits);

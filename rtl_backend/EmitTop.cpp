@@ -43,6 +43,8 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
         dma_banks += " ." + t + "_prefetch_base(" + t + "_prefetch_base),\n    ." + t + "_prefetch_addr(" + t +
                      "_prefetch_addr),";
     }
+    if (d.output_dram_fed)
+        dma_banks += "\n    .output_group_coord(output_group_coord), .output_group_offset(output_group_offset),";
     if (d.output_double_buffered) {
         bank_decls += "  logic output_bank, dma_output_read_bank;\n  logic [" + std::to_string(acc) +
                       "-1:0] output_drain_data;\n";
@@ -52,8 +54,11 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     // Per-PE files (EmitPeBuffers.cpp): the GLB read port of such an operand serves the fill walk;
     // the PE registers load from the files, one word per MAC. Inner-tile copies (EmitStaging.cpp).
     auto pe_file = [&](const std::string &t) { return t == "input" ? d.input_pe_depth > 0 : t == "weight" && d.weight_pe_depth > 0; };
-    auto fed = [&](const std::string &t) { return t == "input" ? d.input_dram_fed : t == "weight" && d.weight_dram_fed; };
-    const bool acc_file = d.output_pe_depth > 0;
+    auto fed = [&](const std::string &t) {
+        return t == "input" ? d.input_dram_fed : t == "weight" ? d.weight_dram_fed : d.output_dram_fed;
+    };
+    // Accumulator files the walk drains into (and reloads from) the output GLB.
+    const bool acc_file = d.output_pe_walk();
     OnChipFillWiring fills = pe_file_wiring(d);
     add_staging_wiring(d, fills);
     const std::string &ctrl_pe = fills.controller_ports, &counter_pe = fills.counter_ports, &pe_files = fills.instances;
@@ -112,8 +117,7 @@ ${BANK_DECLS}  tessera_loop_nest loop_nest (
     .block_end(block_end), .busy(busy), .done(done));
 
   // ---- address generators ----
-${OPERAND_GLB_ADDRS}  logic [${OAB}-1:0] output_glb_addr;
-  logic [${C32}-1:0] input_tile_base, weight_tile_base, output_tile_base;
+${OPERAND_GLB_ADDRS}  logic [${C32}-1:0] input_tile_base, weight_tile_base, output_tile_base;
   logic [31:0] input_tile_addr, weight_tile_addr, output_tile_addr;
 )",
               {{"T", std::to_string(d.loops)},
@@ -125,7 +129,8 @@ ${OPERAND_GLB_ADDRS}  logic [${OAB}-1:0] output_glb_addr;
                {"CTRL_PE", ctrl_pe},
                {"DIB", std::to_string(d.dims * d.index_bits)},
                {"OPERAND_GLB_ADDRS", (fed("input") ? "" : "  logic [" + std::to_string(iab) + "-1:0] input_glb_addr;\n") +
-                                         (fed("weight") ? "" : "  logic [" + std::to_string(wab) + "-1:0] weight_glb_addr;\n")},
+                                         (fed("weight") ? "" : "  logic [" + std::to_string(wab) + "-1:0] weight_glb_addr;\n") +
+                                         (fed("output") ? "" : "  logic [" + std::to_string(oab) + "-1:0] output_glb_addr;\n")},
                {"OAB", std::to_string(oab)},
                {"C32", std::to_string(d.coords * 32)}});
     for (const auto &[t, prefetches] : {std::pair<const char *, bool>{"input", d.input_double_buffered},
@@ -216,7 +221,8 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
         if (p.depends_on_cols) s << "  logic [" << lane_cols(p, d) * bits << "-1:0] " << t << "_col_offset;\n";
         s << "  logic [" << g << "-1:0] " << t << "_group_valid;\n"
           << "  tessera_" << t << "_lanes " << t << "_lanes (\n"
-          << "    .glb_addr(" << (fed(t) ? t + "_tile_addr" : t + "_glb_addr")
+          // The drain of files to DRAM adds the groups' offsets to the finished tile's address.
+          << "    .glb_addr(" << (t == "output" && fed(t) ? std::string("32'd0") : fed(t) ? t + "_tile_addr" : t + "_glb_addr")
           << (!fed(t) && (pe_file(t) || (t == "output" && acc_file)) ? " + " + t + "_fill_offset" : "") << "),\n";
         // An axis with lane tables gives an address offset per lane instead of a step.
         if (p.depends_on_rows)
@@ -234,7 +240,7 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
     };
     o << "\n  // ---- lane groups (one GLB word per group) ----\n"
       << lanes("input", d.input, gi, lane_addr_bits(d, 0)) << lanes("weight", d.weight, gw, lane_addr_bits(d, 1))
-      << lanes("output", d.output, go, oab);
+      << lanes("output", d.output, go, lane_addr_bits(d, 2));
     if (acc_file) {  // the drain's lane groups: the drained block's GLB address and predication
         std::string drain = lanes("output", d.output, go, oab);
         auto swap = [&](const std::string &from, const std::string &to) {
@@ -261,8 +267,7 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
   logic [${DOAB}-1:0] dma_output_read_addr;
   logic [${BAB}-1:0] dma_bias_read_addr;
   logic [${ACC}-1:0] bias_read_data;${REQUANT_WIRE}
-  logic [${GO}*${ACC}-1:0] output_read_data;
-  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write;
+${OUTPUT_READ_DECL}  logic dma_dram_read, dma_buffer_fill, dma_drain_read, dma_dram_write;
   logic [1:0] dma_job;
   tessera_dma dma (
     .clk(clk), .rst(rst), .start(dma_start), .channel(dma_channel), .done(dma_done),
@@ -357,7 +362,13 @@ endmodule
                {"COUNTER_PE", counter_pe},
                {"O1", d.skew() ? "o1" : "c1"},
                {"DRAIN_ROW_ADDR", d.skew() ? "s_output_drain_row_addr" : "output_drain_row_addr"},
-               {"ARRAY_BLOCK", acc_file ? ".clear(restart), .acc_addr(c1_output_pe_addr), .drain_read(output_fill_reading && output_draining),\n"
+               {"OUTPUT_READ_DECL", fed("output") ? "" : "  logic [" + std::to_string(go) + "*" + std::to_string(acc) + "-1:0] output_read_data;\n"},
+               // Files drained to DRAM: the DMA reads the drained group's PEs at its position.
+               {"ARRAY_BLOCK", fed("output") ? ".clear(restart), .acc_addr(c1_output_pe_addr),\n"
+                                               "    .drain_read({" + std::to_string(go) + "{dma_output_read}} & output_dma_group), "
+                                               ".drain_addr(dma_output_read_addr),\n"
+                                               "    .reload_write('0), .reload_addr('0), .reload_data('0),"
+                             : acc_file ? ".clear(restart), .acc_addr(c1_output_pe_addr), .drain_read(output_fill_reading && output_draining),\n"
                                           "    .drain_addr(output_drain_index), .reload_write(reload_write), .reload_addr(output_fill_addr),\n"
                                           "    .reload_data(output_read_data),"
                                         : ".block_start(c1_issue && c1_block_start),"},
@@ -380,11 +391,12 @@ endmodule
                                  (d.channel_weight_zero_point ? "\n    .channel_w_zero_point(cfg_channel_w_zero_point), .w_zero_point_step(cfg_w_zero_point_step),"
                                                                 "\n    .w_zero_point_addr(w_zero_point_addr), .w_zero_point_data(w_zero_point_data),"
                                                               : "")},
-               {"ORA", std::to_string(lane_rows(d.output, d) * oab)},
+               {"ORA", std::to_string(lane_rows(d.output, d) * lane_addr_bits(d, 2))},
                {"INPUT_COLS", d.input.depends_on_cols ? " .col_offset(input_col_offset)," : ""},
                {"WEIGHT_COLS", d.weight.depends_on_cols ? " .col_offset(weight_col_offset)," : ""},
                {"OUTPUT_COLS", d.output.depends_on_cols ? "\n    .col_offset(output_col_offset)," : ""},
-               {"DRAIN_DATA", d.output_double_buffered ? "output_drain_data"
+               {"DRAIN_DATA", fed("output")             ? "output_drain_sum"
+                              : d.output_double_buffered ? "output_drain_data"
                               : d.output_staged()       ? "output_outer_data"
                                                         : "output_read_data[" + std::to_string(acc) + "-1:0]"},
                // The inner of two shared levels is drained and reloaded by the walk (EmitStaging.cpp).

@@ -365,7 +365,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
                 v.set("loop_psum_window", l >= a.buffer_at && l < pe.refill_from && !a.depends[size_t(l)] ? 1 : 0,
                       slot_of(l));
             const ir::Tensor &o = prob.tensor(ir::TensorRole::Output);
-            for (size_t c = 0; c < o.index.size(); ++c)
+            for (size_t c = 0; c < o.index.size() && !dram_fed(a); ++c)  // (the walk's drain predication)
                 v.set("output_pe_coord_dim", dim_slot(prob, o.index[c].terms.front().first), int(c));
         }
         if (!dram_fed(a)) {

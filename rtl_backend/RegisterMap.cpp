@@ -53,11 +53,13 @@ int output_stage_cycle_bits(const DesignSpec &d) {
     return bits_for(d.output_depth * d.output_stage_element_cycles + 1);
 }
 int output_dram_side_addr_bits(const DesignSpec &d) {
+    // Accumulator files drained straight to DRAM: the DMA's position is the files' address.
+    if (d.output_dram_fed) return bits_for(d.output_pe_depth);
     return d.output_staged() ? output_outer_addr_bits(d) : output_addr_bits(d);
 }
 int output_addr_bits(const DesignSpec &d) { return bits_for(d.output_depth); }
 int lane_addr_bits(const DesignSpec &d, int role) {
-    if ((role == 0 && d.input_dram_fed) || (role == 1 && d.weight_dram_fed)) return 32;
+    if ((role == 0 && d.input_dram_fed) || (role == 1 && d.weight_dram_fed) || (role == 2 && d.output_dram_fed)) return 32;
     return role == 0 ? input_addr_bits(d) : role == 1 ? weight_addr_bits(d) : output_addr_bits(d);
 }
 int bias_addr_bits(const DesignSpec &d) { return bits_for(d.bias_depth); }
@@ -144,7 +146,7 @@ RegisterMap register_map(const DesignSpec &d) {
     const char *tensors[] = {"input", "weight", "output"};
     const int abits[] = {input_addr_bits(d), weight_addr_bits(d), output_addr_bits(d)};
     const TensorPorts *ports[] = {&d.input, &d.weight, &d.output};
-    const bool fed[] = {d.input_dram_fed, d.weight_dram_fed, false};
+    const bool fed[] = {d.input_dram_fed, d.weight_dram_fed, d.output_dram_fed};
     for (int x = 0; x < 3; ++x) {
         std::string t = tensors[x];
         if (!fed[x]) add(t + "_glb_delta", T, abits[x], "GLB address change when the loop increments");

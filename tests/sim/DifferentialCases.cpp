@@ -221,6 +221,7 @@ std::string RandomCase::describe() const {
         o << (!hierarchy.empty() ? " (L2 double buffered)" : per_pe ? " (its shared levels double buffered)" : " --arch double_buffered");
     if (!single_buffered.empty()) o << " (hw::single_buffered for " << single_buffered << ")";
     if (weights_from_dram) o << " (weights from DRAM into the per-PE files)";
+    if (outputs_to_dram) o << " (outputs from the per-PE files straight to DRAM)";
     if (interconnect != "broadcast") o << " --interconnect " << interconnect;
     return o.str();
 }
@@ -397,6 +398,67 @@ std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count) {
     return cases;
 }
 
+namespace {
+
+// A per-PE mapping whose output tile is on DRAM: each PE's psum file holds its kp x xp (x yb)
+// outputs across every reduction loop (co, cp, s, r inside the file's refill at xq) and drains
+// them straight to DRAM after each xq step. Rows: channel lanes cl (reduced by the adder trees);
+// columns: filter lanes kl. Inputs and weights: a GLB tile per output strip and a per-PE file.
+std::string random_outputs_to_dram_schedule(Rng &rng) {
+    const int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
+                  kp = pick(rng, 1, 2), xp = pick(rng, 1, 3), yb = pick(rng, 1, 3);
+    // y inside the array (the files refill and drain per (y, x step)) or outside it.
+    const bool y_in_file = pick(rng, 0, 1), filter_per_block = pick(rng, 0, 1);
+    const std::string inner = one_of<std::string>(rng, {"xp, s, r, kp", "xp, s, kp, r", "kp, xp, s, r"});
+    std::ostringstream o;
+    o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
+      << "output.split(k, ko, ki, " << kl * kp << ").split(y, yo, yi, " << yb << ").reorder(x, yi, ki, n, yo, ko);\n"
+      << "acc.compute_at(output, yo);\n"
+      << "hw::level(acc, \"DRAM\");\n"
+      << "Var kt(\"kt\"), kl(\"kl\"), kp(\"kp\"), xq(\"xq\"), xp(\"xp\");\n"
+      << "RVar co(\"co\"), ci(\"ci\"), cl(\"cl\"), cp(\"cp\");\n"
+      << "acc.update().split(c, co, ci, " << cl * cp << ").split(ci, cl, cp, " << cp << ").split(k, kt, kl, " << kl * kp
+      << ").split(kl, kl, kp, " << kp << ")\n"
+      << "    .split(x, xq, xp, " << xp << ")\n"
+      << "    .reorder(" << inner << ", cp, co, " << (y_in_file ? "y, xq" : "xq") << ", cl, kl, "
+      << (y_in_file ? "" : "y, ") << "kt, n).unroll(cl).unroll(kl);\n"
+      << "hw::array(acc, cl, kl);\n"
+      << "hw::accumulator(acc, co, \"RF\");\n"
+      << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb.compute_at(acc, kt);\nhw::level(ifmap_glb, \"GLB\");\n"
+      << "Func ifmap_rf = ifmap_glb.in(acc);\nifmap_rf.compute_at(acc, r);\nhw::level(ifmap_rf, \"RF\");\n"
+      << "Func filter_glb = filter.in(acc);\nfilter_glb.compute_at(acc, kt);\nhw::level(filter_glb, \"GLB\");\n"
+      << "Func filter_rf = filter_glb.in(acc);\nfilter_rf.compute_at(acc, " << (filter_per_block ? "cp" : "co")
+      << ");\nhw::level(filter_rf, \"RF\");\n";
+    return o.str();
+}
+
+}  // namespace
+
+std::vector<RandomCase> draw_outputs_to_dram_cases(uint64_t seed, size_t count) {
+    Rng rng(seed * 7919 + 3);
+    Rng quantizing(seed ^ 0x3c6ef372fe94f82bull);  // which layers are quantized: a stream of its own
+    std::vector<RandomCase> cases;
+    for (size_t redrawn = 0; cases.size() < count;) {
+        RandomCase c;
+        c.per_pe = true;
+        c.outputs_to_dram = true;
+        c.layer = small_conv(rng, "outputs_to_dram_case" + std::to_string(cases.size()), 10, 10, 9);
+        if (chance(quantizing, 1.0 / 3)) {
+            std::vector<ir::LayerSpec> one{c.layer};
+            tessera::test::quantize(one, seed * 1000003 + cases.size() * 7919 + redrawn);
+            c.layer = one.front();
+        }
+        c.schedule.text = random_outputs_to_dram_schedule(rng);
+        c.schedule.text_origin = "random schedule, outputs straight to DRAM";
+        if (const std::string why = lower_for_rtl(c); !why.empty()) {
+            if (++redrawn > 1000) throw std::runtime_error("draw_outputs_to_dram_cases: every draw rejected: " + why);
+            continue;
+        }
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
 std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined, bool output_two_levels,
                                               bool l2_double_buffered, bool quantized) {
     struct Plan {
@@ -452,7 +514,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
         groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "") + " " + cases[i].single_buffered +
                (cases[i].per_pe ? " per-PE" : "") + (cases[i].hierarchy.empty() ? "" : " " + cases[i].hierarchy) +
                (cases[i].registers.empty() ? "" : " REG:" + cases[i].registers) +
-               (cases[i].weights_from_dram ? " W-from-DRAM" : "") +
+               (cases[i].weights_from_dram ? " W-from-DRAM" : "") + (cases[i].outputs_to_dram ? " O-to-DRAM" : "") +
                (cases[i].interconnect == "broadcast"
                     ? ""
                     : " " + cases[i].interconnect + " " +

@@ -37,6 +37,9 @@ struct RandomCase {
     std::string registers;
     // Drawn by draw_dram_fed_cases: the weights keep no shared tile; DRAM fills their per-PE files.
     bool weights_from_dram = false;
+    // Drawn by draw_outputs_to_dram_cases: the output keeps no shared tile; its per-PE files drain
+    // straight to DRAM.
+    bool outputs_to_dram = false;
     ir::Architecture architecture() const;
     ir::AcceleratorIR ir;
     std::string describe() const;  // the equivalent `tessera lower` flags
@@ -80,6 +83,9 @@ std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count);
 // (docs/rtl.md, "Per-PE files fed from DRAM"); one layer in three quantized (zero points,
 // requantization, per-channel scales and weight zero points now and then).
 std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count);
+// Per-PE mappings whose output files drain straight to DRAM (no output GLB), on eyeriss_16x16;
+// some layers quantized, some with an input or weight channel tail.
+std::vector<RandomCase> draw_outputs_to_dram_cases(uint64_t seed, size_t count);
 
 // `count` cases like draw_per_pe_cases on examples/arch/four_level.json, each tensor keeping its
 // shared tiles at L2, at the GLB, or (operands) at both, by one of three plans: inputs at both and
