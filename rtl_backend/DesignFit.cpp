@@ -45,19 +45,6 @@ std::string not_generated(const ir::NestAnalysis &nest) {
         if (dram_fed(t)) {
             const std::string keep = ": keep a tile of " + t.tensor->name + " on a shared level, or estimate this "
                                      "mapping with the model";
-            if (t.role == ir::TensorRole::Output) {
-                // The DMA writes every in-shape position of a lane group's box: the box must hold
-                // only that group's outputs (no coordinates of other lanes between them).
-                int64_t positions = 1;
-                for (int l : nest.temporal)
-                    if (l >= t.stages[1].at && t.depends[size_t(l)]) positions *= nest.ir->mapping.loops[size_t(l)].extent;
-                if (t.stages[1].words() > positions)
-                    return "drains " + t.tensor->name + "'s per-PE files to DRAM from a box of " +
-                           std::to_string(t.stages[1].words()) + " words that holds " + std::to_string(positions) +
-                           " of the PE's outputs (an array loop strides between them); the generated RTL drains "
-                           "files whose box is their outputs: put the array loops outside the file's loops of "
-                           "the same dims" + keep;
-            }
             const int none = int(nest.ir->mapping.loops.size());
             const int first_array_loop = std::min(nest.row_loops.empty() ? none : nest.row_loops.front(),
                                                   nest.col_loops.empty() ? none : nest.col_loops.front());
@@ -80,6 +67,21 @@ std::string not_generated(const ir::NestAnalysis &nest) {
             return "keeps " + t.tensor->name + " at " + std::to_string(per_pe) + " per-PE levels; the "
                    "generated RTL has one per-PE file per tensor (and, for an operand, a one-word register "
                    "level under it) so far: estimate this mapping with the model";
+        // A drain writes every (valid) position of the file's box, into the GLB or DRAM: the box
+        // must hold only the PE's own outputs, with no coordinates of other lanes between them
+        // (they would be overwritten with this file's empty words).
+        if (t.role == ir::TensorRole::Output && t.stages.back().kind == ir::StageKind::PerPe) {
+            const ir::Stage &file = t.stages.back();
+            int64_t positions = 1;
+            for (int l : nest.temporal)
+                if (l >= file.at && t.depends[size_t(l)]) positions *= nest.ir->mapping.loops[size_t(l)].extent;
+            if (file.words() > positions)
+                return "drains " + t.tensor->name + "'s per-PE files from a box of " + std::to_string(file.words()) +
+                       " words that holds " + std::to_string(positions) + " of the PE's outputs (an array loop "
+                       "strides between them); the generated RTL drains files whose box is their own outputs: split "
+                       "the dim so that the array takes its outer part and the file its inner part, or estimate "
+                       "this mapping with the model";
+        }
         // The drain of a per-PE accumulator file masks the positions past a dim's extent by
         // predicating each position's dims: every output coordinate must be one dim.
         if (t.role == ir::TensorRole::Output && t.stages.back().kind == ir::StageKind::PerPe)

@@ -1,7 +1,8 @@
 // Per-PE files fed from DRAM (docs/rtl.md, "Per-PE files fed from DRAM"): an operand that keeps no
 // tile on a shared level has no GLB buffer; the DMA fills each valid lane group's per-PE file from
-// DRAM, one job per group, while the array waits. Each layer runs bit-exactly against Halide's JIT,
-// with every counter and the cycles equal to the model's.
+// DRAM, one job per group, while the array waits. The output's accumulator files likewise drain
+// straight to DRAM ("Accumulator files drained to DRAM"). Each layer runs bit-exactly against
+// Halide's JIT, with every counter and the cycles equal to the model's.
 #include "Networks.h"
 #include "SimulateLayers.h"
 #include "ir/Validate.h"
@@ -106,4 +107,73 @@ TEST_CASE("inputs from DRAM into per-PE files, multicast along the columns, chan
         CHECK(measured(o, "I.rf_writes") / 4 >= measured(o, "I.dram_reads"));
     }
     CHECK(measured(outcomes[0], "I.rf_writes") / 4 > measured(outcomes[0], "I.dram_reads"));  // padding: no DRAM read
+}
+
+TEST_CASE("psum files drained straight to DRAM: examples/schedules/os_outputs_to_dram.sched", "[sim][general][per_pe]") {
+    const ScheduleRequest s = example_schedule("os_outputs_to_dram.sched");
+    const ir::Architecture arch = example_arch("eyeriss_16x16");
+    // K = 20: the last filter block of 8 holds 4 (its second kq half is a tile with no valid lane
+    // group); C = 6: the channel split by 4 has a tail; padding; a 1x1 layer whose y and x do not
+    // divide the 4x4 array (7 = 4 + 3).
+    const std::vector<LayerRequest> layers = {{parse_inline_layer("conv:C=6,K=20,H=9,W=10,R=3,S=3,pad=1"), s},
+                                              {parse_inline_layer("conv:C=16,K=8,H=7,W=7,R=1,S=1"), s}};
+    std::vector<ir::AcceleratorIR> irs;
+    for (const auto &l : layers) irs.push_back(lower_to_ir(l.layer, l.schedule));
+    const rtl::DesignSpec d = rtl::design_for(irs, arch);
+    CHECK(d.output_dram_fed);
+    CHECK(d.output_depth == 0);  // no output GLB
+    CHECK(d.output_pe_depth == 4);
+    const auto outcomes = simulate_on_one_design(layers, arch);
+    check_exact(outcomes, 2);
+    for (const auto &o : outcomes) {
+        INFO(o.layer);
+        CHECK(measured(o, "O.glb_writes") == 0);
+        CHECK(measured(o, "O.glb_reads") == 0);
+        CHECK(measured(o, "O.dram_writes") > 0);
+    }
+    // Every output written once: 20 x 9 x 10 and 8 x 7 x 7.
+    CHECK(measured(outcomes[0], "O.dram_writes") == 20 * 9 * 10);
+    CHECK(measured(outcomes[1], "O.dram_writes") == 8 * 7 * 7);
+    // A layer whose output keeps a GLB tile does not run on this design, nor the other way round.
+    ScheduleRequest glb = s;
+    const std::string from = "hw::level(acc, \"DRAM\");";
+    glb.text.replace(glb.text.find(from), from.size(), "hw::level(acc, \"GLB\");");
+    const auto with_glb = lower_to_ir(layers[0].layer, glb);
+    CHECK(rtl::why_not_fits(d, with_glb).find("keeps a tile on a shared level, the design drains its output per-PE "
+                                              "files to DRAM") != std::string::npos);
+    CHECK(rtl::why_not_fits(rtl::design_for({with_glb}, arch), irs[0]).find("keeps no tile on a shared level") !=
+          std::string::npos);
+    // A pipelined array: refused in one line.
+    ir::Architecture systolic = arch;
+    systolic.interconnect = ir::Interconnect::Systolic;
+    systolic.tile = 1;
+    const std::string why = rtl::why_not_generated(irs[0], systolic);
+    CHECK(why.find("drains its output's per-PE files straight to DRAM on a pipelined array") != std::string::npos);
+    CHECK(why.find('\n') == std::string::npos);
+}
+
+TEST_CASE("a psum file whose box strides over other lanes' outputs is refused in one line", "[sim][general][per_pe]") {
+    // k = kq * 4 + kf with kf on the array and kq in the file: the file's box spans 5 filters, of
+    // which the PE computes 2. A drain would overwrite the other lanes' outputs between them.
+    ScheduleRequest s;
+    s.text = R"(Var ko("ko"), ki("ki");
+output.split(k, ko, ki, 8).reorder(x, y, ki, n, ko);
+acc.compute_at(output, ko);
+hw::level(acc, "GLB");
+Var kq("kq"), kf("kf");
+acc.update().split(k, kq, kf, 4).reorder(s, r, c, kq, x, kf, y, n).unroll(kf).unroll(y);
+hw::array(acc, kf, y);
+hw::accumulator(acc, x, "RF");
+Func ifmap_glb = ifmap.in(acc);
+ifmap_glb.compute_at(acc, n);
+hw::level(ifmap_glb, "GLB");
+Func filter_glb = filter.in(acc);
+filter_glb.compute_at(acc, n);
+hw::level(filter_glb, "GLB");
+)";
+    s.text_origin = "strided psum file";
+    const auto ir = lower_to_ir(parse_inline_layer("conv:C=4,K=8,H=6,W=6,R=3,S=3"), s);
+    const std::string why = rtl::why_not_generated(ir, example_arch("eyeriss_16x16"));
+    CHECK(why.find("drains O's per-PE files from a box of 5 words that holds 2 of the PE's outputs") != std::string::npos);
+    CHECK(why.find('\n') == std::string::npos);
 }
