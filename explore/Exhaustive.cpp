@@ -194,7 +194,7 @@ struct Exhaustive {
                 if (!dominated(t, q, p.s.dram_order, dram)) glb_of[t].push_back(q);
         const int buffering = info.buffering_choice ? 8 : 1;  // Structure::single of I, W, O
         const int registers = info.reg_level.empty() ? 1 : 4;  // Structure::reg of I, W
-        const int feeds = info.rf_level.empty() ? 1 : 8;       // Structure::from_dram of I, W, O
+        const int feeds = info.rf_level.empty() || c.no_bypass ? 1 : 8;  // Structure::from_dram of I, W, O
         // The output's inner block (several shared levels, the output not on the innermost): none,
         // or inside the first q nontrivial GLB-band loops (q = 0 only with a nontrivial DRAM
         // reduction loop outside it, else it is the outer tile), unless the position just outside

@@ -38,7 +38,9 @@ std::string describe(const rtl::DesignSpec &d) {
     const std::string single = tensors(d.input_single_buffered, d.weight_single_buffered, d.output_single_buffered);
     const std::string fed = tensors(d.input_dram_fed, d.weight_dram_fed, false);
     s << "; per-PE files: " << (files.empty() ? "none" : files);
-    if (!fed.empty()) s << " (from DRAM: " << fed << ")";
+    if (!fed.empty() || d.output_dram_fed)
+        s << " (" << (fed.empty() ? "" : "from DRAM: " + fed) << (!fed.empty() && d.output_dram_fed ? "; " : "")
+          << (d.output_dram_fed ? "to DRAM: O" : "") << ")";
     if (!single.empty()) s << "; single buffered: " << single;
     return s.str();
 }
@@ -69,7 +71,8 @@ SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, con
     o.constraints.start_levels[2] = shared_index(design.output_staged() ? design.output_outer_level : design.output_level);
     o.constraints.start_two_levels = (design.input_outer_depth > 0 ? 1 : 0) | (design.weight_outer_depth > 0 ? 2 : 0) |
                                      (design.output_staged() ? 4 : 0);
-    o.constraints.start_from_dram = (design.input_dram_fed ? 1 : 0) | (design.weight_dram_fed ? 2 : 0);
+    o.constraints.start_from_dram =
+        (design.input_dram_fed ? 1 : 0) | (design.weight_dram_fed ? 2 : 0) | (design.output_dram_fed ? 4 : 0);
     o.constraints.accept = [&](const Point &p) {
         return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
     };

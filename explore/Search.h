@@ -22,6 +22,9 @@ struct Constraints {
     bool spatial_fixed = false;
     std::vector<int> row_dims, col_dims;
     bool rtl_only = false;       // only mappings rtl_backend generates (rtl_generatable)
+    // Every tensor keeps a tile on a shared level: no per-PE files filled from (drained to) DRAM
+    // directly (Structure::from_dram); explore --no-bypass.
+    bool no_bypass = false;
     std::vector<int> rf_order;   // fixed RF-band order (outer first) when not empty
     // When set, only the spatial choices (dims of the row axis, of the column axis) it accepts;
     // e.g. those that meet the array as one design wires it (explore/NetworkDesign.h).
@@ -38,8 +41,9 @@ struct Constraints {
     // outer one or the output's inner block, which one design's buffers also fix.
     int start_levels[3] = {-1, -1, -1};
     int start_two_levels = 0;
-    // And the operands (bits: 1 I, 2 W) whose per-PE tiles (start_pe_tiles) DRAM feeds directly,
-    // with no shared tile (Structure::from_dram), as one design may fill their files.
+    // And the tensors (bits: 1 I, 2 W, 4 O) whose per-PE tiles (start_pe_tiles) DRAM feeds (the
+    // output's: drain to) directly, with no shared tile (Structure::from_dram), as one design may
+    // move their files.
     int start_from_dram = 0;
 };
 

@@ -59,7 +59,7 @@ struct ModelPool {
 struct Evaluator {
     // Without a pool, the evaluator keeps its own.
     Evaluator(const SpaceInfo &i, Objective o, const Constraints &c, ModelPool *shared = nullptr)
-        : info(i), objective(o), rtl_only(c.rtl_only), accept(c.accept),
+        : info(i), objective(o), rtl_only(c.rtl_only), no_bypass(c.no_bypass), accept(c.accept),
           pool(shared ? *shared : own_pool.emplace(info)) {}
     ~Evaluator() {
         for (auto &entry : models)
@@ -73,14 +73,17 @@ struct Evaluator {
     // pipelined array, where how long operands stay in the PEs (the extents) matters too.
     bool rtl_only;
     bool rtl_per_point = rtl_only && info.arch.skew_tile() > 0;
+    bool no_bypass;  // Constraints::no_bypass (Structure::from_dram is part of the model key)
     const std::function<bool(const Point &)> &accept;
     std::unordered_map<std::string, bool> allowed;  // the rtl_only and accept verdicts per model key
     bool allowed_structure(const std::string &key, const Point &p) {
-        if (!rtl_only && !accept) return true;
+        if (!rtl_only && !accept && !no_bypass) return true;
         auto it = allowed.find(key);
         if (it != allowed.end()) return it->second;
         if (allowed.size() > 200000) allowed.clear();  // bounded memory
-        const bool ok = (!rtl_only || rtl_per_point || rtl_generatable(info, p)) && (!accept || accept(p));
+        const bool bypasses = p.s.from_dram[0] || p.s.from_dram[1] || p.s.from_dram[2];
+        const bool ok = !(no_bypass && bypasses) && (!rtl_only || rtl_per_point || rtl_generatable(info, p)) &&
+                        (!accept || accept(p));
         return allowed.emplace(key, ok).first->second;
     }
     std::optional<ModelPool> own_pool;

@@ -205,7 +205,7 @@ int run_explore(const Args &args) {
     if (wants_fusion(args, "--fusion")) return run_explore_fusion(args);  // docs/fusion.md
     LayerSelection sel;
     std::string arch_name = "default", objective = "energy", out_dir, rf_order, mode = "auto", svg_file;
-    bool json = false, rtl_only = false, quiet = false, mpi = false, no_presets = false;
+    bool json = false, rtl_only = false, quiet = false, mpi = false, no_presets = false, no_bypass = false;
     int threads = int(std::max(1u, std::thread::hardware_concurrency()));
     uint64_t seed = 1;
     int64_t steps = explore::SearchOptions{}.anneal_steps, limit = 3000000;
@@ -244,6 +244,9 @@ int run_explore(const Args &args) {
         ("rtl-only", po::bool_switch(&rtl_only),
          "only mappings `tessera compile` generates RTL for (rtl_backend decides: docs/rtl.md); with a "
          "network, every winner runs on one design (docs/explore.md, \"One design for a network\")")
+        ("no-bypass", po::bool_switch(&no_bypass),
+         "every tensor keeps a tile on a shared level: no per-PE files filled from, or drained to, DRAM "
+         "directly (docs/explore.md, \"The choices\")")
         ("rf-order", po::value(&rf_order), "fix the loop order inside the PEs: every dim, outer first (n,k,c,y,x,r,s)")
         ("top", po::value(&top)->default_value(top), "rows of the ranked table")
         ("json", po::bool_switch(&json), "print JSON (layer, best, evaluated, seconds, pareto)")
@@ -321,6 +324,7 @@ int run_explore(const Args &args) {
         // --verify ranks what it can verify: mappings compile generates RTL for (as --rtl-only,
         // without a network's one design).
         opt.constraints.rtl_only = rtl_only || verify > 0;
+        opt.constraints.no_bypass = no_bypass;
         if (!spatial.empty()) parse_spatial(spatial, problem, opt.constraints);
         if (!rf_order.empty()) opt.constraints.rf_order = parse_order(rf_order, problem);
         return opt;

@@ -21,18 +21,21 @@ grep -q "3 of 3 layer config(s)" "$out/compile.txt" || { echo "FAIL: not one des
 grep -q "^PASS: 3 layer(s)" "$out/simulate.txt" || { echo "FAIL: not every layer passed"; fail=1; }
 # A GLB the design's buffers (each sized for its tensor's largest tile) would overflow: explore
 # splits it per tensor, the layers fit their partitions, and the compiled design fits the GLB.
+# (--no-bypass: every tensor keeps a GLB tile; on this GLB the winners otherwise drain their
+# outputs straight to DRAM and keep no output buffer to split.)
 small=$src/tests/explore/array_4x4_glb384.json
 # --verify compiles each winner on the split GLB too.
-"$tessera" explore --network "$net" --arch "$small" --rtl-only --steps 300 -j 2 -q --verify 1 -o "$out/p" > "$out/explore_p.txt" 2> "$out/explore_p.err" ||
+"$tessera" explore --network "$net" --arch "$small" --rtl-only --no-bypass --steps 300 -j 2 -q --verify 1 -o "$out/p" > "$out/explore_p.txt" 2> "$out/explore_p.err" ||
     { echo "FAIL: explore on a 384 B GLB"; cat "$out/explore_p.txt"; exit 1; }
 [ "$(grep -c "^== verify rank 1: PASS" "$out/explore_p.txt")" -eq 3 ] || { echo "FAIL: --verify on the split GLB"; fail=1; }
 grep -q '"tensor_bytes"' "$out/p/verify_arch.json" || { echo "FAIL: --verify did not compile on the split GLB"; fail=1; }
 rm -rf "$out/p/verify"
+! grep -l 'hw::level(acc, "DRAM")' "$out"/p/*.sched >/dev/null || { echo "FAIL: --no-bypass wrote a winner whose output bypasses the GLB"; fail=1; }
 grep -q "would overflow the level: GLB split I [0-9]* B, W [0-9]* B, O [0-9]* B" "$out/explore_p.txt" ||
     { echo "FAIL: no split GLB:"; cat "$out/explore_p.txt"; fail=1; }
 grep -q '"tensor_bytes"' "$out/p/arch.json" || { echo "FAIL: arch.json has no partitions"; fail=1; }
 # --json carries the one design: its wiring, the split and the split architecture.
-"$tessera" explore --network "$net" --arch "$small" --rtl-only --steps 300 -j 2 -q --json > "$out/p.json" ||
+"$tessera" explore --network "$net" --arch "$small" --rtl-only --no-bypass --steps 300 -j 2 -q --json > "$out/p.json" ||
     { echo "FAIL: explore --json"; fail=1; }
 python3 - "$out/p.json" <<'PY' || fail=1
 import json, sys
