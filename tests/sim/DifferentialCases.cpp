@@ -1,5 +1,6 @@
 #include "DifferentialCases.h"
 #include "FusedSupport.h"
+#include "RandomSchedules.h"
 
 #include "UserError.h"
 #include "ir/Architecture.h"
@@ -10,6 +11,7 @@
 #include "sim/verilator/Simulate.h"
 
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <map>
 #include <random>
@@ -18,13 +20,6 @@
 namespace tessera::vsim::test {
 
 namespace {
-
-using Rng = std::mt19937_64;
-
-int64_t pick(Rng &rng, int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); }
-bool chance(Rng &rng, double p) { return std::bernoulli_distribution(p)(rng); }
-template <typename T>
-const T &one_of(Rng &rng, const std::vector<T> &v) { return v[size_t(pick(rng, 0, int64_t(v.size()) - 1))]; }
 
 // A small conv for the schedule-text cases: 1x1 or 3x3, stride 1 or 2, padding, C and K from 2 up
 // to the bounds, H and W from the filter up to max_hw; bias, ReLU and a requantize shift at random.
@@ -130,74 +125,6 @@ std::string interconnect(const ir::AcceleratorIR &ir) {
 }
 
 }  // namespace
-
-// A weight-stationary schedule (rows c, columns k) with a per-PE accumulator file and per-PE input
-// and filter tiles (so that every case runs on one design): lanes, blocking and which tiles are
-// kept across a loop above them random.
-// `within_axis`: the columns are k x c instead (2 x 2 lanes, fixed so that every case runs on one
-// design): the input multicast and the partial sums reduced within the axis (docs/rtl.md).
-// `output_level` "L2+GLB": the output at two shared levels instead of a per-PE file, its strip in
-// L2 and each filter block kt's partial sums in the GLB (drained and reloaded across co).
-// `no_array`: cl and kl stay temporal: one PE, its tiles on the per-PE level all the same (the
-// level, not a loop on the array, makes them per PE).
-std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &input_levels = {"GLB"},
-                                   const std::vector<std::string> &filter_levels = {"GLB"},
-                                   const std::string &output_level = "GLB", bool within_axis = false,
-                                   bool no_array = false, const std::string &registers = "") {
-    // At least two lanes per axis: every case has the same interconnect (one design).
-    int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
-            kp = pick(rng, 1, 2);
-    if (within_axis) cl = kl = 2;
-    const int64_t xp = pick(rng, 1, 4), yb = pick(rng, 1, 4);
-    // Per-PE tiles kept across loops that do not move them (docs/hardware.md, "Stages"): the ifmap
-    // tile inside kp, the psum file inside cp, the filter tile across y above the array.
-    const bool input_kept = pick(rng, 0, 1), output_kept = pick(rng, 0, 1), filter_kept = pick(rng, 0, 1);
-    // One-word register tiles on REG under the files (`registers`: the operands that get one): an
-    // input word stays while the filter loop kp runs innermost, a weight while the x loop xp does.
-    const bool input_register = registers.find('I') != std::string::npos,
-               filter_register = registers.find('W') != std::string::npos;
-    const std::string inner = input_register ? "kp, xp, s, r" : input_kept ? "xp, s, r, kp" : "xp, s, kp, r";
-    std::ostringstream o;
-    o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
-      << "output.split(k, ko, ki, " << kl * kp << ").split(y, yo, yi, " << yb
-      << ").reorder(x, yi, ki, n, yo, ko);\n"
-      << "acc.compute_at(output, yo);\n"
-      << "Var kt(\"kt\"), kl(\"kl\"), kp(\"kp\"), xq(\"xq\"), xp(\"xp\");\n"
-      << "RVar co(\"co\"), ci(\"ci\"), cl(\"cl\"), cp(\"cp\");\n"
-      << "acc.update().split(c, co, ci, " << cl * cp << ").split(ci, cl, cp, " << cp << ").split(k, kt, kl, "
-      << kl * kp << ").split(kl, kl, kp, " << kp << ")\n"
-      << "    .split(x, xq, xp, " << xp << ")\n"
-      << "    .reorder(" << inner << ", cp, xq, " << (filter_kept ? "" : "y, ")
-      << "cl, kl, " << (filter_kept ? "y, " : "") << "kt, co, n)" << (no_array ? ";\n" : ".unroll(cl).unroll(kl);\n")
-      << (no_array ? "" : within_axis ? "hw::array(acc, {kl, cl});\n" : "hw::array(acc, cl, kl);\n");
-    if (output_level == "L2+GLB" || output_level == "L2+GLB+RF")
-        o << "hw::level(acc, \"L2\");\nhw::accumulator(acc, kt, \"GLB\");\n";
-    if (output_level != "L2+GLB")
-        o << "hw::accumulator(acc, " << (output_kept ? "cp" : "xq") << ", \"RF\");\n";
-    if (output_level != "GLB" && output_level != "L2+GLB" && output_level != "L2+GLB+RF") o << "hw::level(acc, \"" << output_level << "\");\n";
-    // Each operand's shared tiles, outermost first: an L2 tile per output tile (inputs: per output
-    // strip yo, filters: per filter block ko), a GLB tile per channel block co.
-    for (const auto &[t, levels] : {std::pair<std::string, const std::vector<std::string> *>{"ifmap", &input_levels},
-                                    {"filter", &filter_levels}}) {
-        std::string from = t;
-        for (const std::string &level : *levels) {
-            const std::string f = t + "_" + (level == "L2" ? "l2" : "glb");
-            const std::string at = level == "GLB" ? "acc, co" : t == "ifmap" ? "output, yo" : "output, ko";
-            o << "Func " << f << " = " << from << ".in(acc);\n"
-              << f << ".compute_at(" << at << ");\n"
-              << "hw::level(" << f << ", \"" << level << "\");\n";
-            from = f;
-        }
-        o << "Func " << t << "_rf = " << from << ".in(acc);\n"
-          << t << "_rf.compute_at(acc, " << (t == "ifmap" ? (input_kept && !input_register ? "kp" : "r") : "cl") << ");\n"
-          << "hw::level(" << t << "_rf, \"RF\");\n";
-        if (t == "ifmap" ? input_register : filter_register)
-            o << "Func " << t << "_reg = " << t << "_rf.in(acc);\n"
-              << t << "_reg.compute_at(acc, " << (t == "ifmap" ? "xp" : input_register ? "kp" : "s") << ");\n"
-              << "hw::level(" << t << "_reg, \"REG\");\n";
-    }
-    return o.str();
-}
 
 std::string RandomCase::describe() const {
     const ir::LayerSpec &l = layer;
@@ -351,6 +278,34 @@ std::string lower_for_rtl(RandomCase &c) {
     }
 }
 
+// `count` per-PE cases on eyeriss_16x16 whose schedule text `schedule` draws (after the layer, from
+// the same stream), a third of their layers quantized (a stream of their own), each marked by
+// `mark`; a draw the front end or the RTL refuses is redrawn.
+std::vector<RandomCase> draw_schedule_cases(Rng &rng, Rng &quantizing, uint64_t seed, size_t count, const std::string &name,
+                                            const std::function<void(RandomCase &)> &mark,
+                                            const std::function<std::string()> &schedule, const std::string &origin) {
+    std::vector<RandomCase> cases;
+    for (size_t redrawn = 0; cases.size() < count;) {
+        RandomCase c;
+        c.per_pe = true;
+        mark(c);
+        c.layer = small_conv(rng, name + "_case" + std::to_string(cases.size()), 10, 10, 9);
+        if (chance(quantizing, 1.0 / 3)) {
+            std::vector<ir::LayerSpec> one{c.layer};
+            tessera::test::quantize(one, seed * 1000003 + cases.size() * 7919 + redrawn);
+            c.layer = one.front();
+        }
+        c.schedule.text = schedule();
+        c.schedule.text_origin = origin;
+        if (const std::string why = lower_for_rtl(c); !why.empty()) {
+            if (++redrawn > 1000) throw std::runtime_error("draw_" + name + "_cases: every draw rejected: " + why);
+            continue;
+        }
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
 }  // namespace
 
 std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count) {
@@ -375,89 +330,21 @@ std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count) {
 
 std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count) {
     Rng rng(seed * 4099 + 5);
-    Rng quantizing(seed ^ 0x9e3779b97f4a7c15ull);  // which layers are quantized: a stream of its own
-    std::vector<RandomCase> cases;
-    for (size_t redrawn = 0; cases.size() < count;) {
-        RandomCase c;
-        c.per_pe = true;
-        c.weights_from_dram = true;
-        c.layer = small_conv(rng, "dram_fed_case" + std::to_string(cases.size()), 10, 10, 9);
-        if (chance(quantizing, 1.0 / 3)) {
-            std::vector<ir::LayerSpec> one{c.layer};
-            tessera::test::quantize(one, seed * 1000003 + cases.size() * 7919 + redrawn);
-            c.layer = one.front();
-        }
-        c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {}, "GLB");
-        c.schedule.text_origin = "random schedule, weights from DRAM";
-        if (const std::string why = lower_for_rtl(c); !why.empty()) {
-            if (++redrawn > 1000) throw std::runtime_error("draw_dram_fed_cases: every draw rejected: " + why);
-            continue;
-        }
-        cases.push_back(std::move(c));
-    }
-    return cases;
+    Rng quantizing(seed ^ 0x9e3779b97f4a7c15ull);
+    return draw_schedule_cases(
+        rng, quantizing, seed, count, "dram_fed", [](RandomCase &c) { c.weights_from_dram = true; },
+        [&] { return random_per_pe_schedule(rng, {"GLB"}, {}, "GLB"); }, "random schedule, weights from DRAM");
 }
-
-namespace {
-
-// A per-PE mapping whose output tile is on DRAM: each PE's psum file holds its kp x xp (x yb)
-// outputs across every reduction loop (co, cp, s, r inside the file's refill at xq) and drains
-// them straight to DRAM after each xq step. Rows: channel lanes cl (reduced by the adder trees);
-// columns: filter lanes kl. Inputs and weights: a GLB tile per output strip and a per-PE file.
-std::string random_outputs_to_dram_schedule(Rng &rng) {
-    const int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
-                  kp = pick(rng, 1, 2), xp = pick(rng, 1, 3), yb = pick(rng, 1, 3);
-    // y inside the array (the files refill and drain per (y, x step)) or outside it.
-    const bool y_in_file = pick(rng, 0, 1), filter_per_block = pick(rng, 0, 1);
-    const std::string inner = one_of<std::string>(rng, {"xp, s, r, kp", "xp, s, kp, r", "kp, xp, s, r"});
-    std::ostringstream o;
-    o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
-      << "output.split(k, ko, ki, " << kl * kp << ").split(y, yo, yi, " << yb << ").reorder(x, yi, ki, n, yo, ko);\n"
-      << "acc.compute_at(output, yo);\n"
-      << "hw::level(acc, \"DRAM\");\n"
-      << "Var kt(\"kt\"), kl(\"kl\"), kp(\"kp\"), xq(\"xq\"), xp(\"xp\");\n"
-      << "RVar co(\"co\"), ci(\"ci\"), cl(\"cl\"), cp(\"cp\");\n"
-      << "acc.update().split(c, co, ci, " << cl * cp << ").split(ci, cl, cp, " << cp << ").split(k, kt, kl, " << kl * kp
-      << ").split(kl, kl, kp, " << kp << ")\n"
-      << "    .split(x, xq, xp, " << xp << ")\n"
-      << "    .reorder(" << inner << ", cp, co, " << (y_in_file ? "y, xq" : "xq") << ", cl, kl, "
-      << (y_in_file ? "" : "y, ") << "kt, n).unroll(cl).unroll(kl);\n"
-      << "hw::array(acc, cl, kl);\n"
-      << "hw::accumulator(acc, co, \"RF\");\n"
-      << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb.compute_at(acc, kt);\nhw::level(ifmap_glb, \"GLB\");\n"
-      << "Func ifmap_rf = ifmap_glb.in(acc);\nifmap_rf.compute_at(acc, r);\nhw::level(ifmap_rf, \"RF\");\n"
-      << "Func filter_glb = filter.in(acc);\nfilter_glb.compute_at(acc, kt);\nhw::level(filter_glb, \"GLB\");\n"
-      << "Func filter_rf = filter_glb.in(acc);\nfilter_rf.compute_at(acc, " << (filter_per_block ? "cp" : "co")
-      << ");\nhw::level(filter_rf, \"RF\");\n";
-    return o.str();
-}
-
-}  // namespace
 
 std::vector<RandomCase> draw_outputs_to_dram_cases(uint64_t seed, size_t count) {
     Rng rng(seed * 7919 + 3);
-    Rng quantizing(seed ^ 0x3c6ef372fe94f82bull);  // which layers are quantized: a stream of its own
-    std::vector<RandomCase> cases;
-    for (size_t redrawn = 0; cases.size() < count;) {
-        RandomCase c;
-        c.per_pe = true;
-        c.outputs_to_dram = true;
-        c.layer = small_conv(rng, "outputs_to_dram_case" + std::to_string(cases.size()), 10, 10, 9);
-        if (chance(quantizing, 1.0 / 3)) {
-            std::vector<ir::LayerSpec> one{c.layer};
-            tessera::test::quantize(one, seed * 1000003 + cases.size() * 7919 + redrawn);
-            c.layer = one.front();
-        }
-        c.schedule.text = random_outputs_to_dram_schedule(rng);
-        c.schedule.text_origin = "random schedule, outputs straight to DRAM";
-        if (const std::string why = lower_for_rtl(c); !why.empty()) {
-            if (++redrawn > 1000) throw std::runtime_error("draw_outputs_to_dram_cases: every draw rejected: " + why);
-            continue;
-        }
-        cases.push_back(std::move(c));
-    }
-    return cases;
+    Rng quantizing(seed ^ 0x3c6ef372fe94f82bull);
+    return draw_schedule_cases(
+        rng, quantizing, seed, count, "outputs_to_dram", [](RandomCase &c) { c.outputs_to_dram = true; },
+        [&] { return random_outputs_to_dram_schedule(rng); }, "random schedule, outputs straight to DRAM");
 }
+
+
 
 std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined, bool output_two_levels,
                                               bool l2_double_buffered, bool quantized) {

@@ -1,0 +1,30 @@
+// Random schedule texts of the differential test's per-PE cases, and the draws they are made of
+// (tests/sim/DifferentialCases.cpp draws the layers and the cases).
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace tessera::vsim::test {
+
+using Rng = std::mt19937_64;
+
+int64_t pick(Rng &rng, int64_t lo, int64_t hi);  // uniform in [lo, hi]
+bool chance(Rng &rng, double p);
+template <typename T>
+const T &one_of(Rng &rng, const std::vector<T> &v) { return v[size_t(pick(rng, 0, int64_t(v.size()) - 1))]; }
+
+// A weight-stationary per-PE schedule (rows c, columns k; RandomSchedules.cpp says which variants
+// the arguments give): each operand's shared levels ("GLB", "L2"; none: its per-PE files fed from
+// DRAM), the output's ("GLB", "L2+GLB", "L2+GLB+RF" or a level of its own).
+std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &input_levels = {"GLB"},
+                                   const std::vector<std::string> &filter_levels = {"GLB"},
+                                   const std::string &output_level = "GLB", bool within_axis = false,
+                                   bool no_array = false, const std::string &registers = "");
+
+// A per-PE schedule whose psum files hold every reduction loop and drain straight to DRAM.
+std::string random_outputs_to_dram_schedule(Rng &rng);
+
+}  // namespace tessera::vsim::test
