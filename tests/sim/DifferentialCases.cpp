@@ -339,8 +339,10 @@ std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count) {
 std::vector<RandomCase> draw_outputs_to_dram_cases(uint64_t seed, size_t count) {
     Rng rng(seed * 7919 + 3);
     Rng quantizing(seed ^ 0x3c6ef372fe94f82bull);
+    Rng buffering(seed ^ 0xa54ff53a5f1d36f1ull);  // half on a double-buffered GLB (the operands prefetch)
     return draw_schedule_cases(
-        rng, quantizing, seed, count, "outputs_to_dram", [](RandomCase &c) { c.outputs_to_dram = true; },
+        rng, quantizing, seed, count, "outputs_to_dram",
+        [&](RandomCase &c) { c.outputs_to_dram = true, c.double_buffered = chance(buffering, 0.5); },
         [&] { return random_outputs_to_dram_schedule(rng); }, "random schedule, outputs straight to DRAM");
 }
 

@@ -83,8 +83,8 @@ std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count);
 // (docs/rtl.md, "Per-PE files fed from DRAM"); one layer in three quantized (zero points,
 // requantization, per-channel scales and weight zero points now and then).
 std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count);
-// Per-PE mappings whose output files drain straight to DRAM (no output GLB), on eyeriss_16x16;
-// some layers quantized, some with an input or weight channel tail.
+// Per-PE mappings whose output files drain straight to DRAM (no output GLB), on eyeriss_16x16,
+// half of them with the GLB double buffered; some layers quantized.
 std::vector<RandomCase> draw_outputs_to_dram_cases(uint64_t seed, size_t count);
 
 // `count` cases like draw_per_pe_cases on examples/arch/four_level.json, each tensor keeping its
