@@ -112,7 +112,7 @@ int64_t DesignSpec::buffer_bytes_at(int level, int role) const {
     if (role == 1 && weight_outer_level == level) bytes += buffer_bytes_of(weight_outer_depth, weight_bits, weight_double_buffered);
     if (role == 2 && output_level == level) bytes += buffer_bytes_of(output_depth, acc_bits, output_glb_banked());
     if (role == 2 && output_outer_level == level) bytes += buffer_bytes_of(output_outer_depth, acc_bits, output_double_buffered);
-    if (role == 2 && (output_staged() ? output_outer_level : output_level) == level) bytes += bias_table_bytes();
+    if (role == 2 && bias_level == level) bytes += bias_table_bytes();
     return bytes;
 }
 
@@ -394,6 +394,10 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
     if (d.input_dram_fed) d.input_depth = 0;
     if (d.weight_dram_fed) d.weight_depth = 0;
     if (d.output_dram_fed) d.output_depth = 0;
+    d.bias_level = d.output_staged() ? d.output_outer_level : d.output_level;
+    if (d.output_dram_fed)
+        for (size_t l = 1; l < arch.levels.size() && d.bias_level < 0; ++l)
+            if (!arch.is_per_pe(l)) d.bias_level = int(l);
     if (d.output_staged())
         d.output_stage_element_cycles = arch.levels[size_t(d.output_level)].words_per_element(
             int(ir::onchip_element_bytes(first, first.tensor(ir::TensorRole::Output)) * 8));

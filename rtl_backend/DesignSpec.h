@@ -145,9 +145,10 @@ struct DesignSpec {
     int64_t buffer_bytes() const;  // all on-chip buffers (both banks) and the bias table
     int64_t bias_table_bytes() const;  // the bias table and its per-channel memories
     // The architecture level (index) of each shared buffer: the array-facing ones and a staged
-    // tensor's outer one (-1: none); the bias table sits with the output's DRAM-fed buffer.
+    // tensor's outer one (-1: none); and the bias table's: with the output's DRAM-fed buffer, or,
+    // where the output's files drain straight to DRAM, on the outermost shared on-chip level.
     int input_level = -1, weight_level = -1, output_level = -1, input_outer_level = -1, weight_outer_level = -1,
-        output_outer_level = -1;
+        output_outer_level = -1, bias_level = -1;
     int64_t buffer_bytes_at(int level) const;  // the buffers on that level (both banks)
     // Tensor `role`'s (0 I, 1 W, 2 O: with the bias table) buffers on that level (both banks).
     int64_t buffer_bytes_at(int level, int role) const;
