@@ -117,7 +117,7 @@ ${BANK_DECLS}  tessera_loop_nest loop_nest (
     .block_end(block_end), .busy(busy), .done(done));
 
   // ---- address generators ----
-${OPERAND_GLB_ADDRS}  logic [${C32}-1:0] input_tile_base, weight_tile_base, output_tile_base;
+${GLB_ADDRS}  logic [${C32}-1:0] input_tile_base, weight_tile_base, output_tile_base;
   logic [31:0] input_tile_addr, weight_tile_addr, output_tile_addr;
 )",
               {{"T", std::to_string(d.loops)},
@@ -128,7 +128,7 @@ ${OPERAND_GLB_ADDRS}  logic [${C32}-1:0] input_tile_base, weight_tile_base, outp
                {"CTRL_BANKS", ctrl_banks},
                {"CTRL_PE", ctrl_pe},
                {"DIB", std::to_string(d.dims * d.index_bits)},
-               {"OPERAND_GLB_ADDRS", (fed("input") ? "" : "  logic [" + std::to_string(iab) + "-1:0] input_glb_addr;\n") +
+               {"GLB_ADDRS", (fed("input") ? "" : "  logic [" + std::to_string(iab) + "-1:0] input_glb_addr;\n") +
                                          (fed("weight") ? "" : "  logic [" + std::to_string(wab) + "-1:0] weight_glb_addr;\n") +
                                          (fed("output") ? "" : "  logic [" + std::to_string(oab) + "-1:0] output_glb_addr;\n")},
                {"OAB", std::to_string(oab)},
