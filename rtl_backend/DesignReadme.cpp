@@ -58,6 +58,16 @@ std::string design_readme(const RtlDesign &d, const std::vector<CompiledLayer> &
                    : std::string())
       << " + per drain (box words"
       << " + latency + " << ir::kTiming.drain_overhead << ")` (docs/hardware.md)";
+    // Files DRAM fills or drains to move one DMA job per valid lane group (docs/rtl.md).
+    std::string per_group;
+    for (const auto &[tensor, on] : {std::pair<const char *, bool>{"input", s.input_dram_fed},
+                                     {"weight", s.weight_dram_fed}, {"output", s.output_dram_fed}})
+        if (on) per_group += std::string(per_group.empty() ? "" : ", ") + tensor;
+    if (!per_group.empty())
+        o << ". The per-PE files of " << per_group << " move between DRAM and the PEs one lane group per "
+          << "fill (drain), with no shared buffer between";
+    if (s.pe_files() || s.staged() || s.output_staged())
+        o << "; transfers into (out of) per-PE files and between shared levels stall the array too";
     if (double_buffered.empty())
         o << "; every fill and drain stalls the array.\n\n";
     else
