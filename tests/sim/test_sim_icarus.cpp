@@ -9,6 +9,7 @@
 #include "Lower.h"
 #include "Networks.h"
 #include "Reference.h"
+#include "SimulateLayers.h"
 #include "model/Model.h"
 #include "rtl_backend/DesignSpec.h"
 #include "rtl_backend/LayerConfig.h"
@@ -20,14 +21,10 @@ using namespace tessera;
 
 namespace {
 
-void cross_check(const std::string &layer_text, const std::string &dataflow, int64_t rows, int64_t cols) {
+void cross_check(const std::string &layer_text, const ScheduleRequest &req, const ir::Architecture &arch,
+                 const std::string &dataflow) {
     const ir::LayerSpec layer = parse_inline_layer(layer_text);
-    ScheduleRequest req;
-    req.dataflow = dataflow;
-    req.rows = rows;
-    req.cols = cols;
     const ir::AcceleratorIR ir = lower_to_ir(layer, req);
-    const ir::Architecture arch = ir::default_architecture();
     const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for({ir}, arch));
     const rtl::LayerConfig config = rtl::configure_layer(rtl.spec, rtl.registers, ir);
     const vsim::LayerTensors tensors =
@@ -49,6 +46,14 @@ void cross_check(const std::string &layer_text, const std::string &dataflow, int
     CHECK(std::vector<int8_t>(reference.data(), reference.data() + reference.number_of_elements()) == v.output);
 }
 
+void cross_check(const std::string &layer_text, const std::string &dataflow, int64_t rows, int64_t cols) {
+    ScheduleRequest req;
+    req.dataflow = dataflow;
+    req.rows = rows;
+    req.cols = cols;
+    cross_check(layer_text, req, ir::default_architecture(), dataflow);
+}
+
 }  // namespace
 
 TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every dataflow", "[sim][icarus]") {
@@ -58,4 +63,10 @@ TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every
     SECTION("is") { cross_check("conv:C=6,K=5,H=5,W=6,R=1,S=1", "is", 4, 4); }
     SECTION("rs") { cross_check("conv:C=3,K=4,H=7,W=6,R=3,S=3", "rs", 3, 4); }
     SECTION("fc") { cross_check("fc:N=3,C=10,K=7", "ws", 4, 4); }
+    // Per-PE ifmap files and psum files drained straight to DRAM (no output buffer), a filter
+    // block with no valid lane group and a channel tail.
+    SECTION("outputs to DRAM") {
+        cross_check("conv:C=6,K=12,H=5,W=6,R=3,S=3,pad=1", vsim::test::example_schedule("os_outputs_to_dram.sched"),
+                    vsim::test::example_arch("eyeriss_16x16"), "os_outputs_to_dram.sched");
+    }
 }
