@@ -202,10 +202,10 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
             if (first[i] != i || !free[i].found) continue;
             rtl::DesignSpec d = design_of(spaces[i], free[i].best.point);
             if (uses_both_axes(d) != (pass == 0)) continue;
-            // A winner whose per-PE files DRAM fills makes every layer do without shared operand
-            // tiles; the same wiring with those tiles kept is a candidate too.
+            // A winner whose per-PE files DRAM fills (or drains to) makes every layer do without
+            // those shared tiles; the same wiring with them kept is a candidate too.
             rtl::DesignSpec kept = d;
-            kept.input_dram_fed = kept.weight_dram_fed = false;
+            kept.input_dram_fed = kept.weight_dram_fed = kept.output_dram_fed = false;
             for (rtl::DesignSpec *c : {&d, &kept}) {
                 const std::string w = describe(*c);
                 if (std::find(seen.begin(), seen.end(), w) != seen.end()) continue;
