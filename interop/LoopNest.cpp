@@ -1,6 +1,7 @@
 #include "LoopNest.h"
 
 #include "UserError.h"
+#include "ir/Analysis.h"
 
 #include <algorithm>
 #include <map>
@@ -377,7 +378,7 @@ ir::AcceleratorIR canonical_mapping(ir::AcceleratorIR ir) {
     // The output's tile on DRAM (outputs drained from the PEs straight to DRAM) holds nothing on
     // chip: where it sits and its box are not a mapping's.
     for (auto &b : ir.mapping.buffers)
-        if (b.level == "DRAM") b.at = 0, b.box.clear();
+        if (ir::off_chip_output_tile(ir, b)) b.at = 0, b.box.clear();
     ir.mapping.loops = kept;
     ir.mapping.schedule.clear();
     return ir;

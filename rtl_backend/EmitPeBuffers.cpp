@@ -119,6 +119,37 @@ std::string emit_fill_walk(const DesignSpec &d, const std::string &module, const
 
 namespace {
 
+// The lane group a DMA job moves (`<t>_dma_group`, one-hot): `addr_out` = `addr` plus the group's
+// DRAM offset (the lanes module's row address, which includes `addr` there, plus its column
+// offset), `base_out` = `base` plus the group's coordinate offsets (`<t>_row_coord`,
+// `<t>_col_coord`) per coordinate. With no group picked, `base` and `addr`.
+std::string group_select(const DesignSpec &d, const std::string &t, const TensorPorts &p, const std::string &base,
+                         const std::string &addr, const std::string &base_out, const std::string &addr_out) {
+    const std::string GC = std::to_string(lane_cols(p, d)), C = std::to_string(d.coords);
+    std::string row_coord, col_coord, col_addr;
+    if (p.depends_on_rows) row_coord = "\n            + cfg_" + t + "_row_coord[((g / " + GC + ") * " + C + " + c) * 32 +: 32]";
+    if (p.depends_on_cols) {
+        col_coord = "\n            + cfg_" + t + "_col_coord[((g % " + GC + ") * " + C + " + c) * 32 +: 32]";
+        col_addr = " + " + t + "_col_offset[(g % " + GC + ") * 32 +: 32]";
+    }
+    const std::string base_of_c = base == "'0" ? "32'd0" : base + "[c*32 +: 32]";
+    return fill(R"(  // The DMA job's lane group: its DRAM address and tile base.
+  always_comb begin
+    ${BASE_OUT} = ${BASE};
+    ${ADDR_OUT} = ${ADDR};
+    for (int g = 0; g < ${G}; g++)
+      if (${T}_dma_group[g]) begin
+        ${ADDR_OUT} = ${T}_row_addr[(g / ${GC}) * 32 +: 32]${COL_ADDR};
+        for (int c = 0; c < ${C}; c++)
+          ${BASE_OUT}[c*32 +: 32] = ${BASE_C}${ROW_COORD}${COL_COORD};
+      end
+  end
+)",
+                {{"T", t}, {"G", std::to_string(lane_groups(p, d))}, {"GC", GC}, {"C", C}, {"BASE", base},
+                 {"ADDR", addr}, {"BASE_OUT", base_out}, {"ADDR_OUT", addr_out}, {"BASE_C", base_of_c},
+                 {"ROW_COORD", row_coord}, {"COL_COORD", col_coord}, {"COL_ADDR", col_addr}});
+}
+
 // Per-PE files of an operand that keeps no shared tile (DesignSpec::dram_fed): the DMA fills them,
 // one job per valid lane group (the controller's `<t>_dma_group`, one-hot), starting at the
 // group's DRAM address (the lanes module's address, in DRAM words) and tile base (the tile's plus
@@ -131,14 +162,6 @@ void dram_fed_files(const DesignSpec &d, const std::string &t, const TensorPorts
     w.declarations += "  logic [" + G + "-1:0] " + t + "_dma_group;\n  logic [" + std::to_string(pb) + "-1:0] " + t +
                       "_pe_addr;\n  logic [" + C32 + "-1:0] " + t + "_group_base;\n  logic [31:0] " + t +
                       "_group_addr;\n";
-    std::string row_coord, col_coord, col_addr;
-    const std::string GC = std::to_string(lane_cols(p, d)), C = std::to_string(d.coords);
-    if (p.depends_on_rows)
-        row_coord = "\n            + cfg_" + t + "_row_coord[((g / " + GC + ") * " + C + " + c) * 32 +: 32]";
-    if (p.depends_on_cols) {
-        col_coord = "\n            + cfg_" + t + "_col_coord[((g % " + GC + ") * " + C + " + c) * 32 +: 32]";
-        col_addr = " + " + t + "_col_offset[(g % " + GC + ") * 32 +: 32]";
-    }
     w.instances += fill(R"(  // ${T}: per-PE files filled from DRAM by the DMA, one lane group per job; read once per MAC.
   logic [${G}-1:0] ${T}_pe_read;
   logic [${G}*${BITS}-1:0] ${T}_pe_words;
@@ -150,20 +173,9 @@ void dram_fed_files(const DesignSpec &d, const std::string &t, const TensorPorts
     .clk(clk), .write_enable(${T}_dma_group & {${G}{dma_${T}_write}}), .write_addr(dma_write_addr[${PB}-1:0]),
     .write_data({${G}{dma_write_data[${BITS}-1:0]}}), .read_enable(${T}_pe_read), .read_addr(${T}_pe_addr),
     .read_data(${T}_pe_words));
-  // The DMA job's group: its DRAM address and tile base.
-  always_comb begin
-    ${T}_group_base = ${T}_tile_base;
-    ${T}_group_addr = ${T}_tile_addr;
-    for (int g = 0; g < ${G}; g++)
-      if (${T}_dma_group[g]) begin
-        ${T}_group_addr = ${T}_row_addr[(g / ${GC}) * 32 +: 32]${COL_ADDR};
-        for (int c = 0; c < ${C}; c++)
-          ${T}_group_base[c*32 +: 32] = ${T}_tile_base[c*32 +: 32]${ROW_COORD}${COL_COORD};
-      end
-  end
 )",
-                        {{"T", t}, {"G", G}, {"BITS", std::to_string(bits)}, {"PB", std::to_string(pb)}, {"GC", GC}, {"C", C},
-                         {"ROW_COORD", row_coord}, {"COL_COORD", col_coord}, {"COL_ADDR", col_addr}});
+                        {{"T", t}, {"G", G}, {"BITS", std::to_string(bits)}, {"PB", std::to_string(pb)}}) +
+                   group_select(d, t, p, t + "_tile_base", t + "_tile_addr", t + "_group_base", t + "_group_addr");
 }
 
 // The output's accumulator files drained straight to DRAM (DesignSpec::output_dram_fed): the
@@ -173,21 +185,14 @@ void dram_fed_files(const DesignSpec &d, const std::string &t, const TensorPorts
 // lanes module's address with a zero base). The files are read at the DMA's position, only the
 // drained group's PEs (a read clears the word), and the group's sum goes through the post-op.
 void drained_to_dram(const DesignSpec &d, int64_t g, OnChipFillWiring &w) {
-    const std::string G = std::to_string(g), C32 = std::to_string(d.coords * 32), C = std::to_string(d.coords),
-                      GC = std::to_string(lane_cols(d.output, d)), PB = std::to_string(pe_addr_bits(d.output_pe_depth));
+    const std::string G = std::to_string(g), C32 = std::to_string(d.coords * 32),
+                      PB = std::to_string(pe_addr_bits(d.output_pe_depth));
     w.controller_ports += "\n    .output_groups_valid(output_tile_groups_valid), .output_dma_group(output_dma_group),";
     w.declarations += "  logic [" + G + "-1:0] output_dma_group, output_tile_groups_valid;\n"
                       "  logic [" + PB + "-1:0] output_pe_addr, c1_output_pe_addr;\n"
                       "  logic [" + C32 + "-1:0] output_group_coord;\n  logic [31:0] output_group_offset;\n"
                       "  logic [" + std::to_string(d.acc_bits) + "-1:0] output_drain_sum;\n";
-    std::string row_coord, col_coord, col_addr;
-    if (d.output.depends_on_rows)
-        row_coord = " + cfg_output_row_coord[((g / " + GC + ") * " + C + " + c) * 32 +: 32]";
-    if (d.output.depends_on_cols) {
-        col_coord = " + cfg_output_col_coord[((g % " + GC + ") * " + C + " + c) * 32 +: 32]";
-        col_addr = " + output_col_offset[(g % " + GC + ") * 32 +: 32]";
-    }
-    w.instances += fill(R"(  // output: per-PE accumulator files (in the PEs), drained straight to DRAM by the DMA, one
+    w.instances += std::string(R"(  // output: per-PE accumulator files (in the PEs), drained straight to DRAM by the DMA, one
   // lane group per job, among the groups valid at the tile's first iteration.
   tessera_output_pe_address output_pe_address (
     .clk(clk), .restart(restart), .advance(advance), .increments(increments),
@@ -196,19 +201,9 @@ void drained_to_dram(const DesignSpec &d, int64_t g, OnChipFillWiring &w) {
     c1_output_pe_addr <= output_pe_addr;
     if (issue && zero_from[cfg_output_tile_from]) output_tile_groups_valid <= output_group_valid;
   end
-  always_comb begin
-    output_group_coord = '0;
-    output_group_offset = '0;
-    for (int g = 0; g < ${G}; g++)
-      if (output_dma_group[g]) begin
-        output_group_offset = output_row_addr[(g / ${GC}) * 32 +: 32]${COL_ADDR};
-        for (int c = 0; c < ${C}; c++)
-          output_group_coord[c*32 +: 32] = 32'd0${ROW_COORD}${COL_COORD};
-      end
-  end
-)",
-                        {{"G", G}, {"GC", GC}, {"C", C}, {"ROW_COORD", row_coord}, {"COL_COORD", col_coord},
-                         {"COL_ADDR", col_addr}});
+)") +
+                   // The DMA adds the offsets to the finished tile's base and address it latched.
+                   group_select(d, "output", d.output, "'0", "'0", "output_group_coord", "output_group_offset");
 }
 
 std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &p, int64_t depth, int pb,

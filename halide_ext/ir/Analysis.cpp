@@ -82,7 +82,7 @@ TensorAccess analyze_tensor(const AcceleratorIR &ir, const NestAnalysis &nest, c
         // The output's own tile on the architecture's outermost level (hw::level(acc, "DRAM")) is
         // no on-chip tile: the output bypasses the shared levels, its per-PE accumulator files
         // (the next buffer) drain straight to DRAM, as Timeloop's simple_output_stationary.
-        if (arch && t.role == TensorRole::Output && a.stages.size() == 1 && arch->level_index(b.level) == 0) continue;
+        if (arch && a.stages.size() == 1 && off_chip_output_tile(ir, b, arch)) continue;
         if (b.at < 0 || b.at > int(loops.size()))
             reject("buffer of " + t.name + " is placed at loop " + std::to_string(b.at) +
                    ", outside the nest");
@@ -251,6 +251,11 @@ int64_t valid_starts(const std::vector<int64_t> &extent, const std::vector<int64
         if (i >= n) break;
     }
     return total;
+}
+
+bool off_chip_output_tile(const AcceleratorIR &ir, const Buffer &b, const Architecture *arch) {
+    if (b.tensor != ir.problem.tensor(TensorRole::Output).name) return false;
+    return arch ? arch->level_index(b.level) == 0 : b.level == "DRAM";
 }
 
 NestAnalysis analyze(const AcceleratorIR &ir, const Architecture *arch) {

@@ -83,6 +83,12 @@ struct NestAnalysis {
 // (inside every spatial loop: per-PE).
 NestAnalysis analyze(const AcceleratorIR &ir, const Architecture *arch = nullptr);
 
+// Is `b` the output's own tile on the outermost level (hw::level(acc, "DRAM")): no on-chip tile,
+// its per-PE accumulator files drain straight to DRAM? With the architecture, a tile on its
+// outermost level; without one (printing, mapping formats), a tile on a level named "DRAM", as
+// every bundled architecture names it. analyze() skips such a tile only given the architecture.
+bool off_chip_output_tile(const AcceleratorIR &ir, const Buffer &b, const Architecture *arch = nullptr);
+
 // The box of `tensor`'s tile placed at loop `at` of `mapping`, as Halide's bounds inference gives
 // it: each dim spans its loops from `at` (a per-PE tile: only the temporal ones), clamped to its
 // extent; a coordinate spans its dims' affine sum, halo included. (sim/model derives the same box

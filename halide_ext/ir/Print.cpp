@@ -90,8 +90,8 @@ std::string print_nest(const AcceleratorIR &ir) {
         for (const Buffer &b : m.buffers) {
             if (b.at != int(i)) continue;
             // The output's own tile on DRAM (hw::level(acc, "DRAM")) holds nothing on chip.
-            if (b.level == "DRAM") {
-                s << indent << "[DRAM] " << b.tensor << " tile " << box_text(b)
+            if (off_chip_output_tile(ir, b)) {
+                s << indent << "[" << b.level << "] " << b.tensor << " tile " << box_text(b)
                   << ": off chip, its per-PE files drain to DRAM\n";
                 continue;
             }
