@@ -38,9 +38,9 @@ std::string describe(const rtl::DesignSpec &d) {
     const std::string single = tensors(d.input_single_buffered, d.weight_single_buffered, d.output_single_buffered);
     const std::string fed = tensors(d.input_dram_fed, d.weight_dram_fed, false);
     s << "; per-PE files: " << (files.empty() ? "none" : files);
-    if (!fed.empty() || d.output_dram_fed)
-        s << " (" << (fed.empty() ? "" : "from DRAM: " + fed) << (!fed.empty() && d.output_dram_fed ? "; " : "")
-          << (d.output_dram_fed ? "to DRAM: O" : "") << ")";
+    std::string moved = fed.empty() ? "" : "from DRAM: " + fed;
+    if (d.output_dram_fed) moved += (moved.empty() ? "" : "; ") + std::string("to DRAM: O");
+    if (!moved.empty()) s << " (" << moved << ")";
     if (!single.empty()) s << "; single buffered: " << single;
     return s.str();
 }
