@@ -168,8 +168,10 @@ struct Annealer {
         if (rf_allowed())
             for (int t = 0; t < 3; ++t)
                 if (c.start_pe_tiles >> t & 1) p.s.rf_at[t] = info.dims();
-        for (int t = 0; t < 3; ++t)
+        for (int t = 0; t < 3; ++t) {
             if (c.start_from_dram >> t & 1) p.s.from_dram[t] = true;
+            if (c.start_registers >> t & 1) p.s.reg[t] = true;
+        }
         for (int t = 0; t < 3; ++t)
             if (c.start_levels[t] >= 0 && c.start_levels[t] < int(info.shared_levels.size())) p.s.level[t] = c.start_levels[t];
         if (info.shared_levels.size() > 1) {

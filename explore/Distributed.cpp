@@ -37,7 +37,7 @@ struct Writer {
         for (int t = 0; t < 3; ++t)
             i64(s.glb_at[t]), i64(s.rf_at[t]), i64(s.level[t]), i64(s.outer_at[t]), i64(s.single[t]);
         i64(s.output_inner_at);
-        i64(s.reg[0]), i64(s.reg[1]), i64(s.from_dram[0]), i64(s.from_dram[1]), i64(s.from_dram[2]);
+        i64(s.reg[0]), i64(s.reg[1]), i64(s.reg[2]), i64(s.from_dram[0]), i64(s.from_dram[1]), i64(s.from_dram[2]);
         list(c.point.f.glb), list(c.point.f.lane), list(c.point.f.rf);
         f64(c.energy_pj), i64(c.cycles), f64(c.score);
         // The structure's key travels too: a field added to Structure but not here is caught.
@@ -81,7 +81,7 @@ struct Reader {
             s.glb_at[t] = int(i64()), s.rf_at[t] = int(i64()), s.level[t] = int(i64()), s.outer_at[t] = int(i64()),
             s.single[t] = i64() != 0;
         s.output_inner_at = int(i64());
-        s.reg[0] = i64() != 0, s.reg[1] = i64() != 0;
+        s.reg[0] = i64() != 0, s.reg[1] = i64() != 0, s.reg[2] = i64() != 0;
         s.from_dram[0] = i64() != 0, s.from_dram[1] = i64() != 0, s.from_dram[2] = i64() != 0;
         list(c.point.f.glb), list(c.point.f.lane), list(c.point.f.rf);
         c.energy_pj = f64(), c.cycles = i64(), c.score = f64();

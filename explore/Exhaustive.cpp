@@ -193,7 +193,7 @@ struct Exhaustive {
             for (int q : glb_pos)
                 if (!dominated(t, q, p.s.dram_order, dram)) glb_of[t].push_back(q);
         const int buffering = info.buffering_choice ? 8 : 1;  // Structure::single of I, W, O
-        const int registers = info.reg_level.empty() ? 1 : 4;  // Structure::reg of I, W
+        const int registers = info.reg_level.empty() ? 1 : 8;  // Structure::reg of I, W, O
         const int feeds = info.rf_level.empty() || c.no_bypass ? 1 : 8;  // Structure::from_dram of I, W, O
         // The output's inner block (several shared levels, the output not on the innermost): none,
         // or inside the first q nontrivial GLB-band loops (q = 0 only with a nontrivial DRAM
@@ -213,12 +213,22 @@ struct Exhaustive {
         }
         if (count_only) {  // an upper bound: every outer position for both operands
             const int64_t outer = (levels > 1 ? int64_t(glb_pos.size() + 1) * int64_t(glb_pos.size() + 1) : 1) *
-                                  buffering * registers * (output_overflows ? feeds / 2 : feeds) *
-                                  int64_t(inner_pos.size());
+                                  buffering * (output_overflows ? feeds / 2 : feeds) * int64_t(inner_pos.size());
+            // A tensor's per-PE positions, each once more with a register tile where one fits under it.
+            int64_t per_pe = 1;
+            for (int t = 0; t < 3; ++t) {
+                int64_t n = 0;
+                for (int q : rf_of[t]) {
+                    Point at = p;
+                    at.s.rf_at[t] = q;
+                    n += 1 + (registers > 1 && q >= 0 && register_position(info, at, t) > q ? 1 : 0);
+                }
+                per_pe *= n;
+            }
             // With an outer tile, a dominated inner position may be the only one outside it.
             const int64_t gi = int64_t((levels > 1 ? glb_pos : glb_of[0]).size());
             const int64_t gw = int64_t((levels > 1 ? glb_pos : glb_of[1]).size());
-            counted += gi * gw * int64_t(rf_of[0].size() * rf_of[1].size() * rf_of[2].size()) * level_choices * outer;
+            counted += gi * gw * per_pe * level_choices * outer;
             if (counted > limit) aborted = true;
             return;
         }
@@ -263,10 +273,12 @@ struct Exhaustive {
                                             p.s.single[t] = single >> t & 1;
                                             canonical &= !p.s.single[t] || buffering_matters(info, p, t);
                                         }
-                                        for (int t = 0; t < 2; ++t) {
+                                        for (int t = 0; t < 3; ++t) {
                                             p.s.reg[t] = regs >> t & 1;
                                             canonical &= !p.s.reg[t] || (p.s.rf_at[t] >= 0 &&
                                                                          register_position(info, p, t) > p.s.rf_at[t]);
+                                        }
+                                        for (int t = 0; t < 2; ++t) {
                                             // DRAM straight into the per-PE tile: the shared tile's
                                             // fields at their first values (canonicalize's)
                                             p.s.from_dram[t] = fed >> t & 1;

@@ -42,6 +42,7 @@ std::string Structure::key() const {
         for (int t = 0; t < 3; ++t) k += single[t] ? 'S' : 'D';
     if (output_inner_at >= 0) k += "i" + std::to_string(output_inner_at);  // (likewise)
     if (reg[0] || reg[1]) k += std::string("r") + (reg[0] ? '1' : '0') + (reg[1] ? '1' : '0');  // (likewise)
+    if (reg[2]) k += "ro";  // (likewise)
     if (from_dram[0] || from_dram[1]) k += std::string("f") + (from_dram[0] ? '1' : '0') + (from_dram[1] ? '1' : '0');
     if (from_dram[2]) k += "fo";  // (likewise)
     return k;
@@ -185,7 +186,7 @@ void build_mapping(const SpaceInfo &info, const Point &p, ir::Mapping &mapping) 
             rf.level = info.rf_level;
             rf.at = kept_before[size_t(rf_base + p.s.rf_at[t])];
             mapping.buffers.push_back(rf);
-            if (t < 2 && p.s.reg[t]) {
+            if (p.s.reg[t]) {
                 ir::Buffer reg = rf;
                 reg.level = info.reg_level;
                 reg.at = kept_before[size_t(rf_base + register_position(info, p, t))];
@@ -293,7 +294,7 @@ void canonicalize(const SpaceInfo &info, Point &p) {
     for (int t = 0; t < 3; ++t) p.s.single[t] = p.s.single[t] && buffering_matters(info, p, t);
     // A register tile only under a per-PE tile, on an architecture with a level for it.
     // (At the per-PE tile's own position it would hold the same one word twice.)
-    for (int t = 0; t < 2; ++t)
+    for (int t = 0; t < 3; ++t)
         p.s.reg[t] = p.s.reg[t] && p.s.rf_at[t] >= 0 && !info.reg_level.empty() &&
                      register_position(info, p, t) > p.s.rf_at[t];
     // DRAM feeds a tensor's per-PE tile only where it has one; its shared-tile fields then keep
@@ -478,6 +479,8 @@ std::string schedule_text(const SpaceInfo &info, const Point &p) {
     }
     if (p.s.rf_at[2] >= 0)
         s << "hw::accumulator(acc, " << rf_loop(p.s.rf_at[2]) << ", \"" << info.rf_level << "\");\n";
+    if (p.s.reg[2])
+        s << "hw::accumulator(acc, " << rf_loop(register_position(info, p, 2)) << ", \"" << info.reg_level << "\");\n";
     (void)kRoleNames;
     return s.str();
 }

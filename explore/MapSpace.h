@@ -47,11 +47,12 @@ struct Structure {
     // (hw::single_buffered) instead of two; false wherever the level is not double buffered.
     // Per-PE tiles follow their level.
     bool single[3] = {false, false, false};
-    // I, W: a one-word register tile on SpaceInfo::reg_level under the tensor's per-PE tile (which
-    // it needs), at the RF-band position of the innermost run of loops the tensor does not depend
-    // on (register_position): the PE register loads it from the file only when the word changes
-    // (docs/rtl.md, "A register level under a per-PE file").
-    bool reg[2] = {false, false};
+    // I, W, O: a one-word register tile on SpaceInfo::reg_level under the tensor's per-PE tile
+    // (which it needs), at the RF-band position of the innermost run of loops the tensor does not
+    // depend on (register_position): the PE register loads it from the file only when the word
+    // changes; the output's accumulates there and returns to its file only then (docs/rtl.md, "A
+    // register level under a per-PE file").
+    bool reg[3] = {false, false, false};
     // I, W, O: the tensor keeps no shared tile; DRAM feeds its per-PE tile (which it needs)
     // directly (docs/rtl.md, "Per-PE files fed from DRAM"), or, for the output, the per-PE
     // accumulator files drain straight to DRAM (the acc's tile on the outermost level,
@@ -80,7 +81,7 @@ struct SpaceInfo {
     ir::Problem problem;
     ir::Architecture arch;
     std::string glb_level, rf_level;  // rf_level empty: the architecture has no per-PE level
-    // The per-PE level just inside rf_level, where an operand's register tile may sit; empty if none.
+    // The per-PE level just inside rf_level, where a tensor's register tile may sit; empty if none.
     std::string reg_level;
     // Every shared on-chip level, outermost first (glb_level is the first): where a tensor's
     // shared tile may sit.
@@ -113,7 +114,7 @@ std::string schedule_text(const SpaceInfo &, const Point &);
 // outermost in the DRAM band, dims in index order in the other bands, GLB tiles innermost, no
 // per-PE tiles.
 Point plain_point(const SpaceInfo &, const std::vector<int> &rows, const std::vector<int> &cols);
-// The RF-band position (0 .. dims) of operand t's register tile: loops [q, dims) of the band are
+// The RF-band position (0 .. dims) of tensor t's register tile: loops [q, dims) of the band are
 // the innermost run of loops of extent 1 or on dims t does not depend on, never outside its per-PE
 // tile (q >= rf_at[t]).
 int register_position(const SpaceInfo &, const Point &, int t);

@@ -36,8 +36,10 @@ std::string describe(const rtl::DesignSpec &d) {
     };
     const std::string files = tensors(d.input_pe_depth > 0, d.weight_pe_depth > 0, d.output_pe_depth > 0);
     const std::string single = tensors(d.input_single_buffered, d.weight_single_buffered, d.output_single_buffered);
+    const std::string registers = tensors(d.input_register_level, d.weight_register_level, d.output_register_level);
     const std::string fed = tensors(d.input_dram_fed, d.weight_dram_fed, false);
     s << "; per-PE files: " << (files.empty() ? "none" : files);
+    if (!registers.empty()) s << " (registers under them: " << registers << ")";
     std::string moved = fed.empty() ? "" : "from DRAM: " + fed;
     if (d.output_dram_fed) moved += (moved.empty() ? "" : "; ") + std::string("to DRAM: O");
     if (!moved.empty()) s << " (" << moved << ")";
@@ -73,6 +75,8 @@ SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, con
                                      (design.output_staged() ? 4 : 0);
     o.constraints.start_from_dram =
         (design.input_dram_fed ? 1 : 0) | (design.weight_dram_fed ? 2 : 0) | (design.output_dram_fed ? 4 : 0);
+    o.constraints.start_registers = (design.input_register_level ? 1 : 0) | (design.weight_register_level ? 2 : 0) |
+                                    (design.output_register_level ? 4 : 0);
     o.constraints.accept = [&](const Point &p) {
         return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
     };
@@ -203,14 +207,16 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
             rtl::DesignSpec d = design_of(spaces[i], free[i].best.point);
             if (uses_both_axes(d) != (pass == 0)) continue;
             // A winner whose per-PE files DRAM fills (or drains to) makes every layer do without
-            // those shared tiles; the same wiring with them kept is a candidate too.
-            rtl::DesignSpec kept = d;
-            kept.input_dram_fed = kept.weight_dram_fed = kept.output_dram_fed = false;
-            for (rtl::DesignSpec *c : {&d, &kept}) {
-                const std::string w = describe(*c);
+            // those shared tiles; the same wiring with the operands' tiles kept, the output's, or
+            // both, are candidates too.
+            for (int keep = 0; keep < 4; ++keep) {
+                rtl::DesignSpec c = d;
+                if (keep & 1) c.input_dram_fed = c.weight_dram_fed = false;
+                if (keep & 2) c.output_dram_fed = false;
+                const std::string w = describe(c);
                 if (std::find(seen.begin(), seen.end(), w) != seen.end()) continue;
                 seen.push_back(w);
-                wirings.emplace_back(i, *c);
+                wirings.emplace_back(i, c);
             }
         }
     std::vector<int64_t> copies(spaces.size(), 0);  // how many layers share each search

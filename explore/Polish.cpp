@@ -74,7 +74,7 @@ void neighbours(const SpaceInfo &info, const Constraints &c, const std::vector<s
             visit(q);
         }
     if (!info.reg_level.empty())
-        for (int t = 0; t < 2; ++t) {
+        for (int t = 0; t < 3; ++t) {
             Point q = p;
             q.s.reg[t] = !q.s.reg[t];
             visit(q);

@@ -45,6 +45,9 @@ struct Constraints {
     // output's: drain to) directly, with no shared tile (Structure::from_dram), as one design may
     // move their files.
     int start_from_dram = 0;
+    // And the tensors (bits: 1 I, 2 W, 4 O) with a one-word register tile under their per-PE tile
+    // (Structure::reg), as one design's PEs may load them.
+    int start_registers = 0;
 };
 
 struct Candidate {

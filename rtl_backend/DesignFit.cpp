@@ -59,19 +59,20 @@ std::string not_generated(const ir::NestAnalysis &nest) {
                 return "keeps " + t.tensor->name + " at two per-PE levels fed from DRAM; the generated RTL fills one "
                        "per-PE file per tensor from DRAM" + keep;
         }
-        // A one-word register level under an operand's per-PE file is the PE register
-        // (has_register_level); any other second per-PE level would be a second file.
+        // A one-word register level under a per-PE file is the PE register (has_register_level);
+        // any other second per-PE level would be a second file.
         int per_pe = 0;
         for (const auto &s : t.stages) per_pe += s.kind == ir::StageKind::PerPe;
         if (per_pe - int(has_register_level(t)) > 1)
             return "keeps " + t.tensor->name + " at " + std::to_string(per_pe) + " per-PE levels; the "
-                   "generated RTL has one per-PE file per tensor (and, for an operand, a one-word register "
-                   "level under it) so far: estimate this mapping with the model";
+                   "generated RTL has one per-PE file per tensor (and a one-word register level under it) "
+                   "so far: estimate this mapping with the model";
         // A drain writes every (valid) position of the file's box, into the GLB or DRAM: the box
         // must hold only the PE's own outputs, with no coordinates of other lanes between them
         // (they would be overwritten with this file's empty words).
-        if (t.role == ir::TensorRole::Output && t.stages.back().kind == ir::StageKind::PerPe) {
-            const ir::Stage &file = t.stages.back();
+        const ir::Stage *output_file = t.role == ir::TensorRole::Output ? pe_file_stage(t) : nullptr;
+        if (output_file) {
+            const ir::Stage &file = *output_file;
             int64_t positions = 1;
             for (int l : nest.temporal)
                 if (l >= file.at && t.depends[size_t(l)]) positions *= nest.ir->mapping.loops[size_t(l)].extent;
@@ -84,7 +85,7 @@ std::string not_generated(const ir::NestAnalysis &nest) {
         }
         // The drain of a per-PE accumulator file masks the positions past a dim's extent by
         // predicating each position's dims: every output coordinate must be one dim.
-        if (t.role == ir::TensorRole::Output && t.stages.back().kind == ir::StageKind::PerPe)
+        if (output_file)
             for (const auto &e : t.tensor->index)
                 if (e.terms.size() != 1 || e.terms.front().second != 1)
                     return "keeps a per-PE accumulator file of " + t.tensor->name + ", whose coordinates "
@@ -199,6 +200,17 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "its weights have a zero point per output channel, the design's weight fills one per layer";
     // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
     // the PEs for the array's skew.
+    if (d.skew_tile && has_register_level(nest.access(ir::TensorRole::Output)))
+        return "keeps its output in a one-word register level under its per-PE file on a pipelined array; the "
+               "generated pipelined array adds into the files every MAC: drop the register level's tile or use a "
+               "broadcast array";
+    // An output register's write backs count the PEs of each output lane group: the group spans
+    // whole axes (docs/rtl.md, "A register level under a per-PE file").
+    if (has_register_level(nest.access(ir::TensorRole::Output)) && (d.output.row_loops || d.output.col_loops))
+        return "keeps its output in a one-word register level under its per-PE file while the output depends on "
+               "some of an axis's loops only; the generated RTL builds output registers where the output depends "
+               "on every loop of an axis or none: drop the register level's tile or put the axis's loops on the "
+               "output's dims alike";
     if (d.skew_tile && dram_fed(nest.access(ir::TensorRole::Output)))
         return "drains its output's per-PE files straight to DRAM on a pipelined array; the generated pipelined "
                "array drains them through a shared buffer: keep a tile of the output on a shared level or use a "
@@ -283,7 +295,8 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
          d.weight_outer_level, d.weight_double_buffered, d.weight_single_buffered, d.weight_register_level,
          d.weight_dram_fed},
         {"output", ir::TensorRole::Output, d.output_pe_depth, d.output_outer_depth, d.output_level,
-         d.output_outer_level, d.output_double_buffered, d.output_single_buffered, false, d.output_dram_fed}};
+         d.output_outer_level, d.output_double_buffered, d.output_single_buffered, d.output_register_level,
+         d.output_dram_fed}};
     const std::string same = " (compile the layers with the same kind of mapping together)";
     for (int i = 0; i < 3; ++i) {
         const Kind &k = kinds[i];

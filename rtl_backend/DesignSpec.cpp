@@ -380,6 +380,7 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
         d.input_register_level |= has_register_level(nest.access(ir::TensorRole::Input));
         d.weight_register_level |= has_register_level(nest.access(ir::TensorRole::Weight));
+        d.output_register_level |= has_register_level(nest.access(ir::TensorRole::Output));
         d.output_pe_depth = std::max(d.output_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Output)));
         if (l.problem.post.bias) d.bias_depth = std::max(d.bias_depth, l.problem.bias_words());
         d.input_bits = std::max(d.input_bits, l.problem.tensor(ir::TensorRole::Input).operand_bits());
@@ -434,7 +435,7 @@ nlohmann::json to_json(const DesignSpec &d) {
               {"O", {{"words", d.output_depth}, {"bits", d.acc_bits}, {"double_buffered", d.output_double_buffered}}},
               {"B", {{"words", d.bias_depth}, {"bits", d.acc_bits}}}}},
             {"per_pe_files", {{"I", d.input_pe_depth}, {"W", d.weight_pe_depth}, {"O", d.output_pe_depth}}},
-            {"register_levels", {{"I", d.input_register_level}, {"W", d.weight_register_level}}},
+            {"register_levels", {{"I", d.input_register_level}, {"W", d.weight_register_level}, {"O", d.output_register_level}}},
             {"dram_fed_files", {{"I", d.input_dram_fed}, {"W", d.weight_dram_fed}, {"O", d.output_dram_fed}}},
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},

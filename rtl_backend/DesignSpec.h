@@ -69,7 +69,11 @@ struct DesignSpec {
     // docs/rtl.md, "A register level under a per-PE file"): the PE register loads from the file
     // only where that level is refilled, and the spad_* counters count the file.
     bool input_register_level = false, weight_register_level = false;
-    bool register_levels() const { return input_register_level || weight_register_level; }
+    // The output's accumulator file has a one-word register level below it: the PE accumulates in
+    // its register across the register's tile and exchanges partial sums with the file only where
+    // that tile starts (a read, unless the tile's first visit) and ends (a write back).
+    bool output_register_level = false;
+    bool register_levels() const { return input_register_level || weight_register_level || output_register_level; }
     // The operand keeps no tile on a shared level (Timeloop's eyeriss_like weights): the DMA fills
     // its per-PE files straight from DRAM, one job per valid lane group, while the array waits
     // (docs/rtl.md, "Per-PE files fed from DRAM"). Its *_depth is then 0: no GLB buffer.
@@ -158,6 +162,9 @@ struct DesignSpec {
     bool shared_on_cols(const TensorPorts &p) const { return !p.depends_on_cols || p.col_loops != 0; }
     bool operands_shared_on_rows() const { return shared_on_rows(input) || shared_on_rows(weight); }
     bool operands_shared_on_cols() const { return shared_on_cols(input) || shared_on_cols(weight); }
+    // Lanes in use also count the PEs an output register level writes back to its files.
+    bool lanes_in_use_on_rows() const { return operands_shared_on_rows() || (output_register_level && shared_on_rows(output)); }
+    bool lanes_in_use_on_cols() const { return operands_shared_on_cols() || (output_register_level && shared_on_cols(output)); }
     bool prefetches() const { return input_double_buffered || weight_double_buffered; }
     bool double_buffers() const { return prefetches() || output_double_buffered; }
 };

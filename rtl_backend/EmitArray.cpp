@@ -107,7 +107,8 @@ std::string pe_instances(const DesignSpec &d, const std::vector<PeWiring> &pes, 
           << "    .input_word(input_words[" << p.input_group * d.input_bits << " +: " << d.input_bits << "]),\n"
           << "    .load_weight(" << p.load_weight << "),\n"
           << "    .weight_word(weight_words[" << p.weight_group * d.weight_bits << " +: " << d.weight_bits << "]),\n"
-          << (files ? "" : "    .block_start(block_start),\n")
+          << (!files ? "    .block_start(block_start),\n"
+              : d.output_register_level ? "    .block_start(block_start), .block_end(block_end),\n" : "")
           << "    .mac_enable(" << p.mac_enable << "),\n";
         if (files)
             o << "    .clear(clear), .acc_addr(acc_addr), .drain_read(drain_read"
@@ -170,7 +171,8 @@ std::string accumulator_ports(const DesignSpec &d) {
     const int pa = pe_addr_bits(d.output_pe_depth);
     const int64_t go = lane_groups(d.output, d);
     std::ostringstream o;
-    o << "  input  logic clear,\n"
+    o << (d.output_register_level ? "  input  logic block_start, block_end,   // the output register's block\n" : "")
+      << "  input  logic clear,\n"
       << "  input  logic [" << pa << "-1:0] acc_addr,\n"
       // Drained straight to DRAM, a lane group at a time: each group's PEs are read (and cleared) alone.
       << (d.output_dram_fed ? "  input  logic [" + std::to_string(go) + "-1:0] drain_read,\n" : "  input  logic drain_read,\n")

@@ -232,7 +232,7 @@ module tessera_controller (
   input  logic [${LB}-1:0] input_tile_from, weight_tile_from, output_tile_from,
   input  logic [${LB}-1:0] input_stationary_from, weight_stationary_from, output_stationary_from,
   input  logic [${T}-1:0] loop_psum_window,
-  // loop nest
+${REGISTER_PORTS}  // loop nest
   input  logic [${T}-1:0] at_zero,
   input  logic [${T}:0] zero_from,
   input  logic [${T}:0] last_from,
@@ -282,7 +282,7 @@ ${PE_LOGIC}  assign issue = state == COMPUTE${PE_NO_ISSUE};
   assign block_start = zero_from[output_stationary_from];
   assign block_end = last_from[output_stationary_from];
   assign block_first = &(at_zero | ~loop_psum_window);
-  assign output_tile_done = issue && last_from[output_tile_from];
+${REGISTER_FIRST}  assign output_tile_done = issue && last_from[output_tile_from];
 
   // ---- DMA job queue: a job starts when the last one is done, bias first, then drain, input,
   // weight. The sequencer below enqueues only while the DMA is idle.
@@ -403,6 +403,14 @@ endmodule
                  {"RUN_START_ASSIGN", prefetch ? "  assign run_start = run_starts;\n" : ""},
                  {"BANK_RESET", bank_reset},
                  {"PE_PORTS", pe_ports},
+                 // An output register level under the accumulator files: its block (block_start ..
+                 // block_end) starts from 0 where it is the first visit of its output.
+                 {"REGISTER_PORTS", d.output_register_level ? "  input  logic [" + std::to_string(T) +
+                                                                  "-1:0] loop_register_window,\n"
+                                                                  "  output logic register_first,    // the register block "
+                                                                  "starts from 0 (no file read)\n"
+                                                            : ""},
+                 {"REGISTER_FIRST", d.output_register_level ? "  assign register_first = &(at_zero | ~loop_register_window);\n" : ""},
                  {"PE_STATE", pe ? ", PEFILL = 4'd9" : ""},
                  {"PE_LOGIC", pe_logic},
                  {"PE_NO_ISSUE", pe ? " && !pe_stall" : ""},

@@ -56,8 +56,9 @@ std::string emit_counters(const DesignSpec &d) {
     const auto &names = counter_names();
     const int n = design_counter_count(d);
     const int lane_bits = bits_for(d.rows * d.cols + 1) + 1;
-    // The number of lanes in use matters for the operand register writes of a shared operand.
-    const bool rows_shared = d.operands_shared_on_rows(), cols_shared = d.operands_shared_on_cols();
+    // The number of lanes in use matters for the operand register writes of a shared operand and
+    // for the write backs of an output register level.
+    const bool rows_shared = d.lanes_in_use_on_rows(), cols_shared = d.lanes_in_use_on_cols();
     std::ostringstream o;
     o << "// Performance counters (index: name):\n";
     for (int i = 0; i < n; ++i) o << "//   " << i << ": " << names[i] << "\n";
@@ -86,6 +87,7 @@ std::string emit_counters(const DesignSpec &d) {
                             : "")
       << (d.input_fill_walk() ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
       << (d.weight_fill_walk() ? "  input  logic weight_fill_read,\n" : "")
+      << (d.output_register_level ? "  input  logic block_start, register_first,  // the output register's block starts; from 0\n" : "")
       << (d.output_pe_walk() ? "  input  logic output_pe_begin,     // a per-PE accumulator block starts (issue)\n"
                                   "  input  logic output_reload_read,  // a reload reads partial sums from the GLB\n"
                                   "  input  logic output_drain_write,  // a drain writes the GLB\n" : "")
@@ -190,6 +192,15 @@ std::string emit_counters(const DesignSpec &d) {
           << " : '0;\n"
           << "  logic unused_blocks;\n  assign unused_blocks = block_end ^ block_first;\n";
     }
+    // An output register level under the files: every PE of a valid output lane group writes its
+    // sum back where the register's block ends and reads its file where one starts that is not
+    // the first visit of its output (a word not yet written reads as 0); the drains read every PE.
+    if (d.output_register_level)
+        o << "  logic [" << lb << "-1:0] output_write_backs, output_register_reads;\n"
+          << "  assign output_write_backs = issue && block_end ? " << groups(d.output, "output", "output_other_valid", lb)
+          << " : '0;\n"
+          << "  assign output_register_reads = issue && block_start && !register_first ? "
+          << groups(d.output, "output", "output_other_valid", lb) << " : '0;\n";
     // Increment of each counter, in counter_names() order.
     // An operand at two shared levels: glb_reads counts the copy's reads of the outer buffer, the
     // inner_* counters the copy's writes and the array's reads of the inner one.
@@ -233,7 +244,9 @@ std::string emit_counters(const DesignSpec &d) {
         d.input_register_level ? "input_groups * " + fanout(d.input, "input", lb) : one + "1'b0}",
         d.input_register_level ? "input_loads * " + fanout(d.input, "input", lb) : one + "1'b0}",
         d.weight_register_level ? "weight_groups * " + fanout(d.weight, "weight", lb) : one + "1'b0}",
-        d.weight_register_level ? "weight_loads * " + fanout(d.weight, "weight", lb) : one + "1'b0}"};
+        d.weight_register_level ? "weight_loads * " + fanout(d.weight, "weight", lb) : one + "1'b0}",
+        d.output_register_level ? "output_write_backs * " + fanout(d.output, "output", lb) + " + output_reloads" : zero,
+        d.output_register_level ? "(output_register_reads + output_groups) * " + fanout(d.output, "output", lb) : zero};
     // One named register per counter (not an array, so synthesis keeps them as flops).
     for (int i = 0; i < n; ++i) {
         const std::string c = "counter_" + std::to_string(i);

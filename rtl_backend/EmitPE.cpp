@@ -12,13 +12,18 @@ namespace {
 // word need no forwarding). A drain reads a word into `acc` (the array's adder tree sums those)
 // and clears it, so every block starts from 0; a reload writes a block's partial sum from the GLB
 // into the file (the array does that in one PE per output lane group).
+//
+// With an output register level under the file (DesignSpec::output_register_level) the PE sums
+// into a register across the register's block instead: the block's first MAC starts from the
+// file word (0 where it holds no sum yet), its last writes the sum back.
 std::string pe_with_file(const DesignSpec &d) {
     const int product_bits = d.input_bits + d.weight_bits;
-    return fill(R"(// Processing element: file[acc_addr] += input * weight (signed ${IB} x ${WB} -> ${AB} bits).
+    const bool reg = d.output_register_level;
+    return fill(R"(// Processing element: ${WHAT} (signed ${IB} x ${WB} -> ${AB} bits).
 // A load writes the operand register and feeds the same cycle's multiply (bypass).
 module tessera_pe (
   input  logic                   clk,
-  input  logic                   clear,         // layer start: every word of the file to 0
+  input  logic                   clear,         // layer start: every word of the file to 0${BLOCK_PORTS}
   input  logic                   load_input,
   input  logic signed [${IB}-1:0]  input_word,
   input  logic                   load_weight,
@@ -46,15 +51,12 @@ module tessera_pe (
   // live[i]: word i holds a sum; a word that is not live reads as 0 (a clear is one vector write,
   // not a loop over the file).
   logic [${DEPTH}-1:0] live;
-  always_ff @(posedge clk) begin
+${SUM_DECL}  always_ff @(posedge clk) begin
     if (load_input)  input_reg  <= input_word;
     if (load_weight) weight_reg <= weight_word;
     if (clear) live <= '0;
     else begin
-      if (mac_enable) begin
-        file[acc_addr] <= (live[acc_addr] ? file[acc_addr] : '0) + {{(${AB}-${PB}){product[${PB}-1]}}, product};
-        live[acc_addr] <= 1'b1;
-      end
+${ACCUMULATE}
       if (drain_read) begin
         acc <= live[drain_addr] ? file[drain_addr] : '0;
         live[drain_addr] <= 1'b0;
@@ -72,7 +74,28 @@ endmodule
                  {"AB", std::to_string(d.acc_bits)},
                  {"PB", std::to_string(product_bits)},
                  {"PA", std::to_string(pe_addr_bits(d.output_pe_depth))},
-                 {"DEPTH", std::to_string(d.output_pe_depth)}});
+                 {"DEPTH", std::to_string(d.output_pe_depth)},
+                 {"WHAT", reg ? "sum += input * weight over a register block, file[acc_addr] <-> sum at its ends"
+                              : "file[acc_addr] += input * weight"},
+                 {"BLOCK_PORTS", reg ? "\n  input  logic                   block_start,   // the register's block starts (issue)\n"
+                                       "  input  logic                   block_end,     // ... and ends: sum to the file"
+                                     : ""},
+                 {"ACCUMULATE",
+                  reg ? std::string(R"(      sum <= sum_next;
+      if (block_end) begin
+        file[acc_addr] <= sum_next;
+        live[acc_addr] <= 1'b1;
+      end)")
+                      : fill(R"(      if (mac_enable) begin
+        file[acc_addr] <= (live[acc_addr] ? file[acc_addr] : '0) + {{(${AB}-${PB}){product[${PB}-1]}}, product};
+        live[acc_addr] <= 1'b1;
+      end)", {{"AB", std::to_string(d.acc_bits)}, {"PB", std::to_string(product_bits)}})},
+                 {"SUM_DECL", reg ? fill(R"(  // The register level: the block's sum so far (the file word it started from included).
+  logic signed [${AB}-1:0] sum, sum_next;
+  assign sum_next = (block_start ? (live[acc_addr] ? file[acc_addr] : '0) : sum) +
+                    (mac_enable ? {{(${AB}-${PB}){product[${PB}-1]}}, product} : '0);
+)", {{"AB", std::to_string(d.acc_bits)}, {"PB", std::to_string(product_bits)}})
+                                  : ""}});
 }
 
 }  // namespace

@@ -122,7 +122,7 @@ std::string lane_valid_of(const TensorPorts &p, const std::string &tensor, const
 std::string emit_predication(const DesignSpec &d) {
     const int D = d.dims, ib = d.index_bits, db = d.dim_bits();
     // Lanes in use are an output only where an operand is broadcast along that dimension.
-    const bool rows_shared = d.operands_shared_on_rows(), cols_shared = d.operands_shared_on_cols();
+    const bool rows_shared = d.lanes_in_use_on_rows(), cols_shared = d.lanes_in_use_on_cols();
     const std::vector<SlotCheck> row_partial = partial_checks(d, "row"), col_partial = partial_checks(d, "col");
     std::ostringstream o;
     o << "// Lane and dim validity of the current iteration (tails by predication).\n"

@@ -18,8 +18,12 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     const int iab = input_addr_bits(d), wab = weight_addr_bits(d), oab = output_addr_bits(d),
               bab = bias_addr_bits(d), fb = dma_fill_bits(d);
     const int ab = kRegAddressBits, acc = d.acc_bits;
-    const bool row_active_used = d.operands_shared_on_rows(), col_active_used = d.operands_shared_on_cols();
+    // Lanes in use: to the predication, the counters and (where an operand is shared) the array.
+    const bool row_active_used = d.lanes_in_use_on_rows(), col_active_used = d.lanes_in_use_on_cols();
     const bool prefetch = d.prefetches();
+    // An output register level: the controller's first-visit flag of its blocks, to the counters.
+    const std::string register_ports =
+        d.output_register_level ? " .loop_register_window(cfg_loop_register_window), .register_first(register_first)," : "";
     // Lane validity of the tensors on some of an axis's loops only (EmitPredication.cpp).
     std::string partial_decls, partial_ports;
     for (const PartialLaneValid &v : partial_lane_valids(d)) {
@@ -94,7 +98,7 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
 
     o << fill(R"(
   // ---- loop nest and controller ----
-  logic restart, advance, issue, load_input, load_weight, block_start, block_first, block_end;
+  logic restart, advance, issue, load_input, load_weight, block_start, block_first, block_end;${REGISTER_DECL}
   logic [${T}-1:0] at_zero, increments;
   logic [${T}:0] zero_from, last_from;
   logic [${DIB}-1:0] dim_index;
@@ -112,7 +116,7 @@ ${BANK_DECLS}  tessera_loop_nest loop_nest (
     .output_stationary_from(cfg_output_stationary_from), .loop_psum_window(cfg_loop_psum_window),
     .at_zero(at_zero), .zero_from(zero_from), .last_from(last_from),${CTRL_RUN} .restart(restart),
     .advance(advance), .dma_start(dma_start), .dma_channel(dma_channel),${CTRL_PREFETCH} .dma_done(dma_done),
-    .output_tile_done(output_tile_done),${CTRL_BANKS}${CTRL_PE} .issue(issue), .load_input(load_input),
+    .output_tile_done(output_tile_done),${CTRL_BANKS}${CTRL_PE}${CTRL_REGISTER} .issue(issue), .load_input(load_input),
     .load_weight(load_weight), .block_start(block_start), .block_first(block_first),
     .block_end(block_end), .busy(busy), .done(done));
 
@@ -127,6 +131,8 @@ ${GLB_ADDRS}  logic [${C32}-1:0] input_tile_base, weight_tile_base, output_tile_
                {"CTRL_PREFETCH", prefetch ? "\n    .dma_prefetch(dma_prefetch), .run_start(run_start)," : ""},
                {"CTRL_BANKS", ctrl_banks},
                {"CTRL_PE", ctrl_pe},
+               {"CTRL_REGISTER", register_ports},
+               {"REGISTER_DECL", d.output_register_level ? "\n  logic register_first;" : ""},
                {"DIB", std::to_string(d.dims * d.index_bits)},
                {"GLB_ADDRS", (fed("input") ? "" : "  logic [" + std::to_string(iab) + "-1:0] input_glb_addr;\n") +
                                          (fed("weight") ? "" : "  logic [" + std::to_string(wab) + "-1:0] weight_glb_addr;\n") +
@@ -335,7 +341,7 @@ ${OUTPUT_PATH}
     .row_valid(row_valid),${COUNTER_ROW_ACTIVE} .col_valid(col_valid),${COUNTER_COL_ACTIVE}${COUNTER_PARTIAL}
     .dma_channel(dma_job), .dma_dram_read(dma_dram_read),
     .dma_buffer_fill(dma_buffer_fill), .dma_drain_read(dma_drain_read),
-    .dma_dram_write(dma_dram_write),${COUNTER_PE} .read_addr(cfg_addr), .read_data(cfg_rdata));
+    .dma_dram_write(dma_dram_write),${COUNTER_PE}${COUNTER_REGISTER} .read_addr(cfg_addr), .read_data(cfg_rdata));
 endmodule
 )";
     // Filled twice: the output path's text (a value) has keys of its own.
@@ -360,6 +366,7 @@ endmodule
                {"INPUT_WORDS", pe_file("input") ? "input_pe_words" : "input_words"},
                {"WEIGHT_WORDS", pe_file("weight") ? "weight_pe_words" : "weight_words"},
                {"COUNTER_PE", counter_pe},
+               {"COUNTER_REGISTER", d.output_register_level ? " .block_start(block_start), .register_first(register_first)," : ""},
                {"O1", d.skew() ? "o1" : "c1"},
                {"DRAIN_ROW_ADDR", d.skew() ? "s_output_drain_row_addr" : "output_drain_row_addr"},
                {"OUTPUT_READ_DECL", fed("output") ? "" : "  logic [" + std::to_string(go) + "*" + std::to_string(acc) + "-1:0] output_read_data;\n"},
@@ -368,7 +375,8 @@ endmodule
                                                "    .drain_read({" + std::to_string(go) + "{dma_output_read}} & output_dma_group), "
                                                ".drain_addr(dma_output_read_addr),\n"
                                                "    .reload_write('0), .reload_addr('0), .reload_data('0),"
-                             : acc_file ? ".clear(restart), .acc_addr(c1_output_pe_addr), .drain_read(output_fill_reading && output_draining),\n"
+                             : acc_file ? std::string(d.output_register_level ? ".block_start(c1_issue && c1_block_start), .block_end(c1_issue && c1_block_end),\n    " : "") +
+                                          ".clear(restart), .acc_addr(c1_output_pe_addr), .drain_read(output_fill_reading && output_draining),\n"
                                           "    .drain_addr(output_drain_index), .reload_write(reload_write), .reload_addr(output_fill_addr),\n"
                                           "    .reload_data(output_read_data),"
                                         : ".block_start(c1_issue && c1_block_start),"},
@@ -423,8 +431,8 @@ endmodule
                {"WBITS", std::to_string(d.weight_bits)},
                {"ROWS", std::to_string(d.rows)},
                {"COLS", std::to_string(d.cols)},
-               {"ROW_ACTIVE", row_active_used ? "\n    .row_active(row_active)," : ""},
-               {"COL_ACTIVE", col_active_used ? "\n    .col_active(col_active)," : ""},
+               {"ROW_ACTIVE", d.operands_shared_on_rows() ? "\n    .row_active(row_active)," : ""},
+               {"COL_ACTIVE", d.operands_shared_on_cols() ? "\n    .col_active(col_active)," : ""},
                {"COUNTER_ROW_ACTIVE", row_active_used ? " .row_active(row_active)," : ""},
                {"COUNTER_COL_ACTIVE", col_active_used ? " .col_active(col_active)," : ""},
                {"COUNTER_PARTIAL", partial_ports.empty() ? "" : "\n   " + partial_ports}};

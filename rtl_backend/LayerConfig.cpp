@@ -364,6 +364,14 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             for (int l : nest.temporal)
                 v.set("loop_psum_window", l >= a.buffer_at && l < pe.refill_from && !a.depends[size_t(l)] ? 1 : 0,
                       slot_of(l));
+            // The register level's tile starts from 0 without reading the file where it is the
+            // first visit of its output: every reduction loop between the outermost output tile
+            // and it is at 0 (the model's first visits).
+            if (d.output_register_level)
+                for (int l : nest.temporal)
+                    v.set("loop_register_window",
+                          l >= a.stages[1].at && l < a.stages.back().refill_from && !a.depends[size_t(l)] ? 1 : 0,
+                          slot_of(l));
             const ir::Tensor &o = prob.tensor(ir::TensorRole::Output);
             for (size_t c = 0; c < o.index.size() && !dram_fed(a); ++c)  // (the walk's drain predication)
                 v.set("output_pe_coord_dim", dim_slot(prob, o.index[c].terms.front().first), int(c));

@@ -21,16 +21,20 @@ const std::vector<std::string> &counter_names() {
         // An operand's per-PE file under which a one-word register level sits (DesignSpec::
         // register_levels): rf_* then count the register level (loads, one read per MAC), spad_*
         // the file (its fills, its reads into the register).
-        "I.spad_writes", "I.spad_reads", "W.spad_writes", "W.spad_reads"};
+        "I.spad_writes", "I.spad_reads", "W.spad_writes", "W.spad_reads",
+        // The output's accumulator file under which a one-word register level sits: rf_* count the
+        // register (one read and update per MAC), spad_* the file (the register's write backs and
+        // the reloads; the register's reads of resumed sums and the drains).
+        "O.spad_writes", "O.spad_reads"};
     return names;
 }
 
 int design_counter_count(const DesignSpec &d) {
     const int all = int(counter_names().size());
     // The inner_* counters exist where a tensor is at two shared levels, the spad_* ones (after
-    // them) where an operand has a register level under its per-PE file.
+    // them) where a tensor has a register level under its per-PE file.
     if (d.register_levels()) return all;
-    return d.staged() || d.output_staged() ? all - 4 : all - 10;
+    return d.staged() || d.output_staged() ? all - 6 : all - 12;
 }
 
 const RegisterField *RegisterMap::find(const std::string &name) const {
@@ -143,6 +147,10 @@ RegisterMap register_map(const DesignSpec &d) {
     add("loop_stride", T, ib, "dim index step of each loop");
     add("loop_psum_window", T, 1, "1: the loop is between the output buffer and its stationary "
                                   "block (a block is a first visit when these are all 0)");
+    if (d.output_register_level)
+        add("loop_register_window", T, 1, "1: the loop is between the output's outermost tile and its register "
+                                          "level's tile and the output ignores it (the register starts from 0, "
+                                          "without reading its file, when these are all 0)");
     const char *tensors[] = {"input", "weight", "output"};
     const int abits[] = {input_addr_bits(d), weight_addr_bits(d), output_addr_bits(d)};
     const TensorPorts *ports[] = {&d.input, &d.weight, &d.output};

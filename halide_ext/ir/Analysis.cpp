@@ -169,16 +169,15 @@ int tile_refill_from(const std::vector<int> &temporal, const std::vector<bool> &
     return from;
 }
 
-bool loads_in_pipeline(StageKind kind, int64_t words, bool parent_per_pe, bool last, bool output) {
+bool loads_in_pipeline(StageKind kind, int64_t words, bool parent_per_pe, bool last) {
     if (kind == StageKind::Register) return true;
-    return kind == StageKind::PerPe && last && !output && parent_per_pe && words == 1;
+    return kind == StageKind::PerPe && last && parent_per_pe && words == 1;
 }
 
 bool loads_in_pipeline(const TensorAccess &a, size_t j) {
     if (j == 0 || j >= a.stages.size()) return false;
     const Stage &s = a.stages[j];
-    return loads_in_pipeline(s.kind, s.words(), a.stages[j - 1].per_pe(), j + 1 == a.stages.size(),
-                             a.role == TensorRole::Output);
+    return loads_in_pipeline(s.kind, s.words(), a.stages[j - 1].per_pe(), j + 1 == a.stages.size());
 }
 
 int64_t temporal_product(const NestAnalysis &nest, int from, int to) {

@@ -118,12 +118,14 @@ int tile_refill_from(const std::vector<int> &temporal, const std::vector<bool> &
 // Product of the extents of mapping.loops[from, to) that are temporal.
 int64_t temporal_product(const NestAnalysis &, int from, int to);
 
-// Whether a stage is the PE's operand register, loaded from the stage above inside the compute
-// pipeline (no transfer of its own, so no stall): a Register stage, or an operand's last stage of
-// one word under another per-PE stage (a register level below a scratchpad, as Timeloop's
+// Whether a stage is the PE's register, loaded from the stage above inside the compute pipeline
+// (no transfer of its own, so no stall): a Register stage, or a tensor's last stage of one word
+// under another per-PE stage (a register level below a scratchpad, as Timeloop's
 // simple_weight_stationary keeps its weights in pe_spad and weight_reg). The generated RTL loads
-// the PE register from the per-PE file above at the stage's refill position (docs/rtl.md).
-bool loads_in_pipeline(StageKind kind, int64_t words, bool parent_per_pe, bool last, bool output);
+// the PE register from the per-PE file above at the stage's refill position; an output register
+// starts from the file's partial sum there and writes its sum back at the tile's last MAC
+// (docs/rtl.md, "A register level under a per-PE file").
+bool loads_in_pipeline(StageKind kind, int64_t words, bool parent_per_pe, bool last);
 // The same for stage j of a tensor's chain.
 bool loads_in_pipeline(const TensorAccess &a, size_t j);
 

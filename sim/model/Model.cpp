@@ -357,8 +357,10 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
             parent.updates += moved;
             parent.reads += resumed;
             if (j != stages - 1) {
+                // Every PE's words are drained (and summed on the way up); a resumed block's
+                // partial sum returns to one PE of its lane group, whose sum it is.
                 child.drains += moved * (c.per_pe() ? fanout / copies : 1);
-                child.fills += resumed * (c.per_pe() ? fanout / copies : 1);
+                child.fills += resumed;
             }
             if (c.per_pe() && !p.per_pe()) {
                 array.reductions = child.tiles * child.box_words * (fanout - 1);

@@ -136,7 +136,7 @@ std::string Model::pipeline_error(const int64_t *extent) const {
 bool Model::loads_in_pipeline(const TensorPlan &t, size_t j) const {
     const StagePlan &c = t.stages[j];
     return ir::loads_in_pipeline(c.kind, est_.tensors[int(t.operand)].at[j].box_words, t.stages[j - 1].per_pe(),
-                                 j + 1 == t.stages.size(), t.operand == Operand::O);
+                                 j + 1 == t.stages.size());
 }
 
 Model::OnchipJob Model::onchip_job(const TensorPlan &t, size_t j) const {

@@ -76,6 +76,8 @@ const std::vector<Meaning> &meanings() {
         {"I.spad_reads", Operand::I, Where::PeFile, {Field::Reads}},
         {"W.spad_writes", Operand::W, Where::PeFile, {Field::Fills}},
         {"W.spad_reads", Operand::W, Where::PeFile, {Field::Reads}},
+        {"O.spad_writes", Operand::O, Where::PeFile, {Field::Updates, Field::Fills}},
+        {"O.spad_reads", Operand::O, Where::PeFile, {Field::Reads, Field::Drains}},
     };
     return m;
 }

@@ -284,6 +284,38 @@ TEST_CASE("explore: an operand's register tile under its per-PE tile", "[explore
     CHECK(p.s.key() != q.s.key());
 }
 
+// The output's register tile under its psum file: it sits over the innermost reduction loops,
+// round-trips through schedule text (a second hw::accumulator, on REG), is RTL the generator
+// builds, and the file sees one write back per register block instead of an update per MAC; the
+// search's polish step reaches it from the point without it.
+TEST_CASE("explore: the output's register tile under its psum file", "[explore]") {
+    const SpaceInfo info = space_info(problem_of(conv(8, 8, 10, 10, 3, 3)), ir::load_architecture("eyeriss_registers"));
+    const int k = 1, x = 3, c = 4, r = 5, s = 6;  // n, k, y, x, c, r, s
+    Point p = plain_point(info, {c}, {k});
+    p.f.lane[size_t(c)] = 4, p.f.lane[size_t(k)] = 4;
+    p.f.rf[size_t(x)] = 4, p.f.rf[size_t(r)] = 3, p.f.rf[size_t(s)] = 3;
+    p.s.rf_order = {0, 1, 2, 3, 4, 5, 6};  // r, s innermost: a partial sum stays over 9 MACs
+    p.s.rf_at[2] = 0;                      // the psum file spans the whole RF band
+    p.s.reg[2] = true;
+    canonicalize(info, p);
+    REQUIRE(p.s.reg[2]);
+    CHECK(register_position(info, p, 2) == info.dims() - 2);
+    const std::string text = schedule_text(info, p);
+    CHECK(text.find("hw::accumulator(acc, xp, \"REG\");") != std::string::npos);
+    check_round_trip(info, p);
+    INFO(rtl::why_not_generated(build_ir(info, p, false), info.arch));
+    CHECK(rtl_generatable(info, p));
+    const model::Estimate e = evaluate_point(info, p);
+    const model::TensorEstimate &o = e.tensor(model::Operand::O);
+    REQUIRE(o.stages == 4);  // DRAM, GLB, the RF psum file, the REG register
+    CHECK(o.at[3].updates == e.macs);
+    CHECK(o.at[2].updates * 9 == e.macs);  // one write back per register block of r x s
+    Point without = p;
+    without.s.reg[2] = false;
+    CHECK(evaluate_point(info, without).energy_pj > e.energy_pj);
+    CHECK(without.s.key() != p.s.key());
+}
+
 TEST_CASE("explore: the heuristic finds the exhaustive optimum on random small layers", "[explore]") {
     std::mt19937 rng(7);
     auto pick = [&](std::vector<int64_t> v) { return v[rng() % v.size()]; };

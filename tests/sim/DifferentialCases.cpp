@@ -346,6 +346,17 @@ std::vector<RandomCase> draw_outputs_to_dram_cases(uint64_t seed, size_t count) 
         [&] { return random_outputs_to_dram_schedule(rng); }, "random schedule, outputs straight to DRAM");
 }
 
+std::vector<RandomCase> draw_output_register_cases(uint64_t seed, size_t count) {
+    Rng rng(seed * 2053 + 17);
+    Rng quantizing(seed ^ 0x510e527fade682d1ull);
+    Rng which(seed ^ 0x9b05688c2b3e6c1full);  // a weight register too, or not: a stream of its own
+    std::string registers;
+    return draw_schedule_cases(
+        rng, quantizing, seed, count, "output_register",
+        [&](RandomCase &c) { c.registers = registers = one_of<std::string>(which, {"O", "OW"}); },
+        [&] { return random_output_register_schedule(rng, registers == "OW"); }, "random schedule, output register");
+}
+
 
 
 std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined, bool output_two_levels,

@@ -33,7 +33,8 @@ struct RandomCase {
     // examples/arch/four_level.json (DRAM, L2, GLB, per-PE RF), e.g. "I:L2+GLB W:L2 O:GLB".
     std::string hierarchy;
     // Drawn by draw_register_level_cases: the operands ("W", "I", "IW") with a one-word register
-    // tile on REG under their per-PE files, on examples/arch/eyeriss_registers.json.
+    // tile on REG under their per-PE files, on examples/arch/eyeriss_registers.json; by
+    // draw_output_register_cases: "O" (the output's) or "OW".
     std::string registers;
     // Drawn by draw_dram_fed_cases: the weights keep no shared tile; DRAM fills their per-PE files.
     bool weights_from_dram = false;
@@ -86,6 +87,9 @@ std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count);
 // Per-PE mappings whose output files drain straight to DRAM (no output GLB), on eyeriss_16x16,
 // half of them with the GLB double buffered; some layers quantized.
 std::vector<RandomCase> draw_outputs_to_dram_cases(uint64_t seed, size_t count);
+// Per-PE mappings with a one-word output register under the psum file (RandomCase::registers "O",
+// or "OW" with a weight register too), on eyeriss_registers (broadcast); some layers quantized.
+std::vector<RandomCase> draw_output_register_cases(uint64_t seed, size_t count);
 
 // `count` cases like draw_per_pe_cases on examples/arch/four_level.json, each tensor keeping its
 // shared tiles at L2, at the GLB, or (operands) at both, by one of three plans: inputs at both and

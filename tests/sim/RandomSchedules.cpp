@@ -4,6 +4,7 @@
 
 #include "DifferentialCases.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace tessera::vsim::test {
@@ -106,6 +107,43 @@ std::string random_outputs_to_dram_schedule(Rng &rng) {
       << "Func filter_glb = filter.in(acc);\nfilter_glb.compute_at(acc, kt);\nhw::level(filter_glb, \"GLB\");\n"
       << "Func filter_rf = filter_glb.in(acc);\nfilter_rf.compute_at(acc, " << (filter_per_block ? "cp" : "co")
       << ");\nhw::level(filter_rf, \"RF\");\n";
+    return o.str();
+}
+
+// Rows: channel lanes cl, columns: filter lanes kl. Inside the array: xp, kp (the file's outputs)
+// and the reductions cp, r, s in a random order under xq, y; the channel blocks co above the array
+// resume each file from the output's GLB tile (reloads). The output register and the weight
+// register sit at the innermost loop: one word, kept across the innermost loops that do not move
+// it (docs/hardware.md, "Stages"). The input's per-PE tile is one word too (the RF partition holds
+// three), refilled from the GLB where it changes.
+std::string random_output_register_schedule(Rng &rng, bool filter_register) {
+    const int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
+                  kp = pick(rng, 1, 2), xp = pick(rng, 1, 3), yb = pick(rng, 1, 3);
+    std::vector<std::string> inner = {"xp", "kp", "cp", "r", "s"};
+    std::shuffle(inner.begin(), inner.end(), rng);
+    std::string order;
+    for (const std::string &l : inner) order += l + ", ";
+    const bool y_in_file = pick(rng, 0, 1);
+    std::ostringstream o;
+    o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
+      << "output.split(k, ko, ki, " << kl * kp << ").split(y, yo, yi, " << yb << ").reorder(x, yi, ki, n, yo, ko);\n"
+      << "acc.compute_at(output, yo);\n"
+      << "Var kt(\"kt\"), kl(\"kl\"), kp(\"kp\"), xq(\"xq\"), xp(\"xp\");\n"
+      << "RVar co(\"co\"), ci(\"ci\"), cl(\"cl\"), cp(\"cp\");\n"
+      << "acc.update().split(c, co, ci, " << cl * cp << ").split(ci, cl, cp, " << cp << ").split(k, kt, kl, " << kl * kp
+      << ").split(kl, kl, kp, " << kp << ")\n"
+      << "    .split(x, xq, xp, " << xp << ")\n"
+      << "    .reorder(" << order << (y_in_file ? "y, xq" : "xq, y") << ", cl, kl, kt, co, n).unroll(cl).unroll(kl);\n"
+      << "hw::array(acc, cl, kl);\n"
+      << "hw::accumulator(acc, " << (y_in_file ? "xq" : "y") << ", \"RF\");\n"
+      << "hw::accumulator(acc, " << inner.front() << ", \"REG\");\n"
+      << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb.compute_at(acc, co);\nhw::level(ifmap_glb, \"GLB\");\n"
+      << "Func ifmap_rf = ifmap_glb.in(acc);\nifmap_rf.compute_at(acc, " << inner.front() << ");\nhw::level(ifmap_rf, \"RF\");\n"
+      << "Func filter_glb = filter.in(acc);\nfilter_glb.compute_at(acc, co);\nhw::level(filter_glb, \"GLB\");\n"
+      << "Func filter_rf = filter_glb.in(acc);\nfilter_rf.compute_at(acc, cl);\nhw::level(filter_rf, \"RF\");\n";
+    if (filter_register)
+        o << "Func filter_reg = filter_rf.in(acc);\nfilter_reg.compute_at(acc, " << inner.front()
+          << ");\nhw::level(filter_reg, \"REG\");\n";
     return o.str();
 }
 

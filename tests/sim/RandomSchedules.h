@@ -27,4 +27,10 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
 // A per-PE schedule whose psum files hold every reduction loop and drain straight to DRAM.
 std::string random_outputs_to_dram_schedule(Rng &rng);
 
+// A per-PE schedule (levels RF and REG of examples/arch/eyeriss_registers.json) with a one-word
+// output register under the psum file, and a weight register too where `filter_register`: the
+// loops inside the array in a random order, so that the register accumulates across the reduction
+// loops innermost and returns to the file across the others.
+std::string random_output_register_schedule(Rng &rng, bool filter_register);
+
 }  // namespace tessera::vsim::test

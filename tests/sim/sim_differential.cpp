@@ -14,7 +14,7 @@
 #include <string>
 
 int main(int argc, char **argv) {
-    uint64_t count = 100, per_pe = 0, within_axis = 0, levels = 0, pipelined_levels = 0, output_levels = 0, prefetched = 0, single = 0, l2_double = 0, quantized_levels = 0, register_levels = 0, dram_fed = 0, outputs_to_dram = 0;
+    uint64_t count = 100, per_pe = 0, within_axis = 0, levels = 0, pipelined_levels = 0, output_levels = 0, prefetched = 0, single = 0, l2_double = 0, quantized_levels = 0, register_levels = 0, dram_fed = 0, outputs_to_dram = 0, output_registers = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
@@ -27,6 +27,7 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--register-levels")) target = &register_levels;
         else if (!std::strcmp(argv[i], "--dram-fed")) target = &dram_fed;
         else if (!std::strcmp(argv[i], "--outputs-to-dram")) target = &outputs_to_dram;
+        else if (!std::strcmp(argv[i], "--output-registers")) target = &output_registers;
         else if (!std::strcmp(argv[i], "--pipelined-levels")) target = &pipelined_levels;
         else if (!std::strcmp(argv[i], "--output-levels")) target = &output_levels;
         else if (!std::strcmp(argv[i], "--prefetched")) target = &prefetched;
@@ -34,7 +35,7 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--l2-double")) target = &l2_double;
         else if (!std::strcmp(argv[i], "--quantized-levels")) target = &quantized_levels;
         if (!target || !has_value) {
-            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--within-axis A] [--levels L] [--pipelined-levels P] [--output-levels O] [--prefetched F] [--single-buffered B] [--l2-double D] [--quantized-levels Q] [--register-levels G] [--dram-fed E] [--outputs-to-dram T]\n";
+            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--within-axis A] [--levels L] [--pipelined-levels P] [--output-levels O] [--prefetched F] [--single-buffered B] [--l2-double D] [--quantized-levels Q] [--register-levels G] [--dram-fed E] [--outputs-to-dram T] [--output-registers R]\n";
             return 2;
         }
         *target = tessera::driver::whole_number(argv[i], argv[i + 1]);
@@ -70,6 +71,8 @@ int main(int argc, char **argv) {
         for (auto &c : draw_dram_fed_cases(seed + 10, dram_fed)) cases.push_back(std::move(c));
         // --outputs-to-dram T: T more whose output files drain straight to DRAM (no output GLB).
         for (auto &c : draw_outputs_to_dram_cases(seed + 11, outputs_to_dram)) cases.push_back(std::move(c));
+        // --output-registers R: R more with a one-word output register under the psum files.
+        for (auto &c : draw_output_register_cases(seed + 12, output_registers)) cases.push_back(std::move(c));
         // --single-buffered B: B more on double-buffered designs, some tensors kept single.
         for (auto &c : draw_single_buffered_cases(seed, single, {"I", "W", "O", "IW", "IO", "WO", "IWO"}))
             cases.push_back(std::move(c));

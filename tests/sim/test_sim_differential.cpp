@@ -243,6 +243,18 @@ TEST_CASE("random register levels under per-PE files: bit-exact, counters and cy
     check_all_pass(cases, kSeed);
 }
 
+// A one-word output register under the psum files: random convs on eyeriss_registers whose loops
+// inside the array come in a random order (the register summing the innermost reductions, back to
+// its file across the others), with a weight register too or not; some layers quantized.
+TEST_CASE("random output registers under psum files: bit-exact, counters and cycles equal to the model's",
+          "[sim][differential][per_pe]") {
+    constexpr size_t kOutputRegisterCases = 6;
+    const auto cases = draw_output_register_cases(kSeed, kOutputRegisterCases);
+    REQUIRE(cases.size() == kOutputRegisterCases);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.output_register_level; }) >= 1);
+    check_all_pass(cases, kSeed);
+}
+
 // Weights that bypass the GLB (docs/rtl.md, "Per-PE files fed from DRAM"): the DMA fills each
 // valid lane group's per-PE file from DRAM while the array waits; some layers quantized.
 TEST_CASE("random per-PE files fed from DRAM: bit-exact, counters and cycles equal to the model's",
