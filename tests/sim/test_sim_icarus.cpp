@@ -69,4 +69,10 @@ TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every
         cross_check("conv:C=6,K=12,H=5,W=6,R=3,S=3,pad=1", vsim::test::example_schedule("os_outputs_to_dram.sched"),
                     vsim::test::example_arch("eyeriss_16x16"), "os_outputs_to_dram.sched");
     }
+    // An output register under the psum files: its blocks start from the files' words (0 where
+    // none is written yet: no X from an unwritten word), a channel tail on 4 of 16 row lanes.
+    SECTION("output register") {
+        cross_check("conv:C=20,K=8,H=5,W=6,R=3,S=3,pad=1", vsim::test::example_schedule("os_output_register.sched"),
+                    vsim::test::example_arch("eyeriss_registers"), "os_output_register.sched");
+    }
 }
