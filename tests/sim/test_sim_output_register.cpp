@@ -64,12 +64,7 @@ TEST_CASE("an output register under the psum scratchpad: examples/schedules/os_o
     ir::Architecture systolic = arch;
     systolic.interconnect = ir::Interconnect::Systolic;
     systolic.tile = 1;
-    std::string why;
-    try {
-        why = rtl::why_not_fits(rtl::design_for({with}, systolic), with);
-    } catch (const std::exception &e) {
-        why = e.what();
-    }
+    const std::string why = rtl::why_not_generated(with, systolic);
     CHECK(why.find("output in a one-word register level under its per-PE file on a pipelined array") !=
           std::string::npos);
     CHECK(why.find('\n') == std::string::npos);
