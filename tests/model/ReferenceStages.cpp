@@ -130,7 +130,8 @@ void output_events(const Walk &w, const ir::TensorAccess &a, const Index *prev, 
                 if (j != last) child.drains += box * (c.per_pe() ? fanout : 1);
             } else {
                 parent.reads += box * copies;
-                if (j != last) child.fills += box * (c.per_pe() ? fanout : 1);
+                // A resumed per-PE block's partial sum returns to one PE of its lane group.
+                if (j != last) child.fills += box * (c.per_pe() && p.per_pe() ? fanout : 1);
             }
         };
         if (!c.per_pe()) {

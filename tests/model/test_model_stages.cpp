@@ -114,6 +114,8 @@ struct RandomGeneralMapping {
             if (pick(0, 1)) {
                 at = int(pick(std::max(at, last + 1), n));
                 add_buffer(ir, t, "RF", at, true);
+                // Now and then a second per-PE tile under it (a register, or a smaller file).
+                if (pick(0, 2) == 0) add_buffer(ir, t, "REG", int(pick(at, n)), true);
             }
         }
         return ir;
@@ -139,8 +141,12 @@ void check_stages(const char *tensor, const TensorEstimate &model, const TensorS
 TEST_CASE("general chains: model counts equal a literal execution, stage by stage",
           "[model][reference][stages]") {
     RandomGeneralMapping random(2026);
-    const ir::Architecture arch = four_level_architecture();
-    int checked = 0, per_pe = 0, multi_axis = 0, bypass = 0, from_dram = 0, output_to_dram = 0;
+    // DRAM, L2, GLB, RF and a second per-PE level inside it.
+    ir::Architecture arch = four_level_architecture();
+    ir::MemoryLevel reg = arch.levels.back();
+    reg.name = "REG";
+    arch.levels.push_back(reg);
+    int checked = 0, per_pe = 0, multi_axis = 0, bypass = 0, from_dram = 0, output_to_dram = 0, two_per_pe[3] = {};
     for (int i = 0; i < 500; ++i) {
         ir::LayerSpec l = random.layer();
         ir::AcceleratorIR ir = random.mapping(l);
@@ -152,6 +158,8 @@ TEST_CASE("general chains: model counts equal a literal execution, stage by stag
         multi_axis += nest.row_loops.size() > 1 || nest.col_loops.size() > 1;
         for (const auto &t : nest.tensors) {
             bypass += t.stages.size() < 4;
+            two_per_pe[int(t.role)] += t.stages.size() > 2 && t.stages.back().kind == ir::StageKind::PerPe &&
+                                       t.stages[t.stages.size() - 2].kind == ir::StageKind::PerPe;
             from_dram += t.stages[1].kind == ir::StageKind::PerPe;
             output_to_dram += t.role == ir::TensorRole::Output && t.stages[1].kind == ir::StageKind::PerPe &&
                               !nest.row_loops.empty() + !nest.col_loops.empty() > 0;
@@ -177,4 +185,5 @@ TEST_CASE("general chains: model counts equal a literal execution, stage by stag
     CHECK(bypass > 100);
     CHECK(from_dram > 50);
     CHECK(output_to_dram > 10);  // on an array
+    for (int t = 0; t < 3; ++t) CHECK(two_per_pe[t] > 10);  // an operand's register, the output's
 }
