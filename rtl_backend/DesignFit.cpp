@@ -198,8 +198,6 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "it requantizes per output channel, the design's post-op per layer";
     if (!wt.channel_zero_point.empty() && !d.channel_weight_zero_point)
         return "its weights have a zero point per output channel, the design's weight fills one per layer";
-    // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
-    // the PEs for the array's skew.
     if (d.skew_tile && has_register_level(nest.access(ir::TensorRole::Output)))
         return "keeps its output in a one-word register level under its per-PE file on a pipelined array; the "
                "generated pipelined array adds into the files every MAC: drop the register level's tile or use a "
@@ -211,6 +209,8 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
                "some of an axis's loops only; the generated RTL builds output registers where the output depends "
                "on every loop of an axis or none: drop the register level's tile or put the axis's loops on the "
                "output's dims alike";
+    // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
+    // the PEs for the array's skew.
     if (d.skew_tile && dram_fed(nest.access(ir::TensorRole::Output)))
         return "drains its output's per-PE files straight to DRAM on a pipelined array; the generated pipelined "
                "array drains them through a shared buffer: keep a tile of the output on a shared level or use a "

@@ -364,9 +364,9 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             for (int l : nest.temporal)
                 v.set("loop_psum_window", l >= a.buffer_at && l < pe.refill_from && !a.depends[size_t(l)] ? 1 : 0,
                       slot_of(l));
-            // The register level's tile starts from 0 without reading the file where it is the
-            // first visit of its output: every reduction loop between the outermost output tile
-            // and it is at 0 (the model's first visits).
+            // A block of the register level reads its file's word unless it is the first visit of
+            // its output (the word holds no sum yet): every reduction loop between the outermost
+            // output tile and the block at 0, the model's first visits.
             if (d.output_register_level)
                 for (int l : nest.temporal)
                     v.set("loop_register_window",
