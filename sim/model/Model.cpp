@@ -330,6 +330,9 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
     array.fanout = fanout;
     LevelAccess &pe = out.at[size_t(stages - 1)];
     pe.reads = macs;
+    // Where the outermost output tile starts holding its sums: per-PE files DRAM drains hold
+    // theirs from their refill position on (kept across the reduction loops above them).
+    const int outermost_tile = t.stages[1].per_pe() ? t.stages[1].refill_from : t.stages[1].at;
     if (t.operand == Operand::O) {
         pe.updates = macs;
         array.kind = fanout > 1 ? DeliveryKind::Reduction : DeliveryKind::Unicast;
@@ -349,7 +352,7 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
             // A block of the child ends with its words sent up; it starts from the parent's
             // partial sums unless it is the first visit of those outputs (within the outermost
             // output tile, which encloses every reduction loop).
-            const int64_t first = c.per_pe() ? lane_tiles(c, extent, stride, t.stages[1].at)
+            const int64_t first = c.per_pe() ? lane_tiles(c, extent, stride, outermost_tile)
                                              : first_visit_tiles(t, c, extent);
             const int64_t copies = c.per_pe() && p.per_pe() ? fanout : 1;
             const int64_t moved = child.tiles * child.box_words * copies;

@@ -96,6 +96,9 @@ void output_events(const Walk &w, const ir::TensorAccess &a, const Index *prev, 
                    const Index *next, bool end, TensorStageEvents &ev) {
     const int64_t fanout = w.pes / a.groups;
     const size_t last = a.stages.size() - 1;
+    // A block is a first visit when every reduction loop from where the outermost output tile
+    // holds its sums (a DRAM-drained file's refill position) to the block is at 0.
+    const int outermost_tile = a.stages[1].per_pe() ? a.stages[1].refill_from : a.stages[1].at;
     for (size_t j = 1; j < a.stages.size(); ++j) {
         const ir::Stage &c = a.stages[j], &p = a.stages[j - 1];
         if (end ? next && !w.new_tile(a, c, p, &idx, *next) : !w.new_tile(a, c, p, prev, idx)) continue;
@@ -122,7 +125,7 @@ void output_events(const Walk &w, const ir::TensorAccess &a, const Index *prev, 
             });
             continue;
         }
-        const bool first = w.first_visit(a, idx, a.stages[1].at, c.at);
+        const bool first = w.first_visit(a, idx, outermost_tile, c.at);
         if (!end && first) continue;
         auto move = [&](int64_t copies) {
             if (end) {
