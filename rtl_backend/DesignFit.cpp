@@ -198,13 +198,14 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "it requantizes per output channel, the design's post-op per layer";
     if (!wt.channel_zero_point.empty() && !d.channel_weight_zero_point)
         return "its weights have a zero point per output channel, the design's weight fills one per layer";
-    if (d.skew_tile && has_register_level(nest.access(ir::TensorRole::Output)))
+    const bool output_register = has_register_level(nest.access(ir::TensorRole::Output));
+    if (d.skew_tile && output_register)
         return "keeps its output in a one-word register level under its per-PE file on a pipelined array; the "
                "generated pipelined array adds into the files every MAC: drop the register level's tile or use a "
                "broadcast array";
     // An output register's write backs count the PEs of each output lane group: the group spans
     // whole axes (docs/rtl.md, "A register level under a per-PE file").
-    if (has_register_level(nest.access(ir::TensorRole::Output)) && (d.output.row_loops || d.output.col_loops))
+    if (output_register && (d.output.row_loops || d.output.col_loops))
         return "keeps its output in a one-word register level under its per-PE file while the output depends on "
                "some of an axis's loops only; the generated RTL builds output registers where the output depends "
                "on every loop of an axis or none: drop the register level's tile or put the axis's loops on the "

@@ -196,11 +196,11 @@ std::string emit_counters(const DesignSpec &d) {
     // sum back where the register's block ends and reads its file where one starts that is not
     // the first visit of its output (a word not yet written reads as 0); the drains read every PE.
     if (d.output_register_level)
-        o << "  logic [" << lb << "-1:0] output_write_backs, output_register_reads;\n"
-          << "  assign output_write_backs = issue && block_end ? " << groups(d.output, "output", "output_other_valid", lb)
+        o << "  logic [" << lb << "-1:0] output_register_groups, output_write_backs, output_register_reads;\n"
+          << "  assign output_register_groups = issue ? " << groups(d.output, "output", "output_other_valid", lb)
           << " : '0;\n"
-          << "  assign output_register_reads = issue && block_start && !register_first ? "
-          << groups(d.output, "output", "output_other_valid", lb) << " : '0;\n";
+          << "  assign output_write_backs = block_end ? output_register_groups : '0;\n"
+          << "  assign output_register_reads = block_start && !register_first ? output_register_groups : '0;\n";
     // Increment of each counter, in counter_names() order.
     // An operand at two shared levels: glb_reads counts the copy's reads of the outer buffer, the
     // inner_* counters the copy's writes and the array's reads of the inner one.

@@ -51,6 +51,9 @@ module tessera_pe (
   // live[i]: word i holds a sum; a word that is not live reads as 0 (a clear is one vector write,
   // not a loop over the file).
   logic [${DEPTH}-1:0] live;
+  logic signed [${AB}-1:0] stored, addend;
+  assign stored = live[acc_addr] ? file[acc_addr] : '0;
+  assign addend = mac_enable ? {{(${AB}-${PB}){product[${PB}-1]}}, product} : '0;
 ${SUM_DECL}  always_ff @(posedge clk) begin
     if (load_input)  input_reg  <= input_word;
     if (load_weight) weight_reg <= weight_word;
@@ -80,21 +83,19 @@ endmodule
                  {"BLOCK_PORTS", reg ? "\n  input  logic                   block_start,   // the register's block starts (issue)\n"
                                        "  input  logic                   block_end,     // ... and ends: sum to the file"
                                      : ""},
-                 {"ACCUMULATE",
-                  reg ? std::string(R"(      sum <= sum_next;
+                 {"ACCUMULATE", reg ? R"(      sum <= sum_next;
       if (block_end) begin
         file[acc_addr] <= sum_next;
         live[acc_addr] <= 1'b1;
-      end)")
-                      : fill(R"(      if (mac_enable) begin
-        file[acc_addr] <= (live[acc_addr] ? file[acc_addr] : '0) + {{(${AB}-${PB}){product[${PB}-1]}}, product};
+      end)"
+                                    : R"(      if (mac_enable) begin
+        file[acc_addr] <= stored + addend;
         live[acc_addr] <= 1'b1;
-      end)", {{"AB", std::to_string(d.acc_bits)}, {"PB", std::to_string(product_bits)}})},
+      end)"},
                  {"SUM_DECL", reg ? fill(R"(  // The register level: the block's sum so far (the file word it started from included).
   logic signed [${AB}-1:0] sum, sum_next;
-  assign sum_next = (block_start ? (live[acc_addr] ? file[acc_addr] : '0) : sum) +
-                    (mac_enable ? {{(${AB}-${PB}){product[${PB}-1]}}, product} : '0);
-)", {{"AB", std::to_string(d.acc_bits)}, {"PB", std::to_string(product_bits)}})
+  assign sum_next = (block_start ? stored : sum) + addend;
+)", {{"AB", std::to_string(d.acc_bits)}})
                                   : ""}});
 }
 

@@ -367,13 +367,11 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             // A block of the register level reads its file's word unless it is the first visit of
             // its output (the word holds no sum yet): every reduction loop between the outermost
             // output tile and the block at 0, the model's first visits.
-            if (d.output_register_level) {
-                const int outermost_tile = a.stages[1].per_pe() ? a.stages[1].refill_from : a.buffer_at;
+            if (d.output_register_level)
                 for (int l : nest.temporal)
                     v.set("loop_register_window",
-                          l >= outermost_tile && l < a.stages.back().refill_from && !a.depends[size_t(l)] ? 1 : 0,
+                          l >= ir::output_tile_from(a) && l < a.stages.back().refill_from && !a.depends[size_t(l)] ? 1 : 0,
                           slot_of(l));
-            }
             const ir::Tensor &o = prob.tensor(ir::TensorRole::Output);
             for (size_t c = 0; c < o.index.size() && !dram_fed(a); ++c)  // (the walk's drain predication)
                 v.set("output_pe_coord_dim", dim_slot(prob, o.index[c].terms.front().first), int(c));

@@ -252,6 +252,11 @@ int64_t valid_starts(const std::vector<int64_t> &extent, const std::vector<int64
     return total;
 }
 
+int output_tile_from(const TensorAccess &output) {
+    const Stage &tile = output.stages[1];
+    return output_tile_from(tile.kind == StageKind::PerPe, tile.at, tile.refill_from);
+}
+
 bool off_chip_output_tile(const AcceleratorIR &ir, const Buffer &b, const Architecture *arch) {
     if (b.tensor != ir.problem.tensor(TensorRole::Output).name) return false;
     return arch ? arch->level_index(b.level) == 0 : b.level == "DRAM";
@@ -297,7 +302,7 @@ NestAnalysis analyze(const AcceleratorIR &ir, const Architecture *arch) {
     // span along that dim, else neighbouring tiles overlap and outputs would be drained twice.
     // Per-PE accumulator files fed by DRAM (the output bypasses the shared levels) hold their
     // tiles from their refill position on: the whole array's tile is the one DRAM sees.
-    const int out_tile_at = out.stages[1].kind == StageKind::PerPe ? out.stages[1].refill_from : out.buffer_at;
+    const int out_tile_at = output_tile_from(out);
     for (int l : nest.temporal) {
         if (l >= out_tile_at || !out.depends[size_t(l)] || loops[size_t(l)].extent == 1) continue;
         int64_t span = 1;

@@ -115,6 +115,12 @@ int64_t valid_starts(const std::vector<int64_t> &extent, const std::vector<int64
 int tile_refill_from(const std::vector<int> &temporal, const std::vector<bool> &depends,
                      const int64_t *extent, int parent_at, int at);
 
+// Where the output's outermost tile holds its partial sums from (a block is a first visit when
+// every reduction loop from there to it is at 0): its position, or, for per-PE files DRAM drains
+// (its first stage per PE), their refill position: they are kept across the reduction loops above.
+inline int output_tile_from(bool per_pe, int at, int refill_from) { return per_pe ? refill_from : at; }
+int output_tile_from(const TensorAccess &output);
+
 // Product of the extents of mapping.loops[from, to) that are temporal.
 int64_t temporal_product(const NestAnalysis &, int from, int to);
 

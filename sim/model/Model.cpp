@@ -330,10 +330,8 @@ void Model::count_tensor(TensorPlan &t, const int64_t *extent, const int64_t *st
     array.fanout = fanout;
     LevelAccess &pe = out.at[size_t(stages - 1)];
     pe.reads = macs;
-    // Where the outermost output tile starts holding its sums: per-PE files DRAM drains hold
-    // theirs from their refill position on (kept across the reduction loops above them).
-    const int outermost_tile = t.stages[1].per_pe() ? t.stages[1].refill_from : t.stages[1].at;
     if (t.operand == Operand::O) {
+        const int outermost_tile = ir::output_tile_from(t.stages[1].per_pe(), t.stages[1].at, t.stages[1].refill_from);
         pe.updates = macs;
         array.kind = fanout > 1 ? DeliveryKind::Reduction : DeliveryKind::Unicast;
         for (int j = stages - 1; j >= 1; --j) {
