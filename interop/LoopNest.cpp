@@ -166,15 +166,18 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
                             " sits between the PE array's loops; a tile is either shared (above the "
                             "spatial loops) or per PE (below them all)");
     // The outputs: one or two shared tiles (the outer one DRAM-fed, the inner one of partial sums:
-    // hw::accumulator on a loop above the array) and at most one per-PE file.
-    const Tile *out_shared = nullptr, *out_psums = nullptr, *out_pe = nullptr;
+    // hw::accumulator on a loop above the array) and per-PE tiles (a psum file, and a register
+    // under it: the front end checks what each level holds).
+    const Tile *out_shared = nullptr, *out_psums = nullptr;
+    std::vector<const Tile *> out_pe;
     for (const auto &t : tiles) {
         if (t.tensor != "O") continue;
         if (per_pe(t)) {
-            if (out_pe)
-                throw UserError(origin + ": the outputs are kept at per-PE levels " + out_pe->level + " and " + t.level +
-                                "; Tessera keeps at most one per-PE partial-sum file");
-            out_pe = &t;
+            if (out_pe.size() == 2)
+                throw UserError(origin + ": the outputs are kept at three per-PE levels (" + out_pe[0]->level + ", " +
+                                out_pe[1]->level + ", " + t.level + "); Tessera keeps them at one or two (a psum file "
+                                "and a register under it)");
+            out_pe.push_back(&t);
         } else if (!out_shared) {
             out_shared = &t;
         } else if (!out_psums) {
@@ -188,7 +191,7 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
     // Outputs at per-PE files only (Timeloop's simple_output_stationary): the accumulation's own
     // tile goes on the outermost level (hw::level(acc, "DRAM")), which holds nothing on chip; the
     // files drain straight to DRAM (ir::analyze checks they hold every reduction loop).
-    if (!out_shared && !out_pe)
+    if (!out_shared && out_pe.empty())
         throw UserError(origin + ": the outputs have no tile on a shared on-chip level and no per-PE files; keep "
                         "O (Outputs) at the global buffer level or at the PEs' storage");
     if (out_psums && out_shared && out_psums->at == out_shared->at)
@@ -265,8 +268,10 @@ std::string schedule_text(const ir::Problem &problem, const LoopNest &nest, cons
     auto axis = [](const std::vector<std::string> &v) { return v.size() == 1 ? v[0] : "{" + join(v) + "}"; };
     if (!rows.empty() && !cols.empty()) s << "hw::array(acc, " << axis(rows) << ", " << axis(cols) << ");\n";
     else if (!rows.empty() || !cols.empty()) s << "hw::array(acc, " << axis(rows.empty() ? cols : rows) << ");\n";
-    for (const Tile *inner : {out_psums, out_pe})
-        if (inner) s << "hw::accumulator(acc, " << loops[size_t(inner->at - 1)].name << ", \"" << inner->level << "\");\n";
+    std::vector<const Tile *> inner_tiles = out_pe;
+    if (out_psums) inner_tiles.insert(inner_tiles.begin(), out_psums);
+    for (const Tile *inner : inner_tiles)
+        s << "hw::accumulator(acc, " << loops[size_t(inner->at - 1)].name << ", \"" << inner->level << "\");\n";
 
     auto place = [&](const Tile &t) -> std::string {
         if (t.at == 0) return "compute_root()";
@@ -379,6 +384,9 @@ ir::AcceleratorIR canonical_mapping(ir::AcceleratorIR ir) {
     // chip: where it sits and its box are not a mapping's.
     for (auto &b : ir.mapping.buffers)
         if (ir::off_chip_output_tile(ir, b)) b.at = 0, b.box.clear();
+    // Tiles are listed outermost first per tensor; the order between tensors is the schedule's.
+    std::stable_sort(ir.mapping.buffers.begin(), ir.mapping.buffers.end(),
+                     [](const ir::Buffer &a, const ir::Buffer &b) { return a.tensor < b.tensor; });
     ir.mapping.loops = kept;
     ir.mapping.schedule.clear();
     return ir;

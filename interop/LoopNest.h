@@ -54,7 +54,8 @@ LoopNest nest_of(const ir::AcceleratorIR &);
 
 // The IR with what a mapping format does not carry made canonical, for comparing round trips: loop
 // names and schedule text dropped, adjacent array loops ordered rows before columns (they run in
-// parallel; a fan-out lists them per axis), and an output tile on DRAM (nothing on chip) unplaced.
+// parallel; a fan-out lists them per axis), the tiles grouped by tensor (a format lists them by
+// level), and an output tile on DRAM (nothing on chip) unplaced.
 ir::AcceleratorIR canonical_mapping(ir::AcceleratorIR);
 
 }  // namespace tessera::interop

@@ -177,13 +177,6 @@ void operand_registers(LoopNest &nest, const LevelNames &levels) {
             auto &keep = nest.levels[per_pe[0].first].keep;
             keep.erase(std::find(keep.begin(), keep.end(), roles[r]));
         }
-        // An output register under the output's per-PE file (simple_output_stationary's
-        // output_activation_reg under pe_spad): Tessera's PE adds into the file once per MAC,
-        // with no register level between (docs/timeloop.md: the file's counts are per MAC).
-        if (r == 2 && per_pe.size() == 2 && per_pe[1].second->register_of[r]) {
-            auto &keep = nest.levels[per_pe[1].first].keep;
-            keep.erase(std::find(keep.begin(), keep.end(), roles[r]));
-        }
     }
 }
 

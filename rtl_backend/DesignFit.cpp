@@ -55,7 +55,8 @@ std::string not_generated(const ir::NestAnalysis &nest) {
             if (inside)
                 return "refills " + t.tensor->name + "'s DRAM-fed per-PE tiles at a loop inside the array's loops; "
                        "the generated RTL moves them between DRAM and the PEs between compute runs" + keep;
-            if (t.stages.size() > 2)
+            // (A one-word register level under the file is the PE's register, filled from the file.)
+            if (t.stages.size() > 2 + size_t(has_register_level(t)))
                 return "keeps " + t.tensor->name + " at two per-PE levels fed from DRAM; the generated RTL fills one "
                        "per-PE file per tensor from DRAM" + keep;
         }

@@ -245,8 +245,14 @@ std::string emit_counters(const DesignSpec &d) {
         d.input_register_level ? "input_loads * " + fanout(d.input, "input", lb) : one + "1'b0}",
         d.weight_register_level ? "weight_groups * " + fanout(d.weight, "weight", lb) : one + "1'b0}",
         d.weight_register_level ? "weight_loads * " + fanout(d.weight, "weight", lb) : one + "1'b0}",
-        d.output_register_level ? "output_write_backs * " + fanout(d.output, "output", lb) + " + output_reloads" : zero,
-        d.output_register_level ? "(output_register_reads + output_groups) * " + fanout(d.output, "output", lb) : zero};
+        // (Files drained to DRAM are never reloaded; the DMA's drain reads the group's PEs.)
+        d.output_register_level ? "output_write_backs * " + fanout(d.output, "output", lb) +
+                                      (d.output_dram_fed ? "" : " + output_reloads")
+                                : zero,
+        d.output_register_level ? "(output_register_reads + " +
+                                      (d.output_dram_fed ? one + "dma_dram_write}" : std::string("output_groups")) +
+                                      ") * " + fanout(d.output, "output", lb)
+                                : zero};
     // One named register per counter (not an array, so synthesis keeps them as flops).
     for (int i = 0; i < n; ++i) {
         const std::string c = "counter_" + std::to_string(i);

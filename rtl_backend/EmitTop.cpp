@@ -63,6 +63,9 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     };
     // Accumulator files the walk drains into (and reloads from) the output GLB.
     const bool acc_file = d.output_pe_walk();
+    // The output register's block in the files' PEs, whether the files drain to the GLB or DRAM.
+    const std::string register_block =
+        d.output_register_level ? ".block_start(c1_issue && c1_block_start), .block_end(c1_issue && c1_block_end),\n    " : "";
     OnChipFillWiring fills = pe_file_wiring(d);
     add_staging_wiring(d, fills);
     const std::string &ctrl_pe = fills.controller_ports, &counter_pe = fills.counter_ports, &pe_files = fills.instances;
@@ -371,11 +374,11 @@ endmodule
                {"DRAIN_ROW_ADDR", d.skew() ? "s_output_drain_row_addr" : "output_drain_row_addr"},
                {"OUTPUT_READ_DECL", fed("output") ? "" : "  logic [" + std::to_string(go) + "*" + std::to_string(acc) + "-1:0] output_read_data;\n"},
                // Files drained to DRAM: the DMA reads the drained group's PEs at its position.
-               {"ARRAY_BLOCK", fed("output") ? ".clear(restart), .acc_addr(c1_output_pe_addr),\n"
+               {"ARRAY_BLOCK", fed("output") ? register_block + ".clear(restart), .acc_addr(c1_output_pe_addr),\n"
                                                "    .drain_read({" + std::to_string(go) + "{dma_output_read}} & output_dma_group), "
                                                ".drain_addr(dma_output_read_addr),\n"
                                                "    .reload_write('0), .reload_addr('0), .reload_data('0),"
-                             : acc_file ? std::string(d.output_register_level ? ".block_start(c1_issue && c1_block_start), .block_end(c1_issue && c1_block_end),\n    " : "") +
+                             : acc_file ? register_block +
                                           ".clear(restart), .acc_addr(c1_output_pe_addr), .drain_read(output_fill_reading && output_draining),\n"
                                           "    .drain_addr(output_drain_index), .reload_write(reload_write), .reload_addr(output_fill_addr),\n"
                                           "    .reload_data(output_read_data),"

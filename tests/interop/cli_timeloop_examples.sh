@@ -76,8 +76,9 @@ grep -A3 '"dram_fed_files"' "$tmp/eyeriss/report.json" | grep -q '"W": true' ||
 rm -rf "$tmp/eyeriss"
 # simple_output_stationary: the outputs bypass the global buffer, 56 partial sums per PE in
 # pe_spad drained straight to DRAM; the inputs and weights from the global buffer through the
-# registers (the !Parallel branch is one per-PE level, named for its first register; the output
-# register under pe_spad is the PE's adder, docs/timeloop.md). It compiles (no output GLB: the DMA
+# registers (the !Parallel branch is one per-PE level, named for its first register). The output
+# register under pe_spad is the PE's output register level (docs/rtl.md, "An output register under
+# the psum file"): a sum's first update does not read pe_spad. It compiles (no output GLB: the DMA
 # drains each PE's pe_spad to DRAM) and simulates bit-exactly with the model's counts and cycles.
 os=(--arch "$d/os_registers.arch.yaml" --timeloop-problem "$d/default_problem.prob.yaml" --timeloop-mapping "$d/os_registers.map.yaml")
 "$tessera" estimate "${os[@]}" >"$tmp/est" 2>"$tmp/err" || { echo "FAIL: estimate simple_os: $(cat "$tmp/err")"; exit 1; }
@@ -89,10 +90,13 @@ expect DRAM        I      0         0         157296    0      "Timeloop: reads 
 expect shared_glb  I      157296    0         677376    0      "Timeloop: fills 157296, reads 677376"
 expect weight_reg  I      10838016  0         10838016  0      "input_activation_reg, Timeloop: fills and reads 677376 x 16"
 expect DRAM        O      0         401408    0         0      "Timeloop: updates 401408"
-expect pe_spad     O      0         10838016  10838016  401408 "Timeloop: updates 677376 x 16, reads 652288 x 16 (not a sum's first update)"
+expect pe_spad     O      0         10838016  10436608  401408 "Timeloop: updates 677376 x 16, reads 652288 x 16 (not a sum's first update)"
+expect weight_reg  O      0         10838016  10838016  0      "output_activation_reg, Timeloop: updates and reads 677376 x 16"
 grep -q "mapping uses 16" "$tmp/est" || { echo "FAIL: 16 PEs used (Timeloop: utilized instances 16)"; fail=1; }
 grep -q "MAC 3.414e+06" "$tmp/est" || { echo "FAIL: MAC energy (Timeloop: 3413975.04 pJ): $(grep component "$tmp/est")"; fail=1; }
 simulates simple_os "${os[@]}"
+grep -Eq "O.spad_reads +10838016 +10838016" "$tmp/sim.log" || { echo "FAIL: O.spad_reads (reads and drains): $(grep spad "$tmp/sim.log")"; fail=1; }
+grep -Eq "O.rf_writes +10838016 +10838016" "$tmp/sim.log" || { echo "FAIL: O.rf_writes (the register): $(grep rf_writes "$tmp/sim.log")"; fail=1; }
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["design"]; assert d["dram_fed_files"]["O"], d' \
     "$tmp/simple_os/report.json" || { echo "FAIL: simple_os's design keeps an output GLB"; fail=1; }
 rm -rf "$tmp/simple_os"

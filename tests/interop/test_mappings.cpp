@@ -74,6 +74,8 @@ TEST_CASE("the bundled schedules and presets round-trip through Timeloop YAML", 
         {"output_two_levels.sched", "conv:C=40,K=20,H=9,W=11,R=3,S=3,pad=1"},  // O at L2 + GLB
         {"output_three_levels.sched", "conv:C=40,K=20,H=9,W=11,R=3,S=3,pad=1"}, // O at L2 + GLB + RF
         {"os_outputs_to_dram.sched", "conv:C=16,K=32,H=14,W=14,R=3,S=3,pad=1"}, // O at RF alone
+        {"ws_registers.sched", "conv:C=64,K=64,H=30,W=30,R=3,S=3,pad=0"},       // W at RF and REG
+        {"os_output_register.sched", "conv:C=64,K=64,H=30,W=30,R=3,S=3,pad=0"}, // O at GLB, RF and REG
     };
     for (const auto &[file, spec] : files) {
         INFO(file);

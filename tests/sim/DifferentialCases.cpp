@@ -331,9 +331,13 @@ std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count) {
 std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count) {
     Rng rng(seed * 4099 + 5);
     Rng quantizing(seed ^ 0x9e3779b97f4a7c15ull);
+    Rng which(seed ^ 0x1f83d9abfb41bd6bull);  // a weight register under the DRAM-fed file, or not
+    std::string registers;
     return draw_schedule_cases(
-        rng, quantizing, seed, count, "dram_fed", [](RandomCase &c) { c.weights_from_dram = true; },
-        [&] { return random_per_pe_schedule(rng, {"GLB"}, {}, "GLB"); }, "random schedule, weights from DRAM");
+        rng, quantizing, seed, count, "dram_fed",
+        [&](RandomCase &c) { c.weights_from_dram = true, c.registers = registers = one_of<std::string>(which, {"", "W"}); },
+        [&] { return random_per_pe_schedule(rng, {"GLB"}, {}, "GLB", false, false, registers); },
+        "random schedule, weights from DRAM");
 }
 
 std::vector<RandomCase> draw_outputs_to_dram_cases(uint64_t seed, size_t count) {
@@ -350,11 +354,20 @@ std::vector<RandomCase> draw_output_register_cases(uint64_t seed, size_t count) 
     Rng rng(seed * 2053 + 17);
     Rng quantizing(seed ^ 0x510e527fade682d1ull);
     Rng which(seed ^ 0x9b05688c2b3e6c1full);  // a weight register too, or not: a stream of its own
+    Rng where(seed ^ 0x6a09e667f3bcc908ull);  // files drained to the GLB, or to DRAM (no output buffer)
     std::string registers;
+    bool to_dram = false;
     return draw_schedule_cases(
         rng, quantizing, seed, count, "output_register",
-        [&](RandomCase &c) { c.registers = registers = one_of<std::string>(which, {"O", "OW"}); },
-        [&] { return random_output_register_schedule(rng, registers == "OW"); }, "random schedule, output register");
+        [&](RandomCase &c) {
+            c.registers = registers = one_of<std::string>(which, {"O", "OW"});
+            c.outputs_to_dram = to_dram = chance(where, 0.5);
+        },
+        [&] {
+            return to_dram ? random_outputs_to_dram_schedule(rng, registers)
+                           : random_output_register_schedule(rng, registers == "OW");
+        },
+        "random schedule, output register");
 }
 
 

@@ -82,12 +82,23 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
 // outputs across every reduction loop (co, cp, s, r inside the file's refill at xq) and drains
 // them straight to DRAM after each xq step. Rows: channel lanes cl (reduced by the adder trees);
 // columns: filter lanes kl. Inputs and weights: a GLB tile per output strip and a per-PE file.
-std::string random_outputs_to_dram_schedule(Rng &rng) {
+std::string random_outputs_to_dram_schedule(Rng &rng, const std::string &registers) {
     const int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
                   kp = pick(rng, 1, 2), xp = pick(rng, 1, 3), yb = pick(rng, 1, 3);
-    // y inside the array (the files refill and drain per (y, x step)) or outside it.
-    const bool y_in_file = pick(rng, 0, 1), filter_per_block = pick(rng, 0, 1);
-    const std::string inner = one_of<std::string>(rng, {"xp, s, r, kp", "xp, s, kp, r", "kp, xp, s, r"});
+    // y inside the array (the files refill and drain per (y, x step)) or outside it. (Inside, the
+    // RTL takes the draw only where xq has one step: the files refill outside the array's loops.
+    // The register cases, whose draw of a family is redrawn with it, keep y outside.)
+    const bool y_in_file = pick(rng, 0, 1) && registers.empty(), filter_per_block = pick(rng, 0, 1);
+    // With registers, the four innermost loops in any order and the one-word tiles at the innermost.
+    std::vector<std::string> loops = {"xp", "s", "r", "kp"};
+    std::string inner;
+    if (registers.empty()) {
+        inner = one_of<std::string>(rng, {"xp, s, r, kp", "xp, s, kp, r", "kp, xp, s, r"});
+    } else {
+        std::shuffle(loops.begin(), loops.end(), rng);
+        for (const std::string &l : loops) inner += (inner.empty() ? "" : ", ") + l;
+    }
+    const std::string innermost = loops.front();
     std::ostringstream o;
     o << "Var ko(\"ko\"), ki(\"ki\"), yo(\"yo\"), yi(\"yi\");\n"
       << "output.split(k, ko, ki, " << kl * kp << ").split(y, yo, yi, " << yb << ").reorder(x, yi, ki, n, yo, ko);\n"
@@ -102,11 +113,16 @@ std::string random_outputs_to_dram_schedule(Rng &rng) {
       << (y_in_file ? "" : "y, ") << "kt, n).unroll(cl).unroll(kl);\n"
       << "hw::array(acc, cl, kl);\n"
       << "hw::accumulator(acc, co, \"RF\");\n"
+      << (registers.find('O') != std::string::npos ? "hw::accumulator(acc, " + innermost + ", \"REG\");\n" : "")
       << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb.compute_at(acc, kt);\nhw::level(ifmap_glb, \"GLB\");\n"
-      << "Func ifmap_rf = ifmap_glb.in(acc);\nifmap_rf.compute_at(acc, r);\nhw::level(ifmap_rf, \"RF\");\n"
+      << "Func ifmap_rf = ifmap_glb.in(acc);\nifmap_rf.compute_at(acc, " << (registers.empty() ? "r" : innermost)
+      << ");\nhw::level(ifmap_rf, \"RF\");\n"
       << "Func filter_glb = filter.in(acc);\nfilter_glb.compute_at(acc, kt);\nhw::level(filter_glb, \"GLB\");\n"
       << "Func filter_rf = filter_glb.in(acc);\nfilter_rf.compute_at(acc, " << (filter_per_block ? "cp" : "co")
       << ");\nhw::level(filter_rf, \"RF\");\n";
+    if (registers.find('W') != std::string::npos)
+        o << "Func filter_reg = filter_rf.in(acc);\nfilter_reg.compute_at(acc, " << innermost
+          << ");\nhw::level(filter_reg, \"REG\");\n";
     return o.str();
 }
 

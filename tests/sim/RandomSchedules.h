@@ -25,7 +25,10 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
                                    bool no_array = false, const std::string &registers = "");
 
 // A per-PE schedule whose psum files hold every reduction loop and drain straight to DRAM.
-std::string random_outputs_to_dram_schedule(Rng &rng);
+// `registers` ("O", "OW" or "W"): one-word register tiles on REG (examples/arch/eyeriss_registers.json)
+// under the output's and the filter's files, at the innermost of the loops inside the array, whose
+// order is then random.
+std::string random_outputs_to_dram_schedule(Rng &rng, const std::string &registers = "");
 
 // A per-PE schedule (levels RF and REG of examples/arch/eyeriss_registers.json) with a one-word
 // output register under the psum file, and a weight register too where `filter_register`: the

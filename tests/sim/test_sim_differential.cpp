@@ -245,24 +245,28 @@ TEST_CASE("random register levels under per-PE files: bit-exact, counters and cy
 
 // A one-word output register under the psum files: random convs on eyeriss_registers whose loops
 // inside the array come in a random order (the register summing the innermost reductions, back to
-// its file across the others), with a weight register too or not; some layers quantized.
+// its file across the others), with a weight register too or not, the files drained to the GLB or
+// straight to DRAM; some layers quantized.
 TEST_CASE("random output registers under psum files: bit-exact, counters and cycles equal to the model's",
           "[sim][differential][per_pe]") {
     constexpr size_t kOutputRegisterCases = 6;
     const auto cases = draw_output_register_cases(kSeed, kOutputRegisterCases);
     REQUIRE(cases.size() == kOutputRegisterCases);
-    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.output_register_level; }) >= 1);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.output_register_level && !d.output_dram_fed; }) >= 1);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.output_register_level && d.output_dram_fed; }) >= 1);
     check_all_pass(cases, kSeed);
 }
 
 // Weights that bypass the GLB (docs/rtl.md, "Per-PE files fed from DRAM"): the DMA fills each
-// valid lane group's per-PE file from DRAM while the array waits; some layers quantized.
+// valid lane group's per-PE file from DRAM while the array waits, with a weight register under the
+// file or not; some layers quantized.
 TEST_CASE("random per-PE files fed from DRAM: bit-exact, counters and cycles equal to the model's",
           "[sim][differential][per_pe]") {
     constexpr size_t kDramFedCases = 6;
     const auto cases = draw_dram_fed_cases(kSeed, kDramFedCases);
     REQUIRE(cases.size() == kDramFedCases);
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.weight_dram_fed && d.weight_depth == 0; }) >= 1);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.weight_dram_fed && d.weight_register_level; }) >= 1);
     check_all_pass(cases, kSeed);
 }
 
