@@ -40,21 +40,12 @@ bool compatible(bool design_dep, bool layer_dep, bool layer_uses_dim) {
 std::string not_generated(const ir::NestAnalysis &nest) {
     for (const auto &t : nest.tensors) {
         // DRAM may fill an operand's per-PE files directly, and the output's files may drain
-        // straight to DRAM (the DMA, one job per lane group), once per run: the tiles must refill
-        // at a loop outside the array, and be the tensor's only per-PE level.
+        // straight to DRAM (the DMA, one job per lane group), between compute runs (the runs end
+        // at the files' refill position, inside the array's loops or not: ir::NestAnalysis::run_from).
+        // The files must be the tensor's only per-PE level but for a register under them.
         if (dram_fed(t)) {
             const std::string keep = ": keep a tile of " + t.tensor->name + " on a shared level, or estimate this "
                                      "mapping with the model";
-            const int none = int(nest.ir->mapping.loops.size());
-            const int first_array_loop = std::min(nest.row_loops.empty() ? none : nest.row_loops.front(),
-                                                  nest.col_loops.empty() ? none : nest.col_loops.front());
-            // (A refill position just below the array's loops is outside them: no temporal loop between.)
-            const bool inside = std::any_of(nest.temporal.begin(), nest.temporal.end(), [&](int l) {
-                return l >= first_array_loop && l < t.stages[1].refill_from;
-            });
-            if (inside)
-                return "refills " + t.tensor->name + "'s DRAM-fed per-PE tiles at a loop inside the array's loops; "
-                       "the generated RTL moves them between DRAM and the PEs between compute runs" + keep;
             // (A one-word register level under the file is the PE's register, filled from the file.)
             if (t.stages.size() > 2 + size_t(has_register_level(t)))
                 return "keeps " + t.tensor->name + " at two per-PE levels fed from DRAM; the generated RTL fills one "

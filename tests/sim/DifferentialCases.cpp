@@ -147,7 +147,8 @@ std::string RandomCase::describe() const {
     if (double_buffered)
         o << (!hierarchy.empty() ? " (L2 double buffered)" : per_pe ? " (its shared levels double buffered)" : " --arch double_buffered");
     if (!single_buffered.empty()) o << " (hw::single_buffered for " << single_buffered << ")";
-    if (weights_from_dram) o << " (weights from DRAM into the per-PE files)";
+    if (!from_dram.empty()) o << " (" << (from_dram == "W" ? "weights" : from_dram == "I" ? "inputs" : "inputs and weights")
+                              << " from DRAM into the per-PE files)";
     if (outputs_to_dram) o << " (outputs from the per-PE files straight to DRAM)";
     if (interconnect != "broadcast") o << " --interconnect " << interconnect;
     return o.str();
@@ -332,12 +333,21 @@ std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count) {
     Rng rng(seed * 4099 + 5);
     Rng quantizing(seed ^ 0x9e3779b97f4a7c15ull);
     Rng which(seed ^ 0x1f83d9abfb41bd6bull);  // a weight register under the DRAM-fed file, or not
-    std::string registers;
+    Rng bypassing(seed ^ 0x5be0cd19137e2179ull);  // the operands DRAM feeds
+    std::string registers, from_dram;
     return draw_schedule_cases(
         rng, quantizing, seed, count, "dram_fed",
-        [&](RandomCase &c) { c.weights_from_dram = true, c.registers = registers = one_of<std::string>(which, {"", "W"}); },
-        [&] { return random_per_pe_schedule(rng, {"GLB"}, {}, "GLB", false, false, registers); },
-        "random schedule, weights from DRAM");
+        [&](RandomCase &c) {
+            c.registers = registers = one_of<std::string>(which, {"", "W"});
+            c.from_dram = from_dram = one_of<std::string>(bypassing, {"W", "W", "I", "IW"});
+        },
+        [&] {
+            const std::vector<std::string> glb = {"GLB"}, none;
+            return random_per_pe_schedule(rng, from_dram.find('I') != std::string::npos ? none : glb,
+                                          from_dram.find('W') != std::string::npos ? none : glb, "GLB", false, false,
+                                          registers);
+        },
+        "random schedule, operands from DRAM");
 }
 
 std::vector<RandomCase> draw_outputs_to_dram_cases(uint64_t seed, size_t count) {
@@ -427,7 +437,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
         groups[interconnect(cases[i].ir) + (cases[i].double_buffered ? " double" : "") + " " + cases[i].single_buffered +
                (cases[i].per_pe ? " per-PE" : "") + (cases[i].hierarchy.empty() ? "" : " " + cases[i].hierarchy) +
                (cases[i].registers.empty() ? "" : " REG:" + cases[i].registers) +
-               (cases[i].weights_from_dram ? " W-from-DRAM" : "") + (cases[i].outputs_to_dram ? " O-to-DRAM" : "") +
+               (cases[i].from_dram.empty() ? "" : " " + cases[i].from_dram + "-from-DRAM") + (cases[i].outputs_to_dram ? " O-to-DRAM" : "") +
                (cases[i].interconnect == "broadcast"
                     ? ""
                     : " " + cases[i].interconnect + " " +

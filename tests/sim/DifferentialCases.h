@@ -36,8 +36,9 @@ struct RandomCase {
     // tile on REG under their per-PE files, on examples/arch/eyeriss_registers.json; by
     // draw_output_register_cases: "O" (the output's) or "OW".
     std::string registers;
-    // Drawn by draw_dram_fed_cases: the weights keep no shared tile; DRAM fills their per-PE files.
-    bool weights_from_dram = false;
+    // Drawn by draw_dram_fed_cases: the operands ("W", "I" or "IW") that keep no shared tile;
+    // DRAM fills their per-PE files.
+    std::string from_dram;
     // Drawn by draw_outputs_to_dram_cases: the output keeps no shared tile; its per-PE files drain
     // straight to DRAM.
     bool outputs_to_dram = false;
@@ -80,9 +81,11 @@ std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count, 
 std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count);
 
 // `count` cases like draw_per_pe_cases on examples/arch/eyeriss_16x16.json (broadcast) whose
-// weights bypass the GLB: the DMA fills their per-PE files from DRAM, one job per valid lane group
-// (docs/rtl.md, "Per-PE files fed from DRAM"); one layer in three quantized (zero points,
-// requantization, per-channel scales and weight zero points now and then).
+// weights, inputs or both bypass the GLB: the DMA fills their per-PE files from DRAM, one job per
+// valid lane group (docs/rtl.md, "Per-PE files fed from DRAM"), the files refilled outside the
+// array's loops or inside them; half with a weight register under the file (eyeriss_registers);
+// one layer in three quantized (zero points, requantization, per-channel scales and weight zero
+// points now and then).
 std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count);
 // Per-PE mappings whose output files drain straight to DRAM (no output GLB), on eyeriss_16x16,
 // half of them with the GLB double buffered; some layers quantized.

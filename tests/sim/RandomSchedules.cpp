@@ -31,6 +31,9 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
     // Per-PE tiles kept across loops that do not move them (docs/hardware.md, "Stages"): the ifmap
     // tile inside kp, the psum file inside cp, the filter tile across y above the array.
     const bool input_kept = pick(rng, 0, 1), output_kept = pick(rng, 0, 1), filter_kept = pick(rng, 0, 1);
+    // Filter files DRAM fills (no filter level): refilled below the array's loops (at cl) or at
+    // every channel step cp inside them (the runs then end there).
+    const bool filter_inside = filter_levels.empty() && pick(rng, 0, 1);
     // One-word register tiles on REG under the files (`registers`: the operands that get one): an
     // input word stays while the filter loop kp runs innermost, a weight while the x loop xp does.
     const bool input_register = registers.find('I') != std::string::npos,
@@ -68,7 +71,7 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
             from = f;
         }
         o << "Func " << t << "_rf = " << from << ".in(acc);\n"
-          << t << "_rf.compute_at(acc, " << (t == "ifmap" ? (input_kept && !input_register ? "kp" : "r") : "cl") << ");\n"
+          << t << "_rf.compute_at(acc, " << (t == "ifmap" ? (input_kept && !input_register ? "kp" : "r") : filter_inside ? "cp" : "cl") << ");\n"
           << "hw::level(" << t << "_rf, \"RF\");\n";
         if (t == "ifmap" ? input_register : filter_register)
             o << "Func " << t << "_reg = " << t << "_rf.in(acc);\n"
@@ -85,10 +88,9 @@ std::string random_per_pe_schedule(Rng &rng, const std::vector<std::string> &inp
 std::string random_outputs_to_dram_schedule(Rng &rng, const std::string &registers) {
     const int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
                   kp = pick(rng, 1, 2), xp = pick(rng, 1, 3), yb = pick(rng, 1, 3);
-    // y inside the array (the files refill and drain per (y, x step)) or outside it. (Inside, the
-    // RTL takes the draw only where xq has one step: the files refill outside the array's loops.
-    // The register cases, whose draw of a family is redrawn with it, keep y outside.)
-    const bool y_in_file = pick(rng, 0, 1) && registers.empty(), filter_per_block = pick(rng, 0, 1);
+    // y inside the array (the files refill and drain per (y, x step), inside the array's loops)
+    // or outside it.
+    const bool y_in_file = pick(rng, 0, 1), filter_per_block = pick(rng, 0, 1);
     // With registers, the four innermost loops in any order and the one-word tiles at the innermost.
     std::vector<std::string> loops = {"xp", "s", "r", "kp"};
     std::string inner;
