@@ -204,6 +204,8 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
                "output's dims alike";
     // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
     // the PEs for the array's skew.
+    // (DRAM fills an operand's files in front of a pipelined array as in front of a broadcast one;
+    // the output's files drain through the skewed control line, to a shared buffer only.)
     if (d.skew_tile && dram_fed(nest.access(ir::TensorRole::Output)))
         return "drains its output's per-PE files straight to DRAM on a pipelined array; the generated pipelined "
                "array drains them through a shared buffer: keep a tile of the output on a shared level or use a "
@@ -211,12 +213,6 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
                                             std::tuple{"weight", &d.weight, ir::TensorRole::Weight}}) {
         if (!d.skew_tile) continue;
-        if (dram_fed(nest.access(role))) {
-            why << "fills its " << name << " per-PE files from DRAM on a pipelined array; the generated pipelined "
-                << "array reads operands from a shared buffer or files filled from one: keep a tile of the " << name
-                << " on a shared level or use a broadcast array";
-            return why.str();
-        }
         if (has_register_level(nest.access(role))) {
             why << "keeps its " << name << " in a one-word register level under its per-PE file on a pipelined "
                 << "array; the generated pipelined array reads per-PE files every MAC: drop the register "

@@ -334,12 +334,15 @@ std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count) {
     Rng quantizing(seed ^ 0x9e3779b97f4a7c15ull);
     Rng which(seed ^ 0x1f83d9abfb41bd6bull);  // a weight register under the DRAM-fed file, or not
     Rng bypassing(seed ^ 0x5be0cd19137e2179ull);  // the operands DRAM feeds
+    Rng wiring(seed ^ 0x3c6ef372fe94f82bull);     // one case in four on each pipelined array
     std::string registers, from_dram;
     return draw_schedule_cases(
         rng, quantizing, seed, count, "dram_fed",
         [&](RandomCase &c) {
             c.registers = registers = one_of<std::string>(which, {"", "W"});
             c.from_dram = from_dram = one_of<std::string>(bypassing, {"W", "W", "I", "IW"});
+            c.interconnect = one_of<std::string>(wiring, {"broadcast", "broadcast", "systolic", "hybrid:2"});
+            if (c.interconnect != "broadcast") c.registers = registers = "";  // (no register level there)
         },
         [&] {
             const std::vector<std::string> glb = {"GLB"}, none;

@@ -80,10 +80,11 @@ std::vector<RandomCase> draw_single_buffered_cases(uint64_t seed, size_t count, 
 // the file where that tile is refilled (docs/rtl.md, "A register level under a per-PE file").
 std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count);
 
-// `count` cases like draw_per_pe_cases on examples/arch/eyeriss_16x16.json (broadcast) whose
-// weights, inputs or both bypass the GLB: the DMA fills their per-PE files from DRAM, one job per
-// valid lane group (docs/rtl.md, "Per-PE files fed from DRAM"), the files refilled outside the
-// array's loops or inside them; half with a weight register under the file (eyeriss_registers);
+// `count` cases like draw_per_pe_cases on examples/arch/eyeriss_16x16.json whose weights, inputs
+// or both bypass the GLB: the DMA fills their per-PE files from DRAM, one job per valid lane group
+// (docs/rtl.md, "Per-PE files fed from DRAM"), the files refilled outside the array's loops or
+// inside them; half on a pipelined array (systolic or hybrid), the broadcast ones half with a
+// weight register under the file (eyeriss_registers);
 // one layer in three quantized (zero points, requantization, per-channel scales and weight zero
 // points now and then).
 std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count);

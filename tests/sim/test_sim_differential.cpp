@@ -259,7 +259,8 @@ TEST_CASE("random output registers under psum files: bit-exact, counters and cyc
 
 // Operands that bypass the GLB (docs/rtl.md, "Per-PE files fed from DRAM"): the DMA fills each
 // valid lane group's per-PE file from DRAM while the array waits, outside the array's loops or
-// inside them, with a weight register under the file or not; some layers quantized.
+// inside them, on a broadcast array (with a weight register under the file or not) or a pipelined
+// one; some layers quantized.
 TEST_CASE("random per-PE files fed from DRAM: bit-exact, counters and cycles equal to the model's",
           "[sim][differential][per_pe]") {
     constexpr size_t kDramFedCases = 6;
@@ -268,6 +269,9 @@ TEST_CASE("random per-PE files fed from DRAM: bit-exact, counters and cycles equ
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.weight_dram_fed && d.weight_depth == 0; }) >= 1);
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.weight_dram_fed && d.weight_register_level; }) >= 1);
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.input_dram_fed && d.input_depth == 0; }) >= 1);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) {
+              return d.skew_tile && (d.input_dram_fed || d.weight_dram_fed);
+          }) >= 1);
     check_all_pass(cases, kSeed);
 }
 
