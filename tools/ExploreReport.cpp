@@ -19,8 +19,6 @@ namespace tessera::cli {
 
 namespace fs = std::filesystem;
 
-// The presets (os, ws, is, rs) on the same layers and architecture: each one's cost per layer
-// (empty where it does not fit).
 PresetCosts preset_costs(LayerSelection sel, const ir::Architecture &arch, size_t layers) {
     size_presets_for(arch, sel);
     PresetCosts out;
@@ -43,8 +41,6 @@ PresetCosts preset_costs(LayerSelection sel, const ir::Architecture &arch, size_
     return out;
 }
 
-// The best of the presets that map every layer: the one with the least summed energy, and that
-// sum; empty name if none fits every layer.
 std::pair<std::string, double> best_preset(const PresetCosts &costs) {
     std::pair<std::string, double> best{"", 0};
     for (const auto &[name, per_layer] : costs) {
