@@ -175,7 +175,8 @@ std::string emit_counters(const DesignSpec &d) {
         // DMA's drain reads are the files', its writes O.dram_writes).
         o << "  assign output_groups = '0;\n"
           << "  logic unused_output_groups;\n  assign unused_output_groups = ^{block_end, block_first, "
-             "output_other_valid, dma_drain_read"
+             "output_other_valid"
+          << (d.output_register_level ? "" : ", dma_drain_read")
           << (d.output.row_loops ? ", output_valid_rows" : "") << (d.output.col_loops ? ", output_valid_cols" : "")
           << "};\n";
     } else if (d.output_pe_depth == 0) {
@@ -250,7 +251,7 @@ std::string emit_counters(const DesignSpec &d) {
                                       (d.output_dram_fed ? "" : " + output_reloads")
                                 : zero,
         d.output_register_level ? "(output_register_reads + " +
-                                      (d.output_dram_fed ? one + "dma_dram_write}" : std::string("output_groups")) +
+                                      (d.output_dram_fed ? one + "dma_drain_read}" : std::string("output_groups")) +
                                       ") * " + fanout(d.output, "output", lb)
                                 : zero};
     // One named register per counter (not an array, so synthesis keeps them as flops).
