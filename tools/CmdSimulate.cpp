@@ -123,6 +123,7 @@ int run_simulate_one(const Args &args) {
 
     vsim::BuildOptions build;
     build.jobs = jobs;
+    build.cycles_ahead = vsim::modelled_cycles(sim_layers, arch);
     std::cerr << "building " << design_dir.design.top << " (" << design_dir.design.spec.rows << "x"
               << design_dir.design.spec.cols << ")" << (trace_file.empty() ? "" : " with FST tracing")
               << " with Verilator..." << std::endl;

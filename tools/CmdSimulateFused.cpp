@@ -51,6 +51,7 @@ int run_simulate_fused(const Args &args) {
     }
     vsim::BuildOptions build;
     build.jobs = jobs;
+    build.cycles_ahead = vsim::modelled_fused_cycles(d.spec, d.groups, d.arch);
     if (!json) std::cerr << "building " << d.spec.name << " with Verilator (cached)...\n";
     const vsim::VerilatedDesign v = vsim::VerilatedDesign::build(d.design, build);
     bool pass = true;

@@ -83,6 +83,13 @@ std::string trace_file_for(const std::string &trace_file, const std::string &lay
     return (p.parent_path() / (p.stem().string() + "." + layer_file_stem(layer) + ".fst")).string();
 }
 
+uint64_t modelled_cycles(const std::vector<SimLayer> &layers, const ir::Architecture &arch) {
+    const ir::Architecture generated = rtl::generated_architecture(arch);
+    uint64_t cycles = 0;
+    for (const SimLayer &layer : layers) cycles += uint64_t(model::Model(layer.ir, generated).evaluate().cycles.total);
+    return cycles;
+}
+
 std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &design, const std::vector<SimLayer> &layers,
                                           const ir::Architecture &arch, const SimOptions &options) {
     std::vector<LayerOutcome> outcomes;

@@ -75,6 +75,10 @@ struct LayerOutcome {
 // from the model's, and (if `with_cycles`) cycles out of tolerance; "" if none of them.
 std::string failure_summary(const LayerOutcome &, bool with_cycles = true);
 
+// The model's cycles of running `layers` on `arch`'s generated hardware, summed: the length of
+// the runs a build serves (BuildOptions::cycles_ahead).
+uint64_t modelled_cycles(const std::vector<SimLayer> &, const ir::Architecture &);
+
 // Runs each layer in its own simulator process on the one build (so a long run reports progress
 // layer by layer); the Halide reference and the model are computed while the simulator runs.
 // Throws UserError for bad tensors, std::runtime_error if the simulator itself fails.

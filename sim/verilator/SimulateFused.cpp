@@ -116,6 +116,16 @@ bool FusedOutcome::cycles_within_tolerance() const {
     return err <= cycle_tolerance + 1e-12;
 }
 
+uint64_t modelled_fused_cycles(const rtl::FusedDesignSpec &d, std::vector<ir::FusedGroup> groups,
+                               const ir::Architecture &arch) {
+    uint64_t cycles = 0;
+    for (ir::FusedGroup &g : groups) {
+        fused_model(g, arch);  // sets the group's weights_level, as simulate_fused does
+        cycles += uint64_t(std::max<int64_t>(model::fused_rtl_cycles(g, d.lanes, d.dram_latency), 0));
+    }
+    return cycles;
+}
+
 FusedOutcome simulate_fused(const VerilatedDesign &v, const rtl::FusedDesignSpec &d, ir::FusedGroup g,
                             const rtl::FusedConfig &c, const ir::Architecture &arch, const FusedSimOptions &o) {
     rtl::check_fits(d, g, c);

@@ -61,6 +61,10 @@ struct FusedSimOptions {
     std::map<std::string, GivenTensors> given;   // by layer name, e.g. an ONNX model's initializers
 };
 
+// The model's cycles of running `groups` on the fused design, summed (BuildOptions::cycles_ahead).
+uint64_t modelled_fused_cycles(const rtl::FusedDesignSpec &, std::vector<ir::FusedGroup> groups,
+                               const ir::Architecture &);
+
 // Throws UserError when the group does not fit the design, std::runtime_error if the simulator fails.
 FusedOutcome simulate_fused(const VerilatedDesign &, const rtl::FusedDesignSpec &, ir::FusedGroup g,
                             const rtl::FusedConfig &, const ir::Architecture &, const FusedSimOptions & = {});

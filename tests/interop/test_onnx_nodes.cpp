@@ -85,10 +85,12 @@ void check_rtl(const std::vector<NodeRun> &runs, const std::string &dataflow) {
     }
     const ir::Architecture arch = ir::default_architecture();
     const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for(irs, arch));
-    const vsim::VerilatedDesign design = vsim::VerilatedDesign::build(rtl);
     std::vector<vsim::SimLayer> layers;
     for (size_t i = 0; i < irs.size(); ++i)
         layers.push_back({irs[i], rtl::configure_layer(rtl.spec, rtl.registers, irs[i]), i});
+    vsim::BuildOptions build;
+    build.cycles_ahead = vsim::modelled_cycles(layers, arch);
+    const vsim::VerilatedDesign design = vsim::VerilatedDesign::build(rtl, build);
     vsim::SimOptions options;
     options.tensors.npy_dir = npy.string();
     options.array_pes = rtl.spec.rows * rtl.spec.cols;

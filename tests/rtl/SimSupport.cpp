@@ -15,9 +15,11 @@ DesignUnderTest build_design(const std::vector<ir::AcceleratorIR> &layers, const
     return build_design(design_for(layers, ir::default_architecture(), name));
 }
 
-DesignUnderTest build_design(const DesignSpec &spec) {
+DesignUnderTest build_design(const DesignSpec &spec, uint64_t cycles_ahead) {
     RtlDesign rtl = generate_rtl(spec);
-    vsim::VerilatedDesign sim = vsim::VerilatedDesign::build(rtl);
+    vsim::BuildOptions build;
+    build.cycles_ahead = cycles_ahead;
+    vsim::VerilatedDesign sim = vsim::VerilatedDesign::build(rtl, build);
     return {std::move(rtl), std::move(sim)};
 }
 

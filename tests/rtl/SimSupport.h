@@ -18,8 +18,9 @@ struct DesignUnderTest {
     vsim::VerilatedDesign sim;
 };
 
-// Generates and builds (cached) a design.
-DesignUnderTest build_design(const DesignSpec &spec);
+// Generates and builds (cached) a design, for runs of `cycles_ahead` cycles in all (0: unknown;
+// vsim::BuildOptions::cycles_ahead).
+DesignUnderTest build_design(const DesignSpec &spec, uint64_t cycles_ahead = 0);
 // ... sized for `layers` on the default architecture.
 DesignUnderTest build_design(const std::vector<ir::AcceleratorIR> &layers, const std::string &name);
 

@@ -22,9 +22,11 @@ namespace {
 // Runs every layer of the test design `name` on `spec` (by default the design's own).
 void check_design(const std::string &name, const rtl::DesignSpec *design = nullptr) {
     const TestDesign &td = test_design(name);
-    DesignUnderTest dut = build_design(design ? *design : td.spec());
-    const rtl::DesignSpec &spec = dut.rtl.spec;
+    const rtl::DesignSpec spec = design ? *design : td.spec();
     const Buffering buffering{spec.input_double_buffered, spec.weight_double_buffered, spec.output_double_buffered};
+    uint64_t cycles = 0;
+    for (const auto &layer : td.layers) cycles += expected_cycles(layer, spec.dram_latency, buffering);
+    DesignUnderTest dut = build_design(spec, cycles);
     std::vector<rtl::LayerConfig> configs;
     std::vector<vsim::LayerTensors> tensors;
     std::vector<LayerData> data;

@@ -122,7 +122,9 @@ std::vector<vsim::FusedOutcome> run_groups(std::vector<ir::FusedGroup> groups, c
     spec.bias_words = std::max<int64_t>(spec.bias_words, 256);
     spec.table_y = std::max<int64_t>(spec.table_y, 256);
     spec.table_x = std::max<int64_t>(spec.table_x, 256);
-    const vsim::VerilatedDesign v = vsim::VerilatedDesign::build(rtl::generate_fused_rtl(spec));
+    vsim::BuildOptions build;
+    build.cycles_ahead = vsim::modelled_fused_cycles(spec, groups, archs.front());
+    const vsim::VerilatedDesign v = vsim::VerilatedDesign::build(rtl::generate_fused_rtl(spec), build);
     std::vector<vsim::FusedOutcome> out;
     vsim::FusedSimOptions o;
     o.seed = seed;

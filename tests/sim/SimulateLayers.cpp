@@ -19,10 +19,12 @@ std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest>
     for (const auto &r : requests) irs.push_back(lower_to_ir(r.layer, r.schedule));
     const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for(irs, arch));
     std::cerr << "building the " << rtl.spec.rows << "x" << rtl.spec.cols << " design..." << std::endl;
-    const VerilatedDesign design = VerilatedDesign::build(rtl);
     std::vector<SimLayer> layers;
     for (size_t i = 0; i < irs.size(); ++i)
         layers.push_back({irs[i], rtl::configure_layer(rtl.spec, rtl.registers, irs[i]), i});
+    BuildOptions build;
+    build.cycles_ahead = modelled_cycles(layers, arch);
+    const VerilatedDesign design = VerilatedDesign::build(rtl, build);
     SimOptions options;
     options.tensors.seed = seed;
     options.progress = &std::cerr;

@@ -29,10 +29,12 @@ void cross_check(const std::string &layer_text, const ScheduleRequest &req, cons
     const rtl::LayerConfig config = rtl::configure_layer(rtl.spec, rtl.registers, ir);
     const vsim::LayerTensors tensors =
         vsim::dram_tensors(vsim::layer_tensors(vsim::TensorSource{7, ""}, layer, 0), layer);
-    const uint64_t bound =
-        vsim::watchdog_cycles(model::Model(ir, rtl::generated_architecture(arch)).evaluate().cycles.total);
+    const int64_t model_cycles = model::Model(ir, rtl::generated_architecture(arch)).evaluate().cycles.total;
+    const uint64_t bound = vsim::watchdog_cycles(model_cycles);
 
-    const vsim::VerilatedDesign verilated = vsim::VerilatedDesign::build(rtl);
+    vsim::BuildOptions build;
+    build.cycles_ahead = uint64_t(model_cycles);
+    const vsim::VerilatedDesign verilated = vsim::VerilatedDesign::build(rtl, build);
     const vsim::LayerResult v = verilated.run({config}, {tensors}, bound).at(0);
     const vsim::LayerResult i = vsim::run_icarus(rtl, {config}, {tensors}, bound).at(0);
     INFO(dataflow << " " << layer_text);

@@ -2,7 +2,8 @@
 // that does not finish (here: configured for a layer far longer than the one the model prices)
 // FAILs quickly with a message naming the bound, instead of running for hours. And the harness
 // refuses a DRAM layout outside the 32-bit address space before allocating anything. The build
-// cache keeps failed builds' logs and the Verilator runtime a later build links.
+// cache keeps failed builds' logs and the Verilator runtime a later build links, and serves short
+// runs quick builds.
 #include "sim/verilator/Harness.h"
 #include "sim/verilator/Simulate.h"
 
@@ -88,29 +89,57 @@ TEST_CASE("a failed Verilator build leaves its log, not a temporary directory, i
     fs::remove_all(cache);
 }
 
-TEST_CASE("a later build links the Verilator runtime the first build kept, and its design runs", "[sim][watchdog]") {
+// A run shorter than kQuickBuildCycles gets a quicker build (-O1, Harness.cpp); a build optimized in
+// full serves short runs too, a quick one never a long run.
+TEST_CASE("a later build links the Verilator runtime the first build kept, and short runs get quick builds",
+          "[sim][watchdog]") {
     namespace fs = std::filesystem;
     const fs::path cache = fs::temp_directory_path() / ("tessera-runtime-" + std::to_string(getpid()));
     fs::remove_all(cache);
-    vsim::BuildOptions options;
-    options.cache_dir = cache.string();
     const ir::Architecture arch = ir::default_architecture();
-    auto build_and_run = [&](const std::string &dataflow) {
+    struct Built {
+        std::string binary, log;
+        bool cached;
+    };
+    auto build_and_run = [&](const std::string &dataflow, uint64_t cycles_ahead) {
         ScheduleRequest req;
         req.dataflow = dataflow;
         req.rows = req.cols = 2;
         const ir::AcceleratorIR ir = lower_to_ir(parse_inline_layer("conv:C=3,K=2,H=4,W=5,R=3,S=3"), req);
         const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for({ir}, arch));
+        vsim::BuildOptions options;
+        options.cache_dir = cache.string();
+        options.cycles_ahead = cycles_ahead;
         const vsim::VerilatedDesign design = vsim::VerilatedDesign::build(rtl, options);
-        CHECK_FALSE(design.from_cache());
         const auto config = rtl::configure_layer(rtl.spec, rtl.registers, ir);
         CHECK(vsim::simulate_layers(design, {{ir, config, 0}}, arch, vsim::SimOptions{}).at(0).pass());
         std::ifstream log(fs::path(design.binary()).parent_path() / "build.log");
-        const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-        return text.find("verilated.cpp") != std::string::npos;
+        return Built{design.binary(),
+                     std::string((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>()),
+                     design.from_cache()};
     };
-    CHECK(build_and_run("ws"));        // compiles the runtime and keeps it
-    CHECK_FALSE(build_and_run("os"));  // links the kept one
+    const uint64_t short_run = vsim::kQuickBuildCycles / 2;
+    const std::string full_opt = "-O2 -c -o Vdut", quick_opt = "-O1 -c -o Vdut";
+    // The first build compiles the runtime and keeps it; a quick build links it.
+    const Built ws = build_and_run("ws", 0);
+    CHECK_FALSE(ws.cached);
+    CHECK(ws.log.find("verilated.cpp") != std::string::npos);
+    CHECK(ws.log.find(full_opt) != std::string::npos);
+    const Built os_quick = build_and_run("os", short_run);
+    CHECK_FALSE(os_quick.cached);
+    CHECK(os_quick.log.find("verilated.cpp") == std::string::npos);
+    CHECK(os_quick.log.find(quick_opt) != std::string::npos);
+    CHECK(os_quick.log.find(full_opt) == std::string::npos);
+    // The quick build serves the next short run, not a long one.
+    CHECK(build_and_run("os", short_run).cached);
+    const Built os_full = build_and_run("os", vsim::kQuickBuildCycles);
+    CHECK_FALSE(os_full.cached);
+    CHECK(os_full.binary != os_quick.binary);
+    CHECK(os_full.log.find(full_opt) != std::string::npos);
+    // The full build serves short runs: the quick one is not built again.
+    const Built ws_short = build_and_run("ws", short_run);
+    CHECK(ws_short.cached);
+    CHECK(ws_short.binary == ws.binary);
     int kept = 0;
     for (const auto &e : fs::recursive_directory_iterator(cache)) {
         CHECK(e.path().string().find(".tmp.") == std::string::npos);
