@@ -191,10 +191,6 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     if (!wt.channel_zero_point.empty() && !d.channel_weight_zero_point)
         return "its weights have a zero point per output channel, the design's weight fills one per layer";
     const bool output_register = has_register_level(nest.access(ir::TensorRole::Output));
-    if (d.skew_tile && output_register)
-        return "keeps its output in a one-word register level under its per-PE file on a pipelined array; the "
-               "generated pipelined array adds into the files every MAC: drop the register level's tile or use a "
-               "broadcast array";
     // An output register's write backs count the PEs of each output lane group: the group spans
     // whole axes (docs/rtl.md, "A register level under a per-PE file").
     if (output_register && (d.output.row_loops || d.output.col_loops))

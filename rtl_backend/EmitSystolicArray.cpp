@@ -140,9 +140,13 @@ std::string emit_systolic_array(const DesignSpec &d) {
     const int pa = files ? pe_addr_bits(d.output_pe_depth) : 0;
     // Control word: [0] block_start, [1] MAC valid in the dims off the array, [2] / [3] an input /
     // weight load this cycle (per-PE operands), then the rows' and the columns' MAC validity; with
-    // accumulator files, from `fc` on: clear, drain_read, acc_addr, drain_addr, reload_addr.
+    // accumulator files, from `fc` on: clear, drain_read, acc_addr, drain_addr, reload_addr; with
+    // an output register level under the files, from `rb` on: its block_start and block_end (each
+    // PE's register block starts and ends at the PE's skew, with its MACs).
     const int64_t fc = 4 + d.rows + d.cols;
-    const int64_t cw = fc + (files ? 2 + 3 * pa : 0);
+    const bool reg = files && d.output_register_level;
+    const int64_t rb = fc + (files ? 2 + 3 * pa : 0);
+    const int64_t cw = rb + (reg ? 2 : 0);
     auto field = [&](const std::string &ctrl, int64_t at, int bits) {
         return ctrl + "[" + std::to_string(at + bits - 1) + ":" + std::to_string(at) + "]";
     };
@@ -166,7 +170,8 @@ std::string emit_systolic_array(const DesignSpec &d) {
       << ");\n";
     // Each PE taps the fields it uses; a tap may leave some unread.
     w.decl << "  /* verilator lint_off UNUSEDSIGNAL */\n  logic [" << cw << "-1:0] ctrl_0;\n";
-    w.comb << "  assign ctrl_0 = {" << (files ? "reload_addr, drain_addr, acc_addr, drain_read, clear, " : "")
+    w.comb << "  assign ctrl_0 = {" << (reg ? "block_end, block_start, " : "")
+           << (files ? "reload_addr, drain_addr, acc_addr, drain_read, clear, " : "")
            << "mac_col_valid, mac_row_valid, |weight_load, |input_load, mac_other_valid, "
            << (files ? "1'b0" : "block_start") << "};\n";
     for (int64_t k = 1; k <= S; ++k) w.reg("ctrl_" + std::to_string(k), int(cw), "ctrl_" + std::to_string(k - 1));
@@ -197,6 +202,9 @@ std::string emit_systolic_array(const DesignSpec &d) {
                     reload_data = w.delayed("reload_data_" + n, d.acc_bits,
                                             "reload_data[" + std::to_string(g * d.acc_bits) + " +: " + AB + "]", s);
                 }
+                if (reg)
+                    pes << ".block_start(" << ctrl << "[" << rb << "]), .block_end(" << ctrl << "[" << rb + 1
+                        << "]),\n    ";
                 pes << ".clear(" << ctrl << "[" << fc << "]), .drain_read(" << ctrl << "[" << fc + 1
                     << "]), .acc_addr(" << field(ctrl, fc + 2, pa) << "),\n    .drain_addr("
                     << field(ctrl, fc + 2 + pa, pa) << "), .reload_addr(" << field(ctrl, fc + 2 + 2 * pa, pa)

@@ -368,6 +368,7 @@ std::vector<RandomCase> draw_output_register_cases(uint64_t seed, size_t count) 
     Rng quantizing(seed ^ 0x510e527fade682d1ull);
     Rng which(seed ^ 0x9b05688c2b3e6c1full);  // a weight register too, or not: a stream of its own
     Rng where(seed ^ 0x6a09e667f3bcc908ull);  // files drained to the GLB, or to DRAM (no output buffer)
+    Rng wiring(seed ^ 0x1f83d9abfb41bd6bull);  // the output register alone, into the GLB: a pipelined array
     std::string registers;
     bool to_dram = false;
     return draw_schedule_cases(
@@ -375,6 +376,10 @@ std::vector<RandomCase> draw_output_register_cases(uint64_t seed, size_t count) 
         [&](RandomCase &c) {
             c.registers = registers = one_of<std::string>(which, {"O", "OW"});
             c.outputs_to_dram = to_dram = chance(where, 0.5);
+            // One such case in four on each pipelined array (a weight register or files drained to
+            // DRAM are not built there).
+            const std::string interconnect = one_of<std::string>(wiring, {"broadcast", "broadcast", "systolic", "hybrid:2"});
+            if (registers == "O" && !to_dram) c.interconnect = interconnect;
         },
         [&] {
             return to_dram ? random_outputs_to_dram_schedule(rng, registers)

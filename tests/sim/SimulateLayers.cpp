@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 
 namespace tessera::vsim::test {
 
@@ -57,6 +58,18 @@ ScheduleRequest example_schedule(const std::string &name) {
     ScheduleRequest s;
     s.text = text.str();
     s.text_origin = name;
+    return s;
+}
+
+ScheduleRequest example_schedule(const std::string &name,
+                                 const std::vector<std::pair<std::string, std::string>> &edits) {
+    ScheduleRequest s = example_schedule(name);
+    for (const auto &[from, to] : edits) {
+        const size_t at = s.text.find(from);
+        if (at == std::string::npos) throw std::runtime_error(name + " has no '" + from + "' to edit");
+        s.text.replace(at, from.size(), to);
+    }
+    s.text_origin = name + " (edited)";
     return s;
 }
 

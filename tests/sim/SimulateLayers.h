@@ -32,6 +32,17 @@ int64_t measured(const LayerOutcome &o, const std::string &name);
 // An example schedule (examples/schedules/NAME) as a request, its origin named for errors; an
 // example architecture (examples/arch/NAME.json).
 ScheduleRequest example_schedule(const std::string &name);
+// ... with each `from` text replaced by its `to` (each must occur; throws otherwise), e.g. smaller
+// split factors for a smaller array.
+ScheduleRequest example_schedule(const std::string &name,
+                                 const std::vector<std::pair<std::string, std::string>> &edits);
 ir::Architecture example_arch(const std::string &name);
+
+// The edits that fit examples/schedules/os_output_register.sched to 4x4 PEs (rows 4 channel lanes
+// of 4 channels in blocks of 16, columns 4 filter lanes of 2 filters in blocks of 8).
+inline const std::vector<std::pair<std::string, std::string>> kOutputRegister4x4 = {
+    {"split(k, ko, ki, 32)", "split(k, ko, ki, 8)"},
+    {"split(c, co, ci, 64)", "split(c, co, ci, 16)"},
+    {"split(k, kt, kl, 32)", "split(k, kt, kl, 8)"}};
 
 }  // namespace tessera::vsim::test

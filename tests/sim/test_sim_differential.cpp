@@ -246,14 +246,16 @@ TEST_CASE("random register levels under per-PE files: bit-exact, counters and cy
 // A one-word output register under the psum files: random convs on eyeriss_registers whose loops
 // inside the array come in a random order (the register summing the innermost reductions, back to
 // its file across the others), with a weight register too or not, the files drained to the GLB or
-// straight to DRAM; some layers quantized.
+// straight to DRAM, the output register alone on a pipelined array; some layers quantized.
 TEST_CASE("random output registers under psum files: bit-exact, counters and cycles equal to the model's",
           "[sim][differential][per_pe]") {
     constexpr size_t kOutputRegisterCases = 6;
-    const auto cases = draw_output_register_cases(kSeed, kOutputRegisterCases);
+    // kSeed + 1 draws every kind: O and OW, to the GLB and to DRAM, systolic and hybrid.
+    const auto cases = draw_output_register_cases(kSeed + 1, kOutputRegisterCases);
     REQUIRE(cases.size() == kOutputRegisterCases);
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.output_register_level && !d.output_dram_fed; }) >= 1);
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.output_register_level && d.output_dram_fed; }) >= 1);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.output_register_level && d.skew_tile; }) >= 1);
     check_all_pass(cases, kSeed);
 }
 

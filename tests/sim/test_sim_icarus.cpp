@@ -76,32 +76,7 @@ TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every
     // on 4x4 PEs (Icarus runs that 16x16 design at about 115 cycles/s): a channel tail on 1 of 4
     // row lanes (c = 20 in blocks of 16), a filter tail on 3 of 4 column lanes (k = 6).
     SECTION("output register") {
-        ScheduleRequest s;
-        s.text_origin = "os_output_register.sched on 4x4";
-        s.text = R"(Var ko("ko"), ki("ki"), yo("yo"), yi("yi");
-output.split(k, ko, ki, 8).split(y, yo, yi, 7).reorder(x, yi, ki, n, yo, ko);
-acc.compute_at(output, yo);
-Var kt("kt"), kl("kl"), kp("kp"), xq("xq"), xp("xp");
-RVar co("co"), ci("ci"), cl("cl"), cp("cp");
-acc.update().split(c, co, ci, 16).split(ci, cl, cp, 4).split(k, kt, kl, 8).split(kl, kl, kp, 2)
-    .split(x, xq, xp, 10)
-    .reorder(s, r, cp, xp, kp, xq, y, cl, kl, kt, co, n).unroll(cl).unroll(kl);
-hw::array(acc, cl, kl);
-hw::accumulator(acc, xq, "RF");
-hw::accumulator(acc, s, "REG");
-Func ifmap_glb = ifmap.in(acc);
-ifmap_glb.compute_at(acc, co);
-hw::level(ifmap_glb, "GLB");
-Func ifmap_rf = ifmap_glb.in(acc);
-ifmap_rf.compute_at(acc, r);
-hw::level(ifmap_rf, "RF");
-Func filter_glb = filter.in(acc);
-filter_glb.compute_at(acc, co);
-hw::level(filter_glb, "GLB");
-Func filter_rf = filter_glb.in(acc);
-filter_rf.compute_at(acc, cl);
-hw::level(filter_rf, "RF");
-)";
+        const ScheduleRequest s = vsim::test::example_schedule("os_output_register.sched", vsim::test::kOutputRegister4x4);
         ir::Architecture arch = vsim::test::example_arch("eyeriss_registers");
         arch.rows = arch.cols = 4;
         const std::string layer = "conv:C=20,K=6,H=5,W=6,R=3,S=3,pad=1";
