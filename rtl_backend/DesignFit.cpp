@@ -209,12 +209,6 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
     for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
                                             std::tuple{"weight", &d.weight, ir::TensorRole::Weight}}) {
         if (!d.skew_tile) continue;
-        if (has_register_level(nest.access(role))) {
-            why << "keeps its " << name << " in a one-word register level under its per-PE file on a pipelined "
-                << "array; the generated pipelined array reads per-PE files every MAC: drop the register "
-                << "level's tile or use a broadcast array";
-            return why.str();
-        }
         if (!ports->depends_on_rows || !ports->depends_on_cols) continue;
         if (pe_tile_words(nest.access(role)) > 0) continue;  // per-PE files: a delay line per PE
         const int64_t block = ir::temporal_product(nest, nest.access(role).stationary_from,

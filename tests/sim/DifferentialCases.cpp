@@ -312,11 +312,13 @@ std::vector<RandomCase> draw_schedule_cases(Rng &rng, Rng &quantizing, uint64_t 
 std::vector<RandomCase> draw_register_level_cases(uint64_t seed, size_t count) {
     Rng rng(seed * 6151 + 11);
     Rng which(seed ^ 0x2545f4914f6cdd1dull);  // the operands with a register: a stream of its own
+    Rng wiring(seed ^ 0x6a09e667f3bcc908ull);  // one case in four on each pipelined array
     std::vector<RandomCase> cases;
     for (size_t redrawn = 0; cases.size() < count;) {
         RandomCase c;
         c.per_pe = true;
         c.registers = one_of<std::string>(which, {"W", "I", "IW"});
+        c.interconnect = one_of<std::string>(wiring, {"broadcast", "broadcast", "systolic", "hybrid:2"});
         c.layer = small_conv(rng, "register_case" + std::to_string(cases.size()), 10, 10, 9);
         c.schedule.text = random_per_pe_schedule(rng, {"GLB"}, {"GLB"}, "GLB", false, false, c.registers);
         c.schedule.text_origin = "random register-level schedule";
@@ -342,7 +344,6 @@ std::vector<RandomCase> draw_dram_fed_cases(uint64_t seed, size_t count) {
             c.registers = registers = one_of<std::string>(which, {"", "W"});
             c.from_dram = from_dram = one_of<std::string>(bypassing, {"W", "W", "I", "IW"});
             c.interconnect = one_of<std::string>(wiring, {"broadcast", "broadcast", "systolic", "hybrid:2"});
-            if (c.interconnect != "broadcast") c.registers = registers = "";  // (no register level there)
         },
         [&] {
             const std::vector<std::string> glb = {"GLB"}, none;
@@ -368,7 +369,7 @@ std::vector<RandomCase> draw_output_register_cases(uint64_t seed, size_t count) 
     Rng quantizing(seed ^ 0x510e527fade682d1ull);
     Rng which(seed ^ 0x9b05688c2b3e6c1full);  // a weight register too, or not: a stream of its own
     Rng where(seed ^ 0x6a09e667f3bcc908ull);  // files drained to the GLB, or to DRAM (no output buffer)
-    Rng wiring(seed ^ 0x1f83d9abfb41bd6bull);  // the output register alone, into the GLB: a pipelined array
+    Rng wiring(seed ^ 0x1f83d9abfb41bd6bull);  // files drained into the GLB: a pipelined array too
     std::string registers;
     bool to_dram = false;
     return draw_schedule_cases(
@@ -376,10 +377,10 @@ std::vector<RandomCase> draw_output_register_cases(uint64_t seed, size_t count) 
         [&](RandomCase &c) {
             c.registers = registers = one_of<std::string>(which, {"O", "OW"});
             c.outputs_to_dram = to_dram = chance(where, 0.5);
-            // One such case in four on each pipelined array (a weight register or files drained to
-            // DRAM are not built there).
+            // One such case in four on each pipelined array (files drained straight to DRAM are not
+            // built there).
             const std::string interconnect = one_of<std::string>(wiring, {"broadcast", "broadcast", "systolic", "hybrid:2"});
-            if (registers == "O" && !to_dram) c.interconnect = interconnect;
+            if (!to_dram) c.interconnect = interconnect;
         },
         [&] {
             return to_dram ? random_outputs_to_dram_schedule(rng, registers)

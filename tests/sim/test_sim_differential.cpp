@@ -229,7 +229,8 @@ TEST_CASE("random single-buffered tensors on double-buffered designs: bit-exact,
 
 // A one-word register level under the operands' per-PE files (docs/rtl.md, "A register level under
 // a per-PE file"): random convs on eyeriss_registers with a register under the weights' file, the
-// inputs' or both (one design each); the PE register loads from the file where its tile is refilled.
+// inputs' or both (one design each), a quarter on each pipelined array; the PE register loads from
+// the file where its tile is refilled.
 TEST_CASE("random register levels under per-PE files: bit-exact, counters and cycles equal to the model's",
           "[sim][differential][per_pe]") {
     constexpr size_t kRegisterCases = 6;
@@ -240,6 +241,7 @@ TEST_CASE("random register levels under per-PE files: bit-exact, counters and cy
     CHECK(kinds.size() >= 2);
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.input_register_level; }) >= 1);
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.weight_register_level; }) >= 1);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.register_levels() && d.skew_tile; }) >= 1);
     check_all_pass(cases, kSeed);
 }
 
