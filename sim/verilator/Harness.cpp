@@ -279,7 +279,8 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
     const bool quick = options.cycles_ahead > 0 && options.cycles_ahead < kQuickBuildCycles;
     VerilatedDesign v;
     v.dram_latency_ = design.spec.dram_latency;
-    for (const fs::path &cached : quick ? std::vector<fs::path>{full_dir, quick_dir} : std::vector<fs::path>{full_dir})
+    const std::vector<fs::path> usable = quick ? std::vector<fs::path>{full_dir, quick_dir} : std::vector<fs::path>{full_dir};
+    for (const fs::path &cached : usable)
         if (fs::exists(cached / "tb")) {
             v.binary_ = (cached / "tb").string();
             v.from_cache_ = true;
@@ -299,8 +300,8 @@ VerilatedDesign VerilatedDesign::build(const rtl::RtlDesign &design, const Build
     std::ofstream(work / "tb_main.cpp", std::ios::binary) << kTestbenchSource;
     std::ostringstream cmd;
     cmd << "cd " << shell_quote(work.string()) << " && " << shell_quote(options.verilator) << " " << kVerilatorFlags
-        << (quick ? kQuickOptimization : kFullOptimization) << runtime.link_options() << " -j " << options.jobs << " --top-module " << design.top
-        << " -Mdir obj -o tb tb_main.cpp";
+        << (quick ? kQuickOptimization : kFullOptimization) << runtime.link_options() << " -j " << options.jobs
+        << " --top-module " << design.top << " -Mdir obj -o tb tb_main.cpp";
     for (const auto &s : sources) cmd << " " << s;
     cmd << " > build.log 2>&1";
     struct rusage build_usage {};
