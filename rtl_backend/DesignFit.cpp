@@ -204,13 +204,13 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "drains its output's per-PE files straight to DRAM on a pipelined array; the generated pipelined "
                "array drains them through a shared buffer: keep a tile of the output on a shared level or use a "
                "broadcast array";
-    // A pipelined array preloads per-PE operands (EmitSystolicArray.cpp): a word must stay in
-    // the PEs for the array's skew.
+    // A pipelined array preloads unicast operands kept in no per-PE file (EmitSystolicArray.cpp):
+    // a word must stay in the PEs for the array's skew. Per-PE files (with a register under them
+    // or not) have a delay line per PE instead.
+    if (!d.skew_tile) return "";
     for (const auto &[name, ports, role] : {std::tuple{"input", &d.input, ir::TensorRole::Input},
                                             std::tuple{"weight", &d.weight, ir::TensorRole::Weight}}) {
-        if (!d.skew_tile) continue;
-        if (!ports->depends_on_rows || !ports->depends_on_cols) continue;
-        if (pe_tile_words(nest.access(role)) > 0) continue;  // per-PE files: a delay line per PE
+        if (!ports->depends_on_rows || !ports->depends_on_cols || pe_tile_words(nest.access(role)) > 0) continue;
         const int64_t block = ir::temporal_product(nest, nest.access(role).stationary_from,
                                                    int(ir.mapping.loops.size()));
         if (block < d.skew()) {

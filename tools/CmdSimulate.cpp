@@ -113,9 +113,11 @@ int run_simulate_one(const Args &args) {
                                                     : read_architecture(arch_name);
     const std::vector<size_t> chosen = vsim::select_layers(design_dir, layers);
     std::vector<vsim::SimLayer> sim_layers;
+    std::vector<ir::AcceleratorIR> irs;
     std::vector<ir::LayerSpec> specs;
     for (size_t i : chosen) {
         sim_layers.push_back({design_dir.layers[i].ir, *design_dir.layers[i].config, i});
+        irs.push_back(design_dir.layers[i].ir);
         specs.push_back(design_dir.layers[i].ir.problem.layer);
     }
     vsim::check_npy_inputs(options.tensors, specs);
@@ -123,7 +125,7 @@ int run_simulate_one(const Args &args) {
 
     vsim::BuildOptions build;
     build.jobs = jobs;
-    build.cycles_ahead = vsim::modelled_cycles(sim_layers, arch);
+    build.cycles_ahead = vsim::modelled_cycles(irs, arch);
     std::cerr << "building " << design_dir.design.top << " (" << design_dir.design.spec.rows << "x"
               << design_dir.design.spec.cols << ")" << (trace_file.empty() ? "" : " with FST tracing")
               << " with Verilator..." << std::endl;

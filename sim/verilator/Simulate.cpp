@@ -83,10 +83,10 @@ std::string trace_file_for(const std::string &trace_file, const std::string &lay
     return (p.parent_path() / (p.stem().string() + "." + layer_file_stem(layer) + ".fst")).string();
 }
 
-uint64_t modelled_cycles(const std::vector<SimLayer> &layers, const ir::Architecture &arch) {
+uint64_t modelled_cycles(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &arch) {
     const ir::Architecture generated = rtl::generated_architecture(arch);
     uint64_t cycles = 0;
-    for (const SimLayer &layer : layers) cycles += uint64_t(model::Model(layer.ir, generated).evaluate().cycles.total);
+    for (const ir::AcceleratorIR &layer : layers) cycles += uint64_t(model::Model(layer, generated).evaluate().cycles.total);
     return cycles;
 }
 

@@ -77,7 +77,7 @@ std::string failure_summary(const LayerOutcome &, bool with_cycles = true);
 
 // The model's cycles of running `layers` on `arch`'s generated hardware, summed: the length of
 // the runs a build serves (BuildOptions::cycles_ahead).
-uint64_t modelled_cycles(const std::vector<SimLayer> &, const ir::Architecture &);
+uint64_t modelled_cycles(const std::vector<ir::AcceleratorIR> &layers, const ir::Architecture &);
 
 // Runs each layer in its own simulator process on the one build (so a long run reports progress
 // layer by layer); the Halide reference and the model are computed while the simulator runs.

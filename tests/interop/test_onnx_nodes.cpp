@@ -89,7 +89,7 @@ void check_rtl(const std::vector<NodeRun> &runs, const std::string &dataflow) {
     for (size_t i = 0; i < irs.size(); ++i)
         layers.push_back({irs[i], rtl::configure_layer(rtl.spec, rtl.registers, irs[i]), i});
     vsim::BuildOptions build;
-    build.cycles_ahead = vsim::modelled_cycles(layers, arch);
+    build.cycles_ahead = vsim::modelled_cycles(irs, arch);
     const vsim::VerilatedDesign design = vsim::VerilatedDesign::build(rtl, build);
     vsim::SimOptions options;
     options.tensors.npy_dir = npy.string();

@@ -465,14 +465,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
         try {
             const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for(irs, arch, "tessera_accel"));
             BuildOptions build;
-            try {
-                std::vector<SimLayer> layers;
-                for (size_t i : members)
-                    layers.push_back({cases[i].ir, rtl::configure_layer(rtl.spec, rtl.registers, cases[i].ir), i});
-                build.cycles_ahead = modelled_cycles(layers, arch);
-            } catch (const std::exception &) {
-                // A case the model or the configuration rejects fails below, on its own.
-            }
+            build.cycles_ahead = modelled_cycles(irs, arch);
             const VerilatedDesign design = VerilatedDesign::build(rtl, build);
             if (!design.from_cache()) {
                 ++sum.builds;

@@ -24,7 +24,7 @@ std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest>
     for (size_t i = 0; i < irs.size(); ++i)
         layers.push_back({irs[i], rtl::configure_layer(rtl.spec, rtl.registers, irs[i]), i});
     BuildOptions build;
-    build.cycles_ahead = modelled_cycles(layers, arch);
+    build.cycles_ahead = modelled_cycles(irs, arch);
     const VerilatedDesign design = VerilatedDesign::build(rtl, build);
     SimOptions options;
     options.tensors.seed = seed;

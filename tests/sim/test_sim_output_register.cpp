@@ -25,6 +25,13 @@ std::string resumed_blocks(std::string text) {
     return text;
 }
 
+// The register takes every MAC; the file one write back per block, far fewer.
+void check_register_counters(const LayerOutcome &o) {
+    CHECK(measured(o, "O.rf_writes") == measured(o, "macs"));
+    CHECK(measured(o, "O.spad_writes") > 0);
+    CHECK(measured(o, "O.spad_writes") * 4 < measured(o, "O.rf_writes"));
+}
+
 }  // namespace
 
 TEST_CASE("an output register under the psum scratchpad: examples/schedules/os_output_register.sched",
@@ -45,10 +52,7 @@ TEST_CASE("an output register under the psum scratchpad: examples/schedules/os_o
     CHECK(failed_layers(outcomes) == "");
     for (const auto &o : outcomes) {
         INFO(o.layer);
-        // The register takes every MAC; the file one write back per block, far fewer.
-        CHECK(measured(o, "O.rf_writes") == measured(o, "macs"));
-        CHECK(measured(o, "O.spad_writes") > 0);
-        CHECK(measured(o, "O.spad_writes") * 4 < measured(o, "O.rf_writes"));
+        check_register_counters(o);
         CHECK(measured(o, "I.spad_reads") == -1);  // not shown: the inputs have no register level
     }
     // The reordered blocks read their file back (as many reads as write backs but the first
@@ -90,9 +94,7 @@ TEST_CASE("an output register under the psum files on systolic and hybrid arrays
         for (const auto &o : outcomes) {
             INFO(o.layer);
             CHECK(o.model.cycles.array_skew > 0);
-            CHECK(measured(o, "O.rf_writes") == measured(o, "macs"));
-            CHECK(measured(o, "O.spad_writes") > 0);
-            CHECK(measured(o, "O.spad_writes") * 4 < measured(o, "O.rf_writes"));
+            check_register_counters(o);
         }
     }
 }
