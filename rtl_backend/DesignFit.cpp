@@ -198,12 +198,6 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
                "some of an axis's loops only; the generated RTL builds output registers where the output depends "
                "on every loop of an axis or none: drop the register level's tile or put the axis's loops on the "
                "output's dims alike";
-    // DRAM fills an operand's files in front of a pipelined array as in front of a broadcast one;
-    // the output's files drain through the skewed control line, to a shared buffer only.
-    if (d.skew_tile && dram_fed(nest.access(ir::TensorRole::Output)))
-        return "drains its output's per-PE files straight to DRAM on a pipelined array; the generated pipelined "
-               "array drains them through a shared buffer: keep a tile of the output on a shared level or use a "
-               "broadcast array";
     // A pipelined array preloads unicast operands kept in no per-PE file (EmitSystolicArray.cpp):
     // a word must stay in the PEs for the array's skew. Per-PE files (with a register under them
     // or not) have a delay line per PE instead.

@@ -63,6 +63,63 @@ endmodule
                                            : ""}});
 }
 
+// The drain's write stage: what the template's ${DRAIN_STALL} .. ${RESET_DRAIN} hold. A buffer
+// (or a broadcast array's files) answers a drain read the next cycle: the word is the write
+// request of the next cycle, held while DRAM is not ready, and reads wait. A pipelined array's
+// files drained straight to DRAM answer `lag` (its skew) cycles later (EmitSystolicArray.cpp): the
+// read, its DRAM address and its bias index travel `lag` stages to the write stage, and words
+// DRAM does not take at once wait in a skid queue of `1 << skid_bits` words; a read waits while
+// the words read and not yet written would not fit it, so a DRAM stall loses nothing. With DRAM
+// always ready a job takes `lag` cycles longer (docs/hardware.md, Fill and Drain).
+std::map<std::string, std::string> drain_stage(int64_t lag, int skid_bits, const std::string &bias_index,
+                                               const std::string &wdata, int bias_bits) {
+    if (lag == 0)
+        return {{"DRAIN_STALL", "  assign stall = request_valid && !mem_req_ready;\n"},
+                {"BIAS_READ", "  assign bias_read = output_read;\n  assign bias_read_addr = " + bias_index + ";\n"},
+                {"WRITE_VALID", "request_valid"},
+                {"WRITE_ADDR", "request_addr"},
+                {"WRITE_DATA", wdata},
+                {"DRAIN_IDLE", "!request_valid"},
+                {"REQUEST_STAGE",
+                 "      if (!stall) begin\n        request_valid <= output_read;\n        request_addr <= dram_addr;\n      end\n"},
+                {"RESET_DRAIN", ""}};
+    const std::string L = std::to_string(lag), BB = std::to_string(bias_bits);
+    return {{"DRAIN_STALL",
+             "  // The pipelined array's files answer a drain read " + L + " cycles late: the read, its DRAM\n"
+             "  // address and bias index wait as long; DRAM stalls fill the skid queue, not the array.\n"
+             "  logic read_late;\n  logic [31:0] addr_late;\n  logic [" + BB + "-1:0] bias_index, bias_index_late;\n"
+             "  assign bias_index = " + bias_index + ";\n" +
+             delay_line("drain_read_late", 1, lag, "output_read", "read_late", true) +
+             delay_line("drain_word_late", 32 + bias_bits, lag, "{dram_addr, bias_index}", "{addr_late, bias_index_late}") +
+             "  logic [" + std::to_string(skid_bits) + ":0] words_in_flight;  // read, not yet taken by DRAM\n"
+             "  logic skid_push, skid_pop, skid_empty, write_valid;\n  logic [63:0] skid_head;\n"
+             "  assign stall = words_in_flight >= " + lit(skid_bits + 1, int64_t(1) << skid_bits) + ";\n"
+             "  assign write_valid = request_valid || !skid_empty;\n"
+             "  assign skid_pop = !skid_empty && mem_req_ready;\n"
+             "  assign skid_push = request_valid && !(skid_empty && mem_req_ready);\n"
+             "  tessera_dma_skid_fifo skid (.clk(clk), .rst(rst), .push(skid_push), .push_data({request_addr, " + wdata +
+                 "}),\n                             .pop(skid_pop), .head(skid_head), .empty(skid_empty));\n"},
+            {"BIAS_READ", "  assign bias_read = read_late;\n  assign bias_read_addr = bias_index_late;\n"},
+            {"WRITE_VALID", "write_valid"},
+            {"WRITE_ADDR", "(skid_empty ? request_addr : skid_head[63:32])"},
+            {"WRITE_DATA", "skid_empty ? " + wdata + " : skid_head[31:0]"},
+            {"DRAIN_IDLE", "words_in_flight == '0"},
+            {"REQUEST_STAGE", "      request_valid <= read_late;\n      request_addr <= addr_late;\n"
+                              "      if (output_read && !event_dram_write) words_in_flight <= words_in_flight + 1'b1;\n"
+                              "      else if (!output_read && event_dram_write) words_in_flight <= words_in_flight - 1'b1;\n"},
+            {"RESET_DRAIN", "\n      words_in_flight <= '0;"}};
+}
+
+std::map<std::string, std::string> merged(std::map<std::string, std::string> a,
+                                          const std::map<std::string, std::string> &b) {
+    a.insert(b.begin(), b.end());
+    return a;
+}
+
+// The cycles a drain read's word takes beyond one: a pipelined array's skew when its files drain
+// straight to DRAM (the model adds as much to every such drain job).
+int64_t dma_drain_lag(const DesignSpec &d) { return d.output_dram_fed ? d.skew() : 0; }
+
 }  // namespace
 
 // Width of the buffer address the fill path writes: the widest of input, weight and bias table.
@@ -82,6 +139,8 @@ int dma_position_bits(const DesignSpec &d) { return std::max(dma_fill_bits(d), o
 Modules emit_dma(const DesignSpec &d) {
     const int C = d.coords, ib = d.index_bits, pb = dma_position_bits(d);
     const int fifo_bits = bits_for(d.dram_latency + 3);
+    const int64_t lag = dma_drain_lag(d);
+    const int settle_bits = bits_for(d.dram_latency + 2 + lag), skid_bits = bits_for(lag + 2);
     Modules modules;
     // The response queue cannot overflow: a read is only issued when the tag queue (same depth) has room.
     // A tag: the buffer address and the padding flag, and with per-channel weight zero points the
@@ -89,6 +148,7 @@ Modules emit_dma(const DesignSpec &d) {
     const int tag_bits = dma_fill_bits(d) + 1 + (d.channel_weight_zero_point ? bias_addr_bits(d) : 0);
     modules.emplace_back("tessera_dma_tag_fifo", fifo("tessera_dma_tag_fifo", tag_bits, fifo_bits, true));
     modules.emplace_back("tessera_dma_data_fifo", fifo("tessera_dma_data_fifo", 32, fifo_bits, false));
+    if (lag) modules.emplace_back("tessera_dma_skid_fifo", fifo("tessera_dma_skid_fifo", 64, skid_bits, false));
     std::ostringstream o;
     std::ostringstream coords;  // per-coordinate walk logic
     for (int c = 0; c < C; ++c) {
@@ -140,6 +200,12 @@ Modules emit_dma(const DesignSpec &d) {
                    "-1:0] * " + steps + "[" + std::to_string(c * bias_addr_bits(d)) + " +: " + bab + "]";
         return sum;
     };
+    // An output narrower than the DRAM word is sign-extended (int32 outputs fill it).
+    const std::string wdata = d.out_bits >= 32 ? std::string("post_op_result")
+                                               : "{{(32-" + std::to_string(d.out_bits) + "){post_op_result[" +
+                                                     std::to_string(d.out_bits) + "-1]}}, post_op_result}";
+    // The drained word's bias (drain_stage): one coordinate (k) with step 1, or for a grouped conv
+    // k + (K/groups) * g.
     o << fill(R"(// Tile mover between DRAM and the buffers (see the file header for the protocol).
 module tessera_dma (
   input  logic clk,
@@ -185,7 +251,7 @@ ${QUANT_PORTS}  // buffer write port (fills) and drain read ports
   output logic event_dram_write,       // an output word was accepted by DRAM
   output logic [1:0] job_channel
 );
-  localparam logic [${SB}-1:0] SETTLE = ${SETTLE};  // DRAM latency + 1
+  localparam logic [${SB}-1:0] SETTLE = ${SETTLE};  // DRAM latency + 1${SETTLE_DRAIN}
 
   logic running, walking, draining;
   logic [1:0] job;
@@ -252,27 +318,24 @@ ${FILL_DATA}
   logic [31:0] request_addr;
   logic stall;
   logic signed [${OB}-1:0] post_op_result;
-  assign stall = request_valid && !mem_req_ready;
-  assign output_read = walking && draining && !stall && in_shape;
+${DRAIN_STALL}  assign output_read = walking && draining && !stall && in_shape;
   assign output_read_addr = position[${OAB}-1:0];
-  assign bias_read = output_read;
-  assign bias_read_addr = ${BIAS_SUM};
-${CHANNEL_REQUANT}  tessera_post_op post_op (.acc(output_read_data), .bias(bias_read_data), .bias_enable(bias_enable),
+${BIAS_READ}${CHANNEL_REQUANT}  tessera_post_op post_op (.acc(output_read_data), .bias(bias_read_data), .bias_enable(bias_enable),
                            .relu_enable(relu_enable), .shift(${SHIFT}),${POST_QUANT} .result(post_op_result));
 
   // ---- DRAM port ------------------------------------------------------------------------------
-  assign mem_req_valid = fill_request || request_valid;
-  assign mem_req_write = request_valid;
-  assign mem_req_addr = request_valid ? request_addr : dram_addr;
-  assign mem_req_wdata = ${WDATA};
+  assign mem_req_valid = fill_request || ${WRITE_VALID};
+  assign mem_req_write = ${WRITE_VALID};
+  assign mem_req_addr = ${WRITE_VALID} ? ${WRITE_ADDR} : dram_addr;
+  assign mem_req_wdata = ${WRITE_DATA};
 
   assign step = walking && (draining ? !stall : (!tag_full && (!in_shape || mem_req_ready)));
   assign event_dram_read = fill_request && mem_req_ready;
   assign event_buffer_fill = tag_pop;
   assign event_drain_read = output_read;
-  assign event_dram_write = request_valid && mem_req_ready;
-  assign done = running && !walking && tag_empty && data_empty && !request_valid &&
-                writes_outstanding == '0 && settle >= SETTLE;
+  assign event_dram_write = ${WRITE_VALID} && mem_req_ready;
+  assign done = running && !walking && tag_empty && data_empty && ${DRAIN_IDLE} &&
+                writes_outstanding == '0 && ${SETTLED};
 
   always_ff @(posedge clk) begin
     if (latch_output_tile) begin
@@ -283,7 +346,7 @@ ${LATCH_BANK}    end
       running <= 1'b0;
       walking <= 1'b0;
       request_valid <= 1'b0;
-      writes_outstanding <= '0;
+      writes_outstanding <= '0;${RESET_DRAIN}
     end else if (start) begin
       running <= 1'b1;
       walking <= 1'b1;
@@ -294,22 +357,19 @@ ${LATCH_BANK}    end
       dram_addr <= start_addr;
 ${START_BANK}${RESET_WALK}    end else begin
       if (done) running <= 1'b0;
-      if (running && !walking && settle < SETTLE) settle <= settle + 1'b1;
+      if (running && !walking && settle < ${SETTLE_MAX}) settle <= settle + 1'b1;
       if (step) begin
         position <= position + 1'b1;
         dram_addr <= dram_addr + addr_step;
         if (last_step) walking <= 1'b0;
 ${STEPS}      end
-      if (!stall) begin
-        request_valid <= output_read;
-        request_addr <= dram_addr;
-      end
-      if (event_dram_write && !(mem_rsp_valid && draining)) writes_outstanding <= writes_outstanding + 1'b1;
+${REQUEST_STAGE}      if (event_dram_write && !(mem_rsp_valid && draining)) writes_outstanding <= writes_outstanding + 1'b1;
       else if (!event_dram_write && mem_rsp_valid && draining) writes_outstanding <= writes_outstanding - 1'b1;
     end
   end
 endmodule
 )",
+              merged(drain_stage(lag, skid_bits, channel_of_walk("bias_step"), wdata, bias_addr_bits(d)),
               {{"C", std::to_string(C)},
                {"BANK_PORTS", bank_ports},
                {"FINISHED_BANK", d.output_double_buffered ? "\n  logic finished_bank;  // bank of the output tile that finished last" : ""},
@@ -340,13 +400,14 @@ endmodule
                {"CBAB", std::to_string(C * bias_addr_bits(d))},
                {"AB", std::to_string(d.acc_bits)},
                {"OB", std::to_string(d.out_bits)},
-               // An output narrower than the DRAM word is sign-extended (int32 outputs fill it).
-               {"WDATA", d.out_bits >= 32 ? std::string("post_op_result")
-                                          : "{{(32-" + std::to_string(d.out_bits) + "){post_op_result[" +
-                                                std::to_string(d.out_bits) + "-1]}}, post_op_result}"},
                {"OUTB", std::to_string(fifo_bits + 1)},
-               {"SB", std::to_string(bits_for(d.dram_latency + 2))},
-               {"SETTLE", lit(bits_for(d.dram_latency + 2), d.dram_latency + 1)},
+               {"SB", std::to_string(settle_bits)},
+               {"SETTLE", lit(settle_bits, d.dram_latency + 1)},
+               {"SETTLE_DRAIN", lag ? "\n  localparam logic [" + std::to_string(settle_bits) + "-1:0] SETTLE_DRAIN = " +
+                                          lit(settle_bits, d.dram_latency + 1 + lag) + ";  // and the drain's skew"
+                                    : ""},
+               {"SETTLE_MAX", lag ? "SETTLE_DRAIN" : "SETTLE"},
+               {"SETTLED", lag ? "settle >= (draining ? SETTLE_DRAIN : SETTLE)" : "settle >= SETTLE"},
                {"COORDS", coords.str()},
                {"QUANT_PORTS", std::string(d.zero_points() ? "  input  logic input_unsigned, weight_unsigned,\n"
                                                              "  input  logic signed [15:0] input_zero_point, weight_zero_point,\n" : "") +
@@ -404,9 +465,6 @@ endmodule
                            "      default: fill_operand = data_head;\n    endcase\n"
                            "  assign buffer_write_data = head_is_padding ? '0 : fill_operand;";
                 }()},
-               // The drained word's bias: one coordinate (k) with step 1, or for a grouped conv
-               // k + (K/groups) * g.
-               {"BIAS_SUM", channel_of_walk("bias_step")},
                {"IN_SHAPE_ALL", in_shape_all},
                {"IN_SHAPE_DECL", in_shape_decl},
                {"STEPS", steps.str()},
@@ -414,7 +472,7 @@ endmodule
                     std::string s;
                     for (int c = 0; c < C; ++c) s += "      walk_" + std::to_string(c) + " <= '0;\n";
                     return s;
-                }()}});
+                }()}}));
     modules.emplace_back("tessera_dma", o.str());
     return modules;
 }

@@ -2,22 +2,11 @@
 // through one register per PE (C1 reads a block's partial sums, C2 adds and writes them back), or
 // per-PE accumulator files, reloaded from the GLB and drained into it by the walk.
 #include "Emitters.h"
+#include "SvText.h"
 
 namespace tessera::rtl {
 
 namespace {
-
-// `in` (a concatenation `width` bits wide) delayed by `stages` registers into `out`: an unpacked
-// array `name` written one statement per stage (Verilator does not take a delayed assignment to
-// an array in a loop it does not unroll, more than 64 stages).
-std::string delay_line(const std::string &name, int64_t width, int64_t stages, const std::string &in,
-                       const std::string &out) {
-    std::string text = "  logic [" + std::to_string(width) + "-1:0] " + name + " [1:" + std::to_string(stages) +
-                       "];\n  always_ff @(posedge clk) begin\n    " + name + "[1] <= " + in + ";\n";
-    for (int64_t k = 2; k <= stages; ++k)
-        text += "    " + name + "[" + std::to_string(k) + "] <= " + name + "[" + std::to_string(k - 1) + "];\n";
-    return text + "  end\n  assign " + out + " = " + name + "[" + std::to_string(stages) + "];\n";
-}
 
 // A pipelined array (EmitSystolicArray.cpp) delivers its output lane groups' sums skew() cycles
 // late: the output path's C1 (partial-sum read) and C2 (write) follow C1 by as many cycles.

@@ -18,7 +18,9 @@
 //     clear, drain and file addresses) travels down one shared delay line that each PE taps at its
 //     skew. A reload's partial sum reaches its lane group's first PE through a delay line of that
 //     PE's skew. Drains therefore read every PE at its skew and the sums leave skew() cycles late;
-//     the top delays the drain's GLB writes by as much (EmitTop.cpp).
+//     the top delays the drain's GLB writes by as much (EmitTop.cpp). A drain straight to DRAM
+//     reads one lane group's PEs (the group's index travels the line too) and the DMA takes the
+//     sums as late (EmitDma.cpp).
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -142,11 +144,15 @@ std::string emit_systolic_array(const DesignSpec &d) {
     // weight load this cycle (per-PE operands), then the rows' and the columns' MAC validity; with
     // accumulator files, from `fc` on: clear, drain_read, acc_addr, drain_addr, reload_addr; with
     // an output register level under the files, from `rb` on: its block_start and block_end (each
-    // PE's register block starts and ends at the PE's skew, with its MACs).
+    // PE's register block starts and ends at the PE's skew, with its MACs); with files drained
+    // straight to DRAM, from `dg` on: the index of the lane group the DMA drains (a drain reads
+    // and clears that group's PEs alone).
     const int64_t fc = 4 + d.rows + d.cols;
     const bool reg = files && d.output_register_level;
     const int64_t rb = fc + (files ? 2 + 3 * pa : 0);
-    const int64_t cw = rb + (reg ? 2 : 0);
+    const int64_t dg = rb + (reg ? 2 : 0);
+    const int gb = d.output_dram_fed ? bits_for(go) : 0;
+    const int64_t cw = dg + gb;
     auto field = [&](const std::string &ctrl, int64_t at, int bits) {
         return ctrl + "[" + std::to_string(at + bits - 1) + ":" + std::to_string(at) + "]";
     };
@@ -170,8 +176,14 @@ std::string emit_systolic_array(const DesignSpec &d) {
       << ");\n";
     // Each PE taps the fields it uses; a tap may leave some unread.
     w.decl << "  /* verilator lint_off UNUSEDSIGNAL */\n  logic [" << cw << "-1:0] ctrl_0;\n";
-    w.comb << "  assign ctrl_0 = {" << (reg ? "block_end, block_start, " : "")
-           << (files ? "reload_addr, drain_addr, acc_addr, drain_read, clear, " : "")
+    if (gb) {  // the drained group's index (one-hot drain_read, one group per DMA job)
+        w.decl << "  logic [" << gb << "-1:0] drain_group;\n";
+        w.comb << "  always_comb begin\n    drain_group = '0;\n    for (int g = 0; g < " << go
+               << "; g++)\n      if (drain_read[g]) drain_group = " << gb << "'(g);\n  end\n";
+    }
+    w.comb << "  assign ctrl_0 = {" << (gb ? "drain_group, " : "") << (reg ? "block_end, block_start, " : "")
+           << (files ? std::string("reload_addr, drain_addr, acc_addr, ") + (gb ? "|drain_read" : "drain_read") + ", clear, "
+                     : "")
            << "mac_col_valid, mac_row_valid, |weight_load, |input_load, mac_other_valid, "
            << (files ? "1'b0" : "block_start") << "};\n";
     for (int64_t k = 1; k <= S; ++k) w.reg("ctrl_" + std::to_string(k), int(cw), "ctrl_" + std::to_string(k - 1));
@@ -205,8 +217,11 @@ std::string emit_systolic_array(const DesignSpec &d) {
                 if (reg)
                     pes << ".block_start(" << ctrl << "[" << rb << "]), .block_end(" << ctrl << "[" << rb + 1
                         << "]),\n    ";
-                pes << ".clear(" << ctrl << "[" << fc << "]), .drain_read(" << ctrl << "[" << fc + 1
-                    << "]), .acc_addr(" << field(ctrl, fc + 2, pa) << "),\n    .drain_addr("
+                std::string drain_read = ctrl + "[" + std::to_string(fc + 1) + "]";
+                if (gb)
+                    drain_read += " && " + field(ctrl, dg, gb) + " == " + std::to_string(gb) + "'d" +
+                                  std::to_string(group_of(d.output, d, r, c));
+                pes << ".clear(" << ctrl << "[" << fc << "]), .drain_read(" << drain_read << "), .acc_addr(" << field(ctrl, fc + 2, pa) << "),\n    .drain_addr("
                     << field(ctrl, fc + 2 + pa, pa) << "), .reload_addr(" << field(ctrl, fc + 2 + 2 * pa, pa)
                     << "),\n    .reload_write(" << reload_write << "), .reload_data(" << reload_data << "),\n    ";
             } else {

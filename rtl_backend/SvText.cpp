@@ -26,6 +26,17 @@ std::string fill(const std::string &text, const std::map<std::string, std::strin
     return out;
 }
 
+std::string delay_line(const std::string &name, int64_t width, int64_t stages, const std::string &in,
+                       const std::string &out, bool reset) {
+    auto stage = [&](const std::string &from) { return reset ? "rst ? '0 : " + from : from; };
+    std::string text = "  logic [" + std::to_string(width) + "-1:0] " + name + " [1:" + std::to_string(stages) +
+                       "];\n  always_ff @(posedge clk) begin\n    " + name + "[1] <= " + stage(in) + ";\n";
+    for (int64_t k = 2; k <= stages; ++k)
+        text += "    " + name + "[" + std::to_string(k) + "] <= " +
+                stage(name + "[" + std::to_string(k - 1) + "]") + ";\n";
+    return text + "  end\n  assign " + out + " = " + name + "[" + std::to_string(stages) + "];\n";
+}
+
 std::string lit(int bits, int64_t value) {
     uint64_t v = uint64_t(value);
     if (bits < 64) v &= (uint64_t(1) << bits) - 1;

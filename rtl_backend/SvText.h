@@ -13,6 +13,13 @@ namespace tessera::rtl {
 // Replaces every ${KEY} in `text`; throws if a key is missing (a template bug, not user input).
 std::string fill(const std::string &text, const std::map<std::string, std::string> &values);
 
+// `in` (a concatenation `width` bits wide) delayed by `stages` registers into `out`: an unpacked
+// array `name` written one statement per stage (Verilator does not take a delayed assignment to
+// an array in a loop it does not unroll, more than 64 stages). With `reset`, `rst` clears every
+// stage.
+std::string delay_line(const std::string &name, int64_t width, int64_t stages, const std::string &in,
+                       const std::string &out, bool reset = false);
+
 // "8'd5"; negative values are written as their two's complement in `bits` bits.
 std::string lit(int bits, int64_t value);
 

@@ -100,12 +100,16 @@ int run_simulate_one(const Args &args) {
         ("arch", po::value(&arch_name), "architecture for the model (default: the one the design was compiled for)")
         ("cycle-tolerance", po::value(&options.cycle_tolerance)->default_value(0.0),
          "allowed relative difference between measured and modelled cycles (default 0: exactly equal)")
+        ("dram-stalls", po::value(&options.dram_stall_percent)->default_value(0),
+         "DRAM refuses requests in this percentage of cycles (0..90, pseudo-random): outputs and counters "
+         "must still equal the model's; cycles are not compared")
         ("jobs,j", po::value(&jobs)->default_value(jobs), "parallel C++ compiles of a Verilator build")
         ("help,h", "this help");
     po::variables_map vm;
     if (!parse_command_line(args, desc, vm, "simulate", "--dir")) return 0;
     if (dir.empty()) throw UserError("simulate needs the directory of a compiled design: tessera simulate DIR");
     if (options.cycle_tolerance < 0) throw UserError("--cycle-tolerance must be >= 0");
+    vsim::check_dram_stalls(options.dram_stall_percent);
 
     const auto t0 = std::chrono::steady_clock::now();
     const vsim::DesignDir design_dir = vsim::read_design_dir(dir);

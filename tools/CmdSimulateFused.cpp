@@ -6,6 +6,7 @@
 #include "OnnxTensors.h"
 #include "UserError.h"
 #include "sim/verilator/FusedDesignDir.h"
+#include "sim/verilator/Simulate.h"
 
 #include <nlohmann/json.hpp>
 
@@ -34,12 +35,16 @@ int run_simulate_fused(const Args &args) {
          "with the model's own weights and biases (its initializers); the group's input stays random")
         ("cycle-tolerance", po::value(&options.cycle_tolerance)->default_value(0.0),
          "allowed relative difference between measured and modelled cycles")
+        ("dram-stalls", po::value(&options.dram_stall_percent)->default_value(0),
+         "DRAM refuses requests in this percentage of cycles (0..90): outputs and counters must still "
+         "equal the model's; cycles are not compared")
         ("json", po::bool_switch(&json), "print JSON instead of text")
         ("jobs,j", po::value(&jobs)->default_value(jobs), "parallel C++ compiles of a Verilator build")
         ("help,h", "this help");
     po::variables_map vm;
     if (!parse_command_line(args, desc, vm, "simulate", "--dir")) return 0;
     if (options.cycle_tolerance < 0) throw UserError("--cycle-tolerance must be >= 0");
+    vsim::check_dram_stalls(options.dram_stall_percent);
     const vsim::FusedDesignDir d = vsim::read_fused_design_dir(dir);
     if (!onnx.empty()) {
         std::vector<ir::LayerSpec> layers;

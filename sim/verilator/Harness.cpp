@@ -342,7 +342,9 @@ JobRun VerilatedDesign::run_job(const std::vector<uint32_t> &job) const {
     }
     const auto t0 = std::chrono::steady_clock::now();
     const std::string cmd = shell_quote(binary_) + " " + std::to_string(dram_latency_) + " " + shell_quote(job_path) +
-                            " " + shell_quote(result_path) + " > " + shell_quote(log_path) + " 2>&1";
+                            " " + shell_quote(result_path) +
+                            (dram_stall_percent_ ? " " + std::to_string(dram_stall_percent_) : "") + " > " +
+                            shell_quote(log_path) + " 2>&1";
     struct rusage usage {};
     const int status = system_with_usage(cmd, usage);
     JobRun r;

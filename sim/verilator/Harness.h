@@ -65,6 +65,13 @@ public:
     double build_seconds() const { return build_seconds_; }
     int64_t build_peak_rss_kb() const { return build_peak_rss_kb_; }  // largest process of the build
     int dram_latency() const { return dram_latency_; }
+    // A copy whose runs have DRAM refuse requests in `percent` of cycles (testbench/tb_main.cpp).
+    VerilatedDesign with_dram_stalls(int percent) const {
+        VerilatedDesign stalled = *this;
+        stalled.dram_stall_percent_ = percent;
+        return stalled;
+    }
+    int dram_stall_percent() const { return dram_stall_percent_; }
 
     // Runs each layer in turn in one simulator process (one DRAM model, reset once).
     std::vector<LayerResult> run(const std::vector<rtl::LayerConfig> &configs,
@@ -83,6 +90,7 @@ private:
     double build_seconds_ = 0;
     int64_t build_peak_rss_kb_ = 0;
     int dram_latency_ = 4;
+    int dram_stall_percent_ = 0;
 };
 
 // The job the testbenches read (format in testbench/tb_main.cpp): each layer's tensors loaded,

@@ -64,7 +64,8 @@ void print_layer(std::ostream &out, const LayerOutcome &o, const ir::Architectur
     out << "  outputs      " << o.output.describe() << " (" << o.output.elements
         << " values against Halide's JIT result)\n";
     out << "  cycles       " << o.cycles_measured << " measured, " << o.cycles_model << " model ("
-        << (int64_t(o.cycles_measured) == o.cycles_model ? std::string("equal")
+        << (o.dram_stall_percent ? "not compared: DRAM refused " + std::to_string(o.dram_stall_percent) + " % of requests"
+            : int64_t(o.cycles_measured) == o.cycles_model ? std::string("equal")
             : signed_percent(o.cycle_error()) + (o.cycle_tolerance > 0 ? ", tolerance " + percent(o.cycle_tolerance, 0)
                                                                        : std::string(", must be equal")))
         << ")\n";
@@ -142,6 +143,7 @@ nlohmann::json to_json(const LayerOutcome &o, const ir::Architecture &arch) {
                         {"cycle_error", o.cycle_error()},
                         {"cycle_tolerance", o.cycle_tolerance},
                         {"cycles_within_tolerance", o.cycles_within_tolerance()},
+                        {"dram_stall_percent", o.dram_stall_percent},
                         {"macs", o.measured.macs},
                         {"utilization", o.utilization()},
                         {"utilization_computing", o.computing_utilization()},

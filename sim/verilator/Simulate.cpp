@@ -2,11 +2,13 @@
 
 #include "ModelCounters.h"
 #include "TracedBuild.h"
+#include "UserError.h"
 #include "Reference.h"
 #include "model/Model.h"
 #include "rtl_backend/DesignSpec.h"
 #include "rtl_backend/RegisterMap.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -57,18 +59,26 @@ double LayerOutcome::computing_utilization() const {
 }
 
 bool LayerOutcome::cycles_within_tolerance() const {
-    return completed && std::abs(cycle_error()) <= cycle_tolerance;
+    return completed && (dram_stall_percent > 0 || std::abs(cycle_error()) <= cycle_tolerance);
 }
 
-uint64_t watchdog_cycles(int64_t model_cycles) {
-    return 2 * uint64_t(std::max<int64_t>(model_cycles, 0)) + kWatchdogMarginCycles;
+uint64_t watchdog_cycles(int64_t model_cycles, int dram_stall_percent) {
+    const uint64_t bound = 2 * uint64_t(std::max<int64_t>(model_cycles, 0)) + kWatchdogMarginCycles;
+    // A request is refused in p % of cycles: DRAM work takes up to 100 / (100 - p) times longer.
+    return bound * 100 / uint64_t(100 - std::clamp(dram_stall_percent, 0, 90));
+}
+
+void check_dram_stalls(int percent) {
+    if (percent < 0 || percent > 90)
+        throw UserError("--dram-stalls " + std::to_string(percent) + " is out of range: give a percentage from 0 to 90");
 }
 
 std::string failure_summary(const LayerOutcome &o, bool with_cycles) {
     std::ostringstream why;
     if (!o.completed)
         why << "did not finish within " << o.watchdog_cycles << " cycles (the watchdog: twice the model's "
-            << o.cycles_model << " cycles plus " << kWatchdogMarginCycles << "); ";
+            << o.cycles_model << " cycles plus " << kWatchdogMarginCycles
+            << (o.dram_stall_percent ? ", stretched for DRAM stalls" : "") << "); ";
     if (!o.output.bit_exact()) why << "output: " << o.output.describe() << "; ";
     for (const auto &c : o.counters)
         if (!c.equal()) why << c.counter << " rtl " << c.measured << " model " << c.model << "; ";
@@ -92,6 +102,8 @@ uint64_t modelled_cycles(const std::vector<ir::AcceleratorIR> &layers, const ir:
 
 std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &design, const std::vector<SimLayer> &layers,
                                           const ir::Architecture &arch, const SimOptions &options) {
+    check_dram_stalls(options.dram_stall_percent);
+    const VerilatedDesign stalled = design.with_dram_stalls(options.dram_stall_percent);
     std::vector<LayerOutcome> outcomes;
     for (size_t i = 0; i < layers.size(); ++i) {
         const SimLayer &layer = layers[i];
@@ -99,6 +111,7 @@ std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &design, const s
         LayerOutcome out;
         out.layer = spec.name;
         out.cycle_tolerance = options.cycle_tolerance;
+        out.dram_stall_percent = options.dram_stall_percent;
         out.pes = options.array_pes > 0 ? options.array_pes : arch.rows * arch.cols;
         out.trace_file = trace_file_for(options.trace_file, spec.name, layers.size());
         if (options.progress)
@@ -115,9 +128,9 @@ std::vector<LayerOutcome> simulate_layers(const VerilatedDesign &design, const s
             // after twice the model's cycles and a margin, instead of running for hours).
             model::Model m(layer.ir, rtl::generated_architecture(arch));
             out.model = m.evaluate();
-            out.watchdog_cycles = watchdog_cycles(out.model.cycles.total);
+            out.watchdog_cycles = watchdog_cycles(out.model.cycles.total, options.dram_stall_percent);
             auto simulated = std::async(std::launch::async, [&] {
-                return design.run({layer.config}, {dram_tensors(tensors, spec)}, out.watchdog_cycles).at(0);
+                return stalled.run({layer.config}, {dram_tensors(tensors, spec)}, out.watchdog_cycles).at(0);
             });
             const std::vector<int32_t> reference = gen::reference_outputs(spec, tensors);
             result = simulated.get();

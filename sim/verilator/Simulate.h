@@ -34,6 +34,9 @@ struct SimOptions {
     std::string trace_file;         // if set (with a traced build): FST waveform of the run
     std::ostream *progress = nullptr;  // one line per layer started and finished
     int64_t array_pes = 0;          // PEs of the simulated design (0: the architecture's)
+    // DRAM refuses requests in this share of cycles (0..90 %): outputs and counters must still be
+    // the model's, cycles are not compared (the model's DRAM is always ready).
+    int dram_stall_percent = 0;
 };
 
 struct CounterCheck {
@@ -45,7 +48,9 @@ struct CounterCheck {
 
 // A run may take at most twice the model's cycles plus this many (DRAM latency, pipeline fill).
 inline constexpr uint64_t kWatchdogMarginCycles = 100000;
-uint64_t watchdog_cycles(int64_t model_cycles);
+uint64_t watchdog_cycles(int64_t model_cycles, int dram_stall_percent = 0);
+// Throws UserError (one line) unless 0 <= percent <= 90 (SimOptions::dram_stall_percent).
+void check_dram_stalls(int percent);
 
 struct LayerOutcome {
     std::string layer;
@@ -56,6 +61,7 @@ struct LayerOutcome {
     uint64_t cycles_measured = 0;
     int64_t cycles_model = 0;
     double cycle_tolerance = 0;
+    int dram_stall_percent = 0;          // SimOptions::dram_stall_percent: cycles not compared
     model::Estimate model;               // the analytical model's estimate
     model::Estimate measured;            // the RTL's counts, priced as the model prices them
     double sim_seconds = 0;              // wall time of the simulator process

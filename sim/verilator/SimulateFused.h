@@ -44,6 +44,7 @@ struct FusedOutcome {
     uint64_t cycles_measured = 0;
     int64_t cycles_model = 0;                    // rtl::fused_cycles of the group
     double cycle_tolerance = 0;
+    int dram_stall_percent = 0;                  // DRAM refused this share of requests
     FusedModel model;
     uint64_t dram_words_measured = 0;
     double sim_seconds = 0;
@@ -58,6 +59,7 @@ struct FusedOutcome {
 struct FusedSimOptions {
     uint64_t seed = 1;                           // the input, and weights and biases not given
     double cycle_tolerance = 0;
+    int dram_stall_percent = 0;                  // SimOptions::dram_stall_percent: cycles not compared
     std::map<std::string, GivenTensors> given;   // by layer name, e.g. an ONNX model's initializers
 };
 

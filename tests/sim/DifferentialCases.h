@@ -129,6 +129,9 @@ struct DifferentialSummary {
 // Groups the cases by interconnect and buffering (one generated design each, sized for all its
 // cases, built once), runs every case with data from `seed`, and requires bit-exact outputs and
 // every counter, cycles included, equal to the model's. `progress`: one line per design.
-DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t seed, std::ostream *progress);
+// `dram_stall_percent` > 0: DRAM refuses that share of requests (SimOptions::dram_stall_percent);
+// outputs and counters are checked, cycles are not.
+DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t seed, std::ostream *progress,
+                              int dram_stall_percent = 0);
 
 }  // namespace tessera::vsim::test

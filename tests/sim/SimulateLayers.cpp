@@ -15,7 +15,8 @@
 namespace tessera::vsim::test {
 
 std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest> &requests,
-                                                 const ir::Architecture &arch, uint64_t seed) {
+                                                 const ir::Architecture &arch, uint64_t seed,
+                                                 int dram_stall_percent) {
     std::vector<ir::AcceleratorIR> irs;
     for (const auto &r : requests) irs.push_back(lower_to_ir(r.layer, r.schedule));
     const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for(irs, arch));
@@ -30,6 +31,7 @@ std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest>
     options.tensors.seed = seed;
     options.progress = &std::cerr;
     options.array_pes = rtl.spec.rows * rtl.spec.cols;
+    options.dram_stall_percent = dram_stall_percent;
     return simulate_layers(design, layers, arch, options);
 }
 

@@ -17,10 +17,11 @@ struct LayerRequest {
     ScheduleRequest schedule;
 };
 
-// Every layer on one generated design for `arch`; progress on stderr.
+// Every layer on one generated design for `arch`; progress on stderr. `dram_stall_percent`:
+// SimOptions::dram_stall_percent (cycles then not compared).
 std::vector<LayerOutcome> simulate_on_one_design(const std::vector<LayerRequest> &layers,
                                                  const ir::Architecture &arch = ir::default_architecture(),
-                                                 uint64_t seed = 1);
+                                                 uint64_t seed = 1, int dram_stall_percent = 0);
 
 // "layer: why" for every layer that fails (failure_summary), one per line; "" if all pass. Also
 // prints the worst relative cycle difference on stderr.

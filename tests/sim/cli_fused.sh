@@ -35,6 +35,11 @@ expect "needs -o DIR" compile --network "$net" --fuse 0..2
 expect "--lanes must be" compile --network "$net" --fuse 0..2 --lanes 0 -o "$work/x"
 expect "not consecutive" compile --network "$net" --fuse 2..0 -o "$work/x"
 expect "--schedule FILE" compile --network "$net" --fuse all -o "$work/x"
+# A DRAM that refuses 40 % of requests: the group still bit-exact with the model's counters.
+"$tessera" simulate "$work/mb" --dram-stalls 40 > "$work/stalls.txt" 2>&1 &&
+    grep -q "not compared: DRAM refused 40 % of requests" "$work/stalls.txt" ||
+    { echo "FAIL: simulate --dram-stalls 40 on the fused group: $(tail -5 "$work/stalls.txt")"; fail=1; }
+expect "--dram-stalls 95 is out of range" simulate "$work/mb" --dram-stalls 95
 # The whole network: the tuner's groups, and the layers it left unfused as one-layer groups, on one
 # design (here the tuner's second group is dropped from its file, so map2..deconv are unfused).
 fs="$src/examples/networks/fsrcnn_60x80.csv"

@@ -4,6 +4,7 @@
 //   sim_differential --cases 1000 --seed 7 [--per-pe 100] [--within-axis 100] [--levels 100]
 //                    [--output-levels 100] [--prefetched 100] [--single-buffered 100] [--l2-double 100]
 //                    [--quantized-levels 100] [--register-levels 100] [--dram-fed 100] [--outputs-to-dram 100]
+//                    [--output-registers 100] [--dram-stalls PERCENT: DRAM refuses requests, cycles not compared]
 #include "DifferentialCases.h"
 #include "DriverArgs.h"
 
@@ -14,7 +15,7 @@
 #include <string>
 
 int main(int argc, char **argv) {
-    uint64_t count = 100, per_pe = 0, within_axis = 0, levels = 0, pipelined_levels = 0, output_levels = 0, prefetched = 0, single = 0, l2_double = 0, quantized_levels = 0, register_levels = 0, dram_fed = 0, outputs_to_dram = 0, output_registers = 0;
+    uint64_t count = 100, per_pe = 0, within_axis = 0, levels = 0, pipelined_levels = 0, output_levels = 0, prefetched = 0, single = 0, l2_double = 0, quantized_levels = 0, register_levels = 0, dram_fed = 0, outputs_to_dram = 0, output_registers = 0, dram_stalls = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
@@ -27,6 +28,7 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--register-levels")) target = &register_levels;
         else if (!std::strcmp(argv[i], "--dram-fed")) target = &dram_fed;
         else if (!std::strcmp(argv[i], "--outputs-to-dram")) target = &outputs_to_dram;
+        else if (!std::strcmp(argv[i], "--dram-stalls")) target = &dram_stalls;
         else if (!std::strcmp(argv[i], "--output-registers")) target = &output_registers;
         else if (!std::strcmp(argv[i], "--pipelined-levels")) target = &pipelined_levels;
         else if (!std::strcmp(argv[i], "--output-levels")) target = &output_levels;
@@ -35,7 +37,7 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--l2-double")) target = &l2_double;
         else if (!std::strcmp(argv[i], "--quantized-levels")) target = &quantized_levels;
         if (!target || !has_value) {
-            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--within-axis A] [--levels L] [--pipelined-levels P] [--output-levels O] [--prefetched F] [--single-buffered B] [--l2-double D] [--quantized-levels Q] [--register-levels G] [--dram-fed E] [--outputs-to-dram T] [--output-registers R]\n";
+            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--within-axis A] [--levels L] [--pipelined-levels P] [--output-levels O] [--prefetched F] [--single-buffered B] [--l2-double D] [--quantized-levels Q] [--register-levels G] [--dram-fed E] [--outputs-to-dram T] [--output-registers R] [--dram-stalls PERCENT]\n";
             return 2;
         }
         *target = tessera::driver::whole_number(argv[i], argv[i + 1]);
@@ -76,7 +78,10 @@ int main(int argc, char **argv) {
         // --single-buffered B: B more on double-buffered designs, some tensors kept single.
         for (auto &c : draw_single_buffered_cases(seed, single, {"I", "W", "O", "IW", "IO", "WO", "IWO"}))
             cases.push_back(std::move(c));
-        const DifferentialSummary s = run_cases(cases, seed, &std::cerr);
+        // --dram-stalls PERCENT: DRAM refuses that share of requests; outputs and counters must
+        // still be the model's (cycles are not compared).
+        if (dram_stalls > 90) throw std::runtime_error("--dram-stalls takes a percentage from 0 to 90");
+        const DifferentialSummary s = run_cases(cases, seed, &std::cerr, int(dram_stalls));
         for (const auto &f : s.failures) std::cout << "FAIL " << f.description << "\n     " << f.what << "\n";
         std::cout << s.passed << " of " << s.cases << " cases passed (seed " << seed << ", " << rejected
                   << " draws rejected by the front end and redrawn); " << s.designs << " designs, " << s.builds

@@ -240,7 +240,8 @@ TEST_CASE("bad requests are one-line errors", "[sim][cli]") {
     const std::vector<std::string> requests = {
         "simulate", "simulate /nonexistent/dir", "simulate " + design() + " --layer nope",
         "simulate " + design() + " --seed x", "simulate " + design() + " --inputs /nonexistent",
-        "simulate " + design() + " --arch no_such_arch", "simulate " + design() + " --bogus"};
+        "simulate " + design() + " --arch no_such_arch", "simulate " + design() + " --bogus",
+        "simulate " + design() + " --dram-stalls 95", "simulate " + design() + " --dram-stalls -1"};
     for (const std::string &args : requests) {
         const Run r = run_tessera(args);
         INFO(args << " -> " << r.err);

@@ -280,12 +280,14 @@ TEST_CASE("random per-PE files fed from DRAM: bit-exact, counters and cycles equ
 }
 
 // Outputs that bypass every shared level (docs/rtl.md, "Accumulator files drained to DRAM"): the
-// DMA drains each valid lane group's psum files straight to DRAM; some layers quantized.
+// DMA drains each valid lane group's psum files straight to DRAM; some layers quantized, some on
+// pipelined arrays.
 TEST_CASE("random per-PE accumulator files drained to DRAM: bit-exact, counters and cycles equal to the model's",
           "[sim][differential][per_pe]") {
     constexpr size_t kCases = 6;
     const auto cases = draw_outputs_to_dram_cases(kSeed, kCases);
     REQUIRE(cases.size() == kCases);
     CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.output_dram_fed && d.output_depth == 0; }) >= 1);
+    CHECK(designs_with(cases, [](const tessera::rtl::DesignSpec &d) { return d.output_dram_fed && d.skew_tile; }) >= 1);
     check_all_pass(cases, kSeed);
 }

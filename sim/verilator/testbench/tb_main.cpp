@@ -9,11 +9,15 @@
 //   4 addr                read a config register; result: value
 //   5 base count          dump DRAM words; result: the words
 //   0                     end
-// DRAM model: always ready; a request accepted in cycle c is answered (read data or write
-// acknowledge) in cycle c + LATENCY, in order. LATENCY is the first argument.
+// DRAM model: a request accepted in cycle c is answered (read data or write acknowledge) in cycle
+// c + LATENCY, in order. LATENCY is the first argument. DRAM is always ready, unless the optional
+// fourth argument STALLS (a percentage, 0..90) makes it refuse requests (mem_req_ready low) in
+// that share of cycles, pseudo-randomly with a fixed seed: the design must then lose nothing and
+// produce the same outputs and access counts, only later.
 #include "Vdut.h"
 #include "verilated.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -33,11 +37,21 @@ struct Bench {
     std::deque<Response> responses;
     uint64_t cycle = 0;
     uint64_t latency = 4;
+    uint64_t stall_percent = 0;
+    uint64_t stall_state = 0x9e3779b97f4a7c15ull;  // xorshift64
     bool dram_error = false;
+
+    bool refuses() {
+        if (stall_percent == 0) return false;
+        stall_state ^= stall_state << 13;
+        stall_state ^= stall_state >> 7;
+        stall_state ^= stall_state << 17;
+        return stall_state % 100 < stall_percent;
+    }
 
     // One clock cycle: inputs of this cycle are set; evaluate, serve DRAM, clock edge.
     void tick() {
-        dut.mem_req_ready = 1;
+        dut.mem_req_ready = refuses() ? 0 : 1;
         if (!responses.empty() && responses.front().due == cycle) {
             dut.mem_rsp_valid = 1;
             dut.mem_rsp_data = responses.front().data;
@@ -47,7 +61,7 @@ struct Bench {
         }
         dut.clk = 0;
         dut.eval();
-        if (dut.mem_req_valid) {
+        if (dut.mem_req_valid && dut.mem_req_ready) {
             uint32_t addr = dut.mem_req_addr;
             if (addr >= dram.size()) {
                 dram_error = true;
@@ -78,12 +92,13 @@ uint32_t next(FILE *f) {
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        std::fprintf(stderr, "usage: %s LATENCY JOB RESULT\n", argv[0]);
+        std::fprintf(stderr, "usage: %s LATENCY JOB RESULT [STALLS]\n", argv[0]);
         return 2;
     }
     Verilated::commandArgs(1, argv);
     Bench b;
     b.latency = std::strtoull(argv[1], nullptr, 10);
+    if (argc > 4) b.stall_percent = std::min<uint64_t>(std::strtoull(argv[4], nullptr, 10), 90);
     FILE *job = std::fopen(argv[2], "rb");
     FILE *out = std::fopen(argv[3], "wb");
     if (!job || !out) {
