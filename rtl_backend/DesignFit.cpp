@@ -190,14 +190,6 @@ std::string why_not_fits(const DesignSpec &d, const ir::AcceleratorIR &ir) {
         return "it requantizes per output channel, the design's post-op per layer";
     if (!wt.channel_zero_point.empty() && !d.channel_weight_zero_point)
         return "its weights have a zero point per output channel, the design's weight fills one per layer";
-    const bool output_register = has_register_level(nest.access(ir::TensorRole::Output));
-    // An output register's write backs count the PEs of each output lane group: the group spans
-    // whole axes (docs/rtl.md, "A register level under a per-PE file").
-    if (output_register && (d.output.row_loops || d.output.col_loops))
-        return "keeps its output in a one-word register level under its per-PE file while the output depends on "
-               "some of an axis's loops only; the generated RTL builds output registers where the output depends "
-               "on every loop of an axis or none: drop the register level's tile or put the axis's loops on the "
-               "output's dims alike";
     // A pipelined array preloads unicast operands kept in no per-PE file (EmitSystolicArray.cpp):
     // a word must stay in the PEs for the array's skew. Per-PE files (with a register under them
     // or not) have a delay line per PE instead.

@@ -284,10 +284,6 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
             {&w.col_radix, &shape_nest.col_loops, w.input.col_loops | w.weight.col_loops | w.output.col_loops}};
         for (const auto &[radix, loops, some] : axes) {
             if (!some) continue;
-            if (w.skew_tile)
-                throw UserError("layer " + layers[i].problem.layer.name + ": a tensor depends on some of an array "
-                                "axis's loops only; the pipelined (systolic, hybrid) array passes whole axes: use a "
-                                "broadcast interconnect, or move the loops that tensor ignores to the other axis");
             for (int l : *loops) radix->push_back(layers[i].mapping.loops[size_t(l)].extent);
         }
     };

@@ -130,8 +130,9 @@ std::string emit_counters(const DesignSpec &d) {
               << "  logic [" << lb << "-1:0] " << t << "_valid_" << side << "s;\n"
               << "  assign " << t << "_valid_" << side << "s = {" << lb - nb << "'d0, " << t << "_valid_" << side
               << "s_narrow};\n";
-            if (t == "output") continue;
-            // Group 0's lanes in use: the PEs every loaded word of the operand reaches.
+            if (t == "output" && !d.output_register_level) continue;
+            // Group 0's lanes in use: the PEs every loaded word of the operand reaches (of the
+            // output: the PEs whose register writes back a word of the group).
             const std::string members =
                 leading_mask(lanes, [&](int64_t l) { return (rows ? row_group(*p, d, l) : col_group(*p, d, l)) == 0; });
             o << "  logic [" << lanes << "-1:0] " << t << "_" << side << "_members;\n"

@@ -4,13 +4,16 @@
 // (same tessera_pe), only later, so outputs and counters are the broadcast array's and the cycle
 // count grows by one flush of skew() cycles per compute run.
 //   - A shared operand enters at the array's edge, delayed there by its row (column) tile index, and
-//     is forwarded PE to PE: combinationally inside a tile, through a register between tiles.
+//     is forwarded PE to PE: combinationally inside a tile, through a register between tiles. A
+//     tensor on some of an axis's loops only gives each lane of that axis its lane group's word
+//     (multicast), each PE its group's word when it depends on both axes.
 //   - A per-PE (unicast) operand is written into the PE's preload register when the buffer reads
 //     it; the PE's operand register takes it when the skewed load reaches the PE (the TPU's weight
 //     double buffer). ir::validate_fit rejects mappings that reload it faster than that. A unicast
 //     operand read from per-PE files (a new word any cycle) runs through a delay line of the PE's
 //     skew instead.
-//   - A reduced output is summed along a chain of registered adders, one stage per tile; the sums
+//   - A reduced output is summed along a chain of registered adders, one stage per skew level (per
+//     tile along a reduced axis; a group on some of an axis's loops only may skip levels); the sums
 //     (and per-PE accumulators) leave through de-skew registers so that every output lane group's
 //     sum is valid skew() cycles after the broadcast array's: the top delays its output path by
 //     that much (EmitTop.cpp).
@@ -24,6 +27,7 @@
 #include "Emitters.h"
 #include "SvText.h"
 
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -76,7 +80,7 @@ Delivery deliver(Writer &w, const std::string &t, const TensorPorts &p, int bits
         // its own delay line of skew(r, c) registers instead of a preload register.
         for (int64_t r = 0; r < d.rows; ++r)
             for (int64_t c = 0; c < d.cols; ++c) {
-                const int64_t g = r * d.cols + c, s = d.skew_of(r, c);
+                const int64_t g = group_of(p, d, r, c), s = d.skew_of(r, c);
                 const std::string at = Writer::at(r, c);
                 out.load[r][c] = w.delayed(t + "_dl_" + at, 1, group_load(g), s);
                 out.word[r][c] = w.delayed(t + "_dw_" + at, bits, group_word(g), s);
@@ -87,7 +91,7 @@ Delivery deliver(Writer &w, const std::string &t, const TensorPorts &p, int bits
         // Preload register per PE; the skewed load moves it into the PE's operand register.
         for (int64_t r = 0; r < d.rows; ++r)
             for (int64_t c = 0; c < d.cols; ++c) {
-                const int64_t g = r * d.cols + c, s = d.skew_of(r, c);
+                const int64_t g = group_of(p, d, r, c), s = d.skew_of(r, c);
                 if (s == 0) {
                     out.load[r][c] = group_load(g);
                     out.word[r][c] = group_word(g);
@@ -117,10 +121,12 @@ Delivery deliver(Writer &w, const std::string &t, const TensorPorts &p, int bits
             };
             const bool edge = p.depends_on_rows ? c == 0 : p.depends_on_cols ? r == 0 : r == 0 && c == 0;
             if (edge) {
-                const int64_t g = p.depends_on_rows ? r : p.depends_on_cols ? c : 0;
+                // The lane's group: the lane itself, or with the tensor on some of the axis's
+                // loops only, the lanes that differ in the loops it ignores (multicast).
+                const int64_t g = group_of(p, d, r, c), lane = p.depends_on_rows ? r : p.depends_on_cols ? c : 0;
                 const int64_t k = d.skew_of(r, c);
-                out.load[r][c] = w.delayed(t + "_el_" + std::to_string(g), 1, group_load(g), k);
-                out.word[r][c] = w.delayed(t + "_ew_" + std::to_string(g), bits, group_word(g), k);
+                out.load[r][c] = w.delayed(t + "_el_" + std::to_string(lane), 1, group_load(g), k);
+                out.word[r][c] = w.delayed(t + "_ew_" + std::to_string(lane), bits, group_word(g), k);
             } else if (p.depends_on_rows || (!p.depends_on_cols && r == 0)) {
                 forward(r, c - 1, w.b(c) == w.b(c - 1));  // along the row
             } else {
@@ -196,10 +202,10 @@ std::string emit_systolic_array(const DesignSpec &d) {
         for (int64_t c = 0; c < d.cols; ++c) {
             const std::string n = Writer::at(r, c), ctrl = "ctrl_" + std::to_string(d.skew_of(r, c));
             std::string load_i = in.load[r][c], load_w = wt.load[r][c];
-            if (!d.input.depends_on_rows) load_i += " & row_active[" + std::to_string(r) + "]";
-            if (!d.input.depends_on_cols) load_i += " & col_active[" + std::to_string(c) + "]";
-            if (!d.weight.depends_on_rows) load_w += " & row_active[" + std::to_string(r) + "]";
-            if (!d.weight.depends_on_cols) load_w += " & col_active[" + std::to_string(c) + "]";
+            if (d.shared_on_rows(d.input)) load_i += " & row_active[" + std::to_string(r) + "]";
+            if (d.shared_on_cols(d.input)) load_i += " & col_active[" + std::to_string(c) + "]";
+            if (d.shared_on_rows(d.weight)) load_w += " & row_active[" + std::to_string(r) + "]";
+            if (d.shared_on_cols(d.weight)) load_w += " & col_active[" + std::to_string(c) + "]";
             w.decl << "  logic signed [" << AB << "-1:0] acc_" << n << ";\n";
             pes << "  tessera_pe pe_r" << r << "_c" << c << " (.clk(clk), .load_input(" << load_i
                 << "), .input_word(" << in.word[r][c] << "),\n    .load_weight(" << load_w << "), .weight_word("
@@ -231,49 +237,28 @@ std::string emit_systolic_array(const DesignSpec &d) {
                 << 4 + d.rows + c << "]), .acc(acc_" << n << "));\n";
         }
 
-    // Output lane groups: a chain over the tiles of each reduced axis, then de-skew to S.
-    std::vector<std::string> sums(static_cast<size_t>(go));
-    auto chain = [&](const std::string &name, const std::vector<std::vector<std::string>> &per_tile) {
-        std::string carry;
-        for (size_t i = 0; i < per_tile.size(); ++i) {
-            std::vector<std::string> terms = per_tile[i];
-            if (!carry.empty()) terms.insert(terms.begin(), carry);
-            const std::string s = name + "_s" + std::to_string(i);
-            w.decl << "  logic signed [" << AB << "-1:0] " << s << ";\n";
-            w.comb << "  assign " << s << " = " << sum_of(terms, 0, terms.size()) << ";\n";
-            if (i + 1 < per_tile.size()) carry = w.reg(name + "_q" + std::to_string(i), d.acc_bits, s);
-            else carry = s;
-        }
-        return carry;
-    };
-    auto row_tiles = [&](int64_t c) {  // accumulators of column c, grouped by row tile
-        std::vector<std::vector<std::string>> t(size_t(w.a(d.rows - 1) + 1));
-        for (int64_t r = 0; r < d.rows; ++r) t[size_t(w.a(r))].push_back("acc_" + Writer::at(r, c));
-        return t;
-    };
-    const int64_t last_a = w.a(d.rows - 1), last_b = w.b(d.cols - 1);
-    if (d.output.depends_on_rows && d.output.depends_on_cols) {
-        for (int64_t r = 0; r < d.rows; ++r)
-            for (int64_t c = 0; c < d.cols; ++c)
-                sums[size_t(r * d.cols + c)] =
-                    w.delayed("out_" + Writer::at(r, c), d.acc_bits, "acc_" + Writer::at(r, c), S - d.skew_of(r, c));
-    } else if (d.output.depends_on_cols) {  // reduced down each column
-        for (int64_t c = 0; c < d.cols; ++c) {
-            const std::string name = "col" + std::to_string(c);
-            sums[size_t(c)] = w.delayed(name, d.acc_bits, chain(name, row_tiles(c)), last_b - w.b(c));
-        }
-    } else if (d.output.depends_on_rows) {  // reduced along each row
-        for (int64_t r = 0; r < d.rows; ++r) {
-            std::vector<std::vector<std::string>> t(size_t(last_b + 1));
-            for (int64_t c = 0; c < d.cols; ++c) t[size_t(w.b(c))].push_back("acc_" + Writer::at(r, c));
-            const std::string name = "row" + std::to_string(r);
-            sums[size_t(r)] = w.delayed(name, d.acc_bits, chain(name, t), last_a - w.a(r));
-        }
-    } else {  // everything: down each column, then along the bottom across the column tiles
-        std::vector<std::vector<std::string>> t(size_t(last_b + 1));
+    // Output lane groups: a PE of skew k holds its block's sum k cycles after the broadcast
+    // array's, so a group's accumulators are summed level by level of their skew, the running sum
+    // registered from one level to the next (a chain over the tiles of each reduced axis; the
+    // lanes of a group on some of an axis's loops may skip levels), then de-skewed to S.
+    std::vector<std::map<int64_t, std::vector<std::string>>> levels(static_cast<size_t>(go));
+    for (int64_t r = 0; r < d.rows; ++r)
         for (int64_t c = 0; c < d.cols; ++c)
-            t[size_t(w.b(c))].push_back(chain("col" + std::to_string(c), row_tiles(c)));
-        sums[0] = chain("all", t);
+            levels[size_t(group_of(d.output, d, r, c))][d.skew_of(r, c)].push_back("acc_" + Writer::at(r, c));
+    std::vector<std::string> sums(static_cast<size_t>(go));
+    for (int64_t g = 0; g < go; ++g) {
+        const std::string name = "out" + std::to_string(g);
+        std::string carry;
+        int64_t at = 0;
+        for (auto &[k, terms] : levels[size_t(g)]) {
+            if (!carry.empty())
+                terms.insert(terms.begin(), w.delayed(name + "_q" + std::to_string(k), d.acc_bits, carry, k - at));
+            carry = name + "_s" + std::to_string(k);
+            w.decl << "  logic signed [" << AB << "-1:0] " << carry << ";\n";
+            w.comb << "  assign " << carry << " = " << sum_of(terms, 0, terms.size()) << ";\n";
+            at = k;
+        }
+        sums[size_t(g)] = w.delayed(name, d.acc_bits, carry, S - at);
     }
     w.comb << "  always_comb begin\n";
     for (int64_t g = 0; g < go; ++g)

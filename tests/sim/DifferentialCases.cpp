@@ -250,8 +250,7 @@ std::vector<RandomCase> draw_per_pe_cases(uint64_t seed, size_t count, bool with
             c.double_buffered = true;
             if (chance(buffering, 0.5)) c.schedule.text += "hw::single_buffered(acc);\n", c.single_buffered = "O";
         }
-        // A pipelined array passes whole axes: within-axis wiring is broadcast only.
-        c.interconnect = within_axis ? "broadcast" : one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
+        c.interconnect = one_of<std::string>(wiring, {"broadcast", "systolic", "hybrid:2"});
         if (no_array) c.interconnect = "broadcast";
         try {
             c.ir = lower_to_ir(c.layer, c.schedule);
@@ -374,18 +373,20 @@ std::vector<RandomCase> draw_output_register_cases(uint64_t seed, size_t count) 
     Rng which(seed ^ 0x9b05688c2b3e6c1full);  // a weight register too, or not: a stream of its own
     Rng where(seed ^ 0x6a09e667f3bcc908ull);  // files drained to the GLB, or to DRAM (no output buffer)
     Rng wiring(seed ^ 0x1f83d9abfb41bd6bull);  // one case in four on each pipelined array
+    Rng axis(seed ^ 0x5be0cd19137e2179ull);    // files drained into the GLB: a quarter on a k x c axis
     std::string registers;
-    bool to_dram = false;
+    bool to_dram = false, within_axis = false;
     return draw_schedule_cases(
         rng, quantizing, seed, count, "output_register",
         [&](RandomCase &c) {
             c.registers = registers = one_of<std::string>(which, {"O", "OW"});
             c.outputs_to_dram = to_dram = chance(where, 0.5);
             c.interconnect = one_of<std::string>(wiring, {"broadcast", "broadcast", "systolic", "hybrid:2"});
+            within_axis = !to_dram && chance(axis, 0.25);
         },
         [&] {
             return to_dram ? random_outputs_to_dram_schedule(rng, registers)
-                           : random_output_register_schedule(rng, registers == "OW");
+                           : random_output_register_schedule(rng, registers == "OW", within_axis);
         },
         "random schedule, output register");
 }

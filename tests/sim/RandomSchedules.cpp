@@ -134,9 +134,10 @@ std::string random_outputs_to_dram_schedule(Rng &rng, const std::string &registe
 // register sit at the innermost loop: one word, kept across the innermost loops that do not move
 // it (docs/hardware.md, "Stages"). The input's per-PE tile is one word too (the RF partition holds
 // three), refilled from the GLB where it changes.
-std::string random_output_register_schedule(Rng &rng, bool filter_register) {
-    const int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
-                  kp = pick(rng, 1, 2), xp = pick(rng, 1, 3), yb = pick(rng, 1, 3);
+std::string random_output_register_schedule(Rng &rng, bool filter_register, bool within_axis) {
+    int64_t cl = pick(rng, 2, RandomCase::kPerPeLanes), cp = pick(rng, 1, 2), kl = pick(rng, 2, RandomCase::kPerPeLanes),
+            kp = pick(rng, 1, 2), xp = pick(rng, 1, 3), yb = pick(rng, 1, 3);
+    if (within_axis) cl = kl = 2;
     std::vector<std::string> inner = {"xp", "kp", "cp", "r", "s"};
     std::shuffle(inner.begin(), inner.end(), rng);
     std::string order;
@@ -152,7 +153,7 @@ std::string random_output_register_schedule(Rng &rng, bool filter_register) {
       << ").split(kl, kl, kp, " << kp << ")\n"
       << "    .split(x, xq, xp, " << xp << ")\n"
       << "    .reorder(" << order << (y_in_file ? "y, xq" : "xq, y") << ", cl, kl, kt, co, n).unroll(cl).unroll(kl);\n"
-      << "hw::array(acc, cl, kl);\n"
+      << (within_axis ? "hw::array(acc, {kl, cl});\n" : "hw::array(acc, cl, kl);\n")
       << "hw::accumulator(acc, " << (y_in_file ? "xq" : "y") << ", \"RF\");\n"
       << "hw::accumulator(acc, " << inner.front() << ", \"REG\");\n"
       << "Func ifmap_glb = ifmap.in(acc);\nifmap_glb.compute_at(acc, co);\nhw::level(ifmap_glb, \"GLB\");\n"

@@ -34,6 +34,8 @@ std::string random_outputs_to_dram_schedule(Rng &rng, const std::string &registe
 // output register under the psum file, and a weight register too where `filter_register`: the
 // loops inside the array in a random order, so that the register accumulates across the reduction
 // loops innermost and returns to the file across the others.
-std::string random_output_register_schedule(Rng &rng, bool filter_register);
+// `within_axis`: the channel and filter lanes on one axis (rows kl x cl of 2 x 2): the output on
+// some of the axis's loops only, its lane groups summed over cl.
+std::string random_output_register_schedule(Rng &rng, bool filter_register, bool within_axis = false);
 
 }  // namespace tessera::vsim::test
