@@ -163,6 +163,46 @@ TEST_CASE("a design wired within an axis runs layers whose lanes there fit the d
     CHECK(rtl::design_for({k2_c3}, systolic).row_radix == std::vector<int64_t>{2, 3});
 }
 
+// Rows k x c with no per-PE files: the input (on c and the column's x) is unicast per PE group
+// and held in each PE's preload register across the 4 filters kp, at least the 4x2 array's skew.
+const char *kKcRowsPreloaded = R"(Var ko("ko"), kb("kb"), yo("yo"), yi("yi");
+output.split(k, ko, kb, 16).split(y, yo, yi, 2).reorder(x, yi, kb, n, yo, ko);
+acc.compute_at(output, yo);
+Var kt("kt"), ki("ki"), kl("kl"), kp("kp"), xt("xt"), xl("xl");
+RVar co("co"), cl("cl");
+acc.update().split(c, co, cl, 2).split(k, kt, ki, 8).split(ki, kl, kp, 4)
+    .split(x, xt, xl, 2)
+    .reorder(kp, s, r, y, cl, kl, xl, xt, kt, co, n).unroll(cl).unroll(kl).unroll(xl);
+hw::array(acc, {kl, cl}, {xl});
+Func ifmap_glb = ifmap.in(acc);
+ifmap_glb.compute_at(acc, co);
+hw::level(ifmap_glb, "GLB");
+Func filter_glb = filter.in(acc);
+filter_glb.compute_at(acc, kt);
+hw::level(filter_glb, "GLB");
+)";
+
+TEST_CASE("rows k x c held in the PEs' preload registers on systolic and hybrid arrays", "[sim][general][systolic]") {
+    ScheduleRequest s;
+    s.text = kKcRowsPreloaded;
+    s.text_origin = "rows k x c, preloaded";
+    ir::Architecture systolic = ir::default_architecture(), hybrid = systolic;
+    systolic.rows = hybrid.rows = 4;
+    systolic.cols = hybrid.cols = 2;
+    systolic.interconnect = ir::Interconnect::Systolic;
+    systolic.tile = 1;
+    hybrid.interconnect = ir::Interconnect::Hybrid;
+    hybrid.tile = 2;
+    for (const ir::Architecture &arch : {systolic, hybrid}) {
+        INFO(ir::interconnect_name(arch.interconnect));
+        // Tails in k (20 on blocks of 16), c (5 on lanes of 2) and x; a stride-2 layer.
+        check_exact(simulate_on_one_design({{parse_inline_layer("conv:C=6,K=20,H=6,W=7,R=3,S=3,pad=1"), s},
+                                            {parse_inline_layer("conv:C=5,K=13,H=9,W=9,R=3,S=3,stride=2"), s}},
+                                           arch),
+                    2);
+    }
+}
+
 TEST_CASE("kc_rows_rf.sched on systolic and hybrid arrays: multicast and segmented reduction at the skew",
           "[sim][general][per_pe][systolic]") {
     // Rows k x c (the input multicast to a channel's lanes, each filter's sum over its channel
