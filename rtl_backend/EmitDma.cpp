@@ -11,7 +11,8 @@
 // tile that finished last (latched when it finished, so the array may already work on the next).
 // A job ends when every response is in and at least SETTLE cycles passed since the last step, which
 // makes a job take exactly box_words + dram_latency + 3 cycles when the DRAM answers in
-// dram_latency cycles (Timing.h: fill_overhead, drain_overhead).
+// dram_latency cycles (Timing.h: fill_overhead, drain_overhead); a drain of a pipelined array's
+// files straight to DRAM takes its skew longer (drain_stage).
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -204,8 +205,6 @@ Modules emit_dma(const DesignSpec &d) {
     const std::string wdata = d.out_bits >= 32 ? std::string("post_op_result")
                                                : "{{(32-" + std::to_string(d.out_bits) + "){post_op_result[" +
                                                      std::to_string(d.out_bits) + "-1]}}, post_op_result}";
-    // The drained word's bias (drain_stage): one coordinate (k) with step 1, or for a grouped conv
-    // k + (K/groups) * g.
     o << fill(R"(// Tile mover between DRAM and the buffers (see the file header for the protocol).
 module tessera_dma (
   input  logic clk,
@@ -369,6 +368,8 @@ ${REQUEST_STAGE}      if (event_dram_write && !(mem_rsp_valid && draining)) writ
   end
 endmodule
 )",
+              // The drained word's bias: one coordinate (k) with step 1, or for a grouped conv
+              // k + (K/groups) * g.
               merged(drain_stage(lag, skid_bits, channel_of_walk("bias_step"), wdata, bias_addr_bits(d)),
               {{"C", std::to_string(C)},
                {"BANK_PORTS", bank_ports},
