@@ -71,6 +71,17 @@ TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every
         cross_check("conv:C=6,K=12,H=5,W=6,R=3,S=3,pad=1", vsim::test::example_schedule("os_outputs_to_dram.sched"),
                     vsim::test::example_arch("eyeriss_16x16"), "os_outputs_to_dram.sched");
     }
+    // The same on a 4x4 systolic array (skew 6): the drained group's index on the skewed control
+    // line, the DMA's delayed drain and skid queue, the per-PE files' delay lines, no X out of
+    // them (the control line has no reset).
+    SECTION("outputs to DRAM, systolic") {
+        ir::Architecture arch = vsim::test::example_arch("eyeriss_16x16");
+        arch.rows = arch.cols = 4;
+        arch.interconnect = ir::Interconnect::Systolic;
+        arch.tile = 1;
+        cross_check("conv:C=6,K=12,H=5,W=6,R=3,S=3,pad=1", vsim::test::example_schedule("os_outputs_to_dram.sched"),
+                    arch, "os_outputs_to_dram.sched, systolic");
+    }
     // An output register under the psum files: its blocks start from the files' words (0 where
     // none is written yet: no X from an unwritten word). examples/schedules/os_output_register.sched
     // on 4x4 PEs (Icarus runs that 16x16 design at about 115 cycles/s): a channel tail on 1 of 4
