@@ -79,4 +79,12 @@ ir::Architecture example_arch(const std::string &name) {
     return ir::load_architecture(std::string(TESSERA_SOURCE_DIR) + "/examples/arch/" + name + ".json");
 }
 
+ir::Architecture pipelined(ir::Architecture arch, int64_t rows, int64_t cols, int64_t tile) {
+    arch.rows = rows;
+    arch.cols = cols;
+    arch.interconnect = tile == 1 ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
+    arch.tile = tile;
+    return arch;
+}
+
 }  // namespace tessera::vsim::test

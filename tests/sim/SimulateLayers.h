@@ -38,6 +38,8 @@ ScheduleRequest example_schedule(const std::string &name);
 ScheduleRequest example_schedule(const std::string &name,
                                  const std::vector<std::pair<std::string, std::string>> &edits);
 ir::Architecture example_arch(const std::string &name);
+// `arch` with a pipelined array of rows x cols PEs: systolic (tile 1) or hybrid of tile x tile PEs.
+ir::Architecture pipelined(ir::Architecture arch, int64_t rows, int64_t cols, int64_t tile);
 
 // The edits that fit examples/schedules/os_output_register.sched to 4x4 PEs (rows 4 channel lanes
 // of 4 channels in blocks of 16, columns 4 filter lanes of 2 filters in blocks of 8).

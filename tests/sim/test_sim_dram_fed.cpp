@@ -149,12 +149,8 @@ TEST_CASE("psum files drained straight to DRAM: examples/schedules/os_outputs_to
 // DRAM does not take at once): each drain job lasts that much longer, as the model counts.
 TEST_CASE("psum files drained straight to DRAM on systolic and hybrid arrays", "[sim][general][per_pe][systolic]") {
     const ScheduleRequest s = example_schedule("os_outputs_to_dram.sched");
-    ir::Architecture systolic = example_arch("eyeriss_16x16"), hybrid = systolic;
-    systolic.rows = systolic.cols = hybrid.rows = hybrid.cols = 4;
-    systolic.interconnect = ir::Interconnect::Systolic;
-    systolic.tile = 1;
-    hybrid.interconnect = ir::Interconnect::Hybrid;
-    hybrid.tile = 2;
+    const ir::Architecture systolic = pipelined(example_arch("eyeriss_16x16"), 4, 4, 1),
+                           hybrid = pipelined(example_arch("eyeriss_16x16"), 4, 4, 2);
     const std::vector<LayerRequest> layers = {{parse_inline_layer("conv:C=6,K=20,H=9,W=10,R=3,S=3,pad=1"), s},
                                               {parse_inline_layer("conv:C=16,K=8,H=7,W=7,R=1,S=1"), s}};
     for (const ir::Architecture &arch : {systolic, hybrid}) {

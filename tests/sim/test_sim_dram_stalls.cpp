@@ -36,10 +36,7 @@ void check_stalled(const std::vector<LayerOutcome> &outcomes, size_t count) {
 TEST_CASE("a pipelined array's psum files drained straight to DRAM that stalls: the skid queue",
           "[sim][dram_stalls][systolic]") {
     const ScheduleRequest s = example_schedule("os_outputs_to_dram.sched");
-    ir::Architecture arch = example_arch("eyeriss_16x16");
-    arch.rows = arch.cols = 4;
-    arch.interconnect = ir::Interconnect::Systolic;
-    arch.tile = 1;
+    const ir::Architecture arch = pipelined(example_arch("eyeriss_16x16"), 4, 4, 1);
     const std::vector<LayerRequest> layers = {{parse_inline_layer("conv:C=6,K=20,H=9,W=10,R=3,S=3,pad=1"), s},
                                               {parse_inline_layer("conv:C=16,K=8,H=7,W=7,R=1,S=1"), s}};
     check_stalled(simulate_on_one_design(layers, arch, 1, kStalls), 2);

@@ -186,14 +186,8 @@ TEST_CASE("rows k x c held in the PEs' preload registers on systolic and hybrid 
     ScheduleRequest s;
     s.text = kKcRowsPreloaded;
     s.text_origin = "rows k x c, preloaded";
-    ir::Architecture systolic = ir::default_architecture(), hybrid = systolic;
-    systolic.rows = hybrid.rows = 4;
-    systolic.cols = hybrid.cols = 2;
-    systolic.interconnect = ir::Interconnect::Systolic;
-    systolic.tile = 1;
-    hybrid.interconnect = ir::Interconnect::Hybrid;
-    hybrid.tile = 2;
-    for (const ir::Architecture &arch : {systolic, hybrid}) {
+    for (const ir::Architecture &arch : {pipelined(ir::default_architecture(), 4, 2, 1),
+                                         pipelined(ir::default_architecture(), 4, 2, 2)}) {
         INFO(ir::interconnect_name(arch.interconnect));
         // Tails in k (20 on blocks of 16), c (5 on lanes of 2) and x; a stride-2 layer.
         check_exact(simulate_on_one_design({{parse_inline_layer("conv:C=6,K=20,H=6,W=7,R=3,S=3,pad=1"), s},
@@ -210,14 +204,9 @@ TEST_CASE("kc_rows_rf.sched on a systolic array: multicast and segmented reducti
     // within-axis family (test_sim_differential) and the preloaded case above.
     const ScheduleRequest four = example_schedule("kc_rows_rf.sched");
     const ScheduleRequest two = example_schedule("kc_rows_rf.sched", {{".split(ci, cl, cp, 2)", ".split(ci, cl, cp, 4)"}});
-    ir::Architecture systolic = example_arch("eyeriss_16x16");
-    systolic.rows = 16;
-    systolic.cols = 4;
-    systolic.interconnect = ir::Interconnect::Systolic;
-    systolic.tile = 1;
     check_exact(simulate_on_one_design({{parse_inline_layer("conv:C=19,K=7,H=10,W=11,R=3,S=3,pad=1"), four},
                                         {parse_inline_layer("conv:C=10,K=12,H=6,W=7,R=3,S=3,stride=2,pad=1"), two}},
-                                       systolic),
+                                       pipelined(example_arch("eyeriss_16x16"), 16, 4, 1)),
                 2);
 }
 

@@ -75,10 +75,7 @@ TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every
     // line, the DMA's delayed drain and skid queue, the per-PE files' delay lines, no X out of
     // them (the control line has no reset).
     SECTION("outputs to DRAM, systolic") {
-        ir::Architecture arch = vsim::test::example_arch("eyeriss_16x16");
-        arch.rows = arch.cols = 4;
-        arch.interconnect = ir::Interconnect::Systolic;
-        arch.tile = 1;
+        const ir::Architecture arch = vsim::test::pipelined(vsim::test::example_arch("eyeriss_16x16"), 4, 4, 1);
         cross_check("conv:C=6,K=12,H=5,W=6,R=3,S=3,pad=1", vsim::test::example_schedule("os_outputs_to_dram.sched"),
                     arch, "os_outputs_to_dram.sched, systolic");
     }

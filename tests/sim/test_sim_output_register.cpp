@@ -81,13 +81,8 @@ TEST_CASE("an output register under the psum scratchpad: examples/schedules/os_o
 // tail on 1 of 4 row lanes, a filter tail on 3 of 4 column lanes, x on two 10-output blocks.
 TEST_CASE("an output register under the psum files on systolic and hybrid arrays", "[sim][general][per_pe][systolic]") {
     const ScheduleRequest s = example_schedule("os_output_register.sched", kOutputRegister4x4);
-    ir::Architecture systolic = example_arch("eyeriss_registers"), hybrid = systolic;
-    systolic.rows = systolic.cols = hybrid.rows = hybrid.cols = 4;
-    systolic.interconnect = ir::Interconnect::Systolic;
-    systolic.tile = 1;
-    hybrid.interconnect = ir::Interconnect::Hybrid;
-    hybrid.tile = 2;
-    for (const ir::Architecture &arch : {systolic, hybrid}) {
+    for (const ir::Architecture &arch : {pipelined(example_arch("eyeriss_registers"), 4, 4, 1),
+                                         pipelined(example_arch("eyeriss_registers"), 4, 4, 2)}) {
         const auto outcomes = simulate_on_one_design({{parse_inline_layer("conv:C=20,K=6,H=5,W=13,R=3,S=3,pad=1"), s},
                                                       {parse_inline_layer("conv:C=8,K=8,H=9,W=9,R=3,S=3,stride=2"), s}},
                                                      arch);
