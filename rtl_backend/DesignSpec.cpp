@@ -171,8 +171,6 @@ int64_t pe_tile_words(const ir::TensorAccess &a) {
     return file ? file->words() : 0;
 }
 
-bool dram_fed(const ir::TensorAccess &a) { return a.stages.size() > 1 && a.stages[1].kind == ir::StageKind::PerPe; }
-
 const ir::Stage &array_facing_stage(const ir::TensorAccess &a) {
     for (size_t j = a.stages.size(); j-- > 1;)
         if (a.stages[j].kind == ir::StageKind::Shared) return a.stages[j];

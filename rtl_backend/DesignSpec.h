@@ -247,8 +247,7 @@ TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role);
 const ir::Stage *pe_file_stage(const ir::TensorAccess &a);
 // Words of that file's tile, 0 without one.
 int64_t pe_tile_words(const ir::TensorAccess &a);
-// Whether the tensor bypasses every shared level: DRAM feeds its per-PE tiles.
-bool dram_fed(const ir::TensorAccess &a);
+using ir::dram_fed;  // DRAM feeds the tensor's per-PE tiles (ir/Analysis.h)
 // Whether the tensor's last stage is a one-word register level under its per-PE file.
 bool has_register_level(const ir::TensorAccess &a);
 

@@ -180,6 +180,8 @@ bool loads_in_pipeline(const TensorAccess &a, size_t j) {
     return loads_in_pipeline(s.kind, s.words(), a.stages[j - 1].per_pe(), j + 1 == a.stages.size());
 }
 
+bool dram_fed(const TensorAccess &a) { return a.stages.size() > 1 && a.stages[1].kind == StageKind::PerPe; }
+
 int64_t temporal_product(const NestAnalysis &nest, int from, int to) {
     int64_t p = 1;
     for (int l : nest.temporal)

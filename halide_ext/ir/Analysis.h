@@ -135,4 +135,8 @@ bool loads_in_pipeline(StageKind kind, int64_t words, bool parent_per_pe, bool l
 // The same for stage j of a tensor's chain.
 bool loads_in_pipeline(const TensorAccess &a, size_t j);
 
+// Whether the tensor bypasses every shared level: DRAM feeds its per-PE tiles (the output's
+// per-PE files drain straight to DRAM). The model's transfers and the RTL's DMA jobs both follow it.
+bool dram_fed(const TensorAccess &a);
+
 }  // namespace tessera::ir

@@ -122,6 +122,7 @@ void Model::plan_tensor(TensorPlan &t, const ir::TensorAccess &a, const ir::Acce
     const size_t dims = problem_.dims.size();
     t.name = a.tensor->name;
     t.at = a.buffer_at;
+    t.dram_fed = ir::dram_fed(a);
     t.coords = int(a.tensor->index.size());
     t.offset.clear();
     t.dim_coeff.clear();

@@ -112,6 +112,7 @@ private:
         int64_t valid_words = 1;       // |X|: product of the extents of the dims it depends on
         int64_t onchip_bytes = 1;
         bool double_buffered = false;  // the DRAM-fed buffer's level
+        bool dram_fed = false;         // ir::dram_fed: DRAM feeds (drains) its per-PE tiles
     };
 
     const Estimate &run(const int64_t *extent, const int64_t *stride, bool derive_boxes);

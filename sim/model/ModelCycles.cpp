@@ -52,7 +52,7 @@ void Model::count_cycles(const int64_t *loop_extent) {
         int64_t overhead = t.operand == Operand::O ? timing.drain_overhead : timing.fill_overhead;
         // Per-PE accumulator files drained straight to DRAM answer a pipelined array's drain reads
         // its skew late (EmitSystolicArray.cpp): every such drain job waits that much longer.
-        if (t.operand == Operand::O && t.stages.size() > 1 && t.stages[1].per_pe()) overhead += cy.array_skew;
+        if (t.operand == Operand::O && t.dram_fed) overhead += cy.array_skew;
         int64_t per_tile = ceil_cycles(double(te.box_words), dram_bw) + latency + overhead;
         if (t.double_buffered) {
             // The first fill (the last drain) has no run to hide behind.
