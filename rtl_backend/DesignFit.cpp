@@ -276,6 +276,10 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
                    (i < 2 ? "fills its " + name + " per-PE files " : "drains its " + name + " per-PE files ") +
                    (k.dram_fed ? (i < 2 ? "from DRAM" : "to DRAM") : (i < 2 ? "from a shared buffer" : "to a shared buffer")) +
                    same;
+        if (i < 2 && pe_file_prefetched(d, a) != (i == 0 ? d.input_pe_double_buffered : d.weight_pe_double_buffered))
+            return "its " + name + " per-PE files are " + (pe_file_prefetched(d, a) ? "double" : "single") +
+                   " buffered, the design's are " + (pe_file_prefetched(d, a) ? "single" : "double") +
+                   " buffered (compile the layers with the same buffering together)";
         if (has_register_level(a) != k.register_level)
             return "its " + name + (k.register_level ? " has no" : " has a") + " one-word register level under its "
                    "per-PE file, the design's " + (k.register_level ? "has" : "has none") + same;
@@ -290,9 +294,9 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
             {"", k.level, array_facing_stage(a).buffer}, {"outer ", k.outer_level, outer > 0 ? a.stages[1].buffer : nullptr}};
         for (const auto &[which, level, b] : buffers) {
             if (level < 0 || size_t(level) >= d.levels.size()) continue;
-            if (b && b->level != d.levels[size_t(level)].first)
+            if (b && b->level != d.levels[size_t(level)].name)
                 return "its " + std::string(which) + name + " tile is on " + b->level + ", the design's " + which + name +
-                       " buffer on " + d.levels[size_t(level)].first + same;
+                       " buffer on " + d.levels[size_t(level)].name + same;
         }
         const bool single = a.buffer->single_buffered;
         if ((single && k.twice) || (!single && k.once))

@@ -41,10 +41,16 @@ AxisGroup axis_group(bool depends, uint32_t loops, const std::vector<int64_t> &r
     if (loops == 0) return {lane, true};
     const std::vector<int64_t> digits = lane_digits(radix, lane);
     AxisGroup g;
+    int64_t lanes = 1;
     for (size_t i = 0; i < radix.size(); ++i) {
         if (loops >> i & 1u) g.group = g.group * radix[i] + digits[i];  // the digits it depends on
         else g.lead &= digits[i] == 0;
+        lanes *= radix[i];
     }
+    // A lane past the axis's wired lanes (a pipelined array is the architecture's size) is in no
+    // layer's use: its digits wrap onto a group's, but it never leads it (its validity would
+    // stand for the group's).
+    if (lane >= lanes) g.lead = false;
     return g;
 }
 
@@ -147,10 +153,11 @@ TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) { retu
 ir::NestAnalysis analyze_on(const DesignSpec &d, const ir::AcceleratorIR &layer) {
     if (d.levels.empty()) return ir::analyze(layer);
     ir::Architecture levels;  // names and per-PE flags are all the analysis reads
-    for (const auto &[name, per_pe] : d.levels) {
+    for (const DesignSpec::Level &dl : d.levels) {
         ir::MemoryLevel l;
-        l.name = name;
-        l.per_pe = per_pe;
+        l.name = dl.name;
+        l.per_pe = dl.per_pe;
+        l.double_buffered = dl.double_buffered;
         levels.levels.push_back(l);
     }
     return ir::analyze(layer, &levels);
@@ -169,6 +176,31 @@ const ir::Stage *pe_file_stage(const ir::TensorAccess &a) {
 int64_t pe_tile_words(const ir::TensorAccess &a) {
     const ir::Stage *file = pe_file_stage(a);
     return file ? file->words() : 0;
+}
+
+namespace {
+
+size_t pe_file_index(const ir::TensorAccess &a) { return a.stages.size() - (has_register_level(a) ? 2 : 1); }
+
+bool file_double_buffered(const DesignSpec &d, const ir::Stage &file) {
+    for (const DesignSpec::Level &l : d.levels)
+        if (l.name == file.buffer->level) return l.double_buffered && !file.buffer->single_buffered;
+    return false;
+}
+
+}  // namespace
+
+bool pe_file_prefetched(const DesignSpec &d, const ir::TensorAccess &a) {
+    const ir::Stage *file = pe_file_stage(a);
+    const size_t j = pe_file_index(a);
+    return file && j >= 2 &&
+           ir::prefetched(file_double_buffered(d, *file), file->kind, a.stages[j - 1].kind,
+                          a.role == ir::TensorRole::Output, false);
+}
+
+int pe_prefetch_loop(const DesignSpec &d, const ir::NestAnalysis &nest, const ir::TensorAccess &a) {
+    if (!pe_file_prefetched(d, a)) return -1;
+    return ir::prefetch_loop(nest, a, pe_file_index(a), true);
 }
 
 const ir::Stage &array_facing_stage(const ir::TensorAccess &a) {
@@ -235,7 +267,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
                       const std::string &name) {
     if (layers.empty()) throw UserError("no layers to generate a design for");
     DesignSpec d;
-    for (size_t i = 0; i < arch.levels.size(); ++i) d.levels.push_back({arch.levels[i].name, arch.is_per_pe(i)});
+    for (size_t i = 0; i < arch.levels.size(); ++i)
+        d.levels.push_back({arch.levels[i].name, arch.is_per_pe(i), arch.levels[i].double_buffered});
     std::vector<ir::NestAnalysis> nests;
     for (const auto &l : layers) nests.push_back(analyze_on(d, l));
     for (size_t i = 0; i < layers.size(); ++i) {
@@ -244,17 +277,20 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         if (std::string no = not_generated(nest); !no.empty())
             throw UserError("layer " + l.problem.layer.name + ": the mapping " + no);
         // Transfers below the DRAM-fed buffer (per-PE fills, copies between two shared levels)
-        // stall the array; overlapping them (double buffering) is not built yet.
+        // stall the array, but an operand's per-PE files on a double-buffered level, filled from a
+        // shared tile, prefetch (pe_file_prefetched); overlapping the others is not built yet.
         for (const auto &t : nest.tensors)
             for (size_t j = 2; j < t.stages.size(); ++j) {
                 const ir::Stage &s = t.stages[j];
-                if (ir::loads_in_pipeline(t, j) || !s.buffer || !ir::double_buffered(arch, *s.buffer)) continue;
+                if (ir::loads_in_pipeline(t, j) || !s.buffer || !ir::double_buffered(arch, s)) continue;
+                if (&s == pe_file_stage(t) && pe_file_prefetched(d, t)) continue;
                 throw UserError("layer " + l.problem.layer.name + ": " +
                                 (s.kind == ir::StageKind::PerPe ? "per-PE level " : "inner shared level ") +
                                 s.buffer->level + " of " + t.tensor->name +
-                                " is double buffered; the generated RTL moves those tiles while the array "
-                                "stalls: keep the tile single (hw::single_buffered), set \"double_buffered\": "
-                                "false on the level, or estimate with the model");
+                                " is double buffered; the generated RTL prefetches the input's and the weights' "
+                                "per-PE files only and moves these tiles while the array stalls: keep the tile "
+                                "single (hw::single_buffered), set \"double_buffered\": false on the level, or "
+                                "estimate with the model");
             }
     }
     d.name = name;
@@ -372,6 +408,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.output_outer_depth = std::max(d.output_outer_depth, outer_tile_words(nest.access(ir::TensorRole::Output)));
         d.input_pe_depth = std::max(d.input_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Input)));
         d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
+        d.input_pe_double_buffered |= pe_file_prefetched(d, nest.access(ir::TensorRole::Input));
+        d.weight_pe_double_buffered |= pe_file_prefetched(d, nest.access(ir::TensorRole::Weight));
         d.input_register_level |= has_register_level(nest.access(ir::TensorRole::Input));
         d.weight_register_level |= has_register_level(nest.access(ir::TensorRole::Weight));
         d.output_register_level |= has_register_level(nest.access(ir::TensorRole::Output));
@@ -434,6 +472,8 @@ nlohmann::json to_json(const DesignSpec &d) {
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};
+    if (d.pe_prefetches())
+        j["per_pe_files_double_buffered"] = {{"I", d.input_pe_double_buffered}, {"W", d.weight_pe_double_buffered}};
     if (!d.row_radix.empty()) j["row_lanes"] = d.row_radix;
     if (!d.col_radix.empty()) j["col_lanes"] = d.col_radix;
     if (d.staged() || d.output_staged())

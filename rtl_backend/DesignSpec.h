@@ -42,7 +42,12 @@ struct DesignSpec {
     // analysis of a layer (analyze_on) classifies tiles by them as the model does; a tile's
     // position alone cannot tell a per-PE file from a shared buffer where no loop is on the array
     // (one PE). Empty: position alone.
-    std::vector<std::pair<std::string, bool>> levels;
+    struct Level {
+        std::string name;
+        bool per_pe = false;
+        bool double_buffered = false;  // the architecture's flag (a mapping may keep a tile single)
+    };
+    std::vector<Level> levels;
     int64_t rows = 1, cols = 1;
     // Interconnect (ir::Interconnect): PEs per pipeline stage along each axis; 0 = broadcast. A
     // systolic (1) or hybrid (T) array is the architecture's rows x cols (EmitSystolicArray.cpp).
@@ -81,6 +86,11 @@ struct DesignSpec {
     // The operand's per-PE files are filled by the fill walk from its shared buffer (not the DMA).
     bool input_fill_walk() const { return input_pe_depth > 0 && !input_dram_fed; }
     bool weight_fill_walk() const { return weight_pe_depth > 0 && !weight_dram_fed; }
+    // The operand's per-PE files are double buffered (ir::prefetched; docs/rtl.md, "Prefetched
+    // per-PE files"): two copies of *_pe_depth words; the fill walk fills the next tile into the
+    // copy the array does not read while the array computes, along the layer's prefetch loop.
+    bool input_pe_double_buffered = false, weight_pe_double_buffered = false;
+    bool pe_prefetches() const { return input_pe_double_buffered || weight_pe_double_buffered; }
     // Per-PE accumulator files of the output (docs/rtl.md, "Per-PE accumulator files"): words of
     // each PE's file of partial sums, 0 when the PEs accumulate in one register.
     int64_t output_pe_depth = 0;
@@ -247,6 +257,11 @@ TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role);
 const ir::Stage *pe_file_stage(const ir::TensorAccess &a);
 // Words of that file's tile, 0 without one.
 int64_t pe_tile_words(const ir::TensorAccess &a);
+// Whether that file is double buffered on the design's levels (its level's flag, unless the
+// mapping keeps it single), and then the loop its fills prefetch along (ir::prefetch_loop; -1:
+// none, or not prefetched).
+bool pe_file_prefetched(const DesignSpec &d, const ir::TensorAccess &a);
+int pe_prefetch_loop(const DesignSpec &d, const ir::NestAnalysis &nest, const ir::TensorAccess &a);
 using ir::dram_fed;  // DRAM feeds the tensor's per-PE tiles (ir/Analysis.h)
 // Whether the tensor's last stage is a one-word register level under its per-PE file.
 bool has_register_level(const ir::TensorAccess &a);

@@ -45,6 +45,11 @@ std::string emit_controller(const DesignSpec &d) {
     const bool pe = d.onchip_fills();
     static_assert(ir::kTiming.fill_overhead == 3, "a per-PE fill stalls words + 3 cycles");
     std::string pe_ports, pe_logic, pe_ff;
+    // Prefetched per-PE files (EmitPePrefetch.cpp): the array first waits for a prefetch to land,
+    // then starts this iteration's other transfers (compute_free), so each wait is the model's.
+    const PrefetchControl prefetch_files = prefetch_control(d);
+    const bool pf = !prefetch_files.logic.empty();
+    const std::string in_compute = pf ? "compute_free" : "state == COMPUTE";
     // Output blocks the walks drain and reload: the inner of two shared levels (EmitStaging.cpp),
     // whose drain also waits for the pipeline's last writes, and per-PE accumulator files; with
     // both, the inner shared block is the outer of the two (its drains go after the files', its
@@ -81,7 +86,9 @@ std::string emit_controller(const DesignSpec &d) {
         std::string done_flags;
         if (d.input_fill_walk()) done_flags += ", input_pe_done";
         if (d.weight_fill_walk()) done_flags += ", weight_pe_done";
-        pe_logic = "  logic input_pe_due, weight_pe_due" + done_flags + ", pe_stall;\n" +
+        pe_ports += prefetch_files.ports;
+        pe_ff += prefetch_files.ff;
+        pe_logic = prefetch_files.logic + "  logic input_pe_due, weight_pe_due" + done_flags + ", pe_stall;\n" +
                    "  logic pe_after_flush;  // the transfer runs after a run's flush (an accumulator drain)\n"
                    "  logic [" + std::to_string(wb) + "-1:0] pe_count;\n";
         std::string stage_due;  // inner-tile copies due: they go first
@@ -106,9 +113,9 @@ std::string emit_controller(const DesignSpec &d) {
         const std::string output_first =
             output_blocks ? " && !" + any_block("_drain_pending") + " && !" + any_block("_reload_due") : "";
         if (d.input_outer_depth > 0)
-            pe_logic += "  assign input_stage_fill = state == COMPUTE" + output_first + " && input_stage_due;\n";
+            pe_logic += "  assign input_stage_fill = " + in_compute + output_first + " && input_stage_due;\n";
         if (d.weight_outer_depth > 0)
-            pe_logic += "  assign weight_stage_fill = state == COMPUTE" + output_first +
+            pe_logic += "  assign weight_stage_fill = " + in_compute + output_first +
                         (d.input_outer_depth > 0 ? " && !input_stage_due" : "") + " && weight_stage_due;\n";
         const std::string no_stage = stage_due.empty() ? "" : " && !(" + stage_due.substr(4) + ")";
         // Output blocks: after the iteration that ends a block, the array stalls while the walk
@@ -142,8 +149,8 @@ std::string emit_controller(const DesignSpec &d) {
                         "  assign " + b.name + "_reload_due = zero_from[" + b.name + "_from] && !block_first && !" + b.name + "_reload_done;\n"
                         "  assign " + b.name + "_begin = issue && zero_from[" + b.name + "_from];\n"
                         "  assign " + b.name + "_drain = " + b.name + "_drain_pending" + inner_drain_pending + " &&\n"
-                        "                           (state == COMPUTE || (state == FLUSH && flush_count == '0)" + chained + ");\n"
-                        "  assign " + b.name + "_reload = state == COMPUTE && !" + any_block("_drain_pending") +
+                        "                           (" + in_compute + " || (state == FLUSH && flush_count == '0)" + chained + ");\n"
+                        "  assign " + b.name + "_reload = " + in_compute + " && !" + any_block("_drain_pending") +
                         outer_reload_due + " && " + b.name + "_reload_due;\n";
             pe_ff += "      if (state == IDLE && start) " + b.name + "_drain_pending <= 1'b0;\n"
                      "      else if (issue && last_from[" + b.name + "_from]) " + b.name + "_drain_pending <= 1'b1;\n"
@@ -169,7 +176,10 @@ std::string emit_controller(const DesignSpec &d) {
             pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] " + t + "_pe_from,\n"
                         "  input  logic [" + std::to_string(bits_for(depth) + 1) + "-1:0] " + t + "_pe_words,\n"
                         "  output logic " + t + "_pe_fill,         // a fill of the per-PE tiles starts\n";
-            pe_logic += "  assign " + t + "_pe_due = zero_from[" + t + "_pe_from] && !" + t + "_pe_done;\n";
+            // A prefetched tile (EmitPePrefetch.cpp) is not filled while the array waits.
+            const bool ahead = t == "input" ? d.input_pe_double_buffered : d.weight_pe_double_buffered;
+            pe_logic += "  assign " + t + "_pe_due = zero_from[" + t + "_pe_from]" + (ahead ? " && !" + t + "_pe_ahead" : "") +
+                        " && !" + t + "_pe_done;\n";
             pe_ff += "      if (" + t + "_pe_fill) begin\n"
                      "        pe_count <= " + std::to_string(wb) + "'(" + t + "_pe_words) + 1'b1;\n"
                      "        " + t + "_pe_done <= 1'b1;\n"
@@ -178,9 +188,9 @@ std::string emit_controller(const DesignSpec &d) {
         pe_logic += std::string("  assign pe_stall = input_pe_due || weight_pe_due") + stage_due +
                     (output_blocks ? " || " + any_block("_drain_pending") + " || " + any_block("_reload_due") : "") + ";\n";
         if (d.input_fill_walk())
-            pe_logic += "  assign input_pe_fill = state == COMPUTE" + output_first + no_stage + " && input_pe_due;\n";
+            pe_logic += "  assign input_pe_fill = " + in_compute + output_first + no_stage + " && input_pe_due;\n";
         if (d.weight_fill_walk())
-            pe_logic += "  assign weight_pe_fill = state == COMPUTE" + output_first + no_stage + " && !input_pe_due && weight_pe_due;\n";
+            pe_logic += "  assign weight_pe_fill = " + in_compute + output_first + no_stage + " && !input_pe_due && weight_pe_due;\n";
         if (!output_blocks) pe_logic += "  assign pe_after_flush = 1'b0;\n";
         pe_ff += "      if (state == PEFILL && pe_count != '0) pe_count <= pe_count - 1'b1;\n"
                  + std::string(done_flags.empty() ? "" : "      if (issue || state == IDLE) begin\n") +
@@ -413,10 +423,11 @@ endmodule
                  {"REGISTER_FIRST", d.output_register_level ? "  assign register_first = &(at_zero | ~loop_register_window);\n" : ""},
                  {"PE_STATE", pe ? ", PEFILL = 4'd9" : ""},
                  {"PE_LOGIC", pe_logic},
-                 {"PE_NO_ISSUE", pe ? " && !pe_stall" : ""},
+                 {"PE_NO_ISSUE", pe ? std::string(" && !pe_stall") + (pf ? " && !prefetch_wait" : "") : ""},
                  {"PE_NOT_RUN_START", pe ? " && (state != PEFILL || pe_after_flush)" : ""},
                  {"FLUSH_TO_PE", output_blocks ? any_block("_drain_pending") + " ? PEFILL : " : ""},
-                 {"PE_COMPUTE", pe ? "      COMPUTE: if (pe_stall) next_state = PEFILL; else if (run_ends) next_state = FLUSH;\n"
+                 {"PE_COMPUTE", pe ? std::string("      COMPUTE: if (") + (pf ? "prefetch_wait) next_state = COMPUTE; else if (" : "") +
+                                         "pe_stall) next_state = PEFILL; else if (run_ends) next_state = FLUSH;\n"
                                      "      PEFILL: if (pe_count == '0" + (blocks.size() > 1 ? " && !" + blocks.front().name + "_drain" : std::string()) +
                                      ") next_state = !pe_after_flush ? COMPUTE : dma_idle_after ? end_state : WAIT;"
                                    : "      COMPUTE: if (run_ends) next_state = FLUSH;"},

@@ -87,6 +87,9 @@ std::string emit_counters(const DesignSpec &d) {
                             : "")
       << (d.input_fill_walk() ? "  input  logic input_fill_read,     // a per-PE fill reads the GLB\n" : "")
       << (d.weight_fill_walk() ? "  input  logic weight_fill_read,\n" : "")
+      // A prefetch reads the next tile's lane groups: the top counts the groups it reads.
+      << (d.input_pe_double_buffered ? "  input  logic [" + std::to_string(lane_bits) + "-1:0] input_fill_groups,\n" : "")
+      << (d.weight_pe_double_buffered ? "  input  logic [" + std::to_string(lane_bits) + "-1:0] weight_fill_groups,\n" : "")
       << (d.output_register_level ? "  input  logic block_start, register_first,  // the output register's block starts; from 0\n" : "")
       << (d.output_pe_walk() ? "  input  logic output_pe_begin,     // a per-PE accumulator block starts (issue)\n"
                                   "  input  logic output_reload_read,  // a reload reads partial sums from the GLB\n"
@@ -152,6 +155,8 @@ std::string emit_counters(const DesignSpec &d) {
     const std::string one = std::string("{") + std::to_string(lb - 1) + "'d0, ";
     auto operand_groups = [&](const std::string &t, const TensorPorts &p, bool file, bool fed, const char *channel) {
         if (fed) return one + "dma_buffer_fill && dma_channel == " + channel + "}";
+        if (t == "input" ? d.input_pe_double_buffered : d.weight_pe_double_buffered)
+            return t + "_fill_read ? " + t + "_fill_groups : '0";
         return std::string(file ? t + "_fill_read" : "issue && load_" + t) + " ? " +
                groups(p, t, t + "_other_valid", lb) + " : '0";
     };

@@ -35,10 +35,12 @@ std::string emit_loop_nest(const DesignSpec &d) {
         o << "  input  logic [" << lb << "-1:0] run_from,\n"
           << "  output logic [" << T << ":0] run_last_from,\n"
           << "  output logic [" << T << "-1:0] run_step,\n";
+    // Prefetched per-PE files need to know whether their loop has a next step (at_last).
+    if (d.pe_prefetches()) o << "  output logic [" << T << "-1:0] at_last,\n";
     o
       << "  output logic [" << D * ib << "-1:0] dim_index   // temporal part of each dim's index\n"
-      << ");\n"
-      << "  logic [" << T << "-1:0] at_last;\n";
+      << ");\n";
+    if (!d.pe_prefetches()) o << "  logic [" << T << "-1:0] at_last;\n";
     for (int l = 0; l < T; ++l) {
         const std::string L = std::to_string(l), sl = "[" + std::to_string(l * ib) + " +: " +
                                                        std::to_string(ib) + "]";

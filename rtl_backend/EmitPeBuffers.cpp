@@ -49,7 +49,7 @@ std::string emit_running_address(const DesignSpec &d, const std::string &module,
 }
 
 std::string emit_fill_walk(const DesignSpec &d, const std::string &module, const std::string &doc, int pb, int ab,
-                           bool drains) {
+                           bool drains, bool paced) {
     const int C = d.coords, ib = d.index_bits;
     std::ostringstream o;
     o << "// " << doc << "\n"
@@ -60,6 +60,9 @@ std::string emit_fill_walk(const DesignSpec &d, const std::string &module, const
       << "  input  logic [" << pb + 1 << "-1:0] words,\n"
       << "  input  logic [" << C * ib << "-1:0] box,\n"
       << "  input  logic [" << C * ab << "-1:0] walk,\n"
+      << (paced ? "  input  logic go,                    // the walk may read this cycle\n"
+                  "  output logic busy,                  // words left to read or to write\n"
+                : "")
       << "  output logic reading,               // a GLB read of every valid lane group this cycle\n"
       << "  output logic [" << ab << "-1:0] read_offset,\n"
       << "  output logic writing,               // the word read last cycle lands in the files\n"
@@ -77,7 +80,8 @@ std::string emit_fill_walk(const DesignSpec &d, const std::string &module, const
       << "  logic [" << C * ib << "-1:0] position, next_position;\n"
       << "  logic [" << ab << "-1:0] step;\n"
       << "  logic carry;\n"
-      << "  assign reading = left != '0;\n"
+      << (paced ? "  assign reading = left != '0 && go;\n  assign busy = left != '0 || writing;\n"
+                : "  assign reading = left != '0;\n")
       << "  // The next box position; the GLB address moves by the walk delta of the lowest coordinate\n"
       << "  // that does not wrap (as the DMA's walk).\n"
       << "  always_comb begin\n"
@@ -207,27 +211,39 @@ void drained_to_dram(const DesignSpec &d, int64_t g, OnChipFillWiring &w) {
 }
 
 std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &p, int64_t depth, int pb,
-                  int bits) {
+                  int bits, bool banked) {
     const int64_t g = lane_groups(p, d);
     std::ostringstream o;
-    o << "// Per-PE files of the " << t << " tensor: " << g << " lane groups x " << depth << " words.\n"
+    o << "// Per-PE files of the " << t << " tensor: " << g << " lane groups x " << depth << " words"
+      << (banked ? ", twice (the array reads one copy while the prefetch fills the other)" : "") << ".\n"
       << "module tessera_" << t << "_pe_files (\n"
       << "  input  logic clk,\n"
       << "  input  logic [" << g << "-1:0] write_enable,\n"
       << "  input  logic [" << pb << "-1:0] write_addr,\n"
+      << (banked ? "  input  logic write_bank,\n" : "")
       << "  input  logic [" << g * bits << "-1:0] write_data,\n"
       << "  input  logic [" << g << "-1:0] read_enable,\n"
       << "  input  logic [" << pb << "-1:0] read_addr,\n"
+      << (banked ? "  input  logic read_bank,\n" : "")
       << "  output logic [" << g * bits << "-1:0] read_data\n"
-      << ");\n"
-      // One file per generate block: Verilator does not take a delayed write to an array in a
-      // procedural loop it does not unroll (more than 64 lane groups).
+      << ");\n";
+    // A copy's words follow the other's: word a of copy 1 is at depth + a.
+    std::string write_at = "write_addr", read_at = "read_addr";
+    if (banked) {
+        const std::string D = std::to_string(pb + 1) + "'d" + std::to_string(depth), W = std::to_string(pb + 1);
+        o << "  logic [" << pb + 1 << "-1:0] write_index, read_index;\n"
+          << "  assign write_index = write_bank ? " << W << "'(write_addr) + " << D << " : " << W << "'(write_addr);\n"
+          << "  assign read_index = read_bank ? " << W << "'(read_addr) + " << D << " : " << W << "'(read_addr);\n";
+        write_at = "write_index", read_at = "read_index";
+    }
+    o   // One file per generate block: Verilator does not take a delayed write to an array in a
+        // procedural loop it does not unroll (more than 64 lane groups).
       << "  for (genvar i = 0; i < " << g << "; i++) begin : group\n"
-      << "    logic [" << bits << "-1:0] mem [" << depth << "];\n"
+      << "    logic [" << bits << "-1:0] mem [" << (banked ? 2 * depth : depth) << "];\n"
       << "    logic [" << bits << "-1:0] word;\n"
       << "    always_ff @(posedge clk) begin\n"
-      << "      if (write_enable[i]) mem[write_addr] <= write_data[i*" << bits << " +: " << bits << "];\n"
-      << "      if (read_enable[i]) word <= mem[read_addr];\n"
+      << "      if (write_enable[i]) mem[" << write_at << "] <= write_data[i*" << bits << " +: " << bits << "];\n"
+      << "      if (read_enable[i]) word <= mem[" << read_at << "];\n"
       << "    end\n"
       << "    assign read_data[i*" << bits << " +: " << bits << "] = word;\n"
       << "  end\n"
@@ -254,14 +270,15 @@ Modules emit_pe_buffers(const DesignSpec &d) {
                                           "Per-PE file address of the " + T + " tensor (shared by every lane group).", "pe", pb)});
         const bool fed = (T == "input" && d.input_dram_fed) || (T == "weight" && d.weight_dram_fed) ||
                          (T == "output" && d.output_dram_fed);
+        const bool prefetched = (T == "input" && d.input_pe_double_buffered) || (T == "weight" && d.weight_pe_double_buffered);
         if (!fed)  // files the DMA fills from (drains to) DRAM have no walk
             m.push_back({"tessera_" + T + "_pe_fill",
                      emit_fill_walk(d, "tessera_" + T + "_pe_fill",
                                     "Fill walk of the " + T + " tensor's per-PE tiles: one box word per cycle.", pb, ab,
-                                    T == "output")});
+                                    T == "output", prefetched)});
         // The accumulator files are in the PEs (EmitPE.cpp): each PE adds into its own.
         if (std::string(t) == "output") continue;
-        m.push_back({std::string("tessera_") + t + "_pe_files", files(d, t, *p, depth, pb, bits)});
+        m.push_back({std::string("tessera_") + t + "_pe_files", files(d, t, *p, depth, pb, bits, prefetched)});
     }
     return m;
 }
@@ -340,23 +357,31 @@ OnChipFillWiring pe_file_wiring(const DesignSpec &d) {
         counter_pe += " ." + t + "_fill_read(" + t + "_fill_reading),";
         pe_decls += "  logic " + t + "_pe_fill, " + t + "_fill_reading, " + t + "_fill_writing;\n  logic [" + AB + "-1:0] " +
                     t + "_fill_offset;\n  logic [" + PB + "-1:0] " + t + "_fill_addr, " + t + "_pe_addr;\n";
+        const bool prefetched = t == "input" ? d.input_pe_double_buffered : d.weight_pe_double_buffered;
+        if (prefetched) add_prefetch_wiring(d, t, w);
         pe_files += fill(R"(  // ${T}: per-PE files, filled from the GLB read port, read once per MAC.
   logic [${G}-1:0] ${T}_pe_read, ${T}_pe_write;
   logic [${G}*${BITS}-1:0] ${T}_pe_words;
-  assign ${T}_pe_read = {${G}{issue && load_${T}}} & ${T}_group_valid;
+  assign ${T}_pe_read = {${G}{issue && load_${T}}} & ${VALID};
   always_ff @(posedge clk) ${T}_pe_write <= ${T}_read;
   tessera_${T}_pe_address ${T}_pe_address (
     .clk(clk), .restart(restart), .advance(advance), .increments(increments),
     .pe_delta(cfg_${T}_pe_delta), .pe_addr(${T}_pe_addr));
   tessera_${T}_pe_fill ${T}_pe_fill_walk (
-    .clk(clk), .rst(rst), .start(${T}_pe_fill), .words(cfg_${T}_pe_words), .box(cfg_${T}_pe_box),
-    .walk(cfg_${T}_pe_walk), .reading(${T}_fill_reading), .read_offset(${T}_fill_offset),
+    .clk(clk), .rst(rst), .start(${T}_pe_fill${PREFETCH_START}), .words(cfg_${T}_pe_words), .box(cfg_${T}_pe_box),
+    .walk(cfg_${T}_pe_walk),${PACE} .reading(${T}_fill_reading), .read_offset(${T}_fill_offset),
     .writing(${T}_fill_writing), .write_addr(${T}_fill_addr));
   tessera_${T}_pe_files ${T}_pe_files (
-    .clk(clk), .write_enable(${T}_pe_write & {${G}{${T}_fill_writing}}), .write_addr(${T}_fill_addr),
-    .write_data(${T}_words), .read_enable(${T}_pe_read), .read_addr(${T}_pe_addr), .read_data(${T}_pe_words));
+    .clk(clk), .write_enable(${T}_pe_write & {${G}{${T}_fill_writing}}), .write_addr(${T}_fill_addr),${WRITE_BANK}
+    .write_data(${T}_words), .read_enable(${T}_pe_read), .read_addr(${T}_pe_addr),${READ_BANK} .read_data(${T}_pe_words));
 )",
-                         {{"T", t}, {"G", G}, {"BITS", std::to_string(bits)}});
+                         {{"T", t}, {"G", G}, {"BITS", std::to_string(bits)},
+                          // The array reads its lanes of this iteration, whichever tile the walk fills.
+                          {"VALID", prefetched ? t + "_now_" + t + "_group_valid" : t + "_group_valid"},
+                          {"PREFETCH_START", prefetched ? " || " + t + "_pe_prefetch" : ""},
+                          {"PACE", prefetched ? " .go(" + t + "_pe_go), .busy(" + t + "_walk_busy)," : ""},
+                          {"WRITE_BANK", prefetched ? " .write_bank(" + t + "_pe_fill_bank)," : ""},
+                          {"READ_BANK", prefetched ? " .read_bank(" + t + "_pe_read_bank)," : ""}});
     }
     return w;
 }

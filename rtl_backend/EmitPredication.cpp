@@ -119,6 +119,17 @@ std::string lane_valid_of(const TensorPorts &p, const std::string &tensor, const
     return (side == "row" ? p.row_loops : p.col_loops) ? tensor + "_" + side + "_valid" : side + "_valid";
 }
 
+std::string predication_copy(const DesignSpec &d, const std::string &predication, const std::string &prefix,
+                             const std::string &dims, const std::string &title) {
+    std::vector<std::string> signals = {"row_active", "col_active", "row_valid", "col_valid", "mac_other_valid",
+                                        "input_other_valid", "weight_other_valid", "output_other_valid"};
+    for (const PartialLaneValid &v : partial_lane_valids(d)) signals.push_back(v.name);
+    return renamed(predication, signals, prefix,
+                   {{"// ---- predication ----", "// ---- predication " + title + " ----"},
+                    {" predication (", " " + prefix + "predication ("},
+                    {".dim_index(dim_index)", ".dim_index(" + dims + ")"}});
+}
+
 std::string emit_predication(const DesignSpec &d) {
     const int D = d.dims, ib = d.index_bits, db = d.dim_bits();
     // Lanes in use are an output only where an operand is broadcast along that dimension.

@@ -70,6 +70,7 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
     add_staging_wiring(d, fills);
     const std::string &ctrl_pe = fills.controller_ports, &counter_pe = fills.counter_ports, &pe_files = fills.instances;
     bank_decls += fills.declarations;
+    if (d.pe_prefetches()) bank_decls += "  logic [" + std::to_string(d.loops) + "-1:0] at_last;\n";
     std::ostringstream o;
     o << "// Accelerator top. Ports: config (write registers, read status and counters) and DRAM\n"
       << "// (valid/ready requests, in-order responses; reads return data, writes an acknowledge).\n"
@@ -110,7 +111,7 @@ std::string emit_top(const DesignSpec &d, const RegisterMap &map) {
 ${BANK_DECLS}  tessera_loop_nest loop_nest (
     .clk(clk), .restart(restart), .advance(advance), .loop_extent(cfg_loop_extent),
     .loop_stride(cfg_loop_stride), .loop_dim(cfg_loop_dim), .at_zero(at_zero),
-    .zero_from(zero_from), .last_from(last_from), .increments(increments),${NEST_RUN} .dim_index(dim_index));
+    .zero_from(zero_from), .last_from(last_from), .increments(increments),${NEST_RUN}${NEST_LAST} .dim_index(dim_index));
   tessera_controller controller (
     .clk(clk), .rst(rst), .start(start), .bias_enable(cfg_bias_enable), .run_from(cfg_run_from),
     .input_tile_from(cfg_input_tile_from), .weight_tile_from(cfg_weight_tile_from),
@@ -130,6 +131,7 @@ ${GLB_ADDRS}  logic [${C32}-1:0] input_tile_base, weight_tile_base, output_tile_
               {{"T", std::to_string(d.loops)},
                {"BANK_DECLS", bank_decls},
                {"NEST_RUN", prefetch ? " .run_from(cfg_run_from), .run_last_from(run_last_from),\n    .run_step(run_step)," : ""},
+               {"NEST_LAST", d.pe_prefetches() ? " .at_last(at_last)," : ""},
                {"CTRL_RUN", prefetch ? " .run_last_from(run_last_from)," : ""},
                {"CTRL_PREFETCH", prefetch ? "\n    .dma_prefetch(dma_prefetch), .run_start(run_start)," : ""},
                {"CTRL_BANKS", ctrl_banks},
@@ -193,24 +195,7 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
     // The drain of the accumulator files predicates each position: the same predication on the
     // dims of the drained block plus the position's box coordinates.
     if (acc_file) {
-        std::string drain = predication;
-        auto swap = [&](const std::string &from, const std::string &to) {
-            for (size_t at = drain.find(from); at != std::string::npos; at = drain.find(from, at + to.size()))
-                drain.replace(at, from.size(), to);
-        };
-        swap("// ---- predication ----", "// ---- predication of the accumulator files' drain ----");
-        swap(" predication (", " drain_predication (");
-        swap(".dim_index(dim_index)", ".dim_index(output_drain_dims)");
-        std::vector<std::string> signals = {"row_active", "col_active", "row_valid", "col_valid", "mac_other_valid",
-                                            "input_other_valid", "weight_other_valid", "output_other_valid"};
-        for (const PartialLaneValid &v : partial_lane_valids(d)) signals.push_back(v.name);
-        for (const std::string &sig : signals) {
-            swap("(" + sig + ")", "(drain_" + sig + ")");
-            swap("] " + sig + ";", "] drain_" + sig + ";");
-            swap(" " + sig + ",", " drain_" + sig + ",");
-            swap(" " + sig + ";", " drain_" + sig + ";");
-        }
-        o << drain;
+        o << predication_copy(d, predication, "drain_", "output_drain_dims", "of the accumulator files' drain");
         // What the drain does not read of its predication, and the register path's pipeline flags.
         std::string unused = "drain_mac_other_valid, drain_input_other_valid, drain_weight_other_valid";
         if (!d.output.depends_on_rows || d.output.row_loops) unused += ", drain_row_valid";
@@ -247,8 +232,13 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
         s << "\n    .group_valid(" << t << "_group_valid));\n";
         return s.str();
     };
+    // Prefetched per-PE files read the GLB at this tile's lanes or the next one's (EmitPePrefetch.cpp).
+    auto operand_lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits, bool prefetched) {
+        return prefetched ? prefetch_lanes(d, t, predication, lanes(t, p, g, bits), bits) : lanes(t, p, g, bits);
+    };
     o << "\n  // ---- lane groups (one GLB word per group) ----\n"
-      << lanes("input", d.input, gi, lane_addr_bits(d, 0)) << lanes("weight", d.weight, gw, lane_addr_bits(d, 1))
+      << operand_lanes("input", d.input, gi, lane_addr_bits(d, 0), d.input_pe_double_buffered)
+      << operand_lanes("weight", d.weight, gw, lane_addr_bits(d, 1), d.weight_pe_double_buffered)
       << lanes("output", d.output, go, lane_addr_bits(d, 2));
     if (acc_file) {  // the drain's lane groups: the drained block's GLB address and predication
         std::string drain = lanes("output", d.output, go, oab);

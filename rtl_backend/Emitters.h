@@ -24,6 +24,10 @@ struct PartialLaneValid {
     int64_t lanes;
 };
 std::vector<PartialLaneValid> partial_lane_valids(const DesignSpec &);
+// The top's predication instance text, copied for other dims (`dims`): its outputs renamed
+// `prefix` + name, titled "predication <title>".
+std::string predication_copy(const DesignSpec &, const std::string &predication, const std::string &prefix,
+                             const std::string &dims, const std::string &title);
 std::string lane_valid_of(const TensorPorts &, const std::string &tensor, const std::string &side);
 // EmitArray.cpp: PE (r, c)'s lane group of a tensor, and whether it is its output lane group's
 // first PE along the reduced axes (the one a reload of partial sums writes).
@@ -48,8 +52,10 @@ std::string emit_running_address(const DesignSpec &, const std::string &module, 
                                  const std::string &prefix, int bits);
 // A tile copy: walks a box one word per cycle, a read offset in the source's layout, and one
 // cycle later the linear write address; `drains` adds the drain's outputs (EmitPeBuffers.cpp).
+// `paced`: the walk reads only in cycles its `go` input allows and reports `busy` while it has
+// words to read or write (a prefetch, EmitPePrefetch.cpp).
 std::string emit_fill_walk(const DesignSpec &, const std::string &module, const std::string &doc, int write_bits,
-                           int read_bits, bool drains);
+                           int read_bits, bool drains, bool paced = false);
 // An operand at two shared levels (EmitStaging.cpp): the outer buffer, the inner tile's address in
 // it, the copy; and the top module's instances of them.
 Modules emit_staging(const DesignSpec &);
@@ -64,6 +70,17 @@ struct OnChipFillWiring {
     std::string controller_ports, counter_ports, declarations, instances;
 };
 OnChipFillWiring pe_file_wiring(const DesignSpec &);
+// Prefetched per-PE files (EmitPePrefetch.cpp): the controller's part (ports, logic, the
+// flip-flops' statements; `logic` defines prefetch_wait and compute_free), an operand's hookups
+// and the next tile's latches, and the operand's lanes instance text replaced by the lanes of
+// this tile and of the next one, chosen by whether the walk prefetches.
+struct PrefetchControl {
+    std::string ports, logic, ff;
+};
+PrefetchControl prefetch_control(const DesignSpec &);
+void add_prefetch_wiring(const DesignSpec &, const std::string &tensor, OnChipFillWiring &);
+std::string prefetch_lanes(const DesignSpec &, const std::string &tensor, const std::string &predication,
+                           const std::string &lanes, int addr_bits);
 void add_staging_wiring(const DesignSpec &, OnChipFillWiring &);
 std::string emit_top(const DesignSpec &, const RegisterMap &);  // EmitTop.cpp
 // The top's output path (EmitOutputPath.cpp), its ${...} keys left for emit_top to fill.

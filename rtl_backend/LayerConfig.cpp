@@ -391,6 +391,13 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             v.set(name + "_pe_box", used ? pe.box[size_t(c)] : 1, c);
             v.set(name + "_pe_walk", walk_delta(pe.box, glb_strides, c), c);
         }
+        if (v.has(name + "_pe_next_from")) {
+            // The next tile of a prefetch is one step of its loop on (the loops inside are at 0
+            // at both tiles' first iterations), in the same shared tile: its GLB address step.
+            const int l = pe_prefetch_loop(d, nest, a);
+            v.set(name + "_pe_next_from", slot_of(l >= 0 ? l : pe.refill_from));
+            v.set(name + "_pe_next_step", l >= 0 ? glb_steps(nest, array_facing(a))[size_t(l)] : 0);
+        }
     }
     // Bias table: a one-dimensional tile of K words.
     const int64_t k = std::max<int64_t>(1, dram.bias.words());

@@ -188,6 +188,11 @@ RegisterMap register_map(const DesignSpec &d) {
         add(t + "_pe_words", 1, pb + 1, "words of the per-PE tile (one fill cycle each)");
         add(t + "_pe_box", C, ib, "per-PE tile extent per coordinate (unused: 1)");
         add(t + "_pe_walk", C, abits[x], "GLB address change when the fill's box coordinate increments");
+        if ((x == 0 && d.input_pe_double_buffered) || (x == 1 && d.weight_pe_double_buffered)) {
+            add(t + "_pe_next_from", 1, lb, "loop slot the prefetch follows (the next tile: that slot + 1; "
+                                            "= " + t + "_pe_from: no prefetch)");
+            add(t + "_pe_next_step", 1, abits[x], "GLB address change from a tile to the next one the prefetch fills");
+        }
         if (x == 2)
             add("output_pe_coord_dim", C, db, "dim slot of each output coordinate (drain predication)");
     }

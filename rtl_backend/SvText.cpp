@@ -37,6 +37,22 @@ std::string delay_line(const std::string &name, int64_t width, int64_t stages, c
     return text + "  end\n  assign " + out + " = " + name + "[" + std::to_string(stages) + "];\n";
 }
 
+std::string renamed(std::string text, const std::vector<std::string> &signals, const std::string &prefix,
+                    const std::vector<std::pair<std::string, std::string>> &exact) {
+    auto swap = [&](const std::string &from, const std::string &to) {
+        for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+            text.replace(at, from.size(), to);
+    };
+    for (const auto &[from, to] : exact) swap(from, to);
+    for (const std::string &sig : signals) {
+        swap("(" + sig + ")", "(" + prefix + sig + ")");
+        swap("] " + sig + ";", "] " + prefix + sig + ";");
+        swap(" " + sig + ",", " " + prefix + sig + ",");
+        swap(" " + sig + ";", " " + prefix + sig + ";");
+    }
+    return text;
+}
+
 std::string lit(int bits, int64_t value) {
     uint64_t v = uint64_t(value);
     if (bits < 64) v &= (uint64_t(1) << bits) - 1;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tessera::rtl {
 
@@ -19,6 +21,12 @@ std::string fill(const std::string &text, const std::map<std::string, std::strin
 // stage.
 std::string delay_line(const std::string &name, int64_t width, int64_t stages, const std::string &in,
                        const std::string &out, bool reset = false);
+
+// A copy of an instance's text with other signals: every `from` that is a port connection
+// "(from)" or a declared or listed name (" from;", " from,") becomes `to`; then every other
+// (from, to) pair of `exact` is replaced wherever it occurs.
+std::string renamed(std::string text, const std::vector<std::string> &signals, const std::string &prefix,
+                    const std::vector<std::pair<std::string, std::string>> &exact);
 
 // "8'd5"; negative values are written as their two's complement in `bits` bits.
 std::string lit(int bits, int64_t value);

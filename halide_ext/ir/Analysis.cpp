@@ -182,6 +182,21 @@ bool loads_in_pipeline(const TensorAccess &a, size_t j) {
 
 bool dram_fed(const TensorAccess &a) { return a.stages.size() > 1 && a.stages[1].kind == StageKind::PerPe; }
 
+bool prefetched(bool double_buffered, StageKind kind, StageKind parent, bool output, bool in_pipeline) {
+    return double_buffered && kind == StageKind::PerPe && parent == StageKind::Shared && !output && !in_pipeline;
+}
+
+int prefetch_loop(const NestAnalysis &nest, const TensorAccess &a, size_t j, bool double_buffered) {
+    if (j < 2 || j >= a.stages.size()) return -1;
+    const Stage &s = a.stages[j], &parent = a.stages[j - 1];
+    if (!prefetched(double_buffered, s.kind, parent.kind, a.role == TensorRole::Output, loads_in_pipeline(a, j)))
+        return -1;
+    const auto &loops = nest.ir->mapping.loops;
+    return prefetch_loop(
+        [&](int l) { return loops[size_t(l)].kind == LoopKind::Temporal && loops[size_t(l)].extent > 1; },
+        nest.run_from, parent.refill_from, s.refill_from);
+}
+
 int64_t temporal_product(const NestAnalysis &nest, int from, int to) {
     int64_t p = 1;
     for (int l : nest.temporal)

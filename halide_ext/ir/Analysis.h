@@ -135,6 +135,27 @@ bool loads_in_pipeline(StageKind kind, int64_t words, bool parent_per_pe, bool l
 // The same for stage j of a tensor's chain.
 bool loads_in_pipeline(const TensorAccess &a, size_t j);
 
+// Whether stage j of an operand's chain is prefetched (docs/hardware.md, "Prefetched per-PE
+// tiles"): per-PE files (not a register loaded in the pipeline) on a double-buffered level, filled
+// from a shared tile. The fill of the next tile then runs during the current one's compute, into
+// the other copy, along prefetch_loop.
+bool prefetched(bool double_buffered, StageKind kind, StageKind parent, bool output, bool in_pipeline);
+// The loop along which a prefetched tile's next visit is known while the current one computes: the
+// innermost temporal loop of extent > 1 between where the tile refills (`refill_from`, exclusive)
+// and where neither the tile's parent (`parent_refill_from`) nor a compute run (`run_from`) ends.
+// A visit that moves this loop is prefetched; the others (it is back at 0: the parent tile, the run
+// or an outer loop moved) fill while the array waits. -1: none (every visit waits).
+template <class Candidate>  // Candidate(l): loop l is temporal with extent > 1
+int prefetch_loop(Candidate candidate, int run_from, int parent_refill_from, int refill_from) {
+    const int from = run_from > parent_refill_from ? run_from : parent_refill_from;
+    for (int l = refill_from - 1; l >= from; --l)
+        if (candidate(l)) return l;
+    return -1;
+}
+// The same on a nest (the RTL's configuration), stage j's level being `double_buffered`: -1 also
+// where the stage is not prefetched.
+int prefetch_loop(const NestAnalysis &nest, const TensorAccess &a, size_t j, bool double_buffered);
+
 // Whether the tensor bypasses every shared level: DRAM feeds its per-PE tiles (the output's
 // per-PE files drain straight to DRAM). The model's transfers and the RTL's DMA jobs both follow it.
 bool dram_fed(const TensorAccess &a);

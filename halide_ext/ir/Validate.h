@@ -21,7 +21,7 @@ int buffer_level(const Architecture &arch, const Buffer &buffer);
 // model, the fit and rtl_backend all ask this.
 bool double_buffered(const Architecture &arch, const Buffer &buffer);
 // The same for a stage of a tensor's path: its buffer's answer; the PE register follows the
-// innermost level; DRAM has one copy.
+// innermost level; DRAM and the output's per-PE accumulator files have one copy.
 bool double_buffered(const Architecture &arch, const Stage &stage);
 
 // What one tensor keeps at one level: `bytes` of one tile (before double buffering).

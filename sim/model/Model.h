@@ -146,6 +146,13 @@ private:
     OnchipJob onchip_job(const TensorPlan &t, size_t j) const;
     // Whether stage j of t is the PE operand register, loaded in the compute pipeline (ir::loads_in_pipeline).
     bool loads_in_pipeline(const TensorPlan &t, size_t j) const;
+    // Stage j of t fills its next tile while the array computes (ir::prefetched), and the loop
+    // that visit moves (ir::prefetch_loop; -1: every visit waits for its fill).
+    bool prefetched(const TensorPlan &t, size_t j) const;
+    int prefetch_loop(const TensorPlan &t, size_t j, const int64_t *extent) const;
+    // The array's wait for one visit of stage j: `job` where the visit is not prefetched.
+    int64_t prefetched_visit_stalls(const TensorPlan &t, size_t j, const int64_t *extent, int64_t visits,
+                                    int64_t job) const;
     int64_t onchip_transfer_cycles(const int64_t *extent) const;
     RunStalls run_stalls(const int64_t *extent) const;  // ModelCycles.cpp
     std::string pipeline_error(const int64_t *extent) const;  // ModelCycles.cpp

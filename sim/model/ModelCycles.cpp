@@ -157,6 +157,33 @@ Model::OnchipJob Model::onchip_job(const TensorPlan &t, size_t j) const {
     return job;
 }
 
+bool Model::prefetched(const TensorPlan &t, size_t j) const {
+    if (j < 2) return false;
+    const StagePlan &c = t.stages[j];
+    return ir::prefetched(c.double_buffered, c.kind, t.stages[j - 1].kind, t.operand == Operand::O,
+                          loads_in_pipeline(t, j));
+}
+
+int Model::prefetch_loop(const TensorPlan &t, size_t j, const int64_t *extent) const {
+    if (!prefetched(t, j)) return -1;
+    return ir::prefetch_loop(
+        [&](int l) { return kinds_[size_t(l)] == ir::LoopKind::Temporal && extent[l] > 1; }, run_from_,
+        t.stages[j - 1].refill_from, t.stages[j].refill_from);
+}
+
+int64_t Model::prefetched_visit_stalls(const TensorPlan &t, size_t j, const int64_t *extent, int64_t visits,
+                                       int64_t job) const {
+    // `visits` consecutive visits (of one run, or of the whole nest): the ones that move the
+    // prefetch loop waited only for what their fill outlasts the tile before them (ir::prefetch_wait);
+    // the others (the loop is back at 0) fill while the array waits, as a single copy does.
+    const int l = prefetch_loop(t, j, extent);
+    if (l < 0) return visits * job;
+    const int64_t waited = visits / extent[l];
+    const int64_t tiles = product_before(t.stages[j].outer, extent, t.stages[j].refill_from);
+    const int64_t busy = est_.temporal_iterations / tiles;  // compute iterations of one visit
+    return waited * job + (visits - waited) * ir::prefetch_wait(est_.tensors[int(t.operand)].at[j].box_words, busy);
+}
+
 RunStalls Model::run_stalls(const int64_t *extent) const {
     RunStalls out;
     out.resumes.assign(size_t(run_from_), 0);
@@ -168,7 +195,7 @@ RunStalls Model::run_stalls(const int64_t *extent) const {
             for (int l = 0; l < run_from_; ++l) out.resumes[size_t(l)] = resumes(t, l);
         for (size_t j = 2; j < t.stages.size(); ++j) {
             const StagePlan &c = t.stages[j];
-            if (loads_in_pipeline(t, j) || c.double_buffered) continue;
+            if (loads_in_pipeline(t, j) || (c.double_buffered && !prefetched(t, j))) continue;
             const OnchipJob transfer = onchip_job(t, j);
             const int64_t job = transfer.cycles;
             if (c.refill_from >= run_from_) {
@@ -176,7 +203,7 @@ RunStalls Model::run_stalls(const int64_t *extent) const {
                 for (int l : c.outer)
                     if (l >= run_from_ && l < c.refill_from) visits *= extent[l], firsts *= resumes(t, l) ? 1 : extent[l];
                 if (!output) {
-                    out.each_run += visits * job;
+                    out.each_run += prefetched_visit_stalls(t, j, extent, visits, job);
                 } else {
                     out.each_run += visits * (job + transfer.drain_wait) + (visits - firsts) * job;
                     out.resumed += firsts * job;
@@ -204,7 +231,11 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
             const int64_t job = transfer.cycles;
             int64_t jobs = tiles;
             if (output) jobs += tiles - first_visit_tiles(t, c, extent);  // + resumed reloads
-            if (c.double_buffered && tiles > 0) {
+            if (prefetched(t, j)) {
+                stall += prefetched_visit_stalls(t, j, extent, tiles, job);
+            } else if (c.double_buffered && tiles > 0) {
+                // (The inner of two shared levels and accumulator files, double buffered: an
+                // estimate the generated RTL does not build, docs/hardware.md.)
                 const int64_t busy = est_.temporal_iterations / tiles;
                 stall += job + (jobs - 1) * std::max<int64_t>(0, job - busy);
             } else {

@@ -42,6 +42,10 @@ struct RandomCase {
     // Drawn by draw_outputs_to_dram_cases: the output keeps no shared tile; its per-PE files drain
     // straight to DRAM.
     bool outputs_to_dram = false;
+    // Drawn by draw_prefetched_file_cases: the operands ("I", "W", "IW") whose per-PE files
+    // prefetch: the outermost per-PE level is double buffered, its operand partitions twice as
+    // large (the output's accumulator files keep one copy).
+    std::string prefetched_files;
     ir::Architecture architecture() const;
     ir::AcceleratorIR ir;
     std::string describe() const;  // the equivalent `tessera lower` flags
@@ -110,6 +114,13 @@ std::vector<RandomCase> draw_output_register_cases(uint64_t seed, size_t count);
 std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool pipelined = false,
                                               bool output_two_levels = false, bool l2_double_buffered = false,
                                               bool quantized = false);
+
+// `count` cases with prefetched per-PE files (RandomCase::prefetched_files; docs/rtl.md,
+// "Prefetched per-PE files"), drawn in turn like draw_per_pe_cases (on any interconnect, a quarter
+// within an axis, half with the GLB double buffered too), draw_four_level_cases (the files filled
+// from the inner of two shared levels; any interconnect) and draw_register_level_cases (a
+// register under the file); draws whose files do not prefetch are redrawn.
+std::vector<RandomCase> draw_prefetched_file_cases(uint64_t seed, size_t count);
 
 struct CaseFailure {
     std::string description;  // the case
