@@ -160,8 +160,12 @@ std::string emit_counters(const DesignSpec &d) {
         return std::string(file ? t + "_fill_read" : "issue && load_" + t) + " ? " +
                groups(p, t, t + "_other_valid", lb) + " : '0";
     };
-    for (const auto &[t, fed] : {std::pair<std::string, bool>{"input", d.input_dram_fed}, {"weight", d.weight_dram_fed}})
-        if (fed) o << "  logic unused_" << t << "_other_valid;\n  assign unused_" << t << "_other_valid = " << t << "_other_valid;\n";
+    // (A prefetched operand's fills count the groups the top counts; its register loads, where it
+    // has a register level, count these.)
+    for (const auto &[t, unread] :
+         {std::pair<std::string, bool>{"input", d.input_dram_fed || (d.input_pe_double_buffered && !d.input_register_level)},
+          {"weight", d.weight_dram_fed || (d.weight_pe_double_buffered && !d.weight_register_level)}})
+        if (unread) o << "  logic unused_" << t << "_other_valid;\n  assign unused_" << t << "_other_valid = " << t << "_other_valid;\n";
     o << "  logic [" << lb << "-1:0] macs, input_groups, weight_groups, output_groups;\n"
       << "  assign macs = issue ? " << groups(TensorPorts{true, true}, "mac", "mac_other_valid", lb) << " : '0;\n"
       << "  assign input_groups = " << operand_groups("input", d.input, d.input_pe_depth > 0, d.input_dram_fed, "2'd0")

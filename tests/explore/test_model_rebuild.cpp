@@ -57,7 +57,7 @@ TEST_CASE("model: a rebuilt model counts what a new one does", "[model][explore]
     depthwise.type = "dwconv", depthwise.groups = 24;
     const std::vector<ir::LayerSpec> layers = {padded, first_layer, depthwise, fc(4, 96, 40)};
     const std::vector<std::string> archs = {"default", "eyeriss_16x16", "eyeriss_registers", "four_level",
-                                            "double_buffered", "systolic"};
+                                            "double_buffered", "systolic", "eyeriss_prefetch"};
     int compared = 0, refused = 0;
     for (const std::string &arch_name : archs)
         for (size_t li = 0; li < layers.size(); ++li) {

@@ -83,7 +83,7 @@ TEST_CASE("the 16x16 ResNet-18 ws and os designs, single and double buffered, pa
 
 // The general-mapping designs (docs/rtl.md): per-PE operand files, accumulator files, a register
 // level under a file (an operand's, the output's), files DRAM fills (no weight GLB) or drains to (no output GLB), lanes within
-// an axis, two shared levels,
+// an axis, two shared levels, prefetched files (both operands'; the weights' under a register),
 // each from its example schedule on its example architecture.
 TEST_CASE("the example schedules' per-PE and multi-level designs pass verilator --lint-only -Wall", "[rtl][lint]") {
     const std::string src = TESSERA_SOURCE_DIR;
@@ -91,7 +91,8 @@ TEST_CASE("the example schedules' per-PE and multi-level designs pass verilator 
         {"ws_scratchpads", "eyeriss_16x16"},  {"ws_registers", "eyeriss_registers"},
         {"ws_weights_from_dram", "eyeriss_16x16"}, {"kc_rows_rf", "eyeriss_16x16"},
         {"four_level_bypass", "four_level"},  {"output_three_levels", "four_level"},
-        {"os_outputs_to_dram", "eyeriss_16x16"}, {"os_output_register", "eyeriss_registers"}};
+        {"os_outputs_to_dram", "eyeriss_16x16"}, {"os_output_register", "eyeriss_registers"},
+        {"eyeriss_rs", "eyeriss_prefetch"}, {"ws_registers", "eyeriss_prefetch"}};
     const auto layer = tessera::parse_inline_layer("conv:C=20,K=20,H=9,W=9,R=3,S=3,pad=1");
     for (const auto &[schedule, arch_name] : examples) {
         INFO(schedule << " on " << arch_name);
