@@ -68,6 +68,11 @@ std::string design_readme(const RtlDesign &d, const std::vector<CompiledLayer> &
           << "fill (drain), with no shared buffer between";
     if (s.pe_files() || s.staged() || s.output_staged())
         o << "; transfers into (out of) per-PE files and between shared levels stall the array too";
+    if (s.pe_prefetches())
+        o << " (but the per-PE files of " << (s.input_pe_double_buffered && s.weight_pe_double_buffered ? "input, weight"
+                                              : s.input_pe_double_buffered ? "input" : "weight")
+          << " keep two copies: the next tile along the layer's prefetch loop fills while the array "
+             "computes, docs/rtl.md \"Prefetched per-PE files\")";
     if (double_buffered.empty())
         o << "; every fill and drain stalls the array.\n\n";
     else

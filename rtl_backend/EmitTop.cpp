@@ -241,21 +241,17 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
       << operand_lanes("weight", d.weight, gw, lane_addr_bits(d, 1), d.weight_pe_double_buffered)
       << lanes("output", d.output, go, lane_addr_bits(d, 2));
     if (acc_file) {  // the drain's lane groups: the drained block's GLB address and predication
-        std::string drain = lanes("output", d.output, go, oab);
-        auto swap = [&](const std::string &from, const std::string &to) {
-            for (size_t at = drain.find(from); at != std::string::npos; at = drain.find(from, at + to.size()))
-                drain.replace(at, from.size(), to);
-        };
-        swap(" output_lanes (", " output_drain_lanes (");
-        swap("output_glb_addr + output_fill_offset", "output_tile_glb + output_drain_offset");
-        for (const char *sig : {"row_valid", "col_valid", "output_row_valid", "output_col_valid", "output_other_valid"})
-            swap(std::string("(") + sig + ")", std::string("(drain_") + sig + ")");
+        std::vector<std::pair<std::string, std::string>> exact = {
+            {" output_lanes (", " output_drain_lanes ("},
+            {"output_glb_addr + output_fill_offset", "output_tile_glb + output_drain_offset"}};
         for (const char *sig : {"output_row_addr", "output_col_offset", "output_group_valid"}) {
             const std::string to = std::string("output_drain_") + (sig + 7);
-            swap(std::string(" ") + sig + ";", " " + to + ";");
-            swap(std::string("(") + sig + ")", "(" + to + ")");
+            exact.push_back({std::string(" ") + sig + ";", " " + to + ";"});
+            exact.push_back({std::string("(") + sig + ")", "(" + to + ")"});
         }
-        o << drain;
+        o << renamed(lanes("output", d.output, go, oab),
+                     {"row_valid", "col_valid", "output_row_valid", "output_col_valid", "output_other_valid"}, "drain_",
+                     exact);
     }
 
     const std::string rest = R"(
