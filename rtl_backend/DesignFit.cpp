@@ -276,10 +276,14 @@ std::string why_not_same_kind(const DesignSpec &d, const ir::NestAnalysis &nest)
                    (i < 2 ? "fills its " + name + " per-PE files " : "drains its " + name + " per-PE files ") +
                    (k.dram_fed ? (i < 2 ? "from DRAM" : "to DRAM") : (i < 2 ? "from a shared buffer" : "to a shared buffer")) +
                    same;
-        if (i < 2 && pe_file_prefetched(d, a) != (i == 0 ? d.input_pe_double_buffered : d.weight_pe_double_buffered))
-            return "its " + name + " per-PE files are " + (pe_file_prefetched(d, a) ? "double" : "single") +
-                   " buffered, the design's are " + (pe_file_prefetched(d, a) ? "single" : "double") +
-                   " buffered (compile the layers with the same buffering together)";
+        for (const auto &[what, layer, design] :
+             {std::tuple<const char *, bool, bool>{" per-PE files are ", pe_file_prefetched(d, a),
+                                                   i == 0 ? d.input_pe_double_buffered : d.weight_pe_double_buffered},
+              {" inner tiles are ", inner_tile_prefetched(d, a),
+               i == 0 ? d.input_stage_double_buffered : d.weight_stage_double_buffered}})
+            if (i < 2 && layer != design)
+                return "its " + name + what + (layer ? "double" : "single") + " buffered, the design's are " +
+                       (layer ? "single" : "double") + " buffered (compile the layers with the same buffering together)";
         if (has_register_level(a) != k.register_level)
             return "its " + name + (k.register_level ? " has no" : " has a") + " one-word register level under its "
                    "per-PE file, the design's " + (k.register_level ? "has" : "has none") + same;

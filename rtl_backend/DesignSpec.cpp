@@ -178,36 +178,29 @@ int64_t pe_tile_words(const ir::TensorAccess &a) {
     return file ? file->words() : 0;
 }
 
-namespace {
-
 size_t pe_file_index(const ir::TensorAccess &a) { return a.stages.size() - (has_register_level(a) ? 2 : 1); }
 
-bool file_double_buffered(const DesignSpec &d, const ir::Stage &file) {
-    for (const DesignSpec::Level &l : d.levels)
-        if (l.name == file.buffer->level) return l.double_buffered && !file.buffer->single_buffered;
-    return false;
-}
-
-}  // namespace
-
-bool pe_file_prefetched(const DesignSpec &d, const ir::TensorAccess &a) {
-    const ir::Stage *file = pe_file_stage(a);
-    const size_t j = pe_file_index(a);
-    return file && j >= 2 &&
-           ir::prefetched(file_double_buffered(d, *file), file->kind, a.stages[j - 1].kind,
-                          a.role == ir::TensorRole::Output, false);
-}
-
-int pe_prefetch_loop(const DesignSpec &d, const ir::NestAnalysis &nest, const ir::TensorAccess &a) {
-    if (!pe_file_prefetched(d, a)) return -1;
-    return ir::prefetch_loop(nest, a, pe_file_index(a), true);
-}
-
-const ir::Stage &array_facing_stage(const ir::TensorAccess &a) {
+size_t array_facing_index(const ir::TensorAccess &a) {
     for (size_t j = a.stages.size(); j-- > 1;)
-        if (a.stages[j].kind == ir::StageKind::Shared) return a.stages[j];
-    return a.stages.front();
+        if (a.stages[j].kind == ir::StageKind::Shared) return j;
+    return 0;
 }
+
+bool stage_prefetched(const DesignSpec &d, const ir::TensorAccess &a, size_t j) {
+    if (j < 2 || j >= a.stages.size()) return false;
+    const ir::Stage &s = a.stages[j];
+    bool twice = false;
+    for (const DesignSpec::Level &l : d.levels)
+        if (s.buffer && l.name == s.buffer->level) twice = l.double_buffered && !s.buffer->single_buffered;
+    return ir::prefetched(twice, s.kind, a.stages[j - 1].kind, a.role == ir::TensorRole::Output,
+                          ir::loads_in_pipeline(a, j));
+}
+
+int stage_prefetch_loop(const DesignSpec &d, const ir::NestAnalysis &nest, const ir::TensorAccess &a, size_t j) {
+    return stage_prefetched(d, a, j) ? ir::prefetch_loop(nest, a, j, true) : -1;
+}
+
+const ir::Stage &array_facing_stage(const ir::TensorAccess &a) { return a.stages[array_facing_index(a)]; }
 
 int shared_stages(const ir::TensorAccess &a) {
     return int(std::count_if(a.stages.begin(), a.stages.end(),
@@ -283,12 +276,12 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
             for (size_t j = 2; j < t.stages.size(); ++j) {
                 const ir::Stage &s = t.stages[j];
                 if (ir::loads_in_pipeline(t, j) || !s.buffer || !ir::double_buffered(arch, s)) continue;
-                if (&s == pe_file_stage(t) && pe_file_prefetched(d, t)) continue;
+                if (stage_prefetched(d, t, j)) continue;
                 throw UserError("layer " + l.problem.layer.name + ": " +
                                 (s.kind == ir::StageKind::PerPe ? "per-PE level " : "inner shared level ") +
                                 s.buffer->level + " of " + t.tensor->name +
-                                " is double buffered; the generated RTL prefetches the input's and the weights' "
-                                "per-PE files only and moves these tiles while the array stalls: keep the tile "
+                                " is double buffered; the generated RTL prefetches the operands' per-PE files and "
+                                "inner tiles only and moves these tiles while the array stalls: keep the tile "
                                 "single (hw::single_buffered), set \"double_buffered\": false on the level, or "
                                 "estimate with the model");
             }
@@ -410,6 +403,8 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         d.weight_pe_depth = std::max(d.weight_pe_depth, pe_tile_words(nest.access(ir::TensorRole::Weight)));
         d.input_pe_double_buffered |= pe_file_prefetched(d, nest.access(ir::TensorRole::Input));
         d.weight_pe_double_buffered |= pe_file_prefetched(d, nest.access(ir::TensorRole::Weight));
+        d.input_stage_double_buffered |= inner_tile_prefetched(d, nest.access(ir::TensorRole::Input));
+        d.weight_stage_double_buffered |= inner_tile_prefetched(d, nest.access(ir::TensorRole::Weight));
         d.input_register_level |= has_register_level(nest.access(ir::TensorRole::Input));
         d.weight_register_level |= has_register_level(nest.access(ir::TensorRole::Weight));
         d.output_register_level |= has_register_level(nest.access(ir::TensorRole::Output));
@@ -472,8 +467,10 @@ nlohmann::json to_json(const DesignSpec &d) {
             {"buffer_bytes", d.buffer_bytes()},
             {"dram_latency", d.dram_latency},
             {"sized_for", d.layers}};
-    if (d.pe_prefetches())
+    if (d.input_pe_double_buffered || d.weight_pe_double_buffered)
         j["per_pe_files_double_buffered"] = {{"I", d.input_pe_double_buffered}, {"W", d.weight_pe_double_buffered}};
+    if (d.input_stage_double_buffered || d.weight_stage_double_buffered)
+        j["inner_tiles_double_buffered"] = {{"I", d.input_stage_double_buffered}, {"W", d.weight_stage_double_buffered}};
     if (!d.row_radix.empty()) j["row_lanes"] = d.row_radix;
     if (!d.col_radix.empty()) j["col_lanes"] = d.col_radix;
     if (d.staged() || d.output_staged())

@@ -90,7 +90,14 @@ struct DesignSpec {
     // per-PE files"): two copies of *_pe_depth words; the fill walk fills the next tile into the
     // copy the array does not read while the array computes, along the layer's prefetch loop.
     bool input_pe_double_buffered = false, weight_pe_double_buffered = false;
-    bool pe_prefetches() const { return input_pe_double_buffered || weight_pe_double_buffered; }
+    // The inner of the operand's two shared levels is double buffered (docs/rtl.md, "Prefetched
+    // inner tiles"): its buffer has two banks; the copy fills the next inner tile into the bank
+    // the array does not read while the array computes.
+    bool input_stage_double_buffered = false, weight_stage_double_buffered = false;
+    bool pe_prefetches() const {
+        return input_pe_double_buffered || weight_pe_double_buffered || input_stage_double_buffered ||
+               weight_stage_double_buffered;
+    }
     // Per-PE accumulator files of the output (docs/rtl.md, "Per-PE accumulator files"): words of
     // each PE's file of partial sums, 0 when the PEs accumulate in one register.
     int64_t output_pe_depth = 0;
@@ -124,8 +131,10 @@ struct DesignSpec {
     bool input_double_buffered = false, weight_double_buffered = false, output_double_buffered = false;
     // The banks belong to the tensor's DMA-fed buffer: the GLB one, or the outer one of two shared
     // levels (then the copies and the walk use the bank the array's tile is in).
-    bool input_glb_banked() const { return input_double_buffered && input_outer_depth == 0; }
-    bool weight_glb_banked() const { return weight_double_buffered && weight_outer_depth == 0; }
+    bool input_glb_banked() const { return (input_double_buffered && input_outer_depth == 0) || input_stage_double_buffered; }
+    bool weight_glb_banked() const {
+        return (weight_double_buffered && weight_outer_depth == 0) || weight_stage_double_buffered;
+    }
     bool output_glb_banked() const { return output_double_buffered && !output_staged(); }
     // On a double-buffered level, but kept single by the mapping (ir::Buffer::single_buffered):
     // a layer that double buffers it there does not run on this design, nor the other way round.
@@ -257,11 +266,20 @@ TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role);
 const ir::Stage *pe_file_stage(const ir::TensorAccess &a);
 // Words of that file's tile, 0 without one.
 int64_t pe_tile_words(const ir::TensorAccess &a);
-// Whether that file is double buffered on the design's levels (its level's flag, unless the
-// mapping keeps it single), and then the loop its fills prefetch along (ir::prefetch_loop; -1:
-// none, or not prefetched).
-bool pe_file_prefetched(const DesignSpec &d, const ir::TensorAccess &a);
-int pe_prefetch_loop(const DesignSpec &d, const ir::NestAnalysis &nest, const ir::TensorAccess &a);
+// Whether stage j of the tensor prefetches on the design's levels (ir::prefetched: its level's
+// flag, unless the mapping keeps it single), and the loop it prefetches along (ir::prefetch_loop;
+// -1: none, or not prefetched). The stages the RTL prefetches: the per-PE file (pe_file_index)
+// and the inner of two shared tiles (array_facing_index).
+bool stage_prefetched(const DesignSpec &d, const ir::TensorAccess &a, size_t j);
+int stage_prefetch_loop(const DesignSpec &d, const ir::NestAnalysis &nest, const ir::TensorAccess &a, size_t j);
+size_t pe_file_index(const ir::TensorAccess &a);
+size_t array_facing_index(const ir::TensorAccess &a);
+inline bool pe_file_prefetched(const DesignSpec &d, const ir::TensorAccess &a) {
+    return pe_file_stage(a) && stage_prefetched(d, a, pe_file_index(a));
+}
+inline bool inner_tile_prefetched(const DesignSpec &d, const ir::TensorAccess &a) {
+    return stage_prefetched(d, a, array_facing_index(a));
+}
 using ir::dram_fed;  // DRAM feeds the tensor's per-PE tiles (ir/Analysis.h)
 // Whether the tensor's last stage is a one-word register level under its per-PE file.
 bool has_register_level(const ir::TensorAccess &a);

@@ -45,7 +45,7 @@ std::string emit_controller(const DesignSpec &d) {
     const bool pe = d.onchip_fills();
     static_assert(ir::kTiming.fill_overhead == 3, "a per-PE fill stalls words + 3 cycles");
     std::string pe_ports, pe_logic, pe_ff;
-    // Prefetched per-PE files (EmitPePrefetch.cpp): the array first waits for a prefetch to land,
+    // Prefetched tiles (EmitPrefetch.cpp): the array first waits for a prefetch to land,
     // then starts this iteration's other transfers (compute_free), so each wait is the model's.
     const PrefetchControl prefetch_files = prefetch_control(d);
     const bool pf = !prefetch_files.logic.empty();
@@ -99,8 +99,11 @@ std::string emit_controller(const DesignSpec &d) {
             pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] " + t + "_stage_from,\n"
                         "  input  logic [" + std::to_string(bits_for(words) + 1) + "-1:0] " + t + "_stage_words,\n"
                         "  output logic " + t + "_stage_fill,      // a copy of the inner tile starts\n";
+            // A prefetched inner tile (EmitPrefetch.cpp) is not copied while the array waits.
+            const bool ahead = t == "input" ? d.input_stage_double_buffered : d.weight_stage_double_buffered;
             pe_logic += "  logic " + t + "_stage_due, " + t + "_stage_done;\n"
-                        "  assign " + t + "_stage_due = zero_from[" + t + "_stage_from] && !" + t + "_stage_done;\n";
+                        "  assign " + t + "_stage_due = zero_from[" + t + "_stage_from]" +
+                        (ahead ? " && !" + t + "_stage_ahead" : "") + " && !" + t + "_stage_done;\n";
             stage_due += " || " + t + "_stage_due";
             pe_ff += "      if (" + t + "_stage_fill) begin\n"
                      "        pe_count <= " + std::to_string(wb) + "'(" + t + "_stage_words) + 1'b1;\n"
@@ -176,7 +179,7 @@ std::string emit_controller(const DesignSpec &d) {
             pe_ports += "  input  logic [" + std::to_string(lb) + "-1:0] " + t + "_pe_from,\n"
                         "  input  logic [" + std::to_string(bits_for(depth) + 1) + "-1:0] " + t + "_pe_words,\n"
                         "  output logic " + t + "_pe_fill,         // a fill of the per-PE tiles starts\n";
-            // A prefetched tile (EmitPePrefetch.cpp) is not filled while the array waits.
+            // A prefetched tile (EmitPrefetch.cpp) is not filled while the array waits.
             const bool ahead = t == "input" ? d.input_pe_double_buffered : d.weight_pe_double_buffered;
             pe_logic += "  assign " + t + "_pe_due = zero_from[" + t + "_pe_from]" + (ahead ? " && !" + t + "_pe_ahead" : "") +
                         " && !" + t + "_pe_done;\n";

@@ -379,7 +379,7 @@ OnChipFillWiring pe_file_wiring(const DesignSpec &d) {
                           // The array reads its lanes of this iteration, whichever tile the walk fills.
                           {"VALID", prefetched ? t + "_now_" + t + "_group_valid" : t + "_group_valid"},
                           {"PREFETCH_START", prefetched ? " || " + t + "_pe_prefetch" : ""},
-                          {"PACE", prefetched ? " .go(" + t + "_pe_go), .busy(" + t + "_walk_busy)," : ""},
+                          {"PACE", prefetched ? " .go(" + t + "_pe_go), .busy(" + t + "_pe_walk_busy)," : ""},
                           {"WRITE_BANK", prefetched ? " .write_bank(" + t + "_pe_fill_bank)," : ""},
                           {"READ_BANK", prefetched ? " .read_bank(" + t + "_pe_read_bank)," : ""}});
     }

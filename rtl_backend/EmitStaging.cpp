@@ -153,23 +153,27 @@ Modules emit_staging(const DesignSpec &d) {
         m.push_back({"tessera_" + s.t + "_outer_address",
                      emit_running_address(d, "tessera_" + s.t + "_outer_address",
                                           "Outer-buffer address of the " + s.t + " tensor's inner tile.", "outer", s.ob)});
+        const bool prefetched = (s.t == "input" && d.input_stage_double_buffered) ||
+                                (s.t == "weight" && d.weight_stage_double_buffered);
         m.push_back({"tessera_" + s.t + "_stage_fill",
                      emit_fill_walk(d, "tessera_" + s.t + "_stage_fill",
                                     "Copy walk of the " + s.t + " tensor's inner tile: one box word per cycle.", s.ab,
-                                    s.ob, s.output)});
+                                    s.ob, s.output, prefetched)});
     }
     return m;
 }
 
 void add_staging_wiring(const DesignSpec &d, OnChipFillWiring &w) {
     // The controller starts each inner tile's copy; the counters count its reads and writes.
-    for (const auto &[t, on] : {std::pair<std::string, bool>{"input", d.input_outer_depth > 0},
-                                {"weight", d.weight_outer_depth > 0}}) {
+    for (const auto &[t, on, prefetched] :
+         {std::tuple<std::string, bool, bool>{"input", d.input_outer_depth > 0, d.input_stage_double_buffered},
+          {"weight", d.weight_outer_depth > 0, d.weight_stage_double_buffered}}) {
         if (!on) continue;
         w.controller_ports += "\n    ." + t + "_stage_from(cfg_" + t + "_stage_from), ." + t + "_stage_words(cfg_" + t +
                    "_stage_words), ." + t + "_stage_fill(" + t + "_stage_fill),";
         w.counter_ports += " ." + t + "_stage_read(" + t + "_stage_reading), ." + t + "_stage_write(" + t + "_stage_writing),";
         w.declarations += "  logic " + t + "_stage_fill;\n";
+        if (prefetched) add_prefetch_hookups(t + "_stage", w);
     }
     // The output's drains and reloads, as the controller runs a per-PE accumulator file's.
     if (d.output_staged()) {
@@ -193,6 +197,9 @@ std::string staging_instances(const DesignSpec &d) {
             o += output_staging_instances(d, s);
             continue;
         }
+        // A prefetched inner tile (EmitPrefetch.cpp) is copied from one step of its loop on: the
+        // outer buffer's address of the next tile, latched as the prefetch starts.
+        const bool prefetched = s.t == "input" ? d.input_stage_double_buffered : d.weight_stage_double_buffered;
         o += fill(R"(  // ${T}: two shared levels; the copy moves each inner tile from the outer buffer into ${T}_glb.
   logic ${T}_stage_reading, ${T}_stage_writing;
   logic [${OB}-1:0] ${T}_outer_origin, ${T}_stage_offset;
@@ -201,17 +208,28 @@ std::string staging_instances(const DesignSpec &d) {
   tessera_${T}_outer_address ${T}_outer_address (
     .clk(clk), .restart(restart), .advance(advance), .increments(increments),
     .outer_delta(cfg_${T}_outer_delta), .outer_addr(${T}_outer_origin));
-  tessera_${T}_stage_fill ${T}_stage_walk (
-    .clk(clk), .rst(rst), .start(${T}_stage_fill), .words(cfg_${T}_stage_words), .box(cfg_${T}_stage_box),
-    .walk(cfg_${T}_stage_walk), .reading(${T}_stage_reading), .read_offset(${T}_stage_offset),
+${NEXT}  tessera_${T}_stage_fill ${T}_stage_walk (
+    .clk(clk), .rst(rst), .start(${T}_stage_fill${PREFETCH_START}), .words(cfg_${T}_stage_words), .box(cfg_${T}_stage_box),
+    .walk(cfg_${T}_stage_walk),${PACE} .reading(${T}_stage_reading), .read_offset(${T}_stage_offset),
     .writing(${T}_stage_writing), .write_addr(${T}_stage_addr));
   tessera_${T}_outer ${T}_outer (
     .clk(clk),${BANKS} .write_enable(dma_${T}_write), .write_addr(dma_write_addr[${OB}-1:0]),
     .write_data(dma_write_data[${BITS}-1:0]), .read_enable(${T}_stage_reading),
-    .read_addr(${T}_outer_origin + ${T}_stage_offset), .read_data(${T}_stage_data));
+    .read_addr(${ORIGIN} + ${T}_stage_offset), .read_data(${T}_stage_data));
 )",
                   {{"T", s.t}, {"BANKS", s.two_banks ? " .write_bank(!" + s.t + "_bank), .read_bank(" + s.t + "_bank)," : ""},
-                   {"OB", std::to_string(s.ob)}, {"AB", std::to_string(s.ab)}, {"BITS", std::to_string(s.bits)}});
+                   {"OB", std::to_string(s.ob)}, {"AB", std::to_string(s.ab)}, {"BITS", std::to_string(s.bits)},
+                   {"NEXT", prefetched ? fill(R"(  logic [${OB}-1:0] ${T}_stage_next_origin;
+  always_ff @(posedge clk)
+    if (${T}_stage_prefetch) ${T}_stage_next_origin <= ${T}_outer_origin + cfg_${T}_stage_next_step;
+)",
+                                              {{"T", s.t}, {"OB", std::to_string(s.ob)}})
+                                       : ""},
+                   {"PREFETCH_START", prefetched ? " || " + s.t + "_stage_prefetch" : ""},
+                   {"PACE", prefetched ? " .go(" + s.t + "_stage_go), .busy(" + s.t + "_stage_walk_busy)," : ""},
+                   {"ORIGIN", prefetched ? "(" + s.t + "_stage_prefetching ? " + s.t + "_stage_next_origin : " + s.t +
+                                               "_outer_origin)"
+                                         : s.t + "_outer_origin"}});
     }
     return o;
 }

@@ -232,7 +232,7 @@ ${PARTIAL_DECLS}  logic mac_other_valid, input_other_valid, weight_other_valid, 
         s << "\n    .group_valid(" << t << "_group_valid));\n";
         return s.str();
     };
-    // Prefetched per-PE files read the GLB at this tile's lanes or the next one's (EmitPePrefetch.cpp).
+    // Prefetched per-PE files read the GLB at this tile's lanes or the next one's (EmitPrefetch.cpp).
     auto operand_lanes = [&](const std::string &t, const TensorPorts &p, int64_t g, int bits, bool prefetched) {
         return prefetched ? prefetch_lanes(d, t, predication, lanes(t, p, g, bits), bits) : lanes(t, p, g, bits);
     };
@@ -405,8 +405,11 @@ endmodule
                                           (d.output_glb_banked() ? " .drain_bank(dma_output_read_bank),\n    .drain_data(output_drain_data)," : "") +
                                           " .drain_addr(dma_output_read_addr),"},
                {"DOAB", std::to_string(output_dram_side_addr_bits(d))},
-               {"INPUT_BANKS", d.input_glb_banked() ? "\n    .write_bank(!input_bank), .read_bank(input_bank)," : ""},
-               {"WEIGHT_BANKS", d.weight_glb_banked() ? "\n    .write_bank(!weight_bank), .read_bank(weight_bank)," : ""},
+               // The inner of two shared tiles, prefetched: the copy writes one bank while the array reads the other.
+               {"INPUT_BANKS", d.input_stage_double_buffered ? "\n    .write_bank(input_stage_fill_bank), .read_bank(input_stage_read_bank),"
+                               : d.input_glb_banked() ? "\n    .write_bank(!input_bank), .read_bank(input_bank)," : ""},
+               {"WEIGHT_BANKS", d.weight_stage_double_buffered ? "\n    .write_bank(weight_stage_fill_bank), .read_bank(weight_stage_read_bank),"
+                                : d.weight_glb_banked() ? "\n    .write_bank(!weight_bank), .read_bank(weight_bank)," : ""},
                {"OUTPUT_BANK", d.output_glb_banked() ? " .bank(output_bank)," : ""},
                {"GW", std::to_string(gw)},
                {"GO", std::to_string(go)},

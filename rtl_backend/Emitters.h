@@ -53,7 +53,7 @@ std::string emit_running_address(const DesignSpec &, const std::string &module, 
 // A tile copy: walks a box one word per cycle, a read offset in the source's layout, and one
 // cycle later the linear write address; `drains` adds the drain's outputs (EmitPeBuffers.cpp).
 // `paced`: the walk reads only in cycles its `go` input allows and reports `busy` while it has
-// words to read or write (a prefetch, EmitPePrefetch.cpp).
+// words to read or write (a prefetch, EmitPrefetch.cpp).
 std::string emit_fill_walk(const DesignSpec &, const std::string &module, const std::string &doc, int write_bits,
                            int read_bits, bool drains, bool paced = false);
 // An operand at two shared levels (EmitStaging.cpp): the outer buffer, the inner tile's address in
@@ -70,14 +70,16 @@ struct OnChipFillWiring {
     std::string controller_ports, counter_ports, declarations, instances;
 };
 OnChipFillWiring pe_file_wiring(const DesignSpec &);
-// Prefetched per-PE files (EmitPePrefetch.cpp): the controller's part (ports, logic, the
-// flip-flops' statements; `logic` defines prefetch_wait and compute_free), an operand's hookups
-// and the next tile's latches, and the operand's lanes instance text replaced by the lanes of
-// this tile and of the next one, chosen by whether the walk prefetches.
+// Prefetched tiles (EmitPrefetch.cpp): the controller's part (ports, logic, the flip-flops'
+// statements; `logic` defines prefetch_wait and compute_free); a unit's (`<t>_pe`, `<t>_stage`)
+// hookups of the controller; an operand's per-PE files' hookups, the next tile's latches and
+// group count; and the operand's lanes instance text replaced by the lanes of this tile and of
+// the next one, chosen by whether the walk prefetches.
 struct PrefetchControl {
     std::string ports, logic, ff;
 };
 PrefetchControl prefetch_control(const DesignSpec &);
+void add_prefetch_hookups(const std::string &unit, OnChipFillWiring &);
 void add_prefetch_wiring(const DesignSpec &, const std::string &tensor, OnChipFillWiring &);
 std::string prefetch_lanes(const DesignSpec &, const std::string &tensor, const std::string &predication,
                            const std::string &lanes, int addr_bits);

@@ -345,6 +345,12 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
             v.set(name + "_stage_walk", walk_delta(inner.box, outer_strides, c), c);
         }
         if (x == 2) v.set("output_stage_cycles", inner.words() * d.output_stage_element_cycles);
+        if (v.has(name + "_stage_next_from")) {
+            // A prefetched inner tile: the next one is one step of its loop on, in the same outer tile.
+            const int l = stage_prefetch_loop(d, nest, a, array_facing_index(a));
+            v.set(name + "_stage_next_from", slot_of(l >= 0 ? l : inner.refill_from));
+            v.set(name + "_stage_next_step", l >= 0 ? outer_step[size_t(l)] : 0);
+        }
     }
     // Per-PE files: the file address runs over the loops inside the per-PE tile; a fill walks the
     // tile's box (coordinate 0 fastest) from the GLB address of its first word.
@@ -394,7 +400,7 @@ LayerConfig configure_layer(const DesignSpec &d, const RegisterMap &map, const i
         if (v.has(name + "_pe_next_from")) {
             // The next tile of a prefetch is one step of its loop on (the loops inside are at 0
             // at both tiles' first iterations), in the same shared tile: its GLB address step.
-            const int l = pe_prefetch_loop(d, nest, a);
+            const int l = stage_prefetch_loop(d, nest, a, pe_file_index(a));
             v.set(name + "_pe_next_from", slot_of(l >= 0 ? l : pe.refill_from));
             v.set(name + "_pe_next_step", l >= 0 ? glb_steps(nest, array_facing(a))[size_t(l)] : 0);
         }

@@ -208,6 +208,11 @@ RegisterMap register_map(const DesignSpec &d) {
         add(t + "_outer_delta", T, ob, "outer-buffer address of the inner tile: change when the loop increments");
         add(t + "_stage_box", C, ib, "inner tile extent per coordinate (unused: 1)");
         add(t + "_stage_walk", C, ob, "outer-buffer address change when the copy's box coordinate increments");
+        if ((x == 0 && d.input_stage_double_buffered) || (x == 1 && d.weight_stage_double_buffered)) {
+            add(t + "_stage_next_from", 1, lb, "loop slot the inner tile's prefetch follows (= " + t +
+                                               "_stage_from: no prefetch)");
+            add(t + "_stage_next_step", 1, ob, "outer-buffer address change from an inner tile to the next one");
+        }
         if (x == 2)
             add("output_stage_cycles", 1, output_stage_cycle_bits(d),
                 "cycles a drain or reload holds the array: the inner block's words at the outer level's port");

@@ -135,10 +135,10 @@ bool loads_in_pipeline(StageKind kind, int64_t words, bool parent_per_pe, bool l
 // The same for stage j of a tensor's chain.
 bool loads_in_pipeline(const TensorAccess &a, size_t j);
 
-// Whether stage j of an operand's chain is prefetched (docs/hardware.md, "Prefetched per-PE
-// tiles"): per-PE files (not a register loaded in the pipeline) on a double-buffered level, filled
-// from a shared tile. The fill of the next tile then runs during the current one's compute, into
-// the other copy, along prefetch_loop.
+// Whether stage j of an operand's chain is prefetched (docs/hardware.md, "Prefetched tiles"):
+// per-PE files (not a register loaded in the pipeline) or the inner of two shared tiles, on a
+// double-buffered level, filled from a shared tile. The fill of the next tile then runs during the
+// current one's compute, into the other copy, along prefetch_loop.
 bool prefetched(bool double_buffered, StageKind kind, StageKind parent, bool output, bool in_pipeline);
 // The loop along which a prefetched tile's next visit is known while the current one computes: the
 // innermost temporal loop of extent > 1 between where the tile refills (`refill_from`, exclusive)

@@ -17,13 +17,13 @@ struct Timing {
 
 inline constexpr Timing kTiming{};
 
-// A prefetched per-PE tile (docs/hardware.md, "Prefetched per-PE tiles"): its fill walk, started
-// at the first iteration of the tile before it, reads one word per compute iteration of that tile
-// (and per cycle the array waits for it); the array starts the tile once the last word has landed,
-// one cycle after its read and not in the cycle it is written. A tile of `words` words after a
+// A prefetched tile (docs/hardware.md, "Prefetched tiles"): its fill walk, started at the first
+// iteration of the tile before it, moves one word per compute iteration of that tile (and per
+// cycle the array waits for it); the array starts the tile once the last word has landed, one
+// cycle after its read and not in the cycle it is written. A tile of `moves` such cycles after a
 // tile of `busy` compute iterations makes the array wait this many cycles.
-constexpr long long prefetch_wait(long long words, long long busy) {
-    return words + 2 > busy ? words + 2 - busy : 0;
+constexpr long long prefetch_wait(long long moves, long long busy) {
+    return moves + 2 > busy ? moves + 2 - busy : 0;
 }
 
 }  // namespace tessera::ir

@@ -142,6 +142,7 @@ private:
     // cycles it first waits for the array's last sums.
     struct OnchipJob {
         int64_t cycles = 0, drain_wait = 0;
+        int64_t move = 0;  // of cycles, those that move words (the rest: fill or drain overhead)
     };
     OnchipJob onchip_job(const TensorPlan &t, size_t j) const;
     // Whether stage j of t is the PE operand register, loaded in the compute pipeline (ir::loads_in_pipeline).
@@ -150,9 +151,9 @@ private:
     // that visit moves (ir::prefetch_loop; -1: every visit waits for its fill).
     bool prefetched(const TensorPlan &t, size_t j) const;
     int prefetch_loop(const TensorPlan &t, size_t j, const int64_t *extent) const;
-    // The array's wait for one visit of stage j: `job` where the visit is not prefetched.
+    // What `visits` visits of stage j stall the array: `job`'s cycles where a visit is not prefetched.
     int64_t prefetched_visit_stalls(const TensorPlan &t, size_t j, const int64_t *extent, int64_t visits,
-                                    int64_t job) const;
+                                    const OnchipJob &job) const;
     int64_t onchip_transfer_cycles(const int64_t *extent) const;
     RunStalls run_stalls(const int64_t *extent) const;  // ModelCycles.cpp
     std::string pipeline_error(const int64_t *extent) const;  // ModelCycles.cpp

@@ -152,6 +152,7 @@ Model::OnchipJob Model::onchip_job(const TensorPlan &t, size_t j) const {
     const double words = double(te.at[j].box_words) * c.words_per_element;
     const int64_t move = c.per_pe() ? te.at[j].box_words : ceil_cycles(words, arch_.levels[size_t(p.level)].bandwidth());
     OnchipJob job;
+    job.move = move;
     job.cycles = move + (output ? timing.drain_overhead : timing.fill_overhead);
     job.drain_wait = !output ? 0 : c.per_pe() ? arch_.array_skew() : timing.compute_overhead + arch_.array_skew();
     return job;
@@ -172,16 +173,16 @@ int Model::prefetch_loop(const TensorPlan &t, size_t j, const int64_t *extent) c
 }
 
 int64_t Model::prefetched_visit_stalls(const TensorPlan &t, size_t j, const int64_t *extent, int64_t visits,
-                                       int64_t job) const {
+                                       const OnchipJob &job) const {
     // `visits` consecutive visits (of one run, or of the whole nest): the ones that move the
     // prefetch loop waited only for what their fill outlasts the tile before them (ir::prefetch_wait);
     // the others (the loop is back at 0) fill while the array waits, as a single copy does.
     const int l = prefetch_loop(t, j, extent);
-    if (l < 0) return visits * job;
+    if (l < 0) return visits * job.cycles;
     const int64_t waited = visits / extent[l];
     const int64_t tiles = product_before(t.stages[j].outer, extent, t.stages[j].refill_from);
     const int64_t busy = est_.temporal_iterations / tiles;  // compute iterations of one visit
-    return waited * job + (visits - waited) * ir::prefetch_wait(est_.tensors[int(t.operand)].at[j].box_words, busy);
+    return waited * job.cycles + (visits - waited) * ir::prefetch_wait(job.move, busy);
 }
 
 RunStalls Model::run_stalls(const int64_t *extent) const {
@@ -203,7 +204,7 @@ RunStalls Model::run_stalls(const int64_t *extent) const {
                 for (int l : c.outer)
                     if (l >= run_from_ && l < c.refill_from) visits *= extent[l], firsts *= resumes(t, l) ? 1 : extent[l];
                 if (!output) {
-                    out.each_run += prefetched_visit_stalls(t, j, extent, visits, job);
+                    out.each_run += prefetched_visit_stalls(t, j, extent, visits, transfer);
                 } else {
                     out.each_run += visits * (job + transfer.drain_wait) + (visits - firsts) * job;
                     out.resumed += firsts * job;
@@ -232,10 +233,10 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
             int64_t jobs = tiles;
             if (output) jobs += tiles - first_visit_tiles(t, c, extent);  // + resumed reloads
             if (prefetched(t, j)) {
-                stall += prefetched_visit_stalls(t, j, extent, tiles, job);
+                stall += prefetched_visit_stalls(t, j, extent, tiles, transfer);
             } else if (c.double_buffered && tiles > 0) {
-                // (The inner of two shared levels and accumulator files, double buffered: an
-                // estimate the generated RTL does not build, docs/hardware.md.)
+                // (The output's inner shared block double buffered: an estimate the generated RTL
+                // does not build, docs/hardware.md.)
                 const int64_t busy = est_.temporal_iterations / tiles;
                 stall += job + (jobs - 1) * std::max<int64_t>(0, job - busy);
             } else {

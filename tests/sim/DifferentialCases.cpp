@@ -150,9 +150,9 @@ std::string RandomCase::describe() const {
     if (!from_dram.empty()) o << " (" << (from_dram == "W" ? "weights" : from_dram == "I" ? "inputs" : "inputs and weights")
                               << " from DRAM into the per-PE files)";
     if (outputs_to_dram) o << " (outputs from the per-PE files straight to DRAM)";
-    if (!prefetched_files.empty())
-        o << " (the per-PE level double buffered, its operand partitions doubled: " << prefetched_files
-          << " files prefetched)";
+    if (!prefetched.empty())
+        o << " (the per-PE level" << (inner_double_buffered ? " and the GLB" : "")
+          << " double buffered, twice as large; prefetched: " << prefetched << ")";
     if (interconnect != "broadcast") o << " --interconnect " << interconnect;
     return o.str();
 }
@@ -170,7 +170,11 @@ ir::Architecture RandomCase::architecture() const {
     if (per_pe && double_buffered)
         for (size_t l = 1; l < arch.levels.size(); ++l)
             arch.levels[l].double_buffered = !arch.is_per_pe(l) && (hierarchy.empty() || arch.levels[l].name == "L2");
-    if (!prefetched_files.empty())
+    if (inner_double_buffered) {
+        for (ir::MemoryLevel &glb : arch.levels)
+            if (glb.name == "GLB") glb.double_buffered = true, glb.size_bytes *= 2;
+    }
+    if (!prefetched.empty())
         for (size_t l = 1; l < arch.levels.size(); ++l) {
             ir::MemoryLevel &level = arch.levels[l];
             if (!arch.is_per_pe(l)) continue;
@@ -456,21 +460,25 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool 
     return cases;
 }
 
-std::vector<RandomCase> draw_prefetched_file_cases(uint64_t seed, size_t count) {
+std::vector<RandomCase> draw_prefetched_tile_cases(uint64_t seed, size_t count) {
     Rng pick(seed ^ 0x3c6ef372fe94f82bull);
     std::vector<RandomCase> cases;
     for (uint64_t round = 0; cases.size() < count; ++round) {
-        if (round > 100 * count + 100) throw std::runtime_error("draw_prefetched_file_cases: every draw rejected");
+        if (round > 100 * count + 100) throw std::runtime_error("draw_prefetched_tile_cases: every draw rejected");
         const uint64_t s = seed * 1000003 + round;
         std::vector<RandomCase> drawn = round % 3 == 0 ? draw_per_pe_cases(s, 1, chance(pick, 0.25), chance(pick, 0.5))
                                         : round % 3 == 1 ? draw_four_level_cases(s, 1, true)
                                                          : draw_register_level_cases(s, 1);
         RandomCase &c = drawn.front();
-        c.prefetched_files = "IW";  // the architecture; the design says which files prefetch
+        c.prefetched = "?";  // the architecture; the design says what prefetches
+        c.inner_double_buffered = round % 3 == 1 && chance(pick, 0.75);
         if (!lower_for_rtl(c).empty()) continue;
         const rtl::DesignSpec d = rtl::design_for({c.ir}, c.architecture());
-        c.prefetched_files = std::string(d.input_pe_double_buffered ? "I" : "") + (d.weight_pe_double_buffered ? "W" : "");
-        if (c.prefetched_files.empty()) continue;
+        const std::string files = std::string(d.input_pe_double_buffered ? "I" : "") + (d.weight_pe_double_buffered ? "W" : ""),
+                          inner = std::string(d.input_stage_double_buffered ? "I" : "") + (d.weight_stage_double_buffered ? "W" : "");
+        c.prefetched = (files.empty() ? "" : "files " + files) + (files.empty() || inner.empty() ? "" : ", ") +
+                       (inner.empty() ? "" : "inner tiles " + inner);
+        if (c.prefetched.empty()) continue;
         c.layer.name = "prefetch_case" + std::to_string(cases.size());
         if (!lower_for_rtl(c).empty()) continue;
         cases.push_back(std::move(c));
@@ -489,7 +497,8 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
                (cases[i].per_pe ? " per-PE" : "") + (cases[i].hierarchy.empty() ? "" : " " + cases[i].hierarchy) +
                (cases[i].registers.empty() ? "" : " REG:" + cases[i].registers) +
                (cases[i].from_dram.empty() ? "" : " " + cases[i].from_dram + "-from-DRAM") + (cases[i].outputs_to_dram ? " O-to-DRAM" : "") +
-               (cases[i].prefetched_files.empty() ? "" : " prefetch:" + cases[i].prefetched_files) +
+               (cases[i].prefetched.empty() ? "" : " prefetch: " + cases[i].prefetched) +
+               (cases[i].inner_double_buffered ? " GLB-double" : "") +
                (cases[i].interconnect == "broadcast"
                     ? ""
                     : " " + cases[i].interconnect + " " +

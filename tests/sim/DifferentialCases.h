@@ -42,10 +42,12 @@ struct RandomCase {
     // Drawn by draw_outputs_to_dram_cases: the output keeps no shared tile; its per-PE files drain
     // straight to DRAM.
     bool outputs_to_dram = false;
-    // Drawn by draw_prefetched_file_cases: the operands ("I", "W", "IW") whose per-PE files
-    // prefetch: the outermost per-PE level is double buffered, its operand partitions twice as
-    // large (the output's accumulator files keep one copy).
-    std::string prefetched_files;
+    // Drawn by draw_prefetched_tile_cases: what prefetches ("files IW", "files W, inner tiles I",
+    // ...): the outermost per-PE level is double buffered, its operand partitions twice as large
+    // (the output's accumulator files keep one copy); with `inner_double_buffered`, on four_level,
+    // the GLB (the inner of two shared levels) too, twice as large.
+    std::string prefetched;
+    bool inner_double_buffered = false;
     ir::Architecture architecture() const;
     ir::AcceleratorIR ir;
     std::string describe() const;  // the equivalent `tessera lower` flags
@@ -115,12 +117,13 @@ std::vector<RandomCase> draw_four_level_cases(uint64_t seed, size_t count, bool 
                                               bool output_two_levels = false, bool l2_double_buffered = false,
                                               bool quantized = false);
 
-// `count` cases with prefetched per-PE files (RandomCase::prefetched_files; docs/rtl.md,
-// "Prefetched per-PE files"), drawn in turn like draw_per_pe_cases (on any interconnect, a quarter
-// within an axis, half with the GLB double buffered too), draw_four_level_cases (the files filled
-// from the inner of two shared levels; any interconnect) and draw_register_level_cases (a
-// register under the file); draws whose files do not prefetch are redrawn.
-std::vector<RandomCase> draw_prefetched_file_cases(uint64_t seed, size_t count);
+// `count` cases with prefetched tiles (RandomCase::prefetched; docs/rtl.md, "Prefetched per-PE
+// files" and "Prefetched inner tiles"), drawn in turn like draw_per_pe_cases (on any
+// interconnect, a quarter within an axis, half with the GLB double buffered too),
+// draw_four_level_cases (the files filled from the inner of two shared levels, which three in
+// four draws double buffer too; any interconnect) and draw_register_level_cases (a register under
+// the file); draws where nothing prefetches are redrawn.
+std::vector<RandomCase> draw_prefetched_tile_cases(uint64_t seed, size_t count);
 
 struct CaseFailure {
     std::string description;  // the case

@@ -4,7 +4,7 @@
 //   sim_differential --cases 1000 --seed 7 [--per-pe 100] [--within-axis 100] [--levels 100]
 //                    [--output-levels 100] [--prefetched 100] [--single-buffered 100] [--l2-double 100]
 //                    [--quantized-levels 100] [--register-levels 100] [--dram-fed 100] [--outputs-to-dram 100]
-//                    [--output-registers 100] [--prefetched-files 100]
+//                    [--output-registers 100] [--prefetched-tiles 100]
 //                    [--dram-stalls PERCENT: DRAM refuses requests, cycles not compared]
 #include "DifferentialCases.h"
 #include "DriverArgs.h"
@@ -16,7 +16,7 @@
 #include <string>
 
 int main(int argc, char **argv) {
-    uint64_t count = 100, per_pe = 0, within_axis = 0, levels = 0, pipelined_levels = 0, output_levels = 0, prefetched = 0, single = 0, l2_double = 0, quantized_levels = 0, register_levels = 0, dram_fed = 0, outputs_to_dram = 0, output_registers = 0, prefetched_files = 0, dram_stalls = 0;
+    uint64_t count = 100, per_pe = 0, within_axis = 0, levels = 0, pipelined_levels = 0, output_levels = 0, prefetched = 0, single = 0, l2_double = 0, quantized_levels = 0, register_levels = 0, dram_fed = 0, outputs_to_dram = 0, output_registers = 0, prefetched_tiles = 0, dram_stalls = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
@@ -36,10 +36,10 @@ int main(int argc, char **argv) {
         else if (!std::strcmp(argv[i], "--prefetched")) target = &prefetched;
         else if (!std::strcmp(argv[i], "--single-buffered")) target = &single;
         else if (!std::strcmp(argv[i], "--l2-double")) target = &l2_double;
-        else if (!std::strcmp(argv[i], "--prefetched-files")) target = &prefetched_files;
+        else if (!std::strcmp(argv[i], "--prefetched-tiles")) target = &prefetched_tiles;
         else if (!std::strcmp(argv[i], "--quantized-levels")) target = &quantized_levels;
         if (!target || !has_value) {
-            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--within-axis A] [--levels L] [--pipelined-levels P] [--output-levels O] [--prefetched F] [--single-buffered B] [--l2-double D] [--quantized-levels Q] [--register-levels G] [--dram-fed E] [--outputs-to-dram T] [--output-registers R] [--prefetched-files P] [--dram-stalls PERCENT]\n";
+            std::cerr << "usage: sim_differential [--cases N] [--seed S] [--per-pe M] [--within-axis A] [--levels L] [--pipelined-levels P] [--output-levels O] [--prefetched F] [--single-buffered B] [--l2-double D] [--quantized-levels Q] [--register-levels G] [--dram-fed E] [--outputs-to-dram T] [--output-registers R] [--prefetched-tiles P] [--dram-stalls PERCENT]\n";
             return 2;
         }
         *target = tessera::driver::whole_number(argv[i], argv[i + 1]);
@@ -77,8 +77,9 @@ int main(int argc, char **argv) {
         for (auto &c : draw_outputs_to_dram_cases(seed + 11, outputs_to_dram)) cases.push_back(std::move(c));
         // --output-registers R: R more with a one-word output register under the psum files.
         for (auto &c : draw_output_register_cases(seed + 12, output_registers)) cases.push_back(std::move(c));
-        // --prefetched-files P: P more whose operands' per-PE files are double buffered and prefetch.
-        for (auto &c : draw_prefetched_file_cases(seed + 13, prefetched_files)) cases.push_back(std::move(c));
+        // --prefetched-tiles P: P more whose operands' per-PE files (and inner shared tiles) are double
+        // buffered and prefetch.
+        for (auto &c : draw_prefetched_tile_cases(seed + 13, prefetched_tiles)) cases.push_back(std::move(c));
         // --single-buffered B: B more on double-buffered designs, some tensors kept single.
         for (auto &c : draw_single_buffered_cases(seed, single, {"I", "W", "O", "IW", "IO", "WO", "IWO"}))
             cases.push_back(std::move(c));

@@ -212,14 +212,15 @@ TEST_CASE("random per-PE files on double-buffered GLBs: bit-exact, counters and 
     check_all_pass(cases, kSeed + 5);
 }
 
-// Prefetched per-PE files (docs/rtl.md, "Prefetched per-PE files"): random per-PE mappings (any
-// interconnect, within an axis, the files filled from the inner of two shared levels, a register
-// under a file) whose outermost per-PE level is double buffered: the fill walk fills the next tile
-// into the other copy while the array computes, the array waiting only for what it outlasts.
-TEST_CASE("random prefetched per-PE files: bit-exact, counters and cycles equal to the model's",
+// Prefetched tiles (docs/rtl.md, "Prefetched per-PE files", "Prefetched inner tiles"): random
+// per-PE mappings (any interconnect, within an axis, the files filled from the inner of two shared
+// levels, a register under a file) whose outermost per-PE level (and, on four_level, the GLB) is
+// double buffered: the walk fills the next tile into the other copy while the array computes, the
+// array waiting only for what it outlasts.
+TEST_CASE("random prefetched per-PE files and inner tiles: bit-exact, counters and cycles equal to the model's",
           "[sim][differential][per_pe][double]") {
     constexpr size_t kPrefetchedCases = 5;
-    const auto cases = draw_prefetched_file_cases(kSeed + 13, kPrefetchedCases);
+    const auto cases = draw_prefetched_tile_cases(kSeed + 13, kPrefetchedCases);
     REQUIRE(cases.size() == kPrefetchedCases);
     // Some case waits less than with one copy of its files: its tiles were prefetched.
     int faster = 0;
@@ -234,6 +235,10 @@ TEST_CASE("random prefetched per-PE files: bit-exact, counters and cycles equal 
         faster += cycles(two) < cycles(one);
     }
     CHECK(faster >= 1);
+    // Some case prefetches the inner of two shared tiles.
+    int inner = 0;
+    for (const auto &c : cases) inner += c.prefetched.find("inner tiles") != std::string::npos;
+    CHECK(inner >= 1);
     check_all_pass(cases, kSeed + 13);
 }
 

@@ -1,12 +1,15 @@
-// Prefetched per-PE files (docs/rtl.md, "Prefetched per-PE files"): an operand's per-PE files on
-// a double-buffered level keep two copies. At the first iteration of each per-PE tile the array
-// switches to the copy its fill wrote, and, when the layer's prefetch loop (ir::prefetch_loop) has
-// a next step, the fill walk starts filling the next tile into the other copy from the same shared
-// tile: the next tile's GLB address is this one's plus the loop's step, its lanes are predicated
-// on the dims one step of that loop on. The walk reads one word per compute iteration (and per
-// cycle the array waits for it), so what the array waits at the next tile depends on the two
+// Prefetched tiles (docs/rtl.md, "Prefetched per-PE files" and "Prefetched inner tiles"): an
+// operand's per-PE files, or the inner of its two shared tiles, on a double-buffered level keep two
+// copies. At the first iteration of each tile the array switches to the copy its fill wrote, and,
+// when the layer's prefetch loop (ir::prefetch_loop) has a next step, the fill walk (the per-PE
+// fill, or the inner tile's copy) starts filling the next tile into the other copy from the same
+// parent tile: one step of that loop on, whose address is this tile's plus the loop's step (per-PE
+// files: predicated on the dims one step on). The walk moves one word per compute iteration (and
+// per cycle the array waits for it), so what the array waits at the next tile depends on the two
 // tiles alone (ir::prefetch_wait), as the model counts it. A tile the loop does not lead to (the
 // loop is back at 0) is filled while the array waits, as a single copy is.
+// A unit is one such tile: `<t>_pe` (the files) or `<t>_stage` (the inner tile); the controller's
+// signals of a unit are named <unit>_from, <unit>_fill (the walk that stalls the array), ...
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -16,11 +19,13 @@ namespace tessera::rtl {
 
 namespace {
 
-std::vector<std::string> prefetched_tensors(const DesignSpec &d) {
-    std::vector<std::string> t;
-    if (d.input_pe_double_buffered) t.push_back("input");
-    if (d.weight_pe_double_buffered) t.push_back("weight");
-    return t;
+std::vector<std::string> prefetch_units(const DesignSpec &d) {
+    std::vector<std::string> u;
+    if (d.input_pe_double_buffered) u.push_back("input_pe");
+    if (d.weight_pe_double_buffered) u.push_back("weight_pe");
+    if (d.input_stage_double_buffered) u.push_back("input_stage");
+    if (d.weight_stage_double_buffered) u.push_back("weight_stage");
+    return u;
 }
 
 }  // namespace
@@ -28,45 +33,44 @@ std::vector<std::string> prefetched_tensors(const DesignSpec &d) {
 PrefetchControl prefetch_control(const DesignSpec &d) {
     PrefetchControl c;
     const int lb = d.loop_bits();
-    const std::vector<std::string> tensors = prefetched_tensors(d);
-    if (tensors.empty()) return c;
+    const std::vector<std::string> units = prefetch_units(d);
+    if (units.empty()) return c;
     c.ports = "  input  logic [" + std::to_string(d.loops) + "-1:0] at_last,\n";
     std::string waits;
-    for (const std::string &t : tensors) {
-        c.ports += fill(R"(  input  logic [${LB}-1:0] ${T}_pe_next_from,
-  input  logic ${T}_walk_busy,          // the fill walk has words to read or to write
-  output logic ${T}_pe_prefetch,        // the walk starts filling the next tile
-  output logic ${T}_pe_prefetching,     // the walk fills the next tile (else this one, the array waiting)
-  output logic ${T}_pe_go,              // the walk may read this cycle
-  output logic ${T}_pe_read_bank,       // the copy the array reads this iteration
-  output logic ${T}_pe_fill_bank,       // the copy the walk writes
+    for (const std::string &u : units) {
+        c.ports += fill(R"(  input  logic [${LB}-1:0] ${U}_next_from,
+  input  logic ${U}_walk_busy,          // the walk has words to read or to write
+  output logic ${U}_prefetch,        // the walk starts filling the next tile
+  output logic ${U}_prefetching,     // the walk fills the next tile (else this one, the array waiting)
+  output logic ${U}_go,              // the walk may read this cycle
+  output logic ${U}_read_bank,       // the copy the array reads this iteration
+  output logic ${U}_fill_bank,       // the copy the walk writes
 )",
-                        {{"T", t}, {"LB", std::to_string(lb)}});
+                        {{"U", u}, {"LB", std::to_string(lb)}});
         // A tile the prefetch loop moved to was prefetched: the array waits (before any other
         // transfer of this iteration) until its last word has landed.
-        c.logic += fill(R"(  logic ${T}_pe_ahead, ${T}_pe_wait, ${T}_pe_copy;
-  assign ${T}_pe_ahead = zero_from[${T}_pe_from] && !zero_from[${T}_pe_next_from];
-  assign ${T}_pe_wait = state == COMPUTE && ${T}_pe_ahead && ${T}_walk_busy;
-  assign ${T}_pe_prefetch = issue && zero_from[${T}_pe_from] && ${T}_pe_next_from != ${T}_pe_from &&
-                            !at_last[${T}_pe_next_from];
-  assign ${T}_pe_go = !${T}_pe_prefetching || issue || ${T}_pe_wait;
-  assign ${T}_pe_read_bank = zero_from[${T}_pe_from] ? !${T}_pe_copy : ${T}_pe_copy;
+        c.logic += fill(R"(  logic ${U}_ahead, ${U}_wait, ${U}_copy;
+  assign ${U}_ahead = zero_from[${U}_from] && !zero_from[${U}_next_from];
+  assign ${U}_wait = state == COMPUTE && ${U}_ahead && ${U}_walk_busy;
+  assign ${U}_prefetch = issue && zero_from[${U}_from] && ${U}_next_from != ${U}_from && !at_last[${U}_next_from];
+  assign ${U}_go = !${U}_prefetching || issue || ${U}_wait;
+  assign ${U}_read_bank = zero_from[${U}_from] ? !${U}_copy : ${U}_copy;
 )",
-                        {{"T", t}});
+                        {{"U", u}});
         c.ff += fill(R"(      if (state == IDLE && start) begin
-        ${T}_pe_copy <= 1'b0;
-        ${T}_pe_prefetching <= 1'b0;
-      end else if (issue && zero_from[${T}_pe_from]) ${T}_pe_copy <= !${T}_pe_copy;
-      if (${T}_pe_fill) begin
-        ${T}_pe_prefetching <= 1'b0;
-        ${T}_pe_fill_bank <= !${T}_pe_copy;
-      end else if (${T}_pe_prefetch) begin
-        ${T}_pe_prefetching <= 1'b1;
-        ${T}_pe_fill_bank <= ${T}_pe_copy;
+        ${U}_copy <= 1'b0;
+        ${U}_prefetching <= 1'b0;
+      end else if (issue && zero_from[${U}_from]) ${U}_copy <= !${U}_copy;
+      if (${U}_fill) begin
+        ${U}_prefetching <= 1'b0;
+        ${U}_fill_bank <= !${U}_copy;
+      end else if (${U}_prefetch) begin
+        ${U}_prefetching <= 1'b1;
+        ${U}_fill_bank <= ${U}_copy;
       end
 )",
-                     {{"T", t}});
-        waits += (waits.empty() ? "" : " || ") + t + "_pe_wait";
+                     {{"U", u}});
+        waits += (waits.empty() ? "" : " || ") + u + "_wait";
     }
     c.logic += "  logic prefetch_wait, compute_free;  // the array waits for a prefetch; it may do anything else\n"
                "  assign prefetch_wait = " + waits + ";\n"
@@ -74,19 +78,24 @@ PrefetchControl prefetch_control(const DesignSpec &d) {
     return c;
 }
 
+void add_prefetch_hookups(const std::string &unit, OnChipFillWiring &w) {
+    if (w.controller_ports.find(".at_last(") == std::string::npos) w.controller_ports += "\n    .at_last(at_last),";
+    w.controller_ports += fill(R"(
+    .${U}_next_from(cfg_${U}_next_from), .${U}_walk_busy(${U}_walk_busy), .${U}_prefetch(${U}_prefetch),
+    .${U}_prefetching(${U}_prefetching), .${U}_go(${U}_go), .${U}_read_bank(${U}_read_bank),
+    .${U}_fill_bank(${U}_fill_bank),)",
+                               {{"U", unit}});
+    w.declarations += fill("  logic ${U}_prefetch, ${U}_prefetching, ${U}_go, ${U}_walk_busy, ${U}_read_bank, ${U}_fill_bank;\n",
+                           {{"U", unit}});
+}
+
 void add_prefetch_wiring(const DesignSpec &d, const std::string &t, OnChipFillWiring &w) {
     const int ab = t == "input" ? input_addr_bits(d) : weight_addr_bits(d);
     const int lane_bits = bits_for(d.rows * d.cols + 1) + 1;  // the counters' width of a lane count
-    if (w.controller_ports.find(".at_last(") == std::string::npos) w.controller_ports += "\n    .at_last(at_last),";
-    w.controller_ports += fill(R"(
-    .${T}_pe_next_from(cfg_${T}_pe_next_from), .${T}_walk_busy(${T}_walk_busy), .${T}_pe_prefetch(${T}_pe_prefetch),
-    .${T}_pe_prefetching(${T}_pe_prefetching), .${T}_pe_go(${T}_pe_go), .${T}_pe_read_bank(${T}_pe_read_bank),
-    .${T}_pe_fill_bank(${T}_pe_fill_bank),)",
-                               {{"T", t}});
+    add_prefetch_hookups(t + "_pe", w);
     w.counter_ports += " ." + t + "_fill_groups(" + t + "_fill_groups),";
     const int D = d.dims, ib = d.index_bits, db = d.dim_bits();
-    w.declarations += fill(R"(  logic ${T}_pe_prefetch, ${T}_pe_prefetching, ${T}_pe_go, ${T}_walk_busy, ${T}_pe_read_bank, ${T}_pe_fill_bank;
-  logic [${AB}-1:0] ${T}_next_glb;    // GLB address of the next tile's first iteration
+    w.declarations += fill(R"(  logic [${AB}-1:0] ${T}_next_glb;    // GLB address of the next tile's first iteration
   logic [${DIB}-1:0] ${T}_next_dims;  // dims at the next tile's first iteration
   logic [${LANE_BITS}-1:0] ${T}_fill_groups;  // lane groups a fill reads this cycle (the counters')
 )",
