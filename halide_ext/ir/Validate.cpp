@@ -34,7 +34,7 @@ bool double_buffered(const Architecture &arch, const Stage &stage) {
     case StageKind::Dram: return false;
     case StageKind::Register: return arch.levels.back().double_buffered;
     // An accumulator file keeps one copy: its drains stall the array (docs/hardware.md,
-    // "Prefetched per-PE tiles"); a level's double buffering is its operand files'.
+    // "Prefetched tiles"); a level's double buffering is its operand files'.
     case StageKind::PerPe:
         return stage.buffer->tensor != "O" && double_buffered(arch, *stage.buffer);
     default: return double_buffered(arch, *stage.buffer);
