@@ -219,7 +219,7 @@ TEST_CASE("random per-PE files on double-buffered GLBs: bit-exact, counters and 
 // array waiting only for what it outlasts.
 TEST_CASE("random prefetched per-PE files and inner tiles: bit-exact, counters and cycles equal to the model's",
           "[sim][differential][per_pe][double]") {
-    constexpr size_t kPrefetchedCases = 5;
+    constexpr size_t kPrefetchedCases = 3;
     const auto cases = draw_prefetched_tile_cases(kSeed + 13, kPrefetchedCases);
     REQUIRE(cases.size() == kPrefetchedCases);
     // Some case waits less than with one copy of its files: its tiles were prefetched.
