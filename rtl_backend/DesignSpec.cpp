@@ -157,7 +157,6 @@ ir::NestAnalysis analyze_on(const DesignSpec &d, const ir::AcceleratorIR &layer)
         ir::MemoryLevel l;
         l.name = dl.name;
         l.per_pe = dl.per_pe;
-        l.double_buffered = dl.double_buffered;
         levels.levels.push_back(l);
     }
     return ir::analyze(layer, &levels);
@@ -270,8 +269,9 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         if (std::string no = not_generated(nest); !no.empty())
             throw UserError("layer " + l.problem.layer.name + ": the mapping " + no);
         // Transfers below the DRAM-fed buffer (per-PE fills, copies between two shared levels)
-        // stall the array, but an operand's per-PE files on a double-buffered level, filled from a
-        // shared tile, prefetch (pe_file_prefetched); overlapping the others is not built yet.
+        // stall the array, but an operand's per-PE files and inner shared tile on a
+        // double-buffered level, filled from a shared tile, prefetch (stage_prefetched);
+        // overlapping the output's inner block is not built yet.
         for (const auto &t : nest.tensors)
             for (size_t j = 2; j < t.stages.size(); ++j) {
                 const ir::Stage &s = t.stages[j];

@@ -9,7 +9,9 @@
 //                              when it is copied)
 //   tessera_<t>_stage_fill:    the copy's walk, the per-PE fill walk's mechanism (EmitPeBuffers.cpp)
 // A copy stalls words + fill_overhead cycles, as the model's onchip_transfers counts a shared tile
-// filled from a shared parent of one word per cycle (generated_architecture).
+// filled from a shared parent of one word per cycle (generated_architecture); with the inner level
+// double buffered, the copy of the next inner tile runs during this one's compute instead
+// (EmitPrefetch.cpp).
 //
 // The output at two shared levels (docs/rtl.md, "The output at two shared levels") is the same
 // pair of buffers the other way round: the array accumulates in the inner buffer (tessera_output_glb);
