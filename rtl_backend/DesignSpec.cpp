@@ -150,15 +150,27 @@ TensorPorts ports_in(const ir::NestAnalysis &nest, ir::TensorRole role) {
 
 TensorPorts ports_of(const ir::AcceleratorIR &layer, ir::TensorRole role) { return ports_in(ir::analyze(layer), role); }
 
-ir::NestAnalysis analyze_on(const DesignSpec &d, const ir::AcceleratorIR &layer) {
-    if (d.levels.empty()) return ir::analyze(layer);
-    ir::Architecture levels;  // names and per-PE flags are all the analysis reads
+namespace {
+
+// The design's levels as an architecture: names, per-PE and double-buffered flags, all that the
+// analysis and ir::double_buffered read.
+ir::Architecture levels_of(const DesignSpec &d) {
+    ir::Architecture levels;
     for (const DesignSpec::Level &dl : d.levels) {
         ir::MemoryLevel l;
         l.name = dl.name;
         l.per_pe = dl.per_pe;
+        l.double_buffered = dl.double_buffered;
         levels.levels.push_back(l);
     }
+    return levels;
+}
+
+}  // namespace
+
+ir::NestAnalysis analyze_on(const DesignSpec &d, const ir::AcceleratorIR &layer) {
+    if (d.levels.empty()) return ir::analyze(layer);
+    const ir::Architecture levels = levels_of(d);
     return ir::analyze(layer, &levels);
 }
 
@@ -186,17 +198,14 @@ size_t array_facing_index(const ir::TensorAccess &a) {
 }
 
 bool stage_prefetched(const DesignSpec &d, const ir::TensorAccess &a, size_t j) {
-    if (j < 2 || j >= a.stages.size()) return false;
+    if (j < 2 || j >= a.stages.size() || d.levels.empty()) return false;
     const ir::Stage &s = a.stages[j];
-    bool twice = false;
-    for (const DesignSpec::Level &l : d.levels)
-        if (s.buffer && l.name == s.buffer->level) twice = l.double_buffered && !s.buffer->single_buffered;
-    return ir::prefetched(twice, s.kind, a.stages[j - 1].kind, a.role == ir::TensorRole::Output,
-                          ir::loads_in_pipeline(a, j));
+    return ir::prefetched(ir::double_buffered(levels_of(d), s), s.kind, a.stages[j - 1].kind,
+                          a.role == ir::TensorRole::Output, ir::loads_in_pipeline(a, j));
 }
 
 int stage_prefetch_loop(const DesignSpec &d, const ir::NestAnalysis &nest, const ir::TensorAccess &a, size_t j) {
-    return stage_prefetched(d, a, j) ? ir::prefetch_loop(nest, a, j, true) : -1;
+    return stage_prefetched(d, a, j) ? ir::prefetch_loop(nest, a, j) : -1;
 }
 
 const ir::Stage &array_facing_stage(const ir::TensorAccess &a) { return a.stages[array_facing_index(a)]; }

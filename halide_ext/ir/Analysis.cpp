@@ -187,15 +187,11 @@ bool prefetched(bool double_buffered, StageKind kind, StageKind parent, bool out
            !output && !in_pipeline;
 }
 
-int prefetch_loop(const NestAnalysis &nest, const TensorAccess &a, size_t j, bool double_buffered) {
-    if (j < 2 || j >= a.stages.size()) return -1;
-    const Stage &s = a.stages[j], &parent = a.stages[j - 1];
-    if (!prefetched(double_buffered, s.kind, parent.kind, a.role == TensorRole::Output, loads_in_pipeline(a, j)))
-        return -1;
+int prefetch_loop(const NestAnalysis &nest, const TensorAccess &a, size_t j) {
     const auto &loops = nest.ir->mapping.loops;
-    return prefetch_loop(
-        [&](int l) { return loops[size_t(l)].kind == LoopKind::Temporal && loops[size_t(l)].extent > 1; },
-        nest.run_from, parent.refill_from, s.refill_from);
+    return prefetch_loop([&](int l) { return loops[size_t(l)].kind == LoopKind::Temporal; },
+                         [&](int l) { return loops[size_t(l)].extent; }, nest.run_from, a.stages[j - 1].refill_from,
+                         a.stages[j].refill_from);
 }
 
 int64_t temporal_product(const NestAnalysis &nest, int from, int to) {

@@ -145,16 +145,15 @@ bool prefetched(bool double_buffered, StageKind kind, StageKind parent, bool out
 // and where neither the tile's parent (`parent_refill_from`) nor a compute run (`run_from`) ends.
 // A visit that moves this loop is prefetched; the others (it is back at 0: the parent tile, the run
 // or an outer loop moved) fill while the array waits. -1: none (every visit waits).
-template <class Candidate>  // Candidate(l): loop l is temporal with extent > 1
-int prefetch_loop(Candidate candidate, int run_from, int parent_refill_from, int refill_from) {
+template <class IsTemporal, class Extent>  // IsTemporal(l), Extent(l): of loop l
+int prefetch_loop(IsTemporal is_temporal, Extent extent, int run_from, int parent_refill_from, int refill_from) {
     const int from = run_from > parent_refill_from ? run_from : parent_refill_from;
     for (int l = refill_from - 1; l >= from; --l)
-        if (candidate(l)) return l;
+        if (is_temporal(l) && extent(l) > 1) return l;
     return -1;
 }
-// The same on a nest (the RTL's configuration), stage j's level being `double_buffered`: -1 also
-// where the stage is not prefetched.
-int prefetch_loop(const NestAnalysis &nest, const TensorAccess &a, size_t j, bool double_buffered);
+// The same for stage j of a tensor on a nest (the RTL's configuration).
+int prefetch_loop(const NestAnalysis &nest, const TensorAccess &a, size_t j);
 
 // Whether the tensor bypasses every shared level: DRAM feeds its per-PE tiles (the output's
 // per-PE files drain straight to DRAM). The model's transfers and the RTL's DMA jobs both follow it.

@@ -167,9 +167,9 @@ bool Model::prefetched(const TensorPlan &t, size_t j) const {
 
 int Model::prefetch_loop(const TensorPlan &t, size_t j, const int64_t *extent) const {
     if (!prefetched(t, j)) return -1;
-    return ir::prefetch_loop(
-        [&](int l) { return kinds_[size_t(l)] == ir::LoopKind::Temporal && extent[l] > 1; }, run_from_,
-        t.stages[j - 1].refill_from, t.stages[j].refill_from);
+    return ir::prefetch_loop([&](int l) { return kinds_[size_t(l)] == ir::LoopKind::Temporal; },
+                             [&](int l) { return extent[l]; }, run_from_, t.stages[j - 1].refill_from,
+                             t.stages[j].refill_from);
 }
 
 int64_t Model::prefetched_visit_stalls(const TensorPlan &t, size_t j, const int64_t *extent, int64_t visits,
