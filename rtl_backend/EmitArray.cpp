@@ -124,25 +124,30 @@ std::string pe_instances(const DesignSpec &d, const std::vector<PeWiring> &pes, 
     return o.str();
 }
 
-// The same PEs (tessera_pe without accumulator files) as unpacked arrays: the wiring as one assign
-// per PE and signal, the datapath as one loop over the PEs, the registers as whole-array writes.
-std::string pe_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
-    const std::string P = std::to_string(pes.size()), IB = std::to_string(d.input_bits),
+}  // namespace
+
+std::string pe_vector(const DesignSpec &d, const std::vector<PeTaps> &taps) {
+    const std::string P = std::to_string(taps.size()), IB = std::to_string(d.input_bits),
                       WB = std::to_string(d.weight_bits), AB = std::to_string(d.acc_bits);
+    // One block_start for the whole array (broadcast) stays a scalar; a pipelined array's PEs
+    // each tap theirs from the skewed control line.
+    bool one_start = true;
+    for (const PeTaps &t : taps) one_start = one_start && t.block_start == taps.front().block_start;
     std::ostringstream o;
     o << "  logic signed [" << IB << "-1:0] pe_input_word [" << P << "];\n"
       << "  logic signed [" << WB << "-1:0] pe_weight_word [" << P << "];\n"
-      << "  logic pe_load_input [" << P << "], pe_load_weight [" << P << "], pe_mac_enable [" << P << "];\n";
-    for (size_t i = 0; i < pes.size(); ++i) {
-        const PeWiring &p = pes[i];
-        o << "  assign pe_input_word[" << i << "] = input_words[" << p.input_group * d.input_bits << " +: " << IB
-          << "];\n"
-          << "  assign pe_weight_word[" << i << "] = weight_words[" << p.weight_group * d.weight_bits << " +: " << WB
-          << "];\n"
-          << "  assign pe_load_input[" << i << "] = " << p.load_input << ";\n"
-          << "  assign pe_load_weight[" << i << "] = " << p.load_weight << ";\n"
-          << "  assign pe_mac_enable[" << i << "] = " << p.mac_enable << ";\n";
+      << "  logic pe_load_input [" << P << "], pe_load_weight [" << P << "], pe_mac_enable [" << P << "];\n"
+      << (one_start ? "" : "  logic pe_block_start [" + P + "];\n");
+    for (size_t i = 0; i < taps.size(); ++i) {
+        const PeTaps &t = taps[i];
+        o << "  assign pe_input_word[" << i << "] = " << t.input_word << ";\n"
+          << "  assign pe_weight_word[" << i << "] = " << t.weight_word << ";\n"
+          << "  assign pe_load_input[" << i << "] = " << t.load_input << ";\n"
+          << "  assign pe_load_weight[" << i << "] = " << t.load_weight << ";\n"
+          << "  assign pe_mac_enable[" << i << "] = " << t.mac_enable << ";\n";
+        if (!one_start) o << "  assign pe_block_start[" << i << "] = " << t.block_start << ";\n";
     }
+    const std::string start = one_start ? taps.front().block_start : "pe_block_start[p]";
     o << "  logic signed [" << IB << "-1:0] input_reg [" << P << "], input_next [" << P << "];\n"
       << "  logic signed [" << WB << "-1:0] weight_reg [" << P << "], weight_next [" << P << "];\n"
       << "  logic signed [" << AB << "-1:0] acc [" << P << "], acc_next [" << P << "];\n"
@@ -151,7 +156,7 @@ std::string pe_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
       << "    for (int unsigned p = 0; p < " << P << "; p++) begin\n"
       << "      input_next[p] = pe_load_input[p] ? pe_input_word[p] : input_reg[p];\n"
       << "      weight_next[p] = pe_load_weight[p] ? pe_weight_word[p] : weight_reg[p];\n"
-      << "      acc_next[p] = (block_start ? '0 : acc[p]) +\n"
+      << "      acc_next[p] = (" << start << " ? '0 : acc[p]) +\n"
       << "                    (pe_mac_enable[p] ? " << AB << "'(input_next[p] * weight_next[p]) : '0);\n"
       << "    end\n"
       << "  always_ff @(posedge clk) begin\n"
@@ -159,8 +164,25 @@ std::string pe_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
       << "    weight_reg <= weight_next;\n"
       << "    acc <= acc_next;\n"
       << "  end\n";
-    o << output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; });
     return o.str();
+}
+
+std::string vector_form_guard() {
+    return "`ifdef VERILATOR\n`ifndef TESSERA_PE_INSTANCES\n`define TESSERA_VECTOR_ARRAY\n`endif\n`endif\n";
+}
+
+namespace {
+
+// The broadcast array's PEs in vector form: every PE taps its lane groups' words directly.
+std::string broadcast_pe_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
+    std::vector<PeTaps> taps;
+    for (const PeWiring &p : pes)
+        taps.push_back({"input_words[" + std::to_string(p.input_group * d.input_bits) + " +: " +
+                            std::to_string(d.input_bits) + "]",
+                        "weight_words[" + std::to_string(p.weight_group * d.weight_bits) + " +: " +
+                            std::to_string(d.weight_bits) + "]",
+                        p.load_input, p.load_weight, "block_start", p.mac_enable});
+    return pe_vector(d, taps) + output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; });
 }
 
 }  // namespace
@@ -221,9 +243,8 @@ std::string emit_array(const DesignSpec &d) {
         // arrays updated by one loop, which the C++ compiler vectorizes: about 2x the simulation
         // speed), synthesis and other simulators see the PE instances. +define+TESSERA_PE_INSTANCES
         // makes Verilator take the instances too (lint checks both).
-        o << "`ifdef VERILATOR\n`ifndef TESSERA_PE_INSTANCES\n`define TESSERA_VECTOR_ARRAY\n`endif\n`endif\n"
-          << "`ifdef TESSERA_VECTOR_ARRAY\n"
-          << pe_vector(d, pes) << "`else\n"
+        o << vector_form_guard() << "`ifdef TESSERA_VECTOR_ARRAY\n"
+          << broadcast_pe_vector(d, pes) << "`else\n"
           << instances << "`endif\n";
     }
     o << "endmodule\n";

@@ -198,6 +198,7 @@ std::string emit_systolic_array(const DesignSpec &d) {
     const Delivery in = deliver(w, "input", d.input, d.input_bits, 2, d.input_pe_depth > 0);
     const Delivery wt = deliver(w, "weight", d.weight, d.weight_bits, 3, d.weight_pe_depth > 0);
     std::ostringstream pes;
+    std::vector<PeTaps> taps;  // the same PEs in vector form (no accumulator files)
     for (int64_t r = 0; r < d.rows; ++r)
         for (int64_t c = 0; c < d.cols; ++c) {
             const std::string n = Writer::at(r, c), ctrl = "ctrl_" + std::to_string(d.skew_of(r, c));
@@ -233,8 +234,11 @@ std::string emit_systolic_array(const DesignSpec &d) {
             } else {
                 pes << ".block_start(" << ctrl << "[0]), ";
             }
-            pes << ".mac_enable(" << ctrl << "[1] & " << ctrl << "[" << 4 + r << "] & " << ctrl << "["
-                << 4 + d.rows + c << "]), .acc(acc_" << n << "));\n";
+            const std::string mac_enable = ctrl + "[1] & " + ctrl + "[" + std::to_string(4 + r) + "] & " + ctrl +
+                                           "[" + std::to_string(4 + d.rows + c) + "]";
+            pes << ".mac_enable(" << mac_enable << "), .acc(acc_" << n << "));\n";
+            if (!files)
+                taps.push_back({in.word[r][c], wt.word[r][c], load_i, load_w, ctrl + "[0]", mac_enable});
         }
 
     // Output lane groups: a PE of skew k holds its block's sum k cycles after the broadcast
@@ -264,8 +268,18 @@ std::string emit_systolic_array(const DesignSpec &d) {
     for (int64_t g = 0; g < go; ++g)
         w.comb << "    output_sums[" << g * d.acc_bits << " +: " << AB << "] = " << sums[size_t(g)] << ";\n";
     w.comb << "  end\n";
-    o << w.decl.str() << w.comb.str() << "  always_ff @(posedge clk) begin\n" << w.ff.str() << "  end\n"
-      << pes.str() << "endmodule\n";
+    o << w.decl.str() << w.comb.str() << "  always_ff @(posedge clk) begin\n" << w.ff.str() << "  end\n";
+    if (files) {
+        o << pes.str();
+    } else {
+        // Verilator simulates the PEs in vector form, as on the broadcast array (EmitArray.cpp).
+        o << vector_form_guard() << "`ifdef TESSERA_VECTOR_ARRAY\n" << pe_vector(d, taps);
+        for (int64_t r = 0; r < d.rows; ++r)
+            for (int64_t c = 0; c < d.cols; ++c)
+                o << "  assign acc_" << Writer::at(r, c) << " = acc[" << r * d.cols + c << "];\n";
+        o << "`else\n" << pes.str() << "`endif\n";
+    }
+    o << "endmodule\n";
     return o.str();
 }
 

@@ -33,6 +33,17 @@ std::string lane_valid_of(const TensorPorts &, const std::string &tensor, const 
 // first PE along the reduced axes (the one a reload of partial sums writes).
 int64_t group_of(const TensorPorts &p, const DesignSpec &d, int64_t r, int64_t c);
 bool reload_lead(const DesignSpec &d, int64_t r, int64_t c);
+// The PEs without accumulator files as unpacked arrays (EmitArray.cpp): what PE i takes (its
+// operand words and loads, block start and MAC enable) as one assign each, the datapath as one
+// loop, its accumulator as `acc[i]`. Verilator simulates this form (the C++ compiler vectorizes
+// the loop); synthesis and other simulators see the tessera_pe instances. vector_form_guard()
+// defines TESSERA_VECTOR_ARRAY where that form applies (Verilator without
+// +define+TESSERA_PE_INSTANCES).
+struct PeTaps {
+    std::string input_word, weight_word, load_input, load_weight, block_start, mac_enable;
+};
+std::string pe_vector(const DesignSpec &, const std::vector<PeTaps> &);
+std::string vector_form_guard();
 using Modules = std::vector<std::pair<std::string, std::string>>;
 Modules emit_buffers(const DesignSpec &);            // EmitBuffers.cpp
 std::string emit_config_regs(const DesignSpec &, const RegisterMap &);  // EmitConfigRegs.cpp

@@ -81,6 +81,28 @@ TEST_CASE("the 16x16 ResNet-18 ws and os designs, single and double buffered, pa
     }
 }
 
+// Pipelined arrays write their PEs in two forms too (vector for Verilator, instances for the
+// rest): both lint clean, with operands shared along an axis (ws, os), held in preload registers
+// (weights per PE), and read from per-PE files through delay lines (ws_scratchpads' inputs).
+TEST_CASE("systolic and hybrid designs pass verilator --lint-only -Wall in both PE forms", "[rtl][lint]") {
+    const auto layer = tessera::parse_inline_layer("conv:C=12,K=10,H=9,W=9,R=3,S=3,pad=1");
+    for (const int64_t tile : {1, 2}) {
+        ir::Architecture arch = ir::default_architecture();
+        arch.rows = arch.cols = 8;
+        arch.interconnect = tile == 1 ? ir::Interconnect::Systolic : ir::Interconnect::Hybrid;
+        arch.tile = tile;
+        for (const std::string dataflow : {"ws", "os"}) {
+            tessera::ScheduleRequest request;
+            request.dataflow = dataflow;
+            request.rows = request.cols = 8;
+            rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for({tessera::lower_to_ir(layer, request)}, arch));
+            INFO(dataflow << " on tiles of " << tile);
+            CHECK(d.spec.skew_tile == tile);
+            CHECK(lint(d) == "");
+        }
+    }
+}
+
 // The general-mapping designs (docs/rtl.md): per-PE operand files, accumulator files, a register
 // level under a file (an operand's, the output's), files DRAM fills (no weight GLB) or drains to (no output GLB), lanes within
 // an axis, two shared levels, prefetched files (both operands'; the weights' under a register),

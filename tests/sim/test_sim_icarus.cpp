@@ -65,6 +65,23 @@ TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every
     SECTION("is") { cross_check("conv:C=6,K=5,H=5,W=6,R=1,S=1", "is", 4, 4); }
     SECTION("rs") { cross_check("conv:C=3,K=4,H=7,W=6,R=3,S=3", "rs", 3, 4); }
     SECTION("fc") { cross_check("fc:N=3,C=10,K=7", "ws", 4, 4); }
+    // Pipelined arrays without accumulator files: Verilator runs their PEs in vector form, Icarus
+    // the tessera_pe instances (EmitSystolicArray.cpp), so this also checks the two forms agree.
+    SECTION("ws, systolic") {
+        ScheduleRequest req;
+        req.dataflow = "ws";
+        req.rows = req.cols = 4;
+        cross_check("conv:C=5,K=6,H=5,W=5,R=3,S=3,stride=2,pad=1", req,
+                    vsim::test::pipelined(ir::default_architecture(), 4, 4, 1), "ws, systolic");
+    }
+    SECTION("os, hybrid") {
+        ScheduleRequest req;
+        req.dataflow = "os";
+        req.rows = req.cols = 4;
+        req.pipelined_array = true;  // SCALE-Sim's output stationary, Y,X|K
+        cross_check("conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1", req, vsim::test::pipelined(ir::default_architecture(), 4, 4, 2),
+                    "os, hybrid");
+    }
     // Per-PE ifmap files and psum files drained straight to DRAM (no output buffer), a filter
     // block with no valid lane group and a channel tail.
     SECTION("outputs to DRAM") {
