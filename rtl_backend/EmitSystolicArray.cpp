@@ -24,6 +24,9 @@
 //     the top delays the drain's GLB writes by as much (EmitTop.cpp). A drain straight to DRAM
 //     reads one lane group's PEs (the group's index travels the line too) and the DMA takes the
 //     sums as late (EmitDma.cpp).
+//   - For Verilator the PEs without accumulator files run in vector form (EmitArray.cpp's
+//     pe_vector) and every per-PE delay line is one ring of the array's words (Writer::skewed);
+//     synthesis and Icarus see tessera_pe instances and register chains.
 #include "Emitters.h"
 #include "SvText.h"
 
@@ -53,6 +56,52 @@ struct Writer {
         for (int64_t j = 1; j <= k; ++j) from = reg(name + "_d" + std::to_string(j), bits, from);
         return from;
     }
+
+    // Words that reach each PE its own number of cycles late (a per-PE operand read from files,
+    // a new word any cycle), written in two forms of one circuit: a register chain per PE
+    // (`chain`, what synthesis and Icarus see), and for Verilator's vector form one ring of the
+    // whole array's words, written once a cycle and read by each PE `delay[p]` slots back
+    // (`ring`: a few hundred operations a cycle instead of one per register of every chain).
+    // Returns the PEs' tap names `<name>_tap_<p>`.
+    std::vector<std::string> skewed(const std::string &name, int bits, const std::vector<std::string> &from,
+                                    const std::vector<int64_t> &delay) {
+        const size_t P = from.size();
+        int64_t most = 0;
+        for (int64_t k : delay) most = std::max(most, k);
+        std::vector<std::string> taps(P);
+        if (most == 0) return from;
+        int64_t slots = 2;  // a power of two, so that the slot index wraps by itself
+        while (slots < most) slots *= 2;
+        const int at_bits = bits_for(slots);
+        const std::string B = std::to_string(bits), W = std::to_string(int64_t(P) * bits);
+        std::ostringstream in;
+        ring << "  logic [" << W << "-1:0] " << name << "_ring [" << slots << "], " << name << "_ring_in;\n"
+             << "  logic [" << at_bits << "-1:0] " << name << "_ring_at;\n"
+             << "  always_ff @(posedge clk) begin\n    " << name << "_ring[" << name << "_ring_at] <= " << name
+             << "_ring_in;\n    " << name << "_ring_at <= " << name << "_ring_at + 1'b1;\n  end\n";
+        for (size_t p = P; p-- > 0;) in << from[p] << (p ? ", " : "");
+        ring << "  assign " << name << "_ring_in = {" << in.str() << "};\n";
+        for (size_t p = 0; p < P; ++p) {
+            taps[p] = name + "_tap_" + std::to_string(p);
+            decl << "  logic " << (bits > 1 ? "[" + B + "-1:0] " : "") << taps[p] << ";\n";
+            if (delay[p] == 0) {
+                comb << "  assign " << taps[p] << " = " << from[p] << ";\n";
+                continue;
+            }
+            ring << "  assign " << taps[p] << " = " << name << "_ring[" << name << "_ring_at - " << at_bits << "'d"
+                 << delay[p] % slots << "][" << int64_t(p) * bits << " +: " << B << "];\n";
+            std::string last = from[p];
+            for (int64_t j = 1; j <= delay[p]; ++j) {
+                const std::string stage = name + "_" + std::to_string(p) + "_d" + std::to_string(j);
+                chain << "  logic " << (bits > 1 ? "[" + B + "-1:0] " : "") << stage << ";\n";
+                chain_ff << "    " << stage << " <= " << last << ";\n";
+                last = stage;
+            }
+            chain << "  assign " << taps[p] << " = " << last << ";\n";
+        }
+        return taps;
+    }
+    std::ostringstream ring, chain, chain_ff;
 };
 
 // Balanced sum so the depth is log2(terms).
@@ -76,14 +125,23 @@ Delivery deliver(Writer &w, const std::string &t, const TensorPorts &p, int bits
     auto group_word = [&](int64_t g) { return t + "_words[" + std::to_string(g * bits) + " +: " + B + "]"; };
     auto group_load = [&](int64_t g) { return t + "_load[" + std::to_string(g) + "]"; };
     if (p.depends_on_rows && p.depends_on_cols && files) {
-        // Per-PE files deliver a new word on any iteration: each PE's (load, word) runs through
-        // its own delay line of skew(r, c) registers instead of a preload register.
+        // Per-PE files deliver a new word on any iteration: each PE's (load, word) reaches it
+        // skew(r, c) cycles late (Writer::skewed) instead of through a preload register.
+        std::vector<std::string> loads, words;
+        std::vector<int64_t> delay;
         for (int64_t r = 0; r < d.rows; ++r)
             for (int64_t c = 0; c < d.cols; ++c) {
-                const int64_t g = group_of(p, d, r, c), s = d.skew_of(r, c);
-                const std::string at = Writer::at(r, c);
-                out.load[r][c] = w.delayed(t + "_dl_" + at, 1, group_load(g), s);
-                out.word[r][c] = w.delayed(t + "_dw_" + at, bits, group_word(g), s);
+                const int64_t g = group_of(p, d, r, c);
+                loads.push_back(group_load(g));
+                words.push_back(group_word(g));
+                delay.push_back(d.skew_of(r, c));
+            }
+        const std::vector<std::string> load_taps = w.skewed(t + "_dl", 1, loads, delay),
+                                       word_taps = w.skewed(t + "_dw", bits, words, delay);
+        for (int64_t r = 0; r < d.rows; ++r)
+            for (int64_t c = 0; c < d.cols; ++c) {
+                out.load[r][c] = load_taps[size_t(r * d.cols + c)];
+                out.word[r][c] = word_taps[size_t(r * d.cols + c)];
             }
         return out;
     }
@@ -197,6 +255,28 @@ std::string emit_systolic_array(const DesignSpec &d) {
 
     const Delivery in = deliver(w, "input", d.input, d.input_bits, 2, d.input_pe_depth > 0);
     const Delivery wt = deliver(w, "weight", d.weight, d.weight_bits, 3, d.weight_pe_depth > 0);
+    // A reload's partial sum reaches its lane group's first PE along the reduced axes at that
+    // PE's skew.
+    std::vector<std::string> reload_write_of(size_t(d.rows * d.cols)), reload_data_of(reload_write_of.size());
+    if (files) {
+        std::vector<int64_t> leads, delay;
+        std::vector<std::string> writes, data;
+        for (int64_t r = 0; r < d.rows; ++r)
+            for (int64_t c = 0; c < d.cols; ++c)
+                if (reload_lead(d, r, c)) {
+                    const int64_t g = group_of(d.output, d, r, c);
+                    leads.push_back(r * d.cols + c);
+                    delay.push_back(d.skew_of(r, c));
+                    writes.push_back("reload_write[" + std::to_string(g) + "]");
+                    data.push_back("reload_data[" + std::to_string(g * d.acc_bits) + " +: " + AB + "]");
+                }
+        const std::vector<std::string> write_taps = w.skewed("reload_write", 1, writes, delay),
+                                       data_taps = w.skewed("reload_data", d.acc_bits, data, delay);
+        for (size_t i = 0; i < leads.size(); ++i) {
+            reload_write_of[size_t(leads[i])] = write_taps[i];
+            reload_data_of[size_t(leads[i])] = data_taps[i];
+        }
+    }
     std::ostringstream pes;
     std::vector<PeTaps> taps;  // the same PEs in vector form (no accumulator files)
     for (int64_t r = 0; r < d.rows; ++r)
@@ -212,14 +292,10 @@ std::string emit_systolic_array(const DesignSpec &d) {
                 << "), .input_word(" << in.word[r][c] << "),\n    .load_weight(" << load_w << "), .weight_word("
                 << wt.word[r][c] << "),\n    ";
             if (files) {
-                // The group's partial sum is reloaded into its first PE along the reduced axes, at
-                // that PE's skew.
                 std::string reload_write = "1'b0", reload_data = "'0";
                 if (reload_lead(d, r, c)) {
-                    const int64_t g = group_of(d.output, d, r, c), s = d.skew_of(r, c);
-                    reload_write = w.delayed("reload_write_" + n, 1, "reload_write[" + std::to_string(g) + "]", s);
-                    reload_data = w.delayed("reload_data_" + n, d.acc_bits,
-                                            "reload_data[" + std::to_string(g * d.acc_bits) + " +: " + AB + "]", s);
+                    reload_write = reload_write_of[size_t(r * d.cols + c)];
+                    reload_data = reload_data_of[size_t(r * d.cols + c)];
                 }
                 if (reg)
                     pes << ".block_start(" << ctrl << "[" << rb << "]), .block_end(" << ctrl << "[" << rb + 1
@@ -249,7 +325,8 @@ std::string emit_systolic_array(const DesignSpec &d) {
     for (int64_t r = 0; r < d.rows; ++r)
         for (int64_t c = 0; c < d.cols; ++c)
             levels[size_t(group_of(d.output, d, r, c))][d.skew_of(r, c)].push_back("acc_" + Writer::at(r, c));
-    std::vector<std::string> sums(static_cast<size_t>(go));
+    std::vector<std::string> carries(static_cast<size_t>(go));
+    std::vector<int64_t> deskew(carries.size());
     for (int64_t g = 0; g < go; ++g) {
         const std::string name = "out" + std::to_string(g);
         std::string carry;
@@ -262,18 +339,25 @@ std::string emit_systolic_array(const DesignSpec &d) {
             w.comb << "  assign " << carry << " = " << sum_of(terms, 0, terms.size()) << ";\n";
             at = k;
         }
-        sums[size_t(g)] = w.delayed(name, d.acc_bits, carry, S - at);
+        carries[size_t(g)] = carry;
+        deskew[size_t(g)] = S - at;
     }
+    const std::vector<std::string> sums = w.skewed("out_deskew", d.acc_bits, carries, deskew);
     w.comb << "  always_comb begin\n";
     for (int64_t g = 0; g < go; ++g)
         w.comb << "    output_sums[" << g * d.acc_bits << " +: " << AB << "] = " << sums[size_t(g)] << ";\n";
     w.comb << "  end\n";
-    o << w.decl.str() << w.comb.str() << "  always_ff @(posedge clk) begin\n" << w.ff.str() << "  end\n";
+    o << w.decl.str() << w.comb.str() << "  always_ff @(posedge clk) begin\n" << w.ff.str() << "  end\n"
+      << vector_form_guard();
+    if (!w.chain.str().empty())
+        o << "  /* verilator lint_off UNUSEDSIGNAL */\n`ifdef TESSERA_VECTOR_ARRAY\n" << w.ring.str() << "`else\n"
+          << w.chain.str() << "  always_ff @(posedge clk) begin\n" << w.chain_ff.str() << "  end\n`endif\n"
+          << "  /* verilator lint_on UNUSEDSIGNAL */\n";
     if (files) {
         o << pes.str();
     } else {
         // Verilator simulates the PEs in vector form, as on the broadcast array (EmitArray.cpp).
-        o << vector_form_guard() << "`ifdef TESSERA_VECTOR_ARRAY\n" << pe_vector(d, taps);
+        o << "`ifdef TESSERA_VECTOR_ARRAY\n" << pe_vector(d, taps);
         for (int64_t r = 0; r < d.rows; ++r)
             for (int64_t c = 0; c < d.cols; ++c)
                 o << "  assign acc_" << Writer::at(r, c) << " = acc[" << r * d.cols + c << "];\n";

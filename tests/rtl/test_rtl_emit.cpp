@@ -83,7 +83,7 @@ TEST_CASE("the 16x16 ResNet-18 ws and os designs, single and double buffered, pa
 
 // Pipelined arrays write their PEs in two forms too (vector for Verilator, instances for the
 // rest): both lint clean, with operands shared along an axis (ws, os), held in preload registers
-// (weights per PE), and read from per-PE files through delay lines (ws_scratchpads' inputs).
+// (weights per PE), and read from per-PE files (the inputs of two example schedules).
 TEST_CASE("systolic and hybrid designs pass verilator --lint-only -Wall in both PE forms", "[rtl][lint]") {
     const auto layer = tessera::parse_inline_layer("conv:C=12,K=10,H=9,W=9,R=3,S=3,pad=1");
     for (const int64_t tile : {1, 2}) {
@@ -98,6 +98,23 @@ TEST_CASE("systolic and hybrid designs pass verilator --lint-only -Wall in both 
             rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for({tessera::lower_to_ir(layer, request)}, arch));
             INFO(dataflow << " on tiles of " << tile);
             CHECK(d.spec.skew_tile == tile);
+            CHECK(lint(d) == "");
+        }
+        // Per-PE files: the inputs' (both examples) reach each PE through a ring or a chain.
+        const std::string src = TESSERA_SOURCE_DIR;
+        ir::Architecture eyeriss = ir::load_architecture(src + "/examples/arch/eyeriss_16x16.json");
+        eyeriss.rows = eyeriss.cols = 4;
+        eyeriss.interconnect = arch.interconnect;
+        eyeriss.tile = tile;
+        for (const char *schedule : {"os_outputs_to_dram", "ws_scratchpads"}) {
+            std::ifstream in(src + "/examples/schedules/" + schedule + ".sched");
+            std::stringstream text;
+            text << in.rdbuf();
+            tessera::ScheduleRequest request;
+            request.text = text.str();
+            rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for({tessera::lower_to_ir(layer, request)}, eyeriss));
+            INFO(schedule << " on tiles of " << tile);
+            CHECK(d.spec.input_pe_depth > 0);
             CHECK(lint(d) == "");
         }
     }
