@@ -57,19 +57,19 @@ struct Writer {
         return from;
     }
 
-    // Words that reach each PE its own number of cycles late (a per-PE operand read from files,
-    // a new word any cycle), written in two forms of one circuit: a register chain per PE
-    // (`chain`, what synthesis and Icarus see), and for Verilator's vector form one ring of the
-    // whole array's words, written once a cycle and read by each PE `delay[p]` slots back
-    // (`ring`: a few hundred operations a cycle instead of one per register of every chain).
-    // Returns the PEs' tap names `<name>_tap_<p>`.
+    // Words that reach each PE (or lane group) its own number of cycles late: an operand's words
+    // from per-PE files (a new word any cycle), reloads, the output sums' de-skew. Written in two
+    // forms of one circuit: a register chain per word (`chain`, what synthesis and Icarus see),
+    // and for Verilator's vector form one ring of all the words, written once a cycle and read
+    // `delay[p]` slots back (`ring`: a few hundred operations a cycle instead of one per register
+    // of every chain). Returns the delayed words' names, `<name>_tap_<p>`.
     std::vector<std::string> skewed(const std::string &name, int bits, const std::vector<std::string> &from,
                                     const std::vector<int64_t> &delay) {
         const size_t P = from.size();
         int64_t most = 0;
         for (int64_t k : delay) most = std::max(most, k);
-        std::vector<std::string> taps(P);
         if (most == 0) return from;
+        std::vector<std::string> taps(P);
         int64_t slots = 2;  // a power of two, so that the slot index wraps by itself
         while (slots < most) slots *= 2;
         const int at_bits = bits_for(slots);
