@@ -5,13 +5,17 @@
 // the two differ), and its peak memory. Prints figures; not a test.
 //   build/bench/sim_bench [--dataflow ws|os] [--layer NAME] [--array N[,N...]] [--interconnect KIND] [--cached]
 //                         [--repeat N]   (the simulation N times, default 3: the best CPU time counts)
+//                         [--schedule FILE] [--arch FILE|NAME]   (a schedule text instead of the
+//                         dataflow preset, on an architecture of yours: per-PE designs)
 //   KIND: broadcast | systolic | hybrid:T (docs/hardware.md, "Interconnect")
+//   NAME: a ResNet-18 layer, or an inline spec (conv:C=64,K=64,H=28,W=28,R=3,S=3,pad=1)
 //   build/bench/sim_bench --array 16,32,64 --interconnect systolic   # one table row per size
 #include "DriverArgs.h"
 #include "Lower.h"
 #include "Networks.h"
 #include "Reference.h"
 #include "ir/Architecture.h"
+#include "ir/ArchitectureJson.h"
 #include "rtl_backend/DesignSpec.h"
 #include "rtl_backend/LayerConfig.h"
 #include "rtl_backend/RtlGenerator.h"
@@ -24,6 +28,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -40,15 +45,35 @@ struct Row {
     bool pass = false;
 };
 
-int bench_one(const std::string &dataflow, const std::string &layer_name, int64_t side, const std::string &interconnect,
-              bool cached, int repeat, Row &row) {
+struct BenchOptions {
+    std::string dataflow = "ws", layer_name = "/layer1/layer1.0/conv1/Conv", interconnect = "broadcast";
+    std::string schedule_file, arch;  // empty: the dataflow preset, the default architecture
+    bool cached = false;
+    int repeat = 3;
+};
+
+std::string read_text(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+int bench_one(const BenchOptions &o, int64_t side, Row &row) {
+    const std::string &dataflow = o.dataflow, &interconnect = o.interconnect;
+    const bool cached = o.cached;
+    const int repeat = o.repeat;
     row.side = side;
     try {
-        const ir::LayerSpec layer = find_layer(load_network("resnet18"), layer_name, "resnet18");
+        const ir::LayerSpec layer = o.layer_name.find(':') != std::string::npos
+                                        ? parse_inline_layer(o.layer_name)
+                                        : find_layer(load_network("resnet18"), o.layer_name, "resnet18");
         ScheduleRequest req;
         req.dataflow = dataflow;
+        if (!o.schedule_file.empty()) req.text = read_text(o.schedule_file);
         req.rows = req.cols = side;
-        ir::Architecture arch = ir::default_architecture();
+        ir::Architecture arch = o.arch.empty() ? ir::default_architecture() : ir::load_architecture(o.arch);
         arch.rows = arch.cols = side;
         if (interconnect == "systolic") arch.interconnect = ir::Interconnect::Systolic;
         else if (interconnect.rfind("hybrid:", 0) == 0) {
@@ -67,7 +92,7 @@ int bench_one(const std::string &dataflow, const std::string &layer_name, int64_
         if (!cached) build.cache_dir = fresh;
         std::fprintf(stderr, "building the %lldx%lld %s design with Verilator (-j%d)...\n",
                      static_cast<long long>(rtl.spec.rows), static_cast<long long>(rtl.spec.cols),
-                     dataflow.c_str(), build.jobs);
+                     o.schedule_file.empty() ? dataflow.c_str() : o.schedule_file.c_str(), build.jobs);
         const vsim::VerilatedDesign design = vsim::VerilatedDesign::build(rtl, build);
         const gen::LayerTensors tensors = vsim::layer_tensors({}, layer, 0);
         std::fprintf(stderr, "simulating %s (%lld MACs)...\n", layer.name.c_str(), static_cast<long long>(ir.problem.macs()));
@@ -92,8 +117,10 @@ int bench_one(const std::string &dataflow, const std::string &layer_name, int64_
         const double cycles = double(r.counters.at("cycles")), macs = double(r.counters.at("macs"));
         row = {side, design.from_cache() ? -1 : design.build_seconds(), design.build_peak_rss_kb() / 1024.0, cycles,
                r.cpu_seconds, r.seconds, r.peak_rss_kb / 1024.0, all_exact};
-        std::printf("sim_bench: ResNet-18 %s, %s on a %lldx%lld int8 %s design\n", layer.name.c_str(), dataflow.c_str(),
-                    static_cast<long long>(rtl.spec.rows), static_cast<long long>(rtl.spec.cols), interconnect.c_str());
+        std::printf("sim_bench: %s, %s on a %lldx%lld int8 %s design%s%s\n", layer.name.c_str(),
+                    o.schedule_file.empty() ? dataflow.c_str() : o.schedule_file.c_str(),
+                    static_cast<long long>(rtl.spec.rows), static_cast<long long>(rtl.spec.cols), interconnect.c_str(),
+                    o.arch.empty() ? "" : ", architecture ", o.arch.c_str());
         if (design.from_cache()) std::printf("Verilator build        (from the cache)\n");
         if (!design.from_cache())
             std::printf("Verilator build        %.1f s (-j%d), largest process %.0f MB\n", design.build_seconds(),
@@ -116,34 +143,34 @@ int bench_one(const std::string &dataflow, const std::string &layer_name, int64_
 }  // namespace
 
 int main(int argc, char **argv) {
-    std::string dataflow = "ws", layer_name = "/layer1/layer1.0/conv1/Conv";
-    bool cached = false;
-    int repeat = 3;
+    BenchOptions o;
     std::vector<int64_t> sides;
-    std::string interconnect = "broadcast";
     for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--dataflow") && i + 1 < argc) dataflow = argv[++i];
-        else if (!std::strcmp(argv[i], "--layer") && i + 1 < argc) layer_name = argv[++i];
+        if (!std::strcmp(argv[i], "--dataflow") && i + 1 < argc) o.dataflow = argv[++i];
+        else if (!std::strcmp(argv[i], "--layer") && i + 1 < argc) o.layer_name = argv[++i];
+        else if (!std::strcmp(argv[i], "--schedule") && i + 1 < argc) o.schedule_file = argv[++i];
+        else if (!std::strcmp(argv[i], "--arch") && i + 1 < argc) o.arch = argv[++i];
         else if (!std::strcmp(argv[i], "--array") && i + 1 < argc) {
             std::stringstream list(argv[++i]);
             for (std::string item; std::getline(list, item, ',');) sides.push_back(int64_t(driver::whole_number("--array", item.c_str())));
-        } else if (!std::strcmp(argv[i], "--interconnect") && i + 1 < argc) interconnect = argv[++i];
-        else if (!std::strcmp(argv[i], "--cached")) cached = true;
-        else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = int(driver::whole_number("--repeat", argv[++i]));
+        } else if (!std::strcmp(argv[i], "--interconnect") && i + 1 < argc) o.interconnect = argv[++i];
+        else if (!std::strcmp(argv[i], "--cached")) o.cached = true;
+        else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) o.repeat = int(driver::whole_number("--repeat", argv[++i]));
         else
-            return std::fprintf(stderr, "usage: sim_bench [--dataflow ws|os] [--layer NAME] [--array N[,N...]] "
-                                        "[--interconnect broadcast|systolic|hybrid:T] [--cached] [--repeat N]\n"),
+            return std::fprintf(stderr, "usage: sim_bench [--dataflow ws|os] [--layer NAME|SPEC] [--array N[,N...]] "
+                                        "[--interconnect broadcast|systolic|hybrid:T] [--cached] [--repeat N] "
+                                        "[--schedule FILE] [--arch FILE|NAME]\n"),
                    2;
     }
     if (sides.empty()) sides.push_back(16);
-    if (repeat < 1 || repeat > 100) return std::fprintf(stderr, "sim_bench: --repeat N takes 1..100\n"), 2;
+    if (o.repeat < 1 || o.repeat > 100) return std::fprintf(stderr, "sim_bench: --repeat N takes 1..100\n"), 2;
     for (int64_t side : sides)
         if (side < 1 || side > 256) return std::fprintf(stderr, "sim_bench: --array N takes 1..256\n"), 2;
     std::vector<Row> rows;
     int status = 0;
     for (int64_t side : sides) {
         rows.emplace_back();
-        status |= bench_one(dataflow, layer_name, side, interconnect, cached, repeat, rows.back());
+        status |= bench_one(o, side, rows.back());
     }
     if (rows.size() > 1) {
         std::printf("\narray    build s  build MB       cycles  Mcycles/CPU s  Mcycles/wall s  sim MB  result\n");
