@@ -61,26 +61,23 @@ std::string read_text(const std::string &path) {
 }
 
 int bench_one(const BenchOptions &o, int64_t side, Row &row) {
-    const std::string &dataflow = o.dataflow, &interconnect = o.interconnect;
-    const bool cached = o.cached;
-    const int repeat = o.repeat;
     row.side = side;
     try {
         const ir::LayerSpec layer = o.layer_name.find(':') != std::string::npos
                                         ? parse_inline_layer(o.layer_name)
                                         : find_layer(load_network("resnet18"), o.layer_name, "resnet18");
         ScheduleRequest req;
-        req.dataflow = dataflow;
+        req.dataflow = o.dataflow;
         if (!o.schedule_file.empty()) req.text = read_text(o.schedule_file);
         req.rows = req.cols = side;
         ir::Architecture arch = o.arch.empty() ? ir::default_architecture() : ir::load_architecture(o.arch);
         arch.rows = arch.cols = side;
-        if (interconnect == "systolic") arch.interconnect = ir::Interconnect::Systolic;
-        else if (interconnect.rfind("hybrid:", 0) == 0) {
+        if (o.interconnect == "systolic") arch.interconnect = ir::Interconnect::Systolic;
+        else if (o.interconnect.rfind("hybrid:", 0) == 0) {
             arch.interconnect = ir::Interconnect::Hybrid;
-            arch.tile = std::max<int64_t>(1, std::atoll(interconnect.c_str() + 7));
-        } else if (interconnect != "broadcast") {
-            return std::fprintf(stderr, "sim_bench: unknown --interconnect %s\n", interconnect.c_str()), 2;
+            arch.tile = std::max<int64_t>(1, std::atoll(o.interconnect.c_str() + 7));
+        } else if (o.interconnect != "broadcast") {
+            return std::fprintf(stderr, "sim_bench: unknown --interconnect %s\n", o.interconnect.c_str()), 2;
         }
         const ir::AcceleratorIR ir = lower_to_ir(layer, req);
         const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for({ir}, arch));
@@ -89,10 +86,10 @@ int bench_one(const BenchOptions &o, int64_t side, Row &row) {
         vsim::BuildOptions build;
         const std::string fresh = (std::filesystem::temp_directory_path() /
                                    ("tessera-sim-bench-" + std::to_string(getpid()))).string();
-        if (!cached) build.cache_dir = fresh;
+        if (!o.cached) build.cache_dir = fresh;
         std::fprintf(stderr, "building the %lldx%lld %s design with Verilator (-j%d)...\n",
                      static_cast<long long>(rtl.spec.rows), static_cast<long long>(rtl.spec.cols),
-                     o.schedule_file.empty() ? dataflow.c_str() : o.schedule_file.c_str(), build.jobs);
+                     o.schedule_file.empty() ? o.dataflow.c_str() : o.schedule_file.c_str(), build.jobs);
         const vsim::VerilatedDesign design = vsim::VerilatedDesign::build(rtl, build);
         const gen::LayerTensors tensors = vsim::layer_tensors({}, layer, 0);
         std::fprintf(stderr, "simulating %s (%lld MACs)...\n", layer.name.c_str(), static_cast<long long>(ir.problem.macs()));
@@ -103,7 +100,7 @@ int bench_one(const BenchOptions &o, int64_t side, Row &row) {
         vsim::LayerResult r;
         double slowest_cpu = 0;
         bool all_exact = true;
-        for (int i = 0; i < repeat; ++i) {
+        for (int i = 0; i < o.repeat; ++i) {
             vsim::LayerResult run = design.run(config, vsim::dram_tensors(tensors, layer));
             all_exact = all_exact && run.completed &&
                         vsim::compare_outputs(run.output, expected, ir.problem.tensor(ir::TensorRole::Output)).bit_exact();
@@ -112,14 +109,14 @@ int bench_one(const BenchOptions &o, int64_t side, Row &row) {
         }
         const vsim::OutputCheck check =
             vsim::compare_outputs(r.output, expected, ir.problem.tensor(ir::TensorRole::Output));
-        if (!cached) std::filesystem::remove_all(fresh);
+        if (!o.cached) std::filesystem::remove_all(fresh);
 
         const double cycles = double(r.counters.at("cycles")), macs = double(r.counters.at("macs"));
         row = {side, design.from_cache() ? -1 : design.build_seconds(), design.build_peak_rss_kb() / 1024.0, cycles,
                r.cpu_seconds, r.seconds, r.peak_rss_kb / 1024.0, all_exact};
         std::printf("sim_bench: %s, %s on a %lldx%lld int8 %s design%s%s\n", layer.name.c_str(),
-                    o.schedule_file.empty() ? dataflow.c_str() : o.schedule_file.c_str(),
-                    static_cast<long long>(rtl.spec.rows), static_cast<long long>(rtl.spec.cols), interconnect.c_str(),
+                    o.schedule_file.empty() ? o.dataflow.c_str() : o.schedule_file.c_str(),
+                    static_cast<long long>(rtl.spec.rows), static_cast<long long>(rtl.spec.cols), o.interconnect.c_str(),
                     o.arch.empty() ? "" : ", architecture ", o.arch.c_str());
         if (design.from_cache()) std::printf("Verilator build        (from the cache)\n");
         if (!design.from_cache())
@@ -128,7 +125,7 @@ int bench_one(const BenchOptions &o, int64_t side, Row &row) {
         std::printf("simulated              %.0f cycles, %.0f MACs in %.2f s CPU, %.2f s wall (%s)\n", cycles, macs,
                     r.cpu_seconds, r.seconds, check.describe().c_str());
         std::printf("cycles per CPU second  %.3f M   (target 1 M on one core; best of %d runs, slowest %.3f M)\n",
-                    cycles / r.cpu_seconds / 1e6, repeat, cycles / slowest_cpu / 1e6);
+                    cycles / r.cpu_seconds / 1e6, o.repeat, cycles / slowest_cpu / 1e6);
         std::printf("cycles per wall second %.3f M\n", cycles / r.seconds / 1e6);
         std::printf("MACs per CPU second    %.1f M\n", macs / r.cpu_seconds / 1e6);
         std::printf("simulator memory       %.0f MB peak resident\n", r.peak_rss_kb / 1024.0);

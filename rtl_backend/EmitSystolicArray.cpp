@@ -45,16 +45,27 @@ struct Writer {
     int64_t b(int64_t c) const { return c / d.skew_tile; }  // column tile
     static std::string at(int64_t r, int64_t c) { return std::to_string(r) + "_" + std::to_string(c); }
 
-    // A register of `bits` fed by `from`; returns its name.
-    std::string reg(const std::string &name, int bits, const std::string &from) {
-        decl << "  logic " << (bits > 1 ? "[" + std::to_string(bits) + "-1:0] " : "") << name << ";\n";
-        ff << "    " << name << " <= " << from << ";\n";
+    static std::string logic(int bits, const std::string &name) {
+        return "  logic " + (bits > 1 ? "[" + std::to_string(bits) + "-1:0] " : std::string()) + name + ";\n";
+    }
+    // A register of `bits` fed by `from`, declared in `to_decl`, written in `to_ff`; returns its name.
+    static std::string reg_in(std::ostream &to_decl, std::ostream &to_ff, const std::string &name, int bits,
+                              const std::string &from) {
+        to_decl << logic(bits, name);
+        to_ff << "    " << name << " <= " << from << ";\n";
         return name;
     }
-    // `from` delayed by `k` registers named name_1 .. name_k.
-    std::string delayed(const std::string &name, int bits, std::string from, int64_t k) {
-        for (int64_t j = 1; j <= k; ++j) from = reg(name + "_d" + std::to_string(j), bits, from);
+    std::string reg(const std::string &name, int bits, const std::string &from) {
+        return reg_in(decl, ff, name, bits, from);
+    }
+    // `from` delayed by `k` registers named name_d1 .. name_dk, in the given streams.
+    static std::string chain_in(std::ostream &to_decl, std::ostream &to_ff, const std::string &name, int bits,
+                                std::string from, int64_t k) {
+        for (int64_t j = 1; j <= k; ++j) from = reg_in(to_decl, to_ff, name + "_d" + std::to_string(j), bits, from);
         return from;
+    }
+    std::string delayed(const std::string &name, int bits, const std::string &from, int64_t k) {
+        return chain_in(decl, ff, name, bits, from, k);
     }
 
     // Words that reach each PE (or lane group) its own number of cycles late: an operand's words
@@ -73,7 +84,7 @@ struct Writer {
         int64_t slots = 2;  // a power of two, so that the slot index wraps by itself
         while (slots < most) slots *= 2;
         const int at_bits = bits_for(slots);
-        const std::string B = std::to_string(bits), W = std::to_string(int64_t(P) * bits);
+        const std::string W = std::to_string(int64_t(P) * bits);
         std::ostringstream in;
         ring << "  logic [" << W << "-1:0] " << name << "_ring [" << slots << "], " << name << "_ring_in;\n"
              << "  logic [" << at_bits << "-1:0] " << name << "_ring_at;\n"
@@ -83,20 +94,14 @@ struct Writer {
         ring << "  assign " << name << "_ring_in = {" << in.str() << "};\n";
         for (size_t p = 0; p < P; ++p) {
             taps[p] = name + "_tap_" + std::to_string(p);
-            decl << "  logic " << (bits > 1 ? "[" + B + "-1:0] " : "") << taps[p] << ";\n";
+            decl << logic(bits, taps[p]);
             if (delay[p] == 0) {
                 comb << "  assign " << taps[p] << " = " << from[p] << ";\n";
                 continue;
             }
             ring << "  assign " << taps[p] << " = " << name << "_ring[" << name << "_ring_at - " << at_bits << "'d"
-                 << delay[p] % slots << "][" << int64_t(p) * bits << " +: " << B << "];\n";
-            std::string last = from[p];
-            for (int64_t j = 1; j <= delay[p]; ++j) {
-                const std::string stage = name + "_" + std::to_string(p) + "_d" + std::to_string(j);
-                chain << "  logic " << (bits > 1 ? "[" + B + "-1:0] " : "") << stage << ";\n";
-                chain_ff << "    " << stage << " <= " << last << ";\n";
-                last = stage;
-            }
+                 << delay[p] % slots << "][" << int64_t(p) * bits << " +: " << bits << "];\n";
+            const std::string last = chain_in(chain, chain_ff, name + "_" + std::to_string(p), bits, from[p], delay[p]);
             chain << "  assign " << taps[p] << " = " << last << ";\n";
         }
         return taps;
@@ -292,11 +297,10 @@ std::string emit_systolic_array(const DesignSpec &d) {
                 << "), .input_word(" << in.word[r][c] << "),\n    .load_weight(" << load_w << "), .weight_word("
                 << wt.word[r][c] << "),\n    ";
             if (files) {
-                std::string reload_write = "1'b0", reload_data = "'0";
-                if (reload_lead(d, r, c)) {
-                    reload_write = reload_write_of[size_t(r * d.cols + c)];
-                    reload_data = reload_data_of[size_t(r * d.cols + c)];
-                }
+                // (Empty: not its group's reload lead.)
+                std::string reload_write = reload_write_of[size_t(r * d.cols + c)],
+                            reload_data = reload_data_of[size_t(r * d.cols + c)];
+                if (reload_write.empty()) reload_write = "1'b0", reload_data = "'0";
                 if (reg)
                     pes << ".block_start(" << ctrl << "[" << rb << "]), .block_end(" << ctrl << "[" << rb + 1
                         << "]),\n    ";
