@@ -25,13 +25,6 @@ std::string pe_name(int64_t r, int64_t c) {
     return "r" + std::to_string(r) + "_c" + std::to_string(c);
 }
 
-// Balanced sum so the tree depth is log2(terms).
-std::string adder_tree(const std::vector<std::string> &terms, size_t from, size_t to) {
-    if (to - from == 1) return terms[from];
-    size_t mid = from + (to - from) / 2;
-    return "(" + adder_tree(terms, from, mid) + " + " + adder_tree(terms, mid, to) + ")";
-}
-
 std::string describe(const TensorPorts &p, bool output) {
     if (p.row_loops || p.col_loops)
         return output ? "summed over the lanes of the axis loops it ignores (a segmented reduction)"
@@ -90,7 +83,7 @@ std::string output_sums(const DesignSpec &d, const std::vector<PeWiring> &pes,
       << "  always_comb begin\n";
     for (size_t g = 0; g < members.size(); ++g)
         o << "    output_sums[" << int64_t(g) * d.acc_bits << " +: " << d.acc_bits
-          << "] = " << adder_tree(members[g], 0, members[g].size()) << ";\n";
+          << "] = " << balanced_sum(members[g]) << ";\n";
     o << "  end\n";
     return o.str();
 }

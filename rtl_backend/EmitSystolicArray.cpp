@@ -109,13 +109,6 @@ struct Writer {
     std::ostringstream ring, chain, chain_ff;
 };
 
-// Balanced sum so the depth is log2(terms).
-std::string sum_of(const std::vector<std::string> &terms, size_t from, size_t to) {
-    if (to - from == 1) return terms[from];
-    const size_t mid = from + (to - from) / 2;
-    return "(" + sum_of(terms, from, mid) + " + " + sum_of(terms, mid, to) + ")";
-}
-
 // Per-PE (load, word) of an operand: names of the signals that reach PE (r, c).
 struct Delivery {
     std::vector<std::vector<std::string>> load, word;
@@ -340,7 +333,7 @@ std::string emit_systolic_array(const DesignSpec &d) {
                 terms.insert(terms.begin(), w.delayed(name + "_q" + std::to_string(k), d.acc_bits, carry, k - at));
             carry = name + "_s" + std::to_string(k);
             w.decl << "  logic signed [" << AB << "-1:0] " << carry << ";\n";
-            w.comb << "  assign " << carry << " = " << sum_of(terms, 0, terms.size()) << ";\n";
+            w.comb << "  assign " << carry << " = " << balanced_sum(terms) << ";\n";
             at = k;
         }
         carries[size_t(g)] = carry;

@@ -59,6 +59,18 @@ std::string lit(int bits, int64_t value) {
     return std::to_string(bits) + "'d" + std::to_string(v);
 }
 
+namespace {
+
+std::string balanced_sum(const std::vector<std::string> &terms, size_t from, size_t to) {
+    if (to - from == 1) return terms[from];
+    const size_t mid = from + (to - from) / 2;
+    return "(" + balanced_sum(terms, from, mid) + " + " + balanced_sum(terms, mid, to) + ")";
+}
+
+}  // namespace
+
+std::string balanced_sum(const std::vector<std::string> &terms) { return balanced_sum(terms, 0, terms.size()); }
+
 std::string header_comment(const DesignSpec &d, const std::string &what) {
     std::ostringstream o;
     o << "// " << what << "\n";
