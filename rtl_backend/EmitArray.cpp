@@ -5,6 +5,7 @@
 #include "Emitters.h"
 #include "SvText.h"
 
+#include <algorithm>
 #include <functional>
 #include <sstream>
 #include <vector>
@@ -119,13 +120,13 @@ std::string pe_instances(const DesignSpec &d, const std::vector<PeWiring> &pes, 
 
 }  // namespace
 
-std::string pe_vector(const DesignSpec &d, const std::vector<PeTaps> &taps) {
+namespace {
+
+// The vector form's per-PE operand taps (unpacked arrays, one assign per PE) and operand
+// registers; the loop body that follows computes input_next[p] and weight_next[p].
+std::string vector_operands(const DesignSpec &d, const std::vector<PeTaps> &taps, bool one_start) {
     const std::string P = std::to_string(taps.size()), IB = std::to_string(d.input_bits),
-                      WB = std::to_string(d.weight_bits), AB = std::to_string(d.acc_bits);
-    // One block_start for the whole array (broadcast) stays a scalar; a pipelined array's PEs
-    // each tap theirs from the skewed control line.
-    bool one_start = true;
-    for (const PeTaps &t : taps) one_start = one_start && t.block_start == taps.front().block_start;
+                      WB = std::to_string(d.weight_bits);
     std::ostringstream o;
     o << "  logic signed [" << IB << "-1:0] pe_input_word [" << P << "];\n"
       << "  logic signed [" << WB << "-1:0] pe_weight_word [" << P << "];\n"
@@ -140,22 +141,48 @@ std::string pe_vector(const DesignSpec &d, const std::vector<PeTaps> &taps) {
           << "  assign pe_mac_enable[" << i << "] = " << t.mac_enable << ";\n";
         if (!one_start) o << "  assign pe_block_start[" << i << "] = " << t.block_start << ";\n";
     }
-    const std::string start = one_start ? taps.front().block_start : "pe_block_start[p]";
     o << "  logic signed [" << IB << "-1:0] input_reg [" << P << "], input_next [" << P << "];\n"
-      << "  logic signed [" << WB << "-1:0] weight_reg [" << P << "], weight_next [" << P << "];\n"
-      << "  logic signed [" << AB << "-1:0] acc [" << P << "], acc_next [" << P << "];\n"
+      << "  logic signed [" << WB << "-1:0] weight_reg [" << P << "], weight_next [" << P << "];\n";
+    return o.str();
+}
+
+// The operand registers' blocking writes (inside an always_ff loop over p, after every read of
+// this cycle's values).
+const char *kOperandRegisterWrites = "      input_reg[p] = input_next[p];\n"
+                                     "      weight_reg[p] = weight_next[p];\n";
+
+const char *kOperandsNext = "      input_next[p] = pe_load_input[p] ? pe_input_word[p] : input_reg[p];\n"
+                            "      weight_next[p] = pe_load_weight[p] ? pe_weight_word[p] : weight_reg[p];\n";
+
+}  // namespace
+
+std::string pe_vector(const DesignSpec &d, const std::vector<PeTaps> &taps) {
+    const std::string P = std::to_string(taps.size()), AB = std::to_string(d.acc_bits);
+    // One block_start for the whole array (broadcast) stays a scalar; a pipelined array's PEs
+    // each tap theirs from the skewed control line.
+    bool one_start = true;
+    for (const PeTaps &t : taps) one_start = one_start && t.block_start == taps.front().block_start;
+    std::ostringstream o;
+    o << vector_operands(d, taps, one_start);
+    const std::string start = one_start ? taps.front().block_start : "pe_block_start[p]";
+    o << "  logic signed [" << AB << "-1:0] acc [" << P << "], acc_next [" << P << "];\n"
       << "  // tessera_pe: a load feeds the same cycle's multiply (bypass); acc restarts at block_start.\n"
       << "  always_comb\n"
       << "    for (int unsigned p = 0; p < " << P << "; p++) begin\n"
-      << "      input_next[p] = pe_load_input[p] ? pe_input_word[p] : input_reg[p];\n"
-      << "      weight_next[p] = pe_load_weight[p] ? pe_weight_word[p] : weight_reg[p];\n"
+      << kOperandsNext
       << "      acc_next[p] = (" << start << " ? '0 : acc[p]) +\n"
       << "                    (pe_mac_enable[p] ? " << AB << "'(input_next[p] * weight_next[p]) : '0);\n"
       << "    end\n"
+      << "  // acc (the array's output) by delayed assignment; the operand registers, which only this\n"
+      << "  // module reads, by blocking writes in a loop after it: Verilator keeps that as a loop (it\n"
+      << "  // splits a delayed write of a whole array into one statement per PE).\n"
       << "  always_ff @(posedge clk) begin\n"
-      << "    input_reg <= input_next;\n"
-      << "    weight_reg <= weight_next;\n"
       << "    acc <= acc_next;\n"
+      << "    // verilator lint_off BLKSEQ\n"
+      << "    for (int unsigned p = 0; p < " << P << "; p++) begin\n"
+      << kOperandRegisterWrites
+      << "    end\n"
+      << "    // verilator lint_on BLKSEQ\n"
       << "  end\n";
     return o.str();
 }
@@ -166,8 +193,8 @@ std::string vector_form_guard() {
 
 namespace {
 
-// The broadcast array's PEs in vector form: every PE taps its lane groups' words directly.
-std::string broadcast_pe_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
+// A broadcast array's PEs tap their lane groups' words directly.
+std::vector<PeTaps> broadcast_taps(const DesignSpec &d, const std::vector<PeWiring> &pes) {
     std::vector<PeTaps> taps;
     for (const PeWiring &p : pes)
         taps.push_back({"input_words[" + std::to_string(p.input_group * d.input_bits) + " +: " +
@@ -175,7 +202,129 @@ std::string broadcast_pe_vector(const DesignSpec &d, const std::vector<PeWiring>
                         "weight_words[" + std::to_string(p.weight_group * d.weight_bits) + " +: " +
                             std::to_string(d.weight_bits) + "]",
                         p.load_input, p.load_weight, "block_start", p.mac_enable});
-    return pe_vector(d, taps) + output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; });
+    return taps;
+}
+
+// The broadcast array's PEs in vector form.
+std::string broadcast_pe_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
+    return pe_vector(d, broadcast_taps(d, pes)) + output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; });
+}
+
+}  // namespace
+
+namespace {
+
+// A signal of the files' vector form: the expression itself where every PE taps the same one
+// (a broadcast array's shared addresses), else a per-PE array `pe_<name>[p]` with one assign per PE.
+std::string per_pe_signal(std::ostringstream &o, const std::string &name, const std::string &type,
+                          const std::vector<std::string> &of_pe) {
+    if (std::all_of(of_pe.begin(), of_pe.end(), [&](const std::string &t) { return t == of_pe.front(); }))
+        return "(" + of_pe.front() + ")";
+    o << "  " << type << " pe_" << name << " [" << of_pe.size() << "];\n";
+    for (size_t i = 0; i < of_pe.size(); ++i) o << "  assign pe_" << name << "[" << i << "] = " << of_pe[i] << ";\n";
+    return "pe_" + name + "[p]";
+}
+
+}  // namespace
+
+// The PEs with accumulator files (EmitPE.cpp's tessera_pe with a file) in vector form: file[a][p]
+// is word a of PE p's file, live[a][p] whether it holds a sum (else it reads as 0). A cycle writes
+// a PE's words at three addresses at most (accumulate, drain, reload); each is computed in the
+// comb loop, a later one including the earlier ones' writes where the addresses coincide, so the
+// last write (which wins) is the PE's statements in order.
+std::string files_vector(const DesignSpec &d, const std::vector<PeTaps> &taps, const std::vector<FileTaps> &files) {
+    const std::string P = std::to_string(taps.size()), AB = std::to_string(d.acc_bits),
+                      DEPTH = std::to_string(d.output_pe_depth), PA = std::to_string(pe_addr_bits(d.output_pe_depth));
+    const bool reg = d.output_register_level;
+    std::ostringstream o;
+    o << vector_operands(d, taps, true);  // (the files' blocks are the FileTaps')
+    auto field = [&](const std::string &name, const std::string &type, std::string FileTaps::*member) {
+        std::vector<std::string> of_pe;
+        for (const FileTaps &f : files) of_pe.push_back(f.*member);
+        return per_pe_signal(o, name, type, of_pe);
+    };
+    const std::string addr_type = "logic [" + PA + "-1:0]";
+    const std::string clear = field("clear", "logic", &FileTaps::clear),
+                      acc_addr = field("acc_addr", addr_type, &FileTaps::acc_addr),
+                      drain_read = field("drain_read", "logic", &FileTaps::drain_read),
+                      drain_addr = field("drain_addr", addr_type, &FileTaps::drain_addr),
+                      reload_write = field("reload_write", "logic", &FileTaps::reload_write),
+                      reload_addr = field("reload_addr", addr_type, &FileTaps::reload_addr),
+                      reload_data = field("reload_data", "logic signed [" + AB + "-1:0]", &FileTaps::reload_data),
+                      block_start = reg ? field("sum_start", "logic", &FileTaps::block_start) : "",
+                      block_end = reg ? field("sum_end", "logic", &FileTaps::block_end) : "";
+    o << "  logic signed [" << AB << "-1:0] file [" << DEPTH << "][" << P << "];\n"
+      << "  logic live [" << DEPTH << "][" << P << "];\n"
+      << "  logic signed [" << AB << "-1:0] acc [" << P << "], acc_next [" << P << "], stored [" << P
+      << "], addend [" << P << "];\n"
+      << (reg ? "  logic signed [" + AB + "-1:0] sum [" + P + "], sum_next [" + P + "];\n" : "")
+      << "  logic signed [" << AB << "-1:0] acc_row [" << P << "], reload_row [" << P << "];\n"
+      << "  logic acc_live [" << P << "], drain_live [" << P << "], reload_live [" << P << "];\n"
+      << "  always_comb\n"
+      << "    for (int unsigned p = 0; p < " << P << "; p++) begin\n"
+      << kOperandsNext
+      << "      stored[p] = live[" << acc_addr << "][p] ? file[" << acc_addr << "][p] : '0;\n"
+      << "      addend[p] = pe_mac_enable[p] ? " << AB << "'(input_next[p] * weight_next[p]) : '0;\n";
+    if (reg)
+        o << "      sum_next[p] = (" << block_start << " ? stored[p] : sum[p]) + addend[p];\n"
+          << "      acc_row[p] = " << block_end << " ? sum_next[p] : file[" << acc_addr << "][p];\n"
+          << "      acc_live[p] = " << block_end << " | live[" << acc_addr << "][p];\n";
+    else
+        o << "      acc_row[p] = pe_mac_enable[p] ? stored[p] + addend[p] : file[" << acc_addr << "][p];\n"
+          << "      acc_live[p] = pe_mac_enable[p] | live[" << acc_addr << "][p];\n";
+    o << "      acc_next[p] = " << clear << " || !" << drain_read << " ? acc[p]\n"
+      << "                  : live[" << drain_addr << "][p] ? file[" << drain_addr << "][p] : '0;\n"
+      << "      drain_live[p] = " << drain_read << " ? 1'b0 : " << drain_addr << " == " << acc_addr
+      << " ? acc_live[p] : live[" << drain_addr << "][p];\n"
+      << "      reload_row[p] = " << reload_write << " ? " << reload_data << "\n"
+      << "                    : " << reload_addr << " == " << acc_addr << " ? acc_row[p] : file[" << reload_addr
+      << "][p];\n"
+      << "      reload_live[p] = " << reload_write << " | (" << reload_addr << " == " << drain_addr
+      << " ? drain_live[p]\n"
+      << "                                     : " << reload_addr << " == " << acc_addr
+      << " ? acc_live[p] : live[" << reload_addr << "][p]);\n"
+      << "    end\n"
+      << "  // acc (the array's output) by delayed assignment; the state only this block reads (operand\n"
+      << "  // registers, files) by blocking writes in a loop over the PEs after it, which Verilator keeps\n"
+      << "  // as a loop (it splits a delayed write of a whole array, or a loop of them, into one statement\n"
+      << "  // per PE). The values written were computed before the edge, so the order of the writes is the\n"
+      << "  // PE's (the registers they were computed from last).\n"
+      << "  always_ff @(posedge clk) begin\n"
+      << "    acc <= acc_next;\n"
+      << "    // verilator lint_off BLKSEQ\n"
+      << "    for (int unsigned p = 0; p < " << P << "; p++) begin\n"
+      << "      if (" << clear << ") begin\n"
+      << "        for (int unsigned a = 0; a < " << DEPTH << "; a++) live[a][p] = 1'b0;\n"
+      << "      end else begin\n"
+      << "        file[" << acc_addr << "][p] = acc_row[p];\n"
+      << "        live[" << acc_addr << "][p] = acc_live[p];\n"
+      << "        live[" << drain_addr << "][p] = drain_live[p];\n"
+      << "        file[" << reload_addr << "][p] = reload_row[p];\n"
+      << "        live[" << reload_addr << "][p] = reload_live[p];\n"
+      << (reg ? "        sum[p] = sum_next[p];\n" : "")
+      << "      end\n"
+      << kOperandRegisterWrites
+      << "    end\n"
+      << "    // verilator lint_on BLKSEQ\n"
+      << "  end\n";
+    return o.str();
+}
+
+namespace {
+
+// The broadcast array's PEs with accumulator files: every PE uses the same addresses.
+std::string broadcast_files_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
+    std::vector<FileTaps> files;
+    for (const PeWiring &p : pes) {
+        const std::string g = std::to_string(p.output_group);
+        files.push_back({"clear", "acc_addr", "drain_read" + (d.output_dram_fed ? "[" + g + "]" : std::string()),
+                         "drain_addr", p.lead ? "reload_write[" + g + "]" : "1'b0", "reload_addr",
+                         "reload_data[" + std::to_string(p.output_group * d.acc_bits) + " +: " +
+                             std::to_string(d.acc_bits) + "]",
+                         "block_start", "block_end"});
+    }
+    return files_vector(d, broadcast_taps(d, pes), files) +
+           output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; });
 }
 
 }  // namespace
@@ -229,17 +378,14 @@ std::string emit_array(const DesignSpec &d) {
       << ");\n";
     const std::vector<PeWiring> pes = pe_wiring(d);
     const std::string instances = pe_instances(d, pes, files);
-    if (files) {
-        o << instances;
-    } else {
-        // Two forms of the same array: Verilator simulates the vector form (per-PE state in unpacked
-        // arrays updated by one loop, which the C++ compiler vectorizes: about 2x the simulation
-        // speed), synthesis and other simulators see the PE instances. +define+TESSERA_PE_INSTANCES
-        // makes Verilator take the instances too (lint checks both).
-        o << vector_form_guard() << "`ifdef TESSERA_VECTOR_ARRAY\n"
-          << broadcast_pe_vector(d, pes) << "`else\n"
-          << instances << "`endif\n";
-    }
+    // Two forms of the same array: Verilator simulates the vector form (per-PE state in unpacked
+    // arrays updated by one loop, which the C++ compiler vectorizes: about 2x the simulation
+    // speed, and a build that does not grow with the PE count), synthesis and other simulators see
+    // the PE instances. +define+TESSERA_PE_INSTANCES makes Verilator take the instances too (lint
+    // checks both).
+    o << vector_form_guard() << "`ifdef TESSERA_VECTOR_ARRAY\n"
+      << (files ? broadcast_files_vector(d, pes) : broadcast_pe_vector(d, pes)) << "`else\n"
+      << instances << "`endif\n";
     o << "endmodule\n";
     return o.str();
 }

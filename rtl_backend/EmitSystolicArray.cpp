@@ -24,8 +24,9 @@
 //     the top delays the drain's GLB writes by as much (EmitTop.cpp). A drain straight to DRAM
 //     reads one lane group's PEs (the group's index travels the line too) and the DMA takes the
 //     sums as late (EmitDma.cpp).
-//   - For Verilator the PEs without accumulator files run in vector form (EmitArray.cpp's
-//     pe_vector) and every per-PE delay line is one ring of the array's words (Writer::skewed);
+//   - For Verilator the PEs run in vector form (EmitArray.cpp's pe_vector, or files_vector with
+//     each PE's taps of the control line) and every per-PE delay line is one ring of the array's
+//     words (Writer::skewed);
 //     synthesis and Icarus see tessera_pe instances and register chains.
 #include "Emitters.h"
 #include "SvText.h"
@@ -276,7 +277,8 @@ std::string emit_systolic_array(const DesignSpec &d) {
         }
     }
     std::ostringstream pes;
-    std::vector<PeTaps> taps;  // the same PEs in vector form (no accumulator files)
+    std::vector<PeTaps> taps;  // the same PEs in vector form
+    std::vector<FileTaps> file_taps;
     for (int64_t r = 0; r < d.rows; ++r)
         for (int64_t c = 0; c < d.cols; ++c) {
             const std::string n = Writer::at(r, c), ctrl = "ctrl_" + std::to_string(d.skew_of(r, c));
@@ -301,17 +303,21 @@ std::string emit_systolic_array(const DesignSpec &d) {
                 if (gb)
                     drain_read += " && " + field(ctrl, dg, gb) + " == " + std::to_string(gb) + "'d" +
                                   std::to_string(group_of(d.output, d, r, c));
-                pes << ".clear(" << ctrl << "[" << fc << "]), .drain_read(" << drain_read << "), .acc_addr(" << field(ctrl, fc + 2, pa) << "),\n    .drain_addr("
-                    << field(ctrl, fc + 2 + pa, pa) << "), .reload_addr(" << field(ctrl, fc + 2 + 2 * pa, pa)
-                    << "),\n    .reload_write(" << reload_write << "), .reload_data(" << reload_data << "),\n    ";
+                const FileTaps f{ctrl + "[" + std::to_string(fc) + "]", field(ctrl, fc + 2, pa), drain_read,
+                                 field(ctrl, fc + 2 + pa, pa), reload_write, field(ctrl, fc + 2 + 2 * pa, pa),
+                                 reload_data, reg ? ctrl + "[" + std::to_string(rb) + "]" : "",
+                                 reg ? ctrl + "[" + std::to_string(rb + 1) + "]" : ""};
+                file_taps.push_back(f);
+                pes << ".clear(" << f.clear << "), .drain_read(" << f.drain_read << "), .acc_addr(" << f.acc_addr
+                    << "),\n    .drain_addr(" << f.drain_addr << "), .reload_addr(" << f.reload_addr
+                    << "),\n    .reload_write(" << f.reload_write << "), .reload_data(" << f.reload_data << "),\n    ";
             } else {
                 pes << ".block_start(" << ctrl << "[0]), ";
             }
             const std::string mac_enable = ctrl + "[1] & " + ctrl + "[" + std::to_string(4 + r) + "] & " + ctrl +
                                            "[" + std::to_string(4 + d.rows + c) + "]";
             pes << ".mac_enable(" << mac_enable << "), .acc(acc_" << n << "));\n";
-            if (!files)
-                taps.push_back({in.word[r][c], wt.word[r][c], load_i, load_w, ctrl + "[0]", mac_enable});
+            taps.push_back({in.word[r][c], wt.word[r][c], load_i, load_w, files ? "" : ctrl + "[0]", mac_enable});
         }
 
     // Output lane groups: a PE of skew k holds its block's sum k cycles after the broadcast
@@ -350,16 +356,13 @@ std::string emit_systolic_array(const DesignSpec &d) {
         o << "  /* verilator lint_off UNUSEDSIGNAL */\n`ifdef TESSERA_VECTOR_ARRAY\n" << w.ring.str() << "`else\n"
           << w.chain.str() << "  always_ff @(posedge clk) begin\n" << w.chain_ff.str() << "  end\n`endif\n"
           << "  /* verilator lint_on UNUSEDSIGNAL */\n";
-    if (files) {
-        o << pes.str();
-    } else {
-        // Verilator simulates the PEs in vector form, as on the broadcast array (EmitArray.cpp).
-        o << "`ifdef TESSERA_VECTOR_ARRAY\n" << pe_vector(d, taps);
-        for (int64_t r = 0; r < d.rows; ++r)
-            for (int64_t c = 0; c < d.cols; ++c)
-                o << "  assign acc_" << Writer::at(r, c) << " = acc[" << r * d.cols + c << "];\n";
-        o << "`else\n" << pes.str() << "`endif\n";
-    }
+    // Verilator simulates the PEs in vector form, as on the broadcast array (EmitArray.cpp); the
+    // files' controls are each PE's taps of the skewed control line.
+    o << "`ifdef TESSERA_VECTOR_ARRAY\n" << (files ? files_vector(d, taps, file_taps) : pe_vector(d, taps));
+    for (int64_t r = 0; r < d.rows; ++r)
+        for (int64_t c = 0; c < d.cols; ++c)
+            o << "  assign acc_" << Writer::at(r, c) << " = acc[" << r * d.cols + c << "];\n";
+    o << "`else\n" << pes.str() << "`endif\n";
     o << "endmodule\n";
     return o.str();
 }

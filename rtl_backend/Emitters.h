@@ -33,7 +33,7 @@ std::string lane_valid_of(const TensorPorts &, const std::string &tensor, const 
 // first PE along the reduced axes (the one a reload of partial sums writes).
 int64_t group_of(const TensorPorts &p, const DesignSpec &d, int64_t r, int64_t c);
 bool reload_lead(const DesignSpec &d, int64_t r, int64_t c);
-// The PEs without accumulator files as unpacked arrays (EmitArray.cpp): what PE i takes (its
+// The PEs as unpacked arrays (EmitArray.cpp): what PE i takes (its
 // operand words and loads, block start and MAC enable) as one assign each, the datapath as one
 // loop, its accumulator as `acc[i]`. Verilator simulates this form (the C++ compiler vectorizes
 // the loop); synthesis and other simulators see the tessera_pe instances. vector_form_guard()
@@ -43,6 +43,13 @@ struct PeTaps {
     std::string input_word, weight_word, load_input, load_weight, block_start, mac_enable;
 };
 std::string pe_vector(const DesignSpec &, const std::vector<PeTaps> &);
+// With accumulator files, files_vector: also each PE's file controls (block_start / block_end:
+// the output register level's; an expression all PEs share stays one signal).
+struct FileTaps {
+    std::string clear, acc_addr, drain_read, drain_addr, reload_write, reload_addr, reload_data, block_start,
+        block_end;
+};
+std::string files_vector(const DesignSpec &, const std::vector<PeTaps> &, const std::vector<FileTaps> &);
 std::string vector_form_guard();
 using Modules = std::vector<std::pair<std::string, std::string>>;
 Modules emit_buffers(const DesignSpec &);            // EmitBuffers.cpp

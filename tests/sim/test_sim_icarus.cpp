@@ -82,6 +82,17 @@ TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every
         cross_check("conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1", req, vsim::test::pipelined(ir::default_architecture(), 4, 4, 2),
                     "os, hybrid");
     }
+    // Broadcast arrays with accumulator files (this section and the next three but the systolic
+    // one): Verilator runs them in vector form too, one row of the files per address
+    // (EmitArray.cpp), Icarus the tessera_pe instances with their files. Here the psum files
+    // drain into the GLB and reload their partial sums from it (examples/schedules/os_psum_files.sched
+    // on 4x4 PEs), with a channel tail (c = 6 in blocks of 4).
+    SECTION("psum files") {
+        ir::Architecture arch = vsim::test::example_arch("eyeriss_16x16");
+        arch.rows = arch.cols = 4;
+        cross_check("conv:C=6,K=8,H=6,W=7,R=3,S=3", vsim::test::example_schedule("os_psum_files.sched"), arch,
+                    "os_psum_files.sched");
+    }
     // Per-PE ifmap files and psum files drained straight to DRAM (no output buffer), a filter
     // block with no valid lane group and a channel tail.
     SECTION("outputs to DRAM") {

@@ -64,10 +64,17 @@ module tessera_array (
       acc_next[p] = (block_start ? '0 : acc[p]) +
                     (pe_mac_enable[p] ? 32'(input_next[p] * weight_next[p]) : '0);
     end
+  // acc (the array's output) by delayed assignment; the operand registers, which only this
+  // module reads, by blocking writes in a loop after it: Verilator keeps that as a loop (it
+  // splits a delayed write of a whole array into one statement per PE).
   always_ff @(posedge clk) begin
-    input_reg <= input_next;
-    weight_reg <= weight_next;
     acc <= acc_next;
+    // verilator lint_off BLKSEQ
+    for (int unsigned p = 0; p < 4; p++) begin
+      input_reg[p] = input_next[p];
+      weight_reg[p] = weight_next[p];
+    end
+    // verilator lint_on BLKSEQ
   end
   // Output lane groups: sum of the accumulators of their PEs.
   always_comb begin
