@@ -228,10 +228,10 @@ std::string per_pe_signal(std::ostringstream &o, const std::string &name, const 
 }  // namespace
 
 // The PEs with accumulator files (EmitPE.cpp's tessera_pe with a file) in vector form: file[a][p]
-// is word a of PE p's file, live[a][p] whether it holds a sum (else it reads as 0). A cycle writes
-// a PE's words at three addresses at most (accumulate, drain, reload); each is computed in the
-// comb loop, a later one including the earlier ones' writes where the addresses coincide, so the
-// last write (which wins) is the PE's statements in order.
+// is word a of PE p's file, live[a][p] whether it holds a sum (else it reads as 0). The comb loop
+// computes what the PE's statements read (the stored word, the product, the drained word) from the
+// state before the edge; the clocked loop then makes the PE's writes in its order (accumulate,
+// drain, reload), so where two hit one word the later one wins, as with the PE's delayed writes.
 std::string files_vector(const DesignSpec &d, const std::vector<PeTaps> &taps, const std::vector<FileTaps> &files) {
     const std::string P = std::to_string(taps.size()), AB = std::to_string(d.acc_bits),
                       DEPTH = std::to_string(d.output_pe_depth), PA = std::to_string(pe_addr_bits(d.output_pe_depth));
@@ -258,49 +258,42 @@ std::string files_vector(const DesignSpec &d, const std::vector<PeTaps> &taps, c
       << "  logic signed [" << AB << "-1:0] acc [" << P << "], acc_next [" << P << "], stored [" << P
       << "], addend [" << P << "];\n"
       << (reg ? "  logic signed [" + AB + "-1:0] sum [" + P + "], sum_next [" + P + "];\n" : "")
-      << "  logic signed [" << AB << "-1:0] acc_row [" << P << "], reload_row [" << P << "];\n"
-      << "  logic acc_live [" << P << "], drain_live [" << P << "], reload_live [" << P << "];\n"
       << "  always_comb\n"
       << "    for (int unsigned p = 0; p < " << P << "; p++) begin\n"
       << kOperandsNext
       << "      stored[p] = live[" << acc_addr << "][p] ? file[" << acc_addr << "][p] : '0;\n"
-      << "      addend[p] = pe_mac_enable[p] ? " << AB << "'(input_next[p] * weight_next[p]) : '0;\n";
-    if (reg)
-        o << "      sum_next[p] = (" << block_start << " ? stored[p] : sum[p]) + addend[p];\n"
-          << "      acc_row[p] = " << block_end << " ? sum_next[p] : file[" << acc_addr << "][p];\n"
-          << "      acc_live[p] = " << block_end << " | live[" << acc_addr << "][p];\n";
-    else
-        o << "      acc_row[p] = pe_mac_enable[p] ? stored[p] + addend[p] : file[" << acc_addr << "][p];\n"
-          << "      acc_live[p] = pe_mac_enable[p] | live[" << acc_addr << "][p];\n";
-    o << "      acc_next[p] = " << clear << " || !" << drain_read << " ? acc[p]\n"
+      << "      addend[p] = pe_mac_enable[p] ? " << AB << "'(input_next[p] * weight_next[p]) : '0;\n"
+      << (reg ? "      sum_next[p] = (" + block_start + " ? stored[p] : sum[p]) + addend[p];\n" : "")
+      << "      acc_next[p] = " << clear << " || !" << drain_read << " ? acc[p]\n"
       << "                  : live[" << drain_addr << "][p] ? file[" << drain_addr << "][p] : '0;\n"
-      << "      drain_live[p] = " << drain_read << " ? 1'b0 : " << drain_addr << " == " << acc_addr
-      << " ? acc_live[p] : live[" << drain_addr << "][p];\n"
-      << "      reload_row[p] = " << reload_write << " ? " << reload_data << "\n"
-      << "                    : " << reload_addr << " == " << acc_addr << " ? acc_row[p] : file[" << reload_addr
-      << "][p];\n"
-      << "      reload_live[p] = " << reload_write << " | (" << reload_addr << " == " << drain_addr
-      << " ? drain_live[p]\n"
-      << "                                     : " << reload_addr << " == " << acc_addr
-      << " ? acc_live[p] : live[" << reload_addr << "][p]);\n"
       << "    end\n"
       << "  // acc (the array's output) by delayed assignment; the state only this block reads (operand\n"
       << "  // registers, files) by blocking writes in a loop over the PEs after it, which Verilator keeps\n"
       << "  // as a loop (it splits a delayed write of a whole array, or a loop of them, into one statement\n"
-      << "  // per PE). The values written were computed before the edge, so the order of the writes is the\n"
-      << "  // PE's (the registers they were computed from last).\n"
+      << "  // per PE). The values written were computed before the edge (the registers they were\n"
+      << "  // computed from are written last).\n"
       << "  always_ff @(posedge clk) begin\n"
       << "    acc <= acc_next;\n"
       << "    // verilator lint_off BLKSEQ\n"
       << "    for (int unsigned p = 0; p < " << P << "; p++) begin\n"
       << "      if (" << clear << ") begin\n"
       << "        for (int unsigned a = 0; a < " << DEPTH << "; a++) live[a][p] = 1'b0;\n"
-      << "      end else begin\n"
-      << "        file[" << acc_addr << "][p] = acc_row[p];\n"
-      << "        live[" << acc_addr << "][p] = acc_live[p];\n"
-      << "        live[" << drain_addr << "][p] = drain_live[p];\n"
-      << "        file[" << reload_addr << "][p] = reload_row[p];\n"
-      << "        live[" << reload_addr << "][p] = reload_live[p];\n"
+      << "      end else begin\n";
+    if (reg)
+        o << "        if (" << block_end << ") begin\n"
+          << "          file[" << acc_addr << "][p] = sum_next[p];\n"
+          << "          live[" << acc_addr << "][p] = 1'b1;\n"
+          << "        end\n";
+    else
+        o << "        if (pe_mac_enable[p]) begin\n"
+          << "          file[" << acc_addr << "][p] = stored[p] + addend[p];\n"
+          << "          live[" << acc_addr << "][p] = 1'b1;\n"
+          << "        end\n";
+    o << "        if (" << drain_read << ") live[" << drain_addr << "][p] = 1'b0;\n"
+      << "        if (" << reload_write << ") begin\n"
+      << "          file[" << reload_addr << "][p] = " << reload_data << ";\n"
+      << "          live[" << reload_addr << "][p] = 1'b1;\n"
+      << "        end\n"
       << (reg ? "        sum[p] = sum_next[p];\n" : "")
       << "      end\n"
       << kOperandRegisterWrites

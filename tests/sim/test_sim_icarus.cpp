@@ -65,7 +65,7 @@ TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every
     SECTION("is") { cross_check("conv:C=6,K=5,H=5,W=6,R=1,S=1", "is", 4, 4); }
     SECTION("rs") { cross_check("conv:C=3,K=4,H=7,W=6,R=3,S=3", "rs", 3, 4); }
     SECTION("fc") { cross_check("fc:N=3,C=10,K=7", "ws", 4, 4); }
-    // Pipelined arrays without accumulator files: Verilator runs their PEs in vector form, Icarus
+    // Pipelined arrays: Verilator runs their PEs in vector form, Icarus
     // the tessera_pe instances (EmitSystolicArray.cpp), so this also checks the two forms agree.
     SECTION("ws, systolic") {
         ScheduleRequest req;
@@ -82,9 +82,9 @@ TEST_CASE("Icarus Verilog agrees with Verilator bit for bit, without X, on every
         cross_check("conv:C=3,K=5,H=6,W=7,R=3,S=3,pad=1", req, vsim::test::pipelined(ir::default_architecture(), 4, 4, 2),
                     "os, hybrid");
     }
-    // Broadcast arrays with accumulator files (this section and the next three but the systolic
-    // one): Verilator runs them in vector form too, one row of the files per address
-    // (EmitArray.cpp), Icarus the tessera_pe instances with their files. Here the psum files
+    // Accumulator files (this section and the next three): Verilator runs them in vector form too
+    // (EmitArray.cpp's files_vector; on the systolic array with each PE's taps of the control
+    // line), Icarus the tessera_pe instances with their files. Here the psum files
     // drain into the GLB and reload their partial sums from it (examples/schedules/os_psum_files.sched
     // on 4x4 PEs), with a channel tail (c = 6 in blocks of 4).
     SECTION("psum files") {
