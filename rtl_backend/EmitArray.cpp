@@ -89,6 +89,16 @@ std::string output_sums(const DesignSpec &d, const std::vector<PeWiring> &pes,
     return o.str();
 }
 
+// A broadcast array's PE's file controls: every PE shares the addresses; a drain straight to DRAM
+// reads one lane group, a reload writes its group's lead.
+FileTaps broadcast_file_taps(const DesignSpec &d, const PeWiring &p) {
+    const std::string g = std::to_string(p.output_group);
+    return {"clear", "acc_addr", "drain_read" + (d.output_dram_fed ? "[" + g + "]" : std::string()), "drain_addr",
+            p.lead ? "reload_write[" + g + "]" : "1'b0", "reload_addr",
+            "reload_data[" + std::to_string(p.output_group * d.acc_bits) + " +: " + std::to_string(d.acc_bits) + "]",
+            "block_start", "block_end"};
+}
+
 // The array as tessera_pe instances (EmitPE.cpp) and their adder trees.
 std::string pe_instances(const DesignSpec &d, const std::vector<PeWiring> &pes, bool files) {
     std::ostringstream o;
@@ -101,16 +111,8 @@ std::string pe_instances(const DesignSpec &d, const std::vector<PeWiring> &pes, 
           << "    .input_word(input_words[" << p.input_group * d.input_bits << " +: " << d.input_bits << "]),\n"
           << "    .load_weight(" << p.load_weight << "),\n"
           << "    .weight_word(weight_words[" << p.weight_group * d.weight_bits << " +: " << d.weight_bits << "]),\n"
-          << (!files ? "    .block_start(block_start),\n"
-              : d.output_register_level ? "    .block_start(block_start), .block_end(block_end),\n" : "")
+          << "    " << (files ? file_ports(d, broadcast_file_taps(d, p)) : ".block_start(block_start),\n")
           << "    .mac_enable(" << p.mac_enable << "),\n";
-        if (files)
-            o << "    .clear(clear), .acc_addr(acc_addr), .drain_read(drain_read"
-              << (d.output_dram_fed ? "[" + std::to_string(p.output_group) + "]" : "") << "), .drain_addr(drain_addr),\n"
-              << "    .reload_write("
-              << (p.lead ? "reload_write[" + std::to_string(p.output_group) + "]" : std::string("1'b0"))
-              << "), .reload_addr(reload_addr),\n"
-              << "    .reload_data(reload_data[" << p.output_group * d.acc_bits << " +: " << d.acc_bits << "]),\n";
         o << "    .acc(acc_" << n << ")\n"
           << "  );\n";
     }
@@ -212,6 +214,14 @@ std::string broadcast_pe_vector(const DesignSpec &d, const std::vector<PeWiring>
 
 }  // namespace
 
+std::string file_ports(const DesignSpec &d, const FileTaps &f) {
+    return (d.output_register_level ? ".block_start(" + f.block_start + "), .block_end(" + f.block_end + "),\n    "
+                                    : std::string()) +
+           ".clear(" + f.clear + "), .acc_addr(" + f.acc_addr + "), .drain_read(" + f.drain_read +
+           "), .drain_addr(" + f.drain_addr + "),\n    .reload_write(" + f.reload_write + "), .reload_addr(" +
+           f.reload_addr + "),\n    .reload_data(" + f.reload_data + "),\n";
+}
+
 namespace {
 
 // A signal of the files' vector form: the expression itself where every PE taps the same one
@@ -305,17 +315,10 @@ std::string files_vector(const DesignSpec &d, const std::vector<PeTaps> &taps, c
 
 namespace {
 
-// The broadcast array's PEs with accumulator files: every PE uses the same addresses.
+// The broadcast array's PEs with accumulator files, in vector form.
 std::string broadcast_files_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
     std::vector<FileTaps> files;
-    for (const PeWiring &p : pes) {
-        const std::string g = std::to_string(p.output_group);
-        files.push_back({"clear", "acc_addr", "drain_read" + (d.output_dram_fed ? "[" + g + "]" : std::string()),
-                         "drain_addr", p.lead ? "reload_write[" + g + "]" : "1'b0", "reload_addr",
-                         "reload_data[" + std::to_string(p.output_group * d.acc_bits) + " +: " +
-                             std::to_string(d.acc_bits) + "]",
-                         "block_start", "block_end"});
-    }
+    for (const PeWiring &p : pes) files.push_back(broadcast_file_taps(d, p));
     return files_vector(d, broadcast_taps(d, pes), files) +
            output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; });
 }

@@ -296,9 +296,6 @@ std::string emit_systolic_array(const DesignSpec &d) {
                 std::string reload_write = reload_write_of[size_t(r * d.cols + c)],
                             reload_data = reload_data_of[size_t(r * d.cols + c)];
                 if (reload_write.empty()) reload_write = "1'b0", reload_data = "'0";
-                if (reg)
-                    pes << ".block_start(" << ctrl << "[" << rb << "]), .block_end(" << ctrl << "[" << rb + 1
-                        << "]),\n    ";
                 std::string drain_read = ctrl + "[" + std::to_string(fc + 1) + "]";
                 if (gb)
                     drain_read += " && " + field(ctrl, dg, gb) + " == " + std::to_string(gb) + "'d" +
@@ -308,9 +305,7 @@ std::string emit_systolic_array(const DesignSpec &d) {
                                  reload_data, reg ? ctrl + "[" + std::to_string(rb) + "]" : "",
                                  reg ? ctrl + "[" + std::to_string(rb + 1) + "]" : ""};
                 file_taps.push_back(f);
-                pes << ".clear(" << f.clear << "), .drain_read(" << f.drain_read << "), .acc_addr(" << f.acc_addr
-                    << "),\n    .drain_addr(" << f.drain_addr << "), .reload_addr(" << f.reload_addr
-                    << "),\n    .reload_write(" << f.reload_write << "), .reload_data(" << f.reload_data << "),\n    ";
+                pes << file_ports(d, f) << "    ";
             } else {
                 pes << ".block_start(" << ctrl << "[0]), ";
             }

@@ -50,6 +50,9 @@ struct FileTaps {
         block_end;
 };
 std::string files_vector(const DesignSpec &, const std::vector<PeTaps> &, const std::vector<FileTaps> &);
+// The same controls as a tessera_pe instance's port connections (lines after the first indented
+// by 4, ending in ",\n").
+std::string file_ports(const DesignSpec &, const FileTaps &);
 std::string vector_form_guard();
 using Modules = std::vector<std::pair<std::string, std::string>>;
 Modules emit_buffers(const DesignSpec &);            // EmitBuffers.cpp
