@@ -363,7 +363,9 @@ endmodule
                {"ARRAY_BLOCK", fed("output") ? register_block + ".clear(restart), .acc_addr(c1_output_pe_addr),\n"
                                                "    .drain_read({" + std::to_string(go) + "{dma_output_read}} & output_dma_group), "
                                                ".drain_addr(dma_output_read_addr),\n"
-                                               "    .reload_write('0), .reload_addr('0), .reload_data('0),"
+                                               // (a large array's '0 is wider than Verilator's 8k-bit replication check)
+                                               "    /* verilator lint_off WIDTHCONCAT */ .reload_write('0), .reload_addr('0), "
+                                               ".reload_data('0), /* verilator lint_on WIDTHCONCAT */"
                              : acc_file ? register_block +
                                           ".clear(restart), .acc_addr(c1_output_pe_addr), .drain_read(output_fill_reading && output_draining),\n"
                                           "    .drain_addr(output_drain_index), .reload_write(reload_write), .reload_addr(output_fill_addr),\n"
