@@ -52,12 +52,6 @@ struct DesignSpec {
     // Interconnect (ir::Interconnect): PEs per pipeline stage along each axis; 0 = broadcast. A
     // systolic (1) or hybrid (T) array is the architecture's rows x cols (EmitSystolicArray.cpp).
     int64_t skew_tile = 0;
-    // Verilator's vector form wires each PE by one assign per signal (constant selects: the
-    // fastest simulation) up to this many PEs; beyond, by one loop per signal over constant tables
-    // (IndexedStatements), whose C++ does not grow with the PEs: a 112x64 array's wiring was 28 MB
-    // of C++ as assigns. Measured on the 16x16 WS design, loops simulate at 0.70 M cycles per
-    // second against 1.19 M (docs/simulate.md, "Speed"). Tests lower it to check the loops.
-    int64_t tap_loops_above_pes = 1024;
     std::string row_dim, col_dim;          // problem dims on the array (informational; "c,r,s")
     // Several loops on one array axis (mixed radix): 0 for an axis of one loop, where lane l sits at
     // l * stride of the axis dim; > 0: the axis has lane tables (a dim index offset per lane and

@@ -43,21 +43,6 @@ std::string describe(const TensorPorts &p, bool output) {
 }
 
 
-// The output lane groups' sums (statement g for group g): one loop over the groups where they share
-// a form and `loop` is given, else one statement per group.
-std::string group_sums(const std::vector<std::string> &sums, IndexedStatements *loop) {
-    std::ostringstream o;
-    o << "  // Output lane groups: sum of the accumulators of their PEs.\n";
-    if (const std::string body = loop && sums.size() > 1 ? loop->body(sums, "g") : ""; !body.empty()) {
-        o << "  always_comb\n    for (int unsigned g = 0; g < " << sums.size() << "; g++)\n      " << body << "\n";
-        return o.str();
-    }
-    o << "  always_comb begin\n";
-    for (const std::string &s : sums) o << "    " << s << "\n";
-    o << "  end\n";
-    return o.str();
-}
-
 // The wiring of PE (r, c): its lane group per tensor and its operand load enables.
 struct PeWiring {
     int64_t r = 0, c = 0, input_group = 0, weight_group = 0, output_group = 0;
@@ -89,17 +74,19 @@ std::vector<PeWiring> pe_wiring(const DesignSpec &d) {
     return pes;
 }
 
-// One block, not one assign per group: Verilator would chain those into wide concatenations. With
-// `loop`, groups of one form are one loop over the groups (IndexedStatements).
+// One block, not one assign per group: Verilator would chain those into wide concatenations.
 std::string output_sums(const DesignSpec &d, const std::vector<PeWiring> &pes,
-                        const std::function<std::string(size_t)> &acc_of, IndexedStatements *loop = nullptr) {
+                        const std::function<std::string(size_t)> &acc_of) {
     std::vector<std::vector<std::string>> members(size_t(lane_groups(d.output, d)));
     for (size_t i = 0; i < pes.size(); ++i) members[size_t(pes[i].output_group)].push_back(acc_of(i));
-    std::vector<std::string> sums;
+    std::ostringstream o;
+    o << "  // Output lane groups: sum of the accumulators of their PEs.\n"
+      << "  always_comb begin\n";
     for (size_t g = 0; g < members.size(); ++g)
-        sums.push_back("output_sums[" + std::to_string(int64_t(g) * d.acc_bits) + " +: " + std::to_string(d.acc_bits) +
-                       "] = " + balanced_sum(members[g]) + ";");
-    return group_sums(sums, loop);
+        o << "    output_sums[" << int64_t(g) * d.acc_bits << " +: " << d.acc_bits
+          << "] = " << balanced_sum(members[g]) << ";\n";
+    o << "  end\n";
+    return o.str();
 }
 
 // A broadcast array's PE's file controls: every PE shares the addresses; a drain straight to DRAM
@@ -137,30 +124,9 @@ std::string pe_instances(const DesignSpec &d, const std::vector<PeWiring> &pes, 
 
 namespace {
 
-// The per-PE signals `pe_<name>[p]` = of_pe[p] (name, of_pe): one loop over the PEs each where
-// their taps share a form (IndexedStatements), the others one assign per PE and signal, PE by PE.
-void per_pe_assigns(std::ostringstream &o, const std::vector<std::pair<std::string, std::vector<std::string>>> &signals,
-                    IndexedStatements &loop) {
-    std::vector<const std::pair<std::string, std::vector<std::string>> *> assigned;
-    for (const auto &signal : signals) {
-        const auto &[name, of_pe] = signal;
-        std::vector<std::string> statements;
-        for (size_t i = 0; i < of_pe.size(); ++i)
-            statements.push_back("pe_" + name + "[" + std::to_string(i) + "] = " + of_pe[i] + ";");
-        if (const std::string body = of_pe.size() > 1 ? loop.body(statements, "p") : ""; !body.empty())
-            o << "  always_comb\n    for (int unsigned p = 0; p < " << of_pe.size() << "; p++) " << body << "\n";
-        else
-            assigned.push_back(&signal);
-    }
-    for (size_t i = 0; !assigned.empty() && i < assigned.front()->second.size(); ++i)
-        for (const auto *signal : assigned)
-            o << "  assign pe_" << signal->first << "[" << i << "] = " << signal->second[i] << ";\n";
-}
-
-// The vector form's per-PE operand taps (unpacked arrays) and operand registers; the loop body
-// that follows computes input_next[p] and weight_next[p].
-std::string vector_operands(const DesignSpec &d, const std::vector<PeTaps> &taps, bool one_start,
-                            IndexedStatements &loop) {
+// The vector form's per-PE operand taps (unpacked arrays, one assign per PE) and operand
+// registers; the loop body that follows computes input_next[p] and weight_next[p].
+std::string vector_operands(const DesignSpec &d, const std::vector<PeTaps> &taps, bool one_start) {
     const std::string P = std::to_string(taps.size()), IB = std::to_string(d.input_bits),
                       WB = std::to_string(d.weight_bits);
     std::ostringstream o;
@@ -168,18 +134,15 @@ std::string vector_operands(const DesignSpec &d, const std::vector<PeTaps> &taps
       << "  logic signed [" << WB << "-1:0] pe_weight_word [" << P << "];\n"
       << "  logic pe_load_input [" << P << "], pe_load_weight [" << P << "], pe_mac_enable [" << P << "];\n"
       << (one_start ? "" : "  logic pe_block_start [" + P + "];\n");
-    std::vector<std::pair<std::string, std::vector<std::string>>> signals;
-    auto signal = [&](const std::string &name, std::string PeTaps::*member) {
-        signals.push_back({name, {}});
-        for (const PeTaps &t : taps) signals.back().second.push_back(t.*member);
-    };
-    signal("input_word", &PeTaps::input_word);
-    signal("weight_word", &PeTaps::weight_word);
-    signal("load_input", &PeTaps::load_input);
-    signal("load_weight", &PeTaps::load_weight);
-    signal("mac_enable", &PeTaps::mac_enable);
-    if (!one_start) signal("block_start", &PeTaps::block_start);
-    per_pe_assigns(o, signals, loop);
+    for (size_t i = 0; i < taps.size(); ++i) {
+        const PeTaps &t = taps[i];
+        o << "  assign pe_input_word[" << i << "] = " << t.input_word << ";\n"
+          << "  assign pe_weight_word[" << i << "] = " << t.weight_word << ";\n"
+          << "  assign pe_load_input[" << i << "] = " << t.load_input << ";\n"
+          << "  assign pe_load_weight[" << i << "] = " << t.load_weight << ";\n"
+          << "  assign pe_mac_enable[" << i << "] = " << t.mac_enable << ";\n";
+        if (!one_start) o << "  assign pe_block_start[" << i << "] = " << t.block_start << ";\n";
+    }
     o << "  logic signed [" << IB << "-1:0] input_reg [" << P << "], input_next [" << P << "];\n"
       << "  logic signed [" << WB << "-1:0] weight_reg [" << P << "], weight_next [" << P << "];\n";
     return o.str();
@@ -195,14 +158,14 @@ const char *kOperandsNext = "      input_next[p] = pe_load_input[p] ? pe_input_w
 
 }  // namespace
 
-std::string pe_vector(const DesignSpec &d, const std::vector<PeTaps> &taps, IndexedStatements &loop) {
+std::string pe_vector(const DesignSpec &d, const std::vector<PeTaps> &taps) {
     const std::string P = std::to_string(taps.size()), AB = std::to_string(d.acc_bits);
     // One block_start for the whole array (broadcast) stays a scalar; a pipelined array's PEs
     // each tap theirs from the skewed control line.
     bool one_start = true;
     for (const PeTaps &t : taps) one_start = one_start && t.block_start == taps.front().block_start;
     std::ostringstream o;
-    o << vector_operands(d, taps, one_start, loop);
+    o << vector_operands(d, taps, one_start);
     const std::string start = one_start ? taps.front().block_start : "pe_block_start[p]";
     o << "  logic signed [" << AB << "-1:0] acc [" << P << "], acc_next [" << P << "];\n"
       << "  // tessera_pe: a load feeds the same cycle's multiply (bypass); acc restarts at block_start.\n"
@@ -226,10 +189,6 @@ std::string pe_vector(const DesignSpec &d, const std::vector<PeTaps> &taps, Inde
     return o.str();
 }
 
-IndexedStatements tap_loops(const DesignSpec &d) {
-    return IndexedStatements("tap_", d.rows * d.cols > d.tap_loops_above_pes);
-}
-
 std::string vector_form_guard() {
     return "`ifdef VERILATOR\n`ifndef TESSERA_PE_INSTANCES\n`define TESSERA_VECTOR_ARRAY\n`endif\n`endif\n";
 }
@@ -250,10 +209,7 @@ std::vector<PeTaps> broadcast_taps(const DesignSpec &d, const std::vector<PeWiri
 
 // The broadcast array's PEs in vector form.
 std::string broadcast_pe_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
-    IndexedStatements loop = tap_loops(d);
-    const std::string body = pe_vector(d, broadcast_taps(d, pes), loop) +
-                             output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; }, &loop);
-    return loop.declarations() + body;
+    return pe_vector(d, broadcast_taps(d, pes)) + output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; });
 }
 
 }  // namespace
@@ -269,13 +225,13 @@ std::string file_ports(const DesignSpec &d, const FileTaps &f) {
 namespace {
 
 // A signal of the files' vector form: the expression itself where every PE taps the same one
-// (a broadcast array's shared addresses), else a per-PE array `pe_<name>[p]` (per_pe_assigns).
+// (a broadcast array's shared addresses), else a per-PE array `pe_<name>[p]` with one assign per PE.
 std::string per_pe_signal(std::ostringstream &o, const std::string &name, const std::string &type,
-                          const std::vector<std::string> &of_pe, IndexedStatements &loop) {
+                          const std::vector<std::string> &of_pe) {
     if (std::all_of(of_pe.begin(), of_pe.end(), [&](const std::string &t) { return t == of_pe.front(); }))
         return "(" + of_pe.front() + ")";
     o << "  " << type << " pe_" << name << " [" << of_pe.size() << "];\n";
-    per_pe_assigns(o, {{name, of_pe}}, loop);
+    for (size_t i = 0; i < of_pe.size(); ++i) o << "  assign pe_" << name << "[" << i << "] = " << of_pe[i] << ";\n";
     return "pe_" + name + "[p]";
 }
 
@@ -286,17 +242,16 @@ std::string per_pe_signal(std::ostringstream &o, const std::string &name, const 
 // computes what the PE's statements read (the stored word, the product, the drained word) from the
 // state before the edge; the clocked loop then makes the PE's writes in its order (accumulate,
 // drain, reload), so where two hit one word the later one wins, as with the PE's delayed writes.
-std::string files_vector(const DesignSpec &d, const std::vector<PeTaps> &taps, const std::vector<FileTaps> &files,
-                         IndexedStatements &loop) {
+std::string files_vector(const DesignSpec &d, const std::vector<PeTaps> &taps, const std::vector<FileTaps> &files) {
     const std::string P = std::to_string(taps.size()), AB = std::to_string(d.acc_bits),
                       DEPTH = std::to_string(d.output_pe_depth), PA = std::to_string(pe_addr_bits(d.output_pe_depth));
     const bool reg = d.output_register_level;
     std::ostringstream o;
-    o << vector_operands(d, taps, true, loop);  // (the files' blocks are the FileTaps')
+    o << vector_operands(d, taps, true);  // (the files' blocks are the FileTaps')
     auto field = [&](const std::string &name, const std::string &type, std::string FileTaps::*member) {
         std::vector<std::string> of_pe;
         for (const FileTaps &f : files) of_pe.push_back(f.*member);
-        return per_pe_signal(o, name, type, of_pe, loop);
+        return per_pe_signal(o, name, type, of_pe);
     };
     const std::string addr_type = "logic [" + PA + "-1:0]";
     const std::string clear = field("clear", "logic", &FileTaps::clear),
@@ -364,10 +319,8 @@ namespace {
 std::string broadcast_files_vector(const DesignSpec &d, const std::vector<PeWiring> &pes) {
     std::vector<FileTaps> files;
     for (const PeWiring &p : pes) files.push_back(broadcast_file_taps(d, p));
-    IndexedStatements loop = tap_loops(d);
-    const std::string body = files_vector(d, broadcast_taps(d, pes), files, loop) +
-                             output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; }, &loop);
-    return loop.declarations() + body;
+    return files_vector(d, broadcast_taps(d, pes), files) +
+           output_sums(d, pes, [](size_t i) { return "acc[" + std::to_string(i) + "]"; });
 }
 
 }  // namespace

@@ -353,9 +353,7 @@ std::string emit_systolic_array(const DesignSpec &d) {
           << "  /* verilator lint_on UNUSEDSIGNAL */\n";
     // Verilator simulates the PEs in vector form, as on the broadcast array (EmitArray.cpp); the
     // files' controls are each PE's taps of the skewed control line.
-    IndexedStatements loop = tap_loops(d);
-    const std::string vector_form = files ? files_vector(d, taps, file_taps, loop) : pe_vector(d, taps, loop);
-    o << "`ifdef TESSERA_VECTOR_ARRAY\n" << loop.declarations() << vector_form;
+    o << "`ifdef TESSERA_VECTOR_ARRAY\n" << (files ? files_vector(d, taps, file_taps) : pe_vector(d, taps));
     for (int64_t r = 0; r < d.rows; ++r)
         for (int64_t c = 0; c < d.cols; ++c)
             o << "  assign acc_" << Writer::at(r, c) << " = acc[" << r * d.cols + c << "];\n";

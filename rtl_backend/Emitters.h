@@ -5,7 +5,6 @@
 
 #include "DesignSpec.h"
 #include "RegisterMap.h"
-#include "SvText.h"
 
 #include <string>
 #include <utility>
@@ -34,27 +33,23 @@ std::string lane_valid_of(const TensorPorts &, const std::string &tensor, const 
 // first PE along the reduced axes (the one a reload of partial sums writes).
 int64_t group_of(const TensorPorts &p, const DesignSpec &d, int64_t r, int64_t c);
 bool reload_lead(const DesignSpec &d, int64_t r, int64_t c);
-// The PEs as unpacked arrays (EmitArray.cpp): what PE i takes (its operand words and loads, block
-// start and MAC enable) as `pe_<name>[i]`, one assign per PE, or on a large array one loop over
-// the PEs (whose tables `loop` collects, to be declared before) where the PEs' taps share a form;
-// the datapath as one loop, its accumulator as `acc[i]`. Verilator simulates this form (the C++
-// compiler vectorizes the loop); synthesis and other simulators see the tessera_pe instances.
-// vector_form_guard() defines TESSERA_VECTOR_ARRAY where that form applies (Verilator without
+// The PEs as unpacked arrays (EmitArray.cpp): what PE i takes (its
+// operand words and loads, block start and MAC enable) as one assign each, the datapath as one
+// loop, its accumulator as `acc[i]`. Verilator simulates this form (the C++ compiler vectorizes
+// the loop); synthesis and other simulators see the tessera_pe instances. vector_form_guard()
+// defines TESSERA_VECTOR_ARRAY where that form applies (Verilator without
 // +define+TESSERA_PE_INSTANCES).
 struct PeTaps {
     std::string input_word, weight_word, load_input, load_weight, block_start, mac_enable;
 };
-std::string pe_vector(const DesignSpec &, const std::vector<PeTaps> &, IndexedStatements &);
-// The loops of the PEs' taps, where the design has more PEs than DesignSpec::tap_loops_above_pes.
-IndexedStatements tap_loops(const DesignSpec &);
+std::string pe_vector(const DesignSpec &, const std::vector<PeTaps> &);
 // With accumulator files, files_vector: also each PE's file controls (block_start / block_end:
 // the output register level's; an expression all PEs share stays one signal).
 struct FileTaps {
     std::string clear, acc_addr, drain_read, drain_addr, reload_write, reload_addr, reload_data, block_start,
         block_end;
 };
-std::string files_vector(const DesignSpec &, const std::vector<PeTaps> &, const std::vector<FileTaps> &,
-                         IndexedStatements &);
+std::string files_vector(const DesignSpec &, const std::vector<PeTaps> &, const std::vector<FileTaps> &);
 // The same controls as a tessera_pe instance's port connections (lines after the first indented
 // by 4, ending in ",\n").
 std::string file_ports(const DesignSpec &, const FileTaps &);

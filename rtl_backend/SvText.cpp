@@ -1,7 +1,5 @@
 #include "SvText.h"
 
-#include <algorithm>
-#include <cctype>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -72,82 +70,6 @@ std::string balanced_sum(const std::vector<std::string> &terms, size_t from, siz
 }  // namespace
 
 std::string balanced_sum(const std::vector<std::string> &terms) { return balanced_sum(terms, 0, terms.size()); }
-
-namespace {
-
-bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
-
-// A statement split at its integer literals: text[0] number[0] text[1] ... text[n]. A digit run
-// that is part of a name or of a sized literal (8'd5) stays text.
-struct Literals {
-    std::vector<std::string> text;
-    std::vector<int64_t> numbers;
-};
-
-Literals split_literals(const std::string &s) {
-    Literals l;
-    std::string text;
-    for (size_t i = 0; i < s.size();) {
-        const bool starts = std::isdigit(static_cast<unsigned char>(s[i])) && (i == 0 || (!identifier_char(s[i - 1]) && s[i - 1] != '\''));
-        size_t end = i;
-        while (end < s.size() && std::isdigit(static_cast<unsigned char>(s[end]))) ++end;
-        if (starts && end - i <= 9 && (end == s.size() || (!identifier_char(s[end]) && s[end] != '\''))) {
-            l.text.push_back(text);
-            text.clear();
-            l.numbers.push_back(std::stoll(s.substr(i, end - i)));
-            i = end;
-        } else if (starts) {
-            text += s.substr(i, end - i);
-            i = end;
-        } else {
-            text += s[i++];
-        }
-    }
-    l.text.push_back(text);
-    return l;
-}
-
-}  // namespace
-
-std::string IndexedStatements::body(const std::vector<std::string> &statements, const std::string &index) {
-    if (!enabled_ || statements.empty()) return {};
-    std::vector<Literals> split;
-    for (const std::string &s : statements) {
-        split.push_back(split_literals(s));
-        if (split.back().text != split.front().text) return {};
-    }
-    std::string out = split.front().text.front();
-    for (size_t k = 0; k < split.front().numbers.size(); ++k) {
-        std::vector<int64_t> values;
-        for (const Literals &l : split) values.push_back(l.numbers[k]);
-        const int64_t b = values.front(), a = values.size() > 1 ? values[1] - values[0] : 0;
-        bool affine = a >= 0;
-        for (size_t i = 0; i < values.size() && affine; ++i) affine = values[i] == b + a * int64_t(i);
-        if (affine && a == 0) {
-            out += std::to_string(b);
-        } else if (affine) {
-            out += a == 1 && b == 0 ? index
-                                    : "(" + (a == 1 ? index : std::to_string(a) + " * " + index) +
-                                          (b ? " + " + std::to_string(b) : std::string()) + ")";
-        } else {
-            size_t t = std::find(tables_.begin(), tables_.end(), values) - tables_.begin();
-            if (t == tables_.size()) tables_.push_back(values);
-            out += prefix_ + std::to_string(t) + "[" + index + "]";
-        }
-        out += split.front().text[k + 1];
-    }
-    return out;
-}
-
-std::string IndexedStatements::declarations() const {
-    std::ostringstream o;
-    for (size_t t = 0; t < tables_.size(); ++t) {
-        o << "  localparam int unsigned " << prefix_ << t << " [" << tables_[t].size() << "] = '{";
-        for (size_t i = 0; i < tables_[t].size(); ++i) o << (i ? (i % 16 ? ", " : ",\n      ") : "") << tables_[t][i];
-        o << "};\n";
-    }
-    return o.str();
-}
 
 std::string header_comment(const DesignSpec &d, const std::string &what) {
     std::ostringstream o;

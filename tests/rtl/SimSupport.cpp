@@ -25,32 +25,19 @@ DesignUnderTest build_design(const DesignSpec &spec, uint64_t cycles_ahead) {
 
 vsim::LayerTensors to_tensors(const LayerData &d) { return {d.input, d.weight, d.bias}; }
 
-namespace {
-
-std::string lint_forms(const RtlDesign &design, const std::vector<const char *> &forms) {
+std::string lint(const RtlDesign &design) {
     namespace fs = std::filesystem;
     const fs::path dir = fs::temp_directory_path() / ("tessera-lint-" + std::to_string(getpid()) + "-" + design.top);
     write_rtl(design, dir.string());
+    // Both forms of the PE array (EmitArray.cpp): Verilator's vector form and the PE instances.
     std::string out;
-    for (const char *form : forms) {
+    for (const char *form : {"", " +define+TESSERA_PE_INSTANCES"}) {
         std::string cmd = "cd '" + dir.string() + "' && verilator --lint-only -Wall" + form + " --top-module " + design.top;
         for (const auto &f : design.files) cmd += " " + f.first;
         out += run_capture(cmd + " 2>&1");
     }
     fs::remove_all(dir);
     return out;
-}
-
-}  // namespace
-
-std::string lint(const RtlDesign &design) {
-    // Both forms of the PE array (EmitArray.cpp): Verilator's vector form and the PE instances;
-    // the vector form also wired by loops over the PEs, as arrays of more than
-    // DesignSpec::tap_loops_above_pes PEs are.
-    std::string out = lint_forms(design, {"", " +define+TESSERA_PE_INSTANCES"});
-    DesignSpec loops = design.spec;
-    loops.tap_loops_above_pes = 0;
-    return out + lint_forms(generate_rtl(loops), {""});
 }
 
 }  // namespace tessera::rtl::test

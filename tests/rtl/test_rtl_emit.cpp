@@ -7,7 +7,6 @@
 #include "Networks.h"
 #include "ir/Architecture.h"
 #include "ir/ArchitectureJson.h"
-#include "rtl_backend/SvText.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -145,21 +144,4 @@ TEST_CASE("the example schedules' per-PE and multi-level designs pass verilator 
         rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for({tessera::lower_to_ir(layer, request)}, arch, schedule));
         CHECK(lint(d) == "");
     }
-}
-
-TEST_CASE("per-PE statements that differ in numbers become one loop over constant tables", "[rtl][emit]") {
-    rtl::IndexedStatements loop("tap_", true);
-    // Index, affine, constant and tabled numbers; a sized literal and a name with digits stay text.
-    CHECK(loop.body({"pe_x[0] = w[0 +: 8] & r[1] & c_2[5] & 1'b1;", "pe_x[1] = w[8 +: 8] & r[1] & c_2[3] & 1'b1;",
-                     "pe_x[2] = w[16 +: 8] & r[1] & c_2[9] & 1'b1;"},
-                    "p") == "pe_x[p] = w[(8 * p) +: 8] & r[1] & c_2[tap_0[p]] & 1'b1;");
-    // The same sequence reuses its table; an offset index is affine.
-    CHECK(loop.body({"y[2] = c[5];", "y[3] = c[3];", "y[4] = c[9];"}, "g") == "y[(g + 2)] = c[tap_0[g]];");
-    CHECK(loop.declarations() == "  localparam int unsigned tap_0 [3] = '{5, 3, 9};\n");
-    // Statements that differ in anything but numbers are not one loop.
-    CHECK(loop.body({"a[0] = b[0];", "a[1] = 1'b0;"}, "p").empty());
-    CHECK(loop.body({"a[0] = 4'd1;", "a[1] = 4'd2;"}, "p").empty());
-    // Disabled (an array of at most DesignSpec::tap_loops_above_pes PEs): always one by one.
-    rtl::IndexedStatements off("tap_", false);
-    CHECK(off.body({"a[0] = b[0];", "a[1] = b[1];"}, "p").empty());
 }

@@ -63,10 +63,6 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
     size_t done = 0;
     for (const auto &[key, members] : groups) {
         ++sum.designs;
-        // Every other design wires Verilator's vector form by loops over the PEs, the form of arrays
-        // of more than DesignSpec::tap_loops_above_pes PEs (the others by assigns).
-        const bool tap_loops = sum.designs % 2 == 0;
-        const std::string label = key + (tap_loops ? " tap-loops" : "");
         auto fail_all = [&](const std::string &what) {
             for (size_t i : members) sum.failures.push_back({cases[i].describe(), what});
         };
@@ -74,9 +70,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
         for (size_t i : members) irs.push_back(cases[i].ir);
         const ir::Architecture arch = cases[members.front()].architecture();
         try {
-            rtl::DesignSpec spec = rtl::design_for(irs, arch, "tessera_accel");
-            if (tap_loops) spec.tap_loops_above_pes = 0;
-            const rtl::RtlDesign rtl = rtl::generate_rtl(spec);
+            const rtl::RtlDesign rtl = rtl::generate_rtl(rtl::design_for(irs, arch, "tessera_accel"));
             BuildOptions build;
             build.cycles_ahead = modelled_cycles(irs, arch);
             const VerilatedDesign design = VerilatedDesign::build(rtl, build);
@@ -94,7 +88,7 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
                     const SimLayer layer{cases[i].ir, rtl::configure_layer(rtl.spec, rtl.registers, cases[i].ir), i};
                     o = simulate_layers(design, {layer}, arch, options).at(0);
                 } catch (const std::exception &e) {
-                    sum.failures.push_back({cases[i].describe() + (tap_loops ? " (tap loops)" : ""), e.what()});
+                    sum.failures.push_back({cases[i].describe(), e.what()});
                     continue;
                 }
                 sum.sim_seconds += o.sim_seconds;
@@ -107,14 +101,14 @@ DifferentialSummary run_cases(const std::vector<RandomCase> &cases, uint64_t see
                 if (!dram_stall_percent && int64_t(o.cycles_measured) != o.cycles_model)
                     why += "cycles rtl " + std::to_string(o.cycles_measured) + " model " + std::to_string(o.cycles_model) + "; ";
                 if (why.empty()) ++sum.passed;
-                else sum.failures.push_back({cases[i].describe() + (tap_loops ? " (tap loops)" : ""), why});
+                else sum.failures.push_back({cases[i].describe(), why});
             }
         } catch (const std::exception &e) {
-            fail_all("design " + label + ": " + e.what());
+            fail_all(std::string("design ") + key + ": " + e.what());
         }
         done += members.size();
         if (progress)
-            *progress << "design " << sum.designs << "/" << groups.size() << " [" << label << "]: "
+            *progress << "design " << sum.designs << "/" << groups.size() << " [" << key << "]: "
                       << members.size() << " cases; " << done << "/" << cases.size() << " done, "
                       << sum.failures.size() << " failed" << std::endl;
     }
