@@ -363,8 +363,9 @@ endmodule
                {"ARRAY_BLOCK", fed("output") ? register_block + ".clear(restart), .acc_addr(c1_output_pe_addr),\n"
                                                "    .drain_read({" + std::to_string(go) + "{dma_output_read}} & output_dma_group), "
                                                ".drain_addr(dma_output_read_addr),\n"
-                                               // (a large array's '0 is wider than Verilator's 8k-bit replication check)
-                                               "    /* verilator lint_off WIDTHCONCAT */ .reload_write('0), .reload_addr('0), "
+                                               // (a large array's zero reload word is wider than Verilator's
+                                               // 8k-bit replication check)
+                                               "    .reload_write('0), .reload_addr('0), /* verilator lint_off WIDTHCONCAT */ "
                                                ".reload_data('0), /* verilator lint_on WIDTHCONCAT */"
                              : acc_file ? register_block +
                                           ".clear(restart), .acc_addr(c1_output_pe_addr), .drain_read(output_fill_reading && output_draining),\n"
