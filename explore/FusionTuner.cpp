@@ -59,7 +59,7 @@ FusionPlan tune_fusion(const std::vector<ir::LayerSpec> &layers, const std::vect
             model::Model m(irs[i], arch);
             e = m.evaluate();
         }
-        costs.push_back(model::layer_cost(e, arch));
+        costs.push_back(model::layer_cost(e, irs[i], arch));
         single[i].energy_pj = e.energy_pj;
         single[i].cycles = e.cycles.total - e.cycles.compute + (e.cycles.compute + max_cores - 1) / max_cores;
         single[i].dram_words = dram_words(e);

@@ -84,7 +84,7 @@ std::vector<model::LayerCost> costs_of(const ir::FusedGroup &g, const ir::Archit
     std::vector<model::LayerCost> costs;
     for (const auto &ir : g.layer_irs) {
         model::Model m(ir, arch);
-        costs.push_back(model::layer_cost(m.evaluate(), arch));
+        costs.push_back(model::layer_cost(m.evaluate(), ir, arch));
     }
     return costs;
 }

@@ -1,6 +1,7 @@
 #include "FusionModel.h"
 
 #include "LevelEnergy.h"
+#include "ModelMath.h"
 #include "Report.h"
 #include "UserError.h"
 #include "ir/FusedGeometry.h"
@@ -14,7 +15,7 @@
 
 namespace tessera::model {
 
-LayerCost layer_cost(const Estimate &e, const ir::Architecture &arch) {
+LayerCost layer_cost(const Estimate &e, const ir::AcceleratorIR &ir, const ir::Architecture &arch) {
     LayerCost c;
     c.layer_by_layer = e;
     double dram_pj = 0;
@@ -23,8 +24,43 @@ LayerCost layer_cost(const Estimate &e, const ir::Architecture &arch) {
     const double macs = double(std::max<int64_t>(e.macs, 1));
     c.onchip_pj_per_mac = (e.energy_pj - dram_pj) / macs;
     c.cycles_per_mac = double(e.cycles.compute) / macs;
+    const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output};
+    for (int o = 0; o < 3; ++o) {
+        const TensorEstimate &t = e.tensors[size_t(o)];
+        DramTraffic &d = c.dram[size_t(o)];
+        if (t.stages < 2) continue;
+        d.fed_level = t.at[1].level;
+        d.reads = t.at[0].total_reads();
+        d.writes = t.at[0].total_writes();
+        d.element_bits = dram_element_bits(ir.problem, ir.problem.tensor(roles[o]));
+    }
     return c;
 }
+
+namespace {
+
+// Inside a group, the words a layer's mapping moves straight between DRAM and a level below the
+// activation level (a bypassed tensor) are read from or written to the activation level instead,
+// as often as the mapping moves them (scaled with the layer's recomputed MACs, like its on-chip
+// cost), and the group's fills and drains of that tensor (its input, its weights, its output) pass
+// through the level, which a mapping that keeps a tile there pays in its own on-chip cost.
+double bypass_pj(const LayerCost &cost, const FusedLayerCounts &c, int64_t own_macs, bool first, bool last,
+                 const ir::MemoryLevel &level, int level_index) {
+    const double scale = double(c.macs) / double(std::max<int64_t>(own_macs, 1));
+    const int64_t group_fills[] = {first ? c.onchip_input_fills : 0, c.onchip_weight_fills, 0};
+    const int64_t group_drains[] = {0, 0, last ? c.dram_output_writes : 0};
+    double pj = 0;
+    for (size_t o = 0; o < cost.dram.size(); ++o) {
+        const DramTraffic &d = cost.dram[o];
+        if (d.fed_level < 0 || d.fed_level == level_index) continue;
+        const double words = words_per_element(d.element_bits, level);
+        pj += words * (read_pj(level) * (scale * double(d.reads) + double(group_drains[o])) +
+                       write_pj(level) * (scale * double(d.writes) + double(group_fills[o])));
+    }
+    return pj;
+}
+
+}  // namespace
 
 FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &costs,
                              const ir::Architecture &arch, const ir::AxisTiling *rows,
@@ -120,7 +156,9 @@ FusedEstimate evaluate_group(ir::FusedGroup &g, const std::vector<LayerCost> &co
         c.energy_pj = costs[l].onchip_pj_per_mac * double(c.macs) +
                       bits * (dram.read_pj * double(c.dram_input_reads + c.dram_weight_reads) +
                               dram.write_pj * double(c.dram_output_writes)) +
-                      level_bits * read_pj(*level) * double(c.residual_reads);
+                      level_bits * read_pj(*level) * double(c.residual_reads) +
+                      bypass_pj(costs[l], c, layers[l].macs(), l == 0, l + 1 == L, *level,
+                                int(level - arch.levels.data()));
         c.compute_cycles = int64_t(std::ceil(costs[l].cycles_per_mac * double(c.macs)));
         compute += double(c.compute_cycles);
         e.energy_pj += c.energy_pj;

@@ -7,26 +7,41 @@
 // Inside a tile each layer runs its own mapping: the array, register-file and buffer-to-array
 // costs per MAC are those of the single-layer model of that mapping (LayerCost). What fusion
 // changes is counted here: DRAM traffic of activations and weights, recomputed MACs, and the
-// activation words written to and read from the on-chip level. docs/fusion.md.
+// activation words written to and read from the on-chip level. A mapping that moves a tensor
+// straight between DRAM and its PEs (bypassing that level) pays the level's accesses for those
+// words inside a group (DramTraffic). docs/fusion.md.
 #pragma once
 
 #include "Estimate.h"
+#include "ir/AcceleratorIR.h"
 #include "ir/Architecture.h"
 #include "ir/FusedGeometry.h"
 #include "ir/FusedGroup.h"
 
+#include <array>
 #include <string>
 #include <vector>
 
 namespace tessera::model {
+
+// What one operand's mapping moves between DRAM and the level under it (its stage 1). A mapping
+// may keep no shared tile of a tensor (DRAM feeds its per-PE files, or the output's files drain to
+// DRAM): inside a fused group those words come from or go to the level holding the activations,
+// so evaluate_group prices them there; the layer's on-chip cost has no access of that level for them.
+struct DramTraffic {
+    int fed_level = -1;           // Architecture::levels index of the level DRAM fills or drains; -1: none
+    int64_t reads = 0, writes = 0;  // elements
+    int element_bits = 8;         // as stored in DRAM (the output: the post-op's out_bits)
+};
 
 // What a layer's own mapping costs, from the single-layer model (model::Model) of it.
 struct LayerCost {
     Estimate layer_by_layer;      // the layer alone: DRAM in, DRAM out (its own tiling)
     double onchip_pj_per_mac = 0; // everything but DRAM, per MAC
     double cycles_per_mac = 0;    // array-busy cycles per MAC
+    std::array<DramTraffic, 3> dram{};  // I, W, O (model::Operand)
 };
-LayerCost layer_cost(const Estimate &layer_estimate, const ir::Architecture &arch);
+LayerCost layer_cost(const Estimate &layer_estimate, const ir::AcceleratorIR &ir, const ir::Architecture &arch);
 
 struct FusedLayerCounts {
     std::string layer;

@@ -97,7 +97,7 @@ FusedModel fused_model(ir::FusedGroup &g, const ir::Architecture &arch) {
     for (const auto &ir : g.layer_irs) {
         model::Model single(ir, arch);
         const model::Estimate e = single.evaluate();
-        costs.push_back(model::layer_cost(e, arch));
+        costs.push_back(model::layer_cost(e, ir, arch));
         m.layer_by_layer_dram.push_back(dram_words_of(e));
         m.layer_by_layer_dram_words += m.layer_by_layer_dram.back();
     }

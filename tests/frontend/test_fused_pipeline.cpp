@@ -66,8 +66,18 @@ TEST_CASE("ResNet-18 basic block (two 3x3 convs + skip) fused: bit-exact, lowere
     std::vector<model::LayerCost> costs;
     for (const auto &ir : g.layer_irs) {
         model::Model m(ir, arch);
-        costs.push_back(model::layer_cost(m.evaluate(), arch));
+        costs.push_back(model::layer_cost(m.evaluate(), ir, arch));
     }
+    // The ws preset keeps a GLB tile of every tensor: DRAM fills and drains the GLB only, so
+    // nothing is priced again at the activation level (model::DramTraffic).
+    const int glb = int(arch.level("GLB") - arch.levels.data());
+    for (const auto &c : costs)
+        for (const auto &d : c.dram) {
+            REQUIRE(d.fed_level == glb);
+            REQUIRE(d.reads + d.writes > 0);
+        }
+    REQUIRE(costs[0].dram[2].writes == 64 * 56 * 56);  // the int8 output, written once
+    REQUIRE(costs[0].dram[2].element_bits == 8);
     const model::FusedEstimate e = model::evaluate_group(g, costs, arch);
     REQUIRE(e.layers[1].macs == g.layers[1].macs());
     REQUIRE(e.layers[1].residual_reads == 64 * 56 * 56);

@@ -286,3 +286,42 @@ TEST_CASE("a batch runs the tile grid per image: counts scale by N, resident wei
     bad.layers = three;
     REQUIRE_THROWS_WITH(ir::place_group(bad, "GLB"), Catch::Contains("not consecutive") && Catch::Contains("N=3"));
 }
+
+TEST_CASE("fused group: words a mapping moves straight between DRAM and the PEs are priced at the activation level", "[fusion]") {
+    // Layer a drains its outputs straight to DRAM and layer b reads its inputs straight from DRAM
+    // (their mappings keep no GLB tile of them): fused, the intermediate goes through the GLB, so
+    // the group pays a GLB write per word a's mapping drains and a GLB read per word b's reads.
+    ir::FusedGroup g;
+    g.layers = {conv("a", 8, 8, 16, 16, 3, 1, 1), conv("b", 8, 8, 16, 16, 3, 1, 1)};
+    g.tile_h = g.tile_w = 16;  // one tile: nothing recomputed
+    g.overlap = ir::Overlap::Recompute;
+    ir::place_group(g, "GLB");
+    const ir::Architecture arch = ir::default_architecture();
+    const int glb = int(arch.level("GLB") - arch.levels.data());
+    const int rf = int(arch.levels.size()) - 1;
+    REQUIRE(arch.levels[size_t(rf)].name != "GLB");
+    std::vector<model::LayerCost> kept(2), bypassed(2);
+    for (auto &c : kept)
+        for (auto &d : c.dram) d.fed_level = glb, d.reads = 1000, d.writes = 0;
+    bypassed = kept;
+    bypassed[0].dram[2] = {rf, 0, 2048, 8};  // a's outputs: 2,048 words drained to DRAM
+    bypassed[1].dram[0] = {rf, 3000, 0, 8};  // b's inputs: 3,000 words read from DRAM
+    const model::FusedEstimate base = model::evaluate_group(g, kept, arch);
+    const model::FusedEstimate by = model::evaluate_group(g, bypassed, arch);
+    const ir::MemoryLevel &level = arch.levels[size_t(glb)];
+    const double word = double(level.words_per_element(8));
+    CHECK(by.layers[0].energy_pj - base.layers[0].energy_pj == Approx(word * model::write_pj(level) * 2048));
+    CHECK(by.layers[1].energy_pj - base.layers[1].energy_pj == Approx(word * model::read_pj(level) * 3000));
+    // The group's own input, when the first layer's mapping reads it straight from DRAM, is also
+    // written into the GLB once (the fills the group counts); its weights likewise.
+    bypassed = kept;
+    bypassed[0].dram[0] = {rf, 500, 0, 8};
+    bypassed[0].dram[1] = {rf, 700, 0, 8};
+    const model::FusedEstimate first = model::evaluate_group(g, bypassed, arch);
+    const double expected = word * (model::read_pj(level) * (500 + 700) +
+                                    model::write_pj(level) * double(first.layers[0].onchip_input_fills +
+                                                                    first.layers[0].onchip_weight_fills));
+    REQUIRE(first.layers[0].onchip_input_fills == 8 * 16 * 16);
+    CHECK(first.layers[0].energy_pj - base.layers[0].energy_pj == Approx(expected));
+    CHECK(first.layers[1].energy_pj == Approx(base.layers[1].energy_pj));
+}
