@@ -176,6 +176,44 @@ std::string fit_levels(const std::vector<SpaceInfo> &spaces, const std::vector<s
     return {};
 }
 
+// The design compile builds for the layers' winners (rtl::design_for, the same derivation) must run
+// every one of them. A candidate's kind can leave a choice open: the variant that keeps at a shared
+// level a tensor its winner moved straight to or from DRAM does not say whether that tile is single
+// or double buffered, nor on which level, and the layers may then choose differently; compile takes
+// one layer's choice and refuses the others. Layers that do not run on the design their winners
+// make are searched again under it (its choices fixed), until all do; `wiring` becomes that design.
+std::string settle_kind(const std::vector<SpaceInfo> &spaces, const std::vector<size_t> &first,
+                        const std::vector<int64_t> &copies, const SearchOptions &opt, rtl::DesignSpec &wiring,
+                        NetworkDesign &nd) {
+    for (int round = 0; round < 3; ++round) {
+        std::vector<ir::AcceleratorIR> irs;
+        for (size_t i = 0; i < spaces.size(); ++i)
+            if (first[i] == i) irs.push_back(sized_ir(spaces[i], nd.layers[i].best.point));
+        const rtl::DesignSpec derived = rtl::design_for(irs, spaces.front().arch);
+        bool all_run = true;
+        for (size_t i = 0; i < spaces.size(); ++i) {
+            if (first[i] != i || runs_on(derived, spaces[i], nd.layers[i].best.point)) continue;
+            all_run = false;
+            nd.layers[i] = search_on(derived, spaces[i], opt);
+            if (std::find(nd.searched_again.begin(), nd.searched_again.end(), i) == nd.searched_again.end())
+                nd.searched_again.push_back(i);
+            if (!nd.layers[i].found)
+                return "layer " + spaces[i].problem.layer.name + " has no mapping of the kind its layers' winners make";
+        }
+        if (all_run) {
+            wiring = derived;
+            nd.energy_pj = 0, nd.cycles = 0;
+            for (size_t i = 0; i < spaces.size(); ++i) {
+                if (first[i] != i) continue;
+                nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;
+                nd.cycles += copies[i] * nd.layers[i].best.cycles;
+            }
+            return {};
+        }
+    }
+    return "its layers' winners do not settle on one kind of design";
+}
+
 // A wiring that fixes both axes constrains the other layers meaningfully; one that leaves an
 // axis unused says nothing about it (the layers using it must then match an empty axis).
 bool uses_both_axes(const rtl::DesignSpec &d) { return d.rows > 1 && d.cols > 1; }
@@ -240,7 +278,6 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         NetworkDesign nd;
         nd.wiring = describe(design);
         nd.wiring_from = from;
-        nd.kind = design;
         nd.layers.resize(spaces.size());
         auto add = [&](size_t i) {
             nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;
@@ -287,7 +324,11 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         if (dropped.empty() && best && !size_priced && score_of(opt.objective, nd.energy_pj, nd.cycles) >= best_score)
             dropped = "no better than the best so far";
         nd.arch = spaces.front().arch;
-        if (dropped.empty()) dropped = fit_levels(spaces, first, copies, opt, design, nd);
+        rtl::DesignSpec settled = design;
+        if (dropped.empty()) dropped = settle_kind(spaces, first, copies, opt, settled, nd);
+        nd.kind = settled;
+        if (dropped.empty()) nd.wiring = describe(settled);
+        if (dropped.empty()) dropped = fit_levels(spaces, first, copies, opt, settled, nd);
         if (progress) {
             std::ostringstream line;
             line << "wiring " << nd.wiring << ": ";

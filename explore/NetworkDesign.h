@@ -19,7 +19,9 @@ struct NetworkDesign {
     std::string wiring;                // how the design meets the array (rtl_backend's words)
     size_t wiring_from = 0;            // the layer whose own winner has that wiring
     // The candidate the layers were searched on: that winner's design, or the same wiring with
-    // shared tiles for the operands the winner feeds from DRAM (its kind: rtl::why_not_same_kind).
+    // shared tiles for the operands the winner feeds from DRAM (its kind: rtl::why_not_same_kind),
+    // then settled as the design compile derives from the layers' winners (rtl::design_for), which
+    // runs every one of them.
     rtl::DesignSpec kind;
     int wirings_tried = 0;
     std::vector<size_t> searched_again;  // layers whose own winner is wired otherwise

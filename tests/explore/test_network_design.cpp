@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 using namespace tessera;
 using namespace tessera::explore;
 using namespace tessera::test;
@@ -143,6 +145,58 @@ TEST_CASE("one design on two shared levels: every winner keeps each tensor at th
     const NetworkDesign d = one_design(spaces, free, o);
     std::vector<ir::AcceleratorIR> irs;
     for (size_t i = 0; i < spaces.size(); ++i) irs.push_back(sized_ir(space_info(spaces[i].problem, d.arch), d.layers[i].best.point));
+    const rtl::DesignSpec design = rtl::design_for(irs, d.arch);
+    for (const auto &ir : irs) {
+        INFO(ir.problem.layer.name << " on " << d.wiring);
+        CHECK(rtl::why_not_fits(design, ir) == "");
+    }
+}
+
+// On a double-buffered level a tensor's shared tile is single or double buffered, and the design
+// compile builds for the winners (rtl::design_for) takes one layer's choice. A candidate that keeps
+// at the GLB a tensor its own winner drained straight to DRAM left that choice open, so the layers
+// searched on it chose both ways and compile refused some (ResNet-18 on double_buffered: 18 of 21
+// layers ran). The layers now settle on the design their winners make: every one runs on it.
+TEST_CASE("one design on a double-buffered level: the design compile derives runs every winner", "[explore][network]") {
+    ir::Architecture arch = ir::load_architecture(std::string(EXPLORE_DIR) + "/array_4x4.json");
+    const int glb = arch.level_index("GLB");
+    arch.levels[size_t(glb)].double_buffered = true;
+    ir::LayerSpec drained = conv(4, 8, 6, 6, 3, 3), single = conv(16, 16, 8, 8, 3, 3), twice = conv(8, 8, 6, 6, 1, 1);
+    drained.pad = single.pad = 1;
+    const std::vector<ir::LayerSpec> layers = {drained, single, twice};
+    std::vector<SpaceInfo> spaces;
+    for (const auto &l : layers) spaces.push_back(space_info(problem_of(l), arch));
+    auto dim = [&](const SpaceInfo &info, const std::string &name) {
+        for (int d = 0; d < info.dims(); ++d)
+            if (info.problem.dims[size_t(d)].name == name) return d;
+        FAIL("no dim " << name);
+        return -1;
+    };
+    SearchOptions o;
+    o.mode = "anneal", o.anneal_steps = 300, o.threads = 2;
+    o.constraints.rtl_only = true;
+    // The layers' own winners: one wiring (rows k, columns c), the operands in registers, the
+    // outputs in per-PE files drained to DRAM (the first), kept at the GLB single buffered (the
+    // second) or double buffered (the third).
+    const std::function<bool(const Point &)> outputs[] = {
+        [](const Point &p) { return p.s.dram_feeds(2); },
+        [](const Point &p) { return p.s.rf_at[2] >= 0 && !p.s.dram_feeds(2) && p.s.single[2]; },
+        [](const Point &p) { return p.s.rf_at[2] >= 0 && !p.s.dram_feeds(2) && !p.s.single[2]; }};
+    std::vector<SearchResult> free;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        SearchOptions own = o;
+        own.constraints.spatial_fixed = true;
+        own.constraints.row_dims = {dim(spaces[i], "k")}, own.constraints.col_dims = {dim(spaces[i], "c")};
+        own.constraints.start_pe_tiles = 4;
+        const auto &keep = outputs[i];
+        own.constraints.accept = [keep](const Point &p) { return p.s.rf_at[0] < 0 && p.s.rf_at[1] < 0 && keep(p); };
+        free.push_back(search(spaces[i], own));
+        REQUIRE(free.back().found);
+    }
+    const NetworkDesign d = one_design(spaces, free, o);
+    std::vector<ir::AcceleratorIR> irs;
+    for (size_t i = 0; i < spaces.size(); ++i)
+        irs.push_back(sized_ir(space_info(spaces[i].problem, d.arch), d.layers[i].best.point));
     const rtl::DesignSpec design = rtl::design_for(irs, d.arch);
     for (const auto &ir : irs) {
         INFO(ir.problem.layer.name << " on " << d.wiring);
