@@ -92,6 +92,9 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
     const auto start = std::chrono::steady_clock::now();
     const Constraints &c = opt.constraints;
     if (c.spatial_fixed) {
+        // (The annealer's moves need a lane to change; the CLI's --spatial always names one.)
+        if (c.row_dims.empty() && c.col_dims.empty())
+            throw UserError("a fixed spatial choice names no dim; give at least one (e.g. --spatial 'C|K')");
         if (!c.row_dims.empty() && info.arch.rows == 1)
             throw UserError("--spatial maps a row axis but the architecture's array has one row; "
                             "give one axis (e.g. --spatial K)");

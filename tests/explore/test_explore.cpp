@@ -601,6 +601,10 @@ TEST_CASE("explore: bad input is a one-line error", "[explore]") {
     const SearchResult within = search(info, o);
     REQUIRE(within.found);
     CHECK(rtl_generatable(info, within.best.point));
+    // A fixed spatial choice of no dim (the API allows it, --spatial does not): one line, no crash.
+    SearchOptions none = o;
+    none.constraints.row_dims = {}, none.constraints.col_dims = {};
+    CHECK_THROWS_WITH(search(info, none), Catch::Contains("names no dim"));
     // A GLB too small for any tile: no mapping fits.
     const SpaceInfo tiny = space_info(problem_of(conv(8, 8, 8, 8, 3, 3)), small_arch(4, 4, 2, 64));
     SearchOptions t;
