@@ -14,6 +14,19 @@ using namespace tessera;
 using namespace tessera::explore;
 using namespace tessera::test;
 
+namespace {
+
+// The index of the problem dim `name` (k, c, ...) in `info`.
+int dim_of(const SpaceInfo &info, const std::string &name) {
+    for (int d = 0; d < info.dims(); ++d)
+        if (info.problem.dims[size_t(d)].name == name) return d;
+    FAIL("no dim " << name);
+    return -1;
+}
+
+}  // namespace
+
+
 
 TEST_CASE("one design: its buffers fit the level it splits, and every ranked mapping of a layer runs on it",
           "[explore][network]") {
@@ -75,12 +88,7 @@ TEST_CASE("one design keeps only the ranked mappings that run on it", "[explore]
     ir::LayerSpec c3 = conv(4, 8, 6, 6, 3, 3);
     c3.pad = 1;
     const SpaceInfo info = space_info(problem_of(c3), arch);
-    auto dim = [&](const std::string &name) {
-        for (int d = 0; d < info.dims(); ++d)
-            if (info.problem.dims[size_t(d)].name == name) return d;
-        FAIL("no dim " << name);
-        return -1;
-    };
+    auto dim = [&](const std::string &name) { return dim_of(info, name); };
     SearchOptions o;
     o.mode = "anneal", o.anneal_steps = 300, o.threads = 2;
     o.constraints.rtl_only = true;
@@ -166,12 +174,6 @@ TEST_CASE("one design on a double-buffered level: the design compile derives run
     const std::vector<ir::LayerSpec> layers = {drained, single, twice};
     std::vector<SpaceInfo> spaces;
     for (const auto &l : layers) spaces.push_back(space_info(problem_of(l), arch));
-    auto dim = [&](const SpaceInfo &info, const std::string &name) {
-        for (int d = 0; d < info.dims(); ++d)
-            if (info.problem.dims[size_t(d)].name == name) return d;
-        FAIL("no dim " << name);
-        return -1;
-    };
     SearchOptions o;
     o.mode = "anneal", o.anneal_steps = 300, o.threads = 2;
     o.constraints.rtl_only = true;
@@ -186,7 +188,7 @@ TEST_CASE("one design on a double-buffered level: the design compile derives run
     for (size_t i = 0; i < layers.size(); ++i) {
         SearchOptions own = o;
         own.constraints.spatial_fixed = true;
-        own.constraints.row_dims = {dim(spaces[i], "k")}, own.constraints.col_dims = {dim(spaces[i], "c")};
+        own.constraints.row_dims = {dim_of(spaces[i], "k")}, own.constraints.col_dims = {dim_of(spaces[i], "c")};
         own.constraints.start_pe_tiles = 4;
         const auto &keep = outputs[i];
         own.constraints.accept = [keep](const Point &p) { return p.s.rf_at[0] < 0 && p.s.rf_at[1] < 0 && keep(p); };
