@@ -179,7 +179,7 @@ std::string fit_levels(const std::vector<SpaceInfo> &spaces, const std::vector<s
 // The design compile builds for the layers' winners (rtl::design_for, the same derivation) must run
 // every one of them. A candidate's kind can leave a choice open: the variant that keeps at a shared
 // level a tensor its winner moved straight to or from DRAM does not say whether that tile is single
-// or double buffered, nor on which level, and the layers may then choose differently; compile takes
+// or double buffered, and the layers may then choose differently; compile takes
 // one layer's choice and refuses the others. Layers that do not run on the design their winners
 // make are searched again under it (its choices fixed), until all do; `wiring` becomes that design.
 std::string settle_kind(const std::vector<SpaceInfo> &spaces, const std::vector<size_t> &first,
