@@ -147,32 +147,48 @@ std::string partition_overfull_levels(const rtl::DesignSpec &d, ir::Architecture
 // partitioned (partition_overfull_levels), each layer's mappings are scored again on the split
 // level, and a layer none of whose mappings fits it is searched again. "" or why the candidate is
 // dropped.
-std::string fit_levels(const std::vector<SpaceInfo> &spaces, const std::vector<size_t> &first,
-                       const std::vector<int64_t> &copies, const SearchOptions &opt,
-                       const rtl::DesignSpec &wiring, NetworkDesign &nd) {
-    auto design = [&] {
-        std::vector<ir::AcceleratorIR> irs;
-        for (size_t i = 0; i < spaces.size(); ++i)
-            if (first[i] == i) irs.push_back(sized_ir(spaces[i], nd.layers[i].best.point));
-        return rtl::design_for(irs, nd.arch);
-    };
-    nd.partitions = partition_overfull_levels(design(), nd.arch);
-    if (nd.partitions.empty()) return {};
+// The design compile builds for the layers' winners (rtl::design_for) on the design's architecture.
+rtl::DesignSpec winners_design(const std::vector<SpaceInfo> &spaces, const std::vector<size_t> &first,
+                               const NetworkDesign &nd) {
+    std::vector<ir::AcceleratorIR> irs;
+    for (size_t i = 0; i < spaces.size(); ++i)
+        if (first[i] == i) irs.push_back(sized_ir(spaces[i], nd.layers[i].best.point));
+    return rtl::design_for(irs, nd.arch);
+}
+
+// Layer i searched again under `design` (noted once in searched_again); false when nothing fits.
+bool search_again(const rtl::DesignSpec &design, const SpaceInfo &info, const SearchOptions &opt, size_t i,
+                  NetworkDesign &nd) {
+    nd.layers[i] = search_on(design, info, opt);
+    if (std::find(nd.searched_again.begin(), nd.searched_again.end(), i) == nd.searched_again.end())
+        nd.searched_again.push_back(i);
+    return nd.layers[i].found;
+}
+
+// The network's totals: each distinct layer's winner once per layer that shares its search.
+void sum_winners(const std::vector<size_t> &first, const std::vector<int64_t> &copies, NetworkDesign &nd) {
     nd.energy_pj = 0, nd.cycles = 0;
-    for (size_t i = 0; i < spaces.size(); ++i) {
+    for (size_t i = 0; i < first.size(); ++i) {
         if (first[i] != i) continue;
-        const SpaceInfo info = space_info(spaces[i].problem, nd.arch);
-        if (!rescore(wiring, info, opt.objective, nd.layers[i])) {
-            nd.layers[i] = search_on(wiring, info, opt);
-            if (std::find(nd.searched_again.begin(), nd.searched_again.end(), i) == nd.searched_again.end())
-                nd.searched_again.push_back(i);
-            if (!nd.layers[i].found)
-                return "layer " + info.problem.layer.name + " has no mapping wired so that fits " + nd.partitions;
-        }
         nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;
         nd.cycles += copies[i] * nd.layers[i].best.cycles;
     }
-    if (!rtl::overflowing_levels(design(), nd.arch).empty()) return "its buffers do not fit " + nd.partitions;
+}
+
+std::string fit_levels(const std::vector<SpaceInfo> &spaces, const std::vector<size_t> &first,
+                       const std::vector<int64_t> &copies, const SearchOptions &opt,
+                       const rtl::DesignSpec &wiring, NetworkDesign &nd) {
+    nd.partitions = partition_overfull_levels(winners_design(spaces, first, nd), nd.arch);
+    if (nd.partitions.empty()) return {};
+    for (size_t i = 0; i < spaces.size(); ++i) {
+        if (first[i] != i) continue;
+        const SpaceInfo info = space_info(spaces[i].problem, nd.arch);
+        if (!rescore(wiring, info, opt.objective, nd.layers[i]) && !search_again(wiring, info, opt, i, nd))
+            return "layer " + info.problem.layer.name + " has no mapping wired so that fits " + nd.partitions;
+    }
+    sum_winners(first, copies, nd);
+    if (!rtl::overflowing_levels(winners_design(spaces, first, nd), nd.arch).empty())
+        return "its buffers do not fit " + nd.partitions;
     return {};
 }
 
@@ -186,28 +202,17 @@ std::string settle_kind(const std::vector<SpaceInfo> &spaces, const std::vector<
                         const std::vector<int64_t> &copies, const SearchOptions &opt, rtl::DesignSpec &wiring,
                         NetworkDesign &nd) {
     for (int round = 0; round < 3; ++round) {
-        std::vector<ir::AcceleratorIR> irs;
-        for (size_t i = 0; i < spaces.size(); ++i)
-            if (first[i] == i) irs.push_back(sized_ir(spaces[i], nd.layers[i].best.point));
-        const rtl::DesignSpec derived = rtl::design_for(irs, spaces.front().arch);
+        const rtl::DesignSpec derived = winners_design(spaces, first, nd);
         bool all_run = true;
         for (size_t i = 0; i < spaces.size(); ++i) {
             if (first[i] != i || runs_on(derived, spaces[i], nd.layers[i].best.point)) continue;
             all_run = false;
-            nd.layers[i] = search_on(derived, spaces[i], opt);
-            if (std::find(nd.searched_again.begin(), nd.searched_again.end(), i) == nd.searched_again.end())
-                nd.searched_again.push_back(i);
-            if (!nd.layers[i].found)
+            if (!search_again(derived, spaces[i], opt, i, nd))
                 return "layer " + spaces[i].problem.layer.name + " has no mapping of the kind its layers' winners make";
         }
         if (all_run) {
             wiring = derived;
-            nd.energy_pj = 0, nd.cycles = 0;
-            for (size_t i = 0; i < spaces.size(); ++i) {
-                if (first[i] != i) continue;
-                nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;
-                nd.cycles += copies[i] * nd.layers[i].best.cycles;
-            }
+            sum_winners(first, copies, nd);
             return {};
         }
     }

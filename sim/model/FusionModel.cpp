@@ -24,15 +24,14 @@ LayerCost layer_cost(const Estimate &e, const ir::AcceleratorIR &ir, const ir::A
     const double macs = double(std::max<int64_t>(e.macs, 1));
     c.onchip_pj_per_mac = (e.energy_pj - dram_pj) / macs;
     c.cycles_per_mac = double(e.cycles.compute) / macs;
-    const ir::TensorRole roles[] = {ir::TensorRole::Input, ir::TensorRole::Weight, ir::TensorRole::Output};
-    for (int o = 0; o < 3; ++o) {
+    for (int o = 0; o < 3; ++o) {  // Operand I, W, O is TensorRole Input, Weight, Output
         const TensorEstimate &t = e.tensors[size_t(o)];
         DramTraffic &d = c.dram[size_t(o)];
         if (t.stages < 2) continue;
         d.fed_level = t.at[1].level;
         d.reads = t.at[0].total_reads();
         d.writes = t.at[0].total_writes();
-        d.element_bits = dram_element_bits(ir.problem, ir.problem.tensor(roles[o]));
+        d.element_bits = dram_element_bits(ir.problem, ir.problem.tensor(ir::TensorRole(o)));
     }
     return c;
 }
