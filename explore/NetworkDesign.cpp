@@ -22,7 +22,9 @@ rtl::DesignSpec design_of(const SpaceInfo &info, const Point &p) {
 std::string describe(const rtl::DesignSpec &d) {
     const nlohmann::json j = rtl::to_json(d);
     std::ostringstream s;
-    s << "rows " << (d.rows > 1 ? d.row_dim : "-") << ", cols " << (d.cols > 1 ? d.col_dim : "-") << ";";
+    // (A pipelined array is the architecture's size: an axis with no loop has lanes but no dim.)
+    auto axis = [](int64_t lanes, const std::string &dims) { return lanes > 1 && !dims.empty() ? dims : "-"; };
+    s << "rows " << axis(d.rows, d.row_dim) << ", cols " << axis(d.cols, d.col_dim) << ";";
     for (const char *t : {"I", "W", "O"})
         s << " " << t << " " << j["interconnect"][t]["rows"].get<std::string>() << "/"
           << j["interconnect"][t]["cols"].get<std::string>();

@@ -399,6 +399,9 @@ int run_explore(const Args &args) {
                       << preset.second << " pJ; explore: " << total_energy << " pJ, "
                       << std::setprecision(2) << preset.second / total_energy << "x less energy (the floor allows "
                       << preset.second / total_floor << "x)\n";
+        else
+            std::cout << "best preset: none of os, ws, is, rs maps " << (selected.size() > 1 ? "every layer" : "the layer")
+                      << " on " << arch.name << " (`tessera estimate --dataflow DF` says why), so no comparison\n";
     }
     return 0;
 }

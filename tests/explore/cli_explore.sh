@@ -36,6 +36,12 @@ rm -rf "$vd"
 "$tessera" explore --layer conv:C=8,K=8,H=8,W=8,R=3,S=3,pad=1,groups=2 --spatial 'G|K' --steps 200 -j 2 -q \
     > /dev/null 2>&1 || { echo "FAIL: explore --spatial 'G|K' on a grouped conv"; fail=1; }
 check explore "${layer[@]}" --arch "$src/tests/explore/tiny_glb.json"
+# No preset maps a depthwise layer on the systolic array (each reloads a preloaded operand too
+# often): explore says there is no comparison instead of leaving the line out.
+out=$("$tessera" explore --layer dwconv:C=8,H=8,W=8,R=3,S=3,pad=1 --arch "$src/examples/arch/systolic.json" \
+    --steps 300 -j 2 -q 2>&1) || { echo "FAIL: explore of a depthwise layer on the systolic array: $out"; fail=1; }
+printf '%s\n' "$out" | grep -q "^best preset: none of os, ws, is, rs maps the layer on systolic" ||
+    { echo "FAIL: explore does not say that no preset maps the layer: $(printf '%s' "$out" | tail -1)"; fail=1; }
 # --mpi is refused in one line only when this tessera has no MPI (tests/explore/mpi_explore.sh otherwise).
 if "$tessera" explore --help | tr -s " \n" " " | grep -q "not built into this tessera"; then check explore "${layer[@]}" --mpi; fi
 check explore --generator tessera_conv2d --steps 300 --verify 1  # compile takes no --schedule with --generator
