@@ -141,10 +141,12 @@ model::Estimate measured_estimate(const model::Estimate &m, const std::map<std::
         return stage_of(t, Where::Inner) >= 0 ? value(inner) : value(glb);
     };
     // The array's output writes: to the inner buffer of two shared levels (its measured updates,
-    // the reloads as modelled), else to the DRAM-fed buffer.
+    // the reloads as modelled), else to the DRAM-fed buffer, else (per-PE files drained straight
+    // to DRAM, reduced on the way) to DRAM.
     const int inner_o = stage_of(m.tensor(Operand::O), Where::Inner);
-    const int64_t array_writes =
-        inner_o >= 0 ? e.tensor(Operand::O).at[size_t(inner_o)].updates : value("O.glb_writes");
+    const int64_t array_writes = inner_o >= 0 ? e.tensor(Operand::O).at[size_t(inner_o)].updates
+                                 : stage_of(m.tensor(Operand::O), Where::Buffer) < 0 ? value("O.dram_writes")
+                                                                                     : value("O.glb_writes");
     // The words the array delivers into the PEs: the per-PE file's fills under a register level.
     auto pe_fills = [&](Operand o, const char *rf, const char *spad) {
         return stage_of(m.tensor(o), Where::PeFile) >= 0 ? value(spad) : value(rf);
