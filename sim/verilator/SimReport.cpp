@@ -152,6 +152,7 @@ nlohmann::json to_json(const LayerOutcome &o, const ir::Architecture &arch) {
                         {"sim_macs_per_second", macs_per_second(o)},
                         {"energy_pj", o.measured.energy_pj},
                         {"energy_pj_model", o.model.energy_pj},
+                        {"energy_matches_model", o.energy_matches_model()},
                         {"energy_by_component", energy},
                         {"output", output},
                         {"counters", counters}};

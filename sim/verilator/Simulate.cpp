@@ -46,6 +46,13 @@ bool LayerOutcome::counters_match_model() const {
     return true;
 }
 
+bool LayerOutcome::energy_matches_model() const {
+    if (!counters_match_model()) return true;  // the counters' own check fails the layer
+    const double priced = measured.energy_pj - measured.leakage_energy_pj;
+    const double modelled = model.energy_pj - model.leakage_energy_pj;
+    return std::abs(priced - modelled) <= 1e-9 * std::max(1.0, std::abs(modelled));
+}
+
 double LayerOutcome::cycle_error() const {
     return cycles_model > 0 ? (double(cycles_measured) - double(cycles_model)) / double(cycles_model) : 0.0;
 }
@@ -82,6 +89,9 @@ std::string failure_summary(const LayerOutcome &o, bool with_cycles) {
     if (!o.output.bit_exact()) why << "output: " << o.output.describe() << "; ";
     for (const auto &c : o.counters)
         if (!c.equal()) why << c.counter << " rtl " << c.measured << " model " << c.model << "; ";
+    if (!o.energy_matches_model())
+        why << "energy priced from the counts " << o.measured.energy_pj - o.measured.leakage_energy_pj
+            << " pJ, the model's " << o.model.energy_pj - o.model.leakage_energy_pj << " pJ (leakage apart); ";
     if (with_cycles && !o.cycles_within_tolerance())
         why << "cycles rtl " << o.cycles_measured << " model " << o.cycles_model << "; ";
     return why.str();

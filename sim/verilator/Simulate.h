@@ -70,15 +70,21 @@ struct LayerOutcome {
 
     bool bit_exact() const { return completed && output.bit_exact(); }
     bool counters_match_model() const;
+    // The measured counts priced (leakage apart, which follows the measured cycles) give the
+    // model's energy: one pricing for both, so with equal counters a difference is a pricing bug.
+    bool energy_matches_model() const;
     double cycle_error() const;          // (measured - model) / model
     double utilization() const;          // measured MACs / (PEs x measured cycles)
     double computing_utilization() const;  // MACs / (PEs x temporal iterations): tails, idle PEs
     bool cycles_within_tolerance() const;
-    bool pass() const { return bit_exact() && counters_match_model() && cycles_within_tolerance(); }
+    bool pass() const {
+        return bit_exact() && counters_match_model() && energy_matches_model() && cycles_within_tolerance();
+    }
 };
 
 // Why a layer fails, on one line: did not complete, the output check, each counter that differs
-// from the model's, and (if `with_cycles`) cycles out of tolerance; "" if none of them.
+// from the model's, the energy priced from equal counts, and (if `with_cycles`) cycles out of
+// tolerance; "" if none of them.
 std::string failure_summary(const LayerOutcome &, bool with_cycles = true);
 
 // The model's cycles of running `layers` on `arch`'s generated hardware, summed: the length of
