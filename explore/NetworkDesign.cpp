@@ -19,7 +19,8 @@ rtl::DesignSpec design_of(const SpaceInfo &info, const Point &p) {
     return rtl::design_for({build_ir(info, p, false)}, info.arch);
 }
 
-std::string describe(const rtl::DesignSpec &d) {
+// The array's dims and each tensor's connection along each axis.
+std::string describe_wiring(const rtl::DesignSpec &d) {
     const nlohmann::json j = rtl::to_json(d);
     std::ostringstream s;
     // (A pipelined array is the architecture's size: an axis with no loop has lanes but no dim.)
@@ -28,6 +29,13 @@ std::string describe(const rtl::DesignSpec &d) {
     for (const char *t : {"I", "W", "O"})
         s << " " << t << " " << j["interconnect"][t]["rows"].get<std::string>() << "/"
           << j["interconnect"][t]["cols"].get<std::string>();
+    return s.str();
+}
+
+// The wiring and the kind of PE.
+std::string describe(const rtl::DesignSpec &d) {
+    std::ostringstream s;
+    s << describe_wiring(d);
     // The PEs' kind (rtl::why_not_same_kind): each operand from a register or a per-PE file; and
     // the tensors kept single on a double-buffered level (hw::single_buffered).
     auto tensors = [](bool i, bool w, bool o) {
@@ -281,6 +289,7 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         size_priced |= !spaces.front().arch.is_per_pe(l) && !spaces.front().arch.levels[l].energy_by_size.empty();
     std::unique_ptr<NetworkDesign> best;
     double best_score = 0;
+    std::map<std::string, std::vector<size_t>> failed_under;  // wiring -> layers with no mapping so wired
     for (const auto &[from, design] : wirings) {
         NetworkDesign nd;
         nd.wiring = describe(design);
@@ -308,6 +317,14 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
                 floor_left_cycles += copies[i] * floor_cycles[i];
             }
         }
+        // A layer that had no mapping under another candidate wired the same way (another kind
+        // of PE) most likely has none here either: it is searched first, so that such a
+        // candidate is dropped after one search rather than after all the others (the result
+        // does not depend on the order: a candidate is kept only when every layer has a mapping).
+        std::vector<size_t> &unwired = failed_under[describe_wiring(design)];
+        std::stable_partition(again.begin(), again.end(), [&](size_t i) {
+            return std::find(unwired.begin(), unwired.end(), i) != unwired.end();
+        });
         std::string dropped;  // why this design lost
         for (size_t i : again) {
             if (best && score_of(opt.objective, nd.energy_pj + floor_left_pj, nd.cycles + floor_left_cycles) >= best_score) {
@@ -320,6 +337,7 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
             nd.layers[i] = search_on(design, info, opt);
             nd.searched_again.push_back(i);
             if (!nd.layers[i].found) {
+                if (std::find(unwired.begin(), unwired.end(), i) == unwired.end()) unwired.push_back(i);
                 dropped = "layer " + info.problem.layer.name + " has no mapping wired so";
                 break;
             }
