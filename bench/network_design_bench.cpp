@@ -95,11 +95,12 @@ int main(int argc, char **argv) {
     for (const std::string &pair : pairs) {
         const std::string net = pair.substr(0, pair.find(':')), arch = pair.substr(pair.find(':') + 1);
         const std::string tag = fs::path(net).stem().string() + "_" + fs::path(arch).stem().string();
+        const std::string shown = fs::path(net).filename().string();  // a path's file name
         const fs::path dir = work / tag, design = work / (tag + ".design");
         // An ONNX model is a network too (--onnx), a CSV path or a bundled name --network.
         const std::string source = (fs::path(net).extension() == ".onnx" ? " --onnx " : " --network ") + quote(net);
         fs::remove_all(dir), fs::remove_all(design);
-        std::fprintf(stderr, "%s on %s: explore...\n", net.c_str(), arch.c_str());
+        std::fprintf(stderr, "%s on %s: explore...\n", shown.c_str(), arch.c_str());
         const Run explore = run(tessera + " explore -q --rtl-only -j " + std::to_string(jobs) + source +
                                     " --arch " + quote(arch) + " -o " + quote(dir.string()),
                                 work / (tag + ".explore.err"));
@@ -108,12 +109,12 @@ int main(int argc, char **argv) {
         const double preset = number_after(explore.out, R"(best preset \(--dataflow [a-z]+\):)");
         const double floor_x = number_after(explore.out, R"(the floor allows)");
         if (explore.status != 0 || !(energy > 0)) {
-            std::printf("%-12s %-16s explore failed (exit %d; %s)\n", net.c_str(), arch.c_str(), explore.status,
+            std::printf("%-12s %-16s explore failed (exit %d; %s)\n", shown.c_str(), arch.c_str(), explore.status,
                         (work / (tag + ".explore.err")).c_str());
             ++failures;
             continue;
         }
-        std::fprintf(stderr, "%s on %s: compile...\n", net.c_str(), arch.c_str());
+        std::fprintf(stderr, "%s on %s: compile...\n", shown.c_str(), arch.c_str());
         const Run compile = run(tessera + " compile" + source + " --arch " +
                                     quote((dir / "arch.json").string()) + " --schedule " + quote(dir.string()) +
                                     " -o " + quote(design.string()),
@@ -125,13 +126,13 @@ int main(int argc, char **argv) {
             compiled = m[1].str() + "/" + m[2].str(), all_compiled = m[1].str() == m[2].str();
         if (compile.status != 0 || !all_compiled) {
             std::printf("%-12s %-16s %9.1f %12.4e %8s %8s %9s compile failed or took fewer layers (exit %d; %s)\n",
-                        net.c_str(), arch.c_str(), explore.seconds, energy, factor(preset / energy).c_str(),
+                        shown.c_str(), arch.c_str(), explore.seconds, energy, factor(preset / energy).c_str(),
                         factor(floor_x).c_str(),
                         compiled.c_str(), compile.status, (work / (tag + ".compile.err")).c_str());
             ++failures;
             continue;
         }
-        std::fprintf(stderr, "%s on %s: simulate...\n", net.c_str(), arch.c_str());
+        std::fprintf(stderr, "%s on %s: simulate...\n", shown.c_str(), arch.c_str());
         const Run sim = run(tessera + " simulate --json -j " + std::to_string(jobs) + " --dir " + quote(design.string()),
                             work / (tag + ".simulate.err"));
         try {
@@ -139,14 +140,14 @@ int main(int argc, char **argv) {
             int pass = 0, layers = 0;
             for (const auto &l : j.at("layers")) pass += l.at("pass").get<bool>(), ++layers;
             const int64_t measured = j.at("cycles_measured"), model = j.at("cycles_model");
-            std::printf("%-12s %-16s %9.1f %12.4e %8s %8s %9s %3d/%-3d %12lld %9.1f%s\n", net.c_str(),
+            std::printf("%-12s %-16s %9.1f %12.4e %8s %8s %9s %3d/%-3d %12lld %9.1f%s\n", shown.c_str(),
                         arch.c_str(), explore.seconds, energy, factor(preset / energy).c_str(),
                         factor(floor_x).c_str(), compiled.c_str(), pass,
                         layers, static_cast<long long>(measured), sim.seconds,
                         measured == model ? "" : "  (cycles differ from the model's)");
             failures += pass != layers || measured != model || sim.status != 0;
         } catch (const std::exception &e) {
-            std::printf("%-12s %-16s simulate failed (exit %d; %s): %s\n", net.c_str(), arch.c_str(), sim.status,
+            std::printf("%-12s %-16s simulate failed (exit %d; %s): %s\n", shown.c_str(), arch.c_str(), sim.status,
                         (work / (tag + ".simulate.err")).c_str(), e.what());
             ++failures;
         }
