@@ -34,6 +34,13 @@ ir::AcceleratorIR lowered(const std::string &type, const std::string &dataflow, 
     return lower_to_ir(l, req);
 }
 
+// The counters an RTL run would report if it counted exactly what the model does.
+std::map<std::string, uint64_t> as_measured(const model::Estimate &model) {
+    std::map<std::string, uint64_t> measured;
+    for (const auto &[name, value] : vsim::model_counters(model)) measured[name] = uint64_t(value);
+    return measured;
+}
+
 }  // namespace
 
 TEST_CASE("model counters carry the RTL's names and the counting table's values", "[sim][counters]") {
@@ -81,8 +88,7 @@ TEST_CASE("measured counts are priced as the model prices its own", "[sim][count
     const ir::AcceleratorIR ir = lowered("conv", "ws");
     model::Model m(ir, arch);
     const model::Estimate model = m.evaluate();
-    std::map<std::string, uint64_t> measured;
-    for (const auto &[name, value] : vsim::model_counters(model)) measured[name] = uint64_t(value);
+    std::map<std::string, uint64_t> measured = as_measured(model);
 
     const model::Estimate same = vsim::measured_estimate(model, measured, arch);
     CHECK(same.energy_pj == Approx(model.energy_pj).epsilon(1e-12));
@@ -106,8 +112,7 @@ TEST_CASE("measured counts are priced as the model prices its own", "[sim][count
     leaky.leakage_pj_per_cycle = 2.5;
     model::Model lm(ir, leaky);
     const model::Estimate lmodel = lm.evaluate();
-    std::map<std::string, uint64_t> lmeasured;
-    for (const auto &[name, value] : vsim::model_counters(lmodel)) lmeasured[name] = uint64_t(value);
+    std::map<std::string, uint64_t> lmeasured = as_measured(lmodel);
     lmeasured["cycles"] += 1000;
     lmeasured["I.rf_writes"] += 10;
     const model::Estimate slow = vsim::measured_estimate(lmodel, lmeasured, leaky);
@@ -162,9 +167,7 @@ hw::accumulator(acc, xm, "RF");
                                    : vsim::test::example_schedule(std::string(schedule) + ".sched"));
         model::Model m(ir, arch);
         const model::Estimate model = m.evaluate();
-        std::map<std::string, uint64_t> measured;
-        for (const auto &[name, value] : vsim::model_counters(model)) measured[name] = uint64_t(value);
-        const model::Estimate same = vsim::measured_estimate(model, measured, arch);
+        const model::Estimate same = vsim::measured_estimate(model, as_measured(model), arch);
         CHECK(same.hop_energy_pj == Approx(model.hop_energy_pj).epsilon(1e-12));
         CHECK(same.energy_pj == Approx(model.energy_pj).epsilon(1e-12));
         for (int o = 0; o < 3; ++o) {
