@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 
 namespace tessera::explore {
@@ -153,10 +154,6 @@ std::string partition_overfull_levels(const rtl::DesignSpec &d, ir::Architecture
     return split;
 }
 
-// The candidate's layers (`nd`) made to fit one design: a shared level its buffers overflow is
-// partitioned (partition_overfull_levels), each layer's mappings are scored again on the split
-// level, and a layer none of whose mappings fits it is searched again. "" or why the candidate is
-// dropped.
 // The design compile builds for the layers' winners (rtl::design_for) on the design's architecture.
 rtl::DesignSpec winners_design(const std::vector<SpaceInfo> &spaces, const std::vector<size_t> &first,
                                const NetworkDesign &nd) {
@@ -185,6 +182,10 @@ void sum_winners(const std::vector<size_t> &first, const std::vector<int64_t> &c
     }
 }
 
+// The candidate's layers (`nd`) made to fit one design: a shared level its buffers overflow is
+// partitioned (partition_overfull_levels), each layer's mappings are scored again on the split
+// level, and a layer none of whose mappings fits it is searched again. "" or why the candidate is
+// dropped.
 std::string fit_levels(const std::vector<SpaceInfo> &spaces, const std::vector<size_t> &first,
                        const std::vector<int64_t> &copies, const SearchOptions &opt,
                        const rtl::DesignSpec &wiring, NetworkDesign &nd) {
@@ -289,7 +290,7 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         size_priced |= !spaces.front().arch.is_per_pe(l) && !spaces.front().arch.levels[l].energy_by_size.empty();
     std::unique_ptr<NetworkDesign> best;
     double best_score = 0;
-    std::map<std::string, std::vector<size_t>> failed_under;  // wiring -> layers with no mapping so wired
+    std::map<std::string, std::set<size_t>> failed_under;  // wiring -> layers with no mapping so wired
     for (const auto &[from, design] : wirings) {
         NetworkDesign nd;
         nd.wiring = describe(design);
@@ -321,10 +322,8 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         // of PE) most likely has none here either: it is searched first, so that such a
         // candidate is dropped after one search rather than after all the others (the result
         // does not depend on the order: a candidate is kept only when every layer has a mapping).
-        std::vector<size_t> &unwired = failed_under[describe_wiring(design)];
-        std::stable_partition(again.begin(), again.end(), [&](size_t i) {
-            return std::find(unwired.begin(), unwired.end(), i) != unwired.end();
-        });
+        std::set<size_t> &unwired = failed_under[describe_wiring(design)];
+        std::stable_partition(again.begin(), again.end(), [&](size_t i) { return unwired.count(i) > 0; });
         std::string dropped;  // why this design lost
         for (size_t i : again) {
             if (best && score_of(opt.objective, nd.energy_pj + floor_left_pj, nd.cycles + floor_left_cycles) >= best_score) {
@@ -333,12 +332,9 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
             }
             floor_left_pj -= double(copies[i]) * floor_pj[i];
             floor_left_cycles -= copies[i] * floor_cycles[i];
-            const SpaceInfo &info = spaces[i];
-            nd.layers[i] = search_on(design, info, opt);
-            nd.searched_again.push_back(i);
-            if (!nd.layers[i].found) {
-                if (std::find(unwired.begin(), unwired.end(), i) == unwired.end()) unwired.push_back(i);
-                dropped = "layer " + info.problem.layer.name + " has no mapping wired so";
+            if (!search_again(design, spaces[i], opt, i, nd)) {
+                unwired.insert(i);
+                dropped = "layer " + spaces[i].problem.layer.name + " has no mapping wired so";
                 break;
             }
             add(i);
