@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <regex>
 #include <string>
@@ -57,6 +58,15 @@ double number_after(const std::string &text, const std::string &pattern) {
 
 std::string quote(const std::string &s) { return "'" + s + "'"; }
 
+// The last non-empty line of a command's stderr: its one-line error.
+std::string last_line(const fs::path &log) {
+    std::ifstream in(log);
+    std::string line, last;
+    while (std::getline(in, line))
+        if (!line.empty()) last = line;
+    return last.empty() ? "(no message; " + log.string() + ")" : last;
+}
+
 // "1.82x", or "-" when explore printed no preset comparison (no preset maps every layer).
 std::string factor(double x) {
     if (!(x > 0)) return "-";
@@ -75,6 +85,11 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const bool has_value = i + 1 < argc;
+        if ((a == "--tessera" || a == "--work" || a == "-j" || a == "--jobs") && !has_value) {
+            std::fprintf(stderr, "error: %s needs a value; usage: network_design_bench [--tessera PATH] "
+                                 "[--work DIR] [-j N] [NETWORK:ARCH ...]\n", a.c_str());
+            return 2;
+        }
         if (a == "--tessera" && has_value) tessera = argv[++i];
         else if (a == "--work" && has_value) work = argv[++i];
         else if ((a == "-j" || a == "--jobs") && has_value) jobs = tessera::driver::whole_number("-j", argv[++i]);
@@ -109,8 +124,8 @@ int main(int argc, char **argv) {
         const double preset = number_after(explore.out, R"(best preset \(--dataflow [a-z]+\):)");
         const double floor_x = number_after(explore.out, R"(the floor allows)");
         if (explore.status != 0 || !(energy > 0)) {
-            std::printf("%-12s %-16s explore failed (exit %d; %s)\n", shown.c_str(), arch.c_str(), explore.status,
-                        (work / (tag + ".explore.err")).c_str());
+            std::printf("%-12s %-16s explore failed (exit %d): %s\n", shown.c_str(), arch.c_str(), explore.status,
+                        last_line(work / (tag + ".explore.err")).c_str());
             ++failures;
             continue;
         }
