@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 
 namespace tessera::driver {
 
@@ -33,6 +35,25 @@ inline double positive_number(const char *flag, const char *text) {
         std::exit(2);
     }
     return v;
+}
+
+// `-h` / `--help`: print `usage` and exit 0, so that asking a driver what it takes never runs it.
+inline void exit_on_help(const char *arg, const char *usage) {
+    if (std::strcmp(arg, "-h") == 0 || std::strcmp(arg, "--help") == 0) {
+        std::printf("%s\n", usage);
+        std::exit(0);
+    }
+}
+
+// The one optional argument of a benchmark that runs the `tessera` binary: that binary's path
+// (`fallback` when absent). `--help` prints `usage`; a flag or a second argument is refused.
+inline std::string tessera_path_argument(int argc, char **argv, const char *usage, const char *fallback) {
+    if (argc > 1) exit_on_help(argv[1], usage);
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+        std::fprintf(stderr, "error: unexpected argument '%s'; %s\n", argv[argc > 2 ? 2 : 1], usage);
+        std::exit(2);
+    }
+    return argc > 1 ? argv[1] : fallback;
 }
 
 }  // namespace tessera::driver

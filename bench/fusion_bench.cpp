@@ -4,6 +4,8 @@
 // and depth first's factors against layer by layer (energy, DRAM words, cycles), with each layer's
 // mapping its best preset, then explore's per-layer search (--layer-search 3000).
 //   build/bench/fusion_bench [path/to/tessera]
+#include "DriverArgs.h"
+
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -15,7 +17,8 @@
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char **argv) {
-    const std::string tessera = argc > 1 ? argv[1] : TESSERA_BINARY;
+    const std::string tessera = tessera::driver::tessera_path_argument(
+        argc, argv, "usage: fusion_bench [path/to/tessera]", TESSERA_BINARY);
     int failures = 0;
     std::printf("%-12s %-10s %-8s %8s %8s %8s %8s %7s %s\n", "network", "arch", "mappings", "seconds", "energy", "DRAM",
                 "cycles", "groups", "(factors: layer by layer / depth first)");

@@ -1,6 +1,7 @@
 // Front-end speed: `tessera lower` of one ResNet-50 layer including process start (target 100 ms),
 // and all 54 ResNet-50 layers lowered in one process (target 1 s).
 //   build/bench/lower_bench [path/to/tessera]
+#include "DriverArgs.h"
 #include "Lower.h"
 #include "Networks.h"
 
@@ -18,7 +19,8 @@ static double seconds_since(Clock::time_point t) {
 }
 
 int main(int argc, char **argv) {
-    const std::string tessera = argc > 1 ? argv[1] : TESSERA_BINARY;
+    const std::string tessera = tessera::driver::tessera_path_argument(
+        argc, argv, "usage: lower_bench [path/to/tessera]", TESSERA_BINARY);
     const std::string cmd = tessera + " lower --network resnet50 --layer CB2a_2 --dataflow ws > /dev/null";
     const int runs = 10;
     std::vector<double> times;

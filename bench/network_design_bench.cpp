@@ -75,6 +75,8 @@ std::string factor(double x) {
     return buf;
 }
 
+constexpr const char *kUsage = "usage: network_design_bench [--tessera PATH] [--work DIR] [-j N] [NETWORK:ARCH ...]";
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -84,10 +86,10 @@ int main(int argc, char **argv) {
     std::vector<std::string> pairs;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
+        tessera::driver::exit_on_help(argv[i], kUsage);
         const bool has_value = i + 1 < argc;
         if ((a == "--tessera" || a == "--work" || a == "-j" || a == "--jobs") && !has_value) {
-            std::fprintf(stderr, "error: %s needs a value; usage: network_design_bench [--tessera PATH] "
-                                 "[--work DIR] [-j N] [NETWORK:ARCH ...]\n", a.c_str());
+            std::fprintf(stderr, "error: %s needs a value; %s\n", a.c_str(), kUsage);
             return 2;
         }
         if (a == "--tessera" && has_value) tessera = argv[++i];
@@ -95,8 +97,7 @@ int main(int argc, char **argv) {
         else if ((a == "-j" || a == "--jobs") && has_value) jobs = tessera::driver::whole_number("-j", argv[++i]);
         else if (a.find(':') != std::string::npos && a[0] != '-') pairs.push_back(a);
         else {
-            std::fprintf(stderr, "error: unknown argument '%s'; usage: network_design_bench [--tessera PATH] "
-                                 "[--work DIR] [-j N] [NETWORK:ARCH ...]\n", a.c_str());
+            std::fprintf(stderr, "error: unknown argument '%s'; %s\n", a.c_str(), kUsage);
             return 2;
         }
     }
