@@ -210,6 +210,28 @@ void drained_to_dram(const DesignSpec &d, int64_t g, OnChipFillWiring &w) {
                    group_select(d, "output", d.output, "'0", "'0", "output_group_coord", "output_group_offset");
 }
 
+// `for (genvar <index> = 0; <index> < count; ...)` around `body` (indented for one loop). Verilator
+// unrolls one generate loop to about 3,000 iterations at most (three times 16 x its default
+// --unroll-count: "Loop unrolling took too long"), so a larger count, one file per PE of a 64x125
+// array, is split into blocks of 1,024 with the same index.
+std::string generate_for_each(const std::string &index, int64_t count, const std::string &label,
+                              const std::string &body) {
+    constexpr int64_t kBlock = 1024;
+    std::ostringstream o;
+    if (count <= kBlock) {
+        o << "  for (genvar " << index << " = 0; " << index << " < " << count << "; " << index << "++) begin : "
+          << label << "\n" << body << "  end\n";
+        return o.str();
+    }
+    o << "  for (genvar block = 0; block < " << (count + kBlock - 1) / kBlock << "; block++) begin : " << label
+      << "_block\n"
+      << "  for (genvar lane = 0; lane < " << kBlock << "; lane++) begin : " << label << "\n"
+      << "  if (block * " << kBlock << " + lane < " << count << ") begin : present\n"
+      << "    localparam int " << index << " = block * " << kBlock << " + lane;\n"
+      << body << "  end\n  end\n  end\n";
+    return o.str();
+}
+
 std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &p, int64_t depth, int pb,
                   int bits, bool banked) {
     const int64_t g = lane_groups(p, d);
@@ -236,18 +258,19 @@ std::string files(const DesignSpec &d, const std::string &t, const TensorPorts &
           << "  assign read_index = read_bank ? " << W << "'(read_addr) + " << D << " : " << W << "'(read_addr);\n";
         write_at = "write_index", read_at = "read_index";
     }
-    o   // One file per generate block: Verilator does not take a delayed write to an array in a
-        // procedural loop it does not unroll (more than 64 lane groups).
-      << "  for (genvar i = 0; i < " << g << "; i++) begin : group\n"
-      << "    logic [" << bits << "-1:0] mem [" << (banked ? 2 * depth : depth) << "];\n"
-      << "    logic [" << bits << "-1:0] word;\n"
-      << "    always_ff @(posedge clk) begin\n"
-      << "      if (write_enable[i]) mem[" << write_at << "] <= write_data[i*" << bits << " +: " << bits << "];\n"
-      << "      if (read_enable[i]) word <= mem[" << read_at << "];\n"
-      << "    end\n"
-      << "    assign read_data[i*" << bits << " +: " << bits << "] = word;\n"
-      << "  end\n"
-      << "endmodule\n";
+    // One file per generate block: Verilator does not take a delayed write to an array in a
+    // procedural loop it does not unroll (more than 64 lane groups).
+    const std::string file = std::string("    logic [") + std::to_string(bits) + "-1:0] mem [" +
+                             std::to_string(banked ? 2 * depth : depth) + "];\n" +
+                             "    logic [" + std::to_string(bits) + "-1:0] word;\n" +
+                             "    always_ff @(posedge clk) begin\n" +
+                             "      if (write_enable[i]) mem[" + write_at + "] <= write_data[i*" +
+                             std::to_string(bits) + " +: " + std::to_string(bits) + "];\n" +
+                             "      if (read_enable[i]) word <= mem[" + read_at + "];\n" +
+                             "    end\n" +
+                             "    assign read_data[i*" + std::to_string(bits) + " +: " + std::to_string(bits) +
+                             "] = word;\n";
+    o << generate_for_each("i", g, "group", file) << "endmodule\n";
     return o.str();
 }
 

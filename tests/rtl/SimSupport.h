@@ -27,7 +27,8 @@ DesignUnderTest build_design(const std::vector<ir::AcceleratorIR> &layers, const
 vsim::LayerTensors to_tensors(const LayerData &);
 
 // `verilator --lint-only -Wall` on the design's files, with each form of the PE array (Verilator's
-// vector form, and +define+TESSERA_PE_INSTANCES); returns the warnings ("" if clean).
-std::string lint(const RtlDesign &);
+// vector form, and +define+TESSERA_PE_INSTANCES); returns the warnings ("" if clean). `top` lints
+// one module of the design (and what it instantiates) instead of the whole design.
+std::string lint(const RtlDesign &, const std::string &top = "");
 
 }  // namespace tessera::rtl::test

@@ -8,6 +8,7 @@
 #include "ir/Architecture.h"
 #include "ir/ArchitectureJson.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -144,4 +145,32 @@ TEST_CASE("the example schedules' per-PE and multi-level designs pass verilator 
         rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for({tessera::lower_to_ir(layer, request)}, arch, schedule));
         CHECK(lint(d) == "");
     }
+}
+
+// One per-PE file per PE of a 64x64 array: 4,096 files, more than Verilator unrolls in one generate
+// loop (about 3,000; a 64x125 design on tpu_like failed to build), so they come in blocks.
+TEST_CASE("per-PE files of a 64x64 array pass verilator --lint-only -Wall", "[rtl][lint]") {
+    const std::string src = TESSERA_SOURCE_DIR;
+    ir::Architecture arch = ir::load_architecture(src + "/examples/arch/eyeriss_16x16.json");
+    arch.rows = arch.cols = 64;
+    std::ifstream in(src + "/examples/schedules/ws_scratchpads.sched");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string schedule = text.str();
+    for (const auto &[from, to] : {std::pair<std::string, std::string>{"split(k, ko, ki, 32)", "split(k, ko, ki, 64)"},
+                                   {"split(ci, cl, cp, 4)", "split(ci, cl, cp, 1)"},
+                                   {"split(k, kt, kl, 32).split(kl, kl, kp, 2)", "split(k, kt, kl, 64).split(kl, kl, kp, 1)"}}) {
+        const size_t at = schedule.find(from);
+        REQUIRE(at != std::string::npos);
+        schedule.replace(at, from.size(), to);
+    }
+    tessera::ScheduleRequest request;
+    request.text = schedule;
+    const auto layer = tessera::parse_inline_layer("conv:C=64,K=64,H=9,W=9,R=3,S=3,pad=1");
+    const rtl::RtlDesign d = rtl::generate_rtl(rtl::design_for({tessera::lower_to_ir(layer, request)}, arch, "pe64"));
+    const auto weights = std::find_if(d.files.begin(), d.files.end(),
+                                      [](const auto &f) { return f.first == "tessera_weight_pe_files.sv"; });
+    REQUIRE(weights != d.files.end());
+    CHECK(weights->second.find("lane < 1024") != std::string::npos);  // 4,096 files, in blocks
+    CHECK(lint(d, "tessera_weight_pe_files") == "");
 }
