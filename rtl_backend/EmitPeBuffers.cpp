@@ -210,7 +210,8 @@ void drained_to_dram(const DesignSpec &d, int64_t g, OnChipFillWiring &w) {
                    group_select(d, "output", d.output, "'0", "'0", "output_group_coord", "output_group_offset");
 }
 
-// `for (genvar <index> = 0; <index> < count; ...)` around `body` (indented for one loop). Verilator
+// `for (genvar <index> = 0; <index> < count; ...)` around `body`, which names the iteration `index`
+// (it is indented for one loop). Verilator
 // unrolls one generate loop to about 3,000 iterations at most (three times 16 x its default
 // --unroll-count: "Loop unrolling took too long"), so a larger count, one file per PE of a 64x125
 // array, is split into blocks of 1,024 with the same index.
