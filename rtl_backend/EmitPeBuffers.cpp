@@ -211,10 +211,9 @@ void drained_to_dram(const DesignSpec &d, int64_t g, OnChipFillWiring &w) {
 }
 
 // `for (genvar <index> = 0; <index> < count; ...)` around `body`, which names the iteration `index`
-// (it is indented for one loop). Verilator
-// unrolls one generate loop to about 3,000 iterations at most (three times 16 x its default
-// --unroll-count: "Loop unrolling took too long"), so a larger count, one file per PE of a 64x125
-// array, is split into blocks of 1,024 with the same index.
+// (it is indented for one loop). Verilator unrolls one generate loop to about 3,000 iterations at
+// most (three times 16 x its default --unroll-count: "Loop unrolling took too long"), so a larger
+// count, one file per PE of a 64x125 array, is split into blocks of 1,024 with the same index.
 std::string generate_for_each(const std::string &index, int64_t count, const std::string &label,
                               const std::string &body) {
     constexpr int64_t kBlock = 1024;
