@@ -58,12 +58,16 @@ double number_after(const std::string &text, const std::string &pattern) {
 
 std::string quote(const std::string &s) { return "'" + s + "'"; }
 
-// The last non-empty line of a command's stderr: its one-line error.
-std::string last_line(const fs::path &log) {
+// A command's one-line error from its stderr: the last line with "error:" (tessera's own, which
+// may be followed by a log excerpt such as Verilator's), else the last non-empty line.
+std::string error_line(const fs::path &log) {
     std::ifstream in(log);
-    std::string line, last;
-    while (std::getline(in, line))
+    std::string line, last, error;
+    while (std::getline(in, line)) {
         if (!line.empty()) last = line;
+        if (line.find("error:") != std::string::npos) error = line;
+    }
+    if (!error.empty()) return error;
     return last.empty() ? "(no message; " + log.string() + ")" : last;
 }
 
@@ -92,9 +96,9 @@ int main(int argc, char **argv) {
             std::fprintf(stderr, "error: %s needs a value; %s\n", a.c_str(), kUsage);
             return 2;
         }
-        if (a == "--tessera" && has_value) tessera = argv[++i];
-        else if (a == "--work" && has_value) work = argv[++i];
-        else if ((a == "-j" || a == "--jobs") && has_value) jobs = tessera::driver::whole_number("-j", argv[++i]);
+        if (a == "--tessera") tessera = argv[++i];
+        else if (a == "--work") work = argv[++i];
+        else if (a == "-j" || a == "--jobs") jobs = tessera::driver::whole_number("-j", argv[++i]);
         else if (a.find(':') != std::string::npos && a[0] != '-') pairs.push_back(a);
         else {
             std::fprintf(stderr, "error: unknown argument '%s'; %s\n", a.c_str(), kUsage);
@@ -126,7 +130,7 @@ int main(int argc, char **argv) {
         const double floor_x = number_after(explore.out, R"(the floor allows)");
         if (explore.status != 0 || !(energy > 0)) {
             std::printf("%-12s %-16s explore failed (exit %d): %s\n", shown.c_str(), arch.c_str(), explore.status,
-                        last_line(work / (tag + ".explore.err")).c_str());
+                        error_line(work / (tag + ".explore.err")).c_str());
             ++failures;
             continue;
         }
@@ -141,10 +145,10 @@ int main(int argc, char **argv) {
         if (std::regex_search(compile.out, m, std::regex(R"(([0-9]+) of ([0-9]+) layer config)")))
             compiled = m[1].str() + "/" + m[2].str(), all_compiled = m[1].str() == m[2].str();
         if (compile.status != 0 || !all_compiled) {
-            std::printf("%-12s %-16s %9.1f %12.4e %8s %8s %9s compile failed or took fewer layers (exit %d; %s)\n",
+            std::printf("%-12s %-16s %9.1f %12.4e %8s %8s %9s compile failed or took fewer layers (exit %d): %s\n",
                         shown.c_str(), arch.c_str(), explore.seconds, energy, factor(preset / energy).c_str(),
-                        factor(floor_x).c_str(),
-                        compiled.c_str(), compile.status, (work / (tag + ".compile.err")).c_str());
+                        factor(floor_x).c_str(), compiled.c_str(), compile.status,
+                        error_line(work / (tag + ".compile.err")).c_str());
             ++failures;
             continue;
         }
@@ -162,9 +166,9 @@ int main(int argc, char **argv) {
                         layers, static_cast<long long>(measured), sim.seconds,
                         measured == model ? "" : "  (cycles differ from the model's)");
             failures += pass != layers || measured != model || sim.status != 0;
-        } catch (const std::exception &e) {
-            std::printf("%-12s %-16s simulate failed (exit %d; %s): %s\n", shown.c_str(), arch.c_str(), sim.status,
-                        (work / (tag + ".simulate.err")).c_str(), e.what());
+        } catch (const std::exception &) {  // no JSON: simulate stopped before its report
+            std::printf("%-12s %-16s simulate failed (exit %d): %s\n", shown.c_str(), arch.c_str(), sim.status,
+                        error_line(work / (tag + ".simulate.err")).c_str());
             ++failures;
         }
     }
