@@ -103,4 +103,8 @@ void check_attributes(const NodeProto &n, const std::set<std::string> &known) {
         if (!known.count(a.name())) fail(n, "unsupported attribute '" + a.name() + "'");
 }
 
+std::vector<int64_t> as_2d(const std::vector<int64_t> &v, bool pads) {
+    return pads ? std::vector<int64_t>{0, v[0], 0, v[1]} : std::vector<int64_t>{1, v[0]};
+}
+
 }  // namespace tessera::interop::onnx_graph

@@ -1,5 +1,6 @@
 #include "OnnxImport.h"
 
+#include "OnnxConvTranspose.h"
 #include "OnnxGraph.h"
 #include "UserError.h"
 
@@ -102,12 +103,6 @@ void set_requant(const NodeProto &n, double x_scale, const std::vector<double> &
     l.channel_multiplier = ms;
     l.channel_shift = shifts;
     l.bias = true;  // the per-channel table loads with the bias (zeros when the node has none)
-}
-
-// A 1-D attribute (one value; pads two) as the 2-D one of a 1-pixel-high image: 1 for the
-// height (pads: 0 before and after it, around the width's begin and end).
-std::vector<int64_t> as_2d(const std::vector<int64_t> &v, bool pads) {
-    return pads ? std::vector<int64_t>{0, v[0], 0, v[1]} : std::vector<int64_t>{1, v[0]};
 }
 
 // Conv-like nodes: X [N, C, H, W], W [K, C/groups, R, S]; a 1-D conv (X [N, C, W], W [K, C/groups,
@@ -364,6 +359,44 @@ void check_conv_ranks(const onnx::GraphProto &graph, const std::string &path) {
     }
 }
 
+// ConvTranspose (float or QDQ) as its sub-pixel conv: the node's layer with its own K and
+// quantization first (per-channel scales along W's axis 1), then the conv's channels, taps and
+// pads, its weights rearranged per phase and the per-channel values repeated (SubPixel.h).
+void conv_transpose_layer(const Graph &g, const NodeProto &n, OnnxImport &out) {
+    const TransposedConv t = transposed_conv(g, n);
+    if (auto it = g.types.find(n.output(0)); it != g.types.end() && it->second.tensor_type().has_shape()) {
+        std::vector<int64_t> inferred, ours = {t.N, t.K, t.out[0], t.out[1]};
+        for (const auto &d : it->second.tensor_type().shape().dim()) inferred.push_back(d.has_dim_value() ? d.dim_value() : -1);
+        if (inferred.size() == 3) inferred.insert(inferred.begin() + 2, 1);
+        if (inferred.size() == 4 && std::find(inferred.begin(), inferred.end(), -1) == inferred.end() && inferred != ours)
+            fail(n, "ONNX's shape inference gives an output of " + std::to_string(inferred[2]) + "x" +
+                        std::to_string(inferred[3]) + ", Tessera's reading of the attributes " + std::to_string(t.out[0]) +
+                        "x" + std::to_string(t.out[1]) + "; state the pads explicitly");
+    }
+    ir::LayerSpec l;
+    l.name = node_name(n);
+    l.N = t.N, l.C = t.C, l.K = t.K;
+    l.relu = false;
+    l.bias = n.input_size() > 2 && !n.input(2).empty();
+    Sources from;
+    apply_qdq(g, n, 0, 1, 2, 1, l, from);
+    OnnxTensors tensors = tensors_of(g, n, 0, 1, 2, false, l, from);  // weights [C][K][R][S]
+    const SubPixel s = sub_pixel(t);
+    std::vector<int8_t> zero_byte;
+    for (int64_t k = 0; k < t.K; ++k)
+        zero_byte.push_back(int8_t(uint8_t(
+            (l.channel_w_zero_point.empty() ? l.w_zero_point : l.channel_w_zero_point[size_t(k)]) & 0xff)));
+    if (!tensors.weights.empty()) tensors.weights = sub_pixel_weights(s, tensors.weights, zero_byte);
+    tensors.bias = per_phase(s, tensors.bias);
+    set_sub_pixel_conv(s, l);
+    out.layers.push_back(l);
+    out.tensors.push_back(tensors);
+    out.sub_pixel.push_back(s);
+    out.notes.push_back(l.name + " (ConvTranspose) runs as its sub-pixel conv: " + std::to_string(s.phases()) +
+                        " phases of " + std::to_string(l.R) + "x" + std::to_string(l.S) + " taps, K " +
+                        std::to_string(t.K) + " -> " + std::to_string(l.K) + " (docs/onnx.md)");
+}
+
 }  // namespace
 
 std::vector<int64_t> read_tensor_file(const std::string &path, std::vector<int64_t> &shape) {
@@ -428,6 +461,11 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             Sources from;
             apply_qdq(g, n, 0, 1, 2, 0, l, from);
             out.tensors.push_back(tensors_of(g, n, 0, 1, 2, false, l, from));
+        } else if (op == "ConvTranspose") {
+            check_attributes(n, {"auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape",
+                                 "pads", "strides"});
+            conv_transpose_layer(g, n, out);
+            continue;
         } else if (op == "QLinearConv") {
             check_attributes(n, conv_attrs);
             l = conv_layer(g, n, 0, 3);
@@ -496,12 +534,13 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
             continue;
         }
         out.layers.push_back(l);
+        out.sub_pixel.emplace_back();
     }
     for (const auto &op : skipped_order)
         out.skipped.push_back(op + (skipped[op] > 1 ? " x" + std::to_string(skipped[op]) : ""));
     if (out.layers.empty())
-        throw UserError(path + ": no Conv, QLinearConv, ConvInteger, Gemm, MatMul, QLinearMatMul or "
-                        "MatMulInteger node: nothing to run");
+        throw UserError(path + ": no Conv, ConvTranspose, QLinearConv, ConvInteger, Gemm, MatMul, QLinearMatMul "
+                        "or MatMulInteger node: nothing to run");
     return out;
 }
 

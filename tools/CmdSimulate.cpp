@@ -94,7 +94,8 @@ int run_simulate_one(const Args &args) {
         ("onnx", po::value(&onnx), "the ONNX model the design was compiled from (compile --onnx): run each layer "
          "with the model's own weights and biases (its initializers); inputs stay random (or --inputs)")
         ("save", po::value(&options.save_npy_dir),
-         "write each layer's input, weights, bias, output and Halide reference as .npy under DIR/<layer>/")
+         "write each layer's input, weights, bias, output and Halide reference as .npy under DIR/<layer>/ "
+         "(with --onnx, a ConvTranspose node's output also as output_onnx.npy in the node's layout)")
         ("trace", po::value(&trace_file), "write an FST waveform (a separate traced build; one file per layer)")
         ("json", po::bool_switch(&json), "print JSON instead of text")
         ("arch", po::value(&arch_name), "architecture for the model (default: the one the design was compiled for)")
@@ -142,6 +143,7 @@ int run_simulate_one(const Args &args) {
     options.progress = &std::cerr;
     options.array_pes = design_dir.design.spec.rows * design_dir.design.spec.cols;
     const std::vector<vsim::LayerOutcome> outcomes = vsim::simulate_layers(sim, sim_layers, arch, options);
+    if (!onnx.empty() && !options.save_npy_dir.empty()) save_node_outputs(onnx, specs, options.save_npy_dir);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     bool pass = true;

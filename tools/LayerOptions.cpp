@@ -34,6 +34,7 @@ std::vector<ir::LayerSpec> onnx_layers(const std::string &path) {
 #ifdef TESSERA_WITH_ONNX
     interop::OnnxImport imported = interop::import_onnx(path);
     note_skipped(path, imported.layers.size(), "not layers", imported.skipped);
+    for (const std::string &note : imported.notes) note_once(path + ": " + note);
     return imported.layers;
 #else
     throw UserError("--onnx " + path + ": this tessera was built without ONNX support; install "

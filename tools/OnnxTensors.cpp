@@ -1,11 +1,14 @@
 #include "OnnxTensors.h"
 
 #include "UserError.h"
+#include "sim/verilator/LayerData.h"
+#include "sim/verilator/Npy.h"
 
 #ifdef TESSERA_WITH_ONNX
 #include "interop/OnnxImport.h"
 #endif
 
+#include <filesystem>
 #include <iostream>
 
 namespace tessera::cli {
@@ -36,6 +39,26 @@ std::map<std::string, vsim::GivenTensors> onnx_tensors(const std::string &onnx, 
                     "and libprotobuf-dev (tools/bootstrap.sh does) and rebuild");
 #endif
     return given;
+}
+
+void save_node_outputs(const std::string &onnx, const std::vector<ir::LayerSpec> &layers, const std::string &save_dir) {
+#ifdef TESSERA_WITH_ONNX
+    const interop::OnnxImport model = interop::import_onnx(onnx);
+    for (const ir::LayerSpec &spec : layers)
+        for (size_t i = 0; i < model.layers.size(); ++i) {
+            if (model.layers[i].name != spec.name || !model.sub_pixel[i]) continue;
+            const interop::SubPixel &s = *model.sub_pixel[i];
+            const std::filesystem::path d = std::filesystem::path(save_dir) / vsim::layer_file_stem(spec.name);
+            const vsim::NpyArray conv = vsim::read_npy((d / "output.npy").string());
+            const std::vector<int32_t> y =
+                interop::transposed_output(s, spec, std::vector<int32_t>(conv.values.begin(), conv.values.end()));
+            const std::vector<int64_t> shape = {s.t.N, s.t.K, s.t.out[0], s.t.out[1]};
+            if (conv.descr == "<i4") vsim::write_npy((d / "output_onnx.npy").string(), shape, y);
+            else vsim::write_npy((d / "output_onnx.npy").string(), shape, std::vector<int8_t>(y.begin(), y.end()));
+        }
+#else
+    (void)onnx, (void)layers, (void)save_dir;
+#endif
 }
 
 }  // namespace tessera::cli

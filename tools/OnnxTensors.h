@@ -17,4 +17,8 @@ namespace tessera::cli {
 // Without ONNX support built in: a UserError saying how to get it.
 std::map<std::string, vsim::GivenTensors> onnx_tensors(const std::string &onnx, const std::vector<ir::LayerSpec> &layers);
 
+// `simulate --onnx --save DIR`: a layer that is a ConvTranspose node's sub-pixel conv also gets
+// DIR/<layer>/output_onnx.npy, its output interleaved as the node's [N, K, H, W] (docs/onnx.md).
+void save_node_outputs(const std::string &onnx, const std::vector<ir::LayerSpec> &layers, const std::string &save_dir);
+
 }  // namespace tessera::cli

@@ -13,6 +13,9 @@ QLinearMatMul classifier.
 
 conv1d.onnx: 1-D convolutions (X [N, C, W]): a Conv with stride 2, asymmetric pads and
 integer-valued weights, then a grouped, dilated Conv; and an opset-6 Gemm with `broadcast`.
+fsrcnn.onnx: FSRCNN(56, 12, 4) on a 540x960 image as the bundled fsrcnn CSV lists it, its last
+layer a ConvTranspose 9x9 stride 2 (pads 4, output_padding 1: 1080x1920), weights as graph
+inputs. bad_deconv_group.onnx: a grouped ConvTranspose, which the import refuses in one line.
 bad_conv_ranks.onnx, bad_conv1d_strides.onnx: invalid 1-D convs (a 3-D X with a 4-D W, which
 crashes libonnx's shape inference; two strides), for the import's one-line errors.
 """
@@ -137,6 +140,39 @@ def gemm_scaled(name, alpha, beta):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def fsrcnn():
+    nodes, inputs = [], [helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 1, 540, 960])]
+
+    def weights(name, shape):
+        inputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, shape))
+        return name
+
+    def conv(name, x, c, k, r):
+        nodes.append(helper.make_node("Conv", [x, weights(name + "_w", [k, c, r, r]), weights(name + "_b", [k])],
+                                      [name], name=name, pads=[r // 2] * 4))
+        nodes.append(helper.make_node("PRelu", [name, weights(name + "_slope", [k, 1, 1])], [name + "_act"]))
+        return name + "_act"
+
+    x = conv("feature", "image", 1, 56, 5)
+    x = conv("shrink", x, 56, 12, 1)
+    for m in range(1, 5):
+        x = conv(f"map{m}", x, 12, 12, 3)
+    x = conv("expand", x, 12, 56, 1)
+    nodes.append(helper.make_node("ConvTranspose", [x, weights("deconv_w", [56, 1, 9, 9]), weights("deconv_b", [1])],
+                                  ["deconv"], name="deconv", strides=[2, 2], pads=[4] * 4, output_padding=[1, 1]))
+    graph = helper.make_graph(nodes, "fsrcnn", inputs,
+                              [helper.make_tensor_value_info("deconv", TensorProto.FLOAT, [1, 1, 1080, 1920])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def bad_deconv_group():
+    w = numpy_helper.from_array(np.ones((4, 1, 3, 3), np.float32), "w")
+    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", group=2, strides=[2, 2])
+    graph = helper.make_graph([node], "bad_deconv_group", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 5, 5])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 def bad_conv(name, w_shape, **attributes):
     w = numpy_helper.from_array(np.ones(w_shape, np.float32), "w")
     node = helper.make_node("Conv", ["x", "w"], ["y"], name=name, **attributes)
@@ -147,8 +183,9 @@ def bad_conv(name, w_shape, **attributes):
 
 onnx.save(bad_conv("bad_conv_ranks", (6, 4, 3, 3)), f"{out_dir}/bad_conv_ranks.onnx")
 onnx.save(bad_conv("bad_conv1d_strides", (6, 4, 3), strides=[2, 2]), f"{out_dir}/bad_conv1d_strides.onnx")
+onnx.save(bad_deconv_group(), f"{out_dir}/bad_deconv_group.onnx")
 for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("conv1d", conv1d()),
                     ("gemm_broadcast", gemm_broadcast()), ("gemm_beta0", gemm_scaled("gemm_beta0", 1.0, 0.0)),
-                    ("bad_gemm_alpha", gemm_scaled("bad_gemm_alpha", 0.5, 1.0))]:
+                    ("bad_gemm_alpha", gemm_scaled("bad_gemm_alpha", 0.5, 1.0)), ("fsrcnn", fsrcnn())]:
     onnx.checker.check_model(model)
     onnx.save(model, f"{out_dir}/{name}.onnx")

@@ -20,6 +20,10 @@ Layers (each runs on its own input; `simulate` runs a design layer by layer):
   qdq_conv3  DequantizeLinear(x), DequantizeLinear(int8 w, per-channel scales, axis 0) and
              DequantizeLinear(int32 bias) -> Conv 1x1 8->4 -> QuantizeLinear
   qmatmul4   QLinearMatMul 64x10, uint8 B with a scale per column (output channel), no bias
+  qdq_deconv5  QDQ ConvTranspose 4->3, 3x3 stride 2, pads 1, output_padding 1 (9x9 -> 18x18),
+             int8 w [C, K, R, S] with scales and zero points per output channel (axis 1), bias
+  qdq_deconv6  QDQ ConvTranspose 3->2, 4x4 stride 2 pads 1 (the U-Net / DCGAN upsampler), int8 x,
+             per-tensor; its expected output is compared with output_onnx.npy (the node's layout)
 Tensors are stored as int8 bytes in the .npy files (uint8 values as their bytes), NCHW / (N, K).
 """
 import os
@@ -29,7 +33,10 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-LAYERS = ["qconv1", "qconv2", "qdq_conv3", "qmatmul4"]
+LAYERS = ["qconv1", "qconv2", "qdq_conv3", "qmatmul4", "qdq_deconv5", "qdq_deconv6"]
+# ConvTranspose layers run as their sub-pixel convs; simulate --onnx --save writes the node's
+# own layout as output_onnx.npy.
+NODE_LAYOUT = {"qdq_deconv5", "qdq_deconv6"}
 
 
 def requant(acc, scale, y_zp, y_dtype, axis_k):
@@ -57,6 +64,22 @@ def conv_int(x, w, stride, pad):
             patch = xp[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
             out += np.einsum("nchw,kc->nkhw", patch, w[:, :, i, j])
     return out
+
+
+def conv_transpose_int(x, w, stride, pads, output_padding):
+    """ONNX ConvTranspose on integers, straight from its definition: x [N, C, H, W], w [C, K, R, S];
+    Y[n, k, i*s + r - pad_top, j*s + q - pad_left] += x[n, c, i, j] * w[c, k, r, q]."""
+    n, c, h, wd = x.shape
+    _, k, r, s = w.shape
+    full_h = stride * (h - 1) + output_padding + r
+    full_w = stride * (wd - 1) + output_padding + s
+    full = np.zeros((n, k, full_h, full_w), np.int64)
+    for i in range(h):
+        for j in range(wd):
+            full[:, :, i * stride:i * stride + r, j * stride:j * stride + s] += \
+                np.einsum("nc,ckrs->nkrs", x[:, :, i, j], w)
+    top, left, bottom, right = pads
+    return full[:, :, top:full_h - bottom, left:full_w - right]
 
 
 def build(out_dir):
@@ -125,14 +148,53 @@ def build(out_dir):
     expected["qmatmul4"] = requant(acc, f32(0.25) * bs4 / f32(0.5), 64, np.uint8, 1)
     inputs["qmatmul4"] = a4
 
+    # qdq_deconv5: QDQ ConvTranspose, weights [C, K, R, S] with per-channel scales and zero
+    # points along axis 1 (the output channels), an int32 bias.
+    x5 = rng.integers(0, 256, size=(1, 4, 9, 9), dtype=np.uint8)
+    w5 = rng.integers(-128, 128, size=(4, 3, 3, 3), dtype=np.int8)
+    ws5 = f32(rng.uniform(0.005, 0.02, size=3))
+    wz5 = np.array([2, -4, 0], np.int8)
+    b5 = rng.integers(-3000, 3000, size=(3,), dtype=np.int32)
+    xs5 = f32(0.1)
+    nodes.append(helper.make_node("DequantizeLinear", ["x5", const("xs5", xs5), const("xz5", np.uint8(100))], ["x5f"]))
+    nodes.append(helper.make_node("DequantizeLinear", [const("w5", w5), const("ws5", ws5), const("wz5", wz5)], ["w5f"],
+                                  axis=1))
+    nodes.append(helper.make_node("DequantizeLinear", [const("b5", b5), const("bs5", xs5 * ws5),
+                                                       const("bz5", np.zeros(3, np.int32))], ["b5f"], axis=0))
+    nodes.append(helper.make_node("ConvTranspose", ["x5f", "w5f", "b5f"], ["y5f"], name="qdq_deconv5", strides=[2, 2],
+                                  pads=[1, 1, 1, 1], output_padding=[1, 1]))
+    nodes.append(helper.make_node("QuantizeLinear", ["y5f", const("ys5", f32(0.5)), const("yz5", np.uint8(128))], ["y5"]))
+    acc = conv_transpose_int(x5.astype(np.int64) - 100, w5.astype(np.int64) - wz5.astype(np.int64).reshape(1, -1, 1, 1),
+                             2, (1, 1, 1, 1), 1) + b5.reshape(1, -1, 1, 1)
+    expected["qdq_deconv5"] = requant(acc, xs5 * ws5 / f32(0.5), 128, np.uint8, 1)
+    inputs["qdq_deconv5"] = x5
+
+    # qdq_deconv6: QDQ ConvTranspose 4x4 stride 2 pads 1 (each output pixel of a phase reads 2x2
+    # taps), int8 x and y, per-tensor, no bias.
+    x6 = rng.integers(-128, 128, size=(1, 3, 6, 7), dtype=np.int8)
+    w6 = rng.integers(-128, 128, size=(3, 2, 4, 4), dtype=np.int8)
+    nodes.append(helper.make_node("DequantizeLinear", ["x6", const("xs6", f32(0.05)), const("xz6", np.int8(3))], ["x6f"]))
+    nodes.append(helper.make_node("DequantizeLinear", [const("w6", w6), const("ws6", f32(0.01)), const("wz6", np.int8(0))],
+                                  ["w6f"]))
+    nodes.append(helper.make_node("ConvTranspose", ["x6f", "w6f"], ["y6f"], name="qdq_deconv6", strides=[2, 2],
+                                  pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node("QuantizeLinear", ["y6f", const("ys6", f32(0.3)), const("yz6", np.int8(-2))], ["y6"]))
+    acc = conv_transpose_int(x6.astype(np.int64) - 3, w6.astype(np.int64), 2, (1, 1, 1, 1), 0)
+    expected["qdq_deconv6"] = requant(acc, f32(0.05) * f32(0.01) / f32(0.3), -2, np.int8, 1)
+    inputs["qdq_deconv6"] = x6
+
     graph_inputs = [helper.make_tensor_value_info("x1", TensorProto.UINT8, [1, 3, 9, 9]),
                     helper.make_tensor_value_info("x2", TensorProto.INT8, [1, 8, 9, 9]),
                     helper.make_tensor_value_info("x3", TensorProto.UINT8, [1, 8, 5, 5]),
-                    helper.make_tensor_value_info("a4", TensorProto.UINT8, [1, 64])]
+                    helper.make_tensor_value_info("a4", TensorProto.UINT8, [1, 64]),
+                    helper.make_tensor_value_info("x5", TensorProto.UINT8, [1, 4, 9, 9]),
+                    helper.make_tensor_value_info("x6", TensorProto.INT8, [1, 3, 6, 7])]
     outputs = [helper.make_tensor_value_info("y1", TensorProto.UINT8, [1, 8, 9, 9]),
                helper.make_tensor_value_info("y2", TensorProto.INT8, [1, 8, 5, 5]),
                helper.make_tensor_value_info("y3", TensorProto.UINT8, [1, 4, 5, 5]),
-               helper.make_tensor_value_info("y4", TensorProto.UINT8, [1, 10])]
+               helper.make_tensor_value_info("y4", TensorProto.UINT8, [1, 10]),
+               helper.make_tensor_value_info("y5", TensorProto.UINT8, [1, 3, 18, 18]),
+               helper.make_tensor_value_info("y6", TensorProto.INT8, [1, 2, 12, 14])]
     graph = helper.make_graph(nodes, "qcnn_e2e", graph_inputs, outputs, init)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     onnx.checker.check_model(model)
@@ -149,7 +211,7 @@ def check(out_dir, run_dir):
     bad = 0
     for name in LAYERS:
         want = np.load(os.path.join(out_dir, "expected", name + ".npy"))
-        got = np.load(os.path.join(run_dir, name, "output.npy"))
+        got = np.load(os.path.join(run_dir, name, "output_onnx.npy" if name in NODE_LAYOUT else "output.npy"))
         if got.shape != want.shape or not np.array_equal(got, want):
             diff = "shape %s vs %s" % (got.shape, want.shape) if got.shape != want.shape else \
                 "%d of %d elements differ" % (int(np.sum(got != want)), want.size)

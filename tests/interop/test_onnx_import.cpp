@@ -54,6 +54,29 @@ TEST_CASE("ResNet-50 from ONNX equals the bundled CSV layer by layer", "[onnx][i
         CHECK(lower_to_ir(l, req).problem.macs() == l.macs());
 }
 
+TEST_CASE("FSRCNN from ONNX, its ConvTranspose included, equals the bundled CSV layer by layer", "[onnx][import]") {
+    // The CSV models the 9x9 stride-2 deconvolution as its sub-pixel conv (4 phases of 5x5
+    // taps); the importer derives the same layer from the ConvTranspose node.
+    const interop::OnnxImport imported = interop::import_onnx(model("fsrcnn"));
+    const std::vector<ir::LayerSpec> csv = load_network("fsrcnn");
+    REQUIRE(imported.layers.size() == csv.size());
+    for (size_t i = 0; i < csv.size(); ++i) {
+        ir::LayerSpec a = imported.layers[i], b = csv[i];
+        INFO(a.name << " vs " << b.name);
+        CHECK(a.name == b.name);
+        CHECK(a.macs() == b.macs());
+        a.bias = b.bias, a.relu = b.relu;
+        CHECK(a == b);
+        CHECK(imported.sub_pixel[i].has_value() == (a.name == "deconv"));
+    }
+    const interop::SubPixel &deconv = *imported.sub_pixel.back();
+    CHECK(deconv.t.out[0] == 1080);
+    CHECK(deconv.t.out[1] == 1920);
+    CHECK(imported.notes.size() == 1);
+    CHECK_THROWS_WITH(interop::import_onnx(model("bad_deconv_group")),
+                      Catch::Contains("ONNX node up (ConvTranspose): attribute 'group'=2 is not imported"));
+}
+
 TEST_CASE("a small quantized CNN imports with its quantization and weights", "[onnx][import][quantized]") {
     const interop::OnnxImport imported = interop::import_onnx(model("small_qcnn"));
     REQUIRE(imported.layers.size() == 4);

@@ -23,6 +23,7 @@ namespace {
 struct NodeRun {
     ir::LayerSpec layer;
     gen::LayerTensors tensors;
+    std::optional<interop::SubPixel> sub_pixel;  // a ConvTranspose: how its output interleaves
 };
 
 NodeRun import_node_test(const std::string &name) {
@@ -32,7 +33,7 @@ NodeRun import_node_test(const std::string &name) {
         inputs.push_back((dir / "test_data_set_0" / ("input_" + std::to_string(i) + ".pb")).string());
     const interop::OnnxImport imported = interop::import_onnx((dir / "model.onnx").string(), inputs);
     REQUIRE(imported.layers.size() == 1);
-    NodeRun run{imported.layers[0], gen::random_tensors(imported.layers[0], 1)};
+    NodeRun run{imported.layers[0], gen::random_tensors(imported.layers[0], 1), imported.sub_pixel[0]};
     run.layer.name = name;  // the nodes are all called y: one design runs several of them
     const interop::OnnxTensors &t = imported.tensors[0];
     REQUIRE(t.input.size() == size_t(run.tensors.input.number_of_elements()));
@@ -51,7 +52,8 @@ void check_halide(const std::string &name, const NodeRun &run) {
     std::vector<int64_t> shape;
     const std::vector<int64_t> expected = interop::read_tensor_file(
         (fs::path(ONNX_NODE_TESTS) / name / "test_data_set_0" / "output_0.pb").string(), shape);
-    const std::vector<int32_t> out = gen::reference_outputs(run.layer, run.tensors);
+    std::vector<int32_t> out = gen::reference_outputs(run.layer, run.tensors);
+    if (run.sub_pixel) out = interop::transposed_output(*run.sub_pixel, run.layer, out);
     REQUIRE(out.size() == expected.size());
     for (size_t i = 0; i < expected.size(); ++i) {
         const int64_t got = run.layer.y_uint8 ? int64_t(uint8_t(out[i])) : int64_t(out[i]);
@@ -160,6 +162,29 @@ TEST_CASE("ONNX node test test_qlinearmatmul_3D (a batched matmul): Halide and R
     check_rtl({run}, "os");
 }
 
+TEST_CASE("ONNX node tests of float ConvTranspose run as sub-pixel convs", "[onnx][nodes]") {
+    // Integer-valued data as for the float Conv tests: the sub-pixel conv's output, interleaved
+    // (depth to space), equals output_0.pb. Covers strides 3x2, pads, output_padding,
+    // output_shape (a negative total pad: one row more than the full result), auto_pad
+    // SAME_UPPER, dilations and the 1-D node.
+    std::vector<NodeRun> runs;
+    for (const char *name : {"test_convtranspose", "test_convtranspose_1d", "test_convtranspose_autopad_same",
+                             "test_convtranspose_dilations", "test_convtranspose_kernel_shape",
+                             "test_convtranspose_output_shape", "test_convtranspose_pad", "test_convtranspose_pads",
+                             "test_convtranspose_with_kernel"}) {
+        INFO(name);
+        NodeRun run = import_node_test(name);
+        REQUIRE(run.sub_pixel);
+        CHECK(run.layer.type == "conv");
+        CHECK(run.layer.K == run.sub_pixel->t.K * run.sub_pixel->phases());
+        run.layer.multiplier = 1, run.layer.requant_shift = 0, run.layer.y_uint8 = 1;
+        check_halide(name, run);
+        runs.push_back(run);
+    }
+    check_rtl(runs, "os");
+}
+
 TEST_CASE("ONNX node tests without a layer are refused with one line", "[onnx][nodes]") {
-    CHECK_THROWS_WITH(import_node_test("test_convtranspose"), Catch::Contains("nothing to run"));
+    CHECK_THROWS_WITH(import_node_test("test_convtranspose_3d"),
+                      Catch::Contains("only 1-D and 2-D transposed convolutions"));
 }

@@ -1,0 +1,78 @@
+#include "OnnxConvTranspose.h"
+
+#include <string>
+
+namespace tessera::interop::onnx_graph {
+
+namespace {
+
+int64_t floor_half(int64_t v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
+
+}  // namespace
+
+TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
+    auto xs = shape_of(g, n, 0, "input X"), ws = shape_of(g, n, 1, "weight W");
+    const bool one_d = xs.size() == 3 && ws.size() == 3;
+    if (one_d) {
+        xs.insert(xs.begin() + 2, 1);
+        ws.insert(ws.begin() + 2, 1);
+    }
+    if (xs.size() != 4 || ws.size() != 4)
+        fail(n, "only 1-D and 2-D transposed convolutions (3-D or 4-D X and W) become layers; X has " +
+                    std::to_string(xs.size()) + " dims, W " + std::to_string(ws.size()));
+    if (integer(n, "group", 1) != 1)
+        fail(n, "attribute 'group'=" + std::to_string(integer(n, "group", 1)) +
+                    " is not imported: a grouped ConvTranspose becomes no layer (split it into one node per group)");
+    TransposedConv t;
+    t.N = xs[0], t.C = xs[1], t.K = ws[1];
+    if (ws[0] != t.C)
+        fail(n, "W's first dimension (" + std::to_string(ws[0]) + ") must equal X's " + std::to_string(t.C) +
+                    " channels (W is [C, K, R, S])");
+    auto ints_2d = [&](const char *name, std::vector<int64_t> if_absent, bool pads = false) {
+        const std::vector<int64_t> v = ints(n, name, if_absent);
+        if (!attribute(n, name)) return v;
+        const size_t want = (one_d ? 1u : 2u) * (pads ? 2u : 1u);
+        if (v.size() != want)
+            fail(n, std::string("attribute '") + name + "' needs " + std::to_string(want) + " values, it has " +
+                        std::to_string(v.size()));
+        return one_d ? as_2d(v, pads) : v;
+    };
+    const std::vector<int64_t> kernel = ints_2d("kernel_shape", {ws[2], ws[3]});
+    if (kernel != std::vector<int64_t>{ws[2], ws[3]}) fail(n, "attribute 'kernel_shape' differs from W's shape");
+    const auto strides = ints_2d("strides", {1, 1}), dilations = ints_2d("dilations", {1, 1}),
+               output_padding = ints_2d("output_padding", {0, 0}), pads = ints_2d("pads", {0, 0, 0, 0}, true);
+    const auto *auto_pad = attribute(n, "auto_pad");
+    const std::string ap = auto_pad ? auto_pad->s() : "NOTSET";
+    if (ap != "NOTSET" && ap != "VALID" && ap != "SAME_UPPER" && ap != "SAME_LOWER")
+        fail(n, "attribute 'auto_pad'='" + ap + "' is not NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+    const bool given_shape = attribute(n, "output_shape") != nullptr;
+    const auto output_shape = ints_2d("output_shape", {0, 0});
+    for (int a = 0; a < 2; ++a) {
+        if (strides[size_t(a)] < 1 || dilations[size_t(a)] < 1)
+            fail(n, "attributes 'strides' and 'dilations' must be at least 1");
+        if (output_padding[size_t(a)] < 0) fail(n, "attribute 'output_padding' must not be negative");
+        t.in[a] = xs[size_t(2 + a)], t.kernel[a] = ws[size_t(2 + a)];
+        t.stride[a] = strides[size_t(a)], t.dilation[a] = dilations[size_t(a)];
+        const int64_t full = t.stride[a] * (t.in[a] - 1) + output_padding[size_t(a)] +
+                             (t.kernel[a] - 1) * t.dilation[a] + 1;
+        int64_t begin = pads[size_t(a)], end = pads[size_t(a + 2)];
+        if (given_shape || ap == "SAME_UPPER" || ap == "SAME_LOWER") {
+            // ONNX: total = full - output_shape; SAME_UPPER puts the odd pad at the end, the
+            // others at the beginning (a negative total adds rows).
+            const int64_t want = given_shape ? output_shape[size_t(a)] : t.in[a] * t.stride[a];
+            const int64_t total = full - want;
+            begin = ap == "SAME_UPPER" ? floor_half(total) : total - floor_half(total);
+            end = total - begin;
+        } else if (ap == "VALID") {
+            begin = end = 0;
+        }
+        t.pad_begin[a] = begin;
+        t.out[a] = full - begin - end;
+        if (t.out[a] < 1)
+            fail(n, "the output has " + std::to_string(t.out[a]) + (a ? " columns" : " rows") +
+                        "; its pads (or output_shape) leave nothing");
+    }
+    return t;
+}
+
+}  // namespace tessera::interop::onnx_graph

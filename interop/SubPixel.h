@@ -1,0 +1,61 @@
+// A transposed convolution (ONNX ConvTranspose, "deconvolution") as the convolution an
+// accelerator runs for it: its sub-pixel form (docs/onnx.md, "ConvTranspose"). Output row
+// o of the transposed conv, shifted by its begin pad to o' = o + pad_begin, is phase
+// p = o' mod stride of row q = o' div stride, and
+//     Y[k][o] = sum_j X[q - j] * W[k][p + stride * j]      (the dilated kernel, j >= 0)
+// is an ordinary stride-1 conv over X with ceil(kernel / stride) taps, one output channel per
+// (k, phase). So one ConvTranspose is one conv layer: K * stride_y * stride_x output channels,
+// channel k' = (k * stride_y + p_y) * stride_x + p_x, its weights the kernel's taps of that
+// phase in reverse order (a tap past the kernel holds the weight zero point: it adds nothing).
+// The conv's output (q, phase) interleaves into the transposed conv's (depth to space).
+// Nothing here knows ONNX: OnnxImport reads the node, this is the geometry.
+#pragma once
+
+#include "ir/AcceleratorIR.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace tessera::interop {
+
+// One transposed conv's geometry; per axis, 0 the rows (y) and 1 the columns (x).
+struct TransposedConv {
+    int64_t N = 1, C = 1, K = 1;
+    int64_t in[2] = {1, 1}, kernel[2] = {1, 1}, stride[2] = {1, 1}, dilation[2] = {1, 1};
+    int64_t pad_begin[2] = {0, 0};  // may be negative (output_shape beyond the full result)
+    int64_t out[2] = {1, 1};        // the transposed conv's output extent
+};
+
+struct SubPixel {
+    TransposedConv t;
+    int64_t taps[2] = {1, 1};     // the sub-pixel conv's window: ceil(dilated kernel / stride)
+    int64_t first[2] = {0, 0};    // q of the conv's first output row (column)
+    int64_t pad[4] = {0, 0, 0, 0};  // the conv's pads: top, left, bottom, right
+    int64_t phases() const { return t.stride[0] * t.stride[1]; }
+};
+
+// The sub-pixel form of `t` (every extent at least 1, strides and dilations at least 1).
+SubPixel sub_pixel(const TransposedConv &t);
+
+// `l` becomes the sub-pixel conv: C, K * phases, the taps, stride 1, the pads; a per-channel
+// table (multipliers, shifts, weight zero points) of the K channels repeats for each phase.
+void set_sub_pixel_conv(const SubPixel &s, ir::LayerSpec &l);
+
+// The conv's weights [K * phases][C][taps_y][taps_x] from the transposed conv's [C][K][R][S]
+// (both row-major); a tap past the kernel holds `zero_byte[k]`, channel k's weight zero point.
+std::vector<int8_t> sub_pixel_weights(const SubPixel &s, const std::vector<int8_t> &w, const std::vector<int8_t> &zero_byte);
+
+// Per output channel values (a bias) of the K channels, repeated for each phase.
+template <typename T>
+std::vector<T> per_phase(const SubPixel &s, const std::vector<T> &per_k) {
+    std::vector<T> out;
+    out.reserve(per_k.size() * size_t(s.phases()));
+    for (const T &v : per_k) out.insert(out.end(), size_t(s.phases()), v);
+    return out;
+}
+
+// The transposed conv's output [N][K][out_y][out_x] from the sub-pixel conv's [N][K'][P][Q]
+// (`conv` the layer set_sub_pixel_conv made, for P and Q).
+std::vector<int32_t> transposed_output(const SubPixel &s, const ir::LayerSpec &conv, const std::vector<int32_t> &y);
+
+}  // namespace tessera::interop
