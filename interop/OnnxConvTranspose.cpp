@@ -1,5 +1,8 @@
 #include "OnnxConvTranspose.h"
 
+#include "ir/Limits.h"
+
+#include <cstdlib>
 #include <string>
 
 namespace tessera::interop::onnx_graph {
@@ -48,9 +51,16 @@ TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
     const bool given_shape = attribute(n, "output_shape") != nullptr;
     const auto output_shape = ints_2d("output_shape", {0, 0});
     for (int a = 0; a < 2; ++a) {
-        if (strides[size_t(a)] < 1 || dilations[size_t(a)] < 1)
-            fail(n, "attributes 'strides' and 'dilations' must be at least 1");
-        if (output_padding[size_t(a)] < 0) fail(n, "attribute 'output_padding' must not be negative");
+        for (const int64_t v : {strides[size_t(a)], dilations[size_t(a)], xs[size_t(2 + a)], ws[size_t(2 + a)]})
+            if (v < 1 || v > ir::kMaxExtent)
+                fail(n, "strides, dilations, X's and W's spatial extents must be within 1.." +
+                            std::to_string(ir::kMaxExtent) + "; one is " + std::to_string(v));
+        if (output_padding[size_t(a)] < 0 || output_padding[size_t(a)] > ir::kMaxExtent)
+            fail(n, "attribute 'output_padding' must be within 0.." + std::to_string(ir::kMaxExtent));
+        if (std::abs(pads[size_t(a)]) > ir::kMaxExtent || std::abs(pads[size_t(a + 2)]) > ir::kMaxExtent ||
+            std::abs(output_shape[size_t(a)]) > ir::kMaxExtent)
+            fail(n, "a pad or output_shape value is outside -" + std::to_string(ir::kMaxExtent) + ".." +
+                        std::to_string(ir::kMaxExtent));
         t.in[a] = xs[size_t(2 + a)], t.kernel[a] = ws[size_t(2 + a)];
         t.stride[a] = strides[size_t(a)], t.dilation[a] = dilations[size_t(a)];
         const int64_t full = t.stride[a] * (t.in[a] - 1) + output_padding[size_t(a)] +
@@ -72,6 +82,20 @@ TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
             fail(n, "the output has " + std::to_string(t.out[a]) + (a ? " columns" : " rows") +
                         "; its pads (or output_shape) leave nothing");
     }
+    // Every extent of the node and of the conv it becomes (K x phases output channels, their
+    // weights) within what a layer may hold (ir/Limits.h), before anything is sized by them.
+    const int64_t phases = t.stride[0] * t.stride[1];
+    const int64_t taps = ((t.kernel[0] - 1) * t.dilation[0] / t.stride[0] + 1) * ((t.kernel[1] - 1) * t.dilation[1] / t.stride[1] + 1);
+    for (const auto &[value, what] : {std::pair<int64_t, const char *>{t.C, "X's channels"}, {t.K, "W's output channels"},
+                                      {t.in[0], "X's height"}, {t.in[1], "X's width"}, {t.out[0], "the output's height"},
+                                      {t.out[1], "the output's width"}, {t.kernel[0] * t.kernel[1], "the kernel"},
+                                      {t.K * phases, "K x stride_y x stride_x (the sub-pixel conv's channels)"},
+                                      {t.dilation[0] * t.dilation[1] * t.kernel[0] * t.kernel[1], "the dilated kernel"}})
+        if (value < 1 || value > ir::kMaxExtent)
+            fail(n, std::string(what) + " = " + std::to_string(value) + " is outside 1.." + std::to_string(ir::kMaxExtent));
+    const auto words = ir::checked_mul(t.C * t.K * phases, taps);
+    if (!words || *words > ir::kMaxDramWords)
+        fail(n, "its sub-pixel conv would hold more than " + std::to_string(ir::kMaxDramWords) + " weights");
     return t;
 }
 

@@ -393,7 +393,7 @@ void conv_transpose_layer(const Graph &g, const NodeProto &n, OnnxImport &out) {
     out.tensors.push_back(tensors);
     out.sub_pixel.push_back(s);
     out.notes.push_back(l.name + " (ConvTranspose) runs as its sub-pixel conv: " + std::to_string(s.phases()) +
-                        " phases of " + std::to_string(l.R) + "x" + std::to_string(l.S) + " taps, K " +
+                        (s.phases() == 1 ? " phase of " : " phases of ") + std::to_string(l.R) + "x" + std::to_string(l.S) + " taps, K " +
                         std::to_string(t.K) + " -> " + std::to_string(l.K) + " (docs/onnx.md)");
 }
 

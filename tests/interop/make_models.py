@@ -15,7 +15,8 @@ conv1d.onnx: 1-D convolutions (X [N, C, W]): a Conv with stride 2, asymmetric pa
 integer-valued weights, then a grouped, dilated Conv; and an opset-6 Gemm with `broadcast`.
 fsrcnn.onnx: FSRCNN(56, 12, 4) on a 540x960 image as the bundled fsrcnn CSV lists it, its last
 layer a ConvTranspose 9x9 stride 2 (pads 4, output_padding 1: 1080x1920), weights as graph
-inputs. bad_deconv_group.onnx: a grouped ConvTranspose, which the import refuses in one line.
+inputs. bad_deconv_group.onnx, bad_deconv_strides.onnx: a grouped ConvTranspose, and one whose
+sub-pixel conv would have 2e10 output channels, which the import refuses in one line.
 bad_conv_ranks.onnx, bad_conv1d_strides.onnx: invalid 1-D convs (a 3-D X with a 4-D W, which
 crashes libonnx's shape inference; two strides), for the import's one-line errors.
 """
@@ -165,10 +166,10 @@ def fsrcnn():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
-def bad_deconv_group():
-    w = numpy_helper.from_array(np.ones((4, 1, 3, 3), np.float32), "w")
-    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", group=2, strides=[2, 2])
-    graph = helper.make_graph([node], "bad_deconv_group", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 5, 5])],
+def bad_deconv(name, w_shape, **attributes):
+    w = numpy_helper.from_array(np.ones(w_shape, np.float32), "w")
+    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", **attributes)
+    graph = helper.make_graph([node], name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 5, 5])],
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w])
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
@@ -183,7 +184,9 @@ def bad_conv(name, w_shape, **attributes):
 
 onnx.save(bad_conv("bad_conv_ranks", (6, 4, 3, 3)), f"{out_dir}/bad_conv_ranks.onnx")
 onnx.save(bad_conv("bad_conv1d_strides", (6, 4, 3), strides=[2, 2]), f"{out_dir}/bad_conv1d_strides.onnx")
-onnx.save(bad_deconv_group(), f"{out_dir}/bad_deconv_group.onnx")
+onnx.save(bad_deconv("bad_deconv_group", (4, 1, 3, 3), group=2, strides=[2, 2]), f"{out_dir}/bad_deconv_group.onnx")
+onnx.save(bad_deconv("bad_deconv_strides", (4, 2, 3, 3), strides=[100000, 100000]),
+          f"{out_dir}/bad_deconv_strides.onnx")
 for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("conv1d", conv1d()),
                     ("gemm_broadcast", gemm_broadcast()), ("gemm_beta0", gemm_scaled("gemm_beta0", 1.0, 0.0)),
                     ("bad_gemm_alpha", gemm_scaled("bad_gemm_alpha", 0.5, 1.0)), ("fsrcnn", fsrcnn())]:
