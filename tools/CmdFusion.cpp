@@ -22,6 +22,7 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace tessera::cli {
 
@@ -36,6 +37,8 @@ struct FusionFlags {
     bool residual = false, json = false, fusion = false;
     int cores = 1, max_depth = 8;
     int64_t layer_search = 0;  // explore's annealing steps per layer for the layer mappings (0: presets)
+    int threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    bool quiet = false;
 };
 
 // The architecture, and its number of cores unless --cores gives one.
@@ -237,9 +240,12 @@ int run_explore_fusion(const Args &args) {
         ("layer-search", po::value(&f.layer_search)->default_value(f.layer_search),
          "each layer's mapping from explore's search with this many annealing steps per chain (0: best preset)")
         ("svg", po::value(&f.svg_file), "write the energy per layer (layer by layer vs depth first) as SVG")
-        ("output,o", po::value(&f.out_file), "write the best schedule per group to this file");
+        ("output,o", po::value(&f.out_file), "write the best schedule per group to this file")
+        ("jobs,j", po::value(&f.threads)->default_value(f.threads), "threads of --layer-search (default: all cores)")
+        ("quiet,q", po::bool_switch(&f.quiet), "no progress on stderr");
     po::variables_map vm;
     if (!parse_command_line(args, desc, vm, "explore")) return 0;
+    if (f.threads < 1 || f.threads > 1024) throw UserError("--jobs must be 1..1024");
 
     if (f.cores < 1 || f.cores > 64) throw UserError("--cores must be 1..64");
     if (f.max_depth < 1) throw UserError("--max-depth must be at least 1");
@@ -249,7 +255,7 @@ int run_explore_fusion(const Args &args) {
     opt.objective = explore::parse_objective(f.objective);
     opt.max_cores = f.cores;
     opt.max_depth = f.max_depth;
-    opt.progress = [](const std::string &s) { std::cerr << "fusion: " << s << "\n"; };
+    if (!f.quiet) opt.progress = [](const std::string &s) { std::cerr << "fusion: " << s << "\n"; };
     std::vector<ir::AcceleratorIR> irs;
     std::vector<model::Estimate> estimates;
     for (size_t i = 0; i < net.size(); ++i) {
@@ -258,7 +264,7 @@ int run_explore_fusion(const Args &args) {
             const explore::SpaceInfo info = explore::space_info(irs.back().problem, arch);
             explore::SearchOptions so;
             so.objective = opt.objective;
-            so.threads = 2;
+            so.threads = f.threads;
             so.mode = "anneal";
             so.anneal_steps = f.layer_search;
             so.chains = 2;
@@ -272,9 +278,9 @@ int run_explore_fusion(const Args &args) {
                 estimates.push_back(pe);
             }
         }
-        std::cerr << "\rfusion: layer mappings " << i + 1 << "/" << net.size() << std::flush;
+        if (!f.quiet) std::cerr << "\rfusion: layer mappings " << i + 1 << "/" << net.size() << std::flush;
     }
-    std::cerr << "\n";
+    if (!f.quiet) std::cerr << "\n";
     const explore::FusionPlan plan = explore::tune_fusion(net, irs, arch, opt, f.layer_search > 0 ? &estimates : nullptr);
 
     std::ostringstream schedules;
