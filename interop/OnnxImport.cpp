@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <set>
@@ -397,6 +398,32 @@ void conv_transpose_layer(const Graph &g, const NodeProto &n, OnnxImport &out) {
                         std::to_string(t.K) + " -> " + std::to_string(l.K) + " (docs/onnx.md)");
 }
 
+// A Constant node's value as a tensor: its `value` attribute, or a tensor made in `made` from
+// `value_float(s)` / `value_int(s)`; nullptr for the kinds that hold no numbers (sparse, strings).
+const TensorProto *constant_node_value(const NodeProto &n, std::deque<TensorProto> &made) {
+    if (const auto *a = attribute(n, "value"); a && a->has_t()) return &a->t();
+    TensorProto t;
+    if (const auto *a = attribute(n, "value_float")) {
+        t.set_data_type(TensorProto::FLOAT);
+        t.add_float_data(a->f());
+    } else if (const auto *a = attribute(n, "value_floats")) {
+        t.set_data_type(TensorProto::FLOAT);
+        t.add_dims(a->floats_size());
+        for (float f : a->floats()) t.add_float_data(f);
+    } else if (const auto *a = attribute(n, "value_int")) {
+        t.set_data_type(TensorProto::INT64);
+        t.add_int64_data(a->i());
+    } else if (const auto *a = attribute(n, "value_ints")) {
+        t.set_data_type(TensorProto::INT64);
+        t.add_dims(a->ints_size());
+        for (int64_t i : a->ints()) t.add_int64_data(i);
+    } else {
+        return nullptr;
+    }
+    made.push_back(t);
+    return &made.back();
+}
+
 }  // namespace
 
 std::vector<int64_t> read_tensor_file(const std::string &path, std::vector<int64_t> &shape) {
@@ -430,6 +457,12 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
     Graph g;
     const onnx::GraphProto &graph = model.graph();
     for (const auto &t : graph.initializer()) g.init[t.name()] = &t;
+    // Constant nodes are constants too: PyTorch's exporter writes scales, zero points and
+    // sometimes weights as them.
+    std::deque<TensorProto> constants;
+    for (const auto &n : graph.node())
+        if (n.op_type() == "Constant" && n.output_size() == 1)
+            if (const TensorProto *t = constant_node_value(n, constants)) g.init[n.output(0)] = t;
     // Given inputs (test data sets): input_K.pb is the K-th graph input that is not an initializer.
     std::vector<TensorProto> given;
     given.reserve(inputs.size());

@@ -17,6 +17,9 @@ fsrcnn.onnx: FSRCNN(56, 12, 4) on a 540x960 image as the bundled fsrcnn CSV list
 layer a ConvTranspose 9x9 stride 2 (pads 4, output_padding 1: 1080x1920), weights as graph
 inputs. bad_deconv_group.onnx, bad_deconv_strides.onnx: a grouped ConvTranspose, and one whose
 sub-pixel conv would have 2e10 output channels, which the import refuses in one line.
+qdq_initializers.onnx, qdq_constants.onnx: one QDQ conv (per-channel weight scales, an int32
+bias), its weights, scales, zero points and bias as initializers in the first and as Constant
+nodes (`value` tensors and `value_float`) in the second, as PyTorch's exporter writes them.
 bad_conv_ranks.onnx, bad_conv1d_strides.onnx: invalid 1-D convs (a 3-D X with a 4-D W, which
 crashes libonnx's shape inference; two strides), for the import's one-line errors.
 """
@@ -166,6 +169,31 @@ def fsrcnn():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def qdq_conv(as_constants):
+    rng = np.random.default_rng(8)
+    values = {"xs": np.float32(0.1), "xz": np.uint8(120), "w": rng.integers(-128, 128, (6, 4, 3, 3)).astype(np.int8),
+              "ws": rng.uniform(0.01, 0.05, 6).astype(np.float32), "wz": np.zeros(6, np.int8),
+              "b": rng.integers(-500, 500, 6).astype(np.int32), "ys": np.float32(0.4), "yz": np.uint8(128)}
+    values["bs"] = (values["xs"] * values["ws"]).astype(np.float32)
+    values["bz"] = np.zeros(6, np.int32)
+    nodes, init = [], []
+    for name, v in values.items():
+        if not as_constants:
+            init.append(numpy_helper.from_array(v, name))
+        elif name in ("xs", "ys"):
+            nodes.append(helper.make_node("Constant", [], [name], value_float=float(v)))
+        else:
+            nodes.append(helper.make_node("Constant", [], [name], value=numpy_helper.from_array(v, name + "_t")))
+    nodes += [helper.make_node("DequantizeLinear", ["x", "xs", "xz"], ["xf"]),
+              helper.make_node("DequantizeLinear", ["w", "ws", "wz"], ["wf"], axis=0),
+              helper.make_node("DequantizeLinear", ["b", "bs", "bz"], ["bf"], axis=0),
+              helper.make_node("Conv", ["xf", "wf", "bf"], ["yf"], name="qconv", pads=[1] * 4),
+              helper.make_node("QuantizeLinear", ["yf", "ys", "yz"], ["y"])]
+    graph = helper.make_graph(nodes, "qdq", [helper.make_tensor_value_info("x", TensorProto.UINT8, [1, 4, 7, 7])],
+                              [helper.make_tensor_value_info("y", TensorProto.UINT8, [1, 6, 7, 7])], init)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 def bad_deconv(name, w_shape, **attributes):
     w = numpy_helper.from_array(np.ones(w_shape, np.float32), "w")
     node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", **attributes)
@@ -189,6 +217,7 @@ onnx.save(bad_deconv("bad_deconv_strides", (4, 2, 3, 3), strides=[100000, 100000
           f"{out_dir}/bad_deconv_strides.onnx")
 for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("conv1d", conv1d()),
                     ("gemm_broadcast", gemm_broadcast()), ("gemm_beta0", gemm_scaled("gemm_beta0", 1.0, 0.0)),
-                    ("bad_gemm_alpha", gemm_scaled("bad_gemm_alpha", 0.5, 1.0)), ("fsrcnn", fsrcnn())]:
+                    ("bad_gemm_alpha", gemm_scaled("bad_gemm_alpha", 0.5, 1.0)), ("fsrcnn", fsrcnn()),
+                    ("qdq_initializers", qdq_conv(False)), ("qdq_constants", qdq_conv(True))]:
     onnx.checker.check_model(model)
     onnx.save(model, f"{out_dir}/{name}.onnx")

@@ -79,6 +79,21 @@ TEST_CASE("FSRCNN from ONNX, its ConvTranspose included, equals the bundled CSV 
                       Catch::Contains("K x stride_y x stride_x (the sub-pixel conv's channels) = 20000000000 is outside"));
 }
 
+TEST_CASE("constants given as Constant nodes import as initializers do", "[onnx][import][quantized]") {
+    // PyTorch's exporter writes scales, zero points and weights as Constant nodes.
+    const interop::OnnxImport a = interop::import_onnx(model("qdq_initializers")),
+                              b = interop::import_onnx(model("qdq_constants"));
+    REQUIRE(a.layers.size() == 1);
+    REQUIRE(b.layers.size() == 1);
+    CHECK(a.layers[0] == b.layers[0]);
+    CHECK(b.layers[0].channel_multiplier.size() == 6);
+    CHECK(b.layers[0].x_zero_point == 120);
+    CHECK(b.layers[0].y_zero_point == 128);
+    CHECK(b.tensors[0].weights.size() == 6 * 4 * 9);
+    CHECK(a.tensors[0].weights == b.tensors[0].weights);
+    CHECK(a.tensors[0].bias == b.tensors[0].bias);
+}
+
 TEST_CASE("a small quantized CNN imports with its quantization and weights", "[onnx][import][quantized]") {
     const interop::OnnxImport imported = interop::import_onnx(model("small_qcnn"));
     REQUIRE(imported.layers.size() == 4);
