@@ -26,7 +26,7 @@ std::vector<int64_t> shape_of(const Graph &g, const NodeProto &n, int input, con
     std::vector<int64_t> shape;
     for (const auto &d : it->second.tensor_type().shape().dim()) {
         if (!d.has_dim_value()) fail(n, std::string(what) + " '" + name + "' has a symbolic dimension '" +
-                                            d.dim_param() + "'; give the model fixed input shapes");
+                                            d.dim_param() + "'; fix it in the model (python3-onnx: onnx.tools.update_model_dims)");
         shape.push_back(d.dim_value());
     }
     return shape;

@@ -424,6 +424,37 @@ const TensorProto *constant_node_value(const NodeProto &n, std::deque<TensorProt
     return &made.back();
 }
 
+// Exporters leave the batch symbolic ("batch_size", "N"): the leading dimension of a graph input
+// without a value is 1 (with a note), wherever its name appears; any other symbolic dimension
+// stays and is named by shape_of's error.
+void fix_batch_dims(onnx::ModelProto &model, std::vector<std::string> &notes) {
+    onnx::GraphProto &graph = *model.mutable_graph();
+    std::set<std::string> initializers, names;
+    for (const auto &t : graph.initializer()) initializers.insert(t.name());
+    bool unnamed = false;
+    for (auto &v : *graph.mutable_input()) {
+        if (initializers.count(v.name()) || !v.type().has_tensor_type() || !v.type().tensor_type().has_shape() ||
+            v.type().tensor_type().shape().dim_size() < 2)
+            continue;
+        auto &d = *v.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0);
+        if (d.has_dim_value()) continue;
+        if (d.has_dim_param()) names.insert(d.dim_param());
+        else unnamed = true;
+        d.set_dim_value(1);
+    }
+    if (names.empty() && !unnamed) return;
+    for (auto *list : {graph.mutable_input(), graph.mutable_output(), graph.mutable_value_info()})
+        for (auto &v : *list) {
+            if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) continue;
+            for (auto &d : *v.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim())
+                if (d.has_dim_param() && names.count(d.dim_param())) d.set_dim_value(1);
+        }
+    std::string list;
+    for (const auto &n : names) list += (list.empty() ? "'" : ", '") + n + "'";
+    notes.push_back("the batch dimension " + (list.empty() ? std::string("(unnamed)") : list) +
+                    " of the graph inputs is 1 (for another batch, fix it in the model: python3-onnx's onnx.tools.update_model_dims)");
+}
+
 }  // namespace
 
 std::vector<int64_t> read_tensor_file(const std::string &path, std::vector<int64_t> &shape) {
@@ -447,6 +478,8 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
         if (!model.ParseFromIstream(&in))
             throw UserError(path + " is not an ONNX model (the protobuf does not parse)");
     }
+    OnnxImport out;
+    fix_batch_dims(model, out.notes);
     check_conv_ranks(model.graph(), path);
     try {
         onnx::shape_inference::InferShapes(model);
@@ -480,7 +513,6 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
         for (const auto &o : n.output()) g.producer[o] = &n;
         for (const auto &i : n.input()) g.consumers[i].push_back(&n);
     }
-    OnnxImport out;
     std::map<std::string, int> skipped;
     std::vector<std::string> skipped_order;
     const std::set<std::string> conv_attrs = {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};

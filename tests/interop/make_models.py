@@ -20,6 +20,8 @@ sub-pixel conv would have 2e10 output channels, which the import refuses in one 
 qdq_initializers.onnx, qdq_constants.onnx: one QDQ conv (per-channel weight scales, an int32
 bias), its weights, scales, zero points and bias as initializers in the first and as Constant
 nodes (`value` tensors and `value_float`) in the second, as PyTorch's exporter writes them.
+symbolic_batch.onnx, symbolic_height.onnx: a conv and a Gemm whose input's batch is
+'batch_size' (as exporters write it), and one whose height is symbolic too.
 bad_conv_ranks.onnx, bad_conv1d_strides.onnx: invalid 1-D convs (a 3-D X with a 4-D W, which
 crashes libonnx's shape inference; two strides), for the import's one-line errors.
 """
@@ -194,6 +196,18 @@ def qdq_conv(as_constants):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def symbolic(name, height):
+    w = numpy_helper.from_array(np.ones((8, 3, 3, 3), np.float32), "w")
+    fc = numpy_helper.from_array(np.ones((10, 8 * 16 * 16), np.float32), "fc")
+    nodes = [helper.make_node("Conv", ["x", "w"], ["a"], name="conv", pads=[1] * 4),
+             helper.make_node("Flatten", ["a"], ["f"]),
+             helper.make_node("Gemm", ["f", "fc"], ["y"], name="fc", transB=1)]
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                                                          ["batch_size", 3, height, 16])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch_size", 10])], [w, fc])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 def bad_deconv(name, w_shape, **attributes):
     w = numpy_helper.from_array(np.ones(w_shape, np.float32), "w")
     node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", **attributes)
@@ -218,6 +232,8 @@ onnx.save(bad_deconv("bad_deconv_strides", (4, 2, 3, 3), strides=[100000, 100000
 for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("conv1d", conv1d()),
                     ("gemm_broadcast", gemm_broadcast()), ("gemm_beta0", gemm_scaled("gemm_beta0", 1.0, 0.0)),
                     ("bad_gemm_alpha", gemm_scaled("bad_gemm_alpha", 0.5, 1.0)), ("fsrcnn", fsrcnn()),
-                    ("qdq_initializers", qdq_conv(False)), ("qdq_constants", qdq_conv(True))]:
+                    ("qdq_initializers", qdq_conv(False)), ("qdq_constants", qdq_conv(True)),
+                    ("symbolic_batch", symbolic("symbolic_batch", 16)),
+                    ("symbolic_height", symbolic("symbolic_height", "height"))]:
     onnx.checker.check_model(model)
     onnx.save(model, f"{out_dir}/{name}.onnx")

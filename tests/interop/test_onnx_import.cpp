@@ -94,6 +94,18 @@ TEST_CASE("constants given as Constant nodes import as initializers do", "[onnx]
     CHECK(a.tensors[0].bias == b.tensors[0].bias);
 }
 
+TEST_CASE("a symbolic batch dimension is 1, other symbolic dimensions are named", "[onnx][import]") {
+    const interop::OnnxImport imported = interop::import_onnx(model("symbolic_batch"));
+    REQUIRE(imported.layers.size() == 2);
+    CHECK(imported.layers[0].N == 1);
+    CHECK(imported.layers[0].H == 16);
+    CHECK(imported.layers[1].N == 1);
+    CHECK(imported.layers[1].C == 8 * 16 * 16);
+    REQUIRE(imported.notes.size() == 1);
+    CHECK(imported.notes[0].find("'batch_size'") != std::string::npos);
+    CHECK_THROWS_WITH(interop::import_onnx(model("symbolic_height")), Catch::Contains("symbolic dimension 'height'"));
+}
+
 TEST_CASE("a small quantized CNN imports with its quantization and weights", "[onnx][import][quantized]") {
     const interop::OnnxImport imported = interop::import_onnx(model("small_qcnn"));
     REQUIRE(imported.layers.size() == 4);
