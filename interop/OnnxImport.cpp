@@ -85,9 +85,27 @@ ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
     return l;
 }
 
+// A's shape. Where shape inference leaves it unknown because A is a Reshape to a shape computed in
+// the graph (PyTorch's x.view(x.size(0), -1) exports Shape -> Gather -> Concat -> Reshape, which
+// libonnx 1.13 does not propagate), the 2-D matrix of the Reshape input's elements with B's
+// `inner` columns, when they divide.
+std::vector<int64_t> matmul_a_shape(const Graph &g, const NodeProto &n, int a, int64_t inner, bool trans_a) {
+    const bool unknown = a < n.input_size() && !n.input(a).empty() && !g.init.count(n.input(a)) &&
+                         (!g.types.count(n.input(a)) || !g.types.at(n.input(a)).tensor_type().has_shape());
+    const auto producer = unknown ? g.producer.find(n.input(a)) : g.producer.end();
+    if (producer != g.producer.end() && producer->second->op_type() == "Reshape" && inner > 0) {
+        int64_t elements = 1;
+        for (int64_t d : shape_of(g, *producer->second, 0, "the Reshape's input")) elements *= d;
+        if (elements % inner == 0)
+            return trans_a ? std::vector<int64_t>{inner, elements / inner} : std::vector<int64_t>{elements / inner, inner};
+    }
+    return shape_of(g, n, a, "input A");
+}
+
 // MatMul-like nodes: A [..., M, K] x B [K, N] (B a 2-D matrix: the weights).
 ir::LayerSpec matmul_layer(const Graph &g, const NodeProto &n, int a, int b, bool trans_a, bool trans_b) {
-    auto as = shape_of(g, n, a, "input A"), bs = shape_of(g, n, b, "input B");
+    auto bs = shape_of(g, n, b, "input B");
+    auto as = matmul_a_shape(g, n, a, bs.size() == 2 ? bs[trans_b ? 1 : 0] : 0, trans_a);
     int64_t batch = 1;
     if (bs.size() > 2) {  // a batched matmul: A [..., M, K] x B [..., K, N], the same batch dims
         for (size_t i = 0; i + 2 < bs.size(); ++i) batch *= bs[i];
@@ -330,7 +348,10 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
     fix_batch_dims(model, out.notes);
     check_conv_ranks(model.graph(), path);
     try {
-        onnx::shape_inference::InferShapes(model);
+        // Data propagation: shapes computed in the graph (Shape -> Gather -> Concat -> Reshape, as
+        // PyTorch exports x.view(x.size(0), -1)) become known.
+        onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                           onnx::ShapeInferenceOptions(false, 0, true));
     } catch (const std::exception &e) {
         std::string why = e.what();
         throw UserError(path + ": ONNX shape inference fails: " + why.substr(0, why.find('\n')));

@@ -22,6 +22,8 @@ bias), its weights, scales, zero points and bias as initializers in the first an
 nodes (`value` tensors and `value_float`) in the second, as PyTorch's exporter writes them.
 symbolic_batch.onnx, symbolic_height.onnx: a conv and a Gemm whose input's batch is
 'batch_size' (as exporters write it), and one whose height is symbolic too.
+flatten_dynamic.onnx: PyTorch's x.view(x.size(0), -1) before a Gemm (Shape -> Gather -> Unsqueeze
+-> Concat -> Reshape), a batch 'N'; shape inference leaves the Gemm's input unknown.
 bad_conv_ranks.onnx, bad_conv1d_strides.onnx: invalid 1-D convs (a 3-D X with a 4-D W, which
 crashes libonnx's shape inference; two strides), for the import's one-line errors.
 """
@@ -208,6 +210,24 @@ def symbolic(name, height):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def flatten_dynamic():
+    init = [numpy_helper.from_array(np.ones((8, 3, 3, 3), np.float32), "w"),
+            numpy_helper.from_array(np.ones((10, 8 * 4 * 4), np.float32), "fc"),
+            numpy_helper.from_array(np.array(0, np.int64), "zero"),
+            numpy_helper.from_array(np.array([-1], np.int64), "minus1")]
+    nodes = [helper.make_node("Conv", ["x", "w"], ["a"], name="conv", pads=[1] * 4),
+             helper.make_node("Shape", ["a"], ["s"]),
+             helper.make_node("Gather", ["s", "zero"], ["b0"], axis=0),
+             helper.make_node("Unsqueeze", ["b0"], ["b1"], axes=[0]),
+             helper.make_node("Concat", ["b1", "minus1"], ["shape"], axis=0),
+             helper.make_node("Reshape", ["a", "shape"], ["f"]),
+             helper.make_node("Gemm", ["f", "fc"], ["y"], name="fc", transB=1)]
+    graph = helper.make_graph(nodes, "flatten_dynamic",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 4, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 10])], init)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)])
+
+
 def bad_deconv(name, w_shape, **attributes):
     w = numpy_helper.from_array(np.ones(w_shape, np.float32), "w")
     node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", **attributes)
@@ -234,6 +254,7 @@ for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("co
                     ("bad_gemm_alpha", gemm_scaled("bad_gemm_alpha", 0.5, 1.0)), ("fsrcnn", fsrcnn()),
                     ("qdq_initializers", qdq_conv(False)), ("qdq_constants", qdq_conv(True)),
                     ("symbolic_batch", symbolic("symbolic_batch", 16)),
-                    ("symbolic_height", symbolic("symbolic_height", "height"))]:
+                    ("symbolic_height", symbolic("symbolic_height", "height")),
+                    ("flatten_dynamic", flatten_dynamic())]:
     onnx.checker.check_model(model)
     onnx.save(model, f"{out_dir}/{name}.onnx")

@@ -106,6 +106,17 @@ TEST_CASE("a symbolic batch dimension is 1, other symbolic dimensions are named"
     CHECK_THROWS_WITH(interop::import_onnx(model("symbolic_height")), Catch::Contains("symbolic dimension 'height'"));
 }
 
+TEST_CASE("a Gemm after a Reshape to a shape computed in the graph takes its rows from the elements",
+          "[onnx][import]") {
+    // PyTorch's x.view(x.size(0), -1): libonnx's shape inference leaves the Gemm's input unknown.
+    const interop::OnnxImport imported = interop::import_onnx(model("flatten_dynamic"));
+    REQUIRE(imported.layers.size() == 2);
+    CHECK(imported.layers[1].type == "fc");
+    CHECK(imported.layers[1].N == 1);
+    CHECK(imported.layers[1].C == 8 * 4 * 4);
+    CHECK(imported.layers[1].K == 10);
+}
+
 TEST_CASE("a small quantized CNN imports with its quantization and weights", "[onnx][import][quantized]") {
     const interop::OnnxImport imported = interop::import_onnx(model("small_qcnn"));
     REQUIRE(imported.layers.size() == 4);
