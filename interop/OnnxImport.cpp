@@ -178,9 +178,15 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
     OnnxTensors t;
     if (!from.weights.node) from.weights = {&n, w};
     if (!from.bias.node) from.bias = {&n, bias};
+    // A constant Tessera reads: float (integer values only, see bytes) or integer elements; the
+    // others (float16, double, ...) leave the tensor to the seed, as a non-constant does.
     auto known = [&](const Source &s) {
-        return s.input >= 0 && s.input < s.node->input_size() && !s.node->input(s.input).empty() &&
-               g.init.count(s.node->input(s.input));
+        if (s.input < 0 || s.input >= s.node->input_size() || s.node->input(s.input).empty()) return false;
+        const auto it = g.init.find(s.node->input(s.input));
+        if (it == g.init.end()) return false;
+        const int type = it->second->data_type();
+        return type == TensorProto::FLOAT || type == TensorProto::UINT8 || type == TensorProto::INT8 ||
+               type == TensorProto::INT32 || type == TensorProto::INT64;
     };
     if (known({&n, x})) t.input = bytes(values_of(g, n, x, "the input"));
     if (known(from.weights)) {

@@ -24,6 +24,8 @@ symbolic_batch.onnx, symbolic_height.onnx: a conv and a Gemm whose input's batch
 'batch_size' (as exporters write it), and one whose height is symbolic too.
 flatten_dynamic.onnx: PyTorch's x.view(x.size(0), -1) before a Gemm (Shape -> Gather -> Unsqueeze
 -> Concat -> Reshape), a batch 'N'; shape inference leaves the Gemm's input unknown.
+conv_fp16.onnx: a float16 conv (weights and bias float16): its layer imports, its tensors are
+left to the seed.
 bad_conv_ranks.onnx, bad_conv1d_strides.onnx: invalid 1-D convs (a 3-D X with a 4-D W, which
 crashes libonnx's shape inference; two strides), for the import's one-line errors.
 """
@@ -228,6 +230,15 @@ def flatten_dynamic():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)])
 
 
+def conv_fp16():
+    init = [numpy_helper.from_array(np.ones((8, 3, 3, 3), np.float16), "w"),
+            numpy_helper.from_array(np.ones((8,), np.float16), "b")]
+    node = helper.make_node("Conv", ["x", "w", "b"], ["y"], name="conv", pads=[1] * 4)
+    graph = helper.make_graph([node], "conv_fp16", [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [1, 3, 8, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [1, 8, 8, 8])], init)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 def bad_deconv(name, w_shape, **attributes):
     w = numpy_helper.from_array(np.ones(w_shape, np.float32), "w")
     node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", **attributes)
@@ -255,6 +266,6 @@ for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("co
                     ("qdq_initializers", qdq_conv(False)), ("qdq_constants", qdq_conv(True)),
                     ("symbolic_batch", symbolic("symbolic_batch", 16)),
                     ("symbolic_height", symbolic("symbolic_height", "height")),
-                    ("flatten_dynamic", flatten_dynamic())]:
+                    ("flatten_dynamic", flatten_dynamic()), ("conv_fp16", conv_fp16())]:
     onnx.checker.check_model(model)
     onnx.save(model, f"{out_dir}/{name}.onnx")

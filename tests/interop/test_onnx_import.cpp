@@ -117,6 +117,15 @@ TEST_CASE("a Gemm after a Reshape to a shape computed in the graph takes its row
     CHECK(imported.layers[1].K == 10);
 }
 
+TEST_CASE("a float16 model imports its layers; its tensors are left to the seed", "[onnx][import]") {
+    const interop::OnnxImport imported = interop::import_onnx(model("conv_fp16"));
+    REQUIRE(imported.layers.size() == 1);
+    CHECK(imported.layers[0].K == 8);
+    CHECK(imported.layers[0].bias);
+    CHECK(imported.tensors[0].weights.empty());
+    CHECK(imported.tensors[0].bias.empty());
+}
+
 TEST_CASE("a small quantized CNN imports with its quantization and weights", "[onnx][import][quantized]") {
     const interop::OnnxImport imported = interop::import_onnx(model("small_qcnn"));
     REQUIRE(imported.layers.size() == 4);
