@@ -110,7 +110,7 @@ void add_layer_options(po::options_description &desc, LayerSelection &sel) {
         ("network", po::value(&sel.network)->notifier(not_empty("--network")),
          "bundled network (resnet18 resnet50 mobilenetv2 vgg16 alexnet mlp lstm fsrcnn), a CSV path, or a "
          "MAESTRO .m file of several layers (docs/maestro.md; with --maestro-mapping FILE.m, its directives)")
-        ("onnx", po::value(&sel.onnx)->notifier(not_empty("--onnx")), "an ONNX model: its Conv, QLinearConv, ConvInteger, Gemm, MatMul, "
+        ("onnx", po::value(&sel.onnx)->notifier(not_empty("--onnx")), "an ONNX model: its Conv, ConvTranspose, QLinearConv, ConvInteger, Gemm, MatMul, "
          "QLinearMatMul, MatMulInteger (and QDQ) nodes as a network (docs/onnx.md)")
         ("layer", po::value(&sel.layer)->notifier(not_empty("--layer")),
          "layer name (or 0-based position) in --network, or inline: conv:C=64,K=64,H=56,W=56,R=3,S=3,stride=1,pad=1 "
