@@ -13,7 +13,7 @@ int64_t floor_half(int64_t v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
 
 }  // namespace
 
-TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
+ir::TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
     auto xs = shape_of(g, n, 0, "input X"), ws = shape_of(g, n, 1, "weight W");
     const bool one_d = xs.size() == 3 && ws.size() == 3;
     if (one_d) {
@@ -26,7 +26,7 @@ TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
     if (integer(n, "group", 1) != 1)
         fail(n, "attribute 'group'=" + std::to_string(integer(n, "group", 1)) +
                     " is not imported: a grouped ConvTranspose becomes no layer (split it into one node per group)");
-    TransposedConv t;
+    ir::TransposedConv t;
     t.N = xs[0], t.C = xs[1], t.K = ws[1];
     if (ws[0] != t.C)
         fail(n, "W's first dimension (" + std::to_string(ws[0]) + ") must equal X's " + std::to_string(t.C) +

@@ -1,14 +1,14 @@
-// An ONNX ConvTranspose node's geometry (interop/SubPixel.h runs it as its sub-pixel conv).
+// An ONNX ConvTranspose node's geometry (ir/SubPixel.h runs it as its sub-pixel conv).
 #pragma once
 
 #include "OnnxGraph.h"
-#include "SubPixel.h"
+#include "ir/SubPixel.h"
 
 namespace tessera::interop::onnx_graph {
 
 // X [N, C, H, W] (or [N, C, W]: 1-D), W [C, K, R, S] (or [C, K, S]); strides, dilations, pads,
 // output_padding, output_shape and auto_pad as ONNX defines them (output_shape and auto_pad SAME
 // give the pads). Fails in one line for group > 1, 3-D, or an output smaller than one pixel.
-TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n);
+ir::TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n);
 
 }  // namespace tessera::interop::onnx_graph

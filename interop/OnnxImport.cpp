@@ -234,9 +234,9 @@ void check_conv_ranks(const onnx::GraphProto &graph, const std::string &path) {
 
 // ConvTranspose (float or QDQ) as its sub-pixel conv: the node's layer with its own K and
 // quantization first (per-channel scales along W's axis 1), then the conv's channels, taps and
-// pads, its weights rearranged per phase and the per-channel values repeated (SubPixel.h).
+// pads, its weights rearranged per phase and the per-channel values repeated (ir/SubPixel.h).
 void conv_transpose_layer(const Graph &g, const NodeProto &n, OnnxImport &out) {
-    const TransposedConv t = transposed_conv(g, n);
+    const ir::TransposedConv t = transposed_conv(g, n);
     if (auto it = g.types.find(n.output(0)); it != g.types.end() && it->second.tensor_type().has_shape()) {
         std::vector<int64_t> inferred, ours = {t.N, t.K, t.out[0], t.out[1]};
         for (const auto &d : it->second.tensor_type().shape().dim()) inferred.push_back(d.has_dim_value() ? d.dim_value() : -1);
@@ -254,14 +254,14 @@ void conv_transpose_layer(const Graph &g, const NodeProto &n, OnnxImport &out) {
     Sources from;
     apply_qdq(g, n, 0, 1, 2, 1, l, from);
     OnnxTensors tensors = tensors_of(g, n, 0, 1, 2, false, l, from);  // weights [C][K][R][S]
-    const SubPixel s = sub_pixel(t);
+    const ir::SubPixel s = ir::sub_pixel(t);
     std::vector<int8_t> zero_byte;
     for (int64_t k = 0; k < t.K; ++k)
         zero_byte.push_back(int8_t(uint8_t(
             (l.channel_w_zero_point.empty() ? l.w_zero_point : l.channel_w_zero_point[size_t(k)]) & 0xff)));
-    if (!tensors.weights.empty()) tensors.weights = sub_pixel_weights(s, tensors.weights, zero_byte);
-    tensors.bias = per_phase(s, tensors.bias);
-    set_sub_pixel_conv(s, l);
+    if (!tensors.weights.empty()) tensors.weights = ir::sub_pixel_weights(s, tensors.weights, zero_byte);
+    tensors.bias = ir::per_phase(s, tensors.bias);
+    ir::set_sub_pixel_conv(s, l);
     out.layers.push_back(l);
     out.tensors.push_back(tensors);
     out.sub_pixel.push_back(s);

@@ -1,11 +1,11 @@
-// ONNX models as Tessera layers: every Conv, ConvTranspose (as its sub-pixel conv, SubPixel.h),
+// ONNX models as Tessera layers: every Conv, ConvTranspose (as its sub-pixel conv, ir/SubPixel.h),
 // QLinearConv, ConvInteger, Gemm, MatMul, QLinearMatMul and MatMulInteger node (and Conv,
 // ConvTranspose / MatMul wrapped in DequantizeLinear / QuantizeLinear, QDQ style) becomes a
 // LayerSpec named by its node, after ONNX's own shape inference. Nothing downstream knows the format (../shared/DESIGN.md: interop produces layers).
 #pragma once
 
-#include "SubPixel.h"
 #include "ir/AcceleratorIR.h"
+#include "ir/SubPixel.h"
 
 #include <optional>
 
@@ -27,7 +27,7 @@ struct OnnxImport {
     std::vector<OnnxTensors> tensors;  // one per layer
     std::vector<std::string> skipped;  // "Relu x49", one entry per op type that is not a layer
     // Per layer: a ConvTranspose node's sub-pixel form (how its output interleaves), else none.
-    std::vector<std::optional<SubPixel>> sub_pixel;
+    std::vector<std::optional<ir::SubPixel>> sub_pixel;
     std::vector<std::string> notes;  // one line each, for stderr (how a node became a layer)
 };
 

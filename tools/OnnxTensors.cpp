@@ -47,11 +47,11 @@ void save_node_outputs(const std::string &onnx, const std::vector<ir::LayerSpec>
     for (const ir::LayerSpec &spec : layers)
         for (size_t i = 0; i < model.layers.size(); ++i) {
             if (model.layers[i].name != spec.name || !model.sub_pixel[i]) continue;
-            const interop::SubPixel &s = *model.sub_pixel[i];
+            const ir::SubPixel &s = *model.sub_pixel[i];
             const std::filesystem::path d = std::filesystem::path(save_dir) / vsim::layer_file_stem(spec.name);
             const vsim::NpyArray conv = vsim::read_npy((d / "output.npy").string());
             const std::vector<int32_t> y =
-                interop::transposed_output(s, spec, std::vector<int32_t>(conv.values.begin(), conv.values.end()));
+                ir::transposed_output(s, spec, std::vector<int32_t>(conv.values.begin(), conv.values.end()));
             const std::vector<int64_t> shape = {s.t.N, s.t.K, s.t.out[0], s.t.out[1]};
             if (conv.descr == "<i4") vsim::write_npy((d / "output_onnx.npy").string(), shape, y);
             else vsim::write_npy((d / "output_onnx.npy").string(), shape, std::vector<int8_t>(y.begin(), y.end()));

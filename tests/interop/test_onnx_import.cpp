@@ -69,7 +69,7 @@ TEST_CASE("FSRCNN from ONNX, its ConvTranspose included, equals the bundled CSV 
         CHECK(a == b);
         CHECK(imported.sub_pixel[i].has_value() == (a.name == "deconv"));
     }
-    const interop::SubPixel &deconv = *imported.sub_pixel.back();
+    const ir::SubPixel &deconv = *imported.sub_pixel.back();
     CHECK(deconv.t.out[0] == 1080);
     CHECK(deconv.t.out[1] == 1920);
     CHECK(imported.notes.size() == 1);

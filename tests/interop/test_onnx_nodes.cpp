@@ -23,7 +23,7 @@ namespace {
 struct NodeRun {
     ir::LayerSpec layer;
     gen::LayerTensors tensors;
-    std::optional<interop::SubPixel> sub_pixel;  // a ConvTranspose: how its output interleaves
+    std::optional<ir::SubPixel> sub_pixel;  // a ConvTranspose: how its output interleaves
 };
 
 NodeRun import_node_test(const std::string &name) {
@@ -53,7 +53,7 @@ void check_halide(const std::string &name, const NodeRun &run) {
     const std::vector<int64_t> expected = interop::read_tensor_file(
         (fs::path(ONNX_NODE_TESTS) / name / "test_data_set_0" / "output_0.pb").string(), shape);
     std::vector<int32_t> out = gen::reference_outputs(run.layer, run.tensors);
-    if (run.sub_pixel) out = interop::transposed_output(*run.sub_pixel, run.layer, out);
+    if (run.sub_pixel) out = ir::transposed_output(*run.sub_pixel, run.layer, out);
     REQUIRE(out.size() == expected.size());
     for (size_t i = 0; i < expected.size(); ++i) {
         const int64_t got = run.layer.y_uint8 ? int64_t(uint8_t(out[i])) : int64_t(out[i]);

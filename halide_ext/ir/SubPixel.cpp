@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace tessera::interop {
+namespace tessera::ir {
 
 namespace {
 
@@ -31,7 +31,7 @@ SubPixel sub_pixel(const TransposedConv &t) {
     return s;
 }
 
-void set_sub_pixel_conv(const SubPixel &s, ir::LayerSpec &l) {
+void set_sub_pixel_conv(const SubPixel &s, LayerSpec &l) {
     l.type = "conv";
     l.groups = 1;
     l.N = s.t.N, l.C = s.t.C, l.K = s.t.K * s.phases();
@@ -66,7 +66,7 @@ std::vector<int8_t> sub_pixel_weights(const SubPixel &s, const std::vector<int8_
     return out;
 }
 
-std::vector<int32_t> transposed_output(const SubPixel &s, const ir::LayerSpec &conv, const std::vector<int32_t> &y) {
+std::vector<int32_t> transposed_output(const SubPixel &s, const LayerSpec &conv, const std::vector<int32_t> &y) {
     const TransposedConv &t = s.t;
     const int64_t P = conv.out_h(), Q = conv.out_w();
     std::vector<int32_t> out(size_t(t.N * t.K * t.out[0] * t.out[1]));
@@ -84,4 +84,4 @@ std::vector<int32_t> transposed_output(const SubPixel &s, const ir::LayerSpec &c
     return out;
 }
 
-}  // namespace tessera::interop
+}  // namespace tessera::ir

@@ -8,15 +8,16 @@
 // channel k' = (k * stride_y + p_y) * stride_x + p_x, its weights the kernel's taps of that
 // phase in reverse order (a tap past the kernel holds the weight zero point: it adds nothing).
 // The conv's output (q, phase) interleaves into the transposed conv's (depth to space).
-// Nothing here knows ONNX: OnnxImport reads the node, this is the geometry.
+// Nothing here knows ONNX: interop/OnnxImport reads the node, the network CSV and inline specs a
+// `deconv` row (halide_ext/Networks.cpp); this is the geometry.
 #pragma once
 
-#include "ir/AcceleratorIR.h"
+#include "AcceleratorIR.h"
 
 #include <cstdint>
 #include <vector>
 
-namespace tessera::interop {
+namespace tessera::ir {
 
 // One transposed conv's geometry; per axis, 0 the rows (y) and 1 the columns (x).
 struct TransposedConv {
@@ -39,7 +40,7 @@ SubPixel sub_pixel(const TransposedConv &t);
 
 // `l` becomes the sub-pixel conv: C, K * phases, the taps, stride 1, the pads; a per-channel
 // table (multipliers, shifts, weight zero points) of the K channels repeats for each phase.
-void set_sub_pixel_conv(const SubPixel &s, ir::LayerSpec &l);
+void set_sub_pixel_conv(const SubPixel &s, LayerSpec &l);
 
 // The conv's weights [K * phases][C][taps_y][taps_x] from the transposed conv's [C][K][R][S]
 // (both row-major); a tap past the kernel holds `zero_byte[k]`, channel k's weight zero point.
@@ -56,6 +57,6 @@ std::vector<T> per_phase(const SubPixel &s, const std::vector<T> &per_k) {
 
 // The transposed conv's output [N][K][out_y][out_x] from the sub-pixel conv's [N][K'][P][Q]
 // (`conv` the layer set_sub_pixel_conv made, for P and Q).
-std::vector<int32_t> transposed_output(const SubPixel &s, const ir::LayerSpec &conv, const std::vector<int32_t> &y);
+std::vector<int32_t> transposed_output(const SubPixel &s, const LayerSpec &conv, const std::vector<int32_t> &y);
 
-}  // namespace tessera::interop
+}  // namespace tessera::ir

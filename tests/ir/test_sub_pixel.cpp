@@ -1,17 +1,18 @@
-// A transposed conv as its sub-pixel conv (interop/SubPixel.h), on random geometries: strides,
+// A transposed conv as its sub-pixel conv (ir/SubPixel.h), on random geometries: strides,
 // kernels larger and smaller than the stride, dilations, pads (negative ones too: output_shape
 // beyond the full result), per-channel weight zero points. The conv, computed plainly on the
 // layer set_sub_pixel_conv makes and interleaved, equals ONNX's definition of ConvTranspose
-// computed directly. (The node tests of test_onnx_nodes run such layers through Halide and RTL.)
-#include "interop/SubPixel.h"
+// computed directly. (The node tests of tests/interop/test_onnx_nodes run such layers through Halide
+// and RTL.)
+#include "ir/SubPixel.h"
 
 #include <catch2/catch.hpp>
 
 #include <random>
 
 using namespace tessera;
-using interop::SubPixel;
-using interop::TransposedConv;
+using ir::SubPixel;
+using ir::TransposedConv;
 
 namespace {
 
@@ -83,10 +84,10 @@ TEST_CASE("a transposed conv equals its sub-pixel conv, interleaved, on random g
         for (auto &v : x) v = int8_t(pick(-128, 127));
         for (auto &v : w) v = int8_t(pick(-128, 127));
         for (auto &v : zp) v = int8_t(pick(-3, 3));
-        const SubPixel s = interop::sub_pixel(t);
+        const SubPixel s = ir::sub_pixel(t);
         ir::LayerSpec l;
         l.channel_w_zero_point.assign(zp.begin(), zp.end());
-        interop::set_sub_pixel_conv(s, l);
+        ir::set_sub_pixel_conv(s, l);
         INFO("in " << t.in[0] << "x" << t.in[1] << " kernel " << t.kernel[0] << "x" << t.kernel[1] << " stride "
                    << t.stride[0] << "x" << t.stride[1] << " dilation " << t.dilation[0] << "x" << t.dilation[1]
                    << " pad_begin " << t.pad_begin[0] << "," << t.pad_begin[1] << " out " << t.out[0] << "x" << t.out[1]);
@@ -99,8 +100,8 @@ TEST_CASE("a transposed conv equals its sub-pixel conv, interleaved, on random g
         REQUIRE(l.out_h() >= 1);
         REQUIRE(l.out_w() >= 1);
         REQUIRE(l.channel_w_zero_point.size() == size_t(l.K));
-        const std::vector<int8_t> w2 = interop::sub_pixel_weights(s, w, zp);
-        const std::vector<int32_t> y = interop::transposed_output(s, l, plain_conv(l, x, w2, l.channel_w_zero_point));
+        const std::vector<int8_t> w2 = ir::sub_pixel_weights(s, w, zp);
+        const std::vector<int32_t> y = ir::transposed_output(s, l, plain_conv(l, x, w2, l.channel_w_zero_point));
         const std::vector<int64_t> want = direct(t, x, w, zp);
         REQUIRE(y.size() == want.size());
         for (size_t i = 0; i < want.size(); ++i) {
