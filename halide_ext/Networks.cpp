@@ -2,6 +2,7 @@
 
 #include "UserError.h"
 #include "ir/Limits.h"
+#include "ir/SubPixel.h"
 
 #include <fstream>
 #include <set>
@@ -56,6 +57,30 @@ ir::LayerSpec fc_geometry(ir::LayerSpec l) {
     l.H = l.W = l.R = l.S = 1, l.pad = 0, l.stride = 1, l.stride_w = -1, l.dilation = 1,
     l.dilation_w = -1, l.pad_bottom = l.pad_left = l.pad_right = -1;
     return l;
+}
+
+// A `deconv` row: a transposed conv (ONNX ConvTranspose) with H_in, W_in its input, R, S its
+// kernel, its strides, dilations and pads, and P_out, Q_out its output (they give the output
+// padding; empty: none). It runs as its sub-pixel conv (ir/SubPixel.h); the MACs column, if given,
+// is the transposed conv's own count, N x K x C x H_in x W_in x R x S.
+ir::LayerSpec deconv_row(const ir::LayerSpec &l, const std::string &p_out, const std::string &q_out,
+                         const std::string &macs, const std::string &where) {
+    const ir::TransposedConv plain = ir::transposed_conv(l, 0, 0, where);
+    const int64_t stated[2] = {to_int(p_out, where + " P_out", 0), to_int(q_out, where + " Q_out", 0)};
+    int64_t output_padding[2] = {0, 0};
+    for (int a = 0; a < 2; ++a)
+        if (stated[a]) output_padding[a] = stated[a] - plain.out[a];
+    const ir::LayerSpec conv = ir::sub_pixel_layer(l, output_padding[0], output_padding[1], where);
+    const int64_t own = l.N * l.K * l.C * l.H * l.W * l.R * l.S;
+    if (const int64_t m = to_int(macs, where + " MACs", 0); m && m != own)
+        throw UserError(where + ": MACs column says " + std::to_string(m) + " but the deconv gives " + std::to_string(own) +
+                        " (N x K x C x H_in x W_in x R x S)");
+    try {
+        ir::check_layer_limits(conv);
+    } catch (const UserError &e) {
+        throw UserError(where + ": " + e.what());
+    }
+    return conv;
 }
 
 }  // namespace
@@ -127,6 +152,10 @@ std::vector<ir::LayerSpec> load_network(const std::string &name_or_path) {
         l.pad_right = to_int(cell(c_pad_right), where + " pad_right", l.pad_left);
         l.dilation = to_int(cell(c_dil_h), where + " dilation_h", 1);
         l.dilation_w = to_int(cell(c_dil_w), where + " dilation_w", -1);
+        if (l.type == "deconv") {
+            layers.push_back(deconv_row(l, cell(c_p_out), cell(c_q_out), cells[c_macs], where));
+            continue;
+        }
         if (l.type == "fc" && (l.H != 1 || l.W != 1 || l.R != 1 || l.S != 1 || l.pad != 0))
             throw UserError(where + ": an fc layer has H_in = W_in = R = S = 1 and pad_h = 0 (or empty)");
         // Out-of-range sizes are errors of the file; other invalid shapes are reported when the
@@ -188,15 +217,17 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
                         "': expected TYPE:KEY=VALUE,... e.g. conv:C=64,K=64,H=56,W=56,R=3,S=3");
     ir::LayerSpec l;
     l.type = spec.substr(0, colon);
-    if (l.type != "conv" && l.type != "dwconv" && l.type != "fc")
-        throw UserError("malformed layer spec '" + spec + "': type must be conv, dwconv or fc");
+    if (l.type != "conv" && l.type != "dwconv" && l.type != "fc" && l.type != "deconv")
+        throw UserError("malformed layer spec '" + spec + "': type must be conv, dwconv, deconv or fc");
     l.name = spec;
-    const bool fc = l.type == "fc";
+    const bool fc = l.type == "fc", deconv = l.type == "deconv";
+    int64_t output_padding = 0, output_padding_w = -1;  // a deconv's (ONNX ConvTranspose's)
     const std::string quant_keys =
         " x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point y_zero_point multiplier round_even y_int32";
     const std::string keys = (fc ? "N C K batch bias relu shift"
                                  : "N C K H W R S stride stride_w pad pad_bottom pad_left pad_right "
-                                   "dilation dilation_w groups bias relu shift") + quant_keys;
+                                   "dilation dilation_w groups bias relu shift" +
+                                   std::string(deconv ? " output_padding output_padding_w" : "")) + quant_keys;
     // Every key that shapes the layer must be given: a default would silently run another layer.
     const std::vector<std::string> required = fc ? std::vector<std::string>{"C", "K"}
                                             : l.type == "dwconv" ? std::vector<std::string>{"C", "H", "W", "R", "S"}
@@ -209,7 +240,9 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
         if (eq == std::string::npos || eq == 0)
             throw UserError("malformed layer spec '" + spec + "': '" + item + "' is not KEY=VALUE");
         const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-        int64_t *field = l.shape_field(key);
+        int64_t *field = deconv && key == "output_padding"     ? &output_padding
+                         : deconv && key == "output_padding_w" ? &output_padding_w
+                                                               : l.shape_field(key);
         const bool quant = !field && l.quant_field(key);
         if (quant) field = l.quant_field(key);
         const bool flag = key == "bias" || key == "relu";
@@ -251,6 +284,10 @@ ir::LayerSpec parse_inline_layer(const std::string &spec) {
         if (!given.count("K")) l.K = l.C;
     }
     if (l.type == "fc") l = fc_geometry(l);
+    // A transposed conv runs as its sub-pixel conv (ir/SubPixel.h, docs/onnx.md).
+    if (deconv)
+        l = ir::sub_pixel_layer(l, output_padding, output_padding_w >= 0 ? output_padding_w : output_padding,
+                                "layer spec '" + spec + "'");
     return l;
 }
 

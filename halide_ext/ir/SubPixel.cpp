@@ -1,5 +1,8 @@
 #include "SubPixel.h"
 
+#include "Limits.h"
+#include "UserError.h"
+
 #include <algorithm>
 
 namespace tessera::ir {
@@ -29,6 +32,48 @@ SubPixel sub_pixel(const TransposedConv &t) {
         s.pad[a] = begin, s.pad[a + 2] = end;
     }
     return s;
+}
+
+TransposedConv transposed_conv(const LayerSpec &l, int64_t output_padding_y, int64_t output_padding_x,
+                               const std::string &where) {
+    if (l.groups != 1)
+        throw UserError(where + ": a deconv has groups = 1 (a grouped transposed conv is one deconv per group)");
+    const int64_t output_padding[2] = {output_padding_y, output_padding_x};
+    const int64_t stride[2] = {l.stride_y(), l.stride_x()}, dilation[2] = {l.dilation_y(), l.dilation_x()};
+    const int64_t pad_end[2] = {l.pad_y1(), l.pad_x1()};
+    TransposedConv t;
+    t.N = l.N, t.C = l.C, t.K = l.K;
+    for (const auto &[value, what] : {std::pair<int64_t, const char *>{l.N, "N"}, {l.C, "C"}, {l.K, "K"},
+                                      {l.H, "H"}, {l.W, "W"}, {l.R, "R"}, {l.S, "S"}, {stride[0], "stride"},
+                                      {stride[1], "stride_w"}, {dilation[0], "dilation"}, {dilation[1], "dilation_w"}})
+        if (value < 1 || value > kMaxExtent)
+            throw UserError(where + ": deconv " + what + "=" + std::to_string(value) + " must be 1.." +
+                            std::to_string(kMaxExtent));
+    for (int a = 0; a < 2; ++a) {
+        t.in[a] = a ? l.W : l.H, t.kernel[a] = a ? l.S : l.R;
+        t.stride[a] = stride[a], t.dilation[a] = dilation[a];
+        t.pad_begin[a] = a ? l.pad_x0() : l.pad_y0();
+        if (output_padding[a] < 0 || output_padding[a] >= std::max(stride[a], dilation[a]))
+            throw UserError(where + ": deconv output padding " + std::to_string(output_padding[a]) + (a ? " (columns)" : " (rows)") +
+                            " must be 0.." + std::to_string(std::max(stride[a], dilation[a]) - 1) +
+                            " (below the stride or the dilation, as ONNX's ConvTranspose)");
+        if (t.pad_begin[a] < 0 || pad_end[a] < 0 || t.pad_begin[a] > kMaxExtent || pad_end[a] > kMaxExtent)
+            throw UserError(where + ": deconv pads must be 0.." + std::to_string(kMaxExtent));
+        t.out[a] = t.stride[a] * (t.in[a] - 1) + output_padding[a] + dilated(t, a) - t.pad_begin[a] - pad_end[a];
+        if (t.out[a] < 1)
+            throw UserError(where + ": the deconv's pads leave an output of " + std::to_string(t.out[a]) +
+                            (a ? " columns" : " rows"));
+    }
+    if (t.K * t.stride[0] * t.stride[1] > kMaxExtent)
+        throw UserError(where + ": deconv K x stride x stride_w = " + std::to_string(t.K * t.stride[0] * t.stride[1]) +
+                        " (the sub-pixel conv's channels) exceeds " + std::to_string(kMaxExtent));
+    return t;
+}
+
+LayerSpec sub_pixel_layer(const LayerSpec &l, int64_t output_padding_y, int64_t output_padding_x, const std::string &where) {
+    LayerSpec conv = l;
+    set_sub_pixel_conv(sub_pixel(transposed_conv(l, output_padding_y, output_padding_x, where)), conv);
+    return conv;
 }
 
 void set_sub_pixel_conv(const SubPixel &s, LayerSpec &l) {

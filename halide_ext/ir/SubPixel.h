@@ -15,6 +15,7 @@
 #include "AcceleratorIR.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tessera::ir {
@@ -37,6 +38,17 @@ struct SubPixel {
 
 // The sub-pixel form of `t` (every extent at least 1, strides and dilations at least 1).
 SubPixel sub_pixel(const TransposedConv &t);
+
+// The transposed conv a `deconv` layer describes (a network CSV row or an inline spec): `l`'s
+// fields as the node's own (H, W its input, R, S its kernel, its strides, dilations and pads,
+// groups 1) plus its output padding per axis. UserError, prefixed by `where`, for an extent out of
+// range (ir/Limits.h), groups, or an output padding outside 0 .. max(stride, dilation) - 1.
+TransposedConv transposed_conv(const LayerSpec &l, int64_t output_padding_y, int64_t output_padding_x,
+                               const std::string &where);
+
+// `l` (a `deconv`, read as transposed_conv reads it) as the conv layer that runs it: its
+// sub-pixel conv, type conv, the name, bias, ReLU and quantization kept.
+LayerSpec sub_pixel_layer(const LayerSpec &l, int64_t output_padding_y, int64_t output_padding_x, const std::string &where);
 
 // `l` becomes the sub-pixel conv: C, K * phases, the taps, stride 1, the pads; a per-channel
 // table (multipliers, shifts, weight zero points) of the K channels repeats for each phase.

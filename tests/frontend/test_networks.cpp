@@ -75,3 +75,48 @@ TEST_CASE("inline layer specs", "[networks]") {
     auto fc = parse_inline_layer("fc:N=128,C=784,K=1000");
     REQUIRE(fc.macs() == 100352000);
 }
+
+// A transposed conv (ONNX ConvTranspose) in a CSV row or an inline spec runs as its sub-pixel conv
+// (ir/SubPixel.h): FSRCNN's 9x9 stride-2 deconvolution, written as the node is, gives the bundled
+// fsrcnn CSV's `deconv` row (4 phases of 5x5 taps).
+TEST_CASE("deconv rows and specs are their sub-pixel convs", "[networks]") {
+    const ir::LayerSpec bundled = find_layer(load_network("fsrcnn"), "deconv", "fsrcnn");
+    const std::string path = "/tmp/tessera_deconv.csv";
+    {
+        std::ofstream csv(path);
+        csv << "network,layer,type,N,C,K,H_in,W_in,R,S,stride_h,stride_w,pad_h,pad_w,groups,P_out,Q_out,MACs\n"
+            << "fsrcnn,deconv,deconv,1,56,1,540,960,9,9,2,2,4,4,1,1080,1920,2351462400\n"
+            << "unet,up1,deconv,1,1024,512,28,28,2,2,2,2,0,0,1,56,56,\n";
+    }
+    const auto layers = load_network(path);
+    REQUIRE(layers.size() == 2);
+    ir::LayerSpec a = layers[0], b = bundled;
+    a.bias = b.bias, a.relu = b.relu;
+    CHECK(a == b);
+    CHECK(layers[0].type == "conv");
+    // U-Net's 2x2 stride-2 up-convolution: each output pixel is one tap of one phase.
+    CHECK(layers[1].K == 2048);
+    CHECK(layers[1].R == 1);
+    CHECK(layers[1].out_h() == 28);
+    CHECK(layers[1].macs() == int64_t(1) * 1024 * 512 * 28 * 28 * 4);
+    {
+        std::ofstream csv(path);  // a MACs column that is not the deconv's own count
+        csv << "network,layer,type,N,C,K,H_in,W_in,R,S,stride_h,stride_w,pad_h,pad_w,groups,P_out,Q_out,MACs\n"
+            << "fsrcnn,deconv,deconv,1,56,1,540,960,9,9,2,2,4,4,1,1080,1920,2903040000\n";
+    }
+    REQUIRE_THROWS_WITH(load_network(path), Catch::Matchers::Contains("but the deconv gives 2351462400"));
+    {
+        std::ofstream csv(path);  // an output 3 rows past the full result: output padding 3 >= stride
+        csv << "network,layer,type,N,C,K,H_in,W_in,R,S,stride_h,stride_w,pad_h,pad_w,groups,P_out,Q_out,MACs\n"
+            << "fsrcnn,deconv,deconv,1,56,1,540,960,9,9,2,2,4,4,1,1082,1920,\n";
+    }
+    REQUIRE_THROWS_WITH(load_network(path), Catch::Matchers::Contains(":2: deconv output padding 3 (rows) must be 0..1"));
+    std::remove(path.c_str());
+    ir::LayerSpec spec = parse_inline_layer("deconv:C=56,K=1,H=540,W=960,R=9,S=9,stride=2,pad=4,output_padding=1");
+    spec.name = b.name, spec.bias = b.bias, spec.relu = b.relu;
+    CHECK(spec == b);
+    REQUIRE_THROWS_WITH(parse_inline_layer("deconv:C=4,K=4,H=5,W=5,R=3,S=3,stride=2,groups=2"),
+                        Catch::Matchers::Contains("a deconv has groups = 1"));
+    REQUIRE_THROWS_WITH(parse_inline_layer("conv:C=4,K=4,H=5,W=5,R=3,S=3,output_padding=1"),
+                        Catch::Matchers::Contains("unknown key 'output_padding'"));
+}
