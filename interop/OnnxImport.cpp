@@ -105,7 +105,10 @@ std::vector<int64_t> matmul_a_shape(const Graph &g, const NodeProto &n, int a, i
 // MatMul-like nodes: A [..., M, K] x B [K, N] (B a 2-D matrix: the weights).
 ir::LayerSpec matmul_layer(const Graph &g, const NodeProto &n, int a, int b, bool trans_a, bool trans_b) {
     auto bs = shape_of(g, n, b, "input B");
+    if (bs.empty()) fail(n, "input B is a scalar; a matrix product needs a 1-D or 2-D B");
+    if (bs.size() == 1) bs.push_back(1);  // a vector: one column
     auto as = matmul_a_shape(g, n, a, bs.size() == 2 ? bs[trans_b ? 1 : 0] : 0, trans_a);
+    if (as.empty()) fail(n, "input A is a scalar; a matrix product needs a 1-D or 2-D A");
     int64_t batch = 1;
     if (bs.size() > 2) {  // a batched matmul: A [..., M, K] x B [..., K, N], the same batch dims
         for (size_t i = 0; i + 2 < bs.size(); ++i) batch *= bs[i];
@@ -209,8 +212,9 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
 }
 
 // A Conv-like node whose X and W ranks differ crashes libonnx's shape inference (Debian 12's
-// libonnx 1.13, convPoolShapeInference): refuse it first wherever both ranks are declared (graph
-// inputs, value_info, initializers).
+// libonnx 1.13, convPoolShapeInference and convTransposeShapeInference): refuse it first wherever
+// both ranks are declared (graph inputs, value_info, initializers), and weights of fewer than 3
+// dims wherever theirs is.
 void check_conv_ranks(const onnx::GraphProto &graph, const std::string &path) {
     std::map<std::string, int> rank;
     for (const auto *list : {&graph.input(), &graph.value_info()})
@@ -218,13 +222,24 @@ void check_conv_ranks(const onnx::GraphProto &graph, const std::string &path) {
             if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
                 rank[v.name()] = v.type().tensor_type().shape().dim_size();
     for (const auto &t : graph.initializer()) rank[t.name()] = t.dims_size();
+    for (const auto &n : graph.node())  // Constant nodes declare their ranks too
+        if (n.op_type() == "Constant" && n.output_size() == 1) {
+            if (const auto *a = attribute(n, "value"); a && a->has_t()) rank[n.output(0)] = a->t().dims_size();
+            else if (attribute(n, "value_float") || attribute(n, "value_int")) rank[n.output(0)] = 0;
+            else if (attribute(n, "value_floats") || attribute(n, "value_ints")) rank[n.output(0)] = 1;
+        }
     const std::map<std::string, std::pair<int, int>> x_and_w = {
-        {"Conv", {0, 1}}, {"ConvInteger", {0, 1}}, {"QLinearConv", {0, 3}}};
+        {"Conv", {0, 1}}, {"ConvInteger", {0, 1}}, {"QLinearConv", {0, 3}}, {"ConvTranspose", {0, 1}}};
     for (const auto &n : graph.node()) {
         const auto op = x_and_w.find(n.op_type());
         if (op == x_and_w.end()) continue;
         const auto [x, w] = op->second;
-        if (n.input_size() <= w || !rank.count(n.input(x)) || !rank.count(n.input(w))) continue;
+        if (n.input_size() <= w || !rank.count(n.input(w))) continue;
+        // Weights of fewer than 3 dims crash it too, whatever X is (an intermediate, unknown here).
+        if (rank[n.input(w)] < 3)
+            throw UserError(path + ": ONNX node " + node_name(n) + " (" + n.op_type() + "): W has " +
+                            std::to_string(rank[n.input(w)]) + " dims; a convolution's weights have 3 or more");
+        if (!rank.count(n.input(x))) continue;
         if (rank[n.input(x)] != rank[n.input(w)])
             throw UserError(path + ": ONNX node " + node_name(n) + " (" + n.op_type() + "): X has " +
                             std::to_string(rank[n.input(x)]) + " dims, W " + std::to_string(rank[n.input(w)]) +

@@ -26,6 +26,9 @@ flatten_dynamic.onnx: PyTorch's x.view(x.size(0), -1) before a Gemm (Shape -> Ga
 -> Concat -> Reshape), a batch 'N'; shape inference leaves the Gemm's input unknown.
 conv_fp16.onnx: a float16 conv (weights and bias float16): its layer imports, its tensors are
 left to the seed.
+bad_deconv_scalar_w.onnx, bad_matmul_scalar_b.onnx: a ConvTranspose whose W is a scalar Constant
+node (libonnx's shape inference crashes on it) and a MatMul with a scalar B (found by mutating
+these models).
 bad_conv_ranks.onnx, bad_conv1d_strides.onnx: invalid 1-D convs (a 3-D X with a 4-D W, which
 crashes libonnx's shape inference; two strides), for the import's one-line errors.
 """
@@ -257,6 +260,16 @@ def bad_conv(name, w_shape, **attributes):
 
 onnx.save(bad_conv("bad_conv_ranks", (6, 4, 3, 3)), f"{out_dir}/bad_conv_ranks.onnx")
 onnx.save(bad_conv("bad_conv1d_strides", (6, 4, 3), strides=[2, 2]), f"{out_dir}/bad_conv1d_strides.onnx")
+def bad_scalar(name, op):
+    nodes = [helper.make_node("Constant", [], ["s"], value_float=0.5),
+             helper.make_node(op, ["x", "s"], ["y"], name=name)]
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 5, 5])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+onnx.save(bad_scalar("deconv_scalar_w", "ConvTranspose"), f"{out_dir}/bad_deconv_scalar_w.onnx")
+onnx.save(bad_scalar("matmul_scalar_b", "MatMul"), f"{out_dir}/bad_matmul_scalar_b.onnx")
 onnx.save(bad_deconv("bad_deconv_group", (4, 1, 3, 3), group=2, strides=[2, 2]), f"{out_dir}/bad_deconv_group.onnx")
 onnx.save(bad_deconv("bad_deconv_strides", (4, 2, 3, 3), strides=[100000, 100000]),
           f"{out_dir}/bad_deconv_strides.onnx")

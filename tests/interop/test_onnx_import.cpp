@@ -75,6 +75,10 @@ TEST_CASE("FSRCNN from ONNX, its ConvTranspose included, equals the bundled CSV 
     CHECK(imported.notes.size() == 1);
     CHECK_THROWS_WITH(interop::import_onnx(model("bad_deconv_group")),
                       Catch::Contains("ONNX node up (ConvTranspose): attribute 'group'=2 is not imported"));
+    CHECK_THROWS_WITH(interop::import_onnx(model("bad_deconv_scalar_w")),
+                      Catch::Contains("ONNX node deconv_scalar_w (ConvTranspose): W has 0 dims"));
+    CHECK_THROWS_WITH(interop::import_onnx(model("bad_matmul_scalar_b")),
+                      Catch::Contains("ONNX node matmul_scalar_b (MatMul): input B is a scalar"));
     CHECK_THROWS_WITH(interop::import_onnx(model("bad_deconv_strides")),
                       Catch::Contains("K x stride_y x stride_x (the sub-pixel conv's channels) = 20000000000 is outside"));
 }
