@@ -214,7 +214,7 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
 // A Conv-like node whose X and W ranks differ crashes libonnx's shape inference (Debian 12's
 // libonnx 1.13, convPoolShapeInference and convTransposeShapeInference): refuse it first wherever
 // both ranks are declared (graph inputs, value_info, initializers), and weights of fewer than 3
-// dims wherever theirs is.
+// dims wherever theirs is; and strides, dilations, kernel sizes and groups below 1 anywhere.
 void check_conv_ranks(const onnx::GraphProto &graph, const std::string &path) {
     std::map<std::string, int> rank;
     for (const auto *list : {&graph.input(), &graph.value_info()})
@@ -231,6 +231,15 @@ void check_conv_ranks(const onnx::GraphProto &graph, const std::string &path) {
     const std::map<std::string, std::pair<int, int>> x_and_w = {
         {"Conv", {0, 1}}, {"ConvInteger", {0, 1}}, {"QLinearConv", {0, 3}}, {"ConvTranspose", {0, 1}}};
     for (const auto &n : graph.node()) {
+        // Strides, dilations, kernel sizes or a group count below 1 divide by zero in it (convs and
+        // pools alike).
+        for (const char *name : {"strides", "dilations", "kernel_shape", "group"})
+            if (const auto *a = attribute(n, name))
+                for (const int64_t v : a->ints().empty() ? std::vector<int64_t>{a->i()}
+                                                         : std::vector<int64_t>(a->ints().begin(), a->ints().end()))
+                    if (v < 1)
+                        throw UserError(path + ": ONNX node " + node_name(n) + " (" + n.op_type() + "): attribute '" +
+                                        name + "' has " + std::to_string(v) + "; it must be at least 1");
         const auto op = x_and_w.find(n.op_type());
         if (op == x_and_w.end()) continue;
         const auto [x, w] = op->second;

@@ -121,7 +121,7 @@ TEST_CASE("a Gemm after a Reshape to a shape computed in the graph takes its row
     CHECK(imported.layers[1].K == 10);
 }
 
-TEST_CASE("a float16 model imports its layers; its tensors are left to the seed", "[onnx][import]") {
+TEST_CASE("a float16 model imports its layers, its tensors left to the seed", "[onnx][import]") {
     const interop::OnnxImport imported = interop::import_onnx(model("conv_fp16"));
     REQUIRE(imported.layers.size() == 1);
     CHECK(imported.layers[0].K == 8);
