@@ -215,7 +215,7 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
 // libonnx 1.13, convPoolShapeInference and convTransposeShapeInference): refuse it first wherever
 // both ranks are declared (graph inputs, value_info, initializers), and weights of fewer than 3
 // dims wherever theirs is; and strides, dilations, kernel sizes and groups below 1 anywhere.
-void check_conv_ranks(const onnx::GraphProto &graph, const std::string &path) {
+void check_before_shape_inference(const onnx::GraphProto &graph, const std::string &path) {
     std::map<std::string, int> rank;
     for (const auto *list : {&graph.input(), &graph.value_info()})
         for (const auto &v : *list)
@@ -283,7 +283,11 @@ void conv_transpose_layer(const Graph &g, const NodeProto &n, OnnxImport &out) {
     for (int64_t k = 0; k < t.K; ++k)
         zero_byte.push_back(int8_t(uint8_t(
             (l.channel_w_zero_point.empty() ? l.w_zero_point : l.channel_w_zero_point[size_t(k)]) & 0xff)));
-    if (!tensors.weights.empty()) tensors.weights = ir::sub_pixel_weights(s, tensors.weights, zero_byte);
+    // Rearranged only when the initializer holds the whole [C][K][R][S] (else: from the seed).
+    if (tensors.weights.size() == size_t(t.C * t.K * t.kernel[0] * t.kernel[1]))
+        tensors.weights = ir::sub_pixel_weights(s, tensors.weights, zero_byte);
+    else
+        tensors.weights.clear();
     tensors.bias = ir::per_phase(s, tensors.bias);
     ir::set_sub_pixel_conv(s, l);
     out.layers.push_back(l);
@@ -376,7 +380,7 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
     }
     OnnxImport out;
     fix_batch_dims(model, out.notes);
-    check_conv_ranks(model.graph(), path);
+    check_before_shape_inference(model.graph(), path);
     try {
         // Data propagation: shapes computed in the graph (Shape -> Gather -> Concat -> Reshape, as
         // PyTorch exports x.view(x.size(0), -1)) become known.
