@@ -1,7 +1,8 @@
 #include "MaestroMapping.h"
-#include "MaestroParser.h"
 
+#include "MaestroParser.h"
 #include "UserError.h"
+#include "ir/SubPixel.h"
 
 #include <algorithm>
 #include <cctype>
@@ -249,11 +250,13 @@ bool has_maestro_layer(const std::string &path) {
 
 namespace {
 
-bool runs_as_layer(const MaestroLayer &l) { return l.type == "CONV" || l.type == "DSCONV" || l.type == "GEMM"; }
+bool runs_as_layer(const MaestroLayer &l) {
+    return l.type == "CONV" || l.type == "DSCONV" || l.type == "GEMM" || l.type == "TRCONV";
+}
 
 ir::LayerSpec layer_spec(const MaestroLayer &l, const std::string &path) {
     if (!runs_as_layer(l))
-        throw UserError(path + ": layer " + l.name + " has Type " + l.type + "; Tessera reads CONV, DSCONV and GEMM layers");
+        throw UserError(path + ": layer " + l.name + " has Type " + l.type + "; Tessera reads CONV, DSCONV, TRCONV and GEMM layers");
     ir::LayerSpec s;
     s.name = l.name;
     if (l.type == "GEMM") {  // (M x K) x (K x N): an fc of M rows, K inputs, N outputs
@@ -266,7 +269,7 @@ ir::LayerSpec layer_spec(const MaestroLayer &l, const std::string &path) {
         s.H = s.W = s.R = s.S = 1;
         return s;
     }
-    s.type = l.type == "DSCONV" ? "dwconv" : "conv";
+    s.type = l.type == "DSCONV" ? "dwconv" : l.type == "TRCONV" ? "deconv" : "conv";
     auto get = [&](const std::string &k) {
         auto it = l.dims.find(k);
         return it == l.dims.end() ? int64_t(1) : it->second;
@@ -280,6 +283,14 @@ ir::LayerSpec layer_spec(const MaestroLayer &l, const std::string &path) {
     const int64_t sx = l.stride.count("X") ? l.stride.at("X") : 1;
     if (sx != s.stride) s.stride_w = sx;
     if (s.type == "dwconv") s.groups = s.C;
+    if (s.type == "deconv") {
+        // A transposed conv of Y x X inputs, upsampling by its Stride, or by 2 without one: MAESTRO's
+        // parser gives every TRCONV an inner stride of 2 (the UNet files' next layers read 2Y x 2X)
+        // and then analyses it as the plain conv of its Dimensions. Tessera runs the transposed
+        // conv, as its sub-pixel conv (ir/SubPixel.h).
+        if (!l.stride.count("Y") && !l.stride.count("X")) s.stride = 2, s.stride_w = -1;
+        s = ir::sub_pixel_layer(s, 0, 0, path + ": layer " + l.name);
+    }
     return s;
 }
 
@@ -302,7 +313,7 @@ MaestroNetwork read_maestro_network(const std::string &path) {
         }
         net.layers.push_back(layer_spec(l, path));
     }
-    if (net.layers.empty()) throw UserError(path + ": no CONV, DSCONV or GEMM layer: nothing to run");
+    if (net.layers.empty()) throw UserError(path + ": no CONV, DSCONV, TRCONV or GEMM layer: nothing to run");
     return net;
 }
 

@@ -81,14 +81,17 @@ expect_error "explore searches the schedule" explore --layer $layer --timeloop-m
 expect_error "an array axis with several loops" lower --layer $layer --spatial 'C,FX|X' --emit maestro
 
 # A network file in MAESTRO's own style (maestro/small_net.m): --network runs every CONV/DSCONV
-# layer with its directives (a TRCONV skipped with a note); a stride re-derives the sliding
+# layer with its directives, and the TRCONV as its sub-pixel conv; a stride re-derives the sliding
 # offsets as MAESTRO does; a DSCONV's C is the channel dim; a chunk larger than the input is all of
 # it; 32 PEs as 1-D lanes fill 4x8.
 net=$src/tests/interop/maestro/small_net.m
 "$tessera" estimate --network "$net" --maestro-mapping "$net" --array 4x8 >"$tmp/out" 2>"$tmp/err" ||
     { echo "FAIL: estimate --network small_net.m: $(cat "$tmp/err")"; fail=1; }
-grep -q "skipped (Types Tessera does not run): up4 (TRCONV)" "$tmp/err" || { echo "FAIL: the TRCONV layer is named as skipped"; fail=1; }
-for l in conv1 dw2 pool3; do grep -q "^$l " "$tmp/out" || { echo "FAIL: small_net.m's $l estimates"; fail=1; }; done
+for l in conv1 dw2 pool3 up4; do grep -q "^$l " "$tmp/out" || { echo "FAIL: small_net.m's $l estimates"; fail=1; }; done
+# up4: a 2x2 stride-2 transposed conv of 16 -> 8 channels on 2x2 inputs: 32 channels of one tap.
+expect_ok lower --network "$net" --layer up4 --maestro-mapping "$net" --array 4x8
+grep -q "(conv N=1 C=16 K=32 H=2 W=2 R=1 S=1 stride=1 pad=0): 2,048 MACs" "$tmp/out" ||
+    { echo "FAIL: the TRCONV up4 is its sub-pixel conv: $(head -1 "$tmp/out")"; fail=1; }
 expect_ok lower --network "$net" --layer dw2 --maestro-mapping "$net" --array 4x8
 grep -q "array 4x8" "$tmp/out" || { echo "FAIL: dw2's 32 channel lanes fold onto 4x8: $(grep array "$tmp/out")"; fail=1; }
 expect_ok lower --network "$net" --layer conv1 --maestro-mapping "$net" --array 4x8
