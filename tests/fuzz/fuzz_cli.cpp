@@ -153,7 +153,7 @@ private:
     };
     Spec valid_spec() {
         Spec s;
-        s.type = pick<std::string>({"conv", "conv", "dwconv", "fc"});
+        s.type = pick<std::string>({"conv", "conv", "dwconv", "deconv", "fc"});
         if (s.type == "fc") {
             s.kv = {{"N", std::to_string(uniform(1, 4))}, {"C", std::to_string(uniform(1, 40))},
                     {"K", std::to_string(uniform(1, 40))}};
@@ -162,7 +162,12 @@ private:
             s.kv = {{"C", std::to_string(uniform(1, 12))}, {"H", std::to_string(h)}, {"W", std::to_string(uniform(r, 12))},
                     {"R", std::to_string(r)}, {"S", std::to_string(r)}, {"stride", std::to_string(uniform(1, 2))},
                     {"pad", std::to_string(uniform(0, r / 2))}};
-            if (s.type == "conv") s.kv.push_back({"K", std::to_string(uniform(1, 12))});
+            if (s.type == "conv" || s.type == "deconv") s.kv.push_back({"K", std::to_string(uniform(1, 12))});
+            // A transposed conv's output padding is below its stride (ONNX's rule).
+            if (s.type == "deconv" && chance(0.4)) {
+                const auto stride = std::find_if(s.kv.begin(), s.kv.end(), [](const auto &kv) { return kv.first == "stride"; });
+                s.kv.push_back({"output_padding", std::to_string(uniform(0, std::stoll(stride->second) - 1))});
+            }
         }
         if (chance(0.3)) s.kv.push_back({"bias", pick<std::string>({"0", "1", "true", "false"})});
         if (chance(0.3)) s.kv.push_back({"relu", pick<std::string>({"0", "1", "true", "false"})});
@@ -193,7 +198,8 @@ private:
             const size_t i = size_t(uniform(0, (long long)s.kv.size() - 1));
             const std::string k = s.kv[i].first;
             s.kv.erase(s.kv.begin() + long(i));
-            c.known_bad = k != "bias" && k != "relu" && k != "shift" && k != "stride" && k != "pad" && k != "N";
+            c.known_bad = k != "bias" && k != "relu" && k != "shift" && k != "stride" && k != "pad" && k != "N" &&
+                          k != "output_padding";
             break;
         }
         case 2: c.what = "duplicate a key"; s.kv.push_back(pick(s.kv)); c.known_bad = true; break;
@@ -204,7 +210,7 @@ private:
             // 65536 and 2^20 are inside the limits: valid for a shape key, decided by the generic checks.
             // 0 is a valid pad, shift, bias or relu (seed 122 drew pad=0 for a 2x2 kernel's pad=1).
             const bool zero_valid = v == "0" && (kv.first == "pad" || kv.first == "shift" || kv.first == "bias" ||
-                                                 kv.first == "relu");
+                                                 kv.first == "relu" || kv.first == "output_padding");
             c.known_bad = v != kv.second && !zero_valid &&
                           !((v == "1048576" || v == "65536") && kv.first != "shift" && kv.first != "bias" &&
                             kv.first != "relu");
@@ -234,7 +240,8 @@ private:
         }
         c.args = {chance(0.5) ? "lower" : "estimate", "--layer", s.text(), "--json"};
         c.estimate_json = c.args[0] == "estimate";
-        if (!c.known_bad && !changed_value) c.expect_macs = macs_of(s);
+        // A deconv's MACs are its sub-pixel conv's (test_sub_pixel checks that geometry).
+        if (!c.known_bad && !changed_value && s.type != "deconv") c.expect_macs = macs_of(s);
         return c;
     }
 
