@@ -5,6 +5,7 @@
 #include "ir/SubPixel.h"
 
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -71,15 +72,17 @@ ir::LayerSpec deconv_row(const ir::LayerSpec &l, const std::string &p_out, const
     for (int a = 0; a < 2; ++a)
         if (stated[a]) output_padding[a] = stated[a] - plain.out[a];
     const ir::LayerSpec conv = ir::sub_pixel_layer(l, output_padding[0], output_padding[1], where);
-    const int64_t own = l.N * l.K * l.C * l.H * l.W * l.R * l.S;
-    if (const int64_t m = to_int(macs, where + " MACs", 0); m && m != own)
-        throw UserError(where + ": MACs column says " + std::to_string(m) + " but the deconv gives " + std::to_string(own) +
-                        " (N x K x C x H_in x W_in x R x S)");
     try {
         ir::check_layer_limits(conv);
     } catch (const UserError &e) {
         throw UserError(where + ": " + e.what());
     }
+    std::optional<int64_t> product = 1;
+    for (const int64_t f : {l.N, l.K, l.C, l.H, l.W, l.R, l.S}) product = product ? ir::checked_mul(*product, f) : product;
+    const int64_t own = product.value_or(-1);
+    if (const int64_t m = to_int(macs, where + " MACs", 0); m && m != own)
+        throw UserError(where + ": MACs column says " + std::to_string(m) + " but the deconv gives " + std::to_string(own) +
+                        " (N x K x C x H_in x W_in x R x S)");
     return conv;
 }
 
