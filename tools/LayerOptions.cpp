@@ -116,7 +116,7 @@ void add_layer_options(po::options_description &desc, LayerSelection &sel) {
          "layer name (or 0-based position) in --network, or inline: conv:C=64,K=64,H=56,W=56,R=3,S=3,stride=1,pad=1 "
          "(keys N C K H W R S batch stride stride_w pad pad_bottom pad_left pad_right dilation dilation_w groups "
          "bias relu shift, quantization x_uint8 w_uint8 y_uint8 x_zero_point w_zero_point y_zero_point "
-         "multiplier round_even y_int32 (int32 outputs, not requantized); also fc:N=..,C=..,K=.. and dwconv:...)")
+         "multiplier round_even y_int32 (int32 outputs, not requantized); also fc:N=..,C=..,K=.., dwconv:... and deconv:... with output_padding, a transposed conv)")
         ("generator", po::value(&sel.generator)->notifier(not_empty("--generator")), "a registered Halide generator (tessera_conv2d, "
          "tessera_fc, or one from --plugin)")
         ("param,p", po::value(&sel.params)->composing(), "generator param key=value (repeatable)")
