@@ -23,14 +23,14 @@ ir::TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
     if (xs.size() != 4 || ws.size() != 4)
         fail(n, "only 1-D and 2-D transposed convolutions (3-D or 4-D X and W) become layers; X has " +
                     std::to_string(xs.size()) + " dims, W " + std::to_string(ws.size()));
-    if (integer(n, "group", 1) != 1)
-        fail(n, "attribute 'group'=" + std::to_string(integer(n, "group", 1)) +
-                    " is not imported: a grouped ConvTranspose becomes no layer (split it into one node per group)");
     ir::TransposedConv t;
-    t.N = xs[0], t.C = xs[1], t.K = ws[1];
+    t.groups = integer(n, "group", 1);
+    t.N = xs[0], t.C = xs[1], t.K = ws[1] * t.groups;
+    if (t.groups < 1 || t.C % t.groups)
+        fail(n, "attribute 'group'=" + std::to_string(t.groups) + " does not divide X's " + std::to_string(t.C) + " channels");
     if (ws[0] != t.C)
         fail(n, "W's first dimension (" + std::to_string(ws[0]) + ") must equal X's " + std::to_string(t.C) +
-                    " channels (W is [C, K, R, S])");
+                    " channels (W is [C, K/group, R, S])");
     auto ints_2d = [&](const char *name, std::vector<int64_t> if_absent, bool pads = false) {
         const std::vector<int64_t> v = ints(n, name, if_absent);
         if (!attribute(n, name)) return v;

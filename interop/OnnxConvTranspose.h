@@ -6,9 +6,10 @@
 
 namespace tessera::interop::onnx_graph {
 
-// X [N, C, H, W] (or [N, C, W]: 1-D), W [C, K, R, S] (or [C, K, S]); strides, dilations, pads,
-// output_padding, output_shape and auto_pad as ONNX defines them (output_shape and auto_pad SAME
-// give the pads). Fails in one line for group > 1, 3-D, or an output smaller than one pixel.
+// X [N, C, H, W] (or [N, C, W]: 1-D), W [C, K/group, R, S] (or [C, K/group, S]); group, strides,
+// dilations, pads, output_padding, output_shape and auto_pad as ONNX defines them (output_shape
+// and auto_pad SAME give the pads). Fails in one line for 3-D, a group not dividing C, an extent
+// out of range or an output smaller than one pixel.
 ir::TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n);
 
 }  // namespace tessera::interop::onnx_graph

@@ -277,14 +277,14 @@ void conv_transpose_layer(const Graph &g, const NodeProto &n, OnnxImport &out) {
     l.bias = n.input_size() > 2 && !n.input(2).empty();
     Sources from;
     apply_qdq(g, n, 0, 1, 2, 1, l, from);
-    OnnxTensors tensors = tensors_of(g, n, 0, 1, 2, false, l, from);  // weights [C][K][R][S]
+    OnnxTensors tensors = tensors_of(g, n, 0, 1, 2, false, l, from);  // weights [C][K/group][R][S]
     const ir::SubPixel s = ir::sub_pixel(t);
     std::vector<int8_t> zero_byte;
     for (int64_t k = 0; k < t.K; ++k)
         zero_byte.push_back(int8_t(uint8_t(
             (l.channel_w_zero_point.empty() ? l.w_zero_point : l.channel_w_zero_point[size_t(k)]) & 0xff)));
-    // Rearranged only when the initializer holds the whole [C][K][R][S] (else: from the seed).
-    if (tensors.weights.size() == size_t(t.C * t.K * t.kernel[0] * t.kernel[1]))
+    // Rearranged only when the initializer holds the whole [C][K/group][R][S] (else: from the seed).
+    if (tensors.weights.size() == size_t(t.C * (t.K / t.groups) * t.kernel[0] * t.kernel[1]))
         tensors.weights = ir::sub_pixel_weights(s, tensors.weights, zero_byte);
     else
         tensors.weights.clear();

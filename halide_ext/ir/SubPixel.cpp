@@ -36,13 +36,14 @@ SubPixel sub_pixel(const TransposedConv &t) {
 
 TransposedConv transposed_conv(const LayerSpec &l, int64_t output_padding_y, int64_t output_padding_x,
                                const std::string &where) {
-    if (l.groups != 1)
-        throw UserError(where + ": a deconv has groups = 1 (a grouped transposed conv is one deconv per group)");
+    if (l.groups < 1 || l.C % l.groups || l.K % l.groups)
+        throw UserError(where + ": deconv groups=" + std::to_string(l.groups) + " must divide C=" + std::to_string(l.C) +
+                        " and K=" + std::to_string(l.K));
     const int64_t output_padding[2] = {output_padding_y, output_padding_x};
     const int64_t stride[2] = {l.stride_y(), l.stride_x()}, dilation[2] = {l.dilation_y(), l.dilation_x()};
     const int64_t pad_end[2] = {l.pad_y1(), l.pad_x1()};
     TransposedConv t;
-    t.N = l.N, t.C = l.C, t.K = l.K;
+    t.N = l.N, t.C = l.C, t.K = l.K, t.groups = l.groups;
     for (const auto &[value, what] : {std::pair<int64_t, const char *>{l.N, "N"}, {l.C, "C"}, {l.K, "K"},
                                       {l.H, "H"}, {l.W, "W"}, {l.R, "R"}, {l.S, "S"}, {stride[0], "stride"},
                                       {stride[1], "stride_w"}, {dilation[0], "dilation"}, {dilation[1], "dilation_w"}})
@@ -78,7 +79,7 @@ LayerSpec sub_pixel_layer(const LayerSpec &l, int64_t output_padding_y, int64_t 
 
 void set_sub_pixel_conv(const SubPixel &s, LayerSpec &l) {
     l.type = "conv";
-    l.groups = 1;
+    l.groups = s.t.groups;
     l.N = s.t.N, l.C = s.t.C, l.K = s.t.K * s.phases();
     l.H = s.t.in[0], l.W = s.t.in[1];
     l.R = s.taps[0], l.S = s.taps[1];
@@ -93,19 +94,21 @@ void set_sub_pixel_conv(const SubPixel &s, LayerSpec &l) {
 std::vector<int8_t> sub_pixel_weights(const SubPixel &s, const std::vector<int8_t> &w, const std::vector<int8_t> &zero_byte) {
     const TransposedConv &t = s.t;
     const int64_t R = t.kernel[0], S = t.kernel[1], ty = s.taps[0], tx = s.taps[1];
-    std::vector<int8_t> out(size_t(t.K * s.phases() * t.C * ty * tx));
+    const int64_t group_k = t.K / t.groups, group_c = t.C / t.groups;
+    std::vector<int8_t> out(size_t(t.K * s.phases() * group_c * ty * tx));
     size_t i = 0;
     for (int64_t k = 0; k < t.K; ++k)
         for (int64_t py = 0; py < t.stride[0]; ++py)
             for (int64_t px = 0; px < t.stride[1]; ++px)
-                for (int64_t c = 0; c < t.C; ++c)
+                for (int64_t c = (k / group_k) * group_c; c < (k / group_k + 1) * group_c; ++c)
                     for (int64_t a = 0; a < ty; ++a)
                         for (int64_t b = 0; b < tx; ++b) {
                             // Tap a of phase py is the dilated kernel's row py + stride * (ty - 1 - a).
                             const int64_t ey = py + t.stride[0] * (ty - 1 - a), ex = px + t.stride[1] * (tx - 1 - b);
                             const bool on_kernel = ey % t.dilation[0] == 0 && ex % t.dilation[1] == 0 &&
                                                    ey / t.dilation[0] < R && ex / t.dilation[1] < S;
-                            out[i++] = on_kernel ? w[size_t(((c * t.K + k) * R + ey / t.dilation[0]) * S + ex / t.dilation[1])]
+                            out[i++] = on_kernel ? w[size_t(((c * group_k + k % group_k) * R + ey / t.dilation[0]) * S +
+                                                            ex / t.dilation[1])]
                                                  : zero_byte[size_t(k)];
                         }
     return out;

@@ -4,7 +4,7 @@
 // p = o' mod stride of row q = o' div stride, and
 //     Y[k][o] = sum_j X[q - j] * W[k][p + stride * j]      (the dilated kernel, j >= 0)
 // is an ordinary stride-1 conv over X with ceil(kernel / stride) taps, one output channel per
-// (k, phase). So one ConvTranspose is one conv layer: K * stride_y * stride_x output channels,
+// (k, phase). So one ConvTranspose is one conv layer (grouped as the node is): K * stride_y * stride_x output channels,
 // channel k' = (k * stride_y + p_y) * stride_x + p_x, its weights the kernel's taps of that
 // phase in reverse order (a tap past the kernel holds the weight zero point: it adds nothing).
 // The conv's output (q, phase) interleaves into the transposed conv's (depth to space).
@@ -23,6 +23,7 @@ namespace tessera::ir {
 // One transposed conv's geometry; per axis, 0 the rows (y) and 1 the columns (x).
 struct TransposedConv {
     int64_t N = 1, C = 1, K = 1;
+    int64_t groups = 1;  // group g's K/groups outputs read its C/groups inputs (W is [C][K/groups][R][S])
     int64_t in[2] = {1, 1}, kernel[2] = {1, 1}, stride[2] = {1, 1}, dilation[2] = {1, 1};
     int64_t pad_begin[2] = {0, 0};  // may be negative (output_shape beyond the full result)
     int64_t out[2] = {1, 1};        // the transposed conv's output extent
@@ -40,9 +41,10 @@ struct SubPixel {
 SubPixel sub_pixel(const TransposedConv &t);
 
 // The transposed conv a `deconv` layer describes (a network CSV row or an inline spec): `l`'s
-// fields as the node's own (H, W its input, R, S its kernel, its strides, dilations and pads,
-// groups 1) plus its output padding per axis. UserError, prefixed by `where`, for an extent out of
-// range (ir/Limits.h), groups, or an output padding outside 0 .. max(stride, dilation) - 1.
+// fields as the node's own (H, W its input, R, S its kernel, its strides, dilations, pads and
+// groups) plus its output padding per axis. UserError, prefixed by `where`, for an extent out of
+// range (ir/Limits.h), groups not dividing C and K, or an output padding outside
+// 0 .. max(stride, dilation) - 1.
 TransposedConv transposed_conv(const LayerSpec &l, int64_t output_padding_y, int64_t output_padding_x,
                                const std::string &where);
 
@@ -50,11 +52,11 @@ TransposedConv transposed_conv(const LayerSpec &l, int64_t output_padding_y, int
 // sub-pixel conv, type conv, the name, bias, ReLU and quantization kept.
 LayerSpec sub_pixel_layer(const LayerSpec &l, int64_t output_padding_y, int64_t output_padding_x, const std::string &where);
 
-// `l` becomes the sub-pixel conv: C, K * phases, the taps, stride 1, the pads; a per-channel
+// `l` becomes the sub-pixel conv: C, K * phases, the node's groups, the taps, stride 1, the pads; a per-channel
 // table (multipliers, shifts, weight zero points) of the K channels repeats for each phase.
 void set_sub_pixel_conv(const SubPixel &s, LayerSpec &l);
 
-// The conv's weights [K * phases][C][taps_y][taps_x] from the transposed conv's [C][K][R][S]
+// The conv's weights [K * phases][C/groups][taps_y][taps_x] from the transposed conv's [C][K/groups][R][S]
 // (both row-major); a tap past the kernel holds `zero_byte[k]`, channel k's weight zero point.
 std::vector<int8_t> sub_pixel_weights(const SubPixel &s, const std::vector<int8_t> &w, const std::vector<int8_t> &zero_byte);
 

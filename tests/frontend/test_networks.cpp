@@ -115,8 +115,13 @@ TEST_CASE("deconv rows and specs are their sub-pixel convs", "[networks]") {
     ir::LayerSpec spec = parse_inline_layer("deconv:C=56,K=1,H=540,W=960,R=9,S=9,stride=2,pad=4,output_padding=1");
     spec.name = b.name, spec.bias = b.bias, spec.relu = b.relu;
     CHECK(spec == b);
-    REQUIRE_THROWS_WITH(parse_inline_layer("deconv:C=4,K=4,H=5,W=5,R=3,S=3,stride=2,groups=2"),
-                        Catch::Matchers::Contains("a deconv has groups = 1"));
+    // A grouped deconv is a grouped sub-pixel conv: 4 phases per output channel, groups kept.
+    const ir::LayerSpec grouped = parse_inline_layer("deconv:C=4,K=6,H=5,W=5,R=3,S=3,stride=2,pad=1,groups=2");
+    CHECK(grouped.groups == 2);
+    CHECK(grouped.K == 24);
+    CHECK(grouped.R == 2);
+    REQUIRE_THROWS_WITH(parse_inline_layer("deconv:C=4,K=4,H=5,W=5,R=3,S=3,stride=2,groups=3"),
+                        Catch::Matchers::Contains("deconv groups=3 must divide C=4 and K=4"));
     REQUIRE_THROWS_WITH(parse_inline_layer("conv:C=4,K=4,H=5,W=5,R=3,S=3,output_padding=1"),
                         Catch::Matchers::Contains("unknown key 'output_padding'"));
 }

@@ -37,7 +37,7 @@ done
 code=$?
 cat "$tmp/sim.log"
 [ $code -eq 0 ] || { echo "FAIL: simulate --onnx exited $code"; exit 1; }
-for layer in qconv1 qconv2 qdq_conv3 qmatmul4 qdq_deconv5 qdq_deconv6; do
+for layer in qconv1 qconv2 qdq_conv3 qmatmul4 qdq_deconv5 qdq_deconv6 qdq_deconv7; do
     grep -E "^ *$layer\b.*PASS|$layer.*PASS" "$tmp/sim.log" >/dev/null ||
         { echo "FAIL: layer $layer did not PASS"; exit 1; }
 done

@@ -15,8 +15,9 @@ conv1d.onnx: 1-D convolutions (X [N, C, W]): a Conv with stride 2, asymmetric pa
 integer-valued weights, then a grouped, dilated Conv; and an opset-6 Gemm with `broadcast`.
 fsrcnn.onnx: FSRCNN(56, 12, 4) on a 540x960 image as the bundled fsrcnn CSV lists it, its last
 layer a ConvTranspose 9x9 stride 2 (pads 4, output_padding 1: 1080x1920), weights as graph
-inputs. bad_deconv_group.onnx, bad_deconv_strides.onnx: a grouped ConvTranspose, and one whose
-sub-pixel conv would have 2e10 output channels, which the import refuses in one line.
+inputs. bad_deconv_group.onnx, bad_deconv_strides.onnx: a ConvTranspose whose group (3) does not
+divide its 4 channels, and one whose sub-pixel conv would have 2e10 output channels, which the
+import refuses in one line.
 qdq_initializers.onnx, qdq_constants.onnx: one QDQ conv (per-channel weight scales, an int32
 bias), its weights, scales, zero points and bias as initializers in the first and as Constant
 nodes (`value` tensors and `value_float`) in the second, as PyTorch's exporter writes them.
@@ -270,7 +271,7 @@ def bad_scalar(name, op):
 
 onnx.save(bad_scalar("deconv_scalar_w", "ConvTranspose"), f"{out_dir}/bad_deconv_scalar_w.onnx")
 onnx.save(bad_scalar("matmul_scalar_b", "MatMul"), f"{out_dir}/bad_matmul_scalar_b.onnx")
-onnx.save(bad_deconv("bad_deconv_group", (4, 1, 3, 3), group=2, strides=[2, 2]), f"{out_dir}/bad_deconv_group.onnx")
+onnx.save(bad_deconv("bad_deconv_group", (4, 1, 3, 3), group=3, strides=[2, 2]), f"{out_dir}/bad_deconv_group.onnx")
 onnx.save(bad_deconv("bad_deconv_strides", (4, 2, 3, 3), strides=[100000, 100000]),
           f"{out_dir}/bad_deconv_strides.onnx")
 for name, model in [("resnet50", resnet50()), ("small_qcnn", small_qcnn()), ("conv1d", conv1d()),

@@ -24,6 +24,7 @@ Layers (each runs on its own input; `simulate` runs a design layer by layer):
              int8 w [C, K, R, S] with scales and zero points per output channel (axis 1), bias
   qdq_deconv6  QDQ ConvTranspose 3->2, 4x4 stride 2 pads 1 (the U-Net / DCGAN upsampler), int8 x,
              per-tensor; its expected output is compared with output_onnx.npy (the node's layout)
+  qdq_deconv7  a grouped QDQ ConvTranspose (group 2, 4 -> 6 channels), 3x3 stride 2, output_padding 1
 Tensors are stored as int8 bytes in the .npy files (uint8 values as their bytes), NCHW / (N, K).
 """
 import os
@@ -33,10 +34,10 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-LAYERS = ["qconv1", "qconv2", "qdq_conv3", "qmatmul4", "qdq_deconv5", "qdq_deconv6"]
+LAYERS = ["qconv1", "qconv2", "qdq_conv3", "qmatmul4", "qdq_deconv5", "qdq_deconv6", "qdq_deconv7"]
 # ConvTranspose layers run as their sub-pixel convs; simulate --onnx --save writes the node's
 # own layout as output_onnx.npy.
-NODE_LAYOUT = {"qdq_deconv5", "qdq_deconv6"}
+NODE_LAYOUT = {"qdq_deconv5", "qdq_deconv6", "qdq_deconv7"}
 
 
 def requant(acc, scale, y_zp, y_dtype, axis_k):
@@ -66,18 +67,21 @@ def conv_int(x, w, stride, pad):
     return out
 
 
-def conv_transpose_int(x, w, stride, pads, output_padding):
-    """ONNX ConvTranspose on integers, straight from its definition: x [N, C, H, W], w [C, K, R, S];
-    Y[n, k, i*s + r - pad_top, j*s + q - pad_left] += x[n, c, i, j] * w[c, k, r, q]."""
+def conv_transpose_int(x, w, stride, pads, output_padding, group=1):
+    """ONNX ConvTranspose on integers, straight from its definition: x [N, C, H, W], w [C, K/group, R, S];
+    Y[n, g*K/group + k, i*s + r - pad_top, j*s + q - pad_left] += x[n, c, i, j] * w[c, k, r, q] for the
+    inputs c of group g."""
     n, c, h, wd = x.shape
-    _, k, r, s = w.shape
+    _, kg, r, s = w.shape
+    cg = c // group
     full_h = stride * (h - 1) + output_padding + r
     full_w = stride * (wd - 1) + output_padding + s
-    full = np.zeros((n, k, full_h, full_w), np.int64)
-    for i in range(h):
-        for j in range(wd):
-            full[:, :, i * stride:i * stride + r, j * stride:j * stride + s] += \
-                np.einsum("nc,ckrs->nkrs", x[:, :, i, j], w)
+    full = np.zeros((n, kg * group, full_h, full_w), np.int64)
+    for g in range(group):
+        for i in range(h):
+            for j in range(wd):
+                full[:, g * kg:(g + 1) * kg, i * stride:i * stride + r, j * stride:j * stride + s] += \
+                    np.einsum("nc,ckrs->nkrs", x[:, g * cg:(g + 1) * cg, i, j], w[g * cg:(g + 1) * cg])
     top, left, bottom, right = pads
     return full[:, :, top:full_h - bottom, left:full_w - right]
 
@@ -183,18 +187,34 @@ def build(out_dir):
     expected["qdq_deconv6"] = requant(acc, f32(0.05) * f32(0.01) / f32(0.3), -2, np.int8, 1)
     inputs["qdq_deconv6"] = x6
 
+    # qdq_deconv7: a grouped QDQ ConvTranspose (group 2: 4 -> 6 channels, W [4, 3, 3, 3]), 3x3
+    # stride 2, pads 1, output_padding 1, uint8 x, per-tensor.
+    x7 = rng.integers(0, 256, size=(1, 4, 5, 6), dtype=np.uint8)
+    w7 = rng.integers(-128, 128, size=(4, 3, 3, 3), dtype=np.int8)
+    nodes.append(helper.make_node("DequantizeLinear", ["x7", const("xs7", f32(0.08)), const("xz7", np.uint8(7))], ["x7f"]))
+    nodes.append(helper.make_node("DequantizeLinear", [const("w7", w7), const("ws7", f32(0.02)), const("wz7", np.int8(0))],
+                                  ["w7f"]))
+    nodes.append(helper.make_node("ConvTranspose", ["x7f", "w7f"], ["y7f"], name="qdq_deconv7", group=2, strides=[2, 2],
+                                  pads=[1, 1, 1, 1], output_padding=[1, 1]))
+    nodes.append(helper.make_node("QuantizeLinear", ["y7f", const("ys7", f32(0.4)), const("yz7", np.uint8(120))], ["y7"]))
+    acc = conv_transpose_int(x7.astype(np.int64) - 7, w7.astype(np.int64), 2, (1, 1, 1, 1), 1, group=2)
+    expected["qdq_deconv7"] = requant(acc, f32(0.08) * f32(0.02) / f32(0.4), 120, np.uint8, 1)
+    inputs["qdq_deconv7"] = x7
+
     graph_inputs = [helper.make_tensor_value_info("x1", TensorProto.UINT8, [1, 3, 9, 9]),
                     helper.make_tensor_value_info("x2", TensorProto.INT8, [1, 8, 9, 9]),
                     helper.make_tensor_value_info("x3", TensorProto.UINT8, [1, 8, 5, 5]),
                     helper.make_tensor_value_info("a4", TensorProto.UINT8, [1, 64]),
                     helper.make_tensor_value_info("x5", TensorProto.UINT8, [1, 4, 9, 9]),
-                    helper.make_tensor_value_info("x6", TensorProto.INT8, [1, 3, 6, 7])]
+                    helper.make_tensor_value_info("x6", TensorProto.INT8, [1, 3, 6, 7]),
+                    helper.make_tensor_value_info("x7", TensorProto.UINT8, [1, 4, 5, 6])]
     outputs = [helper.make_tensor_value_info("y1", TensorProto.UINT8, [1, 8, 9, 9]),
                helper.make_tensor_value_info("y2", TensorProto.INT8, [1, 8, 5, 5]),
                helper.make_tensor_value_info("y3", TensorProto.UINT8, [1, 4, 5, 5]),
                helper.make_tensor_value_info("y4", TensorProto.UINT8, [1, 10]),
                helper.make_tensor_value_info("y5", TensorProto.UINT8, [1, 3, 18, 18]),
-               helper.make_tensor_value_info("y6", TensorProto.INT8, [1, 2, 12, 14])]
+               helper.make_tensor_value_info("y6", TensorProto.INT8, [1, 2, 12, 14]),
+               helper.make_tensor_value_info("y7", TensorProto.UINT8, [1, 6, 10, 12])]
     graph = helper.make_graph(nodes, "qcnn_e2e", graph_inputs, outputs, init)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     onnx.checker.check_model(model)
