@@ -393,7 +393,7 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
     Graph g;
     const onnx::GraphProto &graph = model.graph();
     for (const auto &t : graph.initializer()) g.init[t.name()] = &t;
-    // Constant nodes are constants too: PyTorch's exporter writes scales, zero points and
+    // Constant nodes are constants too: some exporters write scales, zero points and
     // sometimes weights as them.
     std::deque<TensorProto> constants;
     for (const auto &n : graph.node())

@@ -20,7 +20,7 @@ divide its 4 channels, and one whose sub-pixel conv would have 2e10 output chann
 import refuses in one line.
 qdq_initializers.onnx, qdq_constants.onnx: one QDQ conv (per-channel weight scales, an int32
 bias), its weights, scales, zero points and bias as initializers in the first and as Constant
-nodes (`value` tensors and `value_float`) in the second, as PyTorch's exporter writes them.
+nodes (`value` tensors and `value_float`) in the second, as some exporters write them.
 symbolic_batch.onnx, symbolic_height.onnx: a conv and a Gemm whose input's batch is
 'batch_size' (as exporters write it), and one whose height is symbolic too.
 flatten_dynamic.onnx: PyTorch's x.view(x.size(0), -1) before a Gemm (Shape -> Gather -> Unsqueeze

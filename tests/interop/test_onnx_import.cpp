@@ -84,7 +84,7 @@ TEST_CASE("FSRCNN from ONNX, its ConvTranspose included, equals the bundled CSV 
 }
 
 TEST_CASE("constants given as Constant nodes import as initializers do", "[onnx][import][quantized]") {
-    // PyTorch's exporter writes scales, zero points and weights as Constant nodes.
+    // Some exporters write scales, zero points and weights as Constant nodes.
     const interop::OnnxImport a = interop::import_onnx(model("qdq_initializers")),
                               b = interop::import_onnx(model("qdq_constants"));
     REQUIRE(a.layers.size() == 1);
