@@ -215,7 +215,45 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
 // libonnx 1.13, convPoolShapeInference and convTransposeShapeInference): refuse it first wherever
 // both ranks are declared (graph inputs, value_info, initializers), and weights of fewer than 3
 // dims wherever theirs is; and strides, dilations, kernel sizes and groups below 1 anywhere.
-void check_before_shape_inference(const onnx::GraphProto &graph, const std::string &path) {
+// The ranks of tensors computed in the graph before any convolution reads them (a Concat feeding
+// a ConvTranspose's W, say): shape inference of a copy of the model without its convolutions,
+// which cannot crash on them; large initializers are copied without their data.
+std::map<std::string, int> probed_ranks(const onnx::ModelProto &model, const std::set<std::string> &convs) {
+    onnx::ModelProto probe;
+    probe.set_ir_version(model.ir_version());
+    *probe.mutable_opset_import() = model.opset_import();
+    const onnx::GraphProto &graph = model.graph();
+    onnx::GraphProto &copy = *probe.mutable_graph();
+    *copy.mutable_input() = graph.input();
+    *copy.mutable_value_info() = graph.value_info();
+    for (const auto &n : graph.node())
+        if (!convs.count(n.op_type())) *copy.add_node() = n;
+    for (const auto &t : graph.initializer()) {
+        TensorProto &c = *copy.add_initializer();
+        if (t.raw_data().size() <= 4096 && t.float_data_size() + t.int64_data_size() + t.int32_data_size() <= 1024) {
+            c = t;
+        } else {
+            c.set_name(t.name());
+            c.set_data_type(t.data_type());
+            *c.mutable_dims() = t.dims();
+        }
+    }
+    try {
+        onnx::shape_inference::InferShapes(probe, onnx::OpSchemaRegistry::Instance(),
+                                           onnx::ShapeInferenceOptions(false, 0, true));
+    } catch (const std::exception &) {
+        // The real inference reports it.
+    }
+    std::map<std::string, int> rank;
+    for (const auto *list : {&copy.input(), &copy.value_info(), &copy.output()})
+        for (const auto &v : *list)
+            if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+                rank[v.name()] = v.type().tensor_type().shape().dim_size();
+    return rank;
+}
+
+void check_before_shape_inference(const onnx::ModelProto &model, const std::string &path) {
+    const onnx::GraphProto &graph = model.graph();
     std::map<std::string, int> rank;
     for (const auto *list : {&graph.input(), &graph.value_info()})
         for (const auto &v : *list)
@@ -230,6 +268,10 @@ void check_before_shape_inference(const onnx::GraphProto &graph, const std::stri
         }
     const std::map<std::string, std::pair<int, int>> x_and_w = {
         {"Conv", {0, 1}}, {"ConvInteger", {0, 1}}, {"QLinearConv", {0, 3}}, {"ConvTranspose", {0, 1}}};
+    std::set<std::string> convs;
+    for (const auto &kv : x_and_w) convs.insert(kv.first);
+    std::map<std::string, int> probed;
+    bool probe_done = false;
     for (const auto &n : graph.node()) {
         // Strides, dilations, kernel sizes or a group count below 1 divide by zero in it (convs and
         // pools alike).
@@ -243,7 +285,16 @@ void check_before_shape_inference(const onnx::GraphProto &graph, const std::stri
         const auto op = x_and_w.find(n.op_type());
         if (op == x_and_w.end()) continue;
         const auto [x, w] = op->second;
-        if (n.input_size() <= w || !rank.count(n.input(w))) continue;
+        if (n.input_size() <= w || n.input(w).empty()) continue;
+        if (!rank.count(n.input(w))) {  // W computed in the graph: its rank from a probe
+            if (!probe_done) probed = probed_ranks(model, convs), probe_done = true;
+            const auto it = probed.find(n.input(w));
+            if (it == probed.end())
+                throw UserError(path + ": ONNX node " + node_name(n) + " (" + n.op_type() + "): its weights '" + n.input(w) +
+                                "' come from a convolution's output or have no known shape; Tessera reads weights that "
+                                "are constants, graph inputs or computed from them");
+            rank[n.input(w)] = it->second;
+        }
         // Weights of fewer than 3 dims crash it too, whatever X is (an intermediate, unknown here).
         if (rank[n.input(w)] < 3)
             throw UserError(path + ": ONNX node " + node_name(n) + " (" + n.op_type() + "): W has " +
@@ -380,7 +431,7 @@ OnnxImport import_onnx(const std::string &path, const std::vector<std::string> &
     }
     OnnxImport out;
     fix_batch_dims(model, out.notes);
-    check_before_shape_inference(model.graph(), path);
+    check_before_shape_inference(model, path);
     try {
         // Data propagation: shapes computed in the graph (Shape -> Gather -> Concat -> Reshape, as
         // PyTorch exports x.view(x.size(0), -1)) become known.

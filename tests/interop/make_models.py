@@ -27,9 +27,9 @@ flatten_dynamic.onnx: PyTorch's x.view(x.size(0), -1) before a Gemm (Shape -> Ga
 -> Concat -> Reshape), a batch 'N'; shape inference leaves the Gemm's input unknown.
 conv_fp16.onnx: a float16 conv (weights and bias float16): its layer imports, its tensors are
 left to the seed.
-bad_deconv_scalar_w.onnx, bad_matmul_scalar_b.onnx: a ConvTranspose whose W is a scalar Constant
-node (libonnx's shape inference crashes on it) and a MatMul with a scalar B (found by mutating
-these models).
+bad_deconv_scalar_w.onnx, bad_matmul_scalar_b.onnx, bad_deconv_computed_w.onnx: a ConvTranspose
+whose W is a scalar Constant node, or a 1-D shape computed in the graph (libonnx's shape inference
+crashes on both), and a MatMul with a scalar B (found by mutating these models).
 bad_conv_ranks.onnx, bad_conv1d_strides.onnx: invalid 1-D convs (a 3-D X with a 4-D W, which
 crashes libonnx's shape inference; two strides), for the import's one-line errors.
 """
@@ -269,6 +269,17 @@ def bad_scalar(name, op):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def bad_computed_w():
+    init = [numpy_helper.from_array(np.array([-1], np.int64), "minus1")]
+    nodes = [helper.make_node("Shape", ["x"], ["s"]),
+             helper.make_node("Concat", ["s", "minus1"], ["shape"], axis=0),
+             helper.make_node("ConvTranspose", ["x", "shape"], ["y"], name="deconv_computed_w")]
+    graph = helper.make_graph(nodes, "bad_computed_w", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 5, 5])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], init)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+onnx.save(bad_computed_w(), f"{out_dir}/bad_deconv_computed_w.onnx")
 onnx.save(bad_scalar("deconv_scalar_w", "ConvTranspose"), f"{out_dir}/bad_deconv_scalar_w.onnx")
 onnx.save(bad_scalar("matmul_scalar_b", "MatMul"), f"{out_dir}/bad_matmul_scalar_b.onnx")
 onnx.save(bad_deconv("bad_deconv_group", (4, 1, 3, 3), group=3, strides=[2, 2]), f"{out_dir}/bad_deconv_group.onnx")

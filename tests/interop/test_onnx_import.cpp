@@ -77,6 +77,8 @@ TEST_CASE("FSRCNN from ONNX, its ConvTranspose included, equals the bundled CSV 
                       Catch::Contains("ONNX node up (ConvTranspose): attribute 'group'=3 does not divide X's 4 channels"));
     CHECK_THROWS_WITH(interop::import_onnx(model("bad_deconv_scalar_w")),
                       Catch::Contains("ONNX node deconv_scalar_w (ConvTranspose): W has 0 dims"));
+    CHECK_THROWS_WITH(interop::import_onnx(model("bad_deconv_computed_w")),
+                      Catch::Contains("ONNX node deconv_computed_w (ConvTranspose): W has 1 dims"));
     CHECK_THROWS_WITH(interop::import_onnx(model("bad_matmul_scalar_b")),
                       Catch::Contains("ONNX node matmul_scalar_b (MatMul): input B is a scalar"));
     CHECK_THROWS_WITH(interop::import_onnx(model("bad_deconv_strides")),
