@@ -32,13 +32,7 @@ ir::TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
         fail(n, "W's first dimension (" + std::to_string(ws[0]) + ") must equal X's " + std::to_string(t.C) +
                     " channels (W is [C, K/group, R, S])");
     auto ints_2d = [&](const char *name, std::vector<int64_t> if_absent, bool pads = false) {
-        const std::vector<int64_t> v = ints(n, name, if_absent);
-        if (!attribute(n, name)) return v;
-        const size_t want = (one_d ? 1u : 2u) * (pads ? 2u : 1u);
-        if (v.size() != want)
-            fail(n, std::string("attribute '") + name + "' needs " + std::to_string(want) + " values, it has " +
-                        std::to_string(v.size()));
-        return one_d ? as_2d(v, pads) : v;
+        return spatial_ints(n, name, std::move(if_absent), one_d, pads);
     };
     const std::vector<int64_t> kernel = ints_2d("kernel_shape", {ws[2], ws[3]});
     if (kernel != std::vector<int64_t>{ws[2], ws[3]}) fail(n, "attribute 'kernel_shape' differs from W's shape");

@@ -103,7 +103,16 @@ void check_attributes(const NodeProto &n, const std::set<std::string> &known) {
         if (!known.count(a.name())) fail(n, "unsupported attribute '" + a.name() + "'");
 }
 
-std::vector<int64_t> as_2d(const std::vector<int64_t> &v, bool pads) {
+std::vector<int64_t> spatial_ints(const NodeProto &n, const char *name, std::vector<int64_t> if_absent, bool one_d,
+                                  bool pads) {
+    const std::vector<int64_t> v = ints(n, name, if_absent);
+    if (!attribute(n, name)) return v;
+    const size_t want = (one_d ? 1u : 2u) * (pads ? 2u : 1u);
+    if (v.size() != want)
+        fail(n, std::string(one_d ? "a 1-D conv's attribute '" : "attribute '") + name + "' needs " +
+                    (want == 1 ? "one value" : want == 2 ? "two values" : "four values") + ", it has " +
+                    std::to_string(v.size()));
+    if (!one_d) return v;
     return pads ? std::vector<int64_t>{0, v[0], 0, v[1]} : std::vector<int64_t>{1, v[0]};
 }
 

@@ -41,9 +41,11 @@ const onnx::AttributeProto *attribute(const onnx::NodeProto &n, const char *name
 std::vector<int64_t> ints(const onnx::NodeProto &n, const char *name, std::vector<int64_t> if_absent);
 int64_t integer(const onnx::NodeProto &n, const char *name, int64_t if_absent);
 
-// A 1-D node's attribute (one value; pads two) as the 2-D one of a 1-pixel-high image: 1 for the
-// height (pads: 0 before and after it, around the width's begin and end).
-std::vector<int64_t> as_2d(const std::vector<int64_t> &v, bool pads);
+// A conv-like node's spatial attribute in its 2-D form (one value per axis; pads two per axis,
+// begins then ends), `if_absent` when not given. The count is checked against the node's rank; a
+// 1-D node's values become those of a 1-pixel-high image: 1 for the height (pads: 0 around it).
+std::vector<int64_t> spatial_ints(const onnx::NodeProto &n, const char *name, std::vector<int64_t> if_absent,
+                                  bool one_d, bool pads = false);
 
 // Only the attributes a node kind knows; anything else is named (it would change the result).
 void check_attributes(const onnx::NodeProto &n, const std::set<std::string> &known);

@@ -38,12 +38,7 @@ ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
         fail(n, "only 1-D and 2-D convolutions (3-D or 4-D X and W) become layers; X has " + std::to_string(xs.size()) +
                     " dims, W " + std::to_string(ws.size()));
     auto ints_2d = [&](const char *name, std::vector<int64_t> if_absent, bool pads = false) {
-        const std::vector<int64_t> v = ints(n, name, if_absent);
-        if (!one_d || !attribute(n, name)) return v;
-        if (v.size() != (pads ? 2u : 1u))
-            fail(n, std::string("a 1-D conv's attribute '") + name + "' needs " + (pads ? "two values" : "one value") +
-                        ", it has " + std::to_string(v.size()));
-        return as_2d(v, pads);
+        return spatial_ints(n, name, std::move(if_absent), one_d, pads);
     };
     ir::LayerSpec l;
     l.name = node_name(n);
@@ -57,7 +52,6 @@ ir::LayerSpec conv_layer(const Graph &g, const NodeProto &n, int x, int w) {
     const auto kernel = ints_2d("kernel_shape", {l.R, l.S});
     if (kernel != std::vector<int64_t>{l.R, l.S}) fail(n, "attribute 'kernel_shape' differs from W's shape");
     const auto strides = ints_2d("strides", {1, 1}), dilations = ints_2d("dilations", {1, 1});
-    if (strides.size() != 2 || dilations.size() != 2) fail(n, "attributes 'strides' and 'dilations' need two values");
     l.stride = strides[0], l.stride_w = strides[1];
     l.dilation = dilations[0], l.dilation_w = dilations[1];
     std::vector<int64_t> pads = ints_2d("pads", {0, 0, 0, 0}, true);
@@ -215,6 +209,32 @@ OnnxTensors tensors_of(const Graph &g, const NodeProto &n, int x, int w, int bia
 // libonnx 1.13, convPoolShapeInference and convTransposeShapeInference): refuse it first wherever
 // both ranks are declared (graph inputs, value_info, initializers), and weights of fewer than 3
 // dims wherever theirs is; and strides, dilations, kernel sizes and groups below 1 anywhere.
+// A Constant node's value as a tensor: its `value` attribute, or a tensor made in `made` from
+// `value_float(s)` / `value_int(s)`; nullptr for the kinds that hold no numbers (sparse, strings).
+const TensorProto *constant_node_value(const NodeProto &n, std::deque<TensorProto> &made) {
+    if (const auto *a = attribute(n, "value"); a && a->has_t()) return &a->t();
+    TensorProto t;
+    if (const auto *a = attribute(n, "value_float")) {
+        t.set_data_type(TensorProto::FLOAT);
+        t.add_float_data(a->f());
+    } else if (const auto *a = attribute(n, "value_floats")) {
+        t.set_data_type(TensorProto::FLOAT);
+        t.add_dims(a->floats_size());
+        for (float f : a->floats()) t.add_float_data(f);
+    } else if (const auto *a = attribute(n, "value_int")) {
+        t.set_data_type(TensorProto::INT64);
+        t.add_int64_data(a->i());
+    } else if (const auto *a = attribute(n, "value_ints")) {
+        t.set_data_type(TensorProto::INT64);
+        t.add_dims(a->ints_size());
+        for (int64_t i : a->ints()) t.add_int64_data(i);
+    } else {
+        return nullptr;
+    }
+    made.push_back(t);
+    return &made.back();
+}
+
 // The ranks of tensors computed in the graph before any convolution reads them (a Concat feeding
 // a ConvTranspose's W, say): shape inference of a copy of the model without its convolutions,
 // which cannot crash on them; large initializers are copied without their data.
@@ -260,12 +280,10 @@ void check_before_shape_inference(const onnx::ModelProto &model, const std::stri
             if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
                 rank[v.name()] = v.type().tensor_type().shape().dim_size();
     for (const auto &t : graph.initializer()) rank[t.name()] = t.dims_size();
+    std::deque<TensorProto> made;
     for (const auto &n : graph.node())  // Constant nodes declare their ranks too
-        if (n.op_type() == "Constant" && n.output_size() == 1) {
-            if (const auto *a = attribute(n, "value"); a && a->has_t()) rank[n.output(0)] = a->t().dims_size();
-            else if (attribute(n, "value_float") || attribute(n, "value_int")) rank[n.output(0)] = 0;
-            else if (attribute(n, "value_floats") || attribute(n, "value_ints")) rank[n.output(0)] = 1;
-        }
+        if (n.op_type() == "Constant" && n.output_size() == 1)
+            if (const TensorProto *t = constant_node_value(n, made)) rank[n.output(0)] = t->dims_size();
     const std::map<std::string, std::pair<int, int>> x_and_w = {
         {"Conv", {0, 1}}, {"ConvInteger", {0, 1}}, {"QLinearConv", {0, 3}}, {"ConvTranspose", {0, 1}}};
     std::set<std::string> convs;
@@ -347,32 +365,6 @@ void conv_transpose_layer(const Graph &g, const NodeProto &n, OnnxImport &out) {
     out.notes.push_back(l.name + " (ConvTranspose) runs as its sub-pixel conv: " + std::to_string(s.phases()) +
                         (s.phases() == 1 ? " phase of " : " phases of ") + std::to_string(l.R) + "x" + std::to_string(l.S) + " taps, K " +
                         std::to_string(t.K) + " -> " + std::to_string(l.K) + " (docs/onnx.md)");
-}
-
-// A Constant node's value as a tensor: its `value` attribute, or a tensor made in `made` from
-// `value_float(s)` / `value_int(s)`; nullptr for the kinds that hold no numbers (sparse, strings).
-const TensorProto *constant_node_value(const NodeProto &n, std::deque<TensorProto> &made) {
-    if (const auto *a = attribute(n, "value"); a && a->has_t()) return &a->t();
-    TensorProto t;
-    if (const auto *a = attribute(n, "value_float")) {
-        t.set_data_type(TensorProto::FLOAT);
-        t.add_float_data(a->f());
-    } else if (const auto *a = attribute(n, "value_floats")) {
-        t.set_data_type(TensorProto::FLOAT);
-        t.add_dims(a->floats_size());
-        for (float f : a->floats()) t.add_float_data(f);
-    } else if (const auto *a = attribute(n, "value_int")) {
-        t.set_data_type(TensorProto::INT64);
-        t.add_int64_data(a->i());
-    } else if (const auto *a = attribute(n, "value_ints")) {
-        t.set_data_type(TensorProto::INT64);
-        t.add_dims(a->ints_size());
-        for (int64_t i : a->ints()) t.add_int64_data(i);
-    } else {
-        return nullptr;
-    }
-    made.push_back(t);
-    return &made.back();
 }
 
 // Exporters leave the batch symbolic ("batch_size", "N"): the leading dimension of a graph input
