@@ -57,8 +57,7 @@ ir::TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
                         std::to_string(ir::kMaxExtent));
         t.in[a] = xs[size_t(2 + a)], t.kernel[a] = ws[size_t(2 + a)];
         t.stride[a] = strides[size_t(a)], t.dilation[a] = dilations[size_t(a)];
-        const int64_t full = t.stride[a] * (t.in[a] - 1) + output_padding[size_t(a)] +
-                             (t.kernel[a] - 1) * t.dilation[a] + 1;
+        const int64_t full = t.unpadded_out(a, output_padding[size_t(a)]);
         int64_t begin = pads[size_t(a)], end = pads[size_t(a + 2)];
         if (given_shape || ap == "SAME_UPPER" || ap == "SAME_LOWER") {
             // ONNX: total = full - output_shape; SAME_UPPER puts the odd pad at the end, the
@@ -79,7 +78,7 @@ ir::TransposedConv transposed_conv(const Graph &g, const onnx::NodeProto &n) {
     // Every extent of the node and of the conv it becomes (K x phases output channels, their
     // weights) within what a layer may hold (ir/Limits.h), before anything is sized by them.
     const int64_t phases = t.stride[0] * t.stride[1];
-    const int64_t taps = ((t.kernel[0] - 1) * t.dilation[0] / t.stride[0] + 1) * ((t.kernel[1] - 1) * t.dilation[1] / t.stride[1] + 1);
+    const int64_t taps = t.taps(0) * t.taps(1);
     for (const auto &[value, what] : {std::pair<int64_t, const char *>{t.C, "X's channels"}, {t.K, "W's output channels"},
                                       {t.in[0], "X's height"}, {t.in[1], "X's width"}, {t.out[0], "the output's height"},
                                       {t.out[1], "the output's width"}, {t.kernel[0] * t.kernel[1], "the kernel"},

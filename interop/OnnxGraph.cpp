@@ -3,6 +3,7 @@
 #include "UserError.h"
 
 #include <cstring>
+#include <deque>
 
 namespace tessera::interop::onnx_graph {
 
@@ -114,6 +115,30 @@ std::vector<int64_t> spatial_ints(const NodeProto &n, const char *name, std::vec
                     std::to_string(v.size()));
     if (!one_d) return v;
     return pads ? std::vector<int64_t>{0, v[0], 0, v[1]} : std::vector<int64_t>{1, v[0]};
+}
+
+const TensorProto *constant_node_value(const NodeProto &n, std::deque<TensorProto> &made) {
+    if (const auto *a = attribute(n, "value"); a && a->has_t()) return &a->t();
+    TensorProto t;
+    if (const auto *a = attribute(n, "value_float")) {
+        t.set_data_type(TensorProto::FLOAT);
+        t.add_float_data(a->f());
+    } else if (const auto *a = attribute(n, "value_floats")) {
+        t.set_data_type(TensorProto::FLOAT);
+        t.add_dims(a->floats_size());
+        for (float f : a->floats()) t.add_float_data(f);
+    } else if (const auto *a = attribute(n, "value_int")) {
+        t.set_data_type(TensorProto::INT64);
+        t.add_int64_data(a->i());
+    } else if (const auto *a = attribute(n, "value_ints")) {
+        t.set_data_type(TensorProto::INT64);
+        t.add_dims(a->ints_size());
+        for (int64_t i : a->ints()) t.add_int64_data(i);
+    } else {
+        return nullptr;
+    }
+    made.push_back(t);
+    return &made.back();
 }
 
 }  // namespace tessera::interop::onnx_graph

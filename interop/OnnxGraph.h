@@ -5,6 +5,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -35,6 +36,10 @@ int elem_type(const Graph &g, const onnx::NodeProto &n, int input);
 
 // The values of a constant tensor (an initializer) as doubles; empty when the input is absent.
 std::vector<double> constant_values(const Graph &g, const onnx::NodeProto &n, int input, const char *what);
+
+// A Constant node's value as a tensor: its `value` attribute, or a tensor made in `made` from
+// `value_float(s)` / `value_int(s)`; nullptr for the kinds that hold no numbers (sparse, strings).
+const onnx::TensorProto *constant_node_value(const onnx::NodeProto &n, std::deque<onnx::TensorProto> &made);
 
 // Attribute `name` of the node, or nullptr.
 const onnx::AttributeProto *attribute(const onnx::NodeProto &n, const char *name);

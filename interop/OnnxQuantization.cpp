@@ -19,6 +19,26 @@ const NodeProto *dequantized(const Graph &g, const NodeProto &n, int i) {
     return it != g.producer.end() && it->second->op_type() == "DequantizeLinear" ? it->second : nullptr;
 }
 
+// A per-channel parameter of a node's weights runs along W's output-channel axis `w_axis`: K values,
+// or K/group for a grouped ConvTranspose's W [C, K/group, R, S] (ONNX's per-axis quantization
+// sizes it by that axis), which every group repeats. The count that axis holds when `given` is a
+// list, else K.
+int64_t per_axis_values(const Graph &g, const NodeProto &dw, int w_axis, int64_t K, size_t given) {
+    if (given <= 1) return K;
+    const std::vector<int64_t> shape = shape_of(g, dw, 0, "the weights");
+    const int64_t along = w_axis < int(shape.size()) ? shape[size_t(w_axis)] : K;
+    return along > 0 && along < K && K % along == 0 ? along : K;
+}
+
+// `v` (one value, or one per index of the axis) for each of K output channels: channel k takes v[k mod size].
+template <typename T>
+std::vector<T> per_output_channel(const std::vector<T> &v, int64_t K) {
+    if (v.size() <= 1 || int64_t(v.size()) == K) return v;
+    std::vector<T> out;
+    for (int64_t k = 0; k < K; ++k) out.push_back(v[size_t(k) % v.size()]);
+    return out;
+}
+
 }  // namespace
 
 // A per-tensor quantization parameter: one value (a per-channel one is named as unsupported).
@@ -33,9 +53,12 @@ double scalar(const Graph &g, const NodeProto &n, int input, const char *what, d
 }
 
 // The weights' zero point (input `input` of `n`): one value for the tensor, or one per output
-// channel (ONNX per-axis quantization), which the layer's bias load carries (zeros when the node
-// has no bias). Call it after the layer's bias is set.
-void set_weight_zero_point(const Graph &g, const NodeProto &n, int input, const char *what, ir::LayerSpec &l) {
+// channel (ONNX per-axis quantization; `along` of them, 0 for K, repeated over the K channels),
+// which the layer's bias load carries (zeros when the node has no bias). Call it after the
+// layer's bias is set.
+void set_weight_zero_point(const Graph &g, const NodeProto &n, int input, const char *what, ir::LayerSpec &l,
+                           int64_t along) {
+    if (along == 0) along = l.K;
     const std::vector<double> v = constant_values(g, n, input, what);
     l.w_zero_point = 0;
     l.channel_w_zero_point.clear();
@@ -44,10 +67,10 @@ void set_weight_zero_point(const Graph &g, const NodeProto &n, int input, const 
         l.w_zero_point = int64_t(v[0]);
         return;
     }
-    if (int64_t(v.size()) != l.K)
+    if (int64_t(v.size()) != along)
         fail(n, std::string(what) + " has " + std::to_string(v.size()) + " values; per-channel zero points need one per "
-                                                                         "output channel (" + std::to_string(l.K) + ")");
-    for (double x : v) l.channel_w_zero_point.push_back(int64_t(x));
+                                                                         "output channel of W (" + std::to_string(along) + ")");
+    for (double x : per_output_channel(v, l.K)) l.channel_w_zero_point.push_back(int64_t(x));
     l.bias = true;
 }
 
@@ -69,7 +92,7 @@ std::vector<double> weight_scales(const Graph &g, const NodeProto &n, int input,
     std::vector<double> v = constant_values(g, n, input, what);
     if (v.empty()) return {1};
     if (v.size() != 1 && int64_t(v.size()) != channels)
-        fail(n, std::string(what) + " has " + std::to_string(v.size()) + " values; give one, or one per output channel (" +
+        fail(n, std::string(what) + " has " + std::to_string(v.size()) + " values; give one, or one per output channel of W (" +
                     std::to_string(channels) + ")");
     return v;
 }
@@ -122,7 +145,8 @@ bool apply_qdq(const Graph &g, const NodeProto &n, int x, int w, int bias, int w
     const std::vector<double> qz = constant_values(g, *q, 2, "y_zero_point");
     l.y_uint8 = qz.empty() || is_u8(elem_type(g, *q, 2));
     const double x_scale = scalar(g, *dx, 1, "x_scale", 1);
-    const std::vector<double> w_scales = weight_scales(g, *dw, 1, "w_scale", l.K);
+    const int64_t along = per_axis_values(g, *dw, w_axis, l.K, constant_values(g, *dw, 1, "w_scale").size());
+    const std::vector<double> w_scales = per_output_channel(weight_scales(g, *dw, 1, "w_scale", along), l.K);
     if (w_scales.size() > 1) {
         const int rank = int(shape_of(g, *dw, 0, "the weights").size());
         int64_t axis = integer(*dw, "axis", 1);
@@ -151,7 +175,8 @@ bool apply_qdq(const Graph &g, const NodeProto &n, int x, int w, int bias, int w
         l.bias = true;
         from.bias = {db, 0};
     }
-    set_weight_zero_point(g, *dw, 2, "w_zero_point", l);
+    set_weight_zero_point(g, *dw, 2, "w_zero_point", l,
+                          per_axis_values(g, *dw, w_axis, l.K, constant_values(g, *dw, 2, "w_zero_point").size()));
     set_requant(n, x_scale, w_scales, scalar(g, *q, 1, "y_scale", 1), l);
     return true;
 }

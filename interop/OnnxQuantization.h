@@ -14,8 +14,10 @@ bool is_u8(int type);
 // A per-tensor quantization parameter: one value (a per-channel one is named as unsupported).
 double scalar(const Graph &g, const onnx::NodeProto &n, int input, const char *what, double if_absent);
 
-// The weight zero point: one value, or one per output channel (l.K) into channel_w_zero_point.
-void set_weight_zero_point(const Graph &g, const onnx::NodeProto &n, int input, const char *what, ir::LayerSpec &l);
+// The weight zero point: one value, or one per output channel into channel_w_zero_point (`along`
+// values, 0 for l.K, repeated over the K channels: a grouped ConvTranspose's W axis holds K/group).
+void set_weight_zero_point(const Graph &g, const onnx::NodeProto &n, int input, const char *what, ir::LayerSpec &l,
+                           int64_t along = 0);
 
 // x_uint8 / w_uint8 from the element types of inputs x and w.
 void set_element_types(const Graph &g, const onnx::NodeProto &n, int x, int w, ir::LayerSpec &l);

@@ -11,8 +11,6 @@ namespace {
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-int64_t dilated(const TransposedConv &t, int a) { return (t.kernel[a] - 1) * t.dilation[a] + 1; }
-
 }  // namespace
 
 SubPixel sub_pixel(const TransposedConv &t) {
@@ -20,7 +18,7 @@ SubPixel sub_pixel(const TransposedConv &t) {
     s.t = t;
     for (int a = 0; a < 2; ++a) {
         const int64_t st = t.stride[a];
-        s.taps[a] = (dilated(t, a) + st - 1) / st;
+        s.taps[a] = t.taps(a);
         // The rows q the output needs: o' = o + pad_begin over o in [0, out).
         const int64_t q_lo = floor_div(t.pad_begin[a], st), q_hi = floor_div(t.pad_begin[a] + t.out[a] - 1, st);
         // The conv's row 0 is q = first; its begin pad taps - 1 - first reaches X[q - taps + 1].
@@ -60,7 +58,7 @@ TransposedConv transposed_conv(const LayerSpec &l, int64_t output_padding_y, int
                             " (below the stride or the dilation, as ONNX's ConvTranspose)");
         if (t.pad_begin[a] < 0 || pad_end[a] < 0 || t.pad_begin[a] > kMaxExtent || pad_end[a] > kMaxExtent)
             throw UserError(where + ": deconv pads must be 0.." + std::to_string(kMaxExtent));
-        t.out[a] = t.stride[a] * (t.in[a] - 1) + output_padding[a] + dilated(t, a) - t.pad_begin[a] - pad_end[a];
+        t.out[a] = t.unpadded_out(a, output_padding[a]) - t.pad_begin[a] - pad_end[a];
         if (t.out[a] < 1)
             throw UserError(where + ": the deconv's pads leave an output of " + std::to_string(t.out[a]) +
                             (a ? " columns" : " rows"));

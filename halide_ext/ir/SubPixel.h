@@ -27,6 +27,14 @@ struct TransposedConv {
     int64_t in[2] = {1, 1}, kernel[2] = {1, 1}, stride[2] = {1, 1}, dilation[2] = {1, 1};
     int64_t pad_begin[2] = {0, 0};  // may be negative (output_shape beyond the full result)
     int64_t out[2] = {1, 1};        // the transposed conv's output extent
+
+    // Axis a's output extent before its pads crop it: stride * (in - 1) + dilated kernel + output
+    // padding (ONNX's ConvTranspose; the CSV `deconv` rows and MAESTRO's TRCONV use it too).
+    int64_t unpadded_out(int a, int64_t output_padding) const {
+        return stride[a] * (in[a] - 1) + (kernel[a] - 1) * dilation[a] + 1 + output_padding;
+    }
+    // The sub-pixel conv's taps along axis a: ceil(dilated kernel / stride).
+    int64_t taps(int a) const { return (kernel[a] - 1) * dilation[a] / stride[a] + 1; }
 };
 
 struct SubPixel {

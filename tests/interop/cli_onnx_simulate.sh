@@ -17,7 +17,7 @@ model=$tmp/data/qcnn.onnx
 
 # Bad quantized models: one line naming the node and the cause, exit 1.
 "$python" "$src/tests/interop/make_qcnn_e2e.py" --bad "$tmp/bad" || { echo "FAIL: make_qcnn_e2e.py --bad"; exit 1; }
-for case in "bad_wzp:conv_wzp (QLinearConv): w_zero_point has 3 values; per-channel zero points need one per output channel (4)" \
+for case in "bad_wzp:conv_wzp (QLinearConv): w_zero_point has 3 values; per-channel zero points need one per output channel of W (4)" \
             "bad_axis:per-channel scales along axis 1; the output channels are axis 0" \
             "bad_bias:conv_fbias (Conv): the bias of a QDQ node must be a DequantizeLinear of an int32"; do
     file=${case%%:*}

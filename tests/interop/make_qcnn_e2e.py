@@ -24,7 +24,8 @@ Layers (each runs on its own input; `simulate` runs a design layer by layer):
              int8 w [C, K, R, S] with scales and zero points per output channel (axis 1), bias
   qdq_deconv6  QDQ ConvTranspose 3->2, 4x4 stride 2 pads 1 (the U-Net / DCGAN upsampler), int8 x,
              per-tensor; its expected output is compared with output_onnx.npy (the node's layout)
-  qdq_deconv7  a grouped QDQ ConvTranspose (group 2, 4 -> 6 channels), 3x3 stride 2, output_padding 1
+  qdq_deconv7  a grouped QDQ ConvTranspose (group 2, 4 -> 6 channels), 3x3 stride 2, output_padding 1,
+             per-channel scales and zero points along W's axis 1 (K/group = 3 values, each group repeats them), bias
 Tensors are stored as int8 bytes in the .npy files (uint8 values as their bytes), NCHW / (N, K).
 """
 import os
@@ -188,17 +189,27 @@ def build(out_dir):
     inputs["qdq_deconv6"] = x6
 
     # qdq_deconv7: a grouped QDQ ConvTranspose (group 2: 4 -> 6 channels, W [4, 3, 3, 3]), 3x3
-    # stride 2, pads 1, output_padding 1, uint8 x, per-tensor.
+    # stride 2, pads 1, output_padding 1, uint8 x; per-channel weight scales and zero points along
+    # W's axis 1, which holds K/group = 3 (ONNX's per-axis quantization sizes them by that axis),
+    # so output channel g*3 + j takes value j in either group; an int32 bias of 6 with scale
+    # x_scale * w_scale per output channel.
     x7 = rng.integers(0, 256, size=(1, 4, 5, 6), dtype=np.uint8)
     w7 = rng.integers(-128, 128, size=(4, 3, 3, 3), dtype=np.int8)
-    nodes.append(helper.make_node("DequantizeLinear", ["x7", const("xs7", f32(0.08)), const("xz7", np.uint8(7))], ["x7f"]))
-    nodes.append(helper.make_node("DequantizeLinear", [const("w7", w7), const("ws7", f32(0.02)), const("wz7", np.int8(0))],
-                                  ["w7f"]))
-    nodes.append(helper.make_node("ConvTranspose", ["x7f", "w7f"], ["y7f"], name="qdq_deconv7", group=2, strides=[2, 2],
-                                  pads=[1, 1, 1, 1], output_padding=[1, 1]))
+    ws7 = f32(rng.uniform(0.005, 0.03, size=3))
+    wz7 = np.array([-6, 0, 9], np.int8)
+    b7 = rng.integers(-2000, 2000, size=(6,), dtype=np.int32)
+    xs7 = f32(0.08)
+    nodes.append(helper.make_node("DequantizeLinear", ["x7", const("xs7", xs7), const("xz7", np.uint8(7))], ["x7f"]))
+    nodes.append(helper.make_node("DequantizeLinear", [const("w7", w7), const("ws7", ws7), const("wz7", wz7)], ["w7f"],
+                                  axis=1))
+    nodes.append(helper.make_node("DequantizeLinear", [const("b7", b7), const("bs7", xs7 * np.tile(ws7, 2)),
+                                                       const("bz7", np.zeros(6, np.int32))], ["b7f"], axis=0))
+    nodes.append(helper.make_node("ConvTranspose", ["x7f", "w7f", "b7f"], ["y7f"], name="qdq_deconv7", group=2,
+                                  strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1]))
     nodes.append(helper.make_node("QuantizeLinear", ["y7f", const("ys7", f32(0.4)), const("yz7", np.uint8(120))], ["y7"]))
-    acc = conv_transpose_int(x7.astype(np.int64) - 7, w7.astype(np.int64), 2, (1, 1, 1, 1), 1, group=2)
-    expected["qdq_deconv7"] = requant(acc, f32(0.08) * f32(0.02) / f32(0.4), 120, np.uint8, 1)
+    acc = conv_transpose_int(x7.astype(np.int64) - 7, w7.astype(np.int64) - wz7.astype(np.int64).reshape(1, -1, 1, 1),
+                             2, (1, 1, 1, 1), 1, group=2) + b7.reshape(1, -1, 1, 1)
+    expected["qdq_deconv7"] = requant(acc, xs7 * np.tile(ws7, 2) / f32(0.4), 120, np.uint8, 1)
     inputs["qdq_deconv7"] = x7
 
     graph_inputs = [helper.make_tensor_value_info("x1", TensorProto.UINT8, [1, 3, 9, 9]),
