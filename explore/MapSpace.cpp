@@ -311,7 +311,8 @@ bool buffering_matters(const SpaceInfo &info, const Point &p, int t) {
     if (p.s.dram_feeds(t)) return false;  // no shared tile
     auto doubled = [&](int level) { return info.arch.level(info.shared_levels[size_t(level)])->double_buffered; };
     if (doubled(p.s.level[t])) return true;
-    if (t == 2) return p.s.output_inner_at >= 0 && doubled(p.s.level[t] + 1);
+    // The output's inner block keeps one copy on any level (ir::double_buffered); an operand's
+    // outer tile may be doubled.
     return t < 2 && p.s.outer_at[t] >= 0 && p.s.level[t] > 0 && doubled(p.s.level[t] - 1);
 }
 

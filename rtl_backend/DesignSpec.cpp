@@ -200,7 +200,7 @@ size_t array_facing_index(const ir::TensorAccess &a) {
 bool stage_prefetched(const DesignSpec &d, const ir::TensorAccess &a, size_t j) {
     if (j < 2 || j >= a.stages.size() || d.levels.empty()) return false;
     const ir::Stage &s = a.stages[j];
-    return ir::prefetched(ir::double_buffered(levels_of(d), s), s.kind, a.stages[j - 1].kind,
+    return ir::prefetched(ir::double_buffered(levels_of(d), a, j), s.kind, a.stages[j - 1].kind,
                           a.role == ir::TensorRole::Output, ir::loads_in_pipeline(a, j));
 }
 
@@ -279,12 +279,13 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
             throw UserError("layer " + l.problem.layer.name + ": the mapping " + no);
         // Transfers below the DRAM-fed buffer (per-PE fills, copies between two shared levels)
         // stall the array, but an operand's per-PE files and inner shared tile on a
-        // double-buffered level, filled from a shared tile, prefetch (stage_prefetched);
-        // overlapping the output's inner block is not built yet.
+        // double-buffered level, filled from a shared tile, prefetch (stage_prefetched); the
+        // output's blocks there keep one copy (ir::double_buffered). Left: a tile filled from a
+        // per-PE file on such a level.
         for (const auto &t : nest.tensors)
             for (size_t j = 2; j < t.stages.size(); ++j) {
                 const ir::Stage &s = t.stages[j];
-                if (ir::loads_in_pipeline(t, j) || !s.buffer || !ir::double_buffered(arch, s)) continue;
+                if (ir::loads_in_pipeline(t, j) || !s.buffer || !ir::double_buffered(arch, t, j)) continue;
                 if (stage_prefetched(d, t, j)) continue;
                 throw UserError("layer " + l.problem.layer.name + ": " +
                                 (s.kind == ir::StageKind::PerPe ? "per-PE level " : "inner shared level ") +

@@ -29,15 +29,18 @@ bool double_buffered(const Architecture &arch, const Buffer &buffer) {
     return arch.levels[size_t(buffer_level(arch, buffer))].double_buffered && !buffer.single_buffered;
 }
 
-bool double_buffered(const Architecture &arch, const Stage &stage) {
+bool double_buffered(const Architecture &arch, const TensorAccess &access, size_t j) {
+    const Stage &stage = access.stages[j];
     switch (stage.kind) {
     case StageKind::Dram: return false;
     case StageKind::Register: return arch.levels.back().double_buffered;
-    // An accumulator file keeps one copy: its drains stall the array (docs/hardware.md,
-    // "Prefetched tiles"); a level's double buffering is its operand files'.
-    case StageKind::PerPe:
-        return stage.buffer->tensor != "O" && double_buffered(arch, *stage.buffer);
-    default: return double_buffered(arch, *stage.buffer);
+    default:
+        // An accumulation block below the output's DRAM-fed tile (a per-PE accumulator file, an
+        // inner shared block) keeps one copy: its drains and reloads stall the array
+        // (docs/hardware.md, "Prefetched tiles"); a level's double buffering is its operand
+        // tiles' and the output's DRAM-fed tile's. A DRAM-fed accumulator file has one copy too.
+        if (access.role == TensorRole::Output && (j >= 2 || stage.kind == StageKind::PerPe)) return false;
+        return double_buffered(arch, *stage.buffer);
     }
 }
 
@@ -143,12 +146,13 @@ void validate_fit(const AcceleratorIR &ir, const Architecture &arch) {
     std::vector<Footprint> footprints;
     for (const TensorAccess &t : nest.tensors) {
         const int64_t bytes = onchip_element_bytes(ir.problem, *t.tensor);
-        for (const Stage &s : t.stages) {
+        for (size_t j = 0; j < t.stages.size(); ++j) {
+            const Stage &s = t.stages[j];
             if (s.kind == StageKind::Dram) continue;
             const int level = s.kind == StageKind::Register ? int(arch.levels.size()) - 1
                                                             : buffer_level(arch, *s.buffer);
             footprints.push_back({t.tensor->name.c_str(), level, s.words() * bytes,
-                                  int(t.role), double_buffered(arch, s), s.words()});
+                                  int(t.role), double_buffered(arch, t, j), s.words()});
         }
     }
     std::string error =

@@ -20,9 +20,11 @@ int buffer_level(const Architecture &arch, const Buffer &buffer);
 // is double buffered and the mapping does not keep it single (Buffer::single_buffered). The
 // model, the fit and rtl_backend all ask this.
 bool double_buffered(const Architecture &arch, const Buffer &buffer);
-// The same for a stage of a tensor's path: its buffer's answer; the PE register follows the
-// innermost level; DRAM and the output's per-PE accumulator files have one copy.
-bool double_buffered(const Architecture &arch, const Stage &stage);
+// The same for stage j of a tensor's path: its buffer's answer; the PE register follows the
+// innermost level; DRAM has one copy, and so has every output tile below the DRAM-fed one (a
+// per-PE accumulator file, or the inner of two shared blocks): an accumulation block drains into
+// and reloads from the level above while the array waits (docs/hardware.md, "Prefetched tiles").
+bool double_buffered(const Architecture &arch, const TensorAccess &access, size_t j);
 
 // What one tensor keeps at one level: `bytes` of one tile (before double buffering).
 struct Footprint {

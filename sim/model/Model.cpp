@@ -172,7 +172,7 @@ void Model::plan_tensor(TensorPlan &t, const ir::TensorAccess &a, const ir::Acce
     t.stages.resize(a.stages.size());
     for (size_t j = 0; j < a.stages.size(); ++j) {
         const ir::Stage &s = a.stages[j];
-        plan_stage(t, t.stages[j], a, s, loops);
+        plan_stage(t, t.stages[j], a, j, loops);
         t.stages[j].parent_at = j ? t.stages[j - 1].at : 0;
         t.stages[j].buffer_index = s.buffer ? int(s.buffer - ir.mapping.buffers.data()) : -1;
     }
@@ -180,8 +180,9 @@ void Model::plan_tensor(TensorPlan &t, const ir::TensorAccess &a, const ir::Acce
     t.double_buffered = t.stages[1].double_buffered && !t.stages[1].per_pe();
 }
 
-void Model::plan_stage(TensorPlan &t, StagePlan &p, const ir::TensorAccess &a, const ir::Stage &s,
+void Model::plan_stage(TensorPlan &t, StagePlan &p, const ir::TensorAccess &a, size_t j,
                        const std::vector<ir::Loop> &loops) {
+    const ir::Stage &s = a.stages[j];
     p.kind = s.kind;
     p.at = s.at;
     p.refill_from = s.refill_from;
@@ -192,7 +193,7 @@ void Model::plan_stage(TensorPlan &t, StagePlan &p, const ir::TensorAccess &a, c
     case ir::StageKind::Register: p.level = int(arch_.levels.size()) - 1; break;
     default: p.level = ir::buffer_level(arch_, *s.buffer); break;
     }
-    p.double_buffered = ir::double_buffered(arch_, s);
+    p.double_buffered = ir::double_buffered(arch_, a, j);
     p.inner.clear();
     p.outer.clear();
     p.outer_other.clear();

@@ -117,7 +117,7 @@ private:
 
     const Estimate &run(const int64_t *extent, const int64_t *stride, bool derive_boxes);
     void plan_tensor(TensorPlan &t, const ir::TensorAccess &a, const ir::AcceleratorIR &ir);
-    void plan_stage(TensorPlan &t, StagePlan &p, const ir::TensorAccess &a, const ir::Stage &s,
+    void plan_stage(TensorPlan &t, StagePlan &p, const ir::TensorAccess &a, size_t j,
                     const std::vector<ir::Loop> &loops);
     void derive_box(const TensorPlan &t, StagePlan &s, const int64_t *extent,
                     const int64_t *stride);

@@ -235,8 +235,8 @@ int64_t Model::onchip_transfer_cycles(const int64_t *extent) const {
             if (prefetched(t, j)) {
                 stall += prefetched_visit_stalls(t, j, extent, tiles, transfer);
             } else if (c.double_buffered && tiles > 0) {
-                // (The output's inner shared block double buffered: an estimate the generated RTL
-                // does not build, docs/hardware.md.)
+                // (An operand's tile under a per-PE file on a double-buffered level: an estimate
+                // the generated RTL does not build, docs/hardware.md.)
                 const int64_t busy = est_.temporal_iterations / tiles;
                 stall += job + (jobs - 1) * std::max<int64_t>(0, job - busy);
             } else {

@@ -137,8 +137,8 @@ ir::Architecture RandomCase::architecture() const {
                                                                                : "four_level")
                             : double_buffered ? ir::load_architecture("double_buffered")
                                               : ir::default_architecture();
-    // Every shared level double buffered; on four_level only L2 (the RTL refuses an inner shared
-    // level double buffered: it stalls for the copies into it).
+    // Every shared level double buffered; on four_level only L2 (a double-buffered GLB under it,
+    // twice as large, is inner_double_buffered's: draw_prefetched_tile_cases).
     if (per_pe && double_buffered)
         for (size_t l = 1; l < arch.levels.size(); ++l)
             arch.levels[l].double_buffered = !arch.is_per_pe(l) && (hierarchy.empty() || arch.levels[l].name == "L2");
@@ -439,7 +439,7 @@ std::vector<RandomCase> draw_prefetched_tile_cases(uint64_t seed, size_t count) 
         if (round > 100 * count + 100) throw std::runtime_error("draw_prefetched_tile_cases: every draw rejected");
         const uint64_t s = seed * 1000003 + round;
         std::vector<RandomCase> drawn = round % 3 == 0 ? draw_per_pe_cases(s, 1, chance(pick, 0.25), chance(pick, 0.5))
-                                        : round % 3 == 1 ? draw_four_level_cases(s, 1, true)
+                                        : round % 3 == 1 ? draw_four_level_cases(s, 1, true, round % 6 == 4)
                                                          : draw_register_level_cases(s, 1);
         RandomCase &c = drawn.front();
         c.prefetched = "?";  // the architecture; the design says what prefetches

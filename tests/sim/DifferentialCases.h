@@ -45,7 +45,8 @@ struct RandomCase {
     // Drawn by draw_prefetched_tile_cases: what prefetches ("files IW", "files W, inner tiles I",
     // ...): the outermost per-PE level is double buffered, its operand partitions twice as large
     // (the output's accumulator files keep one copy); with `inner_double_buffered`, on four_level,
-    // the GLB (the inner of two shared levels) too, twice as large.
+    // the GLB (the inner of two shared levels) too, twice as large (an output block there keeps
+    // one copy: some of these draws keep the output at L2 and the GLB).
     std::string prefetched;
     bool inner_double_buffered = false;
     ir::Architecture architecture() const;

@@ -371,17 +371,32 @@ TEST_CASE("the output at L2 and the GLB: examples/schedules/output_two_levels.sc
         const bool resumed = o.layer.find("C=16") == std::string::npos;  // two or three channel blocks
         CHECK((count("O.glb_reads") > count("O.dram_writes")) == resumed);  // reloads read L2
     }
-    // The outer level double buffered: its buffer has the banks (the next test runs it); the inner
-    // one double buffered is refused in one line.
+    // The outer level double buffered: its buffer has the banks (the next test runs it).
     const auto layer = lower_to_ir(parse_inline_layer("conv:C=32,K=16,H=9,W=9,R=3,S=3,pad=1"), s);
     ir::Architecture twice = arch;
     twice.levels[size_t(arch.level_index("L2"))].double_buffered = true;
     const rtl::DesignSpec outer_banked = rtl::design_for({layer}, twice);
     CHECK(outer_banked.output_double_buffered);
     CHECK_FALSE(outer_banked.output_glb_banked());
-    twice = arch;
-    twice.levels[size_t(arch.level_index("GLB"))].double_buffered = true;
-    CHECK_THROWS_WITH(rtl::design_for({layer}, twice), Catch::Contains("double buffered"));
+    // The inner level double buffered (alone, then with L2): the inputs' DRAM-fed GLB block gets
+    // two banks and the output's GLB row keeps one copy, drained and reloaded while the array
+    // waits, as an accumulator file does (ir::double_buffered); the model counts it so, and it
+    // fits a GLB the single-level sizes fill.
+    for (const bool l2_double : {false, true}) {
+        INFO((l2_double ? "L2 and GLB double buffered" : "GLB double buffered"));
+        twice = arch;
+        twice.levels[size_t(arch.level_index("GLB"))].double_buffered = true;
+        twice.levels[size_t(arch.level_index("GLB"))].size_bytes *= 2;
+        twice.levels[size_t(arch.level_index("L2"))].double_buffered = l2_double;
+        const rtl::DesignSpec inner_double = rtl::design_for({layer}, twice);
+        CHECK(inner_double.input_double_buffered);
+        CHECK(inner_double.output_double_buffered == l2_double);
+        const auto banked = simulate_on_one_design({{parse_inline_layer("conv:C=40,K=20,H=9,W=11,R=3,S=3,pad=1"), s},
+                                                    {parse_inline_layer("conv:C=24,K=8,H=8,W=8,R=1,S=1,pad=0"), s}},
+                                                   twice);
+        check_exact(banked, 2);
+        for (const auto &o : banked) CHECK(o.model.cycles.overlapped_transfers > 0);
+    }
 }
 
 // The output at three levels (L2, a GLB row, per-PE psum files of 8 columns): the files drain
