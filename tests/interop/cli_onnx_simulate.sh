@@ -19,7 +19,8 @@ model=$tmp/data/qcnn.onnx
 "$python" "$src/tests/interop/make_qcnn_e2e.py" --bad "$tmp/bad" || { echo "FAIL: make_qcnn_e2e.py --bad"; exit 1; }
 for case in "bad_wzp:conv_wzp (QLinearConv): w_zero_point has 3 values; per-channel zero points need one per output channel of W (4)" \
             "bad_axis:per-channel scales along axis 1; the output channels are axis 0" \
-            "bad_bias:conv_fbias (Conv): the bias of a QDQ node must be a DequantizeLinear of an int32"; do
+            "bad_bias:conv_fbias (Conv): the bias of a QDQ node must be a DequantizeLinear of an int32" \
+            "bad_group_scales:w_scale has 4 values; give one, or one per output channel of W (2)"; do
     file=${case%%:*}
     want=${case#*:}
     err=$("$tessera" lower --onnx "$tmp/bad/$file.onnx" 2>&1 >/dev/null)

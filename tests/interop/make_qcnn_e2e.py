@@ -285,6 +285,15 @@ def bad_models(out_dir):
         save("bad_" + ("bias" if bias else "axis"), nodes, init)
     qdq("conv_axis", 1, False)
     qdq("conv_fbias", 0, True)
+    # A grouped ConvTranspose (group 2, W [4, 2, 1, 1]: 4 outputs) with a scale per output channel:
+    # W's axis 1 holds 2, which ONNX's per-axis quantization sizes the scales by.
+    init = [t(np.float32(0.1), "xs"), t(np.uint8(0), "xz"), t(np.ones((4, 2, 1, 1), np.int8), "w"),
+            t(np.array([0.1, 0.2, 0.3, 0.4], np.float32), "ws"), t(np.zeros(4, np.int8), "wz"),
+            t(np.float32(0.5), "ys"), t(np.uint8(0), "yz")]
+    save("bad_group_scales", [helper.make_node("DequantizeLinear", ["x", "xs", "xz"], ["xf"]),
+                              helper.make_node("DequantizeLinear", ["w", "ws", "wz"], ["wf"], axis=1),
+                              helper.make_node("ConvTranspose", ["xf", "wf"], ["yf"], name="deconv_scales", group=2),
+                              helper.make_node("QuantizeLinear", ["yf", "ys", "yz"], ["y"])], init)
 
 
 if __name__ == "__main__":
