@@ -149,7 +149,8 @@ int run_compile(const Args &args) {
         ("arch", po::value(&arch_name)->default_value(arch_name),
          "architecture: a JSON (or YAML) file, a Timeloop architecture YAML, a bundled name (examples/arch/NAME.json) or 'default'; "
          "a level with \"double_buffered\": true (e.g. --arch double_buffered) gets two-bank buffers "
-         "whose transfers overlap compute (a buffer the schedule keeps single with hw::single_buffered has one)")
+         "whose transfers overlap compute (a buffer the schedule keeps single with hw::single_buffered has one, "
+         "and so has an output block below the output's DRAM-fed tile: its drains and reloads stall)")
         ("interconnect", po::value(&interconnect), kInterconnectHelp)
         ("output,o", po::value(&out_dir), "directory to write (rtl/, config/, report.json, README.md)")
         ("top", po::value(&top)->default_value(top), "name of the top module")
