@@ -201,7 +201,7 @@ bool stage_prefetched(const DesignSpec &d, const ir::TensorAccess &a, size_t j) 
     if (j < 2 || j >= a.stages.size() || d.levels.empty()) return false;
     const ir::Stage &s = a.stages[j];
     return ir::prefetched(ir::double_buffered(levels_of(d), a, j), s.kind, a.stages[j - 1].kind,
-                          a.role == ir::TensorRole::Output, ir::loads_in_pipeline(a, j));
+                          ir::loads_in_pipeline(a, j));
 }
 
 int stage_prefetch_loop(const DesignSpec &d, const ir::NestAnalysis &nest, const ir::TensorAccess &a, size_t j) {
@@ -280,8 +280,9 @@ DesignSpec design_for(const std::vector<ir::AcceleratorIR> &layers, const ir::Ar
         // Transfers below the DRAM-fed buffer (per-PE fills, copies between two shared levels)
         // stall the array, but an operand's per-PE files and inner shared tile on a
         // double-buffered level, filled from a shared tile, prefetch (stage_prefetched); the
-        // output's blocks there keep one copy (ir::double_buffered). Left: a tile filled from a
-        // per-PE file on such a level.
+        // output's blocks there keep one copy (ir::double_buffered). What else the model would
+        // overlap (a tile filled from a second per-PE file, refused above by not_generated) is
+        // refused here too, so that no design stalls where its model overlaps.
         for (const auto &t : nest.tensors)
             for (size_t j = 2; j < t.stages.size(); ++j) {
                 const ir::Stage &s = t.stages[j];

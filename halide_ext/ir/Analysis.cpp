@@ -182,9 +182,9 @@ bool loads_in_pipeline(const TensorAccess &a, size_t j) {
 
 bool dram_fed(const TensorAccess &a) { return a.stages.size() > 1 && a.stages[1].kind == StageKind::PerPe; }
 
-bool prefetched(bool double_buffered, StageKind kind, StageKind parent, bool output, bool in_pipeline) {
+bool prefetched(bool double_buffered, StageKind kind, StageKind parent, bool in_pipeline) {
     return double_buffered && (kind == StageKind::PerPe || kind == StageKind::Shared) && parent == StageKind::Shared &&
-           !output && !in_pipeline;
+           !in_pipeline;
 }
 
 int prefetch_loop(const NestAnalysis &nest, const TensorAccess &a, size_t j) {

@@ -138,8 +138,9 @@ bool loads_in_pipeline(const TensorAccess &a, size_t j);
 // Whether stage j of an operand's chain is prefetched (docs/hardware.md, "Prefetched tiles"):
 // per-PE files (not a register loaded in the pipeline) or the inner of two shared tiles, on a
 // double-buffered level, filled from a shared tile. The fill of the next tile then runs during the
-// current one's compute, into the other copy, along prefetch_loop.
-bool prefetched(bool double_buffered, StageKind kind, StageKind parent, bool output, bool in_pipeline);
+// current one's compute, into the other copy, along prefetch_loop. `double_buffered` is the
+// stage's (ir::double_buffered): false for the output's blocks below its DRAM-fed tile.
+bool prefetched(bool double_buffered, StageKind kind, StageKind parent, bool in_pipeline);
 // The loop along which a prefetched tile's next visit is known while the current one computes: the
 // innermost temporal loop of extent > 1 between where the tile refills (`refill_from`, exclusive)
 // and where neither the tile's parent (`parent_refill_from`) nor a compute run (`run_from`) ends.

@@ -161,8 +161,7 @@ Model::OnchipJob Model::onchip_job(const TensorPlan &t, size_t j) const {
 bool Model::prefetched(const TensorPlan &t, size_t j) const {
     if (j < 2) return false;
     const StagePlan &c = t.stages[j];
-    return ir::prefetched(c.double_buffered, c.kind, t.stages[j - 1].kind, t.operand == Operand::O,
-                          loads_in_pipeline(t, j));
+    return ir::prefetched(c.double_buffered, c.kind, t.stages[j - 1].kind, loads_in_pipeline(t, j));
 }
 
 int Model::prefetch_loop(const TensorPlan &t, size_t j, const int64_t *extent) const {
