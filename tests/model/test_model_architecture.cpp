@@ -24,7 +24,7 @@ ir::AcceleratorIR gemm_whole(int64_t M, int64_t N, int64_t K) {
 TEST_CASE("bundled architectures load with the published figures", "[model][arch]") {
     auto names = ir::bundled_architectures();
     CHECK(names == std::vector<std::string>{"double_buffered", "eyeriss_16x16", "eyeriss_like", "eyeriss_prefetch",
-                                            "eyeriss_registers", "four_level", "hybrid_4", "interstellar_baseline", "small_glb", "systolic",
+                                            "eyeriss_registers", "four_level", "four_level_double", "hybrid_4", "interstellar_baseline", "small_glb", "systolic",
                                             "tpu_like"});
     // eyeriss_16x16 with a one-word register per tensor inside its scratchpads.
     auto registers = ir::load_architecture("eyeriss_registers");
