@@ -288,10 +288,39 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
     bool size_priced = false;  // a shared level whose energy per access follows its size
     for (size_t l = 1; l < spaces.front().arch.levels.size(); ++l)
         size_priced |= !spaces.front().arch.is_per_pe(l) && !spaces.front().arch.levels[l].energy_by_size.empty();
+    // Each candidate's lower bound before any search: the layers whose own winner runs on it at
+    // that winner, the others at their floors. The candidates are tried from the lowest bound up,
+    // so that a good design is found early and the bound drops the others sooner; a tie goes to
+    // the candidate listed first, as in that order, so the winner does not depend on the order.
+    std::vector<size_t> order(wirings.size());
+    std::vector<double> bound_score(wirings.size(), 0);
+    for (size_t w = 0; w < wirings.size(); ++w) {
+        order[w] = w;
+        double pj = 0;
+        int64_t cycles = 0;
+        for (size_t i = 0; i < spaces.size(); ++i) {
+            if (first[i] != i) continue;
+            const bool runs = free[i].found && runs_on(wirings[w].second, spaces[i], free[i].best.point);
+            pj += double(copies[i]) * (runs ? free[i].best.energy_pj : floor_pj[i]);
+            cycles += copies[i] * (runs ? free[i].best.cycles : floor_cycles[i]);
+        }
+        bound_score[w] = score_of(opt.objective, pj, cycles);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bound_score[a] < bound_score[b]; });
     std::unique_ptr<NetworkDesign> best;
     double best_score = 0;
+    size_t best_index = 0;  // the best's place in `wirings`
+    // Whether a design of the given score (or lower bound) at place w in `wirings` can no longer win.
+    auto loses = [&](double score, size_t w) {
+        return best && (score > best_score || (score == best_score && w > best_index));
+    };
     std::map<std::string, std::set<size_t>> failed_under;  // wiring -> layers with no mapping so wired
-    for (const auto &[from, design] : wirings) {
+    for (size_t w : order) {
+        const auto &[from, design] = wirings[w];
+        if (loses(bound_score[w], w)) {
+            if (progress) progress("wiring " + describe(design) + ": no better than the best so far before any search");
+            continue;
+        }
         NetworkDesign nd;
         nd.wiring = describe(design);
         nd.wiring_from = from;
@@ -322,11 +351,17 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         // of PE) most likely has none here either: it is searched first, so that such a
         // candidate is dropped after one search rather than after all the others (the result
         // does not depend on the order: a candidate is kept only when every layer has a mapping).
+        // The others, the layers whose own winner is furthest above its floor first: their searches
+        // most likely raise the bound the most.
+        auto gap = [&](size_t i) {
+            return free[i].found ? double(copies[i]) * (free[i].best.energy_pj - floor_pj[i]) : 0.0;
+        };
+        std::stable_sort(again.begin(), again.end(), [&](size_t a, size_t b) { return gap(a) > gap(b); });
         std::set<size_t> &unwired = failed_under[describe_wiring(design)];
         std::stable_partition(again.begin(), again.end(), [&](size_t i) { return unwired.count(i) > 0; });
         std::string dropped;  // why this design lost
         for (size_t i : again) {
-            if (best && score_of(opt.objective, nd.energy_pj + floor_left_pj, nd.cycles + floor_left_cycles) >= best_score) {
+            if (loses(score_of(opt.objective, nd.energy_pj + floor_left_pj, nd.cycles + floor_left_cycles), w)) {
                 dropped = "no better than the best so far before all its layers are searched";
                 break;
             }
@@ -342,7 +377,7 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         // Splitting a level per tensor only narrows the layers' choices, and prices no access lower
         // unless the level's energy depends on its size: a candidate no better than the best so
         // far is not split.
-        if (dropped.empty() && best && !size_priced && score_of(opt.objective, nd.energy_pj, nd.cycles) >= best_score)
+        if (dropped.empty() && !size_priced && loses(score_of(opt.objective, nd.energy_pj, nd.cycles), w))
             dropped = "no better than the best so far";
         nd.arch = spaces.front().arch;
         rtl::DesignSpec settled = design;
@@ -361,7 +396,8 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         for (size_t i = 0; i < spaces.size(); ++i)
             if (first[i] != i) nd.layers[i] = nd.layers[first[i]];
         const double score = score_of(opt.objective, nd.energy_pj, nd.cycles);
-        if (!best || score < best_score) best = std::make_unique<NetworkDesign>(std::move(nd)), best_score = score;
+        if (!best || score < best_score || (score == best_score && w < best_index))
+            best = std::make_unique<NetworkDesign>(std::move(nd)), best_score = score, best_index = w;
     }
     if (!best)
         throw UserError("no one design runs every layer: each wiring of the array leaves some layer without "
