@@ -14,6 +14,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <functional>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -21,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 
@@ -154,8 +156,15 @@ SearchResult search(const SpaceInfo &info, const SearchOptions &opt) {
             std::unique_lock<std::mutex> wait(done_mu);
             while (!finished.wait_for(wait, std::chrono::milliseconds(500), [&] { return done == workers; })) {
                 std::lock_guard<std::mutex> lock(progress.mu);
-                std::cerr << "\rexplore: " << progress.evaluated.load() << " mappings evaluated, best "
-                          << (progress.best < 0 ? std::string("-") : std::to_string(progress.best))
+                std::ostringstream best;
+                if (progress.best < 0)
+                    best << "-";
+                else
+                    best << std::setprecision(5) << progress.best
+                         << (opt.objective == Objective::Energy   ? " pJ"
+                             : opt.objective == Objective::Cycles ? " cycles"
+                                                                  : " pJ x cycles");
+                std::cerr << "\rexplore: " << progress.evaluated.load() << " mappings evaluated, best " << best.str()
                           << "   " << std::flush;
             }
         }
