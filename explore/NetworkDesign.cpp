@@ -58,9 +58,9 @@ std::string describe(const rtl::DesignSpec &d) {
     return s.str();
 }
 
-// Layer `info` searched again for its best mapping on `design`: among the spatial choices wired
-// as the design wires them, with the design's kind of PE.
-SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, const SearchOptions &opt) {
+// The search of layer `info` on `design`: among the spatial choices wired as the design wires
+// them, with the design's kind of PE. (The options refer to `design` and `info`.)
+SearchOptions options_on(const rtl::DesignSpec &design, const SpaceInfo &info, const SearchOptions &opt) {
     SearchOptions o = opt;
     o.progress = false;
     o.constraints.spatial_allowed = [&](const std::vector<int> &rows, const std::vector<int> &cols) {
@@ -91,7 +91,18 @@ SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, con
     o.constraints.accept = [&](const Point &p) {
         return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
     };
-    return search(info, o);
+    return o;
+}
+
+// Layer `info` searched again for its best mapping on `design`.
+SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, const SearchOptions &opt) {
+    return search(info, options_on(design, info, opt));
+}
+
+// Whether the design's wiring leaves layer `info` any spatial choice at all: a layer with none
+// (an fc layer on a design whose array takes y) has no mapping on it, found without a search.
+bool has_wired_choice(const rtl::DesignSpec &design, const SpaceInfo &info, const SearchOptions &opt) {
+    return !detail::spatial_choices(info, options_on(design, info, opt).constraints).empty();
 }
 
 // Does the point run on the design: wired to the array as it is, with its kind of PE?
@@ -360,7 +371,15 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         std::set<size_t> &unwired = failed_under[describe_wiring(design)];
         std::stable_partition(again.begin(), again.end(), [&](size_t i) { return unwired.count(i) > 0; });
         std::string dropped;  // why this design lost
+        // A layer the wiring leaves no spatial choice drops the candidate before any search.
+        for (size_t i : again)
+            if (!has_wired_choice(design, spaces[i], opt)) {
+                unwired.insert(i);
+                dropped = "layer " + spaces[i].problem.layer.name + " has no mapping wired so";
+                break;
+            }
         for (size_t i : again) {
+            if (!dropped.empty()) break;
             if (loses(score_of(opt.objective, nd.energy_pj + floor_left_pj, nd.cycles + floor_left_cycles), w)) {
                 dropped = "no better than the best so far before all its layers are searched";
                 break;
