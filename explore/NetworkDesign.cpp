@@ -303,19 +303,25 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
     // that winner, the others at their floors. The candidates are tried from the lowest bound up,
     // so that a good design is found early and the bound drops the others sooner; a tie goes to
     // the candidate listed first, as in that order, so the winner does not depend on the order.
+    // (With no layer to search again, the bound is the candidate's score before its level is split,
+    // which on a size-priced level can still drop: such a candidate is not dropped by it, as below.)
     std::vector<size_t> order(wirings.size());
     std::vector<double> bound_score(wirings.size(), 0);
+    std::vector<bool> bound_final(wirings.size(), true);  // the bound drops the candidate when it loses
     for (size_t w = 0; w < wirings.size(); ++w) {
         order[w] = w;
         double pj = 0;
         int64_t cycles = 0;
+        bool all_run = true;
         for (size_t i = 0; i < spaces.size(); ++i) {
             if (first[i] != i) continue;
             const bool runs = free[i].found && runs_on(wirings[w].second, spaces[i], free[i].best.point);
+            all_run = all_run && runs;
             pj += double(copies[i]) * (runs ? free[i].best.energy_pj : floor_pj[i]);
             cycles += copies[i] * (runs ? free[i].best.cycles : floor_cycles[i]);
         }
         bound_score[w] = score_of(opt.objective, pj, cycles);
+        bound_final[w] = !(all_run && size_priced);
     }
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bound_score[a] < bound_score[b]; });
     std::unique_ptr<NetworkDesign> best;
@@ -328,7 +334,7 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
     std::map<std::string, std::set<size_t>> failed_under;  // wiring -> layers with no mapping so wired
     for (size_t w : order) {
         const auto &[from, design] = wirings[w];
-        if (loses(bound_score[w], w)) {
+        if (bound_final[w] && loses(bound_score[w], w)) {
             if (progress) progress("wiring " + describe(design) + ": no better than the best so far before any search");
             continue;
         }
