@@ -63,11 +63,14 @@ std::string describe(const rtl::DesignSpec &d) {
 SearchOptions options_on(const rtl::DesignSpec &design, const SpaceInfo &info, const SearchOptions &opt) {
     SearchOptions o = opt;
     o.progress = false;
-    o.constraints.spatial_allowed = [&](const std::vector<int> &rows, const std::vector<int> &cols) {
-        Point p = plain_point(info, rows, cols);
-        for (int d : rows) p.f.lane[size_t(d)] = 2;  // every axis loop present (dims of extent > 1)
-        for (int d : cols) p.f.lane[size_t(d)] = 2;
-        return rtl::why_not_wired(design, build_ir(info, p, false)).empty();
+    // (The lambdas outlive this call: they hold the addresses of the caller's design and layer.)
+    const rtl::DesignSpec *d = &design;
+    const SpaceInfo *space = &info;
+    o.constraints.spatial_allowed = [d, space](const std::vector<int> &rows, const std::vector<int> &cols) {
+        Point p = plain_point(*space, rows, cols);
+        for (int dim : rows) p.f.lane[size_t(dim)] = 2;  // every axis loop present (dims of extent > 1)
+        for (int dim : cols) p.f.lane[size_t(dim)] = 2;
+        return rtl::why_not_wired(*d, build_ir(*space, p, false)).empty();
     };
     o.constraints.start_pe_tiles = (design.input_pe_depth > 0 ? 1 : 0) | (design.weight_pe_depth > 0 ? 2 : 0) |
                                    (design.output_pe_depth > 0 ? 4 : 0);
@@ -88,8 +91,8 @@ SearchOptions options_on(const rtl::DesignSpec &design, const SpaceInfo &info, c
         (design.input_dram_fed ? 1 : 0) | (design.weight_dram_fed ? 2 : 0) | (design.output_dram_fed ? 4 : 0);
     o.constraints.start_registers = (design.input_register_level ? 1 : 0) | (design.weight_register_level ? 2 : 0) |
                                     (design.output_register_level ? 4 : 0);
-    o.constraints.accept = [&](const Point &p) {
-        return rtl::why_not_same_kind(design, build_ir(info, p, false)).empty();
+    o.constraints.accept = [d, space](const Point &p) {
+        return rtl::why_not_same_kind(*d, build_ir(*space, p, false)).empty();
     };
     return o;
 }
