@@ -311,6 +311,8 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
     std::vector<size_t> order(wirings.size());
     std::vector<double> bound_score(wirings.size(), 0);
     std::vector<bool> bound_final(wirings.size(), true);  // the bound drops the candidate when it loses
+    // Whether layer i's own winner runs on candidate w (rtl::why_not_same_kind), asked once.
+    std::vector<std::vector<bool>> winner_runs(wirings.size(), std::vector<bool>(spaces.size(), false));
     for (size_t w = 0; w < wirings.size(); ++w) {
         order[w] = w;
         double pj = 0;
@@ -319,6 +321,7 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         for (size_t i = 0; i < spaces.size(); ++i) {
             if (first[i] != i) continue;
             const bool runs = free[i].found && runs_on(wirings[w].second, spaces[i], free[i].best.point);
+            winner_runs[w][i] = runs;
             all_run = all_run && runs;
             pj += double(copies[i]) * (runs ? free[i].best.energy_pj : floor_pj[i]);
             cycles += copies[i] * (runs ? free[i].best.cycles : floor_cycles[i]);
@@ -357,7 +360,7 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         int64_t floor_left_cycles = 0;
         for (size_t i = 0; i < spaces.size(); ++i) {
             if (first[i] != i) continue;
-            if (free[i].found && rtl::why_not_same_kind(design, build_ir(spaces[i], free[i].best.point, false)).empty()) {
+            if (winner_runs[w][i]) {
                 nd.layers[i] = free[i];
                 rescore(design, spaces[i], opt.objective, nd.layers[i]);  // keeps the best, which runs on it
                 add(i);
@@ -371,10 +374,14 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         // of PE) most likely has none here either: it is searched first, so that such a
         // candidate is dropped after one search rather than after all the others (the result
         // does not depend on the order: a candidate is kept only when every layer has a mapping).
-        // The others, the layers whose own winner is furthest above its floor first: their searches
+        // The others, the layers whose own winner scores furthest above its floor first: their searches
         // most likely raise the bound the most.
         auto gap = [&](size_t i) {
-            return free[i].found ? double(copies[i]) * (free[i].best.energy_pj - floor_pj[i]) : 0.0;
+            return free[i].found ? score_of(opt.objective, double(copies[i]) * free[i].best.energy_pj,
+                                            copies[i] * free[i].best.cycles) -
+                                       score_of(opt.objective, double(copies[i]) * floor_pj[i],
+                                                copies[i] * floor_cycles[i])
+                                 : 0.0;
         };
         std::stable_sort(again.begin(), again.end(), [&](size_t a, size_t b) { return gap(a) > gap(b); });
         std::set<size_t> &unwired = failed_under[describe_wiring(design)];
