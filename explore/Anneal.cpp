@@ -23,12 +23,12 @@ struct Annealer {
     size_t pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); }
 
     bool spatial(const Point &p, int d) { return is_spatial(p, d); }
-    bool valid(const Point &p) { return within_space(info, p); }
+    bool valid(const Point &p) { return within_space(info, p) && lanes_within(c, p); }
 
     // The lane counts of one axis' dims that keep the most of its lanes busy on average (a tail
     // leaves lanes idle), among those that fit what the dims' other bands leave, each at least 2;
     // ties: fewer lanes.
-    void fill_axis(Point &p, const std::vector<int> &axis, int64_t size) {
+    void fill_axis(Point &p, const std::vector<int> &axis, int64_t size, const std::vector<int64_t> &limit) {
         std::vector<int64_t> best(axis.size(), 1), cur(axis.size(), 1);
         double best_busy = -1;
         std::function<void(size_t, int64_t)> rec = [&](size_t i, int64_t prod) {
@@ -45,6 +45,7 @@ struct Annealer {
             const int64_t room = info.extent(d) / (p.f.glb[size_t(d)] * p.f.rf[size_t(d)]);
             for (int64_t v : values[size_t(d)]) {
                 if (v * prod > size || v > std::max<int64_t>(1, room)) break;
+                if (limit.size() == axis.size() && v > limit[i]) break;
                 if (v == 1 && info.extent(d) > 1) continue;  // a spatial dim uses its lanes (valid())
                 cur[i] = v;
                 rec(i + 1, prod * v);
@@ -57,8 +58,8 @@ struct Annealer {
     void set_spatial(Point &p, const SpatialChoice &sc) {
         for (int d = 0; d < info.dims(); ++d) p.f.lane[size_t(d)] = 1;
         p.s.row_dims = sc.rows, p.s.col_dims = sc.cols;
-        fill_axis(p, p.s.row_dims, info.arch.rows);
-        fill_axis(p, p.s.col_dims, info.arch.cols);
+        fill_axis(p, p.s.row_dims, info.arch.rows, c.row_lanes);
+        fill_axis(p, p.s.col_dims, info.arch.cols, c.col_lanes);
     }
 
     bool rf_allowed() const { return !info.rf_level.empty(); }

@@ -1,5 +1,7 @@
 #include "NetworkDesign.h"
 
+#include "DesignDescription.h"
+
 #include "DesignSpec.h"
 #include "SearchState.h"
 #include "UserError.h"
@@ -18,44 +20,6 @@ namespace {
 // The design a layer's winner alone would get: its wiring is what the other layers must match.
 rtl::DesignSpec design_of(const SpaceInfo &info, const Point &p) {
     return rtl::design_for({build_ir(info, p, false)}, info.arch);
-}
-
-// The array's dims and each tensor's connection along each axis.
-std::string describe_wiring(const rtl::DesignSpec &d) {
-    const nlohmann::json j = rtl::to_json(d);
-    std::ostringstream s;
-    // (A pipelined array is the architecture's size: an axis with no loop has lanes but no dim.)
-    auto axis = [](int64_t lanes, const std::string &dims) { return lanes > 1 && !dims.empty() ? dims : "-"; };
-    s << "rows " << axis(d.rows, d.row_dim) << ", cols " << axis(d.cols, d.col_dim) << ";";
-    for (const char *t : {"I", "W", "O"})
-        s << " " << t << " " << j["interconnect"][t]["rows"].get<std::string>() << "/"
-          << j["interconnect"][t]["cols"].get<std::string>();
-    return s.str();
-}
-
-// The wiring and the kind of PE.
-std::string describe(const rtl::DesignSpec &d) {
-    std::ostringstream s;
-    s << describe_wiring(d);
-    // The PEs' kind (rtl::why_not_same_kind): each operand from a register or a per-PE file; and
-    // the tensors kept single on a double-buffered level (hw::single_buffered).
-    auto tensors = [](bool i, bool w, bool o) {
-        std::string names;
-        for (const auto &[t, on] : {std::pair<const char *, bool>{"I", i}, {"W", w}, {"O", o}})
-            if (on) names += std::string(names.empty() ? "" : " ") + t;
-        return names;
-    };
-    const std::string files = tensors(d.input_pe_depth > 0, d.weight_pe_depth > 0, d.output_pe_depth > 0);
-    const std::string single = tensors(d.input_single_buffered, d.weight_single_buffered, d.output_single_buffered);
-    const std::string registers = tensors(d.input_register_level, d.weight_register_level, d.output_register_level);
-    const std::string fed = tensors(d.input_dram_fed, d.weight_dram_fed, false);
-    s << "; per-PE files: " << (files.empty() ? "none" : files);
-    if (!registers.empty()) s << " (registers under them: " << registers << ")";
-    std::string moved = fed.empty() ? "" : "from DRAM: " + fed;
-    if (d.output_dram_fed) moved += (moved.empty() ? "" : "; ") + std::string("to DRAM: O");
-    if (!moved.empty()) s << " (" << moved << ")";
-    if (!single.empty()) s << "; single buffered: " << single;
-    return s.str();
 }
 
 // The search of layer `info` on `design`: among the spatial choices wired as the design wires
@@ -91,6 +55,8 @@ SearchOptions options_on(const rtl::DesignSpec &design, const SpaceInfo &info, c
         (design.input_dram_fed ? 1 : 0) | (design.weight_dram_fed ? 2 : 0) | (design.output_dram_fed ? 4 : 0);
     o.constraints.start_registers = (design.input_register_level ? 1 : 0) | (design.weight_register_level ? 2 : 0) |
                                     (design.output_register_level ? 4 : 0);
+    o.constraints.row_lanes = design.row_radix;
+    o.constraints.col_lanes = design.col_radix;
     o.constraints.accept = [d, space](const Point &p) {
         return rtl::why_not_same_kind(*d, build_ir(*space, p, false)).empty();
     };
@@ -105,7 +71,7 @@ SearchResult search_on(const rtl::DesignSpec &design, const SpaceInfo &info, con
 // Whether the design's wiring leaves layer `info` any spatial choice at all: a layer with none
 // (an fc layer on a design whose array takes y) has no mapping on it, found without a search.
 bool has_wired_choice(const rtl::DesignSpec &design, const SpaceInfo &info, const SearchOptions &opt) {
-    return !detail::spatial_choices(info, options_on(design, info, opt).constraints).empty();
+    return !detail::spatial_choices(info, options_on(design, info, opt).constraints, 1).empty();
 }
 
 // Does the point run on the design: wired to the array as it is, with its kind of PE?
@@ -248,6 +214,65 @@ std::string settle_kind(const std::vector<SpaceInfo> &spaces, const std::vector<
 // axis unused says nothing about it (the layers using it must then match an empty axis).
 bool uses_both_axes(const rtl::DesignSpec &d) { return d.rows > 1 && d.cols > 1; }
 
+// When no layer's winner's wiring takes every layer (an fc layer beside a depthwise one: each
+// winner's array takes dims the other lacks, or meets its tensors otherwise): designs from the
+// layers' other spatial choices, each with its layer's best mapping of the choice (its kind of PE,
+// found by a shorter search). Only wirings that leave every other layer some spatial choice, those
+// the most layers can take themselves first (Y|X for convolutions and depthwise ones alike), at
+// most kWirings of them.
+std::vector<std::pair<size_t, rtl::DesignSpec>> choice_wirings(const std::vector<SpaceInfo> &spaces,
+                                                               const std::vector<size_t> &first,
+                                                               const SearchOptions &opt) {
+    constexpr size_t kWirings = 16;
+    struct Choice {
+        size_t layer;
+        detail::SpatialChoice choice;
+        rtl::DesignSpec wiring;
+        std::string text;
+    };
+    std::vector<Choice> choices;
+    std::map<std::string, std::set<size_t>> takers;  // wiring -> layers with a choice wired so
+    for (size_t i = 0; i < spaces.size(); ++i) {
+        if (first[i] != i) continue;
+        for (const detail::SpatialChoice &choice : detail::spatial_choices(spaces[i], opt.constraints)) {
+            Point p = plain_point(spaces[i], choice.rows, choice.cols);
+            for (int d : choice.rows) p.f.lane[size_t(d)] = 2;
+            for (int d : choice.cols) p.f.lane[size_t(d)] = 2;
+            try {
+                Choice c{i, choice, design_of(spaces[i], p), ""};
+                c.text = describe_wiring(c.wiring);
+                takers[c.text].insert(i);
+                choices.push_back(std::move(c));
+            } catch (const UserError &) {
+                // e.g. a pipelined array that cannot take the wiring
+            }
+        }
+    }
+    std::stable_sort(choices.begin(), choices.end(), [&](const Choice &a, const Choice &b) {
+        return takers[a.text].size() > takers[b.text].size();
+    });
+    std::vector<std::pair<size_t, rtl::DesignSpec>> out;
+    std::set<std::string> tried;
+    for (const Choice &c : choices) {
+        if (out.size() == kWirings) break;
+        if (!tried.insert(c.text).second) continue;
+        bool every = true;
+        for (size_t j = 0; j < spaces.size() && every; ++j)
+            every = j == c.layer || first[j] != j || has_wired_choice(c.wiring, spaces[j], opt);
+        if (!every) continue;
+        SearchOptions own = opt;
+        own.progress = false;
+        own.restarts = 1;
+        own.anneal_steps = std::max<int64_t>(100, opt.anneal_steps / 4);
+        own.chains = std::max(1, opt.chains / 4);
+        own.constraints.spatial_fixed = true;
+        own.constraints.row_dims = c.choice.rows, own.constraints.col_dims = c.choice.cols;
+        const SearchResult r = search(spaces[c.layer], own);
+        if (r.found) out.emplace_back(c.layer, design_of(spaces[c.layer], r.best.point));
+    }
+    return out;
+}
+
 }  // namespace
 
 ir::AcceleratorIR sized_ir(const SpaceInfo &info, const Point &p) {
@@ -269,23 +294,25 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
     // may have no mapping of this one.
     std::vector<std::pair<size_t, rtl::DesignSpec>> wirings;
     std::vector<std::string> seen;
+    // A design from layer i's mapping. A mapping whose per-PE files DRAM fills (or drains to)
+    // makes every layer do without those shared tiles; the same wiring with the operands' tiles
+    // kept, the output's, or both, are candidates too.
+    auto add_candidates = [&](size_t i, const rtl::DesignSpec &d) {
+        for (int keep = 0; keep < 4; ++keep) {
+            rtl::DesignSpec c = d;
+            if (keep & 1) c.input_dram_fed = c.weight_dram_fed = false;
+            if (keep & 2) c.output_dram_fed = false;
+            const std::string w = describe(c);
+            if (std::find(seen.begin(), seen.end(), w) != seen.end()) continue;
+            seen.push_back(w);
+            wirings.emplace_back(i, c);
+        }
+    };
     for (int pass = 0; pass < 2; ++pass)
         for (size_t i = 0; i < spaces.size(); ++i) {
             if (first[i] != i || !free[i].found) continue;
             rtl::DesignSpec d = design_of(spaces[i], free[i].best.point);
-            if (uses_both_axes(d) != (pass == 0)) continue;
-            // A winner whose per-PE files DRAM fills (or drains to) makes every layer do without
-            // those shared tiles; the same wiring with the operands' tiles kept, the output's, or
-            // both, are candidates too.
-            for (int keep = 0; keep < 4; ++keep) {
-                rtl::DesignSpec c = d;
-                if (keep & 1) c.input_dram_fed = c.weight_dram_fed = false;
-                if (keep & 2) c.output_dram_fed = false;
-                const std::string w = describe(c);
-                if (std::find(seen.begin(), seen.end(), w) != seen.end()) continue;
-                seen.push_back(w);
-                wirings.emplace_back(i, c);
-            }
+            if (uses_both_axes(d) == (pass == 0)) add_candidates(i, d);
         }
     std::vector<int64_t> copies(spaces.size(), 0);  // how many layers share each search
     for (size_t i = 0; i < spaces.size(); ++i) ++copies[first[i]];
@@ -308,28 +335,35 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
     // the candidate listed first, as in that order, so the winner does not depend on the order.
     // (With no layer to search again, the bound is the candidate's score before its level is split,
     // which on a size-priced level can still drop: such a candidate is not dropped by it, as below.)
-    std::vector<size_t> order(wirings.size());
-    std::vector<double> bound_score(wirings.size(), 0);
-    std::vector<bool> bound_final(wirings.size(), true);  // the bound drops the candidate when it loses
+    std::vector<double> bound_score;
+    std::vector<bool> bound_final;  // the bound drops the candidate when it loses
     // Whether layer i's own winner runs on candidate w (rtl::why_not_same_kind), asked once.
-    std::vector<std::vector<bool>> winner_runs(wirings.size(), std::vector<bool>(spaces.size(), false));
-    for (size_t w = 0; w < wirings.size(); ++w) {
-        order[w] = w;
-        double pj = 0;
-        int64_t cycles = 0;
-        bool all_run = true;
-        for (size_t i = 0; i < spaces.size(); ++i) {
-            if (first[i] != i) continue;
-            const bool runs = free[i].found && runs_on(wirings[w].second, spaces[i], free[i].best.point);
-            winner_runs[w][i] = runs;
-            all_run = all_run && runs;
-            pj += double(copies[i]) * (runs ? free[i].best.energy_pj : floor_pj[i]);
-            cycles += copies[i] * (runs ? free[i].best.cycles : floor_cycles[i]);
+    std::vector<std::vector<bool>> winner_runs;
+    // The candidates wirings[begin..] from the lowest bound up.
+    auto bound_order = [&](size_t begin) {
+        std::vector<size_t> order;
+        bound_score.resize(wirings.size(), 0);
+        bound_final.resize(wirings.size(), true);
+        winner_runs.resize(wirings.size(), std::vector<bool>(spaces.size(), false));
+        for (size_t w = begin; w < wirings.size(); ++w) {
+            order.push_back(w);
+            double pj = 0;
+            int64_t cycles = 0;
+            bool all_run = true;
+            for (size_t i = 0; i < spaces.size(); ++i) {
+                if (first[i] != i) continue;
+                const bool runs = free[i].found && runs_on(wirings[w].second, spaces[i], free[i].best.point);
+                winner_runs[w][i] = runs;
+                all_run = all_run && runs;
+                pj += double(copies[i]) * (runs ? free[i].best.energy_pj : floor_pj[i]);
+                cycles += copies[i] * (runs ? free[i].best.cycles : floor_cycles[i]);
+            }
+            bound_score[w] = score_of(opt.objective, pj, cycles);
+            bound_final[w] = !(all_run && size_priced);
         }
-        bound_score[w] = score_of(opt.objective, pj, cycles);
-        bound_final[w] = !(all_run && size_priced);
-    }
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bound_score[a] < bound_score[b]; });
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bound_score[a] < bound_score[b]; });
+        return order;
+    };
     std::unique_ptr<NetworkDesign> best;
     double best_score = 0;
     size_t best_index = 0;  // the best's place in `wirings`
@@ -338,101 +372,116 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
         return best && (score > best_score || (score == best_score && w > best_index));
     };
     std::map<std::string, std::set<size_t>> failed_under;  // wiring -> layers with no mapping so wired
-    for (size_t w : order) {
-        const auto &[from, design] = wirings[w];
-        if (bound_final[w] && loses(bound_score[w], w)) {
-            if (progress) progress("wiring " + describe(design) + ": no better than the best so far before any search");
-            continue;
-        }
-        NetworkDesign nd;
-        nd.wiring = describe(design);
-        nd.wiring_from = from;
-        nd.layers.resize(spaces.size());
-        auto add = [&](size_t i) {
-            nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;
-            nd.cycles += copies[i] * nd.layers[i].best.cycles;
-        };
-        // The layers whose own winner runs on the design first, then the others searched again
-        // under it, until the sum with the floors of the layers left already scores no better
-        // than the best design's: every score only grows with a layer's share.
-        std::vector<size_t> again;
-        double floor_left_pj = 0;
-        int64_t floor_left_cycles = 0;
-        for (size_t i = 0; i < spaces.size(); ++i) {
-            if (first[i] != i) continue;
-            if (winner_runs[w][i]) {
-                nd.layers[i] = free[i];
-                rescore(design, spaces[i], opt.objective, nd.layers[i]);  // keeps the best, which runs on it
+    // Tries the candidates wirings[begin..]; the best so far is kept across calls.
+    auto try_candidates = [&](size_t begin, size_t designs_wanted) {
+        size_t designs = 0;  // candidates that ran every layer
+        for (size_t w : bound_order(begin)) {
+            if (designs == designs_wanted) break;
+            const auto &[from, design] = wirings[w];
+            if (bound_final[w] && loses(bound_score[w], w)) {
+                if (progress) progress("wiring " + describe(design) + ": no better than the best so far before any search");
+                continue;
+            }
+            NetworkDesign nd;
+            nd.wiring = describe(design);
+            nd.wiring_from = from;
+            nd.layers.resize(spaces.size());
+            auto add = [&](size_t i) {
+                nd.energy_pj += double(copies[i]) * nd.layers[i].best.energy_pj;
+                nd.cycles += copies[i] * nd.layers[i].best.cycles;
+            };
+            // The layers whose own winner runs on the design first, then the others searched again
+            // under it, until the sum with the floors of the layers left already scores no better
+            // than the best design's: every score only grows with a layer's share.
+            std::vector<size_t> again;
+            double floor_left_pj = 0;
+            int64_t floor_left_cycles = 0;
+            for (size_t i = 0; i < spaces.size(); ++i) {
+                if (first[i] != i) continue;
+                if (winner_runs[w][i]) {
+                    nd.layers[i] = free[i];
+                    rescore(design, spaces[i], opt.objective, nd.layers[i]);  // keeps the best, which runs on it
+                    add(i);
+                } else {
+                    again.push_back(i);
+                    floor_left_pj += double(copies[i]) * floor_pj[i];
+                    floor_left_cycles += copies[i] * floor_cycles[i];
+                }
+            }
+            // A layer that had no mapping under another candidate wired the same way (another kind
+            // of PE) most likely has none here either: it is searched first, so that such a
+            // candidate is dropped after one search rather than after all the others (the result
+            // does not depend on the order: a candidate is kept only when every layer has a mapping).
+            // The others, the layers whose own winner scores furthest above its floor first: their searches
+            // most likely raise the bound the most.
+            auto gap = [&](size_t i) {
+                return free[i].found ? score_of(opt.objective, double(copies[i]) * free[i].best.energy_pj,
+                                                copies[i] * free[i].best.cycles) -
+                                           score_of(opt.objective, double(copies[i]) * floor_pj[i],
+                                                    copies[i] * floor_cycles[i])
+                                     : 0.0;
+            };
+            std::stable_sort(again.begin(), again.end(), [&](size_t a, size_t b) { return gap(a) > gap(b); });
+            std::set<size_t> &unwired = failed_under[describe_wiring(design)];
+            std::stable_partition(again.begin(), again.end(), [&](size_t i) { return unwired.count(i) > 0; });
+            std::string dropped;  // why this design lost
+            // A layer the wiring leaves no spatial choice drops the candidate before any search.
+            for (size_t i : again)
+                if (!has_wired_choice(design, spaces[i], opt)) {
+                    unwired.insert(i);
+                    dropped = "layer " + spaces[i].problem.layer.name + " has no mapping wired so";
+                    break;
+                }
+            for (size_t i : again) {
+                if (!dropped.empty()) break;
+                if (loses(score_of(opt.objective, nd.energy_pj + floor_left_pj, nd.cycles + floor_left_cycles), w)) {
+                    dropped = "no better than the best so far before all its layers are searched";
+                    break;
+                }
+                floor_left_pj -= double(copies[i]) * floor_pj[i];
+                floor_left_cycles -= copies[i] * floor_cycles[i];
+                if (!search_again(design, spaces[i], opt, i, nd)) {
+                    unwired.insert(i);
+                    dropped = "layer " + spaces[i].problem.layer.name + " has no mapping wired so";
+                    break;
+                }
                 add(i);
-            } else {
-                again.push_back(i);
-                floor_left_pj += double(copies[i]) * floor_pj[i];
-                floor_left_cycles += copies[i] * floor_cycles[i];
             }
+            // Splitting a level per tensor only narrows the layers' choices, and prices no access lower
+            // unless the level's energy depends on its size: a candidate no better than the best so
+            // far is not split.
+            if (dropped.empty() && !size_priced && loses(score_of(opt.objective, nd.energy_pj, nd.cycles), w))
+                dropped = "no better than the best so far";
+            nd.arch = spaces.front().arch;
+            rtl::DesignSpec settled = design;
+            if (dropped.empty()) dropped = settle_kind(spaces, first, copies, opt, settled, nd);
+            nd.kind = settled;
+            if (dropped.empty()) nd.wiring = describe(settled);
+            if (dropped.empty()) dropped = fit_levels(spaces, first, copies, opt, settled, nd);
+            if (progress) {
+                std::ostringstream line;
+                line << "wiring " << nd.wiring << ": ";
+                if (!nd.partitions.empty()) line << "(" << nd.partitions << ") ";
+                if (dropped.empty()) line << nd.energy_pj << " pJ, " << nd.cycles << " cycles";
+                progress(line.str() + dropped);
+            }
+            if (!dropped.empty()) continue;
+            ++designs;
+            for (size_t i = 0; i < spaces.size(); ++i)
+                if (first[i] != i) nd.layers[i] = nd.layers[first[i]];
+            const double score = score_of(opt.objective, nd.energy_pj, nd.cycles);
+            if (!best || score < best_score || (score == best_score && w < best_index))
+                best = std::make_unique<NetworkDesign>(std::move(nd)), best_score = score, best_index = w;
         }
-        // A layer that had no mapping under another candidate wired the same way (another kind
-        // of PE) most likely has none here either: it is searched first, so that such a
-        // candidate is dropped after one search rather than after all the others (the result
-        // does not depend on the order: a candidate is kept only when every layer has a mapping).
-        // The others, the layers whose own winner scores furthest above its floor first: their searches
-        // most likely raise the bound the most.
-        auto gap = [&](size_t i) {
-            return free[i].found ? score_of(opt.objective, double(copies[i]) * free[i].best.energy_pj,
-                                            copies[i] * free[i].best.cycles) -
-                                       score_of(opt.objective, double(copies[i]) * floor_pj[i],
-                                                copies[i] * floor_cycles[i])
-                                 : 0.0;
-        };
-        std::stable_sort(again.begin(), again.end(), [&](size_t a, size_t b) { return gap(a) > gap(b); });
-        std::set<size_t> &unwired = failed_under[describe_wiring(design)];
-        std::stable_partition(again.begin(), again.end(), [&](size_t i) { return unwired.count(i) > 0; });
-        std::string dropped;  // why this design lost
-        // A layer the wiring leaves no spatial choice drops the candidate before any search.
-        for (size_t i : again)
-            if (!has_wired_choice(design, spaces[i], opt)) {
-                unwired.insert(i);
-                dropped = "layer " + spaces[i].problem.layer.name + " has no mapping wired so";
-                break;
-            }
-        for (size_t i : again) {
-            if (!dropped.empty()) break;
-            if (loses(score_of(opt.objective, nd.energy_pj + floor_left_pj, nd.cycles + floor_left_cycles), w)) {
-                dropped = "no better than the best so far before all its layers are searched";
-                break;
-            }
-            floor_left_pj -= double(copies[i]) * floor_pj[i];
-            floor_left_cycles -= copies[i] * floor_cycles[i];
-            if (!search_again(design, spaces[i], opt, i, nd)) {
-                unwired.insert(i);
-                dropped = "layer " + spaces[i].problem.layer.name + " has no mapping wired so";
-                break;
-            }
-            add(i);
-        }
-        // Splitting a level per tensor only narrows the layers' choices, and prices no access lower
-        // unless the level's energy depends on its size: a candidate no better than the best so
-        // far is not split.
-        if (dropped.empty() && !size_priced && loses(score_of(opt.objective, nd.energy_pj, nd.cycles), w))
-            dropped = "no better than the best so far";
-        nd.arch = spaces.front().arch;
-        rtl::DesignSpec settled = design;
-        if (dropped.empty()) dropped = settle_kind(spaces, first, copies, opt, settled, nd);
-        nd.kind = settled;
-        if (dropped.empty()) nd.wiring = describe(settled);
-        if (dropped.empty()) dropped = fit_levels(spaces, first, copies, opt, settled, nd);
-        if (progress) {
-            std::ostringstream line;
-            line << "wiring " << nd.wiring << ": ";
-            if (!nd.partitions.empty()) line << "(" << nd.partitions << ") ";
-            if (dropped.empty()) line << nd.energy_pj << " pJ, " << nd.cycles << " cycles";
-            progress(line.str() + dropped);
-        }
-        if (!dropped.empty()) continue;
-        for (size_t i = 0; i < spaces.size(); ++i)
-            if (first[i] != i) nd.layers[i] = nd.layers[first[i]];
-        const double score = score_of(opt.objective, nd.energy_pj, nd.cycles);
-        if (!best || score < best_score || (score == best_score && w < best_index))
-            best = std::make_unique<NetworkDesign>(std::move(nd)), best_score = score, best_index = w;
+    };
+    try_candidates(0, SIZE_MAX);
+    if (!best) {
+        const size_t before = wirings.size();
+        for (const auto &[i, design] : choice_wirings(spaces, first, opt)) add_candidates(i, design);
+        if (progress)
+            progress("no winner's wiring runs every layer: " + std::to_string(wirings.size() - before) +
+                     " more candidates from the layers' other spatial choices");
+        try_candidates(before, SIZE_MAX);
     }
     if (!best)
         throw UserError("no one design runs every layer: each wiring of the array leaves some layer without "

@@ -48,6 +48,11 @@ struct Constraints {
     // And the tensors (bits: 1 I, 2 W, 4 O) with a one-word register tile under their per-PE tile
     // (Structure::reg), as one design's PEs may load them.
     int start_registers = 0;
+    // When not empty, the most lanes each of an axis's spatial dims may take, in the axis's order
+    // (outermost first): one design's lane groups are wired for its lanes (rtl::DesignSpec::row_radix),
+    // and a layer's loops there must fit them one by one. Unlike `accept`, it depends on the extents,
+    // so it is asked per point.
+    std::vector<int64_t> row_lanes, col_lanes;
 };
 
 struct Candidate {

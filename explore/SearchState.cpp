@@ -45,6 +45,17 @@ bool within_space(const SpaceInfo &info, const Point &p) {
     return axis_ok(p.s.row_dims, info.arch.rows) && axis_ok(p.s.col_dims, info.arch.cols);
 }
 
+bool lanes_within(const Constraints &c, const Point &p) {
+    auto axis_ok = [&](const std::vector<int> &axis, const std::vector<int64_t> &limit) {
+        if (limit.empty()) return true;
+        if (axis.size() != limit.size()) return false;
+        for (size_t i = 0; i < axis.size(); ++i)
+            if (p.f.lane[size_t(axis[i])] > limit[i]) return false;
+        return true;
+    };
+    return axis_ok(p.s.row_dims, c.row_lanes) && axis_ok(p.s.col_dims, c.col_lanes);
+}
+
 void normalize(const SpaceInfo &info, const Constraints &c, Point &p) {
     if (c.rf_order.empty()) return canonicalize(info, p);
     const std::vector<int> order = p.s.rf_order;
@@ -54,7 +65,7 @@ void normalize(const SpaceInfo &info, const Constraints &c, Point &p) {
     for (int t = 0; t < 3; ++t) p.s.rf_at[t] = at[t];
 }
 
-std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constraints &c) {
+std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constraints &c, size_t at_most) {
     if (c.spatial_fixed) return {{c.row_dims, c.col_dims}};
     std::vector<std::vector<int>> axes;  // candidate contents of one axis (dims of extent > 1)
     std::vector<int> useful;
@@ -73,10 +84,11 @@ std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constrai
         return !c.spatial_allowed || c.spatial_allowed(rows, cols);
     };
     for (const auto &col : axes) {
+        if (out.size() >= at_most) break;
         if (allowed({}, col)) out.push_back({{}, col});
         if (info.arch.rows > 1)
             for (const auto &row : axes)
-                if (disjoint(row, col) && allowed(row, col)) out.push_back({row, col});
+                if (out.size() < at_most && disjoint(row, col) && allowed(row, col)) out.push_back({row, col});
     }
     if (out.empty() && useful.empty()) out.push_back({{}, {0}});  // every dim of extent 1: a 1-lane mapping
     return out;

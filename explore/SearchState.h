@@ -6,6 +6,7 @@
 #include "Search.h"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -31,7 +32,7 @@ struct SpatialChoice {
 };
 
 // The spatial mappings the constraints allow: one or two dims per axis.
-std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constraints &c);
+std::vector<SpatialChoice> spatial_choices(const SpaceInfo &info, const Constraints &c, size_t at_most = SIZE_MAX);
 
 inline Point initial_point(const SpaceInfo &info, const SpatialChoice &sc) { return plain_point(info, sc.rows, sc.cols); }
 
@@ -40,6 +41,8 @@ bool is_spatial(const Point &p, int d);
 // Inside the space: every spatial dim uses its lanes, no dim's on-chip tile exceeds its extent,
 // each axis' lanes fit the array.
 bool within_space(const SpaceInfo &info, const Point &p);
+// Each axis's lanes within the constraints' lane limits (Constraints::row_lanes), if any.
+bool lanes_within(const Constraints &c, const Point &p);
 // The canonical representative (explore::canonicalize), keeping a user-fixed RF order.
 void normalize(const SpaceInfo &info, const Constraints &c, Point &p);
 
@@ -59,7 +62,7 @@ struct ModelPool {
 struct Evaluator {
     // Without a pool, the evaluator keeps its own.
     Evaluator(const SpaceInfo &i, Objective o, const Constraints &c, ModelPool *shared = nullptr)
-        : info(i), objective(o), rtl_only(c.rtl_only), no_bypass(c.no_bypass), accept(c.accept),
+        : info(i), objective(o), rtl_only(c.rtl_only), no_bypass(c.no_bypass), accept(c.accept), constraints(c),
           pool(shared ? *shared : own_pool.emplace(info)) {}
     ~Evaluator() {
         for (auto &entry : models)
@@ -75,6 +78,7 @@ struct Evaluator {
     bool rtl_per_point = rtl_only && info.arch.skew_tile() > 0;
     bool no_bypass;  // Constraints::no_bypass (Structure::from_dram is part of the model key)
     const std::function<bool(const Point &)> &accept;
+    const Constraints &constraints;  // (its lane limits are asked per point: lanes_within)
     std::unordered_map<std::string, bool> allowed;  // the rtl_only and accept verdicts per model key
     bool allowed_structure(const std::string &key, const Point &p) {
         if (!rtl_only && !accept && !no_bypass) return true;
@@ -112,6 +116,7 @@ struct Evaluator {
             if (hit->second.first) out = hit->second.second;
             return hit->second.first;
         }
+        if (!lanes_within(constraints, p)) return false;
         if (seen.size() > 100000) seen.clear();  // bounded memory
         auto &slot = seen[std::move(pk)];
         slot.first = eval_model(p, slot.second);

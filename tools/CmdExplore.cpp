@@ -286,13 +286,26 @@ int run_explore(const Args &args) {
     // Each written winner must lower through Halide to what the search scored (ExploreRoundTrip.h).
     for (size_t li = 0; li < selected.size(); ++li) {
         if (first[li] != li) continue;
-        const auto check = keep_winner_that_lowers(selected[li].layer, spaces[li], results.at(first[li]));
-        if (check != WinnerCheck::Kept && !quiet)
-            std::cerr << "tessera explore: note: layer " << selected[li].layer.name << ": the best mapping's schedule "
-                      << "lowers through Halide to other counts (tail tiles, docs/explore.md \"Tails\"); "
-                      << (check == WinnerCheck::Replaced ? "the best one that lowers as searched is reported"
-                                                         : "none of the ranked mappings does: its figures are the search's")
-                      << "\n";
+        explore::SearchResult &r = results.at(first[li]);
+        const auto check = keep_winner_that_lowers(selected[li].layer, spaces[li], obj, r);
+        if (check == WinnerCheck::Kept || quiet) continue;
+        std::cerr << "tessera explore: note: layer " << selected[li].layer.name << ": the best mapping's schedule "
+                  << "lowers through Halide to other counts (tail tiles, docs/explore.md \"Tails\"); ";
+        if (check == WinnerCheck::Replaced)
+            std::cerr << "the best one that lowers as searched is reported\n";
+        else if (check == WinnerCheck::Relowered)
+            std::cerr << "none of the ranked mappings does: the one whose lowered schedule scores best is written "
+                      << "and reported with its lowered figures (" << std::fixed << std::setprecision(0)
+                      << r.best.energy_pj << " pJ, " << r.best.cycles << " cycles)\n";
+        else
+            std::cerr << "none of the ranked mappings lowers to one that fits: its figures are the search's\n";
+    }
+    if (design) {  // the design's sums over the winners as written
+        design->energy_pj = 0, design->cycles = 0;
+        for (size_t li = 0; li < selected.size(); ++li) {
+            design->energy_pj += results.at(first[li]).best.energy_pj;
+            design->cycles += results.at(first[li]).best.cycles;
+        }
     }
     for (size_t li = 0; li < selected.size(); ++li) {
         const auto &layer = selected[li];

@@ -2,7 +2,8 @@
 // text, lowered by Halide as `compile` lowers it, must give the IR the search scored (same fit,
 // energy and cycles). Halide's bounds of tiles inside a tail loop can be wider than the search's
 // (docs/explore.md, "Tails"); a winner that does not round-trip is replaced by the best ranked
-// mapping that does.
+// mapping that does, or, when none does, by the ranked mapping whose lowered schedule scores best,
+// with the figures of that lowered schedule (what estimate, compile and simulate see).
 #pragma once
 
 #include "Search.h"
@@ -14,11 +15,13 @@ namespace tessera::cli {
 // exactly as the search did?
 bool lowers_as_searched(const ir::LayerSpec &layer, const explore::SpaceInfo &info, const explore::Candidate &c);
 
-enum class WinnerCheck { Kept, Replaced, NoneLowers };
+enum class WinnerCheck { Kept, Replaced, Relowered, NoneLowers };
 
 // Keeps r.best if it lowers as searched; else makes the best-scored mapping of r.top and r.pareto
-// that does the best (both lists keep their order); NoneLowers leaves r.best as it was.
+// that does the best (both lists keep their order); else (Relowered) the one of them whose lowered
+// schedule fits and scores best under `objective`, with its lowered energy and cycles. NoneLowers
+// (no schedule of them lowers to a fitting mapping) leaves r.best as it was.
 WinnerCheck keep_winner_that_lowers(const ir::LayerSpec &layer, const explore::SpaceInfo &info,
-                                    explore::SearchResult &r);
+                                    explore::Objective objective, explore::SearchResult &r);
 
 }  // namespace tessera::cli

@@ -52,6 +52,44 @@ PY
 if grep -q "note: the design's" "$out/compile_p.txt"; then echo "FAIL: the design overflows:"; cat "$out/compile_p.txt"; fail=1; fi
 "$tessera" simulate "$out/dp" > "$out/simulate_p.txt" 2>&1 || { echo "FAIL: simulate (split GLB)"; tail -20 "$out/simulate_p.txt"; fail=1; }
 grep -q "^PASS: 3 layer(s)" "$out/simulate_p.txt" || { echo "FAIL: not every layer passed (split GLB)"; fail=1; }
+# A design whose lane groups fix an axis's lanes (rows r x s with the weights on some of those
+# loops only): the layers searched again on it keep their loops there within its lanes, so the
+# candidates settle (before, every candidate of this network was dropped and explore stopped with
+# "no one design runs every layer"). Layer L2's winner lowers through Halide to other counts (a
+# reduction tail): explore reports the figures of the schedule it writes, which estimate gives.
+lanes=$src/tests/explore/lane_groups_network.csv
+"$tessera" explore --network "$lanes" --arch eyeriss_like --objective edp --rtl-only --steps 1000 --seed 9 -j 2 -q \
+    --json -o "$out/lg" > "$out/lg.json" 2> "$out/lg.err" || { echo "FAIL: explore (lane groups)"; cat "$out/lg.err"; exit 1; }
+"$tessera" compile --network "$lanes" --arch "$out/lg/arch.json" --schedule "$out/lg" -o "$out/lgd" > "$out/lgd.txt" 2>&1 ||
+    { echo "FAIL: compile (lane groups)"; cat "$out/lgd.txt"; exit 1; }
+grep -q "3 of 3 layer config(s)" "$out/lgd.txt" || { echo "FAIL: lane groups, not one design:"; cat "$out/lgd.txt"; fail=1; }
+for l in L0 L1 L2; do
+    "$tessera" estimate --network "$lanes" --layer $l --arch "$out/lg/arch.json" --schedule "$out/lg" --json > "$out/lg_$l.json" ||
+        { echo "FAIL: estimate $l"; fail=1; }
+done
+python3 - "$out" <<'PY' || fail=1
+import json, sys
+out = sys.argv[1]
+j = json.load(open(out + "/lg.json"))
+bad = []
+for l in j["layers"]:
+    e = json.load(open(f"{out}/lg_{l['layer']}.json"))
+    if e["cycles"] != l["best"]["cycles"] or abs(e["energy_pj"] - l["best"]["energy_pj"]) > 1e-6 * e["energy_pj"]:
+        bad.append((l["layer"], l["best"]["cycles"], e["cycles"]))
+if bad or j["design"]["cycles"] != sum(l["best"]["cycles"] for l in j["layers"]):
+    print("FAIL: explore's figures differ from the written schedules' (layer, explore, estimate):", bad)
+    sys.exit(1)
+PY
+# A 1x1 conv, a 7x7 depthwise conv and an fc: no layer's winner is wired so that the others have
+# a mapping on it (the fc lacks y and x, the depthwise layer c); explore then tries the wirings of
+# the layers' other spatial choices and finds one (before: "no one design runs every layer").
+mixed=$src/tests/explore/no_common_wiring_network.csv
+"$tessera" explore --network "$mixed" --arch hybrid_4 --rtl-only --steps 1000 --seed 38 -j 2 -q -o "$out/mx" > "$out/mx.txt" 2>&1 ||
+    { echo "FAIL: explore (no common winner wiring)"; cat "$out/mx.txt"; exit 1; }
+"$tessera" compile --network "$mixed" --arch "$out/mx/arch.json" --schedule "$out/mx" -o "$out/mxd" > "$out/mxd.txt" 2>&1 ||
+    { echo "FAIL: compile (no common winner wiring)"; cat "$out/mxd.txt"; exit 1; }
+"$tessera" simulate "$out/mxd" > "$out/mxs.txt" 2>&1 || { echo "FAIL: simulate (no common winner wiring)"; tail -20 "$out/mxs.txt"; fail=1; }
+grep -q "^PASS: 3 layer(s)" "$out/mxs.txt" || { echo "FAIL: not every layer passed (no common winner wiring)"; fail=1; }
 # A schedule directory without a layer's file: one line naming the file.
 rm "$out/w/fc.sched"
 err=$("$tessera" compile --network "$net" --arch "$out/w/arch.json" --schedule "$out/w" -o "$out/d2" 2>&1 >/dev/null)

@@ -1,6 +1,7 @@
 // The winners `tessera explore` writes lower through Halide to what the search scored
 // (tools/ExploreRoundTrip.h): a best candidate whose schedule does not is replaced by the
-// best-scored ranked mapping that does, and none that does leaves the search's figures.
+// best-scored ranked mapping that does; when none does, by the one whose lowered schedule scores
+// best, with the lowered figures; when none lowers to a fitting mapping, the search's figures stay.
 #include "ExploreRoundTrip.h"
 #include "Networks.h"
 #include "Search.h"
@@ -38,7 +39,7 @@ TEST_CASE("explore's winner: kept when it lowers as searched, else the best rank
     REQUIRE(r.top.size() >= 2);
     const Candidate winner = r.best;
     CHECK(cli::lowers_as_searched(layer, info, winner));
-    CHECK(cli::keep_winner_that_lowers(layer, info, r) == cli::WinnerCheck::Kept);
+    CHECK(cli::keep_winner_that_lowers(layer, info, Objective::Energy, r) == cli::WinnerCheck::Kept);
     CHECK(r.best.energy_pj == winner.energy_pj);
 
     // A best whose figures its schedule does not give (as a tail tile Halide bounds more widely
@@ -48,16 +49,29 @@ TEST_CASE("explore's winner: kept when it lowers as searched, else the best rank
     wrong.best.score *= 0.5;
     wrong.top.front() = wrong.best;
     CHECK_FALSE(cli::lowers_as_searched(layer, info, wrong.best));
-    CHECK(cli::keep_winner_that_lowers(layer, info, wrong) == cli::WinnerCheck::Replaced);
+    CHECK(cli::keep_winner_that_lowers(layer, info, Objective::Energy, wrong) == cli::WinnerCheck::Replaced);
     CHECK(cli::lowers_as_searched(layer, info, wrong.best));
     CHECK(wrong.best.score >= winner.score);
 
-    // None of the ranked mappings lowers as searched: the search's best stays.
-    SearchResult none = r;
-    for (auto *list : {&none.top, &none.pareto})
+    // None of the ranked mappings lowers as searched: the one whose lowered schedule scores best
+    // is the winner, with the lowered figures (those estimate, compile and simulate see).
+    SearchResult off = r;
+    for (auto *list : {&off.top, &off.pareto})
         for (Candidate &c : *list) c.cycles += 1;
-    none.best.cycles += 1;
+    off.best.cycles += 1;
+    CHECK(cli::keep_winner_that_lowers(layer, info, Objective::Energy, off) == cli::WinnerCheck::Relowered);
+    CHECK(cli::lowers_as_searched(layer, info, off.best));
+    CHECK(off.best.energy_pj == winner.energy_pj);
+    CHECK(off.best.cycles == winner.cycles);
+
+    // No ranked mapping lowers to one that fits (here: checked on an architecture whose GLB holds
+    // none of their tiles): the search's best stays.
+    ir::Architecture tiny = ir::default_architecture();
+    tiny.levels[size_t(tiny.level_index("GLB"))].size_bytes = 1;
+    const SpaceInfo on_tiny = space_info(problem_of(layer), tiny);
+    SearchResult none = r;
     const Candidate kept = none.best;
-    CHECK(cli::keep_winner_that_lowers(layer, info, none) == cli::WinnerCheck::NoneLowers);
+    CHECK(cli::keep_winner_that_lowers(layer, on_tiny, Objective::Energy, none) == cli::WinnerCheck::NoneLowers);
     CHECK(none.best.cycles == kept.cycles);
+    CHECK(none.best.energy_pj == kept.energy_pj);
 }

@@ -205,3 +205,47 @@ TEST_CASE("one design on a double-buffered level: the design compile derives run
         CHECK(rtl::why_not_fits(design, ir) == "");
     }
 }
+
+// A design whose lane groups are wired for its lanes (rtl::DesignSpec::row_radix) runs a layer only
+// if the layer's loops on that axis fit them one by one. That depends on the extents, so the search
+// asks it per point (Constraints::row_lanes), not per loop structure as `accept`: a layer searched
+// again on such a design (tests/explore/lane_groups_network.csv in cli_explore_network.sh) used to
+// come back with other lanes, and no candidate design settled.
+TEST_CASE("a search under lane limits keeps every axis loop within them", "[explore][network]") {
+    ir::LayerSpec l = conv(17, 64, 9, 5, 5, 5);
+    l.N = 2;
+    const ir::Architecture arch = ir::load_architecture(std::string(EXPLORE_DIR) + "/../../examples/arch/eyeriss_like.json");
+    const SpaceInfo info = space_info(problem_of(l), arch);
+    SearchOptions o;
+    o.mode = "anneal", o.anneal_steps = 400, o.threads = 2;
+    o.constraints.spatial_fixed = true;
+    o.constraints.row_dims = {dim_of(info, "r"), dim_of(info, "s")};
+    o.constraints.col_dims = {dim_of(info, "k"), dim_of(info, "y")};
+    const SearchResult free = search(info, o);
+    REQUIRE(free.found);
+    // Limits the free winner exceeds: one below its lanes on each axis loop that has more than 2.
+    const auto lanes = [&](const Point &p, const std::vector<int> &axis) {
+        std::vector<int64_t> v;
+        for (int d : axis) v.push_back(p.f.lane[size_t(d)]);
+        return v;
+    };
+    o.constraints.row_lanes = lanes(free.best.point, o.constraints.row_dims);
+    o.constraints.col_lanes = lanes(free.best.point, o.constraints.col_dims);
+    bool tighter = false;
+    for (auto *limit : {&o.constraints.row_lanes, &o.constraints.col_lanes})
+        for (int64_t &v : *limit)
+            if (v > 2) --v, tighter = true;
+    REQUIRE(tighter);
+    const SearchResult limited = search(info, o);
+    REQUIRE(limited.found);
+    std::vector<Candidate> all = limited.top;
+    all.insert(all.end(), limited.pareto.begin(), limited.pareto.end());
+    all.push_back(limited.best);
+    for (const Candidate &c : all) {
+        const auto rows = lanes(c.point, o.constraints.row_dims), cols = lanes(c.point, o.constraints.col_dims);
+        for (size_t i = 0; i < rows.size(); ++i) CHECK(rows[i] <= o.constraints.row_lanes[i]);
+        for (size_t i = 0; i < cols.size(); ++i) CHECK(cols[i] <= o.constraints.col_lanes[i]);
+    }
+    CHECK(limited.best.score >= free.best.score);
+}
+
