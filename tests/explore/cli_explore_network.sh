@@ -90,6 +90,16 @@ mixed=$src/tests/explore/no_common_wiring_network.csv
     { echo "FAIL: compile (no common winner wiring)"; cat "$out/mxd.txt"; exit 1; }
 "$tessera" simulate "$out/mxd" > "$out/mxs.txt" 2>&1 || { echo "FAIL: simulate (no common winner wiring)"; tail -20 "$out/mxs.txt"; fail=1; }
 grep -q "^PASS: 3 layer(s)" "$out/mxs.txt" || { echo "FAIL: not every layer passed (no common winner wiring)"; fail=1; }
+# An fc beside a 1x1 depthwise conv: no wiring serves both (the fc's dims index its input and
+# weights, or its weights and output; each depthwise dim indexes its input and output). One line
+# naming the two layers, exit 1.
+err=$("$tessera" explore --network "$src/tests/explore/no_design_network.csv" --arch double_buffered --rtl-only \
+      --steps 300 -j 2 -q 2>&1 >/dev/null)
+code=$?
+if [ $code -ne 1 ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || ! printf '%s' "$err" | grep -q "both layers fc58 and dw1x1"; then
+    echo "FAIL: no common wiring -> exit $code: $err"
+    fail=1
+fi
 # A schedule directory without a layer's file: one line naming the file.
 rm "$out/w/fc.sched"
 err=$("$tessera" compile --network "$net" --arch "$out/w/arch.json" --schedule "$out/w" -o "$out/d2" 2>&1 >/dev/null)
