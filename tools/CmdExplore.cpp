@@ -284,10 +284,12 @@ int run_explore(const Args &args) {
         }
     }
     // Each written winner must lower through Halide to what the search scored (ExploreRoundTrip.h).
+    std::vector<bool> relowered(selected.size(), false);  // reported with its lowered figures
     for (size_t li = 0; li < selected.size(); ++li) {
         if (first[li] != li) continue;
         explore::SearchResult &r = results.at(first[li]);
         const auto check = keep_winner_that_lowers(selected[li].layer, spaces[li], obj, r);
+        relowered[li] = check == WinnerCheck::Relowered;
         if (check == WinnerCheck::Kept || quiet) continue;
         std::cerr << "tessera explore: note: layer " << selected[li].layer.name << ": the best mapping's schedule "
                   << "lowers through Halide to other counts (tail tiles, docs/explore.md \"Tails\"); ";
@@ -351,6 +353,10 @@ int run_explore(const Args &args) {
                           << spatial_text(info, c.point) << "  " << (explore::rtl_generatable(info, c.point) ? "yes" : "no")
                           << "\n";
             }
+            if (relowered[first[li]])
+                std::cout << "  written: " << spatial_text(info, r.best.point) << " at " << std::setprecision(0)
+                          << r.best.energy_pj << " pJ, " << r.best.cycles << " cycles, its schedule as Halide "
+                          << "lowers it (no ranked mapping lowers to the counts searched: docs/explore.md \"Tails\")\n";
             std::cout << "  pareto front (energy x cycles): " << r.pareto.size() << " mappings\n";
             std::cout << "  energy floor (no mapping on " << arch.name << " goes below it): " << std::setprecision(0)
                       << floor_pj << " pJ, " << std::setprecision(2) << floor_pj / macs << " pJ/MAC; the best is "
