@@ -12,6 +12,19 @@
 
 namespace tessera::explore {
 
+namespace {
+
+// A point of the spatial choice with every axis loop present (2 lanes each: the choice's dims have
+// extents above 1), as the array's wiring sees it.
+Point wired_point(const SpaceInfo &info, const std::vector<int> &rows, const std::vector<int> &cols) {
+    Point p = plain_point(info, rows, cols);
+    for (int d : rows) p.f.lane[size_t(d)] = 2;
+    for (int d : cols) p.f.lane[size_t(d)] = 2;
+    return p;
+}
+
+}  // namespace
+
 rtl::DesignSpec design_of(const SpaceInfo &info, const Point &p) {
     return rtl::design_for({build_ir(info, p, false)}, info.arch);
 }
@@ -23,10 +36,7 @@ SearchOptions options_on(const rtl::DesignSpec &design, const SpaceInfo &info, c
     const rtl::DesignSpec *d = &design;
     const SpaceInfo *space = &info;
     o.constraints.spatial_allowed = [d, space](const std::vector<int> &rows, const std::vector<int> &cols) {
-        Point p = plain_point(*space, rows, cols);
-        for (int dim : rows) p.f.lane[size_t(dim)] = 2;  // every axis loop present (dims of extent > 1)
-        for (int dim : cols) p.f.lane[size_t(dim)] = 2;
-        return rtl::why_not_wired(*d, build_ir(*space, p, false)).empty();
+        return rtl::why_not_wired(*d, build_ir(*space, wired_point(*space, rows, cols), false)).empty();
     };
     o.constraints.start_pe_tiles = (design.input_pe_depth > 0 ? 1 : 0) | (design.weight_pe_depth > 0 ? 2 : 0) |
                                    (design.output_pe_depth > 0 ? 4 : 0);
@@ -60,11 +70,8 @@ bool has_wired_choice(const rtl::DesignSpec &design, const SpaceInfo &info, cons
 }
 
 std::optional<rtl::DesignSpec> plain_wiring(const SpaceInfo &info, const detail::SpatialChoice &choice) {
-    Point p = plain_point(info, choice.rows, choice.cols);
-    for (int d : choice.rows) p.f.lane[size_t(d)] = 2;
-    for (int d : choice.cols) p.f.lane[size_t(d)] = 2;
     try {
-        return design_of(info, p);
+        return design_of(info, wired_point(info, choice.rows, choice.cols));
     } catch (const UserError &) {
         return std::nullopt;  // e.g. a pipelined array that cannot take the wiring
     }

@@ -263,10 +263,8 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
     };
     std::map<std::string, std::set<size_t>> failed_under;  // wiring -> layers with no mapping so wired
     // Tries the candidates wirings[begin..]; the best so far is kept across calls.
-    auto try_candidates = [&](size_t begin, size_t designs_wanted) {
-        size_t designs = 0;  // candidates that ran every layer
+    auto try_candidates = [&](size_t begin) {
         for (size_t w : bound_order(begin)) {
-            if (designs == designs_wanted) break;
             const auto &[from, design] = wirings[w];
             if (bound_final[w] && loses(bound_score[w], w)) {
                 if (progress) progress("wiring " + describe(design) + ": no better than the best so far before any search");
@@ -356,7 +354,6 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
                 progress(line.str() + dropped);
             }
             if (!dropped.empty()) continue;
-            ++designs;
             for (size_t i = 0; i < spaces.size(); ++i)
                 if (first[i] != i) nd.layers[i] = nd.layers[first[i]];
             const double score = score_of(opt.objective, nd.energy_pj, nd.cycles);
@@ -364,14 +361,14 @@ NetworkDesign one_design(const std::vector<SpaceInfo> &spaces, const std::vector
                 best = std::make_unique<NetworkDesign>(std::move(nd)), best_score = score, best_index = w;
         }
     };
-    try_candidates(0, SIZE_MAX);
+    try_candidates(0);
     if (!best) {
         const size_t before = wirings.size();
         for (const auto &[i, design] : choice_wirings(spaces, first, opt)) add_candidates(i, design);
         if (progress)
             progress("no winner's wiring runs every layer: " + std::to_string(wirings.size() - before) +
                      " more candidates from the layers' other spatial choices");
-        try_candidates(before, SIZE_MAX);
+        try_candidates(before);
     }
     if (!best) {
         // Name two layers that cannot share a design at all, if there are such: what to split off.

@@ -302,13 +302,6 @@ int run_explore(const Args &args) {
         else
             std::cerr << "none of the ranked mappings lowers to one that fits: its figures are the search's\n";
     }
-    if (design) {  // the design's sums over the winners as written
-        design->energy_pj = 0, design->cycles = 0;
-        for (size_t li = 0; li < selected.size(); ++li) {
-            design->energy_pj += results.at(first[li]).best.energy_pj;
-            design->cycles += results.at(first[li]).best.cycles;
-        }
-    }
     for (size_t li = 0; li < selected.size(); ++li) {
         const auto &layer = selected[li];
         const explore::SpaceInfo &info = spaces[li];
@@ -390,8 +383,8 @@ int run_explore(const Args &args) {
                                           {"wirings_tried", design->wirings_tried},
                                           {"searched_again", searched_again},
                                           {"split", design->partitions},
-                                          {"energy_pj", design->energy_pj},
-                                          {"cycles", design->cycles},
+                                          {"energy_pj", total_energy},  // its winners as written
+                                          {"cycles", total_cycles},
                                           {"architecture", ir::to_json(design->arch)}}}}
                              .dump(2)
                       << "\n";

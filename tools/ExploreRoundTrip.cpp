@@ -34,41 +34,45 @@ bool lower_candidate(const ir::LayerSpec &layer, const explore::SpaceInfo &info,
     }
 }
 
+// Does the lowered candidate give the figures the search scored?
+bool same_figures(const explore::Candidate &lowered, const explore::Candidate &searched) {
+    return lowered.cycles == searched.cycles &&
+           std::fabs(lowered.energy_pj - searched.energy_pj) <= 1e-9 * std::fabs(searched.energy_pj);
+}
+
 }  // namespace
 
 bool lowers_as_searched(const ir::LayerSpec &layer, const explore::SpaceInfo &info, const explore::Candidate &c) {
-    explore::Candidate e;
-    return lower_candidate(layer, info, c, e) && e.cycles == c.cycles &&
-           std::fabs(e.energy_pj - c.energy_pj) <= 1e-9 * std::fabs(c.energy_pj);
+    explore::Candidate lowered;
+    return lower_candidate(layer, info, c, lowered) && same_figures(lowered, c);
 }
 
 WinnerCheck keep_winner_that_lowers(const ir::LayerSpec &layer, const explore::SpaceInfo &info,
                                     explore::Objective objective, explore::SearchResult &r) {
-    if (!r.found || lowers_as_searched(layer, info, r.best)) return WinnerCheck::Kept;
-    // The ranked mappings often differ only where Halide bounds them alike; the Pareto front adds
-    // other structures. Best score first.
-    std::vector<explore::Candidate> others = r.top;
-    others.insert(others.end(), r.pareto.begin(), r.pareto.end());
-    std::stable_sort(others.begin(), others.end(),
+    if (!r.found) return WinnerCheck::Kept;
+    // The best, then the ranked mappings (they often differ only where Halide bounds them alike)
+    // and the Pareto front (other structures), best score first; each lowered once.
+    std::vector<explore::Candidate> order = r.top;
+    order.insert(order.end(), r.pareto.begin(), r.pareto.end());
+    std::stable_sort(order.begin(), order.end(),
                      [](const explore::Candidate &a, const explore::Candidate &b) { return a.score < b.score; });
-    for (const explore::Candidate &c : others)
-        if (lowers_as_searched(layer, info, c)) {
-            r.best = c;
+    order.insert(order.begin(), r.best);
+    // If none lowers to the counts searched, the written winner is the one whose lowered schedule
+    // scores best, reported with the lowered figures: those the other commands see.
+    std::optional<explore::Candidate> best_lowered;
+    for (size_t k = 0; k < order.size(); ++k) {
+        explore::Candidate lowered;
+        if (!lower_candidate(layer, info, order[k], lowered)) continue;
+        if (same_figures(lowered, order[k])) {
+            if (k == 0) return WinnerCheck::Kept;
+            r.best = order[k];
             return WinnerCheck::Replaced;
         }
-    // None lowers to the counts searched: the written winner is the one whose lowered schedule
-    // scores best, reported with the lowered figures, so that explore's figures are those the
-    // other commands see.
-    std::optional<explore::Candidate> best;
-    others.insert(others.begin(), r.best);
-    for (const explore::Candidate &c : others) {
-        explore::Candidate lowered;
-        if (!lower_candidate(layer, info, c, lowered)) continue;
         lowered.score = explore::score_of(objective, lowered.energy_pj, lowered.cycles);
-        if (!best || lowered.score < best->score) best = lowered;
+        if (!best_lowered || lowered.score < best_lowered->score) best_lowered = lowered;
     }
-    if (!best) return WinnerCheck::NoneLowers;
-    r.best = *best;
+    if (!best_lowered) return WinnerCheck::NoneLowers;
+    r.best = *best_lowered;
     return WinnerCheck::Relowered;
 }
 
