@@ -100,8 +100,16 @@ def one_line_refusal(rc, out):
     return rc == 1 and len(lines) == 1 and 'error' in lines[0]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad arguments end in one line naming the cause, exit 2."""
+
+    def error(self, message):
+        sys.stderr.write(f"fuzz_explore.py: error: {message} (see --help)\n")
+        sys.exit(2)
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--tessera', required=True)
     ap.add_argument('--src', required=True, help='source tree (its examples/arch/ are the architectures)')
     ap.add_argument('--work', required=True)
@@ -113,8 +121,18 @@ def main():
                     'examples/arch/*.json but tpu_like, whose large arrays take minutes to build)')
     ap.add_argument('--timeout', type=int, default=1800, help='seconds per command')
     a = ap.parse_args()
-    archs = a.archs.split(',') if a.archs else ['default'] + sorted(
-        f[:-5] for f in os.listdir(os.path.join(a.src, 'examples', 'arch')) if f.endswith('.json') and f != 'tpu_like.json')
+    arch_dir = os.path.join(a.src, 'examples', 'arch')
+    if not os.path.isdir(arch_dir):
+        ap.error(f"--src {a.src} has no examples/arch/: give the source tree")
+    bundled = ['default'] + sorted(f[:-5] for f in os.listdir(arch_dir) if f.endswith('.json'))
+    archs = a.archs.split(',') if a.archs else [n for n in bundled if n != 'tpu_like']
+    for name in archs:
+        if name not in bundled:
+            ap.error(f"--archs names '{name}', not a bundled architecture (one of {', '.join(bundled)})")
+    if a.cases < 0 or a.networks < 0 or a.steps < 1 or a.timeout < 1:
+        ap.error("--cases and --networks take 0 or more, --steps and --timeout 1 or more")
+    if not os.access(a.tessera, os.X_OK):
+        ap.error(f"--tessera {a.tessera} is not an executable: give build/tessera")
     tessera = os.path.abspath(a.tessera)
     rng = random.Random(a.seed)
     os.makedirs(a.work, exist_ok=True)
